@@ -1,0 +1,83 @@
+"""Real database servers for tests: a fresh, throw-away database per use.
+
+Under CI=true a server that cannot be reached fails the test run; elsewhere the tests that need
+it are skipped with a message that says which server is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+PG_ADMIN_URL = os.environ.get(
+    "PLOTBOARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+MARIADB_ADMIN_URL = os.environ.get(
+    "PLOTBOARD_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/"
+)
+REDIS_URL = os.environ.get("PLOTBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _unavailable(what: str, err: Exception) -> None:
+    message = f"{what} is not reachable ({type(err).__name__}: {err})"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+    pytest.skip(message)
+
+
+@contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """Create an empty PostgreSQL database and yield its SQLAlchemy URL; drop it afterwards."""
+    name = f"pb_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except Exception as err:  # noqa: BLE001 - any failure means "server not usable"
+        admin.dispose()
+        _unavailable("PostgreSQL at " + PG_ADMIN_URL.split("@")[-1], err)
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def temporary_mariadb_database() -> Iterator[str]:
+    """Create an empty MariaDB database and yield its SQLAlchemy URL; drop it afterwards."""
+    name = f"pb_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(MARIADB_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    except Exception as err:  # noqa: BLE001
+        admin.dispose()
+        _unavailable("MariaDB at " + MARIADB_ADMIN_URL.split("@")[-1], err)
+    url = sa.engine.make_url(MARIADB_ADMIN_URL).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+def redis_url_or_fail() -> str:
+    """The test Redis URL, after checking that the server answers."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL)
+        client.ping()
+        client.close()
+    except Exception as err:  # noqa: BLE001
+        _unavailable("Redis at " + REDIS_URL, err)
+    return REDIS_URL
