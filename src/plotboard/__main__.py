@@ -1,0 +1,3 @@
+from plotboard.cli import main
+
+main()

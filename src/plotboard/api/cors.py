@@ -1,0 +1,107 @@
+"""CORS for the embed API and the editor's script: only for authorized origins.
+
+The editor always runs on the host app's origin, so every call it makes is cross-origin. A
+preflight carries no token, so it is answered for any origin that some organization
+authorized; the request itself is then checked against the token's own organization (see
+`deps.embed_user`). An origin nobody authorized gets a 403 that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from plotboard.auth.origins import normalize_origin
+from plotboard.errors import PlotboardError
+from plotboard.runtime import Runtime
+
+_EMBED_PREFIXES = ("/api/v1/embed/", "/embed/")
+_SERVER_ONLY = ("/api/v1/embed/tokens",)  # API-key endpoints: never called from a browser
+ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+ALLOW_HEADERS = "Authorization, Content-Type"
+EXPOSE_HEADERS = "Content-Disposition, X-Plotboard-Cache"
+
+
+def _is_embed(path: str) -> bool:
+    return path.startswith(_EMBED_PREFIXES) and not path.startswith(_SERVER_ONLY)
+
+
+class EmbedCORSMiddleware:
+    def __init__(self, app: ASGIApp, runtime: Callable[[], Runtime]) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _is_embed(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        runtime = self.runtime()
+        if origin is None or origin == self._own_origin(scope, headers, runtime):
+            await self.app(scope, receive, send)
+            return
+        preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
+        if not runtime.origins.is_known(origin):
+            await self._refuse(origin, send)
+            return
+        if preflight:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [
+                        (b"access-control-allow-origin", origin.encode("latin-1")),
+                        (b"access-control-allow-methods", ALLOW_METHODS.encode()),
+                        (b"access-control-allow-headers", ALLOW_HEADERS.encode()),
+                        (b"access-control-max-age", b"600"),
+                        (b"vary", b"Origin"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                out["Access-Control-Allow-Origin"] = origin
+                out["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
+                out.add_vary_header("Origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+    @staticmethod
+    def _own_origin(scope: Scope, headers: Headers, runtime: Runtime) -> str:
+        try:
+            if runtime.settings.public_url:
+                return normalize_origin(runtime.settings.public_url)
+            return normalize_origin(f"{scope.get('scheme', 'http')}://{headers.get('host', '')}")
+        except PlotboardError:
+            return ""
+
+    @staticmethod
+    async def _refuse(origin: str, send: Send) -> None:
+        body = json.dumps(
+            {
+                "detail": f"The origin {origin} is not authorized to embed plotboard. An admin "
+                "can add it under Authorized origins.",
+                "code": "origin_not_authorized",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"vary", b"Origin"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

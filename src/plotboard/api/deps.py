@@ -1,0 +1,113 @@
+"""Typed dependencies shared by the routes: the runtime, the embed user, the admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from plotboard.auth.api_keys import KeyInfo, Scope, authenticate_api_key
+from plotboard.auth.embed_tokens import EmbedToken
+from plotboard.auth.origins import normalize_origin
+from plotboard.auth.sessions import COOKIE_NAME, CSRF_HEADER, check_csrf, current_admin
+from plotboard.errors import PlotboardError, forbidden, unauthorized
+from plotboard.runtime import Runtime
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise unauthorized(
+            "The Authorization header must be 'Bearer <token>'.", "malformed_authorization"
+        )
+    return value.strip()
+
+
+def own_origin(request: Request, runtime: Runtime) -> str:
+    """This server's origin as browsers see it (public_url when set, else the Host header)."""
+    if runtime.settings.public_url:
+        return normalize_origin(runtime.settings.public_url)
+    host = request.headers.get("host", "")
+    try:
+        return normalize_origin(f"{request.url.scheme}://{host}")
+    except PlotboardError:
+        return ""
+
+
+async def embed_user(request: Request, runtime: RuntimeDep) -> EmbedToken:
+    """The verified embed token, from an origin the token's organization authorized."""
+    token = runtime.tokens.verify(bearer(request))
+    runtime.origins.check(token.org_id, request.headers.get("origin"), own_origin(request, runtime))
+    return token
+
+
+EmbedUser = Annotated[EmbedToken, Depends(embed_user)]
+
+
+def require_edit(user: EmbedToken) -> None:
+    if user.permissions.dashboards != "edit":
+        raise forbidden(
+            "This embed token allows viewing dashboards only; the host app can mint one with "
+            "permissions.dashboards = 'edit'.",
+            "read_only_token",
+        )
+
+
+def api_key_with(scope: Scope, request: Request, runtime: Runtime) -> KeyInfo:
+    if request.headers.get("origin") not in (None, own_origin(request, runtime)):
+        # A browser is calling with an API key: that key is now public. Refuse loudly.
+        raise forbidden(
+            "API keys must stay on the host app's server. Mint embed tokens from your backend, "
+            "never from a browser.",
+            "api_key_in_browser",
+        )
+    with runtime.store.session() as session:
+        return authenticate_api_key(session, bearer(request), scope)
+
+
+def tokens_key(request: Request, runtime: RuntimeDep) -> KeyInfo:
+    return api_key_with("tokens", request, runtime)
+
+
+TokensKey = Annotated[KeyInfo, Depends(tokens_key)]
+
+
+@dataclass(frozen=True)
+class AdminActor:
+    org_id: str
+    actor: str  # an email, or "api-key:<id>"
+
+
+def admin_actor(request: Request, runtime: RuntimeDep) -> AdminActor:
+    """An admin signed in with a session (CSRF-checked on writes) or an admin-scoped API key."""
+    if request.headers.get("authorization"):
+        key = api_key_with("admin", request, runtime)
+        return AdminActor(key.org_id, f"api-key:{key.id}")
+    with runtime.store.session() as session:
+        admin = current_admin(session, request.cookies.get(COOKIE_NAME))
+    if admin is None:
+        raise unauthorized(
+            "Sign in first (POST /api/v1/admin/session or the console at /admin), or send an "
+            "API key with the admin scope.",
+            "not_signed_in",
+        )
+    if request.method not in SAFE_METHODS:
+        check_csrf(admin, request.headers.get(CSRF_HEADER))
+    return AdminActor(admin.org_id, admin.email)
+
+
+Admin = Annotated[AdminActor, Depends(admin_actor)]

@@ -1,0 +1,75 @@
+"""Admin sign-in with a session cookie; the answer carries the CSRF token for later writes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from plotboard.api.deps import RuntimeDep
+from plotboard.auth.sessions import (
+    COOKIE_NAME,
+    CSRF_HEADER,
+    SignedInAdmin,
+    check_csrf,
+    current_admin,
+    sign_in,
+    sign_out,
+)
+from plotboard.errors import unauthorized
+
+router = APIRouter(prefix="/api/v1/admin/session", tags=["admin"])
+
+
+class SignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class SessionOut(BaseModel):
+    email: str
+    org_id: str
+    csrf_token: str
+
+
+def _out(admin: SignedInAdmin) -> SessionOut:
+    return SessionOut(email=admin.email, org_id=admin.org_id, csrf_token=admin.csrf_token)
+
+
+@router.post("")
+def create_session(body: SignIn, response: Response, runtime: RuntimeDep) -> SessionOut:
+    ttl = runtime.settings.session_ttl_seconds
+    with runtime.store.session() as session:
+        cookie, admin = sign_in(session, body.email, body.password, ttl)
+    response.set_cookie(
+        COOKIE_NAME,
+        cookie,
+        max_age=ttl,
+        httponly=True,
+        samesite="lax",
+        secure=runtime.settings.secure_cookies,
+        path="/",
+    )
+    return _out(admin)
+
+
+@router.get("")
+def read_session(request: Request, runtime: RuntimeDep) -> SessionOut:
+    with runtime.store.session() as session:
+        admin = current_admin(session, request.cookies.get(COOKIE_NAME))
+    if admin is None:
+        raise unauthorized("You are not signed in, or your session has expired.", "not_signed_in")
+    return _out(admin)
+
+
+@router.delete("", status_code=204)
+def delete_session(request: Request, runtime: RuntimeDep) -> Response:
+    cookie = request.cookies.get(COOKIE_NAME)
+    with runtime.store.session() as session:
+        admin = current_admin(session, cookie)
+        if admin is not None:
+            check_csrf(admin, request.headers.get(CSRF_HEADER))
+            sign_out(session, cookie)
+    response = Response(status_code=204)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response

@@ -1,0 +1,130 @@
+"""Token attributes: the typed model of the host app's users, and validation against it."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from plotboard.errors import FieldError, PlotboardError
+
+AttributeType = Literal["string", "number", "boolean", "string_list", "number_list"]
+ATTRIBUTE_TYPES: tuple[str, ...] = get_args(AttributeType)
+NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+MAX_STRING = 1000
+MAX_LIST = 1000
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    name: str
+    type: AttributeType
+    required: bool = False
+    description: str = ""
+
+
+def name_problem(name: str) -> str | None:
+    if not NAME_PATTERN.match(name):
+        return (
+            "must start with a lower-case letter or underscore and hold only lower-case "
+            "letters, digits and underscores (at most 63 characters), e.g. 'region'"
+        )
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    # bool is an int in Python, but `true` is not a number to a host backend.
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and not (isinstance(value, float) and not math.isfinite(value))
+    )
+
+
+def _type_problem(spec: AttributeSpec, value: Any) -> str | None:
+    kind = spec.type
+    if kind == "string":
+        if not isinstance(value, str):
+            return f"must be a string, got {_json_type(value)}"
+        if len(value) > MAX_STRING:
+            return f"must be at most {MAX_STRING} characters"
+        return None
+    if kind == "number":
+        return None if _is_number(value) else f"must be a number, got {_json_type(value)}"
+    if kind == "boolean":
+        return (
+            None if isinstance(value, bool) else f"must be true or false, got {_json_type(value)}"
+        )
+    # list types
+    item_kind = "string" if kind == "string_list" else "number"
+    if not isinstance(value, list):
+        return f"must be a list of {item_kind}s, got {_json_type(value)}"
+    if len(value) > MAX_LIST:
+        return f"must hold at most {MAX_LIST} items"
+    for i, item in enumerate(value):
+        ok = (
+            isinstance(item, str) and len(item) <= MAX_STRING
+            if item_kind == "string"
+            else (_is_number(item))
+        )
+        if not ok:
+            return f"item {i} must be a {item_kind}, got {_json_type(item)}"
+    return None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def validate_attributes(
+    model: Sequence[AttributeSpec], given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Check token attributes against the organization's model; 422 naming each bad attribute.
+
+    Unknown attributes are refused (a typo would otherwise silently mean "no rows"), every
+    required attribute must be present, and each value must have its declared type.
+    """
+    given = dict(given or {})
+    by_name = {spec.name: spec for spec in model}
+    problems: list[FieldError] = []
+    for name, value in given.items():
+        spec = by_name.get(name)
+        if spec is None:
+            known = ", ".join(sorted(by_name)) or "none are defined yet"
+            problems.append(
+                FieldError(
+                    f"attributes.{name}",
+                    f"unknown attribute '{name}' (known attributes: {known}). An admin can add "
+                    "it under Token attributes.",
+                )
+            )
+            continue
+        if value is None and not spec.required:
+            continue
+        problem = _type_problem(spec, value)
+        if problem:
+            problems.append(FieldError(f"attributes.{name}", problem))
+    for spec in model:
+        if spec.required and given.get(spec.name) is None:
+            problems.append(FieldError(f"attributes.{spec.name}", "is required"))
+    if problems:
+        first = problems[0]
+        extra = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PlotboardError(
+            f"{first.field}: {first.message}{extra}", "invalid_attribute", 422, problems
+        )
+    return {k: v for k, v in given.items() if v is not None}

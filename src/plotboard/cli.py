@@ -1,0 +1,310 @@
+"""The `plotboard` command: serve, demo, migrate, and admin commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from plotboard.config import ConfigError, Settings
+from plotboard.errors import PlotboardError
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from err
+    except ValueError as err:  # pydantic's ValidationError
+        raise click.ClickException(f"Invalid setting: {err}") from err
+
+
+def _runtime(settings: Settings, *, run_migrations: bool = True) -> Any:
+    from plotboard.runtime import Runtime
+
+    try:
+        return Runtime(settings, run_migrations=run_migrations)
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def _config_option(f: Any) -> Any:
+    def remember(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
+        if value:
+            os.environ["PLOTBOARD_CONFIG"] = value
+        return value
+
+    return click.option(
+        "--config",
+        type=click.Path(exists=True, dir_okay=False),
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
+        help="A TOML config file (same names as PLOTBOARD_*).",
+    )(f)
+
+
+@click.group()
+@click.version_option(package_name="plotboard")
+def main() -> None:
+    """plotboard: embedded, self-service analytics with row-level security."""
+
+
+@main.command()
+@_config_option
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--workers", type=int, default=None, help="Worker processes (default 1).")
+@click.option(
+    "--migrate/--no-migrate",
+    default=True,
+    show_default=True,
+    help="Bring the metadata store's schema up to date before serving.",
+)
+def serve(host: str | None, port: int | None, workers: int | None, migrate: bool) -> None:
+    """Run the server."""
+    import uvicorn
+
+    settings = _settings(host=host, port=port, workers=workers)
+    runtime = _runtime(settings, run_migrations=migrate)  # fails here, clearly, on bad config
+    runtime.close()
+    click.echo(f"plotboard listening on http://{settings.host}:{settings.port}")
+    for key, value in (("PLOTBOARD_HOST", settings.host), ("PLOTBOARD_PORT", str(settings.port))):
+        os.environ[key] = value
+    uvicorn.run(
+        "plotboard.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
+@main.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("plotboard-data"),
+    show_default=True,
+    help="Where the demo lives.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Set everything up, write demo.json, then exit.")
+def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
+    """Set up a demo (database, organization, admin, API key, sample users) and serve it."""
+    import uvicorn
+
+    from plotboard.app import create_app
+    from plotboard.demo.setup import prepare_demo
+
+    data_dir = data_dir.resolve()
+    os.environ["PLOTBOARD_DATA_DIR"] = str(data_dir)
+    os.environ["PLOTBOARD_DEMO_MODE"] = "true"
+    settings = _settings(data_dir=data_dir, demo_mode=True, host=host, port=port)
+    runtime = _runtime(settings)
+    browse_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{browse_host}:{port}"
+    try:
+        info = prepare_demo(runtime, data_dir, url)
+    except PlotboardError as err:
+        raise click.ClickException(err.message) from err
+    click.echo(
+        f"\n  plotboard demo is ready.\n\n"
+        f"  Open the demo host app:  {url}/demo\n"
+        f"  Admin sign-in:           {info.admin_email} / {info.admin_password}\n"
+        f"  API key (server-side):   {info.api_key}\n"
+        f"  Everything above is in   {data_dir / 'demo.json'}\n"
+    )
+    if no_serve:
+        runtime.close()
+        return
+    uvicorn.run(create_app(settings, runtime=runtime), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@_config_option
+def migrate() -> None:
+    """Bring the metadata store's schema up to date."""
+    from plotboard.store.db import migrate as run_migrations
+
+    settings = _settings()
+    run_migrations(settings.store_url)
+    click.echo("The metadata store is up to date.")
+
+
+@main.command()
+def secret() -> None:
+    """Print a new random secret key for PLOTBOARD_SECRET_KEY."""
+    click.echo(secrets.token_urlsafe(48))
+
+
+@main.group()
+def admin() -> None:
+    """Admin users."""
+
+
+@admin.command("create")
+@_config_option
+@click.option("--email", required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 10 characters; asked for when left out.",
+)
+@click.option("--org", "org_id", default=None, help="Organization id (default: the only one).")
+@click.option(
+    "--org-name",
+    default="My company",
+    show_default=True,
+    help="Name of the organization to create when there is none.",
+)
+def admin_create(email: str, password: str, org_id: str | None, org_name: str) -> None:
+    """Create an admin user (and the organization, when there is none yet)."""
+    import sqlalchemy as sa
+
+    from plotboard.orgs import create_admin, create_organization, resolve_organization
+    from plotboard.store.models import Organization
+
+    runtime = _runtime(_settings())
+    try:
+        with runtime.store.session() as session:
+            if org_id is None and session.scalar(sa.select(sa.func.count(Organization.id))) == 0:
+                org = create_organization(session, runtime.secret_key, org_name)
+            else:
+                org = resolve_organization(session, org_id)
+            create_admin(session, org.id, email, password)
+    except PlotboardError as err:
+        raise click.ClickException(err.message) from err
+    finally:
+        runtime.close()
+    click.echo(f"Admin {email.strip().lower()} created in organization '{org.name}' ({org.id}).")
+
+
+@main.group()
+def keys() -> None:
+    """API keys for host backends."""
+
+
+@keys.command("create")
+@_config_option
+@click.option("--name", required=True, help="What the key is for, e.g. 'Production backend'.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    default=("tokens",),
+    show_default=True,
+    type=click.Choice(["tokens", "admin"]),
+    help="Repeat for several scopes.",
+)
+@click.option("--org", "org_id", default=None, help="Organization id (default: the only one).")
+def keys_create(name: str, scopes: tuple[str, ...], org_id: str | None) -> None:
+    """Create an API key. Its secret is printed once and never stored."""
+    from plotboard import audit
+    from plotboard.auth.api_keys import create_api_key
+    from plotboard.orgs import resolve_organization
+
+    runtime = _runtime(_settings())
+    try:
+        with runtime.store.session() as session:
+            org = resolve_organization(session, org_id)
+            row, raw = create_api_key(session, org.id, name, list(scopes), "cli")
+            audit.record(
+                session,
+                org.id,
+                "cli",
+                "api_key.created",
+                "api_key",
+                row.id,
+                name=name,
+                scopes=list(scopes),
+            )
+    except PlotboardError as err:
+        raise click.ClickException(err.message) from err
+    finally:
+        runtime.close()
+    click.echo(f"Created API key {row.id} ({', '.join(row.scopes)}). Its secret, shown only now:")
+    click.echo(raw)
+    click.echo(
+        "Keep it on your server (e.g. in a secret store); never put it in a web page.", err=True
+    )
+
+
+@keys.command("list")
+@_config_option
+@click.option("--org", "org_id", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def keys_list(org_id: str | None, as_json: bool) -> None:
+    """List API keys (never their secrets)."""
+    from plotboard.auth.api_keys import list_api_keys
+    from plotboard.orgs import resolve_organization
+
+    runtime = _runtime(_settings())
+    try:
+        with runtime.store.session() as session:
+            org = resolve_organization(session, org_id)
+            rows = list_api_keys(session, org.id)
+    except PlotboardError as err:
+        raise click.ClickException(err.message) from err
+    finally:
+        runtime.close()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "scopes": r.scopes,
+                        "revoked": r.revoked_at is not None,
+                        "last_used_at": r.last_used_at.isoformat() if r.last_used_at else None,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not rows:
+        click.echo("No API keys yet. Create one with `plotboard keys create --name NAME`.")
+    for r in rows:
+        state = f"revoked {r.revoked_at:%Y-%m-%d}" if r.revoked_at else "active"
+        used = f"last used {r.last_used_at:%Y-%m-%d %H:%M}" if r.last_used_at else "never used"
+        click.echo(f"{r.id}  {r.name}  [{', '.join(r.scopes)}]  {state}, {used}")
+
+
+@keys.command("revoke")
+@_config_option
+@click.argument("key_id")
+@click.option("--org", "org_id", default=None)
+def keys_revoke(key_id: str, org_id: str | None) -> None:
+    """Revoke a key: it, and every embed token it minted, stop working."""
+    from plotboard import audit
+    from plotboard.auth.api_keys import revoke_api_key
+    from plotboard.orgs import resolve_organization
+
+    runtime = _runtime(_settings())
+    try:
+        with runtime.store.session() as session:
+            org = resolve_organization(session, org_id)
+            revoke_api_key(session, org.id, key_id)
+            audit.record(session, org.id, "cli", "api_key.revoked", "api_key", key_id)
+    except PlotboardError as err:
+        raise click.ClickException(err.message) from err
+    finally:
+        runtime.close()
+    click.echo(f"Revoked {key_id}.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Settings from `PLOTBOARD_*` environment variables and an optional TOML config file.
+
+Precedence, highest first: keyword arguments (the CLI's flags), environment variables, the
+config file named by `PLOTBOARD_CONFIG` (or `--config`), the defaults below.
+
+Outside demo mode the server refuses to start without a real secret key: it signs sessions and
+derives the key that encrypts credentials at rest, so a guessable one would give both away.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "change-me", "changeme", "secret", "plotboard", "dev", "development", "test", "xxx"}
+)
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing or unsafe; the message says how to fix it."""
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads the `[plotboard]` table (or the top level) of the file in PLOTBOARD_CONFIG."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path is None:
+            return
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as err:
+            raise ConfigError(f"Config file {path} does not exist.") from err
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"Config file {path} is not valid TOML: {err}") from err
+        table = raw.get("plotboard", raw)
+        if not isinstance(table, dict):
+            raise ConfigError(f"Config file {path}: [plotboard] must be a table.")
+        self._data = table
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    """Everything plotboard can be configured with. Each field is `PLOTBOARD_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="PLOTBOARD_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("plotboard-data"),
+        description="Folder for the default SQLite metadata store and demo files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the metadata store; default: SQLite in data_dir. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db",
+    )
+    secret_key: str | None = Field(
+        default=None, description="At least 32 random characters. Signs sessions, encrypts secrets."
+    )
+    demo_mode: bool = Field(default=False, description="Relaxes the secret-key check for demos.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None, description="The URL browsers use to reach this server (for snippets)."
+    )
+    redis_url: str | None = Field(default=None, description="Shared cache for several servers.")
+    session_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Secure flag on the admin cookie; default: when public_url is https.",
+    )
+    api_key_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long a server trusts its own check that an API key is live. A revoke "
+        "takes effect at once on the server that handled it, and within this time on others.",
+    )
+    workers: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() if value is not None else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = os.environ.get("PLOTBOARD_CONFIG")
+        toml = _TomlFileSource(settings_cls, Path(path) if path else None)
+        return (init_settings, env_settings, toml)
+
+    @cached_property
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'plotboard.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return bool(self.public_url and self.public_url.startswith("https://"))
+
+    def require_secret_key(self) -> str:
+        """The secret key, or ConfigError saying how to set one. Demo mode keeps one on disk."""
+        key = self.secret_key or ""
+        if self.demo_mode and not key:
+            return demo_secret_key(self.data_dir)
+        if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            problem = "is not set" if not key else "is a placeholder or shorter than 32 characters"
+            raise ConfigError(
+                f"PLOTBOARD_SECRET_KEY {problem}. plotboard signs admin sessions and encrypts "
+                "stored credentials with it, so it must be long and random. Generate one with\n"
+                "    plotboard secret\n"
+                "and set it in the environment (export PLOTBOARD_SECRET_KEY=...) or as "
+                "secret_key in the config file named by PLOTBOARD_CONFIG. Keep it: changing it "
+                "makes stored database passwords unreadable."
+            )
+        return key
+
+
+def demo_secret_key(data_dir: Path) -> str:
+    """A random secret kept in `data_dir/secret_key`, created on first use (demo mode only)."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(key, encoding="utf-8")
+    tmp.chmod(0o600)
+    os.replace(tmp, path)
+    return key

@@ -1,0 +1,75 @@
+"""The demo host app at /demo: a fake product whose backend mints tokens for sample users.
+
+It does what a real host backend does — holds the API key server-side and mints a token per
+signed-in user — so the page itself never sees the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict
+
+from plotboard.api.deps import RuntimeDep
+from plotboard.auth.api_keys import authenticate_api_key
+from plotboard.auth.minting import MintRequest, mint_for_key
+from plotboard.demo.setup import SAMPLE_USERS, read_demo_info
+from plotboard.errors import PlotboardError, invalid
+
+router = APIRouter(tags=["demo"], include_in_schema=False)
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+@router.get("/demo", response_class=HTMLResponse)
+def demo_page() -> str:
+    return _templates.get_template("demo.html").render(
+        users=SAMPLE_USERS, users_data=[asdict(u) for u in SAMPLE_USERS]
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def home() -> str:
+    return _templates.get_template("home.html").render()
+
+
+class DemoTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user: str
+
+
+@router.post("/demo/token")
+def demo_token(body: DemoTokenRequest, runtime: RuntimeDep) -> dict[str, Any]:
+    """Mint a token for a sample user, as the host app's backend would."""
+    user = next((u for u in SAMPLE_USERS if u.user_id == body.user), None)
+    if user is None:
+        names = ", ".join(u.user_id for u in SAMPLE_USERS)
+        raise invalid("user", f"'{body.user}' is not a sample user; choose one of {names}")
+    info = read_demo_info(runtime.settings.data_dir)
+    if info is None:
+        raise PlotboardError("The demo is not set up: run `plotboard demo`.", "no_demo", 409)
+    with runtime.store.session() as session:
+        key = authenticate_api_key(session, info.api_key, "tokens")
+        minted = mint_for_key(
+            runtime,
+            session,
+            key,
+            MintRequest(
+                user_id=user.user_id,
+                attributes=user.attributes,
+                ai_context_clues={"tone": "friendly and concise", "company": "Demo Company"},
+            ),
+        )
+    return {
+        "token": minted.token,
+        "expires_at": minted.expires_at,
+        "user": user.user_id,
+        "source_id": info.source_id,
+    }

@@ -1,0 +1,163 @@
+"""`plotboard demo`: everything a newcomer needs, created once and reused on the next run."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from plotboard.auth.api_keys import create_api_key
+from plotboard.auth.origins import normalize_origin
+from plotboard.auth.token_attributes import AttributeIn, create_attribute
+from plotboard.demo.data import generate_demo_database
+from plotboard.orgs import create_admin, create_organization
+from plotboard.runtime import Runtime
+from plotboard.store.models import AdminUser, ApiKey, DataSource, Organization, Origin
+
+ADMIN_EMAIL = "admin@example.com"
+ORG_NAME = "Demo Company"
+SOURCE_NAME = "Demo company database"
+
+
+@dataclass(frozen=True)
+class SampleUser:
+    user_id: str
+    name: str
+    role: str
+    attributes: dict[str, Any]
+
+
+SAMPLE_USERS: tuple[SampleUser, ...] = (
+    SampleUser(
+        "alice",
+        "Alice Martin",
+        "Sales lead, Europe",
+        {"region": "North", "location": ["Paris", "London", "Berlin"]},
+    ),
+    SampleUser(
+        "bob",
+        "Bob Chen",
+        "Sales lead, Americas",
+        {"region": "South", "location": ["New York", "Toronto", "São Paulo"]},
+    ),
+    SampleUser(
+        "carol",
+        "Carol Tanaka",
+        "Operations, Asia-Pacific",
+        {"region": "East", "location": ["Tokyo", "Singapore", "Sydney", "Mumbai"]},
+    ),
+)
+
+
+@dataclass
+class DemoInfo:
+    url: str
+    api_key: str
+    admin_email: str
+    admin_password: str
+    source_id: str
+    demo_database: str
+    org_id: str
+    users: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_demo_info(data_dir: Path) -> DemoInfo | None:
+    path = data_dir / "demo.json"
+    if not path.exists():
+        return None
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return DemoInfo(**{k: raw[k] for k in DemoInfo.__dataclass_fields__ if k in raw})
+
+
+def _write_demo_info(data_dir: Path, info: DemoInfo) -> None:
+    path = data_dir / "demo.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(asdict(info), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.chmod(0o600)  # it holds the admin password and an API key
+    os.replace(tmp, path)
+
+
+def prepare_demo(runtime: Runtime, data_dir: Path, url: str) -> DemoInfo:
+    """Create (or reuse) the demo database, organization, admin, key, attributes, source and
+    origin, and write `demo.json`. Safe to run again: an existing demo is kept as it is."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = (data_dir / "demo.sqlite").resolve()
+    if not database.exists():
+        generate_demo_database(database)
+    previous = read_demo_info(data_dir)
+    with runtime.store.session() as session:
+        usable = (
+            previous is not None
+            and session.get(Organization, previous.org_id) is not None
+            and (key := session.get(ApiKey, previous.api_key.rsplit("_", 1)[0])) is not None
+            and key.revoked_at is None
+        )
+        if usable and previous is not None:
+            info = previous
+            info.url = url
+        else:
+            info = _create_demo_org(runtime, session, database, url)
+        origin = normalize_origin(url)
+        if not session.scalar(
+            sa.select(Origin.id).where(Origin.org_id == info.org_id, Origin.origin == origin)
+        ):
+            session.add(Origin(org_id=info.org_id, origin=origin))
+        info.users = [asdict(u) for u in SAMPLE_USERS]
+        _write_demo_info(data_dir, info)
+    runtime.origins.invalidate()
+    return info
+
+
+def _create_demo_org(runtime: Runtime, session: Any, database: Path, url: str) -> DemoInfo:
+    org = create_organization(session, runtime.secret_key, ORG_NAME)
+    password = secrets.token_urlsafe(12)
+    # A previous demo in the same store may hold the address; keep addresses unique.
+    email = ADMIN_EMAIL
+
+    if session.scalar(sa.select(AdminUser.id).where(AdminUser.email == email)):
+        email = f"admin+{org.id[:6]}@example.com"
+    create_admin(session, org.id, email, password)
+    _, api_key = create_api_key(session, org.id, "Demo host backend", ["tokens", "admin"], email)
+    create_attribute(
+        session,
+        org.id,
+        AttributeIn(
+            name="region",
+            type="string",
+            required=False,
+            description="The sales region the user covers (North, South, East or West).",
+        ),
+    )
+    create_attribute(
+        session,
+        org.id,
+        AttributeIn(
+            name="location",
+            type="string_list",
+            required=False,
+            description="The office cities whose employees the user may see.",
+        ),
+    )
+    source = DataSource(
+        org_id=org.id,
+        name=SOURCE_NAME,
+        kind="sqlite",
+        connection={"path": str(database)},
+        settings={},
+    )
+    session.add(source)
+    session.flush()
+    return DemoInfo(
+        url=url,
+        api_key=api_key,
+        admin_email=email,
+        admin_password=password,
+        source_id=source.id,
+        demo_database=str(database),
+        org_id=org.id,
+    )

@@ -1,0 +1,48 @@
+"""The running server's shared parts: settings, metadata store, and the hot-path caches."""
+
+from __future__ import annotations
+
+import threading
+
+from plotboard.auth.api_keys import KeyLiveness
+from plotboard.auth.embed_tokens import TokenVerifier
+from plotboard.auth.origins import OriginRegistry
+from plotboard.config import Settings
+from plotboard.crypto import decrypt
+from plotboard.store.db import Store, migrate
+from plotboard.store.models import Organization
+
+
+class Runtime:
+    """One per process. Holds nothing that must be shared between servers (that lives in the
+    store or Redis), only caches that each server may rebuild at will."""
+
+    def __init__(self, settings: Settings, *, run_migrations: bool = True) -> None:
+        self.settings = settings
+        self.secret_key = settings.require_secret_key()
+        if run_migrations:
+            migrate(settings.store_url)
+        self.store = Store(settings.store_url)
+        ttl = settings.api_key_cache_seconds
+        self.keys = KeyLiveness(self.store.engine, ttl)
+        self.origins = OriginRegistry(self.store.engine, ttl)
+        self._org_secrets: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.tokens = TokenVerifier(self.keys.org_of_live_key, self.signing_secret)
+
+    def signing_secret(self, org_id: str) -> str | None:
+        """The organization's token-signing secret, decrypted once per process."""
+        secret = self._org_secrets.get(org_id)
+        if secret is not None:
+            return secret
+        with self.store.session() as session:
+            org = session.get(Organization, org_id)
+            if org is None:
+                return None
+            secret = decrypt(self.secret_key, org.signing_secret_enc)
+        with self._lock:
+            self._org_secrets[org_id] = secret
+        return secret
+
+    def close(self) -> None:
+        self.store.dispose()
