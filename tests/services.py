@@ -38,7 +38,7 @@ def temporary_postgres_database() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as err:  # noqa: BLE001 - any failure means "server not usable"
+    except Exception as err:
         admin.dispose()
         _unavailable("PostgreSQL at " + PG_ADMIN_URL.split("@")[-1], err)
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
@@ -58,7 +58,7 @@ def temporary_mariadb_database() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         admin.dispose()
         _unavailable("MariaDB at " + MARIADB_ADMIN_URL.split("@")[-1], err)
     url = sa.engine.make_url(MARIADB_ADMIN_URL).set(database=name)
@@ -78,6 +78,6 @@ def redis_url_or_fail() -> str:
         client = redis.Redis.from_url(REDIS_URL)
         client.ping()
         client.close()
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         _unavailable("Redis at " + REDIS_URL, err)
     return REDIS_URL

@@ -151,4 +151,8 @@ def test_introspect_reports_invalid_and_foreign_tokens(org: Org, other_org: Org)
     assert r.status_code == 200 and r.json()["valid"] is False
     foreign = other_org.token()
     r = org.client.post(url, json={"token": foreign}, headers=headers)
-    assert r.json() == {"valid": False, "code": "invalid_token", "reason": "The embed token is not valid."}
+    assert r.json() == {
+        "valid": False,
+        "code": "invalid_token",
+        "reason": "The embed token is not valid.",
+    }

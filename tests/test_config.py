@@ -1,0 +1,66 @@
+"""Settings: environment, config file, and the refusal of unsafe secret keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plotboard.config import ConfigError, Settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "PLOTBOARD_SECRET_KEY",
+        "PLOTBOARD_CONFIG",
+        "PLOTBOARD_DEMO_MODE",
+        "PLOTBOARD_DATABASE_URL",
+        "PLOTBOARD_DATA_DIR",
+        "PLOTBOARD_PORT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    "secret", [None, "", "change-me", "CHANGEME", "secret", "short-but-random"]
+)
+def test_unsafe_secret_keys_are_refused_with_instructions(secret: str | None) -> None:
+    with pytest.raises(ConfigError) as err:
+        Settings(secret_key=secret).require_secret_key()
+    message = str(err.value)
+    assert "PLOTBOARD_SECRET_KEY" in message and "plotboard secret" in message
+
+
+def test_a_long_random_key_is_accepted() -> None:
+    key = "q" * 20 + "Z" * 20
+    assert Settings(secret_key=key).require_secret_key() == key
+
+
+def test_demo_mode_keeps_a_generated_key_on_disk(tmp_path: Path) -> None:
+    settings = Settings(demo_mode=True, data_dir=tmp_path)
+    first = settings.require_secret_key()
+    assert len(first) >= 48 and (tmp_path / "secret_key").read_text() == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert Settings(demo_mode=True, data_dir=tmp_path).require_secret_key() == first
+
+
+def test_environment_then_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "plotboard.toml"
+    config.write_text('[plotboard]\nport = 9001\nhost = "0.0.0.0"\n')
+    monkeypatch.setenv("PLOTBOARD_CONFIG", str(config))
+    monkeypatch.setenv("PLOTBOARD_PORT", "9002")
+    settings = Settings()
+    assert settings.host == "0.0.0.0" and settings.port == 9002
+
+
+def test_broken_config_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("port = = 1")
+    monkeypatch.setenv("PLOTBOARD_CONFIG", str(config))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        Settings()
+
+
+def test_store_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
+    assert Settings(data_dir=tmp_path).store_url == f"sqlite:///{tmp_path.resolve()}/plotboard.db"
