@@ -10,7 +10,15 @@ from fastapi import FastAPI
 from plotboard import __version__
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
-from plotboard.api.routes import admin_session, admin_setup, dashboards, health, tokens
+from plotboard.api.routes import (
+    admin_session,
+    admin_setup,
+    dashboards,
+    embed_assets,
+    embed_geo,
+    health,
+    tokens,
+)
 from plotboard.config import Settings
 from plotboard.runtime import Runtime
 
@@ -36,7 +44,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(EmbedCORSMiddleware, runtime=lambda: runtime)
-    for module in (health, tokens, dashboards, admin_session, admin_setup):
+    for module in (health, tokens, dashboards, admin_session, admin_setup, embed_assets, embed_geo):
         app.include_router(module.router)
     if runtime.settings.demo_mode:
         from plotboard.demo import routes as demo_routes

@@ -154,3 +154,48 @@ class AuditEntry(Base):
     target_id: Mapped[str | None] = mapped_column(sa.String(200), default=None)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogTable(Base):
+    """One table of a data source, as introspected, plus what the admin edited.
+
+    Refreshing from the database updates `columns`' types, keys and the list of columns; the
+    admin's display names, descriptions, semantic types and hidden flags are kept.
+    """
+
+    __tablename__ = "catalog_tables"
+    __table_args__ = (sa.UniqueConstraint("source_id", "schema_name", "name"),)
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_id)
+    source_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("data_sources.id", ondelete="CASCADE"), index=True
+    )
+    schema_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    display_name: Mapped[str | None] = mapped_column(sa.String(200), default=None)
+    description: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    primary_key: Mapped[list[Any]] = mapped_column(default=list)
+    foreign_keys: Mapped[list[Any]] = mapped_column(default=list)
+    # [{"name", "type", "native_type", "nullable", "display_name", "description",
+    #   "semantic_type", "hidden", "edited": [field names the admin set]}]
+    columns: Mapped[list[Any]] = mapped_column(default=list)
+    # Field names the admin set by hand; Analyze leaves them alone unless told otherwise.
+    edited: Mapped[list[Any]] = mapped_column(default=list)
+    refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AccessRule(Base):
+    """Row-level security for one table: AND of groups, each an OR of conditions."""
+
+    __tablename__ = "access_rules"
+    __table_args__ = (sa.UniqueConstraint("source_id", "table_name"),)
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
+    source_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("data_sources.id", ondelete="CASCADE"), index=True
+    )
+    table_name: Mapped[str] = mapped_column(sa.String(400))
+    conditions: Mapped[list[Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

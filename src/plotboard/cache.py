@@ -1,0 +1,111 @@
+"""The result cache: encoded query answers keyed by the final SQL and its parameters.
+
+The key is computed from the SQL *after* access rules were applied, with the rule values bound
+as parameters, so two users whose rules differ can never share an entry. Values are the JSON
+bytes sent to the browser, so a hit costs one lookup and no encoding.
+
+In-memory by default (per process); Redis when `PLOTBOARD_REDIS_URL` is set, so several app
+servers share one cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Protocol
+
+import orjson
+
+
+def cache_key(source_id: str, sql: str, params: dict[str, Any]) -> str:
+    payload = orjson.dumps([source_id, sql, params], option=orjson.OPT_SORT_KEYS, default=str)
+    return "pb:q:" + hashlib.sha256(payload).hexdigest()
+
+
+class ResultCache(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryCache:
+    """A bounded LRU with per-entry expiry, safe to share between threads."""
+
+    def __init__(self, max_entries: int = 5000, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
+
+    def get(self, key: str) -> bytes | None:
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        expires, value = hit
+        if expires < time.monotonic():
+            with self._lock:
+                self._drop(key)
+            return None
+        return value
+
+    def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        if ttl_seconds <= 0 or len(value) > self._max_bytes // 10:
+            return  # caching off, or one answer would crowd out the rest
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = (time.monotonic() + ttl_seconds, value)
+            self._bytes += len(value)
+            while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+                oldest = next(iter(self._entries))
+                self._drop(oldest)
+
+    def _drop(self, key: str) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[1])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+class RedisCache:
+    """Shared by every app server. A Redis that is down means a miss, never a failed query."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._errors = (redis.RedisError, OSError)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            value = self._client.get(key)
+        except self._errors:
+            return None
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        if ttl_seconds <= 0:
+            return
+        try:
+            self._client.set(key, value, px=max(1, int(ttl_seconds * 1000)))
+        except self._errors:
+            pass
+
+    def clear(self) -> None:
+        try:
+            for key in self._client.scan_iter(match="pb:q:*", count=500):
+                self._client.delete(key)
+        except self._errors:
+            pass
+
+
+def make_cache(redis_url: str | None) -> ResultCache:
+    return RedisCache(redis_url) if redis_url else MemoryCache()
