@@ -10,6 +10,7 @@ servers share one cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -33,7 +34,9 @@ class ResultCache(Protocol):
 
 
 class MemoryCache:
-    """A bounded LRU with per-entry expiry, safe to share between threads."""
+    """A bounded cache (oldest entry out first) with per-entry expiry, safe across threads.
+
+    Reads take no lock, so a hot tile served by many threads never waits on another."""
 
     def __init__(self, max_entries: int = 5000, max_bytes: int = 256 * 1024 * 1024) -> None:
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
@@ -94,10 +97,8 @@ class RedisCache:
     def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:
             return
-        try:
+        with contextlib.suppress(self._errors):
             self._client.set(key, value, px=max(1, int(ttl_seconds * 1000)))
-        except self._errors:
-            pass
 
     def clear(self) -> None:
         try:
