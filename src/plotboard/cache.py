@@ -97,7 +97,7 @@ class RedisCache:
     def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:
             return
-        with contextlib.suppress(self._errors):
+        with contextlib.suppress(*self._errors):
             self._client.set(key, value, px=max(1, int(ttl_seconds * 1000)))
 
     def clear(self) -> None:
