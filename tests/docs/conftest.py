@@ -1,0 +1,50 @@
+"""A real `plotboard demo` server for the documentation's examples, and the reader's shell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.docs.examples import mint
+from tests.live_server import DemoServer, clean_env, has_curl, running_demo
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    if not has_curl():
+        pytest.skip("the documentation's examples use curl, which is not installed")
+    with running_demo(tmp_path_factory.mktemp("docs-demo") / "data") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def admin_api(demo_server: DemoServer) -> Iterator[httpx.Client]:
+    """The admin API with the demo's key (it has both scopes), for setting up examples."""
+    with httpx.Client(
+        base_url=demo_server.url,
+        headers={"Authorization": f"Bearer {demo_server.info['api_key']}"},
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def reader_env(demo_server: DemoServer, admin_api: httpx.Client) -> dict[str, str]:
+    """What a reader has exported after reading the pages: the variables the examples use."""
+    info = demo_server.info
+    return clean_env(
+        PLOTBOARD_URL=demo_server.url,
+        PLOTBOARD_API_KEY=info["api_key"],
+        PLOTBOARD_ADMIN_KEY=info["api_key"],
+        ADMIN_EMAIL=info["admin_email"],
+        ADMIN_PASSWORD=info["admin_password"],
+        TOKEN=mint(admin_api, "alice", attributes={"region": "North"}),
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """The reader's current directory."""
+    return tmp_path
