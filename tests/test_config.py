@@ -64,3 +64,48 @@ def test_broken_config_file_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_store_defaults_to_sqlite_in_the_data_dir(tmp_path: Path) -> None:
     assert Settings(data_dir=tmp_path).store_url == f"sqlite:///{tmp_path.resolve()}/plotboard.db"
+
+
+def test_unknown_setting_in_config_file_is_refused_with_a_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "plotboard.toml"
+    config.write_text("prot = 9000\n")
+    monkeypatch.setenv("PLOTBOARD_CONFIG", str(config))
+    with pytest.raises(ConfigError, match="unknown setting 'prot'. Did you mean 'port'"):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("https://analytics.example.com/", "https://analytics.example.com"), (None, None)],
+)
+def test_public_url_is_an_origin(given: str | None, kept: str | None) -> None:
+    assert Settings(public_url=given).public_url == kept
+
+
+@pytest.mark.parametrize("bad", ["https://example.com/analytics", "example.com", "ftp://x.y"])
+def test_public_url_with_a_path_or_no_scheme_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="public_url"):
+        Settings(public_url=bad)
+
+
+def test_another_secret_key_is_refused_at_start(tmp_path: Path) -> None:
+    from plotboard.orgs import create_organization
+    from plotboard.runtime import Runtime
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    first = Runtime(Settings(database_url=url, secret_key="a" * 48))
+    with first.store.session() as session:
+        create_organization(session, first.secret_key, "Acme")
+    first.close()
+    with pytest.raises(ConfigError, match="not the key this metadata store was set up with"):
+        Runtime(Settings(database_url=url, secret_key="b" * 48))
+
+
+def test_app_refuses_a_store_that_was_not_migrated(tmp_path: Path) -> None:
+    from plotboard.runtime import Runtime
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with pytest.raises(ConfigError, match="plotboard migrate"):
+        Runtime(Settings(database_url=url, secret_key="a" * 48), run_migrations=False)

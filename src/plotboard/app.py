@@ -24,8 +24,12 @@ from plotboard.runtime import Runtime
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
-    """Build the app. The runtime (store, caches) is created here unless one is given."""
-    runtime = runtime or Runtime(settings or Settings())
+    """Build the app. The runtime (store, caches) is created here unless one is given.
+
+    Used as uvicorn's factory by `plotboard serve`, which migrates (or not) before; the app
+    itself never changes the schema, it refuses to start when the schema is behind.
+    """
+    runtime = runtime or Runtime(settings or Settings(), run_migrations=False)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

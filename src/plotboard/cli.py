@@ -73,7 +73,7 @@ def serve(host: str | None, port: int | None, workers: int | None, migrate: bool
     settings = _settings(host=host, port=port, workers=workers)
     runtime = _runtime(settings, run_migrations=migrate)  # fails here, clearly, on bad config
     runtime.close()
-    click.echo(f"plotboard listening on http://{settings.host}:{settings.port}")
+    click.echo(f"Starting plotboard on http://{settings.host}:{settings.port} ...")
     for key, value in (("PLOTBOARD_HOST", settings.host), ("PLOTBOARD_PORT", str(settings.port))):
         os.environ[key] = value
     uvicorn.run(
@@ -95,10 +95,10 @@ def serve(host: str | None, port: int | None, workers: int | None, migrate: bool
     show_default=True,
     help="Where the demo lives.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
 @click.option("--no-serve", is_flag=True, help="Set everything up, write demo.json, then exit.")
-def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
+def demo(data_dir: Path, host: str | None, port: int | None, no_serve: bool) -> None:
     """Set up a demo (database, organization, admin, API key, sample users) and serve it."""
     import uvicorn
 
@@ -109,6 +109,7 @@ def demo(data_dir: Path, host: str, port: int, no_serve: bool) -> None:
     os.environ["PLOTBOARD_DATA_DIR"] = str(data_dir)
     os.environ["PLOTBOARD_DEMO_MODE"] = "true"
     settings = _settings(data_dir=data_dir, demo_mode=True, host=host, port=port)
+    host, port = settings.host, settings.port
     runtime = _runtime(settings)
     browse_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     url = f"http://{browse_host}:{port}"

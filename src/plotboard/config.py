@@ -9,12 +9,14 @@ derives the key that encrypts credentials at rest, so a guessable one would give
 
 from __future__ import annotations
 
+import difflib
 import os
 import secrets
 import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -52,7 +54,13 @@ class _TomlFileSource(PydanticBaseSettingsSource):
         return self._data.get(field_name), field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+        known = self.settings_cls.model_fields
+        for key in self._data:
+            if key not in known:
+                close = difflib.get_close_matches(key, list(known), n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                raise ConfigError(f"Config file: unknown setting '{key}'.{hint}")
+        return dict(self._data)
 
 
 class Settings(BaseSettings):
@@ -97,6 +105,24 @@ class Settings(BaseSettings):
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if value is not None else None
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"public_url '{value}' must be an absolute http(s) URL, e.g. "
+                "https://analytics.example.com"
+            )
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError(
+                f"public_url '{value}' must not have a path: serve plotboard at the root of "
+                "its own host name (e.g. https://analytics.example.com)"
+            )
+        return f"{parts.scheme}://{parts.netloc}"
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -130,12 +156,13 @@ class Settings(BaseSettings):
         if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
             problem = "is not set" if not key else "is a placeholder or shorter than 32 characters"
             raise ConfigError(
-                f"PLOTBOARD_SECRET_KEY {problem}. plotboard signs admin sessions and encrypts "
-                "stored credentials with it, so it must be long and random. Generate one with\n"
+                f"PLOTBOARD_SECRET_KEY {problem}. plotboard encrypts stored credentials and each "
+                "organization's token-signing secret with it, so it must be long and random. "
+                "Generate one with\n"
                 "    plotboard secret\n"
                 "and set it in the environment (export PLOTBOARD_SECRET_KEY=...) or as "
                 "secret_key in the config file named by PLOTBOARD_CONFIG. Keep it: changing it "
-                "makes stored database passwords unreadable."
+                "makes stored database passwords and token-signing secrets unreadable."
             )
         return key
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 
+import sqlalchemy as sa
+
 from plotboard.auth.api_keys import KeyLiveness
 from plotboard.auth.embed_tokens import TokenVerifier
 from plotboard.auth.origins import OriginRegistry
-from plotboard.config import Settings
-from plotboard.crypto import decrypt
-from plotboard.store.db import Store, migrate
+from plotboard.config import ConfigError, Settings
+from plotboard.crypto import DecryptionError, decrypt
+from plotboard.store.db import Store, migrate, pending_migrations
 from plotboard.store.models import Organization
 
 
@@ -23,12 +25,34 @@ class Runtime:
         if run_migrations:
             migrate(settings.store_url)
         self.store = Store(settings.store_url)
+        if not run_migrations and pending_migrations(self.store.engine):
+            self.store.dispose()
+            raise ConfigError(
+                "The metadata store's schema is not up to date. Run `plotboard migrate` (or "
+                "start with `plotboard serve`, which migrates unless told --no-migrate)."
+            )
         ttl = settings.api_key_cache_seconds
         self.keys = KeyLiveness(self.store.engine, ttl)
         self.origins = OriginRegistry(self.store.engine, ttl)
         self._org_secrets: dict[str, str] = {}
         self._lock = threading.Lock()
         self.tokens = TokenVerifier(self.keys.org_of_live_key, self.signing_secret)
+        self._check_secret_key()
+
+    def _check_secret_key(self) -> None:
+        """Refuse to start when stored secrets were encrypted with another secret key: better
+        one clear message now than a failure on every token later."""
+        with self.store.session() as session:
+            orgs = session.execute(sa.select(Organization.id, Organization.signing_secret_enc))
+            for org_id, encrypted in orgs:
+                try:
+                    self._org_secrets[org_id] = decrypt(self.secret_key, encrypted)
+                except DecryptionError as err:
+                    raise ConfigError(
+                        "PLOTBOARD_SECRET_KEY is not the key this metadata store was set up "
+                        f"with ({self.settings.store_url.split('@')[-1]}): its stored secrets "
+                        "cannot be read. Start plotboard with the original secret key."
+                    ) from err
 
     def signing_secret(self, org_id: str) -> str | None:
         """The organization's token-signing secret, decrypted once per process."""

@@ -160,6 +160,11 @@ def test_revocation_reaches_a_server_that_did_not_handle_it(org: Org, store_url:
         second.close()
 
 
+def test_an_api_key_sent_as_token_gets_a_hint(org: Org) -> None:
+    r = _list(org, org.tokens_key)
+    assert r.status_code == 401 and "This is an API key, not an embed token" in r.json()["detail"]
+
+
 def test_malformed_authorization_header(org: Org) -> None:
     r = org.client.get("/api/v1/embed/dashboards", headers={"Authorization": "Basic abc"})
     assert r.status_code == 401 and "Bearer" in r.json()["detail"]

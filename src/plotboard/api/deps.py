@@ -51,7 +51,9 @@ def own_origin(request: Request, runtime: Runtime) -> str:
 async def embed_user(request: Request, runtime: RuntimeDep) -> EmbedToken:
     """The verified embed token, from an origin the token's organization authorized."""
     token = runtime.tokens.verify(bearer(request))
-    runtime.origins.check(token.org_id, request.headers.get("origin"), own_origin(request, runtime))
+    origin = request.headers.get("origin")
+    if origin is not None:
+        runtime.origins.check(token.org_id, origin, own_origin(request, runtime))
     return token
 
 
@@ -68,7 +70,8 @@ def require_edit(user: EmbedToken) -> None:
 
 
 def api_key_with(scope: Scope, request: Request, runtime: Runtime) -> KeyInfo:
-    if request.headers.get("origin") not in (None, own_origin(request, runtime)):
+    origin = request.headers.get("origin")
+    if origin is not None and origin != own_origin(request, runtime):
         # A browser is calling with an API key: that key is now public. Refuse loudly.
         raise forbidden(
             "API keys must stay on the host app's server. Mint embed tokens from your backend, "
@@ -101,8 +104,7 @@ def admin_actor(request: Request, runtime: RuntimeDep) -> AdminActor:
         admin = current_admin(session, request.cookies.get(COOKIE_NAME))
     if admin is None:
         raise unauthorized(
-            "Sign in first (POST /api/v1/admin/session or the console at /admin), or send an "
-            "API key with the admin scope.",
+            "Sign in first (POST /api/v1/admin/session), or send an API key with the admin scope.",
             "not_signed_in",
         )
     if request.method not in SAFE_METHODS:

@@ -48,9 +48,14 @@ def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
         )
         for e in exc.errors()
     ]
-    # Unions report one error per member; keep one per field so the message stays readable.
+    # Unions report one error per member ("should be a string", "ai_context_clues.a should be
+    # a string"): the most specific one names the culprit, so a field that is the prefix of
+    # another is dropped, and each field is reported once.
+    fields = {p.field for p in problems}
     unique: dict[str, FieldError] = {}
     for p in problems:
+        if any(f.startswith(p.field + ".") for f in fields):
+            continue
         unique.setdefault(p.field, p)
     problems = list(unique.values())
     first = problems[0] if problems else FieldError("body", "is not valid")

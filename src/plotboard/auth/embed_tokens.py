@@ -147,6 +147,12 @@ class TokenVerifier:
         return cached
 
     def _decode(self, token: str) -> EmbedToken:
+        if token.startswith("pb_"):
+            raise unauthorized(
+                "This is an API key, not an embed token. Keep API keys on your server and send "
+                "the browser a token minted with POST /api/v1/embed/tokens.",
+                "invalid_token",
+            )
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as err:
