@@ -1,9 +1,9 @@
 """A small client for host backends: mint embed tokens with an API key.
 
-    >>> from plotboard.client import PlotboardClient
-    >>> client = PlotboardClient("https://analytics.example.com", api_key)  # doctest: +SKIP
-    >>> token = client.create_embed_token("alice", attributes={"region": "North"})  # doctest: +SKIP
-    >>> token.token, token.expires_at  # doctest: +SKIP
+>>> from plotboard.client import PlotboardClient
+>>> client = PlotboardClient("https://analytics.example.com", api_key)  # doctest: +SKIP
+>>> token = client.create_embed_token("alice", attributes={"region": "North"})  # doctest: +SKIP
+>>> token.token, token.expires_at  # doctest: +SKIP
 """
 
 from __future__ import annotations

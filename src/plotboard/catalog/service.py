@@ -17,9 +17,24 @@ from plotboard.store.models import CatalogTable, utcnow
 EDITABLE = ("display_name", "description", "semantic_type", "hidden")
 
 SEMANTIC_TYPES = (
-    "identifier", "category", "measure", "date", "datetime", "boolean", "email", "url",
-    "currency", "percentage", "country", "city", "region", "latitude", "longitude",
-    "postal_code", "location", "text",
+    "identifier",
+    "category",
+    "measure",
+    "date",
+    "datetime",
+    "boolean",
+    "email",
+    "url",
+    "currency",
+    "percentage",
+    "country",
+    "city",
+    "region",
+    "latitude",
+    "longitude",
+    "postal_code",
+    "location",
+    "text",
 )
 
 
@@ -45,7 +60,9 @@ def refresh_catalog(session: Session, source_id: str, tables: Iterable[Table]) -
     from the database are removed. Returns the qualified names of new tables."""
     existing = {
         (row.schema_name, row.name): row
-        for row in session.scalars(sa.select(CatalogTable).where(CatalogTable.source_id == source_id))
+        for row in session.scalars(
+            sa.select(CatalogTable).where(CatalogTable.source_id == source_id)
+        )
     }
     seen: set[tuple[str, str]] = set()
     added: list[str] = []
@@ -102,7 +119,9 @@ def _table_row(session: Session, source_id: str, qualified: str) -> CatalogTable
     return row
 
 
-def update_table(session: Session, source_id: str, qualified: str, patch: TablePatch) -> CatalogTable:
+def update_table(
+    session: Session, source_id: str, qualified: str, patch: TablePatch
+) -> CatalogTable:
     row = _table_row(session, source_id, qualified)
     changes = patch.model_dump(exclude_unset=True)
     for field, value in changes.items():
@@ -172,4 +191,6 @@ def to_table(row: CatalogTable) -> Table:
 
 
 def load_catalog(session: Session, source_id: str, dialect: str) -> Catalog:
-    return Catalog(dialect=dialect, tables=tuple(to_table(r) for r in table_rows(session, source_id)))
+    return Catalog(
+        dialect=dialect, tables=tuple(to_table(r) for r in table_rows(session, source_id))
+    )
