@@ -1,0 +1,216 @@
+"""Generic column types and JSON-ready values for query results.
+
+Result column types come from the driver's type codes where it has them (PostgreSQL OIDs,
+MySQL field types, DuckDB type names); SQLite reports none, so its columns are typed from the
+values actually returned.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import math
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from plotboard.catalog.model import ColumnType
+
+JsonValue = None | bool | int | float | str | list[Any] | dict[str, Any]
+
+_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1  # what JSON encoders (orjson) take as integers
+
+
+def json_value(value: Any) -> JsonValue:
+    """`value` as something `json.dumps` accepts without a custom encoder.
+
+    Decimal -> int when integral, else float; date/datetime/time -> ISO 8601 string;
+    timedelta -> seconds; bytes -> base64 string; UUID -> string; NaN/infinity -> None;
+    integers beyond 64 bits -> float; containers recursively; anything else -> str().
+    """
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return value if _INT_MIN <= value <= _INT_MAX else float(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= 0:
+            return json_value(int(value))
+        return float(value)
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bool):  # numpy.bool_ and friends are not `bool`, but some subclass it
+        return bool(value)
+    if isinstance(value, int):
+        return json_value(int(value))
+    if isinstance(value, float):
+        return json_value(float(value))
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_value(v) for v in value]
+    return str(value)
+
+
+def bit_to_int(value: Any) -> JsonValue:
+    """MySQL BIT(n) arrives as bytes; a number is what a chart wants."""
+    if isinstance(value, (bytes, bytearray)):
+        return int.from_bytes(value, "big")
+    return json_value(value)
+
+
+_INT_NAME = re.compile(r"^u?(tiny|small|medium|big|huge)?int(eger)?\d*$|^(big|small)?serial\d*$")
+_NUMBER_NAME = re.compile(
+    r"^(numeric|decimal|dec|real|double|float\d*|(small)?money|number|bignumeric)$"
+)
+_INT_WORDS = frozenset({"oid", "year", "long", "longlong", "short", "tiny"})
+
+
+def type_from_name(name: str) -> ColumnType | None:
+    """The generic type for a native type name (`int4`, `DECIMAL(10,2)`, `TIMESTAMP WITH TIME
+    ZONE`, `ubigint`, ...), or None for an empty name."""
+    n = name.lower().strip()
+    if not n:
+        return None
+    if "[" in n or n.startswith(("struct", "map", "array", "list", "union")):
+        return "other"
+    base = re.split(r"[\s(]", n, maxsplit=1)[0]
+    if base.startswith("bool"):
+        return "boolean"
+    if "timestamp" in base or "datetime" in base:
+        return "datetime"
+    if base.startswith("date") or base == "newdate":
+        return "date"
+    if base.startswith("time") or "interval" in base:
+        return "other"
+    if _INT_NAME.match(base) or base in _INT_WORDS:
+        return "integer"
+    if _NUMBER_NAME.match(base):
+        return "number"
+    if base in ("uuid", "name", "enum", "citext", "bpchar", "string") or any(
+        w in base for w in ("char", "text", "clob")
+    ):
+        return "string"
+    return "other"
+
+
+# PostgreSQL built-in type OIDs.
+_PG_OIDS: dict[int, ColumnType] = {
+    16: "boolean",
+    20: "integer", 21: "integer", 23: "integer", 26: "integer",
+    700: "number", 701: "number", 790: "number", 1700: "number",
+    18: "string", 19: "string", 25: "string", 1042: "string", 1043: "string", 2950: "string",
+    1082: "date",
+    1114: "datetime", 1184: "datetime",
+}  # fmt: skip
+
+# MySQL protocol field types (pymysql.constants.FIELD_TYPE).
+_MYSQL_FIELDS: dict[int, ColumnType] = {
+    0: "number", 246: "number", 4: "number", 5: "number",
+    1: "integer", 2: "integer", 3: "integer", 8: "integer", 9: "integer", 13: "integer",
+    16: "integer",
+    10: "date", 14: "date",
+    7: "datetime", 12: "datetime",
+    15: "string", 253: "string", 254: "string", 247: "string", 248: "string",
+}  # fmt: skip
+_MYSQL_BIT = 16
+
+
+def _driver_type(dialect: str, type_code: Any) -> ColumnType | None:
+    if type_code is None:
+        return None
+    if dialect == "postgresql" and isinstance(type_code, int):
+        return _PG_OIDS.get(type_code)
+    if dialect in ("mysql", "mariadb") and isinstance(type_code, int):
+        return _MYSQL_FIELDS.get(type_code)
+    if dialect == "duckdb":
+        return type_from_name(str(type_code))
+    return None
+
+
+def _value_type(value: Any) -> ColumnType:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, (float, Decimal)):
+        return "number"
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, (str, uuid.UUID)):
+        return "string"
+    return "other"
+
+
+def _infer(rows: Sequence[Sequence[Any]], index: int) -> ColumnType | None:
+    seen: ColumnType | None = None
+    for row in rows:
+        value = row[index]
+        if value is None:
+            continue
+        kind = _value_type(value)
+        if seen is None or seen == kind:
+            seen = kind
+        elif {seen, kind} == {"integer", "number"}:
+            seen = "number"  # SQLite: 3 and 3.5 in one column
+        else:
+            return "other"
+    return seen
+
+
+def _dbapi_type(dbapi: Any, type_code: Any) -> ColumnType:
+    # PEP 249 type objects compare equal to the type codes they cover.
+    for attr, kind in (("NUMBER", "number"), ("DATETIME", "datetime"), ("STRING", "string")):
+        type_object = getattr(dbapi, attr, None)
+        try:
+            if type_object is not None and type_code is not None and type_code == type_object:
+                return kind  # type: ignore[return-value]
+        except Exception:
+            continue
+    return "other"
+
+
+Converter = Callable[[Any], JsonValue]
+
+
+def describe_columns(
+    dialect: str, dbapi: Any, description: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]
+) -> tuple[list[tuple[str, ColumnType]], list[Converter]]:
+    """Column (name, generic type) pairs and a value converter per column."""
+    columns: list[tuple[str, ColumnType]] = []
+    converters: list[Converter] = []
+    for index, entry in enumerate(description):
+        name, type_code = str(entry[0]), entry[1]
+        kind = _driver_type(dialect, type_code)
+        if kind is None:
+            kind = _infer(rows, index) or _dbapi_type(dbapi, type_code)
+        converter: Converter = json_value
+        if dialect in ("mysql", "mariadb") and type_code == _MYSQL_BIT:
+            converter = bit_to_int
+        columns.append((name, kind))
+        converters.append(converter)
+    return columns, converters
+
+
+def convert_rows(
+    rows: Sequence[Sequence[Any]], converters: Sequence[Converter]
+) -> list[list[JsonValue]]:
+    """Rows as lists of JSON-ready values."""
+    if all(c is json_value for c in converters):
+        return [[json_value(v) for v in row] for row in rows]
+    return [[convert(v) for convert, v in zip(converters, row, strict=True)] for row in rows]

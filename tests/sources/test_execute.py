@@ -1,0 +1,293 @@
+"""Query execution on real PostgreSQL, MariaDB, SQLite and DuckDB: values and types, row caps,
+bind parameters, time limits and read-only enforcement by the databases themselves."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from plotboard.sources import SourceError, SourcePool
+from tests.sources.conftest import sqlite_rows
+
+EMPLOYEE_QUERY = (
+    "SELECT e.employee_id, e.full_name, e.salary, e.hired_at, o.opened_on, e.is_remote, "
+    "e.rating FROM employees e LEFT JOIN offices o ON o.office_id = e.office_id "
+    "ORDER BY e.employee_id"
+)
+
+
+def run(
+    pool: SourcePool, kind: str, sql: str, params: dict[str, object] | None = None, **kw: float
+):
+    options = {"timeout_s": 10.0, "row_cap": 1000, **kw}
+    return pool.execute(
+        kind, sql, params, timeout_s=options["timeout_s"], row_cap=int(options["row_cap"])
+    )
+
+
+def refused(pool: SourcePool, kind: str, sql: str, **kw: float) -> SourceError:
+    with pytest.raises(SourceError) as info:
+        run(pool, kind, sql, **kw)
+    return info.value
+
+
+# -- values and types ---------------------------------------------------------------------------
+
+
+def test_values_are_json_ready_and_typed(pool: SourcePool, kind: str) -> None:
+    result = run(pool, kind, EMPLOYEE_QUERY)
+    types = dict(result.columns)
+    assert [name for name, _ in result.columns] == [
+        "employee_id", "full_name", "salary", "hired_at", "opened_on", "is_remote", "rating",
+    ]  # fmt: skip
+    assert types["employee_id"] == "integer"
+    assert types["full_name"] == "string"
+    assert types["salary"] == "number"
+    assert types["rating"] == "number"
+    first, last = result.rows[0], result.rows[-1]
+    assert first[:3] == [1, "Aiko Sato", 5200.5]
+    assert last == [5, "Louise Martin", None, None, None, None, None]
+    if kind == "sqlite":
+        # SQLite hands back what it stored: ISO text for dates, 0/1 for booleans.
+        assert (types["hired_at"], types["opened_on"], types["is_remote"]) == (
+            "string", "string", "integer",
+        )  # fmt: skip
+        assert first[3:6] == ["2016-01-04 09:30:00", "2015-04-01", 1]
+    else:
+        assert (types["hired_at"], types["opened_on"]) == ("datetime", "date")
+        assert first[3:5] == ["2016-01-04T09:30:00", "2015-04-01"]
+        # MySQL's BOOLEAN is TINYINT(1): 0/1 integers, like SQLite.
+        assert first[5] == (1 if kind == "mysql" else True)
+        assert types["is_remote"] == ("integer" if kind == "mysql" else "boolean")
+    assert result.truncated is False
+    assert result.elapsed_ms > 0
+    json.dumps(result.as_dict(), allow_nan=False)
+
+
+def test_aggregates(pool: SourcePool, kind: str) -> None:
+    result = run(
+        pool,
+        kind,
+        "SELECT count(*) AS n, sum(salary) AS total, min(opened_on) AS first_opened "
+        "FROM employees e JOIN offices o ON o.office_id = e.office_id",
+    )
+    assert result.rows == [[4, 20201.5, "2015-04-01"]]
+    assert dict(result.columns)["n"] == "integer"
+    assert dict(result.columns)["total"] == "number"
+
+
+def test_postgres_special_types(pool: SourcePool) -> None:
+    result = run(
+        pool,
+        "postgresql",
+        "SELECT CAST('1 day 2 hours' AS INTERVAL) AS span, "
+        "CAST('{\"a\": [1, 2.5]}' AS JSONB) AS doc, "
+        "CAST('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' AS UUID) AS id, CAST('hi' AS BYTEA) AS raw, "
+        "CAST('2024-05-06 07:08:09+00' AS TIMESTAMPTZ) AS at, CAST('NaN' AS FLOAT8) AS nan, "
+        "CAST(123456789012345678901234567890 AS NUMERIC) AS huge, CAST(10 AS NUMERIC) AS ten",
+    )
+    span, doc, uid, raw, at, nan, huge, ten = result.rows[0]
+    assert span == 93600.0
+    assert doc == {"a": [1, 2.5]}
+    assert uid == "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+    assert raw == "aGk="
+    assert (at.startswith("2024-05-06T") and at[-6:] in ("+00:00",)) or at.endswith("Z")
+    assert nan is None
+    assert huge == pytest.approx(1.2345678901234568e29)
+    assert ten == 10 and isinstance(ten, int)
+    assert dict(result.columns)["id"] == "string" and dict(result.columns)["at"] == "datetime"
+    json.dumps(result.as_dict(), allow_nan=False)
+
+
+def test_duckdb_nested_and_huge_values(pool: SourcePool) -> None:
+    result = run(
+        pool,
+        "duckdb",
+        "SELECT [1, 2] AS xs, {'k': DATE '2024-01-02'} AS s, "
+        "CAST(170141183460469231731687303715884105727 AS HUGEINT) AS h",
+    )
+    assert result.rows == [[[1, 2], {"k": "2024-01-02"}, 1.7014118346046923e38]]
+    json.dumps(result.as_dict(), allow_nan=False)
+
+
+# -- row cap -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cap", "rows", "truncated"), [(3, 3, True), (5, 5, False), (0, 0, True)])
+def test_row_cap(pool: SourcePool, kind: str, cap: int, rows: int, truncated: bool) -> None:
+    result = run(pool, kind, "SELECT employee_id FROM employees ORDER BY employee_id", row_cap=cap)
+    assert result.rows == [[i] for i in range(1, rows + 1)]
+    assert result.truncated is truncated
+
+
+HUGE = {  # about 10^8 rows each; only the first few may ever leave the database
+    "postgresql": "SELECT a.i * 100000 + b.i AS n FROM generate_series(1, 1000) a(i), "
+    "generate_series(1, 100000) b(i)",
+    "mysql": "SELECT a.seq * 100000 + b.seq AS n FROM seq_1_to_1000 a, seq_1_to_100000 b",
+    "sqlite": "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c",
+    "duckdb": "SELECT range AS n FROM range(100000000)",
+}
+
+
+def test_row_cap_does_not_fetch_the_whole_result(pool: SourcePool, kind: str) -> None:
+    started = time.monotonic()
+    result = run(pool, kind, HUGE[kind], row_cap=10, timeout_s=20)
+    assert len(result.rows) == 10 and result.truncated
+    assert time.monotonic() - started < 1.5
+
+
+# -- parameters ---------------------------------------------------------------------------------
+
+
+def test_scalar_and_list_parameters(pool: SourcePool, kind: str) -> None:
+    sql = "SELECT city FROM offices WHERE office_id = :id"
+    assert run(pool, kind, sql, {"id": 2}).rows == [["Paris"]]
+    sql = "SELECT city FROM offices WHERE city IN :cities ORDER BY city"
+    assert run(pool, kind, sql, {"cities": ["Tokyo", "Berlin", "Lima"]}).rows == [
+        ["Berlin"],
+        ["Tokyo"],
+    ]
+    assert run(pool, kind, sql, {"cities": []}).rows == []  # fails closed: no rows
+    sql = "SELECT count(*) AS n FROM offices WHERE office_id IN :ids"
+    assert run(pool, kind, sql, {"ids": ()}).rows == [[0]]
+    assert run(pool, kind, sql, {"ids": (1, 3)}).rows == [[2]]
+
+
+def test_colons_and_percents_in_literals(pool: SourcePool, kind: str) -> None:
+    sql = (
+        "SELECT '10:30' AS t, 'see :note here' AS w, city FROM offices "
+        "WHERE office_id = :id AND city LIKE 'T%'"
+    )
+    assert run(pool, kind, sql, {"id": 1}).rows == [["10:30", "see :note here", "Tokyo"]]
+    assert run(pool, kind, "SELECT city FROM offices WHERE city LIKE 'B%'").rows == [["Berlin"]]
+    like = run(pool, kind, "SELECT city FROM offices WHERE city LIKE :p", {"p": "P%"})
+    assert like.rows == [["Paris"]]
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "duckdb"])
+def test_double_colon_casts(pool: SourcePool, kind: str) -> None:
+    sql = "SELECT office_id::text AS t FROM offices WHERE office_id = :id"
+    assert run(pool, kind, sql, {"id": 3}).rows == [["3"]]
+
+
+def test_trailing_semicolon_is_fine(pool: SourcePool, kind: str) -> None:
+    assert run(pool, kind, "SELECT 1 AS one;\n").rows == [[1]]
+
+
+def test_missing_parameter_and_bad_sql_are_query_errors(pool: SourcePool, kind: str) -> None:
+    err = refused(pool, kind, "SELECT city FROM offices WHERE office_id = :id")
+    assert err.code == "query_failed" and err.status == 400
+    err = refused(pool, kind, "SELECT no_such_column FROM offices")
+    assert err.code == "query_failed"
+    assert "no_such_column" in err.message and "Traceback" not in err.message
+
+
+def test_bad_arguments(pool: SourcePool) -> None:
+    with pytest.raises(SourceError) as info:
+        pool.execute("sqlite", "SELECT 1", timeout_s=0, row_cap=10)
+    assert info.value.code == "invalid"
+    with pytest.raises(SourceError) as info:
+        pool.execute("sqlite", "SELECT 1", timeout_s=1, row_cap=-1)
+    assert info.value.code == "invalid"
+
+
+# -- time limit ---------------------------------------------------------------------------------
+
+SLOW = {
+    "postgresql": [
+        "SELECT pg_sleep(30)",
+        "SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
+    ],
+    "mysql": [
+        "SELECT SLEEP(30)",
+        "SELECT sum(a.seq * b.seq) FROM seq_1_to_100000 a, seq_1_to_100000 b",
+    ],
+    "sqlite": [
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c"
+    ],
+    "duckdb": ["SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b"],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "sql"), [(kind, sql) for kind, queries in SLOW.items() for sql in queries]
+)
+def test_timeout_stops_the_query(pool: SourcePool, kind: str, sql: str) -> None:
+    started = time.monotonic()
+    err = refused(pool, kind, sql, timeout_s=1.0)
+    elapsed = time.monotonic() - started
+    assert err.code == "timeout" and err.status == 504
+    assert err.message.startswith("The query took longer than 1 s and was stopped.")
+    assert 0.9 < elapsed < 2.2  # the limit plus scheduling slack on a busy 2-core machine
+    # The source is still usable straight afterwards.
+    assert run(pool, kind, "SELECT count(*) AS n FROM offices").rows == [[3]]
+
+
+# -- read-only ----------------------------------------------------------------------------------
+
+WRITES = [
+    "INSERT INTO offices VALUES (50, 'Lima', NULL, NULL)",
+    "UPDATE offices SET city = 'Kyoto' WHERE office_id = 1",
+    "DELETE FROM employees",
+    "CREATE TABLE scratch (a INTEGER)",
+    "DROP TABLE employees",
+]
+
+
+@pytest.mark.parametrize("sql", WRITES)
+def test_writes_are_refused_by_the_database(pool: SourcePool, kind: str, sql: str) -> None:
+    err = refused(pool, kind, sql)
+    assert err.code == "read_only", err.message
+    assert err.status == 403
+    assert "queries here can only read" in err.message
+    # Nothing changed.
+    assert run(pool, kind, "SELECT count(*) AS n FROM employees").rows == [[5]]
+    assert run(pool, kind, "SELECT city FROM offices WHERE office_id = 1").rows == [["Tokyo"]]
+
+
+def test_postgres_read_only_transaction_blocks_hidden_writes(pool: SourcePool) -> None:
+    # Valid SELECTs that would write: the read-only transaction is what stops them.
+    err = refused(pool, "postgresql", "SELECT nextval('invoice_numbers')")
+    assert err.code == "read_only" and "read-only transaction" in err.message
+    err = refused(pool, "postgresql", "SELECT sneaky_write()")
+    assert err.code == "read_only" and "read-only transaction" in err.message
+    assert run(pool, "postgresql", "SELECT count(*) AS n FROM offices").rows == [[3]]
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mysql", "sqlite"])
+def test_multiple_statements_are_refused(pool: SourcePool, kind: str) -> None:
+    err = refused(pool, kind, "SELECT 1 AS one; DELETE FROM employees")
+    assert err.code in ("query_failed", "read_only")
+    assert run(pool, kind, "SELECT count(*) AS n FROM employees").rows == [[5]]
+
+
+def test_sqlite_cannot_be_switched_back_to_writable(pool: SourcePool, sqlite_path: Path) -> None:
+    err = refused(pool, "sqlite", "PRAGMA query_only = OFF")
+    assert err.code == "not_a_query"
+    assert refused(pool, "sqlite", WRITES[0]).code == "read_only"
+    assert sqlite_rows(sqlite_path, "SELECT count(*) FROM offices") == [(3,)]
+
+
+def test_sqlite_cannot_attach_other_files(pool: SourcePool, tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    err = refused(pool, "sqlite", f"ATTACH DATABASE '{other}' AS other")
+    assert err.code in ("query_failed", "not_a_query")
+    assert not other.exists()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/hostname')",
+        "ATTACH '/tmp/plotboard-other.duckdb' AS other",
+        "SET enable_external_access = true",
+        "INSTALL httpfs",
+    ],
+)
+def test_duckdb_is_sealed_off_from_files_and_network(pool: SourcePool, sql: str) -> None:
+    err = refused(pool, "duckdb", sql)
+    assert err.code in ("query_failed", "read_only")
+    assert not Path("/tmp/plotboard-other.duckdb").exists()

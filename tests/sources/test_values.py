@@ -1,0 +1,136 @@
+"""JSON-ready values, result column typing and the watchdog (no servers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from plotboard.sources.values import describe_columns, json_value, type_from_name
+from plotboard.sources.watchdog import Watchdog
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        (True, True),
+        (False, False),
+        (7, 7),
+        (2**70, float(2**70)),
+        (1.5, 1.5),
+        (float("nan"), None),
+        (float("inf"), None),
+        ("x", "x"),
+        (Decimal("10"), 10),
+        (Decimal("1E+3"), 1000),
+        (Decimal("10.00"), 10.0),
+        (Decimal("5200.50"), 5200.5),
+        (Decimal("NaN"), None),
+        (dt.date(2024, 2, 29), "2024-02-29"),
+        (dt.datetime(2024, 2, 29, 13, 5, 1), "2024-02-29T13:05:01"),
+        (
+            dt.datetime(2024, 2, 29, 13, 5, 1, tzinfo=dt.timezone(dt.timedelta(hours=9))),
+            "2024-02-29T13:05:01+09:00",
+        ),
+        (dt.time(8, 30), "08:30:00"),
+        (dt.timedelta(days=1, seconds=30), 86430.0),
+        (b"\x00\xff", "AP8="),
+        (memoryview(b"hi"), "aGk="),
+        (uuid.UUID(int=1), "00000000-0000-0000-0000-000000000001"),
+        ({"a": Decimal("1.5"), 2: [dt.date(2024, 1, 1)]}, {"a": 1.5, "2": ["2024-01-01"]}),
+        ((1, "a"), [1, "a"]),
+    ],
+)
+def test_json_value(value: object, expected: object) -> None:
+    converted = json_value(value)
+    assert converted == expected
+    assert type(converted) is type(expected)
+    json.dumps(converted, allow_nan=False)
+
+
+def test_bool_stays_bool_and_is_not_an_int() -> None:
+    assert json_value(True) is True
+    assert type(json_value(1)) is int
+
+
+def test_sqlite_columns_are_typed_from_values() -> None:
+    rows = [(1, 2.5, "a", None, 1), (2, 3, "b", None, 2.5), (None, None, None, None, "x")]
+    columns, _ = describe_columns("sqlite", None, [(n, None) for n in "abcde"], rows)
+    assert columns == [
+        ("a", "integer"),
+        ("b", "number"),  # 2.5 and 3 in one column
+        ("c", "string"),
+        ("d", "other"),  # only NULLs: nothing to go by
+        ("e", "other"),  # mixed numbers and text
+    ]
+
+
+def test_mysql_bit_becomes_a_number() -> None:
+    columns, converters = describe_columns("mysql", None, [("flag", 16)], [(b"\x01",)])
+    assert columns == [("flag", "integer")]
+    assert converters[0](b"\x01") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("int4", "integer"),
+        ("UBIGINT", "integer"),
+        ("DECIMAL(18,3)", "number"),
+        ("double precision", "number"),
+        ("TIMESTAMP WITH TIME ZONE", "datetime"),
+        ("DATE", "date"),
+        ("TIME", "other"),
+        ("INTERVAL", "other"),
+        ("point", "other"),
+        ("VARCHAR", "string"),
+        ("INTEGER[]", "other"),
+        ("STRUCT(k DATE)", "other"),
+        ("BOOLEAN", "boolean"),
+        ("", None),
+    ],
+)
+def test_type_from_name(name: str, expected: str | None) -> None:
+    assert type_from_name(name) == expected
+
+
+def test_watchdog_fires_on_time() -> None:
+    watchdog = Watchdog()
+    fired = threading.Event()
+    started = time.monotonic()
+    alarm = watchdog.arm(0.1, fired.set)
+    assert fired.wait(2)
+    assert 0.09 < time.monotonic() - started < 1
+    assert alarm.disarm() is True  # it had fired
+
+
+def test_watchdog_disarmed_alarm_never_fires() -> None:
+    watchdog = Watchdog()
+    calls: list[int] = []
+    alarm = watchdog.arm(0.05, lambda: calls.append(1))
+    assert alarm.disarm() is False
+    later = watchdog.arm(0.1, lambda: calls.append(2))
+    time.sleep(0.3)
+    assert calls == [2]
+    assert later.fired
+
+
+def test_watchdog_keeps_order_and_survives_failing_callbacks() -> None:
+    watchdog = Watchdog()
+    calls: list[str] = []
+    done = threading.Event()
+
+    def boom() -> None:
+        raise RuntimeError("cancel failed")
+
+    watchdog.arm(0.15, lambda: (calls.append("late"), done.set()))
+    watchdog.arm(0.05, boom)
+    watchdog.arm(0.1, lambda: calls.append("early"))
+    assert done.wait(2)
+    assert calls == ["early", "late"]
