@@ -13,9 +13,11 @@ from plotboard.api.errors import install_error_handlers
 from plotboard.api.routes import (
     admin_session,
     admin_setup,
+    admin_sources,
     dashboards,
     embed_assets,
     embed_geo,
+    embed_query,
     health,
     tokens,
 )
@@ -48,7 +50,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(EmbedCORSMiddleware, runtime=lambda: runtime)
-    for module in (health, tokens, dashboards, admin_session, admin_setup, embed_assets, embed_geo):
+    for module in (
+        health,
+        tokens,
+        dashboards,
+        embed_query,
+        admin_session,
+        admin_setup,
+        admin_sources,
+        embed_assets,
+        embed_geo,
+    ):
         app.include_router(module.router)
     if runtime.settings.demo_mode:
         from plotboard.demo import routes as demo_routes

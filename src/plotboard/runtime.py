@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import sqlalchemy as sa
 
 from plotboard.auth.api_keys import KeyLiveness
 from plotboard.auth.embed_tokens import TokenVerifier
 from plotboard.auth.origins import OriginRegistry
+from plotboard.cache import ResultCache, make_cache
 from plotboard.config import ConfigError, Settings
 from plotboard.crypto import DecryptionError, decrypt
+from plotboard.query.context import SourceContext, load_context
+from plotboard.sources.dialects import SourceConnection
+from plotboard.sources.pool import SourcePool
+from plotboard.sources.store import connection_of, resolve_source_id
 from plotboard.store.db import Store, migrate, pending_migrations
-from plotboard.store.models import Organization
+from plotboard.store.models import DataSource, Organization
 
 
 class Runtime:
@@ -38,6 +44,9 @@ class Runtime:
         self._lock = threading.Lock()
         self.tokens = TokenVerifier(self.keys.org_of_live_key, self.signing_secret)
         self._check_secret_key()
+        self.cache: ResultCache = make_cache(settings.redis_url)
+        self.pool = SourcePool(resolver=self._connection_of)
+        self._contexts: dict[str, tuple[float, SourceContext]] = {}
 
     def _check_secret_key(self) -> None:
         """Refuse to start when stored secrets were encrypted with another secret key: better
@@ -68,5 +77,33 @@ class Runtime:
             self._org_secrets[org_id] = secret
         return secret
 
+    def _connection_of(self, source_id: str) -> SourceConnection | None:
+        with self.store.session() as session:
+            row = session.get(DataSource, source_id)
+            return connection_of(row, self.secret_key) if row is not None else None
+
+    def source_context(self, org_id: str, source_id: str | None) -> SourceContext:
+        """Catalog, rules and settings of the organization's source (its only one when
+        `source_id` is None); 404 for another organization's source."""
+        if source_id is not None:
+            hit = self._contexts.get(source_id)
+            if hit is not None and hit[0] > time.monotonic() and hit[1].org_id == org_id:
+                return hit[1]
+        with self.store.session() as session:
+            resolved = resolve_source_id(session, org_id, source_id)
+            row = session.get(DataSource, resolved)
+            assert row is not None
+            context = load_context(session, row, self.secret_key)
+        ttl = self.settings.api_key_cache_seconds
+        with self._lock:
+            self._contexts[context.id] = (time.monotonic() + ttl, context)
+        return context
+
+    def forget_source(self, source_id: str) -> None:
+        """After an admin change: reload the catalog and rules, reconnect if needed."""
+        with self._lock:
+            self._contexts.pop(source_id, None)
+
     def close(self) -> None:
+        self.pool.close()
         self.store.dispose()

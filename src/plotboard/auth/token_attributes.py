@@ -83,9 +83,19 @@ def update_attribute(
 
 
 def delete_attribute(session: Session, org_id: str, name: str) -> None:
-    # Access rules that use the attribute refuse its deletion (checked by the access module
-    # once rules exist); a token minted before keeps its claim until it expires.
-    session.delete(_get(session, org_id, name))
+    """Delete an attribute no access rule uses; tokens minted before keep their claim until
+    they expire, and rules never see it again."""
+    from plotboard.access.store import rules_using_attribute
+
+    row = _get(session, org_id, name)
+    tables = rules_using_attribute(session, org_id, name)
+    if tables:
+        raise conflict(
+            f"The token attribute '{name}' is used by the access rules of "
+            f"{', '.join(sorted(set(tables)))}; change those rules first.",
+            "attribute_in_use",
+        )
+    session.delete(row)
 
 
 ATTRIBUTE_TYPE_NAMES: tuple[str, ...] = get_args(AttributeType)

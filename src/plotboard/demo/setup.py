@@ -10,13 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from plotboard.access.store import parse_checked, save_rule
 from plotboard.auth.api_keys import create_api_key
 from plotboard.auth.origins import normalize_origin
-from plotboard.auth.token_attributes import AttributeIn, create_attribute
+from plotboard.auth.token_attributes import AttributeIn, attribute_model, create_attribute
+from plotboard.catalog.service import load_catalog, refresh_catalog
 from plotboard.demo.data import generate_demo_database
 from plotboard.orgs import create_admin, create_organization
 from plotboard.runtime import Runtime
+from plotboard.sources.dialects import SourceConnection
+from plotboard.sources.engines import create_source_engine
+from plotboard.sources.introspect import introspect
 from plotboard.store.models import AdminUser, ApiKey, DataSource, Organization, Origin
 
 ADMIN_EMAIL = "admin@example.com"
@@ -113,7 +119,28 @@ def prepare_demo(runtime: Runtime, data_dir: Path, url: str) -> DemoInfo:
     return info
 
 
-def _create_demo_org(runtime: Runtime, session: Any, database: Path, url: str) -> DemoInfo:
+DEMO_RULES = (
+    ("sales", [{"column": "sales_region", "op": "eq", "attribute": "region"}]),
+    ("employees", [{"column": "location", "op": "in", "attribute": "location"}]),
+)
+
+
+def _catalog_and_rules(session: Session, org_id: str, source_id: str, database: Path) -> None:
+    """Read the demo database's tables into the catalog and add DESIGN.md's two rules."""
+    conn = SourceConnection(kind="sqlite", path=str(database))
+    engine = create_source_engine(conn)
+    try:
+        tables = introspect(engine)
+    finally:
+        engine.dispose()
+    refresh_catalog(session, source_id, tables)
+    catalog = load_catalog(session, source_id, conn.dialect)
+    attributes = attribute_model(session, org_id)
+    for table, conditions in DEMO_RULES:
+        save_rule(session, org_id, source_id, parse_checked(table, conditions, catalog, attributes))
+
+
+def _create_demo_org(runtime: Runtime, session: Session, database: Path, url: str) -> DemoInfo:
     org = create_organization(session, runtime.secret_key, ORG_NAME)
     password = secrets.token_urlsafe(12)
     # A previous demo in the same store may hold the address; keep addresses unique.
@@ -152,6 +179,7 @@ def _create_demo_org(runtime: Runtime, session: Any, database: Path, url: str) -
     )
     session.add(source)
     session.flush()
+    _catalog_and_rules(session, org.id, source.id, database)
     return DemoInfo(
         url=url,
         api_key=api_key,

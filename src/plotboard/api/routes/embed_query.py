@@ -1,0 +1,42 @@
+"""What an end user may query, and the query endpoint every tile calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Response
+
+from plotboard.api.deps import EmbedUser, RuntimeDep
+from plotboard.query.service import (
+    QueryRequest,
+    describe_catalog,
+    run_query,
+    with_cache_flag,
+)
+from plotboard.sources.store import list_sources
+
+router = APIRouter(prefix="/api/v1/embed", tags=["query"])
+
+
+@router.get("/catalog")
+async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
+    """The tables and columns this user may query, with display names and descriptions."""
+
+    def load() -> list[Any]:
+        with runtime.store.session() as session:
+            ids = [row.id for row in list_sources(session, user.org_id)]
+        return [describe_catalog(runtime.source_context(user.org_id, i)) for i in ids]
+
+    return {"sources": await anyio.to_thread.run_sync(load)}
+
+
+@router.post("/query")
+async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Response:
+    """Run a query spec (or SQL, when the token permits) under the user's access rules."""
+    answer = await run_query(runtime, user, body)
+    return Response(
+        with_cache_flag(answer.body, answer.cache_hit),
+        media_type="application/json",
+        headers={"X-Plotboard-Cache": "hit" if answer.cache_hit else "miss"},
+    )

@@ -1,0 +1,44 @@
+"""What running a query on one source needs: its catalog, its rules, its settings.
+
+Loaded from the metadata store and kept per process for a short time (the same time as the API
+key check), so that the hot path does no store round trip; an admin change through this server
+is seen at once (`Runtime.forget_source`), through another within that time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from plotboard.access.rules import RuleSet
+from plotboard.access.store import list_rules, rule_set
+from plotboard.catalog.model import Catalog
+from plotboard.catalog.service import load_catalog
+from plotboard.sources.dialects import SourceConnection
+from plotboard.sources.store import SourceSettings, connection_of, settings_of
+from plotboard.store.models import DataSource
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    id: str
+    org_id: str
+    name: str
+    dialect: str
+    catalog: Catalog
+    rules: RuleSet
+    settings: SourceSettings
+
+
+def load_context(session: Session, row: DataSource, secret_key: str) -> SourceContext:
+    conn: SourceConnection = connection_of(row, secret_key)
+    return SourceContext(
+        id=row.id,
+        org_id=row.org_id,
+        name=row.name,
+        dialect=conn.dialect,
+        catalog=load_catalog(session, row.id, conn.dialect),
+        rules=rule_set(list_rules(session, row.id)),
+        settings=settings_of(row),
+    )

@@ -1,0 +1,171 @@
+"""Data sources in the metadata store: connection fields in plain JSON, the password encrypted.
+
+A password is never returned by any function here except `connection_of`, which the pool uses
+to connect; what the admin API shows comes from `describe_source`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
+
+from plotboard.crypto import decrypt, encrypt
+from plotboard.errors import FieldError, PlotboardError, conflict, invalid, not_found
+from plotboard.sources.dialects import SourceConnection
+from plotboard.store.models import DataSource
+
+
+class SourceSettings(BaseModel):
+    """How queries on a source run. Defaults suit an interactive dashboard."""
+
+    model_config = ConfigDict(extra="forbid")
+    timeout_seconds: float = Field(default=30, gt=0, le=600)
+    row_cap: int = Field(default=10_000, ge=1, le=1_000_000)
+    cache_ttl_seconds: float = Field(default=300, ge=0, le=86_400)
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    connection: SourceConnection
+    settings: SourceSettings = Field(default_factory=SourceSettings)
+
+
+class SourcePatch(BaseModel):
+    """A partial change. Connection fields left out keep their value (the password too)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    connection: dict[str, Any] | None = None
+    settings: SourceSettings | None = None
+
+
+def connection_of(row: DataSource, secret_key: str) -> SourceConnection:
+    fields = dict(row.connection)
+    if row.password_enc:
+        fields["password"] = decrypt(secret_key, row.password_enc)
+    return SourceConnection.model_validate({"kind": row.kind, **fields})
+
+
+def _store_connection(row: DataSource, conn: SourceConnection, secret_key: str) -> None:
+    row.kind = conn.kind
+    row.connection = conn.model_dump(mode="json", exclude={"password", "kind"}, exclude_none=True)
+    password = conn.password_value()
+    row.password_enc = encrypt(secret_key, password) if password else None
+
+
+def _unique_name(session: Session, org_id: str, name: str, except_id: str | None = None) -> str:
+    name = name.strip()
+    stmt = sa.select(DataSource.id).where(DataSource.org_id == org_id, DataSource.name == name)
+    existing = session.scalar(stmt)
+    if existing and existing != except_id:
+        raise conflict(f"A data source named '{name}' already exists.", "source_exists")
+    return name
+
+
+def create_source(session: Session, org_id: str, data: SourceIn, secret_key: str) -> DataSource:
+    row = DataSource(
+        org_id=org_id,
+        name=_unique_name(session, org_id, data.name),
+        kind=data.connection.kind,
+        connection={},
+        settings=data.settings.model_dump(),
+    )
+    _store_connection(row, data.connection, secret_key)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def merged_connection(row: DataSource, patch: dict[str, Any], secret_key: str) -> SourceConnection:
+    """The saved connection with `patch` applied; a left-out password keeps the saved one."""
+    current = connection_of(row, secret_key)
+    fields = current.model_dump(exclude={"password"})
+    if "kind" in patch and patch["kind"] != current.kind:
+        fields = {"kind": patch["kind"]}  # another kind of database: start from scratch
+    fields.update(patch)
+    if "password" not in patch and current.password_value() is not None:
+        fields["password"] = current.password_value()
+    return validate_connection(fields)
+
+
+def validate_connection(fields: dict[str, Any]) -> SourceConnection:
+    try:
+        return SourceConnection.model_validate(fields)
+    except ValidationError as err:
+        problems = [
+            FieldError(
+                "connection." + ".".join(str(p) for p in e["loc"]) if e["loc"] else "connection",
+                str(e["msg"]).removeprefix("Value error, "),
+            )
+            for e in err.errors(include_url=False, include_input=False)
+        ]
+        first = problems[0]
+        raise PlotboardError(
+            f"{first.field}: {first.message}", "invalid_request", 422, problems
+        ) from None
+
+
+def update_source(
+    session: Session, row: DataSource, patch: SourcePatch, secret_key: str
+) -> DataSource:
+    if patch.name is not None:
+        row.name = _unique_name(session, row.org_id, patch.name, except_id=row.id)
+    if patch.connection is not None:
+        _store_connection(row, merged_connection(row, patch.connection, secret_key), secret_key)
+    if patch.settings is not None:
+        row.settings = patch.settings.model_dump()
+    session.flush()
+    return row
+
+
+def get_source(session: Session, org_id: str, source_id: str) -> DataSource:
+    row = session.get(DataSource, source_id)
+    if row is None or row.org_id != org_id:
+        raise not_found(f"Data source {source_id}")
+    return row
+
+
+def list_sources(session: Session, org_id: str) -> list[DataSource]:
+    stmt = sa.select(DataSource).where(DataSource.org_id == org_id).order_by(DataSource.name)
+    return list(session.scalars(stmt))
+
+
+def resolve_source_id(session: Session, org_id: str, source_id: str | None) -> str:
+    """The named source, or the organization's only one when none is named."""
+    if source_id:
+        return get_source(session, org_id, source_id).id
+    ids = list(session.scalars(sa.select(DataSource.id).where(DataSource.org_id == org_id)))
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise PlotboardError(
+            "There is no data source yet: an admin must connect a database first.",
+            "no_source",
+            404,
+        )
+    raise invalid(
+        "source", f"there are {len(ids)} data sources; say which one (ids: {', '.join(ids)})"
+    )
+
+
+def settings_of(row: DataSource) -> SourceSettings:
+    return SourceSettings.model_validate(row.settings or {})
+
+
+def describe_source(row: DataSource, secret_key: str) -> dict[str, Any]:
+    """What the admin API shows: never the password, only whether one is set."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "kind": row.kind,
+        "connection": row.connection,
+        "has_password": row.password_enc is not None,
+        "display": connection_of(row, secret_key).redacted(),
+        "settings": settings_of(row).model_dump(),
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
