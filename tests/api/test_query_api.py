@@ -1,0 +1,412 @@
+"""The query path through HTTP: sources, catalog edits, access rules, and embed queries."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plotboard.demo.data import generate_demo_database
+from tests.api.conftest import Org
+
+SALARY_BY_LOCATION = {
+    "table": "employees",
+    "measures": [{"agg": "avg", "column": "salary"}],
+    "dimensions": [{"column": "location"}],
+}
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    generate_demo_database(path)
+    return path
+
+
+def _sql(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return [tuple(r) for r in conn.execute(sql, params)]
+
+
+def _connect(org: Org, db: Path, name: str = "Demo") -> str:
+    r = org.admin(
+        "POST", "/sources", json={"name": name, "connection": {"kind": "sqlite", "path": str(db)}}
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["tables"] == 3
+    source_id: str = r.json()["id"]
+    return source_id
+
+
+def _rule(
+    org: Org, source: str, table: str, conditions: list[dict[str, Any]], expect: int = 200
+) -> Any:
+    r = org.admin("PUT", f"/sources/{source}/rules/{table}", json={"conditions": conditions})
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+def _query(org: Org, token: str, spec: dict[str, Any], expect: int = 200, **extra: Any) -> Any:
+    r = org.embed(token, "POST", "/query", json={"query": spec, **extra})
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+@pytest.fixture
+def secured(org: Org, demo_db: Path) -> tuple[Org, str]:
+    source = _connect(org, demo_db)
+    _rule(org, source, "sales", [{"column": "sales_region", "op": "eq", "attribute": "region"}])
+    _rule(org, source, "employees", [{"column": "location", "op": "in", "attribute": "location"}])
+    return org, source
+
+
+def test_rules_cut_rows_to_what_the_user_may_see(secured: tuple[Org, str], demo_db: Path) -> None:
+    org, _ = secured
+    token = org.token(
+        "alice", attributes={"tier": 1, "region": "North", "location": ["Paris", "Tokyo"]}
+    )
+    body = _query(org, token, SALARY_BY_LOCATION)
+    assert body["columns"] == [
+        {"name": "location", "type": "string"},
+        {"name": "avg_salary", "type": "number"},
+    ]
+    expected = _sql(
+        demo_db,
+        "SELECT location, AVG(salary) FROM employees WHERE location IN ('Paris','Tokyo') GROUP BY 1 ORDER BY 1",
+    )
+    assert [r[0] for r in body["rows"]] == [e[0] for e in expected]
+    assert [r[1] for r in body["rows"]] == pytest.approx([e[1] for e in expected])
+    assert body["security_filters"] == ["employees.location IN ('Paris', 'Tokyo')"]
+    assert "Paris" not in body["sql"]  # values are bound, never inlined
+
+
+def test_users_never_share_cache_entries(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    spec = {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}]}
+    north = org.token("alice", attributes={"tier": 1, "region": "North"})
+    south = org.token("bob", attributes={"tier": 1, "region": "South"})
+    first = _query(org, north, spec)
+    other = _query(org, south, spec)
+    again = _query(org, north, spec)
+    assert first["cache"] == "miss" and other["cache"] == "miss" and again["cache"] == "hit"
+    assert first["rows"] == again["rows"] != other["rows"]
+
+
+def test_missing_attribute_means_no_rows(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    token = org.token("eve", attributes={"tier": 1})
+    body = _query(org, token, {"table": "sales", "measures": [{"agg": "count"}]})
+    assert body["rows"] == [[0]]
+
+
+def test_joined_table_is_filtered_too(secured: tuple[Org, str], demo_db: Path) -> None:
+    org, _ = secured
+    token = org.token("alice", attributes={"tier": 1, "region": "North", "location": ["Paris"]})
+    spec = {
+        "table": "sales",
+        "measures": [{"agg": "count"}],
+        "dimensions": [{"column": "employees.location"}],
+    }
+    rows = {r[0]: r[1] for r in _query(org, token, spec)["rows"]}
+    assert set(rows) <= {"Paris", None}
+    total = _sql(demo_db, "SELECT COUNT(*) FROM sales WHERE sales_region = 'North'")[0][0]
+    assert sum(rows.values()) == total
+
+
+def test_raw_sql_needs_permission_and_is_secured(secured: tuple[Org, str], demo_db: Path) -> None:
+    org, _ = secured
+    plain = org.token("alice", attributes={"tier": 1, "region": "North"})
+    r = org.embed(plain, "POST", "/query", json={"sql": "SELECT COUNT(*) FROM sales"})
+    assert r.status_code == 403 and r.json()["code"] == "sql_not_permitted"
+    analyst = org.token(
+        "alice", attributes={"tier": 1, "region": "North"}, permissions={"sql": True}
+    )
+    r = org.embed(
+        analyst, "POST", "/query", json={"sql": "select count(*) as n from SALES s where 1=1"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["rows"] == [
+        list(_sql(demo_db, "SELECT COUNT(*) FROM sales WHERE sales_region='North'")[0])
+    ]
+    for hostile in (
+        "DROP TABLE sales",
+        "SELECT 1; DELETE FROM sales",
+        "SELECT * FROM sqlite_master",
+    ):
+        r = org.embed(analyst, "POST", "/query", json={"sql": hostile})
+        assert r.status_code == 400, (hostile, r.text)
+        assert "Traceback" not in r.text
+    assert _sql(demo_db, "SELECT COUNT(*) FROM sales")[0][0] == 50_000
+
+
+def test_hidden_columns_and_tables_are_gone_for_end_users(secured: tuple[Org, str]) -> None:
+    org, source = secured
+    r = org.admin(
+        "PATCH", f"/sources/{source}/tables/employees/columns/salary", json={"hidden": True}
+    )
+    assert r.status_code == 200
+    assert (
+        org.admin("PATCH", f"/sources/{source}/tables/offices", json={"hidden": True}).status_code
+        == 200
+    )
+    token = org.token("alice", attributes={"tier": 1, "location": ["Paris"]})
+    catalog = org.embed(token, "GET", "/catalog").json()["sources"][0]
+    tables = {t["name"]: t for t in catalog["tables"]}
+    assert "offices" not in tables
+    assert "salary" not in {c["name"] for c in tables["employees"]["columns"]}
+    assert all(rel["ref_table"] != "offices" for rel in tables["employees"]["relations"])
+    body = _query(org, token, SALARY_BY_LOCATION, expect=422)
+    assert body["code"] == "hidden_column"
+    body = _query(org, token, {"table": "offices", "measures": [{"agg": "count"}]}, expect=422)
+    assert body["code"] == "hidden_table"
+
+
+def test_catalog_edits_survive_a_refresh(secured: tuple[Org, str]) -> None:
+    org, source = secured
+    org.admin(
+        "PATCH",
+        f"/sources/{source}/tables/employees",
+        json={"display_name": "People", "description": "Staff"},
+    )
+    org.admin(
+        "PATCH",
+        f"/sources/{source}/tables/employees/columns/salary",
+        json={"display_name": "Pay", "semantic_type": "currency"},
+    )
+    r = org.admin("POST", f"/sources/{source}/refresh")
+    assert r.status_code == 200 and r.json() == {"tables": 3, "added": []}
+    tables = {t["name"]: t for t in org.admin("GET", f"/sources/{source}/tables").json()["tables"]}
+    assert tables["employees"]["display_name"] == "People"
+    salary = next(c for c in tables["employees"]["columns"] if c["name"] == "salary")
+    assert salary["display_name"] == "Pay" and salary["semantic_type"] == "currency"
+    assert salary["edited"] == ["display_name", "semantic_type"]
+    r = org.admin(
+        "PATCH",
+        f"/sources/{source}/tables/employees/columns/salary",
+        json={"semantic_type": "money"},
+    )
+    assert r.status_code == 422 and "not a semantic type" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("table", "conditions", "field", "words"),
+    [
+        (
+            "nope",
+            [{"column": "x", "op": "eq", "attribute": "region"}],
+            "table",
+            "not in the catalog",
+        ),
+        (
+            "sales",
+            [{"column": "regio", "op": "eq", "attribute": "region"}],
+            "conditions.0.column",
+            "does not exist",
+        ),
+        (
+            "sales",
+            [{"column": "sales_region", "op": "eq", "attribute": "nope"}],
+            "conditions.0.attribute",
+            "not a token attribute",
+        ),
+        (
+            "sales",
+            [{"column": "quantity", "op": "eq", "attribute": "region"}],
+            "conditions.0.attribute",
+            "cannot be compared",
+        ),
+        (
+            "employees",
+            [{"column": "location", "op": "eq", "attribute": "location"}],
+            "conditions.0.op",
+            "is a list",
+        ),
+        (
+            "sales",
+            [{"column": "sales_region", "op": "like", "attribute": "region"}],
+            "conditions",
+            "op",
+        ),
+        (
+            "sales",
+            [
+                {
+                    "any": [
+                        {"column": "sales_region", "op": "eq", "attribute": "region"},
+                        {"column": "zzz", "op": "eq", "attribute": "region"},
+                    ]
+                }
+            ],
+            "conditions.0.any.1.column",
+            "does not exist",
+        ),
+    ],
+)
+def test_bad_rules_are_refused_with_the_culprit_named(
+    org: Org, demo_db: Path, table: str, conditions: list[dict[str, Any]], field: str, words: str
+) -> None:
+    source = _connect(org, demo_db)
+    body = _rule(org, source, table, conditions, expect=422)
+    assert body["errors"][0]["field"].startswith(field), body
+    assert words in body["detail"]
+    assert org.admin("GET", f"/sources/{source}/rules").json()["rules"] == []
+
+
+def test_an_attribute_used_by_a_rule_cannot_be_deleted(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    r = org.admin("DELETE", "/token-attributes/region")
+    assert r.status_code == 409 and "sales" in r.json()["detail"]
+
+
+def test_deleting_a_rule_opens_the_table(secured: tuple[Org, str], demo_db: Path) -> None:
+    org, source = secured
+    assert org.admin("DELETE", f"/sources/{source}/rules/sales").status_code == 204
+    token = org.token("eve", attributes={"tier": 1})
+    rows = _query(org, token, {"table": "sales", "measures": [{"agg": "count"}]})["rows"]
+    assert rows == [[50_000]]
+
+
+def test_row_cap_is_said_in_the_answer(secured: tuple[Org, str]) -> None:
+    org, source = secured
+    r = org.admin("PATCH", f"/sources/{source}", json={"settings": {"row_cap": 3}})
+    assert r.status_code == 200
+    token = org.token("alice", attributes={"tier": 1, "region": "North"})
+    body = _query(org, token, {"table": "sales", "dimensions": [{"column": "product"}]})
+    assert body["truncated"] is True and body["row_count"] == 3 and body["row_cap"] == 3
+
+
+def test_connection_problems_are_said_plainly_and_nothing_is_saved(
+    org: Org, tmp_path: Path
+) -> None:
+    r = org.admin(
+        "POST",
+        "/sources",
+        json={"name": "x", "connection": {"kind": "sqlite", "path": str(tmp_path / "none.db")}},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "connection_file_not_found"
+    r = org.admin(
+        "POST",
+        "/sources",
+        json={
+            "name": "x",
+            "connection": {
+                "kind": "postgresql",
+                "host": "127.0.0.1",
+                "port": 1,
+                "user": "u",
+                "password": "hunter2",
+                "database": "d",
+            },
+        },
+    )
+    assert r.status_code == 422 and "hunter2" not in r.text
+    r = org.admin("POST", "/sources", json={"name": "x", "connection": {"kind": "oracle9"}})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith("connection")
+    assert org.admin("GET", "/sources").json()["sources"] == []
+
+
+def test_postgres_source_with_password_never_returned(org: Org, postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    url = sa.make_url(postgres_url)
+    conn = {
+        "kind": "postgresql",
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": "s3cret-pw",
+        "database": url.database,
+    }
+    verdict = org.admin("POST", "/sources/test", json=conn).json()
+    assert verdict["ok"] is True and verdict["server_version"]
+    created = org.admin("POST", "/sources", json={"name": "Warehouse", "connection": conn})
+    assert created.status_code == 201, created.text
+    assert "s3cret-pw" not in created.text and created.json()["has_password"] is True
+    listed = org.admin("GET", "/sources").text
+    assert "s3cret-pw" not in listed
+    missing = {**conn, "database": "no_such_db_here"}
+    verdict = org.admin("POST", "/sources/test", json=missing).json()
+    assert verdict["ok"] is False and verdict["code"] == "database_not_found"
+
+
+def test_no_source_or_several_sources(org: Org, demo_db: Path) -> None:
+    token = org.token()
+    r = org.embed(token, "POST", "/query", json={"query": SALARY_BY_LOCATION})
+    assert r.status_code == 404 and r.json()["code"] == "no_source"
+    first = _connect(org, demo_db, "One")
+    _connect(org, demo_db, "Two")
+    r = org.embed(token, "POST", "/query", json={"query": SALARY_BY_LOCATION})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "source"
+    assert (
+        org.embed(
+            token, "POST", "/query", json={"source": first, "query": SALARY_BY_LOCATION}
+        ).status_code
+        == 200
+    )
+
+
+def test_another_orgs_source_is_not_found(secured: tuple[Org, str], other_org: Org) -> None:
+    _, source = secured
+    token = other_org.token()
+    r = other_org.embed(
+        token, "POST", "/query", json={"source": source, "query": SALARY_BY_LOCATION}
+    )
+    assert r.status_code == 404
+    assert other_org.admin("GET", f"/sources/{source}").status_code == 404
+    assert other_org.admin("GET", f"/sources/{source}/rules").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"query": SALARY_BY_LOCATION, "sql": "SELECT 1"}, "body"),
+        ({"query": {"table": "employees"}}, "query"),
+        ({"query": {**SALARY_BY_LOCATION, "limit": 0}}, "limit"),
+        ({"query": SALARY_BY_LOCATION, "rules": []}, "rules"),
+    ],
+)
+def test_bad_query_requests(secured: tuple[Org, str], body: dict[str, Any], field: str) -> None:
+    org, _ = secured
+    r = org.embed(org.token(), "POST", "/query", json=body)
+    assert r.status_code == 422, r.text
+    assert field in r.json()["errors"][0]["field"] or field == "body", r.json()
+
+
+def test_redis_cache_is_shared_by_two_app_servers(tmp_path: Path, demo_db: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from plotboard.app import create_app
+    from plotboard.config import Settings
+    from plotboard.runtime import Runtime
+    from tests.api.conftest import TEST_SECRET, make_org
+    from tests.services import redis_url_or_fail
+
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        secret_key=TEST_SECRET,
+        redis_url=redis_url_or_fail(),
+    )
+    one, two = Runtime(settings), Runtime(settings, run_migrations=False)
+    one.cache.clear()
+    try:
+        with (
+            TestClient(create_app(runtime=one), base_url="http://plotboard.test") as c1,
+            TestClient(create_app(runtime=two), base_url="http://plotboard.test") as c2,
+        ):
+            org = make_org(one, c1)
+            _connect(org, demo_db)
+            token = org.token()
+            headers = {"Authorization": f"Bearer {token}"}
+            body = {"query": SALARY_BY_LOCATION}
+            first = c1.post("/api/v1/embed/query", json=body, headers=headers)
+            second = c2.post("/api/v1/embed/query", json=body, headers=headers)
+            assert first.headers["x-plotboard-cache"] == "miss"
+            assert second.headers["x-plotboard-cache"] == "hit"
+            assert first.json()["rows"] == second.json()["rows"]
+    finally:
+        one.cache.clear()
+        one.close()
+        two.close()
