@@ -47,6 +47,7 @@ class Runtime:
         self.cache: ResultCache = make_cache(settings.redis_url)
         self.pool = SourcePool(resolver=self._connection_of)
         self._contexts: dict[str, tuple[float, SourceContext]] = {}
+        self._default_source: dict[str, tuple[float, str]] = {}
 
     def _check_secret_key(self) -> None:
         """Refuse to start when stored secrets were encrypted with another secret key: better
@@ -82,27 +83,42 @@ class Runtime:
             row = session.get(DataSource, source_id)
             return connection_of(row, self.secret_key) if row is not None else None
 
+    def cached_context(self, org_id: str, source_id: str | None) -> SourceContext | None:
+        """The context if this process has a fresh one; no I/O, so safe on the event loop."""
+        now = time.monotonic()
+        if source_id is None:
+            default = self._default_source.get(org_id)
+            if default is None or default[0] <= now:
+                return None
+            source_id = default[1]
+        hit = self._contexts.get(source_id)
+        if hit is not None and hit[0] > now and hit[1].org_id == org_id:
+            return hit[1]
+        return None
+
     def source_context(self, org_id: str, source_id: str | None) -> SourceContext:
         """Catalog, rules and settings of the organization's source (its only one when
-        `source_id` is None); 404 for another organization's source."""
-        if source_id is not None:
-            hit = self._contexts.get(source_id)
-            if hit is not None and hit[0] > time.monotonic() and hit[1].org_id == org_id:
-                return hit[1]
+        `source_id` is None); 404 for another organization's source. May read the store."""
+        context = self.cached_context(org_id, source_id)
+        if context is not None:
+            return context
         with self.store.session() as session:
             resolved = resolve_source_id(session, org_id, source_id)
             row = session.get(DataSource, resolved)
             assert row is not None
             context = load_context(session, row, self.secret_key)
-        ttl = self.settings.api_key_cache_seconds
+        expires = time.monotonic() + self.settings.api_key_cache_seconds
         with self._lock:
-            self._contexts[context.id] = (time.monotonic() + ttl, context)
+            self._contexts[context.id] = (expires, context)
+            if source_id is None:
+                self._default_source[org_id] = (expires, context.id)
         return context
 
     def forget_source(self, source_id: str) -> None:
         """After an admin change: reload the catalog and rules, reconnect if needed."""
         with self._lock:
             self._contexts.pop(source_id, None)
+            self._default_source.clear()
 
     def close(self) -> None:
         self.pool.close()

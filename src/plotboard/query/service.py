@@ -126,7 +126,10 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
 
 
 async def _context(runtime: Runtime, org_id: str, source_id: str | None) -> SourceContext:
-    # The context is usually in memory; loading it touches the store, so not on the loop.
+    # Usually in memory; loading it reads the store, which is done off the event loop.
+    context = runtime.cached_context(org_id, source_id)
+    if context is not None:
+        return context
     return await anyio.to_thread.run_sync(runtime.source_context, org_id, source_id)
 
 

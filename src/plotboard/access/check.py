@@ -1,0 +1,129 @@
+"""The last gate before the database: render, re-parse, and verify.
+
+`render_checked` renders an `EnforcedQuery` to the SQL text that will run, then forgets the
+tree and checks that *text* from scratch, the way the database will read it:
+
+1. it parses to exactly one statement, and the bind parameters `sqlalchemy.text()` will see
+   are exactly the placeholders in that statement, each with a value;
+2. every reference to a base table that has a rule sits, alone, in the FROM of a
+   ``(SELECT * FROM <table> WHERE <condition>)`` subquery whose condition is exactly the one
+   built for this user — nothing else may touch that table;
+3. with those subqueries put back to plain table references, the statement passes the same
+   read-only validation as raw SQL (`plotboard.query.sql.validate_query`): allowed syntax and
+   functions only, catalog tables and visible columns only.
+
+Anything unexpected refuses the query (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from plotboard.access.enforce import (
+    EnforcedQuery,
+    catalog_table_of,
+    check_failed,
+    table_label,
+)
+from plotboard.access.rules import RuleSet
+from plotboard.catalog.model import Catalog
+from plotboard.query.errors import QueryError
+from plotboard.query.render import as_sent, bind_names, render
+from plotboard.query.scopes import classify_tables, table_node
+from plotboard.query.sql import validate_query
+
+
+@dataclass(frozen=True)
+class CheckedSQL:
+    """SQL ready for ``connection.execute(sqlalchemy.text(sql), params)``."""
+
+    sql: str
+    params: Mapping[str, object]
+    applied: tuple[str, ...]
+
+
+def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) -> CheckedSQL:
+    """Render `enforced` for `catalog.dialect` and verify the text (see the module doc).
+
+    Raises:
+        QueryError: `access_check_failed` (or a validation code) when anything is off.
+    """
+    dialect = catalog.dialect
+    try:
+        sql = render(enforced.expression, dialect)
+        expected = {label: render(cond, dialect) for label, cond in enforced.filters.items()}
+    except (SqlglotError, RecursionError) as err:
+        raise check_failed(f"could not write the SQL: {type(err).__name__}") from None
+
+    names = bind_names(sql)
+    missing = [name for name in names if name not in enforced.params]
+    if missing:
+        raise check_failed(f"no value for parameter {missing[0]}")
+
+    try:
+        statements = [s for s in sqlglot.parse(as_sent(sql), read=dialect) if s is not None]
+    except (SqlglotError, RecursionError, ValueError):
+        raise check_failed("the SQL does not read back") from None
+    if len(statements) != 1:
+        raise check_failed("the SQL reads back as several statements")
+    tree = statements[0]
+    placeholders = sorted(p.name for p in tree.find_all(exp.Placeholder))
+    if placeholders != sorted(names):
+        raise check_failed("parameters read back differently")
+
+    for node in classify_tables(tree).base:
+        table = catalog_table_of(node, catalog)
+        if rules.for_table(table) is None:
+            continue
+        wrapper = _rule_wrapper_of(node)
+        label = table_label(table)
+        if wrapper is None or label not in expected:
+            raise check_failed(f"table '{table.name}' is not filtered")
+        where = wrapper.this.args["where"].this
+        if render(where, dialect) != expected[label]:
+            raise check_failed(f"the filter on table '{table.name}' is not the expected one")
+        # Put the plain table back so that the rest can be validated like any query; the
+        # wrapper is exactly "the rows of this table the user may see".
+        plain = table_node(table)
+        plain.set("alias", wrapper.args["alias"].copy())
+        wrapper.replace(plain)
+
+    try:
+        validate_query(tree, catalog, placeholders=names)
+    except QueryError as err:
+        raise check_failed(err.message) from None
+    used = set(names)
+    return CheckedSQL(
+        sql=sql,
+        params=MappingProxyType({k: v for k, v in enforced.params.items() if k in used}),
+        applied=enforced.applied,
+    )
+
+
+def _rule_wrapper_of(node: exp.Table) -> exp.Subquery | None:
+    """The ``(SELECT * FROM node WHERE ...) AS alias`` around `node`, if that is its shape."""
+    if not {k for k, v in node.args.items() if v} <= {"this", "db"}:
+        return None
+    from_ = node.parent
+    select = from_.parent if isinstance(from_, exp.From) else None
+    if not isinstance(select, exp.Select) or select.args.get("from_") is not from_:
+        return None
+    if {k for k, v in select.args.items() if v} != {"expressions", "from_", "where"}:
+        return None
+    projections = select.expressions
+    if len(projections) != 1 or type(projections[0]) is not exp.Star:
+        return None
+    if any(projections[0].args.values()):
+        return None
+    wrapper = select.parent
+    if not isinstance(wrapper, exp.Subquery) or not isinstance(wrapper.parent, exp.From | exp.Join):
+        return None
+    if {k for k, v in wrapper.args.items() if v} != {"this", "alias"}:
+        return None
+    return wrapper

@@ -1,0 +1,129 @@
+"""Applying access rules to a query's syntax tree.
+
+`enforce_access_rules` replaces every reference to a base table that has a rule — in FROM and
+joins, in subqueries anywhere (SELECT list, WHERE, HAVING, EXISTS, IN, scalar), in CTE bodies,
+set operations, derived tables and laterals — by a filtered subquery that keeps the original
+alias (or the table name when there was none):
+
+    FROM sales AS s   ->   FROM (SELECT * FROM sales WHERE sales.sales_region = :r0_0_0) AS s
+
+Which references are base tables is decided with sqlglot's scope resolution
+(`plotboard.query.scopes`), so a CTE named like a table hides the table only where SQL says it
+does. The rule's values are parameters. Tables without rules are left as they are: rules are
+opt-in per table.
+
+The input must be a tree from `compile_query` or `parse_read_only_sql`; after enforcing, call
+`render_checked`, which renders the SQL, re-parses it and verifies all of this independently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sqlglot import exp
+
+from plotboard.access.conditions import describe, filter_condition, filter_params
+from plotboard.access.rules import RuleSet
+from plotboard.catalog.model import Catalog, Table
+from plotboard.query.errors import QueryError
+from plotboard.query.scopes import classify_tables, ident, table_node
+
+
+@dataclass(frozen=True)
+class EnforcedQuery:
+    """A query with access rules applied.
+
+    Attributes:
+        expression: the rewritten tree.
+        params: every bound value: the query's own (`p0`, ...) and the rules' (`r0_0_0`, ...).
+        applied: one readable line per filtered table, e.g. ``sales.sales_region = 'North'``.
+        filters: the condition applied to each filtered table, keyed by `table_label`; the
+            checker compares the rendered SQL against these.
+    """
+
+    expression: exp.Query
+    params: Mapping[str, object]
+    applied: tuple[str, ...]
+    filters: Mapping[str, exp.Expr]
+
+
+def table_label(table: Table) -> str:
+    """``schema.name`` or ``name``: how a table is named in messages and keys."""
+    return f"{table.schema}.{table.name}" if table.schema else table.name
+
+
+def check_failed(message: str) -> QueryError:
+    return QueryError(
+        f"The query was refused because its access rules could not be verified ({message}).",
+        code="access_check_failed",
+    )
+
+
+def rule_wrapper(table: Table, condition: exp.Expr, alias: exp.TableAlias) -> exp.Subquery:
+    """``(SELECT * FROM <table> WHERE <condition>) AS <alias>``."""
+    select = exp.Select(expressions=[exp.Star()])
+    select.set("from_", exp.From(this=table_node(table)))
+    select.set("where", exp.Where(this=condition))
+    return exp.Subquery(this=select, alias=alias)
+
+
+def catalog_table_of(node: exp.Table, catalog: Catalog) -> Table:
+    """The catalog table a base-table node names; anything unexpected refuses the query."""
+    extra = [k for k, v in node.args.items() if v and k not in ("this", "db", "alias")]
+    if extra or not isinstance(node.this, exp.Identifier):
+        raise check_failed(f"unexpected table reference {node.sql()[:60]}")
+    schema = node.args.get("db")
+    table = catalog.table(node.name, schema.name if schema else None)
+    if table is None:
+        raise check_failed(f"unknown table {node.name!r}")
+    return table
+
+
+def enforce_access_rules(
+    expression: exp.Query,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    params: Mapping[str, object] | None = None,
+) -> EnforcedQuery:
+    """Wrap every rule-bearing base-table reference of `expression` in its rule filter.
+
+    `attributes` are the user's token attributes; `params` the query's own bound values
+    (from `CompiledQuery.params`), carried over into the result. The input is not modified.
+
+    Raises:
+        QueryError: `access_check_failed` when a table reference can't be resolved, or
+            `invalid_rule` when a rule names a column its table lacks.
+    """
+    tree = expression.copy()
+    all_params: dict[str, object] = dict(params or {})
+    filters: dict[str, exp.Expr] = {}
+    applied: dict[str, str] = {}
+    replacements: list[tuple[exp.Table, exp.Subquery]] = []
+    for node in classify_tables(tree).base:
+        table = catalog_table_of(node, catalog)
+        found = rules.for_table(table)
+        if found is None:
+            continue
+        index, rule = found
+        label = table_label(table)
+        if label not in filters:
+            filters[label] = filter_condition(table, index, rule, attributes)
+            rule_params = filter_params(index, rule, attributes)
+            if rule_params.keys() & all_params.keys():
+                raise check_failed("parameter names overlap")
+            all_params.update(rule_params)
+            applied[label] = describe(table, rule, attributes)
+        alias = node.args.get("alias")
+        alias = alias.copy() if alias is not None else exp.TableAlias(this=ident(node.name))
+        replacements.append((node, rule_wrapper(table, filters[label].copy(), alias)))
+    for node, wrapper in replacements:
+        node.replace(wrapper)
+    return EnforcedQuery(
+        expression=tree,
+        params=MappingProxyType(all_params),
+        applied=tuple(applied.values()),
+        filters=MappingProxyType(filters),
+    )

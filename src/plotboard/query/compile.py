@@ -1,0 +1,398 @@
+"""Compiling a query spec into a sqlglot syntax tree for one catalog.
+
+`compile_query` checks the spec against the catalog (tables and columns exist and are
+visible, aggregates and grains fit the column types, related tables are reachable along
+foreign keys) and builds a `SELECT` tree. Nothing from the spec is pasted into SQL text:
+table and column names come from the catalog, and every filter value becomes a named
+placeholder (`:p0`, `:p1`, ...) with its value in `CompiledQuery.params`. The only literals
+are the validated integer `LIMIT` and the constant pieces of date-grain expressions.
+
+The tree is not yet protected by access rules: run it through
+`plotboard.access.enforce_access_rules` and `plotboard.access.render_checked`, or simply
+call `plotboard.query.prepare.prepare_query`, which does all three and memoizes the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sqlglot import exp
+
+from plotboard.catalog.model import (
+    NUMERIC_TYPES,
+    TEMPORAL_TYPES,
+    Catalog,
+    Column,
+    ColumnType,
+    Table,
+)
+from plotboard.query.errors import QueryError, did_you_mean
+from plotboard.query.grains import truncate_to_grain
+from plotboard.query.joins import JoinStep, find_join_path, table_key
+from plotboard.query.scopes import ident as _ident
+from plotboard.query.scopes import table_node
+from plotboard.query.spec import MAX_LIMIT, Filter, QuerySpec, Scalar
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One result column: its output name and generic type."""
+
+    name: str
+    type: ColumnType
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A spec compiled for one catalog, before access rules.
+
+    `params` maps placeholder names to filter values (dates as `datetime.date`, except on
+    SQLite where dates are ISO text). `columns` lists dimensions first, then measures.
+    `tables` names every table the query reads (`schema.name` when the catalog has schemas).
+    """
+
+    expression: exp.Select
+    params: Mapping[str, object]
+    columns: tuple[ResultColumn, ...]
+    tables: tuple[str, ...]
+    dialect: str
+
+
+def _qualified_name(table: Table) -> str:
+    return f"{table.schema}.{table.name}" if table.schema else table.name
+
+
+def lookup_table(catalog: Catalog, ref: str, *, field: str) -> Table:
+    """The visible catalog table named `ref` (``name`` or ``schema.name``), or a QueryError."""
+    schema, _, name = ref.rpartition(".")
+    table = catalog.table(name, schema or None)
+    if table is None:
+        hint = did_you_mean(name, [t.name for t in catalog.visible_tables()])
+        raise QueryError(f"Table '{ref}' does not exist.{hint}", field=field, code="unknown_table")
+    if table.hidden:
+        raise QueryError(
+            f"Table '{ref}' is not available for queries.", field=field, code="hidden_table"
+        )
+    return table
+
+
+def lookup_column(table: Table, name: str, *, field: str) -> Column:
+    """The visible column `name` of `table`, or a QueryError with a suggestion."""
+    column = table.column(name)
+    if column is None:
+        hint = did_you_mean(name, [c.name for c in table.columns if not c.hidden])
+        raise QueryError(
+            f"Column '{name}' does not exist in table '{table.name}'.{hint}",
+            field=field,
+            code="unknown_column",
+        )
+    if column.hidden:
+        raise QueryError(
+            f"Column '{name}' of table '{table.name}' is not available for queries.",
+            field=field,
+            code="hidden_column",
+        )
+    return column
+
+
+class _Builder:
+    """State while compiling one spec: joined tables, parameters, the dialect."""
+
+    def __init__(self, spec: QuerySpec, catalog: Catalog):
+        self.catalog = catalog
+        self.dialect = catalog.dialect
+        self.base = lookup_table(catalog, spec.table, field="table")
+        self.aliases: dict[tuple[JoinStep, ...], str] = {(): self.base.name}
+        self.used_aliases = {self.base.name.lower()}
+        self.joins: list[exp.Join] = []
+        self.params: dict[str, object] = {}
+
+    # -- columns and joins -------------------------------------------------------------
+
+    def column(self, ref: str, field: str) -> tuple[exp.Column, Column]:
+        """The tree for a spec column reference, joining its table when it is related."""
+        table_ref, _, name = ref.rpartition(".")
+        table = self.base
+        path: tuple[JoinStep, ...] = ()
+        if table_ref:
+            target = lookup_table(self.catalog, table_ref, field=field)
+            path = find_join_path(self.catalog, self.base, target, field=field)
+            table = target
+        column = lookup_column(table, name, field=field)
+        alias = self._join(path)
+        return exp.column(_ident(column.name), table=_ident(alias)), column
+
+    def _join(self, path: tuple[JoinStep, ...]) -> str:
+        if path in self.aliases:
+            return self.aliases[path]
+        parent_alias = self._join(path[:-1])
+        step = path[-1]
+        alias = step.target.name
+        n = 2
+        while alias.lower() in self.used_aliases:
+            alias, n = f"{step.target.name}_{n}", n + 1
+        self.used_aliases.add(alias.lower())
+        self.aliases[path] = alias
+        on = exp.and_(
+            *(
+                exp.EQ(
+                    this=exp.column(_ident(src_col), table=_ident(parent_alias)),
+                    expression=exp.column(_ident(ref_col), table=_ident(alias)),
+                )
+                for src_col, ref_col in zip(step.fk.columns, step.fk.ref_columns, strict=True)
+            )
+        )
+        self.joins.append(exp.Join(this=table_node(step.target, alias), on=on, side="LEFT"))
+        return alias
+
+    def tables(self) -> tuple[str, ...]:
+        joined = [path[-1].target for path in self.aliases if path]
+        seen: dict[tuple[str, str], str] = {}
+        for table in (self.base, *joined):
+            seen.setdefault(table_key(table), _qualified_name(table))
+        return tuple(seen.values())
+
+    # -- parameters ----------------------------------------------------------------------
+
+    def param(self, value: object) -> exp.Placeholder:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return exp.Placeholder(this=name)
+
+    def coerce(self, value: Scalar, column: Column, field: str) -> object:
+        """`value` converted to what the driver should bind for `column`."""
+        kind = column.type
+        if kind in NUMERIC_TYPES:
+            if isinstance(value, bool):
+                raise _bad_value(column, "a number", field)
+            if isinstance(value, int | float):
+                return value
+            try:
+                return int(value) if value.strip().lstrip("-").isdigit() else float(value)
+            except ValueError:
+                raise _bad_value(column, "a number", field) from None
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                raise _bad_value(column, "true or false", field)
+            return value
+        if kind in TEMPORAL_TYPES:
+            return self._temporal(value, kind, column, field)
+        if isinstance(value, bool):
+            raise _bad_value(column, "text", field)
+        return str(value) if kind == "string" else value
+
+    def _temporal(self, value: Scalar, kind: str, column: Column, field: str) -> object:
+        if not isinstance(value, str):
+            raise _bad_value(column, "a date like 2024-01-31", field)
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise _bad_value(column, "a date like 2024-01-31", field) from None
+        # SQLite stores dates as ISO text and compares them as text.
+        if kind == "date":
+            day = moment.date()
+            return day.isoformat() if self.dialect == "sqlite" else day
+        return moment.isoformat(sep=" ") if self.dialect == "sqlite" else moment
+
+
+def _bad_value(column: Column, expected: str, field: str) -> QueryError:
+    return QueryError(
+        f"Column '{column.name}' holds {_TYPE_WORDS.get(column.type, 'values')}, "
+        f"so the filter value must be {expected}.",
+        field=field,
+        code="invalid_filter",
+    )
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "whole numbers",
+    "number": "numbers",
+    "boolean": "true/false values",
+    "date": "dates",
+    "datetime": "dates and times",
+}
+
+_COMPARISONS: dict[str, type[exp.Binary]] = {
+    "eq": exp.EQ,
+    "neq": exp.NEQ,
+    "gt": exp.GT,
+    "gte": exp.GTE,
+    "lt": exp.LT,
+    "lte": exp.LTE,
+}
+_ORDERED_TYPES = NUMERIC_TYPES | TEMPORAL_TYPES | {"string"}
+_LIKE_ESCAPE = "!"
+
+
+def _like_pattern(text: str, op: str) -> str:
+    for char in (_LIKE_ESCAPE, "%", "_"):
+        text = text.replace(char, _LIKE_ESCAPE + char)
+    return f"%{text}%" if op == "contains" else f"{text}%"
+
+
+def _filter(builder: _Builder, spec_filter: Filter, field: str) -> exp.Expr:
+    col, column = builder.column(spec_filter.column, f"{field}.column")
+    op, value, where = spec_filter.op, spec_filter.value, f"{field}.value"
+    if op == "is_null":
+        return exp.Is(this=col, expression=exp.Null())
+    if op == "is_not_null":
+        return exp.Not(this=exp.Is(this=col, expression=exp.Null()))
+    if op in ("contains", "starts_with"):
+        if column.type not in ("string", "other"):
+            raise QueryError(
+                f"Column '{column.name}' is not text, so '{op}' can't be used on it.",
+                field=f"{field}.op",
+                code="invalid_filter",
+            )
+        assert isinstance(value, str)
+        like = exp.Like(
+            this=exp.Lower(this=col),
+            expression=exp.Lower(this=builder.param(_like_pattern(value, op))),
+        )
+        return exp.Escape(this=like, expression=exp.Literal.string(_LIKE_ESCAPE))
+    if op in ("gt", "gte", "lt", "lte", "between") and column.type not in _ORDERED_TYPES:
+        raise QueryError(
+            f"Column '{column.name}' can't be compared with '{op}'; use 'eq' or 'neq'.",
+            field=f"{field}.op",
+            code="invalid_filter",
+        )
+    if op in ("in", "not_in"):
+        assert isinstance(value, list)
+        items = [builder.param(builder.coerce(v, column, where)) for v in value]
+        test = exp.In(this=col, expressions=items)
+        return exp.Not(this=test) if op == "not_in" else test
+    if op == "between":
+        assert isinstance(value, list)
+        low, high = (builder.param(builder.coerce(v, column, where)) for v in value)
+        return exp.Between(this=col, low=low, high=high)
+    assert value is not None and not isinstance(value, list)
+    return _COMPARISONS[op](
+        this=col, expression=builder.param(builder.coerce(value, column, where))
+    )
+
+
+def _measure_type(agg: str, column: Column | None) -> ColumnType:
+    if column is None or agg in ("count", "count_distinct"):
+        return "integer"
+    if agg == "avg" or (agg == "sum" and column.type != "integer"):
+        return "number"
+    return column.type
+
+
+def compile_query(spec: QuerySpec, catalog: Catalog) -> CompiledQuery:
+    """Compile `spec` against `catalog` into a `CompiledQuery`.
+
+    Raises:
+        QueryError: unknown or hidden table/column, an aggregate or grain that does not fit
+            the column type, a filter value of the wrong type, an unreachable or ambiguous
+            related table, or a sort key that is not one of the output names.
+    """
+    builder = _Builder(spec, catalog)
+    projections: list[exp.Expr] = []
+    group: list[exp.Expr] = []
+    columns: list[ResultColumn] = []
+
+    for i, dim in enumerate(spec.dimensions):
+        field_name = f"dimensions[{i}]"
+        col, column = builder.column(dim.column, f"{field_name}.column")
+        expr: exp.Expr = col
+        kind: ColumnType = column.type
+        if dim.grain:
+            if column.type not in TEMPORAL_TYPES:
+                raise QueryError(
+                    f"Column '{column.name}' is not a date, so it can't be grouped by {dim.grain}.",
+                    field=f"{field_name}.grain",
+                    code="invalid_grain",
+                )
+            expr, kind = truncate_to_grain(col, dim.grain, builder.dialect), "date"
+        projections.append(exp.alias_(expr, _ident(dim.alias)))
+        group.append(expr.copy())
+        columns.append(ResultColumn(dim.alias, kind))
+
+    for i, measure in enumerate(spec.measures):
+        field_name = f"measures[{i}]"
+        measured: Column | None = None
+        if measure.column is None:
+            agg: exp.Expr = exp.Count(this=exp.Star())
+        else:
+            col, measured = builder.column(measure.column, f"{field_name}.column")
+            if measure.agg in ("sum", "avg") and measured.type not in NUMERIC_TYPES:
+                raise QueryError(
+                    f"Column '{measured.name}' does not hold numbers, so it can't be "
+                    f"{'summed' if measure.agg == 'sum' else 'averaged'}. "
+                    "Pick a number column, or count the rows instead.",
+                    field=f"{field_name}.agg",
+                    code="invalid_aggregate",
+                )
+            if measure.agg in ("min", "max") and measured.type == "boolean":
+                raise QueryError(
+                    f"Column '{measured.name}' holds true/false values; count them instead.",
+                    field=f"{field_name}.agg",
+                    code="invalid_aggregate",
+                )
+            agg = _AGGREGATES[measure.agg](col)
+        projections.append(exp.alias_(agg, _ident(measure.alias)))
+        columns.append(ResultColumn(measure.alias, _measure_type(measure.agg, measured)))
+
+    conditions = [_filter(builder, f, f"filters[{i}]") for i, f in enumerate(spec.filters)]
+    order = _order(spec)
+
+    select = exp.Select(expressions=projections)
+    select.set("from_", exp.From(this=table_node(builder.base)))
+    if builder.joins:
+        select.set("joins", builder.joins)
+    if conditions:
+        select.set("where", exp.Where(this=exp.and_(*conditions, copy=False)))
+    if group:
+        select.set("group", exp.Group(expressions=group))
+    if order:
+        select.set("order", exp.Order(expressions=order))
+    select.set("limit", exp.Limit(expression=exp.Literal.number(spec.limit or MAX_LIMIT)))
+    return CompiledQuery(
+        expression=select,
+        params=MappingProxyType(builder.params),
+        columns=tuple(columns),
+        tables=builder.tables(),
+        dialect=catalog.dialect,
+    )
+
+
+_AGGREGATES: dict[str, Callable[[exp.Expr], exp.Expr]] = {
+    "count": lambda col: exp.Count(this=col),
+    "count_distinct": lambda col: exp.Count(this=exp.Distinct(expressions=[col])),
+    "sum": lambda col: exp.Sum(this=col),
+    "avg": lambda col: exp.Avg(this=col),
+    "min": lambda col: exp.Min(this=col),
+    "max": lambda col: exp.Max(this=col),
+}
+
+
+def _order(spec: QuerySpec) -> list[exp.Ordered]:
+    """Explicit sort keys first, then every dimension as a tie-breaker (stable results)."""
+    by_alias = {alias.lower(): alias for alias in spec.aliases}
+    by_column = {dim.column.lower(): dim.alias for dim in reversed(spec.dimensions)}
+    keys: list[tuple[str, bool]] = []
+    for i, item in enumerate(spec.order_by):
+        alias = by_alias.get(item.by.lower()) or by_column.get(item.by.lower())
+        if alias is None:
+            hint = did_you_mean(item.by, spec.aliases)
+            raise QueryError(
+                f"Can't sort by '{item.by}': sort by one of the chosen dimensions or "
+                f"measures ({', '.join(spec.aliases)}).{hint}",
+                field=f"order_by[{i}].by",
+                code="invalid_order",
+            )
+        if alias not in (k for k, _ in keys):
+            keys.append((alias, item.desc))
+    for dim in spec.dimensions:
+        if dim.alias not in (k for k, _ in keys):
+            keys.append((dim.alias, False))
+    # NULLs last in both directions, on every dialect (their defaults differ).
+    return [
+        exp.Ordered(this=exp.column(_ident(alias)), desc=desc, nulls_first=False)
+        for alias, desc in keys
+    ]

@@ -1,0 +1,241 @@
+"""The one entry point for running a query: compile or validate, enforce rules, check, memoize.
+
+```python
+prepared = prepare_query(spec, catalog, rules, token.attributes)
+rows = connection.execute(sqlalchemy.text(prepared.sql), dict(prepared.params))
+```
+
+Both paths — a query spec (`prepare_query`) and raw SQL (`prepare_sql`) — go through the same
+`enforce_access_rules` and `render_checked`. The checked SQL text is memoized in a bounded,
+thread-safe LRU keyed on the spec (or SQL text), the catalog's content, the rules' content and
+the *shape* of the user's attributes (which conditions are decided, how long the `in` lists
+are; see `plotboard.access.conditions.rules_shape`). Attribute values are parameters, so one
+cached entry serves every user with the same shape; only the parameter dict is built per call.
+A result cache elsewhere should key on the final `sql` plus `params`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sqlglot import exp
+
+from plotboard.access.check import render_checked
+from plotboard.access.conditions import describe, filter_params, rules_shape
+from plotboard.access.enforce import check_failed, enforce_access_rules, table_label
+from plotboard.access.rules import RuleSet, TableRule
+from plotboard.catalog.model import Catalog, Table
+from plotboard.query.compile import ResultColumn, compile_query
+from plotboard.query.scopes import classify_tables
+from plotboard.query.spec import QuerySpec
+from plotboard.query.sql import parse_read_only_sql
+
+CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """Checked SQL plus what the caller needs to run it and explain it.
+
+    Attributes:
+        sql: text for `sqlalchemy.text()`; bind parameters are written `:name`.
+        params: the values to bind (filter values and the user's attribute values).
+        columns: result columns for a spec (dimensions, then measures); empty for raw SQL,
+            whose column names come from the cursor.
+        tables: the tables the query reads.
+        applied: one readable line per access rule applied, e.g. ``sales.sales_region =
+            'North'`` — for the "security filters applied" part of the API response.
+        cached: whether the SQL came from the memo (for diagnostics and benchmarks).
+    """
+
+    sql: str
+    params: Mapping[str, object]
+    columns: tuple[ResultColumn, ...]
+    tables: tuple[str, ...]
+    applied: tuple[str, ...]
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    sql: str
+    own_params: Mapping[str, object]
+    param_names: frozenset[str]
+    columns: tuple[ResultColumn, ...]
+    tables: tuple[str, ...]
+    ruled: tuple[tuple[int, TableRule, Table], ...]  # what `RuleSet.for_table` gave
+
+
+class _LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[tuple[object, ...], _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> _Entry | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is not None:
+                self._items.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[object, ...], entry: _Entry) -> None:
+        with self._lock:
+            self._items[key] = entry
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHE = _LRU(CACHE_SIZE)
+_FINGERPRINTS: dict[int, tuple[weakref.ref[Catalog], str]] = {}
+
+
+def clear_cache() -> None:
+    """Forget every memoized query (tests; after a catalog or rules change it is not needed,
+    because the key includes their content)."""
+    _CACHE.clear()
+
+
+def catalog_fingerprint(catalog: Catalog) -> str:
+    """A content hash of `catalog`, computed once per catalog object."""
+    key = id(catalog)
+    hit = _FINGERPRINTS.get(key)
+    if hit is not None and hit[0]() is catalog:
+        return hit[1]
+    fingerprint = hashlib.sha256(repr(catalog).encode()).hexdigest()[:32]
+    _FINGERPRINTS[key] = (weakref.ref(catalog, lambda _: _FINGERPRINTS.pop(key, None)), fingerprint)
+    return fingerprint
+
+
+def prepare_query(
+    spec: QuerySpec, catalog: Catalog, rules: RuleSet, attributes: Mapping[str, object]
+) -> PreparedQuery:
+    """Compile `spec`, apply the user's access rules, check and memoize the SQL.
+
+    Raises:
+        QueryError: whatever `compile_query`, `enforce_access_rules` or `render_checked`
+            refuse.
+    """
+    key = (
+        "spec",
+        spec.cache_key(),
+        catalog_fingerprint(catalog),
+        rules.fingerprint,
+        rules_shape(rules, attributes),
+    )
+    entry = _CACHE.get(key)
+    cached = entry is not None
+    if entry is None:
+        compiled = compile_query(spec, catalog)
+        entry = _build(
+            compiled.expression,
+            compiled.params,
+            catalog,
+            rules,
+            attributes,
+            compiled.columns,
+            compiled.tables,
+        )
+        _CACHE.put(key, entry)
+    return _bind(entry, rules, attributes, cached)
+
+
+def prepare_sql(
+    sql: str, catalog: Catalog, rules: RuleSet, attributes: Mapping[str, object]
+) -> PreparedQuery:
+    """Validate raw SQL, apply the user's access rules, check and memoize the result.
+
+    Raises:
+        QueryError: whatever `parse_read_only_sql`, `enforce_access_rules` or
+            `render_checked` refuse.
+    """
+    key = (
+        "sql",
+        sql,
+        catalog_fingerprint(catalog),
+        rules.fingerprint,
+        rules_shape(rules, attributes),
+    )
+    entry = _CACHE.get(key)
+    cached = entry is not None
+    if entry is None:
+        tree = parse_read_only_sql(sql, catalog)
+        tables = _tables_of(tree, catalog)
+        entry = _build(tree, {}, catalog, rules, attributes, (), tables)
+        _CACHE.put(key, entry)
+    return _bind(entry, rules, attributes, cached)
+
+
+def _tables_of(tree: exp.Query, catalog: Catalog) -> tuple[str, ...]:
+    labels: dict[str, None] = {}
+    for node in classify_tables(tree).base:
+        schema = node.args.get("db")
+        table = catalog.table(node.name, schema.name if schema else None)
+        if table is not None:
+            labels[table_label(table)] = None
+    return tuple(labels)
+
+
+def _build(
+    tree: exp.Query,
+    own_params: Mapping[str, object],
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    columns: tuple[ResultColumn, ...],
+    tables: tuple[str, ...],
+) -> _Entry:
+    enforced = enforce_access_rules(tree, catalog, rules, attributes, own_params)
+    checked = render_checked(enforced, catalog, rules)
+    by_label = {table_label(table): table for table in catalog.tables}
+    ruled = []
+    for label in enforced.filters:
+        table = by_label[label]
+        found = rules.for_table(table)
+        if found is None:
+            raise check_failed(f"no rule for filtered table {label!r}")
+        ruled.append((found[0], found[1], table))
+    return _Entry(
+        sql=checked.sql,
+        own_params=MappingProxyType(dict(own_params)),
+        param_names=frozenset(checked.params),
+        columns=columns,
+        tables=tables,
+        ruled=tuple(ruled),
+    )
+
+
+def _bind(
+    entry: _Entry, rules: RuleSet, attributes: Mapping[str, object], cached: bool
+) -> PreparedQuery:
+    params = {k: v for k, v in entry.own_params.items() if k in entry.param_names}
+    applied = []
+    for index, rule, table in entry.ruled:
+        params.update(
+            (k, v)
+            for k, v in filter_params(index, rule, attributes).items()
+            if k in entry.param_names
+        )
+        applied.append(describe(table, rule, attributes))
+    if params.keys() != entry.param_names:
+        # Same shape must mean the same parameters; anything else is a bug: refuse.
+        raise check_failed("parameters do not match the prepared SQL")
+    return PreparedQuery(
+        sql=entry.sql,
+        params=MappingProxyType(params),
+        columns=entry.columns,
+        tables=entry.tables,
+        applied=tuple(applied),
+        cached=cached,
+    )

@@ -1,0 +1,81 @@
+"""Turning a syntax tree into the SQL text that runs, with SQLAlchemy `text()` bind syntax.
+
+sqlglot writes named placeholders the way each dialect's drivers like them (`%(p0)s` for
+postgres, `$p0` for duckdb, `:p0` elsewhere). plotboard runs every query through SQLAlchemy's
+`text()`, which wants `:p0` on every dialect and translates to the driver's paramstyle itself,
+so the generator used here always writes `:name`.
+
+`text()` does not understand SQL string literals: a literal such as `' :x'` would be taken for
+a bind parameter (and, on client-side-binding drivers like pymysql, the value pasted *inside*
+the literal). Colons in string literals are therefore written as `\\:`, which `text()` turns
+back into a plain colon before the SQL reaches the driver. Identifiers never contain colons
+(the validator refuses them) and comments are never rendered.
+
+Identifiers are always quoted: the text then means exactly what the tree means, whatever the
+dialect's rules for case folding.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.generator import Generator
+
+#: SQLAlchemy's own patterns (sqlalchemy.sql.elements.TextClause): a bind parameter, and an
+#: escaped colon that `text()` turns back into ":".
+BIND_PARAM_RE = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)", re.UNICODE)
+ESCAPED_COLON_RE = re.compile(r"\x5c(:[\w\$]*)(?![:\w\$])", re.UNICODE)
+
+
+def _placeholder_sql(_gen: Generator, expression: exp.Placeholder) -> str:
+    return f":{expression.name}"
+
+
+@cache
+def _generator_class(dialect: str) -> type[Generator]:
+    base: type[Generator] = Dialect.get_or_raise(dialect).generator_class
+
+    def literal_sql(self: Generator, expression: exp.Literal) -> str:
+        text = base.literal_sql(self, expression)
+        return text.replace(":", "\\:") if expression.is_string else text
+
+    # Set both the method and the TRANSFORMS entry: sqlglot dispatches through TRANSFORMS first.
+    namespace = {
+        "placeholder_sql": _placeholder_sql,
+        "literal_sql": literal_sql,
+        "TRANSFORMS": {**base.TRANSFORMS, exp.Placeholder: _placeholder_sql},
+    }
+    return type(f"Plotboard{base.__name__}", (base,), namespace)
+
+
+def render(expression: exp.Expr, dialect: str) -> str:
+    """The SQL for `expression` in `dialect`, ready for `sqlalchemy.text()`.
+
+    Placeholders come out as `:name`, identifiers quoted, comments dropped. Raises sqlglot's
+    `UnsupportedError` rather than writing SQL the dialect cannot express.
+    """
+    from sqlglot.errors import ErrorLevel
+
+    generator = _generator_class(dialect)(
+        dialect=Dialect.get_or_raise(dialect),
+        identify=True,
+        comments=False,
+        unsupported_level=ErrorLevel.RAISE,
+    )
+    return generator.generate(expression, copy=True)
+
+
+def as_sent(sql: str) -> str:
+    """`sql` as `text()` hands it over, but with bind parameters still written `:name`.
+
+    The checker re-parses this form, so it checks the statement the database will receive.
+    """
+    return ESCAPED_COLON_RE.sub(lambda m: m.group(1), sql)
+
+
+def bind_names(sql: str) -> list[str]:
+    """The bind parameter names `text()` will find in `sql`, in order, repeats included."""
+    return BIND_PARAM_RE.findall(sql)

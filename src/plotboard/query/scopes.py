@@ -1,0 +1,108 @@
+"""Which table references in a query are real tables, resolved with sqlglot's scopes.
+
+A name in `FROM` may be a base table, a CTE defined around it, or a CTE of an outer query;
+a CTE may even be named like a real table (`WITH sales AS (SELECT ... FROM sales) SELECT ...
+FROM sales`: the inner `sales` is the table, the outer one the CTE). Deciding this by walking
+the tree and looking at names would get it wrong; sqlglot's `traverse_scope` applies the SQL
+visibility rules (CTE order, recursion, nesting, set operations, derived tables, laterals,
+correlated subqueries), so everything here is built on it.
+
+Fail closed: if a `Table` or `Column` node turns up that no scope accounts for, the query is
+refused rather than guessed about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.errors import OptimizeError
+from sqlglot.optimizer.scope import Scope, traverse_scope
+
+from plotboard.catalog.model import Table
+from plotboard.query.errors import QueryError
+
+
+def ident(name: str) -> exp.Identifier:
+    """A quoted identifier: it means exactly `name` on every dialect."""
+    return exp.Identifier(this=name, quoted=True)
+
+
+def table_node(table: Table, alias: str | None = None) -> exp.Table:
+    """A reference to a catalog table, with `alias` when it differs from the name."""
+    node = exp.Table(this=ident(table.name), db=ident(table.schema) if table.schema else None)
+    if alias and alias != table.name:
+        node.set("alias", exp.TableAlias(this=ident(alias)))
+    return node
+
+
+@dataclass(frozen=True)
+class TableRefs:
+    """The `Table` nodes of a query, split into base tables and CTE references."""
+
+    scopes: tuple[Scope, ...]
+    base: tuple[exp.Table, ...]
+    cte_refs: tuple[exp.Table, ...]
+
+
+def _unaccounted(what: str) -> QueryError:
+    return QueryError(
+        f"This SQL uses a construct plotboard can't check ({what}); rewrite it more simply.",
+        field="sql",
+        code="sql_forbidden_syntax",
+    )
+
+
+def query_scopes(root: exp.Expr) -> tuple[Scope, ...]:
+    """All scopes of `root` (innermost first), or a QueryError when sqlglot can't build them."""
+    try:
+        scopes = tuple(traverse_scope(root))
+    except (OptimizeError, RecursionError, ValueError, KeyError) as err:
+        raise _unaccounted(type(err).__name__) from None
+    if not scopes:
+        raise _unaccounted("no query")
+    return scopes
+
+
+def classify_tables(root: exp.Expr) -> TableRefs:
+    """Split every `Table` node of `root` into base-table references and CTE references."""
+    scopes = query_scopes(root)
+    base: dict[int, exp.Table] = {}
+    cte_refs: dict[int, exp.Table] = {}
+    for scope in scopes:
+        sources = {id(src) for src in scope.sources.values() if isinstance(src, exp.Table)}
+        for table in scope.tables:
+            if id(table) in sources:
+                base[id(table)] = table
+            elif not table.args.get("db") and isinstance(scope.cte_sources.get(table.name), Scope):
+                cte_refs[id(table)] = table
+            else:
+                raise _unaccounted(f"table reference '{table.name}'")
+    for table in root.find_all(exp.Table):
+        if id(table) not in base and id(table) not in cte_refs:
+            raise _unaccounted(f"table reference '{table.name}'")
+    return TableRefs(scopes, tuple(base.values()), tuple(cte_refs.values()))
+
+
+def column_scopes(scopes: tuple[Scope, ...], root: exp.Expr) -> list[tuple[exp.Column, Scope]]:
+    """Every `Column` node of `root` with the scope it is written in."""
+    found: dict[int, tuple[exp.Column, Scope]] = {}
+    for scope in scopes:
+        for node in scope.walk():
+            if isinstance(node, exp.Column):
+                found[id(node)] = (node, scope)
+    for column in root.find_all(exp.Column):
+        if id(column) not in found:
+            raise _unaccounted(f"column '{column.sql()}'")
+    return list(found.values())
+
+
+def resolve_source(scope: Scope, name: str) -> exp.Table | Scope | None:
+    """The source called `name` as seen from `scope`, looking outwards for correlated names."""
+    current: Scope | None = scope
+    while current is not None:
+        source = current.sources.get(name)
+        if source is not None:
+            return source
+        current = current.parent
+    return None

@@ -1,0 +1,402 @@
+"""Raw SQL: parse it, prove it is one harmless read-only query, and pin every name down.
+
+`parse_read_only_sql(sql, catalog)` accepts exactly one `SELECT` (with `WITH`, `UNION`,
+`INTERSECT`, `EXCEPT`, subqueries, joins, window functions) over visible catalog tables and
+columns, and returns its syntax tree in a canonical form:
+
+* every base-table reference is the catalog's own table name (quoted, schema-qualified when
+  the catalog has schemas), whatever case or quoting the SQL used;
+* every column is qualified with its source and named exactly as in the catalog;
+* `*` and `t.*` are expanded to the visible columns, so hidden columns never come along;
+* identifiers are matched without regard to case (they are lower-cased first), so output
+  names of raw SQL come out in lower case.
+
+Everything else is refused with a `QueryError` that says why: several statements, anything
+that writes or changes settings (DML, DDL, PRAGMA, ATTACH, SET, COPY, CALL, EXPLAIN, ...),
+`SELECT ... INTO`, `FOR UPDATE`, system catalogs, tables or columns that are unknown or
+hidden, table functions, `VALUES`, `NATURAL`/`USING` joins, functions or casts outside the
+allow-lists in `plotboard.query.allowlist`, and parameters or variables.
+
+The tree that comes out is what runs (after access rules), never the text that came in:
+whatever sqlglot did not understand cannot reach the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import OptimizeError, ParseError, TokenError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.scope import Scope
+from sqlglot.schema import MappingSchema
+
+from plotboard.catalog.model import Catalog, Table
+from plotboard.query import allowlist
+from plotboard.query.errors import QueryError, did_you_mean
+from plotboard.query.scopes import (
+    classify_tables,
+    column_scopes,
+    ident,
+    query_scopes,
+    resolve_source,
+)
+
+MAX_SQL_LENGTH = 20_000
+MAX_IDENTIFIER_LENGTH = 128
+MAX_STRING_LENGTH = 10_000
+_QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
+_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_UNIT_PARENTS = (
+    exp.Interval,
+    exp.Extract,
+    exp.TimestampTrunc,
+    exp.DateTrunc,
+    exp.DatetimeTrunc,
+    exp.DateAdd,
+    exp.DateSub,
+    exp.DateDiff,
+    exp.TsOrDsAdd,
+    exp.TsOrDsDiff,
+    exp.TimestampAdd,
+    exp.TimestampSub,
+    exp.TimestampDiff,
+)
+_GENERIC_TYPES = {
+    "string": "TEXT",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMP",
+}
+_SYNTHETIC = "pb:{}"  # names with ':' are refused in SQL, so this can't clash with one
+
+
+def _refuse(message: str, code: str = "sql_forbidden_syntax") -> QueryError:
+    return QueryError(message, field="sql", code=code)
+
+
+def parse_read_only_sql(sql: str, catalog: Catalog) -> exp.Query:
+    """Parse untrusted SQL and return its canonical, validated tree (see the module doc).
+
+    Raises:
+        QueryError: with `field="sql"` and a message that says what was refused and why.
+    """
+    if len(sql) > MAX_SQL_LENGTH:
+        raise _refuse(f"The SQL is too long (over {MAX_SQL_LENGTH} characters).", "sql_too_long")
+    if "\x00" in sql:
+        raise _refuse("The SQL contains a NUL character.", "sql_syntax")
+    try:
+        statements = [
+            s
+            for s in sqlglot.parse(sql, read=catalog.dialect)
+            # A trailing "; -- comment" comes back as a bare Semicolon holding the comment.
+            if s is not None and not isinstance(s, exp.Semicolon)
+        ]
+    except ParseError as err:
+        detail = err.errors[0] if err.errors else {}
+        where = f" (line {detail.get('line')}, column {detail.get('col')})" if detail else ""
+        reason = str(detail.get("description") or "syntax error").split(". ")[0]
+        raise _refuse(f"The SQL could not be read{where}: {reason}.", "sql_syntax") from None
+    except (TokenError, RecursionError, ValueError):
+        raise _refuse("The SQL could not be read.", "sql_syntax") from None
+    if not statements:
+        raise _refuse("The SQL is empty.", "sql_syntax")
+    if len(statements) > 1:
+        raise _refuse(
+            "Only one statement can run at a time; remove the extra ';' and what follows.",
+            "sql_multiple_statements",
+        )
+    return validate_query(statements[0], catalog)
+
+
+def validate_query(
+    tree: exp.Expr, catalog: Catalog, *, placeholders: Iterable[str] = ()
+) -> exp.Query:
+    """Validate and canonicalize an already parsed query (see `parse_read_only_sql`).
+
+    `placeholders` lists the parameter names that may appear (the checker passes the ones it
+    bound); raw SQL from users gets none. The tree is modified in place and returned.
+    """
+    root = tree
+    while isinstance(root, exp.Subquery) and set(_set_args(root)) <= {"this"}:
+        root = root.this.pop()  # a whole statement in parentheses
+    if type(root) not in _QUERY_ROOTS:
+        name = allowlist.REFUSED_NODE_NAMES.get(type(root).__name__, type(root).__name__)
+        raise _refuse(f"Only SELECT queries can run; {name} is not allowed.", "sql_not_read_only")
+    assert isinstance(root, exp.Query)
+    root.pop_comments()
+    _check_nodes(root, catalog.dialect, frozenset(placeholders))
+    _lowercase_identifiers(root)
+    synthetic = _bind_tables(root, catalog)
+    root = _qualify(root, catalog, synthetic)
+    _pin_columns(root, synthetic)
+    # qualify may turn names into other node kinds (a whole-row reference `SELECT t FROM t`
+    # becomes a TableColumn): check the allow-lists again on what came out.
+    _check_nodes(root, catalog.dialect, frozenset(placeholders))
+    assert isinstance(root, exp.Query)
+    return root
+
+
+def _set_args(node: exp.Expr) -> list[str]:
+    return [k for k, v in node.args.items() if v is not None and v is not False and v != []]
+
+
+def _check_nodes(root: exp.Expr, dialect: str, placeholders: frozenset[str]) -> None:
+    anonymous = allowlist.ANONYMOUS_FUNCTIONS.get(dialect, frozenset())
+    for node in root.walk():
+        cls = type(node)
+        allowed = cls in allowlist.ALLOWED_NODES or cls in allowlist.ALLOWED_FUNCTIONS
+        if allowed or (cls is exp.Anonymous and node.name.lower() in anonymous):
+            pass
+        elif cls is exp.Placeholder and node.name in placeholders:
+            continue
+        elif isinstance(node, exp.Func):
+            name = node.name if cls is exp.Anonymous else node.sql_name()
+            raise _refuse(
+                f"The function {name.upper()}() is not allowed in queries.",
+                "sql_function_not_allowed",
+            )
+        else:
+            raise _refused_node(node)
+        allowed_args = allowlist.ALLOWED_ARGS.get(cls)
+        if allowed_args is not None:
+            extra = [k for k in _set_args(node) if k not in allowed_args]
+            if extra:
+                raise _refused_clause(node, extra[0])
+        _check_node_details(node, dialect)
+
+
+def _refused_node(node: exp.Expr) -> QueryError:
+    name = type(node).__name__
+    readable = allowlist.REFUSED_NODE_NAMES.get(name)
+    if isinstance(node, (exp.DML, exp.DDL)) or name in (
+        "Command",
+        "Pragma",
+        "Attach",
+        "Detach",
+        "Set",
+        "Copy",
+        "Use",
+        "Describe",
+        "Show",
+        "Into",
+    ):
+        return _refuse(
+            f"Only read-only SELECT queries can run; {readable or name} is not allowed.",
+            "sql_not_read_only",
+        )
+    return _refuse(f"{readable or name + ' expressions'} can't be used in queries.")
+
+
+def _refused_clause(node: exp.Expr, arg: str) -> QueryError:
+    if isinstance(node, exp.Join) and arg in ("using", "method"):
+        return _refuse("NATURAL and USING joins are not supported; write the join with ON.")
+    if arg == "into":
+        return _refuse("SELECT ... INTO is not allowed: queries can't write.", "sql_not_read_only")
+    if arg == "locks":
+        return _refuse(
+            "Locking clauses (FOR UPDATE, FOR SHARE) are not allowed.", "sql_not_read_only"
+        )
+    if isinstance(node, exp.Table):
+        return _refuse("Table options (ONLY, sampling, hints, time travel...) are not supported.")
+    readable = arg.rstrip("_").replace("_", " ").upper()
+    return _refuse(f"{readable} is not supported in queries.")
+
+
+def _check_node_details(node: exp.Expr, dialect: str) -> None:
+    if isinstance(node, exp.Identifier):
+        name = node.name
+        if not name or len(name) > MAX_IDENTIFIER_LENGTH or ":" in name or "\x00" in name:
+            raise _refuse(f"The name '{name[:40]}' is not allowed (too long or has a ':').")
+    elif isinstance(node, exp.Table):
+        if not isinstance(node.this, exp.Identifier):
+            raise _refuse("Table functions can't be used in FROM; query catalog tables.")
+        if node.args.get("alias") is not None and node.args["alias"].columns:
+            raise _refuse("Renaming a table's columns in its alias is not supported.")
+    elif isinstance(node, exp.Join):
+        kind, side = node.kind.upper(), node.side.upper()
+        if kind not in allowlist.ALLOWED_JOIN_KINDS or side not in allowlist.ALLOWED_JOIN_SIDES:
+            raise _refuse(f"{' '.join(filter(None, (side, kind)))} JOIN is not supported.")
+    elif isinstance(node, exp.Lateral):
+        if not isinstance(node.this, exp.Subquery):
+            raise _refuse("LATERAL may only be followed by a subquery.")
+    elif isinstance(node, exp.DataType):
+        if node.this not in allowlist.ALLOWED_CAST_TYPES or (
+            node.expressions and any(not isinstance(e, exp.DataTypeParam) for e in node.expressions)
+        ):
+            raise _refuse(f"Casting to {node.sql()} is not allowed.")
+    elif isinstance(node, exp.Literal) and node.is_string:
+        if len(node.this) > MAX_STRING_LENGTH:
+            raise _refuse("A text value in the SQL is too long.")
+        if dialect == "postgres" and "\\" in node.this:
+            # With standard_conforming_strings off (a server setting), a backslash would
+            # escape the closing quote of the rendered literal: never risk it.
+            raise _refuse("Backslashes in text values are not supported on this database.")
+    elif isinstance(node, exp.Var):
+        if not isinstance(node.parent, _UNIT_PARENTS) or not _WORD.match(node.name):
+            raise _refuse(f"'{node.name[:40]}' is not understood here.")
+    elif isinstance(node, exp.Star):
+        if _set_args(node):
+            raise _refuse("* EXCEPT / REPLACE / EXCLUDE is not supported; list the columns.")
+    elif isinstance(node, exp.With) and node.args.get("search"):
+        raise _refuse("SEARCH / CYCLE clauses are not supported.")
+
+
+def _lowercase_identifiers(root: exp.Expr) -> None:
+    # Names are matched to the catalog without regard to case; quoting every identifier
+    # afterwards makes the rendered SQL mean exactly what the tree says on every dialect.
+    for node in root.find_all(exp.Identifier):
+        node.set("this", node.name.lower())
+        node.set("quoted", True)
+
+
+def _bind_tables(root: exp.Query, catalog: Catalog) -> dict[str, Table]:
+    """Resolve base tables against the catalog and give them synthetic names for qualify."""
+    refs = classify_tables(root)
+    synthetic: dict[str, Table] = {}
+    names: dict[int, str] = {}
+    for node in refs.base:
+        schema = node.args.get("db")
+        table = _catalog_table(catalog, node.name, schema.name if schema else None)
+        key = names.setdefault(id(table), _SYNTHETIC.format(len(names)))
+        synthetic[key] = table
+        alias = node.alias or node.name
+        node.set("this", ident(key))
+        node.set("db", None)
+        node.set("alias", exp.TableAlias(this=ident(alias)))
+    return synthetic
+
+
+def _catalog_table(catalog: Catalog, name: str, schema: str | None) -> Table:
+    lowered = (schema or "").lower()
+    if lowered in allowlist.SYSTEM_SCHEMAS or name.lower().startswith(
+        allowlist.SYSTEM_TABLE_PREFIXES
+    ):
+        full = f"{schema}.{name}" if schema else name
+        raise _refuse(f"System catalog '{full}' can't be queried.", "sql_system_catalog")
+    table = catalog.table(name, schema)
+    if table is None:
+        full = f"{schema}.{name}" if schema else name
+        hint = did_you_mean(name, [t.name for t in catalog.visible_tables()])
+        raise _refuse(f"Table '{full}' does not exist.{hint}", "unknown_table")
+    if table.hidden:
+        raise _refuse(f"Table '{name}' is not available for queries.", "hidden_table")
+    return table
+
+
+def _qualify(root: exp.Query, catalog: Catalog, synthetic: dict[str, Table]) -> exp.Expr:
+    schema = MappingSchema(
+        {
+            key: {
+                c.name.lower(): _GENERIC_TYPES.get(c.type, "TEXT")
+                for c in table.columns
+                if not c.hidden
+            }
+            for key, table in synthetic.items()
+        },
+        dialect=catalog.dialect,
+        normalize=False,
+    )
+    try:
+        return qualify(
+            root,
+            dialect=catalog.dialect,
+            schema=schema,
+            expand_stars=True,
+            validate_qualify_columns=True,
+            quote_identifiers=True,
+            identify=True,
+        )
+    except OptimizeError as err:
+        raise _column_error(str(err), synthetic.values()) from None
+    except (RecursionError, ValueError, KeyError, AttributeError, TypeError):
+        raise _refuse("plotboard could not check this SQL; try writing it more simply.") from None
+
+
+_UNRESOLVED = re.compile(r"Column '\"?([^'\"]+)\"?' could not be resolved|Unknown column: (\S+)")
+
+
+def _column_error(message: str, tables: Iterable[Table]) -> QueryError:
+    match = _UNRESOLVED.search(message)
+    if not match:
+        return _refuse("plotboard could not match every name in this SQL to the catalog.")
+    name = (match.group(1) or match.group(2)).strip('"')
+    return _unknown_column(name, tables)
+
+
+def _unknown_column(name: str, tables: Iterable[Table]) -> QueryError:
+    tables = list(tables)
+    for table in tables:
+        column = table.column(name)
+        if column is not None and column.hidden:
+            return _refuse(
+                f"Column '{column.name}' of table '{table.name}' is not available for queries.",
+                "hidden_column",
+            )
+    visible = [c.name for t in tables for c in t.columns if not c.hidden]
+    where = ", ".join(f"'{t.name}'" for t in tables) or "the query"
+    return _refuse(
+        f"Column '{name}' does not exist in {where}.{did_you_mean(name, visible)}",
+        "unknown_column",
+    )
+
+
+def _pin_columns(root: exp.Expr, synthetic: dict[str, Table]) -> None:
+    """Give tables their catalog names back and check that every column is a visible one."""
+    scopes = query_scopes(root)
+    for column, scope in column_scopes(scopes, root):
+        if isinstance(column.this, exp.Star):
+            raise _refuse("'table.*' could not be expanded; list the columns.")
+        if not column.table:
+            if not _is_output_reference(column, scope):
+                raise _unknown_column(column.name, synthetic.values())
+            continue
+        source = resolve_source(scope, column.table)
+        if isinstance(source, exp.Table) and source.name in synthetic:
+            table = synthetic[source.name]
+            catalog_column = table.column(column.name)
+            if catalog_column is None or catalog_column.hidden:
+                raise _unknown_column(column.name, [table])
+            column.set("this", ident(catalog_column.name))
+        elif isinstance(source, Scope):
+            outputs = _output_names(source)
+            if column.name not in outputs and "*" not in outputs:
+                raise _unknown_column(column.name, synthetic.values())
+        else:
+            raise _unknown_column(column.name, synthetic.values())
+    for node in root.find_all(exp.Table):
+        base = synthetic.get(node.name)
+        if base is not None:
+            node.set("this", ident(base.name))
+            node.set("db", ident(base.schema) if base.schema else None)
+    for star in root.find_all(exp.Star):
+        if not isinstance(star.parent, exp.Count):
+            raise _refuse("'*' could not be expanded; list the columns.")
+
+
+def _output_names(scope: Scope) -> list[str]:
+    query = scope.expression
+    if isinstance(query, exp.Lateral):
+        query = query.this
+    if isinstance(query, exp.Subquery):
+        query = query.unnest()
+    return list(query.named_selects) if isinstance(query, exp.Query) else []
+
+
+def _is_output_reference(column: exp.Column, scope: Scope) -> bool:
+    """An unqualified name is only allowed as a whole ORDER BY key naming an output column.
+
+    Everywhere else an unqualified name could mean something sqlglot did not resolve (a
+    whole-row reference like `SELECT t FROM t`, a pseudo-column); ORDER BY keys resolve to
+    output names first on every supported dialect.
+    """
+    ordered = column.parent
+    order = ordered.parent if isinstance(ordered, exp.Ordered) else None
+    query = order.parent if isinstance(order, exp.Order) else None
+    if query is not scope.expression or not isinstance(query, exp.Query):
+        return False
+    return column.name in query.named_selects

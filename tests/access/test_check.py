@@ -1,0 +1,127 @@
+"""render_checked refuses anything that is not exactly the rule-filtered query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from types import MappingProxyType
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from plotboard.access.check import render_checked
+from plotboard.access.enforce import EnforcedQuery, enforce_access_rules
+from plotboard.query.errors import QueryError
+from plotboard.query.sql import parse_read_only_sql
+from tests.access.rules_fixture import RULES
+from tests.query.dataset import build_catalog
+
+CATALOG = build_catalog("postgres")
+ATTRS = {"region": "North", "location": ["Tokyo", "Paris"], "office_region": "EMEA"}
+SQL = (
+    "SELECT s.amount, e.full_name FROM sales AS s JOIN employees AS e "
+    "ON e.employee_id = s.employee_id"
+)
+
+
+def _enforced() -> EnforcedQuery:
+    return enforce_access_rules(parse_read_only_sql(SQL, CATALOG), CATALOG, RULES, ATTRS)
+
+
+def test_a_proper_query_passes() -> None:
+    checked = render_checked(_enforced(), CATALOG, RULES)
+    assert dict(checked.params) == {"r0_0_0": "Tokyo", "r0_0_1": "Paris", "r2_0_0": "North"}
+    assert checked.applied == (
+        "sales.sales_region = 'North'",
+        "employees.location IN ('Tokyo', 'Paris')",
+    )
+
+
+def _wrappers(tree: exp.Expr) -> list[exp.Subquery]:
+    return [s for s in tree.find_all(exp.Subquery) if s.alias in ("s", "e")]
+
+
+def _unwrap(tree: exp.Expr) -> None:
+    wrapper = _wrappers(tree)[0]
+    table = wrapper.this.args["from_"].this.copy()
+    table.set("alias", wrapper.args["alias"].copy())
+    wrapper.replace(table)
+
+
+def _loosen(tree: exp.Expr) -> None:
+    where = _wrappers(tree)[0].this.args["where"]
+    where.set("this", exp.or_(where.this.copy(), sqlglot.parse_one("1 = 1")))
+
+
+def _widen(tree: exp.Expr) -> None:
+    _wrappers(tree)[0].this.select(exp.Literal.number(1), copy=False)
+
+
+def _hidden_column(tree: exp.Expr) -> None:
+    assert isinstance(tree, exp.Select)
+    tree.select(exp.column("email", table="e"), copy=False)
+
+
+def _bad_function(tree: exp.Expr) -> None:
+    assert isinstance(tree, exp.Select)
+    tree.select(exp.Anonymous(this="pg_sleep", expressions=[exp.Literal.number(5)]), copy=False)
+
+
+def _extra_statement_in_literal(tree: exp.Expr) -> None:
+    assert isinstance(tree, exp.Select)
+    tree.select(exp.Placeholder(this="nope"), copy=False)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (_unwrap, "is not filtered"),
+        (_loosen, "is not the expected one"),
+        (_widen, "is not filtered"),
+        (_hidden_column, "not available"),
+        (_bad_function, "PG_SLEEP"),
+        (_extra_statement_in_literal, "no value for parameter"),
+    ],
+)
+def test_tampering_is_refused(tamper: Callable[[exp.Expr], None], message: str) -> None:
+    enforced = _enforced()
+    tree = enforced.expression.copy()
+    tamper(tree)
+    with pytest.raises(QueryError) as caught:
+        render_checked(replace(enforced, expression=tree), CATALOG, RULES)
+    assert caught.value.code == "access_check_failed"
+    assert message in caught.value.message
+
+
+def test_missing_parameter_values_are_refused() -> None:
+    enforced = _enforced()
+    params = dict(enforced.params)
+    del params["r2_0_0"]
+    with pytest.raises(QueryError, match="no value for parameter"):
+        render_checked(replace(enforced, params=MappingProxyType(params)), CATALOG, RULES)
+
+
+def test_filters_must_match_the_users_rule() -> None:
+    enforced = _enforced()
+    other = enforce_access_rules(
+        parse_read_only_sql(SQL, CATALOG), CATALOG, RULES, {**ATTRS, "location": ["Tokyo"]}
+    )
+    with pytest.raises(QueryError, match="not the expected one"):
+        render_checked(replace(enforced, filters=other.filters), CATALOG, RULES)
+
+
+def test_rule_on_a_missing_column_refuses_the_query() -> None:
+    from plotboard.access.rules import RuleSet
+
+    broken = RuleSet.from_json(
+        [
+            {
+                "table": "sales",
+                "conditions": [{"column": "no_such_column", "op": "eq", "attribute": "region"}],
+            }
+        ]
+    )
+    with pytest.raises(QueryError) as caught:
+        enforce_access_rules(parse_read_only_sql(SQL, CATALOG), CATALOG, broken, {})
+    assert caught.value.code == "invalid_rule"

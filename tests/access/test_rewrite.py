@@ -1,0 +1,71 @@
+"""The rewrite on the syntax tree, as input/expected pairs in fixtures/rewrite.sql."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlglot
+
+from plotboard.access.enforce import enforce_access_rules
+from tests.access.rules_fixture import RULES
+from tests.query.dataset import build_catalog
+
+CATALOG = build_catalog("postgres", schema="public")
+
+
+@dataclass
+class Case:
+    title: str
+    input: str
+    expected: str
+    attributes: dict[str, Any]
+
+
+def _read_cases() -> list[Case]:
+    cases: list[Case] = []
+    attributes: dict[str, Any] = {}
+    block: list[str] = []
+    lines = (Path(__file__).parent / "fixtures" / "rewrite.sql").read_text().splitlines()
+    for line in [*lines, ""]:
+        if line.startswith("# attributes:"):
+            attributes = json.loads(line.removeprefix("# attributes:"))
+        elif line.startswith("#"):
+            continue
+        elif line.strip():
+            block.append(line)
+        elif block:
+            title, sql_in, sql_out = block
+            cases.append(Case(title.removeprefix("-- "), sql_in, sql_out, attributes))
+            block = []
+    return cases
+
+
+CASES = _read_cases()
+
+
+def _canonical(sql: str) -> str:
+    return sqlglot.parse_one(sql, read="sqlite").sql("sqlite", identify=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.title for c in CASES])
+def test_rewrite(case: Case) -> None:
+    tree = sqlglot.parse_one(case.input, read="sqlite")
+    enforced = enforce_access_rules(tree, CATALOG, RULES, case.attributes)
+    assert _canonical(enforced.expression.sql("sqlite")) == _canonical(case.expected)
+    # The input tree is left untouched.
+    assert tree.sql("sqlite") == sqlglot.parse_one(case.input, read="sqlite").sql("sqlite")
+
+
+def test_attribute_values_are_bound_not_written() -> None:
+    tree = sqlglot.parse_one("SELECT city FROM offices", read="sqlite")
+    hostile = "' OR 1=1 --"
+    enforced = enforce_access_rules(tree, CATALOG, RULES, {"office_region": hostile})
+    assert hostile not in enforced.expression.sql("sqlite")
+    assert dict(enforced.params) == {"r1_0_0": hostile}
+    assert enforced.applied == (
+        "offices.region = ''' OR 1=1 --' OR user.all_regions is set (not set)",
+    )
