@@ -17,7 +17,8 @@ from plotboard.runtime import Runtime
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async on purpose: a plain `def` dependency would cost a thread hop on every request.
     runtime: Runtime = request.app.state.runtime
     return runtime
 

@@ -119,7 +119,12 @@ def catalog_fingerprint(catalog: Catalog) -> str:
 
 
 def prepare_query(
-    spec: QuerySpec, catalog: Catalog, rules: RuleSet, attributes: Mapping[str, object]
+    spec: QuerySpec,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    *,
+    row_cap: int | None = None,
 ) -> PreparedQuery:
     """Compile `spec`, apply the user's access rules, check and memoize the SQL.
 
@@ -133,13 +138,14 @@ def prepare_query(
         catalog_fingerprint(catalog),
         rules.fingerprint,
         rules_shape(rules, attributes),
+        row_cap,
     )
     entry = _CACHE.get(key)
     cached = entry is not None
     if entry is None:
         compiled = compile_query(spec, catalog)
         entry = _build(
-            compiled.expression,
+            cap_rows(compiled.expression, row_cap),
             compiled.params,
             catalog,
             rules,
@@ -152,7 +158,12 @@ def prepare_query(
 
 
 def prepare_sql(
-    sql: str, catalog: Catalog, rules: RuleSet, attributes: Mapping[str, object]
+    sql: str,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    *,
+    row_cap: int | None = None,
 ) -> PreparedQuery:
     """Validate raw SQL, apply the user's access rules, check and memoize the result.
 
@@ -166,15 +177,36 @@ def prepare_sql(
         catalog_fingerprint(catalog),
         rules.fingerprint,
         rules_shape(rules, attributes),
+        row_cap,
     )
     entry = _CACHE.get(key)
     cached = entry is not None
     if entry is None:
-        tree = parse_read_only_sql(sql, catalog)
+        tree = cap_rows(parse_read_only_sql(sql, catalog), row_cap)
         tables = _tables_of(tree, catalog)
         entry = _build(tree, {}, catalog, rules, attributes, (), tables)
         _CACHE.put(key, entry)
     return _bind(entry, rules, attributes, cached)
+
+
+def cap_rows(tree: exp.Query, row_cap: int | None) -> exp.Query:
+    """`tree` returning at most `row_cap + 1` rows (one more, so a caller can tell that rows
+    were cut), as a LIMIT in the SQL itself: the database stops early and the client never
+    holds more than that, whatever the query.
+
+    An existing smaller literal LIMIT is kept; a larger one is lowered; anything else (an
+    expression, FETCH FIRST) is wrapped in `SELECT * FROM (...) LIMIT n`.
+    """
+    if row_cap is None:
+        return tree
+    cap = row_cap + 1
+    limit = tree.args.get("limit")
+    if limit is None:
+        return tree.limit(cap, copy=True)
+    value = limit.expression if isinstance(limit, exp.Limit) else None
+    if isinstance(value, exp.Literal) and value.is_int:
+        return tree if int(value.name) <= cap else tree.limit(cap, copy=True)
+    return exp.select("*").from_(tree.subquery("capped_rows", copy=True)).limit(cap)
 
 
 def _tables_of(tree: exp.Query, catalog: Catalog) -> tuple[str, ...]:

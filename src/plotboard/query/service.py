@@ -70,9 +70,17 @@ def prepare(context: SourceContext, user: EmbedToken, request: QueryRequest) -> 
                     "permissions.sql = true.",
                     "sql_not_permitted",
                 )
-            return prepare_sql(request.sql, context.catalog, context.rules, user.attributes)
+            return prepare_sql(
+                request.sql,
+                context.catalog,
+                context.rules,
+                user.attributes,
+                row_cap=context.settings.row_cap,
+            )
         spec = parse_spec(request.query)
-        return prepare_query(spec, context.catalog, context.rules, user.attributes)
+        return prepare_query(
+            spec, context.catalog, context.rules, user.attributes, row_cap=context.settings.row_cap
+        )
     except QueryError as err:
         raise query_error(err) from err
 

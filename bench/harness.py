@@ -1,0 +1,167 @@
+"""Shared set-up for the benchmarks: a plotboard server on a fresh store, with one source.
+
+Benchmarks are scripts, not tests: run them with `make bench` or one by one, e.g.
+`.venv/bin/python bench/bench_query.py`. They need the PostgreSQL server of the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret-" + "x" * 40
+PG_ADMIN = os.environ.get(
+    "PLOTBOARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    api_key: str
+    source_id: str
+    store_url: str
+
+    def token(self, **attributes: Any) -> str:
+        r = httpx.post(
+            f"{self.url}/api/v1/embed/tokens",
+            json={"user_id": "bench", "attributes": attributes, "expires_in": 86400},
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+        r.raise_for_status()
+        token: str = r.json()["token"]
+        return token
+
+
+def prepare_store(
+    data_dir: Path,
+    connection: dict[str, Any],
+    rules: list[tuple[str, list[dict[str, Any]]]],
+    attributes: list[tuple[str, str]],
+    cache_ttl: float,
+) -> tuple[str, str, str]:
+    """A migrated SQLite store with one org, key, attributes, source and rules."""
+    from plotboard.access.store import parse_checked, save_rule
+    from plotboard.auth.api_keys import create_api_key
+    from plotboard.auth.token_attributes import AttributeIn, attribute_model, create_attribute
+    from plotboard.catalog.service import load_catalog, refresh_catalog
+    from plotboard.config import Settings
+    from plotboard.orgs import create_organization
+    from plotboard.runtime import Runtime
+    from plotboard.sources.dialects import SourceConnection
+    from plotboard.sources.engines import create_source_engine
+    from plotboard.sources.introspect import introspect
+    from plotboard.sources.store import SourceIn, SourceSettings, create_source
+
+    store_url = f"sqlite:///{data_dir / 'plotboard.db'}"
+    runtime = Runtime(Settings(database_url=store_url, secret_key=SECRET, data_dir=data_dir))
+    conn = SourceConnection.model_validate(connection)
+    engine = create_source_engine(conn)
+    tables = introspect(engine)
+    engine.dispose()
+    with runtime.store.session() as session:
+        org = create_organization(session, runtime.secret_key, "Bench")
+        _, key = create_api_key(session, org.id, "bench", ["tokens", "admin"], None)
+        for name, kind in attributes:
+            create_attribute(session, org.id, AttributeIn(name=name, type=kind))  # type: ignore[arg-type]
+        source = create_source(
+            session,
+            org.id,
+            SourceIn(
+                name="bench", connection=conn, settings=SourceSettings(cache_ttl_seconds=cache_ttl)
+            ),
+            runtime.secret_key,
+        )
+        refresh_catalog(session, source.id, tables)
+        catalog = load_catalog(session, source.id, conn.dialect)
+        model = attribute_model(session, org.id)
+        for table, conditions in rules:
+            save_rule(session, org.id, source.id, parse_checked(table, conditions, catalog, model))
+        source_id = source.id
+    runtime.close()
+    return store_url, key, source_id
+
+
+@contextmanager
+def running_server(
+    connection: dict[str, Any],
+    rules: list[tuple[str, list[dict[str, Any]]]],
+    attributes: list[tuple[str, str]],
+    *,
+    cache_ttl: float,
+    workers: int = 1,
+) -> Iterator[Server]:
+    data_dir = Path(tempfile.mkdtemp(prefix="pb-bench-"))
+    store_url, key, source_id = prepare_store(data_dir, connection, rules, attributes, cache_ttl)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PLOTBOARD_DATABASE_URL": store_url,
+        "PLOTBOARD_SECRET_KEY": SECRET,
+        "PLOTBOARD_DATA_DIR": str(data_dir),
+        "PLOTBOARD_API_KEY_CACHE_SECONDS": "5",
+    }
+    cmd = [
+        str(Path(sys.executable).parent / "plotboard"),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-migrate",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise SystemExit(f"server did not start:\n{err}")
+            time.sleep(0.2)
+        yield Server(url, key, source_id, store_url)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
