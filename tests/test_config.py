@@ -72,7 +72,7 @@ def test_unknown_setting_in_config_file_is_refused_with_a_hint(
     config = tmp_path / "plotboard.toml"
     config.write_text("prot = 9000\n")
     monkeypatch.setenv("PLOTBOARD_CONFIG", str(config))
-    with pytest.raises(ConfigError, match="unknown setting 'prot'. Did you mean 'port'"):
+    with pytest.raises(ConfigError, match=r"unknown setting 'prot'\. Did you mean 'port'"):
         Settings()
 
 

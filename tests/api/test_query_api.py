@@ -74,7 +74,8 @@ def test_rules_cut_rows_to_what_the_user_may_see(secured: tuple[Org, str], demo_
     ]
     expected = _sql(
         demo_db,
-        "SELECT location, AVG(salary) FROM employees WHERE location IN ('Paris','Tokyo') GROUP BY 1 ORDER BY 1",
+        "SELECT location, AVG(salary) FROM employees"
+        " WHERE location IN ('Paris','Tokyo') GROUP BY 1 ORDER BY 1",
     )
     assert [r[0] for r in body["rows"]] == [e[0] for e in expected]
     assert [r[1] for r in body["rows"]] == pytest.approx([e[1] for e in expected])
