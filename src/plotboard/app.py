@@ -11,9 +11,11 @@ from plotboard import __version__
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.routes import (
+    admin_analyze,
     admin_session,
     admin_setup,
     admin_sources,
+    console,
     dashboards,
     embed_assets,
     embed_geo,
@@ -58,6 +60,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         admin_session,
         admin_setup,
         admin_sources,
+        admin_analyze,
+        console,
         embed_assets,
         embed_geo,
     ):
