@@ -40,6 +40,8 @@ def reader_env(demo_server: DemoServer, admin_api: httpx.Client) -> dict[str, st
         PLOTBOARD_ADMIN_KEY=info["api_key"],
         ADMIN_EMAIL=info["admin_email"],
         ADMIN_PASSWORD=info["admin_password"],
+        SOURCE_ID=info["source_id"],
+        DEMO_DATABASE=info["demo_database"],
         TOKEN=mint(admin_api, "alice", attributes={"region": "North"}),
     )
 
