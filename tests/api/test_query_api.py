@@ -411,3 +411,94 @@ def test_redis_cache_is_shared_by_two_app_servers(tmp_path: Path, demo_db: Path)
         one.cache.clear()
         one.close()
         two.close()
+
+
+def test_partial_settings_update_keeps_the_others(org: Org, demo_db: Path) -> None:
+    source = _connect(org, demo_db)
+    org.admin("PATCH", f"/sources/{source}", json={"settings": {"timeout_seconds": 10}})
+    r = org.admin("PATCH", f"/sources/{source}", json={"settings": {"row_cap": 100}})
+    assert r.json()["settings"] == {"timeout_seconds": 10, "row_cap": 100, "cache_ttl_seconds": 300}
+    r = org.admin("PATCH", f"/sources/{source}", json={"settings": {"row_cap": 0}})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "settings.row_cap"
+
+
+def test_a_source_can_move_to_another_kind(org: Org, demo_db: Path, postgres_url: str) -> None:
+    import sqlalchemy as sa
+
+    url = sa.make_url(postgres_url)
+    conn = {
+        "kind": "postgresql",
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": "pw",
+        "database": url.database,
+    }
+    created = org.admin("POST", "/sources", json={"name": "Moving", "connection": conn})
+    assert created.status_code == 201, created.text
+    moved = org.admin(
+        "PATCH",
+        f"/sources/{created.json()['id']}",
+        json={"connection": {"kind": "sqlite", "path": str(demo_db)}},
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["kind"] == "sqlite" and moved.json()["has_password"] is False
+
+
+def test_attribute_type_cannot_change_under_a_rule(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    r = org.admin("PATCH", "/token-attributes/region", json={"type": "number"})
+    assert r.status_code == 409 and "sales" in r.json()["detail"]
+    assert (
+        org.admin("PATCH", "/token-attributes/region", json={"description": "x"}).status_code == 200
+    )
+
+
+@pytest.mark.parametrize(
+    ("conditions", "field", "words"),
+    [
+        (
+            [{"column": "sales_region", "op": "like", "attribute": "region"}],
+            "conditions.0.op",
+            "the operator must be one of eq",
+        ),
+        ([{"any": []}], "conditions.0.any", "at least 1"),
+        (
+            [{"column": "sales_region", "op": "eq", "attribute": "region", "x": 1}],
+            "conditions.0.x",
+            "not part of a rule",
+        ),
+    ],
+)
+def test_rule_shape_errors_speak_plainly(
+    org: Org, demo_db: Path, conditions: list[dict[str, Any]], field: str, words: str
+) -> None:
+    source = _connect(org, demo_db)
+    body = _rule(org, source, "sales", conditions, expect=422)
+    assert body["errors"][0]["field"] == field, body
+    assert words in body["detail"] and "function-after" not in body["detail"]
+    assert "Value error" not in body["detail"]
+
+
+def test_sql_syntax_errors_hide_parser_internals(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    token = org.token(permissions={"sql": True})
+    r = org.embed(token, "POST", "/query", json={"sql": "SELECT 1 FROM"})
+    assert r.status_code == 400 and "<Token" not in r.text and "could not be read" in r.text
+
+
+def test_pointing_a_source_elsewhere_does_not_serve_old_answers(
+    secured: tuple[Org, str], tmp_path: Path, demo_db: Path
+) -> None:
+    org, source = secured
+    token = org.token("eve", attributes={"tier": 1, "region": "North"})
+    spec = {"table": "sales", "measures": [{"agg": "count"}]}
+    before = _query(org, token, spec)["rows"]
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(demo_db.read_bytes())
+    with sqlite3.connect(other) as conn:
+        conn.execute("DELETE FROM sales WHERE sale_id % 2 = 0")
+    r = org.admin("PATCH", f"/sources/{source}", json={"connection": {"path": str(other)}})
+    assert r.status_code == 200, r.text
+    after = _query(org, token, spec)
+    assert after["cache"] == "miss" and after["rows"] != before

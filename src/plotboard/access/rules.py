@@ -106,16 +106,46 @@ def parse_rule(data: Mapping[str, Any]) -> TableRule:
     Raises:
         QueryError: `invalid_rule`, naming the first problem.
     """
+    items = data.get("conditions")
+    if isinstance(items, list):
+        # Read each item as the form it claims to be, so errors speak of that form only.
+        for i, item in enumerate(items):
+            model: type[BaseModel] = (
+                AnyOf if isinstance(item, Mapping) and "any" in item else (Condition)
+            )
+            try:
+                model.model_validate(item)
+            except ValidationError as err:
+                raise _rule_error(err, prefix=("conditions", i)) from None
     try:
         raw = _RuleJSON.model_validate(data)
         groups = tuple(item.any if isinstance(item, AnyOf) else (item,) for item in raw.conditions)
         return TableRule(table=raw.table, groups=groups)
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise QueryError(
-            f"Invalid access rule ({where}): {first['msg']}", field=where, code="invalid_rule"
-        ) from None
+        raise _rule_error(err, prefix=()) from None
+
+
+_RULE_FIELDS = frozenset({"table", "conditions", "any", "column", "op", "attribute"})
+
+
+def _rule_error(err: ValidationError, prefix: tuple[int | str, ...]) -> QueryError:
+    first = err.errors(include_url=False)[0]
+    # Keep field names and positions; drop pydantic's union/validator tags from the location.
+    full = (*prefix, *first["loc"])
+    keep = [p for p in full[:-1] if isinstance(p, int) or p in _RULE_FIELDS]
+    # The last part names the culprit even when it is not a rule field (an unknown key).
+    loc = (
+        [*keep, full[-1]]
+        if full and first["type"] == "extra_forbidden"
+        else [p for p in full if isinstance(p, int) or p in _RULE_FIELDS]
+    )
+    where = ".".join(str(p) for p in loc) or "conditions"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "literal_error" and loc and loc[-1] == "op":
+        message = "the operator must be one of " + ", ".join(RuleOp.__args__)  # type: ignore[attr-defined]
+    elif first["type"] == "extra_forbidden":
+        message = "is not part of a rule (check the spelling)"
+    return QueryError(f"{where}: {message}", field=where, code="invalid_rule")
 
 
 def rule_to_json(rule: TableRule) -> dict[str, Any]:

@@ -82,7 +82,8 @@ def parse_checked(
     try:
         rule = parse_rule({"table": table, "conditions": conditions})
     except QueryError as err:
-        raise invalid(err.field or "conditions", err.message) from err
+        field = err.field or "conditions"
+        raise invalid(field, err.message.removeprefix(f"{field}: ")) from err
     check_rule(rule, catalog, attributes)
     return rule
 

@@ -73,8 +73,21 @@ def create_attribute(session: Session, org_id: str, data: AttributeIn) -> TokenA
 def update_attribute(
     session: Session, org_id: str, name: str, patch: AttributePatch
 ) -> TokenAttribute:
+    from plotboard.access.store import rules_using_attribute
+
     row = _get(session, org_id, name)
-    for key, value in patch.model_dump(exclude_unset=True).items():
+    changes = patch.model_dump(exclude_unset=True)
+    if "type" in changes and changes["type"] != row.type:
+        tables = rules_using_attribute(session, org_id, name)
+        if tables:
+            # A rule was checked against the old type; with another type it could match
+            # rows it was meant to exclude ('North' <> 3 is true for every row).
+            raise conflict(
+                f"The type of '{name}' cannot change while the access rules of "
+                f"{', '.join(sorted(set(tables)))} use it; change those rules first.",
+                "attribute_in_use",
+            )
+    for key, value in changes.items():
         if value is None:
             raise invalid(key, "must not be null")
         setattr(row, key, value)

@@ -7,6 +7,8 @@ is seen at once (`Runtime.forget_source`), through another within that time.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -29,6 +31,9 @@ class SourceContext:
     catalog: Catalog
     rules: RuleSet
     settings: SourceSettings
+    cache_scope: str
+    """Source id plus a digest of its connection: result-cache entries of a source that now
+    points at another database are never served."""
 
 
 def load_context(session: Session, row: DataSource, secret_key: str) -> SourceContext:
@@ -41,4 +46,10 @@ def load_context(session: Session, row: DataSource, secret_key: str) -> SourceCo
         catalog=load_catalog(session, row.id, conn.dialect),
         rules=rule_set(list_rules(session, row.id)),
         settings=settings_of(row),
+        cache_scope=f"{row.id}:{_connection_digest(row)}",
     )
+
+
+def _connection_digest(row: DataSource) -> str:
+    text = json.dumps([row.kind, row.connection, row.password_enc], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -115,7 +115,7 @@ def _encode(prepared: PreparedQuery, result: ExecutionResult, context: SourceCon
 async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -> QueryAnswer:
     context = await _context(runtime, user.org_id, request.source)
     prepared = prepare(context, user, request)
-    key = cache_key(context.id, prepared.sql, dict(prepared.params))
+    key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params))
     hit = runtime.cache.get(key)
     if hit is not None:
         return QueryAnswer(hit, True)

@@ -100,6 +100,8 @@ def parse_read_only_sql(sql: str, catalog: Catalog) -> exp.Query:
         detail = err.errors[0] if err.errors else {}
         where = f" (line {detail.get('line')}, column {detail.get('col')})" if detail else ""
         reason = str(detail.get("description") or "syntax error").split(". ")[0]
+        # sqlglot appends its token's repr ("but got <Token token_type: ...>"): not for people.
+        reason = reason.split(" but got <Token")[0].split(" <Token")[0]
         raise _refuse(f"The SQL could not be read{where}: {reason}.", "sql_syntax") from None
     except (TokenError, RecursionError, ValueError):
         raise _refuse("The SQL could not be read.", "sql_syntax") from None

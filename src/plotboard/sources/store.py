@@ -40,7 +40,7 @@ class SourcePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, min_length=1, max_length=200)
     connection: dict[str, Any] | None = None
-    settings: SourceSettings | None = None
+    settings: dict[str, Any] | None = None  # only the settings sent change
 
 
 def connection_of(row: DataSource, secret_key: str) -> SourceConnection:
@@ -84,10 +84,11 @@ def merged_connection(row: DataSource, patch: dict[str, Any], secret_key: str) -
     """The saved connection with `patch` applied; a left-out password keeps the saved one."""
     current = connection_of(row, secret_key)
     fields = current.model_dump(exclude={"password"})
-    if "kind" in patch and patch["kind"] != current.kind:
+    same_kind = patch.get("kind", current.kind) == current.kind
+    if not same_kind:
         fields = {"kind": patch["kind"]}  # another kind of database: start from scratch
     fields.update(patch)
-    if "password" not in patch and current.password_value() is not None:
+    if "password" not in patch and same_kind and current.password_value() is not None:
         fields["password"] = current.password_value()
     return validate_connection(fields)
 
@@ -109,6 +110,15 @@ def validate_connection(fields: dict[str, Any]) -> SourceConnection:
         ) from None
 
 
+def merged_settings(row: DataSource, sent: dict[str, Any]) -> SourceSettings:
+    try:
+        return SourceSettings.model_validate({**settings_of(row).model_dump(), **sent})
+    except ValidationError as err:
+        first = err.errors(include_url=False, include_input=False)[0]
+        field = "settings." + ".".join(str(p) for p in first["loc"])
+        raise invalid(field, str(first["msg"]).removeprefix("Value error, ")) from None
+
+
 def update_source(
     session: Session, row: DataSource, patch: SourcePatch, secret_key: str
 ) -> DataSource:
@@ -117,7 +127,7 @@ def update_source(
     if patch.connection is not None:
         _store_connection(row, merged_connection(row, patch.connection, secret_key), secret_key)
     if patch.settings is not None:
-        row.settings = patch.settings.model_dump()
+        row.settings = merged_settings(row, patch.settings).model_dump()
     session.flush()
     return row
 
