@@ -1,0 +1,144 @@
+"""What every AI engine returns, and the protocol the engines share.
+
+An engine turns a question into an `EngineAnswer`: a short text for the user and, when the
+question can be charted, a `TileSuggestion` (title, query spec, chart) — or several for "build
+me a dashboard". The query is always a validated `QuerySpec`; nothing an engine produces is
+SQL, and no engine ever sees or writes security filters: the tile's query runs through the
+same query engine and access rules as any other.
+
+`TileSuggestion.to_dict()` gives the JSON of the public contract
+(``{"title", "query": <spec>, "chart": {"type", ...}}``); `TileSuggestion.from_dict()` reads it
+back (for follow-ups on a stored conversation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from plotboard.catalog.model import Catalog
+from plotboard.query.errors import QueryError
+from plotboard.query.spec import QuerySpec, parse_spec
+
+ChartType = Literal[
+    "bar",
+    "bar_horizontal",
+    "bar_stacked",
+    "line",
+    "area",
+    "pie",
+    "donut",
+    "kpi",
+    "table",
+    "scatter",
+    "map",
+]
+CHART_TYPES: tuple[str, ...] = ChartType.__args__  # type: ignore[attr-defined]
+"""The chart types the editor draws (frontend/src/types.ts `CHART_TYPES`)."""
+
+ColumnValues = Mapping[tuple[str, str], Sequence[str]]
+"""Real values of low-cardinality columns: ``{("employees", "location"): ["Paris", ...]}``.
+
+Keys are ``(table, column)``; the table may be schema-qualified (``"hr.employees"``). The
+caller fetches them through the secured query engine, so a user only ever brings in values
+they may see. The built-in engine turns these words in a question into filters; the LLM
+engine sends them only when the admin allows sample values.
+"""
+
+ContextClues = str | Mapping[str, str] | None
+"""`ai_context_clues` from the embed token: free text or named strings (tone, company, ...)."""
+
+
+@dataclass(frozen=True)
+class TileSuggestion:
+    """One chart an engine proposes: a title, a validated query spec and a chart."""
+
+    title: str
+    query: QuerySpec
+    chart: Mapping[str, Any]
+
+    @property
+    def chart_type(self) -> str:
+        return str(self.chart.get("type", "table"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape: ``{"title", "query", "chart"}`` (defaults left out of query)."""
+        return {
+            "title": self.title,
+            "query": self.query.model_dump(mode="json", exclude_defaults=True),
+            "chart": dict(self.chart),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TileSuggestion:
+        """Read a tile back from its JSON (e.g. the last tile of a stored conversation).
+
+        Raises:
+            QueryError: when the query is not a valid spec or the chart has no known type.
+        """
+        chart = data.get("chart") or {}
+        if not isinstance(chart, Mapping) or chart.get("type") not in CHART_TYPES:
+            raise QueryError(
+                f"The chart type must be one of {', '.join(CHART_TYPES)}.", field="chart.type"
+            )
+        title = data.get("title")
+        return cls(
+            title=title if isinstance(title, str) else "",
+            query=parse_spec(data.get("query")),
+            chart=dict(chart),
+        )
+
+
+@dataclass(frozen=True)
+class EngineAnswer:
+    """An engine's reply to one question.
+
+    Attributes:
+        answer: one or two short sentences for the user.
+        tile: the chart for a single question; None when the question can't be answered
+            (then `suggestions` lists questions that can) or when `tiles` holds a dashboard.
+        tiles: several charts for "build me a dashboard about ..."; empty otherwise.
+        suggestions: questions this engine can answer over this catalog.
+        engine: "builtin" or "llm" — which engine produced the answer.
+        fallback_reason: set when the LLM engine could not answer and the built-in engine
+            did; a sentence to show the user as is.
+        notes: remarks on how the question was read, e.g. words that were not used.
+    """
+
+    answer: str
+    tile: TileSuggestion | None = None
+    tiles: tuple[TileSuggestion, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    engine: str = "builtin"
+    fallback_reason: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "tile": self.tile.to_dict() if self.tile else None,
+            "tiles": [t.to_dict() for t in self.tiles],
+            "suggestions": list(self.suggestions),
+            "engine": self.engine,
+            "fallback_reason": self.fallback_reason,
+            "notes": list(self.notes),
+        }
+
+
+class Engine(Protocol):
+    """What the ask endpoint calls; implemented by `BuiltinEngine` and `LLMEngine`."""
+
+    def answer(
+        self,
+        question: str,
+        catalog: Catalog,
+        values: ColumnValues,
+        *,
+        previous: TileSuggestion | None = None,
+        context_clues: ContextClues = None,
+        today: dt.date | None = None,
+    ) -> EngineAnswer:
+        """Answer `question` over `catalog`; `previous` is the last tile, for follow-ups."""
+        ...

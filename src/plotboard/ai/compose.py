@@ -1,0 +1,279 @@
+"""Putting a query together: a fresh question, or a follow-up that refines the last tile.
+
+A question with its own subject (a measure, a count, a table) starts afresh — unless it
+opens with a follow-up word ("and", "what about", "now"), in which case its measure
+replaces (or, after "and", joins) the previous one and the previous breakdown and filters
+stay. A question without a subject refines the previous tile:
+
+* a chart word changes the chart ("as a pie");
+* a value replaces the filter on its column ("only Paris", "what about Berlin?"), or adds
+  to it after "and"/"also" ("and Berlin");
+* "by X" replaces the breakdown, "and by X" adds to it; a bare grain ("by month",
+  "quarterly") on a tile that is already over time only changes the grain;
+* a period replaces the previous period ("for 2024"; "all time" removes it);
+* "top 3" / "bottom 3" sorts by the first measure and keeps that many rows.
+
+The chart carries over only when the shape of the query did not change (filters, limits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from plotboard.ai.charts import fits
+from plotboard.ai.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.intent import DimSlot, Intent
+from plotboard.ai.resolve import (
+    Resolved,
+    Unanswerable,
+    choose_base,
+    default_measures,
+    hops,
+    resolve,
+)
+from plotboard.ai.vocabulary import Vocabulary, column_label
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
+from plotboard.query.spec import Aggregate, FilterOp, Scalar
+
+_RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+RANKED_ROWS = 10
+"""Rows kept for a ranking without a number ("best sellers")."""
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+
+
+def check_subject(intent: Intent) -> None:
+    """Refuse questions whose subject is a word the data does not have.
+
+    Raises:
+        Unanswerable: nothing recognised, or unknown words where the measure should be.
+    """
+    if intent.is_empty:
+        if intent.unknown:
+            raise Unanswerable(f"I couldn't find {_quoted(intent.unknown)} in this data")
+        raise Unanswerable("I didn't recognise anything from this data in the question")
+    if intent.unknown and not intent.measures and not intent.tables:
+        raise Unanswerable(f"I couldn't find {_quoted(intent.unknown)} in this data")
+    if intent.compounds:
+        raise Unanswerable(f"I couldn't find {_quoted(intent.compounds)} in this data")
+
+
+def _value_filters(resolved: Resolved) -> list[DraftFilter]:
+    groups: dict[tuple[int, bool], list[DraftFilter]] = {}
+    for f, negated in resolved.values:
+        groups.setdefault((id(f.column), negated), []).append(f)
+    out = []
+    for (_, negated), items in groups.items():
+        values: list[Scalar] = list(dict.fromkeys(f.value for f in items))  # type: ignore[misc]
+        first = items[0]
+        if len(values) == 1:
+            op: FilterOp = "neq" if negated else "eq"
+            out.append(DraftFilter(first.table, first.column, op, values[0]))
+        else:
+            op = "not_in" if negated else "in"
+            out.append(DraftFilter(first.table, first.column, op, values))
+    return out
+
+
+def _apply_order(vocab: Vocabulary, draft: Draft, intent: Intent) -> None:
+    if intent.top is not None:
+        draft.order, draft.limit = intent.top.desc, intent.top.n
+        if not draft.dims and draft.measures:
+            # "top 5 salaries": rank the rows of the measured table by their label.
+            table = draft.measures[0].table
+            label = vocab.label_column(table)
+            if label is not None:
+                draft.dims.append(DraftDim(table, label))
+    elif intent.superlative is not None and draft.dims:
+        draft.order = intent.superlative.desc
+        singular = not any(d.plural for d in intent.dims)
+        if draft.limit is None and (intent.which or not singular):
+            # "which department has the most ...": one; "best sellers": a short list.
+            draft.limit = 1 if singular else RANKED_ROWS
+
+
+def _default_order(draft: Draft) -> None:
+    """Bars of categories read best sorted by their value, largest first."""
+    if draft.order is None and len(draft.dims) == 1 and draft.measures:
+        column = draft.dims[0].column
+        if draft.dims[0].grain is None and column.type not in NUMERIC_TYPES and (
+            column.type not in TEMPORAL_TYPES and column.type != "boolean"
+        ):
+            draft.order = True
+
+
+def _ranked_by_value(vocab: Vocabulary, intent: Intent, base: Table) -> tuple[Table, Intent] | None:
+    """ "best sellers", "top 5 offices": rows ranked by the main money measure that reaches
+    them (revenue), rather than by a count that is 1 for every row. None when the question
+    names its measure ("offices with the most employees") or its table has a valued one."""
+    if not (intent.top or intent.superlative) or intent.measures or intent.pending:
+        return None
+    if intent.superlative is not None and intent.superlative.temporal:
+        return None
+    if (intent.tables and intent.dims) or vocab.default_measure(base).column is not None:
+        return None
+    ranked = replace(
+        intent,
+        dims=intent.dims or [DimSlot(tuple(intent.tables), "rows", plural=True)],
+        tables=[],
+    )
+    options: list[tuple[int, int, Table]] = []
+    for order, table in enumerate(vocab.tables):
+        distance = hops(vocab, table, base)
+        if table is base or distance is None or vocab.default_measure(table).column is None:
+            continue
+        try:
+            resolve(vocab, ranked, table)
+        except Unanswerable:
+            continue
+        options.append((distance, order, table))
+    return (min(options, key=lambda o: (o[0], o[1]))[2], ranked) if options else None
+
+
+def build_fresh(vocab: Vocabulary, intent: Intent) -> Draft:
+    """A new query for a question that does not refine a previous tile.
+
+    Raises:
+        Unanswerable: see `check_subject`, `choose_base` and `resolve`.
+    """
+    check_subject(intent)
+    base = choose_base(vocab, intent)
+    better = _ranked_by_value(vocab, intent, base)
+    if better is not None:
+        base, intent = better
+    resolved = resolve(vocab, intent, base)
+    draft = Draft(base=base, notes=list(resolved.notes))
+    when = intent.superlative
+    if when and when.temporal and not resolved.measures and not resolved.dims and (
+        resolved.time_column is not None and not intent.pending
+    ):
+        # "when was the last sale": the latest date, not a count of sales.
+        table, column = resolved.time_column
+        resolved.measures = [DraftMeasure("max" if when.desc else "min", table, column)]
+    draft.measures = resolved.measures or default_measures(
+        vocab, base, intent.pending, intent.tables
+    )
+    draft.dims = resolved.dims
+    draft.filters = [
+        *_value_filters(resolved), *resolved.bools, *resolved.compares, *resolved.dates
+    ]
+    _apply_order(vocab, draft, intent)
+    _default_order(draft)
+    _wish_chart(draft, intent)
+    return draft
+
+
+def _wish_chart(draft: Draft, intent: Intent) -> None:
+    # A hint ("share of ...") only counts when it fits; a wish ("as a pie") always does,
+    # and when it can't be drawn the answer says why.
+    if intent.chart is not None and (intent.chart.strong or fits(draft, intent.chart.type) is None):
+        draft.chart = intent.chart.type
+
+
+def _rebase(vocab: Vocabulary, draft: Draft, base: Table) -> Draft:
+    """`draft` on another table: what can't be reached from it is dropped, with a note."""
+    out = draft.copy()
+    if base is draft.base:
+        return out
+    out.base = base
+    kept_dims = [d for d in out.dims if hops(vocab, out.base, d.table) is not None]
+    kept_filters = [f for f in out.filters if hops(vocab, out.base, f.table) is not None]
+    dropped = [column_label(d.column).lower() for d in out.dims if d not in kept_dims]
+    dropped += [column_label(f.column).lower() for f in out.filters if f not in kept_filters]
+    if dropped:
+        out.notes.append(f"{', '.join(dropped)} could not be kept for this measure")
+    out.dims, out.filters = kept_dims, kept_filters
+    return out
+
+
+def _merge_filters(draft: Draft, resolved: Resolved, add: bool) -> None:
+    for new in _value_filters(resolved):
+        same = [
+            f for f in draft.filters
+            if f.column is new.column and f.op in ("eq", "in", "neq", "not_in")
+        ]
+        if add and same and new.op in ("eq", "in"):
+            old = next((f for f in same if f.op in ("eq", "in")), None)
+            if old is not None:
+                values = (old.value if isinstance(old.value, list) else [old.value]) + (
+                    new.value if isinstance(new.value, list) else [new.value]
+                )
+                merged: list[Scalar] = list(dict.fromkeys(values))  # type: ignore[arg-type]
+                draft.filters[draft.filters.index(old)] = DraftFilter(
+                    old.table, old.column, "in", merged
+                )
+                continue
+        draft.filters = [f for f in draft.filters if f not in same]
+        draft.filters.append(new)
+    for new in [*resolved.bools, *resolved.compares]:
+        draft.filters = [
+            f for f in draft.filters
+            if not (f.column is new.column and (f.op == new.op or new.column.type == "boolean"))
+        ]
+        draft.filters.append(new)
+    if resolved.date_range is not None and resolved.time_column is not None:
+        draft.filters = [
+            f for f in draft.filters
+            if not (f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS)
+        ]
+        draft.filters.extend(resolved.dates)
+
+
+def _reaggregate(measure: DraftMeasure, agg: Aggregate, base: Table) -> DraftMeasure:
+    if agg == "count":
+        return DraftMeasure("count", base, None)
+    column = measure.column
+    if column is None or (agg in ("sum", "avg") and column.type not in NUMERIC_TYPES):
+        raise Unanswerable("the chart's measure is a count, so it can't be averaged or added up")
+    return DraftMeasure(agg, measure.table, measure.column)
+
+
+def refine(vocab: Vocabulary, previous: Draft, intent: Intent) -> Draft:
+    """The previous tile's query changed by a follow-up (see module docstring).
+
+    Raises:
+        Unanswerable: nothing in the follow-up could be used.
+    """
+    # "only remote employees" after a question about employees restates who, not what.
+    intent = replace(intent, tables=[t for t in intent.tables if t.table is not previous.base])
+    check_subject(intent)
+    new_subject = bool(intent.measures or intent.tables or intent.pending)
+    base = choose_base(vocab, intent, prefer=previous.base) if new_subject else previous.base
+    resolved = resolve(vocab, intent, base)
+    draft = _rebase(vocab, previous, base)
+    draft.notes = list(resolved.notes)
+    add = intent.follow == "add"
+    shape_changed = False
+    if intent.pending and not (intent.measures or intent.tables) and draft.measures:
+        # "make it the average instead": the same measure, another aggregation.
+        draft.measures = [_reaggregate(m, intent.pending[0], base) for m in draft.measures]
+        new_subject, shape_changed = False, True
+    if new_subject:
+        measures = resolved.measures or default_measures(
+            vocab, base, intent.pending, intent.tables
+        )
+        draft.measures = [*draft.measures, *measures] if add else measures
+        shape_changed = True
+    if resolved.dims:
+        old_time = [d for d in draft.dims if d.grain is not None]
+        if intent.add_dims or (add and not resolved.grain_only):
+            draft.dims = [*draft.dims, *(d for d in resolved.dims if d not in draft.dims)]
+        elif resolved.grain_only and old_time:
+            new_time = resolved.dims[0]
+            draft.dims = [
+                DraftDim(d.table, d.column, new_time.grain) if d.grain else d for d in draft.dims
+            ]
+        else:
+            draft.dims = resolved.dims
+        draft.dims.sort(key=lambda d: d.grain is None)
+        draft.order, draft.limit = None, None
+        shape_changed = True
+    _merge_filters(draft, resolved, add)
+    _apply_order(vocab, draft, intent)
+    _default_order(draft)
+    if shape_changed:
+        draft.chart = None
+    _wish_chart(draft, intent)
+    return draft

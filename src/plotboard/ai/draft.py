@@ -1,0 +1,174 @@
+"""A query being built: like a `QuerySpec`, but with catalog objects instead of names.
+
+The engine works on a `Draft` because a spec's column references are relative to its table
+(``location`` on employees, ``employees.location`` on sales): a follow-up that moves to
+another table, or a dashboard that reuses a breakdown, needs the absolute column. `to_spec`
+writes the references the way `compile_query` reads them: a column of the spec's table by
+its name, a column of a related table as ``table.column`` (``schema.table.column`` when the
+catalog has schemas), whatever the number of foreign-key hops in between — the query
+engine finds the path itself (`plotboard.query.joins`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from plotboard.ai.vocabulary import Vocabulary, table_ref
+from plotboard.catalog.model import Column, Table
+from plotboard.query.errors import QueryError
+from plotboard.query.spec import (
+    Aggregate,
+    FilterOp,
+    Grain,
+    OrderBy,
+    QuerySpec,
+    Scalar,
+    parse_spec,
+)
+
+
+@dataclass(frozen=True)
+class DraftMeasure:
+    agg: Aggregate
+    table: Table
+    column: Column | None
+
+
+@dataclass(frozen=True)
+class DraftDim:
+    table: Table
+    column: Column
+    grain: Grain | None = None
+
+
+@dataclass(frozen=True)
+class DraftFilter:
+    table: Table
+    column: Column
+    op: FilterOp
+    value: Scalar | list[Scalar] | None
+
+
+@dataclass
+class Draft:
+    """A query under construction; `order` sorts by the first measure (True: descending)."""
+
+    base: Table
+    measures: list[DraftMeasure] = field(default_factory=list)
+    dims: list[DraftDim] = field(default_factory=list)
+    filters: list[DraftFilter] = field(default_factory=list)
+    order: bool | None = None
+    limit: int | None = None
+    chart: str | None = None
+    notes: list[str] = field(default_factory=list)
+    extra_order: list[OrderBy] = field(default_factory=list)
+
+    def copy(self) -> Draft:
+        return replace(
+            self,
+            measures=list(self.measures),
+            dims=list(self.dims),
+            filters=list(self.filters),
+            notes=list(self.notes),
+            extra_order=list(self.extra_order),
+        )
+
+
+def column_ref(base: Table, table: Table, column: Column) -> str:
+    """How a spec on `base` names `column` of `table`."""
+    if table is base:
+        return column.name
+    return f"{table_ref(table)}.{column.name}"
+
+
+def measure_spec(draft: Draft, measure: DraftMeasure) -> dict[str, object]:
+    if measure.column is None:
+        return {"agg": "count"}
+    return {"agg": measure.agg, "column": column_ref(draft.base, measure.table, measure.column)}
+
+
+def to_spec(draft: Draft) -> QuerySpec:
+    """The `QuerySpec` for `draft` (measures deduplicated, sort by the first measure).
+
+    Raises:
+        QueryError: when the draft is not a valid spec (no measure and no dimension, ...).
+    """
+    base = draft.base
+    measures: list[dict[str, object]] = []
+    for m in draft.measures:
+        item = measure_spec(draft, m)
+        if item not in measures:
+            measures.append(item)
+    dims: list[dict[str, object]] = []
+    for d in draft.dims:
+        dim: dict[str, object] = {"column": column_ref(base, d.table, d.column)}
+        if d.grain:
+            dim["grain"] = d.grain
+        if all(other["column"] != dim["column"] for other in dims):
+            dims.append(dim)
+    filters = [
+        {"column": column_ref(base, f.table, f.column), "op": f.op}
+        | ({} if f.value is None else {"value": f.value})
+        for f in draft.filters
+    ]
+    data: dict[str, object] = {
+        "table": table_ref(base),
+        "measures": measures,
+        "dimensions": dims,
+        "filters": filters,
+    }
+    spec = parse_spec(data)
+    order: list[dict[str, object]] = []
+    if draft.order is not None and spec.measures:
+        order.append({"by": spec.measures[0].alias, "desc": draft.order})
+    aliases = {a.lower() for a in spec.aliases} | {d.column.lower() for d in spec.dimensions}
+    for extra in draft.extra_order:
+        if extra.by.lower() in aliases and all(o["by"] != extra.by for o in order):
+            order.append({"by": extra.by, "desc": extra.desc})
+    if order:
+        data["order_by"] = order
+    if draft.limit is not None:
+        data["limit"] = draft.limit
+    return parse_spec(data)
+
+
+def _absolute(vocab: Vocabulary, base: Table, ref: str) -> tuple[Table, Column]:
+    table_part, _, name = ref.rpartition(".")
+    table = vocab.table_named(table_part) if table_part else base
+    column = table.column(name) if table is not None else None
+    if table is None or column is None or column.hidden:
+        raise QueryError(f"'{ref}' is not a column that can be used here.", code="unknown_column")
+    return table, column
+
+
+def from_spec(spec: QuerySpec, vocab: Vocabulary) -> Draft:
+    """A `Draft` from a spec (a previous tile), resolving every reference in the catalog.
+
+    Raises:
+        QueryError: when the spec names a table or column the vocabulary does not know
+            (hidden, removed, or a typo).
+    """
+    base = vocab.table_named(spec.table)
+    if base is None:
+        raise QueryError(f"Table '{spec.table}' is not available.", code="unknown_table")
+    draft = Draft(base=base)
+    for m in spec.measures:
+        if m.column is None:
+            draft.measures.append(DraftMeasure("count", base, None))
+        else:
+            table, column = _absolute(vocab, base, m.column)
+            draft.measures.append(DraftMeasure(m.agg, table, column))
+    for d in spec.dimensions:
+        table, column = _absolute(vocab, base, d.column)
+        draft.dims.append(DraftDim(table, column, d.grain))
+    for f in spec.filters:
+        table, column = _absolute(vocab, base, f.column)
+        draft.filters.append(DraftFilter(table, column, f.op, f.value))
+    first = spec.measures[0].alias.lower() if spec.measures else None
+    for i, o in enumerate(spec.order_by):
+        if i == 0 and o.by.lower() == first:
+            draft.order = o.desc
+        else:
+            draft.extra_order.append(o)
+    draft.limit = spec.limit
+    return draft

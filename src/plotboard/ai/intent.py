@@ -1,0 +1,103 @@
+"""What a question asks for, before its table is chosen: an `Intent` made of slots.
+
+Each slot keeps *all* the candidate meanings of its phrase (a column in several tables, a
+value in several columns); `plotboard.ai.resolve` picks among them once the question's table
+is known. `plotboard.ai.reader` fills an `Intent` from a lexed question.
+"""
+
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plotboard.ai.lexer import Chart, Superlative, Top
+from plotboard.ai.timewords import DateRange, GrainWord
+from plotboard.ai.vocabulary import ColumnTerm, TableTerm, Term, ValueTerm
+from plotboard.query.spec import Aggregate
+
+
+@dataclass
+class MeasureSlot:
+    """A measure to be: `agg` (None: the column's natural one) of one of `terms`."""
+
+    agg: Aggregate | None
+    terms: tuple[Term, ...]
+    text: str
+    superlative: bool | None = None  # "highest salary" (True) / "lowest" (False): max / min
+    # when nothing is broken down, else the sort order
+
+
+@dataclass
+class DimSlot:
+    """A breakdown by one of `terms` (a column, or a table: its label column)."""
+
+    terms: tuple[Term, ...]
+    text: str
+    plural: bool = False  # "which departments": a short list, not the single best
+
+
+@dataclass
+class ValueSlot:
+    """A filter on one of the `terms` values ("Paris"); `negate` for "excluding Paris"."""
+
+    terms: tuple[ValueTerm, ...]
+    text: str
+    negate: bool = False
+
+
+@dataclass
+class BoolSlot:
+    """A true/false filter ("remote", "not remote")."""
+
+    terms: tuple[ColumnTerm, ...]
+    text: str
+    negate: bool = False
+
+
+@dataclass
+class CompareSlot:
+    """A comparison with numbers ("salary over 100k") on one of the `terms` columns."""
+
+    op: str
+    values: list[float]
+    terms: tuple[Term, ...] = ()
+
+
+@dataclass
+class Intent:
+    """What a question asks for, before its table is chosen (see module docstring)."""
+
+    measures: list[MeasureSlot] = field(default_factory=list)
+    dims: list[DimSlot] = field(default_factory=list)
+    values: list[ValueSlot] = field(default_factory=list)
+    bools: list[BoolSlot] = field(default_factory=list)
+    compares: list[CompareSlot] = field(default_factory=list)
+    tables: list[TableTerm] = field(default_factory=list)
+    time_columns: list[ColumnTerm] = field(default_factory=list)
+    date_range: DateRange | None = None
+    grain: GrainWord | None = None
+    top: Top | None = None
+    superlative: Superlative | None = None
+    which: bool = False
+    chart: Chart | None = None
+    dashboard: bool = False
+    follow: str | None = None  # "replace" or "add": an explicit follow-up word
+    add_dims: bool = False  # "and by ...": add to the previous breakdown
+    pending: list[Aggregate] = field(default_factory=list)  # aggregations with no target
+    unknown: list[str] = field(default_factory=list)
+    # Known phrases glued to unknown words ("customer satisfaction score", "stock price"):
+    # the question is about something else that the data does not have.
+    compounds: list[str] = field(default_factory=list)
+
+    @property
+    def has_subject(self) -> bool:
+        """Whether the question names what to measure (a measure, count or table)."""
+        return bool(self.measures or self.tables or self.pending)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.has_subject or self.dims or self.values or self.bools or self.compares
+            or self.date_range or self.grain or self.top or self.chart or self.time_columns
+            or self.superlative
+        )

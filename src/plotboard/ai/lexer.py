@@ -1,0 +1,338 @@
+"""Reading a question into items: keywords, time words, chart words, numbers, vocabulary.
+
+`lex` walks the question's words left to right and, at each position, takes the *longest*
+match among time expressions, chart words, keywords and vocabulary phrases (on a tie, in that
+order: "number of" is a keyword before it is anything else). Words that match nothing and are
+not filler words are reported as `unknown`, so the engine can say "I could not find 'profit'
+in your data" instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from plotboard.ai.text import STOPWORDS, Token, parse_number
+from plotboard.ai.timewords import TimeWord, match_time
+from plotboard.ai.vocabulary import Term, Vocabulary
+from plotboard.query.spec import Aggregate
+
+
+@dataclass(frozen=True)
+class Agg:
+    agg: Aggregate
+
+
+@dataclass(frozen=True)
+class Superlative:
+    """ "highest", "most", "lowest": ordering, or max/min when nothing is broken down.
+
+    `temporal` for "first", "latest", "most recent": about dates ("the last sale").
+    """
+
+    desc: bool
+    temporal: bool = False
+
+
+@dataclass(frozen=True)
+class Top:
+    """ "top 5" / "bottom 3" / "5 best"."""
+
+    n: int
+    desc: bool
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A word that steers the reading: kind is one of `KEYWORD_KINDS`."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    type: str
+    strong: bool = True  # "as a pie" is a wish; "share of" only a hint
+
+
+@dataclass(frozen=True)
+class Time:
+    word: TimeWord
+
+
+@dataclass(frozen=True)
+class Words:
+    """A vocabulary phrase and its possible meanings, best first."""
+
+    terms: tuple[Term, ...]
+    text: str
+
+
+Meaning = Agg | Superlative | Top | Keyword | Compare | Number | Chart | Time | Words
+
+KEYWORD_KINDS = frozenset(
+    {
+        "group",
+        "group_add",
+        "and",
+        "negation",
+        "cue",
+        "which",
+        "dashboard",
+        "follow_replace",
+        "follow_add",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    meaning: Meaning
+    start: int
+    size: int
+
+
+@dataclass
+class Lexed:
+    items: list[Item] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    unknown_at: dict[int, str] = field(default_factory=dict)  # position -> unknown word
+    words: tuple[str, ...] = ()
+
+
+def _phrases(spec: dict[str, Meaning]) -> dict[tuple[str, ...], Meaning]:
+    return {tuple(key.split()): value for key, value in spec.items()}
+
+
+def _split_keys(spec: dict[str, str]) -> dict[tuple[str, ...], str]:
+    return {tuple(key.split()): value for key, value in spec.items()}
+
+
+_KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
+    {
+        "average": Agg("avg"), "avg": Agg("avg"), "mean": Agg("avg"), "typical": Agg("avg"),
+        "median": Agg("avg"), "averaged": Agg("avg"),
+        "total": Agg("sum"), "sum": Agg("sum"), "sum of": Agg("sum"), "combined": Agg("sum"),
+        "totals": Agg("sum"),
+        "count": Agg("count"), "count of": Agg("count"), "number of": Agg("count"),
+        "how many": Agg("count"), "no of": Agg("count"), "nb of": Agg("count"),
+        "counts": Agg("count"), "tally": Agg("count"), "how much": Agg("sum"),
+        "distinct": Agg("count_distinct"), "unique": Agg("count_distinct"),
+        "different": Agg("count_distinct"), "number of distinct": Agg("count_distinct"),
+        "number of unique": Agg("count_distinct"), "number of different": Agg("count_distinct"),
+        "how many distinct": Agg("count_distinct"), "how many different": Agg("count_distinct"),
+        "how many unique": Agg("count_distinct"), "count distinct": Agg("count_distinct"),
+        "max": Agg("max"), "maximum": Agg("max"), "min": Agg("min"), "minimum": Agg("min"),
+        "highest": Superlative(True), "most": Superlative(True), "largest": Superlative(True),
+        "biggest": Superlative(True), "greatest": Superlative(True), "best": Superlative(True),
+        "top": Superlative(True), "leading": Superlative(True),
+        "lowest": Superlative(False), "least": Superlative(False), "smallest": Superlative(False),
+        "fewest": Superlative(False), "worst": Superlative(False), "bottom": Superlative(False),
+        "first": Superlative(False, True), "earliest": Superlative(False, True),
+        "oldest": Superlative(False, True), "latest": Superlative(True, True),
+        "newest": Superlative(True, True), "most recent": Superlative(True, True),
+        "last": Superlative(True, True), "youngest": Superlative(True, True),
+        "by": Keyword("group"), "per": Keyword("group"), "for each": Keyword("group"),
+        "for every": Keyword("group"), "in each": Keyword("group"), "in every": Keyword("group"),
+        "each": Keyword("group"), "every": Keyword("group"), "across": Keyword("group"),
+        "broken down by": Keyword("group"), "break down by": Keyword("group"),
+        "breakdown by": Keyword("group"), "split by": Keyword("group"),
+        "break it down by": Keyword("group"), "break that down by": Keyword("group"),
+        "split it by": Keyword("group"), "split that by": Keyword("group"),
+        "break down per": Keyword("group"), "break it down per": Keyword("group"),
+        "grouped by": Keyword("group"), "group by": Keyword("group"), "by each": Keyword("group"),
+        "according to": Keyword("group"), "by the": Keyword("group"),
+        "and by": Keyword("group_add"), "also by": Keyword("group_add"),
+        "then by": Keyword("group_add"), "and per": Keyword("group_add"),
+        "per each": Keyword("group"), "between": Compare("between"),
+        "and": Keyword("and"), "as well as": Keyword("and"), "plus": Keyword("and"),
+        "along with": Keyword("and"), "or": Keyword("and"), ",": Keyword("and"),
+        "not": Keyword("negation"), "excluding": Keyword("negation"),
+        "exclude": Keyword("negation"), "excludes": Keyword("negation"),
+        "except": Keyword("negation"), "except for": Keyword("negation"),
+        "other than": Keyword("negation"), "apart from": Keyword("negation"),
+        "without": Keyword("negation"), "but not": Keyword("negation"),
+        "non": Keyword("negation"), "outside": Keyword("negation"),
+        "outside of": Keyword("negation"), "isn": Keyword("negation"),
+        "aren": Keyword("negation"), "don": Keyword("negation"), "doesn": Keyword("negation"),
+        "minus": Keyword("negation"), "no": Keyword("negation"), "leaving out": Keyword("negation"),
+        "in": Keyword("cue"), "for": Keyword("cue"), "from": Keyword("cue"), "at": Keyword("cue"),
+        "with": Keyword("cue"), "where": Keyword("cue"), "within": Keyword("cue"),
+        "of": Keyword("cue"), "located in": Keyword("cue"), "based in": Keyword("cue"),
+        "working in": Keyword("cue"), "who are": Keyword("cue"), "that are": Keyword("cue"),
+        "are": Keyword("cue"), "is": Keyword("cue"), "on": Keyword("cue"),
+        "which": Keyword("which"), "what": Keyword("which"), "who": Keyword("which"),
+        "dashboard": Keyword("dashboard"), "dashboards": Keyword("dashboard"),
+        "overview": Keyword("dashboard"), "overview of": Keyword("dashboard"),
+        "what about": Keyword("follow_replace"), "how about": Keyword("follow_replace"),
+        "and what about": Keyword("follow_replace"), "and for": Keyword("follow_replace"),
+        "instead": Keyword("follow_replace"), "now": Keyword("follow_replace"),
+        "only": Keyword("follow_replace"), "just": Keyword("follow_replace"),
+        "same for": Keyword("follow_replace"), "same but for": Keyword("follow_replace"),
+        "same thing for": Keyword("follow_replace"), "switch to": Keyword("follow_replace"),
+        "also": Keyword("follow_add"), "too": Keyword("follow_add"),
+        "as well": Keyword("follow_add"), "and also": Keyword("follow_add"),
+        "more than": Compare("gt"), "greater than": Compare("gt"), "over": Compare("gt"),
+        "above": Compare("gt"), "exceeding": Compare("gt"), "exceeds": Compare("gt"),
+        "higher than": Compare("gt"), "bigger than": Compare("gt"), "larger than": Compare("gt"),
+        "at least": Compare("gte"), "or more": Compare("gte_after"),
+        "less than": Compare("lt"), "fewer than": Compare("lt"), "under": Compare("lt"),
+        "below": Compare("lt"), "lower than": Compare("lt"), "smaller than": Compare("lt"),
+        "at most": Compare("lte"), "or less": Compare("lte_after"),
+        "equal to": Compare("eq"), "equals": Compare("eq"), "exactly": Compare("eq"),
+        "of exactly": Compare("eq"),
+    }
+)
+# Compare words only count when a number follows ("over 100k", not "over time").
+_COMPARE_NEEDS_NUMBER = True
+
+_CHART_NAMES: dict[tuple[str, ...], str] = _split_keys(
+    {
+        "pie": "pie", "pie chart": "pie", "pies": "pie", "donut": "donut", "doughnut": "donut",
+        "donut chart": "donut", "doughnut chart": "donut", "ring": "donut",
+        "bar": "bar", "bars": "bar", "bar chart": "bar", "column chart": "bar",
+        "columns": "bar", "histogram": "bar", "bar graph": "bar",
+        "horizontal bar": "bar_horizontal", "horizontal bars": "bar_horizontal",
+        "horizontal bar chart": "bar_horizontal", "horizontal": "bar_horizontal",
+        "stacked bar": "bar_stacked", "stacked bars": "bar_stacked", "stacked": "bar_stacked",
+        "stacked bar chart": "bar_stacked", "stacked column": "bar_stacked",
+        "line": "line", "lines": "line", "line chart": "line", "line graph": "line",
+        "curve": "line", "area": "area", "area chart": "area", "area graph": "area",
+        "map": "map", "maps": "map", "world map": "map", "geo map": "map",
+        "table": "table", "grid": "table", "list": "table", "spreadsheet": "table",
+        "number": "kpi", "kpi": "kpi", "single number": "kpi", "big number": "kpi",
+        "figure": "kpi", "metric": "kpi", "scorecard": "kpi", "scatter": "scatter",
+        "scatter plot": "scatter", "scatterplot": "scatter", "scatter chart": "scatter",
+        "bubble": "scatter",
+    }
+)
+# Unmistakable on their own; the rest need "as a ...", "... chart" or a whole question.
+_STANDALONE_CHARTS = frozenset(
+    {"pie", "pie chart", "pies", "donut", "doughnut", "donut chart", "doughnut chart",
+     "kpi", "scatter", "scatter plot", "scatterplot", "map", "world map", "horizontal bar",
+     "horizontal bars", "horizontal bar chart", "stacked bar", "stacked bars", "bar chart",
+     "line chart", "area chart", "scatter chart", "column chart", "bar graph", "line graph",
+     "stacked bar chart", "single number", "big number", "histogram", "maps", "geo map",
+     "stacked", "stacked column"}
+)
+_CHART_LEADS = (
+    ("as", "a"), ("as", "an"), ("as",), ("in", "a"), ("into", "a"), ("to", "a"), ("on", "a"),
+    ("make", "it", "a"), ("make", "it", "an"), ("make", "it"), ("show", "it", "as", "a"),
+    ("use", "a"), ("with", "a"), ("in", "an"), ("into", "an"), ("to", "an"), ("turn", "into"),
+    ("switch", "to", "a"), ("switch", "to"), ("change", "to", "a"), ("change", "to"),
+)
+_CHART_TAILS = ("chart", "graph", "plot", "view", "please", "instead")
+_SHARE_HINTS = (("share", "of"), ("proportion", "of"), ("percentage", "of"), ("split", "of"),
+                ("share",), ("proportion",), ("proportions",), ("percentage",), ("mix",))
+_TOP_LEADS = {"top": True, "best": True, "highest": True, "largest": True, "biggest": True,
+              "first": True, "bottom": False, "worst": False, "lowest": False,
+              "smallest": False, "least": False}
+
+
+def _chart(words: Sequence[str], i: int) -> tuple[int, Chart] | None:
+    n = len(words)
+    for lead in _CHART_LEADS:
+        j = i + len(lead)
+        if tuple(words[i:j]) != lead or j >= n:
+            continue
+        for size in (3, 2, 1):
+            name = tuple(words[j : j + size])
+            if len(name) == size and name in _CHART_NAMES:
+                end = j + size
+                if end < n and words[end] in _CHART_TAILS:
+                    end += 1
+                return end - i, Chart(_CHART_NAMES[name])
+    for size in (3, 2, 1):
+        name = tuple(words[i : i + size])
+        if len(name) != size or name not in _CHART_NAMES:
+            continue
+        end = i + size
+        tail = end < n and words[end] in _CHART_TAILS
+        whole = i == 0 and (end == n or (tail and end + 1 == n))
+        if " ".join(name) in _STANDALONE_CHARTS or tail or whole:
+            return end - i + (1 if tail else 0), Chart(_CHART_NAMES[name])
+    for hint in _SHARE_HINTS:
+        if tuple(words[i : i + len(hint)]) == hint:
+            return len(hint), Chart("pie", strong=False)
+    return None
+
+
+def _count(word: str) -> int | None:
+    value = parse_number(word)
+    if value is None or value != int(value) or not 0 < value <= 1000:
+        return None
+    return int(value)
+
+
+def _top(words: Sequence[str], i: int) -> tuple[int, Top] | None:
+    n = len(words)
+    word = words[i]
+    if word in _TOP_LEADS and i + 1 < n:
+        count = _count(words[i + 1])
+        if count is not None and not (len(words[i + 1]) == 4 and words[i + 1].isdigit()):
+            return 2, Top(count, _TOP_LEADS[word])
+    count = _count(word)
+    if count is not None and i + 1 < n and words[i + 1] in _TOP_LEADS and len(word) < 4:
+        return 2, Top(count, _TOP_LEADS[words[i + 1]])
+    return None
+
+
+def _keyword(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
+    for size in (4, 3, 2, 1):
+        key = tuple(words[i : i + size])
+        if len(key) != size:
+            continue
+        meaning = _KEYWORDS.get(key)
+        if meaning is None:
+            continue
+        if isinstance(meaning, Compare) and _COMPARE_NEEDS_NUMBER and not meaning.op.endswith(
+            "_after"
+        ):
+            nxt = words[i + size] if i + size < len(words) else ""
+            if parse_number(nxt) is None:
+                continue
+        return size, meaning
+    return None
+
+
+def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
+    """The items of a tokenized question (see module docstring)."""
+    words = tuple(t.text for t in tokens)
+    stems = tuple(t.stem for t in tokens)
+    out = Lexed(words=words)
+    i = 0
+    while i < len(words):
+        best: tuple[int, Meaning] | None = None
+        time = match_time(words, i, today)
+        if time is not None:
+            best = (time[0], Time(time[1]))
+        for found in (_chart(words, i), _top(words, i), _keyword(words, i)):
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        phrase = vocab.match(stems, i)
+        if phrase is not None and (best is None or phrase[0] > best[0]):
+            best = (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
+        if best is None and words[i][0].isdigit():
+            number = parse_number(words[i])
+            if number is not None:
+                best = (1, Number(number))
+        if best is None:
+            if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
+                out.unknown.append(words[i])
+                out.unknown_at[i] = words[i]
+            i += 1
+            continue
+        out.items.append(Item(best[1], i, best[0]))
+        i += best[0]
+    return out

@@ -1,0 +1,322 @@
+"""The LLM engine: any OpenAI-compatible chat-completions endpoint writes the query spec.
+
+Works with OpenAI, Azure OpenAI (set `api_key_header="api-key"` and `query_params=
+{"api-version": ...}` with the deployment URL as `base_url`), Ollama, vLLM and llama.cpp's
+server: ``POST {base_url}/chat/completions`` with the model, a system prompt holding the schema
+(`plotboard.ai.prompt`) and the question.
+
+The model must answer with the JSON described in `prompt.ANSWER_SCHEMA`. Its reply is checked
+like any untrusted input: the JSON shape (pydantic), each query with `parse_spec`, then
+`compile_query` against the catalog (unknown or hidden tables and columns are refused). Any
+`sql` the model adds is ignored: this engine only ever returns specs, which run through the
+query engine and its access rules like every other query.
+
+Failures never reach the user as errors:
+
+* invalid output: one retry, with the problem fed back to the model;
+* invalid twice, an HTTP error, a timeout, an unreachable server: the built-in engine
+  answers, and `EngineAnswer.fallback_reason` (also put in front of the answer text) says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plotboard.ai.answers import (
+    CHART_TYPES,
+    ColumnValues,
+    ContextClues,
+    Engine,
+    EngineAnswer,
+    TileSuggestion,
+)
+from plotboard.ai.builtin import BuiltinEngine
+from plotboard.ai.charts import default_chart
+from plotboard.ai.draft import from_spec
+from plotboard.ai.prompt import system_prompt, user_prompt
+from plotboard.ai.vocabulary import vocabulary_for
+from plotboard.ai.wording import suggestions, title_of
+from plotboard.catalog.model import Catalog
+from plotboard.query.compile import compile_query
+from plotboard.query.errors import QueryError
+from plotboard.query.spec import parse_spec
+
+logger = logging.getLogger(__name__)
+
+TIMED_OUT = "The AI service did not answer in time, so this answer comes from the built-in engine."
+UNREACHABLE = "The AI service could not be reached, so this answer comes from the built-in engine."
+HTTP_ERROR = "The AI service returned an error (HTTP {status}), so this answer comes from the " \
+             "built-in engine."
+UNUSABLE = "The AI service's answer could not be used, so this answer comes from the built-in " \
+           "engine."
+MAX_ANSWER_CHARS = 1000
+MAX_REPLY_BYTES = 256_000
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """How to reach the model; the admin's AI settings (the key decrypted by the caller).
+
+    Attributes:
+        base_url: up to, not including, ``/chat/completions`` (``https://api.openai.com/v1``,
+            ``http://localhost:11434/v1`` for Ollama).
+        model: the model (or Azure deployment) name.
+        api_key: sent as ``Authorization: Bearer <key>`` (or in `api_key_header`).
+        timeout_s: per request (connect, send, each read); a slower service means fallback.
+        include_values: send the low-cardinality column values (data!) with the schema.
+        json_mode: ask for ``response_format: json_object`` (servers that refuse it: False).
+    """
+
+    base_url: str
+    model: str
+    api_key: str | None = None
+    timeout_s: float = 20.0
+    include_values: bool = False
+    json_mode: bool = True
+    api_key_header: str = "Authorization"
+    query_params: Mapping[str, str] = field(default_factory=dict)
+    temperature: float = 0.0
+    max_tokens: int = 1500
+
+    def __repr__(self) -> str:  # never print the key
+        return f"LLMSettings(base_url={self.base_url!r}, model={self.model!r})"
+
+
+class _Tile(BaseModel):
+    # extra="ignore": a model that adds "sql" or "explanation" is not an error, and what it
+    # added is simply never used.
+    model_config = ConfigDict(extra="ignore")
+    title: str = Field(default="", max_length=200)
+    query: dict[str, Any]
+    chart: dict[str, Any] = Field(default_factory=dict)
+
+
+class _Reply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    answer: str = Field(default="", max_length=4000)
+    tile: _Tile | None = None
+    tiles: list[_Tile] = Field(default_factory=list, max_length=8)
+    suggestions: list[str] = Field(default_factory=list, max_length=8)
+
+
+class _Unavailable(Exception):
+    """The service did not give a usable HTTP reply; `reason` is for the user."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+
+
+class _Invalid(Exception):
+    """The model's reply is not a valid answer; the message is fed back to it."""
+
+
+_FENCE_RE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
+
+
+def extract_json(content: str) -> dict[str, Any]:
+    """The JSON object in a model's reply, also when wrapped in a markdown fence or prose."""
+    text = _FENCE_RE.sub("", content.strip())
+    if not text.startswith("{"):
+        start, end = text.find("{"), text.rfind("}")
+        if start < 0 or end < start:
+            raise _Invalid("The reply does not contain a JSON object.")
+        text = text[start : end + 1]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _Invalid(f"The reply is not valid JSON ({err.msg} at character {err.pos}).") from None
+    if not isinstance(data, dict):
+        raise _Invalid("The reply must be a JSON object.")
+    return data
+
+
+class LLMEngine:
+    """An `Engine` backed by a chat-completions endpoint, falling back to `fallback`."""
+
+    def __init__(
+        self,
+        settings: LLMSettings,
+        *,
+        fallback: Engine | None = None,
+        client: httpx.Client | None = None,
+    ):
+        self.settings = settings
+        self.fallback: Engine = fallback or BuiltinEngine()
+        self._client = client
+        self._own_client = client is None
+        self._lock = threading.Lock()
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    def _http(self) -> httpx.Client:
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(timeout=httpx.Timeout(self.settings.timeout_s))
+            return self._client
+
+    def close(self) -> None:
+        if self._own_client and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> LLMEngine:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _headers(self) -> dict[str, str]:
+        key = self.settings.api_key
+        if not key:
+            return {}
+        if self.settings.api_key_header.lower() == "authorization":
+            return {"Authorization": f"Bearer {key}"}
+        return {self.settings.api_key_header: key}
+
+    def _complete(self, messages: list[dict[str, str]]) -> str:
+        """The model's message text for `messages`."""
+        s = self.settings
+        body: dict[str, Any] = {
+            "model": s.model,
+            "messages": messages,
+            "temperature": s.temperature,
+            "max_tokens": s.max_tokens,
+        }
+        if s.json_mode:
+            body["response_format"] = {"type": "json_object"}
+        url = s.base_url.rstrip("/") + "/chat/completions"
+        try:
+            response = self._http().post(
+                url, json=body, headers=self._headers(), params=dict(s.query_params)
+            )
+        except httpx.TimeoutException as err:
+            raise _Unavailable(TIMED_OUT, f"timeout: {type(err).__name__}") from None
+        except httpx.HTTPError as err:
+            raise _Unavailable(UNREACHABLE, f"{type(err).__name__}") from None
+        if response.status_code >= 400:
+            raise _Unavailable(
+                HTTP_ERROR.format(status=response.status_code),
+                f"HTTP {response.status_code}: {response.text[:300]}",
+            )
+        if len(response.content) > MAX_REPLY_BYTES:
+            raise _Invalid("The reply is too long.")
+        try:
+            content = response.json()["choices"][0]["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise _Unavailable(UNUSABLE, "not a chat-completions response") from None
+        if not isinstance(content, str):
+            raise _Invalid("The message content must be text holding a JSON object.")
+        return content
+
+    # -- checking the reply --------------------------------------------------------------
+
+    def _tile(self, raw: _Tile, catalog: Catalog, values: ColumnValues) -> TileSuggestion:
+        try:
+            spec = parse_spec(raw.query)
+            compile_query(spec, catalog)
+        except QueryError as err:
+            where = f" (at {err.field})" if err.field else ""
+            raise _Invalid(f"Invalid query{where}: {err.message}") from None
+        vocab = vocabulary_for(catalog, values)
+        chart_type = raw.chart.get("type")
+        title = raw.title.strip()
+        if chart_type not in CHART_TYPES or not title:
+            try:
+                draft = from_spec(spec, vocab)
+            except QueryError as err:
+                raise _Invalid(f"Invalid query: {err.message}") from None
+            chart_type = chart_type if chart_type in CHART_TYPES else default_chart(vocab, draft)
+            title = title or title_of(vocab, draft)
+        return TileSuggestion(title=title, query=spec, chart={**raw.chart, "type": chart_type})
+
+    def _read(self, content: str, catalog: Catalog, values: ColumnValues) -> EngineAnswer:
+        data = extract_json(content)
+        try:
+            reply = _Reply.model_validate(data)
+        except ValidationError as err:
+            first = err.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise _Invalid(f"The JSON does not match the answer schema at '{where}': "
+                           f"{first['msg']}.") from None
+        tile = self._tile(reply.tile, catalog, values) if reply.tile else None
+        tiles = tuple(self._tile(t, catalog, values) for t in reply.tiles)
+        text = reply.answer.strip()[:MAX_ANSWER_CHARS]
+        if tile is None and not tiles:
+            ideas = tuple(s.strip()[:200] for s in reply.suggestions if s.strip())
+            ideas = ideas or suggestions(vocabulary_for(catalog, values))
+            return EngineAnswer(answer=text or "I can't answer that from this data.",
+                                suggestions=ideas, engine="llm")
+        if not text:
+            text = f"Here is {(tile or tiles[0]).title[:1].lower()}{(tile or tiles[0]).title[1:]}."
+        return EngineAnswer(answer=text, tile=tile, tiles=tiles, engine="llm")
+
+    # -- the engine ----------------------------------------------------------------------
+
+    def answer(
+        self,
+        question: str,
+        catalog: Catalog,
+        values: ColumnValues,
+        *,
+        previous: TileSuggestion | None = None,
+        context_clues: ContextClues = None,
+        today: dt.date | None = None,
+    ) -> EngineAnswer:
+        """Ask the model; on any failure the fallback engine answers (see module docstring)."""
+        today = today or dt.date.today()
+        messages = [
+            {
+                "role": "system",
+                "content": system_prompt(
+                    catalog,
+                    values,
+                    context_clues=context_clues,
+                    today=today,
+                    include_values=self.settings.include_values,
+                ),
+            },
+            {"role": "user", "content": user_prompt(question, previous)},
+        ]
+        reason = UNUSABLE
+        for attempt in (1, 2):
+            content = ""
+            try:
+                content = self._complete(messages)
+                return self._read(content, catalog, values)
+            except _Unavailable as err:
+                logger.warning("LLM engine unavailable (%s): %s", self.settings, err)
+                reason = err.reason
+                break
+            except _Invalid as err:
+                logger.info("LLM reply invalid (attempt %d): %s", attempt, err)
+                if attempt == 2:
+                    break
+                messages += [
+                    {"role": "assistant", "content": content},
+                    {
+                        "role": "user",
+                        "content": f"That reply can't be used: {err} Answer the same question "
+                        "again with only the JSON object described in the instructions.",
+                    },
+                ]
+        fallback = self.fallback.answer(
+            question, catalog, values, previous=previous, context_clues=context_clues,
+            today=today,
+        )
+        return dataclasses.replace(
+            fallback,
+            answer=f"{reason} {fallback.answer}",
+            fallback_reason=reason,
+        )

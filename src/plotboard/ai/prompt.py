@@ -1,0 +1,151 @@
+"""What the LLM engine tells the model: the schema, the rules of a query spec, the context.
+
+The system prompt holds the catalog's *schema* only — tables, columns, types, display names,
+descriptions, semantic types, foreign keys — never rows. The low-cardinality values the
+built-in engine uses for filters are included only when the admin allows sample values
+(`include_values=True`). Hidden tables and columns are left out entirely, and nothing about
+access rules is ever sent: the model neither sees nor writes security filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+
+from plotboard.ai.answers import CHART_TYPES, ColumnValues, ContextClues, TileSuggestion
+from plotboard.ai.vocabulary import table_ref
+from plotboard.catalog.model import Catalog, Column, Table
+
+MAX_CLUES_CHARS = 2000
+MAX_VALUES_PER_COLUMN = 30
+MAX_VALUE_CHARS = 60
+
+ANSWER_SCHEMA = """\
+Reply with ONE JSON object and nothing else (no prose, no markdown):
+{
+  "answer": "<one or two short sentences for the user>",
+  "tile": {"title": "<short chart title>", "query": <query spec>, "chart": {"type": "<chart>"}}
+          or null when the question can't be answered from these tables,
+  "tiles": [<tile>, ...]   (only for "build me a dashboard ..." requests: 4 to 6 tiles),
+  "suggestions": ["<question that can be answered>", ...]   (when tile is null)
+}
+A query spec:
+{"table": "<table>",
+ "measures": [{"agg": "count|count_distinct|sum|avg|min|max", "column": "<column>"}],
+ "dimensions": [{"column": "<column>", "grain": "day|week|month|quarter|year"}],
+ "filters": [{"column": "<column>", "op": "<op>", "value": <value>}],
+ "order_by": [{"by": "<output name>", "desc": true}],
+ "limit": <integer>}
+Rules:
+- "count" may leave out "column" (counts rows). sum and avg need a number column.
+- "grain" only on date columns, and only to group by a period; leave it out otherwise.
+- A column of another table is written "<table>.<column>" and is joined along the foreign
+  keys listed below, from the table that holds the key (for example sales -> employees).
+- Filter ops: eq, neq, gt, gte, lt, lte (one value); in, not_in (a list); between (a list
+  [low, high], inclusive); contains, starts_with (text); is_null, is_not_null (no value).
+  Dates are written "YYYY-MM-DD". Booleans are true/false.
+- Output names for order_by: a measure is "<agg>_<column>" ("avg_salary"), a bare count
+  is "count", a dimension is its column ("location"), with "_<grain>" when it has a grain
+  ("sale_date_month"); "." in a related column becomes "_" ("offices_region").
+- Result columns come dimensions first, then measures. Use "limit" with "order_by" for
+  "top N" questions.
+- Only use the tables and columns listed below. Never write SQL.
+- Chart types: """ + ", ".join(CHART_TYPES) + """. kpi shows a single number (no
+  dimensions); line for periods; map for cities or countries; pie/donut for one dimension
+  with few values; bar_horizontal for long lists.
+"""
+
+
+def _column_line(column: Column, values: list[str] | None) -> str:
+    parts = [f"{column.name}: {column.type}"]
+    if column.display_name:
+        parts.append(f'shown as "{column.display_name}"')
+    if column.semantic_type:
+        parts.append(f"semantic type {column.semantic_type}")
+    if column.description:
+        parts.append(column.description.strip().replace("\n", " ")[:300])
+    if values:
+        shown = [json.dumps(v[:MAX_VALUE_CHARS], ensure_ascii=False) for v in values]
+        parts.append("values: " + ", ".join(shown[:MAX_VALUES_PER_COLUMN]))
+    return "  - " + "; ".join(parts)
+
+
+def _table_block(
+    catalog: Catalog, table: Table, values: Mapping[tuple[str, str], list[str]]
+) -> str:
+    title = f"Table {table_ref(table)}"
+    if table.display_name:
+        title += f' (shown as "{table.display_name}")'
+    if table.description:
+        title += f": {table.description.strip()[:300]}"
+    lines = [title]
+    for column in table.columns:
+        if not column.hidden:
+            found = values.get((table_ref(table).lower(), column.name.lower()))
+            lines.append(_column_line(column, found))
+    for fk in table.foreign_keys:
+        target = catalog.table(fk.ref_table, fk.ref_schema)
+        hidden = any((c := table.column(name)) is None or c.hidden for name in fk.columns)
+        if target is None or target.hidden or hidden:
+            continue
+        lines.append(
+            f"  link: {', '.join(fk.columns)} -> {table_ref(target)}.{', '.join(fk.ref_columns)}"
+        )
+    return "\n".join(lines)
+
+
+def clues_text(clues: ContextClues) -> str:
+    """`ai_context_clues` as prompt text, bounded in size."""
+    if clues is None:
+        return ""
+    if isinstance(clues, Mapping):
+        text = "\n".join(f"{k}: {v}" for k, v in clues.items() if isinstance(v, str))
+    else:
+        text = clues
+    return text.strip()[:MAX_CLUES_CHARS]
+
+
+def system_prompt(
+    catalog: Catalog,
+    values: ColumnValues,
+    *,
+    context_clues: ContextClues,
+    today: dt.date,
+    include_values: bool = False,
+) -> str:
+    """The system message: role, answer schema, today's date, the schema, the context."""
+    shown: dict[tuple[str, str], list[str]] = {}
+    if include_values:
+        shown = {
+            (t.lower(), c.lower()): [str(v) for v in vs] for (t, c), vs in values.items()
+        }
+    blocks = [_table_block(catalog, t, shown) for t in catalog.visible_tables()]
+    parts = [
+        "You are the analytics assistant of an embedded dashboard editor. You turn a user's "
+        "question about their data into a chart: a query spec in JSON, which the server "
+        "validates and runs with the user's own permissions.",
+        ANSWER_SCHEMA,
+        f"Today is {today.isoformat()}. Relative periods (\"last 6 months\", \"this year\") "
+        "count from today.",
+        f"The database ({catalog.dialect}) has these tables:\n\n" + "\n\n".join(blocks),
+    ]
+    clues = clues_text(context_clues)
+    if clues:
+        parts.append(
+            "Context from the application (tone of voice, company); follow it in the "
+            f"\"answer\" text:\n{clues}"
+        )
+    return "\n\n".join(parts)
+
+
+def user_prompt(question: str, previous: TileSuggestion | None) -> str:
+    """The user message: the question, and the last tile for follow-ups ("only Paris")."""
+    if previous is None:
+        return question
+    last = json.dumps(previous.to_dict(), ensure_ascii=False)
+    return (
+        f"The previous chart in this conversation was: {last}\n"
+        "If the question refines it (\"only Paris\", \"as a pie\", \"by month\"), change that "
+        f"chart; otherwise answer afresh.\nQuestion: {question}"
+    )

@@ -1,0 +1,444 @@
+"""Reading a lexed question into an `Intent`: which phrases are measures, breakdowns, filters.
+
+The walk is a small state machine over the items, left to right:
+
+* an aggregation word ("average", "how many") waits for the next phrase it can apply to;
+* "by", "per", "for each", "across", "broken down by" switch to *breakdown* mode: the
+  following phrases (joined by "and") are dimensions — unless a phrase is a measure ("top
+  5 products *by revenue*"), which then is the ranking measure;
+* "top 5" / "which" make the next phrase a dimension;
+* "in", "for", "only", "excluding", "not" make the next phrase a filter when it is a value
+  ("in Paris", "excluding Sales"); negation lasts through "and" ("excluding Sales and HR");
+* a value without such a word is a filter too ("Paris headcount"), unless the same phrase
+  also names a table or measure, which wins ("sales by region" is about the sales table,
+  not the Sales department) — except right before a phrase of the value's own table
+  ("Sales employees", "Sales headcount").
+
+Unknown words right next to a measure, table or breakdown ("customer satisfaction score",
+"by gender") are recorded as `Intent.compounds`: the question is about something the data
+does not have, and answering with the known half would mislead.
+"""
+
+from __future__ import annotations
+
+from plotboard.ai.intent import (
+    BoolSlot,
+    CompareSlot,
+    DimSlot,
+    Intent,
+    MeasureSlot,
+    ValueSlot,
+)
+from plotboard.ai.lexer import (
+    Agg,
+    Chart,
+    Compare,
+    Item,
+    Keyword,
+    Lexed,
+    Number,
+    Superlative,
+    Time,
+    Top,
+    Words,
+)
+from plotboard.ai.text import STOPWORDS
+from plotboard.ai.timewords import DateRange, GrainWord
+from plotboard.ai.vocabulary import (
+    ColumnTerm,
+    MeasureTerm,
+    TableTerm,
+    Term,
+    ValueTerm,
+    is_measure_like,
+)
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
+from plotboard.query.spec import Aggregate
+
+
+def _of(terms: tuple[Term, ...], kind: type) -> tuple[Term, ...]:
+    return tuple(t for t in terms if isinstance(t, kind))
+
+
+def _numeric(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    return tuple(
+        t
+        for t in terms
+        if (isinstance(t, ColumnTerm) and t.column.type in NUMERIC_TYPES)
+        or (isinstance(t, MeasureTerm) and t.column is not None)
+    )
+
+
+class _Walk:
+    """One reading of one question (see module docstring); `run` returns the intent."""
+
+    def __init__(self, lexed: Lexed):
+        self.items = lexed.items
+        self.words = lexed.words
+        self.unknown_at = lexed.unknown_at
+        self.intent = Intent(unknown=list(lexed.unknown))
+        self.last_value: tuple[Item, ValueSlot] | None = None
+        self.mode = "measure"
+        self.negate = False
+        self.cue = False
+        self.compare: CompareSlot | None = None
+        self.superlative_next = False
+        self.last_numeric: tuple[Term, ...] = ()
+        self.last_words: Item | None = None
+        self.last_dim_item: Item | None = None
+        self.implicit: MeasureSlot | None = None
+        self.which_end = -1
+        self.compare_target = -1
+        self.numeric_at = -1  # index of the item that set `last_numeric`
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _next_words(self, index: int) -> Item | None:
+        nxt = self.items[index + 1] if index + 1 < len(self.items) else None
+        return nxt if nxt is not None and isinstance(nxt.meaning, Words) else None
+
+    def _adjacent(self, item: Item, other: Item | None) -> bool:
+        return other is not None and other.start + other.size == item.start
+
+    def _glued(self, item: Item, text: str, *, after: bool = True) -> None:
+        """Record `text` with the unknown words right before (and after) it, if any."""
+        before: list[str] = []
+        i = item.start - 1
+        while i in self.unknown_at:
+            before.insert(0, self.unknown_at[i])
+            i -= 1
+        following: list[str] = []
+        i = item.start + item.size
+        while after and i in self.unknown_at:
+            following.append(self.unknown_at[i])
+            i += 1
+        if before or following:
+            self.intent.compounds.append(" ".join([*before, text, *following]))
+
+    def _measure(self, agg: Aggregate | None, terms: tuple[Term, ...], text: str) -> None:
+        wanted = self.intent.superlative
+        slot = MeasureSlot(agg, terms, text)
+        if self.superlative_next and agg is None and wanted is not None:
+            slot.superlative = wanted.desc
+        self.superlative_next = False
+        self.intent.measures.append(slot)
+        self.implicit = slot if agg is None else None
+
+    def _compared(self) -> None:
+        """The number just named is compared ("salary over 100k", "rating of 5"): it was a
+        filter, not a measure, unless the question asked for it ("average salary over ...")."""
+        implicit = self.implicit
+        if implicit in self.intent.measures and implicit and implicit.terms == self.last_numeric:
+            self.intent.measures.remove(implicit)
+        self.implicit = None
+
+    def _dim(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
+        plural = text.endswith("s") and not text.endswith("ss")
+        slot = DimSlot(terms, text, plural=plural)
+        # "product category": two names in a row are one thing, the last word is the head.
+        if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
+            self.intent.dims[-1] = slot
+        else:
+            self.intent.dims.append(slot)
+        self.last_dim_item = item
+
+    # -- the walk ------------------------------------------------------------------------
+
+    def run(self) -> Intent:
+        for index, item in enumerate(self.items):
+            meaning = item.meaning
+            if isinstance(meaning, Words):
+                self._words(index, item, meaning)
+                self.last_words = item
+                continue
+            if self.mode == "which" and not isinstance(meaning, Superlative):
+                self.mode = "measure"  # "which" names the very next phrase, nothing later
+            if not (isinstance(meaning, Keyword) and meaning.kind in ("and", "cue")):
+                self.negate = self.negate and isinstance(meaning, Keyword) and (
+                    meaning.kind == "negation"
+                )
+            if not (isinstance(meaning, Keyword) and meaning.kind in ("cue", "negation")):
+                self.cue = False  # "date of the most recent sale": "of" is not about "sale"
+            if isinstance(meaning, Agg):
+                self.intent.pending.append(meaning.agg)
+                self.mode = "measure"
+            elif isinstance(meaning, Superlative):
+                self.intent.superlative = meaning
+                self.superlative_next = True
+                if self.mode in ("which", "topdim"):
+                    self.mode = "measure"
+            elif isinstance(meaning, Top):
+                self.intent.top = meaning
+                self.mode = "topdim"
+            elif isinstance(meaning, Keyword):
+                self._keyword(meaning, item)
+            elif isinstance(meaning, Compare):
+                self._compare(meaning)
+            elif isinstance(meaning, Number):
+                self._number(meaning, index)
+            elif isinstance(meaning, Chart):
+                if self.intent.chart is None or meaning.strong:
+                    self.intent.chart = meaning
+            elif isinstance(meaning, Time):
+                self._time(meaning)
+                if isinstance(meaning.word, GrainWord):
+                    self._glued(item, self.words_of(item), after=False)
+        if self.compare is not None and self.compare.values and not self.compare.terms:
+            self.compare.terms = self.last_numeric
+        return self.intent
+
+    def _unknown_breakdown(self, item: Item) -> None:
+        """ "by gender" when the data has no gender: the breakdown can't be honoured."""
+        i = item.start + item.size
+        while i < len(self.words) and self.words[i] in STOPWORDS and i not in self.unknown_at:
+            i += 1
+        if i in self.unknown_at:
+            self.intent.compounds.append(self.unknown_at[i])
+
+    def words_of(self, item: Item) -> str:
+        return " ".join(self.words[item.start : item.start + item.size])
+
+    def _keyword(self, meaning: Keyword, item: Item) -> None:
+        kind = meaning.kind
+        if kind in ("group", "group_add"):
+            self.mode = "dim"
+            self.last_dim_item = None
+            self._unknown_breakdown(item)
+            if kind == "group_add":
+                self.intent.add_dims = True
+        elif kind == "negation":
+            self.negate = True
+        elif kind == "cue":
+            self.cue = True
+        elif kind == "which":
+            self.intent.which = True
+            self.mode = "which"
+            self.which_end = item.start + item.size
+        elif kind == "dashboard":
+            self.intent.dashboard = True
+        elif kind in ("follow_replace", "follow_add"):
+            if self.intent.follow is None or item.start == 0:
+                self.intent.follow = kind.removeprefix("follow_")
+        elif kind == "and" and item.start == 0:
+            self.intent.follow = "add"
+
+    def _compare(self, meaning: Compare) -> None:
+        if meaning.op.endswith("_after"):
+            # "4 or more": turn the equality just read into >= / <=.
+            last = self.intent.compares[-1] if self.intent.compares else None
+            if last is not None and last.op == "eq":
+                last.op = meaning.op.removesuffix("_after")
+            return
+        self.compare = CompareSlot(meaning.op, [], self.last_numeric)
+        if self.last_numeric:
+            self._compared()
+
+    def _number(self, meaning: Number, index: int) -> None:
+        if self.compare is None:
+            # "rating of 5", "rating 4": an equality on the number named just before.
+            prev = self.items[index - 1].meaning if index else None
+            close = self.numeric_at == index - 1 or (
+                self.numeric_at == index - 2 and isinstance(prev, Keyword) and prev.kind == "cue"
+            )
+            if self.last_numeric and close:
+                self.intent.compares.append(CompareSlot("eq", [meaning.value], self.last_numeric))
+                self._compared()
+            return
+        self.compare.values.append(meaning.value)
+        if self.compare.op != "between" or len(self.compare.values) == 2:
+            if not self.compare.terms:
+                nxt = self._next_words(index)
+                if nxt is not None:
+                    assert isinstance(nxt.meaning, Words)
+                    self.compare.terms = _numeric(nxt.meaning.terms)
+                    self.compare_target = index + 1  # "more than 10 units": not a measure
+            self.intent.compares.append(self.compare)
+            self.compare = None
+
+    def _time(self, meaning: Time) -> None:
+        word = meaning.word
+        if isinstance(word, DateRange):
+            self.intent.date_range = word
+            return
+        self.intent.grain = word
+        if word.by:
+            self.mode = "dim"
+            self.last_dim_item = None
+
+    def _words(self, index: int, item: Item, meaning: Words) -> None:
+        terms = meaning.terms
+        text = meaning.text
+        if index == self.compare_target:
+            return
+        # "employee country": a table name right before narrows the next phrase to that table.
+        prev = self.last_words
+        if prev is not None and self._adjacent(item, prev) and isinstance(prev.meaning, Words):
+            hinted = {id(t.table) for t in prev.meaning.terms if isinstance(t, TableTerm)}
+            narrowed = tuple(t for t in terms if id(t.table) in hinted)
+            if narrowed:
+                terms = narrowed
+        numeric = _numeric(terms)
+        if numeric:
+            self.last_numeric = numeric
+            self.numeric_at = index
+        if self.compare is not None and not self.compare.terms and numeric:
+            self.compare.terms = numeric
+        values = tuple(t for t in terms if isinstance(t, ValueTerm))
+        structural = tuple(t for t in terms if not isinstance(t, ValueTerm))
+        bools = tuple(
+            t for t in terms if isinstance(t, ColumnTerm) and t.column.type == "boolean"
+        )
+        if self.last_value is not None and self._adjacent(item, self.last_value[0]):
+            named = {id(t.column) for t in self.last_value[1].terms}
+            if any(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
+                return  # "the East region", "the Sales department": the value's own column
+        filtering = self.negate or self.cue
+        self.cue = False
+        if self.mode == "which" and item.start - self.which_end > 1:
+            self.mode = "measure"  # "what's the split of employees": not "which employee"
+
+        counted_table = self.intent.pending and _of(structural, TableTerm) and not self.negate
+        if values and not counted_table and (
+            filtering or not structural or self._before_own_table(index, values)
+        ):
+            self._value(item, ValueSlot(values, text, self.negate))
+            return
+        if bools and (filtering or self.mode == "measure") and len(bools) == len(structural):
+            flags = tuple(t for t in bools if isinstance(t, ColumnTerm))
+            self.intent.bools.append(BoolSlot(flags, text, self.negate))
+            self.negate = False
+            return
+        self.negate = False
+        if not structural:
+            return
+        self._glued(item, text)
+        if self.mode in ("dim", "topdim", "which"):
+            self._in_breakdown(structural, item, text)
+        elif self.intent.pending:
+            self._with_aggregate(structural, item, text)
+        else:
+            self._in_measure(structural, item, text)
+
+    def _value(self, item: Item, slot: ValueSlot) -> None:
+        last = self.last_value
+        if last is not None and self._adjacent(item, last[0]) and last[1].negate == slot.negate:
+            # "senior engineer": values with both words, when there are some.
+            both = [
+                ValueTerm(a.table, a.column, common, max(a.quality, b.quality))
+                for a in last[1].terms
+                for b in slot.terms
+                if a.column is b.column
+                and (common := tuple(v for v in a.values if v in b.values))
+            ]
+            if both:
+                last[1].terms = tuple(both)
+                last[1].text = f"{last[1].text} {slot.text}"
+                self.last_value = (Item(item.meaning, last[0].start, item.start + item.size
+                                        - last[0].start), last[1])
+                return
+        self.intent.values.append(slot)
+        self.last_value = (item, slot)
+
+    def _before_own_table(self, index: int, values: tuple[ValueTerm, ...]) -> bool:
+        """ "Sales employees", "Sales headcount", "Sales department": a value right before a
+        phrase of its own table or column is a filter."""
+        nxt = self._next_words(index)
+        if nxt is None or not isinstance(nxt.meaning, Words):
+            return False
+        tables = {id(v.table) for v in values}
+        columns = {id(v.column) for v in values}
+        return any(
+            (isinstance(t, (TableTerm, MeasureTerm)) and id(t.table) in tables)
+            or (isinstance(t, ColumnTerm) and id(t.column) in columns)
+            for t in nxt.meaning.terms
+        )
+
+    def _with_aggregate(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
+        pending = self.intent.pending
+        counting = all(a in ("count", "count_distinct") for a in pending)
+        measures = _of(terms, MeasureTerm)
+        tables = _of(terms, TableTerm)
+        columns = _of(terms, ColumnTerm)
+        if counting:
+            if tables or (measures and all(m.agg == "count" for m in measures)):  # type: ignore[union-attr]
+                self._measure("count", tables or measures, text)
+            elif columns:
+                self._measure("count_distinct", columns, text)
+            elif measures:
+                self._measure("count", measures, text)
+            else:
+                return
+            pending.clear()
+            return
+        usable = measures + tuple(
+            t
+            for t in columns
+            if isinstance(t, ColumnTerm)
+            and (t.column.type in NUMERIC_TYPES or pending[0] in ("min", "max"))
+        )
+        if not usable:
+            if tables:
+                self.intent.tables.extend(tables)  # type: ignore[arg-type]
+            elif columns:
+                self._in_measure(terms, item, text)  # "average department salary"
+            return
+        for agg in pending:
+            self._measure(agg, usable, text)
+        pending.clear()
+        self.mode = "measure"
+
+    def _in_breakdown(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
+        measures = _of(terms, MeasureTerm)
+        ranking = self.intent.top or self.intent.superlative or self.intent.which
+        if measures and self.mode == "dim":
+            self._measure(None, measures, text)
+            return
+        columns = _of(terms, ColumnTerm)
+        figures = tuple(
+            t
+            for t in columns
+            if isinstance(t, ColumnTerm)
+            and t.column.type in NUMERIC_TYPES
+            and t.quality <= 3  # a partial word ("unit") is too weak to rank by
+        )
+        if figures and len(figures) == len(columns) and (
+            (ranking and self.mode == "dim") or self.mode == "topdim"
+        ):
+            self._measure(None, figures, text)  # "top 5 employees by salary", "top 5 salaries"
+            if self.mode == "topdim":
+                self.mode = "measure"
+            return
+        if self.mode in ("topdim", "which") and measures and not columns and not _of(
+            terms, TableTerm
+        ):
+            self._measure(None, measures, text)  # "what was our revenue", "top revenue"
+            self.mode = "measure"
+            return
+        self._dim(terms, item, text)
+        if self.mode in ("which", "topdim"):
+            self.mode = "measure"
+
+    def _in_measure(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
+        measures = _of(terms, MeasureTerm)
+        tables = _of(terms, TableTerm)
+        columns = tuple(t for t in terms if isinstance(t, ColumnTerm))
+        if measures:
+            self._measure(None, measures, text)
+        elif tables and not columns:
+            self.intent.tables.extend(t for t in tables if isinstance(t, TableTerm))
+        elif columns and all(is_measure_like(t.table, t.column) for t in columns):
+            self._measure(None, columns, text)
+        elif columns and all(t.column.type in TEMPORAL_TYPES for t in columns):
+            if self.superlative_next:
+                self._measure(None, columns, text)  # "the latest hire date": max()
+            else:
+                self.intent.time_columns.extend(columns)
+        elif tables:
+            self.intent.tables.extend(t for t in tables if isinstance(t, TableTerm))
+        elif columns:
+            self._dim(columns, item, text)
+
+
+def read_intent(lexed: Lexed) -> Intent:
+    """The `Intent` of a lexed question (see module docstring)."""
+    return _Walk(lexed).run()

@@ -1,0 +1,434 @@
+"""Choosing the question's table and the meaning of every phrase: `Intent` -> `Resolved`.
+
+The table (the spec's `table`) is the one from which every phrase can be reached at the
+lowest cost. A phrase's cost is ``10 * foreign-key hops + match quality``: a column of the
+table itself beats one a join away, an exact name beats a synonym. Measures must live on the
+table (summing a column of a joined table would repeat it once per row); the one exception is
+counting a related table's rows, done as ``count_distinct`` of its key ("how many employees
+sold in each sales region"). Joins only follow foreign keys from the referencing side, as
+the query engine does (`plotboard.query.joins`), so costs use its `find_join_path`.
+
+When nothing fits — an unknown word where the subject should be, phrases in tables that are
+not linked — `resolve` raises `Unanswerable` with a sentence for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from plotboard.ai.draft import DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.intent import Intent, MeasureSlot
+from plotboard.ai.synonyms import AVERAGED_WORDS
+from plotboard.ai.text import split_identifier, stems
+from plotboard.ai.timewords import DateRange, auto_grain
+from plotboard.ai.vocabulary import (
+    ColumnTerm,
+    MeasureTerm,
+    TableTerm,
+    Term,
+    ValueTerm,
+    Vocabulary,
+    column_label,
+    is_identifier,
+)
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
+from plotboard.query.errors import QueryError
+from plotboard.query.joins import find_join_path
+from plotboard.query.spec import Aggregate, FilterOp, Scalar
+
+_FAR = 10  # cost of one foreign-key hop
+_JOINED_MEASURE = 20  # extra cost of aggregating a column of a joined table
+_COUNT_RELATED = 8  # extra cost of counting a related table's rows with count_distinct
+
+
+class Unanswerable(Exception):
+    """The question can't become a query; `reason` says why, in plain words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Resolved:
+    """An intent's phrases as catalog objects, for one table (`base`)."""
+
+    base: Table
+    measures: list[DraftMeasure] = field(default_factory=list)
+    dims: list[DraftDim] = field(default_factory=list)
+    grain_only: bool = False  # the breakdown came from "by month"/"monthly" alone
+    values: list[tuple[DraftFilter, bool]] = field(default_factory=list)  # (filter, negated)
+    bools: list[DraftFilter] = field(default_factory=list)
+    compares: list[DraftFilter] = field(default_factory=list)
+    dates: list[DraftFilter] = field(default_factory=list)
+    date_range: DateRange | None = None
+    time_column: tuple[Table, Column] | None = None
+    notes: list[str] = field(default_factory=list)
+    per_row: bool = False  # "... per order": averages over the rows, not a breakdown
+
+
+def hops(vocab: Vocabulary, base: Table, table: Table) -> int | None:
+    """Foreign-key hops from `base` to `table` (0: same table), None when not reachable."""
+    if table is base:
+        return 0
+    key = (id(base), id(table))
+    cache = vocab.hops
+    if key not in cache:
+        try:
+            cache[key] = len(find_join_path(vocab.catalog, base, table))
+        except QueryError:
+            cache[key] = None
+    return cache[key]
+
+
+def natural_agg(column: Column) -> Aggregate:
+    """avg for salaries, prices, ratings...; sum for amounts and quantities."""
+    words = set(stems(split_identifier(column.name)))
+    if column.type not in NUMERIC_TYPES:
+        return "count_distinct"
+    if words & AVERAGED_WORDS or (column.semantic_type or "") in ("percentage", "rating"):
+        return "avg"
+    return "sum"
+
+
+def _pk(table: Table) -> Column | None:
+    if len(table.primary_key) == 1:
+        column = table.column(table.primary_key[0])
+        if column is not None and not column.hidden:
+            return column
+    return None
+
+
+def _term_cost(vocab: Vocabulary, base: Table, term: Term) -> int | None:
+    distance = hops(vocab, base, term.table)
+    return None if distance is None else distance * _FAR + term.quality
+
+
+def _measure_cost(
+    vocab: Vocabulary, base: Table, term: Term, agg: Aggregate | None
+) -> int | None:
+    counting_rows = (
+        isinstance(term, TableTerm)
+        or (isinstance(term, MeasureTerm) and term.column is None and agg in (None, "count"))
+    )
+    if term.table is base:
+        return term.quality
+    distance = hops(vocab, base, term.table)
+    if distance is None:
+        return None
+    if counting_rows:
+        return None if _pk(term.table) is None else distance * _FAR + _COUNT_RELATED + term.quality
+    if isinstance(term, MeasureTerm):
+        return None  # revenue is a sum over its own table's rows
+    return distance * _FAR + _JOINED_MEASURE + term.quality
+
+
+def _best(
+    vocab: Vocabulary, base: Table, terms: Sequence[Term], agg: Aggregate | None = None,
+    *, measure: bool = False,
+) -> tuple[int, Term] | None:
+    best: tuple[int, Term] | None = None
+    for term in terms:
+        cost = _measure_cost(vocab, base, term, agg) if measure else _term_cost(vocab, base, term)
+        if cost is not None and (best is None or cost < best[0]):
+            best = (cost, term)
+    return best
+
+
+def _slots(intent: Intent) -> list[tuple[Sequence[Term], bool, Aggregate | None]]:
+    """Every phrase the table must reach: (candidates, is a measure, aggregation)."""
+    out: list[tuple[Sequence[Term], bool, Aggregate | None]] = []
+    out += [(m.terms, True, m.agg) for m in intent.measures]
+    if intent.tables:
+        out.append((intent.tables, True, "count"))
+    out += [(d.terms, False, None) for d in intent.dims]
+    out += [(v.terms, False, None) for v in intent.values]
+    out += [(b.terms, False, None) for b in intent.bools]
+    out += [(c.terms, False, None) for c in intent.compares if c.terms]
+    if intent.time_columns:
+        out.append((intent.time_columns, False, None))
+    return out
+
+
+def choose_base(vocab: Vocabulary, intent: Intent, prefer: Table | None = None) -> Table:
+    """The table every phrase of `intent` reaches at the lowest cost (see module docstring).
+
+    Raises:
+        Unanswerable: when no table reaches them all.
+    """
+    slots = _slots(intent)
+    best: tuple[tuple[int, int, int], Table] | None = None
+    for order, table in enumerate(vocab.tables):
+        total = 0 if table is prefer else 5
+        for terms, is_measure, agg in slots:
+            found = _best(vocab, table, terms, agg, measure=is_measure)
+            if found is None:
+                break
+            total += found[0]
+        else:
+            # Between equals, a fact table (more outgoing keys) is the better guess.
+            key = (total, -len(table.foreign_keys), order)
+            if best is None or key < best[0]:
+                best = (key, table)
+    if best is None:
+        raise Unanswerable(
+            "the things you mention are in tables that are not linked to each other"
+        )
+    return best[1]
+
+
+def _measure(
+    vocab: Vocabulary, base: Table, slot: MeasureSlot, has_dims: bool
+) -> DraftMeasure:
+    found = _best(vocab, base, slot.terms, slot.agg, measure=True)
+    if found is None:
+        raise Unanswerable(f"'{slot.text}' can't be measured together with the rest")
+    term = found[1]
+    agg = slot.agg
+    column: Column | None
+    if isinstance(term, TableTerm):
+        column, agg = None, "count"
+    elif isinstance(term, MeasureTerm):
+        column = term.column
+        if agg is None or column is None:
+            agg = term.agg
+    else:
+        assert isinstance(term, ColumnTerm)
+        column = term.column
+        if agg is None:
+            agg = natural_agg(column)
+            if slot.superlative is not None and not has_dims:
+                agg = "max" if slot.superlative else "min"
+        if agg in ("sum", "avg") and column.type not in NUMERIC_TYPES:
+            raise Unanswerable(f"'{slot.text}' does not hold numbers, so it can't be added up")
+    if column is None and term.table is not base:
+        pk = _pk(term.table)
+        assert pk is not None  # _measure_cost refused tables without a single-column key
+        return DraftMeasure("count_distinct", term.table, pk)
+    return DraftMeasure(agg, term.table, column)
+
+
+def _dim(
+    vocab: Vocabulary, base: Table, terms: Sequence[Term], text: str, ranking: bool
+) -> tuple[Table, Column] | None:
+    """The column of a breakdown; None for "per <the question's own table>" ("revenue per
+    order"): one row each, an average rather than a breakdown. Ranked questions ("top 5
+    employees by salary") do break down by the table's rows, named by its label column."""
+    found = _best(vocab, base, [t for t in terms if not isinstance(t, (ValueTerm, MeasureTerm))])
+    if found is None:
+        raise Unanswerable(f"'{text}' can't be used as a breakdown here")
+    term = found[1]
+    if isinstance(term, TableTerm) and term.table is base and not ranking:
+        return None
+    if isinstance(term, TableTerm):
+        label = vocab.label_column(term.table)
+        if label is None:
+            raise Unanswerable(f"'{text}' has no column that names its rows")
+        return term.table, label
+    assert isinstance(term, ColumnTerm)
+    return term.table, term.column
+
+
+def _time_column(
+    vocab: Vocabulary, base: Table, intent: Intent, resolved: Resolved
+) -> tuple[Table, Column] | None:
+    found = _best(vocab, base, intent.time_columns)
+    if found is not None and isinstance(found[1], ColumnTerm):
+        return found[1].table, found[1].column
+    for slot in intent.measures:
+        for term in slot.terms:
+            if isinstance(term, MeasureTerm) and term.time_column and term.table is base:
+                return base, term.time_column
+    for dim in resolved.dims:
+        if dim.column.type in TEMPORAL_TYPES:
+            return dim.table, dim.column
+    own = vocab.time_columns(base)
+    if own:
+        return base, own[0]
+    related = [
+        (distance, table)
+        for table in vocab.tables
+        if (distance := hops(vocab, base, table)) and vocab.time_columns(table)
+    ]
+    if related:
+        table = min(related, key=lambda pair: pair[0])[1]
+        return table, vocab.time_columns(table)[0]
+    return None
+
+
+def date_filters(table: Table, column: Column, date_range: DateRange) -> list[DraftFilter]:
+    """Filters for a date range on `column` (end inclusive, also for date-times)."""
+    start, end = date_range.start, date_range.end
+    if column.type == "datetime" and end is not None:
+        # "until 2024-12-31" must keep 2024-12-31 18:00: compare with the next midnight.
+        nxt = (end + dt.timedelta(days=1)).isoformat()
+        out = [DraftFilter(table, column, "lt", nxt)]
+        if start is not None:
+            out.insert(0, DraftFilter(table, column, "gte", start.isoformat()))
+        return out
+    if start is not None and end is not None:
+        return [DraftFilter(table, column, "between", [start.isoformat(), end.isoformat()])]
+    if start is not None:
+        return [DraftFilter(table, column, "gte", start.isoformat())]
+    if end is not None:
+        return [DraftFilter(table, column, "lte", end.isoformat())]
+    return []
+
+
+def _number(column: Column, value: float) -> Scalar:
+    return int(value) if column.type == "integer" or value == int(value) else value
+
+
+def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
+    """The intent's phrases resolved for table `base` (chosen with `choose_base`).
+
+    Raises:
+        Unanswerable: when a phrase can't be used from `base`.
+    """
+    out = Resolved(base=base)
+    has_dims = bool(intent.dims or (intent.grain is not None))
+    out.measures = [_measure(vocab, base, slot, has_dims) for slot in intent.measures]
+    ranking = bool(intent.top or intent.superlative or intent.which)
+    for slot in intent.dims:
+        found = _dim(vocab, base, slot.terms, slot.text, ranking)
+        if found is None:
+            # "revenue per order": the average over the table's rows.
+            out.measures = [
+                DraftMeasure("avg", m.table, m.column)
+                if m.agg == "sum" and s.agg is None and m.column is not None else m
+                for m, s in zip(out.measures, intent.measures, strict=True)
+            ]
+            out.per_row = True
+            continue
+        if any(d.column is found[1] for d in out.dims):
+            continue
+        table, column = found
+        grain = None
+        if column.type in TEMPORAL_TYPES:
+            grain = intent.grain.grain if intent.grain and intent.grain.grain else None
+            grain = grain or auto_grain(intent.date_range)
+        out.dims.append(DraftDim(table, column, grain))
+    out.time_column = _time_column(vocab, base, intent, out)
+    if intent.grain is not None and not any(d.column.type in TEMPORAL_TYPES for d in out.dims):
+        if out.time_column is None:
+            out.notes.append(f"{column_label_of(base)} has no dates to break down by time")
+        else:
+            table, column = out.time_column
+            grain = intent.grain.grain or auto_grain(intent.date_range)
+            time_dim = DraftDim(table, column, grain)
+            out.grain_only = not out.dims
+            out.dims.insert(0, time_dim)
+    # A chart over time reads best with time first (the x axis), whatever the word order.
+    out.dims.sort(key=lambda d: d.grain is None)
+    out.values = _value_filters(vocab, base, intent)
+    out.bools = _bool_filters(vocab, base, intent)
+    out.compares = _compare_filters(vocab, base, intent, out.notes)
+    if intent.date_range is not None:
+        out.date_range = intent.date_range
+        if out.time_column is None:
+            out.notes.append(f"{column_label_of(base)} has no dates, so the period was not used")
+        else:
+            out.dates = date_filters(*out.time_column, intent.date_range)
+    return out
+
+
+def _value_filters(
+    vocab: Vocabulary, base: Table, intent: Intent
+) -> list[tuple[DraftFilter, bool]]:
+    out: list[tuple[DraftFilter, bool]] = []
+    for slot in intent.values:
+        found = _best(vocab, base, slot.terms)
+        term = found[1] if found else None
+        if not isinstance(term, ValueTerm):
+            raise Unanswerable(f"'{slot.text}' can't be used as a filter here")
+        for value in term.values:
+            out.append((DraftFilter(term.table, term.column, "eq", value), slot.negate))
+    return out
+
+
+def _bool_filters(vocab: Vocabulary, base: Table, intent: Intent) -> list[DraftFilter]:
+    out: list[DraftFilter] = []
+    for slot in intent.bools:
+        found = _best(vocab, base, slot.terms)
+        term = found[1] if found else None
+        if isinstance(term, ColumnTerm):
+            out.append(DraftFilter(term.table, term.column, "eq", not slot.negate))
+    return out
+
+
+def _compare_filters(
+    vocab: Vocabulary, base: Table, intent: Intent, notes: list[str]
+) -> list[DraftFilter]:
+    out: list[DraftFilter] = []
+    for compare in intent.compares:
+        candidates = [
+            t for t in compare.terms if isinstance(t, (ColumnTerm, MeasureTerm)) and t.column
+        ]
+        found = _best(vocab, base, candidates)
+        term = found[1] if found else None
+        if not isinstance(term, (ColumnTerm, MeasureTerm)) or term.column is None:
+            notes.append("I could not tell which column the number is about")
+            continue
+        numbers = [_number(term.column, v) for v in compare.values]
+        value: Scalar | list[Scalar] = numbers if compare.op == "between" else numbers[0]
+        op = cast(FilterOp, compare.op)
+        out.append(DraftFilter(term.table, term.column, op, value))
+    return out
+
+
+def column_label_of(table: Table) -> str:
+    return table.display_name or table.name.replace("_", " ").capitalize()
+
+
+def default_measures(
+    vocab: Vocabulary, base: Table, pending: Sequence[Aggregate], tables: Sequence[TableTerm]
+) -> list[DraftMeasure]:
+    """The measure when the question names none: the table's own (revenue, headcount, count).
+
+    `pending` are aggregation words that found nothing to apply to ("total sales" ->
+    sum of the sales table's main measure); `tables` are tables the question named.
+
+    Raises:
+        Unanswerable: "average" with nothing numeric to average.
+    """
+    subject = base
+    for hint in tables:
+        if hint.table is base or _pk(hint.table) is not None:
+            subject = hint.table
+            break
+    main = vocab.default_measure(subject)
+    out: list[DraftMeasure] = []
+    wanted: list[Aggregate | None] = list(pending) or [None]
+    for agg in wanted:
+        if agg in (None, "count") and (agg is None or main.column is None):
+            measure = DraftMeasure(main.agg if agg is None else "count", subject, main.column)
+        elif agg == "count_distinct":
+            measure = DraftMeasure("count", subject, None)
+        elif main.column is not None and agg is not None:
+            measure = DraftMeasure(agg, subject, main.column)
+        else:
+            numeric = [
+                c for c in subject.columns
+                if not c.hidden and c.type in NUMERIC_TYPES and not is_identifier(subject, c)
+            ]
+            names = ", ".join(column_label(c).lower() for c in numeric[:3])
+            example = f" (for example {names})" if names else ""
+            verb = _VERBS.get(agg or "", "measure")
+            raise Unanswerable(f"I don't know what to {verb}: name a number{example}")
+        if measure.column is None and subject is not base:
+            pk = _pk(subject)
+            assert pk is not None
+            measure = DraftMeasure("count_distinct", subject, pk)
+        out.append(measure)
+    return out
+
+
+_VERBS = {
+    "sum": "add up",
+    "avg": "average",
+    "min": "take the lowest of",
+    "max": "take the highest of",
+}

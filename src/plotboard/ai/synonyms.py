@@ -1,0 +1,172 @@
+"""Built-in synonyms: the everyday words people use for common columns, tables and measures.
+
+Each entry is matched against the catalog by *name patterns*: a synonym only joins the
+vocabulary when the catalog has a column (or table) whose name fits. "pay" means nothing in a
+catalog without a salary-like column, and "revenue" nothing without an amount-like column in
+a sales-like table. Names are compared after `split_identifier` + `stems`, so the patterns are
+written as singular words ("employee", "sale").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from plotboard.query.spec import Aggregate
+
+
+@dataclass(frozen=True)
+class ColumnSynonym:
+    """Words meaning a column whose name (as words) is one of `names`."""
+
+    words: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableSynonym:
+    """Words meaning a table whose name (as words) is one of `names`."""
+
+    words: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MeasureSynonym:
+    """Words meaning a whole measure: `agg` of a column named like `columns` (or of rows).
+
+    `label` names the measure in titles ("Revenue", "Headcount"). `time_columns` picks the
+    date a question about this measure is about ("hires by month" -> hire_date).
+    """
+
+    label: str
+    words: tuple[str, ...]
+    tables: tuple[str, ...]
+    agg: Aggregate
+    columns: tuple[str, ...] = ()
+    time_columns: tuple[str, ...] = ()
+
+
+COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
+    ColumnSynonym(
+        ("salary", "salaries", "pay", "paid", "wage", "wages", "compensation", "earnings",
+         "earn", "earns", "earning"),
+        ("salary", "annual salary", "base salary", "pay", "wage", "compensation"),
+    ),
+    ColumnSynonym(
+        ("price", "prices", "unit price", "cost", "costs", "list price"),
+        ("unit price", "price", "list price", "unit cost"),
+    ),
+    ColumnSynonym(
+        ("quantity", "quantities", "units", "units sold", "unit sold", "volume", "qty",
+         "items sold", "pieces"),
+        ("quantity", "qty", "units", "unit count"),
+    ),
+    ColumnSynonym(
+        ("city", "cities", "office", "offices", "location", "locations", "site", "sites",
+         "town", "place", "places"),
+        ("location", "city", "office city", "town", "office location"),
+    ),
+    ColumnSynonym(
+        ("department", "departments", "team", "teams", "dept", "division", "divisions",
+         "function", "business unit"),
+        ("department", "dept", "team", "division"),
+    ),
+    ColumnSynonym(
+        ("role", "roles", "position", "positions", "job", "jobs", "title", "titles"),
+        ("job title", "title", "role", "position"),
+    ),
+    ColumnSynonym(
+        ("rating", "ratings", "performance", "performance score", "score", "review score"),
+        ("performance rating", "rating", "score", "performance score"),
+    ),
+    ColumnSynonym(("nation", "nations", "countries"), ("country", "country name")),
+    ColumnSynonym(("territory", "territories", "area", "areas"), ("region", "sales region")),
+    ColumnSynonym(
+        ("hired", "hire", "hiring date", "joined", "start date", "started", "joining date"),
+        ("hire date", "start date", "joined on", "hired on", "joining date"),
+    ),
+    ColumnSynonym(
+        ("remote", "remotely", "work from home", "wfh", "home office"),
+        ("is remote", "remote", "works remotely"),
+    ),
+    ColumnSynonym(("item", "items", "sku", "skus"), ("product", "product name", "item")),
+    ColumnSynonym(("product category", "product type", "product line"), ("category",)),
+    ColumnSynonym(
+        ("opened", "opening", "opening date", "open", "opens"), ("opened on", "opening date")
+    ),
+)
+
+TABLE_SYNONYMS: tuple[TableSynonym, ...] = (
+    TableSynonym(
+        ("people", "person", "persons", "staff", "staffer", "employee", "employees", "worker",
+         "workers", "colleague", "colleagues", "personnel", "workforce", "seller", "sellers",
+         "salesperson", "salespeople", "rep", "reps"),
+        ("employee", "staff", "people", "person", "worker"),
+    ),
+    TableSynonym(
+        ("order", "orders", "deal", "deals", "transaction", "transactions", "sale", "sales",
+         "purchase", "purchases", "sell", "sells", "sold", "selling"),
+        ("sale", "order", "transaction", "deal"),
+    ),
+    TableSynonym(
+        ("office", "offices", "branch", "branches", "site", "sites"), ("office", "branch")
+    ),
+)
+
+MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
+    MeasureSynonym(
+        "Headcount",
+        ("headcount", "head count", "staff count", "employee count", "number of staff",
+         "workforce size", "team size"),
+        ("employee", "staff", "people", "person", "worker"),
+        "count",
+    ),
+    MeasureSynonym(
+        "Hires",
+        ("hires", "new hires", "new hire", "hiring", "recruits", "recruitment", "joiners"),
+        ("employee", "staff", "people", "person", "worker"),
+        "count",
+        time_columns=("hire date", "start date", "joined on", "hired on"),
+    ),
+    MeasureSynonym(
+        "Payroll",
+        ("payroll", "salary bill", "wage bill", "salary cost", "salary costs", "labor cost",
+         "labour cost", "personnel cost", "personnel costs", "total compensation"),
+        ("employee", "staff", "people", "person", "worker"),
+        "sum",
+        ("salary", "annual salary", "base salary", "pay", "wage", "compensation"),
+    ),
+    MeasureSynonym(
+        "Revenue",
+        ("revenue", "revenues", "turnover", "sales amount", "sales amounts", "sales value",
+         "sales volume", "sales revenue", "gross sales", "takings", "income",
+         "money", "total sales", "bookings"),
+        ("sale", "order", "transaction", "deal", "invoice"),
+        "sum",
+        ("amount", "revenue", "total", "total amount", "sales amount", "net amount"),
+    ),
+    MeasureSynonym(
+        "Units sold",
+        ("units sold", "items sold", "volume sold"),
+        ("sale", "order", "transaction"),
+        "sum",
+        ("quantity", "qty", "units"),
+    ),
+)
+
+#: Column names (as words) whose natural aggregate is an average, not a sum.
+_AVERAGED = """
+    salary pay wage compensation price cost rate rating score age percentage percent ratio
+    share margin temperature duration tenure discount latitude longitude level grade
+"""
+AVERAGED_WORDS: frozenset[str] = frozenset(_AVERAGED.split())
+
+#: Column names (as words) that make a good label for one row of their table.
+LABEL_WORDS: tuple[str, ...] = ("full name", "name", "title", "label", "city", "product", "code")
+
+#: Names (as words) of columns holding places a map can show.
+CITY_WORDS: frozenset[str] = frozenset({"city", "location", "office city", "town"})
+COUNTRY_WORDS: frozenset[str] = frozenset({"country", "country name", "nation"})
+LOCATION_SEMANTICS: frozenset[str] = frozenset(
+    {"city", "country", "location", "region", "state", "postal_code", "latitude", "longitude"}
+)

@@ -1,0 +1,132 @@
+"""Words: folding, tokenizing and singularizing text the same way for questions and the catalog.
+
+The built-in engine never compares raw strings. A question, a column name, a display name and
+a column value all go through `tokenize`, so that "São Paulo", "sao paulo" and "SAO PAULO"
+give the same tokens, and through `singular`, so that "salaries" meets "salary" and
+"employees" meets "employee". Matching then happens on those normalized forms only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|[a-z0-9]+|,")
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a question: `text` folded to lower-case ASCII, `stem` its singular form."""
+
+    text: str
+    stem: str
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII: accents dropped ("São" -> "sao"), curly quotes straightened."""
+    text = text.replace("\u2019", "'").replace("\u00df", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+@lru_cache(maxsize=8192)
+def singular(word: str) -> str:
+    """A cheap English singular: "salaries" -> "salary", "sales" -> "sale", "paris" -> "paris".
+
+    Only suffix rules, no dictionary: both sides of every comparison go through it, so a
+    wrong singular ("analytics" -> "analytic") is harmless as long as it is consistent.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return word[:-2]
+    if word.endswith(("ss", "us", "is", "os", "as")):
+        return word
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """The words of `text` (folded); numbers with separators ("100,000", "1.5") stay whole.
+
+    Commas are kept as tokens: "by region, category and product" lists three things, while
+    "by product category" names one.
+    """
+    return tuple(Token(t, singular(t)) for t in _TOKEN_RE.findall(fold(text)))
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """The singular forms of the words of `text` (commas left out)."""
+    return tuple(t.stem for t in tokenize(text) if t.text != ",")
+
+
+def split_identifier(name: str) -> str:
+    """A name as words: "sales_region" -> "sales region", "hireDate" -> "hire Date"."""
+    return _CAMEL_RE.sub(" ", name).replace("_", " ").replace("-", " ").strip()
+
+
+def humanize(name: str) -> str:
+    """A label for a name: "sales_region" -> "Sales region"."""
+    words = split_identifier(name)
+    return words[:1].upper() + words[1:].lower() if words else name
+
+
+NUMBER_WORDS: dict[str, int] = {
+    word: i
+    for i, word in enumerate(
+        (
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+            "seventeen", "eighteen", "nineteen", "twenty",
+        )
+    )
+} | {"dozen": 12, "thirty": 30, "fifty": 50, "hundred": 100}
+
+
+def parse_number(text: str) -> float | None:
+    """A number written in a question: "12", "1,500", "2.5", "100k", "1.2m", "five"."""
+    if text in NUMBER_WORDS:
+        return float(NUMBER_WORDS[text])
+    if not text[:1].isdigit():
+        return None  # float() also reads "inf" and "nan"
+    multiplier = 1.0
+    if text[-1:] in ("k", "m") and text[:-1].replace(".", "", 1).isdigit():
+        multiplier = 1_000.0 if text[-1] == "k" else 1_000_000.0
+        text = text[:-1]
+    try:
+        return float(text.replace(",", "")) * multiplier
+    except ValueError:
+        return None
+
+
+#: Words that carry no meaning for the engine. A question whose other words are all known
+#: can be answered; a word outside this list, the keywords and the vocabulary is "unknown".
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a an the of to in on at for from with without by per and or but as is are was were be been
+    being am do doe does did done have ha has had having it its this that these those there
+    here what which who whom whose where when how why me my mine i we our ours us you your
+    yours they them their he she his her him can could would should will shall may might must
+    please show shown showing give gave get got see view display list tell find let make
+    want need like know look looking chart graph plot visual visualize visualise report
+    data number value info information about into than then so such just also too very
+    really all any some every each overall across whole entire current now again same instead
+    compare comparison versu v vs split breakdown distribution over under up down out off
+    between during within throughout sold sell sells selling made make makes bought buy
+    earn earns earned earning work works worked working employed employ currently company
+    companie business organisation organization org team's s t don isn aren doesn
+    thing stuff time trend evolution change growth history historical timeline
+    amount much many count kind type lot lots how's what's whats hi hello hey thanks thank
+    ok okay yes no one just only ever do say said same while show's both either neither
+    annual overall actual real base grand global latest recent current whole full
+    figure figures stat stats statistic statistics metric metrics numbers result results
+    detail details summary analysis insight insights level levels today's popular common
+    successful
+    """.split()  # noqa: SIM905
+)

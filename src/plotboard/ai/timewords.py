@@ -1,0 +1,272 @@
+"""Time in questions: date ranges ("in 2024", "last 6 months") and grains ("by month").
+
+Everything relative is computed from a `today` the caller passes, so answers are
+deterministic in tests. The meanings, documented for users:
+
+* "in 2024", "in March 2024", "in Q3 2024", a bare "2024": that calendar period;
+  a month or quarter without a year is the latest one that has started by today.
+* "this year / quarter / month / week": the calendar period containing today (whole).
+* "last year / quarter / month / week" (also "previous"): the calendar period before it.
+* "last 6 months", "past 30 days", "previous 2 years": a rolling window that ends today
+  (today included): the last 6 months from 2025-07-15 are 2025-01-16 .. 2025-07-15.
+* "since 2023": from 2023-01-01 on; "after 2023": from 2024-01-01; "before 2024": up to
+  2023-12-31; "until 2024": up to 2024-12-31; "between 2023 and 2024": 2023-01-01 .. 2024-12-31.
+* "year to date" / "ytd": 1 January .. today; "today", "yesterday".
+* "all time": no date range (a follow-up uses it to drop one).
+
+Weeks start on Monday (ISO 8601), as in the query engine's week grain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from plotboard.query.spec import Grain
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
+            "july jul", "august aug", "september sep sept", "october oct", "november nov",
+            "december dec",
+        )
+    )
+    for name in names.split()
+}
+_QUARTERS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4}
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+             "4th": 4, "last": 4}
+_UNITS: dict[str, Grain] = {
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+    "months": "month", "quarter": "quarter", "quarters": "quarter", "year": "year",
+    "years": "year",
+}
+_ADVERBS: dict[str, Grain] = {
+    "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+    "yearly": "year", "annually": "year",
+}
+_AUTO_GRAIN = (
+    ("over", "time"), ("through", "time"), ("across", "time"), ("time", "series"),
+    ("over", "the", "year"), ("over", "the", "years"), ("trend",), ("trends",),
+    ("trending",), ("evolution",), ("timeline",), ("history",), ("historically",),
+    ("evolve",), ("evolved",),
+)
+_BY_WORDS = frozenset({"by", "per", "each", "every", "a", "an"})
+_RANGE_CUES = frozenset({"in", "during", "for", "of", "within", "from", "at"})
+_RELATIVE_LAST = frozenset({"last", "past", "previous", "prior", "preceding", "trailing"})
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                 "eighteen": 18, "twenty": 20, "thirty": 30, "ninety": 90}
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Dates from `start` to `end`, both inclusive; None leaves that side open."""
+
+    start: dt.date | None
+    end: dt.date | None
+    label: str
+
+
+@dataclass(frozen=True)
+class GrainWord:
+    """A time breakdown. `grain` None means "over time": the engine picks one.
+
+    `by` is True for "by month" / "per quarter" (a breakdown word, like "by"), False for
+    "monthly" (an adjective that also works before the measure).
+    """
+
+    grain: Grain | None
+    by: bool
+
+
+TimeWord = DateRange | GrainWord
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months, clamped to the month's last day (Jan 31 + 1 -> Feb 28)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def period_of(day: dt.date, grain: Grain) -> tuple[dt.date, dt.date]:
+    """The calendar period of `grain` containing `day`, as (first day, last day)."""
+    if grain == "day":
+        return day, day
+    if grain == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=6)
+    if grain == "year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    size = 3 if grain == "quarter" else 1
+    start = dt.date(day.year, (day.month - 1) // size * size + 1, 1)
+    return start, add_months(start, size) - dt.timedelta(days=1)
+
+
+def _year(word: str) -> int | None:
+    if len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100:
+        return int(word)
+    if len(word) == 6 and word.startswith("fy") and word[2:].isdigit():
+        return int(word[2:])
+    return None
+
+
+def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, dt.date] | None:
+    """A named calendar period at `words[i]`: "2024", "march 2024", "q3 2024", "2024 q3"."""
+    n = len(words)
+    word = words[i]
+    year = _year(word)
+    if year is not None:
+        if i + 1 < n and words[i + 1] in _QUARTERS:
+            q = _QUARTERS[words[i + 1]]
+            start, end = period_of(dt.date(year, q * 3 - 2, 1), "quarter")
+            return 2, start, end
+        return 1, dt.date(year, 1, 1), dt.date(year, 12, 31)
+    quarter = _QUARTERS.get(word)
+    size, month = 1, 0
+    if quarter is None and word in _ORDINALS and i + 1 < n and words[i + 1] == "quarter":
+        quarter, size = _ORDINALS[word], 2
+        if i + 2 < n and words[i + 2] == "of":
+            size = 3
+    if quarter is not None:
+        month, grain = quarter * 3 - 2, "quarter"
+    elif word in MONTHS and not (word == "may" and (i + 1 >= n or _year(words[i + 1]) is None)):
+        month, grain = MONTHS[word], "month"
+    else:
+        return None
+    if i + size < n and _year(words[i + size]) is not None:
+        year = int(words[i + size])
+        size += 1
+    else:
+        year = today.year if dt.date(today.year, month, 1) <= today else today.year - 1
+    start, end = period_of(dt.date(year, month, 1), "quarter" if grain == "quarter" else "month")
+    return size, start, end
+
+
+def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "last 6 months", "past 30 days", "last year", "this quarter" at `words[i]`."""
+    n = len(words)
+    word = words[i]
+    if word in ("this", "current") and i + 1 < n and words[i + 1] in _UNITS:
+        grain = _UNITS[words[i + 1]]
+        start, end = period_of(today, grain)
+        return 2, DateRange(start, end, f"this {grain}")
+    if word not in _RELATIVE_LAST or i + 1 >= n:
+        return None
+    nxt = words[i + 1]
+    if nxt in _UNITS and not nxt.endswith("s"):
+        grain = _UNITS[nxt]
+        start, end = period_of(today, grain)
+        if grain == "day":
+            start = end = today - dt.timedelta(days=1)
+        else:
+            start, end = period_of(start - dt.timedelta(days=1), grain)
+        return 2, DateRange(start, end, f"last {grain}")
+    count = int(nxt) if nxt.isdigit() else _NUMBER_WORDS.get(nxt)
+    if count is None or not 0 < count <= 1000 or i + 2 >= n or words[i + 2] not in _UNITS:
+        return None
+    grain = _UNITS[words[i + 2]]
+    end = today
+    if grain in ("day", "week"):
+        start = today - dt.timedelta(days=count * (7 if grain == "week" else 1) - 1)
+    else:
+        months = count * {"month": 1, "quarter": 3, "year": 12}[grain]
+        start = add_months(today, -months) + dt.timedelta(days=1)
+    unit = grain if count == 1 else f"{grain}s"
+    return 3, DateRange(start, end, f"in the last {count} {unit}")
+
+
+def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "since 2023", "before 2024", "between 2023 and 2024", "from Q1 2024 to Q2 2024"."""
+    n = len(words)
+    word = words[i]
+    if i + 1 >= n:
+        return None
+    first = _period(words, i + 1, today)
+    if first is None:
+        return None
+    size, start, end = first
+    label = " ".join(words[i + 1 : i + 1 + size])
+    if word in ("between", "from"):
+        j = i + 1 + size
+        if j + 1 < n and words[j] in ("and", "to", "through", "until", "till", "thru"):
+            second = _period(words, j + 1, today)
+            if second is not None:
+                label2 = " ".join(words[j + 1 : j + 1 + second[0]])
+                return (
+                    j + 1 + second[0] - i,
+                    DateRange(start, second[2], f"from {label} to {label2}"),
+                )
+        if word == "between":
+            return None
+        return 1 + size, DateRange(start, None, f"since {label}")
+    if word == "since":
+        return 1 + size, DateRange(start, None, f"since {label}")
+    if word == "after":
+        return 1 + size, DateRange(end + dt.timedelta(days=1), None, f"after {label}")
+    if word == "before":
+        return 1 + size, DateRange(None, start - dt.timedelta(days=1), f"before {label}")
+    if word in ("until", "till", "through", "thru"):
+        return 1 + size, DateRange(None, end, f"until {label}")
+    return None
+
+
+def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeWord] | None:
+    """A time expression starting at `words[i]` (folded words): (number of words, meaning)."""
+    n = len(words)
+    word = words[i]
+    for phrase in _AUTO_GRAIN:
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase), GrainWord(None, by=False)
+    if word in _ADVERBS:
+        return 1, GrainWord(_ADVERBS[word], by=False)
+    if word in ("ytd", "mtd") or tuple(words[i : i + 3]) in (("year", "to", "date"),
+                                                             ("month", "to", "date")):
+        grain: Grain = "year" if word in ("ytd", "year") else "month"
+        start, _ = period_of(today, grain)
+        return (1 if word in ("ytd", "mtd") else 3), DateRange(start, today, f"{grain} to date")
+    if word in ("today", "yesterday"):
+        day = today if word == "today" else today - dt.timedelta(days=1)
+        return 1, DateRange(day, day, word)
+    if tuple(words[i : i + 2]) in (("all", "time"), ("all", "years"), ("all", "dates")):
+        return 2, DateRange(None, None, "all time")
+    if word in ("for", "in") and i + 2 < n and words[i + 1] == "each" and words[i + 2] in _UNITS:
+        return 3, GrainWord(_UNITS[words[i + 2]], by=True)
+    if word in _BY_WORDS and i + 1 < n and words[i + 1] in _UNITS and words[i + 1][-1] != "s":
+        return 2, GrainWord(_UNITS[words[i + 1]], by=True)
+    if word in _UNITS and i + 2 < n and words[i + 1] in ("by", "over", "on") and (
+        _UNITS.get(words[i + 2]) == _UNITS[word]
+    ):
+        return 3, GrainWord(_UNITS[word], by=True)  # "month by month", "year over year"
+    if word in _UNITS and not word.endswith("s"):
+        return 1, GrainWord(_UNITS[word], by=False)  # "revenue by region and month"
+    for matcher in (_rolling, _bounded):
+        found = matcher(words, i, today)
+        if found is not None:
+            return found
+    start_at = i + 1 if word in _RANGE_CUES and i + 1 < n else i
+    period = _period(words, start_at, today)
+    if period is not None:
+        size, start, end = period
+        label = " ".join(words[start_at : start_at + size])
+        return start_at - i + size, DateRange(start, end, f"in {label}")
+    return None
+
+
+def auto_grain(date_range: DateRange | None) -> Grain:
+    """A sensible grain for "over time": days for two months or less, else months."""
+    if date_range and date_range.start and date_range.end and (
+        (date_range.end - date_range.start).days <= 62
+    ):
+        return "day"
+    return "month"

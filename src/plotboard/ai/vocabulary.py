@@ -1,0 +1,410 @@
+"""The built-in engine's vocabulary: every phrase it knows, and what each phrase may mean.
+
+A `Vocabulary` is built from a `Catalog` and the real values of low-cardinality columns:
+
+* tables: their names as words ("sales" -> sale), display names, built-in synonyms
+  ("people", "staff" -> employees; "orders", "deals" -> sales);
+* columns: names as words ("sales_region" -> "sales region"), display names, the name
+  prefixed by its table ("office region"), the head word of a multi-word name ("region"),
+  built-in synonyms ("pay" -> salary, "units" -> quantity), semantic types, and words that
+  appear in exactly one column's description;
+* measures: built-in phrases for whole measures ("headcount" -> count of employees,
+  "revenue" -> sum of amount), only where the catalog has fitting tables and columns;
+* values: each value of a low-cardinality column ("Paris", "New York", "São Paulo"), so
+  that naming it in a question becomes a filter on that column.
+
+Phrases are keyed by their singular, accent-free words (see `plotboard.ai.text`), so matching
+is case-, accent- and plural-insensitive. One phrase may mean several things ("Paris" is
+both `employees.location` and `offices.city`; "sales" is a table and a department): the
+`Term`s come back best first and the engine picks by context and by how close each one is
+to the question's table along foreign keys.
+
+Hidden tables and columns never enter the vocabulary, so the engine can't name them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from plotboard.ai.answers import ColumnValues
+from plotboard.ai.synonyms import (
+    CITY_WORDS,
+    COLUMN_SYNONYMS,
+    COUNTRY_WORDS,
+    LABEL_WORDS,
+    LOCATION_SEMANTICS,
+    MEASURE_SYNONYMS,
+    TABLE_SYNONYMS,
+)
+from plotboard.ai.text import STOPWORDS, humanize, split_identifier, stems
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Catalog, Column, Table
+from plotboard.query.spec import Aggregate
+
+# Match quality, lower is better: an exact name beats a synonym beats a partial word.
+EXACT, DISPLAY, COMPOSITE, SYNONYM, PARTIAL, SEMANTIC, DESCRIPTION = range(7)
+
+MAX_VALUE_WORDS = 6
+"""Longer values (sentences, addresses) are not useful as filter words."""
+MAX_FAMILY = 20
+"""A word shared by more values than this ("the", "plan") is too vague to filter on."""
+
+_NOT_PARTIALS = frozenset({"id", "full", "is", "has", "total", "number", "unit", "no", "code"})
+
+
+def table_ref(table: Table) -> str:
+    """How a spec names `table`: ``name``, or ``schema.name`` when it has a schema."""
+    return f"{table.schema}.{table.name}" if table.schema else table.name
+
+
+def table_label(table: Table) -> str:
+    """The words for a table in titles: its display name, or its name ("Employees")."""
+    return table.display_name or humanize(table.name)
+
+
+def column_label(column: Column) -> str:
+    """The words for a column in titles: its display name, or its name ("Sales region")."""
+    return column.display_name or humanize(column.name)
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return stems(split_identifier(name))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TableTerm:
+    table: Table
+    quality: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ColumnTerm:
+    table: Table
+    column: Column
+    quality: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ValueTerm:
+    """One value of a column ("Paris"), or for a word shared by several values ("laptop" in
+    "Laptop Pro 14" and "Laptop Air 13") all of them, with a PARTIAL quality."""
+
+    table: Table
+    column: Column
+    values: tuple[str, ...]
+    quality: int
+
+    @property
+    def value(self) -> str:
+        return self.values[0]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MeasureTerm:
+    """A whole measure: `agg` of `column` (None: count rows) on `table`."""
+
+    table: Table
+    agg: Aggregate
+    column: Column | None
+    label: str
+    quality: int
+    time_column: Column | None = None
+
+
+Term = TableTerm | ColumnTerm | ValueTerm | MeasureTerm
+
+
+def _identity(term: Term) -> tuple[object, ...]:
+    if isinstance(term, TableTerm):
+        return ("table", id(term.table))
+    if isinstance(term, ColumnTerm):
+        return ("column", id(term.column))
+    if isinstance(term, ValueTerm):
+        return ("value", id(term.column), term.values)
+    return ("measure", id(term.table), term.agg, id(term.column), term.label)
+
+
+class Vocabulary:
+    """Phrases of one catalog and its column values. Build with `build_vocabulary`."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.tables: tuple[Table, ...] = catalog.visible_tables()
+        self.phrases: dict[tuple[str, ...], list[Term]] = {}
+        self.max_words = 1
+        self.measures: dict[str, list[MeasureTerm]] = {}
+        self.values: dict[tuple[str, str], tuple[str, ...]] = {}
+        # Foreign-key hops between tables, filled lazily by `plotboard.ai.resolve.hops`.
+        self.hops: dict[tuple[int, int], int | None] = {}
+
+    # -- building ------------------------------------------------------------------------
+
+    def add(self, words: Sequence[str], term: Term) -> None:
+        key = tuple(words)
+        if not key:
+            return
+        terms = self.phrases.setdefault(key, [])
+        ident = _identity(term)
+        for i, known in enumerate(terms):
+            if _identity(known) == ident:
+                if term.quality < known.quality:
+                    terms[i] = term
+                break
+        else:
+            terms.append(term)
+        terms.sort(key=lambda t: t.quality)
+        self.max_words = max(self.max_words, len(key))
+
+    # -- looking up ----------------------------------------------------------------------
+
+    def match(self, words: Sequence[str], start: int) -> tuple[int, list[Term]] | None:
+        """The longest phrase starting at `words[start]`: (number of words, its terms)."""
+        longest = min(self.max_words, len(words) - start)
+        for size in range(longest, 0, -1):
+            terms = self.phrases.get(tuple(words[start : start + size]))
+            if terms:
+                return size, terms
+        return None
+
+    def table_named(self, ref: str) -> Table | None:
+        schema, _, name = ref.rpartition(".")
+        table = self.catalog.table(name, schema or None)
+        return table if table is not None and not table.hidden else None
+
+    def cardinality(self, table: Table, column: Column) -> int | None:
+        """How many distinct values the caller passed for the column, or None if unknown."""
+        found = self.values.get((table_ref(table).lower(), column.name.lower()))
+        return None if found is None else len(found)
+
+    def default_measure(self, table: Table) -> MeasureTerm:
+        """The table's main measure: its first built-in measure, else the count of rows."""
+        own = self.measures.get(table_ref(table).lower())
+        if own:
+            return own[0]
+        return MeasureTerm(table, "count", None, f"Number of {table_label(table).lower()}", SYNONYM)
+
+    def measure_label(self, table: Table, agg: str, column: Column | None) -> str | None:
+        """The built-in label of a measure ("Revenue", "Headcount"), if it has one."""
+        for term in self.measures.get(table_ref(table).lower(), ()):
+            if term.agg == agg and term.column is column and term.time_column is None:
+                return term.label
+        return None
+
+    def time_columns(self, table: Table) -> list[Column]:
+        """Visible date columns of `table`, the likeliest "when" first."""
+        dates = [c for c in table.columns if not c.hidden and c.type in TEMPORAL_TYPES]
+
+        def rank(column: Column) -> tuple[int, int]:
+            words = _name_words(column.name)
+            own = set(_name_words(table.name)) & set(words)
+            return (0 if own else 1 if "date" in words else 2, dates.index(column))
+
+        return sorted(dates, key=rank)
+
+    def label_column(self, table: Table) -> Column | None:
+        """The column that names one row of `table` (full_name, name, city, ...)."""
+        visible = [c for c in table.columns if not c.hidden]
+        for wanted in LABEL_WORDS:
+            for column in visible:
+                if " ".join(_name_words(column.name)) == wanted and column.type == "string":
+                    return column
+        for column in visible:
+            if column.type == "string" and not _is_identifier(table, column):
+                return column
+        return None
+
+
+def _is_identifier(table: Table, column: Column) -> bool:
+    words = _name_words(column.name)
+    return (
+        column.semantic_type in ("id", "identifier")
+        or column.name in table.primary_key
+        or (bool(words) and words[-1] == "id")
+        or any(column.name in fk.columns for fk in table.foreign_keys)
+    )
+
+
+def is_identifier(table: Table, column: Column) -> bool:
+    """Keys and ids: never summed or averaged, rarely a sensible breakdown."""
+    return _is_identifier(table, column)
+
+
+def location_kind(column: Column) -> str | None:
+    """"city" or "country" when the column holds places a map can show, else None."""
+    if column.type != "string":
+        return None
+    semantic = (column.semantic_type or "").lower()
+    name = " ".join(_name_words(column.name))
+    if semantic == "country" or name in COUNTRY_WORDS:
+        return "country"
+    if semantic in ("city", "location") or name in CITY_WORDS or name.endswith(" city"):
+        return "city"
+    if semantic in LOCATION_SEMANTICS:
+        return "city"
+    return None
+
+
+def is_measure_like(table: Table, column: Column) -> bool:
+    """A number worth aggregating: numeric, not a key, not marked as a category."""
+    return (
+        column.type in NUMERIC_TYPES
+        and not _is_identifier(table, column)
+        and (column.semantic_type or "") not in ("category", "year", "boolean")
+    )
+
+
+def _add_table(vocab: Vocabulary, table: Table) -> None:
+    name_words = _name_words(table.name)
+    vocab.add(name_words, TableTerm(table, EXACT))
+    if table.display_name:
+        vocab.add(stems(table.display_name), TableTerm(table, DISPLAY))
+    joined = " ".join(name_words)
+    for synonym in TABLE_SYNONYMS:
+        if joined in {" ".join(stems(n)) for n in synonym.names}:
+            for phrase in synonym.words:
+                vocab.add(stems(phrase), TableTerm(table, SYNONYM))
+
+
+def _add_columns(vocab: Vocabulary, table: Table) -> dict[str, list[ColumnTerm]]:
+    """Every column phrase of `table`; returns description words for a later pass."""
+    table_words = _name_words(table.name)
+    described: dict[str, list[ColumnTerm]] = {}
+    for column in table.columns:
+        if column.hidden:
+            continue
+        words = _name_words(column.name)
+        vocab.add(words, ColumnTerm(table, column, EXACT))
+        if column.display_name:
+            vocab.add(stems(column.display_name), ColumnTerm(table, column, DISPLAY))
+        if words[: len(table_words)] != table_words:
+            vocab.add((*table_words, *words), ColumnTerm(table, column, COMPOSITE))
+        if len(words) > 1 and not _is_identifier(table, column):
+            for word in {words[0], words[-1]}:
+                if word not in _NOT_PARTIALS and word not in STOPWORDS and word != table_words[-1]:
+                    vocab.add((word,), ColumnTerm(table, column, PARTIAL))
+        joined = " ".join(words)
+        for synonym in COLUMN_SYNONYMS:
+            if joined in {" ".join(stems(n)) for n in synonym.names}:
+                for phrase in synonym.words:
+                    vocab.add(stems(phrase), ColumnTerm(table, column, SYNONYM))
+        if column.semantic_type:
+            semantic = stems(split_identifier(column.semantic_type))
+            if semantic and not set(semantic) & {"id", "identifier", "measure", "category"}:
+                vocab.add(semantic, ColumnTerm(table, column, SEMANTIC))
+        for word in set(stems(column.description or "")):
+            if len(word) >= 4 and word not in STOPWORDS:
+                described.setdefault(word, []).append(ColumnTerm(table, column, DESCRIPTION))
+    return described
+
+
+def _find_column(table: Table, names: Iterable[str], *, numeric: bool) -> Column | None:
+    by_words = {
+        " ".join(_name_words(c.name)): c
+        for c in table.columns
+        if not c.hidden and (not numeric or c.type in NUMERIC_TYPES)
+    }
+    for name in names:
+        found = by_words.get(" ".join(stems(name)))
+        if found is not None:
+            return found
+    return None
+
+
+def _add_measures(vocab: Vocabulary, table: Table) -> None:
+    joined = " ".join(_name_words(table.name))
+    for synonym in MEASURE_SYNONYMS:
+        if joined not in {" ".join(stems(n)) for n in synonym.tables}:
+            continue
+        column = None
+        if synonym.columns:
+            column = _find_column(table, synonym.columns, numeric=True)
+            if column is None:
+                continue
+        time_column = None
+        if synonym.time_columns:
+            time_column = _find_column(table, synonym.time_columns, numeric=False)
+            if time_column is None or time_column.type not in TEMPORAL_TYPES:
+                continue
+        term = MeasureTerm(table, synonym.agg, column, synonym.label, SYNONYM, time_column)
+        vocab.measures.setdefault(table_ref(table).lower(), []).append(term)
+        for phrase in synonym.words:
+            vocab.add(stems(phrase), term)
+
+
+def _add_values(vocab: Vocabulary, values: ColumnValues) -> None:
+    for (table_name, column_name), column_values in values.items():
+        table = vocab.table_named(table_name)
+        column = table.column(column_name) if table else None
+        if table is None or column is None or column.hidden:
+            continue
+        kept: list[str] = []
+        families: dict[str, list[tuple[int, str]]] = {}
+        for value in column_values:
+            if not isinstance(value, str):
+                continue
+            words = stems(value)
+            # Numbers and filler words ("5", "N/A", "Yes") would hijack "top 5" and friends.
+            if not words or len(words) > MAX_VALUE_WORDS:
+                continue
+            if all(w.replace(".", "").isdigit() or w in STOPWORDS for w in words):
+                continue
+            kept.append(value)
+            vocab.add(words, ValueTerm(table, column, (value,), EXACT))
+            if len(words) > 1:
+                for position, word in enumerate(words):
+                    if len(word) >= 3 and word.isalpha() and word not in STOPWORDS:
+                        families.setdefault(word, []).append((position, value))
+        # "laptop" -> every product with the word; "manager" -> every manager title. A word
+        # deep inside a single value ("customer" in "VP of Customer Support") is too weak.
+        for word, members in families.items():
+            names = tuple(dict.fromkeys(value for _, value in members))
+            if len(names) <= MAX_FAMILY and (len(names) > 1 or members[0][0] == 0):
+                vocab.add((word,), ValueTerm(table, column, names, PARTIAL))
+        vocab.values[(table_ref(table).lower(), column.name.lower())] = tuple(kept)
+
+
+def _freeze(values: ColumnValues) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return tuple(
+        sorted((t.lower(), c.lower(), tuple(str(v) for v in vs)) for (t, c), vs in values.items())
+    )
+
+
+def build_vocabulary(catalog: Catalog, values: ColumnValues) -> Vocabulary:
+    """The vocabulary of `catalog` and the low-cardinality `values` (see module docstring)."""
+    vocab = Vocabulary(catalog)
+    described: dict[str, list[ColumnTerm]] = {}
+    for table in vocab.tables:
+        _add_table(vocab, table)
+    for table in vocab.tables:
+        for word, terms in _add_columns(vocab, table).items():
+            described.setdefault(word, []).extend(terms)
+        _add_measures(vocab, table)
+    _add_values(vocab, values)
+    # Description words last, and only the unambiguous ones that mean nothing else.
+    for word, terms in described.items():
+        if len(terms) == 1 and (word,) not in vocab.phrases:
+            vocab.add((word,), terms[0])
+    return vocab
+
+
+_CACHE: OrderedDict[tuple[object, ...], Vocabulary] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 32
+
+
+def vocabulary_for(catalog: Catalog, values: ColumnValues) -> Vocabulary:
+    """`build_vocabulary`, memoized on the catalog's content and the values (thread-safe)."""
+    key = (catalog, _freeze(values))
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    vocab = build_vocabulary(catalog, values)
+    with _CACHE_LOCK:
+        _CACHE[key] = vocab
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return vocab

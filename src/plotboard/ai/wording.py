@@ -1,0 +1,352 @@
+"""Words for the user: tile titles, answer sentences in the token's tone, suggestions.
+
+Everything here is derived from a `Draft` (so a follow-up on a stored tile gets the same
+titles as a fresh question) and from `ai_context_clues`: a `tone` (friendly, formal,
+concise; anything else reads neutral) and a `company` name, taken from an object's keys or
+found in free text ("Tone: friendly. Company: Acme Corp.").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from plotboard.ai.answers import ContextClues
+from plotboard.ai.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.resolve import natural_agg
+from plotboard.ai.text import fold, split_identifier
+from plotboard.ai.timewords import MONTHS, period_of
+from plotboard.ai.vocabulary import (
+    Vocabulary,
+    column_label,
+    is_identifier,
+    is_measure_like,
+    location_kind,
+    table_label,
+    table_ref,
+)
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
+from plotboard.query.spec import Grain
+
+_AGG_WORDS = {"sum": "Total", "avg": "Average", "min": "Lowest", "max": "Highest"}
+_MONTH_NAMES = {number: name.capitalize() for name, number in MONTHS.items() if len(name) > 3}
+_MONTH_NAMES[5] = "May"
+
+
+@dataclass(frozen=True)
+class Voice:
+    tone: str  # "neutral", "friendly", "formal" or "concise"
+    company: str | None
+
+
+_TONES = (
+    ("informal", "friendly"), ("casual", "friendly"), ("friendly", "friendly"),
+    ("playful", "friendly"), ("warm", "friendly"), ("fun", "friendly"),
+    ("formal", "formal"), ("professional", "formal"), ("polite", "formal"),
+    ("concise", "concise"), ("brief", "concise"), ("terse", "concise"), ("short", "concise"),
+)
+_COMPANY_RE = re.compile(
+    r"\b(?:company|organi[sz]ation|brand|business)(?:\s+name)?\s*(?:is|:|=)\s*"
+    r"([A-Z0-9][\w&.'\- ]{0,60}?)\s*(?:[.,;\n]|$)",
+    re.IGNORECASE,
+)
+
+
+def _tone_of(text: str) -> str:
+    lowered = fold(text)
+    for word, tone in _TONES:
+        if re.search(rf"\b{word}\b", lowered):
+            return tone
+    return "neutral"
+
+
+def voice_of(clues: ContextClues) -> Voice:
+    """The tone and company name in `ai_context_clues` (string or object of strings)."""
+    if clues is None:
+        return Voice("neutral", None)
+    if isinstance(clues, Mapping):
+        lowered = {str(k).lower(): str(v) for k, v in clues.items() if isinstance(v, str)}
+        tone_keys = ("tone", "voice", "style", "tone_of_voice")
+        tone_text = " ".join(lowered.get(k, "") for k in tone_keys)
+        company = next(
+            (lowered[k].strip() for k in ("company", "company_name", "organization", "brand")
+             if lowered.get(k, "").strip()),
+            None,
+        )
+        if company is None:
+            found = _COMPANY_RE.search(" ".join(lowered.values()))
+            company = found.group(1).strip() if found else None
+        return Voice(_tone_of(tone_text or " ".join(lowered.values())), company)
+    found = _COMPANY_RE.search(clues)
+    return Voice(_tone_of(clues), found.group(1).strip() if found else None)
+
+
+def plural(words: str) -> str:
+    if words.endswith(("s", "x", "ch", "sh")):
+        return words if words.endswith("s") else words + "es"
+    if words.endswith("y") and words[-2:-1] not in tuple("aeiou"):
+        return words[:-1] + "ies"
+    return words + "s"
+
+
+def _singular_table(draft: Draft, dim: DraftDim, vocab: Vocabulary) -> str | None:
+    """ "employee" for a breakdown by the label column of a related table (employees.full_name)."""
+    if vocab.label_column(dim.table) is not dim.column:
+        return None
+    if dim.table is draft.base and "name" not in dim.column.name.lower():
+        return None
+    return _singular(table_label(dim.table).lower())
+
+
+def _singular(label: str) -> str:
+    return label[:-1] if label.endswith("s") and not label.endswith("ss") else label
+
+
+def measure_label(
+    vocab: Vocabulary, measure: DraftMeasure, dims: Sequence[DraftDim] = ()
+) -> str:
+    """ "Revenue", "Headcount", "Average salary", "Number of products"; "Hires" for a count of
+    employees over their hire date."""
+    if measure.column is None:
+        for term in vocab.measures.get(table_ref(measure.table).lower(), ()):
+            over_time = any(d.grain and d.column is term.time_column for d in dims)
+            if term.agg == "count" and term.column is None and term.time_column and over_time:
+                return term.label
+    known = vocab.measure_label(measure.table, measure.agg, measure.column)
+    if known:
+        return known
+    table = table_label(measure.table).lower()
+    if measure.column is None:
+        return f"Number of {table}"
+    col = column_label(measure.column).lower()
+    if measure.column.type in TEMPORAL_TYPES and measure.agg in ("min", "max"):
+        return f"{'Latest' if measure.agg == 'max' else 'Earliest'} {col}"
+    if measure.agg in ("count", "count_distinct"):
+        if measure.column.name in measure.table.primary_key:
+            return f"Number of {table}"
+        return f"Number of {plural(col)}"
+    return f"{_AGG_WORDS[measure.agg]} {col}"
+
+
+def dim_label(vocab: Vocabulary, draft: Draft, dim: DraftDim) -> str:
+    if dim.grain:
+        dates = [c for c in dim.table.columns if c.type in TEMPORAL_TYPES and not c.hidden]
+        if len(dates) > 1 and dim.column is not vocab.time_columns(dim.table)[0]:
+            return f"{column_label(dim.column).lower()} ({dim.grain})"
+        return dim.grain
+    related = _singular_table(draft, dim, vocab)
+    if related:
+        return related
+    label = column_label(dim.column).lower()
+    if dim.table is not draft.base:
+        # "office region" when the question's own table has a region of its own.
+        head = label.split()[-1]
+        if any(head in column_label(c).lower().split() for c in draft.base.columns):
+            return f"{_singular(table_label(dim.table).lower())} {label}"
+    return label
+
+
+def _join(items: Sequence[str], last: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def describe_period(start: dt.date | None, end: dt.date | None) -> str:
+    """ "2024", "Q3 2024", "March 2024", "since 2023", "2024-01-16 to 2025-07-15"."""
+    if start and end:
+        grains: tuple[Grain, ...] = ("year", "quarter", "month")
+        for grain in grains:
+            if period_of(start, grain) == (start, end):
+                if grain == "year":
+                    return str(start.year)
+                if grain == "quarter":
+                    return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+                return f"{_MONTH_NAMES[start.month]} {start.year}"
+        return f"{describe_period(start, None)[6:]} to {describe_period(None, end)[6:]}"
+    if start:
+        return f"since {start.year}" if (start.month, start.day) == (1, 1) else f"since {start}"
+    if end:
+        return f"until {end.year}" if (end.month, end.day) == (12, 31) else f"until {end}"
+    return "all time"
+
+
+def describe_filter(f: DraftFilter) -> str:
+    """A few words for one filter: "Paris", "excluding Sales", "2024", "salary over 100000"."""
+    col = column_label(f.column).lower()
+    values = f.value if isinstance(f.value, list) else [f.value]
+    shown = [str(v) for v in values]
+    if f.column.type in TEMPORAL_TYPES and f.op in ("between", "gte", "lte", "lt", "gt"):
+        low = _day(shown[0]) if f.op in ("between", "gte", "gt") else None
+        high = _day(shown[-1]) if f.op in ("between", "lte") else None
+        first = _day(shown[0])
+        if f.op == "lt" and first is not None:
+            high = first - dt.timedelta(days=1)
+        return describe_period(low, high)
+    if f.column.type == "boolean":
+        name = re.sub(r"^(is|has) ", "", col)
+        return name if f.value is True else f"not {name}"
+    if f.column.type in NUMERIC_TYPES:
+        shown = [f"{v:,}" if isinstance(v, int | float) else str(v) for v in values]
+        if f.op in ("eq", "in"):
+            return f"{col} {_join(shown, 'or')}"
+    if len(shown) > 3:
+        shown = [*shown[:2], f"{len(shown) - 2} more"]
+    if f.op in ("eq", "in"):
+        return _join(shown)
+    if f.op in ("neq", "not_in"):
+        return f"excluding {_join(shown)}"
+    words = {"gt": "over", "gte": "at least", "lt": "under", "lte": "at most",
+             "between": "between", "contains": "containing", "starts_with": "starting with"}
+    if f.op == "between":
+        return f"{col} between {shown[0]} and {shown[1]}"
+    if f.op in words:
+        return f"{col} {words[f.op]} {shown[0]}"
+    return f"{col} {f.op.replace('_', ' ')}"
+
+
+def title_of(vocab: Vocabulary, draft: Draft) -> str:
+    """A tile title: "Average salary by location", "Top 5 products by revenue (2024)"."""
+    measures = [measure_label(vocab, m, draft.dims) for m in draft.measures]
+    dims = [dim_label(vocab, draft, d) for d in draft.dims]
+    main = _join([measures[0], *(m[:1].lower() + m[1:] for m in measures[1:])])
+    if draft.limit and draft.order is not None and len(dims) == 1 and measures:
+        rank = "Top" if draft.order else "Bottom"
+        what = measures[0].lower()
+        if draft.limit == 1:
+            best = "highest" if draft.order else "lowest"
+            title = f"{dims[0][:1].upper()}{dims[0][1:]} with the {best} {what}"
+        else:
+            title = f"{rank} {draft.limit} {plural(dims[0])} by {what}"
+    elif dims:
+        title = f"{main} by {_join(dims)}"
+    else:
+        title = main
+    parts = [describe_filter(f) for f in draft.filters]
+    return f"{title} ({'; '.join(parts)})" if parts else title
+
+
+def filters_phrase(draft: Draft) -> str:
+    """ " in Paris for Engineering in 2024": the filters as words, with a leading space."""
+    out = []
+    for f in draft.filters:
+        text = describe_filter(f)
+        if f.column.type in TEMPORAL_TYPES and f.op in ("between", "gte", "lte", "lt", "gt"):
+            if " to " in text:
+                text = f"from {text}"
+            elif not text.startswith(("since", "until", "all")):
+                text = f"in {text}"
+        elif f.column.type == "boolean":
+            text = f"({text} only)" if f.value is True else f"({text})"
+        elif f.column.type in NUMERIC_TYPES:
+            text = f"with {text}"
+        elif f.op in ("eq", "in"):
+            text = f"{'in' if location_kind(f.column) else 'for'} {text}"
+        out.append(text)
+    return (" " + " ".join(out)) if out else ""
+
+
+_CHART_PHRASES = {"map": "on a map", "pie": "as a pie chart", "donut": "as a donut chart",
+                  "table": "as a table", "scatter": "as a scatter plot", "area": "as an area chart",
+                  "bar_stacked": "as stacked bars", "bar_horizontal": "as horizontal bars",
+                  "line": "as a line chart", "bar": "as a bar chart", "kpi": "as a single number"}
+
+
+def describe_answer(
+    vocab: Vocabulary, draft: Draft, chart: str, voice: Voice, *, chart_asked: bool
+) -> str:
+    """One sentence presenting the tile, in the voice of the context clues."""
+    measures = _join([measure_label(vocab, m, draft.dims).lower() for m in draft.measures])
+    if draft.limit and draft.order is not None and len(draft.dims) == 1:
+        what = title_of(vocab, Draft(base=draft.base, measures=draft.measures, dims=draft.dims,
+                                     order=draft.order, limit=draft.limit))
+        what = "the " + what[:1].lower() + what[1:]
+    else:
+        dims = [dim_label(vocab, draft, d) for d in draft.dims]
+        what = "the " + measures + (f" by {_join(dims)}" if dims else "")
+    first_word = what.split()[1] if len(what.split()) > 1 else ""
+    several = what.startswith(("the top", "the bottom")) or (
+        first_word.endswith("s") and not first_word.endswith("ss")
+    )
+    if voice.company and voice.tone != "concise" and not several:
+        what = f"{voice.company}'s {what.removeprefix('the ')}"
+    what += filters_phrase(draft)
+    shown = f", {_CHART_PHRASES[chart]}" if chart_asked or chart in ("map", "pie", "donut") else ""
+    if voice.tone == "friendly":
+        return f"Sure! Here {'are' if several else 'is'} {what}{shown}."
+    if voice.tone == "formal":
+        return f"Please find below {what}{shown}."
+    if voice.tone == "concise":
+        what = what.removeprefix("the ")
+        return f"{what[:1].upper()}{what[1:]}{shown}."
+    return f"Here {'are' if several else 'is'} {what}{shown}."
+
+
+def cannot_answer(reason: str, voice: Voice, suggestion: str | None) -> str:
+    """The reply when a question can't be charted, with one example that can."""
+    example = f" For example: \u201c{suggestion}\u201d." if suggestion else ""
+    if voice.tone == "friendly":
+        return f"Sorry, I couldn't work that one out: {reason}.{example}"
+    if voice.tone == "formal":
+        return f"Unfortunately, this question cannot be answered from the available data: " \
+               f"{reason}.{example}"
+    if voice.tone == "concise":
+        return f"Can't answer: {reason}.{example}"
+    return f"I can't answer that from this data: {reason}.{example}"
+
+
+def _table_ideas(vocab: Vocabulary, table: Table) -> list[str]:
+    main = vocab.default_measure(table)
+    visible = [c for c in table.columns if not c.hidden]
+
+    def words(column: Column) -> str:
+        return split_identifier(column.name).lower()
+
+    categories = [
+        c for c in visible
+        if c.type == "string" and not location_kind(c)
+        and 2 <= (vocab.cardinality(table, c) or 0) <= 12
+    ]
+    places = [c for c in visible if location_kind(c)]
+    many = [
+        c for c in visible
+        if c.type == "string" and not is_identifier(table, c) and not location_kind(c)
+        and (vocab.cardinality(table, c) or 0) > 12
+    ]
+    averaged = [c for c in visible if is_measure_like(table, c) and natural_agg(c) == "avg"]
+    ideas = []
+    if categories:
+        ideas.append(f"{main.label} by {words(categories[0])}")
+    if averaged and places:
+        ideas.append(f"Average {words(averaged[0])} by {words(places[0])} as a map")
+    if vocab.time_columns(table) and main.column is not None:
+        ideas.append(f"{main.label} by month")
+    if many:
+        ideas.append(f"Top 5 {plural(words(many[0]))} by {main.label.lower()}")
+    return ideas
+
+
+def suggestions(vocab: Vocabulary, limit: int = 4) -> tuple[str, ...]:
+    """Questions the built-in engine answers over this catalog, taking turns between tables."""
+    ranked = sorted(
+        vocab.tables,
+        key=lambda t: (
+            not vocab.measures.get(table_ref(t).lower()),
+            not vocab.time_columns(t),
+            -len(t.foreign_keys),
+        ),
+    )
+    per_table = [_table_ideas(vocab, t) for t in ranked]
+    out: list[str] = []
+    for turn in range(max((len(ideas) for ideas in per_table), default=0)):
+        out.extend(ideas[turn] for ideas in per_table if turn < len(ideas))
+    return tuple(dict.fromkeys(out))[:limit]

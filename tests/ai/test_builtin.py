@@ -1,0 +1,274 @@
+"""The built-in engine beyond the golden set: wording, dashboards, charts, robustness, speed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import statistics
+import time
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plotboard.ai import BuiltinEngine, EngineAnswer, TileSuggestion, answer
+from plotboard.catalog.model import Catalog, Column, ForeignKey, Table
+from plotboard.query.compile import compile_query
+from plotboard.query.errors import QueryError
+from tests.ai.demo import run_spec
+from tests.ai.golden import load_golden
+
+TODAY = dt.date(2025, 7, 15)
+Values = dict[tuple[str, str], list[str]]
+
+
+def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
+    return answer(question, catalog, values, today=TODAY, **kwargs)
+
+
+def test_the_two_questions_of_the_issue(catalog: Catalog, values: Values) -> None:
+    by_location = ask("average salary by location as a map", catalog, values)
+    assert by_location.tile is not None
+    assert by_location.tile.to_dict() == {
+        "title": "Average salary by location",
+        "query": {
+            "table": "employees",
+            "measures": [{"agg": "avg", "column": "salary"}],
+            "dimensions": [{"column": "location"}],
+            "order_by": [{"by": "avg_salary", "desc": True}],
+        },
+        "chart": {"type": "map"},
+    }
+    assert by_location.answer == "Here is the average salary by location, on a map."
+    top = ask("top 5 products by revenue in 2024", catalog, values)
+    assert top.tile is not None and top.tile.title == "Top 5 products by revenue (2024)"
+    assert top.tile.query.limit == 5 and top.tile.chart_type == "bar"
+
+
+def test_same_question_same_answer(catalog: Catalog, values: Values) -> None:
+    first = ask("revenue by month in the last 6 months", catalog, values)
+    second = BuiltinEngine(today=TODAY).answer(
+        "revenue by month in the last 6 months", catalog, values
+    )
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("clues", "expected"),
+    [
+        (None, "Here is the headcount by department."),
+        ("Please keep a friendly, casual tone.", "Sure! Here is the headcount by department."),
+        ({"tone": "formal"}, "Please find below the headcount by department."),
+        ({"tone": "concise and direct"}, "Headcount by department."),
+        ({"tone": "friendly", "company": "Acme"}, "Sure! Here is Acme's headcount by department."),
+        ("Tone: professional. Company: Globex Corp.",
+         "Please find below Globex Corp's headcount by department."),
+    ],
+)
+def test_context_clues_shape_the_wording(
+    catalog: Catalog, values: Values, clues: Any, expected: str
+) -> None:
+    reply = ask("headcount by department", catalog, values, context_clues=clues)
+    assert reply.answer == expected
+
+
+def test_the_company_name_is_not_an_unknown_word(catalog: Catalog, values: Values) -> None:
+    reply = ask("Globex revenue by region", catalog, values, context_clues={"company": "Globex"})
+    assert reply.tile is not None and not reply.notes
+
+
+def test_unanswerable_questions_say_why_and_suggest_questions_that_work(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("what is the average profit margin?", catalog, values)
+    assert reply.tile is None
+    assert "'profit'" in reply.answer and "margin" in reply.answer
+    assert 2 <= len(reply.suggestions) <= 4
+    for idea in reply.suggestions:
+        assert ask(idea, catalog, values).tile is not None, idea
+    friendly = ask("profit?", catalog, values, context_clues={"tone": "friendly"})
+    assert friendly.answer.startswith("Sorry, I couldn't work that one out")
+
+
+@pytest.mark.parametrize(
+    ("question", "table"),
+    [
+        ("Build me a dashboard about sales", "sales"),
+        ("create a dashboard on our staff", "employees"),
+        ("dashboard", "sales"),
+    ],
+)
+def test_dashboards_bring_several_runnable_tiles(
+    question: str, table: str, demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is None and 4 <= len(reply.tiles) <= 6
+    charts = [t.chart_type for t in reply.tiles]
+    assert charts[0] == "kpi" and "line" in charts and "map" in charts
+    assert {t.query.table for t in reply.tiles} == {table}
+    assert len({t.title for t in reply.tiles}) == len(reply.tiles)
+    for tile in reply.tiles:
+        assert run_spec(demo_engine, catalog, tile.query), tile.title
+    assert reply.answer.startswith("Here is a dashboard about")
+
+
+def test_a_dashboard_keeps_the_questions_filters(catalog: Catalog, values: Values) -> None:
+    reply = ask("a dashboard about sales in the North in 2024", catalog, values)
+    assert len(reply.tiles) >= 4
+    for tile in reply.tiles:
+        filters = {(f.column, f.op) for f in tile.query.filters}
+        assert filters == {("sales_region", "eq"), ("sale_date", "between")}, tile.title
+
+
+def test_a_chart_that_does_not_fit_is_replaced_and_the_answer_says_why(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("headcount by department as a map", catalog, values)
+    assert reply.tile is not None and reply.tile.chart_type == "bar"
+    assert "a map needs a breakdown by city or country" in reply.answer
+    pie = ask("total revenue as a pie", catalog, values)
+    assert pie.tile is not None and pie.tile.chart_type == "kpi"
+
+
+def test_default_charts(catalog: Catalog, values: Values) -> None:
+    def chart(question: str) -> str:
+        reply = ask(question, catalog, values)
+        assert reply.tile is not None, question
+        return reply.tile.chart_type
+
+    assert chart("total revenue") == "kpi"
+    assert chart("revenue over time") == "line"
+    assert chart("headcount by department") == "bar"
+    assert chart("average salary by location") == "bar"  # a map only when asked
+    assert chart("revenue by product") == "bar_horizontal"  # 16 products
+    assert chart("headcount by remote") == "donut"
+    assert chart("revenue by region and category") == "bar_stacked"
+    assert chart("revenue by region, category and product") == "table"
+
+
+def test_tiles_round_trip_through_json(catalog: Catalog, values: Values) -> None:
+    tile = ask("revenue in Paris by month", catalog, values).tile
+    assert tile is not None
+    again = TileSuggestion.from_dict(json.loads(json.dumps(tile.to_dict())))
+    assert again == tile
+    with pytest.raises(QueryError):
+        TileSuggestion.from_dict({"title": "x", "query": tile.to_dict()["query"],
+                                  "chart": {"type": "radar"}})
+    with pytest.raises(QueryError):
+        TileSuggestion.from_dict({"query": {"table": "sales", "sql": "DROP"},
+                                  "chart": {"type": "kpi"}})
+
+
+def test_a_previous_tile_on_a_column_now_hidden_is_not_refined(
+    catalog: Catalog, values: Values
+) -> None:
+    previous = ask("headcount by department", catalog, values).tile
+    hidden = Catalog(catalog.dialect, tuple(
+        dataclasses.replace(t, columns=tuple(
+            dataclasses.replace(c, hidden=c.name == "department") for c in t.columns))
+        for t in catalog.tables
+    ))
+    reply = ask("only Paris", hidden, values, previous=previous)
+    assert reply.tile is not None
+    assert "department" not in json.dumps(reply.tile.to_dict())
+
+
+def test_hidden_columns_are_never_used(catalog: Catalog, values: Values) -> None:
+    hidden = Catalog(catalog.dialect, tuple(
+        dataclasses.replace(t, columns=tuple(
+            dataclasses.replace(c, hidden=c.name == "salary") for c in t.columns))
+        for t in catalog.tables
+    ))
+    reply = ask("average salary by department", hidden, values)
+    assert reply.tile is None or "salary" not in json.dumps(reply.tile.to_dict())
+
+
+def test_hostile_text_stays_text(demo_engine: sa.Engine, catalog: Catalog, values: Values) -> None:
+    reply = ask("revenue in Paris'; DROP TABLE sales; -- by region", catalog, values)
+    if reply.tile is not None:
+        compile_query(reply.tile.query, catalog)
+        run_spec(demo_engine, catalog, reply.tile.query)
+    assert run_spec(demo_engine, catalog, ask("how many sales", catalog, values).tile.query)  # type: ignore[union-attr]
+    long = ask("revenue " * 5000, catalog, values)
+    assert long.tile is not None
+
+
+def test_a_catalog_with_its_own_names(values: Values) -> None:
+    shop = Catalog("postgres", (
+        Table("stores", (Column("store_id", "integer"),
+                         Column("site_name", "string", display_name="Store", semantic_type="city")),
+              primary_key=("store_id",)),
+        Table("orders", (Column("order_id", "integer"), Column("store_id", "integer"),
+                         Column("ordered_at", "datetime"),
+                         Column("total_amount", "number", display_name="Deal value")),
+              primary_key=("order_id",),
+              foreign_keys=(ForeignKey(("store_id",), "stores", ("store_id",)),)),
+    ))
+    shop_values = {("stores", "site_name"): ["Lyon", "Porto"]}
+    reply = ask("average deal value by store as a map since 2024", shop, shop_values)
+    assert reply.tile is not None and reply.tile.chart_type == "map"
+    assert reply.tile.to_dict()["query"] == {
+        "table": "orders",
+        "measures": [{"agg": "avg", "column": "total_amount"}],
+        "dimensions": [{"column": "stores.site_name"}],
+        "filters": [{"column": "ordered_at", "op": "gte", "value": "2024-01-01"}],
+        "order_by": [{"by": "avg_total_amount", "desc": True}],
+    }
+    until = ask("number of orders in Porto until 2024", shop, shop_values).tile
+    assert until is not None
+    assert [f.model_dump() for f in until.query.filters] == [
+        {"column": "stores.site_name", "op": "eq", "value": "Porto"},
+        {"column": "ordered_at", "op": "lt", "value": "2025-01-01"},  # end of day included
+    ]
+
+
+def test_each_question_takes_well_under_50_ms(catalog: Catalog, values: Values) -> None:
+    _, cases = load_golden()
+    ask("warm up", catalog, values)
+    times = []
+    for case in cases:
+        start = time.perf_counter()
+        ask(case["question"], catalog, values)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    assert statistics.median(times) < 10, times
+    assert times[int(len(times) * 0.95)] < 50, times
+
+
+_WORD_TEXT = (
+    "average salary by location top 5 in 2024 Paris excluding Sales as a pie and how many "
+    "employees revenue last 6 months per month not remote over 100k between 2023 which "
+    "highest dashboard only what about Berlin units sold of , bottom 3 quarterly first "
+    "latest office region product category laptop manager senior the for each share map "
+    "since until is are with rating 4 or more headcount payroll hires new York São Paulo "
+    "unknownword gender profit table kpi line donut instead also break it down"
+)
+_WORDS = _WORD_TEXT.split()
+_FIXTURES_OK = [HealthCheck.function_scoped_fixture]  # the fixtures are session-wide
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=_FIXTURES_OK)
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=0, max_size=12), follow=st.booleans())
+def test_any_mix_of_words_gives_a_valid_tile_or_a_plain_no(
+    catalog: Catalog, values: Values, words: list[str], follow: bool
+) -> None:
+    previous = ask("revenue by region", catalog, values).tile if follow else None
+    reply = ask(" ".join(words), catalog, values, previous=previous)
+    assert reply.answer
+    for tile in (reply.tile, *reply.tiles):
+        if tile is not None:
+            compile_query(tile.query, catalog)
+            assert tile.chart_type in ("bar", "bar_horizontal", "bar_stacked", "line", "area",
+                                       "pie", "donut", "kpi", "table", "scatter", "map")
+    if reply.tile is None and not reply.tiles:
+        assert reply.suggestions
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=_FIXTURES_OK)
+@given(text=st.text(max_size=200))
+def test_any_text_is_answered_without_raising(catalog: Catalog, values: Values, text: str) -> None:
+    reply = ask(text, catalog, values)
+    assert reply.answer

@@ -1,0 +1,111 @@
+"""Date ranges and grains in questions, relative to a fixed today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plotboard.ai.text import tokenize
+from plotboard.ai.timewords import DateRange, GrainWord, add_months, match_time, period_of
+
+TODAY = dt.date(2025, 7, 15)
+D = dt.date
+
+
+def read(text: str, today: dt.date = TODAY) -> DateRange | GrainWord | None:
+    words = [t.text for t in tokenize(text)]
+    found = match_time(words, 0, today)
+    assert found is None or found[0] == len(words), (text, found)
+    return None if found is None else found[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("in 2024", D(2024, 1, 1), D(2024, 12, 31)),
+        ("2023", D(2023, 1, 1), D(2023, 12, 31)),
+        ("for 2024", D(2024, 1, 1), D(2024, 12, 31)),
+        ("in March 2024", D(2024, 3, 1), D(2024, 3, 31)),
+        ("in february 2024", D(2024, 2, 1), D(2024, 2, 29)),
+        ("in march", D(2025, 3, 1), D(2025, 3, 31)),
+        ("in december", D(2024, 12, 1), D(2024, 12, 31)),  # the latest December that started
+        ("in Q3 2024", D(2024, 7, 1), D(2024, 9, 30)),
+        ("2024 q1", D(2024, 1, 1), D(2024, 3, 31)),
+        ("in the second quarter of 2024", None, None),  # "in the" is left to the lexer
+        ("second quarter of 2024", D(2024, 4, 1), D(2024, 6, 30)),
+        ("this year", D(2025, 1, 1), D(2025, 12, 31)),
+        ("this quarter", D(2025, 7, 1), D(2025, 9, 30)),
+        ("this month", D(2025, 7, 1), D(2025, 7, 31)),
+        ("this week", D(2025, 7, 14), D(2025, 7, 20)),
+        ("last year", D(2024, 1, 1), D(2024, 12, 31)),
+        ("previous quarter", D(2025, 4, 1), D(2025, 6, 30)),
+        ("last month", D(2025, 6, 1), D(2025, 6, 30)),
+        ("last week", D(2025, 7, 7), D(2025, 7, 13)),
+        ("last 6 months", D(2025, 1, 16), D(2025, 7, 15)),
+        ("past 30 days", D(2025, 6, 16), D(2025, 7, 15)),
+        ("last two years", D(2023, 7, 16), D(2025, 7, 15)),
+        ("last 4 weeks", D(2025, 6, 18), D(2025, 7, 15)),
+        ("since 2023", D(2023, 1, 1), None),
+        ("since march 2024", D(2024, 3, 1), None),
+        ("after 2023", D(2024, 1, 1), None),
+        ("before 2024", None, D(2023, 12, 31)),
+        ("until 2024", None, D(2024, 12, 31)),
+        ("between 2023 and 2024", D(2023, 1, 1), D(2024, 12, 31)),
+        ("from Q1 2024 to Q2 2024", D(2024, 1, 1), D(2024, 6, 30)),
+        ("year to date", D(2025, 1, 1), TODAY),
+        ("ytd", D(2025, 1, 1), TODAY),
+        ("yesterday", D(2025, 7, 14), D(2025, 7, 14)),
+        ("all time", None, None),
+    ],
+)
+def test_date_ranges(text: str, start: dt.date | None, end: dt.date | None) -> None:
+    found = read(text)
+    if text.startswith("in the"):
+        assert found is None
+        return
+    assert isinstance(found, DateRange), text
+    assert (found.start, found.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "grain", "by"),
+    [
+        ("by month", "month", True),
+        ("per quarter", "quarter", True),
+        ("each year", "year", True),
+        ("for each week", "week", True),
+        ("monthly", "month", False),
+        ("quarterly", "quarter", False),
+        ("daily", "day", False),
+        ("over time", None, False),
+        ("trend", None, False),
+        ("month over month", "month", True),
+        ("month", "month", False),
+    ],
+)
+def test_grains(text: str, grain: str | None, by: bool) -> None:
+    assert read(text) == GrainWord(grain, by)  # type: ignore[arg-type]
+
+
+def test_may_is_a_month_only_with_a_year() -> None:
+    assert read("may") is None
+    assert read("may 2024") == DateRange(D(2024, 5, 1), D(2024, 5, 31), "in may 2024")
+
+
+@given(st.dates(min_value=D(1950, 1, 1), max_value=D(2090, 12, 31)),
+       st.sampled_from(["day", "week", "month", "quarter", "year"]))
+def test_a_period_contains_its_day(day: dt.date, grain: str) -> None:
+    start, end = period_of(day, grain)  # type: ignore[arg-type]
+    assert start <= day <= end
+    assert period_of(start, grain) == (start, end)  # type: ignore[arg-type]
+    assert period_of(end + dt.timedelta(days=1), grain)[0] == end + dt.timedelta(days=1)  # type: ignore[arg-type]
+
+
+@given(st.dates(min_value=D(1950, 1, 1), max_value=D(2090, 12, 31)), st.integers(1, 36))
+def test_last_n_months_ends_today_and_spans_n_months(today: dt.date, n: int) -> None:
+    found = read(f"last {n} months", today)
+    assert isinstance(found, DateRange) and found.end == today and found.start is not None
+    assert add_months(found.start, n) >= today > add_months(found.start, n - 1)
