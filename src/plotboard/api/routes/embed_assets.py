@@ -1,7 +1,138 @@
-"""Placeholder router; filled in by the editor work (issue 4)."""
+"""The editor's script: `/embed/plotboard.js` and its lazily loaded `/embed/chunks/*`.
+
+Served from the package's `static/embed` folder, which `npm run build` in `frontend/` fills (a
+wheel or sdist carries it, built by `setup.py`). The entry keeps one name, so it is cached
+briefly; chunks carry a content hash in their names, so they are cached for good. Files are
+read once, with their gzip form, and answered with an ETag. CORS for authorized origins comes
+from `api/cors.py` (a module script loaded from another origin is a CORS request).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import gzip
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
 
-router = APIRouter()
+from fastapi import APIRouter, Request, Response
+
+from plotboard.errors import PlotboardError, not_found
+
+router = APIRouter(prefix="/embed", tags=["embed"], include_in_schema=False)
+
+BUNDLE_DIR = Path(__file__).resolve().parents[2] / "static" / "embed"
+ENTRY = "plotboard.js"
+ENTRY_CACHE = "public, max-age=300, must-revalidate"
+CHUNK_CACHE = "public, max-age=31536000, immutable"
+CONTENT_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".wasm": "application/wasm",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".woff2": "font/woff2",
+}
+# A chunk name is one path segment of plain characters: no separators, no "..", no escapes.
+_CHUNK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+_MIN_GZIP = 1024
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+    content_type: str
+    mtime_ns: int
+
+
+class AssetStore:
+    """Files of the built bundle, read once and kept with their gzip form until they change."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[Path, Asset] = {}
+        self._lock = threading.Lock()
+
+    def get(self, relative: str) -> Asset | None:
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()) or not path.is_file():
+            return None
+        mtime = path.stat().st_mtime_ns
+        cached = self._cache.get(path)
+        if cached is not None and cached.mtime_ns == mtime:
+            return cached
+        body = path.read_bytes()
+        asset = Asset(
+            body=body,
+            gzipped=gzip.compress(body, 9, mtime=0) if len(body) >= _MIN_GZIP else None,
+            etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+            content_type=CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream"),
+            mtime_ns=mtime,
+        )
+        with self._lock:
+            self._cache[path] = asset
+        return asset
+
+
+assets = AssetStore(BUNDLE_DIR)
+
+
+def bundle_missing() -> PlotboardError:
+    return PlotboardError(
+        "The editor's script has not been built. From a source checkout run `make demo` (or "
+        "`npm ci && npm run build` in frontend/); installed packages carry it already.",
+        "bundle_not_built",
+        503,
+    )
+
+
+def _respond(request: Request, asset: Asset, cache_control: str) -> Response:
+    headers = {
+        "ETag": asset.etag,
+        "Cache-Control": cache_control,
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
+        # A page on another origin loads this as a module script; let it, under CORS.
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    if asset.etag in _etags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if asset.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "").lower():
+        body = asset.gzipped
+        headers["Content-Encoding"] = "gzip"
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(status_code=200, headers=headers, media_type=asset.content_type)
+    return Response(content=body, headers=headers, media_type=asset.content_type)
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+@router.api_route("/plotboard.js", methods=["GET", "HEAD"])
+def entry_script(request: Request) -> Response:
+    """The editor. Load it with `<script type="module" src=".../embed/plotboard.js">`."""
+    asset = assets.get(ENTRY)
+    if asset is None:
+        raise bundle_missing()
+    return _respond(request, asset, ENTRY_CACHE)
+
+
+@router.api_route("/chunks/{name}", methods=["GET", "HEAD"])
+def chunk(name: str, request: Request) -> Response:
+    """A part of the editor loaded on demand (e.g. the world map), by its hashed name."""
+    if not _CHUNK_NAME.fullmatch(name) or ".." in name:
+        raise not_found(f"The chunk '{name[:80]}'")
+    asset = assets.get(f"chunks/{name}")
+    if asset is None:
+        if assets.get(ENTRY) is None:
+            raise bundle_missing()
+        raise not_found(f"The chunk '{name}' (the page may hold an older plotboard.js; reload it)")
+    return _respond(request, asset, CHUNK_CACHE)

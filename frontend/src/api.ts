@@ -1,0 +1,244 @@
+// The embed API client. Every call is cross-origin (the host app lives elsewhere), carries the
+// embed token, and turns failures into ApiError with a sentence a person can act on.
+//
+// When the token expires, the request waits: the editor announces `plotboard:token-expired`,
+// the host sets a fresh `auth-token`, and the waiting requests go on with it — no reload.
+
+import type {
+  Catalog,
+  Dashboard,
+  DashboardSummary,
+  GeoPlace,
+  QueryResult,
+  QuerySpec,
+} from './types.js';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiHooks {
+  /** Called once per expired token; the host should then set a fresh one. */
+  tokenExpired(): void;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  keepalive?: boolean;
+  signal?: AbortSignal;
+}
+
+/** How long a request waits for a fresh token before it gives up. */
+const TOKEN_WAIT_MS = 5 * 60_000;
+
+export class PlotboardApi {
+  private token: string | null = null;
+  private waiters: Array<(token: string | null) => void> = [];
+  private announcedFor: string | null = null;
+  private queryCache = new Map<string, Promise<QueryResult>>();
+
+  /** The server's base URL, always ending in `/` (plotboard may live under a path prefix). */
+  readonly serverUrl: string;
+
+  constructor(
+    serverUrl: string,
+    private readonly hooks: ApiHooks,
+  ) {
+    this.serverUrl = serverUrl.endsWith('/') ? serverUrl : `${serverUrl}/`;
+  }
+
+  setToken(token: string | null): void {
+    this.token = token;
+    this.queryCache.clear();
+    if (token) {
+      const waiting = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiting) resolve(token);
+    }
+  }
+
+  get hasToken(): boolean {
+    return Boolean(this.token);
+  }
+
+  catalog(): Promise<Catalog> {
+    return this.request('GET', '/api/v1/embed/catalog');
+  }
+
+  async listDashboards(): Promise<DashboardSummary[]> {
+    const body = await this.request<{ dashboards: DashboardSummary[] }>(
+      'GET',
+      '/api/v1/embed/dashboards',
+    );
+    return body.dashboards;
+  }
+
+  getDashboard(id: string): Promise<Dashboard> {
+    return this.request('GET', `/api/v1/embed/dashboards/${encodeURIComponent(id)}`);
+  }
+
+  createDashboard(body: Partial<Dashboard>): Promise<Dashboard> {
+    return this.request('POST', '/api/v1/embed/dashboards', { body });
+  }
+
+  updateDashboard(id: string, body: Omit<Dashboard, 'id' | 'created_at' | 'updated_at'>): Promise<Dashboard> {
+    return this.request('PUT', `/api/v1/embed/dashboards/${encodeURIComponent(id)}`, { body });
+  }
+
+  deleteDashboard(id: string, keepalive = false): Promise<void> {
+    return this.request('DELETE', `/api/v1/embed/dashboards/${encodeURIComponent(id)}`, {
+      keepalive,
+    });
+  }
+
+  /** Run a query spec. Identical specs share one request while the token stays the same. */
+  query(spec: QuerySpec, source?: string, fresh = false): Promise<QueryResult> {
+    const body: Record<string, unknown> = { query: spec };
+    if (source) body.source = source;
+    const key = JSON.stringify(body);
+    const cached = fresh ? undefined : this.queryCache.get(key);
+    if (cached) return cached;
+    const pending = this.request<QueryResult>('POST', '/api/v1/embed/query', { body });
+    this.queryCache.set(key, pending);
+    pending.catch(() => this.queryCache.delete(key));
+    if (this.queryCache.size > 300) {
+      const oldest = this.queryCache.keys().next().value;
+      if (oldest !== undefined) this.queryCache.delete(oldest);
+    }
+    return pending;
+  }
+
+  async geo(names: string[], kind: 'city' | 'country' | 'auto' = 'auto'): Promise<Record<string, GeoPlace | null>> {
+    const params = new URLSearchParams({ kind });
+    for (const name of names) params.append('names', name);
+    const body = await this.request<{ places: Record<string, GeoPlace | null> }>(
+      'GET',
+      `/api/v1/embed/geo?${params.toString()}`,
+    );
+    return body.places;
+  }
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = this.token ?? (await this.freshToken());
+      const response = await this.send(method, path, token, options);
+      if (response.status === 204) return undefined as T;
+      const body = await readJson(response);
+      if (response.ok) return body as T;
+      const code = typeof body.code === 'string' ? body.code : `http_${response.status}`;
+      if (response.status === 401 && code === 'token_expired' && attempt < 3) {
+        if (this.token === token) await this.freshToken(token);
+        continue;
+      }
+      throw new ApiError(describe(response.status, body), response.status, code, body);
+    }
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    token: string,
+    options: RequestOptions,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    const init: RequestInit = {
+      method,
+      headers,
+      mode: 'cors',
+      credentials: 'omit',
+      keepalive: options.keepalive ?? false,
+    };
+    if (options.signal) init.signal = options.signal;
+    if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.body);
+    }
+    try {
+      return await fetch(new URL(path.replace(/^\//, ''), this.serverUrl), init);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') throw err;
+      throw new ApiError(
+        `Can't reach the analytics server at ${this.serverUrl}. Check your connection and try again.`,
+        0,
+        'network_error',
+      );
+    }
+  }
+
+  /** Announce the expiry (once per token) and wait for the host to set a fresh token. */
+  private freshToken(expired?: string): Promise<string> {
+    if (expired && this.announcedFor !== expired) {
+      this.announcedFor = expired;
+      this.token = null;
+      this.hooks.tokenExpired();
+    }
+    if (this.token) return Promise.resolve(this.token);
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(
+          new ApiError(
+            'Your session has expired. Reload the page to sign in again.',
+            401,
+            'token_expired',
+          ),
+        );
+      }, TOKEN_WAIT_MS);
+      const waiter = (token: string | null): void => {
+        clearTimeout(timer);
+        if (token) resolve(token);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+}
+
+async function readJson(response: Response): Promise<Record<string, unknown>> {
+  try {
+    const body: unknown = await response.json();
+    return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function describe(status: number, body: Record<string, unknown>): string {
+  if (typeof body.detail === 'string' && body.detail) return body.detail;
+  if (status === 404) return 'This was not found. It may have been deleted.';
+  if (status >= 500) return 'The analytics server had a problem. Please try again in a moment.';
+  return `The request failed (HTTP ${status}).`;
+}
+
+/** The user and organization a token names, read without verifying (the server verifies). */
+export function tokenSubject(token: string | null): string {
+  const claims = tokenClaims(token);
+  return claims ? `${claims.org ?? ''}/${claims.sub ?? ''}` : (token ?? '');
+}
+
+interface Claims {
+  sub?: string;
+  org?: string;
+  exp?: number;
+  perm?: { dashboards?: string };
+}
+
+/** The token's claims, unverified: only to tell workspaces apart and what to show. */
+export function tokenClaims(token: string | null): Claims | null {
+  if (!token) return null;
+  try {
+    const part = token.split('.')[1] ?? '';
+    const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
+  } catch {
+    return null;
+  }
+}

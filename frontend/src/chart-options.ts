@@ -1,0 +1,509 @@
+// The one place where a tile (query spec + chart type) and its result become what is drawn:
+// ECharts options for the charts, and plain models for the KPI number and the table.
+// The builder's preview and the dashboard's tiles both go through `buildChart`.
+
+import type { EChartsCoreOption } from 'echarts/core';
+import { formatCategory, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
+import type { CatalogIndex, LocationKind } from './model.js';
+import { isTemporal, locationKind } from './model.js';
+import type { Cell, ChartType, GeoPlace, Grain, QueryResult, QuerySpec } from './types.js';
+
+export interface ChartTheme {
+  text: string;
+  muted: string;
+  line: string;
+  surface: string;
+  land: string;
+  palette: string[];
+}
+
+export interface ChartInput {
+  type: ChartType;
+  spec: QuerySpec;
+  result: QueryResult;
+  index: CatalogIndex;
+  theme: ChartTheme;
+  /** For maps: what the gazetteer found for each place name. */
+  places?: Record<string, GeoPlace | null>;
+  /** For maps: the registered world outline's name, and the countries it draws. */
+  mapName?: string;
+  regions?: ReadonlySet<string>;
+}
+
+export interface TableColumn {
+  label: string;
+  type: string;
+  grain?: Grain;
+  numeric: boolean;
+}
+
+export type ChartModel =
+  | { kind: 'echarts'; option: EChartsCoreOption; notes: string[] }
+  | {
+      kind: 'kpi';
+      label: string;
+      value: number;
+      period?: string;
+      change?: { ratio: number; previous: string; previousValue: number };
+    }
+  | { kind: 'table'; columns: TableColumn[]; rows: Cell[][] }
+  | { kind: 'empty'; message: string };
+
+export const MAX_SERIES = 10;
+export const MAX_SLICES = 9;
+
+/** What a tile needs before it can be drawn (the map outline loads on demand). */
+export function chartNeeds(input: Pick<ChartInput, 'type' | 'spec' | 'index'>): LocationKind | null {
+  if (input.type !== 'map') return null;
+  const first = input.spec.dimensions?.[0];
+  if (!first) return null;
+  return locationKind(input.index.choice(input.spec.table, first.column)?.column) ?? 'city';
+}
+
+interface Shape {
+  dims: Array<{ label: string; grain?: Grain; type: string }>;
+  measures: string[];
+  rows: Cell[][];
+}
+
+function shape(input: ChartInput): Shape {
+  const { spec, result, index } = input;
+  const dims = (spec.dimensions ?? []).map((d, i) => ({
+    label: index.dimensionLabel(spec.table, d),
+    grain: d.grain,
+    type: d.grain ? 'date' : (index.choice(spec.table, d.column)?.column.type ?? result.columns[i]?.type ?? 'string'),
+  }));
+  const measures = (spec.measures ?? []).map((m) => index.measureLabel(spec.table, m));
+  let rows = result.rows;
+  const first = spec.dimensions?.[0];
+  const temporal =
+    first && (first.grain || isTemporal(index.choice(spec.table, first.column)?.column));
+  if (temporal) {
+    // Time reads left to right, whatever the sort chosen for the query.
+    rows = [...rows].sort((a, b) => String(a[0] ?? '').localeCompare(String(b[0] ?? '')));
+  }
+  return { dims, measures, rows };
+}
+
+export function buildChart(input: ChartInput): ChartModel {
+  const { result } = input;
+  if (!result.rows.length) {
+    return { kind: 'empty', message: 'No data matches this chart. Try removing a filter.' };
+  }
+  const s = shape(input);
+  switch (input.type) {
+    case 'table':
+      return tableModel(input, s);
+    case 'kpi':
+      return kpiModel(s);
+    case 'pie':
+    case 'donut':
+      return pieOption(input, s);
+    case 'scatter':
+      return scatterOption(input, s);
+    case 'map':
+      return mapOption(input, s);
+    default:
+      return cartesianOption(input, s);
+  }
+}
+
+function tableModel(input: ChartInput, s: Shape): ChartModel {
+  const columns: TableColumn[] = input.result.columns.map((c, i) => {
+    const dim = s.dims[i];
+    const label = dim?.label ?? s.measures[i - s.dims.length] ?? c.name;
+    const numeric = !dim && i >= s.dims.length ? true : c.type === 'integer' || c.type === 'number';
+    return dim?.grain
+      ? { label, type: dim.type, grain: dim.grain, numeric }
+      : { label, type: dim?.type ?? c.type, numeric };
+  });
+  return { kind: 'table', columns, rows: input.result.rows };
+}
+
+function kpiModel(s: Shape): ChartModel {
+  const label = s.measures[0] ?? 'Value';
+  const at = s.dims.length; // the first measure's position
+  if (!s.dims.length || s.rows.length < 1) {
+    return { kind: 'kpi', label, value: toNumber(s.rows[0]?.[at] ?? null) };
+  }
+  const grain = s.dims[0]!.grain;
+  const last = s.rows[s.rows.length - 1]!;
+  const value = toNumber(last[at] ?? null);
+  const model: ChartModel = { kind: 'kpi', label, value, period: formatPeriod(last[0] ?? null, grain) };
+  const prev = s.rows[s.rows.length - 2];
+  if (prev) {
+    const previousValue = toNumber(prev[at] ?? null);
+    if (Number.isFinite(previousValue) && previousValue !== 0) {
+      model.change = {
+        ratio: (value - previousValue) / Math.abs(previousValue),
+        previous: formatPeriod(prev[0] ?? null, grain),
+        previousValue,
+      };
+    }
+  }
+  return model;
+}
+
+function baseOption(theme: ChartTheme): Record<string, unknown> {
+  return {
+    color: theme.palette,
+    backgroundColor: 'transparent',
+    textStyle: { color: theme.text, fontFamily: 'inherit' },
+    animationDuration: 350,
+    tooltip: {
+      confine: true,
+      backgroundColor: theme.surface,
+      borderColor: theme.line,
+      textStyle: { color: theme.text },
+      valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '–')),
+    },
+  };
+}
+
+function legend(theme: ChartTheme, show: boolean): Record<string, unknown> {
+  return {
+    show,
+    type: 'scroll',
+    top: 0,
+    textStyle: { color: theme.text },
+    pageTextStyle: { color: theme.muted },
+    pageIconColor: theme.text,
+    pageIconInactiveColor: theme.line,
+  };
+}
+
+function cartesianOption(input: ChartInput, s: Shape): ChartModel {
+  const { theme, type } = input;
+  const horizontal = type === 'bar_horizontal';
+  const stacked = type === 'bar_stacked';
+  const kind = type === 'line' || type === 'area' ? 'line' : 'bar';
+  const dim0 = s.dims[0]!;
+  const categories: string[] = [];
+  const position = new Map<string, number>();
+  for (const row of s.rows) {
+    const key = formatCategory(row[0] ?? null, dim0.grain, dim0.type);
+    if (!position.has(key)) {
+      position.set(key, categories.length);
+      categories.push(key);
+    }
+  }
+  const series: Array<{ name: string; data: Array<number | null> }> = [];
+  const notes: string[] = [];
+  if (s.dims.length >= 2) {
+    // Pivot: one series per value of the second dimension, the largest first.
+    const dim1 = s.dims[1]!;
+    const at = 2;
+    const totals = new Map<string, number>();
+    for (const row of s.rows) {
+      const name = formatCategory(row[1] ?? null, dim1.grain, dim1.type);
+      totals.set(name, (totals.get(name) ?? 0) + (toNumber(row[at] ?? null) || 0));
+    }
+    let names = [...totals.keys()];
+    if (!dim1.grain) names.sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
+    else names.sort();
+    const kept = new Set(names.slice(0, MAX_SERIES));
+    if (names.length > MAX_SERIES) {
+      notes.push(`Showing the ${MAX_SERIES} largest of ${names.length} ${dim1.label.toLowerCase()} values; the rest are grouped as Other.`);
+      names = [...names.slice(0, MAX_SERIES), 'Other'];
+    }
+    const bySeries = new Map(names.map((n) => [n, categories.map(() => null as number | null)]));
+    for (const row of s.rows) {
+      let name = formatCategory(row[1] ?? null, dim1.grain, dim1.type);
+      if (!kept.has(name)) name = 'Other';
+      const data = bySeries.get(name)!;
+      const i = position.get(formatCategory(row[0] ?? null, dim0.grain, dim0.type))!;
+      data[i] = (data[i] ?? 0) + (toNumber(row[at] ?? null) || 0);
+    }
+    for (const name of names) series.push({ name, data: bySeries.get(name)! });
+  } else {
+    s.measures.forEach((name, m) => {
+      const data = categories.map(() => null as number | null);
+      for (const row of s.rows) {
+        const i = position.get(formatCategory(row[0] ?? null, dim0.grain, dim0.type))!;
+        const value = toNumber(row[1 + m] ?? null);
+        data[i] = Number.isFinite(value) ? value : null;
+      }
+      series.push({ name, data });
+    });
+  }
+  const axisText = { color: theme.muted };
+  // Every category named when they are few (slanted if long); thinned out when there are many.
+  const longest = Math.max(0, ...categories.map((c) => c.length));
+  const slant = !horizontal && categories.length <= 24 && categories.length * Math.min(longest, 14) > 48;
+  const categoryAxis = {
+    type: 'category',
+    data: categories,
+    inverse: horizontal,
+    axisLabel: {
+      ...axisText,
+      hideOverlap: true,
+      interval: categories.length <= 24 && !dim0.grain ? 0 : 'auto',
+      rotate: slant && !dim0.grain ? 30 : 0,
+      width: horizontal ? 110 : slant ? 100 : 90,
+      overflow: 'truncate',
+    },
+    axisLine: { lineStyle: { color: theme.line } },
+    axisTick: { show: false },
+    name: horizontal || slant ? '' : dim0.label,
+    nameLocation: 'middle',
+    nameGap: 28,
+    nameTextStyle: { color: theme.muted },
+    boundaryGap: kind === 'bar',
+  };
+  const valueAxis = {
+    type: 'value',
+    axisLabel: { ...axisText, formatter: (v: number) => formatNumber(v, 'compact') },
+    splitLine: { lineStyle: { color: theme.line, opacity: 0.6 } },
+    name: series.length === 1 && !horizontal ? s.measures[0] : '',
+    nameTextStyle: { color: theme.muted, align: 'left' },
+  };
+  const showLegend = series.length > 1;
+  const option = {
+    ...baseOption(theme),
+    legend: legend(theme, showLegend),
+    grid: {
+      left: 8,
+      right: 16,
+      top: showLegend ? 36 : 28,
+      bottom: horizontal ? 8 : 28,
+      containLabel: true,
+    },
+    tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'axis', axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } },
+    xAxis: horizontal ? valueAxis : categoryAxis,
+    yAxis: horizontal ? categoryAxis : valueAxis,
+    series: series.map((item) => ({
+      name: item.name,
+      type: kind,
+      data: item.data,
+      stack: stacked || (type === 'area' && series.length > 1) ? 'total' : undefined,
+      smooth: kind === 'line' ? 0.25 : undefined,
+      showSymbol: kind === 'line' ? categories.length <= 24 : undefined,
+      areaStyle: type === 'area' ? { opacity: series.length > 1 ? 0.55 : 0.25 } : undefined,
+      barMaxWidth: 48,
+      itemStyle: kind === 'bar' ? { borderRadius: horizontal ? [0, 3, 3, 0] : [3, 3, 0, 0] } : undefined,
+      emphasis: { focus: 'series' },
+      connectNulls: true,
+    })),
+  };
+  return { kind: 'echarts', option, notes };
+}
+
+function pieOption(input: ChartInput, s: Shape): ChartModel {
+  const { theme } = input;
+  const dim0 = s.dims[0]!;
+  const at = s.dims.length;
+  let data = s.rows
+    .map((row) => ({ name: formatCategory(row[0] ?? null, dim0.grain, dim0.type), value: toNumber(row[at] ?? null) }))
+    .filter((d) => Number.isFinite(d.value) && d.value > 0)
+    .sort((a, b) => b.value - a.value);
+  const notes: string[] = [];
+  if (data.length > MAX_SLICES + 1) {
+    const rest = data.slice(MAX_SLICES).reduce((sum, d) => sum + d.value, 0);
+    notes.push(`The ${data.length - MAX_SLICES} smallest slices are grouped as Other.`);
+    data = [...data.slice(0, MAX_SLICES), { name: 'Other', value: rest }];
+  }
+  const donut = input.type === 'donut';
+  const option = {
+    ...baseOption(theme),
+    tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'item' },
+    legend: { ...legend(theme, true), type: 'scroll', orient: 'horizontal', bottom: 0, top: 'auto' },
+    series: [
+      {
+        type: 'pie',
+        name: s.measures[0],
+        radius: donut ? ['42%', '70%'] : ['0%', '70%'],
+        center: ['50%', '46%'],
+        avoidLabelOverlap: true,
+        itemStyle: { borderColor: theme.surface, borderWidth: 2, borderRadius: donut ? 4 : 0 },
+        // Names are in the legend: the labels only carry the share, which fits any width.
+        label: { color: theme.text, formatter: (p: { percent: number }) => `${formatPercentShare(p.percent)}` },
+        labelLine: { lineStyle: { color: theme.line } },
+        data,
+      },
+    ],
+  };
+  return { kind: 'echarts', option, notes };
+}
+
+function scatterOption(input: ChartInput, s: Shape): ChartModel {
+  const { theme } = input;
+  const at = s.dims.length;
+  const dim0 = s.dims[0];
+  let xName: string;
+  let yName: string;
+  let data: Array<{ name: string; value: [number, number] }>;
+  if (s.measures.length >= 2) {
+    xName = s.measures[0]!;
+    yName = s.measures[1]!;
+    data = s.rows.map((row) => ({
+      name: dim0 ? formatCategory(row[0] ?? null, dim0.grain, dim0.type) : '',
+      value: [toNumber(row[at] ?? null), toNumber(row[at + 1] ?? null)],
+    }));
+  } else {
+    xName = dim0?.label ?? '';
+    yName = s.measures[0] ?? '';
+    data = s.rows.map((row) => ({
+      name: String(row[0] ?? ''),
+      value: [toNumber(row[0] ?? null), toNumber(row[at] ?? null)],
+    }));
+  }
+  data = data.filter((d) => Number.isFinite(d.value[0]) && Number.isFinite(d.value[1]));
+  const axis = (name: string) => ({
+    type: 'value',
+    scale: true,
+    name,
+    nameLocation: 'middle',
+    nameGap: 30,
+    nameTextStyle: { color: theme.muted },
+    axisLabel: { color: theme.muted, formatter: (v: number) => formatNumber(v, 'compact') },
+    splitLine: { lineStyle: { color: theme.line, opacity: 0.6 } },
+    axisLine: { lineStyle: { color: theme.line } },
+  });
+  const option = {
+    ...baseOption(theme),
+    grid: { left: 16, right: 20, top: 20, bottom: 36, containLabel: true },
+    tooltip: {
+      ...(baseOption(theme).tooltip as object),
+      trigger: 'item',
+      formatter: (p: { name: string; value: [number, number] }) =>
+        `${escapeHtml(p.name)}<br>${escapeHtml(xName)}: <b>${formatNumber(p.value[0])}</b><br>${escapeHtml(yName)}: <b>${formatNumber(p.value[1])}</b>`,
+    },
+    xAxis: axis(xName),
+    yAxis: { ...axis(yName), nameGap: 44 },
+    series: [{ type: 'scatter', data, symbolSize: data.length > 200 ? 6 : 11, itemStyle: { opacity: 0.8 } }],
+  };
+  return { kind: 'echarts', option, notes: [] };
+}
+
+function mapOption(input: ChartInput, s: Shape): ChartModel {
+  const { theme, places = {}, mapName = 'plotboard-world', regions } = input;
+  const at = s.dims.length;
+  const kind = chartNeeds(input) ?? 'city';
+  const values = s.rows.map((row) => ({ name: String(row[0] ?? ''), value: toNumber(row[at] ?? null) }));
+  const missing = values.filter((v) => !places[v.name]).map((v) => v.name || '(empty)');
+  const notes = missing.length
+    ? [`Not on the map (place not recognised): ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? '…' : ''}.`]
+    : [];
+  const found = values.filter((v) => places[v.name] && Number.isFinite(v.value));
+  const max = Math.max(1, ...found.map((v) => v.value));
+  const min = Math.min(0, ...found.map((v) => v.value));
+  const measure = s.measures[0] ?? '';
+  // Countries the outline draws are shaded; cities, and countries too small for the outline
+  // (Singapore at 1:110m), are dots sized by the value.
+  const shaded = kind === 'country' ? found.filter((v) => {
+    const id = places[v.name]!.country_numeric;
+    return id !== null && (!regions || regions.has(id));
+  }) : [];
+  const dots = found.filter((v) => !shaded.includes(v) && places[v.name]!.lat !== null && places[v.name]!.lon !== null);
+  const geo = {
+    map: mapName,
+    roam: 'scale',
+    scaleLimit: { min: 1, max: 12 },
+    itemStyle: { areaColor: theme.land, borderColor: theme.surface, borderWidth: 0.6 },
+    emphasis: { disabled: kind === 'city', itemStyle: { areaColor: theme.line }, label: { show: false } },
+    select: { disabled: true },
+    label: { show: false },
+    tooltip: { show: false },
+    ...(kind === 'city' ? frame(dots.map((v) => places[v.name]!)) : {}),
+  };
+  const tooltip = {
+    ...(baseOption(theme).tooltip as object),
+    trigger: 'item',
+    formatter: (p: { name: string; data?: { label?: string; amount?: number } }) =>
+      p.data?.amount === undefined
+        ? escapeHtml(p.data?.label ?? p.name)
+        : `${escapeHtml(p.data.label ?? p.name)}<br>${escapeHtml(measure)}: <b>${formatNumber(p.data.amount)}</b>`,
+  };
+  const series: unknown[] = [];
+  let visualMap: unknown;
+  if (shaded.length) {
+    series.push({
+      type: 'map',
+      geoIndex: 0,
+      name: measure,
+      data: shaded.map((v) => ({ name: places[v.name]!.country_numeric!, value: v.value, amount: v.value, label: v.name })),
+    });
+    visualMap = {
+      type: 'continuous',
+      min,
+      max,
+      seriesIndex: 0,
+      calculable: false,
+      orient: 'horizontal',
+      left: 8,
+      bottom: 4,
+      itemWidth: 10,
+      itemHeight: 90,
+      text: [formatNumber(max, 'compact'), formatNumber(min, 'compact')],
+      textStyle: { color: theme.muted },
+      inRange: { color: [blend(theme.land, theme.palette[0]!, 0.25), theme.palette[0]!] },
+    };
+  }
+  if (dots.length) {
+    series.push({
+      type: 'scatter',
+      coordinateSystem: 'geo',
+      name: measure,
+      data: dots.map((v) => {
+        const place = places[v.name]!;
+        return { name: v.name, label: v.name, amount: v.value, value: [place.lon, place.lat, v.value] };
+      }),
+      symbolSize: (value: number[]) => 8 + 30 * Math.sqrt(Math.max(0, value[2] ?? 0) / max),
+      itemStyle: { color: theme.palette[kind === 'country' ? 1 : 0], opacity: 0.8, borderColor: theme.surface, borderWidth: 1 },
+      label: {
+        show: dots.length <= 15,
+        formatter: '{b}',
+        position: 'right',
+        color: theme.text,
+        fontSize: 11,
+        textBorderColor: theme.surface,
+        textBorderWidth: 2,
+      },
+      emphasis: { scale: 1.15 },
+    });
+  }
+  const option: Record<string, unknown> = { ...baseOption(theme), tooltip, geo, series };
+  if (visualMap) option.visualMap = visualMap;
+  return { kind: 'echarts', option, notes };
+}
+
+/** Center and zoom that frame the given points (the whole world when they are spread out). */
+function frame(points: GeoPlace[]): Record<string, unknown> {
+  if (!points.length) return {};
+  const lons = points.map((p) => p.lon ?? 0);
+  const lats = points.map((p) => p.lat ?? 0);
+  const [west, east] = [Math.min(...lons), Math.max(...lons)];
+  const [south, north] = [Math.min(...lats), Math.max(...lats)];
+  const span = Math.max((east - west) / 360, (north - south) / 150, 0.05);
+  const zoom = Math.min(8, Math.max(1, 0.7 / span));
+  if (zoom <= 1.05) return {};
+  return { center: [(west + east) / 2, (south + north) / 2], zoom };
+}
+
+/** `a` moved toward `b` by `weight` (0..1); both `#rrggbb`. */
+function blend(a: string, b: string, weight: number): string {
+  const parse = (hex: string): number[] | null => {
+    const m = /^#([0-9a-f]{6})$/i.exec(hex.trim());
+    if (!m) return null;
+    const n = parseInt(m[1]!, 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (!x || !y) return b;
+  const c = x.map((v, i) => Math.round(v + (y[i]! - v) * weight));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function formatPercentShare(percent: number): string {
+  return `${percent >= 10 ? Math.round(percent) : Math.round(percent * 10) / 10}%`;
+}
+
+/** Change against the previous period, as the KPI shows it. */
+export function describeChange(ratio: number): string {
+  return formatPercent(ratio);
+}

@@ -1,0 +1,96 @@
+// <pb-chart>: draws an ECharts option on a canvas and keeps it sized to its box.
+
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { EChartsCoreOption, EChartsType } from 'echarts/core';
+import { echarts } from '../echarts.js';
+
+@customElement('pb-chart')
+export class PbChart extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      width: 100%;
+      height: 100%;
+      min-height: 80px;
+    }
+    div {
+      position: absolute;
+      inset: 0;
+    }
+  `;
+
+  @property({ attribute: false }) option: EChartsCoreOption | null = null;
+
+  private chart: EChartsType | null = null;
+  private observer: ResizeObserver | null = null;
+  private frame = 0;
+
+  override render() {
+    return html`<div part="canvas" role="img" aria-label=${this.getAttribute('aria-label') ?? 'Chart'}></div>`;
+  }
+
+  protected override firstUpdated(): void {
+    // Draw only once the box has a size: a chart laid out in a 0×0 box (a grid still placing
+    // its items) has no valid transform, and a map would fail on it.
+    this.observer = new ResizeObserver(() => {
+      cancelAnimationFrame(this.frame);
+      this.frame = requestAnimationFrame(() => {
+        if (!this.hasSize()) return;
+        if (this.chart) this.chart.resize();
+        else this.apply();
+      });
+    });
+    this.observer.observe(this);
+    this.apply();
+  }
+
+  private hasSize(): boolean {
+    return this.clientWidth > 0 && this.clientHeight > 0;
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('option')) this.apply();
+  }
+
+  private apply(): void {
+    if (!this.option || !this.hasSize()) return;
+    if (!this.chart) {
+      const box = this.renderRoot.querySelector('div') as HTMLDivElement;
+      this.chart = echarts.init(box, undefined, { renderer: 'canvas' });
+    }
+    this.chart.setOption(this.option, { notMerge: true, lazyUpdate: false });
+    this.dataset.rendered = 'true';
+    this.dispatchEvent(new CustomEvent('chart-rendered', { bubbles: true, composed: true }));
+  }
+
+  /** The chart as a PNG data URL (twice the screen resolution), or null before it is drawn. */
+  toPng(background: string): string | null {
+    if (!this.chart) return null;
+    return this.chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: background });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.disconnect();
+    this.observer = null;
+    cancelAnimationFrame(this.frame);
+    this.chart?.dispose();
+    this.chart = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Moved in the DOM: start again.
+    if (this.hasUpdated && !this.observer) {
+      void this.updateComplete.then(() => this.firstUpdated());
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pb-chart': PbChart;
+  }
+}

@@ -1,0 +1,379 @@
+// <pb-dashboard-list>: the user's own dashboards — open, create, rename, duplicate, delete
+// (with undo: the dashboard disappears at once and is deleted when the undo is gone).
+
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { emit, type EditorContext } from '../context.js';
+import { timeAgo } from '../format.js';
+import { icons } from '../icons.js';
+import { shared } from '../styles.js';
+import type { DashboardSummary } from '../types.js';
+
+@customElement('pb-dashboard-list')
+export class PbDashboardList extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+      }
+      .head {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        margin-bottom: 16px;
+        flex-wrap: wrap;
+      }
+      h2 {
+        margin: 0;
+        font-size: 20px;
+        flex: 1;
+      }
+      .cards {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(240px, 1fr));
+        gap: 12px;
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .card {
+        position: relative;
+        display: grid;
+        gap: 6px;
+        padding: 14px 14px 12px;
+        border-radius: var(--pb-radius);
+        border: 1px solid var(--pb-border);
+        background: var(--pb-surface);
+        box-shadow: var(--pb-shadow);
+        transition: border-color 0.12s, transform 0.12s;
+      }
+      .card:hover {
+        border-color: var(--pb-accent);
+      }
+      .card .open {
+        all: unset;
+        cursor: pointer;
+        font-weight: 600;
+        font-size: 15px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        padding-right: 30px;
+      }
+      .card .open::after {
+        content: '';
+        position: absolute;
+        inset: 0;
+      }
+      .card .open:focus-visible {
+        outline: none;
+      }
+      .card:focus-within {
+        box-shadow: var(--pb-focus);
+      }
+      .card .meta {
+        font-size: 12.5px;
+        color: var(--pb-muted);
+      }
+      .thumb {
+        height: 54px;
+        border-radius: 7px;
+        background: var(--pb-surface-2);
+        display: grid;
+        grid-template-columns: repeat(6, 1fr);
+        gap: 3px;
+        padding: 6px;
+        margin-bottom: 4px;
+      }
+      .thumb span {
+        border-radius: 3px;
+        background: color-mix(in srgb, var(--pb-accent) 22%, transparent);
+      }
+      .card .more {
+        position: absolute;
+        top: 8px;
+        right: 8px;
+        z-index: 1;
+      }
+      .card .menu {
+        top: 40px;
+        right: 8px;
+      }
+      .rename {
+        display: flex;
+        gap: 6px;
+        position: relative;
+        z-index: 2;
+      }
+      .rename input {
+        flex: 1;
+      }
+      .empty {
+        display: grid;
+        justify-items: center;
+        gap: 12px;
+        text-align: center;
+        padding: 56px 20px;
+        border: 2px dashed var(--pb-border);
+        border-radius: 14px;
+        background: var(--pb-surface);
+      }
+      .empty h3 {
+        margin: 0;
+        font-size: 19px;
+      }
+      .empty p {
+        margin: 0;
+        color: var(--pb-muted);
+        max-width: 46ch;
+      }
+      .empty .icon {
+        width: 56px;
+        height: 56px;
+        border-radius: 16px;
+        display: grid;
+        place-items: center;
+        background: var(--pb-accent-soft);
+        color: var(--pb-accent);
+      }
+      .empty .icon svg {
+        width: 28px;
+        height: 28px;
+      }
+      .skeleton.card-s {
+        height: 128px;
+        border-radius: var(--pb-radius);
+      }
+      .error {
+        padding: 24px;
+        text-align: center;
+        display: grid;
+        gap: 10px;
+        justify-items: center;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) ctx!: EditorContext;
+
+  @state() private dashboards: DashboardSummary[] | null = null;
+  @state() private error = '';
+  @state() private menuFor = '';
+  @state() private renaming = '';
+  @state() private creating = false;
+  /** Deleted on screen, deleted on the server when the undo has gone. */
+  private pendingDeletes = new Map<string, () => void>();
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('ctx') && changed.get('ctx')?.epoch !== this.ctx.epoch) void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const commit of this.pendingDeletes.values()) commit();
+  }
+
+  async load(): Promise<void> {
+    this.error = '';
+    try {
+      const list = await this.ctx.api.listDashboards();
+      this.dashboards = list.filter((d) => !this.pendingDeletes.has(d.id));
+      emit(this, 'list-loaded', { count: list.length });
+    } catch (err) {
+      this.dashboards = null;
+      this.error = this.ctx.reportError(err, 'loading your dashboards');
+    }
+  }
+
+  private open(id: string, isNew = false): void {
+    emit(this, 'navigate', { view: 'dashboard', id, isNew });
+  }
+
+  private async create(): Promise<void> {
+    if (this.creating) return;
+    this.creating = true;
+    try {
+      const dash = await this.ctx.api.createDashboard({ title: 'Untitled dashboard' });
+      this.open(dash.id, true);
+    } catch (err) {
+      this.ctx.toast({ message: this.ctx.reportError(err, 'creating a dashboard'), tone: 'error' });
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  private async rename(id: string, title: string): Promise<void> {
+    this.renaming = '';
+    const clean = title.trim();
+    const item = this.dashboards?.find((d) => d.id === id);
+    if (!clean || !item || clean === item.title) return;
+    this.dashboards = this.dashboards!.map((d) => (d.id === id ? { ...d, title: clean } : d));
+    try {
+      // Rename conflicts are harmless: read the newest version and rename that.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const full = await this.ctx.api.getDashboard(id);
+        try {
+          const saved = await this.ctx.api.updateDashboard(id, { title: clean, tiles: full.tiles, filters: full.filters, version: full.version });
+          emit(this, 'plotboard:dashboard-saved', { id, title: saved.title, version: saved.version });
+          break;
+        } catch (err) {
+          if (!(err instanceof Error && 'status' in err && (err as { status: number }).status === 409)) throw err;
+        }
+      }
+      this.ctx.toast({ message: 'Dashboard renamed.', tone: 'success' });
+    } catch (err) {
+      this.ctx.toast({ message: this.ctx.reportError(err, 'renaming the dashboard'), tone: 'error' });
+      void this.load();
+    }
+  }
+
+  private async duplicate(id: string): Promise<void> {
+    this.menuFor = '';
+    try {
+      const full = await this.ctx.api.getDashboard(id);
+      await this.ctx.api.createDashboard({ title: `${full.title} (copy)`.slice(0, 200), tiles: full.tiles, filters: full.filters });
+      this.ctx.toast({ message: `“${full.title}” duplicated.`, tone: 'success' });
+      await this.load();
+    } catch (err) {
+      this.ctx.toast({ message: this.ctx.reportError(err, 'duplicating the dashboard'), tone: 'error' });
+    }
+  }
+
+  private removeDashboard(item: DashboardSummary): void {
+    this.menuFor = '';
+    this.dashboards = this.dashboards!.filter((d) => d.id !== item.id);
+    const commit = () => {
+      if (!this.pendingDeletes.delete(item.id)) return;
+      this.ctx.api.deleteDashboard(item.id, true).catch((err: unknown) => {
+        this.ctx.toast({ message: this.ctx.reportError(err, 'deleting the dashboard'), tone: 'error' });
+        void this.load();
+      });
+    };
+    this.pendingDeletes.set(item.id, commit);
+    this.ctx.toast({
+      message: `“${item.title}” deleted.`,
+      timeout: 7000,
+      action: {
+        label: 'Undo',
+        run: () => {
+          this.pendingDeletes.delete(item.id);
+          void this.load();
+        },
+      },
+      expire: commit,
+    });
+  }
+
+  override render() {
+    const editable = this.ctx.editable;
+    return html`
+      <div class="head">
+        <h2>My dashboards</h2>
+        ${editable
+          ? html`<button class="btn primary" data-action="new-dashboard" ?disabled=${this.creating} @click=${this.create}>${icons.plus} New dashboard</button>`
+          : nothing}
+      </div>
+      ${this.renderBody()}
+    `;
+  }
+
+  private renderBody() {
+    if (this.error) {
+      return html`<div class="error" role="alert">
+        <p><strong>Your dashboards couldn't be loaded.</strong></p>
+        <p class="muted">${this.error}</p>
+        <button class="btn" @click=${() => void this.load()}>${icons.refresh} Try again</button>
+      </div>`;
+    }
+    if (!this.dashboards) {
+      return html`<div class="cards" aria-busy="true" aria-label="Loading dashboards">${[1, 2, 3].map(() => html`<div class="skeleton card-s"></div>`)}</div>`;
+    }
+    if (!this.dashboards.length) {
+      return html`<div class="empty">
+        <div class="icon">${icons.dashboard}</div>
+        <h3>No dashboards yet</h3>
+        <p>A dashboard gathers the charts you care about in one place. It is yours: nobody else sees it.</p>
+        ${this.ctx.editable ? html`<button class="btn primary" ?disabled=${this.creating} @click=${this.create}>${icons.plus} Create your first dashboard</button>` : nothing}
+      </div>`;
+    }
+    return html`<ul class="cards" aria-label="My dashboards">
+      ${this.dashboards.map((d) => this.renderCard(d))}
+    </ul>`;
+  }
+
+  private renderCard(d: DashboardSummary) {
+    const editable = this.ctx.editable;
+    return html`<li class="card" data-dashboard-id=${d.id}>
+      <div class="thumb" aria-hidden="true">
+        ${Array.from({ length: Math.min(6, Math.max(1, d.tile_count)) }, (_, i) => html`<span style="grid-column: span ${i % 3 === 0 ? 2 : 1}"></span>`)}
+      </div>
+      ${this.renaming === d.id
+        ? html`<form
+            class="rename"
+            @submit=${(e: Event) => {
+              e.preventDefault();
+              void this.rename(d.id, ((e.target as HTMLFormElement).elements.namedItem('title') as HTMLInputElement).value);
+            }}
+          >
+            <input
+              name="title"
+              type="text"
+              aria-label="New title"
+              maxlength="200"
+              .value=${d.title}
+              @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.renaming = '')}
+            />
+            <button class="btn primary" type="submit">Save</button>
+          </form>`
+        : html`<button class="open" @click=${() => this.open(d.id)} title="Open ${d.title}">${d.title}</button>`}
+      <span class="meta">${d.tile_count} chart${d.tile_count === 1 ? '' : 's'} · edited ${timeAgo(d.updated_at)}</span>
+      ${editable && this.renaming !== d.id
+        ? html`<button
+            class="icon-btn more"
+            aria-label="Actions for ${d.title}"
+            aria-haspopup="menu"
+            aria-expanded=${this.menuFor === d.id ? 'true' : 'false'}
+            @click=${() => {
+              this.menuFor = this.menuFor === d.id ? '' : d.id;
+              void this.updateComplete.then(() => (this.renderRoot.querySelector('.card .menu button') as HTMLElement | null)?.focus());
+            }}
+          >
+            ${icons.more}
+          </button>`
+        : nothing}
+      ${this.menuFor === d.id
+        ? html`<div
+            class="menu"
+            role="menu"
+            @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.menuFor = '')}
+            @focusout=${(e: FocusEvent) => {
+              const to = e.relatedTarget as Node | null;
+              if (!to || !(e.currentTarget as HTMLElement).contains(to)) this.menuFor = '';
+            }}
+          >
+            <button role="menuitem" @click=${() => this.open(d.id)}>${icons.dashboard} Open</button>
+            <button
+              role="menuitem"
+              @click=${() => {
+                this.menuFor = '';
+                this.renaming = d.id;
+                void this.updateComplete.then(() => (this.renderRoot.querySelector('.rename input') as HTMLInputElement | null)?.select());
+              }}
+            >
+              ${icons.edit} Rename
+            </button>
+            <button role="menuitem" @click=${() => void this.duplicate(d.id)}>${icons.copy} Duplicate</button>
+            <hr />
+            <button role="menuitem" class="danger" @click=${() => this.removeDashboard(d)}>${icons.trash} Delete</button>
+          </div>`
+        : nothing}
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pb-dashboard-list': PbDashboardList;
+  }
+}

@@ -1,0 +1,185 @@
+// The look of <pb-dashboard>, apart from its logic.
+
+import { css } from 'lit';
+
+export const dashboardStyles = css`
+  :host {
+    display: block;
+  }
+  .bar {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    flex-wrap: wrap;
+    margin-bottom: 10px;
+  }
+  .title {
+    flex: 1 1 220px;
+    min-width: 0;
+    font-size: 20px;
+    font-weight: 700;
+    border: 1px solid transparent;
+    background: transparent;
+    border-radius: 8px;
+    padding: 4px 8px;
+    margin-left: -4px;
+    color: var(--pb-text);
+    text-overflow: ellipsis;
+  }
+  .title:hover {
+    border-color: var(--pb-border);
+  }
+  .title:focus {
+    border-color: var(--pb-accent);
+    background: var(--pb-surface);
+    outline: none;
+    box-shadow: var(--pb-focus);
+  }
+  .status {
+    display: inline-flex;
+    align-items: center;
+    gap: 5px;
+    font-size: 12.5px;
+    color: var(--pb-muted);
+    min-width: 120px;
+  }
+  .status svg {
+    width: 14px;
+    height: 14px;
+  }
+  .status.error {
+    color: var(--pb-danger);
+  }
+  .status.saved svg {
+    color: var(--pb-success);
+  }
+  .spin {
+    width: 12px;
+    height: 12px;
+    border: 2px solid var(--pb-border);
+    border-top-color: var(--pb-accent);
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  .filters {
+    margin: 0 0 8px;
+  }
+  .notice {
+    display: flex;
+    gap: 10px;
+    align-items: flex-start;
+    padding: 10px 12px;
+    border-radius: 10px;
+    background: var(--pb-warning-soft);
+    border: 1px solid var(--pb-border);
+    margin-bottom: 10px;
+    font-size: 13.5px;
+  }
+  .notice p {
+    margin: 0;
+    flex: 1;
+  }
+  .empty {
+    display: grid;
+    justify-items: center;
+    text-align: center;
+    gap: 12px;
+    padding: 48px 20px;
+    border: 2px dashed var(--pb-border);
+    border-radius: 14px;
+    background: var(--pb-surface);
+  }
+  .empty h2 {
+    margin: 0;
+    font-size: 20px;
+  }
+  .empty p {
+    margin: 0;
+    color: var(--pb-muted);
+    max-width: 52ch;
+  }
+  .empty .icon {
+    width: 56px;
+    height: 56px;
+    border-radius: 16px;
+    display: grid;
+    place-items: center;
+    background: var(--pb-accent-soft);
+    color: var(--pb-accent);
+  }
+  .empty .icon svg {
+    width: 28px;
+    height: 28px;
+  }
+  .steps {
+    display: flex;
+    gap: 18px;
+    flex-wrap: wrap;
+    justify-content: center;
+    color: var(--pb-muted);
+    font-size: 13px;
+  }
+  .steps b {
+    color: var(--pb-text);
+  }
+  .starters {
+    display: flex;
+    gap: 8px;
+    flex-wrap: wrap;
+    justify-content: center;
+    max-width: 760px;
+  }
+  .starter {
+    display: inline-flex;
+    gap: 8px;
+    align-items: center;
+    border: 1px solid var(--pb-border);
+    background: var(--pb-surface);
+    border-radius: 999px;
+    padding: 6px 12px;
+    cursor: pointer;
+    color: var(--pb-text);
+  }
+  .starter:hover {
+    border-color: var(--pb-accent);
+    color: var(--pb-accent);
+  }
+  .starter svg {
+    width: 16px;
+    height: 16px;
+  }
+  .skeleton.head {
+    height: 30px;
+    width: 40%;
+    margin-bottom: 16px;
+  }
+  .skel-grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+    gap: 12px;
+  }
+  .skel-grid .skeleton {
+    height: 220px;
+    border-radius: var(--pb-radius);
+  }
+  .failed {
+    padding: 32px;
+    text-align: center;
+    display: grid;
+    gap: 12px;
+    justify-items: center;
+  }
+  @media (max-width: 520px) {
+    .title {
+      font-size: 17px;
+    }
+    .bar .btn .label {
+      display: none;
+    }
+  }
+`;

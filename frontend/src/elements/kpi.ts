@@ -1,0 +1,78 @@
+// <pb-kpi>: one big number, with its change against the previous period when there is one.
+
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { formatNumber, formatPercent } from '../format.js';
+
+@customElement('pb-kpi')
+export class PbKpi extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      place-content: center;
+      text-align: center;
+      height: 100%;
+      gap: 6px;
+      container-type: size;
+      padding: 8px;
+    }
+    .value {
+      font-size: clamp(28px, 22cqmin, 64px);
+      font-weight: 700;
+      letter-spacing: -0.02em;
+      line-height: 1.05;
+      font-variant-numeric: tabular-nums;
+    }
+    .label {
+      color: var(--pb-muted);
+      font-size: 13px;
+    }
+    .change {
+      display: inline-flex;
+      gap: 6px;
+      align-items: center;
+      justify-content: center;
+      font-size: 13px;
+      color: var(--pb-muted);
+      flex-wrap: wrap;
+    }
+    .delta {
+      font-weight: 600;
+      padding: 1px 8px;
+      border-radius: 999px;
+      background: var(--pb-surface-2);
+    }
+    .up {
+      color: var(--pb-success);
+    }
+    .down {
+      color: var(--pb-danger);
+    }
+  `;
+
+  @property({ type: Number }) value = NaN;
+  @property() label = '';
+  @property() period = '';
+  @property({ attribute: false }) change: { ratio: number; previous: string; previousValue: number } | undefined;
+
+  override render() {
+    const c = this.change;
+    const direction = c ? (c.ratio > 0 ? 'up' : c.ratio < 0 ? 'down' : '') : '';
+    return html`
+      <div class="value" data-kpi-value title=${formatNumber(this.value)}>${formatNumber(this.value, 'kpi')}</div>
+      <div class="label">${this.label}${this.period ? html` · ${this.period}` : nothing}</div>
+      ${c
+        ? html`<div class="change">
+            <span class="delta ${direction}" aria-label="Change">${c.ratio > 0 ? '▲' : c.ratio < 0 ? '▼' : ''} ${formatPercent(c.ratio)}</span>
+            <span title=${formatNumber(c.previousValue)}>vs ${c.previous} (${formatNumber(c.previousValue, 'kpi')})</span>
+          </div>`
+        : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pb-kpi': PbKpi;
+  }
+}

@@ -1,0 +1,138 @@
+// <pb-table>: a result as a table, sortable by any column (click or Enter on the header).
+
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { TableColumn } from '../chart-options.js';
+import { formatCell } from '../format.js';
+import type { Cell } from '../types.js';
+
+const MAX_ROWS = 1000;
+
+@customElement('pb-table')
+export class PbTable extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      height: 100%;
+      overflow: auto;
+      font-size: 13px;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+      font-variant-numeric: tabular-nums;
+    }
+    th,
+    td {
+      padding: 6px 10px;
+      border-bottom: 1px solid var(--pb-border);
+      text-align: left;
+      white-space: nowrap;
+    }
+    th {
+      position: sticky;
+      top: 0;
+      background: var(--pb-surface);
+      font-weight: 600;
+      color: var(--pb-muted);
+      z-index: 1;
+    }
+    th button {
+      all: unset;
+      cursor: pointer;
+      display: inline-flex;
+      gap: 4px;
+      align-items: center;
+    }
+    th button:focus-visible {
+      outline: 2px solid var(--pb-accent);
+      outline-offset: 2px;
+      border-radius: 3px;
+    }
+    .num {
+      text-align: right;
+    }
+    th.num button {
+      flex-direction: row-reverse;
+    }
+    tbody tr:hover {
+      background: var(--pb-surface-2);
+    }
+    .arrow {
+      opacity: 0.8;
+      font-size: 10px;
+    }
+    .more {
+      padding: 8px 10px;
+      color: var(--pb-muted);
+    }
+  `;
+
+  @property({ attribute: false }) columns: TableColumn[] = [];
+  @property({ attribute: false }) rows: Cell[][] = [];
+  @state() private sortBy = -1;
+  @state() private desc = false;
+
+  private sorted(): Cell[][] {
+    if (this.sortBy < 0) return this.rows;
+    const i = this.sortBy;
+    const dir = this.desc ? -1 : 1;
+    return [...this.rows].sort((a, b) => {
+      const x = a[i] ?? null;
+      const y = b[i] ?? null;
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
+      return String(x).localeCompare(String(y), undefined, { numeric: true }) * dir;
+    });
+  }
+
+  private sort(i: number): void {
+    if (this.sortBy === i) this.desc = !this.desc;
+    else {
+      this.sortBy = i;
+      this.desc = Boolean(this.columns[i]?.numeric);
+    }
+  }
+
+  override render() {
+    const rows = this.sorted();
+    return html`
+      <table>
+        <thead>
+          <tr>
+            ${this.columns.map(
+              (c, i) => html`<th
+                class=${c.numeric ? 'num' : ''}
+                aria-sort=${this.sortBy === i ? (this.desc ? 'descending' : 'ascending') : 'none'}
+              >
+                <button @click=${() => this.sort(i)} title="Sort by ${c.label}">
+                  ${c.label}<span class="arrow">${this.sortBy === i ? (this.desc ? '▼' : '▲') : ''}</span>
+                </button>
+              </th>`,
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.slice(0, MAX_ROWS).map(
+            (row) => html`<tr>
+              ${this.columns.map(
+                (c, i) => html`<td class=${c.numeric ? 'num' : ''}>${formatCell(row[i] ?? null, c.type, c.grain)}</td>`,
+              )}
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${rows.length > MAX_ROWS
+        ? html`<div class="more">Showing ${MAX_ROWS} of ${rows.length} rows. Download the CSV for all of them.</div>`
+        : ''}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pb-table': PbTable;
+  }
+}

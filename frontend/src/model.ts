@@ -1,0 +1,254 @@
+// Reading the catalog and the query spec: labels, column kinds, output names, the default chart.
+// Output names follow the query engine: `<agg>_<column>` for a measure (`count` when bare),
+// `<column>_<grain>` for a dimension with a grain, and `offices.region` -> `offices_region`.
+
+import type {
+  Agg,
+  Catalog,
+  CatalogColumn,
+  CatalogTable,
+  ChartType,
+  Dimension,
+  Grain,
+  Measure,
+  QuerySpec,
+} from './types.js';
+
+export const AGG_LABELS: Record<Agg, string> = {
+  count: 'Number of rows',
+  count_distinct: 'Distinct',
+  sum: 'Total',
+  avg: 'Average',
+  min: 'Lowest',
+  max: 'Highest',
+};
+
+export const GRAIN_LABELS: Record<Grain, string> = {
+  day: 'Day',
+  week: 'Week',
+  month: 'Month',
+  quarter: 'Quarter',
+  year: 'Year',
+};
+
+export const CHART_LABELS: Record<ChartType, string> = {
+  bar: 'Bar',
+  bar_horizontal: 'Horizontal bar',
+  bar_stacked: 'Stacked bar',
+  line: 'Line',
+  area: 'Area',
+  pie: 'Pie',
+  donut: 'Donut',
+  kpi: 'Number (KPI)',
+  table: 'Table',
+  scatter: 'Scatter',
+  map: 'Map',
+};
+
+const LOCATION_SEMANTICS = new Set(['city', 'country', 'location']);
+const CITY_WORDS = /(^|_)(city|town|location|office_city)$/i;
+const COUNTRY_WORDS = /(^|_)(country|country_name|nation)$/i;
+
+/** A column as the builder offers it: own columns, plus one hop along foreign keys. */
+export interface ColumnChoice {
+  /** What goes into the spec: `salary` or `offices.region`. */
+  ref: string;
+  column: CatalogColumn;
+  label: string;
+  /** The related table's label, for grouping; empty for the table's own columns. */
+  group: string;
+}
+
+export function humanize(name: string): string {
+  const words = name.replace(/[_\-.]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : name;
+}
+
+export function tableLabel(table: CatalogTable | undefined, fallback = ''): string {
+  if (!table) return humanize(fallback);
+  return table.display_name || humanize(table.name);
+}
+
+export function columnLabel(column: CatalogColumn | undefined, fallback = ''): string {
+  if (!column) return humanize(fallback);
+  return column.display_name || humanize(column.name);
+}
+
+export class CatalogIndex {
+  constructor(readonly catalog: Catalog) {}
+
+  get tables(): Array<{ source: string; table: CatalogTable }> {
+    return this.catalog.sources.flatMap((s) => s.tables.map((table) => ({ source: s.id, table })));
+  }
+
+  table(name: string): CatalogTable | undefined {
+    const lowered = name.toLowerCase();
+    for (const source of this.catalog.sources) {
+      const hit = source.tables.find(
+        (t) =>
+          t.name.toLowerCase() === lowered ||
+          (t.schema && `${t.schema}.${t.name}`.toLowerCase() === lowered),
+      );
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The source holding a table; left out of the request when there is only one source. */
+  sourceOf(tableName: string): string | undefined {
+    if (this.catalog.sources.length <= 1) return undefined;
+    const lowered = tableName.toLowerCase();
+    return this.catalog.sources.find((s) => s.tables.some((t) => t.name.toLowerCase() === lowered))?.id;
+  }
+
+  /** Columns of `tableName`, then those of tables its foreign keys point to. */
+  choices(tableName: string): ColumnChoice[] {
+    const table = this.table(tableName);
+    if (!table) return [];
+    const own = table.columns.map((column) => ({
+      ref: column.name,
+      column,
+      label: columnLabel(column),
+      group: '',
+    }));
+    const related: ColumnChoice[] = [];
+    const seen = new Set<string>([table.name.toLowerCase()]);
+    for (const relation of table.relations ?? []) {
+      const target = this.table(relation.ref_table);
+      if (!target || seen.has(target.name.toLowerCase())) continue;
+      seen.add(target.name.toLowerCase());
+      const group = tableLabel(target);
+      for (const column of target.columns) {
+        if (relation.ref_columns.includes(column.name)) continue; // the key itself: no news
+        if (table.columns.some((c) => c.name === column.name)) continue; // same name on the base
+        related.push({
+          ref: `${target.name}.${column.name}`,
+          column,
+          label: `${group} › ${columnLabel(column)}`,
+          group,
+        });
+      }
+    }
+    return [...own, ...related];
+  }
+
+  choice(tableName: string, ref: string): ColumnChoice | undefined {
+    return this.choices(tableName).find((c) => c.ref.toLowerCase() === ref.toLowerCase());
+  }
+
+  measureLabel(tableName: string, measure: Measure): string {
+    if (!measure.column) return `Number of ${tableLabel(this.table(tableName), tableName).toLowerCase()}`;
+    const label = this.choice(tableName, measure.column)?.label ?? humanize(measure.column);
+    if (measure.agg === 'count') return `Number of ${label.toLowerCase()}`;
+    if (measure.agg === 'count_distinct') return `Distinct ${label.toLowerCase()}`;
+    return `${AGG_LABELS[measure.agg]} ${label.toLowerCase()}`;
+  }
+
+  dimensionLabel(tableName: string, dimension: Dimension): string {
+    const label = this.choice(tableName, dimension.column)?.label ?? humanize(dimension.column);
+    return dimension.grain ? `${label} (${GRAIN_LABELS[dimension.grain].toLowerCase()})` : label;
+  }
+
+  /** Labels for the result's columns, in result order (dimensions first, then measures). */
+  resultLabels(spec: QuerySpec): string[] {
+    return [
+      ...(spec.dimensions ?? []).map((d) => this.dimensionLabel(spec.table, d)),
+      ...(spec.measures ?? []).map((m) => this.measureLabel(spec.table, m)),
+    ];
+  }
+
+  /** A title a person would write: "Average salary by location". */
+  suggestTitle(spec: QuerySpec): string {
+    const measures = (spec.measures ?? []).map((m) => this.measureLabel(spec.table, m));
+    const dims = (spec.dimensions ?? []).map((d) => {
+      const label = this.choice(spec.table, d.column)?.label ?? humanize(d.column);
+      return d.grain ? `${GRAIN_LABELS[d.grain].toLowerCase()}` : label.toLowerCase();
+    });
+    const what = measures.length ? measures.join(' and ') : tableLabel(this.table(spec.table), spec.table);
+    return dims.length ? `${what} by ${dims.join(' and ')}` : what;
+  }
+}
+
+export function measureAlias(measure: Measure): string {
+  return measure.column ? `${measure.agg}_${measure.column.replace(/\./g, '_')}` : 'count';
+}
+
+export function dimensionAlias(dimension: Dimension): string {
+  const base = dimension.column.replace(/\./g, '_');
+  return dimension.grain ? `${base}_${dimension.grain}` : base;
+}
+
+export function isNumeric(column: CatalogColumn | undefined): boolean {
+  return column?.type === 'integer' || column?.type === 'number';
+}
+
+export function isTemporal(column: CatalogColumn | undefined): boolean {
+  return column?.type === 'date' || column?.type === 'datetime';
+}
+
+export function isIdentifier(column: CatalogColumn | undefined): boolean {
+  if (!column) return false;
+  return column.semantic_type === 'identifier' || /(^id$|_id$)/i.test(column.name);
+}
+
+/** A column people group or filter by: a category, not a name, an address or an id. */
+export function isCategory(column: CatalogColumn | undefined): boolean {
+  if (!column || column.type !== 'string' || isIdentifier(column)) return false;
+  const semantic = (column.semantic_type ?? '').toLowerCase();
+  if (semantic === 'category' || semantic === 'region') return true;
+  if (['email', 'url', 'text', 'identifier'].includes(semantic)) return false;
+  return !/(name|email|phone|address|url|description|comment|note)s?$/i.test(column.name);
+}
+
+export type LocationKind = 'city' | 'country';
+
+/** Whether a column holds places that the map can show, and which kind. */
+export function locationKind(column: CatalogColumn | undefined): LocationKind | null {
+  if (!column || column.type !== 'string') return null;
+  const semantic = (column.semantic_type ?? '').toLowerCase();
+  if (semantic === 'country') return 'country';
+  if (semantic === 'city') return 'city';
+  if (COUNTRY_WORDS.test(column.name)) return 'country';
+  if (semantic === 'location' || CITY_WORDS.test(column.name)) return 'city';
+  if (LOCATION_SEMANTICS.has(semantic)) return 'city';
+  return null;
+}
+
+/** Which chart types make sense for a spec (the builder greys out the others). */
+export function chartFits(index: CatalogIndex, spec: QuerySpec, chart: ChartType): boolean {
+  const dims = spec.dimensions ?? [];
+  const measures = spec.measures ?? [];
+  const first = dims[0] ? index.choice(spec.table, dims[0].column)?.column : undefined;
+  switch (chart) {
+    case 'table':
+      return true;
+    case 'kpi':
+      return measures.length >= 1 && (dims.length === 0 || (dims.length === 1 && Boolean(dims[0]!.grain)));
+    case 'pie':
+    case 'donut':
+      return measures.length >= 1 && dims.length === 1;
+    case 'map':
+      return measures.length >= 1 && dims.length === 1 && locationKind(first) !== null;
+    case 'scatter':
+      return (measures.length >= 2 && dims.length >= 1) || (measures.length >= 1 && dims.length === 1 && isNumeric(first));
+    case 'bar_stacked':
+      return measures.length >= 1 && dims.length >= 1 && (dims.length === 2 || measures.length >= 2);
+    default:
+      return measures.length >= 1 && dims.length >= 1 && dims.length <= 2;
+  }
+}
+
+/** The chart a person would most likely want for this query. */
+export function defaultChart(index: CatalogIndex, spec: QuerySpec): ChartType {
+  const dims = spec.dimensions ?? [];
+  const measures = spec.measures ?? [];
+  if (!measures.length) return 'table';
+  if (!dims.length) return 'kpi';
+  if (dims.length > 2) return 'table';
+  const first = index.choice(spec.table, dims[0]!.column)?.column;
+  if (dims[0]!.grain || isTemporal(first)) return dims.length === 2 ? 'area' : 'line';
+  if (dims.length === 2) return 'bar_stacked';
+  if (locationKind(first)) return 'map';
+  if (first?.type === 'boolean') return 'donut';
+  return 'bar';
+}

@@ -1,0 +1,179 @@
+// The shapes of plotboard's public contracts (DESIGN.md): catalog, query spec, query result,
+// dashboard. Extend them; don't rename them.
+
+export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'other';
+
+export interface CatalogColumn {
+  name: string;
+  type: ColumnType;
+  display_name?: string | null;
+  description?: string | null;
+  semantic_type?: string | null;
+}
+
+export interface CatalogRelation {
+  columns: string[];
+  ref_table: string;
+  ref_columns: string[];
+}
+
+export interface CatalogTable {
+  name: string;
+  schema?: string | null;
+  display_name?: string | null;
+  description?: string | null;
+  columns: CatalogColumn[];
+  relations?: CatalogRelation[];
+}
+
+export interface CatalogSource {
+  id: string;
+  name: string;
+  dialect: string;
+  tables: CatalogTable[];
+}
+
+export interface Catalog {
+  sources: CatalogSource[];
+}
+
+export type Agg = 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max';
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type FilterOp =
+  | 'eq'
+  | 'neq'
+  | 'in'
+  | 'not_in'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'between'
+  | 'contains'
+  | 'is_null'
+  | 'is_not_null';
+export type Scalar = string | number | boolean;
+
+export interface Measure {
+  agg: Agg;
+  column?: string;
+}
+
+export interface Dimension {
+  column: string;
+  grain?: Grain;
+}
+
+export interface Filter {
+  column: string;
+  op: FilterOp;
+  value?: Scalar | Scalar[];
+}
+
+export interface OrderBy {
+  by: string;
+  desc?: boolean;
+}
+
+/** The query spec: what the builder, the AI and saved tiles all produce. */
+export interface QuerySpec {
+  table: string;
+  measures?: Measure[];
+  dimensions?: Dimension[];
+  filters?: Filter[];
+  order_by?: OrderBy[];
+  limit?: number;
+}
+
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+export type Cell = string | number | boolean | null;
+
+export interface QueryResult {
+  columns: ResultColumn[];
+  rows: Cell[][];
+  sql?: string;
+  security_filters?: unknown[];
+  cache?: 'hit' | 'miss';
+  truncated?: boolean;
+  row_cap?: number;
+}
+
+export const CHART_TYPES = [
+  'bar',
+  'bar_horizontal',
+  'bar_stacked',
+  'line',
+  'area',
+  'pie',
+  'donut',
+  'kpi',
+  'table',
+  'scatter',
+  'map',
+] as const;
+export type ChartType = (typeof CHART_TYPES)[number];
+
+export interface ChartSpec {
+  type?: ChartType;
+  [key: string]: unknown;
+}
+
+export interface Layout {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Tile {
+  id: string;
+  title: string;
+  query: QuerySpec | null;
+  chart: ChartSpec;
+  layout: Layout;
+}
+
+/** A dashboard-level filter: applies to every tile whose table has `column`. */
+export interface DashboardFilter {
+  id: string;
+  column: string;
+  op: FilterOp;
+  value?: Scalar | Scalar[];
+  /** Where the column was picked (for its display name and its values). */
+  table?: string;
+  label?: string;
+}
+
+export interface Dashboard {
+  id: string;
+  title: string;
+  tiles: Tile[];
+  filters: DashboardFilter[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DashboardSummary {
+  id: string;
+  title: string;
+  tile_count: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GeoPlace {
+  kind: 'city' | 'country';
+  name: string;
+  lat: number | null;
+  lon: number | null;
+  country_code: string;
+  country: string;
+  country_numeric: string | null;
+  population?: number;
+}

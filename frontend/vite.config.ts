@@ -1,0 +1,31 @@
+// App-mode build (not library mode, whose ES output keeps whitespace) with a fixed entry name:
+// the server serves `plotboard.js` at /embed/plotboard.js and the hashed chunks beside it.
+// `base: './'` makes every chunk URL relative to the importing module's own URL, so the script
+// works when a host page on another origin loads it.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  base: './',
+  publicDir: false,
+  build: {
+    outDir: '../src/plotboard/static/embed',
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: 'esbuild',
+    cssCodeSplit: false,
+    sourcemap: false,
+    reportCompressedSize: true,
+    chunkSizeWarningLimit: 900,
+    modulePreload: false,
+    rollupOptions: {
+      input: 'src/index.ts',
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: 'plotboard.js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        assetFileNames: 'chunks/[name]-[hash][extname]',
+      },
+    },
+  },
+});
