@@ -11,12 +11,14 @@ from plotboard import __version__
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.routes import (
+    admin_ai,
     admin_analyze,
     admin_session,
     admin_setup,
     admin_sources,
     console,
     dashboards,
+    embed_ai,
     embed_assets,
     embed_geo,
     embed_query,
@@ -57,7 +59,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         tokens,
         dashboards,
         embed_query,
+        embed_ai,
         admin_session,
+        admin_ai,
         admin_setup,
         admin_sources,
         admin_analyze,

@@ -199,3 +199,78 @@ class AccessRule(Base):
     conditions: Mapped[list[Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AnalyzeJob(Base):
+    """One run of Analyze over some tables of a source: progress while it runs, then the
+    profiles and the proposals (display names, descriptions, semantic types) for review."""
+
+    __tablename__ = "analyze_jobs"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("data_sources.id", ondelete="CASCADE"), index=True
+    )
+    # queued | running | done | failed
+    status: Mapped[str] = mapped_column(sa.String(16))
+    # The source id while the job is queued or running, NULL after: the unique constraint
+    # allows one active job per source, across every app server sharing the store.
+    active_source_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True, default=None)
+    # {"tables", "overwrite", "use_llm", "apply", "quote_values"}
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    progress: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    current_table: Mapped[str | None] = mapped_column(sa.String(400), default=None)
+    current_column: Mapped[str | None] = mapped_column(sa.String(200), default=None)
+    # {"tables_total", "tables_done", "columns_profiled", "proposals", ...}
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    notes: Mapped[list[Any]] = mapped_column(default=list)
+    profiles: Mapped[list[Any]] = mapped_column(default=list)
+    proposals: Mapped[list[Any]] = mapped_column(default=list)
+    # Which process runs the job ("host:pid:boot"), and when it last said it was alive.
+    runner: Mapped[str | None] = mapped_column(sa.String(200), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set by a cancel request (from any server); the runner stops at its next step.
+    cancel_requested_by: Mapped[str | None] = mapped_column(sa.String(320), default=None)
+    created_by: Mapped[str] = mapped_column(sa.String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    applied_at: Mapped[datetime | None] = mapped_column(default=None)
+    applied_by: Mapped[str | None] = mapped_column(sa.String(320), default=None)
+
+
+class AISettings(Base):
+    """Which engine answers an organization's questions; the LLM key is encrypted."""
+
+    __tablename__ = "ai_settings"
+    org_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    engine: Mapped[str] = mapped_column(sa.String(16), default="builtin")  # builtin | openai
+    base_url: Mapped[str | None] = mapped_column(sa.String(500), default=None)
+    model: Mapped[str | None] = mapped_column(sa.String(200), default=None)
+    api_key_enc: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    context_clues: Mapped[str] = mapped_column(sa.Text, default="")
+    # Send real column values (e.g. city names) to the LLM; off by default.
+    include_values: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(sa.String(320), default=None)
+
+
+class Conversation(Base):
+    """One user's chat with the AI: the questions, the answers and the tiles proposed."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (sa.Index("ix_conversations_owner", "org_id", "user_id"),)
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(sa.String(200))
+    source_id: Mapped[str | None] = mapped_column(sa.String(32), default=None)
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    # [{"role": "user"|"assistant", "text", "tile"?, "tiles"?, "at"}]
+    messages: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -88,7 +88,9 @@ def create(body: sources.SourceIn, admin: Admin, runtime: RuntimeDep) -> dict[st
             name=row.name,
             kind=row.kind,
         )
-        return {**sources.describe_source(row, runtime.secret_key), "tables": len(tables)}
+        out = {**sources.describe_source(row, runtime.secret_key), "tables": len(tables)}
+    runtime.forget_source(out["id"])  # the organization's "only source" may have changed
+    return out
 
 
 @router.get("/{source_id}")

@@ -1,0 +1,34 @@
+"""The AI chat of the embedded editor: ask in plain words, get an answer and a tile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from fastapi import APIRouter
+
+from plotboard.ai import service
+from plotboard.api.deps import EmbedUser, RuntimeDep
+
+router = APIRouter(prefix="/api/v1/embed/ai", tags=["ai"])
+
+
+@router.post("/ask")
+async def ask(body: service.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
+    """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
+    "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like
+    any other query."""
+    return await service.ask(runtime, user, body)
+
+
+@router.get("/conversations")
+async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
+    found = await anyio.to_thread.run_sync(service.list_conversations, runtime, user)
+    return {"conversations": found}
+
+
+@router.get("/conversations/{conversation_id}")
+async def conversation(
+    conversation_id: str, user: EmbedUser, runtime: RuntimeDep
+) -> dict[str, Any]:
+    return await anyio.to_thread.run_sync(service.read_conversation, runtime, user, conversation_id)
