@@ -42,7 +42,9 @@ class Runtime:
         self.origins = OriginRegistry(self.store.engine, ttl)
         self._org_secrets: dict[str, str] = {}
         self._lock = threading.Lock()
-        self.tokens = TokenVerifier(self.keys.org_of_live_key, self.signing_secret)
+        self.tokens = TokenVerifier(
+            self.keys.org_of_live_key, self.signing_secret, peek_live_key=self.keys.peek
+        )
         self._check_secret_key()
         self.cache: ResultCache = make_cache(settings.redis_url)
         self.pool = SourcePool(resolver=self._connection_of)

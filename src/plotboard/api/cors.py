@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,6 +46,8 @@ class EmbedCORSMiddleware:
             await self.app(scope, receive, send)
             return
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
+        if runtime.origins.stale():  # reading the store is kept off the event loop
+            await anyio.to_thread.run_sync(runtime.origins.refresh)
         if not runtime.origins.is_known(origin):
             await self._refuse(origin, send)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 
 from plotboard.auth.api_keys import KeyInfo, Scope, authenticate_api_key
@@ -51,9 +52,15 @@ def own_origin(request: Request, runtime: Runtime) -> str:
 
 async def embed_user(request: Request, runtime: RuntimeDep) -> EmbedToken:
     """The verified embed token, from an origin the token's organization authorized."""
-    token = runtime.tokens.verify(bearer(request))
+    raw = bearer(request)
+    # Usually all in memory; otherwise the key check reads the store, off the event loop.
+    token = runtime.tokens.verify_from_memory(raw)
+    if token is None:
+        token = await anyio.to_thread.run_sync(runtime.tokens.verify, raw)
     origin = request.headers.get("origin")
     if origin is not None:
+        if runtime.origins.stale():
+            await anyio.to_thread.run_sync(runtime.origins.refresh)
         runtime.origins.check(token.org_id, origin, own_origin(request, runtime))
     return token
 

@@ -146,6 +146,13 @@ class KeyLiveness:
             ApiKey.id == sa.bindparam("kid"), ApiKey.revoked_at.is_(None)
         )
 
+    def peek(self, key_id: str) -> tuple[bool, str | None]:
+        """(known, org) from memory only: `known` is False when the store must be asked."""
+        hit = self._known.get(key_id)
+        if hit is not None and hit[0] > time.monotonic():
+            return True, hit[1]
+        return False, None
+
     def org_of_live_key(self, key_id: str) -> str | None:
         now = time.monotonic()
         hit = self._known.get(key_id)

@@ -116,12 +116,28 @@ class TokenVerifier:
         org_of_live_key: Callable[[str], str | None],
         secret_of_org: Callable[[str], str | None],
         capacity: int = 50_000,
+        peek_live_key: Callable[[str], tuple[bool, str | None]] | None = None,
     ) -> None:
         self._org_of_live_key = org_of_live_key
+        self._peek = peek_live_key
         self._secret_of_org = secret_of_org
         self._capacity = capacity
         self._cache: OrderedDict[str, EmbedToken] = OrderedDict()
         self._lock = threading.Lock()
+
+    def verify_from_memory(self, token: str | None) -> EmbedToken | None:
+        """The verified token when everything needed is in memory (a token seen before, a key
+        checked recently); None when `verify` must run (it may read the store). Never does
+        I/O, so the event loop may call it."""
+        if not token or self._peek is None:
+            return None
+        cached = self._cache.get(token)
+        if cached is None or cached.expires_at <= datetime.now(UTC):
+            return None
+        known, org_id = self._peek(cached.key_id)
+        if not known or org_id != cached.org_id:
+            return None  # unknown or revoked: `verify` says which, with its message
+        return cached
 
     def verify(self, token: str | None) -> EmbedToken:
         if not token:

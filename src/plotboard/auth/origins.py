@@ -56,6 +56,13 @@ class OriginRegistry:
         self._by_org: dict[str, frozenset[str]] = {}
         self._all: frozenset[str] = frozenset()
 
+    def stale(self) -> bool:
+        """True when the next check would read the store (call `refresh` off the loop)."""
+        return time.monotonic() >= self._expires
+
+    def refresh(self) -> None:
+        self._load()
+
     def _load(self) -> None:
         if time.monotonic() < self._expires:
             return

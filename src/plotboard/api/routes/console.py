@@ -1,7 +1,27 @@
-"""Placeholder router; being filled in (see the issue that owns it)."""
+"""The admin console at /admin: server-rendered pages over the same services as the admin API.
+
+The pages live in `plotboard.console.pages`, one module per set-up step; this router mounts
+them all.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-router = APIRouter()
+from plotboard.console.pages import (
+    ai,
+    attributes,
+    audit,
+    databases,
+    embed,
+    home,
+    keys,
+    origins,
+    rules,
+    sandbox,
+    tables,
+)
+
+router = APIRouter(include_in_schema=False)
+for _page in (home, keys, attributes, databases, tables, rules, origins, ai, sandbox, embed, audit):
+    router.include_router(_page.router)
