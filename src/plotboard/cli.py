@@ -307,5 +307,70 @@ def keys_revoke(key_id: str, org_id: str | None) -> None:
     click.echo(f"Revoked {key_id}.")
 
 
+@main.command()
+@_config_option
+@click.argument("source_id")
+@click.option(
+    "--table",
+    "tables",
+    multiple=True,
+    help="A table to analyze; repeat for several (default: all visible).",
+)
+@click.option("--overwrite", is_flag=True, help="Also replace what an admin wrote by hand.")
+@click.option(
+    "--apply/--no-apply",
+    default=True,
+    show_default=True,
+    help="Write the proposals into the catalog when done (--no-apply: keep them for review).",
+)
+@click.option(
+    "--llm/--no-llm",
+    "use_llm",
+    default=None,
+    help="Let the configured LLM write descriptions (default: when one is configured).",
+)
+def analyze(
+    source_id: str, tables: tuple[str, ...], overwrite: bool, apply: bool, use_llm: bool | None
+) -> None:
+    """Profile a source's tables and propose display names, descriptions and semantic types."""
+    from plotboard.catalog.analyze import AnalyzeRequest, analyze_service
+    from plotboard.catalog.analyze.terminal import follow, summary
+    from plotboard.store.models import DataSource
+
+    runtime = _runtime(_settings())
+    try:
+        with runtime.store.session() as session:
+            source = session.get(DataSource, source_id)
+            if source is None:
+                raise click.ClickException(f"There is no data source with id '{source_id}'.")
+            org_id = source.org_id
+        service = analyze_service(runtime)
+        request = AnalyzeRequest(
+            tables=list(tables) or None,
+            overwrite=overwrite,
+            apply=apply,
+            use_llm="auto" if use_llm is None else use_llm,
+        )
+        job = service.start(org_id, source_id, request, "cli")
+        try:
+            job = follow(
+                lambda: service.job(org_id, job["id"], detail=False),
+                lambda text: click.echo(text, nl=False),
+                tty=sys.stdout.isatty(),
+            )
+        except KeyboardInterrupt:
+            service.cancel(org_id, job["id"], "cli (Ctrl-C)")
+            raise click.Abort() from None
+        job = service.job(org_id, job["id"])
+    except PlotboardError as err:
+        raise click.ClickException(err.message) from err
+    finally:
+        runtime.close()
+    for line in summary(job):
+        click.echo(line)
+    if job["status"] != "done":
+        raise click.ClickException(f"Analyze failed: {job['error']}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -375,7 +375,7 @@ def _count_offices(env: dict[str, str], token: str) -> tuple[int, list[str]]:
 def test_list_rules(reader_env: dict[str, str], workdir: Path) -> None:
     run = run_bash(example("list-rules"), reader_env, workdir)
     assert run.answer.status == 200, run.stdout
-    assert run.answer.json() == json_block("data-sources.md", '"rules"')
+    assert run.answer.json() == json_block("data-sources.md", '{"rules": [')
 
 
 @covers("create-rule")
@@ -444,3 +444,21 @@ def test_attribute_in_use(reader_env: dict[str, str], workdir: Path) -> None:
     run = run_bash(example("attribute-in-use"), reader_env, workdir)
     assert run.answer.status == 409, run.stdout
     assert run.answer.json() == json_block("data-sources.md", '"attribute_in_use"')
+
+
+@covers("analyze-start")
+def test_analyze_start(reader_env: dict[str, str], admin_api: httpx.Client, workdir: Path) -> None:
+    import time
+
+    answer = run_bash(example("analyze-start"), reader_env, workdir).answer
+    assert answer.status == 202, answer.text
+    job = answer.json()
+    assert job["status"] in ("queued", "running", "done")
+    deadline = time.monotonic() + 60
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = admin_api.get(f"/api/v1/admin/analyze/{job['id']}").json()
+    assert job["status"] == "done", job
+    proposals = {(p["table"], p.get("column")): p for p in job["proposals"]}
+    assert proposals[("offices", "city")]["fields"]["semantic_type"] == "city"
+    assert proposals[("employees", "salary")]["fields"]["semantic_type"] == "currency"

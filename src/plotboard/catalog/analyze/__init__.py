@@ -1,0 +1,45 @@
+"""Analyze: profile a source's tables and propose display names, descriptions and semantic
+types for the catalog (DESIGN.md, set-up step 4).
+
+Public API:
+
+- `analyze_service(runtime) -> AnalyzeService` — `.start(org_id, source_id, AnalyzeRequest,
+  actor)`, `.job(org_id, job_id)`, `.jobs(org_id, source_id)`, `.apply(org_id, job_id, actor,
+  accept=..., overwrite=...)`, `.cancel(org_id, job_id, actor)`; jobs run in the background.
+- `AnalyzeRequest` (`tables`, `overwrite`, `use_llm`, `apply`, `quote_values`) and `Accept`.
+- `profile_table(table, dialect, run, settings, step) -> TableProfile` — the profiling alone.
+- `detect_semantic_type(table, column, profile) -> Detection` — the rules alone.
+- `TemplateDescriber`, `LLMDescriber` — who writes names and descriptions.
+
+Modules: `queries` (the SQL, as sqlglot trees), `profile`, `semantic`, `wording` (names and
+template sentences), `describe` (templates or an LLM), `proposals` (building and applying),
+`jobs` (the job rows), `run` (one job), `service` (starting, reading, applying; workers).
+"""
+
+from plotboard.catalog.analyze.describe import LLMDescriber, TemplateDescriber
+from plotboard.catalog.analyze.jobs import AnalyzeRequest
+from plotboard.catalog.analyze.profile import (
+    ColumnProfile,
+    ProfileSettings,
+    TableProfile,
+    profile_table,
+)
+from plotboard.catalog.analyze.proposals import Accept, apply_proposals
+from plotboard.catalog.analyze.semantic import Detection, detect_semantic_type
+from plotboard.catalog.analyze.service import AnalyzeService, analyze_service
+
+__all__ = [
+    "Accept",
+    "AnalyzeRequest",
+    "AnalyzeService",
+    "ColumnProfile",
+    "Detection",
+    "LLMDescriber",
+    "ProfileSettings",
+    "TableProfile",
+    "TemplateDescriber",
+    "analyze_service",
+    "apply_proposals",
+    "detect_semantic_type",
+    "profile_table",
+]

@@ -1,0 +1,127 @@
+"""Token attributes: the typed model of the host app's users. Add, edit, delete."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
+
+from plotboard.api.deps import RuntimeDep
+from plotboard.api.routes import admin_setup
+from plotboard.auth import token_attributes as attrs
+from plotboard.auth.sessions import SignedInAdmin
+from plotboard.console.forms import FormState, Problems, problems_of
+from plotboard.console.web import (
+    BASE,
+    ConsoleRoute,
+    PageAdmin,
+    PostedForm,
+    flash,
+    redirect,
+    render,
+)
+from plotboard.errors import PlotboardError
+from plotboard.runtime import Runtime
+
+router = APIRouter(prefix=BASE + "/attributes", route_class=ConsoleRoute, include_in_schema=False)
+
+TYPE_LABELS = {
+    "string": "Text",
+    "number": "Number",
+    "boolean": "True / false",
+    "string_list": "List of texts",
+    "number_list": "List of numbers",
+}
+
+
+def _page(
+    request: Request,
+    runtime: Runtime,
+    admin: SignedInAdmin,
+    *,
+    add: FormState | None = None,
+    editing: str | None = None,
+    edit: FormState | None = None,
+    problem: str = "",
+    status_code: int = 200,
+) -> Response:
+    with runtime.store.session() as session:
+        rows = attrs.list_attributes(session, admin.org_id)
+    return render(
+        request,
+        runtime,
+        "attributes.html",
+        admin,
+        active="attributes",
+        status_code=status_code,
+        attributes=rows,
+        types=list(TYPE_LABELS.items()),
+        type_labels=TYPE_LABELS,
+        f=add or FormState({}),
+        editing=editing,
+        edit=edit or FormState({}),
+        problem=problem,
+    )
+
+
+@router.get("")
+def attributes_page(request: Request, admin: PageAdmin, runtime: RuntimeDep) -> Response:
+    return _page(request, runtime, admin)
+
+
+@router.post("")
+def create_attribute(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Response:
+    try:
+        body = attrs.AttributeIn(
+            name=posted.text("name"),
+            type=posted.text("type"),  # validated by pydantic
+            required=posted.checked("required"),
+            description=posted.text("description"),
+        )
+        row = admin_setup.create_attribute(body, posted.actor, runtime)
+    except (ValidationError, PlotboardError) as err:
+        problems = problems_of(err)
+        if isinstance(err, PlotboardError) and err.code == "attribute_exists":
+            problems = Problems("", {})
+            problems.add("name", err.message)
+        f = FormState(posted.fields(), problems)
+        return _page(request, runtime, posted.admin, add=f, status_code=422)
+    response = redirect(BASE + "/attributes")
+    flash(response, f"Added the token attribute “{row.name}”. Tokens may now carry it.")
+    return response
+
+
+@router.post("/{name}")
+def update_attribute(
+    name: str, request: Request, posted: PostedForm, runtime: RuntimeDep
+) -> Response:
+    try:
+        patch = attrs.AttributePatch(
+            type=posted.text("type"),  # validated by pydantic
+            required=posted.checked("required"),
+            description=posted.text("description"),
+        )
+        admin_setup.update_attribute(name, patch, posted.actor, runtime)
+    except (ValidationError, PlotboardError) as err:
+        if isinstance(err, PlotboardError) and err.status == 404:
+            raise
+        f = FormState(posted.fields(), problems_of(err))
+        status = err.status if isinstance(err, PlotboardError) else 422
+        return _page(request, runtime, posted.admin, editing=name, edit=f, status_code=status)
+    response = redirect(BASE + "/attributes")
+    flash(response, f"Saved the token attribute “{name}”.")
+    return response
+
+
+@router.post("/{name}/delete")
+def delete_attribute(
+    name: str, request: Request, posted: PostedForm, runtime: RuntimeDep
+) -> Response:
+    try:
+        admin_setup.delete_attribute(name, posted.actor, runtime)
+    except PlotboardError as err:
+        if err.status == 404:
+            raise
+        return _page(request, runtime, posted.admin, problem=err.message, status_code=err.status)
+    response = redirect(BASE + "/attributes")
+    flash(response, f"Deleted the token attribute “{name}”.")
+    return response

@@ -1,0 +1,76 @@
+"""The access-rule preview: "a user with these attribute values would see N of M rows".
+
+Both counts go through the query engine exactly like an embed query — `prepare_query` with
+the rule, then the source's pool with its time limit — so the preview is what the editor would
+show. The table is counted even when it is hidden from end users.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from plotboard.access.rules import EMPTY_RULES, RuleSet, TableRule
+from plotboard.catalog.model import Catalog
+from plotboard.errors import PlotboardError
+from plotboard.query.errors import QueryError
+from plotboard.query.prepare import prepare_query
+from plotboard.query.service import query_error
+from plotboard.query.spec import parse_spec
+from plotboard.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    visible: int
+    total: int
+    applied: tuple[str, ...]
+
+
+def _with_table_visible(catalog: Catalog, table: str) -> Catalog:
+    schema, _, name = table.rpartition(".")
+    target = catalog.table(name, schema or None)
+    if target is None or not target.hidden:
+        return catalog
+    tables = tuple(
+        dataclasses.replace(t, hidden=False) if t is target else t for t in catalog.tables
+    )
+    return Catalog(dialect=catalog.dialect, tables=tables)
+
+
+def preview_count(
+    runtime: Runtime,
+    org_id: str,
+    source_id: str,
+    rule: TableRule,
+    attributes: Mapping[str, object],
+) -> PreviewResult:
+    """Rows of `rule.table` a user with `attributes` would see under `rule`, of all its rows.
+
+    Raises PlotboardError (4xx) for a query the engine refuses, and the source's own errors
+    (unreachable, timeout) as they are.
+    """
+    context = runtime.source_context(org_id, source_id)
+    catalog = _with_table_visible(context.catalog, rule.table)
+    try:
+        spec = parse_spec({"table": rule.table, "measures": [{"agg": "count"}]})
+        ruled = prepare_query(spec, catalog, RuleSet([rule]), attributes)
+        everything = prepare_query(spec, catalog, EMPTY_RULES, {})
+    except QueryError as err:
+        raise query_error(err) from err
+
+    def count(sql: str, params: Mapping[str, object]) -> int:
+        result = runtime.pool.execute(
+            context.id, sql, dict(params), timeout_s=context.settings.timeout_seconds, row_cap=1
+        )
+        value = result.rows[0][0] if result.rows else 0
+        if not isinstance(value, int | float):
+            raise PlotboardError("The database answered the count with no number.", "preview", 502)
+        return int(value)
+
+    return PreviewResult(
+        visible=count(ruled.sql, ruled.params),
+        total=count(everything.sql, everything.params),
+        applied=ruled.applied,
+    )
