@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -21,3 +22,20 @@ def mariadb_url() -> Iterator[str]:
     """A fresh MariaDB database for the whole test session."""
     with temporary_mariadb_database() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one for the whole run: Playwright's sync API allows
+    one instance per thread, so the editor and console browser tests share it."""
+    from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, require
+
+    require(
+        CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -5,6 +5,8 @@
 // the host sets a fresh `auth-token`, and the waiting requests go on with it — no reload.
 
 import type {
+  AiAnswer,
+  AiConversation,
   Catalog,
   Dashboard,
   DashboardSummary,
@@ -114,6 +116,19 @@ export class PlotboardApi {
       if (oldest !== undefined) this.queryCache.delete(oldest);
     }
     return pending;
+  }
+
+  /** Ask the AI; `conversationId` carries on a conversation (a follow-up refines its last tile). */
+  ask(question: string, conversationId?: string | null, source?: string | null, signal?: AbortSignal): Promise<AiAnswer> {
+    const body: Record<string, unknown> = { question };
+    if (conversationId) body.conversation_id = conversationId;
+    if (source) body.source = source;
+    return this.request('POST', '/api/v1/embed/ai/ask', signal ? { body, signal } : { body });
+  }
+
+  conversation(id: string, signal?: AbortSignal): Promise<AiConversation> {
+    const path = `/api/v1/embed/ai/conversations/${encodeURIComponent(id)}`;
+    return this.request('GET', path, signal ? { signal } : {});
   }
 
   async geo(names: string[], kind: 'city' | 'country' | 'auto' = 'auto'): Promise<Record<string, GeoPlace | null>> {
@@ -227,7 +242,7 @@ interface Claims {
   sub?: string;
   org?: string;
   exp?: number;
-  perm?: { dashboards?: string };
+  perm?: { dashboards?: string; ai?: boolean };
 }
 
 /** The token's claims, unverified: only to tell workspaces apart and what to show. */

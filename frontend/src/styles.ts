@@ -114,6 +114,11 @@ export const shared = css`
   .btn.primary:hover {
     background: color-mix(in srgb, var(--pb-accent) 88%, black);
   }
+  .btn.on {
+    background: var(--pb-accent-soft);
+    border-color: var(--pb-accent);
+    color: var(--pb-accent);
+  }
   .btn.ghost {
     background: transparent;
     border-color: transparent;

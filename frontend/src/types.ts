@@ -177,3 +177,42 @@ export interface GeoPlace {
   country_numeric: string | null;
   population?: number;
 }
+
+/** A tile the AI proposes: `{title, query, chart}` (docs/ai.md). */
+export interface AiTile {
+  title: string;
+  query: QuerySpec;
+  chart: ChartSpec;
+}
+
+/** `POST /api/v1/embed/ai/ask`'s answer. */
+export interface AiAnswer {
+  conversation_id: string;
+  answer: string;
+  tile: AiTile | null;
+  tiles: AiTile[];
+  suggestions: string[];
+  engine?: string;
+  fallback_reason?: string | null;
+  notes?: string[];
+  source?: string;
+  elapsed_ms?: number;
+}
+
+/** One stored message of a conversation. */
+export interface AiMessage {
+  role: 'user' | 'assistant';
+  text: string;
+  tile?: AiTile | null;
+  tiles?: AiTile[];
+  suggestions?: string[];
+  fallback_reason?: string | null;
+  notes?: string[];
+}
+
+export interface AiConversation {
+  id: string;
+  title: string;
+  source?: string | null;
+  messages: AiMessage[];
+}

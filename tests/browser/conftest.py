@@ -12,12 +12,9 @@ from typing import Any
 import pytest
 
 from tests.browser.server import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HostSite,
     Plotboard,
     host_site,
-    require,
     running_plotboard,
 )
 
@@ -35,16 +32,8 @@ def host(plotboard: Plotboard) -> Iterator[HostSite]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    require(
-        CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+def browser(chromium_browser: Any) -> Any:
+    return chromium_browser
 
 
 class Session:

@@ -215,7 +215,7 @@ def _handler(plotboard_url: str) -> type[BaseHTTPRequestHandler]:
             attrs = ""
             for pair in filter(None, query.split("&")):
                 name, _, value = pair.partition("=")
-                if name in {"theme", "dashboard-id", "server-url", "auth-token"}:
+                if name in {"theme", "dashboard-id", "server-url", "auth-token", "ai-chat"}:
                     attrs += f' {name}="{json.dumps(value)[1:-1]}"'
             body = (
                 HOST_PAGE.replace("__PLOTBOARD__", plotboard_url)

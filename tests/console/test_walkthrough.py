@@ -17,11 +17,8 @@ from plotboard.api.routes.embed_assets import BUNDLE_DIR, ENTRY
 from tests.console.browser import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
     empty_server,
-    require_chromium,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,14 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(chromium_browser: Any) -> Any:
+    return chromium_browser
 
 
 @pytest.fixture

@@ -57,6 +57,8 @@ export class PbBuilder extends LitElement {
   @property({ attribute: false }) ctx!: EditorContext;
   /** The tile to edit, or null to add a new one. */
   @property({ attribute: false }) tile: Tile | null = null;
+  /** `tile` is a new chart to start from (e.g. one the AI proposed), not one on the dashboard. */
+  @property({ type: Boolean }) fresh = false;
   @property({ type: Boolean }) open = false;
 
   @state() private draft: Draft | null = null;
@@ -150,7 +152,7 @@ export class PbBuilder extends LitElement {
     const valid = (spec.measures?.length ?? 0) + (spec.dimensions?.length ?? 0) > 0 && d.measures.every((m) => m.agg === 'count' || m.column);
     return html`
       <div class="top">
-        <h2 id="builder-title">${this.tile ? 'Edit chart' : 'Add a chart'}</h2>
+        <h2 id="builder-title">${this.tile && !this.fresh ? 'Edit chart' : 'Add a chart'}</h2>
         <button class="icon-btn" aria-label="Close" @click=${this.close}>${icons.close}</button>
       </div>
       <div class="main">
@@ -182,7 +184,7 @@ export class PbBuilder extends LitElement {
         <span class="hint">${valid ? 'The preview shows what will be on the dashboard.' : 'Choose what to measure to see a preview.'}</span>
         <button class="btn" @click=${this.close}>Cancel</button>
         <button class="btn primary" ?disabled=${!valid} @click=${this.save} data-action="save-tile">
-          ${this.tile ? 'Save changes' : 'Add to dashboard'}
+          ${this.tile && !this.fresh ? 'Save changes' : 'Add to dashboard'}
         </button>
       </div>
     `;

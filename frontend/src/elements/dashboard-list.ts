@@ -8,6 +8,7 @@ import { timeAgo } from '../format.js';
 import { icons } from '../icons.js';
 import { shared } from '../styles.js';
 import type { DashboardSummary } from '../types.js';
+import { chatToggle, type ChatState } from '../chat-toggle.js';
 
 @customElement('pb-dashboard-list')
 export class PbDashboardList extends LitElement {
@@ -156,6 +157,8 @@ export class PbDashboardList extends LitElement {
   ];
 
   @property({ attribute: false }) ctx!: EditorContext;
+  /** The AI chat: null when it is not available. */
+  @property({ attribute: false }) chat: ChatState = null;
 
   @state() private dashboards: DashboardSummary[] | null = null;
   @state() private error = '';
@@ -270,6 +273,7 @@ export class PbDashboardList extends LitElement {
     return html`
       <div class="head">
         <h2>My dashboards</h2>
+        ${chatToggle(this, this.chat)}
         ${editable
           ? html`<button class="btn primary" data-action="new-dashboard" ?disabled=${this.creating} @click=${this.create}>${icons.plus} New dashboard</button>`
           : nothing}

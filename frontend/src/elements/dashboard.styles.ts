@@ -5,6 +5,7 @@ import { css } from 'lit';
 export const dashboardStyles = css`
   :host {
     display: block;
+    container-type: inline-size;
   }
   .bar {
     display: flex;
@@ -173,6 +174,11 @@ export const dashboardStyles = css`
     display: grid;
     gap: 12px;
     justify-items: center;
+  }
+  @container (max-width: 860px) {
+    .bar .btn.compact .label {
+      display: none;
+    }
   }
   @media (max-width: 520px) {
     .title {

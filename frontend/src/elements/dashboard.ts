@@ -11,6 +11,7 @@ import { iconForChart, icons } from '../icons.js';
 import { mergeDashboards } from '../merge.js';
 import { CHART_LABELS } from '../model.js';
 import { starterTiles } from '../starters.js';
+import { chatToggle, type ChatState } from '../chat-toggle.js';
 import { shared } from '../styles.js';
 import { dashboardStyles } from './dashboard.styles.js';
 import type { ChartType, Dashboard, DashboardFilter, Layout, Tile } from '../types.js';
@@ -25,7 +26,7 @@ const SAVE_DELAY_MS = 700;
 const COLUMNS = 12;
 
 /** A new tile's size by chart type, in grid cells. */
-function sizeFor(type: ChartType | undefined): { w: number; h: number } {
+export function sizeFor(type: ChartType | undefined): { w: number; h: number } {
   switch (type) {
     case 'kpi':
       return { w: 3, h: 3 };
@@ -59,13 +60,15 @@ export class PbDashboard extends LitElement {
   @property() dashboardId = '';
   /** Just created: the title is selected, ready to be typed over. */
   @property({ type: Boolean }) isNew = false;
+  /** The AI chat: null when it is not available. */
+  @property({ attribute: false }) chat: ChatState = null;
 
   @state() private dash: Dashboard | null = null;
   @state() private loadError = '';
   @state() private saveState: SaveState = 'saved';
   @state() private saveError = '';
   @state() private savedAt = '';
-  @state() private builder: { open: boolean; tile: Tile | null } = { open: false, tile: null };
+  @state() private builder: { open: boolean; tile: Tile | null; fresh?: boolean } = { open: false, tile: null };
   @state() private refreshKey = 0;
   @state() private notice = '';
 
@@ -219,15 +222,34 @@ export class PbDashboard extends LitElement {
   }
 
   private addTile(built: BuiltTile): void {
+    this.addTiles([built]);
+  }
+
+  /** Add tiles at the first free places (the AI's "Add to dashboard"); autosave does the rest.
+   * False when there is no dashboard to add to (still loading, or view only). */
+  addTiles(built: BuiltTile[]): boolean {
+    if (!this.dash || !this.ctx.editable || !built.length) return false;
     this.change((d) => {
-      const { w, h } = sizeFor(built.chart.type);
-      const tile: Tile = { id: uid(), title: built.title, query: built.query, chart: built.chart, layout: findSpot(d.tiles, w, h) };
-      return { ...d, tiles: [...d.tiles, tile] };
+      const tiles = [...d.tiles];
+      for (const b of built) {
+        const { w, h } = sizeFor(b.chart.type);
+        tiles.push({ id: uid(), title: b.title, query: clone(b.query), chart: { ...b.chart }, layout: findSpot(tiles, w, h) });
+      }
+      return { ...d, tiles };
     });
+    return true;
+  }
+
+  /** Open the builder on a new chart to start from (the AI's "Edit in builder"). */
+  openBuilderWith(built: BuiltTile): boolean {
+    if (!this.dash || !this.ctx.editable) return false;
+    const tile: Tile = { id: 'new', title: built.title, query: clone(built.query), chart: { ...built.chart }, layout: { x: 0, y: 0, w: 6, h: 4 } };
+    this.builder = { open: true, tile, fresh: true };
+    return true;
   }
 
   private onBuilderSave(e: CustomEvent<BuiltTile>): void {
-    const editing = this.builder.tile;
+    const editing = this.builder.fresh ? null : this.builder.tile;
     if (editing) {
       this.change((d) => ({
         ...d,
@@ -303,7 +325,7 @@ export class PbDashboard extends LitElement {
     const tables = [...new Set(d.tiles.map((t) => t.query?.table).filter((t): t is string => Boolean(t)))];
     return html`
       <div class="bar">
-        <button class="btn ghost" @click=${this.back} aria-label="All dashboards">${icons.back}<span class="label">Dashboards</span></button>
+        <button class="btn ghost compact" @click=${this.back} aria-label="All dashboards">${icons.back}<span class="label">Dashboards</span></button>
         <input
           class="title"
           aria-label="Dashboard title"
@@ -317,7 +339,8 @@ export class PbDashboard extends LitElement {
           @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
         />
         ${this.renderStatus()}
-        <button class="btn" @click=${() => this.refreshKey++} title="Run every chart's query again">${icons.refresh}<span class="label">Refresh</span></button>
+        <button class="btn compact" @click=${() => this.refreshKey++} title="Run every chart's query again" aria-label="Refresh">${icons.refresh}<span class="label">Refresh</span></button>
+        ${chatToggle(this, this.chat)}
         ${editable
           ? html`<button class="btn primary" data-action="add-chart" @click=${() => (this.builder = { open: true, tile: null })}>${icons.plus}<span class="label">Add chart</span></button>`
           : nothing}
@@ -354,6 +377,7 @@ export class PbDashboard extends LitElement {
         ? html`<pb-builder
             .ctx=${this.ctx}
             .tile=${this.builder.tile}
+            .fresh=${Boolean(this.builder.fresh)}
             .open=${this.builder.open && Boolean(this.ctx.index)}
             @builder-close=${() => (this.builder = { open: false, tile: null })}
             @builder-save=${this.onBuilderSave}

@@ -10,14 +10,32 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { PlotboardApi, tokenClaims, tokenSubject } from '../api.js';
-import { GeoCache, emit, errorMessage, type EditorContext, type Toast } from '../context.js';
+import { GeoCache, emit, errorMessage, uid, type EditorContext, type Toast } from '../context.js';
+import type { ChatState } from '../chat-toggle.js';
+import type { BuiltTile } from '../draft.js';
 import { icons } from '../icons.js';
 import { CatalogIndex } from '../model.js';
 import { shared, themeTokens } from '../styles.js';
+import type { Tile } from '../types.js';
+import type { ChatAddDetail, ChatTarget } from './chat.js';
+import { findSpot, sizeFor, type PbDashboard } from './dashboard.js';
 import type { PbToasts } from './toasts.js';
 import './dashboard-list.js';
 import './dashboard.js';
 import './toasts.js';
+
+/** Below this editor width the chat is a sheet over the page; above, a drawer beside it. */
+const CHAT_DRAWER_MIN = 860;
+
+// The chat is its own chunk, loaded the first time someone opens it.
+let chatLoading: Promise<unknown> | null = null;
+function loadChat(): Promise<unknown> {
+  chatLoading ??= import('./chat.js').catch((err: unknown) => {
+    chatLoading = null;
+    throw err;
+  });
+  return chatLoading;
+}
 
 type View = { name: 'list' } | { name: 'dashboard'; id: string; isNew?: boolean };
 
@@ -74,6 +92,21 @@ export class PlotboardEditor extends LitElement {
         min-height: 240px;
         color: var(--pb-muted);
       }
+      .layout.split {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) min(400px, 40%);
+        gap: 16px;
+        align-items: start;
+      }
+      .main {
+        min-width: 0;
+      }
+      pb-chat[mode='drawer'] {
+        position: sticky;
+        top: 8px;
+        height: min(calc(100vh - 16px), 900px);
+        min-height: 440px;
+      }
       @container (max-width: 480px) {
         :host {
           padding: 10px;
@@ -86,12 +119,18 @@ export class PlotboardEditor extends LitElement {
   @property({ attribute: 'server-url' }) serverUrl = '';
   @property({ reflect: true }) theme: 'light' | 'dark' = 'light';
   @property({ attribute: 'dashboard-id' }) dashboardId = '';
-  /** Shows the AI chat (it comes with the AI feature; accepted here so hosts can set it now). */
+  /** Shows the AI chat (when the token's `permissions.ai` allows it). */
   @property({ type: Boolean, attribute: 'ai-chat' }) aiChat = false;
 
   @state() private view: View = { name: 'list' };
   @state() private ctx: EditorContext | null = null;
   @state() private catalogError = '';
+  @state() private chatOpen = false;
+  /** The chat's chunk is loaded and its element kept (closed, it keeps the conversation). */
+  @state() private chatMounted = false;
+  @state() private chatMode: 'drawer' | 'sheet' = 'drawer';
+  /** What the token allows (`permissions.ai`), read from its claims. */
+  @state() private aiAllowed = true;
   @query('pb-toasts') private toasts!: PbToasts;
 
   private api: PlotboardApi | null = null;
@@ -101,6 +140,9 @@ export class PlotboardEditor extends LitElement {
   private readyFor = -1;
   private viewLoaded = false;
   private catalogLoaded = false;
+  private resizer: ResizeObserver | null = null;
+  /** Runs when the dashboard being opened has loaded (the AI's "Edit in builder"). */
+  private afterLoad: ((dashboard: PbDashboard) => void) | null = null;
 
   /** The server's URL: the attribute, or where the script came from. */
   get resolvedServerUrl(): string {
@@ -122,6 +164,9 @@ export class PlotboardEditor extends LitElement {
         // previous user and go out with the previous token; then switch workspace.
         this.toasts?.flush();
         this.subject = subject;
+        this.aiAllowed = tokenClaims(this.authToken || null)?.perm?.ai !== false;
+        if (!this.aiAllowed) this.chatOpen = false;
+        this.afterLoad = null;
         this.api.setToken(this.authToken || null);
         this.epoch++;
         this.viewLoaded = false;
@@ -136,6 +181,7 @@ export class PlotboardEditor extends LitElement {
     if (changed.has('dashboardId') && changed.get('dashboardId') !== undefined) {
       this.view = this.dashboardId ? { name: 'dashboard', id: this.dashboardId } : { name: 'list' };
     }
+    if (changed.has('aiChat') && !this.aiChat) this.chatOpen = false;
     if (changed.has('theme') && this.ctx && this.ctx.theme !== this.theme) {
       this.ctx = { ...this.ctx, theme: this.theme === 'dark' ? 'dark' : 'light' };
     }
@@ -185,6 +231,110 @@ export class PlotboardEditor extends LitElement {
   private onLoaded(): void {
     this.viewLoaded = true;
     this.maybeReady();
+    const run = this.afterLoad;
+    const dashboard = this.dashboardEl;
+    if (run && dashboard) {
+      this.afterLoad = null;
+      run(dashboard);
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizer = new ResizeObserver(() => {
+      const mode = this.clientWidth > 0 && this.clientWidth < CHAT_DRAWER_MIN ? 'sheet' : 'drawer';
+      if (mode !== this.chatMode) this.chatMode = mode;
+    });
+    this.resizer.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizer?.disconnect();
+    this.resizer = null;
+  }
+
+  // --- the AI chat -------------------------------------------------------------------------
+
+  /** Null when there is no chat: no `ai-chat`, or a token without `permissions.ai`. */
+  private get chatState(): ChatState {
+    if (!this.aiChat || !this.aiAllowed || !this.authToken) return null;
+    return this.chatOpen ? 'open' : 'closed';
+  }
+
+  private get dashboardEl(): PbDashboard | null {
+    return this.renderRoot.querySelector('pb-dashboard');
+  }
+
+  private async toggleChat(): Promise<void> {
+    if (this.chatOpen) return this.closeChat();
+    if (!this.chatState) return;
+    this.chatOpen = true;
+    if (this.chatMounted) return;
+    try {
+      await loadChat();
+      this.chatMounted = true;
+    } catch (err) {
+      this.chatOpen = false;
+      this.toasts?.show({ message: `The AI chat couldn't load: ${this.ctx?.reportError(err, 'loading the AI chat') ?? errorMessage(err)}`, tone: 'error' });
+    }
+  }
+
+  private async closeChat(): Promise<void> {
+    this.chatOpen = false;
+    await this.updateComplete;
+    const view = this.renderRoot.querySelector('pb-dashboard, pb-dashboard-list');
+    (view?.shadowRoot?.querySelector('[data-action="ask-ai"]') as HTMLElement | null)?.focus();
+  }
+
+  private async onChatAdd(e: CustomEvent<ChatAddDetail>): Promise<void> {
+    e.stopPropagation();
+    const { tiles, title, done } = e.detail;
+    const what = tiles.length > 1 ? `${tiles.length} charts` : 'Chart';
+    if (this.view.name === 'dashboard') {
+      const ok = this.dashboardEl?.addTiles(tiles) ?? false;
+      done(ok, ok ? undefined : 'The dashboard is still opening. Try again in a moment.');
+      if (!ok) return;
+      this.toasts?.show({ message: `${what} added to the dashboard.`, tone: 'success' });
+      if (this.chatMode === 'sheet') void this.closeChat();
+      return;
+    }
+    // On the dashboard list: a new dashboard with the tiles.
+    const epoch = this.epoch;
+    try {
+      const laid: Tile[] = [];
+      for (const t of tiles) {
+        const { w, h } = sizeFor(t.chart.type);
+        laid.push({ id: uid(), title: t.title, query: t.query, chart: t.chart, layout: findSpot(laid, w, h) });
+      }
+      const dashboard = await this.api!.createDashboard({ title: title.slice(0, 200), tiles: laid });
+      if (epoch !== this.epoch) return;
+      done(true);
+      this.view = { name: 'dashboard', id: dashboard.id };
+      this.toasts?.show({ message: `${what} added to a new dashboard, “${dashboard.title}”.`, tone: 'success' });
+      if (this.chatMode === 'sheet') void this.closeChat();
+    } catch (err) {
+      done(false, `The dashboard couldn't be created: ${this.ctx?.reportError(err, 'creating a dashboard') ?? errorMessage(err)}`);
+    }
+  }
+
+  private async onChatEdit(e: CustomEvent<{ tile: BuiltTile }>): Promise<void> {
+    e.stopPropagation();
+    const { tile } = e.detail;
+    if (this.chatMode === 'sheet') void this.closeChat();
+    if (this.view.name === 'dashboard') {
+      this.dashboardEl?.openBuilderWith(tile);
+      return;
+    }
+    const epoch = this.epoch;
+    try {
+      const dashboard = await this.api!.createDashboard({ title: tile.title.slice(0, 200) });
+      if (epoch !== this.epoch) return;
+      this.afterLoad = (el) => el.openBuilderWith(tile);
+      this.view = { name: 'dashboard', id: dashboard.id };
+    } catch (err) {
+      this.toasts?.show({ message: this.ctx?.reportError(err, 'creating a dashboard') ?? errorMessage(err), tone: 'error' });
+    }
   }
 
   private onNavigate(e: CustomEvent<{ view: 'list' | 'dashboard'; id?: string; isNew?: boolean }>): void {
@@ -196,19 +346,40 @@ export class PlotboardEditor extends LitElement {
   }
 
   override render() {
+    const chat = this.chatState;
+    const split = chat === 'open' && this.chatMode === 'drawer';
+    const scope = this.view.name === 'dashboard' ? this.view.id : '';
+    const target: ChatTarget = !this.ctx?.editable ? null : this.view.name === 'dashboard' ? 'dashboard' : 'new';
     return html`
-      ${this.catalogError
-        ? html`<div class="banner" role="alert">
-            ${icons.alert}
-            <p>Your data couldn't be loaded: ${this.catalogError}</p>
-            <button class="btn" @click=${() => void this.loadCatalog()}>Try again</button>
-          </div>`
-        : nothing}
-      ${!this.authToken || !this.ctx
-        ? html`<div class="waiting" aria-busy="true">Waiting for sign-in…</div>`
-        : this.view.name === 'list'
-          ? html`<pb-dashboard-list .ctx=${this.ctx} @navigate=${this.onNavigate} @list-loaded=${this.onLoaded}></pb-dashboard-list>`
-          : html`<pb-dashboard .ctx=${this.ctx} .dashboardId=${this.view.id} .isNew=${Boolean(this.view.isNew)} @navigate=${this.onNavigate} @dashboard-loaded=${this.onLoaded}></pb-dashboard>`}
+      <div class="layout ${split ? 'split' : ''}">
+        <div class="main" @chat-toggle=${() => void this.toggleChat()}>
+          ${this.catalogError
+            ? html`<div class="banner" role="alert">
+                ${icons.alert}
+                <p>Your data couldn't be loaded: ${this.catalogError}</p>
+                <button class="btn" @click=${() => void this.loadCatalog()}>Try again</button>
+              </div>`
+            : nothing}
+          ${!this.authToken || !this.ctx
+            ? html`<div class="waiting" aria-busy="true">Waiting for sign-in…</div>`
+            : this.view.name === 'list'
+              ? html`<pb-dashboard-list .ctx=${this.ctx} .chat=${chat} @navigate=${this.onNavigate} @list-loaded=${this.onLoaded}></pb-dashboard-list>`
+              : html`<pb-dashboard .ctx=${this.ctx} .chat=${chat} .dashboardId=${this.view.id} .isNew=${Boolean(this.view.isNew)} @navigate=${this.onNavigate} @dashboard-loaded=${this.onLoaded}></pb-dashboard>`}
+        </div>
+        ${chat && this.chatMounted && this.ctx
+          ? html`<pb-chat
+              .ctx=${this.ctx}
+              .subject=${this.subject}
+              .scope=${scope}
+              .mode=${this.chatMode}
+              .open=${chat === 'open'}
+              .target=${target}
+              @chat-close=${() => void this.closeChat()}
+              @chat-add=${this.onChatAdd}
+              @chat-edit=${this.onChatEdit}
+            ></pb-chat>`
+          : nothing}
+      </div>
       <pb-toasts></pb-toasts>
     `;
   }

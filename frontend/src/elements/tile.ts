@@ -270,6 +270,9 @@ export class PbTile extends LitElement {
       this.applied = applied;
       const input = { type, spec: effective, result, index, theme: chartTheme(this) };
       this.model = buildChart(map ? { ...input, ...map } : input);
+      // What was drawn, for people's tools and tests: the chart type and the number of rows.
+      this.dataset.drawn = type;
+      this.dataset.rows = String(result.rows.length);
       this.status = 'ready';
     } catch (err) {
       if (id !== this.runId) return;
