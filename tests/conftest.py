@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,3 +42,12 @@ def chromium_browser() -> Iterator[Any]:
         instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def screenshot_dir() -> Path:
+    """Where browser tests save the screenshots the docs show: docs/images when
+    PLOTBOARD_UPDATE_SCREENSHOTS=1 (to refresh them), else a scratch folder, so a test run
+    leaves the work tree clean while the screenshot code still runs."""
+    if os.environ.get("PLOTBOARD_UPDATE_SCREENSHOTS") == "1":
+        return Path(__file__).resolve().parents[1] / "docs" / "images"
+    return Path(tempfile.gettempdir()) / "plotboard-screenshots"

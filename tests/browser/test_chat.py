@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +12,11 @@ import pytest
 from tests.browser import ui
 from tests.browser.conftest import Session
 from tests.browser.server import Plotboard, free_port
+from tests.conftest import screenshot_dir
 
 pytestmark = pytest.mark.browser
 
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+IMAGES = screenshot_dir()
 TIMEOUT = ui.TIMEOUT
 CHAT = {"ai-chat": ""}
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from plotboard.api.routes.embed_assets import BUNDLE_DIR, ENTRY
+from tests.conftest import screenshot_dir
 from tests.console.browser import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -23,7 +24,7 @@ from tests.console.browser import (
 
 pytestmark = pytest.mark.browser
 
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+IMAGES = screenshot_dir()
 TIMEOUT = 15_000
 
 
