@@ -169,7 +169,10 @@ def _save(
             "role": "assistant",
             "text": answer.answer,
             "at": stamp,
-            **{k: reply[k] for k in ("tile", "tiles", "suggestions", "engine", "fallback_reason")},
+            **{
+                k: reply[k]
+                for k in ("tile", "tiles", "suggestions", "engine", "fallback_reason", "notes")
+            },
         },
     ]
     with runtime.store.session() as session:
