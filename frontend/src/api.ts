@@ -7,6 +7,7 @@
 import type {
   AiAnswer,
   AiConversation,
+  AiTile,
   Catalog,
   Dashboard,
   DashboardSummary,
@@ -119,9 +120,17 @@ export class PlotboardApi {
   }
 
   /** Ask the AI; `conversationId` carries on a conversation (a follow-up refines its last tile). */
-  ask(question: string, conversationId?: string | null, source?: string | null, signal?: AbortSignal): Promise<AiAnswer> {
+  ask(
+    question: string,
+    conversationId?: string | null,
+    source?: string | null,
+    signal?: AbortSignal,
+    tile?: AiTile | null,
+  ): Promise<AiAnswer> {
     const body: Record<string, unknown> = { question };
     if (conversationId) body.conversation_id = conversationId;
+    // The last tile as the user left it (chip edits included): follow-ups refine that one.
+    if (conversationId && tile) body.tile = { title: tile.title, query: tile.query, chart: tile.chart };
     if (source) body.source = source;
     return this.request('POST', '/api/v1/embed/ai/ask', signal ? { body, signal } : { body });
   }

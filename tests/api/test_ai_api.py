@@ -248,3 +248,23 @@ def test_ai_settings_validation_and_key_handling(
     assert kept.json()["has_api_key"] is True and kept.json()["model"] == "other"
     cleared = org.admin("PUT", "/ai-settings", json={"engine": "builtin", "clear_api_key": True})
     assert cleared.json()["has_api_key"] is False
+
+
+def test_a_follow_up_refines_the_tile_as_the_user_edited_it(chatting: tuple[Org, str]) -> None:
+    org, _ = chatting
+    token = org.token("alice", attributes=ALICE)
+    first = _ask(org, token, "average salary by location")
+    edited = {**first["tile"], "chart": {"type": "donut"}}
+    body = _ask(org, token, "only Paris", conversation_id=first["conversation_id"], tile=edited)
+    assert body["tile"]["chart"]["type"] == "donut"
+    assert body["tile"]["query"]["filters"] == [
+        {"column": "location", "op": "eq", "value": "Paris"}
+    ]
+    bad = {**first["tile"], "query": {"table": "employees"}}  # neither measure nor breakdown
+    r = org.embed(
+        token,
+        "POST",
+        "/ai/ask",
+        json={"question": "only Paris", "conversation_id": first["conversation_id"], "tile": bad},
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith("tile")

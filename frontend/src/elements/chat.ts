@@ -256,7 +256,14 @@ export class PbChat extends LitElement {
     this.busy = true;
     this.scrollDown = true;
     try {
-      const answer = await this.ctx.api.ask(question, this.conversationId, this.source, abort.signal);
+      const last = [...this.messages].reverse().find((m) => m.role === 'assistant' && m.tile);
+      const answer = await this.ctx.api.ask(
+        question,
+        this.conversationId,
+        this.source,
+        abort.signal,
+        last?.tile ?? null,
+      );
       if (key !== `${this.loadedFor}|${this.loadedScope}`) return;
       if (answer.conversation_id !== this.conversationId) this.stored = 0;
       this.conversationId = answer.conversation_id;

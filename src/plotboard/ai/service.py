@@ -25,7 +25,7 @@ from plotboard.ai.settings import engine_choice
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.cache import cache_key
 from plotboard.catalog.model import Catalog
-from plotboard.errors import forbidden, not_found
+from plotboard.errors import forbidden, invalid, not_found
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import prepare_query
@@ -43,6 +43,9 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=1000)
     conversation_id: str | None = Field(default=None, max_length=64)
     source: str | None = Field(default=None, max_length=64)
+    # The last tile as the user left it (e.g. after changing its chart): a follow-up refines
+    # this one instead of the stored answer. Only a spec: it runs under the rules like any.
+    tile: dict[str, Any] | None = None
 
 
 def _value_columns(catalog: Catalog) -> list[tuple[str, str]]:
@@ -135,6 +138,12 @@ def _answer_blocking(
     with runtime.store.session() as session:
         choice = engine_choice(session, user.org_id, runtime.secret_key)
     conversation = _load_conversation(runtime, user, request.conversation_id)
+    previous = _previous_tile(conversation)
+    if request.tile is not None and conversation is not None:
+        try:
+            previous = TileSuggestion.from_dict(request.tile)
+        except QueryError as err:
+            raise invalid(f"tile.{err.field or 'query'}", err.message) from err
     values = column_values(runtime, user, context)
     engine: Engine = LLMEngine(choice.llm) if choice.llm is not None else BuiltinEngine()
     try:
@@ -142,7 +151,7 @@ def _answer_blocking(
             request.question,
             context.catalog,
             values,
-            previous=_previous_tile(conversation),
+            previous=previous,
             context_clues=_clues(user, choice.context_clues),
             today=dt.date.today(),
         )
