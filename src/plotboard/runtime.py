@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from plotboard.auth.api_keys import KeyLiveness
 from plotboard.auth.embed_tokens import TokenVerifier
 from plotboard.auth.origins import OriginRegistry
+from plotboard.auth.sessions import SignInThrottle
 from plotboard.cache import ResultCache, make_cache
 from plotboard.config import ConfigError, Settings
 from plotboard.crypto import DecryptionError, decrypt
@@ -46,6 +47,7 @@ class Runtime:
             self.keys.org_of_live_key, self.signing_secret, peek_live_key=self.keys.peek
         )
         self._check_secret_key()
+        self.sign_ins = SignInThrottle()
         self.cache: ResultCache = make_cache(settings.redis_url)
         self.pool = SourcePool(resolver=self._connection_of)
         self._contexts: dict[str, tuple[float, SourceContext]] = {}

@@ -168,3 +168,16 @@ def test_errors_never_leak_internals(org: Org) -> None:
     assert r.status_code == 422 and "not valid JSON" in r.json()["detail"]
     r = org.client.get("/api/v1/nowhere")
     assert r.status_code == 404 and r.json()["detail"] == "There is nothing at /api/v1/nowhere."
+
+
+def test_password_guessing_is_slowed_down(browser: TestClient, org: Org) -> None:
+    wrong = {"email": org.admin_email, "password": "not-the-password"}
+    for _ in range(5):
+        assert browser.post("/api/v1/admin/session", json=wrong).status_code == 401
+    r = browser.post("/api/v1/admin/session", json=wrong)
+    assert r.status_code == 429 and "Try again in 5 minutes" in r.json()["detail"]
+    # Even the right password waits: the limit is on the email, not on the guess.
+    right = {"email": org.admin_email, "password": ADMIN_PASSWORD}
+    assert browser.post("/api/v1/admin/session", json=right).status_code == 429
+    other = browser.post("/api/v1/admin/session", json={**wrong, "email": "x@example.com"})
+    assert other.status_code == 401

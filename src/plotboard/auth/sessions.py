@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from plotboard.auth.passwords import verify_password
-from plotboard.errors import forbidden, unauthorized
+from plotboard.errors import PlotboardError, forbidden, unauthorized
 from plotboard.store.models import AdminSession, AdminUser, utcnow
 
 COOKIE_NAME = "plotboard_session"
@@ -78,3 +81,50 @@ def check_csrf(admin: SignedInAdmin, sent: str | None) -> None:
             f"/api/v1/admin/session in the {CSRF_HEADER} header.",
             "csrf_failed",
         )
+
+
+class SignInThrottle:
+    """Slows password guessing: after `limit` failed sign-ins for one email within `window`
+    seconds, further attempts for it are refused (429) until the oldest failure ages out.
+
+    Kept per process; with several app servers each one counts on its own.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def check(self, email: str) -> None:
+        key = email.strip().lower()
+        now = time.monotonic()
+        with self._lock:
+            times = self._recent(key, now)
+        if len(times) >= self.limit:
+            wait = max(1, math.ceil((self.window - (now - times[0])) / 60))
+            raise PlotboardError(
+                f"Too many failed sign-ins for this email. Try again in {wait} "
+                f"minute{'s' if wait > 1 else ''}.",
+                "too_many_attempts",
+                429,
+            )
+
+    def failed(self, email: str) -> None:
+        key = email.strip().lower()
+        with self._lock:
+            if len(self._failures) > 10_000:
+                self._failures.clear()
+            self._failures.setdefault(key, []).append(time.monotonic())
+
+    def succeeded(self, email: str) -> None:
+        with self._lock:
+            self._failures.pop(email.strip().lower(), None)

@@ -15,7 +15,7 @@ from plotboard.auth.sessions import (
     sign_in,
     sign_out,
 )
-from plotboard.errors import unauthorized
+from plotboard.errors import PlotboardError, unauthorized
 
 router = APIRouter(prefix="/api/v1/admin/session", tags=["admin"])
 
@@ -39,8 +39,15 @@ def _out(admin: SignedInAdmin) -> SessionOut:
 @router.post("")
 def create_session(body: SignIn, response: Response, runtime: RuntimeDep) -> SessionOut:
     ttl = runtime.settings.session_ttl_seconds
-    with runtime.store.session() as session:
-        cookie, admin = sign_in(session, body.email, body.password, ttl)
+    runtime.sign_ins.check(body.email)
+    try:
+        with runtime.store.session() as session:
+            cookie, admin = sign_in(session, body.email, body.password, ttl)
+    except PlotboardError as err:
+        if err.status == 401:
+            runtime.sign_ins.failed(body.email)
+        raise
+    runtime.sign_ins.succeeded(body.email)
     response.set_cookie(
         COOKIE_NAME,
         cookie,
