@@ -109,7 +109,9 @@ export class PlotboardApi {
     const key = JSON.stringify(body);
     const cached = fresh ? undefined : this.queryCache.get(key);
     if (cached) return cached;
-    const pending = this.request<QueryResult>('POST', '/api/v1/embed/query', { body });
+    // Refresh means fresh data: the server skips its result cache too.
+    const sent = fresh ? { ...body, refresh: true } : body;
+    const pending = this.request<QueryResult>('POST', '/api/v1/embed/query', { body: sent });
     this.queryCache.set(key, pending);
     pending.catch(() => this.queryCache.delete(key));
     if (this.queryCache.size > 300) {

@@ -502,3 +502,13 @@ def test_pointing_a_source_elsewhere_does_not_serve_old_answers(
     assert r.status_code == 200, r.text
     after = _query(org, token, spec)
     assert after["cache"] == "miss" and after["rows"] != before
+
+
+def test_refresh_runs_on_the_database_and_renews_the_cache(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    token = org.token("alice", attributes={"tier": 1, "region": "North"})
+    spec = {"table": "sales", "measures": [{"agg": "max", "column": "amount"}]}
+    assert _query(org, token, spec)["cache"] == "miss"
+    assert _query(org, token, spec)["cache"] == "hit"
+    assert _query(org, token, spec, refresh=True)["cache"] == "miss"
+    assert _query(org, token, spec)["cache"] == "hit"

@@ -35,6 +35,7 @@ class QueryRequest(BaseModel):
     source: str | None = Field(default=None, max_length=64)
     query: dict[str, Any] | None = None
     sql: str | None = Field(default=None, min_length=1, max_length=MAX_SQL)
+    refresh: bool = False  # run on the database even when the result cache has an answer
 
     @model_validator(mode="after")
     def _one_of(self) -> QueryRequest:
@@ -116,7 +117,7 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     context = await _context(runtime, user.org_id, request.source)
     prepared = prepare(context, user, request)
     key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params))
-    hit = runtime.cache.get(key)
+    hit = None if request.refresh else runtime.cache.get(key)
     if hit is not None:
         return QueryAnswer(hit, True)
     result = await anyio.to_thread.run_sync(
