@@ -512,3 +512,18 @@ def test_refresh_runs_on_the_database_and_renews_the_cache(secured: tuple[Org, s
     assert _query(org, token, spec)["cache"] == "hit"
     assert _query(org, token, spec, refresh=True)["cache"] == "miss"
     assert _query(org, token, spec)["cache"] == "hit"
+
+
+def test_a_cte_named_like_a_table_runs_on_sqlite_and_stays_filtered(
+    secured: tuple[Org, str], demo_db: Path
+) -> None:
+    org, _ = secured
+    token = org.token("alice", attributes={"tier": 1, "region": "North"}, permissions={"sql": True})
+    sql = (
+        "WITH sales AS (SELECT * FROM sales WHERE amount > 0) "
+        "SELECT s.sales_region, COUNT(*) AS n FROM sales AS s GROUP BY s.sales_region"
+    )
+    r = org.embed(token, "POST", "/query", json={"sql": sql})
+    assert r.status_code == 200, r.text
+    north = _sql(demo_db, "SELECT COUNT(*) FROM sales WHERE sales_region = 'North' AND amount > 0")
+    assert r.json()["rows"] == [["North", north[0][0]]]

@@ -32,7 +32,7 @@ from plotboard.access.enforce import check_failed, enforce_access_rules, table_l
 from plotboard.access.rules import RuleSet, TableRule
 from plotboard.catalog.model import Catalog, Table
 from plotboard.query.compile import ResultColumn, compile_query
-from plotboard.query.scopes import classify_tables
+from plotboard.query.scopes import classify_tables, unshadow_ctes
 from plotboard.query.spec import QuerySpec
 from plotboard.query.sql import parse_read_only_sql
 
@@ -182,7 +182,9 @@ def prepare_sql(
     entry = _CACHE.get(key)
     cached = entry is not None
     if entry is None:
-        tree = cap_rows(parse_read_only_sql(sql, catalog), row_cap)
+        tree = parse_read_only_sql(sql, catalog)
+        tree = unshadow_ctes(tree, {t.name.lower() for t in catalog.tables})
+        tree = cap_rows(tree, row_cap)
         tables = _tables_of(tree, catalog)
         entry = _build(tree, {}, catalog, rules, attributes, (), tables)
         _CACHE.put(key, entry)

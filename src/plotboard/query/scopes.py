@@ -106,3 +106,47 @@ def resolve_source(scope: Scope, name: str) -> exp.Table | Scope | None:
             return source
         current = current.parent
     return None
+
+
+def unshadow_ctes(root: exp.Query, taken: set[str]) -> exp.Query:
+    """`root` with every CTE that is named like a real table (a name in `taken`, lower case)
+    renamed, together with the references that mean that CTE.
+
+    `WITH sales AS (SELECT * FROM sales) SELECT ... FROM sales` is valid SQL whose inner
+    `sales` is the table; SQLite, though, reads every CTE as possibly recursive and calls that
+    a circular reference. Renaming the CTE keeps the meaning on every database. References
+    keep their old name as an alias, so `sales.amount` still resolves. A no-op (the same
+    tree) when no CTE shadows a table.
+    """
+    ctes = [cte for cte in root.find_all(exp.CTE) if cte.alias_or_name.lower() in taken]
+    if not ctes:
+        return root
+    root = root.copy()
+    ctes = [cte for cte in root.find_all(exp.CTE) if cte.alias_or_name.lower() in taken]
+    used = {n.name.lower() for n in root.find_all(exp.Identifier)}
+    renames: dict[int, str] = {}
+    for i, cte in enumerate(ctes):
+        new = f"{cte.alias_or_name}_cte{i}"
+        while new.lower() in used:
+            new += "_"
+        used.add(new.lower())
+        renames[id(cte)] = new
+    # Resolve every reference before changing any name: scopes are computed by name.
+    moves: list[tuple[exp.Table, str]] = []
+    for scope in query_scopes(root):
+        for table in scope.tables:
+            if table.args.get("db"):
+                continue
+            source = scope.cte_sources.get(table.name)
+            if isinstance(source, Scope):
+                owner = source.expression.parent
+                if owner is not None and id(owner) in renames:
+                    moves.append((table, renames[id(owner)]))
+    for cte in ctes:
+        cte.set("alias", exp.TableAlias(this=ident(renames[id(cte)])))
+    for table, new in moves:
+        old = table.alias_or_name
+        table.set("this", ident(new))
+        if not table.args.get("alias"):
+            table.set("alias", exp.TableAlias(this=ident(old)))
+    return root
