@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from plotboard.ai.text import STOPWORDS, Token, parse_number
+from plotboard.ai.text import STOPWORDS, Token, parse_number, singular
 from plotboard.ai.timewords import TimeWord, match_time
 from plotboard.ai.vocabulary import Term, Vocabulary
 from plotboard.query.spec import Aggregate
@@ -327,6 +327,14 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             number = parse_number(words[i])
             if number is not None:
                 best = (1, Number(number))
+        if best is None and words[i] in _EARN_VERBS:
+            # "people who make over 100k": "make" is "earn" when a comparison follows.
+            after = _keyword(words, i + 1)
+            earn = vocab.phrases.get(("earn",))
+            if earn and after is not None and isinstance(after[1], Compare):
+                best = (1, Words(tuple(earn), words[i]))
+        if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
+            best = _misspelt(words, stems, i, vocab)
         if best is None:
             if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
                 out.unknown.append(words[i])
@@ -336,3 +344,64 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         out.items.append(Item(best[1], i, best[0]))
         i += best[0]
     return out
+
+
+_EARN_VERBS = frozenset({"make", "makes", "making", "made"})
+
+
+def _close(a: str, b: str) -> bool:
+    """One edit apart: a letter missing, extra, wrong, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    k = 0
+    while k < len(short) and short[k] == long_[k]:
+        k += 1
+    return short[k:] == long_[k + 1 :]
+
+
+def _spellings(vocab: Vocabulary) -> dict[int, list[str]]:
+    """Single words the engine knows (vocabulary and keywords), by length, for typo repair."""
+    cached = vocab.spellings
+    if cached is None:
+        known = {key[0] for key in vocab.phrases if len(key) == 1}
+        known |= {key[0] for key in _KEYWORDS if len(key) == 1}
+        cached = {}
+        for word in sorted(known):
+            if len(word) >= 4 and word.isalpha():
+                cached.setdefault(len(word), []).append(word)
+        vocab.spellings = cached
+    return cached
+
+
+def _misspelt(
+    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary
+) -> tuple[int, Meaning] | None:
+    """A word one typo away from exactly one known word ("salry", "revnue"), read as it."""
+    word = words[i]
+    if len(word) < 5 or not word.isalpha():
+        return None
+    spellings = _spellings(vocab)
+    found = {
+        known
+        for size in (len(word) - 1, len(word), len(word) + 1)
+        for known in spellings.get(size, ())
+        if _close(word, known) or _close(stems[i], known)
+    }
+    if len(found) != 1:
+        return None
+    known = found.pop()
+    fixed = [*stems[:i], singular(known), *stems[i + 1 :]]
+    keyword = _keyword([*words[:i], known, *words[i + 1 :]], i)
+    if keyword is not None and keyword[0] == 1:
+        return keyword
+    phrase = vocab.match(fixed, i)
+    if phrase is not None and phrase[0] == 1:
+        return (1, Words(tuple(phrase[1]), word))
+    return None

@@ -325,6 +325,7 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     out.dims.sort(key=lambda d: d.grain is None)
     out.values = _value_filters(vocab, base, intent)
     out.bools = _bool_filters(vocab, base, intent)
+    _compare_both_ways(out)
     out.compares = _compare_filters(vocab, base, intent, out.notes)
     if intent.date_range is not None:
         out.date_range = intent.date_range
@@ -357,6 +358,18 @@ def _bool_filters(vocab: Vocabulary, base: Table, intent: Intent) -> list[DraftF
         if isinstance(term, ColumnTerm):
             out.append(DraftFilter(term.table, term.column, "eq", not slot.negate))
     return out
+
+
+def _compare_both_ways(out: Resolved) -> None:
+    """ "remote vs non-remote": a flag asked both ways is a breakdown, not two filters."""
+    both = [
+        f for f in out.bools
+        if any(g.column is f.column and g.value != f.value for g in out.bools)
+    ]
+    for flag in both:
+        out.bools.remove(flag)
+        if not any(d.column is flag.column for d in out.dims):
+            out.dims.append(DraftDim(flag.table, flag.column))
 
 
 def _compare_filters(

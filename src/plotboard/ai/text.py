@@ -127,6 +127,7 @@ STOPWORDS: frozenset[str] = frozenset(
     annual overall actual real base grand global latest recent current whole full
     figure figures stat stats statistic statistics metric metrics numbers result results
     detail details summary analysis insight insights level levels today's popular common
-    successful
+    successful brought bring brings bringing generate generates generated generating
+    produce produces produced producing
     """.split()  # noqa: SIM905
 )

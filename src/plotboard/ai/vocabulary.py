@@ -138,6 +138,8 @@ class Vocabulary:
         self.values: dict[tuple[str, str], tuple[str, ...]] = {}
         # Foreign-key hops between tables, filled lazily by `plotboard.ai.resolve.hops`.
         self.hops: dict[tuple[int, int], int | None] = {}
+        # Known single words by length, filled lazily by `plotboard.ai.lexer` for typo repair.
+        self.spellings: dict[int, list[str]] | None = None
 
     # -- building ------------------------------------------------------------------------
 
