@@ -31,7 +31,8 @@ def mariadb_url() -> Iterator[str]:
 def chromium_browser() -> Iterator[Any]:
     """Debian's Chromium under Playwright, one for the whole run: Playwright's sync API allows
     one instance per thread, so the editor and console browser tests share it."""
-    from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, require
+    from tests.browser.server import CHROMIUM, CHROMIUM_ARGS
+    from tests.services import require
 
     require(
         CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"

@@ -23,6 +23,15 @@ MARIADB_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("PLOTBOARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def require(condition: bool, message: str) -> None:
+    """Skip when something a test needs is missing; under CI=true, fail instead."""
+    if condition:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (CI=true requires it)", pytrace=False)
+    pytest.skip(message)
+
+
 def _unavailable(what: str, err: Exception) -> None:
     message = f"{what} is not reachable ({type(err).__name__}: {err})"
     if os.environ.get("CI", "").lower() == "true":

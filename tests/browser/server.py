@@ -8,7 +8,6 @@ the admin API like an admin would, and it loads `<plotboard port>/embed/plotboar
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -29,6 +28,7 @@ from plotboard.auth.embed_tokens import Permissions, mint_token
 from plotboard.config import Settings
 from plotboard.demo.setup import SAMPLE_USERS, DemoInfo, prepare_demo
 from plotboard.runtime import Runtime
+from tests.services import require
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,19 +41,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 STARTUP_TIMEOUT = 30.0
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def require(condition: bool, message: str) -> None:
-    """Skip when something the browser tests need is missing; under CI=true, fail instead."""
-    if condition:
-        return
-    if in_ci():
-        pytest.fail(f"{message} (CI=true requires it)", pytrace=False)
-    pytest.skip(message)
 
 
 def free_port() -> int:

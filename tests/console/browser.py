@@ -4,7 +4,6 @@ the browser tests skip, and under CI=true they fail."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -33,15 +32,6 @@ CHROMIUM_ARGS = [
 ]
 ADMIN_EMAIL = "owner@example.com"
 ADMIN_PASSWORD = "a long admin password"
-
-
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
-    pytest.skip(message)
 
 
 def free_port() -> int:

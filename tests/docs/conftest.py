@@ -10,12 +10,12 @@ import pytest
 
 from tests.docs.examples import mint
 from tests.live_server import DemoServer, clean_env, has_curl, running_demo
+from tests.services import require
 
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    if not has_curl():
-        pytest.skip("the documentation's examples use curl, which is not installed")
+    require(has_curl(), "the documentation's examples use curl, which is not installed")
     with running_demo(tmp_path_factory.mktemp("docs-demo") / "data") as server:
         yield server
 
