@@ -11,14 +11,18 @@ when an example has no test.
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.docs.examples import covers, example, json_block, mint, run_bash
+from tests.services import temporary_postgres_database
 
 SOURCE_KEYS = {
     "id",
@@ -462,3 +466,38 @@ def test_analyze_start(reader_env: dict[str, str], admin_api: httpx.Client, work
     proposals = {(p["table"], p.get("column")): p for p in job["proposals"]}
     assert proposals[("offices", "city")]["fields"]["semantic_type"] == "city"
     assert proposals[("employees", "salary")]["fields"]["semantic_type"] == "currency"
+
+
+@covers("postgres-schema")
+def test_postgres_schema_through_the_search_path(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    """The documented `options` really choose the schema whose tables plotboard reads."""
+    with temporary_postgres_database() as url:
+        engine = sa.create_engine(url)
+        role = f"reader_{uuid.uuid4().hex[:8]}"
+        with engine.begin() as conn:
+            conn.execute(sa.text("CREATE SCHEMA analytics"))
+            conn.execute(sa.text("CREATE TABLE analytics.visits (visit_id int PRIMARY KEY)"))
+            conn.execute(sa.text("CREATE TABLE public.users (user_id int PRIMARY KEY)"))
+            conn.execute(sa.text(f"CREATE ROLE {role} LOGIN"))
+            conn.execute(sa.text(f"GRANT USAGE ON SCHEMA analytics TO {role}"))
+            conn.execute(sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO {role}"))
+        parsed = sa.engine.make_url(url)
+        env = {**reader_env, "PG_HOST": str(parsed.host), "PG_DATABASE": str(parsed.database)}
+        code = example("postgres-schema")
+        # The reader's own account name; the test's is unique so parallel runs don't collide.
+        code = dataclasses.replace(code, code=code.code.replace("plotboard_reader", role))
+        _delete_sources_named(admin_api, "Analytics")
+        try:
+            run = run_bash(code, env, workdir)
+            assert run.answer.status == 201, run.stdout
+            made = run.answer.json()
+            tables = admin_api.get(f"/api/v1/admin/sources/{made['id']}/tables").json()
+            assert [t["name"] for t in tables["tables"]] == ["visits"]
+        finally:
+            _delete_sources_named(admin_api, "Analytics")
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA analytics CASCADE"))
+                conn.execute(sa.text(f"DROP ROLE {role}"))
+            engine.dispose()

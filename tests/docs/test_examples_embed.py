@@ -158,14 +158,16 @@ def own_token(reader_env: dict[str, str], admin_api: httpx.Client) -> Iterator[d
     yield {**reader_env, "TOKEN": mint(admin_api, unique_user("reader"))}
 
 
-def _create(env: dict[str, str], title: str = "Sales") -> str:
-    answer = httpx.post(
-        f"{env['PLOTBOARD_URL']}/api/v1/embed/dashboards",
+@covers("keep-dashboard-id")
+def _create(env: dict[str, str], workdir: Path) -> str:
+    """A new dashboard's id, kept the way the docs tell a reader to keep it."""
+    run = run_bash(example("keep-dashboard-id"), env, workdir)
+    dashboard_id = run.stdout.strip()
+    answer = httpx.get(
+        f"{env['PLOTBOARD_URL']}/api/v1/embed/dashboards/{dashboard_id}",
         headers={"Authorization": f"Bearer {env['TOKEN']}"},
-        json={"title": title},
     )
-    assert answer.status_code == 201, answer.text
-    dashboard_id: str = answer.json()["id"]
+    assert answer.status_code == 200 and answer.json()["title"] == "Sales", run.stdout
     return dashboard_id
 
 
@@ -186,7 +188,7 @@ def test_create_dashboard(own_token: dict[str, str], workdir: Path) -> None:
 
 @covers("list-dashboards")
 def test_list_dashboards(own_token: dict[str, str], workdir: Path) -> None:
-    dashboard_id = _create(own_token)
+    dashboard_id = _create(own_token, workdir)
     run = run_bash(example("list-dashboards"), own_token, workdir)
     assert run.answer.status == 200
     (summary,) = run.answer.json()["dashboards"]
@@ -196,7 +198,7 @@ def test_list_dashboards(own_token: dict[str, str], workdir: Path) -> None:
 
 @covers("get-dashboard")
 def test_get_dashboard(own_token: dict[str, str], workdir: Path, admin_api: httpx.Client) -> None:
-    env = {**own_token, "DASHBOARD_ID": _create(own_token)}
+    env = {**own_token, "DASHBOARD_ID": _create(own_token, workdir)}
     run = run_bash(example("get-dashboard"), env, workdir)
     assert run.answer.status == 200 and run.answer.json()["id"] == env["DASHBOARD_ID"]
     stranger = run_bash(
@@ -207,7 +209,7 @@ def test_get_dashboard(own_token: dict[str, str], workdir: Path, admin_api: http
 
 @covers("delete-dashboard")
 def test_delete_dashboard(own_token: dict[str, str], workdir: Path) -> None:
-    env = {**own_token, "DASHBOARD_ID": _create(own_token)}
+    env = {**own_token, "DASHBOARD_ID": _create(own_token, workdir)}
     run = run_bash(example("delete-dashboard"), env, workdir)
     assert run.answer.status == 204
     again = run_bash(example("get-dashboard"), env, workdir)
@@ -216,7 +218,7 @@ def test_delete_dashboard(own_token: dict[str, str], workdir: Path) -> None:
 
 @covers("update-dashboard")
 def test_update_dashboard_then_conflict(own_token: dict[str, str], workdir: Path) -> None:
-    env = {**own_token, "DASHBOARD_ID": _create(own_token)}
+    env = {**own_token, "DASHBOARD_ID": _create(own_token, workdir)}
     run = run_bash(example("update-dashboard"), env, workdir)
     saved, conflict = run.answers
     assert saved.status == 200, saved.text

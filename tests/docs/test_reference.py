@@ -18,6 +18,7 @@ from tests.docs.examples import (
     RUNNABLE,
     TALKS_TO_SERVER,
     all_blocks,
+    code_blocks,
     covered_names,
     guide_pages,
     named_examples,
@@ -184,3 +185,79 @@ def test_every_named_example_has_a_test() -> None:
     named, covered = set(named_examples()), covered_names()
     assert named - covered == set(), "examples in docs/ that no test runs"
     assert covered - named == set(), "tests of examples that are no longer in docs/"
+
+
+def test_every_quoted_error_is_checked_against_the_code() -> None:
+    """A page that quotes what a command prints must quote what it really prints today."""
+    unchecked = [
+        block.where
+        for block in all_blocks()
+        if block.name is None and block.language == "text" and "Error:" in block.code
+    ]
+    assert not unchecked, (
+        "these blocks quote an error message but have no `<!-- test: NAME -->` marker, so "
+        f"nothing compares them with what the code prints: {unchecked}"
+    )
+
+
+# Words that promise something for later. The guide describes what plotboard does now: a
+# promise goes stale the day the feature lands (or never does), and readers can't tell which.
+STALE = re.compile(
+    r"\b(comes\s+next|coming\s+soon|will\s+follow|when\s[\w\s-]{1,30}\sships"
+    r"|not\s+yet\s+(?:built|available)|in\s+a\s+(?:later|future)\s+(?:release|version))\b",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_the_guide_makes_no_promises_for_later(page: Path) -> None:
+    found = [m.group(0) for m in STALE.finditer(page.read_text(encoding="utf-8"))]
+    assert not found, f"{page.name} promises things for later: {found}"
+
+
+# What the reader has exported before trying the examples: each page says where they come from
+# (tests/docs/conftest.py's `reader_env` sets the same names).
+READER_VARIABLES = frozenset(
+    {
+        "PLOTBOARD_URL",
+        "PLOTBOARD_API_KEY",
+        "PLOTBOARD_ADMIN_KEY",
+        "ADMIN_EMAIL",
+        "ADMIN_PASSWORD",
+        "SOURCE_ID",
+        "DEMO_DATABASE",
+        "TOKEN",
+    }
+)
+_USED = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_SET = re.compile(
+    r"(?:^|[;&|(]\s*|\bexport\s+|\bfor\s+)([A-Za-z_][A-Za-z0-9_]*)(?:=|\s+in\b)", re.M
+)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_variable_an_example_uses_is_set_before(page: Path) -> None:
+    """`$DASHBOARD_ID` in an example must be set by an earlier example, or the text before it
+    must say where it comes from (`` `DASHBOARD_ID` is the `id` of ... ``)."""
+    known = set(READER_VARIABLES)
+    lines = page.read_text(encoding="utf-8").splitlines()
+    prose_from = 0
+    for block in code_blocks(page):
+        prose = "\n".join(lines[prose_from : block.line - 1])
+        known |= set(re.findall(r"`([A-Z][A-Z0-9_]*)`", prose))
+        prose_from = block.line + block.code.count("\n") + 1
+        if block.language not in ("bash", "sh", "shell"):
+            continue
+        code = re.sub(r"'[^']*'", "''", block.code)  # single quotes: not expanded by bash
+        known |= set(_SET.findall(code))
+        unknown = set(_USED.findall(code)) - known - {"HOME", "PATH", "PWD"}
+        assert not unknown, f"{block.where} uses {sorted(unknown)}, which no earlier example sets"
+
+
+def test_the_reader_variables_are_the_ones_the_tests_set() -> None:
+    import inspect
+
+    from tests.docs import conftest
+
+    source = inspect.getsource(conftest.reader_env)
+    assert set(re.findall(r"\b([A-Z_]+)=", source)) == READER_VARIABLES
