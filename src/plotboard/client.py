@@ -1,9 +1,23 @@
 """A small client for host backends: mint embed tokens with an API key.
 
+`plotboard_url` is where plotboard answers (e.g. ``"https://analytics.example.com"``) and
+`api_key` an API key with the `tokens` scope, kept on the server:
+
 >>> from plotboard.client import PlotboardClient
->>> client = PlotboardClient("https://analytics.example.com", api_key)  # doctest: +SKIP
->>> token = client.create_embed_token("alice", attributes={"region": "North"})  # doctest: +SKIP
->>> token.token, token.expires_at  # doctest: +SKIP
+>>> client = PlotboardClient(plotboard_url, api_key)
+>>> token = client.create_embed_token("alice", attributes={"region": "North"})
+>>> token.token.count(".")  # a signed JWT: header.payload.signature
+2
+>>> from datetime import datetime, timezone
+>>> token.expires_at > datetime.now(timezone.utc)
+True
+
+A refused request raises `PlotboardError` with plotboard's message and code:
+
+>>> client.create_embed_token("alice", attributes={"region": 7})
+Traceback (most recent call last):
+...
+plotboard.client.PlotboardError: 422: ...region...
 """
 
 from __future__ import annotations
