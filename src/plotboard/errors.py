@@ -23,6 +23,8 @@ class PlotboardError(Exception):
     code: str = "error"
     status: int = 400
     errors: list[FieldError] = field(default_factory=list)
+    # HTTP headers the answer carries, e.g. Retry-After on a 429.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.message

@@ -47,7 +47,7 @@ class Runtime:
             self.keys.org_of_live_key, self.signing_secret, peek_live_key=self.keys.peek
         )
         self._check_secret_key()
-        self.sign_ins = SignInThrottle()
+        self.sign_ins = SignInThrottle(self.store.engine)
         self.cache: ResultCache = make_cache(settings.redis_url)
         self.pool = SourcePool(resolver=self._connection_of)
         self._contexts: dict[str, tuple[float, SourceContext]] = {}

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import logging
 import math
 import secrets
 import threading
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from plotboard.auth.passwords import verify_password
 from plotboard.errors import PlotboardError, forbidden, unauthorized
-from plotboard.store.models import AdminSession, AdminUser, utcnow
+from plotboard.store.models import AdminSession, AdminUser, SignInAttempt, utcnow
 
 COOKIE_NAME = "plotboard_session"
 CSRF_HEADER = "X-CSRF-Token"
+
+log = logging.getLogger(__name__)
+_ATTEMPTS = cast(sa.Table, SignInAttempt.__table__)
 
 
 @dataclass(frozen=True)
@@ -83,48 +90,153 @@ def check_csrf(admin: SignedInAdmin, sent: str | None) -> None:
         )
 
 
-class SignInThrottle:
-    """Slows password guessing: after `limit` failed sign-ins for one email within `window`
-    seconds, further attempts for it are refused (429) until the oldest failure ages out.
+@dataclass(frozen=True)
+class Reservation:
+    """An attempt counted by `SignInThrottle.reserve`; give it back with `succeeded`."""
 
-    Kept per process; with several app servers each one counts on its own.
+    keys: tuple[str, ...]
+
+
+def client_network(address: str | None) -> str:
+    """The client address that attempts are counted by: an IPv6 address counts as its /64
+    network (one subscriber gets a whole /64 to pick addresses from); anything that is not an
+    IP address (a test client, a Unix socket) as itself."""
+    if not address:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+class SignInThrottle:
+    """Slows password guessing with counters kept in the metadata store, so every app server
+    shares them.
+
+    Each attempt is counted *before* its password is checked (one atomic upsert per counter),
+    so parallel guesses cannot all slip past the limit. Two counters per attempt:
+
+    - per email and client address: `per_address` attempts per `window_s` seconds, then 429
+      for that address until the window ends;
+    - per email across all addresses: a looser `per_email` cap, so guesses spread over many
+      addresses are slowed too.
+
+    An attempt refused by the first counter is not counted by the second: one address alone
+    cannot lock the admin out of their own. A successful sign-in gives its attempt back.
+    Counters whose window has ended count as zero and are pruned, so the table stays small.
     """
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
+    PRUNE_EVERY_S = 60.0
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        per_address: int = 5,
+        per_email: int = 25,
+        window_s: float = 300.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.per_address = per_address
+        self.per_email = per_email
+        self.window_s = window_s
+        self._clock = clock
+        self._pruned_at: datetime | None = None
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> list[float]:
-        times = [t for t in self._failures.get(key, []) if now - t < self.window]
-        if times:
-            self._failures[key] = times
-        else:
-            self._failures.pop(key, None)
-        return times
+    @staticmethod
+    def _key(*parts: str) -> str:
+        return _hash("\x00".join(parts))
 
-    def check(self, email: str) -> None:
-        key = email.strip().lower()
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent(key, now)
-        if len(times) >= self.limit:
-            wait = max(1, math.ceil((self.window - (now - times[0])) / 60))
-            raise PlotboardError(
-                f"Too many failed sign-ins for this email. Try again in {wait} "
-                f"minute{'s' if wait > 1 else ''}.",
-                "too_many_attempts",
-                429,
+    def reserve(self, email: str, address: str | None) -> Reservation:
+        """Count one attempt for `email` from `address`, or raise 429 (with Retry-After) when
+        either counter is already at its limit."""
+        email = email.strip().lower()
+        pair = self._key("address", email, client_network(address))
+        everyone = self._key("email", email)
+        now = self._clock()
+        self._prune(now)
+        with self.engine.begin() as conn:
+            count, expires = self._hit(conn, pair, now)
+            if count > self.per_address:
+                refused_until = expires
+            else:
+                count, expires = self._hit(conn, everyone, now)
+                if count <= self.per_email:
+                    return Reservation((pair, everyone))
+                refused_until = expires
+                # Not checked, so not counted against this address either.
+                self._give_back(conn, (pair,))
+        raise _too_many(refused_until - now)
+
+    def succeeded(self, reservation: Reservation) -> None:
+        """The attempt signed in: it does not count as a failure."""
+        with self.engine.begin() as conn:
+            self._give_back(conn, reservation.keys)
+
+    def _hit(self, conn: sa.Connection, key: str, now: datetime) -> tuple[int, datetime]:
+        """Add one to `key`'s counter in one statement (a new window if the last one ended)
+        and return the count and the window's end."""
+        table = _ATTEMPTS
+        ends = sa.literal(now + timedelta(seconds=self.window_s), table.c.expires_at.type)
+        insert = (
+            postgresql.insert(table)
+            if conn.dialect.name == "postgresql"
+            else sqlite.insert(table)
+        )
+        ended = table.c.expires_at <= now
+        stmt = (
+            insert.values(key=key, attempts=1, expires_at=ends)
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "attempts": sa.case((ended, 1), else_=table.c.attempts + 1),
+                    "expires_at": sa.case((ended, ends), else_=table.c.expires_at),
+                },
             )
+            .returning(table.c.attempts, table.c.expires_at)
+        )
+        row = conn.execute(stmt).one()
+        expires: datetime = row.expires_at
+        return int(row.attempts), expires
 
-    def failed(self, email: str) -> None:
-        key = email.strip().lower()
-        with self._lock:
-            if len(self._failures) > 10_000:
-                self._failures.clear()
-            self._failures.setdefault(key, []).append(time.monotonic())
+    def _give_back(self, conn: sa.Connection, keys: tuple[str, ...]) -> None:
+        table = _ATTEMPTS
+        conn.execute(
+            sa.update(table)
+            .where(table.c.key.in_(keys), table.c.attempts > 0)
+            .values(attempts=table.c.attempts - 1)
+        )
 
-    def succeeded(self, email: str) -> None:
+    def _prune(self, now: datetime) -> None:
+        """Delete counters whose window has ended, at most once a minute per process."""
         with self._lock:
-            self._failures.pop(email.strip().lower(), None)
+            last = self._pruned_at
+            if last is not None and (now - last).total_seconds() < self.PRUNE_EVERY_S:
+                return
+            self._pruned_at = now
+        table = _ATTEMPTS
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.delete(table).where(table.c.expires_at <= now))
+        except sa.exc.DBAPIError as err:
+            # Two servers pruning at once may deadlock on PostgreSQL; the next prune catches up.
+            log.info("sign-in counters not pruned this time: %s", err)
+
+
+def _too_many(wait: timedelta) -> PlotboardError:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    minutes = max(1, math.ceil(seconds / 60))
+    return PlotboardError(
+        f"Too many failed sign-ins for this email. Try again in {minutes} "
+        f"minute{'s' if minutes > 1 else ''}.",
+        "too_many_attempts",
+        429,
+        headers={"Retry-After": str(seconds)},
+    )

@@ -274,3 +274,14 @@ class Conversation(Base):
     messages: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignInAttempt(Base):
+    """A counter of admin sign-in attempts for one key (a hash of the email, or of the email
+    and the client address) in the window that ends at `expires_at`. Shared by every app server
+    through the store; rows past `expires_at` count as zero and are pruned."""
+
+    __tablename__ = "sign_in_attempts"
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -15,7 +15,7 @@ from plotboard.auth.sessions import (
     sign_in,
     sign_out,
 )
-from plotboard.errors import PlotboardError, unauthorized
+from plotboard.errors import unauthorized
 
 router = APIRouter(prefix="/api/v1/admin/session", tags=["admin"])
 
@@ -37,17 +37,17 @@ def _out(admin: SignedInAdmin) -> SessionOut:
 
 
 @router.post("")
-def create_session(body: SignIn, response: Response, runtime: RuntimeDep) -> SessionOut:
+def create_session(
+    body: SignIn, request: Request, response: Response, runtime: RuntimeDep
+) -> SessionOut:
+    """Sign in; 401 for a wrong email or password, 429 (with Retry-After) after too many."""
     ttl = runtime.settings.session_ttl_seconds
-    runtime.sign_ins.check(body.email)
-    try:
-        with runtime.store.session() as session:
-            cookie, admin = sign_in(session, body.email, body.password, ttl)
-    except PlotboardError as err:
-        if err.status == 401:
-            runtime.sign_ins.failed(body.email)
-        raise
-    runtime.sign_ins.succeeded(body.email)
+    # Counted before the password is checked, so parallel guesses cannot all get through.
+    address = request.client.host if request.client else None
+    attempt = runtime.sign_ins.reserve(body.email, address)
+    with runtime.store.session() as session:
+        cookie, admin = sign_in(session, body.email, body.password, ttl)
+    runtime.sign_ins.succeeded(attempt)
     response.set_cookie(
         COOKIE_NAME,
         cookie,

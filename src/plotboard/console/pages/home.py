@@ -101,14 +101,16 @@ def sign_in(
             password=password if isinstance(password, str) else "",
         )
         # The same sign-in as POST /api/v1/admin/session: same cookie, same lifetime.
-        admin_session.create_session(body, response, runtime)
+        admin_session.create_session(body, request, response, runtime)
     except ValidationError as err:
         problems = problems_of(err)
         return _signin_page(request, FormState(values, problems), next_path, 422)
     except PlotboardError as err:
-        return _signin_page(
+        page = _signin_page(
             request, FormState(values, Problems(err.message)), next_path, err.status
         )
+        page.headers.update(err.headers)  # Retry-After on a 429, as the API sends it
+        return page
     response.delete_cookie(SIGNIN_COOKIE, path=BASE)
     return response
 
