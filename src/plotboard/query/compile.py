@@ -7,6 +7,12 @@ table and column names come from the catalog, and every filter value becomes a n
 placeholder (`:p0`, `:p1`, ...) with its value in `CompiledQuery.params`. The only literals
 are the validated integer `LIMIT` and the constant pieces of date-grain expressions.
 
+Given the source's `RuleSet`, a dimension that comes through a joined table with an access
+rule gets two extra aggregate columns at the end of the SELECT list (see `NullMarker`): the
+LEFT JOIN turns the joined rows a rule hides into NULLs, and these columns tell those apart
+from genuine NULLs, so an answer can say "not visible to you" instead of "(empty)".
+`describe_result` folds them into per-column metadata and drops them from the rows.
+
 The tree is not yet protected by access rules: run it through
 `plotboard.access.enforce_access_rules` and `plotboard.access.render_checked`, or simply
 call `plotboard.query.prepare.prepare_query`, which does all three and memoizes the result.
@@ -15,12 +21,14 @@ call `plotboard.query.prepare.prepare_query`, which does all three and memoizes 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any, Literal
 
 from sqlglot import exp
 
+from plotboard.access.rules import RuleSet
 from plotboard.catalog.model import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -38,11 +46,29 @@ from plotboard.query.spec import MAX_LIMIT, Filter, QuerySpec, Scalar
 
 
 @dataclass(frozen=True)
+class NullMarker:
+    """What a marker column counts for the dimension named `of`, per result row.
+
+    `hidden`: 1 when the row's group holds rows whose joined row (along the dimension's
+    foreign-key path) exists but an access rule hides it, else 0. `empty`: 1 when the group
+    holds rows whose dimension is NULL for any other reason (a NULL key, a NULL value), else 0.
+    """
+
+    of: str
+    kind: Literal["hidden", "empty"]
+
+
+@dataclass(frozen=True)
 class ResultColumn:
-    """One result column: its output name and generic type."""
+    """One result column: its output name and generic type.
+
+    Marker columns (`marker` set) come after the measures; they are for `describe_result`
+    and are never shown to a user.
+    """
 
     name: str
     type: ColumnType
+    marker: NullMarker | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +76,8 @@ class CompiledQuery:
     """A spec compiled for one catalog, before access rules.
 
     `params` maps placeholder names to filter values (dates as `datetime.date`, except on
-    SQLite where dates are ISO text). `columns` lists dimensions first, then measures.
+    SQLite where dates are ISO text). `columns` lists dimensions first, then measures, then
+    any marker columns (`ResultColumn.marker`).
     `tables` names every table the query reads (`schema.name` when the catalog has schemas).
     """
 
@@ -59,6 +86,11 @@ class CompiledQuery:
     columns: tuple[ResultColumn, ...]
     tables: tuple[str, ...]
     dialect: str
+
+    @property
+    def visible_columns(self) -> tuple[ResultColumn, ...]:
+        """`columns` without the marker columns: what the answer shows."""
+        return tuple(c for c in self.columns if c.marker is None)
 
 
 def _qualified_name(table: Table) -> str:
@@ -114,6 +146,11 @@ class _Builder:
 
     def column(self, ref: str, field: str) -> tuple[exp.Column, Column]:
         """The tree for a spec column reference, joining its table when it is related."""
+        col, column, _ = self.resolve(ref, field)
+        return col, column
+
+    def resolve(self, ref: str, field: str) -> tuple[exp.Column, Column, tuple[JoinStep, ...]]:
+        """Like `column`, plus the foreign-key path that reaches the column's table."""
         table_ref, _, name = ref.rpartition(".")
         table = self.base
         path: tuple[JoinStep, ...] = ()
@@ -123,7 +160,28 @@ class _Builder:
             table = target
         column = lookup_column(table, name, field=field)
         alias = self._join(path)
-        return exp.column(_ident(column.name), table=_ident(alias)), column
+        return exp.column(_ident(column.name), table=_ident(alias)), column, path
+
+    def hidden_join(self, path: tuple[JoinStep, ...], rules: RuleSet) -> exp.Expr | None:
+        """True for a row whose joined row is missing along `path` only because an access rule
+        hides it: at a step into a ruled table, the key is set but no row matched. None when
+        no table on the path has a rule.
+
+        A NULL key is a genuine "no related row"; a key pointing nowhere on a table without
+        rules is a broken reference, not a hidden row: neither counts.
+        """
+        tests = []
+        for i, step in enumerate(path):
+            if rules.for_table(step.target) is None:
+                continue
+            source, target = self.aliases[path[:i]], self.aliases[path[: i + 1]]
+            key_set = [
+                exp.Not(this=_is_null(exp.column(_ident(c), table=_ident(source))))
+                for c in step.fk.columns
+            ]
+            missing = _is_null(exp.column(_ident(step.fk.ref_columns[0]), table=_ident(target)))
+            tests.append(exp.and_(*key_set, missing))
+        return exp.or_(*tests) if tests else None
 
     def _join(self, path: tuple[JoinStep, ...]) -> str:
         if path in self.aliases:
@@ -196,6 +254,19 @@ class _Builder:
             day = moment.date()
             return day.isoformat() if self.dialect == "sqlite" else day
         return moment.isoformat(sep=" ") if self.dialect == "sqlite" else moment
+
+
+def _is_null(expr: exp.Expr) -> exp.Is:
+    return exp.Is(this=expr, expression=exp.Null())
+
+
+def _flag(condition: exp.Expr) -> exp.Expr:
+    """``MAX(CASE WHEN condition THEN 1 ELSE 0 END)``: 1 when any row of the group matches."""
+    case = exp.Case(
+        ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
+        default=exp.Literal.number(0),
+    )
+    return exp.Max(this=case)
 
 
 def _bad_value(column: Column, expected: str, field: str) -> QueryError:
@@ -283,8 +354,13 @@ def _measure_type(agg: str, column: Column | None) -> ColumnType:
     return column.type
 
 
-def compile_query(spec: QuerySpec, catalog: Catalog) -> CompiledQuery:
+def compile_query(
+    spec: QuerySpec, catalog: Catalog, *, rules: RuleSet | None = None
+) -> CompiledQuery:
     """Compile `spec` against `catalog` into a `CompiledQuery`.
+
+    With the source's `rules`, dimensions reached through a joined table that has a rule get
+    marker columns (see the module docstring); the rules themselves are not applied here.
 
     Raises:
         QueryError: unknown or hidden table/column, an aggregate or grain that does not fit
@@ -295,10 +371,11 @@ def compile_query(spec: QuerySpec, catalog: Catalog) -> CompiledQuery:
     projections: list[exp.Expr] = []
     group: list[exp.Expr] = []
     columns: list[ResultColumn] = []
+    markers: list[tuple[ResultColumn, exp.Expr]] = []
 
     for i, dim in enumerate(spec.dimensions):
         field_name = f"dimensions[{i}]"
-        col, column = builder.column(dim.column, f"{field_name}.column")
+        col, column, path = builder.resolve(dim.column, f"{field_name}.column")
         expr: exp.Expr = col
         kind: ColumnType = column.type
         if dim.grain:
@@ -312,6 +389,16 @@ def compile_query(spec: QuerySpec, catalog: Catalog) -> CompiledQuery:
         projections.append(exp.alias_(expr, _ident(dim.alias)))
         group.append(expr.copy())
         columns.append(ResultColumn(dim.alias, kind))
+        hidden = builder.hidden_join(path, rules) if rules else None
+        if hidden is not None:
+            empty = exp.and_(_is_null(col.copy()), exp.Not(this=exp.paren(hidden.copy())))
+            kinds: tuple[tuple[Literal["hidden", "empty"], exp.Expr], ...] = (
+                ("hidden", hidden),
+                ("empty", empty),
+            )
+            for what, test in kinds:
+                marker = NullMarker(dim.alias, what)
+                markers.append((ResultColumn(f"pb_{what}_{i}", "integer", marker), _flag(test)))
 
     for i, measure in enumerate(spec.measures):
         field_name = f"measures[{i}]"
@@ -338,6 +425,15 @@ def compile_query(spec: QuerySpec, catalog: Catalog) -> CompiledQuery:
         projections.append(exp.alias_(agg, _ident(measure.alias)))
         columns.append(ResultColumn(measure.alias, _measure_type(measure.agg, measured)))
 
+    taken = {alias.lower() for alias in spec.aliases}
+    for n, (marker_column, flag) in enumerate(markers):
+        name = marker_column.name
+        while name.lower() in taken:  # a catalog column could be called pb_hidden_0
+            name = f"{name}_{n}"
+        taken.add(name.lower())
+        projections.append(exp.alias_(flag, _ident(name)))
+        columns.append(ResultColumn(name, "integer", marker_column.marker))
+
     conditions = [_filter(builder, f, f"filters[{i}]") for i, f in enumerate(spec.filters)]
     order = _order(spec)
 
@@ -359,6 +455,34 @@ def compile_query(spec: QuerySpec, catalog: Catalog) -> CompiledQuery:
         tables=builder.tables(),
         dialect=catalog.dialect,
     )
+
+
+def describe_result(
+    columns: Sequence[ResultColumn], rows: Sequence[Sequence[Any]]
+) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+    """The answer's column metadata and rows, with the marker columns folded in and dropped.
+
+    A column whose NULLs include rows hidden by an access rule gets ``"null_means":
+    "hidden"``, or ``"hidden_or_empty"`` when some of its NULLs are genuine as well; columns
+    whose NULLs are only genuine get nothing.
+    """
+    shown = [i for i, c in enumerate(columns) if c.marker is None]
+    meta: list[dict[str, Any]] = [{"name": columns[i].name, "type": columns[i].type} for i in shown]
+    at = {columns[i].name: n for n, i in enumerate(shown)}
+    seen: dict[str, set[str]] = {}
+    for i, column in enumerate(columns):
+        marker = column.marker
+        if marker is None or marker.of not in at:
+            continue
+        j = shown[at[marker.of]]
+        if any(row[j] is None and row[i] for row in rows):
+            seen.setdefault(marker.of, set()).add(marker.kind)
+    for name, kinds in seen.items():
+        if "hidden" in kinds:
+            meta[at[name]]["null_means"] = "hidden_or_empty" if "empty" in kinds else "hidden"
+    if len(shown) == len(columns):
+        return meta, [list(row) for row in rows]
+    return meta, [[row[i] for i in shown] for row in rows]
 
 
 _AGGREGATES: dict[str, Callable[[exp.Expr], exp.Expr]] = {

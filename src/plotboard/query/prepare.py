@@ -125,8 +125,12 @@ def prepare_query(
     attributes: Mapping[str, object],
     *,
     row_cap: int | None = None,
+    mark_hidden: bool = False,
 ) -> PreparedQuery:
     """Compile `spec`, apply the user's access rules, check and memoize the SQL.
+
+    `mark_hidden` adds the marker columns of `compile_query` (NULLs that stand for rows a
+    rule hides) after the measures; `compile.describe_result` folds them away.
 
     Raises:
         QueryError: whatever `compile_query`, `enforce_access_rules` or `render_checked`
@@ -139,11 +143,12 @@ def prepare_query(
         rules.fingerprint,
         rules_shape(rules, attributes),
         row_cap,
+        mark_hidden,
     )
     entry = _CACHE.get(key)
     cached = entry is not None
     if entry is None:
-        compiled = compile_query(spec, catalog)
+        compiled = compile_query(spec, catalog, rules=rules if mark_hidden else None)
         entry = _build(
             cap_rows(compiled.expression, row_cap),
             compiled.params,

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.cache import cache_key
 from plotboard.errors import PlotboardError, forbidden
+from plotboard.query.compile import describe_result
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import PreparedQuery, prepare_query, prepare_sql
@@ -80,18 +81,24 @@ def prepare(context: SourceContext, user: EmbedToken, request: QueryRequest) -> 
             )
         spec = parse_spec(request.query)
         return prepare_query(
-            spec, context.catalog, context.rules, user.attributes, row_cap=context.settings.row_cap
+            spec,
+            context.catalog,
+            context.rules,
+            user.attributes,
+            row_cap=context.settings.row_cap,
+            mark_hidden=True,
         )
     except QueryError as err:
         raise query_error(err) from err
 
 
 def _encode(prepared: PreparedQuery, result: ExecutionResult, context: SourceContext) -> bytes:
+    rows = result.rows
     if prepared.columns:
-        columns = [{"name": c.name, "type": c.type} for c in prepared.columns]
+        # Marker columns become "null_means" on the column they describe (hidden rows).
+        columns, rows = describe_result(prepared.columns, rows)
     else:
         columns = [{"name": name, "type": kind} for name, kind in result.columns]
-    rows = result.rows
     booleans = [i for i, c in enumerate(columns) if c["type"] == "boolean"]
     if booleans:  # SQLite and MySQL answer booleans as 0/1
         rows = [
