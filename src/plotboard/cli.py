@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from plotboard.config import ConfigError, Settings
 from plotboard.errors import PlotboardError
@@ -212,31 +213,28 @@ def keys() -> None:
 @click.option("--org", "org_id", default=None, help="Organization id (default: the only one).")
 def keys_create(name: str, scopes: tuple[str, ...], org_id: str | None) -> None:
     """Create an API key. Its secret is printed once and never stored."""
-    from plotboard import audit
-    from plotboard.auth.api_keys import create_api_key
+    from plotboard.admin import keys as key_admin
+    from plotboard.admin.actor import AdminActor
     from plotboard.orgs import resolve_organization
 
     runtime = _runtime(_settings())
     try:
         with runtime.store.session() as session:
-            org = resolve_organization(session, org_id)
-            row, raw = create_api_key(session, org.id, name, list(scopes), "cli")
-            audit.record(
-                session,
-                org.id,
-                "cli",
-                "api_key.created",
-                "api_key",
-                row.id,
-                name=name,
-                scopes=list(scopes),
-            )
+            org_id = resolve_organization(session, org_id).id
+        body = key_admin.KeyIn(name=name, scopes=list(scopes))
+        created = key_admin.create_key(runtime, AdminActor(org_id, "cli"), body)
     except PlotboardError as err:
         raise click.ClickException(err.message) from err
+    except ValidationError as err:
+        problem = err.errors()[0]
+        raise click.ClickException(f"--name: {problem['msg'].lower()}") from err
     finally:
         runtime.close()
-    click.echo(f"Created API key {row.id} ({', '.join(row.scopes)}). Its secret, shown only now:")
-    click.echo(raw)
+    click.echo(
+        f"Created API key {created['id']} ({', '.join(created['scopes'])}). "
+        "Its secret, shown only now:"
+    )
+    click.echo(created["secret"])
     click.echo(
         "Keep it on your server (e.g. in a secret store); never put it in a web page.", err=True
     )
@@ -291,16 +289,15 @@ def keys_list(org_id: str | None, as_json: bool) -> None:
 @click.option("--org", "org_id", default=None)
 def keys_revoke(key_id: str, org_id: str | None) -> None:
     """Revoke a key: it, and every embed token it minted, stop working."""
-    from plotboard import audit
-    from plotboard.auth.api_keys import revoke_api_key
+    from plotboard.admin import keys as key_admin
+    from plotboard.admin.actor import AdminActor
     from plotboard.orgs import resolve_organization
 
     runtime = _runtime(_settings())
     try:
         with runtime.store.session() as session:
-            org = resolve_organization(session, org_id)
-            revoke_api_key(session, org.id, key_id)
-            audit.record(session, org.id, "cli", "api_key.revoked", "api_key", key_id)
+            org_id = resolve_organization(session, org_id).id
+        key_admin.revoke_key(runtime, AdminActor(org_id, "cli"), key_id)
     except PlotboardError as err:
         raise click.ClickException(err.message) from err
     finally:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 import anyio
 from fastapi import Depends, Request
 
+from plotboard.admin.actor import AdminActor
 from plotboard.auth.api_keys import KeyInfo, Scope, authenticate_api_key
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.auth.origins import normalize_origin
@@ -95,12 +95,6 @@ def tokens_key(request: Request, runtime: RuntimeDep) -> KeyInfo:
 
 
 TokensKey = Annotated[KeyInfo, Depends(tokens_key)]
-
-
-@dataclass(frozen=True)
-class AdminActor:
-    org_id: str
-    actor: str  # an email, or "api-key:<id>"
 
 
 def admin_actor(request: Request, runtime: RuntimeDep) -> AdminActor:

@@ -1,24 +1,22 @@
 """The admin REST API for the set-up steps: API keys, token attributes, origins, audit log.
 
-Every change is recorded in the audit log in the same transaction.
+Thin: each route calls the use case in `plotboard.admin`, which records the change in the audit
+log in the same transaction and invalidates what it must.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from plotboard import audit
+from plotboard.admin import attributes, keys, origins
+from plotboard.admin.attributes import AttributeOut
+from plotboard.admin.keys import KeyIn, KeyOut
+from plotboard.admin.origins import OriginIn, OriginOut
 from plotboard.api.deps import Admin, RuntimeDep
-from plotboard.auth import token_attributes as attrs
-from plotboard.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
-from plotboard.auth.origins import normalize_origin
-from plotboard.errors import conflict, not_found
-from plotboard.store.models import ApiKey, Organization, Origin, TokenAttribute
+from plotboard.store.models import Organization
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -34,189 +32,67 @@ def read_organization(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
 # --- API keys ---------------------------------------------------------------------------
 
 
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
-    scopes: list[str] = Field(default_factory=lambda: ["tokens"])
-
-
-class KeyOut(BaseModel):
-    id: str
-    name: str
-    scopes: list[str]
-    created_at: datetime
-    created_by: str | None
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-    tokens_minted: int
-
-
-def _key_out(row: ApiKey) -> KeyOut:
-    return KeyOut.model_validate(row, from_attributes=True)
-
-
 @router.get("/api-keys")
 def read_keys(admin: Admin, runtime: RuntimeDep) -> dict[str, list[KeyOut]]:
-    with runtime.store.session() as session:
-        return {"api_keys": [_key_out(k) for k in list_api_keys(session, admin.org_id)]}
+    return {"api_keys": keys.list_keys(runtime, admin.org_id)}
 
 
 @router.post("/api-keys", status_code=201)
 def create_key(body: KeyIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Create a key. `secret` is in this answer only: it is not stored and cannot be shown again."""
-    with runtime.store.session() as session:
-        row, secret = create_api_key(session, admin.org_id, body.name, body.scopes, admin.actor)
-        audit.record(
-            session,
-            admin.org_id,
-            admin.actor,
-            "api_key.created",
-            "api_key",
-            row.id,
-            name=row.name,
-            scopes=row.scopes,
-        )
-        return {**_key_out(row).model_dump(), "secret": secret}
+    return keys.create_key(runtime, admin, body)
 
 
 @router.post("/api-keys/{key_id}/revoke")
 def revoke_key(key_id: str, admin: Admin, runtime: RuntimeDep) -> KeyOut:
     """Revoke a key: it and every embed token it minted stop working at once."""
-    with runtime.store.session() as session:
-        row = revoke_api_key(session, admin.org_id, key_id)
-        audit.record(session, admin.org_id, admin.actor, "api_key.revoked", "api_key", row.id)
-        out = _key_out(row)
-    runtime.keys.forget(key_id)
-    return out
+    return keys.revoke_key(runtime, admin, key_id)
 
 
 # --- token attributes -------------------------------------------------------------------
 
 
-class AttributeOut(BaseModel):
-    name: str
-    type: str
-    required: bool
-    description: str
-
-
-def _attr_out(row: TokenAttribute) -> AttributeOut:
-    return AttributeOut.model_validate(row, from_attributes=True)
-
-
 @router.get("/token-attributes")
 def read_attributes(admin: Admin, runtime: RuntimeDep) -> dict[str, list[AttributeOut]]:
-    with runtime.store.session() as session:
-        return {
-            "token_attributes": [_attr_out(r) for r in attrs.list_attributes(session, admin.org_id)]
-        }
+    return {"token_attributes": attributes.list_attributes(runtime, admin.org_id)}
 
 
 @router.post("/token-attributes", status_code=201)
-def create_attribute(body: attrs.AttributeIn, admin: Admin, runtime: RuntimeDep) -> AttributeOut:
-    with runtime.store.session() as session:
-        row = attrs.create_attribute(session, admin.org_id, body)
-        audit.record(
-            session,
-            admin.org_id,
-            admin.actor,
-            "token_attribute.created",
-            "token_attribute",
-            row.name,
-            type=row.type,
-            required=row.required,
-        )
-        return _attr_out(row)
+def create_attribute(
+    body: attributes.AttributeIn, admin: Admin, runtime: RuntimeDep
+) -> AttributeOut:
+    return attributes.create_attribute(runtime, admin, body)
 
 
 @router.patch("/token-attributes/{name}")
 def update_attribute(
-    name: str, body: attrs.AttributePatch, admin: Admin, runtime: RuntimeDep
+    name: str, body: attributes.AttributePatch, admin: Admin, runtime: RuntimeDep
 ) -> AttributeOut:
-    with runtime.store.session() as session:
-        row = attrs.update_attribute(session, admin.org_id, name, body)
-        audit.record(
-            session,
-            admin.org_id,
-            admin.actor,
-            "token_attribute.updated",
-            "token_attribute",
-            name,
-            **body.model_dump(exclude_unset=True),
-        )
-        return _attr_out(row)
+    return attributes.update_attribute(runtime, admin, name, body)
 
 
 @router.delete("/token-attributes/{name}", status_code=204)
 def delete_attribute(name: str, admin: Admin, runtime: RuntimeDep) -> Response:
-    with runtime.store.session() as session:
-        attrs.delete_attribute(session, admin.org_id, name)
-        audit.record(
-            session, admin.org_id, admin.actor, "token_attribute.deleted", "token_attribute", name
-        )
+    attributes.delete_attribute(runtime, admin, name)
     return Response(status_code=204)
 
 
 # --- authorized origins -----------------------------------------------------------------
 
 
-class OriginIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    origin: str = Field(min_length=1, max_length=300)
-
-
-class OriginOut(BaseModel):
-    id: str
-    origin: str
-    created_at: datetime
-
-
 @router.get("/origins")
 def read_origins(admin: Admin, runtime: RuntimeDep) -> dict[str, list[OriginOut]]:
-    with runtime.store.session() as session:
-        rows = session.scalars(
-            sa.select(Origin).where(Origin.org_id == admin.org_id).order_by(Origin.origin)
-        )
-        return {"origins": [OriginOut.model_validate(r, from_attributes=True) for r in rows]}
+    return {"origins": origins.list_origins(runtime, admin.org_id)}
 
 
 @router.post("/origins", status_code=201)
 def create_origin(body: OriginIn, admin: Admin, runtime: RuntimeDep) -> OriginOut:
-    origin = normalize_origin(body.origin)
-    with runtime.store.session() as session:
-        exists = session.scalar(
-            sa.select(Origin.id).where(Origin.org_id == admin.org_id, Origin.origin == origin)
-        )
-        if exists:
-            raise conflict(f"{origin} is already authorized.", "origin_exists")
-        row = Origin(org_id=admin.org_id, origin=origin)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, admin.org_id, admin.actor, "origin.added", "origin", row.id, origin=origin
-        )
-        out = OriginOut.model_validate(row, from_attributes=True)
-    runtime.origins.invalidate()
-    return out
+    return origins.add_origin(runtime, admin, body)
 
 
 @router.delete("/origins/{origin_id}", status_code=204)
 def delete_origin(origin_id: str, admin: Admin, runtime: RuntimeDep) -> Response:
-    with runtime.store.session() as session:
-        row = session.get(Origin, origin_id)
-        if row is None or row.org_id != admin.org_id:
-            raise not_found(f"Origin {origin_id}")
-        session.delete(row)
-        audit.record(
-            session,
-            admin.org_id,
-            admin.actor,
-            "origin.removed",
-            "origin",
-            origin_id,
-            origin=row.origin,
-        )
-    runtime.origins.invalidate()
+    origins.remove_origin(runtime, admin, origin_id)
     return Response(status_code=204)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.admin import attributes as attribute_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_setup
 from plotboard.auth import token_attributes as attrs
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, Problems, problems_of
@@ -77,7 +77,7 @@ def create_attribute(request: Request, posted: PostedForm, runtime: RuntimeDep) 
             required=posted.checked("required"),
             description=posted.text("description"),
         )
-        row = admin_setup.create_attribute(body, posted.actor, runtime)
+        row = attribute_admin.create_attribute(runtime, posted.actor, body)
     except (ValidationError, PlotboardError) as err:
         problems = problems_of(err)
         if isinstance(err, PlotboardError) and err.code == "attribute_exists":
@@ -100,7 +100,7 @@ def update_attribute(
             required=posted.checked("required"),
             description=posted.text("description"),
         )
-        admin_setup.update_attribute(name, patch, posted.actor, runtime)
+        attribute_admin.update_attribute(runtime, posted.actor, name, patch)
     except (ValidationError, PlotboardError) as err:
         if isinstance(err, PlotboardError) and err.status == 404:
             raise
@@ -117,7 +117,7 @@ def delete_attribute(
     name: str, request: Request, posted: PostedForm, runtime: RuntimeDep
 ) -> Response:
     try:
-        admin_setup.delete_attribute(name, posted.actor, runtime)
+        attribute_admin.delete_attribute(runtime, posted.actor, name)
     except PlotboardError as err:
         if err.status == 404:
             raise

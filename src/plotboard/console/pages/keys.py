@@ -7,9 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.admin import keys as key_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_setup
-from plotboard.auth.api_keys import list_api_keys
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, problems_of
 from plotboard.console.web import (
@@ -37,8 +36,7 @@ def _page(
     chosen: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    with runtime.store.session() as session:
-        keys = list_api_keys(session, admin.org_id)
+    keys = key_admin.list_keys(runtime, admin.org_id)
     return render(
         request,
         runtime,
@@ -62,8 +60,8 @@ def keys_page(request: Request, admin: PageAdmin, runtime: RuntimeDep) -> Respon
 def create_key(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Response:
     values = posted.fields()
     try:
-        body = admin_setup.KeyIn(name=posted.text("name"), scopes=posted.values("scopes"))
-        created = admin_setup.create_key(body, posted.actor, runtime)
+        body = key_admin.KeyIn(name=posted.text("name"), scopes=posted.values("scopes"))
+        created = key_admin.create_key(runtime, posted.actor, body)
     except (ValidationError, PlotboardError) as err:
         f = FormState(values, problems_of(err))
         chosen = posted.values("scopes")
@@ -73,7 +71,7 @@ def create_key(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Res
 
 @router.post("/{key_id}/revoke")
 def revoke_key(key_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
-    revoked = admin_setup.revoke_key(key_id, posted.actor, runtime)
+    revoked = key_admin.revoke_key(runtime, posted.actor, key_id)
     response = redirect(BASE + "/keys")
     flash(
         response,

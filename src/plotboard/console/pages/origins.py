@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.admin import origins as origin_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_setup
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, Problems, problems_of
 from plotboard.console.web import (
@@ -20,9 +19,8 @@ from plotboard.console.web import (
     render,
     server_url,
 )
-from plotboard.errors import PlotboardError, not_found
+from plotboard.errors import PlotboardError
 from plotboard.runtime import Runtime
-from plotboard.store.models import Origin
 
 router = APIRouter(prefix=BASE + "/origins", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -30,12 +28,7 @@ router = APIRouter(prefix=BASE + "/origins", route_class=ConsoleRoute, include_i
 def _page(
     request: Request, runtime: Runtime, admin: SignedInAdmin, f: FormState, status_code: int = 200
 ) -> Response:
-    with runtime.store.session() as session:
-        rows = list(
-            session.scalars(
-                sa.select(Origin).where(Origin.org_id == admin.org_id).order_by(Origin.origin)
-            )
-        )
+    rows = origin_admin.list_origins(runtime, admin.org_id)
     return render(
         request,
         runtime,
@@ -57,8 +50,8 @@ def origins_page(request: Request, admin: PageAdmin, runtime: RuntimeDep) -> Res
 @router.post("")
 def add_origin(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Response:
     try:
-        body = admin_setup.OriginIn(origin=posted.text("origin"))
-        out = admin_setup.create_origin(body, posted.actor, runtime)
+        body = origin_admin.OriginIn(origin=posted.text("origin"))
+        out = origin_admin.add_origin(runtime, posted.actor, body)
     except (ValidationError, PlotboardError) as err:
         problems = problems_of(err)
         if isinstance(err, ValidationError) and not posted.text("origin"):
@@ -77,12 +70,7 @@ def add_origin(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Res
 
 @router.post("/{origin_id}/delete")
 def remove_origin(origin_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
-    with runtime.store.session() as session:
-        row = session.get(Origin, origin_id)
-        if row is None or row.org_id != posted.admin.org_id:
-            raise not_found(f"Origin {origin_id}")
-        origin = row.origin
-    admin_setup.delete_origin(origin_id, posted.actor, runtime)
+    removed = origin_admin.remove_origin(runtime, posted.actor, origin_id)
     response = redirect(BASE + "/origins")
-    flash(response, f"Removed {origin}: pages there can no longer load data.", "warn")
+    flash(response, f"Removed {removed.origin}: pages there can no longer load data.", "warn")
     return response
