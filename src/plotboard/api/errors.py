@@ -12,8 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from plotboard.errors import FieldError, PlotboardError
+from plotboard.sources.errors import END_USER_MESSAGES, SourceError
 
 log = logging.getLogger("plotboard")
+
+# The API that embedded dashboards call on behalf of end users.
+END_USER_API = "/api/v1/embed/"
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -66,7 +70,12 @@ def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PlotboardError)
-    async def _plotboard(_: Request, exc: PlotboardError) -> JSONResponse:
+    async def _plotboard(request: Request, exc: PlotboardError) -> JSONResponse:
+        if isinstance(exc, SourceError) and request.url.path.startswith(END_USER_API):
+            # End users get plain words; the details stay in the log and the admin's views.
+            if exc.code in END_USER_MESSAGES:
+                log.warning("data source problem shown to an end user as %s: %s", exc.code, exc)
+            exc = exc.for_end_user()
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
         return JSONResponse(exc.body(), status_code=exc.status, headers={**headers, **exc.headers})
 

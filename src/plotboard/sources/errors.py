@@ -23,7 +23,9 @@ class SourceError(PlotboardError):
     - `unknown_source` — no source is registered under that id (404);
     - `invalid` — bad arguments from the caller, e.g. a negative timeout (422).
 
-    The message never contains a password or a stack trace.
+    The message never contains a password or a stack trace. It is written for the admin and
+    may name hosts, ports, databases and files; `for_end_user` gives the words for everyone
+    else.
     """
 
     _STATUS: ClassVar[dict[str, int]] = {
@@ -42,3 +44,21 @@ class SourceError(PlotboardError):
         # unless one was given explicitly.
         if self.status == 400:
             self.status = self._STATUS.get(self.code, 400)
+
+    def for_end_user(self) -> SourceError:
+        """This error as an end user of an embedded dashboard is told it: the same code and
+        status, without the admin's details (hosts, ports, database and file names), which
+        they can do nothing about."""
+        plain = END_USER_MESSAGES.get(self.code)
+        if plain is None:
+            return self
+        return SourceError(plain, self.code, self.status)
+
+
+# Problems only an admin can fix, in words for the people who meet them in a dashboard.
+END_USER_MESSAGES = {
+    "unavailable": (
+        "The data cannot be reached right now. Please try again in a few minutes; if it keeps "
+        "happening, tell the team that runs this app."
+    ),
+}
