@@ -191,6 +191,16 @@ def to_table(row: CatalogTable) -> Table:
 
 
 def load_catalog(session: Session, source_id: str, dialect: str) -> Catalog:
+    """The catalog as the query engine, the AI and end users see it: its descriptions are the
+    ones end users may read under the source's access rules as they are now (see
+    `plotboard.catalog.disclosure`); the admin's views read `table_rows` instead."""
+    # Imported here: `disclosure` builds on Analyze's wording, whose package imports this one.
+    from plotboard.access.store import list_rules
+    from plotboard.catalog.disclosure import end_user_tables
+
+    rows = table_rows(session, source_id)
+    tables = [to_table(r) for r in rows]
+    ruled = [r.table_name for r in list_rules(session, source_id)]
     return Catalog(
-        dialect=dialect, tables=tuple(to_table(r) for r in table_rows(session, source_id))
+        dialect=dialect, tables=end_user_tables(session, source_id, rows, tables, ruled)
     )

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from plotboard.api.deps import RuntimeDep
 from plotboard.api.routes import admin_sources
 from plotboard.auth.sessions import SignedInAdmin
+from plotboard.catalog import disclosure
 from plotboard.catalog import service as catalog
 from plotboard.console.analyze import analyze_available
 from plotboard.console.forms import FormState, problems_of
@@ -48,6 +49,8 @@ def _page(
         if source_id and current is not None and current.id != source_id:
             sources.get_source(session, admin.org_id, source_id)  # 404 for a wrong id
         tables = catalog.table_rows(session, current.id) if current else []
+        # What end users read of each description on tables with access rules, and why.
+        notes = disclosure.catalog_disclosure(session, current.id, tables) if current else {}
         listed = [{"id": r.id, "name": r.name} for r in rows]
     return render(
         request,
@@ -59,6 +62,7 @@ def _page(
         sources=listed,
         current=current,
         tables=tables,
+        disclosure=notes,
         semantic_types=catalog.SEMANTIC_TYPES,
         failed=failed,
         f=f or FormState({}),
@@ -77,12 +81,30 @@ def _text(value: str) -> str | None:
     return value or None
 
 
-def _saved(request: Request, source_id: str, key: str, message: str) -> Response:
+def _saved(
+    request: Request, source_id: str, key: str, message: str, note: str | None = None
+) -> Response:
+    """The answer to a save; `note` (a description end users won't read as written) turns it
+    into a warning."""
     if is_fetch(request):
+        if note:
+            return fragment("_notice.html", kind="warn", message=f"{message} {note}", title="")
         return fragment("_notice.html", kind="ok", message=message, title="")
     response = redirect(f"{BASE}/tables?source={source_id}#{key}")
-    flash(response, message)
+    flash(response, message + (f" {note}" if note else ""), "warn" if note else "ok")
     return response
+
+
+def _note(runtime: Runtime, source_id: str, table: str, column: str | None = None) -> str | None:
+    """The warning about the saved description of `table` (or its `column`), if any."""
+    with runtime.store.session() as session:
+        rows = [
+            r
+            for r in catalog.table_rows(session, source_id)
+            if disclosure.qualified(r) == table
+        ]
+        found = disclosure.catalog_disclosure(session, source_id, rows).get(table)
+    return found.note(column) if found is not None else None
 
 
 def _refused(
@@ -148,7 +170,8 @@ def save_table(
         admin_sources.update_table(source_id, table, patch, posted.actor, runtime)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
-    return _saved(request, source_id, key, f"Saved table {table}.")
+    note = _note(runtime, source_id, table) if "description" in changes else None
+    return _saved(request, source_id, key, f"Saved table {table}.", note)
 
 
 @router.post("/{source_id}/{table}/columns/{column}")
@@ -171,4 +194,5 @@ def save_column(
         admin_sources.update_column(source_id, table, column, patch, posted.actor, runtime)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
-    return _saved(request, source_id, key, f"Saved {table}.{column}.")
+    note = _note(runtime, source_id, table, column) if "description" in changes else None
+    return _saved(request, source_id, key, f"Saved {table}.{column}.", note)

@@ -1,0 +1,288 @@
+"""What end users may read of the catalog's descriptions, whatever the order of Analyze and rules.
+
+A description is read by every end user of a source (the embed catalog in the builder, the
+prompt the AI sends to the organization's LLM), whatever rows their access rules let them see.
+Analyze writes value lists, row counts, ranges and shares of empty rows computed over *every*
+row, and an admin may quote values by hand. So, for each table, decided when the catalog is
+loaded (with the rules as they are *now*, not as they were when the text was written):
+
+* a table without an access rule: its descriptions as stored;
+* a table with an access rule:
+  - a description Analyze wrote (the field is not in the entry's `edited` list) is replaced by
+    Analyze's wording *without data*, rebuilt from names, types, keys and the semantic type
+    (`plain_table_description`, `plain_column_description`) — an LLM's sentence too, since it
+    may paraphrase the figures it was given;
+  - a description the admin wrote is served unless it quotes a value profiling saw in that
+    table (`TableValues`: frequent values, samples, minimums, maximums, averages, the row
+    count); then the data-free wording is served instead, and the console says why.
+
+What profiling saw comes from the latest finished Analyze job that profiled the table
+(`known_values`). A table never profiled cannot be checked: the console says so.
+
+    checks = check_table(row, ruled=True, values=known.get("employees"))
+    checks[None].served, checks["location"].quoted
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from plotboard.catalog.analyze.semantic import Detection
+from plotboard.catalog.analyze.wording import describe_column, describe_table, format_number
+from plotboard.catalog.model import Column, Table
+from plotboard.catalog.service import to_table
+from plotboard.store.models import AnalyzeJob, CatalogTable
+
+JOBS_READ = 50
+"""How many recent finished jobs of a source are read for profiles (newest wins per table)."""
+MIN_NUMBER = 10
+"""Numbers below this are too common in prose ("one row per ...", "1 to 5") to tell a quote."""
+
+Reason = Literal["no_rule", "empty", "analyze", "quotes_values", "not_profiled", "checked"]
+
+
+def qualified(row: CatalogTable) -> str:
+    return f"{row.schema_name}.{row.name}" if row.schema_name else row.name
+
+
+def _forms(value: Any, column_type: str) -> set[str]:
+    """How `value` may be written in a sentence."""
+    if value is None or isinstance(value, bool):
+        return set()
+    if isinstance(value, (int, float)):
+        if abs(value) < MIN_NUMBER:
+            return set()
+        number = float(value)
+        out = {format_number(number), format_number(number, rounded=True)}
+        if number.is_integer():
+            out.add(str(int(number)))
+        return out
+    text = str(value).strip()
+    if column_type in ("date", "datetime") and len(text) >= 10:
+        return {text[:10], text}
+    # One letter ("A", "M") is not a quote; "HR" is.
+    return {text} if len(text) >= 2 else set()
+
+
+class TableValues:
+    """The values profiling saw in one table, as they may be written in a sentence."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.forms = tuple(sorted({f for f in forms if f}, key=lambda f: (-len(f), f)))
+        self._pattern = (
+            re.compile(
+                # A whole word or number: "Paris" not in "Parisian", "10" not in "2,100".
+                r"(?<![\w.,])(" + "|".join(re.escape(f) for f in self.forms) + r")(?![\w]|[.,]\d)",
+                re.IGNORECASE,
+            )
+            if self.forms
+            else None
+        )
+
+    @classmethod
+    def from_profile(cls, profile: Mapping[str, Any]) -> TableValues:
+        """From a table profile as an Analyze job stores it (`TableProfile.as_json`)."""
+        forms: set[str] = set(_forms(profile.get("row_count"), "integer"))
+        for column in profile.get("columns") or ():
+            kind = str(column.get("type") or "")
+            values = [t.get("value") for t in column.get("top_values") or ()]
+            values += list(column.get("samples") or ())
+            values += [column.get("min"), column.get("max"), column.get("avg")]
+            for value in values:
+                forms |= _forms(value, kind)
+        return cls(forms)
+
+    def quoted_in(self, text: str) -> list[str]:
+        """The values `text` quotes, as written there, in order, without repeats."""
+        if self._pattern is None:
+            return []
+        found: list[str] = []
+        for match in self._pattern.finditer(text):
+            if match.group(1) not in found:
+                found.append(match.group(1))
+        return found
+
+
+def known_values(session: Session, source_id: str) -> dict[str, TableValues]:
+    """Per table (lower-case qualified name): what the latest Analyze profile of it saw."""
+    stmt = (
+        sa.select(AnalyzeJob.profiles)
+        .where(AnalyzeJob.source_id == source_id, AnalyzeJob.status == "done")
+        .order_by(AnalyzeJob.finished_at.desc(), AnalyzeJob.created_at.desc())
+        .limit(JOBS_READ)
+    )
+    out: dict[str, TableValues] = {}
+    for profiles in session.scalars(stmt):
+        for profile in profiles or ():
+            name = str(profile.get("table") or "").lower()
+            if name and name not in out:
+                out[name] = TableValues.from_profile(profile)
+    return out
+
+
+def plain_table_description(table: Table) -> str:
+    """Analyze's sentence about `table` without any data: what a row is, and its links."""
+    return describe_table(table, None, quote_values=False)
+
+
+def plain_column_description(table: Table, column: Column) -> str:
+    """Analyze's sentence about `column` without any data, from its name and semantic type."""
+    detection = Detection(column.semantic_type, 1.0, "") if column.semantic_type else None
+    return describe_column(table, column, detection, None, quote_values=False)
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """What end users are served of one description, and why.
+
+    `served` is None when there is nothing to serve; `withheld` is True when the stored text
+    is not what end users read; `quoted` lists the values it quotes (admin text only).
+    """
+
+    stored: str | None
+    served: str | None
+    reason: Reason
+    quoted: tuple[str, ...] = ()
+
+    @property
+    def withheld(self) -> bool:
+        return self.served != self.stored
+
+    def note(self) -> str | None:
+        """What the admin should know about this description, in plain words, or None."""
+        if self.reason == "quotes_values":
+            return (
+                "This table has an access rule, and this description quotes values from its "
+                f"data ({', '.join(self.quoted)}): end users won't see it; they read "
+                f"“{self.served}” instead. Leave out values that only some users may see."
+            )
+        if self.reason == "analyze" and self.withheld:
+            return (
+                "This table has an access rule: end users read this description without the "
+                f"values, counts and ranges Analyze found in the data: “{self.served}”."
+            )
+        if self.reason == "not_profiled":
+            return (
+                "This table has an access rule and plotboard has not profiled it yet: run "
+                "Analyze so that it can check this description quotes no values that only "
+                "some users may see."
+            )
+        return None
+
+
+def _check(
+    stored: str | None,
+    edited: Iterable[str],
+    ruled: bool,
+    values: TableValues | None,
+    plain: str,
+) -> TextCheck:
+    if not ruled:
+        return TextCheck(stored, stored, "no_rule")
+    if not stored:
+        return TextCheck(stored, stored, "empty")
+    if "description" not in set(edited):
+        return TextCheck(stored, plain, "analyze")
+    if values is None:
+        return TextCheck(stored, stored, "not_profiled")
+    quoted = values.quoted_in(stored)
+    if quoted:
+        return TextCheck(stored, plain, "quotes_values", tuple(quoted))
+    return TextCheck(stored, stored, "checked")
+
+
+def check_table(
+    row: CatalogTable, table: Table, ruled: bool, values: TableValues | None
+) -> dict[str | None, TextCheck]:
+    """The checks of the table's description (key None) and of each column's."""
+    out: dict[str | None, TextCheck] = {
+        None: _check(
+            row.description, row.edited or (), ruled, values, plain_table_description(table)
+        )
+    }
+    edits = {c["name"]: c.get("edited") or () for c in row.columns or ()}
+    for column in table.columns:
+        out[column.name] = _check(
+            column.description,
+            edits.get(column.name, ()),
+            ruled,
+            values,
+            plain_column_description(table, column),
+        )
+    return out
+
+
+def has_rule(table: Table, ruled_tables: Iterable[str]) -> bool:
+    """Whether one of the rules (named by their `table`) applies to `table`: a rule written
+    ``schema.table`` applies to that table, one written ``table`` to that name in any schema
+    (as `RuleSet.for_table` reads them; names only, so a stored rule that no longer parses
+    still counts)."""
+    names = {n.lower() for n in ruled_tables}
+    own = f"{table.schema}.{table.name}".lower() if table.schema else None
+    return table.name.lower() in names or (own is not None and own in names)
+
+
+def end_user_tables(
+    session: Session,
+    source_id: str,
+    rows: list[CatalogTable],
+    tables: list[Table],
+    ruled_tables: Iterable[str],
+) -> tuple[Table, ...]:
+    """`tables` (built from `rows`, in the same order) with the descriptions end users may
+    read, `ruled_tables` naming the tables that have access rules; profiles are read only when
+    some ruled table has the admin's own text."""
+    names = list(ruled_tables)
+    ruled = [has_rule(t, names) for t in tables]
+    needs_values = any(
+        r and ("description" in (row.edited or ()) or any(c.get("edited") for c in row.columns))
+        for r, row in zip(ruled, rows, strict=True)
+    )
+    known = known_values(session, source_id) if needs_values else {}
+    out: list[Table] = []
+    for is_ruled, row, table in zip(ruled, rows, tables, strict=True):
+        if not is_ruled:
+            out.append(table)
+            continue
+        checks = check_table(row, table, True, known.get(qualified(row).lower()))
+        columns = tuple(replace(c, description=checks[c.name].served) for c in table.columns)
+        out.append(replace(table, description=checks[None].served, columns=columns))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class TableDisclosure:
+    """The console's view of one table: whether it has a rule, and each description's check
+    (the table's under None, each column's under its name)."""
+
+    ruled: bool
+    checks: Mapping[str | None, TextCheck]
+
+    def note(self, column: str | None = None) -> str | None:
+        check = self.checks.get(column)
+        return check.note() if check is not None else None
+
+
+def catalog_disclosure(
+    session: Session, source_id: str, rows: list[CatalogTable]
+) -> dict[str, TableDisclosure]:
+    """Per table (qualified name): what end users are served of its descriptions, and why."""
+    from plotboard.access.store import list_rules  # the access package builds on the catalog
+
+    ruled_tables = [r.table_name for r in list_rules(session, source_id)]
+    known: dict[str, TableValues] | None = None
+    out: dict[str, TableDisclosure] = {}
+    for row in rows:
+        table = to_table(row)
+        ruled = has_rule(table, ruled_tables)
+        if ruled and known is None:
+            known = known_values(session, source_id)
+        values = (known or {}).get(qualified(row).lower())
+        out[qualified(row)] = TableDisclosure(ruled, check_table(row, table, ruled, values))
+    return out

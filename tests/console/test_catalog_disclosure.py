@@ -1,0 +1,105 @@
+"""The tables page warns the admin when end users won't read a description as written: it
+quotes values of a table with an access rule, or it is Analyze's wording with data."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from plotboard.catalog.analyze import AnalyzeRequest, analyze_service
+from plotboard.runtime import Runtime
+from tests.console.conftest import Console
+from tests.console.pages import text
+from tests.console.test_forms import add_attributes, condition, connect
+
+
+def analyze(runtime: Runtime, console: Console, source_id: str, **options: object) -> None:
+    service = analyze_service(runtime)
+    job = service.start(
+        console.org_id, source_id, AnalyzeRequest.model_validate(options), console.email
+    )
+    deadline = time.monotonic() + 60
+    while service.job(console.org_id, job["id"], detail=False)["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, "Analyze did not finish"
+        time.sleep(0.05)
+    assert service.job(console.org_id, job["id"], detail=False)["status"] == "done"
+
+
+def notes(page: str) -> list[str]:
+    found = re.findall(r"<p [^>]*data-end-user-note[^>]*>(.*?)</p>", page, re.S)
+    return [text(n) for n in found]
+
+
+def test_the_admin_is_warned_when_a_description_quotes_values_of_a_ruled_table(
+    console: Console, runtime: Runtime, demo_database: Path
+) -> None:
+    add_attributes(console, ("location", "string_list"))
+    source_id = connect(console, demo_database)
+    analyze(runtime, console, source_id, tables=["employees", "sales"], apply=True)
+    # No rule yet: Analyze's values are for everyone, and nothing is flagged.
+    assert notes(console.get(f"/admin/tables?source={source_id}").text) == []
+
+    saved = console.post(
+        f"/admin/rules/{source_id}/employees",
+        {**condition("location", "in", "location"), "action": "save"},
+    )
+    assert saved.status_code == 200, text(saved.text)
+    answer = console.post(
+        f"/admin/tables/{source_id}/employees/columns/location",
+        {"description": "Where they work: Tokyo, Paris or Berlin.", "semantic_type": "city"},
+        headers={"X-Console-Fetch": "1"},
+    )
+    assert answer.status_code == 200
+    said = text(answer.text)
+    assert 'class="notice warn"' in answer.text
+    assert "Saved employees.location." in said
+    assert "quotes values from its data (Tokyo, Paris, Berlin): end users won't see it" in said
+    # An admin's text that quotes nothing is served as written, without a warning.
+    plain = console.post(
+        f"/admin/tables/{source_id}/employees/columns/department",
+        {"description": "The team the employee is in."},
+        headers={"X-Console-Fetch": "1"},
+    )
+    assert 'class="notice ok"' in plain.text
+
+    page = text(console.get(f"/admin/tables?source={source_id}").text)
+    assert (
+        "This table has an access rule, and this description quotes values from its data "
+        "(Tokyo, Paris, Berlin): end users won't see it; they read “Location of the employee, "
+        "a city.” instead." in page
+    )
+    # Analyze's own wording with data: end users read it without the data.
+    assert (
+        "end users read this description without the values, counts and ranges Analyze found "
+        "in the data: “One row per employee; linked to employees through manager_id and "
+        "offices through office_id.”" in page
+    )
+    # The page shows no warning for the table without a rule.
+    sales = console.get(f"/admin/tables?source={source_id}").text.split('id="t-sales"')[1]
+    assert notes(sales) == []
+    # The end users' catalog follows the same decision.
+    context = runtime.source_context(console.org_id, source_id)
+    employees = context.catalog.table("employees")
+    assert employees is not None
+    location = employees.column("location")
+    assert location is not None and location.description == "Location of the employee, a city."
+    department = employees.column("department")
+    assert department is not None and department.description == "The team the employee is in."
+
+
+def test_a_ruled_table_never_profiled_asks_for_analyze(
+    console: Console, runtime: Runtime, demo_database: Path
+) -> None:
+    add_attributes(console, ("location", "string_list"))
+    source_id = connect(console, demo_database)
+    console.post(
+        f"/admin/rules/{source_id}/employees",
+        {**condition("location", "in", "location"), "action": "save"},
+    )
+    answer = console.post(
+        f"/admin/tables/{source_id}/employees",
+        {"description": "Our staff in Tokyo."},
+        headers={"X-Console-Fetch": "1"},
+    )
+    assert "run Analyze so that it can check this description" in text(answer.text)
