@@ -45,3 +45,14 @@ def test_migrating_twice_is_harmless(empty_store: str) -> None:
         tables = set(sa.inspect(conn).get_table_names())
     engine.dispose()
     assert {"organizations", "api_keys", "dashboards", "token_attributes", "origins"} <= tables
+
+
+def test_a_new_sqlite_store_is_private(tmp_path: Path) -> None:
+    # It holds password hashes and encrypted secrets: no other local user may read it.
+    url = f"sqlite:///{tmp_path / 'new-folder' / 'store.db'}"
+    migrate(url)
+    assert (tmp_path / "new-folder").stat().st_mode & 0o777 == 0o700
+    files = list((tmp_path / "new-folder").iterdir())
+    assert files
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, path.name

@@ -40,6 +40,30 @@ def test_demo_json_has_every_documented_field(demo_server: DemoServer) -> None:
     assert (demo_server.data_dir / "demo.json").stat().st_mode & 0o777 == 0o600
 
 
+def test_the_demo_keeps_its_store_and_secrets_private(demo_server: DemoServer) -> None:
+    data = demo_server.data_dir
+    # The store holds password hashes, session hashes and encrypted secrets, like secret_key.
+    assert data.stat().st_mode & 0o777 == 0o700
+    files = {p.name: p.stat().st_mode & 0o777 for p in data.iterdir()}
+    assert {"plotboard.db", "secret_key", "demo.json"} <= set(files)
+    for name, mode in files.items():
+        if name.startswith("plotboard.db") or name in ("secret_key", "demo.json"):
+            assert mode == 0o600, (name, oct(mode))
+
+
+def test_an_older_demo_folder_is_made_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = run_plotboard("demo", "--data-dir", str(data_dir), "--no-serve", env=clean_env())
+    assert first.returncode == 0, describe(first)
+    # As an earlier plotboard left it.
+    data_dir.chmod(0o755)
+    (data_dir / "plotboard.db").chmod(0o644)
+    again = run_plotboard("demo", "--data-dir", str(data_dir), "--no-serve", env=clean_env())
+    assert again.returncode == 0, describe(again)
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "plotboard.db").stat().st_mode & 0o777 == 0o600
+
+
 def test_demo_database_has_the_sample_tables(demo_server: DemoServer) -> None:
     path = Path(demo_server.info["demo_database"])
     assert path.is_file() and path.parent == demo_server.data_dir

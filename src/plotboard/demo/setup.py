@@ -88,10 +88,28 @@ def _write_demo_info(data_dir: Path, info: DemoInfo) -> None:
     os.replace(tmp, path)
 
 
+def _make_private(data_dir: Path, store_url: str) -> None:
+    """Only the owner may enter the demo folder: it holds the secret key, demo.json (an admin
+    password and an API key) and the store (password hashes, encrypted secrets). A folder or
+    store left readable by an earlier version is tightened too."""
+    data_dir.chmod(0o700)
+    url = sa.make_url(store_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    store = Path(url.database).resolve()
+    if store.parent != data_dir.resolve():
+        return  # a store elsewhere is its owner's to manage
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = store.with_name(store.name + suffix)
+        if path.exists():
+            path.chmod(0o600)
+
+
 def prepare_demo(runtime: Runtime, data_dir: Path, url: str) -> DemoInfo:
     """Create (or reuse) the demo database, organization, admin, key, attributes, source and
     origin, and write `demo.json`. Safe to run again: an existing demo is kept as it is."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    _make_private(data_dir, runtime.settings.store_url)
     database = (data_dir / "demo.sqlite").resolve()
     if not database.exists():
         generate_demo_database(database)

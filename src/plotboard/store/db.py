@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ def create_store_engine(url: str) -> sa.Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(parsed.database))
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -35,6 +36,18 @@ def create_store_engine(url: str) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty, readable by its owner only (0600), in a folder of theirs (0700)
+    when the folder is new too. An existing file or folder is left as it is.
+
+    For the SQLite store, which holds password hashes and encrypted secrets; SQLite gives its
+    -wal and -shm files the database file's mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def alembic_config(url: str) -> Config:
