@@ -149,6 +149,37 @@ def secret() -> None:
     click.echo(secrets.token_urlsafe(48))
 
 
+@main.command("rotate-secret-key")
+@_config_option
+def rotate_secret_key() -> None:
+    """Re-encrypt every stored secret under PLOTBOARD_SECRET_KEY.
+
+    Start it with the new key in PLOTBOARD_SECRET_KEY and the old one in
+    PLOTBOARD_SECRET_KEY_PREVIOUS, after every server runs with both.
+    """
+    from plotboard.admin.secrets import rotate_stored_secrets
+    from plotboard.crypto import DecryptionError
+
+    settings = _settings()
+    if not settings.previous_secret_keys:
+        raise click.ClickException(
+            "PLOTBOARD_SECRET_KEY_PREVIOUS is not set: give the old secret key there and the new "
+            "one in PLOTBOARD_SECRET_KEY."
+        )
+    runtime = _runtime(settings)
+    try:
+        done = rotate_stored_secrets(runtime, "cli")
+    except DecryptionError as err:
+        raise click.ClickException(f"{err} Nothing was changed.") from err
+    finally:
+        runtime.close()
+    click.echo(
+        f"Re-encrypted {done.signing_secrets} token-signing secret(s), {done.source_passwords} "
+        f"database password(s) and {done.llm_keys} LLM key(s) under the new key. Remove "
+        "PLOTBOARD_SECRET_KEY_PREVIOUS from every server's settings now."
+    )
+
+
 @main.group()
 def admin() -> None:
     """Admin users."""

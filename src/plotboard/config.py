@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None, description="At least 32 random characters. Signs sessions, encrypts secrets."
     )
+    secret_key_previous: str | None = Field(
+        default=None,
+        description="Earlier secret keys, comma-separated, still accepted for reading stored "
+        "secrets while rotating the secret key.",
+    )
     demo_mode: bool = Field(default=False, description="Relaxes the secret-key check for demos.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -147,6 +152,12 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return bool(self.public_url and self.public_url.startswith("https://"))
+
+    @property
+    def previous_secret_keys(self) -> tuple[str, ...]:
+        """The keys of `secret_key_previous`, in order."""
+        text = self.secret_key_previous or ""
+        return tuple(k.strip() for k in text.split(",") if k.strip())
 
     def require_secret_key(self) -> str:
         """The secret key, or ConfigError saying how to set one. Demo mode keeps one on disk."""

@@ -13,7 +13,7 @@ from plotboard.auth.origins import OriginRegistry
 from plotboard.auth.sessions import SignInThrottle
 from plotboard.cache import ResultCache, make_cache
 from plotboard.config import ConfigError, Settings
-from plotboard.crypto import DecryptionError, decrypt
+from plotboard.crypto import DecryptionError, accept_previous_keys, decrypt
 from plotboard.query.context import SourceContext, load_context
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.pool import SourcePool
@@ -29,6 +29,7 @@ class Runtime:
     def __init__(self, settings: Settings, *, run_migrations: bool = True) -> None:
         self.settings = settings
         self.secret_key = settings.require_secret_key()
+        accept_previous_keys(self.secret_key, settings.previous_secret_keys)
         if run_migrations:
             migrate(settings.store_url)
         self.store = Store(settings.store_url)
@@ -65,7 +66,8 @@ class Runtime:
                     raise ConfigError(
                         "PLOTBOARD_SECRET_KEY is not the key this metadata store was set up "
                         f"with ({self.settings.store_url.split('@')[-1]}): its stored secrets "
-                        "cannot be read. Start plotboard with the original secret key."
+                        "cannot be read. Start plotboard with the original secret key (or, "
+                        "while rotating, give it in PLOTBOARD_SECRET_KEY_PREVIOUS)."
                     ) from err
 
     def signing_secret(self, org_id: str) -> str | None:
