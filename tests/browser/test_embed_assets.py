@@ -77,16 +77,25 @@ def test_a_missing_bundle_says_how_to_build_it(
         assert "make demo" in body["detail"] and "npm run build" in body["detail"]
 
 
-def test_the_script_answers_cors_only_for_authorized_origins(
+def test_the_script_loads_on_any_page_but_the_api_answers_only_authorized_origins(
     plotboard: Plotboard, host: HostSite
 ) -> None:
+    # The script is public code without data: a page not authorized yet loads it, and it then
+    # tells the developer to authorize the origin (see test_defects.py) instead of failing blank.
     url = f"{plotboard.url}/embed/plotboard.js"
-    allowed = httpx.get(url, headers={"Origin": host.url})
+    for origin in (host.url, "https://evil.example"):
+        answer = httpx.get(url, headers={"Origin": origin})
+        assert answer.status_code == 200
+        assert answer.headers["access-control-allow-origin"] == "*"
+    api = f"{plotboard.url}/api/v1/embed/dashboards"
+    token = {"Authorization": f"Bearer {plotboard.token('alice')}"}
+    allowed = httpx.get(api, headers={"Origin": host.url, **token})
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == host.url
-    refused = httpx.get(url, headers={"Origin": "https://evil.example"})
+    refused = httpx.get(api, headers={"Origin": "https://evil.example", **token})
     assert refused.status_code == 403
     assert refused.json()["code"] == "origin_not_authorized"
+    assert "access-control-allow-origin" not in refused.headers
 
 
 def test_the_gazetteer_places_cities_and_countries(plotboard: Plotboard) -> None:

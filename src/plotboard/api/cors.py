@@ -4,6 +4,12 @@ The editor always runs on the host app's origin, so every call it makes is cross
 preflight carries no token, so it is answered for any origin that some organization
 authorized; the request itself is then checked against the token's own organization (see
 `deps.embed_user`). An origin nobody authorized gets a 403 that says what to do.
+
+Two things are open to every origin, with `Access-Control-Allow-Origin: *`, because they carry
+no data: the editor's script (`/embed/...`, public code), and the origin check
+(`/api/v1/embed/origin-check`). A page whose origin is not authorized yet can so load the
+editor, which asks the check why its calls fail (the browser hides a refused answer from it)
+and tells the developer to authorize the origin, instead of failing blank.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from plotboard.runtime import Runtime
 
 _EMBED_PREFIXES = ("/api/v1/embed/", "/embed/")
 _SERVER_ONLY = ("/api/v1/embed/tokens",)  # API-key endpoints: never called from a browser
+_OPEN = ("/embed/", "/api/v1/embed/origin-check")  # no data: any origin may read them
 ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 ALLOW_HEADERS = "Authorization, Content-Type"
 EXPOSE_HEADERS = "Content-Disposition, X-Plotboard-Cache"
@@ -38,6 +45,9 @@ class EmbedCORSMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not _is_embed(scope["path"]):
             await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith(_OPEN):
+            await self._open(scope, receive, send)
             return
         headers = Headers(scope=scope)
         origin = headers.get("origin")
@@ -77,6 +87,16 @@ class EmbedCORSMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cors)
+
+    async def _open(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A resource without data, readable from any page (no credentials involved)."""
+
+        async def send_open(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Access-Control-Allow-Origin"] = "*"
+            await send(message)
+
+        await self.app(scope, receive, send_open)
 
     @staticmethod
     def _own_origin(scope: Scope, headers: Headers, runtime: Runtime) -> str:

@@ -172,7 +172,11 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as err:
-            raise unauthorized(f"{_INVALID} It is not a well-formed JWT.", "invalid_token") from err
+            raise unauthorized(
+                f"{_INVALID} It is garbled: send it exactly as POST /api/v1/embed/tokens "
+                "returned it.",
+                "invalid_token",
+            ) from err
         if header.get("alg") != ALGORITHM:
             raise unauthorized(f"{_INVALID} Only HS256 tokens are accepted.", "invalid_token")
         kid = header.get("kid")

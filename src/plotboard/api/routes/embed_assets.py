@@ -3,8 +3,10 @@
 Served from the package's `static/embed` folder, which `npm run build` in `frontend/` fills (a
 wheel or sdist carries it, built by `setup.py`). The entry keeps one name, so it is cached
 briefly; chunks carry a content hash in their names, so they are cached for good. Files are
-read once, with their gzip form, and answered with an ETag. CORS for authorized origins comes
-from `api/cors.py` (a module script loaded from another origin is a CORS request).
+read once, with their gzip form, and answered with an ETag. The script carries no data, so
+`api/cors.py` lets any page load it (a module script loaded from another origin is a CORS
+request): a page whose origin is not authorized yet then learns why from the origin check
+below, instead of failing blank. Also here: the site's `/favicon.ico`.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
+from plotboard.api.deps import RuntimeDep
 from plotboard.errors import PlotboardError, not_found
 
-router = APIRouter(prefix="/embed", tags=["embed"], include_in_schema=False)
+router = APIRouter(tags=["embed"], include_in_schema=False)
 
-BUNDLE_DIR = Path(__file__).resolve().parents[2] / "static" / "embed"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+BUNDLE_DIR = STATIC_DIR / "embed"
+FAVICON = STATIC_DIR / "favicon.ico"
 ENTRY = "plotboard.js"
 ENTRY_CACHE = "public, max-age=300, must-revalidate"
 CHUNK_CACHE = "public, max-age=31536000, immutable"
@@ -34,6 +41,7 @@ CONTENT_TYPES = {
     ".wasm": "application/wasm",
     ".svg": "image/svg+xml",
     ".png": "image/png",
+    ".ico": "image/x-icon",
     ".woff2": "font/woff2",
 }
 # A chunk name is one path segment of plain characters: no separators, no "..", no escapes.
@@ -116,7 +124,7 @@ def _etags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
-@router.api_route("/plotboard.js", methods=["GET", "HEAD"])
+@router.api_route("/embed/plotboard.js", methods=["GET", "HEAD"])
 def entry_script(request: Request) -> Response:
     """The editor. Load it with `<script type="module" src=".../embed/plotboard.js">`."""
     asset = assets.get(ENTRY)
@@ -125,7 +133,7 @@ def entry_script(request: Request) -> Response:
     return _respond(request, asset, ENTRY_CACHE)
 
 
-@router.api_route("/chunks/{name}", methods=["GET", "HEAD"])
+@router.api_route("/embed/chunks/{name}", methods=["GET", "HEAD"])
 def chunk(name: str, request: Request) -> Response:
     """A part of the editor loaded on demand (e.g. the world map), by its hashed name."""
     if not _CHUNK_NAME.fullmatch(name) or ".." in name:
@@ -136,3 +144,37 @@ def chunk(name: str, request: Request) -> Response:
             raise bundle_missing()
         raise not_found(f"The chunk '{name}' (the page may hold an older plotboard.js; reload it)")
     return _respond(request, asset, CHUNK_CACHE)
+
+
+_favicon = AssetStore(STATIC_DIR)
+
+
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"])
+def favicon(request: Request) -> Response:
+    """The icon browsers ask for on every page of the console and the API docs."""
+    asset = _favicon.get(FAVICON.name)
+    if asset is None:
+        raise not_found("The icon")
+    return _respond(request, asset, "public, max-age=86400")
+
+
+@router.get("/api/v1/embed/origin-check")
+async def origin_check(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """Whether the calling page's origin is authorized to embed plotboard (by some organization).
+
+    Open to any origin (`Access-Control-Allow-Origin: *`, see `api/cors.py`) and carrying no
+    data: when the embed API refuses a page's origin, the browser hides the answer from the
+    editor (a CORS failure looks like a network failure), so the editor asks this to tell a
+    developer "add this origin under Authorized origins" rather than "server unreachable". The
+    origin is the browser's own `Origin` header, which a page cannot set.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return JSONResponse({"origin": None, "authorized": None}, headers=_NO_STORE)
+    if runtime.origins.stale():  # reading the store is kept off the event loop
+        await anyio.to_thread.run_sync(runtime.origins.refresh)
+    known = runtime.origins.is_known(origin)
+    return JSONResponse({"origin": origin[:300], "authorized": known}, headers=_NO_STORE)
+
+
+_NO_STORE = {"Cache-Control": "no-store"}
