@@ -188,3 +188,40 @@ def test_hand_written_text_quoting_hidden_values(admin: Admin, demo: str) -> Non
     sales = {c["name"]: c["description"] for c in served["sales"]["columns"]}
     assert sales["sales_region"] == "North, South, East or West."
 
+
+
+def test_the_admin_may_confirm_a_text_safe_for_everyone(admin: Admin, demo: str) -> None:
+    analyze(admin, demo, tables=["offices"], apply=True)
+    add_rules(admin, demo)
+    path = f"/sources/{demo}/tables/offices"
+    assert embed_catalog(admin, demo, ["Paris"])["offices"]["description"] == (
+        "One row per office."
+    )
+    # Analyze's own text, confirmed as it is: served as written.
+    table = admin.call("PATCH", path, 200, json={"description_reviewed": True}).json()
+    assert table["description_reviewed"] == "One row per office (10 rows)."
+    assert "description" not in table["edited"]  # a confirmation is not an edit of the text
+    region = f"{path}/columns/region"
+    admin.call(
+        "PATCH",
+        region,
+        200,
+        json={"description": "Sales area: APAC, AMER or EMEA.", "description_reviewed": True},
+    )
+    served = embed_catalog(admin, demo, ["Paris"])["offices"]
+    columns = {c["name"]: c["description"] for c in served["columns"]}
+    assert served["description"] == "One row per office (10 rows)."
+    assert columns["region"] == "Sales area: APAC, AMER or EMEA."
+    # Re-reading the tables from the database keeps the confirmations ...
+    admin.call("POST", f"/sources/{demo}/refresh", 200)
+    served = embed_catalog(admin, demo, ["Paris"])["offices"]
+    assert [c["description"] for c in served["columns"] if c["name"] == "region"] == [
+        "Sales area: APAC, AMER or EMEA."
+    ]
+    # ... but a new text needs a new one, and a confirmation can be withdrawn.
+    admin.call("PATCH", region, 200, json={"description": "Sales area: APAC or AMER."})
+    admin.call("PATCH", path, 200, json={"description_reviewed": False})
+    served = embed_catalog(admin, demo, ["Paris"])["offices"]
+    columns = {c["name"]: c["description"] for c in served["columns"]}
+    assert served["description"] == "One row per office."
+    assert columns["region"] == "Region of the office."

@@ -26,6 +26,17 @@ def analyze(runtime: Runtime, console: Console, source_id: str, **options: objec
     assert service.job(console.org_id, job["id"], detail=False)["status"] == "done"
 
 
+def served_description(
+    runtime: Runtime, console: Console, source_id: str, table: str, column: str
+) -> str | None:
+    """The column's description as end users (and the AI) read it."""
+    found = runtime.source_context(console.org_id, source_id).catalog.table(table)
+    assert found is not None
+    described = found.column(column)
+    assert described is not None
+    return described.description
+
+
 def notes(page: str) -> list[str]:
     found = re.findall(r"<p [^>]*data-end-user-note[^>]*>(.*?)</p>", page, re.S)
     return [text(n) for n in found]
@@ -103,3 +114,39 @@ def test_a_ruled_table_never_profiled_asks_for_analyze(
         headers={"X-Console-Fetch": "1"},
     )
     assert "run Analyze so that it can check this description" in text(answer.text)
+
+
+def test_the_admin_confirms_a_description_safe_for_every_user(
+    console: Console, runtime: Runtime, demo_database: Path
+) -> None:
+    add_attributes(console, ("location", "string_list"))
+    source_id = connect(console, demo_database)
+    analyze(runtime, console, source_id, tables=["offices"])
+    console.post(
+        f"/admin/rules/{source_id}/offices",
+        {**condition("city", "in", "location"), "action": "save"},
+    )
+    path = f"/admin/tables/{source_id}/offices/columns/country"
+    words = "Country of the office: Japan, France or Brazil."
+    console.post(path, {"description": words}, headers={"X-Console-Fetch": "1"})
+    page = console.get(f"/admin/tables?source={source_id}").text
+    form = page.split('id="c-offices-country"')[1].split("</form>")[0]
+    assert 'name="description_reviewed"' in form and " checked" not in form.split("reviewed")[1]
+
+    confirmed = console.post(
+        path, {"description": words, "description_reviewed": "1"}, headers={"X-Console-Fetch": "1"}
+    )
+    assert "you confirmed that every user may see what this description says" in text(
+        confirmed.text
+    )
+    assert served_description(runtime, console, source_id, "offices", "country") == words
+
+    # The box still ticked while the text changes: the new text is checked again, not confirmed.
+    changed = console.post(
+        path,
+        {"description": "Japan, France, Brazil and more.", "description_reviewed": "1"},
+        headers={"X-Console-Fetch": "1"},
+    )
+    assert "end users won't see it" in text(changed.text)
+    served = served_description(runtime, console, source_id, "offices", "country")
+    assert served == "Country of the office."

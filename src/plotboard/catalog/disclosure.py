@@ -14,7 +14,9 @@ loaded (with the rules as they are *now*, not as they were when the text was wri
     may paraphrase the figures it was given;
   - a description the admin wrote is served unless it quotes a value profiling saw in that
     table (`TableValues`: frequent values, samples, minimums, maximums, averages, the row
-    count); then the data-free wording is served instead, and the console says why.
+    count); then the data-free wording is served instead, and the console says why;
+  - either is served as written when the admin confirmed that very text safe for every end
+    user (`description_reviewed` holds the confirmed text, so an edit needs a new one).
 
 What profiling saw comes from the latest finished Analyze job that profiled the table
 (`known_values`). A table never profiled cannot be checked: the console says so.
@@ -44,7 +46,9 @@ JOBS_READ = 50
 MIN_NUMBER = 10
 """Numbers below this are too common in prose ("one row per ...", "1 to 5") to tell a quote."""
 
-Reason = Literal["no_rule", "empty", "analyze", "quotes_values", "not_profiled", "checked"]
+Reason = Literal[
+    "no_rule", "empty", "reviewed", "analyze", "quotes_values", "not_profiled", "checked"
+]
 
 
 def qualified(row: CatalogTable) -> str:
@@ -160,12 +164,19 @@ class TextCheck:
             return (
                 "This table has an access rule, and this description quotes values from its "
                 f"data ({', '.join(self.quoted)}): end users won't see it; they read "
-                f"“{self.served}” instead. Leave out values that only some users may see."
+                f"“{self.served}” instead. Leave out values that only some users may see, or "
+                "confirm that every user may see them."
             )
         if self.reason == "analyze" and self.withheld:
             return (
                 "This table has an access rule: end users read this description without the "
-                f"values, counts and ranges Analyze found in the data: “{self.served}”."
+                f"values, counts and ranges Analyze found in the data: “{self.served}”, "
+                "unless you confirm that every user may see them."
+            )
+        if self.reason == "reviewed":
+            return (
+                "This table has an access rule; you confirmed that every user may see what "
+                "this description says, so end users read it as written."
             )
         if self.reason == "not_profiled":
             return (
@@ -178,16 +189,19 @@ class TextCheck:
 
 def _check(
     stored: str | None,
-    edited: Iterable[str],
+    entry: Mapping[str, Any],
     ruled: bool,
     values: TableValues | None,
     plain: str,
 ) -> TextCheck:
+    """`entry`: the table's or column's stored fields (`edited`, `description_reviewed`)."""
     if not ruled:
         return TextCheck(stored, stored, "no_rule")
     if not stored:
         return TextCheck(stored, stored, "empty")
-    if "description" not in set(edited):
+    if entry.get("description_reviewed") == stored:
+        return TextCheck(stored, stored, "reviewed")
+    if "description" not in set(entry.get("edited") or ()):
         return TextCheck(stored, plain, "analyze")
     if values is None:
         return TextCheck(stored, stored, "not_profiled")
@@ -201,16 +215,15 @@ def check_table(
     row: CatalogTable, table: Table, ruled: bool, values: TableValues | None
 ) -> dict[str | None, TextCheck]:
     """The checks of the table's description (key None) and of each column's."""
+    own = {"edited": row.edited, "description_reviewed": row.description_reviewed}
     out: dict[str | None, TextCheck] = {
-        None: _check(
-            row.description, row.edited or (), ruled, values, plain_table_description(table)
-        )
+        None: _check(row.description, own, ruled, values, plain_table_description(table))
     }
-    edits = {c["name"]: c.get("edited") or () for c in row.columns or ()}
+    entries: dict[str, Mapping[str, Any]] = {c["name"]: c for c in row.columns or ()}
     for column in table.columns:
         out[column.name] = _check(
             column.description,
-            edits.get(column.name, ()),
+            entries.get(column.name, {}),
             ruled,
             values,
             plain_column_description(table, column),
@@ -267,6 +280,11 @@ class TableDisclosure:
     def note(self, column: str | None = None) -> str | None:
         check = self.checks.get(column)
         return check.note() if check is not None else None
+
+    def can_confirm(self, column: str | None = None) -> bool:
+        """Whether the admin may confirm (or has confirmed) this description as safe."""
+        check = self.checks.get(column)
+        return check is not None and (check.withheld or check.reason == "reviewed")
 
 
 def catalog_disclosure(

@@ -39,12 +39,19 @@ SEMANTIC_TYPES = (
 
 
 class TablePatch(BaseModel):
-    """What an admin may change on a table."""
+    """What an admin may change on a table.
+
+    `description_reviewed`: true confirms that the description (as saved by this patch) is
+    safe for every end user although the table has an access rule (see
+    `plotboard.catalog.disclosure`); false withdraws that. A later change of the description
+    needs a new confirmation.
+    """
 
     model_config = ConfigDict(extra="forbid")
     display_name: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     hidden: bool | None = None
+    description_reviewed: bool | None = None
 
 
 class ColumnPatch(TablePatch):
@@ -93,6 +100,8 @@ def refresh_catalog(session: Session, source_id: str, tables: Iterable[Table]) -
             if before:
                 for field in (*EDITABLE, "edited"):
                     merged[field] = before.get(field, merged[field])
+                if before.get("description_reviewed") is not None:
+                    merged["description_reviewed"] = before["description_reviewed"]
             columns.append(merged)
         row.columns = columns
         row.primary_key = list(table.primary_key)
@@ -124,9 +133,12 @@ def update_table(
 ) -> CatalogTable:
     row = _table_row(session, source_id, qualified)
     changes = patch.model_dump(exclude_unset=True)
+    reviewed = changes.pop("description_reviewed", None)
     for field, value in changes.items():
         setattr(row, field, bool(value) if field == "hidden" else value)
     row.edited = sorted(set(row.edited or []) | set(changes))
+    if reviewed is not None:
+        row.description_reviewed = row.description if reviewed else None
     session.flush()
     return row
 
@@ -137,11 +149,14 @@ def update_column(
     row = _table_row(session, source_id, qualified)
     changes = patch.model_dump(exclude_unset=True)
     columns = [dict(c) for c in row.columns]
+    reviewed = changes.pop("description_reviewed", None)
     for col in columns:
         if col["name"] == column:
             for field, value in changes.items():
                 col[field] = bool(value) if field == "hidden" else value
             col["edited"] = sorted(set(col.get("edited") or []) | set(changes))
+            if reviewed is not None:
+                col["description_reviewed"] = col.get("description") if reviewed else None
             row.columns = columns  # a new list, so SQLAlchemy sees the change
             session.flush()
             return col

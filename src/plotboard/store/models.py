@@ -173,11 +173,15 @@ class CatalogTable(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     display_name: Mapped[str | None] = mapped_column(sa.String(200), default=None)
     description: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # The description as the admin confirmed it safe for every end user of a table with an
+    # access rule (plotboard.catalog.disclosure); another text is checked again.
+    description_reviewed: Mapped[str | None] = mapped_column(sa.Text, default=None)
     hidden: Mapped[bool] = mapped_column(default=False)
     primary_key: Mapped[list[Any]] = mapped_column(default=list)
     foreign_keys: Mapped[list[Any]] = mapped_column(default=list)
     # [{"name", "type", "native_type", "nullable", "display_name", "description",
-    #   "semantic_type", "hidden", "edited": [field names the admin set]}]
+    #   "semantic_type", "hidden", "edited": [field names the admin set],
+    #   "description_reviewed": the description as the admin confirmed it (optional)}]
     columns: Mapped[list[Any]] = mapped_column(default=list)
     # Field names the admin set by hand; Analyze leaves them alone unless told otherwise.
     edited: Mapped[list[Any]] = mapped_column(default=list)

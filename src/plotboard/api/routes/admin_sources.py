@@ -179,6 +179,7 @@ def _table_out(row: Any) -> dict[str, Any]:
         "schema": row.schema_name or None,
         "display_name": row.display_name,
         "description": row.description,
+        "description_reviewed": row.description_reviewed,
         "hidden": row.hidden,
         "primary_key": row.primary_key,
         "foreign_keys": row.foreign_keys,

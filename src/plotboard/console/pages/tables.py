@@ -137,7 +137,8 @@ def _current(
             if label != table:
                 continue
             if column is None:
-                return {f: getattr(row, f) for f in ("display_name", "description", "hidden")}
+                fields = ("display_name", "description", "hidden", "description_reviewed")
+                return {f: getattr(row, f) for f in fields}
             for col in row.columns:
                 if col["name"] == column:
                     return dict(col)
@@ -146,13 +147,23 @@ def _current(
 
 
 def _changes(posted: Posted, current: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """Only the fields the admin changed: the others stay Analyze's to fill in."""
+    """Only the fields the admin changed: the others stay Analyze's to fill in.
+
+    The "every user may see this" box confirms the description as it was shown: when the
+    description changes in the same post, the confirmation is not carried over to the new
+    text (the page then shows the check of the new text)."""
     out: dict[str, Any] = {}
     for name in fields:
         value: Any = posted.checked(name) if name == "hidden" else _text(posted.text(name))
         before = bool(current.get(name)) if name == "hidden" else (current.get(name) or None)
         if value != before:
             out[name] = value
+    reviewed = posted.checked("description_reviewed")
+    was_reviewed = bool(current.get("description")) and (
+        current.get("description_reviewed") == current.get("description")
+    )
+    if "description" not in out and reviewed != was_reviewed:
+        out["description_reviewed"] = reviewed
     return out
 
 
@@ -170,7 +181,8 @@ def save_table(
         admin_sources.update_table(source_id, table, patch, posted.actor, runtime)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
-    note = _note(runtime, source_id, table) if "description" in changes else None
+    described = {"description", "description_reviewed"} & set(changes)
+    note = _note(runtime, source_id, table) if described else None
     return _saved(request, source_id, key, f"Saved table {table}.", note)
 
 
@@ -194,5 +206,6 @@ def save_column(
         admin_sources.update_column(source_id, table, column, patch, posted.actor, runtime)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
-    note = _note(runtime, source_id, table, column) if "description" in changes else None
+    described = {"description", "description_reviewed"} & set(changes)
+    note = _note(runtime, source_id, table, column) if described else None
     return _saved(request, source_id, key, f"Saved {table}.{column}.", note)
