@@ -2,7 +2,13 @@
 // embed token, and turns failures into ApiError with a sentence a person can act on.
 //
 // When the token expires, the request waits: the editor announces `plotboard:token-expired`,
-// the host sets a fresh `auth-token`, and the waiting requests go on with it — no reload.
+// the host sets a fresh `auth-token`, and the waiting requests go on with it — no reload. If
+// none comes within a few seconds, the editor says the session expired (and still carries on
+// when a token arrives).
+//
+// Problems no retry of a single call fixes (a token that is not valid, a session that expired,
+// a page origin plotboard does not accept) go to `hooks.blocked` once, for the editor to show
+// one plain message instead of every chart failing on its own.
 
 import type {
   AiAnswer,
@@ -22,15 +28,39 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly body: Record<string, unknown> = {},
+    /** The technical reason, for developers (console, `plotboard:error`); `message` is for people. */
+    readonly reason: string = message,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
+/** What keeps the editor from working at all, in words for the person in front of it. */
+export interface Blocked {
+  kind: 'expired' | 'invalid' | 'origin';
+  message: string;
+  /** The technical reason, for the developer. */
+  reason: string;
+  code: string;
+  status: number;
+}
+
+export const SESSION_EXPIRED = 'Your session has expired. Reload the page to sign in again.';
+export const LINK_INVALID = "This dashboard link isn't valid. Ask the app to sign you in again.";
+/** Whether an error is one `hooks.blocked` has already reported (and the editor shows). */
+export function isBlocking(err: unknown): boolean {
+  return err instanceof ApiError && (INVALID_TOKEN_CODES.has(err.code) || err.code === 'token_expired' || err.code === 'origin_not_authorized');
+}
+
+/** 401 codes of a token that will not work, whatever is retried. */
+const INVALID_TOKEN_CODES = new Set(['invalid_token', 'token_revoked', 'missing_token', 'malformed_authorization']);
+
 export interface ApiHooks {
   /** Called once per expired token; the host should then set a fresh one. */
   tokenExpired(): void;
+  /** Called when the editor cannot work until something outside it changes (see `Blocked`). */
+  blocked(problem: Blocked): void;
 }
 
 interface RequestOptions {
@@ -41,12 +71,16 @@ interface RequestOptions {
 
 /** How long a request waits for a fresh token before it gives up. */
 const TOKEN_WAIT_MS = 5 * 60_000;
+/** How long the host has to set a fresh token before the user is told the session expired. */
+export const SESSION_GRACE_MS = 4000;
 
 export class PlotboardApi {
   private token: string | null = null;
   private waiters: Array<(token: string | null) => void> = [];
   private announcedFor: string | null = null;
   private queryCache = new Map<string, Promise<QueryResult>>();
+  private originCheck: Promise<{ refused: boolean; origin: string } | null> | null = null;
+  private expiredReason = '';
 
   /** The server's base URL, always ending in `/` (plotboard may live under a path prefix). */
   readonly serverUrl: string;
@@ -161,10 +195,17 @@ export class PlotboardApi {
       if (response.ok) return body as T;
       const code = typeof body.code === 'string' ? body.code : `http_${response.status}`;
       if (response.status === 401 && code === 'token_expired' && attempt < 3) {
+        this.expiredReason = describe(response.status, body);
         if (this.token === token) await this.freshToken(token);
         continue;
       }
-      throw new ApiError(describe(response.status, body), response.status, code, body);
+      const reason = describe(response.status, body);
+      const problem = blockedBy(response.status, code, reason);
+      if (problem) {
+        this.hooks.blocked(problem);
+        throw new ApiError(problem.message, response.status, code, body, reason);
+      }
+      throw new ApiError(reason, response.status, code, body);
     }
   }
 
@@ -191,12 +232,42 @@ export class PlotboardApi {
       return await fetch(new URL(path.replace(/^\//, ''), this.serverUrl), init);
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') throw err;
+      // A refused origin looks exactly like a network failure from here (the browser hides
+      // the 403): ask the origin check, which answers any page, which one it is.
+      const check = await this.checkOrigin();
+      if (check?.refused) {
+        const message =
+          `This page's origin ${check.origin} is not authorized in plotboard; add it under ` +
+          'Authorized origins (in the plotboard console, or with the admin API).';
+        const reason = `${message} The browser refused the answer from ${this.serverUrl} (CORS).`;
+        this.hooks.blocked({ kind: 'origin', message, reason, code: 'origin_not_authorized', status: 0 });
+        throw new ApiError(message, 0, 'origin_not_authorized', {}, reason);
+      }
       throw new ApiError(
         `Can't reach the analytics server at ${this.serverUrl}. Check your connection and try again.`,
         0,
         'network_error',
       );
     }
+  }
+
+  /** Whether the server refuses this page's origin; null when it cannot be reached either.
+   * Calls failing together share one check. */
+  private checkOrigin(): Promise<{ refused: boolean; origin: string } | null> {
+    this.originCheck ??= fetch(new URL('api/v1/embed/origin-check', this.serverUrl), {
+      mode: 'cors',
+      credentials: 'omit',
+      cache: 'no-store',
+    })
+      .then(async (response) => {
+        const body = response.ok ? await readJson(response) : {};
+        if (typeof body.authorized !== 'boolean') return null;
+        const origin = typeof body.origin === 'string' ? body.origin : window.location.origin;
+        return { refused: !body.authorized, origin };
+      })
+      .catch(() => null)
+      .finally(() => setTimeout(() => (this.originCheck = null), 3000));
+    return this.originCheck;
   }
 
   /** Announce the expiry (once per token) and wait for the host to set a fresh token. */
@@ -207,19 +278,23 @@ export class PlotboardApi {
       this.hooks.tokenExpired();
     }
     if (this.token) return Promise.resolve(this.token);
+    const reason = this.expiredReason || 'The embed token has expired and no fresh auth-token was set.';
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(
-          new ApiError(
-            'Your session has expired. Reload the page to sign in again.',
-            401,
-            'token_expired',
-          ),
-        );
+        reject(new ApiError(SESSION_EXPIRED, 401, 'token_expired', {}, reason));
       }, TOKEN_WAIT_MS);
+      // The host had its chance to set a fresh token: tell the user (the request still waits).
+      const grace = expired
+        ? setTimeout(() => {
+            if (!this.token) {
+              this.hooks.blocked({ kind: 'expired', message: SESSION_EXPIRED, reason, code: 'token_expired', status: 401 });
+            }
+          }, SESSION_GRACE_MS)
+        : 0;
       const waiter = (token: string | null): void => {
         clearTimeout(timer);
+        clearTimeout(grace);
         if (token) resolve(token);
       };
       this.waiters.push(waiter);
@@ -234,6 +309,20 @@ async function readJson(response: Response): Promise<Record<string, unknown>> {
   } catch {
     return {};
   }
+}
+
+/** The problem a refused call reveals when no retry of it can help, else null. */
+function blockedBy(status: number, code: string, reason: string): Blocked | null {
+  if (status === 401 && INVALID_TOKEN_CODES.has(code)) {
+    return { kind: 'invalid', message: LINK_INVALID, reason, code, status };
+  }
+  if (status === 401 && code === 'token_expired') {
+    return { kind: 'expired', message: SESSION_EXPIRED, reason, code, status };
+  }
+  if (status === 403 && code === 'origin_not_authorized') {
+    return { kind: 'origin', message: reason, reason, code, status };
+  }
+  return null;
 }
 
 function describe(status: number, body: Record<string, unknown>): string {

@@ -157,16 +157,37 @@ export class CatalogIndex {
     ];
   }
 
-  /** A title a person would write: "Average salary by location". */
+  /** A title a person would write: "Average salary by location", "Number of sales by
+   * employee's department" (a related table's column reads as a possessive, not "a › b"). */
   suggestTitle(spec: QuerySpec): string {
-    const measures = (spec.measures ?? []).map((m) => this.measureLabel(spec.table, m));
-    const dims = (spec.dimensions ?? []).map((d) => {
-      const label = this.choice(spec.table, d.column)?.label ?? humanize(d.column);
-      return d.grain ? `${GRAIN_LABELS[d.grain].toLowerCase()}` : label.toLowerCase();
+    const phrase = (ref: string | undefined): string => {
+      const choice = ref ? this.choice(spec.table, ref) : undefined;
+      if (!choice) return humanize(ref ?? '').toLowerCase();
+      const column = columnLabel(choice.column).toLowerCase();
+      return choice.group ? `${singular(choice.group.toLowerCase())}'s ${column}` : column;
+    };
+    const measures = (spec.measures ?? []).map((m, i) => {
+      const text = !m.column
+        ? this.measureLabel(spec.table, m)
+        : m.agg === 'count'
+          ? `Number of ${phrase(m.column)}`
+          : m.agg === 'count_distinct'
+            ? `Distinct ${phrase(m.column)}`
+            : `${AGG_LABELS[m.agg]} ${phrase(m.column)}`;
+      return i === 0 ? text : text[0]!.toLowerCase() + text.slice(1);
     });
+    const dims = (spec.dimensions ?? []).map((d) => (d.grain ? GRAIN_LABELS[d.grain].toLowerCase() : phrase(d.column)));
     const what = measures.length ? measures.join(' and ') : tableLabel(this.table(spec.table), spec.table);
     return dims.length ? `${what} by ${dims.join(' and ')}` : what;
   }
+}
+
+/** "employees" → "employee", "categories" → "category": enough for table names in a title. */
+export function singular(word: string): string {
+  if (/ies$/.test(word)) return `${word.slice(0, -3)}y`;
+  if (/(ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
+  if (/[^su]s$/.test(word)) return word.slice(0, -1);
+  return word;
 }
 
 export function measureAlias(measure: Measure): string {

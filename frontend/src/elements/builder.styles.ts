@@ -57,6 +57,9 @@ export const builderStyles = css`
     overflow: auto;
     padding: 14px 16px 20px;
     display: grid;
+    /* One column no wider than the form (here and in each section): a row of selects with
+       long options shrinks them, rather than widening the column past the edge. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 18px;
     align-content: start;
     border-right: 1px solid var(--pb-border);
@@ -64,6 +67,7 @@ export const builderStyles = css`
   }
   section {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 8px;
   }
   h3 {

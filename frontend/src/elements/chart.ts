@@ -15,7 +15,9 @@ export class PbChart extends LitElement {
       height: 100%;
       min-height: 80px;
     }
-    div {
+    /* Only the canvas box: ECharts adds its own divs inside it (the tooltip is one), and a
+       bare "div" rule would stretch the tooltip over the whole chart. */
+    .canvas {
       position: absolute;
       inset: 0;
     }
@@ -28,7 +30,7 @@ export class PbChart extends LitElement {
   private frame = 0;
 
   override render() {
-    return html`<div part="canvas" role="img" aria-label=${this.getAttribute('aria-label') ?? 'Chart'}></div>`;
+    return html`<div class="canvas" part="canvas" role="img" aria-label=${this.getAttribute('aria-label') ?? 'Chart'}></div>`;
   }
 
   protected override firstUpdated(): void {
@@ -57,7 +59,7 @@ export class PbChart extends LitElement {
   private apply(): void {
     if (!this.option || !this.hasSize()) return;
     if (!this.chart) {
-      const box = this.renderRoot.querySelector('div') as HTMLDivElement;
+      const box = this.renderRoot.querySelector('.canvas') as HTMLDivElement;
       this.chart = echarts.init(box, undefined, { renderer: 'canvas' });
     }
     this.chart.setOption(this.option, { notMerge: true, lazyUpdate: false });

@@ -60,6 +60,9 @@ export class PbDashboard extends LitElement {
   @property() dashboardId = '';
   /** Just created: the title is selected, ready to be typed over. */
   @property({ type: Boolean }) isNew = false;
+  /** Opened by the user from inside the editor: focus goes to its heading once it is loaded
+   * (the button they pressed is gone; without this, keyboard focus falls back to the page). */
+  @property({ type: Boolean }) takeFocus = false;
   /** The AI chat: null when it is not available. */
   @property({ attribute: false }) chat: ChatState = null;
 
@@ -112,6 +115,9 @@ export class PbDashboard extends LitElement {
       if (this.isNew && this.ctx.editable) {
         await this.updateComplete;
         (this.renderRoot.querySelector('.title') as HTMLInputElement | null)?.select();
+      } else if (this.takeFocus) {
+        await this.updateComplete;
+        (this.renderRoot.querySelector('[data-heading]') as HTMLElement | null)?.focus({ preventScroll: true });
       }
     } catch (err) {
       this.loadError = this.ctx.reportError(err, 'opening the dashboard');
@@ -324,6 +330,7 @@ export class PbDashboard extends LitElement {
     const editable = this.ctx.editable;
     const tables = [...new Set(d.tiles.map((t) => t.query?.table).filter((t): t is string => Boolean(t)))];
     return html`
+      <h2 class="sr-only" tabindex="-1" data-heading>${d.title.trim() || 'Untitled dashboard'}</h2>
       <div class="bar">
         <button class="btn ghost compact" @click=${this.back} aria-label="All dashboards">${icons.back}<span class="label">Dashboards</span></button>
         <input
@@ -342,7 +349,7 @@ export class PbDashboard extends LitElement {
         <button class="btn compact" @click=${() => this.refreshKey++} title="Run every chart's query again" aria-label="Refresh">${icons.refresh}<span class="label">Refresh</span></button>
         ${chatToggle(this, this.chat)}
         ${editable
-          ? html`<button class="btn primary" data-action="add-chart" @click=${() => (this.builder = { open: true, tile: null })}>${icons.plus}<span class="label">Add chart</span></button>`
+          ? html`<button class="btn primary" data-action="add-chart" aria-label="Add chart" @click=${() => (this.builder = { open: true, tile: null })}>${icons.plus}<span class="label">Add chart</span></button>`
           : nothing}
       </div>
       ${this.notice

@@ -9,7 +9,7 @@
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { PlotboardApi, tokenClaims, tokenSubject } from '../api.js';
+import { PlotboardApi, isBlocking, tokenClaims, tokenSubject, type Blocked } from '../api.js';
 import { GeoCache, emit, errorMessage, uid, type EditorContext, type Toast } from '../context.js';
 import type { ChatState } from '../chat-toggle.js';
 import type { BuiltTile } from '../draft.js';
@@ -37,7 +37,8 @@ function loadChat(): Promise<unknown> {
   return chatLoading;
 }
 
-type View = { name: 'list' } | { name: 'dashboard'; id: string; isNew?: boolean };
+/** `focus`: opened by the user from inside the editor, so focus follows (not on page load). */
+type View = { name: 'list' } | { name: 'dashboard'; id: string; isNew?: boolean; focus?: boolean };
 
 /** Where the script was loaded from; set by the entry module (see index.ts). */
 let scriptBase = '';
@@ -86,6 +87,37 @@ export class PlotboardEditor extends LitElement {
         margin: 0;
         flex: 1;
       }
+      .blocked {
+        display: grid;
+        justify-items: center;
+        align-content: center;
+        gap: 10px;
+        min-height: 240px;
+        padding: 24px;
+        text-align: center;
+      }
+      .blocked .icon {
+        width: 40px;
+        height: 40px;
+        border-radius: 50%;
+        display: grid;
+        place-items: center;
+        background: var(--pb-surface-2);
+        color: var(--pb-muted);
+      }
+      .blocked[data-blocked='origin'] .icon {
+        background: var(--pb-danger-soft);
+        color: var(--pb-danger);
+      }
+      .blocked .icon svg {
+        width: 20px;
+        height: 20px;
+      }
+      .blocked p {
+        margin: 0;
+        max-width: 52ch;
+        font-size: 15px;
+      }
       .waiting {
         display: grid;
         place-items: center;
@@ -131,6 +163,8 @@ export class PlotboardEditor extends LitElement {
   @state() private chatMode: 'drawer' | 'sheet' = 'drawer';
   /** What the token allows (`permissions.ai`), read from its claims. */
   @state() private aiAllowed = true;
+  /** Nothing works until something outside the editor changes: one message says what. */
+  @state() private blocked: Blocked | null = null;
   @query('pb-toasts') private toasts!: PbToasts;
 
   private api: PlotboardApi | null = null;
@@ -153,11 +187,16 @@ export class PlotboardEditor extends LitElement {
     if (!this.api || changed.has('serverUrl')) {
       this.api = new PlotboardApi(this.resolvedServerUrl, {
         tokenExpired: () => emit(this, 'plotboard:token-expired', { message: 'The embed token has expired; set a fresh auth-token.' }),
+        blocked: (problem) => this.onBlocked(problem),
       });
       this.geo = new GeoCache(this.api);
       this.subject = '';
     }
     if (changed.has('authToken') || changed.has('serverUrl')) {
+      // A new token may be the fix. After an expiry the waiting calls carry on with it; after
+      // anything else, everything starts again.
+      if (this.blocked && this.blocked.kind !== 'expired') this.subject = '';
+      this.blocked = null;
       const subject = tokenSubject(this.authToken || null);
       if (subject !== this.subject) {
         // Another user (or the first one): deletions waiting for their undo belong to the
@@ -199,6 +238,7 @@ export class PlotboardEditor extends LitElement {
       toast: (toast: Toast) => this.toasts?.show(toast),
       reportError: (err: unknown, context: string) => {
         const message = errorMessage(err);
+        if (isBlocking(err)) return message; // reported once already, by onBlocked
         const e = err as { status?: number; code?: string };
         emit(this, 'plotboard:error', { message, context, status: e?.status ?? 0, code: e?.code ?? 'error' });
         return message;
@@ -219,6 +259,37 @@ export class PlotboardEditor extends LitElement {
       if (epoch !== this.epoch) return;
       this.catalogError = this.ctx?.reportError(err, 'loading the data catalog') ?? errorMessage(err);
     }
+  }
+
+  /** Show the problem once, and tell the developer (console and `plotboard:error`) why. */
+  private onBlocked(problem: Blocked): void {
+    if (this.blocked?.kind === problem.kind) return;
+    this.blocked = problem;
+    console.error(`plotboard: ${problem.reason}`);
+    emit(this, 'plotboard:error', {
+      message: problem.message,
+      reason: problem.reason,
+      context: problem.kind === 'origin' ? 'checking this page\'s origin' : 'signing in',
+      status: problem.status,
+      code: problem.code,
+    });
+  }
+
+  private renderBlocked(problem: Blocked) {
+    return html`<div class="blocked" role="alert" data-blocked=${problem.kind}>
+      <div class="icon">${problem.kind === 'origin' ? icons.alert : icons.lock}</div>
+      <p>${problem.message}</p>
+      ${problem.kind === 'origin'
+        ? html`<button class="btn" @click=${this.retryBlocked}>${icons.refresh} Try again</button>`
+        : html`<button class="btn" @click=${() => window.location.reload()}>${icons.refresh} Reload the page</button>`}
+    </div>`;
+  }
+
+  /** The origin may have been authorized since: start again. */
+  private retryBlocked(): void {
+    this.blocked = null;
+    this.subject = '';
+    this.requestUpdate('authToken');
   }
 
   private maybeReady(): void {
@@ -341,8 +412,25 @@ export class PlotboardEditor extends LitElement {
     e.stopPropagation();
     this.view =
       e.detail.view === 'dashboard' && e.detail.id
-        ? { name: 'dashboard', id: e.detail.id, isNew: Boolean(e.detail.isNew) }
+        ? { name: 'dashboard', id: e.detail.id, isNew: Boolean(e.detail.isNew), focus: true }
         : { name: 'list' };
+  }
+
+  private renderMain(chat: ChatState) {
+    return html`
+      ${this.catalogError
+        ? html`<div class="banner" role="alert">
+            ${icons.alert}
+            <p>Your data couldn't be loaded: ${this.catalogError}</p>
+            <button class="btn" @click=${() => void this.loadCatalog()}>Try again</button>
+          </div>`
+        : nothing}
+      ${!this.authToken || !this.ctx
+        ? html`<div class="waiting" aria-busy="true">Waiting for sign-in…</div>`
+        : this.view.name === 'list'
+          ? html`<pb-dashboard-list .ctx=${this.ctx} .chat=${chat} @navigate=${this.onNavigate} @list-loaded=${this.onLoaded}></pb-dashboard-list>`
+          : html`<pb-dashboard .ctx=${this.ctx} .chat=${chat} .dashboardId=${this.view.id} .isNew=${Boolean(this.view.isNew)} .takeFocus=${Boolean(this.view.focus)} @navigate=${this.onNavigate} @dashboard-loaded=${this.onLoaded}></pb-dashboard>`}
+    `;
   }
 
   override render() {
@@ -353,18 +441,15 @@ export class PlotboardEditor extends LitElement {
     return html`
       <div class="layout ${split ? 'split' : ''}">
         <div class="main" @chat-toggle=${() => void this.toggleChat()}>
-          ${this.catalogError
-            ? html`<div class="banner" role="alert">
-                ${icons.alert}
-                <p>Your data couldn't be loaded: ${this.catalogError}</p>
-                <button class="btn" @click=${() => void this.loadCatalog()}>Try again</button>
-              </div>`
-            : nothing}
-          ${!this.authToken || !this.ctx
-            ? html`<div class="waiting" aria-busy="true">Waiting for sign-in…</div>`
-            : this.view.name === 'list'
-              ? html`<pb-dashboard-list .ctx=${this.ctx} .chat=${chat} @navigate=${this.onNavigate} @list-loaded=${this.onLoaded}></pb-dashboard-list>`
-              : html`<pb-dashboard .ctx=${this.ctx} .chat=${chat} .dashboardId=${this.view.id} .isNew=${Boolean(this.view.isNew)} @navigate=${this.onNavigate} @dashboard-loaded=${this.onLoaded}></pb-dashboard>`}
+          ${this.blocked ? this.renderBlocked(this.blocked) : nothing}
+          ${
+            // An expired session keeps the views (hidden): they carry on when a token comes.
+            !this.blocked
+              ? this.renderMain(chat)
+              : this.blocked.kind === 'expired'
+                ? html`<div hidden>${this.renderMain(chat)}</div>`
+                : nothing
+          }
         </div>
         ${chat && this.chatMounted && this.ctx
           ? html`<pb-chat

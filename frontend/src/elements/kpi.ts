@@ -23,6 +23,11 @@ export class PbKpi extends LitElement {
       line-height: 1.05;
       font-variant-numeric: tabular-nums;
     }
+    .value.text {
+      /* A date or a name: longer than a number, it wraps rather than overflows. */
+      font-size: clamp(20px, 14cqmin, 44px);
+      overflow-wrap: anywhere;
+    }
     .label {
       color: var(--pb-muted);
       font-size: 13px;
@@ -51,6 +56,8 @@ export class PbKpi extends LitElement {
   `;
 
   @property({ type: Number }) value = NaN;
+  /** A value that is not a number (a date, a name), already formatted; shown instead of `value`. */
+  @property() text = '';
   @property() label = '';
   @property() period = '';
   @property({ attribute: false }) change: { ratio: number; previous: string; previousValue: number } | undefined;
@@ -59,7 +66,9 @@ export class PbKpi extends LitElement {
     const c = this.change;
     const direction = c ? (c.ratio > 0 ? 'up' : c.ratio < 0 ? 'down' : '') : '';
     return html`
-      <div class="value" data-kpi-value title=${formatNumber(this.value)}>${formatNumber(this.value, 'kpi')}</div>
+      ${this.text
+        ? html`<div class="value text" data-kpi-value title=${this.text}>${this.text}</div>`
+        : html`<div class="value" data-kpi-value title=${formatNumber(this.value)}>${formatNumber(this.value, 'kpi')}</div>`}
       <div class="label">${this.label}${this.period ? html` · ${this.period}` : nothing}</div>
       ${c
         ? html`<div class="change">
