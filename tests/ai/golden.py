@@ -4,6 +4,9 @@ A case is correct when the built-in engine's tile, compiled and run on the demo 
 the same rows as the hand-written SQL (in order when the case says `ordered`), and the chart is
 the expected one when the case names it. A case with `expect: none` is correct when the engine
 gives no tile and suggests questions instead.
+
+With `others` (more databases next to the demo one, as an organization with a second source
+has), a tile must also say it runs on the demo database.
 """
 
 from __future__ import annotations
@@ -11,19 +14,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from plotboard.ai.answers import EngineAnswer, TileSuggestion
+from plotboard.ai.answers import EngineAnswer, Source, Sources, TileSuggestion
 from plotboard.ai.builtin import answer
 from plotboard.catalog.model import Catalog
 from tests.ai.demo import describe, run_spec, run_sql, same_rows
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden.json"
 TARGET = 0.90
+DEMO_SOURCE = "demo"
 
 
 def load_golden() -> tuple[dt.date, list[dict[str, Any]]]:
@@ -41,22 +46,34 @@ class Judgement:
 
 
 def ask(
-    case: dict[str, Any], catalog: Catalog, values: Any, today: dt.date
+    case: dict[str, Any],
+    catalog: Catalog,
+    values: Any,
+    today: dt.date,
+    others: Sequence[Source] = (),
 ) -> tuple[EngineAnswer, float]:
     """Run the case's conversation; (answer to its question, engine seconds for it)."""
+    sources: Sources = catalog
+    if others:
+        sources = [Source(DEMO_SOURCE, "Demo", catalog, values), *others]
     previous: TileSuggestion | None = None
     for earlier in case.get("previous", []):
-        reply = answer(earlier, catalog, values, previous=previous, today=today)
+        reply = answer(earlier, sources, values, previous=previous, today=today)
         previous = reply.tile or previous
     start = time.perf_counter()
-    reply = answer(case["question"], catalog, values, previous=previous, today=today)
+    reply = answer(case["question"], sources, values, previous=previous, today=today)
     return reply, time.perf_counter() - start
 
 
 def judge(
-    case: dict[str, Any], engine: sa.Engine, catalog: Catalog, values: Any, today: dt.date
+    case: dict[str, Any],
+    engine: sa.Engine,
+    catalog: Catalog,
+    values: Any,
+    today: dt.date,
+    others: Sequence[Source] = (),
 ) -> Judgement:
-    reply, seconds = ask(case, catalog, values, today)
+    reply, seconds = ask(case, catalog, values, today, others)
     tile = reply.tile
     got = describe(tile.query if tile else None, tile.chart if tile else None)
 
@@ -71,6 +88,8 @@ def judge(
         return verdict(True, reply.answer)
     if tile is None:
         return verdict(False, f"no tile: {reply.answer}")
+    if others and (reply.source, tile.source) != (DEMO_SOURCE, DEMO_SOURCE):
+        return verdict(False, f"the tile runs on source {reply.source}, not the demo: {got}")
     if "chart" in case and tile.chart_type != case["chart"]:
         return verdict(False, f"chart {tile.chart_type}, expected {case['chart']}: {got}")
     try:

@@ -2,6 +2,10 @@
 
 A wrong answer shows as XFAIL with what went wrong; the suite fails when fewer than 90 % of
 the cases are right. The accuracy is printed at the end of the run.
+
+The whole set runs a second time with a second database connected (a support desk's tickets,
+which shares words and values with the demo): every case right with the demo alone must stay
+right, on the demo database.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from plotboard.ai.answers import Source
 from plotboard.catalog.model import Catalog
 from tests.ai import golden_report
 from tests.ai.golden import TARGET, Judgement, judge, load_golden
+from tests.ai.tickets import tickets_catalog, tickets_values
 
 TODAY, CASES = load_golden()
 
@@ -57,3 +63,29 @@ def test_golden_accuracy(judgements: dict[str, Judgement]) -> None:
             golden_report.LINES.append(f"  miss {j.case_id}: {j.question!r}: {j.detail}")
     print(line)
     assert right / total >= TARGET, line
+
+
+@pytest.fixture(scope="module")
+def judgements_with_tickets(
+    demo_engine: sa.Engine, catalog: Catalog, values: dict[tuple[str, str], list[str]]
+) -> dict[str, Judgement]:
+    desk = Source("support-desk", "Support desk", tickets_catalog(), tickets_values())
+    return {
+        case["id"]: judge(case, demo_engine, catalog, values, TODAY, others=(desk,))
+        for case in CASES
+    }
+
+
+def test_golden_set_with_a_second_database(
+    judgements: dict[str, Judgement], judgements_with_tickets: dict[str, Judgement]
+) -> None:
+    lost = [
+        f"{case_id}: {judgements[case_id].question!r}: {after.detail}"
+        for case_id, after in judgements_with_tickets.items()
+        if judgements[case_id].correct and not after.correct
+    ]
+    right = sum(j.correct for j in judgements_with_tickets.values())
+    golden_report.LINES.append(
+        f"golden accuracy with a second database: {right}/{len(judgements_with_tickets)}"
+    )
+    assert not lost, "\n".join(lost)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tests.ai.chat_server import ChatServer, Reply
-from tests.api.conftest import Org
+from tests.ai.tickets import fill_tickets
+from tests.api.conftest import ADMIN_PASSWORD, Org
 from tests.api.test_query_api import _connect, _rule, demo_db  # noqa: F401 - fixture
+from tests.services import temporary_postgres_database
 
 
 @pytest.fixture
@@ -268,3 +273,196 @@ def test_a_follow_up_refines_the_tile_as_the_user_edited_it(chatting: tuple[Org,
         json={"question": "only Paris", "conversation_id": first["conversation_id"], "tile": bad},
     )
     assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith("tile")
+
+
+# -- a second database ------------------------------------------------------------------------
+# Once an organization had two sources, every question got 422 "there are 2 data sources; say
+# which one (ids: ...)". The AI now looks for the question's table in every source.
+
+
+@pytest.fixture(scope="module")
+def tickets_url() -> Iterator[str]:
+    """A PostgreSQL database holding a support desk's `tickets`."""
+    with temporary_postgres_database() as url:
+        fill_tickets(url)
+        yield url
+
+
+def _connect_tickets(org: Org, url: str, name: str = "Support desk") -> str:
+    parts = sa.make_url(url)
+    connection = {
+        "kind": "postgresql",
+        "host": parts.host,
+        "port": parts.port,
+        "user": parts.username,
+        "database": parts.database,
+    }
+    r = org.admin("POST", "/sources", json={"name": name, "connection": connection})
+    assert r.status_code == 201, r.text
+    source_id: str = r.json()["id"]
+    _rule(org, source_id, "tickets", [{"column": "location", "op": "in", "attribute": "location"}])
+    return source_id
+
+
+@pytest.fixture
+def two_sources(chatting: tuple[Org, str], tickets_url: str) -> tuple[Org, str, str]:
+    org, demo = chatting
+    return org, demo, _connect_tickets(org, tickets_url)
+
+
+def _plain(org: Org, body: Any, *source_ids: str) -> None:
+    """No message a person reads names a source by its id."""
+    texts = [body.get("answer") or "", body.get("detail") or "", *body.get("suggestions", [])]
+    texts += [e.get("message", "") for e in body.get("errors", [])]
+    texts += [*body.get("notes", []), body.get("fallback_reason") or ""]
+    for text in texts:
+        for source_id in source_ids:
+            assert source_id[:8] not in text, text  # nor the start of one ("7fa4c1d2…")
+
+
+def _run(org: Org, token: str, body: Any) -> Any:
+    """The answer's tile run as the editor runs it: its query with the answer's source."""
+    r = org.embed(token, "POST", "/query", json={"query": body["tile"]["query"],
+                                                  "source": body["source"]})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_with_a_second_database_each_question_finds_its_own(
+    two_sources: tuple[Org, str, str],
+) -> None:
+    org, demo, desk = two_sources
+    token = org.token("alice", attributes=ALICE)
+    salary = _ask(org, token, "average salary by location")
+    _plain(org, salary, demo, desk)
+    assert salary["source"] == demo and salary["tile"]["query"]["table"] == "employees"
+    assert {row[0] for row in _run(org, token, salary)["rows"]} == {"Paris", "London"}
+
+    tickets = _ask(org, token, "number of tickets by location")
+    _plain(org, tickets, demo, desk)
+    assert tickets["source"] == desk and tickets["tile"]["query"]["table"] == "tickets"
+    ran = _run(org, token, tickets)
+    # alice may see Paris and London; the desk has tickets in Paris, Berlin and Toronto.
+    assert ran["source"] == desk and [row[0] for row in ran["rows"]] == ["Paris"]
+    assert ran["security_filters"] and "location" in ran["security_filters"][0]
+
+    revenue = _ask(org, token, "revenue by month")
+    assert revenue["source"] == demo and revenue["tile"]["query"]["table"] == "sales"
+    regions = _run(org, token, revenue)["security_filters"]
+    assert "sales.sales_region = 'North'" in regions
+
+
+def test_a_conversation_stays_on_its_database_until_the_question_moves(
+    two_sources: tuple[Org, str, str],
+) -> None:
+    org, demo, desk = two_sources
+    token = org.token("alice", attributes=ALICE)
+    first = _ask(org, token, "tickets by priority")
+    cid = first["conversation_id"]
+    assert first["source"] == desk
+    # "Paris" is also a value of employees.location: the conversation is about tickets.
+    paris = _ask(org, token, "only Paris", conversation_id=cid, source=first["source"])
+    assert paris["source"] == desk and paris["tile"]["query"]["table"] == "tickets"
+    assert paris["tile"]["query"]["filters"] == [
+        {"column": "location", "op": "eq", "value": "Paris"}
+    ]
+    # The editor sends back the tile as the user left it, and the answer's source.
+    edited = {**paris["tile"], "chart": {"type": "donut"}}
+    pie = _ask(org, token, "by status", conversation_id=cid, source=desk, tile=edited)
+    assert pie["source"] == desk and pie["tile"]["query"]["dimensions"] == [{"column": "status"}]
+    moved = _ask(org, token, "headcount by department", conversation_id=cid, source=desk)
+    assert moved["source"] == demo and moved["tile"]["query"]["table"] == "employees"
+    stored = org.embed(token, "GET", f"/ai/conversations/{cid}").json()
+    assert stored["source"] == demo
+    assert [m.get("source") for m in stored["messages"] if m["role"] == "assistant"] == [
+        desk, desk, desk, demo
+    ]
+    # A follow-up on the stored conversation alone (no tile, no source sent) stays on demo.
+    again = _ask(org, token, "only Paris", conversation_id=cid)
+    assert again["source"] == demo and again["tile"]["query"]["table"] == "employees"
+    # A source id of another organization (or a removed one) is only an unused hint.
+    other = _ask(org, token, "tickets by status", source="0" * 32)
+    assert other["source"] == desk
+
+
+def test_the_same_table_in_two_databases_is_asked_about_by_name(
+    chatting: tuple[Org, str], demo_db: Path,  # noqa: F811
+) -> None:
+    org, demo = chatting
+    archive = _connect(org, demo_db, name="Sales archive")
+    token = org.token("alice", attributes=ALICE)
+    body = _ask(org, token, "average salary by location")
+    _plain(org, body, demo, archive)
+    assert body["tile"] is None and body["source"] is None
+    assert "Demo" in body["answer"] and "Sales archive" in body["answer"]
+    picked = _ask(org, token, body["suggestions"][1], conversation_id=body["conversation_id"])
+    assert picked["source"] == archive and picked["tile"]["query"]["table"] == "employees"
+    # The archive has no rules: alice sees every location there, as the admin decided.
+    assert len(_run(org, token, picked)["rows"]) == 10
+
+
+def test_a_saved_tile_without_its_source_gets_a_plain_message(
+    two_sources: tuple[Org, str, str],
+) -> None:
+    org, demo, desk = two_sources
+    token = org.token("alice", attributes=ALICE)
+    r = org.embed(token, "POST", "/query", json={"query": {"table": "tickets",
+                                                           "measures": [{"agg": "count"}]}})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "source"
+    _plain(org, r.json(), demo, desk)
+    assert "Demo and Support desk" in r.json()["detail"]
+
+
+def test_the_llm_sees_every_database_and_says_which_one(
+    two_sources: tuple[Org, str, str], chat_server: ChatServer
+) -> None:
+    org, demo, desk = two_sources
+    _configure_llm(org, chat_server)
+    reply = {
+        "answer": "Tickets by priority.",
+        "tile": {
+            "title": "Tickets by priority",
+            "source": "Support desk",
+            "chart": {"type": "bar"},
+            "query": {"table": "tickets", "measures": [{"agg": "count"}],
+                      "dimensions": [{"column": "priority"}]},
+        },
+    }
+    chat_server.script(Reply(json.dumps(reply)))
+    token = org.token("alice", attributes=ALICE)
+    body = _ask(org, token, "how many tickets per priority")
+    assert body["engine"] == "llm" and body["source"] == desk
+    system = chat_server.received[-1].body["messages"][0]["content"]
+    assert 'Database "Demo"' in system and 'Database "Support desk"' in system
+    assert "Table tickets" in system and "Table employees" in system
+    assert demo not in system and desk not in system
+    ran = _run(org, token, body)
+    assert [row[0] for row in ran["rows"]] and ran["security_filters"]
+
+
+def test_the_ai_settings_check_tries_the_way_users_ask(
+    org: Org, tickets_url: str, demo_db: Path,  # noqa: F811
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.console.conftest import Console
+
+    admin = Console(TestClient(org.client.app, base_url="http://plotboard.test"), org.id,
+                    org.admin_email)
+    assert admin.sign_in(ADMIN_PASSWORD).status_code == 200 and admin.csrf
+
+    def verdict() -> str:
+        page = admin.post("/admin/ai", {"engine": "builtin", "action": "test"})
+        assert page.status_code == 200, page.text
+        found = re.search(r'data-verdict="(\w+)">\s*<strong>([^<]*)</strong>\s*<p>([^<]*)</p>',
+                          page.text)
+        assert found, page.text
+        return " ".join(html.unescape(part) for part in found.groups())
+
+    nothing = verdict()
+    assert nothing.startswith("failed") and "no database is connected" in nothing
+    _connect(org, demo_db)
+    _connect_tickets(org, tickets_url)
+    ready = verdict()
+    assert ready.startswith("ok The built-in engine is ready"), ready
+    assert "4 tables in 2 databases (Demo, Support desk)" in ready

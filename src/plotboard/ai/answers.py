@@ -52,12 +52,37 @@ ContextClues = str | Mapping[str, str] | None
 
 
 @dataclass(frozen=True)
+class Source:
+    """One database a user may ask about: its id (what a query's `source` names), the name
+    the admin gave it (what a person reads), its catalog and its low-cardinality values."""
+
+    id: str
+    name: str
+    catalog: Catalog
+    values: ColumnValues = field(default_factory=dict)
+
+
+Sources = Catalog | Sequence[Source]
+"""What an engine answers over: one catalog (a single database), or every source the user may
+see. A question is answered from the tables of one source: queries never join across them."""
+
+
+def as_sources(catalog: Sources, values: ColumnValues | None = None) -> tuple[Source, ...]:
+    """`catalog` as sources: a lone catalog becomes one source without id, with `values`."""
+    if isinstance(catalog, Catalog):
+        return (Source("", "", catalog, values or {}),)
+    return tuple(catalog)
+
+
+@dataclass(frozen=True)
 class TileSuggestion:
     """One chart an engine proposes: a title, a validated query spec and a chart."""
 
     title: str
     query: QuerySpec
     chart: Mapping[str, Any]
+    source: str | None = None
+    """The id of the source the query runs on; not part of `to_dict` (the answer says it)."""
 
     @property
     def chart_type(self) -> str:
@@ -72,8 +97,9 @@ class TileSuggestion:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TileSuggestion:
-        """Read a tile back from its JSON (e.g. the last tile of a stored conversation).
+    def from_dict(cls, data: Mapping[str, Any], source: str | None = None) -> TileSuggestion:
+        """Read a tile back from its JSON (e.g. the last tile of a stored conversation), on
+        `source` when known.
 
         Raises:
             QueryError: when the query is not a valid spec or the chart has no known type.
@@ -88,6 +114,7 @@ class TileSuggestion:
             title=title if isinstance(title, str) else "",
             query=parse_spec(data.get("query")),
             chart=dict(chart),
+            source=source,
         )
 
 
@@ -105,6 +132,8 @@ class EngineAnswer:
         fallback_reason: set when the LLM engine could not answer and the built-in engine
             did; a sentence to show the user as is.
         notes: remarks on how the question was read, e.g. words that were not used.
+        source: the id of the source the tile(s) run on; None without a tile, or when the
+            engine answered over a lone catalog.
     """
 
     answer: str
@@ -114,6 +143,7 @@ class EngineAnswer:
     engine: str = "builtin"
     fallback_reason: str | None = None
     notes: tuple[str, ...] = field(default=())
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,12 +163,15 @@ class Engine(Protocol):
     def answer(
         self,
         question: str,
-        catalog: Catalog,
-        values: ColumnValues,
+        catalog: Sources,
+        values: ColumnValues | None = None,
         *,
         previous: TileSuggestion | None = None,
         context_clues: ContextClues = None,
         today: dt.date | None = None,
+        source: str | None = None,
     ) -> EngineAnswer:
-        """Answer `question` over `catalog`; `previous` is the last tile, for follow-ups."""
+        """Answer `question` over `catalog` (one catalog with its `values`, or several
+        `Source`s); `previous` is the last tile, for follow-ups; `source` the id of the source
+        the conversation is on, preferred when the question fits it."""
         ...

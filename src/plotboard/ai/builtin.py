@@ -21,6 +21,13 @@ the same `today` always gives the same answer, in well under 50 ms.
 Every spec returned has been compiled with `compile_query` against the catalog, so it is
 valid for the query engine; it carries no security filters — access rules are applied
 when the tile's query runs, as for any other query.
+
+Over several sources (`Source`: every database the user may see) the engine picks the table
+among all of them, and the answer says which source its tile runs on (`EngineAnswer.source`).
+A conversation stays on the source of its last tile unless the question is about a table that
+source does not have; a question may name a database ("... in the Sales archive"); and when
+tables of two databases fit equally well, the answer asks which one, naming them by the names
+the admin gave them, with the question completed for each as suggestions.
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ from plotboard.ai.answers import (
     ColumnValues,
     ContextClues,
     EngineAnswer,
+    Sources,
     TileSuggestion,
+    as_sources,
 )
 from plotboard.ai.charts import choose_chart
 from plotboard.ai.compose import build_fresh, refine
@@ -41,9 +50,9 @@ from plotboard.ai.draft import Draft, from_spec, to_spec
 from plotboard.ai.intent import Intent
 from plotboard.ai.lexer import lex
 from plotboard.ai.reader import read_intent
-from plotboard.ai.resolve import Unanswerable
-from plotboard.ai.text import stems, tokenize
-from plotboard.ai.vocabulary import Vocabulary, table_label, vocabulary_for
+from plotboard.ai.resolve import Ambiguous, Unanswerable
+from plotboard.ai.text import Token, stems, tokenize
+from plotboard.ai.vocabulary import Vocabulary, table_label, vocabulary_of
 from plotboard.ai.wording import (
     Voice,
     cannot_answer,
@@ -53,7 +62,6 @@ from plotboard.ai.wording import (
     title_of,
     voice_of,
 )
-from plotboard.catalog.model import Catalog
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 
@@ -61,12 +69,70 @@ MAX_QUESTION_CHARS = 1000
 """Longer questions are cut: nobody types more, and it bounds the work per question."""
 
 
+def _source_id(vocab: Vocabulary, draft: Draft) -> str | None:
+    return vocab.source_of(draft.base).id or None
+
+
 def _tile(vocab: Vocabulary, draft: Draft) -> tuple[TileSuggestion, str | None]:
     """The tile for a draft, compiled against the catalog; (tile, why the chart wish failed)."""
     chart, problem = choose_chart(vocab, draft, draft.chart)
     spec = to_spec(draft)
-    compile_query(spec, vocab.catalog)  # raises QueryError: never hand out an invalid spec
-    return TileSuggestion(title_of(vocab, draft), spec, {"type": chart}), problem
+    # Raises QueryError: never hand out an invalid spec.
+    compile_query(spec, vocab.catalog_of(draft.base))
+    tile = TileSuggestion(title_of(vocab, draft), spec, {"type": chart}, _source_id(vocab, draft))
+    return tile, problem
+
+
+_BEFORE_NAME = frozenset({"in", "from", "on", "using", "within", "inside"})
+_AFTER_NAME = frozenset({"database", "databases", "db", "source", "sources"})
+
+
+def _named_source(
+    tokens: tuple[Token, ...], vocab: Vocabulary
+) -> tuple[tuple[Token, ...], str | None]:
+    """The question without the database it names, and that database's id.
+
+    A database counts as named by its admin-given name after "in", "from", "on" ... ("in the
+    Sales archive") or before "database" ("the Demo database"): a bare name could also be a
+    table's or a value's word. None when there is only one source, or none is named."""
+    if len(vocab.sources) < 2:
+        return tokens, None
+    words = [t.text for t in tokens]
+    found = sorted(
+        ((tuple(stems(s.name)), s.id) for s in vocab.sources if stems(s.name)),
+        key=lambda pair: -len(pair[0]),
+    )
+    for name, source_id in found:
+        size = len(name)
+        for i in range(len(tokens) - size + 1):
+            if tuple(t.stem for t in tokens[i : i + size]) != name:
+                continue
+            start, end = i, i + size
+            if start > 0 and words[start - 1] == "the":
+                start -= 1
+            before = start > 0 and words[start - 1] in _BEFORE_NAME
+            after = end < len(words) and words[end] in _AFTER_NAME
+            if not (before or after):
+                continue
+            start -= 1 if before else 0
+            end += 1 if after else 0
+            return tokens[:start] + tokens[end:], source_id
+    return tokens, None
+
+
+def _which_database(vocab: Vocabulary, err: Ambiguous, question: str) -> EngineAnswer:
+    """Ask which database a question is about, naming them as the admin did (never by id),
+    with the question completed for each as suggestions."""
+    options = [(table_label(t).lower(), vocab.source_of(t).name) for t in err.tables]
+    listed = [f"{label} in {name}" for label, name in options]
+    joined = ", ".join(listed[:-1]) + f" or {listed[-1]}"
+    asked = question.strip().rstrip("?.! ")
+    return EngineAnswer(
+        answer=f"That could come from more than one database: {joined}. Which one do you "
+        "mean? Add its name to the question, for example "
+        f"\u201c{asked} in {options[0][1]}\u201d.",
+        suggestions=tuple(dict.fromkeys(f"{asked} in {name}" for _, name in options)),
+    )
 
 
 def _is_follow_up(intent: Intent, before: Draft) -> bool:
@@ -100,8 +166,10 @@ def _cannot(vocab: Vocabulary, reason: str, voice: Voice) -> EngineAnswer:
     )
 
 
-def _dashboard(vocab: Vocabulary, intent: Intent, voice: Voice) -> EngineAnswer:
-    drafts = dashboard_drafts(vocab, intent)
+def _dashboard(
+    vocab: Vocabulary, intent: Intent, voice: Voice, stay: str | None, only: str | None
+) -> EngineAnswer:
+    drafts = dashboard_drafts(vocab, intent, stay=stay, only=only)
     tiles = [_tile(vocab, d)[0] for d in drafts]
     if not tiles:
         raise Unanswerable("there is nothing to chart in this data")
@@ -116,34 +184,56 @@ def _dashboard(vocab: Vocabulary, intent: Intent, voice: Voice) -> EngineAnswer:
     }.get(voice.tone, "Here is a dashboard")
     company = f" for {voice.company}" if voice.company and voice.tone != "concise" else ""
     text = f"{lead} about {topic}{company} with {len(tiles)} tiles: {names}."
-    return EngineAnswer(answer=text, tiles=tuple(tiles))
+    return EngineAnswer(
+        answer=text, tiles=tuple(tiles), source=_source_id(vocab, drafts[0])
+    )
+
+
+def _previous_draft(
+    vocab: Vocabulary, previous: TileSuggestion, source: str | None, only: str | None
+) -> Draft | None:
+    """The previous tile as a draft: in the source the question names (the same chart on
+    another database), else in the tile's own source; None when its tables are gone."""
+    tries: list[str | None] = [only] if only is not None else []
+    tries += [previous.source or source, None]
+    for where in dict.fromkeys(tries):
+        try:
+            return from_spec(previous.query, vocab, source=where)
+        except QueryError:
+            continue
+    return None
 
 
 def answer(
     question: str,
-    catalog: Catalog,
-    values: ColumnValues,
+    catalog: Sources,
+    values: ColumnValues | None = None,
     *,
     previous: TileSuggestion | None = None,
     context_clues: ContextClues = None,
     today: dt.date | None = None,
+    source: str | None = None,
 ) -> EngineAnswer:
     """Answer `question` over `catalog` (see the module docstring).
 
     Args:
-        values: real values of low-cardinality columns, for filters ("Paris").
+        catalog: one catalog, or the `Source`s the user may see (each with its values).
+        values: with one catalog, real values of low-cardinality columns, for filters
+            ("Paris").
         previous: the last tile of the conversation; a question without its own subject
             ("only Paris", "as a pie", "by month") refines it.
         context_clues: `ai_context_clues` of the token: tone and company for the wording.
         today: the date relative periods ("last 6 months") count from; default today.
+        source: the id of the source the conversation is on (when `previous` does not say).
 
     Never raises for a bad question: an `EngineAnswer` with no tile says why and suggests
     questions that work.
     """
     today = today or dt.date.today()
-    vocab = vocabulary_for(catalog, values)
+    vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
-    tokens = tokenize(question[:MAX_QUESTION_CHARS])
+    tokens, only = _named_source(tokenize(question[:MAX_QUESTION_CHARS]), vocab)
+    stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
     if voice.company:
         company = set(stems(voice.company)) | set(voice.company.lower().split())
@@ -152,20 +242,24 @@ def answer(
     intent = read_intent(lexed)
     try:
         if intent.dashboard:
-            return _dashboard(vocab, intent, voice)
+            return _dashboard(vocab, intent, voice, stay, only)
         draft: Draft | None = None
         before: Draft | None = None
         if previous is not None:
-            try:
-                before = from_spec(previous.query, vocab)
-            except QueryError:
-                before = None  # the old tile names something gone: answer afresh
-        if before is not None and _is_follow_up(intent, before):
+            # None when the old tile names something gone: answer afresh.
+            before = _previous_draft(vocab, previous, source, only)
+        if before is not None and only is not None and intent.is_empty:
+            # "the same in the Sales archive": the last chart, read in the named database.
             before.chart = previous.chart_type if previous else None
-            draft = refine(vocab, before, intent)
+            draft = before
+        elif before is not None and _is_follow_up(intent, before):
+            before.chart = previous.chart_type if previous else None
+            draft = refine(vocab, before, intent, only=only)
         if draft is None:
-            draft = build_fresh(vocab, intent)
+            draft = build_fresh(vocab, intent, stay=stay, only=only)
         tile, problem = _tile(vocab, draft)
+    except Ambiguous as err:
+        return _which_database(vocab, err, question[:MAX_QUESTION_CHARS])
     except Unanswerable as err:
         return _cannot(vocab, err.reason, voice)
     except QueryError as err:
@@ -173,7 +267,9 @@ def answer(
     notes = _notes(draft, intent, problem, tile.chart_type)
     asked = intent.chart is not None and intent.chart.strong and problem is None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=asked)
-    return EngineAnswer(answer=_with_notes(text, notes), tile=tile, notes=tuple(notes))
+    return EngineAnswer(
+        answer=_with_notes(text, notes), tile=tile, notes=tuple(notes), source=tile.source
+    )
 
 
 class BuiltinEngine:
@@ -185,12 +281,13 @@ class BuiltinEngine:
     def answer(
         self,
         question: str,
-        catalog: Catalog,
-        values: ColumnValues,
+        catalog: Sources,
+        values: ColumnValues | None = None,
         *,
         previous: TileSuggestion | None = None,
         context_clues: ContextClues = None,
         today: dt.date | None = None,
+        source: str | None = None,
     ) -> EngineAnswer:
         return answer(
             question,
@@ -199,4 +296,5 @@ class BuiltinEngine:
             previous=previous,
             context_clues=context_clues,
             today=today or self.today,
+            source=source,
         )

@@ -132,14 +132,17 @@ def _ranked_by_value(vocab: Vocabulary, intent: Intent, base: Table) -> tuple[Ta
     return (min(options, key=lambda o: (o[0], o[1]))[2], ranked) if options else None
 
 
-def build_fresh(vocab: Vocabulary, intent: Intent) -> Draft:
-    """A new query for a question that does not refine a previous tile.
+def build_fresh(
+    vocab: Vocabulary, intent: Intent, *, stay: str | None = None, only: str | None = None
+) -> Draft:
+    """A new query for a question that does not refine a previous tile; `stay` and `only`
+    are the source to stay on and the source the question names (see `choose_base`).
 
     Raises:
         Unanswerable: see `check_subject`, `choose_base` and `resolve`.
     """
     check_subject(intent)
-    base = choose_base(vocab, intent)
+    base = choose_base(vocab, intent, stay=stay, only=only)
     better = _ranked_by_value(vocab, intent, base)
     if better is not None:
         base, intent = better
@@ -230,8 +233,11 @@ def _reaggregate(measure: DraftMeasure, agg: Aggregate, base: Table) -> DraftMea
     return DraftMeasure(agg, measure.table, measure.column)
 
 
-def refine(vocab: Vocabulary, previous: Draft, intent: Intent) -> Draft:
-    """The previous tile's query changed by a follow-up (see module docstring).
+def refine(
+    vocab: Vocabulary, previous: Draft, intent: Intent, *, only: str | None = None
+) -> Draft:
+    """The previous tile's query changed by a follow-up (see module docstring); a new subject
+    is looked for in the previous tile's source first, or only in source `only`.
 
     Raises:
         Unanswerable: nothing in the follow-up could be used.
@@ -240,7 +246,10 @@ def refine(vocab: Vocabulary, previous: Draft, intent: Intent) -> Draft:
     intent = replace(intent, tables=[t for t in intent.tables if t.table is not previous.base])
     check_subject(intent)
     new_subject = bool(intent.measures or intent.tables or intent.pending)
-    base = choose_base(vocab, intent, prefer=previous.base) if new_subject else previous.base
+    base = (
+        choose_base(vocab, intent, prefer=previous.base, only=only)
+        if new_subject else previous.base
+    )
     resolved = resolve(vocab, intent, base)
     draft = _rebase(vocab, previous, base)
     draft.notes = list(resolved.notes)

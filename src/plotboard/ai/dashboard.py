@@ -20,33 +20,42 @@ from __future__ import annotations
 
 from plotboard.ai.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.intent import Intent
-from plotboard.ai.resolve import choose_base, hops, natural_agg, resolve
+from plotboard.ai.resolve import (
+    Unanswerable,
+    choose_base,
+    hops,
+    natural_agg,
+    resolve,
+    source_tiers,
+)
 from plotboard.ai.vocabulary import (
     Vocabulary,
     is_identifier,
     is_measure_like,
     location_kind,
-    table_ref,
 )
 from plotboard.catalog.model import Column, Table
 
 MAX_TILES = 6
 
 
-def _topic(vocab: Vocabulary, intent: Intent) -> Table:
+def _topic(vocab: Vocabulary, intent: Intent, stay: str | None, only: str | None) -> Table:
     if intent.measures or intent.tables or intent.dims or intent.values or intent.time_columns:
-        return choose_base(vocab, intent)
+        return choose_base(vocab, intent, stay=stay, only=only)
 
     def rank(table: Table) -> tuple[bool, bool, bool, int]:
         # A fact table with a money measure and dates (sales) before a list of people.
         return (
-            not vocab.measures.get(table_ref(table).lower()),
+            not vocab.measures_of(table),
             vocab.default_measure(table).column is None,
             not vocab.time_columns(table),
             -len(table.foreign_keys),
         )
 
-    return min(vocab.tables, key=rank)
+    candidates = [table for _, table in source_tiers(vocab, stay, only)[0]]
+    if not candidates:
+        raise Unanswerable("that database has no tables I can use")
+    return min(candidates, key=rank)
 
 
 def _categories(vocab: Vocabulary, topic: Table) -> list[tuple[Table, Column, int | None]]:
@@ -67,9 +76,12 @@ def _categories(vocab: Vocabulary, topic: Table) -> list[tuple[Table, Column, in
     return [(table, column, size) for _, _, table, column, size in out]
 
 
-def dashboard_drafts(vocab: Vocabulary, intent: Intent) -> list[Draft]:
-    """The drafts of a dashboard about the question's topic (see module docstring)."""
-    topic = _topic(vocab, intent)
+def dashboard_drafts(
+    vocab: Vocabulary, intent: Intent, *, stay: str | None = None, only: str | None = None
+) -> list[Draft]:
+    """The drafts of a dashboard about the question's topic (see module docstring); `stay`
+    and `only` as for `choose_base`."""
+    topic = _topic(vocab, intent, stay, only)
     resolved = resolve(vocab, _filters_only(intent), topic)
     shared: list[DraftFilter] = [
         DraftFilter(f.table, f.column, "neq" if negated else "eq", f.value)

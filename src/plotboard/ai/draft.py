@@ -134,21 +134,22 @@ def to_spec(draft: Draft) -> QuerySpec:
 
 def _absolute(vocab: Vocabulary, base: Table, ref: str) -> tuple[Table, Column]:
     table_part, _, name = ref.rpartition(".")
-    table = vocab.table_named(table_part) if table_part else base
+    table = vocab.table_named(table_part, near=base) if table_part else base
     column = table.column(name) if table is not None else None
     if table is None or column is None or column.hidden:
         raise QueryError(f"'{ref}' is not a column that can be used here.", code="unknown_column")
     return table, column
 
 
-def from_spec(spec: QuerySpec, vocab: Vocabulary) -> Draft:
-    """A `Draft` from a spec (a previous tile), resolving every reference in the catalog.
+def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> Draft:
+    """A `Draft` from a spec (a previous tile), resolving every reference in the catalog of
+    `source` (None: the first source that has the spec's table).
 
     Raises:
         QueryError: when the spec names a table or column the vocabulary does not know
             (hidden, removed, or a typo).
     """
-    base = vocab.table_named(spec.table)
+    base = vocab.table_named(spec.table, source=source)
     if base is None:
         raise QueryError(f"Table '{spec.table}' is not available.", code="unknown_table")
     draft = Draft(base=base)

@@ -7,7 +7,9 @@ server: ``POST {base_url}/chat/completions`` with the model, a system prompt hol
 
 The model must answer with the JSON described in `prompt.ANSWER_SCHEMA`. Its reply is checked
 like any untrusted input: the JSON shape (pydantic), each query with `parse_spec`, then
-`compile_query` against the catalog (unknown or hidden tables and columns are refused). Any
+`compile_query` against the catalog (unknown or hidden tables and columns are refused). With
+several sources, each tile must name a listed database in its `source` (or use a table that
+only one database has), and all tiles of one answer must read the same database. Any
 `sql` the model adds is ignored: this engine only ever returns specs, which run through the
 query engine and its access rules like every other query.
 
@@ -39,15 +41,17 @@ from plotboard.ai.answers import (
     ContextClues,
     Engine,
     EngineAnswer,
+    Source,
+    Sources,
     TileSuggestion,
+    as_sources,
 )
 from plotboard.ai.builtin import BuiltinEngine
 from plotboard.ai.charts import default_chart
 from plotboard.ai.draft import from_spec
 from plotboard.ai.prompt import system_prompt, user_prompt
-from plotboard.ai.vocabulary import vocabulary_for
+from plotboard.ai.vocabulary import vocabulary_of
 from plotboard.ai.wording import suggestions, title_of
-from plotboard.catalog.model import Catalog
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import parse_spec
@@ -100,6 +104,7 @@ class _Tile(BaseModel):
     title: str = Field(default="", max_length=200)
     query: dict[str, Any]
     chart: dict[str, Any] = Field(default_factory=dict)
+    source: str | None = Field(default=None, max_length=200)  # the database's name
 
 
 class _Reply(BaseModel):
@@ -222,14 +227,38 @@ class LLMEngine:
 
     # -- checking the reply --------------------------------------------------------------
 
-    def _tile(self, raw: _Tile, catalog: Catalog, values: ColumnValues) -> TileSuggestion:
+    @staticmethod
+    def _source(raw: _Tile, sources: tuple[Source, ...]) -> Source:
+        """The database a tile reads: the one it names, else the only one with its table."""
+        if len(sources) == 1:
+            return sources[0]
+        names = ", ".join(json.dumps(s.name, ensure_ascii=False) for s in sources)
+        if raw.source is not None:
+            wanted = raw.source.strip().casefold()
+            for source in sources:
+                if wanted in (source.name.casefold(), source.id.casefold()):
+                    return source
+            raise _Invalid(f'The tile\'s "source" must be one of the databases: {names}.')
+        table = raw.query.get("table")
+        if isinstance(table, str):
+            schema, _, name = table.rpartition(".")
+            having = [
+                s for s in sources
+                if (t := s.catalog.table(name, schema or None)) is not None and not t.hidden
+            ]
+            if len(having) == 1:
+                return having[0]
+        raise _Invalid(f'Say which database the tile reads with "source": one of {names}.')
+
+    def _tile(self, raw: _Tile, sources: tuple[Source, ...]) -> TileSuggestion:
+        source = self._source(raw, sources)
         try:
             spec = parse_spec(raw.query)
-            compile_query(spec, catalog)
+            compile_query(spec, source.catalog)
         except QueryError as err:
             where = f" (at {err.field})" if err.field else ""
             raise _Invalid(f"Invalid query{where}: {err.message}") from None
-        vocab = vocabulary_for(catalog, values)
+        vocab = vocabulary_of((source,))
         chart_type = raw.chart.get("type")
         title = raw.title.strip()
         if chart_type not in CHART_TYPES or not title:
@@ -239,9 +268,14 @@ class LLMEngine:
                 raise _Invalid(f"Invalid query: {err.message}") from None
             chart_type = chart_type if chart_type in CHART_TYPES else default_chart(vocab, draft)
             title = title or title_of(vocab, draft)
-        return TileSuggestion(title=title, query=spec, chart={**raw.chart, "type": chart_type})
+        return TileSuggestion(
+            title=title,
+            query=spec,
+            chart={**raw.chart, "type": chart_type},
+            source=source.id or None,
+        )
 
-    def _read(self, content: str, catalog: Catalog, values: ColumnValues) -> EngineAnswer:
+    def _read(self, content: str, sources: tuple[Source, ...]) -> EngineAnswer:
         data = extract_json(content)
         try:
             reply = _Reply.model_validate(data)
@@ -250,51 +284,58 @@ class LLMEngine:
             where = ".".join(str(p) for p in first["loc"])
             raise _Invalid(f"The JSON does not match the answer schema at '{where}': "
                            f"{first['msg']}.") from None
-        tile = self._tile(reply.tile, catalog, values) if reply.tile else None
-        tiles = tuple(self._tile(t, catalog, values) for t in reply.tiles)
+        tile = self._tile(reply.tile, sources) if reply.tile else None
+        tiles = tuple(self._tile(t, sources) for t in reply.tiles)
         text = reply.answer.strip()[:MAX_ANSWER_CHARS]
         if tile is None and not tiles:
             ideas = tuple(s.strip()[:200] for s in reply.suggestions if s.strip())
-            ideas = ideas or suggestions(vocabulary_for(catalog, values))
+            ideas = ideas or suggestions(vocabulary_of(sources))
             return EngineAnswer(answer=text or "I can't answer that from this data.",
                                 suggestions=ideas, engine="llm")
+        lead = tile or tiles[0]
+        if len({t.source for t in (*([tile] if tile else []), *tiles)}) > 1:
+            raise _Invalid("All tiles of one answer must read the same database.")
         if not text:
-            text = f"Here is {(tile or tiles[0]).title[:1].lower()}{(tile or tiles[0]).title[1:]}."
-        return EngineAnswer(answer=text, tile=tile, tiles=tiles, engine="llm")
+            text = f"Here is {lead.title[:1].lower()}{lead.title[1:]}."
+        return EngineAnswer(answer=text, tile=tile, tiles=tiles, engine="llm", source=lead.source)
 
     # -- the engine ----------------------------------------------------------------------
 
     def answer(
         self,
         question: str,
-        catalog: Catalog,
-        values: ColumnValues,
+        catalog: Sources,
+        values: ColumnValues | None = None,
         *,
         previous: TileSuggestion | None = None,
         context_clues: ContextClues = None,
         today: dt.date | None = None,
+        source: str | None = None,
     ) -> EngineAnswer:
-        """Ask the model; on any failure the fallback engine answers (see module docstring)."""
+        """Ask the model; on any failure the fallback engine answers (see module docstring).
+        `catalog` is one catalog with its `values`, or every source the user may see."""
         today = today or dt.date.today()
+        sources = as_sources(catalog, values)
+        if previous is not None and previous.source is None and source is not None:
+            previous = dataclasses.replace(previous, source=source)
         messages = [
             {
                 "role": "system",
                 "content": system_prompt(
-                    catalog,
-                    values,
+                    sources,
                     context_clues=context_clues,
                     today=today,
                     include_values=self.settings.include_values,
                 ),
             },
-            {"role": "user", "content": user_prompt(question, previous)},
+            {"role": "user", "content": user_prompt(question, previous, sources)},
         ]
         reason = UNUSABLE
         for attempt in (1, 2):
             content = ""
             try:
                 content = self._complete(messages)
-                return self._read(content, catalog, values)
+                return self._read(content, sources)
             except _Unavailable as err:
                 logger.warning("LLM engine unavailable (%s): %s", self.settings, err)
                 reason = err.reason
@@ -312,8 +353,8 @@ class LLMEngine:
                     },
                 ]
         fallback = self.fallback.answer(
-            question, catalog, values, previous=previous, context_clues=context_clues,
-            today=today,
+            question, sources, previous=previous, context_clues=context_clues, today=today,
+            source=source,
         )
         return dataclasses.replace(
             fallback,

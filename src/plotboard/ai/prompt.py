@@ -5,6 +5,9 @@ descriptions, semantic types, foreign keys — never rows. The low-cardinality v
 built-in engine uses for filters are included only when the admin allows sample values
 (`include_values=True`). Hidden tables and columns are left out entirely, and nothing about
 access rules is ever sent: the model neither sees nor writes security filters.
+
+With several sources (databases) the schema is listed per database, under the name the admin
+gave it, and the model says in each tile's `source` which database its query reads.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 
-from plotboard.ai.answers import CHART_TYPES, ColumnValues, ContextClues, TileSuggestion
+from plotboard.ai.answers import (
+    CHART_TYPES,
+    ColumnValues,
+    ContextClues,
+    Source,
+    Sources,
+    TileSuggestion,
+    as_sources,
+)
 from plotboard.ai.vocabulary import table_ref
 from plotboard.catalog.model import Catalog, Column, Table
 
@@ -106,21 +117,33 @@ def clues_text(clues: ContextClues) -> str:
     return text.strip()[:MAX_CLUES_CHARS]
 
 
+SOURCES_RULE = """\
+The data is in several databases, listed below under their names. A query reads the tables of
+one database only (no joins between databases). Every tile says which database its query
+reads: add "source": "<database name>" to the tile object, next to "query"."""
+
+
+def _blocks(source: Source, include_values: bool) -> str:
+    shown: dict[tuple[str, str], list[str]] = {}
+    if include_values:
+        shown = {
+            (t.lower(), c.lower()): [str(v) for v in vs] for (t, c), vs in source.values.items()
+        }
+    catalog = source.catalog
+    return "\n\n".join(_table_block(catalog, t, shown) for t in catalog.visible_tables())
+
+
 def system_prompt(
-    catalog: Catalog,
-    values: ColumnValues,
+    catalog: Sources,
+    values: ColumnValues | None = None,
     *,
     context_clues: ContextClues,
     today: dt.date,
     include_values: bool = False,
 ) -> str:
-    """The system message: role, answer schema, today's date, the schema, the context."""
-    shown: dict[tuple[str, str], list[str]] = {}
-    if include_values:
-        shown = {
-            (t.lower(), c.lower()): [str(v) for v in vs] for (t, c), vs in values.items()
-        }
-    blocks = [_table_block(catalog, t, shown) for t in catalog.visible_tables()]
+    """The system message: role, answer schema, today's date, the schema (of one catalog with
+    its `values`, or of every source), the context."""
+    sources = as_sources(catalog, values)
     parts = [
         "You are the analytics assistant of an embedded dashboard editor. You turn a user's "
         "question about their data into a chart: a query spec in JSON, which the server "
@@ -128,8 +151,20 @@ def system_prompt(
         ANSWER_SCHEMA,
         f"Today is {today.isoformat()}. Relative periods (\"last 6 months\", \"this year\") "
         "count from today.",
-        f"The database ({catalog.dialect}) has these tables:\n\n" + "\n\n".join(blocks),
     ]
+    if len(sources) == 1:
+        only = sources[0]
+        parts.append(
+            f"The database ({only.catalog.dialect}) has these tables:\n\n"
+            + _blocks(only, include_values)
+        )
+    else:
+        parts.append(SOURCES_RULE)
+        parts += [
+            f"Database {json.dumps(s.name, ensure_ascii=False)} ({s.catalog.dialect}) has "
+            f"these tables:\n\n" + _blocks(s, include_values)
+            for s in sources
+        ]
     clues = clues_text(context_clues)
     if clues:
         parts.append(
@@ -139,11 +174,20 @@ def system_prompt(
     return "\n\n".join(parts)
 
 
-def user_prompt(question: str, previous: TileSuggestion | None) -> str:
-    """The user message: the question, and the last tile for follow-ups ("only Paris")."""
+def user_prompt(
+    question: str, previous: TileSuggestion | None, sources: Sources | None = None
+) -> str:
+    """The user message: the question, and the last tile for follow-ups ("only Paris"), with
+    the name of its database when there are several `sources`."""
     if previous is None:
         return question
-    last = json.dumps(previous.to_dict(), ensure_ascii=False)
+    shown = previous.to_dict()
+    known = as_sources(sources) if sources is not None else ()
+    if len(known) > 1:
+        named = next((s.name for s in known if s.id == previous.source), None)
+        if named is not None:
+            shown["source"] = named
+    last = json.dumps(shown, ensure_ascii=False)
     return (
         f"The previous chart in this conversation was: {last}\n"
         "If the question refines it (\"only Paris\", \"as a pie\", \"by month\"), change that "

@@ -10,6 +10,11 @@ the query engine does (`plotboard.query.joins`), so costs use its `find_join_pat
 
 When nothing fits — an unknown word where the subject should be, phrases in tables that are
 not linked — `resolve` raises `Unanswerable` with a sentence for the user.
+
+Over several sources the table is chosen among all their tables the same way (foreign keys
+never link two sources, so every phrase must be reached within one). A conversation stays on
+its source while the question fits a table there; when tables of different sources fit
+equally well, `choose_base` raises `Ambiguous` so that the user is asked which one.
 """
 
 from __future__ import annotations
@@ -52,6 +57,15 @@ class Unanswerable(Exception):
         self.reason = reason
 
 
+class Ambiguous(Unanswerable):
+    """Tables of several sources fit the question equally well: `tables`, one per source,
+    the best first."""
+
+    def __init__(self, tables: Sequence[Table]):
+        super().__init__("the question fits tables of more than one database")
+        self.tables = tuple(tables)
+
+
 @dataclass
 class Resolved:
     """An intent's phrases as catalog objects, for one table (`base`)."""
@@ -77,8 +91,10 @@ def hops(vocab: Vocabulary, base: Table, table: Table) -> int | None:
     key = (id(base), id(table))
     cache = vocab.hops
     if key not in cache:
+        if vocab.source_of(base) is not vocab.source_of(table):
+            return None  # no query joins tables of two databases
         try:
-            cache[key] = len(find_join_path(vocab.catalog, base, table))
+            cache[key] = len(find_join_path(vocab.catalog_of(base), base, table))
         except QueryError:
             cache[key] = None
     return cache[key]
@@ -153,31 +169,70 @@ def _slots(intent: Intent) -> list[tuple[Sequence[Term], bool, Aggregate | None]
     return out
 
 
-def choose_base(vocab: Vocabulary, intent: Intent, prefer: Table | None = None) -> Table:
+def source_tiers(
+    vocab: Vocabulary, stay: str | None, only: str | None
+) -> list[list[tuple[int, Table]]]:
+    """The tables to choose from, (position, table), in the order to try them: those of
+    source `only`; else those of source `stay` and then all; else all."""
+    ranked = list(enumerate(vocab.tables))
+    if only is not None:
+        return [[(i, t) for i, t in ranked if vocab.source_of(t).id == only]]
+    if stay is not None and len(vocab.sources) > 1:
+        home = [(i, t) for i, t in ranked if vocab.source_of(t).id == stay]
+        if home:
+            return [home, ranked]
+    return [ranked]
+
+
+def choose_base(
+    vocab: Vocabulary,
+    intent: Intent,
+    prefer: Table | None = None,
+    *,
+    stay: str | None = None,
+    only: str | None = None,
+) -> Table:
     """The table every phrase of `intent` reaches at the lowest cost (see module docstring).
 
+    Args:
+        prefer: the previous tile's table, a little cheaper than the others; its source is
+            the one to stay on unless `stay` says otherwise.
+        stay: the id of the source the conversation is on: its tables are tried first.
+        only: the id of the source the question names ("... in the Sales archive").
+
     Raises:
+        Ambiguous: when tables of two sources fit equally well (and none is to be stayed on).
         Unanswerable: when no table reaches them all.
     """
     slots = _slots(intent)
-    best: tuple[tuple[int, int, int], Table] | None = None
-    for order, table in enumerate(vocab.tables):
-        total = 0 if table is prefer else 5
-        for terms, is_measure, agg in slots:
-            found = _best(vocab, table, terms, agg, measure=is_measure)
-            if found is None:
-                break
-            total += found[0]
-        else:
-            # Between equals, a fact table (more outgoing keys) is the better guess.
-            key = (total, -len(table.foreign_keys), order)
-            if best is None or key < best[0]:
-                best = (key, table)
-    if best is None:
-        raise Unanswerable(
-            "the things you mention are in tables that are not linked to each other"
-        )
-    return best[1]
+    if stay is None and prefer is not None:
+        stay = vocab.source_of(prefer).id
+    for tables in source_tiers(vocab, stay, only):
+        scored: list[tuple[tuple[int, int, int], Table]] = []
+        for order, table in tables:
+            total = 0 if table is prefer else 5
+            for terms, is_measure, agg in slots:
+                found = _best(vocab, table, terms, agg, measure=is_measure)
+                if found is None:
+                    break
+                total += found[0]
+            else:
+                # Between equals, a fact table (more outgoing keys) is the better guess.
+                scored.append(((total, -len(table.foreign_keys), order), table))
+        if not scored:
+            continue
+        scored.sort(key=lambda item: item[0])
+        best = scored[0]
+        rivals = {id(vocab.source_of(best[1])): best[1]}
+        for key, table in scored[1:]:
+            if key[0] == best[0][0]:
+                rivals.setdefault(id(vocab.source_of(table)), table)
+        if len(rivals) > 1:
+            raise Ambiguous(list(rivals.values()))
+        return best[1]
+    raise Unanswerable(
+        "the things you mention are in tables that are not linked to each other"
+    )
 
 
 def _measure(

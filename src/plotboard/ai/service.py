@@ -1,16 +1,20 @@
 """`POST /api/v1/embed/ai/ask`: a question, the user's conversation, an answer and a tile.
 
-The engine sees the catalog the user may query and the real values of low-cardinality columns
-— fetched through the same secured query path as any tile, so a user only brings in values
-their rules let them see. It returns query specs only; the tiles run through the query engine
-and its access rules like any other. Conversations are stored per user.
+The engine sees the catalogs of every source the user may query (each table tagged with its
+source) and the real values of low-cardinality columns — fetched through the same secured query
+path as any tile, so a user only brings in values their rules let them see. It picks the
+table(s) a question is about, and the answer says which source its tile runs on (`source`).
+It returns query specs only; the tiles run through the query engine and its access rules like
+any other. Conversations are stored per user.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -18,20 +22,33 @@ import orjson
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
-from plotboard.ai.answers import ColumnValues, ContextClues, Engine, EngineAnswer, TileSuggestion
+from plotboard.ai.answers import (
+    ColumnValues,
+    ContextClues,
+    Engine,
+    EngineAnswer,
+    Source,
+    TileSuggestion,
+)
 from plotboard.ai.builtin import BuiltinEngine
 from plotboard.ai.llm import LLMEngine
 from plotboard.ai.settings import engine_choice
+from plotboard.ai.vocabulary import vocabulary_of
+from plotboard.ai.wording import suggestions
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.cache import cache_key
 from plotboard.catalog.model import Catalog
-from plotboard.errors import forbidden, invalid, not_found
+from plotboard.errors import PlotboardError, forbidden, invalid, not_found
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import prepare_query
 from plotboard.query.spec import parse_spec
 from plotboard.runtime import Runtime
+from plotboard.sources.errors import SourceError
+from plotboard.sources.store import list_sources
 from plotboard.store.models import Conversation, utcnow
+
+logger = logging.getLogger(__name__)
 
 MAX_VALUES = 50
 VALUES_TTL_SECONDS = 300.0
@@ -42,6 +59,8 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(min_length=1, max_length=1000)
     conversation_id: str | None = Field(default=None, max_length=64)
+    # The source the conversation is on (the last answer's `source`): a question stays on it
+    # while it fits a table there. Every source the user may see is searched otherwise.
     source: str | None = Field(default=None, max_length=64)
     # The last tile as the user left it (e.g. after changing its chart): a follow-up refines
     # this one instead of the stored answer. Only a spec: it runs under the rules like any.
@@ -99,6 +118,41 @@ def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) ->
     return values
 
 
+def source_contexts(runtime: Runtime, org_id: str) -> list[SourceContext]:
+    """Every source of the organization, by name: what its users may ask about. Blocking.
+
+    Raises:
+        PlotboardError: 404 `no_source` when no database is connected yet.
+    """
+    with runtime.store.session() as session:
+        ids = [row.id for row in list_sources(session, org_id)]
+    if not ids:
+        raise PlotboardError(
+            "There is no data source yet: an admin must connect a database first.",
+            "no_source",
+            404,
+        )
+    return [runtime.source_context(org_id, source_id) for source_id in ids]
+
+
+def ai_sources(
+    runtime: Runtime, user: EmbedToken | None, contexts: list[SourceContext]
+) -> list[Source]:
+    """The sources as the engines see them, with the values `user` may see (none without a
+    user). A database that can't be reached only loses its values: questions about the
+    others still work. Blocking."""
+    out = []
+    for context in contexts:
+        values: ColumnValues = {}
+        if user is not None:
+            try:
+                values = column_values(runtime, user, context)
+            except SourceError as err:
+                logger.warning("AI: no values from source %s: %s", context.id, err.message)
+        out.append(Source(context.id, context.name, context.catalog, values))
+    return out
+
+
 def _clues(user: EmbedToken, org_default: str) -> ContextClues:
     """The token's clues, or the admin's default clues when the token has none."""
     if user.ai_context_clues:
@@ -125,35 +179,42 @@ def _previous_tile(conversation: Conversation | None) -> TileSuggestion | None:
     for message in reversed(conversation.messages):
         tile = message.get("tile")
         if isinstance(tile, Mapping):
+            source = message.get("source", conversation.source_id)
             try:
-                return TileSuggestion.from_dict(tile)
+                return TileSuggestion.from_dict(tile, source if isinstance(source, str) else None)
             except QueryError:
                 return None  # the old tile names something that is gone: answer afresh
     return None
 
 
 def _answer_blocking(
-    runtime: Runtime, user: EmbedToken, request: AskRequest, context: SourceContext
+    runtime: Runtime, user: EmbedToken, request: AskRequest
 ) -> tuple[EngineAnswer, Conversation | None]:
     with runtime.store.session() as session:
         choice = engine_choice(session, user.org_id, runtime.secret_key)
     conversation = _load_conversation(runtime, user, request.conversation_id)
+    contexts = source_contexts(runtime, user.org_id)
+    known = {c.id for c in contexts}
+    # Only a hint: a source removed since (or another organization's) is simply not used.
+    stay = request.source if request.source in known else None
     previous = _previous_tile(conversation)
     if request.tile is not None and conversation is not None:
         try:
-            previous = TileSuggestion.from_dict(request.tile)
+            previous = TileSuggestion.from_dict(request.tile, stay)
         except QueryError as err:
             raise invalid(f"tile.{err.field or 'query'}", err.message) from err
-    values = column_values(runtime, user, context)
+    if previous is not None and previous.source not in known:
+        previous = TileSuggestion(previous.title, previous.query, previous.chart, stay)
+    sources = ai_sources(runtime, user, contexts)
     engine: Engine = LLMEngine(choice.llm) if choice.llm is not None else BuiltinEngine()
     try:
         answer = engine.answer(
             request.question,
-            context.catalog,
-            values,
+            sources,
             previous=previous,
             context_clues=_clues(user, choice.context_clues),
             today=dt.date.today(),
+            source=stay,
         )
     finally:
         if isinstance(engine, LLMEngine):
@@ -165,7 +226,6 @@ def _save(
     runtime: Runtime,
     user: EmbedToken,
     conversation: Conversation | None,
-    context: SourceContext,
     question: str,
     answer: EngineAnswer,
 ) -> str:
@@ -182,6 +242,7 @@ def _save(
                 k: reply[k]
                 for k in ("tile", "tiles", "suggestions", "engine", "fallback_reason", "notes")
             },
+            "source": answer.source,
         },
     ]
     with runtime.store.session() as session:
@@ -189,7 +250,7 @@ def _save(
             row = Conversation(
                 org_id=user.org_id,
                 user_id=user.user_id,
-                source_id=context.id,
+                source_id=answer.source,
                 title=question[:200],
                 messages=new_messages,
                 created_at=now,
@@ -205,6 +266,8 @@ def _save(
             raise not_found(f"Conversation {conversation.id}")
         stored.messages = [*stored.messages, *new_messages][-MAX_MESSAGES:]
         stored.updated_at = now
+        if answer.source is not None:
+            stored.source_id = answer.source  # where the conversation is now
         return stored.id
 
 
@@ -216,17 +279,18 @@ async def ask(runtime: Runtime, user: EmbedToken, request: AskRequest) -> dict[s
             "ai_not_permitted",
         )
     started = time.perf_counter()
-    context = await anyio.to_thread.run_sync(runtime.source_context, user.org_id, request.source)
     answer, conversation = await anyio.to_thread.run_sync(
-        _answer_blocking, runtime, user, request, context
+        _answer_blocking, runtime, user, request
     )
     conversation_id = await anyio.to_thread.run_sync(
-        _save, runtime, user, conversation, context, request.question, answer
+        _save, runtime, user, conversation, request.question, answer
     )
     return {
         "conversation_id": conversation_id,
         **answer.to_dict(),
-        "source": context.id,
+        # The source the tile runs on: send it with the tile's query (and back with the next
+        # question). Without a tile, the source the conversation was on.
+        "source": answer.source or (conversation.source_id if conversation else None),
         "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
     }
 
@@ -265,3 +329,67 @@ def read_conversation(runtime: Runtime, user: EmbedToken, conversation_id: str) 
     row = _load_conversation(runtime, user, conversation_id)
     assert row is not None
     return conversation_out(row)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the organization's users can ask questions now, in words for its admin."""
+
+    ok: bool
+    title: str
+    message: str
+
+
+def readiness(runtime: Runtime, org_id: str) -> Readiness:
+    """Try the way questions are answered — every source loaded as for the ask endpoint, a
+    question a user could ask answered over all of them by the built-in engine — and say how
+    it went. Blocking; never raises for a problem a user would meet."""
+    try:
+        contexts = source_contexts(runtime, org_id)
+    except PlotboardError as err:
+        return Readiness(
+            False,
+            "There is nothing to ask about yet",
+            "The AI runs inside plotboard, offline, but no database is connected: connect one "
+            "under Data sources, then your users can ask about its tables."
+            if err.code == "no_source" else err.message,
+        )
+    sources = ai_sources(runtime, None, contexts)
+    tables = sum(len(s.catalog.visible_tables()) for s in sources)
+    names = ", ".join(s.name for s in sources)
+    where = (
+        f"{tables} table{'s' if tables != 1 else ''} in "
+        + (f"the database {names}" if len(sources) == 1 else f"{len(sources)} databases ({names})")
+    )
+    if not tables:
+        return Readiness(
+            False,
+            "There is nothing to ask about yet",
+            f"Every table of {names} is hidden: show the tables your users may ask about "
+            "under Data sources.",
+        )
+    ideas = suggestions(vocabulary_of(sources))
+    sample = ideas[0] if ideas else ""
+    tried = BuiltinEngine().answer(sample, sources) if sample else None
+    # Asking which database is a right answer too, when two hold the same table.
+    asks_which = tried is not None and bool(tried.suggestions) and all(
+        s.startswith(f"{sample} in ") for s in tried.suggestions
+    )
+    if tried is None or not (tried.tile or tried.tiles or asks_which):
+        detail = f" (“{sample}”: {tried.answer})" if tried is not None else ""
+        return Readiness(
+            False,
+            "The built-in engine can't answer yet",
+            f"Questions about {where} found no chart{detail}. Give the tables and columns "
+            "display names and descriptions under Data sources.",
+        )
+    example = ""
+    if tried.tile is not None:
+        chart = tried.tile.chart_type.replace("_", " ")
+        example = f" For example “{sample}” gives a {chart} chart."
+    return Readiness(
+        True,
+        "The built-in engine is ready",
+        "The built-in engine needs nothing: it runs inside plotboard, offline, and answers in "
+        f"milliseconds. It answers questions about {where}.{example}",
+    )

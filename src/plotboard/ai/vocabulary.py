@@ -20,16 +20,21 @@ both `employees.location` and `offices.city`; "sales" is a table and a departmen
 to the question's table along foreign keys.
 
 Hidden tables and columns never enter the vocabulary, so the engine can't name them.
+
+A vocabulary may span several sources (every database a user may see): each table is tagged
+with its source (`Vocabulary.source_of`), values are per source, and foreign keys never link
+tables of different sources, so a question is always answered from one source.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from plotboard.ai.answers import ColumnValues
+from plotboard.ai.answers import ColumnValues, Source
 from plotboard.ai.synonyms import (
     CITY_WORDS,
     COLUMN_SYNONYMS,
@@ -127,15 +132,24 @@ def _identity(term: Term) -> tuple[object, ...]:
 
 
 class Vocabulary:
-    """Phrases of one catalog and its column values. Build with `build_vocabulary`."""
+    """Phrases of the catalogs of one or more sources and their column values. Build with
+    `build_vocabulary` (one catalog) or `vocabulary_of` (several sources)."""
 
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-        self.tables: tuple[Table, ...] = catalog.visible_tables()
+    def __init__(self, sources: Sequence[Source]):
+        self.sources: tuple[Source, ...] = tuple(sources)
+        self.catalog = self.sources[0].catalog  # the only one for a single-source vocabulary
+        self._source_of: dict[int, Source] = {}
+        tables: list[Table] = []
+        for source in self.sources:
+            for table in source.catalog.visible_tables():
+                self._source_of[id(table)] = source
+                tables.append(table)
+        self.tables: tuple[Table, ...] = tuple(tables)
         self.phrases: dict[tuple[str, ...], list[Term]] = {}
         self.max_words = 1
-        self.measures: dict[str, list[MeasureTerm]] = {}
-        self.values: dict[tuple[str, str], tuple[str, ...]] = {}
+        # Keyed by id(table): two sources may hold equal tables (a copy of a database).
+        self.measures: dict[int, list[MeasureTerm]] = {}
+        self.values: dict[tuple[int, str], tuple[str, ...]] = {}
         # Foreign-key hops between tables, filled lazily by `plotboard.ai.resolve.hops`.
         self.hops: dict[tuple[int, int], int | None] = {}
         # Known single words by length, filled lazily by `plotboard.ai.lexer` for typo repair.
@@ -170,26 +184,52 @@ class Vocabulary:
                 return size, terms
         return None
 
-    def table_named(self, ref: str) -> Table | None:
+    def source_of(self, table: Table) -> Source:
+        """The source holding `table` (one of `tables`)."""
+        return self._source_of[id(table)]
+
+    def catalog_of(self, table: Table) -> Catalog:
+        return self._source_of[id(table)].catalog
+
+    def source_named(self, source_id: str | None) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def table_named(
+        self, ref: str, *, source: str | None = None, near: Table | None = None
+    ) -> Table | None:
+        """The visible table `ref` (``name`` or ``schema.name``): in the source of `near`, else
+        in `source`, else in the first source that has it."""
         schema, _, name = ref.rpartition(".")
-        table = self.catalog.table(name, schema or None)
-        return table if table is not None and not table.hidden else None
+        if near is not None:
+            catalogs: Sequence[Catalog] = (self.catalog_of(near),)
+        else:
+            named = self.source_named(source)
+            catalogs = (named.catalog,) if named else [s.catalog for s in self.sources]
+        for catalog in catalogs:
+            table = catalog.table(name, schema or None)
+            if table is not None and not table.hidden:
+                return table
+        return None
+
+    def measures_of(self, table: Table) -> list[MeasureTerm]:
+        """The built-in measures of `table` ("revenue" of sales), best first."""
+        return self.measures.get(id(table), [])
 
     def cardinality(self, table: Table, column: Column) -> int | None:
         """How many distinct values the caller passed for the column, or None if unknown."""
-        found = self.values.get((table_ref(table).lower(), column.name.lower()))
+        found = self.values.get((id(table), column.name.lower()))
         return None if found is None else len(found)
 
     def default_measure(self, table: Table) -> MeasureTerm:
         """The table's main measure: its first built-in measure, else the count of rows."""
-        own = self.measures.get(table_ref(table).lower())
+        own = self.measures_of(table)
         if own:
             return own[0]
         return MeasureTerm(table, "count", None, f"Number of {table_label(table).lower()}", SYNONYM)
 
     def measure_label(self, table: Table, agg: str, column: Column | None) -> str | None:
         """The built-in label of a measure ("Revenue", "Headcount"), if it has one."""
-        for term in self.measures.get(table_ref(table).lower(), ()):
+        for term in self.measures_of(table):
             if term.agg == agg and term.column is column and term.time_column is None:
                 return term.label
         return None
@@ -330,14 +370,14 @@ def _add_measures(vocab: Vocabulary, table: Table) -> None:
             if time_column is None or time_column.type not in TEMPORAL_TYPES:
                 continue
         term = MeasureTerm(table, synonym.agg, column, synonym.label, SYNONYM, time_column)
-        vocab.measures.setdefault(table_ref(table).lower(), []).append(term)
+        vocab.measures.setdefault(id(table), []).append(term)
         for phrase in synonym.words:
             vocab.add(stems(phrase), term)
 
 
-def _add_values(vocab: Vocabulary, values: ColumnValues) -> None:
-    for (table_name, column_name), column_values in values.items():
-        table = vocab.table_named(table_name)
+def _add_values(vocab: Vocabulary, source: Source) -> None:
+    for (table_name, column_name), column_values in source.values.items():
+        table = vocab.table_named(table_name, source=source.id)
         column = table.column(column_name) if table else None
         if table is None or column is None or column.hidden:
             continue
@@ -364,7 +404,7 @@ def _add_values(vocab: Vocabulary, values: ColumnValues) -> None:
             names = tuple(dict.fromkeys(value for _, value in members))
             if len(names) <= MAX_FAMILY and (len(names) > 1 or members[0][0] == 0):
                 vocab.add((word,), ValueTerm(table, column, names, PARTIAL))
-        vocab.values[(table_ref(table).lower(), column.name.lower())] = tuple(kept)
+        vocab.values[(id(table), column.name.lower())] = tuple(kept)
 
 
 def _freeze(values: ColumnValues) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -375,7 +415,26 @@ def _freeze(values: ColumnValues) -> tuple[tuple[str, str, tuple[str, ...]], ...
 
 def build_vocabulary(catalog: Catalog, values: ColumnValues) -> Vocabulary:
     """The vocabulary of `catalog` and the low-cardinality `values` (see module docstring)."""
-    vocab = Vocabulary(catalog)
+    return _build((Source("", "", catalog, values),))
+
+
+def _distinct(sources: Sequence[Source]) -> tuple[Source, ...]:
+    """`sources` with no table object shared between two of them (the same catalog passed
+    twice): the vocabulary tells tables apart by identity."""
+    seen: set[int] = set()
+    out = []
+    for source in sources:
+        ids = {id(t) for t in source.catalog.tables}
+        if ids & seen:
+            source = Source(source.id, source.name, copy.deepcopy(source.catalog), source.values)
+            ids = {id(t) for t in source.catalog.tables}
+        seen |= ids
+        out.append(source)
+    return tuple(out)
+
+
+def _build(sources: Sequence[Source]) -> Vocabulary:
+    vocab = Vocabulary(_distinct(sources))
     described: dict[str, list[ColumnTerm]] = {}
     for table in vocab.tables:
         _add_table(vocab, table)
@@ -383,7 +442,8 @@ def build_vocabulary(catalog: Catalog, values: ColumnValues) -> Vocabulary:
         for word, terms in _add_columns(vocab, table).items():
             described.setdefault(word, []).extend(terms)
         _add_measures(vocab, table)
-    _add_values(vocab, values)
+    for source in vocab.sources:
+        _add_values(vocab, source)
     # Description words last, and only the unambiguous ones that mean nothing else.
     for word, terms in described.items():
         if len(terms) == 1 and (word,) not in vocab.phrases:
@@ -398,13 +458,21 @@ _CACHE_SIZE = 32
 
 def vocabulary_for(catalog: Catalog, values: ColumnValues) -> Vocabulary:
     """`build_vocabulary`, memoized on the catalog's content and the values (thread-safe)."""
-    key = (catalog, _freeze(values))
+    return vocabulary_of((Source("", "", catalog, values),))
+
+
+def vocabulary_of(sources: Sequence[Source]) -> Vocabulary:
+    """The vocabulary of every table of `sources`, each tagged with its source; memoized on
+    the sources' ids, names, catalogs and values (thread-safe)."""
+    if not sources:
+        raise ValueError("a vocabulary needs at least one source")
+    key = tuple((s.id, s.name, s.catalog, _freeze(s.values)) for s in sources)
     with _CACHE_LOCK:
         found = _CACHE.get(key)
         if found is not None:
             _CACHE.move_to_end(key)
             return found
-    vocab = build_vocabulary(catalog, values)
+    vocab = _build(sources)
     with _CACHE_LOCK:
         _CACHE[key] = vocab
         while len(_CACHE) > _CACHE_SIZE:

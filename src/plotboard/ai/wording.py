@@ -25,7 +25,6 @@ from plotboard.ai.vocabulary import (
     is_measure_like,
     location_kind,
     table_label,
-    table_ref,
 )
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 from plotboard.query.spec import Grain
@@ -110,7 +109,7 @@ def measure_label(
     """ "Revenue", "Headcount", "Average salary", "Number of products"; "Hires" for a count of
     employees over their hire date."""
     if measure.column is None:
-        for term in vocab.measures.get(table_ref(measure.table).lower(), ()):
+        for term in vocab.measures_of(measure.table):
             over_time = any(d.grain and d.column is term.time_column for d in dims)
             if term.agg == "count" and term.column is None and term.time_column and over_time:
                 return term.label
@@ -340,7 +339,7 @@ def suggestions(vocab: Vocabulary, limit: int = 4) -> tuple[str, ...]:
     ranked = sorted(
         vocab.tables,
         key=lambda t: (
-            not vocab.measures.get(table_ref(t).lower()),
+            not vocab.measures_of(t),
             not vocab.time_columns(t),
             -len(t.foreign_keys),
         ),

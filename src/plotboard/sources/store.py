@@ -148,17 +148,27 @@ def resolve_source_id(session: Session, org_id: str, source_id: str | None) -> s
     """The named source, or the organization's only one when none is named."""
     if source_id:
         return get_source(session, org_id, source_id).id
-    ids = list(session.scalars(sa.select(DataSource.id).where(DataSource.org_id == org_id)))
-    if len(ids) == 1:
-        return ids[0]
-    if not ids:
+    rows = session.execute(
+        sa.select(DataSource.id, DataSource.name)
+        .where(DataSource.org_id == org_id)
+        .order_by(DataSource.name)
+    ).all()
+    if len(rows) == 1:
+        return str(rows[0].id)
+    if not rows:
         raise PlotboardError(
             "There is no data source yet: an admin must connect a database first.",
             "no_source",
             404,
         )
+    # End users read this (a saved chart without its source): the databases' names, never ids.
+    names = ", ".join(str(r.name) for r in rows[:-1]) + f" and {rows[-1].name}"
     raise invalid(
-        "source", f"there are {len(ids)} data sources; say which one (ids: {', '.join(ids)})"
+        "source",
+        f"this chart does not say which database to use, and there are {len(rows)}: "
+        f"{names}. Choose its table again in the editor, or send the database's source "
+        "with the query",
+        "source_required",
     )
 
 

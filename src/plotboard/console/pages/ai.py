@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.ai.service import readiness
 from plotboard.ai.settings import AISettingsIn, AISettingsView, read_settings, saved_api_key
 from plotboard.api.deps import RuntimeDep
 from plotboard.api.routes import admin_ai
@@ -125,13 +126,10 @@ def post_ai(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
 
 
 def _test(runtime: Runtime, admin: SignedInAdmin, data: AISettingsIn) -> dict[str, Any]:
-    if data.engine == "builtin":
-        return {
-            "ok": True,
-            "title": "The built-in engine is ready",
-            "message": "The built-in engine needs nothing: it runs inside plotboard, offline, "
-            "and answers in milliseconds.",
-        }
+    # Tried the way users ask (every source, a real question), so "ready" means it works.
+    ready = readiness(runtime, admin.org_id)
+    if data.engine == "builtin" or not ready.ok:
+        return {"ok": ready.ok, "title": ready.title, "message": ready.message}
     key = data.key_value()
     if key is None and not data.clear_api_key:
         with runtime.store.session() as session:
