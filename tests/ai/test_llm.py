@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
@@ -15,10 +16,12 @@ import pytest
 import sqlalchemy as sa
 
 from plotboard.ai import LLMEngine, LLMSettings, TileSuggestion
+from plotboard.ai.answers import Source, Sources
 from plotboard.ai.llm import HTTP_ERROR, TIMED_OUT, UNREACHABLE, UNUSABLE, extract_json
 from plotboard.catalog.model import Catalog, Column, Table
 from tests.ai.chat_server import ChatServer, Reply
 from tests.ai.demo import run_spec
+from tests.ai.tickets import tickets_catalog, tickets_values
 
 TODAY = dt.date(2025, 7, 15)
 KEY = "sk-test-secret-key"
@@ -50,7 +53,7 @@ def engine_for(server: ChatServer, **settings: Any) -> LLMEngine:
 
 
 def ask(
-    engine: LLMEngine, catalog: Catalog, values: Any, question: str = "average salary by location",
+    engine: LLMEngine, catalog: Sources, values: Any, question: str = "average salary by location",
     **kwargs: Any,
 ) -> Any:
     with engine:
@@ -292,3 +295,85 @@ def _with_hidden_email(catalog: Catalog) -> Catalog:
         return dataclasses.replace(table, columns=columns)
 
     return Catalog(catalog.dialect, tuple(hide(t) for t in catalog.tables))
+
+
+# -- several databases ------------------------------------------------------------------------
+
+
+def _two(catalog: Catalog, values: Any) -> list[Source]:
+    return [
+        Source("demo-id-7fa4", "Demo", catalog, values),
+        Source("desk-id-32b3", "Support desk", tickets_catalog(), tickets_values()),
+    ]
+
+
+TICKETS_BY_PRIORITY = {
+    "answer": "Tickets by priority.",
+    "tile": {
+        "title": "Tickets by priority",
+        "source": "Support desk",
+        "query": {"table": "tickets", "measures": [{"agg": "count"}],
+                  "dimensions": [{"column": "priority"}]},
+        "chart": {"type": "bar"},
+    },
+}
+
+
+def test_the_model_sees_every_database_by_name_and_says_which_one(
+    server: ChatServer, catalog: Catalog, values: Any
+) -> None:
+    server.script(Reply(json.dumps(TICKETS_BY_PRIORITY)))
+    reply = ask(engine_for(server), _two(catalog, values), None, "tickets per priority")
+    assert reply.engine == "llm" and reply.source == "desk-id-32b3"
+    assert reply.tile is not None and reply.tile.source == "desk-id-32b3"
+    prompt = server.received[0].body["messages"][0]["content"]
+    assert 'Database "Demo" (sqlite) has these tables' in prompt
+    assert 'Database "Support desk" (postgres) has these tables' in prompt
+    assert '"source": "<database name>"' in prompt
+    assert "id-7fa4" not in prompt and "id-32b3" not in prompt  # names only, never ids
+    # A follow-up tells the model which database the previous chart read.
+    server.script(Reply(json.dumps(TICKETS_BY_PRIORITY)))
+    ask(engine_for(server), _two(catalog, values), None, "as a pie", previous=reply.tile)
+    assert '"source": "Support desk"' in server.received[-1].body["messages"][1]["content"]
+
+
+def test_a_tile_without_its_database_is_placed_only_when_one_has_the_table(
+    server: ChatServer, catalog: Catalog, values: Any
+) -> None:
+    bare = json.loads(json.dumps(TICKETS_BY_PRIORITY))
+    del bare["tile"]["source"]
+    server.script(Reply(json.dumps(bare)))
+    reply = ask(engine_for(server), _two(catalog, values), None, "tickets per priority")
+    assert len(server.received) == 1 and reply.source == "desk-id-32b3"
+    # The same tables in two databases: the model must say which, and is asked again.
+    copies = [
+        Source("demo-id-7fa4", "Demo", catalog, values),
+        Source("arch-id-9c1d", "Sales archive", copy.deepcopy(catalog), values),
+    ]
+    named = {**SALARY_BY_LOCATION, "tile": {**SALARY_BY_LOCATION["tile"],  # type: ignore[dict-item]
+                                            "source": "sales ARCHIVE"}}
+    server.script(Reply(json.dumps(SALARY_BY_LOCATION)), Reply(json.dumps(named)))
+    reply = ask(engine_for(server), copies, None)
+    assert reply.engine == "llm" and reply.source == "arch-id-9c1d"
+    feedback = server.received[-1].body["messages"][3]["content"]
+    assert 'Say which database the tile reads with "source"' in feedback
+    assert '"Demo", "Sales archive"' in feedback
+
+
+def test_an_unknown_database_or_tiles_of_two_are_refused(
+    server: ChatServer, catalog: Catalog, values: Any
+) -> None:
+    nowhere = {**TICKETS_BY_PRIORITY, "tile": {**TICKETS_BY_PRIORITY["tile"],  # type: ignore[dict-item]
+                                               "source": "Warehouse"}}
+    mixed = {"answer": "x", "tile": None, "tiles": [
+        TICKETS_BY_PRIORITY["tile"], {**SALARY_BY_LOCATION["tile"], "source": "Demo"}]}  # type: ignore[dict-item]
+    server.script(Reply(json.dumps(nowhere)), Reply(json.dumps(mixed)))
+    reply = ask(engine_for(server), _two(catalog, values), None, "tickets per priority")
+    assert reply.engine == "builtin" and reply.fallback_reason == UNUSABLE
+    first, second = server.received[-2:]
+    assert 'must be one of the databases: "Demo", "Support desk"' in (
+        second.body["messages"][3]["content"]
+    )
+    # The built-in engine answers over every database too.
+    assert reply.source == "desk-id-32b3" and reply.tile is not None
+    assert first.body["messages"][1]["content"] == "tickets per priority"
