@@ -83,7 +83,7 @@ def test_query_joined_rules(alice_env: dict[str, str], workdir: Path) -> None:
     assert run.answer.status == 200, run.stdout
     body = run.answer.json()
     assert body["columns"] == [
-        {"name": "employees_department", "type": "string"},
+        {"name": "employees_department", "type": "string", "null_means": "hidden"},
         {"name": "sum_amount", "type": "number"},
     ]
     assert body["rows"] == [["Sales", 32218349.90000004], [None, 63114675.20999977]]
@@ -93,6 +93,7 @@ def test_query_joined_rules(alice_env: dict[str, str], workdir: Path) -> None:
     ]
     page = (DOCS / "queries.md").read_text(encoding="utf-8")
     assert '`["Sales", 32218349.90000004]` and `[null, 63114675.20999977]`' in page
+    assert '`{"name": "employees_department", "type": "string", "null_means":\n"hidden"}`' in page
 
 
 def test_a_query_on_the_referenced_side_has_no_join_path(alice_env: dict[str, str]) -> None:
