@@ -221,7 +221,7 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
     response = redirect(f"{BASE}/tables?source={created['id']}")
     flash(
         response,
-        f"Connected “{created['name']}”: {created['tables']} tables found. Give them friendly "
+        f"Connected “{created['name']}”: {_tables(created['tables'])} found. Give them friendly "
         "names and descriptions here, then add access rules.",
     )
     return response
@@ -378,8 +378,13 @@ def refresh(source_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response
     added = out["added"]
     flash(
         response,
-        f"Re-read {out['tables']} tables"
+        f"Re-read {_tables(out['tables'])}"
         + (f"; new: {', '.join(added)}." if added else "; nothing new.")
         + " Your names, descriptions and hidden flags are kept.",
     )
     return response
+
+
+def _tables(count: object) -> str:
+    """'1 table', '3 tables'."""
+    return f"{count} table{'' if count == 1 else 's'}"
