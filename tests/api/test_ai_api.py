@@ -345,6 +345,14 @@ def test_with_a_second_database_each_question_finds_its_own(
     # alice may see Paris and London; the desk has tickets in Paris, Berlin and Toronto.
     assert ran["source"] == desk and [row[0] for row in ran["rows"]] == ["Paris"]
     assert ran["security_filters"] and "location" in ran["security_filters"][0]
+    # The words the AI knows from the desk's values are the ones alice may see, too.
+    from plotboard.ai.service import column_values
+
+    user = org.runtime.tokens.verify(token)
+    seen = column_values(org.runtime, user, org.runtime.source_context(org.id, desk))
+    assert seen[("tickets", "location")] == ["Paris"]
+    berlin = _ask(org, token, "number of tickets in Berlin")
+    assert berlin["tile"] is None or not berlin["tile"]["query"].get("filters")
 
     revenue = _ask(org, token, "revenue by month")
     assert revenue["source"] == demo and revenue["tile"]["query"]["table"] == "sales"

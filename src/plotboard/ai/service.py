@@ -199,8 +199,10 @@ def _answer_blocking(
     stay = request.source if request.source in known else None
     previous = _previous_tile(conversation)
     if request.tile is not None and conversation is not None:
+        # The tile as the user left it reads the database of the conversation's last tile.
+        where = stay or (previous.source if previous is not None else None)
         try:
-            previous = TileSuggestion.from_dict(request.tile, stay)
+            previous = TileSuggestion.from_dict(request.tile, where)
         except QueryError as err:
             raise invalid(f"tile.{err.field or 'query'}", err.message) from err
     if previous is not None and previous.source not in known:
