@@ -78,7 +78,7 @@ OPTION = """([title]) => {
     .find(t => t.shadowRoot.querySelector('h3').title === title);
   const chart = tile.shadowRoot.querySelector('pb-chart');
   const box = chart.shadowRoot.querySelector('.canvas').getBoundingClientRect();
-  const o = chart.option;
+  const o = chart.option.baseOption || chart.option;  // a pie's option may have media rules
   const pick = (axis) => (Array.isArray(axis) ? axis[0] : axis) || {};
   return { categories: pick(o.xAxis).data || pick(o.yAxis).data || [],
            series: (o.series || []).map(s => s.name),
@@ -125,13 +125,14 @@ def test_hidden_rows_are_named_in_chart_legend_table_csv_and_map(
         tile("stack", "Sales by year and department", BY_YEAR_AND_DEPARTMENT, "bar_stacked", 6, 0),
         tile("table", "Sales by department, table", BY_DEPARTMENT, "table", 0, 4),
         tile("map", "Sales by office city", BY_CITY, "map", 6, 4),
+        tile("pie", "Share by department", BY_DEPARTMENT, "donut", 0, 8),
     ]
     body = {"title": "Hidden", "tiles": tiles}
     created = plotboard.embed(token, "POST", "/dashboards", json=body)
     assert created.status_code == 201, created.text
     s = open_session("alice", width=1440, height=1000)
     s.open(token, **{"dashboard-id": created.json()["id"]})
-    ui.wait_tiles_ready(s.page, 4)
+    ui.wait_tiles_ready(s.page, 5)
     s.page.wait_for_timeout(600)  # let the charts finish their entry animation
     shot(s.page, "01-dashboard-hidden-groups")
 
@@ -139,6 +140,7 @@ def test_hidden_rows_are_named_in_chart_legend_table_csv_and_map(
     assert HIDDEN in bar["categories"] and "(empty)" not in bar["categories"]
     stacked = s.page.evaluate(OPTION, ["Sales by year and department"])
     assert HIDDEN in stacked["series"]  # the legend names the series
+    assert HIDDEN in s.page.evaluate(OPTION, ["Share by department"])["pie"]  # and the slices
     cells = ui.tile(s.page, "Sales by department, table").locator("pb-table td").all_inner_texts()
     assert HIDDEN in [c.strip() for c in cells]
     notes = ui.tile(s.page, "Sales by office city").locator(".notes").inner_text()
