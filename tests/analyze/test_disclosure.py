@@ -163,7 +163,10 @@ def test_hand_written_text_quoting_hidden_values(admin: Admin, demo: str) -> Non
         "PATCH",
         f"{path}/columns/location",
         200,
-        json={"description": "Where the employee works: Paris, São Paulo or new york."},
+        json={
+            "description": "Where the employee works: Paris, São Paulo or new york.",
+            "display_name": "Office (Tokyo, Paris…)",
+        },
     )
     admin.call(
         "PATCH", f"{path}/columns/department", 200, json={"description": "The team they are in."}
@@ -182,6 +185,8 @@ def test_hand_written_text_quoting_hidden_values(admin: Admin, demo: str) -> Non
         "office_id."
     )
     assert columns["location"] == "Location of the employee."
+    names = {c["name"]: c["display_name"] for c in employees["columns"]}
+    assert names["location"] == "Location"  # the admin's name quoted Tokyo
     assert columns["department"] == "The team they are in."  # quotes nothing: the admin's own
     assert_no_data(served, job)
     # A table without a rule is served what the admin wrote, values and all.

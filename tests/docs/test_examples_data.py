@@ -246,6 +246,7 @@ def test_read_tables(reader_env: dict[str, str], workdir: Path) -> None:
         "schema",
         "display_name",
         "description",
+        "description_reviewed",
         "hidden",
         "primary_key",
         "foreign_keys",

@@ -36,7 +36,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from plotboard.catalog.analyze.semantic import Detection
-from plotboard.catalog.analyze.wording import describe_column, describe_table, format_number
+from plotboard.catalog.analyze.wording import (
+    describe_column,
+    describe_table,
+    display_name,
+    format_number,
+)
 from plotboard.catalog.model import Column, Table
 from plotboard.catalog.service import to_table
 from plotboard.store.models import AnalyzeJob, CatalogTable
@@ -113,20 +118,27 @@ class TableValues:
         return found
 
 
-def known_values(session: Session, source_id: str) -> dict[str, TableValues]:
-    """Per table (lower-case qualified name): what the latest Analyze profile of it saw."""
+def known_values(
+    session: Session, source_id: str, wanted: set[str] | None = None
+) -> dict[str, TableValues]:
+    """Per table (lower-case qualified name, all or those `wanted`): what the latest Analyze
+    profile of it saw. Jobs are read newest first, one at a time, until every wanted table
+    is found (profiles of large schemas are large)."""
     stmt = (
-        sa.select(AnalyzeJob.profiles)
+        sa.select(AnalyzeJob.id)
         .where(AnalyzeJob.source_id == source_id, AnalyzeJob.status == "done")
         .order_by(AnalyzeJob.finished_at.desc(), AnalyzeJob.created_at.desc())
         .limit(JOBS_READ)
     )
     out: dict[str, TableValues] = {}
-    for profiles in session.scalars(stmt):
+    for job_id in list(session.scalars(stmt)):
+        profiles = session.scalar(sa.select(AnalyzeJob.profiles).where(AnalyzeJob.id == job_id))
         for profile in profiles or ():
             name = str(profile.get("table") or "").lower()
-            if name and name not in out:
+            if name and name not in out and (wanted is None or name in wanted):
                 out[name] = TableValues.from_profile(profile)
+        if wanted is not None and wanted <= out.keys():
+            break
     return out
 
 
@@ -153,13 +165,22 @@ class TextCheck:
     served: str | None
     reason: Reason
     quoted: tuple[str, ...] = ()
+    field: Literal["description", "display_name"] = "description"
 
     @property
     def withheld(self) -> bool:
         return self.served != self.stored
 
     def note(self) -> str | None:
-        """What the admin should know about this description, in plain words, or None."""
+        """What the admin should know about this text, in plain words, or None."""
+        if self.field == "display_name":
+            if self.reason != "quotes_values":
+                return None
+            return (
+                "This table has an access rule, and this display name quotes values from its "
+                f"data ({', '.join(self.quoted)}): end users read “{self.served}” instead. "
+                "Leave out values that only some users may see."
+            )
         if self.reason == "quotes_values":
             return (
                 "This table has an access rule, and this description quotes values from its "
@@ -211,6 +232,30 @@ def _check(
     return TextCheck(stored, stored, "checked")
 
 
+def _check_name(
+    stored: str | None, ruled: bool, values: TableValues | None, plain: str
+) -> TextCheck:
+    """A display name, by Analyze (an LLM may have had values) or by the admin."""
+    quoted = values.quoted_in(stored) if ruled and stored and values is not None else []
+    if quoted:
+        return TextCheck(stored, plain, "quotes_values", tuple(quoted), "display_name")
+    return TextCheck(stored, stored, "checked" if ruled else "no_rule", (), "display_name")
+
+
+def check_names(
+    table: Table, ruled: bool, values: TableValues | None
+) -> dict[str | None, TextCheck]:
+    """The checks of the table's display name (key None) and of each column's."""
+    out: dict[str | None, TextCheck] = {
+        None: _check_name(table.display_name, ruled, values, display_name(table.name))
+    }
+    for column in table.columns:
+        out[column.name] = _check_name(
+            column.display_name, ruled, values, display_name(column.name)
+        )
+    return out
+
+
 def check_table(
     row: CatalogTable, table: Table, ruled: bool, values: TableValues | None
 ) -> dict[str | None, TextCheck]:
@@ -253,33 +298,44 @@ def end_user_tables(
     some ruled table has the admin's own text."""
     names = list(ruled_tables)
     ruled = [has_rule(t, names) for t in tables]
-    needs_values = any(
-        r and ("description" in (row.edited or ()) or any(c.get("edited") for c in row.columns))
-        for r, row in zip(ruled, rows, strict=True)
-    )
-    known = known_values(session, source_id) if needs_values else {}
+    wanted = {qualified(row).lower() for r, row in zip(ruled, rows, strict=True) if r}
+    known = known_values(session, source_id, wanted) if wanted else {}
     out: list[Table] = []
     for is_ruled, row, table in zip(ruled, rows, tables, strict=True):
         if not is_ruled:
             out.append(table)
             continue
-        checks = check_table(row, table, True, known.get(qualified(row).lower()))
-        columns = tuple(replace(c, description=checks[c.name].served) for c in table.columns)
-        out.append(replace(table, description=checks[None].served, columns=columns))
+        values = known.get(qualified(row).lower())
+        texts = check_table(row, table, True, values)
+        shown = check_names(table, True, values)
+        columns = tuple(
+            replace(c, description=texts[c.name].served, display_name=shown[c.name].served)
+            for c in table.columns
+        )
+        out.append(
+            replace(
+                table,
+                description=texts[None].served,
+                display_name=shown[None].served,
+                columns=columns,
+            )
+        )
     return tuple(out)
 
 
 @dataclass(frozen=True)
 class TableDisclosure:
-    """The console's view of one table: whether it has a rule, and each description's check
-    (the table's under None, each column's under its name)."""
+    """The console's view of one table: whether it has a rule, and the check of each
+    description and display name (the table's under None, each column's under its name)."""
 
     ruled: bool
     checks: Mapping[str | None, TextCheck]
+    names: Mapping[str | None, TextCheck]
 
     def note(self, column: str | None = None) -> str | None:
-        check = self.checks.get(column)
-        return check.note() if check is not None else None
+        """What the admin should know about the description and display name, or None."""
+        found = [c.note() for c in (self.names.get(column), self.checks.get(column)) if c]
+        return " ".join(n for n in found if n) or None
 
     def can_confirm(self, column: str | None = None) -> bool:
         """Whether the admin may confirm (or has confirmed) this description as safe."""
@@ -302,5 +358,7 @@ def catalog_disclosure(
         if ruled and known is None:
             known = known_values(session, source_id)
         values = (known or {}).get(qualified(row).lower())
-        out[qualified(row)] = TableDisclosure(ruled, check_table(row, table, ruled, values))
+        out[qualified(row)] = TableDisclosure(
+            ruled, check_table(row, table, ruled, values), check_names(table, ruled, values)
+        )
     return out

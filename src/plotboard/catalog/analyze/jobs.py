@@ -45,7 +45,10 @@ class AnalyzeRequest(BaseModel):
     `apply`: write the proposals into the catalog as soon as the job is done.
     `quote_values`: quote data values (ranges, examples) in descriptions; ``"auto"`` does so
     only for tables without access rules, and never for hidden columns (descriptions are shown
-    to every end user, whatever rows their access rules let them read).
+    to every end user, whatever rows their access rules let them read). Whatever is chosen,
+    end users of a table that has a rule when the catalog is served read Analyze's wording
+    without data (`plotboard.catalog.disclosure`); ``true`` quotes values for the admin's
+    review on such tables too.
     """
 
     model_config = ConfigDict(extra="forbid")

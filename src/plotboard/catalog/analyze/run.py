@@ -180,6 +180,7 @@ class JobRun:
         name = qualified_name(table)
         # A description is shown to every end user: quote data only where any of them may
         # read every row anyway (no access rule), and never from hidden tables or columns.
+        # (A rule added later is handled when the catalog is served: `catalog.disclosure`.)
         unruled = name.lower() not in ruled and table.name.lower() not in ruled
         quote = not table.hidden and (quote_values is True or (quote_values == "auto" and unruled))
         return TableFacts(
@@ -289,5 +290,6 @@ class JobRun:
                     f"catalog ({type(err).__name__}); the server log has the details.",
                 )
             return
-        if apply:
+        if apply or status == store.DONE:
+            # New profiles change what `catalog.disclosure` recognizes as quoted values.
             self.runtime.forget_source(self.source_id)

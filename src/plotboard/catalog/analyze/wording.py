@@ -9,7 +9,8 @@
 
 Descriptions quote data values (ranges, averages, examples) only when `quote_values` is True:
 the caller decides, because a description is shown to every end user of the catalog, whatever
-rows their access rules let them see.
+rows their access rules let them see. With `quote_values` False and no profile, the sentence
+holds no data at all: `catalog.disclosure` serves that wording on tables with access rules.
 """
 
 from __future__ import annotations
