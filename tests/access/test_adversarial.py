@@ -58,7 +58,7 @@ def _params() -> list[Any]:
         for i, case in enumerate(CASES):
             if case["expect"] == "refuse" and name != "normal":
                 continue  # refusal does not depend on the user
-            text = case.get("sql") if "sql" in case else json.dumps(case["spec"])
+            text = str(case["sql"]) if "sql" in case else json.dumps(case["spec"])
             params.append(pytest.param(case, name, id=f"{name}-{i:03d}-{text[:50]}"))
     return params
 

@@ -58,6 +58,27 @@ def _widen(tree: exp.Expr) -> None:
     _wrappers(tree)[0].this.select(exp.Literal.number(1), copy=False)
 
 
+def _unfence(tree: exp.Expr) -> None:
+    _wrappers(tree)[0].this.set("offset", None)
+
+
+def _weaker_fence(tree: exp.Expr) -> None:
+    _wrappers(tree)[0].this.set("offset", exp.Offset(expression=exp.Literal.number(1)))
+
+
+def _add_term(*terms: str, parenthesize: bool = True) -> Callable[[exp.Expr], None]:
+    """Append `terms` to the first wrapper's WHERE, after the rule (in parentheses)."""
+
+    def tamper(tree: exp.Expr) -> None:
+        where = _wrappers(tree)[0].this.args["where"]
+        condition = exp.Paren(this=where.this.copy()) if parenthesize else where.this.copy()
+        for term in terms:
+            condition = exp.And(this=condition, expression=sqlglot.parse_one(term))
+        where.set("this", condition)
+
+    return tamper
+
+
 def _hidden_column(tree: exp.Expr) -> None:
     assert isinstance(tree, exp.Select)
     tree.select(exp.column("email", table="e"), copy=False)
@@ -82,6 +103,14 @@ def _extra_statement_in_literal(tree: exp.Expr) -> None:
         (_hidden_column, "not available"),
         (_bad_function, "PG_SLEEP"),
         (_extra_statement_in_literal, "no value for parameter"),
+        (_unfence, "is not fenced"),
+        (_weaker_fence, "is not fenced"),
+        (_add_term("1 / (sales.sale_id - 7) > 0"), "is not the expected one"),
+        (_add_term("CAST(sales.product AS INT) = 1"), "is not the expected one"),
+        (_add_term("sales.product = 5"), "is not the expected one"),
+        (_add_term("sales.product LIKE 'a\\'"), "is not the expected one"),
+        (_add_term("s.amount > 1"), "is not the expected one"),
+        (_add_term("sales.amount > 1", parenthesize=False), "is not the expected one"),
     ],
 )
 def test_tampering_is_refused(tamper: Callable[[exp.Expr], None], message: str) -> None:
@@ -125,3 +154,21 @@ def test_rule_on_a_missing_column_refuses_the_query() -> None:
     with pytest.raises(QueryError) as caught:
         enforce_access_rules(parse_read_only_sql(SQL, CATALOG), CATALOG, broken, {})
     assert caught.value.code == "invalid_rule"
+
+
+def test_leakproof_terms_after_the_rule_pass() -> None:
+    enforced = _enforced()
+    tree = enforced.expression.copy()
+    _add_term("sales.amount BETWEEN 1 AND 2", "NOT sales.product IN ('Desk')")(tree)
+    checked = render_checked(replace(enforced, expression=tree), CATALOG, RULES)
+    assert "AND \"sales\".\"amount\" BETWEEN 1 AND 2" in checked.sql
+
+
+def test_a_term_on_a_hidden_column_is_refused() -> None:
+    sql = "SELECT e.full_name FROM employees AS e"
+    tree = parse_read_only_sql(sql, CATALOG)
+    enforced = enforce_access_rules(tree, CATALOG, RULES, ATTRS)
+    tampered = enforced.expression.copy()
+    _add_term("employees.email = 'x'")(tampered)
+    with pytest.raises(QueryError, match="not the expected one"):
+        render_checked(replace(enforced, expression=tampered), CATALOG, RULES)

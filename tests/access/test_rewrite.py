@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlglot
+from sqlglot import exp
 
 from plotboard.access.enforce import enforce_access_rules
 from tests.access.rules_fixture import RULES
@@ -54,6 +55,7 @@ def _canonical(sql: str) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c.title for c in CASES])
 def test_rewrite(case: Case) -> None:
     tree = sqlglot.parse_one(case.input, read="sqlite")
+    assert isinstance(tree, exp.Query)
     enforced = enforce_access_rules(tree, CATALOG, RULES, case.attributes)
     assert _canonical(enforced.expression.sql("sqlite")) == _canonical(case.expected)
     # The input tree is left untouched.
@@ -62,6 +64,7 @@ def test_rewrite(case: Case) -> None:
 
 def test_attribute_values_are_bound_not_written() -> None:
     tree = sqlglot.parse_one("SELECT city FROM offices", read="sqlite")
+    assert isinstance(tree, exp.Query)
     hostile = "' OR 1=1 --"
     enforced = enforce_access_rules(tree, CATALOG, RULES, {"office_region": hostile})
     assert hostile not in enforced.expression.sql("sqlite")

@@ -6,8 +6,11 @@ tree and checks that *text* from scratch, the way the database will read it:
 1. it parses to exactly one statement, and the bind parameters `sqlalchemy.text()` will see
    are exactly the placeholders in that statement, each with a value;
 2. every reference to a base table that has a rule sits, alone, in the FROM of a
-   ``(SELECT * FROM <table> WHERE <condition>)`` subquery whose condition is exactly the one
-   built for this user — nothing else may touch that table;
+   ``(SELECT * FROM <table> WHERE <condition> <fence>)`` subquery whose condition is exactly
+   the one built for this user, and whose fence is exactly the dialect's
+   (`plotboard.access.fence`) — nothing else may touch that table. The condition may be
+   followed by ``AND`` terms that each pass `is_leakproof` on their own (they only narrow the
+   rows further, and can't fail or reveal anything);
 3. with those subqueries put back to plain table references, the statement passes the same
    read-only validation as raw SQL (`plotboard.query.sql.validate_query`): allowed syntax and
    functions only, catalog tables and visible columns only.
@@ -31,6 +34,7 @@ from plotboard.access.enforce import (
     check_failed,
     table_label,
 )
+from plotboard.access.fence import FENCE_ARGS, fence_clauses, is_leakproof
 from plotboard.access.rules import RuleSet
 from plotboard.catalog.model import Catalog
 from plotboard.query.errors import QueryError
@@ -77,6 +81,7 @@ def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) ->
     if placeholders != sorted(names):
         raise check_failed("parameters read back differently")
 
+    fence = {key: render(clause, dialect) for key, clause in fence_clauses(dialect).items()}
     for node in classify_tables(tree).base:
         table = catalog_table_of(node, catalog)
         if rules.for_table(table) is None:
@@ -85,9 +90,24 @@ def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) ->
         label = table_label(table)
         if wrapper is None or label not in expected:
             raise check_failed(f"table '{table.name}' is not filtered")
-        where = wrapper.this.args["where"].this
+        select = wrapper.this
+        clauses = {k: render(c, dialect) for k in FENCE_ARGS if (c := select.args.get(k))}
+        if clauses != fence:
+            raise check_failed(f"the filter on table '{table.name}' is not fenced")
+        where = select.args["where"].this
         if render(where, dialect) != expected[label]:
-            raise check_failed(f"the filter on table '{table.name}' is not the expected one")
+            # "(<rule>) AND t1 AND t2" reads back as And(And(Paren(rule), t1), t2).
+            extra, rule = [], where
+            while isinstance(rule, exp.And):
+                extra.append(rule.expression.unnest())
+                rule = rule.this
+            if not (
+                extra
+                and isinstance(rule, exp.Paren)
+                and render(rule.this, dialect) == expected[label]
+                and all(is_leakproof(t, table.name, table, enforced.params) for t in extra)
+            ):
+                raise check_failed(f"the filter on table '{table.name}' is not the expected one")
         # Put the plain table back so that the rest can be validated like any query; the
         # wrapper is exactly "the rows of this table the user may see".
         plain = table_node(table)
@@ -107,14 +127,20 @@ def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) ->
 
 
 def _rule_wrapper_of(node: exp.Table) -> exp.Subquery | None:
-    """The ``(SELECT * FROM node WHERE ...) AS alias`` around `node`, if that is its shape."""
+    """The ``(SELECT * FROM node WHERE ... [LIMIT/OFFSET]) AS alias`` around `node`, if that
+    is its shape (the fence itself is compared by the caller)."""
     if not {k for k, v in node.args.items() if v} <= {"this", "db"}:
         return None
     from_ = node.parent
     select = from_.parent if isinstance(from_, exp.From) else None
     if not isinstance(select, exp.Select) or select.args.get("from_") is not from_:
         return None
-    if {k for k, v in select.args.items() if v} != {"expressions", "from_", "where"}:
+    if not {"expressions", "from_", "where"} <= {k for k, v in select.args.items() if v} <= {
+        "expressions",
+        "from_",
+        "where",
+        *FENCE_ARGS,
+    }:
         return None
     projections = select.expressions
     if len(projections) != 1 or type(projections[0]) is not exp.Star:

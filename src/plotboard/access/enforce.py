@@ -5,7 +5,16 @@ joins, in subqueries anywhere (SELECT list, WHERE, HAVING, EXISTS, IN, scalar), 
 set operations, derived tables and laterals — by a filtered subquery that keeps the original
 alias (or the table name when there was none):
 
-    FROM sales AS s   ->   FROM (SELECT * FROM sales WHERE sales.sales_region = :r0_0_0) AS s
+    FROM sales AS s   ->   FROM (SELECT * FROM sales WHERE sales.sales_region = :r0_0_0
+                                   OFFSET 0) AS s
+
+The closing clause is the dialect's *fence* (`plotboard.access.fence`): it keeps the database
+from evaluating any of the user's expressions on a row the rule hides. Comparisons of the
+query's own WHERE that can't fail or reveal anything (`fence.is_leakproof`) are copied inside
+too, after the rule in parentheses, so that they still reach the table's indexes:
+
+    WHERE s.sale_date = :p0   ->   (SELECT * FROM sales WHERE (sales.sales_region = :r0_0_0)
+                                    AND sales.sale_date = :p0 OFFSET 0) AS s
 
 Which references are base tables is decided with sqlglot's scope resolution
 (`plotboard.query.scopes`), so a CTE named like a table hides the table only where SQL says it
@@ -25,6 +34,7 @@ from types import MappingProxyType
 from sqlglot import exp
 
 from plotboard.access.conditions import describe, filter_condition, filter_params
+from plotboard.access.fence import conjuncts, fence_clauses, is_leakproof
 from plotboard.access.rules import RuleSet
 from plotboard.catalog.model import Catalog, Table
 from plotboard.query.errors import QueryError
@@ -61,12 +71,53 @@ def check_failed(message: str) -> QueryError:
     )
 
 
-def rule_wrapper(table: Table, condition: exp.Expr, alias: exp.TableAlias) -> exp.Subquery:
-    """``(SELECT * FROM <table> WHERE <condition>) AS <alias>``."""
+def rule_wrapper(
+    table: Table,
+    condition: exp.Expr,
+    alias: exp.TableAlias,
+    dialect: str,
+    also: list[exp.Expr] | None = None,
+) -> exp.Subquery:
+    """``(SELECT * FROM <table> WHERE <condition> <fence>) AS <alias>``, or with leakproof
+    conditions `also`: ``WHERE (<condition>) AND <also[0]> AND ...``."""
+    where = condition
+    if also:
+        where = exp.Paren(this=condition)
+        for extra in also:
+            where = exp.And(this=where, expression=extra)
     select = exp.Select(expressions=[exp.Star()])
     select.set("from_", exp.From(this=table_node(table)))
-    select.set("where", exp.Where(this=condition))
+    select.set("where", exp.Where(this=where))
+    for key, clause in fence_clauses(dialect).items():
+        select.set(key, clause)
     return exp.Subquery(this=select, alias=alias)
+
+
+def leakproof_conditions(
+    node: exp.Table, qualifier: str, table: Table, params: Mapping[str, object]
+) -> list[exp.Expr]:
+    """The leakproof terms of the WHERE of the SELECT whose FROM or JOIN reads `node`
+    (written ``<qualifier>.<column>``), requalified with the table's name for use inside its
+    rule's subquery. Only top-level AND terms qualify, so each holds for every row kept."""
+    holder = node.parent
+    if not isinstance(holder, exp.From | exp.Join) or holder.this is not node:
+        return []
+    select = holder.parent
+    if not isinstance(select, exp.Select):
+        return []
+    if holder is not select.args.get("from_") and holder not in select.args.get("joins", []):
+        return []
+    where = select.args.get("where")
+    if where is None:
+        return []
+    found = []
+    for term in conjuncts(where.this):
+        if is_leakproof(term, qualifier, table, params):
+            moved = term.copy()
+            for column in moved.find_all(exp.Column):
+                column.set("table", ident(table.name))
+            found.append(moved)
+    return found
 
 
 def catalog_table_of(node: exp.Table, catalog: Catalog) -> Table:
@@ -118,7 +169,11 @@ def enforce_access_rules(
             applied[label] = describe(table, rule, attributes)
         alias = node.args.get("alias")
         alias = alias.copy() if alias is not None else exp.TableAlias(this=ident(node.name))
-        replacements.append((node, rule_wrapper(table, filters[label].copy(), alias)))
+        # Column aliases (`AS e(a, b)`) rename the columns: nothing is copied inside then.
+        renamed = bool(alias.args.get("columns"))
+        also = [] if renamed else leakproof_conditions(node, alias.name, table, all_params)
+        wrapper = rule_wrapper(table, filters[label].copy(), alias, catalog.dialect, also)
+        replacements.append((node, wrapper))
     for node, wrapper in replacements:
         node.replace(wrapper)
     return EnforcedQuery(
