@@ -3,10 +3,21 @@
 // The builder's preview and the dashboard's tiles both go through `buildChart`.
 
 import type { EChartsCoreOption } from 'echarts/core';
-import { formatCategory, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
+import { formatCategory, formatCell, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
 import type { CatalogIndex, LocationKind } from './model.js';
 import { isTemporal, locationKind } from './model.js';
-import type { Cell, ChartType, GeoPlace, Grain, QueryResult, QuerySpec } from './types.js';
+import type { Cell, ChartType, GeoPlace, Grain, QueryResult, QuerySpec, ResultColumn } from './types.js';
+
+/** How an empty value reads when it stands for rows the user may not see. */
+export const HIDDEN_LABEL = 'Not visible to you';
+
+/** The words for an empty value of a result column when the server says it stands for hidden
+ * rows (`null_means`); null for a genuinely empty value, which each view shows its own way. */
+export function emptyLabel(column: ResultColumn | undefined): string | null {
+  if (column?.null_means === 'hidden') return HIDDEN_LABEL;
+  if (column?.null_means === 'hidden_or_empty') return `${HIDDEN_LABEL} or empty`;
+  return null;
+}
 
 export interface ChartTheme {
   text: string;
@@ -35,19 +46,36 @@ export interface TableColumn {
   type: string;
   grain?: Grain;
   numeric: boolean;
+  /** What an empty cell says when it stands for hidden rows ("Not visible to you"). */
+  empty?: string;
 }
 
 export type ChartModel =
-  | { kind: 'echarts'; option: EChartsCoreOption; notes: string[] }
+  | {
+      kind: 'echarts';
+      option: EChartsCoreOption;
+      notes: string[];
+      /** A map's values in words, largest first: its PNG lists them (the picture alone only
+       * has shades and dots). */
+      values?: ValueList;
+    }
   | {
       kind: 'kpi';
       label: string;
       value: number;
+      /** A value that is not a number (a date, a name), formatted to show as is. */
+      text?: string;
       period?: string;
       change?: { ratio: number; previous: string; previousValue: number };
     }
   | { kind: 'table'; columns: TableColumn[]; rows: Cell[][] }
   | { kind: 'empty'; message: string };
+
+/** Values in words: what a measure is for each name, largest first. */
+export interface ValueList {
+  measure: string;
+  items: Array<[string, string]>;
+}
 
 export const MAX_SERIES = 10;
 export const MAX_SLICES = 9;
@@ -60,18 +88,27 @@ export function chartNeeds(input: Pick<ChartInput, 'type' | 'spec' | 'index'>): 
   return locationKind(input.index.choice(input.spec.table, first.column)?.column) ?? 'city';
 }
 
+interface Dim {
+  label: string;
+  grain?: Grain;
+  type: string;
+  /** The words for an empty value that stands for hidden rows. */
+  empty?: string;
+}
+
 interface Shape {
-  dims: Array<{ label: string; grain?: Grain; type: string }>;
+  dims: Dim[];
   measures: string[];
   rows: Cell[][];
 }
 
 function shape(input: ChartInput): Shape {
   const { spec, result, index } = input;
-  const dims = (spec.dimensions ?? []).map((d, i) => ({
+  const dims = (spec.dimensions ?? []).map((d, i): Dim => ({
     label: index.dimensionLabel(spec.table, d),
     grain: d.grain,
     type: d.grain ? 'date' : (index.choice(spec.table, d.column)?.column.type ?? result.columns[i]?.type ?? 'string'),
+    empty: emptyLabel(result.columns[i]) ?? undefined,
   }));
   const measures = (spec.measures ?? []).map((m) => index.measureLabel(spec.table, m));
   let rows = result.rows;
@@ -85,6 +122,12 @@ function shape(input: ChartInput): Shape {
   return { dims, measures, rows };
 }
 
+/** A dimension value as a category name: hidden rows in words, else `formatCategory`. */
+function category(value: Cell, dim: Dim): string {
+  if ((value === null || value === undefined) && dim.empty) return dim.empty;
+  return formatCategory(value, dim.grain, dim.type);
+}
+
 export function buildChart(input: ChartInput): ChartModel {
   const { result } = input;
   if (!result.rows.length) {
@@ -95,7 +138,7 @@ export function buildChart(input: ChartInput): ChartModel {
     case 'table':
       return tableModel(input, s);
     case 'kpi':
-      return kpiModel(s);
+      return kpiModel(s, input.result);
     case 'pie':
     case 'donut':
       return pieOption(input, s);
@@ -113,23 +156,39 @@ function tableModel(input: ChartInput, s: Shape): ChartModel {
     const dim = s.dims[i];
     const label = dim?.label ?? s.measures[i - s.dims.length] ?? c.name;
     const numeric = !dim && i >= s.dims.length ? true : c.type === 'integer' || c.type === 'number';
-    return dim?.grain
+    const column: TableColumn = dim?.grain
       ? { label, type: dim.type, grain: dim.grain, numeric }
       : { label, type: dim?.type ?? c.type, numeric };
+    const empty = emptyLabel(c);
+    return empty ? { ...column, empty } : column;
   });
   return { kind: 'table', columns, rows: input.result.rows };
 }
 
-function kpiModel(s: Shape): ChartModel {
+function kpiModel(s: Shape, result: QueryResult): ChartModel {
   const label = s.measures[0] ?? 'Value';
   const at = s.dims.length; // the first measure's position
+  // The latest date or the first name (max/min of a date or text column) is not a number:
+  // it is shown formatted, with no change against a previous period.
+  const text = (cell: Cell | undefined): string | undefined => {
+    if (cell === null || cell === undefined || typeof cell === 'number' || typeof cell === 'boolean') return undefined;
+    const type = result.columns[at]?.type;
+    if (type !== 'date' && type !== 'datetime' && Number.isFinite(toNumber(cell))) return undefined;
+    return formatCell(cell, type);
+  };
   if (!s.dims.length || s.rows.length < 1) {
-    return { kind: 'kpi', label, value: toNumber(s.rows[0]?.[at] ?? null) };
+    const cell = s.rows[0]?.[at];
+    const shown = text(cell);
+    return shown === undefined
+      ? { kind: 'kpi', label, value: toNumber(cell ?? null) }
+      : { kind: 'kpi', label, value: NaN, text: shown };
   }
   const grain = s.dims[0]!.grain;
   const last = s.rows[s.rows.length - 1]!;
   const value = toNumber(last[at] ?? null);
   const model: ChartModel = { kind: 'kpi', label, value, period: formatPeriod(last[0] ?? null, grain) };
+  const shown = text(last[at]);
+  if (shown !== undefined) return { ...model, value: NaN, text: shown };
   const prev = s.rows[s.rows.length - 2];
   if (prev) {
     const previousValue = toNumber(prev[at] ?? null);
@@ -181,7 +240,7 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   const categories: string[] = [];
   const position = new Map<string, number>();
   for (const row of s.rows) {
-    const key = formatCategory(row[0] ?? null, dim0.grain, dim0.type);
+    const key = category(row[0] ?? null, dim0);
     if (!position.has(key)) {
       position.set(key, categories.length);
       categories.push(key);
@@ -189,16 +248,19 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   }
   const series: Array<{ name: string; data: Array<number | null> }> = [];
   const notes: string[] = [];
+  let hiddenSeries: string | null = null;
   if (s.dims.length >= 2) {
     // Pivot: one series per value of the second dimension, the largest first.
     const dim1 = s.dims[1]!;
     const at = 2;
     const totals = new Map<string, number>();
     for (const row of s.rows) {
-      const name = formatCategory(row[1] ?? null, dim1.grain, dim1.type);
+      const name = category(row[1] ?? null, dim1);
       totals.set(name, (totals.get(name) ?? 0) + (toNumber(row[at] ?? null) || 0));
     }
-    let names = [...totals.keys()];
+    // Rows the user may not see come last, whatever their size, and are never folded into Other.
+    hiddenSeries = dim1.empty && totals.has(dim1.empty) ? dim1.empty : null;
+    let names = [...totals.keys()].filter((n) => n !== hiddenSeries);
     if (!dim1.grain) names.sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
     else names.sort();
     const kept = new Set(names.slice(0, MAX_SERIES));
@@ -206,12 +268,16 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       notes.push(`Showing the ${MAX_SERIES} largest of ${names.length} ${dim1.label.toLowerCase()} values; the rest are grouped as Other.`);
       names = [...names.slice(0, MAX_SERIES), 'Other'];
     }
+    if (hiddenSeries) {
+      kept.add(hiddenSeries);
+      names.push(hiddenSeries);
+    }
     const bySeries = new Map(names.map((n) => [n, categories.map(() => null as number | null)]));
     for (const row of s.rows) {
-      let name = formatCategory(row[1] ?? null, dim1.grain, dim1.type);
+      let name = category(row[1] ?? null, dim1);
       if (!kept.has(name)) name = 'Other';
       const data = bySeries.get(name)!;
-      const i = position.get(formatCategory(row[0] ?? null, dim0.grain, dim0.type))!;
+      const i = position.get(category(row[0] ?? null, dim0))!;
       data[i] = (data[i] ?? 0) + (toNumber(row[at] ?? null) || 0);
     }
     for (const name of names) series.push({ name, data: bySeries.get(name)! });
@@ -219,7 +285,7 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     s.measures.forEach((name, m) => {
       const data = categories.map(() => null as number | null);
       for (const row of s.rows) {
-        const i = position.get(formatCategory(row[0] ?? null, dim0.grain, dim0.type))!;
+        const i = position.get(category(row[0] ?? null, dim0))!;
         const value = toNumber(row[1 + m] ?? null);
         data[i] = Number.isFinite(value) ? value : null;
       }
@@ -241,6 +307,9 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       rotate: slant && !dim0.grain ? 30 : 0,
       width: horizontal ? 110 : slant ? 100 : 90,
       overflow: 'truncate',
+      // Lines start and end on the plot's edges: keep the first and last labels inside the
+      // chart rather than centred on the edge, where the canvas cut them ("Dec 202").
+      ...(kind === 'line' && !horizontal ? { alignMinLabel: 'left', alignMaxLabel: 'right' } : {}),
     },
     axisLine: { lineStyle: { color: theme.line } },
     axisTick: { show: false },
@@ -285,7 +354,30 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       connectNulls: true,
     })),
   };
+  muteHidden(option.series, theme, hiddenSeries, dim0.empty ? position.get(dim0.empty) : undefined);
   return { kind: 'echarts', option, notes };
+}
+
+/** The colour of rows the user may not see: a grey, so they don't read as one more value. */
+function hiddenColor(theme: ChartTheme): string {
+  return blend(theme.surface, theme.muted, 0.55);
+}
+
+/** Greys out the series named `name` (a split's hidden rows) and the bar or point at category
+ * `at` of every series (a breakdown's hidden rows). */
+function muteHidden(series: Array<Record<string, unknown>>, theme: ChartTheme, name: string | null, at: number | undefined): void {
+  const color = hiddenColor(theme);
+  for (const item of series) {
+    if (item.name === name) {
+      item.itemStyle = { ...(item.itemStyle as object | undefined), color };
+      item.lineStyle = { color };
+      if (item.areaStyle) item.areaStyle = { ...(item.areaStyle as object), color };
+    }
+    const data = item.data as unknown[];
+    if (at !== undefined && data[at] !== null && data[at] !== undefined) {
+      data[at] = { value: data[at], itemStyle: { color } };
+    }
+  }
 }
 
 function pieOption(input: ChartInput, s: Shape): ChartModel {
@@ -293,7 +385,11 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
   const dim0 = s.dims[0]!;
   const at = s.dims.length;
   let data = s.rows
-    .map((row) => ({ name: formatCategory(row[0] ?? null, dim0.grain, dim0.type), value: toNumber(row[at] ?? null) }))
+    .map((row) => {
+      const name = category(row[0] ?? null, dim0);
+      const value = toNumber(row[at] ?? null);
+      return name === dim0.empty ? { name, value, itemStyle: { color: hiddenColor(theme) } } : { name, value };
+    })
     .filter((d) => Number.isFinite(d.value) && d.value > 0)
     .sort((a, b) => b.value - a.value);
   const notes: string[] = [];
@@ -303,16 +399,18 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
     data = [...data.slice(0, MAX_SLICES), { name: 'Other', value: rest }];
   }
   const donut = input.type === 'donut';
-  const option = {
+  const base = {
     ...baseOption(theme),
     tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'item' },
-    legend: { ...legend(theme, true), type: 'scroll', orient: 'horizontal', bottom: 0, top: 'auto' },
+    // Every name in full: below the pie, on as many lines as it takes (a scrolling legend
+    // paged at a few items and cut names); beside it when the tile is wide (media below).
+    legend: { ...legend(theme, true), type: 'plain', orient: 'horizontal', bottom: 0, top: 'auto', itemGap: 8, itemWidth: 14, itemHeight: 10 },
     series: [
       {
         type: 'pie',
         name: s.measures[0],
-        radius: donut ? ['42%', '70%'] : ['0%', '70%'],
-        center: ['50%', '46%'],
+        radius: donut ? ['28%', '48%'] : ['0%', '48%'],
+        center: ['50%', '38%'],
         avoidLabelOverlap: true,
         itemStyle: { borderColor: theme.surface, borderWidth: 2, borderRadius: donut ? 4 : 0 },
         // Names are in the legend: the labels only carry the share, which fits any width.
@@ -322,6 +420,11 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
       },
     ],
   };
+  const wide = {
+    legend: { type: 'scroll', orient: 'vertical', right: 8, left: 'auto', top: 'middle', bottom: 'auto' },
+    series: [{ center: ['38%', '50%'], radius: donut ? ['42%', '70%'] : ['0%', '70%'] }],
+  };
+  const option = { baseOption: base, media: [{ query: { minAspectRatio: 1.5, minWidth: 460 }, option: wide }] };
   return { kind: 'echarts', option, notes };
 }
 
@@ -336,7 +439,7 @@ function scatterOption(input: ChartInput, s: Shape): ChartModel {
     xName = s.measures[0]!;
     yName = s.measures[1]!;
     data = s.rows.map((row) => ({
-      name: dim0 ? formatCategory(row[0] ?? null, dim0.grain, dim0.type) : '',
+      name: dim0 ? category(row[0] ?? null, dim0) : '',
       value: [toNumber(row[at] ?? null), toNumber(row[at + 1] ?? null)],
     }));
   } else {
@@ -379,15 +482,28 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
   const { theme, places = {}, mapName = 'plotboard-world', regions } = input;
   const at = s.dims.length;
   const kind = chartNeeds(input) ?? 'city';
-  const values = s.rows.map((row) => ({ name: String(row[0] ?? ''), value: toNumber(row[at] ?? null) }));
+  const measure = s.measures[0] ?? '';
+  // Rows the user may not see have no place: they are told apart from unknown places.
+  const empty = s.dims[0]?.empty;
+  const hidden = empty ? s.rows.filter((row) => row[0] === null || row[0] === undefined) : [];
+  const values = s.rows
+    .filter((row) => !hidden.includes(row))
+    .map((row) => ({ name: String(row[0] ?? ''), value: toNumber(row[at] ?? null) }));
   const missing = values.filter((v) => !places[v.name]).map((v) => v.name || '(empty)');
   const notes = missing.length
     ? [`Not on the map (place not recognised): ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? '…' : ''}.`]
     : [];
+  const hiddenTotal = hidden.reduce((sum, row) => sum + (toNumber(row[at] ?? null) || 0), 0);
+  if (empty && hidden.length) {
+    notes.push(`Not on the map: ${formatNumber(hiddenTotal)} (${measure.toLowerCase()}) from rows ${empty.toLowerCase()}.`);
+  }
   const found = values.filter((v) => places[v.name] && Number.isFinite(v.value));
   const max = Math.max(1, ...found.map((v) => v.value));
   const min = Math.min(0, ...found.map((v) => v.value));
-  const measure = s.measures[0] ?? '';
+  const listed: Array<[string, string]> = [...found]
+    .sort((a, b) => b.value - a.value)
+    .map((v) => [v.name, formatNumber(v.value)]);
+  if (empty && hidden.length) listed.push([empty, formatNumber(hiddenTotal)]);
   // Countries the outline draws are shaded; cities, and countries too small for the outline
   // (Singapore at 1:110m), are dots sized by the value.
   const shaded = kind === 'country' ? found.filter((v) => {
@@ -464,7 +580,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
   }
   const option: Record<string, unknown> = { ...baseOption(theme), tooltip, geo, series };
   if (visualMap) option.visualMap = visualMap;
-  return { kind: 'echarts', option, notes };
+  return { kind: 'echarts', option, notes, values: { measure, items: listed } };
 }
 
 /** Center and zoom that frame the given points (the whole world when they are spread out). */

@@ -88,6 +88,9 @@ export interface QuerySpec {
 export interface ResultColumn {
   name: string;
   type: string;
+  /** Set when empty values of this column stand for rows the user's access rules hide (a
+   * related table's rows), or for those and genuinely empty values together. */
+  null_means?: 'hidden' | 'hidden_or_empty';
 }
 
 export type Cell = string | number | boolean | null;

@@ -6,6 +6,7 @@ export type { BuiltTile } from '../draft.js';
 
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { HIDDEN_LABEL, emptyLabel } from '../chart-options.js';
 import type { EditorContext } from '../context.js';
 import { iconForChart, icons } from '../icons.js';
 import {
@@ -14,6 +15,7 @@ import {
   GRAIN_LABELS,
   chartFits,
   defaultChart,
+  dimensionAlias,
   isCategory,
   isIdentifier,
   isTemporal,
@@ -31,6 +33,7 @@ import {
   type Filter,
   type Grain,
   type Measure,
+  type QueryResult,
   type QuerySpec,
   type Tile,
 } from '../types.js';
@@ -63,6 +66,10 @@ export class PbBuilder extends LitElement {
 
   @state() private draft: Draft | null = null;
   @state() private previewTile: Tile | null = null;
+  /** Result column name → how the preview's answer words its empty values that stand for
+   * rows the user may not see (kept after they are left out, for the toggle's label). */
+  @state() private hiddenGroups: Record<string, string> = {};
+  private hiddenWords = new Map<string, string>();
   @query('dialog') private dialog!: HTMLDialogElement;
   private previewTimer = 0;
 
@@ -176,7 +183,12 @@ export class PbBuilder extends LitElement {
               }}
           /></label>
           ${this.previewTile
-            ? html`<pb-tile preview .tile=${this.previewTile} .ctx=${this.ctx}></pb-tile>`
+            ? html`<pb-tile
+                preview
+                .tile=${this.previewTile}
+                .ctx=${this.ctx}
+                @tile-result=${(e: CustomEvent<QueryResult>) => this.onPreviewResult(e.detail)}
+              ></pb-tile>`
             : nothing}
         </div>
       </div>
@@ -295,7 +307,7 @@ export class PbBuilder extends LitElement {
               ${GRAINS.map((g) => html`<option value=${g} ?selected=${g === dim.grain}>By ${GRAIN_LABELS[g].toLowerCase()}</option>`)}
             </select>`
           : nothing}
-      </div>`;
+      </div>${dim ? this.renderHiddenToggle(d, dim) : nothing}`;
     };
     return html`<section>
       <h3><span class="n">3</span>Break down by</h3>
@@ -305,6 +317,39 @@ export class PbBuilder extends LitElement {
         if (next) setDim(1, next.ref);
       }}>${icons.plus} Split by another column</button>`) : nothing}
     </section>`;
+  }
+
+  private onPreviewResult(result: QueryResult): void {
+    const groups: Record<string, string> = {};
+    for (const column of result.columns) {
+      const words = emptyLabel(column);
+      if (!words) continue;
+      groups[column.name] = words;
+      this.hiddenWords.set(column.name, words);
+    }
+    this.hiddenGroups = groups;
+  }
+
+  /** "Leave out “Not visible to you”" under a dimension whose preview has a group of rows the
+   * user may not see (a related table's rows hidden by access rules), or whose filter that
+   * leaves it out is on. It is the plain `is_not_null` filter, also listed under Filters. */
+  private renderHiddenToggle(d: Draft, dim: Dimension) {
+    const alias = dimensionAlias(dim);
+    const on = d.filters.some((f) => f.column === dim.column && f.op === 'is_not_null');
+    if (!on && !this.hiddenGroups[alias]) return nothing;
+    const words = this.hiddenGroups[alias] ?? this.hiddenWords.get(alias) ?? HIDDEN_LABEL;
+    return html`<label class="row hidden-toggle" style="gap:8px;font-size:13px" title="Rows you may not see have no value here">
+      <input
+        type="checkbox"
+        .checked=${on}
+        @change=${(e: Event) => {
+          const rest = d.filters.filter((f) => !(f.column === dim.column && f.op === 'is_not_null'));
+          const filter: Filter = { column: dim.column, op: 'is_not_null' };
+          this.update_({ filters: (e.target as HTMLInputElement).checked ? [...rest, filter] : rest });
+        }}
+      />
+      <span>Leave out “${words}”</span>
+    </label>`;
   }
 
   private renderCompare(d: Draft, choices: ColumnChoice[]) {

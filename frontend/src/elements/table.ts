@@ -62,6 +62,10 @@ export class PbTable extends LitElement {
       opacity: 0.8;
       font-size: 10px;
     }
+    .hidden-rows {
+      color: var(--pb-muted);
+      font-style: italic;
+    }
     .more {
       padding: 8px 10px;
       color: var(--pb-muted);
@@ -118,7 +122,13 @@ export class PbTable extends LitElement {
           ${rows.slice(0, MAX_ROWS).map(
             (row) => html`<tr>
               ${this.columns.map(
-                (c, i) => html`<td class=${c.numeric ? 'num' : ''}>${formatCell(row[i] ?? null, c.type, c.grain)}</td>`,
+                (c, i) => {
+                  const cell = row[i] ?? null;
+                  // An empty value that stands for rows the user may not see says so.
+                  return cell === null && c.empty
+                    ? html`<td class="hidden-rows" title="Rows you may not see">${c.empty}</td>`
+                    : html`<td class=${c.numeric ? 'num' : ''}>${formatCell(cell, c.type, c.grain)}</td>`;
+                },
               )}
             </tr>`,
           )}

@@ -6,7 +6,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buildChart, chartNeeds, type ChartModel } from '../chart-options.js';
 import { emit, withDashboardFilters, type EditorContext } from '../context.js';
-import { download, drawPng, fileName, toCsv } from '../export.js';
+import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { icons } from '../icons.js';
 import { defaultChart } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
@@ -274,6 +274,8 @@ export class PbTile extends LitElement {
       this.dataset.drawn = type;
       this.dataset.rows = String(result.rows.length);
       this.status = 'ready';
+      // The builder reads the answer's column notes (e.g. a group of rows not visible to you).
+      this.dispatchEvent(new CustomEvent<QueryResult>('tile-result', { detail: result }));
     } catch (err) {
       if (id !== this.runId) return;
       this.error = this.ctx.reportError(err, `chart "${this.tile.title || 'Untitled'}"`);
@@ -381,7 +383,7 @@ export class PbTile extends LitElement {
           <p>${model.message}</p>
         </div>`;
       case 'kpi':
-        return html`<pb-kpi .value=${model.value} .label=${model.label} .period=${model.period ?? ''} .change=${model.change}></pb-kpi>${notes}`;
+        return html`<pb-kpi .value=${model.value} .text=${model.text ?? ''} .label=${model.label} .period=${model.period ?? ''} .change=${model.change}></pb-kpi>${notes}`;
       case 'table':
         return html`<pb-table .columns=${model.columns} .rows=${model.rows}></pb-table>${notes}`;
       default:
@@ -451,17 +453,23 @@ export class PbTile extends LitElement {
   private exportCsv(): void {
     this.closeMenu();
     if (!this.result) return;
-    const csv = toCsv(this.headers(), this.result.rows);
+    const csv = toCsv(this.headers(), this.result.rows, this.result.columns);
     download(fileName(this.tile.title, 'csv'), new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   }
 
-  private exportPng(): void {
+  private async exportPng(): Promise<void> {
     this.closeMenu();
     if (!this.model) return;
     const colors = chartTheme(this);
+    const font = getComputedStyle(this).fontFamily;
+    const title = this.tile.title || 'Chart';
     let url: string | null = null;
-    if (this.model.kind === 'echarts') url = this.chartEl?.toPng(colors.surface) ?? null;
-    else url = drawPng(this.tile.title || 'Chart', this.model, { ...colors, line: colors.line }, getComputedStyle(this).fontFamily);
+    if (this.model.kind === 'echarts') {
+      // The chart's own picture has no title (the tile header draws it): add it, and a map's
+      // values, which the picture only shows as shades and dots.
+      const chart = this.chartEl?.toPng(colors.surface) ?? null;
+      url = chart ? await titledPng(chart, title, colors, font, this.model.values) : null;
+    } else url = drawPng(title, this.model, { ...colors, line: colors.line }, font);
     if (url) download(fileName(this.tile.title, 'png'), url);
   }
 }
