@@ -24,11 +24,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlglot import exp
 
-from plotboard.access.rules import RuleSet
 from plotboard.catalog.model import (
     NUMERIC_TYPES,
     TEMPORAL_TYPES,
@@ -43,6 +42,11 @@ from plotboard.query.joins import JoinStep, find_join_path, table_key
 from plotboard.query.scopes import ident as _ident
 from plotboard.query.scopes import table_node
 from plotboard.query.spec import MAX_LIMIT, Filter, QuerySpec, Scalar
+
+if TYPE_CHECKING:
+    # Only a type here: importing it at run time makes `import plotboard.access` circular
+    # (access.rules -> query.errors -> query/__init__ -> compile -> access.rules).
+    from plotboard.access.rules import RuleSet
 
 
 @dataclass(frozen=True)
