@@ -20,9 +20,12 @@ from typing import Any, Protocol
 import orjson
 
 
-def cache_key(source_id: str, sql: str, params: dict[str, Any]) -> str:
+def cache_key(source_id: str, sql: str, params: dict[str, Any], *, kind: str = "q") -> str:
+    """The key of one cached result. `kind` keeps results of different shapes apart when the
+    same SQL is run for different uses: ``q`` for a query's answer (the JSON body the
+    browser gets), ``v`` for the AI's lists of a column's values (plain rows)."""
     payload = orjson.dumps([source_id, sql, params], option=orjson.OPT_SORT_KEYS, default=str)
-    return "pb:q:" + hashlib.sha256(payload).hexdigest()
+    return f"pb:{kind}:" + hashlib.sha256(payload).hexdigest()
 
 
 class ResultCache(Protocol):

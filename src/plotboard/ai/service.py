@@ -98,7 +98,7 @@ def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) ->
             prepared = prepare_query(spec, context.catalog, context.rules, user.attributes)
         except QueryError:
             continue
-        key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params))
+        key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params), kind="v")
         cached = runtime.cache.get(key)
         if cached is not None:
             rows = orjson.loads(cached)
