@@ -39,7 +39,7 @@ def served_description(
 
 def notes(page: str) -> list[str]:
     found = re.findall(r"<p [^>]*data-end-user-note[^>]*>(.*?)</p>", page, re.S)
-    return [text(n) for n in found]
+    return [text(n) for n in found if text(n)]
 
 
 def test_the_admin_is_warned_when_a_description_quotes_values_of_a_ruled_table(
@@ -82,10 +82,11 @@ def test_the_admin_is_warned_when_a_description_quotes_values_of_a_ruled_table(
     )
     # Analyze's own wording with data: end users read it without the data.
     assert (
-        "end users read this description without the values, counts and ranges Analyze found "
-        "in the data: “One row per employee; linked to employees through manager_id and "
-        "offices through office_id.”" in page
+        "End users read “One row per employee; linked to employees through manager_id and "
+        "offices through office_id.”: the values, counts and ranges Analyze found in the data "
+        "are left out" in page
     )
+    assert "This table has an access rule, so end users never read its data" in page
     # The page shows no warning for the table without a rule.
     sales = console.get(f"/admin/tables?source={source_id}").text.split('id="t-sales"')[1]
     assert notes(sales) == []

@@ -190,9 +190,8 @@ class TextCheck:
             )
         if self.reason == "analyze" and self.withheld:
             return (
-                "This table has an access rule: end users read this description without the "
-                f"values, counts and ranges Analyze found in the data: “{self.served}”, "
-                "unless you confirm that every user may see them."
+                f"End users read “{self.served}”: the values, counts and ranges Analyze found "
+                "in the data are left out, as the table has an access rule."
             )
         if self.reason == "reviewed":
             return (
@@ -336,6 +335,15 @@ class TableDisclosure:
         """What the admin should know about the description and display name, or None."""
         found = [c.note() for c in (self.names.get(column), self.checks.get(column)) if c]
         return " ".join(n for n in found if n) or None
+
+    def summary(self) -> str | None:
+        """One line for the whole table when some of its texts are not served as written."""
+        if not any(c.withheld for c in (*self.checks.values(), *self.names.values())):
+            return None
+        return (
+            "This table has an access rule, so end users never read its data in descriptions: "
+            "each text they won't read as written says below what they read instead."
+        )
 
     def can_confirm(self, column: str | None = None) -> bool:
         """Whether the admin may confirm (or has confirmed) this description as safe."""

@@ -82,29 +82,46 @@ def _text(value: str) -> str | None:
 
 
 def _saved(
-    request: Request, source_id: str, key: str, message: str, note: str | None = None
+    request: Request,
+    source_id: str,
+    key: str,
+    message: str,
+    shown: disclosure.TableDisclosure | None = None,
+    column: str | None = None,
+    *,
+    described: bool = False,
 ) -> Response:
-    """The answer to a save; `note` (a description end users won't read as written) turns it
-    into a warning."""
+    """The answer to a save. `shown` says what end users read of the table's texts now: the
+    script puts its note under the field; a description just `described` that end users
+    won't read as written turns the answer into a warning."""
+    note = shown.note(column) if shown is not None else None
+    warn = bool(note) and described
     if is_fetch(request):
-        if note:
-            return fragment("_notice.html", kind="warn", message=f"{message} {note}", title="")
-        return fragment("_notice.html", kind="ok", message=message, title="")
+        return fragment(
+            "_saved_note.html",
+            kind="warn" if warn else "ok",
+            message=message,
+            shown=shown is not None and shown.ruled,
+            note=note,
+            can_confirm=shown is not None and shown.can_confirm(column),
+            reviewed=shown is not None
+            and column in shown.checks
+            and shown.checks[column].reason == "reviewed",
+        )
     response = redirect(f"{BASE}/tables?source={source_id}#{key}")
-    flash(response, message + (f" {note}" if note else ""), "warn" if note else "ok")
+    flash(response, message + (f" {note}" if warn else ""), "warn" if warn else "ok")
     return response
 
 
-def _note(runtime: Runtime, source_id: str, table: str, column: str | None = None) -> str | None:
-    """The warning about the saved description of `table` (or its `column`), if any."""
+def _shown(runtime: Runtime, source_id: str, table: str) -> disclosure.TableDisclosure | None:
+    """What end users read of `table`'s texts, and why (see `catalog.disclosure`)."""
     with runtime.store.session() as session:
         rows = [
             r
             for r in catalog.table_rows(session, source_id)
             if disclosure.qualified(r) == table
         ]
-        found = disclosure.catalog_disclosure(session, source_id, rows).get(table)
-    return found.note(column) if found is not None else None
+        return disclosure.catalog_disclosure(session, source_id, rows).get(table)
 
 
 def _refused(
@@ -181,9 +198,9 @@ def save_table(
         admin_sources.update_table(source_id, table, patch, posted.actor, runtime)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
-    described = {"description", "description_reviewed"} & set(changes)
-    note = _note(runtime, source_id, table) if described else None
-    return _saved(request, source_id, key, f"Saved table {table}.", note)
+    described = bool({"description", "description_reviewed"} & set(changes))
+    shown = _shown(runtime, source_id, table)
+    return _saved(request, source_id, key, f"Saved table {table}.", shown, described=described)
 
 
 @router.post("/{source_id}/{table}/columns/{column}")
@@ -206,6 +223,7 @@ def save_column(
         admin_sources.update_column(source_id, table, column, patch, posted.actor, runtime)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
-    described = {"description", "description_reviewed"} & set(changes)
-    note = _note(runtime, source_id, table, column) if described else None
-    return _saved(request, source_id, key, f"Saved {table}.{column}.", note)
+    described = bool({"description", "description_reviewed"} & set(changes))
+    shown = _shown(runtime, source_id, table)
+    message = f"Saved {table}.{column}."
+    return _saved(request, source_id, key, message, shown, column, described=described)

@@ -82,6 +82,23 @@
   }
 
   // --- catalog rows that save as you edit -----------------------------------------------------
+  // On a table with an access rule, the answer says what end users read of the saved text:
+  // its note and "every user may read it" box go under the field at once.
+  function showEndUserNote(form, saved) {
+    const box = form.querySelector("[data-end-user-row]");
+    if (!box || !saved) return;
+    const text = saved.dataset.endUserNoteText || "";
+    const canConfirm = saved.dataset.canConfirm === "1";
+    const note = box.querySelector("[data-end-user-note]");
+    const confirm = box.querySelector("[data-end-user-confirm]");
+    if (note) { note.textContent = text; note.hidden = !text; }
+    if (confirm) {
+      confirm.hidden = !canConfirm;
+      const input = confirm.querySelector("input");
+      if (input) input.checked = saved.dataset.reviewed === "1";
+    }
+    box.hidden = !text && !canConfirm;
+  }
   for (const form of $$("form[data-autosave]")) {
     const state = form.querySelector("[data-save-state]");
     const save = async () => {
@@ -95,6 +112,7 @@
           state.className = "save-state " + (answer.ok ? "ok" : "error");
           state.textContent = answer.ok ? "Saved ✓" : holder.textContent.trim();
         }
+        showEndUserNote(form, holder.querySelector("[data-end-user-shown]"));
         const hidden = form.querySelector('input[name="hidden"]');
         const row = form.classList.contains("col-grid") ? form : form.closest("section");
         if (answer.ok && hidden && row) row.classList.toggle("is-hidden-row", hidden.checked);
