@@ -349,3 +349,24 @@ def test_on_a_phone_the_add_chart_button_has_a_name(
     button.wait_for()
     shot(s.page, "17-phone")
     assert button.is_visible()
+
+
+def test_a_second_measure_is_not_the_first_one_again(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    s = open_session("defects-measures")
+    s.open(user_token(plotboard, "defects-measures"))
+    ui.create_dashboard(s.page, "Two measures")
+    s.page.locator("[data-action='add-chart']").click()
+    d = ui.dialog(s.page)
+    d.wait_for()
+    d.locator(".table-card", has_text="Employees").click()
+    d.get_by_label("Measure 1", exact=True).select_option("avg")
+    d.get_by_label("Break down by", exact=True).select_option("department")
+    d.get_by_text("Add a second measure").click()
+    first = d.get_by_label("Column for measure 1", exact=True).input_value()
+    second = d.get_by_label("Column for measure 2", exact=True).input_value()
+    assert first != second, (first, second)
+    preview = d.locator("pb-tile[preview]")
+    preview.locator("pb-chart[data-rendered='true']").wait_for()
+    assert preview.get_attribute("data-state") == "ready"

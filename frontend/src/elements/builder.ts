@@ -262,7 +262,9 @@ export class PbBuilder extends LitElement {
       })}
       ${d.measures.length < 2
         ? html`<button class="add" type="button" @click=${() => {
-            const numeric = choices.find((c) => aggFits('avg', c));
+            // Not the measure already there (the same one twice is refused).
+            const taken = (c: ColumnChoice) => d.measures.some((m) => m.agg === 'avg' && m.column === c.ref);
+            const numeric = choices.find((c) => aggFits('avg', c) && !isIdentifier(c.column) && !taken(c)) ?? choices.find((c) => aggFits('avg', c) && !taken(c));
             this.update_({ measures: [...d.measures, numeric ? { agg: 'avg', column: numeric.ref } : { agg: 'count_distinct', column: choices[0]!.ref }] });
           }}>${icons.plus} Add a second measure</button>`
         : nothing}
