@@ -12,6 +12,9 @@ import sqlglot
 from sqlglot import exp
 
 from plotboard.access.enforce import enforce_access_rules
+from plotboard.query.compile import compile_query
+from plotboard.query.render import render
+from plotboard.query.spec import parse_spec
 from tests.access.rules_fixture import RULES
 from tests.query.dataset import build_catalog
 
@@ -72,3 +75,33 @@ def test_attribute_values_are_bound_not_written() -> None:
     assert enforced.applied == (
         "offices.region = ''' OR 1=1 --' OR user.all_regions is set (not set)",
     )
+
+
+def test_a_query_specs_filters_reach_the_table_inside_the_fence() -> None:
+    """A tile's filters are copied inside the rule's subquery, where the table's indexes are:
+    without that, a fenced tile over a big table scans every row the user may see."""
+    spec = parse_spec(
+        {
+            "table": "sales",
+            "measures": [{"agg": "sum", "column": "amount"}],
+            "dimensions": [{"column": "employees.department"}],
+            "filters": [
+                {"column": "sale_date", "op": "between", "value": ["2024-03-01", "2024-03-31"]},
+                {"column": "product", "op": "contains", "value": "desk"},
+                {"column": "employees.salary", "op": "gt", "value": 50000},
+            ],
+        }
+    )
+    compiled = compile_query(spec, CATALOG)
+    enforced = enforce_access_rules(
+        compiled.expression, CATALOG, RULES, {"region": "North", "location": ["Paris"]},
+        compiled.params,
+    )
+    wrappers = {
+        str(s.alias): render(s.this.args["where"].this, "postgres")
+        for s in enforced.expression.find_all(exp.Subquery)
+    }
+    assert wrappers == {
+        "sales": '("sales"."sales_region" = :r2_0_0) AND "sales"."sale_date" BETWEEN :p0 AND :p1',
+        "employees": '("employees"."location" IN (:r0_0_0)) AND "employees"."salary" > :p3',
+    }

@@ -123,7 +123,10 @@ def _only(node: exp.Expr, count: int) -> bool:
 
 def _column_of(node: exp.Expr, qualifier: str, table: Table) -> str | None:
     """The catalog type of the visible column `node` names as ``qualifier.column``."""
-    if not isinstance(node, exp.Column) or set(node.args) - {"this", "table"}:
+    if not isinstance(node, exp.Column) or {k for k, v in node.args.items() if v} - {
+        "this",
+        "table",
+    }:
         return None
     if not isinstance(node.this, exp.Identifier) or node.table != qualifier:
         return None
