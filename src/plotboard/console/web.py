@@ -24,7 +24,8 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
 
-from plotboard.api.deps import AdminActor, RuntimeDep, own_origin
+from plotboard.admin.actor import AdminActor
+from plotboard.api.deps import RuntimeDep, own_origin
 from plotboard.auth.sessions import COOKIE_NAME, SignedInAdmin, check_csrf, current_admin
 from plotboard.console.status import setup_status
 from plotboard.errors import PlotboardError

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from plotboard.api.deps import AdminActor, RuntimeDep
+from plotboard.admin.actor import AdminActor
+from plotboard.api.deps import RuntimeDep
 from plotboard.api.routes import admin_sources
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, Problems, options_of, options_text, problems_of
