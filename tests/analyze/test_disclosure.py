@@ -17,6 +17,7 @@ import pytest
 from plotboard.ai.prompt import system_prompt
 from plotboard.auth.api_keys import create_api_key
 from plotboard.catalog.analyze.wording import format_number
+from plotboard.catalog.disclosure import TableValues
 from plotboard.sources.dialects import SourceConnection
 from tests.analyze.conftest import Admin
 from tests.analyze.test_jobs_api import column_of, tables_of, wait_for
@@ -230,3 +231,45 @@ def test_the_admin_may_confirm_a_text_safe_for_everyone(admin: Admin, demo: str)
     columns = {c["name"]: c["description"] for c in served["columns"]}
     assert served["description"] == "One row per office."
     assert columns["region"] == "Region of the office."
+
+
+def test_what_counts_as_quoting_a_profiled_value() -> None:
+    values = TableValues.from_profile(
+        {
+            "table": "offices",
+            "row_count": 2000,
+            "columns": [
+                {
+                    "name": "city",
+                    "type": "string",
+                    "top_values": [{"value": "Paris"}, {"value": "São Paulo"}, {"value": "A"}],
+                    "samples": ["New York"],
+                    "min": None,
+                    "max": None,
+                    "avg": None,
+                },
+                {
+                    "name": "salary",
+                    "type": "number",
+                    "top_values": [],
+                    "samples": [],
+                    "min": 13400,
+                    "max": 347512.5,
+                    "avg": 81651.05,
+                },
+                {"name": "opened_on", "type": "date", "top_values": [], "samples": [],
+                 "min": "2012-03-05", "max": "2021-07-01T00:00:00", "avg": None},
+            ],
+        }
+    )
+    assert values.quoted_in("Offices in paris and SÃO PAULO") == ["paris", "SÃO PAULO"]
+    assert values.quoted_in("Parisian style; new yorker") == []
+    assert values.quoted_in("2,000 staff; pay from 13,400 to 350,000, about 82,000") == [
+        "2,000", "13,400", "350,000", "82,000"
+    ]  # fmt: skip
+    assert values.quoted_in("opened since 2012-03-05, last 2021-07-01") == [
+        "2012-03-05", "2021-07-01"
+    ]  # fmt: skip
+    # One letter, small numbers and numbers inside others are not quotes.
+    assert values.quoted_in("Plan A, 1 to 5 stars, 12,000 or 2,0001 or 2000.5") == []
+    assert TableValues([]).quoted_in("anything") == []

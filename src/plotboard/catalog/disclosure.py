@@ -125,13 +125,16 @@ def known_values(
     profile of it saw. Jobs are read newest first, one at a time, until every wanted table
     is found (profiles of large schemas are large)."""
     stmt = (
-        sa.select(AnalyzeJob.id)
+        sa.select(AnalyzeJob.id, AnalyzeJob.options)
         .where(AnalyzeJob.source_id == source_id, AnalyzeJob.status == "done")
         .order_by(AnalyzeJob.finished_at.desc(), AnalyzeJob.created_at.desc())
         .limit(JOBS_READ)
     )
     out: dict[str, TableValues] = {}
-    for job_id in list(session.scalars(stmt)):
+    for job_id, options in list(session.execute(stmt)):
+        chosen = {str(t).lower() for t in (options or {}).get("tables") or ()}
+        if wanted is not None and not (chosen & (wanted - out.keys())):
+            continue  # this job profiled none of the tables still looked for
         profiles = session.scalar(sa.select(AnalyzeJob.profiles).where(AnalyzeJob.id == job_id))
         for profile in profiles or ():
             name = str(profile.get("table") or "").lower()
@@ -358,15 +361,16 @@ def catalog_disclosure(
     from plotboard.access.store import list_rules  # the access package builds on the catalog
 
     ruled_tables = [r.table_name for r in list_rules(session, source_id)]
-    known: dict[str, TableValues] | None = None
+    tables = [(row, to_table(row)) for row in rows]
+    ruled = {qualified(row).lower() for row, t in tables if has_rule(t, ruled_tables)}
+    known = known_values(session, source_id, ruled) if ruled else {}
     out: dict[str, TableDisclosure] = {}
-    for row in rows:
-        table = to_table(row)
-        ruled = has_rule(table, ruled_tables)
-        if ruled and known is None:
-            known = known_values(session, source_id)
-        values = (known or {}).get(qualified(row).lower())
+    for row, table in tables:
+        is_ruled = qualified(row).lower() in ruled
+        values = known.get(qualified(row).lower())
         out[qualified(row)] = TableDisclosure(
-            ruled, check_table(row, table, ruled, values), check_names(table, ruled, values)
+            is_ruled,
+            check_table(row, table, is_ruled, values),
+            check_names(table, is_ruled, values),
         )
     return out
