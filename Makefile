@@ -16,7 +16,8 @@ DATA_DIR ?= plotboard-data
 # node_modules is missing or package-lock.json changed; the build only when a source changed.
 BUNDLE := src/plotboard/static/embed/plotboard.js
 NPM_STAMP := frontend/node_modules/.plotboard-installed
-FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
+FRONTEND_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/vite.config.ts frontend/tsconfig.json frontend/package.json \
+  src/plotboard/ai/chart_rules.json
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "plotboard needs Python 3.11 or newer (python3 --version)"; exit 1; }
@@ -51,7 +52,7 @@ demo: $(VENV)/.installed $(BUNDLE)
 test: $(VENV)/.installed-dev $(BUNDLE)
 	$(BIN)/ruff check src tests bench setup.py
 	$(BIN)/mypy
-	cd frontend && npm run --silent typecheck
+	cd frontend && npm run --silent typecheck && npm run --silent test
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev $(BUNDLE)

@@ -13,6 +13,7 @@ import type {
   Measure,
   QuerySpec,
 } from './types.js';
+import RULES from '../../src/plotboard/ai/chart_rules.json';
 
 export const AGG_LABELS: Record<Agg, string> = {
   count: 'Number of rows',
@@ -235,41 +236,89 @@ export function locationKind(column: CatalogColumn | undefined): LocationKind | 
   return null;
 }
 
+// The chart rules are data shared with the AI (src/plotboard/ai/chart_rules.json), so the
+// builder's "Best" and the AI's choice agree; both sides are tested against the same cases.
+
+/** What the chart rules look at: how many measures and breakdowns, what the first breakdown
+ * holds, and how many groups it has (null: not known, as in the builder). */
+export interface ChartShape {
+  measures: number;
+  dims: number;
+  first?: ShapeKind | null;
+  categories?: number | null;
+}
+
+export type ShapeKind = 'time' | 'place' | 'boolean' | 'number' | 'category';
+
+type Count = number | { min?: number; max?: number };
+
+interface Condition {
+  measures?: Count;
+  dims?: Count;
+  first?: string[];
+  categories?: Count;
+  any?: Condition[];
+}
+
+const countHolds = (want: Count, value: number): boolean =>
+  typeof want === 'number' ? value === want : (want.min ?? value) <= value && value <= (want.max ?? value);
+
+/** Whether a shape meets a rule's condition (see the rules file's "about"). */
+export function ruleHolds(condition: Condition, shape: ChartShape): boolean {
+  return Object.entries(condition).every(([key, want]) => {
+    switch (key) {
+      case 'any':
+        return (want as Condition[]).some((c) => ruleHolds(c, shape));
+      case 'measures':
+      case 'dims':
+        return countHolds(want as Count, shape[key]);
+      case 'first':
+        return (want as string[]).includes(shape.first ?? '');
+      case 'categories':
+        return shape.categories != null && countHolds(want as Count, shape.categories);
+      default:
+        throw new Error(`unknown chart rule condition ${key}`);
+    }
+  });
+}
+
+const DEFAULT_RULES = RULES.default as Array<{ when: Condition; chart: ChartType }>;
+const FIT_RULES = RULES.fits as Record<ChartType, Array<{ needs: Condition; problem: string }>>;
+
+/** The default chart for a query of this shape. */
+export function chartForShape(shape: ChartShape): ChartType {
+  return DEFAULT_RULES.find((rule) => ruleHolds(rule.when, shape))?.chart ?? 'table';
+}
+
+/** Null when `chart` can draw a query of this shape, else the reason it can't. */
+export function shapeProblem(shape: ChartShape, chart: ChartType): string | null {
+  return (FIT_RULES[chart] ?? []).find((need) => !ruleHolds(need.needs, shape))?.problem ?? null;
+}
+
+/** The spec as the chart rules see it; the builder does not know how many groups there are. */
+export function chartShape(index: CatalogIndex, spec: QuerySpec): ChartShape {
+  const dims = spec.dimensions ?? [];
+  const measures = (spec.measures ?? []).length;
+  if (!dims.length) return { measures, dims: 0 };
+  const column = index.choice(spec.table, dims[0]!.column)?.column;
+  const first: ShapeKind = dims[0]!.grain || isTemporal(column)
+    ? 'time'
+    : locationKind(column)
+      ? 'place'
+      : column?.type === 'boolean'
+        ? 'boolean'
+        : isNumeric(column)
+          ? 'number'
+          : 'category';
+  return { measures, dims: dims.length, first, categories: null };
+}
+
 /** Which chart types make sense for a spec (the builder greys out the others). */
 export function chartFits(index: CatalogIndex, spec: QuerySpec, chart: ChartType): boolean {
-  const dims = spec.dimensions ?? [];
-  const measures = spec.measures ?? [];
-  const first = dims[0] ? index.choice(spec.table, dims[0].column)?.column : undefined;
-  switch (chart) {
-    case 'table':
-      return true;
-    case 'kpi':
-      return measures.length >= 1 && (dims.length === 0 || (dims.length === 1 && Boolean(dims[0]!.grain)));
-    case 'pie':
-    case 'donut':
-      return measures.length >= 1 && dims.length === 1;
-    case 'map':
-      return measures.length >= 1 && dims.length === 1 && locationKind(first) !== null;
-    case 'scatter':
-      return (measures.length >= 2 && dims.length >= 1) || (measures.length >= 1 && dims.length === 1 && isNumeric(first));
-    case 'bar_stacked':
-      return measures.length >= 1 && dims.length >= 1 && (dims.length === 2 || measures.length >= 2);
-    default:
-      return measures.length >= 1 && dims.length >= 1 && dims.length <= 2;
-  }
+  return shapeProblem(chartShape(index, spec), chart) === null;
 }
 
 /** The chart a person would most likely want for this query. */
 export function defaultChart(index: CatalogIndex, spec: QuerySpec): ChartType {
-  const dims = spec.dimensions ?? [];
-  const measures = spec.measures ?? [];
-  if (!measures.length) return 'table';
-  if (!dims.length) return 'kpi';
-  if (dims.length > 2) return 'table';
-  const first = index.choice(spec.table, dims[0]!.column)?.column;
-  if (dims[0]!.grain || isTemporal(first)) return dims.length === 2 ? 'area' : 'line';
-  if (dims.length === 2) return 'bar_stacked';
-  if (locationKind(first)) return 'map';
-  if (first?.type === 'boolean') return 'donut';
-  return 'bar';
+  return chartForShape(chartShape(index, spec));
 }

@@ -1,9 +1,13 @@
 """Which chart a query gets: the one asked for when it fits, else a sensible default.
 
-Defaults: a single number -> kpi; a breakdown over time -> line; one category -> bar (a
-horizontal bar when it has more than 12 values or an unknown number of them, since long
-lists read better sideways); places -> bar as well, a map only when asked; a true/false
-breakdown -> donut; two categories -> stacked bar; more -> table.
+The rules are data, in ``chart_rules.json`` beside this module, which the builder's
+front end (``frontend/src/model.ts``) reads too, so the AI and the builder's "Best" choice
+agree. A query is reduced to its `Shape` (how many measures and breakdowns, what the first
+breakdown holds, how many groups it has), and the rules are matched against that.
+
+Defaults: a single number -> kpi; over time -> line (one line per group when split); places
+-> map; one category -> bar (a horizontal bar past 12 groups, since long lists read better
+sideways); a true/false breakdown -> donut; two categories -> stacked bar; more -> table.
 
 A wish that does not fit the query (a pie with no breakdown, a map of departments) is not
 followed: the default is used and `choose_chart` says why, for the answer text.
@@ -11,70 +15,127 @@ followed: the default is used and `choose_chart` says why, for the answer text.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
 from plotboard.ai.draft import Draft
 from plotboard.ai.vocabulary import Vocabulary, location_kind
-from plotboard.catalog.model import NUMERIC_TYPES
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
 
-MAX_BAR_CATEGORIES = 12
-MAX_PIE_CATEGORIES = 8
+Kind = Literal["time", "place", "boolean", "number", "category"]
+
+# The AI's value lists leave out columns with many values (and all columns of a source it
+# could not reach), so a breakdown with no list counts as a long one.
+UNLISTED = 10_000
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the chart rules look at; `first` is None without a breakdown, `categories` None
+    when the number of groups is not known."""
+
+    measures: int
+    dims: int
+    first: Kind | None = None
+    categories: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Shape:
+        return cls(data["measures"], data["dims"], data.get("first"), data.get("categories"))
+
+
+@cache
+def rules() -> dict[str, Any]:
+    """The rules table (``chart_rules.json``), as the front end reads it too."""
+    text = resources.files("plotboard.ai").joinpath("chart_rules.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _count_holds(want: Any, value: int) -> bool:
+    if isinstance(want, int):
+        return value == want
+    return bool(want.get("min", value) <= value <= want.get("max", value))
+
+
+def holds(condition: dict[str, Any], shape: Shape) -> bool:
+    """Whether `shape` meets a rule's condition (see the rules file's "about")."""
+    for key, want in condition.items():
+        if key == "any":
+            if not any(holds(c, shape) for c in want):
+                return False
+        elif key in ("measures", "dims"):
+            if not _count_holds(want, getattr(shape, key)):
+                return False
+        elif key == "first":
+            if shape.first not in want:
+                return False
+        elif key == "categories":
+            if shape.categories is None or not _count_holds(want, shape.categories):
+                return False
+        else:
+            raise ValueError(f"unknown chart rule condition {key!r}")
+    return True
+
+
+def chart_for(shape: Shape) -> str:
+    """The default chart for a query of this shape."""
+    for rule in rules()["default"]:
+        if holds(rule["when"], shape):
+            chart: str = rule["chart"]
+            return chart
+    return "table"
+
+
+def problem_with(shape: Shape, chart: str) -> str | None:
+    """None when `chart` can draw a query of this shape, else the reason it can't."""
+    for need in rules()["fits"].get(chart, []):
+        if not holds(need["needs"], shape):
+            problem: str = need["problem"]
+            return problem
+    return None
+
+
+def shape_of(vocab: Vocabulary | None, draft: Draft) -> Shape:
+    """The draft as the chart rules see it; without `vocab` the number of groups is unknown
+    (it matters to the default only, not to what a chart can draw)."""
+    dims, measures = draft.dims, draft.measures
+    if not dims:
+        return Shape(len(measures), 0)
+    first = dims[0]
+    column = first.column
+    kind: Kind
+    size: int | None = None
+    if first.grain is not None or column.type in TEMPORAL_TYPES:
+        kind = "time"
+    elif location_kind(column) is not None:
+        kind = "place"
+    elif column.type == "boolean":
+        kind = "boolean"
+    elif column.type in NUMERIC_TYPES:
+        kind = "number"
+    else:
+        kind = "category"
+        if vocab is not None:
+            size = vocab.cardinality(first.table, column)
+            if size is None:
+                size = UNLISTED
+    if draft.limit is not None:
+        size = draft.limit if size is None else min(size, draft.limit)
+    return Shape(len(measures), len(dims), kind, size)
 
 
 def default_chart(vocab: Vocabulary, draft: Draft) -> str:
     """The chart a person would most likely want for `draft` (see module docstring)."""
-    dims, measures = draft.dims, draft.measures
-    if not dims:
-        return "kpi" if len(measures) == 1 else "table"
-    if len(dims) > 2:
-        return "table"
-    first = dims[0]
-    if first.grain is not None:
-        return "line"
-    if len(dims) == 2:
-        return "bar_stacked"
-    if first.column.type == "boolean":
-        return "donut"
-    if first.column.type in NUMERIC_TYPES:
-        return "bar"
-    size = vocab.cardinality(first.table, first.column)
-    if draft.limit is not None and draft.limit <= MAX_BAR_CATEGORIES:
-        size = min(size, draft.limit) if size is not None else draft.limit
-    if size is None or size > MAX_BAR_CATEGORIES:
-        return "bar_horizontal"
-    return "bar"
+    return chart_for(shape_of(vocab, draft))
 
 
 def fits(draft: Draft, chart: str) -> str | None:
     """None when `chart` can draw `draft`, else the reason it can't (for the answer)."""
-    dims, measures = draft.dims, draft.measures
-    if chart == "table":
-        return None
-    if not measures:
-        return "it needs something to measure"
-    if chart == "kpi":
-        if dims and not (len(dims) == 1 and dims[0].grain):
-            return "a single number can't show a breakdown"
-        return None
-    if chart in ("pie", "donut"):
-        if len(dims) != 1:
-            return "a pie needs exactly one breakdown"
-        return None
-    if chart == "map":
-        if len(dims) != 1 or location_kind(dims[0].column) is None:
-            return "a map needs a breakdown by city or country"
-        return None
-    if chart == "scatter":
-        if len(measures) >= 2 and dims:
-            return None
-        if len(dims) == 1 and dims[0].column.type in NUMERIC_TYPES:
-            return None
-        return "a scatter plot needs two measures"
-    if not dims:
-        return f"a {chart.replace('_', ' ')} chart needs a breakdown"
-    if chart == "bar_stacked" and len(dims) != 2 and len(measures) < 2:
-        return "a stacked bar needs two breakdowns"
-    if len(dims) > 2:
-        return f"a {chart.replace('_', ' ')} chart shows at most two breakdowns"
-    return None
+    return problem_with(shape_of(None, draft), chart)
 
 
 def choose_chart(vocab: Vocabulary, draft: Draft, wish: str | None) -> tuple[str, str | None]:

@@ -1,0 +1,192 @@
+// buildChart and its helpers: how a tile's query and result become what is drawn. Pure
+// functions, so they are tested here rather than only through the browser.
+import { describe, expect, test } from 'vitest';
+import {
+  HIDDEN_LABEL,
+  MAX_SERIES,
+  MAX_SLICES,
+  buildChart,
+  chartNeeds,
+  emptyLabel,
+  escapeHtml,
+  type ChartInput,
+  type ChartModel,
+} from '../src/chart-options.js';
+import type { Cell, ChartType, GeoPlace, QuerySpec, ResultColumn } from '../src/types.js';
+import { index } from './catalog.js';
+
+const theme = { text: '#111111', muted: '#666666', line: '#dddddd', surface: '#ffffff', land: '#eeeeee', palette: ['#3366cc', '#dc3912', '#ff9900'] };
+
+function input(type: ChartType, spec: QuerySpec, columns: ResultColumn[], rows: Cell[][], extra: Partial<ChartInput> = {}): ChartInput {
+  return { type, spec, result: { columns, rows }, index, theme, ...extra };
+}
+
+type Echarts = Extract<ChartModel, { kind: 'echarts' }>;
+const option = (model: ChartModel): any => {
+  expect(model.kind).toBe('echarts');
+  return (model as Echarts).option;
+};
+
+const byDepartment: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }], dimensions: [{ column: 'department' }] };
+const deptColumns: ResultColumn[] = [{ name: 'department', type: 'string' }, { name: 'count', type: 'integer' }];
+
+describe('buildChart', () => {
+  test('no rows: a message, whatever the chart', () => {
+    for (const type of ['bar', 'kpi', 'table', 'map'] as ChartType[]) {
+      const model = buildChart(input(type, byDepartment, deptColumns, []));
+      expect(model).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
+    }
+  });
+
+  test('a bar chart: one category per row, the measure as the series, labelled', () => {
+    const o = option(buildChart(input('bar', byDepartment, deptColumns, [['Sales', 12], ['HR', 3], [null, 1]])));
+    expect(o.xAxis.data).toEqual(['Sales', 'HR', '(empty)']);
+    expect(o.series).toHaveLength(1);
+    expect(o.series[0].type).toBe('bar');
+    expect(o.series[0].data).toEqual([12, 3, 1]);
+    expect(o.series[0].name).toBe('Number of employees');
+    expect(o.xAxis.name).toBe('Department');
+    expect(o.legend.show).toBe(false);
+  });
+
+  test('a horizontal bar swaps the axes and reads top down', () => {
+    const o = option(buildChart(input('bar_horizontal', byDepartment, deptColumns, [['Sales', 12], ['HR', 3]])));
+    expect(o.yAxis.type).toBe('category');
+    expect(o.yAxis.inverse).toBe(true);
+    expect(o.xAxis.type).toBe('value');
+  });
+
+  test('a line over time is sorted by date whatever the query order', () => {
+    const spec: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }], dimensions: [{ column: 'hire_date', grain: 'year' }] };
+    const columns = [{ name: 'hire_date_year', type: 'date' }, { name: 'count', type: 'integer' }];
+    const o = option(buildChart(input('line', spec, columns, [['2024-01-01', 5], ['2022-01-01', 2], ['2023-01-01', 4]])));
+    expect(o.xAxis.data).toEqual(['2022', '2023', '2024']);
+    expect(o.series[0].data).toEqual([2, 4, 5]);
+    expect(o.series[0].type).toBe('line');
+    expect(o.series[0].areaStyle).toBeUndefined();
+  });
+
+  test('two breakdowns pivot into one series per value of the second, largest first, stacked', () => {
+    const spec: QuerySpec = { ...byDepartment, dimensions: [{ column: 'department' }, { column: 'remote' }] };
+    const columns = [{ name: 'department', type: 'string' }, { name: 'remote', type: 'boolean' }, { name: 'count', type: 'integer' }];
+    const rows: Cell[][] = [['Sales', true, 2], ['Sales', false, 10], ['HR', false, 3]];
+    const o = option(buildChart(input('bar_stacked', spec, columns, rows)));
+    expect(o.series.map((s: { name: string }) => s.name)).toEqual(['No', 'Yes']);
+    expect(o.series[0].data).toEqual([10, 3]);
+    expect(o.series[1].data).toEqual([2, null]);
+    expect(o.series.every((s: { stack?: string }) => s.stack === 'total')).toBe(true);
+    expect(o.legend.show).toBe(true);
+  });
+
+  test(`past ${MAX_SERIES} series the smallest are grouped as Other, with a note`, () => {
+    const spec: QuerySpec = { ...byDepartment, dimensions: [{ column: 'hire_date', grain: 'year' }, { column: 'full_name' }] };
+    const columns = [{ name: 'hire_date_year', type: 'date' }, { name: 'full_name', type: 'string' }, { name: 'count', type: 'integer' }];
+    const rows: Cell[][] = Array.from({ length: MAX_SERIES + 3 }, (_, i) => ['2024-01-01', `P${i}`, 100 - i]);
+    const model = buildChart(input('line', spec, columns, rows));
+    const o = option(model);
+    expect(o.series).toHaveLength(MAX_SERIES + 1);
+    expect(o.series.at(-1).name).toBe('Other');
+    expect(o.series.at(-1).data).toEqual([100 - MAX_SERIES + 100 - MAX_SERIES - 1 + 100 - MAX_SERIES - 2]);
+    expect((model as Echarts).notes[0]).toMatch(/Showing the 10 largest of 13/);
+  });
+
+  test('a pie keeps the largest slices and groups the rest as Other', () => {
+    const rows: Cell[][] = Array.from({ length: MAX_SLICES + 3 }, (_, i) => [`D${i}`, i + 1]);
+    const model = buildChart(input('pie', byDepartment, deptColumns, rows));
+    const data = option(model).baseOption.series[0].data as Array<{ name: string; value: number }>;
+    expect(data).toHaveLength(MAX_SLICES + 1);
+    expect(data[0]).toEqual({ name: `D${MAX_SLICES + 2}`, value: MAX_SLICES + 3 });
+    expect(data.at(-1)).toEqual({ name: 'Other', value: 1 + 2 + 3 });
+    expect((model as Echarts).notes).toEqual(['The 3 smallest slices are grouped as Other.']);
+  });
+
+  test('a pie leaves out slices of zero or less, and a donut has a hole', () => {
+    const rows: Cell[][] = [['Sales', 4], ['HR', 0], ['Ops', -1]];
+    const pie = option(buildChart(input('pie', byDepartment, deptColumns, rows))).baseOption.series[0];
+    expect(pie.data).toEqual([{ name: 'Sales', value: 4 }]);
+    expect(pie.radius[0]).toBe('0%');
+    const donut = option(buildChart(input('donut', byDepartment, deptColumns, rows))).baseOption.series[0];
+    expect(donut.radius[0]).not.toBe('0%');
+  });
+
+  test('a KPI shows the one number, and over time the latest period and its change', () => {
+    const total: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }] };
+    expect(buildChart(input('kpi', total, [{ name: 'count', type: 'integer' }], [[42]]))).toEqual({ kind: 'kpi', label: 'Number of employees', value: 42 });
+    const spec: QuerySpec = { ...total, dimensions: [{ column: 'hire_date', grain: 'year' }] };
+    const columns = [{ name: 'hire_date_year', type: 'date' }, { name: 'count', type: 'integer' }];
+    const model = buildChart(input('kpi', spec, columns, [['2023-01-01', 40], ['2024-01-01', 50]]));
+    expect(model).toMatchObject({ kind: 'kpi', value: 50, period: '2024', change: { ratio: 0.25, previous: '2023', previousValue: 40 } });
+  });
+
+  test('a KPI of a date is shown as text, not as a number', () => {
+    const spec: QuerySpec = { table: 'employees', measures: [{ agg: 'max', column: 'hire_date' }] };
+    const model = buildChart(input('kpi', spec, [{ name: 'max_hire_date', type: 'date' }], [['2024-03-04']]));
+    expect(model.kind).toBe('kpi');
+    expect(Number.isNaN((model as { value: number }).value)).toBe(true);
+    expect((model as { text?: string }).text).toContain('2024');
+  });
+
+  test('a table labels its columns and marks the numbers', () => {
+    const model = buildChart(input('table', byDepartment, deptColumns, [['Sales', 1]]));
+    expect(model).toEqual({
+      kind: 'table',
+      columns: [
+        { label: 'Department', type: 'string', numeric: false },
+        { label: 'Number of employees', type: 'integer', numeric: true },
+      ],
+      rows: [['Sales', 1]],
+    });
+  });
+
+  test('a scatter of two measures plots one against the other', () => {
+    const spec: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }, { agg: 'avg', column: 'salary' }], dimensions: [{ column: 'department' }] };
+    const columns = [...deptColumns, { name: 'avg_salary', type: 'number' }];
+    const o = option(buildChart(input('scatter', spec, columns, [['Sales', 3, 50000], ['HR', 2, null]])));
+    expect(o.series[0].data).toEqual([{ name: 'Sales', value: [3, 50000] }]);
+    expect(o.xAxis.name).toBe('Number of employees');
+    expect(o.yAxis.name).toBe('Average salary');
+  });
+
+  test('rows the user may not see read "Not visible to you", greyed', () => {
+    const columns: ResultColumn[] = [{ name: 'department', type: 'string', null_means: 'hidden' }, { name: 'count', type: 'integer' }];
+    const o = option(buildChart(input('bar', byDepartment, columns, [['Sales', 4], [null, 2]])));
+    expect(o.xAxis.data).toEqual(['Sales', HIDDEN_LABEL]);
+    expect(o.series[0].data[0]).toBe(4);
+    expect(o.series[0].data[1]).toMatchObject({ value: 2, itemStyle: { color: expect.stringMatching(/^rgb\(/) } });
+  });
+});
+
+describe('maps', () => {
+  const spec: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }], dimensions: [{ column: 'location' }] };
+  const columns = [{ name: 'location', type: 'string' }, { name: 'count', type: 'integer' }];
+  const paris: GeoPlace = { kind: 'city', name: 'Paris', lat: 48.86, lon: 2.35, country_code: 'FR', country: 'France', country_numeric: '250' };
+
+  test('a map needs the outline of the kind of place it shows', () => {
+    expect(chartNeeds({ type: 'map', spec, index })).toBe('city');
+    expect(chartNeeds({ type: 'map', spec: { ...spec, dimensions: [{ column: 'country' }] }, index })).toBe('country');
+    expect(chartNeeds({ type: 'bar', spec, index })).toBeNull();
+  });
+
+  test('cities are dots; places not found are named in a note; values are listed largest first', () => {
+    const model = buildChart(input('map', spec, columns, [['Paris', 5], ['Atlantis', 2]], { places: { Paris: paris, Atlantis: null } }));
+    const o = option(model);
+    expect(o.series).toHaveLength(1);
+    expect(o.series[0].type).toBe('scatter');
+    expect(o.series[0].data[0]).toMatchObject({ name: 'Paris', amount: 5, value: [2.35, 48.86, 5] });
+    expect((model as Echarts).notes).toEqual(['Not on the map (place not recognised): Atlantis.']);
+    expect((model as Echarts).values).toEqual({ measure: 'Number of employees', items: [['Paris', '5']] });
+  });
+});
+
+describe('helpers', () => {
+  test('emptyLabel words hidden rows, and nothing for plain empty values', () => {
+    expect(emptyLabel({ name: 'x', type: 'string', null_means: 'hidden' })).toBe(HIDDEN_LABEL);
+    expect(emptyLabel({ name: 'x', type: 'string', null_means: 'hidden_or_empty' })).toBe(`${HIDDEN_LABEL} or empty`);
+    expect(emptyLabel({ name: 'x', type: 'string' })).toBeNull();
+    expect(emptyLabel(undefined)).toBeNull();
+  });
+
+  test('escapeHtml makes names safe in tooltips', () => {
+    expect(escapeHtml(`<b a="1">R&D's</b>`)).toBe('&#60;b a=&#34;1&#34;&#62;R&#38;D&#39;s&#60;/b&#62;');
+  });
+});
