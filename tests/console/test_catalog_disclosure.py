@@ -114,7 +114,16 @@ def test_a_ruled_table_never_profiled_asks_for_analyze(
         {"description": "Our staff in Tokyo."},
         headers={"X-Console-Fetch": "1"},
     )
-    assert "run Analyze so that it can check this description" in text(answer.text)
+    said = text(answer.text)
+    assert "has not profiled its data yet, so end users read “One row per employee;" in said
+    assert "run Analyze so that it can check the text" in said
+    context = runtime.source_context(console.org_id, source_id)
+    employees = context.catalog.table("employees")
+    assert employees is not None and "Tokyo" not in (employees.description or "")
+    # Once profiled, the text is checked (and here it quotes a city).
+    analyze(runtime, console, source_id, tables=["employees"])
+    page = text(console.get(f"/admin/tables?source={source_id}").text)
+    assert "quotes values from its data (Tokyo)" in page
 
 
 def test_the_admin_confirms_a_description_safe_for_every_user(

@@ -14,12 +14,14 @@ loaded (with the rules as they are *now*, not as they were when the text was wri
     may paraphrase the figures it was given;
   - a description the admin wrote is served unless it quotes a value profiling saw in that
     table (`TableValues`: frequent values, samples, minimums, maximums, averages, the row
-    count); then the data-free wording is served instead, and the console says why;
+    count); then the data-free wording is served instead, and the console says why. Until
+    Analyze has profiled the table there is nothing to check against: the data-free wording
+    is served too (fail closed);
   - either is served as written when the admin confirmed that very text safe for every end
     user (`description_reviewed` holds the confirmed text, so an edit needs a new one).
 
 What profiling saw comes from the latest finished Analyze job that profiled the table
-(`known_values`). A table never profiled cannot be checked: the console says so.
+(`known_values`).
 
     checks = check_table(row, ruled=True, values=known.get("employees"))
     checks[None].served, checks["location"].quoted
@@ -203,9 +205,10 @@ class TextCheck:
             )
         if self.reason == "not_profiled":
             return (
-                "This table has an access rule and plotboard has not profiled it yet: run "
-                "Analyze so that it can check this description quotes no values that only "
-                "some users may see."
+                "This table has an access rule and plotboard has not profiled its data yet, "
+                f"so end users read “{self.served}” instead of this description: run Analyze "
+                "so that it can check the text quotes no values that only some users may see, "
+                "or confirm that every user may read it."
             )
         return None
 
@@ -226,8 +229,8 @@ def _check(
         return TextCheck(stored, stored, "reviewed")
     if "description" not in set(entry.get("edited") or ()):
         return TextCheck(stored, plain, "analyze")
-    if values is None:
-        return TextCheck(stored, stored, "not_profiled")
+    if values is None:  # nothing to check it against: fail closed
+        return TextCheck(stored, plain, "not_profiled")
     quoted = values.quoted_in(stored)
     if quoted:
         return TextCheck(stored, plain, "quotes_values", tuple(quoted))
