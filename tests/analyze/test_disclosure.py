@@ -264,6 +264,7 @@ def test_what_counts_as_quoting_a_profiled_value() -> None:
     )
     assert values.quoted_in("Offices in paris and SÃO PAULO") == ["paris", "SÃO PAULO"]
     assert values.quoted_in("Parisian style; new yorker") == []
+    assert values.quoted_in("Lyon,Paris.") == ["Paris"]
     assert values.quoted_in("2,000 staff; pay from 13,400 to 350,000, about 82,000") == [
         "2,000", "13,400", "350,000", "82,000"
     ]  # fmt: skip
@@ -271,5 +272,5 @@ def test_what_counts_as_quoting_a_profiled_value() -> None:
         "2012-03-05", "2021-07-01"
     ]  # fmt: skip
     # One letter, small numbers and numbers inside others are not quotes.
-    assert values.quoted_in("Plan A, 1 to 5 stars, 12,000 or 2,0001 or 2000.5") == []
+    assert values.quoted_in("Plan A, 1 to 5 stars, 12,000 or 2,0001 or 2000.5 or 1.2000") == []
     assert TableValues([]).quoted_in("anything") == []

@@ -88,8 +88,11 @@ class TableValues:
         self.forms = tuple(sorted({f for f in forms if f}, key=lambda f: (-len(f), f)))
         self._pattern = (
             re.compile(
-                # A whole word or number: "Paris" not in "Parisian", "10" not in "2,100".
-                r"(?<![\w.,])(" + "|".join(re.escape(f) for f in self.forms) + r")(?![\w]|[.,]\d)",
+                # A whole word or number: "Paris" not in "Parisian" (but in "Lyon,Paris"),
+                # "10" not in "2,100" nor "0.10".
+                r"(?<!\w)(?<!\d[.,])("
+                + "|".join(re.escape(f) for f in self.forms)
+                + r")(?!\w|[.,]\d)",
                 re.IGNORECASE,
             )
             if self.forms
