@@ -4,13 +4,14 @@ bind parameters, time limits and read-only enforcement by the databases themselv
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from plotboard.sources import SourceError, SourcePool
-from tests.sources.conftest import sqlite_rows
+from tests.sources.conftest import KINDS, Sources, sqlite_rows
 
 EMPLOYEE_QUERY = (
     "SELECT e.employee_id, e.full_name, e.salary, e.hired_at, o.opened_on, e.is_remote, "
@@ -215,7 +216,11 @@ SLOW = {
         "SELECT sum(a.seq * b.seq) FROM seq_1_to_100000 a, seq_1_to_100000 b",
     ],
     "sqlite": [
-        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c"
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c",
+        # Few rows, each one costly function call (15 MB, just under the value cap): the
+        # progress handler, counting VM steps, saw no deadline for 15 s.
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c LIMIT 150) "
+        "SELECT sum(l) FROM (SELECT length(printf('%.*c', 15000000, 'x' || n)) AS l FROM c) t",
     ],
     "duckdb": ["SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b"],
 }
@@ -233,6 +238,63 @@ def test_timeout_stops_the_query(pool: SourcePool, kind: str, sql: str) -> None:
     assert 0.9 < elapsed < 2.2  # the limit plus scheduling slack on a busy 2-core machine
     # The source is still usable straight afterwards.
     assert run(pool, kind, "SELECT count(*) AS n FROM offices").rows == [[3]]
+
+
+def test_sqlite_caps_the_size_of_one_value(pool: SourcePool) -> None:
+    started = time.monotonic()
+    nine_mb = "printf('%.*c', 9000000, 'x')"
+    err = refused(pool, "sqlite", f"SELECT length({nine_mb} || {nine_mb}) AS n")
+    assert time.monotonic() - started < 1.0
+    assert err.code == "too_large" and err.status == 400
+    assert err.message == (
+        "The query builds a value larger than 16 MB, which this database does not allow here. "
+        "Ask for shorter values."
+    )
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb", "mysql"])
+def test_an_answer_over_max_bytes_is_refused_while_fetching(pool: SourcePool, kind: str) -> None:
+    wide = {"sqlite": "printf('%.*c', 100000, 'x')", "duckdb": "repeat('x', 100000)"}.get(
+        kind, "repeat('x', 100000)"
+    )
+    sql = f"SELECT {wide} AS w FROM employees a, employees b"  # 25 rows of 100 kB
+    with pytest.raises(SourceError) as info:
+        pool.execute(kind, sql, timeout_s=10, row_cap=1000, max_bytes=1_000_000)
+    assert info.value.code == "answer_too_large" and info.value.status == 400
+    assert info.value.message.startswith("This answer is larger than 1 MB; add filters or a limit")
+    small = pool.execute(kind, sql, timeout_s=10, row_cap=5, max_bytes=1_000_000)
+    assert len(small.rows) == 5 and small.truncated
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb", "postgresql"])
+def test_stopping_the_pool_interrupts_running_queries(sources: Sources, kind: str) -> None:
+    own = SourcePool(resolver=lambda k: sources[k] if k in KINDS else None)
+    outcome: list[BaseException | object] = []
+
+    def slow() -> None:
+        try:
+            outcome.append(own.execute(kind, SLOW[kind][0], timeout_s=60, row_cap=10))
+        except BaseException as err:  # handed to the test's thread
+            outcome.append(err)
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(1.0)  # well into the query
+    assert worker.is_alive()
+    started = time.monotonic()
+    assert own.stop_queries() == 1
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.monotonic() - started < 2.0
+    [err] = outcome
+    assert isinstance(err, SourceError) and err.code == "shutting_down", err
+    assert err.status == 503
+    assert err.message == (
+        "The server is restarting, so the query was stopped; try again in a moment."
+    )
+    with pytest.raises(SourceError) as again:  # and nothing new starts
+        own.execute(kind, "SELECT 1 AS one", timeout_s=5, row_cap=1)
+    assert again.value.code == "shutting_down"
+    own.close()
 
 
 # -- read-only ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Every engine gets:
 - for SQLite, `PRAGMA query_only` and no ATTACH on every new connection (the URL already opens
   the file read-only);
 - for DuckDB, a read-only connection with file-system access, extension installs and
-  configuration changes switched off;
+  configuration changes switched off, and a 2 GB memory limit unless the options set one;
 - `hide_parameters=True`, so bound values (user attributes) never appear in error text.
 """
 
@@ -37,6 +37,11 @@ class PoolSettings:
     connect_timeout_s: float = 5.0
 
 
+#: DuckDB's `memory_limit` unless the connection's options give one (DuckDB's own default is
+#: 80% of the machine's memory).
+DUCKDB_DEFAULT_MEMORY_LIMIT = "2GB"
+
+
 def _connect_args(url: URL, connect_timeout_s: float) -> dict[str, Any]:
     backend, driver = url.get_backend_name(), url.get_driver_name()
     if backend == "postgresql" and driver == "psycopg":
@@ -55,6 +60,10 @@ def _connect_args(url: URL, connect_timeout_s: float) -> dict[str, Any]:
         if url.database in (None, "", ":memory:"):
             return {}  # DuckDB cannot open an in-memory database read-only
         config = {k: v for k, v in url.query.items() if k not in DUCKDB_SEALED_SETTINGS}
+        # DuckDB checks an interrupt between chunks only, and one chunk of a query that
+        # doubles strings (concat of concat ...) can build gigabytes: a memory limit makes
+        # that fail in a moment. An admin may set another in the connection's options.
+        config.setdefault("memory_limit", DUCKDB_DEFAULT_MEMORY_LIMIT)
         return {"read_only": True, "config": {**config, **DUCKDB_SEALED_SETTINGS}}
     return {}
 

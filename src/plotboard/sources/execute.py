@@ -10,11 +10,21 @@ What each database gets, per query:
   <query>` (one statement, no session state left behind); rows are streamed.
 - MySQL: the same as session variables (`max_execution_time`, `transaction_read_only`).
   For both, the socket read timeout is the client-side backstop.
-- SQLite: the file is opened `mode=ro` with `PRAGMA query_only`; a progress handler stops the
-  query at the deadline.
-- DuckDB: the connection is opened `read_only`; the watchdog calls `interrupt()` at the deadline.
+- SQLite: the file is opened `mode=ro` with `PRAGMA query_only`; a progress handler and the
+  watchdog's `interrupt()` stop the query at the deadline. One function call is not
+  interruptible, so values are capped at `MAX_VALUE_BYTES` (`SQLITE_LIMIT_LENGTH`): a
+  `printf('%.*c', 20000000, x)` per row fails at once instead of running for minutes.
+- DuckDB: the connection is opened `read_only`; the watchdog calls `interrupt()` at the deadline
+  (DuckDB checks it between chunks; its `memory_limit` bounds what one chunk can build).
 - Other SQLAlchemy dialects: no read-only guard (connect with a read-only account); the
   watchdog calls the driver's `cancel()` if it has one.
+
+Rows are fetched one at a time while their size is estimated, so an answer over `max_bytes` is
+refused before it is all in memory (PostgreSQL's client-side cursor holds the capped result
+already; MariaDB's stream is read in small batches).
+
+A `QueryStopper` stops running queries from outside, at shutdown (not MySQL/MariaDB, whose
+server-side limit is the only stop).
 
 The transaction is always rolled back. Blocking: call it from a worker thread, not the event
 loop.
@@ -25,8 +35,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -46,6 +57,11 @@ from plotboard.sources.watchdog import WATCHDOG, Alarm
 # A client-side backstop fires this long after the server-side limit should have.
 BACKSTOP_GRACE_S = 2.0
 _SQLITE_PROGRESS_STEPS = 10_000  # VM instructions between deadline checks (well under 1 ms)
+#: The largest single value SQLite may build or read (`SQLITE_LIMIT_LENGTH`; SQLite's own
+#: default is 1 GB). Building one value is a single, uninterruptible step: at this size it
+#: takes milliseconds, so the time limit holds between steps.
+MAX_VALUE_BYTES = 16_000_000
+_MYSQL_ROW_BUFFER = 100  # rows read ahead from MariaDB's stream (not the row cap: see _fetch)
 
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # SQLAlchemy's own pattern for :name
 _WRITE_WORDS = frozenset(
@@ -95,6 +111,56 @@ def timeout_error(timeout_s: float) -> SourceError:
     )
 
 
+def answer_too_large(max_bytes: int) -> SourceError:
+    """The refusal of an answer over `max_bytes` of JSON."""
+    size = f"{max_bytes / 1_000_000:.3g} MB" if max_bytes >= 1_000_000 else f"{max_bytes:,} bytes"
+    return SourceError(
+        code="answer_too_large",
+        message=(
+            f"This answer is larger than {size}; add filters or a limit so that it has fewer "
+            "rows or shorter values."
+        ),
+    )
+
+
+def shutting_down_error() -> SourceError:
+    return SourceError(
+        code="shutting_down",
+        message="The server is restarting, so the query was stopped; try again in a moment.",
+        status=503,
+    )
+
+
+class QueryStopper:
+    """The queries running through one pool, so that shutdown can stop them (`stop_all`).
+
+    After `stop_all`, new queries are refused. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[Alarm] = set()
+        self.stopping = False
+
+    def add(self, alarm: Alarm) -> None:
+        with self._lock:
+            if self.stopping:
+                raise shutting_down_error()
+            self._running.add(alarm)
+
+    def discard(self, alarm: Alarm) -> None:
+        with self._lock:
+            self._running.discard(alarm)
+
+    def stop_all(self) -> int:
+        """Interrupt every running query now (a PostgreSQL cancel makes a connection, so this
+        may block briefly) and refuse new ones; returns how many were interrupted."""
+        with self._lock:
+            self.stopping = True
+            running = list(self._running)
+        return sum(alarm.fire_now() for alarm in running)
+
+
 @lru_cache(maxsize=1024)
 def _statement(sql: str, names: frozenset[str], lists: frozenset[str]) -> TextClause:
     """`sql` as a text() clause whose only bind parameters are the given names.
@@ -126,6 +192,8 @@ def execute(
     timeout_s: float,
     row_cap: int,
     source: SourceConnection | None = None,
+    max_bytes: int | None = None,
+    stopper: QueryStopper | None = None,
 ) -> ExecutionResult:
     """Run one read-only query and return at most `row_cap` rows.
 
@@ -134,9 +202,13 @@ def execute(
     calling if "exclude nothing" is meant). A `:word` that is not a key of `params` is left
     alone, so literals like `'10:30'` need no escaping.
     `source`, when given, words connection errors better ("nothing listening at host:port").
+    `max_bytes` bounds the rows' size (an estimate of their JSON, counted while fetching).
+    `stopper`, when given, can stop the query from another thread (shutdown).
 
     Raises `SourceError` with code `timeout`, `unavailable`, `busy`, `read_only`,
-    `query_failed`, `not_a_query` or `invalid`.
+    `query_failed`, `not_a_query`, `too_large` (a value over what the database may build),
+    `answer_too_large` (over `max_bytes`), `shutting_down` (503, stopped by `stopper`) or
+    `invalid`.
     """
     if not timeout_s > 0:
         raise SourceError(code="invalid", message="timeout_s must be a positive number of seconds.")
@@ -161,14 +233,22 @@ def execute(
     except Exception as err:
         raise _unavailable(err, engine, source) from None
     try:
-        columns, rows, truncated = _run(connection, sql, params, timeout_s, row_cap)
+        columns, rows, truncated = _run(
+            connection, sql, params, timeout_s, row_cap, max_bytes, stopper
+        )
     finally:
         connection.close()
     return ExecutionResult(columns, rows, truncated, (time.perf_counter() - started) * 1000)
 
 
 def _run(
-    connection: Connection, sql: str, params: dict[str, Any], timeout_s: float, row_cap: int
+    connection: Connection,
+    sql: str,
+    params: dict[str, Any],
+    timeout_s: float,
+    row_cap: int,
+    max_bytes: int | None,
+    stopper: QueryStopper | None,
 ) -> tuple[list[tuple[str, ColumnType]], list[list[JsonValue]], bool]:
     dialect = connection.dialect
     name = dialect.name
@@ -190,19 +270,25 @@ def _run(
                     alarm = WATCHDOG.arm(timeout_s + BACKSTOP_GRACE_S, cancel)
             elif name in ("mysql", "mariadb"):
                 run_sql = _mysql_prepare(connection, sql, timeout_s, row_cap)
-                options = {"stream_results": True, "max_row_buffer": row_cap + 1}
+                options = {"stream_results": True, "max_row_buffer": _MYSQL_ROW_BUFFER}
                 if hasattr(raw, "_read_timeout"):  # PyMySQL: socket read timeout as backstop
                     raw._read_timeout = timeout_s + BACKSTOP_GRACE_S
             elif name == "sqlite" and isinstance(raw, sqlite3.Connection):
                 raw.execute("PRAGMA query_only = ON")  # re-asserted: a query may have reset it
+                raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
                 raw.set_progress_handler(
                     lambda: 1 if time.monotonic() > deadline else 0, _SQLITE_PROGRESS_STEPS
                 )
+                # The progress handler counts VM steps: a few costly rows take seconds between
+                # two checks. interrupt() is seen at the next step.
+                alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
             elif name == "duckdb":
                 alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
             elif callable(getattr(raw, "cancel", None)):
                 alarm = WATCHDOG.arm(timeout_s, raw.cancel)
 
+            if alarm is not None and stopper is not None:
+                stopper.add(alarm)
             names = frozenset(params)
             lists = frozenset(k for k, v in params.items() if isinstance(v, (list, tuple)))
             statement = _statement(run_sql, names, lists)
@@ -213,9 +299,11 @@ def _run(
                     message="The statement returned no rows; only queries that read data run here.",
                 )
             description = result.cursor.description if result.cursor is not None else None
-            fetched = result.fetchmany(row_cap + 1)
+            fetched = _fetch(result, row_cap, max_bytes)
             result.close()
         finally:
+            if alarm is not None and stopper is not None:
+                stopper.discard(alarm)
             fired = alarm.disarm() if alarm is not None else False
             _reset(name, raw)
     except SourceError:
@@ -223,6 +311,8 @@ def _run(
         raise
     except Exception as err:
         _end(connection, fired)
+        if fired and stopper is not None and stopper.stopping:
+            raise shutting_down_error() from None
         raise _query_error(err, sql, timeout_s, fired or time.monotonic() >= deadline) from None
     _end(connection, fired)
     truncated = len(fetched) > row_cap
@@ -230,6 +320,38 @@ def _run(
         fetched = fetched[:row_cap]
     columns, converters = describe_columns(name, dialect.dbapi, description or [], fetched)
     return columns, convert_rows(fetched, converters), truncated
+
+
+def _fetch(result: Any, row_cap: int, max_bytes: int | None) -> list[Sequence[Any]]:
+    """Up to `row_cap + 1` rows, one at a time, stopping with `answer_too_large` as soon as
+    their estimated size passes `max_bytes` (so a 100 GB answer is never held)."""
+    if max_bytes is None:
+        rows: list[Sequence[Any]] = result.fetchmany(row_cap + 1)
+        return rows
+    rows = []
+    size = 0
+    fetchone = result.fetchone
+    while len(rows) <= row_cap:
+        row = fetchone()
+        if row is None:
+            break
+        size += _size(row)
+        if size > max_bytes:
+            raise answer_too_large(max_bytes)
+        rows.append(row)
+    return rows
+
+
+def _size(row: Sequence[Any]) -> int:
+    """At most the bytes `row` takes as JSON, roughly: text and bytes by length, nested values
+    by their text, anything else (numbers, dates, NULL) as 8."""
+    size = 8 * len(row)
+    for value in row:
+        if isinstance(value, (str, bytes, bytearray, memoryview)):
+            size += len(value)
+        elif isinstance(value, (list, tuple, dict)):
+            size += len(str(value))
+    return size
 
 
 def _mysql_prepare(connection: Connection, sql: str, timeout_s: float, row_cap: int) -> str:
@@ -307,6 +429,22 @@ def _query_error(err: BaseException, sql: str, timeout_s: float, late: bool) -> 
     ):
         return timeout_error(timeout_s)
     first = sql.split(None, 1)[0].lower() if sql.strip() else ""
+    if "string or blob too big" in lowered:  # SQLite, past SQLITE_LIMIT_LENGTH
+        return SourceError(
+            code="too_large",
+            message=(
+                f"The query builds a value larger than {MAX_VALUE_BYTES // 1_000_000} MB, which "
+                "this database does not allow here. Ask for shorter values."
+            ),
+        )
+    if type(orig).__name__ == "OutOfMemoryException" or "out of memory error" in lowered:
+        return SourceError(
+            code="too_large",
+            message=(
+                "The query needs more memory than this database may use for it. Ask for fewer "
+                "rows or shorter values, or group the rows first."
+            ),
+        )
     if (
         state == "25006"
         or errno in (1792, 1290)

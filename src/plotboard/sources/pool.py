@@ -30,7 +30,7 @@ from plotboard.sources.classify import classify_connect_error
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import PoolSettings, create_source_engine
 from plotboard.sources.errors import SourceError
-from plotboard.sources.execute import ExecutionResult, execute
+from plotboard.sources.execute import ExecutionResult, QueryStopper, execute
 from plotboard.sources.introspect import introspect, list_schemas
 
 
@@ -60,6 +60,7 @@ class SourcePool:
         self.resolver = resolver
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
+        self._stopper = QueryStopper()
 
     # -- registry ------------------------------------------------------------------------------
 
@@ -84,8 +85,15 @@ class SourcePool:
         if entry is not None and entry.engine is not None:
             entry.engine.dispose()
 
+    def stop_queries(self) -> int:
+        """Interrupt every running query and refuse new ones (at shutdown: a server that is
+        asked to stop must not keep a core busy until the queries' time limits). Returns how
+        many were interrupted."""
+        return self._stopper.stop_all()
+
     def close(self) -> None:
-        """Dispose every engine (at shutdown)."""
+        """Stop running queries and dispose every engine (at shutdown)."""
+        self.stop_queries()
         with self._lock:
             entries = list(self._entries.values())
             self._entries.clear()
@@ -131,6 +139,7 @@ class SourcePool:
         *,
         timeout_s: float,
         row_cap: int,
+        max_bytes: int | None = None,
     ) -> ExecutionResult:
         """Run one read-only query on the source; see `plotboard.sources.execute.execute`."""
         entry = self._entry(source_id)
@@ -138,7 +147,14 @@ class SourcePool:
         engine = self.engine(source_id)
         try:
             result = execute(
-                engine, sql, params, timeout_s=timeout_s, row_cap=row_cap, source=entry.conn
+                engine,
+                sql,
+                params,
+                timeout_s=timeout_s,
+                row_cap=row_cap,
+                source=entry.conn,
+                max_bytes=max_bytes,
+                stopper=self._stopper,
             )
         except SourceError as err:
             if err.code == "unavailable":

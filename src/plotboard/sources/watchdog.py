@@ -41,14 +41,20 @@ class Alarm:
             self._callback = _nothing
             return self._state == "fired"
 
-    def _fire(self) -> None:
+    def fire_now(self) -> bool:
+        """Run the callback now, in this thread, unless it already ran or the alarm was
+        disarmed; returns whether it ran."""
         with self._lock:
             if self._state != "armed":
-                return
+                return False
             self._state = "fired"
-            # A failed cancel must not kill the watchdog.
+            # A failed cancel must not kill the watchdog (or a shutdown).
             with contextlib.suppress(Exception):
                 self._callback()
+            return True
+
+    def _fire(self) -> None:
+        self.fire_now()
 
 
 class Watchdog:
