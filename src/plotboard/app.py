@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 
 from fastapi import FastAPI
 
@@ -39,8 +42,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        runtime.close()
+        restore = _stop_queries_on_signals(runtime)
+        try:
+            yield
+        finally:
+            restore()
+            runtime.close()  # stops queries still running, then closes pools
 
     app = FastAPI(
         title="plotboard",
@@ -75,3 +82,40 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
         app.include_router(demo_routes.router)
     return app
+
+
+def _stop_queries_on_signals(runtime: Runtime) -> Callable[[], None]:
+    """On SIGTERM/SIGINT, interrupt the queries that are running, then let the server's own
+    handler run (uvicorn's: stop accepting, wait for open requests, end the lifespan).
+
+    Without this, uvicorn waits for every open request before the lifespan ends, so a
+    query would keep a core busy until its time limit. Returns a function that puts the
+    previous handlers back. Does nothing outside the main thread (signals are delivered there
+    only), e.g. under a test client.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous: dict[int, object] = {}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        # A PostgreSQL cancel opens a connection: not in a signal handler.
+        threading.Thread(
+            target=runtime.pool.stop_queries, name="plotboard-stop-queries", daemon=True
+        ).start()
+        before = previous.get(signum)
+        if callable(before):
+            before(signum, frame)
+        elif before is signal.SIG_DFL:  # what would have happened without this handler
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.getsignal(signum)
+        signal.signal(signum, handle)
+
+    def restore() -> None:
+        for signum, before in previous.items():
+            if signal.getsignal(signum) is handle and before is not None:
+                signal.signal(signum, before)  # type: ignore[arg-type]
+
+    return restore

@@ -104,6 +104,20 @@ class Settings(BaseSettings):
         "takes effect at once on the server that handled it, and within this time on others.",
     )
     workers: int = Field(default=1, ge=1, le=64)
+    max_answer_bytes: int = Field(
+        default=20_000_000,
+        ge=10_000,
+        le=2_000_000_000,
+        description="Largest query answer (JSON bytes) sent to an end user; bigger answers are "
+        "refused with a message asking for filters or a limit.",
+    )
+    sql_check_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Time budget for checking one raw SQL query (parsing, validation, access "
+        "rules), done off the event loop; past it the SQL is refused as too complex.",
+    )
 
     @field_validator("secret_key")
     @classmethod

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from plotboard.demo.data import generate_demo_database
 from tests.api.conftest import Org
+from tests.live_server import DemoServer, running_demo
 
 SALARY_BY_LOCATION = {
     "table": "employees",
@@ -527,3 +532,156 @@ def test_a_cte_named_like_a_table_runs_on_sqlite_and_stays_filtered(
     assert r.status_code == 200, r.text
     north = _sql(demo_db, "SELECT COUNT(*) FROM sales WHERE sales_region = 'North' AND amount > 0")
     assert r.json()["rows"] == [["North", north[0][0]]]
+
+
+# -- size and time bombs --------------------------------------------------------------------------
+
+HUGE_UNION = " UNION ALL ".join(["SELECT 1"] * 1_000)  # 19 kB; seconds of checking before
+
+
+def test_sql_too_big_to_check_is_refused_with_the_limit_named(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    token = org.token("alice", attributes={"tier": 1, "region": "North"}, permissions={"sql": True})
+    r = org.embed(token, "POST", "/query", json={"sql": HUGE_UNION})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "sql_too_complex"
+    assert r.json()["detail"] == (
+        "The SQL is too complex: it has more than 50 SELECTs (UNION parts and subqueries count). "
+        "Combine them, or split the query."
+    )
+
+
+def test_a_huge_answer_is_refused_by_its_size(secured: tuple[Org, str]) -> None:
+    org, _ = secured
+    token = org.token("alice", attributes={"tier": 1, "region": "North"}, permissions={"sql": True})
+    # The shape: 10 MB per row in one printf call. Refused before it runs.
+    bomb = "SELECT printf('%.*c', 10000000, 'x') AS x FROM sales"
+    r = org.embed(token, "POST", "/query", json={"sql": bomb})
+    assert r.status_code == 400 and "PRINTF()" in r.json()["detail"], r.text
+    # 10 kB per row, 10,000 rows: 100 MB, over the 20 MB default.
+    wide = "SELECT '" + "x" * 9_990 + "' || product AS x FROM sales"
+    r = org.embed(token, "POST", "/query", json={"sql": wide})
+    assert r.status_code == 400, r.text[:300]
+    assert r.json()["code"] == "answer_too_large"
+    assert r.json()["detail"] == (
+        "This answer is larger than 20 MB; add filters or a limit so that it has fewer rows or "
+        "shorter values."
+    )
+    r = org.embed(token, "POST", "/query", json={"sql": wide + " LIMIT 100"})
+    assert r.status_code == 200 and len(r.json()["rows"]) == 100
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with running_demo(tmp_path_factory.mktemp("limits-demo") / "data") as server:
+        yield server
+
+
+def _live_token(server: DemoServer, **permissions: bool) -> dict[str, str]:
+    carol = {"region": "East", "location": ["Tokyo", "Singapore", "Sydney", "Mumbai"]}
+    r = httpx.post(
+        f"{server.url}/api/v1/embed/tokens",
+        headers={"Authorization": f"Bearer {server.info['api_key']}"},
+        json={"user_id": "carol", "attributes": carol, "permissions": permissions},
+        timeout=10,
+    )
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def test_huge_sql_does_not_stall_other_requests(live_demo: DemoServer) -> None:
+    url = live_demo.url
+    headers = _live_token(live_demo, sql=True)
+    tile = {"query": SALARY_BY_LOCATION}
+    for _ in range(2):  # the second is served from the cache: the fast path to keep fast
+        r = httpx.post(f"{url}/api/v1/embed/query", json=tile, headers=headers, timeout=30)
+        assert r.status_code == 200, r.text
+    assert r.headers["X-Plotboard-Cache"] == "hit"
+
+    stop = threading.Event()
+    refusals: list[httpx.Response] = []
+    answers: list[httpx.Response] = []
+
+    def attack(worker: int) -> None:
+        with httpx.Client(timeout=60) as client:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                refusals.append(client.post(
+                    f"{url}/api/v1/embed/query", json={"sql": HUGE_UNION}, headers=headers
+                ))
+                # Allowed but costly to check: 50 SELECTs, each under the access rule; a new
+                # text each time, so it is never memoized.
+                big = " UNION ALL ".join(
+                    f"SELECT amount FROM sales WHERE amount > {worker * 10_000 + i * 50 + k}"
+                    for k in range(50)
+                )
+                answers.append(
+                    client.post(f"{url}/api/v1/embed/query", json={"sql": big}, headers=headers)
+                )
+
+    attackers = [threading.Thread(target=attack, args=(n,)) for n in range(3)]
+    for thread in attackers:
+        thread.start()
+    slowest = 0.0
+    try:
+        with httpx.Client(timeout=30) as client:
+            until = time.monotonic() + 6
+            while time.monotonic() < until:
+                for method, path, body in (
+                    ("GET", "/healthz", None),
+                    ("POST", "/api/v1/embed/query", tile),
+                ):
+                    started = time.monotonic()
+                    r = client.request(method, f"{url}{path}", json=body, headers=headers)
+                    slowest = max(slowest, time.monotonic() - started)
+                    assert r.status_code == 200, r.text
+                    if body is not None:
+                        assert r.headers["X-Plotboard-Cache"] == "hit"
+                time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in attackers:
+            thread.join(timeout=60)
+    assert refusals and answers, "the attack did not run"
+    # Health and cached tiles answered while the attack ran (it took 4-6 s each before).
+    assert slowest < 1.0, f"a health check or cached tile took {slowest:.2f} s"
+    for r in refusals:
+        assert r.status_code == 400 and r.json()["code"] == "sql_too_complex", r.text[:300]
+        assert "more than 50 SELECTs" in r.json()["detail"]
+    assert all(r.status_code == 200 for r in answers), {r.status_code for r in answers}
+
+
+def test_sigterm_stops_a_running_query(tmp_path: Path) -> None:
+    with running_demo(tmp_path / "data") as server:
+        headers = _live_token(server, sql=True)
+        slow = {"sql": "SELECT count(*) AS n FROM sales a, sales b WHERE a.amount > b.amount"}
+        outcome: list[object] = []
+
+        def run() -> None:
+            try:
+                outcome.append(
+                    httpx.post(f"{server.url}/api/v1/embed/query", json=slow, headers=headers,
+                               timeout=60)
+                )
+            except httpx.HTTPError as err:
+                outcome.append(err)
+
+        client = threading.Thread(target=run)
+        client.start()
+        time.sleep(2.0)  # checked and running (it runs for far longer than this)
+        assert client.is_alive() and not outcome, outcome
+        started = time.monotonic()
+        server.process.terminate()
+        server.process.wait(timeout=15)
+        stopped_after = time.monotonic() - started
+        client.join(timeout=10)
+    # The query's limit is 30 s; before, the server waited for it (400 rows kept a core busy
+    # for 6 minutes after SIGTERM).
+    assert stopped_after < 3.0, f"the server took {stopped_after:.1f} s to stop"
+    [answer] = outcome
+    if isinstance(answer, httpx.Response):
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["detail"] == (
+            "The server is restarting, so the query was stopped; try again in a moment."
+        )

@@ -63,6 +63,13 @@ ANONYMOUS_FUNCTIONS: dict[str, frozenset[str]] = {
     "duckdb": frozenset(),
 }
 
+#: printf-like functions (lower-cased names) whose first argument is a format. It must be a
+#: text literal whose widths and precisions are numbers no larger than `MAX_FORMAT_WIDTH`:
+#: `printf('%.*c', 20000000, x)` builds a 20 MB value per row in one call, which no time
+#: limit can stop mid-way (the database also caps value sizes; this says why sooner).
+FORMAT_FUNCTIONS: frozenset[str] = frozenset({"printf", "format"})
+MAX_FORMAT_WIDTH = 1_000
+
 #: Types a CAST may target. `regclass`, `xml`, `oid` and friends reveal or reach too much.
 ALLOWED_CAST_TYPES: frozenset[exp.DType] = frozenset(
     exp.DType[name]

@@ -30,6 +30,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "ambiguous_join",
         "sql_syntax",
         "sql_too_long",
+        "sql_too_complex",
         "sql_multiple_statements",
         "sql_not_read_only",
         "sql_forbidden_syntax",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -32,6 +33,7 @@ from plotboard.access.enforce import check_failed, enforce_access_rules, table_l
 from plotboard.access.rules import RuleSet, TableRule
 from plotboard.catalog.model import Catalog, Table
 from plotboard.query.compile import ResultColumn, compile_query
+from plotboard.query.errors import QueryError
 from plotboard.query.scopes import classify_tables, unshadow_ctes
 from plotboard.query.spec import QuerySpec
 from plotboard.query.sql import parse_read_only_sql
@@ -136,15 +138,7 @@ def prepare_query(
         QueryError: whatever `compile_query`, `enforce_access_rules` or `render_checked`
             refuse.
     """
-    key = (
-        "spec",
-        spec.cache_key(),
-        catalog_fingerprint(catalog),
-        rules.fingerprint,
-        rules_shape(rules, attributes),
-        row_cap,
-        mark_hidden,
-    )
+    key = _spec_key(spec, catalog, rules, attributes, row_cap, mark_hidden)
     entry = _CACHE.get(key)
     cached = entry is not None
     if entry is None:
@@ -169,14 +163,88 @@ def prepare_sql(
     attributes: Mapping[str, object],
     *,
     row_cap: int | None = None,
+    time_budget_s: float | None = None,
 ) -> PreparedQuery:
     """Validate raw SQL, apply the user's access rules, check and memoize the result.
 
+    `time_budget_s` bounds the checking: past it, the next step refuses the SQL instead of
+    starting (each step is bounded by the size limits of `parse_read_only_sql`).
+
     Raises:
         QueryError: whatever `parse_read_only_sql`, `enforce_access_rules` or
-            `render_checked` refuse.
+            `render_checked` refuse; `sql_too_complex` when the time budget ran out.
     """
-    key = (
+    key = _sql_key(sql, catalog, rules, attributes, row_cap)
+    entry = _CACHE.get(key)
+    cached = entry is not None
+    if entry is None:
+        budget = _Budget(time_budget_s)
+        tree = parse_read_only_sql(sql, catalog)
+        budget.check()
+        tree = unshadow_ctes(tree, {t.name.lower() for t in catalog.tables})
+        tree = cap_rows(tree, row_cap)
+        tables = _tables_of(tree, catalog)
+        budget.check()
+        entry = _build(tree, {}, catalog, rules, attributes, (), tables, budget)
+        _CACHE.put(key, entry)
+    return _bind(entry, rules, attributes, cached)
+
+
+def memoized_query(
+    spec: QuerySpec,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    *,
+    row_cap: int | None = None,
+    mark_hidden: bool = False,
+) -> PreparedQuery | None:
+    """What `prepare_query` would return, when it is in the memo (a dict lookup and the
+    parameters); None otherwise. Cheap enough for an event loop."""
+    entry = _CACHE.get(_spec_key(spec, catalog, rules, attributes, row_cap, mark_hidden))
+    return None if entry is None else _bind(entry, rules, attributes, True)
+
+
+def memoized_sql(
+    sql: str,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    *,
+    row_cap: int | None = None,
+) -> PreparedQuery | None:
+    """What `prepare_sql` would return, when it is in the memo; None otherwise."""
+    entry = _CACHE.get(_sql_key(sql, catalog, rules, attributes, row_cap))
+    return None if entry is None else _bind(entry, rules, attributes, True)
+
+
+def _spec_key(
+    spec: QuerySpec,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    row_cap: int | None,
+    mark_hidden: bool = False,
+) -> tuple[object, ...]:
+    return (
+        "spec",
+        spec.cache_key(),
+        catalog_fingerprint(catalog),
+        rules.fingerprint,
+        rules_shape(rules, attributes),
+        row_cap,
+        mark_hidden,
+    )
+
+
+def _sql_key(
+    sql: str,
+    catalog: Catalog,
+    rules: RuleSet,
+    attributes: Mapping[str, object],
+    row_cap: int | None,
+) -> tuple[object, ...]:
+    return (
         "sql",
         sql,
         catalog_fingerprint(catalog),
@@ -184,16 +252,25 @@ def prepare_sql(
         rules_shape(rules, attributes),
         row_cap,
     )
-    entry = _CACHE.get(key)
-    cached = entry is not None
-    if entry is None:
-        tree = parse_read_only_sql(sql, catalog)
-        tree = unshadow_ctes(tree, {t.name.lower() for t in catalog.tables})
-        tree = cap_rows(tree, row_cap)
-        tables = _tables_of(tree, catalog)
-        entry = _build(tree, {}, catalog, rules, attributes, (), tables)
-        _CACHE.put(key, entry)
-    return _bind(entry, rules, attributes, cached)
+
+
+class _Budget:
+    """A time budget for checking one query, checked between steps."""
+
+    __slots__ = ("deadline", "seconds")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryError(
+                f"The SQL is too complex: checking it took longer than {self.seconds:g} s. "
+                "Shorten it, or split it into several queries.",
+                field="sql",
+                code="sql_too_complex",
+            )
 
 
 def cap_rows(tree: exp.Query, row_cap: int | None) -> exp.Query:
@@ -234,8 +311,11 @@ def _build(
     attributes: Mapping[str, object],
     columns: tuple[ResultColumn, ...],
     tables: tuple[str, ...],
+    budget: _Budget | None = None,
 ) -> _Entry:
     enforced = enforce_access_rules(tree, catalog, rules, attributes, own_params)
+    if budget is not None:
+        budget.check()
     checked = render_checked(enforced, catalog, rules)
     by_label = {table_label(table): table for table in catalog.tables}
     ruled = []

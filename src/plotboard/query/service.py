@@ -7,6 +7,8 @@ keyed by the final SQL and parameters → execute with timeout and row cap → J
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +23,16 @@ from plotboard.errors import PlotboardError, forbidden
 from plotboard.query.compile import describe_result
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
-from plotboard.query.prepare import PreparedQuery, prepare_query, prepare_sql
+from plotboard.query.prepare import (
+    PreparedQuery,
+    memoized_query,
+    memoized_sql,
+    prepare_query,
+    prepare_sql,
+)
 from plotboard.query.spec import parse_spec
 from plotboard.runtime import Runtime
-from plotboard.sources.execute import ExecutionResult
+from plotboard.sources.execute import ExecutionResult, answer_too_large
 
 MAX_SQL = 20_000
 
@@ -63,21 +71,25 @@ def query_error(err: QueryError) -> PlotboardError:
     return PlotboardError(err.message, err.code, status, [FieldError(field, err.message)])
 
 
-def prepare(context: SourceContext, user: EmbedToken, request: QueryRequest) -> PreparedQuery:
+def prepare(
+    context: SourceContext,
+    user: EmbedToken,
+    request: QueryRequest,
+    *,
+    sql_time_budget_s: float | None = None,
+) -> PreparedQuery:
+    """The checked SQL of `request` for `user` (blocking: parsing and checking raw SQL is
+    CPU work; call it from a worker thread, as `run_query` does)."""
     try:
+        _check_permission(user, request)
         if request.sql is not None:
-            if not user.permissions.sql:
-                raise forbidden(
-                    "This embed token may not run SQL; the host app can allow it with "
-                    "permissions.sql = true.",
-                    "sql_not_permitted",
-                )
             return prepare_sql(
                 request.sql,
                 context.catalog,
                 context.rules,
                 user.attributes,
                 row_cap=context.settings.row_cap,
+                time_budget_s=sql_time_budget_s,
             )
         spec = parse_spec(request.query)
         return prepare_query(
@@ -92,7 +104,35 @@ def prepare(context: SourceContext, user: EmbedToken, request: QueryRequest) -> 
         raise query_error(err) from err
 
 
-def _encode(prepared: PreparedQuery, result: ExecutionResult, context: SourceContext) -> bytes:
+def memoized(
+    context: SourceContext, user: EmbedToken, request: QueryRequest
+) -> PreparedQuery | None:
+    """`prepare`'s answer when it is memoized (dict lookups only: fine on the event loop),
+    else None. Raises what `prepare` raises for a refused permission or a malformed spec."""
+    try:
+        _check_permission(user, request)
+        args = (context.catalog, context.rules, user.attributes)
+        if request.sql is not None:
+            return memoized_sql(request.sql, *args, row_cap=context.settings.row_cap)
+        return memoized_query(
+            parse_spec(request.query), *args, row_cap=context.settings.row_cap, mark_hidden=True
+        )
+    except QueryError as err:
+        raise query_error(err) from err
+
+
+def _check_permission(user: EmbedToken, request: QueryRequest) -> None:
+    if request.sql is not None and not user.permissions.sql:
+        raise forbidden(
+            "This embed token may not run SQL; the host app can allow it with "
+            "permissions.sql = true.",
+            "sql_not_permitted",
+        )
+
+
+def _encode(
+    prepared: PreparedQuery, result: ExecutionResult, context: SourceContext, max_bytes: int
+) -> bytes:
     rows = result.rows
     if prepared.columns:
         # Marker columns become "null_means" on the column they describe (hidden rows).
@@ -105,7 +145,7 @@ def _encode(prepared: PreparedQuery, result: ExecutionResult, context: SourceCon
             [bool(v) if i in booleans and isinstance(v, int) else v for i, v in enumerate(row)]
             for row in rows
         ]
-    return orjson.dumps(
+    body = orjson.dumps(
         {
             "columns": columns,
             "rows": rows,
@@ -118,25 +158,59 @@ def _encode(prepared: PreparedQuery, result: ExecutionResult, context: SourceCon
             "elapsed_ms": round(result.elapsed_ms, 2),
         }
     )
+    # The executor stops fetching at an estimate of the size; this is the exact count.
+    if len(body) > max_bytes:
+        raise answer_too_large(max_bytes)
+    return body
+
+
+# Raw SQL is checked in worker threads, at most this many at once per event loop: checking is
+# pure Python, so more threads would only split the GIL more thinly, between each other and
+# the event loop that answers everything else (health checks, cached tiles).
+SQL_CHECK_THREADS = 2
+_sql_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sql_limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _sql_limiters.get(loop)
+    if limiter is None:
+        limiter = _sql_limiters[loop] = anyio.CapacityLimiter(SQL_CHECK_THREADS)
+    return limiter
 
 
 async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -> QueryAnswer:
+    """Answer one embed query. Only dict lookups happen on the event loop when the checked
+    SQL is memoized and the answer cached (a cached tile); parsing, checking, running and
+    encoding happen in worker threads."""
     context = await _context(runtime, user.org_id, request.source)
-    prepared = prepare(context, user, request)
+    prepared = memoized(context, user, request)
+    if prepared is None:
+        budget = runtime.settings.sql_check_seconds
+        prepared = await anyio.to_thread.run_sync(
+            lambda: prepare(context, user, request, sql_time_budget_s=budget),
+            limiter=_sql_limiter() if request.sql is not None else None,
+        )
     key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params))
     hit = None if request.refresh else runtime.cache.get(key)
     if hit is not None:
         return QueryAnswer(hit, True)
-    result = await anyio.to_thread.run_sync(
-        lambda: runtime.pool.execute(
+    max_bytes = runtime.settings.max_answer_bytes
+
+    def execute() -> bytes:
+        result = runtime.pool.execute(
             context.id,
             prepared.sql,
             dict(prepared.params),
             timeout_s=context.settings.timeout_seconds,
             row_cap=context.settings.row_cap,
+            max_bytes=max_bytes,
         )
-    )
-    body = _encode(prepared, result, context)
+        return _encode(prepared, result, context, max_bytes)
+
+    body = await anyio.to_thread.run_sync(execute)
     runtime.cache.set(key, body, context.settings.cache_ttl_seconds)
     return QueryAnswer(body, False)
 

@@ -30,7 +30,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import OptimizeError, ParseError, TokenError
 from sqlglot.optimizer.qualify import qualify
-from sqlglot.optimizer.scope import Scope
+from sqlglot.optimizer.scope import Scope, traverse_scope
 from sqlglot.schema import MappingSchema
 
 from plotboard.catalog.model import Catalog, Table
@@ -45,8 +45,25 @@ from plotboard.query.scopes import (
 )
 
 MAX_SQL_LENGTH = 20_000
+# Checking costs grow with the size of the tree, and faster than linearly with the number of
+# SELECTs (sqlglot's scope analysis walks every set operation's branches again): a 15 KB
+# `UNION ALL` chain of 1,000 SELECTs took seconds. Counted right after parsing, before any of
+# that work. Hand-written analytical SQL stays far below these.
+MAX_SQL_NODES = 4_000
+MAX_SQL_SELECTS = 50
+MAX_SQL_DEPTH = 500
+# The databases inline WITH parts and subqueries in FROM into the query that uses them: a
+# column that uses the one before it 8 times, 9 CTEs deep, becomes one expression of 8 ** 9
+# terms, which SQLite, DuckDB and PostgreSQL then build while compiling, where no time limit
+# reaches (23 GB and minutes). Counted on the tree with every use expanded, a text value
+# counting as one part per `_TEXT_PART` characters: copied thousands of times per row, a long
+# text builds values of many megabytes, and DuckDB cannot stop the building mid-way.
+MAX_SQL_EXPANDED = 20_000
+_TEXT_PART = 16
 MAX_IDENTIFIER_LENGTH = 128
 MAX_STRING_LENGTH = 10_000
+# One printf conversion: flags, width, precision ('*' takes them from an argument).
+_FORMAT_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?")
 _QUERY_ROOTS = (exp.Select, exp.Union, exp.Intersect, exp.Except)
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _UNIT_PARENTS = (
@@ -112,7 +129,43 @@ def parse_read_only_sql(sql: str, catalog: Catalog) -> exp.Query:
             "Only one statement can run at a time; remove the extra ';' and what follows.",
             "sql_multiple_statements",
         )
+    check_size(statements[0])
     return validate_query(statements[0], catalog)
+
+
+def check_size(tree: exp.Expr) -> None:
+    """Refuse a tree too big to check quickly: over `MAX_SQL_NODES` parts, `MAX_SQL_SELECTS`
+    SELECTs (UNION branches and subqueries count) or `MAX_SQL_DEPTH` levels of nesting.
+
+    Raises:
+        QueryError: code `sql_too_complex`, naming the limit.
+    """
+    nodes = selects = 0
+    stack: list[tuple[exp.Expr, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if isinstance(node, exp.Select):
+            selects += 1
+        if nodes > MAX_SQL_NODES:
+            raise _refuse(
+                f"The SQL is too complex: it has more than {MAX_SQL_NODES:,} parts (names, "
+                "values, operators). Shorten it, or split it into several queries.",
+                "sql_too_complex",
+            )
+        if selects > MAX_SQL_SELECTS:
+            raise _refuse(
+                f"The SQL is too complex: it has more than {MAX_SQL_SELECTS} SELECTs (UNION "
+                "parts and subqueries count). Combine them, or split the query.",
+                "sql_too_complex",
+            )
+        if depth > MAX_SQL_DEPTH:
+            raise _refuse(
+                f"The SQL is too complex: it nests more than {MAX_SQL_DEPTH} levels deep. "
+                "Flatten it, e.g. use IN (...) instead of a long chain of OR.",
+                "sql_too_complex",
+            )
+        stack.extend((child, depth + 1) for child in node.iter_expressions())
 
 
 def validate_query(
@@ -140,7 +193,54 @@ def validate_query(
     # becomes a TableColumn): check the allow-lists again on what came out.
     _check_nodes(root, catalog.dialect, frozenset(placeholders))
     assert isinstance(root, exp.Query)
+    check_expanded_size(root)
     return root
+
+
+def check_expanded_size(root: exp.Query) -> None:
+    """Refuse a query whose size, with each use of a CTE's or subquery's column replaced by
+    that column's expression (as the databases' planners do), passes `MAX_SQL_EXPANDED`.
+
+    `root` must be qualified (every column names its source), as `validate_query` leaves it.
+
+    Raises:
+        QueryError: code `sql_too_complex`.
+    """
+    outputs: dict[int, list[tuple[str, int]]] = {}  # id(query) -> (name, expanded size)
+
+    def columns_of(query: exp.Expr) -> list[tuple[str, int]]:
+        if isinstance(query, exp.Subquery):
+            return columns_of(query.this)
+        if isinstance(query, exp.SetOperation):
+            left, right = columns_of(query.left), columns_of(query.right)
+            return [(name, a + b) for (name, a), (_, b) in zip(left, right, strict=False)]
+        return outputs.get(id(query), [])
+
+    def size(node: exp.Expr, scope: Scope) -> int:
+        total = 0
+        for part in node.walk():
+            source = scope.sources.get(part.table) if isinstance(part, exp.Column) else None
+            if isinstance(source, Scope):
+                name = part.name
+                total += next((n for out, n in columns_of(source.expression) if out == name), 1)
+            elif isinstance(part, exp.Literal) and part.is_string:
+                total += 1 + len(part.this) // _TEXT_PART
+            else:
+                total += 1
+        if total > MAX_SQL_EXPANDED:
+            raise _refuse(
+                f"The SQL is too complex: with its WITH parts and subqueries written out, as "
+                f"the database does, it has more than {MAX_SQL_EXPANDED:,} parts. Use each "
+                "computed column (and long texts) fewer times.",
+                "sql_too_complex",
+            )
+        return total
+
+    for scope in traverse_scope(root):  # inner scopes (CTEs, subqueries) come first
+        query = scope.expression
+        if isinstance(query, exp.Select):
+            outputs[id(query)] = [(e.alias_or_name, size(e, scope)) for e in query.selects]
+            size(query, scope)
 
 
 def _set_args(node: exp.Expr) -> list[str]:
@@ -238,6 +338,8 @@ def _check_node_details(node: exp.Expr, dialect: str) -> None:
             # With standard_conforming_strings off (a server setting), a backslash would
             # escape the closing quote of the rendered literal: never risk it.
             raise _refuse("Backslashes in text values are not supported on this database.")
+    elif isinstance(node, exp.Anonymous) and node.name.lower() in allowlist.FORMAT_FUNCTIONS:
+        _check_format(node)
     elif isinstance(node, exp.Var):
         if not isinstance(node.parent, _UNIT_PARENTS) or not _WORD.match(node.name):
             raise _refuse(f"'{node.name[:40]}' is not understood here.")
@@ -246,6 +348,21 @@ def _check_node_details(node: exp.Expr, dialect: str) -> None:
             raise _refuse("* EXCEPT / REPLACE / EXCLUDE is not supported; list the columns.")
     elif isinstance(node, exp.With) and node.args.get("search"):
         raise _refuse("SEARCH / CYCLE clauses are not supported.")
+
+
+def _check_format(node: exp.Anonymous) -> None:
+    name = node.name.upper()
+    first = node.expressions[0] if node.expressions else None
+    if not (isinstance(first, exp.Literal) and first.is_string):
+        raise _refuse(f"The first argument of {name}() must be a text value written in the SQL.")
+    limit = allowlist.MAX_FORMAT_WIDTH
+    for match in _FORMAT_SPEC.finditer(first.this):
+        for size in match.groups():
+            if size == "*" or (size is not None and int(size) > limit):
+                raise _refuse(
+                    f"{name}() widths and precisions must be numbers up to {limit:,} written "
+                    "in the format itself.",
+                )
 
 
 def _lowercase_identifiers(root: exp.Expr) -> None:
