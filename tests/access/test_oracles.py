@@ -284,3 +284,26 @@ def test_statistics_do_not_answer_for_hidden_rows(postgres_db: TestDatabase, use
         query = sql.format(city[:-1])
         actual, expected = _outcome(db, query, attrs), _outcome(db, query, None)
         assert actual == expected, f"{city}: {actual}"
+
+
+# -- the plans -------------------------------------------------------------------------------
+
+#: How each engine's plan shows a subquery it kept closed (see plotboard.access.fence).
+CLOSED_SUBQUERY = {
+    "postgres": ("EXPLAIN ", "Subquery Scan on e"),
+    "mysql": ("EXPLAIN ", "DERIVED"),
+    "sqlite": ("EXPLAIN QUERY PLAN ", "CO-ROUTINE e|MATERIALIZE e"),
+    "duckdb": ("EXPLAIN ", "Limit"),
+}
+
+
+def test_the_planner_keeps_the_rules_subquery_closed(db: TestDatabase) -> None:
+    """The fence as each planner sees it: the rule's subquery stays a node of its own (with the
+    user's condition above it), which is what the oracles above rely on."""
+    prefix, markers = CLOSED_SUBQUERY[db.dialect]
+    sql = "SELECT count(*) AS n FROM employees AS e WHERE e.salary * 2 > 100000"
+    prepared = prepare_sql(sql, db.catalog, RULES, USERS["3 locations"])
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.text(prefix + prepared.sql), dict(prepared.params)).all()
+    plan = "\n".join(" ".join(str(cell) for cell in row) for row in rows)
+    assert any(marker in plan for marker in markers.split("|")), plan
