@@ -2,7 +2,11 @@
 
 The request path of every tile: verify token (done by the route) → compile the spec, or
 validate the SQL → enforce the user's access rules on the syntax tree → check → result cache
-keyed by the final SQL and parameters → execute with timeout and row cap → JSON bytes.
+keyed by the final SQL and parameters → execute with timeout, row cap and byte cap → JSON bytes.
+
+On the event loop only the lookups run (memoized checked SQL, result cache); compiling,
+checking, executing and encoding run in worker threads, so one costly request never holds up
+the others.
 """
 
 from __future__ import annotations
