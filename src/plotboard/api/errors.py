@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from plotboard.errors import FieldError, PlotboardError
+from plotboard.inputs import shown
 from plotboard.sources.errors import END_USER_MESSAGES, SourceError
 
 log = logging.getLogger("plotboard")
@@ -20,11 +22,39 @@ log = logging.getLogger("plotboard")
 END_USER_API = "/api/v1/embed/"
 
 
+class ErrorResponse(JSONResponse):
+    """A JSON error that always encodes: an error may quote what the client sent (an unknown
+    key, a value), and a lone surrogate in it would make the encoder itself fail with a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return super().render(_printable(content))
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        # Escaped, never cut: a 409 carries the whole current dashboard.
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
+
+
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "none", "[key]"})
+_TYPE_TAG = re.compile(r"[a-z][a-z_-]*\[.*\]", re.DOTALL)
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    # pydantic adds the union member's type name to the location; it means nothing to a user.
-    parts = [p for p in parts if p not in ("str", "dict[str,str]", "function-after[_fits()]")]
-    return ".".join(parts) or "body"
+    # Keys come from the client: quoted safely and cut short (one may be a megabyte long).
+    # Only the first part says where the value came from; a field may be named "query" too.
+    if loc and loc[0] in ("body", "query", "path", "header"):
+        loc = loc[1:]
+    # pydantic adds the union member's type name to the location ("str", "dict[str,str]",
+    # "function-after[check_text(), str]") and "[key]" for a bad key; they mean nothing to a user.
+    parts = [str(p) for p in loc]
+    parts = [p for p in parts if p not in _TYPE_TAGS and not _TYPE_TAG.fullmatch(p)]
+    return ".".join(shown(p, 60) for p in parts) or "body"
 
 
 def _message(err: dict[str, Any]) -> str:
@@ -33,10 +63,12 @@ def _message(err: dict[str, Any]) -> str:
         return "is required"
     if kind == "extra_forbidden":
         return "is not a known field (check the spelling)"
+    if kind == "string_unicode":
+        return "holds a character that is not valid text (a lone surrogate); send UTF-8 text"
     if kind == "json_invalid":
         reason = err.get("ctx", {}).get("error", "syntax error")
         return f"the request body is not valid JSON ({reason})"
-    msg = str(err.get("msg", "is not valid"))
+    msg = shown(err.get("msg", "is not valid"), 500)
     return (
         msg[len("Value error, ") :]
         if msg.startswith("Value error, ")
@@ -77,11 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
                 log.warning("data source problem shown to an end user as %s: %s", exc.code, exc)
             exc = exc.for_end_user()
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        return JSONResponse(exc.body(), status_code=exc.status, headers={**headers, **exc.headers})
+        return ErrorResponse(exc.body(), status_code=exc.status, headers={**headers, **exc.headers})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(validation_error_body(exc), status_code=422)
+        return ErrorResponse(validation_error_body(exc), status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
@@ -91,7 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = f"{request.method} is not allowed on {request.url.path}."
         else:
             detail = str(exc.detail)
-        return JSONResponse(
+        return ErrorResponse(
             {"detail": detail, "code": f"http_{exc.status_code}"},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),

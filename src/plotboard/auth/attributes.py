@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from plotboard.errors import FieldError, PlotboardError
+from plotboard.inputs import number_problem, shown, text_problem
 
 AttributeType = Literal["string", "number", "boolean", "string_list", "number_list"]
 ATTRIBUTE_TYPES: tuple[str, ...] = get_args(AttributeType)
@@ -35,12 +36,20 @@ def name_problem(name: str) -> str | None:
 
 
 def _is_number(value: Any) -> bool:
-    # bool is an int in Python, but `true` is not a number to a host backend.
+    # bool is an int in Python, but `true` is not a number to a host backend. A number no
+    # database parameter can hold (10**22, 1e400 read as infinity) would fail every query.
     return (
         isinstance(value, int | float)
         and not isinstance(value, bool)
         and not (isinstance(value, float) and not math.isfinite(value))
+        and number_problem(value) is None
     )
+
+
+def _number_problem(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number_problem(value) or "must be a number"
+    return f"must be a number, got {_json_type(value)}"
 
 
 def _type_problem(spec: AttributeSpec, value: Any) -> str | None:
@@ -50,9 +59,9 @@ def _type_problem(spec: AttributeSpec, value: Any) -> str | None:
             return f"must be a string, got {_json_type(value)}"
         if len(value) > MAX_STRING:
             return f"must be at most {MAX_STRING} characters"
-        return None
+        return text_problem(value)
     if kind == "number":
-        return None if _is_number(value) else f"must be a number, got {_json_type(value)}"
+        return None if _is_number(value) else _number_problem(value)
     if kind == "boolean":
         return (
             None if isinstance(value, bool) else f"must be true or false, got {_json_type(value)}"
@@ -64,13 +73,19 @@ def _type_problem(spec: AttributeSpec, value: Any) -> str | None:
     if len(value) > MAX_LIST:
         return f"must hold at most {MAX_LIST} items"
     for i, item in enumerate(value):
-        ok = (
-            isinstance(item, str) and len(item) <= MAX_STRING
-            if item_kind == "string"
-            else (_is_number(item))
+        if item_kind == "number":
+            if not _is_number(item):
+                return f"item {i} {_number_problem(item)}"
+            continue
+        if not isinstance(item, str):
+            return f"item {i} must be a string, got {_json_type(item)}"
+        problem = (
+            f"must be at most {MAX_STRING} characters"
+            if len(item) > MAX_STRING
+            else text_problem(item)
         )
-        if not ok:
-            return f"item {i} must be a {item_kind}, got {_json_type(item)}"
+        if problem:
+            return f"item {i} {problem}"
     return None
 
 
@@ -105,11 +120,12 @@ def validate_attributes(
         spec = by_name.get(name)
         if spec is None:
             known = ", ".join(sorted(by_name)) or "none are defined yet"
+            # The name is the client's: quoted safely (it may hold a lone surrogate) and short.
             problems.append(
                 FieldError(
-                    f"attributes.{name}",
-                    f"unknown attribute '{name}' (known attributes: {known}). An admin can add "
-                    "it under Token attributes.",
+                    f"attributes.{shown(name)}",
+                    f"unknown attribute '{shown(name)}' (known attributes: {known}). An admin "
+                    "can add it under Token attributes.",
                 )
             )
             continue

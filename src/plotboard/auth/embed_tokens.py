@@ -19,6 +19,7 @@ import jwt
 from pydantic import BaseModel, ConfigDict
 
 from plotboard.errors import unauthorized
+from plotboard.inputs import JsonLimits, json_problem
 
 AUDIENCE = "plotboard:embed"
 ISSUER = "plotboard"
@@ -102,6 +103,29 @@ def mint_token(
 
 _EXPIRED = "The embed token has expired. The host app should mint a fresh one and set it."
 _INVALID = "The embed token is not valid."
+_MALFORMED = f"{_INVALID} Its claims are malformed."
+# What minting lets into `attrs` and `ctx` (attribute values, clues) fits well within these.
+_CLAIM_LIMITS = JsonLimits(max_depth=4, max_string=10_000, max_entries=20_000)
+
+
+def _claims_problem(claims: dict[str, Any]) -> str | None:
+    """Why signed claims cannot be used (a value no query can bind, text that is not text),
+    or None. A token is signed by whoever holds the secret, and may predate today's checks on
+    minting: what it carries is checked here too, so it fails as a 401, not in every query."""
+    if not isinstance(claims.get("sub"), str) or not isinstance(claims.get("jti", ""), str):
+        return "sub"
+    for name in ("iat", "exp"):
+        if isinstance(claims.get(name), bool) or not isinstance(claims.get(name), int | float):
+            return name
+    if not isinstance(claims.get("attrs") or {}, dict):
+        return "attrs"
+    ctx = claims.get("ctx")
+    if ctx is not None and not isinstance(ctx, str | dict):
+        return "ctx"
+    found = json_problem(
+        {k: claims.get(k) for k in ("sub", "jti", "attrs", "ctx", "perm")}, _CLAIM_LIMITS
+    )
+    return found[0] if found else None
 
 
 class TokenVerifier:
@@ -202,8 +226,13 @@ class TokenVerifier:
             raise unauthorized(_EXPIRED, "token_expired") from err
         except jwt.PyJWTError as err:
             raise unauthorized(f"{_INVALID} {err}.", "invalid_token") from err
+        except (ValueError, TypeError, OverflowError) as err:
+            # e.g. an `exp` of Infinity, which PyJWT cannot turn into a whole number.
+            raise unauthorized(_MALFORMED, "invalid_token") from err
         if claims.get("org") != org_id:
             raise unauthorized(f"{_INVALID} It belongs to another organization.", "invalid_token")
+        if _claims_problem(claims) is not None:
+            raise unauthorized(_MALFORMED, "invalid_token")
         try:
             return EmbedToken(
                 org_id=org_id,
@@ -216,5 +245,6 @@ class TokenVerifier:
                 expires_at=datetime.fromtimestamp(claims["exp"], UTC),
                 token_id=str(claims.get("jti", "")),
             )
-        except (ValueError, TypeError) as err:
-            raise unauthorized(f"{_INVALID} Its claims are malformed.", "invalid_token") from err
+        except (ValueError, TypeError, OverflowError, OSError) as err:
+            # An `iat` or `exp` a date cannot hold (10**20 seconds) lands here.
+            raise unauthorized(_MALFORMED, "invalid_token") from err

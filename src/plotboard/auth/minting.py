@@ -21,6 +21,7 @@ from plotboard.auth.embed_tokens import (
 )
 from plotboard.auth.token_attributes import attribute_model
 from plotboard.errors import invalid
+from plotboard.inputs import Text
 from plotboard.runtime import Runtime
 from plotboard.store.models import ApiKey
 
@@ -32,9 +33,10 @@ class MintRequest(BaseModel):
     """The body of a mint request, exactly the public contract."""
 
     model_config = ConfigDict(extra="forbid")
-    user_id: str = Field(min_length=1, max_length=200)
-    attributes: dict[str, Any] = Field(default_factory=dict)
-    ai_context_clues: str | dict[str, str] | None = None
+    user_id: Text = Field(min_length=1, max_length=200)
+    # Values are checked against the organization's attribute model by `validate_attributes`.
+    attributes: dict[Text, Any] = Field(default_factory=dict)
+    ai_context_clues: Text | dict[Text, Text] | None = None
     permissions: Permissions = Field(default_factory=Permissions)
     expires_in: int = Field(default=DEFAULT_EXPIRES_IN, ge=MIN_EXPIRES_IN, le=MAX_EXPIRES_IN)
 

@@ -10,22 +10,23 @@ from sqlalchemy.orm import Session
 
 from plotboard.auth.attributes import AttributeSpec, AttributeType, name_problem
 from plotboard.errors import conflict, invalid, not_found
+from plotboard.inputs import Text
 from plotboard.store.models import TokenAttribute
 
 
 class AttributeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=63)
+    name: Text = Field(min_length=1, max_length=63)
     type: AttributeType
     required: bool = False
-    description: str = Field(default="", max_length=2000)
+    description: Text = Field(default="", max_length=2000)
 
 
 class AttributePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: AttributeType | None = None
     required: bool | None = None
-    description: str | None = Field(default=None, max_length=2000)
+    description: Text | None = Field(default=None, max_length=2000)
 
 
 def attribute_model(session: Session, org_id: str) -> list[AttributeSpec]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -36,8 +37,11 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    field_validator,
     model_validator,
 )
+
+from plotboard.inputs import INT64_MAX, INT64_MIN, check_text, number_problem, text_problem
 
 Aggregate = Literal["count", "count_distinct", "sum", "avg", "min", "max"]
 Grain = Literal["day", "week", "month", "quarter", "year"]
@@ -64,8 +68,25 @@ MAX_LIST_VALUES = 1000
 MAX_LIMIT = 100_000
 """Highest `limit`; a spec without a limit is capped at this many rows."""
 
-Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
-"""A filter value. Strict types: JSON `true` stays a boolean and `1` stays a number."""
+MAX_VALUE_LENGTH = 10_000
+"""Most characters in one text filter value."""
+MAX_EXPR_LENGTH = 2000
+"""Most characters in one expression (`plotboard.query.expr.MAX_LENGTH`)."""
+MAX_SELECT = 100
+"""Most columns in a detail query's `select`."""
+MAX_OFFSET = 1_000_000
+"""Highest `offset` when paging through detail rows."""
+MAX_BIN_WIDTH = 10**15
+"""Widest number band (far above any meaningful width, well inside every engine's range)."""
+
+Scalar = (
+    StrictBool
+    | Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | Annotated[StrictStr, AfterValidator(check_text), Field(max_length=MAX_VALUE_LENGTH)]
+)
+"""A filter value. Strict types: JSON `true` stays a boolean and `1` stays a number. Bounded to
+what every engine can bind: 64-bit integers, finite floats, valid text."""
 
 ColumnRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """`column` or `table.column` (a column of a table reachable along foreign keys)."""
@@ -85,32 +106,103 @@ def alias_of(column: str) -> str:
     return column.replace(".", "_")
 
 
-class Measure(_SpecModel):
-    """An aggregate: ``{"agg": "sum", "column": "amount"}``; `count` may leave out the column."""
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+"""An output or custom-column name: a letter or `_`, then letters, digits or `_` (at most 63)."""
+ExprText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_EXPR_LENGTH)]
+"""An expression in plotboard's expression language (`plotboard.query.expr`)."""
 
-    agg: Aggregate
+
+class Format(_SpecModel):
+    """How a measure's numbers are shown: passed through to the answer's column metadata."""
+
+    type: Literal["number", "percent", "currency", "compact"] = "number"
+    decimals: int | None = Field(default=None, ge=0, le=10)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+
+    @model_validator(mode="after")
+    def _currency_code(self) -> Format:
+        if self.type == "currency" and self.currency is None:
+            raise ValueError("a currency format needs a currency code such as 'EUR'")
+        if self.type != "currency" and self.currency is not None:
+            raise ValueError("only a 'currency' format takes a currency code")
+        return self
+
+
+class Measure(_SpecModel):
+    """An aggregate: ``{"agg": "sum", "column": "amount"}``; `count` may leave out the column.
+
+    Or a calculated measure: ``{"expr": "sum(amount) / count()", "name": "avg_deal"}``.
+    `share`: the value as a percent (0-100) of its total over all rows of the answer;
+    `cumulative`: the running total along the first dimension (within each value of the others).
+    """
+
+    agg: Aggregate | None = None
     column: ColumnRef | None = None
+    expr: ExprText | None = None
+    name: Name | None = None
+    share: StrictBool = False
+    cumulative: StrictBool = False
+    format: Format | None = None
 
     @model_validator(mode="after")
     def _column_needed(self) -> Measure:
-        if self.column is None and self.agg != "count":
+        if self.expr is not None:
+            if self.agg is not None or self.column is not None:
+                raise ValueError("a measure has either 'expr' or 'agg' (and 'column'), not both")
+            if self.name is None:
+                raise ValueError("a calculated measure ('expr') needs a 'name'")
+        elif self.agg is None:
+            raise ValueError("a measure needs 'agg' (count, sum, ...) or an 'expr'")
+        elif self.column is None and self.agg != "count":
             raise ValueError(f"the '{self.agg}' measure needs a column")
+        if self.share and self.cumulative:
+            raise ValueError("a measure is either a share or cumulative, not both")
+        return self
+
+    @property
+    def base_alias(self) -> str:
+        """The output name of the plain aggregate (``sum_amount``), before share/cumulative."""
+        if self.expr is not None:
+            return self.name or ""
+        return "count" if self.column is None else f"{self.agg}_{alias_of(self.column)}"
+
+    @property
+    def alias(self) -> str:
+        if self.name is not None:
+            return self.name
+        if self.share:
+            return f"{self.base_alias}_share"
+        if self.cumulative:
+            return f"{self.base_alias}_cumulative"
+        return self.base_alias
+
+
+class Bin(_SpecModel):
+    """Number bands: ``{"width": 20000}`` (each band's lower edge is a multiple of the width)."""
+
+    width: Annotated[StrictInt, Field(gt=0, le=MAX_BIN_WIDTH)] | Annotated[
+        StrictFloat, Field(gt=0, le=MAX_BIN_WIDTH, allow_inf_nan=False)
+    ]
+
+
+class Dimension(_SpecModel):
+    """A group-by column, optionally truncated to a date grain or cut into number bands."""
+
+    column: ColumnRef
+    grain: Grain | None = None
+    bin: Bin | None = None
+
+    @model_validator(mode="after")
+    def _grain_or_bin(self) -> Dimension:
+        if self.grain is not None and self.bin is not None:
+            raise ValueError("a dimension has a date 'grain' or a number 'bin', not both")
         return self
 
     @property
     def alias(self) -> str:
-        return "count" if self.column is None else f"{self.agg}_{alias_of(self.column)}"
-
-
-class Dimension(_SpecModel):
-    """A group-by column, optionally truncated to a date grain."""
-
-    column: ColumnRef
-    grain: Grain | None = None
-
-    @property
-    def alias(self) -> str:
         base = alias_of(self.column)
+        if self.bin is not None:
+            return f"{base}_bin"
         return f"{base}_{self.grain}" if self.grain else base
 
 
@@ -125,6 +217,26 @@ class Filter(_SpecModel):
     column: ColumnRef
     op: FilterOp
     value: Scalar | list[Scalar] | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _bindable(cls, value: object) -> object:
+        # Said before the union is tried, whose errors would only say "not a boolean" first.
+        for item in value if isinstance(value, list) else [value]:
+            problem = (
+                number_problem(item)
+                if isinstance(item, int | float)
+                else text_problem(item)
+                if isinstance(item, str)
+                else None
+            )
+            if problem:
+                raise ValueError(f"a filter value {problem}")
+            if isinstance(item, str) and len(item) > MAX_VALUE_LENGTH:
+                raise ValueError(
+                    f"a filter value is too long (at most {MAX_VALUE_LENGTH} characters)"
+                )
+        return value
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> Filter:
@@ -155,6 +267,34 @@ class OrderBy(_SpecModel):
     desc: bool = False
 
 
+class CustomColumn(_SpecModel):
+    """A row-level column computed by an expression, usable by `name` wherever a column is."""
+
+    name: Name
+    expr: ExprText
+
+
+HavingOp = Literal["eq", "neq", "gt", "gte", "lt", "lte", "between"]
+
+
+class Having(_SpecModel):
+    """A filter on a measure's value, by its output name: ``{"by": "revenue", "op": "gt",
+    "value": 5000}``; `between` takes ``[low, high]`` (inclusive)."""
+
+    by: ColumnRef
+    op: HavingOp
+    value: Scalar | list[Scalar]
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> Having:
+        if self.op == "between":
+            if not isinstance(self.value, list) or len(self.value) != 2:
+                raise ValueError("the 'between' filter needs a list of two values [low, high]")
+        elif isinstance(self.value, list):
+            raise ValueError(f"the '{self.op}' filter needs exactly one value")
+        return self
+
+
 class QuerySpec(_SpecModel):
     """One chart query. See the module docstring for the JSON shape and output names."""
 
@@ -164,22 +304,45 @@ class QuerySpec(_SpecModel):
     filters: tuple[Filter, ...] = Field(default=(), max_length=MAX_ITEMS)
     order_by: tuple[OrderBy, ...] = Field(default=(), max_length=MAX_ITEMS)
     limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+    columns: tuple[CustomColumn, ...] = Field(default=(), max_length=MAX_ITEMS)
+    having: tuple[Having, ...] = Field(default=(), max_length=MAX_ITEMS)
+    limit_per: ColumnRef | None = None
+    select: tuple[ColumnRef, ...] = Field(default=(), max_length=MAX_SELECT)
+    offset: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
 
     @model_validator(mode="after")
     def _something_to_show(self) -> QuerySpec:
-        if not self.measures and not self.dimensions:
+        if self.select:
+            if self.measures or self.dimensions:
+                raise ValueError(
+                    "a detail query ('select') lists records, so it takes no measures or "
+                    "dimensions; remove one or the other"
+                )
+            if self.having or self.limit_per:
+                raise ValueError("'having' and 'limit_per' need measures, not 'select'")
+        elif not self.measures and not self.dimensions:
             raise ValueError("pick at least one measure or dimension")
+        if self.offset and not self.select:
+            raise ValueError("'offset' pages through detail rows ('select') only")
+        if self.limit_per is not None and self.limit is None:
+            raise ValueError("'limit_per' needs a 'limit' (how many rows in each group)")
         seen: set[str] = set()
-        items: tuple[Dimension | Measure, ...] = (*self.dimensions, *self.measures)
-        for item in items:
-            if item.alias.lower() in seen:
-                raise ValueError(f"'{item.alias}' is chosen twice; remove one of them")
-            seen.add(item.alias.lower())
+        for alias in self.aliases:
+            if alias.lower() in seen:
+                raise ValueError(f"'{alias}' is chosen twice; remove one of them")
+            seen.add(alias.lower())
+        names: set[str] = set()
+        for custom in self.columns:
+            if custom.name.lower() in names:
+                raise ValueError(f"the custom column '{custom.name}' is defined twice")
+            names.add(custom.name.lower())
         return self
 
     @property
     def aliases(self) -> tuple[str, ...]:
-        """Result column names, dimensions first, then measures."""
+        """Result column names, in order: dimensions, then measures; or the `select` list."""
+        if self.select:
+            return tuple(alias_of(ref) for ref in self.select)
         items: tuple[Dimension | Measure, ...] = (*self.dimensions, *self.measures)
         return tuple(item.alias for item in items)
 
@@ -190,7 +353,7 @@ class QuerySpec(_SpecModel):
 
 _FIELD_NAMES = frozenset(
     name
-    for model in (QuerySpec, Measure, Dimension, Filter, OrderBy)
+    for model in (QuerySpec, Measure, Dimension, Filter, OrderBy, Format, Bin, CustomColumn, Having)
     for name in model.model_fields
 )
 
