@@ -37,11 +37,23 @@ from plotboard.catalog.model import (
     Table,
 )
 from plotboard.query.errors import QueryError, did_you_mean
+from plotboard.query.expr import ExprError
+from plotboard.query.expr import parse as parse_expr
+from plotboard.query.expr_compile import Resolver, compile_measure, compile_row
 from plotboard.query.grains import truncate_to_grain
 from plotboard.query.joins import JoinStep, find_join_path, table_key
 from plotboard.query.scopes import ident as _ident
 from plotboard.query.scopes import table_node
-from plotboard.query.spec import MAX_LIMIT, Filter, QuerySpec, Scalar
+from plotboard.query.shapes import bin_lower_edge, window_measure, wrap_grouped
+from plotboard.query.spec import (
+    MAX_LIMIT,
+    Dimension,
+    Filter,
+    Measure,
+    QuerySpec,
+    Scalar,
+    alias_of,
+)
 
 if TYPE_CHECKING:
     # Only a type here: importing it at run time makes `import plotboard.access` circular
@@ -73,6 +85,7 @@ class ResultColumn:
     name: str
     type: ColumnType
     marker: NullMarker | None = None
+    format: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,9 @@ class _Builder:
         self.used_aliases = {self.base.name.lower()}
         self.joins: list[exp.Join] = []
         self.params: dict[str, object] = {}
+        # Custom columns by lower-cased name: their row-level SQL (placeholders bound once, so
+        # every copy reads the same parameters and GROUP BY matches the select list) and type.
+        self.custom: dict[str, tuple[exp.Expr, Column]] = {}
 
     # -- columns and joins -------------------------------------------------------------
 
@@ -152,6 +168,26 @@ class _Builder:
         """The tree for a spec column reference, joining its table when it is related."""
         col, column, _ = self.resolve(ref, field)
         return col, column
+
+    def value(self, ref: str, field: str) -> tuple[exp.Expr, Column, tuple[JoinStep, ...]]:
+        """Like `resolve`, but a custom column's name gives its expression (and no path)."""
+        custom = self.custom.get(ref.lower()) if "." not in ref else None
+        if custom is not None:
+            return custom[0].copy(), custom[1], ()
+        return self.resolve(ref, field)
+
+    def expression_resolver(self, field: str) -> Resolver:
+        """The `Resolver` for an expression at `field`: custom columns defined so far, then
+        catalog columns (joined when related; hidden and unknown ones refused)."""
+
+        def resolve(ref: str, pos: int) -> tuple[exp.Expr, ColumnType]:
+            try:
+                sql, column, _ = self.value(ref, field)
+            except QueryError as err:
+                raise ExprError(f"{err.message} (at position {pos + 1})", pos) from None
+            return sql, column.type
+
+        return resolve
 
     def resolve(self, ref: str, field: str) -> tuple[exp.Column, Column, tuple[JoinStep, ...]]:
         """Like `column`, plus the foreign-key path that reaches the column's table."""
@@ -310,7 +346,7 @@ def _like_pattern(text: str, op: str) -> str:
 
 
 def _filter(builder: _Builder, spec_filter: Filter, field: str) -> exp.Expr:
-    col, column = builder.column(spec_filter.column, f"{field}.column")
+    col, column, _ = builder.value(spec_filter.column, f"{field}.column")
     op, value, where = spec_filter.op, spec_filter.value, f"{field}.value"
     if op == "is_null":
         return exp.Is(this=col, expression=exp.Null())
@@ -358,6 +394,101 @@ def _measure_type(agg: str, column: Column | None) -> ColumnType:
     return column.type
 
 
+_VALUE_TYPES: dict[str, ColumnType] = {
+    "number": "number",
+    "string": "string",
+    "boolean": "boolean",
+    "date": "date",
+}
+
+
+def _expression_error(err: ExprError, field: str) -> QueryError:
+    return QueryError(err.message, field=field, code="invalid_query")
+
+
+def _custom_columns(builder: _Builder, spec: QuerySpec) -> None:
+    """Compile `spec.columns` in order; each may use catalog columns and the earlier ones."""
+    for i, custom in enumerate(spec.columns):
+        field = f"columns[{i}].expr"
+        if builder.base.column(custom.name) is not None:
+            raise QueryError(
+                f"The custom column '{custom.name}' has the name of a column of table "
+                f"'{builder.base.name}'; give it another name.",
+                field=f"columns[{i}].name",
+                code="duplicate_alias",
+            )
+        try:
+            typed = compile_row(
+                parse_expr(custom.expr),
+                builder.expression_resolver(field),
+                builder.dialect,
+                builder.param,
+            )
+        except ExprError as err:
+            raise _expression_error(err, field) from None
+        kind = _VALUE_TYPES.get(typed.type, "other")
+        builder.custom[custom.name.lower()] = (typed.sql, Column(custom.name, kind))
+
+
+def _measure(builder: _Builder, measure: Measure, field_name: str) -> tuple[exp.Expr, ColumnType]:
+    """A measure's aggregate SQL and type (before share/cumulative)."""
+    if measure.expr is not None:
+        field = f"{field_name}.expr"
+        try:
+            typed = compile_measure(
+                parse_expr(measure.expr),
+                builder.expression_resolver(field),
+                builder.dialect,
+                builder.param,
+            )
+        except ExprError as err:
+            raise _expression_error(err, field) from None
+        return typed.sql, _VALUE_TYPES.get(typed.type, "other")
+    assert measure.agg is not None
+    if measure.column is None:
+        return exp.Count(this=exp.Star()), "integer"
+    col, measured, _ = builder.value(measure.column, f"{field_name}.column")
+    if measure.agg in ("sum", "avg") and measured.type not in NUMERIC_TYPES:
+        raise QueryError(
+            f"Column '{measured.name}' does not hold numbers, so it can't be "
+            f"{'summed' if measure.agg == 'sum' else 'averaged'}. "
+            "Pick a number column, or count the rows instead.",
+            field=f"{field_name}.agg",
+            code="invalid_aggregate",
+        )
+    if measure.agg in ("min", "max") and measured.type == "boolean":
+        raise QueryError(
+            f"Column '{measured.name}' holds true/false values; count them instead.",
+            field=f"{field_name}.agg",
+            code="invalid_aggregate",
+        )
+    return _AGGREGATES[measure.agg](col), _measure_type(measure.agg, measured)
+
+
+def _dimension(
+    builder: _Builder, dim: Dimension, field_name: str
+) -> tuple[exp.Expr, ColumnType, exp.Expr, tuple[JoinStep, ...]]:
+    """A dimension's SQL and type, plus its column's SQL and join path."""
+    col, column, path = builder.value(dim.column, f"{field_name}.column")
+    if dim.grain:
+        if column.type not in TEMPORAL_TYPES:
+            raise QueryError(
+                f"Column '{column.name}' is not a date, so it can't be grouped by {dim.grain}.",
+                field=f"{field_name}.grain",
+                code="invalid_grain",
+            )
+        return truncate_to_grain(col, dim.grain, builder.dialect), "date", col, path
+    if dim.bin is not None:
+        if column.type not in NUMERIC_TYPES:
+            raise QueryError(
+                f"Column '{column.name}' does not hold numbers, so it can't be cut into bands.",
+                field=f"{field_name}.bin",
+                code="invalid_grain",
+            )
+        return bin_lower_edge(col, dim.bin.width), "number", col, path
+    return col, column.type, col, path
+
+
 def compile_query(
     spec: QuerySpec, catalog: Catalog, *, rules: RuleSet | None = None
 ) -> CompiledQuery:
@@ -369,9 +500,13 @@ def compile_query(
     Raises:
         QueryError: unknown or hidden table/column, an aggregate or grain that does not fit
             the column type, a filter value of the wrong type, an unreachable or ambiguous
-            related table, or a sort key that is not one of the output names.
+            related table, an expression that does not parse or check (with its position), or
+            a sort key that is not one of the output names.
     """
     builder = _Builder(spec, catalog)
+    _custom_columns(builder, spec)
+    if spec.select:
+        return _detail_query(builder, spec)
     projections: list[exp.Expr] = []
     group: list[exp.Expr] = []
     columns: list[ResultColumn] = []
@@ -379,17 +514,7 @@ def compile_query(
 
     for i, dim in enumerate(spec.dimensions):
         field_name = f"dimensions[{i}]"
-        col, column, path = builder.resolve(dim.column, f"{field_name}.column")
-        expr: exp.Expr = col
-        kind: ColumnType = column.type
-        if dim.grain:
-            if column.type not in TEMPORAL_TYPES:
-                raise QueryError(
-                    f"Column '{column.name}' is not a date, so it can't be grouped by {dim.grain}.",
-                    field=f"{field_name}.grain",
-                    code="invalid_grain",
-                )
-            expr, kind = truncate_to_grain(col, dim.grain, builder.dialect), "date"
+        expr, kind, col, path = _dimension(builder, dim, field_name)
         projections.append(exp.alias_(expr, _ident(dim.alias)))
         group.append(expr.copy())
         columns.append(ResultColumn(dim.alias, kind))
@@ -404,30 +529,17 @@ def compile_query(
                 marker = NullMarker(dim.alias, what)
                 markers.append((ResultColumn(f"pb_{what}_{i}", "integer", marker), _flag(test)))
 
+    plain: dict[str, exp.Expr] = {}
     for i, measure in enumerate(spec.measures):
         field_name = f"measures[{i}]"
-        measured: Column | None = None
-        if measure.column is None:
-            agg: exp.Expr = exp.Count(this=exp.Star())
+        agg, kind = _measure(builder, measure, field_name)
+        if measure.share or measure.cumulative:
+            agg, kind = window_measure(measure, agg, kind, group, field_name, builder.dialect)
         else:
-            col, measured = builder.column(measure.column, f"{field_name}.column")
-            if measure.agg in ("sum", "avg") and measured.type not in NUMERIC_TYPES:
-                raise QueryError(
-                    f"Column '{measured.name}' does not hold numbers, so it can't be "
-                    f"{'summed' if measure.agg == 'sum' else 'averaged'}. "
-                    "Pick a number column, or count the rows instead.",
-                    field=f"{field_name}.agg",
-                    code="invalid_aggregate",
-                )
-            if measure.agg in ("min", "max") and measured.type == "boolean":
-                raise QueryError(
-                    f"Column '{measured.name}' holds true/false values; count them instead.",
-                    field=f"{field_name}.agg",
-                    code="invalid_aggregate",
-                )
-            agg = _AGGREGATES[measure.agg](col)
+            plain[measure.alias.lower()] = agg
         projections.append(exp.alias_(agg, _ident(measure.alias)))
-        columns.append(ResultColumn(measure.alias, _measure_type(measure.agg, measured)))
+        fmt = measure.format.model_dump(exclude_none=True) if measure.format else None
+        columns.append(ResultColumn(measure.alias, kind, format=fmt))
 
     taken = {alias.lower() for alias in spec.aliases}
     for n, (marker_column, flag) in enumerate(markers):
@@ -440,6 +552,7 @@ def compile_query(
 
     conditions = [_filter(builder, f, f"filters[{i}]") for i, f in enumerate(spec.filters)]
     order = _order(spec)
+    inner_having, outer_having = _having(builder, spec, columns, plain)
 
     select = exp.Select(expressions=projections)
     select.set("from_", exp.From(this=table_node(builder.base)))
@@ -449,15 +562,99 @@ def compile_query(
         select.set("where", exp.Where(this=exp.and_(*conditions, copy=False)))
     if group:
         select.set("group", exp.Group(expressions=group))
+    if inner_having:
+        select.set("having", exp.Having(this=exp.and_(*inner_having, copy=False)))
+    names = [c.name for c in columns]
+    query = wrap_grouped(spec, select, names, order, outer_having, taken, builder.dialect)
+    return CompiledQuery(
+        expression=query,
+        params=MappingProxyType(builder.params),
+        columns=tuple(columns),
+        tables=builder.tables(),
+        dialect=catalog.dialect,
+    )
+
+
+def _having(
+    builder: _Builder,
+    spec: QuerySpec,
+    columns: Sequence[ResultColumn],
+    plain: Mapping[str, exp.Expr],
+) -> tuple[list[exp.Expr], list[exp.Expr]]:
+    """`spec.having` as conditions for HAVING (plain aggregates, by their SQL) and for the
+    query wrapped around the grouped one (window measures, by output name)."""
+    inner: list[exp.Expr] = []
+    outer: list[exp.Expr] = []
+    measures = {m.alias.lower(): m.alias for m in spec.measures}
+    kinds = {c.name: c.type for c in columns}
+    for i, item in enumerate(spec.having):
+        field = f"having[{i}]"
+        alias = measures.get(item.by.lower())
+        if alias is None:
+            dims = {d.alias.lower() for d in spec.dimensions} | {
+                d.column.lower() for d in spec.dimensions
+            }
+            hint = (" To keep some values of a dimension, use 'filters'."
+                    if item.by.lower() in dims else did_you_mean(item.by, measures.values()))
+            raise QueryError(
+                f"'having' filters on a measure: '{item.by}' is not one of the measures "
+                f"({', '.join(measures.values()) or 'none chosen'}).{hint}",
+                field=f"{field}.by",
+                code="invalid_filter",
+            )
+        as_column = Column(alias, kinds[alias])
+        target = plain.get(alias.lower())
+        subject = target.copy() if target is not None else exp.column(_ident(alias))
+        values = item.value if isinstance(item.value, list) else [item.value]
+        bound = [builder.param(builder.coerce(v, as_column, f"{field}.value")) for v in values]
+        test: exp.Expr = (
+            exp.Between(this=subject, low=bound[0], high=bound[1])
+            if item.op == "between"
+            else _COMPARISONS[item.op](this=subject, expression=bound[0])
+        )
+        (inner if target is not None else outer).append(test)
+    return inner, outer
+
+
+def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
+    """Records: the `select` columns of each row, filtered, sorted (by the primary key last,
+    so that pages are stable) and paged with `limit` and `offset`."""
+    projections: list[exp.Expr] = []
+    columns: list[ResultColumn] = []
+    for i, ref in enumerate(spec.select):
+        expr, column, _ = builder.value(ref, f"select[{i}]")
+        alias = alias_of(ref)
+        projections.append(exp.alias_(expr, _ident(alias)))
+        columns.append(ResultColumn(alias, column.type))
+    conditions = [_filter(builder, f, f"filters[{i}]") for i, f in enumerate(spec.filters)]
+    order = _order(spec)
+    # A tie-breaker that is unique per row: the primary key (column names come from the
+    # catalog), so that limit/offset pages neither repeat nor skip a row.
+    base_alias = builder.aliases[()]
+    for key in builder.base.primary_key:
+        order.append(
+            exp.Ordered(
+                this=exp.column(_ident(key), table=_ident(base_alias)), desc=False,
+                nulls_first=False,
+            )
+        )
+    select = exp.Select(expressions=projections)
+    select.set("from_", exp.From(this=table_node(builder.base)))
+    if builder.joins:
+        select.set("joins", builder.joins)
+    if conditions:
+        select.set("where", exp.Where(this=exp.and_(*conditions, copy=False)))
     if order:
         select.set("order", exp.Order(expressions=order))
     select.set("limit", exp.Limit(expression=exp.Literal.number(spec.limit or MAX_LIMIT)))
+    if spec.offset:
+        select.set("offset", exp.Offset(expression=exp.Literal.number(spec.offset)))
     return CompiledQuery(
         expression=select,
         params=MappingProxyType(builder.params),
         columns=tuple(columns),
         tables=builder.tables(),
-        dialect=catalog.dialect,
+        dialect=builder.dialect,
     )
 
 
@@ -466,12 +663,18 @@ def describe_result(
 ) -> tuple[list[dict[str, Any]], list[list[Any]]]:
     """The answer's column metadata and rows, with the marker columns folded in and dropped.
 
-    A column whose NULLs include rows hidden by an access rule gets ``"null_means":
+    A measure with a `format` carries it (``"format": {"type": "currency", "currency": "EUR"}``)
+    for the charts, tables and exports to use. A column whose NULLs include rows hidden by an
+    access rule gets ``"null_means":
     "hidden"``, or ``"hidden_or_empty"`` when some of its NULLs are genuine as well; columns
     whose NULLs are only genuine get nothing.
     """
     shown = [i for i, c in enumerate(columns) if c.marker is None]
     meta: list[dict[str, Any]] = [{"name": columns[i].name, "type": columns[i].type} for i in shown]
+    for n, i in enumerate(shown):
+        fmt = columns[i].format
+        if fmt is not None:
+            meta[n]["format"] = dict(fmt)
     at = {columns[i].name: n for n, i in enumerate(shown)}
     seen: dict[str, set[str]] = {}
     for i, column in enumerate(columns):
@@ -503,6 +706,7 @@ def _order(spec: QuerySpec) -> list[exp.Ordered]:
     """Explicit sort keys first, then every dimension as a tie-breaker (stable results)."""
     by_alias = {alias.lower(): alias for alias in spec.aliases}
     by_column = {dim.column.lower(): dim.alias for dim in reversed(spec.dimensions)}
+    by_column.update({ref.lower(): alias_of(ref) for ref in spec.select})
     keys: list[tuple[str, bool]] = []
     for i, item in enumerate(spec.order_by):
         alias = by_alias.get(item.by.lower()) or by_column.get(item.by.lower())
