@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         description="Largest query answer (JSON bytes) sent to an end user; bigger answers are "
         "refused with a message asking for filters or a limit.",
     )
+    max_dashboard_bytes: int = Field(
+        default=1_000_000,
+        ge=10_000,
+        le=100_000_000,
+        description="Largest saved dashboard (its JSON, in bytes); a bigger save is refused "
+        "with 413 saying so, and nothing is written.",
+    )
     sql_check_seconds: float = Field(
         default=2.0,
         gt=0,

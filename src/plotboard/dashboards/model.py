@@ -1,16 +1,40 @@
-"""The dashboard shape of the public contract, as pydantic models."""
+"""The dashboard shape of the public contract, as pydantic models.
+
+Every part is bounded (#9.5): titles and tile ids by length, tiles by count, and the free-form
+parts (a tile's query and chart options, the saved filters) by depth, string length and
+storable values; the whole saved dashboard is bounded in bytes by the service
+(`max_dashboard_bytes`).
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from plotboard.inputs import INT32_MAX, JsonLimits, Text, json_checker
+
 GRID_COLUMNS = 12
 MAX_TILES = 100
+MAX_FILTERS = 50
+MAX_TITLE = 200
 DEFAULT_TITLE = "Untitled dashboard"
+MAX_VERSION = INT32_MAX
+"""Versions are stored as 32-bit integers on every engine."""
+
+CHART_LIMITS = JsonLimits(max_depth=12, max_string=10_000, max_entries=5_000)
+"""Chart options: ECharts' deepest real options (gradient stops in a series' item style) are
+about 7 levels deep; 12 leaves room and stops a nesting bomb."""
+QUERY_LIMITS = JsonLimits(max_depth=8, max_string=10_000, max_entries=5_000)
+"""A saved query spec is at most 4 levels deep (`filters[0].value[1]`); its shape is checked
+when it runs."""
+FILTER_LIMITS = JsonLimits(max_depth=6, max_string=10_000, max_entries=2_000)
+
+ChartOptions = Annotated[dict[str, Any], json_checker(CHART_LIMITS)]
+SavedQuery = Annotated[dict[str, Any], json_checker(QUERY_LIMITS)]
+SavedFilter = Annotated[dict[str, Any], json_checker(FILTER_LIMITS)]
 
 
 class Layout(BaseModel):
@@ -31,10 +55,10 @@ class Layout(BaseModel):
 
 class Tile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1, max_length=64)
-    title: str = Field(default="", max_length=200)
-    query: dict[str, Any] | None = None
-    chart: dict[str, Any] = Field(default_factory=dict)
+    id: Text = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1, max_length=64)
+    title: Text = Field(default="", max_length=MAX_TITLE)
+    query: SavedQuery | None = None
+    chart: ChartOptions = Field(default_factory=dict)
     layout: Layout = Field(default_factory=Layout)
 
 
@@ -50,9 +74,9 @@ class DashboardIn(BaseModel):
     """A new dashboard: everything optional, so `{}` makes an empty one."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(default=DEFAULT_TITLE, min_length=1, max_length=200)
+    title: Text = Field(default=DEFAULT_TITLE, min_length=1, max_length=MAX_TITLE)
     tiles: list[Tile] = Field(default_factory=list, max_length=MAX_TILES)
-    filters: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    filters: list[SavedFilter] = Field(default_factory=list, max_length=MAX_FILTERS)
 
     @model_validator(mode="after")
     def _ids(self) -> DashboardIn:
@@ -61,9 +85,17 @@ class DashboardIn(BaseModel):
 
 
 class DashboardUpdate(DashboardIn):
-    """A full replacement; `version` is the one the client last read."""
+    """A full replacement; `version` is the one the client last read.
 
-    version: int = Field(ge=1)
+    The body GET returned may be sent back as it is, edited: its read-only fields are accepted
+    and ignored (`created_at`, `updated_at`), except `id`, which must name the dashboard of the
+    URL when present.
+    """
+
+    version: int = Field(ge=1, le=MAX_VERSION)
+    id: Text | None = Field(default=None, max_length=64)
+    created_at: Text | None = Field(default=None, max_length=64)
+    updated_at: Text | None = Field(default=None, max_length=64)
 
 
 class DashboardOut(BaseModel):

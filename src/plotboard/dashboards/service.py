@@ -1,10 +1,15 @@
 """Personal dashboards: each one belongs to (organization, token user id) and nobody else.
 
 Another user's dashboard is answered with 404, never 403, so ids cannot be probed. Updates are
-a compare-and-set on `version` in one UPDATE statement, so two writers cannot both win.
+a compare-and-set on `version` in one UPDATE statement, so two writers cannot both win. A
+dashboard bigger than `max_bytes` (its JSON, as stored) is refused with 413 before anything is
+written.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -15,8 +20,10 @@ from plotboard.dashboards.model import (
     DashboardSummary,
     DashboardUpdate,
 )
-from plotboard.errors import PlotboardError, not_found
+from plotboard.errors import FieldError, PlotboardError, invalid, not_found
 from plotboard.store.models import Dashboard, utcnow
+
+DEFAULT_MAX_BYTES = 1_000_000
 
 
 def _out(row: Dashboard) -> DashboardOut:
@@ -54,16 +61,50 @@ def list_dashboards(session: Session, org_id: str, user_id: str) -> list[Dashboa
     ]
 
 
+def _stored(data: DashboardIn, max_bytes: int) -> dict[str, Any]:
+    """The columns to write for `data`; 413 when their JSON is bigger than `max_bytes`."""
+    values: dict[str, Any] = {
+        "title": data.title.strip() or "Untitled dashboard",
+        "tiles": [t.model_dump(mode="json") for t in data.tiles],
+        "filters": data.filters,
+    }
+    size = len(json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if size > max_bytes:
+        sizes = [len(json.dumps(t, ensure_ascii=False).encode("utf-8")) for t in values["tiles"]]
+        biggest = ""
+        if sizes:
+            top = max(range(len(sizes)), key=sizes.__getitem__)
+            biggest = f" The biggest part is tile {top + 1} ({_size(sizes[top])})."
+        raise PlotboardError(
+            f"This dashboard is too big to save: {_size(size)}, and the limit is "
+            f"{_size(max_bytes)}.{biggest} Remove tiles or shorten their texts and options.",
+            "dashboard_too_large",
+            413,
+            [FieldError("body", f"is {_size(size)}; at most {_size(max_bytes)}")],
+        )
+    return values
+
+
+def _size(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} kB"
+    return f"{n} bytes"
+
+
 def create_dashboard(
-    session: Session, org_id: str, user_id: str, data: DashboardIn
+    session: Session,
+    org_id: str,
+    user_id: str,
+    data: DashboardIn,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> DashboardOut:
     now = utcnow()
     row = Dashboard(
         org_id=org_id,
         user_id=user_id,
-        title=data.title.strip() or "Untitled dashboard",
-        tiles=[t.model_dump(mode="json") for t in data.tiles],
-        filters=data.filters,
+        **_stored(data, max_bytes),
         version=1,
         created_at=now,
         updated_at=now,
@@ -83,8 +124,21 @@ def get_dashboard(session: Session, org_id: str, user_id: str, dashboard_id: str
 
 
 def update_dashboard(
-    session: Session, org_id: str, user_id: str, dashboard_id: str, data: DashboardUpdate
+    session: Session,
+    org_id: str,
+    user_id: str,
+    dashboard_id: str,
+    data: DashboardUpdate,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> DashboardOut:
+    """Replace the dashboard if `data.version` is still the current one (else 409)."""
+    if data.id is not None and data.id != dashboard_id:
+        raise invalid(
+            "id",
+            f"is '{data.id}', but the address names dashboard '{dashboard_id}'; send the body "
+            "to its own dashboard's address (or leave 'id' out)",
+        )
+    values = _stored(data, max_bytes)
     result = session.execute(
         sa.update(Dashboard)
         .where(
@@ -92,13 +146,7 @@ def update_dashboard(
             Dashboard.version == data.version,
             *_owned(org_id, user_id),
         )
-        .values(
-            title=data.title.strip() or "Untitled dashboard",
-            tiles=[t.model_dump(mode="json") for t in data.tiles],
-            filters=data.filters,
-            version=data.version + 1,
-            updated_at=utcnow(),
-        )
+        .values(**values, version=Dashboard.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount == 1:  # type: ignore[attr-defined]

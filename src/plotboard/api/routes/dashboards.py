@@ -21,7 +21,9 @@ def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> dict[str, list[Dash
 def create_dashboard(body: DashboardIn, user: EmbedUser, runtime: RuntimeDep) -> DashboardOut:
     require_edit(user)
     with runtime.store.session() as session:
-        return service.create_dashboard(session, user.org_id, user.user_id, body)
+        return service.create_dashboard(
+            session, user.org_id, user.user_id, body, runtime.settings.max_dashboard_bytes
+        )
 
 
 @router.get("/{dashboard_id}")
@@ -35,10 +37,17 @@ def update_dashboard(
     dashboard_id: str, body: DashboardUpdate, user: EmbedUser, runtime: RuntimeDep
 ) -> DashboardOut:
     """Replace the dashboard. `version` must be the current one, or the answer is 409 with the
-    current dashboard in `current`."""
+    current dashboard in `current`. The body GET returned, edited, is accepted as it is."""
     require_edit(user)
     with runtime.store.session() as session:
-        return service.update_dashboard(session, user.org_id, user.user_id, dashboard_id, body)
+        return service.update_dashboard(
+            session,
+            user.org_id,
+            user.user_id,
+            dashboard_id,
+            body,
+            runtime.settings.max_dashboard_bytes,
+        )
 
 
 @router.delete("/{dashboard_id}", status_code=204)
