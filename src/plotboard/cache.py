@@ -85,7 +85,15 @@ class RedisCache:
     """Shared by every app server. A Redis that is down means a miss, never a failed query."""
 
     def __init__(self, url: str) -> None:
-        import redis
+        try:
+            import redis
+        except ImportError as err:
+            from plotboard.config import ConfigError
+
+            raise ConfigError(
+                "PLOTBOARD_REDIS_URL is set but Redis support is not installed on this server: "
+                "pip install 'plotboard[redis]' (or unset PLOTBOARD_REDIS_URL)."
+            ) from err
 
         self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._errors = (redis.RedisError, OSError)

@@ -194,12 +194,28 @@ def _classify_file_error(lowered: str, conn: SourceConnection, path: str, text: 
     return Problem(ERROR, f"Could not open the {kind} database at {path}: {text}")
 
 
+# Kinds of database whose driver is an optional extra of the plotboard package.
+_EXTRAS: dict[str, tuple[str, str]] = {
+    "duckdb": ("DuckDB", "duckdb"),
+    "mysql": ("MySQL", "mysql"),
+    "mariadb": ("MariaDB", "mysql"),
+}
+
+
 def _driver_missing(err: BaseException, conn: SourceConnection) -> Problem:
     try:
         url = conn.to_url()
         what = url.drivername
+        backend = url.get_backend_name()
     except Exception:
-        what = conn.kind
+        what = backend = conn.kind
+    if backend in _EXTRAS:
+        label, extra = _EXTRAS[backend]
+        return Problem(
+            DRIVER_MISSING,
+            f"{label} support is not installed on this server: "
+            f"pip install 'plotboard[{extra}]' (then restart plotboard).",
+        )
     module = getattr(err, "name", None)
     hint = f' (Python module "{module}")' if isinstance(module, str) and module else ""
     return Problem(
