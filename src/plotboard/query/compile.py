@@ -36,6 +36,7 @@ from plotboard.catalog.model import (
     ColumnType,
     Table,
 )
+from plotboard.query.dates import RelativeDateError, resolve_relative
 from plotboard.query.errors import QueryError, did_you_mean
 from plotboard.query.expr import ExprError
 from plotboard.query.expr import parse as parse_expr
@@ -47,9 +48,11 @@ from plotboard.query.scopes import table_node
 from plotboard.query.shapes import bin_lower_edge, window_measure, wrap_grouped
 from plotboard.query.spec import (
     MAX_LIMIT,
+    RELATIVE_DATE_OPS,
     Dimension,
     Filter,
     Measure,
+    Periods,
     QuerySpec,
     Scalar,
     alias_of,
@@ -348,6 +351,9 @@ def _like_pattern(text: str, op: str) -> str:
 def _filter(builder: _Builder, spec_filter: Filter, field: str) -> exp.Expr:
     col, column, _ = builder.value(spec_filter.column, f"{field}.column")
     op, value, where = spec_filter.op, spec_filter.value, f"{field}.value"
+    if op in RELATIVE_DATE_OPS:
+        return _relative_filter(builder, spec_filter, col, column, field)
+    assert not isinstance(value, Periods)
     if op == "is_null":
         return exp.Is(this=col, expression=exp.Null())
     if op == "is_not_null":
@@ -384,6 +390,42 @@ def _filter(builder: _Builder, spec_filter: Filter, field: str) -> exp.Expr:
     return _COMPARISONS[op](
         this=col, expression=builder.param(builder.coerce(value, column, where))
     )
+
+
+def today_utc() -> dt.date:
+    """The anchor day of relative date filters: today's date in UTC.
+
+    The organization's time zone (DESIGN.md) is not a setting yet; until it is, "today" is the
+    UTC date. `prepare_query` keys its memo on this day, so a cached query never serves
+    yesterday's range after midnight.
+    """
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _relative_filter(
+    builder: _Builder, spec_filter: Filter, col: exp.Expr, column: Column, field: str
+) -> exp.Expr:
+    """``col >= :start AND col < :end``, the half-open range a relative filter stands for."""
+    if column.type not in TEMPORAL_TYPES:
+        raise QueryError(
+            f"Column '{column.name}' is not a date, so '{spec_filter.op}' can't be used on it.",
+            field=f"{field}.op",
+            code="invalid_filter",
+        )
+    try:
+        found = resolve_relative(
+            spec_filter.op,
+            value.model_dump() if isinstance(value := spec_filter.value, Periods) else value,
+            today_utc(),
+            include_current=spec_filter.include_current,
+        )
+    except RelativeDateError as err:
+        raise QueryError(str(err), field=f"{field}.value", code="invalid_filter") from None
+    low, high = (
+        builder.param(builder.coerce(day.isoformat(), column, f"{field}.value"))
+        for day in (found.start, found.end)
+    )
+    return exp.and_(exp.GTE(this=col.copy(), expression=low), exp.LT(this=col, expression=high))
 
 
 def _measure_type(agg: str, column: Column | None) -> ColumnType:

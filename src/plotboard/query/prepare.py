@@ -32,7 +32,7 @@ from plotboard.access.conditions import describe, filter_params, rules_shape
 from plotboard.access.enforce import check_failed, enforce_access_rules, table_label
 from plotboard.access.rules import RuleSet, TableRule
 from plotboard.catalog.model import Catalog, Table
-from plotboard.query.compile import ResultColumn, compile_query
+from plotboard.query.compile import ResultColumn, compile_query, today_utc
 from plotboard.query.errors import QueryError
 from plotboard.query.scopes import classify_tables, unshadow_ctes
 from plotboard.query.spec import QuerySpec
@@ -229,6 +229,8 @@ def _spec_key(
     return (
         "spec",
         spec.cache_key(),
+        # A relative date filter's range is resolved from today: a new day, a new entry.
+        today_utc() if spec.relative else None,
         catalog_fingerprint(catalog),
         rules.fingerprint,
         rules_shape(rules, attributes),

@@ -28,7 +28,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -37,11 +36,8 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
-    field_validator,
     model_validator,
 )
-
-from plotboard.inputs import INT64_MAX, INT64_MIN, check_text, number_problem, text_problem
 
 Aggregate = Literal["count", "count_distinct", "sum", "avg", "min", "max"]
 Grain = Literal["day", "week", "month", "quarter", "year"]
@@ -59,6 +55,10 @@ FilterOp = Literal[
     "starts_with",
     "is_null",
     "is_not_null",
+    "last",
+    "this",
+    "previous",
+    "to_date",
 ]
 
 MAX_ITEMS = 20
@@ -67,9 +67,6 @@ MAX_LIST_VALUES = 1000
 """Most values in one `in` / `not_in` filter."""
 MAX_LIMIT = 100_000
 """Highest `limit`; a spec without a limit is capped at this many rows."""
-
-MAX_VALUE_LENGTH = 10_000
-"""Most characters in one text filter value."""
 MAX_EXPR_LENGTH = 2000
 """Most characters in one expression (`plotboard.query.expr.MAX_LENGTH`)."""
 MAX_SELECT = 100
@@ -79,14 +76,8 @@ MAX_OFFSET = 1_000_000
 MAX_BIN_WIDTH = 10**15
 """Widest number band (far above any meaningful width, well inside every engine's range)."""
 
-Scalar = (
-    StrictBool
-    | Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
-    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
-    | Annotated[StrictStr, AfterValidator(check_text), Field(max_length=MAX_VALUE_LENGTH)]
-)
-"""A filter value. Strict types: JSON `true` stays a boolean and `1` stays a number. Bounded to
-what every engine can bind: 64-bit integers, finite floats, valid text."""
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
+"""A filter value. Strict types: JSON `true` stays a boolean and `1` stays a number."""
 
 ColumnRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """`column` or `table.column` (a column of a table reachable along foreign keys)."""
@@ -95,6 +86,7 @@ _SCALAR_OPS = frozenset({"eq", "neq", "gt", "gte", "lt", "lte"})
 _LIST_OPS = frozenset({"in", "not_in"})
 _TEXT_OPS = frozenset({"contains", "starts_with"})
 _NULL_OPS = frozenset({"is_null", "is_not_null"})
+RELATIVE_DATE_OPS = frozenset({"last", "this", "previous", "to_date"})
 
 
 class _SpecModel(BaseModel):
@@ -206,6 +198,13 @@ class Dimension(_SpecModel):
         return f"{base}_{self.grain}" if self.grain else base
 
 
+class Periods(_SpecModel):
+    """The value of a `last` filter: ``{"n": 6, "unit": "month"}``."""
+
+    n: StrictInt = 1
+    unit: StrictStr
+
+
 class Filter(_SpecModel):
     """A row filter ``column <op> value``.
 
@@ -216,31 +215,19 @@ class Filter(_SpecModel):
 
     column: ColumnRef
     op: FilterOp
-    value: Scalar | list[Scalar] | None = None
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _bindable(cls, value: object) -> object:
-        # Said before the union is tried, whose errors would only say "not a boolean" first.
-        for item in value if isinstance(value, list) else [value]:
-            problem = (
-                number_problem(item)
-                if isinstance(item, int | float)
-                else text_problem(item)
-                if isinstance(item, str)
-                else None
-            )
-            if problem:
-                raise ValueError(f"a filter value {problem}")
-            if isinstance(item, str) and len(item) > MAX_VALUE_LENGTH:
-                raise ValueError(
-                    f"a filter value is too long (at most {MAX_VALUE_LENGTH} characters)"
-                )
-        return value
+    value: Scalar | list[Scalar] | Periods | None = None
+    anchor: Literal["today"] | None = None
+    include_current: StrictBool = False
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> Filter:
         value, op = self.value, self.op
+        if op in RELATIVE_DATE_OPS:
+            if value is None:
+                raise ValueError(f"the '{op}' filter needs a period, e.g. \"month\"")
+            return self  # checked with the dates (`plotboard.query.dates`) when compiled
+        if isinstance(value, Periods) or self.anchor or self.include_current:
+            raise ValueError(f"the '{op}' filter takes no period, anchor or include_current")
         if op in _NULL_OPS:
             if value is not None:
                 raise ValueError(f"the '{op}' filter takes no value")
@@ -350,10 +337,16 @@ class QuerySpec(_SpecModel):
         """A canonical JSON text: equal specs give equal keys."""
         return self.model_dump_json()
 
+    @property
+    def relative(self) -> bool:
+        """Whether a filter is relative to today, so its SQL's parameters change daily."""
+        return any(f.op in RELATIVE_DATE_OPS for f in self.filters)
+
 
 _FIELD_NAMES = frozenset(
     name
-    for model in (QuerySpec, Measure, Dimension, Filter, OrderBy, Format, Bin, CustomColumn, Having)
+    for model in (QuerySpec, Measure, Dimension, Filter, OrderBy, Format, Bin, CustomColumn, Having,
+                  Periods)
     for name in model.model_fields
 )
 

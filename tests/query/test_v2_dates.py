@@ -1,0 +1,79 @@
+"""Relative date filters: resolved from today (UTC) into a half-open range of bound dates,
+checked by rows on four engines; the memo never serves yesterday's range."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from plotboard.access.rules import EMPTY_RULES
+from plotboard.query import compile as compile_module
+from plotboard.query.errors import QueryError
+from plotboard.query.prepare import prepare_query
+from plotboard.query.spec import parse_spec
+from tests.query.databases import TestDatabase, same_rows
+
+CASES = [
+    ({"op": "last", "value": {"n": 6, "unit": "month"}},
+     "sale_date >= '2025-02-01' AND sale_date < '2025-08-01'"),
+    ({"op": "last", "value": {"n": 2, "unit": "quarter"}, "include_current": True},
+     "sale_date >= '2025-01-01' AND sale_date < '2025-08-15'"),
+    ({"op": "this", "value": "year"}, "sale_date >= '2025-01-01' AND sale_date < '2026-01-01'"),
+    ({"op": "previous", "value": "month"},
+     "sale_date >= '2025-07-01' AND sale_date < '2025-08-01'"),
+    ({"op": "to_date", "value": "quarter", "anchor": "today"},
+     "sale_date >= '2025-07-01' AND sale_date < '2025-08-15'"),
+]
+
+
+def _on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    monkeypatch.setattr(compile_module, "today_utc", lambda: day)
+    import plotboard.query.prepare as prepare_module
+
+    monkeypatch.setattr(prepare_module, "today_utc", lambda: day)
+
+
+@pytest.mark.parametrize(("relative", "where"), CASES, ids=[c[1][:60] for c in CASES])
+def test_relative_filter_matches_hand_written_range(
+    db: TestDatabase, monkeypatch: pytest.MonkeyPatch, relative: dict[str, object], where: str
+) -> None:
+    _on(monkeypatch, dt.date(2025, 8, 14))
+    spec = parse_spec({"table": "sales", "measures": [{"agg": "count"}],
+                       "dimensions": [{"column": "category"}],
+                       "filters": [{"column": "sale_date", **relative}]})
+    prepared = prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    actual = db.query(prepared.sql, prepared.params)
+    expected = db.query(f"SELECT category, COUNT(*) FROM sales WHERE {where} GROUP BY category")
+    assert expected and same_rows(actual, expected), (prepared.sql, dict(prepared.params))
+
+
+def test_memo_does_not_serve_yesterdays_range(
+    db: TestDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = parse_spec({"table": "sales", "measures": [{"agg": "count"}],
+                       "filters": [{"column": "sale_date", "op": "this", "value": "month"}]})
+    _on(monkeypatch, dt.date(2025, 3, 31))
+    march = prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    _on(monkeypatch, dt.date(2025, 4, 1))
+    april = prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    assert sorted(map(str, march.params.values())) != sorted(map(str, april.params.values()))
+    assert "2025-04-01" in {str(v)[:10] for v in april.params.values()}
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"column": "sale_date", "op": "last", "value": {"n": 0, "unit": "month"}},
+         "filters[0].value"),
+        ({"column": "sale_date", "op": "to_date", "value": "week"}, "filters[0].value"),
+        ({"column": "category", "op": "this", "value": "year"}, "filters[0].op"),
+    ],
+)
+def test_bad_relative_filters_are_refused_with_the_field(
+    db: TestDatabase, data: dict[str, object], field: str
+) -> None:
+    spec = parse_spec({"table": "sales", "measures": [{"agg": "count"}], "filters": [data]})
+    with pytest.raises(QueryError) as caught:
+        prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    assert caught.value.field == field
