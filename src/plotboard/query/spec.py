@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -36,8 +37,11 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    field_validator,
     model_validator,
 )
+
+from plotboard.inputs import INT64_MAX, INT64_MIN, check_text, number_problem, text_problem
 
 Aggregate = Literal["count", "count_distinct", "sum", "avg", "min", "max"]
 Grain = Literal["day", "week", "month", "quarter", "year"]
@@ -67,6 +71,9 @@ MAX_LIST_VALUES = 1000
 """Most values in one `in` / `not_in` filter."""
 MAX_LIMIT = 100_000
 """Highest `limit`; a spec without a limit is capped at this many rows."""
+
+MAX_VALUE_LENGTH = 10_000
+"""Most characters in one text filter value."""
 MAX_EXPR_LENGTH = 2000
 """Most characters in one expression (`plotboard.query.expr.MAX_LENGTH`)."""
 MAX_SELECT = 100
@@ -76,8 +83,14 @@ MAX_OFFSET = 1_000_000
 MAX_BIN_WIDTH = 10**15
 """Widest number band (far above any meaningful width, well inside every engine's range)."""
 
-Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
-"""A filter value. Strict types: JSON `true` stays a boolean and `1` stays a number."""
+Scalar = (
+    StrictBool
+    | Annotated[StrictInt, Field(ge=INT64_MIN, le=INT64_MAX)]
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | Annotated[StrictStr, AfterValidator(check_text), Field(max_length=MAX_VALUE_LENGTH)]
+)
+"""A filter value. Strict types: JSON `true` stays a boolean and `1` stays a number. Bounded to
+what every engine can bind: 64-bit integers, finite floats, valid text."""
 
 ColumnRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """`column` or `table.column` (a column of a table reachable along foreign keys)."""
@@ -218,6 +231,26 @@ class Filter(_SpecModel):
     value: Scalar | list[Scalar] | Periods | None = None
     anchor: Literal["today"] | None = None
     include_current: StrictBool = False
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _bindable(cls, value: object) -> object:
+        # Said before the union is tried, whose errors would only say "not a boolean" first.
+        for item in value if isinstance(value, list) else [value]:
+            problem = (
+                number_problem(item)
+                if isinstance(item, int | float)
+                else text_problem(item)
+                if isinstance(item, str)
+                else None
+            )
+            if problem:
+                raise ValueError(f"a filter value {problem}")
+            if isinstance(item, str) and len(item) > MAX_VALUE_LENGTH:
+                raise ValueError(
+                    f"a filter value is too long (at most {MAX_VALUE_LENGTH} characters)"
+                )
+        return value
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> Filter:
