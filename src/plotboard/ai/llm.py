@@ -26,10 +26,6 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-import re
-import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -52,6 +48,14 @@ from plotboard.ai.draft import from_spec
 from plotboard.ai.prompt import system_prompt, user_prompt
 from plotboard.ai.vocabulary import vocabulary_of
 from plotboard.ai.wording import suggestions, title_of
+from plotboard.llm import (
+    INTERACTIVE,
+    ChatClient,
+    InvalidReply,
+    LLMSettings,
+    LLMUnavailable,
+    extract_json,
+)
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import parse_spec
@@ -65,36 +69,8 @@ HTTP_ERROR = "The AI service returned an error (HTTP {status}), so this answer c
 UNUSABLE = "The AI service's answer could not be used, so this answer comes from the built-in " \
            "engine."
 MAX_ANSWER_CHARS = 1000
-MAX_REPLY_BYTES = 256_000
 
-
-@dataclass(frozen=True)
-class LLMSettings:
-    """How to reach the model; the admin's AI settings (the key decrypted by the caller).
-
-    Attributes:
-        base_url: up to, not including, ``/chat/completions`` (``https://api.openai.com/v1``,
-            ``http://localhost:11434/v1`` for Ollama).
-        model: the model (or Azure deployment) name.
-        api_key: sent as ``Authorization: Bearer <key>`` (or in `api_key_header`).
-        timeout_s: per request (connect, send, each read); a slower service means fallback.
-        include_values: send the low-cardinality column values (data!) with the schema.
-        json_mode: ask for ``response_format: json_object`` (servers that refuse it: False).
-    """
-
-    base_url: str
-    model: str
-    api_key: str | None = None
-    timeout_s: float = 20.0
-    include_values: bool = False
-    json_mode: bool = True
-    api_key_header: str = "Authorization"
-    query_params: Mapping[str, str] = field(default_factory=dict)
-    temperature: float = 0.0
-    max_tokens: int = 1500
-
-    def __repr__(self) -> str:  # never print the key
-        return f"LLMSettings(base_url={self.base_url!r}, model={self.model!r})"
+__all__ = ["LLMEngine", "LLMSettings", "extract_json"]
 
 
 class _Tile(BaseModel):
@@ -115,6 +91,9 @@ class _Reply(BaseModel):
     suggestions: list[str] = Field(default_factory=list, max_length=8)
 
 
+_REPLY_SCHEMA = _Reply.model_json_schema()
+
+
 class _Unavailable(Exception):
     """The service did not give a usable HTTP reply; `reason` is for the user."""
 
@@ -123,28 +102,18 @@ class _Unavailable(Exception):
         self.reason = reason
 
 
-class _Invalid(Exception):
-    """The model's reply is not a valid answer; the message is fed back to it."""
+# The model's reply is not a valid answer; the message is fed back to it.
+_Invalid = InvalidReply
 
 
-_FENCE_RE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
-
-
-def extract_json(content: str) -> dict[str, Any]:
-    """The JSON object in a model's reply, also when wrapped in a markdown fence or prose."""
-    text = _FENCE_RE.sub("", content.strip())
-    if not text.startswith("{"):
-        start, end = text.find("{"), text.rfind("}")
-        if start < 0 or end < start:
-            raise _Invalid("The reply does not contain a JSON object.")
-        text = text[start : end + 1]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise _Invalid(f"The reply is not valid JSON ({err.msg} at character {err.pos}).") from None
-    if not isinstance(data, dict):
-        raise _Invalid("The reply must be a JSON object.")
-    return data
+def _reason(err: LLMUnavailable) -> str:
+    if err.kind == "timeout":
+        return TIMED_OUT
+    if err.kind == "unreachable":
+        return UNREACHABLE
+    if err.kind == "http":
+        return HTTP_ERROR.format(status=err.status)
+    return UNUSABLE
 
 
 class LLMEngine:
@@ -159,22 +128,10 @@ class LLMEngine:
     ):
         self.settings = settings
         self.fallback: Engine = fallback or BuiltinEngine()
-        self._client = client
-        self._own_client = client is None
-        self._lock = threading.Lock()
-
-    # -- HTTP ----------------------------------------------------------------------------
-
-    def _http(self) -> httpx.Client:
-        with self._lock:
-            if self._client is None:
-                self._client = httpx.Client(timeout=httpx.Timeout(self.settings.timeout_s))
-            return self._client
+        self._chat = ChatClient(settings, retry=INTERACTIVE, client=client)
 
     def close(self) -> None:
-        if self._own_client and self._client is not None:
-            self._client.close()
-            self._client = None
+        self._chat.close()
 
     def __enter__(self) -> LLMEngine:
         return self
@@ -182,48 +139,12 @@ class LLMEngine:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _headers(self) -> dict[str, str]:
-        key = self.settings.api_key
-        if not key:
-            return {}
-        if self.settings.api_key_header.lower() == "authorization":
-            return {"Authorization": f"Bearer {key}"}
-        return {self.settings.api_key_header: key}
-
     def _complete(self, messages: list[dict[str, str]]) -> str:
         """The model's message text for `messages`."""
-        s = self.settings
-        body: dict[str, Any] = {
-            "model": s.model,
-            "messages": messages,
-            "temperature": s.temperature,
-            "max_tokens": s.max_tokens,
-        }
-        if s.json_mode:
-            body["response_format"] = {"type": "json_object"}
-        url = s.base_url.rstrip("/") + "/chat/completions"
         try:
-            response = self._http().post(
-                url, json=body, headers=self._headers(), params=dict(s.query_params)
-            )
-        except httpx.TimeoutException as err:
-            raise _Unavailable(TIMED_OUT, f"timeout: {type(err).__name__}") from None
-        except httpx.HTTPError as err:
-            raise _Unavailable(UNREACHABLE, f"{type(err).__name__}") from None
-        if response.status_code >= 400:
-            raise _Unavailable(
-                HTTP_ERROR.format(status=response.status_code),
-                f"HTTP {response.status_code}: {response.text[:300]}",
-            )
-        if len(response.content) > MAX_REPLY_BYTES:
-            raise _Invalid("The reply is too long.")
-        try:
-            content = response.json()["choices"][0]["message"]["content"]
-        except (ValueError, KeyError, IndexError, TypeError):
-            raise _Unavailable(UNUSABLE, "not a chat-completions response") from None
-        if not isinstance(content, str):
-            raise _Invalid("The message content must be text holding a JSON object.")
-        return content
+            return self._chat.complete(messages, schema=_REPLY_SCHEMA, schema_name="answer")
+        except LLMUnavailable as err:
+            raise _Unavailable(_reason(err), str(err)) from None
 
     # -- checking the reply --------------------------------------------------------------
 

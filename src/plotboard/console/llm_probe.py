@@ -7,10 +7,13 @@ this only says, in plain words, whether the endpoint answers.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+
+from plotboard.llm import NO_RETRY, ChatClient, InvalidReply, LLMSettings, LLMUnavailable
 
 
 @dataclass(frozen=True)
@@ -28,33 +31,48 @@ def probe_endpoint(
     api_key: str | None,
     *,
     timeout_s: float = 15,
+    api_key_header: str = "Authorization",
+    query_params: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> EndpointVerdict:
     """Ask the endpoint one tiny question and say in plain words how it went. Never raises,
     and never puts the key in the message."""
-    url = base_url.rstrip("/") + "/chat/completions"
+    settings = LLMSettings(
+        base_url, model, api_key, timeout_s=timeout_s, json_mode=False,
+        api_key_header=api_key_header, query_params=dict(query_params or {}),
+        temperature=0, max_tokens=20,
+    )
     host = urlsplit(base_url).netloc or base_url
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-    body = {
-        "model": model,
-        "messages": [{"role": "user", "content": PROBE}],
-        "max_tokens": 20,
-        "temperature": 0,
-    }
+    # No retry: the admin wants to know what the endpoint does now.
+    chat = ChatClient(settings, retry=NO_RETRY, transport=transport)
+    url = chat.url
     started = time.monotonic()
     try:
-        with httpx.Client(timeout=timeout_s, transport=transport) as client:
-            response = client.post(url, json=body, headers=headers)
-    except httpx.TimeoutException:
+        with chat:
+            chat.complete([{"role": "user", "content": PROBE}])
+    except LLMUnavailable as err:
+        return _verdict(err, host, url, timeout_s)
+    except InvalidReply:
+        return EndpointVerdict(False, f"{host} answered without a text message.")
+    elapsed = (time.monotonic() - started) * 1000
+    return EndpointVerdict(True, f"The model {model} at {host} answered in {elapsed:.0f} ms.")
+
+
+def _verdict(err: LLMUnavailable, host: str, url: str, timeout_s: float) -> EndpointVerdict:
+    if err.kind == "timeout":
         return EndpointVerdict(False, f"{host} did not answer within {timeout_s:.0f} seconds.")
-    except httpx.HTTPError as err:
+    if err.kind == "unreachable":
         return EndpointVerdict(
             False,
-            f"Could not reach {host} ({type(err).__name__}). Check the base URL, and that this "
+            f"Could not reach {host} ({err}). Check the base URL, and that this "
             "server can reach it.",
         )
-    elapsed = (time.monotonic() - started) * 1000
-    status = response.status_code
+    if err.kind == "protocol":
+        return EndpointVerdict(
+            False,
+            f"{host} answered, but not like an OpenAI-compatible chat-completions endpoint.",
+        )
+    status = err.status
     if status in (401, 403):
         return EndpointVerdict(
             False, f"{host} refused the API key (HTTP {status}). Check the key and its access."
@@ -65,29 +83,6 @@ def probe_endpoint(
             f"{host} has no chat-completions endpoint at {url} for this model (HTTP 404). The base "
             "URL usually ends in /v1; check the model name too.",
         )
-    if status >= 400:
-        return EndpointVerdict(
-            False, f"{host} answered with an error (HTTP {status}): {_error_text(response)}"
-        )
-    try:
-        content = response.json()["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return EndpointVerdict(
-            False,
-            f"{host} answered, but not like an OpenAI-compatible chat-completions endpoint.",
-        )
-    if not isinstance(content, str):
-        return EndpointVerdict(False, f"{host} answered without a text message.")
-    return EndpointVerdict(True, f"The model {model} at {host} answered in {elapsed:.0f} ms.")
-
-
-def _error_text(response: httpx.Response) -> str:
-    try:
-        data = response.json()
-        error = data.get("error") if isinstance(data, dict) else None
-        message = error.get("message") if isinstance(error, dict) else error
-        if isinstance(message, str) and message:
-            return message[:300]
-    except ValueError:
-        pass
-    return response.text[:200] or response.reason_phrase
+    return EndpointVerdict(
+        False, f"{host} answered with an error (HTTP {status}): {err.server_message}"
+    )

@@ -22,7 +22,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,9 +36,14 @@ from plotboard.catalog.analyze.wording import (
     format_number,
 )
 from plotboard.catalog.model import Table
-
-if TYPE_CHECKING:
-    from plotboard.ai.llm import LLMSettings
+from plotboard.llm import (
+    BACKGROUND,
+    ChatClient,
+    InvalidReply,
+    LLMSettings,
+    LLMUnavailable,
+    extract_json,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +129,10 @@ class _Reply(BaseModel):
     columns: dict[str, _Text] = Field(default_factory=dict)
 
 
-class LLMUnavailable(Exception):
+_REPLY_SCHEMA = _Reply.model_json_schema()
+
+
+class LLMNotAnswering(Exception):
     """The model gave no usable answer; the message is for the admin."""
 
 
@@ -187,11 +195,12 @@ class LLMDescriber:
 
     def __init__(self, settings: LLMSettings, client: httpx.Client | None = None) -> None:
         self.settings = settings
-        self._client = client or httpx.Client(timeout=httpx.Timeout(settings.timeout_s))
+        # A background job: a few patient retries on 429/5xx before falling back.
+        self._chat = ChatClient(settings, retry=BACKGROUND, client=client)
         self._fallback = TemplateDescriber()
 
     def close(self) -> None:
-        self._client.close()
+        self._chat.close()
 
     def describe(self, facts: TableFacts) -> TableWords:
         words = self._fallback.describe(facts)
@@ -202,7 +211,7 @@ class LLMDescriber:
         for number, batch in enumerate(batches):
             try:
                 reply = self._ask(facts, batch)
-            except LLMUnavailable as err:
+            except LLMNotAnswering as err:
                 words.note = f"{err} Descriptions of {facts.table.name} come from the templates."
                 return words
             if number == 0 and reply.table is not None:
@@ -237,48 +246,29 @@ class LLMDescriber:
         ]
 
     def _ask(self, facts: TableFacts, batch: list[str]) -> _Reply:
-        s = self.settings
-        body: dict[str, Any] = {
-            "model": s.model,
-            "messages": self._prompt(facts, batch),
-            "temperature": s.temperature,
-            "max_tokens": max(s.max_tokens, 4000),
-        }
-        if s.json_mode:
-            body["response_format"] = {"type": "json_object"}
-        headers: dict[str, str] = {}
-        if s.api_key:
-            if s.api_key_header.lower() == "authorization":
-                headers["Authorization"] = f"Bearer {s.api_key}"
-            else:
-                headers[s.api_key_header] = s.api_key
         try:
-            response = self._client.post(
-                s.base_url.rstrip("/") + "/chat/completions",
-                json=body,
-                headers=headers,
-                params=dict(s.query_params),
+            content = self._chat.complete(
+                self._prompt(facts, batch),
+                schema=_REPLY_SCHEMA,
+                schema_name="catalog_descriptions",
+                max_tokens=max(self.settings.max_tokens, 4000),
             )
-        except httpx.TimeoutException:
-            raise LLMUnavailable("The AI service did not answer in time.") from None
-        except httpx.HTTPError:
-            raise LLMUnavailable("The AI service could not be reached.") from None
-        if response.status_code >= 400:
-            raise LLMUnavailable(f"The AI service returned an error (HTTP {response.status_code}).")
-        try:
-            content = response.json()["choices"][0]["message"]["content"]
-            return _Reply.model_validate(_json_object(str(content)))
-        except (ValueError, KeyError, IndexError, TypeError, ValidationError) as err:
+        except LLMUnavailable as err:
+            if err.kind == "timeout":
+                raise LLMNotAnswering("The AI service did not answer in time.") from None
+            if err.kind == "unreachable":
+                raise LLMNotAnswering("The AI service could not be reached.") from None
+            if err.kind == "http":
+                raise LLMNotAnswering(
+                    f"The AI service returned an error (HTTP {err.status})."
+                ) from None
             logger.info("LLM descriptions unusable: %s", err)
-            raise LLMUnavailable("The AI service's answer could not be used.") from None
-
-
-def _json_object(content: str) -> dict[str, Any]:
-    text = content.strip()
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        raise ValueError("no JSON object in the reply")
-    data = json.loads(text[start : end + 1])
-    if not isinstance(data, dict):
-        raise ValueError("the reply is not a JSON object")
-    return data
+            raise LLMNotAnswering("The AI service's answer could not be used.") from None
+        except InvalidReply as err:
+            logger.info("LLM descriptions unusable: %s", err)
+            raise LLMNotAnswering("The AI service's answer could not be used.") from None
+        try:
+            return _Reply.model_validate(extract_json(content))
+        except (InvalidReply, ValidationError) as err:
+            logger.info("LLM descriptions unusable: %s", err)
+            raise LLMNotAnswering("The AI service's answer could not be used.") from None
