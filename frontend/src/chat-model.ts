@@ -2,7 +2,7 @@
 // with the builder's own rules), the chips' words, starter questions from the catalog, and the
 // conversation remembered per user and dashboard. Only the lazily loaded chat chunk imports it.
 
-import { adjustFor, draftFromTile, draftSpec, type BuiltTile, type Draft } from './draft.js';
+import { draftFromTile, draftSpec, type BuiltTile, type Draft } from './draft.js';
 import {
   CHART_LABELS,
   chartFits,
@@ -17,7 +17,7 @@ import {
   type CatalogIndex,
   type ColumnChoice,
 } from './model.js';
-import { CHART_TYPES, type AiTile, type ChartType, type Filter, type QuerySpec, type Scalar } from './types.js';
+import { CHART_TYPES, type AiAnswer, type AiMessage, type AiTile, type ChartType, type Filter, type QuerySpec, type Scalar } from './types.js';
 
 /** A tile as the chat shows it: always with a chart type the editor draws. */
 export type ChatTile = BuiltTile;
@@ -27,6 +27,67 @@ export function chatTile(tile: AiTile, index: CatalogIndex | null): ChatTile {
   const type: ChartType =
     own && (CHART_TYPES as readonly string[]).includes(own) ? own : index ? defaultChart(index, tile.query) : 'table';
   return { title: tile.title || (index ? index.suggestTitle(tile.query) : 'Chart'), query: tile.query, chart: { type } };
+}
+
+/** A message of the chat: the user's question, an answer of the AI, or an error. */
+export interface ChatMessage {
+  key: string;
+  role: 'user' | 'assistant' | 'error';
+  text: string;
+  /** The AI's tile as it came, and as the chips changed it. */
+  orig?: ChatTile | null;
+  tile?: ChatTile | null;
+  /** While its chips are being edited (it may hold a filter still without a value). */
+  draft?: Draft | undefined;
+  tiles?: ChatTile[];
+  suggestions?: string[];
+  fallback?: string | null;
+  notes?: string[];
+  /** The message's index in the stored conversation (chip edits are remembered by it). */
+  at?: number;
+  /** An error: the question to ask again, or the conversation to load again. */
+  retry?: { question: string } | 'restore';
+  added?: boolean;
+  addedTiles?: number[];
+  /** An older answer whose chart the user unfolded. */
+  unfolded?: boolean;
+}
+
+type Edits = NonNullable<Remembered['edits']>;
+
+/** An answer as the chat shows it, from the server (`at`: its index in the conversation);
+ * `edit` is the user's remembered chip edit, kept while the AI's tile is unchanged. */
+export function answerMessage(key: string, a: AiAnswer | AiMessage, at: number, index: CatalogIndex | null, edit?: Edits[string]): ChatMessage {
+  const orig = a.tile ? chatTile(a.tile, index) : null;
+  return {
+    key,
+    role: 'assistant',
+    text: 'answer' in a ? a.answer : a.text,
+    orig,
+    tile: orig && edit && edit.orig === canonical(orig) ? edit.tile : orig,
+    tiles: (a.tiles ?? []).map((t) => chatTile(t, index)),
+    suggestions: a.suggestions ?? [],
+    fallback: a.fallback_reason ?? null,
+    notes: a.notes ?? [],
+    at,
+  };
+}
+
+/** The chip edits worth remembering: answers whose tile the user changed. */
+export function chipEdits(messages: ChatMessage[]): Edits {
+  const edits: Edits = {};
+  for (const m of messages) {
+    if (m.at !== undefined && m.orig && m.tile && canonical(m.tile) !== canonical(m.orig)) {
+      edits[String(m.at)] = { orig: canonical(m.orig), tile: m.tile };
+    }
+  }
+  return edits;
+}
+
+/** A title for a new dashboard made from the chat: the tile's, or the question's topic. */
+export function dashboardTitle(question: string, tiles: ChatTile[], one: boolean): string {
+  const topic = /\b(?:about|on|for)\s+(.+?)[.?!]*$/i.exec(question)?.[1];
+  return one ? tiles[0]!.title : topic ? topic[0]!.toUpperCase() + topic.slice(1) : 'New dashboard';
 }
 
 export function asDraft(tile: ChatTile, index: CatalogIndex): Draft {
@@ -52,12 +113,6 @@ export function tileFromDraft(d: Draft, index: CatalogIndex, original: ChatTile)
   const query = draftSpec({ ...d, chart }, index);
   const title = canonical(query) === canonical(original.query) ? original.title : index.suggestTitle(query);
   return { title, query, chart: { type: chart } };
-}
-
-/** The draft with chart `type`, adjusted to fit it as the builder does; null when it can't. */
-export function withChart(d: Draft, index: CatalogIndex, type: ChartType): Draft | null {
-  const patch = adjustFor(index, d, type);
-  return patch ? { ...d, ...patch, chart: type, chartAuto: false } : null;
 }
 
 // --- chips --------------------------------------------------------------------------------

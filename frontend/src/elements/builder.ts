@@ -8,10 +8,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { HIDDEN_LABEL, emptyLabel } from '../chart-options.js';
 import type { EditorContext } from '../context.js';
-import { iconForChart, icons } from '../icons.js';
+import { icons } from '../icons.js';
 import {
-  AGG_LABELS,
-  CHART_LABELS,
   GRAIN_LABELS,
   chartFits,
   defaultChart,
@@ -26,30 +24,24 @@ import {
 import { shared } from '../styles.js';
 import { builderStyles } from './builder.styles.js';
 import {
-  CHART_TYPES,
-  type Agg,
-  type ChartType,
   type Dimension,
   type Filter,
   type Grain,
-  type Measure,
   type QueryResult,
-  type QuerySpec,
   type Tile,
 } from '../types.js';
 import {
-  AGGS,
   GRAINS,
-  adjustFor,
   aggFits,
   draftFromTile,
   draftSpec,
-  whyNot,
   type BuiltTile,
   type Draft,
   type SortMode,
 } from '../draft.js';
 import { newFilter } from './filter-row.js';
+import type { QueryChange } from './query-controls.js';
+import './query-controls.js';
 import './filter-row.js';
 import './tile.js';
 
@@ -168,7 +160,7 @@ export class PbBuilder extends LitElement {
           ${this.renderFilters(d, choices)} ${d.chart === 'kpi' && !d.chartAuto ? nothing : this.renderSort(d)}
         </form>
         <div class="preview" aria-label="Preview">
-          ${this.renderCharts(d, spec)}
+          ${this.renderCharts(d)}
           <label class="field"
             >Title
             <input
@@ -228,33 +220,19 @@ export class PbBuilder extends LitElement {
   }
 
   private renderMeasures(d: Draft, choices: ColumnChoice[]) {
-    const setMeasure = (i: number, m: Measure) => {
-      const measures = d.measures.map((x, j) => (j === i ? m : x));
-      this.update_({ measures });
-    };
     return html`<section>
       <h3><span class="n">2</span>What to measure</h3>
-      ${d.measures.map((m, i) => {
-        const fits = choices.filter((c) => aggFits(m.agg, c));
+      ${d.measures.map((_, i) => {
         return html`<div class="row">
-          <select
-            aria-label="Measure ${i + 1}"
-            @change=${(e: Event) => {
-              const agg = (e.target as HTMLSelectElement).value as Agg;
-              if (agg === 'count') return setMeasure(i, { agg });
-              const keep = m.column && choices.find((c) => c.ref === m.column && aggFits(agg, c));
-              const column = keep ? m.column : choices.find((c) => aggFits(agg, c) && !isIdentifier(c.column))?.ref ?? choices.find((c) => aggFits(agg, c))?.ref;
-              setMeasure(i, column ? { agg, column } : { agg });
-            }}
-          >
-            ${AGGS.map((agg) => html`<option value=${agg} ?selected=${agg === m.agg}>${agg === 'count' ? `Count of ${tableLabel(this.index.table(d.table), d.table).toLowerCase()}` : `${AGG_LABELS[agg]} of…`}</option>`)}
-          </select>
-          ${m.agg === 'count'
-            ? nothing
-            : html`<select aria-label="Column for measure ${i + 1}" @change=${(e: Event) => setMeasure(i, { agg: m.agg, column: (e.target as HTMLSelectElement).value })}>
-                ${m.column ? nothing : html`<option value="" selected disabled>Choose a column</option>`}
-                ${fits.map((c) => html`<option value=${c.ref} ?selected=${c.ref === m.column}>${c.label}</option>`)}
-              </select>`}
+          <pb-query-part
+            .index=${this.index}
+            .draft=${d}
+            kind="measure"
+            at=${i}
+            label="Measure ${i + 1}"
+            columnLabel="Column for measure ${i + 1}"
+            @query-change=${(e: CustomEvent<QueryChange>) => this.update_(e.detail.patch)}
+          ></pb-query-part>
           ${d.measures.length > 1
             ? html`<button class="icon-btn" type="button" aria-label="Remove measure ${i + 1}" @click=${() => this.update_({ measures: d.measures.filter((_, j) => j !== i) })}>${icons.close}</button>`
             : nothing}
@@ -282,33 +260,17 @@ export class PbBuilder extends LitElement {
       dims[i] = dim;
       this.update_({ dims });
     };
-    const options = (selected: string, i: number) => {
-      const own = groupable.filter((c) => !c.group);
-      const groups = [...new Set(groupable.filter((c) => c.group).map((c) => c.group))];
-      const taken = d.dims.filter((_, j) => j !== i).map((x) => x.column);
-      const opt = (c: ColumnChoice) => html`<option value=${c.ref} ?selected=${c.ref === selected} ?disabled=${taken.includes(c.ref)}>${c.group ? c.label.split(' › ')[1] : c.label}</option>`;
-      return html`${own.map(opt)}${groups.map((g) => html`<optgroup label=${g}>${groupable.filter((c) => c.group === g).map(opt)}</optgroup>`)}`;
-    };
     const dimRow = (i: number, label: string) => {
       const dim = d.dims[i];
-      const choice = dim ? choices.find((c) => c.ref === dim.column) : undefined;
       return html`<div class="row">
-        <select aria-label=${label} @change=${(e: Event) => setDim(i, (e.target as HTMLSelectElement).value)}>
-          <option value="" ?selected=${!dim}>${i === 0 ? 'Nothing: one total' : 'No split'}</option>
-          ${options(dim?.column ?? '', i)}
-        </select>
-        ${dim && choice && isTemporal(choice.column)
-          ? html`<select
-              aria-label="Date grouping for ${choice.label}"
-              @change=${(e: Event) => {
-                const dims = [...d.dims];
-                dims[i] = { column: dim.column, grain: (e.target as HTMLSelectElement).value as Grain };
-                this.update_({ dims });
-              }}
-            >
-              ${GRAINS.map((g) => html`<option value=${g} ?selected=${g === dim.grain}>By ${GRAIN_LABELS[g].toLowerCase()}</option>`)}
-            </select>`
-          : nothing}
+        <pb-query-part
+          .index=${this.index}
+          .draft=${d}
+          kind="dim"
+          at=${i}
+          label=${label}
+          @query-change=${(e: CustomEvent<QueryChange>) => this.update_(e.detail.patch)}
+        ></pb-query-part>
       </div>${dim ? this.renderHiddenToggle(d, dim) : nothing}`;
     };
     return html`<section>
@@ -443,35 +405,17 @@ export class PbBuilder extends LitElement {
     </section>`;
   }
 
-  private renderCharts(d: Draft, spec: QuerySpec) {
-    const recommended = defaultChart(this.index, spec);
+  private renderCharts(d: Draft) {
     return html`<section>
       <h3>Chart type</h3>
-      <div class="charts" role="radiogroup" aria-label="Chart type">
-        ${CHART_TYPES.map((type) => {
-          const fits = adjustFor(this.index, d, type) !== null;
-          return html`<button
-            type="button"
-            class="chart-opt"
-            role="radio"
-            data-chart=${type}
-            aria-checked=${d.chart === type ? 'true' : 'false'}
-            ?disabled=${!fits}
-            title=${fits ? CHART_LABELS[type] : whyNot(type)}
-            @click=${() => this.pickChart(type)}
-          >
-            ${type === recommended ? html`<span class="rec">Best</span>` : nothing} ${iconForChart(type)}<span>${CHART_LABELS[type]}</span>
-          </button>`;
-        })}
-      </div>
+      <pb-query-part
+        .index=${this.index}
+        .draft=${d}
+        kind="chart"
+        recommend
+        @query-change=${(e: CustomEvent<QueryChange>) => this.update_(e.detail.patch)}
+      ></pb-query-part>
     </section>`;
-  }
-
-  private pickChart(type: ChartType): void {
-    const d = this.draft!;
-    const patch = adjustFor(this.index, d, type);
-    if (!patch) return;
-    this.update_({ ...patch, chart: type, chartAuto: false });
   }
 }
 
