@@ -59,6 +59,7 @@ def _widen(tree: exp.Expr) -> None:
 
 
 def _unfence(tree: exp.Expr) -> None:
+    _wrappers(tree)[0].this.set("limit", None)
     _wrappers(tree)[0].this.set("offset", None)
 
 

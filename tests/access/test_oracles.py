@@ -182,8 +182,9 @@ def test_error_oracles_never_see_hidden_rows(db: TestDatabase, user: str) -> Non
                     leaks.append(f"{name} / {shape_name} / {column}: {actual}")
                 elif not isinstance(actual, str) and not isinstance(expected, str):
                     assert same_rows(actual, expected), sql
-                else:  # an error that does not depend on the rows: the copy gives it too
-                    assert isinstance(actual, str) == isinstance(expected, str), sql
+                # Otherwise the copy failed: an error that does not depend on the rows (SQLite
+                # folds `id = K AND f(id)` into a constant f(K)), which plotboard either gives
+                # too or avoids because the term `id = K` went inside the fence. Neither tells.
     assert not leaks, f"{len(leaks)} oracles saw hidden rows:\n" + "\n".join(leaks)
 
 

@@ -6,15 +6,16 @@ set operations, derived tables and laterals — by a filtered subquery that keep
 alias (or the table name when there was none):
 
     FROM sales AS s   ->   FROM (SELECT * FROM sales WHERE sales.sales_region = :r0_0_0
-                                   OFFSET 0) AS s
+                                   LIMIT ALL) AS s
 
 The closing clause is the dialect's *fence* (`plotboard.access.fence`): it keeps the database
 from evaluating any of the user's expressions on a row the rule hides. Comparisons of the
-query's own WHERE that can't fail or reveal anything (`fence.is_leakproof`) are copied inside
-too, after the rule in parentheses, so that they still reach the table's indexes:
+query's own WHERE that can't fail or reveal anything (`fence.is_leakproof`) move inside
+too, after the rule in parentheses, so that they still reach the table's indexes (a copy stays
+outside when an outer join may null the table):
 
     WHERE s.sale_date = :p0   ->   (SELECT * FROM sales WHERE (sales.sales_region = :r0_0_0)
-                                    AND sales.sale_date = :p0 OFFSET 0) AS s
+                                    AND sales.sale_date = :p0 LIMIT ALL) AS s
 
 Which references are base tables is decided with sqlglot's scope resolution
 (`plotboard.query.scopes`), so a CTE named like a table hides the table only where SQL says it
@@ -28,7 +29,7 @@ The input must be a tree from `compile_query` or `parse_read_only_sql`; after en
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sqlglot import exp
@@ -93,31 +94,64 @@ def rule_wrapper(
     return exp.Subquery(this=select, alias=alias)
 
 
+@dataclass
+class _Copied:
+    """Leakproof WHERE terms copied into one rule's subquery (see `leakproof_conditions`)."""
+
+    select: exp.Select | None = None
+    originals: list[exp.Expr] = field(default_factory=list)
+    inside: list[exp.Expr] = field(default_factory=list)
+    movable: bool = False
+
+
 def leakproof_conditions(
     node: exp.Table, qualifier: str, table: Table, params: Mapping[str, object]
-) -> list[exp.Expr]:
+) -> _Copied:
     """The leakproof terms of the WHERE of the SELECT whose FROM or JOIN reads `node`
     (written ``<qualifier>.<column>``), requalified with the table's name for use inside its
-    rule's subquery. Only top-level AND terms qualify, so each holds for every row kept."""
+    rule's subquery. Only top-level AND terms qualify, so each holds for every row kept.
+
+    `movable` says whether the terms may leave the outer WHERE: when no outer join can make
+    the table's columns NULL (then a term outside adds nothing but a doubled estimate)."""
+    found = _Copied()
     holder = node.parent
     if not isinstance(holder, exp.From | exp.Join) or holder.this is not node:
-        return []
+        return found
     select = holder.parent
     if not isinstance(select, exp.Select):
-        return []
-    if holder is not select.args.get("from_") and holder not in select.args.get("joins", []):
-        return []
+        return found
+    joins = select.args.get("joins") or []
+    if holder is not select.args.get("from_") and holder not in joins:
+        return found
     where = select.args.get("where")
     if where is None:
-        return []
-    found = []
+        return found
+    found.select = select
     for term in conjuncts(where.this):
         if is_leakproof(term, qualifier, table, params):
             moved = term.copy()
             for column in moved.find_all(exp.Column):
                 column.set("table", ident(table.name))
-            found.append(moved)
+            found.originals.append(term)
+            found.inside.append(moved)
+    sides = {str(join.args.get("side") or "").upper() for join in joins}
+    nullable = bool(sides & {"RIGHT", "FULL"}) or (
+        isinstance(holder, exp.Join) and str(holder.args.get("side") or "").upper() == "LEFT"
+    )
+    found.movable = not nullable
     return found
+
+
+def _drop_terms(select: exp.Select, drop: list[exp.Expr]) -> None:
+    """Remove the top-level AND terms `drop` (by identity) from `select`'s WHERE."""
+    where = select.args.get("where")
+    if where is None:
+        return
+    kept = [t for t in conjuncts(where.this) if not any(t is d for d in drop)]
+    if not kept:
+        select.set("where", None)
+    elif len(kept) < len(list(conjuncts(where.this))):
+        select.set("where", exp.Where(this=exp.and_(*(t.copy() for t in kept), copy=False)))
 
 
 def catalog_table_of(node: exp.Table, catalog: Catalog) -> Table:
@@ -153,6 +187,7 @@ def enforce_access_rules(
     filters: dict[str, exp.Expr] = {}
     applied: dict[str, str] = {}
     replacements: list[tuple[exp.Table, exp.Subquery]] = []
+    moves: dict[int, tuple[exp.Select, list[exp.Expr]]] = {}
     for node in classify_tables(tree).base:
         table = catalog_table_of(node, catalog)
         found = rules.for_table(table)
@@ -171,11 +206,15 @@ def enforce_access_rules(
         alias = alias.copy() if alias is not None else exp.TableAlias(this=ident(node.name))
         # Column aliases (`AS e(a, b)`) rename the columns: nothing is copied inside then.
         renamed = bool(alias.args.get("columns"))
-        also = [] if renamed else leakproof_conditions(node, alias.name, table, all_params)
-        wrapper = rule_wrapper(table, filters[label].copy(), alias, catalog.dialect, also)
+        copied = _Copied() if renamed else leakproof_conditions(node, alias.name, table, all_params)
+        wrapper = rule_wrapper(table, filters[label].copy(), alias, catalog.dialect, copied.inside)
         replacements.append((node, wrapper))
+        if copied.movable and copied.select is not None and copied.originals:
+            moves.setdefault(id(copied.select), (copied.select, []))[1].extend(copied.originals)
     for node, wrapper in replacements:
         node.replace(wrapper)
+    for select, terms in moves.values():  # once per SELECT: the terms are found by identity
+        _drop_terms(select, terms)
     return EnforcedQuery(
         expression=tree,
         params=MappingProxyType(all_params),
