@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATA_DIR ?= plotboard-data
 
-.PHONY: demo test lint typecheck bench clean frontend
+.PHONY: demo test test-lowest lock lint typecheck bench clean frontend
 
 # The editor's bundle (frontend/ -> src/plotboard/static/embed). `npm ci` runs only when
 # node_modules is missing or package-lock.json changed; the build only when a source changed.
@@ -25,12 +25,25 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Order-only on the bundle: setup.py's build hook then finds it built (no second npm run).
-$(VENV)/.installed: $(BIN)/python pyproject.toml | $(BUNDLE)
-	$(BIN)/pip install --quiet -e .
+# requirements-dev.lock pins every package (`make lock` refreshes it), so every developer and
+# CI test the same versions.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements-dev.lock | $(BUNDLE)
+	$(BIN)/pip install --quiet -c requirements-dev.lock -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements-dev.lock -e '.[dev]'
+	@touch $@
+
+# The lowest versions pyproject.toml allows, in a virtualenv of their own.
+LOWEST := .venv-lowest
+$(LOWEST)/.installed: pyproject.toml constraints-lowest.txt
+	@test -n "$(PYTHON)" || { echo "plotboard needs Python 3.11 or newer (python3 --version)"; exit 1; }
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	PLOTBOARD_SKIP_FRONTEND=1 $(LOWEST)/bin/pip install --quiet -c constraints-lowest.txt -e '.[all]' \
+		pytest pytest-timeout hypothesis
 	@touch $@
 
 $(NPM_STAMP): frontend/package-lock.json
@@ -55,9 +68,21 @@ test: $(VENV)/.installed-dev $(BUNDLE)
 	cd frontend && npm run --silent typecheck && npm run --silent test
 	$(BIN)/pytest
 
+## A fast subset of the tests on the lowest allowed versions (constraints-lowest.txt): every
+## module imports, the query engine, the access rules, tokens, the admin API and the store.
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/pytest -q -p no:cacheprovider tests/test_import_all.py tests/test_imports.py \
+		tests/query tests/access tests/api/test_tokens.py tests/api/test_admin.py tests/test_store.py
+
+## Refresh requirements-dev.lock from pyproject.toml (newest versions that fit).
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements-dev.lock pyproject.toml
+
 bench: $(VENV)/.installed-dev $(BUNDLE)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
 	rm -rf frontend/node_modules src/plotboard/static/embed
