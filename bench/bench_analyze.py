@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from bench_query import ensure_table
 from harness import running_server, table
-from plotboard.catalog.analyze.profile import ProfileSettings, profile_table
+from plotboard.analyze.profile import ProfileSettings, profile_table
 from plotboard.query.render import render
 from plotboard.sources import SourcePool
 from plotboard.sources.dialects import SourceConnection

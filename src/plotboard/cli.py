@@ -362,8 +362,8 @@ def analyze(
     source_id: str, tables: tuple[str, ...], overwrite: bool, apply: bool, use_llm: bool | None
 ) -> None:
     """Profile a source's tables and propose display names, descriptions and semantic types."""
-    from plotboard.catalog.analyze import AnalyzeRequest, analyze_service
-    from plotboard.catalog.analyze.terminal import follow, summary
+    from plotboard.analyze import AnalyzeRequest, analyze_service
+    from plotboard.analyze.terminal import follow, summary
     from plotboard.store.models import DataSource
 
     runtime = _runtime(_settings())

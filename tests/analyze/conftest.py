@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlglot import exp
 
+from plotboard.analyze.profile import ProfileSettings, TableProfile, profile_table
 from plotboard.app import create_app
 from plotboard.auth.api_keys import create_api_key
-from plotboard.catalog.analyze.profile import ProfileSettings, TableProfile, profile_table
 from plotboard.config import Settings
 from plotboard.demo.data import generate_demo_database
 from plotboard.orgs import create_organization

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from plotboard.ai.prompt import system_prompt
+from plotboard.analyze.disclosure import TableValues
+from plotboard.analyze.wording import format_number
 from plotboard.auth.api_keys import create_api_key
-from plotboard.catalog.analyze.wording import format_number
-from plotboard.catalog.disclosure import TableValues
 from plotboard.sources.dialects import SourceConnection
 from tests.analyze.conftest import Admin
 from tests.analyze.test_jobs_api import column_of, tables_of, wait_for

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from plotboard.catalog.analyze import jobs as job_store
-from plotboard.catalog.analyze.service import AnalyzeService
+from plotboard.analyze import jobs as job_store
+from plotboard.analyze.service import AnalyzeService
 from plotboard.catalog.model import Column, Table
 from plotboard.catalog.service import refresh_catalog
 from plotboard.sources.dialects import SourceConnection

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from plotboard.analyze import jobs as job_store
 from plotboard.app import create_app
 from plotboard.auth.api_keys import create_api_key
-from plotboard.catalog.analyze import jobs as job_store
 from plotboard.config import Settings
 from plotboard.orgs import create_organization
 from plotboard.runtime import Runtime

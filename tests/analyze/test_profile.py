@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from plotboard.catalog.analyze.profile import ProfileSettings, TableProfile
+from plotboard.analyze.profile import ProfileSettings, TableProfile
 from plotboard.sources import SourcePool
 from plotboard.sources.values import json_value
 from tests.analyze.conftest import DemoSource, profile_on

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from plotboard.catalog.analyze.profile import ColumnProfile, TableProfile, ValueCount
-from plotboard.catalog.analyze.semantic import detect_semantic_type
+from plotboard.analyze.profile import ColumnProfile, TableProfile, ValueCount
+from plotboard.analyze.semantic import detect_semantic_type
 from plotboard.catalog.model import Column, ColumnType, ForeignKey, Table
 from plotboard.catalog.service import SEMANTIC_TYPES
 from plotboard.sources import SourcePool

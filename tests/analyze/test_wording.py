@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plotboard.catalog.analyze.profile import ColumnProfile, TableProfile, ValueCount
-from plotboard.catalog.analyze.semantic import Detection
-from plotboard.catalog.analyze.wording import (
+from plotboard.analyze.profile import ColumnProfile, TableProfile, ValueCount
+from plotboard.analyze.semantic import Detection
+from plotboard.analyze.wording import (
     describe_column,
     describe_table,
     display_name,
@@ -127,7 +127,7 @@ def test_table_descriptions() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from plotboard.catalog.analyze import wording
+    from plotboard.analyze import wording
 
     result = doctest.testmod(wording)
     assert result.attempted > 0 and result.failed == 0

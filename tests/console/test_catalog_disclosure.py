@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from plotboard.catalog.analyze import AnalyzeRequest, analyze_service
+from plotboard.analyze import AnalyzeRequest, analyze_service
 from plotboard.runtime import Runtime
 from tests.console.conftest import Console
 from tests.console.pages import text

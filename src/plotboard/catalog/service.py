@@ -43,7 +43,7 @@ class TablePatch(BaseModel):
 
     `description_reviewed`: true confirms that the description (as saved by this patch) is
     safe for every end user although the table has an access rule (see
-    `plotboard.catalog.disclosure`); false withdraws that. A later change of the description
+    `plotboard.analyze.disclosure`); false withdraws that. A later change of the description
     needs a new confirmation.
     """
 
@@ -208,10 +208,11 @@ def to_table(row: CatalogTable) -> Table:
 def load_catalog(session: Session, source_id: str, dialect: str) -> Catalog:
     """The catalog as the query engine, the AI and end users see it: its descriptions are the
     ones end users may read under the source's access rules as they are now (see
-    `plotboard.catalog.disclosure`); the admin's views read `table_rows` instead."""
-    # Imported here: `disclosure` builds on Analyze's wording, whose package imports this one.
+    `plotboard.analyze.disclosure`); the admin's views read `table_rows` instead."""
+    # Imported here, and allow-listed in tests/test_layers.py: the disclosure policy builds on
+    # Analyze (a higher layer). To remove: the query context receives the policy from the runtime.
     from plotboard.access.store import list_rules
-    from plotboard.catalog.disclosure import end_user_tables
+    from plotboard.analyze.disclosure import end_user_tables
 
     rows = table_rows(session, source_id)
     tables = [to_table(r) for r in rows]

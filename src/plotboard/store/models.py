@@ -174,7 +174,7 @@ class CatalogTable(Base):
     display_name: Mapped[str | None] = mapped_column(sa.String(200), default=None)
     description: Mapped[str | None] = mapped_column(sa.Text, default=None)
     # The description as the admin confirmed it safe for every end user of a table with an
-    # access rule (plotboard.catalog.disclosure); another text is checked again.
+    # access rule (plotboard.analyze.disclosure); another text is checked again.
     description_reviewed: Mapped[str | None] = mapped_column(sa.Text, default=None)
     hidden: Mapped[bool] = mapped_column(default=False)
     primary_key: Mapped[list[Any]] = mapped_column(default=list)

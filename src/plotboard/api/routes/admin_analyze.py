@@ -15,8 +15,8 @@ from typing import Any
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
+from plotboard.analyze import Accept, AnalyzeRequest, analyze_service
 from plotboard.api.deps import Admin, RuntimeDep
-from plotboard.catalog.analyze import Accept, AnalyzeRequest, analyze_service
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: analyze"])
 

@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.analyze import disclosure
 from plotboard.api.deps import RuntimeDep
 from plotboard.api.routes import admin_sources
 from plotboard.auth.sessions import SignedInAdmin
-from plotboard.catalog import disclosure
 from plotboard.catalog import service as catalog
 from plotboard.console.analyze import analyze_available
 from plotboard.console.forms import FormState, problems_of
@@ -114,7 +114,7 @@ def _saved(
 
 
 def _shown(runtime: Runtime, source_id: str, table: str) -> disclosure.TableDisclosure | None:
-    """What end users read of `table`'s texts, and why (see `catalog.disclosure`)."""
+    """What end users read of `table`'s texts, and why (see `analyze.disclosure`)."""
     with runtime.store.session() as session:
         rows = [
             r

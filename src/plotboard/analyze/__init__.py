@@ -16,17 +16,17 @@ template sentences), `describe` (templates or an LLM), `proposals` (building and
 `jobs` (the job rows), `run` (one job), `service` (starting, reading, applying; workers).
 """
 
-from plotboard.catalog.analyze.describe import LLMDescriber, TemplateDescriber
-from plotboard.catalog.analyze.jobs import AnalyzeRequest
-from plotboard.catalog.analyze.profile import (
+from plotboard.analyze.describe import LLMDescriber, TemplateDescriber
+from plotboard.analyze.jobs import AnalyzeRequest
+from plotboard.analyze.profile import (
     ColumnProfile,
     ProfileSettings,
     TableProfile,
     profile_table,
 )
-from plotboard.catalog.analyze.proposals import Accept, apply_proposals
-from plotboard.catalog.analyze.semantic import Detection, detect_semantic_type
-from plotboard.catalog.analyze.service import AnalyzeService, analyze_service
+from plotboard.analyze.proposals import Accept, apply_proposals
+from plotboard.analyze.semantic import Detection, detect_semantic_type
+from plotboard.analyze.service import AnalyzeService, analyze_service
 
 __all__ = [
     "Accept",

@@ -10,7 +10,7 @@
 Descriptions quote data values (ranges, averages, examples) only when `quote_values` is True:
 the caller decides, because a description is shown to every end user of the catalog, whatever
 rows their access rules let them see. With `quote_values` False and no profile, the sentence
-holds no data at all: `catalog.disclosure` serves that wording on tables with access rules.
+holds no data at all: `analyze.disclosure` serves that wording on tables with access rules.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from plotboard.catalog.analyze.profile import ColumnProfile, TableProfile
-from plotboard.catalog.analyze.semantic import Detection, name_words
+from plotboard.analyze.profile import ColumnProfile, TableProfile
+from plotboard.analyze.semantic import Detection, name_words
 from plotboard.catalog.model import Column, Table
 from plotboard.sources.values import JsonValue
 

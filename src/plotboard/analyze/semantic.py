@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from plotboard.catalog.analyze.profile import ColumnProfile
+from plotboard.analyze.profile import ColumnProfile
 from plotboard.catalog.model import NUMERIC_TYPES, Column, Table
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")

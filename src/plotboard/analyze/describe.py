@@ -27,9 +27,9 @@ from typing import Any, Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plotboard.catalog.analyze.profile import ColumnProfile, TableProfile
-from plotboard.catalog.analyze.semantic import Detection
-from plotboard.catalog.analyze.wording import (
+from plotboard.analyze.profile import ColumnProfile, TableProfile
+from plotboard.analyze.semantic import Detection
+from plotboard.analyze.wording import (
     describe_column,
     describe_table,
     display_name,

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from plotboard import audit
-from plotboard.catalog.analyze.proposals import Accept, apply_proposals, qualified
+from plotboard.analyze.proposals import Accept, apply_proposals, qualified
 from plotboard.catalog.service import table_rows
 from plotboard.errors import FieldError, PlotboardError, conflict, not_found
 from plotboard.store.models import AnalyzeJob, CatalogTable, utcnow
@@ -47,7 +47,7 @@ class AnalyzeRequest(BaseModel):
     only for tables without access rules, and never for hidden columns (descriptions are shown
     to every end user, whatever rows their access rules let them read). Whatever is chosen,
     end users of a table that has a rule when the catalog is served read Analyze's wording
-    without data (`plotboard.catalog.disclosure`); ``true`` quotes values for the admin's
+    without data (`plotboard.analyze.disclosure`); ``true`` quotes values for the admin's
     review on such tables too.
     """
 

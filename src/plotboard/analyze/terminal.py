@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from plotboard.catalog.analyze.jobs import ACTIVE
+from plotboard.analyze.jobs import ACTIVE
 
 BAR_WIDTH = 28
 POLL_S = 0.1

@@ -37,8 +37,9 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from plotboard.catalog.analyze.semantic import Detection
-from plotboard.catalog.analyze.wording import (
+from plotboard.access.store import list_rules
+from plotboard.analyze.semantic import Detection
+from plotboard.analyze.wording import (
     describe_column,
     describe_table,
     display_name,
@@ -364,8 +365,6 @@ def catalog_disclosure(
     session: Session, source_id: str, rows: list[CatalogTable]
 ) -> dict[str, TableDisclosure]:
     """Per table (qualified name): what end users are served of its descriptions, and why."""
-    from plotboard.access.store import list_rules  # the access package builds on the catalog
-
     ruled_tables = [r.table_name for r in list_rules(session, source_id)]
     tables = [(row, to_table(row)) for row in rows]
     ruled = {qualified(row).lower() for row, t in tables if has_rule(t, ruled_tables)}

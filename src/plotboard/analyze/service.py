@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from plotboard import audit
-from plotboard.catalog.analyze import jobs as store
-from plotboard.catalog.analyze.jobs import AnalyzeRequest
-from plotboard.catalog.analyze.profile import ProfileSettings
-from plotboard.catalog.analyze.proposals import Accept
-from plotboard.catalog.analyze.run import JobRun, LLMProvider
+from plotboard.analyze import jobs as store
+from plotboard.analyze.jobs import AnalyzeRequest
+from plotboard.analyze.profile import ProfileSettings
+from plotboard.analyze.proposals import Accept
+from plotboard.analyze.run import JobRun, LLMProvider
 from plotboard.errors import PlotboardError, conflict
 from plotboard.sources.store import get_source
 from plotboard.store.models import AnalyzeJob, utcnow

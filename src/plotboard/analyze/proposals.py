@@ -24,8 +24,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from plotboard.catalog.analyze.describe import TableWords
-from plotboard.catalog.analyze.semantic import Detection
+from plotboard.analyze.describe import TableWords
+from plotboard.analyze.semantic import Detection
 from plotboard.catalog.service import SEMANTIC_TYPES, table_rows
 from plotboard.errors import invalid
 from plotboard.store.models import CatalogTable

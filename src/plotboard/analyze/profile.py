@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from plotboard.catalog.analyze import queries as q
+from plotboard.analyze import queries as q
 from plotboard.catalog.model import Column, ColumnType, Table
 from plotboard.sources.errors import SourceError
 from plotboard.sources.values import JsonValue

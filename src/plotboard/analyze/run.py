@@ -23,21 +23,21 @@ from sqlalchemy.orm import Session
 from sqlglot import exp
 
 from plotboard.access.store import list_rules
-from plotboard.catalog.analyze import jobs as store
-from plotboard.catalog.analyze.describe import (
+from plotboard.analyze import jobs as store
+from plotboard.analyze.describe import (
     Describer,
     LLMDescriber,
     TableFacts,
     TemplateDescriber,
 )
-from plotboard.catalog.analyze.profile import (
+from plotboard.analyze.profile import (
     ProfileSettings,
     TableProfile,
     profile_table,
     qualified_name,
 )
-from plotboard.catalog.analyze.proposals import proposals_for_table, qualified
-from plotboard.catalog.analyze.semantic import detect_semantic_type
+from plotboard.analyze.proposals import proposals_for_table, qualified
+from plotboard.analyze.semantic import detect_semantic_type
 from plotboard.catalog.model import Table
 from plotboard.catalog.service import table_rows, to_table
 from plotboard.errors import PlotboardError
@@ -180,7 +180,7 @@ class JobRun:
         name = qualified_name(table)
         # A description is shown to every end user: quote data only where any of them may
         # read every row anyway (no access rule), and never from hidden tables or columns.
-        # (A rule added later is handled when the catalog is served: `catalog.disclosure`.)
+        # (A rule added later is handled when the catalog is served: `analyze.disclosure`.)
         unruled = name.lower() not in ruled and table.name.lower() not in ruled
         quote = not table.hidden and (quote_values is True or (quote_values == "auto" and unruled))
         return TableFacts(
@@ -291,5 +291,5 @@ class JobRun:
                 )
             return
         if apply or status == store.DONE:
-            # New profiles change what `catalog.disclosure` recognizes as quoted values.
+            # New profiles change what `analyze.disclosure` recognizes as quoted values.
             self.runtime.forget_source(self.source_id)
