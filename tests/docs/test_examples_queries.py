@@ -207,3 +207,19 @@ def test_rls_raw_sql(reader_env: dict[str, str], workdir: Path) -> None:
         b for b in all_blocks() if b.path.name == "security.md" and b.language == "sql"
     ).code
     assert body["sql"] == " ".join(shown.split()).replace("( ", "(")
+
+
+@covers("query-v2")
+def test_query_v2(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-v2"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    names = [c["name"] for c in body["columns"]]
+    assert names == ["category", "revenue", "avg_deal", "count_share"]
+    assert body["columns"][1]["format"] == {"type": "currency", "decimals": 0, "currency": "EUR"}
+    assert body["rows"], body
+    shares = [row[3] for row in body["rows"]]
+    assert all(share >= 5 for share in shares) and sum(shares) <= 100.0001
+    revenues = [row[1] for row in body["rows"]]
+    assert revenues == sorted(revenues, reverse=True)
+    assert body["security_filters"] == ["sales.sales_region = 'North'"]
