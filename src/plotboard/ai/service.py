@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import orjson
@@ -43,10 +43,12 @@ from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import prepare_query
 from plotboard.query.spec import parse_spec
-from plotboard.runtime import Runtime
 from plotboard.sources.errors import SourceError
 from plotboard.sources.store import list_sources
 from plotboard.store.models import Conversation, utcnow
+
+if TYPE_CHECKING:
+    from plotboard.runtime import Runtime  # the composition root, above this layer
 
 logger = logging.getLogger(__name__)
 
