@@ -101,7 +101,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", plain).strip().casefold()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 34,000 of them, a third of the memory
 class _City:
     name: str
     lat: float
