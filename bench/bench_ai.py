@@ -32,7 +32,7 @@ from tests.ai.demo import demo_catalog, demo_values
 from tests.ai.golden import TARGET, ask, judge, load_golden
 
 from plotboard.ai import answer
-from plotboard.ai.vocabulary import build_vocabulary
+from plotboard.ai.builtin.vocabulary import build_vocabulary
 from plotboard.demo.data import generate_demo_database
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plotboard.ai.text import tokenize
-from plotboard.ai.timewords import DateRange, GrainWord, add_months, match_time, period_of
+from plotboard.ai.builtin.text import tokenize
+from plotboard.ai.builtin.timewords import DateRange, GrainWord, add_months, match_time, period_of
 
 TODAY = dt.date(2025, 7, 15)
 D = dt.date

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from plotboard.ai.text import singular, stems, tokenize
-from plotboard.ai.vocabulary import (
+from plotboard.ai.builtin.text import singular, stems, tokenize
+from plotboard.ai.builtin.vocabulary import (
     ColumnTerm,
     MeasureTerm,
     TableTerm,

@@ -27,8 +27,8 @@ from plotboard.ai.answers import (
     TileSuggestion,
 )
 from plotboard.ai.builtin import BuiltinEngine, answer
+from plotboard.ai.builtin.vocabulary import Vocabulary, build_vocabulary, vocabulary_for
 from plotboard.ai.llm import LLMEngine, LLMSettings
-from plotboard.ai.vocabulary import Vocabulary, build_vocabulary, vocabulary_for
 
 __all__ = [
     "CHART_TYPES",

@@ -21,8 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from plotboard.ai.draft import Draft
-from plotboard.ai.vocabulary import Vocabulary, location_kind
+from plotboard.ai.builtin.draft import Draft
+from plotboard.ai.builtin.vocabulary import Vocabulary, location_kind
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
 
 Kind = Literal["time", "place", "boolean", "number", "category"]

@@ -43,11 +43,11 @@ from plotboard.ai.answers import (
     as_sources,
 )
 from plotboard.ai.builtin import BuiltinEngine
+from plotboard.ai.builtin.draft import from_spec
+from plotboard.ai.builtin.vocabulary import vocabulary_of
+from plotboard.ai.builtin.wording import suggestions, title_of
 from plotboard.ai.charts import default_chart
-from plotboard.ai.draft import from_spec
 from plotboard.ai.prompt import system_prompt, user_prompt
-from plotboard.ai.vocabulary import vocabulary_of
-from plotboard.ai.wording import suggestions, title_of
 from plotboard.llm import (
     INTERACTIVE,
     ChatClient,

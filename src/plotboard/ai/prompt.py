@@ -25,7 +25,7 @@ from plotboard.ai.answers import (
     TileSuggestion,
     as_sources,
 )
-from plotboard.ai.vocabulary import table_ref
+from plotboard.ai.builtin.vocabulary import table_ref
 from plotboard.catalog.model import Catalog, Column, Table
 
 MAX_CLUES_CHARS = 2000

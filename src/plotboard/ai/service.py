@@ -31,10 +31,10 @@ from plotboard.ai.answers import (
     TileSuggestion,
 )
 from plotboard.ai.builtin import BuiltinEngine
+from plotboard.ai.builtin.vocabulary import vocabulary_of
+from plotboard.ai.builtin.wording import suggestions
 from plotboard.ai.llm import LLMEngine
 from plotboard.ai.settings import engine_choice
-from plotboard.ai.vocabulary import vocabulary_of
-from plotboard.ai.wording import suggestions
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.cache import cache_key
 from plotboard.catalog.model import Catalog

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from plotboard.ai.answers import ContextClues
-from plotboard.ai.draft import Draft, DraftDim, DraftFilter, DraftMeasure
-from plotboard.ai.resolve import natural_agg
-from plotboard.ai.text import fold, split_identifier
-from plotboard.ai.timewords import MONTHS, period_of
-from plotboard.ai.vocabulary import (
+from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.resolve import natural_agg
+from plotboard.ai.builtin.text import fold, split_identifier
+from plotboard.ai.builtin.timewords import MONTHS, period_of
+from plotboard.ai.builtin.vocabulary import (
     Vocabulary,
     column_label,
     is_identifier,

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from plotboard.ai.charts import fits
-from plotboard.ai.draft import Draft, DraftDim, DraftFilter, DraftMeasure
-from plotboard.ai.intent import DimSlot, Intent
-from plotboard.ai.resolve import (
+from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.intent import DimSlot, Intent
+from plotboard.ai.builtin.resolve import (
     Resolved,
     Unanswerable,
     choose_base,
@@ -31,7 +30,8 @@ from plotboard.ai.resolve import (
     hops,
     resolve,
 )
-from plotboard.ai.vocabulary import Vocabulary, column_label
+from plotboard.ai.builtin.vocabulary import Vocabulary, column_label
+from plotboard.ai.charts import fits
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
 from plotboard.query.spec import Aggregate, FilterOp, Scalar
 

@@ -13,7 +13,7 @@ A `Vocabulary` is built from a `Catalog` and the real values of low-cardinality 
 * values: each value of a low-cardinality column ("Paris", "New York", "São Paulo"), so
   that naming it in a question becomes a filter on that column.
 
-Phrases are keyed by their singular, accent-free words (see `plotboard.ai.text`), so matching
+Phrases are keyed by their singular, accent-free words (see `builtin.text`), so matching
 is case-, accent- and plural-insensitive. One phrase may mean several things ("Paris" is
 both `employees.location` and `offices.city`; "sales" is a table and a department): the
 `Term`s come back best first and the engine picks by context and by how close each one is
@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from plotboard.ai.answers import ColumnValues, Source
-from plotboard.ai.synonyms import (
+from plotboard.ai.builtin.synonyms import (
     CITY_WORDS,
     COLUMN_SYNONYMS,
     COUNTRY_WORDS,
@@ -44,7 +44,7 @@ from plotboard.ai.synonyms import (
     MEASURE_SYNONYMS,
     TABLE_SYNONYMS,
 )
-from plotboard.ai.text import STOPWORDS, humanize, split_identifier, stems
+from plotboard.ai.builtin.text import STOPWORDS, humanize, split_identifier, stems
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Catalog, Column, Table
 from plotboard.query.spec import Aggregate
 
@@ -150,9 +150,9 @@ class Vocabulary:
         # Keyed by id(table): two sources may hold equal tables (a copy of a database).
         self.measures: dict[int, list[MeasureTerm]] = {}
         self.values: dict[tuple[int, str], tuple[str, ...]] = {}
-        # Foreign-key hops between tables, filled lazily by `plotboard.ai.resolve.hops`.
+        # Foreign-key hops between tables, filled lazily by `builtin.resolve.hops`.
         self.hops: dict[tuple[int, int], int | None] = {}
-        # Known single words by length, filled lazily by `plotboard.ai.lexer` for typo repair.
+        # Known single words by length, filled lazily by `builtin.lexer` for typo repair.
         self.spellings: dict[int, list[str]] | None = None
 
     # -- building ------------------------------------------------------------------------

@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from plotboard.ai.text import STOPWORDS, Token, parse_number, singular
-from plotboard.ai.timewords import TimeWord, match_time
-from plotboard.ai.vocabulary import Term, Vocabulary
+from plotboard.ai.builtin.text import STOPWORDS, Token, parse_number, singular
+from plotboard.ai.builtin.timewords import TimeWord, match_time
+from plotboard.ai.builtin.vocabulary import Term, Vocabulary
 from plotboard.query.spec import Aggregate
 
 

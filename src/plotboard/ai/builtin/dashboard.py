@@ -18,9 +18,9 @@ every tile that can reach the filtered column.
 
 from __future__ import annotations
 
-from plotboard.ai.draft import Draft, DraftDim, DraftFilter, DraftMeasure
-from plotboard.ai.intent import Intent
-from plotboard.ai.resolve import (
+from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.intent import Intent
+from plotboard.ai.builtin.resolve import (
     Unanswerable,
     choose_base,
     hops,
@@ -28,7 +28,7 @@ from plotboard.ai.resolve import (
     resolve,
     source_tiers,
 )
-from plotboard.ai.vocabulary import (
+from plotboard.ai.builtin.vocabulary import (
     Vocabulary,
     is_identifier,
     is_measure_like,

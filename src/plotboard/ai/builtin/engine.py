@@ -43,17 +43,16 @@ from plotboard.ai.answers import (
     TileSuggestion,
     as_sources,
 )
-from plotboard.ai.charts import choose_chart
-from plotboard.ai.compose import build_fresh, refine
-from plotboard.ai.dashboard import dashboard_drafts
-from plotboard.ai.draft import Draft, from_spec, to_spec
-from plotboard.ai.intent import Intent
-from plotboard.ai.lexer import lex
-from plotboard.ai.reader import read_intent
-from plotboard.ai.resolve import Ambiguous, Unanswerable
-from plotboard.ai.text import Token, stems, tokenize
-from plotboard.ai.vocabulary import Vocabulary, table_label, vocabulary_of
-from plotboard.ai.wording import (
+from plotboard.ai.builtin.compose import build_fresh, refine
+from plotboard.ai.builtin.dashboard import dashboard_drafts
+from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
+from plotboard.ai.builtin.intent import Intent
+from plotboard.ai.builtin.lexer import lex
+from plotboard.ai.builtin.reader import read_intent
+from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
+from plotboard.ai.builtin.text import Token, stems, tokenize
+from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
+from plotboard.ai.builtin.wording import (
     Voice,
     cannot_answer,
     describe_answer,
@@ -62,6 +61,7 @@ from plotboard.ai.wording import (
     title_of,
     voice_of,
 )
+from plotboard.ai.charts import choose_chart
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 

@@ -1,8 +1,8 @@
 """What a question asks for, before its table is chosen: an `Intent` made of slots.
 
 Each slot keeps *all* the candidate meanings of its phrase (a column in several tables, a
-value in several columns); `plotboard.ai.resolve` picks among them once the question's table
-is known. `plotboard.ai.reader` fills an `Intent` from a lexed question.
+value in several columns); `plotboard.ai.builtin.resolve` picks among them once the question's table
+is known. `plotboard.ai.builtin.reader` fills an `Intent` from a lexed question.
 """
 
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from plotboard.ai.lexer import Chart, Superlative, Top
-from plotboard.ai.timewords import DateRange, GrainWord
-from plotboard.ai.vocabulary import ColumnTerm, TableTerm, Term, ValueTerm
+from plotboard.ai.builtin.lexer import Chart, Superlative, Top
+from plotboard.ai.builtin.timewords import DateRange, GrainWord
+from plotboard.ai.builtin.vocabulary import ColumnTerm, TableTerm, Term, ValueTerm
 from plotboard.query.spec import Aggregate
 
 

@@ -24,12 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from plotboard.ai.draft import DraftDim, DraftFilter, DraftMeasure
-from plotboard.ai.intent import Intent, MeasureSlot
-from plotboard.ai.synonyms import AVERAGED_WORDS
-from plotboard.ai.text import split_identifier, stems
-from plotboard.ai.timewords import DateRange, auto_grain
-from plotboard.ai.vocabulary import (
+from plotboard.ai.builtin.draft import DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.intent import Intent, MeasureSlot
+from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
+from plotboard.ai.builtin.text import split_identifier, stems
+from plotboard.ai.builtin.timewords import DateRange, auto_grain
+from plotboard.ai.builtin.vocabulary import (
     ColumnTerm,
     MeasureTerm,
     TableTerm,

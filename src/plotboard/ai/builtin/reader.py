@@ -21,7 +21,7 @@ does not have, and answering with the known half would mislead.
 
 from __future__ import annotations
 
-from plotboard.ai.intent import (
+from plotboard.ai.builtin.intent import (
     BoolSlot,
     CompareSlot,
     DimSlot,
@@ -29,7 +29,7 @@ from plotboard.ai.intent import (
     MeasureSlot,
     ValueSlot,
 )
-from plotboard.ai.lexer import (
+from plotboard.ai.builtin.lexer import (
     Agg,
     Chart,
     Compare,
@@ -42,9 +42,9 @@ from plotboard.ai.lexer import (
     Top,
     Words,
 )
-from plotboard.ai.text import STOPWORDS
-from plotboard.ai.timewords import DateRange, GrainWord
-from plotboard.ai.vocabulary import (
+from plotboard.ai.builtin.text import STOPWORDS
+from plotboard.ai.builtin.timewords import DateRange, GrainWord
+from plotboard.ai.builtin.vocabulary import (
     ColumnTerm,
     MeasureTerm,
     TableTerm,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from plotboard.ai.vocabulary import Vocabulary, table_ref
+from plotboard.ai.builtin.vocabulary import Vocabulary, table_ref
 from plotboard.catalog.model import Column, Table
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import (
