@@ -21,6 +21,7 @@ from plotboard.query.spec import (
     FilterOp,
     Grain,
     OrderBy,
+    Periods,
     QuerySpec,
     Scalar,
     parse_spec,
@@ -153,7 +154,13 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
     if base is None:
         raise QueryError(f"Table '{spec.table}' is not available.", code="unknown_table")
     draft = Draft(base=base)
+    unsupported = QueryError(
+        "This chart uses a calculation the assistant can't change yet; edit it in the builder.",
+        code="invalid_query",
+    )
     for m in spec.measures:
+        if m.agg is None or m.share or m.cumulative:
+            raise unsupported
         if m.column is None:
             draft.measures.append(DraftMeasure("count", base, None))
         else:
@@ -163,6 +170,8 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
         table, column = _absolute(vocab, base, d.column)
         draft.dims.append(DraftDim(table, column, d.grain))
     for f in spec.filters:
+        if isinstance(f.value, Periods):
+            raise unsupported
         table, column = _absolute(vocab, base, f.column)
         draft.filters.append(DraftFilter(table, column, f.op, f.value))
     first = spec.measures[0].alias.lower() if spec.measures else None
