@@ -38,6 +38,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     Used as uvicorn's factory by `plotboard serve`, which migrates (or not) before; the app
     itself never changes the schema, it refuses to start when the schema is behind.
     """
+    # The app closes (and stops the queries of) only a runtime it made: a runtime handed in
+    # belongs to the caller, who may serve it through several apps in turn.
+    owned = runtime is None
     runtime = runtime or Runtime(settings or Settings(), run_migrations=False)
 
     @asynccontextmanager
@@ -47,7 +50,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             yield
         finally:
             restore()
-            runtime.close()  # stops queries still running, then closes pools
+            if owned:
+                runtime.close()  # stops queries still running, then closes pools
 
     app = FastAPI(
         title="plotboard",

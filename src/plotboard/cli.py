@@ -129,7 +129,11 @@ def demo(data_dir: Path, host: str | None, port: int | None, no_serve: bool) -> 
     if no_serve:
         runtime.close()
         return
-    uvicorn.run(create_app(settings, runtime=runtime), host=host, port=port, log_level="warning")
+    try:
+        app = create_app(settings, runtime=runtime)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        runtime.close()
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from plotboard.app import create_app
 from plotboard.auth.sessions import COOKIE_NAME
 from plotboard.runtime import Runtime
 from tests.api.conftest import ADMIN_PASSWORD, Org
+from tests.api.test_query_api import SALARY_BY_LOCATION, _connect, demo_db  # noqa: F401
 
 
 @pytest.fixture
@@ -181,3 +183,17 @@ def test_password_guessing_is_slowed_down(browser: TestClient, org: Org) -> None
     assert browser.post("/api/v1/admin/session", json=right).status_code == 429
     other = browser.post("/api/v1/admin/session", json={**wrong, "email": "x@example.com"})
     assert other.status_code == 401
+
+
+def test_an_app_that_stops_leaves_a_runtime_it_was_given_serving(
+    org: Org, runtime: Runtime, demo_db: Path  # noqa: F811
+) -> None:
+    """A runtime handed to an app belongs to the caller: the app's shutdown must not stop its
+    queries (here: the session's other client must still get answers)."""
+    source = _connect(org, demo_db)
+    with TestClient(create_app(runtime=runtime), base_url="http://plotboard.test") as other:
+        assert other.get("/healthz").status_code == 200
+    token = org.token()
+    body = {"source": source, "query": SALARY_BY_LOCATION}
+    answer = org.embed(token, "POST", "/query", json=body)
+    assert answer.status_code == 200, answer.text
