@@ -52,7 +52,8 @@ class Runtime:
         self.cache: ResultCache = make_cache(settings.redis_url)
         self.pool = SourcePool(resolver=self._connection_of)
         self._contexts: dict[str, tuple[float, SourceContext]] = {}
-        self._default_source: dict[str, tuple[float, str]] = {}
+        # (org, table hint) -> (expiry, source id) for requests that name no source.
+        self._default_source: dict[tuple[str, str], tuple[float, str]] = {}
 
     def _check_secret_key(self) -> None:
         """Refuse to start when stored secrets were encrypted with another secret key: better
@@ -89,11 +90,15 @@ class Runtime:
             row = session.get(DataSource, source_id)
             return connection_of(row, self.secret_key) if row is not None else None
 
-    def cached_context(self, org_id: str, source_id: str | None) -> SourceContext | None:
+    def cached_context(
+        self, org_id: str, source_id: str | None, table: str | None = None
+    ) -> SourceContext | None:
         """The context if this process has a fresh one; no I/O, so safe on the event loop."""
         now = time.monotonic()
         if source_id is None:
-            default = self._default_source.get(org_id)
+            default = self._default_source.get((org_id, (table or "").lower()))
+            if default is None and table:
+                default = self._default_source.get((org_id, ""))
             if default is None or default[0] <= now:
                 return None
             source_id = default[1]
@@ -102,14 +107,17 @@ class Runtime:
             return hit[1]
         return None
 
-    def source_context(self, org_id: str, source_id: str | None) -> SourceContext:
-        """Catalog, rules and settings of the organization's source (its only one when
-        `source_id` is None); 404 for another organization's source. May read the store."""
-        context = self.cached_context(org_id, source_id)
+    def source_context(
+        self, org_id: str, source_id: str | None, table: str | None = None
+    ) -> SourceContext:
+        """Catalog, rules and settings of the organization's source (when `source_id` is
+        None: its only one, or the only one with a table called `table`); 404 for another
+        organization's source. May read the store."""
+        context = self.cached_context(org_id, source_id, table)
         if context is not None:
             return context
         with self.store.session() as session:
-            resolved = resolve_source_id(session, org_id, source_id)
+            resolved = resolve_source_id(session, org_id, source_id, table)
             row = session.get(DataSource, resolved)
             assert row is not None
             context = load_context(session, row, self.secret_key)
@@ -117,7 +125,11 @@ class Runtime:
         with self._lock:
             self._contexts[context.id] = (expires, context)
             if source_id is None:
-                self._default_source[org_id] = (expires, context.id)
+                # Keyed by the hint only when it names a real table: any text may come in.
+                schema, _, name = (table or "").rpartition(".")
+                known = bool(name) and context.catalog.table(name, schema or None) is not None
+                hint = (table or "").lower() if known else ""
+                self._default_source[(org_id, hint)] = (expires, context.id)
         return context
 
     def forget_source(self, source_id: str) -> None:

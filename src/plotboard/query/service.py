@@ -189,7 +189,10 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     """Answer one embed query. Only dict lookups happen on the event loop when the checked
     SQL is memoized and the answer cached (a cached tile); parsing, checking, running and
     encoding happen in worker threads."""
-    context = await _context(runtime, user.org_id, request.source)
+    table = request.query.get("table") if request.query else None
+    context = await _context(
+        runtime, user.org_id, request.source, table if isinstance(table, str) else None
+    )
     prepared = memoized(context, user, request)
     if prepared is None:
         budget = runtime.settings.sql_check_seconds
@@ -219,12 +222,14 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     return QueryAnswer(body, False)
 
 
-async def _context(runtime: Runtime, org_id: str, source_id: str | None) -> SourceContext:
+async def _context(
+    runtime: Runtime, org_id: str, source_id: str | None, table: str | None = None
+) -> SourceContext:
     # Usually in memory; loading it reads the store, which is done off the event loop.
-    context = runtime.cached_context(org_id, source_id)
+    context = runtime.cached_context(org_id, source_id, table)
     if context is not None:
         return context
-    return await anyio.to_thread.run_sync(runtime.source_context, org_id, source_id)
+    return await anyio.to_thread.run_sync(runtime.source_context, org_id, source_id, table)
 
 
 def with_cache_flag(body: bytes, hit: bool) -> bytes:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from plotboard.crypto import decrypt, encrypt
 from plotboard.errors import FieldError, PlotboardError, conflict, invalid, not_found
 from plotboard.sources.dialects import SourceConnection
-from plotboard.store.models import DataSource
+from plotboard.store.models import CatalogTable, DataSource
 
 
 class SourceSettings(BaseModel):
@@ -144,8 +144,12 @@ def list_sources(session: Session, org_id: str) -> list[DataSource]:
     return list(session.scalars(stmt))
 
 
-def resolve_source_id(session: Session, org_id: str, source_id: str | None) -> str:
-    """The named source, or the organization's only one when none is named."""
+def resolve_source_id(
+    session: Session, org_id: str, source_id: str | None, table: str | None = None
+) -> str:
+    """The named source; when none is named, the organization's only one, or else the only
+    one with a visible table called `table` (a saved chart whose query names its table but
+    not its database, e.g. from before a second database was connected)."""
     if source_id:
         return get_source(session, org_id, source_id).id
     rows = session.execute(
@@ -155,6 +159,18 @@ def resolve_source_id(session: Session, org_id: str, source_id: str | None) -> s
     ).all()
     if len(rows) == 1:
         return str(rows[0].id)
+    if rows and table:
+        schema, _, name = table.strip().rpartition(".")
+        match = sa.select(CatalogTable.source_id).where(
+            CatalogTable.source_id.in_([r.id for r in rows]),
+            sa.func.lower(CatalogTable.name) == name.lower(),
+            CatalogTable.hidden.is_(False),
+        )
+        if schema:
+            match = match.where(sa.func.lower(CatalogTable.schema_name) == schema.lower())
+        having = sorted({str(s) for s in session.scalars(match)})
+        if len(having) == 1:
+            return having[0]
     if not rows:
         raise PlotboardError(
             "There is no data source yet: an admin must connect a database first.",
