@@ -222,8 +222,9 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
     response = redirect(f"{BASE}/tables?source={created['id']}")
     flash(
         response,
-        f"Connected “{created['name']}”: {_tables(created['tables'])} found. Give them friendly "
-        "names and descriptions here, then add access rules.",
+        f"Connected “{created['name']}”: {_tables(created['tables'])} found. Give "
+        f"{'it' if created['tables'] == 1 else 'them'} friendly names and descriptions here, "
+        "then add access rules.",
     )
     return response
 
