@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from plotboard.access.check import render_checked
 from plotboard.access.enforce import EnforcedQuery, enforce_access_rules
+from plotboard.access.fence import FENCE_ARGS, fence_clauses
 from plotboard.query.errors import QueryError
 from plotboard.query.sql import parse_read_only_sql
 from tests.access.rules_fixture import RULES
@@ -173,3 +174,19 @@ def test_a_term_on_a_hidden_column_is_refused() -> None:
     _add_term("employees.email = 'x'")(tampered)
     with pytest.raises(QueryError, match="not the expected one"):
         render_checked(replace(enforced, expression=tampered), CATALOG, RULES)
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "duckdb", "sqlite", "mysql"])
+def test_each_fence_survives_a_round_trip_through_the_parser(dialect: str) -> None:
+    """The checker reads the prepared SQL back, so the fence must be something the installed
+    sqlglot both writes and reads (before 30.22 it read PostgreSQL's ``LIMIT ALL`` as nothing,
+    which left every rule's subquery open on the lowest allowed version)."""
+    clauses = fence_clauses(dialect)
+    assert clauses, f"no fence for {dialect}"
+    select = exp.select("*").from_("t")
+    for key, clause in clauses.items():
+        select.set(key, clause)
+    read_back = sqlglot.parse_one(select.sql(dialect), read=dialect)
+    assert {k: v.sql(dialect) for k in FENCE_ARGS if (v := read_back.args.get(k))} == {
+        k: v.sql(dialect) for k, v in clauses.items()
+    }

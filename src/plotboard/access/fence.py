@@ -60,7 +60,10 @@ def _fence_tree(dialect: str) -> exp.Select | None:
     if text is None:
         return None
     tree = sqlglot.parse_one(f"SELECT * FROM t {text}", read=dialect)
-    assert isinstance(tree, exp.Select)
+    if not isinstance(tree, exp.Select) or not any(tree.args.get(k) for k in FENCE_ARGS):
+        # Fail closed: a parser that drops the clause (sqlglot before 30.22 read
+        # "LIMIT ALL" as nothing) would otherwise leave every rule's subquery open.
+        raise RuntimeError(f"sqlglot does not read the {dialect} fence {text!r}; upgrade sqlglot")
     return tree
 
 
