@@ -527,6 +527,9 @@ def _dimension(
                 field=f"{field_name}.bin",
                 code="invalid_grain",
             )
+        if dim.bin.width is None:
+            raise QueryError("Bins by count are not available yet; use a width.",
+                             field=f"{field_name}.bin", code="invalid_grain")
         return bin_lower_edge(col, dim.bin.width), "number", col, path
     return col, column.type, col, path
 
@@ -545,6 +548,9 @@ def compile_query(
             related table, an expression that does not parse or check (with its position), or
             a sort key that is not one of the output names.
     """
+    if spec.compare is not None or spec.latest_anchored:
+        raise QueryError("Period comparisons and 'latest' anchors are not available yet.",
+                         field="compare" if spec.compare else "filters", code="invalid_query")
     builder = _Builder(spec, catalog)
     _custom_columns(builder, spec)
     if spec.select:

@@ -20,7 +20,22 @@ Output names (aliases), used for `order_by.by` and as result column names:
   ``count`` without a column is ``count``;
 * a dimension is its column name (``location``), with ``_<grain>`` appended when it has a grain
   (``hire_date_month``);
-* a column of a related table written ``offices.region`` contributes ``offices_region``.
+* a column of a related table written ``offices.region`` contributes ``offices_region``;
+* with ``"compare": {"to": "previous_period"}`` (or ``"previous_year"``), each measure that is
+  not a share or running total adds ``<measure>_previous``, ``<measure>_change`` and
+  ``<measure>_change_pct``, after all the measures (see `Compare`).
+
+Spec v2 shapes at a glance (DESIGN.md "Query spec v2", docs/queries.md):
+
+```json
+{"table": "sales",
+ "measures": [{"agg": "sum", "column": "amount", "name": "revenue"}],
+ "dimensions": [{"column": "sale_date", "grain": "month"},
+                {"column": "amount", "bin": {"count": 10}}],
+ "filters": [{"column": "sale_date", "op": "last", "value": {"n": 6, "unit": "month"},
+              "anchor": "latest"}],
+ "compare": {"to": "previous_year"}}
+```
 """
 
 from __future__ import annotations
@@ -82,6 +97,8 @@ MAX_OFFSET = 1_000_000
 """Highest `offset` when paging through detail rows."""
 MAX_BIN_WIDTH = 10**15
 """Widest number band (far above any meaningful width, well inside every engine's range)."""
+MAX_BIN_COUNT = 1000
+"""Most equal bands in a `{"count": n}` bin."""
 
 Scalar = (
     StrictBool
@@ -183,11 +200,27 @@ class Measure(_SpecModel):
 
 
 class Bin(_SpecModel):
-    """Number bands: ``{"width": 20000}`` (each band's lower edge is a multiple of the width)."""
+    """Number bands: ``{"width": 20000}`` (each band's lower edge is a multiple of the width),
+    or ``{"count": 10}``: that many equal bands from the lowest to the highest value of the
+    rows the query reads (the user's rows under the access rules, after the filters); a band
+    holds its lower edge, the last one also the highest value. Either way the dimension's value
+    is the band's lower edge."""
 
-    width: Annotated[StrictInt, Field(gt=0, le=MAX_BIN_WIDTH)] | Annotated[
-        StrictFloat, Field(gt=0, le=MAX_BIN_WIDTH, allow_inf_nan=False)
-    ]
+    width: (
+        Annotated[StrictInt, Field(gt=0, le=MAX_BIN_WIDTH)]
+        | Annotated[StrictFloat, Field(gt=0, le=MAX_BIN_WIDTH, allow_inf_nan=False)]
+        | None
+    ) = None
+    count: Annotated[StrictInt, Field(ge=1, le=MAX_BIN_COUNT)] | None = None
+
+    @model_validator(mode="after")
+    def _width_or_count(self) -> Bin:
+        if (self.width is None) == (self.count is None):
+            raise ValueError(
+                "a bin has either a 'width' (bands of that size) or a 'count' (that many equal "
+                "bands), e.g. {\"width\": 20000} or {\"count\": 10}"
+            )
+        return self
 
 
 class Dimension(_SpecModel):
@@ -224,12 +257,18 @@ class Filter(_SpecModel):
     Values by op: `eq`/`neq`/`gt`/`gte`/`lt`/`lte` one value; `in`/`not_in` a non-empty list;
     `between` a list of two values (inclusive); `contains`/`starts_with` text (matched without
     regard to case); `is_null`/`is_not_null` no value.
+
+    Relative dates (`plotboard.query.dates`): `last` takes ``{"n": 6, "unit": "month"}``,
+    `this`/`previous` a unit, `to_date` ``"month"``/``"quarter"``/``"year"``. `anchor` is
+    ``"today"`` (the default: today in the organization's time zone) or ``"latest"``: the
+    latest date of that column among the rows the user can see (under the access rules, before
+    the spec's other filters).
     """
 
     column: ColumnRef
     op: FilterOp
     value: Scalar | list[Scalar] | Periods | None = None
-    anchor: Literal["today"] | None = None
+    anchor: Literal["today", "latest"] | None = None
     include_current: StrictBool = False
 
     @field_validator("value", mode="before")
@@ -294,6 +333,37 @@ class CustomColumn(_SpecModel):
     expr: ExprText
 
 
+class Compare(_SpecModel):
+    """A period comparison: ``{"to": "previous_period"}`` or ``{"to": "previous_year"}``.
+
+    Each plain measure (not a share or running total) gets three more result columns, after
+    all the measures, in measure order: ``<name>_previous`` (its value for the compared
+    period), ``<name>_change`` (value - previous) and ``<name>_change_pct`` ((value - previous)
+    * 100 / previous; NULL when previous is 0 or NULL).
+
+    Which period is compared:
+
+    * with a dimension that has a date ``grain``, the first one: each row's period against the
+      period before it (``previous_period``: the month before, the week before, ...) or the
+      same period a year before (``previous_year``); a relative date filter on that column is
+      moved back as well, so the first row gets its previous value;
+    * else with a relative date filter (``last``, ``this``, ``previous``, ``to_date``) or a
+      ``between`` of two dates on a date column, the first one: the rows of the range just
+      before it of the same length (whole months compare with as many months; "this quarter"
+      with the previous quarter) or the same dates a year before. The KPI's "vs previous
+      period" is this case without dimensions.
+
+    Both periods are read under the same access rules and the other filters, so every value is
+    computed over the user's own rows. The answer's ``compare`` says which dates were compared.
+    """
+
+    to: Literal["previous_period", "previous_year"]
+
+
+COMPARE_SUFFIXES = ("_previous", "_change", "_change_pct")
+"""The result columns a `compare` adds per compared measure, in this order."""
+
+
 HavingOp = Literal["eq", "neq", "gt", "gte", "lt", "lte", "between"]
 
 
@@ -329,9 +399,18 @@ class QuerySpec(_SpecModel):
     limit_per: ColumnRef | None = None
     select: tuple[ColumnRef, ...] = Field(default=(), max_length=MAX_SELECT)
     offset: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
+    compare: Compare | None = None
 
     @model_validator(mode="after")
     def _something_to_show(self) -> QuerySpec:
+        if self.compare is not None:
+            if self.select or not self.compared_measures:
+                raise ValueError(
+                    "'compare' compares measures: add a measure that is not a share or a "
+                    "running total"
+                )
+            if self.limit_per is not None:
+                raise ValueError("'compare' and 'limit_per' can't be used together")
         if self.select:
             if self.measures or self.dimensions:
                 raise ValueError(
@@ -364,7 +443,17 @@ class QuerySpec(_SpecModel):
         if self.select:
             return tuple(alias_of(ref) for ref in self.select)
         items: tuple[Dimension | Measure, ...] = (*self.dimensions, *self.measures)
-        return tuple(item.alias for item in items)
+        compared = tuple(
+            m.alias + suffix for m in self.compared_measures for suffix in COMPARE_SUFFIXES
+        )
+        return tuple(item.alias for item in items) + compared
+
+    @property
+    def compared_measures(self) -> tuple[Measure, ...]:
+        """The measures a `compare` gives a previous value: all but shares and running totals."""
+        if self.compare is None:
+            return ()
+        return tuple(m for m in self.measures if not (m.share or m.cumulative))
 
     def cache_key(self) -> str:
         """A canonical JSON text: equal specs give equal keys."""
@@ -375,11 +464,19 @@ class QuerySpec(_SpecModel):
         """Whether a filter is relative to today, so its SQL's parameters change daily."""
         return any(f.op in RELATIVE_DATE_OPS for f in self.filters)
 
+    @property
+    def latest_anchored(self) -> tuple[int, ...]:
+        """Indexes of the relative filters anchored to the latest date the user can see."""
+        return tuple(
+            i for i, f in enumerate(self.filters)
+            if f.op in RELATIVE_DATE_OPS and f.anchor == "latest"
+        )
+
 
 _FIELD_NAMES = frozenset(
     name
     for model in (QuerySpec, Measure, Dimension, Filter, OrderBy, Format, Bin, CustomColumn, Having,
-                  Periods)
+                  Periods, Compare)
     for name in model.model_fields
 )
 
