@@ -27,7 +27,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "plotboard"
 
 LAYERS: dict[str, int] = {
     **dict.fromkeys(
-        ("errors", "config", "crypto", "store", "audit", "cache", "geo", "inputs"), 0
+        ("errors", "config", "crypto", "store", "audit", "cache", "geo", "inputs", "bundle"), 0
     ),
     **dict.fromkeys(("catalog", "sources"), 1),
     **dict.fromkeys(("query", "access"), 2),
@@ -44,33 +44,11 @@ MUTUAL = {frozenset({"query", "access"})}  # access rewrites query specs; query 
 ALLOWED: dict[tuple[str, str], str] = {
     ("plotboard.access.store", "auth"):
         "reads token attributes' names to check rules; move that vocabulary down",
-    ("plotboard.admin.attributes", "runtime"):
-        "used at run time; services should receive what they need, not the Runtime (item 1)",
-    ("plotboard.admin.keys", "runtime"):
-        "used at run time; services should receive what they need, not the Runtime (item 1)",
-    ("plotboard.admin.origins", "runtime"):
-        "used at run time; services should receive what they need, not the Runtime (item 1)",
-    ("plotboard.admin.secrets", "runtime"):
-        "used at run time; services should receive what they need, not the Runtime (item 1)",
-    ("plotboard.auth.minting", "runtime"):
-        "used at run time; services should receive what they need, not the Runtime (item 1)",
     ("plotboard.catalog.service", "access"):
         "load_catalog reads access rules to apply the disclosure policy",
     ("plotboard.catalog.service", "analyze"):
         "load_catalog applies analyze.disclosure; to go: the query context gets the policy "
         "from the runtime",
-    ("plotboard.console.pages.ai", "api.routes"):
-        "calls a route handler; to go when the admin services exist (issue 10 item 1)",
-    ("plotboard.console.pages.databases", "api.routes"):
-        "calls a route handler; to go when the admin services exist (issue 10 item 1)",
-    ("plotboard.console.pages.home", "api.routes"):
-        "calls a route handler; to go when the admin services exist (issue 10 item 1)",
-    ("plotboard.console.pages.rules", "api.routes"):
-        "calls a route handler; to go when the admin services exist (issue 10 item 1)",
-    ("plotboard.console.pages.sandbox", "api.routes"):
-        "calls a route handler; to go when the admin services exist (issue 10 item 1)",
-    ("plotboard.console.pages.tables", "api.routes"):
-        "calls a route handler; to go when the admin services exist (issue 10 item 1)",
     ("plotboard.query.service", "auth"):
         "reads the embed token's attributes; pass them in instead",
     ("plotboard.query.service", "runtime"):
@@ -78,10 +56,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 }
 
 # Package cycles still there, with why (shrink too).
-CYCLES_ALLOWED: dict[frozenset[str], str] = {
-    frozenset({"api", "console"}): "api.routes.console mounts the console, whose pages use "
-    "api.deps and api.routes; to go with issue 10 item 1 (console calls services)",
-}
+CYCLES_ALLOWED: dict[frozenset[str], str] = {}
 
 
 def _package(module: str) -> str:

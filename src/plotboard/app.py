@@ -19,7 +19,6 @@ from plotboard.api.routes import (
     admin_session,
     admin_setup,
     admin_sources,
-    console,
     dashboards,
     embed_ai,
     embed_assets,
@@ -29,6 +28,7 @@ from plotboard.api.routes import (
     tokens,
 )
 from plotboard.config import Settings
+from plotboard.console import routes as console
 from plotboard.runtime import Runtime
 
 

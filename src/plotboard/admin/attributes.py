@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from plotboard import audit
 from plotboard.admin.actor import AdminActor
 from plotboard.auth import token_attributes as attrs
-from plotboard.runtime import Runtime
 from plotboard.store.models import TokenAttribute
+
+if TYPE_CHECKING:
+    from plotboard.runtime import Runtime
 
 AttributeIn = attrs.AttributeIn
 AttributePatch = attrs.AttributePatch

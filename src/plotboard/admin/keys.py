@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from plotboard import audit
 from plotboard.admin.actor import AdminActor
 from plotboard.auth.api_keys import create_api_key, list_api_keys, revoke_api_key
-from plotboard.runtime import Runtime
 from plotboard.store.models import ApiKey
+
+if TYPE_CHECKING:
+    from plotboard.runtime import Runtime
 
 
 class KeyIn(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,8 +12,10 @@ from plotboard import audit
 from plotboard.admin.actor import AdminActor
 from plotboard.auth.origins import normalize_origin
 from plotboard.errors import conflict, not_found
-from plotboard.runtime import Runtime
 from plotboard.store.models import Origin
+
+if TYPE_CHECKING:
+    from plotboard.runtime import Runtime
 
 
 class OriginIn(BaseModel):

@@ -10,13 +10,16 @@ rotation keep working until they expire, and connections are unaffected.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from plotboard import audit
 from plotboard.crypto import reencrypt
-from plotboard.runtime import Runtime
 from plotboard.store.models import AISettings, DataSource, Organization
+
+if TYPE_CHECKING:
+    from plotboard.runtime import Runtime
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import jwt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from plotboard.errors import unauthorized
+from plotboard.errors import PlotboardError, unauthorized
 from plotboard.inputs import JsonLimits, json_problem
 
 AUDIENCE = "plotboard:embed"
@@ -248,3 +248,20 @@ class TokenVerifier:
         except (ValueError, TypeError, OverflowError, OSError) as err:
             # An `iat` or `exp` a date cannot hold (10**20 seconds) lands here.
             raise unauthorized(_MALFORMED, "invalid_token") from err
+
+
+class IntrospectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=1, max_length=20_000)
+
+
+def introspect(verifier: TokenVerifier, org_id: str, token: str) -> dict[str, Any]:
+    """Whether `token` is valid now for organization `org_id`, and what it carries. A token of
+    another organization is reported as invalid without saying more."""
+    try:
+        verified = verifier.verify(token)
+    except PlotboardError as err:
+        return {"valid": False, "code": err.code, "reason": err.message}
+    if verified.org_id != org_id:
+        return {"valid": False, "code": "invalid_token", "reason": "The embed token is not valid."}
+    return {"valid": True, **verified.claims()}

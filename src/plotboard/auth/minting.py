@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -22,8 +22,10 @@ from plotboard.auth.embed_tokens import (
 from plotboard.auth.token_attributes import attribute_model
 from plotboard.errors import invalid
 from plotboard.inputs import Text
-from plotboard.runtime import Runtime
 from plotboard.store.models import ApiKey
+
+if TYPE_CHECKING:
+    from plotboard.runtime import Runtime
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_CLUES = 4000

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from plotboard.admin.session import SignIn, sign_in_admin
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.sessions import (
     COOKIE_NAME,
@@ -12,18 +13,11 @@ from plotboard.auth.sessions import (
     SignedInAdmin,
     check_csrf,
     current_admin,
-    sign_in,
     sign_out,
 )
 from plotboard.errors import unauthorized
 
 router = APIRouter(prefix="/api/v1/admin/session", tags=["admin"])
-
-
-class SignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=1000)
 
 
 class SessionOut(BaseModel):
@@ -41,22 +35,8 @@ def create_session(
     body: SignIn, request: Request, response: Response, runtime: RuntimeDep
 ) -> SessionOut:
     """Sign in; 401 for a wrong email or password, 429 (with Retry-After) after too many."""
-    ttl = runtime.settings.session_ttl_seconds
-    # Counted before the password is checked, so parallel guesses cannot all get through.
     address = request.client.host if request.client else None
-    attempt = runtime.sign_ins.reserve(body.email, address)
-    with runtime.store.session() as session:
-        cookie, admin = sign_in(session, body.email, body.password, ttl)
-    runtime.sign_ins.succeeded(attempt)
-    response.set_cookie(
-        COOKIE_NAME,
-        cookie,
-        max_age=ttl,
-        httponly=True,
-        samesite="lax",
-        secure=runtime.settings.secure_cookies,
-        path="/",
-    )
+    admin = sign_in_admin(runtime, body, address, response)
     return _out(admin)
 
 

@@ -23,14 +23,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from plotboard.api.deps import RuntimeDep
+from plotboard.bundle import BUNDLE_DIR, ENTRY, STATIC_DIR
 from plotboard.errors import PlotboardError, not_found
 
 router = APIRouter(tags=["embed"], include_in_schema=False)
 
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
-BUNDLE_DIR = STATIC_DIR / "embed"
 FAVICON = STATIC_DIR / "favicon.ico"
-ENTRY = "plotboard.js"
 ENTRY_CACHE = "public, max-age=300, must-revalidate"
 CHUNK_CACHE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {

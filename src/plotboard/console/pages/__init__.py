@@ -1,1 +1,1 @@
-"""The console's pages, one module per set-up step; `plotboard.api.routes.console` mounts them."""
+"""The console's pages, one module per set-up step; `plotboard.console.routes` mounts them."""

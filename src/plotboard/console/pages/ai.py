@@ -1,5 +1,6 @@
 """AI settings: the built-in engine or an OpenAI-compatible endpoint, a Test button, default
-context clues. Saved by the admin API's own handler (`PUT /api/v1/admin/ai-settings`)."""
+context clues. Saved by the same use case as `PUT /api/v1/admin/ai-settings`
+(`plotboard.admin.ai`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.admin.ai import save_ai_settings
 from plotboard.ai.service import readiness
 from plotboard.ai.settings import AISettingsIn, AISettingsView, read_settings, saved_api_key
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_ai
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, problems_of
 from plotboard.console.llm_probe import probe_endpoint
@@ -118,7 +119,7 @@ def post_ai(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
                 "_verdict.html", verdict=verdict, ok_title=OK_TITLE, fail_title=FAIL_TITLE
             )
         return _page(request, runtime, admin, FormState(values), verdict=verdict)
-    saved = admin_ai.save(data, posted.actor, runtime)
+    saved = save_ai_settings(runtime, posted.actor, data)
     response = redirect(BASE + "/ai")
     engine = "the built-in engine" if saved["engine"] == "builtin" else saved["model"]
     flash(response, f"Saved: questions are now answered by {engine}.")

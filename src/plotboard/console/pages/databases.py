@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.admin import sources as sources_admin
 from plotboard.admin.actor import AdminActor
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_sources
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, Problems, options_of, options_text, problems_of
 from plotboard.console.web import (
@@ -180,7 +180,7 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
         fields = _connection_fields(posted, kind)
         conn = sources.validate_connection(fields)
         if action == "test":
-            verdict = admin_sources.test_new(conn, posted.actor)
+            verdict = sources_admin.test_new(conn)
             return _verdict_answer(
                 request,
                 verdict,
@@ -191,7 +191,7 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
         body = sources.SourceIn.model_validate(
             {"name": posted.text("name"), "connection": conn, "settings": _settings(posted)}
         )
-        created = admin_sources.create(body, posted.actor, runtime)
+        created = sources_admin.create_source(runtime, posted.actor, body)
     except (ValidationError, PlotboardError) as err:
         problems = _problems(err)
         if isinstance(err, PlotboardError) and err.code == "source_exists":
@@ -328,7 +328,7 @@ def save(source_id: str, request: Request, posted: PostedForm, runtime: RuntimeD
                     verdict=verdict,
                 ),
             )
-        out = admin_sources.update(source_id, patch, actor, runtime)
+        out = sources_admin.update_source(runtime, actor, source_id, patch)
     except (ValidationError, PlotboardError) as err:
         if isinstance(err, PlotboardError) and err.status == 404:
             raise
@@ -358,9 +358,7 @@ def save(source_id: str, request: Request, posted: PostedForm, runtime: RuntimeD
 
 @router.post("/{source_id}/delete")
 def remove(source_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
-    with runtime.store.session() as session:
-        name = sources.get_source(session, posted.admin.org_id, source_id).name
-    admin_sources.delete(source_id, posted.actor, runtime)
+    name = sources_admin.delete_source(runtime, posted.actor, source_id)
     response = redirect(BASE + "/databases")
     flash(response, f"Removed “{name}” with its tables, columns and access rules.")
     return response
@@ -369,7 +367,7 @@ def remove(source_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
 @router.post("/{source_id}/refresh")
 def refresh(source_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
     try:
-        out = admin_sources.refresh(source_id, posted.actor, runtime)
+        out = sources_admin.refresh_source(runtime, posted.actor, source_id)
     except PlotboardError as err:
         if err.status == 404:
             raise

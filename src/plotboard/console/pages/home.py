@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from plotboard.admin.session import SignIn, sign_in_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_session
 from plotboard.auth.sessions import COOKIE_NAME, sign_out
 from plotboard.console.forms import FormState, Problems, problems_of
 from plotboard.console.web import (
@@ -96,12 +96,12 @@ def sign_in(
     password = form.get("password")
     response = redirect(next_path)
     try:
-        body = admin_session.SignIn(
+        body = SignIn(
             email=values.get("email", "").strip(),
             password=password if isinstance(password, str) else "",
         )
         # The same sign-in as POST /api/v1/admin/session: same cookie, same lifetime.
-        admin_session.create_session(body, request, response, runtime)
+        sign_in_admin(runtime, body, request.client.host if request.client else None, response)
     except ValidationError as err:
         problems = problems_of(err)
         return _signin_page(request, FormState(values, problems), next_path, 422)

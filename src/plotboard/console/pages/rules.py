@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from plotboard.access import store as rules_store
+from plotboard.admin import rules as rules_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_sources
 from plotboard.auth.attributes import AttributeSpec, validate_attributes
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.auth.token_attributes import attribute_model
@@ -185,8 +185,8 @@ def post_rule(
     if action == "preview":
         return _preview(request, runtime, posted, source_id, table, form, conditions, positions)
     try:
-        body = admin_sources.RuleIn(conditions=conditions)
-        admin_sources.save_rule(source_id, table, body, posted.actor, runtime)
+        body = rules_admin.RuleIn(conditions=conditions)
+        rules_admin.save_rule(runtime, posted.actor, source_id, table, body)
     except (ValidationError, PlotboardError) as err:
         if isinstance(err, PlotboardError) and err.status == 404:
             raise
@@ -253,7 +253,7 @@ def _preview(
 
 @router.post("/{source_id}/{table}/delete")
 def delete_rule(source_id: str, table: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
-    admin_sources.delete_rule(source_id, table, posted.actor, runtime)
+    rules_admin.delete_rule(runtime, posted.actor, source_id, table)
     response = redirect(f"{BASE}/rules?source={source_id}")
     flash(
         response, f"Deleted the access rule of {table}: every user now sees all its rows.", "warn"

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
+from plotboard.admin import sources as sources_admin
 from plotboard.analyze import disclosure
 from plotboard.api.deps import RuntimeDep
-from plotboard.api.routes import admin_sources
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.catalog import service as catalog
 from plotboard.console.analyze import analyze_available
@@ -117,9 +117,7 @@ def _shown(runtime: Runtime, source_id: str, table: str) -> disclosure.TableDisc
     """What end users read of `table`'s texts, and why (see `analyze.disclosure`)."""
     with runtime.store.session() as session:
         rows = [
-            r
-            for r in catalog.table_rows(session, source_id)
-            if disclosure.qualified(r) == table
+            r for r in catalog.table_rows(session, source_id) if disclosure.qualified(r) == table
         ]
         return disclosure.catalog_disclosure(session, source_id, rows).get(table)
 
@@ -195,7 +193,7 @@ def save_table(
         if not changes:
             return _saved(request, source_id, key, "Nothing to save.")
         patch = catalog.TablePatch.model_validate(changes)
-        admin_sources.update_table(source_id, table, patch, posted.actor, runtime)
+        sources_admin.update_table(runtime, posted.actor, source_id, table, patch)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
     described = bool({"description", "description_reviewed"} & set(changes))
@@ -220,7 +218,7 @@ def save_column(
         if not changes:
             return _saved(request, source_id, key, "Nothing to save.")
         patch = catalog.ColumnPatch.model_validate(changes)
-        admin_sources.update_column(source_id, table, column, patch, posted.actor, runtime)
+        sources_admin.update_column(runtime, posted.actor, source_id, table, column, patch)
     except (ValidationError, PlotboardError) as err:
         return _refused(request, runtime, posted, source_id, key, err)
     described = bool({"description", "description_reviewed"} & set(changes))

@@ -1,7 +1,8 @@
 """The admin console at /admin: server-rendered pages over the same services as the admin API.
 
 The pages live in `plotboard.console.pages`, one module per set-up step; this router mounts
-them all.
+them all;
+`plotboard.app` includes this router (the API never imports the console).
 """
 
 from __future__ import annotations
