@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(("catalog", "sources"), 1),
     **dict.fromkeys(("query", "access"), 2),
     **dict.fromkeys(("auth", "llm"), 3),
-    **dict.fromkeys(("ai", "analyze", "dashboards", "admin", "orgs"), 4),
+    **dict.fromkeys(("ai", "analyze", "dashboards", "admin", "orgs", "extensions"), 4),
     "runtime": 5,
     **dict.fromkeys(("api", "console", "cli", "demo", "app", "client", "__main__"), 6),
 }
