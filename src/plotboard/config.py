@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         description="Largest query answer (JSON bytes) sent to an end user; bigger answers are "
         "refused with a message asking for filters or a limit.",
     )
+    dashboard_versions_kept: int = Field(
+        default=100,
+        ge=1,
+        le=100_000,
+        description="Saved versions of each dashboard kept in its history (the newest ones; "
+        "older ones are deleted as new ones are saved).",
+    )
     max_dashboard_bytes: int = Field(
         default=1_000_000,
         ge=10_000,

@@ -115,3 +115,29 @@ class DashboardSummary(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class VersionSummary(BaseModel):
+    """One kept version in the history list: when, and what changed in words."""
+
+    version: int
+    updated_at: datetime
+    summary: str
+    restored_from: int | None = None
+    tile_count: int
+
+
+class DashboardVersionOut(DashboardOut):
+    """An old version, read-only: the dashboard as it was, plus its history entry."""
+
+    summary: str
+    restored_from: int | None = None
+    current_version: int
+
+
+class RestoreIn(BaseModel):
+    """`version`: the dashboard's version the user was looking at (409 if it is no longer the
+    current one); left out, the restore goes on top of whatever is current."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: int | None = Field(default=None, ge=1, le=MAX_VERSION)

@@ -142,6 +142,26 @@ class Dashboard(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DashboardVersion(Base):
+    """One saved version of a dashboard, as it was saved (the newest equals the dashboard).
+
+    Written in the same transaction as the save that made it; the primary key makes a version
+    number impossible to write twice. Old versions past the retention setting are deleted.
+    """
+
+    __tablename__ = "dashboard_versions"
+    dashboard_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("dashboards.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    tiles: Mapped[list[Any]] = mapped_column()
+    filters: Mapped[list[Any]] = mapped_column()
+    summary: Mapped[str] = mapped_column(sa.String(500))
+    restored_from: Mapped[int | None] = mapped_column(default=None)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

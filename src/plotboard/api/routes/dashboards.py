@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from plotboard.api.deps import EmbedUser, RuntimeDep, require_edit
 from plotboard.dashboards import service
-from plotboard.dashboards.model import DashboardIn, DashboardOut, DashboardSummary, DashboardUpdate
+from plotboard.dashboards.model import (
+    MAX_VERSION,
+    DashboardIn,
+    DashboardOut,
+    DashboardSummary,
+    DashboardUpdate,
+    DashboardVersionOut,
+    RestoreIn,
+    VersionSummary,
+)
 
 router = APIRouter(prefix="/api/v1/embed/dashboards", tags=["dashboards"])
 
@@ -47,6 +56,7 @@ def update_dashboard(
             dashboard_id,
             body,
             runtime.settings.max_dashboard_bytes,
+            runtime.settings.dashboard_versions_kept,
         )
 
 
@@ -56,3 +66,45 @@ def delete_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) ->
     with runtime.store.session() as session:
         service.delete_dashboard(session, user.org_id, user.user_id, dashboard_id)
     return Response(status_code=204)
+
+
+VersionNumber = Path(ge=1, le=MAX_VERSION, description="A version number from …/versions.")
+
+
+@router.get("/{dashboard_id}/versions")
+def list_versions(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> list[VersionSummary]:
+    """The kept versions, newest first, each with what changed in words."""
+    with runtime.store.session() as session:
+        return service.list_versions(session, user.org_id, user.user_id, dashboard_id)
+
+
+@router.get("/{dashboard_id}/versions/{version}")
+def get_version(
+    dashboard_id: str, user: EmbedUser, runtime: RuntimeDep, version: int = VersionNumber
+) -> DashboardVersionOut:
+    """One kept version as it was saved (read-only)."""
+    with runtime.store.session() as session:
+        return service.get_version(session, user.org_id, user.user_id, dashboard_id, version)
+
+
+@router.post("/{dashboard_id}/versions/{version}/restore")
+def restore_version(
+    dashboard_id: str,
+    user: EmbedUser,
+    runtime: RuntimeDep,
+    body: RestoreIn | None = None,
+    version: int = VersionNumber,
+) -> DashboardOut:
+    """Save that version's content as a new version. With `{"version": n}` (the version the
+    user saw), a dashboard saved since answers 409 with the current one, as PUT does."""
+    require_edit(user)
+    with runtime.store.session() as session:
+        return service.restore_version(
+            session,
+            user.org_id,
+            user.user_id,
+            dashboard_id,
+            version,
+            body.version if body else None,
+            runtime.settings.dashboard_versions_kept,
+        )
