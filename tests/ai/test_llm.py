@@ -76,7 +76,7 @@ def test_a_valid_answer_becomes_a_tile_and_the_request_is_what_the_protocol_expe
     assert sent.headers["authorization"] == f"Bearer {KEY}"
     assert sent.body["model"] == "test-model"
     assert sent.body["temperature"] == 0
-    assert sent.body["response_format"] == {"type": "json_object"}
+    assert sent.body["response_format"]["type"] == "json_schema"
     system, user = sent.body["messages"]
     assert (system["role"], user["role"]) == ("system", "user")
     assert user["content"] == "average salary by location"

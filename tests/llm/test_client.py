@@ -16,12 +16,20 @@ from plotboard.llm import (
     LLMUnavailable,
     RetryPolicy,
     extract_json,
+    forget_formats,
 )
 from tests.ai.chat_server import ChatServer, Reply
 
 KEY = "sk-client-secret"
 SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
 MESSAGES = [{"role": "user", "content": "Say ok."}]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_formats() -> Iterator[None]:
+    forget_formats()  # what an endpoint refused is remembered per process
+    yield
+    forget_formats()
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +132,7 @@ def test_a_server_refusing_json_schema_gets_json_object_and_text_extraction(
 
 def test_without_json_schema_support_json_object_is_asked(server: ChatServer) -> None:
     server.script(Reply('{"ok": true}'))
-    with client(server, RetryPolicy(retries=0), Sleeps()) as chat:
+    with client(server, RetryPolicy(retries=0), Sleeps(), json_schema=False) as chat:
         chat.complete(MESSAGES, schema=SCHEMA)
     assert server.received[0].body["response_format"] == {"type": "json_object"}
 

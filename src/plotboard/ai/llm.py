@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plotboard.ai.answers import (
     CHART_TYPES,
+    ChartType,
     ColumnValues,
     ContextClues,
     Engine,
@@ -58,7 +59,7 @@ from plotboard.llm import (
 )
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
-from plotboard.query.spec import parse_spec
+from plotboard.query.spec import QuerySpec, parse_spec
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,29 @@ class _Reply(BaseModel):
     suggestions: list[str] = Field(default_factory=list, max_length=8)
 
 
-_REPLY_SCHEMA = _Reply.model_json_schema()
+class _ChartShape(BaseModel):
+    type: ChartType
+
+
+class _TileShape(BaseModel):
+    title: str
+    query: QuerySpec
+    chart: _ChartShape
+    source: str | None = None
+
+
+class _ReplyShape(BaseModel):
+    answer: str
+    tile: _TileShape | None
+    tiles: list[_TileShape] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
+
+
+# What servers with structured output hold the model to: the query spec v2 itself (the same
+# pydantic model every spec is checked with), so the schema cannot drift from the checker.
+# The reply is still parsed leniently (`_Reply`) and every spec checked with `parse_spec` and
+# `compile_query`: a server that ignores the schema gets no more trust than one that keeps it.
+_REPLY_SCHEMA = _ReplyShape.model_json_schema()
 
 
 class _Unavailable(Exception):

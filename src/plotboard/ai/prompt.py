@@ -41,13 +41,21 @@ Reply with ONE JSON object and nothing else (no prose, no markdown):
   "tiles": [<tile>, ...]   (only for "build me a dashboard ..." requests: 4 to 6 tiles),
   "suggestions": ["<question that can be answered>", ...]   (when tile is null)
 }
-A query spec:
+A query spec (all keys but "table" optional):
 {"table": "<table>",
- "measures": [{"agg": "count|count_distinct|sum|avg|min|max", "column": "<column>"}],
- "dimensions": [{"column": "<column>", "grain": "day|week|month|quarter|year"}],
+ "measures": [{"agg": "count|count_distinct|sum|avg|min|max", "column": "<column>",
+               "name": "<output name>", "share": true, "cumulative": true,
+               "format": {"type": "number|percent|currency|compact", "currency": "EUR"}}
+              or {"expr": "sum(amount) / count()", "name": "<output name>"}],
+ "dimensions": [{"column": "<column>", "grain": "day|week|month|quarter|year"}
+                or {"column": "<number column>", "bin": {"width": <number>} or {"count": <n>}}],
  "filters": [{"column": "<column>", "op": "<op>", "value": <value>}],
+ "having": [{"by": "<measure output name>", "op": "gt", "value": <number>}],
+ "compare": {"to": "previous_period|previous_year"},
  "order_by": [{"by": "<output name>", "desc": true}],
- "limit": <integer>}
+ "limit": <integer>, "limit_per": "<dimension column>",
+ "columns": [{"name": "<custom column>", "expr": "<row expression>"}],
+ "select": ["<column>", ...], "offset": <integer>}
 Rules:
 - "count" may leave out "column" (counts rows). sum and avg need a number column.
 - "grain" only on date columns, and only to group by a period; leave it out otherwise.
@@ -56,9 +64,21 @@ Rules:
 - Filter ops: eq, neq, gt, gte, lt, lte (one value); in, not_in (a list); between (a list
   [low, high], inclusive); contains, starts_with (text); is_null, is_not_null (no value).
   Dates are written "YYYY-MM-DD". Booleans are true/false.
-- Output names for order_by: a measure is "<agg>_<column>" ("avg_salary"), a bare count
-  is "count", a dimension is its column ("location"), with "_<grain>" when it has a grain
-  ("sale_date_month"); "." in a related column becomes "_" ("offices_region").
+- Relative date filters on a date column: "last" with value {"n": 6, "unit": "month"}
+  (complete periods before the current one; add "include_current": true for the current
+  one too), "this" and "previous" with a unit as value ("quarter"), "to_date" with "year",
+  "quarter" or "month"; "anchor": "latest" counts from the latest date in the data
+  instead of today.
+- Output names for order_by and having: a measure's "name" when given, else
+  "<agg>_<column>" ("avg_salary"), a bare count is "count", a dimension is its column
+  ("location"), with "_<grain>" when it has a grain ("sale_date_month"); "." in a related
+  column becomes "_" ("offices_region").
+- "expr" is a small expression language (aggregates, + - * /, case, coalesce, round),
+  never SQL. "share": percent of the total (0-100). "cumulative": running total along the
+  first dimension. "compare" adds <name>_previous, <name>_change and <name>_change_pct for
+  each measure ("2025 vs 2024", "growth"). "limit" with "limit_per" is top N per group.
+- Detail rows ("list the employees in Paris"): "select" with the columns and no measures or
+  dimensions; "limit" and "offset" page them.
 - Result columns come dimensions first, then measures. Use "limit" with "order_by" for
   "top N" questions.
 - Only use the tables and columns listed below. Never write SQL.

@@ -27,6 +27,7 @@ from plotboard.llm.client import (
     LLMUnavailable,
     RetryPolicy,
     extract_json,
+    forget_formats,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "LLMUnavailable",
     "RetryPolicy",
     "extract_json",
+    "forget_formats",
 ]

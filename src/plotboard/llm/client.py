@@ -34,11 +34,13 @@ class LLMSettings:
         api_key: sent as ``Authorization: Bearer <key>`` (or in `api_key_header`).
         timeout_s: per request (connect, send, each read).
         include_values: send low-cardinality column values (data!) with the schema.
-        json_mode: ask for JSON output (``response_format``); servers that refuse it: False.
-        json_schema: the server accepts ``response_format: {"type": "json_schema"}`` (OpenAI,
-            vLLM, llama.cpp, Ollama 0.5+): callers' schemas are sent and the model is held to
-            them. If the server refuses the schema (HTTP 400), the client falls back to
-            ``json_object`` for the rest of its life.
+        json_mode: ask for JSON output (``response_format``); False never sends one.
+        json_schema: try ``response_format: {"type": "json_schema"}`` first (OpenAI, vLLM,
+            llama.cpp, Ollama 0.5+ hold the model to the caller's schema). A server that
+            answers HTTP 400 to it is asked again with ``json_object``, and one that refuses
+            that too with no ``response_format`` (the JSON is then read from the text). What
+            an endpoint accepted is remembered per (base_url, model) for the life of the
+            process, so later requests, by any client, skip the refused formats.
         api_key_header: ``Authorization`` or a header holding the bare key (Azure: ``api-key``).
         query_params: added to the URL (Azure: ``{"api-version": ...}``).
     """
@@ -53,7 +55,7 @@ class LLMSettings:
     query_params: Mapping[str, str] = field(default_factory=dict)
     temperature: float = 0.0
     max_tokens: int = 1500
-    json_schema: bool = False
+    json_schema: bool = True
 
     def __repr__(self) -> str:  # never print the key
         return f"LLMSettings(base_url={self.base_url!r}, model={self.model!r})"
@@ -155,6 +157,22 @@ def server_message(response: httpx.Response) -> str:
     return response.text[:200] or response.reason_phrase
 
 
+Format = Literal["json_schema", "json_object", "text"]
+_FORMATS: tuple[Format, ...] = ("json_schema", "json_object", "text")
+_accepted: dict[tuple[str, str], Format] = {}
+_accepted_lock = threading.Lock()
+
+
+def _endpoint(settings: LLMSettings) -> tuple[str, str]:
+    return settings.base_url.rstrip("/").casefold(), settings.model
+
+
+def forget_formats() -> None:
+    """Forget which structured-output formats endpoints refused (tests; a changed server)."""
+    with _accepted_lock:
+        _accepted.clear()
+
+
 class ChatClient:
     """Talks to one OpenAI-compatible endpoint; thread-safe, reuses one connection pool."""
 
@@ -174,7 +192,6 @@ class ChatClient:
         self._transport = transport
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._schema_refused = False
 
     @property
     def url(self) -> str:
@@ -207,16 +224,34 @@ class ChatClient:
             return {"Authorization": f"Bearer {key}"}
         return {self.settings.api_key_header: key}
 
-    def _response_format(self, schema: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
+    def _first_format(self, schema: Mapping[str, Any] | None) -> Format:
+        """The richest format this endpoint has not refused, for a request with `schema`."""
         s = self.settings
         if not s.json_mode:
-            return {}
-        if schema is not None and s.json_schema and not self._schema_refused:
+            return "text"
+        wanted: Format = "json_schema" if schema is not None and s.json_schema else "json_object"
+        with _accepted_lock:
+            known = _accepted.get(_endpoint(s))
+        if known is not None and _FORMATS.index(known) > _FORMATS.index(wanted):
+            return known
+        return wanted
+
+    @staticmethod
+    def _response_format(
+        format_: Format, schema: Mapping[str, Any] | None, name: str
+    ) -> dict[str, Any]:
+        if format_ == "json_schema" and schema is not None:
             return {"response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": name, "schema": dict(schema)},
             }}
-        return {"response_format": {"type": "json_object"}}
+        if format_ == "json_object":
+            return {"response_format": {"type": "json_object"}}
+        return {}
+
+    def _remember(self, format_: Format) -> None:
+        with _accepted_lock:
+            _accepted[_endpoint(self.settings)] = format_
 
     def complete(
         self,
@@ -240,16 +275,18 @@ class ChatClient:
             "max_tokens": max_tokens or s.max_tokens,
         }
         attempt = 0
+        format_ = self._first_format(schema)
+        downgraded = False
         while True:
-            format_ = self._response_format(schema, schema_name)
-            response = self._post(body | format_)
+            response = self._post(body | self._response_format(format_, schema, schema_name))
             status = response.status_code
-            sent_schema = format_.get("response_format", {}).get("type") == "json_schema"
-            if status == 400 and sent_schema:
-                # The server does not know json_schema: ask again with json_object, and
-                # remember (the settings' flag says it should; the server decides).
-                logger.info("LLM server refused json_schema; using json_object instead")
-                self._schema_refused = True
+            if status == 400 and format_ != "text":
+                # The server may not know this response_format: ask again with the next
+                # simpler one. It is remembered only once a simpler one worked, so a 400 for
+                # another reason (a bad model name) does not downgrade the endpoint for good.
+                nxt = _FORMATS[_FORMATS.index(format_) + 1]
+                logger.info("LLM server answered 400 to %s; trying %s", format_, nxt)
+                format_, downgraded = nxt, True
                 continue
             if status in RETRY_STATUSES and attempt < self.retry.retries:
                 wait = retry_after(response)
@@ -261,6 +298,8 @@ class ChatClient:
                     self._sleep(wait)
                     continue
             break
+        if downgraded and status < 400:
+            self._remember(format_)
         if status >= 400:
             message = server_message(response)
             raise LLMUnavailable(
