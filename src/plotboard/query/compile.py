@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,16 +36,18 @@ from plotboard.catalog.model import (
     ColumnType,
     Table,
 )
-from plotboard.query.dates import RelativeDateError, resolve_relative
+from plotboard.query.dates import DateRange, RelativeDateError, comparison_range, resolve_relative
 from plotboard.query.errors import QueryError, did_you_mean
 from plotboard.query.expr import ExprError
 from plotboard.query.expr import parse as parse_expr
 from plotboard.query.expr_compile import Resolver, compile_measure, compile_row
 from plotboard.query.grains import truncate_to_grain
 from plotboard.query.joins import JoinStep, find_join_path, table_key
+from plotboard.query.periods import Step, forward
+from plotboard.query.periods import step as period_step
 from plotboard.query.scopes import ident as _ident
 from plotboard.query.scopes import table_node
-from plotboard.query.shapes import bin_lower_edge, window_measure, wrap_grouped
+from plotboard.query.shapes import bin_lower_edge, count_band_edge, window_measure, wrap_grouped
 from plotboard.query.spec import (
     MAX_LIMIT,
     RELATIVE_DATE_OPS,
@@ -106,6 +108,9 @@ class CompiledQuery:
     columns: tuple[ResultColumn, ...]
     tables: tuple[str, ...]
     dialect: str
+    notes: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """What the answer should say about how the spec was read: ``relative_dates`` (which
+    dates each relative filter resolved to) and ``compare`` (which periods were compared)."""
 
     @property
     def visible_columns(self) -> tuple[ResultColumn, ...]:
@@ -151,16 +156,36 @@ def lookup_column(table: Table, name: str, *, field: str) -> Column:
 
 
 class _Builder:
-    """State while compiling one spec: joined tables, parameters, the dialect."""
+    """State while compiling one spec: joined tables, parameters, the dialect.
 
-    def __init__(self, spec: QuerySpec, catalog: Catalog):
+    `today` and `anchors` (the latest visible date per `anchor: "latest"` filter index) are
+    what relative date filters count from; `overrides` replace the range of some filters (the
+    compared period of a `compare`). `params` may be shared by the builders of one query.
+    """
+
+    def __init__(
+        self,
+        spec: QuerySpec,
+        catalog: Catalog,
+        *,
+        today: dt.date,
+        anchors: Mapping[int, dt.date | None] | None = None,
+        params: dict[str, object] | None = None,
+        overrides: Mapping[int, DateRange] | None = None,
+    ):
         self.catalog = catalog
         self.dialect = catalog.dialect
         self.base = lookup_table(catalog, spec.table, field="table")
         self.aliases: dict[tuple[JoinStep, ...], str] = {(): self.base.name}
         self.used_aliases = {self.base.name.lower()}
         self.joins: list[exp.Join] = []
-        self.params: dict[str, object] = {}
+        self.params: dict[str, object] = {} if params is None else params
+        self.today = today
+        self.anchors: Mapping[int, dt.date | None] = anchors or {}
+        self.overrides: Mapping[int, DateRange] = overrides or {}
+        self.resolved: list[dict[str, Any]] = []
+        # Bands of a `{"count": n}` bin: (bounds column prefix, the binned column's SQL).
+        self.bounds: list[tuple[str, exp.Expr]] = []
         # Custom columns by lower-cased name: their row-level SQL (placeholders bound once, so
         # every copy reads the same parameters and GROUP BY matches the select list) and type.
         self.custom: dict[str, tuple[exp.Expr, Column]] = {}
@@ -348,11 +373,15 @@ def _like_pattern(text: str, op: str) -> str:
     return f"%{text}%" if op == "contains" else f"{text}%"
 
 
-def _filter(builder: _Builder, spec_filter: Filter, field: str) -> exp.Expr:
+def _filter(builder: _Builder, spec_filter: Filter, index: int) -> exp.Expr:
+    field = f"filters[{index}]"
     col, column, _ = builder.value(spec_filter.column, f"{field}.column")
     op, value, where = spec_filter.op, spec_filter.value, f"{field}.value"
+    override = builder.overrides.get(index)
+    if override is not None:
+        return _range_condition(builder, override, col, column, field)
     if op in RELATIVE_DATE_OPS:
-        return _relative_filter(builder, spec_filter, col, column, field)
+        return _relative_filter(builder, spec_filter, index, col, column)
     assert not isinstance(value, Periods)
     if op == "is_null":
         return exp.Is(this=col, expression=exp.Null())
@@ -393,39 +422,88 @@ def _filter(builder: _Builder, spec_filter: Filter, field: str) -> exp.Expr:
 
 
 def today_utc() -> dt.date:
-    """The anchor day of relative date filters: today's date in UTC.
-
-    The organization's time zone (DESIGN.md) is not a setting yet; until it is, "today" is the
-    UTC date. `prepare_query` keys its memo on this day, so a cached query never serves
-    yesterday's range after midnight.
+    """Today's date in UTC: the anchor day of relative date filters when no organization time
+    zone is given (`prepare_query(today=...)`). `prepare_query` keys its memo on the anchor
+    day, so a cached query never serves yesterday's range after midnight.
     """
     return dt.datetime.now(dt.UTC).date()
 
 
-def _relative_filter(
-    builder: _Builder, spec_filter: Filter, col: exp.Expr, column: Column, field: str
+def _range_condition(
+    builder: _Builder, found: DateRange, col: exp.Expr, column: Column, field: str
 ) -> exp.Expr:
-    """``col >= :start AND col < :end``, the half-open range a relative filter stands for."""
+    """``col >= :start AND col < :end``."""
+    low, high = (
+        builder.param(builder.coerce(day.isoformat(), column, f"{field}.value"))
+        for day in (found.start, found.end)
+    )
+    return exp.and_(exp.GTE(this=col.copy(), expression=low), exp.LT(this=col, expression=high))
+
+
+def _relative_range(
+    builder: _Builder, spec_filter: Filter, index: int, column: Column
+) -> tuple[DateRange | None, dt.date | None]:
+    """The range of a relative filter and its anchor day; no range when the filter is anchored
+    to the latest date and the user sees no dates at all."""
+    field = f"filters[{index}]"
     if column.type not in TEMPORAL_TYPES:
         raise QueryError(
             f"Column '{column.name}' is not a date, so '{spec_filter.op}' can't be used on it.",
             field=f"{field}.op",
             code="invalid_filter",
         )
+    anchor: dt.date | None = builder.today
+    if spec_filter.anchor == "latest":
+        # Without the latest date (compile_query called to validate a spec) today stands in;
+        # prepare_query refuses to run such a spec without it.
+        anchor = builder.anchors.get(index, builder.today) if builder.anchors else builder.today
+    if anchor is None:
+        return None, None
     try:
         found = resolve_relative(
             spec_filter.op,
             value.model_dump() if isinstance(value := spec_filter.value, Periods) else value,
-            today_utc(),
+            anchor,
             include_current=spec_filter.include_current,
         )
     except RelativeDateError as err:
         raise QueryError(str(err), field=f"{field}.value", code="invalid_filter") from None
-    low, high = (
-        builder.param(builder.coerce(day.isoformat(), column, f"{field}.value"))
-        for day in (found.start, found.end)
-    )
-    return exp.and_(exp.GTE(this=col.copy(), expression=low), exp.LT(this=col, expression=high))
+    return found, anchor
+
+
+def _relative_filter(
+    builder: _Builder, spec_filter: Filter, index: int, col: exp.Expr, column: Column
+) -> exp.Expr:
+    """``col >= :start AND col < :end``, the half-open range a relative filter stands for
+    (``1 = 0`` when it is anchored to the latest date and the user sees none)."""
+    found, anchor = _relative_range(builder, spec_filter, index, column)
+    note: dict[str, Any] = {
+        "filter": index,
+        "column": spec_filter.column,
+        "anchor": spec_filter.anchor or "today",
+        "anchor_date": anchor.isoformat() if anchor else None,
+    }
+    if found is None:
+        builder.resolved.append({**note, "from": None, "to": None})
+        return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(0))
+    builder.resolved.append({**note, **found.as_json()})
+    return _range_condition(builder, found, col, column, f"filters[{index}]")
+
+
+def _filter_range(builder: _Builder, spec_filter: Filter, index: int) -> DateRange | None:
+    """The dates a filter keeps, when it is a relative date filter or a `between` of two
+    dates on a date column; else None."""
+    _, column, _ = builder.value(spec_filter.column, f"filters[{index}].column")
+    if spec_filter.op in RELATIVE_DATE_OPS:
+        return _relative_range(builder, spec_filter, index, column)[0]
+    value = spec_filter.value
+    if spec_filter.op != "between" or column.type != "date" or not isinstance(value, list):
+        return None
+    try:
+        low, high = (dt.date.fromisoformat(str(v).strip()) for v in value)
+    except ValueError:
+        return None
+    return DateRange(low, high + dt.timedelta(days=1)) if low <= high else None
 
 
 def _measure_type(agg: str, column: Column | None) -> ColumnType:
@@ -527,34 +605,92 @@ def _dimension(
                 field=f"{field_name}.bin",
                 code="invalid_grain",
             )
-        if dim.bin.width is None:
-            raise QueryError("Bins by count are not available yet; use a width.",
-                             field=f"{field_name}.bin", code="invalid_grain")
+        if dim.bin.count is not None:
+            prefix = f"pb_b{len(builder.bounds)}"
+            builder.bounds.append((prefix, col.copy()))
+            return count_band_edge(col, prefix, dim.bin.count), "number", col, path
+        assert dim.bin.width is not None
         return bin_lower_edge(col, dim.bin.width), "number", col, path
     return col, column.type, col, path
 
 
 def compile_query(
-    spec: QuerySpec, catalog: Catalog, *, rules: RuleSet | None = None
+    spec: QuerySpec,
+    catalog: Catalog,
+    *,
+    rules: RuleSet | None = None,
+    today: dt.date | None = None,
+    anchors: Mapping[int, dt.date | None] | None = None,
 ) -> CompiledQuery:
     """Compile `spec` against `catalog` into a `CompiledQuery`.
 
     With the source's `rules`, dimensions reached through a joined table that has a rule get
     marker columns (see the module docstring); the rules themselves are not applied here.
+    `today` is the anchor day of relative date filters (UTC's today by default); `anchors`
+    gives, per index of a filter anchored to ``"latest"``, the latest date of its column the
+    user can see (None when they see none; `plotboard.query.latest` finds them). Without
+    `anchors`, today stands in (enough to validate a spec, not to run it).
 
     Raises:
         QueryError: unknown or hidden table/column, an aggregate or grain that does not fit
             the column type, a filter value of the wrong type, an unreachable or ambiguous
-            related table, an expression that does not parse or check (with its position), or
-            a sort key that is not one of the output names.
+            related table, an expression that does not parse or check (with its position), a
+            comparison without a period to compare, or a sort key that is not one of the
+            output names.
     """
-    if spec.compare is not None or spec.latest_anchored:
-        raise QueryError("Period comparisons and 'latest' anchors are not available yet.",
-                         field="compare" if spec.compare else "filters", code="invalid_query")
-    builder = _Builder(spec, catalog)
+    day = today or today_utc()
+    builder = _Builder(spec, catalog, today=day, anchors=anchors)
     _custom_columns(builder, spec)
     if spec.select:
         return _detail_query(builder, spec)
+    if spec.compare is not None:
+        return _compare_query(builder, spec, catalog, rules, day, anchors)
+    grouped = _grouped(builder, spec, rules, tuple(spec.measures))
+    order = _order(spec)
+    inner_having, outer_having = _having(builder, spec, grouped.columns, grouped.plain)
+    select = grouped.select
+    if inner_having:
+        select.set("having", exp.Having(this=exp.and_(*inner_having, copy=False)))
+    names = [c.name for c in grouped.columns]
+    query = wrap_grouped(spec, select, names, order, outer_having, grouped.taken, builder.dialect)
+    return CompiledQuery(
+        expression=query,
+        params=MappingProxyType(builder.params),
+        columns=tuple(grouped.columns),
+        tables=builder.tables(),
+        dialect=catalog.dialect,
+        notes=_notes(builder),
+    )
+
+
+def _notes(builder: _Builder, compare: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    notes: dict[str, Any] = {}
+    if builder.resolved:
+        notes["relative_dates"] = builder.resolved
+    if compare is not None:
+        notes["compare"] = compare
+    return MappingProxyType(notes)
+
+
+@dataclass
+class _Grouped:
+    """A grouped SELECT (no HAVING, ORDER BY or LIMIT yet) and what it outputs."""
+
+    select: exp.Select
+    columns: list[ResultColumn]
+    plain: dict[str, exp.Expr]  # plain (not window) measures' SQL by lower-cased output name
+    taken: set[str]  # lower-cased output names, markers included
+
+
+def _grouped(
+    builder: _Builder,
+    spec: QuerySpec,
+    rules: RuleSet | None,
+    measures: Sequence[Measure],
+    shift: tuple[int, Step] | None = None,
+) -> _Grouped:
+    """The grouped SELECT of `spec` with these `measures`; `shift` moves the date dimension
+    at that index forward by a step (the previous periods of a comparison)."""
     projections: list[exp.Expr] = []
     group: list[exp.Expr] = []
     columns: list[ResultColumn] = []
@@ -563,8 +699,10 @@ def compile_query(
     for i, dim in enumerate(spec.dimensions):
         field_name = f"dimensions[{i}]"
         expr, kind, col, path = _dimension(builder, dim, field_name)
-        projections.append(exp.alias_(expr, _ident(dim.alias)))
         group.append(expr.copy())
+        if shift is not None and shift[0] == i:
+            expr = forward(expr, shift[1], builder.dialect)
+        projections.append(exp.alias_(expr, _ident(dim.alias)))
         columns.append(ResultColumn(dim.alias, kind))
         hidden = builder.hidden_join(path, rules) if rules else None
         if hidden is not None:
@@ -578,8 +716,8 @@ def compile_query(
                 markers.append((ResultColumn(f"pb_{what}_{i}", "integer", marker), _flag(test)))
 
     plain: dict[str, exp.Expr] = {}
-    for i, measure in enumerate(spec.measures):
-        field_name = f"measures[{i}]"
+    for measure in measures:
+        field_name = f"measures[{spec.measures.index(measure)}]"
         agg, kind = _measure(builder, measure, field_name)
         if measure.share or measure.cumulative:
             agg, kind = window_measure(measure, agg, kind, group, field_name, builder.dialect)
@@ -598,28 +736,165 @@ def compile_query(
         projections.append(exp.alias_(flag, _ident(name)))
         columns.append(ResultColumn(name, "integer", marker_column.marker))
 
-    conditions = [_filter(builder, f, f"filters[{i}]") for i, f in enumerate(spec.filters)]
-    order = _order(spec)
-    inner_having, outer_having = _having(builder, spec, columns, plain)
-
+    conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
     select = exp.Select(expressions=projections)
     select.set("from_", exp.From(this=table_node(builder.base)))
-    if builder.joins:
-        select.set("joins", builder.joins)
+    joins = list(builder.joins)
+    if builder.bounds:
+        joins.append(_bounds_join(builder, conditions))
+    if joins:
+        select.set("joins", joins)
     if conditions:
         select.set("where", exp.Where(this=exp.and_(*conditions, copy=False)))
     if group:
         select.set("group", exp.Group(expressions=group))
-    if inner_having:
-        select.set("having", exp.Having(this=exp.and_(*inner_having, copy=False)))
+    return _Grouped(select, columns, plain, taken)
+
+
+def _bounds_join(builder: _Builder, conditions: Sequence[exp.Expr]) -> exp.Join:
+    """``CROSS JOIN (SELECT MIN(x) AS pb_b0_lo, MAX(x) AS pb_b0_hi ... FROM <same tables>
+    WHERE <same filters>) AS pb_bounds``: the range each `{"count": n}` bin divides, over the
+    rows the query reads (the access rules rewrite its tables like every other)."""
+    outputs: list[exp.Expr] = []
+    for prefix, col in builder.bounds:
+        outputs.append(exp.alias_(exp.Min(this=col.copy()), _ident(f"{prefix}_lo")))
+        outputs.append(exp.alias_(exp.Max(this=col.copy()), _ident(f"{prefix}_hi")))
+    bounds = exp.Select(expressions=outputs)
+    bounds.set("from_", exp.From(this=table_node(builder.base)))
+    if builder.joins:
+        bounds.set("joins", [j.copy() for j in builder.joins])
+    if conditions:
+        bounds.set("where", exp.Where(this=exp.and_(*(c.copy() for c in conditions))))
+    return exp.Join(this=bounds.subquery(_ident("pb_bounds"), copy=False), kind="CROSS")
+
+
+def _null_safe_eq(left: exp.Expr, right: exp.Expr) -> exp.Expr:
+    both_null = exp.and_(_is_null(left.copy()), _is_null(right.copy()))
+    return exp.paren(exp.or_(exp.EQ(this=left, expression=right), both_null))
+
+
+def _compare_query(
+    builder: _Builder,
+    spec: QuerySpec,
+    catalog: Catalog,
+    rules: RuleSet | None,
+    today: dt.date,
+    anchors: Mapping[int, dt.date | None] | None,
+) -> CompiledQuery:
+    """A period comparison (`spec.compare`, see `plotboard.query.spec.Compare`): the grouped
+    query of the current period LEFT JOINed to the grouped query of the compared one.
+
+    ``SELECT c.<dims>, c.<measures>, p.<m> AS <m>_previous, c.<m> - p.<m> AS <m>_change,
+    (c.<m> - p.<m>) * 100.0 / NULLIF(p.<m>, 0) AS <m>_change_pct FROM (<current>) AS pb_cur
+    LEFT JOIN (<previous>) AS pb_prev ON <same dimensions>``, then filtered by `having`,
+    sorted and cut in a query around it. Both grouped queries read the base tables, which the
+    access rules rewrite, so every value is computed over the user's rows.
+    """
+    assert spec.compare is not None
+    to = spec.compare.to
+    for i, dim in enumerate(spec.dimensions):
+        if dim.bin is not None and dim.bin.count is not None:
+            raise QueryError(
+                "A comparison can't use bands by count (each period would get its own bands); "
+                "use a band width.",
+                field=f"dimensions[{i}].bin",
+                code="invalid_query",
+            )
+    overrides: dict[int, DateRange] = {}
+    shift: tuple[int, Step] | None = None
+    grain_at = next((i for i, d in enumerate(spec.dimensions) if d.grain), None)
+    note: dict[str, Any] = {"to": to}
+    if grain_at is not None:
+        dim = spec.dimensions[grain_at]
+        assert dim.grain is not None
+        by = period_step(to, dim.grain)
+        shift = (grain_at, by)
+        note.update({"by": dim.alias, "step": by.describe()})
+        for i, spec_filter in enumerate(spec.filters):
+            if spec_filter.column.lower() != dim.column.lower():
+                continue
+            found = _filter_range(builder, spec_filter, i)
+            if found is not None:
+                overrides[i] = DateRange(by.back(found.start), by.back(found.end))
+    else:
+        for i, spec_filter in enumerate(spec.filters):
+            found = _filter_range(builder, spec_filter, i)
+            if found is not None:
+                earlier = comparison_range(found, to)
+                overrides[i] = earlier
+                note.update({"column": spec_filter.column, "current": found.as_json(),
+                             "previous": earlier.as_json()})
+                break
+        else:
+            raise QueryError(
+                "A comparison needs a period: add a dimension with a date grain (e.g. "
+                "{\"column\": \"sale_date\", \"grain\": \"month\"}) or a relative date filter "
+                "(e.g. {\"column\": \"sale_date\", \"op\": \"this\", \"value\": \"month\"}).",
+                field="compare",
+                code="invalid_query",
+            )
+    current = _grouped(builder, spec, rules, tuple(spec.measures))
+    compared = spec.compared_measures
+    before = _Builder(spec, catalog, today=today, anchors=anchors, params=builder.params,
+                      overrides=overrides)
+    _custom_columns(before, spec)
+    previous = _grouped(before, spec, None, compared, shift)
+
+    def cur(name: str) -> exp.Column:
+        return exp.column(_ident(name), table=_ident("pb_cur"))
+
+    def prev(name: str) -> exp.Column:
+        return exp.column(_ident(name), table=_ident("pb_prev"))
+
+    shown = [c for c in current.columns if c.marker is None]
+    marker_columns = [c for c in current.columns if c.marker is not None]
+    projections: list[exp.Expr] = [exp.alias_(cur(c.name), _ident(c.name)) for c in shown]
+    columns = list(shown)
+    kinds = {c.name: c for c in shown}
+    for measure in compared:
+        name = measure.alias
+        change = exp.Sub(this=cur(name), expression=prev(name))
+        pct = exp.Div(
+            this=exp.Mul(this=exp.paren(change.copy()), expression=exp.Literal.number("100.0")),
+            expression=exp.Nullif(this=prev(name), expression=exp.Literal.number(0)),
+        )
+        base = kinds[name]
+        change_kind: ColumnType = "integer" if base.type == "integer" else "number"
+        outputs: tuple[tuple[str, exp.Expr, ColumnType, Mapping[str, object] | None], ...] = (
+            ("_previous", prev(name), base.type, base.format),
+            ("_change", change, change_kind, base.format),
+            ("_change_pct", pct, "number", None),
+        )
+        for suffix, sql, kind, fmt in outputs:
+            projections.append(exp.alias_(sql, _ident(name + suffix)))
+            columns.append(ResultColumn(name + suffix, kind, format=fmt))
+    for c in marker_columns:
+        projections.append(exp.alias_(cur(c.name), _ident(c.name)))
+        columns.append(c)
+    on: list[exp.Expr] = []
+    for i, dim in enumerate(spec.dimensions):
+        left, right = cur(dim.alias), prev(dim.alias)
+        on.append(exp.EQ(this=left, expression=right) if i == grain_at
+                  else _null_safe_eq(left, right))
+    joined = exp.Select(expressions=projections)
+    joined.set("from_", exp.From(this=current.select.subquery(_ident("pb_cur"), copy=False)))
+    condition = exp.and_(*on) if on else exp.EQ(
+        this=exp.Literal.number(1), expression=exp.Literal.number(1)
+    )
+    joined.set("joins", [exp.Join(this=previous.select.subquery(_ident("pb_prev"), copy=False),
+                                   on=condition, side="LEFT")])
+    order = _order(spec)
+    _, having = _having(builder, spec, columns, {})
     names = [c.name for c in columns]
-    query = wrap_grouped(spec, select, names, order, outer_having, taken, builder.dialect)
+    query = wrap_grouped(spec, joined, names, order, having, current.taken, builder.dialect,
+                         derived=True)
     return CompiledQuery(
         expression=query,
         params=MappingProxyType(builder.params),
         columns=tuple(columns),
-        tables=builder.tables(),
+        tables=tuple(dict.fromkeys((*builder.tables(), *before.tables()))),
         dialect=catalog.dialect,
+        notes=_notes(builder, note),
     )
 
 
@@ -674,7 +949,7 @@ def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
         alias = alias_of(ref)
         projections.append(exp.alias_(expr, _ident(alias)))
         columns.append(ResultColumn(alias, column.type))
-    conditions = [_filter(builder, f, f"filters[{i}]") for i, f in enumerate(spec.filters)]
+    conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
     order = _order(spec)
     # A tie-breaker that is unique per row: the primary key (column names come from the
     # catalog), so that limit/offset pages neither repeat nor skip a row.
@@ -703,6 +978,7 @@ def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
         columns=tuple(columns),
         tables=builder.tables(),
         dialect=builder.dialect,
+        notes=_notes(builder),
     )
 
 

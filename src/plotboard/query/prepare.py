@@ -16,14 +16,16 @@ A result cache elsewhere should key on the final `sql` plus `params`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 from sqlglot import exp
 
@@ -54,6 +56,8 @@ class PreparedQuery:
         applied: one readable line per access rule applied, e.g. ``sales.sales_region =
             'North'`` — for the "security filters applied" part of the API response.
         cached: whether the SQL came from the memo (for diagnostics and benchmarks).
+        notes: for a spec, what the answer says about how it was read (`relative_dates`,
+            `compare`; see `CompiledQuery.notes`); empty for raw SQL.
     """
 
     sql: str
@@ -62,6 +66,7 @@ class PreparedQuery:
     tables: tuple[str, ...]
     applied: tuple[str, ...]
     cached: bool = False
+    notes: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class _Entry:
     columns: tuple[ResultColumn, ...]
     tables: tuple[str, ...]
     ruled: tuple[tuple[int, TableRule, Table], ...]  # what `RuleSet.for_table` gave
+    notes: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class _LRU:
@@ -128,21 +134,36 @@ def prepare_query(
     *,
     row_cap: int | None = None,
     mark_hidden: bool = False,
+    today: dt.date | None = None,
+    anchors: Mapping[int, dt.date | None] | None = None,
 ) -> PreparedQuery:
     """Compile `spec`, apply the user's access rules, check and memoize the SQL.
 
     `mark_hidden` adds the marker columns of `compile_query` (NULLs that stand for rows a
-    rule hides) after the measures; `compile.describe_result` folds them away.
+    rule hides) after the measures; `compile.describe_result` folds them away. `today` is the
+    anchor day of relative date filters (today in the organization's time zone; UTC's by
+    default) and `anchors` the latest visible dates of filters anchored to ``"latest"``
+    (`plotboard.query.latest.latest_anchors`); both are part of the memo key.
 
     Raises:
         QueryError: whatever `compile_query`, `enforce_access_rules` or `render_checked`
-            refuse.
+            refuse; a spec anchored to the latest date without `anchors` for it.
     """
-    key = _spec_key(spec, catalog, rules, attributes, row_cap, mark_hidden)
+    missing = [i for i in spec.latest_anchored if anchors is None or i not in anchors]
+    if missing:
+        raise QueryError(
+            "This query counts dates from the latest date you can see; run it through the "
+            "query endpoint, which finds that date.",
+            field=f"filters[{missing[0]}].anchor",
+            code="invalid_filter",
+        )
+    key = _spec_key(spec, catalog, rules, attributes, row_cap, mark_hidden, today, anchors)
     entry = _CACHE.get(key)
     cached = entry is not None
     if entry is None:
-        compiled = compile_query(spec, catalog, rules=rules if mark_hidden else None)
+        compiled = compile_query(
+            spec, catalog, rules=rules if mark_hidden else None, today=today, anchors=anchors
+        )
         entry = _build(
             cap_rows(compiled.expression, row_cap),
             compiled.params,
@@ -151,6 +172,7 @@ def prepare_query(
             attributes,
             compiled.columns,
             compiled.tables,
+            notes=compiled.notes,
         )
         _CACHE.put(key, entry)
     return _bind(entry, rules, attributes, cached)
@@ -198,10 +220,16 @@ def memoized_query(
     *,
     row_cap: int | None = None,
     mark_hidden: bool = False,
+    today: dt.date | None = None,
+    anchors: Mapping[int, dt.date | None] | None = None,
 ) -> PreparedQuery | None:
     """What `prepare_query` would return, when it is in the memo (a dict lookup and the
     parameters); None otherwise. Cheap enough for an event loop."""
-    entry = _CACHE.get(_spec_key(spec, catalog, rules, attributes, row_cap, mark_hidden))
+    if spec.latest_anchored and anchors is None:
+        return None
+    entry = _CACHE.get(
+        _spec_key(spec, catalog, rules, attributes, row_cap, mark_hidden, today, anchors)
+    )
     return None if entry is None else _bind(entry, rules, attributes, True)
 
 
@@ -225,12 +253,16 @@ def _spec_key(
     attributes: Mapping[str, object],
     row_cap: int | None,
     mark_hidden: bool = False,
+    today: dt.date | None = None,
+    anchors: Mapping[int, dt.date | None] | None = None,
 ) -> tuple[object, ...]:
     return (
         "spec",
         spec.cache_key(),
-        # A relative date filter's range is resolved from today: a new day, a new entry.
-        today_utc() if spec.relative else None,
+        # A relative date filter's range is resolved from today (in the organization's time
+        # zone) or from the latest visible dates: a new day or new data, a new entry.
+        (today or today_utc()) if spec.relative else None,
+        tuple(sorted(anchors.items())) if anchors else None,
         catalog_fingerprint(catalog),
         rules.fingerprint,
         rules_shape(rules, attributes),
@@ -314,6 +346,7 @@ def _build(
     columns: tuple[ResultColumn, ...],
     tables: tuple[str, ...],
     budget: _Budget | None = None,
+    notes: Mapping[str, Any] | None = None,
 ) -> _Entry:
     enforced = enforce_access_rules(tree, catalog, rules, attributes, own_params)
     if budget is not None:
@@ -334,6 +367,7 @@ def _build(
         columns=columns,
         tables=tables,
         ruled=tuple(ruled),
+        notes=notes if notes is not None else MappingProxyType({}),
     )
 
 
@@ -359,4 +393,5 @@ def _bind(
         tables=entry.tables,
         applied=tuple(applied),
         cached=cached,
+        notes=entry.notes,
     )

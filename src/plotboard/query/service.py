@@ -12,6 +12,7 @@ the others.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from plotboard.errors import PlotboardError, forbidden
 from plotboard.query.compile import describe_result
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
+from plotboard.query.latest import latest_anchors, where_data_ends
 from plotboard.query.prepare import (
     PreparedQuery,
     memoized_query,
@@ -34,7 +36,7 @@ from plotboard.query.prepare import (
     prepare_query,
     prepare_sql,
 )
-from plotboard.query.spec import parse_spec
+from plotboard.query.spec import QuerySpec, parse_spec
 from plotboard.runtime import Runtime
 from plotboard.sources.execute import ExecutionResult, answer_too_large
 
@@ -81,6 +83,7 @@ def prepare(
     request: QueryRequest,
     *,
     sql_time_budget_s: float | None = None,
+    anchors: Mapping[int, dt.date | None] | None = None,
 ) -> PreparedQuery:
     """The checked SQL of `request` for `user` (blocking: parsing and checking raw SQL is
     CPU work; call it from a worker thread, as `run_query` does)."""
@@ -103,13 +106,17 @@ def prepare(
             user.attributes,
             row_cap=context.settings.row_cap,
             mark_hidden=True,
+            anchors=anchors,
         )
     except QueryError as err:
         raise query_error(err) from err
 
 
 def memoized(
-    context: SourceContext, user: EmbedToken, request: QueryRequest
+    context: SourceContext,
+    user: EmbedToken,
+    request: QueryRequest,
+    anchors: Mapping[int, dt.date | None] | None = None,
 ) -> PreparedQuery | None:
     """`prepare`'s answer when it is memoized (dict lookups only: fine on the event loop),
     else None. Raises what `prepare` raises for a refused permission or a malformed spec."""
@@ -119,7 +126,11 @@ def memoized(
         if request.sql is not None:
             return memoized_sql(request.sql, *args, row_cap=context.settings.row_cap)
         return memoized_query(
-            parse_spec(request.query), *args, row_cap=context.settings.row_cap, mark_hidden=True
+            parse_spec(request.query),
+            *args,
+            row_cap=context.settings.row_cap,
+            mark_hidden=True,
+            anchors=anchors,
         )
     except QueryError as err:
         raise query_error(err) from err
@@ -193,14 +204,21 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     context = await _context(
         runtime, user.org_id, request.source, table if isinstance(table, str) else None
     )
-    prepared = memoized(context, user, request)
+    anchors = None
+    if _anchored_to_latest(request):
+        anchors = await anyio.to_thread.run_sync(_anchors, runtime, context, user, request)
+    prepared = memoized(context, user, request, anchors)
     if prepared is None:
         budget = runtime.settings.sql_check_seconds
         prepared = await anyio.to_thread.run_sync(
-            lambda: prepare(context, user, request, sql_time_budget_s=budget),
+            lambda: prepare(context, user, request, sql_time_budget_s=budget, anchors=anchors),
             limiter=_sql_limiter() if request.sql is not None else None,
         )
-    key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params))
+    params = dict(prepared.params)
+    # The answer says which dates a relative filter resolved to (from which anchor day):
+    # answers that say different things are different entries, even with the same SQL.
+    key = cache_key(context.cache_scope, prepared.sql,
+                    {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
     hit = None if request.refresh else runtime.cache.get(key)
     if hit is not None:
         return QueryAnswer(hit, True)
@@ -215,11 +233,86 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
             row_cap=context.settings.row_cap,
             max_bytes=max_bytes,
         )
-        return _encode(prepared, result, context, max_bytes)
+        body = _encode(prepared, result, context, max_bytes)
+        return _with_notes(body, runtime, context, user, request, prepared, not result.rows)
 
     body = await anyio.to_thread.run_sync(execute)
     runtime.cache.set(key, body, context.settings.cache_ttl_seconds)
     return QueryAnswer(body, False)
+
+
+def _anchored_to_latest(request: QueryRequest) -> bool:
+    filters = request.query.get("filters") if request.query else None
+    return isinstance(filters, list) and any(
+        isinstance(f, dict) and f.get("anchor") == "latest" for f in filters
+    )
+
+
+def _bound_rows(runtime: Runtime, context: SourceContext, prepared: PreparedQuery) -> list[Any]:
+    """Rows of a query of dates under the rules (`plotboard.query.latest`), result-cached
+    apart from answers (`kind="d"`)."""
+    key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params), kind="d")
+    hit = runtime.cache.get(key)
+    if hit is not None:
+        rows: list[Any] = orjson.loads(hit)
+        return rows
+    result = runtime.pool.execute(
+        context.id,
+        prepared.sql,
+        dict(prepared.params),
+        timeout_s=context.settings.timeout_seconds,
+        row_cap=context.settings.row_cap,
+    )
+    runtime.cache.set(key, orjson.dumps(result.rows), context.settings.cache_ttl_seconds)
+    return result.rows
+
+
+def _spec_of(user: EmbedToken, request: QueryRequest) -> QuerySpec:
+    try:
+        _check_permission(user, request)
+        return parse_spec(request.query)
+    except QueryError as err:
+        raise query_error(err) from err
+
+
+def _anchors(
+    runtime: Runtime, context: SourceContext, user: EmbedToken, request: QueryRequest
+) -> dict[int, dt.date | None]:
+    """The latest date the user can see of each column a filter anchors to ``"latest"``."""
+    spec = _spec_of(user, request)
+    try:
+        return latest_anchors(
+            spec, context.catalog, context.rules, user.attributes,
+            lambda prepared: _bound_rows(runtime, context, prepared),
+        )
+    except QueryError as err:
+        raise query_error(err) from err
+
+
+def _with_notes(
+    body: bytes,
+    runtime: Runtime,
+    context: SourceContext,
+    user: EmbedToken,
+    request: QueryRequest,
+    prepared: PreparedQuery,
+    empty: bool,
+) -> bytes:
+    """The answer with what the spec resolved to added (`relative_dates`, `compare`); when
+    it has no rows, each relative date filter also says where the user's data starts and
+    ends (`"data": {"from", "to"}`, found under the rules)."""
+    if not prepared.notes:
+        return body
+    notes = dict(prepared.notes)
+    if empty and "relative_dates" in notes:
+        try:
+            notes["relative_dates"] = where_data_ends(
+                _spec_of(user, request), notes, context.catalog, context.rules,
+                user.attributes, lambda bounds: _bound_rows(runtime, context, bounds),
+            )
+        except QueryError as err:
+            raise query_error(err) from err
+    return body[:-1] + b"," + orjson.dumps(notes)[1:]
 
 
 async def _context(

@@ -6,6 +6,10 @@ already checked and validated numbers (band widths, limits), never from user tex
 
 - ``bin``: a band's lower edge, ``FLOOR(col * 1.0 / w) * w`` (``* 1.0`` so that integer columns
   are not divided with truncation, which would put -5 in the band of 0 instead of -10).
+- ``bin`` by count: ``lo + idx * (hi - lo) * 1.0 / n`` with ``idx = CASE WHEN hi = lo THEN 0
+  WHEN col >= hi THEN n - 1 ELSE FLOOR((col - lo) * n * 1.0 / (hi - lo)) END``, where ``lo``
+  and ``hi`` come from ``pb_bounds``, a one-row derived table of the MIN and MAX of the column
+  over the same tables and filters (so over the user's rows once the access rules apply).
 - ``share``: ``agg * 100.0 / NULLIF(SUM(agg) OVER (), 0)``: the window sees the grouped rows of
   this query only, which the access rules have already filtered, so the total is the user's.
 - ``cumulative``: ``SUM(agg) OVER (PARTITION BY <other dimensions> ORDER BY <first dimension>
@@ -43,6 +47,36 @@ def bin_lower_edge(column: exp.Expr, width: int | float) -> exp.Expr:
         expression=exp.Literal.number(width),
     )
     return exp.Mul(this=exp.Floor(this=scaled), expression=exp.Literal.number(width))
+
+
+def count_band_edge(column: exp.Expr, prefix: str, count: int) -> exp.Expr:
+    """The lower edge of `column`'s band among `count` equal bands between the columns
+    ``pb_bounds.<prefix>_lo`` and ``pb_bounds.<prefix>_hi`` (see the module docstring)."""
+    lo = exp.column(_ident(f"{prefix}_lo"), table=_ident("pb_bounds"))
+    hi = exp.column(_ident(f"{prefix}_hi"), table=_ident("pb_bounds"))
+    n = exp.Literal.number(count)
+    span = exp.paren(exp.Sub(this=hi.copy(), expression=lo.copy()))
+    scaled = exp.Div(
+        this=exp.Mul(
+            this=exp.Mul(this=exp.paren(exp.Sub(this=column.copy(), expression=lo.copy())),
+                         expression=n.copy()),
+            expression=exp.Literal.number("1.0"),
+        ),
+        expression=span.copy(),
+    )
+    index = exp.Case(
+        ifs=[
+            exp.If(this=exp.EQ(this=hi.copy(), expression=lo.copy()),
+                   true=exp.Literal.number(0)),
+            exp.If(this=exp.GTE(this=column.copy(), expression=hi.copy()),
+                   true=exp.Literal.number(count - 1)),
+        ],
+        default=exp.Floor(this=scaled),
+    )
+    width = exp.Div(
+        this=exp.Mul(this=span, expression=exp.Literal.number("1.0")), expression=n
+    )
+    return exp.Add(this=lo, expression=exp.Mul(this=index, expression=width))
 
 
 def _plain(key: exp.Expr, desc: bool, dialect: str) -> exp.Ordered:
@@ -146,11 +180,14 @@ def wrap_grouped(
     outer_conditions: Sequence[exp.Expr],
     taken: set[str],
     dialect: str,
+    *,
+    derived: bool = False,
 ) -> exp.Select:
     """`grouped` with its ORDER BY and LIMIT, wrapped as a derived table when a `having` on a
-    window measure (`outer_conditions`) or `limit_per` needs it. `names` are every output
-    column of `grouped` (marker columns included), kept in order."""
-    if not outer_conditions and spec.limit_per is None:
+    window measure (`outer_conditions`) or `limit_per` needs it, or when `derived` says so (a
+    comparison, whose output names exist only outside it). `names` are every output column of
+    `grouped` (marker columns included), kept in order."""
+    if not outer_conditions and spec.limit_per is None and not derived:
         if order:
             grouped.set("order", exp.Order(expressions=order))
         grouped.set("limit", exp.Limit(expression=exp.Literal.number(spec.limit or MAX_LIMIT)))

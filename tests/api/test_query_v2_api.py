@@ -1,0 +1,114 @@
+"""Spec v2 through HTTP: `anchor: "latest"` and where the data ends are found under the user's
+access rules, and the answer says which dates a relative filter or a comparison resolved to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Org
+from tests.api.test_query_api import _connect, _query, _rule, _sql, demo_db
+
+__all__ = ["demo_db"]  # the session fixture, shared with test_query_api
+
+NORTH_ENDS = "2025-06-30"
+
+
+@pytest.fixture
+def cut_db(demo_db: Path, tmp_path: Path) -> Path:
+    """The demo database where the North region's sales stop at mid-2025 (the others go on),
+    so that the latest date a North user sees differs from the table's."""
+    path = tmp_path / "cut.sqlite"
+    shutil.copy(demo_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM sales WHERE sales_region = 'North' AND sale_date > ?",
+                     (NORTH_ENDS,))
+    return path
+
+
+@pytest.fixture
+def north(org: Org, cut_db: Path) -> tuple[Org, str, Path]:
+    source = _connect(org, cut_db)
+    _rule(org, source, "sales", [{"column": "sales_region", "op": "eq", "attribute": "region"}])
+    return org, org.token("nora", attributes={"tier": 1, "region": "North"}), cut_db
+
+
+def _one(db: Path, sql: str, *params: Any) -> Any:
+    return _sql(db, sql, *params)[0][0]
+
+
+def test_latest_anchor_counts_from_the_users_own_latest_date(
+    north: tuple[Org, str, Path],
+) -> None:
+    org, token, db = north
+    table_latest = _one(db, "SELECT MAX(sale_date) FROM sales")
+    mine = _one(db, "SELECT MAX(sale_date) FROM sales WHERE sales_region = 'North'")
+    assert mine <= NORTH_ENDS < table_latest
+    spec = {"table": "sales", "measures": [{"agg": "count"}],
+            "filters": [{"column": "sale_date", "op": "last",
+                         "value": {"n": 3, "unit": "month"}, "include_current": True,
+                         "anchor": "latest"}]}
+    body = _query(org, token, spec)
+    day = dt.date.fromisoformat(mine)
+    start = dt.date(day.year, day.month, 1)
+    for _ in range(3):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    expected = _one(db, "SELECT COUNT(*) FROM sales WHERE sales_region = 'North' "
+                        "AND sale_date >= ? AND sale_date <= ?", start.isoformat(), mine)
+    assert body["rows"] == [[expected]] and expected > 0
+    assert body["relative_dates"] == [{
+        "filter": 0, "column": "sale_date", "anchor": "latest", "anchor_date": mine,
+        "from": start.isoformat(), "to": mine,
+    }]
+    assert table_latest not in str(body)
+
+
+def test_an_empty_answer_says_where_the_users_data_ends(north: tuple[Org, str, Path]) -> None:
+    org, token, db = north
+    first, last = _sql(db, "SELECT MIN(sale_date), MAX(sale_date) FROM sales "
+                           "WHERE sales_region = 'North'")[0]
+    spec: dict[str, Any] = {"table": "sales", "measures": [{"agg": "count"}],
+            "dimensions": [{"column": "category"}],
+            "filters": [{"column": "sale_date", "op": "previous", "value": "month"}]}
+    body = _query(org, token, spec)
+    assert body["rows"] == []
+    [note] = body["relative_dates"]
+    assert note["anchor"] == "today" and note["data"] == {"from": first, "to": last}
+    assert last <= NORTH_ENDS
+    # Someone who sees no rows at all learns nothing about anyone's dates.
+    nobody = org.token("nobody", attributes={"tier": 1, "region": "Nowhere"})
+    body = _query(org, nobody, spec)
+    assert body["relative_dates"][0]["data"] == {"from": None, "to": None}
+    latest = {**spec, "filters": [{**spec["filters"][0], "anchor": "latest"}]}
+    body = _query(org, nobody, latest)
+    assert body["rows"] == [] and body["relative_dates"][0]["anchor_date"] is None
+
+
+def test_a_comparison_says_which_dates_it_compared(north: tuple[Org, str, Path]) -> None:
+    org, token, db = north
+    spec = {"table": "sales", "measures": [{"agg": "sum", "column": "amount", "name": "revenue"}],
+            "filters": [{"column": "sale_date", "op": "between",
+                         "value": ["2025-04-01", "2025-06-30"]}],
+            "compare": {"to": "previous_year"}}
+    body = _query(org, token, spec)
+    assert [c["name"] for c in body["columns"]] == [
+        "revenue", "revenue_previous", "revenue_change", "revenue_change_pct"]
+    assert body["compare"] == {
+        "to": "previous_year", "column": "sale_date",
+        "current": {"from": "2025-04-01", "to": "2025-06-30"},
+        "previous": {"from": "2024-04-01", "to": "2024-06-30"},
+    }
+    now, before = (
+        _one(db, "SELECT SUM(amount) FROM sales WHERE sales_region = 'North' "
+                 "AND sale_date BETWEEN ? AND ?", low, high)
+        for low, high in (("2025-04-01", "2025-06-30"), ("2024-04-01", "2024-06-30"))
+    )
+    [[revenue, previous, change, pct]] = body["rows"]
+    assert revenue == pytest.approx(now) and previous == pytest.approx(before)
+    assert change == pytest.approx(now - before)
+    assert pct == pytest.approx((now - before) * 100 / before)
