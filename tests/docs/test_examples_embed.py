@@ -232,6 +232,20 @@ def test_update_dashboard_then_conflict(own_token: dict[str, str], workdir: Path
     assert set(documented["current"]) - {"..."} <= set(body["current"])
 
 
+@covers("dashboard-history")
+def test_dashboard_history_and_restore(own_token: dict[str, str], workdir: Path) -> None:
+    env = {**own_token, "DASHBOARD_ID": _create(own_token, workdir)}
+    run = run_bash(example("dashboard-history"), env, workdir)
+    saved, restored, history = run.answers
+    assert saved.status == 200 and saved.json()["version"] == 2, saved.text
+    assert restored.status == 200, restored.text
+    assert restored.json()["version"] == 3 and restored.json()["tiles"] == []
+    assert history.status == 200
+    documented = json_block("embedding.md", '"restored_from"')
+    got = [{k: v for k, v in h.items() if k != "updated_at"} for h in history.json()]
+    assert got == documented
+
+
 # --- security.md ---------------------------------------------------------------------------
 
 
