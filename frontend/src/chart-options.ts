@@ -3,10 +3,10 @@
 // The builder's preview and the dashboard's tiles both go through `buildChart`.
 
 import type { EChartsCoreOption } from 'echarts/core';
-import { formatCategory, formatCell, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
+import { formatCategory, formatCell, formatMeasure, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
 import type { CatalogIndex, LocationKind } from './model.js';
-import { isTemporal, locationKind } from './model.js';
-import type { Cell, ChartType, GeoPlace, Grain, QueryResult, QuerySpec, ResultColumn } from './types.js';
+import { isTemporal, locationKind, measureAlias } from './model.js';
+import type { Cell, ChartType, GeoPlace, Grain, NumberFormat, QueryResult, QuerySpec, ResultColumn } from './types.js';
 
 /** How an empty value reads when it stands for rows the user may not see. */
 export const HIDDEN_LABEL = 'Not visible to you';
@@ -48,6 +48,8 @@ export interface TableColumn {
   numeric: boolean;
   /** What an empty cell says when it stands for hidden rows ("Not visible to you"). */
   empty?: string;
+  /** A measure's number format. */
+  format?: NumberFormat;
 }
 
 export type ChartModel =
@@ -67,6 +69,7 @@ export type ChartModel =
       text?: string;
       period?: string;
       change?: { ratio: number; previous: string; previousValue: number };
+      format?: NumberFormat;
     }
   | { kind: 'table'; columns: TableColumn[]; rows: Cell[][] }
   | { kind: 'empty'; message: string };
@@ -99,7 +102,27 @@ interface Dim {
 interface Shape {
   dims: Dim[];
   measures: string[];
+  /** Each measure's number format (the answer's, else the spec's). */
+  formats: Array<NumberFormat | undefined>;
   rows: Cell[][];
+  /** With a period comparison: for each measure, the position of its previous value and its
+   * percent change in the answer's rows (or -1). */
+  compare?: Array<{ previous: number; pct: number }>;
+}
+
+const COMPARE_WORDS = { previous_period: 'previous period', previous_year: 'same period a year before' };
+
+/** A comparison column's label: `revenue_previous` → "Revenue (previous period)". */
+function compareLabel(spec: QuerySpec, labels: string[], name: string): string | null {
+  const measures = spec.measures ?? [];
+  for (const [i, m] of measures.entries()) {
+    const alias = measureAlias(m);
+    const words = COMPARE_WORDS[spec.compare?.to ?? 'previous_period'];
+    if (name === `${alias}_previous`) return `${labels[i]} (${words})`;
+    if (name === `${alias}_change`) return `${labels[i]}: change`;
+    if (name === `${alias}_change_pct`) return `${labels[i]}: change (%)`;
+  }
+  return null;
 }
 
 function shape(input: ChartInput): Shape {
@@ -110,8 +133,22 @@ function shape(input: ChartInput): Shape {
     type: d.grain ? 'date' : (index.choice(spec.table, d.column)?.column.type ?? result.columns[i]?.type ?? 'string'),
     empty: emptyLabel(result.columns[i]) ?? undefined,
   }));
-  const measures = (spec.measures ?? []).map((m) => index.measureLabel(spec.table, m));
+  let measures = (spec.measures ?? []).map((m) => index.measureLabel(spec.table, m));
+  let formats = (spec.measures ?? []).map((m, i) => result.columns[dims.length + i]?.format ?? m.format);
   let rows = result.rows;
+  let compare: Shape['compare'];
+  if (spec.compare && spec.measures?.length) {
+    const where = (name: string) => result.columns.findIndex((c) => c.name === name);
+    compare = spec.measures.map((m) => ({ previous: where(`${measureAlias(m)}_previous`), pct: where(`${measureAlias(m)}_change_pct`) }));
+    if (dims.length === 1) {
+      // Grouped bars: each measure beside its value for the period before.
+      const pairs = compare.map((c, i) => ({ ...c, i })).filter((c) => c.previous >= 0);
+      rows = rows.map((row) => [...row.slice(0, 1 + measures.length), ...pairs.map((c) => row[c.previous] ?? null)]);
+      const words = COMPARE_WORDS[spec.compare.to];
+      measures = [...measures, ...pairs.map((c) => `${measures[c.i]} (${words})`)];
+      formats = [...formats, ...pairs.map((c) => formats[c.i])];
+    }
+  }
   const first = spec.dimensions?.[0];
   const temporal =
     first && (first.grain || isTemporal(index.choice(spec.table, first.column)?.column));
@@ -119,7 +156,7 @@ function shape(input: ChartInput): Shape {
     // Time reads left to right, whatever the sort chosen for the query.
     rows = [...rows].sort((a, b) => String(a[0] ?? '').localeCompare(String(b[0] ?? '')));
   }
-  return { dims, measures, rows };
+  return { dims, measures, formats, rows, compare };
 }
 
 /** A dimension value as a category name: hidden rows in words, else `formatCategory`. */
@@ -154,15 +191,31 @@ export function buildChart(input: ChartInput): ChartModel {
 function tableModel(input: ChartInput, s: Shape): ChartModel {
   const columns: TableColumn[] = input.result.columns.map((c, i) => {
     const dim = s.dims[i];
-    const label = dim?.label ?? s.measures[i - s.dims.length] ?? c.name;
-    const numeric = !dim && i >= s.dims.length ? true : c.type === 'integer' || c.type === 'number';
+    const spec = input.spec;
+    const records = !spec.measures?.length && !spec.dimensions?.length;
+    const measureAt = i - s.dims.length;
+    const inMeasures = !records && measureAt >= 0 && measureAt < (spec.measures?.length ?? 0);
+    const label =
+      dim?.label ??
+      (inMeasures ? s.measures[measureAt] : undefined) ??
+      compareLabel(spec, s.measures, c.name) ??
+      (records ? recordLabel(input, c.name) : c.name);
+    const numeric = !records && !dim && i >= s.dims.length ? true : c.type === 'integer' || c.type === 'number';
     const column: TableColumn = dim?.grain
       ? { label, type: dim.type, grain: dim.grain, numeric }
       : { label, type: dim?.type ?? c.type, numeric };
+    const format = c.format ?? (inMeasures ? s.formats[measureAt] : undefined) ?? (c.name.endsWith('_change_pct') ? { type: 'percent' as const, decimals: 1 } : undefined);
+    if (format) column.format = format;
     const empty = emptyLabel(c);
     return empty ? { ...column, empty } : column;
   });
   return { kind: 'table', columns, rows: input.result.rows };
+}
+
+/** A listed record's column: `offices_city` → "Office › City" as the builder names it. */
+function recordLabel(input: ChartInput, name: string): string {
+  const ref = input.spec.select?.find((r) => r.replace(/\./g, '_') === name);
+  return (ref && input.index.choice(input.spec.table, ref)?.label) ?? name;
 }
 
 function kpiModel(s: Shape, result: QueryResult): ChartModel {
@@ -176,17 +229,36 @@ function kpiModel(s: Shape, result: QueryResult): ChartModel {
     if (type !== 'date' && type !== 'datetime' && Number.isFinite(toNumber(cell))) return undefined;
     return formatCell(cell, type);
   };
+  const format = s.formats[0];
+  const withFormat = <T extends object>(model: T): T => (format ? { ...model, format } : model);
+  const compared = s.compare?.[0];
+  if (compared && compared.previous >= 0 && s.rows.length) {
+    // The comparison the server made: the last row's value against its previous period.
+    const row = s.rows[s.rows.length - 1]!;
+    const value = toNumber(row[at] ?? null);
+    const previousValue = toNumber(row[compared.previous] ?? null);
+    const model: ChartModel = withFormat({ kind: 'kpi' as const, label, value });
+    if (s.dims.length) model.period = formatPeriod(row[0] ?? null, s.dims[0]!.grain);
+    if (Number.isFinite(previousValue) && previousValue !== 0) {
+      model.change = {
+        ratio: (value - previousValue) / Math.abs(previousValue),
+        previous: s.dims.length ? 'the period before' : 'the previous period',
+        previousValue,
+      };
+    }
+    return model;
+  }
   if (!s.dims.length || s.rows.length < 1) {
     const cell = s.rows[0]?.[at];
     const shown = text(cell);
     return shown === undefined
-      ? { kind: 'kpi', label, value: toNumber(cell ?? null) }
+      ? withFormat({ kind: 'kpi' as const, label, value: toNumber(cell ?? null) })
       : { kind: 'kpi', label, value: NaN, text: shown };
   }
   const grain = s.dims[0]!.grain;
   const last = s.rows[s.rows.length - 1]!;
   const value = toNumber(last[at] ?? null);
-  const model: ChartModel = { kind: 'kpi', label, value, period: formatPeriod(last[0] ?? null, grain) };
+  const model: ChartModel = withFormat({ kind: 'kpi' as const, label, value, period: formatPeriod(last[0] ?? null, grain) });
   const shown = text(last[at]);
   if (shown !== undefined) return { ...model, value: NaN, text: shown };
   const prev = s.rows[s.rows.length - 2];
@@ -217,6 +289,11 @@ function baseOption(theme: ChartTheme): Record<string, unknown> {
       valueFormatter: (v: unknown) => (typeof v === 'number' ? formatNumber(v) : String(v ?? '–')),
     },
   };
+}
+
+/** A tooltip's value formatter in a measure's number format. */
+function valueText(format: NumberFormat | undefined): (v: unknown) => string {
+  return (v: unknown) => (typeof v === 'number' ? formatMeasure(v, format) : String(v ?? '–'));
 }
 
 function legend(theme: ChartTheme, show: boolean): Record<string, unknown> {
@@ -321,7 +398,7 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   };
   const valueAxis = {
     type: 'value',
-    axisLabel: { ...axisText, formatter: (v: number) => formatNumber(v, 'compact') },
+    axisLabel: { ...axisText, formatter: (v: number) => formatMeasure(v, s.formats[0], 'compact') },
     splitLine: { lineStyle: { color: theme.line, opacity: 0.6 } },
     name: series.length === 1 && !horizontal ? s.measures[0] : '',
     nameTextStyle: { color: theme.muted, align: 'left' },
@@ -340,10 +417,11 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'axis', axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
-    series: series.map((item) => ({
+    series: series.map((item, n) => ({
       name: item.name,
       type: kind,
       data: item.data,
+      tooltip: { valueFormatter: valueText(s.formats[s.dims.length >= 2 ? 0 : n]) },
       stack: stacked || (type === 'area' && series.length > 1) ? 'total' : undefined,
       smooth: kind === 'line' ? 0.25 : undefined,
       showSymbol: kind === 'line' ? categories.length <= 24 : undefined,
@@ -401,7 +479,7 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
   const donut = input.type === 'donut';
   const base = {
     ...baseOption(theme),
-    tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'item' },
+    tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'item', valueFormatter: valueText(s.formats[0]) },
     // Every name in full: below the pie, on as many lines as it takes (a scrolling legend
     // paged at a few items and cut names); beside it when the tile is wide (media below).
     legend: { ...legend(theme, true), type: 'plain', orient: 'horizontal', bottom: 0, top: 'auto', itemGap: 8, itemWidth: 14, itemHeight: 10 },
@@ -469,7 +547,7 @@ function scatterOption(input: ChartInput, s: Shape): ChartModel {
       ...(baseOption(theme).tooltip as object),
       trigger: 'item',
       formatter: (p: { name: string; value: [number, number] }) =>
-        `${escapeHtml(p.name)}<br>${escapeHtml(xName)}: <b>${formatNumber(p.value[0])}</b><br>${escapeHtml(yName)}: <b>${formatNumber(p.value[1])}</b>`,
+        `${escapeHtml(p.name)}<br>${escapeHtml(xName)}: <b>${formatMeasure(p.value[0], s.formats[0])}</b><br>${escapeHtml(yName)}: <b>${formatMeasure(p.value[1], s.formats[1] ?? s.formats[0])}</b>`,
     },
     xAxis: axis(xName),
     yAxis: { ...axis(yName), nameGap: 44 },
@@ -502,7 +580,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
   const min = Math.min(0, ...found.map((v) => v.value));
   const listed: Array<[string, string]> = [...found]
     .sort((a, b) => b.value - a.value)
-    .map((v) => [v.name, formatNumber(v.value)]);
+    .map((v) => [v.name, formatMeasure(v.value, s.formats[0])]);
   if (empty && hidden.length) listed.push([empty, formatNumber(hiddenTotal)]);
   // Countries the outline draws are shaded; cities, and countries too small for the outline
   // (Singapore at 1:110m), are dots sized by the value.
@@ -528,7 +606,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
     formatter: (p: { name: string; data?: { label?: string; amount?: number } }) =>
       p.data?.amount === undefined
         ? escapeHtml(p.data?.label ?? p.name)
-        : `${escapeHtml(p.data.label ?? p.name)}<br>${escapeHtml(measure)}: <b>${formatNumber(p.data.amount)}</b>`,
+        : `${escapeHtml(p.data.label ?? p.name)}<br>${escapeHtml(measure)}: <b>${formatMeasure(p.data.amount, s.formats[0])}</b>`,
   };
   const series: unknown[] = [];
   let visualMap: unknown;

@@ -14,7 +14,19 @@ import {
   type ColumnChoice,
   defaultChart,
 } from './model.js';
-import type { Agg, ChartType, Dimension, Filter, Grain, Measure, QuerySpec, Tile } from './types.js';
+import type {
+  Agg,
+  ChartType,
+  CustomColumn,
+  Dimension,
+  Filter,
+  Grain,
+  Having,
+  Measure,
+  QuerySpec,
+  RelativeFilter,
+  Tile,
+} from './types.js';
 import { isComplete } from './context.js';
 
 export type SortMode = 'auto' | 'value_desc' | 'value_asc' | 'label_asc' | 'label_desc';
@@ -30,6 +42,43 @@ export interface Draft {
   chartAuto: boolean;
   title: string;
   titleAuto: boolean;
+  // Spec v2 (all optional so that drafts made before them still work).
+  /** Summarize (measures by breakdowns) or list records (`select`, paged). */
+  mode?: 'summary' | 'records';
+  select?: string[];
+  columns?: CustomColumn[];
+  /** Relative date filters ("in the last 6 months"), kept apart from value filters. */
+  dates?: RelativeFilter[];
+  having?: Having[];
+  limitPer?: string | null;
+  compare?: 'previous_period' | 'previous_year' | null;
+}
+
+/** Rows a list of records shows per page. */
+export const PAGE_SIZE = 50;
+
+const RELATIVE_OPS = new Set(['last', 'this', 'previous', 'to_date']);
+
+export function isRelative(f: Filter | RelativeFilter): f is RelativeFilter {
+  return RELATIVE_OPS.has(f.op);
+}
+
+/** A measure as the server takes it: a calculation has no `agg` (the draft keeps one). */
+export function wireMeasure(m: Measure): Measure {
+  if (m.expr) {
+    const out = { expr: m.expr, name: m.name || 'calculation' } as Measure;
+    if (m.format) out.format = m.format;
+    return out;
+  }
+  if (m.agg === 'count' && !m.column) {
+    const out: Measure = { agg: 'count' };
+    if (m.share) out.share = true;
+    if (m.cumulative) out.cumulative = true;
+    if (m.name) out.name = m.name;
+    if (m.format) out.format = m.format;
+    return out;
+  }
+  return { ...m };
 }
 
 export interface BuiltTile {
@@ -51,10 +100,24 @@ export function aggFits(agg: Agg, choice: ColumnChoice): boolean {
 /** The spec the draft stands for. */
 export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
   const spec: QuerySpec = { table: draft.table };
-  if (draft.measures.length) spec.measures = draft.measures.map((m) => (m.agg === 'count' && !m.column ? { agg: 'count' } : { ...m }));
+  if (draft.columns?.length) spec.columns = draft.columns.map((c) => ({ ...c }));
+  const filters: QuerySpec['filters'] = [...draft.filters.filter(isComplete), ...(draft.dates ?? []).map((f) => ({ ...f }))];
+  if (draft.mode === 'records') {
+    // A list of records: the chosen columns, a page at a time, sorted by the first one.
+    spec.select = draft.select?.length ? [...draft.select] : [];
+    if (filters.length) spec.filters = filters;
+    const by = spec.select[0];
+    if (by && (draft.sort === 'label_asc' || draft.sort === 'label_desc' || draft.sort === 'value_desc' || draft.sort === 'value_asc')) {
+      spec.order_by = [{ by, desc: draft.sort === 'label_desc' || draft.sort === 'value_desc' }];
+    }
+    spec.limit = draft.limit ?? PAGE_SIZE;
+    return spec;
+  }
+  if (draft.measures.length) spec.measures = draft.measures.map(wireMeasure);
   if (draft.dims.length) spec.dimensions = draft.dims.map((d) => ({ ...d }));
-  const filters = draft.filters.filter(isComplete);
   if (filters.length) spec.filters = filters;
+  if (draft.having?.length) spec.having = draft.having.map((h) => ({ ...h }));
+  if (draft.compare) spec.compare = { to: draft.compare };
   const first = draft.dims[0];
   const measure = draft.measures[0];
   let sort = draft.sort;
@@ -69,6 +132,7 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
     spec.order_by = [{ by: dimensionAlias(first), desc: sort === 'label_desc' }];
   }
   if (draft.limit) spec.limit = draft.limit;
+  if (draft.limit && draft.limitPer && draft.dims.some((d) => d.column === draft.limitPer)) spec.limit_per = draft.limitPer;
   return spec;
 }
 
@@ -94,14 +158,24 @@ export function draftFromTile(tile: Tile | null, index: CatalogIndex): Draft {
   const dims = spec.dimensions ?? [];
   let sort: SortMode = 'auto';
   if (order) {
-    if (measures.some((m) => measureAlias(m) === order.by)) sort = order.desc ? 'value_desc' : 'value_asc';
+    if (spec.select?.length) sort = order.desc ? 'label_desc' : 'label_asc';
+    else if (measures.some((m) => measureAlias(m) === order.by)) sort = order.desc ? 'value_desc' : 'value_asc';
     else if (dims.some((d) => dimensionAlias(d) === order.by || d.column === order.by)) sort = order.desc ? 'label_desc' : 'label_asc';
   }
+  const all = spec.filters ?? [];
   const draft: Draft = {
     table: spec.table,
-    measures: measures.map((m) => ({ ...m })),
+    // A calculation keeps an `agg` in the draft (the type wants one); it goes on the wire without.
+    measures: measures.map((m) => (m.expr ? { ...m, agg: 'count' } : { ...m })),
     dims: dims.map((d) => ({ ...d })),
-    filters: (spec.filters ?? []).map((f) => ({ ...f })),
+    filters: all.filter((f): f is Filter => !isRelative(f)).map((f) => ({ ...f })),
+    dates: all.filter(isRelative).map((f) => ({ ...f })),
+    mode: spec.select?.length ? 'records' : 'summary',
+    select: [...(spec.select ?? [])],
+    columns: (spec.columns ?? []).map((c) => ({ ...c })),
+    having: (spec.having ?? []).map((h) => ({ ...h })),
+    limitPer: spec.limit_per ?? null,
+    compare: spec.compare?.to ?? null,
     sort,
     limit: spec.limit ?? null,
     chart: tile.chart?.type ?? defaultChart(index, spec),

@@ -1,7 +1,7 @@
 // Exporting a tile: its data as CSV, its picture as PNG. Everything happens in the browser.
 
 import { emptyLabel, type ChartModel, type ValueList } from './chart-options.js';
-import { formatCell, formatNumber, formatPercent } from './format.js';
+import { formatCell, formatMeasure, formatPercent } from './format.js';
 import type { Cell, ResultColumn } from './types.js';
 
 export function fileName(title: string, extension: string): string {
@@ -28,15 +28,24 @@ export function csvNumber(value: number): string {
 }
 
 /** The result as CSV. With the result's `columns`, empty values that stand for rows the user
- * may not see are written in words, as the tile shows them. */
+ * may not see are written in words, as the tile shows them. A measure's number format stays a
+ * number a spreadsheet can add up: its decimals round the value and its unit goes into the
+ * header ("Revenue (EUR)", "Share (%)"). */
 export function toCsv(headers: string[], rows: Cell[][], columns: ResultColumn[] = []): string {
   const empties = columns.map((c) => emptyLabel(c));
   const cell = (value: Cell, i: number): string => {
     const empty = empties[i];
     if (value === null && empty) return csvCell(empty);
+    const decimals = columns[i]?.format?.decimals;
+    if (typeof value === 'number' && decimals != null) return String(Number(value.toFixed(decimals)));
     return typeof value === 'number' ? csvNumber(value) : csvCell(value);
   };
-  const lines = [headers.map(csvCell).join(','), ...rows.map((row) => row.map(cell).join(','))];
+  const unit = (i: number): string => {
+    const format = columns[i]?.format;
+    if (format?.type === 'currency' && format.currency) return ` (${format.currency})`;
+    return format?.type === 'percent' ? ' (%)' : '';
+  };
+  const lines = [headers.map((h, i) => csvCell(h + unit(i))).join(','), ...rows.map((row) => row.map(cell).join(','))];
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
 
@@ -80,7 +89,7 @@ export function drawPng(title: string, model: ChartModel, colors: Colors, font: 
   if (model.kind === 'kpi') {
     ctx.textAlign = 'center';
     ctx.font = `700 56px ${font}`;
-    ctx.fillText(model.text ?? formatNumber(model.value), width / 2, 140);
+    ctx.fillText(model.text ?? formatMeasure(model.value, model.format, 'kpi'), width / 2, 140);
     ctx.font = `14px ${font}`;
     ctx.fillStyle = colors.muted;
     ctx.fillText(model.period ? `${model.label} · ${model.period}` : model.label, width / 2, 175);
@@ -105,7 +114,7 @@ export function drawPng(title: string, model: ChartModel, colors: Colors, font: 
       ctx.fillStyle = colors.text;
       columns.forEach((c, i) => {
         const cell = row[i] ?? null;
-        const text = cell === null && c.empty ? c.empty : formatCell(cell, c.type, c.grain);
+        const text = cell === null && c.empty ? c.empty : formatCell(cell, c.type, c.grain, c.format);
         ctx.fillText(clip(ctx, text, colWidth - 10), 24 + i * colWidth, y);
       });
     }

@@ -1,6 +1,6 @@
 // Formatting numbers and date periods the way a reader expects them.
 
-import type { Cell, Grain } from './types.js';
+import type { Cell, Grain, NumberFormat } from './types.js';
 
 const full = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
@@ -22,6 +22,51 @@ export function formatNumber(value: number, style: 'full' | 'compact' | 'kpi' = 
     if (Math.abs(value) >= 1000) return whole.format(value);
   }
   return full.format(value);
+}
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let hit = formatters.get(key);
+  if (!hit) {
+    try {
+      hit = new Intl.NumberFormat(undefined, options);
+    } catch {
+      // An unknown currency code: the plain number still reads.
+      hit = new Intl.NumberFormat(undefined, { maximumFractionDigits: options.maximumFractionDigits ?? 2 });
+    }
+    formatters.set(key, hit);
+  }
+  return hit;
+}
+
+/** A measure's value in its number format (spec v2), for charts, tables, tooltips and exports.
+ * `percent` values are percent points, as a share's 0–100: 42.5 reads "42.5%". Without a
+ * format, `formatNumber`'s style applies; `compact` is the axis style (short whatever the
+ * format: 12K, €12K, 40%). */
+export function formatMeasure(
+  value: number,
+  format: NumberFormat | undefined,
+  style: 'full' | 'compact' | 'kpi' = 'full',
+): string {
+  if (!Number.isFinite(value)) return '–';
+  if (!format) return formatNumber(value, style);
+  const short = style === 'compact' || format.type === 'compact' || (style === 'kpi' && Math.abs(value) >= 1_000_000);
+  const digits = format.decimals;
+  const fraction: Intl.NumberFormatOptions =
+    digits != null && !(short && Math.abs(value) >= 1000)
+      ? { minimumFractionDigits: digits, maximumFractionDigits: digits }
+      : { minimumFractionDigits: 0, maximumFractionDigits: short ? 1 : style === 'kpi' && Math.abs(value) >= 1000 ? 0 : 2 };
+  const notation: Intl.NumberFormatOptions = short && Math.abs(value) >= 1000 ? { notation: 'compact' } : {};
+  switch (format.type) {
+    case 'percent':
+      return `${numberFormat({ ...fraction, ...notation }).format(value)}%`;
+    case 'currency':
+      return numberFormat({ style: 'currency', currency: format.currency ?? 'USD', ...fraction, ...notation }).format(value);
+    default:
+      return numberFormat({ ...fraction, ...notation }).format(value);
+  }
 }
 
 export function formatPercent(ratio: number): string {
@@ -57,11 +102,12 @@ export function formatPeriod(value: Cell, grain: Grain | undefined): string {
   }
 }
 
-/** Any cell as text for a table or a tooltip. */
-export function formatCell(value: Cell, type: string | undefined, grain?: Grain): string {
+/** Any cell as text for a table or a tooltip (in the measure's number format, if any). */
+export function formatCell(value: Cell, type: string | undefined, grain?: Grain, format?: NumberFormat): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'number') return formatMeasure(value, format);
+  if (format && (type === 'number' || type === 'integer') && Number.isFinite(Number(value))) return formatMeasure(Number(value), format);
   if (type === 'date' || type === 'datetime' || grain) return formatPeriod(value, grain);
   return value;
 }

@@ -138,6 +138,14 @@ export class CatalogIndex {
   }
 
   measureLabel(tableName: string, measure: Measure): string {
+    if (measure.expr) return humanize(measure.name ?? 'calculation');
+    const base = this.plainMeasureLabel(tableName, measure);
+    if (measure.share) return `${base} (% of total)`;
+    if (measure.cumulative) return `${base} (running total)`;
+    return base;
+  }
+
+  private plainMeasureLabel(tableName: string, measure: Measure): string {
     if (!measure.column) return `Number of ${tableLabel(this.table(tableName), tableName).toLowerCase()}`;
     const label = this.choice(tableName, measure.column)?.label ?? humanize(measure.column);
     if (measure.agg === 'count') return `Number of ${label.toLowerCase()}`;
@@ -147,6 +155,7 @@ export class CatalogIndex {
 
   dimensionLabel(tableName: string, dimension: Dimension): string {
     const label = this.choice(tableName, dimension.column)?.label ?? humanize(dimension.column);
+    if (dimension.bin) return `${label} (bands)`;
     return dimension.grain ? `${label} (${GRAIN_LABELS[dimension.grain].toLowerCase()})` : label;
   }
 
@@ -168,7 +177,9 @@ export class CatalogIndex {
       return choice.group ? `${singular(choice.group.toLowerCase())}'s ${column}` : column;
     };
     const measures = (spec.measures ?? []).map((m, i) => {
-      const text = !m.column
+      const text = m.expr || m.share || m.cumulative
+        ? this.measureLabel(spec.table, m)
+        : !m.column
         ? this.measureLabel(spec.table, m)
         : m.agg === 'count'
           ? `Number of ${phrase(m.column)}`
@@ -178,7 +189,8 @@ export class CatalogIndex {
       return i === 0 ? text : text[0]!.toLowerCase() + text.slice(1);
     });
     const dims = (spec.dimensions ?? []).map((d) => (d.grain ? GRAIN_LABELS[d.grain].toLowerCase() : phrase(d.column)));
-    const what = measures.length ? measures.join(' and ') : tableLabel(this.table(spec.table), spec.table);
+    const records = spec.select?.length && !measures.length;
+    const what = measures.length ? measures.join(' and ') : `${records ? 'List of ' : ''}${records ? tableLabel(this.table(spec.table), spec.table).toLowerCase() : tableLabel(this.table(spec.table), spec.table)}`;
     return dims.length ? `${what} by ${dims.join(' and ')}` : what;
   }
 }
@@ -191,12 +203,17 @@ export function singular(word: string): string {
   return word;
 }
 
+/** A measure's output name: its `name`, else `<agg>_<column>` (`count` when bare), with
+ * `_share` or `_cumulative` appended (the server's rule, docs/queries.md). */
 export function measureAlias(measure: Measure): string {
-  return measure.column ? `${measure.agg}_${measure.column.replace(/\./g, '_')}` : 'count';
+  if (measure.name) return measure.name;
+  const base = measure.column ? `${measure.agg}_${measure.column.replace(/\./g, '_')}` : 'count';
+  return measure.share ? `${base}_share` : measure.cumulative ? `${base}_cumulative` : base;
 }
 
 export function dimensionAlias(dimension: Dimension): string {
   const base = dimension.column.replace(/\./g, '_');
+  if (dimension.bin) return `${base}_bin`;
   return dimension.grain ? `${base}_${dimension.grain}` : base;
 }
 
@@ -246,7 +263,13 @@ export interface ChartShape {
   dims: number;
   first?: ShapeKind | null;
   categories?: number | null;
+  /** What the query shows beyond plain values, when anything (spec v2). */
+  special?: SpecialKind | null;
 }
+
+/** share: percents of a total; compare: against the previous period; records: rows listed;
+ * bins: number bands (a histogram); running: running totals. */
+export type SpecialKind = 'share' | 'compare' | 'records' | 'bins' | 'running';
 
 export type ShapeKind = 'time' | 'place' | 'boolean' | 'number' | 'category';
 
@@ -257,6 +280,7 @@ interface Condition {
   dims?: Count;
   first?: string[];
   categories?: Count;
+  special?: string[];
   any?: Condition[];
 }
 
@@ -276,6 +300,8 @@ export function ruleHolds(condition: Condition, shape: ChartShape): boolean {
         return (want as string[]).includes(shape.first ?? '');
       case 'categories':
         return shape.categories != null && countHolds(want as Count, shape.categories);
+      case 'special':
+        return (want as string[]).includes(shape.special ?? '');
       default:
         throw new Error(`unknown chart rule condition ${key}`);
     }
@@ -299,9 +325,13 @@ export function shapeProblem(shape: ChartShape, chart: ChartType): string | null
 export function chartShape(index: CatalogIndex, spec: QuerySpec): ChartShape {
   const dims = spec.dimensions ?? [];
   const measures = (spec.measures ?? []).length;
-  if (!dims.length) return { measures, dims: 0 };
+  const special = specialOf(spec);
+  const extra = special ? { special } : {};
+  if (!dims.length) return { measures, dims: 0, ...extra };
   const column = index.choice(spec.table, dims[0]!.column)?.column;
-  const first: ShapeKind = dims[0]!.grain || isTemporal(column)
+  const first: ShapeKind = dims[0]!.bin
+    ? 'number'
+    : dims[0]!.grain || isTemporal(column)
     ? 'time'
     : locationKind(column)
       ? 'place'
@@ -310,7 +340,19 @@ export function chartShape(index: CatalogIndex, spec: QuerySpec): ChartShape {
         : isNumeric(column)
           ? 'number'
           : 'category';
-  return { measures, dims: dims.length, first, categories: null };
+  return { measures, dims: dims.length, first, categories: null, ...extra };
+}
+
+/** The one thing beyond plain values a spec shows, if any (records first, then the measures'
+ * kinds, then bands). */
+export function specialOf(spec: QuerySpec): SpecialKind | null {
+  const measures = spec.measures ?? [];
+  if (spec.select?.length && !measures.length && !spec.dimensions?.length) return 'records';
+  if (spec.compare) return 'compare';
+  if (measures.length && measures.every((m) => m.share)) return 'share';
+  if (measures.some((m) => m.cumulative)) return 'running';
+  if (spec.dimensions?.[0]?.bin) return 'bins';
+  return null;
 }
 
 /** Which chart types make sense for a spec (the builder greys out the others). */

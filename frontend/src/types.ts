@@ -54,20 +54,73 @@ export type FilterOp =
   | 'is_not_null';
 export type Scalar = string | number | boolean;
 
+/** How a measure's numbers read (spec v2): in every chart, table, tooltip and export. */
+export interface NumberFormat {
+  type: 'number' | 'percent' | 'currency' | 'compact';
+  decimals?: number;
+  /** ISO code, for `currency`: EUR, USD. */
+  currency?: string;
+}
+
 export interface Measure {
+  /** A calculated measure (`expr`) has none on the wire (the builder keeps 'count' there). */
   agg: Agg;
   column?: string;
+  /** A calculation over aggregates: `count_if(remote) * 100 / count()` (needs `name`). */
+  expr?: string;
+  name?: string;
+  /** The percent (0-100) of the total. */
+  share?: boolean;
+  /** A running total along the first breakdown. */
+  cumulative?: boolean;
+  format?: NumberFormat;
 }
 
 export interface Dimension {
   column: string;
   grain?: Grain;
+  /** Numbers into bands of a width, or into `count` equal bands. */
+  bin?: { width?: number; count?: number };
+}
+
+export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+export interface Periods {
+  n?: number;
+  unit: PeriodUnit;
 }
 
 export interface Filter {
   column: string;
   op: FilterOp;
   value?: Scalar | Scalar[];
+}
+
+/** Relative dates (spec v2): the last N units, this or the previous one, or so far this one. */
+export type RelativeOp = 'last' | 'this' | 'previous' | 'to_date';
+
+export interface RelativeFilter {
+  column: string;
+  op: RelativeOp;
+  value: Periods;
+  /** Count back from today (default) or from the latest date in the data the user can see. */
+  anchor?: 'today' | 'latest';
+  include_current?: boolean;
+}
+
+/** A row-level calculation usable as a column (spec v2). */
+export interface CustomColumn {
+  name: string;
+  expr: string;
+}
+
+export type HavingOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'between';
+
+/** A filter on a measure's value (by its output name). */
+export interface Having {
+  by: string;
+  op: HavingOp;
+  value: Scalar | Scalar[];
 }
 
 export interface OrderBy {
@@ -80,9 +133,18 @@ export interface QuerySpec {
   table: string;
   measures?: Measure[];
   dimensions?: Dimension[];
-  filters?: Filter[];
+  filters?: Array<Filter | RelativeFilter>;
   order_by?: OrderBy[];
   limit?: number;
+  // Spec v2 (docs/queries.md): all optional.
+  columns?: CustomColumn[];
+  having?: Having[];
+  /** Keep `limit` rows per value of this column (top N per group). */
+  limit_per?: string;
+  /** Records: the columns to list (no measures or dimensions), paged by limit + offset. */
+  select?: string[];
+  offset?: number;
+  compare?: { to: 'previous_period' | 'previous_year' };
 }
 
 export interface ResultColumn {
@@ -91,6 +153,8 @@ export interface ResultColumn {
   /** Set when empty values of this column stand for rows the user's access rules hide (a
    * related table's rows), or for those and genuinely empty values together. */
   null_means?: 'hidden' | 'hidden_or_empty';
+  /** A measure's number format, as the spec asked. */
+  format?: NumberFormat;
 }
 
 export type Cell = string | number | boolean | null;

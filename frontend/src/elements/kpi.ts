@@ -2,7 +2,8 @@
 
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { formatNumber, formatPercent } from '../format.js';
+import { formatMeasure, formatPercent } from '../format.js';
+import type { NumberFormat } from '../types.js';
 
 @customElement('pb-kpi')
 export class PbKpi extends LitElement {
@@ -61,6 +62,8 @@ export class PbKpi extends LitElement {
   @property() label = '';
   @property() period = '';
   @property({ attribute: false }) change: { ratio: number; previous: string; previousValue: number } | undefined;
+  /** The measure's number format (spec v2). */
+  @property({ attribute: false }) format: NumberFormat | undefined;
 
   override render() {
     const c = this.change;
@@ -68,12 +71,12 @@ export class PbKpi extends LitElement {
     return html`
       ${this.text
         ? html`<div class="value text" data-kpi-value title=${this.text}>${this.text}</div>`
-        : html`<div class="value" data-kpi-value title=${formatNumber(this.value)}>${formatNumber(this.value, 'kpi')}</div>`}
+        : html`<div class="value" data-kpi-value title=${formatMeasure(this.value, this.format)}>${formatMeasure(this.value, this.format, 'kpi')}</div>`}
       <div class="label">${this.label}${this.period ? html` · ${this.period}` : nothing}</div>
       ${c
         ? html`<div class="change">
             <span class="delta ${direction}" aria-label="Change">${c.ratio > 0 ? '▲' : c.ratio < 0 ? '▼' : ''} ${formatPercent(c.ratio)}</span>
-            <span title=${formatNumber(c.previousValue)}>vs ${c.previous} (${formatNumber(c.previousValue, 'kpi')})</span>
+            <span title=${formatMeasure(c.previousValue, this.format)}>vs ${c.previous} (${formatMeasure(c.previousValue, this.format, 'kpi')})</span>
           </div>`
         : nothing}
     `;

@@ -127,7 +127,7 @@ export class PbTable extends LitElement {
                   // An empty value that stands for rows the user may not see says so.
                   return cell === null && c.empty
                     ? html`<td class="hidden-rows" title="Rows you may not see">${c.empty}</td>`
-                    : html`<td class=${c.numeric ? 'num' : ''}>${formatCell(cell, c.type, c.grain)}</td>`;
+                    : html`<td class=${c.numeric ? 'num' : ''}>${formatCell(cell, c.type, c.grain, c.format)}</td>`;
                 },
               )}
             </tr>`,

@@ -383,7 +383,7 @@ export class PbTile extends LitElement {
           <p>${model.message}</p>
         </div>`;
       case 'kpi':
-        return html`<pb-kpi .value=${model.value} .text=${model.text ?? ''} .label=${model.label} .period=${model.period ?? ''} .change=${model.change}></pb-kpi>${notes}`;
+        return html`<pb-kpi .value=${model.value} .text=${model.text ?? ''} .label=${model.label} .period=${model.period ?? ''} .change=${model.change} .format=${model.format}></pb-kpi>${notes}`;
       case 'table':
         return html`<pb-table .columns=${model.columns} .rows=${model.rows}></pb-table>${notes}`;
       default:

@@ -26,6 +26,8 @@ from plotboard.ai.builtin.vocabulary import Vocabulary, location_kind
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
 
 Kind = Literal["time", "place", "boolean", "number", "category"]
+# What a query shows beyond plain values (query spec v2), as the rules file's "about" says.
+Special = Literal["records", "share", "compare", "running", "bins"]
 
 # The AI's value lists leave out columns with many values (and all columns of a source it
 # could not reach), so a breakdown with no list counts as a long one.
@@ -41,10 +43,17 @@ class Shape:
     dims: int
     first: Kind | None = None
     categories: int | None = None
+    special: Special | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Shape:
-        return cls(data["measures"], data["dims"], data.get("first"), data.get("categories"))
+        return cls(
+            data["measures"],
+            data["dims"],
+            data.get("first"),
+            data.get("categories"),
+            data.get("special"),
+        )
 
 
 @cache
@@ -75,6 +84,9 @@ def holds(condition: dict[str, Any], shape: Shape) -> bool:
                 return False
         elif key == "categories":
             if shape.categories is None or not _count_holds(want, shape.categories):
+                return False
+        elif key == "special":
+            if shape.special not in want:
                 return False
         else:
             raise ValueError(f"unknown chart rule condition {key!r}")

@@ -1,0 +1,164 @@
+// Query spec v2 in the front end: output names, labels, the builder's draft on the wire, the
+// chart rules' "special" shapes, number formats and the comparison in charts and KPIs.
+import { describe, expect, test } from 'vitest';
+import { buildChart, type ChartModel } from '../src/chart-options.js';
+import { PAGE_SIZE, draftFromTile, draftSpec, wireMeasure, type Draft } from '../src/draft.js';
+import { toCsv } from '../src/export.js';
+import { formatCell, formatMeasure } from '../src/format.js';
+import { chartShape, defaultChart, dimensionAlias, measureAlias, specialOf } from '../src/model.js';
+import type { QuerySpec, ResultColumn } from '../src/types.js';
+import { index } from './catalog.js';
+
+const theme = { text: '#111', muted: '#666', line: '#ddd', surface: '#fff', land: '#eee', palette: ['#36c', '#d31', '#f90'] };
+
+function draft(patch: Partial<Draft>): Draft {
+  return { ...draftFromTile(null, index), table: 'employees', ...patch };
+}
+
+describe('output names follow the server', () => {
+  test('share, running total, named calculation, bands', () => {
+    expect(measureAlias({ agg: 'count', share: true })).toBe('count_share');
+    expect(measureAlias({ agg: 'sum', column: 'salary', cumulative: true })).toBe('sum_salary_cumulative');
+    expect(measureAlias({ agg: 'count', expr: 'count_if(remote)', name: 'remote_people' })).toBe('remote_people');
+    expect(dimensionAlias({ column: 'salary', bin: { width: 20000 } })).toBe('salary_bin');
+  });
+});
+
+describe('the draft on the wire', () => {
+  test('a calculation goes without its agg; a plain count keeps share and format', () => {
+    expect(wireMeasure({ agg: 'count', expr: 'count_if(remote)', name: 'remote' })).toEqual({ expr: 'count_if(remote)', name: 'remote' });
+    expect(wireMeasure({ agg: 'count', share: true, format: { type: 'percent', decimals: 1 } })).toEqual({
+      agg: 'count',
+      share: true,
+      format: { type: 'percent', decimals: 1 },
+    });
+  });
+
+  test('records: the chosen columns, a page, sorted by the first', () => {
+    const spec = draftSpec(draft({ mode: 'records', select: ['full_name', 'salary'], sort: 'label_desc', limit: null }), index);
+    expect(spec).toEqual({ table: 'employees', select: ['full_name', 'salary'], order_by: [{ by: 'full_name', desc: true }], limit: PAGE_SIZE });
+    // And back: an edited records tile opens as records.
+    const back = draftFromTile({ id: 't', title: 'x', query: spec, chart: { type: 'table' }, layout: { x: 0, y: 0, w: 6, h: 4 } }, index);
+    expect(back.mode).toBe('records');
+    expect(back.select).toEqual(['full_name', 'salary']);
+  });
+
+  test('relative dates, having, top N per group and comparison', () => {
+    const spec = draftSpec(
+      draft({
+        measures: [{ agg: 'count' }],
+        dims: [{ column: 'department' }, { column: 'location' }],
+        dates: [{ column: 'hire_date', op: 'last', value: { n: 6, unit: 'month' } }],
+        having: [{ by: 'count', op: 'gt', value: 3 }],
+        limit: 2,
+        limitPer: 'department',
+        compare: 'previous_year',
+        chart: 'table',
+      }),
+      index,
+    );
+    expect(spec.filters).toEqual([{ column: 'hire_date', op: 'last', value: { n: 6, unit: 'month' } }]);
+    expect(spec.having).toEqual([{ by: 'count', op: 'gt', value: 3 }]);
+    expect(spec.limit_per).toBe('department');
+    expect(spec.compare).toEqual({ to: 'previous_year' });
+    const back = draftFromTile({ id: 't', title: '', query: spec, chart: {}, layout: { x: 0, y: 0, w: 6, h: 4 } }, index);
+    expect(back.dates).toHaveLength(1);
+    expect(back.filters).toHaveLength(0);
+  });
+
+  test('top N per group needs a limit and that breakdown', () => {
+    const spec = draftSpec(draft({ dims: [{ column: 'department' }], limitPer: 'location', limit: 3 }), index);
+    expect(spec.limit_per).toBeUndefined();
+  });
+});
+
+describe('the chart rules see the new shapes', () => {
+  const base: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }], dimensions: [{ column: 'department' }] };
+  test('share → donut, comparison → grouped bars or KPI, records → table, bands → bars, running → line', () => {
+    expect(defaultChart(index, { ...base, measures: [{ agg: 'count', share: true }] })).toBe('donut');
+    expect(defaultChart(index, { ...base, dimensions: [{ column: 'hire_date', grain: 'month' }], compare: { to: 'previous_year' } })).toBe('bar');
+    expect(defaultChart(index, { ...base, dimensions: [], compare: { to: 'previous_period' } })).toBe('kpi');
+    expect(defaultChart(index, { table: 'employees', select: ['full_name'] })).toBe('table');
+    expect(defaultChart(index, { ...base, dimensions: [{ column: 'salary', bin: { width: 20000 } }] })).toBe('bar');
+    expect(chartShape(index, { ...base, dimensions: [{ column: 'salary', bin: { count: 10 } }] }).first).toBe('number');
+    expect(defaultChart(index, { ...base, measures: [{ agg: 'count', cumulative: true }] })).toBe('line');
+    expect(specialOf(base)).toBeNull();
+  });
+});
+
+describe('number formats', () => {
+  test('each type', () => {
+    expect(formatMeasure(1234.5, { type: 'number', decimals: 0 })).toBe(new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(1235));
+    expect(formatMeasure(42.5, { type: 'percent', decimals: 1 })).toMatch(/^42[.,]5%$/);
+    const eur = formatMeasure(1500, { type: 'currency', currency: 'EUR', decimals: 0 });
+    expect(eur).toContain('€');
+    expect(formatMeasure(2_500_000, { type: 'compact' })).toMatch(/2[.,]5\s?M/);
+    // Axis style: short, in the format's unit.
+    expect(formatMeasure(120_000, { type: 'currency', currency: 'USD' }, 'compact')).toMatch(/\$120\s?K/);
+    // An unknown currency code still shows the number.
+    expect(formatMeasure(3, { type: 'currency', currency: 'ZZZ' as string })).toMatch(/3/);
+    expect(formatCell(12.25, 'number', undefined, { type: 'percent', decimals: 0 })).toBe('12%');
+  });
+
+  test('tables, KPIs and tooltips use the answer format; CSV keeps numbers with the unit in the header', () => {
+    const spec: QuerySpec = { table: 'employees', measures: [{ agg: 'sum', column: 'salary', format: { type: 'currency', currency: 'EUR', decimals: 0 } }] };
+    const columns: ResultColumn[] = [{ name: 'sum_salary', type: 'number', format: { type: 'currency', currency: 'EUR', decimals: 0 } }];
+    const kpi = buildChart({ type: 'kpi', spec, result: { columns, rows: [[1234.56]] }, index, theme }) as Extract<ChartModel, { kind: 'kpi' }>;
+    expect(kpi.format).toEqual({ type: 'currency', currency: 'EUR', decimals: 0 });
+    const table = buildChart({ type: 'table', spec, result: { columns, rows: [[1234.56]] }, index, theme }) as Extract<ChartModel, { kind: 'table' }>;
+    expect(table.columns[0]!.format?.currency).toBe('EUR');
+    const bars = buildChart({
+      type: 'bar',
+      spec: { ...spec, dimensions: [{ column: 'department' }] },
+      result: { columns: [{ name: 'department', type: 'string' }, ...columns], rows: [['Sales', 1234.56]] },
+      index,
+      theme,
+    }) as Extract<ChartModel, { kind: 'echarts' }>;
+    const tooltip = (bars.option as any).series[0].tooltip.valueFormatter(1234.56) as string;
+    expect(tooltip).toContain('€');
+    expect(tooltip).not.toContain('.56');
+    const csv = toCsv(['Total salary'], [[1234.56]], columns);
+    expect(csv).toContain('Total salary (EUR)');
+    expect(csv).toContain('1235');
+  });
+});
+
+describe('a period comparison', () => {
+  const spec: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }], dimensions: [{ column: 'hire_date', grain: 'year' }], compare: { to: 'previous_year' } };
+  const columns: ResultColumn[] = [
+    { name: 'hire_date_year', type: 'date' },
+    { name: 'count', type: 'integer' },
+    { name: 'count_previous', type: 'integer' },
+    { name: 'count_change', type: 'integer' },
+    { name: 'count_change_pct', type: 'number' },
+  ];
+  const rows = [
+    ['2024-01-01', 10, 8, 2, 25],
+    ['2025-01-01', 12, 10, 2, 20],
+  ];
+
+  test('draws each period beside the one before', () => {
+    const model = buildChart({ type: 'bar', spec, result: { columns, rows }, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    const series = (model.option as any).series;
+    expect(series.map((s: any) => s.name)).toEqual(['Number of employees', 'Number of employees (same period a year before)']);
+    expect(series[1].data).toEqual([8, 10]);
+  });
+
+  test('a KPI shows the change the server computed', () => {
+    const model = buildChart({ type: 'kpi', spec: { ...spec, dimensions: [] }, result: { columns: columns.slice(1), rows: [[12, 10, 2, 20]] }, index, theme }) as Extract<ChartModel, { kind: 'kpi' }>;
+    expect(model.value).toBe(12);
+    expect(model.change?.ratio).toBeCloseTo(0.2);
+    expect(model.change?.previousValue).toBe(10);
+  });
+
+  test('the table names the comparison columns', () => {
+    const model = buildChart({ type: 'table', spec, result: { columns, rows }, index, theme }) as Extract<ChartModel, { kind: 'table' }>;
+    expect(model.columns.map((c) => c.label)).toEqual([
+      'Hire date (year)',
+      'Number of employees',
+      'Number of employees (same period a year before)',
+      'Number of employees: change',
+      'Number of employees: change (%)',
+    ]);
+  });
+});
