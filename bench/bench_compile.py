@@ -7,7 +7,9 @@ query — sales by office region and month, one filter, access rules on all thre
 * the whole pipeline cold (`prepare_query` with an empty memo);
 * the whole pipeline memoized (what a repeated tile costs: a cache hit plus binding the
   user's attribute values), for the same user and for another user with the same shape;
-* the same for a raw SQL query.
+* the same for a raw SQL query;
+* a spec v2 tile — a calculated measure, a share and a period comparison (two grouped queries
+  joined, each rewritten by the rules) — cold and memoized.
 
 Run:  .venv/bin/python bench/bench_compile.py [--runs N]
 """
@@ -68,6 +70,21 @@ SPEC = parse_spec(
         "limit": 100,
     }
 )
+V2_SPEC = parse_spec(
+    {
+        "table": "sales",
+        "measures": [
+            {"expr": "sum(amount) / count()", "name": "avg_deal"},
+            {"agg": "sum", "column": "amount", "name": "revenue"},
+            {"agg": "count", "share": True},
+        ],
+        "dimensions": [{"column": "offices.region"}, {"column": "sale_date", "grain": "month"}],
+        "filters": [{"column": "sale_date", "op": "last", "value": {"n": 6, "unit": "month"}}],
+        "compare": {"to": "previous_year"},
+        "order_by": [{"by": "revenue", "desc": True}],
+        "limit": 100,
+    }
+)
 SQL = (
     "SELECT o.region, count(*) AS n, sum(s.amount) AS total FROM sales s "
     "JOIN employees e ON e.employee_id = s.employee_id JOIN offices o ON o.office_id = e.office_id "
@@ -104,6 +121,10 @@ def main() -> None:
         clear_cache()
         return prepare_sql(SQL, CATALOG, RULES, ALICE)
 
+    def cold_v2() -> object:
+        clear_cache()
+        return prepare_query(V2_SPEC, CATALOG, RULES, ALICE)
+
     rows = [
         ("compile_query (cold)", lambda: compile_query(SPEC, CATALOG), cold_runs),
         (
@@ -119,6 +140,12 @@ def main() -> None:
         (
             "prepare_query, memoized, other user",
             lambda: prepare_query(SPEC, CATALOG, RULES, BOB),
+            runs,
+        ),
+        ("v2 tile (expr, share, compare), cold", cold_v2, cold_runs),
+        (
+            "v2 tile, memoized",
+            lambda: prepare_query(V2_SPEC, CATALOG, RULES, ALICE),
             runs,
         ),
         ("prepare_sql, raw SQL, cold", cold_sql, cold_runs),

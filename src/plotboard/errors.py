@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 class FieldError:
     field: str
     message: str
+    position: int | None = None  # 1-based offset in the field's text (an expression's error)
 
 
 @dataclass(eq=False)
@@ -32,7 +33,11 @@ class PlotboardError(Exception):
     def body(self) -> dict[str, object]:
         out: dict[str, object] = {"detail": self.message, "code": self.code}
         if self.errors:
-            out["errors"] = [{"field": e.field, "message": e.message} for e in self.errors]
+            out["errors"] = [
+                {"field": e.field, "message": e.message}
+                | ({} if e.position is None else {"position": e.position})
+                for e in self.errors
+            ]
         return out
 
 

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from plotboard.access.rules import EMPTY_RULES
 from plotboard.query.errors import QueryError
+from plotboard.query.latest import latest_anchors
 from plotboard.query.prepare import PreparedQuery, prepare_query, prepare_sql
 from plotboard.query.spec import parse_spec
 from tests.access.oracle import permitted_keys
@@ -63,10 +64,18 @@ def _params() -> list[Any]:
     return params
 
 
-def _prepare(case: dict[str, Any], db: TestDatabase, rules: Any, attrs: Any) -> PreparedQuery:
+def _prepare(
+    case: dict[str, Any], db: TestDatabase, rules: Any, attrs: Any, *, copy: bool = False
+) -> PreparedQuery:
     if "sql" in case:
         return prepare_sql(case["sql"], db.catalog, rules, attrs)
-    return prepare_query(parse_spec(case["spec"]), db.catalog, rules, attrs)
+    spec = parse_spec(case["spec"])
+    # `anchor: "latest"`: found by a query under the same rules (on the copy for the baseline,
+    # where the latest date is the latest of the user's rows by construction).
+    anchors = latest_anchors(
+        spec, db.catalog, rules, attrs, lambda p: db.query(p.sql, p.params, copy=copy)
+    )
+    return prepare_query(spec, db.catalog, rules, attrs, anchors=anchors)
 
 
 @pytest.mark.parametrize(("case", "attrs_name"), _params())
@@ -92,7 +101,7 @@ def test_hostile_input_is_refused_or_sees_only_permitted_rows(
             assert not must_run, f"database error: {err}"
         else:
             db.set_permitted(permitted_keys(attrs))
-            baseline = _prepare(case, db, EMPTY_RULES, {})
+            baseline = _prepare(case, db, EMPTY_RULES, {}, copy=True)
             expected = db.query(baseline.sql, baseline.params, copy=True)
             assert same_rows(actual, expected), (prepared.sql, dict(prepared.params))
     assert db.fingerprint() == before

@@ -223,3 +223,72 @@ def test_query_v2(alice_env: dict[str, str], workdir: Path) -> None:
     revenues = [row[1] for row in body["rows"]]
     assert revenues == sorted(revenues, reverse=True)
     assert body["security_filters"] == ["sales.sales_region = 'North'"]
+
+
+def _spec_answer(env: dict[str, str], spec: dict[str, Any]) -> Any:
+    answer = httpx.post(
+        f"{env['PLOTBOARD_URL']}/api/v1/embed/query",
+        headers={"Authorization": f"Bearer {env['TOKEN']}"},
+        json={"query": spec},
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+@covers("query-compare")
+def test_query_compare(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-compare"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    assert [c["name"] for c in body["columns"]] == [
+        "sale_date_month", "revenue", "revenue_previous", "revenue_change", "revenue_change_pct"
+    ]
+    documented = json_block("queries.md", '"relative_dates"')
+    assert body["compare"] == documented["compare"]
+    [resolved] = body["relative_dates"]
+    latest = _spec_answer(alice_env, {"table": "sales",
+                                      "measures": [{"agg": "max", "column": "sale_date"}]})
+    assert resolved["anchor_date"] == latest["rows"][0][0]  # alice's own latest date
+    assert resolved == documented["relative_dates"][0]
+    monthly = _spec_answer(alice_env, {
+        "table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+        "dimensions": [{"column": "sale_date", "grain": "month"}]})
+    revenue = {month: value for month, value in monthly["rows"]}
+    assert len(body["rows"]) == 3
+    for month, value, previous, change, pct in body["rows"]:
+        year_before = f"{int(month[:4]) - 1}{month[4:]}"
+        assert value == pytest.approx(revenue[month])
+        assert previous == pytest.approx(revenue[year_before])
+        assert change == pytest.approx(value - previous)
+        assert pct == pytest.approx((value - previous) * 100 / previous)
+
+
+@covers("query-bands")
+def test_query_bands(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-bands"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    assert [c["name"] for c in body["columns"]] == ["salary_bin", "count"]
+    low, high = _spec_answer(alice_env, {"table": "employees", "measures": [
+        {"agg": "min", "column": "salary"}, {"agg": "max", "column": "salary"}]})["rows"][0]
+    count = _spec_answer(alice_env, {"table": "employees", "measures": [{"agg": "count"}]})
+    edges = [row[0] for row in body["rows"]]
+    assert 1 <= len(edges) <= 5 and edges[0] == pytest.approx(low)
+    width = (high - low) / 5
+    assert all((edge - low) / width == pytest.approx(round((edge - low) / width)) for edge in edges)
+    assert sum(row[1] for row in body["rows"]) == count["rows"][0][0]
+
+
+def test_expression_errors_say_where(alice_env: dict[str, str]) -> None:
+    answer = httpx.post(
+        f"{alice_env['PLOTBOARD_URL']}/api/v1/embed/query",
+        headers={"Authorization": f"Bearer {alice_env['TOKEN']}"},
+        json={"query": {"table": "sales", "measures": [
+            {"expr": "sum(amount) / count(", "name": "broken"}]}},
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["code"] == "invalid_expression"
+    [error] = body["errors"]
+    assert error["field"] == "measures[0].expr"
+    assert f"position {error['position']}" in error["message"]

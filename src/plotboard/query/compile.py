@@ -523,7 +523,10 @@ _VALUE_TYPES: dict[str, ColumnType] = {
 
 
 def _expression_error(err: ExprError, field: str) -> QueryError:
-    return QueryError(err.message, field=field, code="invalid_query")
+    """An expression's error: code `invalid_expression`, its `position` 1-based (as the
+    message says it), the field the expression is in."""
+    position = None if err.position is None else err.position + 1
+    return QueryError(err.message, field=field, code="invalid_expression", position=position)
 
 
 def _custom_columns(builder: _Builder, spec: QuerySpec) -> None:
@@ -819,6 +822,11 @@ def _compare_query(
     else:
         for i, spec_filter in enumerate(spec.filters):
             found = _filter_range(builder, spec_filter, i)
+            if found is None and spec_filter.op in RELATIVE_DATE_OPS:
+                # Anchored to the latest date of a user who sees none: no rows in either
+                # period (the filter compiles to 1 = 0 in both).
+                note.update({"column": spec_filter.column, "current": None, "previous": None})
+                break
             if found is not None:
                 earlier = comparison_range(found, to)
                 overrides[i] = earlier

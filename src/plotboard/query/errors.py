@@ -17,6 +17,7 @@ from collections.abc import Iterable
 ERROR_CODES: frozenset[str] = frozenset(
     {
         "invalid_query",  # generic fallback
+        "invalid_expression",  # an expression (measure, custom column) that does not parse or check
         "unknown_table",
         "unknown_column",
         "hidden_table",
@@ -49,17 +50,31 @@ class QueryError(ValueError):
         message: what is wrong and, when possible, how to fix it.
         field: the part of the query at fault (e.g. ``"dimensions[1].grain"`` or ``"sql"``).
         code: one of `ERROR_CODES`.
+        position: for an expression, the 1-based offset in its text where the problem is.
     """
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid_query"):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str = "invalid_query",
+        position: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         self.code = code if code in ERROR_CODES else "invalid_query"
+        self.position = position
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> dict[str, str | int | None]:
         """The JSON body the HTTP layer sends back."""
-        return {"message": self.message, "field": self.field, "code": self.code}
+        body: dict[str, str | int | None] = {
+            "message": self.message, "field": self.field, "code": self.code
+        }
+        if self.position is not None:
+            body["position"] = self.position
+        return body
 
     def __repr__(self) -> str:
         return f"QueryError({self.message!r}, field={self.field!r}, code={self.code!r})"

@@ -74,7 +74,9 @@ def query_error(err: QueryError) -> PlotboardError:
     field = err.field or ("sql" if err.code.startswith("sql") else "query")
     from plotboard.errors import FieldError
 
-    return PlotboardError(err.message, err.code, status, [FieldError(field, err.message)])
+    return PlotboardError(
+        err.message, err.code, status, [FieldError(field, err.message, err.position)]
+    )
 
 
 def prepare(
