@@ -37,7 +37,12 @@ def test_specs_that_do_not_fit_the_catalog_are_refused(case: dict[str, Any]) -> 
     assert (error.code, error.field) == (case["code"], case["field"])
     assert case["message"] in error.message
     assert error.code in ERROR_CODES
-    assert error.to_dict() == {"message": error.message, "field": error.field, "code": error.code}
+    where = {} if error.position is None else {"position": error.position}
+    assert error.to_dict() == {
+        "message": error.message, "field": error.field, "code": error.code, **where
+    }
+    if error.code == "invalid_expression":  # the position the message says, 1-based
+        assert error.position is not None and f"position {error.position}" in error.message
 
 
 def test_output_names() -> None:

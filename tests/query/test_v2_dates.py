@@ -77,3 +77,51 @@ def test_bad_relative_filters_are_refused_with_the_field(
     with pytest.raises(QueryError) as caught:
         prepare_query(spec, db.catalog, EMPTY_RULES, {})
     assert caught.value.field == field
+
+
+def test_a_comparison_with_a_relative_filter_under_rules_matches_hand_written_sql(
+    db: TestDatabase,
+) -> None:
+    """"This quarter vs the previous one" by category, counted from a given day, under the
+    access rules: the answer equals the hand-written SQL on a copy holding the user's rows."""
+    from tests.access.oracle import permitted_keys
+    from tests.access.rules_fixture import RULES
+    from tests.query.test_compile import RULED_USER
+
+    spec = parse_spec({"table": "sales", "dimensions": [{"column": "category"}],
+                       "measures": [{"agg": "sum", "column": "amount", "name": "revenue"}],
+                       "filters": [{"column": "sale_date", "op": "this", "value": "quarter"}],
+                       "compare": {"to": "previous_period"}})
+    prepared = prepare_query(spec, db.catalog, RULES, RULED_USER, today=dt.date(2025, 8, 14))
+    actual = db.query(prepared.sql, prepared.params)
+    assert prepared.notes["compare"] == {
+        "to": "previous_period", "column": "sale_date",
+        "current": {"from": "2025-07-01", "to": "2025-09-30"},
+        "previous": {"from": "2025-04-01", "to": "2025-06-30"},
+    }
+    assert prepared.notes["relative_dates"][0]["anchor_date"] == "2025-08-14"
+    db.set_permitted(permitted_keys(RULED_USER))
+    expected = db.query(
+        "SELECT category, r, p, r - p, (r - p) * 100.0 / NULLIF(p, 0) FROM ("
+        "SELECT category, SUM(CASE WHEN sale_date >= '2025-07-01' THEN amount END) AS r, "
+        "SUM(CASE WHEN sale_date < '2025-07-01' THEN amount END) AS p FROM sales "
+        "WHERE sale_date >= '2025-04-01' AND sale_date < '2025-10-01' GROUP BY category) x "
+        "WHERE r IS NOT NULL",
+        copy=True,
+    )
+    assert expected and same_rows(actual, expected), (prepared.sql, dict(prepared.params))
+
+
+def test_the_memo_keys_on_the_day_and_the_latest_dates(db: TestDatabase) -> None:
+    spec = parse_spec({"table": "sales", "measures": [{"agg": "count"}],
+                       "filters": [{"column": "sale_date", "op": "this", "value": "month",
+                                    "anchor": "latest"}]})
+    with pytest.raises(QueryError) as caught:  # never run with today standing in for it
+        prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    assert caught.value.field == "filters[0].anchor"
+    june = prepare_query(spec, db.catalog, EMPTY_RULES, {}, anchors={0: dt.date(2025, 6, 3)})
+    july = prepare_query(spec, db.catalog, EMPTY_RULES, {}, anchors={0: dt.date(2025, 7, 3)})
+    assert june.notes["relative_dates"][0]["from"] == "2025-06-01"
+    assert july.notes["relative_dates"][0]["from"] == "2025-07-01"
+    nobody = prepare_query(spec, db.catalog, EMPTY_RULES, {}, anchors={0: None})
+    assert db.query(nobody.sql, nobody.params) == [(0,)]
