@@ -9,10 +9,13 @@ from contextlib import asynccontextmanager
 from types import FrameType
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from plotboard import __version__
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
+from plotboard.api.mcp import PATH as MCP_PATH
+from plotboard.api.mcp import McpEndpoint
 from plotboard.api.routes import (
     admin_ai,
     admin_analyze,
@@ -42,12 +45,14 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     # belongs to the caller, who may serve it through several apps in turn.
     owned = runtime is None
     runtime = runtime or Runtime(settings or Settings(), run_migrations=False)
+    mcp = McpEndpoint(runtime)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         restore = _stop_queries_on_signals(runtime)
         try:
-            yield
+            async with mcp.lifespan():
+                yield
         finally:
             restore()
             if owned:
@@ -81,6 +86,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         embed_geo,
     ):
         app.include_router(module.router)
+    # The MCP server for the host's AI agents (plotboard.api.mcp), embed token as bearer.
+    app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"]))
     if runtime.settings.demo_mode:
         from plotboard.demo import routes as demo_routes
 
