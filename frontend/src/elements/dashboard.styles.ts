@@ -81,6 +81,34 @@ export const dashboardStyles = css`
     margin-bottom: 10px;
     font-size: 13.5px;
   }
+  .undo {
+    display: inline-flex;
+    gap: 4px;
+  }
+  .body.with-history {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) 300px;
+    gap: 12px;
+    align-items: start;
+  }
+  @container (max-width: 720px) {
+    .body.with-history {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .body.with-history pb-history {
+      order: -1;
+    }
+  }
+  .notice.preview {
+    background: var(--pb-accent-soft);
+    align-items: center;
+    flex-wrap: wrap;
+  }
+  .notice.preview svg {
+    width: 18px;
+    height: 18px;
+    flex: none;
+  }
   .notice p {
     margin: 0;
     flex: 1;

@@ -9,6 +9,8 @@ import { emit, errorMessage, uid, withDashboardFilters, type EditorContext } fro
 import { timeAgo } from '../format.js';
 import { iconForChart, icons } from '../icons.js';
 import { mergeDashboards } from '../merge.js';
+import { UndoHistory, contentOf, type Content } from '../undo.js';
+import { getVersion, restoreVersion, summaryText, type DashboardVersion } from '../history.js';
 import { CHART_LABELS } from '../model.js';
 import { starterTiles } from '../starters.js';
 import { chatToggle, type ChatState } from '../chat-toggle.js';
@@ -19,6 +21,7 @@ import type { BuiltTile } from '../draft.js';
 import './builder.js';
 import './filter-bar.js';
 import './grid.js';
+import './history.js';
 
 type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
 
@@ -74,6 +77,13 @@ export class PbDashboard extends LitElement {
   @state() private builder: { open: boolean; tile: Tile | null; fresh?: boolean } = { open: false, tile: null };
   @state() private refreshKey = 0;
   @state() private notice = '';
+  /** The history panel is open. */
+  @state() private historyOpen = false;
+  /** An old version shown read-only instead of the dashboard (from the history). */
+  @state() private preview: DashboardVersion | null = null;
+  @state() private restoring = false;
+  /** Said to screen readers after an undo or redo. */
+  @state() private announce = '';
 
   /** What the server has: the base of a three-way merge. */
   private base: Dashboard | null = null;
@@ -82,16 +92,22 @@ export class PbDashboard extends LitElement {
   private again = false;
   private retryTimer = 0;
 
+  /** Undo and redo of this editing session's changes (kept across autosaves). */
+  private readonly undoHistory = new UndoHistory(uid);
+
   private readonly onPageHide = () => this.flushOnExit();
+  private readonly onKey = (e: KeyboardEvent) => this.undoKey(e);
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('keydown', this.onKey);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('keydown', this.onKey);
     this.flushOnExit();
   }
 
@@ -104,6 +120,8 @@ export class PbDashboard extends LitElement {
   private async load(): Promise<void> {
     clearTimeout(this.timer);
     this.dash = null;
+    this.preview = null;
+    this.undoHistory.clear();
     this.loadError = '';
     try {
       const dash = await this.ctx.api.getDashboard(this.dashboardId);
@@ -126,9 +144,16 @@ export class PbDashboard extends LitElement {
 
   // --- saving --------------------------------------------------------------------------
 
-  private change(mutate: (d: Dashboard) => Dashboard): void {
-    if (!this.dash || !this.ctx.editable) return;
+  /** Make a change (an undoable step called `label`; steps of one `kind` in a row merge). */
+  private change(mutate: (d: Dashboard) => Dashboard, label = 'change', kind = ''): void {
+    if (!this.dash || !this.ctx.editable || this.preview) return;
+    const before = contentOf(this.dash);
     this.dash = mutate(this.dash);
+    this.undoHistory.record(before, contentOf(this.dash), label, kind);
+    this.markDirty();
+  }
+
+  private markDirty(): void {
     this.saveState = 'dirty';
     clearTimeout(this.timer);
     this.timer = window.setTimeout(() => void this.save(), SAVE_DELAY_MS);
@@ -235,6 +260,7 @@ export class PbDashboard extends LitElement {
    * False when there is no dashboard to add to (still loading, or view only). */
   addTiles(built: BuiltTile[]): boolean {
     if (!this.dash || !this.ctx.editable || !built.length) return false;
+    const what = built.length === 1 ? `add “${built[0]!.title || 'Chart'}”` : `add ${built.length} charts`;
     this.change((d) => {
       const tiles = [...d.tiles];
       for (const b of built) {
@@ -242,7 +268,7 @@ export class PbDashboard extends LitElement {
         tiles.push({ id: uid(), title: b.title, query: clone(b.query), chart: { ...b.chart }, layout: findSpot(tiles, w, h) });
       }
       return { ...d, tiles };
-    });
+    }, what);
     return true;
   }
 
@@ -260,7 +286,7 @@ export class PbDashboard extends LitElement {
       this.change((d) => ({
         ...d,
         tiles: d.tiles.map((t) => (t.id === editing.id ? { ...t, title: e.detail.title, query: e.detail.query, chart: e.detail.chart } : t)),
-      }));
+      }), `edit “${e.detail.title || editing.title || 'Chart'}”`);
     } else {
       this.addTile(e.detail);
     }
@@ -274,14 +300,14 @@ export class PbDashboard extends LitElement {
     this.change((d) => ({
       ...d,
       tiles: [...d.tiles, { ...clone(source), id: uid(), title: `${source.title} (copy)`, layout: findSpot(d.tiles, source.layout.w, source.layout.h) }],
-    }));
+    }), `duplicate “${source.title || 'Chart'}”`);
   }
 
   private removeTile(id: string): void {
     const removed = this.tile(id);
     if (!removed) return;
     const at = this.dash!.tiles.indexOf(removed);
-    this.change((d) => ({ ...d, tiles: d.tiles.filter((t) => t.id !== id) }));
+    this.change((d) => ({ ...d, tiles: d.tiles.filter((t) => t.id !== id) }), `remove “${removed.title || 'Chart'}”`);
     this.ctx.toast({
       message: `“${removed.title || 'Chart'}” removed.`,
       action: {
@@ -291,7 +317,7 @@ export class PbDashboard extends LitElement {
             const tiles = [...d.tiles];
             tiles.splice(Math.min(at, tiles.length), 0, removed);
             return { ...d, tiles };
-          }),
+          }, `bring back “${removed.title || 'Chart'}”`),
       },
     });
   }
@@ -304,7 +330,136 @@ export class PbDashboard extends LitElement {
       return l && (l.x !== t.layout.x || l.y !== t.layout.y || l.w !== t.layout.w || l.h !== t.layout.h);
     });
     if (!changed) return;
-    this.change((d) => ({ ...d, tiles: d.tiles.map((t) => (layouts[t.id] ? { ...t, layout: layouts[t.id]! } : t)) }));
+    const resized = this.dash.tiles.some((t) => {
+      const l = layouts[t.id];
+      return l && (l.w !== t.layout.w || l.h !== t.layout.h);
+    });
+    this.change(
+      (d) => ({ ...d, tiles: d.tiles.map((t) => (layouts[t.id] ? { ...t, layout: layouts[t.id]! } : t)) }),
+      resized ? 'resize a chart' : 'move charts',
+    );
+  }
+
+  // --- undo / redo ---------------------------------------------------------------------
+
+  /** Undo (or redo) the last step: an ordinary change, saved by the autosave. */
+  undo(redo = false): boolean {
+    if (!this.dash || !this.ctx.editable || this.preview) return false;
+    const now = contentOf(this.dash);
+    const label = redo ? this.undoHistory.redoLabel : this.undoHistory.undoLabel;
+    const next: Content | null = redo ? this.undoHistory.redo(now) : this.undoHistory.undo(now);
+    if (!next) return false;
+    this.dash = { ...this.dash, ...next };
+    this.markDirty();
+    this.announce = `${redo ? 'Redone' : 'Undone'}: ${label}.`;
+    return true;
+  }
+
+  /** Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z (or Ctrl+Y) redoes — when the key is meant for this
+   * dashboard: pressed inside it, or with nothing focused; text fields keep their own undo. */
+  private undoKey(e: KeyboardEvent): void {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.defaultPrevented) return;
+    const key = e.key.toLowerCase();
+    const redo = (key === 'z' && e.shiftKey) || (key === 'y' && !e.shiftKey);
+    if (key !== 'z' && !redo) return;
+    const path = e.composedPath();
+    const inside = path.includes(this);
+    const nothingFocused = path[0] === document.body || path[0] === document.documentElement;
+    if (!inside && !nothingFocused) return;
+    const target = path[0] as HTMLElement | undefined;
+    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+    if (this.builder.open || this.offsetParent === null) return;
+    if (this.undo(redo)) e.preventDefault();
+  }
+
+  // --- history -------------------------------------------------------------------------
+
+  private async showVersion(version: number | null): Promise<void> {
+    if (version === null || !this.dash) {
+      this.preview = null;
+      return;
+    }
+    try {
+      this.preview = await getVersion(this.ctx.api, this.dash.id, version);
+    } catch (err) {
+      this.ctx.reportError(err, 'opening that version');
+    }
+  }
+
+  /** Save what is pending, then save the previewed version as a new version on top of it. */
+  private async restore(): Promise<void> {
+    const old = this.preview;
+    if (!old || !this.dash || !this.ctx.editable || this.restoring) return;
+    this.restoring = true;
+    try {
+      for (let i = 0; i < 5 && this.saveState !== 'saved' && this.saveState !== 'error'; i++) await this.save();
+      if (this.saveState === 'error') return;
+      const before = contentOf(this.dash);
+      const restored = await restoreVersion(this.ctx.api, this.dash.id, old.version, this.dash.version);
+      this.undoHistory.record(before, contentOf(restored), `restore version ${old.version}`);
+      this.base = clone(restored);
+      this.dash = restored;
+      this.savedAt = restored.updated_at;
+      this.saveState = 'saved';
+      this.preview = null;
+      this.notice = '';
+      this.refreshKey++;
+      this.ctx.toast({ message: `Version ${old.version} restored; it is now version ${restored.version}.`, tone: 'success' });
+      emit(this, 'plotboard:dashboard-saved', { id: restored.id, title: restored.title, version: restored.version });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && err.body.current) {
+        const current = err.body.current as Dashboard;
+        this.base = clone(current);
+        this.dash = current;
+        this.saveState = 'saved';
+        this.notice = `This dashboard was saved somewhere else while you looked at version ${old.version}, so nothing was restored. The history now shows the newest version; restore again if you still want version ${old.version}.`;
+      } else {
+        this.ctx.reportError(err, 'restoring that version');
+      }
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  private renderUndo() {
+    const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+    const mod = mac ? '⌘' : 'Ctrl+';
+    const u = this.undoHistory;
+    return html`<span class="undo" role="group" aria-label="Undo and redo">
+      <button
+        class="btn compact"
+        data-action="undo"
+        ?disabled=${!u.canUndo}
+        aria-label=${u.canUndo ? `Undo ${u.undoLabel}` : 'Undo'}
+        title=${`Undo${u.canUndo ? ` ${u.undoLabel}` : ''} (${mod}Z)`}
+        @click=${() => this.undo()}
+      >${icons.undo}</button>
+      <button
+        class="btn compact"
+        data-action="redo"
+        ?disabled=${!u.canRedo}
+        aria-label=${u.canRedo ? `Redo ${u.redoLabel}` : 'Redo'}
+        title=${`Redo${u.canRedo ? ` ${u.redoLabel}` : ''} (${mac ? '⇧⌘Z' : 'Ctrl+Shift+Z'})`}
+        @click=${() => this.undo(true)}
+      >${icons.redo}</button>
+      <span class="sr-only" role="status">${this.announce}</span>
+    </span>`;
+  }
+
+  private renderPreviewBanner(p: DashboardVersion) {
+    return html`<div class="notice preview" role="status" data-preview=${p.version}>
+      ${icons.history}
+      <p>
+        <strong>Version ${p.version}</strong>, saved ${timeAgo(p.updated_at)}: ${summaryText(p)}. This is a read-only
+        preview; the dashboard is unchanged until you restore it.
+      </p>
+      ${this.ctx.editable
+        ? html`<button class="btn primary compact" data-action="restore" ?disabled=${this.restoring} @click=${() => void this.restore()}>
+            Restore this version
+          </button>`
+        : nothing}
+      <button class="btn compact" @click=${() => (this.preview = null)}>Back to current</button>
+    </div>`;
   }
 
   // --- render ---------------------------------------------------------------------------
@@ -326,8 +481,8 @@ export class PbDashboard extends LitElement {
         <div class="skel-grid">${[1, 2, 3].map(() => html`<div class="skeleton"></div>`)}</div>
       </div>`;
     }
-    const d = this.dash;
-    const editable = this.ctx.editable;
+    const d = this.preview ?? this.dash;
+    const editable = this.ctx.editable && !this.preview;
     const tables = [...new Set(d.tiles.map((t) => t.query?.table).filter((t): t is string => Boolean(t)))];
     return html`
       <h2 class="sr-only" tabindex="-1" data-heading>${d.title.trim() || 'Untitled dashboard'}</h2>
@@ -339,19 +494,31 @@ export class PbDashboard extends LitElement {
           .value=${d.title}
           ?readonly=${!editable}
           maxlength="200"
-          @input=${(e: Event) => this.change((x) => ({ ...x, title: (e.target as HTMLInputElement).value }))}
+          @input=${(e: Event) => this.change((x) => ({ ...x, title: (e.target as HTMLInputElement).value }), 'rename', 'title')}
           @blur=${(e: Event) => {
-            if (!(e.target as HTMLInputElement).value.trim()) this.change((x) => ({ ...x, title: 'Untitled dashboard' }));
+            if (!(e.target as HTMLInputElement).value.trim()) this.change((x) => ({ ...x, title: 'Untitled dashboard' }), 'rename', 'title');
           }}
           @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
         />
         ${this.renderStatus()}
+        ${editable ? this.renderUndo() : nothing}
         <button class="btn compact" @click=${() => this.refreshKey++} title="Run every chart's query again" aria-label="Refresh">${icons.refresh}<span class="label">Refresh</span></button>
         ${chatToggle(this, this.chat)}
+        <button
+          class="btn compact"
+          data-action="history"
+          aria-pressed=${this.historyOpen ? 'true' : 'false'}
+          title="Saved versions: see what changed, preview and restore"
+          @click=${() => {
+            this.historyOpen = !this.historyOpen;
+            if (!this.historyOpen) this.preview = null;
+          }}
+        >${icons.history}<span class="label">History</span></button>
         ${editable
           ? html`<button class="btn primary" data-action="add-chart" aria-label="Add chart" @click=${() => (this.builder = { open: true, tile: null })}>${icons.plus}<span class="label">Add chart</span></button>`
           : nothing}
       </div>
+      ${this.preview ? this.renderPreviewBanner(this.preview) : nothing}
       ${this.notice
         ? html`<div class="notice" role="status">
             ${icons.alert}
@@ -359,6 +526,8 @@ export class PbDashboard extends LitElement {
             <button class="icon-btn" aria-label="Dismiss" @click=${() => (this.notice = '')}>${icons.close}</button>
           </div>`
         : nothing}
+      <div class=${this.historyOpen ? 'body with-history' : 'body'}>
+      <div class="main">
       <pb-filter-bar
         class="filters"
         .ctx=${this.ctx}
@@ -366,7 +535,7 @@ export class PbDashboard extends LitElement {
         .tables=${tables}
         .reach=${this.reach(d)}
         ?readonly=${!editable}
-        @filters-change=${(e: CustomEvent<DashboardFilter[]>) => this.change((x) => ({ ...x, filters: e.detail }))}
+        @filters-change=${(e: CustomEvent<DashboardFilter[]>) => this.change((x) => ({ ...x, filters: e.detail }), 'change the filters')}
       ></pb-filter-bar>
       ${d.tiles.length ? nothing : this.renderEmpty()}
       <pb-grid
@@ -380,6 +549,21 @@ export class PbDashboard extends LitElement {
         @tile-duplicate=${(e: CustomEvent<{ id: string }>) => this.duplicate(e.detail.id)}
         @tile-remove=${(e: CustomEvent<{ id: string }>) => this.removeTile(e.detail.id)}
       ></pb-grid>
+      </div>
+      ${this.historyOpen
+        ? html`<pb-history
+            .ctx=${this.ctx}
+            .dashboardId=${this.dash.id}
+            .currentVersion=${this.dash.version}
+            .selected=${this.preview?.version ?? null}
+            @history-select=${(e: CustomEvent<{ version: number | null }>) => void this.showVersion(e.detail.version)}
+            @history-close=${() => {
+              this.historyOpen = false;
+              this.preview = null;
+            }}
+          ></pb-history>`
+        : nothing}
+      </div>
       ${editable
         ? html`<pb-builder
             .ctx=${this.ctx}
