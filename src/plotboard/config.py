@@ -104,6 +104,41 @@ class Settings(BaseSettings):
         "takes effect at once on the server that handled it, and within this time on others.",
     )
     workers: int = Field(default=1, ge=1, le=64)
+    store_pool_size: int = Field(
+        default=10,
+        ge=2,
+        le=1000,
+        description="Connections to the metadata store each worker process keeps open (when "
+        "the store is PostgreSQL); at least 2, as some requests use two at once.",
+    )
+    store_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=1000,
+        description="Extra connections to the metadata store a worker may open under load, "
+        "closed again when returned.",
+    )
+    source_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Connections each worker process keeps open to each data source, unless "
+        "the source's own pool_size setting says otherwise.",
+    )
+    source_max_overflow: int = Field(
+        default=5,
+        ge=0,
+        le=1000,
+        description="Extra connections each worker may open to each data source under load, "
+        "unless the source's own max_overflow setting says otherwise.",
+    )
+    pool_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="How long a request waits for a free connection of a full pool (store or "
+        "data source) before it is answered 503 'busy, try again'.",
+    )
     max_answer_bytes: int = Field(
         default=20_000_000,
         ge=10_000,

@@ -16,10 +16,12 @@ from plotboard.config import ConfigError, Settings
 from plotboard.crypto import DecryptionError, accept_previous_keys, decrypt
 from plotboard.query.context import SourceContext, load_context
 from plotboard.sources.dialects import SourceConnection
+from plotboard.sources.engines import PoolSettings
 from plotboard.sources.pool import SourcePool
-from plotboard.sources.store import connection_of, resolve_source_id
+from plotboard.sources.store import SourceSettings, connection_of, resolve_source_id, settings_of
 from plotboard.store.db import Store, migrate, pending_migrations
 from plotboard.store.models import DataSource, Organization
+from plotboard.usage import UsageLimiter
 
 
 class Runtime:
@@ -32,7 +34,12 @@ class Runtime:
         accept_previous_keys(self.secret_key, settings.previous_secret_keys)
         if run_migrations:
             migrate(settings.store_url)
-        self.store = Store(settings.store_url)
+        self.store = Store(
+            settings.store_url,
+            pool_size=settings.store_pool_size,
+            max_overflow=settings.store_max_overflow,
+            pool_timeout=settings.pool_timeout_seconds,
+        )
         if not run_migrations and pending_migrations(self.store.engine):
             self.store.dispose()
             raise ConfigError(
@@ -50,7 +57,11 @@ class Runtime:
         self._check_secret_key()
         self.sign_ins = SignInThrottle(self.store.engine)
         self.cache: ResultCache = make_cache(settings.redis_url)
-        self.pool = SourcePool(resolver=self._connection_of)
+        # Rate and concurrency limits on queries, AI questions and minting, shared by servers.
+        self.limits = UsageLimiter(
+            self.store.engine, settings.redis_url, settings.api_key_cache_seconds
+        )
+        self.pool = SourcePool(self.pool_settings(), resolver=self._connection_of)
         self._contexts: dict[str, tuple[float, SourceContext]] = {}
         # (org, table hint) -> (expiry, source id) for requests that name no source.
         self._default_source: dict[tuple[str, str], tuple[float, str]] = {}
@@ -85,10 +96,23 @@ class Runtime:
             self._org_secrets[org_id] = secret
         return secret
 
-    def _connection_of(self, source_id: str) -> SourceConnection | None:
+    def pool_settings(self, own: SourceSettings | None = None) -> PoolSettings:
+        """A data source's pool sizing: its own settings, else this server's."""
+        s = self.settings
+        return PoolSettings(
+            pool_size=(own.pool_size if own else None) or s.source_pool_size,
+            max_overflow=s.source_max_overflow
+            if own is None or own.max_overflow is None
+            else own.max_overflow,
+            pool_timeout_s=s.pool_timeout_seconds,
+        )
+
+    def _connection_of(self, source_id: str) -> tuple[SourceConnection, PoolSettings] | None:
         with self.store.session() as session:
             row = session.get(DataSource, source_id)
-            return connection_of(row, self.secret_key) if row is not None else None
+            if row is None:
+                return None
+            return connection_of(row, self.secret_key), self.pool_settings(settings_of(row))
 
     def cached_context(
         self, org_id: str, source_id: str | None, table: str | None = None

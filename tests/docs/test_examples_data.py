@@ -502,3 +502,27 @@ def test_postgres_schema_through_the_search_path(
                 conn.execute(sa.text("DROP SCHEMA analytics CASCADE"))
                 conn.execute(sa.text(f"DROP ROLE {role}"))
             engine.dispose()
+
+
+@covers("source-pool-settings")
+def test_source_pool_settings(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    source_id = _source_id(reader_env)
+    try:
+        run = run_bash(example("source-pool-settings"), reader_env, workdir)
+        assert run.answer.status == 200, run.stdout
+        settings = run.answer.json()["settings"]
+        assert (settings["pool_size"], settings["max_overflow"]) == (3, 2)
+        refused = admin_api.patch(
+            f"/api/v1/admin/sources/{source_id}", json={"settings": {"pool_size": 0}}
+        )
+        assert refused.status_code == 422 and "settings.pool_size" in refused.text
+    finally:
+        # Back to the server's sizing for the other examples (null: not set).
+        admin_api.patch(
+            f"/api/v1/admin/sources/{source_id}",
+            json={"settings": {"pool_size": None, "max_overflow": None}},
+        )
+    shown = admin_api.get(f"/api/v1/admin/sources/{source_id}").json()["settings"]
+    assert "pool_size" not in shown

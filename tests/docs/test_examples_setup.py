@@ -259,3 +259,27 @@ def test_admin_audit(reader_env: dict[str, str], workdir: Path, admin_api: httpx
         "details",
         "created_at",
     }
+
+
+@covers("admin-change-limits")
+def test_admin_change_limits(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    try:
+        run = run_bash(example("admin-change-limits"), reader_env, workdir)
+        assert run.answer.status == 200, run.stdout
+        body = run.answer.json()
+        assert body["limits"]["ai_per_user_per_minute"] == 10
+        assert body["limits"]["query_per_user_at_once"] == 12
+        assert body["limits"]["query_per_user_per_minute"] == 600  # not sent: unchanged
+        assert body["defaults"]["ai_per_user_per_minute"] == 30
+        read = admin_api.get("/api/v1/admin/limits").json()
+        assert read["limits"] == body["limits"]
+        refused = admin_api.patch("/api/v1/admin/limits", json={"ai_per_user_per_minute": -1})
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "ai_per_user_per_minute"
+    finally:
+        # The demo server is shared by the other examples: give it its defaults back.
+        admin_api.patch(
+            "/api/v1/admin/limits", json={"ai_per_user_per_minute": 30, "query_per_user_at_once": 8}
+        )

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from plotboard.errors import FieldError, PlotboardError
@@ -127,6 +128,20 @@ def install_error_handlers(app: FastAPI) -> None:
             {"detail": detail, "code": f"http_{exc.status_code}"},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_full(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every connection to the metadata store is in use (see pool_timeout_seconds).
+        log.warning("metadata store pool exhausted on %s %s", request.method, request.url.path)
+        return ErrorResponse(
+            {
+                "detail": "The server is busy: every connection to its database is in use. "
+                "Try again in a moment.",
+                "code": "busy",
+            },
+            status_code=503,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

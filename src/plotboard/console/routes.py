@@ -17,6 +17,7 @@ from plotboard.console.pages import (
     embed,
     home,
     keys,
+    limits,
     origins,
     rules,
     sandbox,
@@ -24,5 +25,18 @@ from plotboard.console.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for _page in (home, keys, attributes, databases, tables, rules, origins, ai, sandbox, embed, audit):
+for _page in (
+    home,
+    keys,
+    attributes,
+    databases,
+    tables,
+    rules,
+    origins,
+    ai,
+    sandbox,
+    embed,
+    limits,
+    audit,
+):
     router.include_router(_page.router)

@@ -10,6 +10,11 @@ Engines are created on first use and disposed when a source is re-registered wit
 settings or removed. A `resolver` lets the pool look up ids it has not been told about (say,
 from the metadata store), so each app server fills its pool on demand.
 
+A source may have its own pool sizing: `register(id, conn, pool=PoolSettings(...))`, or a
+resolver that answers `(conn, PoolSettings)`; other sources use the pool's `settings`. When every
+connection of a source's pool is in use for `pool_timeout_s`, a query fails with
+`SourceError(code="busy")`, which the API answers 503 with a plain message.
+
 A source that cannot be reached fails fast for a few seconds afterwards (`down_cooldown_s`)
 instead of tying up a worker thread per request in connect timeouts; other sources are
 unaffected. All methods are thread-safe.
@@ -33,10 +38,14 @@ from plotboard.sources.errors import SourceError
 from plotboard.sources.execute import ExecutionResult, QueryStopper, execute
 from plotboard.sources.introspect import introspect, list_schemas
 
+#: What a resolver answers: the connection, or the connection and its own pool sizing.
+Resolved = SourceConnection | tuple[SourceConnection, PoolSettings]
+
 
 @dataclass
 class _Entry:
     conn: SourceConnection
+    pool: PoolSettings | None = None
     engine: Engine | None = None
     down_until: float = 0.0
     down_error: SourceError | None = None
@@ -51,10 +60,11 @@ class SourcePool:
         settings: PoolSettings | None = None,
         *,
         down_cooldown_s: float = 3.0,
-        resolver: Callable[[str], SourceConnection | None] | None = None,
+        resolver: Callable[[str], Resolved | None] | None = None,
     ) -> None:
         """`resolver(source_id)` is called for an id that is not registered; it returns the
-        connection (which is then registered) or None for "no such source"."""
+        connection (or the connection and its own pool sizing), which is then registered, or
+        None for "no such source"."""
         self.settings = settings or PoolSettings()
         self.down_cooldown_s = down_cooldown_s
         self.resolver = resolver
@@ -64,17 +74,20 @@ class SourcePool:
 
     # -- registry ------------------------------------------------------------------------------
 
-    def register(self, source_id: str, conn: SourceConnection) -> None:
-        """Add or update a source. Unchanged settings keep the existing pool, so calling this
-        on every request with the stored settings is cheap; changed settings dispose it."""
+    def register(
+        self, source_id: str, conn: SourceConnection, pool: PoolSettings | None = None
+    ) -> None:
+        """Add or update a source (`pool`: its own sizing; None: the pool's `settings`).
+        Unchanged settings keep the existing pool, so calling this on every request with the
+        stored settings is cheap; changed settings dispose it."""
         old: Engine | None = None
         with self._lock:
             entry = self._entries.get(source_id)
-            if entry is not None and entry.conn == conn:
+            if entry is not None and entry.conn == conn and entry.pool == pool:
                 return
             if entry is not None:
                 old = entry.engine
-            self._entries[source_id] = _Entry(conn)
+            self._entries[source_id] = _Entry(conn, pool)
         if old is not None:
             old.dispose()
 
@@ -123,7 +136,9 @@ class SourcePool:
             with entry.lock:
                 if entry.engine is None:
                     try:
-                        entry.engine = create_source_engine(entry.conn, settings=self.settings)
+                        entry.engine = create_source_engine(
+                            entry.conn, settings=entry.pool or self.settings
+                        )
                     except Exception as err:
                         problem = classify_connect_error(err, entry.conn)
                         raise SourceError(code="unavailable", message=problem.message) from None
@@ -177,9 +192,10 @@ class SourcePool:
         with self._lock:
             entry = self._entries.get(source_id)
         if entry is None and self.resolver is not None:
-            conn = self.resolver(source_id)  # outside the lock: it may be slow
-            if conn is not None:
-                self.register(source_id, conn)
+            found = self.resolver(source_id)  # outside the lock: it may be slow
+            if found is not None:
+                conn, pool = found if isinstance(found, tuple) else (found, None)
+                self.register(source_id, conn, pool)
                 with self._lock:
                     entry = self._entries.get(source_id)
         if entry is None:

@@ -25,6 +25,10 @@ class SourceSettings(BaseModel):
     timeout_seconds: float = Field(default=30, gt=0, le=600)
     row_cap: int = Field(default=10_000, ge=1, le=1_000_000)
     cache_ttl_seconds: float = Field(default=300, ge=0, le=86_400)
+    # Connections each app worker keeps to this source (and may add under load); None: the
+    # server's source_pool_size / source_max_overflow.
+    pool_size: int | None = Field(default=None, ge=1, le=1000)
+    max_overflow: int | None = Field(default=None, ge=0, le=1000)
 
 
 class SourceIn(BaseModel):
@@ -201,7 +205,7 @@ def describe_source(row: DataSource, secret_key: str) -> dict[str, Any]:
         "connection": row.connection,
         "has_password": row.password_enc is not None,
         "display": connection_of(row, secret_key).redacted(),
-        "settings": settings_of(row).model_dump(),
+        "settings": settings_of(row).model_dump(exclude_none=True),  # pool sizing when set
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }

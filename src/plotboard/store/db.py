@@ -18,8 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_store_engine(url: str) -> sa.Engine:
-    """An engine for the metadata store. SQLite gets foreign keys, WAL and a busy timeout."""
+def create_store_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 10.0
+) -> sa.Engine:
+    """An engine for the metadata store. SQLite gets foreign keys, WAL and a busy timeout;
+    other databases a pool of `pool_size` (+ `max_overflow` under load) connections, where a
+    request waits at most `pool_timeout` seconds for one (then `sqlalchemy.exc.TimeoutError`,
+    which the API answers with 503)."""
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -35,7 +40,13 @@ def create_store_engine(url: str) -> sa.Engine:
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+    )
 
 
 def create_private_file(path: Path) -> None:
@@ -84,9 +95,10 @@ def pending_migrations(engine: sa.Engine) -> bool:
 class Store:
     """The engine and session factory of the metadata store."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, **pool: Any) -> None:
+        """`pool`: `pool_size`, `max_overflow`, `pool_timeout` (see `create_store_engine`)."""
         self.url = url
-        self.engine = create_store_engine(url)
+        self.engine = create_store_engine(url, **pool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -53,6 +53,9 @@ class Organization(Base):
     # HS256 secret for embed tokens, encrypted with the server's secret key.
     signing_secret_enc: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Usage limits the admin changed from the defaults (plotboard.usage.UsageLimits); None:
+    # the defaults.
+    limits: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
 
 class AdminUser(Base):
@@ -309,3 +312,24 @@ class SignInAttempt(Base):
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     attempts: Mapped[int] = mapped_column(sa.Integer)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RateCounter(Base):
+    """A fixed-window counter of a usage limit (e.g. one user's queries this minute), shared by
+    every app server when there is no Redis; rows past `expires_at` count as zero and are
+    pruned."""
+
+    __tablename__ = "rate_counters"
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.Integer)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConcurrencyLease(Base):
+    """One request running under a concurrency limit (`key` names the limit and who it is
+    for). Deleted when the request ends; a lease whose server died expires at `expires_at`."""
+
+    __tablename__ = "concurrency_leases"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    expires_at: Mapped[datetime] = mapped_column()

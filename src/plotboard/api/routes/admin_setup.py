@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Body, Response
 
 from plotboard import audit
-from plotboard.admin import attributes, keys, origins
+from plotboard.admin import attributes, keys, limits, origins
 from plotboard.admin.attributes import AttributeOut
 from plotboard.admin.keys import KeyIn, KeyOut
 from plotboard.admin.origins import OriginIn, OriginOut
@@ -27,6 +27,23 @@ def read_organization(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
         org = session.get(Organization, admin.org_id)
         assert org is not None
         return {"id": org.id, "name": org.name, "created_at": org.created_at}
+
+
+# --- usage limits ----------------------------------------------------------------------
+
+
+@router.get("/limits")
+def read_limits(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
+    """The usage limits in force (queries, AI questions, token minting) and the defaults."""
+    return limits.read_limits(runtime, admin.org_id)
+
+
+@router.patch("/limits")
+def change_limits(
+    admin: Admin, runtime: RuntimeDep, body: dict[str, Any] = Body(...)
+) -> dict[str, Any]:
+    """Change some usage limits: `{"ai_per_user_per_minute": 10}`; 0 switches one off."""
+    return limits.change_limits(runtime, admin, body)
 
 
 # --- API keys ---------------------------------------------------------------------------

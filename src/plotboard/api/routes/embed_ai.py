@@ -9,11 +9,12 @@ from fastapi import APIRouter
 
 from plotboard.ai import service
 from plotboard.api.deps import EmbedUser, RuntimeDep
+from plotboard.api.usage import AskLimit
 
 router = APIRouter(prefix="/api/v1/embed/ai", tags=["ai"])
 
 
-@router.post("/ask")
+@router.post("/ask", dependencies=[AskLimit])
 async def ask(body: service.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
     "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like

@@ -8,6 +8,7 @@ import anyio
 from fastapi import APIRouter, Response
 
 from plotboard.api.deps import EmbedUser, RuntimeDep
+from plotboard.api.usage import QueryLimit
 from plotboard.query.service import (
     QueryRequest,
     describe_catalog,
@@ -31,7 +32,7 @@ async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     return {"sources": await anyio.to_thread.run_sync(load)}
 
 
-@router.post("/query")
+@router.post("/query", dependencies=[QueryLimit])
 async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Response:
     """Run a query spec (or SQL, when the token permits) under the user's access rules."""
     answer = await run_query(runtime, user, body)

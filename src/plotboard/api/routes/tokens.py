@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from plotboard.api.deps import RuntimeDep, TokensKey
+from plotboard.api.usage import MintLimit
 from plotboard.auth.embed_tokens import IntrospectRequest, introspect
 from plotboard.auth.minting import MintedToken, MintRequest, mint_for_key
 
 router = APIRouter(prefix="/api/v1/embed/tokens", tags=["tokens"])
 
 
-@router.post("", status_code=201, response_model=MintedToken)
+@router.post("", status_code=201, response_model=MintedToken, dependencies=[MintLimit])
 def create_token(body: MintRequest, key: TokensKey, runtime: RuntimeDep) -> MintedToken:
     """Mint a token for one end user. The attributes are checked against the token model."""
     with runtime.store.session() as session:

@@ -1,0 +1,44 @@
+"""Route dependencies that hold a request to the organization's usage limits.
+
+    @router.post("/query", dependencies=[QueryLimit])
+
+counts the request and holds its concurrency slots until the answer is sent; a request over
+a limit gets 429 with Retry-After before the route runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import anyio
+from fastapi import Depends
+
+from plotboard.api.deps import EmbedUser, RuntimeDep, TokensKey
+from plotboard.usage.settings import Action
+
+
+def _embed_slot(action: Action) -> object:
+    async def slot(user: EmbedUser, runtime: RuntimeDep) -> AsyncIterator[None]:
+        ticket = await anyio.to_thread.run_sync(
+            runtime.limits.enter, action, user.org_id, user.user_id
+        )
+        try:
+            yield
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(runtime.limits.leave, ticket)
+
+    return Depends(slot)
+
+
+def _mint_slot(key: TokensKey, runtime: RuntimeDep) -> Iterator[None]:
+    ticket = runtime.limits.enter("mint", key.org_id, key.id)
+    try:
+        yield
+    finally:
+        runtime.limits.leave(ticket)
+
+
+QueryLimit = _embed_slot("query")
+AskLimit = _embed_slot("ai")
+MintLimit = Depends(_mint_slot)

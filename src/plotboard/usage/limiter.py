@@ -1,0 +1,205 @@
+"""Enforcing usage limits: rate (per minute) and concurrency (at once), shared by servers.
+
+Rates use the `limits` library's fixed-window strategy, counted in Redis when the server has
+`PLOTBOARD_REDIS_URL`, in the metadata store otherwise, so every app server of an
+installation counts against the same numbers. Concurrency is counted with leases: a slot is
+taken when a request starts and given back when it ends; a slot whose server died expires
+after `LEASE_TTL_S`.
+
+A refused request gets 429 with `Retry-After` and a sentence saying which limit it hit. When
+Redis cannot be reached the request goes ahead (the limits protect capacity, they are not an
+access control) and a warning is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import sqlalchemy as sa
+from limits import RateLimitItemPerMinute
+from limits.storage import Storage
+from limits.strategies import FixedWindowRateLimiter
+
+from plotboard.errors import PlotboardError
+from plotboard.usage.settings import Action, UsageLimits, limits_of
+from plotboard.usage.store_counters import StoreLeases, StoreStorage
+
+log = logging.getLogger(__name__)
+
+#: How long a concurrency slot outlives a server that died holding it.
+LEASE_TTL_S = 300.0
+
+Scope = Literal["user", "org"]
+
+_WHAT = {"query": "queries", "ai": "AI questions", "mint": "tokens minted"}
+
+
+class Leases(Protocol):
+    def acquire(self, key: str, limit: int, ttl_s: float) -> str | None: ...
+    def release(self, key: str, lease: str) -> None: ...
+
+
+_ACQUIRE_LUA = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
+
+class RedisLeases:
+    """Concurrency slots in Redis: one sorted set per key, scored by each lease's expiry;
+    counting and adding are one Lua script, so they are atomic."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._acquire = client.register_script(_ACQUIRE_LUA)
+
+    def acquire(self, key: str, limit: int, ttl_s: float) -> str | None:
+        lease = uuid.uuid4().hex
+        now = time.time()
+        taken = self._acquire(
+            keys=[f"plotboard:leases:{key}"],
+            args=[now, now + ttl_s, limit, lease, int(ttl_s * 1000)],
+        )
+        return lease if int(taken) == 1 else None
+
+    def release(self, key: str, lease: str) -> None:
+        self._client.zrem(f"plotboard:leases:{key}", lease)
+
+
+@dataclass
+class Ticket:
+    """The slots one request holds; give them back with `UsageLimiter.leave`."""
+
+    leases: list[tuple[str, str]] = field(default_factory=list)
+
+
+class UsageLimiter:
+    """Checks and counts requests against the organization's `UsageLimits`."""
+
+    def __init__(self, engine: sa.Engine, redis_url: str | None, settings_ttl_s: float) -> None:
+        self.engine = engine
+        self.settings_ttl_s = settings_ttl_s
+        self._cached: dict[str, tuple[float, UsageLimits]] = {}
+        self._lock = threading.Lock()
+        storage: Storage
+        self._errors: tuple[type[Exception], ...] = ()
+        if redis_url:
+            try:
+                import redis
+                from limits.storage import RedisStorage
+            except ImportError as err:  # pragma: no cover - the redis extra is missing
+                from plotboard.config import ConfigError
+
+                raise ConfigError(
+                    "PLOTBOARD_REDIS_URL is set but Redis support is not installed on this "
+                    "server: pip install 'plotboard[redis]' (or unset PLOTBOARD_REDIS_URL)."
+                ) from err
+            redis_storage = RedisStorage(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            storage = redis_storage
+            self.leases: Leases = RedisLeases(redis_storage.storage)
+            self._errors = (redis.RedisError, OSError)
+        else:
+            storage = StoreStorage(engine)
+            self.leases = StoreLeases(engine)
+        self.storage = storage
+        self.rates = FixedWindowRateLimiter(storage)
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def limits(self, org_id: str) -> UsageLimits:
+        """The organization's limits, read from the store at most once per settings_ttl_s."""
+        now = time.monotonic()
+        hit = self._cached.get(org_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        with self.engine.connect() as conn, sa.orm.Session(conn) as session:
+            found = limits_of(session, org_id)
+        with self._lock:
+            self._cached[org_id] = (now + self.settings_ttl_s, found)
+        return found
+
+    def forget(self, org_id: str) -> None:
+        """After the admin changed the limits: read them again on the next request."""
+        with self._lock:
+            self._cached.pop(org_id, None)
+
+    # -- enforcing -----------------------------------------------------------------------------
+
+    def enter(self, action: Action, org_id: str, who: str) -> Ticket:
+        """Count one request of `who` (a user id, or for minting an API key id) in `org_id`,
+        and take its concurrency slots; 429 when a limit is reached."""
+        limits = self.limits(org_id)
+        ticket = Ticket()
+        scopes: tuple[tuple[Scope, str], ...] = (("user", f"{org_id}:{who}"), ("org", org_id))
+        try:
+            for scope, ident in scopes:
+                self._count(action, scope, ident, limits.rate(action, scope))
+            for scope, ident in scopes:
+                self._take(ticket, action, scope, ident, limits.at_once(action, scope))
+        except BaseException:
+            self.leave(ticket)
+            raise
+        return ticket
+
+    def leave(self, ticket: Ticket) -> None:
+        """Give back the slots of a finished request (safe to call twice)."""
+        leases, ticket.leases = ticket.leases, []
+        for key, lease in leases:
+            try:
+                self.leases.release(key, lease)
+            except self._errors as err:
+                log.warning("could not give back a concurrency slot (it expires): %s", err)
+
+    def _count(self, action: Action, scope: Scope, ident: str, per_minute: int) -> None:
+        if per_minute <= 0:
+            return
+        item = RateLimitItemPerMinute(per_minute, namespace=f"plotboard-{action}-{scope}")
+        try:
+            if self.rates.hit(item, ident):
+                return
+            reset = self.rates.get_window_stats(item, ident).reset_time
+        except self._errors as err:
+            log.warning("usage limits not checked: Redis did not answer (%s)", err)
+            return
+        wait = max(1, math.ceil(reset - time.time()))
+        raise PlotboardError(
+            f"Too many {_WHAT[action]} {_whose(action, scope)}: the limit is {per_minute} a "
+            f"minute. Try again in {wait} second{'s' if wait != 1 else ''}.",
+            "rate_limited",
+            429,
+            headers={"Retry-After": str(wait)},
+        )
+
+    def _take(self, ticket: Ticket, action: Action, scope: Scope, ident: str, at_once: int) -> None:
+        if at_once <= 0:
+            return
+        key = f"{action}:{scope}:{ident}"
+        try:
+            lease = self.leases.acquire(key, at_once, LEASE_TTL_S)
+        except self._errors as err:
+            log.warning("concurrency limits not checked: Redis did not answer (%s)", err)
+            return
+        if lease is None:
+            raise PlotboardError(
+                f"Too many {_WHAT[action]} {_whose(action, scope)} at once: the limit is "
+                f"{at_once}. Try again when one has finished.",
+                "too_many_at_once",
+                429,
+                headers={"Retry-After": "1"},
+            )
+        ticket.leases.append((key, lease))
+
+
+def _whose(action: Action, scope: Scope) -> str:
+    if scope == "org":
+        return "for this organization"
+    return "with this API key" if action == "mint" else "for this user"

@@ -1,0 +1,174 @@
+"""Usage counters in the metadata store, for app servers that share no Redis.
+
+`StoreStorage` is a storage for the `limits` library's fixed-window strategy: one row per
+counter, bumped by one atomic upsert (PostgreSQL and SQLite both have INSERT ... ON CONFLICT
+... RETURNING), so servers counting at once never lose a hit. `StoreLeases` counts requests
+running now: one row per request, deleted when it ends, expired when its server died.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+import sqlalchemy as sa
+from limits.storage import Storage
+from sqlalchemy.dialects import postgresql, sqlite
+
+from plotboard.store.models import ConcurrencyLease, RateCounter
+
+log = logging.getLogger(__name__)
+
+_COUNTERS = cast(sa.Table, RateCounter.__table__)
+_LEASES = cast(sa.Table, ConcurrencyLease.__table__)
+PRUNE_EVERY_S = 60.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert(conn: sa.Connection) -> type[postgresql.Insert] | type[sqlite.Insert]:
+    return postgresql.Insert if conn.dialect.name == "postgresql" else sqlite.Insert
+
+
+class StoreStorage(Storage):
+    """Fixed-window counters for `limits.FixedWindowRateLimiter`, kept in the store."""
+
+    STORAGE_SCHEME = None
+
+    def __init__(self, engine: sa.Engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self._pruned_at = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        return sa.exc.SQLAlchemyError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = _now()
+        self._prune(now)
+        table = _COUNTERS
+        ends = sa.literal(now + timedelta(seconds=expiry), table.c.expires_at.type)
+        ended = table.c.expires_at <= now
+        with self.engine.begin() as conn:
+            insert = _insert(conn)(table)
+            stmt = (
+                insert.values(key=key, count=amount, expires_at=ends)
+                .on_conflict_do_update(
+                    index_elements=[table.c.key],
+                    set_={
+                        "count": sa.case((ended, amount), else_=table.c.count + amount),
+                        "expires_at": sa.case((ended, ends), else_=table.c.expires_at),
+                    },
+                )
+                .returning(table.c.count)
+            )
+            return int(conn.execute(stmt).scalar_one())
+
+    def _row(self, key: str) -> tuple[int, datetime] | None:
+        table = _COUNTERS
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(table.c.count, table.c.expires_at).where(
+                    table.c.key == key, table.c.expires_at > _now()
+                )
+            ).one_or_none()
+        return (int(row[0]), row[1]) if row is not None else None
+
+    def get(self, key: str) -> int:
+        row = self._row(key)
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._row(key)
+        return row[1].timestamp() if row else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as conn:
+            return conn.execute(sa.delete(_COUNTERS)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(_COUNTERS).where(_COUNTERS.c.key == key))
+
+    def _prune(self, now: datetime) -> None:
+        """Delete ended windows, at most once a minute per process."""
+        with self._lock:
+            if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
+                return
+            self._pruned_at = time.monotonic()
+        _prune(self.engine, _COUNTERS, now)
+
+
+def _prune(engine: sa.Engine, table: sa.Table, now: datetime) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.delete(table).where(table.c.expires_at <= now))
+    except sa.exc.DBAPIError as err:
+        # Two servers pruning at once may deadlock on PostgreSQL; the next prune catches up.
+        log.info("usage counters not pruned this time: %s", err)
+
+
+class StoreLeases:
+    """Concurrency slots in the store: at most `limit` live leases per key.
+
+    Counting and taking a slot happen under one lock per key (a PostgreSQL advisory
+    transaction lock; on SQLite the write lock the first DELETE takes), so servers asking at
+    once cannot overshoot the limit."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._pruned_at = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str, limit: int, ttl_s: float) -> str | None:
+        """A lease id, or None when `limit` leases of `key` are live."""
+        now = _now()
+        self._prune(now)
+        table = _LEASES
+        lease = uuid.uuid4().hex
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_id(key))))
+            conn.execute(sa.delete(table).where(table.c.key == key, table.c.expires_at <= now))
+            live = conn.scalar(sa.select(sa.func.count()).where(table.c.key == key)) or 0
+            if live >= limit:
+                return None
+            conn.execute(
+                sa.insert(table).values(
+                    id=lease, key=key, expires_at=now + timedelta(seconds=ttl_s)
+                )
+            )
+        return lease
+
+    def release(self, key: str, lease: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(_LEASES).where(_LEASES.c.id == lease))
+
+    def _prune(self, now: datetime) -> None:
+        with self._lock:
+            if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
+                return
+            self._pruned_at = time.monotonic()
+        _prune(self.engine, _LEASES, now)
+
+
+def _lock_id(key: str) -> int:
+    """A signed 64-bit number for pg_advisory_xact_lock, from the key."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)

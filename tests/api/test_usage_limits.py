@@ -1,0 +1,246 @@
+"""Usage limits on queries, AI questions and token minting: set by the admin, answered with
+429 and Retry-After, and shared by every app server (through the metadata store, on SQLite and
+PostgreSQL, or through Redis)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from plotboard.app import create_app
+from plotboard.config import Settings
+from plotboard.errors import PlotboardError
+from plotboard.runtime import Runtime
+from plotboard.usage import UsageLimiter, UsageLimits
+from plotboard.usage.store_counters import StoreLeases
+from tests.api.conftest import Org
+from tests.services import redis_url_or_fail
+
+QUERY = {"source": "no-such-source", "query": {"table": "t", "measures": [{"agg": "count"}]}}
+
+
+def query(org: Org, token: str, client: TestClient | None = None) -> int:
+    c = client or org.client
+    r = c.post("/api/v1/embed/query", json=QUERY, headers={"Authorization": f"Bearer {token}"})
+    return r.status_code
+
+
+def set_limits(org: Org, **changes: int) -> None:
+    r = org.admin("PATCH", "/limits", json=changes)
+    assert r.status_code == 200, r.text
+
+
+@pytest.fixture
+def second_server(org: Org) -> Iterator[TestClient]:
+    """Another app server: its own process state, the same metadata store."""
+    other = Runtime(org.runtime.settings, run_migrations=False)
+    try:
+        yield TestClient(create_app(runtime=other), base_url="http://plotboard.test")
+    finally:
+        other.close()
+
+
+def test_the_admin_reads_and_changes_the_limits(org: Org) -> None:
+    r = org.admin("GET", "/limits")
+    assert r.status_code == 200
+    assert r.json()["limits"] == UsageLimits().model_dump() == r.json()["defaults"]
+    r = org.admin("PATCH", "/limits", json={"ai_per_user_per_minute": 5, "mint_per_org_at_once": 0})
+    assert r.status_code == 200
+    assert r.json()["limits"]["ai_per_user_per_minute"] == 5
+    assert r.json()["limits"]["mint_per_org_at_once"] == 0
+    # Only the limits sent change.
+    r = org.admin("PATCH", "/limits", json={"query_per_user_at_once": 3})
+    assert r.json()["limits"]["ai_per_user_per_minute"] == 5
+    assert org.admin("GET", "/limits").json()["limits"]["query_per_user_at_once"] == 3
+    entries = org.admin("GET", "/audit").json()
+    assert "limits.changed" in str(entries)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"queries_per_minute": 5}, "queries_per_minute"),
+        ({"ai_per_user_per_minute": -1}, "ai_per_user_per_minute"),
+        ({"ai_per_user_per_minute": "many"}, "ai_per_user_per_minute"),
+    ],
+)
+def test_a_bad_limit_is_refused_naming_it(org: Org, body: dict[str, object], field: str) -> None:
+    r = org.admin("PATCH", "/limits", json=body)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == field
+    assert field in r.json()["detail"]
+    assert org.admin("GET", "/limits").json()["limits"] == UsageLimits().model_dump()
+
+
+def test_queries_past_the_users_rate_get_429_with_retry_after(org: Org) -> None:
+    set_limits(org, query_per_user_per_minute=3)
+    alice, bob = org.token("alice"), org.token("bob")
+    assert [query(org, alice) for _ in range(3)] == [404] * 3  # counted, then answered
+    r = org.client.post(
+        "/api/v1/embed/query", json=QUERY, headers={"Authorization": f"Bearer {alice}"}
+    )
+    assert r.status_code == 429
+    assert r.json()["code"] == "rate_limited"
+    assert "Too many queries for this user: the limit is 3 a minute" in r.json()["detail"]
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    assert query(org, bob) == 404  # another user has their own allowance
+
+
+def test_the_organizations_rate_covers_all_its_users(org: Org, other_org: Org) -> None:
+    set_limits(org, query_per_org_per_minute=4)
+    statuses = [query(org, org.token(f"user{i}")) for i in range(6)]
+    assert statuses == [404] * 4 + [429] * 2
+    assert query(other_org, other_org.token("alice")) == 404  # another organization is apart
+
+
+def test_two_servers_share_the_count(org: Org, second_server: TestClient) -> None:
+    set_limits(org, query_per_user_per_minute=4)
+    token = org.token("alice")
+    statuses = [query(org, token, c) for c in (org.client, second_server) * 3]
+    assert statuses == [404] * 4 + [429] * 2
+
+
+def test_a_change_reaches_the_other_server(org: Org, second_server: TestClient) -> None:
+    token = org.token("alice")
+    assert query(org, token, second_server) == 404
+    set_limits(org, query_per_user_per_minute=1)
+    # The other server reads the limits again within api_key_cache_seconds.
+    deadline = time.monotonic() + org.runtime.settings.api_key_cache_seconds + 5
+    while query(org, token, second_server) != 429:
+        assert time.monotonic() < deadline, "the new limit never reached the other server"
+        time.sleep(0.2)
+
+
+def test_minting_is_limited_per_api_key(org: Org) -> None:
+    set_limits(org, mint_per_key_per_minute=2)
+    org.token("a")
+    org.token("b")
+    body = org.mint("c", expect=429, attributes={"tier": 1})
+    assert "tokens minted with this API key" in body["detail"]
+
+
+def test_ai_questions_are_limited_per_user(org: Org) -> None:
+    set_limits(org, ai_per_user_per_minute=1)
+    token = org.token("alice")
+    ask = {"question": "how many?"}
+    first = org.embed(token, "POST", "/ai/ask", json=ask)
+    assert first.status_code != 429
+    second = org.embed(token, "POST", "/ai/ask", json=ask)
+    assert second.status_code == 429
+    assert "AI questions" in second.json()["detail"]
+
+
+def test_a_running_query_holds_a_slot_until_it_ends(org: Org, second_server: TestClient) -> None:
+    set_limits(org, query_per_user_at_once=1)
+    token = org.token("alice")
+    # A query of alice's running on another server.
+    running = org.runtime.limits.enter("query", org.id, "alice")
+    try:
+        r = second_server.post(
+            "/api/v1/embed/query", json=QUERY, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert r.status_code == 429
+        assert r.json()["code"] == "too_many_at_once"
+        assert r.headers["Retry-After"] == "1"
+        assert query(org, org.token("bob")) == 404
+    finally:
+        org.runtime.limits.leave(running)
+    # Finished requests give their slot back, answered or refused.
+    assert [query(org, token, second_server) for _ in range(4)] == [404] * 4
+
+
+def test_zero_switches_a_limit_off(org: Org) -> None:
+    set_limits(org, query_per_user_per_minute=0, query_per_org_per_minute=0)
+    token = org.token("alice")
+    assert {query(org, token) for _ in range(5)} == {404}
+
+
+# --- the counters themselves, on every backend ---------------------------------------------
+
+
+@pytest.fixture(params=["store", "redis"])
+def limiters(request: pytest.FixtureRequest, org: Org) -> tuple[UsageLimiter, UsageLimiter]:
+    """Two servers' limiters: on the test store (SQLite or PostgreSQL) or on Redis."""
+    url = redis_url_or_fail() if request.param == "redis" else None
+    engine = org.runtime.store.engine
+    return UsageLimiter(engine, url, 0), UsageLimiter(engine, url, 0)
+
+
+def test_servers_racing_for_slots_never_overshoot(
+    org: Org, limiters: tuple[UsageLimiter, UsageLimiter]
+) -> None:
+    set_limits(org, ai_per_user_at_once=3, ai_per_user_per_minute=0, ai_per_org_per_minute=0)
+    user = uuid.uuid4().hex
+    won: list[object] = []
+    refused: list[str] = []
+    start = threading.Barrier(12)
+
+    def contend(limiter: UsageLimiter) -> None:
+        start.wait()
+        try:
+            won.append(limiter.enter("ai", org.id, user))
+        except PlotboardError as err:
+            refused.append(err.code)
+
+    threads = [threading.Thread(target=contend, args=(limiters[i % 2],)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(won) == 3
+    assert refused == ["too_many_at_once"] * 9
+
+
+def test_racing_servers_count_every_hit(
+    org: Org, limiters: tuple[UsageLimiter, UsageLimiter]
+) -> None:
+    set_limits(org, mint_per_key_per_minute=5, mint_per_key_at_once=0, mint_per_org_at_once=0)
+    key = uuid.uuid4().hex
+    results: list[str] = []
+    start = threading.Barrier(10)
+
+    def mint(limiter: UsageLimiter) -> None:
+        start.wait()
+        try:
+            limiter.enter("mint", org.id, key)
+            results.append("ok")
+        except PlotboardError as err:
+            results.append(err.code)
+
+    threads = [threading.Thread(target=mint, args=(limiters[i % 2],)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok"] * 5 + ["rate_limited"] * 5
+
+
+def test_a_slot_whose_server_died_expires(org: Org) -> None:
+    leases = StoreLeases(org.runtime.store.engine)
+    key = f"test:{uuid.uuid4().hex}"
+    assert leases.acquire(key, 1, ttl_s=0.3) is not None  # never released: the server died
+    assert leases.acquire(key, 1, ttl_s=0.3) is None
+    time.sleep(0.4)
+    assert leases.acquire(key, 1, ttl_s=0.3) is not None
+
+
+def test_redis_limits_are_shared_by_servers(org: Org) -> None:
+    url = redis_url_or_fail()
+    settings = Settings(**{**org.runtime.settings.model_dump(), "redis_url": url})
+    one, two = Runtime(settings, run_migrations=False), Runtime(settings, run_migrations=False)
+    try:
+        set_limits(org, query_per_user_per_minute=2)
+        clients = [
+            TestClient(create_app(runtime=rt), base_url="http://plotboard.test")
+            for rt in (one, two)
+        ]
+        token = org.token(uuid.uuid4().hex)
+        assert [query(org, token, c) for c in clients * 2] == [404, 404, 429, 429]
+    finally:
+        one.close()
+        two.close()
