@@ -42,7 +42,7 @@ def test_pool_settings_suit_a_small_app_server(pool: SourcePool) -> None:
     engine = pool.engine("postgresql")
     assert engine.pool.size() == 5  # type: ignore[attr-defined]
     assert engine.pool._max_overflow == 5  # type: ignore[attr-defined]
-    assert engine.pool._pre_ping is True
+    assert engine.pool._pre_ping is False  # a dead connection is retried instead
     assert engine.pool._recycle == 1800
 
 

@@ -2,7 +2,15 @@
 
 What each database gets, per query:
 
-- PostgreSQL: `transaction_read_only` and `statement_timeout` set for the transaction; a
+- PostgreSQL 14 and later: the session is read-only from its connection request
+  (`default_transaction_read_only`, see `engines`) and in autocommit, and `statement_timeout`
+  is set on the session once per connection (again only when a query asks for another limit),
+  so a query is one round trip. After each query the server's own report of
+  `default_transaction_read_only` (a parameter it sends whenever it changes, no round trip) is
+  checked: a connection whose session is no longer read-only is thrown away, and so is one
+  whose query called `set_config` (which the query checker never lets through; this is the
+  second line), so no query can leave a longer time limit behind for the next one. Older servers:
+  `transaction_read_only` and `statement_timeout` set in a transaction per query. Both: a
   client-side cursor (parallel plans stay possible; callers cap rows with a LIMIT in the SQL,
   as the query layer does); a cancel request is the backstop if the server-side limit does not
   fire.
@@ -19,32 +27,41 @@ What each database gets, per query:
 - Other SQLAlchemy dialects: no read-only guard (connect with a read-only account); the
   watchdog calls the driver's `cancel()` if it has one.
 
-Rows are fetched one at a time while their size is estimated, so an answer over `max_bytes` is
-refused before it is all in memory (PostgreSQL's client-side cursor holds the capped result
-already; MariaDB's stream is read in small batches).
+Rows are read from the driver's cursor (not through SQLAlchemy's row objects) in batches whose
+size is estimated a column at a time, so an answer over `max_bytes` is refused before it is all
+in memory (PostgreSQL's client-side cursor holds the capped result already; MariaDB's stream is
+read in small batches); batches start small and grow while the answer stays small.
+
+Connections are not pinged before use: a query that finds its connection dead (a database
+restart) runs once more on a fresh connection, and the pool drops the other stale ones.
 
 A `QueryStopper` stops running queries from outside, at shutdown (not MySQL/MariaDB, whose
 server-side limit is the only stop).
 
-The transaction is always rolled back. Blocking: call it from a worker thread, not the event
+Any transaction is rolled back. Blocking: call it from a worker thread, not the event
 loop.
 Safe to call from many threads at once (each call checks out its own pooled connection).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
 import sqlite3
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.cursor import CursorFetchStrategy
 from sqlalchemy.sql.elements import TextClause
 
 from plotboard.catalog.model import ColumnType
@@ -76,6 +93,10 @@ _PG_SETUP = sa.text(
     "SELECT set_config('transaction_read_only', 'on', true), "
     "set_config('statement_timeout', :ms, true)"
 )
+_PG_SESSION_TIMEOUT = sa.text("SELECT set_config('statement_timeout', :ms, false)")
+_PG_TIMEOUT_KEY = "plotboard_statement_timeout_ms"  # in the pooled connection's info
+_FIRST_BATCH = 16  # rows; later batches grow while the answer stays small
+_MAX_BATCH = 2_000
 
 
 @dataclass(frozen=True)
@@ -223,22 +244,30 @@ def execute(
         for k, v in (params or {}).items()
     }
     sql = _strip(sql)
-    try:
-        connection = engine.connect()
-    except sa_exc.TimeoutError:
-        raise SourceError(
-            code="busy",
-            message="Every connection to this database is in use; try again in a moment.",
-        ) from None
-    except Exception as err:
-        raise _unavailable(err, engine, source) from None
-    try:
-        columns, rows, truncated = _run(
-            connection, sql, params, timeout_s, row_cap, max_bytes, stopper
-        )
-    finally:
-        connection.close()
+    for attempt in (1, 2):
+        try:
+            connection = engine.connect()
+        except sa_exc.TimeoutError:
+            raise SourceError(
+                code="busy",
+                message="Every connection to this database is in use; try again in a moment.",
+            ) from None
+        except Exception as err:
+            raise _unavailable(err, engine, source) from None
+        try:
+            columns, rows, truncated = _run(
+                connection, sql, params, timeout_s, row_cap, max_bytes, stopper, attempt == 1
+            )
+        except _Reconnect:
+            continue  # the pooled connection was dead: once more, on a fresh one
+        finally:
+            connection.close()
+        break
     return ExecutionResult(columns, rows, truncated, (time.perf_counter() - started) * 1000)
+
+
+class _Reconnect(Exception):
+    """The connection was found dead before the query ran: run it again on another one."""
 
 
 def _run(
@@ -249,6 +278,7 @@ def _run(
     row_cap: int,
     max_bytes: int | None,
     stopper: QueryStopper | None,
+    may_retry: bool = False,
 ) -> tuple[list[tuple[str, ColumnType]], list[list[JsonValue]], bool]:
     dialect = connection.dialect
     name = dialect.name
@@ -258,10 +288,22 @@ def _run(
     deadline = time.monotonic() + timeout_s
     fired = False
     run_sql = sql  # what is sent; `sql` stays the caller's text for error messages
+    session_read_only = False  # PostgreSQL: read-only by the session, checked after the query
+    disposable = False  # the connection must not be reused after this query
+    fetched: list[Sequence[Any]] = []
     try:
         try:
             if name == "postgresql":
-                connection.execute(_PG_SETUP, {"ms": str(max(1, round(timeout_s * 1000)))})
+                ms = str(max(1, round(timeout_s * 1000)))
+                session_read_only = _pg_session_read_only(raw)
+                # Set-ups a query could undo for the next one on this session: throw it away.
+                disposable = session_read_only and "set_config" in sql.lower()
+                if not session_read_only:
+                    connection.execute(_PG_SETUP, {"ms": ms})
+                elif connection.connection.info.get(_PG_TIMEOUT_KEY) != ms:
+                    connection.connection.info.pop(_PG_TIMEOUT_KEY, None)
+                    connection.execute(_PG_SESSION_TIMEOUT, {"ms": ms})
+                    connection.connection.info[_PG_TIMEOUT_KEY] = ms
                 # A client-side cursor: PostgreSQL plans cursors (DECLARE) without parallel
                 # workers, which made big aggregations ~20% slower. The query layer puts the
                 # row cap into the SQL as a LIMIT, so the client never holds more than that.
@@ -299,22 +341,34 @@ def _run(
                     message="The statement returned no rows; only queries that read data run here.",
                 )
             description = result.cursor.description if result.cursor is not None else None
-            fetched = _fetch(result, row_cap, max_bytes)
-            result.close()
+            try:
+                fetched = _fetch(_fetchmany(result), row_cap, max_bytes)
+            finally:
+                with contextlib.suppress(Exception):
+                    result.close()  # MariaDB: reads what is left of the capped stream
         finally:
             if alarm is not None and stopper is not None:
                 stopper.discard(alarm)
             fired = alarm.disarm() if alarm is not None else False
             _reset(name, raw)
     except SourceError:
-        _end(connection, fired)
+        _end(connection, fired or disposable, session_read_only)
         raise
     except Exception as err:
-        _end(connection, fired)
+        _end(connection, fired or disposable, session_read_only)
         if fired and stopper is not None and stopper.stopping:
             raise shutting_down_error() from None
-        raise _query_error(err, sql, timeout_s, fired or time.monotonic() >= deadline) from None
-    _end(connection, fired)
+        problem = _query_error(err, sql, timeout_s, fired or time.monotonic() >= deadline)
+        if (
+            may_retry
+            and problem.code == "unavailable"
+            and not fired
+            and not fetched
+            and time.monotonic() < deadline
+        ):
+            raise _Reconnect from None
+        raise problem from None
+    _end(connection, fired or disposable, session_read_only)
     truncated = len(fetched) > row_cap
     if truncated:
         fetched = fetched[:row_cap]
@@ -322,36 +376,78 @@ def _run(
     return columns, convert_rows(fetched, converters), truncated
 
 
-def _fetch(result: Any, row_cap: int, max_bytes: int | None) -> list[Sequence[Any]]:
-    """Up to `row_cap + 1` rows, one at a time, stopping with `answer_too_large` as soon as
-    their estimated size passes `max_bytes` (so a 100 GB answer is never held)."""
+def _pg_session_read_only(raw: Any) -> bool:
+    """Whether this psycopg connection runs in autocommit on a session that the server reports
+    read-only (set up by `engines`); False means: use a read-only transaction per query."""
+    info = getattr(raw, "info", None)
+    return bool(
+        getattr(raw, "autocommit", False)
+        and info is not None
+        and info.parameter_status("default_transaction_read_only") == "on"
+    )
+
+
+def _fetchmany(result: Any) -> Any:
+    """The driver cursor's own `fetchmany` (plain tuples, no SQLAlchemy row objects) when no
+    rows were buffered by SQLAlchemy; else the result's."""
+    strategy = result.cursor_strategy
+    if result.cursor is not None and (
+        type(strategy) is CursorFetchStrategy or getattr(strategy, "_rowbuffer", None) == ()
+    ):
+        return result.cursor.fetchmany
+    return result.fetchmany
+
+
+def _fetch(fetchmany: Any, row_cap: int, max_bytes: int | None) -> list[Sequence[Any]]:
+    """Up to `row_cap + 1` rows, in batches, stopping with `answer_too_large` as soon as their
+    estimated size passes `max_bytes` (so a 100 GB answer is never held). A batch is at most
+    a quarter of what is left of `max_bytes` at the rows' average size so far."""
     if max_bytes is None:
-        rows: list[Sequence[Any]] = result.fetchmany(row_cap + 1)
-        return rows
-    rows = []
+        return list(fetchmany(row_cap + 1))
+    rows: list[Sequence[Any]] = []
     size = 0
-    fetchone = result.fetchone
+    batch = _FIRST_BATCH
     while len(rows) <= row_cap:
-        row = fetchone()
-        if row is None:
+        got = fetchmany(min(batch, row_cap + 1 - len(rows)))
+        if not got:
             break
-        size += _size(row)
+        size += _size(got)
         if size > max_bytes:
             raise answer_too_large(max_bytes)
-        rows.append(row)
+        rows.extend(got)
+        average = size / len(rows)
+        batch = max(1, min(_MAX_BATCH, int((max_bytes - size) / average / 4)))
     return rows
 
 
-def _size(row: Sequence[Any]) -> int:
-    """At most the bytes `row` takes as JSON, roughly: text and bytes by length, nested values
-    by their text, anything else (numbers, dates, NULL) as 8."""
-    size = 8 * len(row)
-    for value in row:
-        if isinstance(value, (str, bytes, bytearray, memoryview)):
-            size += len(value)
-        elif isinstance(value, (list, tuple, dict)):
-            size += len(str(value))
+_FIXED_SIZE = frozenset(
+    {type(None), bool, int, float, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta, UUID}
+)
+_SIZED = frozenset({str, bytes, bytearray, type(None)})
+
+
+def _size(rows: Sequence[Sequence[Any]]) -> int:
+    """At most the bytes `rows` take as JSON, roughly: text and bytes by length, nested values
+    by their text, anything else (numbers, dates, NULL) as 8. A column at a time: a column of
+    numbers, dates or text costs a C-level pass or two."""
+    size = 8 * sum(map(len, rows))
+    for column in zip(*rows, strict=True):
+        kinds = set(map(type, column))
+        if kinds <= _FIXED_SIZE:
+            continue
+        if kinds <= _SIZED:
+            size += sum(map(len, filter(None, column)))
+        else:
+            size += sum(map(_value_size, column))
     return size
+
+
+def _value_size(value: Any) -> int:
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return len(value)
+    if isinstance(value, (list, tuple, dict)):
+        return len(str(value))
+    return 0
 
 
 def _mysql_prepare(connection: Connection, sql: str, timeout_s: float, row_cap: int) -> str:
@@ -383,13 +479,19 @@ def _reset(dialect_name: str, raw: Any) -> None:
         pass
 
 
-def _end(connection: Connection, fired: bool) -> None:
-    """Roll back; a connection that an interrupt or cancel may have hit is thrown away."""
+def _end(connection: Connection, fired: bool, session_read_only: bool = False) -> None:
+    """Roll back; a connection that an interrupt or cancel may have hit is thrown away, and so
+    is a PostgreSQL session that no longer reports itself read-only (fail closed: the next
+    query on it would not be)."""
     try:
-        if fired:
+        if fired or (
+            session_read_only
+            and not connection.invalidated
+            and not _pg_session_read_only(connection.connection.dbapi_connection)
+        ):
             connection.invalidate()
         else:
-            connection.rollback()
+            connection.rollback()  # no round trip in autocommit (nothing is open)
     except Exception:
         connection.invalidate()
 
