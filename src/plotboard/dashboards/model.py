@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from plotboard.inputs import INT32_MAX, JsonLimits, Text, json_checker
 
@@ -20,6 +27,8 @@ GRID_COLUMNS = 12
 MAX_TILES = 100
 MAX_FILTERS = 50
 MAX_TITLE = 200
+MAX_TEXT = 20_000
+"""A text tile's Markdown, in characters."""
 DEFAULT_TITLE = "Untitled dashboard"
 MAX_VERSION = INT32_MAX
 """Versions are stored as 32-bit integers on every engine."""
@@ -54,12 +63,38 @@ class Layout(BaseModel):
 
 
 class Tile(BaseModel):
+    """A chart tile (`kind` left out or `"chart"`) or a text tile (`"kind": "text"` with
+    Markdown in `text`, no query). A chart tile is written without `kind` and `text`, as in v1."""
+
     model_config = ConfigDict(extra="forbid")
     id: Text = Field(default_factory=lambda: uuid.uuid4().hex[:12], min_length=1, max_length=64)
+    kind: Literal["chart", "text"] = "chart"
     title: Text = Field(default="", max_length=MAX_TITLE)
+    text: Text | None = Field(default=None, max_length=MAX_TEXT)
     query: SavedQuery | None = None
     chart: ChartOptions = Field(default_factory=dict)
     layout: Layout = Field(default_factory=Layout)
+
+    @model_validator(mode="after")
+    def _kind(self) -> Tile:
+        if self.kind == "text":
+            if self.query is not None:
+                raise ValueError(
+                    "a text tile has no query; leave 'query' out (or use a chart tile)"
+                )
+            if self.text is None:
+                raise ValueError("a text tile needs 'text' (Markdown; it may be empty)")
+        elif self.text is not None:
+            raise ValueError('\'text\' is for text tiles; add "kind": "text" or leave it out')
+        return self
+
+    @model_serializer(mode="wrap")
+    def _v1_shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if out.get("kind") == "chart":
+            out.pop("kind")
+            out.pop("text", None)
+        return out
 
 
 def _unique_tile_ids(tiles: list[Tile]) -> None:
