@@ -274,10 +274,31 @@ def test_connect_edit_and_remove_a_database(
     with runtime.store.session() as session:
         row = session.get(DataSource, source_id)
         assert row is not None and row.name == "Renamed" and row.settings["row_cap"] == 500
+    # Its own pool sizing (empty: the server's, shown as the placeholder).
+    edit = console.get(f"/admin/databases/{source_id}")
+    assert value_of(edit.text, "f-pool_size") == ""
+    sized = console.post(
+        f"/admin/databases/{source_id}",
+        {"kind": "sqlite", "name": "Renamed", "path": str(demo_database), "pool_size": "3",
+         "max_overflow": "1"},
+    )  # fmt: skip
+    assert sized.status_code == 200, text(sized.text)
+    assert value_of(console.get(f"/admin/databases/{source_id}").text, "f-pool_size") == "3"
+    with runtime.store.session() as session:
+        row = session.get(DataSource, source_id)
+        assert row is not None
+        assert (row.settings["pool_size"], row.settings["max_overflow"]) == (3, 1)
+    refused = console.post(
+        f"/admin/databases/{source_id}",
+        {"kind": "sqlite", "name": "Renamed", "path": str(demo_database), "pool_size": "0"},
+    )
+    assert refused.status_code == 422
+    assert field_error(refused.text, "f-pool_size")
     removed = console.post(f"/admin/databases/{source_id}/delete")
     assert "Removed “Renamed”" in text(removed.text)
     assert audit_actions(runtime, console.org_id) == [
         "source.created",
+        "source.updated",
         "source.updated",
         "source.deleted",
     ]

@@ -42,7 +42,7 @@ KIND_LABELS = {
     "url": "Other (by URL)",
 }
 SERVER_FIELDS = ("host", "port", "user", "database")
-SETTINGS_FIELDS = ("timeout_seconds", "row_cap", "cache_ttl_seconds")
+SETTINGS_FIELDS = ("timeout_seconds", "row_cap", "cache_ttl_seconds", "pool_size", "max_overflow")
 
 
 def _kind(value: str | None) -> str:
@@ -106,7 +106,7 @@ def _values_of(row: DataSource) -> dict[str, str]:
             values["options"] = options_text(value or {})
         elif value is not None:
             values[name] = str(value)
-    for name, value in sources.settings_of(row).model_dump().items():
+    for name, value in sources.settings_of(row).model_dump(exclude_none=True).items():
         values[name] = f"{value:g}" if isinstance(value, float) else str(value)
     return values
 
@@ -147,6 +147,7 @@ def _list_page(
         verdict=verdict,
         mode="new",
         has_password=False,
+        pool_default=(runtime.settings.source_pool_size, runtime.settings.source_max_overflow),
     )
 
 
@@ -268,6 +269,7 @@ def _edit_page(
         verdict=verdict,
         mode="edit",
         has_password=described["has_password"] and chosen == row.kind,
+        pool_default=(runtime.settings.source_pool_size, runtime.settings.source_max_overflow),
     )
 
 
