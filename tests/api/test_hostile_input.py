@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from plotboard.auth.embed_tokens import ALGORITHM, AUDIENCE, ISSUER
 from plotboard.demo.data import generate_demo_database
+from plotboard.usage import UsageLimits
 from tests.api.conftest import Org
 
 COUNT_EMPLOYEES: dict[str, Any] = {"table": "employees", "measures": [{"agg": "count"}]}
@@ -391,6 +392,9 @@ def _case(base: dict[str, Any]) -> st.SearchStrategy[tuple[tuple[str | int, ...]
 
 @pytest.fixture
 def endpoints(org: Org, source: str) -> _Endpoints:
+    # These tests fuzz the inputs, not the usage limits: every example must reach the route.
+    off = dict.fromkeys(UsageLimits.model_fields, 0)
+    assert org.admin("PATCH", "/limits", json=off).status_code == 200
     return _Endpoints(org, source)
 
 
