@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import httpx
 
-from tests.docs.examples import covers, example, json_block, mint, run_bash
+from tests.docs.examples import covers, example, json_block, mint, run_bash, run_python
 
 DANA = {"location": ["Paris", "London"]}
 
@@ -41,3 +42,21 @@ def test_settings_read(reader_env: dict[str, str], workdir: Path) -> None:
     answer = run_bash(example("ai-settings-read"), reader_env, workdir).answer
     assert answer.status == 200
     assert answer.json() == json_block("ai.md", '"has_api_key": false')
+
+
+@covers("mcp-client")
+def test_mcp_client(reader_env: dict[str, str], workdir: Path) -> None:
+    lines = run_python(example("mcp-client"), reader_env, workdir).splitlines()
+    assert len(lines) == 3, lines
+    name, _, tables = lines[0].partition(" [")
+    assert name and set(ast.literal_eval("[" + tables)) == {"offices", "employees", "sales"}
+    rows = ast.literal_eval(lines[1])
+    assert [r[0] for r in rows] == ["North"] and rows[0][1] > 0  # the reader's token: North
+    assert lines[2]
+
+
+@covers("mcp-refused")
+def test_mcp_refused(reader_env: dict[str, str], workdir: Path) -> None:
+    [answer] = run_bash(example("mcp-refused"), reader_env, workdir).answers
+    assert answer.status == 401
+    assert answer.json() == json_block("ai.md", '"invalid_token"')

@@ -11,292 +11,96 @@ services as the embed API: the same access rules, the same permissions (``ai`` f
 
 A browser may call it only from an origin the organization authorized, like the embed API;
 agents on servers send no ``Origin``. Without the `mcp` package installed, ``/mcp`` answers
-501 saying what to install.
+501 saying what to install. The SDK is imported on the first request to ``/mcp`` (the tools are
+in `plotboard.api.mcp_tools`), so servers whose hosts never use it do not pay for it.
 """
 
 import contextlib
-import json
-import logging
+import importlib.util
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import anyio
-from pydantic import ValidationError
+from anyio.abc import TaskGroup, TaskStatus
 from starlette.requests import Request
 
-from plotboard import __version__, audit
-from plotboard.ai import service as ai_service
 from plotboard.api.deps import embed_user
-from plotboard.auth.embed_tokens import EmbedToken
+from plotboard.api.errors import ErrorResponse
 from plotboard.errors import PlotboardError
-from plotboard.query.service import QueryRequest, describe_catalog, run_query
 from plotboard.runtime import Runtime
-from plotboard.sources.errors import END_USER_MESSAGES, SourceError
-from plotboard.sources.store import list_sources
 
-try:
-    from mcp.server import MCPServer
-    from mcp.server.mcpserver import Context
-    from mcp.server.mcpserver.exceptions import ToolError
-    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    HAVE_MCP = True
-except ImportError:  # the extra is not installed: /mcp says so
-    HAVE_MCP = False
-
-log = logging.getLogger("plotboard.mcp")
+HAVE_MCP = importlib.util.find_spec("mcp") is not None
 
 PATH = "/mcp"
-USER_KEY = "plotboard_user"
-MAX_ROWS = 1000
-DEFAULT_ROWS = 200
+USER_KEY = "plotboard_user"  # where the verified EmbedToken waits for the tools (scope state)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
-INSTRUCTIONS = (
-    "plotboard answers questions about the business data this user may see. Start with "
-    "list_tables, then describe_table for the columns; run_query takes a plotboard query spec "
-    '({"table": ..., "measures": [{"agg": "sum", "column": ...}], "dimensions": [...], '
-    '"filters": [...]}); ask answers a question in plain words and returns the data too. '
-    "Every answer is already limited to this user's rows."
-)
-
 
 class McpEndpoint:
-    """The ASGI app for ``/mcp`` and the lifespan that runs its session manager."""
+    """The ASGI app for ``/mcp``; `lifespan` runs with the app's."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._manager: Any = None
+        self._tasks: TaskGroup | None = None
+        self._starting = anyio.Lock()
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        """Runs the SDK's session manager while the app runs. A manager runs only once, so
-        each start of the app gets a new one."""
-        if not HAVE_MCP:
-            yield
-            return
-        manager = _session_manager(self.runtime)
-        async with manager.run():
-            self._manager = manager
+        """Holds the task group the SDK's session manager will run in once started; a
+        manager runs only once, so each start of the app gets a new one."""
+        async with anyio.create_task_group() as tasks:
+            self._tasks = tasks
             try:
                 yield
             finally:
-                self._manager = None
+                self._tasks = self._manager = None
+                tasks.cancel_scope.cancel()
+
+    async def _started(self) -> Any:
+        async with self._starting:
+            if self._manager is None and self._tasks is not None:
+                from plotboard.api.mcp_tools import session_manager
+
+                manager = await anyio.to_thread.run_sync(session_manager, self.runtime)
+                await self._tasks.start(_run, manager)
+                self._manager = manager
+            return self._manager
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         if not HAVE_MCP:
-            await _error(send, PlotboardError(
+            await _error(scope, receive, send, PlotboardError(
                 "The MCP endpoint needs the mcp package on this server: "
                 "pip install 'plotboard[mcp]', then restart.", "mcp_not_installed", 501))
-            return
-        manager = self._manager
-        if manager is None:  # served without the app's lifespan (or shutting down)
-            await _error(send, PlotboardError(
-                "The MCP endpoint is not running; try again in a moment.", "restarting", 503))
             return
         try:
             user = await embed_user(Request(scope), self.runtime)
         except PlotboardError as err:
-            await _error(send, err)
+            await _error(scope, receive, send, err)
+            return
+        manager = await self._started()
+        if manager is None:  # served without the app's lifespan (or shutting down)
+            await _error(scope, receive, send, PlotboardError(
+                "The MCP endpoint is not running; try again in a moment.", "restarting", 503))
             return
         # The tools read the verified user from the request the SDK hands them.
         scope.setdefault("state", {})[USER_KEY] = user
         await manager.handle_request(scope, receive, send)
 
 
-async def _error(send: Send, err: PlotboardError) -> None:
-    body = json.dumps(err.body()).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if err.status == 401:
-        headers.append((b"www-authenticate", b'Bearer realm="plotboard"'))
-    headers += [(k.lower().encode(), v.encode()) for k, v in err.headers.items()]
-    await send({"type": "http.response.start", "status": err.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _run(manager: Any, *, task_status: TaskStatus[None]) -> None:
+    async with manager.run():
+        task_status.started()
+        await anyio.sleep_forever()
 
 
-def _session_manager(runtime: Runtime) -> Any:
-    server = MCPServer(
-        "plotboard", instructions=INSTRUCTIONS, version=__version__,
-        warn_on_duplicate_tools=False,
-    )
-    tools = _Tools(runtime)
-    server.add_tool(tools.list_tables, name="list_tables")
-    server.add_tool(tools.describe_table, name="describe_table")
-    server.add_tool(tools.run_query, name="run_query")
-    server.add_tool(tools.ask, name="ask")
-    # Made for its session manager (the SDK's way to mount a server into another app); the
-    # Starlette app it returns is not used: McpEndpoint checks the token first.
-    server.streamable_http_app(
-        stateless_http=True,
-        json_response=True,
-        # The SDK's Host/Origin check is for servers on localhost; this one checks the bearer
-        # token and the organization's authorized origins before the SDK sees the request.
-        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-    )
-    manager: StreamableHTTPSessionManager = server.session_manager
-    return manager
-
-
-def _user(ctx: Any) -> EmbedToken:
-    request = ctx.request_context.request
-    user = getattr(getattr(request, "state", None), USER_KEY, None)
-    if not isinstance(user, EmbedToken):  # only reachable if mounted without McpEndpoint
-        raise ToolError("Send an embed token as 'Authorization: Bearer <token>'.")
-    return user
-
-
-def _message(err: Exception) -> str:
-    if isinstance(err, SourceError) and err.code in END_USER_MESSAGES:
-        return END_USER_MESSAGES[err.code]
-    if isinstance(err, PlotboardError):
-        return err.message
-    if isinstance(err, ValidationError):
-        first = err.errors(include_url=False, include_input=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        return f"{where}: {msg}" if where else msg
-    return "Something went wrong on the server; it was logged. Try again, or ask the admin."
-
-
-class _Tools:
-    """The tools; each runs as the user of the request and is audited."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-
-    async def _audit(self, user: EmbedToken, tool: str, target: str | None, **details: Any) -> None:
-        def write() -> None:
-            with self.runtime.store.session() as session:
-                audit.record(
-                    session, user.org_id, f"embed:{user.user_id}", f"mcp.{tool}", "mcp_tool",
-                    target, token_id=user.token_id, key_id=user.key_id, **details,
-                )
-                session.commit()
-
-        await anyio.to_thread.run_sync(write)
-
-    async def _run(
-        self, ctx: Any, tool: str, target: str | None, work: Callable[[EmbedToken],
-                                                                   Awaitable[dict[str, Any]]]
-    ) -> dict[str, Any]:
-        user = _user(ctx)
-        try:
-            out = await work(user)
-        except (PlotboardError, ValidationError) as err:
-            code = err.code if isinstance(err, PlotboardError) else "invalid"
-            await self._audit(user, tool, target, ok=False, code=code)
-            raise ToolError(_message(err)) from None
-        except Exception:
-            log.exception("MCP tool %s failed", tool)
-            await self._audit(user, tool, target, ok=False, code="internal")
-            raise ToolError(_message(RuntimeError())) from None
-        await self._audit(user, tool, target, ok=True)
-        return out
-
-    def _catalogs(self, user: EmbedToken) -> list[Any]:
-        with self.runtime.store.session() as session:
-            ids = [row.id for row in list_sources(session, user.org_id)]
-        return [describe_catalog(self.runtime.source_context(user.org_id, i)) for i in ids]
-
-    async def list_tables(self, ctx: "Context") -> dict[str, Any]:
-        """The tables this user may query, per database (source): name, display name,
-        description. Use describe_table for a table's columns."""
-
-        async def work(user: EmbedToken) -> dict[str, Any]:
-            catalogs = await anyio.to_thread.run_sync(self._catalogs, user)
-            return {"sources": [
-                {"id": c["id"], "name": c["name"], "tables": [
-                    {k: t[k] for k in ("name", "display_name", "description")}
-                    for t in c["tables"]]}
-                for c in catalogs]}
-
-        return await self._run(ctx, "list_tables", None, work)
-
-    async def describe_table(
-        self, table: str, ctx: "Context", source: str | None = None
-    ) -> dict[str, Any]:
-        """A table's columns (name, type, display name, description, semantic type) and its
-        links to other tables. `source` (a source id from list_tables) is needed only when
-        several databases have a table of that name."""
-
-        async def work(user: EmbedToken) -> dict[str, Any]:
-            catalogs = await anyio.to_thread.run_sync(self._catalogs, user)
-            found = [
-                (c, t) for c in catalogs if source in (None, c["id"], c["name"])
-                for t in c["tables"] if t["name"] == table
-            ]
-            if not found:
-                raise PlotboardError(
-                    f"There is no table '{table[:100]}' this user may query; list_tables "
-                    "names them.", "unknown_table", 404)
-            if len(found) > 1:
-                raise PlotboardError(
-                    f"Several databases have a table '{table}': say which with source (one "
-                    f"of {', '.join(c['id'] for c, _ in found)}).", "ambiguous_table", 422)
-            catalog, described = found[0]
-            return {"source": catalog["id"], **described}
-
-        return await self._run(ctx, "describe_table", table[:200], work)
-
-    async def run_query(
-        self,
-        ctx: "Context",
-        query: dict[str, Any] | None = None,
-        sql: str | None = None,
-        source: str | None = None,
-        max_rows: int = DEFAULT_ROWS,
-    ) -> dict[str, Any]:
-        """Run a plotboard query spec (see describe_table for the columns), for example
-        {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}], "dimensions":
-        [{"column": "category"}]}, or one SELECT in `sql` when the token allows raw SQL.
-        Returns columns and rows (at most `max_rows`, up to 1000), the SQL that ran and
-        the security filters applied."""
-
-        async def work(user: EmbedToken) -> dict[str, Any]:
-            request = QueryRequest(source=source, query=query, sql=sql)
-            return await _rows(self.runtime, user, request, max_rows)
-
-        target = query.get("table") if isinstance(query, dict) else "sql" if sql else None
-        return await self._run(ctx, "run_query", str(target)[:200] if target else None, work)
-
-    async def ask(
-        self,
-        question: str,
-        ctx: "Context",
-        conversation_id: str | None = None,
-        max_rows: int = DEFAULT_ROWS,
-    ) -> dict[str, Any]:
-        """Ask a question about the data in plain words ("revenue by category in 2025").
-        Returns the answer, the chart it would draw (a query spec) and that query's data.
-        Pass the returned conversation_id to ask a follow-up ("only Software")."""
-
-        async def work(user: EmbedToken) -> dict[str, Any]:
-            answer = await ai_service.ask(self.runtime, user, ai_service.AskRequest(
-                question=question, conversation_id=conversation_id))
-            tile = answer.get("tile")
-            if tile is not None:
-                request = QueryRequest(source=answer.get("source"), query=tile["query"])
-                answer["data"] = await _rows(self.runtime, user, request, max_rows)
-            return answer
-
-        return await self._run(ctx, "ask", None, work)
-
-
-async def _rows(
-    runtime: Runtime, user: EmbedToken, request: QueryRequest, max_rows: int
-) -> dict[str, Any]:
-    answer = await run_query(runtime, user, request)
-    body: dict[str, Any] = json.loads(answer.body)
-    limit = max(1, min(max_rows, MAX_ROWS))
-    rows = body.get("rows") or []
-    if len(rows) > limit:
-        body["rows"] = rows[:limit]
-        body["truncated"] = True
-    body["row_count"] = len(rows)
-    return body
+async def _error(scope: Scope, receive: Receive, send: Send, err: PlotboardError) -> None:
+    """The same JSON error body (and headers) as every other route answers."""
+    headers = {**err.headers, **({"WWW-Authenticate": "Bearer"} if err.status == 401 else {})}
+    response = ErrorResponse(err.body(), status_code=err.status, headers=headers)
+    await response(scope, receive, send)
