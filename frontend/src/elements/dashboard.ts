@@ -22,6 +22,7 @@ import './builder.js';
 import './filter-bar.js';
 import './grid.js';
 import './history.js';
+import type { AnyTile } from './text-tile.js';
 
 type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
 
@@ -294,12 +295,24 @@ export class PbDashboard extends LitElement {
     this.ctx.toast({ message: editing ? 'Chart updated.' : 'Chart added to the dashboard.', tone: 'success' });
   }
 
+  /** A new text tile at the first free place; it opens for typing. */
+  private addText(): void {
+    this.change((d) => {
+      const tile: AnyTile = { id: uid(), kind: 'text', title: '', text: '', query: null, chart: {} as Tile['chart'], layout: findSpot(d.tiles, 6, 3) };
+      return { ...d, tiles: [...d.tiles, tile] };
+    }, 'add a text tile');
+  }
+
+  private setText(id: string, text: string): void {
+    this.change((d) => ({ ...d, tiles: d.tiles.map((t) => (t.id === id ? ({ ...t, text } as AnyTile) : t)) }), 'edit a text tile');
+  }
+
   private duplicate(id: string): void {
     const source = this.tile(id);
     if (!source) return;
     this.change((d) => ({
       ...d,
-      tiles: [...d.tiles, { ...clone(source), id: uid(), title: `${source.title} (copy)`, layout: findSpot(d.tiles, source.layout.w, source.layout.h) }],
+      tiles: [...d.tiles, { ...clone(source), id: uid(), title: source.title ? `${source.title} (copy)` : '', layout: findSpot(d.tiles, source.layout.w, source.layout.h) }],
     }), `duplicate “${source.title || 'Chart'}”`);
   }
 
@@ -307,9 +320,9 @@ export class PbDashboard extends LitElement {
     const removed = this.tile(id);
     if (!removed) return;
     const at = this.dash!.tiles.indexOf(removed);
-    this.change((d) => ({ ...d, tiles: d.tiles.filter((t) => t.id !== id) }), `remove “${removed.title || 'Chart'}”`);
+    this.change((d) => ({ ...d, tiles: d.tiles.filter((t) => t.id !== id) }), `remove “${removed.title || ((removed as AnyTile).kind === 'text' ? 'Text' : 'Chart')}”`);
     this.ctx.toast({
-      message: `“${removed.title || 'Chart'}” removed.`,
+      message: `“${removed.title || ((removed as AnyTile).kind === 'text' ? 'Text' : 'Chart')}” removed.`,
       action: {
         label: 'Undo',
         run: () =>
@@ -317,7 +330,7 @@ export class PbDashboard extends LitElement {
             const tiles = [...d.tiles];
             tiles.splice(Math.min(at, tiles.length), 0, removed);
             return { ...d, tiles };
-          }, `bring back “${removed.title || 'Chart'}”`),
+          }, `bring back “${removed.title || ((removed as AnyTile).kind === 'text' ? 'Text' : 'Chart')}”`),
       },
     });
   }
@@ -515,6 +528,9 @@ export class PbDashboard extends LitElement {
           }}
         >${icons.history}<span class="label">History</span></button>
         ${editable
+          ? html`<button class="btn" data-action="add-text" title="Add a tile of text (Markdown)" @click=${this.addText}>${icons.edit}<span class="label">Add text</span></button>`
+          : nothing}
+        ${editable
           ? html`<button class="btn primary" data-action="add-chart" aria-label="Add chart" @click=${() => (this.builder = { open: true, tile: null })}>${icons.plus}<span class="label">Add chart</span></button>`
           : nothing}
       </div>
@@ -548,6 +564,7 @@ export class PbDashboard extends LitElement {
         @tile-edit=${(e: CustomEvent<{ id: string }>) => (this.builder = { open: true, tile: this.tile(e.detail.id) ?? null })}
         @tile-duplicate=${(e: CustomEvent<{ id: string }>) => this.duplicate(e.detail.id)}
         @tile-remove=${(e: CustomEvent<{ id: string }>) => this.removeTile(e.detail.id)}
+        @tile-text=${(e: CustomEvent<{ id: string; text: string }>) => this.setText(e.detail.id, e.detail.text)}
       ></pb-grid>
       </div>
       ${this.historyOpen

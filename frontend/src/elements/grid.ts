@@ -9,6 +9,8 @@ import gridstackCss from 'gridstack/dist/gridstack.css?inline';
 import { emit, type EditorContext } from '../context.js';
 import type { DashboardFilter, Layout, Tile } from '../types.js';
 import type { PbTile } from './tile.js';
+import { isText, type PbTextTile } from './text-tile.js';
+import './text-tile.js';
 import './tile.js';
 
 export const COLUMNS = 12;
@@ -119,8 +121,8 @@ export class PbGrid extends LitElement {
     this.grid?.setStatic(this.readonly || this.narrow);
   }
 
-  private tileEl(item: HTMLElement): PbTile {
-    return item.querySelector('pb-tile') as PbTile;
+  private tileEl(item: HTMLElement): PbTile | PbTextTile {
+    return item.querySelector('pb-tile, pb-text-tile') as PbTile | PbTextTile;
   }
 
   private passProps(): void {
@@ -130,7 +132,7 @@ export class PbGrid extends LitElement {
     }
   }
 
-  private setTileProps(el: PbTile, tile: Tile): void {
+  private setTileProps(el: PbTile | PbTextTile, tile: Tile): void {
     el.tile = tile;
     el.ctx = this.ctx;
     el.filters = this.filters;
@@ -196,7 +198,7 @@ export class PbGrid extends LitElement {
     item.dataset.tileId = tile.id;
     const content = document.createElement('div');
     content.className = 'grid-stack-item-content';
-    const el = document.createElement('pb-tile');
+    const el = document.createElement(isText(tile) ? 'pb-text-tile' : 'pb-tile');
     this.setTileProps(el, tile);
     el.addEventListener('menu-toggle', (e) => item.classList.toggle('menu-open', (e as CustomEvent<boolean>).detail));
     content.appendChild(el);
