@@ -94,6 +94,8 @@ export function chartNeeds(input: Pick<ChartInput, 'type' | 'spec' | 'index'>): 
 interface Dim {
   label: string;
   grain?: Grain;
+  /** Number bands: each value is a band's lower edge. */
+  bin?: { width?: number; count?: number };
   type: string;
   /** The words for an empty value that stands for hidden rows. */
   empty?: string;
@@ -130,6 +132,7 @@ function shape(input: ChartInput): Shape {
   const dims = (spec.dimensions ?? []).map((d, i): Dim => ({
     label: index.dimensionLabel(spec.table, d),
     grain: d.grain,
+    ...(d.bin ? { bin: d.bin } : {}),
     type: d.grain ? 'date' : (index.choice(spec.table, d.column)?.column.type ?? result.columns[i]?.type ?? 'string'),
     empty: emptyLabel(result.columns[i]) ?? undefined,
   }));
@@ -162,6 +165,11 @@ function shape(input: ChartInput): Shape {
 /** A dimension value as a category name: hidden rows in words, else `formatCategory`. */
 function category(value: Cell, dim: Dim): string {
   if ((value === null || value === undefined) && dim.empty) return dim.empty;
+  if (dim.bin && typeof value === 'number') {
+    // A band by its edges: "40K–60K" (or "from 40K" when the width is the server's).
+    const edge = (v: number) => formatNumber(v, 'compact');
+    return dim.bin.width ? `${edge(value)}–${edge(value + dim.bin.width)}` : `from ${edge(value)}`;
+  }
   return formatCategory(value, dim.grain, dim.type);
 }
 

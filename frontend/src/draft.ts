@@ -123,7 +123,8 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
   let sort = draft.sort;
   if (sort === 'auto') {
     const temporal = first && (first.grain || isTemporal(index.choice(draft.table, first.column)?.column));
-    sort = temporal ? 'label_asc' : first && measure && draft.chart !== 'map' && draft.chart !== 'table' ? 'value_desc' : 'auto';
+    // Time and number bands read in their order.
+    sort = temporal || first?.bin ? 'label_asc' : first && measure && draft.chart !== 'map' && draft.chart !== 'table' ? 'value_desc' : 'auto';
     if (draft.chart === 'kpi') sort = 'auto';
   }
   if (sort === 'value_desc' || sort === 'value_asc') {

@@ -162,3 +162,18 @@ describe('a period comparison', () => {
     ]);
   });
 });
+
+describe('number bands', () => {
+  test('read in order and by their edges', () => {
+    const spec = draftSpec(draft({ dims: [{ column: 'salary', bin: { width: 20000 } }], chart: 'bar' }), index);
+    expect(spec.order_by).toEqual([{ by: 'salary_bin', desc: false }]);
+    const model = buildChart({
+      type: 'bar',
+      spec,
+      result: { columns: [{ name: 'salary_bin', type: 'number' }, { name: 'count', type: 'integer' }], rows: [[40000, 3], [60000, 5]] },
+      index,
+      theme,
+    }) as Extract<ChartModel, { kind: 'echarts' }>;
+    expect((model.option as any).xAxis.data).toEqual(['40K–60K', '60K–80K']);
+  });
+});

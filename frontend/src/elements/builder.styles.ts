@@ -214,6 +214,135 @@ export const builderStyles = css`
     grid-template-columns: 1fr 1fr;
     gap: 8px;
   }
+  /* Spec v2 controls: the mode switch, columns to list, a measure's extras, formulas. */
+  .mode {
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 6px;
+  }
+  .mode-opt {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 0 8px;
+    padding: 8px 10px;
+    border: 1px solid var(--pb-border);
+    border-radius: 9px;
+    cursor: pointer;
+    font-size: 13px;
+  }
+  .mode-opt.on {
+    border-color: var(--pb-accent);
+    background: var(--pb-accent-soft);
+  }
+  .mode-opt span {
+    grid-column: 2;
+    color: var(--pb-muted);
+    font-size: 12px;
+  }
+  .checks {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .check {
+    display: inline-flex;
+    gap: 6px;
+    align-items: center;
+    padding: 4px 10px 4px 6px;
+    border: 1px solid var(--pb-border);
+    border-radius: 999px;
+    font-size: 12.5px;
+    cursor: pointer;
+  }
+  .check.on {
+    border-color: var(--pb-accent);
+    background: var(--pb-accent-soft);
+  }
+  .extras {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px 10px;
+    padding-left: 2px;
+  }
+  .mini {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 12px;
+    color: var(--pb-muted);
+  }
+  .mini select,
+  .mini input {
+    font-size: 12.5px;
+    padding: 3px 6px;
+    max-width: 150px;
+  }
+  .mini input[type='number'] {
+    width: 90px;
+  }
+  .calc {
+    display: grid;
+    gap: 6px;
+    padding: 8px 10px;
+    border: 1px dashed var(--pb-border);
+    border-radius: 9px;
+  }
+  .calc textarea {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 12.5px;
+    width: 100%;
+    box-sizing: border-box;
+    resize: vertical;
+  }
+  .calc textarea[aria-invalid='true'] {
+    border-color: var(--pb-danger);
+  }
+  .grow {
+    flex: 1;
+  }
+  .suggest {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+  }
+  .chip {
+    border: 1px solid var(--pb-border);
+    background: var(--pb-surface);
+    border-radius: 6px;
+    padding: 2px 7px;
+    font-size: 12px;
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    cursor: pointer;
+    color: var(--pb-text);
+  }
+  .chip.fn {
+    color: var(--pb-accent);
+  }
+  .expr-error {
+    margin: 0;
+    color: var(--pb-danger);
+    font-size: 12.5px;
+  }
+  .date-row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: center;
+  }
+  .date-row select {
+    flex: 1 1 auto;
+    min-width: 0;
+  }
+  .date-row input[type='number'] {
+    width: 64px;
+  }
+  .mini.inline {
+    flex-basis: 100%;
+  }
+  .small {
+    font-size: 12px;
+    margin: 0;
+  }
   @media (max-width: 760px) {
     .bottom .hint {
       display: none;

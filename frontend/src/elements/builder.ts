@@ -10,28 +10,42 @@ import { HIDDEN_LABEL, emptyLabel } from '../chart-options.js';
 import type { EditorContext } from '../context.js';
 import { icons } from '../icons.js';
 import {
+  CatalogIndex,
   GRAIN_LABELS,
   chartFits,
   defaultChart,
   dimensionAlias,
+  humanize,
   isCategory,
   isIdentifier,
+  isNumeric,
   isTemporal,
+  measureAlias,
   tableLabel,
-  type CatalogIndex,
   type ColumnChoice,
 } from '../model.js';
+import { ApiError } from '../api.js';
 import { shared } from '../styles.js';
 import { builderStyles } from './builder.styles.js';
 import {
+  type ColumnType,
+  type CustomColumn,
   type Dimension,
   type Filter,
   type Grain,
+  type Having,
+  type HavingOp,
+  type Measure,
+  type NumberFormat,
+  type PeriodUnit,
   type QueryResult,
+  type RelativeFilter,
+  type RelativeOp,
   type Tile,
 } from '../types.js';
 import {
   GRAINS,
+  PAGE_SIZE,
   aggFits,
   draftFromTile,
   draftSpec,
@@ -62,6 +76,10 @@ export class PbBuilder extends LitElement {
    * rows the user may not see (kept after they are left out, for the toggle's label). */
   @state() private hiddenGroups: Record<string, string> = {};
   private hiddenWords = new Map<string, string>();
+  /** Where the server said an expression is wrong: `measures[1].expr` → its message. */
+  @state() private exprErrors: Record<string, string> = {};
+  /** The expression box being typed in, for its completions. */
+  @state() private typing: { key: string; word: string } | null = null;
   @query('dialog') private dialog!: HTMLDialogElement;
   private previewTimer = 0;
 
@@ -82,8 +100,35 @@ export class PbBuilder extends LitElement {
   }
 
   private get index(): CatalogIndex {
-    return this.ctx.index!;
+    const base = this.ctx.index!;
+    const custom = this.draft?.columns?.filter((c) => c.name && c.expr) ?? [];
+    if (!custom.length || !this.draft) return base;
+    // Calculated columns read as columns of the table, so every control offers them.
+    const key = JSON.stringify([this.draft.table, custom]);
+    if (this.customKey !== key || this.customBase !== base) {
+      const table = this.draft.table.toLowerCase();
+      const catalog = {
+        sources: base.catalog.sources.map((source) => ({
+          ...source,
+          tables: source.tables.map((t) =>
+            t.name.toLowerCase() === table
+              ? { ...t, columns: [...t.columns, ...custom.map((c) => ({ name: c.name, type: this.customTypes.get(c.name) ?? guessType(c.expr), display_name: humanize(c.name) }))] }
+              : t,
+          ),
+        })),
+      };
+      this.customIndex = new CatalogIndex(catalog);
+      this.customKey = key;
+      this.customBase = base;
+    }
+    return this.customIndex!;
   }
+
+  private customIndex: CatalogIndex | null = null;
+  private customKey = '';
+  private customBase: CatalogIndex | null = null;
+  /** What a calculated column holds, as chosen ("Number", "Text", "Date"). */
+  private customTypes = new Map<string, ColumnType>();
 
   private update_(patch: Partial<Draft>): void {
     if (!this.draft) return;
@@ -104,7 +149,7 @@ export class PbBuilder extends LitElement {
     const go = () => {
       if (!this.draft) return;
       const spec = draftSpec(this.draft, this.index);
-      const ok = (spec.measures?.length ?? 0) + (spec.dimensions?.length ?? 0) > 0;
+      const ok = draftReady(this.draft);
       this.previewTile = {
         id: 'preview',
         title: this.draft.title || this.index.suggestTitle(spec),
@@ -148,7 +193,9 @@ export class PbBuilder extends LitElement {
   private renderBody(d: Draft) {
     const choices = this.index.choices(d.table);
     const spec = draftSpec(d, this.index);
-    const valid = (spec.measures?.length ?? 0) + (spec.dimensions?.length ?? 0) > 0 && d.measures.every((m) => m.agg === 'count' || m.column);
+    const valid = draftReady(d);
+    const records = d.mode === 'records';
+    const kpi = d.chart === 'kpi' && !d.chartAuto;
     return html`
       <div class="top">
         <h2 id="builder-title">${this.tile && !this.fresh ? 'Edit chart' : 'Add a chart'}</h2>
@@ -156,8 +203,12 @@ export class PbBuilder extends LitElement {
       </div>
       <div class="main">
         <form @submit=${(e: Event) => e.preventDefault()} aria-label="Chart settings">
-          ${this.renderTables(d)} ${this.renderMeasures(d, choices)} ${d.chart === 'kpi' && !d.chartAuto ? this.renderCompare(d, choices) : this.renderDims(d, choices)}
-          ${this.renderFilters(d, choices)} ${d.chart === 'kpi' && !d.chartAuto ? nothing : this.renderSort(d)}
+          ${this.renderTables(d)} ${this.renderMode(d)}
+          ${records
+            ? this.renderRecords(d, choices)
+            : html`${this.renderMeasures(d, choices)} ${kpi && !d.compare ? this.renderCompare(d, choices) : this.renderDims(d, choices)}`}
+          ${this.renderFilters(d, choices)} ${records ? nothing : this.renderMore(d)}
+          ${kpi ? nothing : this.renderSort(d)} ${this.renderColumns(d)}
         </form>
         <div class="preview" aria-label="Preview">
           ${this.renderCharts(d)}
@@ -180,12 +231,13 @@ export class PbBuilder extends LitElement {
                 .tile=${this.previewTile}
                 .ctx=${this.ctx}
                 @tile-result=${(e: CustomEvent<QueryResult>) => this.onPreviewResult(e.detail)}
+                @tile-error=${(e: CustomEvent<unknown>) => this.onPreviewError(e.detail)}
               ></pb-tile>`
             : nothing}
         </div>
       </div>
       <div class="bottom">
-        <span class="hint">${valid ? 'The preview shows what will be on the dashboard.' : 'Choose what to measure to see a preview.'}</span>
+        <span class="hint">${valid ? 'The preview shows what will be on the dashboard.' : records ? 'Choose the columns to list to see a preview.' : 'Choose what to measure to see a preview.'}</span>
         <button class="btn" @click=${this.close}>Cancel</button>
         <button class="btn primary" ?disabled=${!valid} @click=${this.save} data-action="save-tile">
           ${this.tile && !this.fresh ? 'Save changes' : 'Add to dashboard'}
@@ -209,7 +261,7 @@ export class PbBuilder extends LitElement {
               name="table"
               .checked=${on}
               @change=${() =>
-                this.update_({ table: table.name, measures: [{ agg: 'count' }], dims: [], filters: [], sort: 'auto', chartAuto: true, titleAuto: true })}
+                this.update_({ table: table.name, measures: [{ agg: 'count' }], dims: [], filters: [], sort: 'auto', chartAuto: true, titleAuto: true, select: [], columns: [], dates: [], having: [], limitPer: null, compare: null })}
             />
             <span class="name">${tableLabel(table)}</span>
             ${table.description ? html`<span class="desc">${table.description}</span>` : nothing}
@@ -222,7 +274,8 @@ export class PbBuilder extends LitElement {
   private renderMeasures(d: Draft, choices: ColumnChoice[]) {
     return html`<section>
       <h3><span class="n">2</span>What to measure</h3>
-      ${d.measures.map((_, i) => {
+      ${d.measures.map((m, i) => {
+        if (m.expr !== undefined) return this.renderCalculation(d, i, m);
         return html`<div class="row">
           <pb-query-part
             .index=${this.index}
@@ -236,7 +289,7 @@ export class PbBuilder extends LitElement {
           ${d.measures.length > 1
             ? html`<button class="icon-btn" type="button" aria-label="Remove measure ${i + 1}" @click=${() => this.update_({ measures: d.measures.filter((_, j) => j !== i) })}>${icons.close}</button>`
             : nothing}
-        </div>`;
+        </div>${this.renderMeasureExtras(d, i, m)}`;
       })}
       ${d.measures.length < 2
         ? html`<button class="add" type="button" @click=${() => {
@@ -245,6 +298,14 @@ export class PbBuilder extends LitElement {
             const numeric = choices.find((c) => aggFits('avg', c) && !isIdentifier(c.column) && !taken(c)) ?? choices.find((c) => aggFits('avg', c) && !taken(c));
             this.update_({ measures: [...d.measures, numeric ? { agg: 'avg', column: numeric.ref } : { agg: 'count_distinct', column: choices[0]!.ref }] });
           }}>${icons.plus} Add a second measure</button>`
+        : nothing}
+      ${d.measures.length < 3
+        ? html`<button class="add" type="button" data-action="add-calculation" @click=${() => {
+            const taken = new Set(d.measures.map((x) => x.name));
+            let n = 1;
+            while (taken.has(`calculation_${n}`)) n += 1;
+            this.update_({ measures: [...d.measures, { agg: 'count', expr: '', name: `calculation_${n}` }] });
+          }}>${icons.plus} Add a calculation</button>`
         : nothing}
     </section>`;
   }
@@ -271,7 +332,7 @@ export class PbBuilder extends LitElement {
           label=${label}
           @query-change=${(e: CustomEvent<QueryChange>) => this.update_(e.detail.patch)}
         ></pb-query-part>
-      </div>${dim ? this.renderHiddenToggle(d, dim) : nothing}`;
+      </div>${dim ? this.renderBins(d, i, dim) : nothing}${dim ? this.renderHiddenToggle(d, dim) : nothing}`;
     };
     return html`<section>
       <h3><span class="n">3</span>Break down by</h3>
@@ -284,6 +345,7 @@ export class PbBuilder extends LitElement {
   }
 
   private onPreviewResult(result: QueryResult): void {
+    this.exprErrors = {};
     const groups: Record<string, string> = {};
     for (const column of result.columns) {
       const words = emptyLabel(column);
@@ -368,13 +430,14 @@ export class PbBuilder extends LitElement {
       >
         ${icons.plus} Add a filter
       </button>
+      ${this.renderDates(d)}
     </section>`;
   }
 
   private renderSort(d: Draft) {
     const hasDim = d.dims.length > 0;
     return html`<section>
-      <h3><span class="n">5</span>Sort and limit</h3>
+      <h3><span class="n">6</span>${d.mode === 'records' ? 'Sort and pages' : 'Sort and limit'}</h3>
       <div class="two">
         <label class="field"
           >Sort
@@ -382,19 +445,19 @@ export class PbBuilder extends LitElement {
             <option value="auto" ?selected=${d.sort === 'auto'}>Automatic</option>
             <option value="value_desc" ?selected=${d.sort === 'value_desc'}>Largest first</option>
             <option value="value_asc" ?selected=${d.sort === 'value_asc'}>Smallest first</option>
-            ${hasDim
+            ${hasDim || d.mode === 'records'
               ? html`<option value="label_asc" ?selected=${d.sort === 'label_asc'}>A → Z / oldest first</option>
                   <option value="label_desc" ?selected=${d.sort === 'label_desc'}>Z → A / newest first</option>`
               : nothing}
           </select></label
         >
         <label class="field"
-          >Show at most
+          >${d.mode === 'records' ? 'Rows per page' : 'Show at most'}
           <input
             type="number"
             min="1"
             max="100000"
-            placeholder="All rows"
+            placeholder=${d.mode === 'records' ? String(PAGE_SIZE) : 'All rows'}
             .value=${d.limit ? String(d.limit) : ''}
             @change=${(e: Event) => {
               const n = Number((e.target as HTMLInputElement).value);
@@ -402,6 +465,403 @@ export class PbBuilder extends LitElement {
             }}
         /></label>
       </div>
+      ${d.mode !== 'records' && d.dims.length >= 2 && d.limit
+        ? html`<label class="field"
+            >Count the limit
+            <select aria-label="Count the limit" @change=${(e: Event) => this.update_({ limitPer: (e.target as HTMLSelectElement).value || null })}>
+              <option value="" ?selected=${!d.limitPer}>Over all rows</option>
+              ${d.dims.slice(0, 1).map(
+                (dim) => html`<option value=${dim.column} ?selected=${d.limitPer === dim.column}>In each ${this.index.dimensionLabel(d.table, dim).toLowerCase()}</option>`,
+              )}
+            </select></label
+          >`
+        : nothing}
+    </section>`;
+  }
+
+  private onPreviewError(err: unknown): void {
+    // A 422 names the part at fault: show its message under that expression.
+    const errors = err instanceof ApiError ? (err.body.errors as Array<{ field?: string; message?: string }> | undefined) : undefined;
+    const out: Record<string, string> = {};
+    for (const e of errors ?? []) if (e.field && e.message && /\.expr$/.test(e.field)) out[e.field] = e.message;
+    this.exprErrors = out;
+  }
+
+  /** Summarize (numbers by groups) or list the records themselves. */
+  private renderMode(d: Draft) {
+    const records = d.mode === 'records';
+    const set = (mode: 'summary' | 'records') => {
+      if (mode === (d.mode ?? 'summary')) return;
+      if (mode === 'records') {
+        const own = this.index.choices(d.table).filter((c) => !c.group && !isIdentifier(c.column) && c.column.type !== 'other');
+        this.update_({ mode, select: d.select?.length ? d.select : own.slice(0, 4).map((c) => c.ref), sort: 'auto', limit: null, chartAuto: true, titleAuto: true });
+      } else this.update_({ mode, sort: 'auto', limit: null, chartAuto: true, titleAuto: true });
+    };
+    return html`<div class="mode" role="radiogroup" aria-label="What to show">
+      <label class="mode-opt ${records ? '' : 'on'}"
+        ><input type="radio" name="mode" .checked=${!records} @change=${() => set('summary')} /><b>Numbers</b><span>Counts, totals, averages by group</span></label
+      >
+      <label class="mode-opt ${records ? 'on' : ''}"
+        ><input type="radio" name="mode" .checked=${records} @change=${() => set('records')} /><b>A list of records</b><span>The rows themselves, page by page</span></label
+      >
+    </div>`;
+  }
+
+  private renderRecords(d: Draft, choices: ColumnChoice[]) {
+    const listable = choices.filter((c) => c.column.type !== 'other');
+    const chosen = d.select ?? [];
+    const toggle = (ref: string, on: boolean) =>
+      this.update_({ select: on ? [...chosen, ref] : chosen.filter((r) => r !== ref) });
+    return html`<section>
+      <h3><span class="n">2</span>Columns to list</h3>
+      <div class="checks" role="group" aria-label="Columns to list">
+        ${listable.map(
+          (c) => html`<label class="check ${chosen.includes(c.ref) ? 'on' : ''}"
+            ><input type="checkbox" .checked=${chosen.includes(c.ref)} @change=${(e: Event) => toggle(c.ref, (e.target as HTMLInputElement).checked)} />${c.label}</label
+          >`,
+        )}
+      </div>
+      <p class="muted small">Sorted by the first column chosen${chosen[0] ? html` (<b>${this.index.choice(d.table, chosen[0])?.label ?? chosen[0]}</b>)` : nothing}.</p>
+    </section>`;
+  }
+
+  /** Under a measure: show it as a value, a share of the total or a running total; its number format. */
+  private renderMeasureExtras(d: Draft, i: number, m: Measure) {
+    const shareable = m.agg === 'count' || m.agg === 'count_distinct' || m.agg === 'sum';
+    const runnable = m.agg === 'count' || m.agg === 'sum';
+    const set = (patch: Partial<Measure>) => {
+      const next: Measure = { ...m, ...patch };
+      for (const key of Object.keys(patch) as Array<keyof Measure>) if (patch[key] === undefined || patch[key] === false) delete next[key];
+      this.update_({ measures: d.measures.map((x, j) => (j === i ? next : x)) });
+    };
+    const showAs = m.share ? 'share' : m.cumulative ? 'running' : 'value';
+    return html`<div class="extras">
+      <label class="mini"
+        >Show as
+        <select
+          aria-label="Show measure ${i + 1} as"
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            set({
+              share: v === 'share' || undefined,
+              cumulative: v === 'running' || undefined,
+              format: v === 'share' ? { type: 'percent', decimals: 1 } : m.format?.type === 'percent' ? undefined : m.format,
+            });
+          }}
+        >
+          <option value="value" ?selected=${showAs === 'value'}>The value</option>
+          <option value="share" ?selected=${showAs === 'share'} ?disabled=${!shareable}>% of the total</option>
+          <option value="running" ?selected=${showAs === 'running'} ?disabled=${!runnable}>Running total</option>
+        </select></label
+      >
+      ${this.renderFormat(m.format, (format) => set({ format }), `measure ${i + 1}`)}
+    </div>`;
+  }
+
+  private renderFormat(format: NumberFormat | undefined, set: (f: NumberFormat | undefined) => void, what: string) {
+    const kind = format ? (format.type === 'currency' ? `currency:${format.currency ?? 'EUR'}` : format.type) : 'auto';
+    const currencies = ['EUR', 'USD', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD', 'INR', 'CNY', 'BRL'];
+    if (format?.currency && !currencies.includes(format.currency)) currencies.push(format.currency);
+    return html`<label class="mini"
+        >Numbers as
+        <select
+          aria-label="Number format for ${what}"
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            if (v === 'auto') return set(undefined);
+            const decimals = format?.decimals;
+            const base: NumberFormat = v.startsWith('currency:') ? { type: 'currency', currency: v.slice(9) } : { type: v as NumberFormat['type'] };
+            set(decimals == null ? base : { ...base, decimals });
+          }}
+        >
+          <option value="auto" ?selected=${kind === 'auto'}>Automatic</option>
+          <option value="number" ?selected=${kind === 'number'}>1,234.5</option>
+          <option value="compact" ?selected=${kind === 'compact'}>Short (12K, 3.4M)</option>
+          <option value="percent" ?selected=${kind === 'percent'}>Percent (42%)</option>
+          ${currencies.map((c) => html`<option value="currency:${c}" ?selected=${kind === `currency:${c}`}>Money (${c})</option>`)}
+        </select></label
+      >
+      <label class="mini"
+        >Decimals
+        <select
+          aria-label="Decimals for ${what}"
+          ?disabled=${!format}
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            if (!format) return;
+            const next: NumberFormat = { ...format };
+            if (v === '') delete next.decimals;
+            else next.decimals = Number(v);
+            set(next);
+          }}
+        >
+          <option value="" ?selected=${format?.decimals == null}>Auto</option>
+          ${[0, 1, 2, 3].map((n) => html`<option value=${n} ?selected=${format?.decimals === n}>${n}</option>`)}
+        </select></label
+      >`;
+  }
+
+  /** A measure written as a formula, with completion of names and the server's error in place. */
+  private renderCalculation(d: Draft, i: number, m: Measure) {
+    const key = `measures[${i}].expr`;
+    const set = (patch: Partial<Measure>) => this.update_({ measures: d.measures.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+    return html`<div class="calc" data-calc=${i}>
+      <div class="row">
+        <label class="field grow"
+          >Name
+          <input
+            type="text"
+            aria-label="Name of calculation ${i + 1}"
+            .value=${m.name ?? ''}
+            @change=${(e: Event) => set({ name: safeName((e.target as HTMLInputElement).value) })}
+        /></label>
+        <button class="icon-btn" type="button" aria-label="Remove calculation ${i + 1}" @click=${() => this.update_({ measures: d.measures.filter((_, j) => j !== i) })}>${icons.close}</button>
+      </div>
+      ${this.renderFormula(key, m.expr ?? '', 'count_if(remote) * 100 / count()', (expr) => set({ expr }), true)}
+      <div class="extras">${this.renderFormat(m.format, (format) => set({ format }), `calculation ${i + 1}`)}</div>
+    </div>`;
+  }
+
+  /** A formula box: suggestions for the word being typed (columns, then functions). */
+  private renderFormula(key: string, value: string, example: string, set: (expr: string) => void, aggregates: boolean) {
+    const error = this.exprErrors[key];
+    const typing = this.typing?.key === key ? this.typing.word : '';
+    const columns = this.index.choices(this.draft!.table).filter((c) => !c.group).map((c) => c.ref);
+    const functions = aggregates ? [...AGGREGATE_FUNCTIONS, ...ROW_FUNCTIONS] : ROW_FUNCTIONS;
+    const lowered = typing.toLowerCase();
+    const hits = typing
+      ? [
+          ...columns.filter((c) => c.toLowerCase().startsWith(lowered)).map((c) => ({ text: c, fn: false })),
+          ...functions.filter((f) => f.startsWith(lowered)).map((f) => ({ text: f, fn: true })),
+          ...KEYWORDS.filter((k) => k.startsWith(lowered)).map((k) => ({ text: k, fn: false })),
+        ]
+          .filter((h) => h.text !== lowered)
+          .slice(0, 8)
+      : [];
+    const onInput = (e: Event) => {
+      const box = e.target as HTMLTextAreaElement;
+      const before = box.value.slice(0, box.selectionStart ?? box.value.length);
+      const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(before)?.[0] ?? '';
+      this.typing = { key, word };
+    };
+    const pick = (text: string, fn: boolean) => {
+      const box = this.renderRoot.querySelector(`textarea[data-formula="${key}"]`) as HTMLTextAreaElement | null;
+      if (!box) return;
+      const end = box.selectionStart ?? box.value.length;
+      const start = end - typing.length;
+      const insert = fn ? `${text}(` : text;
+      box.value = box.value.slice(0, start) + insert + box.value.slice(end);
+      box.focus();
+      box.setSelectionRange(start + insert.length, start + insert.length);
+      this.typing = null;
+      set(box.value);
+    };
+    return html`<label class="field"
+        >Formula
+        <textarea
+          rows="2"
+          spellcheck="false"
+          data-formula=${key}
+          aria-label="Formula"
+          aria-invalid=${error ? 'true' : 'false'}
+          placeholder=${`e.g. ${example}`}
+          .value=${value}
+          @input=${onInput}
+          @change=${(e: Event) => set((e.target as HTMLTextAreaElement).value)}
+          @keydown=${(e: KeyboardEvent) => {
+            if (e.key === 'Tab' && hits[0]) {
+              e.preventDefault();
+              pick(hits[0].text, hits[0].fn);
+            }
+          }}
+        ></textarea
+      ></label>
+      ${hits.length
+        ? html`<div class="suggest" role="listbox" aria-label="Suggestions">
+            ${hits.map((h) => html`<button type="button" role="option" class="chip ${h.fn ? 'fn' : ''}" @mousedown=${(e: Event) => e.preventDefault()} @click=${() => pick(h.text, h.fn)}>${h.fn ? `${h.text}( )` : h.text}</button>`)}
+          </div>`
+        : nothing}
+      ${error ? html`<p class="expr-error" role="alert" data-expr-error=${key}>${error}</p>` : nothing}`;
+  }
+
+  /** Numbers broken down into bands (a histogram): of a width, or a number of equal bands. */
+  private renderBins(d: Draft, i: number, dim: Dimension) {
+    const column = this.index.choice(d.table, dim.column)?.column;
+    if (!isNumeric(column) || isIdentifier(column)) return nothing;
+    const mode = dim.bin?.width ? 'width' : dim.bin?.count ? 'count' : 'each';
+    const set = (bin: Dimension['bin']) => {
+      const next: Dimension = { column: dim.column };
+      if (bin) next.bin = bin;
+      this.update_({ dims: d.dims.map((x, j) => (j === i ? next : x)) });
+    };
+    return html`<div class="extras">
+      <label class="mini"
+        >Group
+        <select
+          aria-label="Group ${this.index.dimensionLabel(d.table, { column: dim.column }).toLowerCase()}"
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            set(v === 'width' ? { width: niceWidth(column?.name ?? '') } : v === 'count' ? { count: 10 } : undefined);
+          }}
+        >
+          <option value="each" ?selected=${mode === 'each'}>Each value</option>
+          <option value="width" ?selected=${mode === 'width'}>Into bands of a size</option>
+          <option value="count" ?selected=${mode === 'count'}>Into equal bands</option>
+        </select></label
+      >
+      ${mode === 'width'
+        ? html`<label class="mini"
+            >Band size
+            <input type="number" min="0" step="any" aria-label="Band size" .value=${String(dim.bin?.width ?? '')} @change=${(e: Event) => {
+              const n = Number((e.target as HTMLInputElement).value);
+              if (n > 0) set({ width: n });
+            }} /></label>`
+        : mode === 'count'
+          ? html`<label class="mini"
+              >Bands
+              <input type="number" min="1" max="100" aria-label="Number of bands" .value=${String(dim.bin?.count ?? 10)} @change=${(e: Event) => {
+                const n = Math.floor(Number((e.target as HTMLInputElement).value));
+                if (n >= 1) set({ count: Math.min(100, n) });
+              }} /></label>`
+          : nothing}
+    </div>`;
+  }
+
+  /** Relative dates ("in the last 6 months"), then the groups to keep and the comparison. */
+  private renderDates(d: Draft) {
+    const dates = this.index.choices(d.table).filter((c) => isTemporal(c.column));
+    if (!dates.length) return nothing;
+    const list = d.dates ?? [];
+    const setAt = (i: number, f: RelativeFilter | null) =>
+      this.update_({ dates: f ? list.map((x, j) => (j === i ? f : x)) : list.filter((_, j) => j !== i) });
+    return html`${list.map((f, i) => {
+        const value = f.value;
+        return html`<div class="date-row" data-date-filter=${i}>
+          <select aria-label="Date column" @change=${(e: Event) => setAt(i, { ...f, column: (e.target as HTMLSelectElement).value })}>
+            ${dates.map((c) => html`<option value=${c.ref} ?selected=${c.ref === f.column}>${c.label}</option>`)}
+          </select>
+          <select aria-label="Date range" @change=${(e: Event) => {
+            const op = (e.target as HTMLSelectElement).value as RelativeOp;
+            const unit: PeriodUnit = op === 'to_date' && (value.unit === 'day' || value.unit === 'week') ? 'year' : value.unit;
+            setAt(i, { ...f, op, value: op === 'last' ? { n: value.n ?? 6, unit } : { unit } });
+          }}>
+            ${RELATIVE_WORDS.map(([op, words]) => html`<option value=${op} ?selected=${op === f.op}>${words}</option>`)}
+          </select>
+          ${f.op === 'last'
+            ? html`<input type="number" min="1" max="1000" aria-label="How many" .value=${String(value.n ?? 1)} @change=${(e: Event) => {
+                const n = Math.max(1, Math.floor(Number((e.target as HTMLInputElement).value) || 1));
+                setAt(i, { ...f, value: { n, unit: value.unit } });
+              }} />`
+            : nothing}
+          <select aria-label="Period" @change=${(e: Event) => setAt(i, { ...f, value: { ...value, unit: (e.target as HTMLSelectElement).value as PeriodUnit } })}>
+            ${UNITS.filter((u) => f.op !== 'to_date' || (u !== 'day' && u !== 'week')).map(
+              (u) => html`<option value=${u} ?selected=${u === value.unit}>${f.op === 'last' && (value.n ?? 1) !== 1 ? `${u}s` : u}</option>`,
+            )}
+          </select>
+          <button class="icon-btn" type="button" aria-label="Remove date range" @click=${() => setAt(i, null)}>${icons.close}</button>
+          <label class="mini inline" title="For data that stopped a while ago: count back from its latest date instead of today"
+            ><input type="checkbox" .checked=${f.anchor === 'latest'} @change=${(e: Event) => {
+              const next: RelativeFilter = { ...f };
+              if ((e.target as HTMLInputElement).checked) next.anchor = 'latest';
+              else delete next.anchor;
+              setAt(i, next);
+            }} />Count back from the latest date in the data</label
+          >
+        </div>`;
+      })}
+      <button class="add" type="button" data-action="add-date-range" @click=${() =>
+        this.update_({ dates: [...list, { column: dates[0]!.ref, op: 'last', value: { n: 6, unit: 'month' } }] })}>
+        ${icons.plus} Add a date range
+      </button>`;
+  }
+
+  /** Keep the groups whose number passes a test; compare with the previous period. */
+  private renderMore(d: Draft) {
+    const measures = d.measures.filter((m) => m.expr === undefined || m.expr.trim());
+    const having = d.having ?? [];
+    const dated = d.dims.some((x) => x.grain || isTemporal(this.index.choice(d.table, x.column)?.column)) || (d.dates ?? []).length > 0;
+    const setHaving = (i: number, h: Having | null) =>
+      this.update_({ having: h ? having.map((x, j) => (j === i ? h : x)) : having.filter((_, j) => j !== i) });
+    const blocked = measures.every((m) => m.share || m.cumulative);
+    return html`<section>
+      <h3><span class="n">5</span>Compare and keep</h3>
+      <label class="field"
+        >Compare with
+        <select
+          aria-label="Compare with"
+          ?disabled=${!dated || blocked}
+          @change=${(e: Event) => {
+            const v = (e.target as HTMLSelectElement).value;
+            this.update_({ compare: v === 'previous_period' || v === 'previous_year' ? v : null });
+          }}
+        >
+          <option value="" ?selected=${!d.compare}>Nothing</option>
+          <option value="previous_period" ?selected=${d.compare === 'previous_period'}>The period before</option>
+          <option value="previous_year" ?selected=${d.compare === 'previous_year'}>The same period a year before</option>
+        </select></label
+      >
+      ${dated ? nothing : html`<p class="muted small">To compare, break down by a date or add a date range.</p>`}
+      ${d.dims.length
+        ? html`${having.map(
+              (h, i) => html`<div class="date-row" data-having=${i}>
+                <span class="muted small" style="flex-basis:100%">Only keep groups where</span>
+                <select aria-label="Measure to test" @change=${(e: Event) => setHaving(i, { ...h, by: (e.target as HTMLSelectElement).value })}>
+                  ${measures.map((m) => html`<option value=${measureAlias(m)} ?selected=${measureAlias(m) === h.by}>${this.index.measureLabel(d.table, m)}</option>`)}
+                </select>
+                <select aria-label="Test" @change=${(e: Event) => setHaving(i, { ...h, op: (e.target as HTMLSelectElement).value as HavingOp })}>
+                  ${HAVING_WORDS.map(([op, words]) => html`<option value=${op} ?selected=${op === h.op}>${words}</option>`)}
+                </select>
+                <input type="number" step="any" aria-label="Value" .value=${String(h.value ?? '')} @change=${(e: Event) => setHaving(i, { ...h, value: Number((e.target as HTMLInputElement).value) || 0 })} />
+                <button class="icon-btn" type="button" aria-label="Remove condition" @click=${() => setHaving(i, null)}>${icons.close}</button>
+              </div>`,
+            )}
+            ${measures.length
+              ? html`<button class="add" type="button" data-action="add-having" @click=${() =>
+                  this.update_({ having: [...having, { by: measureAlias(measures[0]!), op: 'gt', value: 0 }] })}>
+                  ${icons.plus} Only keep groups whose number…
+                </button>`
+              : nothing}`
+        : nothing}
+    </section>`;
+  }
+
+  /** Calculated columns: a formula per row, then usable like any column. */
+  private renderColumns(d: Draft) {
+    if (d.mode === 'records' && !(d.columns ?? []).length) return nothing;
+    const list = d.columns ?? [];
+    const setAt = (i: number, c: CustomColumn | null) => this.update_({ columns: c ? list.map((x, j) => (j === i ? c : x)) : list.filter((_, j) => j !== i) });
+    return html`<section>
+      <h3><span class="n">7</span>New columns</h3>
+      ${list.map(
+        (c, i) => html`<div class="calc" data-column=${i}>
+          <div class="row">
+            <label class="field grow"
+              >Name
+              <input type="text" aria-label="Name of new column ${i + 1}" .value=${c.name} @change=${(e: Event) => setAt(i, { ...c, name: safeName((e.target as HTMLInputElement).value) })} /></label>
+            <label class="field"
+              >Holds
+              <select aria-label="What new column ${i + 1} holds" @change=${(e: Event) => {
+                this.customTypes.set(c.name, (e.target as HTMLSelectElement).value as ColumnType);
+                this.customKey = '';
+                this.update_({});
+              }}>
+                ${(['number', 'string', 'date'] as ColumnType[]).map(
+                  (t) => html`<option value=${t} ?selected=${(this.customTypes.get(c.name) ?? guessType(c.expr)) === t}>${t === 'number' ? 'Numbers' : t === 'string' ? 'Text' : 'Dates'}</option>`,
+                )}
+              </select></label
+            >
+            <button class="icon-btn" type="button" aria-label="Remove new column ${i + 1}" @click=${() => setAt(i, null)}>${icons.close}</button>
+          </div>
+          ${this.renderFormula(`columns[${i}].expr`, c.expr, "case when salary >= 100000 then 'High' else 'Other' end", (expr) => setAt(i, { ...c, expr }), false)}
+        </div>`,
+      )}
+      <button class="add" type="button" data-action="add-column" @click=${() => {
+        const taken = new Set(list.map((x) => x.name));
+        let n = 1;
+        while (taken.has(`column_${n}`)) n += 1;
+        this.update_({ columns: [...list, { name: `column_${n}`, expr: '' }] });
+      }}>${icons.plus} Add a column from a formula</button>
+      <p class="muted small">A new column can be used to break down, to filter and in calculations.</p>
     </section>`;
   }
 
@@ -417,6 +877,53 @@ export class PbBuilder extends LitElement {
       ></pb-query-part>
     </section>`;
   }
+}
+
+const AGGREGATE_FUNCTIONS = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'count_if', 'sum_if', 'avg_if', 'min_if', 'max_if'];
+const ROW_FUNCTIONS = ['coalesce', 'round', 'abs', 'lower', 'upper', 'year', 'quarter', 'month', 'day', 'month_name', 'weekday'];
+/** Words of the formula language offered as they are (no parentheses). */
+const KEYWORDS = ['case', 'when', 'then', 'else', 'end', 'and', 'or', 'not', 'between', 'is', 'null', 'in'];
+
+const RELATIVE_WORDS: Array<[RelativeOp, string]> = [
+  ['last', 'in the last'],
+  ['this', 'this'],
+  ['previous', 'the previous'],
+  ['to_date', 'so far this'],
+];
+const UNITS: PeriodUnit[] = ['day', 'week', 'month', 'quarter', 'year'];
+const HAVING_WORDS: Array<[HavingOp, string]> = [
+  ['gt', 'is more than'],
+  ['gte', 'is at least'],
+  ['lt', 'is less than'],
+  ['lte', 'is at most'],
+  ['eq', 'is'],
+  ['neq', 'is not'],
+];
+
+/** Whether the builder can run the draft: something to measure or list, formulas written. */
+export function draftReady(d: Draft): boolean {
+  if (d.mode === 'records') return (d.select ?? []).length > 0;
+  if (d.measures.some((m) => m.expr !== undefined && !m.expr.trim())) return false;
+  if ((d.columns ?? []).some((c) => !c.expr.trim())) return false;
+  return d.measures.length + d.dims.length > 0 && d.measures.every((m) => m.expr !== undefined || m.agg === 'count' || m.column);
+}
+
+/** A name the spec takes: letters, digits and `_`, not starting with a digit. */
+function safeName(text: string): string {
+  const name = text.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^([0-9])/, '_$1').slice(0, 63);
+  return name || 'calculation';
+}
+
+/** What a formula most likely gives, until the person says. */
+function guessType(expr: string): ColumnType {
+  if (/'|month_name|weekday|lower|upper/i.test(expr)) return 'string';
+  return 'number';
+}
+
+/** A first band size for a column: salaries in 10,000s, ages in 10s, other numbers in 10s. */
+function niceWidth(name: string): number {
+  if (/salary|amount|revenue|price|income|pay/i.test(name)) return 10000;
+  return 10;
 }
 
 declare global {

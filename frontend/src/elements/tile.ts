@@ -212,6 +212,8 @@ export class PbTile extends LitElement {
   @state() private error = '';
   @state() private menuOpen = false;
   @state() private applied: DashboardFilter[] = [];
+  /** The page of a list of records (spec v2 `select`), from 0. */
+  @state() private page = 0;
   @query('pb-chart') private chartEl?: PbChart;
 
   private runKey = '';
@@ -228,6 +230,7 @@ export class PbTile extends LitElement {
     if (changed.has('tile') || changed.has('filters') || changed.has('refreshKey') || changed.has('ctx')) {
       const key = JSON.stringify([this.tile.query, this.tile.chart, this.filters, this.refreshKey, this.ctx.theme, Boolean(this.ctx.index), this.ctx.epoch]);
       if (key !== this.runKey) {
+        if (changed.has('tile')) this.page = 0;
         this.runKey = key;
         void this.run(changed.has('refreshKey') && this.refreshKey > 0);
       }
@@ -252,7 +255,10 @@ export class PbTile extends LitElement {
     }
     this.status = 'loading';
     this.error = '';
-    const { spec: effective, applied } = withDashboardFilters(spec, this.filters, index);
+    const filtered = withDashboardFilters(spec, this.filters, index);
+    const applied = filtered.applied;
+    // A list of records pages through its rows: `limit` per page, `offset` to the page.
+    const effective = spec.select?.length && this.page > 0 ? { ...filtered.spec, offset: this.page * (spec.limit ?? 50) } : filtered.spec;
     const type = this.chartType;
     try {
       const needs = chartNeeds({ type, spec, index });
@@ -279,6 +285,8 @@ export class PbTile extends LitElement {
     } catch (err) {
       if (id !== this.runId) return;
       this.error = this.ctx.reportError(err, `chart "${this.tile.title || 'Untitled'}"`);
+      // The builder points at the part of the query at fault (an expression's position).
+      this.dispatchEvent(new CustomEvent<unknown>('tile-error', { detail: err }));
       this.model = null;
       this.status = 'error';
     }
@@ -385,10 +393,29 @@ export class PbTile extends LitElement {
       case 'kpi':
         return html`<pb-kpi .value=${model.value} .text=${model.text ?? ''} .label=${model.label} .period=${model.period ?? ''} .change=${model.change} .format=${model.format}></pb-kpi>${notes}`;
       case 'table':
-        return html`<pb-table .columns=${model.columns} .rows=${model.rows}></pb-table>${notes}`;
+        return html`<pb-table .columns=${model.columns} .rows=${model.rows}></pb-table>${this.renderPager()}${notes}`;
       default:
         return html`<pb-chart aria-label=${this.tile.title || 'Chart'} .option=${model.option}></pb-chart>${notes}`;
     }
+  }
+
+  /** Previous and next for a list of records: a full page means there may be more. */
+  private renderPager() {
+    const spec = this.tile.query;
+    if (!spec?.select?.length || !this.result) return nothing;
+    const size = spec.limit ?? 50;
+    const shown = this.result.rows.length;
+    if (this.page === 0 && shown < size) return nothing;
+    const first = this.page * size + 1;
+    const go = (page: number) => {
+      this.page = page;
+      void this.run();
+    };
+    return html`<div class="pager" role="navigation" aria-label="Pages" style="display:flex;align-items:center;justify-content:flex-end;gap:8px;font-size:12.5px;color:var(--pb-muted);padding-top:4px">
+      <span data-page-range>Rows ${first.toLocaleString()}–${(first + shown - 1).toLocaleString()}</span>
+      <button class="btn" type="button" ?disabled=${this.page === 0} @click=${() => go(this.page - 1)}>Previous</button>
+      <button class="btn" type="button" ?disabled=${shown < size} @click=${() => go(this.page + 1)}>Next</button>
+    </div>`;
   }
 
   private toggleMenu(): void {
