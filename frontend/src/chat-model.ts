@@ -17,7 +17,7 @@ import {
   type CatalogIndex,
   type ColumnChoice,
 } from './model.js';
-import { CHART_TYPES, type AiAnswer, type AiMessage, type AiTile, type ChartType, type Filter, type QuerySpec, type Scalar } from './types.js';
+import { CHART_TYPES, type AiAlternative, type AiAnswer, type AiMessage, type AiTile, type ChartType, type Filter, type QuerySpec, type Scalar } from './types.js';
 
 /** A tile as the chat shows it: always with a chart type the editor draws. */
 export type ChatTile = BuiltTile;
@@ -43,6 +43,10 @@ export interface ChatMessage {
   suggestions?: string[];
   fallback?: string | null;
   notes?: string[];
+  /** What the AI understood the question as, what it assumed, and other readings. */
+  understood?: string | null;
+  assumptions?: string[];
+  alternatives?: AiAlternative[];
   /** The message's index in the stored conversation (chip edits are remembered by it). */
   at?: number;
   /** An error: the question to ask again, or the conversation to load again. */
@@ -69,6 +73,9 @@ export function answerMessage(key: string, a: AiAnswer | AiMessage, at: number, 
     suggestions: a.suggestions ?? [],
     fallback: a.fallback_reason ?? null,
     notes: a.notes ?? [],
+    understood: a.understood ?? null,
+    assumptions: a.assumptions ?? [],
+    alternatives: a.alternatives ?? [],
     at,
   };
 }

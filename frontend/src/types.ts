@@ -262,8 +262,19 @@ export interface AiAnswer {
   engine?: string;
   fallback_reason?: string | null;
   notes?: string[];
+  /** What the AI understood, what it assumed, and close other readings (issue 12). */
+  understood?: string | null;
+  assumptions?: string[];
+  unused?: string[];
+  alternatives?: AiAlternative[];
   source?: string;
   elapsed_ms?: number;
+}
+
+/** A close other reading of a question: asking `question` gives it. */
+export interface AiAlternative {
+  label: string;
+  question: string;
 }
 
 /** One stored message of a conversation. */
@@ -275,6 +286,10 @@ export interface AiMessage {
   suggestions?: string[];
   fallback_reason?: string | null;
   notes?: string[];
+  understood?: string | null;
+  assumptions?: string[];
+  unused?: string[];
+  alternatives?: AiAlternative[];
 }
 
 export interface AiConversation {

@@ -1,4 +1,5 @@
-// <pb-chat-answer>: one answer of the AI in the chat: its text and notes, a preview of its chart
+// <pb-chat-answer>: one answer of the AI in the chat: its text, what it was understood as, its
+// assumptions and notes, other readings to ask with one click, a preview of its chart
 // (or the button that unfolds an older one), the chips that edit its query, the proposed charts
 // of a dashboard answer, or questions to ask instead.
 //
@@ -57,6 +58,20 @@ export class PbChatAnswer extends LitElement {
     if (!m) return nothing;
     return html`<div class="assistant" data-msg=${m.key} data-answer>
       <div class="bubble"><p>${m.text}</p></div>
+      ${m.understood
+        ? html`<p class="note understood" data-understood>Understood as: <strong>${m.understood}</strong></p>`
+        : nothing}
+      ${m.assumptions?.length
+        ? html`<ul class="note assumptions" data-assumptions aria-label="Assumptions">
+            ${m.assumptions.map((a) => html`<li>${a}</li>`)}
+          </ul>`
+        : nothing}
+      ${m.alternatives?.length
+        ? html`<div class="ideas alternatives" style="justify-content:flex-start" aria-label="Did you mean">
+            <span class="note">Did you mean:</span>
+            ${m.alternatives.map((a) => html`<button class="idea" data-action="alternative" title=${a.question} ?disabled=${this.busy} @click=${() => this.act({ action: 'ask', question: a.question })}>${a.label}</button>`)}
+          </div>`
+        : nothing}
       ${m.fallback ? html`<p class="note fallback" data-fallback>${m.fallback}</p>` : nothing}
       ${m.notes?.length ? html`<p class="note">${m.notes.join(' ')}</p>` : nothing}
       ${m.tile ? this.renderTile(m, m.tile) : nothing}

@@ -189,6 +189,16 @@ export const chatStyles = css`
     color: var(--pb-muted);
     margin: 0;
   }
+  .note.understood strong {
+    color: var(--pb-text);
+    font-weight: 600;
+  }
+  ul.note.assumptions {
+    padding-left: 18px;
+  }
+  .alternatives {
+    align-items: center;
+  }
   .note.fallback {
     background: var(--pb-warning-soft);
     color: var(--pb-text);

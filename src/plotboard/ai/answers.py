@@ -134,6 +134,13 @@ class EngineAnswer:
         notes: remarks on how the question was read, e.g. words that were not used.
         source: the id of the source the tile(s) run on; None without a tile, or when the
             engine answered over a lone catalog.
+        understood: one plain line saying what question was answered ("Revenue by
+            category (2025)"); None without a tile.
+        assumptions: every reading the engine chose that the question did not say ("'rev'
+            read as revenue", "'last quarter' read as 2025-04-01 to 2025-06-30").
+        unused: words of the question the answer did not use.
+        alternatives: close other readings, each ``{"label", "question"}``: asking
+            `question` gives that reading (one click in the chat).
     """
 
     answer: str
@@ -144,6 +151,10 @@ class EngineAnswer:
     fallback_reason: str | None = None
     notes: tuple[str, ...] = field(default=())
     source: str | None = None
+    understood: str | None = None
+    assumptions: tuple[str, ...] = ()
+    unused: tuple[str, ...] = ()
+    alternatives: tuple[Mapping[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +165,10 @@ class EngineAnswer:
             "engine": self.engine,
             "fallback_reason": self.fallback_reason,
             "notes": list(self.notes),
+            "understood": self.understood,
+            "assumptions": list(self.assumptions),
+            "unused": list(self.unused),
+            "alternatives": [dict(a) for a in self.alternatives],
         }
 
 

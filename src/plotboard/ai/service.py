@@ -244,7 +244,10 @@ def _save(
             "at": stamp,
             **{
                 k: reply[k]
-                for k in ("tile", "tiles", "suggestions", "engine", "fallback_reason", "notes")
+                for k in (
+                    "tile", "tiles", "suggestions", "engine", "fallback_reason", "notes",
+                    "understood", "assumptions", "unused", "alternatives",
+                )
             },
             "source": answer.source,
         },

@@ -63,6 +63,12 @@ class Draft:
     chart: str | None = None
     notes: list[str] = field(default_factory=list)
     extra_order: list[OrderBy] = field(default_factory=list)
+    # Query spec v2 shapes (set by `plotboard.ai.builtin.shapes`):
+    share: bool = False  # the first measure as a percent of the total
+    cumulative: bool = False  # running totals along the first dimension
+    part: DraftFilter | None = None  # the first measure's share of rows matching this
+    records: list[tuple[Table, Column]] = field(default_factory=list)  # a listing
+    record_order: tuple[Column, bool] | None = None  # listing sorted by (column, desc)
 
     def copy(self) -> Draft:
         return replace(
@@ -118,6 +124,14 @@ def to_spec(draft: Draft) -> QuerySpec:
         "dimensions": dims,
         "filters": filters,
     }
+    if draft.records:
+        return _records_spec(draft, data)
+    if draft.part is not None and measures:
+        measures[:] = [_part_measure(draft, draft.measures[0], draft.part)]
+    elif (draft.share or draft.cumulative) and measures:
+        key = "share" if draft.share else "cumulative"
+        if measures[0].get("agg") in ("count", "sum", "count_distinct"):
+            measures[:] = [measures[0] | {key: True}]
     spec = parse_spec(data)
     order: list[dict[str, object]] = []
     if draft.order is not None and spec.measures:
@@ -182,3 +196,57 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             draft.extra_order.append(o)
     draft.limit = spec.limit
     return draft
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+_EXPR_OPS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+def condition(draft: Draft, f: DraftFilter) -> str:
+    """A filter as a condition of the expression language ("is_remote = true")."""
+    ref = column_ref(draft.base, f.table, f.column)
+    if f.op in _EXPR_OPS:
+        return f"{ref} {_EXPR_OPS[f.op]} {_literal(f.value)}"
+    if f.op in ("in", "not_in") and isinstance(f.value, list):
+        listed = ", ".join(_literal(v) for v in f.value)
+        return f"{ref} {'not in' if f.op == 'not_in' else 'in'} ({listed})"
+    if f.op == "is_null":
+        return f"{ref} is null"
+    if f.op == "is_not_null":
+        return f"{ref} is not null"
+    raise QueryError("This filter can't be part of a percentage.", code="invalid_query")
+
+
+def _part_measure(draft: Draft, measure: DraftMeasure, part: DraftFilter) -> dict[str, object]:
+    """The percent of the measure that the rows matching `part` make up."""
+    cond = condition(draft, part)
+    if measure.column is None or measure.agg == "count":
+        expr = f"count_if({cond}) * 100.0 / count()"
+    else:
+        ref = column_ref(draft.base, measure.table, measure.column)
+        expr = f"sum_if({ref}, {cond}) * 100.0 / sum({ref})"
+    return {"expr": expr, "name": "percent", "format": {"type": "percent", "decimals": 1}}
+
+
+def _records_spec(draft: Draft, data: dict[str, object]) -> QuerySpec:
+    select: list[str] = []
+    for table, column in draft.records:
+        ref = column_ref(draft.base, table, column)
+        if ref not in select:
+            select.append(ref)
+    records: dict[str, object] = {
+        "table": data["table"], "select": select, "filters": data["filters"]
+    }
+    if draft.record_order is not None:
+        column, desc = draft.record_order
+        records["order_by"] = [{"by": column.name, "desc": desc}]
+    if draft.limit is not None:
+        records["limit"] = draft.limit
+    return parse_spec(records)

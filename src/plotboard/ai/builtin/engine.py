@@ -50,6 +50,8 @@ from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
+from plotboard.ai.builtin.shapes import apply_shapes, read_shapes
+from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, stems, tokenize
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
 from plotboard.ai.builtin.wording import (
@@ -66,6 +68,8 @@ from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 
 MAX_QUESTION_CHARS = 1000
+LONG_QUESTION_WORDS = 14
+"""From this many words on, a message is read leniently (its unknown words are context)."""
 """Longer questions are cut: nobody types more, and it bounds the work per question."""
 
 
@@ -75,7 +79,10 @@ def _source_id(vocab: Vocabulary, draft: Draft) -> str | None:
 
 def _tile(vocab: Vocabulary, draft: Draft) -> tuple[TileSuggestion, str | None]:
     """The tile for a draft, compiled against the catalog; (tile, why the chart wish failed)."""
-    chart, problem = choose_chart(vocab, draft, draft.chart)
+    if draft.records:
+        chart, problem = "table", None
+    else:
+        chart, problem = choose_chart(vocab, draft, draft.chart)
     spec = to_spec(draft)
     # Raises QueryError: never hand out an invalid spec.
     compile_query(spec, vocab.catalog_of(draft.base))
@@ -146,8 +153,9 @@ def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> lis
     notes = list(draft.notes)
     if problem:
         notes.append(f"I used a {chart.replace('_', ' ')} chart because {problem}")
-    if intent.unknown:
-        ignored = ", ".join(f"'{w}'" for w in dict.fromkeys(intent.unknown))
+    unused = [*intent.unknown, *intent.ignored]
+    if unused:
+        ignored = ", ".join(f"'{w}'" for w in dict.fromkeys(unused))
         notes.append(f"I did not use {ignored}")
     return notes
 
@@ -232,7 +240,11 @@ def answer(
     today = today or dt.date.today()
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
-    tokens, only = _named_source(tokenize(question[:MAX_QUESTION_CHARS]), vocab)
+    plain, courtesy = plain_text(question[:MAX_QUESTION_CHARS])
+    readings: list[str] = []
+    words = expand(tokenize(plain), lambda stem: (stem,) in vocab.phrases, readings)
+    shapes, words = read_shapes(words, vocab)
+    tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
     if voice.company:
@@ -240,6 +252,16 @@ def answer(
         lexed.unknown = [w for w in lexed.unknown if w not in company]
         lexed.unknown_at = {i: w for i, w in lexed.unknown_at.items() if w not in company}
     intent = read_intent(lexed)
+    if lexed.unknown and (courtesy or len(tokens) >= LONG_QUESTION_WORDS):
+        # A long or polite message: its words outside the data are context, not the
+        # question ("slides", "calendar year"), as long as what is left still asks something.
+        lenient = dataclasses.replace(lexed, unknown=[], unknown_at={})
+        reading = read_intent(lenient)
+        if reading.has_subject:
+            reading.unknown = []
+            ignored = list(dict.fromkeys(lexed.unknown))
+            intent = reading
+            intent.ignored = ignored
     try:
         if intent.dashboard:
             return _dashboard(vocab, intent, voice, stay, only)
@@ -257,6 +279,7 @@ def answer(
             draft = refine(vocab, before, intent, only=only)
         if draft is None:
             draft = build_fresh(vocab, intent, stay=stay, only=only)
+        draft = apply_shapes(vocab, draft, shapes, intent)
         tile, problem = _tile(vocab, draft)
     except Ambiguous as err:
         return _which_database(vocab, err, question[:MAX_QUESTION_CHARS])
@@ -268,8 +291,67 @@ def answer(
     asked = intent.chart is not None and intent.chart.strong and problem is None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=asked)
     return EngineAnswer(
-        answer=_with_notes(text, notes), tile=tile, notes=tuple(notes), source=tile.source
+        answer=_with_notes(text, notes),
+        tile=tile,
+        notes=tuple(notes),
+        source=tile.source,
+        understood=tile.title,
+        assumptions=tuple(_assumptions(readings, intent, draft, problem, tile)),
+        unused=tuple(dict.fromkeys([*intent.unknown, *intent.ignored])),
+        alternatives=tuple(_alternatives(plain, draft, tile)),
     )
+
+
+_RELATIVE = ("last", "past", "previous", "this", "ytd", "to date", "recent", "so far", "prior")
+
+
+def _assumptions(
+    readings: list[str],
+    intent: Intent,
+    draft: Draft,
+    problem: str | None,
+    tile: TileSuggestion,
+) -> list[str]:
+    """What the answer took for granted, each in a few plain words."""
+    out = list(dict.fromkeys(readings))
+    span = intent.date_range
+    if span is not None and any(w in span.label.lower() for w in _RELATIVE):
+        start = span.start.isoformat() if span.start else "the first date"
+        end = span.end.isoformat() if span.end else "the last date"
+        out.append(f"'{span.label}' read as {start} to {end}")
+    if draft.records:
+        out.append("listed the rows themselves, not a count or total")
+    if draft.part is not None:
+        out.append("the percent is taken over all the rows the other filters keep")
+    if problem:
+        out.append(f"a {tile.chart_type.replace('_', ' ')} chart because {problem}")
+    return out
+
+
+def _alternatives(question: str, draft: Draft, tile: TileSuggestion) -> list[dict[str, str]]:
+    """A close other reading, as a question that gives it (one click in the chat)."""
+    asked = " ".join(question.split()).rstrip("?.! ")
+    bare = asked
+    for lead in ("list the ", "list all ", "list ", "show me the ", "show the ", "show me ",
+                 "show all ", "show ", "who are the ", "who are ", "names of the ", "names of "):
+        if bare.lower().startswith(lead):
+            bare = bare[len(lead):]
+            break
+    out: list[dict[str, str]] = []
+    if draft.records and not draft.limit:
+        out.append({"label": "Count them instead", "question": f"how many {bare}"})
+    elif tile.chart_type == "kpi" and draft.measures and draft.measures[0].column is None and (
+        draft.filters
+    ):
+        words = [w for w in asked.split() if w.lower() not in ("how", "many", "number", "of")]
+        out.append({"label": "List them instead", "question": "list " + " ".join(words)})
+    words = asked.lower().split()
+    revenue = draft.measures and draft.measures[0].agg == "sum" and draft.measures[0].column
+    if "sales" in words and revenue and "number" not in words and not draft.records:
+        at = words.index("sales")
+        other = [*asked.split()[:at], "number of sales", *asked.split()[at + 1 :]]
+        out.append({"label": "Number of sales instead", "question": " ".join(other)})
+    return out[:2]
 
 
 class BuiltinEngine:

@@ -85,6 +85,7 @@ class Intent:
     add_dims: bool = False  # "and by ...": add to the previous breakdown
     pending: list[Aggregate] = field(default_factory=list)  # aggregations with no target
     unknown: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # words of a long message left out
     # Known phrases glued to unknown words ("customer satisfaction score", "stock price"):
     # the question is about something else that the data does not have.
     compounds: list[str] = field(default_factory=list)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plotboard.ai.builtin.text import STOPWORDS, Token, parse_number, singular
-from plotboard.ai.builtin.timewords import TimeWord, match_time
+from plotboard.ai.builtin.timewords import MONTHS, TimeWord, match_time
 from plotboard.ai.builtin.vocabulary import Term, Vocabulary
 from plotboard.query.spec import Aggregate
 
@@ -190,6 +190,16 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "less than": Compare("lt"), "fewer than": Compare("lt"), "under": Compare("lt"),
         "below": Compare("lt"), "lower than": Compare("lt"), "smaller than": Compare("lt"),
         "at most": Compare("lte"), "or less": Compare("lte_after"),
+        "or lower": Compare("lte_after"), "or below": Compare("lte_after"),
+        "or fewer": Compare("lte_after"), "or under": Compare("lte_after"),
+        "or worse": Compare("lte_after"), "and below": Compare("lte_after"),
+        "and under": Compare("lte_after"), "or higher": Compare("gte_after"),
+        "or above": Compare("gte_after"), "or greater": Compare("gte_after"),
+        "or better": Compare("gte_after"), "or over": Compare("gte_after"),
+        "and above": Compare("gte_after"), "and up": Compare("gte_after"),
+        "and over": Compare("gte_after"), "no more than": Compare("lte"),
+        "not more than": Compare("lte"), "up to": Compare("lte"),
+        "no less than": Compare("gte"), "not less than": Compare("gte"),
         "equal to": Compare("eq"), "equals": Compare("eq"), "exactly": Compare("eq"),
         "of exactly": Compare("eq"),
     }
@@ -335,6 +345,15 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                 best = (1, Words(tuple(earn), words[i]))
         if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
             best = _misspelt(words, stems, i, vocab)
+            plain = _plain_respelt(words[i]) if best is None else None
+            if plain is not None and plain in STOPWORDS:
+                i += 1  # "nubmer of", "waht": a misspelt word that carries no meaning
+                continue
+            if plain is not None:
+                fixed = (*words[:i], plain, *words[i + 1 :])
+                time = match_time(fixed, i, today)
+                if time is not None:
+                    best = (time[0], Time(time[1]))
         if best is None:
             if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
                 out.unknown.append(words[i])
@@ -394,6 +413,14 @@ def _misspelt(
         for known in spellings.get(size, ())
         if _close(word, known) or _close(stems[i], known)
     }
+    if not found and len(word) >= TWO_TYPOS_FROM:
+        # Longer words may carry two typos ("engneering", "performnce"): still one reading.
+        found = {
+            known
+            for size in range(len(word) - 2, len(word) + 3)
+            for known in spellings.get(size, ())
+            if known[0] == word[0] and _edits(word, known) <= 2
+        }
     if len(found) != 1:
         return None
     known = found.pop()
@@ -402,6 +429,53 @@ def _misspelt(
     if keyword is not None and keyword[0] == 1:
         return keyword
     phrase = vocab.match(fixed, i)
-    if phrase is not None and phrase[0] == 1:
-        return (1, Words(tuple(phrase[1]), word))
+    if phrase is not None:
+        return (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
     return None
+
+
+TWO_TYPOS_FROM = 7
+"""Words of this many letters or more are repaired up to two edits away, shorter ones one."""
+
+_PLAIN_WORDS: dict[int, list[str]] = {}
+for _word in sorted(
+    {w for w in STOPWORDS if len(w) >= 5 and w.isalpha()}
+    | {w for w in MONTHS if len(w) >= 5}
+    | {"month", "months", "monthly", "quarter", "quarters", "quarterly", "weekly", "yearly",
+       "years", "daily"}
+):
+    _PLAIN_WORDS.setdefault(len(_word), []).append(_word)
+
+
+def _plain_respelt(word: str) -> str | None:
+    """The one common word (not a data word: "number", "month") that `word` is a typo of."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    found = {
+        known
+        for size in (len(word) - 1, len(word), len(word) + 1)
+        for known in _PLAIN_WORDS.get(size, ())
+        if _close(word, known)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits, neighbours swapped counting one), capped."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for x in range(1, len(a) + 1):
+        current = [x] + [0] * len(b)
+        for y in range(1, len(b) + 1):
+            cost = 0 if a[x - 1] == b[y - 1] else 1
+            current[y] = min(row[y] + 1, current[y - 1] + 1, row[y - 1] + cost)
+            if x > 1 and y > 1 and a[x - 1] == b[y - 2] and a[x - 2] == b[y - 1]:
+                current[y] = min(current[y], before[y - 2] + 1)
+        before, row = row, current
+        if min(row) > 2:
+            return 3
+    return row[-1]

@@ -76,7 +76,8 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
         ("job title", "title", "role", "position"),
     ),
     ColumnSynonym(
-        ("rating", "ratings", "performance", "performance score", "score", "review score"),
+        ("rating", "ratings", "rated", "performance", "performance score", "score",
+         "review score"),
         ("performance rating", "rating", "score", "performance score"),
     ),
     ColumnSynonym(("nation", "nations", "countries"), ("country", "country name")),

@@ -33,6 +33,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from plotboard.ai.answers import ColumnValues, Source
 from plotboard.ai.builtin.synonyms import (
@@ -74,6 +75,7 @@ def column_label(column: Column) -> str:
     return column.display_name or humanize(column.name)
 
 
+@lru_cache(maxsize=4096)
 def _name_words(name: str) -> tuple[str, ...]:
     return stems(split_identifier(name))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from plotboard.ai.answers import ContextClues
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.resolve import natural_agg
-from plotboard.ai.builtin.text import fold, split_identifier
+from plotboard.ai.builtin.text import fold, humanize, split_identifier
 from plotboard.ai.builtin.timewords import MONTHS, period_of
 from plotboard.ai.builtin.vocabulary import (
     Vocabulary,
@@ -215,7 +215,25 @@ def describe_filter(f: DraftFilter) -> str:
 
 def title_of(vocab: Vocabulary, draft: Draft) -> str:
     """A tile title: "Average salary by location", "Top 5 products by revenue (2024)"."""
+    if draft.records:
+        listed = table_label(draft.base)
+        if draft.limit and draft.record_order is not None:
+            column, desc = draft.record_order
+            first = "highest" if desc else "lowest"
+            if column.type in ("date", "datetime"):
+                first = "latest" if desc else "earliest"
+            what = humanize(column.name).lower()
+            listed = f"{draft.limit} {listed.lower()} with the {first} {what}"
+        parts = [describe_filter(f) for f in draft.filters]
+        return f"{listed} ({'; '.join(parts)})" if parts else listed
     measures = [measure_label(vocab, m, draft.dims) for m in draft.measures]
+    if draft.part is not None and measures:
+        part = describe_filter(draft.part)
+        measures = [f"Percent of {measures[0][:1].lower() + measures[0][1:]} that is {part}"]
+    elif draft.share and measures:
+        measures = [f"Share of {measures[0][:1].lower() + measures[0][1:]}"]
+    elif draft.cumulative and measures:
+        measures = [f"Running total of {measures[0][:1].lower() + measures[0][1:]}"]
     dims = [dim_label(vocab, draft, d) for d in draft.dims]
     main = _join([measures[0], *(m[:1].lower() + m[1:] for m in measures[1:])])
     if draft.limit and draft.order is not None and len(dims) == 1 and measures:
@@ -264,6 +282,19 @@ def describe_answer(
     vocab: Vocabulary, draft: Draft, chart: str, voice: Voice, *, chart_asked: bool
 ) -> str:
     """One sentence presenting the tile, in the voice of the context clues."""
+    if draft.records and draft.limit is None:
+        what = f"the {table_label(draft.base).lower()}{filters_phrase(draft)}"
+        lead = {"friendly": "Sure! Here are", "formal": "Please find below"}.get(
+            voice.tone, "" if voice.tone == "concise" else "Here are"
+        )
+        text = f"{lead} {what}" if lead else what[4:5].upper() + what[5:]
+        return f"{text}."
+    if draft.records or draft.part is not None or draft.share or draft.cumulative:
+        title = title_of(vocab, draft)
+        lead = {"friendly": "Sure! Here is: ", "formal": "Please find below: "}.get(
+            voice.tone, "" if voice.tone == "concise" else "Here is: "
+        )
+        return f"{lead}{title}."
     measures = _join([measure_label(vocab, m, draft.dims).lower() for m in draft.measures])
     if draft.limit and draft.order is not None and len(draft.dims) == 1:
         what = title_of(vocab, Draft(base=draft.base, measures=draft.measures, dims=draft.dims,

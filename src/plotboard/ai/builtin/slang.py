@@ -1,0 +1,146 @@
+"""Shorthand, business slang and courtesy: a question as people type it, made plain.
+
+The maintained lists below are applied before the question is read:
+
+* `ABBREVIATIONS`: "rev by cat" -> "revenue by category", "avg sal by dept", "emps",
+  "ppl", "hc", "yr", "qty", "mgr" ... A word the catalog itself knows (a column, table or
+  value named "cat") keeps the catalog's meaning: catalog names win over this list.
+* two-digit years where a year is meant: "q4 25", "march 24", "'24" -> 2025, 2024, 2024
+  (always 20xx); "#" and "no. of" -> "number of".
+* `COURTESY`: greetings, thanks, sign-offs and lead-ins ("I was wondering if you could help
+  me figure out", "for our quarterly review") are dropped from the question; what was
+  dropped is returned so that the answer can say it did not use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from plotboard.ai.builtin.text import Token, singular
+
+#: Shorthand and slang -> plain words. Keys are single folded words.
+ABBREVIATIONS: dict[str, str] = {
+    "rev": "revenue", "revs": "revenue", "cat": "category", "cats": "categories",
+    "categ": "category", "sal": "salary", "sals": "salaries", "dept": "department",
+    "depts": "departments", "dep": "department", "emp": "employee", "emps": "employees",
+    "empl": "employee", "empls": "employees", "ppl": "people", "peeps": "people",
+    "folks": "people", "qty": "quantity", "qtys": "quantities", "avg": "average",
+    "avgs": "averages", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
+    "mth": "month", "mths": "months", "wk": "week", "wks": "weeks", "hc": "headcount",
+    "loc": "location", "locs": "locations", "tot": "total", "ttl": "total", "hw": "how",
+    "whos": "who is", "mgr": "manager", "mgrs": "managers", "comp": "compensation",
+    "num": "number", "nbr": "number", "cnt": "count", "amt": "amount", "pct": "percent",
+    "perc": "percent", "perf": "performance", "prod": "product", "prods": "products",
+    "reg": "region", "regs": "regions", "ctry": "country", "yoy": "year over year",
+    "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
+    "ty": "thanks", "w": "with", "wo": "without", "tx": "transactions",
+    "everyone": "people", "everybody": "people", "anyone": "people", "staffers": "staff",
+}
+
+_COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})
+
+#: Phrases of several words -> plain words (matched on folded words).
+PHRASES: dict[tuple[str, ...], str] = {
+    ("sales", "guy"): "salesperson", ("sales", "guys"): "salespeople",
+    ("sales", "rep"): "salesperson", ("sales", "reps"): "salespeople",
+    ("sales", "people"): "salespeople", ("no", "of"): "number of",
+    ("work", "from", "home"): "remote", ("working", "from", "home"): "remote",
+}
+
+_MONTHS = (
+    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    "september|oct|october|nov|november|dec|december"
+)
+_SHORT_YEAR = re.compile(rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b", re.I)
+_APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
+_BIG = re.compile(r"\b(\d+(?:\.\d+)?)\s*(million|mn|mio|billion|bn|thousand)\b", re.I)
+_SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
+_FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
+
+#: Courtesy, greetings and lead-ins: never part of what is asked.
+COURTESY: tuple[str, ...] = (
+    r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
+    r"| assistant)?[,!.]*",
+    r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|much appreciated)"
+    r"(?: (?:so|very) much| a lot| kindly| in advance)*(?: for (?:your|the) help)?[,!.]*",
+    r"\b(?:best|kind|warm)? ?regards\b[^.!?]*",
+    r"\bi hope (?:you'?re|you are) well\b[,!.]*",
+    r"\bhope you'?re well\b[,!.]*",
+    r"\b(?:sorry (?:to bother|if this is a (?:dumb|silly|stupid) question))\b[,!.-]*",
+    r"\bquick (?:one|question)\b[,!.-]*",
+    r"\bi'?m putting together [^.!?]*? and\b",
+    r"\bi (?:was wondering|wonder) if (?:it would be possible to|you could|you can)"
+    r"(?: (?:please|help me|possibly))*(?: (?:figure out|find out|find|tell me|show me|see|"
+    r"get|know))?",
+    r"\b(?:would|could|can|will) you (?:please |kindly )?(?:be able to )?(?:help me|tell me"
+    r"|show me|let me know|give me|check|find out)?(?: (?:with )?that)?\b",
+    r"\bwould it be possible to (?:get|see|have)\b",
+    r"\bif (?:that'?s|it'?s) not too much trouble\b",
+    r"\bif possible\b",
+    r"\b(?:i|we)(?: need| want| would like|'d love| would love) to (?:know|see|understand"
+    r"|find out)\b",
+    r"\bmy (?:manager|boss|director|team|lead) (?:asked me|wants) to (?:know|find out|see)\b",
+    r"\bmy (?:manager|boss|director|team|lead) wants to know\b",
+    r"\bfor (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting|deck|presentation|report"
+    r"|newsletter|slides|board|budget|planning)\b",
+    r"\bneed it for [^.!?]*",
+    r"\bneed it\b",
+    r"\bit would (?:really )?help (?:me )?(?:a lot)?\b",
+    r"\bi'?ll be presenting [^.!?]*",
+    r"\bso it needs to be right\b",
+    r"\bso we'?re planning [\w' ]*?(?= and\b|,|$)",
+    r"\bplease check\b",
+    r"\basap\b",
+    r"\broughly\b",
+    r"\bi need a quick favou?r\b[:,]?",
+    r":\)|:-\)|;\)",
+)
+_COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
+
+
+def plain_text(question: str) -> tuple[str, list[str]]:
+    """`question` without courtesy, with short years and "#" written out; (text, dropped)."""
+    text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
+    text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
+    text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    text = text.replace("#", " number ").replace("%", " percent ")
+    text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
+    dropped: list[str] = []
+    for pattern in _COURTESY:
+        for found in pattern.finditer(text):
+            words = found.group(0).strip(" ,.!?:;-")
+            if words:
+                dropped.append(words)
+        text = pattern.sub(" ", text)
+    return text, dropped
+
+
+def expand(
+    tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
+) -> tuple[Token, ...]:
+    """Shorthand and slang as plain words; a word `known` to the catalog is left as it is.
+    Each reading that matters ("'rev' read as 'revenue'") is added to `said`."""
+    out: list[Token] = []
+    said = [] if said is None else said
+    words = [t.text for t in tokens]
+    i = 0
+    while i < len(tokens):
+        for size in (3, 2):
+            plain = PHRASES.get(tuple(words[i : i + size]))
+            if plain is not None:
+                out.extend(Token(w, singular(w)) for w in plain.split())
+                said.append(f"'{' '.join(words[i : i + size])}' read as '{plain}'")
+                i += size
+                break
+        else:
+            token = tokens[i]
+            plain = ABBREVIATIONS.get(token.text)
+            if plain is None or known(token.stem):
+                out.append(token)
+            else:
+                out.extend(Token(w, singular(w)) for w in plain.split())
+                if token.text not in _COURTESY_WORDS:
+                    said.append(f"'{token.text}' read as '{plain}'")
+            i += 1
+    return tuple(out)
