@@ -35,12 +35,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@dataclass
+@dataclass(eq=False)  # hashable by identity: benchmarks key clients by server
 class Server:
     url: str
     api_key: str
     source_id: str
     store_url: str
+    pid: int = 0
+
+    def rss_mib(self) -> float:
+        """The server process's resident memory now (Linux), in MiB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
 
     def token(self, **attributes: Any) -> str:
         r = httpx.post(
@@ -59,6 +67,7 @@ def prepare_store(
     rules: list[tuple[str, list[dict[str, Any]]]],
     attributes: list[tuple[str, str]],
     cache_ttl: float,
+    row_cap: int = 10_000,
 ) -> tuple[str, str, str]:
     """A migrated SQLite store with one org, key, attributes, source and rules."""
     from plotboard.access.store import parse_checked, save_rule
@@ -93,7 +102,9 @@ def prepare_store(
             session,
             org.id,
             SourceIn(
-                name="bench", connection=conn, settings=SourceSettings(cache_ttl_seconds=cache_ttl)
+                name="bench",
+                connection=conn,
+                settings=SourceSettings(cache_ttl_seconds=cache_ttl, row_cap=row_cap),
             ),
             runtime.secret_key,
         )
@@ -115,9 +126,17 @@ def running_server(
     *,
     cache_ttl: float,
     workers: int = 1,
+    row_cap: int = 10_000,
+    src: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
+    """A `plotboard serve` process on a fresh store. `src`, when given, is another checkout's
+    `src/` folder to run instead of the installed plotboard (say, the previous commit's, for a
+    before/after comparison in one run); `env` adds environment variables."""
     data_dir = Path(tempfile.mkdtemp(prefix="pb-bench-"))
-    store_url, key, source_id = prepare_store(data_dir, connection, rules, attributes, cache_ttl)
+    store_url, key, source_id = prepare_store(
+        data_dir, connection, rules, attributes, cache_ttl, row_cap
+    )
     port = free_port()
     env = {
         **os.environ,
@@ -125,7 +144,10 @@ def running_server(
         "PLOTBOARD_SECRET_KEY": SECRET,
         "PLOTBOARD_DATA_DIR": str(data_dir),
         "PLOTBOARD_API_KEY_CACHE_SECONDS": "5",
+        **(env or {}),
     }
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     cmd = [
         str(Path(sys.executable).parent / "plotboard"),
         "serve",
@@ -138,7 +160,7 @@ def running_server(
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy 2-core machine takes a while to import
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
@@ -146,10 +168,11 @@ def running_server(
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()  # else reading its stderr waits for a server that still runs
                 err = proc.stderr.read().decode() if proc.stderr else ""
                 raise SystemExit(f"server did not start:\n{err}")
             time.sleep(0.2)
-        yield Server(url, key, source_id, store_url)
+        yield Server(url, key, source_id, store_url, proc.pid)
     finally:
         proc.terminate()
         try:
