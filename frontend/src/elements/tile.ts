@@ -10,6 +10,7 @@ import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { icons } from '../icons.js';
 import { defaultChart } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
+import { tileFilterTexts } from '../tile-filters.js';
 import { CHART_TYPES, type ChartType, type DashboardFilter, type GeoPlace, type QueryResult, type QuerySpec, type Tile } from '../types.js';
 import type { PbChart } from './chart.js';
 import './chart.js';
@@ -110,6 +111,19 @@ export class PbTile extends LitElement {
       .badge svg {
         width: 11px;
         height: 11px;
+      }
+      .own-filters {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        padding: 0 10px;
+        max-height: 44px;
+        overflow: hidden;
+      }
+      .own-filters .badge {
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .body {
         flex: 1;
@@ -321,8 +335,20 @@ export class PbTile extends LitElement {
         </div>
         ${this.preview ? nothing : this.renderMenu(title)}
       </header>
+      ${this.renderOwnFilters()}
       <div class="body">${this.renderBody()}</div>
     `;
+  }
+
+  /** The tile's own filters (saved in its query), so a reader knows what the chart leaves out. */
+  private renderOwnFilters() {
+    const table = this.tile?.query?.table ?? '';
+    const label = (c: string) => this.ctx?.index?.choice(table, c)?.label ?? c;
+    const texts = tileFilterTexts(this.tile?.query as { filters?: unknown[] } | null, label);
+    if (!texts.length) return nothing;
+    return html`<div class="own-filters" data-own-filters aria-label="Filters of this chart">
+      ${texts.map((t) => html`<span class="badge" title=${t}>${icons.filter}${t}</span>`)}
+    </div>`;
   }
 
   private renderMenu(title: string) {

@@ -1,0 +1,62 @@
+// A tile's own filters (the ones saved in its query), in short words for the tile to show:
+// "department: Sales, Support", "amount > 1000", "sale_date: last 6 months".
+
+interface AnyFilter {
+  column: string;
+  op: string;
+  value?: unknown;
+}
+
+const SIGNS: Record<string, string> = { eq: '=', neq: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤' };
+const MAX_VALUES = 3;
+
+function show(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+function list(values: unknown[]): string {
+  const shown = values.slice(0, MAX_VALUES).map(show).join(', ');
+  return values.length > MAX_VALUES ? `${shown} +${values.length - MAX_VALUES}` : shown;
+}
+
+function periods(value: unknown): string {
+  const p = (value ?? {}) as { n?: number; unit?: string };
+  const unit = p.unit ?? 'period';
+  return p.n && p.n !== 1 ? `${p.n} ${unit}s` : unit;
+}
+
+/** One filter in words; `label` names the column (the catalog's name, or the column itself). */
+export function filterText(f: AnyFilter, label: (column: string) => string = (c) => c): string {
+  const name = label(f.column);
+  const v = f.value;
+  switch (f.op) {
+    case 'in':
+      return `${name}: ${list(Array.isArray(v) ? v : [v])}`;
+    case 'not_in':
+      return `${name}: not ${list(Array.isArray(v) ? v : [v])}`;
+    case 'between':
+      return Array.isArray(v) ? `${name}: ${show(v[0])}–${show(v[1])}` : name;
+    case 'contains':
+      return `${name} contains “${show(v)}”`;
+    case 'is_null':
+      return `${name} is empty`;
+    case 'is_not_null':
+      return `${name} is not empty`;
+    case 'last':
+      return `${name}: last ${periods(v)}`;
+    case 'this':
+    case 'previous':
+      return `${name}: ${f.op} ${typeof v === 'string' ? v : periods(v)}`;
+    case 'to_date':
+      return `${name}: ${show(v)} to date`;
+    default:
+      return SIGNS[f.op] ? `${name} ${SIGNS[f.op]} ${show(v)}` : `${name} ${f.op} ${show(v)}`;
+  }
+}
+
+/** The tile's own filters in words (none: an empty list). */
+export function tileFilterTexts(query: { filters?: unknown[] } | null | undefined, label?: (column: string) => string): string[] {
+  const filters = (query?.filters ?? []) as AnyFilter[];
+  return filters.filter((f) => f && typeof f.column === 'string').map((f) => filterText(f, label));
+}

@@ -1,0 +1,28 @@
+// A tile's own filters, in the words the tile shows.
+import { expect, test } from 'vitest';
+import { tileFilterTexts } from '../src/tile-filters.js';
+
+test('each kind of filter reads as short words', () => {
+  const query = {
+    filters: [
+      { column: 'department', op: 'in', value: ['Sales', 'Support'] },
+      { column: 'location', op: 'not_in', value: ['Paris', 'Tokyo', 'Berlin', 'Sydney', 'Mumbai'] },
+      { column: 'amount', op: 'gte', value: 1000 },
+      { column: 'is_remote', op: 'eq', value: true },
+      { column: 'sale_date', op: 'last', value: { n: 6, unit: 'month' } },
+      { column: 'hire_date', op: 'between', value: ['2020-01-01', '2020-12-31'] },
+      { column: 'email', op: 'is_null' },
+    ],
+  };
+  expect(tileFilterTexts(query, (c) => c.replace('_', ' '))).toEqual([
+    'department: Sales, Support',
+    'location: not Paris, Tokyo, Berlin +2',
+    'amount ≥ 1000',
+    'is remote = yes',
+    'sale date: last 6 months',
+    'hire date: 2020-01-01–2020-12-31',
+    'email is empty',
+  ]);
+  expect(tileFilterTexts(null)).toEqual([]);
+  expect(tileFilterTexts({})).toEqual([]);
+});
