@@ -111,6 +111,13 @@ class RedisCache:
         with contextlib.suppress(*self._errors):
             self._client.set(key, value, px=max(1, int(ttl_seconds * 1000)))
 
+    def reachable(self) -> bool:
+        """Whether Redis answers a PING now (for readiness checks; never raises)."""
+        try:
+            return bool(self._client.ping())
+        except self._errors:
+            return False
+
     def clear(self) -> None:
         try:
             for key in self._client.scan_iter(match="pb:q:*", count=500):

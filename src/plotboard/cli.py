@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -71,21 +73,39 @@ def serve(host: str | None, port: int | None, workers: int | None, migrate: bool
     """Run the server."""
     import uvicorn
 
+    from plotboard.api.logs import log_config
+    from plotboard.api.metrics import MULTIPROC_ENV
+
     settings = _settings(host=host, port=port, workers=workers)
     runtime = _runtime(settings, run_migrations=migrate)  # fails here, clearly, on bad config
     runtime.close()
     click.echo(f"Starting plotboard on http://{settings.host}:{settings.port} ...")
     for key, value in (("PLOTBOARD_HOST", settings.host), ("PLOTBOARD_PORT", str(settings.port))):
         os.environ[key] = value
+    if settings.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # Each worker counts on its own; a scrape then sums the files they share here.
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="plotboard-metrics-")
     uvicorn.run(
         "plotboard.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_level="info",
+        log_config=log_config(settings),
+        log_level=settings.log_level,
+        access_log=False,  # plotboard writes its own (PLOTBOARD_ACCESS_LOG)
         proxy_headers=True,
+        **_worker_start_timeout(uvicorn),
     )
+
+
+def _worker_start_timeout(uvicorn: Any) -> dict[str, Any]:
+    # uvicorn (0.31+) kills a worker that has not answered its supervisor within 5 s, and
+    # loading the app takes longer than that on a busy small machine: the workers then die and
+    # restart forever. Older uvicorn has no such check.
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+        return {"timeout_worker_healthcheck": 60}
+    return {}
 
 
 @main.command()

@@ -15,7 +15,7 @@ import secrets
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -167,6 +167,28 @@ class Settings(BaseSettings):
         description="Time budget for checking one raw SQL query (parsing, validation, access "
         "rules), done off the event loop; past it the SQL is refused as too complex.",
     )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Least important log lines plotboard and uvicorn write."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Log lines as text, or as one JSON object per line (for a log collector).",
+    )
+    access_log: bool = Field(
+        default=True,
+        description="One log line per request (method, path without query string, status, "
+        "time, request id); off saves a little time per request.",
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="Bearer token that GET /metrics requires; when not set, /metrics answers "
+        "only requests from this machine (loopback).",
+    )
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("secret_key")
     @classmethod

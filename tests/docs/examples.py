@@ -125,7 +125,15 @@ class Answer:
     text: str
 
     def json(self) -> Any:
-        return json.loads(self.text)
+        """The answer's JSON. An error body's `request_id` (new on every request, so the pages
+        leave it out of the bodies they show) is checked here and dropped."""
+        body = json.loads(self.text)
+        if self.status >= 400 and isinstance(body, dict):
+            request_id = body.pop("request_id", None)
+            assert isinstance(request_id, str) and re.fullmatch(r"[0-9a-f]{32}", request_id), (
+                f"an error body without a request_id: {self.text}"
+            )
+        return body
 
 
 @dataclass(frozen=True)

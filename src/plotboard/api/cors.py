@@ -21,6 +21,7 @@ import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plotboard.api.observability import current_request_id
 from plotboard.auth.origins import normalize_origin
 from plotboard.errors import PlotboardError
 from plotboard.runtime import Runtime
@@ -114,6 +115,7 @@ class EmbedCORSMiddleware:
                 "detail": f"The origin {origin} is not authorized to embed plotboard. An admin "
                 "can add it under Authorized origins.",
                 "code": "origin_not_authorized",
+                "request_id": current_request_id(),
             }
         ).encode()
         await send(

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
+from plotboard.api.observability import REQUEST_ID_HEADER, current_request_id
 from plotboard.errors import FieldError, PlotboardError
 from plotboard.inputs import shown
 from plotboard.sources.errors import END_USER_MESSAGES, SourceError
@@ -28,6 +29,9 @@ class ErrorResponse(JSONResponse):
     key, a value), and a lone surrogate in it would make the encoder itself fail with a 500."""
 
     def render(self, content: Any) -> bytes:
+        request_id = current_request_id()
+        if request_id is not None and isinstance(content, dict) and "detail" in content:
+            content = {**content, "request_id": request_id}
         return super().render(_printable(content))
 
 
@@ -148,11 +152,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         incident = uuid.uuid4().hex[:10]
         log.exception("unexpected error %s on %s %s", incident, request.method, request.url.path)
-        return JSONResponse(
+        # This answer is sent from outside the request-id middleware, so it adds the header.
+        request_id = current_request_id()
+        return ErrorResponse(
             {
                 "detail": f"Something went wrong on the server (incident {incident}). "
                 "The details are in the server log; please try again.",
                 "code": "internal_error",
             },
             status_code=500,
+            headers={REQUEST_ID_HEADER: request_id} if request_id else None,
         )

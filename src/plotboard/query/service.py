@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ class QueryRequest(BaseModel):
 class QueryAnswer:
     body: bytes
     cache_hit: bool
+    source_id: str = ""  # for metrics: which source answered
+    run_seconds: float | None = None  # time on the source database; None for a cache hit
 
 
 def query_error(err: QueryError) -> PlotboardError:
@@ -223,10 +226,14 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
                     {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
     hit = None if request.refresh else runtime.cache.get(key)
     if hit is not None:
-        return QueryAnswer(hit, True)
+        return QueryAnswer(hit, True, context.id)
     max_bytes = runtime.settings.max_answer_bytes
 
+    ran_for = 0.0
+
     def execute() -> bytes:
+        nonlocal ran_for
+        started = time.perf_counter()
         result = runtime.pool.execute(
             context.id,
             prepared.sql,
@@ -235,12 +242,13 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
             row_cap=context.settings.row_cap,
             max_bytes=max_bytes,
         )
+        ran_for = time.perf_counter() - started
         body = _encode(prepared, result, context, max_bytes)
         return _with_notes(body, runtime, context, user, request, prepared, not result.rows)
 
     body = await anyio.to_thread.run_sync(execute)
     runtime.cache.set(key, body, context.settings.cache_ttl_seconds)
-    return QueryAnswer(body, False)
+    return QueryAnswer(body, False, context.id, ran_for)
 
 
 def _anchored_to_latest(request: QueryRequest) -> bool:

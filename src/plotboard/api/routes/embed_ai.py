@@ -8,6 +8,7 @@ import anyio
 from fastapi import APIRouter
 
 from plotboard.ai import service
+from plotboard.api import metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep
 from plotboard.api.usage import AskLimit
 
@@ -19,7 +20,13 @@ async def ask(body: service.AskRequest, user: EmbedUser, runtime: RuntimeDep) ->
     """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
     "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like
     any other query."""
-    return await service.ask(runtime, user, body)
+    answer = await service.ask(runtime, user, body)
+    engine = answer.get("engine")
+    metrics.AI_ANSWERS.labels(
+        engine if engine in ("builtin", "llm") else "other",
+        "yes" if answer.get("fallback_reason") else "no",
+    ).inc()
+    return answer
 
 
 @router.get("/conversations")

@@ -7,8 +7,10 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Response
 
+from plotboard.api import metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep
 from plotboard.api.usage import QueryLimit
+from plotboard.errors import PlotboardError
 from plotboard.query.service import (
     QueryRequest,
     describe_catalog,
@@ -35,7 +37,22 @@ async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
 @router.post("/query", dependencies=[QueryLimit])
 async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Response:
     """Run a query spec (or SQL, when the token permits) under the user's access rules."""
-    answer = await run_query(runtime, user, body)
+    try:
+        answer = await run_query(runtime, user, body)
+    except PlotboardError as err:
+        # Labelled by a source id only when it is a connected one: any text may come in.
+        source = body.source if body.source and body.source in runtime.pool else "unresolved"
+        metrics.QUERIES.labels(source, err.code).inc()
+        raise
+    if answer.cache_hit:
+        metrics.CACHE.labels("hit").inc()
+        metrics.QUERIES.labels(answer.source_id, "cache_hit").inc()
+    else:
+        if not body.refresh:
+            metrics.CACHE.labels("miss").inc()
+        metrics.QUERIES.labels(answer.source_id, "ran").inc()
+        if answer.run_seconds is not None:
+            metrics.QUERY_LATENCY.labels(answer.source_id).observe(answer.run_seconds)
     return Response(
         with_cache_flag(answer.body, answer.cache_hit),
         media_type="application/json",

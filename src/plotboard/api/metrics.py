@@ -1,0 +1,98 @@
+"""Prometheus metrics (`GET /metrics`), kept with prometheus-client.
+
+Labels are bounded on purpose: routes by their template (`/api/v1/embed/dashboards/{id}`), never
+the raw path; sources by id (one per connected database); outcomes by error code. Nothing that
+an end user types becomes a label.
+
+With several worker processes (`plotboard serve --workers N`) each worker counts on its own;
+`plotboard serve` then sets `PROMETHEUS_MULTIPROC_DIR` before the workers start, and a scrape
+answers the sum over all of them (prometheus-client's multiprocess mode).
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from plotboard import __version__
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+# One registry per process; in multiprocess mode it only names the metrics (the values are
+# files in PROMETHEUS_MULTIPROC_DIR, read at scrape time).
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+
+BUILD_INFO = Gauge(
+    "plotboard_build_info",
+    "Always 1; the version label says which plotboard answers.",
+    ["version"],
+    registry=REGISTRY,
+    multiprocess_mode="max",
+)
+BUILD_INFO.labels(__version__).set(1)
+
+HTTP_REQUESTS = Counter(
+    "plotboard_http_requests",
+    "HTTP requests answered, by method, route template and status code.",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+HTTP_LATENCY = Histogram(
+    "plotboard_http_request_duration_seconds",
+    "Time from the request's arrival to the end of its answer, by route template.",
+    ["method", "route"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+HTTP_IN_PROGRESS = Gauge(
+    "plotboard_http_requests_in_progress",
+    "Requests being answered right now (open connections with a request in flight).",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+QUERIES = Counter(
+    "plotboard_queries",
+    "Embed queries by source and outcome: 'cache_hit', 'ran', or the error code.",
+    ["source", "outcome"],
+    registry=REGISTRY,
+)
+QUERY_LATENCY = Histogram(
+    "plotboard_query_duration_seconds",
+    "Time a query spent on its source database (not counted for cache hits).",
+    ["source"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+CACHE = Counter(
+    "plotboard_query_cache",
+    "Query-cache lookups by result ('hit' or 'miss'); the hit ratio is hit / (hit + miss).",
+    ["result"],
+    registry=REGISTRY,
+)
+AI_ANSWERS = Counter(
+    "plotboard_ai_answers",
+    "Answers to end users' questions by engine ('builtin' or 'llm') and whether the engine "
+    "fell back to the built-in one.",
+    ["engine", "fallback"],
+    registry=REGISTRY,
+)
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics in Prometheus' text format, and its content type."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
