@@ -107,9 +107,7 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
     spec.select = draft.select?.length ? [...draft.select] : [];
     if (filters.length) spec.filters = filters;
     const by = spec.select[0];
-    if (by && (draft.sort === 'label_asc' || draft.sort === 'label_desc' || draft.sort === 'value_desc' || draft.sort === 'value_asc')) {
-      spec.order_by = [{ by, desc: draft.sort === 'label_desc' || draft.sort === 'value_desc' }];
-    }
+    if (by) spec.order_by = [{ by, desc: draft.sort === 'label_desc' || draft.sort === 'value_desc' }];
     spec.limit = draft.limit ?? PAGE_SIZE;
     return spec;
   }
@@ -191,6 +189,8 @@ export function draftFromTile(tile: Tile | null, index: CatalogIndex): Draft {
 /** How to change the draft so that `type` fits it (a map picks a location column), or null. */
 export function adjustFor(index: CatalogIndex, d: Draft, type: ChartType): Partial<Draft> | null {
   const spec = draftSpec({ ...d, chart: type }, index);
+  // A list of records is a table; a chart needs numbers.
+  if (d.mode === 'records') return type === 'table' ? {} : null;
   if (type === 'kpi') {
     // One number: keep the measure, drop the breakdown (the comparison may add a date back).
     return { dims: [], measures: d.measures.slice(0, 1), sort: 'auto', limit: null };

@@ -2,7 +2,7 @@
 // chart rules' "special" shapes, number formats and the comparison in charts and KPIs.
 import { describe, expect, test } from 'vitest';
 import { buildChart, type ChartModel } from '../src/chart-options.js';
-import { PAGE_SIZE, draftFromTile, draftSpec, wireMeasure, type Draft } from '../src/draft.js';
+import { PAGE_SIZE, adjustFor, draftFromTile, draftSpec, wireMeasure, type Draft } from '../src/draft.js';
 import { toCsv } from '../src/export.js';
 import { formatCell, formatMeasure } from '../src/format.js';
 import { chartShape, defaultChart, dimensionAlias, measureAlias, specialOf } from '../src/model.js';
@@ -41,6 +41,15 @@ describe('the draft on the wire', () => {
     const back = draftFromTile({ id: 't', title: 'x', query: spec, chart: { type: 'table' }, layout: { x: 0, y: 0, w: 6, h: 4 } }, index);
     expect(back.mode).toBe('records');
     expect(back.select).toEqual(['full_name', 'salary']);
+  });
+
+  test('records sort by the first column by default and draw only as a table', () => {
+    const d = draft({ mode: 'records', select: ['salary', 'full_name'], sort: 'auto', limit: 20 });
+    expect(draftSpec(d, index).order_by).toEqual([{ by: 'salary', desc: false }]);
+    expect(draftSpec(d, index).limit).toBe(20);
+    expect(adjustFor(index, d, 'kpi')).toBeNull();
+    expect(adjustFor(index, d, 'bar')).toBeNull();
+    expect(adjustFor(index, d, 'table')).toEqual({});
   });
 
   test('relative dates, having, top N per group and comparison', () => {

@@ -80,7 +80,7 @@ def build_tile(page: Any, plan: TilePlan) -> None:
         d.get_by_text("Show the latest period").click()
     assert d.locator(f"[data-chart='{plan.chart}']").get_attribute("aria-checked") == "true"
     if plan.title:
-        d.get_by_label("Title").fill(plan.title)
+        d.get_by_label("Title", exact=True).fill(plan.title)
     d.locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
     d.locator("[data-action='save-tile']").click()
     d.wait_for(state="hidden", timeout=TIMEOUT)
