@@ -8,8 +8,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -21,6 +21,11 @@ from plotboard.runtime import Runtime
 from plotboard.store.models import SignInAttempt, utcnow
 from tests.api.conftest import ADMIN_PASSWORD, Org
 
+if TYPE_CHECKING:
+    # What starlette's TestClient returns: an httpx2 response once httpx2 is installed (the
+    # mcp extra, in dev, brings it), which starlette then prefers to httpx.
+    from httpx2 import Response as TestResponse
+
 SESSION = "/api/v1/admin/session"
 
 
@@ -30,8 +35,8 @@ def client_at(runtime: Runtime, address: str) -> TestClient:
     return TestClient(app, base_url="http://plotboard.test", client=(address, 40000))
 
 
-def attempt(client: TestClient, email: str, password: str = "not-the-password") -> httpx.Response:
-    response: httpx.Response = client.post(SESSION, json={"email": email, "password": password})
+def attempt(client: TestClient, email: str, password: str = "not-the-password") -> TestResponse:
+    response: TestResponse = client.post(SESSION, json={"email": email, "password": password})
     return response
 
 

@@ -13,9 +13,8 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -27,6 +26,11 @@ from plotboard.demo.data import generate_demo_database
 from plotboard.orgs import create_organization
 from plotboard.runtime import Runtime
 from plotboard.store.models import AdminUser
+
+if TYPE_CHECKING:
+    # What starlette's TestClient returns: an httpx2 response once httpx2 is installed (the
+    # mcp extra, in dev, brings it), which starlette then prefers to httpx.
+    from httpx2 import Response as TestResponse
 
 SECRET = "console-test-secret-" + "s" * 40
 PASSWORD = "correct horse battery"
@@ -82,21 +86,21 @@ class Console:
     email: str
     csrf: str = ""
 
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        response: httpx.Response = self.client.get(path, **kwargs)
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        response: TestResponse = self.client.get(path, **kwargs)
         return response
 
-    def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+    def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:
         """A form post with the session's CSRF token (unless `data` names another)."""
         body = {"csrf_token": self.csrf, **(data or {})}
-        response: httpx.Response = self.client.post(path, data=body, **kwargs)
+        response: TestResponse = self.client.post(path, data=body, **kwargs)
         return response
 
-    def sign_in(self, password: str = PASSWORD) -> httpx.Response:
+    def sign_in(self, password: str = PASSWORD) -> TestResponse:
         page = self.client.get("/admin")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token, page.text
-        answer: httpx.Response = self.client.post(
+        answer: TestResponse = self.client.post(
             "/admin/sign-in",
             data={"email": self.email, "password": password, "csrf_token": token.group(1)},
         )
