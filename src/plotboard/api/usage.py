@@ -9,6 +9,7 @@ a limit gets 429 with Retry-After before the route runs.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import anyio
 from fastapi import Depends
@@ -17,7 +18,7 @@ from plotboard.api.deps import EmbedUser, RuntimeDep, TokensKey
 from plotboard.usage.settings import Action
 
 
-def _embed_slot(action: Action) -> object:
+def _embed_slot(action: Action) -> Any:
     async def slot(user: EmbedUser, runtime: RuntimeDep) -> AsyncIterator[None]:
         ticket = await anyio.to_thread.run_sync(
             runtime.limits.enter, action, user.org_id, user.user_id
