@@ -644,8 +644,11 @@ def test_huge_sql_does_not_stall_other_requests(live_demo: DemoServer) -> None:
         for thread in attackers:
             thread.join(timeout=60)
     assert refusals and answers, "the attack did not run"
-    # Health and cached tiles answered while the attack ran (it took 4-6 s each before).
-    assert slowest < 1.0, f"a health check or cached tile took {slowest:.2f} s"
+    # Health and cached tiles answered while the attack ran (it took 4-6 s each before the
+    # checks moved off the event loop). The bound allows for the usage limits' counting, which
+    # without Redis writes to the metadata store on every query (0.85 s worst case here on a
+    # quiet machine; the store-backed counters are to get cheaper, issues 15 and 16).
+    assert slowest < 2.0, f"a health check or cached tile took {slowest:.2f} s"
     for r in refusals:
         assert r.status_code == 400 and r.json()["code"] == "sql_too_complex", r.text[:300]
         assert "more than 50 SELECTs" in r.json()["detail"]

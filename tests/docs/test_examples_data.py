@@ -163,7 +163,9 @@ def test_a_failing_connection_saves_nothing(
         json={"name": "Shop", "connection": {"kind": "sqlite", "path": "/srv/data/shop.sqlite"}},
     )
     assert answer.status_code == 422
-    assert answer.json() == {
+    body = answer.json()
+    assert body.pop("request_id") == answer.headers["x-request-id"]
+    assert body == {
         "detail": "There is no file at /srv/data/shop.sqlite.",
         "code": "connection_file_not_found",
     }
