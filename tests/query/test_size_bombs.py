@@ -68,7 +68,7 @@ def test_sql_too_big_to_check_quickly_is_refused_naming_the_limit(
     with pytest.raises(QueryError) as caught:
         prepare_sql(sql, build_catalog(dialect), RULES, USER, row_cap=100)
     # Refused after parsing, before the costly checks: well under the seconds it took before.
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.5  # 0.1 s alone; a loaded CI machine took 1.2
     assert caught.value.code == "sql_too_complex" and caught.value.field == "sql"
     assert caught.value.message.startswith("The SQL is too complex")
     assert LIMITS[shape] in caught.value.message
@@ -175,6 +175,6 @@ def test_values_that_grow_through_ctes_are_refused(dialect: str, shape: str) -> 
     started = time.monotonic()
     with pytest.raises(QueryError) as caught:
         prepare_sql(sql, build_catalog(dialect), RULES, USER, row_cap=100)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.5  # as above
     assert caught.value.code == "sql_too_complex"
     assert f"more than {MAX_SQL_EXPANDED:,} parts" in caught.value.message
