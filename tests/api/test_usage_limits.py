@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy
 from fastapi.testclient import TestClient
 
 from plotboard.app import create_app
@@ -244,3 +245,47 @@ def test_redis_limits_are_shared_by_servers(org: Org) -> None:
     finally:
         one.close()
         two.close()
+
+
+def test_without_redis_a_request_takes_one_store_write_and_one_to_leave(org: Org) -> None:
+    """A query counts against two windows and takes two slots: one transaction, not six (on
+    SQLite every write transaction waits for the one write lock)."""
+    set_limits(org, query_per_user_at_once=4, query_per_org_at_once=50)
+    engine = org.runtime.store.engine
+    limiter = UsageLimiter(engine, None, 3600)
+    # The first request also reads the settings and prunes ended windows (once a minute).
+    limiter.leave(limiter.enter("query", org.id, uuid.uuid4().hex))
+    begun: list[object] = []
+
+    def on_begin(conn: object) -> None:
+        begun.append(conn)
+
+    sqlalchemy.event.listen(engine, "begin", on_begin)
+    try:
+        ticket = limiter.enter("query", org.id, uuid.uuid4().hex)
+        assert len(begun) == 1
+        assert len(ticket.leases) == 2
+        limiter.leave(ticket)
+        assert len(begun) == 2
+    finally:
+        sqlalchemy.event.remove(engine, "begin", on_begin)
+
+
+def test_a_full_org_slot_gives_back_the_users_slot(org: Org) -> None:
+    set_limits(
+        org,
+        ai_per_user_at_once=1,
+        ai_per_org_at_once=1,
+        ai_per_user_per_minute=0,
+        ai_per_org_per_minute=0,
+    )
+    limiter = UsageLimiter(org.runtime.store.engine, None, 0)
+    alice, bob = uuid.uuid4().hex, uuid.uuid4().hex
+    held = limiter.enter("ai", org.id, alice)
+    with pytest.raises(PlotboardError) as refused:
+        limiter.enter("ai", org.id, bob)  # bob's own slot is free, the organization's is not
+    assert refused.value.code == "too_many_at_once"
+    assert "organization" in str(refused.value)
+    limiter.leave(held)
+    # Had bob's user slot stayed taken by the refused request, this would be refused.
+    limiter.leave(limiter.enter("ai", org.id, bob))

@@ -8,7 +8,8 @@ after `LEASE_TTL_S`.
 
 A refused request gets 429 with `Retry-After` and a sentence saying which limit it hit. When
 Redis cannot be reached the request goes ahead (the limits protect capacity, they are not an
-access control) and a warning is logged.
+access control) and a warning is logged. Without Redis a request's counting and slots take one
+store transaction and giving the slots back one more (`StoreUsage`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from plotboard.errors import PlotboardError
 from plotboard.usage.settings import Action, UsageLimits, limits_of
-from plotboard.usage.store_counters import StoreLeases, StoreStorage
+from plotboard.usage.store_counters import Slot, StoreUsage, Window
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ class UsageLimiter:
         self._lock = threading.Lock()
         storage: Storage
         self._errors: tuple[type[Exception], ...] = ()
+        # Without Redis: a request's windows and slots in one store transaction.
+        self._store: StoreUsage | None = None
         if redis_url:
             try:
                 import redis
@@ -108,8 +111,9 @@ class UsageLimiter:
             self.leases: Leases = RedisLeases(redis_storage.storage)
             self._errors = (redis.RedisError, OSError)
         else:
-            storage = StoreStorage(engine)
-            self.leases = StoreLeases(engine)
+            self._store = StoreUsage(engine)
+            storage = self._store.storage
+            self.leases = self._store.leases
         self.storage = storage
         self.rates = FixedWindowRateLimiter(storage)
 
@@ -140,6 +144,8 @@ class UsageLimiter:
         limits = self.limits(org_id)
         ticket = Ticket()
         scopes: tuple[tuple[Scope, str], ...] = (("user", f"{org_id}:{who}"), ("org", org_id))
+        if self._store is not None:
+            return self._enter_store(self._store, action, scopes, limits)
         try:
             for scope, ident in scopes:
                 self._count(action, scope, ident, limits.rate(action, scope))
@@ -150,9 +156,41 @@ class UsageLimiter:
             raise
         return ticket
 
+    def _enter_store(
+        self,
+        store: StoreUsage,
+        action: Action,
+        scopes: tuple[tuple[Scope, str], ...],
+        limits: UsageLimits,
+    ) -> Ticket:
+        """`enter` in one store transaction (same counts and keys as the `limits` path)."""
+        windows: list[tuple[Scope, Window]] = []
+        for scope, ident in scopes:
+            per_minute = limits.rate(action, scope)
+            if per_minute > 0:
+                item = _rate_item(action, scope, per_minute)
+                windows.append((scope, Window(item.key_for(ident), item.get_expiry(), per_minute)))
+        slots: list[tuple[Scope, Slot]] = [
+            (scope, Slot(f"{action}:{scope}:{ident}", limits.at_once(action, scope)))
+            for scope, ident in scopes
+            if limits.at_once(action, scope) > 0
+        ]
+        entry = store.enter([w for _, w in windows], [s for _, s in slots], LEASE_TTL_S)
+        if entry.full_window is not None:
+            scope, window = windows[entry.full_window]
+            ends = entry.window_ends.timestamp() if entry.window_ends else time.time()
+            raise _rate_limited(action, scope, window.limit, ends)
+        if entry.full_slot is not None:
+            scope, slot = slots[entry.full_slot]
+            raise _too_many_at_once(action, scope, slot.limit)
+        return Ticket(leases=entry.leases)
+
     def leave(self, ticket: Ticket) -> None:
         """Give back the slots of a finished request (safe to call twice)."""
         leases, ticket.leases = ticket.leases, []
+        if self._store is not None:
+            self._store.release(leases)
+            return
         for key, lease in leases:
             try:
                 self.leases.release(key, lease)
@@ -162,7 +200,7 @@ class UsageLimiter:
     def _count(self, action: Action, scope: Scope, ident: str, per_minute: int) -> None:
         if per_minute <= 0:
             return
-        item = RateLimitItemPerMinute(per_minute, namespace=f"plotboard-{action}-{scope}")
+        item = _rate_item(action, scope, per_minute)
         try:
             if self.rates.hit(item, ident):
                 return
@@ -170,14 +208,7 @@ class UsageLimiter:
         except self._errors as err:
             log.warning("usage limits not checked: Redis did not answer (%s)", err)
             return
-        wait = max(1, math.ceil(reset - time.time()))
-        raise PlotboardError(
-            f"Too many {_WHAT[action]} {_whose(action, scope)}: the limit is {per_minute} a "
-            f"minute. Try again in {wait} second{'s' if wait != 1 else ''}.",
-            "rate_limited",
-            429,
-            headers={"Retry-After": str(wait)},
-        )
+        raise _rate_limited(action, scope, per_minute, reset)
 
     def _take(self, ticket: Ticket, action: Action, scope: Scope, ident: str, at_once: int) -> None:
         if at_once <= 0:
@@ -189,14 +220,33 @@ class UsageLimiter:
             log.warning("concurrency limits not checked: Redis did not answer (%s)", err)
             return
         if lease is None:
-            raise PlotboardError(
-                f"Too many {_WHAT[action]} {_whose(action, scope)} at once: the limit is "
-                f"{at_once}. Try again when one has finished.",
-                "too_many_at_once",
-                429,
-                headers={"Retry-After": "1"},
-            )
+            raise _too_many_at_once(action, scope, at_once)
         ticket.leases.append((key, lease))
+
+
+def _rate_item(action: Action, scope: Scope, per_minute: int) -> RateLimitItemPerMinute:
+    return RateLimitItemPerMinute(per_minute, namespace=f"plotboard-{action}-{scope}")
+
+
+def _rate_limited(action: Action, scope: Scope, per_minute: int, reset: float) -> PlotboardError:
+    wait = max(1, math.ceil(reset - time.time()))
+    return PlotboardError(
+        f"Too many {_WHAT[action]} {_whose(action, scope)}: the limit is {per_minute} a "
+        f"minute. Try again in {wait} second{'s' if wait != 1 else ''}.",
+        "rate_limited",
+        429,
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def _too_many_at_once(action: Action, scope: Scope, at_once: int) -> PlotboardError:
+    return PlotboardError(
+        f"Too many {_WHAT[action]} {_whose(action, scope)} at once: the limit is "
+        f"{at_once}. Try again when one has finished.",
+        "too_many_at_once",
+        429,
+        headers={"Retry-After": "1"},
+    )
 
 
 def _whose(action: Action, scope: Scope) -> str:

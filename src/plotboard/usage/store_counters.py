@@ -4,6 +4,11 @@
 counter, bumped by one atomic upsert (PostgreSQL and SQLite both have INSERT ... ON CONFLICT
 ... RETURNING), so servers counting at once never lose a hit. `StoreLeases` counts requests
 running now: one row per request, deleted when it ends, expired when its server died.
+
+A request counts against up to two windows (the user's and the organization's) and takes up to
+two slots; `StoreUsage.enter` does all of that in one transaction and `StoreUsage.release` gives
+the slots back in one more, so a query costs two store writes instead of six (on SQLite every
+write transaction queues for the one write lock, which is what a flood of cached tiles waits on).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import logging
 import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
@@ -37,6 +43,46 @@ def _insert(conn: sa.Connection) -> type[postgresql.Insert] | type[sqlite.Insert
     return postgresql.Insert if conn.dialect.name == "postgresql" else sqlite.Insert
 
 
+def _bump(
+    conn: sa.Connection, key: str, expiry_s: int, now: datetime, amount: int = 1
+) -> tuple[int, datetime]:
+    """Add `amount` hits to `key`'s window (a new one when it ended): (count, ends at)."""
+    table = _COUNTERS
+    ends = sa.literal(now + timedelta(seconds=expiry_s), table.c.expires_at.type)
+    ended = table.c.expires_at <= now
+    stmt = (
+        _insert(conn)(table)
+        .values(key=key, count=amount, expires_at=ends)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": sa.case((ended, amount), else_=table.c.count + amount),
+                "expires_at": sa.case((ended, ends), else_=table.c.expires_at),
+            },
+        )
+        .returning(table.c.count, table.c.expires_at)
+    )
+    count, ends_at = conn.execute(stmt).one()
+    return int(count), ends_at
+
+
+def _take(conn: sa.Connection, key: str, limit: int, ttl_s: float, now: datetime) -> str | None:
+    """A new lease of `key`, or None when `limit` leases are live; the caller's transaction
+    holds the key's lock (PostgreSQL advisory lock; SQLite's write lock) until it ends."""
+    table = _LEASES
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_id(key))))
+    conn.execute(sa.delete(table).where(table.c.key == key, table.c.expires_at <= now))
+    live = conn.scalar(sa.select(sa.func.count()).where(table.c.key == key)) or 0
+    if live >= limit:
+        return None
+    lease = uuid.uuid4().hex
+    conn.execute(
+        sa.insert(table).values(id=lease, key=key, expires_at=now + timedelta(seconds=ttl_s))
+    )
+    return lease
+
+
 class StoreStorage(Storage):
     """Fixed-window counters for `limits.FixedWindowRateLimiter`, kept in the store."""
 
@@ -55,23 +101,8 @@ class StoreStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = _now()
         self._prune(now)
-        table = _COUNTERS
-        ends = sa.literal(now + timedelta(seconds=expiry), table.c.expires_at.type)
-        ended = table.c.expires_at <= now
         with self.engine.begin() as conn:
-            insert = _insert(conn)(table)
-            stmt = (
-                insert.values(key=key, count=amount, expires_at=ends)
-                .on_conflict_do_update(
-                    index_elements=[table.c.key],
-                    set_={
-                        "count": sa.case((ended, amount), else_=table.c.count + amount),
-                        "expires_at": sa.case((ended, ends), else_=table.c.expires_at),
-                    },
-                )
-                .returning(table.c.count)
-            )
-            return int(conn.execute(stmt).scalar_one())
+            return _bump(conn, key, expiry, now, amount)[0]
 
     def _row(self, key: str) -> tuple[int, datetime] | None:
         table = _COUNTERS
@@ -141,21 +172,8 @@ class StoreLeases:
         """A lease id, or None when `limit` leases of `key` are live."""
         now = _now()
         self._prune(now)
-        table = _LEASES
-        lease = uuid.uuid4().hex
         with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_id(key))))
-            conn.execute(sa.delete(table).where(table.c.key == key, table.c.expires_at <= now))
-            live = conn.scalar(sa.select(sa.func.count()).where(table.c.key == key)) or 0
-            if live >= limit:
-                return None
-            conn.execute(
-                sa.insert(table).values(
-                    id=lease, key=key, expires_at=now + timedelta(seconds=ttl_s)
-                )
-            )
-        return lease
+            return _take(conn, key, limit, ttl_s, now)
 
     def release(self, key: str, lease: str) -> None:
         with self.engine.begin() as conn:
@@ -167,6 +185,79 @@ class StoreLeases:
                 return
             self._pruned_at = time.monotonic()
         _prune(self.engine, _LEASES, now)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One fixed window a request counts against: at most `limit` hits per `expiry_s`."""
+
+    key: str
+    expiry_s: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One concurrency limit a request takes a slot of: at most `limit` at once."""
+
+    key: str
+    limit: int
+
+
+@dataclass
+class Entry:
+    """What `StoreUsage.enter` did: the leases taken, or which window or slot was full."""
+
+    leases: list[tuple[str, str]] = field(default_factory=list)
+    full_window: int | None = None
+    window_ends: datetime | None = None
+    full_slot: int | None = None
+
+
+class StoreUsage:
+    """Counting a request and taking its slots in one store transaction.
+
+    Windows are counted in order and counting stops at the first one that is over its limit
+    (that hit still counts, as the `limits` library's fixed window does); slots are taken only
+    when every window had room, and when one is full the slots taken before it are given
+    back in the same transaction. Locks are always taken in the order given (user, then
+    organization), so two requests cannot deadlock."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.storage = StoreStorage(engine)
+        self.leases = StoreLeases(engine)
+
+    def enter(self, windows: list[Window], slots: list[Slot], ttl_s: float) -> Entry:
+        entry = Entry()
+        if not windows and not slots:
+            return entry
+        now = _now()
+        if windows:
+            self.storage._prune(now)
+        if slots:
+            self.leases._prune(now)
+        with self.engine.begin() as conn:
+            for i, window in enumerate(windows):
+                count, ends = _bump(conn, window.key, window.expiry_s, now)
+                if count > window.limit:
+                    entry.full_window, entry.window_ends = i, ends
+                    return entry
+            for i, slot in enumerate(slots):
+                lease = _take(conn, slot.key, slot.limit, ttl_s, now)
+                if lease is None:
+                    taken = [taken_lease for _, taken_lease in entry.leases]
+                    conn.execute(sa.delete(_LEASES).where(_LEASES.c.id.in_(taken)))
+                    entry.leases, entry.full_slot = [], i
+                    return entry
+                entry.leases.append((slot.key, lease))
+        return entry
+
+    def release(self, leases: list[tuple[str, str]]) -> None:
+        if not leases:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(_LEASES).where(_LEASES.c.id.in_([lease for _, lease in leases])))
 
 
 def _lock_id(key: str) -> int:
