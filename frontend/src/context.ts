@@ -3,6 +3,7 @@
 
 import type { PlotboardApi } from './api.js';
 import { ApiError } from './api.js';
+import { relatedRef } from './cross-filter.js';
 import type { CatalogIndex } from './model.js';
 import type { DashboardFilter, Filter, GeoPlace, QuerySpec } from './types.js';
 
@@ -86,6 +87,8 @@ function filterRef(table: string, filter: DashboardFilter, index: CatalogIndex):
   if (filter.table) {
     const related = index.choice(table, `${filter.table}.${filter.column}`);
     if (related) return related.ref;
+    // Further along the foreign keys (sales → employees → offices): the engine finds the joins.
+    return relatedRef(index, table, filter.table, filter.column);
   }
   return null;
 }

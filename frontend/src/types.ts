@@ -213,6 +213,9 @@ export interface DashboardFilter {
   /** Where the column was picked (for its display name and its values). */
   table?: string;
   label?: string;
+  /** Set on a filter made by clicking a value of a tile (cross-filtering): that tile's id. It
+   * filters every other tile; the tile it came from keeps showing all its values. */
+  from_tile?: string;
 }
 
 export interface Dashboard {
