@@ -115,8 +115,13 @@ def shape_of(vocab: Vocabulary | None, draft: Draft) -> Shape:
     """The draft as the chart rules see it; without `vocab` the number of groups is unknown
     (it matters to the default only, not to what a chart can draw)."""
     dims, measures = draft.dims, draft.measures
+    special: Special | None = None
+    if draft.compare is not None:
+        special = "compare"
+    elif any(d.bin is not None for d in dims):
+        special = "bins"
     if not dims:
-        return Shape(len(measures), 0)
+        return Shape(len(measures), 0, special=special)
     first = dims[0]
     column = first.column
     kind: Kind
@@ -137,7 +142,7 @@ def shape_of(vocab: Vocabulary | None, draft: Draft) -> Shape:
                 size = UNLISTED
     if draft.limit is not None:
         size = draft.limit if size is None else min(size, draft.limit)
-    return Shape(len(measures), len(dims), kind, size)
+    return Shape(len(measures), len(dims), kind, size, special)
 
 
 def default_chart(vocab: Vocabulary, draft: Draft) -> str:

@@ -40,6 +40,16 @@ class DraftDim:
     table: Table
     column: Column
     grain: Grain | None = None
+    bin: tuple[str, float] | None = None  # ("width", 10000) or ("count", 10): number bands
+
+
+@dataclass(frozen=True)
+class DraftHaving:
+    """A filter on the value of measure number `measure` ("more than 300 employees")."""
+
+    measure: int
+    op: FilterOp
+    value: float
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,9 @@ class Draft:
     part: DraftFilter | None = None  # the first measure's share of rows matching this
     records: list[tuple[Table, Column]] = field(default_factory=list)  # a listing
     record_order: tuple[Column, bool] | None = None  # listing sorted by (column, desc)
+    compare: str | None = None  # "previous_period" or "previous_year"
+    having: list[DraftHaving] = field(default_factory=list)
+    limit_per: DraftDim | None = None  # the limit applies within each value of this
 
     def copy(self) -> Draft:
         return replace(
@@ -78,6 +91,7 @@ class Draft:
             filters=list(self.filters),
             notes=list(self.notes),
             extra_order=list(self.extra_order),
+            having=list(self.having),
         )
 
 
@@ -111,6 +125,9 @@ def to_spec(draft: Draft) -> QuerySpec:
         dim: dict[str, object] = {"column": column_ref(base, d.table, d.column)}
         if d.grain:
             dim["grain"] = d.grain
+        if d.bin is not None:
+            kind, size = d.bin
+            dim["bin"] = {kind: int(size) if size == int(size) else size}
         if all(other["column"] != dim["column"] for other in dims):
             dims.append(dim)
     filters = [
@@ -144,7 +161,21 @@ def to_spec(draft: Draft) -> QuerySpec:
         data["order_by"] = order
     if draft.limit is not None:
         data["limit"] = draft.limit
+    if draft.compare is not None and spec.measures:
+        data["compare"] = {"to": draft.compare}
+    if draft.having and spec.measures:
+        data["having"] = [
+            {"by": spec.measures[h.measure].alias, "op": h.op, "value": _plain(h.value)}
+            for h in draft.having
+            if h.measure < len(spec.measures)
+        ]
+    if draft.limit_per is not None and draft.limit is not None:
+        data["limit_per"] = column_ref(base, draft.limit_per.table, draft.limit_per.column)
     return parse_spec(data)
+
+
+def _plain(value: float) -> int | float:
+    return int(value) if value == int(value) else value
 
 
 def _absolute(vocab: Vocabulary, base: Table, ref: str) -> tuple[Table, Column]:
@@ -182,7 +213,12 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             draft.measures.append(DraftMeasure(m.agg, table, column))
     for d in spec.dimensions:
         table, column = _absolute(vocab, base, d.column)
-        draft.dims.append(DraftDim(table, column, d.grain))
+        bin_: tuple[str, float] | None = None
+        if d.bin is not None:
+            bin_ = ("width", d.bin.width) if d.bin.width is not None else (
+                "count", float(d.bin.count or 0)
+            )
+        draft.dims.append(DraftDim(table, column, d.grain, bin_))
     for f in spec.filters:
         if isinstance(f.value, Periods):
             raise unsupported
@@ -195,6 +231,15 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
         else:
             draft.extra_order.append(o)
     draft.limit = spec.limit
+    draft.compare = spec.compare.to if spec.compare is not None else None
+    aliases = [m.alias.lower() for m in spec.measures]
+    for h in spec.having:
+        if h.by.lower() not in aliases or isinstance(h.value, list | str | bool):
+            raise unsupported
+        draft.having.append(DraftHaving(aliases.index(h.by.lower()), h.op, float(h.value)))
+    if spec.limit_per is not None:
+        table, column = _absolute(vocab, base, spec.limit_per)
+        draft.limit_per = DraftDim(table, column)
     return draft
 
 

@@ -57,6 +57,7 @@ from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_
 from plotboard.ai.builtin.wording import (
     Voice,
     cannot_answer,
+    compared_periods,
     describe_answer,
     filters_phrase,
     suggestions,
@@ -323,6 +324,12 @@ def _assumptions(
         out.append("listed the rows themselves, not a count or total")
     if draft.part is not None:
         out.append("the percent is taken over all the rows the other filters keep")
+    compared = compared_periods(draft)
+    if compared is not None:
+        out.append(
+            f"compared {compared[1]} with {compared[2]}: the earlier value, the change and "
+            "the change in percent are extra columns"
+        )
     if problem:
         out.append(f"a {tile.chart_type.replace('_', ' ')} chart because {problem}")
     return out

@@ -75,6 +75,9 @@ class Intent:
     tables: list[TableTerm] = field(default_factory=list)
     time_columns: list[ColumnTerm] = field(default_factory=list)
     date_range: DateRange | None = None
+    # Every period named, with the position of its first word ("2025 vs 2024"): the last one
+    # is `date_range`; a comparison uses them all.
+    date_ranges: list[tuple[int, DateRange]] = field(default_factory=list)
     grain: GrainWord | None = None
     top: Top | None = None
     superlative: Superlative | None = None

@@ -180,7 +180,7 @@ class _Walk:
                 if self.intent.chart is None or meaning.strong:
                     self.intent.chart = meaning
             elif isinstance(meaning, Time):
-                self._time(meaning)
+                self._time(meaning, item)
                 if isinstance(meaning.word, GrainWord):
                     self._glued(item, self.words_of(item), after=False)
         if self.compare is not None and self.compare.values and not self.compare.terms:
@@ -255,10 +255,11 @@ class _Walk:
             self.intent.compares.append(self.compare)
             self.compare = None
 
-    def _time(self, meaning: Time) -> None:
+    def _time(self, meaning: Time, item: Item) -> None:
         word = meaning.word
         if isinstance(word, DateRange):
             self.intent.date_range = word
+            self.intent.date_ranges.append((item.start, word))
             return
         self.intent.grain = word
         if word.by:

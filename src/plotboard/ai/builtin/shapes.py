@@ -18,14 +18,17 @@ words), `apply_shapes` turns the draft the engine built from the rest into that 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plotboard.ai.builtin.draft import Draft, DraftFilter
 from plotboard.ai.builtin.intent import Intent
-from plotboard.ai.builtin.text import NUMBER_WORDS, Token, split_identifier, stems
+from plotboard.ai.builtin.resolve import date_filters
+from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, split_identifier, stems
+from plotboard.ai.builtin.timewords import DateRange, add_months
 from plotboard.ai.builtin.vocabulary import Vocabulary
-from plotboard.catalog.model import Column, Table
+from plotboard.catalog.model import TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
           ("fraction",), ("pct",), ("what", "part")}
@@ -69,6 +72,13 @@ class Shapes:
     said: list[str] = field(default_factory=list)  # the cue phrases, for "understood as"
     count: int | None = None  # "the 10 most recent": how many records
     top_n: int | None = None  # "which 3 departments have the highest ...": how many groups
+    # A comparison of periods: "strong" ("vs", "compared with", "than") or "weak" ("growth",
+    # "change"); `compare_at`: where the strong cue was, in the words left to read (a period
+    # after it is the one compared with); `compare_to`: the unit of "the year before".
+    compare: str | None = None
+    compare_at: int = -1
+    compare_to: str | None = None
+    compare_words: list[str] = field(default_factory=list)
 
 
 def _at(words: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -104,9 +114,30 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     keep = [True] * len(tokens)
     nullable = _nullable_names(vocab)
     i = 0
+    cue_at = -1
     while i < len(words):
         matched = False
         first = words[i]
+        found = _compare_cue(words, i)
+        if found is not None:
+            size, strength, unit = found
+            if strength == "strong" or shapes.compare is None:
+                shapes.compare = strength
+            if strength == "strong" and cue_at < 0:
+                cue_at = i
+            if unit is not None:
+                shapes.compare_to = unit
+            if size == 0:  # "year over year": a cue, and a grain for the lexer
+                i += 1
+                continue
+            shapes.said.append(" ".join(words[i : i + size]))
+            shapes.compare_words.extend(words[i : i + size])
+            for k in range(i, i + size):
+                keep[k] = False
+            if words[i] == "than":
+                _drop_more(words, i, keep)
+            i += size
+            continue
         for group, flag in ((_SHARE_SORTED, "share"), (_RUNNING_SORTED, "running")):
             for phrase in group:
                 if phrase[0] != first:
@@ -167,12 +198,106 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
             break
+    if cue_at >= 0:
+        shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
     for k in range(len(words) - 1):
         if words[k].isdigit() and 0 < int(words[k]) <= 1000 and words[k + 1] in _RANKS:
             shapes.count = int(words[k])
             break
     return shapes, tuple(t for t, k in zip(tokens, keep, strict=True) if k)
+
+
+_STRONG_CUES = {("vs",): 1, ("v",): 1, ("versus",): 1, ("against",): 1, ("compare",): 1,
+                ("compared", "to"): 2, ("compared", "with"): 2, ("compare", "to"): 2,
+                ("compare", "with"): 2, ("comparing",): 1, ("compared",): 1,
+                ("in", "comparison", "to"): 3, ("in", "comparison", "with"): 3,
+                ("comparison",): 1, ("relative", "to"): 2}
+_WEAK_CUES = frozenset({"growth", "grow", "grew", "grown", "growing", "change", "changed",
+                        "changes", "increase", "increased", "decrease", "decreased", "decline",
+                        "declined", "difference", "delta", "evolve", "evolved"})
+_NOT_AFTER_CHANGE = frozenset({"to", "it", "that", "this", "into", "chart", "the", "them"})
+_UNIT_WORDS = {"year": "year", "years": "year", "month": "month", "months": "month",
+               "quarter": "quarter", "quarters": "quarter", "week": "week", "weeks": "week",
+               "period": "period", "day": "day"}
+_PERIOD_START = frozenset({"q1", "q2", "q3", "q4", "h1", "h2", "last", "previous", "this",
+                           "january", "february", "march", "april", "may", "june", "july",
+                           "august", "september", "october", "november", "december", "jan",
+                           "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                           "nov", "dec"})
+_MORE_WORDS = frozenset({"more", "less", "fewer", "better", "worse", "higher", "lower",
+                         "bigger", "smaller"})
+
+
+def _is_period_word(word: str) -> bool:
+    return (len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100) or (
+        word in _PERIOD_START
+    )
+
+
+def _previous_phrase(words: Sequence[str], i: int) -> tuple[int, str] | None:
+    """ "the year before", "the previous month", "a year ago", "the same period last year":
+    the period compared with, said relative to the other one; (words, unit)."""
+    j = i + 1 if words[i] in ("the", "a") else i
+    rest = tuple(words[j : j + 4])
+    if rest[:1] == ("same",) and len(rest) >= 4 and rest[2:4] in (("last", "year"),
+                                                                   ("a", "year")):
+        ago = rest[2:4] == ("a", "year") and list(words[j + 4 : j + 5]) == ["ago"]
+        return j - i + 4 + ago, "year"
+    if len(rest) >= 2 and rest[0] in _UNIT_WORDS and rest[1] in ("before", "prior", "earlier",
+                                                                 "ago"):
+        return j - i + 2, _UNIT_WORDS[rest[0]]
+    if j > i and len(rest) >= 2 and rest[0] in ("previous", "prior", "preceding") and (
+        rest[1] in _UNIT_WORDS
+    ):
+        return j - i + 2, _UNIT_WORDS[rest[1]]
+    if j == i and rest[:2] in (("previous", "period"), ("prior", "period")):
+        return 2, "period"
+    return None
+
+
+def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | None:
+    """A word asking to compare periods at `words[i]`: (words to drop, "strong" or "weak",
+    the unit of a relative period named with it). Size 0: a cue that stays to be read."""
+    word = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    for size in (3, 2, 1):
+        key = tuple(words[i : i + size])
+        if len(key) == size and key in _STRONG_CUES:
+            after = _previous_phrase(words, i + size) if i + size < len(words) else None
+            if after is not None:
+                return size + after[0], "strong", after[1]
+            return size, "strong", None
+    if word in _WEAK_CUES and nxt not in _NOT_AFTER_CHANGE:
+        end = i + 1
+        if end < len(words) and words[end] in ("from", "over", "on", "vs", "versus"):
+            after = _previous_phrase(words, end + 1) if end + 1 < len(words) else None
+            if after is not None:
+                return end + 1 - i + after[0], "weak", after[1]
+        return 1, "weak", None
+    if word in ("from", "to", "over", "on", "with") and i + 1 < len(words):
+        after = _previous_phrase(words, i + 1)
+        if after is not None and word != "with":
+            return 1 + after[0], "weak", after[1]
+    if word in _UNIT_WORDS and nxt == "over" and words[i + 2 : i + 3] == [word]:
+        return 0, "weak", None  # "year over year", "month over month"
+    if word == "over" and i > 0 and _is_period_word(words[i - 1]) and _is_period_word(nxt):
+        return 1, "strong", None  # "2025 over 2024"
+    if word == "than":
+        j = i + 1
+        while j < len(words) and words[j] in ("in", "during", "for", "the", "of"):
+            j += 1
+        if j < len(words) and _is_period_word(words[j]):
+            return j - i, "strong", None
+    return None
+
+
+def _drop_more(words: Sequence[str], i: int, keep: list[bool]) -> None:
+    """ "did we hire more in 2025 than in 2024": "more ... than" only says "compare"."""
+    for k in range(i - 1, max(-1, i - 6), -1):
+        if words[k] in _MORE_WORDS:
+            keep[k] = False
+            return
 
 
 def _is_listing(words: Sequence[str]) -> bool:
@@ -224,7 +349,105 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             draft.order = True
     if shapes.listing and not shapes.share and not shapes.running:
         _as_listing(vocab, draft, intent, shapes.count)
+    if shapes.compare is not None:
+        problem = _as_compare(draft, shapes, intent)
+        if draft.compare is None:
+            unused = [w for w in shapes.compare_words if w not in STOPWORDS]
+            intent.ignored.extend(unused)
+            if problem:
+                draft.notes.append(problem)
     return draft
+
+
+_RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+
+
+def _months(start: dt.date, end: dt.date) -> int | None:
+    """Whole calendar months from `start` to `end` (inclusive), None when not whole months."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _shifted(start: dt.date, end: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    return add_months(start, months), add_months(end + dt.timedelta(days=1), months) - (
+        dt.timedelta(days=1)
+    )
+
+
+def _next_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period right after [start, end], of the same length."""
+    months = _months(start, end)
+    if months is not None:
+        return _shifted(start, end, months)
+    days = (end - start).days + 1
+    return end + dt.timedelta(days=1), end + dt.timedelta(days=days)
+
+
+def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
+    """The closed periods the question names, in order, "from 2023 to 2024" as two."""
+    out: list[tuple[int, dt.date, dt.date]] = []
+    for at, span in intent.date_ranges:
+        if span.parts is not None:
+            out.extend((at, a, b) for a, b, _ in span.parts)
+        elif span.start is not None and span.end is not None:
+            out.append((at, span.start, span.end))
+    return out
+
+
+def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
+    """Periods compared (query spec v2 `compare`): "2025 vs 2024", "growth last quarter",
+    "month over month"; the current period becomes the date filter. A reason when the
+    question's periods can't be compared that way."""
+    if draft.records or draft.share or draft.cumulative or draft.part is not None:
+        return None
+    if not draft.measures:
+        return None
+    periods = _periods(intent)
+    timed = [d for d in draft.dims if d.grain is not None]
+    unit = shapes.compare_to
+    if not periods:
+        if not timed:
+            return None
+        finer = timed[0].grain != "year"
+        draft.compare = "previous_year" if unit == "year" and finer else "previous_period"
+        return None
+    dated = [f for f in draft.filters if f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS]
+    if dated:
+        where = (dated[0].table, dated[0].column)
+    elif timed:
+        where = (timed[0].table, timed[0].column)
+    else:
+        return None
+    if len(periods) > 2:
+        return "I can compare two periods at a time"
+    if len(periods) == 2:
+        (_, a_start, a_end), (_, b_start, b_end) = periods
+        (start, end), (o_start, o_end) = sorted(
+            [(a_start, a_end), (b_start, b_end)], reverse=True
+        )
+        months = _months(start, end)
+        if months is not None and (o_start, o_end) == _shifted(start, end, -12):
+            to = "previous_year"
+        elif _next_of(o_start, o_end) == (start, end):
+            to = "previous_period"
+        else:
+            return "the two periods are not next to each other, so I did not compare them"
+    else:
+        at, start, end = periods[0]
+        if shapes.compare == "strong" and at >= shapes.compare_at >= 0 and unit is None:
+            # "revenue vs last year": that is the period compared with; ours is the next one.
+            o_start, o_end = start, end
+            start, end = _next_of(start, end)
+            months = _months(o_start, o_end)
+            to = "previous_year" if months == 12 and timed else "previous_period"
+        else:
+            whole_year = _months(start, end) == 12
+            to = "previous_year" if unit == "year" and not whole_year else "previous_period"
+    draft.filters = [f for f in draft.filters if f not in dated]
+    draft.filters.extend(date_filters(*where, DateRange(start, end, "")))
+    draft.compare = to
+    return None
 
 
 def _as_listing(vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None) -> None:

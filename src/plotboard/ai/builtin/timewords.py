@@ -37,6 +37,7 @@ MONTHS = {
     for name in names.split()
 }
 _QUARTERS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4}
+_HALVES = {"h1": 1, "h2": 2}
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
              "4th": 4, "last": 4}
 _UNITS: dict[str, Grain] = {
@@ -69,6 +70,9 @@ class DateRange:
     start: dt.date | None
     end: dt.date | None
     label: str
+    # "from 2023 to 2024", "between Q1 and Q2": the two named periods, for comparisons
+    # ("how did hiring change from 2023 to 2024" compares them rather than adding them up).
+    parts: tuple[tuple[dt.date, dt.date, str], tuple[dt.date, dt.date, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,15 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
             start, end = period_of(dt.date(year, q * 3 - 2, 1), "quarter")
             return 2, start, end
         return 1, dt.date(year, 1, 1), dt.date(year, 12, 31)
+    half = _HALVES.get(word)
+    if half is not None:
+        # "H1 2025": January-June; without a year, the latest half that has started.
+        has_year = i + 1 < n and _year(words[i + 1]) is not None
+        year = int(words[i + 1]) if has_year else today.year
+        if not has_year and dt.date(year, half * 6 - 5, 1) > today:
+            year -= 1
+        start = dt.date(year, half * 6 - 5, 1)
+        return 1 + has_year, start, add_months(start, 6) - dt.timedelta(days=1)
     quarter = _QUARTERS.get(word)
     size, month = 1, 0
     if quarter is None and word in _ORDINALS and i + 1 < n and words[i + 1] == "quarter":
@@ -203,9 +216,10 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
             second = _period(words, j + 1, today)
             if second is not None:
                 label2 = " ".join(words[j + 1 : j + 1 + second[0]])
+                parts = ((start, end, label), (second[1], second[2], label2))
                 return (
                     j + 1 + second[0] - i,
-                    DateRange(start, second[2], f"from {label} to {label2}"),
+                    DateRange(start, second[2], f"from {label} to {label2}", parts),
                 )
         if word == "between":
             return None

@@ -17,7 +17,7 @@ from plotboard.ai.answers import ContextClues
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.resolve import natural_agg
 from plotboard.ai.builtin.text import fold, humanize, split_identifier
-from plotboard.ai.builtin.timewords import MONTHS, period_of
+from plotboard.ai.builtin.timewords import MONTHS, add_months, period_of
 from plotboard.ai.builtin.vocabulary import (
     Vocabulary,
     column_label,
@@ -248,8 +248,65 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
         title = f"{main} by {_join(dims)}"
     else:
         title = main
-    parts = [describe_filter(f) for f in draft.filters]
+    compared = compared_periods(draft)
+    filters = [f for f in draft.filters if compared is None or f is not compared[0]]
+    if compared is not None:
+        title += f", {compared[1]} vs {compared[2]}"
+    parts = [describe_filter(f) for f in filters]
     return f"{title} ({'; '.join(parts)})" if parts else title
+
+
+_GRAIN_NOUNS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter",
+                "year": "year"}
+
+
+def compared_periods(draft: Draft) -> tuple[DraftFilter | None, str, str] | None:
+    """What a comparison (`draft.compare`) sets side by side, in words: (the date filter of
+    the current period or None, "2025", "2024"), or "each month", "the month before"."""
+    if draft.compare is None:
+        return None
+    timed = [d for d in draft.dims if d.grain is not None]
+    dated = [
+        f for f in draft.filters
+        if f.column.type in TEMPORAL_TYPES and f.op in ("between", "gte", "lt")
+    ]
+    if timed:
+        grain = _GRAIN_NOUNS[timed[0].grain or "month"]
+        if draft.compare == "previous_year" and grain != "year":
+            other = f"the same {grain} a year before"
+        else:
+            other = f"the {grain} before"
+        return None, f"each {grain}", other
+    if dated:
+        values = dated[0].value if isinstance(dated[0].value, list) else [dated[0].value]
+        start = _day(str(values[0]))
+        end = _day(str(values[-1])) if dated[0].op == "between" else None
+        if dated[0].op == "gte" and len(dated) > 1:
+            last = _day(str(dated[1].value))
+            end = last - dt.timedelta(days=1) if last else None
+        if start is not None and end is not None:
+            before = previous_period(start, end, draft.compare)
+            return dated[0], describe_period(start, end), describe_period(*before)
+    return None, "this period", "the one before"
+
+
+def previous_period(start: dt.date, end: dt.date, to: str) -> tuple[dt.date, dt.date]:
+    """The period a `compare` of [start, end] reads: the same dates a year before, or the
+    period of the same length right before (whole months as whole months)."""
+    if to == "previous_year":
+        return _months_back(start, end, 12)
+    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    if whole:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        return _months_back(start, end, months)
+    days = (end - start).days + 1
+    return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
+
+
+def _months_back(start: dt.date, end: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    return add_months(start, -months), add_months(end + dt.timedelta(days=1), -months) - (
+        dt.timedelta(days=1)
+    )
 
 
 def filters_phrase(draft: Draft) -> str:
@@ -289,7 +346,8 @@ def describe_answer(
         )
         text = f"{lead} {what}" if lead else what[4:5].upper() + what[5:]
         return f"{text}."
-    if draft.records or draft.part is not None or draft.share or draft.cumulative:
+    special = draft.part is not None or draft.share or draft.cumulative or draft.compare
+    if draft.records or special or draft.having or draft.limit_per is not None:
         title = title_of(vocab, draft)
         lead = {"friendly": "Sure! Here is: ", "formal": "Please find below: "}.get(
             voice.tone, "" if voice.tone == "concise" else "Here is: "

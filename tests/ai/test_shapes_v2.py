@@ -1,0 +1,145 @@
+"""The built-in engine reading query spec v2 shapes from words (issue 12 items 1-2):
+period comparisons, filters on totals, top N per group, distributions and ratios.
+
+Each test asks a question over the demo data, checks the spec the engine wrote and, where the
+shape is the point, the rows it gives; and that the answer says what it understood."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from plotboard.ai.answers import EngineAnswer
+from plotboard.ai.builtin import answer
+from plotboard.catalog.model import Catalog
+from tests.ai.demo import run_spec, run_sql, same_rows
+
+TODAY = dt.date(2025, 7, 15)
+Values = dict[tuple[str, str], list[str]]
+
+
+def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
+    return answer(question, catalog, values, today=TODAY, **kwargs)
+
+
+def spec_of(reply: EngineAnswer) -> dict[str, Any]:
+    assert reply.tile is not None, reply.answer
+    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+
+
+# -- comparisons of periods ------------------------------------------------------------------
+
+
+def test_two_years_compared_is_the_later_one_against_the_earlier(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    for question in (
+        "compare 2024 and 2025 sales",
+        "sales 2025 vs 2024",
+        "revenue growth 2025 over 2024",
+        "did we sell more in 2025 than in 2024",
+    ):
+        reply = ask(question, catalog, values)
+        spec = spec_of(reply)
+        assert spec["compare"] == {"to": "previous_year"}, question
+        assert spec["filters"] == [
+            {"column": "sale_date", "op": "between", "value": ["2025-01-01", "2025-12-31"]}
+        ], question
+        assert reply.understood is not None and reply.understood.endswith("2025 vs 2024")
+        assert any("compared 2025 with 2024" in a for a in reply.assumptions)
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    now = "SELECT SUM(amount) FROM sales WHERE sale_date BETWEEN '2025-01-01' AND '2025-12-31'"
+    before = "SELECT SUM(amount) FROM sales WHERE sale_date BETWEEN '2024-01-01' AND '2024-12-31'"
+    expected = run_sql(
+        demo_engine,
+        f"SELECT ({now}), ({before}), ({now}) - ({before}), "
+        f"(({now}) - ({before})) * 100.0 / ({before})",
+    )
+    assert same_rows(rows, expected, ordered=True)
+
+
+def test_a_comparison_by_category_reads_like_the_question(catalog: Catalog, values: Values) -> None:
+    reply = ask("Revenue by category, 2024 vs 2025", catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [{"column": "category"}]
+    assert spec["compare"] == {"to": "previous_year"}
+    assert reply.understood == "Revenue by category, 2025 vs 2024"
+    assert reply.tile is not None and reply.tile.chart_type == "bar"
+
+
+def test_quarters_of_two_years_compare_with_the_same_quarter_a_year_before(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("sales 2025 vs 2024 by quarter", catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "quarter"}]
+    assert spec["compare"] == {"to": "previous_year"}
+    spec = spec_of(ask("Q4 2025 vs Q3 2025 number of sales", catalog, values))
+    assert spec["compare"] == {"to": "previous_period"}
+    assert spec["filters"][0]["value"] == ["2025-10-01", "2025-12-31"]
+    spec = spec_of(ask("H1 2025 revenue compared with H1 2024", catalog, values))
+    assert spec["compare"] == {"to": "previous_year"}
+    assert spec["filters"][0]["value"] == ["2025-01-01", "2025-06-30"]
+
+
+def test_growth_words_compare_with_the_period_before(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(
+        ask(
+            "how much did revenue grow last quarter compared to the quarter before", catalog, values
+        )
+    )
+    assert spec["filters"][0]["value"] == ["2025-04-01", "2025-06-30"]
+    assert spec["compare"] == {"to": "previous_period"}
+    spec = spec_of(ask("how did hiring change from 2023 to 2024?", catalog, values))
+    assert spec["filters"][0] == {
+        "column": "hire_date",
+        "op": "between",
+        "value": ["2024-01-01", "2024-12-31"],
+    }
+    assert "compare" in spec
+    reply = ask("month over month revenue change in 2025", catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "month"}]
+    assert spec["compare"] == {"to": "previous_period"}
+    assert reply.understood is not None and "each month vs the month before" in reply.understood
+    spec = spec_of(ask("year over year growth in units sold", catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "year"}]
+    assert spec["compare"] == {"to": "previous_period"}
+    spec = spec_of(ask("last year's revenue vs the year before", catalog, values))
+    assert spec["filters"][0]["value"] == ["2024-01-01", "2024-12-31"]
+    assert "compare" in spec
+
+
+def test_a_period_after_vs_is_the_one_compared_with(catalog: Catalog, values: Values) -> None:
+    reply = ask("revenue by month vs last year", catalog, values)
+    spec = spec_of(reply)
+    assert spec["filters"][0]["value"] == ["2025-01-01", "2025-12-31"]
+    assert spec["compare"] == {"to": "previous_year"}
+
+
+def test_periods_that_are_not_neighbours_are_not_silently_compared(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("software revenue 2023 vs 2025", catalog, values)
+    assert reply.tile is None or "compare" not in spec_of(reply)
+    assert "not next to each other" in reply.answer or reply.tile is None
+
+
+def test_compare_without_periods_is_not_a_period_comparison(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("revenue by region", catalog, values))
+    assert "compare" not in spec
+    reply = ask("revenue increase by region", catalog, values)
+    assert "compare" not in spec_of(reply)
+    assert "increase" in reply.unused
+
+
+def test_a_follow_up_keeps_the_comparison(catalog: Catalog, values: Values) -> None:
+    first = ask("Revenue by category, 2024 vs 2025", catalog, values)
+    reply = ask("only Software", catalog, values, previous=first.tile)
+    spec = spec_of(reply)
+    assert spec["compare"] == {"to": "previous_year"}
+    assert {"column": "category", "op": "eq", "value": "Software"} in spec["filters"]
