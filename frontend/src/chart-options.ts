@@ -60,6 +60,9 @@ export type ChartModel =
       /** A map's values in words, largest first: its PNG lists them (the picture alone only
        * has shades and dots). */
       values?: ValueList;
+      /** The dimension values behind a clicked mark (ECharts' series and data index), for
+       * drilling; null for a mark that stands for several values ("Other"). */
+      pointAt?: (seriesIndex: number, dataIndex: number) => Cell[] | null;
     }
   | {
       kind: 'kpi';
@@ -323,14 +326,18 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   const kind = type === 'line' || type === 'area' ? 'line' : 'bar';
   const dim0 = s.dims[0]!;
   const categories: string[] = [];
+  const rawCategories: Cell[] = [];
   const position = new Map<string, number>();
   for (const row of s.rows) {
     const key = category(row[0] ?? null, dim0);
     if (!position.has(key)) {
       position.set(key, categories.length);
       categories.push(key);
+      rawCategories.push(row[0] ?? null);
     }
   }
+  /** With a split: each series' value of the second dimension (none for Other). */
+  let rawSeries: Array<{ value: Cell } | null> | null = null;
   const series: Array<{ name: string; data: Array<number | null> }> = [];
   const notes: string[] = [];
   let hiddenSeries: string | null = null;
@@ -366,6 +373,12 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       data[i] = (data[i] ?? 0) + (toNumber(row[at] ?? null) || 0);
     }
     for (const name of names) series.push({ name, data: bySeries.get(name)! });
+    const rawOf = new Map<string, Cell>();
+    for (const row of s.rows) {
+      const name = category(row[1] ?? null, dim1);
+      if (!rawOf.has(name)) rawOf.set(name, row[1] ?? null);
+    }
+    rawSeries = names.map((n) => (n === 'Other' && !rawOf.has('Other') ? null : { value: rawOf.get(n) ?? null }));
   } else {
     s.measures.forEach((name, m) => {
       const data = categories.map(() => null as number | null);
@@ -441,7 +454,15 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     })),
   };
   muteHidden(option.series, theme, hiddenSeries, dim0.empty ? position.get(dim0.empty) : undefined);
-  return { kind: 'echarts', option, notes };
+  const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => {
+    if (dataIndex < 0 || dataIndex >= rawCategories.length) return null;
+    const first = rawCategories[dataIndex] ?? null;
+    if (!rawSeries) return [first];
+    if (seriesIndex < 0) return null; // between the series of a split: which one is not known
+    const second = rawSeries[seriesIndex];
+    return second ? [first, second.value] : null;
+  };
+  return s.dims.length <= 2 ? { kind: 'echarts', option, notes, pointAt } : { kind: 'echarts', option, notes };
 }
 
 /** The colour of rows the user may not see: a grey, so they don't read as one more value. */
@@ -470,20 +491,25 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
   const { theme } = input;
   const dim0 = s.dims[0]!;
   const at = s.dims.length;
+  const rawOf = new Map<string, Cell>();
   let data = s.rows
     .map((row) => {
       const name = category(row[0] ?? null, dim0);
       const value = toNumber(row[at] ?? null);
+      if (!rawOf.has(name)) rawOf.set(name, row[0] ?? null);
       return name === dim0.empty ? { name, value, itemStyle: { color: hiddenColor(theme) } } : { name, value };
     })
     .filter((d) => Number.isFinite(d.value) && d.value > 0)
     .sort((a, b) => b.value - a.value);
   const notes: string[] = [];
+  let grouped = false;
   if (data.length > MAX_SLICES + 1) {
     const rest = data.slice(MAX_SLICES).reduce((sum, d) => sum + d.value, 0);
     notes.push(`The ${data.length - MAX_SLICES} smallest slices are grouped as Other.`);
     data = [...data.slice(0, MAX_SLICES), { name: 'Other', value: rest }];
+    grouped = true;
   }
+  const slices = data.map((d, i) => (grouped && i === data.length - 1 ? null : [rawOf.get(d.name) ?? null]));
   const donut = input.type === 'donut';
   const base = {
     ...baseOption(theme),
@@ -511,7 +537,8 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
     series: [{ center: ['38%', '50%'], radius: donut ? ['42%', '70%'] : ['0%', '70%'] }],
   };
   const option = { baseOption: base, media: [{ query: { minAspectRatio: 1.5, minWidth: 460 }, option: wide }] };
-  return { kind: 'echarts', option, notes };
+  const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => (seriesIndex === 0 ? (slices[dataIndex] ?? null) : null);
+  return s.dims.length === 1 ? { kind: 'echarts', option, notes, pointAt } : { kind: 'echarts', option, notes };
 }
 
 function scatterOption(input: ChartInput, s: Shape): ChartModel {
@@ -572,9 +599,16 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
   // Rows the user may not see have no place: they are told apart from unknown places.
   const empty = s.dims[0]?.empty;
   const hidden = empty ? s.rows.filter((row) => row[0] === null || row[0] === undefined) : [];
+  const rawOf = new Map<string, Cell>();
   const values = s.rows
     .filter((row) => !hidden.includes(row))
-    .map((row) => ({ name: String(row[0] ?? ''), value: toNumber(row[at] ?? null) }));
+    .map((row) => {
+      const name = String(row[0] ?? '');
+      if (!rawOf.has(name)) rawOf.set(name, row[0] ?? null);
+      return { name, value: toNumber(row[at] ?? null) };
+    });
+  /** Each series' places, in data order (for drilling). */
+  const marks: Cell[][] = [];
   const missing = values.filter((v) => !places[v.name]).map((v) => v.name || '(empty)');
   const notes = missing.length
     ? [`Not on the map (place not recognised): ${missing.slice(0, 6).join(', ')}${missing.length > 6 ? '…' : ''}.`]
@@ -625,6 +659,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
       name: measure,
       data: shaded.map((v) => ({ name: places[v.name]!.country_numeric!, value: v.value, amount: v.value, label: v.name })),
     });
+    marks.push(shaded.map((v) => rawOf.get(v.name) ?? v.name));
     visualMap = {
       type: 'continuous',
       min,
@@ -663,10 +698,15 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
       },
       emphasis: { scale: 1.15 },
     });
+    marks.push(dots.map((v) => rawOf.get(v.name) ?? v.name));
   }
   const option: Record<string, unknown> = { ...baseOption(theme), tooltip, geo, series };
   if (visualMap) option.visualMap = visualMap;
-  return { kind: 'echarts', option, notes, values: { measure, items: listed } };
+  const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => {
+    const mark = marks[seriesIndex]?.[dataIndex];
+    return mark === undefined || s.dims.length !== 1 ? null : [mark];
+  };
+  return { kind: 'echarts', option, notes, values: { measure, items: listed }, pointAt };
 }
 
 /** Center and zoom that frame the given points (the whole world when they are spread out). */

@@ -12,6 +12,7 @@ import {
   periodAfter,
   valueFilters,
 } from '../src/drill.js';
+import { buildChart } from '../src/chart-options.js';
 import { CatalogIndex } from '../src/model.js';
 import type { Catalog, DashboardFilter, QuerySpec } from '../src/types.js';
 import { index } from './catalog.js';
@@ -179,4 +180,28 @@ test('a cross filter reaches tiles along foreign keys, and not the tile it came 
   expect(moved.map((f) => f.id)).toEqual(['r', 'c2']);
   const manual: DashboardFilter = { id: 'm', column: 'category', table: 'sales', op: 'in', value: ['A'] };
   expect(addCrossFilter([manual], { ...category, id: 'c3' }).map((f) => f.id)).toEqual(['m', 'c3']);
+});
+
+const theme = { text: '#111111', muted: '#666666', line: '#dddddd', surface: '#ffffff', land: '#eeeeee', palette: ['#3366cc', '#dc3912'] };
+
+test('a clicked bar, split bar or slice gives back the raw values behind it', () => {
+  const split: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }], dimensions: [{ column: 'hire_date', grain: 'year' }, { column: 'department' }] };
+  const rows = [
+    ['2023-01-01', 'Sales', 3],
+    ['2023-01-01', 'HR', 1],
+    ['2024-01-01', 'Sales', 5],
+  ];
+  const columns = [{ name: 'hire_date_year', type: 'date' }, { name: 'department', type: 'string' }, { name: 'count', type: 'integer' }];
+  const bars = buildChart({ type: 'bar', spec: split, result: { columns, rows }, index, theme });
+  if (bars.kind !== 'echarts' || !bars.pointAt) throw new Error('no pointAt');
+  // Series are the departments, largest first: Sales, HR; categories the years.
+  expect(bars.pointAt(0, 1)).toEqual(['2024-01-01', 'Sales']);
+  expect(bars.pointAt(1, 0)).toEqual(['2023-01-01', 'HR']);
+  expect(bars.pointAt(0, 9)).toBeNull();
+
+  const many = Array.from({ length: 12 }, (_, i) => [`D${i}`, 100 - i]);
+  const pie = buildChart({ type: 'pie', spec: byDepartment, result: { columns: [{ name: 'department', type: 'string' }, { name: 'avg_salary', type: 'number' }], rows: many }, index, theme });
+  if (pie.kind !== 'echarts' || !pie.pointAt) throw new Error('no pointAt');
+  expect(pie.pointAt(0, 0)).toEqual(['D0']);
+  expect(pie.pointAt(0, 9)).toBeNull(); // "Other": several values
 });

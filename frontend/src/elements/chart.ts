@@ -5,6 +5,14 @@ import { customElement, property } from 'lit/decorators.js';
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { echarts } from '../echarts.js';
 
+/** A click on the chart: which mark (series -1: the category under the pointer). */
+export interface ChartPoint {
+  seriesIndex: number;
+  dataIndex: number;
+  clientX: number;
+  clientY: number;
+}
+
 @customElement('pb-chart')
 export class PbChart extends LitElement {
   static override styles = css`
@@ -61,10 +69,43 @@ export class PbChart extends LitElement {
     if (!this.chart) {
       const box = this.renderRoot.querySelector('.canvas') as HTMLDivElement;
       this.chart = echarts.init(box, undefined, { renderer: 'canvas' });
+      this.listen(this.chart);
     }
     this.chart.setOption(this.option, { notMerge: true, lazyUpdate: false });
     this.dataset.rendered = 'true';
     this.dispatchEvent(new CustomEvent('chart-rendered', { bubbles: true, composed: true }));
+  }
+
+  /** Clicks on a mark (a bar, slice, point, bubble) go up as `chart-point`, with the series and
+   * data index and where the pointer was; a click in a bar or line chart's plot area but off any
+   * mark names the category under the pointer (series -1), so thin lines are easy to hit. */
+  private listen(chart: EChartsType): void {
+    const send = (seriesIndex: number, dataIndex: number, event: MouseEvent | undefined) => {
+      const box = this.getBoundingClientRect();
+      const detail: ChartPoint = {
+        seriesIndex,
+        dataIndex,
+        clientX: event?.clientX ?? box.left + box.width / 2,
+        clientY: event?.clientY ?? box.top + box.height / 2,
+      };
+      this.dispatchEvent(new CustomEvent<ChartPoint>('chart-point', { detail, bubbles: true, composed: true }));
+    };
+    chart.on('click', (p) => {
+      const params = p as { seriesIndex?: number; dataIndex?: number; event?: { event?: MouseEvent } };
+      if (params.seriesIndex === undefined || params.dataIndex === undefined) return;
+      send(params.seriesIndex, params.dataIndex, params.event?.event);
+    });
+    chart.getZr().on('click', (e) => {
+      if (e.target) return; // a mark: handled above
+      const point = [e.offsetX, e.offsetY];
+      if (!chart.containPixel('grid', point)) return;
+      const option = this.option as { xAxis?: { type?: string }; yAxis?: { type?: string } } | null;
+      const at = chart.convertFromPixel('grid', point) as number[] | number;
+      if (!Array.isArray(at)) return;
+      const index = option?.xAxis?.type === 'category' ? at[0] : option?.yAxis?.type === 'category' ? at[1] : undefined;
+      if (index === undefined || !Number.isFinite(index)) return;
+      send(-1, Math.round(index), e.event as MouseEvent | undefined);
+    });
   }
 
   /** The chart as a PNG data URL (twice the screen resolution), or null before it is drawn. */

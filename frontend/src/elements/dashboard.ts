@@ -8,6 +8,7 @@ import { ApiError } from '../api.js';
 import { emit, errorMessage, uid, withDashboardFilters, type EditorContext } from '../context.js';
 import { timeAgo } from '../format.js';
 import { iconForChart, icons } from '../icons.js';
+import { addCrossFilter } from '../cross-filter.js';
 import { mergeDashboards } from '../merge.js';
 import { UndoHistory, contentOf, type Content } from '../undo.js';
 import { getVersion, restoreVersion, summaryText, type DashboardVersion } from '../history.js';
@@ -565,6 +566,7 @@ export class PbDashboard extends LitElement {
         @tile-duplicate=${(e: CustomEvent<{ id: string }>) => this.duplicate(e.detail.id)}
         @tile-remove=${(e: CustomEvent<{ id: string }>) => this.removeTile(e.detail.id)}
         @tile-text=${(e: CustomEvent<{ id: string; text: string }>) => this.setText(e.detail.id, e.detail.text)}
+        @tile-cross-filter=${(e: CustomEvent<DashboardFilter>) => this.crossFilter(e.detail)}
       ></pb-grid>
       </div>
       ${this.historyOpen
@@ -594,10 +596,16 @@ export class PbDashboard extends LitElement {
     `;
   }
 
+  /** A value clicked on a tile filters the other tiles (an undoable filter change). */
+  private crossFilter(filter: DashboardFilter): void {
+    const value = Array.isArray(filter.value) ? filter.value.join(', ') : String(filter.value ?? 'empty');
+    this.change((x) => ({ ...x, filters: addCrossFilter(x.filters, filter) }), `filter by ${value}`);
+  }
+
   private reach(d: Dashboard): Record<string, number> {
     const out: Record<string, number> = {};
     for (const f of d.filters) {
-      out[f.id] = d.tiles.filter((t) => t.query && withDashboardFilters(t.query, [f], this.ctx.index).applied.length).length;
+      out[f.id] = d.tiles.filter((t) => t.query && f.from_tile !== t.id && withDashboardFilters(t.query, [f], this.ctx.index).applied.length).length;
     }
     return out;
   }

@@ -2,11 +2,21 @@
 
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { TableColumn } from '../chart-options.js';
 import { formatCell } from '../format.js';
 import type { Cell } from '../types.js';
 
 const MAX_ROWS = 1000;
+
+/** A table cell clicked, or Entered from the keyboard: its row (as the answer has it) and column. */
+export interface CellActivate {
+  row: Cell[];
+  column: number;
+  cell: HTMLElement;
+  clientX: number;
+  clientY: number;
+}
 
 @customElement('pb-table')
 export class PbTable extends LitElement {
@@ -66,6 +76,13 @@ export class PbTable extends LitElement {
       color: var(--pb-muted);
       font-style: italic;
     }
+    :host([interactive]) tbody td {
+      cursor: pointer;
+    }
+    :host([interactive]) tbody td:focus-visible {
+      outline: 2px solid var(--pb-accent);
+      outline-offset: -2px;
+    }
     .more {
       padding: 8px 10px;
       color: var(--pb-muted);
@@ -74,8 +91,42 @@ export class PbTable extends LitElement {
 
   @property({ attribute: false }) columns: TableColumn[] = [];
   @property({ attribute: false }) rows: Cell[][] = [];
+  /** Cells can be clicked, or focused and Entered (drilling): they go up as `cell-activate`. */
+  @property({ type: Boolean, reflect: true }) interactive = false;
   @state() private sortBy = -1;
   @state() private desc = false;
+  /** The cell that takes focus from the keyboard (one tab stop; arrow keys move it). */
+  @state() private focusAt: [number, number] = [0, 0];
+
+  private activate(row: Cell[], column: number, cell: HTMLElement, e?: MouseEvent): void {
+    const box = cell.getBoundingClientRect();
+    const detail: CellActivate = {
+      row,
+      column,
+      cell,
+      clientX: e?.clientX ?? box.left + Math.min(box.width / 2, 40),
+      clientY: e?.clientY ?? box.bottom,
+    };
+    this.dispatchEvent(new CustomEvent<CellActivate>('cell-activate', { detail, bubbles: true, composed: true }));
+  }
+
+  private onCellKey(e: KeyboardEvent, row: Cell[], r: number, c: number): void {
+    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      this.activate(row, c, e.currentTarget as HTMLElement);
+      return;
+    }
+    const move = moves[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const rows = Math.min(this.rows.length, MAX_ROWS);
+    const next: [number, number] = [Math.max(0, Math.min(rows - 1, r + move[0])), Math.max(0, Math.min(this.columns.length - 1, c + move[1]))];
+    this.focusAt = next;
+    void this.updateComplete.then(() =>
+      (this.renderRoot.querySelector(`tbody tr:nth-child(${next[0] + 1}) td:nth-child(${next[1] + 1})`) as HTMLElement | null)?.focus(),
+    );
+  }
 
   private sorted(): Cell[][] {
     if (this.sortBy < 0) return this.rows;
@@ -120,14 +171,19 @@ export class PbTable extends LitElement {
         </thead>
         <tbody>
           ${rows.slice(0, MAX_ROWS).map(
-            (row) => html`<tr>
+            (row, r) => html`<tr>
               ${this.columns.map(
                 (c, i) => {
                   const cell = row[i] ?? null;
+                  const focus = this.interactive ? (this.focusAt[0] === r && this.focusAt[1] === i ? '0' : '-1') : undefined;
+                  const on = {
+                    click: (e: MouseEvent) => this.interactive && this.activate(row, i, e.currentTarget as HTMLElement, e),
+                    key: (e: KeyboardEvent) => this.interactive && this.onCellKey(e, row, r, i),
+                  };
                   // An empty value that stands for rows the user may not see says so.
                   return cell === null && c.empty
-                    ? html`<td class="hidden-rows" title="Rows you may not see">${c.empty}</td>`
-                    : html`<td class=${c.numeric ? 'num' : ''}>${formatCell(cell, c.type, c.grain, c.format)}</td>`;
+                    ? html`<td class="hidden-rows" title="Rows you may not see" tabindex=${ifDefined(focus)} @click=${on.click} @keydown=${on.key}>${c.empty}</td>`
+                    : html`<td class=${c.numeric ? 'num' : ''} tabindex=${ifDefined(focus)} @click=${on.click} @keydown=${on.key}>${formatCell(cell, c.type, c.grain, c.format)}</td>`;
                 },
               )}
             </tr>`,

@@ -5,19 +5,36 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buildChart, chartNeeds, type ChartModel } from '../chart-options.js';
-import { emit, withDashboardFilters, type EditorContext } from '../context.js';
+import { emit, isComplete, uid, withDashboardFilters, type EditorContext } from '../context.js';
+import { filtersFor } from '../cross-filter.js';
+import { breadcrumb, breakdownStep, crossFilterFor, detailStep, drillOptions, grainStep, type DrillOptions, type DrillPoint, type DrillStep } from '../drill.js';
+import { formatCategory } from '../format.js';
 import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
-import { icons } from '../icons.js';
+import { iconForChart, icons } from '../icons.js';
 import { defaultChart } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';
-import { CHART_TYPES, type ChartType, type DashboardFilter, type GeoPlace, type QueryResult, type QuerySpec, type Tile } from '../types.js';
-import type { PbChart } from './chart.js';
+import { CHART_TYPES, type ChartSpec, type ChartType, type DashboardFilter, type GeoPlace, type QueryResult, type QuerySpec, type Tile } from '../types.js';
+import type { ChartPoint, PbChart } from './chart.js';
+import type { CellActivate } from './table.js';
 import './chart.js';
 import './kpi.js';
 import './table.js';
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+/** The menu a click on a value opens (drill-down, drill-through, cross-filter). */
+interface DrillMenu {
+  /** Where, in the tile's box. */
+  x: number;
+  y: number;
+  point: DrillPoint;
+  options: DrillOptions;
+  /** The breakdown columns are showing instead of the main items. */
+  sub: boolean;
+  /** What gets focus back when the menu closes (the table cell Entered). */
+  returnTo: HTMLElement | null;
+}
 
 type World = typeof import('../world.js');
 let worldLoading: Promise<World> | null = null;
@@ -210,6 +227,77 @@ export class PbTile extends LitElement {
         right: 8px;
         top: 38px;
       }
+      .drill-menu {
+        right: auto;
+        max-width: 280px;
+        max-height: 320px;
+        overflow: auto;
+      }
+      .drill-menu .head {
+        padding: 5px 10px 3px;
+        font-size: 12px;
+        color: var(--pb-muted);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .drill-menu button span {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .drill-menu .reason {
+        padding: 6px 10px;
+        font-size: 13px;
+        color: var(--pb-muted);
+      }
+      .crumbs {
+        display: flex;
+        align-items: center;
+        flex-wrap: wrap;
+        gap: 2px;
+        padding: 0 10px;
+        font-size: 12.5px;
+        color: var(--pb-muted);
+        min-width: 0;
+      }
+      .crumbs button {
+        background: none;
+        border: 0;
+        padding: 1px 4px;
+        border-radius: 5px;
+        color: var(--pb-accent);
+        cursor: pointer;
+        font: inherit;
+        max-width: 220px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .crumbs button:hover {
+        text-decoration: underline;
+      }
+      .crumbs button:focus-visible {
+        outline: 2px solid var(--pb-accent);
+      }
+      .crumbs .back svg {
+        width: 13px;
+        height: 13px;
+        vertical-align: -2px;
+      }
+      .crumbs [aria-current] {
+        color: var(--pb-text);
+        font-weight: 600;
+        padding: 1px 4px;
+        max-width: 260px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .badge.unfiltered {
+        background: none;
+        border: 1px dashed var(--pb-border);
+      }
     `,
   ];
 
@@ -226,25 +314,54 @@ export class PbTile extends LitElement {
   @state() private error = '';
   @state() private menuOpen = false;
   @state() private applied: DashboardFilter[] = [];
+  /** Dashboard filters this chart has no column for (said on the tile, never silently). */
+  @state() private unapplied: DashboardFilter[] = [];
+  /** Drill steps: what the tile shows instead of its saved query, until the user goes back
+   * (the saved tile never changes). */
+  @state() private drill: DrillStep[] = [];
+  @state() private drillMenu: DrillMenu | null = null;
   /** The page of a list of records (spec v2 `select`), from 0. */
   @state() private page = 0;
   @query('pb-chart') private chartEl?: PbChart;
 
   private runKey = '';
+  /** The saved query and chart the drill steps started from. */
+  private drillBase = '';
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('menuOpen' as keyof PbTile)) {
-      this.dispatchEvent(new CustomEvent('menu-toggle', { detail: this.menuOpen }));
+    if (changed.has('menuOpen' as keyof PbTile) || changed.has('drillMenu' as keyof PbTile)) {
+      this.dispatchEvent(new CustomEvent('menu-toggle', { detail: this.menuOpen || this.drillMenu !== null }));
     }
+  }
+
+  /** What the tile shows: the last drill step, else its saved query and chart. */
+  private get view(): { query: QuerySpec | null; chart: ChartSpec } {
+    const step = this.drill.at(-1);
+    return step ? { query: step.query, chart: step.chart } : { query: this.tile.query, chart: this.tile.chart };
+  }
+
+  /** The dashboard filters for this tile: all but those made by clicking it. */
+  private get dashboardFilters(): DashboardFilter[] {
+    return filtersFor(this.tile.id, this.filters);
   }
   private runId = 0;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.tile || !this.ctx) return;
-    if (changed.has('tile') || changed.has('filters') || changed.has('refreshKey') || changed.has('ctx')) {
-      const key = JSON.stringify([this.tile.query, this.tile.chart, this.filters, this.refreshKey, this.ctx.theme, Boolean(this.ctx.index), this.ctx.epoch]);
+    if (changed.has('tile')) {
+      // The saved tile changed (edited, undone): drilling starts again from it.
+      const base = JSON.stringify([this.tile.query, this.tile.chart]);
+      if (base !== this.drillBase) {
+        this.drillBase = base;
+        this.drill = [];
+        this.drillMenu = null;
+      }
+    }
+    if (changed.has('tile') || changed.has('filters') || changed.has('refreshKey') || changed.has('ctx') || changed.has('drill' as keyof PbTile)) {
+      const view = this.view;
+      const key = JSON.stringify([view.query, view.chart, this.dashboardFilters, this.refreshKey, this.ctx.theme, Boolean(this.ctx.index), this.ctx.epoch]);
       if (key !== this.runKey) {
-        if (changed.has('tile')) this.page = 0;
+        if (changed.has('tile') || changed.has('drill' as keyof PbTile)) this.page = 0;
         this.runKey = key;
         void this.run(changed.has('refreshKey') && this.refreshKey > 0);
       }
@@ -253,8 +370,8 @@ export class PbTile extends LitElement {
 
   /** The chart type to draw: the tile's own, or the default for its query. */
   private get chartType(): ChartType {
-    const spec = this.tile.query;
-    const own = this.tile.chart?.type;
+    const { query: spec, chart } = this.view;
+    const own = chart?.type;
     if (own && (CHART_TYPES as readonly string[]).includes(own)) return own;
     return spec && this.ctx.index ? defaultChart(this.ctx.index, spec) : 'table';
   }
@@ -262,15 +379,17 @@ export class PbTile extends LitElement {
   private async run(fresh = false): Promise<void> {
     const id = ++this.runId;
     const index = this.ctx.index;
-    const spec = this.tile.query;
+    const spec = this.view.query;
     if (!spec || !index) {
       this.status = spec ? 'loading' : 'idle';
       return;
     }
     this.status = 'loading';
     this.error = '';
-    const filtered = withDashboardFilters(spec, this.filters, index);
+    const filters = this.dashboardFilters;
+    const filtered = withDashboardFilters(spec, filters, index);
     const applied = filtered.applied;
+    const unapplied = filters.filter((f) => isComplete(f) && !applied.includes(f));
     // A list of records pages through its rows: `limit` per page, `offset` to the page.
     const effective = spec.select?.length && this.page > 0 ? { ...filtered.spec, offset: this.page * (spec.limit ?? 50) } : filtered.spec;
     const type = this.chartType;
@@ -288,6 +407,7 @@ export class PbTile extends LitElement {
       await this.updateComplete;
       this.result = result;
       this.applied = applied;
+      this.unapplied = unapplied;
       const input = { type, spec: effective, result, index, theme: chartTheme(this) };
       this.model = buildChart(map ? { ...input, ...map } : input);
       // What was drawn, for people's tools and tests: the chart type and the number of rows.
@@ -332,12 +452,201 @@ export class PbTile extends LitElement {
           ${this.applied.length
             ? html`<span class="badge" title="Dashboard filters applied to this chart">${icons.filter}${this.applied.length}</span>`
             : nothing}
+          ${this.renderUnfiltered()}
         </div>
         ${this.preview ? nothing : this.renderMenu(title)}
       </header>
-      ${this.renderOwnFilters()}
-      <div class="body">${this.renderBody()}</div>
+      ${this.renderCrumbs(title)}
+      ${this.drill.length ? nothing : this.renderOwnFilters()}
+      <div class="body" @chart-point=${this.onChartPoint} @cell-activate=${this.onCellActivate}>${this.renderBody()}</div>
+      ${this.drillMenu ? this.renderDrillMenu(this.drillMenu) : nothing}
     `;
+  }
+
+  /** Dashboard filters that do not apply here: a quiet hint, so nobody reads this chart as
+   * filtered when it is not. */
+  private renderUnfiltered() {
+    if (!this.unapplied.length || this.status !== 'ready') return nothing;
+    const names = this.unapplied.map((f) => f.label ?? f.column);
+    const text = `Not filtered by ${names.join(', ')}`;
+    return html`<span class="badge unfiltered" data-not-filtered title="${text}: this chart's data has no such column">${text}</span>`;
+  }
+
+  /** Where a drill has gone: the tile's title, then each step; each one goes back to it. */
+  private renderCrumbs(title: string) {
+    if (!this.drill.length) return nothing;
+    const crumbs = breadcrumb(title, this.drill);
+    return html`<nav class="crumbs" aria-label="Drill path" data-crumbs>
+      <button class="back" aria-label="Back one step" title="Back one step" @click=${() => this.drillTo(this.drill.length - 1)}>${icons.back}</button>
+      ${crumbs.map((c, i) =>
+        i === crumbs.length - 1
+          ? html`<span aria-current="page" title=${c}>${c}</span>`
+          : html`<button title="Back to ${c}" @click=${() => this.drillTo(i)}>${c}</button><span aria-hidden="true">›</span>`,
+      )}
+    </nav>`;
+  }
+
+  /** Go back to drill level `n` (0: the saved chart). */
+  private drillTo(n: number): void {
+    this.drill = this.drill.slice(0, Math.max(0, n));
+    this.drillMenu = null;
+    void this.updateComplete.then(() => {
+      const crumbs = this.renderRoot.querySelector('.crumbs button') as HTMLElement | null;
+      (crumbs ?? (this.renderRoot.querySelector('header .icon-btn') as HTMLElement | null))?.focus();
+    });
+  }
+
+  // --- drilling ------------------------------------------------------------------------
+
+  private onChartPoint(e: CustomEvent<ChartPoint>): void {
+    e.stopPropagation();
+    const model = this.model;
+    const spec = this.view.query;
+    if (this.preview || !spec || !this.ctx.index || model?.kind !== 'echarts' || !model.pointAt) return;
+    const values = model.pointAt(e.detail.seriesIndex, e.detail.dataIndex);
+    if (!values) return;
+    this.openDrill({ values }, e.detail.clientX, e.detail.clientY, null);
+  }
+
+  private onCellActivate(e: CustomEvent<CellActivate>): void {
+    e.stopPropagation();
+    const spec = this.view.query;
+    const index = this.ctx.index;
+    if (this.preview || !spec || !index) return;
+    const { row, column, cell, clientX, clientY } = e.detail;
+    const dims = spec.dimensions ?? [];
+    if (dims.length) {
+      this.openDrill({ values: row.slice(0, dims.length) }, clientX, clientY, cell);
+      return;
+    }
+    // A list of records: the cell's own column and value can filter the dashboard.
+    const ref = spec.select?.[column];
+    if (!ref) return;
+    const value = row[column] ?? null;
+    const filter = crossFilterFor(index, spec, { column: ref }, value);
+    const type = index.choice(spec.table, ref)?.column.type;
+    const text = formatCategory(value, undefined, type);
+    const options: DrillOptions = {
+      title: text,
+      crossFilters: filter ? [{ label: `${filter.label ?? ref}: ${text}`, filter }] : [],
+      breakdowns: [],
+      nextGrain: null,
+      detail: false,
+      reason: filter ? '' : 'Nothing to drill into here.',
+    };
+    this.showMenu({ values: [] }, options, clientX, clientY, cell);
+  }
+
+  private openDrill(point: DrillPoint, clientX: number, clientY: number, returnTo: HTMLElement | null): void {
+    const spec = this.view.query!;
+    const options = drillOptions(this.ctx.index!, spec, point, this.result?.columns ?? []);
+    this.showMenu(point, options, clientX, clientY, returnTo);
+  }
+
+  private showMenu(point: DrillPoint, options: DrillOptions, clientX: number, clientY: number, returnTo: HTMLElement | null): void {
+    const box = this.getBoundingClientRect();
+    const width = 250;
+    const x = Math.max(4, Math.min(clientX - box.left, box.width - width - 4));
+    const y = Math.max(4, clientY - box.top + 4);
+    this.menuOpen = false;
+    this.drillMenu = { x, y, point, options, sub: false, returnTo };
+    this.focusDrillMenu();
+  }
+
+  private focusDrillMenu(): void {
+    void this.updateComplete.then(() => (this.renderRoot.querySelector('.drill-menu button:not([disabled])') as HTMLElement | null)?.focus());
+  }
+
+  private closeDrill(restoreFocus = true): void {
+    const back = this.drillMenu?.returnTo;
+    this.drillMenu = null;
+    if (restoreFocus && back?.isConnected) back.focus();
+  }
+
+  private pushStep(step: DrillStep | null): void {
+    this.closeDrill(false);
+    if (!step) return;
+    this.drill = [...this.drill, step];
+    void this.updateComplete.then(() => (this.renderRoot.querySelector('.crumbs .back') as HTMLElement | null)?.focus());
+  }
+
+  private crossFilter(filter: Omit<DashboardFilter, 'id'>): void {
+    this.closeDrill();
+    emit(this, 'tile-cross-filter', { ...filter, id: uid(), from_tile: this.tile.id } satisfies DashboardFilter);
+  }
+
+  private renderDrillMenu(menu: DrillMenu) {
+    const { options, point } = menu;
+    const spec = this.view.query;
+    const index = this.ctx.index;
+    const chart = this.chartType;
+    const items = [];
+    if (menu.sub) {
+      items.push(html`<button role="menuitem" data-drill="back" @click=${() => this.setSub(false)}>${icons.back}<span>Back</span></button><hr />`);
+      for (const choice of options.breakdowns) {
+        items.push(html`<button role="menuitem" data-drill-by=${choice.ref} @click=${() => spec && index && this.pushStep(breakdownStep(index, spec, point, choice, chart))}>
+          <span>${choice.label}</span>
+        </button>`);
+      }
+    } else {
+      if (!this.readonly) {
+        for (const c of options.crossFilters) {
+          items.push(html`<button role="menuitem" data-drill="filter" title="Filter the other charts of this dashboard" @click=${() => this.crossFilter(c.filter)}>
+            ${icons.filter}<span>Filter dashboard: ${c.label}</span>
+          </button>`);
+        }
+      }
+      if (options.breakdowns.length) {
+        items.push(html`<button role="menuitem" data-drill="breakdown" aria-haspopup="menu" @click=${() => this.setSub(true)}>${iconForChart('bar')}<span>Break down by…</span></button>`);
+      }
+      if (options.nextGrain && spec && index) {
+        const next = options.nextGrain;
+        items.push(html`<button role="menuitem" data-drill="grain" @click=${() => this.pushStep(grainStep(index, spec, point, next.at, chart))}>${iconForChart('line')}<span>Show ${next.label}</span></button>`);
+      }
+      if (options.detail && spec && index) {
+        items.push(html`<button role="menuitem" data-drill="detail" @click=${() => this.pushStep(detailStep(index, spec, point))}>${icons.table}<span>See the rows</span></button>`);
+      }
+    }
+    return html`<div
+      class="menu drill-menu"
+      role="menu"
+      aria-label="Drill into ${options.title}"
+      style="left:${menu.x}px;top:${menu.y}px"
+      @keydown=${this.onDrillKey}
+      @focusout=${this.onDrillBlur}
+    >
+      ${options.title ? html`<div class="head" title=${options.title}>${options.title}</div>` : nothing}
+      ${items.length ? items : html`<div class="reason" role="note">${options.reason || 'Nothing to drill into here.'}</div>
+          <button role="menuitem" @click=${() => this.closeDrill()}>Close</button>`}
+    </div>`;
+  }
+
+  private setSub(sub: boolean): void {
+    if (!this.drillMenu) return;
+    this.drillMenu = { ...this.drillMenu, sub };
+    this.focusDrillMenu();
+  }
+
+  private onDrillKey(e: KeyboardEvent): void {
+    const items = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.drill-menu button:not([disabled])')];
+    const at = items.indexOf((this.renderRoot as ShadowRoot).activeElement as HTMLButtonElement);
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      if (this.drillMenu?.sub) this.setSub(false);
+      else this.closeDrill();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      items[(at + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length]?.focus();
+    } else if (e.key === 'ArrowLeft' && this.drillMenu?.sub) {
+      e.preventDefault();
+      this.setSub(false);
+    }
+  }
+
+  private onDrillBlur(e: FocusEvent): void {
+    const to = e.relatedTarget as Node | null;
+    if (!to || !this.renderRoot.contains(to)) this.drillMenu = null;
   }
 
   /** The tile's own filters (saved in its query), so a reader knows what the chart leaves out. */
@@ -380,7 +689,7 @@ export class PbTile extends LitElement {
   }
 
   private renderBody() {
-    if (!this.tile.query) {
+    if (!this.view.query) {
       return html`<div class="state">
         <div class="icon">${icons.sparkle}</div>
         <p>This tile has no chart yet.</p>
@@ -419,7 +728,7 @@ export class PbTile extends LitElement {
       case 'kpi':
         return html`<pb-kpi .value=${model.value} .text=${model.text ?? ''} .label=${model.label} .period=${model.period ?? ''} .change=${model.change} .format=${model.format}></pb-kpi>${notes}`;
       case 'table':
-        return html`<pb-table .columns=${model.columns} .rows=${model.rows}></pb-table>${this.renderPager()}${notes}`;
+        return html`<pb-table .columns=${model.columns} .rows=${model.rows} ?interactive=${!this.preview}></pb-table>${this.renderPager()}${notes}`;
       default:
         return html`<pb-chart aria-label=${this.tile.title || 'Chart'} .option=${model.option}></pb-chart>${notes}`;
     }
@@ -427,7 +736,7 @@ export class PbTile extends LitElement {
 
   /** Previous and next for a list of records: a full page means there may be more. */
   private renderPager() {
-    const spec = this.tile.query;
+    const spec = this.view.query;
     if (!spec?.select?.length || !this.result) return nothing;
     const size = spec.limit ?? 50;
     const shown = this.result.rows.length;
@@ -498,7 +807,7 @@ export class PbTile extends LitElement {
 
   private headers(): string[] {
     const index = this.ctx.index;
-    const spec = this.tile.query;
+    const spec = this.view.query;
     const labels = index && spec ? index.resultLabels(spec) : [];
     return (this.result?.columns ?? []).map((c, i) => labels[i] ?? c.name);
   }
