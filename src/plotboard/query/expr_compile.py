@@ -33,6 +33,7 @@ from sqlglot import exp
 from plotboard.catalog.model import ColumnType
 from plotboard.query import expr as ast
 from plotboard.query.expr import ExprError
+from plotboard.sources import kinds
 
 ValueType = Literal["number", "string", "boolean", "date", "null", "other"]
 
@@ -52,47 +53,29 @@ _TYPES: dict[str, ValueType] = {
     "datetime": "date",
 }
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 _PART = "pb_part_column"
-_PG_PARTS = {
-    "year": "CAST(EXTRACT(YEAR FROM {c}) AS INTEGER)",
-    "quarter": "CAST(EXTRACT(QUARTER FROM {c}) AS INTEGER)",
-    "month": "CAST(EXTRACT(MONTH FROM {c}) AS INTEGER)",
-    "day": "CAST(EXTRACT(DAY FROM {c}) AS INTEGER)",
-    "weekday_number": "CAST(EXTRACT(ISODOW FROM {c}) AS INTEGER)",
-    "hour": "CAST(EXTRACT(HOUR FROM {c}) AS INTEGER)",
-}
-_DATE_PARTS: dict[str, dict[str, str]] = {
-    "postgres": _PG_PARTS,
-    "duckdb": _PG_PARTS,
-    "mysql": {
-        "year": "YEAR({c})",
-        "quarter": "QUARTER({c})",
-        "month": "MONTH({c})",
-        "day": "DAYOFMONTH({c})",
-        "weekday_number": "WEEKDAY({c}) + 1",
-        "hour": "HOUR({c})",
-    },
-    "sqlite": {
-        "year": "CAST(STRFTIME('%Y', {c}) AS INTEGER)",
-        "quarter": "(CAST(STRFTIME('%m', {c}) AS INTEGER) + 2) / 3",
-        "month": "CAST(STRFTIME('%m', {c}) AS INTEGER)",
-        "day": "CAST(STRFTIME('%d', {c}) AS INTEGER)",
-        "weekday_number": "(CAST(STRFTIME('%w', {c}) AS INTEGER) + 6) % 7 + 1",
-        "hour": "CAST(STRFTIME('%H', {c}) AS INTEGER)",
-    },
-}
 
 
 @cache
 def _part_template(dialect: str, part: str) -> exp.Expr:
-    templates = _DATE_PARTS.get(dialect)
-    if templates is None:
-        return sqlglot.parse_one(_PG_PARTS[part].format(c=_PART), read="postgres")
-    return sqlglot.parse_one(templates[part].format(c=_PART), read=dialect)
+    kind = kinds.for_dialect(dialect)
+    return sqlglot.parse_one(kind.date_parts[part].format(c=_PART), read=kind.template_dialect)
 
 
 def date_part(column: exp.Expr, part: str, dialect: str) -> exp.Expr:
@@ -179,18 +162,20 @@ class _Checker:
 
     def _compare(self, node: ast.Compare) -> Typed:
         left, right = self.comparable(node.left, node.right, node.pos, f"'{node.op}'")
-        kind = {
-            "=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE
-        }[node.op]
-        return self.combine(kind(this=_paren(left.sql), expression=_paren(right.sql)), "boolean",
-                            left, right)
+        kind = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}[
+            node.op
+        ]
+        return self.combine(
+            kind(this=_paren(left.sql), expression=_paren(right.sql)), "boolean", left, right
+        )
 
     def _logical(self, node: ast.Logical) -> Typed:
         left = self.expect(node.left, "boolean", f"'{node.op}'")
         right = self.expect(node.right, "boolean", f"'{node.op}'")
         kind = exp.And if node.op == "and" else exp.Or
-        return self.combine(kind(this=_paren(left.sql), expression=_paren(right.sql)), "boolean",
-                            left, right)
+        return self.combine(
+            kind(this=_paren(left.sql), expression=_paren(right.sql)), "boolean", left, right
+        )
 
     def _not(self, node: ast.Not) -> Typed:
         inner = self.expect(node.operand, "boolean", "'not'")
@@ -205,8 +190,9 @@ class _Checker:
 
     def _inlist(self, node: ast.InList) -> Typed:
         operand = self.value(node.operand)
-        items = [self.comparable(node.operand, item, item.pos, "'in'", operand)[1]
-                 for item in node.items]
+        items = [
+            self.comparable(node.operand, item, item.pos, "'in'", operand)[1] for item in node.items
+        ]
         sql: exp.Expr = exp.In(this=_paren(operand.sql), expressions=[i.sql for i in items])
         if node.negated:
             sql = exp.Not(this=sql)
@@ -262,8 +248,11 @@ class _Checker:
             digits = 0
             if len(args) == 2:
                 given = args[1]
-                if not (isinstance(given, ast.Number) and isinstance(given.value, int)
-                        and 0 <= given.value <= 10):
+                if not (
+                    isinstance(given, ast.Number)
+                    and isinstance(given.value, int)
+                    and 0 <= given.value <= 10
+                ):
                     raise ExprError(
                         f"round()'s decimals at position {given.pos + 1} must be a whole number "
                         "from 0 to 10.",
@@ -288,8 +277,9 @@ class _Checker:
         if name == "weekday":
             number = date_part(value.sql, "weekday_number", self.dialect)
             return Typed(_names(number, _WEEKDAYS), "string", value.aggregate, value.bare)
-        return Typed(date_part(value.sql, name, self.dialect), "number", value.aggregate,
-                     value.bare)
+        return Typed(
+            date_part(value.sql, name, self.dialect), "number", value.aggregate, value.bare
+        )
 
     def aggregate(self, node: ast.Call) -> Typed:
         if self.in_aggregate:
@@ -370,8 +360,7 @@ class _Checker:
                     left = Typed(value, "date")
         if "null" not in (left.type, right.type) and left.type != right.type:
             raise ExprError(
-                f"{where} at position {pos + 1} compares {_A[left.type]} with "
-                f"{_A[right.type]}.",
+                f"{where} at position {pos + 1} compares {_A[left.type]} with {_A[right.type]}.",
                 pos,
             )
         return left, right

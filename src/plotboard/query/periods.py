@@ -14,9 +14,10 @@ Step(unit='month', n=12)
 >>> Step("month", 1).back(dt.date(2025, 3, 31))
 datetime.date(2025, 2, 28)
 
-The SQL is written once per dialect as a small template around a stand-in column (as
-`plotboard.query.grains` does) and parsed with sqlglot; only the validated step (an int from
-the table below and a fixed unit word) goes into the template, never a value from a spec.
+The SQL is written once per database kind (`DatabaseKind.date_add`) as a small template
+around a stand-in column (as `plotboard.query.grains` does) and parsed with sqlglot; only
+the validated step (an int from the table below and a fixed unit word) goes into the
+template, never a value from a spec.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sqlglot import exp
 
 from plotboard.query.dates import Comparison
 from plotboard.query.spec import Grain
+from plotboard.sources import kinds
 
 _COLUMN = "pb_period_column"
 
@@ -79,22 +81,11 @@ def step(to: Comparison, grain: Grain) -> Step:
     return _STEPS[to][grain]
 
 
-_POSTGRES_LIKE = "CAST({c} + INTERVAL '{n} {unit}' AS DATE)"
-_TEMPLATES: dict[str, str] = {
-    "postgres": _POSTGRES_LIKE,
-    "duckdb": _POSTGRES_LIKE,
-    "mysql": "CAST(DATE_ADD({c}, INTERVAL {n} {unit}) AS DATE)",
-    # SQLite's dates are ISO text; DATE() answers ISO text too, as the grains do.
-    "sqlite": "DATE({c}, '+{n} {unit}s')",
-}
-
-
 @cache
 def _template(dialect: str, unit: str, n: int) -> exp.Expr:
-    text = _TEMPLATES.get(dialect)
-    read = dialect if text is not None else "postgres"
-    text = (text or _POSTGRES_LIKE).format(c=_COLUMN, n=int(n), unit=unit)
-    return sqlglot.parse_one(text, read=read)
+    kind = kinds.for_dialect(dialect)
+    text = kind.date_add.format(c=_COLUMN, n=int(n), unit=unit)
+    return sqlglot.parse_one(text, read=kind.template_dialect)
 
 
 def forward(column: exp.Expr, by: Step, dialect: str) -> exp.Expr:

@@ -1,0 +1,69 @@
+"""The interface every kind of database implements: `DatabaseKind`.
+
+One module per kind (as sqlglot has one module per dialect) holds everything plotboard knows
+about that engine; the generic code (`plotboard.sources`, `plotboard.query`,
+`plotboard.access`, `plotboard.analyze`, the console) asks the registry in
+`plotboard.sources.kinds` for the kind and never branches on a dialect name. Adding a kind
+is one new module (a subclass of `DatabaseKind`, registered in `kinds/__init__.py`) plus its
+tests: see docs/extending.md, "Adding a database kind".
+
+Several names are in play for one engine, and the registry finds a kind by each:
+
+* `name`, the connection kind an admin picks and the API stores (`postgresql`);
+* `backends`, SQLAlchemy's backend names it handles (`mysql` and `mariadb`);
+* `sqlglot_dialect`, the dialect queries are compiled for (`postgres`).
+
+Everything a kind declares is either data (SQL templates read with sqlglot, names) or a
+small method; the class attributes below without a default must be set by every kind, and
+the abstract methods implemented (tests/sources/test_kinds.py checks both).
+"""
+
+from __future__ import annotations
+
+from abc import ABC
+from collections.abc import Mapping
+from typing import ClassVar
+
+#: Date grains in PostgreSQL's spelling, which sqlglot transpiles to most other dialects.
+POSTGRES_LIKE_GRAINS: Mapping[str, str] = {
+    "day": "CAST({c} AS DATE)",
+    "week": "CAST(DATE_TRUNC('week', {c}) AS DATE)",
+    "month": "CAST(DATE_TRUNC('month', {c}) AS DATE)",
+    "quarter": "CAST(DATE_TRUNC('quarter', {c}) AS DATE)",
+    "year": "CAST(DATE_TRUNC('year', {c}) AS DATE)",
+}
+#: Moving a date forward by `n` units (day or month) in PostgreSQL's spelling.
+POSTGRES_LIKE_DATE_ADD = "CAST({c} + INTERVAL '{n} {unit}' AS DATE)"
+#: Date parts as integers in PostgreSQL's spelling.
+POSTGRES_LIKE_DATE_PARTS: Mapping[str, str] = {
+    "year": "CAST(EXTRACT(YEAR FROM {c}) AS INTEGER)",
+    "quarter": "CAST(EXTRACT(QUARTER FROM {c}) AS INTEGER)",
+    "month": "CAST(EXTRACT(MONTH FROM {c}) AS INTEGER)",
+    "day": "CAST(EXTRACT(DAY FROM {c}) AS INTEGER)",
+    "weekday_number": "CAST(EXTRACT(ISODOW FROM {c}) AS INTEGER)",
+    "hour": "CAST(EXTRACT(HOUR FROM {c}) AS INTEGER)",
+}
+
+
+class DatabaseKind(ABC):
+    """Everything plotboard knows about one kind of database. One instance per kind."""
+
+    # -- identity ---------------------------------------------------------------------------
+    #: The connection kind (`postgresql`); the registry's key.
+    name: ClassVar[str]
+    #: SQLAlchemy backend names this kind handles (`URL.get_backend_name()`).
+    backends: ClassVar[tuple[str, ...]]
+    #: The sqlglot dialect queries are compiled for.
+    sqlglot_dialect: ClassVar[str]
+
+    # -- query SQL (plotboard.query) ------------------------------------------------------------
+    #: The dialect the SQL templates below are written in (read with sqlglot, then written
+    #: out for `sqlglot_dialect`).
+    template_dialect: ClassVar[str]
+    #: Date grains (day, week, month, quarter, year): the first day of the period of `{c}`,
+    #: as a date; weeks start on Monday, quarters in January.
+    grains: ClassVar[Mapping[str, str]]
+    #: `{c}` moved forward by `{n}` `{unit}`s (day or month), as a date.
+    date_add: ClassVar[str]
+    #: Date parts (year, quarter, month, day, weekday_number 1 = Monday, hour) as integers.
+    date_parts: ClassVar[Mapping[str, str]]

@@ -1,0 +1,24 @@
+"""DuckDB (duckdb-engine), a database file opened read-only and sealed off."""
+
+from __future__ import annotations
+
+from plotboard.sources.kinds.base import (
+    POSTGRES_LIKE_DATE_ADD,
+    POSTGRES_LIKE_DATE_PARTS,
+    POSTGRES_LIKE_GRAINS,
+    DatabaseKind,
+)
+
+
+class DuckDBKind(DatabaseKind):
+    name = "duckdb"
+    backends = ("duckdb",)
+    sqlglot_dialect = "duckdb"
+
+    template_dialect = "duckdb"
+    grains = POSTGRES_LIKE_GRAINS
+    date_add = POSTGRES_LIKE_DATE_ADD
+    date_parts = POSTGRES_LIKE_DATE_PARTS
+
+
+KIND = DuckDBKind()

@@ -1,0 +1,32 @@
+"""MySQL and MariaDB (PyMySQL)."""
+
+from __future__ import annotations
+
+from plotboard.sources.kinds.base import DatabaseKind
+
+
+class MySQLKind(DatabaseKind):
+    name = "mysql"
+    backends = ("mysql", "mariadb")
+    sqlglot_dialect = "mysql"
+
+    template_dialect = "mysql"
+    grains = {
+        "day": "CAST({c} AS DATE)",
+        "week": "CAST(DATE_SUB({c}, INTERVAL WEEKDAY({c}) DAY) AS DATE)",
+        "month": "CAST(DATE_FORMAT({c}, '%Y-%m-01') AS DATE)",
+        "quarter": "MAKEDATE(YEAR({c}), 1) + INTERVAL (QUARTER({c}) - 1) QUARTER",
+        "year": "MAKEDATE(YEAR({c}), 1)",
+    }
+    date_add = "CAST(DATE_ADD({c}, INTERVAL {n} {unit}) AS DATE)"
+    date_parts = {
+        "year": "YEAR({c})",
+        "quarter": "QUARTER({c})",
+        "month": "MONTH({c})",
+        "day": "DAYOFMONTH({c})",
+        "weekday_number": "WEEKDAY({c}) + 1",
+        "hour": "HOUR({c})",
+    }
+
+
+KIND = MySQLKind()

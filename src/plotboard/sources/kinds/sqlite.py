@@ -1,0 +1,40 @@
+"""SQLite (the standard library's sqlite3), a database file opened read-only.
+
+SQLite has no date type: dates are ISO `YYYY-MM-DD` text, and so are the date grains' results.
+"""
+
+from __future__ import annotations
+
+from plotboard.sources.kinds.base import DatabaseKind
+
+
+class SQLiteKind(DatabaseKind):
+    name = "sqlite"
+    backends = ("sqlite",)
+    sqlglot_dialect = "sqlite"
+
+    template_dialect = "sqlite"
+    grains = {
+        "day": "DATE({c})",
+        # 'weekday 0' moves forward to the next Sunday (or stays on one); 6 days back is Monday.
+        "week": "DATE({c}, 'weekday 0', '-6 days')",
+        "month": "DATE({c}, 'start of month')",
+        "quarter": (
+            "DATE({c}, 'start of year', "
+            "(((CAST(STRFTIME('%m', {c}) AS INTEGER) - 1) / 3) * 3) || ' months')"
+        ),
+        "year": "DATE({c}, 'start of year')",
+    }
+    # DATE() answers ISO text, as the grains do.
+    date_add = "DATE({c}, '+{n} {unit}s')"
+    date_parts = {
+        "year": "CAST(STRFTIME('%Y', {c}) AS INTEGER)",
+        "quarter": "(CAST(STRFTIME('%m', {c}) AS INTEGER) + 2) / 3",
+        "month": "CAST(STRFTIME('%m', {c}) AS INTEGER)",
+        "day": "CAST(STRFTIME('%d', {c}) AS INTEGER)",
+        "weekday_number": "(CAST(STRFTIME('%w', {c}) AS INTEGER) + 6) % 7 + 1",
+        "hour": "CAST(STRFTIME('%H', {c}) AS INTEGER)",
+    }
+
+
+KIND = SQLiteKind()

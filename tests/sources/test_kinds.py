@@ -1,0 +1,64 @@
+"""Every registered database kind implements the whole `DatabaseKind` interface, and the
+registry finds each by its connection kind, SQLAlchemy backend and sqlglot dialect."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import sqlglot
+
+from plotboard.sources import kinds
+from plotboard.sources.kinds.base import DatabaseKind
+
+ALL_KINDS = [*kinds.REGISTRY.values(), kinds.GENERIC]
+GRAINS = {"day", "week", "month", "quarter", "year"}
+DATE_PARTS = {"year", "quarter", "month", "day", "weekday_number", "hour"}
+
+
+def _interface_attributes() -> set[str]:
+    return {
+        name
+        for cls in DatabaseKind.__mro__
+        for name in getattr(cls, "__annotations__", {})
+        if not name.startswith("_")
+    }
+
+
+def test_the_four_engines_are_registered() -> None:
+    assert list(kinds.REGISTRY) == ["postgresql", "mysql", "sqlite", "duckdb"]
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.name)
+def test_a_kind_implements_the_whole_interface(kind: DatabaseKind) -> None:
+    assert isinstance(kind, DatabaseKind)
+    assert not inspect.isabstract(type(kind)), getattr(type(kind), "__abstractmethods__", None)
+    missing = sorted(name for name in _interface_attributes() if not hasattr(kind, name))
+    assert not missing, f"{type(kind).__name__} does not set {missing}"
+    assert set(kind.grains) == GRAINS
+    assert set(kind.date_parts) == DATE_PARTS
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.name)
+def test_a_kinds_sql_templates_parse(kind: DatabaseKind) -> None:
+    templates = [*kind.grains.values(), *kind.date_parts.values()]
+    templates.append(kind.date_add.format(c="{c}", n=1, unit="day"))
+    for template in templates:
+        sqlglot.parse_one(template.format(c="x"), read=kind.template_dialect)
+
+
+@pytest.mark.parametrize("kind", kinds.REGISTRY.values(), ids=lambda k: k.name)
+def test_the_registry_finds_a_kind_by_each_of_its_names(kind: DatabaseKind) -> None:
+    assert kinds.get(kind.name) is kind
+    assert kinds.for_dialect(kind.sqlglot_dialect) is kind
+    assert kind.backends
+    for backend in kind.backends:
+        assert kinds.for_backend(backend) is kind
+
+
+def test_an_unknown_engine_gets_the_generic_kind() -> None:
+    assert kinds.get("url") is kinds.GENERIC
+    assert kinds.for_backend("mssql") is kinds.GENERIC
+    assert kinds.for_dialect("tsql") is kinds.GENERIC
+    with pytest.raises(KeyError):
+        kinds.get("clickhouse")
