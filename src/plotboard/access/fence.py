@@ -4,19 +4,11 @@ A rule is applied as a subquery, ``(SELECT * FROM t WHERE <rule>) AS t``. Left l
 engine may flatten it into the outer query (or push the outer WHERE into it) and then evaluate
 the conditions in any order: PostgreSQL sorts them by cost, so a user's cheap
 ``1 / (employee_id - 7) > 0`` runs on hidden rows first and its "division by zero" tells that
-employee 7 exists. Each dialect therefore gets a *fence*, a clause that makes its planner keep
-the subquery closed — rows leave it only after the rule has kept them:
-
-* PostgreSQL: ``LIMIT ALL``. A subquery with a LIMIT clause is neither pulled up nor given the
-  outer conditions (``is_simple_subquery``, ``subquery_is_pushdown_safe``); unlike ``OFFSET 0``
-  it still lets the outer query aggregate in parallel workers (measured: a whole-table tile
-  lost its workers and took 1.7 times as long with ``OFFSET 0``).
-* DuckDB: ``OFFSET 0``: it stays a streaming limit operator, which filter pushdown does not
-  cross (a huge ``LIMIT`` is optimized away).
-* SQLite: ``LIMIT -1 OFFSET 0`` (no limit, but the query flattener never flattens a subquery
-  with an OFFSET, and the WHERE push-down skips one with a LIMIT).
-* MySQL and MariaDB: ``LIMIT 18446744073709551615`` (all rows): a derived table with a LIMIT is
-  materialized, not merged, and conditions are not pushed into it.
+employee 7 exists. Each database kind therefore gets a *fence*, a clause that makes its planner
+keep the subquery closed — rows leave it only after the rule has kept them. Each kind's module
+in `plotboard.sources.kinds` holds its fence and why it works (`DatabaseKind.fence`):
+PostgreSQL ``LIMIT ALL``, DuckDB ``OFFSET 0``, SQLite ``LIMIT -1 OFFSET 0``, MySQL and MariaDB
+``LIMIT 18446744073709551615``.
 
 These are behaviours of the planners, so tests/access/test_oracles.py checks them on every
 engine with error and timing oracles. Other dialects get no fence (see docs/security.md).
@@ -43,20 +35,15 @@ import sqlglot
 from sqlglot import exp
 
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
+from plotboard.sources import kinds
 
-_FENCES: dict[str, str] = {
-    "postgres": "LIMIT ALL",
-    "duckdb": "OFFSET 0",
-    "sqlite": "LIMIT -1 OFFSET 0",
-    "mysql": "LIMIT 18446744073709551615",
-}
 FENCE_ARGS = ("limit", "offset")
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE)
 
 
 @cache
 def _fence_tree(dialect: str) -> exp.Select | None:
-    text = _FENCES.get(dialect)
+    text = kinds.for_dialect(dialect).fence
     if text is None:
         return None
     tree = sqlglot.parse_one(f"SELECT * FROM t {text}", read=dialect)

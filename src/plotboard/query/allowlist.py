@@ -4,7 +4,8 @@ Everything here is an allow-list. A node type, function or clause that is not li
 refused, so a new sqlglot version that parses some new construct into a new node type makes
 plotboard refuse it rather than pass it through. Functions are listed by sqlglot expression
 class; unknown functions (sqlglot's `Anonymous`) are refused unless their lower-cased name is
-in `ANONYMOUS_FUNCTIONS` for that dialect (the few the date-grain expressions need).
+in the database kind's `anonymous_functions` (`plotboard.sources.kinds`: the few the
+date-grain expressions need).
 
 Nothing listed reads files, reaches the network, sleeps, changes settings, or reveals who or
 where the server is: no `pg_sleep`, `sleep`, `benchmark`, `load_file`, `read_csv`, `dblink`,
@@ -54,14 +55,6 @@ ALLOWED_FUNCTIONS: frozenset[type[exp.Expr]] = _classes(
     TimestampDiff DateStrToDate TimeStrToTime LastDay ToChar UnixToTime TimeToUnix
     """
 )
-
-#: Functions sqlglot does not model, allowed by name per dialect.
-ANONYMOUS_FUNCTIONS: dict[str, frozenset[str]] = {
-    "sqlite": frozenset({"date", "datetime", "julianday", "time", "printf", "total"}),
-    "mysql": frozenset({"makedate", "weekday"}),
-    "postgres": frozenset(),
-    "duckdb": frozenset(),
-}
 
 #: printf-like functions (lower-cased names) whose first argument is a format. It must be a
 #: text literal whose widths and precisions are numbers no larger than `MAX_FORMAT_WIDTH`:

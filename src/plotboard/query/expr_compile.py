@@ -260,7 +260,7 @@ class _Checker:
                     )
                 digits = given.value
             number = value.sql
-            if self.dialect == "postgres":
+            if kinds.for_dialect(self.dialect).round_needs_numeric:
                 # PostgreSQL rounds to decimals only for numeric, not double precision.
                 number = exp.Cast(this=number, to=exp.DataType.build("NUMERIC"))
             sql = exp.Round(this=number, decimals=exp.Literal.number(digits))
@@ -374,7 +374,7 @@ class _Checker:
                 "'YYYY-MM-DD', e.g. '2025-01-31'.",
                 node.pos,
             ) from None
-        return self.bind(day.isoformat() if self.dialect == "sqlite" else day)
+        return self.bind(day.isoformat() if kinds.for_dialect(self.dialect).dates_as_text else day)
 
     def same_family(self, current: ValueType, value: Typed, pos: int) -> ValueType:
         if value.type == "null":

@@ -43,6 +43,7 @@ from plotboard.query.scopes import (
     query_scopes,
     resolve_source,
 )
+from plotboard.sources import kinds
 
 MAX_SQL_LENGTH = 20_000
 # Checking costs grow with the size of the tree, and faster than linearly with the number of
@@ -248,7 +249,7 @@ def _set_args(node: exp.Expr) -> list[str]:
 
 
 def _check_nodes(root: exp.Expr, dialect: str, placeholders: frozenset[str]) -> None:
-    anonymous = allowlist.ANONYMOUS_FUNCTIONS.get(dialect, frozenset())
+    anonymous = kinds.for_dialect(dialect).anonymous_functions
     for node in root.walk():
         cls = type(node)
         allowed = cls in allowlist.ALLOWED_NODES or cls in allowlist.ALLOWED_FUNCTIONS
@@ -334,7 +335,7 @@ def _check_node_details(node: exp.Expr, dialect: str) -> None:
     elif isinstance(node, exp.Literal) and node.is_string:
         if len(node.this) > MAX_STRING_LENGTH:
             raise _refuse("A text value in the SQL is too long.")
-        if dialect == "postgres" and "\\" in node.this:
+        if kinds.for_dialect(dialect).backslash_escapes_quotes and "\\" in node.this:
             # With standard_conforming_strings off (a server setting), a backslash would
             # escape the closing quote of the rendered literal: never risk it.
             raise _refuse("Backslashes in text values are not supported on this database.")

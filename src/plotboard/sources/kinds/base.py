@@ -67,3 +67,23 @@ class DatabaseKind(ABC):
     date_add: ClassVar[str]
     #: Date parts (year, quarter, month, day, weekday_number 1 = Monday, hour) as integers.
     date_parts: ClassVar[Mapping[str, str]]
+    #: Dates are ISO text here (no date type): a date bound into a query is sent as text.
+    dates_as_text: ClassVar[bool]
+    #: ROUND(x, digits) needs x cast to NUMERIC (it is not defined for double precision).
+    round_needs_numeric: ClassVar[bool]
+
+    # -- raw SQL allow-list (plotboard.query.allowlist, plotboard.query.sql) ---------------------
+    #: Functions sqlglot does not model (`exp.Anonymous`) that raw SQL may call on this kind,
+    #: by lower-cased name, besides `allowlist.ALLOWED_FUNCTIONS`: the few that the date
+    #: templates above need. Nothing that reads files, sleeps or reveals the server.
+    anonymous_functions: ClassVar[frozenset[str]]
+    #: A backslash in a text literal may escape its closing quote (PostgreSQL with
+    #: `standard_conforming_strings` off, a server setting): such literals are refused.
+    backslash_escapes_quotes: ClassVar[bool]
+
+    # -- access rules (plotboard.access.fence) -----------------------------------------------
+    #: The clause that keeps an access rule's subquery closed to the planner (`LIMIT ALL`), so
+    #: that no condition of the user's runs on a row the rule hides; None for a kind without a
+    #: known fence (see docs/security.md). A planner behaviour: tests/access/test_oracles.py
+    #: checks it on every engine.
+    fence: ClassVar[str | None]

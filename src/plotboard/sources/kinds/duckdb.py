@@ -19,6 +19,15 @@ class DuckDBKind(DatabaseKind):
     grains = POSTGRES_LIKE_GRAINS
     date_add = POSTGRES_LIKE_DATE_ADD
     date_parts = POSTGRES_LIKE_DATE_PARTS
+    dates_as_text = False
+    round_needs_numeric = False
+
+    anonymous_functions = frozenset()
+    backslash_escapes_quotes = False
+
+    # It stays a streaming limit operator, which filter pushdown does not cross (a huge
+    # `LIMIT` is optimized away).
+    fence = "OFFSET 0"
 
 
 KIND = DuckDBKind()

@@ -24,6 +24,13 @@ class GenericKind(DatabaseKind):
     grains = POSTGRES_LIKE_GRAINS
     date_add = POSTGRES_LIKE_DATE_ADD
     date_parts = POSTGRES_LIKE_DATE_PARTS
+    dates_as_text = False
+    round_needs_numeric = False
+
+    anonymous_functions = frozenset()
+    backslash_escapes_quotes = False
+
+    fence = None  # no known fence: see docs/security.md
 
 
 KIND = GenericKind()

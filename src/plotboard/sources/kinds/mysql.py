@@ -27,6 +27,15 @@ class MySQLKind(DatabaseKind):
         "weekday_number": "WEEKDAY({c}) + 1",
         "hour": "HOUR({c})",
     }
+    dates_as_text = False
+    round_needs_numeric = False
+
+    anonymous_functions = frozenset({"makedate", "weekday"})
+    backslash_escapes_quotes = False
+
+    # All rows: a derived table with a LIMIT is materialized, not merged, and conditions are
+    # not pushed into it (MySQL and MariaDB).
+    fence = "LIMIT 18446744073709551615"
 
 
 KIND = MySQLKind()

@@ -35,6 +35,15 @@ class SQLiteKind(DatabaseKind):
         "weekday_number": "(CAST(STRFTIME('%w', {c}) AS INTEGER) + 6) % 7 + 1",
         "hour": "CAST(STRFTIME('%H', {c}) AS INTEGER)",
     }
+    dates_as_text = True
+    round_needs_numeric = False
+
+    anonymous_functions = frozenset({"date", "datetime", "julianday", "time", "printf", "total"})
+    backslash_escapes_quotes = False
+
+    # No limit, but the query flattener never flattens a subquery with an OFFSET, and the
+    # WHERE push-down skips one with a LIMIT.
+    fence = "LIMIT -1 OFFSET 0"
 
 
 KIND = SQLiteKind()
