@@ -4,10 +4,11 @@ Per table: a row count, one aggregate query for all columns at once (non-null an
 counts, min/max, average, text lengths; split into chunks on very wide tables), one query for a
 few sample rows, and one `GROUP BY` per low-cardinality column for its top values.
 
-Large tables are read through a `Sample`: PostgreSQL and DuckDB use `TABLESAMPLE` (BERNOULLI,
-or SYSTEM, which reads only some pages, on very large tables); MySQL/MariaDB and SQLite keep
-rows where a seeded random number falls under the fraction; other databases read the first
-rows. Names always come from the catalog and are quoted; no value is ever pasted into SQL.
+Large tables are read through a `Sample`, by the database kind's `sample_method`
+(`plotboard.sources.kinds`): PostgreSQL and DuckDB use `TABLESAMPLE` (BERNOULLI, or SYSTEM,
+which reads only some pages, on very large tables); MySQL/MariaDB and SQLite keep rows where a
+seeded random number falls under the fraction; other databases read the first rows. Names
+always come from the catalog and are quoted; no value is ever pasted into SQL.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from sqlglot import exp
 
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 from plotboard.query.scopes import ident, table_node
+from plotboard.sources import kinds
 
 SEED = 20_241  # fixed: the same table gives the same sample on databases that honour seeds
 SYSTEM_SAMPLE_ABOVE = 20_000_000  # rows; below this BERNOULLI reads every row but samples fairly
-_RANDOM_RESOLUTION = 1_000_000
-TABLESAMPLE_DIALECTS = frozenset({"postgres", "duckdb"})
 
 
 @dataclass(frozen=True)
@@ -53,34 +53,15 @@ class Sample:
 def choose_sample(dialect: str, row_count: int, target_rows: int) -> Sample:
     """The sampling method for a table of `row_count` rows, aiming at `target_rows` rows."""
     fraction = min(1.0, target_rows / max(row_count, 1))
-    if dialect in TABLESAMPLE_DIALECTS:
-        return Sample("tablesample", fraction, target_rows, row_count > SYSTEM_SAMPLE_ABOVE)
-    if dialect in ("mysql", "sqlite"):
-        return Sample("random", fraction, target_rows)
-    return Sample("first", fraction, target_rows)
+    method = kinds.for_dialect(dialect).sample_method
+    if method == "tablesample":
+        return Sample(method, fraction, target_rows, row_count > SYSTEM_SAMPLE_ABOVE)
+    return Sample(method, fraction, target_rows)
 
 
 def without_tablesample(sample: Sample, dialect: str) -> Sample:
     """A fallback for objects that refuse TABLESAMPLE (views): a random filter, or first rows."""
-    if dialect in ("postgres", "duckdb"):
-        return Sample("random", sample.fraction, sample.rows)
-    return Sample("first", sample.fraction, sample.rows)
-
-
-def _random_filter(sample: Sample, dialect: str) -> exp.Expr:
-    if dialect == "sqlite":
-        # RANDOM() is a 64-bit integer in SQLite: keep |random mod R| < fraction * R.
-        draw: exp.Expr = exp.Abs(
-            this=exp.Mod(
-                this=exp.Anonymous(this="RANDOM"),
-                expression=exp.Literal.number(_RANDOM_RESOLUTION),
-            )
-        )
-        limit = exp.Literal.number(max(1, round(sample.fraction * _RANDOM_RESOLUTION)))
-        return exp.LT(this=draw, expression=limit)
-    seed = exp.Literal.number(SEED) if dialect == "mysql" else None
-    # PostgreSQL and DuckDB: random() in [0, 1); MySQL: RAND(seed), a repeatable sequence.
-    return exp.LT(this=exp.Rand(this=seed), expression=exp.Literal.number(f"{sample.fraction:.8f}"))
+    return Sample(kinds.for_dialect(dialect).sample_fallback, sample.fraction, sample.rows)
 
 
 @dataclass(frozen=True)
@@ -114,7 +95,7 @@ def source_of(table: Table, dialect: str, sample: Sample | None) -> Source:
         )
         return Source(node)
     if sample.method == "random":
-        return Source(node, _random_filter(sample, dialect))
+        return Source(node, kinds.for_dialect(dialect).random_filter(sample.fraction, SEED))
     first = exp.select(exp.Star()).from_(node).limit(sample.rows)
     return Source(first.subquery(ident("pb_sample")))
 
@@ -150,8 +131,7 @@ def aggregate_keys(column: Column) -> tuple[str, ...]:
 
 
 def _as_text(column: Column, dialect: str) -> exp.Expr:
-    # PostgreSQL and DuckDB: text functions and min/max also for uuid, enum and citext columns.
-    if dialect in ("postgres", "duckdb"):
+    if kinds.for_dialect(dialect).text_aggregates_cast:
         return exp.cast(col(column), exp.DataType.build("text"))
     return col(column)
 

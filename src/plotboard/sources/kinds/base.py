@@ -22,7 +22,11 @@ from __future__ import annotations
 
 from abc import ABC
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, Literal
+
+from sqlglot import exp
+
+SampleMethod = Literal["tablesample", "random", "first"]
 
 #: Date grains in PostgreSQL's spelling, which sqlglot transpiles to most other dialects.
 POSTGRES_LIKE_GRAINS: Mapping[str, str] = {
@@ -87,3 +91,20 @@ class DatabaseKind(ABC):
     #: known fence (see docs/security.md). A planner behaviour: tests/access/test_oracles.py
     #: checks it on every engine.
     fence: ClassVar[str | None]
+
+    # -- Analyze (plotboard.analyze.queries) ----------------------------------------------------
+    #: How Analyze reads a share of a large table: `tablesample` (TABLESAMPLE BERNOULLI, or
+    #: SYSTEM on very large tables), `random` (rows where a random number falls under the
+    #: share: see `random_filter`) or `first` (the first rows).
+    sample_method: ClassVar[SampleMethod]
+    #: The method for objects that refuse TABLESAMPLE (views).
+    sample_fallback: ClassVar[SampleMethod]
+    #: Text aggregates (min, max, length) cast the column to text first, so that they work on
+    #: uuid, enum and citext columns too.
+    text_aggregates_cast: ClassVar[bool]
+
+    def random_filter(self, fraction: float, seed: int) -> exp.Expr:
+        """A condition true for about `fraction` (0 < fraction < 1) of the rows: `random() <
+        fraction` (PostgreSQL and DuckDB: random() is in [0, 1)). `seed` where the database
+        takes one for a repeatable sample."""
+        return exp.LT(this=exp.Rand(this=None), expression=exp.Literal.number(f"{fraction:.8f}"))

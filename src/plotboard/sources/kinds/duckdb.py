@@ -29,5 +29,9 @@ class DuckDBKind(DatabaseKind):
     # `LIMIT` is optimized away).
     fence = "OFFSET 0"
 
+    sample_method = "tablesample"
+    sample_fallback = "random"
+    text_aggregates_cast = True
+
 
 KIND = DuckDBKind()

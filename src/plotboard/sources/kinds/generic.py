@@ -32,5 +32,9 @@ class GenericKind(DatabaseKind):
 
     fence = None  # no known fence: see docs/security.md
 
+    sample_method = "first"
+    sample_fallback = "first"
+    text_aggregates_cast = False
+
 
 KIND = GenericKind()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from plotboard.sources.kinds.base import DatabaseKind
 
 
@@ -36,6 +38,17 @@ class MySQLKind(DatabaseKind):
     # All rows: a derived table with a LIMIT is materialized, not merged, and conditions are
     # not pushed into it (MySQL and MariaDB).
     fence = "LIMIT 18446744073709551615"
+
+    sample_method = "random"
+    sample_fallback = "first"
+    text_aggregates_cast = False
+
+    def random_filter(self, fraction: float, seed: int) -> exp.Expr:
+        # RAND(seed): a repeatable sequence.
+        return exp.LT(
+            this=exp.Rand(this=exp.Literal.number(seed)),
+            expression=exp.Literal.number(f"{fraction:.8f}"),
+        )
 
 
 KIND = MySQLKind()

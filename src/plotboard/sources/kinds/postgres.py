@@ -31,5 +31,9 @@ class PostgresKind(DatabaseKind):
     # and took 1.7 times as long with `OFFSET 0`).
     fence = "LIMIT ALL"
 
+    sample_method = "tablesample"
+    sample_fallback = "random"
+    text_aggregates_cast = True
+
 
 KIND = PostgresKind()

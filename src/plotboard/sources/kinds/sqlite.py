@@ -5,7 +5,11 @@ SQLite has no date type: dates are ISO `YYYY-MM-DD` text, and so are the date gr
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from plotboard.sources.kinds.base import DatabaseKind
+
+_RANDOM_RESOLUTION = 1_000_000
 
 
 class SQLiteKind(DatabaseKind):
@@ -44,6 +48,21 @@ class SQLiteKind(DatabaseKind):
     # No limit, but the query flattener never flattens a subquery with an OFFSET, and the
     # WHERE push-down skips one with a LIMIT.
     fence = "LIMIT -1 OFFSET 0"
+
+    sample_method = "random"
+    sample_fallback = "first"
+    text_aggregates_cast = False
+
+    def random_filter(self, fraction: float, seed: int) -> exp.Expr:
+        # RANDOM() is a 64-bit integer in SQLite (no seed): keep |random mod R| < fraction * R.
+        draw: exp.Expr = exp.Abs(
+            this=exp.Mod(
+                this=exp.Anonymous(this="RANDOM"),
+                expression=exp.Literal.number(_RANDOM_RESOLUTION),
+            )
+        )
+        limit = exp.Literal.number(max(1, round(fraction * _RANDOM_RESOLUTION)))
+        return exp.LT(this=draw, expression=limit)
 
 
 KIND = SQLiteKind()
