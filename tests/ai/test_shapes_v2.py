@@ -143,3 +143,54 @@ def test_a_follow_up_keeps_the_comparison(catalog: Catalog, values: Values) -> N
     spec = spec_of(reply)
     assert spec["compare"] == {"to": "previous_year"}
     assert {"column": "category", "op": "eq", "value": "Software"} in spec["filters"]
+
+
+# -- filters on totals (having) --------------------------------------------------------------
+
+
+def test_a_count_per_group_is_filtered_on_the_total(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("departments with more than 300 employees", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "count"}]
+    assert spec["dimensions"] == [{"column": "department"}]
+    assert spec["having"] == [{"by": "count", "op": "gt", "value": 300}]
+    assert "filters" not in spec
+    assert reply.understood == "Headcount by department (headcount over 300)"
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine,
+        "SELECT department, COUNT(*) c FROM employees GROUP BY department HAVING c > 300",
+    )
+    assert same_rows(rows, expected, ordered=False)
+
+
+def test_totals_named_in_many_ways_are_compared_per_group(catalog: Catalog, values: Values) -> None:
+    cases = {
+        "products with revenue over 20 million": ("sum_amount", "gt", 20_000_000),
+        "categories above 50M revenue in 2025": ("sum_amount", "gt", 50_000_000),
+        "locations where the average salary is above 100k": ("avg_salary", "gt", 100_000),
+        "job titles held by 100 or more people": ("count", "gte", 100),
+        "which categories had fewer than 4000 sales in 2024": ("count", "lt", 4000),
+        "products that sold more than 20000 units in 2023": ("sum_quantity", "gt", 20_000),
+        "show departments averaging under 90k in salary": ("avg_salary", "lt", 90_000),
+        "departments where the top salary exceeds 200k": ("max_salary", "gt", 200_000),
+        "which products have been sold more than 5000 times": ("count", "gt", 5000),
+    }
+    for question, (by, op, value) in cases.items():
+        spec = spec_of(ask(question, catalog, values))
+        assert spec.get("having") == [{"by": by, "op": op, "value": value}], question
+        assert not [f for f in spec.get("filters", []) if f["op"] in ("gt", "gte", "lt")]
+
+
+def test_a_row_filter_stays_a_row_filter(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("employees with salary over 100k by department", catalog, values))
+    assert "having" not in spec
+    assert {"column": "salary", "op": "gt", "value": 100000} in spec["filters"]
+    spec = spec_of(ask("locations with more than 40 remote employees", catalog, values))
+    assert spec["having"] == [{"by": "count", "op": "gt", "value": 40}]
+    assert {"column": "is_remote", "op": "eq", "value": True} in spec["filters"]
+    spec = spec_of(ask("average salary over 100k", catalog, values))
+    assert "having" not in spec

@@ -159,6 +159,7 @@ def build_fresh(
         vocab, base, intent.pending, intent.tables
     )
     draft.dims = resolved.dims
+    draft.having = resolved.having
     draft.filters = [
         *_value_filters(resolved), *resolved.bools, *resolved.compares, *resolved.dates
     ]
@@ -264,6 +265,7 @@ def refine(
             vocab, base, intent.pending, intent.tables
         )
         draft.measures = [*draft.measures, *measures] if add else measures
+        draft.having = [] if add else resolved.having
         shape_changed = True
     if resolved.dims:
         old_time = [d for d in draft.dims if d.grain is not None]

@@ -61,6 +61,14 @@ class CompareSlot:
     op: str
     values: list[float]
     terms: tuple[Term, ...] = ()
+    # A comparison of a total rather than of each row ("departments with more than 300
+    # employees", "products with revenue over 20M", "where the average salary is above
+    # 100k"): the measure compared (`measure`), or the rows counted (`counted`: the table
+    # named, or () for the question's own rows); `after` when the column was named right
+    # after the number ("more than 20000 units"). Used when the question has a breakdown.
+    measure: MeasureSlot | None = None
+    counted: tuple[Term, ...] | None = None
+    after: bool = False
 
 
 @dataclass
@@ -82,6 +90,7 @@ class Intent:
     top: Top | None = None
     superlative: Superlative | None = None
     which: bool = False
+    dim_first: bool = False  # a breakdown was named before any measure or table
     chart: Chart | None = None
     dashboard: bool = False
     follow: str | None = None  # "replace" or "add": an explicit follow-up word

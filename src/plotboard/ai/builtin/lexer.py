@@ -122,7 +122,8 @@ def _split_keys(spec: dict[str, str]) -> dict[tuple[str, ...], str]:
 _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
     {
         "average": Agg("avg"), "avg": Agg("avg"), "mean": Agg("avg"), "typical": Agg("avg"),
-        "median": Agg("avg"), "averaged": Agg("avg"),
+        "median": Agg("avg"), "averaged": Agg("avg"), "averaging": Agg("avg"),
+        "held by": Keyword("cue"), "had by": Keyword("cue"),
         "total": Agg("sum"), "sum": Agg("sum"), "sum of": Agg("sum"), "combined": Agg("sum"),
         "totals": Agg("sum"),
         "count": Agg("count"), "count of": Agg("count"), "number of": Agg("count"),

@@ -69,6 +69,14 @@ def _numeric(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     )
 
 
+def _counted(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """What "300 employees", "4000 sales" count: tables, or measures that count rows."""
+    return tuple(
+        t for t in terms
+        if isinstance(t, TableTerm) or (isinstance(t, MeasureTerm) and t.column is None)
+    )
+
+
 class _Walk:
     """One reading of one question (see module docstring); `run` returns the intent."""
 
@@ -90,6 +98,12 @@ class _Walk:
         self.which_end = -1
         self.compare_target = -1
         self.numeric_at = -1  # index of the item that set `last_numeric`
+        # A comparison whose number had nothing named after it yet ("100 or more people",
+        # "under 90k in salary"): the next phrase or two may say what it is about.
+        self.open_compare: CompareSlot | None = None
+        self.open_until = -1
+        self.measure_at = -2  # index of the item that made the last measure
+        self.index = -1  # index of the item being read
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -122,6 +136,7 @@ class _Walk:
             slot.superlative = wanted.desc
         self.superlative_next = False
         self.intent.measures.append(slot)
+        self.measure_at = self.index
         self.implicit = slot if agg is None else None
 
     def _compared(self) -> None:
@@ -129,10 +144,21 @@ class _Walk:
         filter, not a measure, unless the question asked for it ("average salary over ...")."""
         implicit = self.implicit
         if implicit in self.intent.measures and implicit and implicit.terms == self.last_numeric:
-            self.intent.measures.remove(implicit)
+            if implicit.superlative is not None and self.compare is not None:
+                # "departments where the top salary exceeds 200k": the highest, compared.
+                implicit.agg = "max" if implicit.superlative else "min"
+                implicit.superlative = None
+                self.intent.superlative = None
+                self.compare.measure = implicit
+            elif all(isinstance(t, MeasureTerm) for t in implicit.terms) and self.compare:
+                self.compare.measure = implicit  # "products with revenue over 20M": a total
+            else:
+                self.intent.measures.remove(implicit)
         self.implicit = None
 
     def _dim(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
+        if not (self.intent.measures or self.intent.tables or self.intent.pending):
+            self.intent.dim_first = True  # "products that sold ...": the groups are the subject
         plural = text.endswith("s") and not text.endswith("ss")
         slot = DimSlot(terms, text, plural=plural)
         # "product category": two names in a row are one thing, the last word is the head.
@@ -146,6 +172,7 @@ class _Walk:
 
     def run(self) -> Intent:
         for index, item in enumerate(self.items):
+            self.index = index
             meaning = item.meaning
             if isinstance(meaning, Words):
                 self._words(index, item, meaning)
@@ -231,6 +258,12 @@ class _Walk:
             return
         self.compare = CompareSlot(meaning.op, [], self.last_numeric)
         if self.last_numeric:
+            named = self.intent.measures[-1] if self.intent.measures else None
+            just = self.measure_at == self.numeric_at  # the measure is the last number named
+            if named is not None and named.agg is not None and just and (
+                named.terms == self.last_numeric
+            ):
+                self.compare.measure = named  # "where the average salary is above 100k"
             self._compared()
 
     def _number(self, meaning: Number, index: int) -> None:
@@ -243,17 +276,60 @@ class _Walk:
             if self.last_numeric and close:
                 self.intent.compares.append(CompareSlot("eq", [meaning.value], self.last_numeric))
                 self._compared()
+                return
+            after = self.items[index + 1].meaning if index + 1 < len(self.items) else None
+            if not (isinstance(after, Compare) and after.op.endswith("_after")):
+                return
+            # "100 or more people": the comparison comes after its number.
+            self.compare = CompareSlot("eq", [])
+            self.open_compare, self.open_until = self.compare, index + 4
+            self.compare.values.append(meaning.value)
+            self.intent.compares.append(self.compare)
+            self.compare = None
             return
         self.compare.values.append(meaning.value)
         if self.compare.op != "between" or len(self.compare.values) == 2:
             if not self.compare.terms:
                 nxt = self._next_words(index)
-                if nxt is not None:
-                    assert isinstance(nxt.meaning, Words)
-                    self.compare.terms = _numeric(nxt.meaning.terms)
+                said = nxt.meaning.terms if nxt and isinstance(nxt.meaning, Words) else ()
+                numeric, counted = _numeric(said), _counted(said)
+                if numeric or counted:
+                    self.compare.terms, self.compare.after = numeric, bool(numeric)
+                    self.compare.counted = None if numeric else counted
                     self.compare_target = index + 1  # "more than 10 units": not a measure
+                elif self._word_after(index) == "times":
+                    self.compare.counted = ()  # "sold more than 5000 times"
+                else:
+                    self.open_compare, self.open_until = self.compare, index + 3
             self.intent.compares.append(self.compare)
             self.compare = None
+
+    def _word_after(self, index: int) -> str:
+        item = self.items[index]
+        end = item.start + item.size
+        return self.words[end] if end < len(self.words) else ""
+
+    def _attach(self, index: int, terms: tuple[Term, ...]) -> bool:
+        """The phrase just after a comparison's number says what it is about ("100 or more
+        people", "under 90k in salary"); True when it was taken as that (not read further)."""
+        slot = self.open_compare
+        if slot is None or index > self.open_until or slot.terms or slot.counted is not None:
+            return False
+        numeric = _numeric(terms)
+        if numeric and self.intent.pending:
+            slot.terms = numeric  # "averaging under 90k in salary": the average, compared
+            self.open_compare = None
+            return False
+        if numeric:
+            slot.terms, slot.after = numeric, True
+            self.open_compare = None
+            return True
+        counted = _counted(terms)
+        if counted:
+            slot.counted = counted
+            self.open_compare = None
+            return True
+        return False
 
     def _time(self, meaning: Time, item: Item) -> None:
         word = meaning.word
@@ -269,7 +345,7 @@ class _Walk:
     def _words(self, index: int, item: Item, meaning: Words) -> None:
         terms = meaning.terms
         text = meaning.text
-        if index == self.compare_target:
+        if index == self.compare_target or self._attach(index, terms):
             return
         # "employee country": a table name right before narrows the next phrase to that table.
         prev = self.last_words
@@ -387,6 +463,9 @@ class _Walk:
             self._measure(agg, usable, text)
         pending.clear()
         self.mode = "measure"
+        for slot in self.intent.compares:
+            if slot.measure is None and slot.terms == _numeric(usable) and not slot.after:
+                slot.measure = self.intent.measures[-1]
 
     def _in_breakdown(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
         measures = _of(terms, MeasureTerm)

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from plotboard.ai.builtin.draft import DraftDim, DraftFilter, DraftMeasure
-from plotboard.ai.builtin.intent import Intent, MeasureSlot
+from plotboard.ai.builtin.draft import DraftDim, DraftFilter, DraftHaving, DraftMeasure
+from plotboard.ai.builtin.intent import CompareSlot, Intent, MeasureSlot
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import split_identifier, stems
 from plotboard.ai.builtin.timewords import DateRange, auto_grain
@@ -82,6 +82,7 @@ class Resolved:
     time_column: tuple[Table, Column] | None = None
     notes: list[str] = field(default_factory=list)
     per_row: bool = False  # "... per order": averages over the rows, not a breakdown
+    having: list[DraftHaving] = field(default_factory=list)
 
 
 def hops(vocab: Vocabulary, base: Table, table: Table) -> int | None:
@@ -164,6 +165,7 @@ def _slots(intent: Intent) -> list[tuple[Sequence[Term], bool, Aggregate | None]
     out += [(v.terms, False, None) for v in intent.values]
     out += [(b.terms, False, None) for b in intent.bools]
     out += [(c.terms, False, None) for c in intent.compares if c.terms]
+    out += [(c.counted, True, "count") for c in intent.compares if c.counted]
     if intent.time_columns:
         out.append((intent.time_columns, False, None))
     return out
@@ -381,7 +383,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     out.values = _value_filters(vocab, base, intent)
     out.bools = _bool_filters(vocab, base, intent)
     _compare_both_ways(out)
-    out.compares = _compare_filters(vocab, base, intent, out.notes)
+    rows = _having(vocab, base, intent, out)
+    out.compares = _compare_filters(vocab, base, rows, out.notes)
     if intent.date_range is not None:
         out.date_range = intent.date_range
         if out.time_column is None:
@@ -427,11 +430,74 @@ def _compare_both_ways(out: Resolved) -> None:
             out.dims.append(DraftDim(flag.table, flag.column))
 
 
+def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSlot,
+              out: Resolved) -> int | None:
+    """The index in `out.measures` of the total that `compare` is about, adding that measure
+    when needed; None when it compares each row ("employees with a salary over 100k")."""
+    if compare.op == "between" and len(compare.values) != 2:
+        return None
+    if compare.measure is not None:
+        for i, slot in enumerate(intent.measures):
+            if slot is compare.measure:
+                return i
+        return None
+    wanted: DraftMeasure | None = None
+    if compare.counted is not None:
+        counted = compare.counted or (TableTerm(base, 0),)
+        try:
+            wanted = _measure(vocab, base, MeasureSlot("count", counted, "rows"), True)
+        except Unanswerable:
+            return None
+    elif any(isinstance(t, MeasureTerm) for t in compare.terms):
+        # "categories above 50M revenue": revenue is a total.
+        named = tuple(t for t in compare.terms if isinstance(t, MeasureTerm))
+        try:
+            wanted = _measure(vocab, base, MeasureSlot(None, named, "measure"), True)
+        except Unanswerable:
+            return None
+    elif compare.after and not (intent.measures or intent.pending) and (
+        intent.dim_first or not intent.tables
+    ):
+        # "products that sold more than 20000 units": units add up per product.
+        found = _best(vocab, base, [t for t in compare.terms if isinstance(t, ColumnTerm)])
+        term = found[1] if found else None
+        if isinstance(term, ColumnTerm) and term.table is base and natural_agg(term.column) == (
+            "sum"
+        ):
+            wanted = DraftMeasure("sum", base, term.column)
+    if wanted is None:
+        return None
+    if wanted not in out.measures:
+        out.measures.append(wanted)
+    return out.measures.index(wanted)
+
+
+def _having(vocab: Vocabulary, base: Table, intent: Intent, out: Resolved) -> list[CompareSlot]:
+    """Comparisons of totals per group become `out.having` ("departments with more than 300
+    employees"); the comparisons of rows are returned, for filters."""
+    rows: list[CompareSlot] = []
+    for compare in intent.compares:
+        index = _on_total(vocab, base, intent, compare, out) if out.dims else None
+        if index is None:
+            if compare.counted is not None:
+                out.notes.append("I could not compare the count without a breakdown")
+                continue
+            rows.append(compare)
+            continue
+        op = cast(FilterOp, compare.op)
+        if op == "between":
+            out.having.append(DraftHaving(index, "gte", compare.values[0]))
+            out.having.append(DraftHaving(index, "lte", compare.values[1]))
+        else:
+            out.having.append(DraftHaving(index, op, compare.values[0]))
+    return rows
+
+
 def _compare_filters(
-    vocab: Vocabulary, base: Table, intent: Intent, notes: list[str]
+    vocab: Vocabulary, base: Table, compares: list[CompareSlot], notes: list[str]
 ) -> list[DraftFilter]:
     out: list[DraftFilter] = []
-    for compare in intent.compares:
+    for compare in compares:
         candidates = [
             t for t in compare.terms if isinstance(t, (ColumnTerm, MeasureTerm)) and t.column
         ]

@@ -347,7 +347,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         draft.limit = shapes.top_n
         if draft.order is None:
             draft.order = True
-    if shapes.listing and not shapes.share and not shapes.running:
+    if shapes.listing and not (shapes.share or shapes.running or draft.having):
         _as_listing(vocab, draft, intent, shapes.count)
     if shapes.compare is not None:
         problem = _as_compare(draft, shapes, intent)

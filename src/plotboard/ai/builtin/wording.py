@@ -253,7 +253,16 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
     if compared is not None:
         title += f", {compared[1]} vs {compared[2]}"
     parts = [describe_filter(f) for f in filters]
+    labels = [measure_label(vocab, m, draft.dims) for m in draft.measures]
+    for h in draft.having:
+        if h.measure < len(labels):
+            value = int(h.value) if h.value == int(h.value) else h.value
+            parts.append(f"{labels[h.measure].lower()} {_HAVING_WORDS[h.op]} {value:,}")
     return f"{title} ({'; '.join(parts)})" if parts else title
+
+
+_HAVING_WORDS = {"gt": "over", "gte": "at least", "lt": "under", "lte": "at most", "eq": "=",
+                 "neq": "not"}
 
 
 _GRAIN_NOUNS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter",
