@@ -1,5 +1,8 @@
 """Reading a customer database's tables, views, columns and keys into catalog `Table`s.
 
+SQLAlchemy's inspector reads them, unless the database kind reads them itself
+(`DatabaseKind.read_tables`, `read_schemas`: DuckDB does).
+
 Types are mapped to the generic `ColumnType`s the query engine works with. Some databases
 need help: SQLite keeps dates as TEXT, but a column *declared* DATE or DATETIME is a date or
 datetime here; MySQL spells booleans TINYINT(1) (or BIT(1)); SQLite columns declared BOOLEAN
@@ -19,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from plotboard.catalog.model import Column, ColumnType, ForeignKey, Table
+from plotboard.sources import kinds
 from plotboard.sources.classify import driver_message
 from plotboard.sources.errors import SourceError
 from plotboard.sources.values import type_from_name
@@ -92,10 +96,9 @@ def _type_name(column_type: Any, dialect: sa.Dialect | None) -> str:
 def list_schemas(engine: Engine) -> tuple[str, ...]:
     """Schema names an admin may choose from, system schemas left out, default first."""
     with _reading():
-        if engine.dialect.name == "duckdb":
-            with engine.connect() as conn:
-                default = conn.execute(sa.text("SELECT current_schema()")).scalar()
-                names = list(conn.execute(_DUCKDB_SCHEMAS).scalars())
+        read = kinds.for_backend(engine.dialect.name).read_schemas(engine)
+        if read is not None:
+            default, names = read
         else:
             inspector = sa.inspect(engine)
             default = inspector.default_schema_name
@@ -119,8 +122,9 @@ def introspect(engine: Engine, schema: str | None = None) -> tuple[Table, ...]:
             code="invalid", message=f'"{schema}" is a system schema; plotboard does not read it.'
         )
     with _reading():
-        if engine.dialect.name == "duckdb":
-            return _read_duckdb(engine, schema)
+        tables = kinds.for_backend(engine.dialect.name).read_tables(engine, schema)
+        if tables is not None:
+            return tables
         inspector = sa.inspect(engine)
         default = inspector.default_schema_name
         if schema is not None and schema == default:
@@ -150,7 +154,7 @@ def _read(
     inspector: Inspector, dialect: sa.Dialect, schema: str | None, default: str | None
 ) -> tuple[Table, ...]:
     kind = ObjectKind.TABLE | ObjectKind.VIEW
-    if dialect.name == "postgresql":
+    if kinds.for_backend(dialect.name).reflects_materialized_views:
         kind |= ObjectKind.MATERIALIZED_VIEW
     columns = inspector.get_multi_columns(schema=schema, kind=kind)
     pks = inspector.get_multi_pk_constraint(schema=schema, kind=ObjectKind.TABLE)
@@ -195,66 +199,3 @@ def _read(
             )
         )
     return tuple(tables)
-
-
-# DuckDB: duckdb-engine reflects through an emulated pg_catalog that SQLAlchemy 2.1's queries
-# outgrow, so read DuckDB's own catalog functions instead (one query each, all tables at once).
-_DUCKDB_SCHEMAS = sa.text(
-    "SELECT DISTINCT schema_name FROM duckdb_schemas() "
-    "WHERE database_name = current_database() "
-    "AND schema_name NOT IN ('information_schema', 'pg_catalog')"
-)
-_DUCKDB_COLUMNS = sa.text(
-    "SELECT table_name, column_name, is_nullable, data_type FROM duckdb_columns() "
-    "WHERE database_name = :db AND schema_name = :schema AND NOT internal "
-    "ORDER BY table_name, column_index"
-)
-_DUCKDB_KEYS = sa.text(
-    "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
-    "referenced_column_names FROM duckdb_constraints() "
-    "WHERE database_name = :db AND schema_name = :schema "
-    "AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY') "
-    "ORDER BY table_name, constraint_index"
-)
-
-
-def _read_duckdb(engine: Engine, schema: str | None) -> tuple[Table, ...]:
-    with engine.connect() as conn:
-        database, current = conn.execute(
-            sa.text("SELECT current_database(), current_schema()")
-        ).one()
-        target = schema or current
-        if "." in target:  # "database.schema", as duckdb-engine spells schemas
-            database, target = target.split(".", 1)
-        label = None if target == current else schema
-        where = {"db": database, "schema": target}
-        columns: dict[str, list[Column]] = {}
-        for table, name, nullable, data_type in conn.execute(_DUCKDB_COLUMNS, where):
-            columns.setdefault(table, []).append(
-                Column(
-                    name=name,
-                    type=type_from_name(data_type) or "other",
-                    nullable=bool(nullable),
-                    native_type=data_type,
-                )
-            )
-        pks: dict[str, tuple[str, ...]] = {}
-        fks: dict[str, list[ForeignKey]] = {}
-        for table, kind, cols, ref_table, ref_cols in conn.execute(_DUCKDB_KEYS, where):
-            if kind == "PRIMARY KEY":
-                pks[table] = tuple(cols)
-            elif ref_table:
-                fks.setdefault(table, []).append(
-                    ForeignKey(tuple(cols), ref_table, tuple(ref_cols), ref_schema=label)
-                )
-        conn.rollback()
-    return tuple(
-        Table(
-            name=table,
-            columns=tuple(cols),
-            schema=label,
-            primary_key=pks.get(table, ()),
-            foreign_keys=tuple(fks.get(table, ())),
-        )
-        for table, cols in sorted(columns.items())
-    )

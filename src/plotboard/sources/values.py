@@ -1,8 +1,8 @@
 """Generic column types and JSON-ready values for query results.
 
 Result column types come from the driver's type codes where it has them (PostgreSQL OIDs,
-MySQL field types, DuckDB type names); SQLite reports none, so its columns are typed from the
-values actually returned.
+MySQL field types, DuckDB type names: `DatabaseKind.result_type`); SQLite reports none, so
+its columns are typed from the values actually returned.
 
 Values are converted a column at a time: a column whose values are already what JSON takes
 (text, booleans, 64-bit integers, finite floats: most columns) is checked with C-level passes
@@ -24,6 +24,7 @@ from operator import methodcaller
 from typing import Any
 
 from plotboard.catalog.model import ColumnType
+from plotboard.sources import kinds
 
 JsonValue = None | bool | int | float | str | list[Any] | dict[str, Any]
 
@@ -132,40 +133,6 @@ def type_from_name(name: str) -> ColumnType | None:
     return "other"
 
 
-# PostgreSQL built-in type OIDs.
-_PG_OIDS: dict[int, ColumnType] = {
-    16: "boolean",
-    20: "integer", 21: "integer", 23: "integer", 26: "integer",
-    700: "number", 701: "number", 790: "number", 1700: "number",
-    18: "string", 19: "string", 25: "string", 1042: "string", 1043: "string", 2950: "string",
-    1082: "date",
-    1114: "datetime", 1184: "datetime",
-}  # fmt: skip
-
-# MySQL protocol field types (pymysql.constants.FIELD_TYPE).
-_MYSQL_FIELDS: dict[int, ColumnType] = {
-    0: "number", 246: "number", 4: "number", 5: "number",
-    1: "integer", 2: "integer", 3: "integer", 8: "integer", 9: "integer", 13: "integer",
-    16: "integer",
-    10: "date", 14: "date",
-    7: "datetime", 12: "datetime",
-    15: "string", 253: "string", 254: "string", 247: "string", 248: "string",
-}  # fmt: skip
-_MYSQL_BIT = 16
-
-
-def _driver_type(dialect: str, type_code: Any) -> ColumnType | None:
-    if type_code is None:
-        return None
-    if dialect == "postgresql" and isinstance(type_code, int):
-        return _PG_OIDS.get(type_code)
-    if dialect in ("mysql", "mariadb") and isinstance(type_code, int):
-        return _MYSQL_FIELDS.get(type_code)
-    if dialect == "duckdb":
-        return type_from_name(str(type_code))
-    return None
-
-
 def _value_type(kind: type) -> ColumnType:
     if issubclass(kind, bool):
         return "boolean"
@@ -213,17 +180,17 @@ Converter = Callable[[Any], JsonValue]
 def describe_columns(
     dialect: str, dbapi: Any, description: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]
 ) -> tuple[list[tuple[str, ColumnType]], list[Converter]]:
-    """Column (name, generic type) pairs and a value converter per column."""
+    """Column (name, generic type) pairs and a value converter per column. `dialect` is the
+    SQLAlchemy backend name (`engine.dialect.name`)."""
+    database = kinds.for_backend(dialect)
     columns: list[tuple[str, ColumnType]] = []
     converters: list[Converter] = []
     for index, entry in enumerate(description):
         name, type_code = str(entry[0]), entry[1]
-        kind = _driver_type(dialect, type_code)
+        kind = database.result_type(type_code) if type_code is not None else None
         if kind is None:
             kind = _infer(rows, index) or _dbapi_type(dbapi, type_code)
-        converter: Converter = json_value
-        if dialect in ("mysql", "mariadb") and type_code == _MYSQL_BIT:
-            converter = bit_to_int
+        converter: Converter = database.result_converter(type_code) or json_value
         columns.append((name, kind))
         converters.append(converter)
     return columns, converters

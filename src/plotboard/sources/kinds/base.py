@@ -21,10 +21,13 @@ the abstract methods implemented (tests/sources/test_kinds.py checks both).
 from __future__ import annotations
 
 from abc import ABC
-from collections.abc import Mapping
-from typing import ClassVar, Literal
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
 
+from sqlalchemy.engine import Engine
 from sqlglot import exp
+
+from plotboard.catalog.model import ColumnType, Table
 
 SampleMethod = Literal["tablesample", "random", "first"]
 
@@ -47,6 +50,10 @@ POSTGRES_LIKE_DATE_PARTS: Mapping[str, str] = {
     "weekday_number": "CAST(EXTRACT(ISODOW FROM {c}) AS INTEGER)",
     "hour": "CAST(EXTRACT(HOUR FROM {c}) AS INTEGER)",
 }
+
+
+#: Turns one value of a result column into what JSON takes (see `plotboard.sources.values`).
+Converter = Callable[[Any], Any]
 
 
 class DatabaseKind(ABC):
@@ -108,3 +115,27 @@ class DatabaseKind(ABC):
         fraction` (PostgreSQL and DuckDB: random() is in [0, 1)). `seed` where the database
         takes one for a repeatable sample."""
         return exp.LT(this=exp.Rand(this=None), expression=exp.Literal.number(f"{fraction:.8f}"))
+
+    # -- reading the catalog (plotboard.sources.introspect) --------------------------------
+    #: Materialized views are read as tables too.
+    reflects_materialized_views: ClassVar[bool]
+
+    def read_schemas(self, engine: Engine) -> tuple[str | None, list[str]] | None:
+        """The default schema and the schemas an admin may choose from, or None to read them
+        with SQLAlchemy's inspector (system schemas are left out either way)."""
+        return None
+
+    def read_tables(self, engine: Engine, schema: str | None) -> tuple[Table, ...] | None:
+        """The tables and views of `schema` (None: the default one), or None to reflect them
+        with SQLAlchemy's inspector."""
+        return None
+
+    # -- result values (plotboard.sources.values) --------------------------------------------
+    def result_type(self, type_code: Any) -> ColumnType | None:
+        """The generic type of a result column from the driver's type code (never None here),
+        or None to go by the values returned."""
+        return None
+
+    def result_converter(self, type_code: Any) -> Converter | None:
+        """A converter for a result column's values other than `json_value`, or None."""
+        return None

@@ -2,12 +2,81 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from plotboard.catalog.model import Column, ColumnType, ForeignKey, Table
+from plotboard.sources import values
 from plotboard.sources.kinds.base import (
     POSTGRES_LIKE_DATE_ADD,
     POSTGRES_LIKE_DATE_PARTS,
     POSTGRES_LIKE_GRAINS,
     DatabaseKind,
 )
+
+# DuckDB: duckdb-engine reflects through an emulated pg_catalog that SQLAlchemy 2.1's queries
+# outgrow, so read DuckDB's own catalog functions instead (one query each, all tables at once).
+_SCHEMAS = sa.text(
+    "SELECT DISTINCT schema_name FROM duckdb_schemas() "
+    "WHERE database_name = current_database() "
+    "AND schema_name NOT IN ('information_schema', 'pg_catalog')"
+)
+_COLUMNS = sa.text(
+    "SELECT table_name, column_name, is_nullable, data_type FROM duckdb_columns() "
+    "WHERE database_name = :db AND schema_name = :schema AND NOT internal "
+    "ORDER BY table_name, column_index"
+)
+_KEYS = sa.text(
+    "SELECT table_name, constraint_type, constraint_column_names, referenced_table, "
+    "referenced_column_names FROM duckdb_constraints() "
+    "WHERE database_name = :db AND schema_name = :schema "
+    "AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY') "
+    "ORDER BY table_name, constraint_index"
+)
+
+
+def _read_tables(engine: Engine, schema: str | None) -> tuple[Table, ...]:
+    with engine.connect() as conn:
+        database, current = conn.execute(
+            sa.text("SELECT current_database(), current_schema()")
+        ).one()
+        target = schema or current
+        if "." in target:  # "database.schema", as duckdb-engine spells schemas
+            database, target = target.split(".", 1)
+        label = None if target == current else schema
+        where = {"db": database, "schema": target}
+        columns: dict[str, list[Column]] = {}
+        for table, name, nullable, data_type in conn.execute(_COLUMNS, where):
+            columns.setdefault(table, []).append(
+                Column(
+                    name=name,
+                    type=values.type_from_name(data_type) or "other",
+                    nullable=bool(nullable),
+                    native_type=data_type,
+                )
+            )
+        pks: dict[str, tuple[str, ...]] = {}
+        fks: dict[str, list[ForeignKey]] = {}
+        for table, kind, cols, ref_table, ref_cols in conn.execute(_KEYS, where):
+            if kind == "PRIMARY KEY":
+                pks[table] = tuple(cols)
+            elif ref_table:
+                fks.setdefault(table, []).append(
+                    ForeignKey(tuple(cols), ref_table, tuple(ref_cols), ref_schema=label)
+                )
+        conn.rollback()
+    return tuple(
+        Table(
+            name=table,
+            columns=tuple(cols),
+            schema=label,
+            primary_key=pks.get(table, ()),
+            foreign_keys=tuple(fks.get(table, ())),
+        )
+        for table, cols in sorted(columns.items())
+    )
 
 
 class DuckDBKind(DatabaseKind):
@@ -32,6 +101,20 @@ class DuckDBKind(DatabaseKind):
     sample_method = "tablesample"
     sample_fallback = "random"
     text_aggregates_cast = True
+
+    reflects_materialized_views = False
+
+    def read_schemas(self, engine: Engine) -> tuple[str | None, list[str]]:
+        with engine.connect() as conn:
+            default = conn.execute(sa.text("SELECT current_schema()")).scalar()
+            names = list(conn.execute(_SCHEMAS).scalars())
+        return default, names
+
+    def read_tables(self, engine: Engine, schema: str | None) -> tuple[Table, ...]:
+        return _read_tables(engine, schema)
+
+    def result_type(self, type_code: Any) -> ColumnType | None:
+        return values.type_from_name(str(type_code))
 
 
 KIND = DuckDBKind()

@@ -36,5 +36,7 @@ class GenericKind(DatabaseKind):
     sample_fallback = "first"
     text_aggregates_cast = False
 
+    reflects_materialized_views = False
+
 
 KIND = GenericKind()

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlglot import exp
 
-from plotboard.sources.kinds.base import DatabaseKind
+from plotboard.catalog.model import ColumnType
+from plotboard.sources import values
+from plotboard.sources.kinds.base import Converter, DatabaseKind
+
+# MySQL protocol field types (pymysql.constants.FIELD_TYPE).
+_FIELDS: dict[int, ColumnType] = {
+    0: "number", 246: "number", 4: "number", 5: "number",
+    1: "integer", 2: "integer", 3: "integer", 8: "integer", 9: "integer", 13: "integer",
+    16: "integer",
+    10: "date", 14: "date",
+    7: "datetime", 12: "datetime",
+    15: "string", 253: "string", 254: "string", 247: "string", 248: "string",
+}  # fmt: skip
+_BIT = 16  # BIT(n) arrives as bytes: converted to a number
 
 
 class MySQLKind(DatabaseKind):
@@ -49,6 +64,14 @@ class MySQLKind(DatabaseKind):
             this=exp.Rand(this=exp.Literal.number(seed)),
             expression=exp.Literal.number(f"{fraction:.8f}"),
         )
+
+    reflects_materialized_views = False
+
+    def result_type(self, type_code: Any) -> ColumnType | None:
+        return _FIELDS.get(type_code) if isinstance(type_code, int) else None
+
+    def result_converter(self, type_code: Any) -> Converter | None:
+        return values.bit_to_int if type_code == _BIT else None
 
 
 KIND = MySQLKind()

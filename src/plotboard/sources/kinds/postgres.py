@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from plotboard.catalog.model import ColumnType
 from plotboard.sources.kinds.base import (
     POSTGRES_LIKE_DATE_ADD,
     POSTGRES_LIKE_DATE_PARTS,
     POSTGRES_LIKE_GRAINS,
     DatabaseKind,
 )
+
+# PostgreSQL built-in type OIDs.
+_OIDS: dict[int, ColumnType] = {
+    16: "boolean",
+    20: "integer", 21: "integer", 23: "integer", 26: "integer",
+    700: "number", 701: "number", 790: "number", 1700: "number",
+    18: "string", 19: "string", 25: "string", 1042: "string", 1043: "string", 2950: "string",
+    1082: "date",
+    1114: "datetime", 1184: "datetime",
+}  # fmt: skip
 
 
 class PostgresKind(DatabaseKind):
@@ -34,6 +47,11 @@ class PostgresKind(DatabaseKind):
     sample_method = "tablesample"
     sample_fallback = "random"
     text_aggregates_cast = True
+
+    reflects_materialized_views = True
+
+    def result_type(self, type_code: Any) -> ColumnType | None:
+        return _OIDS.get(type_code) if isinstance(type_code, int) else None
 
 
 KIND = PostgresKind()

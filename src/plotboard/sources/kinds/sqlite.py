@@ -64,5 +64,7 @@ class SQLiteKind(DatabaseKind):
         limit = exp.Literal.number(max(1, round(fraction * _RANDOM_RESOLUTION)))
         return exp.LT(this=draw, expression=limit)
 
+    reflects_materialized_views = False
+
 
 KIND = SQLiteKind()
