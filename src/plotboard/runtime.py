@@ -14,6 +14,7 @@ from plotboard.auth.sessions import SignInThrottle
 from plotboard.cache import ResultCache, make_cache
 from plotboard.config import ConfigError, Settings
 from plotboard.crypto import DecryptionError, accept_previous_keys, decrypt
+from plotboard.org_settings import OrgTimeZones
 from plotboard.query.context import SourceContext, load_context
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import PoolSettings
@@ -61,6 +62,8 @@ class Runtime:
         self.limits = UsageLimiter(
             self.store.engine, settings.redis_url, settings.api_key_cache_seconds
         )
+        # Each organization's time zone: "today" for relative dates.
+        self.time_zones = OrgTimeZones(self.store.engine, ttl)
         self.pool = SourcePool(self.pool_settings(), resolver=self._connection_of)
         self._contexts: dict[str, tuple[float, SourceContext]] = {}
         # (org, table hint) -> (expiry, source id) for requests that name no source.

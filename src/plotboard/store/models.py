@@ -56,6 +56,8 @@ class Organization(Base):
     # Usage limits the admin changed from the defaults (plotboard.usage.UsageLimits); None:
     # the defaults.
     limits: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # IANA time zone name that anchors relative dates ("today", "this month"); None: UTC.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
 
 
 class AdminUser(Base):

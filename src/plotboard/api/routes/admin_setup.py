@@ -11,22 +11,27 @@ from typing import Any
 from fastapi import APIRouter, Body, Response
 
 from plotboard import audit
-from plotboard.admin import attributes, keys, limits, origins
+from plotboard.admin import attributes, keys, limits, organization, origins
 from plotboard.admin.attributes import AttributeOut
 from plotboard.admin.keys import KeyIn, KeyOut
+from plotboard.admin.organization import OrganizationIn, OrganizationOut
 from plotboard.admin.origins import OriginIn, OriginOut
 from plotboard.api.deps import Admin, RuntimeDep
-from plotboard.store.models import Organization
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 
 @router.get("/organization")
-def read_organization(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
-    with runtime.store.session() as session:
-        org = session.get(Organization, admin.org_id)
-        assert org is not None
-        return {"id": org.id, "name": org.name, "created_at": org.created_at}
+def read_organization(admin: Admin, runtime: RuntimeDep) -> OrganizationOut:
+    """The organization and its settings (`time_zone`: null means UTC)."""
+    return organization.read_organization(runtime, admin.org_id)
+
+
+@router.put("/organization")
+def change_organization(body: OrganizationIn, admin: Admin, runtime: RuntimeDep) -> OrganizationOut:
+    """Change the settings sent, e.g. `{"time_zone": "Europe/Paris"}` (relative dates then
+    count from today in Paris); fields left out keep their value, null resets to the default."""
+    return organization.change_organization(runtime, admin, body)
 
 
 # --- usage limits ----------------------------------------------------------------------
