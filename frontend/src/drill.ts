@@ -48,7 +48,7 @@ export interface DrillOptions {
   /** The clicked values in words: "Software", "Q1 2024". */
   title: string;
   /** One per dimension that can filter the dashboard (without `id`). */
-  crossFilters: Array<{ label: string; filter: Omit<DashboardFilter, 'id'> }>;
+  crossFilters: Array<{ label: string; value: string; filter: Omit<DashboardFilter, 'id'> }>;
   /** Columns to break the clicked value(s) down by. */
   breakdowns: ColumnChoice[];
   /** The next date grain, when a dimension is a date. */
@@ -156,8 +156,9 @@ export function breakdownChoices(index: CatalogIndex, spec: QuerySpec): ColumnCh
 /** The chart for a drilled query: the tile's own when it still fits, else the usual default. */
 function chartFor(index: CatalogIndex, spec: QuerySpec, current: ChartType | undefined): ChartSpec {
   const first = spec.dimensions?.[0];
-  if (first?.grain && current !== 'table') return { type: chartFits(index, spec, 'line') ? 'line' : defaultChart(index, spec) };
-  if (current && current !== 'kpi' && chartFits(index, spec, current)) return { type: current };
+  // Periods read along an axis: a pie or a map of months is the usual chart for time instead.
+  const overTime = Boolean(first?.grain) && ['pie', 'donut', 'map', 'kpi'].includes(current ?? '');
+  if (current && !overTime && current !== 'kpi' && chartFits(index, spec, current)) return { type: current };
   return { type: defaultChart(index, spec) };
 }
 
@@ -252,7 +253,8 @@ export function drillOptions(index: CatalogIndex, spec: QuerySpec, point: DrillP
   const crossFilters: DrillOptions['crossFilters'] = [];
   for (const [i, dim] of dims.entries()) {
     const filter = crossFilterFor(index, spec, dim, point.values[i] ?? null);
-    if (filter) crossFilters.push({ label: `${filter.label ?? dim.column}: ${valueText(index, spec, i, point.values[i] ?? null)}`, filter });
+    const value = valueText(index, spec, i, point.values[i] ?? null);
+    if (filter) crossFilters.push({ label: `${filter.label ?? dim.column}: ${value}`, value, filter });
   }
   const filterable = pointFilters(spec, point) !== null;
   const at = dims.findIndex((d) => d.grain && NEXT_GRAIN[d.grain]);

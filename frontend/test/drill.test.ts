@@ -87,6 +87,8 @@ test('the next grain narrows to the clicked period', () => {
   expect(step.query.compare).toBeUndefined();
   expect(step.query.order_by).toEqual([{ by: 'sum_amount', desc: true }]);
   expect(step.label).toBe('2024 › by quarter');
+  expect(step.chart).toEqual({ type: 'bar' }); // a bar of years drills into bars of quarters
+  expect(grainStep(index, bySalesMonth, { values: ['2024-01-01'] }, 0, 'pie')!.chart).toEqual({ type: 'line' });
   expect(grainStep(index, { ...bySalesMonth, dimensions: [{ column: 'sale_date', grain: 'day' }] }, { values: ['2024-01-01'] }, 0, 'bar')).toBeNull();
 });
 
@@ -115,7 +117,7 @@ test('the menu offers sensible columns, the next grain and detail rows', () => {
   expect(options.nextGrain).toBeNull();
   expect(options.detail).toBe(true);
   expect(options.crossFilters).toEqual([
-    { label: 'Department: Sales', filter: { column: 'department', table: 'employees', label: 'Department', op: 'in', value: ['Sales'] } },
+    { label: 'Department: Sales', value: 'Sales', filter: { column: 'department', table: 'employees', label: 'Department', op: 'in', value: ['Sales'] } },
   ]);
   const sales = drillOptions(index, bySalesMonth, { values: ['2024-01-01'] });
   expect(sales.nextGrain).toEqual({ at: 0, grain: 'quarter', label: '2024 by quarter' });

@@ -108,6 +108,11 @@ export class PbChart extends LitElement {
     });
   }
 
+  /** Hide the tooltip (a menu opened over the chart). */
+  hideTooltip(): void {
+    this.chart?.dispatchAction({ type: 'hideTip' });
+  }
+
   /** The chart as a PNG data URL (twice the screen resolution), or null before it is drawn. */
   toPng(background: string): string | null {
     if (!this.chart) return null;

@@ -146,6 +146,8 @@ export class PbTile extends LitElement {
         flex: 1;
         min-height: 0;
         position: relative;
+        /* Its own stacking context: a chart's tooltip stays under the tile's menus. */
+        z-index: 0;
         padding: 4px 10px 8px;
         display: flex;
         flex-direction: column;
@@ -229,7 +231,7 @@ export class PbTile extends LitElement {
       }
       .drill-menu {
         right: auto;
-        max-width: 280px;
+        max-width: 300px;
         max-height: 320px;
         overflow: auto;
       }
@@ -293,6 +295,13 @@ export class PbTile extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+      .badge.source {
+        color: var(--pb-accent);
+        background: var(--pb-accent-soft);
+        max-width: 200px;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .badge.unfiltered {
         background: none;
@@ -452,6 +461,7 @@ export class PbTile extends LitElement {
           ${this.applied.length
             ? html`<span class="badge" title="Dashboard filters applied to this chart">${icons.filter}${this.applied.length}</span>`
             : nothing}
+          ${this.renderSource()}
           ${this.renderUnfiltered()}
         </div>
         ${this.preview ? nothing : this.renderMenu(title)}
@@ -461,6 +471,14 @@ export class PbTile extends LitElement {
       <div class="body" @chart-point=${this.onChartPoint} @cell-activate=${this.onCellActivate}>${this.renderBody()}</div>
       ${this.drillMenu ? this.renderDrillMenu(this.drillMenu) : nothing}
     `;
+  }
+
+  /** The values clicked here that filter the other charts (this chart keeps all its values). */
+  private renderSource() {
+    const own = this.filters.filter((f) => f.from_tile === this.tile.id && isComplete(f));
+    if (!own.length || this.preview) return nothing;
+    const values = own.map((f) => (Array.isArray(f.value) ? f.value.join(', ') : f.op === 'is_null' ? '(empty)' : String(f.value)));
+    return html`<span class="badge source" data-filter-source title="Clicked here: filters the other charts (this one shows all its values)">${icons.filter}Filtering by ${values.join('; ')}</span>`;
   }
 
   /** Dashboard filters that do not apply here: a quiet hint, so nobody reads this chart as
@@ -528,7 +546,7 @@ export class PbTile extends LitElement {
     const text = formatCategory(value, undefined, type);
     const options: DrillOptions = {
       title: text,
-      crossFilters: filter ? [{ label: `${filter.label ?? ref}: ${text}`, filter }] : [],
+      crossFilters: filter ? [{ label: `${filter.label ?? ref}: ${text}`, value: text, filter }] : [],
       breakdowns: [],
       nextGrain: null,
       detail: false,
@@ -549,6 +567,7 @@ export class PbTile extends LitElement {
     const x = Math.max(4, Math.min(clientX - box.left, box.width - width - 4));
     const y = Math.max(4, clientY - box.top + 4);
     this.menuOpen = false;
+    this.chartEl?.hideTooltip();
     this.drillMenu = { x, y, point, options, sub: false, returnTo };
     this.focusDrillMenu();
   }
@@ -591,8 +610,8 @@ export class PbTile extends LitElement {
     } else {
       if (!this.readonly) {
         for (const c of options.crossFilters) {
-          items.push(html`<button role="menuitem" data-drill="filter" title="Filter the other charts of this dashboard" @click=${() => this.crossFilter(c.filter)}>
-            ${icons.filter}<span>Filter dashboard: ${c.label}</span>
+          items.push(html`<button role="menuitem" data-drill="filter" title="Filter the other charts of this dashboard: ${c.label}" @click=${() => this.crossFilter(c.filter)}>
+            ${icons.filter}<span>Filter dashboard to ${c.value}</span>
           </button>`);
         }
       }
@@ -644,9 +663,18 @@ export class PbTile extends LitElement {
     }
   }
 
+  /** Focus left the menu: close it, unless focus only moved within it (the item pressed was
+   * replaced, as "Break down by…" is by its columns). */
   private onDrillBlur(e: FocusEvent): void {
     const to = e.relatedTarget as Node | null;
-    if (!to || !this.renderRoot.contains(to)) this.drillMenu = null;
+    if (to && this.renderRoot.contains(to)) return;
+    const menu = this.drillMenu;
+    void this.updateComplete.then(() =>
+      requestAnimationFrame(() => {
+        const active = (this.renderRoot as ShadowRoot).activeElement;
+        if (this.drillMenu === menu && !active?.closest('.drill-menu')) this.drillMenu = null;
+      }),
+    );
   }
 
   /** The tile's own filters (saved in its query), so a reader knows what the chart leaves out. */
