@@ -194,3 +194,54 @@ def test_a_row_filter_stays_a_row_filter(catalog: Catalog, values: Values) -> No
     assert {"column": "is_remote", "op": "eq", "value": True} in spec["filters"]
     spec = spec_of(ask("average salary over 100k", catalog, values))
     assert "having" not in spec
+
+
+# -- top N per group -------------------------------------------------------------------------
+
+
+def test_the_n_best_in_each_group_is_a_limit_per_group(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("the 3 best-selling products in each category", catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [{"column": "category"}, {"column": "product"}]
+    assert spec["limit"] == 3 and spec["limit_per"] == "category"
+    assert spec["order_by"] == [{"by": "sum_amount", "desc": True}]
+    assert reply.understood == "Top 3 products by revenue in each category"
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine,
+        "SELECT category, product, r FROM (SELECT category, product, SUM(amount) r, "
+        "ROW_NUMBER() OVER (PARTITION BY category ORDER BY SUM(amount) DESC) n FROM sales "
+        "GROUP BY category, product) WHERE n <= 3",
+    )
+    assert same_rows(rows, expected, ordered=False)
+
+
+def test_one_per_group_for_a_singular_best(catalog: Catalog, values: Values) -> None:
+    reply = ask("highest paid job title in each department on average", catalog, values)
+    spec = spec_of(reply)
+    assert (spec["limit"], spec["limit_per"]) == (1, "department")
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}]
+    assert reply.understood == "Job title with the highest average salary in each department"
+    spec = spec_of(ask("top category each year by revenue", catalog, values))
+    assert (spec["limit"], spec["limit_per"]) == (1, "sale_date")
+    assert spec["dimensions"][0] == {"column": "sale_date", "grain": "year"}
+
+
+def test_most_common_counts_rows_per_group(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("five most common job titles for every department", catalog, values))
+    assert spec["table"] == "employees"
+    assert spec["measures"] == [{"agg": "count"}]
+    assert (spec["limit"], spec["limit_per"]) == (5, "department")
+    spec = spec_of(ask("for each country, the 2 departments with the most people", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}]
+    assert (spec["limit"], spec["limit_per"]) == (2, "country")
+
+
+def test_a_ranking_without_each_has_no_limit_per(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("top 5 products by revenue", catalog, values))
+    assert "limit_per" not in spec and spec["limit"] == 5
+    spec = spec_of(ask("revenue by category and region", catalog, values))
+    assert "limit_per" not in spec

@@ -10,7 +10,6 @@ any other. Conversations are stored per user.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Mapping
@@ -217,7 +216,8 @@ def _answer_blocking(
             sources,
             previous=previous,
             context_clues=_clues(user, choice.context_clues),
-            today=dt.date.today(),
+            # Relative periods ("last 6 months") count from today in the organization's zone.
+            today=runtime.time_zones.today(user.org_id),
             source=stay,
         )
     finally:

@@ -110,6 +110,8 @@ def _ranked_by_value(vocab: Vocabulary, intent: Intent, base: Table) -> tuple[Ta
     names its measure ("offices with the most employees") or its table has a valued one."""
     if not (intent.top or intent.superlative) or intent.measures or intent.pending:
         return None
+    if intent.common:
+        return None  # "the most common job titles": a count of their own rows
     if intent.superlative is not None and intent.superlative.temporal:
         return None
     if (intent.tables and intent.dims) or vocab.default_measure(base).column is not None:
@@ -155,11 +157,11 @@ def build_fresh(
         # "when was the last sale": the latest date, not a count of sales.
         table, column = resolved.time_column
         resolved.measures = [DraftMeasure("max" if when.desc else "min", table, column)]
-    draft.measures = resolved.measures or default_measures(
-        vocab, base, intent.pending, intent.tables
-    )
+    pending = intent.pending or (["count"] if intent.common else [])
+    draft.measures = resolved.measures or default_measures(vocab, base, pending, intent.tables)
     draft.dims = resolved.dims
     draft.having = resolved.having
+    draft.per_dim = resolved.per_dim
     draft.filters = [
         *_value_filters(resolved), *resolved.bools, *resolved.compares, *resolved.dates
     ]

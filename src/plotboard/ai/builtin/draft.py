@@ -82,6 +82,7 @@ class Draft:
     compare: str | None = None  # "previous_period" or "previous_year"
     having: list[DraftHaving] = field(default_factory=list)
     limit_per: DraftDim | None = None  # the limit applies within each value of this
+    per_dim: DraftDim | None = None  # the breakdown the question named after "each"/"per"
 
     def copy(self) -> Draft:
         return replace(

@@ -91,6 +91,11 @@ class Intent:
     superlative: Superlative | None = None
     which: bool = False
     dim_first: bool = False  # a breakdown was named before any measure or table
+    # The breakdown named after "each", "every", "per" ("the 3 best products in each
+    # category"): with a ranking, the N applies within each of its values.
+    per_dim: DimSlot | None = None
+    common: bool = False  # "most common", "most frequent": counted rows rank the groups
+    per_grain: bool = False  # "top category each year": the time breakdown is that one
     chart: Chart | None = None
     dashboard: bool = False
     follow: str | None = None  # "replace" or "add": an explicit follow-up word

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from plotboard.ai.builtin.text import STOPWORDS, Token, parse_number, singular
+from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
 from plotboard.ai.builtin.timewords import MONTHS, TimeWord, match_time
 from plotboard.ai.builtin.vocabulary import Term, Vocabulary
 from plotboard.query.spec import Aggregate
@@ -92,6 +92,7 @@ KEYWORD_KINDS = frozenset(
         "dashboard",
         "follow_replace",
         "follow_add",
+        "common",
     }
 )
 
@@ -123,6 +124,8 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
     {
         "average": Agg("avg"), "avg": Agg("avg"), "mean": Agg("avg"), "typical": Agg("avg"),
         "median": Agg("avg"), "averaged": Agg("avg"), "averaging": Agg("avg"),
+        "common": Keyword("common"), "frequent": Keyword("common"),
+        "commonest": Keyword("common"), "most frequent": Keyword("common"),
         "held by": Keyword("cue"), "had by": Keyword("cue"),
         "total": Agg("sum"), "sum": Agg("sum"), "sum of": Agg("sum"), "combined": Agg("sum"),
         "totals": Agg("sum"),
@@ -248,7 +251,7 @@ _SHARE_HINTS = (("share", "of"), ("proportion", "of"), ("percentage", "of"), ("s
                 ("share",), ("proportion",), ("proportions",), ("percentage",), ("mix",))
 _TOP_LEADS = {"top": True, "best": True, "highest": True, "largest": True, "biggest": True,
               "first": True, "bottom": False, "worst": False, "lowest": False,
-              "smallest": False, "least": False}
+              "smallest": False, "least": False, "most": True, "fewest": False}
 
 
 def _chart(words: Sequence[str], i: int) -> tuple[int, Chart] | None:
@@ -294,7 +297,9 @@ def _top(words: Sequence[str], i: int) -> tuple[int, Top] | None:
         if count is not None and not (len(words[i + 1]) == 4 and words[i + 1].isdigit()):
             return 2, Top(count, _TOP_LEADS[word])
     count = _count(word)
-    if count is not None and i + 1 < n and words[i + 1] in _TOP_LEADS and len(word) < 4:
+    short = len(word) < 4 or word in NUMBER_WORDS  # "five most common", not "2024 best"
+    recent = tuple(words[i + 1 : i + 3]) in (("most", "recent"), ("most", "recently"))
+    if count is not None and i + 1 < n and words[i + 1] in _TOP_LEADS and short and not recent:
         return 2, Top(count, _TOP_LEADS[words[i + 1]])
     return None
 

@@ -69,6 +69,10 @@ def _numeric(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     )
 
 
+_EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "in every",
+                   "per each", "by each", "for", "in"})
+
+
 def _counted(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     """What "300 employees", "4000 sales" count: tables, or measures that count rows."""
     return tuple(
@@ -103,6 +107,7 @@ class _Walk:
         self.open_compare: CompareSlot | None = None
         self.open_until = -1
         self.measure_at = -2  # index of the item that made the last measure
+        self.each_next = False  # the next breakdown came after "each", "every", "per"
         self.index = -1  # index of the item being read
 
     # -- helpers -------------------------------------------------------------------------
@@ -163,9 +168,13 @@ class _Walk:
         slot = DimSlot(terms, text, plural=plural)
         # "product category": two names in a row are one thing, the last word is the head.
         if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
+            if self.intent.per_dim is self.intent.dims[-1]:
+                self.intent.per_dim = slot
             self.intent.dims[-1] = slot
         else:
             self.intent.dims.append(slot)
+        if self.each_next:
+            self.intent.per_dim, self.each_next = slot, False
         self.last_dim_item = item
 
     # -- the walk ------------------------------------------------------------------------
@@ -230,6 +239,7 @@ class _Walk:
         if kind in ("group", "group_add"):
             self.mode = "dim"
             self.last_dim_item = None
+            self.each_next = self.words_of(item) in _EACH
             self._unknown_breakdown(item)
             if kind == "group_add":
                 self.intent.add_dims = True
@@ -243,6 +253,8 @@ class _Walk:
             self.which_end = item.start + item.size
         elif kind == "dashboard":
             self.intent.dashboard = True
+        elif kind == "common":
+            self.intent.common = True  # "the most common job titles": ranked by how many rows
         elif kind in ("follow_replace", "follow_add"):
             if self.intent.follow is None or item.start == 0:
                 self.intent.follow = kind.removeprefix("follow_")
@@ -338,6 +350,8 @@ class _Walk:
             self.intent.date_ranges.append((item.start, word))
             return
         self.intent.grain = word
+        if word.by and self.words_of(item).split()[0] in _EACH:
+            self.intent.per_grain = True
         if word.by:
             self.mode = "dim"
             self.last_dim_item = None
@@ -470,6 +484,11 @@ class _Walk:
     def _in_breakdown(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
         measures = _of(terms, MeasureTerm)
         ranking = self.intent.top or self.intent.superlative or self.intent.which
+        tables = _of(terms, TableTerm)
+        if self.superlative_next and tables and len(tables) == len(terms) and self.intent.dims:
+            self._measure("count", tables, text)  # "the 2 departments with the most people"
+            self.mode = "measure"
+            return
         if measures and self.mode == "dim":
             self._measure(None, measures, text)
             return

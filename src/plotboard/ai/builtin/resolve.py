@@ -83,6 +83,7 @@ class Resolved:
     notes: list[str] = field(default_factory=list)
     per_row: bool = False  # "... per order": averages over the rows, not a breakdown
     having: list[DraftHaving] = field(default_factory=list)
+    per_dim: DraftDim | None = None  # the breakdown named after "each" / "per"
 
 
 def hops(vocab: Vocabulary, base: Table, table: Table) -> int | None:
@@ -368,6 +369,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             grain = intent.grain.grain if intent.grain and intent.grain.grain else None
             grain = grain or auto_grain(intent.date_range)
         out.dims.append(DraftDim(table, column, grain))
+        if slot is intent.per_dim:
+            out.per_dim = out.dims[-1]
     out.time_column = _time_column(vocab, base, intent, out)
     if intent.grain is not None and not any(d.column.type in TEMPORAL_TYPES for d in out.dims):
         if out.time_column is None:
@@ -378,6 +381,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             time_dim = DraftDim(table, column, grain)
             out.grain_only = not out.dims
             out.dims.insert(0, time_dim)
+            if intent.per_grain:
+                out.per_dim = time_dim
     # A chart over time reads best with time first (the x axis), whatever the word order.
     out.dims.sort(key=lambda d: d.grain is None)
     out.values = _value_filters(vocab, base, intent)

@@ -347,7 +347,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         draft.limit = shapes.top_n
         if draft.order is None:
             draft.order = True
-    if shapes.listing and not (shapes.share or shapes.running or draft.having):
+    _per_group(draft, shapes, intent)
+    if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count)
     if shapes.compare is not None:
         problem = _as_compare(draft, shapes, intent)
@@ -360,6 +361,35 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+
+
+def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:
+    """ "the 3 best-selling products in each category", "top category each year": a ranking
+    whose N applies within each value of the breakdown named after "each" / "per"."""
+    group = draft.per_dim
+    ranked = intent.top is not None or intent.superlative is not None or shapes.top_n
+    if group is None or group not in draft.dims or len(draft.dims) != 2 or not ranked:
+        return
+    if not draft.measures or draft.share or draft.cumulative or draft.compare:
+        return
+    if intent.superlative is not None and intent.superlative.temporal and intent.top is None:
+        return  # "the latest hire in each office": dates, not a ranking of totals
+    others = [d for d in intent.dims if d is not intent.per_dim]
+    if intent.top is not None:
+        n = intent.top.n
+    elif shapes.top_n is not None:
+        n = shapes.top_n
+    elif others and not any(d.plural for d in others):
+        n = 1  # "the best product in every region"
+    else:
+        n = draft.limit or 3
+    draft.limit, draft.limit_per = n, group
+    if draft.order is None:
+        draft.order = intent.top.desc if intent.top else (
+            intent.superlative.desc if intent.superlative else True
+        )
+    # The group first: the rows read "in each category, its 3 best products".
+    draft.dims = [group, *(d for d in draft.dims if d is not group)]
 
 
 def _months(start: dt.date, end: dt.date) -> int | None:

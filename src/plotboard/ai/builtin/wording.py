@@ -236,7 +236,18 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
         measures = [f"Running total of {measures[0][:1].lower() + measures[0][1:]}"]
     dims = [dim_label(vocab, draft, d) for d in draft.dims]
     main = _join([measures[0], *(m[:1].lower() + m[1:] for m in measures[1:])])
-    if draft.limit and draft.order is not None and len(dims) == 1 and measures:
+    group = draft.limit_per
+    if draft.limit and group is not None and len(dims) == 2 and measures and group in draft.dims:
+        at = draft.dims.index(group)
+        ranked, each = dims[1 - at], dims[at]
+        what = measures[0][:1].lower() + measures[0][1:]
+        if draft.limit == 1:
+            best = "highest" if draft.order is not False else "lowest"
+            title = f"{ranked[:1].upper()}{ranked[1:]} with the {best} {what} in each {each}"
+        else:
+            rank = "Top" if draft.order is not False else "Bottom"
+            title = f"{rank} {draft.limit} {plural(ranked)} by {what} in each {each}"
+    elif draft.limit and draft.order is not None and len(dims) == 1 and measures:
         rank = "Top" if draft.order else "Bottom"
         what = measures[0].lower()
         if draft.limit == 1:
