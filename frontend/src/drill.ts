@@ -143,9 +143,14 @@ export function valueText(index: CatalogIndex, spec: QuerySpec, at: number, valu
 }
 
 /** Columns a value can be broken down by: categories, places, flags and dates of the table and
- * the tables it points to, except those the query already shows. */
+ * the tables it points to, except those the query already shows or holds to one value. */
 export function breakdownChoices(index: CatalogIndex, spec: QuerySpec): ColumnChoice[] {
   const shown = new Set((spec.dimensions ?? []).map((d) => d.column.toLowerCase()));
+  // A column filtered to one value (a step drilled already) has nothing to break down.
+  for (const f of spec.filters ?? []) {
+    const one = f.op === 'eq' || (f.op === 'in' && Array.isArray(f.value) && f.value.length === 1);
+    if (one) shown.add(f.column.toLowerCase());
+  }
   const useful = (c: ColumnChoice) =>
     !isIdentifier(c.column) &&
     (isCategory(c.column) || locationKind(c.column) !== null || c.column.type === 'boolean' || isTemporal(c.column));

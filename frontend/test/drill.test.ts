@@ -104,6 +104,11 @@ test('breaking down replaces the dimension and filters by the clicked value', ()
   const byDate = breakdownStep(index, byDepartment, { values: ['Sales'] }, index.choice('employees', 'hire_date')!, 'pie')!;
   expect(byDate.query.dimensions).toEqual([{ column: 'hire_date', grain: 'month' }]);
   expect(byDate.chart.type).toBe('line');
+  // Drilling on from the step: the department is one value now, so it is not offered again.
+  const again = drillOptions(index, step.query, { values: ['Paris'] }).breakdowns.map((c) => c.ref);
+  expect(again).not.toContain('department');
+  expect(again).not.toContain('location');
+  expect(again).toContain('country');
 });
 
 test('the menu offers sensible columns, the next grain and detail rows', () => {
