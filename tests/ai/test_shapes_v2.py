@@ -245,3 +245,39 @@ def test_a_ranking_without_each_has_no_limit_per(catalog: Catalog, values: Value
     assert "limit_per" not in spec and spec["limit"] == 5
     spec = spec_of(ask("revenue by category and region", catalog, values))
     assert "limit_per" not in spec
+
+
+# -- distributions ---------------------------------------------------------------------------
+
+
+def test_a_distribution_counts_rows_per_band(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("employees by salary band of 20k", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "count"}]
+    assert spec["dimensions"] == [{"column": "salary", "bin": {"width": 20000}}]
+    assert reply.understood == "Headcount by salary (bands of 20,000)"
+    assert reply.tile is not None and reply.tile.chart_type == "bar"
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine,
+        "SELECT CAST(salary / 20000 AS INTEGER) * 20000, COUNT(*) FROM employees GROUP BY 1",
+    )
+    assert same_rows(rows, expected, ordered=False)
+
+
+def test_distribution_words_and_band_counts(catalog: Catalog, values: Values) -> None:
+    reply = ask("distribution of salaries", catalog, values)
+    assert spec_of(reply)["dimensions"] == [{"column": "salary", "bin": {"count": 10}}]
+    assert "10 equal bands" in reply.answer
+    spec = spec_of(ask("split sale amounts into 5 equal bands", catalog, values))
+    assert spec["dimensions"] == [{"column": "amount", "bin": {"count": 5}}]
+    assert spec["measures"] == [{"agg": "count"}]
+    spec = spec_of(ask("salaries in the sales department grouped in 25k bands", catalog, values))
+    assert spec["dimensions"] == [{"column": "salary", "bin": {"width": 25000}}]
+    assert {"column": "department", "op": "eq", "value": "Sales"} in spec["filters"]
+    spec = spec_of(ask("how are performance ratings distributed", catalog, values))
+    assert spec["dimensions"] == [{"column": "performance_rating"}]  # a count per rating
+    spec = spec_of(ask("distribution of employees by department", catalog, values))
+    assert spec["dimensions"] == [{"column": "department"}]

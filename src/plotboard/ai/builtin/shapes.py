@@ -22,13 +22,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from plotboard.ai.builtin.draft import Draft, DraftFilter
+from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.intent import Intent
-from plotboard.ai.builtin.resolve import date_filters
-from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, split_identifier, stems
+from plotboard.ai.builtin.resolve import date_filters, natural_agg
+from plotboard.ai.builtin.text import (
+    NUMBER_WORDS,
+    STOPWORDS,
+    Token,
+    parse_number,
+    split_identifier,
+    stems,
+)
 from plotboard.ai.builtin.timewords import DateRange, add_months
 from plotboard.ai.builtin.vocabulary import Vocabulary
-from plotboard.catalog.model import TEMPORAL_TYPES, Column, Table
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
           ("fraction",), ("pct",), ("what", "part")}
@@ -79,6 +86,10 @@ class Shapes:
     compare_at: int = -1
     compare_to: str | None = None
     compare_words: list[str] = field(default_factory=list)
+    # "distribution of salaries", "salary band of 20k", "into 10 bands": counts per band of a
+    # number; `bands` ("width", 20000) or ("count", 10) when the question says which.
+    distribution: bool = False
+    bands: tuple[str, float] | None = None
 
 
 def _at(words: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -198,6 +209,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
             break
+    _read_bands(words, keep, shapes)
     if cue_at >= 0:
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
@@ -300,6 +312,60 @@ def _drop_more(words: Sequence[str], i: int, keep: list[bool]) -> None:
             return
 
 
+_SPREAD_WORDS = frozenset({"distribution", "distributions", "distributed", "histogram",
+                           "histograms", "spread", "spreads", "dispersion"})
+_BAND_WORDS = frozenset({"band", "bands", "bucket", "buckets", "bin", "bins", "bracket",
+                         "brackets", "banded", "bucketed", "binned"})
+_INTO_WORDS = frozenset({"into", "in"})
+_SPLIT_VERBS = frozenset({"break", "split", "divide", "cut", "group", "grouped", "bucket"})
+
+
+def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
+    """ "distribution of ...", "histogram", "how are ... spread", "band of 20k", "into 10
+    equal bands", "25k bands": the cue words (and the band size) leave the question."""
+    for i, word in enumerate(words):
+        if not keep[i]:
+            continue
+        if word in _SPREAD_WORDS:
+            shapes.distribution = True
+            keep[i] = False
+            if word.startswith("spread") and i + 1 < len(words) and words[i + 1] == "out":
+                keep[i + 1] = False
+            continue
+        if word not in _BAND_WORDS:
+            continue
+        shapes.distribution = True
+        keep[i] = False
+        after = parse_number(words[i + 2]) if i + 2 < len(words) and words[i + 1] in (
+            "of", "size", "width"
+        ) else None
+        if after is not None and after > 0:
+            shapes.bands = ("width", after)  # "salary band of 20k", "buckets of 10000"
+            keep[i + 1] = keep[i + 2] = False
+            continue
+        j = i - 1
+        if j >= 0 and words[j] in ("equal", "even", "same"):
+            keep[j] = False
+            j -= 1
+        before = parse_number(words[j]) if j >= 0 else None
+        if before is None or before <= 0:
+            continue
+        keep[j] = False
+        lead = words[j - 1] if j > 0 else ""
+        if lead in _INTO_WORDS and before == int(before) and before <= 100 and (
+            "k" not in words[j]
+        ):
+            shapes.bands = ("count", before)  # "into 10 bands"
+        else:
+            shapes.bands = ("width", before)  # "25k bands"
+        if lead in _INTO_WORDS:
+            keep[j - 1] = False
+    if shapes.distribution:
+        for i, word in enumerate(words):
+            if word in _SPLIT_VERBS and keep[i]:
+                keep[i] = False  # "break salaries into 10 bands"
+
+
 def _is_listing(words: Sequence[str]) -> bool:
     if any(w in _COUNT_WORDS for w in words):
         return False
@@ -347,6 +413,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         draft.limit = shapes.top_n
         if draft.order is None:
             draft.order = True
+    if shapes.distribution:
+        _as_distribution(draft, shapes)
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count)
@@ -361,6 +429,42 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+
+
+def _as_distribution(draft: Draft, shapes: Shapes) -> None:
+    """Counts of rows per band of the number the question names ("distribution of
+    salaries"): bands of the width asked for, that many equal bands, or for a small whole
+    number that is averaged (a rating) a count per value; else 10 equal bands."""
+    if draft.records or draft.share or draft.cumulative:
+        return
+    numeric = [d for d in draft.dims if d.column.type in NUMERIC_TYPES and d.grain is None]
+    source: tuple[Table, Column] | None = None
+    if numeric:
+        source = (numeric[0].table, numeric[0].column)
+    else:
+        for m in draft.measures:
+            if m.column is not None and m.column.type in NUMERIC_TYPES:
+                source = (m.table, m.column)
+                break
+    if source is None:
+        return
+    table, column = source
+    bands = shapes.bands
+    if bands is None and not (column.type == "integer" and natural_agg(column) == "avg"):
+        bands = ("count", 10.0)
+        label = column.display_name or column.name.replace("_", " ")
+        draft.notes.append(
+            f"I cut {label} into 10 equal bands; ask for 'bands of ...' for another size"
+        )
+    dim = DraftDim(table, column, None, bands)
+    rest = [d for d in draft.dims if d.column is not column]
+    draft.dims = [dim, *rest]
+    draft.measures = [DraftMeasure("count", draft.base, None)]
+    draft.order, draft.limit, draft.having, draft.compare = None, None, [], None
+    draft.limit_per = None
+    draft.filters = [
+        f for f in draft.filters if not (f.column is column and f.op in _RANGE_OPS and numeric)
+    ]
 
 
 def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:

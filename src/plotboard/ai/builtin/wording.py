@@ -130,6 +130,13 @@ def measure_label(
 
 
 def dim_label(vocab: Vocabulary, draft: Draft, dim: DraftDim) -> str:
+    if dim.bin is not None:
+        kind, size = dim.bin
+        label = column_label(dim.column).lower()
+        if kind == "width":
+            shown = int(size) if size == int(size) else size
+            return f"{label} (bands of {shown:,})"
+        return f"{label} ({int(size)} equal bands)"
     if dim.grain:
         dates = [c for c in dim.table.columns if c.type in TEMPORAL_TYPES and not c.hidden]
         if len(dates) > 1 and dim.column is not vocab.time_columns(dim.table)[0]:
