@@ -102,8 +102,14 @@ class OrgTimeZones:
         return False, None
 
     def today(self, org_id: str) -> dt.date:
-        """Today's date in the organization's time zone."""
+        """Today's date in the organization's time zone (may read the store: blocking)."""
         return today_in(self.zone_of(org_id), self.clock())
+
+    def cached_today(self, org_id: str) -> dt.date | None:
+        """Today's date in the organization's time zone when its zone is cached, else None
+        (no I/O: safe on the event loop)."""
+        found, zone = self.cached_zone(org_id)
+        return today_in(zone, self.clock()) if found else None
 
     def forget(self, org_id: str) -> None:
         with self._lock:

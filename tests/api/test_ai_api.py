@@ -483,3 +483,20 @@ def test_the_ai_settings_check_tries_the_way_users_ask(
     ready = verdict()
     assert ready.startswith("ok The built-in engine is ready"), ready
     assert "4 tables in 2 databases (Demo, Support desk)" in ready
+
+
+def test_relative_periods_count_from_today_in_the_organizations_zone(
+    chatting: tuple[Org, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 2025-06-30 20:00 UTC it is 1 July in Auckland: "this month" is July there."""
+    import datetime as dt
+
+    org, _ = chatting
+    token = org.token("alice", attributes=ALICE)
+    moment = dt.datetime(2025, 6, 30, 20, tzinfo=dt.UTC)
+    monkeypatch.setattr(org.runtime.time_zones, "clock", lambda: moment)
+    for zone, month in ((None, "2025-06"), ("Pacific/Auckland", "2025-07")):
+        assert org.admin("PUT", "/organization", json={"time_zone": zone}).status_code == 200
+        body = _ask(org, token, "number of sales this month")
+        [date_filter] = [f for f in body["tile"]["query"]["filters"] if f["column"] == "sale_date"]
+        assert str(date_filter["value"][0]).startswith(month), (zone, date_filter)

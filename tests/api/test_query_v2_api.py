@@ -112,3 +112,64 @@ def test_a_comparison_says_which_dates_it_compared(north: tuple[Org, str, Path])
     assert revenue == pytest.approx(now) and previous == pytest.approx(before)
     assert change == pytest.approx(now - before)
     assert pct == pytest.approx((now - before) * 100 / before)
+
+
+def test_today_is_the_date_in_the_organizations_time_zone(
+    north: tuple[Org, str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 2025-06-30 20:00 UTC it is already 1 July in Auckland: "the previous month" is June
+    there and May in UTC; at 2025-07-01 03:00 UTC it is still 30 June in Los Angeles."""
+    org, token, db = north
+    spec = {"table": "sales", "measures": [{"agg": "count"}],
+            "filters": [{"column": "sale_date", "op": "previous", "value": "month"}]}
+
+    def count(low: str, high: str) -> int:
+        return int(_one(db, "SELECT COUNT(*) FROM sales WHERE sales_region = 'North' "
+                            "AND sale_date >= ? AND sale_date <= ?", low, high))
+
+    def at(moment: dt.datetime) -> None:
+        monkeypatch.setattr(org.runtime.time_zones, "clock", lambda: moment)
+
+    cases = [
+        (dt.datetime(2025, 6, 30, 20, tzinfo=dt.UTC), None, "2025-06-30", "2025-05"),
+        (dt.datetime(2025, 6, 30, 20, tzinfo=dt.UTC), "Pacific/Auckland", "2025-07-01",
+         "2025-06"),
+        (dt.datetime(2025, 7, 1, 3, tzinfo=dt.UTC), None, "2025-07-01", "2025-06"),
+        (dt.datetime(2025, 7, 1, 3, tzinfo=dt.UTC), "America/Los_Angeles", "2025-06-30",
+         "2025-05"),
+    ]
+    for moment, zone, local_day, month in cases:
+        put = org.admin("PUT", "/organization", json={"time_zone": zone})
+        assert put.status_code == 200, put.text
+        at(moment)
+        body = _query(org, token, spec)
+        year, mon = (int(p) for p in month.split("-"))
+        last = (dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+        assert body["relative_dates"] == [{
+            "filter": 0, "column": "sale_date", "anchor": "today", "anchor_date": local_day,
+            "from": f"{month}-01", "to": last,
+        }], (zone, body["relative_dates"])
+        expected = count(f"{month}-01", last)
+        assert body["rows"] == [[expected]] and expected > 0, zone
+
+
+def test_a_bad_time_zone_leaves_queries_on_the_previous_zone(
+    north: tuple[Org, str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org, token, _ = north
+    assert org.admin("PUT", "/organization", json={"time_zone": "Asia/Tokyo"}).status_code == 200
+    refused = org.admin("PUT", "/organization", json={"time_zone": "Asia/Atlantis"})
+    assert refused.status_code == 422 and "'Asia/Atlantis'" in refused.json()["detail"]
+    monkeypatch.setattr(org.runtime.time_zones, "clock",
+                        lambda: dt.datetime(2025, 3, 31, 16, tzinfo=dt.UTC))  # 1 April in Tokyo
+    spec = {"table": "sales", "measures": [{"agg": "count"}],
+            "filters": [{"column": "sale_date", "op": "this", "value": "month"}]}
+    [note] = _query(org, token, spec)["relative_dates"]
+    assert note["anchor_date"] == "2025-04-01" and note["from"] == "2025-04-01"
+
+
+def test_a_filter_op_of_the_wrong_type_is_a_422(north: tuple[Org, str, Path]) -> None:
+    org, token, _ = north
+    spec = {"table": "sales", "measures": [{"agg": "count"}],
+            "filters": [{"column": "sale_date", "op": ["last"], "value": "month"}]}
+    _query(org, token, spec, expect=422)

@@ -37,7 +37,7 @@ from plotboard.query.prepare import (
     prepare_query,
     prepare_sql,
 )
-from plotboard.query.spec import QuerySpec, parse_spec
+from plotboard.query.spec import RELATIVE_DATE_OPS, QuerySpec, parse_spec
 from plotboard.runtime import Runtime
 from plotboard.sources.execute import ExecutionResult, answer_too_large
 
@@ -89,9 +89,11 @@ def prepare(
     *,
     sql_time_budget_s: float | None = None,
     anchors: Mapping[int, dt.date | None] | None = None,
+    today: dt.date | None = None,
 ) -> PreparedQuery:
     """The checked SQL of `request` for `user` (blocking: parsing and checking raw SQL is
-    CPU work; call it from a worker thread, as `run_query` does)."""
+    CPU work; call it from a worker thread, as `run_query` does). `today`: the anchor day of
+    relative dates (today in the organization's time zone; UTC's when None)."""
     try:
         _check_permission(user, request)
         if request.sql is not None:
@@ -112,6 +114,7 @@ def prepare(
             row_cap=context.settings.row_cap,
             mark_hidden=True,
             anchors=anchors,
+            today=today,
         )
     except QueryError as err:
         raise query_error(err) from err
@@ -122,6 +125,7 @@ def memoized(
     user: EmbedToken,
     request: QueryRequest,
     anchors: Mapping[int, dt.date | None] | None = None,
+    today: dt.date | None = None,
 ) -> PreparedQuery | None:
     """`prepare`'s answer when it is memoized (dict lookups only: fine on the event loop),
     else None. Raises what `prepare` raises for a refused permission or a malformed spec."""
@@ -136,6 +140,7 @@ def memoized(
             row_cap=context.settings.row_cap,
             mark_hidden=True,
             anchors=anchors,
+            today=today,
         )
     except QueryError as err:
         raise query_error(err) from err
@@ -212,11 +217,14 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     anchors = None
     if _anchored_to_latest(request):
         anchors = await anyio.to_thread.run_sync(_anchors, runtime, context, user, request)
-    prepared = memoized(context, user, request, anchors)
+    today = await org_today(runtime, user.org_id) if _relative(request) else None
+    prepared = memoized(context, user, request, anchors, today)
     if prepared is None:
         budget = runtime.settings.sql_check_seconds
         prepared = await anyio.to_thread.run_sync(
-            lambda: prepare(context, user, request, sql_time_budget_s=budget, anchors=anchors),
+            lambda: prepare(
+                context, user, request, sql_time_budget_s=budget, anchors=anchors, today=today
+            ),
             limiter=_sql_limiter() if request.sql is not None else None,
         )
     params = dict(prepared.params)
@@ -249,6 +257,24 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     body = await anyio.to_thread.run_sync(execute)
     runtime.cache.set(key, body, context.settings.cache_ttl_seconds)
     return QueryAnswer(body, False, context.id, ran_for)
+
+
+async def org_today(runtime: Runtime, org_id: str) -> dt.date:
+    """Today in the organization's time zone: from this process's cache on the event loop,
+    or read from the store in a worker thread at most once per cache period."""
+    today = runtime.time_zones.cached_today(org_id)
+    if today is None:
+        today = await anyio.to_thread.run_sync(runtime.time_zones.today, org_id)
+    return today
+
+
+def _relative(request: QueryRequest) -> bool:
+    """Whether the spec has a relative date filter, whose dates count from today."""
+    filters = request.query.get("filters") if request.query else None
+    return isinstance(filters, list) and any(
+        isinstance(f, dict) and isinstance(op := f.get("op"), str) and op in RELATIVE_DATE_OPS
+        for f in filters
+    )
 
 
 def _anchored_to_latest(request: QueryRequest) -> bool:
