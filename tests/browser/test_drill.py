@@ -327,3 +327,70 @@ def test_a_cross_filter_chip_filters_other_tiles_and_removing_it_restores(
     )
     assert sum(both.values()) < sum(software.values())  # a real narrowing, not all rows
     assert not s.errors, s.errors
+
+
+def test_a_map_bubble_and_a_country_drill(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    token = plotboard.token("dora", attributes=plotboard.attributes("alice"))
+    count = {"table": "employees", "measures": [{"agg": "count"}]}
+    tiles = [
+        {"id": "city", "title": "People by office", "chart": {"type": "map"},
+         "query": {**count, "dimensions": [{"column": "location"}]},
+         "layout": {"x": 0, "y": 0, "w": 6, "h": 5}},
+        {"id": "land", "title": "People by country", "chart": {"type": "map"},
+         "query": {**count, "dimensions": [{"column": "country"}]},
+         "layout": {"x": 6, "y": 0, "w": 6, "h": 5}},
+    ]  # fmt: skip
+    body = {"title": "Maps", "tiles": tiles}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("dora")
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 2)
+
+    def place(title: str, name: str, series: str) -> list[float]:
+        s.page.wait_for_function(
+            f"t => ({TILE_JS})(t)?.shadowRoot.querySelector('pb-chart')?.dataset.rendered",
+            arg=title,
+        )
+        s.page.wait_for_timeout(500)  # the map's first layout
+        point: list[float] = s.page.evaluate(
+            f"""([title, name, series]) => {{
+              const el = ({TILE_JS})(title).shadowRoot.querySelector('pb-chart');
+              const chart = el.chart;
+              const option = chart.getOption();
+              const at = option.series.findIndex(x => x.type === series);
+              const item = option.series[at].data.find(d => (d.label ?? d.name) === name);
+              const lonlat = series === 'scatter'
+                ? item.value.slice(0, 2) : [2.35, 46.6];  // inland France
+              const [x, y] = chart.convertToPixel(series === 'scatter'
+                ? {{seriesIndex: at}} : {{geoIndex: 0}}, lonlat);
+              const box = el.getBoundingClientRect();
+              return [box.left + x, box.top + y];
+            }}""",
+            [title, name, series],
+        )
+        return point
+
+    # A city's bubble: the rows behind it are that office's people.
+    s.page.mouse.click(*place("People by office", "Paris", "scatter"))
+    menu = ui.tile(s.page, "People by office").locator(".drill-menu")
+    menu.wait_for(timeout=ui.TIMEOUT)
+    assert menu.locator(".head").inner_text() == "Paris"
+    menu.get_by_role("menuitem", name="See the rows").click()
+    tile = ui.tile(s.page, "People by office")
+    tile.and_(s.page.locator("[data-drawn='table'][data-state='ready']")).wait_for(
+        timeout=ui.TIMEOUT
+    )
+    headers = tile.locator("pb-table th").all_inner_texts()
+    at = headers.index("Location") + 1
+    assert set(tile.locator(f"pb-table tbody td:nth-child({at})").all_inner_texts()) == {"Paris"}
+
+    # A shaded country: the menu is about it, and it filters the city map to it.
+    s.page.mouse.click(*place("People by country", "France", "map"))
+    menu = ui.tile(s.page, "People by country").locator(".drill-menu")
+    menu.wait_for(timeout=ui.TIMEOUT)
+    assert menu.locator(".head").inner_text() == "France"
+    menu.get_by_role("menuitem", name="Filter dashboard to France").click()
+    s.page.locator("pb-filter-bar .chip").filter(has_text="France").wait_for(timeout=ui.TIMEOUT)
+    assert not s.errors, s.errors

@@ -91,7 +91,15 @@ export class PbChart extends LitElement {
       this.dispatchEvent(new CustomEvent<ChartPoint>('chart-point', { detail, bubbles: true, composed: true }));
     };
     chart.on('click', (p) => {
-      const params = p as { seriesIndex?: number; dataIndex?: number; event?: { event?: MouseEvent } };
+      const params = p as { componentType?: string; name?: string; seriesIndex?: number; dataIndex?: number; event?: { event?: MouseEvent } };
+      if (params.componentType === 'geo' && params.name) {
+        // A shaded country: the map series drawn on the outline has it as a data item.
+        const series = ((this.option as { series?: Array<{ type?: string; data?: Array<{ name?: string }> }> } | null)?.series ?? []);
+        const at = series.findIndex((x) => x.type === 'map');
+        const index = at >= 0 ? (series[at]!.data ?? []).findIndex((d) => d.name === params.name) : -1;
+        if (index >= 0) send(at, index, params.event?.event);
+        return;
+      }
       if (params.seriesIndex === undefined || params.dataIndex === undefined) return;
       send(params.seriesIndex, params.dataIndex, params.event?.event);
     });
