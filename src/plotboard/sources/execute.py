@@ -1,6 +1,7 @@
 """Running one read-only query against a customer database, with a time limit and a row cap.
 
-What each database gets, per query:
+What each database gets, per query (its kind module's `guard_query`, `after_query` and
+`session_read_only`, in `plotboard.sources.kinds`):
 
 - PostgreSQL 14 and later: the session is read-only from its connection request
   (`default_transaction_read_only`, see `engines`) and in autocommit, and `statement_timeout`
@@ -48,7 +49,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -65,20 +65,17 @@ from sqlalchemy.engine.cursor import CursorFetchStrategy
 from sqlalchemy.sql.elements import TextClause
 
 from plotboard.catalog.model import ColumnType
+from plotboard.sources import kinds
 from plotboard.sources.classify import classify_connect_error, driver_message, mysql_errno
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.errors import SourceError
+from plotboard.sources.kinds.base import (
+    MAX_VALUE_BYTES,
+    DatabaseKind,
+    QueryGuard,
+)
 from plotboard.sources.values import JsonValue, convert_rows, describe_columns
-from plotboard.sources.watchdog import WATCHDOG, Alarm
-
-# A client-side backstop fires this long after the server-side limit should have.
-BACKSTOP_GRACE_S = 2.0
-_SQLITE_PROGRESS_STEPS = 10_000  # VM instructions between deadline checks (well under 1 ms)
-#: The largest single value SQLite may build or read (`SQLITE_LIMIT_LENGTH`; SQLite's own
-#: default is 1 GB). Building one value is a single, uninterruptible step: at this size it
-#: takes milliseconds, so the time limit holds between steps.
-MAX_VALUE_BYTES = 16_000_000
-_MYSQL_ROW_BUFFER = 100  # rows read ahead from MariaDB's stream (not the row cap: see _fetch)
+from plotboard.sources.watchdog import Alarm
 
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # SQLAlchemy's own pattern for :name
 _WRITE_WORDS = frozenset(
@@ -89,12 +86,6 @@ _WRITE_WORDS = frozenset(
         "detach",
     }
 )  # fmt: skip
-_PG_SETUP = sa.text(
-    "SELECT set_config('transaction_read_only', 'on', true), "
-    "set_config('statement_timeout', :ms, true)"
-)
-_PG_SESSION_TIMEOUT = sa.text("SELECT set_config('statement_timeout', :ms, false)")
-_PG_TIMEOUT_KEY = "plotboard_statement_timeout_ms"  # in the pooled connection's info
 _FIRST_BATCH = 16  # rows; later batches grow while the answer stays small
 _MAX_BATCH = 2_000
 
@@ -282,59 +273,26 @@ def _run(
 ) -> tuple[list[tuple[str, ColumnType]], list[list[JsonValue]], bool]:
     dialect = connection.dialect
     name = dialect.name
+    kind = kinds.for_backend(name)
     raw: Any = connection.connection.dbapi_connection
-    alarm: Alarm | None = None
-    options: dict[str, Any] = {}
     deadline = time.monotonic() + timeout_s
     fired = False
-    run_sql = sql  # what is sent; `sql` stays the caller's text for error messages
-    session_read_only = False  # PostgreSQL: read-only by the session, checked after the query
-    disposable = False  # the connection must not be reused after this query
+    # What is sent goes in guard.sql; `sql` stays the caller's text for error messages.
+    guard = QueryGuard(sql)
     fetched: list[Sequence[Any]] = []
     try:
         try:
-            if name == "postgresql":
-                ms = str(max(1, round(timeout_s * 1000)))
-                session_read_only = _pg_session_read_only(raw)
-                # Set-ups a query could undo for the next one on this session: throw it away.
-                disposable = session_read_only and "set_config" in sql.lower()
-                if not session_read_only:
-                    connection.execute(_PG_SETUP, {"ms": ms})
-                elif connection.connection.info.get(_PG_TIMEOUT_KEY) != ms:
-                    connection.connection.info.pop(_PG_TIMEOUT_KEY, None)
-                    connection.execute(_PG_SESSION_TIMEOUT, {"ms": ms})
-                    connection.connection.info[_PG_TIMEOUT_KEY] = ms
-                # A client-side cursor: PostgreSQL plans cursors (DECLARE) without parallel
-                # workers, which made big aggregations ~20% slower. The query layer puts the
-                # row cap into the SQL as a LIMIT, so the client never holds more than that.
-                cancel = getattr(raw, "cancel_safe", None) or getattr(raw, "cancel", None)
-                if cancel is not None:
-                    alarm = WATCHDOG.arm(timeout_s + BACKSTOP_GRACE_S, cancel)
-            elif name in ("mysql", "mariadb"):
-                run_sql = _mysql_prepare(connection, sql, timeout_s, row_cap)
-                options = {"stream_results": True, "max_row_buffer": _MYSQL_ROW_BUFFER}
-                if hasattr(raw, "_read_timeout"):  # PyMySQL: socket read timeout as backstop
-                    raw._read_timeout = timeout_s + BACKSTOP_GRACE_S
-            elif name == "sqlite" and isinstance(raw, sqlite3.Connection):
-                raw.execute("PRAGMA query_only = ON")  # re-asserted: a query may have reset it
-                raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
-                raw.set_progress_handler(
-                    lambda: 1 if time.monotonic() > deadline else 0, _SQLITE_PROGRESS_STEPS
-                )
-                # The progress handler counts VM steps: a few costly rows take seconds between
-                # two checks. interrupt() is seen at the next step.
-                alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
-            elif name == "duckdb":
-                alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
-            elif callable(getattr(raw, "cancel", None)):
-                alarm = WATCHDOG.arm(timeout_s, raw.cancel)
-
+            # The read-only guard and the time limit: the kind's (see its module).
+            kind.guard_query(
+                guard, connection, raw, timeout_s=timeout_s, row_cap=row_cap, deadline=deadline
+            )
+            alarm = guard.alarm
             if alarm is not None and stopper is not None:
                 stopper.add(alarm)
             names = frozenset(params)
             lists = frozenset(k for k, v in params.items() if isinstance(v, (list, tuple)))
-            statement = _statement(run_sql, names, lists)
-            result = connection.execute(statement, params, execution_options=options)
+            statement = _statement(guard.sql, names, lists)
+            result = connection.execute(statement, params, execution_options=guard.options)
             if not result.returns_rows:
                 raise SourceError(
                     code="not_a_query",
@@ -347,15 +305,16 @@ def _run(
                 with contextlib.suppress(Exception):
                     result.close()  # MariaDB: reads what is left of the capped stream
         finally:
+            alarm = guard.alarm
             if alarm is not None and stopper is not None:
                 stopper.discard(alarm)
             fired = alarm.disarm() if alarm is not None else False
-            _reset(name, raw)
+            _reset(kind, raw)
     except SourceError:
-        _end(connection, fired or disposable, session_read_only)
+        _end(connection, fired or guard.disposable, kind, guard.session_read_only)
         raise
     except Exception as err:
-        _end(connection, fired or disposable, session_read_only)
+        _end(connection, fired or guard.disposable, kind, guard.session_read_only)
         if fired and stopper is not None and stopper.stopping:
             raise shutting_down_error() from None
         problem = _query_error(err, sql, timeout_s, fired or time.monotonic() >= deadline)
@@ -368,23 +327,12 @@ def _run(
         ):
             raise _Reconnect from None
         raise problem from None
-    _end(connection, fired or disposable, session_read_only)
+    _end(connection, fired or guard.disposable, kind, guard.session_read_only)
     truncated = len(fetched) > row_cap
     if truncated:
         fetched = fetched[:row_cap]
     columns, converters = describe_columns(name, dialect.dbapi, description or [], fetched)
     return columns, convert_rows(fetched, converters), truncated
-
-
-def _pg_session_read_only(raw: Any) -> bool:
-    """Whether this psycopg connection runs in autocommit on a session that the server reports
-    read-only (set up by `engines`); False means: use a read-only transaction per query."""
-    info = getattr(raw, "info", None)
-    return bool(
-        getattr(raw, "autocommit", False)
-        and info is not None
-        and info.parameter_status("default_transaction_read_only") == "on"
-    )
 
 
 def _fetchmany(result: Any) -> Any:
@@ -450,44 +398,22 @@ def _value_size(value: Any) -> int:
     return 0
 
 
-def _mysql_prepare(connection: Connection, sql: str, timeout_s: float, row_cap: int) -> str:
-    dialect: Any = connection.dialect
-    version = tuple(p for p in (dialect.server_version_info or ()) if isinstance(p, int))
-    if getattr(dialect, "is_mariadb", False):
-        # One statement, no session state left behind: the limits hold for this query only.
-        read_only = "transaction_read_only" if version >= (11, 1) else "tx_read_only"
-        return (
-            # max_statement_time=0 would mean "no limit": never round down to it.
-            f"SET STATEMENT max_statement_time={max(timeout_s, 0.001):.3f}, {read_only}=1, "
-            f"sql_select_limit={row_cap + 1} FOR {sql}"
-        )
-    read_only = "transaction_read_only" if version >= (5, 7, 20) else "tx_read_only"
-    connection.exec_driver_sql(
-        f"SET SESSION max_execution_time = {max(1, round(timeout_s * 1000))}, "
-        f"SESSION sql_select_limit = {row_cap + 1}, SESSION {read_only} = 1"
-    )
-    return sql
+def _reset(kind: DatabaseKind, raw: Any) -> None:
+    with contextlib.suppress(Exception):
+        kind.after_query(raw)
 
 
-def _reset(dialect_name: str, raw: Any) -> None:
-    try:
-        if dialect_name == "sqlite" and isinstance(raw, sqlite3.Connection):
-            raw.set_progress_handler(None, 0)
-        elif dialect_name in ("mysql", "mariadb") and hasattr(raw, "_read_timeout"):
-            raw._read_timeout = None
-    except Exception:
-        pass
-
-
-def _end(connection: Connection, fired: bool, session_read_only: bool = False) -> None:
+def _end(
+    connection: Connection, fired: bool, kind: DatabaseKind, session_read_only: bool = False
+) -> None:
     """Roll back; a connection that an interrupt or cancel may have hit is thrown away, and so
-    is a PostgreSQL session that no longer reports itself read-only (fail closed: the next
-    query on it would not be)."""
+    is a session read-only by its settings (PostgreSQL) that no longer reports itself
+    read-only (fail closed: the next query on it would not be)."""
     try:
         if fired or (
             session_read_only
             and not connection.invalidated
-            and not _pg_session_read_only(connection.connection.dbapi_connection)
+            and not kind.session_read_only(connection.connection.dbapi_connection)
         ):
             connection.invalidate()
         else:

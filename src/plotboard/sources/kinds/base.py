@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from abc import ABC
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlglot import exp
 
 from plotboard.catalog.model import ColumnType, Table
+from plotboard.sources.watchdog import WATCHDOG, Alarm
 
 SampleMethod = Literal["tablesample", "random", "first"]
 
@@ -52,6 +54,35 @@ POSTGRES_LIKE_DATE_PARTS: Mapping[str, str] = {
 }
 
 
+#: A client-side backstop fires this long after the server-side time limit should have.
+BACKSTOP_GRACE_S = 2.0
+#: The largest single value a query may build or read where the kind can cap it (SQLite's
+#: `SQLITE_LIMIT_LENGTH`: building one value is a single, uninterruptible step; at this size it
+#: takes milliseconds, so the time limit holds between steps).
+MAX_VALUE_BYTES = 16_000_000
+
+#: A connection event listener: (DB-API connection, pool record).
+Listener = Callable[[Any, Any], None]
+
+
+@dataclass
+class QueryGuard:
+    """How one query runs, as `DatabaseKind.guard_query` set it up (filled in as it goes, so
+    that what was set up before a failure is still known)."""
+
+    #: What is sent (the caller's SQL, or it wrapped in per-statement limits).
+    sql: str
+    #: SQLAlchemy execution options.
+    options: dict[str, Any] = field(default_factory=dict)
+    #: The watchdog alarm that stops the query at its deadline, if one is armed.
+    alarm: Alarm | None = None
+    #: The session is read-only by the connection's own settings: checked after the query
+    #: with `DatabaseKind.session_read_only`, and the connection thrown away if it is not.
+    session_read_only: bool = False
+    #: The connection must not be reused after this query.
+    disposable: bool = False
+
+
 #: Turns one value of a result column into what JSON takes (see `plotboard.sources.values`).
 Converter = Callable[[Any], Any]
 
@@ -66,6 +97,50 @@ class DatabaseKind(ABC):
     backends: ClassVar[tuple[str, ...]]
     #: The sqlglot dialect queries are compiled for.
     sqlglot_dialect: ClassVar[str]
+
+    # -- connecting and the read-only guard (plotboard.sources.engines, execute) -------------
+    def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
+        """The driver's connect arguments: a connect timeout, and the settings that make the
+        session read-only where the driver can set them when connecting."""
+        return {}
+
+    def engine_url(self, url: URL, connect_args: dict[str, Any]) -> URL:
+        """The URL the engine is created with, given `connect_args`."""
+        return url
+
+    def connect_listener(self, driver: str, pooled: bool) -> Listener | None:
+        """Run on every new DB-API connection of an engine with this `driver` (SQLAlchemy's
+        driver name), or None."""
+        return None
+
+    def guard_query(
+        self,
+        guard: QueryGuard,
+        connection: Connection,
+        raw: Any,
+        *,
+        timeout_s: float,
+        row_cap: int,
+        deadline: float,
+    ) -> None:
+        """Set one query up on `connection` (`raw` is its DB-API connection): the read-only
+        guard and the time limit (server-side where the database has one, and a client-side
+        stop as the backstop), recorded in `guard`. `deadline` is `time.monotonic()`'s.
+
+        The default: no read-only guard (connect with a read-only account), and the driver's
+        `cancel()` at the deadline if it has one.
+        """
+        if callable(getattr(raw, "cancel", None)):
+            guard.alarm = WATCHDOG.arm(timeout_s, raw.cancel)
+
+    def after_query(self, raw: Any) -> None:
+        """Undo per-query settings on the DB-API connection (errors are ignored)."""
+        return None
+
+    def session_read_only(self, raw: Any) -> bool:
+        """Whether the DB-API connection's session still reports itself read-only (asked
+        after a query when `QueryGuard.session_read_only` was set)."""
+        return False
 
     # -- query SQL (plotboard.query) ------------------------------------------------------------
     #: The dialect the SQL templates below are written in (read with sqlglot, then written

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Connection, Engine
 
 from plotboard.catalog.model import Column, ColumnType, ForeignKey, Table
 from plotboard.sources import values
@@ -14,7 +14,9 @@ from plotboard.sources.kinds.base import (
     POSTGRES_LIKE_DATE_PARTS,
     POSTGRES_LIKE_GRAINS,
     DatabaseKind,
+    QueryGuard,
 )
+from plotboard.sources.watchdog import WATCHDOG
 
 # DuckDB: duckdb-engine reflects through an emulated pg_catalog that SQLAlchemy 2.1's queries
 # outgrow, so read DuckDB's own catalog functions instead (one query each, all tables at once).
@@ -79,10 +81,53 @@ def _read_tables(engine: Engine, schema: str | None) -> tuple[Table, ...]:
     )
 
 
+#: Settings that keep a customer's DuckDB file read-only and sealed off from the file system
+#: and network; options may not override them.
+SEALED_SETTINGS: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+#: `memory_limit` unless the connection's options give one (DuckDB's own default is 80% of
+#: the machine's memory).
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
 class DuckDBKind(DatabaseKind):
     name = "duckdb"
     backends = ("duckdb",)
     sqlglot_dialect = "duckdb"
+
+    def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
+        if url.database in (None, "", ":memory:"):
+            return {}  # DuckDB cannot open an in-memory database read-only
+        config = {k: v for k, v in url.query.items() if k not in SEALED_SETTINGS}
+        # DuckDB checks an interrupt between chunks only, and one chunk of a query that
+        # doubles strings (concat of concat ...) can build gigabytes: a memory limit makes
+        # that fail in a moment. An admin may set another in the connection's options.
+        config.setdefault("memory_limit", DEFAULT_MEMORY_LIMIT)
+        return {"read_only": True, "config": {**config, **SEALED_SETTINGS}}
+
+    def engine_url(self, url: URL, connect_args: dict[str, Any]) -> URL:
+        # Settings travel in connect_args (where the sealed ones win), not in the URL query,
+        # which duckdb-engine would apply last.
+        return url.set(query={}) if connect_args else url
+
+    def guard_query(
+        self,
+        guard: QueryGuard,
+        connection: Connection,
+        raw: Any,
+        *,
+        timeout_s: float,
+        row_cap: int,
+        deadline: float,
+    ) -> None:
+        # The connection is read_only; DuckDB checks an interrupt between chunks (its
+        # memory_limit bounds what one chunk can build).
+        guard.alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
 
     template_dialect = "duckdb"
     grains = POSTGRES_LIKE_GRAINS

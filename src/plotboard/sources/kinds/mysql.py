@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.engine import URL, Connection
 from sqlglot import exp
 
 from plotboard.catalog.model import ColumnType
 from plotboard.sources import values
-from plotboard.sources.kinds.base import Converter, DatabaseKind
+from plotboard.sources.kinds.base import (
+    BACKSTOP_GRACE_S,
+    Converter,
+    DatabaseKind,
+    Listener,
+    QueryGuard,
+)
 
 # MySQL protocol field types (pymysql.constants.FIELD_TYPE).
 _FIELDS: dict[int, ColumnType] = {
@@ -22,10 +29,84 @@ _FIELDS: dict[int, ColumnType] = {
 _BIT = 16  # BIT(n) arrives as bytes: converted to a number
 
 
+_ROW_BUFFER = 100  # rows read ahead from MariaDB's stream (not the row cap)
+
+
+def _conversions() -> dict[Any, Any]:
+    from pymysql.constants import FIELD_TYPE
+    from pymysql.converters import conversions
+
+    return {
+        **conversions,
+        FIELD_TYPE.DECIMAL: values.numeric_from_text,
+        FIELD_TYPE.NEWDECIMAL: values.numeric_from_text,
+    }
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # After the handshake, reads wait as long as the query may run; the executor sets a
+    # per-query read timeout as a backstop to the server-side statement timeout.
+    if hasattr(dbapi_connection, "_read_timeout"):
+        dbapi_connection._read_timeout = None
+
+
+def _prepare(connection: Connection, sql: str, timeout_s: float, row_cap: int) -> str:
+    dialect: Any = connection.dialect
+    version = tuple(p for p in (dialect.server_version_info or ()) if isinstance(p, int))
+    if getattr(dialect, "is_mariadb", False):
+        # One statement, no session state left behind: the limits hold for this query only.
+        read_only = "transaction_read_only" if version >= (11, 1) else "tx_read_only"
+        return (
+            # max_statement_time=0 would mean "no limit": never round down to it.
+            f"SET STATEMENT max_statement_time={max(timeout_s, 0.001):.3f}, {read_only}=1, "
+            f"sql_select_limit={row_cap + 1} FOR {sql}"
+        )
+    read_only = "transaction_read_only" if version >= (5, 7, 20) else "tx_read_only"
+    connection.exec_driver_sql(
+        f"SET SESSION max_execution_time = {max(1, round(timeout_s * 1000))}, "
+        f"SESSION sql_select_limit = {row_cap + 1}, SESSION {read_only} = 1"
+    )
+    return sql
+
+
 class MySQLKind(DatabaseKind):
     name = "mysql"
     backends = ("mysql", "mariadb")
     sqlglot_dialect = "mysql"
+
+    def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
+        if url.get_driver_name() != "pymysql":
+            return {}
+        # read_timeout bounds the handshake too (a port that accepts but never answers);
+        # it is lifted after connecting and set per query by the executor.
+        return {
+            "connect_timeout": connect_timeout_s,
+            "read_timeout": connect_timeout_s,
+            "conv": _conversions(),
+        }
+
+    def connect_listener(self, driver: str, pooled: bool) -> Listener | None:
+        # Unpooled engines (Test connection) keep the read timeout, so every step is bounded.
+        return _on_connect if pooled and driver == "pymysql" else None
+
+    def guard_query(
+        self,
+        guard: QueryGuard,
+        connection: Connection,
+        raw: Any,
+        *,
+        timeout_s: float,
+        row_cap: int,
+        deadline: float,
+    ) -> None:
+        guard.sql = _prepare(connection, guard.sql, timeout_s, row_cap)
+        guard.options = {"stream_results": True, "max_row_buffer": _ROW_BUFFER}
+        if hasattr(raw, "_read_timeout"):  # PyMySQL: socket read timeout as backstop
+            raw._read_timeout = timeout_s + BACKSTOP_GRACE_S
+
+    def after_query(self, raw: Any) -> None:
+        if hasattr(raw, "_read_timeout"):
+            raw._read_timeout = None
 
     template_dialect = "mysql"
     grains = {
