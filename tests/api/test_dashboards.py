@@ -36,8 +36,14 @@ def test_create_read_update_delete_round_trip(org: Org) -> None:
         "version",
         "created_at",
         "updated_at",
+        "owner",
+        "starter",
+        "copied_from",
+        "shared",
     }
     assert created["version"] == 1 and created["tiles"] == [TILE]
+    assert (created["owner"], created["starter"], created["copied_from"]) == ("me", False, None)
+    assert created["shared"] is False
     got = org.embed(token, "GET", f"/dashboards/{created['id']}").json()
     assert got == created
     moved = {**TILE, "layout": {"x": 6, "y": 0, "w": 6, "h": 3}}

@@ -193,7 +193,19 @@ def test_list_dashboards(own_token: dict[str, str], workdir: Path) -> None:
     assert run.answer.status == 200
     (summary,) = run.answer.json()["dashboards"]
     assert summary["id"] == dashboard_id
-    assert set(summary) == {"id", "title", "tile_count", "version", "created_at", "updated_at"}
+    assert set(summary) == {
+        "id",
+        "title",
+        "tile_count",
+        "version",
+        "created_at",
+        "updated_at",
+        "owner",
+        "starter",
+        "copied_from",
+        "shared",
+    }
+    assert (summary["owner"], summary["starter"], summary["shared"]) == ("me", False, False)
 
 
 @covers("get-dashboard")

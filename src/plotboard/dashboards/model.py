@@ -131,9 +131,23 @@ class DashboardUpdate(DashboardIn):
     id: Text | None = Field(default=None, max_length=64)
     created_at: Text | None = Field(default=None, max_length=64)
     updated_at: Text | None = Field(default=None, max_length=64)
+    # Read-only fields of GET's answer, accepted and ignored.
+    owner: Text | None = Field(default=None, max_length=16)
+    starter: bool | None = None
+    copied_from: Text | None = Field(default=None, max_length=64)
+    shared: bool | None = None
+
+
+Owner = Literal["me", "team"]
 
 
 class DashboardOut(BaseModel):
+    """`owner`: "me" for the user's own dashboards and for starters (the user edits a starter
+    as their own: the first save makes their copy), "team" for a teammate's dashboard shared
+    with them (read-only). `starter`: a starter the admin published, not edited by this user
+    yet. `copied_from`: the starter this dashboard is the user's copy of. `shared`: shared
+    read-only with the owner's team."""
+
     id: str
     title: str
     tiles: list[Tile]
@@ -141,6 +155,10 @@ class DashboardOut(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    owner: Owner = "me"
+    starter: bool = False
+    copied_from: str | None = None
+    shared: bool = False
 
 
 class DashboardSummary(BaseModel):
@@ -150,6 +168,24 @@ class DashboardSummary(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    owner: Owner = "me"
+    starter: bool = False
+    copied_from: str | None = None
+    shared: bool = False
+
+
+class SharingIn(BaseModel):
+    """`{"team": true}` shares the dashboard read-only with the owner's team; false stops."""
+
+    model_config = ConfigDict(extra="forbid")
+    team: bool
+
+
+class DuplicateIn(BaseModel):
+    """The copy's title; left out, the original's with " (copy)"."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Text | None = Field(default=None, min_length=1, max_length=MAX_TITLE)
 
 
 class VersionSummary(BaseModel):

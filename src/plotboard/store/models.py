@@ -58,6 +58,9 @@ class Organization(Base):
     limits: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     # IANA time zone name that anchors relative dates ("today", "this month"); None: UTC.
     time_zone: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    # The token attribute whose value names a user's team (dashboards shared within a team);
+    # None: sharing is off.
+    team_attribute: Mapped[str | None] = mapped_column(sa.String(64), default=None)
 
 
 class AdminUser(Base):
@@ -134,8 +137,17 @@ class DataSource(Base):
 
 
 class Dashboard(Base):
+    """A user's own dashboard. `copied_from`: the starter it is that user's copy of (one copy
+    per user and starter). `shared_attribute`/`shared_team`: shared read-only with the users
+    whose token has that attribute with that value (JSON-encoded), as the owner's had when
+    sharing; both NULL when not shared."""
+
     __tablename__ = "dashboards"
-    __table_args__ = (sa.Index("ix_dashboards_owner", "org_id", "user_id"),)
+    __table_args__ = (
+        sa.Index("ix_dashboards_owner", "org_id", "user_id"),
+        sa.Index("ix_dashboards_team", "org_id", "shared_attribute", "shared_team"),
+        sa.UniqueConstraint("org_id", "user_id", "copied_from", name="uq_dashboards_copy"),
+    )
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(sa.String(200))
@@ -143,6 +155,31 @@ class Dashboard(Base):
     tiles: Mapped[list[Any]] = mapped_column()
     filters: Mapped[list[Any]] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    copied_from: Mapped[str | None] = mapped_column(sa.String(32), default=None)
+    shared_attribute: Mapped[str | None] = mapped_column(sa.String(64), default=None)
+    shared_team: Mapped[str | None] = mapped_column(sa.String(500), default=None)
+    shared_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class StarterDashboard(Base):
+    """A dashboard the admin published for every end user of the organization. End users read
+    it (under their own access rules, as every tile runs with their token) and never change it:
+    their first save makes their own copy (`Dashboard.copied_from`)."""
+
+    __tablename__ = "starter_dashboards"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    tiles: Mapped[list[Any]] = mapped_column()
+    filters: Mapped[list[Any]] = mapped_column()
+    version: Mapped[int] = mapped_column(default=1)
+    published_by: Mapped[str] = mapped_column(sa.String(320))
+    # The user's dashboard it was published (or last updated) from, if it was.
+    source_dashboard_id: Mapped[str | None] = mapped_column(sa.String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,10 +1,12 @@
-"""Personal dashboards of the token's user."""
+"""Dashboards of the token's user: their own, the admin's starters, their team's shared ones."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Response
+from sqlalchemy.orm import Session
 
 from plotboard.api.deps import EmbedUser, RuntimeDep, require_edit
+from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.dashboards import service
 from plotboard.dashboards.model import (
     MAX_VERSION,
@@ -13,17 +15,27 @@ from plotboard.dashboards.model import (
     DashboardSummary,
     DashboardUpdate,
     DashboardVersionOut,
+    DuplicateIn,
     RestoreIn,
+    SharingIn,
     VersionSummary,
 )
 
 router = APIRouter(prefix="/api/v1/embed/dashboards", tags=["dashboards"])
 
 
+def _team(session: Session, user: EmbedToken) -> service.Team | None:
+    return service.team_of(service.team_attribute_of(session, user.org_id), user.attributes)
+
+
 @router.get("")
 def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> dict[str, list[DashboardSummary]]:
+    """The user's own dashboards (`"owner": "me"`), the starters the admin published that they
+    have not edited (`"starter": true`), and dashboards shared with their team
+    (`"owner": "team"`, read-only)."""
     with runtime.store.session() as session:
-        return {"dashboards": service.list_dashboards(session, user.org_id, user.user_id)}
+        team = _team(session, user)
+        return {"dashboards": service.list_dashboards(session, user.org_id, user.user_id, team)}
 
 
 @router.post("", status_code=201)
@@ -37,8 +49,11 @@ def create_dashboard(body: DashboardIn, user: EmbedUser, runtime: RuntimeDep) ->
 
 @router.get("/{dashboard_id}")
 def get_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> DashboardOut:
+    """The dashboard: the user's own, a starter (or, once they edited it, their copy of it), or
+    one shared with their team. Its tiles are specs: each runs with the reader's token."""
     with runtime.store.session() as session:
-        return service.get_dashboard(session, user.org_id, user.user_id, dashboard_id)
+        team = _team(session, user)
+        return service.read_dashboard(session, user.org_id, user.user_id, dashboard_id, team)
 
 
 @router.put("/{dashboard_id}")
@@ -46,7 +61,11 @@ def update_dashboard(
     dashboard_id: str, body: DashboardUpdate, user: EmbedUser, runtime: RuntimeDep
 ) -> DashboardOut:
     """Replace the dashboard. `version` must be the current one, or the answer is 409 with the
-    current dashboard in `current`. The body GET returned, edited, is accepted as it is."""
+    current dashboard in `current`. The body GET returned, edited, is accepted as it is.
+
+    On a starter, the first save makes the user's own copy and answers it (its own `id`,
+    `copied_from` the starter); the starter is unchanged. A dashboard shared with the user's
+    team answers 403: duplicate it to edit."""
     require_edit(user)
     with runtime.store.session() as session:
         return service.update_dashboard(
@@ -57,15 +76,55 @@ def update_dashboard(
             body,
             runtime.settings.max_dashboard_bytes,
             runtime.settings.dashboard_versions_kept,
+            _team(session, user),
         )
 
 
 @router.delete("/{dashboard_id}", status_code=204)
 def delete_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> Response:
+    """Delete one of the user's own dashboards (403 for a starter or a teammate's)."""
     require_edit(user)
     with runtime.store.session() as session:
-        service.delete_dashboard(session, user.org_id, user.user_id, dashboard_id)
+        service.delete_dashboard(
+            session, user.org_id, user.user_id, dashboard_id, _team(session, user)
+        )
     return Response(status_code=204)
+
+
+@router.put("/{dashboard_id}/sharing")
+def set_sharing(
+    dashboard_id: str, body: SharingIn, user: EmbedUser, runtime: RuntimeDep
+) -> DashboardOut:
+    """`{"team": true}` shares the user's own dashboard read-only with their team: the users
+    whose token has the same value of the organization's team attribute. Each of them runs its
+    tiles under their own access rules. `{"team": false}` stops sharing. A token without the
+    team attribute cannot share (403); a view-only token cannot either."""
+    require_edit(user)
+    with runtime.store.session() as session:
+        attribute = service.team_attribute_of(session, user.org_id)
+        team = service.team_of(attribute, user.attributes)
+        return service.set_sharing(
+            session, user.org_id, user.user_id, dashboard_id, body.team, team, attribute
+        )
+
+
+@router.post("/{dashboard_id}/duplicate", status_code=201)
+def duplicate_dashboard(
+    dashboard_id: str, user: EmbedUser, runtime: RuntimeDep, body: DuplicateIn | None = None
+) -> DashboardOut:
+    """A new dashboard of the user's own with the content of one they can read: their own, a
+    starter, or one shared with their team."""
+    require_edit(user)
+    with runtime.store.session() as session:
+        return service.duplicate_dashboard(
+            session,
+            user.org_id,
+            user.user_id,
+            dashboard_id,
+            body.title if body else None,
+            _team(session, user),
+            runtime.settings.max_dashboard_bytes,
+        )
 
 
 VersionNumber = Path(ge=1, le=MAX_VERSION, description="A version number from …/versions.")
