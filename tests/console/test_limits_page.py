@@ -45,3 +45,41 @@ def test_a_bad_number_is_refused_naming_the_field(console: Console, runtime: Run
     assert value_of(answer.text, "f-query_per_org_per_minute") == "lots"  # kept as typed
     with runtime.store.session() as session:
         assert limits_of(session, console.org_id) == UsageLimits()  # nothing saved
+
+
+def _selected(page: str, select_id: str) -> str:
+    import re
+
+    found = re.search(rf'<select id="{select_id}".*?</select>', page, re.S)
+    assert found, select_id
+    chosen = re.search(r'<option value="([^"]*)" selected>', found.group(0))
+    return chosen.group(1) if chosen else ""
+
+
+def test_the_time_zone_is_chosen_from_every_iana_zone(console: Console, runtime: Runtime) -> None:
+    page = console.get("/admin/limits")
+    assert page.status_code == 200
+    assert "Time zone" in text(page.text) and "UTC (the default)" in text(page.text)
+    assert _selected(page.text, "f-time_zone") == ""  # none chosen: UTC
+    options = page.text.count("<option value=")
+    assert options > 400 and '<option value="Europe/Paris">' in page.text
+
+    saved = console.post("/admin/limits/organization", {"time_zone": "Europe/Paris"})
+    assert saved.status_code == 200, text(saved.text)
+    assert "now count from today in Europe/Paris" in text(saved.text)
+    assert _selected(saved.text, "f-time_zone") == "Europe/Paris"
+    assert runtime.time_zones.zone_of(console.org_id) == "Europe/Paris"
+    assert "organization.changed" in text(console.get("/admin/audit").text)
+
+    back = console.post("/admin/limits/organization", {"time_zone": ""})
+    assert back.status_code == 200 and "today in UTC" in text(back.text)
+    assert runtime.time_zones.zone_of(console.org_id) is None
+
+
+def test_a_forged_time_zone_is_refused_naming_it(console: Console, runtime: Runtime) -> None:
+    answer = console.post("/admin/limits/organization", {"time_zone": "Europe/Atlantis"})
+    assert answer.status_code == 422
+    assert "'Europe/Atlantis' is not a time zone name" in field_error(answer.text, "f-time_zone")
+    assert runtime.time_zones.zone_of(console.org_id) is None
+    # The limits form beside it still shows the limits in force.
+    assert value_of(answer.text, "f-query_per_user_at_once") == "8"
