@@ -281,3 +281,64 @@ def test_distribution_words_and_band_counts(catalog: Catalog, values: Values) ->
     assert spec["dimensions"] == [{"column": "performance_rating"}]  # a count per rating
     spec = spec_of(ask("distribution of employees by department", catalog, values))
     assert spec["dimensions"] == [{"column": "department"}]
+
+
+# -- ratios ----------------------------------------------------------------------------------
+
+
+def test_a_measure_per_a_summed_number_is_a_ratio(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    for question in (
+        "revenue per unit sold by product",
+        "revenue divided by units for each product",
+    ):
+        reply = ask(question, catalog, values)
+        spec = spec_of(reply)
+        assert spec["measures"] == [
+            {"expr": "sum(amount) * 1.0 / sum(quantity)", "name": "amount_per_quantity"}
+        ], question
+        assert spec["dimensions"] == [{"column": "product"}]
+        assert reply.understood == "Revenue per quantity by product"
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine, "SELECT product, SUM(amount) * 1.0 / SUM(quantity) FROM sales GROUP BY product"
+    )
+    assert same_rows(rows, expected, ordered=False)
+
+
+def test_per_a_related_table_with_another_breakdown_divides_by_its_count(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("revenue per salesperson by region", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [
+        {
+            "expr": "sum(amount) * 1.0 / count_distinct(employees.employee_id)",
+            "name": "amount_per_employees",
+        }
+    ]
+    assert spec["dimensions"] == [{"column": "sales_region"}]
+    assert reply.understood == "Revenue per employee by sales region"
+    # Alone, "per salesperson" stays a breakdown by salesperson.
+    spec = spec_of(ask("revenue per salesperson", catalog, values))
+    assert spec["dimensions"] == [{"column": "employees.full_name"}]
+
+
+def test_deal_size_and_per_head_are_plain_words(catalog: Catalog, values: Values) -> None:
+    reply = ask("average deal size per month", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "avg", "column": "amount"}]
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "month"}]
+    assert any("deal size" in a for a in reply.assumptions)
+    spec = spec_of(ask("payroll per head by location", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}]
+    assert spec["dimensions"] == [{"column": "location"}]
+
+
+def test_values_compared_are_side_by_side(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue per unit for Software vs Hardware", catalog, values))
+    assert spec["dimensions"] == [{"column": "category"}]
+    assert {"column": "category", "op": "in", "value": ["Software", "Hardware"]} in spec["filters"]
+    assert "compare" not in spec

@@ -33,6 +33,7 @@ class DraftMeasure:
     agg: Aggregate
     table: Table
     column: Column | None
+    over: DraftMeasure | None = None  # a ratio: this measure divided by `over`
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,25 @@ def column_ref(base: Table, table: Table, column: Column) -> str:
     return f"{table_ref(table)}.{column.name}"
 
 
+def _call(draft: Draft, measure: DraftMeasure) -> str:
+    """The measure as an aggregate call of the expression language: "sum(amount)"."""
+    if measure.column is None:
+        return "count()"
+    return f"{measure.agg}({column_ref(draft.base, measure.table, measure.column)})"
+
+
+def _short(measure: DraftMeasure) -> str:
+    if measure.column is None or measure.column.name in measure.table.primary_key:
+        return measure.table.name.rsplit(".", 1)[-1]
+    return measure.column.name
+
+
 def measure_spec(draft: Draft, measure: DraftMeasure) -> dict[str, object]:
+    if measure.over is not None:
+        # "revenue per unit sold": an expression measure, never SQL text.
+        expr = f"{_call(draft, measure)} * 1.0 / {_call(draft, measure.over)}"
+        name = f"{_short(measure)}_per_{_short(measure.over)}"
+        return {"expr": expr, "name": name}
     if measure.column is None:
         return {"agg": "count"}
     return {"agg": measure.agg, "column": column_ref(draft.base, measure.table, measure.column)}

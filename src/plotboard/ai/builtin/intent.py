@@ -25,6 +25,7 @@ class MeasureSlot:
     text: str
     superlative: bool | None = None  # "highest salary" (True) / "lowest" (False): max / min
     # when nothing is broken down, else the sort order
+    over: bool = False  # divides the measure before it ("revenue per unit sold")
 
 
 @dataclass
@@ -34,6 +35,7 @@ class DimSlot:
     terms: tuple[Term, ...]
     text: str
     plural: bool = False  # "which departments": a short list, not the single best
+    per: bool = False  # named right after "per" ("revenue per salesperson by region")
 
 
 @dataclass

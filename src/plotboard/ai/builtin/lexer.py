@@ -126,7 +126,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "median": Agg("avg"), "averaged": Agg("avg"), "averaging": Agg("avg"),
         "common": Keyword("common"), "frequent": Keyword("common"),
         "commonest": Keyword("common"), "most frequent": Keyword("common"),
-        "held by": Keyword("cue"), "had by": Keyword("cue"),
+        "held by": Keyword("cue"), "had by": Keyword("cue"), "divided by": Keyword("group"),
         "total": Agg("sum"), "sum": Agg("sum"), "sum of": Agg("sum"), "combined": Agg("sum"),
         "totals": Agg("sum"),
         "count": Agg("count"), "count of": Agg("count"), "number of": Agg("count"),

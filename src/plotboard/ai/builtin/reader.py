@@ -42,6 +42,7 @@ from plotboard.ai.builtin.lexer import (
     Top,
     Words,
 )
+from plotboard.ai.builtin.resolve import natural_agg
 from plotboard.ai.builtin.text import STOPWORDS
 from plotboard.ai.builtin.timewords import DateRange, GrainWord
 from plotboard.ai.builtin.vocabulary import (
@@ -108,6 +109,7 @@ class _Walk:
         self.open_until = -1
         self.measure_at = -2  # index of the item that made the last measure
         self.each_next = False  # the next breakdown came after "each", "every", "per"
+        self.per_next = False  # the next phrase came right after "per" / "divided by"
         self.index = -1  # index of the item being read
 
     # -- helpers -------------------------------------------------------------------------
@@ -165,7 +167,8 @@ class _Walk:
         if not (self.intent.measures or self.intent.tables or self.intent.pending):
             self.intent.dim_first = True  # "products that sold ...": the groups are the subject
         plural = text.endswith("s") and not text.endswith("ss")
-        slot = DimSlot(terms, text, plural=plural)
+        slot = DimSlot(terms, text, plural=plural, per=self.per_next)
+        self.per_next = False
         # "product category": two names in a row are one thing, the last word is the head.
         if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
             if self.intent.per_dim is self.intent.dims[-1]:
@@ -240,6 +243,7 @@ class _Walk:
             self.mode = "dim"
             self.last_dim_item = None
             self.each_next = self.words_of(item) in _EACH
+            self.per_next = self.words_of(item) in ("per", "divided by", "a", "for every")
             self._unknown_breakdown(item)
             if kind == "group_add":
                 self.intent.add_dims = True
@@ -485,6 +489,20 @@ class _Walk:
         measures = _of(terms, MeasureTerm)
         ranking = self.intent.top or self.intent.superlative or self.intent.which
         tables = _of(terms, TableTerm)
+        per, self.per_next = self.per_next, False
+        summed = tuple(
+            t for t in _numeric(terms)
+            if isinstance(t, MeasureTerm) or (
+                isinstance(t, ColumnTerm) and natural_agg(t.column) == "sum"
+            )
+        )
+        if per and summed and self.intent.measures and self.mode == "dim":
+            # "revenue per unit sold", "revenue divided by units": a ratio, not a breakdown.
+            self._measure(None, summed, text)
+            self.intent.measures[-1].over = True
+            self.mode = "measure"
+            return
+        self.per_next = per  # for the breakdown this phrase may be
         if self.superlative_next and tables and len(tables) == len(terms) and self.intent.dims:
             self._measure("count", tables, text)  # "the 2 departments with the most people"
             self.mode = "measure"

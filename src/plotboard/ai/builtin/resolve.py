@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from plotboard.ai.builtin.draft import DraftDim, DraftFilter, DraftHaving, DraftMeasure
-from plotboard.ai.builtin.intent import CompareSlot, Intent, MeasureSlot
+from plotboard.ai.builtin.intent import CompareSlot, DimSlot, Intent, MeasureSlot
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import split_identifier, stems
 from plotboard.ai.builtin.timewords import DateRange, auto_grain
@@ -351,6 +351,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     out.measures = [_measure(vocab, base, slot, has_dims) for slot in intent.measures]
     ranking = bool(intent.top or intent.superlative or intent.which)
     for slot in intent.dims:
+        if _per_related(vocab, base, intent, slot, out):
+            continue
         found = _dim(vocab, base, slot.terms, slot.text, ranking)
         if found is None:
             # "revenue per order": the average over the table's rows.
@@ -389,6 +391,7 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     out.bools = _bool_filters(vocab, base, intent)
     _compare_both_ways(out)
     rows = _having(vocab, base, intent, out)
+    _ratios(intent, out)
     out.compares = _compare_filters(vocab, base, rows, out.notes)
     if intent.date_range is not None:
         out.date_range = intent.date_range
@@ -397,6 +400,49 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
         else:
             out.dates = date_filters(*out.time_column, intent.date_range)
     return out
+
+
+def _per_related(
+    vocab: Vocabulary, base: Table, intent: Intent, slot: DimSlot, out: Resolved
+) -> bool:
+    """ "revenue per salesperson by region": with another breakdown, "per" a related table
+    divides the measure by how many of its rows take part (count_distinct of its key)."""
+    if not slot.per or len(intent.measures) != 1 or not out.measures:
+        return False
+    if len(intent.dims) < 2 and intent.grain is None:
+        return False  # "revenue per salesperson" alone: a breakdown by salesperson
+    found = _best(vocab, base, [t for t in slot.terms if isinstance(t, TableTerm)])
+    term = found[1] if found else None
+    if not isinstance(term, TableTerm) or term.table is base:
+        return False
+    pk = _pk(term.table)
+    first = out.measures[0]
+    if pk is None or first.over is not None or first.agg not in ("sum", "count"):
+        return False
+    out.measures[0] = replace(first, over=DraftMeasure("count_distinct", term.table, pk))
+    return True
+
+
+def _ratios(intent: Intent, out: Resolved) -> None:
+    """A measure named after "per" / "divided by" divides the one before it."""
+    if len(out.measures) < len(intent.measures):
+        return
+    kept: list[DraftMeasure] = []
+    moved: dict[int, int] = {}
+    for i, (slot, measure) in enumerate(zip(intent.measures, out.measures, strict=False)):
+        if slot.over and kept and kept[-1].over is None:
+            top = kept[-1]
+            top_agg = "sum" if top.agg == "avg" and top.column is not None else top.agg
+            kept[-1] = replace(top, agg=top_agg, over=measure)
+            moved[i] = len(kept) - 1
+            continue
+        moved[i] = len(kept)
+        kept.append(measure)
+    extra = out.measures[len(intent.measures) :]
+    for j in range(len(intent.measures), len(out.measures)):
+        moved[j] = len(kept) + j - len(intent.measures)
+    out.measures = [*kept, *extra]
+    out.having = [replace(h, measure=moved.get(h.measure, h.measure)) for h in out.having]
 
 
 def _value_filters(

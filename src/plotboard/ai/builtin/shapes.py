@@ -418,6 +418,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count)
+    if shapes.compare == "strong" and not intent.date_ranges:
+        _values_side_by_side(draft)
     if shapes.compare is not None:
         problem = _as_compare(draft, shapes, intent)
         if draft.compare is None:
@@ -429,6 +431,19 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+
+
+def _values_side_by_side(draft: Draft) -> None:
+    """ "revenue per unit for Software vs Hardware": values compared are a breakdown (kept
+    to those values), not one total over both."""
+    if draft.records or len(draft.dims) >= 2:
+        return
+    for f in draft.filters:
+        if f.op == "in" and isinstance(f.value, list) and len(f.value) >= 2 and all(
+            d.column is not f.column for d in draft.dims
+        ):
+            draft.dims.append(DraftDim(f.table, f.column))
+            return
 
 
 def _as_distribution(draft: Draft, shapes: Shapes) -> None:

@@ -46,6 +46,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("sales", "rep"): "salesperson", ("sales", "reps"): "salespeople",
     ("sales", "people"): "salespeople", ("no", "of"): "number of",
     ("work", "from", "home"): "remote", ("working", "from", "home"): "remote",
+    ("deal", "size"): "sale amount", ("deal", "sizes"): "sale amounts",
+    ("deal", "value"): "sale amount", ("deal", "values"): "sale amounts",
+    ("order", "value"): "sale amount", ("order", "values"): "sale amounts",
+    ("ticket", "size"): "sale amount", ("per", "head"): "per employee",
+    ("a", "head"): "per employee", ("per", "capita"): "per employee",
 }
 
 _MONTHS = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from plotboard.ai.answers import ContextClues
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
@@ -107,7 +107,15 @@ def measure_label(
     vocab: Vocabulary, measure: DraftMeasure, dims: Sequence[DraftDim] = ()
 ) -> str:
     """ "Revenue", "Headcount", "Average salary", "Number of products"; "Hires" for a count of
-    employees over their hire date."""
+    employees over their hire date; "Revenue per employee" for a ratio."""
+    if measure.over is not None:
+        top = measure_label(vocab, replace(measure, over=None), dims)
+        under = measure.over
+        if under.column is None or under.column.name in under.table.primary_key:
+            noun = _singular(table_label(under.table).lower())
+        else:
+            noun = _singular(column_label(under.column).lower())
+        return f"{top} per {noun}"
     if measure.column is None:
         for term in vocab.measures_of(measure.table):
             over_time = any(d.grain and d.column is term.time_column for d in dims)
