@@ -283,3 +283,23 @@ def test_admin_change_limits(
         admin_api.patch(
             "/api/v1/admin/limits", json={"ai_per_user_per_minute": 30, "query_per_user_at_once": 8}
         )
+
+
+@covers("admin-time-zone")
+def test_admin_time_zone(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    try:
+        run = run_bash(example("admin-time-zone"), reader_env, workdir)
+        assert run.answer.status == 200, run.stdout
+        body = run.answer.json()
+        assert body["time_zone"] == "Europe/Paris" and {"id", "name", "created_at"} <= set(body)
+        assert admin_api.get("/api/v1/admin/organization").json()["time_zone"] == "Europe/Paris"
+        refused = admin_api.put("/api/v1/admin/organization", json={"time_zone": "Paris"})
+        assert refused.status_code == 422 and refused.json()["code"] == "invalid_time_zone"
+        assert "'Paris'" in refused.json()["detail"]
+        entries = admin_api.get("/api/v1/admin/audit", params={"limit": 5}).json()["entries"]
+        assert entries[0]["action"] == "organization.changed"
+    finally:
+        # The demo server is shared by the other examples: give it its default (UTC) back.
+        admin_api.put("/api/v1/admin/organization", json={"time_zone": None})
