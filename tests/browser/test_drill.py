@@ -394,3 +394,45 @@ def test_a_map_bubble_and_a_country_drill(
     menu.get_by_role("menuitem", name="Filter dashboard to France").click()
     s.page.locator("pb-filter-bar .chip").filter(has_text="France").wait_for(timeout=ui.TIMEOUT)
     assert not s.errors, s.errors
+
+
+def test_a_viewer_cross_filters_for_the_visit_without_changing_the_dashboard(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    editor = plotboard.token("vera", attributes=plotboard.attributes("alice"))
+    body = {"title": "For viewers", "tiles": TILES}
+    dashboard_id = plotboard.embed(editor, "POST", "/dashboards", json=body).json()["id"]
+    viewer = plotboard.token(
+        "vera", attributes=plotboard.attributes("alice"), permissions={"dashboards": "view"}
+    )
+    s = open_session("vera")
+    s.open(viewer, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 4)
+    by_year = _bars(s, "Revenue by year")
+
+    s.page.mouse.click(*_bar_point(s, "Revenue by category", "Software"))
+    ui.tile(s.page, "Revenue by category").get_by_role(
+        "menuitem", name="Filter dashboard to Software"
+    ).click()
+    chip = s.page.locator("pb-filter-bar [data-session-filter]").filter(has_text="Software")
+    chip.wait_for(timeout=ui.TIMEOUT)
+    s.page.wait_for_function(
+        f"([t, n]) => {{ const c = ({TILE_JS})(t).shadowRoot.querySelector('pb-chart')?.chart;"
+        " return c && c.getOption().series[0].data[0] < n; }",
+        arg=["Revenue by year", by_year["2023"]],
+        timeout=ui.TIMEOUT,
+    )
+    assert ui.tile(s.page, "Offices by region").locator("[data-not-filtered]").count() == 1
+    # Nothing was saved: the dashboard is as it was.
+    saved = plotboard.embed(editor, "GET", f"/dashboards/{dashboard_id}").json()
+    assert saved["filters"] == [] and saved["version"] == 1
+
+    chip.get_by_role("button", name="Remove filter").click()
+    chip.wait_for(state="detached", timeout=ui.TIMEOUT)
+    s.page.wait_for_function(
+        f"([t, n]) => {{ const c = ({TILE_JS})(t).shadowRoot.querySelector('pb-chart')?.chart;"
+        " return c && c.getOption().series[0].data[0] === n; }",
+        arg=["Revenue by year", by_year["2023"]],
+        timeout=ui.TIMEOUT,
+    )
+    assert not s.errors, s.errors

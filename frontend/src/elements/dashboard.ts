@@ -86,6 +86,8 @@ export class PbDashboard extends LitElement {
   @state() private restoring = false;
   /** Said to screen readers after an undo or redo. */
   @state() private announce = '';
+  /** Cross-filters of someone who may not change the dashboard: for this visit, never saved. */
+  @state() private viewFilters: DashboardFilter[] = [];
 
   /** What the server has: the base of a three-way merge. */
   private base: Dashboard | null = null;
@@ -123,6 +125,7 @@ export class PbDashboard extends LitElement {
     clearTimeout(this.timer);
     this.dash = null;
     this.preview = null;
+    this.viewFilters = [];
     this.undoHistory.clear();
     this.loadError = '';
     try {
@@ -551,16 +554,19 @@ export class PbDashboard extends LitElement {
         .filters=${d.filters}
         .tables=${tables}
         .reach=${this.reach(d)}
+        .sessionFilters=${this.preview ? [] : this.viewFilters}
         ?readonly=${!editable}
+        @session-filters-change=${(e: CustomEvent<DashboardFilter[]>) => (this.viewFilters = e.detail)}
         @filters-change=${(e: CustomEvent<DashboardFilter[]>) => this.change((x) => ({ ...x, filters: e.detail }), 'change the filters')}
       ></pb-filter-bar>
       ${d.tiles.length ? nothing : this.renderEmpty()}
       <pb-grid
         .tiles=${d.tiles}
         .ctx=${this.ctx}
-        .filters=${d.filters}
+        .filters=${this.viewFilters.length && !this.preview ? [...d.filters, ...this.viewFilters] : d.filters}
         .refreshKey=${this.refreshKey}
         ?readonly=${!editable}
+        ?crossFilter=${!this.preview}
         @layout-change=${this.onLayout}
         @tile-edit=${(e: CustomEvent<{ id: string }>) => (this.builder = { open: true, tile: this.tile(e.detail.id) ?? null })}
         @tile-duplicate=${(e: CustomEvent<{ id: string }>) => this.duplicate(e.detail.id)}
@@ -598,6 +604,11 @@ export class PbDashboard extends LitElement {
 
   /** A value clicked on a tile filters the other tiles (an undoable filter change). */
   private crossFilter(filter: DashboardFilter): void {
+    if (this.preview) return;
+    if (!this.ctx.editable) {
+      this.viewFilters = addCrossFilter(this.viewFilters, filter);
+      return;
+    }
     const value = Array.isArray(filter.value) ? filter.value.join(', ') : String(filter.value ?? 'empty');
     this.change((x) => ({ ...x, filters: addCrossFilter(x.filters, filter) }), `filter by ${value}`);
   }

@@ -32,6 +32,16 @@ export class PbFilterBar extends LitElement {
         overflow: hidden;
         max-width: 100%;
       }
+      .chip.session {
+        border-style: dashed;
+      }
+      .chip .text {
+        padding: 4px 10px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        max-width: 340px;
+      }
       .chip.incomplete {
         border-style: dashed;
       }
@@ -107,6 +117,8 @@ export class PbFilterBar extends LitElement {
   /** The tables the dashboard's charts use: their columns can be filtered on. */
   @property({ attribute: false }) tables: string[] = [];
   @property({ type: Boolean }) readonly = false;
+  /** Filters for this visit only (a viewer's cross-filters): never saved, always removable. */
+  @property({ attribute: false }) sessionFilters: DashboardFilter[] = [];
   /** How many charts each filter applies to, by filter id. */
   @property({ attribute: false }) reach: Record<string, number> = {};
 
@@ -164,9 +176,9 @@ export class PbFilterBar extends LitElement {
 
   override render() {
     const columns = this.columns();
-    if (!this.filters.length && (this.readonly || !columns.length)) return nothing;
+    if (!this.filters.length && !this.sessionFilters.length && (this.readonly || !columns.length)) return nothing;
     return html`
-      ${this.filters.length ? html`<span class="label">${icons.filter} Filters</span>` : nothing}
+      ${this.filters.length || this.sessionFilters.length ? html`<span class="label">${icons.filter} Filters</span>` : nothing}
       ${this.filters.map((f) => {
         const choice = columns.find((c) => c.ref.toLowerCase() === f.column.toLowerCase());
         const text = describeFilter(f.label ?? choice?.label ?? f.column, f as Filter, choice?.column);
@@ -183,6 +195,23 @@ export class PbFilterBar extends LitElement {
             ${text}
           </button>
           ${this.readonly ? nothing : html`<button class="x" aria-label="Remove filter: ${text}" @click=${() => this.removeFilter(f.id)}>${icons.close}</button>`}
+        </span>`;
+      })}
+      ${this.sessionFilters.map((f) => {
+        const choice = columns.find((c) => c.ref.toLowerCase() === f.column.toLowerCase());
+        const text = describeFilter(f.label ?? choice?.label ?? f.column, f as Filter, choice?.column);
+        return html`<span class="chip session" data-session-filter>
+          <span class="text" title="${text} — for this visit only, not saved">${text}</span>
+          <button
+            class="x"
+            aria-label="Remove filter: ${text}"
+            @click=${() =>
+              this.dispatchEvent(
+                new CustomEvent('session-filters-change', { detail: this.sessionFilters.filter((x) => x.id !== f.id), bubbles: true, composed: true }),
+              )}
+          >
+            ${icons.close}
+          </button>
         </span>`;
       })}
       ${this.readonly

@@ -53,6 +53,8 @@ export class PbGrid extends LitElement {
   @property({ attribute: false }) filters: DashboardFilter[] = [];
   @property({ type: Number }) refreshKey = 0;
   @property({ type: Boolean }) readonly = false;
+  /** Clicked values may filter the dashboard (cross-filtering). */
+  @property({ type: Boolean }) crossFilter = false;
 
   private grid: GridStack | null = null;
   private items = new Map<string, GridItemHTMLElement>();
@@ -89,7 +91,7 @@ export class PbGrid extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.grid) return;
     if (changed.has('tiles')) void this.sync();
-    else if (changed.has('filters') || changed.has('refreshKey') || changed.has('ctx')) this.passProps();
+    else if (changed.has('filters') || changed.has('refreshKey') || changed.has('ctx') || changed.has('crossFilter')) this.passProps();
     if (changed.has('readonly')) this.applyStatic();
   }
 
@@ -138,6 +140,7 @@ export class PbGrid extends LitElement {
     el.filters = this.filters;
     el.refreshKey = this.refreshKey;
     el.readonly = this.readonly;
+    if (!isText(tile)) (el as PbTile).canCrossFilter = this.crossFilter;
   }
 
   /** Bring gridstack's items in line with `tiles` (added, removed, changed, moved). */

@@ -316,6 +316,9 @@ export class PbTile extends LitElement {
   @property({ type: Number }) refreshKey = 0;
   @property({ type: Boolean, reflect: true }) preview = false;
   @property({ type: Boolean, reflect: true }) readonly = false;
+  /** A click on a value may filter the dashboard (saved when the dashboard can be changed, for
+   * this visit otherwise); not in previews or an old version. */
+  @property({ type: Boolean }) canCrossFilter = false;
   @property({ reflect: true, attribute: 'data-state' }) status: Status = 'idle';
 
   @state() private model: ChartModel | null = null;
@@ -608,7 +611,7 @@ export class PbTile extends LitElement {
         </button>`);
       }
     } else {
-      if (!this.readonly) {
+      if (this.canCrossFilter) {
         for (const c of options.crossFilters) {
           items.push(html`<button role="menuitem" data-drill="filter" title="Filter the other charts of this dashboard: ${c.label}" @click=${() => this.crossFilter(c.filter)}>
             ${icons.filter}<span>Filter dashboard to ${c.value}</span>
