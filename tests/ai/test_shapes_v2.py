@@ -342,3 +342,9 @@ def test_values_compared_are_side_by_side(catalog: Catalog, values: Values) -> N
     assert spec["dimensions"] == [{"column": "category"}]
     assert {"column": "category", "op": "in", "value": ["Software", "Hardware"]} in spec["filters"]
     assert "compare" not in spec
+
+
+def test_a_count_per_number_stays_a_breakdown(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many sales per quantity", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}]
+    assert spec["dimensions"] == [{"column": "quantity"}]

@@ -496,7 +496,12 @@ class _Walk:
                 isinstance(t, ColumnTerm) and natural_agg(t.column) == "sum"
             )
         )
-        if per and summed and self.intent.measures and self.mode == "dim":
+        before = self.intent.measures[-1] if self.intent.measures else None
+        totals = before is not None and before.agg not in ("count", "count_distinct") and all(
+            isinstance(t, MeasureTerm | ColumnTerm) and getattr(t, "column", None) is not None
+            for t in before.terms
+        )
+        if per and summed and totals and self.mode == "dim":
             # "revenue per unit sold", "revenue divided by units": a ratio, not a breakdown.
             self._measure(None, summed, text)
             self.intent.measures[-1].over = True
