@@ -134,7 +134,7 @@ export class PbDashboard extends LitElement {
       this.base = clone(dash);
       this.saveState = 'saved';
       this.savedAt = dash.updated_at;
-      emit(this, 'dashboard-loaded', { id: dash.id, title: dash.title });
+      emit(this, 'dashboard-loaded', { id: dash.id, title: dash.title, owner: dash.owner, starter: dash.starter, copied_from: dash.copied_from, shared: dash.shared });
       if (this.isNew && this.ctx.editable) {
         await this.updateComplete;
         (this.renderRoot.querySelector('.title') as HTMLInputElement | null)?.select();
@@ -194,12 +194,13 @@ export class PbDashboard extends LitElement {
       });
       this.base = clone(saved);
       this.savedAt = saved.updated_at;
+      // A starter's first save answers the user's own copy: its id from now on.
       if (this.dash === sent) {
-        this.dash = { ...sent, version: saved.version, updated_at: saved.updated_at };
+        this.dash = { ...sent, id: saved.id, starter: saved.starter, copied_from: saved.copied_from, version: saved.version, updated_at: saved.updated_at };
         this.saveState = 'saved';
       } else {
         // Changed while saving: keep those changes, on top of the new version.
-        this.dash = { ...this.dash!, version: saved.version };
+        this.dash = { ...this.dash!, id: saved.id, starter: saved.starter, copied_from: saved.copied_from, version: saved.version };
         this.again = true;
       }
       this.saveError = '';
