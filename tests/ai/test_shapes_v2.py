@@ -348,3 +348,31 @@ def test_a_count_per_number_stays_a_breakdown(catalog: Catalog, values: Values) 
     spec = spec_of(ask("how many sales per quantity", catalog, values))
     assert spec["measures"] == [{"agg": "count"}]
     assert spec["dimensions"] == [{"column": "quantity"}]
+
+
+# -- shares ----------------------------------------------------------------------------------
+
+
+def test_what_fraction_of_is_a_percent_not_a_list(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what fraction of employees are rated 5", catalog, values))
+    assert spec["measures"] == [
+        {
+            "expr": "count_if(performance_rating = 5) * 100.0 / count()",
+            "name": "percent",
+            "format": {"type": "percent", "decimals": 1},
+        }
+    ]
+    assert "dimensions" not in spec
+    spec = spec_of(ask("how big a slice of total revenue is software", catalog, values))
+    assert spec["measures"][0]["expr"] == (
+        "sum_if(amount, category = 'Software') * 100.0 / sum(amount)"
+    )
+
+
+def test_a_share_of_a_named_measure_per_group(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("each region's share of units", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity", "share": True}]
+    assert spec["dimensions"] == [{"column": "sales_region"}]
+    spec = spec_of(ask("what share of sales comes from each region?", catalog, values))
+    assert spec["measures"][0].get("share") is True
+    assert spec["dimensions"] == [{"column": "sales_region"}]

@@ -218,6 +218,8 @@ class _Walk:
             elif isinstance(meaning, Chart):
                 if self.intent.chart is None or meaning.strong:
                     self.intent.chart = meaning
+                if not meaning.strong:
+                    self.mode = "measure"  # "each region's share of units": units measured
             elif isinstance(meaning, Time):
                 self._time(meaning, item)
                 if isinstance(meaning.word, GrainWord):

@@ -38,7 +38,7 @@ from plotboard.ai.builtin.vocabulary import Vocabulary
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
-          ("fraction",), ("pct",), ("what", "part")}
+          ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",)}
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
             "by", "year")}
@@ -162,6 +162,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                     if phrase[0] not in _CHART_HINTS:  # "share of" also hints at a pie
                         for k in range(i, end):
                             keep[k] = False
+                    if i > 0 and words[i - 1] in ("what", "which"):
+                        keep[i - 1] = False  # "what fraction of employees": not a "which"
                     i, matched = end, True
                     break
             if matched:

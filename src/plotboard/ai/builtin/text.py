@@ -128,6 +128,6 @@ STOPWORDS: frozenset[str] = frozenset(
     figure figures stat stats statistic statistics metric metrics numbers result results
     detail details summary analysis insight insights level levels today's popular common
     successful brought bring brings bringing generate generates generated generating
-    produce produces produced producing
+    produce produces produced producing come comes came coming account accounts accounted
     """.split()  # noqa: SIM905
 )
