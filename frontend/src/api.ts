@@ -111,11 +111,22 @@ export class PlotboardApi {
   }
 
   async listDashboards(): Promise<DashboardSummary[]> {
-    const body = await this.request<{ dashboards: DashboardSummary[] }>(
-      'GET',
-      '/api/v1/embed/dashboards',
-    );
-    return body.dashboards;
+    return (await this.listAll()).dashboards;
+  }
+
+  /** The list with `can_share`: whether this user may share with a team. */
+  listAll(): Promise<{ dashboards: DashboardSummary[]; can_share?: boolean }> {
+    return this.request('GET', '/api/v1/embed/dashboards');
+  }
+
+  /** Share the user's own dashboard read-only with their team, or stop sharing it. */
+  setSharing(id: string, team: boolean): Promise<Dashboard> {
+    return this.request('PUT', `/api/v1/embed/dashboards/${encodeURIComponent(id)}/sharing`, { body: { team } });
+  }
+
+  /** A new dashboard of the user's own with the content of one they can read. */
+  duplicateDashboard(id: string, title?: string): Promise<Dashboard> {
+    return this.request('POST', `/api/v1/embed/dashboards/${encodeURIComponent(id)}/duplicate`, { body: title ? { title } : {} });
   }
 
   getDashboard(id: string): Promise<Dashboard> {

@@ -218,7 +218,18 @@ export interface DashboardFilter {
   from_tile?: string;
 }
 
-export interface Dashboard {
+/** Whose a dashboard is, as the server says: `owner` "me" (the user's own, or a starter they
+ * edit as their own: the first save makes their copy) or "team" (a teammate's, shared with
+ * them read-only); `starter`: published by the admin, not edited by this user yet;
+ * `copied_from`: the starter this is the user's copy of; `shared`: shared with the team. */
+export interface Ownership {
+  owner?: 'me' | 'team';
+  starter?: boolean;
+  copied_from?: string | null;
+  shared?: boolean;
+}
+
+export interface Dashboard extends Ownership {
   id: string;
   title: string;
   tiles: Tile[];
@@ -228,7 +239,7 @@ export interface Dashboard {
   updated_at: string;
 }
 
-export interface DashboardSummary {
+export interface DashboardSummary extends Ownership {
   id: string;
   title: string;
   tile_count: number;

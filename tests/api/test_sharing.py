@@ -75,6 +75,7 @@ def test_a_teammate_sees_it_under_shared_and_reads_it(org: Org) -> None:
     assert d["id"] not in _listed(org, bob)
     shared = _share(org, alice, d["id"])
     assert shared["shared"] is True and shared["version"] == d["version"]  # not a new version
+    assert org.embed(bob, "GET", "/dashboards").json()["can_share"] is True
     seen = _listed(org, bob)[d["id"]]
     assert (seen["owner"], seen["shared"], seen["starter"]) == ("team", True, False)
     got = org.embed(bob, "GET", f"/dashboards/{d['id']}").json()
@@ -164,6 +165,7 @@ def test_fail_closed_without_the_team_attribute(org: Org) -> None:
     # A token without the attribute (or an empty one) neither sees shared dashboards nor shares.
     for token in (_token(org, "bob"), _token(org, "bob", ""), _token(org, "bob", "  ")):
         assert d["id"] not in _listed(org, token)
+        assert org.embed(token, "GET", "/dashboards").json()["can_share"] is False
         assert org.embed(token, "GET", f"/dashboards/{d['id']}").status_code == 404
         own = _create(org, token)
         r = org.embed(token, "PUT", f"/dashboards/{own['id']}/sharing", json={"team": True})
@@ -178,6 +180,7 @@ def test_view_only_tokens_see_shared_dashboards_but_cannot_share(org: Org) -> No
     _share(org, alice, d["id"])
     viewer = _token(org, "vera", "sales", permissions={"dashboards": "view"})
     assert _listed(org, viewer)[d["id"]]["owner"] == "team"
+    assert org.embed(viewer, "GET", "/dashboards").json()["can_share"] is False
     assert org.embed(viewer, "GET", f"/dashboards/{d['id']}").status_code == 200
     for method, path, body in (
         ("PUT", "/sharing", {"team": True}),

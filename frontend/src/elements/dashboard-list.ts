@@ -1,5 +1,8 @@
-// <pb-dashboard-list>: the user's own dashboards — open, create, rename, duplicate, delete
-// (with undo: the dashboard disappears at once and is deleted when the undo is gone).
+// <pb-dashboard-list>: the user's dashboards in three sections — their own (open, create,
+// rename, share with their team, duplicate, delete with undo: the dashboard disappears at once
+// and is deleted when the undo is gone), the starters the admin published (the first change
+// makes the user's own copy), and the ones shared with them by their team (read-only; they
+// duplicate one to edit it). Every chart runs with the user's own token, under their rules.
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -146,6 +149,70 @@ export class PbDashboardList extends LitElement {
         height: 128px;
         border-radius: var(--pb-radius);
       }
+      .section {
+        margin-top: 26px;
+      }
+      .section-head {
+        display: flex;
+        align-items: baseline;
+        gap: 10px;
+        flex-wrap: wrap;
+        margin-bottom: 10px;
+      }
+      .section-head h2 {
+        flex: none;
+        font-size: 17px;
+      }
+      .section-head p,
+      .none {
+        margin: 0;
+        font-size: 13px;
+        color: var(--pb-muted);
+      }
+      .none {
+        padding: 14px;
+        border: 1px dashed var(--pb-border);
+        border-radius: var(--pb-radius);
+      }
+      .badges {
+        display: flex;
+        gap: 6px;
+        flex-wrap: wrap;
+      }
+      .badge {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        font-size: 11.5px;
+        font-weight: 600;
+        padding: 2px 8px 2px 6px;
+        border-radius: 999px;
+        background: var(--pb-surface-2);
+        color: var(--pb-muted);
+      }
+      .badge svg {
+        width: 13px;
+        height: 13px;
+      }
+      .badge.starter {
+        background: color-mix(in srgb, #f59f00 18%, transparent);
+        color: color-mix(in srgb, #f59f00 60%, var(--pb-text));
+      }
+      .badge.team,
+      .badge.shared {
+        background: var(--pb-accent-soft);
+        color: var(--pb-accent);
+      }
+      .card[data-kind='starter'] .thumb span {
+        background: color-mix(in srgb, #f59f00 26%, transparent);
+      }
+      .card[data-kind='team'] .thumb span {
+        background: color-mix(in srgb, var(--pb-accent) 12%, transparent);
+        border: 1px dashed color-mix(in srgb, var(--pb-accent) 40%, transparent);
+      }
+      .menu button[aria-checked='true'] svg {
+        color: var(--pb-accent);
+      }
       .error {
         padding: 24px;
         text-align: center;
@@ -161,6 +228,8 @@ export class PbDashboardList extends LitElement {
   @property({ attribute: false }) chat: ChatState = null;
 
   @state() private dashboards: DashboardSummary[] | null = null;
+  /** The server says this user may share with a team (team attribute set, token carries it). */
+  @state() private canShare = false;
   @state() private error = '';
   @state() private menuFor = '';
   @state() private renaming = '';
@@ -180,8 +249,9 @@ export class PbDashboardList extends LitElement {
   async load(): Promise<void> {
     this.error = '';
     try {
-      const list = await this.ctx.api.listDashboards();
+      const { dashboards: list, can_share } = await this.ctx.api.listAll();
       this.dashboards = list.filter((d) => !this.pendingDeletes.has(d.id));
+      this.canShare = Boolean(can_share);
       emit(this, 'list-loaded', { count: list.length });
     } catch (err) {
       this.dashboards = null;
@@ -231,15 +301,35 @@ export class PbDashboardList extends LitElement {
     }
   }
 
-  private async duplicate(id: string): Promise<void> {
+  /** A copy of the user's own (from theirs, a starter or a teammate's), made by the server. */
+  private async duplicate(item: DashboardSummary): Promise<void> {
     this.menuFor = '';
     try {
-      const full = await this.ctx.api.getDashboard(id);
-      await this.ctx.api.createDashboard({ title: `${full.title} (copy)`.slice(0, 200), tiles: full.tiles, filters: full.filters });
-      this.ctx.toast({ message: `“${full.title}” duplicated.`, tone: 'success' });
+      const copy = await this.ctx.api.duplicateDashboard(item.id);
+      this.ctx.toast({
+        message: kindOf(item) === 'own' ? `“${item.title}” duplicated.` : `“${copy.title}” is now in your dashboards, yours to edit.`,
+        tone: 'success',
+      });
       await this.load();
     } catch (err) {
       this.ctx.toast({ message: this.ctx.reportError(err, 'duplicating the dashboard'), tone: 'error' });
+    }
+  }
+
+  private async toggleSharing(item: DashboardSummary): Promise<void> {
+    this.menuFor = '';
+    const share = !item.shared;
+    try {
+      const saved = await this.ctx.api.setSharing(item.id, share);
+      this.dashboards = (this.dashboards ?? []).map((d) => (d.id === item.id ? { ...d, shared: Boolean(saved.shared) } : d));
+      this.ctx.toast({
+        message: share
+          ? `“${item.title}” is shared with your team, read-only. Each teammate sees their own data in it.`
+          : `“${item.title}” is no longer shared with your team.`,
+        tone: 'success',
+      });
+    } catch (err) {
+      this.ctx.toast({ message: this.ctx.reportError(err, share ? 'sharing the dashboard' : 'stopping sharing'), tone: 'error' });
     }
   }
 
@@ -293,6 +383,9 @@ export class PbDashboardList extends LitElement {
     if (!this.dashboards) {
       return html`<div class="cards" aria-busy="true" aria-label="Loading dashboards">${[1, 2, 3].map(() => html`<div class="skeleton card-s"></div>`)}</div>`;
     }
+    const own = this.dashboards.filter((d) => kindOf(d) === 'own');
+    const starters = this.dashboards.filter((d) => kindOf(d) === 'starter');
+    const team = this.dashboards.filter((d) => kindOf(d) === 'team');
     if (!this.dashboards.length) {
       return html`<div class="empty">
         <div class="icon">${icons.dashboard}</div>
@@ -301,14 +394,55 @@ export class PbDashboardList extends LitElement {
         ${this.ctx.editable ? html`<button class="btn primary" ?disabled=${this.creating} @click=${this.create}>${icons.plus} Create your first dashboard</button>` : nothing}
       </div>`;
     }
-    return html`<ul class="cards" aria-label="My dashboards">
-      ${this.dashboards.map((d) => this.renderCard(d))}
-    </ul>`;
+    return html`
+      ${own.length
+        ? html`<ul class="cards" aria-label="My dashboards">
+            ${own.map((d) => this.renderCard(d))}
+          </ul>`
+        : html`<p class="none" data-none="own">
+            No dashboards of your own yet.${this.ctx.editable ? ' Create one, or open a starter: your first change saves it as your own.' : ''}
+          </p>`}
+      ${starters.length
+        ? html`<section class="section" aria-labelledby="pb-starters-title" data-section="starters">
+            <div class="section-head">
+              <h2 id="pb-starters-title">Starters</h2>
+              <p>Ready-made by your admin, showing your own data.${this.ctx.editable ? ' Your first change saves your own copy.' : ''}</p>
+            </div>
+            <ul class="cards" aria-label="Starters">
+              ${starters.map((d) => this.renderCard(d))}
+            </ul>
+          </section>`
+        : nothing}
+      ${team.length
+        ? html`<section class="section" aria-labelledby="pb-shared-title" data-section="shared">
+            <div class="section-head">
+              <h2 id="pb-shared-title">Shared with me</h2>
+              <p>Shared by your team, read-only; every chart shows the data you may see.${this.ctx.editable ? ' Duplicate one to edit it.' : ''}</p>
+            </div>
+            <ul class="cards" aria-label="Shared with me">
+              ${team.map((d) => this.renderCard(d))}
+            </ul>
+          </section>`
+        : nothing}
+    `;
+  }
+
+  private renderBadges(d: DashboardSummary) {
+    const kind = kindOf(d);
+    if (kind === 'starter') return html`<span class="badges"><span class="badge starter" data-badge="starter">${icons.star} Starter</span></span>`;
+    if (kind === 'team') return html`<span class="badges"><span class="badge team" data-badge="team">${icons.users} From your team · read-only</span></span>`;
+    const badges = [];
+    if (d.shared) badges.push(html`<span class="badge shared" data-badge="shared">${icons.users} Shared with your team</span>`);
+    if (d.copied_from) badges.push(html`<span class="badge" data-badge="copy">${icons.star} From a starter</span>`);
+    return badges.length ? html`<span class="badges">${badges}</span>` : nothing;
   }
 
   private renderCard(d: DashboardSummary) {
+    const kind = kindOf(d);
     const editable = this.ctx.editable;
-    return html`<li class="card" data-dashboard-id=${d.id}>
+    // Own dashboards have the full menu; starters and teammates' offer open and duplicate.
+    const hasMenu = editable;
+    return html`<li class="card" data-dashboard-id=${d.id} data-kind=${kind}>
       <div class="thumb" aria-hidden="true">
         ${Array.from({ length: Math.min(6, Math.max(1, d.tile_count)) }, (_, i) => html`<span style="grid-column: span ${i % 3 === 0 ? 2 : 1}"></span>`)}
       </div>
@@ -331,8 +465,9 @@ export class PbDashboardList extends LitElement {
             <button class="btn primary" type="submit">Save</button>
           </form>`
         : html`<button class="open" @click=${() => this.open(d.id)} title="Open ${d.title}">${d.title}</button>`}
-      <span class="meta">${d.tile_count} chart${d.tile_count === 1 ? '' : 's'} · edited ${timeAgo(d.updated_at)}</span>
-      ${editable && this.renaming !== d.id
+      <span class="meta">${d.tile_count} chart${d.tile_count === 1 ? '' : 's'} · ${kind === 'own' ? 'edited' : 'updated'} ${timeAgo(d.updated_at)}</span>
+      ${this.renderBadges(d)}
+      ${hasMenu && this.renaming !== d.id
         ? html`<button
             class="icon-btn more"
             aria-label="Actions for ${d.title}"
@@ -357,23 +492,46 @@ export class PbDashboardList extends LitElement {
             }}
           >
             <button role="menuitem" @click=${() => this.open(d.id)}>${icons.dashboard} Open</button>
-            <button
-              role="menuitem"
-              @click=${() => {
-                this.menuFor = '';
-                this.renaming = d.id;
-                void this.updateComplete.then(() => (this.renderRoot.querySelector('.rename input') as HTMLInputElement | null)?.select());
-              }}
-            >
-              ${icons.edit} Rename
+            ${kind === 'own'
+              ? html`<button
+                  role="menuitem"
+                  @click=${() => {
+                    this.menuFor = '';
+                    this.renaming = d.id;
+                    void this.updateComplete.then(() => (this.renderRoot.querySelector('.rename input') as HTMLInputElement | null)?.select());
+                  }}
+                >
+                  ${icons.edit} Rename
+                </button>`
+              : nothing}
+            ${kind === 'own' && (this.canShare || d.shared)
+              ? html`<button
+                  role="menuitemcheckbox"
+                  aria-checked=${d.shared ? 'true' : 'false'}
+                  data-action="share"
+                  title=${d.shared ? 'Stop showing it to your team' : 'Your team sees it read-only, each with their own data'}
+                  @click=${() => void this.toggleSharing(d)}
+                >
+                  ${icons.users} ${d.shared ? 'Shared with your team' : 'Share with your team'}
+                </button>`
+              : nothing}
+            <button role="menuitem" data-action="duplicate" @click=${() => void this.duplicate(d)}>
+              ${icons.copy} ${kind === 'own' ? 'Duplicate' : 'Duplicate to my dashboards'}
             </button>
-            <button role="menuitem" @click=${() => void this.duplicate(d.id)}>${icons.copy} Duplicate</button>
-            <hr />
-            <button role="menuitem" class="danger" @click=${() => this.removeDashboard(d)}>${icons.trash} Delete</button>
+            ${kind === 'own'
+              ? html`<hr />
+                  <button role="menuitem" class="danger" @click=${() => this.removeDashboard(d)}>${icons.trash} Delete</button>`
+              : nothing}
           </div>`
         : nothing}
     </li>`;
   }
+}
+
+/** Which section a dashboard belongs to. */
+export function kindOf(d: DashboardSummary): 'own' | 'starter' | 'team' {
+  if (d.owner === 'team') return 'team';
+  return d.starter ? 'starter' : 'own';
 }
 
 declare global {

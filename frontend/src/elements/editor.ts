@@ -16,11 +16,12 @@ import type { BuiltTile } from '../draft.js';
 import { icons } from '../icons.js';
 import { CatalogIndex } from '../model.js';
 import { shared, themeTokens } from '../styles.js';
-import type { Tile } from '../types.js';
+import type { Ownership, Tile } from '../types.js';
 import type { ChatAddDetail, ChatTarget } from './chat.js';
 import { findSpot, sizeFor, type PbDashboard } from './dashboard.js';
 import type { PbToasts } from './toasts.js';
 import './dashboard-list.js';
+import './dashboard-origin.js';
 import './dashboard.js';
 import './toasts.js';
 
@@ -166,6 +167,10 @@ export class PlotboardEditor extends LitElement {
   /** Nothing works until something outside the editor changes: one message says what. */
   @state() private blocked: Blocked | null = null;
   @query('pb-toasts') private toasts!: PbToasts;
+  /** What the open dashboard is (a starter, a teammate's shared one), for the view's id. */
+  @state() private origin: (Ownership & { id: string; title: string; viewId: string }) | null = null;
+  /** The context with editing off, for a teammate's dashboard (made once per context). */
+  private readOnly: { from: EditorContext; ctx: EditorContext } | null = null;
 
   private api: PlotboardApi | null = null;
   private geo: GeoCache | null = null;
@@ -310,6 +315,35 @@ export class PlotboardEditor extends LitElement {
     }
   }
 
+  private onDashboardLoaded(e: CustomEvent<Ownership & { id: string; title: string }>): void {
+    if (this.view.name === 'dashboard') this.origin = { ...e.detail, viewId: this.view.id };
+    this.onLoaded();
+  }
+
+  /** The open dashboard's origin, when it is the one in view. */
+  private get viewOrigin() {
+    return this.view.name === 'dashboard' && this.origin?.viewId === this.view.id ? this.origin : null;
+  }
+
+  /** A teammate's shared dashboard is read-only whatever the token allows: the dashboard gets
+   * the context with editing off (the server refuses writes to it anyway). */
+  private dashboardCtx(ctx: EditorContext): EditorContext {
+    if (this.viewOrigin?.owner !== 'team' || !ctx.editable) return ctx;
+    if (this.readOnly?.from !== ctx) this.readOnly = { from: ctx, ctx: { ...ctx, editable: false } };
+    return this.readOnly.ctx;
+  }
+
+  /** The AI's charts go into the open dashboard (not a teammate's: a new one then). */
+  private get intoDashboard(): boolean {
+    return this.view.name === 'dashboard' && this.viewOrigin?.owner !== 'team';
+  }
+
+  /** The first save of a starter made the user's copy: it is a starter no more. */
+  private onSaved(e: CustomEvent<{ id: string }>): void {
+    const origin = this.viewOrigin;
+    if (origin?.starter && e.detail.id !== origin.id) this.origin = { ...origin, starter: false, copied_from: origin.id, id: e.detail.id };
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.resizer = new ResizeObserver(() => {
@@ -362,7 +396,7 @@ export class PlotboardEditor extends LitElement {
     e.stopPropagation();
     const { tiles, title, done } = e.detail;
     const what = tiles.length > 1 ? `${tiles.length} charts` : 'Chart';
-    if (this.view.name === 'dashboard') {
+    if (this.intoDashboard) {
       const ok = this.dashboardEl?.addTiles(tiles) ?? false;
       done(ok, ok ? undefined : 'The dashboard is still opening. Try again in a moment.');
       if (!ok) return;
@@ -393,7 +427,7 @@ export class PlotboardEditor extends LitElement {
     e.stopPropagation();
     const { tile } = e.detail;
     if (this.chatMode === 'sheet') void this.closeChat();
-    if (this.view.name === 'dashboard') {
+    if (this.intoDashboard) {
       this.dashboardEl?.openBuilderWith(tile);
       return;
     }
@@ -429,7 +463,17 @@ export class PlotboardEditor extends LitElement {
         ? html`<div class="waiting" aria-busy="true">Waiting for sign-in…</div>`
         : this.view.name === 'list'
           ? html`<pb-dashboard-list .ctx=${this.ctx} .chat=${chat} @navigate=${this.onNavigate} @list-loaded=${this.onLoaded}></pb-dashboard-list>`
-          : html`<pb-dashboard .ctx=${this.ctx} .chat=${chat} .dashboardId=${this.view.id} .isNew=${Boolean(this.view.isNew)} .takeFocus=${Boolean(this.view.focus)} @navigate=${this.onNavigate} @dashboard-loaded=${this.onLoaded}></pb-dashboard>`}
+          : html`<pb-dashboard-origin .ctx=${this.ctx} .dashboard=${this.viewOrigin} @navigate=${this.onNavigate}></pb-dashboard-origin>
+              <pb-dashboard
+                .ctx=${this.dashboardCtx(this.ctx)}
+                .chat=${chat}
+                .dashboardId=${this.view.id}
+                .isNew=${Boolean(this.view.isNew)}
+                .takeFocus=${Boolean(this.view.focus)}
+                @navigate=${this.onNavigate}
+                @dashboard-loaded=${this.onDashboardLoaded}
+                @plotboard:dashboard-saved=${this.onSaved}
+              ></pb-dashboard>`}
     `;
   }
 
@@ -437,7 +481,7 @@ export class PlotboardEditor extends LitElement {
     const chat = this.chatState;
     const split = chat === 'open' && this.chatMode === 'drawer';
     const scope = this.view.name === 'dashboard' ? this.view.id : '';
-    const target: ChatTarget = !this.ctx?.editable ? null : this.view.name === 'dashboard' ? 'dashboard' : 'new';
+    const target: ChatTarget = !this.ctx?.editable ? null : this.intoDashboard ? 'dashboard' : 'new';
     return html`
       <div class="layout ${split ? 'split' : ''}">
         <div class="main" @chat-toggle=${() => void this.toggleChat()}>

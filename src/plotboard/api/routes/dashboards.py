@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from plotboard.api.deps import EmbedUser, RuntimeDep, require_edit
@@ -28,14 +29,25 @@ def _team(session: Session, user: EmbedToken) -> service.Team | None:
     return service.team_of(service.team_attribute_of(session, user.org_id), user.attributes)
 
 
+class DashboardList(BaseModel):
+    dashboards: list[DashboardSummary]
+    can_share: bool = Field(
+        description="Whether this user may share their dashboards with a team: the "
+        "organization chose a team attribute, the token carries it, and may edit."
+    )
+
+
 @router.get("")
-def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> dict[str, list[DashboardSummary]]:
+def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> DashboardList:
     """The user's own dashboards (`"owner": "me"`), the starters the admin published that they
     have not edited (`"starter": true`), and dashboards shared with their team
     (`"owner": "team"`, read-only)."""
     with runtime.store.session() as session:
         team = _team(session, user)
-        return {"dashboards": service.list_dashboards(session, user.org_id, user.user_id, team)}
+        return DashboardList(
+            dashboards=service.list_dashboards(session, user.org_id, user.user_id, team),
+            can_share=team is not None and user.permissions.dashboards == "edit",
+        )
 
 
 @router.post("", status_code=201)
