@@ -63,6 +63,8 @@ export type ChartModel =
       /** The dimension values behind a clicked mark (ECharts' series and data index), for
        * drilling; null for a mark that stands for several values ("Other"). */
       pointAt?: (seriesIndex: number, dataIndex: number) => Cell[] | null;
+      /** The values one can drill into, in words, for the keyboard (a canvas has no focus). */
+      points?: Array<{ label: string; values: Cell[] }>;
     }
   | {
       kind: 'kpi';
@@ -462,7 +464,9 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     const second = rawSeries[seriesIndex];
     return second ? [first, second.value] : null;
   };
-  return s.dims.length <= 2 ? { kind: 'echarts', option, notes, pointAt } : { kind: 'echarts', option, notes };
+  if (s.dims.length > 2) return { kind: 'echarts', option, notes };
+  const points = rawSeries ? undefined : categories.map((label, i) => ({ label, values: [rawCategories[i] ?? null] }));
+  return points ? { kind: 'echarts', option, notes, pointAt, points } : { kind: 'echarts', option, notes, pointAt };
 }
 
 /** The colour of rows the user may not see: a grey, so they don't read as one more value. */
@@ -538,7 +542,8 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
   };
   const option = { baseOption: base, media: [{ query: { minAspectRatio: 1.5, minWidth: 460 }, option: wide }] };
   const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => (seriesIndex === 0 ? (slices[dataIndex] ?? null) : null);
-  return s.dims.length === 1 ? { kind: 'echarts', option, notes, pointAt } : { kind: 'echarts', option, notes };
+  const points = data.flatMap((d, i) => (slices[i] ? [{ label: d.name, values: slices[i]! }] : []));
+  return s.dims.length === 1 ? { kind: 'echarts', option, notes, pointAt, points } : { kind: 'echarts', option, notes };
 }
 
 function scatterOption(input: ChartInput, s: Shape): ChartModel {
@@ -706,7 +711,8 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
     const mark = marks[seriesIndex]?.[dataIndex];
     return mark === undefined || s.dims.length !== 1 ? null : [mark];
   };
-  return { kind: 'echarts', option, notes, values: { measure, items: listed }, pointAt };
+  const points = s.dims.length === 1 ? found.map((v) => ({ label: v.name, values: [rawOf.get(v.name) ?? v.name] })) : [];
+  return { kind: 'echarts', option, notes, values: { measure, items: listed }, pointAt, points };
 }
 
 /** Center and zoom that frame the given points (the whole world when they are spread out). */

@@ -211,4 +211,11 @@ test('a clicked bar, split bar or slice gives back the raw values behind it', ()
   if (pie.kind !== 'echarts' || !pie.pointAt) throw new Error('no pointAt');
   expect(pie.pointAt(0, 0)).toEqual(['D0']);
   expect(pie.pointAt(0, 9)).toBeNull(); // "Other": several values
+  // For the keyboard: the values to pick from (not Other; none for a split, whose marks are pairs).
+  expect(pie.points?.map((p) => p.label)).toEqual(['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8']);
+  expect(bars.points).toBeUndefined();
+  const single = buildChart({ type: 'line', spec: bySalesMonth, result: { columns: [{ name: 'sale_date_year', type: 'date' }, { name: 'sum_amount', type: 'number' }], rows: [['2024-01-01', 5], ['2023-01-01', 4]] }, index, theme });
+  if (single.kind !== 'echarts') throw new Error('not a chart');
+  expect(single.points).toEqual([{ label: '2023', values: ['2023-01-01'] }, { label: '2024', values: ['2024-01-01'] }]);
+  expect(single.pointAt?.(-1, 1)).toEqual(['2024-01-01']); // a click beside the line
 });

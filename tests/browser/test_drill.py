@@ -235,6 +235,27 @@ def test_a_table_cell_drills_from_the_keyboard(
     assert shown == len(expected) and shown >= 1
     tile.get_by_role("button", name="Back one step").click()
     tile.locator("[data-crumbs]").wait_for(state="detached", timeout=ui.TIMEOUT)
+
+    # A chart from the keyboard: its menu lists the values to drill into.
+    chart = ui.tile(s.page, "Revenue by year")
+    chart.get_by_label("Actions for Revenue by year").focus()
+    s.page.keyboard.press("Enter")
+    chart.get_by_role("menuitem", name="Drill into a value…").focus()
+    s.page.keyboard.press("Enter")
+    values = chart.locator(".drill-menu [data-drill-value]")
+    assert values.all_inner_texts() == ["2023", "2024", "2025"]
+    s.page.keyboard.press("ArrowDown")  # from 2023 to 2024
+    s.page.keyboard.press("Enter")
+    chart.locator(".drill-menu .head").filter(has_text="2024").wait_for(timeout=ui.TIMEOUT)
+    s.page.keyboard.press("Escape")  # closes, focus back on the tile's menu button
+    chart.locator(".drill-menu").wait_for(state="detached", timeout=ui.TIMEOUT)
+    assert (
+        s.page.evaluate(
+            f"() => ({TILE_JS})('Revenue by year').shadowRoot.activeElement"
+            "?.getAttribute('aria-label')"
+        )
+        == "Actions for Revenue by year"
+    )
     assert not s.errors, s.errors
 
 

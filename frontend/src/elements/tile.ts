@@ -14,7 +14,7 @@ import { iconForChart, icons } from '../icons.js';
 import { defaultChart } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';
-import { CHART_TYPES, type ChartSpec, type ChartType, type DashboardFilter, type GeoPlace, type QueryResult, type QuerySpec, type Tile } from '../types.js';
+import { CHART_TYPES, type Cell, type ChartSpec, type ChartType, type DashboardFilter, type GeoPlace, type QueryResult, type QuerySpec, type Tile } from '../types.js';
 import type { ChartPoint, PbChart } from './chart.js';
 import type { CellActivate } from './table.js';
 import './chart.js';
@@ -34,6 +34,8 @@ interface DrillMenu {
   sub: boolean;
   /** What gets focus back when the menu closes (the table cell Entered). */
   returnTo: HTMLElement | null;
+  /** First pick a value (from the tile's menu, for the keyboard): the chart's values. */
+  pick?: Array<{ label: string; values: Cell[] }>;
 }
 
 type World = typeof import('../world.js');
@@ -575,6 +577,19 @@ export class PbTile extends LitElement {
     this.focusDrillMenu();
   }
 
+  /** From the tile's menu: the chart's values as a list, then the drill menu for the one chosen
+   * (a chart on a canvas cannot be focused value by value). */
+  private pickValue(): void {
+    const model = this.model;
+    if (model?.kind !== 'echarts' || !model.points?.length) return;
+    const button = this.renderRoot.querySelector('header .icon-btn') as HTMLElement | null;
+    this.menuOpen = false;
+    const options: DrillOptions = { title: 'Drill into', crossFilters: [], breakdowns: [], nextGrain: null, detail: false, reason: '' };
+    const x = Math.max(4, this.getBoundingClientRect().width - 264);
+    this.drillMenu = { x, y: 38, point: { values: [] }, options, sub: false, returnTo: button, pick: model.points.slice(0, 200) };
+    this.focusDrillMenu();
+  }
+
   private focusDrillMenu(): void {
     void this.updateComplete.then(() => (this.renderRoot.querySelector('.drill-menu button:not([disabled])') as HTMLElement | null)?.focus());
   }
@@ -603,7 +618,14 @@ export class PbTile extends LitElement {
     const index = this.ctx.index;
     const chart = this.chartType;
     const items = [];
-    if (menu.sub) {
+    if (menu.pick) {
+      const box = this.getBoundingClientRect();
+      for (const p of menu.pick) {
+        items.push(html`<button role="menuitem" data-drill-value @click=${() => this.openDrill({ values: p.values }, box.left + menu.x, box.top + menu.y - 4, menu.returnTo)}>
+          <span>${p.label}</span>
+        </button>`);
+      }
+    } else if (menu.sub) {
       items.push(html`<button role="menuitem" data-drill="back" @click=${() => this.setSub(false)}>${icons.back}<span>Back</span></button><hr />`);
       for (const choice of options.breakdowns) {
         items.push(html`<button role="menuitem" data-drill-by=${choice.ref} @click=${() => spec && index && this.pushStep(breakdownStep(index, spec, point, choice, chart))}>
@@ -709,6 +731,9 @@ export class PbTile extends LitElement {
               ? nothing
               : html`<button role="menuitem" @click=${() => this.act('tile-edit')}>${icons.edit} Edit chart</button>
                   <button role="menuitem" @click=${() => this.act('tile-duplicate')}>${icons.copy} Duplicate</button>`}
+            ${this.model?.kind === 'echarts' && this.model.points?.length
+              ? html`<button role="menuitem" data-action="drill-pick" @click=${this.pickValue}>${icons.filter} Drill into a value…</button>`
+              : nothing}
             <button role="menuitem" ?disabled=${!canExport} @click=${this.exportCsv}>${icons.download} Download data (CSV)</button>
             <button role="menuitem" ?disabled=${!canExport} @click=${this.exportPng}>${icons.image} Download image (PNG)</button>
             ${this.readonly
