@@ -376,3 +376,25 @@ def test_a_share_of_a_named_measure_per_group(catalog: Catalog, values: Values) 
     spec = spec_of(ask("what share of sales comes from each region?", catalog, values))
     assert spec["measures"][0].get("share") is True
     assert spec["dimensions"] == [{"column": "sales_region"}]
+
+
+# -- "X or more", "or later", a number without its column ----------------------------------
+
+
+def test_or_more_and_or_later_bounds(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many people make 200k or more", catalog, values))
+    assert spec["filters"] == [{"column": "salary", "op": "gte", "value": 200000}]
+    spec = spec_of(ask("employees hired in 2016 or earlier", catalog, values))
+    assert {"column": "hire_date", "op": "lte", "value": "2016-12-31"} in spec["filters"]
+    spec = spec_of(ask("offices opened in 2018 or later", catalog, values))
+    assert spec["filters"] == [{"column": "opened_on", "op": "gte", "value": "2018-01-01"}]
+    spec = spec_of(ask("revenue from orders of 10 units or fewer by category", catalog, values))
+    assert {"column": "quantity", "op": "lte", "value": 10} in spec["filters"]
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}]
+
+
+def test_a_bare_number_is_about_the_tables_own_measure(catalog: Catalog, values: Values) -> None:
+    reply = ask("how many sales were at least 50,000", catalog, values)
+    spec = spec_of(reply)
+    assert spec["filters"] == [{"column": "amount", "op": "gte", "value": 50000}]
+    assert "I read the number as amount" in reply.answer

@@ -344,10 +344,17 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             if number is not None:
                 best = (1, Number(number))
         if best is None and words[i] in _EARN_VERBS:
-            # "people who make over 100k": "make" is "earn" when a comparison follows.
+            # "people who make over 100k", "make 200k or more": "make" is "earn" when a
+            # comparison follows.
             after = _keyword(words, i + 1)
+            later = _keyword(words, i + 2) if i + 1 < len(words) else None
+            number_first = parse_number(words[i + 1]) is not None if i + 1 < len(words) else False
             earn = vocab.phrases.get(("earn",))
-            if earn and after is not None and isinstance(after[1], Compare):
+            compared = after is not None and isinstance(after[1], Compare)
+            compared = compared or (
+                number_first and later is not None and isinstance(later[1], Compare)
+            )
+            if earn and compared:
                 best = (1, Words(tuple(earn), words[i]))
         if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
             best = _misspelt(words, stems, i, vocab)

@@ -296,6 +296,15 @@ class _Walk:
                 self._compared()
                 return
             after = self.items[index + 1].meaning if index + 1 < len(self.items) else None
+            later = self.items[index + 2].meaning if index + 2 < len(self.items) else None
+            if isinstance(after, Words) and isinstance(later, Compare) and (
+                later.op.endswith("_after") and _numeric(after.terms)
+            ):
+                # "orders of 10 units or fewer": the number, its column, then the comparison.
+                self.intent.compares.append(CompareSlot("eq", [meaning.value],
+                                                        _numeric(after.terms)))
+                self.compare_target = index + 1
+                return
             if not (isinstance(after, Compare) and after.op.endswith("_after")):
                 return
             # "100 or more people": the comparison comes after its number.

@@ -554,6 +554,14 @@ def _compare_filters(
         ]
         found = _best(vocab, base, candidates)
         term = found[1] if found else None
+        if not compare.terms and compare.counted is None:
+            # "how many sales were at least 50,000": the number of the table's own measure.
+            main = vocab.default_measure(base)
+            if main.column is not None and main.column.type in NUMERIC_TYPES:
+                term = main
+                notes.append(
+                    f"I read the number as {column_label(main.column).lower()}"
+                )
         if not isinstance(term, (ColumnTerm, MeasureTerm)) or term.column is None:
             notes.append("I could not tell which column the number is about")
             continue

@@ -38,6 +38,10 @@ MONTHS = {
 }
 _QUARTERS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4}
 _HALVES = {"h1": 1, "h2": 2}
+_LATER = frozenset({("or", "later"), ("and", "later"), ("or", "after"), ("and", "after"),
+                    ("or", "since")})
+_EARLIER = frozenset({("or", "earlier"), ("and", "earlier"), ("or", "before"),
+                      ("and", "before"), ("or", "sooner")})
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
              "4th": 4, "last": 4}
 _UNITS: dict[str, Grain] = {
@@ -273,6 +277,14 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
     if period is not None:
         size, start, end = period
         label = " ".join(words[start_at : start_at + size])
+        j = start_at + size
+        tail = tuple(words[j : j + 2])
+        if tail in _LATER or tail[:1] in (("onwards",), ("onward",)):
+            # "in 2018 or later", "2016 or earlier", "from 2020 onwards"
+            grow = 1 if tail[:1] in (("onwards",), ("onward",)) else 2
+            return j + grow - i, DateRange(start, None, f"{label} or later")
+        if tail in _EARLIER:
+            return j + 2 - i, DateRange(None, end, f"{label} or earlier")
         return start_at - i + size, DateRange(start, end, f"in {label}")
     return None
 
