@@ -310,13 +310,11 @@ def test_a_cross_filter_chip_filters_other_tiles_and_removing_it_restores(
     chip.get_by_role("button", name="Remove filter").click()
     chip.wait_for(state="detached", timeout=ui.TIMEOUT)
     s.page.wait_for_function(
-        f"([t, n]) => ({TILE_JS})(t).shadowRoot.querySelector('pb-chart')?.chart"
-        "?.getOption().series[0].data.length === n && "
-        f"({TILE_JS})(t).dataset.state === 'ready'",
-        arg=["Revenue by year", len(by_year)],
+        f"([t, n]) => {{ const c = ({TILE_JS})(t).shadowRoot.querySelector('pb-chart')?.chart;"
+        " return c && Math.abs(c.getOption().series[0].data[0] - n) < 0.01; }",
+        arg=["Revenue by year", by_year["2023"]],
         timeout=ui.TIMEOUT,
     )
-    s.page.wait_for_timeout(300)
     assert _bars(s, "Revenue by year") == pytest.approx(by_year)
     assert ui.tile(s.page, "Offices by region").locator("[data-not-filtered]").count() == 0
     s.page.locator("[data-action='undo']").click()
@@ -374,7 +372,17 @@ def test_a_map_bubble_and_a_country_drill(
             f"t => ({TILE_JS})(t)?.shadowRoot.querySelector('pb-chart')?.dataset.rendered",
             arg=title,
         )
-        s.page.wait_for_timeout(500)  # the map's first layout
+        # The place's spot, once the map has stopped moving (two reads alike).
+        last: list[float] = []
+        for _ in range(40):
+            s.page.wait_for_timeout(150)
+            point = spot_of(title, name, series)
+            if point == last:
+                return point
+            last = point
+        return last
+
+    def spot_of(title: str, name: str, series: str) -> list[float]:
         point: list[float] = s.page.evaluate(
             f"""([title, name, series]) => {{
               const el = ({TILE_JS})(title).shadowRoot.querySelector('pb-chart');
