@@ -522,7 +522,7 @@ export class PbDashboard extends LitElement {
         ${editable ? this.renderUndo() : nothing}
         <button class="btn compact" @click=${() => this.refreshKey++} title="Run every chart's query again" aria-label="Refresh">${icons.refresh}<span class="label">Refresh</span></button>
         ${chatToggle(this, this.chat)}
-        <button
+        ${this.dash.owner === 'team' || this.dash.starter ? nothing : html`<button
           class="btn compact"
           data-action="history"
           aria-pressed=${this.historyOpen ? 'true' : 'false'}
@@ -531,7 +531,7 @@ export class PbDashboard extends LitElement {
             this.historyOpen = !this.historyOpen;
             if (!this.historyOpen) this.preview = null;
           }}
-        >${icons.history}<span class="label">History</span></button>
+        >${icons.history}<span class="label">History</span></button>`}
         ${editable
           ? html`<button class="btn" data-action="add-text" title="Add a tile of text (Markdown)" @click=${this.addText}>${icons.edit}<span class="label">Add text</span></button>`
           : nothing}
