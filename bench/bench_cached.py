@@ -5,11 +5,15 @@ bare FastAPI yardstick (bare_app.py, also 2 uvicorn workers), alternating rounds
 (Debian package `wrk`) on the same 2 cores; medians of the rounds.
 
     .venv/bin/python bench/bench_cached.py [--rounds 3] [--seconds 10]
+
+The server runs with the default `api_key_cache_seconds` (1), as users run it. To compare two
+commits, alternate runs of one round each with PYTHONPATH set to each checkout's `src/`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -24,7 +28,7 @@ from pathlib import Path
 import httpx
 
 import bare_app
-from harness import free_port, running_server, table
+from harness import Server, free_port, running_server, table
 
 LUA = """
 wrk.method = "POST"
@@ -93,30 +97,44 @@ def main() -> None:
     db = Path(tempfile.mkdtemp()) / "demo.sqlite"
     generate_demo_database(db)
     rules = [("employees", [{"column": "location", "op": "in", "attribute": "location"}])]
-    with running_server(
-        {"kind": "sqlite", "path": str(db)},
-        rules,
-        [("location", "string_list")],
-        cache_ttl=3600,
-        workers=2,
-    ) as server:
-        token = server.token(location=["Paris", "London"])
-        for _ in range(4):  # warm both workers' caches and memos
-            r = httpx.post(
-                f"{server.url}/api/v1/embed/query",
-                json=SPEC,
-                headers={"Authorization": f"Bearer {token}"},
+    servers: dict[str, Server] = {}
+    with contextlib.ExitStack() as stack:
+        for name in ("plotboard",):
+            servers[name] = stack.enter_context(
+                running_server(
+                    {"kind": "sqlite", "path": str(db)},
+                    rules,
+                    [("location", "string_list")],
+                    cache_ttl=3600,
+                    workers=2,
+                    env={"PLOTBOARD_API_KEY_CACHE_SECONDS": "1"},
+                )
             )
-            r.raise_for_status()
+        tokens = {name: s.token(location=["Paris", "London"]) for name, s in servers.items()}
+        for name, server in servers.items():
+            for _ in range(4):  # warm both workers' caches and memos
+                r = httpx.post(
+                    f"{server.url}/api/v1/embed/query",
+                    json=SPEC,
+                    headers={"Authorization": f"Bearer {tokens[name]}"},
+                )
+                r.raise_for_status()
         port = free_port()
         bare = bare_server(port)
         time.sleep(2)
-        results: dict[str, list[dict[str, float]]] = {"plotboard": [], "bare": []}
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+        results["bare"] = []
         try:
             for _ in range(args.rounds):
-                results["plotboard"].append(
-                    wrk(f"{server.url}/api/v1/embed/query", json.dumps(SPEC), token, args.seconds)
-                )
+                for name, server in servers.items():
+                    results[name].append(
+                        wrk(
+                            f"{server.url}/api/v1/embed/query",
+                            json.dumps(SPEC),
+                            tokens[name],
+                            args.seconds,
+                        )
+                    )
                 results["bare"].append(
                     wrk(f"http://127.0.0.1:{port}/q", "{}", bare_app.token(), args.seconds)
                 )
@@ -141,6 +159,7 @@ def main() -> None:
         f" wrk on the same {os.cpu_count()} cores\n"
     )
     print(table(rows))
+    print("load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
