@@ -4,11 +4,13 @@ registry finds each by its connection kind, SQLAlchemy backend and sqlglot diale
 from __future__ import annotations
 
 import inspect
+from typing import get_args
 
 import pytest
 import sqlglot
 
 from plotboard.sources import kinds
+from plotboard.sources.dialects import SourceKind
 from plotboard.sources.kinds.base import DatabaseKind
 
 ALL_KINDS = [*kinds.REGISTRY.values(), kinds.GENERIC]
@@ -62,3 +64,8 @@ def test_an_unknown_engine_gets_the_generic_kind() -> None:
     assert kinds.for_dialect("tsql") is kinds.GENERIC
     with pytest.raises(KeyError):
         kinds.get("clickhouse")
+
+
+def test_the_connection_kinds_are_the_registered_ones_and_url() -> None:
+    # SourceKind is a Literal for the API's schema: a new kind module is named there too.
+    assert get_args(SourceKind) == (*kinds.REGISTRY, "url")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
+from plotboard.sources import kinds
 from plotboard.sources.dialects import SourceConnection
 
 # Verdict codes for connection problems.
@@ -173,17 +174,15 @@ def _classify(err: BaseException, conn: SourceConnection, timeout_s: float | Non
 
 
 def _classify_file_error(lowered: str, conn: SourceConnection, path: str, text: str) -> Problem:
-    kind = "DuckDB" if conn.backend == "duckdb" else "SQLite"
+    database = kinds.for_backend(conn.backend)
+    kind = database.label
     if path and not os.path.exists(os.path.expanduser(path)):
         return Problem(FILE_NOT_FOUND, f"There is no file at {path}.")
     if "not a database" in lowered or "not a valid duckdb database" in lowered:
         return Problem(NOT_A_DATABASE, f"The file at {path} is not a {kind} database.")
-    if "lock" in lowered and conn.backend == "duckdb":
-        return Problem(
-            FILE_IN_USE,
-            f"Another program has the DuckDB file at {path} open for writing; DuckDB allows "
-            "readers only when no process is writing.",
-        )
+    own = database.file_error(lowered, path)  # e.g. DuckDB's lock held by a writer
+    if own is not None:
+        return Problem(*own)
     if path and os.path.isdir(os.path.expanduser(path)):
         return Problem(NOT_A_DATABASE, f"{path} is a folder, not a {kind} database file.")
     if "unable to open" in lowered or "permission" in lowered or "cannot open" in lowered:
@@ -194,14 +193,6 @@ def _classify_file_error(lowered: str, conn: SourceConnection, path: str, text: 
     return Problem(ERROR, f"Could not open the {kind} database at {path}: {text}")
 
 
-# Kinds of database whose driver is an optional extra of the plotboard package.
-_EXTRAS: dict[str, tuple[str, str]] = {
-    "duckdb": ("DuckDB", "duckdb"),
-    "mysql": ("MySQL", "mysql"),
-    "mariadb": ("MariaDB", "mysql"),
-}
-
-
 def _driver_missing(err: BaseException, conn: SourceConnection) -> Problem:
     try:
         url = conn.to_url()
@@ -209,8 +200,10 @@ def _driver_missing(err: BaseException, conn: SourceConnection) -> Problem:
         backend = url.get_backend_name()
     except Exception:
         what = backend = conn.kind
-    if backend in _EXTRAS:
-        label, extra = _EXTRAS[backend]
+    kind = kinds.for_backend(backend)
+    extra = kind.extra  # the driver is an optional extra of plotboard
+    if extra is not None:
+        label = kind.backend_label(backend)
         return Problem(
             DRIVER_MISSING,
             f"{label} support is not installed on this server: "

@@ -11,6 +11,8 @@ A data source is described by a `SourceConnection`: a `kind` plus the fields tha
 | `url`        | url (+ password, options)                     | as the URL names     | by backend |
 
 `options` become query parameters of the URL (e.g. `sslmode=require` for PostgreSQL).
+What each kind takes and how its URL is made is the kind's module's (`plotboard.sources.kinds`:
+`DatabaseKind.fields`, `url`, `reserved_options`, ...); `SourceKind` lists the same names.
 
 Passwords never travel inside a stored URL: a password found in a `url` is moved to the
 `password` field (a `SecretStr`, so it prints as `**********`), which lets the store encrypt it
@@ -19,88 +21,38 @@ separately and keep the rest of the connection in plain JSON.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from plotboard.sources import kinds
+from plotboard.sources.kinds.generic import SQLGLOT_BY_OTHER_BACKEND
+
 SourceKind = Literal["postgresql", "mysql", "sqlite", "duckdb", "url"]
 OptionValue = str | int | float | bool
 
-KINDS: tuple[str, ...] = ("postgresql", "mysql", "sqlite", "duckdb", "url")
-DEFAULT_PORTS: dict[str, int] = {"postgresql": 5432, "mysql": 3306}
+#: Connection kinds, in the order the console offers them: the registered database kinds
+#: (`plotboard.sources.kinds`, one module each), then `url` for any other database.
+KINDS: tuple[str, ...] = (*kinds.REGISTRY, kinds.GENERIC.name)
+DEFAULT_PORTS: dict[str, int] = {
+    kind.name: kind.default_port
+    for kind in kinds.REGISTRY.values()
+    if kind.default_port is not None
+}
 
 # SQLAlchemy backend name (URL.get_backend_name()) -> sqlglot dialect name.
 SQLGLOT_BY_BACKEND: dict[str, str] = {
-    "postgresql": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-    "sqlite": "sqlite",
-    "duckdb": "duckdb",
-    "mssql": "tsql",
-    "oracle": "oracle",
-    "snowflake": "snowflake",
-    "bigquery": "bigquery",
-    "trino": "trino",
-    "presto": "presto",
-    "clickhouse": "clickhouse",
-    "clickhousedb": "clickhouse",
-    "redshift": "redshift",
-    "databricks": "databricks",
-    "hive": "hive",
-    "spark": "spark",
-    "awsathena": "athena",
-    "athena": "athena",
-    "teradatasql": "teradata",
-    "teradata": "teradata",
-    "exa": "exasol",
-    "exasol": "exasol",
-    "starrocks": "starrocks",
-    "doris": "doris",
-    "druid": "druid",
-    "drill": "drill",
-    "dremio": "dremio",
-    "risingwave": "risingwave",
-    "materialize": "materialize",
-}
-
-# A URL that names only the backend gets the driver plotboard ships with, rather than
-# SQLAlchemy's default (mysqlclient for mysql:// is not installed).
-_DEFAULT_DRIVERS: dict[str, str] = {
-    "postgresql": "postgresql+psycopg",
-    "mysql": "mysql+pymysql",
-    "mariadb": "mariadb+pymysql",
-    "sqlite": "sqlite+pysqlite",
-}
-
-# DuckDB settings that keep a customer's DuckDB file read-only and sealed off from the file
-# system and network; options may not override them.
-DUCKDB_SEALED_SETTINGS: dict[str, Any] = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-    "lock_configuration": True,
-}
-_RESERVED_OPTIONS: dict[str, frozenset[str]] = {
-    "duckdb": frozenset({*DUCKDB_SEALED_SETTINGS, "access_mode", "allow_unsigned_extensions"}),
-    "sqlite": frozenset({"mode", "uri", "immutable", "vfs"}),
+    **{
+        backend: kind.sqlglot_dialect
+        for kind in kinds.REGISTRY.values()
+        for backend in kind.backends
+    },
+    **SQLGLOT_BY_OTHER_BACKEND,
 }
 _SECRET_HINTS = ("password", "passwd", "secret", "token", "key", "credential")
-
-
-def _sqlite_read_only_url(path: str, query: dict[str, Any]) -> URL:
-    # A SQLite URI opened with mode=ro: the file is never created or written, and a missing
-    # file is an error instead of a new empty database.
-    absolute = os.path.abspath(os.path.expanduser(path))
-    return URL.create(
-        "sqlite+pysqlite",
-        database="file:" + quote(absolute, safe="/"),
-        query={**query, "mode": "ro", "uri": "true"},
-    )
 
 
 class UnknownDialectError(ValueError):
@@ -126,13 +78,6 @@ def sqlglot_dialect_for_backend(backend: str) -> str:
 def _is_secret_key(key: str) -> bool:
     lowered = key.lower()
     return any(hint in lowered for hint in _SECRET_HINTS)
-
-
-def _query_dict(options: dict[str, OptionValue]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in options.items():
-        out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
-    return out
 
 
 class SourceConnection(BaseModel):
@@ -212,15 +157,9 @@ class SourceConnection(BaseModel):
             for name in ("host", "port", "user", "password", "database", "path", "url")
             if getattr(self, name) is not None
         }
-        required: tuple[str, ...]
-        if self.kind in ("postgresql", "mysql"):
-            allowed = {"host", "port", "user", "password", "database"}
-            required = ("host", "user", "database")
-        elif self.kind in ("sqlite", "duckdb"):
-            allowed, required = {"path"}, ("path",)
-        else:
-            allowed, required = {"url", "password"}, ("url",)
-        for name in required:
+        kind = kinds.get(self.kind)
+        allowed = set(kind.fields)
+        for name in kind.required:
             if name not in given:
                 raise ValueError(f"{name}: required for {self.kind} sources")
         extra = sorted(given - allowed)
@@ -231,11 +170,10 @@ class SourceConnection(BaseModel):
         if self.url is not None:
             backend = make_url(self.url).get_backend_name()
             sqlglot_dialect_for_backend(backend)  # raises UnknownDialectError (a ValueError)
-        reserved = _RESERVED_OPTIONS.get(self.kind, frozenset())
         for key in self.options:
             if not key:
                 raise ValueError("options: option names must not be empty")
-            if key in reserved:
+            if key in kind.reserved_options:
                 raise ValueError(f"options.{key}: plotboard sets this itself to keep data safe")
         return self
 
@@ -256,13 +194,13 @@ class SourceConnection(BaseModel):
     @property
     def file_path(self) -> str | None:
         """The database file of a SQLite or DuckDB source (either kind or a `url`), else None."""
-        if self.kind in ("sqlite", "duckdb"):
+        if kinds.get(self.kind).is_file:
             return str(self.path)
-        if self.kind != "url":
+        if self.kind != kinds.GENERIC.name:
             return None
         url = make_url(str(self.url))
         database = url.database or ""
-        if url.get_backend_name() not in ("sqlite", "duckdb") or database in ("", ":memory:"):
+        if not kinds.for_backend(url.get_backend_name()).is_file or database in ("", ":memory:"):
             return None
         if database.startswith("file:"):
             database = unquote(database[5:])
@@ -284,55 +222,22 @@ class SourceConnection(BaseModel):
 
     def to_url(self) -> URL:
         """The SQLAlchemy URL the engine connects with (password included; never log it)."""
-        password = self.password_value()
-        if self.kind in ("postgresql", "mysql"):
-            return URL.create(
-                "postgresql+psycopg" if self.kind == "postgresql" else "mysql+pymysql",
-                username=self.user,
-                password=password,
-                host=self.host,
-                port=self.port,
-                database=self.database,
-                query=_query_dict(
-                    {"charset": "utf8mb4", **self.options} if self.kind == "mysql" else self.options
-                ),
-            )
-        if self.kind == "sqlite":
-            return _sqlite_read_only_url(str(self.path), _query_dict(self.options))
-        if self.kind == "duckdb":
-            path = os.path.abspath(os.path.expanduser(str(self.path)))
-            return URL.create("duckdb", database=path, query=_query_dict(self.options))
-        url = make_url(str(self.url))
-        if (
-            url.get_backend_name() == "sqlite"
-            and url.get_driver_name() == "pysqlite"
-            and "uri" not in url.query
-            and self.file_path is not None
-        ):
-            # A plain sqlite:///path URL gets the same read-only treatment as kind "sqlite".
-            return _sqlite_read_only_url(
-                self.file_path, {**dict(url.query), **_query_dict(self.options)}
-            )
-        if "+" not in url.drivername and url.drivername in _DEFAULT_DRIVERS:
-            url = url.set(drivername=_DEFAULT_DRIVERS[url.drivername])
-        if password is not None:
-            url = url.set(password=password)
-        if self.options:
-            url = url.update_query_dict(_query_dict(self.options))
-        return url
+        return kinds.get(self.kind).url(self)
 
     def redacted(self) -> str:
         """A display string for the console and logs: no password, no secret-looking option."""
-        if self.kind in ("sqlite", "duckdb"):
+        kind = kinds.get(self.kind)
+        if kind.is_file:
             return f"{self.kind}:{self.path}"
         url = self.to_url()
         if url.port is None and url.get_backend_name() in DEFAULT_PORTS:
             url = url.set(port=DEFAULT_PORTS[url.get_backend_name()])
-        drivername = url.drivername
-        if self.kind != "url" or drivername == _DEFAULT_DRIVERS.get(url.get_backend_name()):
-            drivername = url.get_backend_name()
+        drivername, backend = url.drivername, url.get_backend_name()
+        shipped = kinds.for_backend(backend).drivers.get(backend)  # plotboard's own driver
+        if self.kind != kinds.GENERIC.name or drivername == shipped:
+            drivername = backend
         query = {k: ("***" if _is_secret_key(k) else v) for k, v in url.query.items()}
-        if self.kind == "mysql":
-            query.pop("charset", None)
+        for added in kind.added_options:  # plotboard's own, e.g. MySQL's charset
+            query.pop(added, None)
         url = url.set(drivername=drivername, query=query)
         return url.render_as_string(hide_password=True)

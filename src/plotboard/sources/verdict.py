@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from plotboard.sources import kinds
 from plotboard.sources.classify import (
     FILE_NOT_FOUND,
     NOT_A_DATABASE,
@@ -85,32 +84,13 @@ def _check_file(conn: SourceConnection, shown: str) -> ConnectionVerdict | None:
     if not os.path.exists(path):
         return ConnectionVerdict(False, FILE_NOT_FOUND, f"There is no file at {shown}.")
     if os.path.isdir(path):
-        kind = "DuckDB" if conn.backend == "duckdb" else "SQLite"
+        label = kinds.for_backend(conn.backend).label
         return ConnectionVerdict(
-            False, NOT_A_DATABASE, f"{shown} is a folder, not a {kind} database file."
+            False, NOT_A_DATABASE, f"{shown} is a folder, not a {label} database file."
         )
     return None
 
 
 def _probe(connection: Connection) -> str:
     """Run a query that touches the database and return a display version string."""
-    dialect = connection.dialect
-    name = dialect.name
-    if name == "sqlite":
-        # Reading sqlite_master makes SQLite read the file header: "not a database" shows here.
-        connection.execute(sa.text("SELECT count(*) FROM sqlite_master"))
-        return f"SQLite {sqlite3.sqlite_version}"
-    if name == "duckdb":
-        raw = connection.execute(sa.text("SELECT version()")).scalar()
-        return f"DuckDB {str(raw).lstrip('v')}"
-    if name == "postgresql":
-        raw = connection.execute(sa.text("SHOW server_version")).scalar()
-        return f"PostgreSQL {str(raw).split(' ')[0]}"
-    if name in ("mysql", "mariadb"):
-        raw = str(connection.execute(sa.text("SELECT VERSION()")).scalar())
-        number = raw.split("-")[0]
-        return f"MariaDB {number}" if "mariadb" in raw.lower() else f"MySQL {number}"
-    connection.execute(sa.select(sa.literal(1)))
-    info = dialect.server_version_info
-    number = ".".join(str(part) for part in info) if info else ""
-    return f"{name} {number}".strip()
+    return kinds.for_backend(connection.dialect.name).server_version(connection)

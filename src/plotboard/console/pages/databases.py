@@ -27,20 +27,15 @@ from plotboard.console.web import (
 )
 from plotboard.errors import PlotboardError, invalid
 from plotboard.runtime import Runtime
+from plotboard.sources import kinds as database_kinds
 from plotboard.sources import store as sources
-from plotboard.sources.dialects import DEFAULT_PORTS, KINDS, SourceConnection
+from plotboard.sources.dialects import KINDS, SourceConnection
 from plotboard.sources.verdict import test_connection
 from plotboard.store.models import CatalogTable, DataSource
 
 router = APIRouter(prefix=BASE + "/databases", route_class=ConsoleRoute, include_in_schema=False)
 
-KIND_LABELS = {
-    "postgresql": "PostgreSQL",
-    "mysql": "MySQL / MariaDB",
-    "sqlite": "SQLite",
-    "duckdb": "DuckDB",
-    "url": "Other (by URL)",
-}
+KIND_LABELS = {kind: database_kinds.get(kind).label for kind in KINDS}
 SERVER_FIELDS = ("host", "port", "user", "database")
 SETTINGS_FIELDS = ("timeout_seconds", "row_cap", "cache_ttl_seconds", "pool_size", "max_overflow")
 
@@ -68,24 +63,22 @@ def _problems(err: PlotboardError | ValidationError) -> Problems:
 
 
 def _connection_fields(posted: Posted, kind: str) -> dict[str, Any]:
-    """The connection as the form describes it (a blank password is left out)."""
+    """The connection as the form describes it (a blank password is left out); which inputs
+    there are is the database kind's (`DatabaseKind.fields`, `options_example`)."""
+    database = database_kinds.get(kind)
     fields: dict[str, Any] = {"kind": kind}
-    if kind in ("postgresql", "mysql"):
-        for name in ("host", "user", "database"):
+    for name in database.fields:
+        if name not in ("port", "password"):
             fields[name] = posted.text(name)
-        port = posted.text("port")
-        if port:
-            if not port.isdigit():
-                raise invalid("connection.port", f"'{port}' is not a port number, e.g. 5432")
-            fields["port"] = int(port)
-    elif kind in ("sqlite", "duckdb"):
-        fields["path"] = posted.text("path")
-    else:
-        fields["url"] = posted.text("url")
+    port = posted.text("port") if "port" in database.fields else ""
+    if port:
+        if not port.isdigit():
+            raise invalid("connection.port", f"'{port}' is not a port number, e.g. 5432")
+        fields["port"] = int(port)
     password = posted.text("password", strip=False)
-    if kind in ("postgresql", "mysql", "url") and password:
+    if "password" in database.fields and password:
         fields["password"] = password
-    if kind != "sqlite":
+    if database.options_example is not None:
         options, problem = options_of(posted.text("options", strip=False))
         if problem:
             raise invalid("connection.options", problem)
@@ -142,7 +135,7 @@ def _list_page(
         table_counts=counts,
         kind=kind,
         kinds=KIND_LABELS,
-        default_ports=DEFAULT_PORTS,
+        form=database_kinds.get(kind),
         f=f,
         verdict=verdict,
         mode="new",
@@ -207,7 +200,7 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
         if is_fetch(request):
             message = problems.summary if not problems.fields else _first(problems)
             return fragment("_verdict.html", 422, verdict=_failure(message))
-        if values and kind in ("postgresql", "mysql", "url") and posted.text("password"):
+        if values and "password" in database_kinds.get(kind).fields and posted.text("password"):
             problems.fields.setdefault(
                 "password", "For safety the password is not shown again: type it again."
             )
@@ -264,7 +257,7 @@ def _edit_page(
         source=described,
         kind=chosen,
         kinds=KIND_LABELS,
-        default_ports=DEFAULT_PORTS,
+        form=database_kinds.get(chosen),
         f=f or FormState(saved),
         verdict=verdict,
         mode="edit",

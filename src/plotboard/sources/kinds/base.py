@@ -23,13 +23,17 @@ from __future__ import annotations
 from abc import ABC
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlglot import exp
 
 from plotboard.catalog.model import ColumnType, Table
 from plotboard.sources.watchdog import WATCHDOG, Alarm
+
+if TYPE_CHECKING:
+    from plotboard.sources.dialects import SourceConnection
 
 SampleMethod = Literal["tablesample", "random", "first"]
 
@@ -60,6 +64,15 @@ BACKSTOP_GRACE_S = 2.0
 #: `SQLITE_LIMIT_LENGTH`: building one value is a single, uninterruptible step; at this size it
 #: takes milliseconds, so the time limit holds between steps).
 MAX_VALUE_BYTES = 16_000_000
+
+
+def query_dict(options: Mapping[str, Any]) -> dict[str, str]:
+    """Connection options as URL query parameters (booleans as true/false)."""
+    out: dict[str, str] = {}
+    for key, value in options.items():
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out
+
 
 #: A connection event listener: (DB-API connection, pool record).
 Listener = Callable[[Any, Any], None]
@@ -97,6 +110,64 @@ class DatabaseKind(ABC):
     backends: ClassVar[tuple[str, ...]]
     #: The sqlglot dialect queries are compiled for.
     sqlglot_dialect: ClassVar[str]
+    #: The name the console shows.
+    label: ClassVar[str]
+
+    # -- the connection (plotboard.sources.dialects; the console's form) -----------------------
+    #: The fields of a `SourceConnection` this kind takes besides `kind` and `options`, in the
+    #: order the console's form shows them, and those that must be given.
+    fields: ClassVar[tuple[str, ...]]
+    required: ClassVar[tuple[str, ...]]
+    #: The database is a file on the plotboard server (`path`): checked before connecting.
+    is_file: ClassVar[bool]
+    #: The file name in the console's example path (`/srv/data/app.sqlite`), for file kinds.
+    path_example: ClassVar[str | None]
+    #: The console offers connection options (`name=value` lines), with this example.
+    options_example: ClassVar[str | None]
+    #: Options plotboard sets itself to keep data safe: an admin may not give them.
+    reserved_options: ClassVar[frozenset[str]]
+    #: Options plotboard adds unless given (not shown in the redacted URL).
+    added_options: ClassVar[Mapping[str, str]]
+    #: The port when none is given.
+    default_port: ClassVar[int | None]
+    #: The SQLAlchemy driver plotboard ships, by backend, for URLs that name only the backend.
+    drivers: ClassVar[Mapping[str, str]]
+    #: The plotboard extra that installs the driver (`pip install 'plotboard[mysql]'`), or None.
+    extra: ClassVar[str | None]
+
+    def url(self, conn: SourceConnection) -> URL:
+        """The SQLAlchemy URL for `conn` (a connection of this kind), password included."""
+        return URL.create(
+            self.drivers[self.name],
+            username=conn.user,
+            password=conn.password_value(),
+            host=conn.host,
+            port=conn.port,
+            database=conn.database,
+            query=query_dict({**self.added_options, **conn.options}),
+        )
+
+    def backend_label(self, backend: str) -> str:
+        """How one of this kind's SQLAlchemy backends is named in messages."""
+        return self.label
+
+    def adopt_url(self, url: URL, conn: SourceConnection) -> URL | None:
+        """A URL an admin gave (kind `url`) for one of this kind's backends, changed to how
+        plotboard opens this kind, or None to use it as given."""
+        return None
+
+    def server_version(self, connection: Connection) -> str:
+        """Run a query that touches the database and return a display version ("PostgreSQL
+        15.4"): *Test connection*."""
+        connection.execute(sa.select(sa.literal(1)))
+        info = connection.dialect.server_version_info
+        number = ".".join(str(part) for part in info) if info else ""
+        return f"{connection.dialect.name} {number}".strip()
+
+    def file_error(self, lowered: str, path: str) -> tuple[str, str] | None:
+        """A (verdict code, message) for a driver's error text (lower-cased) on opening the
+        database file at `path`, where this kind has its own, or None."""
+        return None
 
     # -- connecting and the read-only guard (plotboard.sources.engines, execute) -------------
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
@@ -15,7 +16,11 @@ from plotboard.sources.kinds.base import (
     POSTGRES_LIKE_GRAINS,
     DatabaseKind,
     QueryGuard,
+    query_dict,
 )
+
+if TYPE_CHECKING:
+    from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.watchdog import WATCHDOG
 
 # DuckDB: duckdb-engine reflects through an emulated pg_catalog that SQLAlchemy 2.1's queries
@@ -99,6 +104,35 @@ class DuckDBKind(DatabaseKind):
     name = "duckdb"
     backends = ("duckdb",)
     sqlglot_dialect = "duckdb"
+    label = "DuckDB"
+
+    fields = ("path",)
+    required = ("path",)
+    is_file = True
+    path_example = "warehouse.duckdb"
+    options_example = "name=value"
+    reserved_options = frozenset({*SEALED_SETTINGS, "access_mode", "allow_unsigned_extensions"})
+    added_options = {}
+    default_port = None
+    drivers = {}
+    extra = "duckdb"
+
+    def url(self, conn: SourceConnection) -> URL:
+        path = os.path.abspath(os.path.expanduser(str(conn.path)))
+        return URL.create("duckdb", database=path, query=query_dict(conn.options))
+
+    def server_version(self, connection: Connection) -> str:
+        raw = connection.execute(sa.text("SELECT version()")).scalar()
+        return f"DuckDB {str(raw).lstrip('v')}"
+
+    def file_error(self, lowered: str, path: str) -> tuple[str, str] | None:
+        if "lock" in lowered:
+            return (
+                "file_in_use",
+                f"Another program has the DuckDB file at {path} open for writing; DuckDB "
+                "allows readers only when no process is writing.",
+            )
+        return None
 
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
         if url.database in (None, "", ":memory:"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection
 from sqlglot import exp
 
@@ -73,6 +74,26 @@ class MySQLKind(DatabaseKind):
     name = "mysql"
     backends = ("mysql", "mariadb")
     sqlglot_dialect = "mysql"
+    label = "MySQL / MariaDB"
+
+    fields = ("host", "port", "user", "password", "database")
+    required = ("host", "user", "database")
+    is_file = False
+    path_example = None
+    options_example = "name=value"
+    reserved_options = frozenset()
+    added_options = {"charset": "utf8mb4"}
+    default_port = 3306
+    drivers = {"mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql"}
+    extra = "mysql"
+
+    def backend_label(self, backend: str) -> str:
+        return "MariaDB" if backend == "mariadb" else "MySQL"
+
+    def server_version(self, connection: Connection) -> str:
+        raw = str(connection.execute(sa.text("SELECT VERSION()")).scalar())
+        number = raw.split("-")[0]
+        return f"MariaDB {number}" if "mariadb" in raw.lower() else f"MySQL {number}"
 
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
         if url.get_driver_name() != "pymysql":

@@ -78,6 +78,22 @@ class PostgresKind(DatabaseKind):
     name = "postgresql"
     backends = ("postgresql",)
     sqlglot_dialect = "postgres"
+    label = "PostgreSQL"
+
+    fields = ("host", "port", "user", "password", "database")
+    required = ("host", "user", "database")
+    is_file = False
+    path_example = None
+    options_example = "sslmode=require"
+    reserved_options = frozenset()
+    added_options = {}
+    default_port = 5432
+    drivers = {"postgresql": "postgresql+psycopg"}
+    extra = None
+
+    def server_version(self, connection: Connection) -> str:
+        raw = connection.execute(sa.text("SHOW server_version")).scalar()
+        return f"PostgreSQL {str(raw).split(' ')[0]}"
 
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
         if url.get_driver_name() != "psycopg":

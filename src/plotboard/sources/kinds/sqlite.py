@@ -5,10 +5,13 @@ SQLite has no date type: dates are ISO `YYYY-MM-DD` text, and so are the date gr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
+import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection
 from sqlglot import exp
 
@@ -17,7 +20,11 @@ from plotboard.sources.kinds.base import (
     DatabaseKind,
     Listener,
     QueryGuard,
+    query_dict,
 )
+
+if TYPE_CHECKING:
+    from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.watchdog import WATCHDOG
 
 _RANDOM_RESOLUTION = 1_000_000
@@ -32,10 +39,49 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute("PRAGMA query_only = ON")
 
 
+def read_only_url(path: str, query: dict[str, Any]) -> URL:
+    """A SQLite URI opened with mode=ro: the file is never created or written, and a missing
+    file is an error instead of a new empty database."""
+    absolute = os.path.abspath(os.path.expanduser(path))
+    return URL.create(
+        "sqlite+pysqlite",
+        database="file:" + quote(absolute, safe="/"),
+        query={**query, "mode": "ro", "uri": "true"},
+    )
+
+
 class SQLiteKind(DatabaseKind):
     name = "sqlite"
     backends = ("sqlite",)
     sqlglot_dialect = "sqlite"
+    label = "SQLite"
+
+    fields = ("path",)
+    required = ("path",)
+    is_file = True
+    path_example = "app.sqlite"
+    options_example = None
+    reserved_options = frozenset({"mode", "uri", "immutable", "vfs"})
+    added_options = {}
+    default_port = None
+    drivers = {"sqlite": "sqlite+pysqlite"}
+    extra = None
+
+    def url(self, conn: SourceConnection) -> URL:
+        return read_only_url(str(conn.path), query_dict(conn.options))
+
+    def adopt_url(self, url: URL, conn: SourceConnection) -> URL | None:
+        if url.get_driver_name() == "pysqlite" and "uri" not in url.query:
+            path = conn.file_path
+            if path is not None:
+                # A plain sqlite:///path URL gets the same read-only treatment as kind "sqlite".
+                return read_only_url(path, {**dict(url.query), **query_dict(conn.options)})
+        return None
+
+    def server_version(self, connection: Connection) -> str:
+        # Reading sqlite_master makes SQLite read the file header: "not a database" shows here.
+        connection.execute(sa.text("SELECT count(*) FROM sqlite_master"))
+        return f"SQLite {sqlite3.sqlite_version}"
 
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
         return {"check_same_thread": False}
