@@ -500,3 +500,41 @@ def test_relative_periods_count_from_today_in_the_organizations_zone(
         body = _ask(org, token, "number of sales this month")
         [date_filter] = [f for f in body["tile"]["query"]["filters"] if f["column"] == "sale_date"]
         assert str(date_filter["value"][0]).startswith(month), (zone, date_filter)
+
+
+def test_a_tile_anchored_to_the_latest_date_runs_from_the_users_own_latest_date(
+    chatting: tuple[Org, str], chat_server: ChatServer, demo_db: Path  # noqa: F811
+) -> None:
+    """An AI answer may count relative dates from the latest date in the data: the tile keeps
+    `anchor: "latest"`, and the query finds that date under the user's rules."""
+    import datetime as dt
+    import sqlite3
+
+    org, _ = chatting
+    _configure_llm(org, chat_server)
+    query = {"table": "sales", "measures": [{"agg": "count"}],
+             "filters": [{"column": "sale_date", "op": "last", "value": {"n": 2, "unit": "month"},
+                          "include_current": True, "anchor": "latest"}]}
+    reply = {"answer": "Sales in the last two months of data",
+             "tile": {"title": "Recent sales", "chart": {"type": "kpi"}, "query": query}}
+    chat_server.script(Reply(json.dumps(reply)), Reply(json.dumps(reply)))
+    token = org.token("alice", attributes=ALICE)
+    body = _ask(org, token, "sales in the last two months of data")
+    assert body["tile"]["query"]["filters"][0]["anchor"] == "latest", body
+    r = org.embed(token, "POST", "/query", json={"query": body["tile"]["query"],
+                                                 "source": body["source"]})
+    assert r.status_code == 200, r.text
+    with sqlite3.connect(demo_db) as conn:
+        [(mine,)] = conn.execute("SELECT MAX(sale_date) FROM sales WHERE sales_region = 'North'")
+        day = dt.date.fromisoformat(mine)
+        start_day = day.replace(day=1)  # this month, and the 2 complete months before it
+        for _ in range(2):
+            start_day = (start_day - dt.timedelta(days=1)).replace(day=1)
+        start = start_day.isoformat()
+        [(expected,)] = conn.execute(
+            "SELECT COUNT(*) FROM sales WHERE sales_region = 'North' AND sale_date >= ? "
+            "AND sale_date <= ?", (start, mine))
+    answer = r.json()
+    assert answer["rows"] == [[expected]] and expected > 0
+    [note] = answer["relative_dates"]
+    assert note["anchor"] == "latest" and note["anchor_date"] == mine and note["from"] == start
