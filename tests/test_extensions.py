@@ -11,6 +11,7 @@ from plotboard.ai.builtin import BuiltinEngine
 from plotboard.ai.llm import LLMEngine
 from plotboard.analyze import LLMDescriber, TemplateDescriber
 from plotboard.cache import MemoryCache, RedisCache, make_cache
+from plotboard.sources import kinds
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "extending.md"
 
@@ -30,6 +31,7 @@ def test_the_implementations_have_every_method_of_their_interface() -> None:
         "Engine": (BuiltinEngine, LLMEngine),
         "ResultCache": (MemoryCache, RedisCache),
         "Describer": (TemplateDescriber, LLMDescriber),
+        "DatabaseKind": tuple(type(k) for k in (*kinds.REGISTRY.values(), kinds.GENERIC)),
     }
     for name, classes in implementations.items():
         protocol = extensions.EXTENSION_POINTS[name]

@@ -6,10 +6,10 @@ descriptions, a way to talk to a language model. docs/extending.md says, for eac
 implement, where it is wired in and which tests to run; tests/test_extensions.py checks that
 every point listed there exists here and is what the code really calls.
 
-The per-database-kind interface (one module per dialect, issue 10 item 4) is not one place yet:
-what plotboard knows about a database kind is spread over ``plotboard.sources`` (dialects,
-engines, introspect, execute, verdict, classify), ``plotboard.query`` (allowlist, grains) and
-``plotboard.analyze.queries``; docs/extending.md lists those files.
+A kind of database is one module in ``plotboard.sources.kinds`` (as sqlglot has one module per
+dialect): a `DatabaseKind` holding its connection URL and options, read-only guard, time limit,
+introspection quirks, date grains, allowed functions, access-rule fence, sampling, error
+verdicts and console form, registered in ``plotboard.sources.kinds.REGISTRY``.
 """
 
 from __future__ import annotations
@@ -18,13 +18,22 @@ from plotboard.ai.answers import Engine
 from plotboard.analyze.describe import Describer
 from plotboard.cache import ResultCache
 from plotboard.llm.client import ChatClient
+from plotboard.sources.kinds import DatabaseKind
 
 EXTENSION_POINTS: dict[str, object] = {
     "Engine": Engine,
     "ResultCache": ResultCache,
     "Describer": Describer,
     "ChatClient": ChatClient,
+    "DatabaseKind": DatabaseKind,
 }
 """Name -> the interface (a `typing.Protocol`, or the one class everything goes through)."""
 
-__all__ = ["EXTENSION_POINTS", "ChatClient", "Describer", "Engine", "ResultCache"]
+__all__ = [
+    "EXTENSION_POINTS",
+    "ChatClient",
+    "DatabaseKind",
+    "Describer",
+    "Engine",
+    "ResultCache",
+]
