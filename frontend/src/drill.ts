@@ -17,6 +17,7 @@ import {
   type CatalogIndex,
   type ColumnChoice,
 } from './model.js';
+import type { CatalogColumn } from './types.js';
 import type { Cell, ChartSpec, ChartType, DashboardFilter, Dimension, Filter, Grain, QuerySpec, ResultColumn } from './types.js';
 
 /** Coarse to fine: the grain after each one. */
@@ -98,7 +99,7 @@ function dayBefore(iso: string): string {
 
 /** The column a dimension reads, from the catalog (own or related). */
 function dimColumn(index: CatalogIndex, spec: QuerySpec, dim: Dimension) {
-  return index.choice(spec.table, dim.column)?.column;
+  return index.choice(spec.table, dim.column)?.column ?? refColumn(index, spec.table, dim.column)?.column;
 }
 
 /** The spec filters that keep the rows behind one dimension's value; null when it can't be done
@@ -274,24 +275,33 @@ export function drillOptions(index: CatalogIndex, spec: QuerySpec, point: DrillP
   };
 }
 
+/** The table and catalog column a spec's column ref names: its own (`department`), or a related
+ * table's (`offices.region`, however many joins away); null for a custom column. */
+function refColumn(index: CatalogIndex, table: string, ref: string): { table: string; column: CatalogColumn } | null {
+  const dot = ref.indexOf('.');
+  const owner = index.table(dot > 0 ? ref.slice(0, dot) : table);
+  const name = (dot > 0 ? ref.slice(dot + 1) : ref).toLowerCase();
+  const column = owner?.columns.find((c) => c.name.toLowerCase() === name);
+  return owner && column ? { table: owner.name, column } : null;
+}
+
 /** A dashboard filter ("filter the dashboard by this value") for one dimension's value: `in`
  * for text, `eq` for numbers and flags, `between` the first and last day of a date period; null
  * when other tiles could not have that column (a custom column, a band, hidden rows). */
 export function crossFilterFor(index: CatalogIndex, spec: QuerySpec, dim: Dimension, value: Cell): Omit<DashboardFilter, 'id'> | null {
   if (dim.bin) return null;
-  const choice = index.choice(spec.table, dim.column);
-  if (!choice) return null;
-  const dot = choice.ref.indexOf('.');
-  const table = dot > 0 ? choice.ref.slice(0, dot) : (index.table(spec.table)?.name ?? spec.table);
-  const column = choice.column.name;
-  const base = { column, table, label: columnLabel(choice.column) };
+  const found = refColumn(index, spec.table, dim.column);
+  if (!found) return null;
+  const { table, column: col } = found;
+  const column = col.name;
+  const base = { column, table, label: columnLabel(col) };
   if (value === null || value === undefined) return { ...base, op: 'is_null' };
   if (dim.grain) {
     const start = isoDate(value);
     if (!start) return null;
     return { ...base, op: 'between', value: [start, dayBefore(periodAfter(start, dim.grain))] };
   }
-  if (typeof value === 'string' && !isTemporal(choice.column)) return { ...base, op: 'in', value: [value] };
+  if (typeof value === 'string' && !isTemporal(col)) return { ...base, op: 'in', value: [value] };
   return { ...base, op: 'eq', value };
 }
 

@@ -170,6 +170,9 @@ const chain: Catalog = {
 test('a cross filter reaches tiles along foreign keys, and not the tile it came from', () => {
   const idx = new CatalogIndex(chain);
   expect(relatedRef(idx, 'sales', 'offices', 'region')).toBe('offices.region');
+  // A sales chart by offices.region (two joins away) can filter the dashboard by its region.
+  const byRegion: QuerySpec = { table: 'sales', measures: [{ agg: 'count' }], dimensions: [{ column: 'offices.region' }] };
+  expect(crossFilterFor(idx, byRegion, byRegion.dimensions![0]!, 'EMEA')).toEqual({ column: 'region', table: 'offices', label: 'Region', op: 'in', value: ['EMEA'] });
   expect(relatedRef(idx, 'offices', 'sales', 'category')).toBeNull(); // against the keys: no
   expect(relatedRef(idx, 'sales', 'offices', 'nope')).toBeNull();
   const region: DashboardFilter = { id: 'r', column: 'region', table: 'offices', op: 'in', value: ['EMEA'], from_tile: 'a' };
