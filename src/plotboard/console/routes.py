@@ -21,6 +21,7 @@ from plotboard.console.pages import (
     origins,
     rules,
     sandbox,
+    starters,
     tables,
 )
 
@@ -36,6 +37,7 @@ for _page in (
     ai,
     sandbox,
     embed,
+    starters,
     limits,
     audit,
 ):

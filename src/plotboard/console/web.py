@@ -77,6 +77,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("ai", "AI settings", "/ai", "ai", 7),
     NavItem("sandbox", "Token sandbox", "/sandbox", "token", 8),
     NavItem("embed", "Embed snippet", "/embed", None, 9),
+    NavItem("starters", "Starters and sharing", "/starters", None),
     NavItem("limits", "Organization and limits", "/limits", None),
     NavItem("audit", "Audit log", "/audit", None),
 )
