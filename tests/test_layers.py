@@ -42,8 +42,6 @@ MUTUAL = {frozenset({"query", "access"})}  # access rewrites query specs; query 
 
 # (importing module, imported package): why it is still there. Shrink this list.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("plotboard.access.store", "auth"):
-        "reads token attributes' names to check rules; move that vocabulary down",
     ("plotboard.catalog.service", "access"):
         "load_catalog reads access rules to apply the disclosure policy",
     ("plotboard.catalog.service", "analyze"):

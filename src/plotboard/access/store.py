@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from plotboard.access.attributes import AttributeSpec
 from plotboard.access.rules import RuleSet, TableRule, parse_rule, rule_to_json
-from plotboard.auth.attributes import AttributeSpec
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Catalog
 from plotboard.errors import PlotboardError, invalid, not_found
 from plotboard.query.errors import QueryError

@@ -1,29 +1,24 @@
-"""Token attributes: the typed model of the host app's users, and validation against it."""
+"""Token attributes: the typed model of the host app's users, and validation against it.
+
+The model's vocabulary (`AttributeSpec`, `AttributeType`) lives in `plotboard.access.attributes`,
+below both access rules and auth; it is imported here under the same names."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
+from plotboard.access.attributes import ATTRIBUTE_TYPES as ATTRIBUTE_TYPES
+from plotboard.access.attributes import AttributeSpec as AttributeSpec
+from plotboard.access.attributes import AttributeType as AttributeType
 from plotboard.errors import FieldError, PlotboardError
 from plotboard.inputs import number_problem, shown, text_problem
 
-AttributeType = Literal["string", "number", "boolean", "string_list", "number_list"]
-ATTRIBUTE_TYPES: tuple[str, ...] = get_args(AttributeType)
 NAME_PATTERN = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MAX_STRING = 1000
 MAX_LIST = 1000
-
-
-@dataclass(frozen=True)
-class AttributeSpec:
-    name: str
-    type: AttributeType
-    required: bool = False
-    description: str = ""
 
 
 def name_problem(name: str) -> str | None:
