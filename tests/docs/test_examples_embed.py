@@ -265,3 +265,39 @@ def test_dashboard_history_and_restore(own_token: dict[str, str], workdir: Path)
 def test_forged_tokens_are_refused(reader_env: dict[str, str], workdir: Path) -> None:
     out = run_python(example("forged-token"), reader_env, workdir)
     assert out == "401 invalid_token\n401 invalid_token\n"
+
+
+@covers("share-dashboard", "duplicate-dashboard")
+def test_share_and_duplicate_dashboard(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    north = {"region": "North"}
+    try:
+        r = admin_api.put("/api/v1/admin/organization", json={"team_attribute": "region"})
+        assert r.status_code == 200, r.text
+        owner = {**reader_env, "TOKEN": mint(admin_api, unique_user("owner"), attributes=north)}
+        env = {**owner, "DASHBOARD_ID": _create(owner, workdir)}
+        run = run_bash(example("share-dashboard"), env, workdir)
+        assert run.answer.status == 200, run.stdout
+        assert run.answer.json()["shared"] is True and run.answer.json()["version"] == 1
+        mate = mint(admin_api, unique_user("mate"), attributes=north)
+        run = run_bash(example("duplicate-dashboard"), {**env, "TOKEN": mate}, workdir)
+        assert run.answer.status == 201, run.stdout
+        copy = run.answer.json()
+        assert (copy["owner"], copy["title"], copy["shared"]) == ("me", "Sales (copy)", False)
+        listed = httpx.get(
+            f"{env['PLOTBOARD_URL']}/api/v1/embed/dashboards",
+            headers={"Authorization": f"Bearer {mate}"},
+        ).json()
+        owners = {d["id"]: d["owner"] for d in listed["dashboards"]}
+        assert owners == {env["DASHBOARD_ID"]: "team", copy["id"]: "me"}
+        assert listed["can_share"] is True
+        south = mint(admin_api, unique_user("south"), attributes={"region": "South"})
+        other_team = httpx.get(
+            f"{env['PLOTBOARD_URL']}/api/v1/embed/dashboards/{env['DASHBOARD_ID']}",
+            headers={"Authorization": f"Bearer {south}"},
+        )
+        assert other_team.status_code == 404
+    finally:
+        # The demo server is shared by the other examples: sharing off again.
+        admin_api.put("/api/v1/admin/organization", json={"team_attribute": None})

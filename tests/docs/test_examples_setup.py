@@ -21,6 +21,7 @@ from tests.docs.examples import (
     mint,
     remove_origin,
     run_bash,
+    unique_user,
 )
 from tests.live_server import DemoServer, clean_env
 
@@ -303,3 +304,43 @@ def test_admin_time_zone(
     finally:
         # The demo server is shared by the other examples: give it its default (UTC) back.
         admin_api.put("/api/v1/admin/organization", json={"time_zone": None})
+
+
+@covers("admin-publish-starter")
+def test_admin_publish_starter(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    run = run_bash(example("admin-publish-starter"), reader_env, workdir)
+    assert run.answer.status == 201, run.stdout
+    starter = run.answer.json()
+    try:
+        assert set(starter) == {
+            "id", "title", "tiles", "filters", "version", "published_by",
+            "source_dashboard_id", "created_at", "updated_at", "copies",
+        }  # fmt: skip
+        assert (starter["title"], starter["version"], starter["copies"]) == ("Sales overview", 1, 0)
+        reader = mint(admin_api, unique_user("reader"), attributes={"region": "North"})
+        listed = admin_api.get(
+            "/api/v1/embed/dashboards", headers={"Authorization": f"Bearer {reader}"}
+        ).json()["dashboards"]
+        assert [(d["id"], d["starter"]) for d in listed] == [(starter["id"], True)]
+        entries = admin_api.get("/api/v1/admin/audit", params={"limit": 5}).json()["entries"]
+        assert entries[0]["action"] == "starter.published"
+    finally:
+        # The demo server is shared by the other examples: every user would list it.
+        admin_api.delete(f"/api/v1/admin/starters/{starter['id']}")
+
+
+@covers("admin-team-attribute")
+def test_admin_team_attribute(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    try:
+        run = run_bash(example("admin-team-attribute"), reader_env, workdir)
+        assert run.answer.status == 200, run.stdout
+        assert run.answer.json()["team_attribute"] == "region"
+        refused = admin_api.put("/api/v1/admin/organization", json={"team_attribute": "location"})
+        assert refused.status_code == 422
+        assert refused.json()["code"] == "invalid_team_attribute"
+    finally:
+        admin_api.put("/api/v1/admin/organization", json={"team_attribute": None})
