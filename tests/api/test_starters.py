@@ -82,6 +82,10 @@ def test_every_user_lists_a_published_starter_marked_as_one(org: Org, other_org:
         assert listed[0]["tile_count"] == 1 and listed[0]["copied_from"] is None
         got = _get(org, token, starter["id"])
         assert got["starter"] is True and got["tiles"][0]["query"] == REVENUE["query"]
+        # Who asks decides the answer: no cache on the way may keep or share it.
+        r = org.embed(token, "GET", f"/dashboards/{starter['id']}")
+        assert r.headers["cache-control"] == "private, no-store"
+        assert "Authorization" in r.headers["vary"]
     # Another organization neither lists nor reads it, users nor admin.
     stranger = other_org.token("alice")
     assert all(d["id"] != starter["id"] for d in _list(other_org, stranger))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,17 @@ from plotboard.dashboards.model import (
     VersionSummary,
 )
 
-router = APIRouter(prefix="/api/v1/embed/dashboards", tags=["dashboards"])
+
+async def _private(response: Response) -> None:
+    # A dashboard's answer depends on who asks (their own, a starter or their copy of it, a
+    # teammate's): no cache between the server and the browser may keep or share it.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Vary"] = "Authorization"
+
+
+router = APIRouter(
+    prefix="/api/v1/embed/dashboards", tags=["dashboards"], dependencies=[Depends(_private)]
+)
 
 
 def _team(session: Session, user: EmbedToken) -> service.Team | None:
