@@ -465,3 +465,37 @@ def test_a_viewer_cross_filters_for_the_visit_without_changing_the_dashboard(
         timeout=ui.TIMEOUT,
     )
     assert not s.errors, s.errors
+
+
+def test_a_click_on_a_line_drills_into_the_month_under_it(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    token = plotboard.token("dora", attributes=plotboard.attributes("alice"))
+    line = {"id": "line", "title": "Revenue by month", "chart": {"type": "line"},
+            "query": {"table": "sales", "measures": [REVENUE],
+                      "dimensions": [{"column": "sale_date", "grain": "month"}]},
+            "layout": {"x": 0, "y": 0, "w": 12, "h": 5}}  # fmt: skip
+    body = {"title": "Line", "tiles": [line]}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("dora")
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 1)
+    s.page.wait_for_timeout(600)  # the line draws itself in
+    # On the line itself, at its 14th month (36 months: no dots are drawn).
+    x, y = s.page.evaluate(
+        f"""() => {{
+          const el = ({TILE_JS})('Revenue by month').shadowRoot.querySelector('pb-chart');
+          const value = el.chart.getOption().series[0].data[13];
+          const [x, y] = el.chart.convertToPixel({{seriesIndex: 0}}, [13, value]);
+          const box = el.getBoundingClientRect();
+          return [box.left + x, box.top + y];
+        }}"""
+    )
+    s.page.mouse.click(x, y)
+    menu = ui.tile(s.page, "Revenue by month").locator(".drill-menu")
+    menu.wait_for(timeout=ui.TIMEOUT)
+    assert menu.locator(".head").inner_text() == "Feb 2024"
+    menu.get_by_role("menuitem", name="Show Feb 2024 by week").click()
+    crumbs = ui.tile(s.page, "Revenue by month").locator("[data-crumbs]")
+    crumbs.filter(has_text="by week").wait_for(timeout=ui.TIMEOUT)
+    assert not s.errors, s.errors

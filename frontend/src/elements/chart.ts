@@ -90,6 +90,7 @@ export class PbChart extends LitElement {
       };
       this.dispatchEvent(new CustomEvent<ChartPoint>('chart-point', { detail, bubbles: true, composed: true }));
     };
+    let markClicked = false;
     chart.on('click', (p) => {
       const params = p as { componentType?: string; name?: string; seriesIndex?: number; dataIndex?: number; event?: { event?: MouseEvent } };
       if (params.componentType === 'geo' && params.name) {
@@ -98,21 +99,32 @@ export class PbChart extends LitElement {
         const at = series.findIndex((x) => x.type === 'map');
         const index = at >= 0 ? (series[at]!.data ?? []).findIndex((d) => d.name === params.name) : -1;
         if (index >= 0) send(at, index, params.event?.event);
+        markClicked = true;
         return;
       }
       if (params.seriesIndex === undefined || params.dataIndex === undefined) return;
+      markClicked = true;
       send(params.seriesIndex, params.dataIndex, params.event?.event);
     });
-    chart.getZr().on('click', (e) => {
-      if (e.target) return; // a mark: handled above
-      const point = [e.offsetX, e.offsetY];
+    const axisClick = (x: number, y: number, event: MouseEvent | undefined) => {
+      const point = [x, y];
       if (!chart.containPixel('grid', point)) return;
       const option = this.option as { xAxis?: { type?: string }; yAxis?: { type?: string } } | null;
       const at = chart.convertFromPixel('grid', point) as number[] | number;
       if (!Array.isArray(at)) return;
       const index = option?.xAxis?.type === 'category' ? at[0] : option?.yAxis?.type === 'category' ? at[1] : undefined;
       if (index === undefined || !Number.isFinite(index)) return;
-      send(-1, Math.round(index), e.event as MouseEvent | undefined);
+      send(-1, Math.round(index), event);
+    };
+    // ECharts' own handler of this click ran first (it listens since init): when it found a
+    // mark, that was the click; otherwise (the plot's background, a line between its points)
+    // the category under the pointer.
+    chart.getZr().on('click', (e) => {
+      if (markClicked) {
+        markClicked = false;
+        return;
+      }
+      axisClick(e.offsetX, e.offsetY, e.event as MouseEvent | undefined);
     });
   }
 

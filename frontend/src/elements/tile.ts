@@ -527,8 +527,12 @@ export class PbTile extends LitElement {
     const spec = this.view.query;
     if (this.preview || !spec || !this.ctx.index || model?.kind !== 'echarts' || !model.pointAt) return;
     const values = model.pointAt(e.detail.seriesIndex, e.detail.dataIndex);
-    if (!values) return;
-    this.openDrill({ values }, e.detail.clientX, e.detail.clientY, null);
+    if (values) this.openDrill({ values }, e.detail.clientX, e.detail.clientY, null);
+    else if (e.detail.seriesIndex >= 0) {
+      // A mark that stands for several values ("Other"): say why nothing happens.
+      const none: DrillOptions = { title: '', crossFilters: [], breakdowns: [], nextGrain: null, detail: false, reason: 'This groups several values: nothing to drill into.' };
+      this.showMenu({ values: [] }, none, e.detail.clientX, e.detail.clientY, null);
+    }
   }
 
   private onCellActivate(e: CustomEvent<CellActivate>): void {
