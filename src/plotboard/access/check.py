@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 
 import sqlglot
@@ -52,15 +53,21 @@ class CheckedSQL:
     applied: tuple[str, ...]
 
 
-def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) -> CheckedSQL:
+def render_checked(
+    enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet, *, copy: bool = True
+) -> CheckedSQL:
     """Render `enforced` for `catalog.dialect` and verify the text (see the module doc).
+
+    `copy=False` lets the SQL writer work on `enforced.expression` itself instead of a copy
+    (it may rearrange it): for a caller that drops the tree afterwards, as `prepare_query`
+    does. The checks are the same: they read the text back.
 
     Raises:
         QueryError: `access_check_failed` (or a validation code) when anything is off.
     """
     dialect = catalog.dialect
     try:
-        sql = render(enforced.expression, dialect)
+        sql = render(enforced.expression, dialect, copy=copy)
         expected = {label: render(cond, dialect) for label, cond in enforced.filters.items()}
     except (SqlglotError, RecursionError) as err:
         raise check_failed(f"could not write the SQL: {type(err).__name__}") from None
@@ -81,7 +88,7 @@ def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) ->
     if placeholders != sorted(names):
         raise check_failed("parameters read back differently")
 
-    fence = {key: render(clause, dialect) for key, clause in fence_clauses(dialect).items()}
+    fence = _fence_sql(dialect)
     for node in classify_tables(tree).base:
         table = catalog_table_of(node, catalog)
         if rules.for_table(table) is None:
@@ -115,7 +122,8 @@ def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) ->
         wrapper.replace(plain)
 
     try:
-        validate_query(tree, catalog, placeholders=names)
+        # The tree is only checked here (the SQL text is written already): no quoting.
+        validate_query(tree, catalog, placeholders=names, quote=False)
     except QueryError as err:
         raise check_failed(err.message) from None
     used = set(names)
@@ -123,6 +131,14 @@ def render_checked(enforced: EnforcedQuery, catalog: Catalog, rules: RuleSet) ->
         sql=sql,
         params=MappingProxyType({k: v for k, v in enforced.params.items() if k in used}),
         applied=enforced.applied,
+    )
+
+
+@cache
+def _fence_sql(dialect: str) -> Mapping[str, str]:
+    """The dialect's fence clauses as SQL text (the same for every query: rendered once)."""
+    return MappingProxyType(
+        {key: render(clause, dialect) for key, clause in fence_clauses(dialect).items()}
     )
 
 

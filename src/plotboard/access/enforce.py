@@ -172,17 +172,21 @@ def enforce_access_rules(
     rules: RuleSet,
     attributes: Mapping[str, object],
     params: Mapping[str, object] | None = None,
+    *,
+    copy: bool = True,
 ) -> EnforcedQuery:
     """Wrap every rule-bearing base-table reference of `expression` in its rule filter.
 
     `attributes` are the user's token attributes; `params` the query's own bound values
-    (from `CompiledQuery.params`), carried over into the result. The input is not modified.
+    (from `CompiledQuery.params`), carried over into the result. The input is not modified,
+    unless `copy=False`: then it is rewritten in place (for a caller that owns a fresh tree,
+    as `prepare_query` does, this spares copying it).
 
     Raises:
         QueryError: `access_check_failed` when a table reference can't be resolved, or
             `invalid_rule` when a rule names a column its table lacks.
     """
-    tree = expression.copy()
+    tree = expression.copy() if copy else expression
     all_params: dict[str, object] = dict(params or {})
     filters: dict[str, exp.Expr] = {}
     applied: dict[str, str] = {}

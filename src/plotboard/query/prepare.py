@@ -165,7 +165,7 @@ def prepare_query(
             spec, catalog, rules=rules if mark_hidden else None, today=today, anchors=anchors
         )
         entry = _build(
-            cap_rows(compiled.expression, row_cap),
+            cap_rows(compiled.expression, row_cap, copy=False),  # a fresh tree: ours
             compiled.params,
             catalog,
             rules,
@@ -204,7 +204,7 @@ def prepare_sql(
         tree = parse_read_only_sql(sql, catalog)
         budget.check()
         tree = unshadow_ctes(tree, {t.name.lower() for t in catalog.tables})
-        tree = cap_rows(tree, row_cap)
+        tree = cap_rows(tree, row_cap, copy=False)
         tables = _tables_of(tree, catalog)
         budget.check()
         entry = _build(tree, {}, catalog, rules, attributes, (), tables, budget)
@@ -307,24 +307,25 @@ class _Budget:
             )
 
 
-def cap_rows(tree: exp.Query, row_cap: int | None) -> exp.Query:
+def cap_rows(tree: exp.Query, row_cap: int | None, *, copy: bool = True) -> exp.Query:
     """`tree` returning at most `row_cap + 1` rows (one more, so a caller can tell that rows
     were cut), as a LIMIT in the SQL itself: the database stops early and the client never
     holds more than that, whatever the query.
 
     An existing smaller literal LIMIT is kept; a larger one is lowered; anything else (an
-    expression, FETCH FIRST) is wrapped in `SELECT * FROM (...) LIMIT n`.
+    expression, FETCH FIRST) is wrapped in `SELECT * FROM (...) LIMIT n`. `copy=False`
+    changes `tree` itself (for a caller that owns it) instead of a copy.
     """
     if row_cap is None:
         return tree
     cap = row_cap + 1
     limit = tree.args.get("limit")
     if limit is None:
-        return tree.limit(cap, copy=True)
+        return tree.limit(cap, copy=copy)
     value = limit.expression if isinstance(limit, exp.Limit) else None
     if isinstance(value, exp.Literal) and value.is_int:
-        return tree if int(value.name) <= cap else tree.limit(cap, copy=True)
-    return exp.select("*").from_(tree.subquery("capped_rows", copy=True)).limit(cap)
+        return tree if int(value.name) <= cap else tree.limit(cap, copy=copy)
+    return exp.select("*").from_(tree.subquery("capped_rows", copy=copy)).limit(cap)
 
 
 def _tables_of(tree: exp.Query, catalog: Catalog) -> tuple[str, ...]:
@@ -348,10 +349,12 @@ def _build(
     budget: _Budget | None = None,
     notes: Mapping[str, Any] | None = None,
 ) -> _Entry:
-    enforced = enforce_access_rules(tree, catalog, rules, attributes, own_params)
+    # `tree` is this call's own (just compiled or parsed), and so is the enforced tree: both
+    # are rewritten in place rather than copied.
+    enforced = enforce_access_rules(tree, catalog, rules, attributes, own_params, copy=False)
     if budget is not None:
         budget.check()
-    checked = render_checked(enforced, catalog, rules)
+    checked = render_checked(enforced, catalog, rules, copy=False)
     by_label = {table_label(table): table for table in catalog.tables}
     ruled = []
     for label in enforced.filters:

@@ -22,6 +22,7 @@ from functools import cache
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel
 from sqlglot.generator import Generator
 
 #: SQLAlchemy's own patterns (sqlalchemy.sql.elements.TextClause): a bind parameter, and an
@@ -51,21 +52,28 @@ def _generator_class(dialect: str) -> type[Generator]:
     return type(f"Plotboard{base.__name__}", (base,), namespace)
 
 
-def render(expression: exp.Expr, dialect: str) -> str:
+@cache
+def _dialect(dialect: str) -> Dialect:
+    return Dialect.get_or_raise(dialect)
+
+
+def render(expression: exp.Expr, dialect: str, *, copy: bool = True) -> str:
     """The SQL for `expression` in `dialect`, ready for `sqlalchemy.text()`.
 
     Placeholders come out as `:name`, identifiers quoted, comments dropped. Raises sqlglot's
     `UnsupportedError` rather than writing SQL the dialect cannot express.
-    """
-    from sqlglot.errors import ErrorLevel
 
+    sqlglot's generator may rewrite parts of the tree it writes (moving CTEs to the top, for
+    example), so it works on a copy; `copy=False` spares the copy of a tree that is written
+    once and then dropped (the text is what counts).
+    """
     generator = _generator_class(dialect)(
-        dialect=Dialect.get_or_raise(dialect),
+        dialect=_dialect(dialect),
         identify=True,
         comments=False,
         unsupported_level=ErrorLevel.RAISE,
     )
-    return generator.generate(expression, copy=True)
+    return generator.generate(expression, copy=copy)
 
 
 def as_sent(sql: str) -> str:

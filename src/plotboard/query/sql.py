@@ -28,8 +28,14 @@ from collections.abc import Iterable
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import OptimizeError, ParseError, TokenError
-from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.qualify_columns import (
+    qualify_columns,
+    quote_identifiers,
+    validate_qualify_columns,
+)
+from sqlglot.optimizer.qualify_tables import qualify_tables
 from sqlglot.optimizer.scope import Scope, traverse_scope
 from sqlglot.schema import MappingSchema
 
@@ -170,12 +176,18 @@ def check_size(tree: exp.Expr) -> None:
 
 
 def validate_query(
-    tree: exp.Expr, catalog: Catalog, *, placeholders: Iterable[str] = ()
+    tree: exp.Expr,
+    catalog: Catalog,
+    *,
+    placeholders: Iterable[str] = (),
+    quote: bool = True,
 ) -> exp.Query:
     """Validate and canonicalize an already parsed query (see `parse_read_only_sql`).
 
     `placeholders` lists the parameter names that may appear (the checker passes the ones it
-    bound); raw SQL from users gets none. The tree is modified in place and returned.
+    bound); raw SQL from users gets none. The tree is modified in place and returned, every
+    identifier quoted; `quote=False` leaves the names qualifying adds unquoted, for a caller
+    that only checks the tree and never writes it out (the checks are the same).
     """
     root = tree
     while isinstance(root, exp.Subquery) and set(_set_args(root)) <= {"this"}:
@@ -188,21 +200,22 @@ def validate_query(
     _check_nodes(root, catalog.dialect, frozenset(placeholders))
     _lowercase_identifiers(root)
     synthetic = _bind_tables(root, catalog)
-    root = _qualify(root, catalog, synthetic)
-    _pin_columns(root, synthetic)
+    root = _qualify(root, catalog, synthetic, quote)
+    scopes = _pin_columns(root, synthetic)
     # qualify may turn names into other node kinds (a whole-row reference `SELECT t FROM t`
     # becomes a TableColumn): check the allow-lists again on what came out.
     _check_nodes(root, catalog.dialect, frozenset(placeholders))
     assert isinstance(root, exp.Query)
-    check_expanded_size(root)
+    check_expanded_size(root, scopes)
     return root
 
 
-def check_expanded_size(root: exp.Query) -> None:
+def check_expanded_size(root: exp.Query, scopes: tuple[Scope, ...] | None = None) -> None:
     """Refuse a query whose size, with each use of a CTE's or subquery's column replaced by
     that column's expression (as the databases' planners do), passes `MAX_SQL_EXPANDED`.
 
-    `root` must be qualified (every column names its source), as `validate_query` leaves it.
+    `root` must be qualified (every column names its source), as `validate_query` leaves it;
+    `scopes` are its scopes (`query_scopes(root)`) when the caller has them already.
 
     Raises:
         QueryError: code `sql_too_complex`.
@@ -237,7 +250,7 @@ def check_expanded_size(root: exp.Query) -> None:
             )
         return total
 
-    for scope in traverse_scope(root):  # inner scopes (CTEs, subqueries) come first
+    for scope in scopes or traverse_scope(root):  # inner scopes (CTEs, subqueries) first
         query = scope.expression
         if isinstance(query, exp.Select):
             outputs[id(query)] = [(e.alias_or_name, size(e, scope)) for e in query.selects]
@@ -408,7 +421,14 @@ def _catalog_table(catalog: Catalog, name: str, schema: str | None) -> Table:
     return table
 
 
-def _qualify(root: exp.Query, catalog: Catalog, synthetic: dict[str, Table]) -> exp.Expr:
+def _qualify(
+    root: exp.Query, catalog: Catalog, synthetic: dict[str, Table], quote: bool = True
+) -> exp.Expr:
+    """sqlglot's `qualify` (tables, then columns with stars expanded, then a check that every
+    column was resolved), without its first step, normalizing identifiers:
+    `_lowercase_identifiers` has just lowercased and quoted every one, so it would change
+    nothing (it costs a walk of the tree). Quoting the names qualifying adds is left to the
+    caller's choice (`validate_query`'s `quote`)."""
     schema = MappingSchema(
         {
             key: {
@@ -421,16 +441,20 @@ def _qualify(root: exp.Query, catalog: Catalog, synthetic: dict[str, Table]) -> 
         dialect=catalog.dialect,
         normalize=False,
     )
+    dialect = Dialect.get_or_raise(catalog.dialect)
     try:
-        return qualify(
-            root,
-            dialect=catalog.dialect,
-            schema=schema,
+        qualified = qualify_tables(root, dialect=dialect)
+        qualified = qualify_columns(
+            qualified,
+            schema,
+            expand_alias_refs=True,
             expand_stars=True,
-            validate_qualify_columns=True,
-            quote_identifiers=True,
-            identify=True,
+            allow_partial_qualification=False,
         )
+        if quote:
+            qualified = quote_identifiers(qualified, dialect=dialect, identify=True)
+        validate_qualify_columns(qualified)
+        return qualified
     except OptimizeError as err:
         raise _column_error(str(err), synthetic.values()) from None
     except (RecursionError, ValueError, KeyError, AttributeError, TypeError):
@@ -465,8 +489,9 @@ def _unknown_column(name: str, tables: Iterable[Table]) -> QueryError:
     )
 
 
-def _pin_columns(root: exp.Expr, synthetic: dict[str, Table]) -> None:
-    """Give tables their catalog names back and check that every column is a visible one."""
+def _pin_columns(root: exp.Expr, synthetic: dict[str, Table]) -> tuple[Scope, ...]:
+    """Give tables their catalog names back and check that every column is a visible one.
+    Returns the scopes of `root` (renaming tables and columns leaves them as they are)."""
     scopes = query_scopes(root)
     for column, scope in column_scopes(scopes, root):
         if isinstance(column.this, exp.Star):
@@ -496,6 +521,7 @@ def _pin_columns(root: exp.Expr, synthetic: dict[str, Table]) -> None:
     for star in root.find_all(exp.Star):
         if not isinstance(star.parent, exp.Count):
             raise _refuse("'*' could not be expanded; list the columns.")
+    return scopes
 
 
 def _output_names(scope: Scope) -> list[str]:
