@@ -5,7 +5,7 @@ Layers, low to high; a module may import its own layer and those below, never ab
     foundation  errors config crypto store audit cache geo inputs
     data        catalog sources
     engine      query access            (query <-> access import each other: allowed, below)
-    services    auth llm usage
+    services    auth llm usage org_settings
     features    ai analyze dashboards admin orgs
     root        runtime                 (the composition root: anything below the edges)
     edges       api console cli demo app client __main__
@@ -31,7 +31,7 @@ LAYERS: dict[str, int] = {
     ),
     **dict.fromkeys(("catalog", "sources"), 1),
     **dict.fromkeys(("query", "access"), 2),
-    **dict.fromkeys(("auth", "llm", "usage"), 3),
+    **dict.fromkeys(("auth", "llm", "usage", "org_settings"), 3),
     **dict.fromkeys(("ai", "analyze", "dashboards", "admin", "orgs", "extensions"), 4),
     "runtime": 5,
     **dict.fromkeys(("api", "console", "cli", "demo", "app", "client", "__main__"), 6),
