@@ -69,3 +69,13 @@ def test_an_unknown_engine_gets_the_generic_kind() -> None:
 def test_the_connection_kinds_are_the_registered_ones_and_url() -> None:
     # SourceKind is a Literal for the API's schema: a new kind module is named there too.
     assert get_args(SourceKind) == (*kinds.REGISTRY, "url")
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.name)
+def test_raw_sql_refuses_every_kinds_system_catalogs(kind: DatabaseKind) -> None:
+    # Refused whatever the source's kind: a schema named like another engine's catalog is
+    # never a customer's table.
+    assert kind.catalog_schemas <= kinds.CATALOG_SCHEMAS <= kinds.HIDDEN_SCHEMAS
+    assert set(kind.catalog_table_prefixes) <= set(kinds.CATALOG_TABLE_PREFIXES)
+    assert kind.internal_schemas <= kinds.HIDDEN_SCHEMAS
+    assert all(s == s.lower() for s in kind.catalog_schemas | kind.internal_schemas)

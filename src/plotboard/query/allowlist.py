@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from plotboard.sources import kinds
+
 
 def _classes(names: str) -> frozenset[type[exp.Expr]]:
     found = {name: getattr(exp, name, None) for name in names.split()}
@@ -116,20 +118,11 @@ for _set_op in (exp.Union, exp.Intersect, exp.Except):
 ALLOWED_JOIN_KINDS: frozenset[str] = frozenset({"", "INNER", "OUTER", "CROSS"})
 ALLOWED_JOIN_SIDES: frozenset[str] = frozenset({"", "LEFT", "RIGHT", "FULL"})
 
-#: Schemas that hold system catalogs, per dialect family (lower case).
-SYSTEM_SCHEMAS: frozenset[str] = frozenset(
-    {
-        "information_schema",
-        "pg_catalog",
-        "pg_toast",
-        "mysql",
-        "performance_schema",
-        "sys",
-    }
-)
-
-#: Table-name prefixes that are system catalogs on every dialect we know.
-SYSTEM_TABLE_PREFIXES: tuple[str, ...] = ("pg_", "sqlite_", "duckdb_", "information_schema")
+#: Schemas that hold system catalogs (lower case), and table-name prefixes of system catalogs:
+#: every database kind's (`DatabaseKind.catalog_schemas`, `catalog_table_prefixes`), refused
+#: whatever the source's kind.
+SYSTEM_SCHEMAS: frozenset[str] = kinds.CATALOG_SCHEMAS
+SYSTEM_TABLE_PREFIXES: tuple[str, ...] = kinds.CATALOG_TABLE_PREFIXES
 
 #: Readable names for refused node types, so that the error says *what* was refused.
 REFUSED_NODE_NAMES: dict[str, str] = {

@@ -1,5 +1,8 @@
 """Connecting to customers' databases: dialects, test connection, introspection, execution.
 
+What plotboard knows about each kind of database (PostgreSQL, MySQL/MariaDB, SQLite, DuckDB,
+and any other by URL) is one module in `plotboard.sources.kinds`, behind `DatabaseKind`.
+
 Public API:
 
 - `SourceConnection` — how to reach a database (kinds postgresql, mysql, sqlite, duckdb, url);

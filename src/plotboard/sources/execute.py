@@ -278,14 +278,12 @@ def _run(
     deadline = time.monotonic() + timeout_s
     fired = False
     # What is sent goes in guard.sql; `sql` stays the caller's text for error messages.
-    guard = QueryGuard(sql)
+    guard = QueryGuard(sql, timeout_s=timeout_s, deadline=deadline, row_cap=row_cap)
     fetched: list[Sequence[Any]] = []
     try:
         try:
             # The read-only guard and the time limit: the kind's (see its module).
-            kind.guard_query(
-                guard, connection, raw, timeout_s=timeout_s, row_cap=row_cap, deadline=deadline
-            )
+            kind.guard_query(guard, connection, raw)
             alarm = guard.alarm
             if alarm is not None and stopper is not None:
                 stopper.add(alarm)

@@ -27,18 +27,9 @@ from plotboard.sources.classify import driver_message
 from plotboard.sources.errors import SourceError
 from plotboard.sources.values import type_from_name
 
-SYSTEM_SCHEMAS: frozenset[str] = frozenset(
-    {
-        "information_schema",
-        "pg_catalog",
-        "pg_toast",
-        "mysql",
-        "performance_schema",
-        "sys",
-        "temp",  # SQLite / DuckDB temporary objects
-        "system",  # DuckDB built-ins
-    }
-)
+#: Schemas the catalog never lists: every kind's system catalogs and internal schemas
+#: (`DatabaseKind.catalog_schemas`, `internal_schemas`).
+SYSTEM_SCHEMAS: frozenset[str] = kinds.HIDDEN_SCHEMAS
 
 
 def is_system_schema(name: str) -> bool:

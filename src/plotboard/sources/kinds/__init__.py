@@ -17,6 +17,19 @@ REGISTRY: dict[str, DatabaseKind] = {
 #: Any other database, reached by a SQLAlchemy URL (connection kind `url`).
 GENERIC: DatabaseKind = generic.KIND
 
+#: Every kind's system catalog schemas and table prefixes: refused in raw SQL whatever the
+#: source's kind (see `plotboard.query.allowlist`).
+CATALOG_SCHEMAS: frozenset[str] = frozenset().union(
+    *(kind.catalog_schemas for kind in (*REGISTRY.values(), GENERIC))
+)
+CATALOG_TABLE_PREFIXES: tuple[str, ...] = tuple(
+    dict.fromkeys(p for kind in (*REGISTRY.values(), GENERIC) for p in kind.catalog_table_prefixes)
+)
+#: Schemas the catalog never lists, on any kind.
+HIDDEN_SCHEMAS: frozenset[str] = CATALOG_SCHEMAS.union(
+    *(kind.internal_schemas for kind in (*REGISTRY.values(), GENERIC))
+)
+
 _BY_BACKEND = {backend: kind for kind in REGISTRY.values() for backend in kind.backends}
 _BY_DIALECT = {kind.sqlglot_dialect: kind for kind in REGISTRY.values()}
 
@@ -36,4 +49,14 @@ def for_dialect(dialect: str) -> DatabaseKind:
     return _BY_DIALECT.get(dialect, GENERIC)
 
 
-__all__ = ["GENERIC", "REGISTRY", "DatabaseKind", "for_backend", "for_dialect", "get"]
+__all__ = [
+    "CATALOG_SCHEMAS",
+    "CATALOG_TABLE_PREFIXES",
+    "GENERIC",
+    "HIDDEN_SCHEMAS",
+    "REGISTRY",
+    "DatabaseKind",
+    "for_backend",
+    "for_dialect",
+    "get",
+]

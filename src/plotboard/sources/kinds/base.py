@@ -80,11 +80,16 @@ Listener = Callable[[Any, Any], None]
 
 @dataclass
 class QueryGuard:
-    """How one query runs, as `DatabaseKind.guard_query` set it up (filled in as it goes, so
-    that what was set up before a failure is still known)."""
+    """One query: what it may take, and how it runs as `DatabaseKind.guard_query` set it up
+    (filled in as it goes, so that what was set up before a failure is still known)."""
 
     #: What is sent (the caller's SQL, or it wrapped in per-statement limits).
     sql: str
+    #: Its time limit, in seconds, and its end by `time.monotonic()`.
+    timeout_s: float
+    deadline: float
+    #: The most rows the caller takes (one more is read, to know there were more).
+    row_cap: int
     #: SQLAlchemy execution options.
     options: dict[str, Any] = field(default_factory=dict)
     #: The watchdog alarm that stops the query at its deadline, if one is armed.
@@ -184,25 +189,16 @@ class DatabaseKind(ABC):
         driver name), or None."""
         return None
 
-    def guard_query(
-        self,
-        guard: QueryGuard,
-        connection: Connection,
-        raw: Any,
-        *,
-        timeout_s: float,
-        row_cap: int,
-        deadline: float,
-    ) -> None:
-        """Set one query up on `connection` (`raw` is its DB-API connection): the read-only
-        guard and the time limit (server-side where the database has one, and a client-side
-        stop as the backstop), recorded in `guard`. `deadline` is `time.monotonic()`'s.
+    def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
+        """Set the query `guard` describes up on `connection` (`raw` is its DB-API
+        connection): the read-only guard and the time limit (server-side where the database
+        has one, and a client-side stop as the backstop), recorded in `guard`.
 
         The default: no read-only guard (connect with a read-only account), and the driver's
         `cancel()` at the deadline if it has one.
         """
         if callable(getattr(raw, "cancel", None)):
-            guard.alarm = WATCHDOG.arm(timeout_s, raw.cancel)
+            guard.alarm = WATCHDOG.arm(guard.timeout_s, raw.cancel)
 
     def after_query(self, raw: Any) -> None:
         """Undo per-query settings on the DB-API connection (errors are ignored)."""
@@ -262,6 +258,15 @@ class DatabaseKind(ABC):
         takes one for a repeatable sample."""
         return exp.LT(this=exp.Rand(this=None), expression=exp.Literal.number(f"{fraction:.8f}"))
 
+    # -- system catalogs (plotboard.query.allowlist, plotboard.sources.introspect) -----------
+    #: Schemas holding the database's own catalogs (lower case): raw SQL may not read them
+    #: (on any kind: the union over all kinds is refused) and the catalog never lists them.
+    catalog_schemas: ClassVar[frozenset[str]]
+    #: Table-name prefixes of system catalogs (`pg_`): refused in raw SQL on any kind.
+    catalog_table_prefixes: ClassVar[tuple[str, ...]]
+    #: Other schemas the catalog does not list (temporary objects, built-ins).
+    internal_schemas: ClassVar[frozenset[str]]
+
     # -- reading the catalog (plotboard.sources.introspect) --------------------------------
     #: Materialized views are read as tables too.
     reflects_materialized_views: ClassVar[bool]
@@ -285,3 +290,21 @@ class DatabaseKind(ABC):
     def result_converter(self, type_code: Any) -> Converter | None:
         """A converter for a result column's values other than `json_value`, or None."""
         return None
+
+
+class ServerKind(DatabaseKind):
+    """A database server reached over the network: host, port, user, password, database."""
+
+    fields = ("host", "port", "user", "password", "database")
+    required = ("host", "user", "database")
+    is_file = False
+    path_example = None
+
+
+class FileKind(DatabaseKind):
+    """A database file on the plotboard server, opened read-only."""
+
+    fields = ("path",)
+    required = ("path",)
+    is_file = True
+    default_port = None

@@ -14,7 +14,7 @@ from plotboard.sources.kinds.base import (
     POSTGRES_LIKE_DATE_ADD,
     POSTGRES_LIKE_DATE_PARTS,
     POSTGRES_LIKE_GRAINS,
-    DatabaseKind,
+    FileKind,
     QueryGuard,
     query_dict,
 )
@@ -100,20 +100,16 @@ SEALED_SETTINGS: dict[str, Any] = {
 DEFAULT_MEMORY_LIMIT = "2GB"
 
 
-class DuckDBKind(DatabaseKind):
+class DuckDBKind(FileKind):
     name = "duckdb"
     backends = ("duckdb",)
     sqlglot_dialect = "duckdb"
     label = "DuckDB"
 
-    fields = ("path",)
-    required = ("path",)
-    is_file = True
     path_example = "warehouse.duckdb"
     options_example = "name=value"
     reserved_options = frozenset({*SEALED_SETTINGS, "access_mode", "allow_unsigned_extensions"})
     added_options = {}
-    default_port = None
     drivers = {}
     extra = "duckdb"
 
@@ -149,19 +145,10 @@ class DuckDBKind(DatabaseKind):
         # which duckdb-engine would apply last.
         return url.set(query={}) if connect_args else url
 
-    def guard_query(
-        self,
-        guard: QueryGuard,
-        connection: Connection,
-        raw: Any,
-        *,
-        timeout_s: float,
-        row_cap: int,
-        deadline: float,
-    ) -> None:
+    def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
         # The connection is read_only; DuckDB checks an interrupt between chunks (its
         # memory_limit bounds what one chunk can build).
-        guard.alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
+        guard.alarm = WATCHDOG.arm(guard.timeout_s, raw.interrupt)
 
     template_dialect = "duckdb"
     grains = POSTGRES_LIKE_GRAINS
@@ -180,6 +167,10 @@ class DuckDBKind(DatabaseKind):
     sample_method = "tablesample"
     sample_fallback = "random"
     text_aggregates_cast = True
+
+    catalog_schemas = frozenset({"information_schema", "pg_catalog"})
+    catalog_table_prefixes = ("duckdb_",)
+    internal_schemas = frozenset({"temp", "system"})  # temporary objects, built-ins
 
     reflects_materialized_views = False
 

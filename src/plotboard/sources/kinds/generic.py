@@ -104,6 +104,10 @@ class GenericKind(DatabaseKind):
     sample_fallback = "first"
     text_aggregates_cast = False
 
+    catalog_schemas = frozenset({"information_schema"})
+    catalog_table_prefixes = ("information_schema",)
+    internal_schemas = frozenset()
+
     reflects_materialized_views = False
 
 

@@ -13,9 +13,9 @@ from plotboard.sources import values
 from plotboard.sources.kinds.base import (
     BACKSTOP_GRACE_S,
     Converter,
-    DatabaseKind,
     Listener,
     QueryGuard,
+    ServerKind,
 )
 
 # MySQL protocol field types (pymysql.constants.FIELD_TYPE).
@@ -70,16 +70,12 @@ def _prepare(connection: Connection, sql: str, timeout_s: float, row_cap: int) -
     return sql
 
 
-class MySQLKind(DatabaseKind):
+class MySQLKind(ServerKind):
     name = "mysql"
     backends = ("mysql", "mariadb")
     sqlglot_dialect = "mysql"
     label = "MySQL / MariaDB"
 
-    fields = ("host", "port", "user", "password", "database")
-    required = ("host", "user", "database")
-    is_file = False
-    path_example = None
     options_example = "name=value"
     reserved_options = frozenset()
     added_options = {"charset": "utf8mb4"}
@@ -110,20 +106,11 @@ class MySQLKind(DatabaseKind):
         # Unpooled engines (Test connection) keep the read timeout, so every step is bounded.
         return _on_connect if pooled and driver == "pymysql" else None
 
-    def guard_query(
-        self,
-        guard: QueryGuard,
-        connection: Connection,
-        raw: Any,
-        *,
-        timeout_s: float,
-        row_cap: int,
-        deadline: float,
-    ) -> None:
-        guard.sql = _prepare(connection, guard.sql, timeout_s, row_cap)
+    def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
+        guard.sql = _prepare(connection, guard.sql, guard.timeout_s, guard.row_cap)
         guard.options = {"stream_results": True, "max_row_buffer": _ROW_BUFFER}
         if hasattr(raw, "_read_timeout"):  # PyMySQL: socket read timeout as backstop
-            raw._read_timeout = timeout_s + BACKSTOP_GRACE_S
+            raw._read_timeout = guard.timeout_s + BACKSTOP_GRACE_S
 
     def after_query(self, raw: Any) -> None:
         if hasattr(raw, "_read_timeout"):
@@ -166,6 +153,10 @@ class MySQLKind(DatabaseKind):
             this=exp.Rand(this=exp.Literal.number(seed)),
             expression=exp.Literal.number(f"{fraction:.8f}"),
         )
+
+    catalog_schemas = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+    catalog_table_prefixes = ()
+    internal_schemas = frozenset()
 
     reflects_materialized_views = False
 

@@ -15,9 +15,9 @@ from plotboard.sources.kinds.base import (
     POSTGRES_LIKE_DATE_ADD,
     POSTGRES_LIKE_DATE_PARTS,
     POSTGRES_LIKE_GRAINS,
-    DatabaseKind,
     Listener,
     QueryGuard,
+    ServerKind,
 )
 from plotboard.sources.watchdog import WATCHDOG
 
@@ -74,16 +74,12 @@ def _session_read_only(raw: Any) -> bool:
     )
 
 
-class PostgresKind(DatabaseKind):
+class PostgresKind(ServerKind):
     name = "postgresql"
     backends = ("postgresql",)
     sqlglot_dialect = "postgres"
     label = "PostgreSQL"
 
-    fields = ("host", "port", "user", "password", "database")
-    required = ("host", "user", "database")
-    is_file = False
-    path_example = None
     options_example = "sslmode=require"
     reserved_options = frozenset()
     added_options = {}
@@ -111,17 +107,8 @@ class PostgresKind(DatabaseKind):
     def connect_listener(self, driver: str, pooled: bool) -> Listener | None:
         return _on_connect if driver == "psycopg" else None
 
-    def guard_query(
-        self,
-        guard: QueryGuard,
-        connection: Connection,
-        raw: Any,
-        *,
-        timeout_s: float,
-        row_cap: int,
-        deadline: float,
-    ) -> None:
-        ms = str(max(1, round(timeout_s * 1000)))
+    def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
+        ms = str(max(1, round(guard.timeout_s * 1000)))
         guard.session_read_only = _session_read_only(raw)
         # Set-ups a query could undo for the next one on this session: throw it away.
         guard.disposable = guard.session_read_only and "set_config" in guard.sql.lower()
@@ -136,7 +123,7 @@ class PostgresKind(DatabaseKind):
         # row cap into the SQL as a LIMIT, so the client never holds more than that.
         cancel = getattr(raw, "cancel_safe", None) or getattr(raw, "cancel", None)
         if cancel is not None:
-            guard.alarm = WATCHDOG.arm(timeout_s + BACKSTOP_GRACE_S, cancel)
+            guard.alarm = WATCHDOG.arm(guard.timeout_s + BACKSTOP_GRACE_S, cancel)
 
     def session_read_only(self, raw: Any) -> bool:
         return _session_read_only(raw)
@@ -160,6 +147,10 @@ class PostgresKind(DatabaseKind):
     sample_method = "tablesample"
     sample_fallback = "random"
     text_aggregates_cast = True
+
+    catalog_schemas = frozenset({"information_schema", "pg_catalog", "pg_toast"})
+    catalog_table_prefixes = ("pg_",)
+    internal_schemas = frozenset()
 
     reflects_materialized_views = True
 

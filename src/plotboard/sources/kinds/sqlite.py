@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from plotboard.sources.kinds.base import (
     MAX_VALUE_BYTES,
-    DatabaseKind,
+    FileKind,
     Listener,
     QueryGuard,
     query_dict,
@@ -50,20 +50,16 @@ def read_only_url(path: str, query: dict[str, Any]) -> URL:
     )
 
 
-class SQLiteKind(DatabaseKind):
+class SQLiteKind(FileKind):
     name = "sqlite"
     backends = ("sqlite",)
     sqlglot_dialect = "sqlite"
     label = "SQLite"
 
-    fields = ("path",)
-    required = ("path",)
-    is_file = True
     path_example = "app.sqlite"
     options_example = None
     reserved_options = frozenset({"mode", "uri", "immutable", "vfs"})
     added_options = {}
-    default_port = None
     drivers = {"sqlite": "sqlite+pysqlite"}
     extra = None
 
@@ -89,27 +85,17 @@ class SQLiteKind(DatabaseKind):
     def connect_listener(self, driver: str, pooled: bool) -> Listener | None:
         return _on_connect
 
-    def guard_query(
-        self,
-        guard: QueryGuard,
-        connection: Connection,
-        raw: Any,
-        *,
-        timeout_s: float,
-        row_cap: int,
-        deadline: float,
-    ) -> None:
+    def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
         if not isinstance(raw, sqlite3.Connection):
-            super().guard_query(
-                guard, connection, raw, timeout_s=timeout_s, row_cap=row_cap, deadline=deadline
-            )
+            super().guard_query(guard, connection, raw)
             return
+        deadline = guard.deadline
         raw.execute("PRAGMA query_only = ON")  # re-asserted: a query may have reset it
         raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         raw.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, _PROGRESS_STEPS)
         # The progress handler counts VM steps: a few costly rows take seconds between
         # two checks. interrupt() is seen at the next step.
-        guard.alarm = WATCHDOG.arm(timeout_s, raw.interrupt)
+        guard.alarm = WATCHDOG.arm(guard.timeout_s, raw.interrupt)
 
     def after_query(self, raw: Any) -> None:
         if isinstance(raw, sqlite3.Connection):
@@ -161,6 +147,10 @@ class SQLiteKind(DatabaseKind):
         )
         limit = exp.Literal.number(max(1, round(fraction * _RANDOM_RESOLUTION)))
         return exp.LT(this=draw, expression=limit)
+
+    catalog_schemas = frozenset()
+    catalog_table_prefixes = ("sqlite_",)
+    internal_schemas = frozenset({"temp"})  # temporary objects
 
     reflects_materialized_views = False
 
