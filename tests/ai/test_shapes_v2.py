@@ -398,3 +398,27 @@ def test_a_bare_number_is_about_the_tables_own_measure(catalog: Catalog, values:
     spec = spec_of(reply)
     assert spec["filters"] == [{"column": "amount", "op": "gte", "value": 50000}]
     assert "I read the number as amount" in reply.answer
+
+
+# -- listings and rankings by size -----------------------------------------------------------
+
+
+def test_the_n_newest_and_largest_rows_are_listed(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the 5 newest hires", catalog, values))
+    assert spec["select"][0] == "full_name" and "hire_date" in spec["select"]
+    assert spec["order_by"] == [{"by": "hire_date", "desc": True}] and spec["limit"] == 5
+    spec = spec_of(ask("show the 5 largest sales", catalog, values))
+    assert spec["select"][0] == "sale_id"  # products repeat: the sale's own key says which
+    assert spec["order_by"] == [{"by": "amount", "desc": True}] and spec["limit"] == 5
+    spec = spec_of(ask("list every sale on 2025-12-31", catalog, values))
+    assert spec["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2025-12-31", "2025-12-31"]}
+    ]
+
+
+def test_smallest_groups_are_ranked_by_their_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the 2 smallest departments", catalog, values))
+    assert spec["table"] == "employees" and spec["measures"] == [{"agg": "count"}]
+    assert spec["order_by"] == [{"by": "count"}] and spec["limit"] == 2  # ascending
+    spec = spec_of(ask("which products cost 100 or less", catalog, values))
+    assert "select" not in spec  # the products, not every sale

@@ -112,6 +112,9 @@ def _ranked_by_value(vocab: Vocabulary, intent: Intent, base: Table) -> tuple[Ta
         return None
     if intent.common:
         return None  # "the most common job titles": a count of their own rows
+    sized = (intent.top and intent.top.size) or (intent.superlative and intent.superlative.size)
+    if sized and intent.dims and not intent.tables:
+        return None  # "the 2 smallest departments": by their own rows (headcount)
     if intent.superlative is not None and intent.superlative.temporal:
         return None
     if (intent.tables and intent.dims) or vocab.default_measure(base).column is not None:

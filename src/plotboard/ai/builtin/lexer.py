@@ -33,6 +33,7 @@ class Superlative:
 
     desc: bool
     temporal: bool = False
+    size: bool = False  # "largest", "smallest": by how many rows ("the smallest departments")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Top:
 
     n: int
     desc: bool
+    size: bool = False  # "the 2 smallest departments": by how many rows
 
 
 @dataclass(frozen=True)
@@ -138,10 +140,12 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "how many distinct": Agg("count_distinct"), "how many different": Agg("count_distinct"),
         "how many unique": Agg("count_distinct"), "count distinct": Agg("count_distinct"),
         "max": Agg("max"), "maximum": Agg("max"), "min": Agg("min"), "minimum": Agg("min"),
-        "highest": Superlative(True), "most": Superlative(True), "largest": Superlative(True),
-        "biggest": Superlative(True), "greatest": Superlative(True), "best": Superlative(True),
+        "highest": Superlative(True), "most": Superlative(True),
+        "largest": Superlative(True, size=True), "biggest": Superlative(True, size=True),
+        "greatest": Superlative(True), "best": Superlative(True),
         "top": Superlative(True), "leading": Superlative(True),
-        "lowest": Superlative(False), "least": Superlative(False), "smallest": Superlative(False),
+        "lowest": Superlative(False), "least": Superlative(False),
+        "smallest": Superlative(False, size=True),
         "fewest": Superlative(False), "worst": Superlative(False), "bottom": Superlative(False),
         "first": Superlative(False, True), "earliest": Superlative(False, True),
         "oldest": Superlative(False, True), "latest": Superlative(True, True),
@@ -254,6 +258,9 @@ _TOP_LEADS = {"top": True, "best": True, "highest": True, "largest": True, "bigg
               "smallest": False, "least": False, "most": True, "fewest": False}
 
 
+_SIZE_WORDS = frozenset({"largest", "biggest", "smallest"})
+
+
 def _chart(words: Sequence[str], i: int) -> tuple[int, Chart] | None:
     n = len(words)
     for lead in _CHART_LEADS:
@@ -295,12 +302,12 @@ def _top(words: Sequence[str], i: int) -> tuple[int, Top] | None:
     if word in _TOP_LEADS and i + 1 < n:
         count = _count(words[i + 1])
         if count is not None and not (len(words[i + 1]) == 4 and words[i + 1].isdigit()):
-            return 2, Top(count, _TOP_LEADS[word])
+            return 2, Top(count, _TOP_LEADS[word], word in _SIZE_WORDS)
     count = _count(word)
     short = len(word) < 4 or word in NUMBER_WORDS  # "five most common", not "2024 best"
     recent = tuple(words[i + 1 : i + 3]) in (("most", "recent"), ("most", "recently"))
     if count is not None and i + 1 < n and words[i + 1] in _TOP_LEADS and short and not recent:
-        return 2, Top(count, _TOP_LEADS[words[i + 1]])
+        return 2, Top(count, _TOP_LEADS[words[i + 1]], words[i + 1] in _SIZE_WORDS)
     return None
 
 

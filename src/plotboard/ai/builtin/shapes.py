@@ -34,7 +34,7 @@ from plotboard.ai.builtin.text import (
     stems,
 )
 from plotboard.ai.builtin.timewords import DateRange, add_months
-from plotboard.ai.builtin.vocabulary import Vocabulary
+from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
@@ -57,6 +57,7 @@ _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks
                "quarters", "or", "and", "percent", "k", "m"}
 _RANKS = {"most", "latest", "newest", "recent", "last", "first", "highest", "lowest", "biggest",
           "largest", "top", "best", "oldest", "earliest", "smallest"}
+_WHEN_RANKS = {"latest", "newest", "recent", "oldest", "earliest"}
 _COUNT_WORDS = {"how", "many", "number", "count", "total", "average", "avg", "sum", "mean",
                 "percentage", "percent", "share", "proportion"}
 
@@ -78,6 +79,7 @@ class Shapes:
     nulls: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # (name, is null)
     said: list[str] = field(default_factory=list)  # the cue phrases, for "understood as"
     count: int | None = None  # "the 10 most recent": how many records
+    rank: str | None = None  # the word after that count ("newest")
     top_n: int | None = None  # "which 3 departments have the highest ...": how many groups
     # A comparison of periods: "strong" ("vs", "compared with", "than") or "weak" ("growth",
     # "change"); `compare_at`: where the strong cue was, in the words left to read (a period
@@ -217,7 +219,9 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     shapes.listing = _is_listing(words)
     for k in range(len(words) - 1):
         if words[k].isdigit() and 0 < int(words[k]) <= 1000 and words[k + 1] in _RANKS:
-            shapes.count = int(words[k])
+            shapes.count, shapes.rank = int(words[k]), words[k + 1]
+            if words[k + 1] in _WHEN_RANKS and not shapes.share and not shapes.running:
+                shapes.listing = True  # "the 5 newest hires": those records, latest first
             break
     return shapes, tuple(t for t, k in zip(tokens, keep, strict=True) if k)
 
@@ -419,7 +423,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         _as_distribution(draft, shapes)
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
-        _as_listing(vocab, draft, intent, shapes.count)
+        _as_listing(vocab, draft, intent, shapes.count, shapes.rank)
     if shapes.compare == "strong" and not intent.date_ranges:
         _values_side_by_side(draft)
     if shapes.compare is not None:
@@ -601,16 +605,28 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
     return None
 
 
-def _as_listing(vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None) -> None:
+def _as_listing(
+    vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None
+) -> None:
     if intent.grain is not None or any(d.grain for d in draft.dims):
         return
     base = draft.base
     label = vocab.label_column(base)
     if label is None or any(d.column is not label for d in draft.dims):
         return  # "which departments have the most people": a ranking, not a listing
-    if draft.dims and all(t.table is not base for t in intent.tables):
+    own_rows = any(
+        (isinstance(t, TableTerm) and t.table is base) or "name" in d.text
+        for d in intent.dims
+        for t in d.terms
+    )  # "the 5 largest sales", "names of ...": the rows themselves
+    if draft.dims and not own_rows and all(t.table is not base for t in intent.tables):
         return  # "which product brought in the most revenue": products ranked, not sales
     columns: list[tuple[Table, Column]] = [(base, label)]
+    key = base.column(base.primary_key[0]) if len(base.primary_key) == 1 else None
+    if key is not None and key is not label and not key.hidden and (
+        vocab.cardinality(base, label) is not None
+    ):
+        columns.insert(0, (base, key))  # the label repeats ("product"): say which row
     for m in draft.measures:
         if m.column is not None and m.table is base:
             columns.append((base, m.column))
@@ -635,5 +651,8 @@ def _as_listing(vocab: Vocabulary, draft: Draft, intent: Intent, count: int | No
     draft.dims, draft.measures = [], []
     if draft.limit is None and intent.top is not None:
         draft.limit = intent.top.n
+    if order is None and count is not None and rank in _WHEN_RANKS and dates:
+        order = (dates[0], rank not in ("oldest", "earliest"))  # "the 5 newest hires"
+        draft.record_order = order
     if draft.limit is None and order is not None and count is not None:
         draft.limit = count

@@ -49,7 +49,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("deal", "size"): "sale amount", ("deal", "sizes"): "sale amounts",
     ("deal", "value"): "sale amount", ("deal", "values"): "sale amounts",
     ("order", "value"): "sale amount", ("order", "values"): "sale amounts",
-    ("ticket", "size"): "sale amount", ("per", "head"): "per employee",
+    ("ticket", "size"): "sale amount", ("email", "addresses"): "emails",
+    ("email", "address"): "email", ("e", "mail", "addresses"): "emails",
+    ("per", "head"): "per employee",
     ("a", "head"): "per employee", ("per", "capita"): "per employee",
 }
 

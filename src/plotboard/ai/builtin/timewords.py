@@ -135,6 +135,13 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
     word = words[i]
     year = _year(word)
     if year is not None:
+        parts = words[i + 1 : i + 3]
+        if len(parts) == 2 and all(p.isdigit() and len(p) <= 2 for p in parts):
+            try:  # "2025-12-31" (tokenized as 2025 12 31): that day
+                day = dt.date(year, int(parts[0]), int(parts[1]))
+                return 3, day, day
+            except ValueError:
+                pass
         if i + 1 < n and words[i + 1] in _QUARTERS:
             q = _QUARTERS[words[i + 1]]
             start, end = period_of(dt.date(year, q * 3 - 2, 1), "quarter")
