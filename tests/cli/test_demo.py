@@ -102,7 +102,7 @@ def test_a_token_creates_and_lists_its_own_dashboards(demo_server: DemoServer) -
     assert [d["id"] for d in listed.json()["dashboards"]] == [body["id"]]
     # Another user's workspace does not see it.
     erin = _bearer(_mint(demo_server, "erin"))
-    assert httpx.get(base, headers=erin).json() == {"dashboards": []}
+    assert httpx.get(base, headers=erin).json()["dashboards"] == []
     assert httpx.get(f"{base}/{body['id']}", headers=erin).status_code == 404
 
 
