@@ -59,6 +59,7 @@ from plotboard.query.spec import (
     Scalar,
     alias_of,
 )
+from plotboard.sources.kinds import for_dialect as kind_for_dialect
 
 if TYPE_CHECKING:
     # Only a type here: importing it at run time makes `import plotboard.access` circular
@@ -317,11 +318,12 @@ class _Builder:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise _bad_value(column, "a date like 2024-01-31", field) from None
-        # SQLite stores dates as ISO text and compares them as text.
+        # A kind that stores dates as ISO text (SQLite) compares them as text.
+        as_text = kind_for_dialect(self.dialect).dates_as_text
         if kind == "date":
             day = moment.date()
-            return day.isoformat() if self.dialect == "sqlite" else day
-        return moment.isoformat(sep=" ") if self.dialect == "sqlite" else moment
+            return day.isoformat() if as_text else day
+        return moment.isoformat(sep=" ") if as_text else moment
 
 
 def _is_null(expr: exp.Expr) -> exp.Is:
