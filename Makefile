@@ -31,8 +31,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements-dev.lock | $(BUNDL
 	$(BIN)/pip install --quiet -c requirements-dev.lock -e .
 	@touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install --quiet -c requirements-dev.lock -e '.[dev]'
+# The host backends' Python client (clients/python, its own package: httpx only); the tests and
+# the docs' examples use it, and `plotboard.client` names its objects.
+$(VENV)/.installed-dev: $(VENV)/.installed clients/python/pyproject.toml
+	$(BIN)/pip install --quiet -c requirements-dev.lock -e '.[dev]' -e clients/python
 	@touch $@
 
 # The lowest versions pyproject.toml allows, in a virtualenv of their own.
@@ -43,7 +45,7 @@ $(LOWEST)/.installed: pyproject.toml constraints-lowest.txt
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
 	PLOTBOARD_SKIP_FRONTEND=1 $(LOWEST)/bin/pip install --quiet -c constraints-lowest.txt -e '.[all]' \
-		pytest pytest-timeout hypothesis
+		-e clients/python pytest pytest-timeout hypothesis
 	@touch $@
 
 $(NPM_STAMP): frontend/package-lock.json
@@ -63,7 +65,7 @@ demo: $(VENV)/.installed $(BUNDLE)
 
 ## Run the whole test suite (needs PostgreSQL, MariaDB and Redis on localhost; see README).
 test: $(VENV)/.installed-dev $(BUNDLE)
-	$(BIN)/ruff check src tests bench setup.py
+	$(BIN)/ruff check src tests bench setup.py clients/python
 	$(BIN)/mypy
 	cd frontend && npm run --silent typecheck && npm run --silent test
 	$(BIN)/pytest
@@ -72,7 +74,8 @@ test: $(VENV)/.installed-dev $(BUNDLE)
 ## module imports, the query engine, the access rules, tokens, the admin API and the store.
 test-lowest: $(LOWEST)/.installed
 	$(LOWEST)/bin/pytest -q -p no:cacheprovider tests/test_import_all.py tests/test_imports.py \
-		tests/query tests/access tests/api/test_tokens.py tests/api/test_admin.py tests/test_store.py
+		tests/query tests/access tests/api/test_tokens.py tests/api/test_admin.py tests/test_store.py \
+		tests/sdk/test_python_client.py
 
 ## Refresh requirements-dev.lock from pyproject.toml (newest versions that fit).
 lock: $(BIN)/python

@@ -1,7 +1,8 @@
 """Every `>>>` example in plotboard's docstrings runs, like sqlglot's: the examples can't drift.
 
 Modules are found by their source text, so a new example is picked up without listing it here.
-The client's examples talk to a real `plotboard demo` server, as a host backend would.
+The client's examples (plotboard-client, clients/python) talk to a real `plotboard demo` server,
+as a host backend would.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from pathlib import Path
 import pytest
 
 import plotboard
+import plotboard_client
 from tests.live_server import DemoServer
 
-PACKAGE = Path(plotboard.__file__).parent
+PACKAGES = [Path(plotboard.__file__).parent, Path(plotboard_client.__file__).parent]
 
 
 def _modules_with_examples() -> list[str]:
     names = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if ">>> " in path.read_text(encoding="utf-8"):
-            relative = path.relative_to(PACKAGE.parent).with_suffix("")
-            names.append(".".join(relative.parts).removesuffix(".__init__"))
+    for package in PACKAGES:
+        for path in sorted(package.rglob("*.py")):
+            if ">>> " in path.read_text(encoding="utf-8"):
+                relative = path.relative_to(package.parent).with_suffix("")
+                names.append(".".join(relative.parts).removesuffix(".__init__"))
     return names
 
 
@@ -32,7 +35,7 @@ MODULES = _modules_with_examples()
 
 def test_the_documented_modules_have_examples() -> None:
     # The modules whose examples a reader is pointed at; a lost example fails here.
-    for name in ("plotboard.geo", "plotboard.client", "plotboard.sources.dialects"):
+    for name in ("plotboard.geo", "plotboard_client", "plotboard.sources.dialects"):
         assert name in MODULES, f"{name} lost its docstring examples"
 
 
