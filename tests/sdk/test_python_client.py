@@ -166,7 +166,7 @@ def test_a_server_that_is_not_there_raises_connection_error() -> None:
             pytest.raises(PlotboardConnectionError) as caught,
         ):
             plotboard.mint_token("alice")
-    assert caught.value.status == 0
+    assert caught.value.status == 0 and caught.value.code == "unreachable"
     assert f"could not reach plotboard at http://127.0.0.1:{port}" in str(caught.value)
 
 
@@ -180,7 +180,8 @@ def test_a_server_that_does_not_answer_raises_timeout_error() -> None:
             pytest.raises(PlotboardTimeoutError) as caught,
         ):
             plotboard.mint_token("alice")
-    assert caught.value.status == 0 and "did not answer in time" in str(caught.value)
+    assert caught.value.status == 0 and caught.value.code == "timeout"
+    assert "did not answer in time" in str(caught.value)
 
 
 class _NotPlotboard(BaseHTTPRequestHandler):

@@ -81,11 +81,12 @@ class ServerError(PlotboardError):
 
 
 class PlotboardConnectionError(PlotboardError):
-    """plotboard could not be reached (`status` 0): wrong address, down, or a network error."""
+    """plotboard could not be reached (`status` 0, `code` ``unreachable``): a wrong address, a
+    server that is down, or a network error."""
 
 
 class PlotboardTimeoutError(PlotboardConnectionError):
-    """plotboard did not answer within the client's `timeout`."""
+    """plotboard did not answer within the client's `timeout` (`code` ``timeout``)."""
 
 
 _BY_STATUS: dict[int, type[PlotboardError]] = {
@@ -128,8 +129,11 @@ def error_from_response(response: httpx.Response) -> PlotboardError:
 def transport_error(err: httpx.HTTPError, base_url: str) -> PlotboardConnectionError:
     """The exception for a request that got no answer at all."""
     if isinstance(err, httpx.TimeoutException):
-        return PlotboardTimeoutError(0, f"plotboard at {base_url} did not answer in time ({err})")
-    return PlotboardConnectionError(0, f"could not reach plotboard at {base_url}: {err}")
+        detail = f"plotboard at {base_url} did not answer in time ({err})"
+        return PlotboardTimeoutError(0, detail, "timeout")
+    return PlotboardConnectionError(
+        0, f"could not reach plotboard at {base_url}: {err}", "unreachable"
+    )
 
 
 def _seconds(value: str | None) -> float | None:
