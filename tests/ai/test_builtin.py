@@ -273,3 +273,63 @@ def test_any_mix_of_words_gives_a_valid_tile_or_a_plain_no(
 def test_any_text_is_answered_without_raising(catalog: Catalog, values: Values, text: str) -> None:
     reply = ask(text, catalog, values)
     assert reply.answer
+
+
+# -- requests outside what the engine does (batch c tuning) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "remove all employees hired before 2016",
+        "please update the salary of every engineer to 150k",
+        "insert a sale of 500 for the Laptop Pro 14",
+        "could you erase the offices table",
+        "grant the Finance team a bonus",
+        "increase all salaries in Sales by 5 percent",
+    ],
+)
+def test_a_write_request_is_refused_as_read_only(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is None
+    assert "only reads data" in reply.answer
+    assert reply.suggestions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["change it to a pie", "remove the filter", "give me the headcount by location"],
+)
+def test_chart_changes_and_give_me_are_not_writes(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    previous = ask("headcount by department in Berlin", catalog, values).tile
+    reply = ask(question, catalog, values, previous=previous)
+    assert "only reads data" not in reply.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("what was Oracle's revenue in 2024", "Oracle"),
+        ("average deal size at Microsoft last quarter", "Microsoft"),
+        ("how much inventory is left for the 4K Monitor 27", "inventory"),
+        ("stock price of our company by month", "stock price"),
+        ("revenue of our competitors by region", "competitors"),
+    ],
+)
+def test_things_outside_the_data_are_refused(
+    question: str, word: str, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is None, reply.tile
+    assert word in reply.answer
+
+
+def test_capitals_the_data_knows_or_that_start_a_sentence_are_not_names(
+    catalog: Catalog, values: Values
+) -> None:
+    for question in ("Revenue by category in Berlin", "What is the Headcount in Paris? Thanks"):
+        assert ask(question, catalog, values).tile is not None, question

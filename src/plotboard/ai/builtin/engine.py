@@ -50,6 +50,7 @@ from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
+from plotboard.ai.builtin.scope import outside_words, proper_names, write_request
 from plotboard.ai.builtin.shapes import apply_shapes, read_shapes
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, stems, tokenize
@@ -69,6 +70,7 @@ from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 
 MAX_QUESTION_CHARS = 1000
+READ_ONLY = "plotboard only reads data; it can't change, add or delete anything"
 LONG_QUESTION_WORDS = 14
 """From this many words on, a message is read leniently (its unknown words are context)."""
 """Longer questions are cut: nobody types more, and it bounds the work per question."""
@@ -243,7 +245,12 @@ def answer(
     voice = voice_of(context_clues)
     plain, courtesy = plain_text(question[:MAX_QUESTION_CHARS])
     readings: list[str] = []
+    if write_request(tokenize(plain)):
+        return _cannot(vocab, READ_ONLY, voice)
     words = expand(tokenize(plain), lambda stem: (stem,) in vocab.phrases, readings)
+    outside = outside_words(words, lambda stems: stems in vocab.phrases)
+    if outside is not None:
+        return _cannot(vocab, f"this data has nothing about '{outside}'", voice)
     shapes, words = read_shapes(words, vocab)
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
@@ -263,6 +270,10 @@ def answer(
             ignored = list(dict.fromkeys(lexed.unknown))
             intent = reading
             intent.ignored = ignored
+    names = [] if intent.ignored else proper_names(plain, lexed.unknown)
+    if names:
+        quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
+        return _cannot(vocab, f"I couldn't find {quoted} in this data", voice)
     try:
         if intent.dashboard:
             return _dashboard(vocab, intent, voice, stay, only)

@@ -1,0 +1,112 @@
+"""Requests outside what the engine does, refused before the question is read.
+
+* A write request: plotboard only reads. A message that *asks* to delete, insert, update,
+  rename ... ("delete all sales from 2023", "update the salary of Bob to 90k") or to give
+  someone a raise, bonus or promotion ("give everyone in Support a 10% raise") is refused,
+  instead of being read as a chart of the rows it names. Follow-ups that only change the
+  chart ("change it to a pie", "remove the filter", "drop Berlin") are not writes.
+* A question about something the data can't hold: market data, stock and inventory,
+  competitors (`OUTSIDE_WORDS`, unless the catalog itself has a phrase for the word), or a
+  proper name (a capitalized word in the middle of a sentence, "Salesforce", "Apple's")
+  that is nowhere in the data. Answering with the nearest tile would look right and be wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from plotboard.ai.builtin.text import Token
+
+#: Verbs that change data whatever follows them.
+WRITE_VERBS = frozenset({
+    "delete", "erase", "wipe", "purge", "truncate", "insert", "update", "modify", "overwrite",
+    "fire", "rename", "upsert", "deleting", "updating", "inserting",
+})
+#: Verbs that change data when their object is rows or a table ("remove all sales",
+#: "add a new employee"), not when they change the chart ("remove the filter").
+OBJECT_VERBS = frozenset({"remove", "drop", "clear", "add", "create"})
+_WRITE_OBJECTS = frozenset({"all", "every", "table", "tables", "record", "records", "row",
+                            "rows", "new", "entry", "entries", "database", "column"})
+#: Verbs that change a value when a new value or an amount follows ("set the salary of
+#: Bob to 90000", "increase salaries by 5 percent").
+VALUE_VERBS = frozenset({"set", "change", "increase", "raise", "decrease", "cut", "lower",
+                         "reduce", "bump", "double", "halve", "move", "transfer", "assign",
+                         "promote", "demote", "mark"})
+_CHART_WORDS = frozenset({"it", "this", "that", "chart", "graph", "view", "tile", "filter",
+                          "filters", "pie", "bar", "line", "table", "kpi", "map", "sort",
+                          "order", "limit", "grain", "period", "title", "colour", "color",
+                          "breakdown"})
+_GIFTS = frozenset({"raise", "rise", "bonus", "bonuses", "promotion", "pay", "salary"})
+_LEADS = frozenset({"please", "pls", "can", "could", "would", "will", "you", "kindly", "i",
+                    "we", "want", "need", "to", "let", "s", "lets", "go", "ahead", "and",
+                    "now", "just", "then", "ok", "okay", "also", "d", "like", "wanna"})
+
+#: Things a question may be about that an analytics database of the organization's own
+#: activity does not hold; refused unless the catalog has a phrase for the word.
+OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
+    ("stock",), ("stocks",), ("inventory",), ("warehouse",), ("share", "price"),
+    ("shares", "price"), ("stock", "price"), ("market", "cap"), ("market",
+    "capitalization"), ("competitor",), ("competitors",), ("competition",), ("weather",),
+    ("exchange", "rate"), ("nasdaq",), ("dow", "jones"),
+)
+
+_OUTSIDE_LONGEST = sorted(OUTSIDE_WORDS, key=len, reverse=True)
+
+
+def write_request(tokens: Sequence[Token]) -> bool:
+    """Whether the message asks to change data (see module docstring)."""
+    words = [t.text for t in tokens if t.text != ","]
+    i = 0
+    while i < len(words) and words[i] in _LEADS:
+        i += 1
+    if i >= len(words):
+        return False
+    verb, rest = words[i], words[i + 1 :]
+    if verb in WRITE_VERBS:
+        return True
+    if verb in OBJECT_VERBS:
+        return any(w in _WRITE_OBJECTS for w in rest[:3]) and not any(
+            w in _CHART_WORDS for w in rest[:3]
+        )
+    if verb in ("give", "grant", "award") and rest and rest[0] not in ("me", "us"):
+        return any(w in _GIFTS for w in rest)
+    if verb in VALUE_VERBS and rest and rest[0] not in _CHART_WORDS and not (
+        rest[0] in ("to", "into", "as") or any(w in _CHART_WORDS for w in rest[:3])
+    ):
+        amount = any(w[:1].isdigit() or w in ("percent", "double") for w in rest)
+        return amount and ("to" in rest or "by" in rest or verb in ("promote", "demote"))
+    return False
+
+
+def outside_words(
+    tokens: Sequence[Token], known: Callable[[tuple[str, ...]], bool]
+) -> str | None:
+    """The first phrase of `OUTSIDE_WORDS` in the message that the catalog does not know."""
+    words = [t.text for t in tokens]
+    for i in range(len(words)):
+        for phrase in _OUTSIDE_LONGEST:
+            if tuple(words[i : i + len(phrase)]) == phrase and not known(
+                tuple(t.stem for t in tokens[i : i + len(phrase)])
+            ):
+                return " ".join(phrase)
+    return None
+
+
+def proper_names(original: str, unknown: Sequence[str]) -> list[str]:
+    """Unknown words written with a capital in the middle of a sentence ("how much did
+    Salesforce make"): names the data does not have. Words at the start of a sentence,
+    all-capital words (acronyms such as "CFO") and "I" are not counted."""
+    if not unknown:
+        return []
+    wanted = set(unknown)
+    found: list[str] = []
+    start = True
+    for raw in original.replace("\u2019", "'").split():
+        word = raw.strip("\"'()[]{}:;,!?.")
+        core = word.split("'")[0]
+        if core and not start and core[0].isupper() and not core.isupper() and (
+            core.lower() in wanted
+        ):
+            found.append(core)
+        start = raw.endswith((".", "!", "?", ":")) or not word
+    return found
