@@ -18,6 +18,7 @@ dialect's rules for case folding.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from sqlglot import exp
@@ -36,25 +37,32 @@ def _placeholder_sql(_gen: Generator, expression: exp.Placeholder) -> str:
 
 
 @cache
-def _generator_class(dialect: str) -> type[Generator]:
-    base: type[Generator] = Dialect.get_or_raise(dialect).generator_class
-
-    def literal_sql(self: Generator, expression: exp.Literal) -> str:
-        text = base.literal_sql(self, expression)
-        return text.replace(":", "\\:") if expression.is_string else text
-
-    # Set both the method and the TRANSFORMS entry: sqlglot dispatches through TRANSFORMS first.
-    namespace = {
-        "placeholder_sql": _placeholder_sql,
-        "literal_sql": literal_sql,
-        "TRANSFORMS": {**base.TRANSFORMS, exp.Placeholder: _placeholder_sql},
-    }
-    return type(f"Plotboard{base.__name__}", (base,), namespace)
+def _dialect(dialect: str) -> Dialect:
+    return Dialect.get_or_raise(dialect)
 
 
 @cache
-def _dialect(dialect: str) -> Dialect:
-    return Dialect.get_or_raise(dialect)
+def _dispatch(dialect: str) -> dict[type[exp.Expr], Callable[..., str]]:
+    """The dialect generator's table of writers (node class -> function), with placeholders
+    written `:name` and colons in string literals escaped.
+
+    sqlglot's generator looks every node's writer up in this table (`Generator._dispatch`,
+    built from its TRANSFORMS and `*_sql` methods). Replacing the table on the instance,
+    rather than subclassing the generator, also works with sqlglot's compiled build (the
+    `sqlglotc` wheels, mypyc), whose classes can't be subclassed from Python.
+    """
+    table: dict[type[exp.Expr], Callable[..., str]] = dict(
+        _dialect(dialect).generator_class(dialect=_dialect(dialect))._dispatch
+    )
+    base_literal = table[exp.Literal]
+
+    def literal_sql(gen: Generator, expression: exp.Literal) -> str:
+        text = base_literal(gen, expression)
+        return text.replace(":", "\\:") if expression.is_string else text
+
+    table[exp.Placeholder] = _placeholder_sql
+    table[exp.Literal] = literal_sql
+    return table  # shared by every generator of the dialect: never changed after this
 
 
 def render(expression: exp.Expr, dialect: str, *, copy: bool = True) -> str:
@@ -67,12 +75,13 @@ def render(expression: exp.Expr, dialect: str, *, copy: bool = True) -> str:
     example), so it works on a copy; `copy=False` spares the copy of a tree that is written
     once and then dropped (the text is what counts).
     """
-    generator = _generator_class(dialect)(
+    generator = _dialect(dialect).generator_class(
         dialect=_dialect(dialect),
         identify=True,
         comments=False,
         unsupported_level=ErrorLevel.RAISE,
     )
+    generator._dispatch = _dispatch(dialect)
     return generator.generate(expression, copy=copy)
 
 
