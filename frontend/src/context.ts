@@ -4,6 +4,7 @@
 import type { PlotboardApi } from './api.js';
 import { ApiError } from './api.js';
 import { relatedRef } from './cross-filter.js';
+import { kebabAlias } from './events.js';
 import type { CatalogIndex } from './model.js';
 import type { DashboardFilter, Filter, GeoPlace, QuerySpec } from './types.js';
 
@@ -107,7 +108,11 @@ export function uid(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Fire an event the host page can listen to (bubbles out of the shadow DOM). */
+/** Fire an event the host page can listen to (bubbles out of the shadow DOM). A public
+ *  `plotboard:<name>` event is fired again as `plotboard-<name>`, which frameworks can bind
+ *  (see events.ts). */
 export function emit(el: EventTarget, name: string, detail: unknown = {}): void {
   el.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  const alias = kebabAlias(name);
+  if (alias) el.dispatchEvent(new CustomEvent(alias, { detail, bubbles: true, composed: true }));
 }
