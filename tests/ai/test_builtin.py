@@ -333,3 +333,37 @@ def test_capitals_the_data_knows_or_that_start_a_sentence_are_not_names(
 ) -> None:
     for question in ("Revenue by category in Berlin", "What is the Headcount in Paris? Thanks"):
         assert ask(question, catalog, values).tile is not None, question
+
+
+# -- vocabulary: shorthand and slang from the maintained list (batch c tuning) ---------------
+
+
+def test_more_shorthand_and_slang_from_the_maintained_list(
+    catalog: Catalog, values: Values
+) -> None:
+    def spec(question: str) -> dict[str, Any]:
+        reply = ask(question, catalog, values)
+        assert reply.tile is not None, (question, reply.answer)
+        return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+
+    marketing = spec("hw mny ppl wrk in mktg")
+    assert marketing["measures"] == [{"agg": "count"}]
+    assert marketing["filters"] == [{"column": "department", "op": "eq", "value": "Marketing"}]
+    monthly = spec("sales per mnth in 2024")
+    assert monthly["dimensions"] == [{"column": "sale_date", "grain": "month"}]
+    deals = spec("# orders by category")
+    assert deals["measures"] == [{"agg": "count"}]
+    for question in (
+        "headcount of people whose boss is empty",
+        "staff members with no line manager",
+        "how many employees report to nobody",
+    ):
+        assert {"column": "manager_id", "op": "is_null"} in spec(question)["filters"], question
+    lines = spec("how many order lines in 2024")
+    assert lines["table"] == "sales" and lines["measures"] == [{"agg": "count"}]
+    bands = spec("number of employees per pay band")
+    assert bands["dimensions"][0]["column"] == "salary" and "bin" in bands["dimensions"][0]
+    weakest = spec("the 3 weakest products by revenue")
+    assert weakest["order_by"] == [{"by": "sum_amount"}] and weakest["limit"] == 3
+    strongest = spec("strongest category by units sold")
+    assert strongest["order_by"][0]["desc"] is True

@@ -36,6 +36,11 @@ ABBREVIATIONS: dict[str, str] = {
     "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "w": "with", "wo": "without", "tx": "transactions",
     "everyone": "people", "everybody": "people", "anyone": "people", "staffers": "staff",
+    "mnth": "month", "mnths": "months", "mny": "many", "wrk": "work", "wrks": "works",
+    "eng": "engineering", "fin": "finance", "mktg": "marketing", "ops": "operations",
+    "earner": "paid person", "earners": "paid people", "boss": "manager", "bosses": "managers",
+    "vps": "vp", "svps": "svp", "evps": "evp", "qtd": "quarter to date",
+    "weakest": "lowest", "strongest": "highest", "poorest": "lowest",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})
@@ -52,6 +57,16 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("ticket", "size"): "sale amount", ("email", "addresses"): "emails",
     ("email", "address"): "email", ("e", "mail", "addresses"): "emails",
     ("per", "head"): "per employee",
+    ("line", "manager"): "manager", ("line", "managers"): "managers",
+    ("direct", "manager"): "manager", ("reporting", "line"): "manager",
+    ("report", "to", "no", "one"): "have no manager",
+    ("reports", "to", "no", "one"): "has no manager",
+    ("report", "to", "nobody"): "have no manager", ("reports", "to", "nobody"): "has no manager",
+    ("order", "line"): "sale", ("order", "lines"): "sales",
+    ("staff", "members"): "staff", ("staff", "member"): "staff",
+    ("pay", "level"): "salary band", ("pay", "levels"): "salary bands",
+    ("salary", "range"): "salary band", ("salary", "ranges"): "salary bands",
+    ("pay", "band"): "salary band", ("pay", "bands"): "salary bands",
     ("a", "head"): "per employee", ("per", "capita"): "per employee",
 }
 
@@ -111,6 +126,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
     dropped: list[str] = []
@@ -133,7 +149,7 @@ def expand(
     words = [t.text for t in tokens]
     i = 0
     while i < len(tokens):
-        for size in (3, 2):
+        for size in (4, 3, 2):
             plain = PHRASES.get(tuple(words[i : i + size]))
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
