@@ -65,7 +65,7 @@ demo: $(VENV)/.installed $(BUNDLE)
 
 ## Run the whole test suite (needs PostgreSQL, MariaDB and Redis on localhost; see README).
 test: $(VENV)/.installed-dev $(BUNDLE)
-	$(BIN)/ruff check src tests bench setup.py clients/python
+	$(BIN)/ruff check src tests bench setup.py clients/python examples/django
 	$(BIN)/mypy
 	cd frontend && npm run --silent typecheck && npm run --silent test
 	$(BIN)/pytest
