@@ -109,3 +109,30 @@ def test_last_n_months_ends_today_and_spans_n_months(today: dt.date, n: int) -> 
     found = read(f"last {n} months", today)
     assert isinstance(found, DateRange) and found.end == today and found.start is not None
     assert add_months(found.start, n) >= today > add_months(found.start, n - 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("prior to 2020", None, dt.date(2019, 12, 31)),
+        ("earlier than march 2024", None, dt.date(2024, 2, 29)),
+        ("up to the end of q1 2023", None, dt.date(2023, 3, 31)),
+        ("by the end of 2019", None, dt.date(2019, 12, 31)),
+        ("up to 2018", None, dt.date(2018, 12, 31)),
+        ("later than 2022", dt.date(2023, 1, 1), None),
+        ("quarter to date", dt.date(2025, 7, 1), TODAY),
+        ("this month so far", dt.date(2025, 7, 1), TODAY),
+    ],
+)
+def test_bounds_said_in_other_words(
+    text: str, start: dt.date | None, end: dt.date | None
+) -> None:
+    found = read(text)
+    assert isinstance(found, DateRange), text
+    assert (found.start, found.end) == (start, end)
+
+
+def test_so_far_anywhere_after_this_period_means_to_date() -> None:
+    from plotboard.ai.builtin.slang import plain_text
+
+    assert plain_text("hires this year by office so far")[0] == "hires year to date by office"

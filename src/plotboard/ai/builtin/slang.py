@@ -78,6 +78,9 @@ _SHORT_YEAR = re.compile(rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b"
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
 _BIG = re.compile(r"\b(\d+(?:\.\d+)?)\s*(million|mn|mio|billion|bn|thousand)\b", re.I)
 _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
+# "this year so far", "hires this quarter by department so far": the period up to today.
+_SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\s*\bso far\b",
+                     re.I)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 
 #: Courtesy, greetings and lead-ins: never part of what is asked.
@@ -126,6 +129,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)

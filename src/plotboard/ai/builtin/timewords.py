@@ -210,8 +210,26 @@ def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     return 3, DateRange(start, end, f"in the last {count} {unit}")
 
 
+_BOUND_PHRASES = {
+    ("prior", "to"): "before", ("earlier", "than"): "before", ("up", "to"): "until",
+    ("up", "until"): "until", ("up", "till"): "until", ("later", "than"): "after",
+    ("up", "to", "the", "end", "of"): "until", ("until", "the", "end", "of"): "until",
+    ("by", "the", "end", "of"): "until", ("to", "the", "end", "of"): "until",
+    ("through", "the", "end", "of"): "until", ("no", "later", "than"): "until",
+}
+_BOUND_LONGEST = sorted(_BOUND_PHRASES, key=len, reverse=True)
+
+
 def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
-    """ "since 2023", "before 2024", "between 2023 and 2024", "from Q1 2024 to Q2 2024"."""
+    """ "since 2023", "before 2024", "between 2023 and 2024", "from Q1 2024 to Q2 2024";
+    "prior to 2015", "up to the end of 2016" as "before" and "until"."""
+    for phrase in _BOUND_LONGEST:
+        if tuple(words[i : i + len(phrase)]) == phrase and i + len(phrase) < len(words):
+            shifted = [*words[: i + len(phrase) - 1], _BOUND_PHRASES[phrase],
+                       *words[i + len(phrase) :]]
+            found = _bounded(shifted, i + len(phrase) - 1, today)
+            if found is not None:
+                return found[0] + len(phrase) - 1, found[1]
     n = len(words)
     word = words[i]
     if i + 1 >= n:
@@ -256,10 +274,18 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
     if word in _ADVERBS:
         return 1, GrainWord(_ADVERBS[word], by=False)
     if word in ("ytd", "mtd") or tuple(words[i : i + 3]) in (("year", "to", "date"),
-                                                             ("month", "to", "date")):
-        grain: Grain = "year" if word in ("ytd", "year") else "month"
+                                                             ("month", "to", "date"),
+                                                             ("quarter", "to", "date")):
+        grain: Grain = {"ytd": "year", "mtd": "month"}.get(word) or _UNITS[word]
         start, _ = period_of(today, grain)
         return (1 if word in ("ytd", "mtd") else 3), DateRange(start, today, f"{grain} to date")
+    if word in ("this", "current") and i + 1 < n and words[i + 1] in _UNITS and (
+        tuple(words[i + 2 : i + 4]) == ("so", "far")
+    ):
+        # "this year so far": the year up to today, not the whole year.
+        grain = _UNITS[words[i + 1]]
+        start, _ = period_of(today, grain)
+        return 4, DateRange(start, today, f"{grain} to date")
     if word in ("today", "yesterday"):
         day = today if word == "today" else today - dt.timedelta(days=1)
         return 1, DateRange(day, day, word)
