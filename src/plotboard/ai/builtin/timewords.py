@@ -276,7 +276,8 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
     if word in ("ytd", "mtd") or tuple(words[i : i + 3]) in (("year", "to", "date"),
                                                              ("month", "to", "date"),
                                                              ("quarter", "to", "date")):
-        grain: Grain = {"ytd": "year", "mtd": "month"}.get(word) or _UNITS[word]
+        short: dict[str, Grain] = {"ytd": "year", "mtd": "month"}
+        grain: Grain = short.get(word) or _UNITS[word]
         start, _ = period_of(today, grain)
         return (1 if word in ("ytd", "mtd") else 3), DateRange(start, today, f"{grain} to date")
     if word in ("this", "current") and i + 1 < n and words[i + 1] in _UNITS and (
