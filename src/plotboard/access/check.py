@@ -122,8 +122,9 @@ def render_checked(
         wrapper.replace(plain)
 
     try:
-        # The tree is only checked here (the SQL text is written already): no quoting.
-        validate_query(tree, catalog, placeholders=names, quote=False)
+        # The tree is only checked here (the SQL text is written already): no quoting, and
+        # no qualifying of columns that name their source already (see validate_query).
+        validate_query(tree, catalog, placeholders=names, check_only=True)
     except QueryError as err:
         raise check_failed(err.message) from None
     used = set(names)

@@ -180,14 +180,20 @@ def validate_query(
     catalog: Catalog,
     *,
     placeholders: Iterable[str] = (),
-    quote: bool = True,
+    check_only: bool = False,
 ) -> exp.Query:
     """Validate and canonicalize an already parsed query (see `parse_read_only_sql`).
 
     `placeholders` lists the parameter names that may appear (the checker passes the ones it
     bound); raw SQL from users gets none. The tree is modified in place and returned, every
-    identifier quoted; `quote=False` leaves the names qualifying adds unquoted, for a caller
-    that only checks the tree and never writes it out (the checks are the same).
+    identifier quoted.
+
+    `check_only=True` is for a caller that only checks the tree and never writes it out (the
+    last gate, `plotboard.access.check`): names that qualifying adds are left unquoted, and
+    when every column already names its source (`_qualified_already`, as in the SQL
+    plotboard writes) sqlglot's qualify, which would have nothing to resolve, is skipped.
+    The checks are the same: `_pin_columns` resolves every column to its source and refuses
+    any that is not a visible catalog column or an output of a subquery or CTE.
     """
     root = tree
     while isinstance(root, exp.Subquery) and set(_set_args(root)) <= {"this"}:
@@ -200,7 +206,8 @@ def validate_query(
     _check_nodes(root, catalog.dialect, frozenset(placeholders))
     _lowercase_identifiers(root)
     synthetic = _bind_tables(root, catalog)
-    root = _qualify(root, catalog, synthetic, quote)
+    if not (check_only and _qualified_already(root)):
+        root = _qualify(root, catalog, synthetic, quote=not check_only)
     scopes = _pin_columns(root, synthetic)
     # qualify may turn names into other node kinds (a whole-row reference `SELECT t FROM t`
     # becomes a TableColumn): check the allow-lists again on what came out.
@@ -419,6 +426,57 @@ def _catalog_table(catalog: Catalog, name: str, schema: str | None) -> Table:
     if table.hidden:
         raise _refuse(f"Table '{name}' is not available for queries.", "hidden_table")
     return table
+
+
+# Sources whose columns sqlglot's qualify_tables names itself (table functions, VALUES, ...).
+_SELF_NAMED_SOURCES = (exp.Lateral, exp.Unnest, exp.Values, exp.Pivot, exp.UDTF)
+
+
+def _qualified_already(root: exp.Expr) -> bool:
+    """Whether sqlglot's qualify would find nothing to do in `root` (after `_bind_tables`).
+
+    That is: every column names its source (`t.c`; no `db.t.c`), or is a bare name that is a
+    whole ORDER BY key (an output name, checked by `_is_output_reference`); no `*` but
+    COUNT(*); no positional GROUP BY / ORDER BY; every table and every derived table in
+    FROM or JOIN has an alias, and a derived table is a query (no `(a JOIN b) AS t`); no
+    doubly parenthesized subquery and no table function, VALUES, LATERAL or PIVOT.
+
+    qualify_tables only adds aliases and expands join constructs, and qualify_columns only
+    qualifies bare names, expands stars, positional and alias references, and names the
+    outputs: with none of those present, skipping them leaves every column to `_pin_columns`
+    exactly as qualify would have left it. Anything else: False, and qualify runs.
+    """
+    for node in root.walk():
+        if isinstance(node, exp.Column):
+            if not isinstance(node.this, exp.Identifier):
+                return False
+            if node.args.get("db") is not None or node.args.get("catalog") is not None:
+                return False
+            if not node.table:
+                ordered = node.parent
+                if not (isinstance(ordered, exp.Ordered) and isinstance(ordered.parent, exp.Order)):
+                    return False
+        elif isinstance(node, exp.Star):
+            if not isinstance(node.parent, exp.Count):
+                return False
+        elif isinstance(node, exp.Table):
+            if not node.alias:
+                return False
+        elif isinstance(node, exp.Subquery):
+            if isinstance(node.parent, (exp.From, exp.Join)):
+                if not node.alias or not isinstance(node.this, exp.Query):
+                    return False
+            elif isinstance(node.this, exp.Subquery):
+                return False
+        elif isinstance(node, exp.Literal):
+            parent = node.parent
+            if isinstance(parent, exp.Group) or (
+                isinstance(parent, exp.Ordered) and isinstance(parent.parent, exp.Order)
+            ):
+                return False
+        elif isinstance(node, _SELF_NAMED_SOURCES):
+            return False
+    return True
 
 
 def _qualify(
