@@ -15,16 +15,31 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session, sessionmaker
 
+from plotboard.store.changes import track_changes
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_store_engine(
-    url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 10.0
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    pool_timeout: float = 10.0,
+    track: bool = True,
 ) -> sa.Engine:
     """An engine for the metadata store. SQLite gets foreign keys, WAL and a busy timeout;
     other databases a pool of `pool_size` (+ `max_overflow` under load) connections, where a
     request waits at most `pool_timeout` seconds for one (then `sqlalchemy.exc.TimeoutError`,
-    which the API answers with 503)."""
+    which the API answers with 503). With `track`, writes to what servers cache move the
+    store's generation on (`plotboard.store.changes`); migrations run without."""
+    engine = _create_engine(url, pool_size, max_overflow, pool_timeout)
+    if track:
+        track_changes(engine)
+    return engine
+
+
+def _create_engine(url: str, pool_size: int, max_overflow: int, pool_timeout: float) -> sa.Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -71,7 +86,7 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str) -> None:
     """Upgrade the store at `url` to the latest schema (creates it when empty)."""
-    engine = create_store_engine(url)
+    engine = create_store_engine(url, track=False)
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":

@@ -132,6 +132,9 @@ class DataSource(Base):
     connection: Mapped[dict[str, Any]] = mapped_column()
     password_enc: Mapped[str | None] = mapped_column(sa.Text, default=None)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Per-tenant routing (plotboard.sources.routing.Routing as JSON); NULL: every query runs on
+    # the connection above.
+    routing: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -372,3 +375,12 @@ class ConcurrencyLease(Base):
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), index=True)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class StoreChange(Base):
+    """One row (id 1): `generation` moves on in the same transaction as every write to a table
+    that app servers cache (plotboard.store.changes), so a server re-reads only on change."""
+
+    __tablename__ = "store_changes"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(sa.BigInteger)
