@@ -422,3 +422,41 @@ def test_smallest_groups_are_ranked_by_their_rows(catalog: Catalog, values: Valu
     assert spec["order_by"] == [{"by": "count"}] and spec["limit"] == 2  # ascending
     spec = spec_of(ask("which products cost 100 or less", catalog, values))
     assert "select" not in spec  # the products, not every sale
+
+
+# -- batch c tuning: halves, number words, "latest N" -----------------------------------------
+
+
+def test_first_and_second_half_of_a_year_are_its_halves(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount hired in the second half of 2024 by department", catalog,
+                       values))
+    assert {"column": "hire_date", "op": "between", "value": ["2024-07-01", "2024-12-31"]} in (
+        spec["filters"]
+    )
+    compared = spec_of(ask("units sold in the first half of this year vs the first half of "
+                           "last year", catalog, values))
+    assert compared["compare"] == {"to": "previous_year"}
+    assert compared["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2025-01-01", "2025-06-30"]}
+    ]
+
+
+def test_number_words_count_like_digits(catalog: Catalog, values: Values) -> None:
+    top = spec_of(ask("the four best categories by units sold", catalog, values))
+    assert top["limit"] == 4
+    rated = spec_of(ask("headcount with a rating of four or higher", catalog, values))
+    assert {"column": "performance_rating", "op": "gte", "value": 4} in rated["filters"]
+    dozen = spec_of(ask("top dozen products by revenue", catalog, values))
+    assert dozen["limit"] == 12
+
+
+def test_latest_n_lists_the_newest_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the most recent seven hires", catalog, values))
+    assert spec["limit"] == 7 and spec["order_by"] == [{"by": "hire_date", "desc": True}]
+    assert "select" in spec
+
+
+def test_month_over_month_shorthand(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount hired MoM in 2024", catalog, values))
+    assert spec["dimensions"] == [{"column": "hire_date", "grain": "month"}]
+    assert spec["compare"] == {"to": "previous_period"}

@@ -218,9 +218,14 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
     for k in range(len(words) - 1):
-        if words[k].isdigit() and 0 < int(words[k]) <= 1000 and words[k + 1] in _RANKS:
-            shapes.count, shapes.rank = int(words[k]), words[k + 1]
-            if words[k + 1] in _WHEN_RANKS and not shapes.share and not shapes.running:
+        number, rank = words[k], words[k + 1]
+        if words[k] in _WHEN_RANKS and words[k + 1].isdigit() and k + 2 < len(words) and (
+            words[k + 2] not in _NOT_THINGS
+        ):
+            number, rank = words[k + 1], words[k]  # "the latest 10 orders"
+        if number.isdigit() and 0 < int(number) <= 1000 and rank in _RANKS:
+            shapes.count, shapes.rank = int(number), rank
+            if rank in _WHEN_RANKS and not shapes.share and not shapes.running:
                 shapes.listing = True  # "the 5 newest hires": those records, latest first
             break
     return shapes, tuple(t for t, k in zip(tokens, keep, strict=True) if k)

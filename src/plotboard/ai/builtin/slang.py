@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from plotboard.ai.builtin.text import Token, singular
+from plotboard.ai.builtin.text import NUMBER_WORDS, Token, singular
 
 #: Shorthand and slang -> plain words. Keys are single folded words.
 ABBREVIATIONS: dict[str, str] = {
@@ -40,6 +40,7 @@ ABBREVIATIONS: dict[str, str] = {
     "eng": "engineering", "fin": "finance", "mktg": "marketing", "ops": "operations",
     "earner": "paid person", "earners": "paid people", "boss": "manager", "bosses": "managers",
     "vps": "vp", "svps": "svp", "evps": "evp", "qtd": "quarter to date",
+    "mom": "month over month", "qoq": "quarter over quarter",
     "weakest": "lowest", "strongest": "highest", "poorest": "lowest",
 }
 
@@ -78,6 +79,11 @@ _SHORT_YEAR = re.compile(rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b"
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
 _BIG = re.compile(r"\b(\d+(?:\.\d+)?)\s*(million|mn|mio|billion|bn|thousand)\b", re.I)
 _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
+# Number words from two on are written as digits ("the ten latest orders", "rated three or
+# below", "a dozen best-paid"); "one" stays a word ("no one", "one of").
+_NUMBERS = {w: i for w, i in NUMBER_WORDS.items() if 2 <= i <= 50 and w != "dozen"}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b(?![-'])", re.I)
+_A_DOZEN = re.compile(r"\b(?:a |one )?dozen\b", re.I)
 # "this year so far", "hires this quarter by department so far": the period up to today.
 _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\s*\bso far\b",
                      re.I)
@@ -129,6 +135,8 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    text = _A_DOZEN.sub("12", text)
+    text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")

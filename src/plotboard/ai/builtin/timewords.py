@@ -38,6 +38,7 @@ MONTHS = {
 }
 _QUARTERS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4}
 _HALVES = {"h1": 1, "h2": 2}
+_HALF_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2}
 _LATER = frozenset({("or", "later"), ("and", "later"), ("or", "after"), ("and", "after"),
                     ("or", "since")})
 _EARLIER = frozenset({("or", "earlier"), ("and", "earlier"), ("or", "before"),
@@ -147,6 +148,20 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
             start, end = period_of(dt.date(year, q * 3 - 2, 1), "quarter")
             return 2, start, end
         return 1, dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if word in _HALF_ORDINALS and i + 1 < n and words[i + 1] == "half":
+        # "the first half of 2025", "second half of last year", "first half of this year"
+        part, j = _HALF_ORDINALS[word], i + 2
+        j += 1 if j < n and words[j] == "of" else 0
+        named = _year(words[j]) if j < n else None
+        if named is not None:
+            j += 1
+        elif tuple(words[j : j + 2]) in (("this", "year"), ("last", "year")):
+            named = today.year - (words[j] == "last")
+            j += 2
+        else:
+            named = today.year if dt.date(today.year, part * 6 - 5, 1) <= today else today.year - 1
+        start = dt.date(named, part * 6 - 5, 1)
+        return j - i, start, add_months(start, 6) - dt.timedelta(days=1)
     half = _HALVES.get(word)
     if half is not None:
         # "H1 2025": January-June; without a year, the latest half that has started.
