@@ -32,6 +32,7 @@ SOURCE_KEYS = {
     "has_password",
     "display",
     "settings",
+    "routing",
     "created_at",
     "updated_at",
 }
@@ -184,6 +185,42 @@ def test_update_source(reader_env: dict[str, str], workdir: Path, archive: dict[
         "cache_ttl_seconds": 3600,
     }
     assert changed["connection"] == archive["connection"]
+
+
+@covers("route-source", "unroute-source")
+def test_route_source(reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client) -> None:
+    source = reader_env["SOURCE_ID"]
+
+    def count(region: object) -> httpx.Response:
+        attributes = {} if region is None else {"region": region}
+        token = mint(admin_api, f"routed-{region}", attributes=attributes)
+        return httpx.post(
+            f"{reader_env['PLOTBOARD_URL']}/api/v1/embed/query",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"query": {"table": "sales", "measures": [{"agg": "count"}]}},
+        )
+
+    before = count("North").json()["rows"]
+    try:
+        run = run_bash(example("route-source"), reader_env, workdir)
+        assert run.answer.status == 200, run.stdout
+        assert run.answer.json()["routing"] == {
+            "attribute": "region", "mode": "database",
+            "map": {"North": "demo", "South": "demo"}, "max_pools": 16,
+        }  # fmt: skip
+        assert count("North").json()["rows"] == before  # demo.sqlite is North's database
+        for region in ("East", None):  # not mapped, no attribute: 403 and no rows
+            refused = count(region)
+            assert refused.status_code == 403, refused.text
+            body = refused.json()
+            body.pop("request_id")
+            assert body == json_block("data-sources.md", '"tenant_unknown"')
+    finally:
+        run = run_bash(example("unroute-source"), reader_env, workdir)
+        assert run.answer.status == 200, run.stdout
+        assert run.answer.json()["routing"] is None
+    assert count("East").status_code == 200
+    assert admin_api.get(f"/api/v1/admin/sources/{source}").json()["routing"] is None
 
 
 @covers("refresh-source")

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from plotboard import audit
 from plotboard.admin.actor import AdminActor
 from plotboard.catalog import service as catalog
@@ -20,6 +23,7 @@ from plotboard.sources.engines import create_source_engine
 from plotboard.sources.errors import SourceError
 from plotboard.sources.introspect import introspect
 from plotboard.sources.verdict import ConnectionVerdict, test_connection
+from plotboard.store.models import TokenAttribute
 
 if TYPE_CHECKING:
     from plotboard.runtime import Runtime
@@ -49,6 +53,40 @@ def _connect_or_refuse(conn: SourceConnection) -> tuple[Table, ...]:
         engine.dispose()
 
 
+ROUTING_TYPES = ("string", "number")
+
+
+def _check_routing_attribute(session: Session, org_id: str, routing: dict[str, Any] | None) -> None:
+    """A 422 naming `routing.attribute` unless it is one of the organization's token
+    attributes of a single value (string or number): a tenant is one value."""
+    if not routing or not isinstance(routing.get("attribute"), str):
+        return  # no routing, or a shape `validate_routing` refuses with its own message
+    name = routing["attribute"]
+    kind = session.scalar(
+        sa.select(TokenAttribute.type).where(
+            TokenAttribute.org_id == org_id, TokenAttribute.name == name
+        )
+    )
+    if kind in ROUTING_TYPES:
+        return
+    candidates = session.scalars(
+        sa.select(TokenAttribute.name)
+        .where(TokenAttribute.org_id == org_id, TokenAttribute.type.in_(ROUTING_TYPES))
+        .order_by(TokenAttribute.name)
+    ).all()
+    some = ", ".join(f"'{c}'" for c in candidates[:10]) or "none yet: add one first"
+    problem = (
+        f"there is no token attribute named '{name[:64]}'"
+        if kind is None
+        else f"'{name}' is a {kind} attribute; a tenant is one value"
+    )
+    raise invalid(
+        "routing.attribute",
+        f"{problem}; use a string or number attribute of your token model ({some})",
+        "invalid_routing",
+    )
+
+
 def _changed(runtime: Runtime, source_id: str) -> None:
     runtime.pool.remove(source_id)
     runtime.forget_source(source_id)
@@ -67,6 +105,10 @@ def test_new(conn: SourceConnection) -> dict[str, Any]:
 
 def create_source(runtime: Runtime, admin: AdminActor, body: sources.SourceIn) -> dict[str, Any]:
     """Connect a database: tested and introspected first, saved only when both succeed."""
+    if body.routing is not None:
+        sources.validate_routing(body.routing, body.connection)  # before connecting: cheap
+        with runtime.store.session() as session:
+            _check_routing_attribute(session, admin.org_id, body.routing)
     tables = _connect_or_refuse(body.connection)
     with runtime.store.session() as session:
         row = sources.create_source(session, admin.org_id, body, runtime.secret_key)
@@ -98,6 +140,7 @@ def update_source(
     """Change a source; a changed connection is tested and the catalog refreshed first."""
     with runtime.store.session() as session:
         row = sources.get_source(session, admin.org_id, source_id)
+        _check_routing_attribute(session, admin.org_id, body.routing)
         tables = None
         if body.connection is not None:
             conn = sources.merged_connection(row, body.connection, runtime.secret_key)

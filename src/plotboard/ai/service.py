@@ -42,6 +42,7 @@ from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import prepare_query
 from plotboard.query.spec import parse_spec
+from plotboard.query.tenant import cache_scope, execute_for, tenant_of
 from plotboard.sources.errors import SourceError
 from plotboard.sources.store import list_sources
 from plotboard.store.models import Conversation, utcnow
@@ -86,6 +87,10 @@ def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) ->
     """Distinct values (at most MAX_VALUES) of each low-cardinality text column, under the
     user's access rules; columns with more values are left out. Blocking."""
     values: dict[tuple[str, str], list[str]] = {}
+    try:
+        tenant = tenant_of(context, user.attributes)
+    except PlotboardError:
+        return values  # a routed source without this user's tenant: no values at all
     for table, column in _value_columns(context.catalog):
         spec = parse_spec(
             {
@@ -99,16 +104,13 @@ def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) ->
             prepared = prepare_query(spec, context.catalog, context.rules, user.attributes)
         except QueryError:
             continue
-        key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params), kind="v")
+        key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="v")
         cached = runtime.cache.get(key)
         if cached is not None:
             rows = orjson.loads(cached)
         else:
-            result = runtime.pool.execute(
-                context.id,
-                prepared.sql,
-                dict(prepared.params),
-                timeout_s=context.settings.timeout_seconds,
+            result = execute_for(
+                runtime.pool, context, tenant, prepared.sql, prepared.params,
                 row_cap=MAX_VALUES + 1,
             )
             rows = result.rows

@@ -18,7 +18,8 @@ from plotboard.access.store import list_rules, rule_set
 from plotboard.catalog.model import Catalog
 from plotboard.catalog.service import load_catalog
 from plotboard.sources.dialects import SourceConnection
-from plotboard.sources.store import SourceSettings, connection_of, settings_of
+from plotboard.sources.routing import Routing
+from plotboard.sources.store import SourceSettings, connection_of, routing_of, settings_of
 from plotboard.store.models import DataSource
 
 
@@ -34,6 +35,8 @@ class SourceContext:
     cache_scope: str
     """Source id plus a digest of its connection: result-cache entries of a source that now
     points at another database are never served."""
+    routing: Routing | None = None
+    """Per-tenant routing (`plotboard.query.tenant`); None: every query runs on the source."""
 
 
 def load_context(session: Session, row: DataSource, secret_key: str) -> SourceContext:
@@ -47,6 +50,7 @@ def load_context(session: Session, row: DataSource, secret_key: str) -> SourceCo
         rules=rule_set(list_rules(session, row.id)),
         settings=settings_of(row),
         cache_scope=f"{row.id}:{_connection_digest(row)}",
+        routing=routing_of(row),
     )
 
 

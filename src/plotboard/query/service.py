@@ -38,6 +38,7 @@ from plotboard.query.prepare import (
     prepare_sql,
 )
 from plotboard.query.spec import RELATIVE_DATE_OPS, QuerySpec, parse_spec
+from plotboard.query.tenant import cache_scope, execute_for, tenant_of
 from plotboard.runtime import Runtime
 from plotboard.sources.execute import ExecutionResult, answer_too_large
 
@@ -214,6 +215,7 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     context = await _context(
         runtime, user.org_id, request.source, table if isinstance(table, str) else None
     )
+    tenant = tenant_of(context, user.attributes)  # a routed source: this user's database
     anchors = None
     if _anchored_to_latest(request):
         anchors = await anyio.to_thread.run_sync(_anchors, runtime, context, user, request)
@@ -230,7 +232,7 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     params = dict(prepared.params)
     # The answer says which dates a relative filter resolved to (from which anchor day):
     # answers that say different things are different entries, even with the same SQL.
-    key = cache_key(context.cache_scope, prepared.sql,
+    key = cache_key(cache_scope(context, tenant), prepared.sql,
                     {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
     hit = None if request.refresh else runtime.cache.get(key)
     if hit is not None:
@@ -242,13 +244,9 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     def execute() -> bytes:
         nonlocal ran_for
         started = time.perf_counter()
-        result = runtime.pool.execute(
-            context.id,
-            prepared.sql,
-            dict(prepared.params),
-            timeout_s=context.settings.timeout_seconds,
-            row_cap=context.settings.row_cap,
-            max_bytes=max_bytes,
+        result = execute_for(
+            runtime.pool, context, tenant, prepared.sql, prepared.params,
+            row_cap=context.settings.row_cap, max_bytes=max_bytes,
         )
         ran_for = time.perf_counter() - started
         body = _encode(prepared, result, context, max_bytes)
@@ -284,19 +282,19 @@ def _anchored_to_latest(request: QueryRequest) -> bool:
     )
 
 
-def _bound_rows(runtime: Runtime, context: SourceContext, prepared: PreparedQuery) -> list[Any]:
+def _bound_rows(
+    runtime: Runtime, context: SourceContext, user: EmbedToken, prepared: PreparedQuery
+) -> list[Any]:
     """Rows of a query of dates under the rules (`plotboard.query.latest`), result-cached
-    apart from answers (`kind="d"`)."""
-    key = cache_key(context.cache_scope, prepared.sql, dict(prepared.params), kind="d")
+    apart from answers (`kind="d"`), on the user's tenant database of a routed source."""
+    tenant = tenant_of(context, user.attributes)
+    key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="d")
     hit = runtime.cache.get(key)
     if hit is not None:
         rows: list[Any] = orjson.loads(hit)
         return rows
-    result = runtime.pool.execute(
-        context.id,
-        prepared.sql,
-        dict(prepared.params),
-        timeout_s=context.settings.timeout_seconds,
+    result = execute_for(
+        runtime.pool, context, tenant, prepared.sql, prepared.params,
         row_cap=context.settings.row_cap,
     )
     runtime.cache.set(key, orjson.dumps(result.rows), context.settings.cache_ttl_seconds)
@@ -319,7 +317,7 @@ def _anchors(
     try:
         return latest_anchors(
             spec, context.catalog, context.rules, user.attributes,
-            lambda prepared: _bound_rows(runtime, context, prepared),
+            lambda prepared: _bound_rows(runtime, context, user, prepared),
         )
     except QueryError as err:
         raise query_error(err) from err
@@ -344,7 +342,7 @@ def _with_notes(
         try:
             notes["relative_dates"] = where_data_ends(
                 _spec_of(user, request), notes, context.catalog, context.rules,
-                user.attributes, lambda bounds: _bound_rows(runtime, context, bounds),
+                user.attributes, lambda bounds: _bound_rows(runtime, context, user, bounds),
             )
         except QueryError as err:
             raise query_error(err) from err

@@ -18,12 +18,19 @@ connection of a source's pool is in use for `pool_timeout_s`, a query fails with
 A source that cannot be reached fails fast for a few seconds afterwards (`down_cooldown_s`)
 instead of tying up a worker thread per request in connect timeouts; other sources are
 unaffected. All methods are thread-safe.
+
+A source routed by database (`plotboard.sources.routing`) runs a tenant's queries on an engine
+of that tenant's own (`execute(..., tenant=TenantTarget(...))`), created on first use with the
+source's pool sizing; at most `tenant.max_pools` tenant engines are kept per source, and the
+least recently used is closed when another tenant needs one. Re-registering or removing the
+source closes its tenant engines too.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +44,7 @@ from plotboard.sources.engines import PoolSettings, create_source_engine
 from plotboard.sources.errors import SourceError
 from plotboard.sources.execute import ExecutionResult, QueryStopper, execute
 from plotboard.sources.introspect import introspect, list_schemas
+from plotboard.sources.routing import TenantTarget, tenant_connection
 
 #: What a resolver answers: the connection, or the connection and its own pool sizing.
 Resolved = SourceConnection | tuple[SourceConnection, PoolSettings]
@@ -69,6 +77,8 @@ class SourcePool:
         self.down_cooldown_s = down_cooldown_s
         self.resolver = resolver
         self._entries: dict[str, _Entry] = {}
+        # (source id, tenant database) -> engine entry, least recently used first.
+        self._tenants: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._stopper = QueryStopper()
 
@@ -80,23 +90,23 @@ class SourcePool:
         """Add or update a source (`pool`: its own sizing; None: the pool's `settings`).
         Unchanged settings keep the existing pool, so calling this on every request with the
         stored settings is cheap; changed settings dispose it."""
-        old: Engine | None = None
+        old: list[_Entry] = []
         with self._lock:
             entry = self._entries.get(source_id)
             if entry is not None and entry.conn == conn and entry.pool == pool:
                 return
             if entry is not None:
-                old = entry.engine
+                old.append(entry)
             self._entries[source_id] = _Entry(conn, pool)
-        if old is not None:
-            old.dispose()
+            old.extend(self._drop_tenants(source_id))
+        _dispose(old)
 
     def remove(self, source_id: str) -> None:
         """Forget a source and close its idle connections. Unknown ids are ignored."""
         with self._lock:
             entry = self._entries.pop(source_id, None)
-        if entry is not None and entry.engine is not None:
-            entry.engine.dispose()
+            old = self._drop_tenants(source_id)
+        _dispose([entry, *old] if entry is not None else old)
 
     def stop_queries(self) -> int:
         """Interrupt every running query and refuse new ones (at shutdown: a server that is
@@ -108,11 +118,10 @@ class SourcePool:
         """Stop running queries and dispose every engine (at shutdown)."""
         self.stop_queries()
         with self._lock:
-            entries = list(self._entries.values())
+            entries = [*self._entries.values(), *self._tenants.values()]
             self._entries.clear()
-        for entry in entries:
-            if entry.engine is not None:
-                entry.engine.dispose()
+            self._tenants.clear()
+        _dispose(entries)
 
     def __contains__(self, source_id: object) -> bool:
         with self._lock:
@@ -129,9 +138,16 @@ class SourcePool:
         """The sqlglot dialect name to compile queries for this source."""
         return self._entry(source_id).conn.dialect
 
+    def tenant_pools(self, source_id: str) -> tuple[str, ...]:
+        """The tenant databases of `source_id` with an engine open, least recently used first."""
+        with self._lock:
+            return tuple(name for sid, name in self._tenants if sid == source_id)
+
     def engine(self, source_id: str) -> Engine:
         """The source's engine, created on first use."""
-        entry = self._entry(source_id)
+        return self._engine_of(self._entry(source_id))
+
+    def _engine_of(self, entry: _Entry) -> Engine:
         if entry.engine is None:
             with entry.lock:
                 if entry.engine is None:
@@ -155,11 +171,16 @@ class SourcePool:
         timeout_s: float,
         row_cap: int,
         max_bytes: int | None = None,
+        tenant: TenantTarget | None = None,
     ) -> ExecutionResult:
-        """Run one read-only query on the source; see `plotboard.sources.execute.execute`."""
+        """Run one read-only query on the source; see `plotboard.sources.execute.execute`.
+        `tenant` (mode ``database``): on that tenant's database instead of the source's own.
+        A schema tenant's SQL comes already qualified (`plotboard.query.tenant`)."""
         entry = self._entry(source_id)
+        if tenant is not None and tenant.mode == "database":
+            entry = self._tenant_entry(source_id, entry, tenant)
         self._fail_fast(entry)
-        engine = self.engine(source_id)
+        engine = self._engine_of(entry)
         try:
             result = execute(
                 engine,
@@ -202,6 +223,40 @@ class SourcePool:
             raise SourceError(code="unknown_source", message=f'No data source "{source_id}".')
         return entry
 
+    def _tenant_entry(self, source_id: str, base: _Entry, tenant: TenantTarget) -> _Entry:
+        key = (source_id, tenant.name)
+        evicted: list[_Entry] = []
+        with self._lock:
+            entry = self._tenants.get(key)
+            if entry is not None:
+                self._tenants.move_to_end(key)
+                return entry
+            try:
+                conn = tenant_connection(base.conn, tenant.name)
+            except ValueError:
+                raise SourceError(
+                    code="invalid", message="This source cannot be routed to that database."
+                ) from None
+            entry = self._tenants[key] = _Entry(conn, base.pool)
+            mine = [k for k in self._tenants if k[0] == source_id]
+            for old in mine[: max(0, len(mine) - tenant.max_pools)]:
+                evicted.append(self._tenants.pop(old))
+        _dispose(evicted)
+        return entry
+
+    def _drop_tenants(self, source_id: str) -> list[_Entry]:
+        """Forget the source's tenant engines (the caller holds the lock and disposes them)."""
+        keys = [k for k in self._tenants if k[0] == source_id]
+        return [self._tenants.pop(k) for k in keys]
+
     def _fail_fast(self, entry: _Entry) -> None:
         if entry.down_error is not None and time.monotonic() < entry.down_until:
             raise SourceError(code=entry.down_error.code, message=entry.down_error.message)
+
+
+def _dispose(entries: list[_Entry]) -> None:
+    """Close the engines' idle connections; a query still running on one keeps its connection
+    until it ends (SQLAlchemy closes it then)."""
+    for entry in entries:
+        if entry.engine is not None:
+            entry.engine.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from plotboard.crypto import decrypt, encrypt
 from plotboard.errors import FieldError, PlotboardError, conflict, invalid, not_found
 from plotboard.sources.dialects import SourceConnection
+from plotboard.sources.routing import Routing, check_routing
 from plotboard.store.models import CatalogTable, DataSource
 
 
@@ -36,6 +37,8 @@ class SourceIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     connection: SourceConnection
     settings: SourceSettings = Field(default_factory=SourceSettings)
+    # Per-tenant routing (plotboard.sources.routing); validated by `validate_routing`.
+    routing: dict[str, Any] | None = None
 
 
 class SourcePatch(BaseModel):
@@ -45,6 +48,7 @@ class SourcePatch(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     connection: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None  # only the settings sent change
+    routing: dict[str, Any] | None = None  # replaces the routing; null removes it
 
 
 def connection_of(row: DataSource, secret_key: str) -> SourceConnection:
@@ -70,13 +74,40 @@ def _unique_name(session: Session, org_id: str, name: str, except_id: str | None
     return name
 
 
+def validate_routing(data: dict[str, Any], conn: SourceConnection) -> Routing:
+    """`data` as a `Routing` that fits `conn`'s kind of database, or a 422 naming the field
+    (`routing.map`, `routing.mode`, ...)."""
+    try:
+        routing = Routing.model_validate(data)
+    except ValidationError as err:
+        first = err.errors(include_url=False, include_input=False)[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        loc = [str(p) for p in first["loc"]]
+        if not loc and message.split(":", 1)[0] in ("map", "template"):
+            loc, message = [message.split(":", 1)[0]], message.split(":", 1)[1].strip()
+        elif not loc and message.startswith("give either"):
+            loc = ["map"]
+        raise invalid(".".join(["routing", *loc]), message, "invalid_routing") from None
+    problem = check_routing(routing, conn)
+    if problem is not None:
+        field, _, message = problem.partition(": ")
+        raise invalid(f"routing.{field}", message, "invalid_routing")
+    return routing
+
+
+def routing_of(row: DataSource) -> Routing | None:
+    return Routing.model_validate(row.routing) if row.routing else None
+
+
 def create_source(session: Session, org_id: str, data: SourceIn, secret_key: str) -> DataSource:
+    routing = None if data.routing is None else validate_routing(data.routing, data.connection)
     row = DataSource(
         org_id=org_id,
         name=_unique_name(session, org_id, data.name),
         kind=data.connection.kind,
         connection={},
         settings=data.settings.model_dump(),
+        routing=routing.model_dump(exclude_none=True) if routing else None,
     )
     _store_connection(row, data.connection, secret_key)
     session.add(row)
@@ -132,6 +163,20 @@ def update_source(
         _store_connection(row, merged_connection(row, patch.connection, secret_key), secret_key)
     if patch.settings is not None:
         row.settings = merged_settings(row, patch.settings).model_dump()
+    if "routing" in patch.model_fields_set:
+        routing = patch.routing
+        row.routing = (
+            None
+            if routing is None
+            else validate_routing(routing, connection_of(row, secret_key)).model_dump(
+                exclude_none=True
+            )
+        )
+    elif patch.connection is not None and row.routing:
+        # Routing that no longer fits the new kind of database (schemas on SQLite) is refused.
+        routing_now = routing_of(row)
+        assert routing_now is not None
+        validate_routing(routing_now.model_dump(exclude_none=True), connection_of(row, secret_key))
     session.flush()
     return row
 
@@ -206,6 +251,7 @@ def describe_source(row: DataSource, secret_key: str) -> dict[str, Any]:
         "has_password": row.password_enc is not None,
         "display": connection_of(row, secret_key).redacted(),
         "settings": settings_of(row).model_dump(exclude_none=True),  # pool sizing when set
+        "routing": row.routing or None,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }

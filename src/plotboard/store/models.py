@@ -132,6 +132,9 @@ class DataSource(Base):
     connection: Mapped[dict[str, Any]] = mapped_column()
     password_enc: Mapped[str | None] = mapped_column(sa.Text, default=None)
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Per-tenant routing (plotboard.sources.routing.Routing as JSON); NULL: every query runs on
+    # the connection above.
+    routing: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
