@@ -460,3 +460,41 @@ def test_month_over_month_shorthand(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("headcount hired MoM in 2024", catalog, values))
     assert spec["dimensions"] == [{"column": "hire_date", "grain": "month"}]
     assert spec["compare"] == {"to": "previous_period"}
+
+
+# -- batch c tuning: totals compared, empty fields --------------------------------------------
+
+
+def test_a_named_count_compared_is_a_filter_on_the_groups(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("which cities have a headcount below 150", catalog, values))
+    assert spec["having"] == [{"by": "count", "op": "lt", "value": 150}]
+    assert spec["dimensions"] == [{"column": "location"}]
+
+
+def test_groups_that_brought_in_an_amount_compare_their_total(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("categories that brought in more than 60 million overall", catalog, values)
+    spec = spec_of(reply)
+    assert spec["having"] == [{"by": "sum_amount", "op": "gt", "value": 60000000}]
+    assert "filters" not in spec
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(demo_engine, "SELECT category, SUM(amount) FROM sales GROUP BY 1 "
+                                    "HAVING SUM(amount) > 60000000")
+    assert same_rows(rows, expected, ordered=False)
+
+
+def test_empty_and_filled_in_fields(catalog: Catalog, values: Values) -> None:
+    cases = {
+        "list people with a blank manager id": "is_null",
+        "how many employees have no manager set": "is_null",
+        "headcount by department where the manager is not empty": "is_not_null",
+        "employees whose manager field is populated": "is_not_null",
+        "number of staff whose manager isn't set": "is_null",
+    }
+    for question, op in cases.items():
+        spec = spec_of(ask(question, catalog, values))
+        assert {"column": "manager_id", "op": op} in spec["filters"], question

@@ -275,6 +275,14 @@ class _Walk:
                 last.op = meaning.op.removesuffix("_after")
             return
         self.compare = CompareSlot(meaning.op, [], self.last_numeric)
+        named = self.intent.measures[-1] if self.intent.measures else None
+        if named is not None and self.measure_at == self.index - 1 and all(
+            isinstance(t, MeasureTerm) and t.column is None for t in named.terms
+        ):
+            # "departments with a headcount above 300": the count just named, compared.
+            self.compare.measure = named
+            self.compare.terms = ()
+            return
         if self.last_numeric:
             named = self.intent.measures[-1] if self.intent.measures else None
             just = self.measure_at == self.numeric_at  # the measure is the last number named

@@ -516,6 +516,14 @@ def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSl
             "sum"
         ):
             wanted = DraftMeasure("sum", base, term.column)
+    elif not compare.terms and not intent.measures and intent.dim_first and all(
+        a == "sum" for a in intent.pending
+    ):
+        # "products that brought in over 20 million": the groups' total of the table's
+        # main measure (revenue), not each row's amount.
+        main = vocab.default_measure(base)
+        if main.column is not None and main.table is base and main.agg == "sum":
+            wanted = DraftMeasure("sum", base, main.column)
     if wanted is None:
         return None
     if wanted not in out.measures:

@@ -48,10 +48,15 @@ _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list"
 _SHOW = {"show", "display", "give"}
 _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("don", "t", "have", "a"), ("doesn", "t", "have", "a"), ("do", "not", "have", "a"),
-               ("don", "t", "have"), ("has", "no"), ("have", "no"), ("with", "no")}
+               ("don", "t", "have"), ("has", "no"), ("have", "no"), ("with", "no"),
+               ("an", "empty"), ("empty",), ("a", "blank"), ("blank",), ("a", "missing"),
+               ("missing",), ("no", "one", "as"), ("unknown",)}
 _NOT_NULL_LEADS = {("with", "a"), ("with", "an"), ("have", "a"), ("has", "a"),
                    ("report", "to", "a")}
 _NULL_TAILS = {"empty", "missing", "blank", "null", "unset", "unknown"}
+_NOT_NULL_TAILS = {"filled", "set", "present", "populated", "known", "given", "recorded"}
+# Words that may follow a column's name without changing it: "manager id", "manager field".
+_NAME_TAILS = {"id", "field", "set", "value", "column", "filled", "given", "recorded", "named"}
 _CHART_HINTS = {"share", "proportion", "percentage"}
 _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks", "quarter",
                "quarters", "or", "and", "percent", "k", "m"}
@@ -180,9 +185,12 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 for size in (2, 1):
                     if rest[:size] in nullable and len(rest) >= size:
                         shapes.nulls.append((rest[:size], is_null))
-                        for k in range(i, i + len(lead) + size):
+                        end = i + len(lead) + size
+                        if end < len(words) and words[end] in _NAME_TAILS:
+                            end += 1  # "no manager set", "an empty manager id"
+                        for k in range(i, end):
                             keep[k] = False
-                        i, matched = i + len(lead) + size, True
+                        i, matched = end, True
                         break
                 if matched:
                     break
@@ -190,17 +198,27 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 break
         if matched:
             continue
-        # "whose manager is empty", "where manager is missing"
+        # "whose manager is empty", "where manager is missing", "manager field is filled in"
         for size in (2, 1):
             name = tuple(t.stem for t in tokens[i : i + size])
-            after = words[i + size : i + size + 2]
-            if len(name) == size and name in nullable and after[:1] == ["is"] and (
-                len(after) == 2 and after[1] in _NULL_TAILS
+            j = i + size
+            if j < len(words) and words[j] in _NAME_TAILS and words[j] not in _NOT_NULL_TAILS:
+                j += 1
+            after = words[j : j + 3]
+            if len(name) == size and name in nullable and after[:1] in (["is"], ["isn"]) and (
+                len(after) >= 2
             ):
-                shapes.nulls.append((name, True))
-                for k in range(i, i + size + 2):
+                negated = after[0] == "isn" or after[1] == "not"
+                tail = after[2] if after[1] in ("not", "t") and len(after) > 2 else after[1]
+                if tail not in _NULL_TAILS and tail not in _NOT_NULL_TAILS:
+                    continue
+                end = j + (3 if after[1] in ("not", "t") else 2)
+                if end < len(words) and words[end] in ("in", "out"):
+                    end += 1  # "filled in"
+                shapes.nulls.append((name, (tail in _NULL_TAILS) != negated))
+                for k in range(i, end):
                     keep[k] = False
-                i, matched = i + size + 2, True
+                i, matched = end, True
                 break
         if not matched:
             i += 1
