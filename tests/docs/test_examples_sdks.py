@@ -5,6 +5,7 @@ the examples' own code (which tests/sdk/test_examples.py runs)."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 import textwrap
 from datetime import datetime
 from pathlib import Path
@@ -58,9 +59,9 @@ def test_the_framework_excerpts_are_the_examples_code() -> None:
 def test_the_node_usage_example_type_checks(tmp_path: Path) -> None:
     build_node_client()
     usage = next(code for code in page_blocks("ts") if "new PlotboardClient(" in code)
-    # Inside the package, so that `@plotboard/node` resolves to it (a self-reference).
-    folder = NODE_CLIENT / ".docs-check"
-    folder.mkdir(exist_ok=True)
+    # Inside the package, so that `@plotboard/node` resolves to it (a self-reference); a folder
+    # of its own, as another run may be checking at the same time in the same checkout.
+    folder = Path(tempfile.mkdtemp(prefix=".docs-check-", dir=NODE_CLIENT))
     try:
         source = folder / "usage.mts"
         source.write_text(textwrap.dedent(usage) + "export { info, PlotboardError };\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from tests.services import require
@@ -58,8 +59,9 @@ def npm_ci(folder: Path) -> None:
     stamp.touch()
 
 
+@cache
 def build_node_client() -> Path:
-    """clients/node installed and built (dist/ is what the examples import)."""
+    """clients/node installed and built (dist/ is what the examples import), once a run."""
     npm_ci(NODE_CLIENT)
     run(["npm", "run", "--silent", "build"], NODE_CLIENT)
     return NODE_CLIENT
