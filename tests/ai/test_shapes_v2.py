@@ -498,3 +498,18 @@ def test_empty_and_filled_in_fields(catalog: Catalog, values: Values) -> None:
     for question, op in cases.items():
         spec = spec_of(ask(question, catalog, values))
         assert {"column": "manager_id", "op": op} in spec["filters"], question
+
+
+def test_a_share_of_orders_or_deals_counts_them(catalog: Catalog, values: Values) -> None:
+    counted = spec_of(ask("what percent of transactions does each category account for",
+                          catalog, values))
+    assert counted["measures"] == [{"agg": "count", "share": True}]
+    summed = spec_of(ask("percentage of sales by category", catalog, values))
+    assert summed["measures"] == [{"agg": "sum", "column": "amount", "share": True}]
+
+
+def test_who_after_the_rows_named_is_a_relative_clause(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("show the staff in Berlin who work from home", catalog, values))
+    assert "select" in spec
+    assert {"column": "is_remote", "op": "eq", "value": True} in spec["filters"]
+    assert {"column": "location", "op": "eq", "value": "Berlin"} in spec["filters"]

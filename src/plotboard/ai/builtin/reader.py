@@ -253,6 +253,10 @@ class _Walk:
             self.negate = True
         elif kind == "cue":
             self.cue = True
+        elif kind == "which" and item.start > 0 and self.last_words is not None and (
+            self._adjacent(item, self.last_words) or self.last_value is not None
+        ) and self.words_of(item) in ("who", "that"):
+            self.cue = True  # "the employees in Sydney who work remotely": a relative clause
         elif kind == "which":
             self.intent.which = True
             self.mode = "which"

@@ -63,6 +63,7 @@ _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks
 _RANKS = {"most", "latest", "newest", "recent", "last", "first", "highest", "lowest", "biggest",
           "largest", "top", "best", "oldest", "earliest", "smallest"}
 _WHEN_RANKS = {"latest", "newest", "recent", "oldest", "earliest"}
+_COUNTED_ROWS = {"order", "orders", "deal", "deals", "transaction", "transactions"}
 _COUNT_WORDS = {"how", "many", "number", "count", "total", "average", "avg", "sum", "mean",
                 "percentage", "percent", "share", "proportion"}
 
@@ -97,6 +98,9 @@ class Shapes:
     # number; `bands` ("width", 20000) or ("count", 10) when the question says which.
     distribution: bool = False
     bands: tuple[str, float] | None = None
+    # "orders", "deals": rows that are counted ("split of orders between regions in
+    # percent" is a share of the number of orders, not of their amount; "sales" is both).
+    counted_rows: bool = False
 
 
 def _at(words: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -235,6 +239,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     if cue_at >= 0:
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
+    shapes.counted_rows = any(w in _COUNTED_ROWS for w in words)
     for k in range(len(words) - 1):
         number, rank = words[k], words[k + 1]
         if words[k] in _WHEN_RANKS and words[k + 1].isdigit() and k + 2 < len(words) and (
@@ -426,6 +431,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         op = "is_null" if is_null else "is_not_null"
         draft.filters.append(DraftFilter(draft.base, column, op, None))  # type: ignore[arg-type]
     if shapes.share and draft.measures:
+        if shapes.counted_rows and not intent.measures and not intent.pending:
+            draft.measures = [DraftMeasure("count", draft.base, None)]
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
         if parts:
