@@ -31,7 +31,7 @@ from plotboard.sources import kinds as database_kinds
 from plotboard.sources import store as sources
 from plotboard.sources.dialects import KINDS, SourceConnection
 from plotboard.sources.verdict import test_connection
-from plotboard.store.models import CatalogTable, DataSource
+from plotboard.store.models import CatalogTable, DataSource, TokenAttribute
 
 router = APIRouter(prefix=BASE + "/databases", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -45,7 +45,10 @@ def _kind(value: str | None) -> str:
 
 
 def _rename(api_name: str) -> str:
-    """`connection.host` -> `host`, `settings.row_cap` -> `row_cap`."""
+    """`connection.host` -> `host`, `settings.row_cap` -> `row_cap`, `routing.map` ->
+    `routing_map`."""
+    if api_name.startswith("routing."):
+        return "routing_" + api_name.removeprefix("routing.").split(".")[0]
     for prefix in ("connection.", "settings."):
         if api_name.startswith(prefix):
             return api_name.removeprefix(prefix).split(".")[0]
@@ -87,6 +90,46 @@ def _connection_fields(posted: Posted, kind: str) -> dict[str, Any]:
     return fields
 
 
+def _routing(posted: Posted) -> dict[str, Any] | None:
+    """The form's "Route by token attribute" section: None when no attribute is chosen. The
+    mapping is one `value = database` per line; without one, the template is used."""
+    attribute = posted.text("routing_attribute")
+    if not attribute:
+        return None
+    routing: dict[str, Any] = {"attribute": attribute, "mode": posted.text("routing_mode")}
+    lines = [ln.strip() for ln in posted.text("routing_map", strip=False).splitlines()]
+    if any(lines):
+        mapping: dict[str, str] = {}
+        for line in filter(None, lines):
+            value, sep, name = line.partition("=")
+            if not sep or not value.strip():
+                raise invalid("routing.map", f"'{line[:80]}': write one value = name per line")
+            mapping[value.strip()] = name.strip()
+        routing["map"] = mapping
+    else:
+        routing["template"] = posted.text("routing_template")
+    if posted.text("routing_max_pools"):
+        routing["max_pools"] = posted.text("routing_max_pools")
+    return routing
+
+
+def _routing_attributes(runtime: Runtime, org_id: str) -> list[tuple[str, str]]:
+    """The token attributes a source can route by (one value each: string or number), as the
+    select's (value, text) pairs."""
+    with runtime.store.session() as session:
+        return [
+            (name, name)
+            for name in session.scalars(
+                sa.select(TokenAttribute.name)
+                .where(
+                    TokenAttribute.org_id == org_id,
+                    TokenAttribute.type.in_(sources_admin.ROUTING_TYPES),
+                )
+                .order_by(TokenAttribute.name)
+            )
+        ]
+
+
 def _settings(posted: Posted) -> dict[str, str]:
     return {name: posted.text(name) for name in SETTINGS_FIELDS if posted.text(name)}
 
@@ -101,6 +144,15 @@ def _values_of(row: DataSource) -> dict[str, str]:
             values[name] = str(value)
     for name, value in sources.settings_of(row).model_dump(exclude_none=True).items():
         values[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    routing = row.routing or {}
+    if routing:
+        values["routing_attribute"] = str(routing.get("attribute", ""))
+        values["routing_mode"] = str(routing.get("mode", ""))
+        values["routing_map"] = "\n".join(
+            f"{k} = {v}" for k, v in (routing.get("map") or {}).items()
+        )
+        values["routing_template"] = str(routing.get("template") or "")
+        values["routing_max_pools"] = str(routing.get("max_pools", ""))
     return values
 
 
@@ -141,6 +193,7 @@ def _list_page(
         mode="new",
         has_password=False,
         pool_default=(runtime.settings.source_pool_size, runtime.settings.source_max_overflow),
+        routing_attributes=_routing_attributes(runtime, admin.org_id),
     )
 
 
@@ -183,7 +236,12 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
                 ),
             )
         body = sources.SourceIn.model_validate(
-            {"name": posted.text("name"), "connection": conn, "settings": _settings(posted)}
+            {
+                "name": posted.text("name"),
+                "connection": conn,
+                "settings": _settings(posted),
+                "routing": _routing(posted),
+            }
         )
         created = sources_admin.create_source(runtime, posted.actor, body)
     except (ValidationError, PlotboardError) as err:
@@ -263,6 +321,7 @@ def _edit_page(
         mode="edit",
         has_password=described["has_password"] and chosen == row.kind,
         pool_default=(runtime.settings.source_pool_size, runtime.settings.source_max_overflow),
+        routing_attributes=_routing_attributes(runtime, admin.org_id),
     )
 
 
@@ -288,6 +347,7 @@ def _patch_of(posted: Posted, row: DataSource, kind: str) -> sources.SourcePatch
             "name": posted.text("name"),
             "connection": fields if changed else None,
             "settings": _settings(posted),
+            "routing": _routing(posted),
         }
     )
 
