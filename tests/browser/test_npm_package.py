@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -101,6 +102,20 @@ def test_the_tarball_holds_modules_maps_types_and_a_readme(packed: Path) -> None
         assert prop in react_types
     assert "interface HTMLElementEventMap extends PlotboardEditorEventMap" in events_types
     assert "`plotboard:${K}` | `plotboard-${K}`" in events_types
+
+
+def test_the_docs_show_the_examples_as_they_are() -> None:
+    """docs/embedding.md's snippets under `<!-- file: PATH -->` are those files, verbatim."""
+    text = (ROOT / "docs" / "embedding.md").read_text()
+    shown = re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)\n```", text, re.S)
+    assert {path for path, _ in shown} == {
+        "examples/frontend/html/src/main.ts",
+        "examples/frontend/react/src/App.tsx",
+        "examples/frontend/vue/src/App.vue",
+        "examples/frontend/angular/src/app/app.component.ts",
+    }
+    for path, code in shown:
+        assert code == (ROOT / path).read_text().rstrip(), f"docs/embedding.md shows an old {path}"
 
 
 def _copy_example(name: str, tarball: Path, into: Path) -> Path:
