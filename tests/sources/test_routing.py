@@ -222,3 +222,38 @@ def test_schema_qualification_places_every_base_table_and_no_cte() -> None:
         assert (caught.value.status, caught.value.code) == (400, "tenant_query_refused")
     with pytest.raises(PlotboardError):
         qualify_tables("SELECT 1 FROM t", "postgres", 'x"; DROP')
+
+
+def test_mariadb_databases_and_schemas_per_tenant() -> None:
+    """On MariaDB a schema is a database: mode database opens the tenant's own pool, mode
+    schema qualifies the tables and runs on the source's pool; both read the tenant's rows."""
+    from tests.services import temporary_mariadb_database
+
+    with (
+        temporary_mariadb_database() as base,
+        temporary_mariadb_database() as one,
+    ):
+        for url, n in ((base, 1), (one, 4)):
+            engine = sa.create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(sa.text("CREATE TABLE sales (id int PRIMARY KEY, amount int)"))
+                for i in range(n):
+                    conn.execute(sa.text("INSERT INTO sales VALUES (:i, 1)"), {"i": i})
+            engine.dispose()
+        u, tenant = sa.make_url(base), str(sa.make_url(one).database)
+        pool = SourcePool()
+        pool.register(
+            "s",
+            SourceConnection(
+                kind="mysql", host=u.host, port=u.port, user=u.username, database=u.database
+            ),
+        )
+        try:
+            assert _count(pool, None) == 1
+            assert _count(pool, TenantTarget("database", tenant, 2)) == 4
+            sql = qualify_tables("SELECT COUNT(*) FROM `sales` AS `s`", "mysql", tenant)
+            assert sql == f"SELECT COUNT(*) FROM `{tenant}`.`sales` AS `s`"
+            assert _count(pool, TenantTarget("schema", tenant, 2), sql) == 4
+            assert pool.tenant_pools("s") == (tenant,)  # schema mode opened no pool
+        finally:
+            pool.close()
