@@ -107,7 +107,9 @@ def _count(pool: SourcePool, tenant: TenantTarget | None, sql: str = "") -> int:
     result = pool.execute(
         "s", sql or "SELECT count(*) FROM sales", timeout_s=5, row_cap=10, tenant=tenant
     )
-    return int(result.rows[0][0])
+    value = result.rows[0][0]
+    assert isinstance(value, int)
+    return value
 
 
 def test_sqlite_files_per_tenant_with_a_bounded_pool(tmp_path: Path) -> None:
