@@ -136,3 +136,14 @@ def test_so_far_anywhere_after_this_period_means_to_date() -> None:
     from plotboard.ai.builtin.slang import plain_text
 
     assert plain_text("hires this year by office so far")[0] == "hires year to date by office"
+
+
+@pytest.mark.parametrize("text", ["full year 2023", "calendar year 2023", "year 2023",
+                                  "the whole year 2023"])
+def test_a_named_year_after_year_is_that_year_not_a_grain(text: str) -> None:
+    words = text.split()
+    at = 1 if words[0] == "the" else 0
+    found = match_time(words, at, TODAY)
+    assert found is not None and found[0] == len(words) - at
+    assert isinstance(found[1], DateRange)
+    assert (found[1].start, found[1].end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))

@@ -87,7 +87,13 @@ def test_a_long_polite_message_is_answered_and_says_what_it_left_out(
         catalog, values, today=TODAY,
     )
     assert reply.tile is not None
-    assert "calendar" in reply.unused
+    # "calendar year 2024" is read as the year 2024 (a period, not a yearly breakdown).
+    assert "calendar" not in reply.unused
+    query = reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+    assert query["dimensions"] == [{"column": "category"}]
+    assert query["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2024-01-01", "2024-12-31"]}
+    ]
 
 
 def test_unanswerable_stays_refused(catalog: Catalog, values: Values) -> None:

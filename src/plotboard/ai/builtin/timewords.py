@@ -307,6 +307,14 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         return 1, DateRange(day, day, word)
     if tuple(words[i : i + 2]) in (("all", "time"), ("all", "years"), ("all", "dates")):
         return 2, DateRange(None, None, "all time")
+    lead = 1 if word in ("full", "calendar", "whole", "entire", "fiscal") else 0
+    if tuple(words[i + lead : i + lead + 1]) == ("year",) and i + lead + 1 < n and (
+        _year(words[i + lead + 1]) is not None
+    ):
+        # "the full year 2024", "calendar year 2023", "year 2025": that year, not a grain.
+        year = int(words[i + lead + 1])
+        label = " ".join(words[i : i + lead + 2])
+        return lead + 2, DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31), f"in {label}")
     if word in ("for", "in") and i + 2 < n and words[i + 1] == "each" and words[i + 2] in _UNITS:
         return 3, GrainWord(_UNITS[words[i + 2]], by=True)
     if word in _BY_WORDS and i + 1 < n and words[i + 1] in _UNITS and words[i + 1][-1] != "s":
