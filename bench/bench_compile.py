@@ -12,6 +12,9 @@ query — sales by office region and month, one filter, access rules on all thre
   joined, each rewritten by the rules) — cold and memoized.
 
 Run:  .venv/bin/python bench/bench_compile.py [--runs N]
+
+The first line says which sqlglot runs (its compiled build comes with `plotboard[fast]`) and
+the load average: on a shared machine, compare runs of one session only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import sqlglot
+import sqlglot.parser
 from tests.query.dataset import build_catalog
 
 from plotboard.access.check import render_checked
@@ -151,6 +156,9 @@ def main() -> None:
         ("prepare_sql, raw SQL, cold", cold_sql, cold_runs),
         ("prepare_sql, raw SQL, memoized", lambda: prepare_sql(SQL, CATALOG, RULES, BOB), runs),
     ]
+    build = "compiled" if sqlglot.parser.__file__.endswith(".so") else "pure Python"
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
+    print(f"sqlglot {sqlglot.__version__} ({build}); load average {' '.join(load) or 'n/a'}")
     print(f"{'step':<38} {'runs':>6} {'median µs':>10} {'p95 µs':>10}")
     print("-" * 67)
     for name, fn, n in rows:
