@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import tarfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.browser.conftest import Session
 from tests.browser.server import Plotboard, free_port
 from tests.services import require
 
@@ -223,3 +224,29 @@ def test_the_example_renders_the_editor_and_its_handler_gets_ready(
         assert outside == [], "no CDN or other host at run time"
     finally:
         context.close()
+
+
+def test_the_script_tag_fires_each_event_under_both_names(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    """The server's /embed/plotboard.js too: `plotboard:ready` (the contract so far) and
+    `plotboard-ready`, with the same detail; here on a user switch, which is ready again."""
+    s = open_session("carol")
+    s.open()
+    s.page.evaluate(
+        """() => {
+          window.__kebab = [];
+          document.getElementById('editor').addEventListener('plotboard-ready',
+            (e) => window.__kebab.push(
+              { detail: e.detail, bubbles: e.bubbles, composed: e.composed }));
+        }"""
+    )
+    s.set_token(plotboard.token("erin"))
+    s.wait_event("plotboard:ready", count=2)
+    s.page.wait_for_function("window.__kebab.length >= 1")
+    kebab = s.page.evaluate("window.__kebab")
+    assert kebab == [
+        {"detail": s.events("plotboard:ready")[1]["detail"], "bubbles": True, "composed": True}
+    ]
+    assert kebab[0]["detail"] == {"view": "list"}
+    assert s.errors == []
