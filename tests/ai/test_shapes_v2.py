@@ -513,3 +513,19 @@ def test_who_after_the_rows_named_is_a_relative_clause(catalog: Catalog, values:
     assert "select" in spec
     assert {"column": "is_remote", "op": "eq", "value": True} in spec["filters"]
     assert {"column": "location", "op": "eq", "value": "Berlin"} in spec["filters"]
+
+
+def test_a_count_per_related_row_on_average_is_a_ratio(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("how many deals per seller in 2024, on average", catalog, values)
+    spec = spec_of(reply)
+    assert "dimensions" not in spec
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine,
+        "SELECT 1.0 * COUNT(*) / COUNT(DISTINCT employee_id) FROM sales "
+        "WHERE sale_date BETWEEN '2024-01-01' AND '2024-12-31'",
+    )
+    assert same_rows(rows, expected, ordered=False)

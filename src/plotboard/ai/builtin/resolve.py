@@ -409,8 +409,10 @@ def _per_related(
     divides the measure by how many of its rows take part (count_distinct of its key)."""
     if not slot.per or len(intent.measures) != 1 or not out.measures:
         return False
-    if len(intent.dims) < 2 and intent.grain is None:
-        return False  # "revenue per salesperson" alone: a breakdown by salesperson
+    if len(intent.dims) < 2 and intent.grain is None and "avg" not in intent.pending:
+        # "revenue per salesperson" alone: a breakdown by salesperson; "... per rep on
+        # average": the total divided by how many reps.
+        return False
     found = _best(vocab, base, [t for t in slot.terms if isinstance(t, TableTerm)])
     term = found[1] if found else None
     if not isinstance(term, TableTerm) or term.table is base:
