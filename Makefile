@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DATA_DIR ?= plotboard-data
 
-.PHONY: demo test test-lowest lock lint typecheck bench clean frontend
+.PHONY: demo test test-lowest lock lint typecheck bench clean frontend npm-package
 
 # The editor's bundle (frontend/ -> src/plotboard/static/embed). `npm ci` runs only when
 # node_modules is missing or package-lock.json changed; the build only when a source changed.
@@ -58,6 +58,10 @@ $(BUNDLE): $(NPM_STAMP) $(FRONTEND_SOURCES)
 
 ## Build the editor's script (served at /embed/plotboard.js).
 frontend: $(BUNDLE)
+
+## Pack the npm package @plotboard/editor: frontend/plotboard-editor-<version>.tgz (builds dist/).
+npm-package: $(NPM_STAMP)
+	cd frontend && npm pack
 
 ## Run the demo: server, demo database, sample users, the host page at /demo.
 demo: $(VENV)/.installed $(BUNDLE)
