@@ -420,3 +420,42 @@ def test_when_the_llm_fails_the_built_in_engine_answers_and_the_chat_says_so(
         assert not s.errors, s.errors
     finally:
         plotboard.admin("PUT", "/ai-settings", json={"engine": "builtin"})
+
+
+# Every element of the newest answer, through the light-DOM answer and chips, whose right edge
+# passes the chat panel's (a px of rounding allowed): [tag.class, right, panel right].
+OVERFLOWING = """() => {
+  const chat = document.querySelector('plotboard-editor').shadowRoot.querySelector('pb-chat');
+  const panel = chat.getBoundingClientRect();
+  const answer = [...chat.shadowRoot.querySelectorAll('[data-answer]')].pop();
+  const out = [];
+  for (const el of answer.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > panel.right + 1) {
+      out.push([el.tagName + '.' + el.getAttribute('class'), box.right, panel.right]);
+    }
+  }
+  return out;
+}"""
+
+
+def test_a_long_filter_chip_does_not_push_the_answer_out_of_the_chat_panel(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # A comparison with a year filter and two breakdowns: its chips include a long date-range
+    # chip. The answer's grid had an auto column, which grew to that chip's whole width, so
+    # the preview, the chips and the buttons ran past the panel's right edge (cut off there).
+    s = open_session("alice", width=1400, height=1000)
+    s.open(plotboard.token("alice"), **CHAT)
+    ui.create_dashboard(s.page, "Chat width")
+    open_chat(s.page)
+    question = "total amount of sales by product and category in 2025 compared with 2024, top 3"
+    answer = ask(s.page, question)
+    preview(answer).locator("pb-chart[data-rendered='true']").wait_for(timeout=TIMEOUT)
+    assert answer.locator(".chip").count() >= 5
+    assert s.page.evaluate(OVERFLOWING) == []
+    # The chips wrap and a long one is cut with an ellipsis, inside the panel.
+    widest = max(c.bounding_box()["width"] for c in answer.locator(".chip").all())
+    card = answer.locator(".card").bounding_box()
+    assert widest <= card["width"]
+    assert not s.errors, s.errors

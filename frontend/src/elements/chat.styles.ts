@@ -157,6 +157,9 @@ export const chatStyles = css`
   }
   .assistant {
     display: grid;
+    /* One column no wider than the panel: an auto track grows to its widest item's
+       min-content (a long filter chip), and then the preview and the chips overflow it. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 8px;
     min-width: 0;
   }
@@ -213,6 +216,7 @@ export const chatStyles = css`
     border: 1px solid var(--pb-border);
     border-radius: 12px;
     background: var(--pb-surface);
+    grid-template-columns: minmax(0, 1fr);
     min-width: 0;
   }
   .preview {
@@ -256,6 +260,7 @@ export const chatStyles = css`
     min-width: 0;
   }
   .chip .what {
+    min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
