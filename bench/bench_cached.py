@@ -6,7 +6,9 @@ bare FastAPI yardstick (bare_app.py, also 2 uvicorn workers), alternating rounds
 
     .venv/bin/python bench/bench_cached.py [--rounds 3] [--seconds 10]
 
-The server runs with the default `api_key_cache_seconds` (1), as users run it. To compare two
+The server runs with its defaults, as users run it: it re-reads the store only on change,
+checking every `store_change_check_seconds` (0.2). Checkouts before that re-read every
+`api_key_cache_seconds`, set here to their default (1; newer servers ignore it). To compare two
 commits, alternate runs of one round each with PYTHONPATH set to each checkout's `src/`.
 """
 

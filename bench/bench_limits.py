@@ -51,8 +51,8 @@ def main() -> None:
             sa.insert(Organization).values(id="bench", name="bench", signing_secret_enc="-")
         )
     sides = {
-        "store (SQLite)": UsageLimiter(runtime.store.engine, None, 3600),
-        "Redis": UsageLimiter(runtime.store.engine, args.redis, 3600),
+        "store (SQLite)": UsageLimiter(runtime.store.engine, None, runtime.changes),
+        "Redis": UsageLimiter(runtime.store.engine, args.redis, runtime.changes),
     }
     alone: dict[str, list[float]] = {name: [] for name in sides}
     together: dict[str, list[float]] = {name: [] for name in sides}

@@ -97,11 +97,20 @@ class Settings(BaseSettings):
         default=None,
         description="Secure flag on the admin cookie; default: when public_url is https.",
     )
-    api_key_cache_seconds: float = Field(
-        default=1.0,
+    store_change_check_seconds: float = Field(
+        default=0.2,
         ge=0,
-        description="How long a server trusts its own check that an API key is live. A revoke "
-        "takes effect at once on the server that handled it, and within this time on others.",
+        le=60,
+        description="How often a server asks the metadata store whether anything it caches "
+        "changed (API keys, origins, sources, rules, limits, organization settings): one "
+        "row read. A change takes effect at once on the server that made it, and within this "
+        "time on the others. 0: ask on every request that needs them.",
+    )
+    api_key_cache_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="Deprecated, no effect: servers re-read API keys and the rest of what "
+        "they cache only when the store changed (see store_change_check_seconds).",
     )
     workers: int = Field(default=1, ge=1, le=64)
     store_pool_size: int = Field(

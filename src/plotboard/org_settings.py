@@ -1,8 +1,8 @@
 """Organization settings read on the hot path: the time zone that anchors relative dates.
 
 "Today" for a relative date filter ("last 6 months", "this year") is the date of now in the
-organization's time zone; with no zone set, UTC. The zone is read from the store at most once
-per `ttl_s` per process, and forgotten at once when this server changes it.
+organization's time zone; with no zone set, UTC. The zone is kept per process and read again
+when the store's generation moved (`plotboard.store.changes`).
 
     >>> import datetime as dt
     >>> today_in("Pacific/Auckland", now=dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC))
@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from plotboard.errors import invalid
+from plotboard.store.changes import Generation
 from plotboard.store.models import Organization
 
 #: The clock: an aware datetime of now. Tests replace it to make "today" deterministic.
@@ -72,32 +72,32 @@ def today_in(zone: str | None, now: dt.datetime | None = None) -> dt.date:
 
 
 class OrgTimeZones:
-    """Each organization's time zone, cached per process for `ttl_s` seconds."""
+    """Each organization's time zone, cached per process until the store changes."""
 
-    def __init__(self, engine: sa.Engine, ttl_s: float, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: sa.Engine, changes: Generation, clock: Clock = utc_now) -> None:
         self.engine = engine
-        self.ttl_s = ttl_s
+        self.changes = changes
         self.clock = clock
-        self._cached: dict[str, tuple[float, str | None]] = {}
+        self._cached: dict[str, tuple[int, str | None]] = {}
         self._lock = threading.Lock()
 
     def zone_of(self, org_id: str) -> str | None:
-        now = time.monotonic()
+        generation = self.changes.current()  # before the read: a later change reloads
         hit = self._cached.get(org_id)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] == generation:
             return hit[1]
         with self.engine.connect() as conn:
             found = conn.scalar(sa.select(Organization.time_zone).where(Organization.id == org_id))
         # A zone a later tz database dropped anchors to UTC rather than failing every query.
         zone = found if found in time_zone_names() else None
         with self._lock:
-            self._cached[org_id] = (now + self.ttl_s, zone)
+            self._cached[org_id] = (generation, zone)
         return zone
 
     def cached_zone(self, org_id: str) -> tuple[bool, str | None]:
         """(found, zone) from this process's cache only; no I/O (safe on the event loop)."""
         hit = self._cached.get(org_id)
-        if hit is not None and hit[0] > time.monotonic():
+        if hit is not None and hit[0] == self.changes.peek():
             return True, hit[1]
         return False, None
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-import time
 
 import sqlalchemy as sa
 
@@ -20,9 +20,12 @@ from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import PoolSettings
 from plotboard.sources.pool import SourcePool
 from plotboard.sources.store import SourceSettings, connection_of, resolve_source_id, settings_of
+from plotboard.store.changes import Generation
 from plotboard.store.db import Store, migrate, pending_migrations
 from plotboard.store.models import DataSource, Organization
 from plotboard.usage import UsageLimiter
+
+log = logging.getLogger(__name__)
 
 
 class Runtime:
@@ -47,9 +50,17 @@ class Runtime:
                 "The metadata store's schema is not up to date. Run `plotboard migrate` (or "
                 "start with `plotboard serve`, which migrates unless told --no-migrate)."
             )
-        ttl = settings.api_key_cache_seconds
-        self.keys = KeyLiveness(self.store.engine, ttl)
-        self.origins = OriginRegistry(self.store.engine, ttl)
+        if settings.api_key_cache_seconds is not None:
+            log.warning(
+                "PLOTBOARD_API_KEY_CACHE_SECONDS is deprecated and has no effect: servers now "
+                "re-read API keys, origins, sources and settings only when the store changed, "
+                "checked every PLOTBOARD_STORE_CHANGE_CHECK_SECONDS (%s s).",
+                settings.store_change_check_seconds,
+            )
+        # What the caches below were read at: they re-read only when the store changed.
+        self.changes = Generation(self.store.engine, settings.store_change_check_seconds)
+        self.keys = KeyLiveness(self.store.engine, self.changes)
+        self.origins = OriginRegistry(self.store.engine, self.changes)
         self._org_secrets: dict[str, str] = {}
         self._lock = threading.Lock()
         self.tokens = TokenVerifier(
@@ -59,15 +70,14 @@ class Runtime:
         self.sign_ins = SignInThrottle(self.store.engine)
         self.cache: ResultCache = make_cache(settings.redis_url)
         # Rate and concurrency limits on queries, AI questions and minting, shared by servers.
-        self.limits = UsageLimiter(
-            self.store.engine, settings.redis_url, settings.api_key_cache_seconds
-        )
+        self.limits = UsageLimiter(self.store.engine, settings.redis_url, self.changes)
         # Each organization's time zone: "today" for relative dates.
-        self.time_zones = OrgTimeZones(self.store.engine, ttl)
+        self.time_zones = OrgTimeZones(self.store.engine, self.changes)
         self.pool = SourcePool(self.pool_settings(), resolver=self._connection_of)
-        self._contexts: dict[str, tuple[float, SourceContext]] = {}
-        # (org, table hint) -> (expiry, source id) for requests that name no source.
-        self._default_source: dict[tuple[str, str], tuple[float, str]] = {}
+        # source id -> (the store's generation it was read at, context)
+        self._contexts: dict[str, tuple[int, SourceContext]] = {}
+        # (org, table hint) -> (generation, source id) for requests that name no source.
+        self._default_source: dict[tuple[str, str], tuple[int, str]] = {}
 
     def _check_secret_key(self) -> None:
         """Refuse to start when stored secrets were encrypted with another secret key: better
@@ -120,17 +130,24 @@ class Runtime:
     def cached_context(
         self, org_id: str, source_id: str | None, table: str | None = None
     ) -> SourceContext | None:
-        """The context if this process has a fresh one; no I/O, so safe on the event loop."""
-        now = time.monotonic()
+        """The context if this process has a current one; no I/O, so safe on the event loop."""
+        generation = self.changes.peek()
+        if generation is None:
+            return None
+        return self._context_at(generation, org_id, source_id, table)
+
+    def _context_at(
+        self, generation: int, org_id: str, source_id: str | None, table: str | None
+    ) -> SourceContext | None:
         if source_id is None:
             default = self._default_source.get((org_id, (table or "").lower()))
             if default is None and table:
                 default = self._default_source.get((org_id, ""))
-            if default is None or default[0] <= now:
+            if default is None or default[0] != generation:
                 return None
             source_id = default[1]
         hit = self._contexts.get(source_id)
-        if hit is not None and hit[0] > now and hit[1].org_id == org_id:
+        if hit is not None and hit[0] == generation and hit[1].org_id == org_id:
             return hit[1]
         return None
 
@@ -140,7 +157,8 @@ class Runtime:
         """Catalog, rules and settings of the organization's source (when `source_id` is
         None: its only one, or the only one with a table called `table`); 404 for another
         organization's source. May read the store."""
-        context = self.cached_context(org_id, source_id, table)
+        generation = self.changes.current()  # before the read: a later change reloads
+        context = self._context_at(generation, org_id, source_id, table)
         if context is not None:
             return context
         with self.store.session() as session:
@@ -148,15 +166,14 @@ class Runtime:
             row = session.get(DataSource, resolved)
             assert row is not None
             context = load_context(session, row, self.secret_key)
-        expires = time.monotonic() + self.settings.api_key_cache_seconds
         with self._lock:
-            self._contexts[context.id] = (expires, context)
+            self._contexts[context.id] = (generation, context)
             if source_id is None:
                 # Keyed by the hint only when it names a real table: any text may come in.
                 schema, _, name = (table or "").rpartition(".")
                 known = bool(name) and context.catalog.table(name, schema or None) is not None
                 hint = (table or "").lower() if known else ""
-                self._default_source[(org_id, hint)] = (expires, context.id)
+                self._default_source[(org_id, hint)] = (generation, context.id)
         return context
 
     def forget_source(self, source_id: str) -> None:

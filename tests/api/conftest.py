@@ -40,7 +40,8 @@ def runtime(store_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         database_url=store_url,
         secret_key=TEST_SECRET,
         data_dir=Path(tmp_path_factory.mktemp("data")),
-        api_key_cache_seconds=30,  # long on purpose: revocation must not wait for it
+        # Long on purpose: a change through this server must not wait for it.
+        store_change_check_seconds=30,
     )
     rt = Runtime(settings)
     yield rt

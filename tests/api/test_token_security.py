@@ -139,14 +139,15 @@ def test_revoking_a_key_ends_its_tokens_at_once(org: Org) -> None:
 
 
 def test_revocation_reaches_a_server_that_did_not_handle_it(org: Org, store_url: str) -> None:
-    """A second server (own caches) stops accepting the token once its key check expires."""
+    """A second server (own caches, own store engine) stops accepting the token once it has
+    checked the store's generation (every store_change_check_seconds)."""
     from fastapi.testclient import TestClient
 
     from plotboard.app import create_app
     from plotboard.config import Settings
     from plotboard.runtime import Runtime
 
-    settings = org.runtime.settings.model_copy(update={"api_key_cache_seconds": 0.2})
+    settings = org.runtime.settings.model_copy(update={"store_change_check_seconds": 0.2})
     second = Runtime(Settings(**settings.model_dump()), run_migrations=False)
     try:
         with TestClient(create_app(runtime=second), base_url="http://plotboard.test") as c2:

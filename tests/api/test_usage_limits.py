@@ -17,6 +17,7 @@ from plotboard.app import create_app
 from plotboard.config import Settings
 from plotboard.errors import PlotboardError
 from plotboard.runtime import Runtime
+from plotboard.store.changes import Generation
 from plotboard.usage import UsageLimiter, UsageLimits
 from plotboard.usage.store_counters import StoreLeases
 from tests.api.conftest import Org
@@ -39,7 +40,8 @@ def set_limits(org: Org, **changes: int) -> None:
 @pytest.fixture
 def second_server(org: Org) -> Iterator[TestClient]:
     """Another app server: its own process state, the same metadata store."""
-    other = Runtime(org.runtime.settings, run_migrations=False)
+    settings = org.runtime.settings.model_copy(update={"store_change_check_seconds": 0.2})
+    other = Runtime(settings, run_migrations=False)
     try:
         yield TestClient(create_app(runtime=other), base_url="http://plotboard.test")
     finally:
@@ -110,8 +112,8 @@ def test_a_change_reaches_the_other_server(org: Org, second_server: TestClient) 
     token = org.token("alice")
     assert query(org, token, second_server) == 404
     set_limits(org, query_per_user_per_minute=1)
-    # The other server reads the limits again within api_key_cache_seconds.
-    deadline = time.monotonic() + org.runtime.settings.api_key_cache_seconds + 5
+    # The other server sees the store changed within its store_change_check_seconds (0.2).
+    deadline = time.monotonic() + 5
     while query(org, token, second_server) != 429:
         assert time.monotonic() < deadline, "the new limit never reached the other server"
         time.sleep(0.2)
@@ -169,7 +171,10 @@ def limiters(request: pytest.FixtureRequest, org: Org) -> tuple[UsageLimiter, Us
     """Two servers' limiters: on the test store (SQLite or PostgreSQL) or on Redis."""
     url = redis_url_or_fail() if request.param == "redis" else None
     engine = org.runtime.store.engine
-    return UsageLimiter(engine, url, 0), UsageLimiter(engine, url, 0)
+    return (
+        UsageLimiter(engine, url, Generation(engine, 0)),
+        UsageLimiter(engine, url, Generation(engine, 0)),
+    )
 
 
 def test_servers_racing_for_slots_never_overshoot(
@@ -252,7 +257,7 @@ def test_without_redis_a_request_takes_one_store_write_and_one_to_leave(org: Org
     SQLite every write transaction waits for the one write lock)."""
     set_limits(org, query_per_user_at_once=4, query_per_org_at_once=50)
     engine = org.runtime.store.engine
-    limiter = UsageLimiter(engine, None, 3600)
+    limiter = UsageLimiter(engine, None, Generation(engine, 3600))
     # The first request also reads the settings and prunes ended windows (once a minute).
     limiter.leave(limiter.enter("query", org.id, uuid.uuid4().hex))
     begun: list[object] = []
@@ -279,7 +284,7 @@ def test_a_full_org_slot_gives_back_the_users_slot(org: Org) -> None:
         ai_per_user_per_minute=0,
         ai_per_org_per_minute=0,
     )
-    limiter = UsageLimiter(org.runtime.store.engine, None, 0)
+    limiter = UsageLimiter(org.runtime.store.engine, None, Generation(org.runtime.store.engine, 0))
     alice, bob = uuid.uuid4().hex, uuid.uuid4().hex
     held = limiter.enter("ai", org.id, alice)
     with pytest.raises(PlotboardError) as refused:

@@ -52,8 +52,11 @@ class CliStore:
         return run_plotboard(*args, env=self.env, input=input)
 
     def settings(self) -> Settings:
-        # Revoking must bite at once in these tests, so the app re-checks keys on every call.
-        return Settings(data_dir=self.data_dir, secret_key=self.secret_key, api_key_cache_seconds=0)
+        # The CLI revokes in another process: the app checks the store's generation on every
+        # call, so that the revocation bites at once.
+        return Settings(
+            data_dir=self.data_dir, secret_key=self.secret_key, store_change_check_seconds=0
+        )
 
     @property
     def secret(self) -> str:

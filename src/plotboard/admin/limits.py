@@ -24,7 +24,7 @@ def read_limits(runtime: Runtime, org_id: str) -> dict[str, Any]:
 
 def change_limits(runtime: Runtime, admin: AdminActor, changes: dict[str, Any]) -> dict[str, Any]:
     """Change some limits (0 switches one off); the others keep their value. Every app server
-    applies them within `api_key_cache_seconds`, this one at once."""
+    applies them within `store_change_check_seconds`, this one at once."""
     with runtime.store.session() as session:
         before = limits_of(session, admin.org_id)
         after = update_limits(session, admin.org_id, changes)

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import secrets
 import string
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from threading import Lock
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from plotboard.errors import forbidden, invalid, not_found, unauthorized
+from plotboard.store.changes import Generation
 from plotboard.store.models import ApiKey, utcnow
 
 Scope = Literal["tokens", "admin"]
@@ -133,15 +133,17 @@ def authenticate_api_key(session: Session, raw: str | None, scope: Scope) -> Key
 class KeyLiveness:
     """Answers "is key K live, and whose is it?" for every embed request, cheaply.
 
-    Each server remembers an answer for `ttl` seconds. A revoke through this server forgets the
-    key at once; another server notices within `ttl`.
+    Each server remembers an answer with the store's generation it was read at
+    (`plotboard.store.changes`) and asks again only when the generation moved: a revoke
+    through this server is seen by its next request, through another server within the
+    generation's check interval.
     """
 
-    def __init__(self, engine: sa.Engine, ttl: float) -> None:
+    def __init__(self, engine: sa.Engine, changes: Generation) -> None:
         self._engine = engine
-        self._ttl = ttl
+        self._changes = changes
         self._lock = Lock()
-        self._known: dict[str, tuple[float, str | None]] = {}
+        self._known: dict[str, tuple[int, str | None]] = {}
         self._stmt = sa.select(ApiKey.org_id).where(
             ApiKey.id == sa.bindparam("kid"), ApiKey.revoked_at.is_(None)
         )
@@ -149,21 +151,21 @@ class KeyLiveness:
     def peek(self, key_id: str) -> tuple[bool, str | None]:
         """(known, org) from memory only: `known` is False when the store must be asked."""
         hit = self._known.get(key_id)
-        if hit is not None and hit[0] > time.monotonic():
+        if hit is not None and hit[0] == self._changes.peek():
             return True, hit[1]
         return False, None
 
     def org_of_live_key(self, key_id: str) -> str | None:
-        now = time.monotonic()
+        generation = self._changes.current()  # before the read: a later change reloads
         hit = self._known.get(key_id)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] == generation:
             return hit[1]
         with self._engine.connect() as conn:
             org_id = conn.execute(self._stmt, {"kid": key_id}).scalar_one_or_none()
         with self._lock:
             if len(self._known) > 10_000:
                 self._known.clear()
-            self._known[key_id] = (now + self._ttl, org_id)
+            self._known[key_id] = (generation, org_id)
         return org_id
 
     def forget(self, key_id: str) -> None:

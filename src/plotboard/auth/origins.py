@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
 from plotboard.errors import forbidden, invalid
+from plotboard.store.changes import Generation
 from plotboard.store.models import Origin
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -46,25 +46,28 @@ def normalize_origin(text: str, field: str = "origin") -> str:
 
 
 class OriginRegistry:
-    """Which origins each organization authorized, re-read at most every `ttl` seconds."""
+    """Which origins each organization authorized, re-read when the store's generation moved
+    (`plotboard.store.changes`)."""
 
-    def __init__(self, engine: sa.Engine, ttl: float) -> None:
+    def __init__(self, engine: sa.Engine, changes: Generation) -> None:
         self._engine = engine
-        self._ttl = ttl
+        self._changes = changes
         self._lock = threading.Lock()
-        self._expires = 0.0
+        self._generation: int | None = None
         self._by_org: dict[str, frozenset[str]] = {}
         self._all: frozenset[str] = frozenset()
 
     def stale(self) -> bool:
-        """True when the next check would read the store (call `refresh` off the loop)."""
-        return time.monotonic() >= self._expires
+        """True when the next check may read the store (call `refresh` off the loop)."""
+        generation = self._generation
+        return generation is None or generation != self._changes.peek()
 
     def refresh(self) -> None:
         self._load()
 
     def _load(self) -> None:
-        if time.monotonic() < self._expires:
+        generation = self._changes.current()  # before the read: a later change reloads
+        if generation == self._generation:
             return
         with self._engine.connect() as conn:
             rows = conn.execute(sa.select(Origin.org_id, Origin.origin)).all()
@@ -74,10 +77,10 @@ class OriginRegistry:
         with self._lock:
             self._by_org = {k: frozenset(v) for k, v in by_org.items()}
             self._all = frozenset(o for _, o in rows)
-            self._expires = time.monotonic() + self._ttl
+            self._generation = generation
 
     def invalidate(self) -> None:
-        self._expires = 0.0
+        self._generation = None
 
     def is_authorized(self, org_id: str, origin: str) -> bool:
         self._load()

@@ -1,8 +1,9 @@
 """What running a query on one source needs: its catalog, its rules, its settings.
 
-Loaded from the metadata store and kept per process for a short time (the same time as the API
-key check), so that the hot path does no store round trip; an admin change through this server
-is seen at once (`Runtime.forget_source`), through another within that time.
+Loaded from the metadata store and kept per process until the store changes
+(`plotboard.store.changes`), so that the hot path does no store round trip; an admin change
+through this server is seen by its next request, through another server within
+`store_change_check_seconds`.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from plotboard.errors import PlotboardError
+from plotboard.store.changes import Generation
 from plotboard.usage.settings import Action, UsageLimits, limits_of
 from plotboard.usage.store_counters import Slot, StoreUsage, Window
 
@@ -86,10 +87,10 @@ class Ticket:
 class UsageLimiter:
     """Checks and counts requests against the organization's `UsageLimits`."""
 
-    def __init__(self, engine: sa.Engine, redis_url: str | None, settings_ttl_s: float) -> None:
+    def __init__(self, engine: sa.Engine, redis_url: str | None, changes: Generation) -> None:
         self.engine = engine
-        self.settings_ttl_s = settings_ttl_s
-        self._cached: dict[str, tuple[float, UsageLimits]] = {}
+        self.changes = changes
+        self._cached: dict[str, tuple[int, UsageLimits]] = {}
         self._lock = threading.Lock()
         storage: Storage
         self._errors: tuple[type[Exception], ...] = ()
@@ -120,15 +121,16 @@ class UsageLimiter:
     # -- settings ------------------------------------------------------------------------------
 
     def limits(self, org_id: str) -> UsageLimits:
-        """The organization's limits, read from the store at most once per settings_ttl_s."""
-        now = time.monotonic()
+        """The organization's limits, read from the store again when it changed
+        (`plotboard.store.changes`)."""
+        generation = self.changes.current()  # before the read: a later change reloads
         hit = self._cached.get(org_id)
-        if hit is not None and hit[0] > now:
+        if hit is not None and hit[0] == generation:
             return hit[1]
         with self.engine.connect() as conn, sa.orm.Session(conn) as session:
             found = limits_of(session, org_id)
         with self._lock:
-            self._cached[org_id] = (now + self.settings_ttl_s, found)
+            self._cached[org_id] = (generation, found)
         return found
 
     def forget(self, org_id: str) -> None:
