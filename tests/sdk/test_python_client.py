@@ -7,9 +7,11 @@ import asyncio
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -28,6 +30,15 @@ from plotboard_client import (
     ValidationError,
 )
 from tests.live_server import DemoServer
+
+T = TypeVar("T")
+
+
+def _run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run `coro` in a thread of its own: in the whole suite the browser tests' Playwright (sync
+    API) keeps an event loop running in the main thread, where asyncio.run() refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 NORTH = {"region": "North", "location": ["Paris", "London", "Berlin"]}
 NOT_A_KEY = "pb_notakey00_" + "0" * 40
@@ -263,7 +274,7 @@ def test_the_async_client_mints_for_several_users_at_once(demo_server: DemoServe
             infos = await asyncio.gather(*(pb.introspect_token(m.token) for m in minted))
             return [(m.token, i) for m, i in zip(minted, infos, strict=True)]
 
-    results = asyncio.run(run())
+    results = _run_async(run())
     for user, (token, info) in zip(users, results, strict=True):
         assert info["valid"] is True
         assert info["user_id"] == user and info["attributes"] == {"region": user.upper()}
@@ -287,7 +298,7 @@ def test_the_async_client_raises_the_same_errors(demo_server: DemoServer) -> Non
                 await bad.introspect_token("x")
             assert denied.value.code == "invalid_api_key"
 
-    asyncio.run(run())
+    _run_async(run())
 
 
 # --- plotboard.client, the former home -------------------------------------------------------
