@@ -16,9 +16,25 @@ from tests.ai.demo import run_sql
 
 BATCHES = sorted((Path(__file__).parent / "fixtures").glob("batch_*.json"))
 KINDS = {
-    "share", "ratio", "compare", "having", "top_n", "top_per_group", "distribution", "detail",
-    "running", "relative", "empty", "at_most", "slang", "typo", "polite", "follow_up",
-    "refuse", "second_source", "aggregate",
+    "share",
+    "ratio",
+    "compare",
+    "having",
+    "top_n",
+    "top_per_group",
+    "distribution",
+    "detail",
+    "running",
+    "relative",
+    "empty",
+    "at_most",
+    "slang",
+    "typo",
+    "polite",
+    "follow_up",
+    "refuse",
+    "second_source",
+    "aggregate",
 }
 
 
