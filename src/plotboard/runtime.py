@@ -7,6 +7,7 @@ import threading
 
 import sqlalchemy as sa
 
+from plotboard.analyze.disclosure import end_user_catalog
 from plotboard.auth.api_keys import KeyLiveness
 from plotboard.auth.embed_tokens import TokenVerifier
 from plotboard.auth.origins import OriginRegistry
@@ -16,6 +17,7 @@ from plotboard.config import ConfigError, Settings
 from plotboard.crypto import DecryptionError, accept_previous_keys, decrypt
 from plotboard.org_settings import OrgTimeZones
 from plotboard.query.context import SourceContext, load_context
+from plotboard.query.service import QueryServices
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import PoolSettings
 from plotboard.sources.pool import SourcePool
@@ -78,6 +80,15 @@ class Runtime:
         self._contexts: dict[str, tuple[int, SourceContext]] = {}
         # (org, table hint) -> (generation, source id) for requests that name no source.
         self._default_source: dict[tuple[str, str], tuple[int, str]] = {}
+        # What the embed query path uses of this runtime (it never receives the runtime).
+        self.queries = QueryServices(
+            cached_context=self.cached_context,
+            load_context=self.source_context,
+            cache=self.cache,
+            pool=self.pool,
+            time_zones=self.time_zones,
+            settings=self.settings,
+        )
 
     def _check_secret_key(self) -> None:
         """Refuse to start when stored secrets were encrypted with another secret key: better
@@ -165,7 +176,7 @@ class Runtime:
             resolved = resolve_source_id(session, org_id, source_id, table)
             row = session.get(DataSource, resolved)
             assert row is not None
-            context = load_context(session, row, self.secret_key)
+            context = load_context(session, row, self.secret_key, end_user_catalog)
         with self._lock:
             self._contexts[context.id] = (generation, context)
             if source_id is None:

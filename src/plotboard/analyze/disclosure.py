@@ -45,8 +45,8 @@ from plotboard.analyze.wording import (
     display_name,
     format_number,
 )
-from plotboard.catalog.model import Column, Table
-from plotboard.catalog.service import to_table
+from plotboard.catalog.model import Catalog, Column, Table
+from plotboard.catalog.service import table_rows, to_table
 from plotboard.store.models import AnalyzeJob, CatalogTable
 
 JOBS_READ = 50
@@ -330,6 +330,24 @@ def end_user_tables(
             )
         )
     return tuple(out)
+
+
+def end_user_catalog(
+    session: Session, source_id: str, dialect: str, ruled_tables: Iterable[str]
+) -> Catalog:
+    """The catalog as the query engine, the AI and end users see it: its descriptions are the
+    ones end users may read under the source's access rules as they are now, `ruled_tables`
+    naming the tables those rules are on (the caller has read the rules already). The admin's
+    views read `plotboard.catalog.service.table_rows` instead.
+
+    The query package receives this policy from its caller (`Runtime` passes it to
+    `plotboard.query.context.load_context`): it sits above the catalog and the query engine."""
+    rows = table_rows(session, source_id)
+    tables = [to_table(r) for r in rows]
+    return Catalog(
+        dialect=dialect,
+        tables=end_user_tables(session, source_id, rows, tables, ruled_tables),
+    )
 
 
 @dataclass(frozen=True)

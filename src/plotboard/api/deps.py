@@ -13,6 +13,7 @@ from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.auth.origins import normalize_origin
 from plotboard.auth.sessions import COOKIE_NAME, CSRF_HEADER, check_csrf, current_admin
 from plotboard.errors import PlotboardError, forbidden, unauthorized
+from plotboard.query.service import QueryUser
 from plotboard.runtime import Runtime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -66,6 +67,12 @@ async def embed_user(request: Request, runtime: RuntimeDep) -> EmbedToken:
 
 
 EmbedUser = Annotated[EmbedToken, Depends(embed_user)]
+
+
+def query_user(user: EmbedToken) -> QueryUser:
+    """What the query path reads of a verified embed token: its organization, its attributes
+    (for the access rules and tenant routing) and whether it may run raw SQL."""
+    return QueryUser(user.org_id, user.attributes, may_run_sql=user.permissions.sql)
 
 
 def require_edit(user: EmbedToken) -> None:

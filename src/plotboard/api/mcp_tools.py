@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from plotboard import __version__, audit
 from plotboard.ai import service as ai_service
+from plotboard.api.deps import query_user
 from plotboard.api.mcp import USER_KEY
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.errors import PlotboardError
@@ -217,7 +218,7 @@ class _Tools:
 async def _rows(
     runtime: Runtime, user: EmbedToken, request: QueryRequest, max_rows: int
 ) -> dict[str, Any]:
-    answer = await run_query(runtime, user, request)
+    answer = await run_query(runtime.queries, query_user(user), request)
     body: dict[str, Any] = json.loads(answer.body)
     limit = max(1, min(max_rows, MAX_ROWS))
     rows = body.get("rows") or []

@@ -1,4 +1,8 @@
-"""The catalog in the metadata store: introspected structure merged with the admin's edits."""
+"""The catalog in the metadata store: introspected structure merged with the admin's edits.
+
+What end users read of it (descriptions under the disclosure policy) is built above, by
+`plotboard.analyze.disclosure.end_user_catalog`; this module reads and writes the rows as stored.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from plotboard.catalog.model import Catalog, Column, ForeignKey, Table
+from plotboard.catalog.model import Column, ForeignKey, Table
 from plotboard.errors import not_found
 from plotboard.store.models import CatalogTable, utcnow
 
@@ -202,21 +206,4 @@ def to_table(row: CatalogTable) -> Table:
         hidden=row.hidden,
         display_name=row.display_name,
         description=row.description,
-    )
-
-
-def load_catalog(session: Session, source_id: str, dialect: str) -> Catalog:
-    """The catalog as the query engine, the AI and end users see it: its descriptions are the
-    ones end users may read under the source's access rules as they are now (see
-    `plotboard.analyze.disclosure`); the admin's views read `table_rows` instead."""
-    # Imported here, and allow-listed in tests/test_layers.py: the disclosure policy builds on
-    # Analyze (a higher layer). To remove: the query context receives the policy from the runtime.
-    from plotboard.access.store import list_rules
-    from plotboard.analyze.disclosure import end_user_tables
-
-    rows = table_rows(session, source_id)
-    tables = [to_table(r) for r in rows]
-    ruled = [r.table_name for r in list_rules(session, source_id)]
-    return Catalog(
-        dialect=dialect, tables=end_user_tables(session, source_id, rows, tables, ruled)
     )

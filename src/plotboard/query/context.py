@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from plotboard.access.rules import RuleSet
 from plotboard.access.store import list_rules, rule_set
 from plotboard.catalog.model import Catalog
-from plotboard.catalog.service import load_catalog
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.routing import Routing
 from plotboard.sources.store import SourceSettings, connection_of, routing_of, settings_of
@@ -40,15 +41,28 @@ class SourceContext:
     """Per-tenant routing (`plotboard.query.tenant`); None: every query runs on the source."""
 
 
-def load_context(session: Session, row: DataSource, secret_key: str) -> SourceContext:
+class EndUserCatalog(Protocol):
+    """The disclosure policy: the catalog end users may read of a source, given the tables
+    that have access rules. `plotboard.analyze.disclosure.end_user_catalog` is the one the
+    runtime passes; it sits above this package, so it is handed in, never imported."""
+
+    def __call__(
+        self, session: Session, source_id: str, dialect: str, ruled_tables: Sequence[str]
+    ) -> Catalog: ...
+
+
+def load_context(
+    session: Session, row: DataSource, secret_key: str, end_user_catalog: EndUserCatalog
+) -> SourceContext:
     conn: SourceConnection = connection_of(row, secret_key)
+    rules = list_rules(session, row.id)
     return SourceContext(
         id=row.id,
         org_id=row.org_id,
         name=row.name,
         dialect=conn.dialect,
-        catalog=load_catalog(session, row.id, conn.dialect),
-        rules=rule_set(list_rules(session, row.id)),
+        catalog=end_user_catalog(session, row.id, conn.dialect, [r.table_name for r in rules]),
+        rules=rule_set(rules),
         settings=settings_of(row),
         cache_scope=f"{row.id}:{_connection_digest(row)}",
         routing=routing_of(row),

@@ -7,6 +7,10 @@ keyed by the final SQL and parameters → execute with timeout, row cap and byte
 On the event loop only the lookups run (memoized checked SQL, result cache); compiling,
 checking, executing and encoding run in worker threads, so one costly request never holds up
 the others.
+
+The caller hands in what the path needs and nothing more: who asks (`QueryUser`, which the
+route reads from the verified embed token) and the server's parts it uses (`QueryServices`,
+which the runtime builds once). This package knows neither tokens nor the Runtime.
 """
 
 from __future__ import annotations
@@ -15,16 +19,16 @@ import asyncio
 import datetime as dt
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from plotboard.auth.embed_tokens import EmbedToken
-from plotboard.cache import cache_key
+from plotboard.cache import ResultCache, cache_key
+from plotboard.config import Settings
 from plotboard.errors import PlotboardError, forbidden
 from plotboard.query.compile import describe_result
 from plotboard.query.context import SourceContext
@@ -39,10 +43,49 @@ from plotboard.query.prepare import (
 )
 from plotboard.query.spec import RELATIVE_DATE_OPS, QuerySpec, parse_spec
 from plotboard.query.tenant import cache_scope, execute_for, tenant_of
-from plotboard.runtime import Runtime
 from plotboard.sources.execute import ExecutionResult, answer_too_large
+from plotboard.sources.pool import SourcePool
 
 MAX_SQL = 20_000
+
+
+@dataclass(frozen=True)
+class QueryUser:
+    """Who runs a query, as far as this path needs to know: what the caller read from the
+    verified embed token (`plotboard.api.deps.query_user`)."""
+
+    org_id: str
+    attributes: Mapping[str, object]
+    """The token's attributes: what the access rules and tenant routing compare against."""
+    may_run_sql: bool = False
+    """The token's `permissions.sql`: whether raw SQL is accepted."""
+
+
+class TimeZones(Protocol):
+    """Each organization's "today" (`plotboard.org_settings.OrgTimeZones`)."""
+
+    def cached_today(self, org_id: str) -> dt.date | None: ...
+
+    def today(self, org_id: str) -> dt.date: ...
+
+
+ContextLookup = Callable[[str, str | None, str | None], SourceContext | None]
+ContextLoader = Callable[[str, str | None, str | None], SourceContext]
+
+
+@dataclass(frozen=True)
+class QueryServices:
+    """The server's parts that answering a query uses, built once by the runtime
+    (`Runtime.queries`)."""
+
+    cached_context: ContextLookup
+    """(org, source or None, table hint) -> the context this process holds, no I/O."""
+    load_context: ContextLoader
+    """The same, read from the store when needed (blocking; 404 for another org's source)."""
+    cache: ResultCache
+    pool: SourcePool
+    time_zones: TimeZones
+    settings: Settings
 
 
 class QueryRequest(BaseModel):
@@ -85,7 +128,7 @@ def query_error(err: QueryError) -> PlotboardError:
 
 def prepare(
     context: SourceContext,
-    user: EmbedToken,
+    user: QueryUser,
     request: QueryRequest,
     *,
     sql_time_budget_s: float | None = None,
@@ -123,7 +166,7 @@ def prepare(
 
 def memoized(
     context: SourceContext,
-    user: EmbedToken,
+    user: QueryUser,
     request: QueryRequest,
     anchors: Mapping[int, dt.date | None] | None = None,
     today: dt.date | None = None,
@@ -147,8 +190,8 @@ def memoized(
         raise query_error(err) from err
 
 
-def _check_permission(user: EmbedToken, request: QueryRequest) -> None:
-    if request.sql is not None and not user.permissions.sql:
+def _check_permission(user: QueryUser, request: QueryRequest) -> None:
+    if request.sql is not None and not user.may_run_sql:
         raise forbidden(
             "This embed token may not run SQL; the host app can allow it with "
             "permissions.sql = true.",
@@ -207,22 +250,24 @@ def _sql_limiter() -> anyio.CapacityLimiter:
     return limiter
 
 
-async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -> QueryAnswer:
+async def run_query(
+    services: QueryServices, user: QueryUser, request: QueryRequest
+) -> QueryAnswer:
     """Answer one embed query. Only dict lookups happen on the event loop when the checked
     SQL is memoized and the answer cached (a cached tile); parsing, checking, running and
     encoding happen in worker threads."""
     table = request.query.get("table") if request.query else None
     context = await _context(
-        runtime, user.org_id, request.source, table if isinstance(table, str) else None
+        services, user.org_id, request.source, table if isinstance(table, str) else None
     )
     tenant = tenant_of(context, user.attributes)  # a routed source: this user's database
     anchors = None
     if _anchored_to_latest(request):
-        anchors = await anyio.to_thread.run_sync(_anchors, runtime, context, user, request)
-    today = await org_today(runtime, user.org_id) if _relative(request) else None
+        anchors = await anyio.to_thread.run_sync(_anchors, services, context, user, request)
+    today = await org_today(services, user.org_id) if _relative(request) else None
     prepared = memoized(context, user, request, anchors, today)
     if prepared is None:
-        budget = runtime.settings.sql_check_seconds
+        budget = services.settings.sql_check_seconds
         prepared = await anyio.to_thread.run_sync(
             lambda: prepare(
                 context, user, request, sql_time_budget_s=budget, anchors=anchors, today=today
@@ -234,10 +279,10 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
     # answers that say different things are different entries, even with the same SQL.
     key = cache_key(cache_scope(context, tenant), prepared.sql,
                     {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
-    hit = None if request.refresh else runtime.cache.get(key)
+    hit = None if request.refresh else services.cache.get(key)
     if hit is not None:
         return QueryAnswer(hit, True, context.id)
-    max_bytes = runtime.settings.max_answer_bytes
+    max_bytes = services.settings.max_answer_bytes
 
     ran_for = 0.0
 
@@ -245,24 +290,24 @@ async def run_query(runtime: Runtime, user: EmbedToken, request: QueryRequest) -
         nonlocal ran_for
         started = time.perf_counter()
         result = execute_for(
-            runtime.pool, context, tenant, prepared.sql, prepared.params,
+            services.pool, context, tenant, prepared.sql, prepared.params,
             row_cap=context.settings.row_cap, max_bytes=max_bytes,
         )
         ran_for = time.perf_counter() - started
         body = _encode(prepared, result, context, max_bytes)
-        return _with_notes(body, runtime, context, user, request, prepared, not result.rows)
+        return _with_notes(body, services, context, user, request, prepared, not result.rows)
 
     body = await anyio.to_thread.run_sync(execute)
-    runtime.cache.set(key, body, context.settings.cache_ttl_seconds)
+    services.cache.set(key, body, context.settings.cache_ttl_seconds)
     return QueryAnswer(body, False, context.id, ran_for)
 
 
-async def org_today(runtime: Runtime, org_id: str) -> dt.date:
+async def org_today(services: QueryServices, org_id: str) -> dt.date:
     """Today in the organization's time zone: from this process's cache on the event loop,
     or read from the store in a worker thread at most once per cache period."""
-    today = runtime.time_zones.cached_today(org_id)
+    today = services.time_zones.cached_today(org_id)
     if today is None:
-        today = await anyio.to_thread.run_sync(runtime.time_zones.today, org_id)
+        today = await anyio.to_thread.run_sync(services.time_zones.today, org_id)
     return today
 
 
@@ -283,25 +328,25 @@ def _anchored_to_latest(request: QueryRequest) -> bool:
 
 
 def _bound_rows(
-    runtime: Runtime, context: SourceContext, user: EmbedToken, prepared: PreparedQuery
+    services: QueryServices, context: SourceContext, user: QueryUser, prepared: PreparedQuery
 ) -> list[Any]:
     """Rows of a query of dates under the rules (`plotboard.query.latest`), result-cached
     apart from answers (`kind="d"`), on the user's tenant database of a routed source."""
     tenant = tenant_of(context, user.attributes)
     key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="d")
-    hit = runtime.cache.get(key)
+    hit = services.cache.get(key)
     if hit is not None:
         rows: list[Any] = orjson.loads(hit)
         return rows
     result = execute_for(
-        runtime.pool, context, tenant, prepared.sql, prepared.params,
+        services.pool, context, tenant, prepared.sql, prepared.params,
         row_cap=context.settings.row_cap,
     )
-    runtime.cache.set(key, orjson.dumps(result.rows), context.settings.cache_ttl_seconds)
+    services.cache.set(key, orjson.dumps(result.rows), context.settings.cache_ttl_seconds)
     return result.rows
 
 
-def _spec_of(user: EmbedToken, request: QueryRequest) -> QuerySpec:
+def _spec_of(user: QueryUser, request: QueryRequest) -> QuerySpec:
     try:
         _check_permission(user, request)
         return parse_spec(request.query)
@@ -310,14 +355,14 @@ def _spec_of(user: EmbedToken, request: QueryRequest) -> QuerySpec:
 
 
 def _anchors(
-    runtime: Runtime, context: SourceContext, user: EmbedToken, request: QueryRequest
+    services: QueryServices, context: SourceContext, user: QueryUser, request: QueryRequest
 ) -> dict[int, dt.date | None]:
     """The latest date the user can see of each column a filter anchors to ``"latest"``."""
     spec = _spec_of(user, request)
     try:
         return latest_anchors(
             spec, context.catalog, context.rules, user.attributes,
-            lambda prepared: _bound_rows(runtime, context, user, prepared),
+            lambda prepared: _bound_rows(services, context, user, prepared),
         )
     except QueryError as err:
         raise query_error(err) from err
@@ -325,9 +370,9 @@ def _anchors(
 
 def _with_notes(
     body: bytes,
-    runtime: Runtime,
+    services: QueryServices,
     context: SourceContext,
-    user: EmbedToken,
+    user: QueryUser,
     request: QueryRequest,
     prepared: PreparedQuery,
     empty: bool,
@@ -342,7 +387,7 @@ def _with_notes(
         try:
             notes["relative_dates"] = where_data_ends(
                 _spec_of(user, request), notes, context.catalog, context.rules,
-                user.attributes, lambda bounds: _bound_rows(runtime, context, user, bounds),
+                user.attributes, lambda bounds: _bound_rows(services, context, user, bounds),
             )
         except QueryError as err:
             raise query_error(err) from err
@@ -350,13 +395,13 @@ def _with_notes(
 
 
 async def _context(
-    runtime: Runtime, org_id: str, source_id: str | None, table: str | None = None
+    services: QueryServices, org_id: str, source_id: str | None, table: str | None = None
 ) -> SourceContext:
     # Usually in memory; loading it reads the store, which is done off the event loop.
-    context = runtime.cached_context(org_id, source_id, table)
+    context = services.cached_context(org_id, source_id, table)
     if context is not None:
         return context
-    return await anyio.to_thread.run_sync(runtime.source_context, org_id, source_id, table)
+    return await anyio.to_thread.run_sync(services.load_context, org_id, source_id, table)
 
 
 def with_cache_flag(body: bytes, hit: bool) -> bytes:

@@ -8,7 +8,7 @@ import anyio
 from fastapi import APIRouter, Response
 
 from plotboard.api import metrics
-from plotboard.api.deps import EmbedUser, RuntimeDep
+from plotboard.api.deps import EmbedUser, RuntimeDep, query_user
 from plotboard.api.usage import QueryLimit
 from plotboard.errors import PlotboardError
 from plotboard.query.service import (
@@ -38,7 +38,7 @@ async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
 async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Response:
     """Run a query spec (or SQL, when the token permits) under the user's access rules."""
     try:
-        answer = await run_query(runtime, user, body)
+        answer = await run_query(runtime.queries, query_user(user), body)
     except PlotboardError as err:
         # Labelled by a source id only when it is a connected one: any text may come in.
         source = body.source if body.source and body.source in runtime.pool else "unresolved"
