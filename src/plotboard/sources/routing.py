@@ -138,11 +138,10 @@ def resolve_tenant(
 
 def check_routing(routing: Routing, conn: SourceConnection) -> str | None:
     """Why `routing` cannot work on `conn`'s kind of database, or None."""
-    if routing.mode == "schema" and conn.dialect == "sqlite":
-        return (
-            "mode: SQLite has no schemas; route by database instead (a file per tenant in "
-            "the source file's folder)"
-        )
+    kind = kinds.for_dialect(conn.dialect)  # a generic URL's engine too
+    if routing.mode == "schema" and not kind.has_schemas:
+        where = " (a file per tenant in the source file's folder)" if kind.is_file else ""
+        return f"mode: {kind.label} has no schemas; route by database instead{where}"
     if routing.mode == "database" and conn.kind == kinds.GENERIC.name:
         url = make_url(str(conn.url))
         if not kinds.for_backend(url.get_backend_name()).is_file and not url.database:

@@ -125,6 +125,9 @@ class DatabaseKind(ABC):
     required: ClassVar[tuple[str, ...]]
     #: The database is a file on the plotboard server (`path`): checked before connecting.
     is_file: ClassVar[bool]
+    #: Tables live in schemas a query may name (`schema.table`), so per-tenant routing may
+    #: choose a schema (`plotboard.sources.routing`, mode schema).
+    has_schemas: ClassVar[bool]
     #: The file name in the console's example path (`/srv/data/app.sqlite`), for file kinds.
     path_example: ClassVar[str | None]
     #: The console offers connection options (`name=value` lines), with this example.
@@ -298,6 +301,7 @@ class ServerKind(DatabaseKind):
     fields = ("host", "port", "user", "password", "database")
     required = ("host", "user", "database")
     is_file = False
+    has_schemas = True
     path_example = None
 
 

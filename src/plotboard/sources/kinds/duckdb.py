@@ -105,6 +105,7 @@ class DuckDBKind(FileKind):
     backends = ("duckdb",)
     sqlglot_dialect = "duckdb"
     label = "DuckDB"
+    has_schemas = True
 
     path_example = "warehouse.duckdb"
     options_example = "name=value"

@@ -62,6 +62,7 @@ class GenericKind(DatabaseKind):
     fields = ("url", "password")
     required = ("url",)
     is_file = False
+    has_schemas = True  # routing asks the kind of the URL's dialect (`for_dialect`)
     path_example = None
     options_example = "name=value"
     reserved_options = frozenset()

@@ -55,6 +55,7 @@ class SQLiteKind(FileKind):
     backends = ("sqlite",)
     sqlglot_dialect = "sqlite"
     label = "SQLite"
+    has_schemas = False  # one file, one namespace (ATTACH is refused)
 
     path_example = "app.sqlite"
     options_example = None
