@@ -12,7 +12,6 @@ from plotboard.analyze import disclosure
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.catalog import service as catalog
-from plotboard.console.analyze import analyze_available
 from plotboard.console.forms import FormState, problems_of
 from plotboard.console.web import (
     BASE,
@@ -66,7 +65,6 @@ def _page(
         semantic_types=catalog.SEMANTIC_TYPES,
         failed=failed,
         f=f or FormState({}),
-        analyze=analyze_available(request.app),
     )
 
 
