@@ -173,8 +173,11 @@ export class PlotboardApi {
     source?: string | null,
     signal?: AbortSignal,
     tile?: AiTile | null,
+    followUp?: boolean,
   ): Promise<AiAnswer> {
     const body: Record<string, unknown> = { question };
+    // An alternative reading: true changes `tile`, false asks afresh (unset: the AI decides).
+    if (followUp !== undefined) body.follow_up = followUp;
     if (conversationId) body.conversation_id = conversationId;
     // The last tile as the user left it (chip edits included): follow-ups refine that one.
     if (conversationId && tile) body.tile = { title: tile.title, query: tile.query, chart: tile.chart };

@@ -11,6 +11,7 @@ import {
   memoryKey,
   recall,
   remember,
+  type AskHow,
   type ChatMessage,
   type Remembered,
 } from './chat-model.js';
@@ -173,15 +174,17 @@ export class ChatConversation implements ReactiveController {
     this.messages = this.messages.map((m) => (m.key === key ? { ...m, ...change } : m));
   }
 
-  /** Ask a question (already shown as the user's message); the answer or an error follows. */
-  async ask(question: string, again = false): Promise<void> {
+  /** Ask a question (already shown as the user's message); the answer or an error follows.
+   * `how`: read it as a change of `how.tile` (else of the last tile) or afresh. */
+  async ask(question: string, how: AskHow = {}, again = false): Promise<void> {
     const key = this.loadedKey;
     const abort = (this.abort = new AbortController());
     this.busy = true;
     this.scrollDown = true;
     try {
       const last = [...this.messages].reverse().find((m) => m.role === 'assistant' && m.tile);
-      const answer = await this.host.ctx.api.ask(question, this.conversationId, this.source, abort.signal, last?.tile ?? null);
+      const tile = how.followUp && how.tile ? how.tile : (last?.tile ?? null);
+      const answer = await this.host.ctx.api.ask(question, this.conversationId, this.source, abort.signal, tile, how.followUp);
       if (key !== this.loadedKey) return;
       if (answer.conversation_id !== this.conversationId) this.stored = 0;
       this.conversationId = answer.conversation_id;
@@ -196,11 +199,11 @@ export class ChatConversation implements ReactiveController {
         // The conversation is gone: ask afresh.
         this.conversationId = null;
         remember(this.memory, null);
-        return this.ask(question, true);
+        return this.ask(question, how, true);
       }
       const text = this.host.ctx.reportError(err, 'asking the AI');
       const denied = err instanceof ApiError && err.status === 403;
-      this.push(denied ? { key: uid(), role: 'error', text } : { key: uid(), role: 'error', text, retry: { question } });
+      this.push(denied ? { key: uid(), role: 'error', text } : { key: uid(), role: 'error', text, retry: { question, ask: how } });
     } finally {
       if (key === this.loadedKey) {
         this.busy = false;
@@ -215,6 +218,6 @@ export class ChatConversation implements ReactiveController {
     if (m.retry === 'restore') {
       const found = recall(this.memory);
       if (found) void this.restore(found);
-    } else if (m.retry) void this.ask(m.retry.question);
+    } else if (m.retry) void this.ask(m.retry.question, m.retry.ask ?? {});
   }
 }

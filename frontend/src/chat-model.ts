@@ -47,10 +47,12 @@ export interface ChatMessage {
   understood?: string | null;
   assumptions?: string[];
   alternatives?: AiAlternative[];
+  /** In a conversation: it changed the last chart (true) or answered a new question (false). */
+  followUp?: boolean | null;
   /** The message's index in the stored conversation (chip edits are remembered by it). */
   at?: number;
   /** An error: the question to ask again, or the conversation to load again. */
-  retry?: { question: string } | 'restore';
+  retry?: { question: string; ask?: AskHow } | 'restore';
   added?: boolean;
   addedTiles?: number[];
   /** An older answer whose chart the user unfolded. */
@@ -76,6 +78,7 @@ export function answerMessage(key: string, a: AiAnswer | AiMessage, at: number, 
     understood: a.understood ?? null,
     assumptions: a.assumptions ?? [],
     alternatives: a.alternatives ?? [],
+    followUp: a.follow_up ?? null,
     at,
   };
 }
@@ -292,4 +295,33 @@ export function remember(key: string, value: Remembered | null): void {
 
 export function sameSpec(a: QuerySpec, b: QuerySpec): boolean {
   return canonical(a) === canonical(b);
+}
+
+/** How to ask a question in a conversation: as a change of `tile` (`followUp` true) or afresh
+ * (false); unset, the AI decides. */
+export interface AskHow {
+  followUp?: boolean;
+  tile?: ChatTile | null;
+}
+
+const READINGS = { true: 'Changed the last chart', false: 'New question' } as const;
+
+/** The "understood" line in two parts: how the question was read, and what it was read as. */
+export function understoodLine(m: ChatMessage): { lead: string; what: string } | null {
+  if (!m.understood) return null;
+  if (m.followUp === true || m.followUp === false) {
+    const lead = READINGS[String(m.followUp) as 'true' | 'false'];
+    if (m.understood.startsWith(`${lead}: `)) return { lead: `${lead}:`, what: m.understood.slice(lead.length + 2) };
+  }
+  return { lead: 'Understood as:', what: m.understood };
+}
+
+/** The tile an answer's "change the last chart" alternative changes: the last tile before it. */
+export function tileBefore(messages: ChatMessage[], m: ChatMessage): ChatTile | null {
+  const at = messages.indexOf(m);
+  for (let i = at - 1; i >= 0; i--) {
+    const x = messages[i]!;
+    if (x.role === 'assistant' && x.tile) return x.tile;
+  }
+  return null;
 }

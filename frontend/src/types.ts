@@ -281,14 +281,18 @@ export interface AiAnswer {
   assumptions?: string[];
   unused?: string[];
   alternatives?: AiAlternative[];
+  /** In a conversation: the answer changed the last chart (true) or is a new question (false). */
+  follow_up?: boolean | null;
   source?: string;
   elapsed_ms?: number;
 }
 
-/** A close other reading of a question: asking `question` gives it. */
+/** A close other reading of a question: asking `question` gives it. With `follow_up`, ask it
+ * that way: true changes the chart before the answer that offers it, false asks afresh. */
 export interface AiAlternative {
   label: string;
   question: string;
+  follow_up?: boolean;
 }
 
 /** One stored message of a conversation. */
@@ -304,6 +308,7 @@ export interface AiMessage {
   assumptions?: string[];
   unused?: string[];
   alternatives?: AiAlternative[];
+  follow_up?: boolean | null;
 }
 
 export interface AiConversation {

@@ -279,6 +279,60 @@ def test_a_follow_up_refines_the_tile_as_the_user_edited_it(chatting: tuple[Org,
     assert r.status_code == 422 and r.json()["errors"][0]["field"].startswith("tile")
 
 
+def test_a_new_question_mid_chat_and_the_other_reading_one_click_away(
+    chatting: tuple[Org, str],
+) -> None:
+    """Issue 12 item 4 over HTTP: a follow-up changes the last tile, a new question starts
+    afresh, each says which in `understood` and `follow_up` (stored with the conversation),
+    and the other reading of a close call is asked with the alternative's `follow_up`."""
+    org, _ = chatting
+    token = org.token("alice", attributes=ALICE)
+    first = _ask(org, token, "revenue by category in 2025")
+    assert first["follow_up"] is None
+    assert first["understood"] == "Revenue by category (2025)"
+    conversation = first["conversation_id"]
+    only = _ask(org, token, "only Software", conversation_id=conversation)
+    assert only["follow_up"] is True
+    assert only["understood"].startswith("Changed the last chart: Revenue by category")
+    year = {"column": "sale_date", "op": "between", "value": ["2025-01-01", "2025-12-31"]}
+    software = {"column": "category", "op": "eq", "value": "Software"}
+    assert only["tile"]["query"]["filters"] == [year, software]
+
+    monthly = _ask(org, token, "revenue by month", conversation_id=conversation)
+    assert monthly["follow_up"] is False
+    assert monthly["understood"] == "New question: Revenue by month"
+    assert "filters" not in monthly["tile"]["query"]
+    other = [a for a in monthly["alternatives"] if "follow_up" in a]
+    assert other == [{
+        "label": "Change the last chart instead", "question": "revenue by month",
+        "follow_up": True,
+    }]
+    # The click: the same words as a change of the tile before that answer.
+    changed = _ask(
+        org, token, other[0]["question"], conversation_id=conversation,
+        follow_up=True, tile=only["tile"],
+    )
+    assert changed["follow_up"] is True
+    assert changed["understood"].startswith("Changed the last chart: Revenue by month")
+    assert year in changed["tile"]["query"]["filters"]
+    assert software in changed["tile"]["query"]["filters"]
+    rows = _rows(org, token, changed["tile"]["query"])
+    assert rows and all(r[0].startswith("2025-") for r in rows)  # alice's rows, 2025 only
+
+    listing = _ask(org, token, "list the employees in Paris", conversation_id=conversation)
+    assert listing["follow_up"] is False and listing["tile"]["query"]["table"] == "employees"
+    forced = _ask(org, token, "only London", conversation_id=conversation, follow_up=False)
+    assert forced["follow_up"] is False and forced["understood"].startswith("New question: ")
+    stored = org.embed(token, "GET", f"/ai/conversations/{conversation}").json()["messages"]
+    assert [m.get("follow_up") for m in stored if m["role"] == "assistant"] == [
+        None, True, False, True, False, False
+    ]
+    r = org.embed(token, "POST", "/ai/ask", json={
+        "question": "only Paris", "conversation_id": conversation, "follow_up": "maybe",
+    })
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "follow_up"
+
+
 # -- a second database ------------------------------------------------------------------------
 # Once an organization had two sources, every question got 422 "there are 2 data sources; say
 # which one (ids: ...)". The AI now looks for the question's table in every source.

@@ -16,14 +16,18 @@ from tests.browser.test_chat import CHAT, IMAGES, TIMEOUT, ask, open_chat, previ
 pytestmark = pytest.mark.browser
 
 
-def test_the_chat_says_what_it_understood_and_offers_the_other_reading(
-    open_session: Callable[..., Session], plotboard: Plotboard
-) -> None:
+def _chat_as_alice(open_session: Callable[..., Session], plotboard: Plotboard) -> Session:
     token = plotboard.token("alice")
     s = open_session("alice", width=1280, height=900)
     s.open(token, **CHAT)
     open_chat(s.page)
+    return s
 
+
+def test_the_chat_says_what_it_understood_and_offers_the_other_reading(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    s = _chat_as_alice(open_session, plotboard)
     answer = ask(s.page, "rev by cat 2025")
     assert answer.locator("[data-understood]").inner_text() == (
         "Understood as: Revenue by category (2025)"
@@ -57,3 +61,53 @@ def test_the_chat_says_what_it_understood_and_offers_the_other_reading(
     kpi = preview(counted)
     wait_chart(kpi, "kpi")
     assert counted.locator("[data-understood]").count() == 1
+
+
+def test_a_new_question_mid_chat_gets_its_own_tile_and_a_follow_up_changes_the_last(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    """Issue 12 item 4: each answer says whether it changed the last chart or answered a new
+    question; a close call offers the other reading, and its click changes the chart before."""
+    s = _chat_as_alice(open_session, plotboard)
+    first = ask(s.page, "revenue by category in 2025")
+    assert first.locator("[data-understood]").inner_text() == (
+        "Understood as: Revenue by category (2025)"
+    )
+    preview(first)
+
+    changed = ask(s.page, "only Software")
+    line = changed.locator("[data-understood]")
+    assert line.get_attribute("data-reading") == "changed"
+    assert line.inner_text().startswith("Changed the last chart: Revenue by category")
+    assert "Software" in line.inner_text() and "2025" in line.inner_text()
+    preview(changed)
+
+    # A new question mid-chat: its own tile, nothing of the last chart kept.
+    fresh = ask(s.page, "revenue by month")
+    line = fresh.locator("[data-understood]")
+    assert line.get_attribute("data-reading") == "new"
+    assert line.inner_text() == "New question: Revenue by month"
+    wait_chart(preview(fresh), "line")
+    other = fresh.locator("[data-action='alternative']", has_text="Change the last chart instead")
+    assert other.count() == 1
+
+    # One click: the same words as a change of the chart before (Software, 2025).
+    answers = s.page.locator("pb-chat [data-answer]")
+    before = answers.count()
+    other.click()
+    again = answers.nth(before)
+    again.wait_for(timeout=TIMEOUT)
+    line = again.locator("[data-understood]")
+    assert line.get_attribute("data-reading") == "changed"
+    text = line.inner_text()
+    assert text.startswith("Changed the last chart: Revenue by month"), text
+    assert "Software" in text and "2025" in text
+    wait_chart(preview(again), "line")
+    assert s.page.locator("pb-chat .user").last.inner_text() == "revenue by month"
+
+    # And a listing asked mid-chat is a new question with a table of rows.
+    listing = ask(s.page, "list the employees in Paris")
+    assert listing.locator("[data-understood]").get_attribute("data-reading") == "new"
+    wait_chart(preview(listing), "table")
+    s.page.wait_for_timeout(300)
+    s.page.locator("plotboard-editor").screenshot(path=str(IMAGES / "chat-new-or-changed.png"))

@@ -15,7 +15,7 @@ import type { EditorContext } from '../context.js';
 import { iconForChart, icons } from '../icons.js';
 import type { CatalogIndex } from '../model.js';
 import type { Tile } from '../types.js';
-import { asDraft, type ChatMessage, type ChatTile, type ChipPart } from '../chat-model.js';
+import { asDraft, understoodLine, type ChatMessage, type ChatTile, type ChipPart } from '../chat-model.js';
 import './chat-chips.js';
 import './tile.js';
 
@@ -26,7 +26,7 @@ export type AnswerAction =
   | { action: 'add'; tiles: ChatTile[]; which: 'tile' | number | 'all' }
   | { action: 'edit'; tile: ChatTile }
   | { action: 'unfold' }
-  | { action: 'ask'; question: string };
+  | { action: 'ask'; question: string; followUp?: boolean };
 
 @customElement('pb-chat-answer')
 export class PbChatAnswer extends LitElement {
@@ -56,10 +56,11 @@ export class PbChatAnswer extends LitElement {
   override render() {
     const m = this.msg;
     if (!m) return nothing;
+    const understood = understoodLine(m);
     return html`<div class="assistant" data-msg=${m.key} data-answer>
       <div class="bubble"><p>${m.text}</p></div>
-      ${m.understood
-        ? html`<p class="note understood" data-understood>Understood as: <strong>${m.understood}</strong></p>`
+      ${understood
+        ? html`<p class="note understood" data-understood data-reading=${m.followUp === true ? 'changed' : m.followUp === false ? 'new' : nothing}>${understood.lead} <strong>${understood.what}</strong></p>`
         : nothing}
       ${m.assumptions?.length
         ? html`<ul class="note assumptions" data-assumptions aria-label="Assumptions">
@@ -69,7 +70,7 @@ export class PbChatAnswer extends LitElement {
       ${m.alternatives?.length
         ? html`<div class="ideas alternatives" style="justify-content:flex-start" aria-label="Did you mean">
             <span class="note">Did you mean:</span>
-            ${m.alternatives.map((a) => html`<button class="idea" data-action="alternative" title=${a.question} ?disabled=${this.busy} @click=${() => this.act({ action: 'ask', question: a.question })}>${a.label}</button>`)}
+            ${m.alternatives.map((a) => html`<button class="idea" data-action="alternative" title=${a.question} ?disabled=${this.busy} @click=${() => this.act(a.follow_up === undefined ? { action: 'ask', question: a.question } : { action: 'ask', question: a.question, followUp: a.follow_up })}>${a.label}</button>`)}
           </div>`
         : nothing}
       ${m.fallback ? html`<p class="note fallback" data-fallback>${m.fallback}</p>` : nothing}

@@ -22,7 +22,9 @@ import { shared } from '../styles.js';
 import {
   dashboardTitle,
   starterQuestions,
+  tileBefore,
   tileFromDraft,
+  type AskHow,
   type ChatMessage as Msg,
   type ChatTile,
   type ChipPart,
@@ -103,14 +105,15 @@ export class PbChat extends LitElement {
     return this.chat.messages;
   }
 
-  private send(question: string): void {
+  /** Ask `question`; `how` for an alternative reading (a new question, or a change of a tile). */
+  private send(question: string, how: AskHow = {}): void {
     const q = question.trim();
     if (!q || this.chat.busy || this.chat.restoring) return;
     this.input = '';
     if (this.textarea) this.textarea.style.height = '';
     this.editing = null;
     this.chat.push({ key: uid(), role: 'user', text: q });
-    void this.chat.ask(q);
+    void this.chat.ask(q, how);
   }
 
   private newChat(): void {
@@ -306,6 +309,9 @@ export class PbChat extends LitElement {
     if (a.action === 'add') this.add(m, a.tiles, a.which);
     else if (a.action === 'edit') this.dispatchEvent(new CustomEvent('chat-edit', { detail: { tile: a.tile }, bubbles: true }));
     else if (a.action === 'unfold') this.chat.patch(m.key, { unfolded: true });
+    // The other reading of an answer: afresh, or as a change of the chart before that answer.
+    else if (a.followUp === true) this.send(a.question, { followUp: true, tile: tileBefore(this.messages, m) });
+    else if (a.followUp === false) this.send(a.question, { followUp: false });
     else this.send(a.question);
   }
 }

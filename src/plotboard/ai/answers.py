@@ -140,7 +140,13 @@ class EngineAnswer:
             read as revenue", "'last quarter' read as 2025-04-01 to 2025-06-30").
         unused: words of the question the answer did not use.
         alternatives: close other readings, each ``{"label", "question"}``: asking
-            `question` gives that reading (one click in the chat).
+            `question` gives that reading (one click in the chat); with ``"follow_up"``
+            (true or false), ask it with that `follow_up` (the other reading of a message in
+            a conversation: true changes the tile before this answer, false asks afresh).
+        follow_up: in a conversation, whether the answer changed the last tile (True) or
+            answered a new question (False); None for a first question (or from an engine
+            that does not say). `understood` then starts with "Changed the last chart: " or
+            "New question: ".
     """
 
     answer: str
@@ -154,7 +160,8 @@ class EngineAnswer:
     understood: str | None = None
     assumptions: tuple[str, ...] = ()
     unused: tuple[str, ...] = ()
-    alternatives: tuple[Mapping[str, str], ...] = ()
+    alternatives: tuple[Mapping[str, str | bool], ...] = ()
+    follow_up: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +176,7 @@ class EngineAnswer:
             "assumptions": list(self.assumptions),
             "unused": list(self.unused),
             "alternatives": [dict(a) for a in self.alternatives],
+            "follow_up": self.follow_up,
         }
 
 
@@ -185,8 +193,10 @@ class Engine(Protocol):
         context_clues: ContextClues = None,
         today: dt.date | None = None,
         source: str | None = None,
+        follow_up: bool | None = None,
     ) -> EngineAnswer:
         """Answer `question` over `catalog` (one catalog with its `values`, or several
         `Source`s); `previous` is the last tile, for follow-ups; `source` the id of the source
-        the conversation is on, preferred when the question fits it."""
+        the conversation is on, preferred when the question fits it; `follow_up` forces the
+        reading of a message after `previous` (True: change it, False: ask afresh)."""
         ...

@@ -255,10 +255,14 @@ class LLMEngine:
         context_clues: ContextClues = None,
         today: dt.date | None = None,
         source: str | None = None,
+        follow_up: bool | None = None,
     ) -> EngineAnswer:
         """Ask the model; on any failure the fallback engine answers (see module docstring).
-        `catalog` is one catalog with its `values`, or every source the user may see."""
+        `catalog` is one catalog with its `values`, or every source the user may see;
+        `follow_up` False asks afresh (the model does not see `previous`)."""
         today = today or dt.date.today()
+        if follow_up is False:
+            previous = None
         sources = as_sources(catalog, values)
         if previous is not None and previous.source is None and source is not None:
             previous = dataclasses.replace(previous, source=source)
@@ -298,7 +302,7 @@ class LLMEngine:
                 ]
         fallback = self.fallback.answer(
             question, sources, previous=previous, context_clues=context_clues, today=today,
-            source=source,
+            source=source, follow_up=follow_up,
         )
         return dataclasses.replace(
             fallback,

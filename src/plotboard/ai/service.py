@@ -67,6 +67,9 @@ class AskRequest(BaseModel):
     # The last tile as the user left it (e.g. after changing its chart): a follow-up refines
     # this one instead of the stored answer. Only a spec: it runs under the rules like any.
     tile: dict[str, Any] | None = None
+    # How to read the question after the last tile: true changes it (`tile`, else the stored
+    # last tile), false asks afresh; unset, the engine decides. An alternative's `follow_up`.
+    follow_up: bool | None = None
 
 
 def _value_columns(catalog: Catalog) -> list[tuple[str, str]]:
@@ -221,6 +224,7 @@ def _answer_blocking(
             # Relative periods ("last 6 months") count from today in the organization's zone.
             today=runtime.time_zones.today(user.org_id),
             source=stay,
+            follow_up=request.follow_up if previous is not None else None,
         )
     finally:
         if isinstance(engine, LLMEngine):
@@ -248,7 +252,7 @@ def _save(
                 k: reply[k]
                 for k in (
                     "tile", "tiles", "suggestions", "engine", "fallback_reason", "notes",
-                    "understood", "assumptions", "unused", "alternatives",
+                    "understood", "assumptions", "unused", "alternatives", "follow_up",
                 )
             },
             "source": answer.source,

@@ -274,7 +274,7 @@ def refine(
         shape_changed = True
     if resolved.dims:
         old_time = [d for d in draft.dims if d.grain is not None]
-        if intent.add_dims or (add and not resolved.grain_only):
+        if intent.add_dims or (add and not (resolved.grain_only and old_time)):
             draft.dims = [*draft.dims, *(d for d in resolved.dims if d not in draft.dims)]
         elif resolved.grain_only and old_time:
             new_time = resolved.dims[0]

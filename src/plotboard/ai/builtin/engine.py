@@ -44,6 +44,16 @@ from plotboard.ai.answers import (
     as_sources,
 )
 from plotboard.ai.builtin.compose import build_fresh, refine
+from plotboard.ai.builtin.conversation import (
+    ASK_AS_NEW,
+    CHANGE_LAST,
+    CHANGED_LABEL,
+    NEW_LABEL,
+    Turn,
+    read_cues,
+    read_turn,
+    strip_new_topic,
+)
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
 from plotboard.ai.builtin.intent import Intent
@@ -51,7 +61,7 @@ from plotboard.ai.builtin.lexer import lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
 from plotboard.ai.builtin.scope import outside_words, proper_names, write_request
-from plotboard.ai.builtin.shapes import apply_shapes, read_shapes
+from plotboard.ai.builtin.shapes import Shapes, apply_shapes, read_shapes
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, stems, tokenize
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
@@ -145,11 +155,91 @@ def _which_database(vocab: Vocabulary, err: Ambiguous, question: str) -> EngineA
     )
 
 
-def _is_follow_up(intent: Intent, before: Draft) -> bool:
-    """A question refines the last tile when it has no subject of its own (a measure, a count,
-    another table) or opens with a follow-up word ("and", "what about", "only")."""
-    other_table = any(t.table is not before.base for t in intent.tables)
-    return not (intent.measures or intent.pending or other_table) or intent.follow is not None
+def _spec_of(draft: Draft) -> dict[str, object]:
+    return to_spec(draft).model_dump(mode="json", exclude_defaults=True)
+
+
+def _keeps_breakdown(before: Draft, draft: Draft) -> bool:
+    """Whether `draft` keeps every breakdown column of `before` and changes something."""
+    kept = {(id(d.table), id(d.column)) for d in draft.dims}
+    if not all((id(d.table), id(d.column)) in kept for d in before.dims) or not before.dims:
+        return False
+    return _spec_of(draft) != _spec_of(before)
+
+
+@dataclasses.dataclass
+class _Reading:
+    draft: Draft
+    follow_up: bool
+    other: Draft | None = None  # the other reading, when close enough to offer
+
+
+def _read_in_conversation(
+    vocab: Vocabulary,
+    intent: Intent,
+    shapes: Shapes,
+    before: Draft,
+    turn: Turn,
+    *,
+    forced: bool,
+    stay: str | None,
+    only: str | None,
+) -> _Reading:
+    """The draft for a message after a tile: the likelier reading (`turn`) — or the other
+    when the likelier can't be answered — and the other when it is close and differs.
+
+    Raises:
+        Unanswerable: neither reading can be answered (the likelier one's reason).
+    """
+
+    def changed(it: Intent) -> Draft:
+        return apply_shapes(vocab, refine(vocab, before.copy(), it, only=only), shapes, it)
+
+    def changed_shape(it: Intent) -> Draft:
+        if it.is_empty and shapes.asked:
+            # "list them", "as percentages": the last chart in the shape asked for.
+            return apply_shapes(vocab, before.copy(), shapes, it)
+        return changed(it)
+
+    def fresh(it: Intent) -> Draft:
+        return apply_shapes(vocab, build_fresh(vocab, it, stay=stay, only=only), shapes, it)
+
+    def spare() -> Intent:  # the engine's steps note into an intent: keep the first clean
+        return dataclasses.replace(
+            intent, ignored=list(intent.ignored), unknown=list(intent.unknown)
+        )
+
+    follow = turn.follow_up
+    try:
+        draft = (changed_shape if follow else fresh)(intent)
+    except Unanswerable as err:
+        if forced:
+            raise
+        try:
+            draft = (fresh if follow else changed_shape)(spare())
+        except (Unanswerable, QueryError):
+            raise err from None  # the likelier reading's reason
+        return _Reading(draft, not follow)
+    if follow and not forced and draft.base is not before.base:
+        # The change would land on another table: that is no longer the last chart, but a
+        # question of its own ("what about offices opened before 2015" after headcount).
+        try:
+            return _Reading(fresh(spare()), False)
+        except (Unanswerable, QueryError):
+            return _Reading(draft, follow)
+    if forced or not turn.ambiguous:
+        return _Reading(draft, follow)
+    try:
+        other = (fresh if follow else changed_shape)(spare())
+    except (Unanswerable, QueryError):
+        return _Reading(draft, follow)
+    if follow and turn.bare_measure and not _keeps_breakdown(before, draft):
+        # "average salary" after a chart it can't be split like, or that it would not change:
+        # a question of its own, and the change is no reading to offer.
+        return _Reading(other, False)
+    if _spec_of(other) == _spec_of(draft):
+        return _Reading(draft, follow)
+    return _Reading(draft, follow, other)
 
 
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
@@ -224,6 +314,7 @@ def answer(
     context_clues: ContextClues = None,
     today: dt.date | None = None,
     source: str | None = None,
+    follow_up: bool | None = None,
 ) -> EngineAnswer:
     """Answer `question` over `catalog` (see the module docstring).
 
@@ -236,6 +327,9 @@ def answer(
         context_clues: `ai_context_clues` of the token: tone and company for the wording.
         today: the date relative periods ("last 6 months") count from; default today.
         source: the id of the source the conversation is on (when `previous` does not say).
+        follow_up: how to read a message after `previous`: True changes that tile, False
+            asks afresh; None decides from the words (`plotboard.ai.builtin.conversation`)
+            and, when both readings are close, offers the other as an alternative.
 
     Never raises for a bad question: an `EngineAnswer` with no tile says why and suggests
     questions that work.
@@ -245,9 +339,13 @@ def answer(
     voice = voice_of(context_clues)
     plain, courtesy = plain_text(question[:MAX_QUESTION_CHARS])
     readings: list[str] = []
-    if write_request(tokenize(plain)):
+    asked, new_topic = tokenize(plain), False
+    if previous is not None:
+        asked, new_topic = strip_new_topic(asked)
+    if write_request(asked):
         return _cannot(vocab, READ_ONLY, voice)
-    words = expand(tokenize(plain), lambda stem: (stem,) in vocab.phrases, readings)
+    words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
+    cues = read_cues(words)
     outside = outside_words(words, lambda stems: stems in vocab.phrases)
     if outside is not None:
         return _cannot(vocab, f"this data has nothing about '{outside}'", voice)
@@ -277,21 +375,32 @@ def answer(
     try:
         if intent.dashboard:
             return _dashboard(vocab, intent, voice, stay, only)
-        draft: Draft | None = None
         before: Draft | None = None
+        follow: bool | None = None if previous is None else False
+        other: Draft | None = None
         if previous is not None:
             # None when the old tile names something gone: answer afresh.
             before = _previous_draft(vocab, previous, source, only)
+        if before is not None:
+            before.chart = previous.chart_type if previous else None
         if before is not None and only is not None and intent.is_empty:
             # "the same in the Sales archive": the last chart, read in the named database.
-            before.chart = previous.chart_type if previous else None
-            draft = before
-        elif before is not None and _is_follow_up(intent, before):
-            before.chart = previous.chart_type if previous else None
-            draft = refine(vocab, before, intent, only=only)
-        if draft is None:
-            draft = build_fresh(vocab, intent, stay=stay, only=only)
-        draft = apply_shapes(vocab, draft, shapes, intent)
+            draft, follow = apply_shapes(vocab, before, shapes, intent), True
+        elif before is not None and follow_up is not False:
+            other_table = any(t.table is not before.base for t in intent.tables)
+            turn = Turn(follow_up=True) if follow_up else read_turn(
+                intent, cues, listing=shapes.listing, share=shapes.share,
+                new_topic=new_topic, other_table=other_table,
+            )
+            turned = _read_in_conversation(
+                vocab, intent, shapes, before, turn, forced=follow_up is not None,
+                stay=stay, only=only,
+            )
+            draft, follow, other = turned.draft, turned.follow_up, turned.other
+        else:
+            draft = apply_shapes(
+                vocab, build_fresh(vocab, intent, stay=stay, only=only), shapes, intent
+            )
         tile, problem = _tile(vocab, draft)
     except Ambiguous as err:
         return _which_database(vocab, err, question[:MAX_QUESTION_CHARS])
@@ -300,17 +409,31 @@ def answer(
     except QueryError as err:
         return _cannot(vocab, err.message.rstrip(".").lower(), voice)
     notes = _notes(draft, intent, problem, tile.chart_type)
-    asked = intent.chart is not None and intent.chart.strong and problem is None
-    text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=asked)
+    chart_asked = intent.chart is not None and intent.chart.strong and problem is None
+    text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=chart_asked)
+    understood = tile.title
+    if follow is not None:
+        understood = f"{CHANGED_LABEL if follow else NEW_LABEL}: {tile.title}"
+    alternatives: list[dict[str, str | bool]] = []
+    if other is not None:
+        # The other reading, one click away: the same words, read the other way.
+        alternatives.append({
+            "label": ASK_AS_NEW if follow else CHANGE_LAST,
+            "question": " ".join(question[:MAX_QUESTION_CHARS].split()),
+            "follow_up": not follow,
+        })
+    if not follow:  # "Count them instead" re-asks the words, which need no last chart
+        alternatives += _alternatives(plain, draft, tile)
     return EngineAnswer(
         answer=_with_notes(text, notes),
         tile=tile,
         notes=tuple(notes),
         source=tile.source,
-        understood=tile.title,
+        understood=understood,
         assumptions=tuple(_assumptions(readings, intent, draft, problem, tile)),
         unused=tuple(dict.fromkeys([*intent.unknown, *intent.ignored])),
-        alternatives=tuple(_alternatives(plain, draft, tile)),
+        alternatives=tuple(alternatives[:2]),
+        follow_up=follow,
     )
 
 
@@ -346,7 +469,9 @@ def _assumptions(
     return out
 
 
-def _alternatives(question: str, draft: Draft, tile: TileSuggestion) -> list[dict[str, str]]:
+def _alternatives(
+    question: str, draft: Draft, tile: TileSuggestion
+) -> list[dict[str, str | bool]]:
     """A close other reading, as a question that gives it (one click in the chat)."""
     asked = " ".join(question.split()).rstrip("?.! ")
     bare = asked
@@ -355,7 +480,7 @@ def _alternatives(question: str, draft: Draft, tile: TileSuggestion) -> list[dic
         if bare.lower().startswith(lead):
             bare = bare[len(lead):]
             break
-    out: list[dict[str, str]] = []
+    out: list[dict[str, str | bool]] = []
     if draft.records and not draft.limit:
         out.append({"label": "Count them instead", "question": f"how many {bare}"})
     elif tile.chart_type == "kpi" and draft.measures and draft.measures[0].column is None and (
@@ -388,6 +513,7 @@ class BuiltinEngine:
         context_clues: ContextClues = None,
         today: dt.date | None = None,
         source: str | None = None,
+        follow_up: bool | None = None,
     ) -> EngineAnswer:
         return answer(
             question,
@@ -397,4 +523,5 @@ class BuiltinEngine:
             context_clues=context_clues,
             today=today or self.today,
             source=source,
+            follow_up=follow_up,
         )

@@ -155,9 +155,11 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "for every": Keyword("group"), "in each": Keyword("group"), "in every": Keyword("group"),
         "each": Keyword("group"), "every": Keyword("group"), "across": Keyword("group"),
         "broken down by": Keyword("group"), "break down by": Keyword("group"),
-        "breakdown by": Keyword("group"), "split by": Keyword("group"),
+        "breakdown by": Keyword("group"), "split by": Keyword("group_add"),
         "break it down by": Keyword("group"), "break that down by": Keyword("group"),
-        "split it by": Keyword("group"), "split that by": Keyword("group"),
+        # "split (that) by region": each bar split, the breakdown added to (a follow-up).
+        "split it by": Keyword("group_add"), "split that by": Keyword("group_add"),
+        "split this by": Keyword("group_add"), "split them by": Keyword("group_add"),
         "break down per": Keyword("group"), "break it down per": Keyword("group"),
         "grouped by": Keyword("group"), "group by": Keyword("group"), "by each": Keyword("group"),
         "according to": Keyword("group"), "by the": Keyword("group"),

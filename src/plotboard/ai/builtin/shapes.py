@@ -102,6 +102,14 @@ class Shapes:
     # percent" is a share of the number of orders, not of their amount; "sales" is both).
     counted_rows: bool = False
 
+    @property
+    def asked(self) -> bool:
+        """Whether a shape was asked for in so many words."""
+        return bool(
+            self.share or self.running or self.listing or self.nulls or self.distribution
+            or self.compare or self.top_n
+        )
+
 
 def _at(words: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(words[i : i + len(phrase)]) == phrase
