@@ -44,7 +44,7 @@ $(LOWEST)/.installed: pyproject.toml constraints-lowest.txt
 	rm -rf $(LOWEST)
 	$(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
-	PLOTBOARD_SKIP_FRONTEND=1 $(LOWEST)/bin/pip install --quiet -c constraints-lowest.txt -e '.[all]' \
+	PLOTBOARD_SKIP_FRONTEND=1 $(LOWEST)/bin/pip install --quiet -c constraints-lowest.txt -e '.[all,uvloop]' \
 		-e clients/python pytest pytest-timeout hypothesis
 	@touch $@
 

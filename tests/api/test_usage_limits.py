@@ -294,3 +294,20 @@ def test_a_full_org_slot_gives_back_the_users_slot(org: Org) -> None:
     limiter.leave(held)
     # Had bob's user slot stayed taken by the refused request, this would be refused.
     limiter.leave(limiter.enter("ai", org.id, bob))
+
+
+def test_the_store_counts_the_windows_limits_counts_in_redis(org: Org) -> None:
+    """Without Redis the store counts under the keys and window length the `limits` library
+    gives the same rate (which it does not import to do so)."""
+    from limits import RateLimitItemPerMinute
+
+    from plotboard.usage.limiter import WINDOW_S, _window_key
+
+    for action, scope, ident, per_minute in [
+        ("query", "user", f"{org.id}:u-1", 30),
+        ("mint", "org", org.id, 1),
+        ("ai", "user", "org:ümlaut/with slash", 600),
+    ]:
+        item = RateLimitItemPerMinute(per_minute, namespace=f"plotboard-{action}-{scope}")
+        assert _window_key(action, scope, ident, per_minute) == item.key_for(ident)
+        assert item.get_expiry() == WINDOW_S

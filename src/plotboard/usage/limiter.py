@@ -1,10 +1,11 @@
 """Enforcing usage limits: rate (per minute) and concurrency (at once), shared by servers.
 
-Rates use the `limits` library's fixed-window strategy, counted in Redis when the server has
-`PLOTBOARD_REDIS_URL`, in the metadata store otherwise, so every app server of an
-installation counts against the same numbers. Concurrency is counted with leases: a slot is
-taken when a request starts and given back when it ends; a slot whose server died expires
-after `LEASE_TTL_S`.
+Rates are counted in fixed windows of a minute: in Redis with the `limits` library's
+fixed-window strategy when the server has `PLOTBOARD_REDIS_URL` (the `redis` extra installs
+both), in the metadata store otherwise (`StoreUsage`, without the library), so every app
+server of an installation counts against the same numbers. Concurrency is counted with
+leases: a slot is taken when a request starts and given back when it ends; a slot whose server
+died expires after `LEASE_TTL_S`.
 
 A refused request gets 429 with `Retry-After` and a sentence saying which limit it hit. When
 Redis cannot be reached the request goes ahead (the limits protect capacity, they are not an
@@ -23,9 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
-from limits import RateLimitItemPerMinute
-from limits.storage import Storage
-from limits.strategies import FixedWindowRateLimiter
 
 from plotboard.errors import PlotboardError
 from plotboard.store.changes import Generation
@@ -92,7 +90,6 @@ class UsageLimiter:
         self.changes = changes
         self._cached: dict[str, tuple[int, UsageLimits]] = {}
         self._lock = threading.Lock()
-        storage: Storage
         self._errors: tuple[type[Exception], ...] = ()
         # Without Redis: a request's windows and slots in one store transaction.
         self._store: StoreUsage | None = None
@@ -100,6 +97,7 @@ class UsageLimiter:
             try:
                 import redis
                 from limits.storage import RedisStorage
+                from limits.strategies import FixedWindowRateLimiter
             except ImportError as err:  # pragma: no cover - the redis extra is missing
                 from plotboard.config import ConfigError
 
@@ -107,16 +105,13 @@ class UsageLimiter:
                     "PLOTBOARD_REDIS_URL is set but Redis support is not installed on this "
                     "server: pip install 'plotboard[redis]' (or unset PLOTBOARD_REDIS_URL)."
                 ) from err
-            redis_storage = RedisStorage(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
-            storage = redis_storage
-            self.leases: Leases = RedisLeases(redis_storage.storage)
+            storage = RedisStorage(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            self.leases: Leases = RedisLeases(storage.storage)
             self._errors = (redis.RedisError, OSError)
+            self.rates: Any = FixedWindowRateLimiter(storage)
         else:
             self._store = StoreUsage(engine)
-            storage = self._store.storage
             self.leases = self._store.leases
-        self.storage = storage
-        self.rates = FixedWindowRateLimiter(storage)
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -170,8 +165,8 @@ class UsageLimiter:
         for scope, ident in scopes:
             per_minute = limits.rate(action, scope)
             if per_minute > 0:
-                item = _rate_item(action, scope, per_minute)
-                windows.append((scope, Window(item.key_for(ident), item.get_expiry(), per_minute)))
+                key = _window_key(action, scope, ident, per_minute)
+                windows.append((scope, Window(key, WINDOW_S, per_minute)))
         slots: list[tuple[Scope, Slot]] = [
             (scope, Slot(f"{action}:{scope}:{ident}", limits.at_once(action, scope)))
             for scope, ident in scopes
@@ -226,8 +221,21 @@ class UsageLimiter:
         ticket.leases.append((key, lease))
 
 
-def _rate_item(action: Action, scope: Scope, per_minute: int) -> RateLimitItemPerMinute:
+def _rate_item(action: Action, scope: Scope, per_minute: int) -> Any:
+    """The `limits` library's item for a rate (imported with Redis support only)."""
+    from limits import RateLimitItemPerMinute
+
     return RateLimitItemPerMinute(per_minute, namespace=f"plotboard-{action}-{scope}")
+
+
+#: The length of a rate's window: rates are per minute.
+WINDOW_S = 60
+
+
+def _window_key(action: Action, scope: Scope, ident: str, per_minute: int) -> str:
+    """A rate window's counter key in the store: the key `limits` gives the same window
+    (`_rate_item(...).key_for(ident)`)."""
+    return f"plotboard-{action}-{scope}/{ident}/{per_minute}/1/minute"
 
 
 def _rate_limited(action: Action, scope: Scope, per_minute: int, reset: float) -> PlotboardError:

@@ -1,8 +1,8 @@
 """Usage counters in the metadata store, for app servers that share no Redis.
 
-`StoreStorage` is a storage for the `limits` library's fixed-window strategy: one row per
-counter, bumped by one atomic upsert (PostgreSQL and SQLite both have INSERT ... ON CONFLICT
-... RETURNING), so servers counting at once never lose a hit. `StoreLeases` counts requests
+Rates are fixed windows, counted as the `limits` library counts them in Redis: one row per
+counter, bumped by one atomic upsert (PostgreSQL and SQLite both have INSERT ... ON CONFLICT ...
+RETURNING), so servers counting at once never lose a hit. `StoreLeases` counts requests
 running now: one row per request, deleted when it ends, expired when its server died.
 
 A request counts against up to two windows (the user's and the organization's) and takes up to
@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
-from limits.storage import Storage
 from sqlalchemy.dialects import postgresql, sqlite
 
 from plotboard.store.models import ConcurrencyLease, RateCounter
@@ -83,62 +82,15 @@ def _take(conn: sa.Connection, key: str, limit: int, ttl_s: float, now: datetime
     return lease
 
 
-class StoreStorage(Storage):
-    """Fixed-window counters for `limits.FixedWindowRateLimiter`, kept in the store."""
-
-    STORAGE_SCHEME = None
+class StoreCounters:
+    """Fixed-window counters in the store (`_bump` counts a hit); ended windows are pruned."""
 
     def __init__(self, engine: sa.Engine) -> None:
-        super().__init__()
         self.engine = engine
         self._pruned_at = 0.0
         self._lock = threading.Lock()
 
-    @property
-    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
-        return sa.exc.SQLAlchemyError
-
-    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = _now()
-        self._prune(now)
-        with self.engine.begin() as conn:
-            return _bump(conn, key, expiry, now, amount)[0]
-
-    def _row(self, key: str) -> tuple[int, datetime] | None:
-        table = _COUNTERS
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(table.c.count, table.c.expires_at).where(
-                    table.c.key == key, table.c.expires_at > _now()
-                )
-            ).one_or_none()
-        return (int(row[0]), row[1]) if row is not None else None
-
-    def get(self, key: str) -> int:
-        row = self._row(key)
-        return row[0] if row else 0
-
-    def get_expiry(self, key: str) -> float:
-        row = self._row(key)
-        return row[1].timestamp() if row else time.time()
-
-    def check(self) -> bool:
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError:
-            return False
-        return True
-
-    def reset(self) -> int | None:
-        with self.engine.begin() as conn:
-            return conn.execute(sa.delete(_COUNTERS)).rowcount
-
-    def clear(self, key: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(sa.delete(_COUNTERS).where(_COUNTERS.c.key == key))
-
-    def _prune(self, now: datetime) -> None:
+    def prune(self, now: datetime) -> None:
         """Delete ended windows, at most once a minute per process."""
         with self._lock:
             if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
@@ -225,7 +177,7 @@ class StoreUsage:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.storage = StoreStorage(engine)
+        self.counters = StoreCounters(engine)
         self.leases = StoreLeases(engine)
 
     def enter(self, windows: list[Window], slots: list[Slot], ttl_s: float) -> Entry:
@@ -234,7 +186,7 @@ class StoreUsage:
             return entry
         now = _now()
         if windows:
-            self.storage._prune(now)
+            self.counters.prune(now)
         if slots:
             self.leases._prune(now)
         with self.engine.begin() as conn:
