@@ -2,8 +2,8 @@
 
 A worker's memory is one of the install's goals (docs/benchmarks.md, "Footprint"); a module
 imported eagerly by mistake costs every worker. The demo is set up for real in a fresh
-interpreter (store, data, the app) and answers a token, a tile and a map lookup, as
-`bench/footprint.py` measures it.
+interpreter (store, data, the app under uvicorn) and answers a token, a tile and a map lookup
+over HTTP, as `bench/footprint.py` measures it.
 """
 
 from __future__ import annotations
@@ -21,38 +21,50 @@ NOT_LOADED = {
     "duckdb": "the duckdb extra",
     "pymysql": "the mysql extra",
     "mcp": "the mcp extra, on the first request to /mcp",
-    "uvloop": "the uvloop extra (uvicorn picks it when installed; not the app)",
+    "httpx": "the AI's model client, on its first question to a model",
 }
 
 SCRIPT = textwrap.dedent(
     """
-    import json, sys
+    import json, socket, sys, threading, time, urllib.request
     from pathlib import Path
-    from fastapi.testclient import TestClient
+    import uvicorn
     from plotboard.app import create_app
     from plotboard.config import Settings
     from plotboard.demo.setup import prepare_demo
     from plotboard.runtime import Runtime
 
     data = Path(sys.argv[1])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
     settings = Settings(data_dir=data, demo_mode=True)
     runtime = Runtime(settings)
-    info = prepare_demo(runtime, data, "http://127.0.0.1:8000")
-    with TestClient(create_app(settings, runtime=runtime)) as client:
-        user = info.users[0]
-        minted = client.post(
-            "/api/v1/embed/tokens",
-            json={"user_id": user["user_id"], "attributes": user["attributes"]},
-            headers={"Authorization": f"Bearer {info.api_key}"},
-        )
-        auth = {"Authorization": f"Bearer {minted.json()['token']}"}
-        query = {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
-                 "dimensions": [{"column": "sales_region"}]}
-        answer = client.post("/api/v1/embed/query", json={"query": query}, headers=auth)
-        assert answer.status_code == 200, answer.text
-        geo = client.get("/api/v1/embed/geo", params={"names": "Paris,Tokyo"}, headers=auth)
-        assert geo.status_code == 200, geo.text
-    runtime.close()
+    info = prepare_demo(runtime, data, url)
+    # asyncio and h11 named: uvicorn would pick uvloop and httptools when installed.
+    config = uvicorn.Config(create_app(settings, runtime=runtime), port=port,
+                            loop="asyncio", http="h11", log_level="warning")
+    server = uvicorn.Server(config)
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+
+    def call(path, token, body=None):
+        request = urllib.request.Request(
+            url + path, data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return json.loads(answer.read())
+
+    user = info.users[0]
+    token = call("/api/v1/embed/tokens", info.api_key,
+                 {"user_id": user["user_id"], "attributes": user["attributes"]})["token"]
+    query = {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+             "dimensions": [{"column": "sales_region"}]}
+    assert call("/api/v1/embed/query", token, {"query": query})["rows"]
+    assert call("/api/v1/embed/geo?names=Paris,Tokyo", token)
+    server.should_exit = True
     print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
     """
 )

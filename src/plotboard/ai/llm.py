@@ -26,9 +26,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plotboard.ai.answers import (
@@ -60,6 +59,9 @@ from plotboard.llm import (
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import QuerySpec, parse_spec
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 

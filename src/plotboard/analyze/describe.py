@@ -22,9 +22,8 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plotboard.analyze.profile import ColumnProfile, TableProfile
@@ -44,6 +43,9 @@ from plotboard.llm import (
     LLMUnavailable,
     extract_json,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 

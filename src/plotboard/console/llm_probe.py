@@ -9,11 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from plotboard.llm import NO_RETRY, ChatClient, InvalidReply, LLMSettings, LLMUnavailable
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)

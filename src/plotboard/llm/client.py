@@ -10,9 +10,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,8 @@ class ChatClient:
         return self.settings.base_url.rstrip("/") + "/chat/completions"
 
     def _http(self) -> httpx.Client:
+        import httpx  # on first use: a server whose AI needs no model never loads it
+
         with self._lock:
             if self._client is None:
                 self._client = httpx.Client(
@@ -316,6 +319,8 @@ class ChatClient:
         return content
 
     def _post(self, body: dict[str, Any]) -> httpx.Response:
+        import httpx
+
         try:
             return self._http().post(
                 self.url, json=body, headers=self.headers(),
