@@ -70,6 +70,8 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_tarball_holds_modules_maps_types_and_a_readme(packed: Path) -> None:
     with tarfile.open(packed) as tar:
         names = set(tar.getnames())
+        # The Apache License asks for both with every copy; the package bundles world-atlas.
+        legal = {n: tar.extractfile(f"package/{n}").read() for n in ("LICENSE", "NOTICE")}  # type: ignore[union-attr]
         manifest = json.loads(tar.extractfile("package/package.json").read())  # type: ignore[union-attr]
         react_types = tar.extractfile("package/dist/types/react.d.ts").read().decode()  # type: ignore[union-attr]
         events_types = tar.extractfile("package/dist/types/events.d.ts").read().decode()  # type: ignore[union-attr]
@@ -78,6 +80,7 @@ def test_the_tarball_holds_modules_maps_types_and_a_readme(packed: Path) -> None
             for n in names
             if n.startswith("package/dist/chunks/editor-") and n.endswith(".js")
         ]
+    assert legal == {n: (ROOT / n).read_bytes() for n in ("LICENSE", "NOTICE")}
     assert manifest["name"] == "@plotboard/editor"
     assert "private" not in manifest
     for entry in ("index", "react"):
@@ -86,9 +89,8 @@ def test_the_tarball_holds_modules_maps_types_and_a_readme(packed: Path) -> None
     assert "package/README.md" in names
     assert "package/dist/types/package.d.ts" in names
     # Only the build: no sources, no tests, no configs.
-    assert all(
-        n.startswith("package/dist/") for n in names - {"package/package.json", "package/README.md"}
-    )
+    top = {"package/package.json", "package/README.md", "package/LICENSE", "package/NOTICE"}
+    assert all(n.startswith("package/dist/") for n in names - top)
     assert manifest["exports"]["."]["types"] == "./dist/types/package.d.ts"
     assert manifest["exports"]["./react"]["import"] == "./dist/react.js"
     assert manifest["types"] == "./dist/types/package.d.ts"
