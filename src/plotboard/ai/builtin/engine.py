@@ -242,6 +242,16 @@ def _read_in_conversation(
     return _Reading(draft, follow, other)
 
 
+def _counted(intent: Intent, shapes: Shapes) -> None:
+    """Orders, deals and transactions are counted: "orders by region", "total orders per
+    month", "running sum of orders" count the rows unless a measure is named ("revenue from
+    orders") or the rows themselves are asked for (a listing)."""
+    if not shapes.counted_rows or intent.measures or shapes.listing or shapes.share:
+        return
+    if not intent.pending or intent.pending == ["sum"]:
+        intent.pending = ["count"]
+
+
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
     notes = list(draft.notes)
     if problem:
@@ -368,6 +378,7 @@ def answer(
             ignored = list(dict.fromkeys(lexed.unknown))
             intent = reading
             intent.ignored = ignored
+    _counted(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:
         quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
