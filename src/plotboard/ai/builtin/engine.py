@@ -60,7 +60,13 @@ from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
-from plotboard.ai.builtin.scope import outside_words, proper_names, write_request
+from plotboard.ai.builtin.scope import (
+    action_request,
+    forecast_request,
+    outside_words,
+    proper_names,
+    write_request,
+)
 from plotboard.ai.builtin.shapes import Shapes, apply_shapes, read_shapes
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, stems, tokenize
@@ -81,6 +87,8 @@ from plotboard.query.errors import QueryError
 
 MAX_QUESTION_CHARS = 1000
 READ_ONLY = "plotboard only reads data; it can't change, add or delete anything"
+READS_ONLY = "plotboard only reads data and draws charts; it can't send messages or act"
+NO_FORECASTS = "the data holds what happened; plotboard doesn't predict or forecast"
 LONG_QUESTION_WORDS = 14
 """From this many words on, a message is read leniently (its unknown words are context)."""
 """Longer questions are cut: nobody types more, and it bounds the work per question."""
@@ -354,6 +362,10 @@ def answer(
         asked, new_topic = strip_new_topic(asked)
     if write_request(asked):
         return _cannot(vocab, READ_ONLY, voice)
+    if action_request(asked, lambda stems: stems in vocab.phrases):
+        return _cannot(vocab, READS_ONLY, voice)
+    if forecast_request(asked, lambda stems: stems in vocab.phrases):
+        return _cannot(vocab, NO_FORECASTS, voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
     cues = read_cues(words)
     outside = outside_words(words, lambda stems: stems in vocab.phrases)

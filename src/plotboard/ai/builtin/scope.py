@@ -5,8 +5,11 @@
   someone a raise, bonus or promotion ("give everyone in Support a 10% raise") is refused,
   instead of being read as a chart of the rows it names. Follow-ups that only change the
   chart ("change it to a pie", "remove the filter", "drop Berlin") are not writes.
+* A request to act rather than read ("send an email to everyone in HR", `ACTION_VERBS`), or
+  to predict ("predict our revenue for 2027", `FORECAST_WORDS`): the data holds what happened.
 * A question about something the data can't hold: market data, stock and inventory,
-  competitors (`OUTSIDE_WORDS`, unless the catalog itself has a phrase for the word), or a
+  competitors, margins and profit (`OUTSIDE_WORDS`, unless the catalog itself has a phrase
+  for the word), or a
   proper name (a capitalized word in the middle of a sentence, "Salesforce", "Apple's")
   that is nowhere in the data. Answering with the nearest tile would look right and be wrong.
 """
@@ -47,8 +50,19 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("stock",), ("stocks",), ("inventory",), ("warehouse",), ("share", "price"),
     ("shares", "price"), ("stock", "price"), ("market", "cap"), ("market",
     "capitalization"), ("competitor",), ("competitors",), ("competition",), ("weather",),
-    ("exchange", "rate"), ("nasdaq",), ("dow", "jones"),
+    ("exchange", "rate"), ("nasdaq",), ("dow", "jones"), ("margin",), ("margins",),
+    ("profit",), ("profits",), ("profitability",), ("cogs",), ("cost", "of", "goods"),
+    ("costs", "of", "goods"), ("cost", "of", "sales"),
 )
+#: Asking for the future: the data only holds what happened.
+FORECAST_WORDS = frozenset({
+    "predict", "predicts", "predicted", "prediction", "predictions", "forecast", "forecasts",
+    "forecasted", "forecasting", "projection", "projections", "extrapolate", "extrapolated",
+})
+#: Actions on people or systems that are not reading data ("send an email to ...").
+ACTION_VERBS = frozenset({
+    "send", "email", "mail", "notify", "remind", "invite", "schedule", "tweet", "ping",
+})
 
 _OUTSIDE_LONGEST = sorted(OUTSIDE_WORDS, key=len, reverse=True)
 
@@ -76,6 +90,25 @@ def write_request(tokens: Sequence[Token]) -> bool:
         amount = any(w[:1].isdigit() or w in ("percent", "double") for w in rest)
         return amount and ("to" in rest or "by" in rest or verb in ("promote", "demote"))
     return False
+
+
+def forecast_request(tokens: Sequence[Token], known: Callable[[tuple[str, ...]], bool]) -> bool:
+    """Whether the message asks to predict or forecast (a word the catalog does not know)."""
+    return any(t.text in FORECAST_WORDS and not known((t.stem,)) for t in tokens)
+
+
+def action_request(tokens: Sequence[Token], known: Callable[[tuple[str, ...]], bool]) -> bool:
+    """Whether the message asks to do something other than read data ("send an email to
+    everyone in HR"); "send me the revenue by region" asks for data, and a verb the catalog
+    knows ("email" as a column) is read as that."""
+    words = [t.text for t in tokens if t.text != ","]
+    i = 0
+    while i < len(words) and words[i] in _LEADS:
+        i += 1
+    if i >= len(words) or words[i] not in ACTION_VERBS or known((words[i],)):
+        return False
+    rest = words[i + 1 : i + 2]
+    return not rest or rest[0] not in ("me", "us", "over", "back")
 
 
 def outside_words(

@@ -41,7 +41,8 @@ _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proport
           ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",)}
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
-            "by", "year")}
+            "by", "year"), ("build", "up"), ("built", "up"), ("builds", "up"),
+            ("building", "up"), ("add", "up"), ("added", "up"), ("adds", "up")}
 _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list", "of"),
                ("a", "list", "of"), ("list", "of"), ("who", "is"), ("who", "are"),
                ("who", "works"), ("who", "work"), ("who",), ("everyone",)}
@@ -358,6 +359,11 @@ _SPREAD_WORDS = frozenset({"distribution", "distributions", "distributed", "hist
                            "histograms", "spread", "spreads", "dispersion"})
 _BAND_WORDS = frozenset({"band", "bands", "bucket", "buckets", "bin", "bins", "bracket",
                          "brackets", "banded", "bucketed", "binned"})
+# Band words that are only bands with a size next to them ("in 20k steps", "5,000 dollar
+# ranges", "increments of 10"): alone they mean something else ("date range").
+_SIZED_BAND_WORDS = frozenset({"step", "steps", "range", "ranges", "increment", "increments",
+                               "interval", "intervals", "chunk", "chunks"})
+_UNITS = frozenset({"dollar", "dollars", "usd", "eur", "euro", "euros", "unit", "units"})
 _INTO_WORDS = frozenset({"into", "in"})
 _SPLIT_VERBS = frozenset({"break", "split", "divide", "cut", "group", "grouped", "bucket"})
 
@@ -374,18 +380,25 @@ def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
             if word.startswith("spread") and i + 1 < len(words) and words[i + 1] == "out":
                 keep[i + 1] = False
             continue
-        if word not in _BAND_WORDS:
+        if word not in _BAND_WORDS and word not in _SIZED_BAND_WORDS:
             continue
-        shapes.distribution = True
-        keep[i] = False
         after = parse_number(words[i + 2]) if i + 2 < len(words) and words[i + 1] in (
             "of", "size", "width"
         ) else None
+        unit = i - 1 if i > 0 and words[i - 1] in _UNITS else i
+        if word in _SIZED_BAND_WORDS and after is None and (
+            unit == 0 or parse_number(words[unit - 1]) is None
+        ):
+            continue
+        if unit < i:
+            keep[unit] = False  # "5,000 dollar ranges"
+        shapes.distribution = True
+        keep[i] = False
         if after is not None and after > 0:
             shapes.bands = ("width", after)  # "salary band of 20k", "buckets of 10000"
             keep[i + 1] = keep[i + 2] = False
             continue
-        j = i - 1
+        j = unit - 1
         if j >= 0 and words[j] in ("equal", "even", "same"):
             keep[j] = False
             j -= 1

@@ -42,6 +42,8 @@ ABBREVIATIONS: dict[str, str] = {
     "vps": "vp", "svps": "svp", "evps": "evp", "qtd": "quarter to date",
     "mom": "month over month", "qoq": "quarter over quarter",
     "weakest": "lowest", "strongest": "highest", "poorest": "lowest",
+    "rgn": "region", "rgns": "regions", "sw": "software", "nyc": "new york",
+    "dpt": "department", "dpts": "departments", "avrg": "average",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})

@@ -129,5 +129,7 @@ STOPWORDS: frozenset[str] = frozenset(
     detail details summary analysis insight insights level levels today's popular common
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
+    sits sit sitting based fall falls fell handle handles handled assigned closed close
+    among amongst
     """.split()  # noqa: SIM905
 )
