@@ -51,6 +51,8 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("shares", "price"), ("stock", "price"), ("market", "cap"), ("market",
     "capitalization"), ("competitor",), ("competitors",), ("competition",), ("weather",),
     ("exchange", "rate"), ("nasdaq",), ("dow", "jones"), ("margin",), ("margins",),
+    ("profit", "margin"), ("profit", "margins"), ("gross", "margin"), ("gross", "margins"),
+    ("net", "margin"), ("net", "margins"), ("operating", "margin"),
     ("profit",), ("profits",), ("profitability",), ("cogs",), ("cost", "of", "goods"),
     ("costs", "of", "goods"), ("cost", "of", "sales"),
 )
