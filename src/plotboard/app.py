@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from plotboard import __version__
+from plotboard.analyze import start_worker
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.mcp import PATH as MCP_PATH
@@ -35,6 +37,7 @@ from plotboard.api.routes import (
 from plotboard.config import Settings
 from plotboard.console import routes as console
 from plotboard.runtime import Runtime
+from plotboard.store.queue import Worker
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
@@ -51,12 +54,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        restore = _stop_queries_on_signals(runtime)
+        # Queued jobs run here too unless jobs_in_web is off (then `plotboard worker` runs them).
+        worker = start_worker(runtime) if runtime.settings.jobs_in_web else None
+        restore = _stop_queries_on_signals(runtime, worker)
         try:
             async with mcp.lifespan():
                 yield
         finally:
             restore()
+            if worker is not None:  # its running jobs go back to the queue, for the next one
+                await asyncio.to_thread(worker.stop)
             if owned:
                 runtime.close()  # stops queries still running, then closes pools
 
@@ -102,7 +109,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     return app
 
 
-def _stop_queries_on_signals(runtime: Runtime) -> Callable[[], None]:
+def _stop_queries_on_signals(runtime: Runtime, worker: Worker | None) -> Callable[[], None]:
     """On SIGTERM/SIGINT, interrupt the queries that are running, then let the server's own
     handler run (uvicorn's: stop accepting, wait for open requests, end the lifespan).
 
@@ -116,6 +123,8 @@ def _stop_queries_on_signals(runtime: Runtime) -> Callable[[], None]:
     previous: dict[int, object] = {}
 
     def handle(signum: int, frame: FrameType | None) -> None:
+        if worker is not None:  # first: a job whose query is interrupted is released, not failed
+            worker.request_stop()
         # A PostgreSQL cancel opens a connection: not in a signal handler.
         threading.Thread(
             target=runtime.pool.stop_queries, name="plotboard-stop-queries", daemon=True

@@ -168,6 +168,58 @@ def migrate() -> None:
 
 
 @main.command()
+@_config_option
+@click.option(
+    "--threads", type=int, default=None, help="Jobs run at once (default: worker_threads, 2)."
+)
+def worker(threads: int | None) -> None:
+    """Run queued jobs (Analyze) until stopped by SIGTERM or Ctrl-C.
+
+    Run one or more next to the servers (with jobs_in_web = false there). On SIGTERM the
+    worker stops the jobs it runs at their next step and gives them back to the queue, where
+    the next worker resumes them.
+    """
+    import logging.config
+    import signal
+    import threading
+
+    from plotboard.analyze import start_worker
+    from plotboard.api.logs import log_config
+
+    if threads is not None and threads < 1:
+        raise click.ClickException("--threads must be at least 1.")
+    settings = _settings()
+    logging.config.dictConfig(log_config(settings))
+    runtime = _runtime(settings, run_migrations=False)
+    stop = threading.Event()
+
+    def handle(_signum: int, _frame: Any) -> None:
+        running.request_stop()  # the jobs see it at their next step...
+        stop.set()
+        # ... and their queries are interrupted (a PostgreSQL cancel opens a connection: not
+        # in a signal handler).
+        threading.Thread(target=runtime.pool.stop_queries, daemon=True).start()
+
+    try:
+        running = start_worker(runtime, threads=threads)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, handle)
+        click.echo(f"plotboard worker {running.name} is running {running.threads} job(s) at once.")
+        while not stop.wait(1.0):
+            pass
+        held = running.running()
+        running.stop()
+        if held:
+            click.echo(
+                f"Stopped; released {len(held)} job(s) for another worker: {', '.join(held)}."
+            )
+        else:
+            click.echo("Stopped.")
+    finally:
+        runtime.close()
+
+
+@main.command()
 def secret() -> None:
     """Print a new random secret key for PLOTBOARD_SECRET_KEY."""
     click.echo(secrets.token_urlsafe(48))
@@ -386,17 +438,20 @@ def analyze(
     source_id: str, tables: tuple[str, ...], overwrite: bool, apply: bool, use_llm: bool | None
 ) -> None:
     """Profile a source's tables and propose display names, descriptions and semantic types."""
-    from plotboard.analyze import AnalyzeRequest, analyze_service
+    from plotboard.analyze import AnalyzeRequest, analyze_service, start_worker
     from plotboard.analyze.terminal import follow, summary
     from plotboard.store.models import DataSource
 
     runtime = _runtime(_settings())
+    # This command runs the job itself (a worker of its own; another worker may take it first).
+    running = None
     try:
         with runtime.store.session() as session:
             source = session.get(DataSource, source_id)
             if source is None:
                 raise click.ClickException(f"There is no data source with id '{source_id}'.")
             org_id = source.org_id
+        running = start_worker(runtime, threads=1)
         service = analyze_service(runtime)
         request = AnalyzeRequest(
             tables=list(tables) or None,
@@ -418,6 +473,8 @@ def analyze(
     except PlotboardError as err:
         raise click.ClickException(err.message) from err
     finally:
+        if running is not None:
+            running.stop()
         runtime.close()
     for line in summary(job):
         click.echo(line)

@@ -188,6 +188,48 @@ class Settings(BaseSettings):
         description="One log line per request (method, path without query string, status, "
         "time, request id); off saves a little time per request.",
     )
+    jobs_in_web: bool = Field(
+        default=True,
+        description="Run queued jobs (Analyze) on a worker thread inside each web server "
+        "process, so that a single `plotboard serve` or `plotboard demo` needs nothing else. "
+        "In production set it to false and run `plotboard worker` processes: web servers "
+        "then only queue jobs.",
+    )
+    worker_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Jobs one worker (a `plotboard worker` process, or a web server's worker "
+        "thread) runs at once.",
+    )
+    job_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="A running job is its worker's for this long after its last heartbeat "
+        "(sent every third of it); after that, when the worker was killed or cut off, another "
+        "worker takes the job over (one more attempt).",
+    )
+    job_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="Attempts at a job before it ends failed: a failed attempt (say the "
+        "database is down) or a worker lost mid-job counts; a worker stopped cleanly does not.",
+    )
+    job_retry_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="Wait before a failed job's second attempt, doubled before each further "
+        "one (at most an hour).",
+    )
+    job_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often an idle worker asks the metadata store for queued jobs.",
+    )
     metrics_token: str | None = Field(
         default=None,
         description="Bearer token that GET /metrics requires; when not set, /metrics answers "

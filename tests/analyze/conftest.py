@@ -79,6 +79,11 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
             database_url=f"sqlite:///{data / 'plotboard.db'}",
             secret_key="analyze-" + secrets.token_urlsafe(40),
             data_dir=data,
+            # The app's own worker thread runs the jobs (jobs_in_web, the default); a failed
+            # attempt is retried once, soon.
+            job_max_attempts=2,
+            job_retry_seconds=0.1,
+            job_poll_seconds=0.1,
         )
     )
     yield rt

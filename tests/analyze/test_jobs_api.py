@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,8 +12,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from plotboard.analyze import jobs as job_store
-from plotboard.analyze.service import AnalyzeService
 from plotboard.catalog.model import Column, Table
 from plotboard.catalog.service import refresh_catalog
 from plotboard.sources.dialects import SourceConnection
@@ -254,64 +251,53 @@ def test_one_job_per_source_and_cancel(admin: Admin, slow_postgres: str) -> None
 
 def test_the_store_allows_one_active_job_per_source(admin: Admin, demo: str) -> None:
     with admin.runtime.store.session() as session:
-        session.add(_job(admin, demo, runner=job_store.RUNNER))
+        session.add(_job(admin, demo, runner="elsewhere:1:boot"))
     with pytest.raises(sa.exc.IntegrityError), admin.runtime.store.session() as session:
-        session.add(_job(admin, demo, runner=job_store.RUNNER))
+        session.add(_job(admin, demo, runner="elsewhere:1:boot"))
     with admin.runtime.store.session() as session:
         session.execute(sa.delete(AnalyzeJob).where(AnalyzeJob.source_id == demo))
 
 
-def _job(admin: Admin, source_id: str, *, runner: str, heartbeat_s_ago: float = 0) -> AnalyzeJob:
-    beat = utcnow() - timedelta(seconds=heartbeat_s_ago)
+def _job(
+    admin: Admin, source_id: str, *, runner: str, lease_s: float = 60, attempts: int = 1
+) -> AnalyzeJob:
+    now = utcnow()
     return AnalyzeJob(
         org_id=admin.org_id, source_id=source_id, status="running", active_source_id=source_id,
-        options={"tables": []}, counts={}, notes=[], profiles=[], proposals=[], runner=runner,
-        heartbeat_at=beat, created_at=beat, created_by="test",
+        options={"tables": ["offices", "sales"]}, notes=[], profiles=[], proposals=[],
+        counts={"tables_total": 2, "tables_done": 0}, runner=runner, heartbeat_at=now,
+        lease_expires_at=now + timedelta(seconds=lease_s), attempts=attempts, max_attempts=2,
+        created_at=now, created_by="test",
     )  # fmt: skip
 
 
-def _dead_pid() -> int:
-    process = subprocess.Popen(["true"])
-    process.wait()
-    return process.pid
-
-
-@pytest.mark.parametrize(
-    ("runner", "heartbeat_s_ago", "orphan"),
-    [
-        ("elsewhere:4242:boot", 600, True),  # another server, silent for ten minutes
-        ("elsewhere:4242:boot", 1, False),  # another server, alive
-        (f"{socket.gethostname()}:{{dead}}:boot", 1, True),  # a process of this host that died
-    ],
-)
-def test_a_restart_fails_orphaned_jobs(
-    admin: Admin, demo: str, runner: str, heartbeat_s_ago: float, orphan: bool
-) -> None:
-    runner = runner.replace("{dead}", str(_dead_pid()))
+def test_a_job_whose_worker_stopped_answering_is_taken_over(admin: Admin, demo: str) -> None:
+    # Another server's worker holds the job and its lease is live: left alone.
     with admin.runtime.store.session() as session:
-        job = _job(admin, demo, runner=runner, heartbeat_s_ago=heartbeat_s_ago)
+        job = _job(admin, demo, runner="elsewhere:4242:boot", lease_s=1.0)
         session.add(job)
-    read = admin.call("GET", f"/analyze/{job.id}", 200).json()
-    if orphan:
-        assert read["status"] == "failed"
-        assert (
-            read["error"]
-            == "Interrupted by a restart of the plotboard server; start Analyze again."
-        )
-        admin.call("POST", f"/sources/{demo}/analyze", 202, json={"tables": ["offices"]})
-    else:
-        assert read["status"] == "running"
-        refused = admin.call("POST", f"/sources/{demo}/analyze", 409, json={})
-        assert job.id in refused.json()["detail"]
-        AnalyzeService(admin.runtime)  # a server starting up leaves a live job alone
-        with admin.runtime.store.session() as session:
-            row = session.get(AnalyzeJob, job.id)
-            assert row is not None and row.status == "running"
-            row.heartbeat_at = utcnow() - timedelta(minutes=10)
-        AnalyzeService(admin.runtime)  # ... and fails a silent one at start
-        with admin.runtime.store.session() as session:
-            row = session.get(AnalyzeJob, job.id)
-            assert row is not None and row.status == "failed" and row.active_source_id is None
+    refused = admin.call("POST", f"/sources/{demo}/analyze", 409, json={})
+    assert job.id in refused.json()["detail"]
+    assert admin.call("GET", f"/analyze/{job.id}", 200).json()["status"] == "running"
+    # Its lease runs out (the worker was killed): this server's worker takes it over and
+    # finishes it, as its second and last attempt.
+    done, _ = wait_for(admin, job.id)
+    assert done["status"] == "done" and done["attempts"] == 2, done
+    assert [p["table"] for p in done["profiles"]] == ["offices", "sales"]
+    with admin.runtime.store.session() as session:
+        row = session.get(AnalyzeJob, job.id)
+        assert row is not None and row.runner != "elsewhere:4242:boot"
+        assert row.active_source_id is None
+
+
+def test_a_job_lost_on_its_last_attempt_fails_clearly(admin: Admin, demo: str) -> None:
+    with admin.runtime.store.session() as session:
+        job = _job(admin, demo, runner="elsewhere:4242:boot", lease_s=-1, attempts=2)
+        session.add(job)
+    failed, _ = wait_for(admin, job.id)
+    assert failed["status"] == "failed" and failed["attempts"] == 2
+    assert failed["error"].startswith("Failed after every attempt: the worker running it ")
+    admin.call("POST", f"/sources/{demo}/analyze", 202, json={"tables": ["offices"]})
 
 
 def test_a_database_that_is_down_fails_the_job_in_plain_words(admin: Admin) -> None:
@@ -326,8 +312,10 @@ def test_a_database_that_is_down_fails_the_job_in_plain_words(admin: Admin) -> N
         refresh_catalog(session, row.id, [Table("t", (Column("a", "integer"),))])
         source_id = row.id
     job, _ = wait_for(admin, admin.call("POST", f"/sources/{source_id}/analyze", 202).json()["id"])
-    assert job["status"] == "failed"
-    assert job["error"].startswith(f"Nothing is accepting connections at 127.0.0.1:{port}.")
+    assert job["status"] == "failed" and job["attempts"] == 2  # retried once, then given up
+    assert job["error"].startswith(
+        f"Failed after 2 attempts: Nothing is accepting connections at 127.0.0.1:{port}."
+    )
     assert job["proposals"] == [] and job["finished_at"] is not None
 
 

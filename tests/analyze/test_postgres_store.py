@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from plotboard.analyze import jobs as job_store
 from plotboard.app import create_app
 from plotboard.auth.api_keys import create_api_key
 from plotboard.config import Settings
@@ -51,7 +50,7 @@ def test_a_job_and_the_one_active_job_rule_on_postgres(pg_admin: Admin, demo_db:
     active = {
         "org_id": pg_admin.org_id, "source_id": source, "status": "running",
         "active_source_id": source, "options": {}, "counts": {}, "notes": [], "profiles": [],
-        "proposals": [], "runner": job_store.RUNNER, "created_by": "test",
+        "proposals": [], "runner": "elsewhere:1:boot", "created_by": "test",
     }  # fmt: skip
     with pg_admin.runtime.store.session() as session:
         session.add(AnalyzeJob(**active))

@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from plotboard.analyze import AnalyzeRequest, analyze_service
+from plotboard.analyze import AnalyzeRequest, analyze_service, start_worker
 from plotboard.runtime import Runtime
 from tests.console.conftest import Console
 from tests.console.pages import text
@@ -19,10 +19,18 @@ def analyze(runtime: Runtime, console: Console, source_id: str, **options: objec
     job = service.start(
         console.org_id, source_id, AnalyzeRequest.model_validate(options), console.email
     )
-    deadline = time.monotonic() + 60
-    while service.job(console.org_id, job["id"], detail=False)["status"] in ("queued", "running"):
-        assert time.monotonic() < deadline, "Analyze did not finish"
-        time.sleep(0.05)
+    # The console's test client runs no lifespan, so no worker thread of the app's: one here.
+    worker = start_worker(runtime, threads=1)
+    try:
+        deadline = time.monotonic() + 60
+        while service.job(console.org_id, job["id"], detail=False)["status"] in (
+            "queued",
+            "running",
+        ):
+            assert time.monotonic() < deadline, "Analyze did not finish"
+            time.sleep(0.05)
+    finally:
+        worker.stop()
     assert service.job(console.org_id, job["id"], detail=False)["status"] == "done"
 
 

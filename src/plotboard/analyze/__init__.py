@@ -5,7 +5,10 @@ Public API:
 
 - `analyze_service(runtime) -> AnalyzeService` — `.start(org_id, source_id, AnalyzeRequest,
   actor)`, `.job(org_id, job_id)`, `.jobs(org_id, source_id)`, `.apply(org_id, job_id, actor,
-  accept=..., overwrite=...)`, `.cancel(org_id, job_id, actor)`; jobs run in the background.
+  accept=..., overwrite=...)`, `.cancel(org_id, job_id, actor)`, `.org_jobs(org_id)`; `start`
+  queues a job in the metadata store.
+- `start_worker(runtime) -> queue.Worker` — runs queued jobs (`plotboard worker`, or a thread
+  of a web server); `analyze_kind(runtime)` — Analyze for a worker of one's own.
 - `AnalyzeRequest` (`tables`, `overwrite`, `use_llm`, `apply`, `quote_values`) and `Accept`.
 - `profile_table(table, dialect, run, settings, step) -> TableProfile` — the profiling alone.
 - `detect_semantic_type(table, column, profile) -> Detection` — the rules alone.
@@ -13,7 +16,8 @@ Public API:
 
 Modules: `queries` (the SQL, as sqlglot trees), `profile`, `semantic`, `wording` (names and
 template sentences), `describe` (templates or an LLM), `proposals` (building and applying),
-`jobs` (the job rows), `run` (one job), `service` (starting, reading, applying; workers).
+`jobs` (the job rows), `run` (one attempt at a job), `service` (starting, reading, applying;
+the worker). The queue itself (claims, leases, retries) is `plotboard.store.queue`.
 """
 
 from plotboard.analyze.describe import LLMDescriber, TemplateDescriber
@@ -26,7 +30,12 @@ from plotboard.analyze.profile import (
 )
 from plotboard.analyze.proposals import Accept, apply_proposals
 from plotboard.analyze.semantic import Detection, detect_semantic_type
-from plotboard.analyze.service import AnalyzeService, analyze_service
+from plotboard.analyze.service import (
+    AnalyzeService,
+    analyze_kind,
+    analyze_service,
+    start_worker,
+)
 
 __all__ = [
     "Accept",
@@ -38,8 +47,10 @@ __all__ = [
     "ProfileSettings",
     "TableProfile",
     "TemplateDescriber",
+    "analyze_kind",
     "analyze_service",
     "apply_proposals",
     "detect_semantic_type",
     "profile_table",
+    "start_worker",
 ]

@@ -1,21 +1,15 @@
-"""Analyze jobs in the metadata store: creating them, reading them, noticing orphans.
+"""Analyze jobs in the metadata store: creating them, reading them, cancelling them.
 
-A job is `queued`, then `running`, then `done` or `failed`. While it is queued or running its
-`active_source_id` holds the source id, and a unique constraint on that column lets only one
-job be active per source — across every app server that shares the store.
-
-A job whose process died is an orphan: its runner (``host:pid:boot``) is a process of this
-host that no longer exists, or it has not sent a heartbeat for `STALE_AFTER_S`. Orphans are
-marked failed ("interrupted by a restart") when a server starts Analyze or reads the job.
+A job is `queued`, then `running` on a worker, then `done` or `failed`; a failed attempt with
+attempts left, or a worker that stops, puts it back to `queued` (`plotboard.store.queue`,
+which also explains leases). While it is queued or running its `active_source_id` holds the
+source id, and a unique constraint on that column lets only one job be active per source —
+across every server and worker that shares the store.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -26,14 +20,10 @@ from plotboard import audit
 from plotboard.analyze.proposals import Accept, apply_proposals, qualified
 from plotboard.catalog.service import table_rows
 from plotboard.errors import FieldError, PlotboardError, conflict, not_found
-from plotboard.store.models import AnalyzeJob, CatalogTable, utcnow
+from plotboard.store.models import AnalyzeJob, CatalogTable, DataSource, utcnow
+from plotboard.store.queue import ACTIVE, DONE, FAILED, QUEUED, RUNNING, finished
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-ACTIVE = (QUEUED, RUNNING)
-STALE_AFTER_S = 90.0
-INTERRUPTED = "Interrupted by a restart of the plotboard server; start Analyze again."
-RUNNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-"""This process, as written in the `runner` column of the jobs it runs."""
+__all__ = ["ACTIVE", "DONE", "FAILED", "QUEUED", "RUNNING"]
 
 
 class AnalyzeRequest(BaseModel):
@@ -57,52 +47,6 @@ class AnalyzeRequest(BaseModel):
     use_llm: Literal["auto"] | bool = "auto"
     apply: bool = False
     quote_values: Literal["auto"] | bool = "auto"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def is_orphan(job: AnalyzeJob, stale_after_s: float = STALE_AFTER_S) -> bool:
-    """True for an active job whose runner is gone (see the module docstring)."""
-    if job.status not in ACTIVE:
-        return False
-    host, _, rest = (job.runner or "").partition(":")
-    pid = rest.partition(":")[0]
-    here = job.runner != RUNNER and host == socket.gethostname() and pid.isdigit()
-    if here and not _pid_alive(int(pid)):
-        return True
-    # Also for this process: a job of ours that stopped beating lost its worker.
-    seen = job.heartbeat_at or job.created_at
-    return utcnow() - seen > timedelta(seconds=stale_after_s)
-
-
-def finish(job: AnalyzeJob, status: str, error: str | None = None) -> None:
-    job.status = status
-    job.error = error
-    job.active_source_id = None
-    job.finished_at = utcnow()
-    job.current_column = None
-
-
-def fail_orphans(session: Session, org_id: str | None = None) -> list[str]:
-    """Mark orphaned jobs failed; returns their ids."""
-    stmt = sa.select(AnalyzeJob).where(AnalyzeJob.status.in_(ACTIVE))
-    if org_id is not None:
-        stmt = stmt.where(AnalyzeJob.org_id == org_id)
-    failed = []
-    for job in session.scalars(stmt):
-        if is_orphan(job):
-            finish(job, FAILED, INTERRUPTED)
-            failed.append(job.id)
-    session.flush()
-    return failed
 
 
 def choose_tables(session: Session, source_id: str, names: list[str] | None) -> list[str]:
@@ -165,14 +109,13 @@ def create_job(
     request: AnalyzeRequest,
     use_llm: bool,
     actor: str,
+    max_attempts: int = 3,
 ) -> AnalyzeJob:
-    """A queued job owned by this process; 409 when the source already has an active job."""
+    """A queued job, for any worker to take; 409 when the source already has an active
+    job."""
     running = active_job(session, source_id)
     if running is not None:
-        if not is_orphan(running):
-            raise already_running(running)
-        finish(running, FAILED, INTERRUPTED)
-        session.flush()
+        raise already_running(running)
     options = request.model_dump()
     options.update(tables=tables, use_llm=use_llm)
     job = AnalyzeJob(
@@ -186,8 +129,7 @@ def create_job(
         notes=[],
         profiles=[],
         proposals=[],
-        runner=RUNNER,
-        heartbeat_at=utcnow(),
+        max_attempts=max_attempts,
         created_by=actor,
     )
     session.add(job)
@@ -196,13 +138,10 @@ def create_job(
 
 
 def get_job(session: Session, org_id: str, job_id: str) -> AnalyzeJob:
-    """The organization's job, with orphans noticed on the way; 404 otherwise."""
+    """The organization's job; 404 otherwise (another organization's job too)."""
     job = session.get(AnalyzeJob, job_id)
     if job is None or job.org_id != org_id:
         raise not_found(f"Analyze job {job_id}")
-    if is_orphan(job):
-        finish(job, FAILED, INTERRUPTED)
-        session.flush()
     return job
 
 
@@ -216,6 +155,39 @@ def recent_jobs(session: Session, source_id: str, limit: int = 20) -> list[Analy
     return list(session.scalars(stmt))
 
 
+def org_jobs(session: Session, org_id: str, limit: int = 100) -> list[tuple[AnalyzeJob, str]]:
+    """The organization's recent jobs on any of its sources, newest first, with each
+    source's name."""
+    stmt = (
+        sa.select(AnalyzeJob, DataSource.name)
+        .join(DataSource, DataSource.id == AnalyzeJob.source_id)
+        .where(AnalyzeJob.org_id == org_id, DataSource.org_id == org_id)
+        .order_by(AnalyzeJob.created_at.desc())
+        .limit(limit)
+    )
+    return [(job, name) for job, name in session.execute(stmt)]
+
+
+def cancel_job(session: Session, job: AnalyzeJob, actor: str) -> bool:
+    """Cancel an active job: a queued one ends at once, a running one is asked to stop (its
+    worker stops at its next step). False when there was nothing to cancel."""
+    if job.status not in ACTIVE or job.cancel_requested_by is not None:
+        return False
+    job.cancel_requested_by = actor
+    if job.status == QUEUED:
+        ended = session.execute(
+            sa.update(AnalyzeJob)
+            .where(AnalyzeJob.id == job.id, AnalyzeJob.status == QUEUED)
+            .values(
+                finished(AnalyzeJob, FAILED, f"Cancelled by {actor}."), cancel_requested_by=actor
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if ended.rowcount:  # type: ignore[attr-defined]
+            session.refresh(job)
+    return True
+
+
 def job_json(job: AnalyzeJob, *, detail: bool = True) -> dict[str, Any]:
     """The job as the admin API shows it; `detail` adds the profiles and proposals."""
     out: dict[str, Any] = {
@@ -227,6 +199,9 @@ def job_json(job: AnalyzeJob, *, detail: bool = True) -> dict[str, Any]:
         "current_column": job.current_column,
         "counts": job.counts,
         "error": job.error,
+        "attempts": job.attempts,
+        "max_attempts": job.max_attempts,
+        "next_attempt_at": job.run_after if job.status == QUEUED else None,
         "notes": job.notes,
         "options": job.options,
         "created_by": job.created_by,

@@ -1,4 +1,4 @@
-"""One Analyze job, run from start to finish on a worker thread.
+"""One Analyze job, run on a worker's thread (`plotboard.store.queue.Worker`) to its end.
 
 For each chosen table: the profile (`profile.profile_table`, through the source's read-only
 pool), semantic types (`semantic`), names and descriptions (`describe`: templates or the
@@ -7,7 +7,14 @@ to the job row at most every `PROGRESS_EVERY_S`; results at most every `RESULTS_
 at the end. A cancel request is read with every progress write.
 
 A table the database refuses (a timeout, a query it cannot run) is noted and skipped; a
-database that cannot be reached fails the job with the plain-words message of `SourceError`.
+database that cannot be reached fails the attempt with the plain-words message of
+`SourceError` (then the queue retries the job, or fails it after its last attempt).
+
+Resuming: the results are written with the number of tables done, in one UPDATE, so what is
+on the row is always whole tables. A job taken again (its worker stopped, or was killed and
+its lease ran out) starts at the first table not done and keeps what was found before.
+Every write says which worker it is from (`queue.mine`): a worker that lost its job to
+another writes nothing more.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -44,6 +52,7 @@ from plotboard.errors import PlotboardError
 from plotboard.query.render import render
 from plotboard.sources.errors import SourceError
 from plotboard.sources.store import get_source, settings_of
+from plotboard.store import queue
 from plotboard.store.models import AnalyzeJob, CatalogTable, utcnow
 
 if TYPE_CHECKING:
@@ -68,8 +77,16 @@ class Stop(Exception):
         self.by = by
 
 
+class Release(Exception):
+    """The worker is stopping: give the job back to the queue."""
+
+
+class Lost(Exception):
+    """The job is no longer this worker's (its lease ran out and another took it)."""
+
+
 class JobRun:
-    """One job, from queued to done or failed. Call `run()` on a worker thread."""
+    """One attempt at a job a worker claimed. Call `run()` on the worker's thread."""
 
     def __init__(
         self,
@@ -77,9 +94,11 @@ class JobRun:
         job_id: str,
         llm_settings: LLMProvider,
         profile_settings: ProfileSettings,
+        control: queue.JobControl,
     ) -> None:
         self.runtime = runtime
         self.job_id = job_id
+        self.control = control
         self.llm_settings = llm_settings
         self.profile_settings = profile_settings
         self.source_id = ""
@@ -93,14 +112,29 @@ class JobRun:
     def _session(self) -> AbstractContextManager[Session]:
         return self.runtime.store.session()
 
+    def _mine(self) -> Any:
+        return queue.mine(AnalyzeJob, self.job_id, self.control.worker)
+
     def run(self) -> None:
         with self._session() as session:
-            job = session.get(AnalyzeJob, self.job_id)
-            if job is None or job.status != store.QUEUED:
+            job = session.scalar(sa.select(AnalyzeJob).where(self._mine()))
+            if job is None:
                 return
-            job.status, job.started_at, job.heartbeat_at = store.RUNNING, utcnow(), utcnow()
             org_id, self.source_id, options = job.org_id, job.source_id, dict(job.options)
+            # What earlier attempts finished (whole tables): kept, and not done again.
             self.counts = dict(job.counts)
+            self.profiles, self.proposals = list(job.profiles), list(job.proposals)
+            self.notes = list(job.notes)
+            cancel = job.cancel_requested_by
+        if cancel:
+            self._finish(store.FAILED, f"Cancelled by {cancel}.")
+            return
+        try:
+            self._run(org_id, options)
+        except Lost:
+            logger.warning("Analyze job %s was taken over by another worker", self.job_id)
+
+    def _run(self, org_id: str, options: dict[str, Any]) -> None:
         describer: Describer = TemplateDescriber()
         current = ""
         try:
@@ -121,7 +155,8 @@ class JobRun:
                 )
                 return result.rows
 
-            for number, table in enumerate(tables):
+            start = min(int(self.counts.get("tables_done", 0)), len(tables))
+            for number, table in enumerate(tables[start:], start):
                 current = qualified_name(table)
                 self._progress(number / len(tables), current, None, force=True)
                 profile = self._profile(table, dialect, run_query)
@@ -133,15 +168,22 @@ class JobRun:
             self._finish(store.DONE, None, bool(options.get("apply")))
         except Stop as stop:
             self._finish(store.FAILED, f"Cancelled by {stop.by}.")
+        except Release:
+            self._release()
         except PlotboardError as err:  # SourceError included: the database's plain words
-            self._finish(store.FAILED, err.message)
+            if self.control.stopping.is_set():  # its query was interrupted by the stop
+                self._release()
+            else:
+                self._retry_or_fail(err.message)
         except Exception as err:
+            if self.control.stopping.is_set():
+                self._release()
+                return
             logger.exception("Analyze job %s failed on %s", self.job_id, current)
             where = f" while reading {current}" if current else ""
-            self._finish(
-                store.FAILED,
+            self._retry_or_fail(
                 f"Analyze stopped because of an internal error{where} ({type(err).__name__}); "
-                "the server log has the details.",
+                "the worker's log has the details."
             )
         finally:
             if isinstance(describer, LLMDescriber):
@@ -161,6 +203,8 @@ class JobRun:
         try:
             profile = profile_table(table, dialect, run_query, self.profile_settings, step)
         except SourceError as err:
+            if self.control.stopping.is_set():
+                raise Release() from err  # interrupted by the stop: not the table's fault
             if err.code not in TABLE_LEVEL_ERRORS:
                 raise
             self.notes.append(f"{name} was not analyzed: {err.message}")
@@ -223,6 +267,8 @@ class JobRun:
     ) -> None:
         """Write progress (throttled unless `force` or `results`), then stop when a cancel
         was requested."""
+        if self.control.stopping.is_set():
+            raise Release()
         now = time.monotonic()
         # Results are the whole lists so far: written every few seconds, not at every table,
         # so that a schema of a thousand tables does not rewrite them a thousand times.
@@ -240,6 +286,7 @@ class JobRun:
             "current_table": table,
             "current_column": column,
             "heartbeat_at": utcnow(),
+            "lease_expires_at": utcnow() + timedelta(seconds=self.control.lease_s),
         }
         if results:
             values.update(
@@ -249,22 +296,64 @@ class JobRun:
                 notes=list(self.notes),
             )
         with self._session() as session:
-            session.execute(
-                sa.update(AnalyzeJob).where(AnalyzeJob.id == self.job_id).values(values)
+            written = session.execute(
+                sa.update(AnalyzeJob)
+                .where(self._mine())
+                .values(values)
+                .execution_options(synchronize_session=False)
             )
+            if not written.rowcount:  # type: ignore[attr-defined]
+                raise Lost()
             cancel = session.scalar(
                 sa.select(AnalyzeJob.cancel_requested_by).where(AnalyzeJob.id == self.job_id)
             )
         if cancel:
             raise Stop(cancel)
 
+    def _results(self) -> dict[str, Any]:
+        return {
+            "profiles": list(self.profiles),
+            "proposals": list(self.proposals),
+            "notes": list(self.notes),
+            "counts": dict(self.counts),
+        }
+
+    def _release(self) -> None:
+        """The worker stops: keep the whole tables done so far and go back to the queue."""
+        with self._session() as session:
+            session.execute(
+                sa.update(AnalyzeJob)
+                .where(self._mine())
+                .values({**self._results(), "current_column": None})
+                .execution_options(synchronize_session=False)
+            )
+            if queue.release(session, AnalyzeJob, self.job_id, self.control.worker):
+                logger.info("Analyze job %s released for another worker", self.job_id)
+
+    def _retry_or_fail(self, message: str) -> None:
+        with self._session() as session:
+            session.execute(
+                sa.update(AnalyzeJob)
+                .where(self._mine())
+                .values({**self._results(), "current_column": None})
+                .execution_options(synchronize_session=False)
+            )
+            queue.retry_or_fail(
+                session,
+                AnalyzeJob,
+                self.job_id,
+                self.control.worker,
+                message,
+                self.control.retry_s,
+            )
+
     def _save(self, session: Session, status: str, error: str | None) -> AnalyzeJob | None:
-        job = session.get(AnalyzeJob, self.job_id)
+        job = session.scalar(sa.select(AnalyzeJob).where(self._mine()))
         if job is None:
             return None
-        job.profiles, job.proposals = list(self.profiles), list(self.proposals)
-        job.notes, job.counts = list(self.notes), dict(self.counts)
-        store.finish(job, status, error)
+        for name, value in {**self._results(), **queue.finished(AnalyzeJob, status, error)}.items():
+            setattr(job, name, value)
+        job.current_column = None
         if status == store.DONE:
             job.progress, job.current_table = 1.0, None
         return job
@@ -274,7 +363,9 @@ class JobRun:
         try:
             with self._session() as session:
                 job = self._save(session, status, error)
-                if job is not None and apply:
+                if job is None:
+                    return  # no longer ours
+                if apply:
                     result = store.apply_job(session, job, job.created_by)
                     kept = len(result["kept"])
                     job.counts = {**job.counts, "applied": result["applied"], "kept": kept}

@@ -1,14 +1,14 @@
-"""Running Analyze jobs in the background of an app server (or of the CLI).
+"""Starting, reading, cancelling and applying Analyze jobs; running them on a worker.
 
     service = analyze_service(runtime)
     job = service.start(org_id, source_id, AnalyzeRequest(), actor="admin@example.com")
     service.job(org_id, job["id"])          # progress, then profiles and proposals
     service.apply(org_id, job["id"], actor="admin@example.com")
 
-Jobs run on a few daemon worker threads per process (`MAX_WORKERS`, see `run.JobRun`), and a
-heartbeat thread keeps the rows of this process's jobs fresh, so that other servers can tell
-a live job from one whose server died (`jobs.is_orphan`). A cancel request is a column any
-server can set; the job stops at its next step.
+`start` only queues the job (a row of the metadata store). Workers run it: `plotboard
+worker` processes, and unless `jobs_in_web` is off a thread of each web server process
+(`start_worker`); see `plotboard.store.queue` for claims, leases, retries and stops. A cancel
+request is a column any server can set; the worker stops the job at its next step.
 
 The LLM is reached through `llm_settings(org_id)`, which returns the organization's LLM
 settings or None; by default they come from the AI settings the admin saved
@@ -18,9 +18,7 @@ settings or None; by default they come from the AI settings the admin saved
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-import time
 import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -35,16 +33,14 @@ from plotboard.analyze.proposals import Accept
 from plotboard.analyze.run import JobRun, LLMProvider
 from plotboard.errors import PlotboardError, conflict
 from plotboard.sources.store import get_source
-from plotboard.store.models import AnalyzeJob, utcnow
+from plotboard.store import queue
+from plotboard.store.models import AnalyzeJob
 
 if TYPE_CHECKING:
     from plotboard.ai.llm import LLMSettings
     from plotboard.runtime import Runtime
 
 logger = logging.getLogger(__name__)
-
-MAX_WORKERS = 2
-HEARTBEAT_EVERY_S = 10.0
 
 
 def no_llm(_org_id: str) -> LLMSettings | None:
@@ -66,29 +62,11 @@ def configured_llm(runtime: Runtime) -> LLMProvider:
 
 
 class AnalyzeService:
-    """Starts, runs, reports and applies Analyze jobs for one `Runtime`."""
+    """Starts, reports, cancels and applies Analyze jobs for one `Runtime`."""
 
-    def __init__(
-        self,
-        runtime: Runtime,
-        *,
-        llm_settings: LLMProvider | None = None,
-        profile_settings: ProfileSettings | None = None,
-        max_workers: int = MAX_WORKERS,
-    ) -> None:
+    def __init__(self, runtime: Runtime, *, llm_settings: LLMProvider | None = None) -> None:
         self.runtime = runtime
         self.llm_settings = llm_settings or configured_llm(runtime)
-        self.profile_settings = profile_settings or ProfileSettings()
-        self._queue: queue.Queue[str] = queue.Queue()
-        self._mine: set[str] = set()  # queued or running here
-        self._lock = threading.Lock()
-        self._workers: list[threading.Thread] = []
-        self._max_workers = max_workers
-        self._heartbeat: threading.Thread | None = None
-        with runtime.store.session() as session:
-            failed = store.fail_orphans(session)
-        if failed:
-            logger.warning("Analyze jobs interrupted by a restart: %s", ", ".join(failed))
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -110,8 +88,9 @@ class AnalyzeService:
                         422,
                     )
                 job = store.create_job(
-                    session, org_id, source_id, tables, request, llm is not None, actor
-                )
+                    session, org_id, source_id, tables, request, llm is not None, actor,
+                    max_attempts=self.runtime.settings.job_max_attempts,
+                )  # fmt: skip
                 audit.record(
                     session, org_id, actor, "analyze.started", "source", source_id,
                     job=job.id, tables=tables,
@@ -124,7 +103,7 @@ class AnalyzeService:
                 if running is None:
                     raise conflict("Analyze was just started on this source.") from None
                 raise store.already_running(running) from None
-        self._submit(out["id"])
+        queue.notify()  # this process's worker, if it has one, takes it now
         return out
 
     def job(self, org_id: str, job_id: str, *, detail: bool = True) -> dict[str, Any]:
@@ -135,18 +114,25 @@ class AnalyzeService:
         """Recent jobs of a source, newest first, without profiles and proposals."""
         with self.runtime.store.session() as session:
             get_source(session, org_id, source_id)
-            store.fail_orphans(session, org_id)
             rows = store.recent_jobs(session, source_id, limit)
             return [store.job_json(r, detail=False) for r in rows]
 
     def cancel(self, org_id: str, job_id: str, actor: str) -> dict[str, Any]:
-        """Ask the job to stop (it stops at its next query); a finished job is left alone."""
+        """Cancel the job: a queued one at once, a running one at its next query; a finished
+        job is left alone."""
         with self.runtime.store.session() as session:
             job = store.get_job(session, org_id, job_id)
-            if job.status in store.ACTIVE and job.cancel_requested_by is None:
-                job.cancel_requested_by = actor
+            if store.cancel_job(session, job, actor):
                 audit.record(session, org_id, actor, "analyze.cancelled", "analyze_job", job.id)
             return store.job_json(job, detail=False)
+
+    def org_jobs(self, org_id: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The organization's recent jobs on all its sources, newest first (no details)."""
+        with self.runtime.store.session() as session:
+            return [
+                {**store.job_json(job, detail=False), "source_name": name}
+                for job, name in store.org_jobs(session, org_id, limit)
+            ]
 
     def apply(
         self,
@@ -172,59 +158,36 @@ class AnalyzeService:
         self.runtime.forget_source(source_id)
         return result
 
-    # -- workers ---------------------------------------------------------------------------
 
-    def _submit(self, job_id: str) -> None:
-        with self._lock:
-            self._mine.add(job_id)
-            self._workers = [t for t in self._workers if t.is_alive()]
-            if len(self._workers) < self._max_workers:
-                worker = threading.Thread(target=self._work, name="plotboard-analyze", daemon=True)
-                self._workers.append(worker)
-                worker.start()
-            if self._heartbeat is None or not self._heartbeat.is_alive():
-                self._heartbeat = threading.Thread(
-                    target=self._beat, name="plotboard-analyze-heartbeat", daemon=True
-                )
-                self._heartbeat.start()
-            # Under the lock: a worker about to retire sees the job before it goes.
-            self._queue.put(job_id)
+def analyze_kind(
+    runtime: Runtime,
+    *,
+    llm_settings: LLMProvider | None = None,
+    profile_settings: ProfileSettings | None = None,
+) -> queue.JobKind:
+    """Analyze jobs for a `queue.Worker`: the table, and how to run one claimed job."""
+    llm = llm_settings or configured_llm(runtime)
+    profiling = profile_settings or ProfileSettings()
 
-    def _work(self) -> None:
-        while True:
-            try:
-                job_id = self._queue.get(timeout=30)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        me = threading.current_thread()
-                        self._workers = [t for t in self._workers if t is not me]
-                        return
-                continue
-            try:
-                JobRun(self.runtime, job_id, self.llm_settings, self.profile_settings).run()
-            except Exception:  # the run records its own failures; this is the last resort
-                logger.exception("Analyze job %s crashed", job_id)
-            finally:
-                with self._lock:
-                    self._mine.discard(job_id)
+    def run(job_id: str, control: queue.JobControl) -> None:
+        JobRun(runtime, job_id, llm, profiling, control).run()
 
-    def _beat(self) -> None:
-        while True:
-            time.sleep(HEARTBEAT_EVERY_S)
-            with self._lock:
-                mine = list(self._mine)
-            if not mine:
-                continue
-            try:
-                with self.runtime.store.session() as session:
-                    session.execute(
-                        sa.update(AnalyzeJob)
-                        .where(AnalyzeJob.id.in_(mine), AnalyzeJob.status.in_(store.ACTIVE))
-                        .values(heartbeat_at=utcnow())
-                    )
-            except Exception:
-                logger.warning("Analyze heartbeat failed", exc_info=True)
+    return queue.JobKind("Analyze", AnalyzeJob, run)
+
+
+def start_worker(runtime: Runtime, *, threads: int | None = None, **kind: Any) -> queue.Worker:
+    """A worker running this runtime's queued jobs, started (stop it with `.stop()`)."""
+    s = runtime.settings
+    worker = queue.Worker(
+        runtime.store,
+        [analyze_kind(runtime, **kind)],
+        threads=threads or s.worker_threads,
+        settings=queue.QueueSettings(
+            lease_s=s.job_lease_seconds, retry_s=s.job_retry_seconds, poll_s=s.job_poll_seconds
+        ),
+    )
+    worker.start()
+    return worker
 
 
 _services: weakref.WeakKeyDictionary[Runtime, AnalyzeService] = weakref.WeakKeyDictionary()
@@ -232,8 +195,8 @@ _services_lock = threading.Lock()
 
 
 def analyze_service(runtime: Runtime, **options: Any) -> AnalyzeService:
-    """The runtime's Analyze service, created on first use (which also fails the jobs a
-    previous run of the server left behind). `options` apply only when it is created."""
+    """The runtime's Analyze service, created on first use. `options` apply only when it is
+    created."""
     with _services_lock:
         service = _services.get(runtime)
         if service is None:

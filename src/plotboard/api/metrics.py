@@ -12,7 +12,9 @@ answers the sum over all of them (prometheus-client's multiprocess mode).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
+import sqlalchemy as sa
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -21,9 +23,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from plotboard import __version__
+from plotboard.store.models import AnalyzeJob
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -89,10 +94,59 @@ AI_ANSWERS = Counter(
 )
 
 
-def exposition() -> tuple[bytes, str]:
-    """The metrics in Prometheus' text format, and its content type."""
+class _JobStates(Collector):
+    """Analyze jobs by state, read from the metadata store at scrape time: workers are other
+    processes (`plotboard worker`), so only the store knows them all. `retrying` are queued
+    jobs waiting for another attempt after a failure (not in `queued`)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterable[Metric]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    AnalyzeJob.status,
+                    AnalyzeJob.attempts > 0,
+                    sa.func.count(),
+                    sa.func.sum(
+                        sa.case((AnalyzeJob.attempts > 1, AnalyzeJob.attempts - 1), else_=0)
+                    ),
+                ).group_by(AnalyzeJob.status, AnalyzeJob.attempts > 0)
+            ).all()
+        states = dict.fromkeys(("queued", "retrying", "running", "done", "failed"), 0)
+        retries = 0
+        for status, tried, count, extra in rows:
+            state = "retrying" if status == "queued" and tried else status
+            states[state] = states.get(state, 0) + count
+            retries += int(extra or 0)
+        jobs = GaugeMetricFamily(
+            "plotboard_analyze_jobs",
+            "Analyze jobs in the metadata store by state (all servers and workers).",
+            labels=["state"],
+        )
+        for state, count in states.items():
+            jobs.add_metric([state], count)
+        yield jobs
+        yield GaugeMetricFamily(
+            "plotboard_analyze_job_retries",
+            "Attempts beyond the first made by the Analyze jobs in the metadata store (failed "
+            "attempts, and workers lost mid-job).",
+            value=retries,
+        )
+
+
+def exposition(store: sa.Engine | None = None) -> tuple[bytes, str]:
+    """The metrics in Prometheus' text format, and its content type; with `store`, also the
+    job counts read from the metadata store."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY)
+    if store is not None:
+        jobs = CollectorRegistry()
+        jobs.register(_JobStates(store))
+        body += generate_latest(jobs)
+    return body, CONTENT_TYPE_LATEST

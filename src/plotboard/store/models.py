@@ -282,8 +282,8 @@ class AnalyzeJob(Base):
     source_id: Mapped[str] = mapped_column(
         sa.ForeignKey("data_sources.id", ondelete="CASCADE"), index=True
     )
-    # queued | running | done | failed
-    status: Mapped[str] = mapped_column(sa.String(16))
+    # queued | running | done | failed (the queue: `plotboard.store.queue`)
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
     # The source id while the job is queued or running, NULL after: the unique constraint
     # allows one active job per source, across every app server sharing the store.
     active_source_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True, default=None)
@@ -298,9 +298,16 @@ class AnalyzeJob(Base):
     notes: Mapped[list[Any]] = mapped_column(default=list)
     profiles: Mapped[list[Any]] = mapped_column(default=list)
     proposals: Mapped[list[Any]] = mapped_column(default=list)
-    # Which process runs the job ("host:pid:boot"), and when it last said it was alive.
+    # Which worker runs the job ("host:pid:boot"), and when it last said it was alive.
     runner: Mapped[str | None] = mapped_column(sa.String(200), default=None)
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The queue: times a worker took the job, and the most it may; a queued job waits until
+    # `run_after` (back-off between attempts); a running one is its worker's until
+    # `lease_expires_at`, which the worker renews, and any worker's after.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    max_attempts: Mapped[int] = mapped_column(default=3, server_default="3")
+    run_after: Mapped[datetime | None] = mapped_column(default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
     # Set by a cancel request (from any server); the runner stops at its next step.
     cancel_requested_by: Mapped[str | None] = mapped_column(sa.String(320), default=None)
     created_by: Mapped[str] = mapped_column(sa.String(320))

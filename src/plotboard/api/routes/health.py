@@ -149,5 +149,5 @@ def _may_read_metrics(request: Request, runtime: Runtime) -> None:
 async def read_metrics(request: Request, runtime: RuntimeDep) -> Response:
     """Counters and histograms in Prometheus' text format."""
     _may_read_metrics(request, runtime)
-    body, content_type = metrics.exposition()
+    body, content_type = await anyio.to_thread.run_sync(metrics.exposition, runtime.store.engine)
     return Response(body, media_type=content_type)
