@@ -25,6 +25,7 @@ PAGES = [
     "/admin/ai",
     "/admin/sandbox",
     "/admin/embed",
+    "/admin/jobs",
     "/admin/audit",
 ]
 FORMS = [
@@ -59,6 +60,7 @@ NAV = [
     "AI settings",
     "Token sandbox",
     "Embed snippet",
+    "Jobs",
     "Audit log",
 ]
 

@@ -1,4 +1,5 @@
-"""deploy/compose.yaml and deploy/plotboard.service, run as local processes.
+"""deploy/compose.yaml, deploy/plotboard.service and plotboard-worker.service, run as local
+processes.
 
 No container engine can run here, so the compose file's plotboard services are started with
 their own commands and settings, pointed at the local PostgreSQL (a temporary database) and
@@ -115,6 +116,11 @@ def test_compose_file_wires_two_servers_a_store_a_cache_and_a_proxy() -> None:
         assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert "ports" not in app  # reached through the proxy only
     assert services["migrate"]["command"] == ["plotboard", "migrate"]
+    # The servers leave jobs to the worker service.
+    assert services["worker"]["command"] == ["plotboard", "worker"]
+    for name in ("plotboard-1", "plotboard-2", "worker"):
+        assert services[name]["environment"]["PLOTBOARD_JOBS_IN_WEB"] == "false"
+    assert "ports" not in services["worker"]
     caddyfile = (DEPLOY / "Caddyfile").read_text()
     assert "plotboard-1:8000" in caddyfile and "plotboard-2:8000" in caddyfile
 
@@ -151,9 +157,7 @@ def test_compose_servers_run_as_local_processes_and_share_store_and_cache(
         assert minted.status_code == 201, minted.text
         auth = {"Authorization": f"Bearer {minted.json()['token']}"}
         title = f"Made on one server {uuid.uuid4().hex[:6]}"
-        made = httpx.post(
-            f"{first}/api/v1/embed/dashboards", json={"title": title}, headers=auth
-        )
+        made = httpx.post(f"{first}/api/v1/embed/dashboards", json={"title": title}, headers=auth)
         assert made.status_code == 201, made.text
         # The token minted by one server works on the other, which sees the same store.
         listed = httpx.get(f"{second}/api/v1/embed/dashboards", headers=auth)
@@ -174,3 +178,35 @@ def test_systemd_unit_commands_run_as_local_processes(tmp_path: Path) -> None:
         command = _with_port(_local(start), port)
         with _serving(command, env, port, tmp_path / "unit.log") as url:
             assert httpx.get(f"{url}/healthz").status_code == 200
+
+
+def _stops_cleanly(command: list[str], env: dict[str, str], log: Path) -> str:
+    """Start a worker, wait until it runs, SIGTERM it; its output."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "is running" not in log.read_text(errors="replace"):
+            assert process.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.1)
+        process.terminate()
+        assert process.wait(timeout=20) == 0, log.read_text(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return log.read_text(errors="replace")
+
+
+def test_the_compose_worker_and_the_worker_unit_run_and_stop(tmp_path: Path) -> None:
+    service = _compose()["services"]["worker"]
+    unit = (DEPLOY / "plotboard-worker.service").read_text().splitlines()
+    lines = dict(line.split("=", 1) for line in unit if "=" in line and not line.startswith("#"))
+    start = shlex.split(lines["ExecStart"])
+    assert start[1:] == ["worker"] and lines["KillSignal"] == "SIGTERM"
+    with temporary_postgres_database() as store:
+        env = _env(service, store, redis_url_or_fail(), free_port())
+        assert run_plotboard("migrate", env=env).returncode == 0
+        for name, command in (("compose", service["command"]), ("unit", start)):
+            output = _stops_cleanly(_local(command), env, tmp_path / f"{name}.log")
+            assert output.strip().endswith("Stopped."), output

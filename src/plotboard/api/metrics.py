@@ -105,21 +105,16 @@ class _JobStates(Collector):
     def collect(self) -> Iterable[Metric]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(
-                    AnalyzeJob.status,
-                    AnalyzeJob.attempts > 0,
-                    sa.func.count(),
-                    sa.func.sum(
-                        sa.case((AnalyzeJob.attempts > 1, AnalyzeJob.attempts - 1), else_=0)
-                    ),
-                ).group_by(AnalyzeJob.status, AnalyzeJob.attempts > 0)
+                sa.select(AnalyzeJob.status, AnalyzeJob.attempts, sa.func.count()).group_by(
+                    AnalyzeJob.status, AnalyzeJob.attempts
+                )
             ).all()
         states = dict.fromkeys(("queued", "retrying", "running", "done", "failed"), 0)
         retries = 0
-        for status, tried, count, extra in rows:
-            state = "retrying" if status == "queued" and tried else status
+        for status, attempts, count in rows:
+            state = "retrying" if status == "queued" and attempts > 0 else status
             states[state] = states.get(state, 0) + count
-            retries += int(extra or 0)
+            retries += max(attempts - 1, 0) * count
         jobs = GaugeMetricFamily(
             "plotboard_analyze_jobs",
             "Analyze jobs in the metadata store by state (all servers and workers).",

@@ -16,6 +16,7 @@ from plotboard.console.pages import (
     databases,
     embed,
     home,
+    jobs,
     keys,
     limits,
     origins,
@@ -39,6 +40,7 @@ for _page in (
     embed,
     starters,
     limits,
+    jobs,
     audit,
 ):
     router.include_router(_page.router)

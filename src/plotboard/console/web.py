@@ -79,6 +79,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("embed", "Embed snippet", "/embed", None, 9),
     NavItem("starters", "Starters and sharing", "/starters", None),
     NavItem("limits", "Organization and limits", "/limits", None),
+    NavItem("jobs", "Jobs", "/jobs", None),
     NavItem("audit", "Audit log", "/audit", None),
 )
 
