@@ -75,9 +75,10 @@ test: $(VENV)/.installed-dev $(BUNDLE)
 	$(BIN)/pytest
 
 ## A fast subset of the tests on the lowest allowed versions (constraints-lowest.txt): every
-## module imports, the query engine, the access rules, tokens, the admin API and the store.
+## module imports, the query engine, the access rules, tokens, the admin API and the store
+## (ClickHouse, whose engine the tests run in process, only in `make test`).
 test-lowest: $(LOWEST)/.installed
-	$(LOWEST)/bin/pytest -q -p no:cacheprovider tests/test_import_all.py tests/test_imports.py \
+	$(LOWEST)/bin/pytest -q -p no:cacheprovider -m "not clickhouse" tests/test_import_all.py tests/test_imports.py \
 		tests/query tests/access tests/api/test_tokens.py tests/api/test_admin.py tests/test_store.py \
 		tests/sdk/test_python_client.py
 

@@ -10,7 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.services import temporary_mariadb_database, temporary_postgres_database
+from tests.services import (
+    temporary_clickhouse_database,
+    temporary_mariadb_database,
+    temporary_postgres_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +29,13 @@ def mariadb_url() -> Iterator[str]:
     """A fresh MariaDB database for the whole test session."""
     with temporary_mariadb_database() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def clickhouse_database() -> Iterator[str]:
+    """A fresh ClickHouse database (in this process's chDB engine) for the whole session."""
+    with temporary_clickhouse_database() as name:
+        yield name
 
 
 @pytest.fixture(scope="session")

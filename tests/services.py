@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -90,3 +91,62 @@ def redis_url_or_fail() -> str:
     except Exception as err:
         _unavailable("Redis at " + REDIS_URL, err)
     return REDIS_URL
+
+
+# -- ClickHouse -------------------------------------------------------------------------------
+#
+# Queries, access rules and Analyze run on ClickHouse's own engine in this process (chDB, the
+# `chdb-core` wheel, a current ClickHouse release) through the driver users run against a
+# server (clickhouse-connect, `interface=chdb`); the connection verdicts run against a real
+# clickhouse-server over the network (`clickhouse_server`). One chDB engine per process, at one
+# path: every test database is a ClickHouse database in it.
+_CHDB_PATH: str | None = None
+
+
+def chdb_path() -> str:
+    """The folder of this process's chDB engine (created on first use; fails under CI=true and
+    skips elsewhere when chDB is not installed)."""
+    global _CHDB_PATH
+    try:
+        import chdb  # noqa: F401
+        import clickhouse_connect  # noqa: F401
+    except ImportError as err:
+        _unavailable("ClickHouse (chdb-core and clickhouse-connect, the dev extra)", err)
+    if _CHDB_PATH is None:
+        import tempfile
+
+        _CHDB_PATH = tempfile.mkdtemp(prefix="pb-chdb-")
+    return _CHDB_PATH
+
+
+def chdb_client(database: str | None = None) -> Any:
+    """A clickhouse-connect client on this process's chDB engine (for setting data up)."""
+    import clickhouse_connect
+
+    return clickhouse_connect.get_client(interface="chdb", path=chdb_path(), database=database)
+
+
+def chdb_options() -> dict[str, str]:
+    """A `clickhouse` source's options that reach this process's chDB engine."""
+    return {"interface": "chdb", "path": chdb_path(), "join_use_nulls": "1"}
+
+
+def chdb_url(database: str) -> str:
+    """A SQLAlchemy URL of a database in this process's chDB engine."""
+    url = sa.engine.URL.create(
+        "clickhousedb", username="default", host="localhost", database=database
+    )
+    return url.update_query_dict(chdb_options()).render_as_string(hide_password=False)
+
+
+@contextmanager
+def temporary_clickhouse_database() -> Iterator[str]:
+    """Create an empty ClickHouse database (chDB) and yield its name; drop it afterwards."""
+    name = f"pb_test_{uuid.uuid4().hex[:12]}"
+    client = chdb_client()
+    client.command(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+        client.close()

@@ -1,4 +1,5 @@
-"""The test dataset in real databases: SQLite and DuckDB files, PostgreSQL and MariaDB servers.
+"""The test dataset in real databases: SQLite and DuckDB files, PostgreSQL and MariaDB servers,
+ClickHouse's engine (chDB, see tests/services.py).
 
 Each `TestDatabase` holds the dataset twice:
 
@@ -28,12 +29,13 @@ import sqlalchemy as sa
 from plotboard.catalog.model import Catalog
 from tests.query.dataset import PRIMARY_KEYS, TABLES, build_catalog, create_tables
 
-DIALECTS = ["sqlite", "duckdb", "postgres", "mysql"]
+DIALECTS = ["sqlite", "duckdb", "postgres", "mysql", "clickhouse"]
 DIALECT_PARAMS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("duckdb", id="duckdb"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
     pytest.param("mysql", id="mariadb", marks=pytest.mark.mariadb),
+    pytest.param("clickhouse", id="clickhouse", marks=pytest.mark.clickhouse),
 ]
 COPY_SCHEMA = "permitted"
 
@@ -182,6 +184,68 @@ def _mariadb(url: str) -> TestDatabase:
     return TestDatabase("mysql", engine, copy_engine, build_catalog("mysql"), fill, [drop_copy])
 
 
+def _clickhouse_type(column: sa.Column[Any]) -> str:
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        name = "Bool"
+    elif isinstance(kind, sa.Integer):
+        name = "Int32"
+    elif isinstance(kind, sa.Numeric):
+        name = f"Decimal({kind.precision}, {kind.scale})"
+    elif isinstance(kind, sa.Date):
+        name = "Date"
+    else:
+        name = "String"
+    return name if column.primary_key else f"Nullable({name})"
+
+
+def _clickhouse_create(client: Any, database: str, fill: bool) -> None:
+    from tests.query.dataset import DATA
+
+    for table in TABLES:
+        columns = ", ".join(f"{c.name} {_clickhouse_type(c)}" for c in table.columns)
+        client.command(
+            f"CREATE TABLE {database}.{table.name} ({columns}) "
+            f"ENGINE = MergeTree ORDER BY {PRIMARY_KEYS[table.name]}"
+        )
+        if fill:
+            names = [c.name for c in table.columns]
+            rows = [[row[n] for n in names] for row in DATA[table.name]]
+            client.insert(f"{database}.{table.name}", rows, column_names=names)
+
+
+def _clickhouse(request: pytest.FixtureRequest) -> TestDatabase:
+    from tests.services import chdb_client, chdb_url
+
+    main = request.getfixturevalue("clickhouse_database")
+    copy_db = f"{main}_copy"
+    client = chdb_client()
+    client.command(f"CREATE DATABASE {copy_db}")
+    _clickhouse_create(client, main, fill=True)
+    _clickhouse_create(client, copy_db, fill=False)
+    engine = sa.create_engine(chdb_url(main))
+    copy_engine = sa.create_engine(chdb_url(copy_db))
+
+    def fill(keep: Mapping[str, Collection[int] | None]) -> None:
+        for table in TABLES:
+            pk = PRIMARY_KEYS[table.name]
+            keys = keep.get(table.name)
+            where = "" if keys is None else f" WHERE {pk} IN ({_in_list(keys)})"
+            client.command(f"TRUNCATE TABLE {copy_db}.{table.name}")
+            client.command(
+                f"INSERT INTO {copy_db}.{table.name} SELECT * FROM {main}.{table.name}{where}"
+            )
+
+    def drop_copy() -> None:
+        copy_engine.dispose()
+        client.command(f"DROP DATABASE IF EXISTS {copy_db} SYNC")
+        client.close()
+
+    return TestDatabase(
+        "clickhouse", engine, copy_engine, build_catalog("clickhouse"), fill, [drop_copy]
+    )
+
+
 _OPEN: dict[str, TestDatabase] = {}
 
 
@@ -194,6 +258,8 @@ def open_database(dialect: str, request: pytest.FixtureRequest) -> TestDatabase:
             db = _duckdb(request.getfixturevalue("tmp_path_factory").mktemp("duckdb"))
         elif dialect == "postgres":
             db = _postgres(request.getfixturevalue("postgres_url"))
+        elif dialect == "clickhouse":
+            db = _clickhouse(request)
         else:
             db = _mariadb(request.getfixturevalue("mariadb_url"))
         _OPEN[dialect] = db

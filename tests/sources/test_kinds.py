@@ -27,8 +27,10 @@ def _interface_attributes() -> set[str]:
     }
 
 
-def test_the_four_engines_are_registered() -> None:
-    assert list(kinds.REGISTRY) == ["postgresql", "mysql", "sqlite", "duckdb"]
+def test_the_five_engines_are_registered() -> None:
+    assert list(kinds.REGISTRY) == ["postgresql", "mysql", "sqlite", "duckdb", "clickhouse"]
+    assert kinds.for_backend("clickhousedb") is kinds.get("clickhouse")
+    assert kinds.for_dialect("clickhouse") is kinds.get("clickhouse")
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS, ids=lambda k: k.name)
@@ -62,8 +64,9 @@ def test_an_unknown_engine_gets_the_generic_kind() -> None:
     assert kinds.get("url") is kinds.GENERIC
     assert kinds.for_backend("mssql") is kinds.GENERIC
     assert kinds.for_dialect("tsql") is kinds.GENERIC
+    assert kinds.for_backend("clickhouse") is kinds.GENERIC  # clickhouse-sqlalchemy's URLs
     with pytest.raises(KeyError):
-        kinds.get("clickhouse")
+        kinds.get("snowflake")
 
 
 def test_the_connection_kinds_are_the_registered_ones_and_url() -> None:

@@ -80,6 +80,19 @@ def mysql_errno(err: BaseException) -> int | None:
     return args[0] if args and isinstance(args[0], int) else None
 
 
+_CLICKHOUSE_CODE = re.compile(r"\bCode: (\d+)\. (?:e\.displayText\(\) = )?DB::Exception")
+#: ClickHouse's error numbers (its ErrorCodes.cpp) that name a connection problem.
+CLICKHOUSE_UNKNOWN_DATABASE = 81
+CLICKHOUSE_AUTH = (192, 193, 516)  # unknown user, wrong password, authentication failed
+
+
+def clickhouse_code(err: BaseException) -> int | None:
+    """ClickHouse's error number in a driver's message (`Code: 159. DB::Exception: ...`)."""
+    orig = err.orig if isinstance(err, sa_exc.DBAPIError) else err
+    match = _CLICKHOUSE_CODE.search(str(orig))
+    return int(match.group(1)) if match else None
+
+
 def _quoted_name(pattern: str, text: str) -> str | None:
     match = re.search(pattern, text)
     return match.group(1) if match else None
@@ -112,6 +125,13 @@ def _classify(err: BaseException, conn: SourceConnection, timeout_s: float | Non
     errno = mysql_errno(err)
     user = conn.user or conn.to_url().username or ""
     database = conn.database or conn.to_url().database or ""
+    ch_code = clickhouse_code(err)
+    if ch_code in CLICKHOUSE_AUTH:
+        return Problem(
+            ACCESS_DENIED, f'The database refused the user name or password (user "{user}").'
+        )
+    if ch_code == CLICKHOUSE_UNKNOWN_DATABASE:
+        return Problem(DATABASE_NOT_FOUND, f'The server has no database called "{database}".')
     if errno in (1045, 1698) or "password authentication failed" in lowered:
         if "using password: no" in lowered:
             return Problem(ACCESS_DENIED, f'The database asks for a password for user "{user}".')

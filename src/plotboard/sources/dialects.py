@@ -31,7 +31,7 @@ from sqlalchemy.exc import ArgumentError
 from plotboard.sources import kinds
 from plotboard.sources.kinds.generic import SQLGLOT_BY_OTHER_BACKEND
 
-SourceKind = Literal["postgresql", "mysql", "sqlite", "duckdb", "url"]
+SourceKind = Literal["postgresql", "mysql", "sqlite", "duckdb", "clickhouse", "url"]
 OptionValue = str | int | float | bool
 
 #: Connection kinds, in the order the console offers them: the registered database kinds

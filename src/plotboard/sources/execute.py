@@ -25,6 +25,8 @@ What each database gets, per query (its kind module's `guard_query`, `after_quer
   `printf('%.*c', 20000000, x)` per row fails at once instead of running for minutes.
 - DuckDB: the connection is opened `read_only`; the watchdog calls `interrupt()` at the deadline
   (DuckDB checks it between chunks; its `memory_limit` bounds what one chunk can build).
+- ClickHouse: a trailing `SETTINGS readonly=1, max_execution_time=N, limit=cap+1,
+  max_result_bytes=...` (the server's limits for that query only, thrown when passed).
 - Other SQLAlchemy dialects: no read-only guard (connect with a read-only account); the
   watchdog calls the driver's `cancel()` if it has one.
 
@@ -66,7 +68,12 @@ from sqlalchemy.sql.elements import TextClause
 
 from plotboard.catalog.model import ColumnType
 from plotboard.sources import kinds
-from plotboard.sources.classify import classify_connect_error, driver_message, mysql_errno
+from plotboard.sources.classify import (
+    classify_connect_error,
+    clickhouse_code,
+    driver_message,
+    mysql_errno,
+)
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.errors import SourceError
 from plotboard.sources.kinds.base import (
@@ -78,6 +85,11 @@ from plotboard.sources.values import JsonValue, convert_rows, describe_columns
 from plotboard.sources.watchdog import Alarm
 
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # SQLAlchemy's own pattern for :name
+# ClickHouse's error numbers: TIMEOUT_EXCEEDED, QUERY_WAS_CANCELLED; MEMORY_LIMIT_EXCEEDED;
+# READONLY.
+_CLICKHOUSE_TIMEOUT = (159, 394)
+_CLICKHOUSE_MEMORY = 241
+_CLICKHOUSE_READONLY = 164
 _WRITE_WORDS = frozenset(
     {
         "insert", "update", "delete", "merge", "upsert", "replace", "create", "drop", "alter",
@@ -278,7 +290,9 @@ def _run(
     deadline = time.monotonic() + timeout_s
     fired = False
     # What is sent goes in guard.sql; `sql` stays the caller's text for error messages.
-    guard = QueryGuard(sql, timeout_s=timeout_s, deadline=deadline, row_cap=row_cap)
+    guard = QueryGuard(
+        sql, timeout_s=timeout_s, deadline=deadline, row_cap=row_cap, max_bytes=max_bytes
+    )
     fetched: list[Sequence[Any]] = []
     try:
         try:
@@ -445,9 +459,11 @@ def _query_error(err: BaseException, sql: str, timeout_s: float, late: bool) -> 
     state = _sqlstate(err)
     errno = mysql_errno(err)
     orig = err.orig if isinstance(err, sa_exc.DBAPIError) else err
+    ch_code = clickhouse_code(err)
     if (
         state == "57014"
         or errno in (1969, 3024, 1317)
+        or ch_code in _CLICKHOUSE_TIMEOUT
         or (errno == 2013 and "timed out" in lowered)
         or type(orig).__name__ == "InterruptException"
         or (late and "interrupt" in lowered)
@@ -463,7 +479,11 @@ def _query_error(err: BaseException, sql: str, timeout_s: float, late: bool) -> 
                 "this database does not allow here. Ask for shorter values."
             ),
         )
-    if type(orig).__name__ == "OutOfMemoryException" or "out of memory error" in lowered:
+    if (
+        type(orig).__name__ == "OutOfMemoryException"
+        or "out of memory error" in lowered
+        or ch_code == _CLICKHOUSE_MEMORY
+    ):
         return SourceError(
             code="too_large",
             message=(
@@ -474,6 +494,7 @@ def _query_error(err: BaseException, sql: str, timeout_s: float, late: bool) -> 
     if (
         state == "25006"
         or errno in (1792, 1290)
+        or ch_code == _CLICKHOUSE_READONLY
         or "readonly database" in lowered
         or "read-only" in lowered
         or (state == "42601" and first in _WRITE_WORDS)

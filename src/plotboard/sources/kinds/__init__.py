@@ -7,12 +7,13 @@ a query is compiled for; an engine without a module of its own gets `GENERIC`.
 
 from __future__ import annotations
 
-from plotboard.sources.kinds import duckdb, generic, mysql, postgres, sqlite
+from plotboard.sources.kinds import clickhouse, duckdb, generic, mysql, postgres, sqlite
 from plotboard.sources.kinds.base import DatabaseKind
 
 #: The kinds plotboard knows, by connection kind name, in the order the console offers them.
 REGISTRY: dict[str, DatabaseKind] = {
-    kind.name: kind for kind in (postgres.KIND, mysql.KIND, sqlite.KIND, duckdb.KIND)
+    kind.name: kind
+    for kind in (postgres.KIND, mysql.KIND, sqlite.KIND, duckdb.KIND, clickhouse.KIND)
 }
 #: Any other database, reached by a SQLAlchemy URL (connection kind `url`).
 GENERIC: DatabaseKind = generic.KIND

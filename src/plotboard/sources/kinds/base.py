@@ -90,6 +90,8 @@ class QueryGuard:
     deadline: float
     #: The most rows the caller takes (one more is read, to know there were more).
     row_cap: int
+    #: The most bytes the caller takes (an estimate of the rows' JSON), if it sets a bound.
+    max_bytes: int | None = None
     #: SQLAlchemy execution options.
     options: dict[str, Any] = field(default_factory=dict)
     #: The watchdog alarm that stops the query at its deadline, if one is armed.

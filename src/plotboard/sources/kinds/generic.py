@@ -32,7 +32,6 @@ SQLGLOT_BY_OTHER_BACKEND: dict[str, str] = {
     "trino": "trino",
     "presto": "presto",
     "clickhouse": "clickhouse",
-    "clickhousedb": "clickhouse",
     "redshift": "redshift",
     "databricks": "databricks",
     "hive": "hive",
