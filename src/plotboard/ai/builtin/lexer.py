@@ -333,8 +333,10 @@ def _keyword(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
 
 def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
     """The items of a tokenized question (see module docstring)."""
-    words = tuple(t.text for t in tokens)
-    stems = tuple(t.stem for t in tokens)
+    words = tuple(_time_respelt(t.text, vocab) for t in tokens)
+    stems = tuple(
+        t.stem if t.text == w else singular(w) for t, w in zip(tokens, words, strict=True)
+    )
     out = Lexed(words=words)
     i = 0
     while i < len(words):
@@ -368,14 +370,14 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
             best = _misspelt(words, stems, i, vocab)
             plain = _plain_respelt(words[i]) if best is None else None
-            if plain is not None and plain in STOPWORDS:
-                i += 1  # "nubmer of", "waht": a misspelt word that carries no meaning
-                continue
             if plain is not None:
                 fixed = (*words[:i], plain, *words[i + 1 :])
                 time = match_time(fixed, i, today)
-                if time is not None:
-                    best = (time[0], Time(time[1]))
+                # A period, or a keyword: "nubmer of" is "number of".
+                best = (time[0], Time(time[1])) if time is not None else _keyword(fixed, i)
+            if best is None and plain is not None and plain in STOPWORDS:
+                i += 1  # "waht": a misspelt word that carries no meaning
+                continue
         if best is None:
             if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
                 out.unknown.append(words[i])
@@ -388,6 +390,19 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
 
 
 _EARN_VERBS = frozenset({"make", "makes", "making", "made"})
+_TIME_UNIT_WORDS = frozenset({"year", "years", "month", "months", "quarter", "quarters",
+                              "week", "weeks", "monthly", "quarterly", "weekly", "yearly"})
+
+
+def _time_respelt(word: str, vocab: Vocabulary) -> str:
+    """A misspelt time unit as it is meant ("last yaer", "by mnoth"), so that the period or
+    grain it belongs to is read whole; any word the catalog or the keywords know stays."""
+    if len(word) < SHORTEST_TYPO or not word.isalpha() or word in STOPWORDS:
+        return word
+    if word in _PLAIN_SET or (singular(word),) in vocab.phrases or (word,) in _KEYWORDS:
+        return word
+    plain = _plain_respelt(word)
+    return plain if plain in _TIME_UNIT_WORDS or plain in MONTHS else word
 
 
 def _close(a: str, b: str) -> bool:
@@ -426,14 +441,14 @@ def _misspelt(
 ) -> tuple[int, Meaning] | None:
     """A word one typo away from exactly one known word ("salry", "revnue"), read as it."""
     word = words[i]
-    if len(word) < 5 or not word.isalpha():
+    if len(word) < SHORTEST_TYPO or not word.isalpha():
         return None
     spellings = _spellings(vocab)
     found = {
         known
         for size in (len(word) - 1, len(word), len(word) + 1)
         for known in spellings.get(size, ())
-        if _close(word, known) or _close(stems[i], known)
+        if (_close(word, known) or _close(stems[i], known)) and _short_typo(word, known)
     }
     if not found and len(word) >= TWO_TYPOS_FROM:
         # Longer words may carry two typos ("engneering", "performnce"): still one reading.
@@ -456,6 +471,22 @@ def _misspelt(
     return None
 
 
+SHORTEST_TYPO = 4
+"""Shorter words are never read as typos; words this short only keeping their first letter
+("totl", "unts", "yaer")."""
+
+
+def _short_typo(word: str, known: str) -> bool:
+    """Whether a word of `SHORTEST_TYPO` letters may be read as `known`: only a letter left
+    out inside it or two letters swapped ("totl", "unts", "yaer"), never another letter
+    ("went" is no "west") or an ending ("rate" is no "rated")."""
+    if len(word) > SHORTEST_TYPO:
+        return True
+    if known[0] != word[0] or known.startswith(word):
+        return False
+    return len(known) != len(word) or sorted(known) == sorted(word)
+
+
 TWO_TYPOS_FROM = 7
 """Words of this many letters or more are repaired up to two edits away, shorter ones one."""
 
@@ -464,20 +495,23 @@ for _word in sorted(
     {w for w in STOPWORDS if len(w) >= 5 and w.isalpha()}
     | {w for w in MONTHS if len(w) >= 5}
     | {"month", "months", "monthly", "quarter", "quarters", "quarterly", "weekly", "yearly",
-       "years", "daily"}
+       "years", "daily", "year", "week", "last", "this", "from", "with", "many", "much"}
 ):
     _PLAIN_WORDS.setdefault(len(_word), []).append(_word)
 
 
+_PLAIN_SET = frozenset(w for words in _PLAIN_WORDS.values() for w in words)
+
+
 def _plain_respelt(word: str) -> str | None:
     """The one common word (not a data word: "number", "month") that `word` is a typo of."""
-    if len(word) < 5 or not word.isalpha():
+    if len(word) < SHORTEST_TYPO or not word.isalpha():
         return None
     found = {
         known
         for size in (len(word) - 1, len(word), len(word) + 1)
         for known in _PLAIN_WORDS.get(size, ())
-        if _close(word, known)
+        if _close(word, known) and _short_typo(word, known)
     }
     return found.pop() if len(found) == 1 else None
 
