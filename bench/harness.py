@@ -72,8 +72,8 @@ def prepare_store(
     """A migrated SQLite store with one org, key, attributes, source and rules."""
     from plotboard.access.store import parse_checked, save_rule
     from plotboard.auth.api_keys import create_api_key
-    from plotboard.auth.token_attributes import AttributeIn, attribute_model, create_attribute
-    from plotboard.catalog.service import load_catalog, refresh_catalog
+    from plotboard.auth.attribute_store import AttributeIn, attribute_model, create_attribute
+    from plotboard.catalog.store import refresh_catalog, stored_catalog
     from plotboard.config import Settings
     from plotboard.orgs import create_organization
     from plotboard.runtime import Runtime
@@ -109,7 +109,7 @@ def prepare_store(
             runtime.secret_key,
         )
         refresh_catalog(session, source.id, tables)
-        catalog = load_catalog(session, source.id, conn.dialect)
+        catalog = stored_catalog(session, source.id, conn.dialect)
         model = attribute_model(session, org.id)
         for table, conditions in rules:
             save_rule(session, org.id, source.id, parse_checked(table, conditions, catalog, model))

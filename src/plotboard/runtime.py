@@ -17,7 +17,7 @@ from plotboard.config import ConfigError, Settings
 from plotboard.crypto import DecryptionError, accept_previous_keys, decrypt
 from plotboard.org_settings import OrgTimeZones
 from plotboard.query.context import SourceContext, load_context
-from plotboard.query.service import QueryServices
+from plotboard.query.run import QueryServices
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import PoolSettings
 from plotboard.sources.pool import SourcePool

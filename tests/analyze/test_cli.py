@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plotboard.catalog.service import table_rows
+from plotboard.catalog.store import table_rows
 from plotboard.config import Settings
 from plotboard.runtime import Runtime
 from tests.live_server import clean_env, describe, plotboard_command, run_plotboard

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from plotboard.ai.prompt import system_prompt
+from plotboard.analyze.catalog_text import format_number
 from plotboard.analyze.disclosure import TableValues
-from plotboard.analyze.wording import format_number
 from plotboard.auth.api_keys import create_api_key
 from plotboard.sources.dialects import SourceConnection
 from tests.analyze.conftest import Admin

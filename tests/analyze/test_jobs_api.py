@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from plotboard.catalog.model import Column, Table
-from plotboard.catalog.service import refresh_catalog
+from plotboard.catalog.store import refresh_catalog
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.store import SourceIn, create_source
 from plotboard.store.models import AnalyzeJob, utcnow

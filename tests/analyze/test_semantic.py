@@ -10,7 +10,7 @@ import pytest
 from plotboard.analyze.profile import ColumnProfile, TableProfile, ValueCount
 from plotboard.analyze.semantic import detect_semantic_type
 from plotboard.catalog.model import Column, ColumnType, ForeignKey, Table
-from plotboard.catalog.service import SEMANTIC_TYPES
+from plotboard.catalog.store import SEMANTIC_TYPES
 from plotboard.sources import SourcePool
 from tests.analyze.conftest import DemoSource, profile_on
 

@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from plotboard.app import create_app
 from plotboard.auth.api_keys import create_api_key
 from plotboard.catalog.model import Column, Table
-from plotboard.catalog.service import refresh_catalog
+from plotboard.catalog.store import refresh_catalog
 from plotboard.config import Settings
 from plotboard.orgs import create_organization
 from plotboard.runtime import Runtime

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from plotboard.app import create_app
 from plotboard.auth.api_keys import create_api_key
-from plotboard.auth.token_attributes import AttributeIn, create_attribute
+from plotboard.auth.attribute_store import AttributeIn, create_attribute
 from plotboard.config import Settings
 from plotboard.orgs import create_admin, create_organization
 from plotboard.runtime import Runtime

@@ -88,7 +88,7 @@ def test_conversations_are_private(chatting: tuple[Org, str]) -> None:
 
 
 def test_values_the_user_may_not_see_are_not_words_the_ai_knows(chatting: tuple[Org, str]) -> None:
-    from plotboard.ai.service import column_values
+    from plotboard.ai.ask import column_values
 
     org, source = chatting
     token = org.token("alice", attributes=ALICE)
@@ -404,7 +404,7 @@ def test_with_a_second_database_each_question_finds_its_own(
     assert ran["source"] == desk and [row[0] for row in ran["rows"]] == ["Paris"]
     assert ran["security_filters"] and "location" in ran["security_filters"][0]
     # The words the AI knows from the desk's values are the ones alice may see, too.
-    from plotboard.ai.service import column_values
+    from plotboard.ai.ask import column_values
 
     user = org.runtime.tokens.verify(token)
     seen = column_values(org.runtime, user, org.runtime.source_context(org.id, desk))

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from plotboard.ai.service import column_values
+from plotboard.ai.ask import column_values
 from plotboard.api.mcp_tools import _rows
-from plotboard.auth.token_attributes import AttributeIn, create_attribute
-from plotboard.query.service import QueryRequest
+from plotboard.auth.attribute_store import AttributeIn, create_attribute
+from plotboard.query.run import QueryRequest
 from tests.api.conftest import Org
 from tests.services import temporary_postgres_database
 

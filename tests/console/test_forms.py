@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from plotboard.access.store import list_rules
 from plotboard.ai.settings import read_settings, saved_api_key
 from plotboard.auth.api_keys import list_api_keys
-from plotboard.auth.token_attributes import list_attributes
+from plotboard.auth.attribute_store import list_attributes
 from plotboard.console.llm_probe import probe_endpoint
 from plotboard.runtime import Runtime
 from plotboard.store.models import AuditEntry, DataSource, Origin

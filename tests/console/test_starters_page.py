@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from plotboard.auth.token_attributes import AttributeIn, create_attribute
-from plotboard.dashboards import service, starters
+from plotboard.auth.attribute_store import AttributeIn, create_attribute
+from plotboard.dashboards import starters, store
 from plotboard.dashboards.model import DashboardIn
 from plotboard.runtime import Runtime
 from plotboard.store.models import Organization
@@ -24,7 +24,7 @@ TILE = {
 
 def _dashboard(runtime: Runtime, org_id: str, user: str, title: str, tiles: int = 1) -> str:
     with runtime.store.session() as session:
-        made = service.create_dashboard(
+        made = store.create_dashboard(
             session,
             org_id,
             user,

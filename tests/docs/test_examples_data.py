@@ -352,7 +352,7 @@ def test_edit_column_and_the_edit_survives_a_refresh(
 
 
 def test_the_semantic_types_are_the_documented_ones() -> None:
-    from plotboard.catalog.service import SEMANTIC_TYPES
+    from plotboard.catalog.store import SEMANTIC_TYPES
 
     text = (Path(__file__).parents[2] / "docs" / "data-sources.md").read_text(encoding="utf-8")
     listed = ", ".join(f"`{name}`" for name in SEMANTIC_TYPES)

@@ -173,7 +173,7 @@ class Cluster:
 def _create_orgs(store_url: str, folder: Path) -> dict[str, OrgSetup]:
     """Migrate the store and create the organizations, their keys and token attributes."""
     from plotboard.auth.api_keys import create_api_key
-    from plotboard.auth.token_attributes import AttributeIn, create_attribute
+    from plotboard.auth.attribute_store import AttributeIn, create_attribute
     from plotboard.config import Settings
     from plotboard.orgs import create_organization
     from plotboard.runtime import Runtime

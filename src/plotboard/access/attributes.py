@@ -1,8 +1,8 @@
 """The vocabulary of token attributes that access rules refer to: an attribute's name, type,
 whether it is required, and its description.
 
-Access rules are checked against it (`plotboard.access.store`); `plotboard.auth.attributes`
-validates a token's values against it and `plotboard.auth.token_attributes` stores it.
+Access rules are checked against it (`plotboard.access.store`); `plotboard.auth.attribute_values`
+validates a token's values against it and `plotboard.auth.attribute_store` stores it.
 """
 
 from __future__ import annotations

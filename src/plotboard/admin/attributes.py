@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from plotboard import audit
 from plotboard.admin.actor import AdminActor
-from plotboard.auth import token_attributes as attrs
+from plotboard.auth import attribute_store as attrs
 from plotboard.store.models import TokenAttribute
 
 if TYPE_CHECKING:

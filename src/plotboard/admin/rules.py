@@ -10,7 +10,7 @@ from plotboard import audit
 from plotboard.access import store as rules_store
 from plotboard.access.rules import rule_to_json
 from plotboard.admin.actor import AdminActor
-from plotboard.auth.token_attributes import attribute_model
+from plotboard.auth.attribute_store import attribute_model
 from plotboard.sources import store as sources
 
 if TYPE_CHECKING:

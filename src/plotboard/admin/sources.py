@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from plotboard import audit
 from plotboard.admin.actor import AdminActor
-from plotboard.catalog import service as catalog
+from plotboard.catalog import store as catalog
 from plotboard.catalog.model import Table
 from plotboard.errors import PlotboardError, invalid
 from plotboard.sources import store as sources

@@ -44,8 +44,8 @@ from plotboard.ai.answers import (
 )
 from plotboard.ai.builtin import BuiltinEngine
 from plotboard.ai.builtin.draft import from_spec
+from plotboard.ai.builtin.replies import suggestions, title_of
 from plotboard.ai.builtin.vocabulary import vocabulary_of
-from plotboard.ai.builtin.wording import suggestions, title_of
 from plotboard.ai.charts import default_chart
 from plotboard.ai.prompt import system_prompt, user_prompt
 from plotboard.llm import (

@@ -14,7 +14,7 @@ Public API:
 - `detect_semantic_type(table, column, profile) -> Detection` — the rules alone.
 - `TemplateDescriber`, `LLMDescriber` — who writes names and descriptions.
 
-Modules: `queries` (the SQL, as sqlglot trees), `profile`, `semantic`, `wording` (names and
+Modules: `queries` (the SQL, as sqlglot trees), `profile`, `semantic`, `catalog_text` (names and
 template sentences), `describe` (templates or an LLM), `proposals` (building and applying),
 `jobs` (the job rows), `run` (one attempt at a job), `service` (starting, reading, applying;
 the worker). The queue itself (claims, leases, retries) is `plotboard.store.queue`.

@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plotboard.analyze.profile import ColumnProfile, TableProfile
-from plotboard.analyze.semantic import Detection
-from plotboard.analyze.wording import (
+from plotboard.analyze.catalog_text import (
     describe_column,
     describe_table,
     display_name,
     format_number,
 )
+from plotboard.analyze.profile import ColumnProfile, TableProfile
+from plotboard.analyze.semantic import Detection
 from plotboard.catalog.model import Table
 from plotboard.llm import (
     BACKGROUND,
@@ -91,7 +91,7 @@ class Describer(Protocol):
 
 
 class TemplateDescriber:
-    """Offline and deterministic: `wording.describe_column` / `describe_table`."""
+    """Offline and deterministic: `catalog_text.describe_column` / `describe_table`."""
 
     def describe(self, facts: TableFacts) -> TableWords:
         t = facts.table

@@ -38,15 +38,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from plotboard.access.store import list_rules
-from plotboard.analyze.semantic import Detection
-from plotboard.analyze.wording import (
+from plotboard.analyze.catalog_text import (
     describe_column,
     describe_table,
     display_name,
     format_number,
 )
+from plotboard.analyze.semantic import Detection
 from plotboard.catalog.model import Catalog, Column, Table
-from plotboard.catalog.service import table_rows, to_table
+from plotboard.catalog.store import table_rows, to_table
 from plotboard.store.models import AnalyzeJob, CatalogTable
 
 JOBS_READ = 50
@@ -338,7 +338,7 @@ def end_user_catalog(
     """The catalog as the query engine, the AI and end users see it: its descriptions are the
     ones end users may read under the source's access rules as they are now, `ruled_tables`
     naming the tables those rules are on (the caller has read the rules already). The admin's
-    views read `plotboard.catalog.service.table_rows` instead.
+    views read `plotboard.catalog.store.table_rows` instead.
 
     The query package receives this policy from its caller (`Runtime` passes it to
     `plotboard.query.context.load_context`): it sits above the catalog and the query engine."""

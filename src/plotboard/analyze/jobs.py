@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from plotboard import audit
 from plotboard.analyze.proposals import Accept, apply_proposals, qualified
-from plotboard.catalog.service import table_rows
+from plotboard.catalog.store import table_rows
 from plotboard.errors import FieldError, PlotboardError, conflict, not_found
 from plotboard.store.models import AnalyzeJob, CatalogTable, DataSource, utcnow
 from plotboard.store.queue import ACTIVE, DONE, FAILED, QUEUED, RUNNING, finished

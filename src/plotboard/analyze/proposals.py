@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from plotboard.analyze.describe import TableWords
 from plotboard.analyze.semantic import Detection
-from plotboard.catalog.service import SEMANTIC_TYPES, table_rows
+from plotboard.catalog.store import SEMANTIC_TYPES, table_rows
 from plotboard.errors import invalid
 from plotboard.store.models import CatalogTable
 

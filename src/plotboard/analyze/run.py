@@ -47,7 +47,7 @@ from plotboard.analyze.profile import (
 from plotboard.analyze.proposals import proposals_for_table, qualified
 from plotboard.analyze.semantic import detect_semantic_type
 from plotboard.catalog.model import Table
-from plotboard.catalog.service import table_rows, to_table
+from plotboard.catalog.store import table_rows, to_table
 from plotboard.errors import PlotboardError
 from plotboard.query.render import render
 from plotboard.sources.errors import SourceError

@@ -14,7 +14,7 @@ The rules, first match wins:
    the offline gazetteer (`plotboard.geo`), regions by name or US state names, postal codes and
    addresses by name — then `category` (low cardinality) or `text`.
 
-Every type returned is one of `catalog.service.SEMANTIC_TYPES`. `confidence` (0..1) and
+Every type returned is one of `catalog.store.SEMANTIC_TYPES`. `confidence` (0..1) and
 `reason` (one sentence for the admin) come with each detection.
 """
 

@@ -13,7 +13,7 @@ from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.auth.origins import normalize_origin
 from plotboard.auth.sessions import COOKIE_NAME, CSRF_HEADER, check_csrf, current_admin
 from plotboard.errors import PlotboardError, forbidden, unauthorized
-from plotboard.query.service import QueryUser
+from plotboard.query.run import QueryUser
 from plotboard.runtime import Runtime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -13,12 +13,12 @@ import anyio
 from pydantic import ValidationError
 
 from plotboard import __version__, audit
-from plotboard.ai import service as ai_service
+from plotboard.ai import ask as ai_ask
 from plotboard.api.deps import query_user
 from plotboard.api.mcp import USER_KEY
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.errors import PlotboardError
-from plotboard.query.service import QueryRequest, describe_catalog, run_query
+from plotboard.query.run import QueryRequest, describe_catalog, run_query
 from plotboard.runtime import Runtime
 from plotboard.sources.errors import END_USER_MESSAGES, SourceError
 from plotboard.sources.store import list_sources
@@ -204,7 +204,7 @@ class _Tools:
         Pass the returned conversation_id to ask a follow-up ("only Software")."""
 
         async def work(user: EmbedToken) -> dict[str, Any]:
-            answer = await ai_service.ask(self.runtime, user, ai_service.AskRequest(
+            answer = await ai_ask.ask(self.runtime, user, ai_ask.AskRequest(
                 question=question, conversation_id=conversation_id))
             tile = answer.get("tile")
             if tile is not None:

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from plotboard.auth.api_keys import KeyInfo
-from plotboard.auth.attributes import validate_attributes
+from plotboard.auth.attribute_store import attribute_model
+from plotboard.auth.attribute_values import validate_attributes
 from plotboard.auth.embed_tokens import (
     DEFAULT_EXPIRES_IN,
     MAX_EXPIRES_IN,
@@ -19,7 +20,6 @@ from plotboard.auth.embed_tokens import (
     iso_utc,
     mint_token,
 )
-from plotboard.auth.token_attributes import attribute_model
 from plotboard.errors import invalid
 from plotboard.inputs import Text
 from plotboard.store.models import ApiKey

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from plotboard.api.errors import validation_error_body
-from plotboard.auth.attributes import AttributeSpec
+from plotboard.auth.attribute_values import AttributeSpec
 from plotboard.errors import PlotboardError
 
 _PREFIXED = re.compile(r"^([a-z_]+(?:\.[a-z_]+)*): (.+)$", re.S)

@@ -16,7 +16,7 @@ from plotboard.catalog.model import Catalog
 from plotboard.errors import PlotboardError
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import prepare_query
-from plotboard.query.service import query_error
+from plotboard.query.run import query_error
 from plotboard.query.spec import parse_spec
 from plotboard.runtime import Runtime
 

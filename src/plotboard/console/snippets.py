@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from plotboard.auth.attributes import AttributeSpec
+from plotboard.auth.attribute_values import AttributeSpec
 
 # The demo's attributes get the demo's values; others get a value of their type.
 _KNOWN = {"region": "North", "location": ["Paris", "London"]}

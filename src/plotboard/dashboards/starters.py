@@ -3,7 +3,7 @@
 A starter is published from a user's dashboard (for example one built in the console's token
 sandbox) or from a dashboard document, updated the same ways, and withdrawn. End users read
 it under their own access rules (each tile runs with the reader's token); their first save
-makes their own copy (`plotboard.dashboards.service`), and a starter changes only here. Users
+makes their own copy (`plotboard.dashboards.store`), and a starter changes only here. Users
 who never edited it read the starter as it is now: updates reach them, and a withdrawn starter
 is gone for them; copies stay with their owners. Every change is audited.
 """
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from plotboard import audit
 from plotboard.dashboards.model import MAX_TITLE, MAX_VERSION, DashboardIn, Tile
-from plotboard.dashboards.service import DEFAULT_MAX_BYTES, _stored
+from plotboard.dashboards.store import DEFAULT_MAX_BYTES, _stored
 from plotboard.errors import PlotboardError, not_found
 from plotboard.inputs import Text
 from plotboard.store.models import Dashboard, StarterDashboard, utcnow

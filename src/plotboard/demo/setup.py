@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from plotboard.access.store import parse_checked, save_rule
 from plotboard.auth.api_keys import create_api_key
+from plotboard.auth.attribute_store import AttributeIn, attribute_model, create_attribute
 from plotboard.auth.origins import normalize_origin
-from plotboard.auth.token_attributes import AttributeIn, attribute_model, create_attribute
-from plotboard.catalog.model import Catalog
-from plotboard.catalog.service import refresh_catalog, table_rows, to_table
+from plotboard.catalog.store import refresh_catalog, stored_catalog
 from plotboard.demo.data import generate_demo_database
 from plotboard.orgs import create_admin, create_organization
 from plotboard.runtime import Runtime
@@ -153,8 +152,7 @@ def _catalog_and_rules(session: Session, org_id: str, source_id: str, database: 
     finally:
         engine.dispose()
     refresh_catalog(session, source_id, tables)
-    # The rules are checked against the structure as stored (names and types).
-    catalog = Catalog(conn.dialect, tuple(to_table(r) for r in table_rows(session, source_id)))
+    catalog = stored_catalog(session, source_id, conn.dialect)
     attributes = attribute_model(session, org_id)
     for table, conditions in DEMO_RULES:
         save_rule(session, org_id, source_id, parse_checked(table, conditions, catalog, attributes))

@@ -14,7 +14,7 @@ follow_up = answer("only Paris", catalog, values, previous=reply.tile)
 
 The pipeline, one module each: words (`text`) -> items (`lexer`, with `vocabulary` and
 `timewords`) -> intent (`intent`) -> table and columns (`resolve`) -> query (`compose`, or
-`dashboard` for several tiles) -> chart (`charts`) -> title and answer (`wording`). No
+`dashboard` for several tiles) -> chart (`charts`) -> title and answer (`replies`). No
 model, no network, no randomness: the same question over the same catalog and values on
 the same `today` always gives the same answer, in well under 50 ms.
 
@@ -59,6 +59,16 @@ from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
 from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import lex
 from plotboard.ai.builtin.reader import read_intent
+from plotboard.ai.builtin.replies import (
+    Voice,
+    cannot_answer,
+    compared_periods,
+    describe_answer,
+    filters_phrase,
+    suggestions,
+    title_of,
+    voice_of,
+)
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
 from plotboard.ai.builtin.scope import (
     action_request,
@@ -71,16 +81,6 @@ from plotboard.ai.builtin.shapes import Shapes, apply_shapes, read_shapes
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, stems, tokenize
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
-from plotboard.ai.builtin.wording import (
-    Voice,
-    cannot_answer,
-    compared_periods,
-    describe_answer,
-    filters_phrase,
-    suggestions,
-    title_of,
-    voice_of,
-)
 from plotboard.ai.charts import choose_chart
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError

@@ -11,7 +11,7 @@ from plotboard.admin import rules as rules_admin
 from plotboard.admin import sources as sources_admin
 from plotboard.admin.rules import RuleIn
 from plotboard.api.deps import Admin, RuntimeDep
-from plotboard.catalog import service as catalog
+from plotboard.catalog import store as catalog
 from plotboard.sources import store as sources
 from plotboard.sources.dialects import SourceConnection
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from plotboard.api.deps import EmbedUser, RuntimeDep, require_edit
 from plotboard.auth.embed_tokens import EmbedToken
-from plotboard.dashboards import service
+from plotboard.dashboards import store as dashboards
 from plotboard.dashboards.model import (
     MAX_VERSION,
     DashboardIn,
@@ -35,8 +35,8 @@ router = APIRouter(
 )
 
 
-def _team(session: Session, user: EmbedToken) -> service.Team | None:
-    return service.team_of(service.team_attribute_of(session, user.org_id), user.attributes)
+def _team(session: Session, user: EmbedToken) -> dashboards.Team | None:
+    return dashboards.team_of(dashboards.team_attribute_of(session, user.org_id), user.attributes)
 
 
 class DashboardList(BaseModel):
@@ -55,7 +55,7 @@ def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> DashboardList:
     with runtime.store.session() as session:
         team = _team(session, user)
         return DashboardList(
-            dashboards=service.list_dashboards(session, user.org_id, user.user_id, team),
+            dashboards=dashboards.list_dashboards(session, user.org_id, user.user_id, team),
             can_share=team is not None and user.permissions.dashboards == "edit",
         )
 
@@ -64,7 +64,7 @@ def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> DashboardList:
 def create_dashboard(body: DashboardIn, user: EmbedUser, runtime: RuntimeDep) -> DashboardOut:
     require_edit(user)
     with runtime.store.session() as session:
-        return service.create_dashboard(
+        return dashboards.create_dashboard(
             session, user.org_id, user.user_id, body, runtime.settings.max_dashboard_bytes
         )
 
@@ -75,7 +75,7 @@ def get_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> Da
     one shared with their team. Its tiles are specs: each runs with the reader's token."""
     with runtime.store.session() as session:
         team = _team(session, user)
-        return service.read_dashboard(session, user.org_id, user.user_id, dashboard_id, team)
+        return dashboards.read_dashboard(session, user.org_id, user.user_id, dashboard_id, team)
 
 
 @router.put("/{dashboard_id}")
@@ -90,7 +90,7 @@ def update_dashboard(
     team answers 403: duplicate it to edit."""
     require_edit(user)
     with runtime.store.session() as session:
-        return service.update_dashboard(
+        return dashboards.update_dashboard(
             session,
             user.org_id,
             user.user_id,
@@ -107,7 +107,7 @@ def delete_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) ->
     """Delete one of the user's own dashboards (403 for a starter or a teammate's)."""
     require_edit(user)
     with runtime.store.session() as session:
-        service.delete_dashboard(
+        dashboards.delete_dashboard(
             session, user.org_id, user.user_id, dashboard_id, _team(session, user)
         )
     return Response(status_code=204)
@@ -123,9 +123,9 @@ def set_sharing(
     team attribute cannot share (403); a view-only token cannot either."""
     require_edit(user)
     with runtime.store.session() as session:
-        attribute = service.team_attribute_of(session, user.org_id)
-        team = service.team_of(attribute, user.attributes)
-        return service.set_sharing(
+        attribute = dashboards.team_attribute_of(session, user.org_id)
+        team = dashboards.team_of(attribute, user.attributes)
+        return dashboards.set_sharing(
             session, user.org_id, user.user_id, dashboard_id, body.team, team, attribute
         )
 
@@ -138,7 +138,7 @@ def duplicate_dashboard(
     starter, or one shared with their team."""
     require_edit(user)
     with runtime.store.session() as session:
-        return service.duplicate_dashboard(
+        return dashboards.duplicate_dashboard(
             session,
             user.org_id,
             user.user_id,
@@ -156,7 +156,7 @@ VersionNumber = Path(ge=1, le=MAX_VERSION, description="A version number from â€
 def list_versions(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> list[VersionSummary]:
     """The kept versions, newest first, each with what changed in words."""
     with runtime.store.session() as session:
-        return service.list_versions(session, user.org_id, user.user_id, dashboard_id)
+        return dashboards.list_versions(session, user.org_id, user.user_id, dashboard_id)
 
 
 @router.get("/{dashboard_id}/versions/{version}")
@@ -165,7 +165,7 @@ def get_version(
 ) -> DashboardVersionOut:
     """One kept version as it was saved (read-only)."""
     with runtime.store.session() as session:
-        return service.get_version(session, user.org_id, user.user_id, dashboard_id, version)
+        return dashboards.get_version(session, user.org_id, user.user_id, dashboard_id, version)
 
 
 @router.post("/{dashboard_id}/versions/{version}/restore")
@@ -180,7 +180,7 @@ def restore_version(
     user saw), a dashboard saved since answers 409 with the current one, as PUT does."""
     require_edit(user)
     with runtime.store.session() as session:
-        return service.restore_version(
+        return dashboards.restore_version(
             session,
             user.org_id,
             user.user_id,

@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter
 
-from plotboard.ai import service
+from plotboard.ai import ask as ai_ask
 from plotboard.api import metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep
 from plotboard.api.usage import AskLimit
@@ -16,11 +16,11 @@ router = APIRouter(prefix="/api/v1/embed/ai", tags=["ai"])
 
 
 @router.post("/ask", dependencies=[AskLimit])
-async def ask(body: service.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
+async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
     "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like
     any other query."""
-    answer = await service.ask(runtime, user, body)
+    answer = await ai_ask.ask(runtime, user, body)
     engine = answer.get("engine")
     metrics.AI_ANSWERS.labels(
         engine if engine in ("builtin", "llm") else "other",
@@ -31,7 +31,7 @@ async def ask(body: service.AskRequest, user: EmbedUser, runtime: RuntimeDep) ->
 
 @router.get("/conversations")
 async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
-    found = await anyio.to_thread.run_sync(service.list_conversations, runtime, user)
+    found = await anyio.to_thread.run_sync(ai_ask.list_conversations, runtime, user)
     return {"conversations": found}
 
 
@@ -39,4 +39,4 @@ async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
 async def conversation(
     conversation_id: str, user: EmbedUser, runtime: RuntimeDep
 ) -> dict[str, Any]:
-    return await anyio.to_thread.run_sync(service.read_conversation, runtime, user, conversation_id)
+    return await anyio.to_thread.run_sync(ai_ask.read_conversation, runtime, user, conversation_id)

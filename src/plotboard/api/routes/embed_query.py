@@ -11,7 +11,7 @@ from plotboard.api import metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep, query_user
 from plotboard.api.usage import QueryLimit
 from plotboard.errors import PlotboardError
-from plotboard.query.service import (
+from plotboard.query.run import (
     QueryRequest,
     describe_catalog,
     run_query,

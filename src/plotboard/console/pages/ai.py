@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from plotboard.admin.ai import save_ai_settings
-from plotboard.ai.service import readiness
+from plotboard.ai.ask import readiness
 from plotboard.ai.settings import AISettingsIn, AISettingsView, read_settings, saved_api_key
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.sessions import SignedInAdmin

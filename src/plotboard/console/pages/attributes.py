@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from plotboard.admin import attributes as attribute_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.auth import token_attributes as attrs
+from plotboard.auth import attribute_store as attrs
 from plotboard.auth.sessions import SignedInAdmin
 from plotboard.console.forms import FormState, Problems, problems_of
 from plotboard.console.web import (

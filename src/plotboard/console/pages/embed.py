@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from plotboard.api.deps import RuntimeDep
-from plotboard.auth.token_attributes import attribute_model
+from plotboard.auth.attribute_store import attribute_model
 from plotboard.console import snippets
 from plotboard.console.web import BASE, ConsoleRoute, PageAdmin, render, server_url
 

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 from plotboard.access import store as rules_store
 from plotboard.admin import rules as rules_admin
 from plotboard.api.deps import RuntimeDep
-from plotboard.auth.attributes import AttributeSpec, validate_attributes
+from plotboard.auth.attribute_store import attribute_model
+from plotboard.auth.attribute_values import AttributeSpec, validate_attributes
 from plotboard.auth.sessions import SignedInAdmin
-from plotboard.auth.token_attributes import attribute_model
 from plotboard.catalog.model import Table
 from plotboard.console.forms import (
     FormState,

@@ -11,11 +11,11 @@ from pydantic import ValidationError
 from plotboard import audit
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.api_keys import KeyInfo, authenticate_api_key, list_api_keys
+from plotboard.auth.attribute_store import attribute_model
 from plotboard.auth.embed_tokens import IntrospectRequest
 from plotboard.auth.embed_tokens import introspect as introspect_token
 from plotboard.auth.minting import MintRequest, mint_for_key
 from plotboard.auth.sessions import SignedInAdmin
-from plotboard.auth.token_attributes import attribute_model
 from plotboard.bundle import BUNDLE_DIR, ENTRY
 from plotboard.console.forms import (
     FormState,

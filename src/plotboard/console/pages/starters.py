@@ -11,12 +11,12 @@ from pydantic import ValidationError
 
 from plotboard.admin import organization as org_admin
 from plotboard.api.deps import RuntimeDep
+from plotboard.auth.attribute_store import list_attributes
 from plotboard.auth.sessions import SignedInAdmin
-from plotboard.auth.token_attributes import list_attributes
 from plotboard.console.forms import FormState, problems_of
 from plotboard.console.web import BASE, ConsoleRoute, PageAdmin, PostedForm, flash, redirect, render
-from plotboard.dashboards import service as dashboards
 from plotboard.dashboards import starters
+from plotboard.dashboards import store as dashboards
 from plotboard.errors import PlotboardError
 from plotboard.runtime import Runtime
 

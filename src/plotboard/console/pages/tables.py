@@ -11,7 +11,7 @@ from plotboard.admin import sources as sources_admin
 from plotboard.analyze import disclosure
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.sessions import SignedInAdmin
-from plotboard.catalog import service as catalog
+from plotboard.catalog import store as catalog
 from plotboard.console.forms import FormState, problems_of
 from plotboard.console.web import (
     BASE,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from plotboard.analyze.profile import ColumnProfile, TableProfile, ValueCount
-from plotboard.analyze.semantic import Detection
-from plotboard.analyze.wording import (
+from plotboard.analyze.catalog_text import (
     describe_column,
     describe_table,
     display_name,
     entity_of,
     format_number,
 )
+from plotboard.analyze.profile import ColumnProfile, TableProfile, ValueCount
+from plotboard.analyze.semantic import Detection
 from plotboard.catalog.model import Column, ForeignKey, Table
 
 NAMES = [
@@ -127,7 +127,7 @@ def test_table_descriptions() -> None:
 def test_docstring_examples() -> None:
     import doctest
 
-    from plotboard.analyze import wording
+    from plotboard.analyze import catalog_text
 
-    result = doctest.testmod(wording)
+    result = doctest.testmod(catalog_text)
     assert result.attempted > 0 and result.failed == 0

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from plotboard.auth.attributes import AttributeSpec, AttributeType, name_problem
+from plotboard.auth.attribute_values import AttributeSpec, AttributeType, name_problem
 from plotboard.errors import conflict, invalid, not_found
 from plotboard.inputs import Text
 from plotboard.store.models import TokenAttribute

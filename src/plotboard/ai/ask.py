@@ -30,8 +30,8 @@ from plotboard.ai.answers import (
     TileSuggestion,
 )
 from plotboard.ai.builtin import BuiltinEngine
+from plotboard.ai.builtin.replies import suggestions
 from plotboard.ai.builtin.vocabulary import vocabulary_of
-from plotboard.ai.builtin.wording import suggestions
 from plotboard.ai.llm import LLMEngine
 from plotboard.ai.settings import engine_choice
 from plotboard.auth.embed_tokens import EmbedToken

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from plotboard.catalog.model import Column, ForeignKey, Table
+from plotboard.catalog.model import Catalog, Column, ForeignKey, Table
 from plotboard.errors import not_found
 from plotboard.store.models import CatalogTable, utcnow
 
@@ -174,6 +174,12 @@ def table_rows(session: Session, source_id: str) -> list[CatalogTable]:
         .order_by(CatalogTable.schema_name, CatalogTable.name)
     )
     return list(session.scalars(stmt))
+
+
+def stored_catalog(session: Session, source_id: str, dialect: str) -> Catalog:
+    """The catalog as stored: the structure and the admin's edits, descriptions unfiltered
+    (what access rules are checked against; never served to end users as it is)."""
+    return Catalog(dialect, tuple(to_table(r) for r in table_rows(session, source_id)))
 
 
 def to_table(row: CatalogTable) -> Table:
