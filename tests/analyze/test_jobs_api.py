@@ -339,3 +339,27 @@ def test_the_demo_on_postgres_and_mariadb(admin: Admin, database: str, request: 
     assert types[("employees", "is_remote")] == "boolean"
     assert types[("offices", "country")] == "country"
     assert types[("sales", "sale_date")] == "date"
+
+
+def test_stored_messages_hold_no_credentials(admin: Admin, demo: str) -> None:
+    """Whatever a failure's words, the job's stored message masks credentials (last guard)."""
+    from plotboard.store import queue
+
+    with admin.runtime.store.session() as session:
+        job = _job(admin, demo, runner="w:1:x", attempts=1)
+        job.max_attempts = 1
+        session.add(job)
+    said = (
+        "could not reach postgresql+psycopg://admin:hunter2@10.1.2.3:5432/app "
+        "(dsn password=hunter2 api_key: sk-live-123)"
+    )
+    with admin.runtime.store.session() as session:
+        assert queue.retry_or_fail(session, AnalyzeJob, job.id, "w:1:x", said, 0)
+    stored = admin.call("GET", f"/analyze/{job.id}", 200).json()
+    assert stored["status"] == "failed"
+    assert stored["error"] == (
+        "could not reach postgresql+psycopg://***@10.1.2.3:5432/app (dsn password=*** api_key: ***)"
+    )
+    # Another worker's name writes nothing (fencing).
+    with admin.runtime.store.session() as session:
+        assert not queue.retry_or_fail(session, AnalyzeJob, job.id, "other:2:y", "x", 0)

@@ -160,6 +160,10 @@ def _scenario(admin: Admin, workers: Workers, slow_database: str, demo_db: Path)
     # The web app does not run jobs (jobs_in_web off): they wait for a worker.
     time.sleep(0.5)
     assert {job(j)["status"] for j in (quick, failing, slow)} == {"queued"}
+    # Cancelling a queued job ends it at once, worker or not.
+    dropped = start(admin.add_source(SourceConnection(kind="sqlite", path=str(demo_db))))
+    cancelled = admin.call("POST", f"/analyze/{dropped}/cancel", 200).json()
+    assert cancelled["status"] == "failed" and cancelled["error"].startswith("Cancelled by ")
 
     first = workers.start()
     done = until(lambda: job(quick)["status"] == "done" and job(quick), "the quick job")
@@ -201,7 +205,7 @@ def _scenario(admin: Admin, workers: Workers, slow_database: str, demo_db: Path)
     scraped = admin.client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).text
     lines = set(scraped.splitlines())
     assert 'plotboard_analyze_jobs{state="done"} 2.0' in lines, scraped
-    assert 'plotboard_analyze_jobs{state="failed"} 1.0' in lines
+    assert 'plotboard_analyze_jobs{state="failed"} 2.0' in lines  # the cancelled one too
     assert 'plotboard_analyze_jobs{state="queued"} 0.0' in lines
     assert "plotboard_analyze_job_retries 2.0" in lines  # the failed one's, the taken-over one's
 

@@ -179,7 +179,10 @@ def cancel_job(session: Session, job: AnalyzeJob, actor: str) -> bool:
             sa.update(AnalyzeJob)
             .where(AnalyzeJob.id == job.id, AnalyzeJob.status == QUEUED)
             .values(
-                finished(AnalyzeJob, FAILED, f"Cancelled by {actor}."), cancel_requested_by=actor
+                {
+                    **finished(AnalyzeJob, FAILED, f"Cancelled by {actor}."),
+                    "cancel_requested_by": actor,
+                }
             )
             .execution_options(synchronize_session=False)
         )

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import threading
 import uuid
@@ -75,11 +76,27 @@ class QueueSettings:
     poll_s: float = 1.0
 
 
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+_SECRET_PAIR = re.compile(
+    r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)[^\s,;&)\]'\"]+"
+)
+MAX_MESSAGE = 2000
+
+
+def safe_message(text: str) -> str:
+    """A job's message as stored (and shown to the organization's admins): credentials in
+    URLs and ``password=...``-style pairs masked, at most `MAX_MESSAGE` characters. Jobs
+    write plain-words messages and exception class names only; this is the last guard."""
+    text = _USERINFO.sub(r"\1***@", text)
+    text = _SECRET_PAIR.sub(r"\1\2***", text)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 def finished(model: Any, status: str, message: str | None) -> dict[str, Any]:
     """The values that end a job: `status` with `message`, no worker, no lease."""
     values: dict[str, Any] = {
         "status": status,
-        "error": message,
+        "error": None if message is None else safe_message(message),
         "finished_at": utcnow(),
         "lease_expires_at": None,
         "run_after": None,
@@ -182,6 +199,7 @@ def retry_or_fail(
     if row is None:
         return False
     attempts, most = row
+    message = safe_message(message)
     if attempts < most:
         wait = min(retry_s * 2 ** (attempts - 1), MAX_BACKOFF_S)
         values: dict[str, Any] = {
