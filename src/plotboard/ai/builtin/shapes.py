@@ -102,6 +102,7 @@ class Shapes:
     # "orders", "deals": rows that are counted ("split of orders between regions in
     # percent" is a share of the number of orders, not of their amount; "sales" is both).
     counted_rows: bool = False
+    each: bool = False  # "each" / "every" named a breakdown
 
     @property
     def asked(self) -> bool:
@@ -239,7 +240,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         n = NUMBER_WORDS.get(words[k]) or (int(words[k]) if words[k].isdigit() else None)
         if (
             n is not None and 0 < n <= 100 and words[k - 1] in ("which", "the", "what")
-            and words[k + 1] not in _RANKS and words[k + 1] not in _NOT_THINGS
+            and words[k + 1] not in _RANKS
+            and (words[k + 1] not in _NOT_THINGS or words[k - 1] != "the")
         ):
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
@@ -249,6 +251,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
     shapes.counted_rows = any(w in _COUNTED_ROWS for w in words)
+    shapes.each = any(w in ("each", "every") for w in words)
     for k in range(len(words) - 1):
         number, rank = words[k], words[k + 1]
         if words[k] in _WHEN_RANKS and words[k + 1].isdigit() and k + 2 < len(words) and (
@@ -456,7 +459,9 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             draft.measures = [DraftMeasure("count", draft.base, None)]
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
-        if parts:
+        if parts and not (shapes.each and intent.per_dim is not None and draft.dims):
+            # "what share of revenue is Software": the filtered rows are the part; with "each"
+            # ("within Accessories, the share of each product") they are the whole.
             draft.part = parts[-1]
             draft.filters.remove(parts[-1])
         elif draft.dims:

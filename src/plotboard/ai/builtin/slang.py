@@ -89,6 +89,8 @@ _A_DOZEN = re.compile(r"\b(?:a |one )?dozen\b", re.I)
 # "this year so far", "hires this quarter by department so far": the period up to today.
 _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\s*\bso far\b",
                      re.I)
+_SO_FAR_FIRST = re.compile(r"\bso far (?:this|in the current|in this) (year|quarter|month|week)\b",
+                           re.I)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 
 #: Courtesy, greetings and lead-ins: never part of what is asked.
@@ -140,6 +142,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _A_DOZEN.sub("12", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
+    text = _SO_FAR_FIRST.sub(lambda m: f"this {m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)

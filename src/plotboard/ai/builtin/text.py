@@ -130,6 +130,5 @@ STOPWORDS: frozenset[str] = frozenset(
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close
-    among amongst
     """.split()  # noqa: SIM905
 )
