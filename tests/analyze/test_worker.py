@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -35,7 +36,7 @@ from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.store import SourceIn, create_source
 from plotboard.store.models import AnalyzeJob
 from tests.analyze.conftest import Admin
-from tests.live_server import clean_env, plotboard_command
+from tests.live_server import clean_env, free_port, plotboard_command
 from tests.services import temporary_postgres_database
 
 SLOW_TABLES = ["slow_a", "slow_b", "slow_c", "slow_d"]
@@ -231,3 +232,73 @@ def _runner_pid(admin: Admin, job_id: str, *, running: bool = True) -> int | Non
         if row is None or not row.runner or (running and row.status != "running"):
             return None
         return int(row.runner.split(":")[1])
+
+
+def test_a_server_that_stops_gives_its_running_job_back(slow_database: str, tmp_path: Path) -> None:
+    """`plotboard serve` runs jobs itself (jobs_in_web, the newcomer's set-up); on SIGTERM its
+    running job goes back to the queue with the tables it finished, not failed."""
+    store = f"sqlite:///{tmp_path / 'plotboard.db'}"
+    secret = "serve-" + secrets.token_urlsafe(40)
+    runtime = Runtime(Settings(database_url=store, secret_key=secret, data_dir=tmp_path))
+    try:
+        with runtime.store.session() as session:
+            org = create_organization(session, runtime.secret_key, "Serve")
+            _, key = create_api_key(session, org.id, "ops", ["admin"], "test")
+    finally:
+        runtime.close()
+    port = free_port()
+    env = clean_env(
+        PLOTBOARD_DATABASE_URL=store, PLOTBOARD_SECRET_KEY=secret, PLOTBOARD_DATA_DIR=str(tmp_path)
+    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [*plotboard_command(), "serve", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/api/v1/admin"
+    auth = {"Authorization": f"Bearer {key}"}
+    try:
+
+        def answering() -> bool:
+            try:
+                return httpx.get(f"{url}/audit", headers=auth, timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        until(answering, f"the server to answer: {log.read_text(errors='replace')}")
+        body = {"name": "slow", "connection": {"kind": "url", "url": slow_database}}
+        source = httpx.post(f"{url}/sources", json=body, headers=auth, timeout=30)
+        assert source.status_code == 201, source.text
+        started = httpx.post(
+            f"{url}/sources/{source.json()['id']}/analyze", json={}, headers=auth, timeout=30
+        )
+        assert started.status_code == 202, started.text
+        job_url = f"{url}/analyze/{started.json()['id']}"
+
+        def one_table_done() -> bool:
+            job = httpx.get(job_url, headers=auth, timeout=5).json()
+            return bool(job["counts"].get("tables_done", 0) >= 1)
+
+        until(one_table_done, "a table analyzed by the server's own worker")
+        server.send_signal(signal.SIGTERM)
+        # uvicorn shuts down, then raises the signal again to exit with it (-15).
+        assert server.wait(timeout=30) in (0, -signal.SIGTERM), log.read_text(errors="replace")
+        assert "Application shutdown complete." in log.read_text(errors="replace")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+    runtime = Runtime(Settings(database_url=store, secret_key=secret, data_dir=tmp_path))
+    try:
+        with runtime.store.session() as session:
+            row = session.get(AnalyzeJob, started.json()["id"])
+            assert row is not None
+            assert row.status == "queued" and row.attempts == 0 and row.runner is None
+            done = row.counts["tables_done"]
+            assert 1 <= done < len(SLOW_TABLES), row.counts
+            assert [p["table"] for p in row.profiles] == SLOW_TABLES[:done]
+    finally:
+        runtime.close()
