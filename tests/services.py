@@ -150,3 +150,88 @@ def temporary_clickhouse_database() -> Iterator[str]:
     finally:
         client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
         client.close()
+
+
+_SERVER_CONFIG = """<yandex>
+  <logger><level>warning</level><log>{d}/server.log</log><errorlog>{d}/error.log</errorlog>
+    <console>0</console></logger>
+  <http_port>{http}</http_port>
+  <tcp_port>{tcp}</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>{d}/data/</path>
+  <tmp_path>{d}/tmp/</tmp_path>
+  <user_files_path>{d}/user_files/</user_files_path>
+  <users_config>{d}/users.xml</users_config>
+  <mark_cache_size>67108864</mark_cache_size>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+</yandex>
+"""
+_SERVER_USERS = """<yandex>
+  <profiles><default><max_memory_usage>500000000</max_memory_usage></default></profiles>
+  <users><plotboard><password>{password}</password><networks><ip>127.0.0.1</ip></networks>
+    <profile>default</profile><quota>default</quota></plotboard></users>
+  <quotas><default></default></quotas>
+</yandex>
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def clickhouse_server(password: str) -> Iterator[int]:
+    """Debian's clickhouse-server (`apt-get install clickhouse-server`), started in a folder of
+    its own with one user, `plotboard`, whose password is `password`; yields its HTTP port.
+
+    Debian ships release 18.16, older than what clickhouse-connect runs queries on, so the
+    tests use it for what happens before the first query: the network, the user name and
+    password, and the database (the queries run on a current engine: `chdb_path`)."""
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+    import urllib.request
+
+    binary = shutil.which("clickhouse-server") or "/usr/sbin/clickhouse-server"
+    require(
+        os.path.exists(binary),
+        "clickhouse-server is not installed (apt-get install clickhouse-server)",
+    )
+    folder = tempfile.mkdtemp(prefix="pb-clickhouse-")
+    http, tcp = _free_port(), _free_port()
+    with open(f"{folder}/config.xml", "w", encoding="utf-8") as out:
+        out.write(_SERVER_CONFIG.format(d=folder, http=http, tcp=tcp))
+    with open(f"{folder}/users.xml", "w", encoding="utf-8") as out:
+        out.write(_SERVER_USERS.format(password=password))
+    process = subprocess.Popen(
+        [binary, f"--config-file={folder}/config.xml"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=folder,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{http}/ping", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError as err:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    _unavailable(f"clickhouse-server on port {http}", err)
+                time.sleep(0.1)
+        yield http
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(folder, ignore_errors=True)

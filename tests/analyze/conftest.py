@@ -24,8 +24,13 @@ from plotboard.query.render import render
 from plotboard.runtime import Runtime
 from plotboard.sources import SourcePool
 from plotboard.sources.dialects import SourceConnection
-from tests.analyze.databases import copy_demo
-from tests.services import temporary_mariadb_database, temporary_postgres_database
+from tests.analyze.databases import copy_demo, copy_demo_clickhouse
+from tests.services import (
+    chdb_options,
+    temporary_clickhouse_database,
+    temporary_mariadb_database,
+    temporary_postgres_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +52,16 @@ def demo_mariadb(demo_db: Path) -> Iterator[str]:
     with temporary_mariadb_database() as url:
         copy_demo(demo_db, url)
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_clickhouse(demo_db: Path) -> Iterator[SourceConnection]:
+    with temporary_clickhouse_database() as name:
+        copy_demo_clickhouse(demo_db, name)
+        yield SourceConnection(
+            kind="clickhouse", host="localhost", user="default", database=name,
+            options=chdb_options(),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

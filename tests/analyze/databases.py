@@ -94,3 +94,34 @@ def copy_demo(sqlite_path: Path, url: str) -> None:
     finally:
         engine.dispose()
         source.close()
+
+
+def copy_demo_clickhouse(sqlite_path: Path, database: str) -> None:
+    """The demo tables in a ClickHouse database (chDB, see tests/services.py), MergeTree tables
+    ordered by their keys, with every row of the SQLite demo."""
+    from tests.query.databases import clickhouse_type
+    from tests.services import chdb_client
+
+    meta = demo_metadata()
+    source = sqlite3.connect(sqlite_path)
+    source.row_factory = sqlite3.Row
+    client = chdb_client()
+    try:
+        for name in ("offices", "employees", "sales"):
+            table = meta.tables[name]
+            columns = ", ".join(f"{c.name} {clickhouse_type(c)}" for c in table.columns)
+            key = next(iter(table.primary_key.columns)).name
+            client.command(
+                f"CREATE TABLE {database}.{name} ({columns}) ENGINE = MergeTree ORDER BY {key}"
+            )
+            names = [c.name for c in table.columns]
+            rows = [
+                [converted[n] for n in names]
+                for converted in (
+                    _convert(table, r) for r in source.execute(f"SELECT * FROM {name} ORDER BY 1")
+                )
+            ]
+            client.insert(f"{database}.{name}", rows, column_names=names)
+    finally:
+        client.close()
+        source.close()

@@ -319,10 +319,17 @@ def test_a_database_that_is_down_fails_the_job_in_plain_words(admin: Admin) -> N
     assert job["proposals"] == [] and job["finished_at"] is not None
 
 
-@pytest.mark.parametrize("database", ["postgres", "mariadb"])
-def test_the_demo_on_postgres_and_mariadb(admin: Admin, database: str, request: Any) -> None:
-    url: str = request.getfixturevalue(f"demo_{database}")
-    source = admin.add_source(SourceConnection(kind="url", url=url))
+@pytest.mark.parametrize(
+    "database", ["postgres", "mariadb", pytest.param("clickhouse", marks=pytest.mark.clickhouse)]
+)
+def test_the_demo_on_postgres_mariadb_and_clickhouse(
+    admin: Admin, database: str, request: Any
+) -> None:
+    demo = request.getfixturevalue(f"demo_{database}")
+    connection = (
+        demo if isinstance(demo, SourceConnection) else SourceConnection(kind="url", url=demo)
+    )
+    source = admin.add_source(connection)
     job, _ = wait_for(
         admin,
         admin.call("POST", f"/sources/{source}/analyze", 202, json={"apply": True}).json()["id"],

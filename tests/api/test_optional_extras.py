@@ -1,4 +1,5 @@
-"""Drivers shipped as extras (plotboard[duckdb], [mysql], [redis]): a missing one is named.
+"""Drivers shipped as extras (plotboard[duckdb], [mysql], [clickhouse], [redis]): a missing one
+is named.
 
 A server installed without an extra has no `duckdb`/`duckdb_engine`, `pymysql` or `redis`
 module; these tests make the import fail the same way (a None entry in sys.modules raises
@@ -30,14 +31,19 @@ def test_duckdb_source_without_the_extra_names_it(
     duckdb.connect(str(path)).close()
     _without(monkeypatch, "duckdb", "duckdb_engine")
     conn = {"kind": "duckdb", "path": str(path)}
-    verdict = org.admin("POST", "/sources/test", json=conn).json()
     expected = "DuckDB support is not installed on this server: pip install 'plotboard[duckdb]'"
+    _assert_named(org, conn, expected, "duckdb_engine")
+
+
+def _assert_named(org: Org, conn: dict[str, str], expected: str, module: str) -> None:
+    """Test connection and adding the source both name the extra, without internals."""
+    verdict = org.admin("POST", "/sources/test", json=conn).json()
     assert verdict["ok"] is False and verdict["code"] == "driver_missing"
     assert verdict["message"].startswith(expected)
     created = org.admin("POST", "/sources", json={"name": "Warehouse", "connection": conn})
     assert created.status_code == 422
     assert created.json()["detail"].startswith(expected)
-    assert "Traceback" not in created.text and "duckdb_engine" not in created.text
+    assert "Traceback" not in created.text and module not in created.text
 
 
 @pytest.mark.parametrize(
@@ -62,3 +68,14 @@ def test_redis_url_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -
     _without(monkeypatch, "redis")
     with pytest.raises(ConfigError, match=r"pip install 'plotboard\[redis\]'"):
         make_cache("redis://127.0.0.1:6379/0")
+
+
+def test_clickhouse_source_without_the_extra_names_it(
+    org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _without(monkeypatch, "clickhouse_connect")
+    conn = {"kind": "clickhouse", "host": "127.0.0.1", "user": "default", "database": "x"}
+    expected = (
+        "ClickHouse support is not installed on this server: pip install 'plotboard[clickhouse]'"
+    )
+    _assert_named(org, conn, expected, "clickhouse_connect")

@@ -15,6 +15,7 @@ from plotboard.access.store import list_rules
 from plotboard.ai.settings import read_settings, saved_api_key
 from plotboard.auth.api_keys import list_api_keys
 from plotboard.auth.attribute_store import list_attributes
+from plotboard.console.forms import options_text
 from plotboard.console.llm_probe import probe_endpoint
 from plotboard.runtime import Runtime
 from plotboard.store.models import AuditEntry, DataSource, Origin
@@ -729,3 +730,40 @@ def test_the_overview_checks_off_each_step(
         "token": "no",
     }
     assert "3 of 7 steps done" in text(page)
+
+
+@pytest.mark.clickhouse
+def test_a_clickhouse_database_is_tested_and_connected_from_the_console(
+    console: Console, clickhouse_database: str
+) -> None:
+    from tests.services import chdb_client, chdb_options
+
+    client = chdb_client()
+    client.command(
+        f"CREATE TABLE IF NOT EXISTS {clickhouse_database}.events (id UInt64, kind String) "
+        "ENGINE = MergeTree ORDER BY id"
+    )
+    client.close()
+    page = console.get("/admin/databases?kind=clickhouse")
+    assert page.status_code == 200
+    assert ">ClickHouse<" in page.text and value_of(page.text, "f-port") in ("", "8123")
+    form = {
+        "kind": "clickhouse",
+        "name": "Events",
+        "host": "localhost",
+        "user": "default",
+        "database": clickhouse_database,
+        "options": options_text(chdb_options()),
+    }
+    tested = console.post("/admin/databases", {**form, "action": "test"})
+    assert tested.status_code == 200, text(tested.text)
+    assert "Connected to ClickHouse" in text(tested.text)
+    answer = console.post("/admin/databases", {**form, "action": "connect"}, follow_redirects=False)
+    assert answer.status_code == 303, text(answer.text)
+    source_id = answer.headers["location"].split("source=")[1]
+    tables = console.get(f"/admin/tables?source={source_id}")
+    assert "Connected “Events”:" in text(tables.text) and "events" in text(tables.text)
+
+    refused = console.post("/admin/databases", {**form, "options": "readonly=0"})
+    assert refused.status_code == 422
+    assert "readonly" in text(refused.text)

@@ -184,7 +184,8 @@ def _mariadb(url: str) -> TestDatabase:
     return TestDatabase("mysql", engine, copy_engine, build_catalog("mysql"), fill, [drop_copy])
 
 
-def _clickhouse_type(column: sa.Column[Any]) -> str:
+def clickhouse_type(column: sa.Column[Any]) -> str:
+    """A ClickHouse column type for a test table's column (Nullable unless it is the key)."""
     kind = column.type
     if isinstance(kind, sa.Boolean):
         name = "Bool"
@@ -196,14 +197,14 @@ def _clickhouse_type(column: sa.Column[Any]) -> str:
         name = "Date"
     else:
         name = "String"
-    return name if column.primary_key else f"Nullable({name})"
+    return name if column.primary_key or not column.nullable else f"Nullable({name})"
 
 
 def _clickhouse_create(client: Any, database: str, fill: bool) -> None:
     from tests.query.dataset import DATA
 
     for table in TABLES:
-        columns = ", ".join(f"{c.name} {_clickhouse_type(c)}" for c in table.columns)
+        columns = ", ".join(f"{c.name} {clickhouse_type(c)}" for c in table.columns)
         client.command(
             f"CREATE TABLE {database}.{table.name} ({columns}) "
             f"ENGINE = MergeTree ORDER BY {PRIMARY_KEYS[table.name]}"

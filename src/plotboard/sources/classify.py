@@ -80,7 +80,8 @@ def mysql_errno(err: BaseException) -> int | None:
     return args[0] if args and isinstance(args[0], int) else None
 
 
-_CLICKHOUSE_CODE = re.compile(r"\bCode: (\d+)\. (?:e\.displayText\(\) = )?DB::Exception")
+# "Code: 516. DB::Exception: ..." (and "Code: 193, e.displayText() = DB::Exception" before 20.x)
+_CLICKHOUSE_CODE = re.compile(r"\bCode: (\d+)[.,] (?:e\.displayText\(\) = )?DB::Exception")
 #: ClickHouse's error numbers (its ErrorCodes.cpp) that name a connection problem.
 CLICKHOUSE_UNKNOWN_DATABASE = 81
 CLICKHOUSE_AUTH = (192, 193, 516)  # unknown user, wrong password, authentication failed

@@ -168,7 +168,11 @@ class ClickHouseKind(ServerKind):
     def read_schemas(self, engine: Engine) -> tuple[str | None, list[str]]:
         with engine.connect() as conn:
             default = conn.execute(sa.text("SELECT currentDatabase()")).scalar()
-            names = list(conn.execute(_SCHEMAS).scalars())
+            names = [
+                name
+                for name in conn.execute(_SCHEMAS).scalars()
+                if name.lower() not in self.catalog_schemas
+            ]
         return default, names
 
     def read_tables(self, engine: Engine, schema: str | None) -> tuple[Table, ...]:
