@@ -53,6 +53,7 @@ def test_three_servers_one_killed_under_100_users(tmp_path: Path) -> None:
     assert not load.anomalies, _listing(load.anomalies) + f"\nserver logs: {logs}"
     assert load.tiles_checked >= 100 * 6 and load.ai_checked > 0, figures
     assert load.final_checked == 100, figures
+    assert load.writes_lost == 0 and load.writes_doubled == 0, figures
 
     # Every user's work saved: each user saved, and the store holds one dashboard per user
     # (none doubled by a create lost in flight).

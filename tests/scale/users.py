@@ -128,6 +128,8 @@ class Load:
     kill_at: float | None = None
     seconds: float = 0.0
     final_checked: int = 0
+    writes_lost: int = 0  # acknowledged saves missing from the dashboard at the end
+    writes_doubled: int = 0  # saves found twice in it
     dashboards_in_store: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def latencies(self, kind: str | None = None) -> list[float]:
@@ -558,6 +560,9 @@ async def _final_check(sim: Sim, users: list[EndUser]) -> None:
             if r.status_code != 200:
                 user._unexpected(sim, "final read", r)
                 return
+            final = _markers(r.json())
+            sim.load.writes_lost += len(set(user.markers) - set(final))
+            sim.load.writes_doubled += len(final) - len(set(final))
             user._check_saved(sim, r.json(), "final read")
             if not user.markers:
                 sim.load.anomalies.append(f"{user.name}: no save of theirs in {sim.load.seconds} s")
@@ -638,6 +643,9 @@ def summary(load: Load) -> dict[str, Any]:
         "ai_checked": load.ai_checked,
         "saves_acknowledged": load.saves_acknowledged,
         "saves_landed_unacknowledged": load.saves_landed_unacknowledged,
+        "saves_lost_in_flight_not_landed": load.saves_not_landed,
+        "writes_lost": load.writes_lost,
+        "writes_doubled": load.writes_doubled,
         "conflicts_409": load.conflicts,
         "visits_min": min(load.visits.values(), default=0),
         "visits_median": statistics.median(load.visits.values()) if load.visits else 0,
