@@ -256,6 +256,8 @@ def _counted(intent: Intent, shapes: Shapes) -> None:
     orders") or the rows themselves are asked for (a listing)."""
     if not shapes.counted_rows or intent.measures or shapes.listing or shapes.share:
         return
+    if intent.top is not None or (intent.superlative is not None and intent.superlative.size):
+        return  # "the biggest orders", "top 5 deals": ranked by their amount
     if not intent.pending or intent.pending == ["sum"]:
         intent.pending = ["count"]
 

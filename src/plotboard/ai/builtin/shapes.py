@@ -63,6 +63,9 @@ _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks
                "quarters", "or", "and", "percent", "k", "m"}
 _RANKS = {"most", "latest", "newest", "recent", "last", "first", "highest", "lowest", "biggest",
           "largest", "top", "best", "oldest", "earliest", "smallest"}
+_MEASURE_NOUNS = {"amount", "amounts", "value", "values", "size", "sizes", "total", "price",
+                  "quantity", "revenue"}
+_SIZE_RANKS = {"biggest", "largest", "smallest", "highest", "lowest", "top"}
 _WHEN_RANKS = {"latest", "newest", "recent", "oldest", "earliest"}
 _COUNTED_ROWS = {"order", "orders", "deal", "deals", "transaction", "transactions"}
 _COUNT_WORDS = {"how", "many", "number", "count", "total", "average", "avg", "sum", "mean",
@@ -262,7 +265,18 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             shapes.count, shapes.rank = int(number), rank
             if rank in _WHEN_RANKS and not shapes.share and not shapes.running:
                 shapes.listing = True  # "the 5 newest hires": those records, latest first
+            if rank in _SIZE_RANKS and k + 2 < len(words) and words[k + 2] in _COUNTED_ROWS:
+                shapes.listing = True  # "the 5 biggest orders": those orders, by amount
             break
+    if shapes.count is None and not shapes.share:
+        for k in range(len(words) - 1):
+            after = words[k + 2] if k + 2 < len(words) else ""
+            if words[k] in _SIZE_RANKS - {"top"} and words[k + 1] in ("order", "deal") and (
+                after not in _MEASURE_NOUNS  # "the smallest order amount": a minimum
+            ):
+                # "the single biggest order of 2024": that order.
+                shapes.listing, shapes.count, shapes.rank = True, 1, words[k]
+                break
     return shapes, tuple(t for t, k in zip(tokens, keep, strict=True) if k)
 
 
@@ -710,5 +724,11 @@ def _as_listing(
     if order is None and count is not None and rank in _WHEN_RANKS and dates:
         order = (dates[0], rank not in ("oldest", "earliest"))  # "the 5 newest hires"
         draft.record_order = order
+    main = vocab.default_measure(base).column
+    if order is None and count is not None and rank in _SIZE_RANKS and main is not None:
+        order = (main, rank not in ("smallest", "lowest"))  # "the single biggest order"
+        draft.record_order = order
+        if all(c is not main for _, c in columns):
+            columns.append((base, main))
     if draft.limit is None and order is not None and count is not None:
         draft.limit = count
