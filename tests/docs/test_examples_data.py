@@ -565,3 +565,74 @@ def test_source_pool_settings(
         )
     shown = admin_api.get(f"/api/v1/admin/sources/{source_id}").json()["settings"]
     assert "pool_size" not in shown
+
+
+_CLICKHOUSE_EVENTS = """
+import sys
+import clickhouse_connect
+
+client = clickhouse_connect.get_client(interface="chdb", path=sys.argv[1])
+client.command("CREATE DATABASE events")
+client.command(
+    "CREATE TABLE events.page_views (viewed_at DateTime, page LowCardinality(String), "
+    "user_id UInt64, duration_ms Nullable(UInt32)) ENGINE = MergeTree ORDER BY viewed_at"
+)
+client.command(
+    "INSERT INTO events.page_views SELECT toDateTime('2024-01-01 00:00:00') + number * 60, "
+    "['/home', '/pricing', '/docs'][number % 3 + 1], number % 97, number % 1000 "
+    "FROM numbers(10000)"
+)
+"""
+
+
+@pytest.mark.clickhouse
+@covers("clickhouse-source")
+def test_clickhouse_source(
+    reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client
+) -> None:
+    """The documented source, on ClickHouse's engine in the demo server's process (chDB):
+    the connection's server fields are swapped for the options that reach it (see the text)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.services import chdb_path
+
+    chdb_path()  # chDB and clickhouse-connect are installed (fails under CI=true otherwise)
+    folder = workdir / "clickhouse"
+    # Filled by a process of its own: one chDB engine per process, and the demo server's is
+    # the one that reads this folder.
+    subprocess.run([sys.executable, "-c", _CLICKHOUSE_EVENTS, str(folder)], check=True)
+    code = example("clickhouse-source")
+    server_fields = (
+        '"host": "$CH_HOST", "port": 8443, "user": "plotboard_reader",\n'
+        '                "password": "$CH_PASSWORD", "database": "events", '
+        '"options": {"secure": true}'
+    )
+    assert server_fields in code.code
+    chdb = json.dumps({"interface": "chdb", "path": str(folder)})
+    swapped = f'"host": "localhost", "user": "default", "database": "events", "options": {chdb}'
+    code = dataclasses.replace(code, code=code.code.replace(server_fields, swapped))
+    _delete_sources_named(admin_api, "Events")
+    try:
+        run = run_bash(code, reader_env, workdir)
+        assert run.answer.status == 201, run.stdout
+        made = run.answer.json()
+        assert made["kind"] == "clickhouse"
+        tables = admin_api.get(f"/api/v1/admin/sources/{made['id']}/tables").json()["tables"]
+        assert [t["name"] for t in tables] == ["page_views"]
+        types = {c["name"]: c["type"] for c in tables[0]["columns"]}
+        assert types == {
+            "viewed_at": "datetime",
+            "page": "string",
+            "user_id": "integer",
+            "duration_ms": "integer",
+        }
+        asked = admin_api.post(
+            f"/api/v1/admin/sources/{made['id']}/test",
+        )
+        assert asked.status_code == 200 and asked.json()["ok"] is True, asked.text
+        assert asked.json()["server_version"].startswith("ClickHouse ")
+    finally:
+        _delete_sources_named(admin_api, "Events")
+        _only_the_demo_source(admin_api, reader_env)
