@@ -19,6 +19,7 @@ from plotboard.api.errors import install_error_handlers
 from plotboard.api.mcp import PATH as MCP_PATH
 from plotboard.api.mcp import McpEndpoint
 from plotboard.api.observability import ObservabilityMiddleware
+from plotboard.api.openapi import install_openapi
 from plotboard.api.routes import (
     admin_ai,
     admin_analyze,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(EmbedCORSMiddleware, runtime=lambda: runtime)
     # Outermost: the request id, the access log and the request metrics see every answer.
     app.add_middleware(

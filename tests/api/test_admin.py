@@ -170,6 +170,13 @@ def test_errors_never_leak_internals(org: Org) -> None:
         "/api/v1/admin/session", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert r.status_code == 422 and "not valid JSON" in r.json()["detail"]
+    # Bytes that are not UTF-8 (found by schemathesis): named too, not "error parsing the body".
+    r = org.client.post(
+        "/api/v1/admin/session", content=b"\x13\xffN", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "the request body is not valid JSON (it is not UTF-8 text)"
+    assert r.json()["errors"] == [{"field": "body", "message": r.json()["detail"]}]
     r = org.client.get("/api/v1/nowhere")
     assert r.status_code == 404 and r.json()["detail"] == "There is nothing at /api/v1/nowhere."
 

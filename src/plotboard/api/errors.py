@@ -122,6 +122,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI reads a JSON body as UTF-8 and answers a body that is not with a bare
+            # "There was an error parsing the body": say what is wrong, as for bad JSON.
+            message = "the request body is not valid JSON (it is not UTF-8 text)"
+            body = PlotboardError(
+                message, "invalid_request", 422, [FieldError("body", message)]
+            ).body()
+            return ErrorResponse(body, status_code=422)
         if exc.status_code == 404:
             detail = f"There is nothing at {request.url.path}."
         elif exc.status_code == 405:
