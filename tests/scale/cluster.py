@@ -84,8 +84,9 @@ backend servers
 Row = tuple[int, str, str, int, str]  # order_id, owner, product, amount, ordered_on
 
 
-def owner_key(org: str, user_id: str) -> str:
-    return f"{org}-{user_id}"
+def owner_key(index: int) -> str:
+    """The `owner` value of rows, and of the token attribute that the rule compares with it."""
+    return f"owner{index:03d}"
 
 
 def user_ids(count: int) -> list[str]:
@@ -106,16 +107,15 @@ def _orders(place: str, owners: list[str]) -> list[Row]:
 
 
 def write_data(folder: Path, users: int) -> dict[str, list[Row]]:
-    """The SQLite files of the sources, and every file's rows by place (file stem)."""
-    ids = [*user_ids(users), "u999"]  # u999: an owner no token names
-    places = {
-        "acme": [owner_key("acme", u) for u in ids],
-        # globex.sqlite is the routed source's base: its catalog, never anyone's rows.
-        "globex": [owner_key("globex", u) for u in ids],
-        **{f"globex_{t}": [owner_key("globex", u) for u in ids] for t in GLOBEX_TENANTS},
-    }
+    """The SQLite files of the sources, and every file's rows by place (file stem). Every file
+    has rows of the same owners (and of owner999, whom no token names): only the file tells
+    them apart, so an answer from another organization's or tenant's database, or a cached
+    answer of theirs, has the right owner and the wrong rows. globex.sqlite is the routed
+    source's base: its catalog, never anyone's rows."""
+    owners = [*(owner_key(i) for i in range(users)), owner_key(999)]
+    places = ["acme", "globex", *(f"globex_{t}" for t in GLOBEX_TENANTS)]
     data: dict[str, list[Row]] = {}
-    for place, owners in places.items():
+    for place in places:
         rows = _orders(place, owners)
         with sqlite3.connect(folder / f"{place}.sqlite") as db:
             db.execute(

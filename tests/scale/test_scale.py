@@ -64,12 +64,13 @@ def test_three_servers_one_killed_under_100_users(tmp_path: Path) -> None:
     # Two tabs saving one version: every such race ended in a 409 for one of them.
     assert load.double_saves > 0 and load.conflicts > 0, figures
 
-    # The usage limits are counted across the three servers: exactly a minute's worth
-    # succeeded, answered by several servers, and the rest got 429 rate_limited.
+    # The usage limits are counted across the three servers: each server answered part of
+    # the probe's requests, and exactly a minute's worth succeeded in all (counted per server,
+    # up to three times as many would have), the rest got 429 rate_limited.
     for kind, limit in (("query", PROBE_QUERIES_PER_MINUTE), ("ask", PROBE_AI_PER_MINUTE)):
         seen = load.probe[kind]
+        assert {k.split("@")[1] for k in seen if "@" in k} == {"0", "1", "2"}, (kind, seen)
         assert seen["ok"] == limit and seen["limited"] == 2 * limit, (kind, dict(seen))
-        assert len({k for k in seen if k.startswith("ok@")}) >= 2, (kind, dict(seen))
 
     # The kill: only requests in flight on the killed server were lost; before it every
     # server answered, after it the two others took every request.

@@ -40,7 +40,7 @@ from tests.scale.cluster import (
 )
 
 #: Any owner of any file, in any answer: must be the asking user's own.
-OWNER = re.compile(r"\b(?:acme|globex)-u\d{3}\b")
+OWNER = re.compile(r"\bowner\d{3}\b")
 TILES: list[dict[str, Any]] = [
     {"table": "orders", "measures": [{"agg": "count"}], "dimensions": [{"column": "owner"}]},
     {"table": "orders", "measures": [{"agg": "sum", "column": "amount"}],
@@ -178,9 +178,10 @@ def _log_text(markers: list[str]) -> str:
 class EndUser:
     """One end user of one organization (and tenant), with their own embed token."""
 
-    def __init__(self, org: str, user_id: str, tenant: str | None, rows: list[Row]) -> None:
-        self.org, self.user_id, self.tenant = org, user_id, tenant
-        self.owner = owner_key(org, user_id)
+    def __init__(
+        self, org: str, user_id: str, owner: str, tenant: str | None, rows: list[Row]
+    ) -> None:
+        self.org, self.user_id, self.owner, self.tenant = org, user_id, owner, tenant
         self.rows = [r for r in rows if r[1] == self.owner]
         self.name = f"{org}/{tenant or '-'}/{user_id}"
         self.rng = random.Random(self.name)
@@ -190,6 +191,8 @@ class EndUser:
         self.markers: list[str] = []
         self.doc: dict[str, Any] = {}
         self._seq = 0
+        self.conversations: set[str] = set()  # of the questions answered
+        self.asks_lost = 0  # questions whose answer was lost with the killed server
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -329,10 +332,12 @@ class EndUser:
             sim, client, "ai", "POST", "/api/v1/embed/ai/ask", {"question": question}
         )
         if r is None:
+            self.asks_lost += 1
             return
         if r.status_code != 200:
             self._unexpected(sim, f"AI question '{question}'", r)
             return
+        self.conversations.add(r.json()["conversation_id"])
         tile = r.json().get("tile")
         if not tile:
             sim.load.anomalies.append(f"{self.name}: no tile for '{question}': {r.text[:300]}")
@@ -453,13 +458,18 @@ class EndUser:
 
 
 def make_users(cluster: Cluster, per_org: int) -> list[EndUser]:
-    """`per_org` users in acme and in globex (half of globex's on each tenant); the same user
-    ids in both organizations, which must not share anything."""
+    """`per_org` users in acme and in globex (half of globex's on each tenant). The same user
+    ids and owners in both organizations, and globex's users in pairs, one per tenant, with
+    one owner: the same query with the same parameters, which must not share an answer,
+    a dashboard or a conversation across organizations or tenants."""
     users = []
     for i, user_id in enumerate(user_ids(per_org)):
-        users.append(EndUser("acme", user_id, None, cluster.data["acme"]))
+        users.append(EndUser("acme", user_id, owner_key(i), None, cluster.data["acme"]))
         tenant = ("east", "west")[i % 2]
-        users.append(EndUser("globex", user_id, tenant, cluster.data[f"globex_{tenant}"]))
+        users.append(
+            EndUser("globex", user_id, owner_key(i - i % 2), tenant,
+                    cluster.data[f"globex_{tenant}"])
+        )  # fmt: skip
     return users
 
 
@@ -571,6 +581,14 @@ async def _final_check(sim: Sim, users: list[EndUser]) -> None:
             if user.version != 1 + len(user.markers):
                 sim.load.anomalies.append(
                     f"{user.name}: version {user.version} after {len(user.markers)} saves"
+                )
+            listed = await client.get("/api/v1/embed/ai/conversations")
+            found = {c["id"] for c in listed.json()["conversations"]}
+            # Every question answered is there; any other can only be one whose answer was lost.
+            if not user.conversations <= found or len(found - user.conversations) > user.asks_lost:
+                sim.load.crossings.append(
+                    f"{user.name}: lists conversations {sorted(found)[:5]}..., asked in "
+                    f"{sorted(user.conversations)[:5]}... ({user.asks_lost} answers lost)"
                 )
             history = await client.get(path + "/versions")
             numbers = [v["version"] for v in history.json()]
