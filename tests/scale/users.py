@@ -130,6 +130,8 @@ class Load:
     final_checked: int = 0
     writes_lost: int = 0  # acknowledged saves missing from the dashboard at the end
     writes_doubled: int = 0  # saves found twice in it
+    generations: list[int] = field(default_factory=list)  # the store's, before and after
+    slots_left: int = 0  # "at once" slots still taken after the load
     dashboards_in_store: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def latencies(self, kind: str | None = None) -> list[float]:
@@ -539,6 +541,7 @@ async def drive(cluster: Cluster, per_org: int, seconds: float, kill: int | None
         _probe(sim, 3 * PROBE_AI_PER_MINUTE, "/api/v1/embed/ai/ask",
                {"question": QUESTIONS[0]}, at_once=30),
     )  # fmt: skip
+    sim.load.generations = [_generation(cluster)]
     sim.t0 = time.monotonic()
     sim.until = sim.t0 + seconds
     sessions = [asyncio.create_task(u.session(sim)) for u in users]
@@ -548,6 +551,8 @@ async def drive(cluster: Cluster, per_org: int, seconds: float, kill: int | None
         sim.load.killed, sim.load.kill_at = kill, sim.now()
     await asyncio.gather(*sessions)
     sim.load.seconds = sim.now()
+    sim.load.generations.append(_generation(cluster))
+    sim.load.slots_left = _slots_held(cluster)
     await _final_check(sim, users)
     return sim.load
 
@@ -610,6 +615,34 @@ async def _final_check(sim: Sim, users: list[EndUser]) -> None:
     sim.load.dashboards_in_store = {(str(o), str(u)): int(n) for o, u, n in counted}
 
 
+def _generation(cluster: Cluster) -> int:
+    """The store's change counter: what end users do must not move it (every server would
+    re-read its caches of keys, catalogs, rules and limits)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(cluster.store_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT generation FROM store_changes")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _slots_held(cluster: Cluster) -> int:
+    """Slots of the "at once" limits of the test's organizations still taken after the load:
+    those of requests the killed server was running (they expire after the lease time)."""
+    import redis
+
+    client = redis.Redis.from_url(cluster.redis_url)
+    try:
+        orgs = [o.org_id for o in cluster.orgs.values()]
+        keys = [k for k in client.scan_iter("plotboard:leases:*", count=1000)
+                if any(o in k.decode() for o in orgs)]  # fmt: skip
+        return sum(int(client.zcount(k, time.time(), "+inf")) for k in keys)
+    finally:
+        client.close()
+
+
 def run_load(cluster: Cluster, per_org: int, seconds: float, kill: int | None) -> Load:
     """`drive` in a thread of its own: the caller's thread may have an event loop running
     (Playwright's sync API in a whole-suite run), where asyncio.run() refuses to start."""
@@ -668,4 +701,6 @@ def summary(load: Load) -> dict[str, Any]:
         "visits_min": min(load.visits.values(), default=0),
         "visits_median": statistics.median(load.visits.values()) if load.visits else 0,
         "probe": {k: dict(v) for k, v in load.probe.items()},
+        "store_generation": load.generations,
+        "slots_left_by_the_killed_server": load.slots_left,
     }
