@@ -87,8 +87,8 @@ def main(wheel: str) -> None:
             server.wait(10)
         size, base = _du_mb(venv), _du_mb(empty)
         sys.stdout.write(
-            f"venv: {size:.0f} MB ({base:.0f} MB of it is the empty venv's pip/setuptools)\n"
-            f"worker RSS: {idle:.0f} MB idle, {loaded:.0f} MB after a tile and a map lookup\n"
+            f"venv: {size:.1f} MB ({base:.1f} MB of it is the empty venv's pip/setuptools)\n"
+            f"worker RSS: {idle:.0f} MiB idle, {loaded:.0f} MiB after a tile and a map lookup\n"
             f"first map lookup (gazetteer load): {geo_s:.2f} s\n"
         )
     finally:
