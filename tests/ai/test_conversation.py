@@ -89,6 +89,11 @@ CHANGES: list[tuple[list[str], dict[str, Any]]] = [
      {"dims": ["category"], "measures": [{"agg": "count"}]}),
 ]
 
+CHANGES.append(
+    (["headcount by department", "only those without a manager"],
+     {"dims": ["department"], "filters": [("manager_id", "is_null", None)]})
+)
+
 NEW_QUESTIONS: list[tuple[list[str], dict[str, Any]]] = [
     (["average salary by department", "show me the 10 most recent sales"],
      {"table": "sales", "limit": 10, "select": True}),
@@ -121,6 +126,8 @@ NEW_QUESTIONS: list[tuple[list[str], dict[str, Any]]] = [
     (["revenue by category in 2025", "total revenue"], {"dims": [], "filters": []}),
     (["headcount in Paris", "employees by department"], {"dims": ["department"], "filters": []}),
     (["revenue by category", "average salary"], {"table": "employees", "dims": []}),
+    (["revenue by category", "who doesn't have a manager?"],
+     {"table": "employees", "select": True, "filters": [("manager_id", "is_null", None)]}),
 ]
 
 

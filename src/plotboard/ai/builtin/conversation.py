@@ -160,7 +160,7 @@ class Turn:
 
 def read_turn(
     intent: Intent, cues: Cues, *, listing: bool, share: bool, new_topic: bool,
-    other_table: bool,
+    other_table: bool, nulls: bool = False,
 ) -> Turn:
     """A new question or a change to the last chart (see module docstring)."""
     if new_topic:
@@ -176,7 +176,7 @@ def read_turn(
     if not subject:
         own = bool(
             intent.values or intent.bools or intent.compares or intent.dims
-            or intent.date_range
+            or intent.date_range or nulls
         )
         if (cues.asks and share) or (listing and cues.lists and own):
             # "what percentage work remotely", "which offices opened before 2015"

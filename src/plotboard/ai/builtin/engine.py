@@ -77,7 +77,12 @@ from plotboard.ai.builtin.scope import (
     proper_names,
     write_request,
 )
-from plotboard.ai.builtin.shapes import Shapes, apply_shapes, read_shapes
+from plotboard.ai.builtin.shapes import (
+    Shapes,
+    apply_shapes,
+    read_shapes,
+    tables_with_empty_fields,
+)
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, stems, tokenize
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
@@ -210,7 +215,7 @@ def _read_in_conversation(
         return changed(it)
 
     def fresh(it: Intent) -> Draft:
-        return apply_shapes(vocab, build_fresh(vocab, it, stay=stay, only=only), shapes, it)
+        return _fresh(vocab, it, shapes, stay, only)
 
     def spare() -> Intent:  # the engine's steps note into an intent: keep the first clean
         return dataclasses.replace(
@@ -248,6 +253,16 @@ def _read_in_conversation(
     if _spec_of(other) == _spec_of(draft):
         return _Reading(draft, follow)
     return _Reading(draft, follow, other)
+
+
+def _fresh(
+    vocab: Vocabulary, intent: Intent, shapes: Shapes, stay: str | None, only: str | None
+) -> Draft:
+    """A question answered afresh, in the shapes it asks for."""
+    if not intent.has_subject and shapes.nulls:
+        # "who doesn't have a manager?": the rows of the table with that field.
+        intent = dataclasses.replace(intent, tables=tables_with_empty_fields(vocab, shapes)[:1])
+    return apply_shapes(vocab, build_fresh(vocab, intent, stay=stay, only=only), shapes, intent)
 
 
 def _counted(intent: Intent, shapes: Shapes) -> None:
@@ -415,7 +430,7 @@ def answer(
             other_table = any(t.table is not before.base for t in intent.tables)
             turn = Turn(follow_up=True) if follow_up else read_turn(
                 intent, cues, listing=shapes.listing, share=shapes.share,
-                new_topic=new_topic, other_table=other_table,
+                new_topic=new_topic, other_table=other_table, nulls=bool(shapes.nulls),
             )
             turned = _read_in_conversation(
                 vocab, intent, shapes, before, turn, forced=follow_up is not None,
@@ -423,9 +438,7 @@ def answer(
             )
             draft, follow, other = turned.draft, turned.follow_up, turned.other
         else:
-            draft = apply_shapes(
-                vocab, build_fresh(vocab, intent, stay=stay, only=only), shapes, intent
-            )
+            draft = _fresh(vocab, intent, shapes, stay, only)
         tile, problem = _tile(vocab, draft)
     except Ambiguous as err:
         return _which_database(vocab, err, question[:MAX_QUESTION_CHARS])

@@ -45,7 +45,8 @@ _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running"
             ("building", "up"), ("add", "up"), ("added", "up"), ("adds", "up")}
 _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list", "of"),
                ("a", "list", "of"), ("list", "of"), ("who", "is"), ("who", "are"),
-               ("who", "works"), ("who", "work"), ("who",), ("everyone",)}
+               ("who", "works"), ("who", "work"), ("who",), ("everyone",), ("when", "they"),
+               ("show", "their"), ("with", "their"), ("and", "their"), ("give", "their")}
 _SHOW = {"show", "display", "give"}
 _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("don", "t", "have", "a"), ("doesn", "t", "have", "a"), ("do", "not", "have", "a"),
@@ -449,6 +450,16 @@ def _is_listing(words: Sequence[str]) -> bool:
             if _at(words, i, lead):
                 return True
     return head[0] in _SHOW or head[0] == "which"
+
+
+def tables_with_empty_fields(vocab: Vocabulary, shapes: Shapes) -> list[TableTerm]:
+    """The tables whose nullable column a "has no ..." names ("who doesn't have a manager"):
+    the question's rows when it names none."""
+    found = [
+        table for table in vocab.tables
+        if any(_column_named(table, name) is not None for name, _ in shapes.nulls)
+    ]
+    return [TableTerm(table, 0) for table in found]
 
 
 def _column_named(table: Table, name: tuple[str, ...]) -> Column | None:
