@@ -271,9 +271,9 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             break
     if shapes.count is None and not shapes.share:
         for k in range(len(words) - 1):
-            after = words[k + 2] if k + 2 < len(words) else ""
+            then = words[k + 2] if k + 2 < len(words) else ""
             if words[k] in _SIZE_RANKS - {"top"} and words[k + 1] in ("order", "deal") and (
-                after not in _MEASURE_NOUNS  # "the smallest order amount": a minimum
+                then not in _MEASURE_NOUNS  # "the smallest order amount": a minimum
             ):
                 # "the single biggest order of 2024": that order.
                 shapes.listing, shapes.count, shapes.rank = True, 1, words[k]
