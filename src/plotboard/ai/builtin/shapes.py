@@ -174,6 +174,13 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 _drop_more(words, i, keep)
             i += size
             continue
+        if first == "running" and i + 1 < len(words) and (tokens[i + 1].stem,) in vocab.phrases:
+            # "running revenue by month": a running total of the data word that follows.
+            shapes.running = True
+            shapes.said.append("running")
+            keep[i] = False
+            i += 1
+            continue
         for group, flag in ((_SHARE_SORTED, "share"), (_RUNNING_SORTED, "running")):
             for phrase in group:
                 if phrase[0] != first:
@@ -383,6 +390,8 @@ _SIZED_BAND_WORDS = frozenset({"step", "steps", "range", "ranges", "increment", 
                                "interval", "intervals", "chunk", "chunks"})
 _UNITS = frozenset({"dollar", "dollars", "usd", "eur", "euro", "euros", "unit", "units"})
 _INTO_WORDS = frozenset({"into", "in"})
+_FEW_BANDS = 20
+"""'N bands' up to this many is a number of bands, not a width ("salaries, 5 bands")."""
 _SPLIT_VERBS = frozenset({"break", "split", "divide", "cut", "group", "grouped", "bucket"})
 
 
@@ -425,10 +434,11 @@ def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
             continue
         keep[j] = False
         lead = words[j - 1] if j > 0 else ""
-        if lead in _INTO_WORDS and before == int(before) and before <= 100 and (
-            "k" not in words[j]
-        ):
-            shapes.bands = ("count", before)  # "into 10 bands"
+        whole = before == int(before) and "k" not in words[j]
+        if whole and ((lead in _INTO_WORDS and before <= 100) or (
+            before <= _FEW_BANDS and word.endswith("s") and word not in _SIZED_BAND_WORDS
+        )):
+            shapes.bands = ("count", before)  # "into 10 bands", "salaries, 5 bands"
         else:
             shapes.bands = ("width", before)  # "25k bands"
         if lead in _INTO_WORDS:
