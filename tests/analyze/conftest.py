@@ -27,6 +27,7 @@ from plotboard.sources.dialects import SourceConnection
 from tests.analyze.databases import copy_demo, copy_demo_clickhouse
 from tests.services import (
     chdb_options,
+    chdb_url,
     temporary_clickhouse_database,
     temporary_mariadb_database,
     temporary_postgres_database,
@@ -73,12 +74,23 @@ class DemoSource:
     url: str
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres", "mariadb"])
+@pytest.fixture(
+    scope="session",
+    params=[
+        "sqlite",
+        "postgres",
+        "mariadb",
+        pytest.param("clickhouse", marks=pytest.mark.clickhouse),
+    ],
+)
 def demo_source(request: pytest.FixtureRequest, demo_db: Path) -> DemoSource:
     if request.param == "sqlite":
         return DemoSource(
             "sqlite", SourceConnection(kind="sqlite", path=str(demo_db)), f"sqlite:///{demo_db}"
         )
+    if request.param == "clickhouse":
+        conn: SourceConnection = request.getfixturevalue("demo_clickhouse")
+        return DemoSource("clickhouse", conn, chdb_url(str(conn.database)))
     url: str = request.getfixturevalue(f"demo_{request.param}")
     return DemoSource(request.param, SourceConnection(kind="url", url=url), url)
 
