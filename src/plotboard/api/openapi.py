@@ -6,8 +6,10 @@ plotboard never sends, and no other error. Every error plotboard answers has one
 "request_id": "..."}`. This module puts that schema in the document as `Error` and declares,
 for each operation, the error statuses it can answer: 401 and 403 on the API (credentials),
 404 where the path names something, 422 where the request carries input, and the few others
-where they happen (409, 413, 429). A live server is checked against this document with
-schemathesis (tests/test_openapi_live.py).
+where they happen (409, 413, 429). It also declares who may call what (`securitySchemes`): an
+API key or an admin's session for the admin API, an API key for minting and introspecting
+embed tokens, an embed token for the rest of the embed API. A live server is checked against
+this document with schemathesis (tests/test_openapi_live.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
+
+from plotboard.auth.sessions import COOKIE_NAME, CSRF_HEADER
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -56,7 +60,7 @@ _WHY = {
 # Statuses beyond the rules below, by operation (method, path template).
 _MORE: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/v1/embed/tokens"): (429,),
-    ("post", "/api/v1/embed/query"): (400, 429),
+    ("post", "/api/v1/embed/query"): (400, 404, 429),  # 404: the source named
     ("post", "/api/v1/embed/ai/ask"): (400, 404, 429),  # 404: the conversation named
     ("post", "/api/v1/embed/dashboards"): (413,),
     ("put", "/api/v1/embed/dashboards/{dashboard_id}"): (409, 413),
@@ -75,6 +79,50 @@ _MORE: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/v1/admin/starters"): (404, 413),  # 404: the dashboard named
     ("put", "/api/v1/admin/starters/{starter_id}"): (409, 413),
 }
+
+
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    "ApiKey": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key (`pb_...`) from the admin console: the `admin` scope for "
+        "/api/v1/admin, the `tokens` scope for minting and introspecting embed tokens.",
+    },
+    "EmbedToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "An embed token minted by the host's backend for one end user.",
+    },
+    "AdminSession": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": COOKIE_NAME,
+        "description": "An admin signed in with POST /api/v1/admin/session; writes also send "
+        f"the `{CSRF_HEADER}` header with the `csrf_token` of the sign-in answer.",
+    },
+    "MetricsToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "PLOTBOARD_METRICS_TOKEN; without it, /metrics answers only requests "
+        "from the server's own machine.",
+    },
+}
+
+
+def _security(method: str, path: str) -> list[dict[str, list[str]]] | None:
+    """Who may call the operation (None: anyone)."""
+    if path == "/api/v1/admin/session":
+        return None if method == "post" else [{"AdminSession": []}]
+    if path.startswith("/api/v1/admin/"):
+        return [{"ApiKey": []}, {"AdminSession": []}]
+    if path.startswith("/api/v1/embed/tokens"):
+        return [{"ApiKey": []}]
+    if path.startswith("/api/v1/embed/"):
+        return [{"EmbedToken": []}]
+    if path == "/metrics":
+        return [{"MetricsToken": []}, {}]
+    return None
 
 
 def _error_statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
@@ -97,10 +145,14 @@ def with_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
     schemas["Error"] = error
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    schema["components"]["securitySchemes"] = SECURITY_SCHEMES
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            security = _security(method, path)
+            if security is not None:
+                operation["security"] = security
             responses = operation["responses"]
             responses.pop("422", None)
             for status in sorted(_error_statuses(method, path, operation)):
