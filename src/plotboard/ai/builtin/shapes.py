@@ -363,6 +363,8 @@ def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | 
         return 0, "weak", None  # "year over year", "month over month"
     if word == "over" and i > 0 and _is_period_word(words[i - 1]) and _is_period_word(nxt):
         return 1, "strong", None  # "2025 over 2024"
+    if word == "than" and i > 0 and words[i - 1] in ("later", "earlier", "sooner"):
+        return None  # "no later than 2016": a bound, read as a period
     if word == "than":
         j = i + 1
         while j < len(words) and words[j] in ("in", "during", "for", "the", "of"):

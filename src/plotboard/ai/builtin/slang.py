@@ -142,7 +142,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _A_DOZEN.sub("12", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
-    text = _SO_FAR_FIRST.sub(lambda m: f"this {m.group(1)} to date", text)
+    text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)

@@ -231,6 +231,8 @@ _BOUND_PHRASES = {
     ("up", "to", "the", "end", "of"): "until", ("until", "the", "end", "of"): "until",
     ("by", "the", "end", "of"): "until", ("to", "the", "end", "of"): "until",
     ("through", "the", "end", "of"): "until", ("no", "later", "than"): "until",
+    ("not", "later", "than"): "until", ("no", "earlier", "than"): "since",
+    ("not", "earlier", "than"): "since", ("no", "sooner", "than"): "since",
 }
 _BOUND_LONGEST = sorted(_BOUND_PHRASES, key=len, reverse=True)
 
