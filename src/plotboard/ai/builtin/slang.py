@@ -65,7 +65,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("report", "to", "no", "one"): "have no manager",
     ("reports", "to", "no", "one"): "has no manager",
     ("report", "to", "nobody"): "have no manager", ("reports", "to", "nobody"): "has no manager",
-    ("order", "line"): "sale", ("order", "lines"): "sales",
+    ("order", "line"): "order", ("order", "lines"): "orders",
+    ("sale", "line"): "order", ("sale", "lines"): "orders",
+    ("sales", "line"): "order", ("sales", "lines"): "orders",
     ("staff", "members"): "staff", ("staff", "member"): "staff",
     ("pay", "level"): "salary band", ("pay", "levels"): "salary bands",
     ("salary", "range"): "salary band", ("salary", "ranges"): "salary bands",
@@ -104,6 +106,8 @@ COURTESY: tuple[str, ...] = (
     r"\bhope you'?re well\b[,!.]*",
     r"\b(?:sorry (?:to bother|if this is a (?:dumb|silly|stupid) question))\b[,!.-]*",
     r"\bquick (?:one|question)\b[,!.-]*",
+    r"\bbefore (?:my|our|the|a) (?:next |weekly |monthly )?(?:\d+:\d+|1-on-1|one-on-one|meeting"
+    r"|call|standup|stand-up|sync|review|presentation)\b[,!.-]*",
     r"\bi'?m putting together [^.!?]*? and\b",
     r"\bi (?:was wondering|wonder) if (?:it would be possible to|you could|you can)"
     r"(?: (?:please|help me|possibly))*(?: (?:figure out|find out|find|tell me|show me|see|"
