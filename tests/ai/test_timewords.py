@@ -55,6 +55,12 @@ def read(text: str, today: dt.date = TODAY) -> DateRange | GrainWord | None:
         ("until 2024", None, D(2024, 12, 31)),
         ("between 2023 and 2024", D(2023, 1, 1), D(2024, 12, 31)),
         ("from Q1 2024 to Q2 2024", D(2024, 1, 1), D(2024, 6, 30)),
+        # A span said without "from", or with its year only at the end.
+        ("January to June 2025", D(2025, 1, 1), D(2025, 6, 30)),
+        ("Q1 to Q3 2024", D(2024, 1, 1), D(2024, 9, 30)),
+        ("from march to may 2024", D(2024, 3, 1), D(2024, 5, 31)),
+        ("no later than 2016", None, D(2016, 12, 31)),
+        ("no earlier than 2020", D(2020, 1, 1), None),
         ("year to date", D(2025, 1, 1), TODAY),
         ("ytd", D(2025, 1, 1), TODAY),
         ("yesterday", D(2025, 7, 14), D(2025, 7, 14)),

@@ -237,6 +237,14 @@ _BOUND_PHRASES = {
 _BOUND_LONGEST = sorted(_BOUND_PHRASES, key=len, reverse=True)
 
 
+def _in_year(day: dt.date, year: int) -> dt.date:
+    """`day` in `year` (the 29th of February becomes the 28th)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
 def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
     """ "since 2023", "before 2024", "between 2023 and 2024", "from Q1 2024 to Q2 2024";
     "prior to 2015", "up to the end of 2016" as "before" and "until"."""
@@ -262,6 +270,10 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
             second = _period(words, j + 1, today)
             if second is not None:
                 label2 = " ".join(words[j + 1 : j + 1 + second[0]])
+                yearless = not any(len(w) == 4 and w.isdigit() for w in words[i + 1 : j])
+                if yearless and start > second[2]:
+                    # "Q1 to Q3 2024", "January to June 2025": the year said once, at the end.
+                    start, end = _in_year(start, second[1].year), _in_year(end, second[1].year)
                 parts = ((start, end, label), (second[1], second[2], label2))
                 return (
                     j + 1 + second[0] - i,
@@ -331,6 +343,11 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         found = matcher(words, i, today)
         if found is not None:
             return found
+    if word not in _RANGE_CUES and (i == 0 or words[i - 1] not in _RANGE_CUES):
+        # "January to June 2025": a span without its "from".
+        spanned = _bounded([*words[:i], "from", *words[i:]], i, today)
+        if spanned is not None and spanned[1].parts is not None:
+            return spanned[0] - 1, spanned[1]
     start_at = i + 1 if word in _RANGE_CUES and i + 1 < n else i
     period = _period(words, start_at, today)
     if period is not None:
