@@ -397,8 +397,11 @@ def _add_values(vocab: Vocabulary, source: Source) -> None:
             kept.append(value)
             vocab.add(words, ValueTerm(table, column, (value,), EXACT))
             if len(words) > 1:
+                # "VP", "HR": a short word in capitals is a word of its own ("our VPs").
+                acronyms = {w.lower() for w in value.split() if w.isupper() and w.isalpha()}
                 for position, word in enumerate(words):
-                    if len(word) >= 3 and word.isalpha() and word not in STOPWORDS:
+                    long_enough = len(word) >= 3 or (len(word) == 2 and word in acronyms)
+                    if long_enough and word.isalpha() and word not in STOPWORDS:
                         families.setdefault(word, []).append((position, value))
         # "laptop" -> every product with the word; "manager" -> every manager title. A word
         # deep inside a single value ("customer" in "VP of Customer Support") is too weak.
