@@ -456,7 +456,8 @@ def _misspelt(
         known
         for size in (len(word) - 1, len(word), len(word) + 1)
         for known in spellings.get(size, ())
-        if (_close(word, known) or _close(stems[i], known)) and _short_typo(word, known)
+        if (_close(word, known) and _short_typo(word, known))
+        or (_close(stems[i], known) and _short_typo(stems[i], known))
     }
     if not found and len(word) >= TWO_TYPOS_FROM:
         # Longer words may carry two typos ("engneering", "performnce"): still one reading.
