@@ -86,7 +86,7 @@ def serve(host: str | None, port: int | None, workers: int | None, migrate: bool
         # Each worker counts on its own; a scrape then sums the files they share here.
         os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="plotboard-metrics-")
     uvicorn.run(
-        "plotboard.app:create_app",
+        "plotboard.app:server_app",
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -150,7 +150,7 @@ def demo(data_dir: Path, host: str | None, port: int | None, no_serve: bool) -> 
         runtime.close()
         return
     try:
-        app = create_app(settings, runtime=runtime)
+        app = create_app(settings, runtime=runtime, settle_gc=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         runtime.close()

@@ -993,15 +993,16 @@ def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
 
 
 def describe_result(
-    columns: Sequence[ResultColumn], rows: Sequence[Sequence[Any]]
-) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+    columns: Sequence[ResultColumn], rows: Sequence[Sequence[Any]], *, as_lists: bool = True
+) -> tuple[list[dict[str, Any]], Sequence[Sequence[Any]]]:
     """The answer's column metadata and rows, with the marker columns folded in and dropped.
 
     A measure with a `format` carries it (``"format": {"type": "currency", "currency": "EUR"}``)
     for the charts, tables and exports to use. A column whose NULLs include rows hidden by an
     access rule gets ``"null_means":
     "hidden"``, or ``"hidden_or_empty"`` when some of its NULLs are genuine as well; columns
-    whose NULLs are only genuine get nothing.
+    whose NULLs are only genuine get nothing. Rows come back as lists, unless `as_lists` is
+    False and there is nothing to fold: then `rows` themselves.
     """
     shown = [i for i, c in enumerate(columns) if c.marker is None]
     meta: list[dict[str, Any]] = [{"name": columns[i].name, "type": columns[i].type} for i in shown]
@@ -1022,7 +1023,9 @@ def describe_result(
         if "hidden" in kinds:
             meta[at[name]]["null_means"] = "hidden_or_empty" if "empty" in kinds else "hidden"
     if len(shown) == len(columns):
-        return meta, [list(row) for row in rows]
+        # `as_lists=False` (the answer's encoder: orjson writes tuples as arrays): the rows as
+        # they are, as a large answer's rows are not worth building again.
+        return meta, [list(row) for row in rows] if as_lists else rows
     return meta, [[row[i] for i in shown] for row in rows]
 
 

@@ -19,7 +19,7 @@ import asyncio
 import datetime as dt
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -202,10 +202,10 @@ def _check_permission(user: QueryUser, request: QueryRequest) -> None:
 def _encode(
     prepared: PreparedQuery, result: ExecutionResult, context: SourceContext, max_bytes: int
 ) -> bytes:
-    rows = result.rows
+    rows: Sequence[Sequence[Any]] = result.rows
     if prepared.columns:
         # Marker columns become "null_means" on the column they describe (hidden rows).
-        columns, rows = describe_result(prepared.columns, rows)
+        columns, rows = describe_result(prepared.columns, rows, as_lists=False)
     else:
         columns = [{"name": name, "type": kind} for name, kind in result.columns]
     booleans = [i for i, c in enumerate(columns) if c["type"] == "boolean"]
@@ -291,7 +291,7 @@ async def run_query(
         started = time.perf_counter()
         result = execute_for(
             services.pool, context, tenant, prepared.sql, prepared.params,
-            row_cap=context.settings.row_cap, max_bytes=max_bytes,
+            row_cap=context.settings.row_cap, max_bytes=max_bytes, for_orjson=True,
         )
         ran_for = time.perf_counter() - started
         body = _encode(prepared, result, context, max_bytes)

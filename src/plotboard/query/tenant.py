@@ -64,8 +64,10 @@ def execute_for(
     *,
     row_cap: int,
     max_bytes: int | None = None,
+    for_orjson: bool = False,
 ) -> ExecutionResult:
-    """Run checked `sql` on `context`'s source, on the tenant's database or schema if any."""
+    """Run checked `sql` on `context`'s source, on the tenant's database or schema if any.
+    `for_orjson`: see `plotboard.sources.execute.execute`."""
     if tenant is not None and tenant.mode == "schema":
         sql = qualify_tables(sql, context.dialect, tenant.name)
     return pool.execute(
@@ -76,6 +78,7 @@ def execute_for(
         row_cap=row_cap,
         max_bytes=max_bytes,
         tenant=tenant,
+        for_orjson=for_orjson,
     )
 
 

@@ -112,7 +112,7 @@ class ExecutionResult:
     """
 
     columns: list[tuple[str, ColumnType]]
-    rows: list[list[JsonValue]]
+    rows: list[Sequence[JsonValue]]
     truncated: bool
     elapsed_ms: float
 
@@ -218,6 +218,7 @@ def execute(
     source: SourceConnection | None = None,
     max_bytes: int | None = None,
     stopper: QueryStopper | None = None,
+    for_orjson: bool = False,
 ) -> ExecutionResult:
     """Run one read-only query and return at most `row_cap` rows.
 
@@ -228,6 +229,9 @@ def execute(
     `source`, when given, words connection errors better ("nothing listening at host:port").
     `max_bytes` bounds the rows' size (an estimate of their JSON, counted while fetching).
     `stopper`, when given, can stop the query from another thread (shutdown).
+    `for_orjson`: the rows are only for `orjson.dumps`, so they may be the driver's tuples and
+    keep dates and naive datetimes, which orjson writes as `isoformat()` does (no copy of a
+    large answer; see `values.convert_rows`).
 
     Raises `SourceError` with code `timeout`, `unavailable`, `busy`, `read_only`,
     `query_failed`, `not_a_query`, `too_large` (a value over what the database may build),
@@ -259,7 +263,8 @@ def execute(
             raise _unavailable(err, engine, source) from None
         try:
             columns, rows, truncated = _run(
-                connection, sql, params, timeout_s, row_cap, max_bytes, stopper, attempt == 1
+                connection, sql, params, timeout_s, row_cap, max_bytes, stopper, attempt == 1,
+                for_orjson,
             )
         except _Reconnect:
             continue  # the pooled connection was dead: once more, on a fresh one
@@ -282,7 +287,8 @@ def _run(
     max_bytes: int | None,
     stopper: QueryStopper | None,
     may_retry: bool = False,
-) -> tuple[list[tuple[str, ColumnType]], list[list[JsonValue]], bool]:
+    for_orjson: bool = False,
+) -> tuple[list[tuple[str, ColumnType]], list[Sequence[JsonValue]], bool]:
     dialect = connection.dialect
     name = dialect.name
     kind = kinds.for_backend(name)
@@ -344,7 +350,7 @@ def _run(
     if truncated:
         fetched = fetched[:row_cap]
     columns, converters = describe_columns(name, dialect.dbapi, description or [], fetched)
-    return columns, convert_rows(fetched, converters), truncated
+    return columns, convert_rows(fetched, converters, for_orjson=for_orjson), truncated
 
 
 def _fetchmany(result: Any) -> Any:

@@ -172,6 +172,7 @@ class SourcePool:
         row_cap: int,
         max_bytes: int | None = None,
         tenant: TenantTarget | None = None,
+        for_orjson: bool = False,
     ) -> ExecutionResult:
         """Run one read-only query on the source; see `plotboard.sources.execute.execute`.
         `tenant` (mode ``database``): on that tenant's database instead of the source's own.
@@ -191,6 +192,7 @@ class SourcePool:
                 source=entry.conn,
                 max_bytes=max_bytes,
                 stopper=self._stopper,
+                for_orjson=for_orjson,
             )
         except SourceError as err:
             if err.code == "unavailable":

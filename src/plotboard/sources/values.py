@@ -20,7 +20,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from operator import methodcaller
+from operator import attrgetter, methodcaller
 from typing import Any
 
 from plotboard.catalog.model import ColumnType
@@ -201,11 +201,26 @@ _AS_IS = frozenset({str, bool, _NONE})
 _ISO = methodcaller("isoformat")
 
 
-def json_column(values: Sequence[Any]) -> Sequence[JsonValue]:
+_TZINFO = attrgetter("tzinfo")
+
+
+def json_column(values: Sequence[Any], *, for_orjson: bool = False) -> Sequence[JsonValue]:
     """`[json_value(v) for v in values]`, with C-level passes for the common columns: the same
-    sequence back when every value is already JSON-ready."""
+    sequence back when every value is already JSON-ready.
+
+    `for_orjson`: the values go straight to `orjson.dumps`, which writes a date and a naive
+    datetime as the very text `isoformat()` gives, so such a column comes back as it is too.
+    (Not an aware datetime: orjson writes an offset in whole minutes, `isoformat()` keeps a
+    historic zone's seconds. Not a time: orjson refuses one with a zone.)
+    """
     kinds = set(map(type, values))
     if kinds <= _AS_IS:
+        return values
+    if (
+        for_orjson
+        and (kinds <= {dt.date, _NONE} or kinds <= {dt.datetime, _NONE})
+        and (dt.date in kinds or set(map(_TZINFO, filter(None, values))) <= {None})
+    ):
         return values
     if kinds <= {int, _NONE}:
         present = [v for v in values if v is not None] if _NONE in kinds else values
@@ -228,13 +243,23 @@ def json_column(values: Sequence[Any]) -> Sequence[JsonValue]:
 
 
 def convert_rows(
-    rows: Sequence[Sequence[Any]], converters: Sequence[Converter]
-) -> list[list[JsonValue]]:
-    """Rows as lists of JSON-ready values, converted a column at a time."""
+    rows: list[Sequence[Any]], converters: Sequence[Converter], *, for_orjson: bool = False
+) -> list[Sequence[JsonValue]]:
+    """Rows as lists of JSON-ready values, converted a column at a time.
+
+    `for_orjson`: the rows go straight to `orjson.dumps` (see `json_column`), which writes
+    tuples as arrays too: when no column needed a change, `rows` themselves come back (the
+    driver's tuples, not copied; a large answer's rows are not built twice).
+    """
     if not rows or not converters:
         return [[] for _ in rows]
+    originals = list(zip(*rows, strict=True))
     columns = [
-        json_column(column) if convert is json_value else list(map(convert, column))
-        for convert, column in zip(converters, zip(*rows, strict=True), strict=True)
+        json_column(column, for_orjson=for_orjson)
+        if convert is json_value
+        else list(map(convert, column))
+        for convert, column in zip(converters, originals, strict=True)
     ]
+    if for_orjson and all(new is old for new, old in zip(columns, originals, strict=True)):
+        return rows
     return list(map(list, zip(*columns, strict=True)))
