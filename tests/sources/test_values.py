@@ -140,7 +140,7 @@ def test_watchdog_keeps_order_and_survives_failing_callbacks() -> None:
 
 # -- rows for orjson ------------------------------------------------------------------------------
 
-_ZONES = [None, dt.timezone.utc, dt.timezone(dt.timedelta(hours=-3, minutes=-30)),
+_ZONES = [None, dt.UTC, dt.timezone(dt.timedelta(hours=-3, minutes=-30)),
           dt.timezone(dt.timedelta(seconds=3661))]  # fmt: skip
 _COLUMNS: list[list[object]] = [
     [1, None, 2**63 - 1, -(2**63)],
@@ -151,7 +151,7 @@ _COLUMNS: list[list[object]] = [
     [dt.datetime(2024, 1, 2, 3, 4, 5, 6), None, dt.datetime.min, dt.datetime.max],
     *[[dt.datetime(1900, 5, 6, 7, 8, 9, 10, tzinfo=z), None, dt.datetime(2024, 1, 1, tzinfo=z),
        dt.datetime(2024, 6, 1, tzinfo=z)] for z in _ZONES],
-    [dt.time(1, 2, 3), None, dt.time(23, 59, 59, 999999, tzinfo=dt.timezone.utc), dt.time()],
+    [dt.time(1, 2, 3), None, dt.time(23, 59, 59, 999999, tzinfo=dt.UTC), dt.time()],
     [Decimal("1.50"), None, Decimal("NaN"), Decimal("12")],
     [2**70, None, 1, 2],
     [b"\x00\xff", None, b"", b"x"],
@@ -175,7 +175,7 @@ def test_rows_for_orjson_encode_as_the_converted_rows(column: list[object]) -> N
 def test_rows_for_orjson_are_not_copied_when_nothing_changes() -> None:
     rows: list[Sequence[object]] = [(1, "a", dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 9))]
     assert convert_rows(rows, [json_value] * 4, for_orjson=True) is rows
-    aware = [(1, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))]
+    aware = [(1, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))]
     assert convert_rows(aware, [json_value] * 2, for_orjson=True) == [
         [1, "2024-01-01T00:00:00+00:00"]
     ]
