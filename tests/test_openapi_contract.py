@@ -7,6 +7,8 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +62,40 @@ def test_the_contract_covers_the_public_apis() -> None:
     ):
         assert path in paths, f"docs/openapi.json lacks {path}"
     assert any(p.startswith("/api/v1/admin/") for p in paths)
+
+
+def test_every_operation_has_its_own_readable_id() -> None:
+    """Client generators name their functions after `operationId`: each operation's is set
+    on its route (FastAPI's default is built from the function name and path, and changes
+    whenever either does), is snake_case, and no two are the same."""
+    from fastapi.routing import APIRoute
+
+    from plotboard.app import create_app
+
+    def flat(routes: list[Any]) -> Iterator[Any]:
+        for route in routes:
+            # Newer FastAPI keeps an included router as one entry that holds the router.
+            included = getattr(route, "original_router", None)
+            yield from flat(included.routes) if included is not None else (route,)
+
+    app = create_app(runtime=_exporter()._NoRuntime())
+    routes = [r for r in flat(app.routes) if isinstance(r, APIRoute) and r.include_in_schema]
+    assert len(routes) > 50
+    unset = sorted(f"{sorted(r.methods)} {r.path}" for r in routes if not r.operation_id)
+    assert not unset, f"routes without an explicit operation_id: {unset}"
+
+    document = app.openapi()
+    ids: dict[str, list[str]] = {}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            op_id = operation.get("operationId")
+            assert op_id, f"{method.upper()} {path} has no operationId"
+            assert re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", op_id), (
+                f"{method.upper()} {path}: operationId {op_id!r} is not snake_case"
+            )
+            ids.setdefault(op_id, []).append(f"{method.upper()} {path}")
+    duplicates = {op_id: where for op_id, where in ids.items() if len(where) > 1}
+    assert not duplicates, f"operationIds used more than once: {duplicates}"
+    assert {"embed_query", "embed_catalog", "embed_ai_ask", "mint_embed_token", "livez"} <= set(
+        ids
+    )

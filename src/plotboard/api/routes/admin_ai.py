@@ -13,13 +13,13 @@ from plotboard.api.deps import Admin, RuntimeDep
 router = APIRouter(prefix="/api/v1/admin/ai-settings", tags=["admin: ai"])
 
 
-@router.get("")
+@router.get("", operation_id="admin_get_ai_settings")
 def read(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """The settings; never the key, only `has_api_key`."""
     return read_ai_settings(runtime, admin.org_id)
 
 
-@router.put("")
+@router.put("", operation_id="admin_save_ai_settings")
 def save(body: AISettingsIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Replace the settings. Leave `api_key` out to keep the saved key."""
     return save_ai_settings(runtime, admin, body)

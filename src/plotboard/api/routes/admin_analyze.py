@@ -30,7 +30,7 @@ class ApplyRequest(BaseModel):
     overwrite: bool | None = None
 
 
-@router.post("/sources/{source_id}/analyze", status_code=202)
+@router.post("/sources/{source_id}/analyze", operation_id="admin_start_analyze", status_code=202)
 def start(
     source_id: str,
     admin: Admin,
@@ -42,17 +42,17 @@ def start(
     return service.start(admin.org_id, source_id, body or AnalyzeRequest(), admin.actor)
 
 
-@router.get("/sources/{source_id}/analyze")
+@router.get("/sources/{source_id}/analyze", operation_id="admin_list_analyze_jobs")
 def list_jobs(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"jobs": analyze_service(runtime).jobs(admin.org_id, source_id)}
 
 
-@router.get("/analyze/{job_id}")
+@router.get("/analyze/{job_id}", operation_id="admin_get_analyze_job")
 def read(job_id: str, admin: Admin, runtime: RuntimeDep, detail: bool = True) -> dict[str, Any]:
     return analyze_service(runtime).job(admin.org_id, job_id, detail=detail)
 
 
-@router.post("/analyze/{job_id}/apply")
+@router.post("/analyze/{job_id}/apply", operation_id="admin_apply_analyze_job")
 def apply(
     job_id: str,
     admin: Admin,
@@ -66,6 +66,6 @@ def apply(
     )
 
 
-@router.post("/analyze/{job_id}/cancel")
+@router.post("/analyze/{job_id}/cancel", operation_id="admin_cancel_analyze_job")
 def cancel(job_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return analyze_service(runtime).cancel(admin.org_id, job_id, admin.actor)

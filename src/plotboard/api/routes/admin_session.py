@@ -30,7 +30,7 @@ def _out(admin: SignedInAdmin) -> SessionOut:
     return SessionOut(email=admin.email, org_id=admin.org_id, csrf_token=admin.csrf_token)
 
 
-@router.post("")
+@router.post("", operation_id="admin_sign_in")
 def create_session(
     body: SignIn, request: Request, response: Response, runtime: RuntimeDep
 ) -> SessionOut:
@@ -40,7 +40,7 @@ def create_session(
     return _out(admin)
 
 
-@router.get("")
+@router.get("", operation_id="admin_get_session")
 def read_session(request: Request, runtime: RuntimeDep) -> SessionOut:
     with runtime.store.session() as session:
         admin = current_admin(session, request.cookies.get(COOKIE_NAME))
@@ -49,7 +49,7 @@ def read_session(request: Request, runtime: RuntimeDep) -> SessionOut:
     return _out(admin)
 
 
-@router.delete("", status_code=204)
+@router.delete("", operation_id="admin_sign_out", status_code=204)
 def delete_session(request: Request, runtime: RuntimeDep) -> Response:
     cookie = request.cookies.get(COOKIE_NAME)
     with runtime.store.session() as session:

@@ -21,13 +21,13 @@ from plotboard.api.deps import Admin, RuntimeDep
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 
-@router.get("/organization")
+@router.get("/organization", operation_id="admin_get_organization")
 def read_organization(admin: Admin, runtime: RuntimeDep) -> OrganizationOut:
     """The organization and its settings (`time_zone`: null means UTC)."""
     return organization.read_organization(runtime, admin.org_id)
 
 
-@router.put("/organization")
+@router.put("/organization", operation_id="admin_change_organization")
 def change_organization(body: OrganizationIn, admin: Admin, runtime: RuntimeDep) -> OrganizationOut:
     """Change the settings sent, e.g. `{"time_zone": "Europe/Paris"}` (relative dates then
     count from today in Paris); fields left out keep their value, null resets to the default."""
@@ -37,13 +37,13 @@ def change_organization(body: OrganizationIn, admin: Admin, runtime: RuntimeDep)
 # --- usage limits ----------------------------------------------------------------------
 
 
-@router.get("/limits")
+@router.get("/limits", operation_id="admin_get_limits")
 def read_limits(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """The usage limits in force (queries, AI questions, token minting) and the defaults."""
     return limits.read_limits(runtime, admin.org_id)
 
 
-@router.patch("/limits")
+@router.patch("/limits", operation_id="admin_change_limits")
 def change_limits(
     admin: Admin, runtime: RuntimeDep, body: dict[str, Any] = Body(...)
 ) -> dict[str, Any]:
@@ -54,18 +54,18 @@ def change_limits(
 # --- API keys ---------------------------------------------------------------------------
 
 
-@router.get("/api-keys")
+@router.get("/api-keys", operation_id="admin_list_api_keys")
 def read_keys(admin: Admin, runtime: RuntimeDep) -> dict[str, list[KeyOut]]:
     return {"api_keys": keys.list_keys(runtime, admin.org_id)}
 
 
-@router.post("/api-keys", status_code=201)
+@router.post("/api-keys", operation_id="admin_create_api_key", status_code=201)
 def create_key(body: KeyIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Create a key. `secret` is in this answer only: it is not stored and cannot be shown again."""
     return keys.create_key(runtime, admin, body)
 
 
-@router.post("/api-keys/{key_id}/revoke")
+@router.post("/api-keys/{key_id}/revoke", operation_id="admin_revoke_api_key")
 def revoke_key(key_id: str, admin: Admin, runtime: RuntimeDep) -> KeyOut:
     """Revoke a key: it and every embed token it minted stop working at once."""
     return keys.revoke_key(runtime, admin, key_id)
@@ -74,26 +74,28 @@ def revoke_key(key_id: str, admin: Admin, runtime: RuntimeDep) -> KeyOut:
 # --- token attributes -------------------------------------------------------------------
 
 
-@router.get("/token-attributes")
+@router.get("/token-attributes", operation_id="admin_list_token_attributes")
 def read_attributes(admin: Admin, runtime: RuntimeDep) -> dict[str, list[AttributeOut]]:
     return {"token_attributes": attributes.list_attributes(runtime, admin.org_id)}
 
 
-@router.post("/token-attributes", status_code=201)
+@router.post("/token-attributes", operation_id="admin_create_token_attribute", status_code=201)
 def create_attribute(
     body: attributes.AttributeIn, admin: Admin, runtime: RuntimeDep
 ) -> AttributeOut:
     return attributes.create_attribute(runtime, admin, body)
 
 
-@router.patch("/token-attributes/{name}")
+@router.patch("/token-attributes/{name}", operation_id="admin_update_token_attribute")
 def update_attribute(
     name: str, body: attributes.AttributePatch, admin: Admin, runtime: RuntimeDep
 ) -> AttributeOut:
     return attributes.update_attribute(runtime, admin, name, body)
 
 
-@router.delete("/token-attributes/{name}", status_code=204)
+@router.delete(
+    "/token-attributes/{name}", operation_id="admin_delete_token_attribute", status_code=204
+)
 def delete_attribute(name: str, admin: Admin, runtime: RuntimeDep) -> Response:
     attributes.delete_attribute(runtime, admin, name)
     return Response(status_code=204)
@@ -102,17 +104,17 @@ def delete_attribute(name: str, admin: Admin, runtime: RuntimeDep) -> Response:
 # --- authorized origins -----------------------------------------------------------------
 
 
-@router.get("/origins")
+@router.get("/origins", operation_id="admin_list_origins")
 def read_origins(admin: Admin, runtime: RuntimeDep) -> dict[str, list[OriginOut]]:
     return {"origins": origins.list_origins(runtime, admin.org_id)}
 
 
-@router.post("/origins", status_code=201)
+@router.post("/origins", operation_id="admin_create_origin", status_code=201)
 def create_origin(body: OriginIn, admin: Admin, runtime: RuntimeDep) -> OriginOut:
     return origins.add_origin(runtime, admin, body)
 
 
-@router.delete("/origins/{origin_id}", status_code=204)
+@router.delete("/origins/{origin_id}", operation_id="admin_delete_origin", status_code=204)
 def delete_origin(origin_id: str, admin: Admin, runtime: RuntimeDep) -> Response:
     origins.remove_origin(runtime, admin, origin_id)
     return Response(status_code=204)
@@ -121,7 +123,7 @@ def delete_origin(origin_id: str, admin: Admin, runtime: RuntimeDep) -> Response
 # --- audit log --------------------------------------------------------------------------
 
 
-@router.get("/audit")
+@router.get("/audit", operation_id="admin_read_audit")
 def read_audit(admin: Admin, runtime: RuntimeDep, limit: int = 200) -> dict[str, Any]:
     limit = max(1, min(limit, 1000))
     with runtime.store.session() as session:

@@ -18,29 +18,29 @@ from plotboard.sources.dialects import SourceConnection
 router = APIRouter(prefix="/api/v1/admin/sources", tags=["admin: sources"])
 
 
-@router.get("")
+@router.get("", operation_id="admin_list_sources")
 def list_all(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"sources": sources_admin.list_sources(runtime, admin.org_id)}
 
 
-@router.post("/test")
+@router.post("/test", operation_id="admin_test_new_source")
 def test_new(body: SourceConnection, admin: Admin) -> dict[str, Any]:
     """Test a connection before saving it: `{"ok", "code", "message", "server_version"}`."""
     return sources_admin.test_new(body)
 
 
-@router.post("", status_code=201)
+@router.post("", operation_id="admin_create_source", status_code=201)
 def create(body: sources.SourceIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Connect a database: tested and introspected first, saved only when both succeed."""
     return sources_admin.create_source(runtime, admin, body)
 
 
-@router.get("/{source_id}")
+@router.get("/{source_id}", operation_id="admin_get_source")
 def read(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return sources_admin.read_source(runtime, admin.org_id, source_id)
 
 
-@router.patch("/{source_id}")
+@router.patch("/{source_id}", operation_id="admin_update_source")
 def update(
     source_id: str, body: sources.SourcePatch, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:
@@ -48,18 +48,18 @@ def update(
     return sources_admin.update_source(runtime, admin, source_id, body)
 
 
-@router.delete("/{source_id}", status_code=204)
+@router.delete("/{source_id}", operation_id="admin_delete_source", status_code=204)
 def delete(source_id: str, admin: Admin, runtime: RuntimeDep) -> Response:
     sources_admin.delete_source(runtime, admin, source_id)
     return Response(status_code=204)
 
 
-@router.post("/{source_id}/test")
+@router.post("/{source_id}/test", operation_id="admin_test_source")
 def test_saved(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return sources_admin.test_saved(runtime, admin.org_id, source_id)
 
 
-@router.post("/{source_id}/refresh")
+@router.post("/{source_id}/refresh", operation_id="admin_refresh_source")
 def refresh(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Re-read tables and columns from the database, keeping the admin's edits."""
     return sources_admin.refresh_source(runtime, admin, source_id)
@@ -68,19 +68,19 @@ def refresh(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]
 # --- catalog ----------------------------------------------------------------------------
 
 
-@router.get("/{source_id}/tables")
+@router.get("/{source_id}/tables", operation_id="admin_list_tables")
 def read_tables(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"tables": sources_admin.read_tables(runtime, admin.org_id, source_id)}
 
 
-@router.patch("/{source_id}/tables/{table}")
+@router.patch("/{source_id}/tables/{table}", operation_id="admin_update_table")
 def update_table(
     source_id: str, table: str, body: catalog.TablePatch, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:
     return sources_admin.update_table(runtime, admin, source_id, table, body)
 
 
-@router.patch("/{source_id}/tables/{table}/columns/{column}")
+@router.patch("/{source_id}/tables/{table}/columns/{column}", operation_id="admin_update_column")
 def update_column(
     source_id: str,
     table: str,
@@ -95,12 +95,12 @@ def update_column(
 # --- access rules -----------------------------------------------------------------------
 
 
-@router.get("/{source_id}/rules")
+@router.get("/{source_id}/rules", operation_id="admin_list_rules")
 def read_rules(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"rules": rules_admin.list_rules(runtime, admin.org_id, source_id)}
 
 
-@router.put("/{source_id}/rules/{table}")
+@router.put("/{source_id}/rules/{table}", operation_id="admin_save_rule")
 def save_rule(
     source_id: str, table: str, body: RuleIn, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:
@@ -109,7 +109,7 @@ def save_rule(
     return rules_admin.save_rule(runtime, admin, source_id, table, body)
 
 
-@router.delete("/{source_id}/rules/{table}", status_code=204)
+@router.delete("/{source_id}/rules/{table}", operation_id="admin_delete_rule", status_code=204)
 def delete_rule(source_id: str, table: str, admin: Admin, runtime: RuntimeDep) -> Response:
     rules_admin.delete_rule(runtime, admin, source_id, table)
     return Response(status_code=204)

@@ -15,14 +15,14 @@ from plotboard.dashboards.starters import StarterIn, StarterOut, StarterSummary,
 router = APIRouter(prefix="/api/v1/admin/starters", tags=["admin"])
 
 
-@router.get("")
+@router.get("", operation_id="admin_list_starters")
 def list_starters(admin: Admin, runtime: RuntimeDep) -> dict[str, list[StarterSummary]]:
     """The published starters, with how many users edited each (so have their own copy)."""
     with runtime.store.session() as session:
         return {"starters": starters.list_starters(session, admin.org_id)}
 
 
-@router.post("", status_code=201)
+@router.post("", operation_id="admin_publish_starter", status_code=201)
 def publish_starter(body: StarterIn, admin: Admin, runtime: RuntimeDep) -> StarterOut:
     """Publish a starter from a user's dashboard (`{"dashboard_id": "..."}`, e.g. one built in
     the console's token sandbox) or a document (`{"dashboard": {"title", "tiles", "filters"}}`).
@@ -33,13 +33,13 @@ def publish_starter(body: StarterIn, admin: Admin, runtime: RuntimeDep) -> Start
         )
 
 
-@router.get("/{starter_id}")
+@router.get("/{starter_id}", operation_id="admin_get_starter")
 def get_starter(starter_id: str, admin: Admin, runtime: RuntimeDep) -> StarterOut:
     with runtime.store.session() as session:
         return starters.get_starter(session, admin.org_id, starter_id)
 
 
-@router.put("/{starter_id}")
+@router.put("/{starter_id}", operation_id="admin_update_starter")
 def update_starter(
     starter_id: str, body: StarterUpdate, admin: Admin, runtime: RuntimeDep
 ) -> StarterOut:
@@ -52,7 +52,7 @@ def update_starter(
         )  # fmt: skip
 
 
-@router.delete("/{starter_id}", status_code=204)
+@router.delete("/{starter_id}", operation_id="admin_withdraw_starter", status_code=204)
 def withdraw_starter(starter_id: str, admin: Admin, runtime: RuntimeDep) -> Response:
     """Withdraw the starter: gone for users who never edited it; copies stay their owners'."""
     with runtime.store.session() as session:

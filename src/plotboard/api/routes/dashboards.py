@@ -47,7 +47,7 @@ class DashboardList(BaseModel):
     )
 
 
-@router.get("")
+@router.get("", operation_id="embed_list_dashboards")
 def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> DashboardList:
     """The user's own dashboards (`"owner": "me"`), the starters the admin published that they
     have not edited (`"starter": true`), and dashboards shared with their team
@@ -60,7 +60,7 @@ def list_dashboards(user: EmbedUser, runtime: RuntimeDep) -> DashboardList:
         )
 
 
-@router.post("", status_code=201)
+@router.post("", operation_id="embed_create_dashboard", status_code=201)
 def create_dashboard(body: DashboardIn, user: EmbedUser, runtime: RuntimeDep) -> DashboardOut:
     require_edit(user)
     with runtime.store.session() as session:
@@ -69,7 +69,7 @@ def create_dashboard(body: DashboardIn, user: EmbedUser, runtime: RuntimeDep) ->
         )
 
 
-@router.get("/{dashboard_id}")
+@router.get("/{dashboard_id}", operation_id="embed_get_dashboard")
 def get_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> DashboardOut:
     """The dashboard: the user's own, a starter (or, once they edited it, their copy of it), or
     one shared with their team. Its tiles are specs: each runs with the reader's token."""
@@ -78,7 +78,7 @@ def get_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> Da
         return dashboards.read_dashboard(session, user.org_id, user.user_id, dashboard_id, team)
 
 
-@router.put("/{dashboard_id}")
+@router.put("/{dashboard_id}", operation_id="embed_update_dashboard")
 def update_dashboard(
     dashboard_id: str, body: DashboardUpdate, user: EmbedUser, runtime: RuntimeDep
 ) -> DashboardOut:
@@ -102,7 +102,7 @@ def update_dashboard(
         )
 
 
-@router.delete("/{dashboard_id}", status_code=204)
+@router.delete("/{dashboard_id}", operation_id="embed_delete_dashboard", status_code=204)
 def delete_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> Response:
     """Delete one of the user's own dashboards (403 for a starter or a teammate's)."""
     require_edit(user)
@@ -113,7 +113,7 @@ def delete_dashboard(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) ->
     return Response(status_code=204)
 
 
-@router.put("/{dashboard_id}/sharing")
+@router.put("/{dashboard_id}/sharing", operation_id="embed_set_dashboard_sharing")
 def set_sharing(
     dashboard_id: str, body: SharingIn, user: EmbedUser, runtime: RuntimeDep
 ) -> DashboardOut:
@@ -130,7 +130,7 @@ def set_sharing(
         )
 
 
-@router.post("/{dashboard_id}/duplicate", status_code=201)
+@router.post("/{dashboard_id}/duplicate", operation_id="embed_duplicate_dashboard", status_code=201)
 def duplicate_dashboard(
     dashboard_id: str, user: EmbedUser, runtime: RuntimeDep, body: DuplicateIn | None = None
 ) -> DashboardOut:
@@ -152,14 +152,14 @@ def duplicate_dashboard(
 VersionNumber = Path(ge=1, le=MAX_VERSION, description="A version number from …/versions.")
 
 
-@router.get("/{dashboard_id}/versions")
+@router.get("/{dashboard_id}/versions", operation_id="embed_list_dashboard_versions")
 def list_versions(dashboard_id: str, user: EmbedUser, runtime: RuntimeDep) -> list[VersionSummary]:
     """The kept versions, newest first, each with what changed in words."""
     with runtime.store.session() as session:
         return dashboards.list_versions(session, user.org_id, user.user_id, dashboard_id)
 
 
-@router.get("/{dashboard_id}/versions/{version}")
+@router.get("/{dashboard_id}/versions/{version}", operation_id="embed_get_dashboard_version")
 def get_version(
     dashboard_id: str, user: EmbedUser, runtime: RuntimeDep, version: int = VersionNumber
 ) -> DashboardVersionOut:
@@ -168,7 +168,9 @@ def get_version(
         return dashboards.get_version(session, user.org_id, user.user_id, dashboard_id, version)
 
 
-@router.post("/{dashboard_id}/versions/{version}/restore")
+@router.post(
+    "/{dashboard_id}/versions/{version}/restore", operation_id="embed_restore_dashboard_version"
+)
 def restore_version(
     dashboard_id: str,
     user: EmbedUser,

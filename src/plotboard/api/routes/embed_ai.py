@@ -15,7 +15,7 @@ from plotboard.api.usage import AskLimit
 router = APIRouter(prefix="/api/v1/embed/ai", tags=["ai"])
 
 
-@router.post("/ask", dependencies=[AskLimit])
+@router.post("/ask", operation_id="embed_ai_ask", dependencies=[AskLimit])
 async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
     "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like
@@ -29,13 +29,13 @@ async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> 
     return answer
 
 
-@router.get("/conversations")
+@router.get("/conversations", operation_id="embed_ai_list_conversations")
 async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     found = await anyio.to_thread.run_sync(ai_ask.list_conversations, runtime, user)
     return {"conversations": found}
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", operation_id="embed_ai_get_conversation")
 async def conversation(
     conversation_id: str, user: EmbedUser, runtime: RuntimeDep
 ) -> dict[str, Any]:

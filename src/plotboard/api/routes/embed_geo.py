@@ -17,7 +17,7 @@ MAX_NAMES = 500
 MAX_NAME_LENGTH = 200
 
 
-@router.get("")
+@router.get("", operation_id="embed_geo_lookup")
 async def lookup_places(
     _: EmbedUser,
     response: Response,

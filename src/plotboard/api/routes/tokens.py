@@ -14,14 +14,20 @@ from plotboard.auth.minting import MintedToken, MintRequest, mint_for_key
 router = APIRouter(prefix="/api/v1/embed/tokens", tags=["tokens"])
 
 
-@router.post("", status_code=201, response_model=MintedToken, dependencies=[MintLimit])
+@router.post(
+    "",
+    operation_id="mint_embed_token",
+    status_code=201,
+    response_model=MintedToken,
+    dependencies=[MintLimit],
+)
 def create_token(body: MintRequest, key: TokensKey, runtime: RuntimeDep) -> MintedToken:
     """Mint a token for one end user. The attributes are checked against the token model."""
     with runtime.store.session() as session:
         return mint_for_key(runtime, session, key, body)
 
 
-@router.post("/introspect")
+@router.post("/introspect", operation_id="introspect_embed_token")
 def introspect_token(
     body: IntrospectRequest, key: TokensKey, runtime: RuntimeDep
 ) -> dict[str, Any]:
