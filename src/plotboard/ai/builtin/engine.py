@@ -277,6 +277,38 @@ def _counted(intent: Intent, shapes: Shapes) -> None:
         intent.pending = ["count"]
 
 
+_LISTED_DAYS = 31
+"""A period up to this long keeps few enough rows to list them ("hired in December")."""
+
+
+def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
+    """The things themselves, not a count: "employees hired in December 2025", "offices in
+    Germany", "employees without a manager". The question opens with a table of things
+    (rows with no amount of their own: people, offices — not sales) in the plural, asks no
+    measure, breakdown or ranking, and keeps rows by exact marks: values, flags, equal
+    numbers, empty fields, a period of a month or less. A threshold or a long span ("hired
+    before 2018", "rated 3 or above") asks how many."""
+    if shapes.listing or not intent.rows_first or shapes.share or shapes.running:
+        return
+    if shapes.distribution or shapes.compare or shapes.top_n:
+        return
+    if intent.measures or intent.pending or intent.dims or intent.grain or intent.top:
+        return
+    if intent.superlative or intent.chart or intent.common or intent.dashboard or intent.follow:
+        return  # "only remote employees" after a chart changes that chart
+    if any(vocab.default_measure(t.table).column is not None for t in intent.tables):
+        return
+    if any(c.op != "eq" for c in intent.compares):
+        return
+    span = intent.date_range
+    if span is not None and (
+        span.start is None or span.end is None or (span.end - span.start).days >= _LISTED_DAYS
+    ):
+        return
+    if intent.values or intent.bools or intent.compares or shapes.nulls or span is not None:
+        shapes.listing = True
+
+
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
     notes = list(draft.notes)
     if problem:
@@ -408,6 +440,7 @@ def answer(
             intent = reading
             intent.ignored = ignored
     _counted(intent, shapes)
+    _rows_asked(vocab, intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:
         quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))

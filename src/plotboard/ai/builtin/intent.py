@@ -93,6 +93,8 @@ class Intent:
     superlative: Superlative | None = None
     which: bool = False
     dim_first: bool = False  # a breakdown was named before any measure or table
+    # The question opens with its table's rows, in the plural ("employees hired in ...").
+    rows_first: bool = False
     # The breakdown named after "each", "every", "per" ("the 3 best products in each
     # category"): with a ranking, the N applies within each of its values.
     per_dim: DimSlot | None = None

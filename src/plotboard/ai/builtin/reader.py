@@ -74,6 +74,9 @@ _EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "
                    "per each", "by each", "for", "in"})
 
 
+_PLURALS = frozenset({"people", "staff", "personnel", "folks", "men", "women", "children"})
+
+
 def _counted(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     """What "300 employees", "4000 sales" count: tables, or measures that count rows."""
     return tuple(
@@ -421,7 +424,9 @@ class _Walk:
         ):
             self._value(item, ValueSlot(values, text, self.negate))
             return
-        if bools and (filtering or self.mode == "measure") and len(bools) == len(structural):
+        # "who works remotely", "which staff are remote": a flag after "who" keeps those rows.
+        flag_mode = self.mode in ("measure", "which")
+        if bools and (filtering or flag_mode) and len(bools) == len(structural):
             flags = tuple(t for t in bools if isinstance(t, ColumnTerm))
             self.intent.bools.append(BoolSlot(flags, text, self.negate))
             self.negate = False
@@ -567,6 +572,12 @@ class _Walk:
         measures = _of(terms, MeasureTerm)
         tables = _of(terms, TableTerm)
         columns = tuple(t for t in terms if isinstance(t, ColumnTerm))
+        plural = (text.endswith("s") and not text.endswith("ss")) or text in _PLURALS
+        if tables and not measures and plural and not (
+            self.intent.has_subject or self.intent.dims or self.intent.values
+            or self.intent.compares
+        ):
+            self.intent.rows_first = True
         if measures:
             self._measure(None, measures, text)
         elif tables and not columns:

@@ -714,6 +714,10 @@ def _as_listing(
     )  # "the 5 largest sales", "names of ...": the rows themselves
     if draft.dims and not own_rows and all(t.table is not base for t in intent.tables):
         return  # "which product brought in the most revenue": products ranked, not sales
+    named = [d for d in intent.dims if d.plural and not any(
+        isinstance(t, TableTerm) for t in d.terms)]
+    if draft.dims and not own_rows and intent.which and named and intent.dim_first:
+        return  # "which products sold at a price under 100": the products, each once
     columns: list[tuple[Table, Column]] = [(base, label)]
     key = base.column(base.primary_key[0]) if len(base.primary_key) == 1 else None
     if key is not None and key is not label and not key.hidden and (

@@ -1,0 +1,90 @@
+"""The built-in engine on questions that want the rows themselves or a group's values, not a
+count (issue 12 item 1: detail listings, filters on totals, top N per group, distributions,
+"has no ..."): the spec it writes and, where it is the point, the rows it gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from plotboard.ai.answers import EngineAnswer
+from plotboard.ai.builtin import answer
+from plotboard.catalog.model import Catalog
+from tests.ai.demo import run_spec, run_sql
+
+TODAY = dt.date(2025, 7, 15)
+Values = dict[tuple[str, str], list[str]]
+
+
+def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
+    return answer(question, catalog, values, today=TODAY, **kwargs)
+
+
+def spec_of(reply: EngineAnswer) -> dict[str, Any]:
+    assert reply.tile is not None, reply.answer
+    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+
+
+def _filters(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    return sorted((f["column"], f["op"], f.get("value")) for f in spec.get("filters", []))
+
+
+# -- detail listings -------------------------------------------------------------------------
+
+
+def test_a_flag_after_who_keeps_those_rows(catalog: Catalog, values: Values) -> None:
+    for question in ("who is remote in Berlin?", "which staff work remotely in Berlin"):
+        spec = spec_of(ask(question, catalog, values))
+        assert "select" in spec and "full_name" in spec["select"], question
+        assert _filters(spec) == [
+            ("is_remote", "eq", True), ("location", "eq", "Berlin")
+        ], question
+
+
+def test_plural_things_kept_by_exact_marks_are_listed(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    cases = {
+        "staff in London with a rating of 5": [
+            ("location", "eq", "London"), ("performance_rating", "eq", 5)
+        ],
+        "offices in Germany": [("country", "eq", "Germany")],
+        "employees who joined in March 2024": [
+            ("hire_date", "between", ["2024-03-01", "2024-03-31"])
+        ],
+        "people without a manager": [("manager_id", "is_null", None)],
+    }
+    for question, filters in cases.items():
+        reply = ask(question, catalog, values)
+        spec = spec_of(reply)
+        assert "select" in spec and "measures" not in spec, question
+        assert _filters(spec) == filters, question
+        assert reply.tile is not None and reply.tile.chart_type == "table"
+    rows = run_spec(demo_engine, catalog, ask("offices in Germany", catalog, values).tile.query)  # type: ignore[union-attr]
+    expected = run_sql(demo_engine, "SELECT city FROM offices WHERE country = 'Germany'")
+    assert sorted(r[1] for r in rows) == sorted(r[0] for r in expected)
+
+
+def test_thresholds_and_amounts_still_count_or_add_up(catalog: Catalog, values: Values) -> None:
+    for question, measure in (
+        ("employees hired before 2018", {"agg": "count"}),
+        ("people with a rating of 3 or more in Sales", {"agg": "count"}),
+        ("employees hired in 2024", {"agg": "count"}),
+        ("sales in Paris", {"agg": "sum", "column": "amount"}),
+    ):
+        spec = spec_of(ask(question, catalog, values))
+        assert spec.get("measures") == [measure], question
+
+
+def test_which_values_of_a_column_are_its_distinct_values(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("which products were sold at a unit price above 1500?", catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [{"column": "product"}]
+    assert _filters(spec) == [("unit_price", "gt", 1500)]
+    rows = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
+    expected = run_sql(demo_engine, "SELECT DISTINCT product FROM sales WHERE unit_price > 1500")
+    assert sorted(r[0] for r in rows) == sorted(r[0] for r in expected)
