@@ -88,3 +88,31 @@ def test_which_values_of_a_column_are_its_distinct_values(
     rows = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
     expected = run_sql(demo_engine, "SELECT DISTINCT product FROM sales WHERE unit_price > 1500")
     assert sorted(r[0] for r in rows) == sorted(r[0] for r in expected)
+
+
+# -- context words that are no filter --------------------------------------------------------
+
+
+def test_a_word_for_the_rows_is_not_one_word_of_a_value(catalog: Catalog, values: Values) -> None:
+    # "staff" names the employees; it is also a word of the job title "Staff Engineer".
+    spec = spec_of(ask("average salary among staff with a rating of 2 or lower", catalog, values))
+    assert _filters(spec) == [("performance_rating", "lte", 2)]
+    both = spec_of(ask("average salary of staff engineers", catalog, values))
+    assert _filters(both) == [("job_title", "eq", "Staff Engineer")]
+
+
+def test_why_the_question_is_asked_is_not_part_of_it(catalog: Catalog, values: Values) -> None:
+    for question in (
+        "I'm new to the team: how many people work in Engineering?",
+        "headcount in Engineering, this is for a finance review",
+        "headcount in Engineering for our yearly HR audit please",
+    ):
+        spec = spec_of(ask(question, catalog, values))
+        assert _filters(spec) == [("department", "eq", "Engineering")], question
+
+
+def test_office_based_is_the_other_side_of_remote(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("remote versus office-based staff", catalog, values))
+    assert spec["dimensions"] == [{"column": "is_remote"}]
+    spec = spec_of(ask("how many office-based people in Paris", catalog, values))
+    assert _filters(spec) == [("is_remote", "eq", False), ("location", "eq", "Paris")]

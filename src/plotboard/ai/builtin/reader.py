@@ -46,6 +46,7 @@ from plotboard.ai.builtin.resolve import natural_agg
 from plotboard.ai.builtin.text import STOPWORDS
 from plotboard.ai.builtin.timewords import DateRange, GrainWord
 from plotboard.ai.builtin.vocabulary import (
+    PARTIAL,
     ColumnTerm,
     MeasureTerm,
     TableTerm,
@@ -419,6 +420,12 @@ class _Walk:
             self.mode = "measure"  # "what's the split of employees": not "which employee"
 
         counted_table = self.intent.pending and _of(structural, TableTerm) and not self.negate
+        if values and all(v.quality >= PARTIAL for v in values) and any(
+            isinstance(t, TableTerm) and t.quality < PARTIAL for t in structural
+        ) and not self._value_goes_on(index, values):
+            # "salary of staff rated 4": a word that names the rows is not a word of one value
+            # ("Staff Engineer"); the whole value ("in Sales") still is a filter.
+            values = ()
         if values and not counted_table and (
             filtering or not structural or self._before_own_table(index, values)
         ):
@@ -461,6 +468,17 @@ class _Walk:
                 return
         self.intent.values.append(slot)
         self.last_value = (item, slot)
+
+    def _value_goes_on(self, index: int, values: tuple[ValueTerm, ...]) -> bool:
+        """Whether the next phrase is another word of the same values ("staff engineers")."""
+        nxt = self._next_words(index)
+        if nxt is None or not self._adjacent(nxt, self.items[index]):
+            return False
+        named = {v for t in values for v in t.values}
+        return any(
+            isinstance(t, ValueTerm) and named.intersection(t.values)
+            for t in nxt.meaning.terms  # type: ignore[union-attr]
+        )
 
     def _before_own_table(self, index: int, values: tuple[ValueTerm, ...]) -> bool:
         """ "Sales employees", "Sales headcount", "Sales department": a value right before a

@@ -44,6 +44,7 @@ ABBREVIATIONS: dict[str, str] = {
     "weakest": "lowest", "strongest": "highest", "poorest": "lowest",
     "rgn": "region", "rgns": "regions", "sw": "software", "nyc": "new york",
     "dpt": "department", "dpts": "departments", "avrg": "average",
+    "onsite": "not remote",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})
@@ -54,6 +55,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("sales", "rep"): "salesperson", ("sales", "reps"): "salespeople",
     ("sales", "people"): "salespeople", ("no", "of"): "number of",
     ("work", "from", "home"): "remote", ("working", "from", "home"): "remote",
+    ("office", "based"): "not remote", ("on", "site"): "not remote",
+    ("in", "the", "office"): "not remote",
     ("deal", "size"): "sale amount", ("deal", "sizes"): "sale amounts",
     ("deal", "value"): "sale amount", ("deal", "values"): "sale amounts",
     ("order", "value"): "sale amount", ("order", "values"): "sale amounts",
@@ -121,8 +124,11 @@ COURTESY: tuple[str, ...] = (
     r"|find out)\b",
     r"\bmy (?:manager|boss|director|team|lead) (?:asked me|wants) to (?:know|find out|see)\b",
     r"\bmy (?:manager|boss|director|team|lead) wants to know\b",
-    r"\bfor (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting|deck|presentation|report"
-    r"|newsletter|slides|board|budget|planning)\b",
+    r"\b(?:(?:it|this)(?: is|'s) )?for (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting"
+    r"|deck|presentation|report|newsletter|slides|board|budget|planning|audit|analysis|survey"
+    r"|proposal|memo)\b",
+    r"\bi(?: am|'m) (?:quite |pretty |very )?new (?:here|(?:in|to|at) (?:the|this|our) "
+    r"(?:company|team|job|role|firm|organi[sz]ation))\b[,!.]*",
     r"\bneed it for [^.!?]*",
     r"\bneed it\b",
     r"\bit would (?:really )?help (?:me )?(?:a lot)?\b",
