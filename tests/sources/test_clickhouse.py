@@ -161,6 +161,48 @@ def test_a_closed_port_is_refused(server: int) -> None:
     assert f"127.0.0.1:{closed}" in verdict.message
 
 
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A real TCP server on 127.0.0.1 that accepts connections and never answers."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:  # closed at the end of the test
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for sock in held:
+            sock.close()
+        thread.join(timeout=5)
+
+
+def test_a_server_that_never_answers_times_out_promptly(silent_port: int) -> None:
+    # The driver's read timeout is 300 s unless plotboard bounds connecting by its timeout.
+    started = time.monotonic()
+    verdict = test_connection(_server_conn(silent_port), timeout_s=1)
+    assert time.monotonic() - started < 10
+    assert verdict.code == "timeout", verdict
+    assert verdict.message == (
+        f"The server at 127.0.0.1:{silent_port} did not answer within 1 s. It may be down, "
+        "overloaded, or behind a firewall that drops the connection."
+    )
+    assert "http" not in verdict.message.lower() and PASSWORD not in verdict.message
+
+
 def test_plotboards_own_settings_are_not_options() -> None:
     with pytest.raises(ValidationError, match="readonly"):
         SourceConnection(
@@ -256,6 +298,74 @@ def test_a_runaway_query_is_stopped_at_once(shop: SourceConnection, sql: str, co
         _run(shop, sql, timeout_s=0.5, row_cap=100000)
     assert caught.value.code == code, caught.value
     assert time.monotonic() - started < 5
+
+
+def test_a_query_the_server_does_not_stop_is_killed_at_the_backstop(
+    shop: SourceConnection,
+) -> None:
+    from plotboard.sources.kinds.base import BACKSTOP_GRACE_S, QueryGuard
+    from plotboard.sources.kinds.clickhouse import KIND
+
+    engine = create_source_engine(shop)
+    try:
+        with engine.connect() as connection:
+            guard = QueryGuard(
+                "SELECT count() FROM numbers(1000000000000)",
+                timeout_s=0.5,
+                deadline=time.monotonic() + 0.5,
+                row_cap=10,
+            )
+            KIND.guard_query(guard, connection, connection.connection.dbapi_connection)
+            assert guard.alarm is not None
+            # A server that does not hold to the limit: the same query, allowed a minute.
+            sql = guard.sql.replace("max_execution_time=0.500", "max_execution_time=60")
+            assert sql != guard.sql
+            started = time.monotonic()
+            with pytest.raises(Exception, match="QUERY_WAS_CANCELLED"):
+                connection.exec_driver_sql(sql)
+            assert time.monotonic() - started < 0.5 + BACKSTOP_GRACE_S + 5
+            assert guard.alarm.disarm()  # it had fired
+    finally:
+        engine.dispose()
+
+
+def test_shutdown_stops_a_running_query(shop: SourceConnection) -> None:
+    import threading
+
+    from plotboard.sources.execute import QueryStopper
+
+    stopper = QueryStopper()
+    engine = create_source_engine(shop)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            execute(engine, "SELECT count() FROM numbers(1000000000000)", timeout_s=60,
+                    row_cap=10, stopper=stopper)  # fmt: skip
+        except BaseException as err:
+            outcome.append(err)
+
+    thread = threading.Thread(target=run)
+    try:
+        thread.start()
+        deadline = time.monotonic() + 10
+        stopped = 0
+        while not stopped and time.monotonic() < deadline:  # once the query has started
+            time.sleep(0.05)
+            with stopper._lock:
+                started = bool(stopper._running)
+            if started:
+                time.sleep(0.3)
+                stopped = stopper.stop_all()
+        assert stopped == 1
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+    finally:
+        stopper.stop_all()
+        thread.join(timeout=60)
+        engine.dispose()
+    assert len(outcome) == 1 and isinstance(outcome[0], SourceError), outcome
+    assert outcome[0].code == "shutting_down" and outcome[0].status == 503
 
 
 def test_rows_are_capped_by_the_server(shop: SourceConnection) -> None:

@@ -26,7 +26,9 @@ What each database gets, per query (its kind module's `guard_query`, `after_quer
 - DuckDB: the connection is opened `read_only`; the watchdog calls `interrupt()` at the deadline
   (DuckDB checks it between chunks; its `memory_limit` bounds what one chunk can build).
 - ClickHouse: a trailing `SETTINGS readonly=1, max_execution_time=N, limit=cap+1,
-  max_result_bytes=...` (the server's limits for that query only, thrown when passed).
+  max_result_bytes=..., log_comment=<tag>` (the server's limits for that query only, thrown
+  when passed); the socket read timeout and a `KILL QUERY` of the tag at the deadline plus a
+  grace are the client-side backstop.
 - Other SQLAlchemy dialects: no read-only guard (connect with a read-only account); the
   watchdog calls the driver's `cancel()` if it has one.
 

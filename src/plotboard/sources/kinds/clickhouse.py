@@ -11,18 +11,28 @@ out rows, never holds much more than the caller takes, and on the query's memory
 The same driver runs ClickHouse's engine in process too (chDB, `interface=chdb` and `path=`
 in the connection's options), which is how plotboard's tests run every query and access rule
 on a current ClickHouse: see docs/data-sources.md.
+
+Over HTTP, every read waits at most the connect timeout while connecting (a port that accepts
+but never answers fails *Test connection* in seconds, not after the driver's 300 s); a pooled
+connection then waits up to `IDLE_READ_TIMEOUT_S` between queries, and a query up to its own
+time limit plus `BACKSTOP_GRACE_S`. Each query is tagged (`log_comment`), so that a `KILL QUERY`
+sent beside it stops it: at its time limit plus the grace when the server's own limit did not
+stop it, and at once when plotboard shuts down (`QueryStopper`).
 """
 
 from __future__ import annotations
 
+import math
 import re
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
 from plotboard.catalog.model import Column, ColumnType, Table
-from plotboard.sources.kinds.base import QueryGuard, ServerKind
+from plotboard.sources.kinds.base import BACKSTOP_GRACE_S, Listener, QueryGuard, ServerKind
+from plotboard.sources.watchdog import WATCHDOG
 
 #: The most bytes an answer may take in ClickHouse's memory when the caller sets no byte cap.
 DEFAULT_RESULT_BYTES = 256_000_000
@@ -42,8 +52,17 @@ GUARD_SETTINGS = frozenset(
         "max_result_bytes",
         "result_overflow_mode",
         "max_memory_usage",
+        "log_comment",
     }
 )
+
+#: How long a pooled connection's reads may wait outside a guarded query (introspection):
+#: the driver's own default.
+IDLE_READ_TIMEOUT_S = 300.0
+#: How long sending the `KILL QUERY` that stops a query may take.
+KILL_TIMEOUT_S = 5.0
+#: The tag of a query plotboard runs (`log_comment`), followed by a random hex id.
+_TAG = "plotboard-query-"
 
 _TABLES = sa.text(
     "SELECT name, engine FROM system.tables WHERE database = :db AND NOT is_temporary ORDER BY name"
@@ -85,15 +104,64 @@ def column_type(type_name: str) -> ColumnType:
     return "other"
 
 
-def _settings_clause(guard: QueryGuard) -> str:
+def _settings_clause(guard: QueryGuard, tag: str) -> str:
     # `limit` 0 would mean "no limit": the cap plus one row is at least one.
     result_bytes = guard.max_bytes * 2 if guard.max_bytes else DEFAULT_RESULT_BYTES
     return (
         f"SETTINGS readonly=1, max_execution_time={max(guard.timeout_s, 0.001):.3f}, "
         f"timeout_overflow_mode='throw', limit={guard.row_cap + 1}, "
         f"max_result_bytes={result_bytes}, result_overflow_mode='throw', "
-        f"max_memory_usage={MAX_MEMORY_BYTES}"
+        f"max_memory_usage={MAX_MEMORY_BYTES}, log_comment='{tag}'"
     )
+
+
+def _http_client(raw: Any) -> Any | None:
+    """The clickhouse-connect HTTP client of a DB-API connection (None for chDB)."""
+    client = getattr(raw, "client", None)
+    return client if type(client).__name__ == "HttpClient" else None
+
+
+def _read_timeout(client: Any, read_s: float) -> None:
+    from urllib3 import Timeout
+
+    client.timeout = Timeout(connect=client.timeout.connect_timeout, read=read_s)
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Connected: reads outside a query may wait as long as the driver's default again (each
+    # query sets its own bound in guard_query).
+    client = _http_client(dbapi_connection)
+    if client is not None:
+        _read_timeout(client, IDLE_READ_TIMEOUT_S)
+
+
+def _kill(raw: Any, tag: str) -> None:
+    """Stop the query tagged `tag` with a `KILL QUERY` sent beside it (the query's own
+    connection is busy reading): a user may always stop their own queries."""
+    sql = f"KILL QUERY WHERE Settings['log_comment'] = '{tag}' ASYNC"
+    client = _http_client(raw)
+    if client is not None:
+        from urllib3 import Timeout
+
+        response = client.http.request(
+            "POST",
+            f"{client.url}/",
+            body=sql.encode(),
+            headers=dict(client.headers),
+            timeout=Timeout(total=KILL_TIMEOUT_S),
+            retries=False,
+        )
+        response.drain_conn()
+        return
+    path = getattr(getattr(raw, "client", None), "path", None)
+    if isinstance(path, str):  # chDB: a client of its own (a client runs one call at a time)
+        import clickhouse_connect
+
+        other = clickhouse_connect.get_client(interface="chdb", path=path)
+        try:
+            other.command(sql)
+        finally:
+            other.close()
 
 
 class ClickHouseKind(ServerKind):
@@ -118,13 +186,36 @@ class ClickHouseKind(ServerKind):
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
         if url.query.get("interface") == "chdb":
             return {}
+        # The driver takes whole seconds. The read timeout bounds connecting too (the driver
+        # asks the server for its version and settings): a port that accepts but never
+        # answers. Pooled connections raise it after connecting (`connect_listener`).
+        seconds = max(1, math.ceil(connect_timeout_s))
         # No session: a pooled connection's queries are independent (a session would also
         # make two queries on one user name wait for each other on the server).
-        return {"connect_timeout": connect_timeout_s, "autogenerate_session_id": False}
+        return {
+            "connect_timeout": seconds,
+            "send_receive_timeout": seconds,
+            "autogenerate_session_id": False,
+        }
+
+    def connect_listener(self, driver: str, pooled: bool) -> Listener | None:
+        # Unpooled engines (Test connection) keep the short read timeout for every step.
+        return _on_connect if pooled else None
 
     def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
+        tag = f"{_TAG}{uuid.uuid4().hex}"
         # A newline first: the caller's SQL may end in a line comment.
-        guard.sql = f"{guard.sql}\n{_settings_clause(guard)}"
+        guard.sql = f"{guard.sql}\n{_settings_clause(guard, tag)}"
+        client = _http_client(raw)
+        if client is not None:  # the socket's read timeout: a backstop for a hung server
+            _read_timeout(client, guard.timeout_s + BACKSTOP_GRACE_S)
+        # The backstop when the server goes on past its own limit, and the stop at shutdown.
+        guard.alarm = WATCHDOG.arm(guard.timeout_s + BACKSTOP_GRACE_S, lambda: _kill(raw, tag))
+
+    def after_query(self, raw: Any) -> None:
+        client = _http_client(raw)
+        if client is not None:
+            _read_timeout(client, IDLE_READ_TIMEOUT_S)
 
     template_dialect = "clickhouse"
     grains = {
