@@ -8,7 +8,8 @@ of many cold compiles (the memo cleared before each) of the tiles of `bench_comp
 * v1 tile: sales by office region and month, one filter, rules on three tables;
 * v2 tile: a calculated measure, a share and a `previous_year` comparison (two grouped queries
   joined, each rewritten by the rules);
-* the v2 tile memoized (a cache hit plus binding the user's values), in µs.
+* the v2 tile memoized (a cache hit plus binding the user's values), in µs;
+* `compile_query` alone on the v2 tile (the spec to a syntax tree, before rules and checks).
 
 Run:  .venv/bin/python bench/bench_compile_ab.py --before-src /path/to/old/src
           [--pure-sqlglot DIR] [--rounds 3] [--runs 120]
@@ -40,6 +41,7 @@ def _child(runs: int, memo_runs: int) -> dict[str, object]:
     import sqlglot.parser
 
     import bench_compile as b
+    from plotboard.query.compile import compile_query
     from plotboard.query.prepare import clear_cache, prepare_query
 
     def cold(spec: object) -> float:
@@ -54,13 +56,26 @@ def _child(runs: int, memo_runs: int) -> dict[str, object]:
 
     v1 = cold(b.SPEC)
     v2 = cold(b.V2_SPEC)
+    samples = []
+    for i in range(runs + 20):
+        start = time.thread_time()
+        compile_query(b.V2_SPEC, b.CATALOG)
+        if i >= 20:
+            samples.append(time.thread_time() - start)
+    v2_compile = statistics.median(samples) * 1000
     prepare_query(b.V2_SPEC, b.CATALOG, b.RULES, b.ALICE)
     start = time.thread_time()
     for _ in range(memo_runs):
         prepare_query(b.V2_SPEC, b.CATALOG, b.RULES, b.ALICE)
     memo = (time.thread_time() - start) / memo_runs * 1e6
     compiled = sqlglot.parser.__file__.endswith(".so")
-    return {"v1_ms": v1, "v2_ms": v2, "v2_memo_us": memo, "compiled": compiled}
+    return {
+        "v1_ms": v1,
+        "v2_ms": v2,
+        "v2_memo_us": memo,
+        "v2_compile_ms": v2_compile,
+        "compiled": compiled,
+    }
 
 
 def _stages(runs: int) -> None:
@@ -164,14 +179,16 @@ def main() -> None:
     load_after = Path("/proc/loadavg").read_text().split()[:3]
     print(f"load average {' '.join(load_before)} before, {' '.join(load_after)} after")
     print(f"{args.rounds} alternating rounds, {args.runs} cold compiles per tile per round")
-    print(f"{'variant':<34} {'v1 cold ms':>20} {'v2 cold ms':>20} {'v2 memo µs':>20}")
+    keys = ("v1_ms", "v2_ms", "v2_memo_us", "v2_compile_ms")
+    heads = ("v1 cold ms", "v2 cold ms", "v2 memo µs", "v2 compile_query ms")
+    print(f"{'variant':<34} " + " ".join(f"{h:>22}" for h in heads))
     for name, rows in results.items():
         built = "compiled" if all(r["compiled"] for r in rows) else "pure"
         cells = [
             ", ".join(f"{float(r[k]):.2f}" for r in rows)  # type: ignore[arg-type]
-            for k in ("v1_ms", "v2_ms", "v2_memo_us")
+            for k in keys
         ]
-        print(f"{name + ' (' + built + ')':<34} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20}")
+        print(f"{name + ' (' + built + ')':<34} " + " ".join(f"{c:>22}" for c in cells))
 
 
 if __name__ == "__main__":
