@@ -229,7 +229,7 @@ class _Builder:
             table = target
         column = lookup_column(table, name, field=field)
         alias = self._join(path)
-        return exp.column(_ident(column.name), table=_ident(alias)), column, path
+        return exp.column(_ident(column.name), table=_ident(alias), copy=False), column, path
 
     def hidden_join(self, path: tuple[JoinStep, ...], rules: RuleSet) -> exp.Expr | None:
         """True for a row whose joined row is missing along `path` only because an access rule
@@ -245,12 +245,14 @@ class _Builder:
                 continue
             source, target = self.aliases[path[:i]], self.aliases[path[: i + 1]]
             key_set = [
-                exp.Not(this=_is_null(exp.column(_ident(c), table=_ident(source))))
+                exp.Not(this=_is_null(exp.column(_ident(c), table=_ident(source), copy=False)))
                 for c in step.fk.columns
             ]
-            missing = _is_null(exp.column(_ident(step.fk.ref_columns[0]), table=_ident(target)))
-            tests.append(exp.and_(*key_set, missing))
-        return exp.or_(*tests) if tests else None
+            missing = _is_null(
+                exp.column(_ident(step.fk.ref_columns[0]), table=_ident(target), copy=False)
+            )
+            tests.append(exp.and_(*key_set, missing, copy=False))
+        return exp.or_(*tests, copy=False) if tests else None
 
     def _join(self, path: tuple[JoinStep, ...]) -> str:
         if path in self.aliases:
@@ -266,11 +268,12 @@ class _Builder:
         on = exp.and_(
             *(
                 exp.EQ(
-                    this=exp.column(_ident(src_col), table=_ident(parent_alias)),
-                    expression=exp.column(_ident(ref_col), table=_ident(alias)),
+                    this=exp.column(_ident(src_col), table=_ident(parent_alias), copy=False),
+                    expression=exp.column(_ident(ref_col), table=_ident(alias), copy=False),
                 )
                 for src_col, ref_col in zip(step.fk.columns, step.fk.ref_columns, strict=True)
-            )
+            ),
+            copy=False,
         )
         self.joins.append(exp.Join(this=table_node(step.target, alias), on=on, side="LEFT"))
         return alias
@@ -439,7 +442,9 @@ def _range_condition(
         builder.param(builder.coerce(day.isoformat(), column, f"{field}.value"))
         for day in (found.start, found.end)
     )
-    return exp.and_(exp.GTE(this=col.copy(), expression=low), exp.LT(this=col, expression=high))
+    return exp.and_(
+        exp.GTE(this=col.copy(), expression=low), exp.LT(this=col, expression=high), copy=False
+    )
 
 
 def _relative_range(
@@ -707,11 +712,13 @@ def _grouped(
         group.append(expr.copy())
         if shift is not None and shift[0] == i:
             expr = forward(expr, shift[1], builder.dialect)
-        projections.append(exp.alias_(expr, _ident(dim.alias)))
+        projections.append(exp.alias_(expr, _ident(dim.alias), copy=False))
         columns.append(ResultColumn(dim.alias, kind))
         hidden = builder.hidden_join(path, rules) if rules else None
         if hidden is not None:
-            empty = exp.and_(_is_null(col.copy()), exp.Not(this=exp.paren(hidden.copy())))
+            empty = exp.and_(
+                _is_null(col.copy()), exp.Not(this=exp.Paren(this=hidden.copy())), copy=False
+            )
             kinds: tuple[tuple[Literal["hidden", "empty"], exp.Expr], ...] = (
                 ("hidden", hidden),
                 ("empty", empty),
@@ -728,7 +735,7 @@ def _grouped(
             agg, kind = window_measure(measure, agg, kind, group, field_name, builder.dialect)
         else:
             plain[measure.alias.lower()] = agg
-        projections.append(exp.alias_(agg, _ident(measure.alias)))
+        projections.append(exp.alias_(agg, _ident(measure.alias), copy=False))
         fmt = measure.format.model_dump(exclude_none=True) if measure.format else None
         columns.append(ResultColumn(measure.alias, kind, format=fmt))
 
@@ -738,7 +745,7 @@ def _grouped(
         while name.lower() in taken:  # a catalog column could be called pb_hidden_0
             name = f"{name}_{n}"
         taken.add(name.lower())
-        projections.append(exp.alias_(flag, _ident(name)))
+        projections.append(exp.alias_(flag, _ident(name), copy=False))
         columns.append(ResultColumn(name, "integer", marker_column.marker))
 
     conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
@@ -762,20 +769,20 @@ def _bounds_join(builder: _Builder, conditions: Sequence[exp.Expr]) -> exp.Join:
     rows the query reads (the access rules rewrite its tables like every other)."""
     outputs: list[exp.Expr] = []
     for prefix, col in builder.bounds:
-        outputs.append(exp.alias_(exp.Min(this=col.copy()), _ident(f"{prefix}_lo")))
-        outputs.append(exp.alias_(exp.Max(this=col.copy()), _ident(f"{prefix}_hi")))
+        outputs.append(exp.alias_(exp.Min(this=col.copy()), _ident(f"{prefix}_lo"), copy=False))
+        outputs.append(exp.alias_(exp.Max(this=col.copy()), _ident(f"{prefix}_hi"), copy=False))
     bounds = exp.Select(expressions=outputs)
     bounds.set("from_", exp.From(this=table_node(builder.base)))
     if builder.joins:
         bounds.set("joins", [j.copy() for j in builder.joins])
     if conditions:
-        bounds.set("where", exp.Where(this=exp.and_(*(c.copy() for c in conditions))))
+        bounds.set("where", exp.Where(this=exp.and_(*(c.copy() for c in conditions), copy=False)))
     return exp.Join(this=bounds.subquery(_ident("pb_bounds"), copy=False), kind="CROSS")
 
 
 def _null_safe_eq(left: exp.Expr, right: exp.Expr) -> exp.Expr:
-    both_null = exp.and_(_is_null(left.copy()), _is_null(right.copy()))
-    return exp.paren(exp.or_(exp.EQ(this=left, expression=right), both_null))
+    both_null = exp.and_(_is_null(left.copy()), _is_null(right.copy()), copy=False)
+    return exp.Paren(this=exp.or_(exp.EQ(this=left, expression=right), both_null, copy=False))
 
 
 def _compare_query(
@@ -851,21 +858,25 @@ def _compare_query(
     previous = _grouped(before, spec, None, compared, shift)
 
     def cur(name: str) -> exp.Column:
-        return exp.column(_ident(name), table=_ident("pb_cur"))
+        return exp.column(_ident(name), table=_ident("pb_cur"), copy=False)
 
     def prev(name: str) -> exp.Column:
-        return exp.column(_ident(name), table=_ident("pb_prev"))
+        return exp.column(_ident(name), table=_ident("pb_prev"), copy=False)
 
     shown = [c for c in current.columns if c.marker is None]
     marker_columns = [c for c in current.columns if c.marker is not None]
-    projections: list[exp.Expr] = [exp.alias_(cur(c.name), _ident(c.name)) for c in shown]
+    projections: list[exp.Expr] = [
+        exp.alias_(cur(c.name), _ident(c.name), copy=False) for c in shown
+    ]
     columns = list(shown)
     kinds = {c.name: c for c in shown}
     for measure in compared:
         name = measure.alias
         change = exp.Sub(this=cur(name), expression=prev(name))
         pct = exp.Div(
-            this=exp.Mul(this=exp.paren(change.copy()), expression=exp.Literal.number("100.0")),
+            this=exp.Mul(
+                this=exp.Paren(this=change.copy()), expression=exp.Literal.number("100.0")
+            ),
             expression=exp.Nullif(this=prev(name), expression=exp.Literal.number(0)),
         )
         base = kinds[name]
@@ -876,10 +887,10 @@ def _compare_query(
             ("_change_pct", pct, "number", None),
         )
         for suffix, sql, kind, fmt in outputs:
-            projections.append(exp.alias_(sql, _ident(name + suffix)))
+            projections.append(exp.alias_(sql, _ident(name + suffix), copy=False))
             columns.append(ResultColumn(name + suffix, kind, format=fmt))
     for c in marker_columns:
-        projections.append(exp.alias_(cur(c.name), _ident(c.name)))
+        projections.append(exp.alias_(cur(c.name), _ident(c.name), copy=False))
         columns.append(c)
     on: list[exp.Expr] = []
     for i, dim in enumerate(spec.dimensions):
@@ -888,7 +899,7 @@ def _compare_query(
                   else _null_safe_eq(left, right))
     joined = exp.Select(expressions=projections)
     joined.set("from_", exp.From(this=current.select.subquery(_ident("pb_cur"), copy=False)))
-    condition = exp.and_(*on) if on else exp.EQ(
+    condition = exp.and_(*on, copy=False) if on else exp.EQ(
         this=exp.Literal.number(1), expression=exp.Literal.number(1)
     )
     joined.set("joins", [exp.Join(this=previous.select.subquery(_ident("pb_prev"), copy=False),
@@ -937,7 +948,7 @@ def _having(
             )
         as_column = Column(alias, kinds[alias])
         target = plain.get(alias.lower())
-        subject = target.copy() if target is not None else exp.column(_ident(alias))
+        subject = target.copy() if target is not None else exp.column(_ident(alias), copy=False)
         values = item.value if isinstance(item.value, list) else [item.value]
         bound = [builder.param(builder.coerce(v, as_column, f"{field}.value")) for v in values]
         test: exp.Expr = (
@@ -957,7 +968,7 @@ def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
     for i, ref in enumerate(spec.select):
         expr, column, _ = builder.value(ref, f"select[{i}]")
         alias = alias_of(ref)
-        projections.append(exp.alias_(expr, _ident(alias)))
+        projections.append(exp.alias_(expr, _ident(alias), copy=False))
         columns.append(ResultColumn(alias, column.type))
     conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
     order = _order(spec)
@@ -967,7 +978,7 @@ def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
     for key in builder.base.primary_key:
         order.append(
             exp.Ordered(
-                this=exp.column(_ident(key), table=_ident(base_alias)), desc=False,
+                this=exp.column(_ident(key), table=_ident(base_alias), copy=False), desc=False,
                 nulls_first=False,
             )
         )
@@ -1062,6 +1073,6 @@ def _order(spec: QuerySpec) -> list[exp.Ordered]:
             keys.append((dim.alias, False))
     # NULLs last in both directions, on every dialect (their defaults differ).
     return [
-        exp.Ordered(this=exp.column(_ident(alias)), desc=desc, nulls_first=False)
+        exp.Ordered(this=exp.column(_ident(alias), copy=False), desc=desc, nulls_first=False)
         for alias, desc in keys
     ]

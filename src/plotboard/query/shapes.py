@@ -52,13 +52,13 @@ def bin_lower_edge(column: exp.Expr, width: int | float) -> exp.Expr:
 def count_band_edge(column: exp.Expr, prefix: str, count: int) -> exp.Expr:
     """The lower edge of `column`'s band among `count` equal bands between the columns
     ``pb_bounds.<prefix>_lo`` and ``pb_bounds.<prefix>_hi`` (see the module docstring)."""
-    lo = exp.column(_ident(f"{prefix}_lo"), table=_ident("pb_bounds"))
-    hi = exp.column(_ident(f"{prefix}_hi"), table=_ident("pb_bounds"))
+    lo = exp.column(_ident(f"{prefix}_lo"), table=_ident("pb_bounds"), copy=False)
+    hi = exp.column(_ident(f"{prefix}_hi"), table=_ident("pb_bounds"), copy=False)
     n = exp.Literal.number(count)
-    span = exp.paren(exp.Sub(this=hi.copy(), expression=lo.copy()))
+    span = exp.Paren(this=exp.Sub(this=hi.copy(), expression=lo.copy()))
     scaled = exp.Div(
         this=exp.Mul(
-            this=exp.Mul(this=exp.paren(exp.Sub(this=column.copy(), expression=lo.copy())),
+            this=exp.Mul(this=exp.Paren(this=exp.Sub(this=column.copy(), expression=lo.copy())),
                          expression=n.copy()),
             expression=exp.Literal.number("1.0"),
         ),
@@ -198,7 +198,7 @@ def wrap_grouped(
     def qualified(table: str) -> Callable[[exp.Expr], exp.Expr]:
         def qualify(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Column) and not node.table:
-                return exp.column(_ident(node.name), table=_ident(table))
+                return exp.column(_ident(node.name), table=_ident(table), copy=False)
             return node
 
         return qualify
@@ -206,7 +206,7 @@ def wrap_grouped(
     def at(table: str, nodes: Sequence[exp.Expr]) -> list[exp.Expr]:
         return [n.copy().transform(qualified(table), copy=False) for n in nodes]
 
-    outputs = [exp.column(_ident(name)) for name in names]
+    outputs = [exp.column(_ident(name), copy=False) for name in names]
     inner = exp.Select(expressions=at("pb_g", outputs))
     inner.set("from_", exp.From(this=grouped.subquery(_ident("pb_g"), copy=False)))
     if outer_conditions:
@@ -217,20 +217,20 @@ def wrap_grouped(
         inner.set("limit", exp.Limit(expression=exp.Literal.number(spec.limit or MAX_LIMIT)))
         return inner
     assert spec.limit is not None
-    partition = exp.column(_ident(limit_per_alias(spec)), table=_ident("pb_g"))
+    partition = exp.column(_ident(limit_per_alias(spec)), table=_ident("pb_g"), copy=False)
     keys = [(k.this, bool(k.args.get("desc"))) for k in at("pb_g", order)]
     rank = exp.Window(
         this=exp.RowNumber(), partition_by=[partition], order=window_order(keys, dialect)
     )
     rank_name = _unique("pb_rank", taken)
-    inner.append("expressions", exp.alias_(rank, _ident(rank_name)))
+    inner.append("expressions", exp.alias_(rank, _ident(rank_name), copy=False))
     outer = exp.Select(expressions=at("pb_r", outputs))
     outer.set("from_", exp.From(this=inner.subquery(_ident("pb_r"), copy=False)))
     outer.set(
         "where",
         exp.Where(
             this=exp.LTE(
-                this=exp.column(_ident(rank_name), table=_ident("pb_r")),
+                this=exp.column(_ident(rank_name), table=_ident("pb_r"), copy=False),
                 expression=exp.Literal.number(spec.limit),
             )
         ),
