@@ -26,6 +26,7 @@ from tests.query.dataset import build_catalog
 from tests.services import (
     chdb_client,
     chdb_options,
+    chdb_path,
     clickhouse_server,
     temporary_clickhouse_database,
 )
@@ -380,6 +381,37 @@ def test_a_large_answer_is_refused(shop: SourceConnection) -> None:
         _run(shop, "SELECT repeat('x', 1000) FROM numbers(100000)", row_cap=100000,
              max_bytes=1_000_000)  # fmt: skip
     assert caught.value.code == "answer_too_large", caught.value
+
+
+def _url_source(database: str, **query: str) -> SourceConnection:
+    import sqlalchemy as sa
+
+    url = sa.engine.URL.create(
+        "clickhousedb",
+        username="default",
+        host="localhost",
+        database=database,
+        query={"interface": "chdb", "path": chdb_path(), **query},
+    )
+    return SourceConnection(kind="url", url=url.render_as_string(hide_password=False))
+
+
+_OUTER_JOIN = (
+    "SELECT o.order_id, b.amount FROM orders AS o LEFT JOIN big_orders AS b "
+    "ON o.order_id = b.order_id ORDER BY o.order_id LIMIT 1"
+)
+
+
+def test_a_url_source_gets_outer_joins_with_null_too(shop: SourceConnection) -> None:
+    # Order 1 (1.25) is not a big order: NULL, not ClickHouse's default 0.
+    source = _url_source(str(shop.database))
+    assert source.to_url().query["join_use_nulls"] == "1"
+    assert "join_use_nulls" not in source.redacted()  # plotboard's own, as for kind clickhouse
+    assert _run(source, _OUTER_JOIN).as_dict()["rows"] == [[1, None]]  # type: ignore[attr-defined]
+    # The admin's own choice stands, and shows.
+    own = _url_source(str(shop.database), join_use_nulls="0")
+    assert own.to_url().query["join_use_nulls"] == "0" and "join_use_nulls=0" in own.redacted()
+    assert _run(own, _OUTER_JOIN).as_dict()["rows"] == [[1, 0.0]]  # type: ignore[attr-defined]
 
 
 # -- raw SQL ----------------------------------------------------------------------------------

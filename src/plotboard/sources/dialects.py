@@ -237,7 +237,13 @@ class SourceConnection(BaseModel):
         if self.kind != kinds.GENERIC.name or drivername == shipped:
             drivername = backend
         query = {k: ("***" if _is_secret_key(k) else v) for k, v in url.query.items()}
-        for added in kind.added_options:  # plotboard's own, e.g. MySQL's charset
-            query.pop(added, None)
+        added = kind.added_options
+        given: set[str] = set()
+        if self.kind == kinds.GENERIC.name:  # the URL's kind adds its own: not the admin's
+            added = kinds.for_backend(backend).added_options
+            given = set(make_url(str(self.url)).query) | set(self.options)
+        for name in added:  # plotboard's own, e.g. MySQL's charset
+            if name not in given:
+                query.pop(name, None)
         url = url.set(drivername=drivername, query=query)
         return url.render_as_string(hide_password=True)

@@ -86,6 +86,12 @@ class GenericKind(DatabaseKind):
             url = url.set(password=password)
         if conn.options:
             url = url.update_query_dict(query_dict(conn.options))
+        if url.drivername in kind.drivers.values():
+            # Through plotboard's own driver: the options it adds for that kind too (say
+            # ClickHouse's join_use_nulls), unless the URL or the options give them.
+            missing = {k: v for k, v in kind.added_options.items() if k not in url.query}
+            if missing:
+                url = url.update_query_dict(missing)
         return url
 
     template_dialect = "postgres"
