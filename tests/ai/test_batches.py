@@ -35,6 +35,8 @@ KINDS = {
     "refuse",
     "second_source",
     "aggregate",
+    "group",
+    "filter",
 }
 
 
@@ -49,7 +51,11 @@ def test_batch_truth_runs_on_the_demo(path: Path, demo_engine: sa.Engine) -> Non
         if case.get("expect") == "none":
             assert "sql" not in case and "sql_any" not in case, case["id"]
             continue
+        # Every reading runs; at least one has a value (an empty reading such as the sum
+        # of a year with no sales is fine beside its count of 0).
+        answered = []
         for alt in case.get("sql_any") or [case["sql"]]:
             sql = alt["sql"] if isinstance(alt, dict) else alt
             rows = run_sql(demo_engine, sql)
-            assert rows and any(v is not None for v in rows[0]), (case["id"], sql)
+            answered.append(bool(rows) and any(v is not None for v in rows[0]))
+        assert any(answered), case["id"]
