@@ -11,7 +11,8 @@ stay. A question without a subject refines the previous tile:
 * "by X" replaces the breakdown, "and by X" adds to it; a bare grain ("by month",
   "quarterly") on a tile that is already over time only changes the grain;
 * a period replaces the previous period ("for 2024"; "all time" removes it);
-* "top 3" / "bottom 3" sorts by the first measure and keeps that many rows.
+* "top 3" / "bottom 3" sorts by the first measure and keeps that many rows; a number alone
+  ("make it 10") changes how many rows a ranking keeps.
 
 The chart carries over only when the shape of the query did not change (filters, limits).
 """
@@ -89,8 +90,9 @@ def _apply_order(vocab: Vocabulary, draft: Draft, intent: Intent) -> None:
     elif intent.superlative is not None and draft.dims:
         draft.order = intent.superlative.desc
         singular = not any(d.plural for d in intent.dims)
-        if draft.limit is None and (intent.which or not singular):
-            # "which department has the most ...": one; "best sellers": a short list.
+        if draft.limit is None and (intent.which or intent.ranked_dim or not singular):
+            # "which department has the most ...", "the least popular product": one;
+            # "best sellers": a short list.
             draft.limit = 1 if singular else RANKED_ROWS
 
 
@@ -250,6 +252,13 @@ def refine(
     """
     # "only remote employees" after a question about employees restates who, not what.
     intent = replace(intent, tables=[t for t in intent.tables if t.table is not previous.base])
+    if intent.is_empty and intent.number is not None and previous.limit is not None and (
+        previous.measures
+    ):
+        # "make it 10", "show 20 instead" after a top 5: the same ranking, that many rows.
+        draft = previous.copy()
+        draft.limit, draft.notes = intent.number, []
+        return draft
     check_subject(intent)
     new_subject = bool(intent.measures or intent.tables or intent.pending)
     base = (

@@ -92,7 +92,9 @@ from plotboard.query.errors import QueryError
 
 MAX_QUESTION_CHARS = 1000
 READ_ONLY = "plotboard only reads data; it can't change, add or delete anything"
-READS_ONLY = "plotboard only reads data and draws charts; it can't send messages or act"
+READS_ONLY = (
+    "plotboard only reads data and draws charts; it can't send messages, translate or act"
+)
 NO_FORECASTS = "the data holds what happened; plotboard doesn't predict or forecast"
 LONG_QUESTION_WORDS = 14
 """From this many words on, a message is read leniently (its unknown words are context)."""
@@ -209,7 +211,7 @@ def _read_in_conversation(
         return apply_shapes(vocab, refine(vocab, before.copy(), it, only=only), shapes, it)
 
     def changed_shape(it: Intent) -> Draft:
-        if it.is_empty and shapes.asked:
+        if it.is_empty and shapes.asked and it.number is None:
             # "list them", "as percentages": the last chart in the shape asked for.
             return apply_shapes(vocab, before.copy(), shapes, it)
         return changed(it)

@@ -92,6 +92,9 @@ class Intent:
     top: Top | None = None
     superlative: Superlative | None = None
     which: bool = False
+    # The superlative named the breakdown itself ("the least popular product", "top region
+    # by revenue"): a singular one asks for the one group, not a sorted list.
+    ranked_dim: bool = False
     dim_first: bool = False  # a breakdown was named before any measure or table
     # The question opens with its table's rows, in the plural ("employees hired in ...").
     rows_first: bool = False
@@ -105,6 +108,7 @@ class Intent:
     follow: str | None = None  # "replace" or "add": an explicit follow-up word
     add_dims: bool = False  # "and by ...": add to the previous breakdown
     pending: list[Aggregate] = field(default_factory=list)  # aggregations with no target
+    number: int | None = None  # a whole number nothing else used ("make it 10")
     unknown: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words of a long message left out
     # Known phrases glued to unknown words ("customer satisfaction score", "stock price"):

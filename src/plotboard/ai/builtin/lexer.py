@@ -157,6 +157,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "first": Superlative(False, True), "earliest": Superlative(False, True),
         "oldest": Superlative(False, True), "latest": Superlative(True, True),
         "newest": Superlative(True, True), "most recent": Superlative(True, True),
+        "most recently": Superlative(True, True), "least recently": Superlative(False, True),
         "last": Superlative(True, True), "youngest": Superlative(True, True),
         "by": Keyword("group"), "per": Keyword("group"), "for each": Keyword("group"),
         "for every": Keyword("group"), "in each": Keyword("group"), "in every": Keyword("group"),

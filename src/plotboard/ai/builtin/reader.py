@@ -171,6 +171,10 @@ class _Walk:
         if not (self.intent.measures or self.intent.tables or self.intent.pending):
             self.intent.dim_first = True  # "products that sold ...": the groups are the subject
         plural = text.endswith("s") and not text.endswith("ss")
+        if self.superlative_next and self.intent.superlative is not None and not (
+            self.intent.superlative.temporal
+        ):
+            self.intent.ranked_dim = True  # "the least popular product"
         slot = DimSlot(terms, text, plural=plural, per=self.per_next)
         self.per_next = False
         # "product category": two names in a row are one thing, the last word is the head.
@@ -322,6 +326,9 @@ class _Walk:
                 self.compare_target = index + 1
                 return
             if not (isinstance(after, Compare) and after.op.endswith("_after")):
+                value = meaning.value
+                if value == int(value) and 0 < value <= 1000 and self.intent.number is None:
+                    self.intent.number = int(value)  # "make it 10": a count said alone
                 return
             # "100 or more people": the comparison comes after its number.
             self.compare = CompareSlot("eq", [])

@@ -5,7 +5,8 @@
   someone a raise, bonus or promotion ("give everyone in Support a 10% raise") is refused,
   instead of being read as a chart of the rows it names. Follow-ups that only change the
   chart ("change it to a pie", "remove the filter", "drop Berlin") are not writes.
-* A request to act rather than read ("send an email to everyone in HR", `ACTION_VERBS`), or
+* A request to act rather than read ("send an email to everyone in HR", "translate the
+  dashboard into Spanish", `ACTION_VERBS`), or
   to predict ("predict our revenue for 2027", `FORECAST_WORDS`): the data holds what happened.
 * A question about something the data can't hold: market data, stock and inventory,
   competitors, margins and profit (`OUTSIDE_WORDS`, unless the catalog itself has a phrase
@@ -61,9 +62,12 @@ FORECAST_WORDS = frozenset({
     "predict", "predicts", "predicted", "prediction", "predictions", "forecast", "forecasts",
     "forecasted", "forecasting", "projection", "projections", "extrapolate", "extrapolated",
 })
-#: Actions on people or systems that are not reading data ("send an email to ...").
+#: Actions on people or systems that are not reading data ("send an email to ...",
+#: "translate this dashboard into French", "print the chart", "write a poem").
 ACTION_VERBS = frozenset({
     "send", "email", "mail", "notify", "remind", "invite", "schedule", "tweet", "ping",
+    "translate", "print", "publish", "post", "forward", "call", "phone", "text", "message",
+    "write", "compose", "draft",
 })
 
 _OUTSIDE_LONGEST = sorted(OUTSIDE_WORDS, key=len, reverse=True)

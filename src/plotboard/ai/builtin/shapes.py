@@ -269,6 +269,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             words[k + 2] not in _NOT_THINGS
         ):
             number, rank = words[k + 1], words[k]  # "the latest 10 orders"
+        if rank == "most" and k + 2 < len(words) and words[k + 2] in ("recent", "recently"):
+            rank = "recent"  # "the 8 most recently hired people": the latest 8
         if number.isdigit() and 0 < int(number) <= 1000 and rank in _RANKS:
             shapes.count, shapes.rank = int(number), rank
             if rank in _WHEN_RANKS and not shapes.share and not shapes.running:

@@ -45,6 +45,7 @@ ABBREVIATIONS: dict[str, str] = {
     "rgn": "region", "rgns": "regions", "sw": "software", "nyc": "new york",
     "dpt": "department", "dpts": "departments", "avrg": "average",
     "onsite": "not remote",
+    "qtr": "quarter", "qtrs": "quarters", "qtrly": "quarterly", "mthly": "monthly",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})

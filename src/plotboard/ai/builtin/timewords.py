@@ -9,7 +9,8 @@ deterministic in tests. The meanings, documented for users:
 * "last year / quarter / month / week" (also "previous"): the calendar period before it.
 * "last 6 months", "past 30 days", "previous 2 years": a rolling window that ends today
   (today included): the last 6 months from 2025-07-15 are 2025-01-16 .. 2025-07-15.
-* "since 2023": from 2023-01-01 on; "after 2023": from 2024-01-01; "before 2024": up to
+* "since 2023", "from 2023 on(wards)": from 2023-01-01 on; "from 2023" alone ("orders from
+  2025-11-19"): that period; "after 2023": from 2024-01-01; "before 2024": up to
   2023-12-31; "until 2024": up to 2024-12-31; "between 2023 and 2024": 2023-01-01 .. 2024-12-31.
 * "year to date" / "ytd": 1 January .. today; "today", "yesterday".
 * "all time": no date range (a follow-up uses it to drop one).
@@ -173,7 +174,12 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
         return 1 + has_year, start, add_months(start, 6) - dt.timedelta(days=1)
     quarter = _QUARTERS.get(word)
     size, month = 1, 0
-    if quarter is None and word in _ORDINALS and i + 1 < n and words[i + 1] == "quarter":
+    of = tuple(words[i + 2 : i + 3]) == ("of",)
+    if quarter is None and word in _ORDINALS and i + 1 < n and words[i + 1] == "quarter" and (
+        word != "last" or of
+    ):
+        # "the third quarter (of 2024)"; "last quarter" is the one before this one, and only
+        # "the last quarter of 2024" its fourth.
         quarter, size = _ORDINALS[word], 2
         if i + 2 < n and words[i + 2] == "of":
             size = 3
@@ -203,6 +209,8 @@ def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     if word not in _RELATIVE_LAST or i + 1 >= n:
         return None
     nxt = words[i + 1]
+    if word == "last" and nxt == "quarter" and tuple(words[i + 2 : i + 3]) == ("of",):
+        return None  # "the last quarter of 2023": its fourth quarter (`_period`)
     if nxt in _UNITS and not nxt.endswith("s"):
         grain = _UNITS[nxt]
         start, end = period_of(today, grain)
@@ -279,9 +287,11 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
                     j + 1 + second[0] - i,
                     DateRange(start, second[2], f"from {label} to {label2}", parts),
                 )
-        if word == "between":
-            return None
-        return 1 + size, DateRange(start, None, f"since {label}")
+        if word == "from" and j < n and words[j] in ("on", "forward", "forwards"):
+            return 2 + size, DateRange(start, None, f"since {label}")
+        # "between 2023" alone is no range; "orders from 2025-11-19", "sales from 2023":
+        # that day or year (read by `match_time` like "in ..."), "from 2020 onwards" since.
+        return None
     if word == "since":
         return 1 + size, DateRange(start, None, f"since {label}")
     if word == "after":
