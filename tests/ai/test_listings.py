@@ -116,3 +116,29 @@ def test_office_based_is_the_other_side_of_remote(catalog: Catalog, values: Valu
     assert spec["dimensions"] == [{"column": "is_remote"}]
     spec = spec_of(ask("how many office-based people in Paris", catalog, values))
     assert _filters(spec) == [("is_remote", "eq", False), ("location", "eq", "Paris")]
+
+
+# -- distributions ---------------------------------------------------------------------------
+
+
+def test_band_size_before_what_is_banded(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("count of staff in every 10k salary bracket", catalog, values))
+    assert spec["dimensions"] == [{"column": "salary", "bin": {"width": 10000}}]
+    assert spec["measures"] == [{"agg": "count"}]
+
+
+def test_dates_spread_are_counted_per_year_unless_a_grain_is_named(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("how are the sale dates distributed?", catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "year"}]
+    spec = spec_of(ask("distribution of hire dates by quarter", catalog, values))
+    assert spec["dimensions"] == [{"column": "hire_date", "grain": "quarter"}]
+
+
+def test_a_misspelt_distribution_and_order_sizes(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("distrbution of salries", catalog, values))
+    assert spec["dimensions"][0]["column"] == "salary" and "bin" in spec["dimensions"][0]
+    spec = spec_of(ask("histogram of sale sizes in 2024", catalog, values))
+    assert spec["dimensions"][0]["column"] == "amount" and "bin" in spec["dimensions"][0]
+    assert spec["measures"] == [{"agg": "count"}]

@@ -466,7 +466,7 @@ def _misspelt(
             known
             for size in range(len(word) - 2, len(word) + 3)
             for known in spellings.get(size, ())
-            if known[0] == word[0] and _edits(word, known) <= 2
+            if known[0] == word[0] and edits(word, known) <= 2
         }
     if len(found) != 1:
         return None
@@ -528,7 +528,7 @@ def _plain_respelt(word: str) -> str | None:
 
 
 
-def _edits(a: str, b: str) -> int:
+def edits(a: str, b: str) -> int:
     """Optimal string alignment distance (edits, neighbours swapped counting one), capped."""
     if abs(len(a) - len(b)) > 2:
         return 3

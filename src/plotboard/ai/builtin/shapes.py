@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.intent import Intent
+from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.resolve import date_filters, natural_agg
 from plotboard.ai.builtin.text import (
     NUMBER_WORDS,
@@ -33,7 +34,7 @@ from plotboard.ai.builtin.text import (
     split_identifier,
     stems,
 )
-from plotboard.ai.builtin.timewords import DateRange, add_months
+from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
 from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
@@ -399,13 +400,23 @@ _FEW_BANDS = 20
 _SPLIT_VERBS = frozenset({"break", "split", "divide", "cut", "group", "grouped", "bucket"})
 
 
+_LONG_SPREAD_WORDS = ("distribution", "distributions", "histogram", "histograms")
+
+
+def _spread_typo(word: str) -> bool:
+    """ "distibution", "histogramm": a long cue word with up to two typos."""
+    return len(word) >= 8 and word.isalpha() and any(
+        word[0] == cue[0] and edits(word, cue) <= 2 for cue in _LONG_SPREAD_WORDS
+    )
+
+
 def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
     """ "distribution of ...", "histogram", "how are ... spread", "band of 20k", "into 10
     equal bands", "25k bands": the cue words (and the band size) leave the question."""
     for i, word in enumerate(words):
         if not keep[i]:
             continue
-        if word in _SPREAD_WORDS:
+        if word in _SPREAD_WORDS or _spread_typo(word):
             shapes.distribution = True
             keep[i] = False
             if word.startswith("spread") and i + 1 < len(words) and words[i + 1] == "out":
@@ -433,6 +444,10 @@ def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
         if j >= 0 and words[j] in ("equal", "even", "same"):
             keep[j] = False
             j -= 1
+        if j >= 1 and parse_number(words[j]) is None and words[j].isalpha() and (
+            words[j] not in STOPWORDS and parse_number(words[j - 1]) is not None
+        ):
+            j -= 1  # "each 25k salary band": the size, then what is banded
         before = parse_number(words[j]) if j >= 0 else None
         if before is None or before <= 0:
             continue
@@ -515,7 +530,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         if draft.order is None:
             draft.order = True
     if shapes.distribution:
-        _as_distribution(draft, shapes)
+        _as_distribution(draft, shapes, intent)
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank)
@@ -547,7 +562,7 @@ def _values_side_by_side(draft: Draft) -> None:
             return
 
 
-def _as_distribution(draft: Draft, shapes: Shapes) -> None:
+def _as_distribution(draft: Draft, shapes: Shapes, intent: Intent) -> None:
     """Counts of rows per band of the number the question names ("distribution of
     salaries"): bands of the width asked for, that many equal bands, or for a small whole
     number that is averaged (a rating) a count per value; else 10 equal bands."""
@@ -555,6 +570,10 @@ def _as_distribution(draft: Draft, shapes: Shapes) -> None:
         return
     numeric = [d for d in draft.dims if d.column.type in NUMERIC_TYPES and d.grain is None]
     source: tuple[Table, Column] | None = None
+    dated = [t for t in intent.time_columns if t.table is draft.base]
+    if not numeric and dated and not intent.measures and not intent.pending:
+        _dates_spread(draft, intent, dated[0].column)
+        return
     if numeric:
         source = (numeric[0].table, numeric[0].column)
     else:
@@ -563,6 +582,7 @@ def _as_distribution(draft: Draft, shapes: Shapes) -> None:
                 source = (m.table, m.column)
                 break
     if source is None:
+        _dates_spread(draft, intent, None)
         return
     table, column = source
     bands = shapes.bands
@@ -581,6 +601,25 @@ def _as_distribution(draft: Draft, shapes: Shapes) -> None:
     draft.filters = [
         f for f in draft.filters if not (f.column is column and f.op in _RANGE_OPS and numeric)
     ]
+
+
+def _dates_spread(draft: Draft, intent: Intent, column: Column | None) -> None:
+    """ "how are hire dates spread", "distribution of sales over time": rows counted per
+    year (of `column`, a date of the question's table, when it names one), unless the
+    question names the grain ("... by month") or a period, which the grain then fits."""
+    timed = [d for d in draft.dims if d.grain is not None]
+    named = intent.grain is not None and intent.grain.grain is not None
+    if column is not None and not timed:
+        grain = intent.grain.grain if intent.grain and intent.grain.grain else "year"
+        if intent.date_range is not None and not named:
+            grain = auto_grain(intent.date_range)
+        draft.dims = [DraftDim(draft.base, column, grain), *draft.dims]
+        draft.measures = [DraftMeasure("count", draft.base, None)]
+        draft.order, draft.limit, draft.having, draft.compare = None, None, [], None
+        return
+    if not timed or named or intent.date_range is not None:
+        return
+    draft.dims = [DraftDim(d.table, d.column, "year") if d is timed[0] else d for d in draft.dims]
 
 
 def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:

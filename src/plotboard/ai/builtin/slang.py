@@ -61,6 +61,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("deal", "size"): "sale amount", ("deal", "sizes"): "sale amounts",
     ("deal", "value"): "sale amount", ("deal", "values"): "sale amounts",
     ("order", "value"): "sale amount", ("order", "values"): "sale amounts",
+    ("order", "size"): "sale amount", ("order", "sizes"): "sale amounts",
+    ("sale", "size"): "sale amount", ("sale", "sizes"): "sale amounts",
     ("ticket", "size"): "sale amount", ("email", "addresses"): "emails",
     ("email", "address"): "email", ("e", "mail", "addresses"): "emails",
     ("per", "head"): "per employee",
