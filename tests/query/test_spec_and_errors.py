@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,54 @@ def test_bad_spec_shapes_are_refused(case: dict[str, Any]) -> None:
     assert caught.value.field == case["field"]
     assert case["message"] in caught.value.message
     assert not caught.value.message[0].islower()
+
+
+# Specs the editor's builder can make (a tile's preview shows the refusal to an end user): the
+# message names the builder's controls, never a spec key; the key is in `field` for developers.
+BUILDER_REFUSALS: list[tuple[dict[str, Any], str]] = [
+    ({"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+      "dimensions": [{"column": "product"}, {"column": "sales_region"}], "limit": 3,
+      "limit_per": "product", "filters": [{"column": "sale_date", "op": "last",
+                                           "value": {"n": 6, "unit": "month"}}],
+      "compare": {"to": "previous_year"}}, "limit_per"),
+    ({"table": "sales", "measures": [{"agg": "sum", "column": "amount", "share": True}],
+      "dimensions": [{"column": "sale_date", "grain": "month"}],
+      "compare": {"to": "previous_period"}}, "compare"),
+    ({"table": "sales", "select": ["product"], "compare": {"to": "previous_year"}}, "compare"),
+    ({"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+      "dimensions": [{"column": "product"}, {"column": "sales_region"}],
+      "limit_per": "product"}, "limit"),
+    ({"table": "sales", "measures": [{"agg": "sum", "column": "amount"},
+                                     {"agg": "sum", "column": "amount"}]}, "measures[1]"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "dimensions": [{"column": "sale_date", "grain": "month"},
+                     {"column": "sale_date", "grain": "month"}]}, "dimensions[1]"),
+    ({"table": "sales", "measures": [{"agg": "count"}], "limit": 0}, "limit"),
+    ({"table": "sales", "measures": [{"agg": "count", "format": {"decimals": 12}}]},
+     "measures[0].format.decimals"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "having": [{"by": "count", "op": "between", "value": [1]}]}, "having[0].value"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "filters": [{"column": "product", "op": "in", "value": []}]}, "filters[0].value"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "dimensions": [{"column": "amount", "bin": {"count": 0}}]}, "dimensions[0].bin.count"),
+    ({"table": "sales"}, None),
+]
+SPEC_KEYS = re.compile(
+    r"\b(agg|expr|bin|grain|having|offset|dimensions?|select|compare|share|cumulative)\b"
+    r"|'[a-z_]+'|\b[a-z]+_[a-z_]+\b|[{}\[\]]"
+)
+"""A spec key in a message: a key that is no English word, a quoted or snake_case name, JSON."""
+
+
+@pytest.mark.parametrize("case", BUILDER_REFUSALS, ids=lambda c: str(c))
+def test_builder_refusals_speak_the_builders_words(case: tuple[dict[str, Any], str]) -> None:
+    spec, field = case
+    with pytest.raises(QueryError) as caught:
+        parse_spec(spec)
+    assert caught.value.field == field
+    message = caught.value.message
+    assert not SPEC_KEYS.search(message), message
 
 
 @pytest.mark.parametrize("case", COMPILE_ERRORS, ids=[c["message"] for c in COMPILE_ERRORS])

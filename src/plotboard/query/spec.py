@@ -123,6 +123,54 @@ class _SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SpecProblem(ValueError):
+    """A spec that can't be run, said in the words of the editor's builder (its controls'
+    labels, never a spec key: end users read these in the tile). `field` names the spec key for
+    developers, relative to the model that raised it (`parse_spec` puts it in the error's
+    `field`)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+AGG_WORDS: dict[str, str] = {
+    "count": "Count of…",
+    "count_distinct": "Distinct of…",
+    "sum": "Total of…",
+    "avg": "Average of…",
+    "min": "Lowest of…",
+    "max": "Highest of…",
+}
+"""Each aggregate as the builder's "What to measure" list names it."""
+
+OP_WORDS: dict[str, str] = {
+    "eq": "is",
+    "neq": "is not",
+    "in": "is any of",
+    "not_in": "is none of",
+    "gt": "is more than",
+    "gte": "is at least",
+    "lt": "is less than",
+    "lte": "is at most",
+    "between": "is between",
+    "contains": "contains",
+    "starts_with": "starts with",
+    "is_null": "is empty",
+    "is_not_null": "is not empty",
+    "last": "in the last",
+    "this": "this",
+    "previous": "the previous",
+    "to_date": "so far this",
+}
+"""Each filter condition as the builder's filter rows say it."""
+
+
+def _words(column: str) -> str:
+    """A column reference as plain words: ``employees.hire_date`` -> ``hire date``."""
+    return column.rsplit(".", 1)[-1].replace("_", " ")
+
+
 def alias_of(column: str) -> str:
     """The output-name form of a column reference: ``offices.region`` -> ``offices_region``."""
     return column.replace(".", "_")
@@ -144,9 +192,9 @@ class Format(_SpecModel):
     @model_validator(mode="after")
     def _currency_code(self) -> Format:
         if self.type == "currency" and self.currency is None:
-            raise ValueError("a currency format needs a currency code such as 'EUR'")
+            raise SpecProblem("money needs a currency, such as EUR", "currency")
         if self.type != "currency" and self.currency is not None:
-            raise ValueError("only a 'currency' format takes a currency code")
+            raise SpecProblem("only money takes a currency; choose a money format", "currency")
         return self
 
 
@@ -170,15 +218,23 @@ class Measure(_SpecModel):
     def _column_needed(self) -> Measure:
         if self.expr is not None:
             if self.agg is not None or self.column is not None:
-                raise ValueError("a measure has either 'expr' or 'agg' (and 'column'), not both")
+                raise SpecProblem(
+                    "a measure is either a calculation (a formula) or a count, total, average… "
+                    "of a column, not both",
+                    "expr",
+                )
             if self.name is None:
-                raise ValueError("a calculated measure ('expr') needs a 'name'")
+                raise SpecProblem("a calculation needs a name", "name")
         elif self.agg is None:
-            raise ValueError("a measure needs 'agg' (count, sum, ...) or an 'expr'")
+            raise SpecProblem(
+                "choose what to measure: a count, a total, an average… or a calculation", "agg"
+            )
         elif self.column is None and self.agg != "count":
-            raise ValueError(f"the '{self.agg}' measure needs a column")
+            raise SpecProblem(f"“{AGG_WORDS[self.agg]}” needs a column: pick one", "column")
         if self.share and self.cumulative:
-            raise ValueError("a measure is either a share or cumulative, not both")
+            raise SpecProblem(
+                "a measure shows as “% of the total” or as a “Running total”, not both", "share"
+            )
         return self
 
     @property
@@ -216,9 +272,9 @@ class Bin(_SpecModel):
     @model_validator(mode="after")
     def _width_or_count(self) -> Bin:
         if (self.width is None) == (self.count is None):
-            raise ValueError(
-                "a bin has either a 'width' (bands of that size) or a 'count' (that many equal "
-                "bands), e.g. {\"width\": 20000} or {\"count\": 10}"
+            raise SpecProblem(
+                "bands are either of one size or a number of equal bands: give the size or the "
+                "number of bands, not both"
             )
         return self
 
@@ -233,7 +289,9 @@ class Dimension(_SpecModel):
     @model_validator(mode="after")
     def _grain_or_bin(self) -> Dimension:
         if self.grain is not None and self.bin is not None:
-            raise ValueError("a dimension has a date 'grain' or a number 'bin', not both")
+            raise SpecProblem(
+                "a breakdown is grouped by a date period or cut into number bands, not both", "bin"
+            )
         return self
 
     @property
@@ -294,28 +352,32 @@ class Filter(_SpecModel):
     @model_validator(mode="after")
     def _value_fits_op(self) -> Filter:
         value, op = self.value, self.op
+        said = f"the filter “{_words(self.column)} {OP_WORDS[op]}”"
         if op in RELATIVE_DATE_OPS:
             if value is None:
-                raise ValueError(f"the '{op}' filter needs a period, e.g. \"month\"")
+                raise SpecProblem(f"{said} needs a period, e.g. months", "value")
             return self  # checked with the dates (`plotboard.query.dates`) when compiled
         if isinstance(value, Periods) or self.anchor or self.include_current:
-            raise ValueError(f"the '{op}' filter takes no period, anchor or include_current")
+            raise SpecProblem(
+                f"{said} takes no period: only a date range (“in the last…”, “this…”) does",
+                "anchor" if self.anchor else "value",
+            )
         if op in _NULL_OPS:
             if value is not None:
-                raise ValueError(f"the '{op}' filter takes no value")
+                raise SpecProblem(f"{said} takes no value", "value")
         elif op in _LIST_OPS:
             if not isinstance(value, list) or not value:
-                raise ValueError(f"the '{op}' filter needs a non-empty list of values")
+                raise SpecProblem(f"{said} needs at least one value: tick one", "value")
             if len(value) > MAX_LIST_VALUES:
-                raise ValueError(f"the '{op}' filter takes at most {MAX_LIST_VALUES} values")
+                raise SpecProblem(f"{said} takes at most {MAX_LIST_VALUES} values", "value")
         elif op == "between":
             if not isinstance(value, list) or len(value) != 2:
-                raise ValueError("the 'between' filter needs a list of two values [low, high]")
+                raise SpecProblem(f"{said} needs two values: from and to", "value")
         elif op in _TEXT_OPS:
             if not isinstance(value, str) or not value:
-                raise ValueError(f"the '{op}' filter needs some text")
+                raise SpecProblem(f"{said} needs some text", "value")
         elif value is None or isinstance(value, list):
-            raise ValueError(f"the '{op}' filter needs exactly one value")
+            raise SpecProblem(f"{said} needs exactly one value", "value")
         return self
 
 
@@ -377,11 +439,12 @@ class Having(_SpecModel):
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> Having:
+        said = f"“Only keep groups whose number {OP_WORDS[self.op]}…”"
         if self.op == "between":
             if not isinstance(self.value, list) or len(self.value) != 2:
-                raise ValueError("the 'between' filter needs a list of two values [low, high]")
+                raise SpecProblem(f"{said} needs two values: from and to", "value")
         elif isinstance(self.value, list):
-            raise ValueError(f"the '{self.op}' filter needs exactly one value")
+            raise SpecProblem(f"{said} needs exactly one value", "value")
         return self
 
 
@@ -403,39 +466,103 @@ class QuerySpec(_SpecModel):
 
     @model_validator(mode="after")
     def _something_to_show(self) -> QuerySpec:
+        nothing = "or set “Compare with” to “Nothing”"
         if self.compare is not None:
-            if self.select or not self.compared_measures:
-                raise ValueError(
-                    "'compare' compares measures: add a measure that is not a share or a "
-                    "running total"
+            if self.select:
+                raise SpecProblem(
+                    f"a list of records can't be compared with another period: choose "
+                    f"“Numbers”, {nothing}",
+                    "compare",
+                )
+            if not self.compared_measures:
+                raise SpecProblem(
+                    f"“Compare with” compares values, not a “% of the total” or a “Running "
+                    f"total”: show a measure as “The value”, {nothing}",
+                    "compare",
                 )
             if self.limit_per is not None:
-                raise ValueError("'compare' and 'limit_per' can't be used together")
+                raise SpecProblem(
+                    f"“Compare with” can't be used with a limit counted in each group: set "
+                    f"“Count the limit” to “Over all rows”, {nothing}",
+                    "limit_per",
+                )
         if self.select:
             if self.measures or self.dimensions:
-                raise ValueError(
-                    "a detail query ('select') lists records, so it takes no measures or "
-                    "dimensions; remove one or the other"
+                raise SpecProblem(
+                    "a list of records shows the rows themselves, so it has nothing to measure "
+                    "or break down: choose “Numbers” to count or total them",
+                    "select",
                 )
-            if self.having or self.limit_per:
-                raise ValueError("'having' and 'limit_per' need measures, not 'select'")
+            if self.having:
+                raise SpecProblem(
+                    "“Only keep groups whose number…” needs numbers, not a list of records: "
+                    "choose “Numbers”",
+                    "having",
+                )
+            if self.limit_per:
+                raise SpecProblem(
+                    "a limit counted in each group needs numbers, not a list of records: "
+                    "choose “Numbers”",
+                    "limit_per",
+                )
         elif not self.measures and not self.dimensions:
-            raise ValueError("pick at least one measure or dimension")
+            raise SpecProblem("choose something to measure or a column to break down by")
         if self.offset and not self.select:
-            raise ValueError("'offset' pages through detail rows ('select') only")
+            raise SpecProblem(
+                "only a list of records has pages (Previous and Next): choose “A list of "
+                "records”, or start from the first page",
+                "offset",
+            )
         if self.limit_per is not None and self.limit is None:
-            raise ValueError("'limit_per' needs a 'limit' (how many rows in each group)")
+            raise SpecProblem(
+                "to count the limit in each group, say how many under “Show at most”", "limit"
+            )
         seen: set[str] = set()
-        for alias in self.aliases:
+        for i, alias in enumerate(self.aliases):
             if alias.lower() in seen:
-                raise ValueError(f"'{alias}' is chosen twice; remove one of them")
+                raise SpecProblem(
+                    f"{self._described(i)} is chosen twice: remove one of them", self._where(i)
+                )
             seen.add(alias.lower())
         names: set[str] = set()
-        for custom in self.columns:
+        for i, custom in enumerate(self.columns):
             if custom.name.lower() in names:
-                raise ValueError(f"the custom column '{custom.name}' is defined twice")
+                raise SpecProblem(
+                    f"two new columns are named “{custom.name}”: give one another name",
+                    f"columns[{i}].name",
+                )
             names.add(custom.name.lower())
         return self
+
+    def _where(self, i: int) -> str:
+        """The spec key of the i-th result column (`aliases` order)."""
+        if self.select:
+            return f"select[{i}]"
+        if i < len(self.dimensions):
+            return f"dimensions[{i}]"
+        if i < len(self.dimensions) + len(self.measures):
+            return f"measures[{i - len(self.dimensions)}]"
+        return "compare"
+
+    def _described(self, i: int) -> str:
+        """The i-th result column (`aliases` order) in the builder's words."""
+        if self.select:
+            return f"The column “{_words(self.select[i])}”"
+        if i < len(self.dimensions):
+            dim = self.dimensions[i]
+            by = f" by {dim.grain}" if dim.grain else " in bands" if dim.bin else ""
+            return f"The breakdown “{_words(dim.column)}{by}”"
+        if i < len(self.dimensions) + len(self.measures):
+            m = self.measures[i - len(self.dimensions)]
+            if m.expr is not None:
+                return f"The calculation “{m.name}”"
+            what = AGG_WORDS[m.agg or "count"].removesuffix("…")
+            of = _words(m.column) if m.column else "rows"
+            shown = (
+                " as % of the total" if m.share else " as a running total" if m.cumulative else ""
+            )
+            return f"The measure “{what} {of}{shown}”"
+        return "A compared measure"
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -487,6 +614,25 @@ def _location(loc: tuple[int | str, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
 
 
+_CONTROLS: tuple[tuple[str, str], ...] = (
+    ("limit", "“Show at most”"),
+    ("offset", "The page"),
+    ("format.decimals", "“Decimals”"),
+    ("bin.width", "The band size"),
+    ("bin.count", "The number of bands"),
+    ("value.n", "The number of periods"),
+)
+"""Spec keys an end user sets with a builder control, and that control's name."""
+
+
+def _control_words(field: str) -> str | None:
+    """The builder control that sets `field` (``measures[0].format.decimals``), if any."""
+    for key, words in _CONTROLS:
+        if field == key or field.endswith("." + key):
+            return words
+    return None
+
+
 def parse_spec(data: object) -> QuerySpec:
     """Validate untrusted JSON (builder, AI, saved tile) into a `QuerySpec`.
 
@@ -503,13 +649,23 @@ def parse_spec(data: object) -> QuerySpec:
         first = err.errors(include_url=False)[0]
         field = _location(first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ").rstrip(".")
-        if first["type"] == "extra_forbidden":
+        problem = first.get("ctx", {}).get("error")
+        if isinstance(problem, SpecProblem):
+            # Said in the builder's words; the spec key goes to `field` for developers.
+            if problem.field:
+                field = f"{field}.{problem.field}" if field else problem.field
+        elif first["type"] == "extra_forbidden":
             field = ".".join(filter(None, (_location(first["loc"][:-1]), str(first["loc"][-1]))))
             message = f"Unknown field '{field}': it is not part of a query."
         elif field.endswith("value") and len(first["loc"]) > len(field.split(".")) + 1:
             message = "Filter values must be text, numbers, true/false, or a list of those."
         elif message.startswith("Input should be") and field:
-            message = f"The value of '{field}'{message.removeprefix('Input')}."
+            control = _control_words(field)
+            message = (
+                f"{control}{message.removeprefix('Input')}."
+                if control
+                else f"The value of '{field}'{message.removeprefix('Input')}."
+            )
         message = message[:1].upper() + message[1:]
         message = message if message.endswith(".") else message + "."
         raise QueryError(message, field=field or None, code="invalid_query") from None
