@@ -70,7 +70,7 @@ def main() -> None:
         f"limit probe (30 queries, 9 AI questions a minute): {figures['probe']}\n"
         f"answers by server {figures['by_server']}\n"
         f"'at once' slots left taken by the killed server "
-        f"{figures['slots_left_by_the_killed_server']} (expire after 5 minutes); "
+        f"{figures['slots_left_by_the_killed_server']} (expire within 30 s); "
         f"store change counter before and after {figures['store_generation']}\n"
         "load average before " + " ".join(f"{x:.2f}" for x in before)
         + ", after " + " ".join(f"{x:.2f}" for x in after)

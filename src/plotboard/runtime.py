@@ -194,5 +194,6 @@ class Runtime:
             self._default_source.clear()
 
     def close(self) -> None:
+        self.limits.close()
         self.pool.close()
         self.store.dispose()

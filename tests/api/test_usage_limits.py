@@ -167,14 +167,19 @@ def test_zero_switches_a_limit_off(org: Org) -> None:
 
 
 @pytest.fixture(params=["store", "redis"])
-def limiters(request: pytest.FixtureRequest, org: Org) -> tuple[UsageLimiter, UsageLimiter]:
+def limiters(
+    request: pytest.FixtureRequest, org: Org
+) -> Iterator[tuple[UsageLimiter, UsageLimiter]]:
     """Two servers' limiters: on the test store (SQLite or PostgreSQL) or on Redis."""
     url = redis_url_or_fail() if request.param == "redis" else None
     engine = org.runtime.store.engine
-    return (
+    pair = (
         UsageLimiter(engine, url, Generation(engine, 0)),
         UsageLimiter(engine, url, Generation(engine, 0)),
     )
+    yield pair
+    for limiter in pair:  # no renewing of slots never given back after the test
+        limiter.close()
 
 
 def test_servers_racing_for_slots_never_overshoot(
@@ -233,6 +238,33 @@ def test_a_slot_whose_server_died_expires(org: Org) -> None:
     assert leases.acquire(key, 1, ttl_s=0.3) is None
     time.sleep(0.4)
     assert leases.acquire(key, 1, ttl_s=0.3) is not None
+
+
+@pytest.mark.parametrize("backend", ["store", "redis"])
+def test_a_running_requests_slot_is_renewed_and_a_killed_servers_comes_back(
+    org: Org, backend: str
+) -> None:
+    set_limits(org, ai_per_user_at_once=1, ai_per_user_per_minute=0, ai_per_org_per_minute=0)
+    url = redis_url_or_fail() if backend == "redis" else None
+    engine = org.runtime.store.engine
+    # Short leases, so that the test waits for a few of them.
+    one, two = (
+        UsageLimiter(engine, url, Generation(engine, 0), lease_ttl_s=0.6, renew_every_s=0.15)
+        for _ in range(2)
+    )
+    user = uuid.uuid4().hex
+    try:
+        one.enter("ai", org.id, user)  # a long AI question on server one
+        time.sleep(1.2)  # two leases long: renewed, so still held
+        with pytest.raises(PlotboardError) as refused:
+            two.enter("ai", org.id, user)
+        assert refused.value.code == "too_many_at_once"
+        one.close()  # server one is killed: its slot is neither given back nor renewed
+        time.sleep(0.8)
+        two.leave(two.enter("ai", org.id, user))
+    finally:
+        one.close()
+        two.close()
 
 
 def test_redis_limits_are_shared_by_servers(org: Org) -> None:

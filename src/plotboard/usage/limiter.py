@@ -5,7 +5,10 @@ fixed-window strategy when the server has `PLOTBOARD_REDIS_URL` (the `redis` ext
 both), in the metadata store otherwise (`StoreUsage`, without the library), so every app
 server of an installation counts against the same numbers. Concurrency is counted with
 leases: a slot is taken when a request starts and given back when it ends; a slot whose server
-died expires after `LEASE_TTL_S`.
+died expires soon after: a lease lasts `LEASE_TTL_S` and each server renews the leases of its
+running requests every `RENEW_EVERY_S` (one Redis pipeline or one store UPDATE for all of
+them), so a request may run for as long as it takes while a killed server's slots come back
+within `LEASE_TTL_S`.
 
 A refused request gets 429 with `Retry-After` and a sentence saying which limit it hit. When
 Redis cannot be reached the request goes ahead (the limits protect capacity, they are not an
@@ -32,8 +35,12 @@ from plotboard.usage.store_counters import Slot, StoreUsage, Window
 
 log = logging.getLogger(__name__)
 
-#: How long a concurrency slot outlives a server that died holding it.
-LEASE_TTL_S = 300.0
+#: How long a concurrency slot outlives a server that died holding it (a running request's
+#: slots are renewed: see `UsageLimiter`).
+LEASE_TTL_S = 30.0
+#: How often a server renews the slots its running requests hold: a third of the lease, so a
+#: renewal missed under load does not let a running request's slot lapse.
+RENEW_EVERY_S = LEASE_TTL_S / 3
 
 Scope = Literal["user", "org"]
 
@@ -43,6 +50,7 @@ _WHAT = {"query": "queries", "ai": "AI questions", "mint": "tokens minted"}
 class Leases(Protocol):
     def acquire(self, key: str, limit: int, ttl_s: float) -> str | None: ...
     def release(self, key: str, lease: str) -> None: ...
+    def renew(self, leases: list[tuple[str, str]], ttl_s: float) -> None: ...
 
 
 _ACQUIRE_LUA = """
@@ -74,6 +82,17 @@ class RedisLeases:
     def release(self, key: str, lease: str) -> None:
         self._client.zrem(f"plotboard:leases:{key}", lease)
 
+    def renew(self, leases: list[tuple[str, str]], ttl_s: float) -> None:
+        """Push the expiry of live leases `ttl_s` ahead (XX: a lease given back or expired and
+        removed meanwhile is not added again)."""
+        expires = time.time() + ttl_s
+        pipe = self._client.pipeline(transaction=False)
+        for key in {key for key, _ in leases}:
+            name = f"plotboard:leases:{key}"
+            pipe.zadd(name, {lease: expires for k, lease in leases if k == key}, xx=True)
+            pipe.pexpire(name, int(ttl_s * 1000))
+        pipe.execute()
+
 
 @dataclass
 class Ticket:
@@ -85,9 +104,23 @@ class Ticket:
 class UsageLimiter:
     """Checks and counts requests against the organization's `UsageLimits`."""
 
-    def __init__(self, engine: sa.Engine, redis_url: str | None, changes: Generation) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        redis_url: str | None,
+        changes: Generation,
+        *,
+        lease_ttl_s: float = LEASE_TTL_S,
+        renew_every_s: float = RENEW_EVERY_S,
+    ) -> None:
         self.engine = engine
         self.changes = changes
+        self.lease_ttl_s = lease_ttl_s
+        self.renew_every_s = renew_every_s
+        # The leases of this server's running requests, renewed by one thread until `close`.
+        self._held: set[tuple[str, str]] = set()
+        self._renewer: threading.Thread | None = None
+        self._closed = threading.Event()
         self._cached: dict[str, tuple[int, UsageLimits]] = {}
         self._lock = threading.Lock()
         self._errors: tuple[type[Exception], ...] = ()
@@ -151,6 +184,7 @@ class UsageLimiter:
         except BaseException:
             self.leave(ticket)
             raise
+        self._hold(ticket)
         return ticket
 
     def _enter_store(
@@ -172,7 +206,7 @@ class UsageLimiter:
             for scope, ident in scopes
             if limits.at_once(action, scope) > 0
         ]
-        entry = store.enter([w for _, w in windows], [s for _, s in slots], LEASE_TTL_S)
+        entry = store.enter([w for _, w in windows], [s for _, s in slots], self.lease_ttl_s)
         if entry.full_window is not None:
             scope, window = windows[entry.full_window]
             ends = entry.window_ends.timestamp() if entry.window_ends else time.time()
@@ -180,11 +214,15 @@ class UsageLimiter:
         if entry.full_slot is not None:
             scope, slot = slots[entry.full_slot]
             raise _too_many_at_once(action, scope, slot.limit)
-        return Ticket(leases=entry.leases)
+        ticket = Ticket(leases=entry.leases)
+        self._hold(ticket)
+        return ticket
 
     def leave(self, ticket: Ticket) -> None:
         """Give back the slots of a finished request (safe to call twice)."""
         leases, ticket.leases = ticket.leases, []
+        with self._lock:
+            self._held.difference_update(leases)
         if self._store is not None:
             self._store.release(leases)
             return
@@ -212,13 +250,51 @@ class UsageLimiter:
             return
         key = f"{action}:{scope}:{ident}"
         try:
-            lease = self.leases.acquire(key, at_once, LEASE_TTL_S)
+            lease = self.leases.acquire(key, at_once, self.lease_ttl_s)
         except self._errors as err:
             log.warning("concurrency limits not checked: Redis did not answer (%s)", err)
             return
         if lease is None:
             raise _too_many_at_once(action, scope, at_once)
         ticket.leases.append((key, lease))
+
+
+    # -- renewing the slots of running requests -------------------------------------------------
+
+    def _hold(self, ticket: Ticket) -> None:
+        if not ticket.leases:
+            return
+        with self._lock:
+            self._held.update(ticket.leases)
+            if self._renewer is None and not self._closed.is_set():
+                self._renewer = threading.Thread(
+                    target=self._renew_forever, name="plotboard-lease-renewer", daemon=True
+                )
+                self._renewer.start()
+
+    def _renew_forever(self) -> None:
+        while not self._closed.wait(self.renew_every_s):
+            self.renew()
+
+    def renew(self) -> None:
+        """Push the expiry of the slots this server's running requests hold ahead (the
+        renewer thread calls it every `renew_every_s`)."""
+        with self._lock:
+            held = sorted(self._held)
+        if not held:
+            return
+        errors: tuple[type[Exception], ...] = (*self._errors, sa.exc.SQLAlchemyError)
+        try:
+            self.leases.renew(held, self.lease_ttl_s)
+        except errors as err:
+            log.warning("could not renew concurrency slots (they expire): %s", err)
+
+    def close(self) -> None:
+        """Stop renewing (at shutdown; slots not given back expire after `lease_ttl_s`)."""
+        self._closed.set()
+        renewer = self._renewer
+        if renewer is not None:
+            renewer.join(timeout=5)
 
 
 def _rate_item(action: Action, scope: Scope, per_minute: int) -> Any:

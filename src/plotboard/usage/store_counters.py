@@ -131,6 +131,17 @@ class StoreLeases:
         with self.engine.begin() as conn:
             conn.execute(sa.delete(_LEASES).where(_LEASES.c.id == lease))
 
+    def renew(self, leases: list[tuple[str, str]], ttl_s: float) -> None:
+        """Push the expiry of live leases `ttl_s` ahead, in one statement (a lease given back
+        or expired and deleted meanwhile stays gone)."""
+        expires = _now() + timedelta(seconds=ttl_s)
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.update(_LEASES)
+                .where(_LEASES.c.id.in_([lease for _, lease in leases]))
+                .values(expires_at=expires)
+            )
+
     def _prune(self, now: datetime) -> None:
         with self._lock:
             if time.monotonic() - self._pruned_at < PRUNE_EVERY_S:
