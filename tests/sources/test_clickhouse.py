@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from pydantic import ValidationError
@@ -431,3 +431,64 @@ def test_a_url_source_gets_outer_joins_with_null_too(shop: SourceConnection) -> 
 def test_raw_sql_cannot_reach_outside_the_catalog(sql: str) -> None:
     with pytest.raises(QueryError):
         prepare_sql(sql, build_catalog("clickhouse"), EMPTY_RULES, {})
+
+
+# -- per-tenant routing -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tenants() -> Iterator[tuple[str, str, str]]:
+    """A base ClickHouse database and two tenants' with the same table and other rows."""
+    with (
+        temporary_clickhouse_database() as base,
+        temporary_clickhouse_database() as one,
+        temporary_clickhouse_database() as two,
+    ):
+        client = chdb_client()
+        try:
+            for name, n in ((base, 1), (one, 2), (two, 3)):
+                client.command(
+                    f"CREATE TABLE {name}.sales (id UInt32, amount Float64) "
+                    "ENGINE = MergeTree ORDER BY id"
+                )
+                client.command(f"INSERT INTO {name}.sales SELECT number, number * 10 "
+                               f"FROM numbers({n})")  # fmt: skip
+        finally:
+            client.close()
+        yield base, one, two
+
+
+@pytest.mark.parametrize("mode", ["database", "schema"])
+def test_each_tenant_reads_its_own_database(
+    tenants: tuple[str, str, str], mode: Literal["database", "schema"]
+) -> None:
+    from plotboard.query.tenant import qualify_tables
+    from plotboard.sources import SourcePool
+    from plotboard.sources.routing import TenantTarget
+
+    base, one, two = tenants
+    pool = SourcePool()
+    pool.register(
+        "s",
+        SourceConnection(kind="clickhouse", host="localhost", user="default", database=base,
+                         options=chdb_options()),
+    )  # fmt: skip
+
+    def count(tenant: TenantTarget | None) -> object:
+        sql = "SELECT count(*) FROM sales"
+        if tenant is not None and tenant.mode == "schema":  # as the query layer does
+            sql = qualify_tables(sql, "clickhouse", tenant.name)
+        return pool.execute("s", sql, timeout_s=5, row_cap=10, tenant=tenant).rows[0][0]
+
+    try:
+        assert count(None) == 1
+        assert count(TenantTarget(mode, one, 2)) == 2
+        assert count(TenantTarget(mode, two, 2)) == 3
+        # A tenant whose database does not exist fails: never the base database's rows.
+        with pytest.raises(SourceError) as caught:
+            count(TenantTarget(mode, "pb_no_such_tenant", 2))
+        # (the server's refusal: no such database to connect to, or to read the table from)
+        expected = "unavailable" if mode == "database" else "query_failed"
+        assert isinstance(caught.value, SourceError) and caught.value.code == expected
+    finally:
+        pool.close()
