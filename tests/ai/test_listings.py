@@ -142,3 +142,38 @@ def test_a_misspelt_distribution_and_order_sizes(catalog: Catalog, values: Value
     spec = spec_of(ask("histogram of sale sizes in 2024", catalog, values))
     assert spec["dimensions"][0]["column"] == "amount" and "bin" in spec["dimensions"][0]
     assert spec["measures"] == [{"agg": "count"}]
+
+
+# -- people grouped by who they are, not by a name that repeats ------------------------------
+
+
+def test_people_are_grouped_by_their_key_with_their_name(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("top 4 reps by revenue in 2024", catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [
+        {"column": "employees.employee_id"}, {"column": "employees.full_name"}
+    ]
+    assert reply.tile is not None and reply.tile.chart_type == "table"
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    # Two people who share a name are two rows, never one sum.
+    expected = run_sql(
+        demo_engine,
+        "SELECT e.employee_id, e.full_name, SUM(s.amount) FROM sales s JOIN employees e "
+        "ON e.employee_id = s.employee_id WHERE s.sale_date BETWEEN '2024-01-01' AND "
+        "'2024-12-31' GROUP BY e.employee_id ORDER BY 3 DESC LIMIT 4",
+    )
+    assert [r[:2] for r in rows] == [r[:2] for r in expected]
+    # A follow-up keeps the key; a chart asked for says why it is a table.
+    later = ask("only Hardware", catalog, values, previous=reply.tile)
+    assert spec_of(later)["dimensions"] == spec["dimensions"]
+    bars = ask("as a bar chart", catalog, values, previous=reply.tile)
+    assert bars.tile is not None and bars.tile.chart_type == "table"
+    assert any("names can repeat" in n for n in bars.notes)
+
+
+def test_a_few_listed_labels_are_no_key(catalog: Catalog, values: Values) -> None:
+    # Ten offices, each city listed once: grouped by the city alone.
+    spec = spec_of(ask("revenue by office city", catalog, values))
+    assert spec["dimensions"] == [{"column": "offices.city"}]

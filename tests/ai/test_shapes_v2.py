@@ -321,9 +321,11 @@ def test_per_a_related_table_with_another_breakdown_divides_by_its_count(
     ]
     assert spec["dimensions"] == [{"column": "sales_region"}]
     assert reply.understood == "Revenue per employee by sales region"
-    # Alone, "per salesperson" stays a breakdown by salesperson.
+    # Alone, "per salesperson" stays a breakdown by salesperson (each by id: names repeat).
     spec = spec_of(ask("revenue per salesperson", catalog, values))
-    assert spec["dimensions"] == [{"column": "employees.full_name"}]
+    assert spec["dimensions"] == [
+        {"column": "employees.employee_id"}, {"column": "employees.full_name"}
+    ]
 
 
 def test_deal_size_and_per_head_are_plain_words(catalog: Catalog, values: Values) -> None:

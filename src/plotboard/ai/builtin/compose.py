@@ -29,6 +29,7 @@ from plotboard.ai.builtin.resolve import (
     choose_base,
     default_measures,
     hops,
+    key_of,
     resolve,
 )
 from plotboard.ai.builtin.vocabulary import Vocabulary, column_label
@@ -86,7 +87,7 @@ def _apply_order(vocab: Vocabulary, draft: Draft, intent: Intent) -> None:
             table = draft.measures[0].table
             label = vocab.label_column(table)
             if label is not None:
-                draft.dims.append(DraftDim(table, label))
+                draft.dims.append(DraftDim(table, label, key=key_of(vocab, table, label)))
     elif intent.superlative is not None and draft.dims:
         draft.order = intent.superlative.desc
         singular = not any(d.plural for d in intent.dims)

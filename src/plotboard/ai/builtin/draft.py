@@ -42,6 +42,9 @@ class DraftDim:
     column: Column
     grain: Grain | None = None
     bin: tuple[str, float] | None = None  # ("width", 10000) or ("count", 10): number bands
+    # People (or things) named by a label that may repeat ("Maria Garcia" twice): grouped
+    # by this key of theirs too (written first), so that two of them are never added up.
+    key: Column | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,10 @@ def to_spec(draft: Draft) -> QuerySpec:
             measures.append(item)
     dims: list[dict[str, object]] = []
     for d in draft.dims:
+        if d.key is not None:
+            keyed: dict[str, object] = {"column": column_ref(base, d.table, d.key)}
+            if all(other["column"] != keyed["column"] for other in dims):
+                dims.append(keyed)
         dim: dict[str, object] = {"column": column_ref(base, d.table, d.column)}
         if d.grain:
             dim["grain"] = d.grain
@@ -238,6 +245,13 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             bin_ = ("width", d.bin.width) if d.bin.width is not None else (
                 "count", float(d.bin.count or 0)
             )
+        last = draft.dims[-1] if draft.dims else None
+        if last is not None and last.table is table and last.grain is None and (
+            last.bin is None and last.key is None and last.column.name in table.primary_key
+            and vocab.label_column(table) is column
+        ):
+            draft.dims[-1] = DraftDim(table, column, key=last.column)  # a keyed label
+            continue
         draft.dims.append(DraftDim(table, column, d.grain, bin_))
     for f in spec.filters:
         if isinstance(f.value, Periods):

@@ -109,6 +109,12 @@ def _tile(vocab: Vocabulary, draft: Draft) -> tuple[TileSuggestion, str | None]:
     """The tile for a draft, compiled against the catalog; (tile, why the chart wish failed)."""
     if draft.records:
         chart, problem = "table", None
+    elif any(d.key is not None for d in draft.dims):
+        # A row per person, with their id next to a name that may repeat: a chart would
+        # draw the id and the name as two breakdowns.
+        chart, problem = "table", None
+        if draft.chart not in (None, "table"):
+            problem = "names can repeat, so each one is a row with its id"
     else:
         chart, problem = choose_chart(vocab, draft, draft.chart)
     spec = to_spec(draft)

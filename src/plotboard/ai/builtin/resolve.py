@@ -271,7 +271,7 @@ def _measure(
 
 def _dim(
     vocab: Vocabulary, base: Table, terms: Sequence[Term], text: str, ranking: bool
-) -> tuple[Table, Column] | None:
+) -> tuple[Table, Column, Column | None] | None:
     """The column of a breakdown; None for "per <the question's own table>" ("revenue per
     order"): one row each, an average rather than a breakdown. Ranked questions ("top 5
     employees by salary") do break down by the table's rows, named by its label column."""
@@ -285,9 +285,18 @@ def _dim(
         label = vocab.label_column(term.table)
         if label is None:
             raise Unanswerable(f"'{text}' has no column that names its rows")
-        return term.table, label
+        return term.table, label, key_of(vocab, term.table, label)
     assert isinstance(term, ColumnTerm)
-    return term.table, term.column
+    return term.table, term.column, None
+
+
+def key_of(vocab: Vocabulary, table: Table, label: Column) -> Column | None:
+    """The key to group a table's rows by along with their label, when labels may repeat:
+    the label's values are too many to be listed (people's names, not ten office cities)."""
+    key = _pk(table)
+    if key is None or key is label or vocab.cardinality(table, label) is not None:
+        return None
+    return key
 
 
 def _time_column(
@@ -365,12 +374,12 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             continue
         if any(d.column is found[1] for d in out.dims):
             continue
-        table, column = found
+        table, column, key = found
         grain = None
         if column.type in TEMPORAL_TYPES:
             grain = intent.grain.grain if intent.grain and intent.grain.grain else None
             grain = grain or auto_grain(intent.date_range)
-        out.dims.append(DraftDim(table, column, grain))
+        out.dims.append(DraftDim(table, column, grain, key=key))
         if slot is intent.per_dim:
             out.per_dim = out.dims[-1]
     out.time_column = _time_column(vocab, base, intent, out)
