@@ -177,3 +177,50 @@ def test_a_few_listed_labels_are_no_key(catalog: Catalog, values: Values) -> Non
     # Ten offices, each city listed once: grouped by the city alone.
     spec = spec_of(ask("revenue by office city", catalog, values))
     assert spec["dimensions"] == [{"column": "offices.city"}]
+
+
+# -- filters on totals -----------------------------------------------------------------------
+
+
+def _having(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    return [(h["by"], h["op"], h["value"]) for h in spec.get("having", [])]
+
+
+def test_the_measure_named_after_the_number_is_the_one_compared(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("categories that earned more than 40M of revenue in 2024", catalog, values))
+    assert spec["dimensions"] == [{"column": "category"}]
+    assert _having(spec) == [("sum_amount", "gt", 40000000)]
+    assert all("salary" not in f["column"] for f in spec.get("filters", []))
+
+
+def test_an_average_compared_is_that_average(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("product categories whose average order value is below 3000", catalog,
+                       values))
+    assert spec["measures"] == [{"agg": "avg", "column": "amount"}]
+    assert _having(spec) == [("avg_amount", "lt", 3000)]
+
+
+def test_verbs_of_going_past_a_number_compare(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("quarters in which revenue exceeded 25 million", catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "quarter"}]
+    assert _having(spec) == [("sum_amount", "gt", 25000000)]
+
+
+def test_things_compared_by_how_many_rows_of_another_table_they_have(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("salespeople with 260 or more orders", catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "sales" and spec["measures"] == [{"agg": "count"}]
+    assert spec["dimensions"][-1] == {"column": "employees.full_name"}
+    assert _having(spec) == [("count", "gte", 260)]
+    rows = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
+    expected = run_sql(
+        demo_engine, "SELECT employee_id FROM sales GROUP BY employee_id HAVING COUNT(*) >= 260"
+    )
+    assert sorted(r[0] for r in rows) == sorted(r[0] for r in expected)
+    spec = spec_of(ask("offices that have more than 150 staff", catalog, values))
+    assert spec["table"] == "employees" and spec["dimensions"] == [{"column": "offices.city"}]
+    assert _having(spec) == [("count", "gt", 150)]

@@ -78,6 +78,11 @@ _EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "
 _PLURALS = frozenset({"people", "staff", "personnel", "folks", "men", "women", "children"})
 
 
+def _same(a: tuple[Term, ...], b: tuple[Term, ...]) -> bool:
+    """The same candidates, in whatever order ("avg sale amount": measures first)."""
+    return {id(t) for t in a} == {id(t) for t in b}
+
+
 def _counted(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     """What "300 employees", "4000 sales" count: tables, or measures that count rows."""
     return tuple(
@@ -234,7 +239,26 @@ class _Walk:
                     self._glued(item, self.words_of(item), after=False)
         if self.compare is not None and self.compare.values and not self.compare.terms:
             self.compare.terms = self.last_numeric
+        self._groups_of_counted()
         return self.intent
+
+    def _groups_of_counted(self) -> None:
+        """ "sales reps who closed more than 250 deals", "offices with at least 200
+        employees": things compared by how many rows of another table they have are a
+        breakdown by those things, the count of the other rows compared (a filter on totals)."""
+        intent = self.intent
+        if intent.dims or intent.measures or intent.pending or len(intent.tables) != 1:
+            return
+        subject = intent.tables[0]
+        for compare in intent.compares:
+            counted = compare.counted or ()
+            if counted and all(
+                isinstance(t, TableTerm) and t.table is not subject.table for t in counted
+            ):
+                intent.dims.append(DimSlot((subject,), "rows", plural=True))
+                intent.tables = []
+                intent.dim_first = True
+                return
 
     def _unknown_breakdown(self, item: Item) -> None:
         """ "by gender" when the data has no gender: the breakdown can't be honoured."""
@@ -298,8 +322,8 @@ class _Walk:
         if self.last_numeric:
             named = self.intent.measures[-1] if self.intent.measures else None
             just = self.measure_at == self.numeric_at  # the measure is the last number named
-            if named is not None and named.agg is not None and just and (
-                named.terms == self.last_numeric
+            if named is not None and named.agg is not None and just and _same(
+                named.terms, self.last_numeric
             ):
                 self.compare.measure = named  # "where the average salary is above 100k"
             self._compared()
@@ -339,6 +363,11 @@ class _Walk:
             return
         self.compare.values.append(meaning.value)
         if self.compare.op != "between" or len(self.compare.values) == 2:
+            named = self._measure_named_after(index)
+            if named is not None and self.compare.terms and not self.compare.measure:
+                # "products that made over 10M in revenue": the measure said after the
+                # number is what it is about, not a column the verb before it matched.
+                self.compare.terms, self.compare_target = named
             if not self.compare.terms:
                 nxt = self._next_words(index)
                 said = nxt.meaning.terms if nxt and isinstance(nxt.meaning, Words) else ()
@@ -353,6 +382,22 @@ class _Walk:
                     self.open_compare, self.open_until = self.compare, index + 3
             self.intent.compares.append(self.compare)
             self.compare = None
+
+    def _measure_named_after(self, index: int) -> tuple[tuple[Term, ...], int] | None:
+        """A measure named right after a number, maybe after "in" / "of" ("10M in revenue"):
+        its candidates and the index of its phrase."""
+        at = index + 1
+        if at < len(self.items) and isinstance(self.items[at].meaning, Keyword) and (
+            self.words_of(self.items[at]) in ("in", "of")
+        ):
+            at += 1
+        item = self.items[at] if at < len(self.items) else None
+        if item is None or not isinstance(item.meaning, Words):
+            return None
+        terms = item.meaning.terms
+        if not terms or not all(isinstance(t, MeasureTerm) and t.column for t in terms):
+            return None
+        return terms, at
 
     def _word_after(self, index: int) -> str:
         item = self.items[index]
