@@ -128,7 +128,9 @@ def running_plotboard(data_dir: Path) -> Iterator[Plotboard]:
         redis_url=None,
     )
     runtime = Runtime(settings)
-    info = prepare_demo(runtime, data_dir, url)
+    # Without the demo's starter and team sharing: tests start from empty dashboard lists and
+    # publish and share what they need.
+    info = prepare_demo(runtime, data_dir, url, showcase=False)
     config = uvicorn.Config(
         create_app(settings, runtime=runtime), host="127.0.0.1", port=port, log_level="warning"
     )

@@ -99,10 +99,16 @@ def test_a_token_creates_and_lists_its_own_dashboards(demo_server: DemoServer) -
     assert body["title"] == "Pipeline" and body["version"] == 1 and body["tiles"] == []
     listed = httpx.get(base, headers=_bearer(token))
     assert listed.status_code == 200, listed.text
-    assert [d["id"] for d in listed.json()["dashboards"]] == [body["id"]]
+    # Their own, then the demo's starter, which every user lists.
+    assert [(d["id"], d["starter"]) for d in listed.json()["dashboards"]][:1] == [
+        (body["id"], False)
+    ]
+    assert [d["title"] for d in listed.json()["dashboards"][1:]] == ["Sales at a glance"]
     # Another user's workspace does not see it.
     erin = _bearer(_mint(demo_server, "erin"))
-    assert httpx.get(base, headers=erin).json()["dashboards"] == []
+    assert [d["title"] for d in httpx.get(base, headers=erin).json()["dashboards"]] == [
+        "Sales at a glance"
+    ]
     assert httpx.get(f"{base}/{body['id']}", headers=erin).status_code == 404
 
 
@@ -129,6 +135,7 @@ def test_the_demo_backend_mints_a_token_for_bob(demo_server: DemoServer) -> None
         == {
             "region": "South",
             "location": ["New York", "Toronto", "São Paulo"],
+            "team": "Sales",
         }
     )
     unknown = httpx.post(f"{demo_server.url}/demo/token", json={"user": "mallory"})

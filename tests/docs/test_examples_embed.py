@@ -191,7 +191,8 @@ def test_list_dashboards(own_token: dict[str, str], workdir: Path) -> None:
     dashboard_id = _create(own_token, workdir)
     run = run_bash(example("list-dashboards"), own_token, workdir)
     assert run.answer.status == 200
-    (summary,) = run.answer.json()["dashboards"]
+    # The user's own, then the starters (the demo publishes one).
+    (summary,) = [d for d in run.answer.json()["dashboards"] if not d["starter"]]
     assert summary["id"] == dashboard_id
     assert set(summary) == {
         "id",
@@ -289,7 +290,7 @@ def test_share_and_duplicate_dashboard(
             f"{env['PLOTBOARD_URL']}/api/v1/embed/dashboards",
             headers={"Authorization": f"Bearer {mate}"},
         ).json()
-        owners = {d["id"]: d["owner"] for d in listed["dashboards"]}
+        owners = {d["id"]: d["owner"] for d in listed["dashboards"] if not d["starter"]}
         assert owners == {env["DASHBOARD_ID"]: "team", copy["id"]: "me"}
         assert listed["can_share"] is True
         south = mint(admin_api, unique_user("south"), attributes={"region": "South"})

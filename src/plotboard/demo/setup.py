@@ -17,13 +17,22 @@ from plotboard.auth.api_keys import create_api_key
 from plotboard.auth.attribute_store import AttributeIn, attribute_model, create_attribute
 from plotboard.auth.origins import normalize_origin
 from plotboard.catalog.store import refresh_catalog, stored_catalog
+from plotboard.dashboards.starters import StarterIn, publish_starter
 from plotboard.demo.data import generate_demo_database
 from plotboard.orgs import create_admin, create_organization
 from plotboard.runtime import Runtime
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import create_source_engine
 from plotboard.sources.introspect import introspect
-from plotboard.store.models import AdminUser, ApiKey, DataSource, Organization, Origin
+from plotboard.store.models import (
+    AdminUser,
+    ApiKey,
+    DataSource,
+    Organization,
+    Origin,
+    StarterDashboard,
+    TokenAttribute,
+)
 
 ADMIN_EMAIL = "admin@example.com"
 ORG_NAME = "Demo Company"
@@ -43,19 +52,23 @@ SAMPLE_USERS: tuple[SampleUser, ...] = (
         "alice",
         "Alice Martin",
         "Sales lead, Europe",
-        {"region": "North", "location": ["Paris", "London", "Berlin"]},
+        {"region": "North", "location": ["Paris", "London", "Berlin"], "team": "Sales"},
     ),
     SampleUser(
         "bob",
         "Bob Chen",
         "Sales lead, Americas",
-        {"region": "South", "location": ["New York", "Toronto", "São Paulo"]},
+        {"region": "South", "location": ["New York", "Toronto", "São Paulo"], "team": "Sales"},
     ),
     SampleUser(
         "carol",
         "Carol Tanaka",
         "Operations, Asia-Pacific",
-        {"region": "East", "location": ["Tokyo", "Singapore", "Sydney", "Mumbai"]},
+        {
+            "region": "East",
+            "location": ["Tokyo", "Singapore", "Sydney", "Mumbai"],
+            "team": "Operations",
+        },
     ),
 )
 
@@ -70,6 +83,8 @@ class DemoInfo:
     demo_database: str
     org_id: str
     users: list[dict[str, Any]] = field(default_factory=list)
+    showcase: bool = False
+    """Whether the team sharing and the starter were set up (`_showcase`), once per demo."""
 
 
 def read_demo_info(data_dir: Path) -> DemoInfo | None:
@@ -105,9 +120,15 @@ def _make_private(data_dir: Path, store_url: str) -> None:
             path.chmod(0o600)
 
 
-def prepare_demo(runtime: Runtime, data_dir: Path, url: str) -> DemoInfo:
+def prepare_demo(
+    runtime: Runtime, data_dir: Path, url: str, *, showcase: bool = True
+) -> DemoInfo:
     """Create (or reuse) the demo database, organization, admin, key, attributes, source and
-    origin, and write `demo.json`. Safe to run again: an existing demo is kept as it is."""
+    origin, and write `demo.json`. Safe to run again: an existing demo is kept as it is.
+
+    `showcase`: also turn on sharing within a team (the `team` attribute) and publish a starter
+    dashboard, once, so that a newcomer sees both in /demo (tests that want empty dashboard
+    lists leave it out). A demo made before them gets them on its next start."""
     data_dir.mkdir(parents=True, exist_ok=True)
     _make_private(data_dir, runtime.settings.store_url)
     database = (data_dir / "demo.sqlite").resolve()
@@ -126,6 +147,10 @@ def prepare_demo(runtime: Runtime, data_dir: Path, url: str) -> DemoInfo:
             info.url = url
         else:
             info = _create_demo_org(runtime, session, database, url)
+        _team_attribute(session, info.org_id)
+        if showcase and not info.showcase:
+            _showcase(session, info.org_id)
+            info.showcase = True
         origin = normalize_origin(url)
         if not session.scalar(
             sa.select(Origin.id).where(Origin.org_id == info.org_id, Origin.origin == origin)
@@ -135,6 +160,95 @@ def prepare_demo(runtime: Runtime, data_dir: Path, url: str) -> DemoInfo:
         _write_demo_info(data_dir, info)
     runtime.origins.invalidate()
     return info
+
+
+TEAM_ATTRIBUTE = AttributeIn(
+    name="team",
+    type="string",
+    required=False,
+    description="The user's team: dashboards shared with the team are seen by its members.",
+)
+
+STARTER_TITLE = "Sales at a glance"
+STARTER_TILES: list[dict[str, Any]] = [
+    {
+        "id": "revenue",
+        "title": "Revenue in the latest year",
+        "query": {
+            "table": "sales",
+            "measures": [{"agg": "sum", "column": "amount", "format": {"type": "compact"}}],
+            "filters": [
+                {"column": "sale_date", "op": "this", "value": "year", "anchor": "latest"}
+            ],
+            "compare": {"to": "previous_period"},
+        },
+        "chart": {"type": "kpi"},
+        "layout": {"x": 0, "y": 0, "w": 4, "h": 4},
+    },
+    {
+        "id": "by-month",
+        "title": "Revenue by month",
+        "query": {
+            "table": "sales",
+            "measures": [{"agg": "sum", "column": "amount"}],
+            "dimensions": [{"column": "sale_date", "grain": "month"}],
+        },
+        "chart": {"type": "line"},
+        "layout": {"x": 4, "y": 0, "w": 8, "h": 4},
+    },
+    {
+        "id": "by-category",
+        "title": "Share of revenue by category",
+        "query": {
+            "table": "sales",
+            "measures": [{"agg": "sum", "column": "amount", "share": True}],
+            "dimensions": [{"column": "category"}],
+        },
+        "chart": {"type": "donut"},
+        "layout": {"x": 0, "y": 4, "w": 6, "h": 4},
+    },
+    {
+        "id": "top-products",
+        "title": "Top 5 products",
+        "query": {
+            "table": "sales",
+            "measures": [{"agg": "sum", "column": "amount"}],
+            "dimensions": [{"column": "product"}],
+            "order_by": [{"by": "sum_amount", "desc": True}],
+            "limit": 5,
+        },
+        "chart": {"type": "bar_horizontal"},
+        "layout": {"x": 6, "y": 4, "w": 6, "h": 4},
+    },
+]
+"""The demo's starter: every sample user sees it, each with their own rows."""
+
+
+def _team_attribute(session: Session, org_id: str) -> None:
+    """The `team` attribute the sample users' tokens carry (a demo made before it lacks it)."""
+    if not session.scalar(
+        sa.select(TokenAttribute.id).where(
+            TokenAttribute.org_id == org_id, TokenAttribute.name == TEAM_ATTRIBUTE.name
+        )
+    ):
+        create_attribute(session, org_id, TEAM_ATTRIBUTE)
+
+
+def _showcase(session: Session, org_id: str) -> None:
+    """Sharing within a team (Alice and Bob are both in Sales) and a published starter."""
+    org = session.get(Organization, org_id)
+    assert org is not None
+    if org.team_attribute is None:
+        org.team_attribute = TEAM_ATTRIBUTE.name
+    if not session.scalar(
+        sa.select(StarterDashboard.id).where(
+            StarterDashboard.org_id == org_id, StarterDashboard.title == STARTER_TITLE
+        )
+    ):
+        body = StarterIn.model_validate(
+            {"dashboard": {"title": STARTER_TITLE, "tiles": STARTER_TILES}}
+        )
+        publish_starter(session, org_id, "plotboard demo", body)
 
 
 DEMO_RULES = (
