@@ -224,3 +224,48 @@ def test_things_compared_by_how_many_rows_of_another_table_they_have(
     spec = spec_of(ask("offices that have more than 150 staff", catalog, values))
     assert spec["table"] == "employees" and spec["dimensions"] == [{"column": "offices.city"}]
     assert _having(spec) == [("count", "gt", 150)]
+
+
+# -- top N per group -------------------------------------------------------------------------
+
+
+def test_the_tables_own_rows_ranked_within_each_group(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("the best paid employee in every office", catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [
+        {"column": "location"}, {"column": "employee_id"}, {"column": "full_name"}
+    ]
+    assert spec["limit"] == 1 and spec["limit_per"] == "location"
+    rows = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
+    expected = run_sql(
+        demo_engine,
+        "SELECT employee_id FROM employees e WHERE salary = "
+        "(SELECT MAX(salary) FROM employees x WHERE x.location = e.location)",
+    )
+    assert sorted(r[1] for r in rows) == sorted(r[0] for r in expected)
+
+
+def test_a_measure_after_best_selling_is_how_it_is_ranked(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("in every category, the best-selling product by quantity", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}]
+    assert spec["limit"] == 1 and spec["limit_per"] == "category"
+
+
+def test_periods_ranked_within_longer_periods(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the 2 strongest quarters by revenue in each year", catalog, values))
+    assert spec["dimensions"] == [
+        {"column": "sale_date", "grain": "year"}, {"column": "sale_date", "grain": "quarter"}
+    ]
+    assert spec["limit"] == 2 and spec["limit_per"] == "sale_date_year"
+    spec = spec_of(ask("the busiest month for hiring in every year", catalog, values))
+    assert spec["limit"] == 1 and spec["limit_per"] == "hire_date_year"
+
+
+def test_each_after_the_values_named_is_each_of_them(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("For London and for Paris, which 3 departments have the most people "
+                       "in each?", catalog, values))
+    assert spec["dimensions"][0] == {"column": "location"}
+    assert spec["limit"] == 3 and spec["limit_per"] == "location"
+    assert _filters(spec) == [("location", "in", ["London", "Paris"])]

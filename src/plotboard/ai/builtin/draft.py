@@ -155,7 +155,10 @@ def to_spec(draft: Draft) -> QuerySpec:
         if d.bin is not None:
             kind, size = d.bin
             dim["bin"] = {kind: int(size) if size == int(size) else size}
-        if all(other["column"] != dim["column"] for other in dims):
+        if all(
+            (other["column"], other.get("grain")) != (dim["column"], dim.get("grain"))
+            for other in dims
+        ):
             dims.append(dim)
     filters = [
         {"column": column_ref(base, f.table, f.column), "op": f.op}
@@ -197,7 +200,12 @@ def to_spec(draft: Draft) -> QuerySpec:
             if h.measure < len(spec.measures)
         ]
     if draft.limit_per is not None and draft.limit is not None:
-        data["limit_per"] = column_ref(base, draft.limit_per.table, draft.limit_per.column)
+        per = draft.limit_per
+        ref = column_ref(base, per.table, per.column)
+        data["limit_per"] = ref
+        same = [d for d in spec.dimensions if d.column == ref]
+        if len(same) > 1:  # "for each year" over months and years of one date: by its name
+            data["limit_per"] = next((d.alias for d in same if d.grain == per.grain), ref)
     return parse_spec(data)
 
 
@@ -272,8 +280,20 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             raise unsupported
         draft.having.append(DraftHaving(aliases.index(h.by.lower()), h.op, float(h.value)))
     if spec.limit_per is not None:
-        table, column = _absolute(vocab, base, spec.limit_per)
-        draft.limit_per = DraftDim(table, column)
+        named = [
+            (i, d) for i, d in enumerate(spec.dimensions)
+            if d.alias.lower() == spec.limit_per.lower()
+        ]
+        if named:
+            wanted = named[0][1]
+            table, column = _absolute(vocab, base, wanted.column)
+            draft.limit_per = next(
+                (d for d in draft.dims if d.column is column and d.grain == wanted.grain),
+                DraftDim(table, column, wanted.grain),
+            )
+        else:
+            table, column = _absolute(vocab, base, spec.limit_per)
+            draft.limit_per = DraftDim(table, column)
     return draft
 
 

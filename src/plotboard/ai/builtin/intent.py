@@ -103,6 +103,9 @@ class Intent:
     per_dim: DimSlot | None = None
     common: bool = False  # "most common", "most frequent": counted rows rank the groups
     per_grain: bool = False  # "top category each year": the time breakdown is that one
+    # "the top 3 months by revenue for each year": the periods ranked within each `grain`.
+    ranked_grain: GrainWord | None = None
+    ranked_plural: bool = False  # "the best months": a few; "the best month": one
     chart: Chart | None = None
     dashboard: bool = False
     follow: str | None = None  # "replace" or "add": an explicit follow-up word

@@ -150,6 +150,8 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "ascending": Superlative(False),
         "largest": Superlative(True, size=True), "biggest": Superlative(True, size=True),
         "greatest": Superlative(True), "best": Superlative(True),
+        "busiest": Superlative(True), "quietest": Superlative(False),
+        "slowest": Superlative(False),
         "top": Superlative(True), "leading": Superlative(True),
         "lowest": Superlative(False), "least": Superlative(False),
         "smallest": Superlative(False, size=True),

@@ -78,6 +78,9 @@ _EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "
 _PLURALS = frozenset({"people", "staff", "personnel", "folks", "men", "women", "children"})
 
 
+_SELLING = frozenset({"selling", "sold", "sells", "sell", "seller", "sellers"})
+
+
 def _same(a: tuple[Term, ...], b: tuple[Term, ...]) -> bool:
     """The same candidates, in whatever order ("avg sale amount": measures first)."""
     return {id(t) for t in a} == {id(t) for t in b}
@@ -120,6 +123,7 @@ class _Walk:
         self.each_next = False  # the next breakdown came after "each", "every", "per"
         self.per_next = False  # the next phrase came right after "per" / "divided by"
         self.index = -1  # index of the item being read
+        self.grain_text = ""  # the words of the last grain read ("months")
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -240,7 +244,42 @@ class _Walk:
         if self.compare is not None and self.compare.values and not self.compare.terms:
             self.compare.terms = self.last_numeric
         self._groups_of_counted()
+        self._ranked_rows_per_group()
+        self._each_of_the_values()
         return self.intent
+
+    def _each_of_the_values(self) -> None:
+        """ "For Engineering and for Finance, which 2 countries ... in each?": an "each" with
+        nothing after it is each of the values named, a breakdown by their column."""
+        intent = self.intent
+        if not self.each_next or intent.per_dim is not None or len(intent.values) < 2:
+            return
+        columns = [{(id(t.table), id(t.column)) for t in v.terms} for v in intent.values]
+        shared = set.intersection(*columns)
+        terms = tuple(
+            ColumnTerm(t.table, t.column, t.quality) for t in intent.values[0].terms
+            if (id(t.table), id(t.column)) in shared
+        )
+        if not terms:
+            return
+        slot = DimSlot(terms, "each", plural=False)
+        intent.dims.insert(0, slot)
+        intent.per_dim = slot
+
+    def _ranked_rows_per_group(self) -> None:
+        """ "the highest paid person in each department", "the 2 newest offices in every
+        country": the table's own rows are what is ranked within each group."""
+        intent = self.intent
+        ranked = intent.top is not None or intent.superlative is not None
+        if not ranked or intent.per_dim is None or len(intent.dims) != 1 or (
+            len(intent.tables) != 1 or not intent.measures
+        ):
+            return
+        if intent.superlative is not None and intent.superlative.temporal:
+            return
+        subject = intent.tables[0]
+        intent.dims.append(DimSlot((subject,), "rows", plural=intent.top is not None))
+        intent.tables = []
 
     def _groups_of_counted(self) -> None:
         """ "sales reps who closed more than 250 deals", "offices with at least 200
@@ -432,9 +471,21 @@ class _Walk:
             self.intent.date_range = word
             self.intent.date_ranges.append((item.start, word))
             return
+        earlier = self.intent.grain
+        ranked = self.intent.top is not None or self.intent.superlative is not None
+        each = self.words_of(item).split()[0] in _EACH or (
+            self.each_next and self.mode == "dim"
+        )  # "for each year", "in every year"
+        if earlier is not None and earlier.grain and word.grain and ranked and each and (
+            not earlier.by and earlier.grain != word.grain
+        ):
+            self.intent.ranked_grain = earlier  # "the top 3 months ... for each year"
+            self.intent.ranked_plural = self.grain_text.endswith("s")
         self.intent.grain = word
-        if word.by and self.words_of(item).split()[0] in _EACH:
+        self.grain_text = self.words_of(item)
+        if (word.by or self.mode == "dim") and each:
             self.intent.per_grain = True
+            self.each_next = False
         if word.by:
             self.mode = "dim"
             self.last_dim_item = None
@@ -621,6 +672,8 @@ class _Walk:
             and t.column.type in NUMERIC_TYPES
             and t.quality <= 3  # a partial word ("unit") is too weak to rank by
         )
+        if ranking and self.mode == "dim" and (measures or figures):
+            self._drop_selling_count()
         if figures and len(figures) == len(columns) and (
             (ranking and self.mode == "dim") or self.mode == "topdim"
         ):
@@ -637,6 +690,16 @@ class _Walk:
         self._dim(terms, item, text)
         if self.mode in ("which", "topdim"):
             self.mode = "measure"
+
+    def _drop_selling_count(self) -> None:
+        """ "the best-selling product by units": the measure after "by" says how selling is
+        ranked; the count of sales that "selling" stood for goes."""
+        measures = self.intent.measures
+        last = measures[-1] if measures else None
+        if last is not None and last.agg == "count" and last.text in _SELLING and all(
+            isinstance(t, TableTerm) for t in last.terms
+        ):
+            measures.remove(last)
 
     def _in_measure(self, terms: tuple[Term, ...], item: Item, text: str) -> None:
         measures = _of(terms, MeasureTerm)

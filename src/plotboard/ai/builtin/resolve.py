@@ -394,6 +394,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             out.dims.insert(0, time_dim)
             if intent.per_grain:
                 out.per_dim = time_dim
+            if intent.ranked_grain is not None and intent.ranked_grain.grain:
+                out.dims.insert(1, DraftDim(table, column, intent.ranked_grain.grain))
     # A chart over time reads best with time first (the x axis), whatever the word order.
     out.dims.sort(key=lambda d: d.grain is None)
     out.values = _value_filters(vocab, base, intent)

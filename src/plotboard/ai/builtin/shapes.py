@@ -640,6 +640,8 @@ def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:
         n = shapes.top_n
     elif others and not any(d.plural for d in others):
         n = 1  # "the best product in every region"
+    elif intent.ranked_grain is not None and not intent.ranked_plural:
+        n = 1  # "the best month of each year"
     else:
         n = draft.limit or 3
     draft.limit, draft.limit_per = n, group
