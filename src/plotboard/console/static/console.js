@@ -342,6 +342,11 @@
             return entry;
           });
         if (!accept.length) { form.prepend(notice("warn", "Tick at least one proposal.")); return; }
+        // Text already in the catalog (written by an admin, or applied before) is replaced only
+        // once the admin has said so: list what would go.
+        const replaced = replacing(form);
+        if (replaced.length && form.dataset.confirmed !== "yes") { askToReplace(form, replaced); return; }
+        delete form.dataset.confirmed;
         apply.disabled = true;
         try {
           const result = await api("POST", `/api/v1/admin/analyze/${jobId}/apply`, { accept });
@@ -353,7 +358,62 @@
           form.prepend(notice("error", "Not applied: " + err.message));
         }
       });
+      // Any change to the ticks or the words asks again.
+      form.addEventListener("input", () => {
+        delete form.dataset.confirmed;
+        form.querySelector("[data-analyze-confirm]")?.remove();
+      });
       box.replaceChildren(form);
+    }
+
+    const FIELD_WORDS = { display_name: "display name", description: "description", semantic_type: "semantic type" };
+
+    // "orders.status: description" for each ticked field whose value in the catalog now is not
+    // empty and would change.
+    function replacing(form) {
+      const found = [];
+      for (const row of $$(".proposal[data-proposal]", form)) {
+        if (!row.querySelector('input[type="checkbox"]').checked) continue;
+        const current = row._proposal.current || {};
+        for (const field of $$("[data-field]", row)) {
+          const now = current[field.dataset.field] ?? "";
+          const proposedOrTyped = field.value !== "" || field.value !== field.dataset.proposed;
+          if (now !== "" && proposedOrTyped && field.value !== now) {
+            found.push(`${row.dataset.proposal}: ${FIELD_WORDS[field.dataset.field] || field.dataset.field}`);
+          }
+        }
+      }
+      return found;
+    }
+
+    function askToReplace(form, replaced) {
+      form.querySelector("[data-analyze-confirm]")?.remove();
+      const box = document.createElement("div");
+      box.className = "notice warn confirm";
+      box.setAttribute("role", "alertdialog");
+      box.setAttribute("aria-labelledby", "analyze-confirm-text");
+      box.dataset.analyzeConfirm = "";
+      const text = document.createElement("p");
+      text.id = "analyze-confirm-text";
+      const shown = replaced.slice(0, 8).join("; ") + (replaced.length > 8 ? `; and ${replaced.length - 8} more` : "");
+      text.textContent = `Applying replaces ${replaced.length === 1 ? "a text" : replaced.length + " texts"} already in the catalog, which your users' editor and the AI read: ${shown}. Untick what you want to keep.`;
+      const yes = document.createElement("button");
+      yes.type = "button";
+      yes.className = "danger";
+      yes.dataset.confirmApply = "";
+      yes.textContent = replaced.length === 1 ? "Replace it" : `Replace ${replaced.length}`;
+      yes.addEventListener("click", () => { form.dataset.confirmed = "yes"; box.remove(); form.requestSubmit(); });
+      const no = document.createElement("button");
+      no.type = "button";
+      no.className = "secondary";
+      no.textContent = "Cancel";
+      no.addEventListener("click", () => { box.remove(); form.querySelector('button[type="submit"]')?.focus(); });
+      const actions = document.createElement("div");
+      actions.className = "form-actions";
+      actions.append(yes, no);
+      box.append(text, actions);
+      form.querySelector(".form-actions").before(box);
+      yes.focus();
     }
   }
 })();
