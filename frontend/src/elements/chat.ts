@@ -94,7 +94,9 @@ export class PbChat extends LitElement {
   }
 
   focusInput(): void {
-    void this.updateComplete.then(() => this.textarea?.focus());
+    // Without scrolling: the host page stays where the user left it (the editor keeps the
+    // drawer, and so its input, in sight).
+    void this.updateComplete.then(() => this.textarea?.focus({ preventScroll: true }));
   }
 
   conversationReset(): void {

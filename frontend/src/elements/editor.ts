@@ -17,7 +17,7 @@ import { icons } from '../icons.js';
 import { CatalogIndex } from '../model.js';
 import { shared, themeTokens } from '../styles.js';
 import type { Ownership, Tile } from '../types.js';
-import type { ChatAddDetail, ChatTarget } from './chat.js';
+import type { ChatAddDetail, ChatTarget, PbChat } from './chat.js';
 import { findSpot, sizeFor, type PbDashboard } from './dashboard.js';
 import type { PbToasts } from './toasts.js';
 import './dashboard-list.js';
@@ -137,6 +137,7 @@ export class PlotboardEditor extends LitElement {
       pb-chat[mode='drawer'] {
         position: sticky;
         top: 8px;
+        /* fitChat() sets the height the window has room for below the drawer's top. */
         height: min(calc(100vh - 16px), 900px);
         min-height: 440px;
       }
@@ -351,12 +352,19 @@ export class PlotboardEditor extends LitElement {
       if (mode !== this.chatMode) this.chatMode = mode;
     });
     this.resizer.observe(this);
+    // Capture: a host app may scroll a container of its own rather than the window.
+    document.addEventListener('scroll', this.onViewportChange, { capture: true, passive: true });
+    window.addEventListener('resize', this.onViewportChange, { passive: true });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizer?.disconnect();
     this.resizer = null;
+    document.removeEventListener('scroll', this.onViewportChange, { capture: true });
+    window.removeEventListener('resize', this.onViewportChange);
+    if (this.fitFrame) cancelAnimationFrame(this.fitFrame);
+    this.fitFrame = 0;
   }
 
   // --- the AI chat -------------------------------------------------------------------------
@@ -369,6 +377,36 @@ export class PlotboardEditor extends LitElement {
 
   private get dashboardEl(): PbDashboard | null {
     return this.renderRoot.querySelector('pb-dashboard');
+  }
+
+  /** The drawer as tall as the window has room for below its top (at least 440px, at most
+   * 900px): from the top of a host page the editor sits below the host's header, and a drawer
+   * as tall as the window would put its input out of sight. Scrolled down, it sticks at the
+   * top and grows. */
+  private fitChat = (): void => {
+    const drawer = this.renderRoot.querySelector<PbChat>('pb-chat');
+    if (!drawer) return;
+    if (drawer.mode !== 'drawer' || !drawer.open) {
+      drawer.style.height = ''; // the sheet sizes itself
+      return;
+    }
+    const top = Math.max(8, drawer.getBoundingClientRect().top);
+    const room = Math.round(window.innerHeight - top - 8);
+    drawer.style.height = `${Math.max(440, Math.min(900, room))}px`;
+  };
+  private fitFrame = 0;
+  private onViewportChange = (): void => {
+    if (this.fitFrame) return;
+    this.fitFrame = requestAnimationFrame(() => {
+      this.fitFrame = 0;
+      this.fitChat();
+    });
+  };
+
+  protected override updated(): void {
+    // Once the drawer has rendered (and reflected its mode and open state).
+    const drawer = this.renderRoot.querySelector<PbChat>('pb-chat');
+    if (drawer) void drawer.updateComplete.then(this.fitChat);
   }
 
   private async toggleChat(): Promise<void> {
