@@ -42,3 +42,34 @@ def test_opening_the_chat_does_not_scroll_the_host_page(
     s.page.wait_for_timeout(300)
     box = s.page.evaluate(INPUT_BOX)
     assert box["scrollY"] == 50 and abs(box["drawerBottom"] - (box["height"] - 8)) <= 1, box
+
+
+def test_a_chart_the_server_refuses_says_what_to_change_and_offers_no_retry(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # A comparison with a limit counted in each group: the preview said "'compare' and
+    # 'limit_per' can't be used together" (spec keys) under a "Try again" that could only fail.
+    s = open_session("alice", width=1440, height=900)
+    s.open()
+    ui.create_dashboard(s.page, "Refusals")
+    s.page.locator("[data-action='add-chart']").first.click()
+    d = ui.dialog(s.page)
+    d.wait_for(timeout=TIMEOUT)
+    d.locator(".table-card", has_text="Sales").click()
+    d.get_by_label("Measure 1", exact=True).select_option(label="Total of…")
+    d.get_by_label("Column for measure 1", exact=True).select_option(label="Amount")
+    d.get_by_label("Break down by", exact=True).select_option(label="Sale date")
+    d.locator("select[aria-label^='Date grouping']").first.select_option(label="By year")
+    d.get_by_text("Split by another column").click()
+    d.get_by_label("Split by", exact=True).select_option(label="Product")
+    d.get_by_label("Show at most").fill("3")
+    d.get_by_label("Show at most").press("Tab")
+    d.get_by_label("Count the limit").select_option(index=1)
+    d.get_by_label("Compare with").select_option(label="The same period a year before")
+    preview = d.locator("pb-tile[preview][data-state='error']")
+    preview.wait_for(timeout=TIMEOUT)
+    text = preview.locator("[data-error]").inner_text()
+    assert "Compare with" in text and "Count the limit" in text, text
+    assert "limit_per" not in text and "'compare'" not in text, text
+    assert "can't be drawn as it is" in preview.locator(".state.error").inner_text()
+    assert preview.get_by_role("button", name="Try again").count() == 0

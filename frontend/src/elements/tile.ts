@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { buildChart, chartNeeds, type ChartModel } from '../chart-options.js';
+import { ApiError } from '../api.js';
 import { emit, isComplete, uid, withDashboardFilters, type EditorContext } from '../context.js';
 import { filtersFor } from '../cross-filter.js';
 import { breadcrumb, breakdownStep, crossFilterFor, detailStep, drillOptions, grainStep, type DrillOptions, type DrillPoint, type DrillStep } from '../drill.js';
@@ -326,6 +327,9 @@ export class PbTile extends LitElement {
   @state() private model: ChartModel | null = null;
   @state() private result: QueryResult | null = null;
   @state() private error = '';
+  /** Whether running the same query again may help: not when the server refused the query
+   * itself (a 4xx: the chart's settings must change), only after a failure on the way. */
+  @state() private retryable = true;
   @state() private menuOpen = false;
   @state() private applied: DashboardFilter[] = [];
   /** Dashboard filters this chart has no column for (said on the tile, never silently). */
@@ -433,6 +437,7 @@ export class PbTile extends LitElement {
     } catch (err) {
       if (id !== this.runId) return;
       this.error = this.ctx.reportError(err, `chart "${this.tile.title || 'Untitled'}"`);
+      this.retryable = !refusedAsAsked(err);
       // The builder points at the part of the query at fault (an expression's position).
       this.dispatchEvent(new CustomEvent<unknown>('tile-error', { detail: err }));
       this.model = null;
@@ -759,10 +764,10 @@ export class PbTile extends LitElement {
     if (this.status === 'error') {
       return html`<div class="state error" role="alert">
         <div class="icon">${icons.alert}</div>
-        <p><strong>This chart couldn't load.</strong></p>
+        <p><strong>${this.retryable ? "This chart couldn't load." : "This chart can't be drawn as it is."}</strong></p>
         <p class="detail" data-error>${this.error}</p>
         <div class="actions">
-          <button class="btn" @click=${this.retry}>${icons.refresh} Try again</button>
+          ${this.retryable ? html`<button class="btn" @click=${this.retry}>${icons.refresh} Try again</button>` : nothing}
           ${this.readonly || this.preview ? nothing : html`<button class="btn" @click=${() => this.act('tile-edit')}>${icons.edit} Edit chart</button>`}
         </div>
       </div>`;
@@ -894,6 +899,12 @@ export class PbTile extends LitElement {
     } else url = drawPng(title, this.model, { ...colors, line: colors.line }, font);
     if (url) download(fileName(this.tile.title, 'png'), url);
   }
+}
+
+/** The server refused the query as it was asked (400, 403, 404, 413, 422): asking again the
+ * same way gets the same answer. Timeouts, rate limits, 5xx and network failures may pass. */
+export function refusedAsAsked(err: unknown): boolean {
+  return err instanceof ApiError && err.status >= 400 && err.status < 500 && ![401, 408, 409, 429].includes(err.status);
 }
 
 declare global {
