@@ -103,6 +103,30 @@ def test_postgres_special_types(pool: SourcePool) -> None:
     json.dumps(result.as_dict(), allow_nan=False)
 
 
+def test_postgres_decimals_are_numbers_whole_columns_ints_and_large_ones_exact(
+    pool: SourcePool,
+) -> None:
+    # numeric arrives as floats from psycopg's C loader; a column of whole numbers becomes ints
+    # again, and one too large for a float to hold exactly is read again from its text.
+    sql = (
+        "SELECT * FROM (VALUES (CAST(10 AS NUMERIC), CAST(1.25 AS NUMERIC), "
+        "CAST(9007199254740993 AS NUMERIC), CAST('NaN' AS NUMERIC), CAST(2.50 AS NUMERIC)), "
+        "(NULL, NULL, CAST(-18446744073709551615 AS NUMERIC), 1.5, 3)) AS t(a, b, c, d, e)"
+    )
+    for for_orjson in (False, True):
+        result = pool.execute(
+            "postgresql", sql, None, timeout_s=10.0, row_cap=10, for_orjson=for_orjson
+        )
+        assert [list(row) for row in result.rows] == [
+            [10, 1.25, 9007199254740993, None, 2.5],
+            [None, None, -18446744073709551615.0, 1.5, 3.0],
+        ], for_orjson
+        ten, _, exact, _, mixed = result.rows[0]
+        assert type(ten) is int and type(exact) is int and type(mixed) is float
+        assert dict(result.columns) == dict.fromkeys("abcde", "number")
+        json.dumps(result.as_dict(), allow_nan=False)
+
+
 def test_duckdb_nested_and_huge_values(pool: SourcePool) -> None:
     result = run(
         pool,

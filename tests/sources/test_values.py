@@ -13,7 +13,13 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from plotboard.sources.values import convert_rows, describe_columns, json_value, type_from_name
+from plotboard.sources.values import (
+    convert_rows,
+    decimal_floats,
+    describe_columns,
+    json_value,
+    type_from_name,
+)
 from plotboard.sources.watchdog import Watchdog
 
 
@@ -170,6 +176,23 @@ def test_rows_for_orjson_encode_as_the_converted_rows(column: list[object]) -> N
     plain = convert_rows(rows, converters)
     assert orjson.dumps(kept) == orjson.dumps(plain)
     assert json.loads(orjson.dumps(kept)) == json.loads(json.dumps(plain))
+
+
+def test_decimal_floats_whole_columns_become_ints() -> None:
+    assert decimal_floats([10.0, None, 0.0, -3.0]) == [10, None, 0, -3]
+    assert [type(v) for v in decimal_floats((2.0, 4.0))] == [int, int]
+    fractions = (1.5, None, 2.0)
+    assert decimal_floats(fractions) is fractions  # nothing to change: the same sequence back
+    assert decimal_floats([1.5, float("nan"), None, float("-inf")]) == [1.5, None, None, None]
+    assert decimal_floats([2.0, float("inf")]) == [2.0, None]
+    assert decimal_floats([None, None]) == [None, None]
+    # Too large for a float to be exact: read again from the text when the driver has it.
+    big = [float(2**53 + 1), 1.0, None]
+    texts = [b"9007199254740993", b"1", None]
+    assert decimal_floats(big, texts.__getitem__) == [2**53 + 1, 1, None]
+    assert decimal_floats(big) == [float(2**53), 1, None]
+    # A driver that made Decimals (binary format) after all: converted value by value.
+    assert decimal_floats([Decimal("1.50"), Decimal("2")]) == [1.5, 2]
 
 
 def test_rows_for_orjson_are_not_copied_when_nothing_changes() -> None:

@@ -302,6 +302,7 @@ def _run(
         sql, timeout_s=timeout_s, deadline=deadline, row_cap=row_cap, max_bytes=max_bytes
     )
     fetched: list[Sequence[Any]] = []
+    texts = None
     try:
         try:
             # The read-only guard and the time limit: the kind's (see its module).
@@ -319,6 +320,7 @@ def _run(
                     message="The statement returned no rows; only queries that read data run here.",
                 )
             description = result.cursor.description if result.cursor is not None else None
+            texts = kind.raw_texts(result.cursor) if result.cursor is not None else None
             try:
                 fetched = _fetch(_fetchmany(result), row_cap, max_bytes)
             finally:
@@ -352,7 +354,8 @@ def _run(
     if truncated:
         fetched = fetched[:row_cap]
     columns, converters = describe_columns(name, dialect.dbapi, description or [], fetched)
-    return columns, convert_rows(fetched, converters, for_orjson=for_orjson), truncated
+    rows = convert_rows(fetched, converters, for_orjson=for_orjson, texts=texts)
+    return columns, rows, truncated
 
 
 def _fetchmany(result: Any) -> Any:

@@ -7,8 +7,9 @@ its columns are typed from the values actually returned.
 Values are converted a column at a time: a column whose values are already what JSON takes
 (text, booleans, 64-bit integers, finite floats: most columns) is checked with C-level passes
 (`set(map(type, column))`, `min`, `max`, `sum`) and passed through as it is; only the other
-columns go value by value. PostgreSQL's and MySQL's decimals arrive as numbers already (see
-`numeric_from_text`), so the usual tile needs no per-value Python at all.
+columns go value by value. PostgreSQL's decimals arrive as floats from psycopg's C loader (see
+`decimal_floats`) and MySQL's as numbers (see `numeric_from_text`), so the usual tile needs no
+per-value Python at all.
 """
 
 from __future__ import annotations
@@ -89,6 +90,45 @@ def numeric_from_text(text: str | bytes) -> int | float | None:
     except ValueError:  # NaN, Infinity, -Infinity
         return None
     return whole if _INT_MIN <= whole <= _INT_MAX else float(whole)
+
+
+_WHOLE = 2.0**53  # every whole float below this is exactly the integer it stands for
+RawText = Callable[[int], Any]  # row number -> the value as the driver received it (bytes)
+
+
+class ColumnConverter:
+    """Converts a whole result column at once: `convert(values, text)`, where `text`, when
+    not None, gives row i's value as the driver received it (PostgreSQL's text)."""
+
+    def __init__(self, convert: Callable[[Sequence[Any], RawText | None], Sequence[JsonValue]]):
+        self.convert = convert
+
+
+def decimal_floats(values: Sequence[Any], text: RawText | None = None) -> Sequence[JsonValue]:
+    """A decimal column the driver loaded as floats (PostgreSQL's `numeric` through psycopg's C
+    float loader, which parses the text as `float()` does, without the cost of a `Decimal`),
+    as JSON numbers: a column of whole numbers as ints, any other as the floats (the same
+    sequence back), NaN and infinities as None.
+
+    A whole number of 2**53 or more may not be exact as a float: then the column is read again
+    from its text (`text(i)`), each value as `numeric_from_text` makes it (an int up to 64
+    bits). Any value that is not a float (a binary-format Decimal) goes through `json_value`.
+    """
+    present = list(filter(None, values))  # without NULL (and zeros, whole either way)
+    if present and type(present[0]) is not float:
+        return list(map(json_value, values))
+    if not all(map(float.is_integer, present)):  # stops at the first fraction; NaN, inf too
+        if math.isfinite(sum(present)):
+            return values
+        return [v if v is None or math.isfinite(v) else None for v in values]
+    if present and max(map(abs, present)) >= _WHOLE:
+        if text is not None:
+            return [None if v is None else numeric_from_text(bytes(text(i)))
+                    for i, v in enumerate(values)]  # fmt: skip
+        return [None if v is None else int(v) if abs(v) < _WHOLE else v for v in values]
+    if None in values:
+        return [None if v is None else int(v) for v in values]
+    return list(map(int, values))
 
 
 def bit_to_int(value: Any) -> JsonValue:
@@ -175,22 +215,23 @@ def _dbapi_type(dbapi: Any, type_code: Any) -> ColumnType:
 
 
 Converter = Callable[[Any], JsonValue]
+RawTexts = Callable[[int, int], Any]  # (row, column) -> the value as the driver received it
 
 
 def describe_columns(
     dialect: str, dbapi: Any, description: Sequence[Sequence[Any]], rows: Sequence[Sequence[Any]]
-) -> tuple[list[tuple[str, ColumnType]], list[Converter]]:
-    """Column (name, generic type) pairs and a value converter per column. `dialect` is the
-    SQLAlchemy backend name (`engine.dialect.name`)."""
+) -> tuple[list[tuple[str, ColumnType]], list[Converter | ColumnConverter]]:
+    """Column (name, generic type) pairs and a converter per column (of each value, or of the
+    whole column). `dialect` is the SQLAlchemy backend name (`engine.dialect.name`)."""
     database = kinds.for_backend(dialect)
     columns: list[tuple[str, ColumnType]] = []
-    converters: list[Converter] = []
+    converters: list[Converter | ColumnConverter] = []
     for index, entry in enumerate(description):
         name, type_code = str(entry[0]), entry[1]
         kind = database.result_type(type_code) if type_code is not None else None
         if kind is None:
             kind = _infer(rows, index) or _dbapi_type(dbapi, type_code)
-        converter: Converter = database.result_converter(type_code) or json_value
+        converter = database.result_converter(type_code) or json_value
         columns.append((name, kind))
         converters.append(converter)
     return columns, converters
@@ -243,23 +284,41 @@ def json_column(values: Sequence[Any], *, for_orjson: bool = False) -> Sequence[
 
 
 def convert_rows(
-    rows: list[Sequence[Any]], converters: Sequence[Converter], *, for_orjson: bool = False
+    rows: list[Sequence[Any]],
+    converters: Sequence[Converter | ColumnConverter],
+    *,
+    for_orjson: bool = False,
+    texts: RawTexts | None = None,
 ) -> list[Sequence[JsonValue]]:
     """Rows as lists of JSON-ready values, converted a column at a time.
 
     `for_orjson`: the rows go straight to `orjson.dumps` (see `json_column`), which writes
     tuples as arrays too: when no column needed a change, `rows` themselves come back (the
     driver's tuples, not copied; a large answer's rows are not built twice).
+    `texts(row, column)`: the values as the driver received them, for column converters.
     """
     if not rows or not converters:
         return [[] for _ in rows]
     originals = list(zip(*rows, strict=True))
     columns = [
-        json_column(column, for_orjson=for_orjson)
-        if convert is json_value
-        else list(map(convert, column))
-        for convert, column in zip(converters, originals, strict=True)
+        _convert_column(convert, column, index, for_orjson, texts)
+        for index, (convert, column) in enumerate(zip(converters, originals, strict=True))
     ]
     if for_orjson and all(new is old for new, old in zip(columns, originals, strict=True)):
         return rows
     return list(map(list, zip(*columns, strict=True)))
+
+
+def _convert_column(
+    convert: Converter | ColumnConverter,
+    column: Sequence[Any],
+    index: int,
+    for_orjson: bool,
+    texts: RawTexts | None,
+) -> Sequence[JsonValue]:
+    if convert is json_value:
+        return json_column(column, for_orjson=for_orjson)
+    if isinstance(convert, ColumnConverter):
+        text = None if texts is None else (lambda row: texts(row, index))
+        return convert.convert(column, text)
+    return list(map(convert, column))

@@ -34,6 +34,7 @@ from plotboard.sources.watchdog import WATCHDOG, Alarm
 
 if TYPE_CHECKING:
     from plotboard.sources.dialects import SourceConnection
+    from plotboard.sources.values import ColumnConverter, RawTexts
 
 SampleMethod = Literal["tablesample", "random", "first"]
 
@@ -292,8 +293,14 @@ class DatabaseKind(ABC):
         or None to go by the values returned."""
         return None
 
-    def result_converter(self, type_code: Any) -> Converter | None:
-        """A converter for a result column's values other than `json_value`, or None."""
+    def result_converter(self, type_code: Any) -> Converter | ColumnConverter | None:
+        """A converter for a result column's values (or for the whole column) other than
+        `json_value`, or None."""
+        return None
+
+    def raw_texts(self, cursor: Any) -> RawTexts | None:
+        """The DB-API cursor's values as the driver received them, `(row, column) -> bytes`,
+        for column converters that need them (PostgreSQL's result text), or None."""
         return None
 
 
