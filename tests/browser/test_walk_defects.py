@@ -35,7 +35,7 @@ def test_opening_the_chat_does_not_scroll_the_host_page(
     s.page.wait_for_timeout(300)
     box = s.page.evaluate(INPUT_BOX)
     assert box["scrollY"] == 0, box
-    assert 0 < box["top"] and box["bottom"] <= box["height"], box  # the input is in sight
+    assert box["top"] > 0 and box["bottom"] <= box["height"], box  # the input is in sight
     assert abs(box["drawerBottom"] - (box["height"] - 8)) <= 1, box  # the room there is
     # Scrolled down a little, the drawer grows with the room it gets.
     s.page.evaluate("document.body.style.minHeight = '3000px'; window.scrollTo(0, 50)")
