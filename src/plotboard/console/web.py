@@ -63,7 +63,7 @@ class NavItem:
     label: str
     path: str
     step: str | None  # the set-up step it completes (SetupStatus field), if any
-    number: int | None = None  # its place in the set-up
+    number: int | None = None  # its place in the set-up: the Overview's step of that number
 
 
 NAV: tuple[NavItem, ...] = (
@@ -71,12 +71,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem("keys", "API keys", "/keys", "key", 1),
     NavItem("attributes", "Token attributes", "/attributes", "attribute", 2),
     NavItem("databases", "Databases", "/databases", "database", 3),
-    NavItem("tables", "Tables and columns", "/tables", "tables", 4),
-    NavItem("rules", "Access rules", "/rules", "rule", 5),
-    NavItem("origins", "Authorized origins", "/origins", "origin", 6),
-    NavItem("ai", "AI settings", "/ai", "ai", 7),
-    NavItem("sandbox", "Token sandbox", "/sandbox", "token", 8),
-    NavItem("embed", "Embed snippet", "/embed", None, 9),
+    # Describing tables is optional (and Analyze can do it): not a numbered step.
+    NavItem("tables", "Tables and columns", "/tables", "tables"),
+    NavItem("rules", "Access rules", "/rules", "rule", 4),
+    NavItem("origins", "Authorized origins", "/origins", "origin", 5),
+    NavItem("ai", "AI settings", "/ai", "ai", 6),
+    NavItem("sandbox", "Token sandbox", "/sandbox", "token", 7),
+    NavItem("embed", "Embed snippet", "/embed", None),
     NavItem("starters", "Starters and sharing", "/starters", None),
     NavItem("limits", "Organization and limits", "/limits", None),
     NavItem("jobs", "Jobs", "/jobs", None),
