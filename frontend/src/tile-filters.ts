@@ -1,17 +1,25 @@
 // A tile's own filters (the ones saved in its query), in short words for the tile to show:
 // "department: Sales, Support", "amount > 1000", "sale_date: last 6 months".
 
+import { formatPeriod } from './format.js';
+
 interface AnyFilter {
   column: string;
   op: string;
   value?: unknown;
+  anchor?: string;
 }
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RELATIVE = new Set(['last', 'this', 'previous', 'to_date']);
 
 const SIGNS: Record<string, string> = { eq: '=', neq: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤' };
 const MAX_VALUES = 3;
 
 function show(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  // A day reads as the charts write it ("Jan 1, 2025"), not as ISO text.
+  if (typeof v === 'string' && ISO_DAY.test(v)) return formatPeriod(v, undefined);
   return String(v);
 }
 
@@ -28,6 +36,13 @@ function periods(value: unknown): string {
 
 /** One filter in words; `label` names the column (the catalog's name, or the column itself). */
 export function filterText(f: AnyFilter, label: (column: string) => string = (c) => c): string {
+  const text = plainText(f, label);
+  // Counted back from the latest date in the data, not from today: "this year" is then the
+  // data's latest year, which the words must say.
+  return RELATIVE.has(f.op) && f.anchor === 'latest' ? `${text} (as of the latest date)` : text;
+}
+
+function plainText(f: AnyFilter, label: (column: string) => string): string {
   const name = label(f.column);
   const v = f.value;
   switch (f.op) {

@@ -12,6 +12,8 @@ test('each kind of filter reads as short words', () => {
       { column: 'sale_date', op: 'last', value: { n: 6, unit: 'month' } },
       { column: 'hire_date', op: 'between', value: ['2020-01-01', '2020-12-31'] },
       { column: 'email', op: 'is_null' },
+      { column: 'sale_date', op: 'this', value: 'year', anchor: 'latest' },
+      { column: 'sale_date', op: 'last', value: { n: 3, unit: 'month' }, anchor: 'today' },
     ],
   };
   expect(tileFilterTexts(query, (c) => c.replace('_', ' '))).toEqual([
@@ -20,8 +22,10 @@ test('each kind of filter reads as short words', () => {
     'amount ≥ 1000',
     'is remote = yes',
     'sale date: last 6 months',
-    'hire date: 2020-01-01–2020-12-31',
+    'hire date: Jan 1, 2020–Dec 31, 2020',
     'email is empty',
+    'sale date: this year (as of the latest date)',
+    'sale date: last 3 months',
   ]);
   expect(tileFilterTexts(null)).toEqual([]);
   expect(tileFilterTexts({})).toEqual([]);
