@@ -8,17 +8,17 @@ formula, number formats and period comparison. Each tile is checked in the live 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import ui
 from tests.browser.conftest import Session
+from tests.conftest import screenshot_dir
 
 pytestmark = pytest.mark.browser
 
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+IMAGES = screenshot_dir()  # docs/images only with PLOTBOARD_UPDATE_SCREENSHOTS=1
 TIMEOUT = ui.TIMEOUT
 
 
