@@ -17,6 +17,14 @@ export interface PlotboardDashboardSavedDetail {
   version: number;
 }
 
+/** `plotboard:view-changed`: the editor shows another view (the first one included): the
+ * dashboard list (`id` null) or a dashboard. A host keeps `id` (in its URL, say) and sets it as
+ * `dashboard-id` to bring the user back there after a reload. */
+export interface PlotboardViewChangedDetail {
+  view: 'list' | 'dashboard';
+  id: string | null;
+}
+
 /** `plotboard:error`: something failed; the user sees `message` too. */
 export interface PlotboardErrorDetail {
   message: string;
@@ -39,6 +47,7 @@ export interface PlotboardTokenExpiredDetail {
 export interface PlotboardEventDetails {
   ready: PlotboardReadyDetail;
   'dashboard-saved': PlotboardDashboardSavedDetail;
+  'view-changed': PlotboardViewChangedDetail;
   error: PlotboardErrorDetail;
   'token-expired': PlotboardTokenExpiredDetail;
 }
@@ -54,6 +63,7 @@ export type PlotboardEditorEventMap = {
 export const PLOTBOARD_EVENTS = {
   ready: 'plotboard-ready',
   dashboardSaved: 'plotboard-dashboard-saved',
+  viewChanged: 'plotboard-view-changed',
   error: 'plotboard-error',
   tokenExpired: 'plotboard-token-expired',
 } as const;

@@ -13,5 +13,6 @@ export {
   type PlotboardEventName,
   type PlotboardReadyDetail,
   type PlotboardTokenExpiredDetail,
+  type PlotboardViewChangedDetail,
 } from './events.js';
 export type * from './types.js';

@@ -1,6 +1,7 @@
 // `@plotboard/editor/react`: <PlotboardEditor> for React, made with @lit/react. Attributes are
 // props (`authToken`, `serverUrl`, `theme`, `dashboardId`, `aiChat`) and the events are
-// `onReady`, `onDashboardSaved`, `onError`, `onTokenExpired`, each with its typed `detail`.
+// `onReady`, `onDashboardSaved`, `onViewChanged`, `onError`, `onTokenExpired`, each with its
+// typed `detail`.
 
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
@@ -11,6 +12,7 @@ import {
   type PlotboardErrorDetail,
   type PlotboardReadyDetail,
   type PlotboardTokenExpiredDetail,
+  type PlotboardViewChangedDetail,
 } from './events.js';
 
 export type {
@@ -18,6 +20,7 @@ export type {
   PlotboardErrorDetail,
   PlotboardReadyDetail,
   PlotboardTokenExpiredDetail,
+  PlotboardViewChangedDetail,
 } from './events.js';
 export { PlotboardEditorElement };
 
@@ -28,6 +31,7 @@ export const PlotboardEditor = createComponent({
   events: {
     onReady: PLOTBOARD_EVENTS.ready as EventName<CustomEvent<PlotboardReadyDetail>>,
     onDashboardSaved: PLOTBOARD_EVENTS.dashboardSaved as EventName<CustomEvent<PlotboardDashboardSavedDetail>>,
+    onViewChanged: PLOTBOARD_EVENTS.viewChanged as EventName<CustomEvent<PlotboardViewChangedDetail>>,
     onError: PLOTBOARD_EVENTS.error as EventName<CustomEvent<PlotboardErrorDetail>>,
     onTokenExpired: PLOTBOARD_EVENTS.tokenExpired as EventName<CustomEvent<PlotboardTokenExpiredDetail>>,
   },

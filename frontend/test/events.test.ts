@@ -30,11 +30,17 @@ describe('public events', () => {
     expect(kebabAlias('tile-remove')).toBeNull();
   });
 
-  test('the kebab names framework wrappers bind are the aliases of the four public events', () => {
-    const public_ = ['plotboard:ready', 'plotboard:dashboard-saved', 'plotboard:error', 'plotboard:token-expired'];
+  test('the kebab names framework wrappers bind are the aliases of the five public events', () => {
+    const public_ = [
+      'plotboard:ready',
+      'plotboard:dashboard-saved',
+      'plotboard:view-changed',
+      'plotboard:error',
+      'plotboard:token-expired',
+    ];
     expect(public_.map(kebabAlias)).toEqual(Object.values(PLOTBOARD_EVENTS));
     // Both names are in the typed event map (a compile-time check as much as a runtime one).
     const names: (keyof PlotboardEditorEventMap)[] = [...Object.values(PLOTBOARD_EVENTS), 'plotboard:ready'];
-    expect(names).toHaveLength(5);
+    expect(names).toHaveLength(6);
   });
 });

@@ -171,7 +171,7 @@ HOST_PAGE = """<!doctype html>
   window.__events = [];
   const editor = document.getElementById("editor");
   for (const name of ["plotboard:ready", "plotboard:dashboard-saved", "plotboard:error",
-                      "plotboard:token-expired"]) {
+                      "plotboard:token-expired", "plotboard:view-changed"]) {
     editor.addEventListener(name, (e) => window.__events.push({ name, detail: e.detail }));
   }
   editor.addEventListener("plotboard:token-expired", async () => {

@@ -4,6 +4,7 @@ embedding from another origin), each checked in Chromium the way a person meets 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,40 @@ def test_a_chart_the_server_refuses_says_what_to_change_and_offers_no_retry(
     assert "limit_per" not in text and "'compare'" not in text, text
     assert "can't be drawn as it is" in preview.locator(".state.error").inner_text()
     assert preview.get_by_role("button", name="Try again").count() == 0
+
+
+def test_a_reload_of_the_demo_brings_the_user_back_to_their_dashboard(
+    browser: Any, plotboard: Plotboard
+) -> None:
+    # /demo went back to the dashboard list on every reload: the host page could not know
+    # which dashboard was open. plotboard:view-changed tells it; the demo keeps it in its URL.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{plotboard.url}/demo")
+        page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        page.locator("#user").select_option("bob")
+        page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        ui.create_dashboard(page, "Bob's pipeline")
+        page.wait_for_function("location.hash.startsWith('#bob/')", timeout=TIMEOUT)
+        page.reload()
+        heading = page.get_by_role("heading", name="Bob's pipeline")
+        heading.wait_for(timeout=TIMEOUT)
+        assert page.locator("#user").input_value() == "bob"
+        # Back to the list: the address forgets the dashboard.
+        page.get_by_role("button", name="Dashboards").first.click()
+        page.wait_for_function("location.hash === '#bob'", timeout=TIMEOUT)
+    finally:
+        context.close()
+
+
+def test_the_host_hears_each_view_the_editor_shows(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    s = open_session("alice")
+    s.open()
+    ui.create_dashboard(s.page, "Heard")
+    s.wait_event("plotboard:view-changed", count=2)
+    seen = [e["detail"] for e in s.events("plotboard:view-changed")]
+    assert seen[0] == {"view": "list", "id": None}
+    assert seen[-1]["view"] == "dashboard" and seen[-1]["id"]

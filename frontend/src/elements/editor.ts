@@ -403,7 +403,19 @@ export class PlotboardEditor extends LitElement {
     });
   };
 
-  protected override updated(): void {
+  /** The view last told to the host (`plotboard:view-changed`), per workspace. */
+  private announcedView = '';
+
+  // `view` is private: the map of changes is read by name.
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('view')) {
+      const id = this.view.name === 'dashboard' ? this.view.id : null;
+      const key = `${this.epoch}:${id ?? ''}`;
+      if (key !== this.announcedView) {
+        this.announcedView = key;
+        emit(this, 'plotboard:view-changed', { view: this.view.name, id });
+      }
+    }
     // Once the drawer has rendered (and reflected its mode and open state).
     const drawer = this.renderRoot.querySelector<PbChat>('pb-chat');
     if (drawer) void drawer.updateComplete.then(this.fitChat);
