@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from plotboard.config import ConfigError, Settings
 
@@ -52,6 +53,28 @@ def test_environment_then_config_file(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PLOTBOARD_PORT", "9002")
     settings = Settings()
     assert settings.host == "0.0.0.0" and settings.port == 9002
+
+
+def test_flags_win_and_environment_values_are_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "plotboard.toml"
+    config.write_text("port = 9001\nworkers = 3\naccess_log = true\n")
+    monkeypatch.setenv("PLOTBOARD_CONFIG", str(config))
+    monkeypatch.setenv("PLOTBOARD_PORT", "9002")
+    monkeypatch.setenv("plotboard_access_log", "false")  # any case, like the shell may have it
+    monkeypatch.setenv("PLOTBOARD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PLOTBOARD_LOG_LEVEL", " WARNING ")
+    monkeypatch.setenv("PLOTBOARD_NOT_A_SETTING", "ignored")
+    settings = Settings(port=9003)
+    assert settings.port == 9003  # the flag, over the environment and the file
+    assert settings.workers == 3  # the file, where nothing else says
+    assert settings.access_log is False
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.log_level == "warning"
+    monkeypatch.setenv("PLOTBOARD_WORKERS", "many")
+    with pytest.raises(ValidationError, match="workers"):
+        Settings()
 
 
 def test_broken_config_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

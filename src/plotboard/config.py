@@ -13,13 +13,13 @@ import difflib
 import os
 import secrets
 import tomllib
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 PLACEHOLDER_SECRETS = frozenset(
     {"", "change-me", "changeme", "secret", "plotboard", "dev", "development", "test", "xxx"}
@@ -31,42 +31,52 @@ class ConfigError(Exception):
     """A setting is missing or unsafe; the message says how to fix it."""
 
 
-class _TomlFileSource(PydanticBaseSettingsSource):
-    """Reads the `[plotboard]` table (or the top level) of the file in PLOTBOARD_CONFIG."""
-
-    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
-        super().__init__(settings_cls)
-        self._data: dict[str, Any] = {}
-        if path is None:
-            return
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as err:
-            raise ConfigError(f"Config file {path} does not exist.") from err
-        except tomllib.TOMLDecodeError as err:
-            raise ConfigError(f"Config file {path} is not valid TOML: {err}") from err
-        table = raw.get("plotboard", raw)
-        if not isinstance(table, dict):
-            raise ConfigError(f"Config file {path}: [plotboard] must be a table.")
-        self._data = table
-
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
-        return self._data.get(field_name), field_name, False
-
-    def __call__(self) -> dict[str, Any]:
-        known = self.settings_cls.model_fields
-        for key in self._data:
-            if key not in known:
-                close = difflib.get_close_matches(key, list(known), n=1)
-                hint = f" Did you mean '{close[0]}'?" if close else ""
-                raise ConfigError(f"Config file: unknown setting '{key}'.{hint}")
-        return dict(self._data)
+ENV_PREFIX = "PLOTBOARD_"
 
 
-class Settings(BaseSettings):
-    """Everything plotboard can be configured with. Each field is `PLOTBOARD_<NAME>`."""
+def _file_values(path: Path | None, known: Mapping[str, Any]) -> dict[str, Any]:
+    """The `[plotboard]` table (or the top level) of the config file named by PLOTBOARD_CONFIG."""
+    if path is None:
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ConfigError(f"Config file {path} does not exist.") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"Config file {path} is not valid TOML: {err}") from err
+    table = raw.get("plotboard", raw)
+    if not isinstance(table, dict):
+        raise ConfigError(f"Config file {path}: [plotboard] must be a table.")
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"Config file: unknown setting '{key}'.{hint}")
+    return dict(table)
 
-    model_config = SettingsConfigDict(env_prefix="PLOTBOARD_", extra="ignore")
+
+def _env_values(known: Mapping[str, Any]) -> dict[str, str]:
+    """`PLOTBOARD_<NAME>` for each setting, the name in any case (as text: the model parses
+    numbers, booleans and paths from it)."""
+    wanted = {ENV_PREFIX.lower() + name: name for name in known}
+    return {wanted[k.lower()]: v for k, v in os.environ.items() if k.lower() in wanted}
+
+
+class Settings(BaseModel):
+    """Everything plotboard can be configured with. Each field is `PLOTBOARD_<NAME>`.
+
+    `Settings(**values)` reads the environment and the config file itself: the keyword
+    arguments (the CLI's flags) win over environment variables, which win over the file, which
+    wins over the defaults. Unknown keyword arguments and environment variables are ignored.
+    """
+
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    def __init__(self, **values: Any) -> None:
+        path = os.environ.get("PLOTBOARD_CONFIG")
+        known = type(self).model_fields
+        merged = {**_file_values(Path(path) if path else None, known), **_env_values(known)}
+        super().__init__(**{**merged, **values})
 
     data_dir: Path = Field(
         default=Path("plotboard-data"),
@@ -263,19 +273,6 @@ class Settings(BaseSettings):
                 "its own host name (e.g. https://analytics.example.com)"
             )
         return f"{parts.scheme}://{parts.netloc}"
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = os.environ.get("PLOTBOARD_CONFIG")
-        toml = _TomlFileSource(settings_cls, Path(path) if path else None)
-        return (init_settings, env_settings, toml)
 
     @cached_property
     def store_url(self) -> str:
