@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from plotboard.analyze import Accept, AnalyzeRequest, analyze_service
+from plotboard.api import answers
 from plotboard.api.deps import Admin, RuntimeDep
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin: analyze"])
@@ -30,7 +31,13 @@ class ApplyRequest(BaseModel):
     overwrite: bool | None = None
 
 
-@router.post("/sources/{source_id}/analyze", operation_id="admin_start_analyze", status_code=202)
+@router.post(
+    "/sources/{source_id}/analyze",
+    operation_id="admin_start_analyze",
+    response_model=answers.AnalyzeJob,
+    response_model_exclude_unset=True,
+    status_code=202,
+)
 def start(
     source_id: str,
     admin: Admin,
@@ -42,17 +49,31 @@ def start(
     return service.start(admin.org_id, source_id, body or AnalyzeRequest(), admin.actor)
 
 
-@router.get("/sources/{source_id}/analyze", operation_id="admin_list_analyze_jobs")
+@router.get(
+    "/sources/{source_id}/analyze",
+    operation_id="admin_list_analyze_jobs",
+    response_model=answers.AnalyzeJobList,
+    response_model_exclude_unset=True,
+)
 def list_jobs(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"jobs": analyze_service(runtime).jobs(admin.org_id, source_id)}
 
 
-@router.get("/analyze/{job_id}", operation_id="admin_get_analyze_job")
+@router.get(
+    "/analyze/{job_id}",
+    operation_id="admin_get_analyze_job",
+    response_model=answers.AnalyzeJob,
+    response_model_exclude_unset=True,
+)
 def read(job_id: str, admin: Admin, runtime: RuntimeDep, detail: bool = True) -> dict[str, Any]:
     return analyze_service(runtime).job(admin.org_id, job_id, detail=detail)
 
 
-@router.post("/analyze/{job_id}/apply", operation_id="admin_apply_analyze_job")
+@router.post(
+    "/analyze/{job_id}/apply",
+    operation_id="admin_apply_analyze_job",
+    response_model=answers.Applied,
+)
 def apply(
     job_id: str,
     admin: Admin,
@@ -66,6 +87,11 @@ def apply(
     )
 
 
-@router.post("/analyze/{job_id}/cancel", operation_id="admin_cancel_analyze_job")
+@router.post(
+    "/analyze/{job_id}/cancel",
+    operation_id="admin_cancel_analyze_job",
+    response_model=answers.AnalyzeJob,
+    response_model_exclude_unset=True,
+)
 def cancel(job_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return analyze_service(runtime).cancel(admin.org_id, job_id, admin.actor)

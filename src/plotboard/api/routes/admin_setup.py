@@ -16,6 +16,7 @@ from plotboard.admin.attributes import AttributeOut
 from plotboard.admin.keys import KeyIn, KeyOut
 from plotboard.admin.organization import OrganizationIn, OrganizationOut
 from plotboard.admin.origins import OriginIn, OriginOut
+from plotboard.api import answers
 from plotboard.api.deps import Admin, RuntimeDep
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -37,13 +38,13 @@ def change_organization(body: OrganizationIn, admin: Admin, runtime: RuntimeDep)
 # --- usage limits ----------------------------------------------------------------------
 
 
-@router.get("/limits", operation_id="admin_get_limits")
+@router.get("/limits", operation_id="admin_get_limits", response_model=answers.LimitsOut)
 def read_limits(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """The usage limits in force (queries, AI questions, token minting) and the defaults."""
     return limits.read_limits(runtime, admin.org_id)
 
 
-@router.patch("/limits", operation_id="admin_change_limits")
+@router.patch("/limits", operation_id="admin_change_limits", response_model=answers.LimitsOut)
 def change_limits(
     admin: Admin, runtime: RuntimeDep, body: dict[str, Any] = Body(...)
 ) -> dict[str, Any]:
@@ -59,7 +60,12 @@ def read_keys(admin: Admin, runtime: RuntimeDep) -> dict[str, list[KeyOut]]:
     return {"api_keys": keys.list_keys(runtime, admin.org_id)}
 
 
-@router.post("/api-keys", operation_id="admin_create_api_key", status_code=201)
+@router.post(
+    "/api-keys",
+    operation_id="admin_create_api_key",
+    response_model=answers.NewApiKey,
+    status_code=201,
+)
 def create_key(body: KeyIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Create a key. `secret` is in this answer only: it is not stored and cannot be shown again."""
     return keys.create_key(runtime, admin, body)
@@ -123,7 +129,7 @@ def delete_origin(origin_id: str, admin: Admin, runtime: RuntimeDep) -> Response
 # --- audit log --------------------------------------------------------------------------
 
 
-@router.get("/audit", operation_id="admin_read_audit")
+@router.get("/audit", operation_id="admin_read_audit", response_model=answers.AuditLog)
 def read_audit(admin: Admin, runtime: RuntimeDep, limit: int = 200) -> dict[str, Any]:
     limit = max(1, min(limit, 1000))
     with runtime.store.session() as session:

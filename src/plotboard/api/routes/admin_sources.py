@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from plotboard.admin import rules as rules_admin
 from plotboard.admin import sources as sources_admin
 from plotboard.admin.rules import RuleIn
+from plotboard.api import answers
 from plotboard.api.deps import Admin, RuntimeDep
 from plotboard.catalog import store as catalog
 from plotboard.sources import store as sources
@@ -18,29 +19,31 @@ from plotboard.sources.dialects import SourceConnection
 router = APIRouter(prefix="/api/v1/admin/sources", tags=["admin: sources"])
 
 
-@router.get("", operation_id="admin_list_sources")
+@router.get("", operation_id="admin_list_sources", response_model=answers.SourceList)
 def list_all(admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"sources": sources_admin.list_sources(runtime, admin.org_id)}
 
 
-@router.post("/test", operation_id="admin_test_new_source")
+@router.post("/test", operation_id="admin_test_new_source", response_model=answers.ConnectionTest)
 def test_new(body: SourceConnection, admin: Admin) -> dict[str, Any]:
     """Test a connection before saving it: `{"ok", "code", "message", "server_version"}`."""
     return sources_admin.test_new(body)
 
 
-@router.post("", operation_id="admin_create_source", status_code=201)
+@router.post(
+    "", operation_id="admin_create_source", response_model=answers.CreatedSource, status_code=201
+)
 def create(body: sources.SourceIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Connect a database: tested and introspected first, saved only when both succeed."""
     return sources_admin.create_source(runtime, admin, body)
 
 
-@router.get("/{source_id}", operation_id="admin_get_source")
+@router.get("/{source_id}", operation_id="admin_get_source", response_model=answers.SourceOut)
 def read(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return sources_admin.read_source(runtime, admin.org_id, source_id)
 
 
-@router.patch("/{source_id}", operation_id="admin_update_source")
+@router.patch("/{source_id}", operation_id="admin_update_source", response_model=answers.SourceOut)
 def update(
     source_id: str, body: sources.SourcePatch, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:
@@ -54,12 +57,16 @@ def delete(source_id: str, admin: Admin, runtime: RuntimeDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/{source_id}/test", operation_id="admin_test_source")
+@router.post(
+    "/{source_id}/test", operation_id="admin_test_source", response_model=answers.ConnectionTest
+)
 def test_saved(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return sources_admin.test_saved(runtime, admin.org_id, source_id)
 
 
-@router.post("/{source_id}/refresh", operation_id="admin_refresh_source")
+@router.post(
+    "/{source_id}/refresh", operation_id="admin_refresh_source", response_model=answers.Refreshed
+)
 def refresh(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     """Re-read tables and columns from the database, keeping the admin's edits."""
     return sources_admin.refresh_source(runtime, admin, source_id)
@@ -68,19 +75,34 @@ def refresh(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]
 # --- catalog ----------------------------------------------------------------------------
 
 
-@router.get("/{source_id}/tables", operation_id="admin_list_tables")
+@router.get(
+    "/{source_id}/tables",
+    operation_id="admin_list_tables",
+    response_model=answers.TableList,
+    response_model_exclude_unset=True,
+)
 def read_tables(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"tables": sources_admin.read_tables(runtime, admin.org_id, source_id)}
 
 
-@router.patch("/{source_id}/tables/{table}", operation_id="admin_update_table")
+@router.patch(
+    "/{source_id}/tables/{table}",
+    operation_id="admin_update_table",
+    response_model=answers.TableOut,
+    response_model_exclude_unset=True,
+)
 def update_table(
     source_id: str, table: str, body: catalog.TablePatch, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:
     return sources_admin.update_table(runtime, admin, source_id, table, body)
 
 
-@router.patch("/{source_id}/tables/{table}/columns/{column}", operation_id="admin_update_column")
+@router.patch(
+    "/{source_id}/tables/{table}/columns/{column}",
+    operation_id="admin_update_column",
+    response_model=answers.StoredColumn,
+    response_model_exclude_unset=True,
+)
 def update_column(
     source_id: str,
     table: str,
@@ -95,12 +117,14 @@ def update_column(
 # --- access rules -----------------------------------------------------------------------
 
 
-@router.get("/{source_id}/rules", operation_id="admin_list_rules")
+@router.get("/{source_id}/rules", operation_id="admin_list_rules", response_model=answers.RuleList)
 def read_rules(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
     return {"rules": rules_admin.list_rules(runtime, admin.org_id, source_id)}
 
 
-@router.put("/{source_id}/rules/{table}", operation_id="admin_save_rule")
+@router.put(
+    "/{source_id}/rules/{table}", operation_id="admin_save_rule", response_model=answers.RuleOut
+)
 def save_rule(
     source_id: str, table: str, body: RuleIn, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:

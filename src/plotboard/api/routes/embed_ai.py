@@ -8,14 +8,20 @@ import anyio
 from fastapi import APIRouter
 
 from plotboard.ai import ask as ai_ask
-from plotboard.api import metrics
+from plotboard.api import answers, metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep
 from plotboard.api.usage import AskLimit
 
 router = APIRouter(prefix="/api/v1/embed/ai", tags=["ai"])
 
 
-@router.post("/ask", operation_id="embed_ai_ask", dependencies=[AskLimit])
+@router.post(
+    "/ask",
+    operation_id="embed_ai_ask",
+    response_model=answers.AskAnswer,
+    response_model_exclude_unset=True,
+    dependencies=[AskLimit],
+)
 async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
     "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like
@@ -29,13 +35,22 @@ async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> 
     return answer
 
 
-@router.get("/conversations", operation_id="embed_ai_list_conversations")
+@router.get(
+    "/conversations",
+    operation_id="embed_ai_list_conversations",
+    response_model=answers.ConversationList,
+)
 async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     found = await anyio.to_thread.run_sync(ai_ask.list_conversations, runtime, user)
     return {"conversations": found}
 
 
-@router.get("/conversations/{conversation_id}", operation_id="embed_ai_get_conversation")
+@router.get(
+    "/conversations/{conversation_id}",
+    operation_id="embed_ai_get_conversation",
+    response_model=answers.ConversationOut,
+    response_model_exclude_unset=True,
+)
 async def conversation(
     conversation_id: str, user: EmbedUser, runtime: RuntimeDep
 ) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Response
 
-from plotboard.api import metrics
+from plotboard.api import answers, metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep, query_user
 from plotboard.api.usage import QueryLimit
 from plotboard.errors import PlotboardError
@@ -22,7 +22,7 @@ from plotboard.sources.store import list_sources
 router = APIRouter(prefix="/api/v1/embed", tags=["query"])
 
 
-@router.get("/catalog", operation_id="embed_catalog")
+@router.get("/catalog", operation_id="embed_catalog", response_model=answers.EmbedCatalog)
 async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     """The tables and columns this user may query, with display names and descriptions."""
 
@@ -34,7 +34,12 @@ async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     return {"sources": await anyio.to_thread.run_sync(load)}
 
 
-@router.post("/query", operation_id="embed_query", dependencies=[QueryLimit])
+@router.post(
+    "/query",
+    operation_id="embed_query",
+    response_model=answers.QueryResult,
+    dependencies=[QueryLimit],
+)
 async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Response:
     """Run a query spec (or SQL, when the token permits) under the user's access rules."""
     try:

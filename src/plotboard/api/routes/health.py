@@ -25,7 +25,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from plotboard import __version__
-from plotboard.api import metrics
+from plotboard.api import answers, metrics
 from plotboard.api.deps import RuntimeDep
 from plotboard.api.errors import ErrorResponse
 from plotboard.cache import RedisCache
@@ -103,7 +103,7 @@ async def readyz(runtime: RuntimeDep) -> Any:
 _WHAT = {"store": "the metadata store is", "cache": "the shared cache (Redis) is"}
 
 
-@router.get("/healthz", operation_id="healthz", deprecated=True)
+@router.get("/healthz", operation_id="healthz", response_model=answers.Health, deprecated=True)
 def health(runtime: RuntimeDep) -> dict[str, Any]:
     """The metadata store answers. Kept for existing probes: use /livez and /readyz."""
     if _store_check(runtime) != "ok":

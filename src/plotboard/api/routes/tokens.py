@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from plotboard.api import answers
 from plotboard.api.deps import RuntimeDep, TokensKey
 from plotboard.api.usage import MintLimit
 from plotboard.auth.embed_tokens import IntrospectRequest, introspect
@@ -27,7 +28,9 @@ def create_token(body: MintRequest, key: TokensKey, runtime: RuntimeDep) -> Mint
         return mint_for_key(runtime, session, key, body)
 
 
-@router.post("/introspect", operation_id="introspect_embed_token")
+@router.post(
+    "/introspect", operation_id="introspect_embed_token", response_model=answers.Introspection
+)
 def introspect_token(
     body: IntrospectRequest, key: TokensKey, runtime: RuntimeDep
 ) -> dict[str, Any]:
