@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from plotboard import __version__
 from plotboard.analyze import start_worker
+from plotboard.api import metrics
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.mcp import PATH as MCP_PATH
@@ -83,6 +84,9 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Queued jobs run here too unless jobs_in_web is off (then `plotboard worker` runs them).
         worker = start_worker(runtime) if runtime.settings.jobs_in_web else None
+        # The pools' connections in /metrics (source engines are made on first use).
+        metrics.watch_pool("store", runtime.store.engine)
+        runtime.pool.watch_engines(metrics.watch_pool)
         restore = _stop_queries_on_signals(runtime, worker)
         if settle_gc:
             _settle_garbage_collector()

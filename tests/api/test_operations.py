@@ -266,3 +266,33 @@ def test_metrics_count_queries_cache_hits_and_errors_by_source(
     assert delta("plotboard_query_cache_total", result="hit") >= 2
     assert delta("plotboard_query_duration_seconds_count", source=source) == 1
     assert delta("plotboard_queries_total", source=source, outcome=bad.json()["code"]) == 1
+
+
+def test_metrics_show_each_pools_connections(
+    org: Org, client: TestClient, metrics_token: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "demo.sqlite"
+    generate_demo_database(db)
+    r = org.admin(
+        "POST", "/sources", json={"name": "D", "connection": {"kind": "sqlite", "path": str(db)}}
+    )
+    assert r.status_code == 201, r.text
+    source = r.json()["id"]
+    spec = {"table": "employees", "measures": [{"agg": "count"}]}
+    token = org.token()
+    assert org.embed(token, "POST", "/query", json={"query": spec, "source": source}).is_success
+    text = _scrape(client)
+    # The query's connection went back to its pool and stays open for the next one.
+    assert _value(text, "plotboard_db_connections", pool=source, state="open") >= 1
+    assert _value(text, "plotboard_db_connections", pool=source, state="in_use") == 0
+    assert _value(text, "plotboard_db_connections", pool="store", state="open") >= 1
+    # Held while a request uses it: the scrape's own store session is not open during the
+    # scrape, so checking one out here shows it.
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.pool.engine(source).connect():
+        held = _scrape(client)
+    assert _value(held, "plotboard_db_connections", pool=source, state="in_use") == 1
+    # Removing the source closes its idle connections.
+    assert org.admin("DELETE", f"/sources/{source}").status_code == 204
+    gone = _scrape(client)
+    assert _value(gone, "plotboard_db_connections", pool=source, state="open") == 0

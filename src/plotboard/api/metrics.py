@@ -12,6 +12,7 @@ answers the sum over all of them (prometheus-client's multiprocess mode).
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -92,6 +93,51 @@ AI_ANSWERS = Counter(
     ["engine", "fallback"],
     registry=REGISTRY,
 )
+
+
+DB_CONNECTIONS = Gauge(
+    "plotboard_db_connections",
+    "Connections of a pool by state: 'open' (idle or in use) and 'in_use' (checked out); "
+    "pool is 'store' (the metadata store) or a source id (with its tenant databases).",
+    ["pool", "state"],
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+
+_watched: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
+
+def watch_pool(name: str, engine: sa.Engine) -> None:
+    """Count `engine`'s connections under `pool=name` (once per engine), from its pool's
+    events: a checkout adds one to `in_use`, a checkin takes it off, and so on."""
+    if engine in _watched:
+        return
+    _watched.add(engine)
+    in_use = DB_CONNECTIONS.labels(name, "in_use")
+    opened = DB_CONNECTIONS.labels(name, "open")
+    pool = engine.pool
+    # What the pool already holds (the store is opened before the app is built).
+    if isinstance(pool, sa.pool.QueuePool):
+        in_use.inc(pool.checkedout())
+        opened.inc(pool.checkedin() + pool.checkedout())
+
+    def checkout(*_: object) -> None:
+        in_use.inc()
+
+    def checkin(*_: object) -> None:
+        in_use.dec()
+
+    def connect(*_: object) -> None:
+        opened.inc()
+
+    def close(*_: object) -> None:
+        opened.dec()
+
+    sa.event.listen(engine, "checkout", checkout)
+    sa.event.listen(engine, "checkin", checkin)
+    sa.event.listen(engine, "connect", connect)
+    sa.event.listen(engine, "close", close)
+    sa.event.listen(engine, "close_detached", close)
 
 
 class _JobStates(Collector):

@@ -58,6 +58,7 @@ class _Entry:
     down_until: float = 0.0
     down_error: SourceError | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    source_id: str = ""
 
 
 class SourcePool:
@@ -81,6 +82,19 @@ class SourcePool:
         self._tenants: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._stopper = QueryStopper()
+        #: Called with the source id and each engine made for it (a tenant's too), e.g. to
+        #: count its connections in the metrics.
+        self.on_engine: Callable[[str, Engine], None] | None = None
+
+    def watch_engines(self, callback: Callable[[str, Engine], None]) -> None:
+        """Call `callback(source id, engine)` for each engine there is and each one made from
+        now on."""
+        with self._lock:
+            self.on_engine = callback
+            entries = [*self._entries.values(), *self._tenants.values()]
+        for entry in entries:
+            if entry.engine is not None:
+                callback(entry.source_id, entry.engine)
 
     # -- registry ------------------------------------------------------------------------------
 
@@ -97,7 +111,7 @@ class SourcePool:
                 return
             if entry is not None:
                 old.append(entry)
-            self._entries[source_id] = _Entry(conn, pool)
+            self._entries[source_id] = _Entry(conn, pool, source_id=source_id)
             old.extend(self._drop_tenants(source_id))
         _dispose(old)
 
@@ -158,6 +172,8 @@ class SourcePool:
                     except Exception as err:
                         problem = classify_connect_error(err, entry.conn)
                         raise SourceError(code="unavailable", message=problem.message) from None
+                    if self.on_engine is not None:
+                        self.on_engine(entry.source_id, entry.engine)
         return entry.engine
 
     # -- work ----------------------------------------------------------------------------------
@@ -239,7 +255,7 @@ class SourcePool:
                 raise SourceError(
                     code="invalid", message="This source cannot be routed to that database."
                 ) from None
-            entry = self._tenants[key] = _Entry(conn, base.pool)
+            entry = self._tenants[key] = _Entry(conn, base.pool, source_id=source_id)
             mine = [k for k in self._tenants if k[0] == source_id]
             for old in mine[: max(0, len(mine) - tenant.max_pools)]:
                 evicted.append(self._tenants.pop(old))
