@@ -178,10 +178,19 @@ function category(value: Cell, dim: Dim): string {
   return formatCategory(value, dim.grain, dim.type);
 }
 
+/** Relative date ranges counted from today, which find nothing when the data ends earlier. */
+const FROM_TODAY = new Set(['last', 'this', 'previous', 'to_date']);
+
 export function buildChart(input: ChartInput): ChartModel {
   const { result } = input;
   if (!result.rows.length) {
-    return { kind: 'empty', message: 'No data matches this chart. Try removing a filter.' };
+    const fromToday = (input.spec.filters ?? []).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));
+    return {
+      kind: 'empty',
+      message: fromToday
+        ? 'No data in this date range. If your data ends before today, tick “Count back from the latest date in the data” under the date range.'
+        : 'No data matches this chart. Try removing a filter.',
+    };
   }
   const s = shape(input);
   switch (input.type) {

@@ -38,6 +38,14 @@ describe('buildChart', () => {
     }
   });
 
+  test('no rows in a date range counted from today: say that the data may end earlier', () => {
+    const last = { column: 'hire_date', op: 'last' as const, value: { n: 6, unit: 'month' as const } };
+    const fromToday = buildChart(input('bar', { ...byDepartment, filters: [last] }, deptColumns, []));
+    expect(fromToday.kind === 'empty' && fromToday.message).toContain('Count back from the latest date in the data');
+    const fromLatest = buildChart(input('bar', { ...byDepartment, filters: [{ ...last, anchor: 'latest' as const }] }, deptColumns, []));
+    expect(fromLatest).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
+  });
+
   test('a bar chart: one category per row, the measure as the series, labelled', () => {
     const o = option(buildChart(input('bar', byDepartment, deptColumns, [['Sales', 12], ['HR', 3], [null, 1]])));
     expect(o.xAxis.data).toEqual(['Sales', 'HR', '(empty)']);
