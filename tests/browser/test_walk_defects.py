@@ -86,8 +86,13 @@ def test_a_reload_of_the_demo_brings_the_user_back_to_their_dashboard(
         page = context.new_page()
         page.goto(f"{plotboard.url}/demo")
         page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        page.evaluate(
+            "window.__ready = 0; document.getElementById('editor')"
+            ".addEventListener('plotboard:ready', () => window.__ready++)"
+        )
         page.locator("#user").select_option("bob")
-        page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        # Bob's workspace is loaded (else the click may land on Alice's list, going away).
+        page.wait_for_function("window.__ready >= 1", timeout=TIMEOUT)
         ui.create_dashboard(page, "Bob's pipeline")
         page.wait_for_function("location.hash.startsWith('#bob/')", timeout=TIMEOUT)
         page.reload()
