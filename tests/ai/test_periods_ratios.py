@@ -87,6 +87,81 @@ def test_qtr_is_a_quarter(catalog: Catalog, values: Values) -> None:
     assert spec["measures"] == [{"agg": "sum", "column": "quantity"}]
 
 
+# -- comparisons -------------------------------------------------------------------------------
+
+
+def test_a_breakdown_by_month_against_the_year_before_is_year_over_year(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("units per quarter in 2024 versus the previous year", catalog, values)
+    spec = spec_of(reply)
+    assert spec["compare"] == {"to": "previous_year"}
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "quarter"}]
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    q1_2023 = run_sql(
+        demo_engine,
+        "SELECT SUM(quantity) FROM sales WHERE sale_date BETWEEN '2023-01-01' AND '2023-03-31'",
+    )[0][0]
+    assert rows[0][0] == "2024-01-01" and rows[0][2] == q1_2023
+    # A whole year alone against the year before is the same either way.
+    spec = spec_of(ask("revenue in 2024 compared to the year before", catalog, values))
+    assert spec["compare"] in ({"to": "previous_period"}, {"to": "previous_year"})
+    assert "dimensions" not in spec
+
+
+def test_values_compared_within_a_period_stay_in_that_period(
+    catalog: Catalog, values: Values
+) -> None:
+    for question in (
+        "compare revenue between East and West in 2024",
+        "Accessories vs Services units in 2024",
+    ):
+        reply = ask(question, catalog, values)
+        spec = spec_of(reply)
+        assert "compare" not in spec, question
+        assert dates_of(reply) == [["2024-01-01", "2024-12-31"]], question
+        assert len(spec["dimensions"]) == 1, question
+    # The period right after the cue is still the one compared with.
+    spec = spec_of(ask("compare units with last year", catalog, values))
+    assert spec["compare"] == {"to": "previous_period"}
+    assert spec["filters"][0]["value"] == ["2025-01-01", "2025-12-31"]
+
+
+def test_a_change_in_percent_is_a_comparison_not_a_share(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("by how many % did Hardware units grow from 2024 to 2025", catalog, values)
+    spec = spec_of(reply)
+    assert spec["compare"] == {"to": "previous_year"}
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}]
+    assert {"column": "category", "op": "eq", "value": "Hardware"} in spec["filters"]
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+
+    def units(year: int) -> float:
+        sql = (
+            "SELECT SUM(quantity) FROM sales WHERE category = 'Hardware' "
+            f"AND sale_date BETWEEN '{year}-01-01' AND '{year}-12-31'"
+        )
+        return float(run_sql(demo_engine, sql)[0][0])
+
+    assert rows[0][3] == pytest.approx((units(2025) - units(2024)) * 100 / units(2024))
+    # "percentage of" stays a share.
+    share = spec_of(ask("percentage of units from Hardware in 2025", catalog, values))
+    assert "compare" not in share
+
+
+def test_more_in_one_period_or_another_compares_them(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("were there more orders in 2023 or in 2024?", catalog, values))
+    assert spec["compare"] == {"to": "previous_year"}
+    assert spec["filters"][0]["value"] == ["2024-01-01", "2024-12-31"]
+    # The year said once at the end is both periods' year.
+    spec = spec_of(ask("did we hire more in May or June 2023", catalog, values))
+    assert spec["compare"] == {"to": "previous_period"}
+    assert spec["filters"][0]["value"] == ["2023-06-01", "2023-06-30"]
+
+
 # -- rankings ----------------------------------------------------------------------------------
 
 
@@ -156,3 +231,65 @@ def test_requests_to_act_are_refused(catalog: Catalog, values: Values, question:
     reply = ask(question, catalog, values)
     assert reply.tile is None and not reply.tiles, question
     assert "only reads data" in reply.answer and reply.suggestions
+
+
+# -- ratios ------------------------------------------------------------------------------------
+
+
+def test_how_many_of_a_counting_number_adds_it_up(catalog: Catalog, values: Values) -> None:
+    for question in ("how many units were sold in Q1 2024", "number of units per category"):
+        spec = spec_of(ask(question, catalog, values))
+        assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], question
+    # A number that is not a count of things keeps its distinct values counted.
+    spec = spec_of(ask("number of different salaries", catalog, values))
+    assert spec["measures"] == [{"agg": "count_distinct", "column": "salary"}]
+
+
+def test_units_in_one_order_are_averaged_over_the_orders(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    for question in (
+        "how many units fit into each order on average",
+        "mean number of units per sale by category",
+    ):
+        reply = ask(question, catalog, values)
+        assert spec_of(reply)["measures"] == [{"agg": "avg", "column": "quantity"}], question
+
+
+def test_the_average_number_of_rows_per_group(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    cases = {
+        "mean number of employees in each office location": (
+            "SELECT COUNT(location) * 1.0 / COUNT(DISTINCT location) FROM employees"
+        ),
+        "average number of direct reports for each manager": (
+            "SELECT COUNT(manager_id) * 1.0 / COUNT(DISTINCT manager_id) FROM employees"
+        ),
+        "avg number of direct reports per manager": (
+            "SELECT COUNT(manager_id) * 1.0 / COUNT(DISTINCT manager_id) FROM employees"
+        ),
+        "average number of sales per salesperson in 2023": (
+            "SELECT COUNT(*) * 1.0 / COUNT(DISTINCT employee_id) FROM sales "
+            "WHERE sale_date BETWEEN '2023-01-01' AND '2023-12-31'"
+        ),
+    }
+    for question, sql in cases.items():
+        reply = ask(question, catalog, values)
+        assert reply.tile is not None, (question, reply.answer)
+        assert "dimensions" not in spec_of(reply), question
+        rows = run_spec(demo_engine, catalog, reply.tile.query)
+        assert same_rows(rows, run_sql(demo_engine, sql), ordered=True), question
+    # With another breakdown: the average per group of that breakdown.
+    spec = spec_of(ask("average number of employees per department by country", catalog, values))
+    assert spec["dimensions"] == [{"column": "country"}]
+
+
+def test_a_column_that_is_already_per_unit_is_not_divided_again(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("avg price per unit by region", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "unit_price"}]
+    # A measure per a counting number is still a ratio.
+    spec = spec_of(ask("revenue per unit by region", catalog, values))
+    assert spec["measures"][0]["expr"] == "sum(amount) * 1.0 / sum(quantity)"

@@ -115,7 +115,10 @@ def _call(draft: Draft, measure: DraftMeasure) -> str:
 
 
 def _short(measure: DraftMeasure) -> str:
-    if measure.column is None or measure.column.name in measure.table.primary_key:
+    counts_rows = measure.over is not None and measure.over.column is measure.column
+    if measure.column is None or measure.column.name in measure.table.primary_key or (
+        counts_rows and measure.agg == "count"
+    ):  # count(department) / count_distinct(department): rows per department
         return measure.table.name.rsplit(".", 1)[-1]
     return measure.column.name
 

@@ -43,7 +43,7 @@ from plotboard.ai.builtin.lexer import (
     Words,
 )
 from plotboard.ai.builtin.resolve import natural_agg
-from plotboard.ai.builtin.text import STOPWORDS
+from plotboard.ai.builtin.text import STOPWORDS, singular, split_identifier, stems
 from plotboard.ai.builtin.timewords import DateRange, GrainWord
 from plotboard.ai.builtin.vocabulary import (
     PARTIAL,
@@ -52,6 +52,7 @@ from plotboard.ai.builtin.vocabulary import (
     TableTerm,
     Term,
     ValueTerm,
+    is_identifier,
     is_measure_like,
 )
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
@@ -91,6 +92,18 @@ def _counted(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     return tuple(
         t for t in terms
         if isinstance(t, TableTerm) or (isinstance(t, MeasureTerm) and t.column is None)
+    )
+
+
+def _counted_amount(term: ColumnTerm) -> bool:
+    """A number that counts things ("quantity", "units", "seats"): "how many units" adds it
+    up rather than counting its distinct values."""
+    column = term.column
+    return (
+        column.type in NUMERIC_TYPES
+        and natural_agg(column) == "sum"
+        and not is_identifier(term.table, column)
+        and column.semantic_type not in ("currency", "money")
     )
 
 
@@ -522,6 +535,14 @@ class _Walk:
         if self.mode == "which" and item.start - self.which_end > 1:
             self.mode = "measure"  # "what's the split of employees": not "which employee"
 
+        pending = self.intent.pending
+        each = self.per_next or self.each_next
+        if values and not structural and each and self.mode == "dim" and (
+            "avg" in pending and "count" in pending
+        ):
+            # "the average number of reports per manager": per the rows' manager, not a filter.
+            self._dim(values, item, text)
+            return
         counted_table = self.intent.pending and _of(structural, TableTerm) and not self.negate
         if values and all(v.quality >= PARTIAL for v in values) and any(
             isinstance(t, TableTerm) and t.quality < PARTIAL for t in structural
@@ -604,8 +625,13 @@ class _Walk:
         tables = _of(terms, TableTerm)
         columns = _of(terms, ColumnTerm)
         if counting:
+            amounts = tuple(
+                t for t in columns if isinstance(t, ColumnTerm) and _counted_amount(t)
+            )
             if tables or (measures and all(m.agg == "count" for m in measures)):  # type: ignore[union-attr]
                 self._measure("count", tables or measures, text)
+            elif amounts and len(amounts) == len(columns):
+                self._measure(None, amounts, text)  # "how many units": units add up
             elif columns:
                 self._measure("count_distinct", columns, text)
             elif measures:
@@ -614,6 +640,11 @@ class _Walk:
                 return
             pending.clear()
             return
+        if "avg" in pending and "count" in pending and columns and all(
+            isinstance(t, ColumnTerm) and _counted_amount(t) for t in columns
+        ):
+            # "the average number of units": the average of a number that counts things.
+            pending[:] = [a for a in pending if a != "count"]
         usable = measures + tuple(
             t
             for t in columns
@@ -650,6 +681,15 @@ class _Walk:
             isinstance(t, MeasureTerm | ColumnTerm) and getattr(t, "column", None) is not None
             for t in before.terms
         )
+        if per and summed and totals and self.mode == "dim" and before is not None and all(
+            isinstance(t, ColumnTerm) and singular(text.split()[-1]) in stems(
+                split_identifier(t.column.name)
+            )
+            for t in before.terms
+        ):
+            # "price per unit" when the column is the unit price: that column, not a ratio.
+            self.mode = "measure"
+            return
         if per and summed and totals and self.mode == "dim":
             # "revenue per unit sold", "revenue divided by units": a ratio, not a breakdown.
             self._measure(None, summed, text)

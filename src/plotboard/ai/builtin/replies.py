@@ -109,12 +109,16 @@ def measure_label(
     """ "Revenue", "Headcount", "Average salary", "Number of products"; "Hires" for a count of
     employees over their hire date; "Revenue per employee" for a ratio."""
     if measure.over is not None:
-        top = measure_label(vocab, replace(measure, over=None), dims)
         under = measure.over
+        if measure.agg == "count" and under.column is measure.column:
+            # count(department) / count_distinct(department): the rows per department
+            top = f"Number of {table_label(measure.table).lower()}"
+        else:
+            top = measure_label(vocab, replace(measure, over=None), dims)
         if under.column is None or under.column.name in under.table.primary_key:
             noun = _singular(table_label(under.table).lower())
-        else:
-            noun = _singular(column_label(under.column).lower())
+        else:  # "per manager", not "per manager id"
+            noun = _singular(column_label(under.column).lower()).removesuffix(" id")
         return f"{top} per {noun}"
     if measure.column is None:
         for term in vocab.measures_of(measure.table):

@@ -360,7 +360,9 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     out.measures = [_measure(vocab, base, slot, has_dims) for slot in intent.measures]
     ranking = bool(intent.top or intent.superlative or intent.which)
     for slot in intent.dims:
-        if _per_related(vocab, base, intent, slot, out):
+        if _per_related(vocab, base, intent, slot, out) or _rows_per_group(
+            vocab, base, intent, slot, out
+        ):
             continue
         found = _dim(vocab, base, slot.terms, slot.text, ranking)
         if found is None:
@@ -433,6 +435,45 @@ def _per_related(
     if pk is None or first.over is not None or first.agg not in ("sum", "count"):
         return False
     out.measures[0] = replace(first, over=DraftMeasure("count_distinct", term.table, pk))
+    return True
+
+
+def _rows_per_group(
+    vocab: Vocabulary, base: Table, intent: Intent, slot: DimSlot, out: Resolved
+) -> bool:
+    """ "the average number of employees per department", "average number of orders per
+    product": how many rows each group has on average — the rows that have a group over how
+    many groups there are (count(department) / count_distinct(department)), not a breakdown.
+    """
+    if intent.measures or out.measures or not (slot.per or slot is intent.per_dim):
+        return False
+    if "avg" not in intent.pending or "count" not in intent.pending:
+        return False
+    found = _best(vocab, base, [t for t in slot.terms if isinstance(t, (TableTerm, ColumnTerm))])
+    term = found[1] if found else None
+    if isinstance(term, TableTerm):
+        key = _pk(term.table)
+        if term.table is base or key is None:
+            return False  # "per employee" of the employees: one each
+        group = DraftMeasure("count_distinct", term.table, key)
+        out.measures.append(DraftMeasure("count", base, None, over=group))
+        return True
+    if isinstance(term, ColumnTerm):
+        table, column = term.table, term.column
+    else:
+        # "per manager" when "manager" is only a value: the key column named so (manager_id).
+        named = tuple(stems(slot.text))
+        keys = [
+            c for c in base.columns
+            if not c.hidden and tuple(w for w in stems(split_identifier(c.name)) if w != "id")
+            == named and any(c.name in fk.columns for fk in base.foreign_keys)
+        ]
+        if not keys:
+            return False
+        table, column = base, keys[0]
+    # count(column): only the rows that have a group ("per manager": people with a manager).
+    group = DraftMeasure("count_distinct", table, column)
+    out.measures.append(DraftMeasure("count", table, column, over=group))
     return True
 
 

@@ -61,6 +61,7 @@ _NOT_NULL_TAILS = {"filled", "set", "present", "populated", "known", "given", "r
 # Words that may follow a column's name without changing it: "manager id", "manager field".
 _NAME_TAILS = {"id", "field", "set", "value", "column", "filled", "given", "recorded", "named"}
 _CHART_HINTS = {"share", "proportion", "percentage"}
+_PERCENT_WORDS = {"percent", "percentage", "percentages", "pct"}
 _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks", "quarter",
                "quarters", "or", "and", "percent", "k", "m"}
 _RANKS = {"most", "latest", "newest", "recent", "last", "first", "highest", "lowest", "biggest",
@@ -100,6 +101,7 @@ class Shapes:
     compare_at: int = -1
     compare_to: str | None = None
     compare_words: list[str] = field(default_factory=list)
+    words: tuple[str, ...] = ()  # the words left to read (positions as in the lexed question)
     # "distribution of salaries", "salary band of 20k", "into 10 bands": counts per band of a
     # number; `bands` ("width", 20000) or ("count", 10) when the question says which.
     distribution: bool = False
@@ -152,6 +154,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     nullable = _nullable_names(vocab)
     i = 0
     cue_at = -1
+    shares: list[tuple[int, int, str]] = []  # (start, end, first word) of each share cue
     while i < len(words):
         matched = False
         first = words[i]
@@ -190,6 +193,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                     setattr(shapes, flag, True)
                     shapes.said.append(" ".join(phrase))
                     end = i + len(phrase)
+                    if flag == "share":
+                        shares.append((i, end, words[i]))
                     if end < len(words) and words[end] == "of":
                         end += 1
                     if phrase[0] not in _CHART_HINTS:  # "share of" also hints at a pie
@@ -258,10 +263,30 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
             break
+    if shapes.share and shapes.compare and all(
+        first in _PERCENT_WORDS and (end >= len(words) or words[end] != "of")
+        for _, end, first in shares
+    ):
+        # "how much did revenue change from 2023 to 2024, in %", "percent growth": the change
+        # in percent that a comparison gives, not a share of a total.
+        shapes.share = False
+        for start, end, _ in shares:
+            shapes.said.remove(" ".join(words[start:end]))
+            shapes.compare_words.extend(words[start:end])
+            for k in range(start, end):
+                keep[k] = False
     _read_bands(words, keep, shapes)
+    either = _either_period(words, keep)
+    if either >= 0:
+        # "did we sell more units in Q2 or in Q1 2025", "was revenue higher in 2024 or 2025":
+        # two periods weighed against each other.
+        shapes.compare = "strong"
+        shapes.said.append("or")
+        cue_at = either if cue_at < 0 else cue_at
     if cue_at >= 0:
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
+    shapes.words = tuple(w for w, k in zip(words, keep, strict=True) if k)
     shapes.counted_rows = any(w in _COUNTED_ROWS for w in words)
     shapes.each = any(w in ("each", "every") for w in words)
     for k in range(len(words) - 1):
@@ -375,6 +400,27 @@ def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | 
         if j < len(words) and _is_period_word(words[j]):
             return j - i, "strong", None
     return None
+
+
+def _either_period(words: Sequence[str], keep: list[bool]) -> int:
+    """Where "or" weighs two periods after a comparative word ("more units in Q2 or in Q1",
+    "higher in 2024 or 2025"), with that word dropped; -1 when the question has none."""
+    for k, word in enumerate(words):
+        if word != "or" or not keep[k]:
+            continue
+        j = k - 1
+        while j >= 0 and not _is_period_word(words[j]) and k - j <= 3:
+            j -= 1
+        after = k + 1
+        while after < len(words) and words[after] in ("the", "in", "during"):
+            after += 1
+        if j < 0 or k - j > 3 or after >= len(words) or not _is_period_word(words[after]):
+            continue
+        if not any(w in _MORE_WORDS for w in words[max(0, j - 6) : j]):
+            continue
+        _drop_more(words, j + 1, keep)
+        return k
+    return -1
 
 
 def _drop_more(words: Sequence[str], i: int, keep: list[bool]) -> None:
@@ -534,9 +580,14 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank)
-    if shapes.compare == "strong" and not intent.date_ranges:
-        _values_side_by_side(draft)
-    if shapes.compare is not None:
+    side = False
+    if shapes.compare == "strong":
+        periods = _periods(intent)
+        if not periods or (len(periods) == 1 and not _compared_with(shapes, periods[0][0])):
+            # "Software vs Hardware", "orders between North and South in 2025": the values
+            # are compared, the period only says when.
+            side = _values_side_by_side(draft)
+    if shapes.compare is not None and not side:
         problem = _as_compare(draft, shapes, intent)
         if draft.compare is None:
             unused = [w for w in shapes.compare_words if w not in STOPWORDS]
@@ -549,17 +600,29 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
 
 
-def _values_side_by_side(draft: Draft) -> None:
+_WITH_WORDS = frozenset({"with", "to", "against", "and"})
+
+
+def _compared_with(shapes: Shapes, at: int) -> bool:
+    """Whether the period at word `at` is the one compared with: right after the cue ("revenue
+    vs last year") or after "with" / "to" ("compare revenue with 2024")."""
+    if at == shapes.compare_at:
+        return True
+    return 0 < at <= len(shapes.words) and shapes.words[at - 1] in _WITH_WORDS
+
+
+def _values_side_by_side(draft: Draft) -> bool:
     """ "revenue per unit for Software vs Hardware": values compared are a breakdown (kept
     to those values), not one total over both."""
     if draft.records or len(draft.dims) >= 2:
-        return
+        return False
     for f in draft.filters:
         if f.op == "in" and isinstance(f.value, list) and len(f.value) >= 2 and all(
             d.column is not f.column for d in draft.dims
         ):
             draft.dims.append(DraftDim(f.table, f.column))
-            return
+            return True
+    return False
 
 
 def _as_distribution(draft: Draft, shapes: Shapes, intent: Intent) -> None:
@@ -678,12 +741,46 @@ def _next_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
     """The closed periods the question names, in order, "from 2023 to 2024" as two."""
     out: list[tuple[int, dt.date, dt.date]] = []
+    labels: list[str] = []
     for at, span in intent.date_ranges:
         if span.parts is not None:
             out.extend((at, a, b) for a, b, _ in span.parts)
+            labels += [label for _, _, label in span.parts]
         elif span.start is not None and span.end is not None:
             out.append((at, span.start, span.end))
+            labels.append(span.label)
+    if len(out) == 2:
+        # "Q2 or Q1 2025", "March vs April 2024": the year said once is both periods' year.
+        named = [_yearless(label) for label in labels]
+        for k in (0, 1):
+            other = out[1 - k]
+            if named[k] and not named[1 - k] and _has_year(labels[1 - k]) and (
+                out[k][1].year == out[k][2].year and other[1].year == other[2].year
+            ):
+                at, start, end = out[k]
+                year = other[1].year
+                out[k] = (at, start.replace(year=year), _same_day_in(end, year))
     return out
+
+
+_NAMED_PERIODS = _PERIOD_START - {"last", "previous", "this"}
+
+
+def _has_year(label: str) -> bool:
+    return any(len(w) == 4 and w.isdigit() for w in label.split())
+
+
+def _yearless(label: str) -> bool:
+    """A named period without its year ("in q2", "march")."""
+    words = [w for w in label.split() if w not in ("in", "from", "since", "during", "of")]
+    return bool(words) and words[0] in _NAMED_PERIODS and not _has_year(label)
+
+
+def _same_day_in(day: dt.date, year: int) -> dt.date:
+    """The last day of `day`'s month in `year` when `day` is a month's last (February)."""
+    last = (add_months(day.replace(day=1), 1) - dt.timedelta(days=1)) == day
+    moved = day.replace(year=year, day=1)
+    return add_months(moved, 1) - dt.timedelta(days=1) if last else day.replace(year=year)
 
 
 def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
@@ -726,7 +823,7 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
             return "the two periods are not next to each other, so I did not compare them"
     else:
         at, start, end = periods[0]
-        if shapes.compare == "strong" and at >= shapes.compare_at >= 0 and unit is None:
+        if shapes.compare == "strong" and unit is None and _compared_with(shapes, at):
             # "revenue vs last year": that is the period compared with; ours is the next one.
             o_start, o_end = start, end
             start, end = _next_of(start, end)
@@ -734,7 +831,11 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
             to = "previous_year" if months == 12 and timed else "previous_period"
         else:
             whole_year = _months(start, end) == 12
-            to = "previous_year" if unit == "year" and not whole_year else "previous_period"
+            # "monthly revenue in 2025 compared to the year before": each month against the
+            # same month a year before; a whole year alone against the year before it.
+            finer = bool(timed) and timed[0].grain != "year"
+            yearly = unit == "year" and (finer or not whole_year)
+            to = "previous_year" if yearly else "previous_period"
     draft.filters = [f for f in draft.filters if f not in dated]
     draft.filters.extend(date_filters(*where, DateRange(start, end, "")))
     draft.compare = to

@@ -79,7 +79,22 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("salary", "range"): "salary band", ("salary", "ranges"): "salary bands",
     ("pay", "band"): "salary band", ("pay", "bands"): "salary bands",
     ("a", "head"): "per employee", ("per", "capita"): "per employee",
+    ("direct", "reports"): "employees", ("direct", "report"): "employee",
 }
+
+# "how many units go into one order", "in a single order": per order.
+PHRASES.update({
+    (verb, into, one): "per"
+    for verb in ("go", "goes", "went", "fit", "fits")
+    for into in ("into", "in")
+    for one in ("one", "a", "an", "each", "every")
+})
+PHRASES.update({
+    (verb, into, "a", "single"): "per"
+    for verb in ("go", "goes", "went", "fit", "fits")
+    for into in ("into", "in")
+})
+PHRASES.update({("in", "a", "single"): "per", ("per", "single"): "per"})
 
 _MONTHS = (
     "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
