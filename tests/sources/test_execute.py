@@ -276,7 +276,7 @@ def test_sqlite_caps_the_size_of_one_value(pool: SourcePool) -> None:
     )
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "duckdb", "mysql"])
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb", "mysql", "postgresql"])
 def test_an_answer_over_max_bytes_is_refused_while_fetching(pool: SourcePool, kind: str) -> None:
     wide = {"sqlite": "printf('%.*c', 100000, 'x')", "duckdb": "repeat('x', 100000)"}.get(
         kind, "repeat('x', 100000)"

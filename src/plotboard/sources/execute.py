@@ -59,6 +59,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
@@ -83,7 +84,7 @@ from plotboard.sources.kinds.base import (
     DatabaseKind,
     QueryGuard,
 )
-from plotboard.sources.values import JsonValue, convert_rows, describe_columns
+from plotboard.sources.values import JsonValue, convert_rows, describe_columns, value_types
 from plotboard.sources.watchdog import Alarm
 
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # SQLAlchemy's own pattern for :name
@@ -303,6 +304,7 @@ def _run(
     )
     fetched: list[Sequence[Any]] = []
     texts = None
+    types: list[type | None] = []
     try:
         try:
             # The read-only guard and the time limit: the kind's (see its module).
@@ -322,7 +324,8 @@ def _run(
             description = result.cursor.description if result.cursor is not None else None
             texts = kind.raw_texts(result.cursor) if result.cursor is not None else None
             try:
-                fetched = _fetch(_fetchmany(result), row_cap, max_bytes)
+                types = value_types(name, description or [])
+                fetched = _fetch(_fetchmany(result), row_cap, max_bytes, types)
             finally:
                 with contextlib.suppress(Exception):
                     result.close()  # MariaDB: reads what is left of the capped stream
@@ -354,7 +357,7 @@ def _run(
     if truncated:
         fetched = fetched[:row_cap]
     columns, converters = describe_columns(name, dialect.dbapi, description or [], fetched)
-    rows = convert_rows(fetched, converters, for_orjson=for_orjson, texts=texts)
+    rows = convert_rows(fetched, converters, for_orjson=for_orjson, texts=texts, types=types)
     return columns, rows, truncated
 
 
@@ -369,10 +372,13 @@ def _fetchmany(result: Any) -> Any:
     return result.fetchmany
 
 
-def _fetch(fetchmany: Any, row_cap: int, max_bytes: int | None) -> list[Sequence[Any]]:
+def _fetch(
+    fetchmany: Any, row_cap: int, max_bytes: int | None, types: Sequence[type | None] = ()
+) -> list[Sequence[Any]]:
     """Up to `row_cap + 1` rows, in batches, stopping with `answer_too_large` as soon as their
     estimated size passes `max_bytes` (so a 100 GB answer is never held). A batch is at most
-    a quarter of what is left of `max_bytes` at the rows' average size so far."""
+    a quarter of what is left of `max_bytes` at the rows' average size so far. `types`: the
+    columns' value types where known (`values.value_types`)."""
     if max_bytes is None:
         return list(fetchmany(row_cap + 1))
     rows: list[Sequence[Any]] = []
@@ -382,7 +388,7 @@ def _fetch(fetchmany: Any, row_cap: int, max_bytes: int | None) -> list[Sequence
         got = fetchmany(min(batch, row_cap + 1 - len(rows)))
         if not got:
             break
-        size += _size(got)
+        size += _size(got, types)
         if size > max_bytes:
             raise answer_too_large(max_bytes)
         rows.extend(got)
@@ -397,19 +403,28 @@ _FIXED_SIZE = frozenset(
 _SIZED = frozenset({str, bytes, bytearray, type(None)})
 
 
-def _size(rows: Sequence[Sequence[Any]]) -> int:
+def _size(rows: Sequence[Sequence[Any]], types: Sequence[type | None] = ()) -> int:
     """At most the bytes `rows` take as JSON, roughly: text and bytes by length, nested values
     by their text, anything else (numbers, dates, NULL) as 8. A column at a time: a column of
-    numbers, dates or text costs a C-level pass or two."""
+    numbers, dates or text costs a C-level pass or two, and none when its type is known
+    (`types`) to be of fixed size."""
     size = 8 * sum(map(len, rows))
-    for column in zip(*rows, strict=True):
-        kinds = set(map(type, column))
+    for index in range(len(rows[0]) if rows else 0):
+        known = types[index] if index < len(types) else None
+        if known in _FIXED_SIZE:
+            continue
+        column = map(itemgetter(index), rows)
+        if known is str:
+            size += sum(map(len, filter(None, column)))
+            continue
+        values = list(column)
+        kinds = set(map(type, values))
         if kinds <= _FIXED_SIZE:
             continue
         if kinds <= _SIZED:
-            size += sum(map(len, filter(None, column)))
+            size += sum(map(len, filter(None, values)))
         else:
-            size += sum(map(_value_size, column))
+            size += sum(map(_value_size, values))
     return size
 
 

@@ -21,7 +21,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from operator import attrgetter, methodcaller
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 from plotboard.catalog.model import ColumnType
@@ -283,12 +283,27 @@ def json_column(values: Sequence[Any], *, for_orjson: bool = False) -> Sequence[
     return list(map(json_value, values))
 
 
+def value_types(dialect: str, description: Sequence[Sequence[Any]]) -> list[type | None]:
+    """Per result column, the one Python type (besides None) the driver gives for its type code
+    when the database kind knows it (`DatabaseKind.result_value_type`), else None."""
+    database = kinds.for_backend(dialect)
+    return [
+        database.result_value_type(entry[1]) if entry[1] is not None else None
+        for entry in description
+    ]
+
+
+_READY = frozenset({str, bool, int})  # a known type whose column needs no look (see below)
+_READY_FOR_ORJSON = _READY | {float, dt.date, dt.datetime}
+
+
 def convert_rows(
     rows: list[Sequence[Any]],
     converters: Sequence[Converter | ColumnConverter],
     *,
     for_orjson: bool = False,
     texts: RawTexts | None = None,
+    types: Sequence[type | None] | None = None,
 ) -> list[Sequence[JsonValue]]:
     """Rows as lists of JSON-ready values, converted a column at a time.
 
@@ -296,17 +311,34 @@ def convert_rows(
     tuples as arrays too: when no column needed a change, `rows` themselves come back (the
     driver's tuples, not copied; a large answer's rows are not built twice).
     `texts(row, column)`: the values as the driver received them, for column converters.
+    `types`: per column, the one type of its values when the driver's type code tells it (see
+    `value_types`): a column of text, booleans or 64-bit integers is then not looked at at
+    all, and for orjson neither is one of floats (orjson writes NaN and infinities as null, as
+    `json_value` makes them), dates or naive datetimes.
     """
     if not rows or not converters:
         return [[] for _ in rows]
-    originals = list(zip(*rows, strict=True))
-    columns = [
-        _convert_column(convert, column, index, for_orjson, texts)
-        for index, (convert, column) in enumerate(zip(converters, originals, strict=True))
-    ]
-    if for_orjson and all(new is old for new, old in zip(columns, originals, strict=True)):
+    ready = _READY_FOR_ORJSON if for_orjson else _READY
+    known = types or [None] * len(converters)
+    columns: list[Sequence[Any] | None] = []
+    changed = False
+    for index, (convert, kind) in enumerate(zip(converters, known, strict=True)):
+        if convert is json_value and kind in ready:
+            columns.append(None)  # as the driver gave it
+            continue
+        column = list(map(itemgetter(index), rows))
+        new = _convert_column(convert, column, index, for_orjson, texts)
+        changed = changed or new is not column
+        columns.append(new)
+    if for_orjson and not changed:
         return rows
-    return list(map(list, zip(*columns, strict=True)))
+    if not changed and all(column is None for column in columns):
+        return list(map(list, rows))
+    full = [
+        list(map(itemgetter(index), rows)) if column is None else column
+        for index, column in enumerate(columns)
+    ]
+    return list(map(list, zip(*full, strict=True)))
 
 
 def _convert_column(

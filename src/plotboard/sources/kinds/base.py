@@ -298,6 +298,13 @@ class DatabaseKind(ABC):
         `json_value`, or None."""
         return None
 
+    def result_value_type(self, type_code: Any) -> type | None:
+        """The one Python type the driver gives (besides None) for result columns of this type
+        code, when every such value is ready for JSON as it is: `str`, `bool`, `int` (within
+        64 bits), `float`, `datetime.date` or `datetime.datetime` (naive); else None, and the
+        values are looked at (see `values.convert_rows`)."""
+        return None
+
     def raw_texts(self, cursor: Any) -> RawTexts | None:
         """The DB-API cursor's values as the driver received them, `(row, column) -> bytes`,
         for column converters that need them (PostgreSQL's result text), or None."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -32,6 +33,15 @@ _OIDS: dict[int, ColumnType] = {
 }  # fmt: skip
 
 _NUMERIC = 1700
+# What psycopg's loaders make of each type (numeric: the float loader registered below).
+_VALUE_TYPES: dict[int, type] = {
+    16: bool,
+    20: int, 21: int, 23: int, 26: int,
+    700: float, 701: float, 1700: float,
+    18: str, 19: str, 25: str, 1042: str, 1043: str,
+    1082: dt.date,
+    1114: dt.datetime,
+}  # fmt: skip
 _DECIMALS = values.ColumnConverter(values.decimal_floats)
 
 #: Sent with every connection request: each transaction of the session is read-only.
@@ -160,6 +170,9 @@ class PostgresKind(ServerKind):
 
     def result_converter(self, type_code: Any) -> values.ColumnConverter | None:
         return _DECIMALS if type_code == _NUMERIC else None
+
+    def result_value_type(self, type_code: Any) -> type | None:
+        return _VALUE_TYPES.get(type_code) if isinstance(type_code, int) else None
 
     def raw_texts(self, cursor: Any) -> values.RawTexts | None:
         result = getattr(cursor, "pgresult", None)
