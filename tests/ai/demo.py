@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from plotboard.access.rules import EMPTY_RULES
 from plotboard.catalog.model import Catalog
-from plotboard.query.prepare import prepare_query
+from plotboard.query.latest import latest_anchors
+from plotboard.query.prepare import PreparedQuery, prepare_query
 from plotboard.query.spec import QuerySpec
 from plotboard.sources import introspect
 
@@ -45,9 +46,14 @@ def demo_values(engine: sa.Engine, catalog: Catalog) -> dict[tuple[str, str], li
 
 def run_spec(engine: sa.Engine, catalog: Catalog, spec: QuerySpec) -> list[tuple[Any, ...]]:
     """Rows of `spec` on the demo database, through the real compile-and-check path."""
-    prepared = prepare_query(spec, catalog, EMPTY_RULES, {})
-    with engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(sa.text(prepared.sql), dict(prepared.params))]
+    def run(prepared: PreparedQuery) -> list[tuple[Any, ...]]:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text(prepared.sql), dict(prepared.params))
+            return [tuple(row) for row in rows]
+
+    # Filters counted from the latest date in the data get it as the query endpoint does.
+    anchors = latest_anchors(spec, catalog, EMPTY_RULES, {}, run) if spec.latest_anchored else None
+    return run(prepare_query(spec, catalog, EMPTY_RULES, {}, anchors=anchors))
 
 
 def run_sql(engine: sa.Engine, sql: str) -> list[tuple[Any, ...]]:

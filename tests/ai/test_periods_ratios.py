@@ -293,3 +293,43 @@ def test_a_column_that_is_already_per_unit_is_not_divided_again(
     # A measure per a counting number is still a ratio.
     spec = spec_of(ask("revenue per unit by region", catalog, values))
     assert spec["measures"][0]["expr"] == "sum(amount) * 1.0 / sum(quantity)"
+
+
+# -- periods counted from the end of the data --------------------------------------------------
+
+
+def test_the_last_periods_of_data_count_back_from_the_latest_date(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("units sold over the last 2 quarters of data", catalog, values)
+    spec = spec_of(reply)
+    assert spec["filters"] == [
+        {
+            "column": "sale_date",
+            "op": "last",
+            "value": {"unit": "quarter"},  # the one before the data's latest quarter, and it
+            "anchor": "latest",
+            "include_current": True,
+        }
+    ]
+    assert any("latest date in the data" in a for a in reply.assumptions)
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    last = run_sql(demo_engine, "SELECT MAX(sale_date) FROM sales")[0][0]
+    assert last == "2025-12-31"  # the demo's sales end there, after the test's today
+    expected = run_sql(
+        demo_engine,
+        "SELECT SUM(quantity) FROM sales WHERE sale_date BETWEEN '2025-07-01' AND '2025-12-31'",
+    )
+    assert same_rows(rows, expected, ordered=True)
+    # One period: the data's latest month; a follow-up keeps the period.
+    hires = ask("hires in the latest month in the data", catalog, values)
+    assert spec_of(hires)["filters"] == [
+        {"column": "hire_date", "op": "this", "value": "month", "anchor": "latest"}
+    ]
+    changed = ask("by department", catalog, values, previous=hires.tile)
+    assert spec_of(changed)["filters"] == spec_of(hires)["filters"]
+    # Without "of data", the last months count from today.
+    assert dates_of(ask("units over the last 2 months", catalog, values)) == [
+        ["2025-09-21", "2025-11-20"]
+    ]

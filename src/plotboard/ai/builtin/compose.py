@@ -38,6 +38,7 @@ from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
 from plotboard.query.spec import Aggregate, FilterOp, Scalar
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+_RELATIVE_OPS = frozenset({"last", "this", "previous", "to_date"})
 RANKED_ROWS = 10
 """Rows kept for a ranking without a number ("best sellers")."""
 
@@ -228,7 +229,7 @@ def _merge_filters(draft: Draft, resolved: Resolved, add: bool) -> None:
     if resolved.date_range is not None and resolved.time_column is not None:
         draft.filters = [
             f for f in draft.filters
-            if not (f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS)
+            if not (f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS | _RELATIVE_OPS)
         ]
         draft.filters.extend(resolved.dates)
 

@@ -61,7 +61,9 @@ class DraftFilter:
     table: Table
     column: Column
     op: FilterOp
-    value: Scalar | list[Scalar] | None
+    value: Scalar | list[Scalar] | dict[str, object] | None
+    anchor: str | None = None  # "latest": a relative filter counted from the data's last date
+    include_current: bool = False
 
 
 @dataclass
@@ -166,6 +168,8 @@ def to_spec(draft: Draft) -> QuerySpec:
     filters = [
         {"column": column_ref(base, f.table, f.column), "op": f.op}
         | ({} if f.value is None else {"value": f.value})
+        | ({} if f.anchor is None else {"anchor": f.anchor})
+        | ({"include_current": True} if f.include_current else {})
         for f in draft.filters
     ]
     data: dict[str, object] = {
@@ -265,10 +269,11 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             continue
         draft.dims.append(DraftDim(table, column, d.grain, bin_))
     for f in spec.filters:
-        if isinstance(f.value, Periods):
-            raise unsupported
         table, column = _absolute(vocab, base, f.column)
-        draft.filters.append(DraftFilter(table, column, f.op, f.value))
+        value = f.value.model_dump() if isinstance(f.value, Periods) else f.value
+        draft.filters.append(
+            DraftFilter(table, column, f.op, value, f.anchor, f.include_current)
+        )
     first = spec.measures[0].alias.lower() if spec.measures else None
     for i, o in enumerate(spec.order_by):
         if i == 0 and o.by.lower() == first:

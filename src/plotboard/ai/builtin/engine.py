@@ -529,7 +529,12 @@ def _assumptions(
     """What the answer took for granted, each in a few plain words."""
     out = list(dict.fromkeys(readings))
     span = intent.date_range
-    if span is not None and any(w in span.label.lower() for w in _RELATIVE):
+    if span is not None and span.latest is not None:
+        out.append(
+            f"'{span.label}' counted back from the latest date in the data, its own "
+            f"{span.latest[1]} included"
+        )
+    elif span is not None and any(w in span.label.lower() for w in _RELATIVE):
         start = span.start.isoformat() if span.start else "the first date"
         end = span.end.isoformat() if span.end else "the last date"
         out.append(f"'{span.label}' read as {start} to {end}")

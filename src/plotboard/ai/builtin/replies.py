@@ -198,9 +198,26 @@ def describe_period(start: dt.date | None, end: dt.date | None) -> str:
     return "all time"
 
 
+def _relative(f: DraftFilter) -> str:
+    """ "the last 3 months of data", "last 6 months", "this quarter", "year to date"."""
+    value = f.value
+    data = " of data" if f.anchor == "latest" else ""
+    if f.op == "last" and isinstance(value, dict):
+        n = int(str(value.get("n", 1))) + (1 if f.include_current else 0)
+        unit = str(value.get("unit", ""))
+        return f"the last {n} {unit}s{data}" if n > 1 else f"the last {unit}{data}"
+    if f.op == "this":
+        return f"the last {value}{data}" if data else f"this {value}"
+    if f.op == "to_date":
+        return f"{value} to date"
+    return f"previous {value}"
+
+
 def describe_filter(f: DraftFilter) -> str:
     """A few words for one filter: "Paris", "excluding Sales", "2024", "salary over 100000"."""
     col = column_label(f.column).lower()
+    if f.op in ("last", "this", "previous", "to_date"):
+        return _relative(f)
     values = f.value if isinstance(f.value, list) else [f.value]
     shown = [str(v) for v in values]
     if f.column.type in TEMPORAL_TYPES and f.op in ("between", "gte", "lte", "lt", "gt"):
@@ -358,6 +375,8 @@ def filters_phrase(draft: Draft) -> str:
                 text = f"from {text}"
             elif not text.startswith(("since", "until", "all")):
                 text = f"in {text}"
+        elif f.op in ("last", "this", "previous"):
+            text = f"in {text}"  # "in the last 3 months of data"
         elif f.column.type == "boolean":
             text = f"({text} only)" if f.value is True else f"({text})"
         elif f.column.type in NUMERIC_TYPES:

@@ -328,6 +328,13 @@ def _time_column(
 
 def date_filters(table: Table, column: Column, date_range: DateRange) -> list[DraftFilter]:
     """Filters for a date range on `column` (end inclusive, also for date-times)."""
+    if date_range.latest is not None:
+        # "the last 3 months of data": the data's last month and the 2 before it.
+        n, unit = date_range.latest
+        if n == 1:
+            return [DraftFilter(table, column, "this", unit, "latest")]
+        periods: dict[str, object] = {"n": n - 1, "unit": unit}
+        return [DraftFilter(table, column, "last", periods, "latest", include_current=True)]
     start, end = date_range.start, date_range.end
     if column.type == "datetime" and end is not None:
         # "until 2024-12-31" must keep 2024-12-31 18:00: compare with the next midnight.

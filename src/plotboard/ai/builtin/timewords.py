@@ -12,6 +12,9 @@ deterministic in tests. The meanings, documented for users:
 * "since 2023", "from 2023 on(wards)": from 2023-01-01 on; "from 2023" alone ("orders from
   2025-11-19"): that period; "after 2023": from 2024-01-01; "before 2024": up to
   2023-12-31; "until 2024": up to 2024-12-31; "between 2023 and 2024": 2023-01-01 .. 2024-12-31.
+* "the last 3 months of data", "the latest quarter of data": counted back from the latest
+  date in the data (the query finds it: a relative filter anchored to "latest"), its own
+  month or quarter included.
 * "year to date" / "ytd": 1 January .. today; "today", "yesterday".
 * "all time": no date range (a follow-up uses it to drop one).
 
@@ -79,6 +82,9 @@ class DateRange:
     # "from 2023 to 2024", "between Q1 and Q2": the two named periods, for comparisons
     # ("how did hiring change from 2023 to 2024" compares them rather than adding them up).
     parts: tuple[tuple[dt.date, dt.date, str], tuple[dt.date, dt.date, str]] | None = None
+    # "the last 3 months of data": that many periods counted back from the latest date in the
+    # data (unknown here: the query finds it), as (how many, unit); start and end are None.
+    latest: tuple[int, Grain] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,9 +212,21 @@ def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         grain = _UNITS[words[i + 1]]
         start, end = period_of(today, grain)
         return 2, DateRange(start, end, f"this {grain}")
-    if word not in _RELATIVE_LAST or i + 1 >= n:
+    if (word not in _RELATIVE_LAST and word not in ("latest", "final")) or i + 1 >= n:
         return None
     nxt = words[i + 1]
+    of_data = _of_data(words, i + 2 if nxt in _UNITS else i + 3)
+    if of_data or word in ("latest", "final"):
+        count = 1 if nxt in _UNITS else int(nxt) if nxt.isdigit() else _NUMBER_WORDS.get(nxt)
+        unit_at = i + 1 if nxt in _UNITS else i + 2
+        if not of_data or count is None or not 0 < count <= 1000 or unit_at >= n or (
+            words[unit_at] not in _UNITS
+        ):
+            return None
+        grain = _UNITS[words[unit_at]]
+        unit = grain if count == 1 else f"{grain}s"
+        label = f"the last {unit} of data" if count == 1 else f"the last {count} {unit} of data"
+        return unit_at + 1 + of_data - i, DateRange(None, None, label, latest=(count, grain))
     if word == "last" and nxt == "quarter" and tuple(words[i + 2 : i + 3]) == ("of",):
         return None  # "the last quarter of 2023": its fourth quarter (`_period`)
     if nxt in _UNITS and not nxt.endswith("s"):
@@ -231,6 +249,19 @@ def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         start = add_months(today, -months) + dt.timedelta(days=1)
     unit = grain if count == 1 else f"{grain}s"
     return 3, DateRange(start, end, f"in the last {count} {unit}")
+
+
+_DATA_TAILS = (("of", "data"), ("of", "the", "data"), ("of", "our", "data"), ("in", "the", "data"),
+               ("of", "available", "data"), ("with", "data"), ("the", "data", "has"),
+               ("in", "our", "data"))
+
+
+def _of_data(words: Sequence[str], i: int) -> int:
+    """How many words at `i` say "of data" ("the last 3 months of data"), or 0."""
+    for tail in _DATA_TAILS:
+        if tuple(words[i : i + len(tail)]) == tail:
+            return len(tail)
+    return 0
 
 
 _BOUND_PHRASES = {
