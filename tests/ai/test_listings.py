@@ -269,3 +269,47 @@ def test_each_after_the_values_named_is_each_of_them(catalog: Catalog, values: V
     assert spec["dimensions"][0] == {"column": "location"}
     assert spec["limit"] == 3 and spec["limit_per"] == "location"
     assert _filters(spec) == [("location", "in", ["London", "Paris"])]
+
+
+# -- the person, not the value; "has no ..." --------------------------------------------------
+
+
+def test_the_best_paid_person_is_that_person(catalog: Catalog, values: Values) -> None:
+    for question in ("lowest paid employe in Berlin", "who's the worst rated employee?"):
+        spec = spec_of(ask(question, catalog, values))
+        assert "select" in spec and "full_name" in spec["select"], question
+        assert spec["limit"] == 1 and spec["order_by"][0].get("desc", False) is False, question
+    # The value alone, or a thing's own amount, is still the value.
+    assert spec_of(ask("lowest salary in Berlin", catalog, values))["measures"] == [
+        {"agg": "min", "column": "salary"}
+    ]
+    assert spec_of(ask("largest order amount in 2024", catalog, values))["measures"] == [
+        {"agg": "max", "column": "amount"}
+    ]
+
+
+def test_the_rows_and_their_columns(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("people in Tokyo with their job titles", catalog, values))
+    assert "job_title" in spec["select"] and _filters(spec) == [("location", "eq", "Tokyo")]
+    # "departments and their headcount" stays a headcount by department.
+    spec = spec_of(ask("departments and their headcount", catalog, values))
+    assert spec["dimensions"] == [{"column": "department"}]
+
+
+def test_nobody_above_them_is_no_manager(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many staff have no one above them", catalog, values))
+    assert _filters(spec) == [("manager_id", "is_null", None)]
+
+
+def test_rows_missing_from_another_table_are_refused_plainly(
+    catalog: Catalog, values: Values
+) -> None:
+    for question in (
+        "employees with no sales in 2024",
+        "which reps never made a sale",
+        "offices without employees",
+        "who hasn't sold anything this year",
+    ):
+        reply = ask(question, catalog, values)
+        assert reply.tile is None and reply.suggestions, question
+        assert "missing from" in reply.answer, question

@@ -43,7 +43,7 @@ from plotboard.ai.answers import (
     TileSuggestion,
     as_sources,
 )
-from plotboard.ai.builtin.compose import build_fresh, refine
+from plotboard.ai.builtin.compose import RANKED_ROWS, build_fresh, refine
 from plotboard.ai.builtin.conversation import (
     ASK_AS_NEW,
     CHANGE_LAST,
@@ -79,6 +79,7 @@ from plotboard.ai.builtin.scope import (
 )
 from plotboard.ai.builtin.shapes import (
     Shapes,
+    absent_reason,
     apply_shapes,
     read_shapes,
     tables_with_empty_fields,
@@ -317,6 +318,28 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         shapes.listing = True
 
 
+def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
+    """ "the highest paid employee", "who are the 3 lowest rated staff": the rows with the
+    highest or lowest value, not that value; one when the rows are named in the singular."""
+    wanted = intent.superlative
+    if wanted is None or wanted.temporal or intent.dims or intent.grain or intent.pending:
+        return
+    if len(intent.tables) != 1 or not intent.measures or len(intent.row_words) != 1:
+        return
+    if not all(m.superlative is not None and m.agg is None for m in intent.measures):
+        return
+    if shapes.share or shapes.running or shapes.distribution or shapes.compare:
+        return
+    said = intent.row_words[0]
+    singular = not ((said.endswith("s") and not said.endswith("ss")) or said in _PLURAL_ROWS)
+    shapes.listing = True
+    if shapes.count is None:
+        shapes.count = 1 if singular else (intent.top.n if intent.top else RANKED_ROWS)
+
+
+_PLURAL_ROWS = frozenset({"people", "staff", "personnel", "folks"})
+
+
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
     notes = list(draft.notes)
     if problem:
@@ -429,6 +452,8 @@ def answer(
     if outside is not None:
         return _cannot(vocab, f"this data has nothing about '{outside}'", voice)
     shapes, words = read_shapes(words, vocab)
+    if shapes.absent is not None:
+        return _cannot(vocab, absent_reason(shapes.absent), voice)
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
@@ -449,6 +474,7 @@ def answer(
             intent.ignored = ignored
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
+    _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:
         quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))

@@ -98,6 +98,7 @@ class Intent:
     dim_first: bool = False  # a breakdown was named before any measure or table
     # The question opens with its table's rows, in the plural ("employees hired in ...").
     rows_first: bool = False
+    row_words: list[str] = field(default_factory=list)  # how the table's rows were named
     # The breakdown named after "each", "every", "per" ("the 3 best products in each
     # category"): with a ranking, the N applies within each of its values.
     per_dim: DimSlot | None = None

@@ -751,6 +751,12 @@ class _Walk:
             or self.intent.compares
         ):
             self.intent.rows_first = True
+        nxt = self._next_words(self.index)
+        glued = nxt is not None and self._adjacent(nxt, item) and bool(
+            _numeric(nxt.meaning.terms)  # type: ignore[union-attr]
+        )
+        if tables and not measures and not glued:  # not "order amount": an order's amount
+            self.intent.row_words.append(text)
         if measures:
             self._measure(None, measures, text)
         elif tables and not columns:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import edits
-from plotboard.ai.builtin.resolve import date_filters, natural_agg
+from plotboard.ai.builtin.resolve import Unanswerable, date_filters, natural_agg
 from plotboard.ai.builtin.text import (
     NUMBER_WORDS,
     STOPWORDS,
@@ -35,7 +35,7 @@ from plotboard.ai.builtin.text import (
     stems,
 )
 from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
-from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary
+from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
@@ -110,6 +110,10 @@ class Shapes:
     # percent" is a share of the number of orders, not of their amount; "sales" is both).
     counted_rows: bool = False
     each: bool = False  # "each" / "every" named a breakdown
+    their: bool = False  # "... and their job titles": columns of the rows listed
+    # "reps with no sales", "who didn't sell anything": rows of another table that are
+    # missing (the table), which a query spec can't look for.
+    absent: Table | None = None
 
     @property
     def asked(self) -> bool:
@@ -276,6 +280,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             for k in range(start, end):
                 keep[k] = False
     _read_bands(words, keep, shapes)
+    shapes.absent = _absent_rows(tokens, keep, vocab)
     either = _either_period(words, keep)
     if either >= 0:
         # "did we sell more units in Q2 or in Q1 2025", "was revenue higher in 2024 or 2025":
@@ -286,6 +291,10 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     if cue_at >= 0:
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
+    shapes.their = shapes.listing and any(
+        words[k] in ("their", "its") and words[k - 1] in ("and", "with", "show", "give", "plus")
+        for k in range(1, len(words))
+    )
     shapes.words = tuple(w for w, k in zip(words, keep, strict=True) if k)
     shapes.counted_rows = any(w in _COUNTED_ROWS for w in words)
     shapes.each = any(w in ("each", "every") for w in words)
@@ -514,6 +523,53 @@ def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
                 keep[i] = False  # "break salaries into 10 bands"
 
 
+_ABSENT_LEADS = frozenset({"no", "without", "never", "zero"})
+_NEGATED_VERBS = frozenset({"didn", "don", "doesn", "haven", "hasn", "hadn", "did", "do",
+                            "does", "have", "has"})
+_FILLERS = frozenset({"any", "a", "an", "single", "one", "have", "had", "make", "made", "do",
+                      "done", "get", "got", "at", "all"})
+
+
+def absent_reason(table: Table) -> str:
+    """Why "reps with no sales" gets no tile: the rows asked for are those another table
+    has nothing about, and a query can't look for missing rows."""
+    what = table_label(table).lower()
+    return (
+        f"finding what has no {what} needs the rows missing from {what}, and a chart can "
+        f"only show rows that are there. Ask for the number of {what} per person or group "
+        "instead: the lowest ones come last"
+    )
+
+
+def _absent_rows(
+    tokens: Sequence[Token], keep: Sequence[bool], vocab: Vocabulary
+) -> Table | None:
+    """The table whose rows a question asks to be missing: "with no sales", "without
+    orders", "didn't sell anything", "never made a sale"."""
+    words = [t.text for t in tokens]
+    stemmed = [t.stem for t in tokens]
+    for i, word in enumerate(words):
+        if not keep[i]:
+            continue
+        start = -1
+        if word in _ABSENT_LEADS:
+            start = i + 1
+        elif word in _NEGATED_VERBS and words[i + 1 : i + 2] in (["t"], ["not"]):
+            start = i + 2
+        if start < 0:
+            continue
+        j = start
+        while j < len(words) and words[j] in _FILLERS and j < start + 2:
+            j += 1
+        found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
+        if found is None:
+            continue
+        tables = [t for t in found[1] if isinstance(t, TableTerm)]
+        if tables:
+            return tables[0].table
+    return None
+
+
 def _is_listing(words: Sequence[str]) -> bool:
     if any(w in _COUNT_WORDS for w in words):
         return False
@@ -549,6 +605,11 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
     """`draft` in the shapes asked for (see the module docstring); notes say what was read."""
     for name, is_null in shapes.nulls:
         column = _column_named(draft.base, name)
+        named = vocab.phrases.get(name, ())
+        if column is None and is_null and any(isinstance(t, TableTerm) for t in named):
+            # "offices with no employees": rows of another table missing, not a field.
+            table = next(t.table for t in named if isinstance(t, TableTerm))
+            raise Unanswerable(absent_reason(table))
         if column is None:
             draft.notes.append(f"I did not find '{' '.join(name)}' in {draft.base.name}")
             continue
@@ -579,7 +640,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         _as_distribution(draft, shapes, intent)
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
-        _as_listing(vocab, draft, intent, shapes.count, shapes.rank)
+        _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their)
     side = False
     if shapes.compare == "strong":
         periods = _periods(intent)
@@ -843,15 +904,19 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
 
 
 def _as_listing(
-    vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None
+    vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None,
+    *, their: bool = False,
 ) -> None:
     if intent.grain is not None or any(d.grain for d in draft.dims):
         return
     base = draft.base
     label = vocab.label_column(base)
-    if label is None or any(d.column is not label for d in draft.dims):
+    # "staff in Paris and their job titles": the rows, with those columns; not "departments
+    # and their headcount".
+    their = their and not intent.measures and any(t.table is base for t in intent.tables)
+    if label is None or (not their and any(d.column is not label for d in draft.dims)):
         return  # "which departments have the most people": a ranking, not a listing
-    own_rows = any(
+    own_rows = their or any(
         (isinstance(t, TableTerm) and t.table is base) or "name" in d.text
         for d in intent.dims
         for t in d.terms

@@ -68,6 +68,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("per", "head"): "per employee",
     ("line", "manager"): "manager", ("line", "managers"): "managers",
     ("direct", "manager"): "manager", ("reporting", "line"): "manager",
+    ("nobody", "above", "them"): "no manager", ("no", "one", "above", "them"): "no manager",
+    ("nobody", "above"): "no manager", ("no", "one", "above"): "no manager",
     ("report", "to", "no", "one"): "have no manager",
     ("reports", "to", "no", "one"): "has no manager",
     ("report", "to", "nobody"): "have no manager", ("reports", "to", "nobody"): "has no manager",
