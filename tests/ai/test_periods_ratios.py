@@ -333,3 +333,26 @@ def test_the_last_periods_of_data_count_back_from_the_latest_date(
     assert dates_of(ask("units over the last 2 months", catalog, values)) == [
         ["2025-09-21", "2025-11-20"]
     ]
+
+
+def test_more_ways_to_say_periods_and_comparisons(catalog: Catalog, values: Values) -> None:
+    # "the most recent <unit> of data" is the data's latest one.
+    spec = spec_of(ask("orders in the most recent month of data", catalog, values))
+    assert spec["filters"] == [
+        {"column": "sale_date", "op": "this", "value": "month", "anchor": "latest"}
+    ]
+    # "than in the second half of ...": half years compared, named as such.
+    reply = ask("were sales higher in the second half of 2024 than in the second half of 2023",
+                catalog, values)
+    spec = spec_of(reply)
+    assert spec["compare"] == {"to": "previous_year"}
+    assert dates_of(reply) == [["2024-07-01", "2024-12-31"]]
+    assert reply.understood is not None and reply.understood.endswith("H2 2024 vs H2 2023")
+    # "by how many percent": the change, not a count.
+    spec = spec_of(ask("by how many percent did units grow from 2023 to 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}]
+    assert spec["compare"] == {"to": "previous_year"}
+    # "is in one order", "in average": per order, averaged.
+    spec = spec_of(ask("how many units are in a sale in average, by category", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "quantity"}]
+    assert spec["dimensions"] == [{"column": "category"}]

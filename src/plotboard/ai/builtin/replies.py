@@ -190,6 +190,11 @@ def describe_period(start: dt.date | None, end: dt.date | None) -> str:
                 if grain == "quarter":
                     return f"Q{(start.month - 1) // 3 + 1} {start.year}"
                 return f"{_MONTH_NAMES[start.month]} {start.year}"
+        half = start.day == 1 and start.month in (1, 7) and end.year == start.year and (
+            end == period_of(dt.date(start.year, start.month + 5, 1), "month")[1]
+        )
+        if half:
+            return f"H{1 if start.month == 1 else 2} {start.year}"  # "H1 2025"
         return f"{describe_period(start, None)[6:]} to {describe_period(None, end)[6:]}"
     if start:
         return f"since {start.year}" if (start.month, start.day) == (1, 1) else f"since {start}"

@@ -376,7 +376,7 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             # "revenue per order": the average over the table's rows.
             out.measures = [
                 DraftMeasure("avg", m.table, m.column)
-                if m.agg == "sum" and s.agg is None and m.column is not None else m
+                if m.agg == "sum" and s.agg in (None, "sum") and m.column is not None else m
                 for m, s in zip(out.measures, intent.measures, strict=True)
             ]
             out.per_row = True

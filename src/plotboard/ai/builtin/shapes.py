@@ -275,6 +275,10 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         # in percent that a comparison gives, not a share of a total.
         shapes.share = False
         for start, end, _ in shares:
+            if tuple(words[max(0, start - 2) : start]) == ("how", "many"):
+                keep[start - 2] = keep[start - 1] = False  # "by how many percent did ... grow"
+                if start > 2 and words[start - 3] == "by":
+                    keep[start - 3] = False
             shapes.said.remove(" ".join(words[start:end]))
             shapes.compare_words.extend(words[start:end])
             for k in range(start, end):
@@ -406,8 +410,11 @@ def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | 
         j = i + 1
         while j < len(words) and words[j] in ("in", "during", "for", "the", "of"):
             j += 1
-        if j < len(words) and _is_period_word(words[j]):
-            return j - i, "strong", None
+        ordinal = tuple(words[j : j + 2]) in {(o, p) for o in ("first", "second", "third",
+                                                                "fourth", "last")
+                                                for p in ("half", "quarter")}
+        if j < len(words) and (_is_period_word(words[j]) or ordinal):
+            return j - i, "strong", None  # "than in 2024", "than in the first half of 2024"
     return None
 
 
@@ -434,7 +441,7 @@ def _either_period(words: Sequence[str], keep: list[bool]) -> int:
 
 def _drop_more(words: Sequence[str], i: int, keep: list[bool]) -> None:
     """ "did we hire more in 2025 than in 2024": "more ... than" only says "compare"."""
-    for k in range(i - 1, max(-1, i - 6), -1):
+    for k in range(i - 1, max(-1, i - 10), -1):
         if words[k] in _MORE_WORDS:
             keep[k] = False
             return

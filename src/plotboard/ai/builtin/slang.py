@@ -87,10 +87,11 @@ PHRASES: dict[tuple[str, ...], str] = {
 # "how many units go into one order", "in a single order": per order.
 PHRASES.update({
     (verb, into, one): "per"
-    for verb in ("go", "goes", "went", "fit", "fits")
+    for verb in ("go", "goes", "went", "fit", "fits", "is", "are")
     for into in ("into", "in")
     for one in ("one", "a", "an", "each", "every")
 })
+PHRASES.update({("in", "average"): "on average"})
 PHRASES.update({
     (verb, into, "a", "single"): "per"
     for verb in ("go", "goes", "went", "fit", "fits")

@@ -212,6 +212,12 @@ def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         grain = _UNITS[words[i + 1]]
         start, end = period_of(today, grain)
         return 2, DateRange(start, end, f"this {grain}")
+    if word == "most" and tuple(words[i + 1 : i + 2]) == ("recent",) and _of_data(
+        words, i + 3
+    ):
+        # "the most recent quarter of data": as "the latest quarter of data".
+        found = _rolling([*words[:i], "latest", *words[i + 2 :]], i, today)
+        return None if found is None else (found[0] + 1, found[1])
     if (word not in _RELATIVE_LAST and word not in ("latest", "final")) or i + 1 >= n:
         return None
     nxt = words[i + 1]
