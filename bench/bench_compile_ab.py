@@ -111,7 +111,6 @@ def _stages(runs: int) -> None:
         (sql, "_qualified_already"),
         (sql, "_pin_columns"),
         (sql, "check_expanded_size"),
-        (sql, "_lowercase_identifiers"),
     ):
         timed(module, name)
     import sqlglot

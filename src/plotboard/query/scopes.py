@@ -13,6 +13,7 @@ refused rather than guessed about.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -84,14 +85,17 @@ def classify_tables(root: exp.Expr) -> TableRefs:
     return TableRefs(scopes, tuple(base.values()), tuple(cte_refs.values()))
 
 
-def column_scopes(scopes: tuple[Scope, ...], root: exp.Expr) -> list[tuple[exp.Column, Scope]]:
-    """Every `Column` node of `root` with the scope it is written in."""
+def column_scopes(
+    scopes: tuple[Scope, ...], root: exp.Expr, columns: Iterable[exp.Column] | None = None
+) -> list[tuple[exp.Column, Scope]]:
+    """Every `Column` node of `root` with the scope it is written in; `columns` are all of
+    `root`'s `Column` nodes when the caller has collected them already."""
     found: dict[int, tuple[exp.Column, Scope]] = {}
     for scope in scopes:
         for node in scope.walk():
             if isinstance(node, exp.Column):
                 found[id(node)] = (node, scope)
-    for column in root.find_all(exp.Column):
+    for column in columns if columns is not None else root.find_all(exp.Column):
         if id(column) not in found:
             raise _unaccounted(f"column '{column.sql()}'")
     return list(found.values())

@@ -43,6 +43,7 @@ from plotboard.catalog.model import Catalog, Table
 from plotboard.query import allowlist
 from plotboard.query.errors import QueryError, did_you_mean
 from plotboard.query.scopes import (
+    TableRefs,
     classify_tables,
     column_scopes,
     ident,
@@ -203,12 +204,17 @@ def validate_query(
         raise _refuse(f"Only SELECT queries can run; {name} is not allowed.", "sql_not_read_only")
     assert isinstance(root, exp.Query)
     root.pop_comments()
-    _check_nodes(root, catalog.dialect, frozenset(placeholders))
-    _lowercase_identifiers(root)
-    synthetic = _bind_tables(root, catalog)
-    if not (check_only and _qualified_already(root)):
+    _check_nodes(root, catalog.dialect, frozenset(placeholders), lowercase=True)
+    refs = classify_tables(root)
+    synthetic = _bind_tables(root, catalog, refs)
+    if check_only and _qualified_already(root):
+        # Binding only renamed base tables (to names no source can have) and gave them the
+        # alias they already had: the scopes found before binding are the tree's scopes.
+        scopes: tuple[Scope, ...] | None = refs.scopes
+    else:
         root = _qualify(root, catalog, synthetic, quote=not check_only)
-    scopes = _pin_columns(root, synthetic)
+        scopes = None  # qualify rewrites the tree: its scopes are found again
+    scopes = _pin_columns(root, synthetic, scopes)
     # qualify may turn names into other node kinds (a whole-row reference `SELECT t FROM t`
     # becomes a TableColumn): check the allow-lists again on what came out.
     _check_nodes(root, catalog.dialect, frozenset(placeholders))
@@ -268,10 +274,23 @@ def _set_args(node: exp.Expr) -> list[str]:
     return [k for k, v in node.args.items() if v is not None and v is not False and v != []]
 
 
-def _check_nodes(root: exp.Expr, dialect: str, placeholders: frozenset[str]) -> None:
+def _check_nodes(
+    root: exp.Expr, dialect: str, placeholders: frozenset[str], *, lowercase: bool = False
+) -> None:
+    """Refuse any node, function, clause or detail outside the allow-lists (the first one
+    found, breadth first).
+
+    `lowercase=True` also lowercases and quotes each identifier once it is checked (in the
+    same walk): names are matched to the catalog without regard to case, and quoting every
+    identifier makes the rendered SQL mean exactly what the tree says on every dialect."""
     anonymous = kinds.for_dialect(dialect).anonymous_functions
     for node in root.walk():
         cls = type(node)
+        if lowercase and cls is exp.Identifier:
+            _check_node_details(node, dialect)
+            node.set("this", node.name.lower())
+            node.set("quoted", True)
+            continue
         allowed = cls in allowlist.ALLOWED_NODES or cls in allowlist.ALLOWED_FUNCTIONS
         if allowed or (cls is exp.Anonymous and node.name.lower() in anonymous):
             pass
@@ -386,17 +405,12 @@ def _check_format(node: exp.Anonymous) -> None:
                 )
 
 
-def _lowercase_identifiers(root: exp.Expr) -> None:
-    # Names are matched to the catalog without regard to case; quoting every identifier
-    # afterwards makes the rendered SQL mean exactly what the tree says on every dialect.
-    for node in root.find_all(exp.Identifier):
-        node.set("this", node.name.lower())
-        node.set("quoted", True)
-
-
-def _bind_tables(root: exp.Query, catalog: Catalog) -> dict[str, Table]:
-    """Resolve base tables against the catalog and give them synthetic names for qualify."""
-    refs = classify_tables(root)
+def _bind_tables(
+    root: exp.Query, catalog: Catalog, refs: TableRefs | None = None
+) -> dict[str, Table]:
+    """Resolve base tables against the catalog and give them synthetic names for qualify.
+    `refs` are `classify_tables(root)` when the caller has them already."""
+    refs = refs if refs is not None else classify_tables(root)
     synthetic: dict[str, Table] = {}
     names: dict[int, str] = {}
     for node in refs.base:
@@ -484,7 +498,7 @@ def _qualify(
 ) -> exp.Expr:
     """sqlglot's `qualify` (tables, then columns with stars expanded, then a check that every
     column was resolved), without its first step, normalizing identifiers:
-    `_lowercase_identifiers` has just lowercased and quoted every one, so it would change
+    `_check_nodes(lowercase=True)` has just lowercased and quoted every one, so it would change
     nothing (it costs a walk of the tree). Quoting the names qualifying adds is left to the
     caller's choice (`validate_query`'s `quote`)."""
     schema = MappingSchema(
@@ -547,11 +561,26 @@ def _unknown_column(name: str, tables: Iterable[Table]) -> QueryError:
     )
 
 
-def _pin_columns(root: exp.Expr, synthetic: dict[str, Table]) -> tuple[Scope, ...]:
+def _pin_columns(
+    root: exp.Expr, synthetic: dict[str, Table], scopes: tuple[Scope, ...] | None = None
+) -> tuple[Scope, ...]:
     """Give tables their catalog names back and check that every column is a visible one.
-    Returns the scopes of `root` (renaming tables and columns leaves them as they are)."""
-    scopes = query_scopes(root)
-    for column, scope in column_scopes(scopes, root):
+    `scopes` are `root`'s scopes when the caller has them already. Returns the scopes
+    (renaming tables and columns leaves them as they are)."""
+    scopes = scopes if scopes is not None else query_scopes(root)
+    # One walk finds the columns, tables and stars; pinning only renames identifiers, so the
+    # tables and stars are the same afterwards.
+    columns: list[exp.Column] = []
+    tables: list[exp.Table] = []
+    stars: list[exp.Star] = []
+    for node in root.walk():
+        if isinstance(node, exp.Column):
+            columns.append(node)
+        elif isinstance(node, exp.Table):
+            tables.append(node)
+        elif isinstance(node, exp.Star):
+            stars.append(node)
+    for column, scope in column_scopes(scopes, root, columns):
         if isinstance(column.this, exp.Star):
             raise _refuse("'table.*' could not be expanded; list the columns.")
         if not column.table:
@@ -571,12 +600,12 @@ def _pin_columns(root: exp.Expr, synthetic: dict[str, Table]) -> tuple[Scope, ..
                 raise _unknown_column(column.name, synthetic.values())
         else:
             raise _unknown_column(column.name, synthetic.values())
-    for node in root.find_all(exp.Table):
+    for node in tables:
         base = synthetic.get(node.name)
         if base is not None:
             node.set("this", ident(base.name))
             node.set("db", ident(base.schema) if base.schema else None)
-    for star in root.find_all(exp.Star):
+    for star in stars:
         if not isinstance(star.parent, exp.Count):
             raise _refuse("'*' could not be expanded; list the columns.")
     return scopes
