@@ -356,3 +356,24 @@ def test_more_ways_to_say_periods_and_comparisons(catalog: Catalog, values: Valu
     spec = spec_of(ask("how many units are in a sale in average, by category", catalog, values))
     assert spec["measures"] == [{"agg": "avg", "column": "quantity"}]
     assert spec["dimensions"] == [{"column": "category"}]
+
+
+def test_does_a_thing_have_on_average_is_per_that_thing(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    reply = ask("how many sales does a salesperson close by category, on average", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"][0]["expr"] == "count() * 1.0 / count_distinct(employees.employee_id)"
+    assert spec["dimensions"] == [{"column": "category"}]
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine,
+        "SELECT category, COUNT(*) * 1.0 / COUNT(DISTINCT employee_id) FROM sales GROUP BY 1",
+    )
+    assert same_rows(rows, expected, ordered=False)
+    spec = spec_of(ask("on average, how many people does a department have", catalog, values))
+    assert spec["measures"][0]["expr"] == "count(department) * 1.0 / count_distinct(department)"
+    # Without "on average" it stays the plain question.
+    spec = spec_of(ask("how many people does a department have", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}]

@@ -543,6 +543,13 @@ class _Walk:
             # "the average number of reports per manager": per the rows' manager, not a filter.
             self._dim(values, item, text)
             return
+        if structural and ("count" in pending or self.intent.measures) and self._each_one(
+            item, index
+        ):
+            # "how many employees does an office have on average": per office.
+            self.per_next = True
+            self._dim(structural, item, text)
+            return
         counted_table = self.intent.pending and _of(structural, TableTerm) and not self.negate
         if values and all(v.quality >= PARTIAL for v in values) and any(
             isinstance(t, TableTerm) and t.quality < PARTIAL for t in structural
@@ -572,6 +579,19 @@ class _Walk:
             self._with_aggregate(structural, item, text)
         else:
             self._in_measure(structural, item, text)
+
+    def _each_one(self, item: Item, index: int) -> bool:
+        """ "does a/an <thing>" with "on average" said somewhere: one of those things, on
+        average ("how many orders does a sales rep handle on average")."""
+        before = self.words[max(0, item.start - 2) : item.start]
+        if len(before) != 2 or before[0] not in ("does", "do", "did") or (
+            before[1] not in ("a", "an", "one", "each")
+        ):
+            return False
+        return "avg" in self.intent.pending or any(
+            isinstance(later.meaning, Agg) and later.meaning.agg == "avg"
+            for later in self.items[index + 1 :]
+        )
 
     def _value(self, item: Item, slot: ValueSlot) -> None:
         last = self.last_value
