@@ -3,7 +3,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
-import { echarts } from '../echarts.js';
+import { echarts, loadTooltip, tooltipReady } from '../echarts.js';
 
 /** A click on the chart: which mark (series -1: the category under the pointer). */
 export interface ChartPoint {
@@ -54,6 +54,16 @@ export class PbChart extends LitElement {
     });
     this.observer.observe(this);
     this.apply();
+    // Fetched while the tile's query runs; a chart drawn before it arrived takes it up then.
+    if (!tooltipReady) {
+      loadTooltip().then(
+        () => {
+          const tooltip = (this.option as { tooltip?: unknown } | null)?.tooltip;
+          if (this.chart && tooltip !== undefined) this.chart.setOption({ tooltip });
+        },
+        () => undefined, // no tooltips; the chart itself is drawn
+      );
+    }
   }
 
   private hasSize(): boolean {

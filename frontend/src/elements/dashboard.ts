@@ -19,10 +19,8 @@ import { shared } from '../styles.js';
 import { dashboardStyles } from './dashboard.styles.js';
 import type { ChartType, Dashboard, DashboardFilter, Layout, Tile } from '../types.js';
 import type { BuiltTile } from '../draft.js';
-import './builder.js';
 import './filter-bar.js';
 import './grid.js';
-import './history.js';
 import type { AnyTile } from './text-tile.js';
 
 type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
@@ -51,6 +49,26 @@ export function findSpot(tiles: Tile[], w: number, h: number): Layout {
     for (let x = 0; x + w <= COLUMNS; x++) if (!taken(x, y)) return { x, y, w, h };
   }
   return { x: 0, y: 1000, w, h };
+}
+
+// The builder and the history panel are chunks of their own, loaded the first time they open:
+// a dashboard draws without them. Until its chunk has run, <pb-builder> is an unknown element
+// holding the properties Lit set on it; it takes them over when it is defined.
+const lazy = {
+  builder: () => import('./builder.js'),
+  history: () => import('./history.js'),
+};
+const loading = new Map<keyof typeof lazy, Promise<unknown>>();
+function loadPart(part: keyof typeof lazy): Promise<unknown> {
+  let p = loading.get(part);
+  if (!p) {
+    p = lazy[part]().catch((err: unknown) => {
+      loading.delete(part);
+      throw err;
+    });
+    loading.set(part, p);
+  }
+  return p;
 }
 
 function clone<T>(value: T): T {
@@ -119,6 +137,16 @@ export class PbDashboard extends LitElement {
     if (changed.has('dashboardId') || (changed.has('ctx') && changed.get('ctx')?.epoch !== this.ctx.epoch)) {
       void this.load();
     }
+    if (this.builder.open) this.loadPart('builder');
+    if (this.historyOpen) this.loadPart('history');
+  }
+
+  private loadPart(part: 'builder' | 'history'): void {
+    loadPart(part).catch(() => {
+      if (part === 'builder') this.builder = { open: false, tile: null };
+      else this.historyOpen = false;
+      this.ctx.toast({ message: `The ${part === 'builder' ? 'chart builder' : 'history'} could not be loaded. Check the connection and try again.`, tone: 'error' });
+    });
   }
 
   private async load(): Promise<void> {

@@ -2,9 +2,9 @@
 // and resized from their corner; on a narrow screen the grid turns into one column (the
 // saved 12-column layout is kept as it is). Layout changes go up as `layout-change`.
 
-import { LitElement, css, html, unsafeCSS, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import { GridStack, type GridItemHTMLElement, type GridStackNode } from 'gridstack';
+import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { GridItemHTMLElement, GridStack, GridStackNode } from 'gridstack';
 import gridstackCss from 'gridstack/dist/gridstack.css?inline';
 import { emit, type EditorContext } from '../context.js';
 import type { DashboardFilter, Layout, Tile } from '../types.js';
@@ -12,6 +12,20 @@ import type { PbTile } from './tile.js';
 import { isText, type PbTextTile } from './text-tile.js';
 import './text-tile.js';
 import './tile.js';
+
+// gridstack is a chunk of its own, requested as soon as this script runs: it arrives while the
+// dashboard itself is fetched (in parallel, not after it), and the rest of the script is
+// smaller to parse before anything shows.
+type Gridstack = typeof import('gridstack');
+let gridstackLoading: Promise<Gridstack> | null = null;
+function loadGridstack(): Promise<Gridstack> {
+  gridstackLoading ??= import('gridstack').catch((err: unknown) => {
+    gridstackLoading = null;
+    throw err;
+  });
+  return gridstackLoading;
+}
+loadGridstack().catch(() => undefined); // a failure shows on the grid that needs it
 
 export const COLUMNS = 12;
 /** Below this width (of the grid, not the window: the editor sits in a host page) one column. */
@@ -27,6 +41,10 @@ export class PbGrid extends LitElement {
       }
       .grid-stack {
         min-height: 200px;
+      }
+      .load-failed {
+        color: var(--pb-danger);
+        padding: 12px;
       }
       .grid-stack > .grid-stack-item > .grid-stack-item-content {
         overflow: visible;
@@ -61,11 +79,23 @@ export class PbGrid extends LitElement {
   private observer: ResizeObserver | null = null;
   private syncing: Promise<void> = Promise.resolve();
 
+  @state() private loadFailed = false;
+
   override render() {
-    return html`<div class="grid-stack" @tile-nudge=${this.onNudge}></div>`;
+    return html`<div class="grid-stack" @tile-nudge=${this.onNudge}></div>${this.loadFailed
+      ? html`<p class="load-failed" role="alert">The dashboard's layout could not be loaded. Check the connection and reload the page.</p>`
+      : nothing}`;
   }
 
-  protected override firstUpdated(): void {
+  protected override async firstUpdated(): Promise<void> {
+    let GridStack: Gridstack['GridStack'];
+    try {
+      ({ GridStack } = await loadGridstack());
+    } catch {
+      this.loadFailed = true;
+      return;
+    }
+    if (!this.isConnected || this.grid) return;
     const el = this.renderRoot.querySelector('.grid-stack') as HTMLElement;
     const grid = GridStack.init(
       {

@@ -7,7 +7,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { emit, type EditorContext } from '../context.js';
 import { icons } from '../icons.js';
-import { renderMarkdown } from '../markdown.js';
 import { shared } from '../styles.js';
 import type { DashboardFilter, Tile } from '../types.js';
 
@@ -15,6 +14,22 @@ import type { DashboardFilter, Tile } from '../types.js';
 export type AnyTile = Tile & { kind?: 'chart' | 'text'; text?: string | null };
 
 export const isText = (t: Tile): boolean => (t as AnyTile).kind === 'text';
+
+// Markdown (marked + DOMPurify) is its own chunk: most dashboards have no text tile, and a chart
+// needs none of it to draw. Loaded by the first text tile that has text to show.
+type Markdown = typeof import('../markdown.js');
+let markdown: Markdown | null = null;
+let markdownLoading: Promise<Markdown> | null = null;
+function loadMarkdown(): Promise<Markdown> {
+  markdownLoading ??= import('../markdown.js').then(
+    (m) => (markdown = m),
+    (err: unknown) => {
+      markdownLoading = null;
+      throw err;
+    },
+  );
+  return markdownLoading;
+}
 
 @customElement('pb-text-tile')
 export class PbTextTile extends LitElement {
@@ -133,6 +148,7 @@ export class PbTextTile extends LitElement {
   @property({ type: Boolean, reflect: true }) readonly = false;
   @property({ reflect: true, attribute: 'data-state' }) status = 'ready';
   @state() private editing = false;
+  @state() private markdownFailed = false;
   private opened = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -183,10 +199,20 @@ export class PbTextTile extends LitElement {
               </div>
             </form>`
           : text.trim()
-            ? html`<div class="md" data-markdown>${unsafeHTML(renderMarkdown(text))}</div>`
+            ? this.renderMarkdown(text)
             : html`<p class="empty">Empty text.</p>`}
       </div>
     `;
+  }
+
+  private renderMarkdown(text: string) {
+    if (markdown) return html`<div class="md" data-markdown>${unsafeHTML(markdown.renderMarkdown(text))}</div>`;
+    if (this.markdownFailed) return html`<p class="empty" role="alert">The text could not be shown: reload the page to try again.</p>`;
+    loadMarkdown().then(
+      () => this.requestUpdate(),
+      () => (this.markdownFailed = true),
+    );
+    return html`<div class="md" aria-busy="true"></div>`;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
