@@ -1,5 +1,5 @@
 """Front-end benchmarks: the editor's bundle size (gzipped), and the time from page load to a
-six-tile dashboard fully drawn in headless Chromium, with the editor embedded cross-origin.
+12-tile dashboard fully drawn in headless Chromium, with the editor embedded cross-origin.
 
 Run with `make bench` (or `.venv/bin/python bench/bench_frontend.py [--runs N]`). It starts the
 real server on a free port with the demo data, like the browser tests.
@@ -27,8 +27,9 @@ from tests.browser.server import (  # noqa: E402
 
 from plotboard.api.routes.embed_assets import BUNDLE_DIR  # noqa: E402
 
+INITIAL_TARGET_KB = 250  # plotboard.js, what loads before anything shows (issue 16)
 BUNDLE_TARGET_KB = 350
-RENDER_TARGET_MS = 1500
+RENDER_TARGET_MS = 1000  # a 12-tile dashboard drawn after navigation (issue 16)
 
 SIX_TILES: list[dict[str, Any]] = [
     {"title": "Headcount", "chart": {"type": "kpi"}, "layout": {"x": 0, "y": 0, "w": 3, "h": 3},
@@ -55,6 +56,15 @@ SIX_TILES: list[dict[str, Any]] = [
                "dimensions": [{"column": "location"}]}},
 ]  # fmt: skip
 
+
+def _below(tile: dict[str, Any], rows: int) -> dict[str, Any]:
+    layout = {**tile["layout"], "y": tile["layout"]["y"] + rows}
+    return {**tile, "title": f"{tile['title']} (2)", "layout": layout}
+
+
+# Issue 16's dashboard: twelve tiles, the six above twice (the second six further down).
+TWELVE_TILES: list[dict[str, Any]] = SIX_TILES + [_below(t, 13) for t in SIX_TILES]
+
 # Every tile settled (drawn or failed), and every chart canvas drawn: the user sees it all.
 ALL_DRAWN = """n => {
   const grid = document.querySelector('plotboard-editor')?.shadowRoot
@@ -77,7 +87,7 @@ def bundle_sizes() -> tuple[int, int, int]:
     return zipped[BUNDLE_DIR / "plotboard.js"], sum(zipped.values()), len(files)
 
 
-def time_to_six_tiles(runs: int) -> tuple[list[float], list[str]]:
+def time_to_drawn(runs: int) -> tuple[list[float], list[str]]:
     from playwright.sync_api import sync_playwright
 
     timings: list[float] = []
@@ -85,7 +95,7 @@ def time_to_six_tiles(runs: int) -> tuple[list[float], list[str]]:
     with tempfile.TemporaryDirectory() as tmp, running_plotboard(Path(tmp) / "data") as pb:
         token = pb.token("alice")
         created = pb.embed(
-            token, "POST", "/dashboards", json={"title": "Bench", "tiles": SIX_TILES}
+            token, "POST", "/dashboards", json={"title": "Bench", "tiles": TWELVE_TILES}
         )
         created.raise_for_status()
         dashboard_id = created.json()["id"]
@@ -97,7 +107,8 @@ def time_to_six_tiles(runs: int) -> tuple[list[float], list[str]]:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 page.goto(url, wait_until="commit")
-                page.wait_for_function(ALL_DRAWN, arg=len(SIX_TILES), polling="raf", timeout=30_000)
+                n = len(TWELVE_TILES)
+                page.wait_for_function(ALL_DRAWN, arg=n, polling="raf", timeout=30_000)
                 elapsed = float(page.evaluate("performance.now()"))
                 errors = page.evaluate(
                     "() => [...document.querySelector('plotboard-editor').shadowRoot"
@@ -122,7 +133,11 @@ def main() -> int:
         return 1
     entry, total, count = bundle_sizes()
     rows = [
-        ("initial script plotboard.js, gzipped", f"{entry / 1024:.1f} KB", ""),
+        (
+            "initial script plotboard.js, gzipped",
+            f"{entry / 1024:.1f} KB",
+            f"<= {INITIAL_TARGET_KB} KB",
+        ),
         (
             f"all {count} script files (with lazy chunks), gzipped",
             f"{total / 1024:.1f} KB",
@@ -132,11 +147,11 @@ def main() -> int:
     if not CHROMIUM.exists():
         print(f"Chromium is not at {CHROMIUM}: skipping the render timing.", file=sys.stderr)
     else:
-        timings, failures = time_to_six_tiles(args.runs)
+        timings, failures = time_to_drawn(args.runs)
         median = statistics.median(timings)
         rows.append(
             (
-                f"page load -> 6 tiles drawn, median of {len(timings)} (cold browser cache)",
+                f"page load -> {len(TWELVE_TILES)} tiles drawn, median of {len(timings)} (cold)",
                 f"{median:.0f} ms",
                 f"<= {RENDER_TARGET_MS} ms",
             )
