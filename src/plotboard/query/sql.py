@@ -24,6 +24,7 @@ whatever sqlglot did not understand cannot reach the database.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import sqlglot
@@ -234,6 +235,37 @@ def check_expanded_size(root: exp.Query, scopes: tuple[Scope, ...] | None = None
         QueryError: code `sql_too_complex`.
     """
     outputs: dict[int, list[tuple[str, int]]] = {}  # id(query) -> (name, expanded size)
+    # A part's size is 1 (a text value: more) except a column of a subquery or CTE, which
+    # counts as that column's expanded size. The query is walked once, in preorder, where
+    # each part's subtree is a run of places: the size of a subtree is then the sum of its
+    # parts' own sizes (prefix sums) with each column's counted again as it would be in
+    # the walk. This is the same sum a walk of every subtree gives, without walking each
+    # nested subquery again for every query around it.
+    nodes: list[exp.Expr] = []
+    start: dict[int, int] = {}  # id(part) -> its place in preorder
+    end: list[int] = []  # place -> the place just past its subtree
+    sums = [0]  # sums[i]: own sizes of the parts before place i
+    columns: list[int] = []  # places of the Column parts, in order
+    column_nodes: list[exp.Column] = []  # and the parts themselves
+    stack: list[exp.Expr | int] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int):
+            end[item] = len(nodes)
+            continue
+        place = len(nodes)
+        start[id(item)] = place
+        nodes.append(item)
+        end.append(place + 1)
+        own = 1
+        if isinstance(item, exp.Column):
+            columns.append(place)
+            column_nodes.append(item)
+        elif isinstance(item, exp.Literal) and item.is_string:
+            own = 1 + len(item.this) // _TEXT_PART
+        sums.append(sums[-1] + own)
+        stack.append(place)
+        stack.extend(item.iter_expressions(reverse=True))
 
     def columns_of(query: exp.Expr) -> list[tuple[str, int]]:
         if isinstance(query, exp.Subquery):
@@ -244,8 +276,17 @@ def check_expanded_size(root: exp.Query, scopes: tuple[Scope, ...] | None = None
         return outputs.get(id(query), [])
 
     def size(node: exp.Expr, scope: Scope) -> int:
-        total = 0
-        for part in node.walk():
+        first = start.get(id(node))
+        if first is None:  # not part of `root` (never the case for its scopes): walk it
+            parts: Iterable[exp.Expr] = node.walk()
+            total = 0
+        else:
+            last = end[first]
+            total = sums[last] - sums[first] - (
+                bisect_left(columns, last) - bisect_left(columns, first)
+            )
+            parts = column_nodes[bisect_left(columns, first) : bisect_left(columns, last)]
+        for part in parts:
             source = scope.sources.get(part.table) if isinstance(part, exp.Column) else None
             if isinstance(source, Scope):
                 name = part.name
