@@ -163,6 +163,38 @@ def test_zero_switches_a_limit_off(org: Org) -> None:
     assert {query(org, token) for _ in range(5)} == {404}
 
 
+def test_with_no_limit_set_a_request_is_let_through_in_memory(org: Org) -> None:
+    """No rate and no concurrency limit for queries: nothing to count or hold, so the ticket
+    comes from memory (no thread, no store transaction); any limit set, even on one scope
+    only, and the request is counted again once the change is seen."""
+    engine = org.runtime.store.engine
+    limiter = UsageLimiter(engine, None, Generation(engine, 3600))
+    off = {f"query_per_{s}_{k}": 0 for s in ("user", "org") for k in ("per_minute", "at_once")}
+    set_limits(org, **off)
+    assert limiter.enter_in_memory("query", org.id) is None  # not read yet: go to the store
+    limiter.leave(limiter.enter("query", org.id, "alice"))
+    begun: list[object] = []
+
+    def on_begin(conn: object) -> None:
+        begun.append(conn)
+
+    sqlalchemy.event.listen(engine, "begin", on_begin)
+    try:
+        ticket = limiter.enter_in_memory("query", org.id)
+        assert ticket is not None and ticket.leases == []
+        assert begun == []
+    finally:
+        sqlalchemy.event.remove(engine, "begin", on_begin)
+    assert limiter.enter_in_memory("ai", org.id) is None  # AI questions keep their limits
+    set_limits(org, query_per_org_at_once=5)  # a store change: read again before deciding
+    assert limiter.enter_in_memory("query", org.id) is None
+    limiter.leave(limiter.enter("query", org.id, "alice"))
+    assert limiter.enter_in_memory("query", org.id) is None
+    set_limits(org, query_per_org_at_once=0, query_per_user_per_minute=2)
+    token = org.token("alice")
+    assert [query(org, token) for _ in range(3)] == [404, 404, 429]
+
+
 # --- the counters themselves, on every backend ---------------------------------------------
 
 

@@ -168,6 +168,21 @@ class UsageLimiter:
 
     # -- enforcing -----------------------------------------------------------------------------
 
+    def enter_in_memory(self, action: Action, org_id: str) -> Ticket | None:
+        """The ticket of a request when it is known without any I/O: the organization's limits
+        are in memory (as of the store's generation, itself known without a read) and set
+        neither a rate nor a concurrency limit for `action`, so `enter` would count nothing and
+        take no slot. None otherwise: call `enter` (off the event loop)."""
+        generation = self.changes.peek()
+        hit = self._cached.get(org_id)
+        if generation is None or hit is None or hit[0] != generation:
+            return None
+        limits = hit[1]
+        scopes: tuple[Scope, ...] = ("user", "org")
+        if any(limits.rate(action, s) > 0 or limits.at_once(action, s) > 0 for s in scopes):
+            return None
+        return Ticket()
+
     def enter(self, action: Action, org_id: str, who: str) -> Ticket:
         """Count one request of `who` (a user id, or for minting an API key id) in `org_id`,
         and take its concurrency slots; 429 when a limit is reached."""
@@ -257,7 +272,6 @@ class UsageLimiter:
         if lease is None:
             raise _too_many_at_once(action, scope, at_once)
         ticket.leases.append((key, lease))
-
 
     # -- renewing the slots of running requests -------------------------------------------------
 
