@@ -10,9 +10,9 @@ every log line written while the request is handled carries it (see `api.logs`).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
@@ -37,7 +37,9 @@ def current_request_id() -> str | None:
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    # 32 random hex digits, as uuid4().hex gave, without building a UUID (4% of a cached
+    # tile's event-loop time under load).
+    return os.urandom(16).hex()
 
 
 def accepted_request_id(incoming: str | None) -> str:
