@@ -17,7 +17,12 @@ from plotboard.demo.data import generate_demo_database
 from plotboard.demo.setup import SAMPLE_USERS
 from tests.api.conftest import Org
 
-ALICE = next(u for u in SAMPLE_USERS if u.user_id == "alice").attributes
+# Her row-level attributes; the demo's `team` (dashboard sharing) is not declared here.
+ALICE = {
+    k: v
+    for k, v in next(u for u in SAMPLE_USERS if u.user_id == "alice").attributes.items()
+    if k != "team"
+}
 SPEC = {
     "table": "sales",
     "measures": [{"agg": "sum", "column": "amount"}],
