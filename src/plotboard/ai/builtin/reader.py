@@ -229,6 +229,14 @@ class _Walk:
             if not (isinstance(meaning, Keyword) and meaning.kind in ("cue", "negation")):
                 self.cue = False  # "date of the most recent sale": "of" is not about "sale"
             if isinstance(meaning, Agg):
+                implicit = self.implicit
+                if meaning.agg == "sum" and implicit is not None and implicit.agg is None and (
+                    self.measure_at == index - 1 and self.words_of(item) in ("total", "totals")
+                    and implicit in self.intent.measures
+                ):
+                    implicit.agg = "sum"  # "salary total by department": the sum of salaries
+                    self.implicit = None
+                    continue
                 self.intent.pending.append(meaning.agg)
                 self.mode = "measure"
             elif isinstance(meaning, Superlative):

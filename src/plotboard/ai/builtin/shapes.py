@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.intent import Intent
@@ -43,7 +43,10 @@ _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proport
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
             "by", "year"), ("build", "up"), ("built", "up"), ("builds", "up"),
-            ("building", "up"), ("add", "up"), ("added", "up"), ("adds", "up")}
+            ("building", "up"), ("add", "up"), ("added", "up"), ("adds", "up"),
+            ("adding", "up"), ("accumulating",), ("accumulates",), ("accumulate",),
+            ("accumulation",), ("running", "tally"), ("running", "tallies"),
+            ("cumulated",), ("rolling", "total"), ("rolling", "sum")}
 _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list", "of"),
                ("a", "list", "of"), ("list", "of"), ("who", "is"), ("who", "are"),
                ("who", "works"), ("who", "work"), ("who",), ("everyone",), ("when", "they"),
@@ -181,6 +184,16 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             if words[i] == "than":
                 _drop_more(words, i, keep)
             i += size
+            continue
+        if _at(words, i, ("at", "the", "end", "of")) and i + 4 < len(words) and (
+            words[i + 4] in ("each", "every")
+        ):
+            # "headcount at the end of each year": what there is by then, a running total.
+            shapes.running = True
+            shapes.said.append("at the end of each")
+            for k in range(i, i + 4):
+                keep[k] = False
+            i += 4
             continue
         if first == "running" and i + 1 < len(words) and (tokens[i + 1].stem,) in vocab.phrases:
             # "running revenue by month": a running total of the data word that follows.
@@ -638,6 +651,11 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
     if shapes.running and draft.dims and draft.measures:
         draft.cumulative = True
         draft.measures = draft.measures[:1]
+        first = draft.measures[0]
+        said_avg = "avg" in intent.pending or any(m.agg == "avg" for m in intent.measures)
+        if first.agg == "avg" and first.column is not None and not said_avg:
+            # "cumulative salary by hire year": a running total adds up, it never averages.
+            draft.measures[0] = replace(first, agg="sum")
         draft.order, draft.limit = None, None
     if shapes.top_n is not None and draft.dims and draft.measures:
         draft.limit = shapes.top_n

@@ -169,6 +169,22 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
             named = today.year if dt.date(today.year, part * 6 - 5, 1) <= today else today.year - 1
         start = dt.date(named, part * 6 - 5, 1)
         return j - i, start, add_months(start, 6) - dt.timedelta(days=1)
+    if word in ("first", "last") and i + 3 < n and words[i + 2] == "of" and (
+        words[i + 1] in ("week", "day", "month")
+    ):
+        # "the first week of January 2025", "the last month of 2024": that part of the period.
+        inner = _period(words, i + 3, today)
+        if inner is not None:
+            size, start, end = inner
+            span = {"day": 0, "week": 6}.get(words[i + 1])
+            if span is None:  # a month
+                piece = (start, add_months(start, 1) - dt.timedelta(days=1)) if word == "first" \
+                    else (dt.date(end.year, end.month, 1), end)
+            elif word == "first":
+                piece = (start, min(end, start + dt.timedelta(days=span)))
+            else:
+                piece = (max(start, end - dt.timedelta(days=span)), end)
+            return 3 + size, piece[0], piece[1]
     half = _HALVES.get(word)
     if half is not None:
         # "H1 2025": January-June; without a year, the latest half that has started.
@@ -380,12 +396,17 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         return 3, GrainWord(_UNITS[words[i + 2]], by=True)
     if word in _BY_WORDS and i + 1 < n and words[i + 1] in _UNITS and words[i + 1][-1] != "s":
         return 2, GrainWord(_UNITS[words[i + 1]], by=True)
-    if word in _UNITS and i + 2 < n and words[i + 1] in ("by", "over", "on") and (
+    if word in _UNITS and i + 2 < n and words[i + 1] in ("by", "over", "on", "after") and (
         _UNITS.get(words[i + 2]) == _UNITS[word]
     ):
         return 3, GrainWord(_UNITS[word], by=True)  # "month by month", "year over year"
     if word in _UNITS and not word.endswith("s"):
         return 1, GrainWord(_UNITS[word], by=False)  # "revenue by region and month"
+    if word == "last" and tuple(words[i + 2 : i + 3]) == ("of",):
+        part = _period(words, i, today)  # "the last week of 2024": not the last week
+        if part is not None:
+            label = " ".join(words[i : i + part[0]])
+            return part[0], DateRange(part[1], part[2], f"in {label}")
     for matcher in (_rolling, _bounded):
         found = matcher(words, i, today)
         if found is not None:
