@@ -132,7 +132,7 @@ def test_apply_some_proposals_only(admin: Admin, demo: str) -> None:
     admin.call("POST", f"/analyze/{job['id']}/apply", 200, json={"accept": own})
     region = column_of(admin, demo, "offices", "region")
     assert region["description"] == "Sales area of the office."
-    assert region["edited"] == ["description"] and region["semantic_type"] == "region"
+    assert region["edited"] == ["description"] and region["semantic_type"] == "category"
     again = admin.call("POST", f"/analyze/{job['id']}/apply", 200).json()
     assert {"table": "offices", "column": "region", "field": "description"} in again["kept"]
     assert column_of(admin, demo, "offices", "region")["description"] == "Sales area of the office."

@@ -19,7 +19,7 @@ DEMO_EXPECTED: dict[str, dict[str, str]] = {
         "office_id": "identifier",
         "city": "city",
         "country": "country",
-        "region": "region",
+        "region": "category",  # APAC, AMER, EMEA: no map places them
         "opened_on": "date",
     },
     "employees": {
@@ -40,7 +40,7 @@ DEMO_EXPECTED: dict[str, dict[str, str]] = {
     "sales": {
         "sale_id": "identifier",
         "sale_date": "date",
-        "sales_region": "region",
+        "sales_region": "category",  # North, South, East, West: not places
         "product": "category",
         "category": "category",
         "quantity": "measure",
@@ -107,7 +107,13 @@ CASES: list[tuple[str, ColumnType, list[Any], str]] = [
     ("fiscal_year", "integer", [2020, 2021, 2024, 2024], "category"),
     ("state", "string", ["California", "Texas", "New York"], "region"),
     ("st", "string", ["CA", "TX", "NY", "WA"], "region"),  # US state codes
-    ("continent", "string", ["Europe", "Asia", "Africa"], "region"),
+    ("continent", "string", ["Europe", "Asia", "Africa", "Asia"], "category"),
+    # Named like a region: a region only when the gazetteer places most of the values.
+    ("sales_region", "string", ["North", "South", "East", "West", "North"], "category"),
+    ("delivery_zone", "string", ["A", "B", "C", "A"], "category"),
+    ("region", "string", ["Bavaria", "Tokyo", "Saxony", "Bavaria"], "category"),
+    ("region", "string", ["France", "Germany", "Japan", "EMEA"], "region"),
+    ("sales_area", "string", ["Paris", "Lyon", "Nowhere Such", "Paris"], "region"),
     ("nation", "string", ["FR", "DE", "JP"], "country"),
     ("country_code", "string", ["US", "FR", "BR"], "country"),
     ("lang", "string", ["fr", "de", "es", "fr"], "category"),  # codes, but not countries

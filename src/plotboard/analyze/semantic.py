@@ -64,6 +64,7 @@ BOOLEAN_PREFIXES = frozenset({"is", "has", "can", "was", "should", "allow", "ena
 YEAR_WORDS = frozenset({"year", "yr", "fiscal_year"})
 
 CATEGORY_MAX_DISTINCT = 50
+PLACES_MIN_SHARE = 0.5  # of the sampled distinct values the gazetteer must know for a region
 CATEGORY_MAX_SHARE = 0.02  # or up to 200 values when they repeat a lot
 
 
@@ -236,8 +237,10 @@ def _place(values: list[str], words: set[str]) -> Detection | None:
         return Detection("city", 0.85, "the gazetteer knows these values as cities")
     if states >= 0.8 and len(values) >= 2:
         return Detection("region", 0.85, "US states")
-    if named_region:
-        return Detection("region", 0.8, "named like a region")
+    # A map places only what the gazetteer knows: a region named like one whose values it
+    # does not know ("North", "EMEA", "Bavaria") is a category, or the AI draws an empty map.
+    if named_region and (not values or max(countries, cities, states) >= PLACES_MIN_SHARE):
+        return Detection("region", 0.8, "named like a region, values are places")
     if words & {"location", "place"} and values and cities >= 0.5:
         return Detection("city", 0.8, "a location whose values are mostly cities")
     return None
