@@ -77,3 +77,51 @@ def test_a_part_of_a_named_period(
     spec = spec_of(ask(question, catalog, values))
     found = [f["value"] for f in spec["filters"] if f["column"] == "sale_date"]
     assert found == [dates], (question, spec)
+
+
+# -- comparisons -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question", ["headcount of Support versus Sales", "payroll for Finance or Sales"]
+)
+def test_a_second_value_of_the_same_column_is_not_the_table_of_that_name(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees", spec
+    kept = [f for f in spec["filters"] if f["column"] == "department"]
+    assert kept == [{"column": "department", "op": "in", "value": ["Support", "Sales"]}] or (
+        kept == [{"column": "department", "op": "in", "value": ["Finance", "Sales"]}]
+    ), spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["units sold, 2023 side by side with 2024", "hires in 2023 alongside 2024"],
+)
+def test_two_years_said_side_by_side_are_compared(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec.get("compare") == {"to": "previous_year"} or spec.get("compare") == {
+        "to": "previous_period"
+    }, spec
+    dates = [f["value"] for f in spec["filters"] if f["op"] == "between"]
+    assert dates == [["2024-01-01", "2024-12-31"]], spec
+
+
+def test_a_month_and_a_year_said_apart_are_one_period(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("March revenue - 2024 vs the same month a year before", catalog, values))
+    assert spec["compare"] == {"to": "previous_year"}
+    assert [f["value"] for f in spec["filters"]] == [["2024-03-01", "2024-03-31"]]
+
+
+def test_without_a_joining_word_the_table_name_stays_a_table(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("Support sales amount", catalog, values))
+    assert spec["table"] == "sales", spec
+    assert spec["filters"] == [
+        {"column": "employees.department", "op": "eq", "value": "Support"}
+    ], spec

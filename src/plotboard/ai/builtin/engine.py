@@ -457,6 +457,8 @@ def answer(
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
+    if shapes.compare == "strong" and len(tokens) == len(words):
+        lexed.versus_at = shapes.compare_at
     if voice.company:
         company = set(stems(voice.company)) | set(voice.company.lower().split())
         lexed.unknown = [w for w in lexed.unknown if w not in company]

@@ -112,6 +112,9 @@ class Lexed:
     unknown: list[str] = field(default_factory=list)
     unknown_at: dict[int, str] = field(default_factory=dict)  # position -> unknown word
     words: tuple[str, ...] = ()
+    # Where a comparison word ("vs") was taken out: the phrase starting there was weighed
+    # against the one before it ("Engineering vs Sales": two values of one column).
+    versus_at: int = -1
 
 
 def _phrases(spec: dict[str, Meaning]) -> dict[tuple[str, ...], Meaning]:

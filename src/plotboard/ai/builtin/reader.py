@@ -137,6 +137,8 @@ class _Walk:
         self.per_next = False  # the next phrase came right after "per" / "divided by"
         self.index = -1  # index of the item being read
         self.grain_text = ""  # the words of the last grain read ("months")
+        self.versus_at = lexed.versus_at
+        self.and_at = -1  # index of the last "and" / "or" item
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -333,6 +335,8 @@ class _Walk:
 
     def _keyword(self, meaning: Keyword, item: Item) -> None:
         kind = meaning.kind
+        if kind == "and" and self.words_of(item) in ("and", "or", ","):
+            self.and_at = self.index
         if kind in ("group", "group_add"):
             self.mode = "dim"
             self.last_dim_item = None
@@ -538,6 +542,11 @@ class _Walk:
             named = {id(t.column) for t in self.last_value[1].terms}
             if any(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
                 return  # "the East region", "the Sales department": the value's own column
+        if values and structural and self._another_value(index, item, values):
+            # "Engineering vs Sales", "Support and Sales": a second value of the first one's
+            # column, not the table that shares its name.
+            self._value(item, ValueSlot(values, text, self.negate))
+            return
         filtering = self.negate or self.cue
         self.cue = False
         if self.mode == "which" and item.start - self.which_end > 1:
@@ -587,6 +596,20 @@ class _Walk:
             self._with_aggregate(structural, item, text)
         else:
             self._in_measure(structural, item, text)
+
+    def _another_value(self, index: int, item: Item, values: tuple[ValueTerm, ...]) -> bool:
+        """Whether `item` follows a value through "vs" / "and" / "or" and can be a value of
+        the same column."""
+        last = self.last_value
+        if last is None or last[1].negate != self.negate:
+            return False
+        joined = item.start == self.versus_at and self._adjacent(item, last[0])
+        if not joined and self.and_at == index - 1 and index >= 2:
+            joined = last[0].start + last[0].size == self.items[index - 1].start
+        if not joined:
+            return False
+        named = {id(t.column) for t in last[1].terms}
+        return any(id(v.column) in named for v in values)
 
     def _each_one(self, item: Item, index: int) -> bool:
         """ "does a/an <thing>" with "on average" said somewhere: one of those things, on

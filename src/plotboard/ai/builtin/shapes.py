@@ -346,7 +346,10 @@ _STRONG_CUES = {("vs",): 1, ("v",): 1, ("versus",): 1, ("against",): 1, ("compar
                 ("compared", "to"): 2, ("compared", "with"): 2, ("compare", "to"): 2,
                 ("compare", "with"): 2, ("comparing",): 1, ("compared",): 1,
                 ("in", "comparison", "to"): 3, ("in", "comparison", "with"): 3,
-                ("comparison",): 1, ("relative", "to"): 2}
+                ("comparison",): 1, ("relative", "to"): 2, ("next", "to", "each", "other"): 4,
+                ("side", "by", "side"): 3, ("alongside",): 1, ("next", "to"): 2,
+                ("beside",): 1, ("set", "against"): 2, ("measured", "against"): 2,
+                ("stacked", "up", "against"): 3}
 _WEAK_CUES = frozenset({"growth", "grow", "grew", "grown", "growing", "change", "changed",
                         "changes", "increase", "increased", "decrease", "decreased", "decline",
                         "declined", "difference", "delta", "evolve", "evolved"})
@@ -376,7 +379,9 @@ def _previous_phrase(words: Sequence[str], i: int) -> tuple[int, str] | None:
     rest = tuple(words[j : j + 4])
     if rest[:1] == ("same",) and len(rest) >= 4 and rest[2:4] in (("last", "year"),
                                                                    ("a", "year")):
-        ago = rest[2:4] == ("a", "year") and list(words[j + 4 : j + 5]) == ["ago"]
+        ago = rest[2:4] == ("a", "year") and words[j + 4 : j + 5] in (
+            ["ago"], ["earlier"], ["before"], ["prior"]
+        )
         return j - i + 4 + ago, "year"
     if len(rest) >= 2 and rest[0] in _UNIT_WORDS and rest[1] in ("before", "prior", "earlier",
                                                                  "ago"):
@@ -395,7 +400,7 @@ def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | 
     the unit of a relative period named with it). Size 0: a cue that stays to be read."""
     word = words[i]
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    for size in (3, 2, 1):
+    for size in (4, 3, 2, 1):
         key = tuple(words[i : i + size])
         if len(key) == size and key in _STRONG_CUES:
             after = _previous_phrase(words, i + size) if i + size < len(words) else None
@@ -838,6 +843,16 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
     if len(out) == 2:
         # "Q2 or Q1 2025", "March vs April 2024": the year said once is both periods' year.
         named = [_yearless(label) for label in labels]
+        for k in (0, 1):
+            (at, start, end), (_, y_start, y_end) = out[k], out[1 - k]
+            if named[k] and not named[1 - k] and (y_start.month, y_start.day) == (1, 1) and (
+                (y_end.month, y_end.day) == (12, 31) and y_start.year == y_end.year
+                and start.year == end.year
+            ):
+                # "October units: 2025 vs ...": the month of that year, one period.
+                year = y_start.year
+                return [(min(at, out[1 - k][0]), start.replace(year=year),
+                         _same_day_in(end, year))]
         for k in (0, 1):
             other = out[1 - k]
             if named[k] and not named[1 - k] and _has_year(labels[1 - k]) and (
