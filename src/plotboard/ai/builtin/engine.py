@@ -57,7 +57,7 @@ from plotboard.ai.builtin.conversation import (
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
 from plotboard.ai.builtin.intent import Intent
-from plotboard.ai.builtin.lexer import lex
+from plotboard.ai.builtin.lexer import Keyword, Lexed, lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -85,7 +85,7 @@ from plotboard.ai.builtin.shapes import (
     tables_with_empty_fields,
 )
 from plotboard.ai.builtin.slang import expand, plain_text
-from plotboard.ai.builtin.text import Token, stems, tokenize
+from plotboard.ai.builtin.text import Token, left_out, stems, tokenize
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
 from plotboard.ai.charts import choose_chart
 from plotboard.query.compile import compile_query
@@ -340,6 +340,51 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
 _PLURAL_ROWS = frozenset({"people", "staff", "personnel", "folks"})
 
 
+_INSTEAD_OF = (("rather", "than"), ("instead", "of"), ("in", "place", "of"))
+_CLAUSE_ENDS = frozenset({",", "by", "per", "for", "in", "as", "and"})
+
+
+def _without_replaced(
+    tokens: tuple[Token, ...], readings: list[str], *, follow: bool
+) -> tuple[Token, ...]:
+    """ "show quantity rather than orders", "instead of revenue, units": what is replaced is
+    not asked; it goes, and after a chart the message reads as a change ("instead")."""
+    words = [t.text for t in tokens]
+    for lead in _INSTEAD_OF:
+        size = len(lead)
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) != lead:
+                continue
+            end = i + size
+            while end < len(words) and words[end] not in _CLAUSE_ENDS:
+                end += 1
+            if end == i + size:
+                continue
+            replaced = " ".join(words[i + size : end])
+            readings.append(f"'{replaced}' read as what to replace")
+            kept = tokens[:i] + tokens[end:]
+            if end < len(words) and words[end] == ",":
+                kept = tokens[:i] + tokens[end + 1 :]
+            return (*kept, Token("instead", "instead")) if follow else kept
+    return tokens
+
+
+_MOST_LEFT_OUT = 2
+"""A short question may lose at most this many words, and never more than it has read."""
+
+
+def _left_out(lexed: Lexed) -> bool:
+    """Whether every unknown word of a short question may be left out (`left_out`): at most
+    `_MOST_LEFT_OUT` of them, and no more than the phrases, periods, charts and rankings read."""
+    at = lexed.unknown_at
+    if not at or len(at) > _MOST_LEFT_OUT or len(at) != len(lexed.unknown):
+        return False
+    if not all(left_out(lexed.words, i) for i in at):
+        return False
+    read = sum(1 for item in lexed.items if not isinstance(item.meaning, Keyword))
+    return read >= len(at)
+
+
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
     notes = list(draft.notes)
     if problem:
@@ -447,6 +492,7 @@ def answer(
     if forecast_request(asked, lambda stems: stems in vocab.phrases):
         return _cannot(vocab, NO_FORECASTS, voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
+    words = _without_replaced(words, readings, follow=previous is not None)
     cues = read_cues(words)
     outside = outside_words(words, lambda stems: stems in vocab.phrases)
     if outside is not None:
@@ -464,16 +510,18 @@ def answer(
         lexed.unknown = [w for w in lexed.unknown if w not in company]
         lexed.unknown_at = {i: w for i, w in lexed.unknown_at.items() if w not in company}
     intent = read_intent(lexed)
-    if lexed.unknown and (courtesy or len(tokens) >= LONG_QUESTION_WORDS):
+    long = bool(courtesy) or len(tokens) >= LONG_QUESTION_WORDS
+    left = _left_out(lexed)
+    if lexed.unknown and (long or left):
         # A long or polite message: its words outside the data are context, not the
         # question ("slides", "calendar year"), as long as what is left still asks something.
-        lenient = dataclasses.replace(lexed, unknown=[], unknown_at={})
-        reading = read_intent(lenient)
-        if reading.has_subject:
-            reading.unknown = []
-            ignored = list(dict.fromkeys(lexed.unknown))
+        # A short one whose only unknown words say how, not what ("keep just ...", "orders
+        # booked in the West"): read without them too. Either way the answer says so.
+        reading = read_intent(dataclasses.replace(lexed, unknown=[], unknown_at={}))
+        refines = previous is not None and not reading.is_empty and left
+        if reading.has_subject or refines:
             intent = reading
-            intent.ignored = ignored
+            intent.ignored = list(dict.fromkeys(lexed.unknown))
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _ranked_rows(intent, shapes)
@@ -556,6 +604,9 @@ def _assumptions(
 ) -> list[str]:
     """What the answer took for granted, each in a few plain words."""
     out = list(dict.fromkeys(readings))
+    unused = list(dict.fromkeys([*intent.unknown, *intent.ignored]))
+    if unused:
+        out.append("I did not use " + ", ".join(f"'{w}'" for w in unused))
     span = intent.date_range
     if span is not None and span.latest is not None:
         out.append(

@@ -133,3 +133,40 @@ STOPWORDS: frozenset[str] = frozenset(
     actually basically truly
     """.split()  # noqa: SIM905
 )
+
+
+#: Plain English words that say how to ask or arrange, not what: verbs of handling a chart
+#: ("keep", "sort", "switch"), of doing business ("booked", "logged", "join") and adverbs.
+#: Unlike `STOPWORDS` they are not dropped silently: a question whose only unknown words are
+#: these (or past and present participles right after a noun, "orders booked in ...") is
+#: read without them, and the answer says which it did not use. A noun is never one: "average
+#: commute time", "gender split" keep being refused.
+LEFT_OUT_WORDS: frozenset[str] = frozenset(
+    """
+    keep keeps kept sort sorted sorting reorder rearrange arrange cut trim narrow restrict
+    limit filter switch swap flip turn change convert move moved moves put place placed
+    book books booked log logs logged record records recorded register registered
+    join joins joined joining hold holds
+    held stay stays stayed grow grows grew grown take takes took taken
+    happen happens happened pull pulled run runs ran rank ranked rather next other together
+    alongside side respectively approximately roughly exactly precisely basically simply
+    maybe perhaps kindly quickly literally go goes went going gone break breaks broke
+    """.split()  # noqa: SIM905
+)
+_COPULAS = frozenset(
+    {"are", "is", "was", "were", "be", "been", "being", "get", "got", "gets", "getting",
+     "become", "became", "not", "never", "who", "that", "which"}
+)
+
+
+def left_out(words: tuple[str, ...] | list[str], i: int) -> bool:
+    """Whether the unknown word `words[i]` may be left out of a question (see
+    `LEFT_OUT_WORDS`): a listed word, or a participle right after a word that is not "are",
+    "were", "got" ... ("orders booked in the West", not "employees who were promoted": that
+    one asks for something the data may not have)."""
+    word = words[i]
+    if word in LEFT_OUT_WORDS:
+        return True
+    if len(word) < 6 or not word.isalpha() or not word.endswith(("ed", "ing")):
+        return False
+    return i > 0 and words[i - 1] not in _COPULAS and words[i - 1] not in STOPWORDS

@@ -1,0 +1,83 @@
+"""Words left out of a short question (issue 12 item 3): a verb or participle that says how
+to ask, not what, is left out and the answer says so; a noun at the head of what is asked
+keeps the question refused. And "rather than X" / "instead of X" swaps X out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from plotboard.ai.builtin import answer
+from plotboard.ai.builtin.text import left_out
+from plotboard.catalog.model import Catalog
+
+TODAY = dt.date(2025, 7, 15)
+Values = dict[tuple[str, str], list[str]]
+
+
+def _query(reply: object) -> dict[str, object]:
+    tile = reply.tile  # type: ignore[attr-defined]
+    assert tile is not None, reply.answer  # type: ignore[attr-defined]
+    return tile.query.model_dump(exclude_defaults=True, mode="json")  # type: ignore[no-any-return]
+
+
+def test_which_words_may_be_left_out() -> None:
+    assert left_out(("rearrange", "it"), 0)
+    assert left_out(("sales", "recorded", "in"), 1)  # a participle after a noun
+    assert not left_out(("staff", "were", "promoted"), 2)  # after "were": a filter asked
+    assert not left_out(("average", "commute", "time"), 1)  # a noun
+    assert not left_out(("the", "shipping", "cost"), 1)  # after a stopword: a modifier
+
+
+def test_a_participle_after_the_rows_is_left_out_and_said(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = answer("count of sales recorded in the North during 2024", catalog, values,
+                   today=TODAY)
+    query = _query(reply)
+    assert query["measures"] == [{"agg": "count"}]
+    assert {"column": "sales_region", "op": "eq", "value": "North"} in query["filters"]
+    assert reply.unused == ("recorded",)
+    assert "I did not use 'recorded'" in reply.assumptions
+
+
+def test_a_noun_at_the_head_of_the_question_is_still_refused(
+    catalog: Catalog, values: Values
+) -> None:
+    for question in ("average commute time by office", "how many sick days did Sales take",
+                     "average employee age per department"):
+        reply = answer(question, catalog, values, today=TODAY)
+        assert reply.tile is None, question
+        assert reply.suggestions
+
+
+def test_follow_up_verbs_refine_the_last_chart(catalog: Catalog, values: Values) -> None:
+    first = answer("average salary per location", catalog, values, today=TODAY)
+    assert first.tile is not None
+    narrowed = answer("trim it to the top 2", catalog, values, previous=first.tile, today=TODAY)
+    assert narrowed.follow_up is True
+    assert _query(narrowed)["limit"] == 2
+    assert narrowed.unused == ("trim",)
+    kept = answer("keep only Paris and Tokyo", catalog, values, previous=first.tile,
+                  today=TODAY)
+    assert kept.follow_up is True
+    assert {"column": "location", "op": "in", "value": ["Paris", "Tokyo"]} in _query(kept)[
+        "filters"
+    ]
+    flipped = answer("could you flip it to a pie", catalog, values, previous=first.tile,
+                     today=TODAY)
+    assert flipped.tile is not None and flipped.tile.chart_type == "pie"
+    assert _query(flipped)["dimensions"] == [{"column": "location"}]
+
+
+def test_rather_than_swaps_the_measure(catalog: Catalog, values: Values) -> None:
+    first = answer("revenue per category in 2024", catalog, values, today=TODAY)
+    assert first.tile is not None
+    swapped = answer("units sold instead of revenue please", catalog, values,
+                     previous=first.tile, today=TODAY)
+    query = _query(swapped)
+    assert swapped.follow_up is True
+    assert query["measures"] == [{"agg": "sum", "column": "quantity"}]
+    assert query["dimensions"] == [{"column": "category"}]
+    assert query["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2024-01-01", "2024-12-31"]}
+    ]
