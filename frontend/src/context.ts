@@ -31,9 +31,11 @@ export interface EditorContext {
   reportError(err: unknown, context: string): string;
 }
 
-/** Gazetteer answers, remembered for the session; one request for the names not yet known. */
+/** Gazetteer answers, remembered for the session; one request for the names not yet known.
+ *  A name already asked for and not answered yet is not asked again: two map tiles drawn at
+ *  once (the same places, or some in common) share the one request. */
 export class GeoCache {
-  private known = new Map<string, GeoPlace | null>();
+  private known = new Map<string, Promise<GeoPlace | null>>();
 
   constructor(private readonly api: PlotboardApi) {}
 
@@ -42,11 +44,20 @@ export class GeoCache {
     const wanted = [...new Set(names.filter((n) => n && !this.known.has(key(n))))];
     for (let i = 0; i < wanted.length; i += 200) {
       const batch = wanted.slice(i, i + 200);
-      const places = await this.api.geo(batch, kind);
-      for (const name of batch) this.known.set(key(name), places[name] ?? null);
+      const answer = this.api.geo(batch, kind);
+      for (const name of batch) {
+        const place = answer.then((places) => places[name] ?? null);
+        // A failed lookup is forgotten, so that the next tile (or a retry) asks again.
+        place.catch(() => {
+          if (this.known.get(key(name)) === place) this.known.delete(key(name));
+        });
+        this.known.set(key(name), place);
+      }
     }
+    const unique = [...new Set(names)];
+    const places = await Promise.all(unique.map((n) => this.known.get(key(n)) ?? Promise.resolve(null)));
     const out: Record<string, GeoPlace | null> = {};
-    for (const name of names) out[name] = this.known.get(key(name)) ?? null;
+    unique.forEach((name, i) => (out[name] = places[i] ?? null));
     return out;
   }
 }

@@ -16,6 +16,7 @@ import { CHART_LABELS } from '../model.js';
 import { starterTiles } from '../starters.js';
 import { chatToggle, type ChatState } from '../chat-toggle.js';
 import { shared } from '../styles.js';
+import { preloadWorldFor } from '../world-loader.js';
 import { dashboardStyles } from './dashboard.styles.js';
 import type { ChartType, Dashboard, DashboardFilter, Layout, Tile } from '../types.js';
 import type { BuiltTile } from '../draft.js';
@@ -158,6 +159,8 @@ export class PbDashboard extends LitElement {
     this.loadError = '';
     try {
       const dash = await this.ctx.api.getDashboard(this.dashboardId);
+      // A map tile's outline chunk starts loading now, beside the catalog and the tiles' data.
+      preloadWorldFor(dash.tiles);
       this.dash = dash;
       this.base = clone(dash);
       this.saveState = 'saved';

@@ -15,6 +15,7 @@ import { iconForChart, icons } from '../icons.js';
 import { defaultChart } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';
+import { loadWorld } from '../world-loader.js';
 import { CHART_TYPES, type Cell, type ChartSpec, type ChartType, type DashboardFilter, type GeoPlace, type QueryResult, type QuerySpec, type Tile } from '../types.js';
 import type { ChartPoint, PbChart } from './chart.js';
 import type { CellActivate } from './table.js';
@@ -37,16 +38,6 @@ interface DrillMenu {
   returnTo: HTMLElement | null;
   /** First pick a value (from the tile's menu, for the keyboard): the chart's values. */
   pick?: Array<{ label: string; values: Cell[] }>;
-}
-
-type World = typeof import('../world.js');
-let worldLoading: Promise<World> | null = null;
-function loadWorld(): Promise<World> {
-  worldLoading ??= import('../world.js').catch((err: unknown) => {
-    worldLoading = null;
-    throw err;
-  });
-  return worldLoading;
 }
 
 @customElement('pb-tile')
