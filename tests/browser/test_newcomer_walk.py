@@ -3,7 +3,10 @@ organization's name, the builder's break-down list), and how a dashboard with ma
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,9 @@ from tests.browser.server import Plotboard
 
 pytestmark = pytest.mark.browser
 TIMEOUT = ui.TIMEOUT
+# Screenshots of what each test saw, for a person to look at (not compared).
+SHOTS = Path(tempfile.gettempdir()) / "plotboard-walk"
+SHOTS.mkdir(exist_ok=True)
 
 
 def test_two_map_tiles_share_one_place_lookup_and_the_outline_loads_early(
@@ -46,3 +52,29 @@ def test_two_map_tiles_share_one_place_lookup_and_the_outline_loads_early(
     first_query = next(i for i, u in enumerate(s.requests) if "/api/v1/embed/query" in u)
     assert world < first_query, s.requests
     assert not s.errors, s.errors
+
+
+def test_the_demo_chat_calls_the_company_by_the_host_page_s_name(
+    browser: Any, plotboard: Plotboard
+) -> None:
+    # /demo is the "Acme Ops" app, yet the chat answered "Here is Demo Company's headcount":
+    # the demo's token named a company of its own. Both now come from the organization.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{plotboard.url}/demo")
+        page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        logo = page.locator(".logo").inner_text()
+        assert logo == "Acme Ops" and page.title().startswith("Acme Ops"), logo
+        page.locator("[data-action='ask-ai']").click()
+        box = page.get_by_label("Ask a question about your data")
+        box.fill("headcount by department")
+        box.press("Enter")
+        answer = page.locator("pb-chat [data-answer]").first
+        answer.wait_for(timeout=TIMEOUT)
+        text = answer.inner_text()
+        assert "Acme Ops's headcount" in text, text
+        assert "Demo Company" not in text, text
+        page.screenshot(path=str(SHOTS / "demo-chat-company.png"))
+    finally:
+        context.close()

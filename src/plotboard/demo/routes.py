@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.api_keys import authenticate_api_key
 from plotboard.auth.minting import MintRequest, mint_for_key
-from plotboard.demo.setup import SAMPLE_USERS, read_demo_info
+from plotboard.demo.setup import ORG_NAME, SAMPLE_USERS, read_demo_info
 from plotboard.errors import PlotboardError, invalid
+from plotboard.runtime import Runtime
+from plotboard.store.models import Organization
 
 router = APIRouter(tags=["demo"], include_in_schema=False)
 _templates = Environment(
@@ -28,10 +30,25 @@ _templates = Environment(
 )
 
 
+def _company(runtime: Runtime, org_id: str | None) -> str:
+    """The demo organization's name: the host page's title, and the company the chat names."""
+    if org_id is None:
+        return ORG_NAME
+    with runtime.store.session() as session:
+        org = session.get(Organization, org_id)
+        return org.name if org is not None else ORG_NAME
+
+
 @router.get("/demo", response_class=HTMLResponse)
-def demo_page() -> str:
+def demo_page(runtime: RuntimeDep) -> str:
+    info = read_demo_info(runtime.settings.data_dir)
+    company = _company(runtime, info.org_id if info else None)
+    first, _, rest = company.partition(" ")
     return _templates.get_template("demo.html").render(
-        users=SAMPLE_USERS, users_data=[asdict(u) for u in SAMPLE_USERS]
+        users=SAMPLE_USERS,
+        users_data=[asdict(u) for u in SAMPLE_USERS],
+        company=company,
+        logo=(first, rest),
     )
 
 
@@ -57,6 +74,9 @@ def demo_token(body: DemoTokenRequest, runtime: RuntimeDep) -> dict[str, Any]:
         raise PlotboardError("The demo is not set up: run `plotboard demo`.", "no_demo", 409)
     with runtime.store.session() as session:
         key = authenticate_api_key(session, info.api_key, "tokens")
+        org = session.get(Organization, key.org_id)
+        # The chat calls the company by the organization's name, as the host page does.
+        company = org.name if org is not None else ORG_NAME
         minted = mint_for_key(
             runtime,
             session,
@@ -64,7 +84,7 @@ def demo_token(body: DemoTokenRequest, runtime: RuntimeDep) -> dict[str, Any]:
             MintRequest(
                 user_id=user.user_id,
                 attributes=user.attributes,
-                ai_context_clues={"tone": "friendly and concise", "company": "Demo Company"},
+                ai_context_clues={"tone": "friendly and concise", "company": company},
             ),
         )
     return {

@@ -35,7 +35,10 @@ from plotboard.store.models import (
 )
 
 ADMIN_EMAIL = "admin@example.com"
-ORG_NAME = "Demo Company"
+# The organization is the host app's company: /demo is the "Acme Ops" app, and the AI chat
+# and the admin console call it by this name (demo_token passes the organization's name).
+ORG_NAME = "Acme Ops"
+_OLD_ORG_NAME = "Demo Company"  # what demos made before 2026-12-06 are called
 SOURCE_NAME = "Demo company database"
 
 
@@ -145,6 +148,9 @@ def prepare_demo(
         if usable and previous is not None:
             info = previous
             info.url = url
+            org = session.get(Organization, info.org_id)
+            if org is not None and org.name == _OLD_ORG_NAME:
+                org.name = ORG_NAME  # the host page's name, which the chat now uses
         else:
             info = _create_demo_org(runtime, session, database, url)
         _team_attribute(session, info.org_id)
