@@ -125,3 +125,51 @@ def test_the_memo_keys_on_the_day_and_the_latest_dates(db: TestDatabase) -> None
     assert july.notes["relative_dates"][0]["from"] == "2025-07-01"
     nobody = prepare_query(spec, db.catalog, EMPTY_RULES, {}, anchors={0: None})
     assert db.query(nobody.sql, nobody.params) == [(0,)]
+
+
+
+def _monthly_revenue(db: TestDatabase) -> list[tuple[str, float]]:
+    month = "SUBSTR(CAST(sale_date AS CHAR(10)), 1, 7)"
+    rows = db.query(f"SELECT {month} AS m, SUM(amount) FROM sales GROUP BY {month} ORDER BY m")
+    return [(str(m), float(v)) for m, v in rows]
+
+
+def test_a_comparison_with_a_limit_keeps_the_latest_periods_in_time_order(
+    db: TestDatabase,
+) -> None:
+    """"Show at most 3" on months compared with the month before: the 3 latest months, oldest
+    first, each with its previous month's value (not the 3 oldest, the first without one)."""
+    months = _monthly_revenue(db)
+    spec = parse_spec({
+        "table": "sales", "measures": [{"agg": "sum", "column": "amount", "name": "revenue"}],
+        "dimensions": [{"column": "sale_date", "grain": "month"}],
+        "order_by": [{"by": "sale_date_month"}], "limit": 3, "compare": {"to": "previous_period"}})
+    prepared = prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    rows = db.query(prepared.sql, prepared.params)
+    expected = [(m, v, months[i - 1][1]) for i, (m, v) in enumerate(months) if i >= len(months) - 3]
+    got = [(str(r[0])[:7], float(r[1]), float(r[2])) for r in rows]
+    assert [g[0] for g in got] == [e[0] for e in expected], prepared.sql
+    assert [g[1:] for g in got] == [pytest.approx(e[1:]) for e in expected]
+
+
+def test_a_comparison_with_a_split_and_a_limit_keeps_the_latest_rows(db: TestDatabase) -> None:
+    """With a second dimension the limit counts rows: the latest months' rows are kept (8 rows:
+    2 months of 4 categories), in time order, each with its previous value."""
+    months = _monthly_revenue(db)
+    spec = parse_spec({
+        "table": "sales", "measures": [{"agg": "sum", "column": "amount", "name": "revenue"}],
+        "dimensions": [{"column": "sale_date", "grain": "month"}, {"column": "category"}],
+        "limit": 8, "compare": {"to": "previous_period"}})
+    prepared = prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    rows = db.query(prepared.sql, prepared.params)
+    assert [str(r[0])[:7] for r in rows] == [months[-2][0]] * 4 + [months[-1][0]] * 4
+    assert [r[1] for r in rows[:4]] == sorted(r[1] for r in rows[:4])
+    month = "SUBSTR(CAST(sale_date AS CHAR(10)), 1, 7)"
+    by_month = {(str(m), c): float(v) for m, c, v in db.query(
+        f"SELECT {month}, category, SUM(amount) FROM sales GROUP BY {month}, category")}
+    names = [m for m, _ in months]
+    for row in rows:
+        before = names[names.index(str(row[0])[:7]) - 1]
+        previous = by_month.get((before, row[1]))
+        assert (row[3] is None) == (previous is None) and (
+            previous is None or float(row[3]) == pytest.approx(previous)), (row, previous)

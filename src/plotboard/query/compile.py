@@ -908,7 +908,7 @@ def _compare_query(
     _, having = _having(builder, spec, columns, {})
     names = [c.name for c in columns]
     query = wrap_grouped(spec, joined, names, order, having, current.taken, builder.dialect,
-                         derived=True)
+                         derived=True, keep=_latest_first(spec, grain_at, order))
     return CompiledQuery(
         expression=query,
         params=MappingProxyType(builder.params),
@@ -917,6 +917,24 @@ def _compare_query(
         dialect=catalog.dialect,
         notes=_notes(builder, note),
     )
+
+
+def _latest_first(
+    spec: QuerySpec, grain_at: int | None, order: Sequence[exp.Ordered]
+) -> list[exp.Ordered] | None:
+    """For a comparison with a `limit` whose rows read in time order (sorted by its date
+    dimension, oldest first): the same sort with the periods newest first, so that the limit
+    keeps the latest periods ("show at most 3" months compared with the month before are the
+    last 3, each with its previous value; the oldest 3 would start with one that has none).
+    The rows are then shown in time order as asked. None when the limit keeps what the sort
+    says (no limit, no date dimension, or another first sort key such as a measure)."""
+    if spec.limit is None or grain_at is None or not order:
+        return None
+    first = order[0]
+    if first.this.name != spec.dimensions[grain_at].alias or first.args.get("desc"):
+        return None
+    newest = exp.Ordered(this=first.this.copy(), desc=True, nulls_first=False)
+    return [newest, *(o.copy() for o in order[1:])]
 
 
 def _having(

@@ -182,11 +182,16 @@ def wrap_grouped(
     dialect: str,
     *,
     derived: bool = False,
+    keep: Sequence[exp.Ordered] | None = None,
 ) -> exp.Select:
     """`grouped` with its ORDER BY and LIMIT, wrapped as a derived table when a `having` on a
     window measure (`outer_conditions`) or `limit_per` needs it, or when `derived` says so (a
     comparison, whose output names exist only outside it). `names` are every output column of
-    `grouped` (marker columns included), kept in order."""
+    `grouped` (marker columns included), kept in order.
+
+    `keep` (with `derived`): the order that decides which rows the limit keeps when it is not
+    the order shown, e.g. the latest periods of a comparison, shown oldest first:
+    ``SELECT <outputs> FROM (<rows sorted by keep, limited>) AS pb_k ORDER BY <order>``."""
     if not outer_conditions and spec.limit_per is None and not derived:
         if order:
             grouped.set("order", exp.Order(expressions=order))
@@ -212,13 +217,22 @@ def wrap_grouped(
     if outer_conditions:
         inner.set("where", exp.Where(this=exp.and_(*at("pb_g", outer_conditions), copy=False)))
     if spec.limit_per is None:
-        if order:
-            inner.set("order", exp.Order(expressions=at("pb_g", order)))
+        kept = order if keep is None else keep
+        if kept:
+            inner.set("order", exp.Order(expressions=at("pb_g", kept)))
         inner.set("limit", exp.Limit(expression=exp.Literal.number(spec.limit or MAX_LIMIT)))
-        return inner
+        if keep is None:
+            return inner
+        shown = exp.Select(expressions=at("pb_k", outputs))
+        shown.set("from_", exp.From(this=inner.subquery(_ident("pb_k"), copy=False)))
+        if order:
+            shown.set("order", exp.Order(expressions=at("pb_k", order)))
+        shown.set("limit", exp.Limit(expression=exp.Literal.number(MAX_LIMIT)))
+        return shown
     assert spec.limit is not None
     partition = exp.column(_ident(limit_per_alias(spec)), table=_ident("pb_g"), copy=False)
-    keys = [(k.this, bool(k.args.get("desc"))) for k in at("pb_g", order)]
+    ranked = order if keep is None else keep
+    keys = [(k.this, bool(k.args.get("desc"))) for k in at("pb_g", ranked)]
     rank = exp.Window(
         this=exp.RowNumber(), partition_by=[partition], order=window_order(keys, dialect)
     )

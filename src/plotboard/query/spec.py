@@ -417,6 +417,8 @@ class Compare(_SpecModel):
 
     Both periods are read under the same access rules and the other filters, so every value is
     computed over the user's own rows. The answer's ``compare`` says which dates were compared.
+    A ``limit`` on rows sorted by the date dimension oldest first keeps the latest periods
+    (still returned oldest first).
     """
 
     to: Literal["previous_period", "previous_year"]
