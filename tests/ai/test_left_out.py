@@ -81,3 +81,49 @@ def test_rather_than_swaps_the_measure(catalog: Catalog, values: Values) -> None
     assert query["filters"] == [
         {"column": "sale_date", "op": "between", "value": ["2024-01-01", "2024-12-31"]}
     ]
+
+
+def test_a_breakdown_is_subject_enough_to_leave_a_verb_out(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = answer("offices where more than 150 people sit per office", catalog, values,
+                   today=TODAY)
+    assert reply.tile is not None  # "sit" is a stopword: the reading without any unknown word
+    ranked = answer("the 3 best-performing categories in 2024", catalog, values, today=TODAY)
+    query = _query(ranked)
+    assert query["dimensions"] == [{"column": "category"}] and query["limit"] == 3
+    assert ranked.unused == ("performing",)
+
+
+def test_empty_fields_said_in_other_words(catalog: Catalog, values: Values) -> None:
+    is_null = {"column": "manager_id", "op": "is_null"}
+    for question in ("how many people lacking a manager in Finance",
+                     "count of Finance staff who lack a manager",
+                     "managerless people in Finance, how many",
+                     "how many in Finance are reporting to nobody"):
+        query = _query(answer(question, catalog, values, today=TODAY))
+        assert is_null in query["filters"], question
+        assert {"column": "department", "op": "eq", "value": "Finance"} in query["filters"]
+        assert query["measures"] == [{"agg": "count"}], question
+    counted = _query(answer("headcount of staff who have a manager, by office", catalog,
+                            values, today=TODAY))
+    assert counted["measures"] == [{"agg": "count"}] and "select" not in counted
+    assert {"column": "manager_id", "op": "is_not_null"} in counted["filters"]
+
+
+def test_more_slang(catalog: Catalog, values: Values) -> None:
+    services = _query(answer("$$ in svcs by quarter of 2024", catalog, values, today=TODAY))
+    assert services["measures"] == [{"agg": "sum", "column": "amount"}]
+    assert {"column": "category", "op": "eq", "value": "Services"} in services["filters"]
+    aov = _query(answer("aov per region", catalog, values, today=TODAY))
+    assert aov["measures"] == [{"agg": "avg", "column": "amount"}]
+    stars = _query(answer("3-star people by department", catalog, values, today=TODAY))
+    assert {"column": "performance_rating", "op": "eq", "value": 3} in stars["filters"]
+    team = _query(answer("what is the size of the Finance department", catalog, values,
+                         today=TODAY))
+    assert team["measures"] == [{"agg": "count"}]
+    assert team["filters"] == [{"column": "department", "op": "eq", "value": "Finance"}]
+    money = _query(answer("sales above $1,000 by category", catalog, values, today=TODAY))
+    assert {"column": "amount", "op": "gt", "value": 1000} in money["filters"]
+    averages = _query(answer("rating averages per office", catalog, values, today=TODAY))
+    assert averages["measures"] == [{"agg": "avg", "column": "performance_rating"}]

@@ -519,7 +519,9 @@ def answer(
         # booked in the West"): read without them too. Either way the answer says so.
         reading = read_intent(dataclasses.replace(lexed, unknown=[], unknown_at={}))
         refines = previous is not None and not reading.is_empty and left
-        if reading.has_subject or refines:
+        # "products whose units stay below 5,000": the things broken down are the subject.
+        grouped = left and bool(reading.dims)
+        if reading.has_subject or refines or grouped:
             intent = reading
             intent.ignored = list(dict.fromkeys(lexed.unknown))
     _counted(intent, shapes)

@@ -129,6 +129,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
     {
         "average": Agg("avg"), "avg": Agg("avg"), "mean": Agg("avg"), "typical": Agg("avg"),
         "median": Agg("avg"), "averaged": Agg("avg"), "averaging": Agg("avg"),
+        "averages": Agg("avg"),
         "common": Keyword("common"), "frequent": Keyword("common"),
         "commonest": Keyword("common"), "most frequent": Keyword("common"),
         "held by": Keyword("cue"), "had by": Keyword("cue"), "divided by": Keyword("group"),

@@ -56,7 +56,10 @@ _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("don", "t", "have", "a"), ("doesn", "t", "have", "a"), ("do", "not", "have", "a"),
                ("don", "t", "have"), ("has", "no"), ("have", "no"), ("with", "no"),
                ("an", "empty"), ("empty",), ("a", "blank"), ("blank",), ("a", "missing"),
-               ("missing",), ("no", "one", "as"), ("unknown",)}
+               ("missing",), ("no", "one", "as"), ("unknown",), ("lacking", "a"),
+               ("lacking", "an"), ("lacking",), ("lack", "a"), ("lack", "an"), ("lack",),
+               ("lacks", "a"), ("lacks", "an"), ("lacks",), ("missing", "a"),
+               ("missing", "an"), ("short", "of", "a")}
 _NOT_NULL_LEADS = {("with", "a"), ("with", "an"), ("have", "a"), ("has", "a"),
                    ("report", "to", "a")}
 _NULL_TAILS = {"empty", "missing", "blank", "null", "unset", "unknown"}
@@ -75,6 +78,7 @@ _SIZE_RANKS = {"biggest", "largest", "smallest", "highest", "lowest", "top"}
 _WHEN_RANKS = {"latest", "newest", "recent", "oldest", "earliest"}
 _COUNTED_ROWS = {"order", "orders", "deal", "deals", "transaction", "transactions"}
 _COUNT_WORDS = {"how", "many", "number", "count", "total", "average", "avg", "sum", "mean",
+                "headcount", "tally",
                 "percentage", "percent", "share", "proportion"}
 
 

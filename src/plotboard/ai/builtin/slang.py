@@ -46,6 +46,8 @@ ABBREVIATIONS: dict[str, str] = {
     "dpt": "department", "dpts": "departments", "avrg": "average",
     "onsite": "not remote",
     "qtr": "quarter", "qtrs": "quarters", "qtrly": "quarterly", "mthly": "monthly",
+    "svc": "service", "svcs": "services", "serv": "service", "servs": "services",
+    "aov": "average sale amount", "aovs": "average sale amounts", "topline": "revenue",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})
@@ -82,7 +84,18 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("pay", "band"): "salary band", ("pay", "bands"): "salary bands",
     ("a", "head"): "per employee", ("per", "capita"): "per employee",
     ("direct", "reports"): "employees", ("direct", "report"): "employee",
+    ("top", "line", "revenue"): "revenue", ("top", "line"): "revenue",
+    ("team", "size"): "headcount", ("team", "sizes"): "headcount",
 }
+# "not reporting to anyone", "reporting to nobody": without a manager.
+PHRASES.update({
+    (*lead, "to", nobody): "with no manager"
+    for lead in (("not", "reporting"), ("reporting",))
+    for nobody in ("anyone", "anybody", "nobody", "no one")
+    if (lead[0] == "not") != (nobody in ("nobody", "no one"))
+})
+PHRASES = {key if " " not in key[-1] else (*key[:-1], *key[-1].split()): plain
+           for key, plain in PHRASES.items()}
 
 # "how many units go into one order", "in a single order": per order.
 PHRASES.update({
@@ -118,6 +131,16 @@ _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\
 _SO_FAR_FIRST = re.compile(r"\bso far (?:this|in the current|in this) (year|quarter|month|week)\b",
                            re.I)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
+# "$$ from services", "$ by region": money, not a number ("$500" stays a number).
+_DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
+# "5 stars", "a 4-star rating", "rated 3 stars": a rating of that many.
+_STARS = re.compile(r"\b(?:a |an )?(\d)[- ]?stars?\b(?: rating\b)?", re.I)
+# "size of the Marketing team", "the size of our sales department": its headcount.
+_TEAM_SIZE = re.compile(
+    r"\b(?:the )?size of (?:the |our |my |each |every )?((?:[\w&-]+ ){0,2}?)"
+    r"(team|teams|department|departments|dept|depts|office|offices|workforce|company|org)\b",
+    re.I,
+)
 
 #: Courtesy, greetings and lead-ins: never part of what is asked.
 COURTESY: tuple[str, ...] = (
@@ -176,6 +199,9 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
+    text = _DOLLARS.sub(" revenue ", text)
+    text = _STARS.sub(lambda m: f" a rating of {m.group(1)} ", text)
+    text = _TEAM_SIZE.sub(lambda m: f"headcount of {m.group(1)}{m.group(2)}", text)
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
     dropped: list[str] = []
     for pattern in _COURTESY:
@@ -207,6 +233,12 @@ def expand(
         else:
             token = tokens[i]
             plain = ABBREVIATIONS.get(token.text)
+            root = token.text[:-4] if token.text.endswith("less") else ""
+            if plain is None and len(root) >= 3 and known(singular(root)) and not known(
+                token.stem
+            ):
+                # "managerless", "titleless": without one (a data word before "less").
+                plain = f"without a {root}"
             if plain is None or known(token.stem):
                 out.append(token)
             else:
