@@ -352,10 +352,17 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   const series: Array<{ name: string; data: Array<number | null> }> = [];
   const notes: string[] = [];
   let hiddenSeries: string | null = null;
+  /** With a period comparison and a split: the series of the previous periods, by the name of
+   * the series each one follows. */
+  const previousOf = new Map<string, string>();
   if (s.dims.length >= 2) {
     // Pivot: one series per value of the second dimension, the largest first.
     const dim1 = s.dims[1]!;
     const at = 2;
+    // A comparison: each series is followed by its previous periods (the same colour, lighter).
+    const previousAt = s.compare?.[0]?.previous ?? -1;
+    const words = COMPARE_WORDS[input.spec.compare?.to ?? 'previous_period'];
+    const most = previousAt >= 0 ? Math.floor(MAX_SERIES / 2) : MAX_SERIES;
     const totals = new Map<string, number>();
     for (const row of s.rows) {
       const name = category(row[1] ?? null, dim1);
@@ -366,30 +373,46 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     let names = [...totals.keys()].filter((n) => n !== hiddenSeries);
     if (!dim1.grain) names.sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
     else names.sort();
-    const kept = new Set(names.slice(0, MAX_SERIES));
-    if (names.length > MAX_SERIES) {
-      notes.push(`Showing the ${MAX_SERIES} largest of ${names.length} ${dim1.label.toLowerCase()} values; the rest are grouped as Other.`);
-      names = [...names.slice(0, MAX_SERIES), 'Other'];
+    const kept = new Set(names.slice(0, most));
+    if (names.length > most) {
+      notes.push(`Showing the ${most} largest of ${names.length} ${dim1.label.toLowerCase()} values; the rest are grouped as Other.`);
+      names = [...names.slice(0, most), 'Other'];
     }
     if (hiddenSeries) {
       kept.add(hiddenSeries);
       names.push(hiddenSeries);
     }
     const bySeries = new Map(names.map((n) => [n, categories.map(() => null as number | null)]));
+    const previousBySeries = new Map(names.map((n) => [n, categories.map(() => null as number | null)]));
     for (const row of s.rows) {
       let name = category(row[1] ?? null, dim1);
       if (!kept.has(name)) name = 'Other';
       const data = bySeries.get(name)!;
       const i = position.get(category(row[0] ?? null, dim0))!;
       data[i] = (data[i] ?? 0) + (toNumber(row[at] ?? null) || 0);
+      if (previousAt >= 0) {
+        const before = toNumber(row[previousAt] ?? null);
+        const previous = previousBySeries.get(name)!;
+        if (Number.isFinite(before)) previous[i] = (previous[i] ?? 0) + before;
+      }
     }
-    for (const name of names) series.push({ name, data: bySeries.get(name)! });
     const rawOf = new Map<string, Cell>();
     for (const row of s.rows) {
       const name = category(row[1] ?? null, dim1);
       if (!rawOf.has(name)) rawOf.set(name, row[1] ?? null);
     }
-    rawSeries = names.map((n) => (n === 'Other' && !rawOf.has('Other') ? null : { value: rawOf.get(n) ?? null }));
+    rawSeries = [];
+    for (const name of names) {
+      series.push({ name, data: bySeries.get(name)! });
+      rawSeries.push(name === 'Other' && !rawOf.has('Other') ? null : { value: rawOf.get(name) ?? null });
+      if (previousAt >= 0) {
+        // Not a point to drill into: its period is the one before the axis's.
+        const label = `${name} (${words})`;
+        previousOf.set(label, name);
+        series.push({ name: label, data: previousBySeries.get(name)! });
+        rawSeries.push(null);
+      }
+    }
   } else {
     s.measures.forEach((name, m) => {
       const data = categories.map(() => null as number | null);
@@ -464,7 +487,22 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       connectNulls: true,
     })),
   };
+  if (previousOf.size) {
+    // Each previous period in its series' colour, lighter (dashed for lines), stacked apart.
+    const colourOf = new Map<string, string>();
+    let n = 0;
+    for (const item of option.series as Array<Record<string, unknown>>) {
+      const name = item.name as string;
+      const follows = previousOf.get(name);
+      const color = follows === undefined ? theme.palette[n++ % theme.palette.length]! : colourOf.get(follows)!;
+      if (follows === undefined) colourOf.set(name, color);
+      item.itemStyle = { ...(item.itemStyle as object | undefined), color, ...(follows === undefined ? {} : { opacity: 0.45 }) };
+      if (kind === 'line') item.lineStyle = follows === undefined ? { color } : { color, type: 'dashed', opacity: 0.6 };
+      if (follows !== undefined && item.stack) item.stack = 'previous';
+    }
+  }
   muteHidden(option.series, theme, hiddenSeries, dim0.empty ? position.get(dim0.empty) : undefined);
+  if (hiddenSeries && previousOf.size) muteHidden(option.series, theme, `${hiddenSeries} (${COMPARE_WORDS[input.spec.compare?.to ?? 'previous_period']})`, undefined);
   const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => {
     if (dataIndex < 0 || dataIndex >= rawCategories.length) return null;
     const first = rawCategories[dataIndex] ?? null;

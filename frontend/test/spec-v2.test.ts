@@ -153,6 +153,27 @@ describe('a period comparison', () => {
     expect(series[1].data).toEqual([8, 10]);
   });
 
+  test('with a split, each series has its previous period beside it', () => {
+    const split: QuerySpec = { ...spec, dimensions: [{ column: 'hire_date', grain: 'year' }, { column: 'department' }] };
+    const splitColumns: ResultColumn[] = [columns[0]!, { name: 'department', type: 'string' }, ...columns.slice(1)];
+    const splitRows = [
+      ['2024-01-01', 'Sales', 10, 8, 2, 25],
+      ['2024-01-01', 'Support', 4, 5, -1, -20],
+      ['2025-01-01', 'Sales', 12, 10, 2, 20],
+      ['2025-01-01', 'Support', 6, null, null, null],
+    ];
+    const model = buildChart({ type: 'bar', spec: split, result: { columns: splitColumns, rows: splitRows }, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    const series = (model.option as any).series;
+    expect(series.map((s: any) => s.name)).toEqual(['Sales', 'Sales (same period a year before)', 'Support', 'Support (same period a year before)']);
+    expect(series.map((s: any) => s.data)).toEqual([[10, 12], [8, 10], [4, 6], [5, null]]);
+    // The previous period reads as the same colour, lighter.
+    expect(series[1].itemStyle.color).toBe(series[0].itemStyle.color);
+    expect(series[1].itemStyle.opacity).toBeLessThan(1);
+    // A bar of the previous period is not a point to drill into (its period is not the axis's).
+    expect(model.pointAt?.(0, 1)).toEqual(['2025-01-01', 'Sales']);
+    expect(model.pointAt?.(1, 1)).toBeNull();
+  });
+
   test('a KPI shows the change the server computed', () => {
     const model = buildChart({ type: 'kpi', spec: { ...spec, dimensions: [] }, result: { columns: columns.slice(1), rows: [[12, 10, 2, 20]] }, index, theme }) as Extract<ChartModel, { kind: 'kpi' }>;
     expect(model.value).toBe(12);
