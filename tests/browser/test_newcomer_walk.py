@@ -78,3 +78,53 @@ def test_the_demo_chat_calls_the_company_by_the_host_page_s_name(
         page.screenshot(path=str(SHOTS / "demo-chat-company.png"))
     finally:
         context.close()
+
+
+TABLE_GEOMETRY = """table => {
+  const box = table.getBoundingClientRect();
+  const heads = [...table.shadowRoot.querySelectorAll('th')].map(th => {
+    const r = th.getBoundingClientRect();
+    return {text: th.innerText.trim(), left: r.left, right: r.right,
+            numeric: th.classList.contains('num'),
+            clipped: th.scrollWidth > th.clientWidth + 1};
+  });
+  return {left: box.left, right: box.right, scrollWidth: table.scrollWidth,
+          clientWidth: table.clientWidth, heads,
+          background: getComputedStyle(table).backgroundImage};
+}"""
+
+
+def test_a_wide_answer_table_in_the_chat_shows_its_columns(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # Five columns in the chat's narrow preview: the table ran on past the card's edge
+    # ("Cat…" and then nothing), with nothing to say more was there (scrollbars hidden
+    # until used). Now headers and words wrap so that the names fit, and the numbers past
+    # the edge are reached by scrolling, the edge shadowed while there is more.
+    s = open_session("alice", width=1280, height=860)
+    s.open(**{"ai-chat": ""})
+    s.page.locator("[data-action='ask-ai']").click()
+    box = s.page.get_by_label("Ask a question about your data")
+    box.wait_for(timeout=TIMEOUT)
+    box.fill("total amount and total quantity by product, region and category as a table")
+    box.press("Enter")
+    answer = s.page.locator("pb-chat [data-answer]").first
+    answer.locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
+    table = answer.locator("pb-tile[preview] pb-table")
+    g = table.evaluate(TABLE_GEOMETRY)
+    assert len(g["heads"]) == 5, g
+    for head in g["heads"]:
+        assert not head["clipped"], head
+        if not head["numeric"]:  # every name column is in sight, whole
+            assert g["left"] <= head["left"] and head["right"] <= g["right"] + 0.5, (head, g)
+    # What is past the edge is a short scroll away, and the edge says so.
+    assert g["scrollWidth"] - g["clientWidth"] < g["clientWidth"] / 2, g
+    assert g["background"].count("gradient") == 4, g["background"]
+    answer.scroll_into_view_if_needed()
+    s.page.screenshot(path=str(SHOTS / "chat-wide-table.png"))
+    table.evaluate("t => { t.scrollLeft = t.scrollWidth; }")
+    g = table.evaluate(TABLE_GEOMETRY)
+    last = g["heads"][-1]
+    assert g["left"] <= last["left"] and last["right"] <= g["right"] + 0.5, (last, g)
+    s.page.screenshot(path=str(SHOTS / "chat-wide-table-scrolled.png"))
+    assert not s.errors, s.errors

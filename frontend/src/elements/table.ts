@@ -26,6 +26,16 @@ export class PbTable extends LitElement {
       height: 100%;
       overflow: auto;
       font-size: 13px;
+      /* Narrow places (the chat's answers, a small tile) fit the table to their width below. */
+      container-type: inline-size;
+      /* Columns out of sight to the left or right show as a shadow on that edge (the
+         scrollbar is hidden until used on many systems): two covers that scroll with the
+         table, over two shadows that stay on the edges. */
+      background:
+        linear-gradient(to right, var(--pb-surface) 40%, transparent) left / 32px 100% no-repeat local,
+        linear-gradient(to left, var(--pb-surface) 40%, transparent) right / 32px 100% no-repeat local,
+        radial-gradient(farthest-side at 0 50%, rgb(0 0 0 / 0.2), transparent) left / 10px 100% no-repeat scroll,
+        radial-gradient(farthest-side at 100% 50%, rgb(0 0 0 / 0.2), transparent) right / 10px 100% no-repeat scroll;
     }
     table {
       border-collapse: collapse;
@@ -86,6 +96,26 @@ export class PbTable extends LitElement {
     .more {
       padding: 8px 10px;
       color: var(--pb-muted);
+    }
+    /* Narrow: headers and words wrap (numbers stay whole), so that the columns fit where they
+       can; a table that is still wider scrolls, with the edge shadows above. */
+    @container (max-width: 560px) {
+      th,
+      td {
+        padding: 6px 7px;
+      }
+      th,
+      td:not(.num) {
+        white-space: normal;
+        overflow-wrap: break-word;
+      }
+      th {
+        vertical-align: bottom;
+      }
+      /* Two or three words a line, not one: a name stays readable. */
+      td:not(.num) {
+        min-width: 6.5em;
+      }
     }
   `;
 
