@@ -125,3 +125,53 @@ def test_without_a_joining_word_the_table_name_stays_a_table(
     assert spec["filters"] == [
         {"column": "employees.department", "op": "eq", "value": "Support"}
     ], spec
+
+
+# -- rankings ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "n"),
+    [
+        ("3 countries with the highest payroll", 3),
+        ("seven products with the fewest units sold", 7),
+        ("the 2 highest-grossing categories", 2),
+    ],
+)
+def test_the_n_opening_a_ranking_is_kept(
+    catalog: Catalog, values: Values, question: str, n: int
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec.get("limit") == n, (question, spec)
+    assert spec["dimensions"], spec
+
+
+def test_a_count_opening_a_question_without_ranking_is_no_limit(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("2 regions revenue: East and West", catalog, values))
+    assert "limit" not in spec, spec
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [("six employees with the most units sold", 6), ("staff with the most revenue", 10)],
+)
+def test_people_ranked_by_another_tables_total(
+    catalog: Catalog, values: Values, question: str, limit: int
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "sales" and "select" not in spec, spec
+    assert [d["column"] for d in spec["dimensions"]][-1] == "employees.full_name", spec
+    assert spec["limit"] == limit and spec["order_by"][0]["desc"] is True, spec
+
+
+def test_the_thing_with_the_least_is_one(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the category with the smallest revenue in 2023", catalog, values))
+    assert spec["limit"] == 1 and spec["order_by"][0].get("desc") in (None, False), spec
+
+
+def test_single_orders_are_the_orders_themselves(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the three biggest individual deals", catalog, values))
+    assert "select" in spec and spec["limit"] == 3, spec
+    assert spec["order_by"] == [{"by": "amount", "desc": True}], spec

@@ -92,9 +92,11 @@ def _apply_order(vocab: Vocabulary, draft: Draft, intent: Intent) -> None:
     elif intent.superlative is not None and draft.dims:
         draft.order = intent.superlative.desc
         singular = not any(d.plural for d in intent.dims)
-        if draft.limit is None and (intent.which or intent.ranked_dim or not singular):
+        if draft.limit is None and (
+            intent.which or intent.ranked_dim or not singular or intent.dim_first
+        ):
             # "which department has the most ...", "the least popular product": one;
-            # "best sellers": a short list.
+            # "best sellers": a short list; "the product with the fewest units": one.
             draft.limit = 1 if singular else RANKED_ROWS
 
 

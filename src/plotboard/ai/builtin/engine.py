@@ -56,7 +56,7 @@ from plotboard.ai.builtin.conversation import (
 )
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
-from plotboard.ai.builtin.intent import Intent
+from plotboard.ai.builtin.intent import DimSlot, Intent
 from plotboard.ai.builtin.lexer import Keyword, Lexed, lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
@@ -331,7 +331,19 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     if shapes.share or shapes.running or shapes.distribution or shapes.compare:
         return
     said = intent.row_words[0]
-    singular = not ((said.endswith("s") and not said.endswith("ss")) or said in _PLURAL_ROWS)
+    singular = not ((said.endswith("s") and not said.endswith("ss")) or said in _PLURAL_ROWS
+                    or said.endswith("people"))
+    rows = intent.tables[0]
+    if not any(t.table is rows.table for m in intent.measures for t in m.terms):
+        # "salespeople with the most revenue": a total of another table's rows for each of
+        # them, ranked; not their own rows.
+        intent.dims.append(DimSlot((rows,), said, plural=not singular))
+        intent.tables = []
+        intent.dim_first = True
+        shapes.listing = False  # "employees who sold the most": not a list of sales
+        if singular and shapes.top_n is None:
+            shapes.top_n = 1
+        return
     shapes.listing = True
     if shapes.count is None:
         shapes.count = 1 if singular else (intent.top.n if intent.top else RANKED_ROWS)

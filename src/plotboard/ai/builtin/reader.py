@@ -166,6 +166,13 @@ class _Walk:
 
     def _measure(self, agg: Aggregate | None, terms: tuple[Term, ...], text: str) -> None:
         wanted = self.intent.superlative
+        measures = self.intent.measures
+        if measures and self.measure_at == self.index - 1 and _same(measures[-1].terms, terms) and (
+            agg is None or agg == measures[-1].agg
+        ):
+            measures[-1].text = f"{measures[-1].text} {text}"  # "top-line revenue": one measure
+            self.measure_at = self.index
+            return
         slot = MeasureSlot(agg, terms, text)
         if self.superlative_next and agg is None and wanted is not None:
             slot.superlative = wanted.desc

@@ -74,6 +74,8 @@ _RANKS = {"most", "latest", "newest", "recent", "last", "first", "highest", "low
           "largest", "top", "best", "oldest", "earliest", "smallest"}
 _MEASURE_NOUNS = {"amount", "amounts", "value", "values", "size", "sizes", "total", "price",
                   "quantity", "revenue"}
+_RANKED_WORDS = _RANKS | {"greatest", "worst", "fewest", "least", "lowest", "best", "most",
+                          "highest", "bottom"}
 _SIZE_RANKS = {"biggest", "largest", "smallest", "highest", "lowest", "top"}
 _WHEN_RANKS = {"latest", "newest", "recent", "oldest", "earliest"}
 _COUNTED_ROWS = {"order", "orders", "deal", "deals", "transaction", "transactions"}
@@ -274,12 +276,15 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 break
         if not matched:
             i += 1
-    for k in range(1, len(words) - 1):
+    for k in range(0, len(words) - 1):
         n = NUMBER_WORDS.get(words[k]) or (int(words[k]) if words[k].isdigit() else None)
+        before_n = words[k - 1] if k else ""
+        if k == 0 and not any(w in _RANKED_WORDS for w in words[2:]):
+            continue  # "4 job titles with the best pay": a count only before a ranking
         if (
-            n is not None and 0 < n <= 100 and words[k - 1] in ("which", "the", "what")
+            n is not None and 0 < n <= 100 and (before_n in ("which", "the", "what") or k == 0)
             and words[k + 1] not in _RANKS
-            and (words[k + 1] not in _NOT_THINGS or words[k - 1] != "the")
+            and (words[k + 1] not in _NOT_THINGS or before_n not in ("the", ""))
         ):
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
@@ -331,7 +336,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             shapes.count, shapes.rank = int(number), rank
             if rank in _WHEN_RANKS and not shapes.share and not shapes.running:
                 shapes.listing = True  # "the 5 newest hires": those records, latest first
-            if rank in _SIZE_RANKS and k + 2 < len(words) and words[k + 2] in _COUNTED_ROWS:
+            noun_at = k + 2 + (k + 3 < len(words) and words[k + 2] in ("single", "individual"))
+            if rank in _SIZE_RANKS and noun_at < len(words) and words[noun_at] in _COUNTED_ROWS:
                 shapes.listing = True  # "the 5 biggest orders": those orders, by amount
             break
     if shapes.count is None and not shapes.share:

@@ -141,7 +141,7 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
         "Revenue",
         ("revenue", "revenues", "turnover", "sales amount", "sales amounts", "sales value",
          "sales volume", "sales revenue", "gross sales", "takings", "income",
-         "money", "total sales", "bookings"),
+         "money", "total sales", "bookings", "grossing", "grossed", "top line", "topline"),
         ("sale", "order", "transaction", "deal", "invoice"),
         "sum",
         ("amount", "revenue", "total", "total amount", "sales amount", "net amount"),

@@ -130,7 +130,7 @@ STOPWORDS: frozenset[str] = frozenset(
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close
-    actually basically truly
+    actually basically truly single individual
     """.split()  # noqa: SIM905
 )
 
