@@ -1,13 +1,16 @@
 """Side by side at every answer size: plotboard vs the raw driver vs the bare yardstick.
 
-PostgreSQL, the generated `bench_sales` table of `bench_query.py` (an access rule on it), answers
+The generated `bench_sales` table of `bench_query.py` (an access rule on it) on PostgreSQL, or
+with `--engine` the same table on MariaDB (127.0.0.1:3306, root, database `test`; override with
+PLOTBOARD_BENCH_MARIADB_URL), SQLite or DuckDB (files made in the temporary folder); answers
 of 10, 1,000, 10,000 and 100,000 rows (three text/date columns and a numeric sum per row). For
 each size, in one loop that alternates them request by request:
 
 - **plotboard, uncached**: `POST /api/v1/embed/query` with `"refresh": true` (runs on the
   database every time, then encodes, caches and sends the answer);
 - **plotboard, cached**: the same request without `refresh` (the result cache answers);
-- **driver**: psycopg running plotboard's exact final SQL and parameters, `fetchall()`;
+- **driver**: the engine's own driver (psycopg, PyMySQL, sqlite3, duckdb) running plotboard's
+  exact final SQL and parameters, `fetchall()`, on a connection opened once;
 - **bare**: a bare FastAPI endpoint that checks a JWT and returns a body of the same size
   (`bare_app.py`, the yardstick of DESIGN.md);
 - **plotboard (before)**, with `--before-src DIR`: a second plotboard server run from another
@@ -18,7 +21,7 @@ connections, and the server's RSS at the end. Medians; ratios are medians over m
 One worker per server, single client: this is latency, not throughput (see bench_cached.py).
 
     .venv/bin/python bench/bench_sides.py [--runs 60] [--sizes 10,1000,10000,100000]
-        [--before-src /tmp/before/src]
+        [--before-src /tmp/before/src] [--engine postgresql|mariadb|sqlite|duckdb]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -45,6 +49,147 @@ from bench_query import driver_sql, ensure_table, server_sql
 from harness import Server, free_port, running_server, table
 
 SIZES = (10, 1_000, 10_000, 100_000)
+ENGINES = ("postgresql", "mariadb", "sqlite", "duckdb")
+MARIADB_URL = os.environ.get(
+    "PLOTBOARD_BENCH_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+)
+FILES = Path(tempfile.gettempdir()) / "plotboard-bench"  # the SQLite and DuckDB tables, kept
+
+#: `bench_sales` as `bench_query.ensure_table` makes it on PostgreSQL, in each engine's SQL.
+_CREATE = (
+    "CREATE TABLE bench_sales (sale_id BIGINT PRIMARY KEY, sale_date DATE NOT NULL, "
+    "region VARCHAR(10) NOT NULL, product VARCHAR(20) NOT NULL, quantity INTEGER NOT NULL, "
+    "amount DECIMAL(12,2) NOT NULL)"
+)
+_FILL = {
+    "mariadb": """INSERT INTO bench_sales
+        SELECT seq, DATE '2023-01-01' + INTERVAL (seq % 1095) DAY,
+               ELT(1 + seq % 4, 'North', 'South', 'East', 'West'),
+               CONCAT('Product ', 1 + (seq * 7919) % 40), 1 + seq % 9,
+               ROUND(((seq * 104729) % 100000) / 100.0 + 5, 2)
+        FROM seq_1_to_{n}""",
+    "sqlite": """INSERT INTO bench_sales
+        WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < {n})
+        SELECT x, date('2023-01-01', '+' || (x % 1095) || ' days'),
+               CASE x % 4 WHEN 0 THEN 'North' WHEN 1 THEN 'South' WHEN 2 THEN 'East'
+                    ELSE 'West' END,
+               'Product ' || (1 + (x * 7919) % 40), 1 + x % 9,
+               round(((x * 104729) % 100000) / 100.0 + 5, 2)
+        FROM g""",
+    "duckdb": """INSERT INTO bench_sales
+        SELECT g, DATE '2023-01-01' + CAST(g % 1095 AS INTEGER),
+               (['North', 'South', 'East', 'West'])[1 + CAST(g % 4 AS INTEGER)],
+               'Product ' || (1 + (g * 7919) % 40), CAST(1 + g % 9 AS INTEGER),
+               round(((g * 104729) % 100000) / 100.0 + 5, 2)
+        FROM generate_series(1, {n}) AS t(g)""",
+}
+
+
+class Side:
+    """One engine: the source plotboard is given, and its own driver on the same table."""
+
+    def __init__(self, engine: str, table_rows: int) -> None:
+        self.engine = engine
+        self.opened: list[Any] = []
+        if engine == "postgresql":
+            url = sa.make_url(ensure_table(table_rows))
+            self.connection: dict[str, Any] = {
+                "kind": "postgresql", "host": url.host, "port": url.port,
+                "user": url.username, "database": url.database,
+            }  # fmt: skip
+            self.dsn = f"host={url.host} port={url.port} user={url.username} dbname={url.database}"
+        elif engine == "mariadb":
+            url = sa.make_url(MARIADB_URL)
+            self._fill(sa.create_engine(url), table_rows)
+            self.connection = {
+                "kind": "mysql", "host": url.host, "port": url.port or 3306,
+                "user": url.username, "database": url.database,
+            }  # fmt: skip
+            if url.password:
+                self.connection["password"] = url.password
+            self.url = url
+        else:
+            FILES.mkdir(exist_ok=True)
+            self.path = FILES / f"bench_sales_{table_rows}.{engine}"
+            if not self.path.exists():
+                partial = self.path.with_suffix(".partial")
+                partial.unlink(missing_ok=True)
+                if engine == "duckdb":
+                    import duckdb
+
+                    con = duckdb.connect(str(partial))
+                    con.execute(_CREATE)
+                    con.execute(_FILL[engine].format(n=table_rows))
+                    con.close()
+                else:
+                    self._fill(sa.create_engine(f"sqlite:///{partial}"), table_rows)
+                partial.rename(self.path)
+            self.connection = {"kind": engine, "path": str(self.path)}
+
+    def _fill(self, engine: sa.Engine, rows: int) -> None:
+        with engine.begin() as conn:
+            try:
+                have = conn.execute(sa.text("SELECT count(*) FROM bench_sales")).scalar()
+            except sa.exc.DBAPIError:
+                have = None
+        if have != rows:
+            print(f"generating bench_sales on {self.engine} with {rows:,} rows ...")
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS bench_sales")
+                conn.exec_driver_sql(_CREATE)
+                fill = _FILL[self.engine].format(n=rows)
+                conn.exec_driver_sql(fill.replace("%", "%%") if self.engine == "mariadb" else fill)
+                conn.exec_driver_sql(
+                    "CREATE INDEX bench_sales_day ON bench_sales (sale_date, region)"
+                )
+        engine.dispose()
+
+    def sql(self, sql: str) -> str:
+        """The server's `:name` SQL in the driver's own placeholders."""
+        if self.engine in ("postgresql", "mariadb"):
+            return driver_sql(sql)
+        if self.engine == "duckdb":
+            return re.sub(r"(?<![:\w]):(\w+)", r"$\1", sql)
+        return sql  # sqlite3 takes :name
+
+    def connect(self) -> Callable[[str, dict[str, Any]], list[Any]]:
+        """A driver connection, opened now, as `run(sql, params) -> rows`."""
+        if self.engine == "postgresql":
+            pg = psycopg.connect(self.dsn, autocommit=True)
+            self.opened.append(pg)
+            return lambda sql, params: pg.execute(sql, params).fetchall()
+        if self.engine == "mariadb":
+            import pymysql
+
+            my = pymysql.connect(
+                host=self.url.host, port=self.url.port or 3306, user=self.url.username,
+                password=self.url.password or "", database=self.url.database, autocommit=True,
+            )  # fmt: skip
+            self.opened.append(my)
+
+            def run(sql: str, params: dict[str, Any]) -> list[Any]:
+                with my.cursor() as cur:
+                    cur.execute(sql, params)
+                    return list(cur.fetchall())
+
+            return run
+        if self.engine == "sqlite":
+            import sqlite3
+
+            lite = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.opened.append(lite)
+            return lambda sql, params: lite.execute(sql, params).fetchall()
+        import duckdb
+
+        duck = duckdb.connect(str(self.path), read_only=True)
+        self.opened.append(duck)
+        return lambda sql, params: duck.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        for conn in self.opened:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self.opened.clear()
 
 
 def spec(rows: int) -> dict[str, Any]:
@@ -115,19 +260,12 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--table-rows", type=int, default=1_000_000)
     parser.add_argument("--before-src", type=Path, help="another checkout's src/ to compare")
+    parser.add_argument("--engine", choices=ENGINES, default="postgresql")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    url = ensure_table(max(args.table_rows, 4 * max(sizes)))
-    pg = sa.make_url(url)
-    connection = {
-        "kind": "postgresql",
-        "host": pg.host,
-        "port": pg.port,
-        "user": pg.username,
-        "database": pg.database,
-    }
+    side = Side(args.engine, max(args.table_rows, 4 * max(sizes)))
+    connection = side.connection
     rules = [("bench_sales", [{"column": "region", "op": "eq", "attribute": "region"}])]
-    dsn = f"host={pg.host} port={pg.port} user={pg.username} dbname={pg.database}"
     cap = max(sizes) + 1
     big = {"PLOTBOARD_MAX_ANSWER_BYTES": str(200_000_000)}
     with contextlib.ExitStack() as stack:
@@ -149,7 +287,7 @@ def main() -> None:
             )
             for s in filter(None, [server, before])
         }
-        raw = psycopg.connect(dsn, autocommit=True)
+        raw = side.connect()
         bodies: dict[int, bytes] = {}
         prepared = {}
         for rows in sizes:
@@ -159,7 +297,7 @@ def main() -> None:
             bodies[rows] = r.content
             p = server_sql(server, spec(rows), {"region": "North"})
             assert p.sql == r.json()["sql"], "the benchmark must run the server's exact SQL"
-            prepared[rows] = (driver_sql(p.sql), dict(p.params))
+            prepared[rows] = (side.sql(p.sql), dict(p.params))
         bare = stack.enter_context(bare_server(bodies))
         bare_client = httpx.Client(
             base_url=bare, headers={"Authorization": f"Bearer {bare_app.token()}"}, timeout=60
@@ -175,9 +313,9 @@ def main() -> None:
 
             return call
 
-        def driver(rows: int, conn: psycopg.Connection[Any] = raw) -> Callable[[], Any]:
+        def driver(rows: int, run: Callable[..., Any] = raw) -> Callable[[], Any]:
             sql, params = prepared[rows]
-            return lambda: conn.execute(sql, params).fetchall()
+            return lambda: run(sql, params)
 
         def bare_call(rows: int) -> Callable[[], Any]:
             return lambda: bare_client.post("/q", params={"rows": rows}).json()
@@ -221,7 +359,7 @@ def main() -> None:
         six = [["rows", "driver ms", "plotboard ms", "ratio"]]
         if before is not None:
             six[0] += ["before ms"]
-        conns = [psycopg.connect(dsn, autocommit=True) for _ in range(6)]
+        conns = [side.connect() for _ in range(6)]
         six_clients: dict[Server, list[httpx.Client]] = {
             s: [
                 httpx.Client(base_url=s.url, headers=clients[s].headers, timeout=120)
@@ -254,12 +392,10 @@ def main() -> None:
         rss = [["server", "RSS MiB after the run"], ["plotboard", f"{server.rss_mib():.0f}"]]
         if before is not None:
             rss.append(["plotboard (before)", f"{before.rss_mib():.0f}"])
-        for c in conns:
-            c.close()
-        raw.close()
+        side.close()
     load = os.getloadavg()
     print(
-        f"\nPostgreSQL, bench_sales, one uvicorn worker per server, alternating request by "
+        f"\n{args.engine}, bench_sales, one uvicorn worker per server, alternating request by "
         f"request; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end\n"
     )
     print(table(out))

@@ -55,6 +55,7 @@ import datetime as dt
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -266,7 +267,14 @@ def execute(
             raise _unavailable(err, engine, source) from None
         try:
             columns, rows, truncated = _run(
-                connection, sql, params, timeout_s, row_cap, max_bytes, stopper, attempt == 1,
+                connection,
+                sql,
+                params,
+                timeout_s,
+                row_cap,
+                max_bytes,
+                stopper,
+                attempt == 1,
                 for_orjson,
             )
         except _Reconnect:
@@ -362,14 +370,26 @@ def _run(
 
 
 def _fetchmany(result: Any) -> Any:
-    """The driver cursor's own `fetchmany` (plain tuples, no SQLAlchemy row objects) when no
-    rows were buffered by SQLAlchemy; else the result's."""
+    """The driver cursor's own `fetchmany` (plain tuples, no SQLAlchemy row objects), after
+    the rows SQLAlchemy read ahead (a streamed result, MariaDB's: its first row), which are
+    the driver's tuples too. Any other strategy: the result's rows, as tuples (orjson does not
+    take SQLAlchemy's `Row`)."""
     strategy = result.cursor_strategy
-    if result.cursor is not None and (
-        type(strategy) is CursorFetchStrategy or getattr(strategy, "_rowbuffer", None) == ()
-    ):
-        return result.cursor.fetchmany
-    return result.fetchmany
+    cursor = result.cursor
+    if cursor is not None and type(strategy) is CursorFetchStrategy:
+        return cursor.fetchmany
+    ahead = getattr(strategy, "_rowbuffer", None)
+    if cursor is not None and isinstance(ahead, deque):
+        fetch = cursor.fetchmany
+
+        def fetchmany(size: int) -> list[Any]:
+            if not ahead:
+                return list(fetch(size))
+            rows = [ahead.popleft() for _ in range(min(size, len(ahead)))]
+            return rows + list(fetch(size - len(rows))) if size > len(rows) else rows
+
+        return fetchmany
+    return lambda size: list(map(tuple, result.fetchmany(size)))
 
 
 def _fetch(
