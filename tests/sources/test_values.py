@@ -17,7 +17,9 @@ from plotboard.sources.values import (
     convert_rows,
     decimal_floats,
     describe_columns,
+    json_column,
     json_value,
+    scaled_decimals,
     type_from_name,
 )
 from plotboard.sources.watchdog import Watchdog
@@ -187,6 +189,38 @@ def test_rows_for_orjson_encode_as_the_converted_rows(column: list[object]) -> N
         typed = convert_rows(rows, converters, for_orjson=True, types=[int, kind])
         assert orjson.dumps(typed) == orjson.dumps(plain)
         assert convert_rows(rows, converters, types=[int, kind]) == plain
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        [1, 2.5, None, 3],  # SQLite: a sum over NUMERIC values, ints and floats mixed
+        [2**64, 1.5],  # past 64 bits: a float
+        [-(2**63) - 1, 0.5],
+        [1, float("inf"), None],
+        [float("nan"), 2],
+        [1e30, 2],
+        [None, None, 7],
+    ],
+)
+def test_mixed_int_and_float_columns_convert_as_each_value(column: list[object]) -> None:
+    got = json_column(column)
+    assert got == [json_value(v) for v in column]
+    assert [type(v) for v in got] == [type(json_value(v)) for v in column]
+
+
+@pytest.mark.parametrize("scale", [0, 2, 5])
+def test_scaled_decimals_convert_as_each_value(scale: int) -> None:
+    exponent = Decimal(1).scaleb(-scale)
+    column = [Decimal(v).quantize(exponent) for v in ("3", "-7.25", "0", "1.5")]
+    column.insert(2, None)  # type: ignore[arg-type]
+    huge = Decimal(2**70)
+    convert = scaled_decimals(scale).convert
+    for values in (column, [v for v in column if v is not None], [huge] if scale == 0 else []):
+        got = convert(values, None)
+        assert list(got) == [json_value(v) for v in values]
+        assert [type(v) for v in got] == [type(json_value(v)) for v in values]
+    assert convert(["x", None], None) == ["x", None]  # not decimals: value by value
 
 
 def test_decimal_floats_whole_columns_become_ints() -> None:

@@ -9,11 +9,14 @@ The settings are the database kind's (`plotboard.sources.kinds`: `DatabaseKind.c
   query is one round trip: no BEGIN, no ROLLBACK, no per-query `set_config` (the executor checks
   after every query that the server still reports the session read-only, and sets the statement
   timeout once per connection); decimals are read from their text straight to int or float;
-- for MariaDB/MySQL (PyMySQL), decimals read straight to int or float too;
-- for SQLite, `PRAGMA query_only` and no ATTACH on every new connection (the URL already opens
-  the file read-only);
+- for MariaDB/MySQL (PyMySQL), decimals read straight to int or float too, and autocommit with
+  SQLAlchemy's ROLLBACK skipped while the server reports autocommit (`skip_autocommit_rollback`),
+  so a query is one round trip (the limits and read-only ride on the statement itself);
+- for SQLite, `PRAGMA query_only`, no ATTACH and the value-length cap on every new connection
+  (the URL already opens the file read-only);
 - for DuckDB, a read-only connection with file-system access, extension installs and
-  configuration changes switched off, and a 2 GB memory limit unless the options set one;
+  configuration changes switched off, and a 2 GB memory limit unless the options set one; no
+  BEGIN or ROLLBACK per query (each statement is its own transaction, DuckDB's autocommit);
 - `hide_parameters=True`, so bound values (user attributes) never appear in error text.
 """
 
@@ -64,7 +67,11 @@ def create_source_engine(
     kind = kinds.for_backend(url.get_backend_name())
     connect_args = kind.connect_args(url, settings.connect_timeout_s)
     url = kind.engine_url(url, connect_args)
-    kwargs: dict[str, Any] = {"connect_args": connect_args, "hide_parameters": True}
+    kwargs: dict[str, Any] = {
+        "connect_args": connect_args,
+        "hide_parameters": True,
+        **kind.engine_options(url.get_driver_name()),
+    }
     if not pooled:
         kwargs["poolclass"] = pool.NullPool
     elif issubclass(_pool_class(url), pool.QueuePool):
@@ -75,9 +82,9 @@ def create_source_engine(
             pool_recycle=settings.pool_recycle_s,
         )
     engine = sa.create_engine(url, **kwargs)
-    listener = kinds.for_backend(engine.dialect.name).connect_listener(
-        engine.dialect.driver, pooled
-    )
+    engine_kind = kinds.for_backend(engine.dialect.name)
+    engine_kind.tune_engine(engine)
+    listener = engine_kind.connect_listener(engine.dialect.driver, pooled)
     if listener is not None:
         event.listen(engine, "connect", listener)
     return engine

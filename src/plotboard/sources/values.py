@@ -131,6 +131,28 @@ def decimal_floats(values: Sequence[Any], text: RawText | None = None) -> Sequen
     return list(map(int, values))
 
 
+def scaled_decimals(scale: int) -> ColumnConverter:
+    """A converter for a column of `Decimal`s of one scale (DuckDB's `DECIMAL(p, s)`, whose
+    values all carry exponent `-s`), as `json_value` converts each: floats when `s > 0`,
+    ints (or floats past 64 bits) when `s == 0`; without a `Decimal` method call per value."""
+
+    def convert(values: Sequence[Any], _text: RawText | None = None) -> Sequence[JsonValue]:
+        if not set(map(type, values)) <= {Decimal, _NONE}:  # (a DECIMAL is never NaN)
+            return list(map(json_value, values))
+        make = float if scale > 0 else int
+        if None in values:
+            out: list[Any] = [None if v is None else make(v) for v in values]
+        else:
+            out = list(map(make, values))
+        if scale == 0:
+            present = [v for v in out if v is not None]
+            if present and (min(present) < _INT_MIN or max(present) > _INT_MAX):
+                return list(map(json_value, out))
+        return out
+
+    return ColumnConverter(convert)
+
+
 def bit_to_int(value: Any) -> JsonValue:
     """MySQL BIT(n) arrives as bytes; a number is what a chart wants."""
     if isinstance(value, (bytes, bytearray)):
@@ -191,7 +213,7 @@ def _value_type(kind: type) -> ColumnType:
 
 def _infer(rows: Sequence[Sequence[Any]], index: int) -> ColumnType | None:
     seen: ColumnType | None = None
-    for value_type in {type(row[index]) for row in rows} - {type(None)}:
+    for value_type in set(map(type, map(itemgetter(index), rows))) - {type(None)}:
         kind = _value_type(value_type)
         if seen is None or seen == kind:
             seen = kind
@@ -271,6 +293,12 @@ def json_column(values: Sequence[Any], *, for_orjson: bool = False) -> Sequence[
         # A sum is finite only when every term is (NaN and infinities propagate); an overflow
         # of large finite values only sends the column the slow way.
         if math.isfinite(sum(filter(None, values))):
+            return values
+    elif kinds <= {int, float, _NONE}:
+        # SQLite: 3 and 3.5 in one column (a sum over NUMERIC values). Floats finite (the sum)
+        # and every value within 64-bit integers (a float that is not also goes the slow way).
+        present = [v for v in values if v is not None] if _NONE in kinds else values
+        if math.isfinite(sum(present)) and min(present) >= _INT_MIN and max(present) <= _INT_MAX:
             return values
     elif len(kinds - {_NONE}) == 1 and next(iter(kinds - {_NONE})) in (
         dt.date,

@@ -195,6 +195,15 @@ class DatabaseKind(ABC):
         driver name), or None."""
         return None
 
+    def engine_options(self, driver: str) -> dict[str, Any]:
+        """More `create_engine` arguments for an engine with this `driver` (say, autocommit
+        so that a query is one round trip, with no BEGIN or ROLLBACK around it)."""
+        return {}
+
+    def tune_engine(self, engine: Engine) -> None:
+        """Adjust a new engine (its dialect) where `create_engine` has no argument for it."""
+        return None
+
     def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
         """Set the query `guard` describes up on `connection` (`raw` is its DB-API
         connection): the read-only guard and the time limit (server-side where the database

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -100,6 +102,24 @@ SEALED_SETTINGS: dict[str, Any] = {
 DEFAULT_MEMORY_LIMIT = "2GB"
 
 
+_DECIMAL = re.compile(r"^DECIMAL\(\d+, ?(\d+)\)$")
+_SCALED = [values.scaled_decimals(scale) for scale in range(39)]
+# What the duckdb module makes of each type, when every value is ready for JSON as it is
+# (not HUGEINT: past 64 bits; not TIMESTAMP WITH TIME ZONE: aware).
+_VALUE_TYPES: dict[str, type] = {
+    "BOOLEAN": bool,
+    "TINYINT": int, "SMALLINT": int, "INTEGER": int, "BIGINT": int,
+    "UTINYINT": int, "USMALLINT": int, "UINTEGER": int, "UBIGINT": int,
+    "FLOAT": float, "DOUBLE": float,
+    "VARCHAR": str,
+    "DATE": dt.date, "TIMESTAMP": dt.datetime,
+}  # fmt: skip
+
+
+def _no_transaction(dbapi_connection: Any) -> None:
+    """No BEGIN, no ROLLBACK: see `DuckDBKind.tune_engine`."""
+
+
 class DuckDBKind(FileKind):
     name = "duckdb"
     backends = ("duckdb",)
@@ -146,10 +166,25 @@ class DuckDBKind(FileKind):
         # which duckdb-engine would apply last.
         return url.set(query={}) if connect_args else url
 
+    def tune_engine(self, engine: Engine) -> None:
+        # duckdb-engine sends BEGIN before each query and ROLLBACK after it (twice: the
+        # connection's and the pool's check-in, each raising "no transaction is active" when
+        # there is none), about a millisecond per query. DuckDB runs each statement as its own
+        # transaction when none is open, and the file is opened read-only: no BEGIN, no
+        # ROLLBACK. A query that could open a transaction (several statements, BEGIN) does not
+        # leave its connection in the pool (`guard_query`).
+        dialect: Any = engine.dialect
+        dialect.do_begin = _no_transaction
+        dialect.do_rollback = _no_transaction
+
     def guard_query(self, guard: QueryGuard, connection: Connection, raw: Any) -> None:
         # The connection is read_only; DuckDB checks an interrupt between chunks (its
         # memory_limit bounds what one chunk can build).
         guard.alarm = WATCHDOG.arm(guard.timeout_s, raw.interrupt)
+        # Several statements, or a transaction statement (both refused by the query checker):
+        # thrown away after, so that no transaction stays open on a pooled connection.
+        sql = guard.sql.lstrip().lower()
+        guard.disposable = ";" in sql or sql.startswith(("begin", "start", "commit", "abort"))
 
     template_dialect = "duckdb"
     grains = POSTGRES_LIKE_GRAINS
@@ -186,6 +221,13 @@ class DuckDBKind(FileKind):
 
     def result_type(self, type_code: Any) -> ColumnType | None:
         return values.type_from_name(str(type_code))
+
+    def result_converter(self, type_code: Any) -> values.ColumnConverter | None:
+        match = _DECIMAL.match(str(type_code))
+        return _SCALED[int(match.group(1))] if match else None
+
+    def result_value_type(self, type_code: Any) -> type | None:
+        return _VALUE_TYPES.get(str(type_code))
 
 
 KIND = DuckDBKind()

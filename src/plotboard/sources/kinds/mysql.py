@@ -28,6 +28,19 @@ _FIELDS: dict[int, ColumnType] = {
     15: "string", 253: "string", 254: "string", 247: "string", 248: "string",
 }  # fmt: skip
 _BIT = 16  # BIT(n) arrives as bytes: converted to a number
+# What PyMySQL makes of each field type when every value is ready for JSON as it is: the
+# integers (up to BIGINT UNSIGNED, within 64 bits) and floats (never NaN in MySQL). Not text
+# (binary collations arrive as bytes) nor dates (a zero date arrives as text).
+_VALUE_TYPES: dict[int, type] = {
+    1: int,
+    2: int,
+    3: int,
+    8: int,
+    9: int,
+    13: int,
+    4: float,
+    5: float,
+}
 
 
 _ROW_BUFFER = 100  # rows read ahead from MariaDB's stream (not the row cap)
@@ -102,6 +115,16 @@ class MySQLKind(ServerKind):
             "conv": _conversions(),
         }
 
+    def engine_options(self, driver: str) -> dict[str, Any]:
+        # Autocommit (MariaDB's and MySQL's default, so no statement on connect), and no
+        # ROLLBACK after each query and at each check-in while the server's status flag says
+        # autocommit (read from the last reply, no round trip): each query is its own
+        # read-only transaction (`SET STATEMENT ... FOR`, or the session variables). A session
+        # a query switched out of autocommit would still be rolled back.
+        if driver != "pymysql":
+            return {}
+        return {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
+
     def connect_listener(self, driver: str, pooled: bool) -> Listener | None:
         # Unpooled engines (Test connection) keep the read timeout, so every step is bounded.
         return _on_connect if pooled and driver == "pymysql" else None
@@ -165,6 +188,9 @@ class MySQLKind(ServerKind):
 
     def result_converter(self, type_code: Any) -> Converter | None:
         return values.bit_to_int if type_code == _BIT else None
+
+    def result_value_type(self, type_code: Any) -> type | None:
+        return _VALUE_TYPES.get(type_code) if isinstance(type_code, int) else None
 
 
 KIND = MySQLKind()

@@ -36,6 +36,7 @@ _PROGRESS_STEPS = 10_000  # VM instructions between deadline checks (well under 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         dbapi_connection.execute("PRAGMA query_only = ON")
 
 
@@ -91,8 +92,14 @@ class SQLiteKind(FileKind):
             super().guard_query(guard, connection, raw)
             return
         deadline = guard.deadline
-        raw.execute("PRAGMA query_only = ON")  # re-asserted: a query may have reset it
-        raw.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        # `query_only` and the length cap are set once per connection (`_on_connect`); SQL
+        # cannot change a limit, and only a PRAGMA statement can switch `query_only` off (the
+        # pragma table-valued functions are the read-only pragmas'). A query that names a
+        # pragma (refused by the query checker anyway) gets it re-asserted first, and its
+        # connection is not reused.
+        if "pragma" in guard.sql.lower():
+            raw.execute("PRAGMA query_only = ON")
+            guard.disposable = True
         raw.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, _PROGRESS_STEPS)
         # The progress handler counts VM steps: a few costly rows take seconds between
         # two checks. interrupt() is seen at the next step.
