@@ -27,7 +27,19 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "plotboard"
 
 LAYERS: dict[str, int] = {
     **dict.fromkeys(
-        ("errors", "config", "crypto", "store", "audit", "cache", "geo", "inputs", "bundle"), 0
+        (
+            "errors",
+            "config",
+            "crypto",
+            "store",
+            "audit",
+            "cache",
+            "geo",
+            "inputs",
+            "bundle",
+            "memory",
+        ),
+        0,
     ),
     **dict.fromkeys(("catalog", "sources"), 1),
     **dict.fromkeys(("query", "access"), 2),
@@ -113,8 +125,9 @@ def _violations() -> dict[tuple[str, str], str]:
             if frozenset({source, target}) in MUTUAL:
                 continue
             if LAYERS[target] > LAYERS[source]:
-                out[(module, target)] = f"{source} (layer {LAYERS[source]}) imports {target} " \
-                                        f"(layer {LAYERS[target]})"
+                out[(module, target)] = (
+                    f"{source} (layer {LAYERS[source]}) imports {target} (layer {LAYERS[target]})"
+                )
     return out
 
 
@@ -190,7 +203,8 @@ def test_the_check_sees_a_violation() -> None:
         "def f():\n    from plotboard.ai import llm\n"
     )
     assert _imports(ast.parse(code), "plotboard.catalog.model", False) == {
-        "plotboard.ai", "plotboard.ai.llm",
+        "plotboard.ai",
+        "plotboard.ai.llm",
     }
 
 

@@ -39,6 +39,7 @@ from plotboard.api.routes import (
 )
 from plotboard.config import Settings
 from plotboard.console import routes as console
+from plotboard.memory import settle_malloc
 from plotboard.runtime import Runtime
 from plotboard.store.queue import Worker
 
@@ -56,6 +57,7 @@ def _settle_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, *gc.get_threshold()[1:])
+    settle_malloc()
 
 
 def server_app() -> FastAPI:
