@@ -128,3 +128,35 @@ def test_a_wide_answer_table_in_the_chat_shows_its_columns(
     assert g["left"] <= last["left"] and last["right"] <= g["right"] + 0.5, (last, g)
     s.page.screenshot(path=str(SHOTS / "chat-wide-table-scrolled.png"))
     assert not s.errors, s.errors
+
+
+SIDEBAR = """() => [...document.querySelectorAll('nav.side .nav > li')].map(li => ({
+  heading: li.classList.contains('nav-heading') ? li.textContent.trim() : null,
+  mark: li.querySelector('.mark')?.innerText.trim() ?? null,
+  label: li.querySelector('a')?.innerText.trim() ?? null,
+}))"""
+
+
+def test_the_console_sidebar_has_no_stray_dots(browser: Any, plotboard: Plotboard) -> None:
+    # Pages that are not set-up steps had a "·" in place of a step number: stray-looking
+    # dots down the sidebar. They now have no mark, and those after the set-up sit under a
+    # "More" heading, so the numbered steps read as the set-up and the rest as the rest.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{plotboard.url}/admin")
+        page.get_by_label("Email").fill(plotboard.info.admin_email)
+        page.get_by_label("Password").fill(plotboard.info.admin_password)
+        page.keyboard.press("Enter")
+        page.get_by_text("Signed in as").wait_for(timeout=TIMEOUT)
+        page.locator("nav.side").screenshot(path=str(SHOTS / "console-sidebar.png"))
+        items = page.evaluate(SIDEBAR)
+        marks = [i["mark"] for i in items if i["mark"]]
+        assert all(m.isdigit() or m == "✓" for m in marks), items
+        headings = [n for n, i in enumerate(items) if i["heading"]]
+        assert [items[n]["heading"] for n in headings] == ["More"], items
+        below = [i["label"] for i in items[headings[0] + 1 :]]
+        assert "Audit log" in below and "Jobs" in below, items
+        assert all(not i["mark"] for i in items[headings[0] + 1 :]), items
+    finally:
+        context.close()

@@ -64,6 +64,7 @@ class NavItem:
     path: str
     step: str | None  # the set-up step it completes (SetupStatus field), if any
     number: int | None = None  # its place in the set-up: the Overview's step of that number
+    heading: str | None = None  # a group heading shown above it in the sidebar
 
 
 NAV: tuple[NavItem, ...] = (
@@ -77,7 +78,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("origins", "Authorized origins", "/origins", "origin", 5),
     NavItem("ai", "AI settings", "/ai", "ai", 6),
     NavItem("sandbox", "Token sandbox", "/sandbox", "token", 7),
-    NavItem("embed", "Embed snippet", "/embed", None),
+    # Past the set-up: pages with no step, under a heading of their own (no mark).
+    NavItem("embed", "Embed snippet", "/embed", None, heading="More"),
     NavItem("starters", "Starters and sharing", "/starters", None),
     NavItem("limits", "Organization and limits", "/limits", None),
     NavItem("jobs", "Jobs", "/jobs", None),
