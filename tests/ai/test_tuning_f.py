@@ -175,3 +175,32 @@ def test_single_orders_are_the_orders_themselves(catalog: Catalog, values: Value
     spec = spec_of(ask("the three biggest individual deals", catalog, values))
     assert "select" in spec and spec["limit"] == 3, spec
     assert spec["order_by"] == [{"by": "amount", "desc": True}], spec
+
+
+# -- filters on totals -------------------------------------------------------------------------
+
+
+def test_on_average_after_a_threshold_filters_the_groups_average(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("which locations pay less than 70k on average", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert [d["column"] for d in spec["dimensions"]] == ["location"], spec
+    assert spec["having"] == [{"by": "avg_salary", "op": "lt", "value": 70000}], spec
+    assert "filters" not in spec, spec
+
+
+def test_things_compared_by_another_tables_average_are_grouped(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("offices whose average salary is below 80k", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert [d["column"] for d in spec["dimensions"]] == ["offices.city"], spec
+    assert spec["having"] == [{"by": "avg_salary", "op": "lt", "value": 80000}], spec
+
+
+def test_a_fraction_compared_with_whole_numbers_keeps_its_fraction(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("how many staff are rated 2.5 or lower", catalog, values))
+    assert spec["filters"] == [{"column": "performance_rating", "op": "lte", "value": 2.5}]

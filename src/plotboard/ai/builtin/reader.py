@@ -210,6 +210,9 @@ class _Walk:
         self.per_next = False
         # "product category": two names in a row are one thing, the last word is the head.
         if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
+            if len(_numeric(terms)) == len(terms) and not _numeric(self.intent.dims[-1].terms):
+                return  # "which depts pay more than 80k": the groups, then their number
+
             if self.intent.per_dim is self.intent.dims[-1]:
                 self.intent.per_dim = slot
             self.intent.dims[-1] = slot
@@ -273,7 +276,9 @@ class _Walk:
                     self._glued(item, self.words_of(item), after=False)
         if self.compare is not None and self.compare.values and not self.compare.terms:
             self.compare.terms = self.last_numeric
+        self._averaged_compare()
         self._groups_of_counted()
+        self._groups_of_measured()
         self._ranked_rows_per_group()
         self._each_of_the_values()
         return self.intent
@@ -310,6 +315,41 @@ class _Walk:
         subject = intent.tables[0]
         intent.dims.append(DimSlot((subject,), "rows", plural=intent.top is not None))
         intent.tables = []
+
+    def _averaged_compare(self) -> None:
+        """ "which depts pay more than 80k on average": the aggregation said with no number
+        of its own is the compared number's (a filter on the groups' average)."""
+        intent = self.intent
+        if intent.measures or len(intent.pending) != 1 or not intent.dims:
+            return
+        agg = intent.pending[0]
+        if agg not in ("avg", "sum", "min", "max"):
+            return
+        for compare in intent.compares:
+            numeric = _numeric(compare.terms)
+            if compare.measure is None and numeric and len(numeric) == len(compare.terms):
+                slot = MeasureSlot(agg, numeric, "measure")
+                intent.measures.append(slot)
+                compare.measure = slot
+                intent.pending = []
+                return
+
+    def _groups_of_measured(self) -> None:
+        """ "offices with an average rating of at least 3.3": things compared by a total of
+        another table's rows are a breakdown by those things, the total compared."""
+        intent = self.intent
+        if intent.dims or len(intent.tables) != 1 or not intent.measures:
+            return
+        subject = intent.tables[0]
+        for compare in intent.compares:
+            measure = compare.measure
+            if measure is None or measure.agg is None or measure not in intent.measures:
+                continue
+            if all(t.table is not subject.table for t in measure.terms):
+                intent.dims.append(DimSlot((subject,), "rows", plural=True))
+                intent.tables = []
+                intent.dim_first = True
+                return
 
     def _groups_of_counted(self) -> None:
         """ "sales reps who closed more than 250 deals", "offices with at least 200

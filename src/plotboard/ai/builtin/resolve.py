@@ -353,7 +353,8 @@ def date_filters(table: Table, column: Column, date_range: DateRange) -> list[Dr
 
 
 def _number(column: Column, value: float) -> Scalar:
-    return int(value) if column.type == "integer" or value == int(value) else value
+    # "rated at least 3.5" keeps its half: 3 would let the 3s in.
+    return int(value) if value == int(value) else value
 
 
 def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
