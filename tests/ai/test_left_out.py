@@ -127,3 +127,42 @@ def test_more_slang(catalog: Catalog, values: Values) -> None:
     assert {"column": "amount", "op": "gt", "value": 1000} in money["filters"]
     averages = _query(answer("rating averages per office", catalog, values, today=TODAY))
     assert averages["measures"] == [{"agg": "avg", "column": "performance_rating"}]
+
+
+def test_a_span_after_for_or_in_is_a_range(catalog: Catalog, values: Values) -> None:
+    query = _query(answer("units for February through April 2024", catalog, values,
+                          today=TODAY))
+    assert query["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2024-02-01", "2024-04-30"]}
+    ]
+    both = _query(answer("units in 2023 and 2024", catalog, values, today=TODAY))
+    assert ["2023-01-01", "2023-12-31"] not in [f.get("value") for f in both.get("filters", [])]
+
+
+def test_new_alone_is_not_new_york(catalog: Catalog, values: Values) -> None:
+    reply = answer("Hey, I'm new with the ops group and joined this week. How many employees "
+                   "work in Tokyo?", catalog, values, today=TODAY)
+    assert _query(reply)["filters"] == [{"column": "location", "op": "eq", "value": "Tokyo"}]
+    named = _query(answer("headcount in New York", catalog, values, today=TODAY))
+    assert named["filters"] == [{"column": "location", "op": "eq", "value": "New York"}]
+
+
+def test_where_we_have_closing_a_breakdown_asks_nothing_more(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = answer("total payroll per country where there are offices", catalog, values,
+                   today=TODAY)
+    query = _query(reply)
+    assert query["dimensions"] == [{"column": "country"}]
+    assert any("where there are offices" in a for a in reply.assumptions)
+    # Without a breakdown the clause is a filter of its own: it stays.
+    kept = _query(answer("employees that have a manager", catalog, values, today=TODAY))
+    assert {"column": "manager_id", "op": "is_not_null"} in kept["filters"]
+
+
+def test_more_courtesy_is_dropped(catalog: Catalog, values: Values) -> None:
+    reply = answer("I'd be really grateful if you could show me headcount by office. I'm "
+                   "putting the board pack together and would appreciate it. Kind regards",
+                   catalog, values, today=TODAY)
+    assert _query(reply)["dimensions"] == [{"column": "location"}]
+    assert reply.unused == ()

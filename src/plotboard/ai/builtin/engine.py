@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from plotboard.ai.answers import (
     ColumnValues,
@@ -86,7 +87,7 @@ from plotboard.ai.builtin.shapes import (
 )
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, left_out, stems, tokenize
-from plotboard.ai.builtin.vocabulary import Vocabulary, table_label, vocabulary_of
+from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label, vocabulary_of
 from plotboard.ai.charts import choose_chart
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
@@ -381,6 +382,41 @@ def _without_replaced(
     return tokens
 
 
+_WHERE = (("where",), ("in", "which"), ("that",))
+_PRESENCE = (("we", "have"), ("we", "ve", "got"), ("we", "got"), ("there", "are"),
+             ("there", "is"), ("you", "have"), ("we", "are"), ("have",), ("has",))
+_SOME = frozenset({"a", "an", "any", "some", "our", "one"})
+_GROUP_WORDS = frozenset({"each", "every", "per", "by", "across"})
+
+
+def _without_presence(
+    tokens: tuple[Token, ...], readings: list[str], is_table: Callable[[str], bool]
+) -> tuple[Token, ...]:
+    """ "salary in each country where we have offices", "per city that has staff": every
+    group there is has rows of that table, so the clause closing a question with a breakdown
+    asks nothing more (`is_table`: the word names a table)."""
+    words = [t.text for t in tokens]
+    for i in range(1, len(words)):
+        if not any(w in _GROUP_WORDS for w in words[:i]):
+            continue
+        for lead in _WHERE:
+            if tuple(words[i : i + len(lead)]) != lead:
+                continue
+            j = i + len(lead)
+            for presence in _PRESENCE:
+                if tuple(words[j : j + len(presence)]) != presence:
+                    continue
+                k = j + len(presence)
+                while k < len(words) and words[k] in _SOME:
+                    k += 1
+                if k + 1 == len(words) and is_table(tokens[k].stem):
+                    readings.append(
+                        f"'{' '.join(words[i:])}' read as every group in the data"
+                    )
+                    return tokens[:i]
+    return tokens
+
+
 _MOST_LEFT_OUT = 2
 """A short question may lose at most this many words, and never more than it has read."""
 
@@ -505,6 +541,10 @@ def answer(
         return _cannot(vocab, NO_FORECASTS, voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
     words = _without_replaced(words, readings, follow=previous is not None)
+    words = _without_presence(
+        words, readings,
+        lambda stem: any(isinstance(t, TableTerm) for t in vocab.phrases.get((stem,), ())),
+    )
     cues = read_cues(words)
     outside = outside_words(words, lambda stems: stems in vocab.phrases)
     if outside is not None:

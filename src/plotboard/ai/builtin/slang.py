@@ -156,6 +156,11 @@ COURTESY: tuple[str, ...] = (
     r"\bbefore (?:my|our|the|a) (?:next |weekly |monthly )?(?:\d+:\d+|1-on-1|one-on-one|meeting"
     r"|call|standup|stand-up|sync|review|presentation)\b[,!.-]*",
     r"\bi'?m putting together [^.!?]*? and\b",
+    r"\bi'?m putting (?:[\w-]+ ){1,4}together\b(?: and\b)?",
+    r"\b(?:i )?would (?:really |very much |greatly |truly )?appreciate(?: it)?(?: if you "
+    r"(?:could|would|can)(?: please)?(?: (?:give|send|show|tell|share with) me)?)?",
+    r"\bi'?d be (?:very |really |most |so )?grateful if you (?:could|would|can)(?: please)?"
+    r"(?: (?:give|send|show|tell|share with) me)?",
     r"\bi (?:was wondering|wonder) if (?:it would be possible to|you could|you can)"
     r"(?: (?:please|help me|possibly))*(?: (?:figure out|find out|find|tell me|show me|see|"
     r"get|know))?",
@@ -171,8 +176,12 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:(?:it|this)(?: is|'s) )?for (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting"
     r"|deck|presentation|report|newsletter|slides|board|budget|planning|audit|analysis|survey"
     r"|proposal|memo)\b",
-    r"\bi(?: am|'m) (?:quite |pretty |very )?new (?:here|(?:in|to|at) (?:the|this|our) "
-    r"(?:company|team|job|role|firm|organi[sz]ation))\b[,!.]*",
+    r"\bi(?: am|'m) (?:quite |pretty |very |still |brand )?new (?:here|(?:in|to|at|on|with) "
+    r"(?:the|this|our|my) (?:[\w-]+ )?(?:company|team|job|role|firm|organi[sz]ation|group"
+    r"|department|office|squad))\b(?:,? and (?:only |just )?(?:started|joined) [^.!?]*)?[,!.]*",
+    r"(?:\(|\bi )(?:only |just )?(?:started|joined) (?:on |last |this |a )?(?:monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|week|month|today|yesterday|few days ago)"
+    r"(?: ago)?\b\)?[,!.-]*",
     r"\bneed it for [^.!?]*",
     r"\bneed it\b",
     r"\bit would (?:really )?help (?:me )?(?:a lot)?\b",

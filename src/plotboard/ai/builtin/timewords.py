@@ -416,6 +416,13 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         spanned = _bounded([*words[:i], "from", *words[i:]], i, today)
         if spanned is not None and spanned[1].parts is not None:
             return spanned[0] - 1, spanned[1]
+    if word in _RANGE_CUES and word != "from":
+        # "for July through September 2025", "in Q1 to Q3": the span after the cue.
+        spanned = _bounded([*words[:i], "from", *words[i + 1 :]], i, today)
+        if spanned is not None and spanned[1].parts is not None and (
+            "and" not in words[i + 1 : i + spanned[0]]
+        ):
+            return spanned
     start_at = i + 1 if word in _RANGE_CUES and i + 1 < n else i
     period = _period(words, start_at, today)
     if period is not None:

@@ -57,6 +57,12 @@ MAX_VALUE_WORDS = 6
 MAX_FAMILY = 20
 """A word shared by more values than this ("the", "plan") is too vague to filter on."""
 
+# Plain words that open a single value's name ("New York", "San Francisco", "Great
+# Britain"): on their own they mean themselves ("new hires", "I'm new"), not that value.
+_COMMON_LEADS = frozenset(
+    {"new", "old", "great", "little", "big", "grand", "united", "good", "best", "first",
+     "san", "los", "las", "saint", "santa", "port", "fort", "mount", "upper", "lower"}
+)
 _NOT_PARTIALS = frozenset({"id", "full", "is", "has", "total", "number", "unit", "no", "code"})
 
 
@@ -407,7 +413,9 @@ def _add_values(vocab: Vocabulary, source: Source) -> None:
         # deep inside a single value ("customer" in "VP of Customer Support") is too weak.
         for word, members in families.items():
             names = tuple(dict.fromkeys(value for _, value in members))
-            if len(names) <= MAX_FAMILY and (len(names) > 1 or members[0][0] == 0):
+            if len(names) <= MAX_FAMILY and (len(names) > 1 or members[0][0] == 0) and (
+                len(names) > 1 or word not in _COMMON_LEADS
+            ):
                 vocab.add((word,), ValueTerm(table, column, names, PARTIAL))
         vocab.values[(id(table), column.name.lower())] = tuple(kept)
 
