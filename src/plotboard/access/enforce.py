@@ -23,7 +23,8 @@ does. The rule's values are parameters. Tables without rules are left as they ar
 opt-in per table.
 
 The input must be a tree from `compile_query` or `parse_read_only_sql`; after enforcing, call
-`render_checked`, which renders the SQL, re-parses it and verifies all of this independently.
+`render_checked`, which renders the SQL, re-parses it (for a spec's own tree, when its SQL
+can only mean what the tree says, checks the tree) and verifies all of this independently.
 """
 
 from __future__ import annotations

@@ -173,6 +173,7 @@ def prepare_query(
             compiled.columns,
             compiled.tables,
             notes=compiled.notes,
+            built=True,
         )
         _CACHE.put(key, entry)
     return _bind(entry, rules, attributes, cached)
@@ -348,13 +349,16 @@ def _build(
     tables: tuple[str, ...],
     budget: _Budget | None = None,
     notes: Mapping[str, Any] | None = None,
+    built: bool = False,
 ) -> _Entry:
     # `tree` is this call's own (just compiled or parsed), and so is the enforced tree: both
     # are rewritten in place rather than copied.
     enforced = enforce_access_rules(tree, catalog, rules, attributes, own_params, copy=False)
     if budget is not None:
         budget.check()
-    checked = render_checked(enforced, catalog, rules, copy=False)
+    # A spec's tree is plotboard's own (`built`): the last gate may check it rather than
+    # re-read its SQL (see `render_checked`). Raw SQL's is always re-read.
+    checked = render_checked(enforced, catalog, rules, copy=False, built=built)
     by_label = {table_label(table): table for table in catalog.tables}
     ruled = []
     for label in enforced.filters:
