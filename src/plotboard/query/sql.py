@@ -208,17 +208,26 @@ def validate_query(
     _check_nodes(root, catalog.dialect, frozenset(placeholders), lowercase=True)
     refs = classify_tables(root)
     synthetic = _bind_tables(root, catalog, refs)
-    if check_only and _qualified_already(root):
+    qualified = not (check_only and _qualified_already(root))
+    if not qualified:
         # Binding only renamed base tables (to names no source can have) and gave them the
         # alias they already had: the scopes found before binding are the tree's scopes.
         scopes: tuple[Scope, ...] | None = refs.scopes
     else:
         root = _qualify(root, catalog, synthetic, quote=not check_only)
         scopes = None  # qualify rewrites the tree: its scopes are found again
-    scopes = _pin_columns(root, synthetic, scopes)
-    # qualify may turn names into other node kinds (a whole-row reference `SELECT t FROM t`
-    # becomes a TableColumn): check the allow-lists again on what came out.
-    _check_nodes(root, catalog.dialect, frozenset(placeholders))
+    pinned: list[exp.Identifier] = []
+    scopes = _pin_columns(root, synthetic, scopes, pinned)
+    if qualified:
+        # qualify may turn names into other node kinds (a whole-row reference `SELECT t FROM
+        # t` becomes a TableColumn): check the allow-lists again on what came out.
+        _check_nodes(root, catalog.dialect, frozenset(placeholders))
+    else:
+        # Without qualify, binding and pinning only set names: the identifiers of base
+        # tables and columns, now their catalog names. Nothing else changed since the walk
+        # above, so those names are all there is to check again.
+        for identifier in pinned:
+            _check_node_details(identifier, catalog.dialect)
     assert isinstance(root, exp.Query)
     check_expanded_size(root, scopes)
     return root
@@ -603,11 +612,16 @@ def _unknown_column(name: str, tables: Iterable[Table]) -> QueryError:
 
 
 def _pin_columns(
-    root: exp.Expr, synthetic: dict[str, Table], scopes: tuple[Scope, ...] | None = None
+    root: exp.Expr,
+    synthetic: dict[str, Table],
+    scopes: tuple[Scope, ...] | None = None,
+    pinned: list[exp.Identifier] | None = None,
 ) -> tuple[Scope, ...]:
     """Give tables their catalog names back and check that every column is a visible one.
-    `scopes` are `root`'s scopes when the caller has them already. Returns the scopes
-    (renaming tables and columns leaves them as they are)."""
+    `scopes` are `root`'s scopes when the caller has them already; `pinned`, when given,
+    receives every identifier set here. Returns the scopes (renaming tables and columns
+    leaves them as they are)."""
+    pinned = pinned if pinned is not None else []
     scopes = scopes if scopes is not None else query_scopes(root)
     # One walk finds the columns, tables and stars; pinning only renames identifiers, so the
     # tables and stars are the same afterwards.
@@ -634,7 +648,9 @@ def _pin_columns(
             catalog_column = table.column(column.name)
             if catalog_column is None or catalog_column.hidden:
                 raise _unknown_column(column.name, [table])
-            column.set("this", ident(catalog_column.name))
+            name = ident(catalog_column.name)
+            column.set("this", name)
+            pinned.append(name)
         elif isinstance(source, Scope):
             outputs = _output_names(source)
             if column.name not in outputs and "*" not in outputs:
@@ -644,8 +660,10 @@ def _pin_columns(
     for node in tables:
         base = synthetic.get(node.name)
         if base is not None:
-            node.set("this", ident(base.name))
-            node.set("db", ident(base.schema) if base.schema else None)
+            names = [ident(base.name), ident(base.schema) if base.schema else None]
+            node.set("this", names[0])
+            node.set("db", names[1])
+            pinned.extend(n for n in names if n is not None)
     for star in stars:
         if not isinstance(star.parent, exp.Count):
             raise _refuse("'*' could not be expanded; list the columns.")
