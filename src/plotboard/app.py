@@ -20,6 +20,7 @@ from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.mcp import PATH as MCP_PATH
 from plotboard.api.mcp import McpEndpoint
+from plotboard.api.nul import RefuseNulMiddleware
 from plotboard.api.observability import ObservabilityMiddleware
 from plotboard.api.openapi import install_openapi
 from plotboard.api.routes import (
@@ -114,6 +115,9 @@ def create_app(
     app.state.runtime = runtime
     install_error_handlers(app)
     install_openapi(app)
+    # Innermost: a NUL character is refused before any route reads the store (its 422 still
+    # gets the CORS headers and the request id).
+    app.add_middleware(RefuseNulMiddleware)
     app.add_middleware(EmbedCORSMiddleware, runtime=lambda: runtime)
     # Outermost: the request id, the access log and the request metrics see every answer.
     app.add_middleware(

@@ -453,3 +453,74 @@ def test_property_token_mint_never_fails_on_input(
         token = response.json()["token"]
         _check(endpoints.send("POST", "/api/v1/embed/query", {"query": COUNT_EMPLOYEES}, token))
         _check(endpoints.send("GET", "/api/v1/embed/dashboards", None, token))
+
+
+# --- NUL characters: valid JSON and URLs, but PostgreSQL text can't hold them ------------------
+
+_NUL_BODIES = [
+    ("POST", "/api/v1/embed/dashboards", '{"title": "a\\u0000b"}', "title"),
+    ("POST", "/api/v1/embed/dashboards", '{"tiles": [{"chart": {"type": "bar", "k\\u0000": 1}}]}',
+     "tiles[0].chart.k\\u0000"),
+    ("POST", "/api/v1/embed/query",
+     '{"query": {"table": "employees", "measures": [{"agg": "count"}], "filters": '
+     '[{"column": "location", "op": "eq", "value": "\\u0000"}]}}', "query.filters[0].value"),
+    ("POST", "/api/v1/embed/ai/ask", '{"question": "headcount\\u0000"}', "question"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), _NUL_BODIES,
+                         ids=[b[3] for b in _NUL_BODIES])
+def test_a_nul_character_in_a_body_is_a_422_naming_the_field(
+    org: Org, source: str, method: str, path: str, body: str, field: str
+) -> None:
+    token = org.token()
+    problem = _assert_clear_4xx(_raw(org, method, path, body, token), 422)
+    assert problem["errors"][0]["field"] == field, problem
+    assert "NUL" in problem["detail"]
+    assert org.embed(token, "GET", "/dashboards").json()["dashboards"] == []
+    # Escaped, it is text like any other: a backslash, then "u0000".
+    if path.endswith("/dashboards"):
+        made = _raw(org, method, path, body.replace("\\u0000", "\\\\u0000"), token)
+        assert made.status_code == 201, made.text
+
+
+def test_a_nul_character_in_an_admin_body_is_a_422(org: Org, source: str) -> None:
+    for method, path, body in (
+        ("PATCH", f"/sources/{source}", '{"name": "a\\u0000"}'),
+        ("PATCH", f"/sources/{source}/tables/employees", '{"description": "\\u0000"}'),
+        ("PUT", "/ai-settings", '{"engine": "builtin", "context_clues": "\\u0000"}'),
+        ("POST", "/token-attributes", '{"name": "x\\u0000", "type": "string"}'),
+        ("POST", "/api-keys", '{"name": "\\u0000", "scopes": ["tokens"]}'),
+    ):
+        r = org.client.request(
+            method, f"/api/v1/admin{path}", content=body.encode(),
+            headers={"Authorization": f"Bearer {org.admin_key}",
+                     "Content-Type": "application/json"})
+        _assert_clear_4xx(r, 422)
+    assert org.admin("GET", f"/sources/{source}").json()["name"] == "Demo"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/embed/dashboards/a%00b", "/api/v1/embed/dashboards/a%00b/versions",
+     "/api/v1/embed/ai/conversations/a%00b", "/api/v1/admin/sources/a%00b",
+     "/api/v1/admin/starters/a%00b", "/api/v1/admin/analyze/a%00b"],
+)
+def test_a_nul_character_in_a_path_or_query_is_a_4xx(org: Org, path: str) -> None:
+    bearer = org.admin_key if "/admin/" in path else org.token()
+    for method in ("GET", "DELETE"):
+        r = org.client.request(method, path, headers={"Authorization": f"Bearer {bearer}"})
+        assert r.status_code in (404, 405, 422), (r.status_code, r.text[:300])
+        if r.status_code != 405:
+            _assert_clear_4xx(r)
+    r = org.client.get("/api/v1/admin/audit?action=a%00b",
+                       headers={"Authorization": f"Bearer {org.admin_key}"})
+    _assert_clear_4xx(r, 422)
+
+
+def test_text_that_only_looks_like_a_nul_is_kept(org: Org, source: str) -> None:
+    token = org.token()
+    for title in ("100%00 growth", "a\\u0000b"):  # a percent sign; an escaped backslash
+        made = org.embed(token, "POST", "/dashboards", json={"title": title})
+        assert made.status_code == 201, made.text
+        assert org.embed(token, "GET", f"/dashboards/{made.json()['id']}").json()["title"] == title
