@@ -204,3 +204,40 @@ def test_a_fraction_compared_with_whole_numbers_keeps_its_fraction(
 ) -> None:
     spec = spec_of(ask("how many staff are rated 2.5 or lower", catalog, values))
     assert spec["filters"] == [{"column": "performance_rating", "op": "lte", "value": 2.5}]
+
+
+# -- at most / at least ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "value"),
+    [
+        ("headcount with a salary less than or equal to 60k", "lte", 60000),
+        ("staff with a rating greater than or equal to 4, how many", "gte", 4),
+        ("number of sales below or equal to 250", "lte", 250),
+    ],
+)
+def test_or_equal_to_keeps_the_bound(
+    catalog: Catalog, values: Values, question: str, op: str, value: int
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    found = [(f["op"], f["value"]) for f in spec.get("filters", [])]
+    assert found == [(op, value)], (question, spec)
+
+
+def test_the_unit_after_a_threshold_says_what_it_is_about(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("revenue from deals with at most 4 units", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    assert spec["filters"] == [{"column": "quantity", "op": "lte", "value": 4}], spec
+
+
+def test_a_few_named_things_up_to_a_date_are_listed(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("offices opened up to the end of 2017", catalog, values))
+    assert "select" in spec and "measures" not in spec, spec
+    assert spec["filters"] == [{"column": "opened_on", "op": "lte", "value": "2017-12-31"}]
+    counted = spec_of(ask("how many offices opened before 2017", catalog, values))
+    assert counted["measures"] == [{"agg": "count"}], counted
+    people = spec_of(ask("employees hired up to the end of 2017", catalog, values))
+    assert people["measures"] == [{"agg": "count"}], people

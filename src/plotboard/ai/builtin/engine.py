@@ -89,6 +89,7 @@ from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import Token, left_out, stems, tokenize
 from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label, vocabulary_of
 from plotboard.ai.charts import choose_chart
+from plotboard.catalog.model import Table
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 
@@ -308,15 +309,29 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         return  # "only remote employees" after a chart changes that chart
     if any(vocab.default_measure(t.table).column is not None for t in intent.tables):
         return
-    if any(c.op != "eq" for c in intent.compares):
+    few = all(_few_rows(vocab, t.table) for t in intent.tables)
+    if any(c.op != "eq" for c in intent.compares) and not few:
         return
     span = intent.date_range
-    if span is not None and (
+    if few and span is not None and span.end is None:
+        return  # "offices opened since 2018": how many were added in that time
+    if span is not None and not few and (
         span.start is None or span.end is None or (span.end - span.start).days >= _LISTED_DAYS
     ):
         return
     if intent.values or intent.bools or intent.compares or shapes.nulls or span is not None:
         shapes.listing = True
+
+
+_FEW_ROWS = 50
+
+
+def _few_rows(vocab: Vocabulary, table: Table) -> bool:
+    """A table of a few named things (offices, not employees): the values of its label are
+    all known and few. "offices open by the end of 2015" lists them however long ago."""
+    label = vocab.label_column(table)
+    known = vocab.cardinality(table, label) if label is not None else None
+    return known is not None and known <= _FEW_ROWS
 
 
 def _ranked_rows(intent: Intent, shapes: Shapes) -> None:

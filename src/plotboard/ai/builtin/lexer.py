@@ -231,6 +231,21 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "no less than": Compare("gte"), "not less than": Compare("gte"),
         "equal to": Compare("eq"), "equals": Compare("eq"), "exactly": Compare("eq"),
         "of exactly": Compare("eq"),
+        # "under or equal to 500", "greater than or equal to 3": the bound included.
+        "under or equal to": Compare("lte"), "below or equal to": Compare("lte"),
+        "less than or equal to": Compare("lte"), "lower than or equal to": Compare("lte"),
+        "smaller than or equal to": Compare("lte"), "fewer than or equal to": Compare("lte"),
+        "less or equal to": Compare("lte"), "lower or equal to": Compare("lte"),
+        "at or below": Compare("lte"), "at or under": Compare("lte"),
+        "equal to or less than": Compare("lte"), "equal to or below": Compare("lte"),
+        "equal to or under": Compare("lte"), "equal or less than": Compare("lte"),
+        "over or equal to": Compare("gte"), "above or equal to": Compare("gte"),
+        "greater than or equal to": Compare("gte"), "more than or equal to": Compare("gte"),
+        "higher than or equal to": Compare("gte"), "greater or equal to": Compare("gte"),
+        "higher or equal to": Compare("gte"), "at or above": Compare("gte"),
+        "at or over": Compare("gte"), "equal to or more than": Compare("gte"),
+        "equal to or greater than": Compare("gte"), "equal to or above": Compare("gte"),
+        "equal to or over": Compare("gte"), "equal or more than": Compare("gte"),
     }
 )
 # Compare words only count when a number follows ("over 100k", not "over time").
@@ -333,7 +348,7 @@ def _top(words: Sequence[str], i: int) -> tuple[int, Top] | None:
 
 
 def _keyword(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
-    for size in (4, 3, 2, 1):
+    for size in (5, 4, 3, 2, 1):
         key = tuple(words[i : i + size])
         if len(key) != size:
             continue

@@ -479,6 +479,18 @@ class _Walk:
                 # "products that made over 10M in revenue": the measure said after the
                 # number is what it is about, not a column the verb before it matched.
                 self.compare.terms, self.compare_target = named
+            elif self.compare.terms:
+                nxt = self._next_words(index)
+                said = nxt.meaning.terms if nxt and isinstance(nxt.meaning, Words) else ()
+                numeric = _numeric(said)
+                if nxt is not None and numeric and len(numeric) == len(said) and (
+                    self._adjacent(nxt, self.items[index])
+                ) and not _same(numeric, self.compare.terms):
+                    # "revenue from orders of at most 10 units": the number's own unit says
+                    # what it is about, not the measure named before.
+                    self.compare.terms, self.compare.after = numeric, True
+                    self.compare.measure = None
+                    self.compare_target = index + 1
             if not self.compare.terms:
                 nxt = self._next_words(index)
                 said = nxt.meaning.terms if nxt and isinstance(nxt.meaning, Words) else ()
