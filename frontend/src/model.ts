@@ -239,6 +239,40 @@ export function isCategory(column: CatalogColumn | undefined): boolean {
   return !/(name|email|phone|address|url|description|comment|note)s?$/i.test(column.name);
 }
 
+/** Numbers that are groups, not amounts: a year, a rating, a level. */
+const NUMBER_GROUPS = /(^|_)(year|quarter|month|week|weekday|rating|rank|level|grade|tier|stars)s?$/i;
+const FREE_TEXT = /(^|_)(e_?mail|phone|url|address|description|comment|note)s?$/i;
+const GROUP_SEMANTICS = new Set(['category', 'region', 'country', 'city', 'location', 'postal_code', 'boolean', 'date', 'datetime']);
+
+/**
+ * How good a column is to break a chart down by, for ordering the "Break down by" list:
+ * 0 dates, 1 categories, places and yes/no, 2 other words (names); null for columns that are
+ * no grouping by default — ids and keys, amounts (measures), free text, e-mails, coordinates —
+ * which the list still offers, under "More columns". The catalog's semantic types (set by an
+ * admin or proposed by Analyze) win over the column's type and name.
+ */
+export function breakdownRank(column: CatalogColumn): 0 | 1 | 2 | null {
+  if (column.type === 'other' || isIdentifier(column)) return null;
+  const semantic = (column.semantic_type ?? '').toLowerCase();
+  if (['measure', 'currency', 'percentage', 'latitude', 'longitude', 'email', 'url', 'text'].includes(semantic)) return null;
+  if (isTemporal(column) || semantic === 'date' || semantic === 'datetime') return 0;
+  if (column.type === 'boolean' || isCategory(column) || locationKind(column)) return 1;
+  if (isNumeric(column)) return GROUP_SEMANTICS.has(semantic) || NUMBER_GROUPS.test(column.name) ? 1 : null;
+  // Words each row has its own of (an address, a note) group nothing; a name can (top sellers).
+  return FREE_TEXT.test(column.name) ? null : 2;
+}
+
+/** The "Break down by" list: the good columns first (dates, then categories, then other
+ * words; the table's own before each related table's), and the rest apart. */
+export function breakdownChoices(choices: ColumnChoice[]): { main: ColumnChoice[]; more: ColumnChoice[] } {
+  const ranked = choices.map((c, i) => ({ c, i, rank: breakdownRank(c.column) }));
+  const main = ranked
+    .filter((r) => r.rank !== null)
+    .sort((a, b) => Number(Boolean(a.c.group)) - Number(Boolean(b.c.group)) || a.rank! - b.rank! || a.i - b.i)
+    .map((r) => r.c);
+  return { main, more: ranked.filter((r) => r.rank === null).map((r) => r.c) };
+}
+
 export type LocationKind = 'city' | 'country';
 
 /** Whether a column holds places that the map can show, and which kind. */

@@ -160,3 +160,57 @@ def test_the_console_sidebar_has_no_stray_dots(browser: Any, plotboard: Plotboar
         assert all(not i["mark"] for i in items[headings[0] + 1 :]), items
     finally:
         context.close()
+
+
+BREAKDOWN_OPTIONS = """select => [...select.options].map(o => ({
+  label: o.label, group: o.parentElement.tagName === 'OPTGROUP' ? o.parentElement.label : ''
+}))"""
+
+
+def test_the_builder_offers_dates_and_categories_to_break_down_by_not_ids_and_amounts(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Break down by" on Sales listed Sale id, Employee id, Amount and Quantity among the
+    # first choices, in the column order. Now dates and categories lead; ids and amounts
+    # are under "More columns", still there for whoever wants them.
+    s = open_session("alice", width=1440, height=900)
+    s.open()
+    ui.create_dashboard(s.page, "Break-downs")
+    s.page.locator("[data-action='add-chart']").first.click()
+    d = ui.dialog(s.page)
+    d.wait_for(timeout=TIMEOUT)
+    d.locator(".table-card", has_text="Sales").click()
+    select = d.get_by_label("Break down by", exact=True)
+    options = select.evaluate(BREAKDOWN_OPTIONS)[1:]  # after "Nothing: one total"
+    own = [o["label"] for o in options if not o["group"]]
+    more = [o["label"] for o in options if o["group"].startswith("More")]
+    assert own[0] == "Sale date", options
+    for label in ("Sale id", "Employee id", "Amount", "Quantity", "Employees \u203a Email"):
+        assert label.split(" \u203a ")[-1] not in [
+            o["label"] for o in options if not o["group"].startswith("More")
+        ], (label, options)
+        assert label in more, (label, options)
+    assert "Product" in own and "Category" in own, options
+    # Still reachable: an amount picked from "More" draws.
+    drawn = "pb-tile[preview][data-state='ready'][data-drawn='bar']"
+    select.select_option(label="Quantity")
+    d.locator(f"{drawn}[data-rows='{_quantities(plotboard)}']").wait_for(timeout=TIMEOUT)
+    select.select_option(label="Product")
+    d.locator(drawn, has_text="Number of sales by product").wait_for(timeout=TIMEOUT)
+    d.screenshot(path=str(SHOTS / "builder-breakdown.png"))
+    select.evaluate("s => { s.size = 26; }")  # the list open, for a look (a native popup isn't)
+    select.screenshot(path=str(SHOTS / "builder-breakdown-list.png"))
+    assert not s.errors, s.errors
+
+
+def _quantities(plotboard: Plotboard) -> int:
+    """How many distinct quantities Alice's sales have (the bars of a break-down by it)."""
+    token = plotboard.token("alice")
+    spec = {
+        "table": "sales",
+        "measures": [{"agg": "count"}],
+        "dimensions": [{"column": "quantity"}],
+    }
+    answer = plotboard.embed(token, "POST", "/query", json={"query": spec})
+    assert answer.status_code == 200, answer.text
+    return len(answer.json()["rows"])

@@ -15,6 +15,7 @@ import {
   AGG_LABELS,
   CHART_LABELS,
   GRAIN_LABELS,
+  breakdownChoices,
   defaultChart,
   isIdentifier,
   isTemporal,
@@ -110,15 +111,18 @@ export class PbQueryPart extends LitElement {
       dims[i] = next;
       this.change({ dims });
     };
-    // The table's own columns, then each related table's under its name.
+    // The table's own columns (dates, then categories, then other words), then each related
+    // table's under its name; ids and amounts last, apart, for whoever really wants them.
     const taken = d.dims.filter((_, j) => j !== i).map((x) => x.column);
-    const groups = [...new Set(groupable.filter((c) => c.group).map((c) => c.group))];
-    const option = (c: ColumnChoice) =>
-      html`<option value=${c.ref} ?selected=${c.ref === dim?.column} ?disabled=${taken.includes(c.ref)}>${c.group ? c.label.split(' › ')[1] : c.label}</option>`;
+    const { main, more } = breakdownChoices(groupable);
+    const groups = [...new Set(main.filter((c) => c.group).map((c) => c.group))];
+    const option = (c: ColumnChoice, short = true) =>
+      html`<option value=${c.ref} ?selected=${c.ref === dim?.column} ?disabled=${taken.includes(c.ref)}>${c.group && short ? c.label.split(' › ')[1] : c.label}</option>`;
     return html`<select aria-label=${this.label} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
         <option value="" ?selected=${!dim}>${i === 0 ? 'Nothing: one total' : 'No split'}</option>
-        ${groupable.filter((c) => !c.group).map(option)}
-        ${groups.map((g) => html`<optgroup label=${g}>${groupable.filter((c) => c.group === g).map(option)}</optgroup>`)}
+        ${main.filter((c) => !c.group).map((c) => option(c))}
+        ${groups.map((g) => html`<optgroup label=${g}>${main.filter((c) => c.group === g).map((c) => option(c))}</optgroup>`)}
+        ${more.length ? html`<optgroup label="More columns (ids, amounts)">${more.map((c) => option(c, false))}</optgroup>` : nothing}
       </select>
       ${dim && choice && isTemporal(choice.column)
         ? html`<select
