@@ -241,3 +241,22 @@ def test_a_few_named_things_up_to_a_date_are_listed(catalog: Catalog, values: Va
     assert counted["measures"] == [{"agg": "count"}], counted
     people = spec_of(ask("employees hired up to the end of 2017", catalog, values))
     assert people["measures"] == [{"agg": "count"}], people
+
+
+# -- refusals ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question", ["ethnicity breakdown of the staff", "the age mix of our people"]
+)
+def test_a_split_by_something_the_data_lacks_is_refused(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is None, reply.answer
+    assert "couldn't find" in reply.answer, reply.answer
+
+
+def test_a_split_by_a_known_column_is_answered(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("location split of our people", catalog, values))
+    assert [d["column"] for d in spec["dimensions"]] == ["location"], spec

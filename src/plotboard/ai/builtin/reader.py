@@ -72,6 +72,8 @@ def _numeric(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     )
 
 
+_SPLIT_NOUNS = frozenset({"split", "splits", "breakdown", "breakdowns", "mix", "distribution",
+                          "makeup", "composition", "balance", "spread", "ratio", "profile"})
 _EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "in every",
                    "per each", "by each", "for", "in"})
 
@@ -276,6 +278,7 @@ class _Walk:
                     self._glued(item, self.words_of(item), after=False)
         if self.compare is not None and self.compare.values and not self.compare.terms:
             self.compare.terms = self.last_numeric
+        self._unknown_split()
         self._averaged_compare()
         self._groups_of_counted()
         self._groups_of_measured()
@@ -315,6 +318,13 @@ class _Walk:
         subject = intent.tables[0]
         intent.dims.append(DimSlot((subject,), "rows", plural=intent.top is not None))
         intent.tables = []
+
+    def _unknown_split(self) -> None:
+        """ "gender split of our employees", "age breakdown": a breakdown by something the
+        data does not have, which can't be honoured (like "by gender")."""
+        for i, word in self.unknown_at.items():
+            if i + 1 < len(self.words) and self.words[i + 1] in _SPLIT_NOUNS:
+                self.intent.compounds.append(word)
 
     def _averaged_compare(self) -> None:
         """ "which depts pay more than 80k on average": the aggregation said with no number
