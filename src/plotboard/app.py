@@ -11,13 +11,14 @@ from contextlib import asynccontextmanager
 from types import FrameType
 
 from fastapi import FastAPI
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from plotboard import __version__
 from plotboard.analyze import start_worker
 from plotboard.api import metrics
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
+from plotboard.api.fast_path import CachedTileFastPath, query_route
 from plotboard.api.mcp import PATH as MCP_PATH
 from plotboard.api.mcp import McpEndpoint
 from plotboard.api.nul import RefuseNulMiddleware
@@ -68,14 +69,19 @@ def server_app() -> FastAPI:
 
 
 def create_app(
-    settings: Settings | None = None, *, runtime: Runtime | None = None, settle_gc: bool = False
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    settle_gc: bool = False,
+    fast_path: bool | None = None,
 ) -> FastAPI:
     """Build the app. The runtime (store, caches) is created here unless one is given.
 
     Used as uvicorn's factory by `plotboard serve`, which migrates (or not) before; the app
     itself never changes the schema, it refuses to start when the schema is behind.
     `settle_gc`: for a process that serves only this app (it changes the collector for the
-    whole process).
+    whole process). `fast_path`: the cached-tile fast path on or off whatever the settings say
+    (for apps sharing one runtime, as the tests that compare both paths do).
     """
     # The app closes (and stops the queries of) only a runtime it made: a runtime handed in
     # belongs to the caller, who may serve it through several apps in turn.
@@ -115,8 +121,20 @@ def create_app(
     app.state.runtime = runtime
     install_error_handlers(app)
     install_openapi(app)
-    # Innermost: a NUL character is refused before any route reads the store (its 422 still
-    # gets the CORS headers and the request id).
+    # Innermost: cached tiles answered from memory, inside the NUL check, CORS and the request
+    # id/log/metrics, as the route is. The route it stands in for is looked up once the routes
+    # are all in (below).
+    fast_route: list[BaseRoute | None] = []
+    app.add_middleware(
+        CachedTileFastPath,
+        runtime=lambda: runtime,
+        route=lambda: fast_route[0] if fast_route else None,
+        enabled=lambda: (
+            runtime.settings.cached_tile_fast_path if fast_path is None else fast_path
+        ),
+    )
+    # A NUL character is refused before any route reads the store (its 422 still gets the
+    # CORS headers and the request id).
     app.add_middleware(RefuseNulMiddleware)
     app.add_middleware(EmbedCORSMiddleware, runtime=lambda: runtime)
     # Outermost: the request id, the access log and the request metrics see every answer.
@@ -146,6 +164,7 @@ def create_app(
         from plotboard.demo import routes as demo_routes
 
         app.include_router(demo_routes.router)
+    fast_route.append(query_route(app.router.routes))
     return app
 
 

@@ -198,6 +198,12 @@ class Settings(BaseModel):
         description="One log line per request (method, path without query string, status, "
         "time, request id); off saves a little time per request.",
     )
+    cached_tile_fast_path: bool = Field(
+        default=True,
+        description="Answer a query whose answer is cached, and whose every check is decided "
+        "in memory, below FastAPI's per-request machinery (the same checks, the same answer, "
+        "fewer layers); off: every query takes the full route.",
+    )
     jobs_in_web: bool = Field(
         default=True,
         description="Run queued jobs (Analyze) on a worker thread inside each web server "

@@ -66,6 +66,21 @@ async def embed_user(request: Request, runtime: RuntimeDep) -> EmbedToken:
     return token
 
 
+def embed_user_in_memory(request: Request, runtime: Runtime) -> EmbedToken | None:
+    """`embed_user`'s answer when everything it checks is in memory (a token verified before
+    whose key is still live, the authorized origins current); None when `embed_user` must run
+    (it may read the store). Raises what `embed_user` raises."""
+    token = runtime.tokens.verify_from_memory(bearer(request))
+    if token is None:
+        return None
+    origin = request.headers.get("origin")
+    if origin is not None:
+        if runtime.origins.stale():
+            return None
+        runtime.origins.check(token.org_id, origin, own_origin(request, runtime))
+    return token
+
+
 EmbedUser = Annotated[EmbedToken, Depends(embed_user)]
 
 

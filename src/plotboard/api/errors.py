@@ -105,16 +105,21 @@ def validation_error_body(exc: RequestValidationError) -> dict[str, object]:
     return PlotboardError(message + extra, "invalid_request", 422, problems).body()
 
 
+def error_response(request: Request, exc: PlotboardError) -> JSONResponse:
+    """The answer to a PlotboardError (the app's handler; the cached-tile fast path's too)."""
+    if isinstance(exc, SourceError) and request.url.path.startswith(END_USER_API):
+        # End users get plain words; the details stay in the log and the admin's views.
+        if exc.code in END_USER_MESSAGES:
+            log.warning("data source problem shown to an end user as %s: %s", exc.code, exc)
+        exc = exc.for_end_user()
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    return ErrorResponse(exc.body(), status_code=exc.status, headers={**headers, **exc.headers})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PlotboardError)
     async def _plotboard(request: Request, exc: PlotboardError) -> JSONResponse:
-        if isinstance(exc, SourceError) and request.url.path.startswith(END_USER_API):
-            # End users get plain words; the details stay in the log and the admin's views.
-            if exc.code in END_USER_MESSAGES:
-                log.warning("data source problem shown to an end user as %s: %s", exc.code, exc)
-            exc = exc.for_end_user()
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        return ErrorResponse(exc.body(), status_code=exc.status, headers={**headers, **exc.headers})
+        return error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

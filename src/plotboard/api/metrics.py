@@ -86,6 +86,11 @@ CACHE = Counter(
     ["result"],
     registry=REGISTRY,
 )
+FAST_PATH = Counter(
+    "plotboard_query_fast_path",
+    "Queries answered by the cached-tile fast path: cache hits, and their usage-limit 429s.",
+    registry=REGISTRY,
+)
 AI_ANSWERS = Counter(
     "plotboard_ai_answers",
     "Answers to end users' questions by engine ('builtin' or 'llm') and whether the engine "

@@ -15,24 +15,35 @@ import anyio
 from fastapi import Depends
 
 from plotboard.api.deps import EmbedUser, RuntimeDep, TokensKey
+from plotboard.runtime import Runtime
+from plotboard.usage.limiter import Ticket
 from plotboard.usage.settings import Action
+
+
+async def enter_slot(runtime: Runtime, action: Action, org_id: str, who: str) -> Ticket:
+    """Count one request of `who` against the organization's limits for `action` and take its
+    concurrency slots (429 when a limit is reached); give them back with `leave_slot`."""
+    # No limit set for this action: nothing to count or hold, and no thread hop (two per
+    # request otherwise, about a tenth of a cached tile's time).
+    ticket = runtime.limits.enter_in_memory(action, org_id)
+    if ticket is None:
+        ticket = await anyio.to_thread.run_sync(runtime.limits.enter, action, org_id, who)
+    return ticket
+
+
+async def leave_slot(runtime: Runtime, ticket: Ticket) -> None:
+    if ticket.leases:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(runtime.limits.leave, ticket)
 
 
 def _embed_slot(action: Action) -> Any:
     async def slot(user: EmbedUser, runtime: RuntimeDep) -> AsyncIterator[None]:
-        # No limit set for this action: nothing to count or hold, and no thread hop (two per
-        # request otherwise, about a tenth of a cached tile's time).
-        ticket = runtime.limits.enter_in_memory(action, user.org_id)
-        if ticket is None:
-            ticket = await anyio.to_thread.run_sync(
-                runtime.limits.enter, action, user.org_id, user.user_id
-            )
+        ticket = await enter_slot(runtime, action, user.org_id, user.user_id)
         try:
             yield
         finally:
-            if ticket.leases:
-                with anyio.CancelScope(shield=True):
-                    await anyio.to_thread.run_sync(runtime.limits.leave, ticket)
+            await leave_slot(runtime, ticket)
 
     return Depends(slot)
 

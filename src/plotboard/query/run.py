@@ -45,6 +45,7 @@ from plotboard.query.spec import RELATIVE_DATE_OPS, QuerySpec, parse_spec
 from plotboard.query.tenant import cache_scope, execute_for, tenant_of
 from plotboard.sources.execute import ExecutionResult, answer_too_large
 from plotboard.sources.pool import SourcePool
+from plotboard.sources.routing import TenantTarget
 
 MAX_SQL = 20_000
 
@@ -274,11 +275,7 @@ async def run_query(
             ),
             limiter=_sql_limiter() if request.sql is not None else None,
         )
-    params = dict(prepared.params)
-    # The answer says which dates a relative filter resolved to (from which anchor day):
-    # answers that say different things are different entries, even with the same SQL.
-    key = cache_key(cache_scope(context, tenant), prepared.sql,
-                    {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
+    key = _answer_key(context, tenant, prepared)
     hit = None if request.refresh else services.cache.get(key)
     if hit is not None:
         return QueryAnswer(hit, True, context.id)
@@ -300,6 +297,47 @@ async def run_query(
     body = await anyio.to_thread.run_sync(execute)
     services.cache.set(key, body, context.settings.cache_ttl_seconds)
     return QueryAnswer(body, False, context.id, ran_for)
+
+
+def _answer_key(
+    context: SourceContext, tenant: TenantTarget | None, prepared: PreparedQuery
+) -> str:
+    """The result cache's key of an answer: the source (and tenant database), the final SQL
+    with the access rules' filters, and its parameters (the user's attribute values)."""
+    params = dict(prepared.params)
+    # The answer says which dates a relative filter resolved to (from which anchor day):
+    # answers that say different things are different entries, even with the same SQL.
+    return cache_key(cache_scope(context, tenant), prepared.sql,
+                     {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
+
+
+def cached_answer(
+    services: QueryServices, user: QueryUser, request: QueryRequest
+) -> QueryAnswer | None:
+    """`run_query`'s answer when it is a cache hit known from memory alone, through the same
+    steps (context, tenant, permission, memoized checked SQL, cache key); None whenever
+    `run_query` would do more (read the store, compile, check, anchor to the latest date,
+    refresh, run). Raises what `run_query` raises for a refused permission or spec. No I/O
+    beyond the result cache's `get`, which `run_query` also calls on the event loop."""
+    if request.refresh or _anchored_to_latest(request):
+        return None
+    table = request.query.get("table") if request.query else None
+    context = services.cached_context(
+        user.org_id, request.source, table if isinstance(table, str) else None
+    )
+    if context is None:
+        return None
+    tenant = tenant_of(context, user.attributes)
+    today = None
+    if _relative(request):
+        today = services.time_zones.cached_today(user.org_id)
+        if today is None:
+            return None
+    prepared = memoized(context, user, request, None, today)
+    if prepared is None:
+        return None
+    hit = services.cache.get(_answer_key(context, tenant, prepared))
+    return None if hit is None else QueryAnswer(hit, True, context.id)
 
 
 async def org_today(services: QueryServices, org_id: str) -> dt.date:

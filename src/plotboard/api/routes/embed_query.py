@@ -12,6 +12,7 @@ from plotboard.api.deps import EmbedUser, RuntimeDep, query_user
 from plotboard.api.usage import QueryLimit
 from plotboard.errors import PlotboardError
 from plotboard.query.run import (
+    QueryAnswer,
     QueryRequest,
     describe_catalog,
     run_query,
@@ -49,6 +50,12 @@ async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Res
         source = body.source if body.source and body.source in runtime.pool else "unresolved"
         metrics.QUERIES.labels(source, err.code).inc()
         raise
+    return answered(answer, body)
+
+
+def answered(answer: QueryAnswer, body: QueryRequest) -> Response:
+    """The response to `body`'s answer, counted in the metrics (the route's and the cached-tile
+    fast path's, `plotboard.api.fast_path`, so both answer and count alike)."""
     if answer.cache_hit:
         metrics.CACHE.labels("hit").inc()
         metrics.QUERIES.labels(answer.source_id, "cache_hit").inc()
