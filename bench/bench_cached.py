@@ -123,7 +123,16 @@ def main() -> None:
                 r.raise_for_status()
         port = free_port()
         bare = bare_server(port)
-        time.sleep(2)
+        deadline = time.monotonic() + 60  # a busy machine takes a while to start two workers
+        while True:
+            try:
+                httpx.post(f"http://127.0.0.1:{port}/q", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        time.sleep(1)  # the second worker
         results: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
         results["bare"] = []
         try:
