@@ -105,6 +105,32 @@ class DemoServer:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
+_ADMIN_KEYS: dict[str, str] = {}
+
+
+def demo_admin_key(server: DemoServer) -> str:
+    """An API key with the admin scope, for scripts that set up examples: the printed key only
+    mints tokens, so one is made as the demo's admin would, signed in with the printed email and
+    password (once per demo)."""
+    found = _ADMIN_KEYS.get(server.url)
+    if found is None:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            info = server.info
+            signed_in = http.post(
+                "/api/v1/admin/session",
+                json={"email": info["admin_email"], "password": info["admin_password"]},
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            made = http.post(
+                "/api/v1/admin/api-keys",
+                headers={"X-CSRF-Token": signed_in.json()["csrf_token"]},
+                json={"name": "Set-up scripts", "scopes": ["tokens", "admin"]},
+            )
+            assert made.status_code == 201, made.text
+            found = _ADMIN_KEYS[server.url] = str(made.json()["secret"])
+    return found
+
+
 def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     last_error = "no answer yet"

@@ -2,7 +2,8 @@
 
 `plotboard demo` runs as a user starts it; every documented operation is called with requests
 generated from the document, valid ones and invalid ones, with the credentials the operation
-takes (the demo's API key for the admin API and minting, an embed token for the embed API).
+takes (a key with both scopes, made by the demo's admin, for the admin API and minting;
+an embed token for the embed API).
 Each answer must not be a 5xx, must have a documented status and content type, and its body
 must match the documented schema; invalid input must be refused with a 4xx. Examples are
 derived from a fixed seed, so a run is repeatable; the budget (`EXAMPLES` per operation and
@@ -25,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from tests.live_server import running_demo
+from tests.live_server import demo_admin_key, running_demo
 
 EXAMPLES = 3
 
@@ -78,6 +79,8 @@ def _calls(operation: Any, mode: GenerationMode, url: str, headers: dict[str, st
 def test_every_operation_answers_as_its_document_says(tmp_path: Path) -> None:
     with running_demo(tmp_path / "demo") as server:
         info = server.info
+        # Both scopes, for the admin API and minting (the printed key only mints tokens).
+        key = demo_admin_key(server)
         user = info["users"][0]
         minted = httpx.post(
             f"{server.url}/api/v1/embed/tokens",
@@ -94,7 +97,7 @@ def test_every_operation_answers_as_its_document_says(tmp_path: Path) -> None:
             method, path = operation.method.upper(), operation.path
             if (method, path) in NOT_CALLED:
                 continue
-            headers = _credential(path, info["api_key"], minted.json()["token"])
+            headers = _credential(path, key, minted.json()["token"])
             modes = [GenerationMode.POSITIVE]
             if _takes_input(document, method, path):
                 modes.append(GenerationMode.NEGATIVE)
@@ -112,10 +115,10 @@ def test_every_operation_answers_as_its_document_says(tmp_path: Path) -> None:
         # a source, a conversation): these do, so each typed answer is checked on a real one.
         token = minted.json()["token"]
         by_route = {(op.method.upper(), op.path): op for op in _operations(schema)}
-        for method, path, call in _valid_calls(server.url, info, token):
+        for method, path, call in _valid_calls(server.url, key, token):
             operation = by_route[(method, path)]
             case = operation.Case(
-                **call, headers=_credential(path, info["api_key"], token)
+                **call, headers=_credential(path, key, token)
             )
             try:
                 response = case.call_and_validate(base_url=server.url)
@@ -129,12 +132,10 @@ def _operations(schema: Any) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def _valid_calls(
-    url: str, info: dict[str, Any], token: str
-) -> list[tuple[str, str, dict[str, Any]]]:
+def _valid_calls(url: str, key: str, token: str) -> list[tuple[str, str, dict[str, Any]]]:
     """Requests that succeed on the demo: every answer model but the dashboards' (whose
     operations generated requests already reach)."""
-    admin = {"Authorization": f"Bearer {info['api_key']}"}
+    admin = {"Authorization": f"Bearer {key}"}
     source = httpx.get(f"{url}/api/v1/admin/sources", headers=admin).json()["sources"][0]["id"]
     asked = httpx.post(
         f"{url}/api/v1/embed/ai/ask",

@@ -143,7 +143,7 @@ def demo(data_dir: Path, host: str | None, port: int | None, no_serve: bool) -> 
         f"  Open the demo host app:  {url}/demo\n"
         f"  Admin console:           {url}/admin\n"
         f"  Admin sign-in:           {info.admin_email} / {info.admin_password}\n"
-        f"  API key (server-side):   {info.api_key}\n"
+        f"  API key (mints tokens):  {info.api_key}\n"
         f"  Everything above is in   {data_dir / 'demo.json'}\n"
     )
     if no_serve:

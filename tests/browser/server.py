@@ -7,6 +7,7 @@ the admin API like an admin would, and it loads `<plotboard port>/embed/plotboar
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import threading
@@ -58,6 +59,18 @@ class Plotboard:
     runtime: Runtime
     info: DemoInfo
 
+    @functools.cached_property
+    def admin_key(self) -> str:
+        """A key with the admin scope, as the admin makes in the console (the demo's printed
+        key only mints tokens)."""
+        from plotboard.auth.api_keys import create_api_key
+
+        with self.runtime.store.session() as session:
+            _, secret = create_api_key(
+                session, self.info.org_id, "Set-up scripts", ["admin"], self.info.admin_email
+            )
+        return secret
+
     @property
     def key_id(self) -> str:
         return self.info.api_key.rsplit("_", 1)[0]
@@ -102,7 +115,7 @@ class Plotboard:
         )
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.info.api_key}"}
+        headers = {"Authorization": f"Bearer {self.admin_key}"}
         return httpx.request(
             method, f"{self.url}/api/v1/admin{path}", headers=headers, timeout=10, **kwargs
         )

@@ -15,6 +15,7 @@ from plotboard.app import create_app
 from plotboard.config import Settings
 from plotboard.demo.setup import STARTER_TITLE, DemoInfo, prepare_demo, read_demo_info
 from plotboard.runtime import Runtime
+from plotboard.store.models import ApiKey
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,15 @@ def demo(
             yield client, info, runtime
     finally:
         runtime.close()
+
+
+def _signed_in(client: TestClient, info: DemoInfo) -> dict[str, str]:
+    """The admin's way in: the printed email and password (a session; CSRF header for writes)."""
+    r = client.post(
+        "/api/v1/admin/session", json={"email": info.admin_email, "password": info.admin_password}
+    )
+    assert r.status_code == 200, r.text
+    return {"X-CSRF-Token": r.json()["csrf_token"]}
 
 
 def _token(client: TestClient, info: DemoInfo, user_id: str) -> dict[str, str]:
@@ -97,7 +107,7 @@ def test_a_demo_made_before_the_showcase_gets_it_once(
     client, info, runtime = demo  # last: it withdraws the starter
     tmp_path = Path(info.demo_database).parent
     # The admin withdraws the starter: starting the demo again does not bring it back.
-    admin = {"Authorization": f"Bearer {info.api_key}"}
+    admin = _signed_in(client, info)
     starters: list[dict[str, Any]] = client.get("/api/v1/admin/starters", headers=admin).json()[
         "starters"
     ]
@@ -118,3 +128,46 @@ def test_a_demo_made_before_the_showcase_gets_it_once(
         s["title"] for s in client.get("/api/v1/admin/starters", headers=admin).json()["starters"]
     ]
     assert titles == [STARTER_TITLE]
+
+
+def test_the_printed_key_only_mints_tokens_and_the_admin_signs_in(
+    demo: tuple[TestClient, DemoInfo, Runtime],
+) -> None:
+    """The key printed for the host backend mints tokens; it can't use the admin API (a leaked
+    backend key must not hand over the organization). The admin works through a session."""
+    client, info, _ = demo
+    _token(client, info, "alice")
+    key = {"Authorization": f"Bearer {info.api_key}"}
+    for method, path in (("GET", "/api/v1/admin/api-keys"), ("GET", "/api/v1/admin/sources")):
+        r = client.request(method, path, headers=key)
+        assert r.status_code == 403, (path, r.status_code, r.text)
+    with TestClient(client.app, base_url=info.url) as browser:
+        csrf = _signed_in(browser, info)
+        keys = browser.get("/api/v1/admin/api-keys").json()["api_keys"]
+        mine = next(k for k in keys if info.api_key.startswith(k["id"] + "_"))
+        assert mine["scopes"] == ["tokens"]
+        made = browser.post("/api/v1/admin/api-keys", headers=csrf,
+                            json={"name": "Set-up scripts", "scopes": ["admin"]})
+        assert made.status_code == 201, made.text
+
+
+def test_an_older_demos_admin_key_is_narrowed_to_tokens_on_start(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path, demo_mode=True, database_url=None, secret_key=None, redis_url=None
+    )
+    runtime = Runtime(settings)
+    try:
+        info = prepare_demo(runtime, tmp_path, "http://plotboard.test", showcase=False)
+        with runtime.store.session() as session:  # as a demo made before made its key
+            key = session.get(ApiKey, info.api_key.rsplit("_", 1)[0])
+            assert key is not None and key.scopes == ["tokens"]
+            key.scopes = ["admin", "tokens"]
+        again = prepare_demo(runtime, tmp_path, "http://plotboard.test", showcase=False)
+        assert again.api_key == info.api_key  # the host backend's key keeps working
+        with TestClient(create_app(settings, runtime=runtime), base_url=info.url) as client:
+            _token(client, again, "alice")
+            denied = client.get("/api/v1/admin/sources",
+                                headers={"Authorization": f"Bearer {again.api_key}"})
+            assert denied.status_code == 403, denied.text
+    finally:
+        runtime.close()

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.docs.examples import mint
-from tests.live_server import DemoServer, clean_env, has_curl, running_demo
+from tests.live_server import DemoServer, clean_env, demo_admin_key, has_curl, running_demo
 from tests.services import require
 
 
@@ -22,10 +22,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
 
 @pytest.fixture(scope="session")
 def admin_api(demo_server: DemoServer) -> Iterator[httpx.Client]:
-    """The admin API with the demo's key (it has both scopes), for setting up examples."""
+    """The admin API with an admin-scoped key (the demo's own key only mints tokens), for
+    setting up examples."""
     with httpx.Client(
         base_url=demo_server.url,
-        headers={"Authorization": f"Bearer {demo_server.info['api_key']}"},
+        headers={"Authorization": f"Bearer {demo_admin_key(demo_server)}"},
     ) as client:
         yield client
 
@@ -37,7 +38,7 @@ def reader_env(demo_server: DemoServer, admin_api: httpx.Client) -> dict[str, st
     return clean_env(
         PLOTBOARD_URL=demo_server.url,
         PLOTBOARD_API_KEY=info["api_key"],
-        PLOTBOARD_ADMIN_KEY=info["api_key"],
+        PLOTBOARD_ADMIN_KEY=demo_admin_key(demo_server),
         ADMIN_EMAIL=info["admin_email"],
         ADMIN_PASSWORD=info["admin_password"],
         SOURCE_ID=info["source_id"],

@@ -29,7 +29,7 @@ from plotboard_client import (
     PlotboardTimeoutError,
     ValidationError,
 )
-from tests.live_server import DemoServer
+from tests.live_server import DemoServer, demo_admin_key
 
 T = TypeVar("T")
 
@@ -47,7 +47,8 @@ REQUEST_ID = re.compile(r"[0-9a-f]{32}")
 
 @pytest.fixture
 def client(demo_server: DemoServer) -> Iterator[PlotboardClient]:
-    with PlotboardClient(demo_server.url, demo_server.info["api_key"]) as plotboard:
+    # Both scopes: these tests use the admin methods too (the demo's own key only mints tokens).
+    with PlotboardClient(demo_server.url, demo_admin_key(demo_server)) as plotboard:
         yield plotboard
 
 
@@ -283,7 +284,7 @@ def test_the_async_client_mints_for_several_users_at_once(demo_server: DemoServe
 
 def test_the_async_client_raises_the_same_errors(demo_server: DemoServer) -> None:
     async def run() -> None:
-        async with AsyncPlotboardClient(demo_server.url, demo_server.info["api_key"]) as pb:
+        async with AsyncPlotboardClient(demo_server.url, demo_admin_key(demo_server)) as pb:
             with pytest.raises(ValidationError) as caught:
                 await pb.mint_token("alice", attributes={"region": 7})
             assert caught.value.code == "invalid_attribute"

@@ -123,6 +123,11 @@ def _make_private(data_dir: Path, store_url: str) -> None:
             path.chmod(0o600)
 
 
+DEMO_KEY_SCOPES = ("tokens",)
+"""The printed key is the host backend's: it mints embed tokens and nothing else. The admin works
+in the console (the printed email and password), or creates an admin-scoped key there."""
+
+
 def prepare_demo(
     runtime: Runtime, data_dir: Path, url: str, *, showcase: bool = True
 ) -> DemoInfo:
@@ -148,6 +153,10 @@ def prepare_demo(
         if usable and previous is not None:
             info = previous
             info.url = url
+            if key is not None and key.scopes != list(DEMO_KEY_SCOPES):
+                # A demo made when its key also had the admin scope: the key printed for the
+                # host backend now only mints tokens (the same secret keeps working for that).
+                key.scopes = list(DEMO_KEY_SCOPES)
             org = session.get(Organization, info.org_id)
             if org is not None and org.name == _OLD_ORG_NAME:
                 org.name = ORG_NAME  # the host page's name, which the chat now uses
@@ -287,7 +296,7 @@ def _create_demo_org(runtime: Runtime, session: Session, database: Path, url: st
     if session.scalar(sa.select(AdminUser.id).where(AdminUser.email == email)):
         email = f"admin+{org.id[:6]}@example.com"
     create_admin(session, org.id, email, password)
-    _, api_key = create_api_key(session, org.id, "Demo host backend", ["tokens", "admin"], email)
+    _, api_key = create_api_key(session, org.id, "Demo host backend", list(DEMO_KEY_SCOPES), email)
     create_attribute(
         session,
         org.id,
