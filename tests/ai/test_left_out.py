@@ -166,3 +166,33 @@ def test_more_courtesy_is_dropped(catalog: Catalog, values: Values) -> None:
                    catalog, values, today=TODAY)
     assert _query(reply)["dimensions"] == [{"column": "location"}]
     assert reply.unused == ()
+
+
+def test_ratings_said_as_scores(catalog: Catalog, values: Values) -> None:
+    five = {"column": "performance_rating", "op": "eq", "value": 4}
+    for question in ("number of Finance staff who received a 4 rating",
+                     "how many people scored 4 in their reviews"):
+        query = _query(answer(question, catalog, values, today=TODAY))
+        assert five in query["filters"], question
+        assert query["measures"] == [{"agg": "count"}], question
+
+
+def test_hiring_volume_and_periods_said_in_passing(catalog: Catalog, values: Values) -> None:
+    hires = _query(answer("hire volume by quarter", catalog, values, today=TODAY))
+    assert hires["table"] == "employees" and hires["measures"] == [{"agg": "count"}]
+    week = _query(answer("units sold this week so far", catalog, values, today=TODAY))
+    assert week["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2025-07-14", "2025-07-15"]}
+    ]
+    ended = _query(answer("revenue by category for the month that just ended", catalog,
+                          values, today=TODAY))
+    assert ended["filters"] == [
+        {"column": "sale_date", "op": "between", "value": ["2025-06-01", "2025-06-30"]}
+    ]
+
+
+def test_a_verb_past_is_no_typo_of_a_noun(catalog: Catalog, values: Values) -> None:
+    reply = answer("sales placed in 2024 by category", catalog, values, today=TODAY)
+    query = _query(reply)
+    assert query["dimensions"] == [{"column": "category"}]  # not a location ("place")
+    assert reply.unused == ("placed",)

@@ -496,6 +496,17 @@ def _misspelt(
     if len(found) != 1:
         return None
     known = found.pop()
+    after = words[i + 1 : i + 3]
+    numbered = len(after) == 2 and parse_number(after[1]) is not None and (
+        after[0] in ("at", "over", "under", "above", "below", "between", "from", "around")
+    )
+    numbered = numbered or any(
+        parse_number(w) is not None and not (len(w) == 4 and w.isdigit()) for w in after
+    )
+    if word.endswith("ed") and known in (word[:-1], word[:-2]) and not numbered:
+        # "orders placed in ...": a verb's past, not a typo of the noun ("place"); with a
+        # number after it ("priced at 1000") it is the noun's value.
+        return None
     fixed = [*stems[:i], singular(known), *stems[i + 1 :]]
     keyword = _keyword([*words[:i], known, *words[i + 1 :]], i)
     if keyword is not None and keyword[0] == 1:

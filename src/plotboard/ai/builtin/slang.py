@@ -86,6 +86,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("direct", "reports"): "employees", ("direct", "report"): "employee",
     ("top", "line", "revenue"): "revenue", ("top", "line"): "revenue",
     ("team", "size"): "headcount", ("team", "sizes"): "headcount",
+    ("hiring", "volume"): "number of hires", ("hire", "volume"): "number of hires",
+    ("hires", "volume"): "number of hires", ("hiring", "volumes"): "number of hires",
 }
 # "not reporting to anyone", "reporting to nobody": without a manager.
 PHRASES.update({
@@ -130,11 +132,24 @@ _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\
                      re.I)
 _SO_FAR_FIRST = re.compile(r"\bso far (?:this|in the current|in this) (year|quarter|month|week)\b",
                            re.I)
+# "the quarter that just ended", "the month that has just closed": the last one.
+_JUST_ENDED = re.compile(
+    r"\b(?:the )?(year|quarter|month|week) (?:that |which )?(?:has |have )?(?:just )?"
+    r"(?:ended|finished|closed|wrapped up|went by)\b",
+    re.I,
+)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 # "$$ from services", "$ by region": money, not a number ("$500" stays a number).
 _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
 # "5 stars", "a 4-star rating", "rated 3 stars": a rating of that many.
 _STARS = re.compile(r"\b(?:a |an )?(\d)[- ]?stars?\b(?: rating\b)?", re.I)
+# "got a 5 rating", "a 4 score": a rating of that; "scored 5 on performance": rated 5.
+_A_RATING = re.compile(r"\b(?:a|an) (\d) (?:rating|score)\b", re.I)
+_SCORED = re.compile(
+    r"\bscored (?:a |an )?(\d)(?: out of \d+)?(?: (?:on|in|for) (?:their |the |a )?"
+    r"(?:performance|review|appraisal|rating)s?(?: reviews?| ratings?)?)?\b",
+    re.I,
+)
 # "size of the Marketing team", "the size of our sales department": its headcount.
 _TEAM_SIZE = re.compile(
     r"\b(?:the )?size of (?:the |our |my |each |every )?((?:[\w&-]+ ){0,2}?)"
@@ -208,8 +223,11 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
+    text = _JUST_ENDED.sub(lambda m: f"last {m.group(1)}", text)
     text = _DOLLARS.sub(" revenue ", text)
     text = _STARS.sub(lambda m: f" a rating of {m.group(1)} ", text)
+    text = _A_RATING.sub(lambda m: f"a rating of {m.group(1)}", text)
+    text = _SCORED.sub(lambda m: f"rated {m.group(1)}", text)
     text = _TEAM_SIZE.sub(lambda m: f"headcount of {m.group(1)}{m.group(2)}", text)
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
     dropped: list[str] = []

@@ -365,13 +365,15 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
             return len(phrase), GrainWord(None, by=False)
     if word in _ADVERBS:
         return 1, GrainWord(_ADVERBS[word], by=False)
-    if word in ("ytd", "mtd") or tuple(words[i : i + 3]) in (("year", "to", "date"),
-                                                             ("month", "to", "date"),
-                                                             ("quarter", "to", "date")):
-        short: dict[str, Grain] = {"ytd": "year", "mtd": "month"}
+    if word in ("ytd", "mtd", "qtd", "wtd") or tuple(words[i : i + 3]) in (
+        ("year", "to", "date"), ("month", "to", "date"), ("quarter", "to", "date"),
+        ("week", "to", "date"),
+    ):
+        short: dict[str, Grain] = {"ytd": "year", "mtd": "month", "qtd": "quarter",
+                                   "wtd": "week"}
         grain: Grain = short.get(word) or _UNITS[word]
         start, _ = period_of(today, grain)
-        return (1 if word in ("ytd", "mtd") else 3), DateRange(start, today, f"{grain} to date")
+        return (1 if word in short else 3), DateRange(start, today, f"{grain} to date")
     if word in ("this", "current") and i + 1 < n and words[i + 1] in _UNITS and (
         tuple(words[i + 2 : i + 4]) == ("so", "far")
     ):
