@@ -260,3 +260,38 @@ def test_a_split_by_something_the_data_lacks_is_refused(
 def test_a_split_by_a_known_column_is_answered(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("location split of our people", catalog, values))
     assert [d["column"] for d in spec["dimensions"]] == ["location"], spec
+
+
+# -- days and relative periods -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("units sold on July 4th 2024", "2024-07-04"),
+        ("revenue on the 21st of January 2025", "2025-01-21"),
+        ("hires on 9 September 2019", "2019-09-09"),
+    ],
+)
+def test_a_day_named_with_its_month(
+    catalog: Catalog, values: Values, question: str, day: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert [f["value"] for f in spec["filters"]] == [[day, day]], (question, spec)
+    assert " on " in reply.answer and day not in reply.answer, reply.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "dates"),
+    [
+        ("hires in the month that just ended", ["2025-10-01", "2025-10-31"]),
+        ("units for the just-finished quarter", ["2025-07-01", "2025-09-30"]),
+        ("revenue week to date", ["2025-11-17", "2025-11-20"]),
+    ],
+)
+def test_periods_just_ended_and_to_date(
+    catalog: Catalog, values: Values, question: str, dates: list[str]
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert [f["value"] for f in spec["filters"]] == [dates], (question, spec)

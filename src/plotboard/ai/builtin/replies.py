@@ -182,6 +182,8 @@ def _day(text: str) -> dt.date | None:
 def describe_period(start: dt.date | None, end: dt.date | None) -> str:
     """ "2024", "Q3 2024", "March 2024", "since 2023", "2024-01-16 to 2025-07-15"."""
     if start and end:
+        if start == end:
+            return f"{_MONTH_NAMES[start.month]} {start.day}, {start.year}"  # one day
         grains: tuple[Grain, ...] = ("year", "quarter", "month")
         for grain in grains:
             if period_of(start, grain) == (start, end):
@@ -378,6 +380,8 @@ def filters_phrase(draft: Draft) -> str:
         if f.column.type in TEMPORAL_TYPES and f.op in ("between", "gte", "lte", "lt", "gt"):
             if " to " in text:
                 text = f"from {text}"
+            elif f.op == "between" and isinstance(f.value, list) and f.value[0] == f.value[-1]:
+                text = f"on {text}"  # "on March 3, 2025"
             elif not text.startswith(("since", "until", "all")):
                 text = f"in {text}"
         elif f.op in ("last", "this", "previous"):

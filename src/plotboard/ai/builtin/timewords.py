@@ -194,6 +194,9 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
             year -= 1
         start = dt.date(year, half * 6 - 5, 1)
         return 1 + has_year, start, add_months(start, 6) - dt.timedelta(days=1)
+    named_day = _dated(words, i, today)
+    if named_day is not None:
+        return named_day
     quarter = _QUARTERS.get(word)
     size, month = 1, 0
     of = tuple(words[i + 2 : i + 3]) == ("of",)
@@ -218,6 +221,56 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
         year = today.year if dt.date(today.year, month, 1) <= today else today.year - 1
     start, end = period_of(dt.date(year, month, 1), "quarter" if grain == "quarter" else "month")
     return size, start, end
+
+
+_ENDED = frozenset({"ended", "finished", "closed", "gone", "completed", "passed"})
+
+
+def _just_ended(words: Sequence[str], i: int) -> int:
+    """How many words at `i` say "<unit> (that) just ended" or "just-ended <unit>", or 0."""
+    n = len(words)
+    if words[i] in _UNITS and not words[i].endswith("s"):
+        j = i + 1 + (tuple(words[i + 1 : i + 2]) in (("that",), ("which",)))
+        if j + 1 < n and words[j] == "just" and words[j + 1] in _ENDED:
+            return j + 2 - i
+        return 0
+    if words[i] == "just" and i + 2 < n and words[i + 1] in _ENDED and words[i + 2] in _UNITS:
+        return 3 if not words[i + 2].endswith("s") else 0
+    return 0
+
+
+def _day_number(word: str) -> int | None:
+    """ "3rd", "21st", "3": a day of a month, or None."""
+    digits = word[:-2] if word[-2:] in ("st", "nd", "rd", "th") else word
+    if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 31:
+        return None
+    return int(digits)
+
+
+def _dated(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, dt.date] | None:
+    """A day named with its month: "March 3rd 2025", "3rd of March 2025", "3 March"."""
+    n = len(words)
+    month = day = None
+    j = i
+    if words[i] in MONTHS and i + 1 < n and _year(words[i + 1]) is None:
+        month, day, j = MONTHS[words[i]], _day_number(words[i + 1]), i + 2
+    elif _day_number(words[i]) is not None:
+        k = i + 1 + (tuple(words[i + 1 : i + 2]) == ("of",))
+        if k < n and words[k] in MONTHS:
+            month, day, j = MONTHS[words[k]], _day_number(words[i]), k + 1
+    if month is None or day is None:
+        return None
+    if j < n and _year(words[j]) is not None:
+        year, j = int(words[j]), j + 1
+    elif words[i] == "may" or words[i].isdigit():
+        return None  # "may 5", "3 may": too easily something else without a year
+    else:
+        year = today.year if dt.date(today.year, month, 1) <= today else today.year - 1
+    try:
+        found = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return j - i, found, found
 
 
 def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
@@ -381,6 +434,13 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         grain = _UNITS[words[i + 1]]
         start, _ = period_of(today, grain)
         return 4, DateRange(start, today, f"{grain} to date")
+    ended = _just_ended(words, i)
+    if ended:
+        # "the quarter that just ended", "the month just gone": the last whole one.
+        grain = _UNITS[words[i]] if words[i] in _UNITS else _UNITS[words[i + ended - 1]]
+        start, _ = period_of(today, grain)
+        start, end = period_of(start - dt.timedelta(days=1), grain)
+        return ended, DateRange(start, end, f"the previous {grain}")
     if word in ("today", "yesterday"):
         day = today if word == "today" else today - dt.timedelta(days=1)
         return 1, DateRange(day, day, word)
