@@ -183,6 +183,23 @@ def test_a_cached_tile_is_answered_by_the_fast_path_as_by_the_route(site: Site) 
     assert fast
 
 
+def test_when_the_store_generation_is_due_it_is_read_again_and_the_tile_answered(
+    site: Site,
+) -> None:
+    token = site.token()
+    compare(site, token)
+    changes = site.runtime.changes
+    reads, check_s = changes.reads, changes.check_s
+    changes.check_s = 0.5
+    try:
+        time.sleep(0.6)
+        assert changes.peek() is None  # due: the next request reads it again
+        full, fast = compare(site, token, settle=False)
+        assert full.status_code == 200 and fast and changes.reads > reads
+    finally:
+        changes.check_s = check_s
+
+
 def test_from_an_authorized_origin_with_its_cors_headers(site: Site) -> None:
     full, fast = compare(site, site.token(), Origin=APP_A)
     assert full.status_code == 200 and full.headers["Access-Control-Allow-Origin"] == APP_A

@@ -30,10 +30,12 @@ turns it off.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -95,6 +97,7 @@ class CachedTileFastPath:
         self.runtime = runtime
         self.route = route
         self.enabled = enabled
+        self._reading: asyncio.Task[int] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -113,7 +116,7 @@ class CachedTileFastPath:
         route = self.route()
         runtime = self.runtime()
         found = None
-        if body is not None and route is not None:
+        if body is not None and route is not None and await self._generation_known(runtime):
             try:
                 found = _cached(runtime, scope, body)
             except Exception:  # any doubt: the route answers, with its own error if any
@@ -140,6 +143,25 @@ class CachedTileFastPath:
             await embed_query.answered(answer, request)(scope, replay, send)
         finally:
             await leave_slot(runtime, ticket)
+
+    async def _generation_known(self, runtime: Runtime) -> bool:
+        """Whether the store's generation in memory is current (what every in-memory check
+        is read as of), after reading it again when it is due, as the route's first check
+        would (`TokenVerifier.verify`, in a thread). One read at a time per event loop: the
+        requests that arrive meanwhile wait for it instead of each taking the route."""
+        if runtime.changes.peek() is not None:
+            return True
+        loop = asyncio.get_running_loop()
+        reading = self._reading
+        if reading is None or reading.done() or reading.get_loop() is not loop:
+            reading = self._reading = loop.create_task(
+                anyio.to_thread.run_sync(runtime.changes.current)
+            )
+        try:
+            await asyncio.shield(reading)
+        except Exception:  # the store could not be read: the route says so
+            return False
+        return runtime.changes.peek() is not None
 
 
 def _cached(
