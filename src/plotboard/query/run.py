@@ -443,8 +443,10 @@ async def _context(
 
 
 def with_cache_flag(body: bytes, hit: bool) -> bytes:
-    """The answer with `"cache": "hit"|"miss"` added, without decoding it again."""
-    return body[:-1] + (b',"cache":"hit"}' if hit else b',"cache":"miss"}')
+    """The answer with `"cache": "hit"|"miss"` added, without decoding it again (and with one
+    copy of it, not two: `body[:-1] + ...` copied a 100,000-row answer twice on the event loop,
+    8% of a server's busy time answering such tiles)."""
+    return b"".join((memoryview(body)[:-1], b',"cache":"hit"}' if hit else b',"cache":"miss"}'))
 
 
 def describe_catalog(context: SourceContext) -> Mapping[str, Any]:
