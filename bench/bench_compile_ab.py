@@ -125,6 +125,7 @@ def _stages(runs: int) -> None:
         (check, "render"),
         (check, "validate_query"),
         (check, "classify_tables"),
+        (check, "_written_as_built"),
         (sql, "_check_nodes"),
         (sql, "_bind_tables"),
         (sql, "_qualified_already"),
