@@ -9,14 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plotboard.ai.builtin.text import tokenize
-from plotboard.ai.builtin.timewords import (
-    DateRange,
-    GrainWord,
-    _period,
-    add_months,
-    match_time,
-    period_of,
-)
+from plotboard.ai.builtin.timewords import DateRange, GrainWord, add_months, match_time, period_of
 
 TODAY = dt.date(2025, 7, 15)
 D = dt.date
@@ -160,23 +153,3 @@ def test_a_named_year_after_year_is_that_year_not_a_grain(text: str) -> None:
     assert found is not None and found[0] == len(words) - at
     assert isinstance(found[1], DateRange)
     assert (found[1].start, found[1].end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
-
-
-def test_a_day_said_with_its_month_name() -> None:
-    today = dt.date(2025, 7, 15)
-    for words, size, day in (
-        (("june", "9th", ",", "2024"), 4, dt.date(2024, 6, 9)),
-        (("june", "9", "2024"), 3, dt.date(2024, 6, 9)),
-        (("9", "june", "2024"), 3, dt.date(2024, 6, 9)),
-        (("the", "9th", "of", "june"), None, None),  # "the" is no day
-        (("9th", "of", "june"), 3, dt.date(2025, 6, 9)),  # the latest up to today
-        (("22nd", "of", "july"), 3, dt.date(2024, 7, 22)),  # after today: a year before
-    ):
-        found = _period(words, 0, today)
-        if size is None:
-            assert found is None or found[1] != found[2], words
-            continue
-        assert found == (size, day, day), words
-    # A bare number before a month needs the year: "top 3 june products" is no day.
-    assert _period(("3", "june"), 0, today) is None
-    assert _period(("june", "3"), 0, today) == (1, dt.date(2025, 6, 1), dt.date(2025, 6, 30))

@@ -137,57 +137,10 @@ def _year(word: str) -> int | None:
     return None
 
 
-_DAY_SUFFIXES = ("st", "nd", "rd", "th")
-
-
-def _day_of_month(word: str) -> tuple[int, bool] | None:
-    """ "3", "3rd", "21st": the day of a month and whether it was said as an ordinal."""
-    ordinal = word.endswith(_DAY_SUFFIXES) and word[:-2].isdigit()
-    digits = word[:-2] if ordinal else word
-    if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 31:
-        return None
-    return int(digits), ordinal
-
-
-def _day(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date] | None:
-    """A day said with its month's name: "March 3rd 2025", "March 3, 2025", "3 March 2025",
-    "the 3rd of March"; (words, day). A bare number needs the year ("3 March 2025"), an
-    ordinal does not ("March 3rd": the latest one up to `today`)."""
-    n = len(words)
-    first = _day_of_month(words[i])
-    if first is not None:  # "3rd (of) March (2025)"
-        j = i + 1 + (i + 1 < n and words[i + 1] == "of")
-        if j >= n or words[j] not in MONTHS:
-            return None
-        number, ordinal = first
-        month, j = MONTHS[words[j]], j + 1
-    elif words[i] in MONTHS and i + 1 < n and _day_of_month(words[i + 1]) is not None:
-        month = MONTHS[words[i]]
-        number, ordinal = _day_of_month(words[i + 1]) or (0, False)
-        j = i + 2
-    else:
-        return None
-    k = j + (j < n and words[j] == ",")
-    year = _year(words[k]) if k < n else None
-    if year is None and not ordinal:
-        return None
-    try:
-        if year is not None:
-            return k + 1 - i, dt.date(year, month, number)
-        day = dt.date(today.year, month, number)
-        return j - i, day if day <= today else dt.date(today.year - 1, month, number)
-    except ValueError:
-        return None
-
-
 def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, dt.date] | None:
-    """A named calendar period at `words[i]`: "2024", "march 2024", "q3 2024", "2024 q3",
-    a day ("March 3rd 2025")."""
+    """A named calendar period at `words[i]`: "2024", "march 2024", "q3 2024", "2024 q3"."""
     n = len(words)
     word = words[i]
-    said = _day(words, i, today)
-    if said is not None:
-        return said[0], said[1], said[1]
     year = _year(word)
     if year is not None:
         parts = words[i + 1 : i + 3]
