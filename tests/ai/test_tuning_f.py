@@ -295,3 +295,33 @@ def test_periods_just_ended_and_to_date(
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert [f["value"] for f in spec["filters"]] == [dates], (question, spec)
+
+
+# -- shares, ratios, rankings within periods ----------------------------------------------------
+
+
+def test_a_cut_of_a_total_is_a_share(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what cut of 2023 units went to Services", catalog, values))
+    assert spec["measures"][0]["format"]["type"] == "percent", spec
+    assert "category = 'Services'" in spec["measures"][0]["expr"], spec
+
+
+def test_divided_by_a_count_is_a_ratio(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("payroll divided by the number of staff per location", catalog, values))
+    assert spec["measures"] == [
+        {"expr": "sum(salary) * 1.0 / count()", "name": "salary_per_employees"}
+    ], spec
+    assert [d["column"] for d in spec["dimensions"]] == ["location"], spec
+
+
+def test_each_period_said_first_ranks_the_later_one_within_it(
+    catalog: Catalog, values: Values
+) -> None:
+    question = "in every year, what were the 2 weakest quarters for units"
+    spec = spec_of(ask(question, catalog, values))
+    assert [(d["column"], d.get("grain")) for d in spec["dimensions"]] == [
+        ("sale_date", "year"), ("sale_date", "quarter")
+    ], spec
+    assert spec["limit"] == 2 and spec["limit_per"] == "sale_date_year", spec
+    plain = spec_of(ask("for each year, units by quarter", catalog, values))
+    assert "limit_per" not in plain, plain

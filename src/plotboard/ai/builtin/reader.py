@@ -140,6 +140,8 @@ class _Walk:
         self.index = -1  # index of the item being read
         self.grain_text = ""  # the words of the last grain read ("months")
         self.versus_at = lexed.versus_at
+        self.divide_next = False  # "divided by": the next measure is the ratio's denominator
+        self.each_grain_first: tuple[GrainWord, GrainWord, bool] | None = None
         self.and_at = -1  # index of the last "and" / "or" item
 
     # -- helpers -------------------------------------------------------------------------
@@ -176,6 +178,9 @@ class _Walk:
             self.measure_at = self.index
             return
         slot = MeasureSlot(agg, terms, text)
+        if self.divide_next and measures:
+            slot.over = True  # "total salary divided by number of employees": a ratio
+        self.divide_next = False
         if self.superlative_next and agg is None and wanted is not None:
             slot.superlative = wanted.desc
         self.superlative_next = False
@@ -209,6 +214,7 @@ class _Walk:
         ):
             self.intent.ranked_dim = True  # "the least popular product"
         slot = DimSlot(terms, text, plural=plural, per=self.per_next)
+        self.divide_next = False
         self.per_next = False
         # "product category": two names in a row are one thing, the last word is the head.
         if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
@@ -279,6 +285,7 @@ class _Walk:
         if self.compare is not None and self.compare.values and not self.compare.terms:
             self.compare.terms = self.last_numeric
         self._unknown_split()
+        self._each_grain_ranked()
         self._averaged_compare()
         self._groups_of_counted()
         self._groups_of_measured()
@@ -318,6 +325,18 @@ class _Walk:
         subject = intent.tables[0]
         intent.dims.append(DimSlot((subject,), "rows", plural=intent.top is not None))
         intent.tables = []
+
+    def _each_grain_ranked(self) -> None:
+        """ "for each year, which month had the highest revenue": the later grain ranked
+        within each of the first; without a ranking, the later grain is a breakdown."""
+        if self.each_grain_first is None:
+            return
+        outer, inner, plural = self.each_grain_first
+        intent = self.intent
+        if intent.top is not None or intent.superlative is not None:
+            intent.grain, intent.ranked_grain, intent.ranked_plural = outer, inner, plural
+        else:
+            intent.grain = inner
 
     def _unknown_split(self) -> None:
         """ "gender split of our employees", "age breakdown": a breakdown by something the
@@ -399,6 +418,7 @@ class _Walk:
             self.last_dim_item = None
             self.each_next = self.words_of(item) in _EACH
             self.per_next = self.words_of(item) in ("per", "divided by", "a", "for every")
+            self.divide_next = self.words_of(item) == "divided by" and bool(self.intent.measures)
             self._unknown_breakdown(item)
             if kind == "group_add":
                 self.intent.add_dims = True
@@ -575,6 +595,13 @@ class _Walk:
         ):
             self.intent.ranked_grain = earlier  # "the top 3 months ... for each year"
             self.intent.ranked_plural = self.grain_text.endswith("s")
+        elif earlier is not None and earlier.grain and word.grain and self.intent.per_grain and (
+            not each and earlier.grain != word.grain and self.intent.ranked_grain is None
+        ):
+            # "for each year, which month had the most": ranked within each year, if a
+            # ranking follows (`_each_grain_first`).
+            self.each_grain_first = (earlier, word, self.words_of(item).endswith("s"))
+            return
         self.intent.grain = word
         self.grain_text = self.words_of(item)
         if (word.by or self.mode == "dim") and each:

@@ -39,7 +39,7 @@ from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
-          ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",)}
+          ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",), ("cut", "of")}
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
             "by", "year"), ("build", "up"), ("built", "up"), ("builds", "up"),
