@@ -153,3 +153,72 @@ def test_compile_is_deterministic() -> None:
     copy = parse_spec(json.loads(json.dumps(data)))
     again = compile_query(copy, CATALOG).expression.sql("postgres")
     assert first == again
+
+
+# Compile refusals of specs the builder or the AI can make: shown in the tile's preview or the
+# chat, so columns are named by their labels (display name, else the name in words), measures
+# as the builder names them, filter conditions by the filter row's words; `field` keeps the key.
+COMPILE_REFUSALS: list[tuple[dict[str, Any], str, str]] = [
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "dimensions": [{"column": "product", "grain": "month"}]}, "dimensions[0].grain", "“Product”"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "dimensions": [{"column": "product", "bin": {"width": 10}}]}, "dimensions[0].bin",
+     "“Product”"),
+    ({"table": "sales", "measures": [{"agg": "sum", "column": "product"}]}, "measures[0].agg",
+     "“Product”"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "filters": [{"column": "unit_price", "op": "gt", "value": "abc"}]}, "filters[0].value",
+     "“Unit price”"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "filters": [{"column": "sale_date", "op": "gte", "value": "soon"}]}, "filters[0].value",
+     "“Sale date”"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "filters": [{"column": "product", "op": "last", "value": {"n": 3, "unit": "month"}}]},
+     "filters[0].op", "“in the last”"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "filters": [{"column": "quantity", "op": "contains", "value": "3"}]}, "filters[0].op",
+     "“Quantity”"),
+    ({"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+      "having": [{"by": "sum_amount", "op": "gt", "value": "lots"}]}, "having[0].value",
+     "“Total amount”"),
+    ({"table": "sales", "measures": [{"agg": "count"}],
+      "dimensions": [{"column": "sale_date", "grain": "week"}],
+      "having": [{"by": "count", "op": "gt", "value": "x"}]}, "having[0].value",
+     "“Number of sales”"),
+]
+
+
+@pytest.mark.parametrize("case", COMPILE_REFUSALS, ids=lambda c: str(c))
+def test_compile_refusals_name_columns_as_the_user_sees_them(
+    case: tuple[dict[str, Any], str, str],
+) -> None:
+    spec, field, words = case
+    with pytest.raises(QueryError) as caught:
+        compile_query(parse_spec(spec), CATALOG)
+    assert caught.value.field == field
+    message = caught.value.message
+    assert words in message and not SPEC_KEYS.search(message), message
+
+
+def test_a_display_name_is_the_label_in_a_refusal() -> None:
+    import dataclasses
+
+    sales = CATALOG.table("sales")
+    assert sales is not None
+    named = dataclasses.replace(sales, columns=tuple(
+        dataclasses.replace(c, display_name="Item") if c.name == "product" else c
+        for c in sales.columns))
+    catalog = dataclasses.replace(CATALOG, tables=tuple(
+        named if t.name == "sales" else t for t in CATALOG.tables))
+    with pytest.raises(QueryError) as caught:
+        compile_query(parse_spec({"table": "sales", "measures": [{"agg": "avg", "column": "product"}]}),
+                      catalog)
+    assert "“Item”" in caught.value.message and "product" not in caught.value.message
+
+
+def test_an_expression_error_keeps_its_position() -> None:
+    with pytest.raises(QueryError) as caught:
+        compile_query(parse_spec({"table": "sales", "measures": [
+            {"expr": "sum(amount + product)", "name": "x"}]}), CATALOG)
+    assert caught.value.field == "measures[0].expr" and caught.value.position is not None
+    assert f"position {caught.value.position}" in caught.value.message

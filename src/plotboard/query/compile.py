@@ -21,6 +21,7 @@ call `plotboard.query.prepare.prepare_query`, which does all three and memoizes 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -50,6 +51,7 @@ from plotboard.query.scopes import table_node
 from plotboard.query.shapes import bin_lower_edge, count_band_edge, window_measure, wrap_grouped
 from plotboard.query.spec import (
     MAX_LIMIT,
+    OP_WORDS,
     RELATIVE_DATE_OPS,
     Dimension,
     Filter,
@@ -342,9 +344,41 @@ def _flag(condition: exp.Expr) -> exp.Expr:
     return exp.Max(this=case)
 
 
+def label(column: Column) -> str:
+    """A column as the builder and the chat name it: its display name, else its name in words
+    (``unit_price`` -> "Unit price"), between quotes. Refusals a user reads say this, never
+    the spec's key; the key is in the error's `field`."""
+    words = column.display_name or re.sub(r"[_\-.]+", " ", column.name).strip() or column.name
+    return f"“{words[:1].upper()}{words[1:]}”"
+
+
+def _op_words(op: str) -> str:
+    """A filter condition as the filter row says it: 'last' -> “in the last”."""
+    return f"“{OP_WORDS.get(op, op)}”"
+
+
+_AGG_HEADS = {"count": "Number of", "count_distinct": "Distinct", "sum": "Total",
+              "avg": "Average", "min": "Lowest", "max": "Highest"}
+
+
+def measure_label(spec: QuerySpec, measure: Measure, catalog: Catalog) -> str:
+    """A measure as the builder names it: “Total amount”, “Number of sales”; a calculation
+    by its name."""
+    if measure.expr is not None or measure.agg is None:
+        return f"“{measure.alias}”"
+    if measure.column is None:
+        table = catalog.table(spec.table.rpartition(".")[2])
+        name = (table.display_name if table else None) or spec.table.replace("_", " ")
+        return f"“Number of {name.lower()}”"
+    table_ref, _, name = measure.column.rpartition(".")
+    table = catalog.table((table_ref or spec.table).rpartition(".")[2])
+    column = (table.column(name) if table else None) or Column(name, "other")
+    return f"“{_AGG_HEADS[measure.agg]} {label(column)[1:-1].lower()}”"
+
+
 def _bad_value(column: Column, expected: str, field: str) -> QueryError:
     return QueryError(
-        f"Column '{column.name}' holds {_TYPE_WORDS.get(column.type, 'values')}, "
+        f"{label(column)} holds {_TYPE_WORDS.get(column.type, 'values')}, "
         f"so the filter value must be {expected}.",
         field=field,
         code="invalid_filter",
@@ -395,7 +429,7 @@ def _filter(builder: _Builder, spec_filter: Filter, index: int) -> exp.Expr:
     if op in ("contains", "starts_with"):
         if column.type not in ("string", "other"):
             raise QueryError(
-                f"Column '{column.name}' is not text, so '{op}' can't be used on it.",
+                f"{label(column)} is not text, so {_op_words(op)} can't be used on it.",
                 field=f"{field}.op",
                 code="invalid_filter",
             )
@@ -407,7 +441,7 @@ def _filter(builder: _Builder, spec_filter: Filter, index: int) -> exp.Expr:
         return exp.Escape(this=like, expression=exp.Literal.string(_LIKE_ESCAPE))
     if op in ("gt", "gte", "lt", "lte", "between") and column.type not in _ORDERED_TYPES:
         raise QueryError(
-            f"Column '{column.name}' can't be compared with '{op}'; use 'eq' or 'neq'.",
+            f"{label(column)} can't be compared with {_op_words(op)}; use “is” or “is not”.",
             field=f"{field}.op",
             code="invalid_filter",
         )
@@ -455,7 +489,8 @@ def _relative_range(
     field = f"filters[{index}]"
     if column.type not in TEMPORAL_TYPES:
         raise QueryError(
-            f"Column '{column.name}' is not a date, so '{spec_filter.op}' can't be used on it.",
+            f"{label(column)} is not a date, so {_op_words(spec_filter.op)} can't be used "
+            "on it.",
             field=f"{field}.op",
             code="invalid_filter",
         )
@@ -580,7 +615,7 @@ def _measure(builder: _Builder, measure: Measure, field_name: str) -> tuple[exp.
     col, measured, _ = builder.value(measure.column, f"{field_name}.column")
     if measure.agg in ("sum", "avg") and measured.type not in NUMERIC_TYPES:
         raise QueryError(
-            f"Column '{measured.name}' does not hold numbers, so it can't be "
+            f"{label(measured)} does not hold numbers, so it can't be "
             f"{'summed' if measure.agg == 'sum' else 'averaged'}. "
             "Pick a number column, or count the rows instead.",
             field=f"{field_name}.agg",
@@ -588,7 +623,7 @@ def _measure(builder: _Builder, measure: Measure, field_name: str) -> tuple[exp.
         )
     if measure.agg in ("min", "max") and measured.type == "boolean":
         raise QueryError(
-            f"Column '{measured.name}' holds true/false values; count them instead.",
+            f"{label(measured)} holds true/false values; count them instead.",
             field=f"{field_name}.agg",
             code="invalid_aggregate",
         )
@@ -603,7 +638,7 @@ def _dimension(
     if dim.grain:
         if column.type not in TEMPORAL_TYPES:
             raise QueryError(
-                f"Column '{column.name}' is not a date, so it can't be grouped by {dim.grain}.",
+                f"{label(column)} is not a date, so it can't be grouped by {dim.grain}.",
                 field=f"{field_name}.grain",
                 code="invalid_grain",
             )
@@ -611,7 +646,7 @@ def _dimension(
     if dim.bin is not None:
         if column.type not in NUMERIC_TYPES:
             raise QueryError(
-                f"Column '{column.name}' does not hold numbers, so it can't be cut into bands.",
+                f"{label(column)} does not hold numbers, so it can't be cut into bands.",
                 field=f"{field_name}.bin",
                 code="invalid_grain",
             )
@@ -964,7 +999,9 @@ def _having(
                 field=f"{field}.by",
                 code="invalid_filter",
             )
-        as_column = Column(alias, kinds[alias])
+        measure = next(m for m in spec.measures if m.alias == alias)
+        words = measure_label(spec, measure, builder.catalog)[1:-1]
+        as_column = Column(alias, kinds[alias], display_name=words)
         target = plain.get(alias.lower())
         subject = target.copy() if target is not None else exp.column(_ident(alias), copy=False)
         values = item.value if isinstance(item.value, list) else [item.value]
