@@ -210,9 +210,9 @@ def test_a_display_name_is_the_label_in_a_refusal() -> None:
         for c in sales.columns))
     catalog = dataclasses.replace(CATALOG, tables=tuple(
         named if t.name == "sales" else t for t in CATALOG.tables))
+    spec = parse_spec({"table": "sales", "measures": [{"agg": "avg", "column": "product"}]})
     with pytest.raises(QueryError) as caught:
-        compile_query(parse_spec({"table": "sales", "measures": [{"agg": "avg", "column": "product"}]}),
-                      catalog)
+        compile_query(spec, catalog)
     assert "“Item”" in caught.value.message and "product" not in caught.value.message
 
 
