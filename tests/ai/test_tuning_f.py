@@ -325,3 +325,17 @@ def test_each_period_said_first_ranks_the_later_one_within_it(
     assert spec["limit"] == 2 and spec["limit_per"] == "sale_date_year", spec
     plain = spec_of(ask("for each year, units by quarter", catalog, values))
     assert "limit_per" not in plain, plain
+
+
+def test_an_id_equal_to_a_number_is_a_filter_only(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("list staff whose manager id is 7", catalog, values))
+    assert "select" in spec and "dimensions" not in spec, spec
+    assert spec["filters"] == [{"column": "manager_id", "op": "eq", "value": 7}], spec
+
+
+def test_what_do_they_earn_is_an_amount_not_a_ranking_of_people(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("what does the Finance department earn on average", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert "dimensions" not in spec, spec

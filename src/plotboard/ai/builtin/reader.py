@@ -430,6 +430,10 @@ class _Walk:
             self._adjacent(item, self.last_words) or self.last_value is not None
         ) and self.words_of(item) in ("who", "that"):
             self.cue = True  # "the employees in Sydney who work remotely": a relative clause
+        elif kind == "which" and self.words_of(item) == "what" and self._word_after(
+            self.index
+        ) in ("do", "does", "did"):
+            pass  # "what do people in Paris earn": what amount, not which people
         elif kind == "which":
             self.intent.which = True
             self.mode = "which"
@@ -478,6 +482,12 @@ class _Walk:
             )
             if self.last_numeric and close:
                 self.intent.compares.append(CompareSlot("eq", [meaning.value], self.last_numeric))
+                dims = self.intent.dims
+                if dims and self.last_dim_item is not None and _same(
+                    dims[-1].terms, self.last_numeric
+                ) and self.items.index(self.last_dim_item) == self.numeric_at:
+                    dims.pop()  # "whose manager id is 12": a filter, not also a breakdown
+                    self.last_dim_item = None
                 self._compared()
                 return
             after = self.items[index + 1].meaning if index + 1 < len(self.items) else None
