@@ -26,6 +26,7 @@ def test_which_words_may_be_left_out() -> None:
     assert not left_out(("staff", "were", "promoted"), 2)  # after "were": a filter asked
     assert not left_out(("average", "commute", "time"), 1)  # a noun
     assert not left_out(("the", "shipping", "cost"), 1)  # after a stopword: a modifier
+    assert not left_out(("orders", "refunded", "in"), 1)  # a state of the rows: a filter
 
 
 def test_a_participle_after_the_rows_is_left_out_and_said(
@@ -196,3 +197,13 @@ def test_a_verb_past_is_no_typo_of_a_noun(catalog: Catalog, values: Values) -> N
     query = _query(reply)
     assert query["dimensions"] == [{"column": "category"}]  # not a location ("place")
     assert reply.unused == ("placed",)
+
+
+def test_a_state_the_data_lacks_is_refused_even_politely(
+    catalog: Catalog, values: Values
+) -> None:
+    for question in ("Hello, could you tell me how many sales were refunded in Q1 2025? "
+                     "Many thanks", "count of orders that got returned"):
+        reply = answer(question, catalog, values, today=TODAY)
+        assert reply.tile is None, question
+        assert "couldn't find" in reply.answer

@@ -86,7 +86,7 @@ from plotboard.ai.builtin.shapes import (
     tables_with_empty_fields,
 )
 from plotboard.ai.builtin.slang import expand, plain_text
-from plotboard.ai.builtin.text import Token, left_out, stems, tokenize
+from plotboard.ai.builtin.text import STATUS_WORDS, Token, left_out, stems, tokenize
 from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label, vocabulary_of
 from plotboard.ai.charts import choose_chart
 from plotboard.catalog.model import Table
@@ -579,7 +579,9 @@ def answer(
     intent = read_intent(lexed)
     long = bool(courtesy) or len(tokens) >= LONG_QUESTION_WORDS
     left = _left_out(lexed)
-    if lexed.unknown and (long or left):
+    # A state of the rows the data doesn't have ("cancelled", "refunded") is never context.
+    status = any(w in STATUS_WORDS for w in lexed.unknown)
+    if lexed.unknown and (long or left) and not status:
         # A long or polite message: its words outside the data are context, not the
         # question ("slides", "calendar year"), as long as what is left still asks something.
         # A short one whose only unknown words say how, not what ("keep just ...", "orders
@@ -591,6 +593,10 @@ def answer(
         if reading.has_subject or refines or grouped:
             intent = reading
             intent.ignored = list(dict.fromkeys(lexed.unknown))
+    if status:
+        # "how many orders were cancelled": answering without it would count them all.
+        states = ", ".join(f"'{w}'" for w in dict.fromkeys(lexed.unknown) if w in STATUS_WORDS)
+        return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _ranked_rows(intent, shapes)

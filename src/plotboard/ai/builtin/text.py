@@ -159,12 +159,27 @@ _COPULAS = frozenset(
 )
 
 
+#: Participles that name a state of the rows ("orders cancelled in 2024", "employees
+#: promoted last year"): a filter the data would need, never a word to leave out.
+STATUS_WORDS: frozenset[str] = frozenset(
+    """
+    cancelled canceled returned refunded rejected declined failed lost churned terminated
+    fired resigned promoted demoted shipped delivered approved denied expired deleted
+    archived discounted completed abandoned disputed overdue outstanding pending remaining
+    suspended escalated reopened resolved unresolved unpaid refunding returning churning
+    leaving quitting retiring retired laid dismissed
+    """.split()  # noqa: SIM905
+)
+
+
 def left_out(words: tuple[str, ...] | list[str], i: int) -> bool:
     """Whether the unknown word `words[i]` may be left out of a question (see
     `LEFT_OUT_WORDS`): a listed word, or a participle right after a word that is not "are",
     "were", "got" ... ("orders booked in the West", not "employees who were promoted": that
     one asks for something the data may not have)."""
     word = words[i]
+    if word in STATUS_WORDS:
+        return False
     if word in LEFT_OUT_WORDS:
         return True
     if len(word) < 6 or not word.isalpha() or not word.endswith(("ed", "ing")):
