@@ -207,3 +207,20 @@ def test_a_state_the_data_lacks_is_refused_even_politely(
         reply = answer(question, catalog, values, today=TODAY)
         assert reply.tile is None, question
         assert "couldn't find" in reply.answer
+
+
+def test_taking_values_out_of_the_last_chart(catalog: Catalog, values: Values) -> None:
+    first = answer("headcount per department", catalog, values, today=TODAY)
+    assert first.tile is not None
+    for question in ("take out Finance", "remove Finance please", "hide Finance"):
+        reply = answer(question, catalog, values, previous=first.tile, today=TODAY)
+        query = _query(reply)
+        assert reply.follow_up is True, question
+        assert query["filters"] == [
+            {"column": "department", "op": "neq", "value": "Finance"}
+        ], question
+    ordered = answer("order them from low to high", catalog, values, previous=first.tile,
+                     today=TODAY)
+    query = _query(ordered)
+    assert query["measures"] == [{"agg": "count"}]  # "order" is no count of orders here
+    assert query["order_by"] == [{"by": "count"}]

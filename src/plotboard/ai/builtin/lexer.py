@@ -191,6 +191,12 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "outside of": Keyword("negation"), "isn": Keyword("negation"),
         "aren": Keyword("negation"), "don": Keyword("negation"), "doesn": Keyword("negation"),
         "minus": Keyword("negation"), "no": Keyword("negation"), "leaving out": Keyword("negation"),
+        # Taking values out of the last chart: "remove Services", "take out HR".
+        "remove": Keyword("negation"), "removing": Keyword("negation"),
+        "take out": Keyword("negation"), "taking out": Keyword("negation"),
+        "hide": Keyword("negation"), "hiding": Keyword("negation"),
+        "filter out": Keyword("negation"), "get rid of": Keyword("negation"),
+        "leave off": Keyword("negation"), "strip out": Keyword("negation"),
         "in": Keyword("cue"), "for": Keyword("cue"), "from": Keyword("cue"), "at": Keyword("cue"),
         "with": Keyword("cue"), "where": Keyword("cue"), "within": Keyword("cue"),
         "among": Keyword("cue"), "amongst": Keyword("cue"),

@@ -86,6 +86,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("direct", "reports"): "employees", ("direct", "report"): "employee",
     ("top", "line", "revenue"): "revenue", ("top", "line"): "revenue",
     ("team", "size"): "headcount", ("team", "sizes"): "headcount",
+    ("order", "it"): "sort it", ("order", "them"): "sort them",
+    ("order", "that"): "sort that", ("order", "this"): "sort this",
     ("hiring", "volume"): "number of hires", ("hire", "volume"): "number of hires",
     ("hires", "volume"): "number of hires", ("hiring", "volumes"): "number of hires",
 }
