@@ -244,7 +244,8 @@ def test_rows_for_orjson_are_not_copied_when_nothing_changes() -> None:
     rows: list[Sequence[object]] = [(1, "a", dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 9))]
     assert convert_rows(rows, [json_value] * 4, for_orjson=True) is rows
     aware = [(1, dt.datetime(2024, 1, 1, tzinfo=dt.UTC))]
+    # A changed column: new rows, as tuples (orjson writes them as arrays; not copied to lists).
     assert convert_rows(aware, [json_value] * 2, for_orjson=True) == [
-        [1, "2024-01-01T00:00:00+00:00"]
+        (1, "2024-01-01T00:00:00+00:00")
     ]
     assert convert_rows(rows, [json_value] * 4) == [[1, "a", "2024-01-01", "2024-01-01T09:00:00"]]

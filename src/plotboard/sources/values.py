@@ -366,6 +366,8 @@ def convert_rows(
         list(map(itemgetter(index), rows)) if column is None else column
         for index, column in enumerate(columns)
     ]
+    if for_orjson:  # orjson writes tuples as arrays: zip's own tuples, not copied to lists
+        return list(zip(*full, strict=True))
     return list(map(list, zip(*full, strict=True)))
 
 
