@@ -54,10 +54,14 @@ def test_a_noun_at_the_head_of_the_question_is_still_refused(
 def test_follow_up_verbs_refine_the_last_chart(catalog: Catalog, values: Values) -> None:
     first = answer("average salary per location", catalog, values, today=TODAY)
     assert first.tile is not None
-    narrowed = answer("trim it to the top 2", catalog, values, previous=first.tile, today=TODAY)
+    narrowed = answer("restrict it to the top 2", catalog, values, previous=first.tile,
+                      today=TODAY)
     assert narrowed.follow_up is True
     assert _query(narrowed)["limit"] == 2
-    assert narrowed.unused == ("trim",)
+    assert narrowed.unused == ("restrict",)
+    trimmed = answer("trim it down to the best 4", catalog, values, previous=first.tile,
+                     today=TODAY)
+    assert _query(trimmed)["limit"] == 4
     kept = answer("keep only Paris and Tokyo", catalog, values, previous=first.tile,
                   today=TODAY)
     assert kept.follow_up is True
@@ -224,3 +228,21 @@ def test_taking_values_out_of_the_last_chart(catalog: Catalog, values: Values) -
     query = _query(ordered)
     assert query["measures"] == [{"agg": "count"}]  # "order" is no count of orders here
     assert query["order_by"] == [{"by": "count"}]
+
+
+def test_a_verb_right_before_a_value_is_kept_only_when_it_keeps(
+    catalog: Catalog, values: Values
+) -> None:
+    first = answer("headcount per department", catalog, values, today=TODAY)
+    assert first.tile is not None
+    kept = answer("keep Finance and HR", catalog, values, previous=first.tile, today=TODAY)
+    assert {"column": "department", "op": "in", "value": ["Finance", "HR"]} in _query(kept)[
+        "filters"
+    ]
+    for question in ("swap Finance", "move HR"):  # kept or taken out? Not guessed.
+        reply = answer(question, catalog, values, previous=first.tile, today=TODAY)
+        assert reply.tile is None, question
+    omitted = answer("omit Finance", catalog, values, previous=first.tile, today=TODAY)
+    assert _query(omitted)["filters"] == [
+        {"column": "department", "op": "neq", "value": "Finance"}
+    ]

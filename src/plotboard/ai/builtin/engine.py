@@ -58,7 +58,7 @@ from plotboard.ai.builtin.conversation import (
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
 from plotboard.ai.builtin.intent import DimSlot, Intent
-from plotboard.ai.builtin.lexer import Keyword, Lexed, lex
+from plotboard.ai.builtin.lexer import Keyword, Lexed, Words, lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -86,8 +86,14 @@ from plotboard.ai.builtin.shapes import (
     tables_with_empty_fields,
 )
 from plotboard.ai.builtin.slang import expand, plain_text
-from plotboard.ai.builtin.text import STATUS_WORDS, Token, left_out, stems, tokenize
-from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label, vocabulary_of
+from plotboard.ai.builtin.text import KEEP_WORDS, STATUS_WORDS, Token, left_out, stems, tokenize
+from plotboard.ai.builtin.vocabulary import (
+    TableTerm,
+    ValueTerm,
+    Vocabulary,
+    table_label,
+    vocabulary_of,
+)
 from plotboard.ai.charts import choose_chart
 from plotboard.catalog.model import Table
 from plotboard.query.compile import compile_query
@@ -444,6 +450,13 @@ def _left_out(lexed: Lexed) -> bool:
         return False
     if not all(left_out(lexed.words, i) for i in at):
         return False
+    values = {
+        item.start for item in lexed.items
+        if isinstance(item.meaning, Words) and item.meaning.terms
+        and all(isinstance(t, ValueTerm) for t in item.meaning.terms)
+    }
+    if any(i + 1 in values and lexed.words[i] not in KEEP_WORDS for i in at):
+        return False  # "swap Paris": kept or taken out? Not a word to leave out.
     read = sum(1 for item in lexed.items if not isinstance(item.meaning, Keyword))
     return read >= len(at)
 

@@ -47,6 +47,7 @@ ABBREVIATIONS: dict[str, str] = {
     "onsite": "not remote",
     "qtr": "quarter", "qtrs": "quarters", "qtrly": "quarterly", "mthly": "monthly",
     "svc": "service", "svcs": "services", "serv": "service", "servs": "services",
+    "omit": "excluding", "ditch": "excluding", "skip": "excluding",
     "aov": "average sale amount", "aovs": "average sale amounts", "topline": "revenue",
 }
 
@@ -86,6 +87,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("direct", "reports"): "employees", ("direct", "report"): "employee",
     ("top", "line", "revenue"): "revenue", ("top", "line"): "revenue",
     ("team", "size"): "headcount", ("team", "sizes"): "headcount",
+    ("cut", "it", "down", "to"): "only", ("cut", "down", "to"): "only",
+    ("cut", "it", "to"): "only", ("cut", "them", "to"): "only", ("trim", "it", "to"): "only",
+    ("trim", "it", "down", "to"): "only", ("trim", "down", "to"): "only",
+    ("trim", "to"): "only", ("trim", "them", "to"): "only",
     ("order", "it"): "sort it", ("order", "them"): "sort them",
     ("order", "that"): "sort that", ("order", "this"): "sort this",
     ("hiring", "volume"): "number of hires", ("hire", "volume"): "number of hires",

@@ -143,7 +143,7 @@ STOPWORDS: frozenset[str] = frozenset(
 #: commute time", "gender split" keep being refused.
 LEFT_OUT_WORDS: frozenset[str] = frozenset(
     """
-    keep keeps kept sort sorted sorting reorder rearrange arrange cut trim narrow restrict
+    keep keeps kept sort sorted sorting reorder rearrange arrange narrow restrict
     limit filter switch swap flip turn change convert move moved moves put place placed
     book books booked log logs logged record records recorded register registered
     join joins joined joining hold holds
@@ -152,6 +152,13 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     alongside side respectively approximately roughly exactly precisely basically simply
     maybe perhaps kindly quickly literally go goes went going gone break breaks broke
     """.split()  # noqa: SIM905
+)
+#: Words of `LEFT_OUT_WORDS` that keep what follows them ("keep Paris", "narrow to Sales"):
+#: any other right before a value ("swap Paris", "move Sales") might as well take it out,
+#: so the question is not read without it.
+KEEP_WORDS: frozenset[str] = frozenset(
+    {"keep", "keeps", "kept", "narrow", "restrict", "limit", "filter", "stay", "stays",
+     "stayed", "hold", "holds", "held", "booked", "placed", "logged", "recorded", "registered"}
 )
 _COPULAS = frozenset(
     {"are", "is", "was", "were", "be", "been", "being", "get", "got", "gets", "getting",
