@@ -10,6 +10,7 @@ The server runs with its defaults, as users run it: it re-reads the store only o
 checking every `store_change_check_seconds` (0.2). Checkouts before that re-read every
 `api_key_cache_seconds`, set here to their default (1; newer servers ignore it). To compare two
 commits, alternate runs of one round each with PYTHONPATH set to each checkout's `src/`.
+`--no-access-log` runs plotboard without its access log, as the yardstick runs.
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="plotboard without its access log (PLOTBOARD_ACCESS_LOG=false), as the yardstick",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -109,7 +115,10 @@ def main() -> None:
                     [("location", "string_list")],
                     cache_ttl=3600,
                     workers=2,
-                    env={"PLOTBOARD_API_KEY_CACHE_SECONDS": "1"},
+                    env={
+                        "PLOTBOARD_API_KEY_CACHE_SECONDS": "1",
+                        **({"PLOTBOARD_ACCESS_LOG": "false"} if args.no_access_log else {}),
+                    },
                 )
             )
         tokens = {name: s.token(location=["Paris", "London"]) for name, s in servers.items()}
