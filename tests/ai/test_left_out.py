@@ -27,6 +27,7 @@ def test_which_words_may_be_left_out() -> None:
     assert not left_out(("average", "commute", "time"), 1)  # a noun
     assert not left_out(("the", "shipping", "cost"), 1)  # after a stopword: a modifier
     assert not left_out(("orders", "refunded", "in"), 1)  # a state of the rows: a filter
+    assert not left_out(("from", "other", "regions"), 1)  # "other" restricts what follows
 
 
 def test_a_participle_after_the_rows_is_left_out_and_said(
