@@ -339,3 +339,29 @@ def test_what_do_they_earn_is_an_amount_not_a_ranking_of_people(
     spec = spec_of(ask("what does the Finance department earn on average", catalog, values))
     assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
     assert "dimensions" not in spec, spec
+
+
+# -- "who" is about people -----------------------------------------------------------------------
+
+
+def test_who_with_a_place_and_a_month_lists_those_people(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("who started in Tokyo in March 2024", catalog, values))
+    assert spec["table"] == "employees" and "select" in spec, spec
+    assert "full_name" in spec["select"], spec
+
+
+def test_who_is_paid_most_in_each_group_is_one_person_per_group(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("who earns the most in each country", catalog, values))
+    assert spec["limit"] == 1 and spec["limit_per"] == "country", spec
+    assert "full_name" in [d["column"] for d in spec["dimensions"]], spec
+
+
+def test_who_about_something_outside_the_data_is_refused(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("who invented the telephone in 1876", catalog, values)
+    assert reply.tile is None, reply.answer

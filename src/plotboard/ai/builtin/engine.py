@@ -88,6 +88,7 @@ from plotboard.ai.builtin.shapes import (
 from plotboard.ai.builtin.slang import expand, plain_text
 from plotboard.ai.builtin.text import KEEP_WORDS, STATUS_WORDS, Token, left_out, stems, tokenize
 from plotboard.ai.builtin.vocabulary import (
+    SYNONYM,
     TableTerm,
     ValueTerm,
     Vocabulary,
@@ -327,6 +328,16 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         return
     if intent.values or intent.bools or intent.compares or shapes.nulls or span is not None:
         shapes.listing = True
+
+
+def _people(vocab: Vocabulary) -> TableTerm | None:
+    """The one table whose rows are people (labelled by a full name), if there is one."""
+    found = [
+        t for t in vocab.tables
+        if any(c.name.lower() in ("full_name", "fullname", "person_name") and not c.hidden
+               for c in t.columns)
+    ]
+    return TableTerm(found[0], SYNONYM) if len(found) == 1 else None
 
 
 _FEW_ROWS = 50
@@ -585,6 +596,10 @@ def answer(
     lexed = lex(tokens, vocab, today)
     if shapes.compare == "strong" and len(tokens) == len(words):
         lexed.versus_at = shapes.compare_at
+    if tokens and tokens[0].text in ("who", "whos", "whom") and (
+        not lexed.unknown or _left_out(lexed)
+    ):
+        lexed.people = _people(vocab)  # not "who won the world cup": nothing of ours
     if voice.company:
         company = set(stems(voice.company)) | set(voice.company.lower().split())
         lexed.unknown = [w for w in lexed.unknown if w not in company]

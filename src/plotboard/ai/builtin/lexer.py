@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
 from plotboard.ai.builtin.timewords import MONTHS, TimeWord, match_time
-from plotboard.ai.builtin.vocabulary import Term, Vocabulary
+from plotboard.ai.builtin.vocabulary import TableTerm, Term, Vocabulary
 from plotboard.query.spec import Aggregate
 
 
@@ -115,6 +115,9 @@ class Lexed:
     # Where a comparison word ("vs") was taken out: the phrase starting there was weighed
     # against the one before it ("Engineering vs Sales": two values of one column).
     versus_at: int = -1
+    # The table of people (a full name labels its rows), whom a question opening with "who"
+    # is about, when the data has one.
+    people: TableTerm | None = None
 
 
 def _phrases(spec: dict[str, Meaning]) -> dict[tuple[str, ...], Meaning]:

@@ -140,6 +140,8 @@ class _Walk:
         self.index = -1  # index of the item being read
         self.grain_text = ""  # the words of the last grain read ("months")
         self.versus_at = lexed.versus_at
+        self.people = lexed.people
+        self.who = False
         self.divide_next = False  # "divided by": the next measure is the ratio's denominator
         self.each_grain_first: tuple[GrainWord, GrainWord, bool] | None = None
         self.and_at = -1  # index of the last "and" / "or" item
@@ -284,6 +286,7 @@ class _Walk:
                     self._glued(item, self.words_of(item), after=False)
         if self.compare is not None and self.compare.values and not self.compare.terms:
             self.compare.terms = self.last_numeric
+        self._about_people()
         self._unknown_split()
         self._each_grain_ranked()
         self._averaged_compare()
@@ -337,6 +340,15 @@ class _Walk:
             intent.grain, intent.ranked_grain, intent.ranked_plural = outer, inner, plural
         else:
             intent.grain = inner
+
+    def _about_people(self) -> None:
+        intent = self.intent
+        if not self.who or self.people is None or intent.tables or intent.row_words:
+            return
+        if any(isinstance(t, TableTerm) for d in intent.dims for t in d.terms):
+            return
+        intent.tables.append(self.people)
+        intent.row_words.append("person")
 
     def _unknown_split(self) -> None:
         """ "gender split of our employees", "age breakdown": a breakdown by something the
@@ -434,6 +446,12 @@ class _Walk:
             self.index
         ) in ("do", "does", "did"):
             pass  # "what do people in Paris earn": what amount, not which people
+        elif kind == "which" and item.start == 0 and self.people is not None and (
+            self.words_of(item) in ("who", "whos", "whom")
+        ) and self._word_after(self.index) not in ("is", "are", "was", "were"):
+            # "who earns the most in each department", "who joined in Berlin": people,
+            # unless the question names its rows (`_about_people`).
+            self.who = True
         elif kind == "which":
             self.intent.which = True
             self.mode = "which"
