@@ -365,3 +365,11 @@ def test_who_about_something_outside_the_data_is_refused(
 ) -> None:
     reply = ask("who invented the telephone in 1876", catalog, values)
     assert reply.tile is None, reply.answer
+
+
+def test_who_was_hired_first_is_one_person(catalog: Catalog, values: Values) -> None:
+    reply = ask("who was hired first in London", catalog, values)
+    spec = spec_of(reply)
+    assert spec["limit"] == 1 and spec["order_by"] == [{"by": "hire_date"}], spec
+    assert "full_name" in spec["select"], spec
+    assert reply.tile is not None and reply.tile.title.startswith("The employee"), reply.tile

@@ -355,6 +355,11 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     """ "the highest paid employee", "who are the 3 lowest rated staff": the rows with the
     highest or lowest value, not that value; one when the rows are named in the singular."""
     wanted = intent.superlative
+    if wanted is not None and wanted.temporal and shapes.listing and shapes.count is None and (
+        intent.row_words == ["person"] and not intent.dims and not intent.grain
+    ):
+        shapes.count = 1  # "who was hired last": that one person
+        return
     if wanted is None or wanted.temporal or intent.dims or intent.grain or intent.pending:
         return
     if len(intent.tables) != 1 or not intent.measures or len(intent.row_words) != 1:

@@ -448,7 +448,7 @@ class _Walk:
             pass  # "what do people in Paris earn": what amount, not which people
         elif kind == "which" and item.start == 0 and self.people is not None and (
             self.words_of(item) in ("who", "whos", "whom")
-        ) and self._word_after(self.index) not in ("is", "are", "was", "were"):
+        ):
             # "who earns the most in each department", "who joined in Berlin": people,
             # unless the question names its rows (`_about_people`).
             self.who = True

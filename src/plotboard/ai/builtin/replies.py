@@ -266,7 +266,10 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
             if column.type in ("date", "datetime"):
                 first = "latest" if desc else "earliest"
             what = humanize(column.name).lower()
-            listed = f"{draft.limit} {listed.lower()} with the {first} {what}"
+            if draft.limit == 1:  # "The employee with the latest hire date"
+                listed = f"The {_singular(listed.lower())} with the {first} {what}"
+            else:
+                listed = f"{draft.limit} {listed.lower()} with the {first} {what}"
         parts = [describe_filter(f) for f in draft.filters]
         return f"{listed} ({'; '.join(parts)})" if parts else listed
     measures = [measure_label(vocab, m, draft.dims) for m in draft.measures]
