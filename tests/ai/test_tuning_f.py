@@ -373,3 +373,10 @@ def test_who_was_hired_first_is_one_person(catalog: Catalog, values: Values) -> 
     assert spec["limit"] == 1 and spec["order_by"] == [{"by": "hire_date"}], spec
     assert "full_name" in spec["select"], spec
     assert reply.tile is not None and reply.tile.title.startswith("The employee"), reply.tile
+
+
+def test_the_rows_of_one_day_are_listed(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("sales in the North region on 14 February 2024", catalog, values))
+    assert "select" in spec and "measures" not in spec, spec
+    month = spec_of(ask("sales in the North in February 2024", catalog, values))
+    assert month["measures"] == [{"agg": "sum", "column": "amount"}], month

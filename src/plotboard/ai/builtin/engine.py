@@ -314,8 +314,12 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         return
     if intent.superlative or intent.chart or intent.common or intent.dashboard or intent.follow:
         return  # "only remote employees" after a chart changes that chart
-    if any(vocab.default_measure(t.table).column is not None for t in intent.tables):
-        return
+    span = intent.date_range
+    one_day = span is not None and span.start is not None and span.start == span.end
+    if not one_day and any(
+        vocab.default_measure(t.table).column is not None for t in intent.tables
+    ):
+        return  # "sales in the East" is how much; "the sales made on March 3rd" are those
     few = all(_few_rows(vocab, t.table) for t in intent.tables)
     if any(c.op != "eq" for c in intent.compares) and not few:
         return
