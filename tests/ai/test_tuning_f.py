@@ -380,3 +380,14 @@ def test_the_rows_of_one_day_are_listed(catalog: Catalog, values: Values) -> Non
     assert "select" in spec and "measures" not in spec, spec
     month = spec_of(ask("sales in the North in February 2024", catalog, values))
     assert month["measures"] == [{"agg": "sum", "column": "amount"}], month
+
+
+def test_what_we_earn_is_revenue_what_staff_earn_is_salary(
+    catalog: Catalog, values: Values
+) -> None:
+    ours = spec_of(ask("how much did we earn from Services in 2024", catalog, values))
+    assert ours["measures"] == [{"agg": "sum", "column": "amount"}], ours
+    theirs = spec_of(ask("what do the Finance people earn on average", catalog, values))
+    assert theirs["measures"] == [{"agg": "avg", "column": "salary"}], theirs
+    made = spec_of(ask("how many deals did we make in 2024", catalog, values))
+    assert made["measures"][0]["agg"] == "count", made

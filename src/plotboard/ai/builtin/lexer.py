@@ -393,6 +393,11 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         phrase = vocab.match(stems, i)
         if phrase is not None and (best is None or phrase[0] > best[0]):
             best = (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
+        if i > 0 and words[i - 1] == "we" and words[i] in _WE_EARN:
+            # "what do we earn per unit sold": the company's takings, not a salary.
+            takings = vocab.phrases.get(("revenue",))
+            if takings:
+                best = (1, Words(tuple(takings), words[i]))
         if best is None and words[i][0].isdigit():
             number = parse_number(words[i])
             if number is not None:
@@ -433,6 +438,7 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
 
 
 _EARN_VERBS = frozenset({"make", "makes", "making", "made"})
+_WE_EARN = frozenset({"earn", "earned", "earning", "gross", "grossed"})
 _TIME_UNIT_WORDS = frozenset({"year", "years", "month", "months", "quarter", "quarters",
                               "week", "weeks", "monthly", "quarterly", "weekly", "yearly"})
 
