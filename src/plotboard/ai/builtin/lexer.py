@@ -543,6 +543,9 @@ def _short_typo(word: str, known: str) -> bool:
     ("went" is no "west") or an ending ("rate" is no "rated")."""
     if len(word) > SHORTEST_TYPO:
         return True
+    if known == word + word[-1]:
+        # "staf", "stuf": a doubled last letter typed once.
+        return True
     if known[0] != word[0] or known.startswith(word):
         return False
     return len(known) != len(word) or sorted(known) == sorted(word)

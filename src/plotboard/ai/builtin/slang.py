@@ -49,6 +49,8 @@ ABBREVIATIONS: dict[str, str] = {
     "svc": "service", "svcs": "services", "serv": "service", "servs": "services",
     "omit": "excluding", "ditch": "excluding", "skip": "excluding",
     "aov": "average sale amount", "aovs": "average sale amounts", "topline": "revenue",
+    "invoice": "invoiced", "heads": "headcount", "cheapest": "lowest",
+    "priciest": "highest", "joiner": "new hire", "starter": "new hire",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})
@@ -95,7 +97,23 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("order", "that"): "sort that", ("order", "this"): "sort this",
     ("hiring", "volume"): "number of hires", ("hire", "volume"): "number of hires",
     ("hires", "volume"): "number of hires", ("hiring", "volumes"): "number of hires",
+    # "on the payroll", "on our books": employed, which every row of a people table is.
+    ("on", "the", "payroll"): "", ("on", "our", "payroll"): "", ("on", "payroll"): "",
+    ("on", "the", "books"): "", ("on", "our", "books"): "",
+    ("in", "terms", "of"): "by",
 }
+# "people on the payroll", "staff on our books": how many people there are.
+PHRASES.update({
+    (who, "on", *the, books): "headcount"
+    for who in ("people", "ppl", "staff", "employees", "workers", "folks", "everyone")
+    for the in (("the",), ("our",), ())
+    for books in ("payroll", "books")
+})
+# "calendar month", "calendar year": the month, the year.
+PHRASES.update({
+    ("calendar", grain): grain
+    for grain in ("year", "years", "quarter", "quarters", "month", "months", "week", "weeks")
+})
 # "not reporting to anyone", "reporting to nobody": without a manager.
 PHRASES.update({
     (*lead, "to", nobody): "with no manager"
@@ -148,6 +166,13 @@ _JUST_ENDED = re.compile(
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 # "$$ from services", "$ by region": money, not a number ("$500" stays a number).
 _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
+# "revenue-wise", "headcount wise": about that measure ("-wise" says nothing more); a
+# grouping word before it ("region-wise", "month wise") asks for a breakdown by it.
+_WISE = re.compile(r"\b([a-z]+)(?:-| )wise\b", re.I)
+_WISE_GROUPS = frozenset({
+    "region", "department", "dept", "category", "country", "city", "location", "office",
+    "product", "team", "month", "year", "quarter", "week", "day", "role", "title", "site",
+})
 # "5 stars", "a 4-star rating", "rated 3 stars": a rating of that many.
 _STARS = re.compile(r"\b(?:a |an )?(\d)[- ]?stars?\b(?: rating\b)?", re.I)
 # "got a 5 rating", "a 4 score": a rating of that; "scored 5 on performance": rated 5.
@@ -232,6 +257,8 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _JUST_ENDED.sub(lambda m: f"last {m.group(1)}", text)
     text = _DOLLARS.sub(" revenue ", text)
+    text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
+                     else f" {m.group(1)} ", text)
     text = _STARS.sub(lambda m: f" a rating of {m.group(1)} ", text)
     text = _A_RATING.sub(lambda m: f"a rating of {m.group(1)}", text)
     text = _SCORED.sub(lambda m: f"rated {m.group(1)}", text)
@@ -261,7 +288,8 @@ def expand(
             plain = PHRASES.get(tuple(words[i : i + size]))
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
-                said.append(f"'{' '.join(words[i : i + size])}' read as '{plain}'")
+                if plain:
+                    said.append(f"'{' '.join(words[i : i + size])}' read as '{plain}'")
                 i += size
                 break
         else:

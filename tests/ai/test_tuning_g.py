@@ -1,0 +1,89 @@
+"""The built-in engine on vocabulary found while tuning on blind batch g (issue 12): goods
+shipped or moved (units sold), joiners and starters (hires), invoicing (revenue), spend on pay
+(payroll), people on the payroll (headcount), "heads", "<measure>-wise", calendar periods,
+"product family", "cheapest ... in terms of", and a doubled letter typed once ("staf").
+
+Questions are worded unlike the blind batch: each test checks a rule, through the spec the
+engine wrote on the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from plotboard.ai.answers import EngineAnswer
+from plotboard.ai.builtin import answer
+from plotboard.catalog.model import Catalog
+
+TODAY = dt.date(2025, 11, 20)
+Values = dict[tuple[str, str], list[str]]
+
+
+def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
+    return answer(question, catalog, values, today=TODAY, **kwargs)
+
+
+def spec_of(reply: EngineAnswer) -> dict[str, Any]:
+    assert reply.tile is not None, reply.answer
+    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+
+
+@pytest.mark.parametrize(
+    ("question", "table", "agg", "column"),
+    [
+        ("items shipped per region", "sales", "sum", "quantity"),
+        ("units moved by quarter in 2024", "sales", "sum", "quantity"),
+        ("starters by department this year", "employees", "count", None),
+        ("new joiners per month in 2023", "employees", "count", None),
+        ("total billed by region", "sales", "sum", "amount"),
+        ("amount invoiced per category in 2024", "sales", "sum", "amount"),
+        ("salary spend by country", "employees", "sum", "salary"),
+        ("employees on the payroll per office", "employees", "count", None),
+        ("headcount wise, how do the departments compare", "employees", "count", None),
+    ],
+)
+def test_everyday_words_for_measures(
+    question: str, table: str, agg: str, column: str | None, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == table, spec
+    measure = spec["measures"][0]
+    assert measure["agg"] == agg, spec
+    assert measure.get("column") == column, spec
+
+
+def test_heads_are_a_headcount(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("teams with fewer than 100 heads", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert spec["having"][0]["op"] == "lt" and spec["having"][0]["value"] == 100, spec
+
+
+def test_a_calendar_period_is_the_period(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("hires for every calendar quarter of 2024", catalog, values))
+    assert spec["dimensions"] == [{"column": "hire_date", "grain": "quarter"}], spec
+
+
+def test_product_family_is_the_category(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue per product family", catalog, values))
+    assert spec["dimensions"] == [{"column": "category"}], spec
+
+
+def test_cheapest_in_terms_of_a_measure_is_its_lowest(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the 3 cheapest departments in terms of average pay", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert spec["dimensions"] == [{"column": "department"}], spec
+    assert spec["limit"] == 3 and spec["order_by"][0].get("desc", False) is False, spec
+
+
+def test_a_doubled_last_letter_typed_once(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many staf in Berlin", catalog, values))
+    assert spec["table"] == "employees" and spec["measures"] == [{"agg": "count"}], spec
+    assert {"column": "location", "op": "eq", "value": "Berlin"} in spec["filters"], spec
+
+
+def test_a_salary_bill_is_still_payroll(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("salary bill per department", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert spec["measures"] == [{"agg": "sum", "column": "salary"}], spec
