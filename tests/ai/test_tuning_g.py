@@ -87,3 +87,25 @@ def test_a_salary_bill_is_still_payroll(catalog: Catalog, values: Values) -> Non
     spec = spec_of(ask("salary bill per department", catalog, values))
     assert spec["table"] == "employees", spec
     assert spec["measures"] == [{"agg": "sum", "column": "salary"}], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("which bonus scheme are the engineers on", "bonus"),
+        ("what overtime do the Berlin staff work", "overtime"),
+        ("how much commission did the East region earn in 2024", "commission"),
+        ("what's the attrition of the Finance team", "attrition"),
+    ],
+)
+def test_an_unknown_word_asked_for_is_refused(
+    question: str, word: str, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is None, reply.tile
+    assert f"'{word}'" in reply.answer, reply.answer
+
+
+def test_a_known_word_asked_for_is_answered(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what is the average pay of the Sales team", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec

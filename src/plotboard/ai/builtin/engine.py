@@ -481,6 +481,28 @@ def _left_out(lexed: Lexed) -> bool:
     return read >= len(at)
 
 
+_ASKING = frozenset({"what", "whats", "which"})
+_BEFORE_HEAD = frozenset({"is", "are", "was", "were", "s", "the", "our", "my", "their", "a",
+                          "an", "kind", "sort", "type", "of"})
+
+
+def _unknown_head(lexed: Lexed) -> str | None:
+    """The unknown word a question asks for ("what commission rate do reps get", "how much
+    bonus ..."): right after "what", "which" or "how much" (and "is the", "kind of" ...).
+    Answering without it would answer another question, so it is never left out."""
+    words = lexed.words
+    i = 0
+    if words[:1] and words[0] in _ASKING:
+        i = 1
+    elif tuple(words[:2]) == ("how", "much"):
+        i = 2
+    else:
+        return None
+    while i < len(words) and words[i] in _BEFORE_HEAD and i not in lexed.unknown_at:
+        i += 1
+    return lexed.unknown_at.get(i)
+
+
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
     notes = list(draft.notes)
     if problem:
@@ -641,6 +663,9 @@ def answer(
     if names:
         quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
         return _cannot(vocab, f"I couldn't find {quoted} in this data", voice)
+    head = _unknown_head(lexed) if previous is None else None
+    if head is not None and head not in intent.ignored:
+        return _cannot(vocab, f"I couldn't find '{head}' in this data", voice)
     try:
         if intent.dashboard:
             return _dashboard(vocab, intent, voice, stay, only)
