@@ -109,3 +109,35 @@ def test_an_unknown_word_asked_for_is_refused(
 def test_a_known_word_asked_for_is_answered(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("what is the average pay of the Sales team", catalog, values))
     assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "grain", "op", "value"),
+    [
+        ("which weeks had fewer than 3 hires", "week", "lt", 3),
+        ("quarters having over 400 sales", "quarter", "gt", 400),
+    ],
+)
+def test_periods_with_a_bar_are_a_breakdown_by_that_period(
+    question: str, grain: str, op: str, value: int, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["dimensions"][0]["grain"] == grain, spec
+    assert spec["having"][0]["op"] == op and spec["having"][0]["value"] == value, spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["revenue per region (such as North, East)", "revenue per region (East, West etc.)"],
+)
+def test_examples_in_brackets_are_not_a_filter(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["dimensions"] == [{"column": "sales_region"}], spec
+    assert "filters" not in spec, spec
+
+
+def test_values_in_brackets_without_a_cue_still_filter(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue per region (North, East)", catalog, values))
+    assert spec["filters"][0]["value"] == ["North", "East"], spec

@@ -166,6 +166,19 @@ _JUST_ENDED = re.compile(
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 # "$$ from services", "$ by region": money, not a number ("$500" stays a number).
 _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
+# "days with more than 100 sales", "which weeks had under 5 hires": those periods, kept
+# when their total passes the bar (a breakdown by day with a filter on it).
+_GRAINS_WITH = re.compile(
+    r"^(\s*(?:(?:which|what|list|show(?: me)?|give me|find)\s+)?(?:the\s+)?)"
+    r"(day|week|month|quarter|year)s\s+(with|having|that had|that have|where|when there were)\b",
+    re.I,
+)
+# "(hardware, software ...)", "(e.g. Berlin, Paris)": examples of what is meant, not a filter.
+_EXAMPLES = re.compile(
+    r"\((?:\s*(?:e\.?\s?g\.?|such as|like|for example|for instance)[\s,:]+[^()]*"
+    r"|[^()]*?(?:\u2026|\.\.\.|\betc\.?)\s*)\)",
+    re.I,
+)
 # "revenue-wise", "headcount wise": about that measure ("-wise" says nothing more); a
 # grouping word before it ("region-wise", "month wise") asks for a breakdown by it.
 _WISE = re.compile(r"\b([a-z]+)(?:-| )wise\b", re.I)
@@ -256,6 +269,9 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _JUST_ENDED.sub(lambda m: f"last {m.group(1)}", text)
+    text = _GRAINS_WITH.sub(lambda m: f"{m.group(1) or ''}by {m.group(2).lower()} {m.group(3)}",
+                            text)
+    text = _EXAMPLES.sub(" ", text)
     text = _DOLLARS.sub(" revenue ", text)
     text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
                      else f" {m.group(1)} ", text)
