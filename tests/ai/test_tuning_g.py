@@ -141,3 +141,17 @@ def test_examples_in_brackets_are_not_a_filter(
 def test_values_in_brackets_without_a_cue_still_filter(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("revenue per region (North, East)", catalog, values))
     assert spec["filters"][0]["value"] == ["North", "East"], spec
+
+
+def test_how_much_of_a_countable_thing_is_how_many(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how much employees are in Marketing", catalog, values))
+    assert spec["table"] == "employees" and spec["measures"] == [{"agg": "count"}], spec
+
+
+@pytest.mark.parametrize(
+    "question", ["offices established since 2016", "sites founded in 2016 or later"]
+)
+def test_words_for_opening_an_office(question: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "offices", spec
+    assert spec["filters"][0]["column"] == "opened_on", spec

@@ -109,6 +109,12 @@ PHRASES.update({
     for the in (("the",), ("our",), ())
     for books in ("payroll", "books")
 })
+# "how much people", "how much orders": how many (a count, not an amount).
+PHRASES.update({
+    ("how", "much", noun): f"how many {noun}"
+    for noun in ("people", "ppl", "employees", "staff", "workers", "orders", "deals",
+                 "transactions", "offices", "hires", "products", "customers")
+})
 # "calendar month", "calendar year": the month, the year.
 PHRASES.update({
     ("calendar", grain): grain

@@ -94,7 +94,9 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
     ColumnSynonym(("product category", "product type", "product line", "product family",
                     "product families", "product group", "product groups"), ("category",)),
     ColumnSynonym(
-        ("opened", "opening", "opening date", "open", "opens"), ("opened on", "opening date")
+        ("opened", "opening", "opening date", "open", "opens", "launched", "launch date",
+         "started up", "set up", "founded", "established"),
+        ("opened on", "opening date"),
     ),
 )
 
