@@ -294,7 +294,24 @@ class _Walk:
         self._groups_of_measured()
         self._ranked_rows_per_group()
         self._each_of_the_values()
+        self._highest_in_each()
         return self.intent
+
+    def _highest_in_each(self) -> None:
+        """ "the top salary in every department", "lowest price per category": the highest
+        (lowest) value within each group, not the groups ranked by their average."""
+        intent = self.intent
+        per = intent.per_dim
+        if per is None or intent.dims != [per] or intent.top is not None or intent.tables:
+            return
+        if intent.superlative is None or intent.superlative.temporal or intent.ranked_dim:
+            return
+        slots = [m for m in intent.measures if m.superlative is not None and m.agg is None]
+        if len(intent.measures) != 1 or len(slots) != 1:
+            return
+        slots[0].agg = "max" if slots[0].superlative else "min"
+        slots[0].superlative = None
+        intent.superlative = None
 
     def _each_of_the_values(self) -> None:
         """ "For Engineering and for Finance, which 2 countries ... in each?": an "each" with

@@ -253,6 +253,10 @@ def _measure(
         column = term.column
         if agg is None or column is None:
             agg = term.agg
+        if slot.agg is None and column is not None and slot.superlative is not None and (
+            not has_dims and column.type in NUMERIC_TYPES
+        ):
+            agg = "max" if slot.superlative else "min"  # "the biggest sale amount": one sale
     else:
         assert isinstance(term, ColumnTerm)
         column = term.column

@@ -1,0 +1,69 @@
+"""The built-in engine on query shapes found while tuning on blind batch g (issue 12):
+the highest (lowest) value within each group, and the single biggest (smallest) value of a
+measure named with its table ("the largest order amount").
+
+Questions are worded unlike the blind batch: each test checks a rule, through the spec the
+engine wrote on the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from plotboard.ai.answers import EngineAnswer
+from plotboard.ai.builtin import answer
+from plotboard.catalog.model import Catalog
+
+TODAY = dt.date(2025, 11, 20)
+Values = dict[tuple[str, str], list[str]]
+
+
+def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
+    return answer(question, catalog, values, today=TODAY, **kwargs)
+
+
+def spec_of(reply: EngineAnswer) -> dict[str, Any]:
+    assert reply.tile is not None, reply.answer
+    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+
+
+@pytest.mark.parametrize(
+    ("question", "agg", "column", "dim"),
+    [
+        ("top pay in every location", "max", "salary", "location"),
+        ("the lowest rating per country", "min", "performance_rating", "country"),
+        ("for each sales region, the highest quantity", "max", "quantity", "sales_region"),
+    ],
+)
+def test_the_highest_within_each_group(
+    catalog: Catalog, values: Values, question: str, agg: str, column: str, dim: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": agg, "column": column}], (question, spec)
+    assert [d["column"] for d in spec["dimensions"]] == [dim], (question, spec)
+    assert "limit" not in spec, (question, spec)
+
+
+def test_the_group_with_the_highest_value_is_still_a_ranking(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("which department has the highest salary", catalog, values))
+    assert spec["measures"][0]["agg"] == "avg"
+    assert spec["limit"] == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "agg"),
+    [
+        ("the largest sale amount we ever had", "max"),
+        ("smallest sale amount in 2024", "min"),
+    ],
+)
+def test_the_single_biggest_value_of_a_measure(
+    catalog: Catalog, values: Values, question: str, agg: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": agg, "column": "amount"}], (question, spec)
+    assert "dimensions" not in spec, (question, spec)
