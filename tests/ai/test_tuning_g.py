@@ -155,3 +155,13 @@ def test_words_for_opening_an_office(question: str, catalog: Catalog, values: Va
     spec = spec_of(ask(question, catalog, values))
     assert spec["table"] == "offices", spec
     assert spec["filters"][0]["column"] == "opened_on", spec
+
+
+def test_a_year_like_number_counting_a_data_word_is_a_count(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("offices with over 1999 employees", catalog, values))
+    assert spec["having"][0]["value"] == 1999, spec
+    assert "filters" not in spec, spec
+    dated = spec_of(ask("hires after 2020 by department", catalog, values))
+    assert dated["filters"][0]["column"] == "hire_date", dated

@@ -385,7 +385,7 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
     while i < len(words):
         best: tuple[int, Meaning] | None = None
         time = match_time(words, i, today)
-        if time is not None:
+        if time is not None and not _counted_number(out, words, stems, i, time[0], vocab):
             best = (time[0], Time(time[1]))
         for found in (_chart(words, i), _top(words, i), _keyword(words, i)):
             if found is not None and (best is None or found[0] > best[0]):
@@ -435,6 +435,22 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         out.items.append(Item(best[1], i, best[0]))
         i += best[0]
     return out
+
+
+def _counted_number(
+    out: Lexed, words: Sequence[str], stems: Sequence[str], i: int, size: int,
+    vocab: Vocabulary,
+) -> bool:
+    """Whether a year-like number is a count: right after a comparison and before a data
+    word ("more than 2000 sales", "over 2000 staff"), not a year."""
+    if size != 1 or not (len(words[i]) == 4 and words[i].isdigit()) or i + 1 >= len(words):
+        return False
+    last = out.items[-1] if out.items else None
+    if last is None or not isinstance(last.meaning, Compare) or last.start + last.size != i:
+        return False
+    if match_time(words, i + 1, dt.date(2000, 1, 1)) is not None:
+        return False
+    return vocab.match(stems, i + 1) is not None
 
 
 _EARN_VERBS = frozenset({"make", "makes", "making", "made"})
