@@ -67,3 +67,25 @@ def test_the_single_biggest_value_of_a_measure(
     spec = spec_of(ask(question, catalog, values))
     assert spec["measures"] == [{"agg": agg, "column": "amount"}], (question, spec)
     assert "dimensions" not in spec, (question, spec)
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "binned"),
+    [
+        ("performance rating breakdown among office staff", "performance_rating", False),
+        ("quantity breakdown in 2024", "quantity", True),
+    ],
+)
+def test_a_breakdown_of_a_column_alone_is_its_spread(
+    catalog: Catalog, values: Values, question: str, column: str, binned: bool
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert [d["column"] for d in spec["dimensions"]] == [column], (question, spec)
+    assert ("bin" in spec["dimensions"][0]) is binned, (question, spec)
+
+
+def test_a_breakdown_by_something_is_still_a_breakdown(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units breakdown by sales region", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}]
+    assert [d["column"] for d in spec["dimensions"]] == ["sales_region"]

@@ -490,6 +490,11 @@ _FEW_BANDS = 20
 _SPLIT_VERBS = frozenset({"break", "split", "divide", "cut", "group", "grouped", "bucket"})
 
 
+# "rating breakdown for remote staff": a breakdown of a column by nothing else is how its
+# values spread (a count per value, or bands).
+_BREAKDOWN_WORDS = frozenset({"breakdown", "breakdowns"})
+_GROUP_CUES = frozenset({"by", "per", "each", "every", "across", "between", "vs", "versus"})
+
 _LONG_SPREAD_WORDS = ("distribution", "distributions", "histogram", "histograms")
 
 
@@ -506,7 +511,9 @@ def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
     for i, word in enumerate(words):
         if not keep[i]:
             continue
-        if word in _SPREAD_WORDS or _spread_typo(word):
+        if word in _SPREAD_WORDS or _spread_typo(word) or (
+            word in _BREAKDOWN_WORDS and i > 0 and not _GROUP_CUES.intersection(words)
+        ):
             shapes.distribution = True
             keep[i] = False
             if word.startswith("spread") and i + 1 < len(words) and words[i + 1] == "out":
