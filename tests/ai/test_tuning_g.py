@@ -165,3 +165,18 @@ def test_a_year_like_number_counting_a_data_word_is_a_count(
     assert "filters" not in spec, spec
     dated = spec_of(ask("hires after 2020 by department", catalog, values))
     assert dated["filters"][0]["column"] == "hire_date", dated
+
+
+def test_total_staff_is_the_headcount_unless_their_pay_follows(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("total employees per country", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    pay = spec_of(ask("total employees salary per country", catalog, values))
+    assert pay["measures"] == [{"agg": "sum", "column": "salary"}], pay
+
+
+def test_the_last_half_year_of_the_data(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("hires by month in the past half year our data spans", catalog, values))
+    window = spec["filters"][0]
+    assert window["column"] == "hire_date" and window.get("anchor") == "latest", spec

@@ -185,6 +185,17 @@ _EXAMPLES = re.compile(
     r"|[^()]*?(?:\u2026|\.\.\.|\betc\.?)\s*)\)",
     re.I,
 )
+# "total staff", "total employees": the headcount (not "total staff salary": a sum of pay).
+_TOTAL_STAFF = re.compile(
+    r"\btotal (?:staff|employees|people|workforce|headcount)\b(?!\s+(?:salary|salaries|pay|"
+    r"cost|costs|compensation|spend|payroll|wages?|earnings|rating|ratings)\b)",
+    re.I,
+)
+# "the final half-year", "the last half year": the last 6 months.
+_LAST_HALF = re.compile(r"\b(?:last|final|past|latest|previous|most recent) half[- ]year\b", re.I)
+# "the months the data covers", "the last year the data has": of the data.
+_DATA_COVERS = re.compile(r"\s+(?:that |which )?(?:the|our) data (?:covers|has|spans|holds)\b",
+                          re.I)
 # "revenue-wise", "headcount wise": about that measure ("-wise" says nothing more); a
 # grouping word before it ("region-wise", "month wise") asks for a breakdown by it.
 _WISE = re.compile(r"\b([a-z]+)(?:-| )wise\b", re.I)
@@ -278,6 +289,9 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _GRAINS_WITH.sub(lambda m: f"{m.group(1) or ''}by {m.group(2).lower()} {m.group(3)}",
                             text)
     text = _EXAMPLES.sub(" ", text)
+    text = _TOTAL_STAFF.sub("headcount", text)
+    text = _LAST_HALF.sub("last 6 months", text)
+    text = _DATA_COVERS.sub(" of data", text)
     text = _DOLLARS.sub(" revenue ", text)
     text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
                      else f" {m.group(1)} ", text)
