@@ -89,3 +89,30 @@ def test_a_breakdown_by_something_is_still_a_breakdown(catalog: Catalog, values:
     spec = spec_of(ask("units breakdown by sales region", catalog, values))
     assert spec["measures"] == [{"agg": "sum", "column": "quantity"}]
     assert [d["column"] for d in spec["dimensions"]] == ["sales_region"]
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("count of people with a performance rating of 1 or 2", [1, 2]),
+        ("headcount per department among those rated 3 or 4", [3, 4]),
+    ],
+)
+def test_either_of_two_numbers_is_a_list_of_values(
+    catalog: Catalog, values: Values, question: str, wanted: list[int]
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["filters"] == [
+        {"column": "performance_rating", "op": "in", "value": wanted}
+    ], (question, spec)
+    assert "having" not in spec, (question, spec)
+
+
+def test_a_share_of_either_of_two_numbers(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("percent of the workforce with a rating of 2 or 3", catalog, values))
+    assert spec["measures"][0]["expr"].startswith("count_if(performance_rating in (2, 3))")
+
+
+def test_a_number_or_more_is_still_a_lower_bound(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("staff rated 4 or more", catalog, values))
+    assert spec["filters"] == [{"column": "performance_rating", "op": "gte", "value": 4}]

@@ -483,6 +483,21 @@ class _Walk:
         elif kind == "and" and item.start == 0:
             self.intent.follow = "add"
 
+    def _one_of_numbers(self, meaning: Number, index: int) -> bool:
+        """ "rated 4 or 5": a number after "or" and the number of an equality is one more
+        value that equality accepts."""
+        if index < 2 or self.words_of(self.items[index - 1]) != "or":
+            return False
+        before = self.items[index - 2].meaning
+        last = self.intent.compares[-1] if self.intent.compares else None
+        if not isinstance(before, Number) or last is None or last.op not in ("eq", "in"):
+            return False
+        if not last.values or last.values[-1] != before.value or last.measure is not None:
+            return False
+        last.op = "in"
+        last.values.append(meaning.value)
+        return True
+
     def _compare(self, meaning: Compare) -> None:
         if meaning.op.endswith("_after"):
             # "4 or more": turn the equality just read into >= / <=.
@@ -509,6 +524,8 @@ class _Walk:
             self._compared()
 
     def _number(self, meaning: Number, index: int) -> None:
+        if self._one_of_numbers(meaning, index):
+            return
         if self.compare is None:
             # "rating of 5", "rating 4": an equality on the number named just before.
             prev = self.items[index - 1].meaning if index else None

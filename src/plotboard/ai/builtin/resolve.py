@@ -602,7 +602,8 @@ def _having(vocab: Vocabulary, base: Table, intent: Intent, out: Resolved) -> li
     employees"); the comparisons of rows are returned, for filters."""
     rows: list[CompareSlot] = []
     for compare in intent.compares:
-        index = _on_total(vocab, base, intent, compare, out) if out.dims else None
+        on_total = out.dims and compare.op != "in"  # "rated 4 or 5": always about rows
+        index = _on_total(vocab, base, intent, compare, out) if on_total else None
         if index is None:
             if compare.counted is not None:
                 out.notes.append("I could not compare the count without a breakdown")
@@ -640,7 +641,7 @@ def _compare_filters(
             notes.append("I could not tell which column the number is about")
             continue
         numbers = [_number(term.column, v) for v in compare.values]
-        value: Scalar | list[Scalar] = numbers if compare.op == "between" else numbers[0]
+        value: Scalar | list[Scalar] = numbers if compare.op in ("between", "in") else numbers[0]
         op = cast(FilterOp, compare.op)
         out.append(DraftFilter(term.table, term.column, op, value))
     return out
