@@ -116,3 +116,11 @@ def test_a_share_of_either_of_two_numbers(catalog: Catalog, values: Values) -> N
 def test_a_number_or_more_is_still_a_lower_bound(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("staff rated 4 or more", catalog, values))
     assert spec["filters"] == [{"column": "performance_rating", "op": "gte", "value": 4}]
+
+
+def test_anyone_after_a_highest_value_is_one_value(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the top performance rating anybody got in 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "max", "column": "performance_rating"}]
+    assert "select" not in spec
+    who = spec_of(ask("who has the highest salary", catalog, values))
+    assert "full_name" in who["select"]

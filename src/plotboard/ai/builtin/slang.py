@@ -310,6 +310,18 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     return text, dropped
 
 
+_EXTREMES = frozenset({"highest", "lowest", "biggest", "largest", "smallest", "top", "max",
+                       "maximum", "min", "minimum", "most", "least"})
+
+
+def _anyone_after_extreme(words: Sequence[str], i: int) -> bool:
+    """ "the highest rating anybody got": "anyone" after a highest/lowest value says any
+    row, not a listing of people ("who" asks for them)."""
+    if words[i] not in ("anyone", "anybody") or "who" in words[:i]:
+        return False
+    return any(w in _EXTREMES for w in words[max(0, i - 3) : i])
+
+
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -330,6 +342,9 @@ def expand(
                 break
         else:
             token = tokens[i]
+            if _anyone_after_extreme(words, i):
+                i += 1  # "the lowest salary anyone is on": the lowest salary
+                continue
             plain = ABBREVIATIONS.get(token.text)
             root = token.text[:-4] if token.text.endswith("less") else ""
             if plain is None and len(root) >= 3 and known(singular(root)) and not known(
