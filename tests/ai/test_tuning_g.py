@@ -180,3 +180,8 @@ def test_the_last_half_year_of_the_data(catalog: Catalog, values: Values) -> Non
     spec = spec_of(ask("hires by month in the past half year our data spans", catalog, values))
     window = spec["filters"][0]
     assert window["column"] == "hire_date" and window.get("anchor") == "latest", spec
+
+
+def test_this_period_to_date_ends_today(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("orders in the current month to date", catalog, values))
+    assert spec["filters"][0]["value"] == ["2025-11-01", TODAY.isoformat()], spec

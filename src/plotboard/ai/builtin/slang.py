@@ -163,6 +163,9 @@ _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\
                      re.I)
 _SO_FAR_FIRST = re.compile(r"\bso far (?:this|in the current|in this) (year|quarter|month|week)\b",
                            re.I)
+# "this year to date", "the current month to date": the period up to today.
+_THIS_TO_DATE = re.compile(r"\b(?:the )?(?:this|current) (year|quarter|month|week) to date\b",
+                           re.I)
 # "the quarter that just ended", "the month that has just closed": the last one.
 _JUST_ENDED = re.compile(
     r"\b(?:the )?(year|quarter|month|week) (?:that |which )?(?:has |have )?(?:just )?"
@@ -283,6 +286,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
+    text = _THIS_TO_DATE.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _JUST_ENDED.sub(lambda m: f"last {m.group(1)}", text)
