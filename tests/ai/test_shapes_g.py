@@ -124,3 +124,19 @@ def test_anyone_after_a_highest_value_is_one_value(catalog: Catalog, values: Val
     assert "select" not in spec
     who = spec_of(ask("who has the highest salary", catalog, values))
     assert "full_name" in who["select"]
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("units this month to date", "2025-11-01"),
+        ("orders in the current quarter to date", "2025-10-01"),
+    ],
+)
+def test_this_period_to_date_ends_today(
+    catalog: Catalog, values: Values, question: str, start: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["filters"] == [
+        {"column": "sale_date", "op": "between", "value": [start, TODAY.isoformat()]}
+    ], (question, spec)

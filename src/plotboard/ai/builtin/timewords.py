@@ -428,9 +428,9 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         start, _ = period_of(today, grain)
         return (1 if word in short else 3), DateRange(start, today, f"{grain} to date")
     if word in ("this", "current") and i + 1 < n and words[i + 1] in _UNITS and (
-        tuple(words[i + 2 : i + 4]) == ("so", "far")
+        tuple(words[i + 2 : i + 4]) in (("so", "far"), ("to", "date"))
     ):
-        # "this year so far": the year up to today, not the whole year.
+        # "this year so far", "this month to date": the year up to today, not all of it.
         grain = _UNITS[words[i + 1]]
         start, _ = period_of(today, grain)
         return 4, DateRange(start, today, f"{grain} to date")
