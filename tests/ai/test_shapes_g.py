@@ -140,3 +140,13 @@ def test_this_period_to_date_ends_today(
     assert spec["filters"] == [
         {"column": "sale_date", "op": "between", "value": [start, TODAY.isoformat()]}
     ], (question, spec)
+
+
+def test_draw_asks_for_a_chart_of_the_last_tile(catalog: Catalog, values: Values) -> None:
+    first = ask("units by month in 2024", catalog, values)
+    again = ask("could you draw those as bars", catalog, values, previous=first.tile)
+    assert again.tile is not None, again.answer
+    assert spec_of(again) == spec_of(first)
+    assert again.tile.chart_type == "bar"
+    gender = ask("gender split of the finance team", catalog, values)
+    assert gender.tile is None  # a word one letter from a stopword is still unknown

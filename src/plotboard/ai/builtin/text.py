@@ -114,7 +114,8 @@ STOPWORDS: frozenset[str] = frozenset(
     here what which who whom whose where when how why me my mine i we our ours us you your
     yours they them their he she his her him can could would should will shall may might must
     please show shown showing give gave get got see view display list tell find let make
-    want need like know look looking chart graph plot visual visualize visualise report
+    want need like know look looking chart graph plot plotted draw drawn visual
+    visualize visualise report
     data number value info information about into than then so such just also too very
     really all any some every each overall across whole entire current now again same instead
     compare comparison versu v vs split breakdown distribution over under up down out off
