@@ -150,3 +150,16 @@ def test_draw_asks_for_a_chart_of_the_last_tile(catalog: Catalog, values: Values
     assert again.tile.chart_type == "bar"
     gender = ask("gender split of the finance team", catalog, values)
     assert gender.tile is None  # a word one letter from a stopword is still unknown
+
+
+def test_a_distinct_count_is_not_broken_down_by_what_it_counts(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(
+        "size of the product catalogue, that is how many distinct products were sold in 2024",
+        catalog, values,
+    ))
+    assert spec["measures"] == [{"agg": "count_distinct", "column": "product"}]
+    assert "dimensions" not in spec
+    per = spec_of(ask("distinct products per category", catalog, values))
+    assert [d["column"] for d in per["dimensions"]] == ["category"]

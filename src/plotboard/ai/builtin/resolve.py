@@ -388,6 +388,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             continue
         if any(d.column is found[1] for d in out.dims):
             continue
+        if any(m.agg == "count_distinct" and m.column is found[1] for m in out.measures):
+            continue  # "how many distinct products ... (the product list)": one number
         table, column, key = found
         grain = None
         if column.type in TEMPORAL_TYPES:
