@@ -163,3 +163,9 @@ def test_a_distinct_count_is_not_broken_down_by_what_it_counts(
     assert "dimensions" not in spec
     per = spec_of(ask("distinct products per category", catalog, values))
     assert [d["column"] for d in per["dimensions"]] == ["category"]
+
+
+def test_how_many_got_one_value_counts_the_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many got a rating of 2 among 2024 hires", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert {"column": "performance_rating", "op": "eq", "value": 2} in spec["filters"]

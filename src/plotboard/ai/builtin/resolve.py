@@ -420,6 +420,7 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     rows = _having(vocab, base, intent, out)
     _ratios(intent, out)
     out.compares = _compare_filters(vocab, base, rows, out.notes)
+    _count_of_one_value(base, out)
     if intent.date_range is not None:
         out.date_range = intent.date_range
         if out.time_column is None:
@@ -427,6 +428,18 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
         else:
             out.dates = date_filters(*out.time_column, intent.date_range)
     return out
+
+
+def _count_of_one_value(base: Table, out: Resolved) -> None:
+    """ "how many got a rating of 5": the distinct count of a column held to one value is
+    always 1; the question counts the rows that have it."""
+    fixed = {id(f.column) for f in out.compares if f.op == "eq"}
+    fixed |= {id(f.column) for f, negated in out.values if f.op == "eq" and not negated}
+    out.measures = [
+        DraftMeasure("count", base, None)
+        if m.agg == "count_distinct" and m.column is not None and id(m.column) in fixed else m
+        for m in out.measures
+    ]
 
 
 def _per_related(
