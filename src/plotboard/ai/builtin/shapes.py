@@ -19,7 +19,7 @@ words), `apply_shapes` turns the draft the engine built from the rest into that 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
@@ -305,7 +305,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             shapes.compare_words.extend(words[start:end])
             for k in range(start, end):
                 keep[k] = False
-    _read_bands(words, keep, shapes)
+    _read_bands(words, keep, shapes, lambda i: _names_known_before(vocab, words, i))
     shapes.absent = _absent_rows(tokens, keep, vocab)
     either = _either_period(words, keep)
     if either >= 0:
@@ -505,14 +505,30 @@ def _spread_typo(word: str) -> bool:
     )
 
 
-def _read_bands(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
+def _names_known_before(vocab: Vocabulary, words: Sequence[str], i: int) -> bool:
+    """Whether the words right before position `i` end a phrase the vocabulary knows
+    ("rating breakdown", "job title breakdown"); "ethnicity breakdown" names nothing known,
+    and stays a breakdown the data lacks (refused by the reader)."""
+    for start in range(max(0, i - 3), i):
+        found = vocab.match(words, start)
+        if found is not None and start + found[0] == i:
+            return True
+    return False
+
+
+def _read_bands(
+    words: Sequence[str], keep: list[bool], shapes: Shapes, known_before: Callable[[int], bool]
+) -> None:
     """ "distribution of ...", "histogram", "how are ... spread", "band of 20k", "into 10
     equal bands", "25k bands": the cue words (and the band size) leave the question."""
     for i, word in enumerate(words):
         if not keep[i]:
             continue
         if word in _SPREAD_WORDS or _spread_typo(word) or (
-            word in _BREAKDOWN_WORDS and i > 0 and not _GROUP_CUES.intersection(words)
+            word in _BREAKDOWN_WORDS
+            and i > 0
+            and not _GROUP_CUES.intersection(words)
+            and known_before(i)
         ):
             shapes.distribution = True
             keep[i] = False
