@@ -250,7 +250,11 @@ export function starterQuestions(index: CatalogIndex, limit = 4): string[] {
   });
   const out: string[] = [];
   for (let turn = 0; out.length < limit - 1 && perTable.some((ideas) => turn < ideas.length); turn++) {
-    for (const ideas of perTable) if (ideas[turn] && out.length < limit - 1) out.push(ideas[turn]!);
+    for (const ideas of perTable) {
+      // Two tables can give the same words ("Total amount by month"): one button for them.
+      const idea = ideas[turn];
+      if (idea && out.length < limit - 1 && !out.includes(idea)) out.push(idea);
+    }
   }
   out.sort((a, b) => Number(b.endsWith(' as a map')) - Number(a.endsWith(' as a map')));
   const main = ranked[0];
