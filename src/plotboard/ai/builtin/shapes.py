@@ -508,7 +508,10 @@ def _spread_typo(word: str) -> bool:
 def _names_known_before(vocab: Vocabulary, words: Sequence[str], i: int) -> bool:
     """Whether the words right before position `i` end a phrase the vocabulary knows
     ("rating breakdown", "job title breakdown"); "ethnicity breakdown" names nothing known,
-    and stays a breakdown the data lacks (refused by the reader)."""
+    and stays a breakdown the data lacks (refused by the reader). "show me the breakdown"
+    names nothing before it, and is a spread of what the question names elsewhere."""
+    if words[i - 1] in STOPWORDS:
+        return True
     for start in range(max(0, i - 3), i):
         found = vocab.match(words, start)
         if found is not None and start + found[0] == i:
