@@ -274,6 +274,13 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
         draft.filters.append(
             DraftFilter(table, column, f.op, value, f.anchor, f.include_current)
         )
+    # A list of records: its columns and its sort carry over to a follow-up ("only Paris").
+    for ref in spec.select:
+        draft.records.append(_absolute(vocab, base, ref))
+    if spec.select and spec.order_by and not spec.measures:
+        table, column = _absolute(vocab, base, spec.order_by[0].by)
+        draft.record_order = (column, spec.order_by[0].desc)
+        spec = spec.model_copy(update={"order_by": spec.order_by[1:]})
     first = spec.measures[0].alias.lower() if spec.measures else None
     for i, o in enumerate(spec.order_by):
         if i == 0 and o.by.lower() == first:

@@ -119,6 +119,13 @@ def _tile(vocab: Vocabulary, draft: Draft) -> tuple[TileSuggestion, str | None]:
     """The tile for a draft, compiled against the catalog; (tile, why the chart wish failed)."""
     if draft.records:
         chart, problem = "table", None
+        if draft.chart not in (None, "table"):
+            # "as a line" after "list the employees in Paris": nothing to draw, and saying so
+            # beats answering with the same table as if it were the line asked for.
+            problem = (
+                "a list of records has no numbers to draw; ask for a number, such as a count "
+                "by month, to get a chart"
+            )
     elif any(d.key is not None for d in draft.dims):
         # A row per person, with their id next to a name that may repeat: a chart would
         # draw the id and the name as two breakdowns.
