@@ -38,3 +38,19 @@ def test_a_chart_asked_of_a_list_says_why_it_stays_a_table(
     assert reply.tile is not None, reply.answer
     assert reply.tile.chart_type == "table"
     assert "no numbers to draw" in reply.answer
+
+
+def test_a_ranking_in_each_group_mid_chat_is_a_question_of_its_own(
+    catalog: Catalog, values: Values
+) -> None:
+    # After a period comparison, "the two best offices per country" names its whole
+    # breakdown and ranking: a new tile, not the comparison changed (it lost the "in each").
+    before = answer("compare 2023 with 2024 headcount", catalog, values, today=TODAY).tile
+    assert before is not None
+    reply = answer(
+        "the two biggest departments per office", catalog, values, today=TODAY, previous=before
+    )
+    assert reply.tile is not None, reply.answer
+    query = reply.tile.query
+    assert query.limit == 2 and query.limit_per is not None, query
+    assert query.compare is None

@@ -173,6 +173,11 @@ def read_turn(
         # "what about revenue by region": a change (the filters stay), or a question of its
         # own — close enough to offer the other.
         return Turn(follow_up=True, ambiguous=subject and (breakdown or other_table))
+    ranked = intent.top is not None or intent.superlative is not None
+    if intent.per_dim is not None and len(intent.dims) >= 2 and ranked:
+        # "top 3 products in each category": the whole breakdown and its ranking are named,
+        # a question of its own (the last chart's period or comparison would not fit it).
+        return Turn(follow_up=False, ambiguous=True)
     if not subject:
         own = bool(
             intent.values or intent.bools or intent.compares or intent.dims
