@@ -27,7 +27,7 @@ from plotboard.api import mcp as mcp_endpoint
 from plotboard.auth.embed_tokens import ALGORITHM
 from plotboard.config import Settings
 from plotboard.runtime import Runtime
-from tests.live_server import DemoServer, running_demo
+from tests.live_server import DemoServer, demo_admin_key, running_demo
 
 ALICE = {"region": "North", "location": ["Paris"]}
 BOB = {"region": "South", "location": ["London"]}
@@ -221,7 +221,7 @@ def test_every_tool_call_is_audited(demo: DemoServer) -> None:
     token = mint(demo, "dave", BOB)
     call(demo, token, ("list_tables", {}), ("describe_table", {"table": "nope"}))
     r = httpx.get(f"{demo.url}/api/v1/admin/audit",
-                  headers={"Authorization": f"Bearer {demo.info['api_key']}"})
+                  headers={"Authorization": f"Bearer {demo_admin_key(demo)}"})
     assert r.status_code == 200, r.text
     mine = [e for e in r.json()["entries"] if e["actor"] == "embed:dave"]
     assert [(e["action"], e["target_id"], e["details"]["ok"]) for e in mine] == [
