@@ -174,9 +174,13 @@ def test_with_no_limit_set_a_request_is_let_through_in_memory(org: Org) -> None:
     assert limiter.enter_in_memory("query", org.id) is None  # not read yet: go to the store
     limiter.leave(limiter.enter("query", org.id, "alice"))
     begun: list[object] = []
+    # Only this thread's transactions: the runtime's background work (pruning, the
+    # generation check) shares the engine and may begin one at any moment.
+    this_thread = threading.get_ident()
 
     def on_begin(conn: object) -> None:
-        begun.append(conn)
+        if threading.get_ident() == this_thread:
+            begun.append(conn)
 
     sqlalchemy.event.listen(engine, "begin", on_begin)
     try:
@@ -325,9 +329,13 @@ def test_without_redis_a_request_takes_one_store_write_and_one_to_leave(org: Org
     # The first request also reads the settings and prunes ended windows (once a minute).
     limiter.leave(limiter.enter("query", org.id, uuid.uuid4().hex))
     begun: list[object] = []
+    # Only this thread's transactions: the runtime's background work (pruning, the
+    # generation check) shares the engine and may begin one at any moment.
+    this_thread = threading.get_ident()
 
     def on_begin(conn: object) -> None:
-        begun.append(conn)
+        if threading.get_ident() == this_thread:
+            begun.append(conn)
 
     sqlalchemy.event.listen(engine, "begin", on_begin)
     try:
