@@ -736,7 +736,8 @@ def answer(
     )
 
 
-_RELATIVE = ("last", "past", "previous", "this", "ytd", "to date", "recent", "so far", "prior")
+_RELATIVE = ("last", "past", "previous", "this", "ytd", "to date", "recent", "so far", "prior",
+             " ago", " before ")
 
 
 def _assumptions(

@@ -220,6 +220,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "more than": Compare("gt"), "greater than": Compare("gt"), "over": Compare("gt"),
         "above": Compare("gt"), "exceeding": Compare("gt"), "exceeds": Compare("gt"),
         "exceeded": Compare("gt"), "exceed": Compare("gt"), "topped": Compare("gt"),
+        "crossed": Compare("gt"), "crosses": Compare("gt"), "cross": Compare("gt"),
         "surpassed": Compare("gt"), "surpassing": Compare("gt"), "went over": Compare("gt"),
         "went above": Compare("gt"), "went beyond": Compare("gt"), "beyond": Compare("gt"),
         "fell below": Compare("lt"), "fell under": Compare("lt"), "dipped below": Compare("lt"),

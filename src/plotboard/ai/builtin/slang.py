@@ -51,9 +51,15 @@ ABBREVIATIONS: dict[str, str] = {
     "aov": "average sale amount", "aovs": "average sale amounts", "topline": "revenue",
     "invoice": "invoiced", "heads": "headcount", "cheapest": "lowest",
     "priciest": "highest", "joiner": "new hire", "starter": "new hire",
+    # Run-together and clipped spoken forms: "gimme", "lemme see", "evr".
+    "gimme": "give me", "lemme": "let me", "wanna": "want to", "gotta": "need to",
+    "evr": "ever", "eva": "ever",
+    # A group of people said loosely: "the wfh crew", "sales squad".
+    "crew": "people", "crews": "people", "squad": "people", "squads": "people",
 }
 
-_COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo"})
+_COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo",
+                             "gimme", "lemme", "wanna", "gotta"})
 
 #: Phrases of several words -> plain words (matched on folded words).
 PHRASES: dict[tuple[str, ...], str] = {
@@ -101,6 +107,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("on", "the", "payroll"): "", ("on", "our", "payroll"): "", ("on", "payroll"): "",
     ("on", "the", "books"): "", ("on", "our", "books"): "",
     ("in", "terms", "of"): "by",
+    # "the top dog seller", "who's top dog": the first one.
+    ("top", "dog"): "top", ("top", "dogs"): "top",
+    # "the total number of orders", "total count of hires": how many (not a sum and a count).
+    ("total", "number", "of"): "number of", ("total", "count", "of"): "count of",
 }
 # "people on the payroll", "staff on our books": how many people there are.
 PHRASES.update({
@@ -172,6 +182,12 @@ _JUST_ENDED = re.compile(
     r"(?:ended|finished|closed|wrapped up|went by)\b",
     re.I,
 )
+# "ten million dollars of sales", "$5k in sales": money taken in (revenue), not the Sales team.
+_MONEY_OF_SALES = re.compile(
+    r"\b(dollars?|bucks|euros?|usd|eur|pounds|quid)\s+(?:worth\s+)?(?:of|in)\s+sales\b", re.I
+)
+# "biggest deals ever, top 3", "products by revenue - top 5": the ranking said last.
+_TRAILING_TOP = re.compile(r"^(.*\w)\s*[,:;-]\s*(top|bottom)\s+(\d+)\s*[?.!]*\s*$", re.I)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 # "$$ from services", "$ by region": money, not a number ("$500" stays a number).
 _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
@@ -286,6 +302,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
+    text = _TRAILING_TOP.sub(lambda m: f"{m.group(2)} {m.group(3)} {m.group(1)}", text)
     text = _THIS_TO_DATE.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
@@ -297,6 +314,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _LAST_HALF.sub("last 6 months", text)
     text = _DATA_COVERS.sub(" of data", text)
     text = _DOLLARS.sub(" revenue ", text)
+    text = _MONEY_OF_SALES.sub(lambda m: f"{m.group(1)} of revenue", text)
     text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
                      else f" {m.group(1)} ", text)
     text = _STARS.sub(lambda m: f" a rating of {m.group(1)} ", text)

@@ -153,6 +153,22 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     alongside side respectively approximately roughly exactly precisely basically simply
     maybe perhaps kindly quickly literally go goes went going gone break breaks broke
     """.split()  # noqa: SIM905
+) | frozenset(
+    # Adverbs of time and degree, intensifiers and fillers: a closed class of words that
+    # say how or when about what is asked, never what ("already open", "still", "ever").
+    """
+    already yet still even ever anyway anyhow altogether ago lately nowadays presently
+    usually generally normally ordinarily mostly mainly largely chiefly
+    honestly seriously frankly quite pretty fairly somewhat rather super extremely
+    absolutely definitely certainly probably possibly surely merely
+    um uh umm hmm er btw fyi tbh imo lol pls
+    """.split()  # noqa: SIM905
+)
+#: Money units: "ten million dollars of sales", "revenue in euros" say the currency of a
+#: number or an amount, never what is measured; left out right after a number or "in".
+MONEY_UNITS: frozenset[str] = frozenset(
+    {"dollar", "dollars", "usd", "buck", "bucks", "euro", "euros", "eur", "pound", "pounds",
+     "gbp", "quid"}
 )
 #: Words of `LEFT_OUT_WORDS` that keep what follows them ("keep Paris", "narrow to Sales"):
 #: any other right before a value ("swap Paris", "move Sales") might as well take it out,
@@ -190,6 +206,14 @@ def left_out(words: tuple[str, ...] | list[str], i: int) -> bool:
         return False
     if word in LEFT_OUT_WORDS:
         return True
+    if word in MONEY_UNITS and i > 0 and (
+        words[i - 1] == "in" or parse_number(words[i - 1]) is not None
+    ):
+        return True
+    if word == "past" and i + 1 < len(words) and (
+        len(words[i + 1]) == 4 and words[i + 1].isdigit()
+    ):
+        return True  # "this past 2025": that year
     if len(word) < 6 or not word.isalpha() or not word.endswith(("ed", "ing")):
         return False
     return i > 0 and words[i - 1] not in _COPULAS and words[i - 1] not in STOPWORDS

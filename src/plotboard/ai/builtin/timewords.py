@@ -239,6 +239,37 @@ def _just_ended(words: Sequence[str], i: int) -> int:
     return 0
 
 
+_AGO_COUNTS = {"a": 1, "an": 1, "one": 1}
+_THIS_ONE = (("this", "one"), ("the", "current", "one"), ("this",), ("the", "current"),
+             ("now",), ("today",))
+
+
+def _ago(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "2 years ago", "a month ago": the calendar period that many before today's; "the
+    month before this one": the last one, "the year before last": the one before that."""
+    n = len(words)
+    word = words[i]
+    if word in _UNITS and not word.endswith("s") and tuple(words[i + 1 : i + 2]) == ("before",):
+        for tail in (*_THIS_ONE, ("last",)):
+            if tuple(words[i + 2 : i + 2 + len(tail)]) == tail:
+                back, size, unit = (2 if tail == ("last",) else 1), 2 + len(tail), word
+                break
+        else:
+            return None
+    elif i + 2 < n and words[i + 1] in _UNITS and words[i + 2] == "ago":
+        back = _AGO_COUNTS.get(word) or (int(word) if word.isdigit() else 0)
+        if not 0 < back <= 1000:
+            return None
+        size, unit = 3, words[i + 1]
+    else:
+        return None
+    grain = _UNITS[unit]
+    start, end = period_of(today, grain)
+    for _ in range(back):
+        start, end = period_of(start - dt.timedelta(days=1), grain)
+    return size, DateRange(start, end, " ".join(words[i : i + size]))
+
+
 def _day_number(word: str) -> int | None:
     """ "3rd", "21st", "3": a day of a month, or None."""
     digits = word[:-2] if word[-2:] in ("st", "nd", "rd", "th") else word
@@ -262,6 +293,9 @@ def _dated(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, 
         return None
     if j < n and _year(words[j]) is not None:
         year, j = int(words[j]), j + 1
+    elif tuple(words[j : j + 2]) in (("this", "year"), ("last", "year")):
+        # "January 1st this year", "March 3rd last year": that day of the year named.
+        year, j = today.year - (words[j] == "last"), j + 2
     elif words[i] == "may" or words[i].isdigit():
         return None  # "may 5", "3 may": too easily something else without a year
     else:
@@ -399,6 +433,9 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         # that day or year (read by `match_time` like "in ..."), "from 2020 onwards" since.
         return None
     if word == "since":
+        if label.endswith(" this year"):
+            # "since January 1st this year": up to today, as "this year to date".
+            return 1 + size, DateRange(start, today, f"since {label}")
         return 1 + size, DateRange(start, None, f"since {label}")
     if word == "after":
         return 1 + size, DateRange(end + dt.timedelta(days=1), None, f"after {label}")
@@ -434,6 +471,9 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         grain = _UNITS[words[i + 1]]
         start, _ = period_of(today, grain)
         return 4, DateRange(start, today, f"{grain} to date")
+    ago = _ago(words, i, today)
+    if ago is not None:
+        return ago
     ended = _just_ended(words, i)
     if ended:
         # "the quarter that just ended", "the month just gone": the last whole one.

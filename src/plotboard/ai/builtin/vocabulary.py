@@ -383,7 +383,9 @@ def _add_measures(vocab: Vocabulary, table: Table) -> None:
             vocab.add(stems(phrase), term)
 
 
-def _add_values(vocab: Vocabulary, source: Source) -> None:
+def _add_values(
+    vocab: Vocabulary, source: Source, initials: dict[str, list[ValueTerm]] | None = None
+) -> None:
     for (table_name, column_name), column_values in source.values.items():
         table = vocab.table_named(table_name, source=source.id)
         column = table.column(column_name) if table else None
@@ -402,6 +404,11 @@ def _add_values(vocab: Vocabulary, source: Source) -> None:
                 continue
             kept.append(value)
             vocab.add(words, ValueTerm(table, column, (value,), EXACT))
+            letters = [w[0] for w in words if w.isalpha() and w not in STOPWORDS]
+            if initials is not None and len(letters) >= 3 and len(letters) == len(words):
+                initials.setdefault("".join(letters), []).append(
+                    ValueTerm(table, column, (value,), PARTIAL)
+                )
             if len(words) > 1:
                 # "VP", "HR": a short word in capitals is a word of its own ("our VPs").
                 acronyms = {w.lower() for w in value.split() if w.isupper() and w.isalpha()}
@@ -455,8 +462,14 @@ def _build(sources: Sequence[Source]) -> Vocabulary:
         for word, terms in _add_columns(vocab, table).items():
             described.setdefault(word, []).extend(terms)
         _add_measures(vocab, table)
+    initials: dict[str, list[ValueTerm]] = {}
     for source in vocab.sources:
-        _add_values(vocab, source)
+        _add_values(vocab, source, initials)
+    # "SDRs" for "Sales Development Representative": the first letters of a value of three
+    # words or more, when they name that one value and mean nothing else.
+    for word, named in initials.items():
+        if len(named) == 1 and (word,) not in vocab.phrases and word not in STOPWORDS:
+            vocab.add((word,), named[0])
     # Description words last, and only the unambiguous ones that mean nothing else.
     for word, terms in described.items():
         if len(terms) == 1 and (word,) not in vocab.phrases:
