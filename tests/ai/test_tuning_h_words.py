@@ -130,3 +130,43 @@ def test_a_ranking_said_last(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("largest orders of 2024, top 4", catalog, values))
     assert spec["limit"] == 4 and "measures" not in spec, spec  # the orders, not products
     assert spec["order_by"] == [{"by": "amount", "desc": True}], spec
+
+
+def _after(first: str, then: str, catalog: Catalog, values: Values) -> EngineAnswer:
+    before = ask(first, catalog, values)
+    assert before.tile is not None, before.answer
+    return ask(then, catalog, values, previous=before.tile)
+
+
+def test_a_counted_word_with_a_typo_is_still_counted(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("trasactions per category in 2024", catalog, values))
+    assert spec["measures"][0]["agg"] == "count", spec
+
+
+def test_regroup_a_chart_by_another_grain(catalog: Catalog, values: Values) -> None:
+    reply = _after("weekly units sold in 2024", "group them by month instead of week",
+                   catalog, values)
+    assert spec_of(reply)["dimensions"] == [{"column": "sale_date", "grain": "month"}]
+    assert reply.follow_up is True
+
+
+def test_and_by_instead_replaces_the_breakdown(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(_after("units sold per category", "and per region instead", catalog, values))
+    assert spec["dimensions"] == [{"column": "sales_region"}], spec
+    spec = spec_of(_after("units sold per category", "and by region", catalog, values))
+    assert len(spec["dimensions"]) == 2, spec  # without "instead": added
+
+
+def test_keep_only_some_rows_of_a_grouped_chart(catalog: Catalog, values: Values) -> None:
+    for then in ("keep only employees rated 5", "keep just staff who are remote"):
+        spec = spec_of(_after("average salary per country", then, catalog, values))
+        assert spec["dimensions"] == [{"column": "country"}], spec  # not a list of people
+        assert len(spec["filters"]) == 1, spec
+
+
+def test_a_noun_after_a_value_names_the_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue of accessories products in 2024", catalog, values))
+    assert "dimensions" not in spec, spec
+    assert {"column": "category", "op": "eq", "value": "Accessories"} in spec["filters"], spec
+    spec = spec_of(ask("top accessories products by revenue", catalog, values))
+    assert spec["dimensions"] == [{"column": "product"}], spec  # ranked: one bar each

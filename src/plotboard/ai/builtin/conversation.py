@@ -78,6 +78,7 @@ _VERBS = frozenset(
      "narrow", "zoom", "restrict", "keep", "order", "rank", "group", "divide", "same",
      "of", "list", "count", "sum", "average"}
 )
+_KEEP_LEADS = frozenset({"keep", "narrow", "restrict", "limit"})
 _TIME_UNITS = frozenset({"year", "years", "month", "months", "quarter", "quarters", "week",
                          "weeks", "day", "days", "time", "period", "fiscal"})
 _LISTS = frozenset({"which", "who", "whos", "whose", "list", "name", "names"})
@@ -144,6 +145,9 @@ def read_cues(tokens: Sequence[Token]) -> Cues:
             continue  # "this year", "that month"
         refers = after is None or after in _AFTER_REFERENCE or before in _VERBS
     first = words[lead] if lead < len(words) else ""
+    # "keep just the people who work remotely", "narrow it to 2024": a verb that keeps part
+    # of what is there acts on the last chart, even when its rows are named again.
+    refers = refers or first in _KEEP_LEADS
     return Cues(refine=refine, refers=refers, asks=first in _ASKS, lists=first in _LISTS)
 
 

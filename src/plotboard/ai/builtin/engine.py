@@ -58,7 +58,7 @@ from plotboard.ai.builtin.conversation import (
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
 from plotboard.ai.builtin.intent import DimSlot, Intent
-from plotboard.ai.builtin.lexer import Keyword, Lexed, Words, lex
+from plotboard.ai.builtin.lexer import Keyword, Lexed, Words, edits, lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -79,6 +79,7 @@ from plotboard.ai.builtin.scope import (
     write_request,
 )
 from plotboard.ai.builtin.shapes import (
+    COUNTED_ROWS,
     Shapes,
     absent_reason,
     apply_shapes,
@@ -86,7 +87,15 @@ from plotboard.ai.builtin.shapes import (
     tables_with_empty_fields,
 )
 from plotboard.ai.builtin.slang import expand, plain_text
-from plotboard.ai.builtin.text import KEEP_WORDS, STATUS_WORDS, Token, left_out, stems, tokenize
+from plotboard.ai.builtin.text import (
+    KEEP_WORDS,
+    STATUS_WORDS,
+    Token,
+    left_out,
+    singular,
+    stems,
+    tokenize,
+)
 from plotboard.ai.builtin.vocabulary import (
     SYNONYM,
     TableTerm,
@@ -300,6 +309,20 @@ def _counted(intent: Intent, shapes: Shapes) -> None:
         return  # "the biggest orders", "top 5 deals": ranked by their amount
     if not intent.pending or intent.pending == ["sum"]:
         intent.pending = ["count"]
+
+
+def _counted_typo(lexed: Lexed, vocab: Vocabulary) -> bool:
+    """ "oders by region": a counted word ("orders", "deals") typed with a slip, which the
+    lexer read as that word (the word itself is nothing the catalog knows)."""
+    for item in lexed.items:
+        if not isinstance(item.meaning, Words) or item.size != 1:
+            continue
+        said = lexed.words[item.start]
+        if (singular(said),) in vocab.phrases or said in COUNTED_ROWS:
+            continue
+        if any(len(w) >= 5 and edits(said, w) == 1 for w in COUNTED_ROWS):
+            return True
+    return False
 
 
 _LISTED_DAYS = 31
@@ -642,6 +665,8 @@ def answer(
         company = set(stems(voice.company)) | set(voice.company.lower().split())
         lexed.unknown = [w for w in lexed.unknown if w not in company]
         lexed.unknown_at = {i: w for i, w in lexed.unknown_at.items() if w not in company}
+    if not shapes.counted_rows and _counted_typo(lexed, vocab):
+        shapes.counted_rows = True
     intent = read_intent(lexed)
     long = bool(courtesy) or len(tokens) >= LONG_QUESTION_WORDS
     left = _left_out(lexed)

@@ -109,6 +109,11 @@ def _counted_amount(term: ColumnTerm) -> bool:
     )
 
 
+
+# Columns whose word after a value is a measure or a flag ("Software units", "Engineering
+# salaries", "Sales remote"), not a noun for the rows that value keeps.
+_NOT_ROW_NOUNS = frozenset({*NUMERIC_TYPES, *TEMPORAL_TYPES, "boolean"})
+
 class _Walk:
     """One reading of one question (see module docstring); `run` returns the intent."""
 
@@ -449,7 +454,9 @@ class _Walk:
             self.per_next = self.words_of(item) in ("per", "divided by", "a", "for every")
             self.divide_next = self.words_of(item) == "divided by" and bool(self.intent.measures)
             self._unknown_breakdown(item)
-            if kind == "group_add":
+            if kind == "group_add" and "instead" not in self.words:
+                # "and by country": added to the breakdown; "and by country instead?" replaces
+                # it (`instead` says so, wherever it stands).
                 self.intent.add_dims = True
         elif kind == "negation":
             self.negate = True
@@ -700,6 +707,17 @@ class _Walk:
             named = {id(t.column) for t in self.last_value[1].terms}
             if any(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
                 return  # "the East region", "the Sales department": the value's own column
+            listed = self.words[:1] in (("who",), ("whos",), ("which",), ("list",))
+            if not values and self.mode == "measure" and not self._ranked() and not listed and (
+                structural
+            ) and all(
+                isinstance(t, ColumnTerm) and t.column.type not in _NOT_ROW_NOUNS
+                and any(t.table is v.table for v in self.last_value[1].terms)
+                for t in structural
+            ):
+                # "units of software products", "revenue from Hardware items": the noun after a
+                # value names the rows that value keeps, not a breakdown (no "by", no ranking).
+                return
         if values and structural and self._another_value(index, item, values):
             # "Engineering vs Sales", "Support and Sales": a second value of the first one's
             # column, not the table that shares its name.
@@ -754,6 +772,12 @@ class _Walk:
             self._with_aggregate(structural, item, text)
         else:
             self._in_measure(structural, item, text)
+
+    def _ranked(self) -> bool:
+        """Whether the question ranks something anywhere ("top", "highest", "which")."""
+        return self.intent.which or any(
+            isinstance(i.meaning, (Superlative, Top)) for i in self.items
+        )
 
     def _another_value(self, index: int, item: Item, values: tuple[ValueTerm, ...]) -> bool:
         """Whether `item` follows a value through "vs" / "and" / "or" and can be a value of

@@ -78,7 +78,7 @@ _RANKED_WORDS = _RANKS | {"greatest", "worst", "fewest", "least", "lowest", "bes
                           "highest", "bottom"}
 _SIZE_RANKS = {"biggest", "largest", "smallest", "highest", "lowest", "top"}
 _WHEN_RANKS = {"latest", "newest", "recent", "oldest", "earliest"}
-_COUNTED_ROWS = {"order", "orders", "deal", "deals", "transaction", "transactions"}
+COUNTED_ROWS = _COUNTED_ROWS = {"order", "orders", "deal", "deals", "transaction", "transactions"}
 _COUNT_WORDS = {"how", "many", "number", "count", "total", "average", "avg", "sum", "mean",
                 "headcount", "tally",
                 "percentage", "percent", "share", "proportion"}
