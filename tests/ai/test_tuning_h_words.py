@@ -170,3 +170,38 @@ def test_a_noun_after_a_value_names_the_rows(catalog: Catalog, values: Values) -
     assert {"column": "category", "op": "eq", "value": "Accessories"} in spec["filters"], spec
     spec = spec_of(ask("top accessories products by revenue", catalog, values))
     assert spec["dimensions"] == [{"column": "product"}], spec  # ranked: one bar each
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("units sold since the beginning of the quarter", "2025-10-01", "2025-11-20"),
+        ("hires since the start of last month", "2025-10-01", None),
+        ("units sold from the start of this month until now", "2025-11-01", "2025-11-20"),
+        ("units sold since the first of june", "2025-06-01", "2025-11-20"),
+    ],
+)
+def test_since_the_start_of_a_period(
+    question: str, start: str, end: str | None, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    dated = [f for f in spec["filters"] if f["column"] in ("sale_date", "hire_date")]
+    assert len(dated) == 1, spec
+    if end is None:
+        assert dated[0]["op"] == "between" and dated[0]["value"][0] == start, spec
+    else:
+        assert dated[0]["value"] == [start, end], spec
+
+
+def test_a_word_starting_like_a_courtesy_is_kept(catalog: Catalog, values: Values) -> None:
+    # "ty" (thank you) at the start of "typical" is no thanks.
+    reply = ask("typical units per order by category", catalog, values)
+    assert "pical" not in reply.answer, reply.answer
+
+
+def test_a_refusal_names_the_missing_noun_not_the_adverbs(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("supplier count nowadays", catalog, values)
+    assert reply.tile is None
+    assert "'supplier'" in reply.answer and "nowadays" not in reply.answer, reply.answer

@@ -32,6 +32,7 @@ from plotboard.ai.builtin.resolve import (
     key_of,
     resolve,
 )
+from plotboard.ai.builtin.text import LEFT_OUT_WORDS
 from plotboard.ai.builtin.vocabulary import Vocabulary, column_label
 from plotboard.ai.charts import fits
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
@@ -44,7 +45,9 @@ RANKED_ROWS = 10
 
 
 def _quoted(words: list[str]) -> str:
-    return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+    # "customers ... already": the words the data lacks, not the adverbs around them.
+    missing = [w for w in words if w not in LEFT_OUT_WORDS] or words
+    return ", ".join(f"'{w}'" for w in dict.fromkeys(missing))
 
 
 def check_subject(intent: Intent) -> None:

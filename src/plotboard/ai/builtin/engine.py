@@ -762,7 +762,7 @@ def answer(
 
 
 _RELATIVE = ("last", "past", "previous", "this", "ytd", "to date", "recent", "so far", "prior",
-             " ago", " before ")
+             " ago", " before ", "start of", "beginning of", " now", "first of")
 
 
 def _assumptions(

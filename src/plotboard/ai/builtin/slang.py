@@ -55,6 +55,7 @@ ABBREVIATIONS: dict[str, str] = {
     "gimme": "give me", "lemme": "let me", "wanna": "want to", "gotta": "need to",
     "evr": "ever", "eva": "ever",
     # A group of people said loosely: "the wfh crew", "sales squad".
+    "dough": "revenue", "moolah": "revenue",
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
 }
 
@@ -242,7 +243,7 @@ _TEAM_SIZE = re.compile(
 COURTESY: tuple[str, ...] = (
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
     r"| assistant)?[,!.]*",
-    r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|much appreciated)"
+    r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|much appreciated)(?!\w)"
     r"(?: (?:so|very) much| a lot| kindly| in advance)*(?: for (?:your|the) help)?[,!.]*",
     r"\b(?:best|kind|warm)? ?regards\b[^.!?]*",
     r"\bi hope (?:you'?re|you are) well\b[,!.]*",

@@ -157,7 +157,7 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     # Adverbs of time and degree, intensifiers and fillers: a closed class of words that
     # say how or when about what is asked, never what ("already open", "still", "ever").
     """
-    already yet still even ever anyway anyhow altogether ago lately nowadays presently
+    already yet still even ever anyway anyhow altogether ago lately nowadays presently anymore
     usually generally normally ordinarily mostly mainly largely chiefly
     honestly seriously frankly quite pretty fairly somewhat rather super extremely
     absolutely definitely certainly probably possibly surely merely

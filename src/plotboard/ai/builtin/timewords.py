@@ -137,10 +137,43 @@ def _year(word: str) -> int | None:
     return None
 
 
+_START_OF = (("the", "start", "of"), ("the", "beginning", "of"), ("start", "of"),
+             ("beginning", "of"), ("the", "first", "day", "of"))
+_NOW_PERIODS = {("the",): 0, ("this",): 0, ("the", "current"): 0, ("last",): 1,
+                ("the", "last"): 1, ("the", "previous"): 1, ("previous",): 1}
+
+
+def _start_of(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, dt.date] | None:
+    """ "the start of the year", "the beginning of last month", "the start of 2024": the
+    first day of that period."""
+    for lead in _START_OF:
+        j = i + len(lead)
+        if tuple(words[i:j]) != lead or j >= len(words):
+            continue
+        for which, back in _NOW_PERIODS.items():
+            k = j + len(which)
+            unit = words[k] if k < len(words) else ""
+            if tuple(words[j:k]) == which and unit in _UNITS and not unit.endswith("s"):
+                start, _ = period_of(today, _UNITS[unit])
+                if back:
+                    start, _ = period_of(start - dt.timedelta(days=1), _UNITS[unit])
+                return k + 1 - i, start, start
+        inner = _period(words, j, today)
+        if inner is not None:
+            return j + inner[0] - i, inner[1], inner[1]
+    return None
+
+
 def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, dt.date] | None:
     """A named calendar period at `words[i]`: "2024", "march 2024", "q3 2024", "2024 q3"."""
     n = len(words)
     word = words[i]
+    if word in ("the", "start", "beginning"):
+        found = _start_of(words, i, today)
+        if found is not None or word != "the" or i + 1 >= n:
+            return found
+        day = _dated(words, i + 1, today)  # "since the first of March"
+        return None if day is None else (day[0] + 1, day[1], day[2])
     year = _year(word)
     if year is not None:
         parts = words[i + 1 : i + 3]
@@ -272,6 +305,8 @@ def _ago(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] 
 
 def _day_number(word: str) -> int | None:
     """ "3rd", "21st", "3": a day of a month, or None."""
+    if word == "first":
+        return 1  # "the first of March"
     digits = word[:-2] if word[-2:] in ("st", "nd", "rd", "th") else word
     if not digits.isdigit() or len(digits) > 2 or not 1 <= int(digits) <= 31:
         return None
@@ -427,14 +462,20 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
                     j + 1 + second[0] - i,
                     DateRange(start, second[2], f"from {label} to {label2}", parts),
                 )
+        if j + 1 < n and words[j] in ("to", "until", "till", "through") and (
+            words[j + 1] in ("now", "today", "date")
+        ):
+            # "from the start of the year until now", "from March to date": up to today.
+            return j + 2 - i, DateRange(start, today, f"from {label} to {words[j + 1]}")
         if word == "from" and j < n and words[j] in ("on", "forward", "forwards"):
             return 2 + size, DateRange(start, None, f"since {label}")
         # "between 2023" alone is no range; "orders from 2025-11-19", "sales from 2023":
         # that day or year (read by `match_time` like "in ..."), "from 2020 onwards" since.
         return None
     if word == "since":
-        if label.endswith(" this year"):
-            # "since January 1st this year": up to today, as "this year to date".
+        if start.year == today.year and start <= today:
+            # "since January 1st this year", "since the start of the month": up to today,
+            # as "this year to date".
             return 1 + size, DateRange(start, today, f"since {label}")
         return 1 + size, DateRange(start, None, f"since {label}")
     if word == "after":
