@@ -172,8 +172,8 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
         found = _start_of(words, i, today)
         if found is not None or word != "the" or i + 1 >= n:
             return found
-        day = _dated(words, i + 1, today)  # "since the first of March"
-        return None if day is None else (day[0] + 1, day[1], day[2])
+        dated = _dated(words, i + 1, today)  # "since the first of March"
+        return None if dated is None else (dated[0] + 1, dated[1], dated[2])
     year = _year(word)
     if year is not None:
         parts = words[i + 1 : i + 3]
