@@ -205,3 +205,28 @@ def test_a_refusal_names_the_missing_noun_not_the_adverbs(
     reply = ask("supplier count nowadays", catalog, values)
     assert reply.tile is None
     assert "'supplier'" in reply.answer and "nowadays" not in reply.answer, reply.answer
+
+
+@pytest.mark.parametrize(
+    "then",
+    ["swap category for region", "replace category with region",
+     "change the breakdown to region"],
+)
+def test_swap_one_grouping_for_another(then: str, catalog: Catalog, values: Values) -> None:
+    reply = _after("units sold per category in 2024", then, catalog, values)
+    spec = spec_of(reply)
+    assert spec["dimensions"] == [{"column": "sales_region"}], spec
+    assert reply.follow_up is True and spec["filters"], spec  # the period stays
+
+
+def test_replace_one_period_with_another(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(_after("units sold per category in 2024", "replace 2024 with 2022",
+                          catalog, values))
+    assert _dates(spec) == ["2022-01-01", "2022-12-31"], spec
+
+
+def test_drop_the_date_filter(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(_after("hires per department in 2023", "clear the date range",
+                          catalog, values))
+    assert not spec.get("filters"), spec
+    assert spec["dimensions"] == [{"column": "department"}], spec

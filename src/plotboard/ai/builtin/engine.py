@@ -453,6 +453,49 @@ def _without_replaced(
     return tokens
 
 
+_SWAP_VERBS = {
+    "swap": ("for", "with"), "replace": ("with", "by"), "switch": ("for", "with"),
+    "exchange": ("for", "with"), "change": ("to", "into"),
+}
+_GROUPING_NOUNS = frozenset({"grouping", "breakdown", "split", "dimension", "axis",
+                             "groups", "group", "buckets"})
+
+
+def _swapped(
+    tokens: tuple[Token, ...], readings: list[str], *, follow: bool
+) -> tuple[Token, ...]:
+    """ "swap country for department", "replace 2024 with 2025", "change the grouping to
+    city" after a chart: the first thing goes and the second is asked instead ("department
+    instead"); a grouping named by a word like "grouping" is a breakdown ("by city")."""
+    if not follow:
+        return tokens
+    words = [t.text for t in tokens]
+    for i, word in enumerate(words):
+        joins = _SWAP_VERBS.get(word)
+        if joins is None:
+            continue
+        j = next((k for k in range(i + 2, min(len(words), i + 6)) if words[k] in joins), None)
+        if j is None or j + 1 >= len(words):
+            continue
+        end = j + 1
+        while end < len(words) and words[end] not in (",", "and", "as", "in", "for"):
+            end += 1
+        replaced = words[i + 1 : j]
+        grouping = any(w in _GROUPING_NOUNS for w in replaced)
+        if word == "change" and not grouping:
+            continue  # "change it to a pie": a chart, read as it is
+        wanted = list(tokens[j + 1 : end])
+        if wanted and wanted[0].text in ("a", "an", "the"):
+            wanted = wanted[1:]
+        if not wanted or (wanted[0].text == "by" and len(wanted) == 1):
+            continue
+        if grouping and wanted[0].text not in ("by", "per"):
+            wanted = [Token("by", "by"), *wanted]
+        readings.append(f"'{' '.join(replaced)}' read as what to replace")
+        return (*tokens[:i], *wanted, Token("instead", "instead"), *tokens[end:])
+    return tokens
+
+
 _WHERE = (("where",), ("in", "which"), ("that",))
 _PRESENCE = (("we", "have"), ("we", "ve", "got"), ("we", "got"), ("there", "are"),
              ("there", "is"), ("you", "have"), ("we", "are"), ("have",), ("has",))
@@ -641,6 +684,7 @@ def answer(
         return _cannot(vocab, NO_FORECASTS, voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
     words = _without_replaced(words, readings, follow=previous is not None)
+    words = _swapped(words, readings, follow=previous is not None)
     words = _without_presence(
         words, readings,
         lambda stem: any(isinstance(t, TableTerm) for t in vocab.phrases.get((stem,), ())),

@@ -189,6 +189,13 @@ _MONEY_OF_SALES = re.compile(
 )
 # "biggest deals ever, top 3", "products by revenue - top 5": the ranking said last.
 _TRAILING_TOP = re.compile(r"^(.*\w)\s*[,:;-]\s*(top|bottom)\s+(\d+)\s*[?.!]*\s*$", re.I)
+# "remove the date filter", "without the year restriction": every date (as "all time").
+_NO_DATE_FILTER = re.compile(
+    r"\b(?:remove|drop|clear|lose|ditch|ignore|forget|take off|take away|get rid of|without"
+    r"|with no|no)\s+(?:the\s+|any\s+|that\s+)?(?:date|time|year|period|month|quarter|week)s?"
+    r"[ -](?:filter|range|restriction|limit|window|constraint|cut ?off)s?\b",
+    re.I,
+)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 # "$$ from services", "$ by region": money, not a number ("$500" stays a number).
 _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
@@ -314,6 +321,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _TOTAL_STAFF.sub("headcount", text)
     text = _LAST_HALF.sub("last 6 months", text)
     text = _DATA_COVERS.sub(" of data", text)
+    text = _NO_DATE_FILTER.sub(" for all time ", text)
     text = _DOLLARS.sub(" revenue ", text)
     text = _MONEY_OF_SALES.sub(lambda m: f"{m.group(1)} of revenue", text)
     text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
