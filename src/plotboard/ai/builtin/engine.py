@@ -673,6 +673,9 @@ def answer(
     voice = voice_of(context_clues)
     plain, courtesy = plain_text(question[:MAX_QUESTION_CHARS])
     readings: list[str] = []
+    # "HR here:": who is asking; the answer says it did not use it as a filter.
+    speaker = [said for said in courtesy if said.lower().endswith(" here")]
+    readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
     asked, new_topic = tokenize(plain), False
     if previous is not None:
         asked, new_topic = strip_new_topic(asked)
@@ -776,6 +779,7 @@ def answer(
         return _cannot(vocab, err.reason, voice)
     except QueryError as err:
         return _cannot(vocab, err.message.rstrip(".").lower(), voice)
+    intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker]))
     notes = _notes(draft, intent, problem, tile.chart_type)
     chart_asked = intent.chart is not None and intent.chart.strong and problem is None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=chart_asked)

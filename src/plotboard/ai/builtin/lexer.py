@@ -261,6 +261,27 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "equal to or over": Compare("gte"), "equal or more than": Compare("gte"),
     }
 )
+# A bound said as a denied comparison ("not above 3", "no higher than 60k", "never below 2")
+# or as a most / least allowed ("a maximum of 5 units", "a minimum of 3"): the bound is kept.
+_KEYWORDS.update({
+    (*deny, *bound): Compare(op)
+    for deny in (("not",), ("no",), ("never",), ("not", "ever"))
+    for bound, op in (
+        (("above",), "lte"), (("over",), "lte"), (("more", "than"), "lte"),
+        (("higher", "than"), "lte"), (("greater", "than"), "lte"), (("bigger", "than"), "lte"),
+        (("larger", "than"), "lte"), (("exceeding",), "lte"), (("beyond",), "lte"),
+        (("below",), "gte"), (("under",), "gte"), (("less", "than"), "gte"),
+        (("lower", "than"), "gte"), (("fewer", "than"), "gte"), (("smaller", "than"), "gte"),
+    )
+})
+_KEYWORDS.update({
+    (*lead, word, *of): Compare(op)
+    for lead in (("a",), ("the",), ())
+    for word, op in (("maximum", "lte"), ("max", "lte"), ("minimum", "gte"), ("min", "gte"))
+    for of in (("of",),)
+})
+_KEYWORDS.update({("at", "the", "most"): Compare("lte"), ("at", "the", "least"): Compare("gte"),
+                  ("at", "maximum"): Compare("lte"), ("at", "minimum"): Compare("gte")})
 # Compare words only count when a number follows ("over 100k", not "over time").
 _COMPARE_NEEDS_NUMBER = True
 

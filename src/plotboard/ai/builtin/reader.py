@@ -81,6 +81,9 @@ _EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "
 _PLURALS = frozenset({"people", "staff", "personnel", "folks", "men", "women", "children"})
 
 
+_DISTINCT_WORDS = frozenset({"distinct", "unique", "different"})
+
+
 _SELLING = frozenset({"selling", "sold", "sells", "sell", "seller", "sellers"})
 
 
@@ -514,6 +517,14 @@ class _Walk:
             return
         self.compare = CompareSlot(meaning.op, [], self.last_numeric)
         named = self.intent.measures[-1] if self.intent.measures else None
+        if named is not None and named.agg == "count_distinct" and self.last_numeric and (
+            self.measure_at == self.numeric_at and _same(named.terms, self.last_numeric)
+        ) and not _DISTINCT_WORDS.intersection(self.words):
+            # "how many have a rating not above 3": the rows whose number is compared are
+            # counted, not the number's distinct values.
+            self.intent.measures.remove(named)
+            self.intent.pending.append("count")
+            named = self.intent.measures[-1] if self.intent.measures else None
         if named is not None and self.measure_at == self.index - 1 and all(
             isinstance(t, MeasureTerm) and t.column is None for t in named.terms
         ):

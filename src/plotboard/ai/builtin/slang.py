@@ -246,6 +246,14 @@ _TEAM_SIZE = re.compile(
     re.I,
 )
 
+#: "HR here:", "Maria from Finance here,": the asker saying who they are at the start of a
+#: message (a name, a team) — context, not a filter on the data.
+SPEAKER = (
+    r"^\s*(?!(?:show|list|give|what|whats|how|put|plot|draw|display|chart|get|add|see|only"
+    r"|just|and|but|same|now|then|so)\b)(?:[\w&'-]+ ){0,3}?[\w&'-]+ here\s*[:,;\u2013\u2014-]"
+)
+SPEAKER_RE = re.compile(SPEAKER, re.I)
+
 #: Courtesy, greetings and lead-ins: never part of what is asked.
 COURTESY: tuple[str, ...] = (
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
@@ -297,6 +305,8 @@ COURTESY: tuple[str, ...] = (
     r"\broughly\b",
     r"\bi need a quick favou?r\b[:,]?",
     r":\)|:-\)|;\)",
+    # "HR here:", "Finance team here, quick one": who is asking, before the question.
+    SPEAKER,
 )
 _COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
 

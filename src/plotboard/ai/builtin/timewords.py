@@ -417,6 +417,19 @@ _BOUND_PHRASES = {
     ("not", "later", "than"): "until", ("no", "earlier", "than"): "since",
     ("not", "earlier", "than"): "since", ("no", "sooner", "than"): "since",
 }
+# "no later than end of 2016", "until the end of 2016": the end of the period is its own end;
+# "on or before 2016-12-31", "on or after 1 March": that day included.
+_BOUND_PHRASES.update({
+    (*lead, *the, "end", "of"): "until"
+    for lead in (("no", "later", "than"), ("not", "later", "than"), ("by",), ("until",),
+                 ("till",), ("up", "to"), ("to",), ("through",), ("before",))
+    for the in (("the",), ())
+    if lead != ("before",) or not the
+} | {
+    ("on", "or", "before"): "until", ("at", "or", "before"): "until",
+    ("on", "or", "after"): "since", ("at", "or", "after"): "since",
+    ("no", "later", "than", "the"): "until", ("not", "later", "than", "the"): "until",
+})
 _BOUND_LONGEST = sorted(_BOUND_PHRASES, key=len, reverse=True)
 
 
