@@ -51,7 +51,7 @@ def test_bounds_in_other_words(
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert (column, op, value) in filters_of(spec), spec
-    assert all(m.get("agg") not in ("max", "min") for m in spec["measures"]), spec
+    assert all(m.get("agg") not in ("max", "min") for m in spec.get("measures", [])), spec
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,45 @@ def test_words_starting_like_thanks_are_kept(catalog: Catalog, values: Values) -
     reply = ask("typical units per region", catalog, values)
     assert spec_of(reply)["measures"] == [{"agg": "avg", "column": "quantity"}], reply.answer
     assert "did not use" not in reply.answer
+
+
+# -- empty values ---------------------------------------------------------------------------
+
+
+def test_whose_lists_the_people(catalog: Catalog, values: Values) -> None:
+    reply = ask("whose manager field is blank", catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "employees" and "measures" not in spec, spec
+    assert filters_of(spec) == [("manager_id", "is_null", None)], spec
+    assert "full_name" in spec["select"], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "op"),
+    [
+        ("average rating of staff no one supervises", "is_null"),
+        ("salary total for employees managed by nobody", "is_null"),
+        ("how many employees in Paris report to somebody", "is_not_null"),
+        ("headcount per location, manager missing", "is_null"),
+        ("people in London, that is manager present", "is_not_null"),
+    ],
+)
+def test_empty_fields_in_other_words(
+    question: str, op: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees", spec
+    nulls = [f for f in filters_of(spec) if f[0] == "manager_id"]
+    assert nulls == [("manager_id", op, None)], spec
+
+
+def test_an_order_said_with_first_lists_every_row(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("staff in Sydney, best rated first", catalog, values))
+    assert spec["order_by"] == [{"by": "performance_rating", "desc": True}], spec
+    assert "limit" not in spec and "measures" not in spec, spec
+    spec = spec_of(ask("Software sales in March 2025, largest first", catalog, values))
+    assert spec["order_by"] == [{"by": "amount", "desc": True}], spec
+    assert "limit" not in spec and "measures" not in spec, spec
+    # A total asked is no listing: "first" only says the order of its groups.
+    spec = spec_of(ask("count by department, highest first", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec

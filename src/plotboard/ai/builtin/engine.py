@@ -417,7 +417,7 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
             shapes.top_n = 1
         return
     shapes.listing = True
-    if shapes.count is None:
+    if shapes.count is None and not shapes.in_order:  # "highest salary first": every row
         shapes.count = 1 if singular else (intent.top.n if intent.top else RANKED_ROWS)
 
 
@@ -704,7 +704,7 @@ def answer(
     lexed = lex(tokens, vocab, today)
     if shapes.compare == "strong" and len(tokens) == len(words):
         lexed.versus_at = shapes.compare_at
-    if tokens and tokens[0].text in ("who", "whos", "whom") and (
+    if tokens and tokens[0].text in ("who", "whos", "whom", "whose") and (
         not lexed.unknown or _left_out(lexed)
     ):
         lexed.people = _people(vocab)  # not "who won the world cup": nothing of ours

@@ -50,7 +50,8 @@ _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running"
 _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list", "of"),
                ("a", "list", "of"), ("list", "of"), ("who", "is"), ("who", "are"),
                ("who", "works"), ("who", "work"), ("who",), ("everyone",), ("when", "they"),
-               ("show", "their"), ("with", "their"), ("and", "their"), ("give", "their")}
+               ("show", "their"), ("with", "their"), ("and", "their"), ("give", "their"),
+               ("whose",)}
 _SHOW = {"show", "display", "give"}
 _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("don", "t", "have", "a"), ("doesn", "t", "have", "a"), ("do", "not", "have", "a"),
@@ -63,6 +64,8 @@ _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
 _NOT_NULL_LEADS = {("with", "a"), ("with", "an"), ("have", "a"), ("has", "a"),
                    ("report", "to", "a")}
 _NULL_TAILS = {"empty", "missing", "blank", "null", "unset", "unknown"}
+# The states that say a field's emptiness right after its name, without "is".
+_BARE_TAILS = {"empty", "missing", "blank", "null", "unset", "filled", "populated", "present"}
 _NOT_NULL_TAILS = {"filled", "set", "present", "populated", "known", "given", "recorded"}
 # Words that may follow a column's name without changing it: "manager id", "manager field".
 _NAME_TAILS = {"id", "field", "set", "value", "column", "filled", "given", "recorded", "named"}
@@ -120,6 +123,8 @@ class Shapes:
     counted_rows: bool = False
     each: bool = False  # "each" / "every" named a breakdown
     their: bool = False  # "... and their job titles": columns of the rows listed
+    # "highest salary first", "newest first": every row, in that order (no top N).
+    in_order: bool = False
     # "reps with no sales", "who didn't sell anything": rows of another table that are
     # missing (the table), which a query spec can't look for.
     absent: Table | None = None
@@ -259,6 +264,22 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             if j < len(words) and words[j] in _NAME_TAILS and words[j] not in _NOT_NULL_TAILS:
                 j += 1
             after = words[j : j + 3]
+            bare = after[:1] and after[0] in _BARE_TAILS and not any(
+                isinstance(t, TableTerm) for t in vocab.phrases.get(name, ())
+            )  # not "sales recorded in the North": the rows, not an empty field
+            if len(name) == size and name in nullable and bare and i > 0 and (
+                words[i - 1] not in ("a", "an", "the", "by")
+            ):
+                # "i.e. manager filled in", "people, manager unset": the state said right
+                # after the name, without "is".
+                end = j + 1
+                if end < len(words) and words[end] in ("in", "out"):
+                    end += 1
+                shapes.nulls.append((name, after[0] in _NULL_TAILS))
+                for k in range(i, end):
+                    keep[k] = False
+                i, matched = end, True
+                break
             if len(name) == size and name in nullable and after[:1] in (["is"], ["isn"]) and (
                 len(after) >= 2
             ):
@@ -317,6 +338,13 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     if cue_at >= 0:
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
+    sort_at = _sorted_first(words, keep)
+    if sort_at >= 0:
+        # "people without a manager, highest salary first": the rows, in that order.
+        keep[sort_at] = False
+        shapes.listing = shapes.in_order = True
+        shapes.rank = next(w for w in reversed(words[:sort_at]) if w in _SORT_RANKS)
+        shapes.said.append(" ".join(words[max(0, sort_at - 2) : sort_at + 1]))
     shapes.their = shapes.listing and any(
         words[k] in ("their", "its") and words[k - 1] in ("and", "with", "show", "give", "plus")
         for k in range(1, len(words))
@@ -631,6 +659,27 @@ def _absent_rows(
     return None
 
 
+_SORT_RANKS = frozenset({"highest", "lowest", "biggest", "largest", "smallest", "best",
+                         "worst", "most", "least", "newest", "oldest", "latest", "earliest",
+                         "top", "greatest", "fewest"})
+
+
+def _sorted_first(words: Sequence[str], keep: Sequence[bool]) -> int:
+    """Where "first" closes an order of rows ("highest salary first", "newest hires first",
+    "the biggest ones first"): a ranking word a few words before it, nothing after it but
+    the end or a comma, and no count or total asked; else -1."""
+    if any(w in _COUNT_WORDS for w in words):
+        return -1
+    for k, word in enumerate(words):
+        if word != "first" or not keep[k] or k == 0:
+            continue
+        if k + 1 < len(words) and words[k + 1] not in (",", "then", "please"):
+            continue
+        if any(w in _SORT_RANKS for w in words[max(0, k - 3) : k]):
+            return k
+    return -1
+
+
 def _is_listing(words: Sequence[str]) -> bool:
     if any(w in _COUNT_WORDS for w in words):
         return False
@@ -675,6 +724,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             draft.notes.append(f"I did not find '{' '.join(name)}' in {draft.base.name}")
             continue
         op = "is_null" if is_null else "is_not_null"
+        if any(f.column is column and f.op == op for f in draft.filters):
+            continue  # "who have a manager, i.e. manager filled in": said twice, one filter
         draft.filters.append(DraftFilter(draft.base, column, op, None))  # type: ignore[arg-type]
     if shapes.share and draft.measures:
         if shapes.counted_rows and not intent.measures and not intent.pending:
@@ -706,7 +757,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         _as_distribution(draft, shapes, intent)
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
-        _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their)
+        _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their,
+                    in_order=shapes.in_order)
     side = False
     if shapes.compare == "strong":
         periods = _periods(intent)
@@ -981,7 +1033,7 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
 
 def _as_listing(
     vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None,
-    *, their: bool = False,
+    *, their: bool = False, in_order: bool = False,
 ) -> None:
     if intent.grain is not None or any(d.grain for d in draft.dims):
         return
@@ -1033,11 +1085,12 @@ def _as_listing(
     draft.dims, draft.measures = [], []
     if draft.limit is None and intent.top is not None:
         draft.limit = intent.top.n
-    if order is None and count is not None and rank in _WHEN_RANKS and dates:
+    ranked = count is not None or in_order
+    if order is None and ranked and rank in _WHEN_RANKS and dates:
         order = (dates[0], rank not in ("oldest", "earliest"))  # "the 5 newest hires"
         draft.record_order = order
     main = vocab.default_measure(base).column
-    if order is None and count is not None and rank in _SIZE_RANKS and main is not None:
+    if order is None and ranked and rank in _SIZE_RANKS and main is not None:
         order = (main, rank not in ("smallest", "lowest"))  # "the single biggest order"
         draft.record_order = order
         if all(c is not main for _, c in columns):

@@ -138,6 +138,21 @@ PHRASES.update({
     for nobody in ("anyone", "anybody", "nobody", "no one")
     if (lead[0] == "not") != (nobody in ("nobody", "no one"))
 })
+# "the people nobody manages", "staff no one supervises": without a manager; "who report to
+# someone", "reporting to somebody": with one.
+PHRASES.update({
+    (*nobody, verb): "with no manager"
+    for nobody in (("nobody",), ("no", "one"), ("noone",))
+    for verb in ("manages", "managed", "supervises", "oversees", "leads")
+})
+PHRASES.update({
+    (verb, "to", someone): "have a manager"
+    for verb in ("report", "reports", "reporting", "reported")
+    for someone in ("someone", "somebody", "a manager", "a boss", "a line manager")
+})
+PHRASES.update({("is", "managed", "by", "nobody"): "has no manager",
+                ("are", "managed", "by", "nobody"): "have no manager",
+                ("managed", "by", "nobody"): "with no manager"})
 PHRASES = {key if " " not in key[-1] else (*key[:-1], *key[-1].split()): plain
            for key, plain in PHRASES.items()}
 
