@@ -230,3 +230,23 @@ def test_drop_the_date_filter(catalog: Catalog, values: Values) -> None:
                           catalog, values))
     assert not spec.get("filters"), spec
     assert spec["dimensions"] == [{"column": "department"}], spec
+
+
+def test_money_slang_is_revenue_unless_after_a_number(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("cash by category in 2023", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    spec = spec_of(ask("products above 5 million bucks in revenue", catalog, values))
+    assert spec["having"][0]["value"] == 5_000_000, spec
+
+
+def test_a_trailing_ranking_with_a_breakdown_stays_as_said(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("units by product, top 4", catalog, values))
+    assert spec["dimensions"] == [{"column": "product"}] and spec["limit"] == 4, spec
+
+
+def test_newbies_are_new_hires(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("newbies per office in 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert _dates(spec) == ["2024-01-01", "2024-12-31"], spec

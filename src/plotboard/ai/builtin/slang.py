@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from plotboard.ai.builtin.text import NUMBER_WORDS, Token, singular
+from plotboard.ai.builtin.text import NUMBER_WORDS, Token, parse_number, singular
 
 #: Shorthand and slang -> plain words. Keys are single folded words.
 ABBREVIATIONS: dict[str, str] = {
@@ -55,7 +55,8 @@ ABBREVIATIONS: dict[str, str] = {
     "gimme": "give me", "lemme": "let me", "wanna": "want to", "gotta": "need to",
     "evr": "ever", "eva": "ever",
     # A group of people said loosely: "the wfh crew", "sales squad".
-    "dough": "revenue", "moolah": "revenue",
+    "newbie": "new hire", "newbies": "new hires", "swe": "software engineer",
+    "swes": "software engineers",
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
 }
 
@@ -326,6 +327,27 @@ COURTESY: tuple[str, ...] = (
 _COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
 
 
+def _top_first(m: re.Match[str]) -> str:
+    """ "biggest deals ever, top 3" -> "top 3 biggest deals ever"; with a breakdown named
+    ("sales by rep, top 10") the ranking already reads as it stands."""
+    if re.search(r"\b(?:by|per|each|every)\b", m.group(1), re.I):
+        return m.group(0)
+    return f"{m.group(2)} {m.group(3)} {m.group(1)}"
+
+
+_MONEY_SLANG = re.compile(r"(\S+\s+)?\b(bucks|cash|dough|moolah)\b", re.I)
+
+
+def _money_slang(m: re.Match[str]) -> str:
+    """ "total bucks from hardware", "who brought in the most cash": money taken in; after a
+    number ("10k bucks") it is only the currency, left out later."""
+    before = m.group(1) or ""
+    said = before.strip().lower()
+    if said and (parse_number(said) is not None or said in _SCALE or said in _NUMBERS):
+        return m.group(0)
+    return f"{before}revenue"
+
+
 def plain_text(question: str) -> tuple[str, list[str]]:
     """`question` without courtesy, with short years and "#" written out; (text, dropped)."""
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
@@ -335,7 +357,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
-    text = _TRAILING_TOP.sub(lambda m: f"{m.group(2)} {m.group(3)} {m.group(1)}", text)
+    text = _TRAILING_TOP.sub(_top_first, text)
     text = _THIS_TO_DATE.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
@@ -347,6 +369,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _LAST_HALF.sub("last 6 months", text)
     text = _DATA_COVERS.sub(" of data", text)
     text = _NO_DATE_FILTER.sub(" for all time ", text)
+    text = _MONEY_SLANG.sub(_money_slang, text)
     text = _DOLLARS.sub(" revenue ", text)
     text = _MONEY_OF_SALES.sub(lambda m: f"{m.group(1)} of revenue", text)
     text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
