@@ -250,3 +250,21 @@ def test_newbies_are_new_hires(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("newbies per office in 2024", catalog, values))
     assert spec["measures"] == [{"agg": "count"}], spec
     assert _dates(spec) == ["2024-01-01", "2024-12-31"], spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much did we rake in during 2022", "what did we bank in 2022",
+     "how much did we make in 2022", "how much did we pull in in 2022"],
+)
+def test_what_we_took_in_is_revenue(question: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    assert _dates(spec) == ["2022-01-01", "2022-12-31"], spec
+
+
+def test_what_we_make_is_not_revenue_when_things_are_counted(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("how many products do we make", catalog, values))
+    assert spec["measures"][0]["agg"] in ("count", "count_distinct"), spec

@@ -418,11 +418,13 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         phrase = vocab.match(stems, i)
         if phrase is not None and (best is None or phrase[0] > best[0]):
             best = (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
-        if i > 0 and words[i - 1] == "we" and words[i] in _WE_EARN:
-            # "what do we earn per unit sold": the company's takings, not a salary.
+        takes = _we_take(words, i)
+        if takes:
+            # "what do we earn per unit sold", "how much did we rake in", "what did we bank":
+            # the company's takings, not a salary.
             takings = vocab.phrases.get(("revenue",))
             if takings:
-                best = (1, Words(tuple(takings), words[i]))
+                best = (takes, Words(tuple(takings), " ".join(words[i : i + takes])))
         if best is None and words[i][0].isdigit():
             number = parse_number(words[i])
             if number is not None:
@@ -479,7 +481,24 @@ def _counted_number(
 
 
 _EARN_VERBS = frozenset({"make", "makes", "making", "made"})
-_WE_EARN = frozenset({"earn", "earned", "earning", "gross", "grossed"})
+_WE_EARN = frozenset({"earn", "earned", "earning", "gross", "grossed", "bank", "banked",
+                      "pocket", "pocketed", "net", "netted"})
+_WE_TAKE_IN = frozenset({"pull", "pulled", "rake", "raked", "bring", "brought", "take", "took",
+                         "haul", "hauled"})
+_WE_MAKE = frozenset({"make", "made"})
+
+
+def _we_take(words: Sequence[str], i: int) -> int:
+    """How many words at `i` say what "we" took in: "we earned", "we raked in", "we bank";
+    "we make" only after "how much" ("how many products do we make" counts products)."""
+    if i == 0 or words[i - 1] != "we":
+        return 0
+    if words[i] in _WE_EARN:
+        return 1
+    if words[i] in _WE_TAKE_IN and tuple(words[i + 1 : i + 2]) == ("in",):
+        return 2
+    asked = any(words[k : k + 2] == ("how", "much") for k in range(i))
+    return 1 if words[i] in _WE_MAKE and asked else 0
 _TIME_UNIT_WORDS = frozenset({"year", "years", "month", "months", "quarter", "quarters",
                               "week", "weeks", "monthly", "quarterly", "weekly", "yearly"})
 
