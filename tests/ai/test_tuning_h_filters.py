@@ -145,3 +145,34 @@ def test_an_order_said_with_first_lists_every_row(catalog: Catalog, values: Valu
     # A total asked is no listing: "first" only says the order of its groups.
     spec = spec_of(ask("count by department, highest first", catalog, values))
     assert spec["measures"] == [{"agg": "count"}], spec
+
+
+# -- ratios and a value named by its column ------------------------------------------------
+
+
+def test_a_what_question_per_row_is_an_average(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what is the mean amount per sale in 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "amount"}], spec
+    assert "dimensions" not in spec, spec
+
+
+def test_money_taken_in_per_unit_is_a_ratio(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("by region, euros earned per unit", catalog, values))
+    assert spec["measures"][0]["expr"] == "sum(amount) * 1.0 / sum(quantity)", spec
+    assert spec["dimensions"] == [{"column": "sales_region"}], spec
+
+
+def test_what_a_thing_sold_for_per_unit(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what does the USB-C Dock go for, per piece", catalog, values))
+    assert spec["measures"][0]["expr"] == "sum(amount) * 1.0 / sum(quantity)", spec
+    assert "dimensions" not in spec, spec
+    assert filters_of(spec) == [("product", "eq", "USB-C Dock")], spec
+
+
+def test_a_value_before_its_column_is_a_filter_not_the_rows_counted(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("how many sales dept workers are in Berlin", catalog, values))
+    assert spec["table"] == "employees" and spec["measures"] == [{"agg": "count"}], spec
+    assert ("department", "eq", "Sales") in filters_of(spec), spec
+    assert ("location", "eq", "Berlin") in filters_of(spec), spec

@@ -755,6 +755,10 @@ class _Walk:
             self._dim(structural, item, text)
             return
         counted_table = self.intent.pending and _of(structural, TableTerm) and not self.negate
+        if counted_table and values and self._before_own_column(index, values):
+            # "number of sales dept people": the Sales department named by its column, not
+            # the sales counted.
+            counted_table = False
         if values and all(v.quality >= PARTIAL for v in values) and any(
             isinstance(t, TableTerm) and t.quality < PARTIAL for t in structural
         ) and not self._value_goes_on(index, values):
@@ -845,6 +849,17 @@ class _Walk:
         named = {v for t in values for v in t.values}
         return any(
             isinstance(t, ValueTerm) and named.intersection(t.values)
+            for t in nxt.meaning.terms  # type: ignore[union-attr]
+        )
+
+    def _before_own_column(self, index: int, values: tuple[ValueTerm, ...]) -> bool:
+        """ "Sales department", "the East region": a value right before its column's name."""
+        nxt = self._next_words(index)
+        if nxt is None or not self._adjacent(nxt, self.items[index]):
+            return False
+        columns = {id(v.column) for v in values}
+        return any(
+            isinstance(t, ColumnTerm) and id(t.column) in columns
             for t in nxt.meaning.terms  # type: ignore[union-attr]
         )
 

@@ -376,7 +376,10 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             vocab, base, intent, slot, out
         ):
             continue
-        found = _dim(vocab, base, slot.terms, slot.text, ranking)
+        # "what's the average revenue per order": a "what" ranks nothing; the rows named right
+        # after "per" are still averaged over, unless the question ranks ("top 5 ... per order").
+        ranked = ranking and not (slot.per and not (intent.top or intent.superlative))
+        found = _dim(vocab, base, slot.terms, slot.text, ranked)
         if found is None:
             # "revenue per order": the average over the table's rows.
             out.measures = [

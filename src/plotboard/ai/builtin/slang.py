@@ -203,6 +203,19 @@ _JUST_ENDED = re.compile(
 _MONEY_OF_SALES = re.compile(
     r"\b(dollars?|bucks|euros?|usd|eur|pounds|quid)\s+(?:worth\s+)?(?:of|in)\s+sales\b", re.I
 )
+# "dollars earned per unit", "money brought in by region": the money taken in (revenue).
+_MONEY_EARNED = re.compile(
+    r"\b(?:dollars|bucks|euros|pounds|money|cash)\s+(?:we\s+)?(?:earned|made|taken\s+in"
+    r"|brought\s+in|generated|collected|pulled\s+in|received)\b",
+    re.I,
+)
+# "what did it sell for per unit", "what do laptops go for, per piece": the money per unit
+# (revenue per unit), not a breakdown by the number of units.
+_SELL_FOR_PER = re.compile(
+    r"\b(?:sell|sells|sold|selling|go|goes|went|going)\s+for\s*,?\s+"
+    r"(?=(?:per|a|each|every)\s+(?:unit|piece|item)s?\b)",
+    re.I,
+)
 # "biggest deals ever, top 3", "products by revenue - top 5": the ranking said last.
 _TRAILING_TOP = re.compile(r"^(.*\w)\s*[,:;-]\s*(top|bottom)\s+(\d+)\s*[?.!]*\s*$", re.I)
 # "remove the date filter", "without the year restriction": every date (as "all time").
@@ -353,6 +366,8 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    text = _MONEY_EARNED.sub("revenue", text)
+    text = _SELL_FOR_PER.sub("revenue ", text)
     text = _A_DOZEN.sub("12", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
