@@ -268,3 +268,21 @@ def test_what_we_make_is_not_revenue_when_things_are_counted(
 ) -> None:
     spec = spec_of(ask("how many products do we make", catalog, values))
     assert spec["measures"][0]["agg"] in ("count", "count_distinct"), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("units sold over the past fortnight", "2025-11-07", "2025-11-20"),
+        ("hires in the previous full quarter", "2025-07-01", "2025-09-30"),
+        ("units sold this quarter last year", "2024-10-01", "2024-12-31"),
+        ("hires 4 months back", "2025-07-01", "2025-07-31"),
+        ("units sold a couple of months ago", "2025-09-01", "2025-09-30"),
+    ],
+)
+def test_more_periods_counted_back(
+    question: str, start: str, end: str, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert _dates(spec_of(reply)) == [start, end]
+    assert any("read as" in a for a in reply.assumptions), reply.assumptions

@@ -810,7 +810,7 @@ def answer(
 
 
 _RELATIVE = ("last", "past", "previous", "this", "ytd", "to date", "recent", "so far", "prior",
-             " ago", " before ", "start of", "beginning of", " now", "first of")
+             " ago", " back", " before ", "start of", "beginning of", " now", "first of")
 
 
 def _assumptions(

@@ -225,6 +225,14 @@ _NO_DATE_FILTER = re.compile(
     r"[ -](?:filter|range|restriction|limit|window|constraint|cut ?off)s?\b",
     re.I,
 )
+# "the past fortnight": two weeks; "the last full month", "the previous complete quarter":
+# the last one (a calendar period is always whole).
+_FORTNIGHT = re.compile(r"\b(?:a |one )?fortnight\b", re.I)
+_FULL_PERIOD = re.compile(
+    r"\b(last|previous|prior|most recent) (?:full|complete|completed|whole|entire|closed) "
+    r"(year|quarter|month|week)\b",
+    re.I,
+)
 _FY = re.compile(r"\bfy\s?'?(\d\d)\b", re.I)
 # "$$ from services", "$ by region": money, not a number ("$500" stays a number).
 _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
@@ -373,6 +381,8 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = _TRAILING_TOP.sub(_top_first, text)
+    text = _FORTNIGHT.sub("2 weeks", text)
+    text = _FULL_PERIOD.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     text = _THIS_TO_DATE.sub(lambda m: f"{m.group(1)} to date", text)
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")

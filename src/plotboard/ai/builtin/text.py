@@ -158,7 +158,7 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     # say how or when about what is asked, never what ("already open", "still", "ever").
     """
     already yet still even ever anyway anyhow altogether ago lately nowadays presently anymore
-    aboard onboard
+    aboard onboard back
     usually generally normally ordinarily mostly mainly largely chiefly
     honestly seriously frankly quite pretty fairly somewhat rather super extremely
     absolutely definitely certainly probably possibly surely merely

@@ -289,13 +289,21 @@ def _ago(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] 
                 break
         else:
             return None
-    elif i + 2 < n and words[i + 1] in _UNITS and words[i + 2] == "ago":
-        back = _AGO_COUNTS.get(word) or (int(word) if word.isdigit() else 0)
+    elif word in ("this", "same") and i + 3 < n and words[i + 1] in ("month", "quarter", "week") \
+            and tuple(words[i + 2 : i + 4]) == ("last", "year"):
+        # "this month last year", "the same quarter last year": that period a year back.
+        grain = _UNITS[words[i + 1]]
+        start, end = period_of(add_months(today, -12), grain)
+        return 4, DateRange(start, end, " ".join(words[i : i + 4]))
+    else:
+        lead = 3 if tuple(words[i : i + 3]) == ("a", "couple", "of") else 1
+        j = i + lead
+        if not (j + 1 < n and words[j] in _UNITS and words[j + 1] in ("ago", "back")):
+            return None
+        back = 2 if lead == 3 else _AGO_COUNTS.get(word) or (int(word) if word.isdigit() else 0)
         if not 0 < back <= 1000:
             return None
-        size, unit = 3, words[i + 1]
-    else:
-        return None
+        size, unit = lead + 2, words[j]
     grain = _UNITS[unit]
     start, end = period_of(today, grain)
     for _ in range(back):
