@@ -286,3 +286,11 @@ def test_more_periods_counted_back(
     reply = ask(question, catalog, values)
     assert _dates(spec_of(reply)) == [start, end]
     assert any("read as" in a for a in reply.assumptions), reply.assumptions
+
+
+@pytest.mark.parametrize("then", ["roll it up by year", "aggregate them per year",
+                                  "roll up to years"])
+def test_grouping_verbs_change_the_grain(then: str, catalog: Catalog, values: Values) -> None:
+    reply = _after("units sold by quarter since 2023", then, catalog, values)
+    assert spec_of(reply)["dimensions"] == [{"column": "sale_date", "grain": "year"}]
+    assert reply.follow_up is True

@@ -182,6 +182,14 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "group it by": Keyword("group"), "group them by": Keyword("group"),
         "group that by": Keyword("group"), "group this by": Keyword("group"),
         "regroup by": Keyword("group"), "regroup it by": Keyword("group"),
+        # Verbs of grouping said by analysts: "aggregate it by", "roll it up to quarters".
+        **{f"{verb}{it} {by}": Keyword("group")
+           for verb in ("aggregate", "aggregated", "roll up", "rolled up",
+                        "summarize", "summarise", "summarized", "summarised")
+           for it in ("", " it", " them", " that", " this", " everything")
+           for by in ("by", "per", "to", "into")},
+        "roll it up by": Keyword("group"), "roll it up to": Keyword("group"),
+        "roll it up per": Keyword("group"), "roll them up by": Keyword("group"),
         "according to": Keyword("group"), "by the": Keyword("group"),
         "and by": Keyword("group_add"), "also by": Keyword("group_add"),
         "then by": Keyword("group_add"), "and per": Keyword("group_add"),
