@@ -181,9 +181,31 @@ function category(value: Cell, dim: Dim): string {
 /** Relative date ranges counted from today, which find nothing when the data ends earlier. */
 const FROM_TODAY = new Set(['last', 'this', 'previous', 'to_date']);
 
+/** The dates a relative filter kept, and where the user's data of that column lies, when the
+ * answer says so: "No data from Jun 1, 2026 to Nov 30, 2026: your Sale date data runs from
+ * Jan 1, 2023 to Dec 31, 2025." */
+function outsideTheData(input: ChartInput): string | null {
+  for (const entry of input.result.relative_dates ?? []) {
+    const data = entry.data;
+    if (!entry.from || !entry.to || !data) continue;
+    const day = (d: string) => formatPeriod(d, undefined);
+    const name = input.index.choice(input.spec.table, entry.column)?.label ?? entry.column;
+    const kept = `No data from ${day(entry.from)} to ${day(entry.to)}`;
+    if (!data.from || !data.to) return `${kept}: you have no ${name} data at all.`;
+    if (data.to >= entry.from && data.from <= entry.to) continue; // overlaps: other filters emptied it
+    const runs = `your ${name} data runs from ${day(data.from)} to ${day(data.to)}`;
+    const hint =
+      entry.anchor === 'latest' ? '' : ' Tick “Count back from the latest date in the data” under the date range.';
+    return `${kept}: ${runs}.${hint}`;
+  }
+  return null;
+}
+
 export function buildChart(input: ChartInput): ChartModel {
   const { result } = input;
   if (!result.rows.length) {
+    const outside = outsideTheData(input);
+    if (outside) return { kind: 'empty', message: outside };
     const fromToday = (input.spec.filters ?? []).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));
     return {
       kind: 'empty',

@@ -167,6 +167,19 @@ export interface QueryResult {
   cache?: 'hit' | 'miss';
   truncated?: boolean;
   row_cap?: number;
+  /** What each relative date filter resolved to; with no rows, also where the user's data of
+   * that column starts and ends (`data`, under their access rules). */
+  relative_dates?: RelativeDates[];
+}
+
+export interface RelativeDates {
+  filter: number;
+  column: string;
+  anchor?: 'today' | 'latest';
+  anchor_date?: string | null;
+  from?: string | null;
+  to?: string | null;
+  data?: { from: string | null; to: string | null };
 }
 
 export const CHART_TYPES = [

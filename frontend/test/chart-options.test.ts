@@ -46,6 +46,23 @@ describe('buildChart', () => {
     expect(fromLatest).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
   });
 
+  test('no rows in a relative range outside the data: say which dates it kept and where the data ends', () => {
+    const last = { column: 'hire_date', op: 'last' as const, value: { n: 6, unit: 'month' as const } };
+    const spec = { ...byDepartment, filters: [last] };
+    const answer = (data: { from: string | null; to: string | null }, anchor: 'today' | 'latest' = 'today') => {
+      const relative_dates = [{ filter: 0, column: 'hire_date', anchor, anchor_date: '2026-12-06', from: '2026-06-01', to: '2026-11-30', data }];
+      const model = buildChart(input('bar', spec, deptColumns, [], { result: { columns: deptColumns, rows: [], relative_dates } } as Partial<ChartInput>));
+      return model.kind === 'empty' ? model.message : '';
+    };
+    const ended = answer({ from: '2023-01-01', to: '2025-12-31' });
+    expect(ended).toMatch(/^No data from Jun 1, 2026 to Nov 30, 2026: your hire date data runs from Jan 1, 2023 to Dec 31, 2025\./i);
+    expect(ended).toContain('Count back from the latest date in the data');
+    expect(answer({ from: '2023-01-01', to: '2025-12-31' }, 'latest')).not.toContain('Count back');
+    expect(answer({ from: null, to: null })).toMatch(/no hire date data at all/i);
+    // The range overlaps the data: another filter emptied it, the usual message stays.
+    expect(answer({ from: '2023-01-01', to: '2026-07-31' })).toContain('If your data ends before today');
+  });
+
   test('a bar chart: one category per row, the measure as the series, labelled', () => {
     const o = option(buildChart(input('bar', byDepartment, deptColumns, [['Sales', 12], ['HR', 3], [null, 1]])));
     expect(o.xAxis.data).toEqual(['Sales', 'HR', '(empty)']);

@@ -116,3 +116,35 @@ def test_the_host_hears_each_view_the_editor_shows(
     seen = [e["detail"] for e in s.events("plotboard:view-changed")]
     assert seen[0] == {"view": "list", "id": None}
     assert seen[-1]["view"] == "dashboard" and seen[-1]["id"]
+
+
+def test_a_date_range_past_the_data_says_which_dates_it_kept_and_where_the_data_ends(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Sales in the last 6 months" on data that ends in 2025 showed "No data in this date
+    # range. If your data ends before today, ..." although the answer said both the dates the
+    # range kept and where the user's data ends (`relative_dates[].data`, under their rules).
+    s = open_session("alice", width=1360, height=940)
+    s.open()
+    ui.create_dashboard(s.page, "Past the data")
+    s.page.locator("[data-action='add-chart']").first.click()
+    d = ui.dialog(s.page)
+    d.wait_for(timeout=TIMEOUT)
+    d.locator(".table-card", has_text="Sales").click()
+    d.get_by_label("Break down by", exact=True).select_option(label="Category")
+    d.locator("[data-action='add-date-range']").click()
+    row = d.locator("[data-date-filter='0']")
+    row.get_by_label("Date column").select_option("sale_date")
+    row.get_by_label("How many").fill("6")
+    row.get_by_label("How many").press("Tab")
+    empty = d.locator("pb-tile[preview][data-state='ready'] [data-empty]")
+    empty.wait_for(timeout=TIMEOUT)
+    s.page.wait_for_timeout(600)  # the preview follows the last change after a pause
+    text = " ".join(empty.inner_text().split())
+    assert "No data from " in text and "your sale date data runs from" in text.lower(), text
+    assert "to Dec 31, 2025" in text, text  # the demo's sales end there (under alice's rules)
+    assert "Count back from the latest date in the data" in text, text
+    # Ticked, the range counts back from that last day and finds rows.
+    row.get_by_label("Count back from the latest date in the data").check()
+    d.locator("pb-tile[preview][data-state='ready'][data-drawn]").wait_for(timeout=TIMEOUT)
+    assert not s.errors, s.errors
