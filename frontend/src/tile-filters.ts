@@ -70,8 +70,27 @@ function plainText(f: AnyFilter, label: (column: string) => string): string {
   }
 }
 
-/** The tile's own filters in words (none: an empty list). */
-export function tileFilterTexts(query: { filters?: unknown[] } | null | undefined, label?: (column: string) => string): string[] {
+/** What the answer says a relative filter resolved to (`relative_dates`: by the filter's index). */
+export interface ResolvedRange {
+  filter: number;
+  from?: string | null;
+  to?: string | null;
+}
+
+/** The tile's own filters in words (none: an empty list); a relative one with the days it kept
+ * when the answer says them: "Sale date: last 6 months (Jun 1, 2026–Nov 30, 2026)". */
+export function tileFilterTexts(
+  query: { filters?: unknown[] } | null | undefined,
+  label?: (column: string) => string,
+  resolved: readonly ResolvedRange[] = [],
+): string[] {
   const filters = (query?.filters ?? []) as AnyFilter[];
-  return filters.filter((f) => f && typeof f.column === 'string').map((f) => filterText(f, label));
+  const texts: string[] = [];
+  filters.forEach((f, i) => {
+    if (!f || typeof f.column !== 'string') return;
+    const text = filterText(f, label);
+    const range = RELATIVE.has(f.op) ? resolved.find((r) => r.filter === i) : undefined;
+    texts.push(range?.from && range.to ? `${text} (${show(range.from)}–${show(range.to)})` : text);
+  });
+  return texts;
 }

@@ -30,3 +30,22 @@ test('each kind of filter reads as short words', () => {
   expect(tileFilterTexts(null)).toEqual([]);
   expect(tileFilterTexts({})).toEqual([]);
 });
+
+test('a relative filter says the days the answer resolved it to, matched by its index', () => {
+  const query = {
+    filters: [
+      { column: 'department', op: 'in', value: ['Sales'] },
+      { column: 'sale_date', op: 'last', value: { n: 6, unit: 'month' } },
+      { column: 'hire_date', op: 'this', value: 'year', anchor: 'latest' },
+    ],
+  };
+  const resolved = [
+    { filter: 1, from: '2026-06-01', to: '2026-11-30' },
+    { filter: 2, from: null, to: null }, // nothing visible to count back from: no range to say
+  ];
+  expect(tileFilterTexts(query, undefined, resolved)).toEqual([
+    'department: Sales',
+    'sale_date: last 6 months (Jun 1, 2026–Nov 30, 2026)',
+    'hire_date: this year (as of the latest date)',
+  ]);
+});

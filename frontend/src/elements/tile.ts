@@ -706,7 +706,7 @@ export class PbTile extends LitElement {
   private renderOwnFilters() {
     const table = this.tile?.query?.table ?? '';
     const label = (c: string) => this.ctx?.index?.choice(table, c)?.label ?? c;
-    const texts = tileFilterTexts(this.tile?.query as { filters?: unknown[] } | null, label);
+    const texts = tileFilterTexts(this.tile?.query as { filters?: unknown[] } | null, label, this.result?.relative_dates);
     if (!texts.length) return nothing;
     return html`<div class="own-filters" data-own-filters aria-label="Filters of this chart">
       ${texts.map((t) => html`<span class="badge" title=${t}>${icons.filter}${t}</span>`)}
