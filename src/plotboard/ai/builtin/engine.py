@@ -86,7 +86,7 @@ from plotboard.ai.builtin.shapes import (
     read_shapes,
     tables_with_empty_fields,
 )
-from plotboard.ai.builtin.slang import expand, plain_text
+from plotboard.ai.builtin.slang import expand, plain_text_and_askers
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
     STATUS_WORDS,
@@ -671,10 +671,11 @@ def answer(
     today = today or dt.date.today()
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
-    plain, courtesy = plain_text(question[:MAX_QUESTION_CHARS])
+    plain, courtesy, askers = plain_text_and_askers(question[:MAX_QUESTION_CHARS])
     readings: list[str] = []
-    # "HR here:": who is asking; the answer says it did not use it as a filter.
-    speaker = [said for said in courtesy if said.lower().endswith(" here")]
+    # "HR here:", "CFO question:", "for my boss": who is asking (or for whom); the answer
+    # says it did not use it as a filter.
+    speaker = [said for said in courtesy if said.lower().endswith(" here")] + askers
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
     asked, new_topic = tokenize(plain), False
     if previous is not None:

@@ -291,6 +291,56 @@ SPEAKER = (
 )
 SPEAKER_RE = re.compile(SPEAKER, re.I)
 
+#: People a question is asked by or for: "for my boss", "for the CFO" (context, not a filter).
+ASKER_ROLES = (
+    r"(?:boss|bosses|manager|managers|mgr|director|directors|vp|vps|svp|evp|ceo|cfo|coo|cto"
+    r"|cmo|cio|cro|chro|cpo|exec|execs|executive|executives|leadership|management|mgmt"
+    r"|supervisor|lead|team lead|higher[- ]ups|stakeholders?|investors?|founders?|president"
+    r"|chairman|chair|head of [\w&-]+|chief [\w-]+ officer)"
+)
+_NOT_ASKER = (
+    r"(?!(?:show|list|give|what|whats|what's|how|which|who|whos|who's|where|when|why|do|does"
+    r"|did|is|are|can|could|would|put|plot|draw|display|chart|get|add|see|only|just|and|but"
+    r"|same|now|then|so|i|we|you|they|everyone|everybody|anyone|nobody|people|employees|staff"
+    r"|reps|customers)\b)"
+)
+#: What a question is said to be, not who asks it: "new question:", "a follow-up question".
+_NOT_WHO = (
+    "new", "next", "different", "other", "another", "follow-up", "up", "followup", "last",
+    "final", "first", "second", "related", "simple", "easy", "dumb", "silly", "stupid",
+    "general", "random", "side", "data", "this", "that", "my", "our", "the", "a", "an", "one",
+    "more", "quick", "short", "small", "big", "last", "same", "similar", "separate", "key",
+)
+_ASKING_VERB = (
+    r"(?:wants|wanted|needs|needed|would like|'d like|is asking(?: for| about)?|asked(?: for)?"
+    r"|asks(?: for)?|requested|is after)(?: (?:me )?to (?:know|see|have|get|understand|find out"
+    r"|check))?(?: (?:about|on))?"
+)
+#: Who is asking, or for whom, said around the question: "CFO question:", "my boss wants",
+#: "our VP needs", "the CFO is asking for", ", boss is asking", "for my manager", "for the
+#: CFO," — context, never a filter ("revenue of the CFO", "salaries of managers" still are).
+#: Group "who" names them for the answer.
+ASKERS: tuple[str, ...] = (
+    # "CFO question:", "quick HR request -": a note on who asks, before the question.
+    r"^\s*(?:(?:a|one|quick|another)\s+)*" + _NOT_ASKER
+    + r"(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
+    + "".join(rf"(?<!\b{w})" for w in _NOT_WHO)
+    + r" (?:question|request|ask|query)"
+    r"\s*[:,;\u2013\u2014-]",
+    # "CFO wants ...", "my boss needs to see ...", "the VP is asking for ...": at the start.
+    r"^\s*" + _NOT_ASKER + r"(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+) "
+    + _ASKING_VERB + r"(?=\s)(?:\s*[:,;\u2013\u2014-])?",
+    # "..., boss is asking", "- my manager wants it": after the question.
+    r"(?:[,;:\u2013\u2014-]|\s-)\s*(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
+    r" (?:is asking|'s asking|asked|asks|wants(?: it| this| to know)?|needs(?: it| this)?)"
+    r"(?: (?:for (?:it|this)|me|about (?:it|this)))?\s*[.!?]*\s*$",
+    # "for my manager", "for our VP", "for the CFO:" / ", for the CFO": an audience.
+    r"(?:^|(?<=[,;:.!?\u2013\u2014-])|(?<=\s-)|\b(?=for (?:my|our) ))\s*(?:(?:it'?s|this is)"
+    r" )?for (?P<who>(?:my|our|the) " + ASKER_ROLES + r")\b(?:'s)?(?=\s*(?:[,;:.!?\u2013"
+    r"\u2014-]|$|\s(?:please|thanks|thank|pls)\b))[,;:.!?\u2013\u2014-]*",
+)
+_ASKERS = tuple(re.compile(p, re.I) for p in ASKERS)
+
 #: Courtesy, greetings and lead-ins: never part of what is asked.
 COURTESY: tuple[str, ...] = (
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
@@ -371,6 +421,13 @@ def _money_slang(m: re.Match[str]) -> str:
 
 def plain_text(question: str) -> tuple[str, list[str]]:
     """`question` without courtesy, with short years and "#" written out; (text, dropped)."""
+    text, dropped, _ = plain_text_and_askers(question)
+    return text, dropped
+
+
+def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
+    """`plain_text`, and who the question is asked by or for ("CFO question:", "for my
+    boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
@@ -405,13 +462,19 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     text = _TEAM_SIZE.sub(lambda m: f"headcount of {m.group(1)}{m.group(2)}", text)
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
     dropped: list[str] = []
+    askers: list[str] = []
+    for pattern in _ASKERS:
+        found = pattern.search(text)
+        if found is not None:
+            askers.append(found.group("who").strip())
+            text = text[: found.start()] + " " + text[found.end() :]
     for pattern in _COURTESY:
         for found in pattern.finditer(text):
             words = found.group(0).strip(" ,.!?:;-")
             if words:
                 dropped.append(words)
         text = pattern.sub(" ", text)
-    return text, dropped
+    return text, dropped, askers
 
 
 _EXTREMES = frozenset({"highest", "lowest", "biggest", "largest", "smallest", "top", "max",
