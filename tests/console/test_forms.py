@@ -3,6 +3,8 @@ nothing half-way, and are 4xx — and its success does what the admin API would.
 
 from __future__ import annotations
 
+import html
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -424,6 +426,65 @@ def test_the_preview_fails_closed_without_the_attribute_and_takes_lists(
         demo_database, "SELECT count(*) FROM employees WHERE location IN ('Paris', 'London')"
     )
     assert attribute(some.text, "data-visible") == [str(expected)]
+
+
+def placeholder(page: str, input_id: str) -> str:
+    found = re.search(rf'<input id="{re.escape(input_id)}"[^>]*>', page)
+    assert found, input_id
+    value = re.search(r'placeholder="([^"]*)"', found.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def test_the_preview_examples_come_from_the_column_the_rule_compares(
+    console: Console, ruled: str, demo_database: Path
+) -> None:
+    # Every text attribute's example said "North" (user.team included), every list's
+    # "Paris, London": examples of a region for attributes that are no region.
+    add_attributes(console, ("team", "string"))
+    page = console.post(
+        f"/admin/rules/{ruled}/sales",
+        {**condition("sales_region", "eq", "region"), "action": "add-and"},
+    ).text
+    with sqlite3.connect(demo_database) as db:
+        regions = {r for (r,) in db.execute("SELECT DISTINCT sales_region FROM sales")}
+    example = placeholder(page, "p-attr-region")
+    assert example.startswith("e.g. ") and example.removeprefix("e.g. ") in regions, example
+    for name in ("team", "location", "tier"):
+        assert placeholder(page, f"p-attr-{name}") == "", name
+        assert "Not used by these conditions." in page.split(f'id="p-attr-{name}"')[1][:400]
+    cities = console.post(
+        f"/admin/rules/{ruled}/employees",
+        {**condition("location", "in", "location"), "action": "add-and"},
+    ).text
+    with sqlite3.connect(demo_database) as db:
+        locations = {r for (r,) in db.execute("SELECT DISTINCT location FROM employees")}
+    shown = placeholder(cities, "p-attr-location").removeprefix("e.g. ").split(", ")
+    assert len(shown) == 2 and set(shown) <= locations, shown
+    assert placeholder(cities, "p-attr-region") == ""
+
+
+def test_a_preview_with_no_rows_says_why(console: Console, ruled: str) -> None:
+    # A blank input (its grey example looks like a value) or a value in other capitals showed
+    # "0 of 50,000 rows" and nothing more.
+    blank = console.post(
+        f"/admin/rules/{ruled}/sales",
+        {**condition("sales_region", "eq", "region"), "action": "preview"},
+    ).text
+    assert attribute(blank, "data-visible") == ["0"]
+    assert "No rows, because user.region is blank" in text(blank)
+    lower = console.post(
+        f"/admin/rules/{ruled}/sales",
+        {**condition("sales_region", "eq", "region"), "attr-region": "north", "action": "preview"},
+    ).text
+    assert attribute(lower, "data-visible") == ["0"]
+    note = text(lower).split("No row matches.")[1]
+    assert "sales_region holds values such as" in note and "North" in note, note
+    assert "capitals included" in note
+    some = console.post(
+        f"/admin/rules/{ruled}/sales",
+        {**condition("sales_region", "eq", "region"), "attr-region": "North", "action": "preview"},
+    ).text
+    assert "data-preview-note" not in some
 
 
 def test_or_groups_are_added_and_kept_then_saved(

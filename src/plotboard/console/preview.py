@@ -74,3 +74,40 @@ def preview_count(
         total=count(everything.sql, everything.params),
         applied=ruled.applied,
     )
+
+
+def column_examples(
+    runtime: Runtime, org_id: str, source_id: str, table: str, column: str, limit: int = 4
+) -> list[object]:
+    """A few values of `table.column`, the most frequent first, for the preview's examples.
+
+    Read from the first rows only (`SELECT column ... LIMIT 200`, through the engine without
+    rules: the admin is counting their own data), so it stays cheap on a large table; a value
+    the sample lacks is simply not offered. A refusal or a source error means no examples,
+    never a failed page (the preview itself reports such errors).
+    """
+    try:
+        context = runtime.source_context(org_id, source_id)
+        catalog = _with_table_visible(context.catalog, table)
+        spec = parse_spec({"table": table, "select": [column], "limit": _SAMPLE_ROWS})
+        sample = prepare_query(spec, catalog, EMPTY_RULES, {})
+        result = runtime.pool.execute(
+            context.id,
+            sample.sql,
+            dict(sample.params),
+            timeout_s=context.settings.timeout_seconds,
+            row_cap=_SAMPLE_ROWS,
+        )
+    except (PlotboardError, QueryError):  # the source down, slow, or the column gone
+        return []
+    counts: dict[object, int] = {}
+    for row in result.rows:
+        value = row[0]
+        if value is None or value == "":
+            continue
+        counts[value] = counts.get(value, 0) + 1
+    ranked = sorted(counts, key=lambda v: -counts[v])  # stable: first seen wins a tie
+    return ranked[:limit]
+
+
+_SAMPLE_ROWS = 200

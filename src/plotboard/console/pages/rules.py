@@ -22,7 +22,7 @@ from plotboard.console.forms import (
     problems_of,
 )
 from plotboard.console.pages.attributes import TYPE_LABELS
-from plotboard.console.preview import PreviewResult, preview_count
+from plotboard.console.preview import PreviewResult, column_examples, preview_count
 from plotboard.console.rule_form import OPS, RuleForm, describe, locate
 from plotboard.console.web import (
     BASE,
@@ -93,6 +93,53 @@ def _table(runtime: Runtime, admin: SignedInAdmin, source_id: str, name: str) ->
     return table
 
 
+def _compared(form: RuleForm) -> dict[str, list[str]]:
+    """Each attribute the form's conditions use, with the columns compared with it (none for
+    `is_set`, which takes any value)."""
+    used: dict[str, list[str]] = {}
+    for group in form.groups:
+        for row in group:
+            if not row.attribute:
+                continue
+            columns = used.setdefault(row.attribute, [])
+            if row.column and row.op != "is_set" and row.column not in columns:
+                columns.append(row.column)
+    return used
+
+
+def _examples(
+    runtime: Runtime,
+    admin: SignedInAdmin,
+    source_id: str,
+    table: Table,
+    table_name: str,
+    compared: dict[str, list[str]],
+) -> dict[str, list[object]]:
+    """For each attribute compared with a column of this table: a few of that column's values.
+
+    The preview's examples come from the column the rule compares, so `user.region` compared
+    with `sales_region` suggests a sales region, and an attribute the rule does not compare
+    suggests nothing (it used to say "North" for every text attribute, `user.team` included).
+    """
+    examples: dict[str, list[object]] = {}
+    for name, columns in compared.items():
+        for column in columns:
+            if table.column(column) is None:
+                continue
+            values = column_examples(runtime, admin.org_id, source_id, table_name, column)
+            if values:
+                examples[name] = values
+                break
+    return examples
+
+
+def _placeholder(spec: AttributeSpec, values: list[object] | None) -> str:
+    if not values:
+        return ""
+    shown = values[:2] if spec.type.endswith("_list") else values[:1]
+    return "e.g. " + ", ".join(str(v) for v in shown)
+
+
 def _editor(
     request: Request,
     runtime: Runtime,
@@ -104,6 +151,7 @@ def _editor(
     *,
     preview: PreviewResult | None = None,
     preview_values: dict[str, Any] | None = None,
+    preview_note: str = "",
     status_code: int = 200,
 ) -> Response:
     table = _table(runtime, admin, source_id, table_name)
@@ -115,6 +163,9 @@ def _editor(
             None,
         )
         saved = list(row.conditions) if isinstance(row, AccessRule) else None
+    form = form or RuleForm.from_conditions(saved)
+    compared = _compared(form)
+    examples = _examples(runtime, admin, source_id, table, table_name, compared)
     return render(
         request,
         runtime,
@@ -125,7 +176,7 @@ def _editor(
         source={"id": source.id, "name": source.name},
         table=table,
         table_name=table_name,
-        form=form or RuleForm.from_conditions(saved),
+        form=form,
         saved=describe(saved) if saved else None,
         attributes=model,
         type_labels=TYPE_LABELS,
@@ -133,6 +184,9 @@ def _editor(
         f=f,
         preview=preview,
         preview_values=preview_values or {},
+        preview_note=preview_note,
+        used=compared,
+        placeholders={a.name: _placeholder(a, examples.get(a.name)) for a in model},
     )
 
 
@@ -248,7 +302,43 @@ def _preview(
         FormState(fields),
         preview=result,
         preview_values=values,
+        preview_note=_why_none(runtime, admin, source_id, table, form, result, values),
     )
+
+
+def _why_none(
+    runtime: Runtime,
+    admin: SignedInAdmin,
+    source_id: str,
+    table_name: str,
+    form: RuleForm,
+    result: PreviewResult,
+    values: dict[str, Any],
+) -> str:
+    """Why a preview shows no rows of a table that has some: an attribute the rule needs was
+    left blank (a placeholder is not a value), or the values typed match none of the column's,
+    which are compared exactly (capitals included)."""
+    if result.visible or not result.total:
+        return ""
+    compared = _compared(form)
+    blank = [name for name in compared if name not in values]
+    if blank:
+        names = ", ".join(f"user.{name}" for name in blank)
+        return (
+            f"No rows, because {names} {'is' if len(blank) == 1 else 'are'} blank: a token "
+            "without an attribute the rule needs sees nothing. Type a value to see what a user "
+            "with it would see."
+        )
+    for name, columns in compared.items():
+        for column in columns:
+            found = column_examples(runtime, admin.org_id, source_id, table_name, column)
+            if found:
+                shown = ", ".join(str(v) for v in found)
+                return (
+                    f"No row matches. {column} holds values such as {shown}; user.{name} is "
+                    "compared with them exactly, capitals included."
+                )
+    return ""
 
 
 @router.post("/{source_id}/{table}/delete")
