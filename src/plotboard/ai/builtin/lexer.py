@@ -389,7 +389,32 @@ def _top(words: Sequence[str], i: int) -> tuple[int, Top] | None:
     return None
 
 
+# "160 people max", "5 orders tops", "3 units minimum": a bound said after its number (and
+# maybe the thing counted), like "or fewer" / "or more".
+_BOUND_AFTER = {"max": "lte_after", "maximum": "lte_after", "tops": "lte_after",
+                "at most": "lte_after", "min": "gte_after", "minimum": "gte_after",
+                "at least": "gte_after"}
+
+
+def _bound_after(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
+    for size in (2, 1):
+        said = " ".join(words[i : i + size])
+        if said not in _BOUND_AFTER or i + size > len(words):
+            continue
+        if i + size < len(words) and words[i + size] not in (",", ".", "?", "!", "and", "please"):
+            continue  # "max salary", "at least 5 people": the bound is not after its number
+        before = [w for w in words[max(0, i - 2) : i]]
+        if before and (parse_number(before[-1]) is not None or (
+            len(before) == 2 and parse_number(before[0]) is not None
+        )):
+            return size, Compare(_BOUND_AFTER[said])
+    return None
+
+
 def _keyword(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
+    bound = _bound_after(words, i)
+    if bound is not None:
+        return bound
     for size in (5, 4, 3, 2, 1):
         key = tuple(words[i : i + size])
         if len(key) != size:

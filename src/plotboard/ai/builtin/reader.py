@@ -551,7 +551,16 @@ class _Walk:
                 self.numeric_at == index - 2 and isinstance(prev, Keyword) and prev.kind == "cue"
             )
             if self.last_numeric and close:
-                self.intent.compares.append(CompareSlot("eq", [meaning.value], self.last_numeric))
+                slot = CompareSlot("eq", [meaning.value], self.last_numeric)
+                self.intent.compares.append(slot)
+                averaged = self.intent.measures[-1] if self.intent.measures else None
+                if averaged is not None and averaged.agg is not None and (
+                    self.measure_at == self.numeric_at
+                    and _same(averaged.terms, self.last_numeric)
+                ):
+                    # "countries with an average rating of 3.3 or better": the average named
+                    # is the number compared (a filter on the groups' totals).
+                    slot.measure = averaged
                 dims = self.intent.dims
                 if dims and self.last_dim_item is not None and _same(
                     dims[-1].terms, self.last_numeric
@@ -568,6 +577,15 @@ class _Walk:
                 # "orders of 10 units or fewer": the number, its column, then the comparison.
                 self.intent.compares.append(CompareSlot("eq", [meaning.value],
                                                         _numeric(after.terms)))
+                self.compare_target = index + 1
+                return
+            if isinstance(after, Words) and isinstance(later, Compare) and (
+                later.op.endswith("_after") and _counted(after.terms)
+            ) and not _numeric(after.terms):
+                # "offices with 160 people or fewer", "5 orders max": the things counted,
+                # then the comparison (a filter on how many each group has).
+                self.intent.compares.append(CompareSlot("eq", [meaning.value],
+                                                        counted=_counted(after.terms)))
                 self.compare_target = index + 1
                 return
             if not (isinstance(after, Compare) and after.op.endswith("_after")):

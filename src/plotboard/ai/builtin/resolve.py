@@ -600,14 +600,16 @@ def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSl
             "sum"
         ):
             wanted = DraftMeasure("sum", base, term.column)
-    elif not compare.terms and not intent.measures and intent.dim_first and all(
-        a == "sum" for a in intent.pending
+    elif not compare.terms and not intent.measures and intent.dim_first and (
+        all(a == "sum" for a in intent.pending) or set(intent.pending) == {"avg"}
     ):
         # "products that brought in over 20 million": the groups' total of the table's
-        # main measure (revenue), not each row's amount.
+        # main measure (revenue), not each row's amount; "categories whose average order is
+        # below 3000": the groups' average of it.
         main = vocab.default_measure(base)
+        agg: Aggregate = "avg" if set(intent.pending) == {"avg"} else "sum"
         if main.column is not None and main.table is base and main.agg == "sum":
-            wanted = DraftMeasure("sum", base, main.column)
+            wanted = DraftMeasure(agg, base, main.column)
     if wanted is None:
         return None
     if wanted not in out.measures:

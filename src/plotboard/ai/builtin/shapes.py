@@ -51,7 +51,7 @@ _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list"
                ("a", "list", "of"), ("list", "of"), ("who", "is"), ("who", "are"),
                ("who", "works"), ("who", "work"), ("who",), ("everyone",), ("when", "they"),
                ("show", "their"), ("with", "their"), ("and", "their"), ("give", "their"),
-               ("whose",)}
+               ("whose",), ("see", "all"), ("view", "all"), ("see", "every"), ("view", "every")}
 _SHOW = {"show", "display", "give"}
 _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("don", "t", "have", "a"), ("doesn", "t", "have", "a"), ("do", "not", "have", "a"),
@@ -460,8 +460,11 @@ def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | 
         return 0, "weak", None  # "year over year", "month over month"
     if word == "over" and i > 0 and _is_period_word(words[i - 1]) and _is_period_word(nxt):
         return 1, "strong", None  # "2025 over 2024"
-    if word == "than" and i > 0 and words[i - 1] in ("later", "earlier", "sooner"):
-        return None  # "no later than 2016": a bound, read as a period
+    if word == "than" and i > 0 and (
+        words[i - 1] in ("later", "earlier", "sooner", "newer", "older")
+        or words[i - 2 : i] == ["more", "recent"]
+    ):
+        return None  # "no later than 2016", "newer than 2018": a bound, read as a period
     if word == "than":
         j = i + 1
         while j < len(words) and words[j] in ("in", "during", "for", "the", "of"):

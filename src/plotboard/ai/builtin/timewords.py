@@ -419,6 +419,7 @@ def _of_data(words: Sequence[str], i: int) -> int:
 _BOUND_PHRASES = {
     ("prior", "to"): "before", ("earlier", "than"): "before", ("up", "to"): "until",
     ("up", "until"): "until", ("up", "till"): "until", ("later", "than"): "after",
+    ("newer", "than"): "after", ("more", "recent", "than"): "after", ("older", "than"): "before",
     ("up", "to", "the", "end", "of"): "until", ("until", "the", "end", "of"): "until",
     ("by", "the", "end", "of"): "until", ("to", "the", "end", "of"): "until",
     ("through", "the", "end", "of"): "until", ("no", "later", "than"): "until",
