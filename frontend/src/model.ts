@@ -273,6 +273,38 @@ export function breakdownChoices(choices: ColumnChoice[]): { main: ColumnChoice[
   return { main, more: ranked.filter((r) => r.rank === null).map((r) => r.c) };
 }
 
+/** One `<optgroup>` of the "Break down by" list. */
+export interface BreakdownGroup {
+  label: string;
+  /** Ids and amounts: offered, but apart. */
+  more: boolean;
+  options: Array<{ ref: string; label: string }>;
+}
+
+/** The "Break down by" list as the builder shows it: every column under its table's name (the
+ * catalog's friendly names, the same form in every group: "Department" under "Employees", never
+ * "Employees › Department" in one place and "Department" in another); the table's own first,
+ * then each related table's; then, apart, each table's ids and amounts. */
+export function breakdownGroups(index: CatalogIndex, tableName: string, choices: ColumnChoice[]): BreakdownGroup[] {
+  const own = tableLabel(index.table(tableName), tableName);
+  const { main, more } = breakdownChoices(choices);
+  const groups: BreakdownGroup[] = [];
+  const add = (list: ColumnChoice[], isMore: boolean) => {
+    const names = [...new Set(list.map((c) => c.group))].sort((a, b) => Number(Boolean(a)) - Number(Boolean(b)));
+    for (const name of names) {
+      const table = name || own;
+      groups.push({
+        label: isMore ? `More ${table} columns (ids, amounts)` : table,
+        more: isMore,
+        options: list.filter((c) => c.group === name).map((c) => ({ ref: c.ref, label: columnLabel(c.column) })),
+      });
+    }
+  };
+  add(main, false);
+  add(more, true);
+  return groups;
+}
+
 export type LocationKind = 'city' | 'country';
 
 /** Whether a column holds places that the map can show, and which kind. */

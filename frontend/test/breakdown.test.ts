@@ -1,6 +1,6 @@
 // The "Break down by" list: dates and categories first; ids and amounts apart ("More columns").
 import { expect, test } from 'vitest';
-import { breakdownChoices, breakdownRank, CatalogIndex } from '../src/model.js';
+import { breakdownChoices, breakdownGroups, breakdownRank, CatalogIndex } from '../src/model.js';
 import type { Catalog } from '../src/types.js';
 import { index } from './catalog.js';
 
@@ -48,4 +48,40 @@ test('a table of only ids and amounts still offers them (under More)', () => {
   const { main, more } = breakdownChoices(new CatalogIndex(catalog).choices('t'));
   expect(main).toEqual([]);
   expect(refs(more)).toEqual(['id', 'total']);
+});
+
+test('every group is a table, every option its friendly name in one form', () => {
+  // The list mixed "Sale date" (own columns, under no heading), "Department" (under
+  // "Employees") and "Employees › Email" (under "More columns"): three forms in one list.
+  const catalog: Catalog = {
+    sources: [{ id: 's', name: 'S', dialect: 'sqlite', tables: [
+      { name: 'employees', display_name: 'Staff', columns: [
+        { name: 'employee_id', type: 'integer' },
+        { name: 'dept', type: 'string', display_name: 'Department', semantic_type: 'category' },
+        { name: 'email', type: 'string' },
+        { name: 'salary', type: 'number' },
+      ] },
+      { name: 'sales', columns: [
+        { name: 'sale_id', type: 'integer' },
+        { name: 'sale_date', type: 'date' },
+        { name: 'sales_region', type: 'string', display_name: 'Region' },
+        { name: 'amount', type: 'number' },
+        { name: 'employee_id', type: 'integer' },
+      ], relations: [{ columns: ['employee_id'], ref_table: 'employees', ref_columns: ['employee_id'] }] },
+    ] }],
+  };
+  const idx = new CatalogIndex(catalog);
+  const groups = breakdownGroups(idx, 'sales', idx.choices('sales'));
+  expect(groups.map((g) => g.label)).toEqual([
+    'Sales', 'Staff', 'More Sales columns (ids, amounts)', 'More Staff columns (ids, amounts)',
+  ]);
+  expect(groups.map((g) => g.more)).toEqual([false, false, true, true]);
+  expect(groups[0]!.options).toEqual([{ ref: 'sale_date', label: 'Sale date' }, { ref: 'sales_region', label: 'Region' }]);
+  expect(groups[1]!.options).toEqual([{ ref: 'employees.dept', label: 'Department' }]);
+  expect(groups[3]!.options.map((o) => o.label)).toEqual(['Email', 'Salary']);
+  for (const o of groups.flatMap((g) => g.options)) expect(o.label).not.toContain('›');
+  // Nothing lost, nothing twice.
+  const refs = groups.flatMap((g) => g.options.map((o) => o.ref));
+  expect(new Set(refs).size).toBe(refs.length);
+  expect(refs.length).toBe(idx.choices('sales').length);
 });

@@ -172,7 +172,12 @@ def test_the_builder_offers_dates_and_categories_to_break_down_by_not_ids_and_am
 ) -> None:
     # "Break down by" on Sales listed Sale id, Employee id, Amount and Quantity among the
     # first choices, in the column order. Now dates and categories lead; ids and amounts
-    # are under "More columns", still there for whoever wants them.
+    # are under "More ... columns", still there for whoever wants them.
+    # Its labels were in three forms: the table's own columns under no heading, a related
+    # table's under its name ("Department" under "Employees"), and the related ones among ids
+    # and amounts as "Employees \u203a Email"; the date's grouping read "By year" where the
+    # Compare section's read "Year". Now every column is under its table's name, by its
+    # friendly name, and a grain reads the same in both places.
     s = open_session("alice", width=1440, height=900)
     s.open()
     ui.create_dashboard(s.page, "Break-downs")
@@ -181,16 +186,25 @@ def test_the_builder_offers_dates_and_categories_to_break_down_by_not_ids_and_am
     d.wait_for(timeout=TIMEOUT)
     d.locator(".table-card", has_text="Sales").click()
     select = d.get_by_label("Break down by", exact=True)
-    options = select.evaluate(BREAKDOWN_OPTIONS)[1:]  # after "Nothing: one total"
-    own = [o["label"] for o in options if not o["group"]]
-    more = [o["label"] for o in options if o["group"].startswith("More")]
+    options = select.evaluate(BREAKDOWN_OPTIONS)
+    assert options[0] == {"label": "Nothing: one total", "group": ""}, options
+    options = options[1:]
+    assert all(o["group"] for o in options), options  # every column under its table
+    groups = list(dict.fromkeys(o["group"] for o in options))
+    assert groups == [
+        "Sales",
+        "Employees",
+        "More Sales columns (ids, amounts)",
+        "More Employees columns (ids, amounts)",
+    ], groups
+    own = [o["label"] for o in options if o["group"] == "Sales"]
     assert own[0] == "Sale date", options
-    for label in ("Sale id", "Employee id", "Amount", "Quantity", "Employees \u203a Email"):
-        assert label.split(" \u203a ")[-1] not in [
-            o["label"] for o in options if not o["group"].startswith("More")
-        ], (label, options)
-        assert label in more, (label, options)
     assert "Product" in own and "Category" in own, options
+    more = {o["label"] for o in options if o["group"].startswith("More")}
+    for label in ("Sale id", "Employee id", "Amount", "Quantity", "Email"):
+        assert label in more, (label, options)
+        assert label not in [o["label"] for o in options if not o["group"].startswith("More")]
+    assert not [o for o in options if "\u203a" in o["label"]], options  # one form everywhere
     # Still reachable: an amount picked from "More" draws.
     drawn = "pb-tile[preview][data-state='ready'][data-drawn='bar']"
     select.select_option(label="Quantity")
@@ -198,8 +212,19 @@ def test_the_builder_offers_dates_and_categories_to_break_down_by_not_ids_and_am
     select.select_option(label="Product")
     d.locator(drawn, has_text="Number of sales by product").wait_for(timeout=TIMEOUT)
     d.screenshot(path=str(SHOTS / "builder-breakdown.png"))
-    select.evaluate("s => { s.size = 26; }")  # the list open, for a look (a native popup isn't)
+    select.evaluate("s => { s.size = 28; }")  # the list open, for a look (a native popup isn't)
     select.screenshot(path=str(SHOTS / "builder-breakdown-list.png"))
+    select.evaluate("s => { s.size = 0; }")
+    # A date's grouping reads as the Compare section's period does.
+    select.select_option(label="Sale date")
+    grains = d.locator("select[aria-label^='Date grouping']").first
+    grain_labels = grains.evaluate("s => [...s.options].map(o => o.label)")
+    assert grain_labels == ["Day", "Week", "Month", "Quarter", "Year"], grain_labels
+    select.select_option(index=0)
+    d.locator("[data-chart='kpi']").click()
+    d.get_by_text("Show the latest period").click()
+    period = d.get_by_label("Period", exact=True).evaluate("s => [...s.options].map(o => o.label)")
+    assert period == grain_labels, period
     assert not s.errors, s.errors
 
 

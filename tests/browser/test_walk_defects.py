@@ -60,7 +60,7 @@ def test_a_chart_the_server_refuses_says_what_to_change_and_offers_no_retry(
     d.get_by_label("Measure 1", exact=True).select_option(label="Total of…")
     d.get_by_label("Column for measure 1", exact=True).select_option(label="Amount")
     d.get_by_label("Break down by", exact=True).select_option(label="Sale date")
-    d.locator("select[aria-label^='Date grouping']").first.select_option(label="By year")
+    d.locator("select[aria-label^='Date grouping']").first.select_option(label="Year")
     d.get_by_text("Split by another column").click()
     d.get_by_label("Split by", exact=True).select_option(label="Product")
     d.get_by_label("Show at most").fill("3")

@@ -15,7 +15,7 @@ import {
   AGG_LABELS,
   CHART_LABELS,
   GRAIN_LABELS,
-  breakdownChoices,
+  breakdownGroups,
   defaultChart,
   isIdentifier,
   isTemporal,
@@ -112,17 +112,17 @@ export class PbQueryPart extends LitElement {
       this.change({ dims });
     };
     // The table's own columns (dates, then categories, then other words), then each related
-    // table's under its name; ids and amounts last, apart, for whoever really wants them.
+    // table's, each under its table's name; ids and amounts last, apart, for whoever really
+    // wants them. One form of label everywhere: the catalog's friendly name of the column.
     const taken = d.dims.filter((_, j) => j !== i).map((x) => x.column);
-    const { main, more } = breakdownChoices(groupable);
-    const groups = [...new Set(main.filter((c) => c.group).map((c) => c.group))];
-    const option = (c: ColumnChoice, short = true) =>
-      html`<option value=${c.ref} ?selected=${c.ref === dim?.column} ?disabled=${taken.includes(c.ref)}>${c.group && short ? c.label.split(' › ')[1] : c.label}</option>`;
+    const groups = breakdownGroups(this.index, d.table, groupable);
     return html`<select aria-label=${this.label} @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
         <option value="" ?selected=${!dim}>${i === 0 ? 'Nothing: one total' : 'No split'}</option>
-        ${main.filter((c) => !c.group).map((c) => option(c))}
-        ${groups.map((g) => html`<optgroup label=${g}>${main.filter((c) => c.group === g).map((c) => option(c))}</optgroup>`)}
-        ${more.length ? html`<optgroup label="More columns (ids, amounts)">${more.map((c) => option(c, false))}</optgroup>` : nothing}
+        ${groups.map(
+          (g) => html`<optgroup label=${g.label} ?data-more=${g.more}>${g.options.map(
+            (o) => html`<option value=${o.ref} ?selected=${o.ref === dim?.column} ?disabled=${taken.includes(o.ref)}>${o.label}</option>`,
+          )}</optgroup>`,
+        )}
       </select>
       ${dim && choice && isTemporal(choice.column)
         ? html`<select
@@ -133,7 +133,7 @@ export class PbQueryPart extends LitElement {
               this.change({ dims });
             }}
           >
-            ${GRAINS.map((g) => html`<option value=${g} ?selected=${g === dim.grain}>By ${GRAIN_LABELS[g].toLowerCase()}</option>`)}
+            ${GRAINS.map((g) => html`<option value=${g} ?selected=${g === dim.grain}>${GRAIN_LABELS[g]}</option>`)}
           </select>`
         : nothing}`;
   }
