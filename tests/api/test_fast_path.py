@@ -342,3 +342,32 @@ def test_unusual_requests_take_the_route(
     else:
         assert full.status_code >= 400, full.text
     assert not fast
+
+
+def test_a_refresh_goes_to_the_route_without_being_checked_twice(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh is never a cache hit, so the fast path leaves it to the route at once: the
+    route checks the token and the body (once), runs the query and answers as without it."""
+    from plotboard.api import fast_path
+
+    checked = []
+    real = fast_path.embed_user_in_memory
+
+    def counting(*args: Any) -> Any:
+        checked.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(fast_path, "embed_user_in_memory", counting)
+    token = site.token()
+    assert compare(site, token)[1] and checked  # a cached hit is checked and answered
+    checked.clear()
+    refresh = httpx.Request("POST", "http://x", json={**SPEC, "refresh": True}).content
+    before = fast_answers()
+    sent = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    answer = httpx.post(site.fast + QUERY, content=refresh, headers=sent)
+    assert answer.status_code == 200 and answer.headers["X-Plotboard-Cache"] == "miss"
+    assert {r[0] for r in answer.json()["rows"]} == {"Paris", "London"}
+    assert fast_answers() == before and not checked
+    bad = httpx.post(site.fast + QUERY, content=refresh, headers={**sent, "Authorization": "x"})
+    assert bad.status_code == 401  # the route's own check refuses it

@@ -169,11 +169,13 @@ def _cached(
 ) -> tuple[EmbedToken, QueryRequest, QueryAnswer] | None:
     """Who asks, what, and the cached answer, when all is known from memory; else None.
     No side effects: nothing is counted or changed here."""
+    parsed: Any = json.loads(body)  # what FastAPI's request.json() does
+    if not isinstance(parsed, dict) or parsed.get("refresh") is True:
+        # A refresh is never a cache hit (`cached_answer`): the route runs it, so the token
+        # check and the body's validation are not done twice for every uncached tile.
+        return None
     user = embed_user_in_memory(Request(scope), runtime)
     if user is None:
-        return None
-    parsed: Any = json.loads(body)  # what FastAPI's request.json() does
-    if not isinstance(parsed, dict):
         return None
     request = QueryRequest.model_validate(parsed)
     answer = cached_answer(runtime.queries, query_user(user), request)
