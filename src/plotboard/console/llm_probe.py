@@ -40,9 +40,15 @@ def probe_endpoint(
     """Ask the endpoint one tiny question and say in plain words how it went. Never raises,
     and never puts the key in the message."""
     settings = LLMSettings(
-        base_url, model, api_key, timeout_s=timeout_s, json_mode=False,
-        api_key_header=api_key_header, query_params=dict(query_params or {}),
-        temperature=0, max_tokens=20,
+        base_url,
+        model,
+        api_key,
+        timeout_s=timeout_s,
+        json_mode=False,
+        api_key_header=api_key_header,
+        query_params=dict(query_params or {}),
+        temperature=0,
+        max_tokens=20,
     )
     host = urlsplit(base_url).netloc or base_url
     # No retry: the admin wants to know what the endpoint does now.
