@@ -155,3 +155,23 @@ def test_a_date_range_past_the_data_says_which_dates_it_kept_and_where_the_data_
         chip.inner_text()
     ), chip.inner_text()
     assert not s.errors, s.errors
+
+
+def test_a_link_to_the_demo_with_user_bob_opens_as_bob(browser: Any, plotboard: Plotboard) -> None:
+    # /demo?user=bob opened as Alice: the page read only its #hash. A link naming the user
+    # (by id or first name, any case) now signs that user in; the #hash still wins.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        for address, expected in (("?user=bob", "bob"), ("?user=Carol", "carol"),
+                                  ("?user=bob#carol", "carol"), ("?user=nobody", "alice")):
+            page.goto(f"{plotboard.url}/demo{address}")
+            page.wait_for_function(
+                "document.getElementById('status').textContent.startsWith('Signed in as')",
+                timeout=TIMEOUT,
+            )
+            assert page.locator("#user").input_value() == expected, address
+            name = {"alice": "Alice", "bob": "Bob", "carol": "Carol"}[expected]
+            assert f"Signed in as {name}" in page.locator("#status").inner_text(), address
+    finally:
+        context.close()
