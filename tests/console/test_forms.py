@@ -4,6 +4,7 @@ nothing half-way, and are 4xx — and its success does what the admin API would.
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -463,6 +464,41 @@ def test_the_preview_examples_come_from_the_column_the_rule_compares(
     assert placeholder(cities, "p-attr-region") == ""
 
 
+def test_the_sandbox_and_the_snippet_suggest_values_of_the_columns_the_rules_compare(
+    console: Console, ruled: str, demo_database: Path
+) -> None:
+    # The sandbox's list inputs all read "Paris, London" (grey, so a blank input looked filled)
+    # and the snippet's mint call sent region "North" and location ["Paris", "London"] whatever
+    # the organization's data. Now both take values of the column a saved rule compares.
+    add_attributes(console, ("team", "string"))
+    saved = console.post(
+        f"/admin/rules/{ruled}/employees",
+        {
+            **condition("department", "eq", "team"),
+            **condition("location", "in", "location", g=1),
+            "action": "save",
+        },
+    )
+    assert saved.status_code == 200, text(saved.text)
+    with sqlite3.connect(demo_database) as db:
+        departments = {r for (r,) in db.execute("SELECT DISTINCT department FROM employees")}
+        locations = {r for (r,) in db.execute("SELECT DISTINCT location FROM employees")}
+    sandbox = console.get("/admin/sandbox").text
+    team = placeholder(sandbox, "s-attr-team")
+    assert team.startswith("e.g. ") and team.removeprefix("e.g. ") in departments, team
+    cities = placeholder(sandbox, "s-attr-location")
+    assert cities.startswith("e.g. "), cities
+    assert set(cities.removeprefix("e.g. ").split(", ")) <= locations, cities
+    for name in ("region", "tier"):  # no rule compares them: no example to mistake for a value
+        assert placeholder(sandbox, f"s-attr-{name}") == "", name
+    embed = html.unescape(console.get("/admin/embed").text)
+    body = json.loads(re.search(r"-d '(\{.*?\})'", embed).group(1))  # type: ignore[union-attr]
+    attributes = body["attributes"]
+    assert attributes["team"] in departments, attributes
+    assert len(attributes["location"]) == 2 and set(attributes["location"]) <= locations
+    assert attributes["region"] == "example" and attributes["tier"] == 1, attributes
+
+
 def test_a_preview_with_no_rows_says_why(console: Console, ruled: str) -> None:
     # A blank input (its grey example looks like a value) or a value in other capitals showed
     # "0 of 50,000 rows" and nothing more.
@@ -760,7 +796,8 @@ def test_the_embed_snippet_uses_this_servers_url_and_the_attribute_model(
     page = console.get("/admin/embed").text
     assert '<script type="module" src="http://plotboard.test/embed/plotboard.js">' in text(page)
     assert 'curl -X POST "http://plotboard.test/api/v1/embed/tokens"' in text(page)
-    assert '"attributes": {"region": "North", "team_ids": [1, 2]}' in text(page)
+    # No rule compares region with a column yet: a value of its type, not a made-up "North".
+    assert '"attributes": {"region": "example", "team_ids": [1, 2]}' in text(page)
     assert "import httpx" in text(page)
     assert "create an API key" in text(page) and "authorize your app's origin" in text(page)
 

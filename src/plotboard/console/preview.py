@@ -8,10 +8,11 @@ show. The table is counted even when it is hidden from end users.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from plotboard.access.rules import EMPTY_RULES, RuleSet, TableRule
+from plotboard.auth.attribute_values import AttributeSpec
 from plotboard.catalog.model import Catalog
 from plotboard.errors import PlotboardError
 from plotboard.query.errors import QueryError
@@ -111,3 +112,41 @@ def column_examples(
 
 
 _SAMPLE_ROWS = 200
+
+
+def attribute_examples(runtime: Runtime, org_id: str) -> dict[str, list[object]]:
+    """For each token attribute an access rule compares with a column: a few of that column's
+    values (see `column_examples`), from the first rule that compares it.
+
+    The sandbox's inputs and the embed snippet's mint call suggest these, so `location`
+    suggests the organization's own cities rather than a made-up "Paris, London"; an
+    attribute no rule compares with a column has no example.
+    """
+    from plotboard.access import store as rules_store
+    from plotboard.console.rule_form import RuleForm, compared_columns
+    from plotboard.sources import store as sources
+
+    wanted: list[tuple[str, str, str, str]] = []  # attribute, source id, table, column
+    with runtime.store.session() as session:
+        for source in sources.list_sources(session, org_id):
+            for rule in rules_store.list_rules(session, source.id):
+                form = RuleForm.from_conditions(list(rule.conditions))
+                for name, columns in compared_columns(form).items():
+                    wanted.extend((name, source.id, rule.table_name, c) for c in columns)
+    examples: dict[str, list[object]] = {}
+    for name, source_id, table, column in wanted:
+        if name in examples:
+            continue
+        values = column_examples(runtime, org_id, source_id, table, column)
+        if values:
+            examples[name] = values
+    return examples
+
+
+def example_placeholder(spec: AttributeSpec, values: Sequence[object] | None) -> str:
+    """An input's grey example for an attribute: 'e.g. ' and one value (two for a list), or
+    nothing when there is no example to give (a blank input never looks like a value)."""
+    if not values:
+        return ""
+    shown = values[:2] if spec.type.endswith("_list") else values[:1]
+    return "e.g. " + ", ".join(str(v) for v in shown)

@@ -125,6 +125,20 @@ class RuleForm:
         return conditions, positions
 
 
+def compared_columns(form: RuleForm) -> dict[str, list[str]]:
+    """Each attribute the form's conditions use, with the columns compared with it (none for
+    `is_set`, which takes any value)."""
+    used: dict[str, list[str]] = {}
+    for group in form.groups:
+        for row in group:
+            if not row.attribute:
+                continue
+            columns = used.setdefault(row.attribute, [])
+            if row.column and row.op != "is_set" and row.column not in columns:
+                columns.append(row.column)
+    return used
+
+
 def locate(problems: Problems, positions: list[tuple[int, list[int]]]) -> Problems:
     """Move `conditions.K[.any.J].field` problems onto the form's `c-G-I-field` inputs."""
     out = Problems(problems.summary)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from plotboard.auth.attribute_values import AttributeSpec
 
-# The demo's attributes get the demo's values; others get a value of their type.
-_KNOWN = {"region": "North", "location": ["Paris", "London"]}
+# An attribute no access rule compares with a column gets a value of its type.
 _BY_TYPE: dict[str, Any] = {
     "string": "example",
     "number": 1,
@@ -19,8 +18,22 @@ _BY_TYPE: dict[str, Any] = {
 }
 
 
-def example_attributes(model: Sequence[AttributeSpec]) -> dict[str, Any]:
-    return {a.name: _KNOWN.get(a.name, _BY_TYPE.get(a.type, "example")) for a in model}
+def example_attributes(
+    model: Sequence[AttributeSpec], examples: Mapping[str, Sequence[object]] | None = None
+) -> dict[str, Any]:
+    """A value per attribute for the mint call: values of the column a rule compares it with
+    (`attribute_examples`: two for a list, one otherwise), else a placeholder of its type."""
+    examples = examples or {}
+    out: dict[str, Any] = {}
+    for a in model:
+        values = list(examples.get(a.name) or [])
+        if values and a.type.endswith("_list"):
+            out[a.name] = values[:2]
+        elif values and not a.type.endswith("_list"):
+            out[a.name] = values[0]
+        else:
+            out[a.name] = _BY_TYPE.get(a.type, "example")
+    return out
 
 
 def html_snippet(server: str) -> str:

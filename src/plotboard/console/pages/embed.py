@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.attribute_store import attribute_model
 from plotboard.console import snippets
+from plotboard.console.preview import attribute_examples
 from plotboard.console.web import BASE, ConsoleRoute, PageAdmin, render, server_url
 
 router = APIRouter(prefix=BASE + "/embed", route_class=ConsoleRoute, include_in_schema=False)
@@ -16,7 +17,8 @@ router = APIRouter(prefix=BASE + "/embed", route_class=ConsoleRoute, include_in_
 def embed_page(request: Request, admin: PageAdmin, runtime: RuntimeDep) -> Response:
     server = server_url(request, runtime)
     with runtime.store.session() as session:
-        attributes = snippets.example_attributes(attribute_model(session, admin.org_id))
+        model = attribute_model(session, admin.org_id)
+    attributes = snippets.example_attributes(model, attribute_examples(runtime, admin.org_id))
     return render(
         request,
         runtime,

@@ -22,8 +22,13 @@ from plotboard.console.forms import (
     problems_of,
 )
 from plotboard.console.pages.attributes import TYPE_LABELS
-from plotboard.console.preview import PreviewResult, column_examples, preview_count
-from plotboard.console.rule_form import OPS, RuleForm, describe, locate
+from plotboard.console.preview import (
+    PreviewResult,
+    column_examples,
+    example_placeholder,
+    preview_count,
+)
+from plotboard.console.rule_form import OPS, RuleForm, compared_columns, describe, locate
 from plotboard.console.web import (
     BASE,
     ConsoleRoute,
@@ -93,20 +98,6 @@ def _table(runtime: Runtime, admin: SignedInAdmin, source_id: str, name: str) ->
     return table
 
 
-def _compared(form: RuleForm) -> dict[str, list[str]]:
-    """Each attribute the form's conditions use, with the columns compared with it (none for
-    `is_set`, which takes any value)."""
-    used: dict[str, list[str]] = {}
-    for group in form.groups:
-        for row in group:
-            if not row.attribute:
-                continue
-            columns = used.setdefault(row.attribute, [])
-            if row.column and row.op != "is_set" and row.column not in columns:
-                columns.append(row.column)
-    return used
-
-
 def _examples(
     runtime: Runtime,
     admin: SignedInAdmin,
@@ -133,13 +124,6 @@ def _examples(
     return examples
 
 
-def _placeholder(spec: AttributeSpec, values: list[object] | None) -> str:
-    if not values:
-        return ""
-    shown = values[:2] if spec.type.endswith("_list") else values[:1]
-    return "e.g. " + ", ".join(str(v) for v in shown)
-
-
 def _editor(
     request: Request,
     runtime: Runtime,
@@ -164,7 +148,7 @@ def _editor(
         )
         saved = list(row.conditions) if isinstance(row, AccessRule) else None
     form = form or RuleForm.from_conditions(saved)
-    compared = _compared(form)
+    compared = compared_columns(form)
     examples = _examples(runtime, admin, source_id, table, table_name, compared)
     return render(
         request,
@@ -186,7 +170,7 @@ def _editor(
         preview_values=preview_values or {},
         preview_note=preview_note,
         used=compared,
-        placeholders={a.name: _placeholder(a, examples.get(a.name)) for a in model},
+        placeholders={a.name: example_placeholder(a, examples.get(a.name)) for a in model},
     )
 
 
@@ -320,7 +304,7 @@ def _why_none(
     which are compared exactly (capitals included)."""
     if result.visible or not result.total:
         return ""
-    compared = _compared(form)
+    compared = compared_columns(form)
     blank = [name for name in compared if name not in values]
     if blank:
         names = ", ".join(f"user.{name}" for name in blank)

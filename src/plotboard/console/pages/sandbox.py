@@ -26,6 +26,7 @@ from plotboard.console.forms import (
     problems_of,
 )
 from plotboard.console.pages.attributes import TYPE_LABELS
+from plotboard.console.preview import attribute_examples, example_placeholder
 from plotboard.console.web import (
     BASE,
     ConsoleRoute,
@@ -66,6 +67,7 @@ def _page(
             if k.revoked_at is None and "tokens" in k.scopes
         ]
         model = attribute_model(session, admin.org_id)
+    examples = attribute_examples(runtime, admin.org_id)
     return render(
         request,
         runtime,
@@ -76,6 +78,7 @@ def _page(
         keys=keys,
         attributes=model,
         type_labels=TYPE_LABELS,
+        placeholders={a.name: example_placeholder(a, examples.get(a.name)) for a in model},
         lifetimes=LIFETIMES,
         f=f,
         minted=minted,
