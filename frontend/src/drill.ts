@@ -5,6 +5,7 @@
 
 import { formatCategory } from './format.js';
 import {
+  breakdownGroups,
   chartFits,
   columnLabel,
   defaultChart,
@@ -157,6 +158,26 @@ export function breakdownChoices(index: CatalogIndex, spec: QuerySpec): ColumnCh
     (isCategory(c.column) || locationKind(c.column) !== null || c.column.type === 'boolean' || isTemporal(c.column));
   const all = index.choices(spec.table).filter((c) => !shown.has(c.ref.toLowerCase()) && useful(c));
   return all.slice(0, MAX_BREAKDOWNS);
+}
+
+/** The drill menu's "Break down by…" list, named as the builder's 'Break down by' names it:
+ * each column by its own name under its table's ("Department" under "Employees", never
+ * "Employees › Department"), the query's own table first. */
+export function breakdownMenu(
+  index: CatalogIndex,
+  table: string,
+  choices: ColumnChoice[],
+): Array<{ label: string; items: Array<{ choice: ColumnChoice; label: string }> }> {
+  const byRef = new Map(choices.map((c) => [c.ref, c]));
+  return breakdownGroups(index, table, choices)
+    .map((g) => ({
+      label: g.label,
+      items: g.options.flatMap((o) => {
+        const choice = byRef.get(o.ref);
+        return choice ? [{ choice, label: o.label }] : [];
+      }),
+    }))
+    .filter((g) => g.items.length > 0);
 }
 
 /** The chart for a drilled query: the tile's own when it still fits, else the usual default. */

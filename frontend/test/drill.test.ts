@@ -4,6 +4,7 @@ import { withDashboardFilters } from '../src/context.js';
 import { addCrossFilter, filtersFor, relatedRef } from '../src/cross-filter.js';
 import {
   breadcrumb,
+  breakdownMenu,
   breakdownStep,
   crossFilterFor,
   detailStep,
@@ -221,4 +222,19 @@ test('a clicked bar, split bar or slice gives back the raw values behind it', ()
   if (single.kind !== 'echarts') throw new Error('not a chart');
   expect(single.points).toEqual([{ label: '2023', values: ['2023-01-01'] }, { label: '2024', values: ['2024-01-01'] }]);
   expect(single.pointAt?.(-1, 1)).toEqual(['2024-01-01']); // a click beside the line
+});
+
+test("the drill menu's 'Break down by' names columns as the builder does, under their table", () => {
+  // It read "Employees › Department" where the builder's list reads "Department" under
+  // "Employees" (commit ae7b519): the same column named two ways.
+  const bySale: QuerySpec = { table: 'sales', measures: [{ agg: 'sum', column: 'amount' }], dimensions: [{ column: 'category' }] };
+  const options = drillOptions(index, bySale, { values: ['Software'] });
+  const groups = breakdownMenu(index, 'sales', options.breakdowns);
+  const labels = groups.flatMap((g) => g.items.map((i) => i.label));
+  expect(labels.length).toBe(options.breakdowns.length); // nothing lost or doubled
+  for (const label of labels) expect(label).not.toContain('›');
+  const related = groups.find((g) => g.items.some((i) => i.choice.ref === 'employees.department'));
+  expect(related?.label).toBe(index.table('employees')?.display_name ?? 'Employees');
+  expect(related?.items.find((i) => i.choice.ref === 'employees.department')?.label).toBe('Department');
+  expect(groups[0]!.items.every((i) => !i.choice.ref.includes('.'))).toBe(true); // own table first
 });

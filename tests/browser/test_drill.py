@@ -132,6 +132,16 @@ def test_drill_to_detail_rows_and_the_next_grain_and_back(
         "Break down by…",
         "See the rows",
     ], items
+    # Its columns read as the builder's 'Break down by' does: "Department" under "Employees",
+    # never "Employees \u203a Department".
+    menu.get_by_role("menuitem", name="Break down by…").click()
+    menu.locator("[data-drill-by='employees.department']").wait_for(timeout=ui.TIMEOUT)
+    columns = menu.locator("[data-drill-by]").all_inner_texts()
+    assert columns and not [c for c in columns if "\u203a" in c], columns
+    assert menu.locator("[data-drill-by='employees.department']").inner_text() == "Department"
+    assert "Employees" in menu.locator(".head").all_inner_texts()
+    menu.get_by_role("menuitem", name="Back").click()
+    menu.get_by_role("menuitem", name="See the rows").wait_for(timeout=ui.TIMEOUT)
     s.page.wait_for_timeout(400)  # the chart's tooltip fades out under the menu
     s.page.locator("plotboard-editor").screenshot(path=str(IMAGES / "drill-menu.png"))
 

@@ -8,7 +8,7 @@ import { buildChart, chartNeeds, type ChartModel } from '../chart-options.js';
 import { ApiError } from '../api.js';
 import { emit, isComplete, uid, withDashboardFilters, type EditorContext } from '../context.js';
 import { filtersFor } from '../cross-filter.js';
-import { breadcrumb, breakdownStep, crossFilterFor, detailStep, drillOptions, grainStep, type DrillOptions, type DrillPoint, type DrillStep } from '../drill.js';
+import { breadcrumb, breakdownMenu, breakdownStep, crossFilterFor, detailStep, drillOptions, grainStep, type DrillOptions, type DrillPoint, type DrillStep } from '../drill.js';
 import { formatCategory } from '../format.js';
 import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { iconForChart, icons } from '../icons.js';
@@ -627,10 +627,15 @@ export class PbTile extends LitElement {
       }
     } else if (menu.sub) {
       items.push(html`<button role="menuitem" data-drill="back" @click=${() => this.setSub(false)}>${icons.back}<span>Back</span></button><hr />`);
-      for (const choice of options.breakdowns) {
-        items.push(html`<button role="menuitem" data-drill-by=${choice.ref} @click=${() => spec && index && this.pushStep(breakdownStep(index, spec, point, choice, chart))}>
-          <span>${choice.label}</span>
-        </button>`);
+      const groups = spec && index ? breakdownMenu(index, spec.table, options.breakdowns) : [];
+      for (const group of groups) {
+        // Headings only when there is more than one table to tell apart, as the builder's groups.
+        if (groups.length > 1) items.push(html`<div class="head" role="presentation">${group.label}</div>`);
+        for (const { choice, label } of group.items) {
+          items.push(html`<button role="menuitem" data-drill-by=${choice.ref} @click=${() => spec && index && this.pushStep(breakdownStep(index, spec, point, choice, chart))}>
+            <span>${label}</span>
+          </button>`);
+        }
       }
     } else {
       if (this.canCrossFilter) {
