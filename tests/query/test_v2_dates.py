@@ -4,6 +4,7 @@ checked by rows on four engines; the memo never serves yesterday's range."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,67 @@ def test_a_comparison_with_a_split_and_a_limit_keeps_the_latest_rows(db: TestDat
         previous = by_month.get((before, row[1]))
         assert (row[3] is None) == (previous is None) and (
             previous is None or float(row[3]) == pytest.approx(previous)), (row, previous)
+
+
+# A user whose rows end before the table's: East's sales, and people hired in Tokyo and São
+# Paulo (their last hires are months before Paris's).
+EARLY_USER = {"region": "East", "location": ["Tokyo", "São Paulo"], "office_region": "EMEA"}
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    months = day.year * 12 + day.month - 1 - back
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "dimension", "relative", "bounds"),
+    [
+        # "The last 3 days", counted from the latest sale the user can see.
+        ("sales", "sale_date", "category",
+         {"op": "last", "value": {"n": 3, "unit": "day"}, "include_current": True},
+         lambda last: (last - dt.timedelta(days=2), last + dt.timedelta(days=1))),
+        # "This month" of hires.
+        ("employees", "hire_date", "department", {"op": "this", "value": "month"},
+         lambda last: (_month_start(last), _month_start(last, -1))),
+        # "The last 12 months" of hires, the latest month included.
+        ("employees", "hire_date", "department",
+         {"op": "last", "value": {"n": 12, "unit": "month"}, "include_current": True},
+         lambda last: (_month_start(last, 11), last + dt.timedelta(days=1))),
+    ],
+    ids=["sales-last-3-days", "employees-this-month", "employees-last-12-months"],
+)
+def test_latest_anchor_under_rules_matches_hand_written_sql_on_the_users_rows(
+    db: TestDatabase, table: str, column: str, dimension: str, relative: dict[str, object],
+    bounds: Any,
+) -> None:
+    """`anchor: "latest"` under the access rules: the anchor is the latest date among the
+    user's own rows (found by a query the rules rewrite), and the answer equals hand-written
+    SQL on a copy holding only those rows, with the range worked out by hand from that copy's
+    latest date."""
+    from plotboard.query.latest import latest_anchors
+    from tests.access.oracle import permitted_keys
+    from tests.access.rules_fixture import RULES
+    spec = parse_spec({"table": table, "measures": [{"agg": "count"}],
+                       "dimensions": [{"column": dimension}],
+                       "filters": [{"column": column, "anchor": "latest", **relative}]})
+    anchors = latest_anchors(spec, db.catalog, RULES, EARLY_USER,
+                             lambda p: db.query(p.sql, p.params))
+    prepared = prepare_query(spec, db.catalog, RULES, EARLY_USER, anchors=anchors)
+    actual = db.query(prepared.sql, prepared.params)
+
+    table_last = _as_day(db.query(f"SELECT MAX({column}) FROM {table}")[0][0])
+    db.set_permitted(permitted_keys(EARLY_USER))
+    mine = _as_day(db.query(f"SELECT MAX({column}) FROM {table}", copy=True)[0][0])
+    assert mine < table_last, "the user's rows should end before the table's"
+    assert prepared.notes["relative_dates"][0]["anchor_date"] == mine.isoformat()
+    start, end = bounds(mine)
+    expected = db.query(
+        f"SELECT {dimension}, COUNT(*) FROM {table} WHERE {column} >= '{start.isoformat()}' "
+        f"AND {column} < '{end.isoformat()}' GROUP BY {dimension}",
+        copy=True,
+    )
+    assert expected and same_rows(actual, expected), (prepared.sql, dict(prepared.params))
+
+
+def _as_day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(str(value)[:10])
