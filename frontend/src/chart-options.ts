@@ -638,14 +638,14 @@ function scatterOption(input: ChartInput, s: Shape): ChartModel {
     }));
   }
   data = data.filter((d) => Number.isFinite(d.value[0]) && Number.isFinite(d.value[1]));
-  const axis = (name: string) => ({
+  const axis = (name: string, format: NumberFormat | undefined) => ({
     type: 'value',
     scale: true,
     name,
     nameLocation: 'middle',
     nameGap: 30,
     nameTextStyle: { color: theme.muted },
-    axisLabel: { color: theme.muted, formatter: (v: number) => formatNumber(v, 'compact') },
+    axisLabel: { color: theme.muted, formatter: (v: number) => formatMeasure(v, format, 'compact') },
     splitLine: { lineStyle: { color: theme.line, opacity: 0.6 } },
     axisLine: { lineStyle: { color: theme.line } },
   });
@@ -658,8 +658,8 @@ function scatterOption(input: ChartInput, s: Shape): ChartModel {
       formatter: (p: { name: string; value: [number, number] }) =>
         `${escapeHtml(p.name)}<br>${escapeHtml(xName)}: <b>${formatMeasure(p.value[0], s.formats[0])}</b><br>${escapeHtml(yName)}: <b>${formatMeasure(p.value[1], s.formats[1] ?? s.formats[0])}</b>`,
     },
-    xAxis: axis(xName),
-    yAxis: { ...axis(yName), nameGap: 44 },
+    xAxis: axis(xName, s.formats[0]),
+    yAxis: { ...axis(yName, s.formats[1] ?? s.formats[0]), nameGap: 44 },
     series: [{ type: 'scatter', data, symbolSize: data.length > 200 ? 6 : 11, itemStyle: { opacity: 0.8 } }],
   };
   return { kind: 'echarts', option, notes: [] };
@@ -689,7 +689,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
     : [];
   const hiddenTotal = hidden.reduce((sum, row) => sum + (toNumber(row[at] ?? null) || 0), 0);
   if (empty && hidden.length) {
-    notes.push(`Not on the map: ${formatNumber(hiddenTotal)} (${measure.toLowerCase()}) from rows ${empty.toLowerCase()}.`);
+    notes.push(`Not on the map: ${formatMeasure(hiddenTotal, s.formats[0])} (${measure.toLowerCase()}) from rows ${empty.toLowerCase()}.`);
   }
   const found = values.filter((v) => places[v.name] && Number.isFinite(v.value));
   const max = Math.max(1, ...found.map((v) => v.value));
@@ -697,7 +697,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
   const listed: Array<[string, string]> = [...found]
     .sort((a, b) => b.value - a.value)
     .map((v) => [v.name, formatMeasure(v.value, s.formats[0])]);
-  if (empty && hidden.length) listed.push([empty, formatNumber(hiddenTotal)]);
+  if (empty && hidden.length) listed.push([empty, formatMeasure(hiddenTotal, s.formats[0])]);
   // Countries the outline draws are shaded; cities, and countries too small for the outline
   // (Singapore at 1:110m), are dots sized by the value.
   const shaded = kind === 'country' ? found.filter((v) => {
@@ -745,7 +745,7 @@ function mapOption(input: ChartInput, s: Shape): ChartModel {
       bottom: 4,
       itemWidth: 10,
       itemHeight: 90,
-      text: [formatNumber(max, 'compact'), formatNumber(min, 'compact')],
+      text: [formatMeasure(max, s.formats[0], 'compact'), formatMeasure(min, s.formats[0], 'compact')],
       textStyle: { color: theme.muted },
       inRange: { color: [blend(theme.land, theme.palette[0]!, 0.25), theme.palette[0]!] },
     };
