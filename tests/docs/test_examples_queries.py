@@ -292,3 +292,63 @@ def test_expression_errors_say_where(alice_env: dict[str, str]) -> None:
     [error] = body["errors"]
     assert error["field"] == "measures[0].expr"
     assert f"position {error['position']}" in error["message"]
+
+
+@covers("query-records")
+def test_query_records(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-records"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    assert [c["name"] for c in body["columns"]] == [
+        "full_name", "hire_date", "offices_city", "salary"
+    ]
+    second = body["rows"]
+    spec = {"table": "employees", "select": ["full_name", "hire_date", "offices.city", "salary"],
+            "filters": [{"column": "location", "op": "eq", "value": "Paris"}],
+            "order_by": [{"by": "salary", "desc": True}]}
+    first_two = _spec_answer(alice_env, {**spec, "limit": 20})["rows"]
+    everyone = _spec_answer(alice_env, {**spec, "limit": 1000})["rows"]
+    assert len(everyone) > 20, "the example should have a full second page"
+    assert second == first_two[10:20]
+    assert {row[2] for row in everyone} == {"Paris"}
+    salaries = [row[3] for row in everyone]
+    assert salaries == sorted(salaries, reverse=True)
+    # Under the rules: a location alice may not see gives no rows, not an error.
+    tokyo = _spec_answer(alice_env, {**spec, "filters": [
+        {"column": "location", "op": "eq", "value": "Tokyo"}]})
+    assert tokyo["rows"] == []
+
+
+@covers("query-top-per-group")
+def test_query_top_per_group(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-top-per-group"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    assert [c["name"] for c in body["columns"]] == ["category", "product", "revenue"]
+    every = _spec_answer(alice_env, {
+        "table": "sales", "measures": [{"agg": "sum", "column": "amount", "name": "revenue"}],
+        "dimensions": [{"column": "category"}, {"column": "product"}]})["rows"]
+    best: dict[str, list[float]] = {}
+    for category, _product, revenue in every:
+        best.setdefault(category, []).append(revenue)
+    got: dict[str, list[float]] = {}
+    for category, _product, revenue in body["rows"]:
+        got.setdefault(category, []).append(revenue)
+    assert set(got) == set(best)
+    for category, revenues in got.items():
+        assert sorted(revenues, reverse=True) == pytest.approx(
+            sorted(best[category], reverse=True)[:2]
+        )
+    assert body["security_filters"] == ["sales.sales_region = 'North'"]
+    running = _spec_answer(alice_env, {
+        "table": "sales", "measures": [{"agg": "sum", "column": "amount", "cumulative": True}],
+        "dimensions": [{"column": "sale_date", "grain": "month"}]})
+    assert [c["name"] for c in running["columns"]] == ["sale_date_month", "sum_amount_cumulative"]
+    monthly = _spec_answer(alice_env, {
+        "table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+        "dimensions": [{"column": "sale_date", "grain": "month"}]})["rows"]
+    so_far, expected = 0.0, []
+    for _month, value in sorted(monthly):
+        so_far += value
+        expected.append(so_far)
+    assert [row[1] for row in sorted(running["rows"])] == pytest.approx(expected)
