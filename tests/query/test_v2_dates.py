@@ -238,3 +238,35 @@ def test_latest_anchor_under_rules_matches_hand_written_sql_on_the_users_rows(
 
 def _as_day(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
+
+
+@pytest.mark.parametrize(
+    ("op", "unit", "where"),
+    [
+        ("this", "year", "sale_date >= '2025-01-01' AND sale_date < '2026-01-01'"),
+        ("previous", "quarter", "sale_date >= '2025-04-01' AND sale_date < '2025-07-01'"),
+        ("to_date", "month", "sale_date >= '2025-08-01' AND sale_date < '2025-08-15'"),
+    ],
+)
+def test_this_previous_and_to_date_take_the_builders_unit_object(
+    db: TestDatabase, monkeypatch: pytest.MonkeyPatch, op: str, unit: str, where: str
+) -> None:
+    """The builder writes `{"unit": "quarter"}` for "this / the previous / so far this" period
+    (one shape for every date range, as `last` has): it means what `"quarter"` means, so tiles
+    the builder saved run (they were refused: 'value must be one of day, week, ...')."""
+    _on(monkeypatch, dt.date(2025, 8, 14))
+    answers = []
+    for value in (unit, {"unit": unit}, {"n": 1, "unit": unit}):
+        spec = parse_spec({"table": "sales", "measures": [{"agg": "count"}],
+                           "dimensions": [{"column": "category"}],
+                           "filters": [{"column": "sale_date", "op": op, "value": value}]})
+        prepared = prepare_query(spec, db.catalog, EMPTY_RULES, {})
+        answers.append(db.query(prepared.sql, prepared.params))
+    expected = db.query(f"SELECT category, COUNT(*) FROM sales WHERE {where} GROUP BY category")
+    assert expected and all(same_rows(rows, expected) for rows in answers)
+    spec = parse_spec({"table": "sales", "measures": [{"agg": "count"}],
+                       "filters": [{"column": "sale_date", "op": op,
+                                    "value": {"n": 2, "unit": unit}}]})
+    with pytest.raises(QueryError) as caught:  # "this 2 quarters" means nothing
+        prepare_query(spec, db.catalog, EMPTY_RULES, {})
+    assert caught.value.field == "filters[0].value"

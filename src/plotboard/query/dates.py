@@ -8,7 +8,8 @@ October.
 
 - ``last``: the `n` complete periods before the anchor's period (``include_current`` adds the
   anchor's own period, up to the anchor's day included);
-- ``this``: the anchor's whole period;
+- ``this``: the anchor's whole period (the value is a unit, ``"quarter"``, or the builder's
+  ``{"unit": "quarter"}``, as for ``previous`` and ``to_date``);
 - ``previous``: the period before the anchor's;
 - ``to_date``: from the start of the anchor's period to the anchor's day included.
 
@@ -122,6 +123,15 @@ def resolve_relative(
         end = anchor + dt.timedelta(days=1) if include_current else current
         return DateRange(start, end)
     if op in ("this", "previous", "to_date"):
+        if isinstance(value, dict):
+            # The builder's shape, one for every date range: {"unit": "quarter"} is "quarter"
+            # (a count other than 1 means nothing for this / the previous / so far this one).
+            if set(value) - {"n", "unit"} or "unit" not in value or value.get("n", 1) != 1:
+                raise RelativeDateError(
+                    f'value must be a unit ("day", "week", "month", "quarter" or "year") or '
+                    f'{{"unit": ...}}; {op} takes no count, got {value!r}.'
+                )
+            value = value["unit"]
         unit = _unit(value, "value")
         if op == "to_date" and unit in ("day", "week"):
             raise RelativeDateError(
