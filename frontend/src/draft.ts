@@ -168,7 +168,8 @@ export function draftFromTile(tile: Tile | null, index: CatalogIndex): Draft {
     measures: measures.map((m) => (m.expr ? { ...m, agg: 'count' } : { ...m })),
     dims: dims.map((d) => ({ ...d })),
     filters: all.filter((f): f is Filter => !isRelative(f)).map((f) => ({ ...f })),
-    dates: all.filter(isRelative).map((f) => ({ ...f })),
+    // A bare unit ("quarter", as the AI and the API write it) reads as the builder's {unit}.
+    dates: all.filter(isRelative).map((f) => (typeof f.value === 'string' ? { ...f, value: { unit: f.value } } : { ...f })),
     mode: spec.select?.length ? 'records' : 'summary',
     select: [...(spec.select ?? [])],
     columns: (spec.columns ?? []).map((c) => ({ ...c })),

@@ -29,6 +29,8 @@ function list(values: unknown[]): string {
 }
 
 function periods(value: unknown): string {
+  // "quarter" (the AI, the API) or {"unit": "quarter"} (the builder) for this / previous / to date.
+  if (typeof value === 'string') return value;
   const p = (value ?? {}) as { n?: number; unit?: string };
   const unit = p.unit ?? 'period';
   return p.n && p.n !== 1 ? `${p.n} ${unit}s` : unit;
@@ -62,9 +64,9 @@ function plainText(f: AnyFilter, label: (column: string) => string): string {
       return `${name}: last ${periods(v)}`;
     case 'this':
     case 'previous':
-      return `${name}: ${f.op} ${typeof v === 'string' ? v : periods(v)}`;
+      return `${name}: ${f.op} ${periods(v)}`;
     case 'to_date':
-      return `${name}: ${show(v)} to date`;
+      return `${name}: ${periods(v)} to date`;
     default:
       return SIGNS[f.op] ? `${name} ${SIGNS[f.op]} ${show(v)}` : `${name} ${f.op} ${show(v)}`;
   }

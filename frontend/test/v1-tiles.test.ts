@@ -26,7 +26,7 @@ const V1_TILES: Array<[string, QuerySpec, ChartType]> = [
 describe('v1 tiles in the v2 builder', () => {
   for (const [name, spec, chart] of V1_TILES) {
     test(name, () => {
-      const draft = draftFromTile({ title: 'Saved before v2', query: spec }, index);
+      const draft = draftFromTile({ id: 't', title: 'Saved before v2', query: spec, chart: {}, layout: { x: 0, y: 0, w: 6, h: 4 } }, index);
       expect(draftSpec(draft, index)).toEqual(spec);
       expect(specialOf(spec)).toBeNull();
       expect(defaultChart(index, spec)).toBe(chart);
