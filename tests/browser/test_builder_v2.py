@@ -210,3 +210,60 @@ def test_every_v2_shape_is_built_without_sql_from_another_origin(
     page.wait_for_timeout(500)
     page.locator("plotboard-editor").screenshot(path=str(IMAGES / "builder-v2.png"))
     assert not s.errors, s.errors
+
+
+def test_the_other_v2_tiles_pick_their_best_chart_from_another_origin(
+    open_session: Callable[..., Session],
+) -> None:
+    """The kinds the first walk does not build: a KPI against the period before (relative dates
+    counted from the latest data, the delta on the tile), equal bands (a histogram by count)
+    and a share split by a second column (stacked bars), each picked as "Best" in the preview
+    and drawn on the dashboard after saving."""
+    s = open_session("alice", width=1360, height=940)
+    s.open()
+    page = s.page
+    ui.create_dashboard(page, "More shapes")
+
+    # 1. One number against the period before: the previous quarter of data vs the one before.
+    d = start(page, "Sales")
+    d.get_by_label("Measure 1", exact=True).select_option("sum")
+    d.get_by_label("Column for measure 1", exact=True).select_option("amount")
+    d.locator("[data-action='add-date-range']").click()
+    row = d.locator("[data-date-filter='0']")
+    row.get_by_label("Date column").select_option("sale_date")
+    row.get_by_label("Date range", exact=True).select_option("previous")
+    row.get_by_label("Period").select_option("quarter")
+    row.get_by_label("Count back from the latest date in the data").check()
+    d.get_by_label("Compare with").select_option("previous_period")
+    tile = wait_drawn(d, "kpi")
+    assert "%" in tile.locator("[aria-label='Change']").inner_text()
+    d.get_by_label("Title", exact=True).fill("Sales last quarter vs the one before")
+    page.wait_for_timeout(400)
+    d.screenshot(path=str(IMAGES / "builder-compare.png"))
+    title_and_save(page, d, "Sales last quarter vs the one before")
+
+    # 2. Ten equal bands of salaries: a histogram.
+    d = start(page)
+    d.get_by_label("Break down by", exact=True).select_option("salary")
+    d.get_by_label("Group salary").select_option("count")
+    d.get_by_label("Number of bands").fill("5")
+    d.get_by_label("Number of bands").press("Tab")
+    wait_drawn(d, "bar")
+    title_and_save(page, d, "Salaries in 5 equal bands")
+
+    # 3. A share split by a second column: stacked bars.
+    d = start(page)
+    d.get_by_label("Break down by", exact=True).select_option("department")
+    d.get_by_text("Split by another column").click()
+    d.get_by_label("Split by", exact=True).select_option("is_remote")
+    d.get_by_label("Show measure 1 as").select_option("share")
+    wait_drawn(d, "bar_stacked")
+    title_and_save(page, d, "Share of people by department and remote")
+
+    ui.wait_tiles_ready(page, 3)
+    states = page.locator("pb-grid pb-tile").evaluate_all("ts => ts.map(t => t.dataset.state)")
+    assert states == ["ready"] * 3, states
+    kpi = ui.tile(page, "Sales last quarter vs the one before")
+    assert "%" in kpi.locator("[aria-label='Change']").inner_text()
+    assert "vs" in kpi.locator(".change").inner_text()
+    assert not s.errors, s.errors
