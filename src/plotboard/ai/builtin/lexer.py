@@ -172,6 +172,11 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "for every": Keyword("group"), "in each": Keyword("group"), "in every": Keyword("group"),
         "each": Keyword("group"), "every": Keyword("group"), "across": Keyword("group"),
         "broken down by": Keyword("group"), "break down by": Keyword("group"),
+        # "revenue broken out by category", "split out per region": a breakdown.
+        **{f"{verb} {out} {by}": Keyword("group")
+           for verb in ("broken", "break", "broke", "breaking", "split", "splitting")
+           for out in ("out", "up")
+           for by in ("by", "per", "into")},
         "breakdown by": Keyword("group"), "split by": Keyword("group_add"),
         "break it down by": Keyword("group"), "break that down by": Keyword("group"),
         # "split (that) by region": each bar split, the breakdown added to (a follow-up).
@@ -233,6 +238,12 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "exceeded": Compare("gt"), "exceed": Compare("gt"), "topped": Compare("gt"),
         "crossed": Compare("gt"), "crosses": Compare("gt"), "cross": Compare("gt"),
         "surpassed": Compare("gt"), "surpassing": Compare("gt"), "went over": Compare("gt"),
+        # Verbs of passing a bar, before a number: "the avg salary tops 70k", "products
+        # that cleared 20 million", "passes 5000" (after it, "5 orders tops" is a maximum).
+        "tops": Compare("gt"), "top out above": Compare("gt"), "surpasses": Compare("gt"),
+        "surpass": Compare("gt"), "clears": Compare("gt"), "cleared": Compare("gt"),
+        "passes": Compare("gt"), "passed": Compare("gt"), "beats": Compare("gt"),
+        "outstrips": Compare("gt"),
         "went above": Compare("gt"), "went beyond": Compare("gt"), "beyond": Compare("gt"),
         "fell below": Compare("lt"), "fell under": Compare("lt"), "dipped below": Compare("lt"),
         "higher than": Compare("gt"), "bigger than": Compare("gt"), "larger than": Compare("gt"),

@@ -58,6 +58,16 @@ ABBREVIATIONS: dict[str, str] = {
     "newbie": "new hire", "newbies": "new hires", "swe": "software engineer",
     "swes": "software engineers",
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
+    # Pay and size said loosely: "the fattest paycheck", "the leanest payslip".
+    "paycheck": "salary", "paychecks": "salaries", "paycheque": "salary",
+    "paycheques": "salaries", "payslip": "salary", "payslips": "salaries",
+    "fattest": "highest", "heftiest": "highest", "leanest": "lowest", "slimmest": "lowest",
+    # A shopping basket is one order: "avg basket", "baskets per month".
+    "basket": "order", "baskets": "orders",
+    # "which office houses the biggest team": has.
+    "houses": "has", "housed": "had", "hosts": "has",
+    # "lifetime revenue": over every date.
+    "lifetime": "all time",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo",
@@ -87,6 +97,32 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("reports", "to", "no", "one"): "has no manager",
     ("report", "to", "nobody"): "have no manager", ("reports", "to", "nobody"): "has no manager",
     ("order", "line"): "order", ("order", "lines"): "orders",
+    ("line", "item"): "order", ("line", "items"): "orders",
+    ("big", "apple"): "new york",
+    # Weighing one thing against another: "how did Q3 stack up against Q2".
+    ("stack", "up", "against"): "vs", ("stacks", "up", "against"): "vs",
+    ("stack", "up", "to"): "vs", ("stacks", "up", "to"): "vs",
+    ("measure", "up", "against"): "vs", ("measures", "up", "against"): "vs",
+    ("stack", "up", "with"): "vs", ("compare", "against"): "vs",
+    # "salary burn", "payroll bill": the payroll; "summed up", "added up": the total.
+    ("salary", "burn"): "payroll", ("payroll", "burn"): "payroll", ("pay", "burn"): "payroll",
+    ("payroll", "bill"): "payroll", ("pay", "bill"): "payroll",
+    ("summed", "up"): "total", ("added", "up"): "total", ("totalled", "up"): "total",
+    ("gross", "bookings"): "revenue", ("gross", "revenue"): "revenue",
+    ("gross", "takings"): "revenue",
+    ("total", "count"): "count", ("total", "counts"): "counts",
+    # "our sales records", "the order rows": the rows of that table (not the Sales team).
+    ("sales", "records"): "orders", ("sales", "rows"): "orders", ("sales", "entries"): "orders",
+    ("sale", "records"): "orders", ("order", "records"): "orders", ("order", "rows"): "orders",
+    # "most crowded office": the most people; "the least crowded": the fewest.
+    ("most", "crowded"): "highest headcount", ("least", "crowded"): "lowest headcount",
+    ("more", "crowded"): "higher headcount", ("less", "crowded"): "lower headcount",
+    ("most", "populated"): "highest headcount", ("least", "populated"): "lowest headcount",
+    # "which products were ordered most often": with the most orders.
+    ("ordered", "most", "often"): "with the most orders",
+    ("ordered", "least", "often"): "with the fewest orders",
+    ("bought", "most", "often"): "with the most orders",
+    ("sold", "most", "often"): "with the most orders",
     ("sale", "line"): "order", ("sale", "lines"): "orders",
     ("sales", "line"): "order", ("sales", "lines"): "orders",
     ("staff", "members"): "staff", ("staff", "member"): "staff",
@@ -151,6 +187,43 @@ PHRASES.update({
     for verb in ("report", "reports", "reporting", "reported")
     for someone in ("someone", "somebody", "a manager", "a boss", "a line manager")
 })
+# "the employees that have nobody they report to", "no one he answers to": no manager.
+PHRASES.update({
+    (*nobody, who, verb, "to"): "no manager"
+    for nobody in (("nobody",), ("noone",), ("no", "one"))
+    for who in ("they", "he", "she")
+    for verb in ("report", "reports", "answer", "answers")
+})
+# "running total since we started", "revenue since day one": every date (all time);
+# "since the start" is left to the period reader ("since the start of 2022").
+PHRASES.update({
+    ("since", *start): "for all time"
+    for start in (("we", "started"), ("we", "began"), ("we", "opened"), ("we", "launched"),
+                  ("we", "started", "out"), ("day", "one"), ("inception",))
+})
+# "amount ranges", "price range": bands of a number (a distribution); "in each range".
+PHRASES.update({
+    (word, ranges): f"{word} {bands}"
+    for word in ("amount", "amounts", "price", "prices", "order", "sale", "deal", "revenue",
+                 "quantity", "rating")
+    for ranges, bands in (("range", "band"), ("ranges", "bands"), ("bracket", "band"),
+                          ("brackets", "bands"))
+})
+PHRASES.update({(each, "range"): f"{each} band" for each in ("each", "every", "per")})
+# "through the months", "across the years": month by month.
+PHRASES.update({
+    (through, "the", f"{grain}s"): f"by {grain}"
+    for through in ("through", "across", "throughout")
+    for grain in ("day", "week", "month", "quarter", "year")
+})
+# Countries said by their initials: "outside the US", "staff in the UK".
+PHRASES.update({
+    (*the, short): name
+    for the in (("the",), ())
+    for short, name in (("usa", "united states"), ("uk", "united kingdom"),
+                        ("uae", "united arab emirates"))
+})
+PHRASES.update({("the", "us"): "the united states", ("the", "states"): "the united states"})
 PHRASES.update({("is", "managed", "by", "nobody"): "has no manager",
                 ("are", "managed", "by", "nobody"): "have no manager",
                 ("managed", "by", "nobody"): "with no manager"})
@@ -185,6 +258,15 @@ _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "tho
 _NUMBERS = {w: i for w, i in NUMBER_WORDS.items() if 2 <= i <= 50 and w != "dozen"}
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b(?![-'])", re.I)
 _A_DOZEN = re.compile(r"\b(?:a |one )?dozen\b", re.I)
+# "more than a hundred", "a thousand orders", "2 hundred": the number.
+_A_HUNDRED = re.compile(r"\b(?:a|one) (hundred|thousand)\b(?![-'])", re.I)
+_N_HUNDRED = re.compile(r"\b(\d+) hundred\b", re.I)
+# "how much engineering people", "how much Berlin staff": how many (a count).
+_HOW_MUCH_PEOPLE = re.compile(
+    r"\bhow much(?= (?:[\w&-]+ ){0,2}(?:people|ppl|employees|staff|workers|folks|orders"
+    r"|deals|transactions|hires)\b)",
+    re.I,
+)
 # "this year so far", "hires this quarter by department so far": the period up to today.
 _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\s*\bso far\b",
                      re.I)
@@ -255,6 +337,12 @@ _TOTAL_STAFF = re.compile(
     r"cost|costs|compensation|spend|payroll|wages?|earnings|rating|ratings)\b)",
     re.I,
 )
+# "employee totals", "staff total by office": the headcount.
+_STAFF_TOTALS = re.compile(
+    r"\b(?:staff|employee|people|worker|headcount) totals?\b", re.I
+)
+# "cleared the 20 million mark", "over the 5k threshold": the number is the bar.
+_MARK = re.compile(r"\bthe (\d[\d,.]*(?:k|m)?) (?:mark|threshold|barrier|line|level)\b", re.I)
 # "the final half-year", "the last half year": the last 6 months.
 _LAST_HALF = re.compile(r"\b(?:last|final|past|latest|previous|most recent) half[- ]year\b", re.I)
 # "the months the data covers", "the last year the data has": of the data.
@@ -272,7 +360,7 @@ _STARS = re.compile(r"\b(?:a |an )?(\d)[- ]?stars?\b(?: rating\b)?", re.I)
 # "got a 5 rating", "a 4 score": a rating of that; "scored 5 on performance": rated 5.
 _A_RATING = re.compile(r"\b(?:a|an) (\d) (?:rating|score)\b", re.I)
 _SCORED = re.compile(
-    r"\bscored (?:a |an )?(\d)(?: out of \d+)?(?: (?:on|in|for) (?:their |the |a )?"
+    r"\bscored (?:at )?(?:a |an )?(\d)(?: out of \d+)?(?: (?:on|in|for) (?:their |the |a )?"
     r"(?:performance|review|appraisal|rating)s?(?: reviews?| ratings?)?)?\b",
     re.I,
 )
@@ -368,6 +456,8 @@ COURTESY: tuple[str, ...] = (
     r"\bwould it be possible to (?:get|see|have)\b",
     r"\bif (?:that'?s|it'?s) not too much trouble\b",
     r"\bif possible\b",
+    r"\b(?:whenever|when|once|if) you (?:have|get|'ve got|find) (?:a (?:moment|minute|sec"
+    r"|second|chance|spare moment|free moment)|(?:some |the )?time)\b[,!.]*",
     r"\b(?:i|we)(?: need| want| would like|'d love| would love) to (?:know|see|understand"
     r"|find out)\b",
     r"\bmy (?:manager|boss|director|team|lead) (?:asked me|wants) to (?:know|find out|see)\b",
@@ -434,7 +524,10 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _MONEY_EARNED.sub("revenue", text)
     text = _SELL_FOR_PER.sub("revenue ", text)
     text = _A_DOZEN.sub("12", text)
+    text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
+    text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)
+    text = _HOW_MUCH_PEOPLE.sub("how many", text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = _TRAILING_TOP.sub(_top_first, text)
@@ -448,6 +541,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                             text)
     text = _EXAMPLES.sub(" ", text)
     text = _TOTAL_STAFF.sub("headcount", text)
+    text = _STAFF_TOTALS.sub("headcount", text)
     text = _LAST_HALF.sub("last 6 months", text)
     text = _DATA_COVERS.sub(" of data", text)
     text = _NO_DATE_FILTER.sub(" for all time ", text)
@@ -461,6 +555,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _SCORED.sub(lambda m: f"rated {m.group(1)}", text)
     text = _TEAM_SIZE.sub(lambda m: f"headcount of {m.group(1)}{m.group(2)}", text)
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
+    text = _MARK.sub(lambda m: m.group(1), text)
     dropped: list[str] = []
     askers: list[str] = []
     for pattern in _ASKERS:
@@ -499,7 +594,7 @@ def expand(
     words = [t.text for t in tokens]
     i = 0
     while i < len(tokens):
-        for size in (4, 3, 2):
+        for size in (5, 4, 3, 2):
             plain = PHRASES.get(tuple(words[i : i + size]))
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())

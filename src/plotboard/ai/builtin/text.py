@@ -131,7 +131,7 @@ STOPWORDS: frozenset[str] = frozenset(
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close
-    actually basically truly single individual worth valued
+    actually basically truly single individual worth valued own
     """.split()  # noqa: SIM905
 )
 
@@ -152,6 +152,7 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     happen happens happened pull pulled run runs ran rank ranked rather together
     alongside side respectively approximately roughly exactly precisely basically simply
     maybe perhaps kindly quickly literally go goes went going gone break breaks broke
+    appear appears appeared land lands landed
     """.split()  # noqa: SIM905
 ) | frozenset(
     # Adverbs of time and degree, intensifiers and fillers: a closed class of words that
