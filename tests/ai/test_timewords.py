@@ -153,3 +153,25 @@ def test_a_named_year_after_year_is_that_year_not_a_grain(text: str) -> None:
     assert found is not None and found[0] == len(words) - at
     assert isinstance(found[1], DateRange)
     assert (found[1].start, found[1].end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Jan-Mar 2025", D(2025, 1, 1), D(2025, 3, 31)),  # the dash is lost in tokenizing
+        ("apr-jun 2024", D(2024, 4, 1), D(2024, 6, 30)),
+        ("Q2 24", D(2024, 4, 1), D(2024, 6, 30)),  # a two-digit year after a quarter
+        ("H1 25", D(2025, 1, 1), D(2025, 6, 30)),
+    ],
+)
+def test_month_spans_with_a_dash_and_short_years(text: str, start: dt.date, end: dt.date) -> None:
+    found = read(text)
+    assert isinstance(found, DateRange)
+    assert (found.start, found.end) == (start, end)
+
+
+def test_a_yearless_month_span_takes_the_year_named_before_it() -> None:
+    words = [t.text for t in tokenize("revenue for H1 2024 (Jan-Jun)")]
+    found = match_time(words, words.index("jan"), TODAY)
+    assert found is not None and isinstance(found[1], DateRange)
+    assert (found[1].start, found[1].end) == (D(2024, 1, 1), D(2024, 6, 30))

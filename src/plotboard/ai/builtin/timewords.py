@@ -137,6 +137,11 @@ def _year(word: str) -> int | None:
     return None
 
 
+def _short_year(word: str) -> int | None:
+    """A two-digit year after a quarter or a half ("Q2 25", "H1 24"): 2000 onwards."""
+    return 2000 + int(word) if len(word) == 2 and word.isdigit() else None
+
+
 _START_OF = (("the", "start", "of"), ("the", "beginning", "of"), ("start", "of"),
              ("beginning", "of"), ("the", "first", "day", "of"))
 _NOW_PERIODS = {("the",): 0, ("this",): 0, ("the", "current"): 0, ("last",): 1,
@@ -221,8 +226,9 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
     half = _HALVES.get(word)
     if half is not None:
         # "H1 2025": January-June; without a year, the latest half that has started.
-        has_year = i + 1 < n and _year(words[i + 1]) is not None
-        year = int(words[i + 1]) if has_year else today.year
+        named = (_year(words[i + 1]) or _short_year(words[i + 1])) if i + 1 < n else None
+        has_year = named is not None
+        year = named if named is not None else today.year
         if not has_year and dt.date(year, half * 6 - 5, 1) > today:
             year -= 1
         start = dt.date(year, half * 6 - 5, 1)
@@ -247,9 +253,12 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
         month, grain = MONTHS[word], "month"
     else:
         return None
+    short = _short_year(words[i + size]) if grain == "quarter" and i + size < n else None
     if i + size < n and _year(words[i + size]) is not None:
         year = int(words[i + size])
         size += 1
+    elif short is not None:
+        year, size = short, size + 1  # "Q2 25 vs Q2 24"
     else:
         year = today.year if dt.date(today.year, month, 1) <= today else today.year - 1
     start, end = period_of(dt.date(year, month, 1), "quarter" if grain == "quarter" else "month")
@@ -581,6 +590,22 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         spanned = _bounded([*words[:i], "from", *words[i:]], i, today)
         if spanned is not None and spanned[1].parts is not None:
             return spanned[0] - 1, spanned[1]
+    if word in MONTHS and i + 1 < n and words[i + 1] in MONTHS and (
+        MONTHS[words[i + 1]] > MONTHS[word]
+    ) and (i == 0 or words[i - 1] not in ("from", "between")):
+        # "Jan-Mar 2025", "(Jan-Jun)": two months joined by a dash (lost in tokenizing) are
+        # a span; without its own year, the year named earlier ("H1 2025 (Jan-Jun)").
+        spanned = _bounded([*words[:i], "from", word, "to", *words[i + 1 :]], i, today)
+        if spanned is not None and spanned[1].parts is not None:
+            size, span = spanned[0] - 2, spanned[1]
+            earlier = [y for y in map(_year, words[:i]) if y is not None]
+            if earlier and _year(words[i + size - 1] if i + size - 1 < n else "") is None:
+                year = earlier[-1]
+                parts = tuple((_in_year(a, year), _in_year(b, year), f"{label} {year}")
+                              for a, b, label in span.parts or ())
+                span = DateRange(parts[0][0], parts[1][1], f"{span.label} {year}",
+                                 (parts[0], parts[1]))
+            return size, span
     if word in _RANGE_CUES and word != "from":
         # "for July through September 2025", "in Q1 to Q3": the span after the cue.
         spanned = _bounded([*words[:i], "from", *words[i + 1 :]], i, today)
