@@ -712,6 +712,24 @@ def minting(console: Console, runtime: Runtime) -> str:
     return key.id
 
 
+def test_the_sandbox_names_keys_briefly_and_its_examples_read_as_examples(
+    console: Console, runtime: Runtime, minting: str
+) -> None:
+    # The key select read "Demo host backend (pb_596ge2iw5e…" cut mid-id in its field, and the
+    # context clues' grey "Alice is a sales lead in Europe; ..." looked like a filled-in value.
+    page = console.get("/admin/sandbox").text
+    option = re.search(
+        r'<option value="([^"]+)"[^>]*>([^<]*)</option>', page.split('id="s-key_id"')[1]
+    )
+    assert option is not None and option.group(1) == minting
+    assert option.group(2) == "Backend", option.group(2)
+    console.post("/admin/keys", {"name": "Backend", "scopes": "tokens"})
+    twice = console.get("/admin/sandbox").text.split('id="s-key_id"')[1].split("</select>")[0]
+    assert f"Backend ({minting})" in html.unescape(twice)  # two keys of one name: the ids tell
+    clues = re.search(r'<textarea[^>]*id="s-ai_context_clues"[^>]*>', page)
+    assert clues is not None and 'placeholder="e.g. ' in clues.group(0), clues
+
+
 def test_the_sandbox_mints_a_token_with_typed_attributes(
     console: Console, runtime: Runtime, minting: str
 ) -> None:
