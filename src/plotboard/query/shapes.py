@@ -12,6 +12,10 @@ already checked and validated numbers (band widths, limits), never from user tex
   over the same tables and filters (so over the user's rows once the access rules apply).
 - ``share``: ``agg * 100.0 / NULLIF(SUM(agg) OVER (), 0)``: the window sees the grouped rows of
   this query only, which the access rules have already filtered, so the total is the user's.
+  A share within the first dimension (``{"within": ...}``) partitions the window by it:
+  ``SUM(agg) OVER (PARTITION BY <first dimension>)``, each group's own total (every engine
+  plotboard runs on has window functions: SQLite 3.25+, PostgreSQL, MariaDB 10.2+, DuckDB,
+  ClickHouse). A NULL first dimension is a group of its own, as in GROUP BY.
 - ``cumulative``: ``SUM(agg) OVER (PARTITION BY <other dimensions> ORDER BY <first dimension>
   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)``.
 - A `having` on a window measure, and ``limit_per``, need the grouped query as a derived table:
@@ -128,7 +132,9 @@ def window_measure(
         raise QueryError(f"Can't make this measure {what}: {why}.", field=f"{field}.{what}",
                          code="invalid_aggregate")
     if measure.share:
-        total = exp.Window(this=exp.Sum(this=agg.copy()))
+        # The spec checked that `within` names the first dimension (QuerySpec._shares_within).
+        within = [group[0].copy()] if measure.share_within is not None and group else None
+        total = exp.Window(this=exp.Sum(this=agg.copy()), partition_by=within)
         percent = exp.Mul(this=agg, expression=exp.Literal.number("100.0"))
         share = exp.Div(
             this=percent, expression=exp.Nullif(this=total, expression=exp.Literal.number(0))

@@ -46,12 +46,14 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -198,11 +200,21 @@ class Format(_SpecModel):
         return self
 
 
+class ShareWithin(_SpecModel):
+    """A share taken within each group of the first dimension: ``{"within": "category"}`` (its
+    column or output name). Each value is a percent of its group's total, so the shares of
+    each group add up to 100 (100% stacked bars: one bar per category, split by region)."""
+
+    within: ColumnRef
+
+
 class Measure(_SpecModel):
     """An aggregate: ``{"agg": "sum", "column": "amount"}``; `count` may leave out the column.
 
     Or a calculated measure: ``{"expr": "sum(amount) / count()", "name": "avg_deal"}``.
-    `share`: the value as a percent (0-100) of its total over all rows of the answer;
+    `share`: ``true``, the value as a percent (0-100) of its total over all rows of the answer;
+    or ``{"within": "<first dimension>"}``, of its total within each group of the first
+    dimension (see `ShareWithin`). Either way over the user's rows only.
     `cumulative`: the running total along the first dimension (within each value of the others).
     """
 
@@ -210,9 +222,22 @@ class Measure(_SpecModel):
     column: ColumnRef | None = None
     expr: ExprText | None = None
     name: Name | None = None
-    share: StrictBool = False
+    share: Annotated[
+        Annotated[StrictBool, Tag("bool")] | Annotated[ShareWithin, Tag("ShareWithin")],
+        Discriminator(lambda v: "ShareWithin" if isinstance(v, dict | ShareWithin) else "bool"),
+    ] = False
     cumulative: StrictBool = False
     format: Format | None = None
+
+    @field_validator("share", mode="before")
+    @classmethod
+    def _share_shape(cls, value: object) -> object:
+        if not isinstance(value, bool | dict | ShareWithin):
+            raise SpecProblem(
+                "a share is true (% of the total), false, or {\"within\": <the first "
+                "breakdown>} (% within each of its groups)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _column_needed(self) -> Measure:
@@ -236,6 +261,12 @@ class Measure(_SpecModel):
                 "a measure shows as “% of the total” or as a “Running total”, not both", "share"
             )
         return self
+
+    @property
+    def share_within(self) -> str | None:
+        """The dimension a share is taken within (as the spec names it), None for a share of
+        the total or no share."""
+        return self.share.within if isinstance(self.share, ShareWithin) else None
 
     @property
     def base_alias(self) -> str:
@@ -515,6 +546,7 @@ class QuerySpec(_SpecModel):
                 "records”, or start from the first page",
                 "offset",
             )
+        self._shares_within()
         if self.limit_per is not None and self.limit is None:
             raise SpecProblem(
                 "to count the limit in each group, say how many under “Show at most”", "limit"
@@ -535,6 +567,31 @@ class QuerySpec(_SpecModel):
                 )
             names.add(custom.name.lower())
         return self
+
+    def _shares_within(self) -> None:
+        """A share within a group names the first dimension, and another one splits each group."""
+        for i, m in enumerate(self.measures):
+            within = m.share_within
+            if within is None:
+                continue
+            field = f"measures[{i}].share.within"
+            said = f"“% within each {_words(within)}”"
+            instead = "or show the measure as “% of the total”"
+            names = [(d.column.lower(), d.alias.lower()) for d in self.dimensions]
+            if not names or within.lower() not in names[0]:
+                how = "move" if any(within.lower() in n for n in names) else "add"
+                raise SpecProblem(
+                    f"{said} is taken within the groups of the first breakdown: {how} "
+                    f"“{_words(within)}” first under “Break down by”, {instead}",
+                    field,
+                )
+            if len(names) < 2:
+                raise SpecProblem(
+                    f"{said} needs a second breakdown to split each {_words(within)} into parts "
+                    f"(with one breakdown every row is 100%): add one under “Break down by”, "
+                    f"{instead}",
+                    field,
+                )
 
     def _where(self, i: int) -> str:
         """The spec key of the i-th result column (`aliases` order)."""
@@ -560,8 +617,11 @@ class QuerySpec(_SpecModel):
                 return f"The calculation “{m.name}”"
             what = AGG_WORDS[m.agg or "count"].removesuffix("…")
             of = _words(m.column) if m.column else "rows"
+            within = m.share_within
             shown = (
-                " as % of the total" if m.share else " as a running total" if m.cumulative else ""
+                f" as % within each {_words(within)}" if within is not None
+                else " as % of the total" if m.share
+                else " as a running total" if m.cumulative else ""
             )
             return f"The measure “{what} {of}{shown}”"
         return "A compared measure"
@@ -605,7 +665,7 @@ class QuerySpec(_SpecModel):
 _FIELD_NAMES = frozenset(
     name
     for model in (QuerySpec, Measure, Dimension, Filter, OrderBy, Format, Bin, CustomColumn, Having,
-                  Periods, Compare)
+                  Periods, Compare, ShareWithin)
     for name in model.model_fields
 )
 
