@@ -5,7 +5,7 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import { formatCategory, formatCell, formatMeasure, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
 import type { CatalogIndex, LocationKind } from './model.js';
-import { isTemporal, locationKind, measureAlias } from './model.js';
+import { isTemporal, locationKind, measureAlias, specialOf } from './model.js';
 import type { Cell, ChartType, GeoPlace, Grain, NumberFormat, QueryResult, QuerySpec, ResultColumn } from './types.js';
 
 /** How an empty value reads when it stands for rows the user may not see. */
@@ -117,6 +117,8 @@ interface Shape {
   compare?: Array<{ previous: number; pct: number }>;
 }
 
+const SHARE_FORMAT: NumberFormat = { type: 'percent' };
+
 const COMPARE_WORDS = { previous_period: 'previous period', previous_year: 'same period a year before' };
 
 /** A comparison column's label: `revenue_previous` → "Revenue (previous period)". */
@@ -142,7 +144,8 @@ function shape(input: ChartInput): Shape {
     empty: emptyLabel(result.columns[i]) ?? undefined,
   }));
   let measures = (spec.measures ?? []).map((m) => index.measureLabel(spec.table, m));
-  let formats = (spec.measures ?? []).map((m, i) => result.columns[dims.length + i]?.format ?? m.format);
+  // A share is a percent (0–100) whether or not the spec gave it a format.
+  let formats = (spec.measures ?? []).map((m, i) => result.columns[dims.length + i]?.format ?? m.format ?? (m.share ? SHARE_FORMAT : undefined));
   let rows = result.rows;
   let compare: Shape['compare'];
   if (spec.compare && spec.measures?.length) {
@@ -473,8 +476,11 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     nameTextStyle: { color: theme.muted },
     boundaryGap: kind === 'bar',
   };
+  // Shares within each bar's group, stacked: every bar is a whole, drawn to the same 100%.
+  const whole = s.dims.length >= 2 && (stacked || (type === 'area' && series.length > 1)) && specialOf(input.spec) === 'share_within';
   const valueAxis = {
     type: 'value',
+    ...(whole ? { min: 0, max: 100 } : {}),
     axisLabel: { ...axisText, formatter: (v: number) => formatMeasure(v, s.formats[0], 'compact') },
     splitLine: { lineStyle: { color: theme.line, opacity: 0.6 } },
     name: series.length === 1 && !horizontal ? s.measures[0] : '',

@@ -72,13 +72,21 @@ export function wireMeasure(m: Measure): Measure {
   }
   if (m.agg === 'count' && !m.column) {
     const out: Measure = { agg: 'count' };
-    if (m.share) out.share = true;
+    if (m.share) out.share = m.share;
     if (m.cumulative) out.cumulative = true;
     if (m.name) out.name = m.name;
     if (m.format) out.format = m.format;
     return out;
   }
   return { ...m };
+}
+
+/** A share within a group follows the first breakdown as the builder changes it; without a
+ * second breakdown to split each group it is a share of the total. */
+function withinFirst(m: Measure, dims: Dimension[]): Measure {
+  if (typeof m.share !== 'object' || !m.share) return m;
+  const first = dims[0];
+  return { ...m, share: first && dims.length >= 2 ? { within: first.column } : true };
 }
 
 export interface BuiltTile {
@@ -111,7 +119,7 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
     spec.limit = draft.limit ?? PAGE_SIZE;
     return spec;
   }
-  if (draft.measures.length) spec.measures = draft.measures.map(wireMeasure);
+  if (draft.measures.length) spec.measures = draft.measures.map((m) => withinFirst(wireMeasure(m), draft.dims));
   if (draft.dims.length) spec.dimensions = draft.dims.map((d) => ({ ...d }));
   if (filters.length) spec.filters = filters;
   if (draft.having?.length) spec.having = draft.having.map((h) => ({ ...h }));

@@ -140,6 +140,8 @@ export class CatalogIndex {
   measureLabel(tableName: string, measure: Measure): string {
     if (measure.expr) return humanize(measure.name ?? 'calculation');
     const base = this.plainMeasureLabel(tableName, measure);
+    const within = shareWithin(measure);
+    if (within) return `${base} (% within each ${(this.choice(tableName, within)?.label ?? humanize(within)).toLowerCase()})`;
     if (measure.share) return `${base} (% of total)`;
     if (measure.cumulative) return `${base} (running total)`;
     return base;
@@ -201,6 +203,12 @@ export function singular(word: string): string {
   if (/(ss|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
   if (/[^su]s$/.test(word)) return word.slice(0, -1);
   return word;
+}
+
+/** The first breakdown's column a share is taken within (`{within}`), or null for a share of
+ * the total or no share. */
+export function shareWithin(measure: Measure): string | null {
+  return typeof measure.share === 'object' && measure.share ? measure.share.within : null;
 }
 
 /** A measure's output name: its `name`, else `<agg>_<column>` (`count` when bare), with
@@ -333,9 +341,10 @@ export interface ChartShape {
   special?: SpecialKind | null;
 }
 
-/** share: percents of a total; compare: against the previous period; records: rows listed;
- * bins: number bands (a histogram); running: running totals. */
-export type SpecialKind = 'share' | 'compare' | 'records' | 'bins' | 'running';
+/** share: percents of a total; share_within: percents of each group of the first breakdown
+ * (each adds up to 100%); compare: against the previous period; records: rows listed; bins:
+ * number bands (a histogram); running: running totals. */
+export type SpecialKind = 'share' | 'share_within' | 'compare' | 'records' | 'bins' | 'running';
 
 export type ShapeKind = 'time' | 'place' | 'boolean' | 'number' | 'category';
 
@@ -415,6 +424,7 @@ export function specialOf(spec: QuerySpec): SpecialKind | null {
   const measures = spec.measures ?? [];
   if (spec.select?.length && !measures.length && !spec.dimensions?.length) return 'records';
   if (spec.compare) return 'compare';
+  if (measures.length && measures.every((m) => shareWithin(m))) return 'share_within';
   if (measures.length && measures.every((m) => m.share)) return 'share';
   if (measures.some((m) => m.cumulative)) return 'running';
   if (spec.dimensions?.[0]?.bin) return 'bins';

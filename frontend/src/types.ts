@@ -69,11 +69,17 @@ export interface Measure {
   /** A calculation over aggregates: `count_if(remote) * 100 / count()` (needs `name`). */
   expr?: string;
   name?: string;
-  /** The percent (0-100) of the total. */
-  share?: boolean;
+  /** The percent (0-100) of the total (`true`), or of each group's total of the first
+   * breakdown (`{within: <its column>}`): the parts of each bar add up to 100%. */
+  share?: boolean | ShareWithin;
   /** A running total along the first breakdown. */
   cumulative?: boolean;
   format?: NumberFormat;
+}
+
+/** A share taken within each group of the first breakdown (spec v2): `{within: 'category'}`. */
+export interface ShareWithin {
+  within: string;
 }
 
 export interface Dimension {

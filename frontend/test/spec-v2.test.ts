@@ -95,6 +95,59 @@ describe('the chart rules see the new shapes', () => {
   });
 });
 
+describe('a share within each group of the first breakdown: 100% stacked bars', () => {
+  const within: QuerySpec = {
+    table: 'employees',
+    measures: [{ agg: 'count', share: { within: 'department' } }],
+    dimensions: [{ column: 'department' }, { column: 'location' }],
+  };
+
+  test('named like any share; labelled by its group; its own special shape', () => {
+    expect(measureAlias(within.measures![0]!)).toBe('count_share');
+    expect(index.measureLabel('employees', within.measures![0]!)).toBe('Number of employees (% within each department)');
+    expect(specialOf(within)).toBe('share_within');
+    expect(specialOf({ ...within, measures: [{ agg: 'count', share: true }] })).toBe('share');
+  });
+
+  test('"Best" is stacked bars, over time too (not lines)', () => {
+    expect(defaultChart(index, within)).toBe('bar_stacked');
+    expect(defaultChart(index, { ...within, dimensions: [{ column: 'hire_date', grain: 'year' }, { column: 'department' }], measures: [{ agg: 'count', share: { within: 'hire_date' } }] })).toBe('bar_stacked');
+  });
+
+  test('on the wire it follows the first breakdown; without a second one it is a share of the total', () => {
+    const measures = [{ agg: 'count' as const, share: { within: 'location' } }];
+    expect(draftSpec(draft({ measures, dims: [{ column: 'department' }, { column: 'location' }] }), index).measures).toEqual([
+      { agg: 'count', share: { within: 'department' } },
+    ]);
+    expect(draftSpec(draft({ measures, dims: [{ column: 'department' }] }), index).measures).toEqual([{ agg: 'count', share: true }]);
+  });
+
+  test('each bar adds up to 100% on an axis that ends at 100%', () => {
+    const columns: ResultColumn[] = [
+      { name: 'department', type: 'string' },
+      { name: 'location', type: 'string' },
+      { name: 'count_share', type: 'number' },
+    ];
+    const rows = [
+      ['Sales', 'Paris', 25],
+      ['Sales', 'London', 75],
+      ['Support', 'Paris', 60],
+      ['Support', 'London', 40],
+    ];
+    const model = buildChart({ type: 'bar_stacked', spec: within, result: { columns, rows }, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    const option = model.option as any;
+    const series = option.series as Array<{ data: number[]; stack: string }>;
+    expect(series.every((x) => x.stack === 'total')).toBe(true);
+    for (const i of [0, 1]) expect(series.reduce((sum, x) => sum + (x.data[i] ?? 0), 0)).toBeCloseTo(100);
+    expect(option.yAxis.max).toBe(100);
+    // A percent with no format given in the spec still reads as one.
+    expect(option.yAxis.axisLabel.formatter(100)).toBe('100%');
+    // A share of the total, stacked, is not drawn to 100%.
+    const total = buildChart({ type: 'bar_stacked', spec: { ...within, measures: [{ agg: 'count', share: true }] }, result: { columns, rows }, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    expect((total.option as any).yAxis.max).toBeUndefined();
+  });
+});
+
 describe('number formats', () => {
   test('each type', () => {
     expect(formatMeasure(1234.5, { type: 'number', decimals: 0 })).toBe(new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(1235));

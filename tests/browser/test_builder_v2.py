@@ -58,6 +58,24 @@ def kpi_text(page: Any, title: str) -> str:
     return text
 
 
+# A stacked bar chart as drawn: its series' names, each bar's sum, the value axis's top and the
+# label it gets (through the axis's own formatter, as the canvas draws it).
+BARS = """t => {
+  const o = t.shadowRoot.querySelector('pb-chart').option;
+  const y = Array.isArray(o.yAxis) ? o.yAxis[0] : o.yAxis;
+  const n = o.series[0].data.length;
+  const totals = [...Array(n).keys()].map(i =>
+    o.series.reduce((sum, s) => sum + (s.data[i]?.value ?? s.data[i] ?? 0), 0));
+  return { series: o.series.map(s => s.name), totals, max: y.max ?? null,
+           top_label: y.axisLabel.formatter(y.max ?? 100) };
+}"""
+
+
+def hundred_percent_bars(tile: Any) -> dict[str, Any]:
+    drawn: dict[str, Any] = tile.evaluate(BARS)
+    return drawn
+
+
 def test_every_v2_shape_is_built_without_sql_from_another_origin(
     open_session: Callable[..., Session],
 ) -> None:
@@ -217,8 +235,9 @@ def test_the_other_v2_tiles_pick_their_best_chart_from_another_origin(
 ) -> None:
     """The kinds the first walk does not build: a KPI against the period before (relative dates
     counted from the latest data, the delta on the tile), equal bands (a histogram by count)
-    and a share split by a second column (stacked bars), each picked as "Best" in the preview
-    and drawn on the dashboard after saving."""
+    a share of the total split by a second column (stacked bars), and a share within each group
+    of the first breakdown (100% stacked bars), each picked as "Best" in the preview and drawn
+    on the dashboard after saving."""
     s = open_session("alice", width=1360, height=940)
     s.open()
     page = s.page
@@ -260,9 +279,31 @@ def test_the_other_v2_tiles_pick_their_best_chart_from_another_origin(
     wait_drawn(d, "bar_stacked")
     title_and_save(page, d, "Share of people by department and remote")
 
-    ui.wait_tiles_ready(page, 3)
+    # 4. A share within each department, split by office: 100% stacked bars, each bar Alice's
+    #    own people of that department (her three cities), the axis ending at 100%.
+    d = start(page)
+    d.get_by_label("Break down by", exact=True).select_option("department")
+    d.get_by_text("Split by another column").click()
+    d.get_by_label("Split by", exact=True).select_option("location")
+    show_as = d.get_by_label("Show measure 1 as")
+    assert show_as.locator("option[value='within']").inner_text() == "% within each department"
+    show_as.select_option("within")
+    tile = wait_drawn(d, "bar_stacked")
+    assert d.get_by_label("Number format for measure 1").input_value() == "percent"
+    bars = hundred_percent_bars(tile)
+    assert sorted(bars["series"]) == ["Berlin", "London", "Paris"], bars
+    assert bars["totals"] and all(abs(t - 100) < 1e-6 for t in bars["totals"]), bars
+    assert bars["max"] == 100 and bars["top_label"].endswith("%"), bars
+    d.get_by_label("Title", exact=True).fill("Offices within each department")
+    page.wait_for_timeout(400)
+    d.screenshot(path=str(IMAGES / "builder-share-within.png"))
+    title_and_save(page, d, "Offices within each department")
+
+    ui.wait_tiles_ready(page, 4)
     states = page.locator("pb-grid pb-tile").evaluate_all("ts => ts.map(t => t.dataset.state)")
-    assert states == ["ready"] * 3, states
+    assert states == ["ready"] * 4, states
+    saved = hundred_percent_bars(ui.tile(page, "Offices within each department"))
+    assert saved["totals"] == pytest.approx(bars["totals"]) and saved["max"] == 100, saved
     kpi = ui.tile(page, "Sales last quarter vs the one before")
     assert "%" in kpi.locator("[aria-label='Change']").inner_text()
     assert "vs" in kpi.locator(".change").inner_text()

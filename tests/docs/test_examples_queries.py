@@ -235,6 +235,43 @@ def _spec_answer(env: dict[str, str], spec: dict[str, Any]) -> Any:
     return answer.json()
 
 
+@covers("query-share-within")
+def test_query_share_within(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-share-within"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    assert [c["name"] for c in body["columns"]] == ["department", "location", "count_share"]
+    # Alice's own people: her cities only, and each department's total is hers.
+    counts = _spec_answer(alice_env, {"table": "employees", "measures": [{"agg": "count"}],
+                                      "dimensions": [{"column": "department"},
+                                                     {"column": "location"}]})["rows"]
+    totals: dict[str, int] = {}
+    for department, _location, n in counts:
+        totals[department] = totals.get(department, 0) + n
+    expected = {(d, loc): n * 100 / totals[d] for d, loc, n in counts}
+    got = {(d, loc): share for d, loc, share in body["rows"]}
+    assert got == pytest.approx(expected)
+    assert {loc for _d, loc in got} == {"Paris", "London", "Berlin"}
+    for department in totals:
+        assert sum(v for (d, _loc), v in got.items() if d == department) == pytest.approx(100)
+    engineering_london = got[("Engineering", "London")]
+    page = (DOCS / "queries.md").read_text(encoding="utf-8")
+    shown = re.search(r'\["Engineering", "London", ([0-9.]+)…\]', page)
+    assert shown, "the page quotes London's share of Engineering"
+    assert f"{engineering_london:.1f}" == shown.group(1), engineering_london
+    # Within a dimension that is not the first: refused, saying what to change.
+    refused = httpx.post(
+        f"{alice_env['PLOTBOARD_URL']}/api/v1/embed/query",
+        headers={"Authorization": f"Bearer {alice_env['TOKEN']}"},
+        json={"query": {"table": "employees",
+                        "measures": [{"agg": "count", "share": {"within": "location"}}],
+                        "dimensions": [{"column": "department"}, {"column": "location"}]}},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_query"
+    assert "first" in refused.json()["detail"]
+
+
 @covers("query-compare")
 def test_query_compare(alice_env: dict[str, str], workdir: Path) -> None:
     run = run_bash(example("query-compare"), alice_env, workdir)

@@ -280,6 +280,10 @@ export const builderStyles = css`
   .mini input[type='number'] {
     width: 90px;
   }
+  /* "% within each department": the group's name is the point, give it room. */
+  .mini select.show-as {
+    max-width: 240px;
+  }
   .calc {
     display: grid;
     gap: 6px;

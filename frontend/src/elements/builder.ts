@@ -534,23 +534,30 @@ export class PbBuilder extends LitElement {
       for (const key of Object.keys(patch) as Array<keyof Measure>) if (patch[key] === undefined || patch[key] === false) delete next[key];
       this.update_({ measures: d.measures.map((x, j) => (j === i ? next : x)) });
     };
-    const showAs = m.share ? 'share' : m.cumulative ? 'running' : 'value';
+    // A share within each group of the first breakdown needs a second one to split the groups:
+    // each bar then adds up to 100%.
+    const first = d.dims.length >= 2 ? d.dims[0] : undefined;
+    const showAs = m.share ? (typeof m.share === 'object' && first ? 'within' : 'share') : m.cumulative ? 'running' : 'value';
     return html`<div class="extras">
       <label class="mini"
         >Show as
         <select
+          class="show-as"
           aria-label="Show measure ${i + 1} as"
           @change=${(e: Event) => {
             const v = (e.target as HTMLSelectElement).value;
             set({
-              share: v === 'share' || undefined,
+              share: v === 'within' && first ? { within: first.column } : v === 'share' || undefined,
               cumulative: v === 'running' || undefined,
-              format: v === 'share' ? { type: 'percent', decimals: 1 } : m.format?.type === 'percent' ? undefined : m.format,
+              format: v === 'share' || v === 'within' ? { type: 'percent', decimals: 1 } : m.format?.type === 'percent' ? undefined : m.format,
             });
           }}
         >
           <option value="value" ?selected=${showAs === 'value'}>The value</option>
           <option value="share" ?selected=${showAs === 'share'} ?disabled=${!shareable}>% of the total</option>
+          ${first
+            ? html`<option value="within" ?selected=${showAs === 'within'} ?disabled=${!shareable}>% within each ${this.index.dimensionLabel(d.table, first).toLowerCase()}</option>`
+            : nothing}
           <option value="running" ?selected=${showAs === 'running'} ?disabled=${!runnable}>Running total</option>
         </select></label
       >

@@ -27,7 +27,7 @@ from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
 
 Kind = Literal["time", "place", "boolean", "number", "category"]
 # What a query shows beyond plain values (query spec v2), as the rules file's "about" says.
-Special = Literal["records", "share", "compare", "running", "bins"]
+Special = Literal["records", "share", "share_within", "compare", "running", "bins"]
 
 # The AI's value lists leave out columns with many values (and all columns of a source it
 # could not reach), so a breakdown with no list counts as a long one.
