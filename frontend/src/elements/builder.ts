@@ -190,7 +190,16 @@ export class PbBuilder extends LitElement {
     </dialog>`;
   }
 
+  /** The next section's number: sections come and go with the mode and the chart (a list of
+   * records has no measures, a KPI no sort), so they are numbered as they are drawn. */
+  private stepNo = 0;
+
+  private step() {
+    return html`<span class="n">${++this.stepNo}</span>`;
+  }
+
   private renderBody(d: Draft) {
+    this.stepNo = 0;
     const choices = this.index.choices(d.table);
     const spec = draftSpec(d, this.index);
     const valid = draftReady(d);
@@ -248,7 +257,7 @@ export class PbBuilder extends LitElement {
 
   private renderTables(d: Draft) {
     return html`<section>
-      <h3><span class="n">1</span>Data</h3>
+      <h3>${this.step()}Data</h3>
       ${this.index.tables.length
         ? nothing
         : html`<p class="muted">No data is shared with you yet. Ask the people who run this app to give you access.</p>`}
@@ -273,7 +282,7 @@ export class PbBuilder extends LitElement {
 
   private renderMeasures(d: Draft, choices: ColumnChoice[]) {
     return html`<section>
-      <h3><span class="n">2</span>What to measure</h3>
+      <h3>${this.step()}What to measure</h3>
       ${d.measures.map((m, i) => {
         if (m.expr !== undefined) return this.renderCalculation(d, i, m);
         return html`<div class="row">
@@ -335,7 +344,7 @@ export class PbBuilder extends LitElement {
       </div>${dim ? this.renderBins(d, i, dim) : nothing}${dim ? this.renderHiddenToggle(d, dim) : nothing}`;
     };
     return html`<section>
-      <h3><span class="n">3</span>Break down by</h3>
+      <h3>${this.step()}Break down by</h3>
       ${dimRow(0, 'Break down by')}
       ${d.dims.length >= 1 ? (d.dims.length >= 2 ? html`<span class="muted" style="font-size:12.5px">and split by</span>${dimRow(1, 'Split by')}` : html`<button class="add" type="button" @click=${() => {
         const next = groupable.find((c) => !d.dims.some((x) => x.column === c.ref) && isCategory(c.column));
@@ -383,7 +392,7 @@ export class PbBuilder extends LitElement {
     if (!dates.length) return nothing;
     const dim = d.dims[0];
     return html`<section>
-      <h3><span class="n">3</span>Compare</h3>
+      <h3>${this.step()}Compare</h3>
       <label class="row" style="gap:8px">
         <input
           type="checkbox"
@@ -409,7 +418,7 @@ export class PbBuilder extends LitElement {
   private renderFilters(d: Draft, choices: ColumnChoice[]) {
     const filterable = choices.filter((c) => c.column.type !== 'other');
     return html`<section>
-      <h3><span class="n">4</span>Filters</h3>
+      <h3>${this.step()}Filters</h3>
       ${d.filters.map(
         (f, i) => html`<pb-filter-row
           .ctx=${this.ctx}
@@ -437,7 +446,7 @@ export class PbBuilder extends LitElement {
   private renderSort(d: Draft) {
     const hasDim = d.dims.length > 0;
     return html`<section>
-      <h3><span class="n">6</span>${d.mode === 'records' ? 'Sort and pages' : 'Sort and limit'}</h3>
+      <h3>${this.step()}${d.mode === 'records' ? 'Sort and pages' : 'Sort and limit'}</h3>
       <div class="two">
         <label class="field"
           >Sort
@@ -513,7 +522,7 @@ export class PbBuilder extends LitElement {
     const toggle = (ref: string, on: boolean) =>
       this.update_({ select: on ? [...chosen, ref] : chosen.filter((r) => r !== ref) });
     return html`<section>
-      <h3><span class="n">2</span>Columns to list</h3>
+      <h3>${this.step()}Columns to list</h3>
       <div class="checks" role="group" aria-label="Columns to list">
         ${listable.map(
           (c) => html`<label class="check ${chosen.includes(c.ref) ? 'on' : ''}"
@@ -791,7 +800,7 @@ export class PbBuilder extends LitElement {
       this.update_({ having: h ? having.map((x, j) => (j === i ? h : x)) : having.filter((_, j) => j !== i) });
     const blocked = measures.every((m) => m.share || m.cumulative);
     return html`<section>
-      <h3><span class="n">5</span>Compare and keep</h3>
+      <h3>${this.step()}Compare and keep</h3>
       <label class="field"
         >Compare with
         <select
@@ -838,7 +847,7 @@ export class PbBuilder extends LitElement {
     const list = d.columns ?? [];
     const setAt = (i: number, c: CustomColumn | null) => this.update_({ columns: c ? list.map((x, j) => (j === i ? c : x)) : list.filter((_, j) => j !== i) });
     return html`<section>
-      <h3><span class="n">7</span>New columns</h3>
+      <h3>${this.step()}New columns</h3>
       ${list.map(
         (c, i) => html`<div class="calc" data-column=${i}>
           <div class="row">
