@@ -83,6 +83,9 @@ class Draft:
     share: bool = False  # the first measure as a percent of the total
     cumulative: bool = False  # running totals along the first dimension
     part: DraftFilter | None = None  # the first measure's share of rows matching this
+    # "ratio of Hardware revenue to Software revenue": the first measure over the rows
+    # matching the first filter, divided by the same measure over those matching the second.
+    ratio: tuple[DraftFilter, DraftFilter] | None = None
     records: list[tuple[Table, Column]] = field(default_factory=list)  # a listing
     record_order: tuple[Column, bool] | None = None  # listing sorted by (column, desc)
     compare: str | None = None  # "previous_period" or "previous_year"
@@ -182,6 +185,8 @@ def to_spec(draft: Draft) -> QuerySpec:
         return _records_spec(draft, data)
     if draft.part is not None and measures:
         measures[:] = [_part_measure(draft, draft.measures[0], draft.part)]
+    elif draft.ratio is not None and measures:
+        measures[:] = [_ratio_measure(draft, draft.measures[0], *draft.ratio)]
     elif (draft.share or draft.cumulative) and measures:
         key = "share" if draft.share else "cumulative"
         if measures[0].get("agg") in ("count", "sum", "count_distinct"):
@@ -347,6 +352,20 @@ def _part_measure(draft: Draft, measure: DraftMeasure, part: DraftFilter) -> dic
         ref = column_ref(draft.base, measure.table, measure.column)
         expr = f"sum_if({ref}, {cond}) * 100.0 / sum({ref})"
     return {"expr": expr, "name": "percent", "format": {"type": "percent", "decimals": 1}}
+
+
+def _ratio_measure(
+    draft: Draft, measure: DraftMeasure, top: DraftFilter, bottom: DraftFilter
+) -> dict[str, object]:
+    """The measure over the rows matching `top` divided by the same over those of `bottom`."""
+    a, b = condition(draft, top), condition(draft, bottom)
+    if measure.column is None or measure.agg == "count":
+        expr = f"count_if({a}) * 1.0 / count_if({b})"
+    else:
+        ref = column_ref(draft.base, measure.table, measure.column)
+        agg = measure.agg if measure.agg in ("sum", "avg", "min", "max") else "sum"
+        expr = f"{agg}_if({ref}, {a}) * 1.0 / {agg}_if({ref}, {b})"
+    return {"expr": expr, "name": "ratio", "format": {"type": "number", "decimals": 2}}
 
 
 def _records_spec(draft: Draft, data: dict[str, object]) -> QuerySpec:

@@ -276,6 +276,10 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
     if draft.part is not None and measures:
         part = describe_filter(draft.part)
         measures = [f"Percent of {measures[0][:1].lower() + measures[0][1:]} that is {part}"]
+    elif draft.ratio is not None and measures:
+        top, bottom = (describe_filter(f) for f in draft.ratio)
+        what = measures[0][:1].lower() + measures[0][1:]
+        measures = [f"Ratio of {what}: {top} to {bottom}"]
     elif draft.share and measures:
         measures = [f"Share of {measures[0][:1].lower() + measures[0][1:]}"]
     elif draft.cumulative and measures:
@@ -416,7 +420,8 @@ def describe_answer(
         )
         text = f"{lead} {what}" if lead else what[4:5].upper() + what[5:]
         return f"{text}."
-    special = draft.part is not None or draft.share or draft.cumulative or draft.compare
+    special = bool(draft.part is not None or draft.share or draft.cumulative or draft.compare)
+    special = special or draft.ratio is not None
     if draft.records or special or draft.having or draft.limit_per is not None:
         title = title_of(vocab, draft)
         lead = {"friendly": "Sure! Here is: ", "formal": "Please find below: "}.get(

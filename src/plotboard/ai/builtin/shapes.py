@@ -128,6 +128,12 @@ class Shapes:
     # "reps with no sales", "who didn't sell anything": rows of another table that are
     # missing (the table), which a query spec can't look for.
     absent: Table | None = None
+    # "ratio of Hardware revenue to Software revenue", "Paris headcount divided by London
+    # headcount": where the cue was in the question's words (`all_words`), and whether it
+    # names the ratio itself ("ratio", anywhere) or only divides what comes after it.
+    ratio_at: int = -1
+    ratio_named: bool = False
+    all_words: tuple[str, ...] = ()
 
     @property
     def asked(self) -> bool:
@@ -170,6 +176,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     words = [t.text for t in tokens]
     keep = [True] * len(tokens)
     nullable = _nullable_names(vocab)
+    _read_ratio(words, keep, shapes)
     i = 0
     cue_at = -1
     shares: list[tuple[int, int, str]] = []  # (start, end, first word) of each share cue
@@ -378,6 +385,36 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 shapes.listing, shapes.count, shapes.rank = True, 1, words[k]
                 break
     return shapes, tuple(t for t, k in zip(tokens, keep, strict=True) if k)
+
+
+_RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "every"),
+               ("for", "each"), ("per",))
+
+
+def _read_ratio(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
+    """ "ratio of X to Y", "X as a ratio of Y": the word "ratio" (taken out with "as a" or
+    "the" before it and "of" / "between" after it; said as not used when no two parts are
+    named); "X divided by / relative to / for every Y": the place where the second part
+    starts. Used only when two parts are named (`_as_ratio`)."""
+    shapes.all_words = tuple(words)
+    for k, word in enumerate(words):
+        if word in ("ratio", "ratios"):
+            shapes.ratio_named = True
+            start, end = k, k + 1
+            if tuple(words[max(0, k - 2) : k]) == ("as", "a"):
+                start = k - 2
+            elif k > 0 and words[k - 1] in ("the", "a"):
+                start = k - 1
+            if end < len(words) and words[end] in ("of", "between"):
+                end += 1
+            for j in range(start, end):
+                keep[j] = False
+            return
+    for k in range(len(words)):
+        for cue in _RATIO_CUES:
+            if tuple(words[k : k + len(cue)]) == cue:
+                shapes.ratio_at = k
+                return
 
 
 _STRONG_CUES = {("vs",): 1, ("v",): 1, ("versus",): 1, ("against",): 1, ("compare",): 1,
@@ -730,7 +767,10 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         if any(f.column is column and f.op == op for f in draft.filters):
             continue  # "who have a manager, i.e. manager filled in": said twice, one filter
         draft.filters.append(DraftFilter(draft.base, column, op, None))  # type: ignore[arg-type]
-    if shapes.share and draft.measures:
+    ratio = _as_ratio(draft, shapes, intent)
+    if shapes.ratio_named and not ratio:
+        intent.ignored.append("ratio")
+    if shapes.share and draft.measures and not ratio:
         if shapes.counted_rows and not intent.measures and not intent.pending:
             draft.measures = [DraftMeasure("count", draft.base, None)]
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
@@ -762,8 +802,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their,
                     in_order=shapes.in_order)
-    side = False
-    if shapes.compare == "strong":
+    side = ratio
+    if shapes.compare == "strong" and not ratio:
         periods = _periods(intent)
         if not periods or (len(periods) == 1 and not _compared_with(shapes, periods[0][0])):
             # "Software vs Hardware", "orders between North and South in 2025": the values
@@ -780,6 +820,66 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+
+
+def _said_at(words: Sequence[str], text: str) -> int:
+    """Where the phrase `text` starts among `words` (-1 when it is not there)."""
+    wanted = text.lower().split()
+    for k in range(len(words) - len(wanted) + 1):
+        if list(words[k : k + len(wanted)]) == wanted:
+            return k
+    return -1
+
+
+def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
+    """ "ratio of Hardware revenue to Software revenue", "Paris headcount divided by London
+    headcount", "remote staff per office-based staff member, as a ratio": two values of one
+    column (or a flag both ways) with a ratio cue are the two parts of one ratio — the measure
+    over the rows of the first divided by the same measure over the rows of the second — not
+    one total over both. With a cue that only divides ("divided by", "relative to", "for
+    every"), the first value must come before the cue and the second after it."""
+    if not draft.measures or draft.records or (shapes.ratio_at < 0 and not shapes.ratio_named):
+        return False
+    first = draft.measures[0]
+    if first.over is not None and (first.over.column, first.over.agg) != (
+        first.column, first.agg
+    ):
+        return False  # "revenue per unit for Hardware vs Software": a ratio already
+    if first.agg == "count_distinct":
+        return False
+    pairs: list[tuple[DraftFilter, DraftFilter, list[str], object]] = []
+    for f in draft.filters:
+        if f.op == "in" and isinstance(f.value, list) and len(f.value) == 2 and (
+            f.column.type not in TEMPORAL_TYPES
+        ):
+            a, b = (replace(f, op="eq", value=v) for v in f.value)
+            texts = [str(v) for v in f.value]
+            pairs.append((a, b, texts, f))
+    flags = [s for s in intent.bools]
+    if len(flags) == 2 and flags[0].negate != flags[1].negate:
+        for d in draft.dims:
+            if d.column.type == "boolean" and any(d.column is t.column for t in flags[0].terms):
+                a = DraftFilter(d.table, d.column, "eq", not flags[0].negate)
+                b = DraftFilter(d.table, d.column, "eq", flags[0].negate)
+                pairs.append((a, b, [flags[0].text, flags[1].text], d))
+    if len(pairs) != 1:
+        return False
+    top, bottom, texts, source = pairs[0]
+    if not shapes.ratio_named:
+        words = shapes.all_words
+        at = [_said_at(words, t) for t in texts]
+        if any(k < 0 for k in at) or not at[0] < shapes.ratio_at < at[1]:
+            return False
+    draft.filters = [f for f in draft.filters if f is not source]
+    draft.dims = [d for d in draft.dims if d is not source]
+    draft.measures = [replace(first, over=None)]
+    draft.ratio = (top, bottom)
+    draft.compare, draft.share, draft.part = None, False, None
+    draft.order = None if not draft.dims else draft.order
+    used = {"ratio", "ratios", "relative", "divided"}
+    intent.ignored[:] = [w for w in intent.ignored if w not in used]
+    intent.unknown[:] = [w for w in intent.unknown if w not in used]
+    return True
 
 
 _WITH_WORDS = frozenset({"with", "to", "against", "and"})
