@@ -152,7 +152,7 @@ export class CatalogIndex {
     const label = this.choice(tableName, measure.column)?.label ?? humanize(measure.column);
     if (measure.agg === 'count') return `Number of ${label.toLowerCase()}`;
     if (measure.agg === 'count_distinct') return `Distinct ${label.toLowerCase()}`;
-    return `${AGG_LABELS[measure.agg]} ${label.toLowerCase()}`;
+    return aggregateOf(measure.agg, label);
   }
 
   dimensionLabel(tableName: string, dimension: Dimension): string {
@@ -187,7 +187,7 @@ export class CatalogIndex {
           ? `Number of ${phrase(m.column)}`
           : m.agg === 'count_distinct'
             ? `Distinct ${phrase(m.column)}`
-            : `${AGG_LABELS[m.agg]} ${phrase(m.column)}`;
+            : aggregateOf(m.agg, phrase(m.column));
       return i === 0 ? text : text[0]!.toLowerCase() + text.slice(1);
     });
     const dims = (spec.dimensions ?? []).map((d) => (d.grain ? GRAIN_LABELS[d.grain].toLowerCase() : phrase(d.column)));
@@ -195,6 +195,16 @@ export class CatalogIndex {
     const what = measures.length ? measures.join(' and ') : `${records ? 'List of ' : ''}${records ? tableLabel(this.table(spec.table), spec.table).toLowerCase() : tableLabel(this.table(spec.table), spec.table)}`;
     return dims.length ? `${what} by ${dims.join(' and ')}` : what;
   }
+}
+
+/** "Total amount", "Average salary": the aggregate's word and the column's name, once. A column
+ * already named with that word ("Total", "Total due", "Average price") reads "Total", not
+ * "Total total". */
+export function aggregateOf(agg: Agg, label: string): string {
+  const word = AGG_LABELS[agg];
+  const lower = label.toLowerCase();
+  if (lower === word.toLowerCase() || lower.startsWith(`${word.toLowerCase()} `)) return humanize(label);
+  return `${word} ${lower}`;
 }
 
 /** "employees" → "employee", "categories" → "category": enough for table names in a title. */
