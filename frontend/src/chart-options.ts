@@ -206,7 +206,13 @@ function outsideTheData(input: ChartInput): string | null {
 
 export function buildChart(input: ChartInput): ChartModel {
   const { result } = input;
-  if (!result.rows.length) {
+  // One total over no rows is a row of NULLs (a count is 0): "No data", not a bare dash.
+  const totalOfNothing =
+    result.rows.length === 1 &&
+    !(input.spec.dimensions ?? []).length &&
+    !(input.spec.select ?? []).length &&
+    result.rows[0]!.every((cell) => cell === null);
+  if (!result.rows.length || totalOfNothing) {
     const outside = outsideTheData(input);
     if (outside) return { kind: 'empty', message: outside };
     const fromToday = (input.spec.filters ?? []).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));

@@ -38,6 +38,16 @@ describe('buildChart', () => {
     }
   });
 
+  test('a total over no rows (a row of NULLs) says there is no data, not a dash', () => {
+    const revenue: QuerySpec = { table: 'sales', measures: [{ agg: 'sum', column: 'amount' }], filters: [{ column: 'sale_date', op: 'between', value: ['2026-06-07', '2026-12-06'] }] };
+    const columns: ResultColumn[] = [{ name: 'sum_amount', type: 'number' }];
+    for (const type of ['kpi', 'table', 'bar'] as ChartType[]) {
+      expect(buildChart(input(type, revenue, columns, [[null]]))).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
+    }
+    // A count over no rows is 0, a number worth showing.
+    expect(buildChart(input('kpi', { table: 'employees', measures: [{ agg: 'count' }] }, [{ name: 'count', type: 'integer' }], [[0]])).kind).toBe('kpi');
+  });
+
   test('no rows in a date range counted from today: say that the data may end earlier', () => {
     const last = { column: 'hire_date', op: 'last' as const, value: { n: 6, unit: 'month' as const } };
     const fromToday = buildChart(input('bar', { ...byDepartment, filters: [last] }, deptColumns, []));
