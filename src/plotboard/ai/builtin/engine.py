@@ -86,7 +86,7 @@ from plotboard.ai.builtin.shapes import (
     read_shapes,
     tables_with_empty_fields,
 )
-from plotboard.ai.builtin.slang import expand, plain_text_and_askers
+from plotboard.ai.builtin.slang import NEW_IN, expand, plain_text_and_askers
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
     STATUS_WORDS,
@@ -675,7 +675,8 @@ def answer(
     readings: list[str] = []
     # "HR here:", "CFO question:", "for my boss": who is asking (or for whom); the answer
     # says it did not use it as a filter.
-    speaker = [said for said in courtesy if said.lower().endswith(" here")] + askers
+    speaker = [said for said in courtesy if said.lower().endswith(" here")
+               or NEW_IN.match(said)] + askers
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
     asked, new_topic = tokenize(plain), False
     if previous is not None:

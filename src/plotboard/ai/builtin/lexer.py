@@ -494,8 +494,13 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                 time = match_time(fixed, i, today)
                 # A period, or a keyword: "nubmer of" is "number of".
                 best = (time[0], Time(time[1])) if time is not None else _keyword(fixed, i)
-            if best is None and plain is not None and plain in STOPWORDS:
-                i += 1  # "waht": a misspelt word that carries no meaning
+            if best is None and plain is not None and plain in STOPWORDS and (
+                plain[0] == words[i][0]
+            ):
+                # "waht": a misspelt word that carries no meaning. One with another first
+                # letter is a word of its own more likely than a slip ("hours" is not
+                # "yours", "calls" not "falls"): it stays unknown.
+                i += 1
                 continue
         if best is None:
             if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:

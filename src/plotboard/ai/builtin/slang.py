@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from plotboard.ai.builtin.text import NUMBER_WORDS, Token, parse_number, singular
+from plotboard.ai.builtin.lexer import edits
+from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
 
 #: Shorthand and slang -> plain words. Keys are single folded words.
 ABBREVIATIONS: dict[str, str] = {
@@ -68,6 +69,22 @@ ABBREVIATIONS: dict[str, str] = {
     "houses": "has", "housed": "had", "hosts": "has",
     # "lifetime revenue": over every date.
     "lifetime": "all time",
+    # Countries said by their initials ("staff in UK"; "the US" is a phrase: "us" alone is
+    # a pronoun).
+    "uk": "united kingdom", "usa": "united states", "uae": "united arab emirates",
+    # "the peak month", "peak salary": the highest.
+    "peak": "highest", "peaks": "highest",
+    # Points of the compass as adjectives: "the southern region" (a catalog value "Southern"
+    # keeps its own meaning).
+    "northern": "north", "southern": "south", "eastern": "east", "western": "west",
+    # "worldwide headcount": everywhere, no filter.
+    "worldwide": "", "globally": "",
+    # "the item inside every category": in.
+    "inside": "in",
+    # "2024 leaderboard: which 5 reps ...": a ranking.
+    "leaderboard": "top", "leaderboards": "top",
+    # "a null manager_id": none; "summed progressively": a running total.
+    "null": "no", "progressively": "cumulative", "cumulatively": "cumulative",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo",
@@ -105,6 +122,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("measure", "up", "against"): "vs", ("measures", "up", "against"): "vs",
     ("stack", "up", "with"): "vs", ("compare", "against"): "vs",
     # "salary burn", "payroll bill": the payroll; "summed up", "added up": the total.
+    ("salary", "budget"): "payroll", ("pay", "budget"): "payroll", ("wage", "budget"): "payroll",
+    ("payroll", "budget"): "payroll", ("salaries", "budget"): "payroll",
+    ("right", "now"): "now", ("as", "of", "now"): "now", ("at", "the", "moment"): "now",
+    ("together", "with"): "with", ("along", "with"): "with",
+    ("count", "them"): "count", ("count", "those"): "count", ("count", "these"): "count",
     ("salary", "burn"): "payroll", ("payroll", "burn"): "payroll", ("pay", "burn"): "payroll",
     ("payroll", "bill"): "payroll", ("pay", "bill"): "payroll",
     ("summed", "up"): "total", ("added", "up"): "total", ("totalled", "up"): "total",
@@ -147,6 +169,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("in", "terms", "of"): "by",
     # "the top dog seller", "who's top dog": the first one.
     ("top", "dog"): "top", ("top", "dogs"): "top",
+    # "our longest-serving employee": the one hired first; "the newest joiner": last.
+    ("longest", "serving"): "earliest hired", ("longest", "tenured"): "earliest hired",
+    ("shortest", "serving"): "latest hired",
     # "the total number of orders", "total count of hires": how many (not a sum and a count).
     ("total", "number", "of"): "number of", ("total", "count", "of"): "count of",
 }
@@ -227,6 +252,59 @@ PHRASES.update({("the", "us"): "the united states", ("the", "states"): "the unit
 PHRASES.update({("is", "managed", "by", "nobody"): "has no manager",
                 ("are", "managed", "by", "nobody"): "have no manager",
                 ("managed", "by", "nobody"): "with no manager"})
+# "leave out Services", "leaving off Berlin": without it.
+PHRASES.update({(leave, out): "excluding" for leave in ("leave", "leaving") for out in ("out",
+                                                                                       "off")})
+# "dollar sales", "sales dollars": the money taken in.
+PHRASES.update({
+    ("dollar", "sales"): "revenue", ("dollar", "sale"): "revenue", ("sales", "dollars"): "revenue",
+    ("dollar", "volume"): "revenue", ("dollar", "value", "of", "sales"): "revenue",
+})
+# "review ratings", "appraisal scores": the rating.
+PHRASES.update({
+    (review, rating): "ratings" if rating.endswith("s") else "rating"
+    for review in ("review", "reviews", "appraisal", "appraisals", "evaluation")
+    for rating in ("rating", "ratings", "score", "scores", "grade", "grades")
+})
+# "with no manager above them", "nobody to report to": no manager.
+PHRASES.update({
+    ("no", boss, "above", *them): "no manager"
+    for boss in ("manager", "boss", "supervisor", "superior")
+    for them in (("them",), ("him",), ("her",), ("it",), ())
+})
+PHRASES.update({
+    (*nobody, "to", verb, *to): "no manager"
+    for nobody in (("nobody",), ("noone",), ("no", "one"))
+    for verb in ("report", "answer")
+    for to in (("to",), ())
+})
+# "a null manager_id", "an empty end date": none.
+PHRASES.update({("a", "null"): "no", ("an", "empty"): "no"})
+# "wfh crew size", "squad size": how many people.
+PHRASES.update({
+    (crew, size): "headcount"
+    for crew in ("crew", "squad", "group", "department", "office", "company", "workforce")
+    for size in ("size", "sizes")
+})
+# "total number of office sites", "office locations": the offices.
+PHRASES.update({("office", sites): "offices" for sites in ("sites", "site", "locations")})
+# "across the globe", "around the world", "across the workforce": everywhere, no filter.
+PHRASES.update({
+    (across, "the", where): ""
+    for across in ("across", "around", "all", "over", "throughout", "worldwide")
+    for where in ("globe", "world", "workforce", "board")
+})
+PHRASES.update({(across, "the", "whole", where): "" for across in ("across", "around")
+                for where in ("globe", "world", "workforce", "company")})
+# "summed up progressively", "added up cumulatively": a running total.
+PHRASES.update({
+    (summed, "up", how): "running total"
+    for summed in ("summed", "added", "totalled", "totaled", "adding", "summing")
+    for how in ("progressively", "cumulatively", "over", "along")
+})
+# "over the years": year by year.
+PHRASES.update({("over", "the", f"{grain}s"): f"by {grain}"
+                for grain in ("day", "week", "month", "quarter", "year")})
 PHRASES = {key if " " not in key[-1] else (*key[:-1], *key[-1].split()): plain
            for key, plain in PHRASES.items()}
 
@@ -298,6 +376,84 @@ _SELL_FOR_PER = re.compile(
     r"(?=(?:per|a|each|every)\s+(?:unit|piece|item)s?\b)",
     re.I,
 )
+# "what did each rep sell", "how much has the Berlin team sold": the money they took in
+# (revenue of them); "what did we sell" is left to the reader.
+_WHAT_SOLD = re.compile(
+    r"\b(?:what|how much) (?:did|does|do|has|have|had) (?!(?:we|i|you|they|us)\b)"
+    r"((?:[\w&'-]+ ){0,4}?[\w&'-]+) (?:sell|sold|selling)\b",
+    re.I,
+)
+# "north of 20M", "south of 50k": more or less than that number (not the regions).
+_COMPASS_BOUND = re.compile(r"\b(north|south) of (?=[$\u20ac\u00a3]?\d)", re.I)
+# "a hyphen-less word", "manager-less people": one word ("managerless").
+_LESS = re.compile(r"\b([a-z]{3,})-less\b", re.I)
+# "how mnay people", "how mcuh revenue": "many" and "much" typed with a slip after "how".
+_HOW_TYPO = re.compile(r"\bhow ([a-z]{3,5})\b", re.I)
+# "department by department", "region by region": by that.
+_X_BY_X = re.compile(r"\b([a-z]+) by \1\b", re.I)
+# "how many units does a typical order carry", "items an order contains": per order.
+_ONE_HOLDS = re.compile(
+    r"\b(?:does|do|did|would|will) (?:(?:a|an|each|every|one)(?: typical| average| single"
+    r"| usual| normal)?|the (?:typical|average|usual|normal)) ([a-z]+) (?:carry|contain|hold"
+    r"|have|include|comprise)\b"
+    r"|\b(?:a|an|each|every|one) (?:typical|average|single|usual|normal) ([a-z]+)"
+    r" (?:carries|contains|holds|has|includes|comprises)\b",
+    re.I,
+)
+# Words for people (or teams of them): what "earners" and "performers" are when named.
+_PEOPLE_WORDS = (
+    r"(?:people|persons?|staff|staffers|employees?|emps?|workers?|reps?|salespeople"
+    r"|salesperson|sellers?|engineers?|managers?|teams?|departments?|depts?|offices?"
+    r"|everyone|colleagues?|folks|ppl|hires|joiners|women|men|in|at|on|from|of|across|by"
+    r"|per|each|every|this|last|overall)"
+)
+# "the five best-earning products", "top 2 earners among products": the most revenue (a
+# thing earns money; a person earns a salary: "top earners in Sales" stays the pay).
+_THING_EARNING = re.compile(
+    r"\b(best|top|highest|biggest|most|lowest|worst|least|bottom)[- ]earning\b"
+    r"(?= (?!" + _PEOPLE_WORDS + r"\b)[a-z])",
+    re.I,
+)
+_EARNERS_AMONG = re.compile(
+    r"\b(top|best|biggest|highest|bottom|worst|lowest)((?: \d+)?) earners? (?:among|of|amongst"
+    r"|from) (?:the |our |all )?(?!" + _PEOPLE_WORDS + r"\b)([a-z]+)",
+    re.I,
+)
+# "high performers (rated 5)": the people of that rating, when the question says which
+# ("high performers" alone is not guessed).
+_PERFORMERS = re.compile(
+    r"\b(?:(?:high|top|best|strong|star|low|poor|weak|under)[- ]?)?performers?\b"
+    r"(?=[^.!?]*\b(?:rated|rating|ratings|scored|score)\b)",
+    re.I,
+)
+# "in-office staff", "in-person employees": not remote.
+_IN_OFFICE = re.compile(r"\bin-(?:office|person)\b", re.I)
+# "orders for a single unit": one unit.
+_A_SINGLE_UNIT = re.compile(r"\b(?:a|one) single (unit|item|piece)\b", re.I)
+# "what does the company pay out in salaries", "pays in wages": the total pay; salaries are
+# yearly, so "salaries per year" is the salary itself (not a breakdown by year).
+_PAY_OUT = re.compile(r"\bpays? (?:out )?in (salar(?:y|ies)|wages?|pay|compensation)\b", re.I)
+_PAY_PER_YEAR = re.compile(
+    r"(?<!average )(?<!avg )(?<!mean )(?<!median )(?<!typical )"
+    r"\b(salar(?:y|ies)|wages?|pay|payroll|compensation) (?:per|a|each|every) year\b"
+    r"(?! (?:of|by|hired|since|from|in|they|when)\b)", re.I
+)
+# "every product together", "all staff combined": no breakdown, one total.
+_ALL_TOGETHER = re.compile(
+    r",?\s*\b(?:all|every|each)(?: of)?(?: the| our)? [a-z]+ (?:combined|together)\b", re.I
+)
+# "orders of one unit - count them", "deals over 50k: how many": a count of what is before.
+_COUNT_THEM = re.compile(
+    r"^(.*\w)\s*[-,:;\u2013\u2014]\s*(?:(?:just |please )?count (?:them|those|these|it)"
+    r"|how many(?: (?:are there|is that|were there|of them))?)\s*[?.!]*\s*$",
+    re.I,
+)
+# "offices with the country each one is in": with their country (not a count per country).
+_EACH_ONE_IN = re.compile(
+    r"\bthe ([a-z]+) (?:each|every|each one|every one|each of them) (?:is|sits|belongs|falls"
+    r"|is located|lies) in\b",
+    re.I,
+)
 # "biggest deals ever, top 3", "products by revenue - top 5": the ranking said last.
 _TRAILING_TOP = re.compile(r"^(.*\w)\s*[,:;-]\s*(top|bottom)\s+(\d+)\s*[?.!]*\s*$", re.I)
 # "remove the date filter", "without the year restriction": every date (as "all time").
@@ -358,7 +514,9 @@ _WISE_GROUPS = frozenset({
 # "5 stars", "a 4-star rating", "rated 3 stars": a rating of that many.
 _STARS = re.compile(r"\b(?:a |an )?(\d)[- ]?stars?\b(?: rating\b)?", re.I)
 # "got a 5 rating", "a 4 score": a rating of that; "scored 5 on performance": rated 5.
-_A_RATING = re.compile(r"\b(?:a|an) (\d) (?:rating|score)\b", re.I)
+_A_RATING = re.compile(
+    r"\b(?:a|an) (?:perfect |top |full |flawless |bare |lowly )?(\d) (?:rating|score|review"
+    r"|appraisal)\b", re.I)
 _SCORED = re.compile(
     r"\bscored (?:at )?(?:a |an )?(\d)(?: out of \d+)?(?: (?:on|in|for) (?:their |the |a )?"
     r"(?:performance|review|appraisal|rating)s?(?: reviews?| ratings?)?)?\b",
@@ -378,6 +536,9 @@ SPEAKER = (
     r"|just|and|but|same|now|then|so)\b)(?:[\w&'-]+ ){0,3}?[\w&'-]+ here\s*[:,;\u2013\u2014-]"
 )
 SPEAKER_RE = re.compile(SPEAKER, re.I)
+
+#: "I'm new in finance": the asker saying where they work (courtesy, said back as who asks).
+NEW_IN = re.compile(r"i(?: am|'m) (?:[a-z]+ )?new (?:in|to|at|on) ", re.I)
 
 #: People a question is asked by or for: "for my boss", "for the CFO" (context, not a filter).
 ASKER_ROLES = (
@@ -465,6 +626,9 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:(?:it|this)(?: is|'s) )?for (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting"
     r"|deck|presentation|report|newsletter|slides|board|budget|planning|audit|analysis|survey"
     r"|proposal|memo)\b",
+    # "I'm new in finance and would ...", "I'm new to the sales team,": who asks, not a filter.
+    r"\bi(?: am|'m) (?:quite |pretty |very |still |brand )?new (?:in|to|at|on) (?:the )?[\w&-]+"
+    r"(?: team| department| dept| group)?(?=\s*(?:[,;.!]|and\b|so\b))(?:,? (?:and|so)\b)?",
     r"\bi(?: am|'m) (?:quite |pretty |very |still |brand )?new (?:here|(?:in|to|at|on|with) "
     r"(?:the|this|our|my) (?:[\w-]+ )?(?:company|team|job|role|firm|organi[sz]ation|group"
     r"|department|office|squad))\b(?:,? and (?:only |just )?(?:started|joined) [^.!?]*)?[,!.]*",
@@ -486,6 +650,29 @@ COURTESY: tuple[str, ...] = (
     SPEAKER,
 )
 _COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
+
+
+# "UK compared to US", "U.S. staff": the country ("us" in lower case is a pronoun; a message
+# typed all in capitals says nothing by its case).
+_US = re.compile(r"(?<![\w.])U\.?S\.?(?:A\.?)?(?![\w'])")
+_UK = re.compile(r"(?<![\w.])U\.K\.?(?![\w'])", re.I)
+
+
+def _countries(text: str) -> str:
+    text = _UK.sub("UK", text)
+    if text.upper() == text:
+        return text
+    return _US.sub("United States", text)
+
+
+def _how_typo(m: re.Match[str]) -> str:
+    said = m.group(1).lower()
+    if said in ("many", "much", "mny") or said in STOPWORDS:
+        return m.group(0)
+    for word in ("many", "much"):
+        if edits(said, word) == 1:
+            return f"how {word}"
+    return m.group(0)
 
 
 def _top_first(m: re.Match[str]) -> str:
@@ -520,9 +707,28 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
+    text = _countries(text)
+    text = _COMPASS_BOUND.sub(lambda m: "more than " if m.group(1).lower() == "north"
+                              else "less than ", text)
+    text = _LESS.sub(lambda m: f"{m.group(1)}less", text)
+    text = _HOW_TYPO.sub(_how_typo, text)
+    text = _THING_EARNING.sub(lambda m: "lowest revenue" if m.group(1).lower() in (
+        "lowest", "worst", "least", "bottom") else "highest revenue", text)
+    text = _EARNERS_AMONG.sub(lambda m: f"{m.group(1)}{m.group(2)} {m.group(3)} by revenue",
+                              text)
+    text = _PERFORMERS.sub("people", text)
+    text = _IN_OFFICE.sub("not remote", text)
+    text = _A_SINGLE_UNIT.sub(lambda m: f"1 {m.group(1)}", text)
+    text = _PAY_OUT.sub(lambda m: f"total {m.group(1)}", text)
+    text = _PAY_PER_YEAR.sub(lambda m: m.group(1), text)
+    text = _ALL_TOGETHER.sub(" ", text)
+    text = _ONE_HOLDS.sub(lambda m: f"per {m.group(1) or m.group(2)}", text)
+    text = _X_BY_X.sub(lambda m: f"by {m.group(1)}" if singular(m.group(1).lower()) in
+                       _WISE_GROUPS else m.group(0), text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
     text = _SELL_FOR_PER.sub("revenue ", text)
+    text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
     text = _A_DOZEN.sub("12", text)
     text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
@@ -531,6 +737,8 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = _TRAILING_TOP.sub(_top_first, text)
+    text = _EACH_ONE_IN.sub(lambda m: f"their {m.group(1)}", text)
+    text = _COUNT_THEM.sub(lambda m: f"how many {m.group(1)}", text)
     text = _FORTNIGHT.sub("2 weeks", text)
     text = _FULL_PERIOD.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     text = _THIS_TO_DATE.sub(lambda m: f"{m.group(1)} to date", text)
@@ -565,7 +773,8 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
             text = text[: found.start()] + " " + text[found.end() :]
     for pattern in _COURTESY:
         for found in pattern.finditer(text):
-            words = found.group(0).strip(" ,.!?:;-")
+            words = re.sub(r"(?:[\s,]+(?:and|so))+$", "", found.group(0).strip(" ,.!?:;-"),
+                           flags=re.I)
             if words:
                 dropped.append(words)
         text = pattern.sub(" ", text)
@@ -609,6 +818,7 @@ def expand(
                 continue
             plain = ABBREVIATIONS.get(token.text)
             root = token.text[:-4] if token.text.endswith("less") else ""
+            root = ABBREVIATIONS.get(root, root)  # "bossless": without a manager
             if plain is None and len(root) >= 3 and known(singular(root)) and not known(
                 token.stem
             ):
@@ -618,7 +828,7 @@ def expand(
                 out.append(token)
             else:
                 out.extend(Token(w, singular(w)) for w in plain.split())
-                if token.text not in _COURTESY_WORDS:
+                if plain and token.text not in _COURTESY_WORDS:
                     said.append(f"'{token.text}' read as '{plain}'")
             i += 1
     return tuple(out)

@@ -1,0 +1,266 @@
+"""The built-in engine on words found while tuning on blind batch k (issue 12): countries by
+their initials alone ("UK", "US"), "peak", "what did <people> sell", "north of <number>",
+points of the compass as adjectives, "leave out", "dollar sales", review scores, ways of
+saying "no manager" ("nobody to report to", "a null manager", "boss-less"), team sizes,
+"worldwide", running totals said loosely, "how mnay", "country by country", "does a typical
+order carry", "longest-serving", things that earn (products, not people), "performers" with
+their rating, "in-office", "a single unit", pay "paid out" and "per year", "all ... combined",
+"salary budget", "- count them", "leaderboard", "I'm new in ..." (who asks);
+and real words that are not slips of a filler ("hours" is not "yours").
+
+Questions are worded unlike the blind batches: each test checks a rule, through the spec
+the engine wrote on the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from plotboard.ai.answers import EngineAnswer
+from plotboard.ai.builtin import answer
+from plotboard.catalog.model import Catalog
+
+TODAY = dt.date(2025, 6, 18)
+Values = dict[tuple[str, str], list[str]]
+
+
+def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
+    return answer(question, catalog, values, today=TODAY, **kwargs)
+
+
+def spec_of(reply: EngineAnswer) -> dict[str, Any]:
+    assert reply.tile is not None, reply.answer
+    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+
+
+def _filters(spec: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    return {f["column"]: (f["op"], f.get("value")) for f in spec.get("filters", [])}
+
+
+def _measures(spec: dict[str, Any]) -> list[tuple[str | None, str | None]]:
+    return [(m.get("agg"), m.get("column")) for m in spec.get("measures", [])]
+
+
+def _dims(spec: dict[str, Any]) -> list[str]:
+    return [d["column"] for d in spec.get("dimensions", [])]
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        ("average pay UK vs US", ["United Kingdom", "United States"]),
+        ("U.S. staff count", ["United States"]),
+        ("payroll of USA vs UK", ["United Kingdom", "United States"]),
+    ],
+)
+def test_countries_by_their_initials(
+    question: str, countries: list[str], catalog: Catalog, values: Values
+) -> None:
+    op, value = _filters(spec_of(ask(question, catalog, values)))["country"]
+    assert sorted(value if op == "in" else [value]) == sorted(countries)
+
+
+def test_us_in_capitals_is_only_a_pronoun_when_all_is_in_capitals(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("SHOW US HEADCOUNT BY DEPARTMENT", catalog, values))
+    assert "country" not in _filters(spec)
+    assert _dims(spec) == ["department"]
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("peak salary in Engineering", ("max", "salary")),
+        ("the peak order amount", ("max", "amount")),
+    ],
+)
+def test_peak_is_the_highest(
+    question: str, measure: tuple[str, str], catalog: Catalog, values: Values
+) -> None:
+    assert _measures(spec_of(ask(question, catalog, values))) == [measure]
+
+
+def test_what_people_sold_is_their_revenue(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what did the Toronto team sell in 2023", catalog, values))
+    assert _measures(spec) == [("sum", "amount")]
+    assert _filters(spec)["employees.location"] == ("eq", "Toronto")
+    spec = spec_of(ask("how much has each salesperson sold", catalog, values))
+    assert _measures(spec) == [("sum", "amount")]
+    assert "employees.employee_id" in _dims(spec)
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "value"),
+    [
+        ("products that brought in north of 5M", "gt", 5_000_000),
+        ("categories south of 20 million in revenue", "lt", 20_000_000),
+    ],
+)
+def test_north_and_south_of_a_number_are_bounds(
+    question: str, op: str, value: float, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert [(h["op"], h["value"]) for h in spec.get("having", [])] == [(op, value)], spec
+    assert "sales_region" not in _filters(spec)
+
+
+def test_compass_adjectives_name_the_region(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units sold in the eastern region", catalog, values))
+    assert _filters(spec)["sales_region"] == ("eq", "East")
+
+
+def test_leave_out_excludes(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount by department, leave out Engineering", catalog, values))
+    assert _filters(spec)["department"] == ("neq", "Engineering")
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("dollar sales by category", ("sum", "amount")),
+        ("average appraisal grade by department", ("avg", "performance_rating")),
+        ("salary budget by office", ("sum", "salary")),
+        ("what do we pay out in wages in Finance", ("sum", "salary")),
+    ],
+)
+def test_measures_said_loosely(
+    question: str, measure: tuple[str, str], catalog: Catalog, values: Values
+) -> None:
+    assert _measures(spec_of(ask(question, catalog, values))) == [measure]
+
+
+def test_a_perfect_score_is_a_rating(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many in Marketing got a perfect 5 appraisal", catalog, values))
+    assert _filters(spec)["performance_rating"] == ("eq", 5)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "salary total of staff with no boss above them",
+        "how many people have no one to report to",
+        "headcount with a null manager",
+        "boss-less employees by country",
+    ],
+)
+def test_ways_of_saying_no_manager(question: str, catalog: Catalog, values: Values) -> None:
+    assert _filters(spec_of(ask(question, catalog, values)))["manager_id"][0] == "is_null"
+
+
+def test_squad_size_is_a_headcount(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("squad size in Marketing", catalog, values))
+    assert _measures(spec) == [("count", None)]
+    assert _filters(spec)["department"] == ("eq", "Marketing")
+
+
+def test_office_sites_around_the_world(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("number of office sites around the world", catalog, values))
+    assert (spec["table"], _measures(spec), _filters(spec)) == ("offices", [("count", None)], {})
+
+
+def test_running_totals_and_years_said_loosely(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units sold added up cumulatively by month", catalog, values))
+    assert spec["measures"][0].get("cumulative") is True
+    spec = spec_of(ask("hires over the years", catalog, values))
+    assert [d.get("grain") for d in spec["dimensions"]] == ["year"]
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [("how mnay people work in Berlin", ("count", None)),
+     ("how meny orders in the West", ("count", None))],
+)
+def test_how_many_typed_with_a_slip(
+    question: str, measure: tuple[str | None, str | None], catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _measures(spec) == [measure] and not spec.get("select"), spec
+
+
+def test_country_by_country_is_by_country(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("people count, country by country", catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("count", None)], ["country"])
+
+
+def test_what_a_typical_order_carries_is_per_order(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many units does a typical order hold", catalog, values))
+    assert _measures(spec) == [("avg", "quantity")]
+
+
+def test_longest_serving_is_the_earliest_hire(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("start date of our longest-serving engineer", catalog, values))
+    assert _measures(spec) == [("min", "hire_date")]
+
+
+def test_a_thing_that_earns_takes_revenue(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the three best-earning categories in 2024", catalog, values))
+    assert (_measures(spec), _dims(spec), spec.get("limit")) == (
+        [("sum", "amount")], ["category"], 3
+    )
+    spec = spec_of(ask("bottom 2 earners among regions", catalog, values))
+    assert (_measures(spec), _dims(spec), spec.get("limit")) == (
+        [("sum", "amount")], ["sales_region"], 2
+    )
+    # A person earns a salary.
+    spec = spec_of(ask("best-earning people in Berlin", catalog, values))
+    assert spec["order_by"][0]["by"] == "salary"
+
+
+def test_performers_with_their_rating_said(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("top performers (rating 5) in Sydney", catalog, values))
+    assert _filters(spec)["performance_rating"] == ("eq", 5)
+    assert ask("top performers in Sydney", catalog, values).tile is None  # which rating: unsaid
+
+
+def test_in_office_is_not_remote(catalog: Catalog, values: Values) -> None:
+    assert _filters(spec_of(ask("in-office headcount", catalog, values)))["is_remote"] == (
+        "eq", False
+    )
+
+
+def test_a_single_unit_is_one(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many orders for a single unit or less", catalog, values))
+    assert _filters(spec)["quantity"] == ("lte", 1)
+
+
+def test_salaries_per_year_are_the_salaries(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("total salaries per year", catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("sum", "salary")], [])
+
+
+def test_all_of_them_combined_is_one_total(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue in 2023, all regions combined", catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("sum", "amount")], [])
+
+
+def test_count_them_after_the_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("orders above 20k - count them", catalog, values))
+    assert _measures(spec) == [("count", None)]
+    assert _filters(spec)["amount"] == ("gt", 20_000)
+
+
+def test_leaderboard_is_a_ranking(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("leaderboard of products by units", catalog, values))
+    assert _dims(spec) == ["product"] and spec.get("limit"), spec
+
+
+def test_new_in_a_department_is_who_asks(catalog: Catalog, values: Values) -> None:
+    reply = ask("I'm new to the marketing team, so what is headcount by country?", catalog, values)
+    spec = spec_of(reply)
+    assert "department" not in _filters(spec) and _dims(spec) == ["country"]
+    assert any("who is asking" in said for said in reply.assumptions), reply.assumptions
+
+
+def test_with_the_thing_each_one_is_in_lists_them(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("list our offices with the region each one is in", catalog, values))
+    assert "region" in spec.get("select", []) and not spec.get("measures"), spec
+
+
+@pytest.mark.parametrize("question", ["hours per person", "calls per employee last week"])
+def test_words_that_are_not_slips_of_a_filler(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    assert ask(question, catalog, values).tile is None
