@@ -611,7 +611,7 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
         avoidLabelOverlap: true,
         itemStyle: { borderColor: theme.surface, borderWidth: 2, borderRadius: donut ? 4 : 0 },
         // Names are in the legend: the labels only carry the share, which fits any width.
-        label: { color: theme.text, formatter: (p: { percent: number }) => `${formatPercentShare(p.percent)}` },
+        label: { color: theme.text, formatter: (p: { percent: number }) => sliceShare(p.percent, s.formats[0]) },
         labelLine: { lineStyle: { color: theme.line } },
         data,
       },
@@ -621,7 +621,17 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
     legend: { type: 'scroll', orient: 'vertical', right: 8, left: 'auto', top: 'middle', bottom: 'auto' },
     series: [{ center: ['38%', '50%'], radius: donut ? ['42%', '70%'] : ['0%', '70%'] }],
   };
-  const option = { baseOption: base, media: [{ query: { minAspectRatio: 1.5, minWidth: 460 }, option: wide }] };
+  // The default media (no query) puts back what `wide` changed: without it, a tile that was wide
+  // and then narrowed (the chat opened beside the dashboard) kept the legend at its right and the
+  // pie at 38%, with its labels cut ("3...") and written over the legend.
+  const narrow = {
+    legend: { type: 'plain', orient: 'horizontal', left: 'center', right: 'auto', top: 'auto', bottom: 0 },
+    series: [{ center: base.series[0]!.center, radius: base.series[0]!.radius }],
+  };
+  const option = {
+    baseOption: base,
+    media: [{ query: { minAspectRatio: 1.5, minWidth: 460 }, option: wide }, { option: narrow }],
+  };
   const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => (seriesIndex === 0 ? (slices[dataIndex] ?? null) : null);
   const points = data.flatMap((d, i) => (slices[i] ? [{ label: d.name, values: slices[i]! }] : []));
   return s.dims.length === 1 ? { kind: 'echarts', option, notes, pointAt, points } : { kind: 'echarts', option, notes };
@@ -826,6 +836,13 @@ function blend(a: string, b: string, weight: number): string {
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A slice's label: its share of the pie, with the decimals the measure asks for when it is a
+ * percent with chosen decimals (a share "as 50.2%"), else rounded to what fits ("50%", "2.7%"). */
+function sliceShare(percent: number, format: NumberFormat | undefined): string {
+  if (format?.type === 'percent' && format.decimals != null) return formatMeasure(percent, format);
+  return formatPercentShare(percent);
 }
 
 function formatPercentShare(percent: number): string {

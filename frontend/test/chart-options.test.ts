@@ -144,6 +144,19 @@ describe('buildChart', () => {
     expect(donut.radius[0]).not.toBe('0%');
   });
 
+  test('a donut of shares labels its slices with the decimals the measure asks for', () => {
+    const share: QuerySpec = { table: 'sales', measures: [{ agg: 'sum', column: 'amount', share: true, format: { type: 'percent', decimals: 1 } }], dimensions: [{ column: 'category' }] };
+    const columns: ResultColumn[] = [{ name: 'category', type: 'string' }, { name: 'sum_amount_share', type: 'number', format: { type: 'percent', decimals: 1 } }];
+    const rows: Cell[][] = [['Software', 50.18], ['Hardware', 32.43], ['Services', 2.69]];
+    const label = option(buildChart(input('donut', share, columns, rows))).baseOption.series[0].label.formatter;
+    expect(label({ percent: 50.18 })).toBe('50.2%');
+    expect(label({ percent: 2.69 })).toBe('2.7%');
+    // Without chosen decimals (a count's pie), the share is rounded to what fits.
+    const counts = option(buildChart(input('pie', byDepartment, deptColumns, [['Sales', 3], ['HR', 1]]))).baseOption.series[0].label.formatter;
+    expect(counts({ percent: 75 })).toBe('75%');
+    expect(counts({ percent: 2.69 })).toBe('2.7%');
+  });
+
   test('a KPI shows the one number, and over time the latest period and its change', () => {
     const total: QuerySpec = { table: 'employees', measures: [{ agg: 'count' }] };
     expect(buildChart(input('kpi', total, [{ name: 'count', type: 'integer' }], [[42]]))).toEqual({ kind: 'kpi', label: 'Number of employees', value: 42 });

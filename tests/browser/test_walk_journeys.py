@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser import ui
 from tests.browser.conftest import Session
+from tests.browser.server import Plotboard
 
 pytestmark = pytest.mark.browser
 TIMEOUT = ui.TIMEOUT
@@ -50,3 +51,38 @@ def test_the_builder_numbers_its_steps_one_after_another_in_every_mode(
     assert consecutive(records), records
     headings = d.locator("form h3").all_inner_texts()
     assert [h.split("\n")[0].strip() for h in headings] == records, headings
+
+
+LEGEND = """el => {
+  const option = el.chart.getOption();
+  return {orient: option.legend[0].orient, center: option.series[0].center};
+}"""
+
+
+def test_a_donut_that_narrows_puts_its_legend_back_below(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # A donut drawn wide (legend at its right) kept that layout when the tile narrowed (the
+    # chat opened beside the dashboard): its share labels were cut to "3..." and written over
+    # the legend.
+    share = {"table": "sales", "measures": [{"agg": "sum", "column": "amount", "share": True}],
+             "dimensions": [{"column": "category"}]}  # fmt: skip
+    tiles = [{"id": "d", "title": "Share by category", "chart": {"type": "donut"},
+              "query": share, "layout": {"x": 0, "y": 0, "w": 6, "h": 4}}]  # fmt: skip
+    token = plotboard.token("alice")
+    body = {"title": "Donut", "tiles": tiles}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("alice", width=1440, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id, "ai-chat": ""})
+    ui.wait_tiles_ready(s.page, 1)
+    chart = s.page.locator("pb-chart[data-rendered='true']").first
+    chart.wait_for(timeout=TIMEOUT)
+    assert chart.evaluate(LEGEND)["orient"] == "vertical"  # wide: beside the donut
+    s.page.locator("[data-action='ask-ai']").first.click()
+    s.page.get_by_label("Ask a question about your data").wait_for(timeout=TIMEOUT)
+    s.page.wait_for_function(
+        "el => el.getBoundingClientRect().width < 460", arg=chart.element_handle(), timeout=TIMEOUT
+    )
+    s.page.wait_for_timeout(500)  # the resize observer, then ECharts' media
+    narrow = chart.evaluate(LEGEND)
+    assert narrow == {"orient": "horizontal", "center": ["50%", "38%"]}, narrow
