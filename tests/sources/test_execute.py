@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
 from plotboard.sources import SourceError, SourcePool
+from plotboard.sources.execute import CHUNK_ROWS
 from tests.sources.conftest import KINDS, Sources, sqlite_rows
 
 EMPLOYEE_QUERY = (
@@ -406,3 +409,94 @@ def test_duckdb_is_sealed_off_from_files_and_network(pool: SourcePool, sql: str)
     err = refused(pool, "duckdb", sql)
     assert err.code in ("query_failed", "read_only")
     assert not Path("/tmp/plotboard-other.duckdb").exists()
+
+
+# -- a large answer a chunk at a time (sink) ----------------------------------------------------
+
+SERIES = {  # 12,345 rows: a number, a text, a decimal with fractions in every chunk
+    "postgresql": "SELECT i AS n, 'x' || i AS s, CAST(i AS NUMERIC(12, 2)) / 4 AS d "
+    "FROM generate_series(1, 12345) AS g(i) ORDER BY i",
+    "mysql": "SELECT seq AS n, CONCAT('x', seq) AS s, CAST(seq AS DECIMAL(12, 2)) / 4 AS d "
+    "FROM seq_1_to_12345 ORDER BY seq",
+    "sqlite": "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 12345) "
+    "SELECT i AS n, 'x' || i AS s, i / 4.0 AS d FROM c",
+    "duckdb": "SELECT i AS n, 'x' || i AS s, CAST(i AS DECIMAL(12, 2)) / 4 AS d "
+    "FROM range(1, 12346) AS t(i) ORDER BY i",
+}
+
+
+@pytest.mark.parametrize(("cap", "count", "truncated"), [
+    (20_000, 12_345, False), (12_345, 12_345, False), (10_000, 10_000, True),
+    (CHUNK_ROWS, CHUNK_ROWS, True), (7, 7, True),
+])  # fmt: skip
+def test_a_sink_gets_the_rows_a_chunk_at_a_time(
+    pool: SourcePool, kind: str, cap: int, count: int, truncated: bool
+) -> None:
+    # The embed answer's path: the rows go to the sink converted, CHUNK_ROWS at most at a
+    # time (never all at once as Python values), and they are the rows (the same JSON, the
+    # same columns) that the answer had when read whole; the row cap holds exactly.
+    chunks: list[list[Any]] = []
+    kinds: list[list[Any]] = []
+
+    def sink(rows: Sequence[Sequence[Any]], columns: list[Any]) -> None:
+        chunks.append(list(rows))
+        kinds.append(columns)
+
+    streamed = pool.execute(
+        kind, SERIES[kind], timeout_s=30.0, row_cap=cap, for_orjson=True, sink=sink,
+        max_bytes=50_000_000,
+    )  # fmt: skip
+    whole = pool.execute(
+        kind, SERIES[kind], timeout_s=30.0, row_cap=cap, for_orjson=True, max_bytes=50_000_000
+    )
+    assert streamed.rows == []
+    assert [len(c) for c in chunks] == [
+        min(CHUNK_ROWS, count - at) for at in range(0, count, CHUNK_ROWS)
+    ]
+    assert (streamed.row_count, streamed.truncated) == (count, truncated)
+    assert (whole.row_count, whole.truncated) == (count, truncated)
+    assert orjson.dumps([row for chunk in chunks for row in chunk]) == orjson.dumps(whole.rows)
+    assert streamed.columns == whole.columns == kinds[0]
+    assert list(chunks[-1][-1][:2]) == [count, f"x{count}"]
+
+
+def test_a_sink_learns_the_columns_of_an_empty_answer(pool: SourcePool, kind: str) -> None:
+    calls: list[tuple[list[Any], list[Any]]] = []
+    result = pool.execute(
+        kind, "SELECT employee_id, full_name FROM employees WHERE employee_id < 0",
+        timeout_s=10.0, row_cap=100, sink=lambda rows, cols: calls.append((list(rows), cols)),
+    )  # fmt: skip
+    assert calls == [([], result.columns)]
+    assert [name for name, _ in result.columns] == ["employee_id", "full_name"]
+    assert (result.row_count, result.truncated) == (0, False)
+
+
+def test_sqlite_column_types_span_every_chunk(pool: SourcePool) -> None:
+    # SQLite has no types in its answers: a column is typed from its values, all of them,
+    # also when the integers are in one chunk and a fraction in the next.
+    sql = (
+        "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 6000) "
+        "SELECT CASE WHEN i > 5500 THEN i / 2.0 ELSE i END AS v, "
+        "CASE WHEN i > 5500 THEN 'text' ELSE i END AS w FROM c"
+    )
+    streamed = pool.execute(
+        "sqlite", sql, timeout_s=10.0, row_cap=10_000, sink=lambda rows, columns: None
+    )
+    whole = pool.execute("sqlite", sql, timeout_s=10.0, row_cap=10_000)
+    assert streamed.columns == whole.columns == [("v", "number"), ("w", "other")]
+
+
+def test_a_sink_that_refuses_stops_the_reading(pool: SourcePool, kind: str) -> None:
+    # The answer's encoder counts its exact bytes as chunks come and refuses past the cap:
+    # the query stops there, with that refusal.
+    seen: list[int] = []
+
+    def sink(rows: Sequence[Sequence[Any]], columns: list[Any]) -> None:
+        seen.append(len(rows))
+        raise SourceError(code="answer_too_large", message="too large")
+
+    with pytest.raises(SourceError) as info:
+        pool.execute(kind, SERIES[kind], timeout_s=30.0, row_cap=20_000, sink=sink)
+    assert info.value.code == "answer_too_large" and seen == [CHUNK_ROWS]
+    # The connection it used is fine for the next query.
+    assert run(pool, kind, "SELECT 1 AS one").rows == [[1]]

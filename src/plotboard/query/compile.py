@@ -1070,29 +1070,58 @@ def describe_result(
     whose NULLs are only genuine get nothing. Rows come back as lists, unless `as_lists` is
     False and there is nothing to fold: then `rows` themselves.
     """
-    shown = [i for i, c in enumerate(columns) if c.marker is None]
-    meta: list[dict[str, Any]] = [{"name": columns[i].name, "type": columns[i].type} for i in shown]
-    for n, i in enumerate(shown):
-        fmt = columns[i].format
-        if fmt is not None:
-            meta[n]["format"] = dict(fmt)
-    at = {columns[i].name: n for n, i in enumerate(shown)}
-    seen: dict[str, set[str]] = {}
-    for i, column in enumerate(columns):
-        marker = column.marker
-        if marker is None or marker.of not in at:
-            continue
-        j = shown[at[marker.of]]
-        if any(row[j] is None and row[i] for row in rows):
-            seen.setdefault(marker.of, set()).add(marker.kind)
-    for name, kinds in seen.items():
-        if "hidden" in kinds:
-            meta[at[name]]["null_means"] = "hidden_or_empty" if "empty" in kinds else "hidden"
-    if len(shown) == len(columns):
-        # `as_lists=False` (the answer's encoder: orjson writes tuples as arrays): the rows as
-        # they are, as a large answer's rows are not worth building again.
-        return meta, [list(row) for row in rows] if as_lists else rows
-    return meta, [[row[i] for i in shown] for row in rows]
+    folder = ResultFolder(columns)
+    shown = folder.rows(rows, as_lists=as_lists)
+    return folder.meta(), shown
+
+
+class ResultFolder:
+    """`describe_result` a chunk of rows at a time: `rows(chunk)` for each chunk, in order,
+    then `meta()` (what it says depends on every chunk's rows)."""
+
+    def __init__(self, columns: Sequence[ResultColumn]) -> None:
+        self._columns = columns
+        self._shown = [i for i, c in enumerate(columns) if c.marker is None]
+        self._at = {columns[i].name: n for n, i in enumerate(self._shown)}
+        # (marker column, the column it describes, that column's name, the marker's kind)
+        self._markers = [
+            (i, self._shown[self._at[c.marker.of]], c.marker.of, c.marker.kind)
+            for i, c in enumerate(columns)
+            if c.marker is not None and c.marker.of in self._at
+        ]
+        self._seen: dict[str, set[str]] = {}
+
+    def rows(
+        self, rows: Sequence[Sequence[Any]], *, as_lists: bool = True
+    ) -> Sequence[Sequence[Any]]:
+        """`rows` without the marker columns (what they say is kept for `meta`)."""
+        for i, j, name, kind in self._markers:
+            if kind in self._seen.get(name, ()):
+                continue
+            if any(row[j] is None and row[i] for row in rows):
+                self._seen.setdefault(name, set()).add(kind)
+        shown = self._shown
+        if len(shown) == len(self._columns):
+            # `as_lists=False` (the answer's encoder: orjson writes tuples as arrays): the rows
+            # as they are, as a large answer's rows are not worth building again.
+            return [list(row) for row in rows] if as_lists else rows
+        return [[row[i] for i in shown] for row in rows]
+
+    def meta(self) -> list[dict[str, Any]]:
+        columns = self._columns
+        meta: list[dict[str, Any]] = [
+            {"name": columns[i].name, "type": columns[i].type} for i in self._shown
+        ]
+        for n, i in enumerate(self._shown):
+            fmt = columns[i].format
+            if fmt is not None:
+                meta[n]["format"] = dict(fmt)
+        for name, kinds in self._seen.items():
+            if "hidden" in kinds:
+                meta[self._at[name]]["null_means"] = (
+                    "hidden_or_empty" if "empty" in kinds else "hidden"
+                )
+        return meta
 
 
 _AGGREGATES: dict[str, Callable[[exp.Expr], exp.Expr]] = {

@@ -28,9 +28,10 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from plotboard.cache import ResultCache, cache_key
+from plotboard.catalog.model import ColumnType
 from plotboard.config import Settings
 from plotboard.errors import PlotboardError, forbidden
-from plotboard.query.compile import describe_result
+from plotboard.query.compile import ResultFolder
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.latest import latest_anchors, where_data_ends
@@ -200,38 +201,74 @@ def _check_permission(user: QueryUser, request: QueryRequest) -> None:
         )
 
 
-def _encode(
-    prepared: PreparedQuery, result: ExecutionResult, context: SourceContext, max_bytes: int
-) -> bytes:
-    rows: Sequence[Sequence[Any]] = result.rows
-    if prepared.columns:
-        # Marker columns become "null_means" on the column they describe (hidden rows).
-        columns, rows = describe_result(prepared.columns, rows, as_lists=False)
-    else:
-        columns = [{"name": name, "type": kind} for name, kind in result.columns]
-    booleans = [i for i, c in enumerate(columns) if c["type"] == "boolean"]
-    if booleans:  # SQLite and MySQL answer booleans as 0/1
-        rows = [
-            [bool(v) if i in booleans and isinstance(v, int) else v for i, v in enumerate(row)]
-            for row in rows
-        ]
-    body = orjson.dumps(
-        {
-            "columns": columns,
-            "rows": rows,
-            "row_count": len(rows),
-            "truncated": result.truncated,
-            "row_cap": context.settings.row_cap,
-            "sql": prepared.sql,
-            "security_filters": list(prepared.applied),
-            "source": context.id,
-            "elapsed_ms": round(result.elapsed_ms, 2),
-        }
-    )
-    # The executor stops fetching at an estimate of the size; this is the exact count.
-    if len(body) > max_bytes:
-        raise answer_too_large(max_bytes)
-    return body
+class _Answer:
+    """An answer's JSON body, written as its rows are read (`execute`'s sink), a chunk at a
+    time: the rows of a large answer are never all in memory as Python values, only as their
+    JSON (docs/benchmarks.md, "Memory"). An answer of up to `CHUNK_ROWS` rows is one chunk.
+    Marker columns become "null_means" on the column they describe (hidden rows)."""
+
+    def __init__(self, prepared: PreparedQuery, context: SourceContext, max_bytes: int) -> None:
+        self._prepared = prepared
+        self._context = context
+        self._max_bytes = max_bytes
+        self._folder = ResultFolder(prepared.columns) if prepared.columns else None
+        self._kinds = [c.type for c in prepared.columns if c.marker is None]
+        self._parts: list[memoryview] = []
+        self._size = 0
+
+    def __call__(
+        self, rows: Sequence[Sequence[Any]], columns: list[tuple[str, ColumnType]]
+    ) -> None:
+        kinds = self._kinds
+        if self._folder is not None:
+            rows = self._folder.rows(rows, as_lists=False)
+        else:
+            kinds = [kind for _, kind in columns]
+        booleans = [i for i, kind in enumerate(kinds) if kind == "boolean"]
+        if booleans:  # SQLite and MySQL answer booleans as 0/1
+            rows = [
+                [bool(v) if i in booleans and isinstance(v, int) else v for i, v in enumerate(row)]
+                for row in rows
+            ]
+        if not rows:
+            return
+        part = orjson.dumps(rows)
+        self._size += len(part) - 1  # without its brackets, with a comma
+        # The executor stops fetching at an estimate of the size; this is the exact count.
+        if self._size > self._max_bytes:
+            raise answer_too_large(self._max_bytes)
+        self._parts.append(memoryview(part)[1:-1])
+
+    def body(self, result: ExecutionResult) -> bytes:
+        if self._folder is not None:
+            columns = self._folder.meta()
+        else:
+            columns = [{"name": name, "type": kind} for name, kind in result.columns]
+        head = orjson.dumps({"columns": columns})
+        tail = orjson.dumps(
+            {
+                "row_count": result.row_count,
+                "truncated": result.truncated,
+                "row_cap": self._context.settings.row_cap,
+                "sql": self._prepared.sql,
+                "security_filters": list(self._prepared.applied),
+                "source": self._context.id,
+                "elapsed_ms": round(result.elapsed_ms, 2),
+            }
+        )
+        # The same bytes as `orjson.dumps` of the whole answer, the rows' parts not copied
+        # but once, into the body.
+        pieces: list[bytes | memoryview] = [memoryview(head)[:-1], b',"rows":[']
+        for n, part in enumerate(self._parts):
+            if n:
+                pieces.append(b",")
+            pieces.append(part)
+        pieces += [b"],", memoryview(tail)[1:]]
+        self._parts = []
+        body = b"".join(pieces)
+        if len(body) > self._max_bytes:
+            raise answer_too_large(self._max_bytes)
+        return body
 
 
 # Raw SQL is checked in worker threads, at most this many at once per event loop: checking is
@@ -286,13 +323,17 @@ async def run_query(
     def execute() -> bytes:
         nonlocal ran_for
         started = time.perf_counter()
+        answer = _Answer(prepared, context, max_bytes)
         result = execute_for(
             services.pool, context, tenant, prepared.sql, prepared.params,
             row_cap=context.settings.row_cap, max_bytes=max_bytes, for_orjson=True,
+            sink=answer,
         )
         ran_for = time.perf_counter() - started
-        body = _encode(prepared, result, context, max_bytes)
-        return _with_notes(body, services, context, user, request, prepared, not result.rows)
+        body = answer.body(result)
+        return _with_notes(
+            body, services, context, user, request, prepared, not result.row_count
+        )
 
     body = await anyio.to_thread.run_sync(execute)
     services.cache.set(key, body, context.settings.cache_ttl_seconds)

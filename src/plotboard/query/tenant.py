@@ -35,7 +35,7 @@ from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.render import as_sent, render
 from plotboard.query.scopes import classify_tables
-from plotboard.sources.execute import ExecutionResult
+from plotboard.sources.execute import ExecutionResult, RowSink
 from plotboard.sources.pool import SourcePool
 from plotboard.sources.routing import SAFE_NAME, TenantTarget, resolve_tenant
 
@@ -65,9 +65,10 @@ def execute_for(
     row_cap: int,
     max_bytes: int | None = None,
     for_orjson: bool = False,
+    sink: RowSink | None = None,
 ) -> ExecutionResult:
     """Run checked `sql` on `context`'s source, on the tenant's database or schema if any.
-    `for_orjson`: see `plotboard.sources.execute.execute`."""
+    `for_orjson`, `sink`: see `plotboard.sources.execute.execute`."""
     if tenant is not None and tenant.mode == "schema":
         sql = qualify_tables(sql, context.dialect, tenant.name)
     return pool.execute(
@@ -79,6 +80,7 @@ def execute_for(
         max_bytes=max_bytes,
         tenant=tenant,
         for_orjson=for_orjson,
+        sink=sink,
     )
 
 

@@ -56,7 +56,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -85,7 +85,13 @@ from plotboard.sources.kinds.base import (
     DatabaseKind,
     QueryGuard,
 )
-from plotboard.sources.values import JsonValue, convert_rows, describe_columns, value_types
+from plotboard.sources.values import (
+    JsonValue,
+    RawTexts,
+    convert_rows,
+    describe_columns,
+    value_types,
+)
 from plotboard.sources.watchdog import Alarm
 
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # SQLAlchemy's own pattern for :name
@@ -104,6 +110,13 @@ _WRITE_WORDS = frozenset(
 )  # fmt: skip
 _FIRST_BATCH = 16  # rows; later batches grow while the answer stays small
 _MAX_BATCH = 2_000
+#: Rows converted and handed to a `RowSink` at a time (`execute(sink=...)`). An answer of up to
+#: this many rows is one chunk, converted as a whole as without a sink.
+CHUNK_ROWS = 5_000
+
+#: Takes a chunk of converted rows and the columns' (name, generic type) as known from the
+#: chunk (see `execute`'s `sink`).
+RowSink = Callable[[Sequence[Sequence[JsonValue]], list[tuple[str, ColumnType]]], None]
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,12 @@ class ExecutionResult:
     rows: list[Sequence[JsonValue]]
     truncated: bool
     elapsed_ms: float
+    #: Rows in the answer: `len(rows)`, or how many went to the `sink` (then `rows` is empty).
+    row_count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.row_count < 0:
+            object.__setattr__(self, "row_count", len(self.rows))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -223,6 +242,7 @@ def execute(
     max_bytes: int | None = None,
     stopper: QueryStopper | None = None,
     for_orjson: bool = False,
+    sink: RowSink | None = None,
 ) -> ExecutionResult:
     """Run one read-only query and return at most `row_cap` rows.
 
@@ -236,6 +256,11 @@ def execute(
     `for_orjson`: the rows are only for `orjson.dumps`, so they may be the driver's tuples and
     keep dates and naive datetimes, which orjson writes as `isoformat()` does (no copy of a
     large answer; see `values.convert_rows`).
+    `sink`: the rows are not returned but handed to `sink(rows, columns)` as they are read, at
+    most `CHUNK_ROWS` at a time, converted (so a large answer is never all in memory as
+    Python values: docs/benchmarks.md, "Memory"). Column-wise conversions decide per chunk
+    (a `numeric` chunk of whole numbers is ints); `ExecutionResult.columns` are the whole
+    answer's. A sink may raise `SourceError` (say `answer_too_large`) to stop reading.
 
     Raises `SourceError` with code `timeout`, `unavailable`, `busy`, `read_only`,
     `query_failed`, `not_a_query`, `too_large` (a value over what the database may build),
@@ -266,7 +291,7 @@ def execute(
         except Exception as err:
             raise _unavailable(err, engine, source) from None
         try:
-            columns, rows, truncated = _run(
+            columns, rows, truncated, count = _run(
                 connection,
                 sql,
                 params,
@@ -276,13 +301,15 @@ def execute(
                 stopper,
                 attempt == 1,
                 for_orjson,
+                sink,
             )
         except _Reconnect:
             continue  # the pooled connection was dead: once more, on a fresh one
         finally:
             connection.close()
         break
-    return ExecutionResult(columns, rows, truncated, (time.perf_counter() - started) * 1000)
+    elapsed = (time.perf_counter() - started) * 1000
+    return ExecutionResult(columns, rows, truncated, elapsed, count)
 
 
 class _Reconnect(Exception):
@@ -299,7 +326,8 @@ def _run(
     stopper: QueryStopper | None,
     may_retry: bool = False,
     for_orjson: bool = False,
-) -> tuple[list[tuple[str, ColumnType]], list[Sequence[JsonValue]], bool]:
+    sink: RowSink | None = None,
+) -> tuple[list[tuple[str, ColumnType]], list[Sequence[JsonValue]], bool, int]:
     dialect = connection.dialect
     name = dialect.name
     kind = kinds.for_backend(name)
@@ -311,6 +339,7 @@ def _run(
         sql, timeout_s=timeout_s, deadline=deadline, row_cap=row_cap, max_bytes=max_bytes
     )
     fetched: list[Sequence[Any]] = []
+    streamed: _Stream | None = None
     texts = None
     types: list[type | None] = []
     try:
@@ -333,7 +362,15 @@ def _run(
             texts = kind.raw_texts(result.cursor) if result.cursor is not None else None
             try:
                 types = value_types(name, description or [])
-                fetched = _fetch(_fetchmany(result), row_cap, max_bytes, types)
+                batches = _batches(_fetchmany(result), row_cap, max_bytes, types)
+                if sink is None:
+                    fetched = [row for batch in batches for row in batch]
+                else:
+                    streamed = _Stream(
+                        name, dialect.dbapi, description or [], row_cap, sink,
+                        for_orjson, texts, types,
+                    )  # fmt: skip
+                    streamed.read(batches)
             finally:
                 with contextlib.suppress(Exception):
                     result.close()  # MariaDB: reads what is left of the capped stream
@@ -356,17 +393,90 @@ def _run(
             and problem.code == "unavailable"
             and not fired
             and not fetched
+            and (streamed is None or not streamed.count)
             and time.monotonic() < deadline
         ):
             raise _Reconnect from None
         raise problem from None
     _end(connection, fired or guard.disposable, kind, guard.session_read_only)
+    if streamed is not None:
+        return streamed.columns, [], streamed.truncated, streamed.count
     truncated = len(fetched) > row_cap
     if truncated:
         fetched = fetched[:row_cap]
     columns, converters = describe_columns(name, dialect.dbapi, description or [], fetched)
     rows = convert_rows(fetched, converters, for_orjson=for_orjson, texts=texts, types=types)
-    return columns, rows, truncated
+    return columns, rows, truncated, len(rows)
+
+
+class _Stream:
+    """Rows read in batches, handed to a sink converted, `CHUNK_ROWS` at a time."""
+
+    def __init__(
+        self,
+        dialect: str,
+        dbapi: Any,
+        description: Sequence[Sequence[Any]],
+        row_cap: int,
+        sink: RowSink,
+        for_orjson: bool,
+        texts: RawTexts | None,
+        types: Sequence[type | None],
+    ) -> None:
+        self._dialect = dialect
+        self._dbapi = dbapi
+        self._description = description
+        self._row_cap = row_cap
+        self._sink = sink
+        self._for_orjson = for_orjson
+        self._texts = texts
+        self._types = types
+        self.columns: list[tuple[str, ColumnType]] = []
+        self.count = 0  # rows handed over
+        self.truncated = False
+
+    def read(self, batches: Iterator[list[Sequence[Any]]]) -> None:
+        pending: list[Sequence[Any]] = []
+        for batch in batches:
+            pending.extend(batch)
+            while len(pending) > CHUNK_ROWS and self.count + CHUNK_ROWS <= self._row_cap:
+                self._hand(pending[:CHUNK_ROWS])
+                del pending[:CHUNK_ROWS]
+        left = self._row_cap - self.count
+        self.truncated = len(pending) > left
+        chunk = pending[:left] if self.truncated else pending
+        if chunk or not self.count:  # no rows at all: the sink still learns the columns
+            self._hand(chunk)
+
+    def _hand(self, chunk: list[Sequence[Any]]) -> None:
+        columns, converters = describe_columns(
+            self._dialect, self._dbapi, self._description, chunk
+        )
+        texts = self._texts
+        if texts is not None and self.count:
+            offset, whole = self.count, texts
+            texts = lambda row, column: whole(offset + row, column)  # noqa: E731
+        rows = convert_rows(
+            chunk, converters, for_orjson=self._for_orjson, texts=texts, types=self._types
+        )
+        if self.count:
+            columns = [
+                (name, _merge_kind(kind, new))
+                for (name, kind), (_, new) in zip(self.columns, columns, strict=True)
+            ]
+        self.columns = columns
+        self.count += len(rows)
+        self._sink(rows, columns)
+
+
+def _merge_kind(seen: ColumnType, kind: ColumnType) -> ColumnType:
+    """One column's generic type over two chunks, as `values._infer` makes it over both (a
+    type from the driver's type code is the same in every chunk)."""
+    if seen == kind:
+        return seen
+    if {seen, kind} == {"integer", "number"}:
+        return "number"
+    return "other"
 
 
 def _fetchmany(result: Any) -> Any:
@@ -392,29 +502,30 @@ def _fetchmany(result: Any) -> Any:
     return lambda size: list(map(tuple, result.fetchmany(size)))
 
 
-def _fetch(
+def _batches(
     fetchmany: Any, row_cap: int, max_bytes: int | None, types: Sequence[type | None] = ()
-) -> list[Sequence[Any]]:
+) -> Iterator[list[Sequence[Any]]]:
     """Up to `row_cap + 1` rows, in batches, stopping with `answer_too_large` as soon as their
     estimated size passes `max_bytes` (so a 100 GB answer is never held). A batch is at most
     a quarter of what is left of `max_bytes` at the rows' average size so far. `types`: the
     columns' value types where known (`values.value_types`)."""
     if max_bytes is None:
-        return list(fetchmany(row_cap + 1))
-    rows: list[Sequence[Any]] = []
+        yield list(fetchmany(row_cap + 1))
+        return
+    count = 0
     size = 0
     batch = _FIRST_BATCH
-    while len(rows) <= row_cap:
-        got = fetchmany(min(batch, row_cap + 1 - len(rows)))
+    while count <= row_cap:
+        got = fetchmany(min(batch, row_cap + 1 - count))
         if not got:
             break
         size += _size(got, types)
         if size > max_bytes:
             raise answer_too_large(max_bytes)
-        rows.extend(got)
-        average = size / len(rows)
+        count += len(got)
+        yield got
+        average = size / count
         batch = max(1, min(_MAX_BATCH, int((max_bytes - size) / average / 4)))
-    return rows
 
 
 _FIXED_SIZE = frozenset(

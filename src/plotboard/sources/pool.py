@@ -42,7 +42,7 @@ from plotboard.sources.classify import classify_connect_error
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.engines import PoolSettings, create_source_engine
 from plotboard.sources.errors import SourceError
-from plotboard.sources.execute import ExecutionResult, QueryStopper, execute
+from plotboard.sources.execute import ExecutionResult, QueryStopper, RowSink, execute
 from plotboard.sources.introspect import introspect, list_schemas
 from plotboard.sources.routing import TenantTarget, tenant_connection
 
@@ -189,6 +189,7 @@ class SourcePool:
         max_bytes: int | None = None,
         tenant: TenantTarget | None = None,
         for_orjson: bool = False,
+        sink: RowSink | None = None,
     ) -> ExecutionResult:
         """Run one read-only query on the source; see `plotboard.sources.execute.execute`.
         `tenant` (mode ``database``): on that tenant's database instead of the source's own.
@@ -209,6 +210,7 @@ class SourcePool:
                 max_bytes=max_bytes,
                 stopper=self._stopper,
                 for_orjson=for_orjson,
+                sink=sink,
             )
         except SourceError as err:
             if err.code == "unavailable":
