@@ -173,3 +173,28 @@ def test_a_filter_op_of_the_wrong_type_is_a_422(north: tuple[Org, str, Path]) ->
     spec = {"table": "sales", "measures": [{"agg": "count"}],
             "filters": [{"column": "sale_date", "op": ["last"], "value": "month"}]}
     _query(org, token, spec, expect=422)
+
+
+def test_tiles_with_the_same_query_keep_their_own_number_formats(
+    north: tuple[Org, str, Path],
+) -> None:
+    """Two tiles with the same question in different formats run the same SQL: each answer
+    still carries its own format (a cached answer is not another tile's)."""
+    org, token, _db = north
+
+    def spec(fmt: dict[str, Any] | None) -> dict[str, Any]:
+        measure: dict[str, Any] = {"agg": "sum", "column": "amount", "name": "revenue"}
+        if fmt is not None:
+            measure["format"] = fmt
+        return {"table": "sales", "measures": [measure], "dimensions": [{"column": "category"}]}
+
+    euros = _query(org, token, spec({"type": "currency", "currency": "EUR"}))
+    dollars = _query(org, token, spec({"type": "currency", "currency": "USD"}))
+    plain = _query(org, token, spec(None))
+    euros_again = _query(org, token, spec({"type": "currency", "currency": "EUR"}))
+    assert euros["sql"] == dollars["sql"] == plain["sql"]
+    assert euros["columns"][1]["format"] == {"type": "currency", "currency": "EUR"}
+    assert dollars["columns"][1]["format"] == {"type": "currency", "currency": "USD"}
+    assert "format" not in plain["columns"][1]
+    assert euros_again["cache"] == "hit" and euros_again["columns"] == euros["columns"]
+    assert euros["rows"] == dollars["rows"] == plain["rows"] == euros_again["rows"]

@@ -345,11 +345,15 @@ def _answer_key(
 ) -> str:
     """The result cache's key of an answer: the source (and tenant database), the final SQL
     with the access rules' filters, and its parameters (the user's attribute values)."""
-    params = dict(prepared.params)
-    # The answer says which dates a relative filter resolved to (from which anchor day):
-    # answers that say different things are different entries, even with the same SQL.
-    return cache_key(cache_scope(context, tenant), prepared.sql,
-                     {**params, " notes": dict(prepared.notes)} if prepared.notes else params)
+    key: dict[str, Any] = dict(prepared.params)
+    # The answer says which dates a relative filter resolved to (from which anchor day), and
+    # each measure's number format (which is not in the SQL): answers that say different
+    # things are different entries, even with the same SQL (a tile in euros and one in dollars).
+    if prepared.notes:
+        key[" notes"] = dict(prepared.notes)
+    if any(c.format for c in prepared.columns):
+        key[" formats"] = [dict(c.format) if c.format else None for c in prepared.columns]
+    return cache_key(cache_scope(context, tenant), prepared.sql, key)
 
 
 def cached_answer(
