@@ -242,3 +242,20 @@ def test_the_console_css_and_script_are_served(stranger: TestClient) -> None:
     assert stranger.get("/admin/static/console.css").headers["content-type"].startswith("text/css")
     assert "javascript" in stranger.get("/admin/static/console.js").headers["content-type"]
     assert stranger.get("/admin/static/secret.py").status_code == 404
+
+
+def test_an_address_no_console_page_answers_is_a_page_too(
+    console: Console, stranger: TestClient
+) -> None:
+    # A mistyped or old link under /admin answered raw JSON ({"detail": "There is nothing at
+    # /admin/sources.", ...}): a dead end in a browser, with no way back to the console.
+    for client in (console, stranger):
+        page = client.get("/admin/sources")
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "There is no console page at /admin/sources" in text(page.text)
+        assert 'href="/admin"' in page.text
+    assert stranger.get("/admin/", follow_redirects=False).headers["location"] == "/admin"
+    # What pages do answer is unchanged: a missing thing on a real page, and a form's POST.
+    assert "was not found" in text(console.get("/admin/databases/nope").text)
+    assert console.post("/admin/keys/pb_nothing/revoke").status_code == 404

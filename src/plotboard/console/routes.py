@@ -7,7 +7,8 @@ them all;
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 
 from plotboard.console.pages import (
     ai,
@@ -25,6 +26,7 @@ from plotboard.console.pages import (
     starters,
     tables,
 )
+from plotboard.console.web import BASE, ConsoleRoute, error_page
 
 router = APIRouter(include_in_schema=False)
 for _page in (
@@ -44,3 +46,25 @@ for _page in (
     audit,
 ):
     router.include_router(_page.router)
+
+
+# Last, after every page: an address under /admin that no page answers gets the console's own
+# "no such page" page (a mistyped or old link answered raw JSON, a dead end in a browser).
+_missing = APIRouter(prefix=BASE, route_class=ConsoleRoute, include_in_schema=False)
+
+
+@_missing.get("/{path:path}")
+async def no_such_page(request: Request, path: str) -> Response:
+    if not path:
+        # "/admin/" is the Overview, as it was before this route (a redirect of the slash).
+        return RedirectResponse(BASE, status_code=307)
+    return error_page(
+        request,
+        404,
+        "No such page",
+        f"There is no console page at {request.url.path}. The console's pages are in the menu "
+        "on the left once you are signed in.",
+    )
+
+
+router.include_router(_missing)
