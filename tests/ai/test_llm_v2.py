@@ -60,7 +60,8 @@ def test_the_v2_spec_is_in_the_prompt_and_the_structured_output_schema(
     [sent] = server.received
     prompt = sent.body["messages"][0]["content"]
     for v2 in ('"compare"', "previous_year", '"limit_per"', '"select"', '"share"',
-               '"cumulative"', '"having"', '"bin"', '"to_date"', '"anchor": "latest"'):
+               '"cumulative"', '"having"', '"bin"', '"to_date"', '"anchor": "latest"',
+               '"within"'):
         assert v2 in prompt, v2
     fmt = sent.body["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["name"] == "answer"
@@ -114,6 +115,12 @@ def test_a_400_for_another_reason_is_not_remembered_as_a_refusal(
         ({"table": "employees", "dimensions": [{"column": "department"}],
           "measures": [{"agg": "count", "share": True}]}, lambda rows: round(
               sum(r[1] for r in rows)) == 100 and len(rows) == 7),
+        # Share within each department (100% bars): each department's split by location
+        # adds up to 100.
+        ({"table": "employees", "dimensions": [{"column": "department"}, {"column": "location"}],
+          "measures": [{"agg": "count", "share": {"within": "department"}}]},
+         lambda rows: len({r[0] for r in rows}) == 7 and all(
+             round(sum(r[2] for r in rows if r[0] == d)) == 100 for d in {r[0] for r in rows})),
         # Detail rows, paged.
         ({"table": "employees", "select": ["full_name", "location"],
           "filters": [{"column": "location", "op": "eq", "value": "Paris"}], "limit": 5},

@@ -44,7 +44,7 @@ Reply with ONE JSON object and nothing else (no prose, no markdown):
 A query spec (all keys but "table" optional):
 {"table": "<table>",
  "measures": [{"agg": "count|count_distinct|sum|avg|min|max", "column": "<column>",
-               "name": "<output name>", "share": true, "cumulative": true,
+               "name": "<output name>", "share": true or {"within": "<column>"}, "cumulative": true,
                "format": {"type": "number|percent|currency|compact", "currency": "EUR"}}
               or {"expr": "sum(amount) / count()", "name": "<output name>"}],
  "dimensions": [{"column": "<column>", "grain": "day|week|month|quarter|year"}
@@ -74,7 +74,9 @@ Rules:
   ("location"), with "_<grain>" when it has a grain ("sale_date_month"); "." in a related
   column becomes "_" ("offices_region").
 - "expr" is a small expression language (aggregates, + - * /, case, coalesce, round),
-  never SQL. "share": percent of the total (0-100). "cumulative": running total along the
+  never SQL. "share": percent of the total (0-100); {"within": "<first dimension column>"}
+  instead of true makes it the percent within each value of the first dimension (each bar
+  sums to 100: "mix of regions within each category"). "cumulative": running total along the
   first dimension. "compare" adds <name>_previous, <name>_change and <name>_change_pct for
   each measure ("2025 vs 2024", "growth"). "limit" with "limit_per" is top N per group.
 - Detail rows ("list the employees in Paris"): "select" with the columns and no measures or
