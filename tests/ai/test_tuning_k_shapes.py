@@ -1,6 +1,8 @@
 """The built-in engine on shapes that blind batches g-k still missed (issue 12 items 1 and 3):
 a ratio of two parts of the same rows ("ratio of X revenue to Y revenue", "X headcount
-divided by Y headcount", "remote per office-based person"), ...
+divided by Y headcount", "remote per office-based person"); a list of periods ("2023, 2024
+and 2025") kept whole instead of its last one; a number nothing used ("older than 30" with no
+age column) said as not used instead of dropped without a word; ...
 
 Questions are worded unlike the blind batches: each test checks a rule, through the spec the
 engine wrote on the demo data and, where it matters, the rows it gives."""
@@ -92,3 +94,64 @@ def test_two_values_without_a_ratio_between_them_stay_a_filter(
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert all(m.get("name") != "ratio" for m in spec["measures"]), spec
+
+
+# --- a list of periods ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "grain", "span", "extra"),
+    [
+        ("hires in 2018, 2019 and 2020", "year", ["2018-01-01", "2020-12-31"], None),
+        ("units sold in Q1 2024, Q2 2024 and Q3 2024", "quarter",
+         ["2024-01-01", "2024-09-30"], None),
+        # the year said once is every month's
+        ("orders in March, April and May 2024", "month", ["2024-03-01", "2024-05-31"], None),
+        # periods apart: the ones between are shown too, and the answer says so
+        ("units sold in 2023 and in 2025", "year", ["2023-01-01", "2025-12-31"], "2024"),
+    ],
+)
+def test_a_list_of_periods_keeps_every_period(
+    question: str, grain: str, span: list[str], extra: str | None, catalog: Catalog,
+    values: Values,
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert [d.get("grain") for d in spec.get("dimensions", [])] == [grain], spec
+    dated = [f for f in filters_of(spec) if f[0] in ("hire_date", "sale_date")]
+    assert dated == [(dated[0][0], "between", span)], spec
+    if extra is not None:
+        assert f"I showed {extra} too" in reply.answer, reply.answer
+    else:
+        assert "I showed" not in reply.answer, reply.answer
+
+
+def test_a_ranking_over_a_list_of_periods_ranks_over_all_of_them(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the 4 best-selling products in 2023, 2024 and 2025", catalog, values))
+    assert dims_of(spec) == ["product"], spec
+    assert ("sale_date", "between", ["2023-01-01", "2025-12-31"]) in filters_of(spec), spec
+
+
+# --- a number nothing used ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("staff older than 45", "older than 45"),
+        ("mean pay for people younger than 28", "younger than 28"),
+    ],
+)
+def test_a_number_nothing_used_is_said(
+    question: str, said: str, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is not None, reply.answer
+    assert f"'{said}'" in reply.answer, reply.answer
+
+
+def test_a_used_number_is_not_said(catalog: Catalog, values: Values) -> None:
+    reply = ask("orders worth more than 20000 in 2024", catalog, values)
+    assert "did not use" not in reply.answer, reply.answer

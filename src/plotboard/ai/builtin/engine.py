@@ -576,6 +576,36 @@ def _unknown_head(lexed: Lexed) -> str | None:
     return lexed.unknown_at.get(i)
 
 
+_NUMBER_LEADS = frozenset({
+    "than", "over", "under", "above", "below", "more", "less", "fewer", "at", "least", "most",
+    "aged", "age", "exactly", "about", "around", "greater", "bigger", "smaller", "higher",
+    "lower", "longer", "shorter", "older", "younger", "is", "of", "with", "past",
+})
+_NUMBER_UNITS = frozenset({"years", "year", "yrs", "days", "day", "months", "month", "weeks",
+                           "hours", "hour", "k", "m", "percent", "%"})
+
+
+def _loose_numbers(lexed: Lexed, intent: Intent) -> list[str]:
+    """The phrases around the numbers of a new question that nothing used ("older than 30"
+    when the data has no age): never dropped silently, the answer says it did not use them."""
+    out: list[str] = []
+    words = lexed.words
+    for at in intent.loose_numbers:
+        start, end = at, at + 1
+        while start > 0 and at - start < 3 and (
+            words[start - 1] in _NUMBER_LEADS or (
+                words[start - 1].endswith("er") and len(words[start - 1]) > 3
+            )
+        ):
+            start -= 1
+        while start < at and words[start] in ("of", "is", "with"):
+            start += 1  # "a rating of", "with": not part of what was left out
+        if end < len(words) and (words[end] in _NUMBER_UNITS or end in lexed.unknown_at):
+            end += 1
+        out.append(" ".join(words[start:end]))
+    return out
+
+
 def _notes(draft: Draft, intent: Intent, problem: str | None, chart: str) -> list[str]:
     notes = list(draft.notes)
     if problem:
@@ -781,6 +811,8 @@ def answer(
         return _cannot(vocab, err.reason, voice)
     except QueryError as err:
         return _cannot(vocab, err.message.rstrip(".").lower(), voice)
+    if not follow:
+        intent.ignored.extend(_loose_numbers(lexed, intent))
     intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker]))
     notes = _notes(draft, intent, problem, tile.chart_type)
     chart_asked = intent.chart is not None and intent.chart.strong and problem is None

@@ -113,6 +113,9 @@ class Intent:
     add_dims: bool = False  # "and by ...": add to the previous breakdown
     pending: list[Aggregate] = field(default_factory=list)  # aggregations with no target
     number: int | None = None  # a whole number nothing else used ("make it 10")
+    # Where each number nothing else used stands in the lexed words: a new question that
+    # leaves one out says so ("older than 30" without an age column).
+    loose_numbers: list[int] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words of a long message left out
     # Known phrases glued to unknown words ("customer satisfaction score", "stock price"):

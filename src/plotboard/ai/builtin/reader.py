@@ -590,6 +590,7 @@ class _Walk:
                 return
             if not (isinstance(after, Compare) and after.op.endswith("_after")):
                 value = meaning.value
+                self.intent.loose_numbers.append(self.items[index].start)
                 if value == int(value) and 0 < value <= 1000 and self.intent.number is None:
                     self.intent.number = int(value)  # "make it 10": a count said alone
                 return

@@ -197,6 +197,11 @@ def describe_period(start: dt.date | None, end: dt.date | None) -> str:
         )
         if half:
             return f"H{1 if start.month == 1 else 2} {start.year}"  # "H1 2025"
+        whole_years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+        for grain in ("quarter", "month") if not whole_years else ():
+            first, last = period_of(start, grain), period_of(end, grain)
+            if first[0] == start and last[1] == end:  # "Q1 2024 to Q3 2024"
+                return f"{describe_period(*first)} to {describe_period(*last)}"
         return f"{describe_period(start, None)[6:]} to {describe_period(None, end)[6:]}"
     if start:
         return f"since {start.year}" if (start.month, start.day) == (1, 1) else f"since {start}"

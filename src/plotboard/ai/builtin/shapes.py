@@ -798,6 +798,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             draft.order = True
     if shapes.distribution:
         _as_distribution(draft, shapes, intent)
+    if shapes.compare is None:
+        _period_list(draft, intent)
     _per_group(draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their,
@@ -996,6 +998,88 @@ def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:
         )
     # The group first: the rows read "in each category, its 3 best products".
     draft.dims = [group, *(d for d in draft.dims if d is not group)]
+
+
+def _unit_of(start: dt.date, end: dt.date) -> str | None:
+    """The calendar unit a closed period is one of ("year", "quarter", "month"), or None."""
+    months = _months(start, end)
+    if months == 12 and start.month == 1:
+        return "year"
+    if months == 3 and start.month in (1, 4, 7, 10):
+        return "quarter"
+    if months == 1:
+        return "month"
+    return None
+
+
+def _period_list(draft: Draft, intent: Intent) -> None:
+    """ "revenue in 2023, 2024 and 2025", "hires in Q1 and Q3 2024": periods named one after
+    the other (not compared) are all kept — the dates from the first to the last, broken down
+    by their unit so that each shows — instead of the last one alone. Periods that are not
+    next to each other bring the ones between them, and the answer says which."""
+    if len(intent.date_ranges) < 2 or draft.records or draft.compare is not None:
+        return
+    if any(span.start is None or span.end is None for _, span in intent.date_ranges):
+        return
+    named: list[tuple[dt.date, dt.date, str]] = []
+    for _, span in intent.date_ranges:
+        if span.parts is not None:
+            named.extend(span.parts)
+        elif span.start is not None and span.end is not None:
+            named.append((span.start, span.end, span.label))
+    years = [a.year for a, b, label in named if _has_year(label) and a.year == b.year]
+    if years and any(_yearless(label) for _, _, label in named):
+        # "March, April and May 2024": the year said once is every period's.
+        named = [
+            (a.replace(year=years[-1]), _same_day_in(b, years[-1]), label)
+            if _yearless(label) and a.year == b.year else (a, b, label)
+            for a, b, label in named
+        ]
+    periods = sorted({(a, b) for a, b, _ in named})
+    units = {_unit_of(a, b) for a, b in periods}
+    if len(periods) < 2 or len(units) != 1 or None in units:
+        return
+    unit = units.pop()
+    assert unit is not None
+    last = intent.date_ranges[-1][1]
+    dated = [
+        f for f in draft.filters
+        if f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS
+    ]
+    if not dated or last.start is None or dated[0].value not in (
+        [last.start.isoformat(), last.end.isoformat() if last.end else None],
+        last.start.isoformat(),
+    ):
+        return
+    table, column = dated[0].table, dated[0].column
+    start, end = periods[0][0], periods[-1][1]
+    draft.filters = [f for f in draft.filters if f not in dated]
+    draft.filters.extend(date_filters(table, column, DateRange(start, end, "")))
+    if not any(d.grain is not None for d in draft.dims) and draft.limit is None:
+        # (a ranking, "the top 3 products in 2023 and 2024", ranks over all of them)
+        draft.dims.insert(0, DraftDim(table, column, unit))  # type: ignore[arg-type]
+        draft.order = None  # the periods in their order
+    said = set(periods)
+    between: list[str] = []
+    at = start
+    while at <= end:
+        step = {"year": 12, "quarter": 3, "month": 1}[unit]
+        stop = add_months(at, step) - dt.timedelta(days=1)
+        if (at, stop) not in said:
+            between.append(_period_label(at, unit))
+        at = add_months(at, step)
+    if between:
+        draft.notes.append(
+            f"I showed {', '.join(between)} too, between the periods you named"
+        )
+
+
+def _period_label(start: dt.date, unit: str) -> str:
+    if unit == "year":
+        return str(start.year)
+    if unit == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return start.strftime("%B %Y")
 
 
 def _months(start: dt.date, end: dt.date) -> int | None:
