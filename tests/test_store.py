@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,62 @@ def test_a_new_sqlite_store_is_private(tmp_path: Path) -> None:
     assert files
     for path in files:
         assert path.stat().st_mode & 0o777 == 0o600, path.name
+
+
+def test_the_code_heads_are_alembics() -> None:
+    # The server tells whether a store is behind without importing alembic: it reads the
+    # scripts' revisions itself, and must find the heads alembic finds.
+    from alembic.script import ScriptDirectory
+
+    from plotboard.store.db import alembic_config, code_heads
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert code_heads() == frozenset(script.get_heads())
+    assert len(code_heads()) == 1
+
+
+def test_a_store_behind_is_found_and_brought_up(empty_store: str) -> None:
+    from alembic import command
+
+    from plotboard.store.db import alembic_config, code_heads, store_heads
+
+    engine = create_store_engine(empty_store)
+    try:
+        assert store_heads(engine) == frozenset() and pending_migrations(engine)
+        with engine.begin() as conn:
+            cfg = alembic_config(empty_store)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0012")
+        assert store_heads(engine) == {"0012"} and pending_migrations(engine)
+        migrate(empty_store)
+        assert store_heads(engine) == code_heads() and not pending_migrations(engine)
+    finally:
+        engine.dispose()
+
+
+RESTART = """
+import sys
+from plotboard.app import create_app
+from plotboard.config import Settings
+from plotboard.runtime import Runtime
+
+settings = Settings(database_url=sys.argv[1], secret_key="s" * 48, data_dir=sys.argv[2])
+runtime = Runtime(settings)  # migrates when needed, as `plotboard serve` does
+create_app(settings, runtime=runtime)
+print(sorted({"alembic", "mako", "pygments"} & {m.split(".")[0] for m in sys.modules}))
+"""
+
+
+def test_a_server_restarted_on_its_store_does_not_load_alembic(tmp_path: Path) -> None:
+    # alembic with its templates (mako, pygments) and the migration scripts is about 10 MiB of
+    # every worker's memory (docs/benchmarks.md, "Memory"); a store that is up to date needs
+    # none of it. Fails before: plotboard.store.db imported alembic.
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    migrate(url)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run(
+        [sys.executable, "-c", RESTART, url, str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split("\n")[-2] == "[]"

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session, sessionmaker
 
 from plotboard.store.changes import track_changes
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: Where alembic keeps the revision a store is at (its default name).
+VERSION_TABLE = "alembic_version"
 
 
 def create_store_engine(
@@ -77,6 +80,8 @@ def create_private_file(path: Path) -> None:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     # Alembic's ini interpolation treats % specially; URLs may contain escaped characters.
@@ -85,9 +90,17 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(url: str) -> None:
-    """Upgrade the store at `url` to the latest schema (creates it when empty)."""
+    """Upgrade the store at `url` to the latest schema (creates it when empty).
+
+    A store already up to date is only looked at (`pending_migrations`): alembic, its
+    templates and the migration scripts (about 10 MiB) are loaded only when there is something
+    to migrate, so a server restarted on its store does not carry them."""
     engine = create_store_engine(url, track=False)
     try:
+        if not pending_migrations(engine):
+            return
+        from alembic import command
+
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Several app servers may start at once: one migrates, the others wait.
@@ -100,11 +113,44 @@ def migrate(url: str) -> None:
 
 
 def pending_migrations(engine: sa.Engine) -> bool:
-    """True when the store's schema is behind the code's."""
-    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    """True when the store's schema is not the code's (behind it, or unknown to it: then
+    `migrate` lets alembic say so). Without importing alembic."""
+    return store_heads(engine) != code_heads()
+
+
+def store_heads(engine: sa.Engine) -> frozenset[str]:
+    """The revisions the store is at, as alembic recorded them (none for an empty store)."""
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_heads()
-    return set(current) != set(script.get_heads())
+        if not sa.inspect(conn).has_table(VERSION_TABLE):
+            return frozenset()
+        rows = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}"))
+        return frozenset(rows.scalars())
+
+
+@lru_cache(maxsize=1)
+def code_heads() -> frozenset[str]:
+    """The latest revisions of this code's migrations, as alembic's `ScriptDirectory` finds
+    them (the revisions no other revises), read from the scripts' `revision` and
+    `down_revision` assignments without running them."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found: dict[str, Any] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                found[target.id] = ast.literal_eval(value)
+        revision, down = found.get("revision"), found.get("down_revision")
+        if not isinstance(revision, str):
+            raise RuntimeError(f"{path.name} names no revision")
+        revisions.add(revision)
+        revised.update([down] if isinstance(down, str) else down or ())
+    return frozenset(revisions - revised)
 
 
 class Store:
