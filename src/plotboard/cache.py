@@ -4,8 +4,8 @@ The key is computed from the SQL *after* access rules were applied, with the rul
 as parameters, so two users whose rules differ can never share an entry. Values are the JSON
 bytes sent to the browser, so a hit costs one lookup and no encoding.
 
-In-memory by default (per process); Redis when `PLOTBOARD_REDIS_URL` is set, so several app
-servers share one cache.
+In-memory by default (per process, at most `PLOTBOARD_CACHE_MEMORY_MB` of it); Redis when
+`PLOTBOARD_REDIS_URL` is set, so several app servers share one cache.
 """
 
 from __future__ import annotations
@@ -36,12 +36,20 @@ class ResultCache(Protocol):
     def clear(self) -> None: ...
 
 
+#: What one entry costs besides its key's and value's bytes: the dict's slot, the ordered
+#: dict's link, the (expiry, value) tuple, the float and the bytes objects' headers.
+ENTRY_OVERHEAD = 240
+DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024
+
+
 class MemoryCache:
     """A bounded cache (oldest entry out first) with per-entry expiry, safe across threads.
 
-    Reads take no lock, so a hot tile served by many threads never waits on another."""
+    `max_bytes` bounds the memory the entries take (keys, values and `ENTRY_OVERHEAD` each);
+    an answer bigger than a tenth of it is not cached. Reads take no lock, so a hot tile
+    served by many threads never waits on another."""
 
-    def __init__(self, max_entries: int = 5000, max_bytes: int = 256 * 1024 * 1024) -> None:
+    def __init__(self, max_entries: int = 5000, max_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
         self._max_entries = max_entries
@@ -60,25 +68,35 @@ class MemoryCache:
         return value
 
     def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
-        if ttl_seconds <= 0 or len(value) > self._max_bytes // 10:
+        size = _size(key, value)
+        if ttl_seconds <= 0 or size > self._max_bytes // 10:
             return  # caching off, or one answer would crowd out the rest
         with self._lock:
             self._drop(key)
             self._entries[key] = (time.monotonic() + ttl_seconds, value)
-            self._bytes += len(value)
+            self._bytes += size
             while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
                 oldest = next(iter(self._entries))
                 self._drop(oldest)
 
+    @property
+    def size_bytes(self) -> int:
+        """The memory the entries take, as counted against `max_bytes`."""
+        return self._bytes
+
     def _drop(self, key: str) -> None:
         old = self._entries.pop(key, None)
         if old is not None:
-            self._bytes -= len(old[1])
+            self._bytes -= _size(key, old[1])
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+
+
+def _size(key: str, value: bytes) -> int:
+    return len(key) + len(value) + ENTRY_OVERHEAD
 
 
 class RedisCache:
@@ -126,5 +144,6 @@ class RedisCache:
             pass
 
 
-def make_cache(redis_url: str | None) -> ResultCache:
-    return RedisCache(redis_url) if redis_url else MemoryCache()
+def make_cache(redis_url: str | None, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> ResultCache:
+    """Redis when `redis_url` is given, else a `MemoryCache` of at most `memory_bytes`."""
+    return RedisCache(redis_url) if redis_url else MemoryCache(max_bytes=memory_bytes)

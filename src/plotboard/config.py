@@ -102,6 +102,14 @@ class Settings(BaseModel):
         default=None, description="The URL browsers use to reach this server (for snippets)."
     )
     redis_url: str | None = Field(default=None, description="Shared cache for several servers.")
+    cache_memory_mb: int = Field(
+        default=64,
+        ge=0,
+        le=100_000,
+        description="Most memory (MiB) each worker's in-memory result cache takes, keys and "
+        "bookkeeping counted; an answer over a tenth of it is not cached. 0: no in-memory "
+        "caching. Not used with redis_url.",
+    )
     session_ttl_seconds: int = Field(default=8 * 3600, ge=60)
     cookie_secure: bool | None = Field(
         default=None,

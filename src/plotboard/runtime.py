@@ -70,7 +70,9 @@ class Runtime:
         )
         self._check_secret_key()
         self.sign_ins = SignInThrottle(self.store.engine)
-        self.cache: ResultCache = make_cache(settings.redis_url)
+        self.cache: ResultCache = make_cache(
+            settings.redis_url, settings.cache_memory_mb * 1024 * 1024
+        )
         # Rate and concurrency limits on queries, AI questions and minting, shared by servers.
         self.limits = UsageLimiter(self.store.engine, settings.redis_url, self.changes)
         # Each organization's time zone: "today" for relative dates.
