@@ -140,3 +140,49 @@ def test_markers_only_when_asked(db: TestDatabase) -> None:
     prepared = prepare_query(parse_spec(BY_DEPARTMENT), db.catalog, RULES, {"location": SEEN})
     assert [c.name for c in prepared.columns] == ["employees_department", "sum_amount", "count"]
     assert all(len(row) == 3 for row in db.query(prepared.sql, prepared.params))
+
+
+def test_a_list_of_records_says_which_related_values_are_hidden(db: TestDatabase) -> None:
+    # A list of sales with the seller's department: a seller the rule hides left a NULL that
+    # the list showed as an empty value ("—"), as if the sale had no seller, with nothing in
+    # the answer to say otherwise.
+    spec: dict[str, Any] = {
+        "table": "sales",
+        "select": ["sale_id", "amount", "employees.department"],
+        "order_by": [{"by": "sale_id"}],
+        "limit": 10_000,
+    }
+    prepared = prepare_query(
+        parse_spec(spec), db.catalog, RULES, {"location": SEEN}, mark_hidden=True
+    )
+    meta, shown = describe_result(
+        prepared.columns, normalize(db.query(prepared.sql, prepared.params))
+    )
+    assert meta == [
+        {"name": "sale_id", "type": "integer"},
+        {"name": "amount", "type": "number"},
+        {"name": "employees_department", "type": "string", "null_means": "hidden_or_empty"},
+    ]
+    assert len(shown) == len(DATA["sales"]) and all(len(row) == 3 for row in shown)
+    employees = {e["employee_id"]: e for e in DATA["employees"]}
+    for sale_id, _, department in shown:
+        sale = next(s for s in DATA["sales"] if s["sale_id"] == sale_id)
+        seller = employees.get(sale["employee_id"])
+        if seller is None or seller["location"] not in SEEN:
+            assert department is None
+        else:
+            assert department == seller["department"]
+    # Only the sellers that are set and have a department: every NULL left is a hidden one.
+    no_department = [e["employee_id"] for e in DATA["employees"] if e["department"] is None]
+    spec["filters"] = [
+        {"column": "employee_id", "op": "is_not_null"},
+        {"column": "employee_id", "op": "not_in", "value": no_department},
+    ]
+    prepared = prepare_query(
+        parse_spec(spec), db.catalog, RULES, {"location": SEEN}, mark_hidden=True
+    )
+    meta, _ = describe_result(prepared.columns, normalize(db.query(prepared.sql, prepared.params)))
+    assert meta[2] == {"name": "employees_department", "type": "string", "null_means": "hidden"}
+    # Without a rule on the way, no marker and no extra column.
+    prepared = prepare_query(parse_spec(spec), db.catalog, RuleSet(), {}, mark_hidden=True)
+    assert [c.name for c in prepared.columns] == ["sale_id", "amount", "employees_department"]

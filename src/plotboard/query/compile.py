@@ -337,11 +337,15 @@ def _is_null(expr: exp.Expr) -> exp.Is:
 
 def _flag(condition: exp.Expr) -> exp.Expr:
     """``MAX(CASE WHEN condition THEN 1 ELSE 0 END)``: 1 when any row of the group matches."""
-    case = exp.Case(
+    return exp.Max(this=_row_flag(condition))
+
+
+def _row_flag(condition: exp.Expr) -> exp.Expr:
+    """``CASE WHEN condition THEN 1 ELSE 0 END``: 1 when this row matches."""
+    return exp.Case(
         ifs=[exp.If(this=condition, true=exp.Literal.number(1))],
         default=exp.Literal.number(0),
     )
-    return exp.Max(this=case)
 
 
 def label(column: Column) -> str:
@@ -687,7 +691,7 @@ def compile_query(
     builder = _Builder(spec, catalog, today=day, anchors=anchors)
     _custom_columns(builder, spec)
     if spec.select:
-        return _detail_query(builder, spec)
+        return _detail_query(builder, spec, rules)
     if spec.compare is not None:
         return _compare_query(builder, spec, catalog, rules, day, anchors)
     grouped = _grouped(builder, spec, rules, tuple(spec.measures))
@@ -1015,16 +1019,40 @@ def _having(
     return inner, outer
 
 
-def _detail_query(builder: _Builder, spec: QuerySpec) -> CompiledQuery:
+def _detail_query(builder: _Builder, spec: QuerySpec, rules: RuleSet | None) -> CompiledQuery:
     """Records: the `select` columns of each row, filtered, sorted (by the primary key last,
-    so that pages are stable) and paged with `limit` and `offset`."""
+    so that pages are stable) and paged with `limit` and `offset`.
+
+    With `rules`, a column of a related table that has a rule gets the marker columns of a
+    dimension (per row here, not per group), so that its NULLs can say "not visible to you"."""
     projections: list[exp.Expr] = []
     columns: list[ResultColumn] = []
+    markers: list[tuple[ResultColumn, exp.Expr]] = []
     for i, ref in enumerate(spec.select):
-        expr, column, _ = builder.value(ref, f"select[{i}]")
+        expr, column, path = builder.value(ref, f"select[{i}]")
         alias = alias_of(ref)
         projections.append(exp.alias_(expr, _ident(alias), copy=False))
         columns.append(ResultColumn(alias, column.type))
+        hidden = builder.hidden_join(path, rules) if rules else None
+        if hidden is not None:
+            empty = exp.and_(
+                _is_null(expr.copy()), exp.Not(this=exp.Paren(this=hidden.copy())), copy=False
+            )
+            kinds: tuple[tuple[Literal["hidden", "empty"], exp.Expr], ...] = (
+                ("hidden", hidden),
+                ("empty", empty),
+            )
+            for what, test in kinds:
+                marker = ResultColumn(f"pb_{what}_{i}", "integer", NullMarker(alias, what))
+                markers.append((marker, _row_flag(test)))
+    taken = {alias_of(ref).lower() for ref in spec.select}
+    for n, (marker_column, flag) in enumerate(markers):
+        name = marker_column.name
+        while name.lower() in taken:  # a catalog column could be called pb_hidden_0
+            name = f"{name}_{n}"
+        taken.add(name.lower())
+        projections.append(exp.alias_(flag, _ident(name), copy=False))
+        columns.append(ResultColumn(name, "integer", marker_column.marker))
     conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
     order = _order(spec)
     # A tie-breaker that is unique per row: the primary key (column names come from the
