@@ -2,7 +2,8 @@
 a ratio of two parts of the same rows ("ratio of X revenue to Y revenue", "X headcount
 divided by Y headcount", "remote per office-based person"); a list of periods ("2023, 2024
 and 2025") kept whole instead of its last one; a number nothing used ("older than 30" with no
-age column) said as not used instead of dropped without a word; ...
+age column) said as not used instead of dropped without a word; a relative period ("the last
+6 months") after the data ends counted back from the latest date in the data, and said.
 
 Questions are worded unlike the blind batches: each test checks a rule, through the spec the
 engine wrote on the demo data and, where it matters, the rows it gives."""
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from plotboard.ai.answers import EngineAnswer
+from plotboard.ai.answers import EngineAnswer, Source
 from plotboard.ai.builtin import answer
 from plotboard.catalog.model import Catalog
 from tests.ai.demo import run_spec, run_sql
@@ -155,3 +156,55 @@ def test_a_number_nothing_used_is_said(
 def test_a_used_number_is_not_said(catalog: Catalog, values: Values) -> None:
     reply = ask("orders worth more than 20000 in 2024", catalog, values)
     assert "did not use" not in reply.answer, reply.answer
+
+
+# --- a relative period after the data ends ------------------------------------------------
+
+LATER = dt.date(2027, 3, 15)  # the demo's sales end on 2025-12-31, its hires before that
+
+
+def _with_latest(catalog: Catalog, values: Values, latest: dict[tuple[str, str], str]) -> list[
+    Source
+]:
+    return [Source("demo", "Demo", catalog, values, latest)]
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "value"),
+    [
+        ("units sold over the past 3 months", "last", {"n": 2, "unit": "month"}),
+        ("hires this year by department", "this", "year"),
+        ("revenue last quarter", "this", "quarter"),
+    ],
+)
+def test_a_period_after_the_data_ends_counts_back_from_its_latest_date(
+    question: str, op: str, value: Any, catalog: Catalog, values: Values
+) -> None:
+    sources = _with_latest(
+        catalog, values, {("sales", "sale_date"): "2025-12-31", ("employees", "hire_date"):
+                          "2025-12-20"}
+    )
+    reply = answer(question, sources, None, today=LATER)
+    spec = spec_of(reply)
+    [dated] = [f for f in spec["filters"] if f["column"] in ("sale_date", "hire_date")]
+    assert (dated["op"], dated["value"], dated["anchor"]) == (op, value, "latest"), spec
+    assert "your data ends on 2025-12" in reply.answer.lower(), reply.answer
+
+
+def test_a_period_the_data_partly_covers_is_kept_and_said(
+    catalog: Catalog, values: Values
+) -> None:
+    sources = _with_latest(catalog, values, {("sales", "sale_date"): "2025-12-31"})
+    reply = answer("revenue in the last 6 months", sources, None, today=dt.date(2026, 2, 10))
+    spec = spec_of(reply)
+    assert [f["op"] for f in spec["filters"]] == ["between"], spec
+    assert "your data ends on 2025-12-31" in reply.answer.lower(), reply.answer
+
+
+def test_without_the_latest_dates_a_period_counts_from_today(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = answer("revenue in the last 6 months", catalog, values, today=LATER)
+    spec = spec_of(reply)
+    assert [f["op"] for f in spec["filters"]] == ["between"], spec
+    assert "data ends" not in reply.answer, reply.answer

@@ -592,3 +592,28 @@ def test_a_tile_anchored_to_the_latest_date_runs_from_the_users_own_latest_date(
     assert answer["rows"] == [[expected]] and expected > 0
     [note] = answer["relative_dates"]
     assert note["anchor"] == "latest" and note["anchor_date"] == mine and note["from"] == start
+
+
+def test_a_period_after_the_data_ends_is_counted_from_the_users_latest_date(
+    chatting: tuple[Org, str], monkeypatch: pytest.MonkeyPatch, demo_db: Path  # noqa: F811
+) -> None:
+    """Issue 12 item 3: "revenue in the last 6 months" asked long after the data ends is
+    counted back from the latest date the user can see (under their rules), and the answer
+    says where the data ends, instead of a silent empty tile."""
+    import datetime as dt
+    import sqlite3
+
+    org, _ = chatting
+    token = org.token("alice", attributes=ALICE)
+    with sqlite3.connect(demo_db) as conn:
+        [(mine,)] = conn.execute("SELECT MAX(sale_date) FROM sales WHERE sales_region = 'North'")
+        [(everyone,)] = conn.execute("SELECT MAX(sale_date) FROM sales")
+    later = dt.date.fromisoformat(everyone) + dt.timedelta(days=400)
+    moment = dt.datetime(later.year, later.month, later.day, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr(org.runtime.time_zones, "clock", lambda: moment)
+    body = _ask(org, token, "revenue in the last 6 months")
+    [date_filter] = [f for f in body["tile"]["query"]["filters"] if f["column"] == "sale_date"]
+    assert date_filter["anchor"] == "latest" and date_filter["op"] == "last", date_filter
+    assert f"your data ends on {mine[:10]}" in body["answer"], body["answer"]
+    rows = _rows(org, token, body["tile"]["query"])
+    assert rows and rows[0][0] is not None and rows[0][0] > 0, rows

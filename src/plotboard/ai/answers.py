@@ -60,6 +60,10 @@ class Source:
     name: str
     catalog: Catalog
     values: ColumnValues = field(default_factory=dict)
+    # The latest day (ISO "2025-12-31") of each date column the user can see, keyed like
+    # `values`, when the caller knows it: "the last 6 months" on data that ended before then
+    # is counted back from there, and the answer says so.
+    latest: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 Sources = Catalog | Sequence[Source]

@@ -124,6 +124,48 @@ def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) ->
     return values
 
 
+def _date_columns(catalog: Catalog) -> list[tuple[str, str]]:
+    """The visible date and date-time columns of the visible tables."""
+    picked = []
+    for table in catalog.visible_tables():
+        label = f"{table.schema}.{table.name}" if table.schema else table.name
+        picked += [
+            (label, c.name) for c in table.columns
+            if not c.hidden and c.type in ("date", "datetime")
+        ]
+    return picked
+
+
+def latest_dates(runtime: Runtime, user: EmbedToken, context: SourceContext) -> dict[
+    tuple[str, str], str
+]:
+    """The latest day (ISO) of each date column among the rows the user may see, under their
+    access rules like any query (a column they see no rows of is left out). Blocking."""
+    latest: dict[tuple[str, str], str] = {}
+    try:
+        tenant = tenant_of(context, user.attributes)
+    except PlotboardError:
+        return latest
+    for table, column in _date_columns(context.catalog):
+        spec = parse_spec({"table": table, "measures": [{"agg": "max", "column": column}]})
+        try:
+            prepared = prepare_query(spec, context.catalog, context.rules, user.attributes)
+        except QueryError:
+            continue
+        key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="v")
+        cached = runtime.cache.get(key)
+        if cached is not None:
+            rows = orjson.loads(cached)
+        else:
+            result = execute_for(runtime.pool, context, tenant, prepared.sql, prepared.params,
+                                 row_cap=1)
+            rows = [[None if r[0] is None else str(r[0])] for r in result.rows]
+            runtime.cache.set(key, orjson.dumps(rows), VALUES_TTL_SECONDS)
+        if rows and rows[0] and rows[0][0] not in (None, ""):
+            latest[(table, column)] = str(rows[0][0])[:10]
+    return latest
+
+
 def source_contexts(runtime: Runtime, org_id: str) -> list[SourceContext]:
     """Every source of the organization, by name: what its users may ask about. Blocking.
 
@@ -150,12 +192,14 @@ def ai_sources(
     out = []
     for context in contexts:
         values: ColumnValues = {}
+        latest: dict[tuple[str, str], str] = {}
         if user is not None:
             try:
                 values = column_values(runtime, user, context)
+                latest = latest_dates(runtime, user, context)
             except SourceError as err:
                 logger.warning("AI: no values from source %s: %s", context.id, err.message)
-        out.append(Source(context.id, context.name, context.catalog, values))
+        out.append(Source(context.id, context.name, context.catalog, values, latest))
     return out
 
 

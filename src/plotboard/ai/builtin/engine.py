@@ -34,12 +34,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from typing import cast
 
 from plotboard.ai.answers import (
     ColumnValues,
     ContextClues,
     EngineAnswer,
+    Source,
     Sources,
     TileSuggestion,
     as_sources,
@@ -56,7 +59,7 @@ from plotboard.ai.builtin.conversation import (
     strip_new_topic,
 )
 from plotboard.ai.builtin.dashboard import dashboard_drafts
-from plotboard.ai.builtin.draft import Draft, from_spec, to_spec
+from plotboard.ai.builtin.draft import Draft, DraftFilter, from_spec, to_spec
 from plotboard.ai.builtin.intent import DimSlot, Intent
 from plotboard.ai.builtin.lexer import Keyword, Lexed, Words, edits, lex
 from plotboard.ai.builtin.reader import read_intent
@@ -70,7 +73,7 @@ from plotboard.ai.builtin.replies import (
     title_of,
     voice_of,
 )
-from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable
+from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable, date_filters
 from plotboard.ai.builtin.scope import (
     action_request,
     forecast_request,
@@ -96,18 +99,21 @@ from plotboard.ai.builtin.text import (
     stems,
     tokenize,
 )
+from plotboard.ai.builtin.timewords import DateRange
 from plotboard.ai.builtin.vocabulary import (
     SYNONYM,
     TableTerm,
     ValueTerm,
     Vocabulary,
     table_label,
+    table_ref,
     vocabulary_of,
 )
 from plotboard.ai.charts import choose_chart
 from plotboard.catalog.model import Table
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
+from plotboard.query.spec import Grain
 
 MAX_QUESTION_CHARS = 1000
 READ_ONLY = "plotboard only reads data; it can't change, add or delete anything"
@@ -804,6 +810,7 @@ def answer(
             draft, follow, other = turned.draft, turned.follow_up, turned.other
         else:
             draft = _fresh(vocab, intent, shapes, stay, only)
+        _where_data_ends(vocab, as_sources(catalog, values), draft, intent)
         tile, problem = _tile(vocab, draft)
     except Ambiguous as err:
         return _which_database(vocab, err, question[:MAX_QUESTION_CHARS])
@@ -840,6 +847,93 @@ def answer(
         unused=tuple(dict.fromkeys([*intent.unknown, *intent.ignored])),
         alternatives=tuple(alternatives[:2]),
         follow_up=follow,
+    )
+
+
+_COUNTED_BACK = re.compile(
+    r"\b(?:last|past|previous|prior|recent)\s+(?:(\d+)\s+)?(day|week|month|quarter|year)s?\b"
+    r"|\bthis\s+(week|month|quarter|year)\b|\b(week|month|quarter|year)\s+to\s+date\b"
+    r"|\b(ytd|mtd|qtd|yesterday|today)\b"
+)
+_SHORT_UNITS: dict[str, Grain] = {"ytd": "year", "mtd": "month", "qtd": "quarter",
+                                  "yesterday": "day", "today": "day"}
+
+
+def _counted_back(label: str) -> tuple[int, Grain] | None:
+    """ "last 6 months" -> (6, "month"), "this year" / "year to date" -> (1, "year")."""
+    found = _COUNTED_BACK.search(label.lower())
+    if found is None:
+        return None
+    n, unit, this, to_date, short = found.groups()
+    if unit is not None:
+        return int(n or 1), cast(Grain, unit)
+    if short is not None:
+        return 1, _SHORT_UNITS[short]
+    return 1, cast(Grain, this or to_date)
+
+
+def _latest_day(sources: Sequence[Source], vocab: Vocabulary, draft: Draft,
+                f: DraftFilter) -> dt.date | None:
+    """The latest day of `f`'s column the user can see, when the caller said it."""
+    source_id = vocab.source_of(draft.base).id
+    wanted = (table_ref(f.table).lower(), f.column.name.lower())
+    for source in sources:
+        if source.id != source_id:
+            continue
+        for (table, column), day in source.latest.items():
+            if (table.lower(), column.lower()) == wanted:
+                try:
+                    return dt.date.fromisoformat(str(day)[:10])
+                except ValueError:
+                    return None
+    return None
+
+
+def _where_data_ends(
+    vocab: Vocabulary, sources: Sequence[Source], draft: Draft, intent: Intent
+) -> None:
+    """ "revenue in the last 6 months" on data that ended before then: counted back from the
+    latest date in the data instead (a filter anchored to "latest", so the tile keeps working
+    as the data grows), and the answer says where the data ends; a period the data only
+    partly covers is kept, and the answer says where the data ends too. Needs the latest
+    dates from the caller (`Source.latest`); without them the period is read from today."""
+    span = intent.date_range
+    if span is None or span.latest is not None or span.start is None or span.end is None:
+        return
+    if draft.compare is not None or not any(w in span.label.lower() for w in _RELATIVE):
+        return
+    dated = [
+        f for f in draft.filters
+        if f.column.type in ("date", "datetime") and f.anchor is None
+        and f.op in ("between", "gte", "gt", "lt", "lte")
+    ]
+    if not dated:
+        return
+    latest = _latest_day(sources, vocab, draft, dated[0])
+    if latest is None or latest >= span.end:
+        return
+    if latest >= span.start:
+        draft.notes.append(
+            f"your data ends on {latest.isoformat()}, so '{span.label}' has no rows after that"
+        )
+        return
+    back = _counted_back(span.label)
+    if back is None:
+        draft.notes.append(
+            f"'{span.label}' ({span.start.isoformat()} to {span.end.isoformat()}) has no rows: "
+            f"your data ends on {latest.isoformat()}"
+        )
+        return
+    n, unit = back
+    draft.filters = [f for f in draft.filters if f not in dated]
+    draft.filters.extend(
+        date_filters(dated[0].table, dated[0].column, DateRange(None, None, "", latest=back))
+    )
+    intent.date_range = DateRange(None, None, span.label, latest=back)
+    what = f"last {n} {unit}s" if n > 1 else f"latest {unit}"
+    draft.notes.append(
+        f"'{span.label}' would be {span.start.isoformat()} to {span.end.isoformat()}, but your "
+        f"data ends on {latest.isoformat()}, so I used its {what}"
     )
 
 
