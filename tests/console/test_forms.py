@@ -883,3 +883,17 @@ def test_a_clickhouse_database_is_tested_and_connected_from_the_console(
     refused = console.post("/admin/databases", {**form, "options": "readonly=0"})
     assert refused.status_code == 422
     assert "readonly" in text(refused.text)
+
+
+def test_a_new_condition_asks_for_a_column(console: Console, ruled: str) -> None:
+    # A new rule's first condition showed "(any — only with “when set”)" in its column: a
+    # newcomer's first sight of the form was an option for managers' rules, not a choice.
+    page = console.get(f"/admin/rules/{ruled}/sales").text
+    first = page.split('id="c-0-0-column"')[1].split("</option>")[0]
+    assert text(first).endswith("Choose…"), first
+    # With "any row, when set" no column is needed, and the empty choice says so.
+    answer = console.post(
+        f"/admin/rules/{ruled}/sales", {**condition("", "is_set", "region"), "action": "preview"}
+    )
+    first = answer.text.split('id="c-0-0-column"')[1].split("</option>")[0]
+    assert "any row" in text(first), first
