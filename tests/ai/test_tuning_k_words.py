@@ -264,3 +264,59 @@ def test_words_that_are_not_slips_of_a_filler(
     question: str, catalog: Catalog, values: Values
 ) -> None:
     assert ask(question, catalog, values).tile is None
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("how many sr software engineers", "Senior Software Engineer"),
+        ("average salary of account execs", "Account Executive"),
+        ("list the jr software engineers hired in 2023", "Junior Software Engineer"),
+        ("headcount of hr coords", "HR Coordinator"),
+    ],
+)
+def test_values_said_by_their_short_forms(
+    question: str, title: str, catalog: Catalog, values: Values
+) -> None:
+    assert _filters(spec_of(ask(question, catalog, values)))["job_title"] == ("eq", title)
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "column"),
+    [
+        ("the top salary among staff with no manager", ("max", "salary"), "manager_id"),
+        ("lowest rating among remote employees", ("min", "performance_rating"), "is_remote"),
+        ("highest salary of the people in Tokyo", ("max", "salary"), "location"),
+    ],
+)
+def test_one_value_among_people_is_that_value(
+    question: str, measure: tuple[str, str], column: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _measures(spec) == [measure] and not spec.get("select"), spec
+    assert column in _filters(spec)
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "dim"),
+    [
+        ("Support vs Marketing: who earns more?", ("avg", "salary"), "department"),
+        ("HR or Operations - which has the higher average rating", ("avg", "performance_rating"),
+         "department"),
+        ("North vs South: which one sold more in 2024?", ("sum", "amount"), "sales_region"),
+        ("are remote staff rated higher than office staff", ("avg", "performance_rating"),
+         "is_remote"),
+        ("does Engineering earn more than Operations on average", ("avg", "salary"),
+         "department"),
+    ],
+)
+def test_who_does_more_of_two_groups(
+    question: str, measure: tuple[str, str], dim: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([measure], [dim]), spec
+
+
+def test_more_than_a_number_stays_a_bar(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which categories sold more than 2 million in 2024", catalog, values))
+    assert [(h["op"], h["value"]) for h in spec.get("having", [])] == [("gt", 2_000_000)], spec

@@ -454,6 +454,72 @@ _EACH_ONE_IN = re.compile(
     r"|is located|lies) in\b",
     re.I,
 )
+# "the top salary among staff with no manager", "highest rating of our employees in Paris":
+# that one value over those people (the people are the table's rows, not a ranking of them).
+_VALUE_AMONG_PEOPLE = re.compile(
+    r"\b((?:highest|lowest|top|max|maximum|min|minimum|biggest|largest|smallest|peak|best"
+    r"|worst) [a-z]+(?<!s)) (?:among|amongst|across|of) (?:the |our |all |all the |all our )?"
+    r"((?:[a-z-]+ ){0,2}?)(?:staff|people|employees|personnel|workers|colleagues|staffers"
+    r"|team members)\b",
+    re.I,
+)
+# Two groups weighed by who does more: "Engineering vs Finance: who earns more on average",
+# "which region brought in more revenue", "who has the better average rating": the measure
+# for each group (earning and being paid more is the salary).
+_COMPARATIVE = (
+    r"(?:more|less|better|worse|higher|lower|bigger|smaller)(?: or (?:more|less|better|worse))?"
+)
+_PAY_VERBS = r"(?:earns?|makes?|(?:(?:is|are|'s|gets?|get) )?paid)"
+_WHO_MORE = re.compile(
+    r"\b(?:who|whos|which(?: one| of (?:them|the two|these|those))?|which [a-z]+)(?:'s)?\s+"
+    r"(?:(" + _PAY_VERBS + r")|earns|makes|gets|get|has|have|had|brought in|brings in"
+    r"|bring in|sold|sells|sell|scores?|did|does|is|are|was)\s+(?:the\s+|a\s+)?"
+    + _COMPARATIVE + r"\b(?:\s+money)?(?![^.?!,:;]*\bthan\b)",  # "sold more than 100k": a bar
+    re.I,
+)
+# "do remote people get better ratings than office people", "does Sales earn more than HR on
+# average": the two groups compared on that measure.
+_MORE_THAN = re.compile(
+    r"^\s*(?:do|does|did|are|is)\s+(?!(?:we|i|you|they|it|us)\b)(?P<a>.+?)\s+"
+    r"(?:(?P<pay>" + _PAY_VERBS + r")|(?P<rated>rated"
+    r"|scored|reviewed)|get|have|make|sell|bring in|score|rate|do|sell)\s+(?:a\s+|the\s+)?"
+    + _COMPARATIVE + r"\s*(?P<what>.*?)\s+than\s+(?![$\u20ac\u00a3]?\d|(?:in|on|at|during|for"
+    r"|last|this|before|after|ever|usual|expected|average)\b)(?P<b>.+?)"
+    r"(?P<avg>\s+on average)?\s*[?.!]*\s*$",
+    re.I,
+)
+# "remote vs office people": office-based (not remote) when set against remote.
+_REMOTE_VS_OFFICE = re.compile(
+    r"\b(remote\b[^.?!]*?\b(?:vs|versus|or|than|and|compared (?:to|with))\s+(?:the\s+)?)"
+    r"(?:in[- ])?office(?:[- ]based)?\b",
+    re.I,
+)
+_OR_BETWEEN = re.compile(
+    r"(?<![\d.,])\b([a-z][\w&'-]*) or (?!(?:above|below|more|less|fewer|higher|lower|over"
+    r"|under|better|worse|older|newer|earlier|later|after|before|so|not)\b)([a-z][\w&'-]*)\b",
+    re.I,
+)
+
+
+def _who_more(m: re.Match[str]) -> str:
+    return "salary" if m.group(1) else ""
+
+
+def _more_than(m: re.Match[str]) -> str:
+    measure = m["what"] or ("salary" if m["pay"] else "average rating" if m["rated"] else "")
+    return f"{m['a']} vs {m['b']}: {'average ' if m['avg'] else ''}{measure}"
+
+
+def _weighed(text: str) -> str:
+    """The comparisons of two groups above, as "A vs B: measure"."""
+    text = _MORE_THAN.sub(_more_than, text)
+    weighed = _WHO_MORE.sub(_who_more, text)
+    if weighed != text:
+        # "finance or HR: who has the better rating": the two groups, side by side.
+        weighed = _OR_BETWEEN.sub(lambda m: f"{m.group(1)} vs {m.group(2)}", weighed)
+    return _REMOTE_VS_OFFICE.sub(lambda m: f"{m.group(1)}not remote", weighed)
+
+
 # "biggest deals ever, top 3", "products by revenue - top 5": the ranking said last.
 _TRAILING_TOP = re.compile(r"^(.*\w)\s*[,:;-]\s*(top|bottom)\s+(\d+)\s*[?.!]*\s*$", re.I)
 # "remove the date filter", "without the year restriction": every date (as "all time").
@@ -712,6 +778,8 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                               else "less than ", text)
     text = _LESS.sub(lambda m: f"{m.group(1)}less", text)
     text = _HOW_TYPO.sub(_how_typo, text)
+    text = _weighed(text)
+    text = _VALUE_AMONG_PEOPLE.sub(lambda m: f"{m.group(1)} for {m.group(2)}", text)
     text = _THING_EARNING.sub(lambda m: "lowest revenue" if m.group(1).lower() in (
         "lowest", "worst", "least", "bottom") else "highest revenue", text)
     text = _EARNERS_AMONG.sub(lambda m: f"{m.group(1)}{m.group(2)} {m.group(3)} by revenue",

@@ -53,6 +53,13 @@ from plotboard.query.spec import Aggregate
 EXACT, DISPLAY, COMPOSITE, SYNONYM, PARTIAL, SEMANTIC, DESCRIPTION = range(7)
 
 MAX_VALUE_WORDS = 6
+#: Words of values people say short ("sales development reps", "sr engineers", "hr mgr"): a
+#: value with one of these is also known by its short form (as singular stems).
+SHORT_FORMS: dict[str, str] = {
+    "representative": "rep", "senior": "sr", "junior": "jr", "manager": "mgr",
+    "assistant": "asst", "associate": "assoc", "director": "dir", "administrator": "admin",
+    "coordinator": "coord", "executive": "exec", "specialist": "spec",
+}
 """Longer values (sentences, addresses) are not useful as filter words."""
 MAX_FAMILY = 20
 """A word shared by more values than this ("the", "plan") is too vague to filter on."""
@@ -404,6 +411,10 @@ def _add_values(
                 continue
             kept.append(value)
             vocab.add(words, ValueTerm(table, column, (value,), EXACT))
+            short = tuple(SHORT_FORMS.get(w, w) for w in words)
+            if short != words:
+                # "sales development reps": "Sales Development Representative" said short.
+                vocab.add(short, ValueTerm(table, column, (value,), EXACT))
             letters = [w[0] for w in words if w.isalpha() and w not in STOPWORDS]
             if initials is not None and len(letters) >= 3 and len(letters) == len(words):
                 initials.setdefault("".join(letters), []).append(
