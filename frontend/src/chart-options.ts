@@ -259,10 +259,30 @@ function tableModel(input: ChartInput, s: Shape): ChartModel {
       : { label, type: dim?.type ?? c.type, numeric };
     const format = c.format ?? (inMeasures ? s.formats[measureAt] : undefined) ?? (c.name.endsWith('_change_pct') ? { type: 'percent' as const, decimals: 1 } : undefined);
     if (format) column.format = format;
+    else if (c.type === 'number') {
+      // One column, one number of decimals: "1,199.00" under "9,657.90", not "1,199" under
+      // "9,657.9" (automatic formatting drops the zeros of each number on its own).
+      const decimals = columnDecimals(input.result.rows, i);
+      if (decimals > 0) column.format = { type: 'number', decimals };
+    }
     const empty = emptyLabel(c);
     return empty ? { ...column, empty } : column;
   });
   return { kind: 'table', columns, rows: input.result.rows };
+}
+
+/** The decimals a column's numbers need, at most 2 (what automatic formatting shows). */
+function columnDecimals(rows: Cell[][], at: number): number {
+  let most = 0;
+  for (const row of rows) {
+    const value = toNumber(row[at] ?? null);
+    if (!Number.isFinite(value)) continue;
+    const cents = Math.round(Math.abs(value) * 100);
+    const needed = cents % 100 === 0 ? 0 : cents % 10 === 0 ? 1 : 2;
+    if (needed > most) most = needed;
+    if (most === 2) break;
+  }
+  return most;
 }
 
 /** A listed record's column: `offices_city` → "Office › City" as the builder names it. */

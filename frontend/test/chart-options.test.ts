@@ -144,6 +144,18 @@ describe('buildChart', () => {
     expect(donut.radius[0]).not.toBe('0%');
   });
 
+  test('a table writes one column\'s numbers with the same decimals', () => {
+    const records: QuerySpec = { table: 'sales', select: ['id', 'amount'] };
+    const columns: ResultColumn[] = [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }];
+    const model = buildChart(input('table', records, columns, [[1, 9657.9], [2, 1199], [3, 5475]]));
+    expect(model.kind === 'table' && model.columns.map((c) => c.format)).toEqual([undefined, { type: 'number', decimals: 1 }]);
+    const cents = buildChart(input('table', records, columns, [[1, 79.99], [2, 1199]]));
+    expect(cents.kind === 'table' && cents.columns[1]!.format).toEqual({ type: 'number', decimals: 2 });
+    // Whole numbers stay whole; a chosen format is kept.
+    const whole = buildChart(input('table', records, columns, [[1, 10], [2, 1199]]));
+    expect(whole.kind === 'table' && whole.columns[1]!.format).toBeUndefined();
+  });
+
   test('a donut of shares labels its slices with the decimals the measure asks for', () => {
     const share: QuerySpec = { table: 'sales', measures: [{ agg: 'sum', column: 'amount', share: true, format: { type: 'percent', decimals: 1 } }], dimensions: [{ column: 'category' }] };
     const columns: ResultColumn[] = [{ name: 'category', type: 'string' }, { name: 'sum_amount_share', type: 'number', format: { type: 'percent', decimals: 1 } }];
