@@ -36,6 +36,15 @@ def _runtime(settings: Settings, *, run_migrations: bool = True) -> Any:
         raise click.ClickException(str(err)) from err
 
 
+def _store_words(settings: Settings) -> str:
+    """Where the metadata store is, without a password."""
+    if not settings.database_url:
+        return str((settings.data_dir / "plotboard.db").resolve())
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
 def _config_option(f: Any) -> Any:
     def remember(_: click.Context, __: click.Parameter, value: str | None) -> str | None:
         if value:
@@ -285,7 +294,8 @@ def admin_create(email: str, password: str, org_id: str | None, org_name: str) -
     from plotboard.orgs import create_admin, create_organization, resolve_organization
     from plotboard.store.models import Organization
 
-    runtime = _runtime(_settings())
+    settings = _settings()
+    runtime = _runtime(settings)
     try:
         with runtime.store.session() as session:
             if org_id is None and session.scalar(sa.select(sa.func.count(Organization.id))) == 0:
@@ -298,6 +308,9 @@ def admin_create(email: str, password: str, org_id: str | None, org_name: str) -
     finally:
         runtime.close()
     click.echo(f"Admin {email.strip().lower()} created in organization '{org.name}' ({org.id}).")
+    # Run from another directory (a relative data_dir) or without the server's settings, the
+    # command makes a store of its own and the server says "wrong email or password": say where.
+    click.echo(f"Metadata store: {_store_words(settings)} (the server must use the same one).")
 
 
 @main.group()

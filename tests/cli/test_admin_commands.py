@@ -101,6 +101,9 @@ def test_migrate_creates_the_store(store: CliStore) -> None:
 
 def test_admin_create_makes_the_organization_and_the_admin(store: CliStore) -> None:
     assert f"Admin {ADMIN_EMAIL} created in organization 'My company'" in store.admin.stdout
+    # Where: run from another directory, it would have made a store the server never reads.
+    where = str((store.data_dir / "plotboard.db").resolve())
+    assert f"Metadata store: {where} (the server must use the same one)." in store.admin.stdout
     with TestClient(create_app(store.settings())) as http:
         signed_in = http.post(
             "/api/v1/admin/session", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
@@ -242,3 +245,11 @@ def test_migrate_a_fresh_postgresql_database(postgres_url: str) -> None:
             assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_the_store_is_named_without_its_password() -> None:
+    from plotboard.cli import _store_words
+
+    url = "postgresql+psycopg://plotboard:s3cret@db.internal:5432/plotboard"
+    words = _store_words(Settings(database_url=url, secret_key="k" * 40))
+    assert "s3cret" not in words and "db.internal:5432/plotboard" in words
