@@ -3,7 +3,9 @@ a ratio of two parts of the same rows ("ratio of X revenue to Y revenue", "X hea
 divided by Y headcount", "remote per office-based person"); a list of periods ("2023, 2024
 and 2025") kept whole instead of its last one; a number nothing used ("older than 30" with no
 age column) said as not used instead of dropped without a word; a relative period ("the last
-6 months") after the data ends counted back from the latest date in the data, and said.
+6 months") after the data ends counted back from the latest date in the data, and said; the
+best N people in each group by a value of their own row (one salary each) as their name and
+that value.
 
 Questions are worded unlike the blind batches: each test checks a rule, through the spec the
 engine wrote on the demo data and, where it matters, the rows it gives."""
@@ -208,3 +210,63 @@ def test_without_the_latest_dates_a_period_counts_from_today(
     spec = spec_of(reply)
     assert [f["op"] for f in spec["filters"]] == ["between"], spec
     assert "data ends" not in reply.answer, reply.answer
+
+
+# --- people ranked in each group by a value of their own row -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "group", "n", "desc", "sql"),
+    [
+        ("the best-paid employee in each country", "country", 1, True,
+         "SELECT g, i, v FROM (SELECT country g, full_name i, salary v, ROW_NUMBER() OVER "
+         "(PARTITION BY country ORDER BY salary DESC) r FROM employees) WHERE r <= 1"),
+        ("the 3 lowest-paid employees per department", "department", 3, False,
+         "SELECT g, i, v FROM (SELECT department g, full_name i, salary v, ROW_NUMBER() OVER "
+         "(PARTITION BY department ORDER BY salary) r FROM employees) WHERE r <= 3"),
+    ],
+)
+def test_people_ranked_in_each_group_by_their_own_value(
+    question: str, group: str, n: int, desc: bool, sql: str, catalog: Catalog, values: Values,
+    demo_engine: sa.Engine,
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert dims_of(spec) == [group, "full_name"], spec
+    assert spec["measures"] == [{"agg": "max" if desc else "min", "column": "salary"}], spec
+    assert (spec["limit"], spec["limit_per"]) == (n, group), spec
+    got = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
+    want = run_sql(demo_engine, sql)
+    assert sorted((g, v) for g, _, v in got) == sorted((g, v) for g, _, v in want)
+
+
+def test_totals_of_other_rows_per_person_keep_the_persons_key(
+    catalog: Catalog, values: Values
+) -> None:
+    """ "the best seller in each region": their sales added up, so two people of one name are
+    never added together (the key stays), and it is a sum, not a maximum."""
+    spec = spec_of(ask("the 2 sellers with the most revenue in each region", catalog, values))
+    assert dims_of(spec) == ["sales_region", "employees.employee_id", "employees.full_name"]
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+
+
+def test_things_ranked_in_each_group_stay_totals(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the two best-selling products within every category", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+
+
+# --- a bound on a total the verb already named --------------------------------------------
+
+
+def test_a_bound_on_the_units_a_verb_named_is_on_each_groups_total(
+    catalog: Catalog, values: Values
+) -> None:
+    """ "categories that shipped over 100,000 units": the verb named the units (their total
+    per category), so the bound is on that total, not on each order's quantity."""
+    spec = spec_of(ask("which categories shipped more than 100,000 units in 2024", catalog,
+                       values))
+    assert dims_of(spec) == ["category"], spec
+    assert [(h["by"], h["op"], h["value"]) for h in spec.get("having", [])] == [
+        ("sum_quantity", "gt", 100000)
+    ], spec
+    assert not [f for f in filters_of(spec) if f[0] == "quantity"], spec

@@ -298,6 +298,8 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
         what = measures[0][:1].lower() + measures[0][1:]
         if draft.limit == 1:
             best = "highest" if draft.order is not False else "lowest"
+            if what.startswith(("highest ", "lowest ")):
+                best, what = what.split(" ", 1)  # "the highest salary", not "highest highest"
             title = f"{ranked[:1].upper()}{ranked[1:]} with the {best} {what} in each {each}"
         else:
             rank = "Top" if draft.order is not False else "Bottom"

@@ -590,6 +590,12 @@ def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSl
             wanted = _measure(vocab, base, MeasureSlot(None, named, "measure"), True)
         except Unanswerable:
             return None
+    elif compare.after and intent.dim_first and (
+        _summed_already(vocab, base, compare, out) is not None
+    ):
+        # "products that shipped under 1,500 units": the verb already named the units as
+        # the measure (their total per product), and the bound is on that total.
+        return _summed_already(vocab, base, compare, out)
     elif compare.after and not (intent.measures or intent.pending) and (
         intent.dim_first or not intent.tables
     ):
@@ -615,6 +621,20 @@ def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSl
     if wanted not in out.measures:
         out.measures.append(wanted)
     return out.measures.index(wanted)
+
+
+def _summed_already(
+    vocab: Vocabulary, base: Table, compare: CompareSlot, out: Resolved
+) -> int | None:
+    """The index of a measure that already adds up the column `compare` names, if any."""
+    found = _best(vocab, base, [t for t in compare.terms if isinstance(t, ColumnTerm)])
+    term = found[1] if found else None
+    if not isinstance(term, ColumnTerm):
+        return None
+    for i, m in enumerate(out.measures):
+        if m.agg == "sum" and m.column is term.column and m.over is None:
+            return i
+    return None
 
 
 def _having(vocab: Vocabulary, base: Table, intent: Intent, out: Resolved) -> list[CompareSlot]:

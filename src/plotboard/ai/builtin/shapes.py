@@ -800,7 +800,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         _as_distribution(draft, shapes, intent)
     if shapes.compare is None:
         _period_list(draft, intent)
-    _per_group(draft, shapes, intent)
+    _per_group(vocab, draft, shapes, intent)
     if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their,
                     in_order=shapes.in_order)
@@ -969,7 +969,7 @@ def _dates_spread(draft: Draft, intent: Intent, column: Column | None) -> None:
     draft.dims = [DraftDim(d.table, d.column, "year") if d is timed[0] else d for d in draft.dims]
 
 
-def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:
+def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) -> None:
     """ "the 3 best-selling products in each category", "top category each year": a ranking
     whose N applies within each value of the breakdown named after "each" / "per"."""
     group = draft.per_dim
@@ -998,6 +998,30 @@ def _per_group(draft: Draft, shapes: Shapes, intent: Intent) -> None:
         )
     # The group first: the rows read "in each category, its 3 best products".
     draft.dims = [group, *(d for d in draft.dims if d is not group)]
+    _own_values_ranked(vocab, draft)
+
+
+_ROW_NAMES = frozenset({"full_name", "fullname", "person_name", "name"})
+
+
+def _own_values_ranked(vocab: Vocabulary, draft: Draft) -> None:
+    """ "the top earner in each department", "the 2 best-paid people at each office": people
+    ranked by a value of their own row (one salary each) are rows, not totals — the value
+    itself (the highest, or lowest, of the one row) next to their name, one column for the
+    person. Totals over other rows ("the top seller in each region": their sales added up)
+    keep the person's key, so that two people of one name are never added together."""
+    ranked = draft.dims[1]
+    first = draft.measures[0]
+    own = first.column is not None and first.over is None and first.table is ranked.table
+    if not own or ranked.grain is not None or ranked.bin is not None:
+        return
+    if not ranked.table.primary_key or first.agg not in ("avg", "sum", "max", "min"):
+        return
+    named = ranked.column.name.lower() in _ROW_NAMES
+    if ranked.key is None and not (named and vocab.label_column(ranked.table) is ranked.column):
+        return  # "the best-selling products": many rows each
+    draft.measures[0] = replace(first, agg="min" if draft.order is False else "max")
+    draft.dims[1] = replace(ranked, key=None)
 
 
 def _unit_of(start: dt.date, end: dt.date) -> str | None:
