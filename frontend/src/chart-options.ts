@@ -520,7 +520,9 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       left: 8,
       right: 16,
       top: showLegend ? 36 : 28,
-      bottom: horizontal ? 8 : 28,
+      // Room for the axis name under the labels; slanted labels have no name under them (it
+      // would cross them), so that room only squeezed the plot of a small tile.
+      bottom: horizontal || slant ? 8 : 28,
       containLabel: true,
     },
     tooltip: { ...(baseOption(theme).tooltip as object), trigger: 'axis', axisPointer: { type: kind === 'bar' ? 'shadow' : 'line' } },

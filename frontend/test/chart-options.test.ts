@@ -144,6 +144,19 @@ describe('buildChart', () => {
     expect(donut.radius[0]).not.toBe('0%');
   });
 
+  test('slanted category labels leave no room for an axis name they do not have', () => {
+    const byProduct: QuerySpec = { table: 'sales', measures: [{ agg: 'sum', column: 'amount' }], dimensions: [{ column: 'product' }] };
+    const columns: ResultColumn[] = [{ name: 'product', type: 'string' }, { name: 'sum_amount', type: 'number' }];
+    const rows: Cell[][] = [['Design Studio', 5], ['Office Suite License', 3], ['Laptop Pro 14', 2], ['Laptop Air 13', 1], ['Cloud Backup 1 TB', 1]];
+    const slanted = option(buildChart(input('bar', byProduct, columns, rows)));
+    expect(slanted.xAxis.axisLabel.rotate).toBe(30);
+    expect(slanted.xAxis.name).toBe('');
+    expect(slanted.grid.bottom).toBe(8);
+    const level = option(buildChart(input('bar', byDepartment, deptColumns, [['HR', 3], ['Ops', 1]])));
+    expect(level.xAxis.axisLabel.rotate).toBe(0);
+    expect(level.grid.bottom).toBe(28); // the axis name "Department" is under the labels
+  });
+
   test('a table writes one column\'s numbers with the same decimals', () => {
     const records: QuerySpec = { table: 'sales', select: ['id', 'amount'] };
     const columns: ResultColumn[] = [{ name: 'id', type: 'integer' }, { name: 'amount', type: 'number' }];
