@@ -31,6 +31,7 @@ from plotboard.cache import ResultCache, cache_key
 from plotboard.catalog.model import ColumnType
 from plotboard.config import Settings
 from plotboard.errors import PlotboardError, forbidden
+from plotboard.memory import release_after
 from plotboard.query.compile import ResultFolder
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
@@ -330,9 +331,12 @@ async def run_query(
             sink=answer,
         )
         ran_for = time.perf_counter() - started
+        row_count = result.row_count
         body = answer.body(result)
+        del answer, result  # the parts: freed before the heap is trimmed
+        release_after(len(body))
         return _with_notes(
-            body, services, context, user, request, prepared, not result.row_count
+            body, services, context, user, request, prepared, not row_count
         )
 
     body = await anyio.to_thread.run_sync(execute)
