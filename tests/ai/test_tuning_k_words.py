@@ -320,3 +320,49 @@ def test_who_does_more_of_two_groups(
 def test_more_than_a_number_stays_a_bar(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("which categories sold more than 2 million in 2024", catalog, values))
     assert [(h["op"], h["value"]) for h in spec.get("having", [])] == [("gt", 2_000_000)], spec
+
+
+def test_record_periods_are_the_best(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("our four record quarters for units sold", catalog, values))
+    assert (_measures(spec), spec.get("limit")) == ([("sum", "quantity")], 4)
+    assert spec["order_by"][0]["desc"] is True
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["breakdown of review grades in Finance", "how many 1s, 2s and 3s in the ratings of Support"],
+)
+def test_a_breakdown_of_ratings_counts_each_rating(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("count", None)], ["performance_rating"]), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "dims"),
+    [("how big is every department", ["department"]), ("how large is the HR team", [])],
+)
+def test_how_big_a_team_is_its_headcount(
+    question: str, dims: list[str], catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("count", None)], dims), spec
+
+
+def test_stars_with_their_rating_said(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("list our superstars in Berlin, the ones with a perfect 5", catalog, values))
+    assert _filters(spec)["performance_rating"] == ("eq", 5)
+
+
+def test_order_volume_is_how_many_orders(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("order volume by region in 2024", catalog, values))
+    assert _measures(spec)[0][0] == "count" and _dims(spec) == ["sales_region"], spec
+
+
+def test_piling_up_period_after_period_is_a_running_total(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("revenue piling up month after month in 2023", catalog, values))
+    assert spec["measures"][0].get("cumulative") is True
+    assert [d.get("grain") for d in spec["dimensions"]] == ["month"]

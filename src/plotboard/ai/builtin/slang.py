@@ -83,6 +83,9 @@ ABBREVIATIONS: dict[str, str] = {
     "inside": "in",
     # "2024 leaderboard: which 5 reps ...": a ranking.
     "leaderboard": "top", "leaderboards": "top",
+    # "our three record months": the top ones; "units accumulating": a running total.
+    "record": "top", "accumulate": "cumulative", "accumulated": "cumulative",
+    "accumulating": "cumulative", "accumulates": "cumulative",
     # "a null manager_id": none; "summed progressively": a running total.
     "null": "no", "progressively": "cumulative", "cumulatively": "cumulative",
 }
@@ -125,6 +128,13 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("salary", "budget"): "payroll", ("pay", "budget"): "payroll", ("wage", "budget"): "payroll",
     ("payroll", "budget"): "payroll", ("salaries", "budget"): "payroll",
     ("right", "now"): "now", ("as", "of", "now"): "now", ("at", "the", "moment"): "now",
+    # "order volume", "deal volume": how many (not units); "volume in units": the units.
+    ("order", "volume"): "number of orders", ("orders", "volume"): "number of orders",
+    ("deal", "volume"): "number of deals", ("transaction", "volume"): "number of transactions",
+    ("volume", "in", "units"): "units", ("unit", "volume"): "units",
+    # "orders piling up", "hires building up": a running total.
+    ("piling", "up"): "cumulative", ("piled", "up"): "cumulative", ("pile", "up"): "cumulative",
+    ("building", "up"): "cumulative", ("built", "up"): "cumulative",
     ("together", "with"): "with", ("along", "with"): "with",
     ("count", "them"): "count", ("count", "those"): "count", ("count", "these"): "count",
     ("salary", "burn"): "payroll", ("payroll", "burn"): "payroll", ("pay", "burn"): "payroll",
@@ -390,7 +400,24 @@ _LESS = re.compile(r"\b([a-z]{3,})-less\b", re.I)
 # "how mnay people", "how mcuh revenue": "many" and "much" typed with a slip after "how".
 _HOW_TYPO = re.compile(r"\bhow ([a-z]{3,5})\b", re.I)
 # "department by department", "region by region": by that.
-_X_BY_X = re.compile(r"\b([a-z]+) by \1\b", re.I)
+_X_BY_X = re.compile(r"\b([a-z]+) (?:by|after|to) \1\b", re.I)
+# "breakdown of performance ratings", "how many 1s, 2s, 3s and so on": how many at each rating.
+_RATING_BREAKDOWN = re.compile(
+    r"\b(?:breakdown|spread|split|mix)(?: of| in)?(?: the| our)?(?: performance| review)?"
+    r" (ratings?|scores?|grades?)\b|\b(ratings?|scores?|grades?) (?:breakdown|spread|split|mix)\b",
+    re.I,
+)
+_HOW_MANY_EACH = re.compile(r"\bhow many 1s,? 2s,?(?: (?:and )?3s)?,?(?: (?:and so on|etc\.?))?",
+                            re.I)
+# "how big is each team", "how large are the offices": their headcount.
+_HOW_BIG = re.compile(
+    r"\bhow (?:big|large|small) (?:is|are) (each|every|the|our|my)? ?((?:[\w&-]+ )?(?:team|teams"
+    r"|department|departments|office|offices|site|sites|group|groups|company|workforce))\b",
+    re.I,
+)
+# "the folks with a perfect 5": the top rating.
+_PERFECT = re.compile(r"\ba perfect (\d+)\b(?!\s*(?:%|percent|rating|score|review|appraisal"
+                      r"|[a-z]+s\b))", re.I)
 # "how many units does a typical order carry", "items an order contains": per order.
 _ONE_HOLDS = re.compile(
     r"\b(?:does|do|did|would|will) (?:(?:a|an|each|every|one)(?: typical| average| single"
@@ -422,7 +449,8 @@ _EARNERS_AMONG = re.compile(
 # "high performers (rated 5)": the people of that rating, when the question says which
 # ("high performers" alone is not guessed).
 _PERFORMERS = re.compile(
-    r"\b(?:(?:high|top|best|strong|star|low|poor|weak|under)[- ]?)?performers?\b"
+    r"\b(?:(?:(?:high|top|best|strong|star|low|poor|weak|under)[- ]?)?performers?|rock ?stars?"
+    r"|superstars?|all[- ]stars?)\b"
     r"(?=[^.!?]*\b(?:rated|rating|ratings|scored|score)\b)",
     re.I,
 )
@@ -731,6 +759,16 @@ def _countries(text: str) -> str:
     return _US.sub("United States", text)
 
 
+def _how_big(m: re.Match[str]) -> str:
+    """ "how big is each team": the headcount by team; after a breakdown already said ("per
+    office, how big is each team") the headcount of each of those; "how big is the Sales team":
+    its headcount."""
+    if re.search(r"\b(?:per|by|each|every)\b", m.string[: m.start()], re.I):
+        return "headcount"
+    each = (m.group(1) or "").lower() in ("each", "every") or m.group(2).lower().endswith("s")
+    return f"headcount {'by' if each else 'of'} {m.group(2)}"
+
+
 def _how_typo(m: re.Match[str]) -> str:
     said = m.group(1).lower()
     if said in ("many", "much", "mny") or said in STOPWORDS:
@@ -778,6 +816,12 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                               else "less than ", text)
     text = _LESS.sub(lambda m: f"{m.group(1)}less", text)
     text = _HOW_TYPO.sub(_how_typo, text)
+    text = _RATING_BREAKDOWN.sub(
+        lambda m: "distribution of scores" if (m.group(1) or m.group(2)).lower().startswith(
+            "score") else "distribution of ratings", text)
+    text = _HOW_MANY_EACH.sub("distribution", text)
+    text = _HOW_BIG.sub(_how_big, text)
+    text = _PERFECT.sub(lambda m: f"a rating of {m.group(1)}", text)
     text = _weighed(text)
     text = _VALUE_AMONG_PEOPLE.sub(lambda m: f"{m.group(1)} for {m.group(2)}", text)
     text = _THING_EARNING.sub(lambda m: "lowest revenue" if m.group(1).lower() in (
