@@ -215,15 +215,14 @@ def _handler(plotboard_url: str) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             attrs = ""
+            page = HOST_PAGE
             for pair in filter(None, query.split("&")):
                 name, _, value = pair.partition("=")
                 if name in {"theme", "dashboard-id", "server-url", "auth-token", "ai-chat"}:
                     attrs += f' {name}="{json.dumps(value)[1:-1]}"'
-            body = (
-                HOST_PAGE.replace("__PLOTBOARD__", plotboard_url)
-                .replace("__ATTRS__", attrs)
-                .encode()
-            )
+                if name == "plain-script":  # <script src=…> without type="module"
+                    page = page.replace('<script type="module" src=', "<script src=")
+            body = page.replace("__PLOTBOARD__", plotboard_url).replace("__ATTRS__", attrs).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))

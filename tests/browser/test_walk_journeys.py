@@ -86,3 +86,17 @@ def test_a_donut_that_narrows_puts_its_legend_back_below(
     s.page.wait_for_timeout(500)  # the resize observer, then ECharts' media
     narrow = chart.evaluate(LEGEND)
     assert narrow == {"orient": "horizontal", "center": ["50%", "38%"]}, narrow
+
+
+def test_a_plain_script_tag_loads_the_editor_too(open_session: Callable[..., Session]) -> None:
+    # A host page with <script src=".../plotboard.js"> (no type="module", as most embed
+    # snippets are written) stayed blank: the browser stopped at the module's first line
+    # ("Cannot use 'import.meta' outside a module"). The server now answers such a load with a
+    # small classic script that says so in the console and imports the module.
+    s = open_session("alice")
+    warnings: list[str] = []
+    s.page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    s.open(**{"plain-script": "1"})
+    assert s.page.locator("[data-action='new-dashboard']").first.is_visible()
+    assert any('type="module"' in w for w in warnings), warnings
+    assert not s.errors, s.errors

@@ -122,13 +122,43 @@ def _etags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
+# What a plain `<script src=".../plotboard.js">` (no type="module", as most embed snippets are
+# written) gets instead of the module, which such a tag cannot run (the browser stops at its
+# first `import.meta`, and the tag stays empty): a classic script that says so in the console
+# and imports the module itself. Browsers tell the two loads apart (Sec-Fetch-Mode is "no-cors"
+# for a classic script, "cors" for a module).
+CLASSIC_LOADER = b"""// plotboard: loaded by a plain <script>; the editor is an ES module.
+(function () {
+  var script = document.currentScript;
+  var src = script && script.src;
+  if (!src) return;
+  console.warn('plotboard: load ' + src + ' with <script type="module" src="...">;' +
+    ' loading it as a module now.');
+  import(src);
+})();
+"""
+
+
+def _classic_load(request: Request) -> bool:
+    headers = request.headers
+    return headers.get("sec-fetch-dest") == "script" and headers.get("sec-fetch-mode") == "no-cors"
+
+
 @router.api_route("/embed/plotboard.js", methods=["GET", "HEAD"])
 def entry_script(request: Request) -> Response:
     """The editor. Load it with `<script type="module" src=".../embed/plotboard.js">`."""
     asset = assets.get(ENTRY)
     if asset is None:
         raise bundle_missing()
-    return _respond(request, asset, ENTRY_CACHE)
+    if _classic_load(request):
+        # Never cached: the module load of the same address must get the module.
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        body = b"" if request.method == "HEAD" else CLASSIC_LOADER
+        return Response(content=body, headers=headers, media_type=asset.content_type)
+    response = _respond(request, asset, ENTRY_CACHE)
+    # A cached module must not answer a later classic load (nor the loader a module load).
+    response.headers["Vary"] = "Accept-Encoding, Sec-Fetch-Mode"
+    return response
 
 
 @router.api_route("/embed/chunks/{name}", methods=["GET", "HEAD"])
