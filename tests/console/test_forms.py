@@ -897,3 +897,13 @@ def test_a_new_condition_asks_for_a_column(console: Console, ruled: str) -> None
     )
     first = answer.text.split('id="c-0-0-column"')[1].split("</option>")[0]
     assert "any row" in text(first), first
+
+
+def test_the_embed_snippet_names_every_event_the_docs_list(console: Console) -> None:
+    # The snippet page left out plotboard:view-changed, the event a host page needs to bring
+    # a user back to their dashboard after a reload.
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "embedding.md").read_text()
+    events = set(re.findall(r"^\| `(plotboard:[a-z-]+)`", docs, flags=re.MULTILINE))
+    assert "plotboard:view-changed" in events
+    page = text(console.get("/admin/embed").text)
+    assert {e for e in events if e not in page} == set()
