@@ -366,3 +366,17 @@ def test_piling_up_period_after_period_is_a_running_total(
     spec = spec_of(ask("revenue piling up month after month in 2023", catalog, values))
     assert spec["measures"][0].get("cumulative") is True
     assert [d.get("grain") for d in spec["dimensions"]] == ["month"]
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "value"),
+    [
+        ("how many engineers work in Sydney", "department", "Engineering"),
+        ("average rating of marketers", "department", "Marketing"),
+        ("list the staff engineers in Tokyo", "job_title", "Staff Engineer"),
+    ],
+)
+def test_people_named_by_their_kind_of_work(
+    question: str, column: str, value: str, catalog: Catalog, values: Values
+) -> None:
+    assert _filters(spec_of(ask(question, catalog, values)))[column] == ("eq", value)

@@ -436,6 +436,31 @@ def _add_values(
             ):
                 vocab.add((word,), ValueTerm(table, column, names, PARTIAL))
         vocab.values[(id(table), column.name.lower())] = tuple(kept)
+    _people_of_values(vocab, source)
+
+
+def _people_of_values(vocab: Vocabulary, source: Source) -> None:
+    """ "engineers" are the Engineering department: a value that names a kind of work
+    ("Engineering", "Marketing") is also said by the people who do it ("engineer" when titles
+    already use that word; "marketer"). The titles stay reachable by their own words
+    ("Staff Engineer", "senior engineers")."""
+    for (table_name, column_name), column_values in source.values.items():
+        table = vocab.table_named(table_name, source=source.id)
+        column = table.column(column_name) if table else None
+        if table is None or column is None or column.hidden:
+            continue
+        for value in column_values:
+            words = stems(value) if isinstance(value, str) else ()
+            if len(words) != 1 or not words[0].endswith("ing") or len(words[0]) < 8:
+                continue
+            root = words[0][:-3]
+            term = ValueTerm(table, column, (value,), EXACT)
+            titled = [t for t in vocab.phrases.get((root,), ())
+                      if isinstance(t, ValueTerm) and t.table is table and t.column is not column]
+            if titled:
+                vocab.add((root,), term)
+            if (root + "er",) not in vocab.phrases:
+                vocab.add((root + "er",), term)
 
 
 def _freeze(values: ColumnValues) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
