@@ -40,8 +40,9 @@ function periods(value: unknown): string {
 export function filterText(f: AnyFilter, label: (column: string) => string = (c) => c): string {
   const text = plainText(f, label);
   // Counted back from the latest date in the data, not from today: "this year" is then the
-  // data's latest year, which the words must say.
-  return RELATIVE.has(f.op) && f.anchor === 'latest' ? `${text} (as of the latest date)` : text;
+  // data's latest year, which the words must say. Not in brackets: the days it resolved to
+  // follow in brackets ("this year as of the latest date (Jan 1, 2025–Dec 31, 2025)").
+  return RELATIVE.has(f.op) && f.anchor === 'latest' ? `${text} as of the latest date` : text;
 }
 
 function plainText(f: AnyFilter, label: (column: string) => string): string {

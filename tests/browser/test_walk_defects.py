@@ -151,7 +151,7 @@ def test_a_date_range_past_the_data_says_which_dates_it_kept_and_where_the_data_
     # Complete months before the latest one (December 2025): June to November.
     chip = d.locator("pb-tile[preview] [data-own-filters] .badge").first
     chip.filter(has_text="Nov 30, 2025)").wait_for(timeout=TIMEOUT)
-    assert "last 6 months (as of the latest date) (Jun 1, 2025\u2013Nov 30, 2025)" in (
+    assert "last 6 months as of the latest date (Jun 1, 2025\u2013Nov 30, 2025)" in (
         chip.inner_text()
     ), chip.inner_text()
     assert not s.errors, s.errors
