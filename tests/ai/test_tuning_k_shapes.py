@@ -270,3 +270,53 @@ def test_a_bound_on_the_units_a_verb_named_is_on_each_groups_total(
         ("sum_quantity", "gt", 100000)
     ], spec
     assert not [f for f in filters_of(spec) if f[0] == "quantity"], spec
+
+
+# --- shares said other ways ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expr"),
+    [
+        ("how much of the 2023 revenue did the West account for",
+         "sum_if(amount, sales_region = 'West') * 100.0 / sum(amount)"),
+        ("what chunk of all units sold came from Accessories",
+         "sum_if(quantity, category = 'Accessories') * 100.0 / sum(quantity)"),
+        ("how much of the headcount do remote people account for",
+         "count_if(is_remote = true) * 100.0 / count()"),
+    ],
+)
+def test_a_part_said_as_accounting_for_or_a_chunk_is_a_percent(
+    question: str, expr: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert [m.get("expr") for m in spec["measures"]] == [expr], spec
+
+
+def test_accounting_for_the_most_is_a_ranking(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which categories account for the most units", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], spec
+
+
+def test_a_slice_of_the_order_count_shares_the_count(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("every category's slice of the total order count", catalog, values))
+    assert spec["measures"] == [{"agg": "count", "share": True}], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "filtered"),
+    [
+        ("within Software, what share of the revenue does each product bring", "category"),
+        ("among Hardware sales, percent of units by product", "category"),
+        ("among the remote staff, the share per department", "is_remote"),
+    ],
+)
+def test_rows_said_within_are_the_whole_of_a_share(
+    question: str, filtered: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"][0].get("share") is True, spec
+    assert [f[0] for f in filters_of(spec)] == [filtered], spec
+    rows = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
+    assert round(sum(r[-1] for r in rows)) == 100, rows

@@ -39,7 +39,9 @@ from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
-          ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",), ("cut", "of")}
+          ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",), ("cut", "of"),
+          ("chunk", "of"), ("account", "for"), ("accounted", "for"), ("accounts", "for"),
+          ("accounting", "for")}
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
             "by", "year"), ("build", "up"), ("built", "up"), ("builds", "up"),
@@ -134,6 +136,9 @@ class Shapes:
     ratio_at: int = -1
     ratio_named: bool = False
     all_words: tuple[str, ...] = ()
+    # "within Accessories", "among remote staff": the word said after "within" / "among";
+    # the rows it keeps are the whole of a share, not its part.
+    whole_words: frozenset[str] = frozenset()
 
     @property
     def asked(self) -> bool:
@@ -177,6 +182,10 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     keep = [True] * len(tokens)
     nullable = _nullable_names(vocab)
     _read_ratio(words, keep, shapes)
+    shapes.whole_words = frozenset(
+        next((w for w in words[k + 1 : k + 3] if w not in ("the", "our", "all", "of")), "")
+        for k, w in enumerate(words) if w in _WHOLE_LEADS
+    ) - {""}
     i = 0
     cue_at = -1
     shares: list[tuple[int, int, str]] = []  # (start, end, first word) of each share cue
@@ -224,7 +233,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             for phrase in group:
                 if phrase[0] != first:
                     continue
-                if _at(words, i, phrase):
+                if _at(words, i, phrase) and not _ranks_after(words, i + len(phrase), phrase):
                     setattr(shapes, flag, True)
                     shapes.said.append(" ".join(phrase))
                     end = i + len(phrase)
@@ -389,6 +398,25 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
 
 _RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "every"),
                ("for", "each"), ("per",))
+
+
+_WHOLE_LEADS = frozenset({"within", "among", "amongst"})
+
+
+def _is_whole(f: DraftFilter, words: frozenset[str]) -> bool:
+    """Whether the filter `f` keeps rows said after "within" / "among" (`words`)."""
+    said = str(f.value).lower().split() if not isinstance(f.value, bool) else (
+        split_identifier(f.column.name).lower().split()
+    )
+    return bool(words & set(said))
+
+
+def _ranks_after(words: Sequence[str], end: int, phrase: tuple[str, ...]) -> bool:
+    """ "which products account for the most revenue": a ranking, not a share."""
+    if not phrase[0].startswith("account"):
+        return False
+    after = [w for w in words[end : end + 2] if w != "the"]
+    return bool(after) and after[0] in _RANKED_WORDS
 
 
 def _read_ratio(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
@@ -771,10 +799,12 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
     if shapes.ratio_named and not ratio:
         intent.ignored.append("ratio")
     if shapes.share and draft.measures and not ratio:
-        if shapes.counted_rows and not intent.measures and not intent.pending:
+        counts = not intent.pending or "count" in intent.pending  # "total order count"
+        if shapes.counted_rows and not intent.measures and counts:
             draft.measures = [DraftMeasure("count", draft.base, None)]
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
+        parts = [f for f in parts if not _is_whole(f, shapes.whole_words)]
         if parts and not (shapes.each and intent.per_dim is not None and draft.dims):
             # "what share of revenue is Software": the filtered rows are the part; with "each"
             # ("within Accessories, the share of each product") they are the whole.
