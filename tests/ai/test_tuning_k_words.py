@@ -380,3 +380,49 @@ def test_people_named_by_their_kind_of_work(
     question: str, column: str, value: str, catalog: Catalog, values: Values
 ) -> None:
     assert _filters(spec_of(ask(question, catalog, values)))[column] == ("eq", value)
+
+
+def test_name_the_is_list_the(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("Name the 4 departments with the most staff", catalog, values))
+    assert (_dims(spec), spec.get("limit")) == (["department"], 4), spec
+
+
+def test_a_minimum_of_a_number_and_how_many_we_have(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("deals with a minimum of 10 units, how many do we have", catalog, values))
+    assert _measures(spec) == [("count", None)]
+    assert _filters(spec)["quantity"] == ("gte", 10)
+
+
+@pytest.mark.parametrize(
+    ("question", "unit_price"),
+    [
+        ("what do we charge per unit for Laptop Pro 14", None),
+        ("which items go for under $50 a unit", ("lt", 50)),
+    ],
+)
+def test_the_price_of_one_unit(
+    question: str, unit_price: tuple[str, float] | None, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    if unit_price is None:
+        assert _measures(spec) == [("avg", "unit_price")], spec
+    else:
+        assert _filters(spec)["unit_price"] == unit_price, spec
+
+
+def test_one_two_three_units_and_so_on_is_by_units(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many orders had 1 item, 2 items and so on", catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("count", None)], ["quantity"]), spec
+
+
+def test_units_each_group_sold(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many units did every region sell in 2024", catalog, values))
+    assert (_measures(spec), _dims(spec)) == ([("sum", "quantity")], ["sales_region"]), spec
+
+
+def test_keep_some_and_lose_the_rest(catalog: Catalog, values: Values) -> None:
+    first = ask("revenue by category", catalog, values)
+    spec = spec_of(ask("keep Hardware + Accessories, lose the rest", catalog, values,
+                       previous=first.tile))
+    op, kept = _filters(spec)["category"]
+    assert (op, sorted(kept)) == ("in", ["Accessories", "Hardware"]), spec

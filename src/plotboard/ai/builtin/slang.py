@@ -135,6 +135,15 @@ PHRASES: dict[tuple[str, ...], str] = {
     # "orders piling up", "hires building up": a running total.
     ("piling", "up"): "cumulative", ("piled", "up"): "cumulative", ("pile", "up"): "cumulative",
     ("building", "up"): "cumulative", ("built", "up"): "cumulative",
+    # "what do we charge per unit": the unit price.
+    ("charge", "per", "unit"): "unit price", ("charged", "per", "unit"): "unit price",
+    ("charge", "a", "unit"): "unit price", ("charge", "per", "item"): "unit price",
+    # "how many orders at each size": in each band.
+    ("at", "each", "size"): "in each band", ("of", "each", "size"): "in each band",
+    ("each", "size"): "each band",
+    # "keep Software and Services, drop the rest": only those.
+    ("drop", "the", "rest"): "", ("and", "drop", "the", "rest"): "",
+    ("remove", "the", "rest"): "", ("lose", "the", "rest"): "",
     ("together", "with"): "with", ("along", "with"): "with",
     ("count", "them"): "count", ("count", "those"): "count", ("count", "these"): "count",
     ("salary", "burn"): "payroll", ("payroll", "burn"): "payroll", ("pay", "burn"): "payroll",
@@ -473,7 +482,8 @@ _ALL_TOGETHER = re.compile(
 # "orders of one unit - count them", "deals over 50k: how many": a count of what is before.
 _COUNT_THEM = re.compile(
     r"^(.*\w)\s*[-,:;\u2013\u2014]\s*(?:(?:just |please )?count (?:them|those|these|it)"
-    r"|how many(?: (?:are there|is that|were there|of them))?)\s*[?.!]*\s*$",
+    r"|how many(?: (?:are there|is that|were there|of them|(?:do )?we have|there are"
+    r"|have we got))?)\s*[?.!]*\s*$",
     re.I,
 )
 # "offices with the country each one is in": with their country (not a count per country).
@@ -548,6 +558,29 @@ def _weighed(text: str) -> str:
     return _REMOTE_VS_OFFICE.sub(lambda m: f"{m.group(1)}not remote", weighed)
 
 
+# "Name the three locations with ...": list them (not their "name" column).
+_NAME_THE = re.compile(r"^\s*name (?=(?:the|all|our|every|each|top|\d+)\b)", re.I)
+# "orders with maximum 3 pieces", "a minimum of 5 units": at most, at least.
+_MAX_N = re.compile(r"\b(?:a )?(maximum|max|minimum|min)(?: of)? (?=[$\u20ac\u00a3]?\d)", re.I)
+# "products that sell for no more than $100 a unit": their unit price.
+_SELL_FOR_A_UNIT = re.compile(
+    r"\b(?:sells?|sold|go|goes|went) for ((?:(?:no more|no less|less|more) than|at most|at least"
+    r"|under|over|below|above|up to) )?([$\u20ac\u00a3]?[\d.,]+k?) (?:a|per|each|every) "
+    r"(?:unit|piece|item)\b",
+    re.I,
+)
+# "how many order lines had 1 unit, 2 units, 3 units and so on": by the number of units.
+_ONE_TWO_THREE = re.compile(
+    r"\b(?:had |with |of |for )?1 (unit|item|piece)s?,? 2 \1s?,?(?: (?:and )?3 \1s?,?)?"
+    r"(?: (?:and so on|etc\.?|\.\.\.))?",
+    re.I,
+)
+# "how many units each category sold": the units sold by category.
+_UNITS_EACH_SOLD = re.compile(
+    r"\bhow many (units|items|pieces) (?:did )?(?:each|every) ((?:[\w-]+ ){0,2}?[\w-]+) "
+    r"(?:sold|sell|shipped|moved)\b",
+    re.I,
+)
 # "biggest deals ever, top 3", "products by revenue - top 5": the ranking said last.
 _TRAILING_TOP = re.compile(r"^(.*\w)\s*[,:;-]\s*(top|bottom)\s+(\d+)\s*[?.!]*\s*$", re.I)
 # "remove the date filter", "without the year restriction": every date (as "all time").
@@ -839,6 +872,14 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                        _WISE_GROUPS else m.group(0), text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
+    text = _NAME_THE.sub("list ", text)
+    text = _MAX_N.sub(lambda m: "at most " if m.group(1).lower().startswith("max")
+                      else "at least ", text)
+    text = _SELL_FOR_A_UNIT.sub(lambda m: f"have a unit price of {m.group(1) or ''}{m.group(2)}",
+                                text)
+    text = _ONE_TWO_THREE.sub("by units", text)
+    text = _UNITS_EACH_SOLD.sub(lambda m: f"{m.group(1)} sold by {m.group(2)}", text)
+    text = re.sub(r"(?<=\w) ?\+ ?(?=[a-z])", " and ", text, flags=re.I)
     text = _SELL_FOR_PER.sub("revenue ", text)
     text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
     text = _A_DOZEN.sub("12", text)
