@@ -320,3 +320,52 @@ def test_rows_said_within_are_the_whole_of_a_share(
     assert [f[0] for f in filters_of(spec)] == [filtered], spec
     rows = run_spec(demo_engine, catalog, reply.tile.query)  # type: ignore[union-attr]
     assert round(sum(r[-1] for r in rows)) == 100, rows
+
+
+# --- a period without its year, compared across years ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "current"),
+    [
+        ("first-half units, 2025 against 2024", ["2025-01-01", "2025-06-30"]),
+        ("third quarter hires: 2023 vs 2022", ["2023-07-01", "2023-09-30"]),
+        ("October revenue this year compared with last year", ["2025-10-01", "2025-10-31"]),
+    ],
+)
+def test_a_period_without_its_year_is_compared_in_each_year(
+    question: str, current: list[str], catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec.get("compare") == {"to": "previous_year"}, spec
+    dated = [f for f in filters_of(spec) if f[0] in ("sale_date", "hire_date")]
+    assert [f[2] for f in dated] == [current], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("October so far: number of hires", None),  # October 2025 is over on 2025-11-20
+        ("units sold in November so far", ["2025-11-01", "2025-11-20"]),
+        ("Q4 2025 to date, revenue by region", ["2025-10-01", "2025-11-20"]),
+    ],
+)
+def test_a_period_so_far_ends_today(
+    question: str, span: list[str] | None, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    dated = [f[2] for f in filters_of(spec) if f[0] in ("sale_date", "hire_date")]
+    assert dated == [span or ["2025-10-01", "2025-10-31"]], spec
+
+
+def test_one_period_in_each_of_several_years_is_not_dropped(
+    catalog: Catalog, values: Values
+) -> None:
+    """ "Q2 revenue in 2023, 2024 and 2025": one filter can't keep Q2 alone in each year; the
+    quarters of those years are shown, and the answer says so (before: 2024-2025, Q2 and 2023
+    dropped without a word)."""
+    reply = ask("Q2 revenue in 2023, 2024 and 2025", catalog, values)
+    spec = spec_of(reply)
+    assert [d.get("grain") for d in spec["dimensions"]] == ["quarter"], spec
+    assert ("sale_date", "between", ["2023-01-01", "2025-12-31"]) in filters_of(spec), spec
+    assert "can't keep 'Q2' alone in each year" in reply.answer, reply.answer

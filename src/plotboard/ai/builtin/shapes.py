@@ -1091,7 +1091,17 @@ def _period_list(draft: Draft, intent: Intent) -> None:
         ]
     periods = sorted({(a, b) for a, b, _ in named})
     units = {_unit_of(a, b) for a, b in periods}
-    if len(periods) < 2 or len(units) != 1 or None in units:
+    whole = sorted({a.year for a, b in periods if _unit_of(a, b) == "year"})
+    inner = {u for u in units if u != "year"}
+    each = ""
+    if len(whole) >= 2 and len(inner) == 1 and None not in inner:
+        # "Q1 revenue in 2023, 2024 and 2025": one period in each year, which one filter
+        # can't keep alone: every such period of those years, and the answer says so.
+        unit = inner.pop()
+        each = next(label for a, b, label in named if _unit_of(a, b) == unit)
+        first, last_day = dt.date(whole[0], 1, 1), dt.date(whole[-1], 12, 31)
+        periods, units = [(first, first), (last_day, last_day)], {unit}
+    elif len(periods) < 2 or len(units) != 1 or None in units:
         return
     unit = units.pop()
     assert unit is not None
@@ -1109,10 +1119,12 @@ def _period_list(draft: Draft, intent: Intent) -> None:
     start, end = periods[0][0], periods[-1][1]
     draft.filters = [f for f in draft.filters if f not in dated]
     draft.filters.extend(date_filters(table, column, DateRange(start, end, "")))
+    by = ""
     if not any(d.grain is not None for d in draft.dims) and draft.limit is None:
         # (a ranking, "the top 3 products in 2023 and 2024", ranks over all of them)
         draft.dims.insert(0, DraftDim(table, column, unit))  # type: ignore[arg-type]
         draft.order = None  # the periods in their order
+        by = f", {unit} by {unit}"
     said = set(periods)
     between: list[str] = []
     at = start
@@ -1122,7 +1134,14 @@ def _period_list(draft: Draft, intent: Intent) -> None:
         if (at, stop) not in said:
             between.append(_period_label(at, unit))
         at = add_months(at, step)
-    if between:
+    if each:
+        what = each.removeprefix("in ").strip()
+        what = what.upper() if len(what) == 2 and what[1].isdigit() else what.capitalize()
+        draft.notes.append(
+            f"one filter can't keep '{what}' alone in each year, so I used {start.year} to "
+            f"{end.year}{by}"
+        )
+    elif between:
         draft.notes.append(
             f"I showed {', '.join(between)} too, between the periods you named"
         )
@@ -1190,7 +1209,46 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
                 at, start, end = out[k]
                 year = other[1].year
                 out[k] = (at, start.replace(year=year), _same_day_in(end, year))
+    if len(out) > 2:
+        return _in_each_year(out, labels)
     return out
+
+
+_RELATIVE_WORDS = frozenset({"this", "last", "previous", "next", "past", "ago", "prior"})
+
+
+def _no_year(label: str) -> bool:
+    """A period named without its year, nor counted from today ("first half", "Q2", "May")."""
+    return not _has_year(label) and not _RELATIVE_WORDS & set(label.split())
+
+
+def _in_each_year(
+    out: list[tuple[int, dt.date, dt.date]], labels: list[str]
+) -> list[tuple[int, dt.date, dt.date]]:
+    """ "first half revenue 2024 vs 2023", "May this year compared with May last year", "Q2
+    revenue, this year vs last (Q2 25 vs Q2 24)": a period named without its year, and the
+    years compared, are that period in each of those years — when that leaves two periods."""
+    years = sorted({
+        start.year for (_, start, end), label in zip(out, labels, strict=True)
+        if _unit_of(start, end) == "year"
+    })
+    subs = [
+        (at, start, end) for (at, start, end), label in zip(out, labels, strict=True)
+        if _no_year(label) and start.year == end.year and _unit_of(start, end) != "year"
+    ]
+    dated = [
+        (at, start, end) for (at, start, end), label in zip(out, labels, strict=True)
+        if not _no_year(label) and _unit_of(start, end) != "year"
+    ]
+    if not subs or not years or len({(s.month, s.day, e.month, e.day) for _, s, e in subs}) > 1:
+        return out
+    at, start, end = subs[0]
+    found = {(start.replace(year=y), _same_day_in(end, y)): at for y in years}
+    for where, a, b in dated:
+        found.setdefault((a, b), where)
+    if len(found) != 2:
+        return out
+    return [(where, a, b) for (a, b), where in found.items()]
 
 
 _NAMED_PERIODS = _PERIOD_START - {"last", "previous", "this"}

@@ -45,6 +45,8 @@ _HALVES = {"h1": 1, "h2": 2}
 _HALF_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2}
 _LATER = frozenset({("or", "later"), ("and", "later"), ("or", "after"), ("and", "after"),
                     ("or", "since")})
+_SO_FAR = (("so", "far"), ("to", "date"), ("up", "to", "now"), ("up", "to", "today"),
+           ("until", "now"), ("until", "today"), ("till", "now"), ("thus", "far"))
 _EARLIER = frozenset({("or", "earlier"), ("and", "earlier"), ("or", "before"),
                       ("and", "before"), ("or", "sooner")})
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
@@ -626,6 +628,10 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
             return j + grow - i, DateRange(start, None, f"{label} or later")
         if tail in _EARLIER:
             return j + 2 - i, DateRange(None, end, f"{label} or earlier")
+        so_far = next((len(t) for t in _SO_FAR if tuple(words[j : j + len(t)]) == t), 0)
+        if so_far and start <= today <= end:
+            # "November so far", "2025 to date": the period up to today, not all of it.
+            return j + so_far - i, DateRange(start, today, f"{label} so far")
         return start_at - i + size, DateRange(start, end, f"in {label}")
     return None
 
