@@ -426,3 +426,55 @@ def test_keep_some_and_lose_the_rest(catalog: Catalog, values: Values) -> None:
                        previous=first.tile))
     op, kept = _filters(spec)["category"]
     assert (op, sorted(kept)) == ("in", ["Accessories", "Hardware"]), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "dims", "filters"),
+    [
+        ("Hi! Hope your week has been good. What's the headcount in Toronto?", [],
+         {"location": ("eq", "Toronto")}),
+        ("It's for the marketing committee on Monday: revenue by region", ["sales_region"], {}),
+        ("I'm preparing the monthly ops report and the analyst who usually does this is away, "
+         "so I'm a bit confused. Average salary by department please", ["department"], {}),
+        ("Our Finance team is reviewing bonuses and we'd like to see headcount per office",
+         ["location"], {}),
+        ("I would be most grateful for order counts by region", ["sales_region"], {}),
+    ],
+)
+def test_context_in_a_polite_message_is_not_the_question(
+    question: str, dims: list[str], filters: dict[str, Any], catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert (_dims(spec), _filters(spec), spec.get("limit")) == (dims, filters, None), spec
+
+
+def test_my_boss_asked_me_is_who_asks(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(
+        "Quick favour: my boss asked me which 3 products made the most revenue in the West, "
+        "and I have no idea how to get that.", catalog, values,
+    ))
+    assert (_dims(spec), _filters(spec), spec.get("limit")) == (
+        ["product"], {"sales_region": ("eq", "West")}, 3
+    ), spec
+
+
+def test_an_overview_of_a_number_is_that_number(catalog: Catalog, values: Values) -> None:
+    reply = ask("an overview of the number of hires in each month of 2024", catalog, values)
+    spec = spec_of(reply)
+    assert not reply.tiles and [d.get("grain") for d in spec["dimensions"]] == ["month"]
+
+
+def test_the_amount_of_sales_is_revenue(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the total amount of sales by category", catalog, values))
+    assert (_measures(spec), _filters(spec)) == ([("sum", "amount")], {}), spec
+
+
+def test_a_quoted_value_after_its_column_word(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units sold for the product 'Laptop Pro 14' by month", catalog, values))
+    assert _filters(spec)["product"] == ("eq", "Laptop Pro 14")
+    assert _dims(spec) == ["sale_date"], spec
+
+
+def test_not_reporting_to_anyone_is_no_manager(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many people don't report to anybody", catalog, values))
+    assert _filters(spec)["manager_id"][0] == "is_null"

@@ -144,6 +144,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     # "keep Software and Services, drop the rest": only those.
     ("drop", "the", "rest"): "", ("and", "drop", "the", "rest"): "",
     ("remove", "the", "rest"): "", ("lose", "the", "rest"): "",
+    # "the total amount of sales", "value of sales": the money taken in (not the Sales team).
+    ("total", "amount", "of", "sales"): "revenue", ("amount", "of", "sales"): "revenue",
+    ("value", "of", "sales"): "revenue", ("total", "value", "of", "sales"): "revenue",
     ("together", "with"): "with", ("along", "with"): "with",
     ("count", "them"): "count", ("count", "those"): "count", ("count", "these"): "count",
     ("salary", "burn"): "payroll", ("payroll", "burn"): "payroll", ("pay", "burn"): "payroll",
@@ -296,6 +299,13 @@ PHRASES.update({
     for nobody in (("nobody",), ("noone",), ("no", "one"))
     for verb in ("report", "answer")
     for to in (("to",), ())
+})
+# "who doesn't report to anyone", "people that do not answer to anybody": no manager.
+PHRASES.update({
+    (*neg, verb, "to", anyone): "have no manager"
+    for neg in (("doesn", "t"), ("don", "t"), ("didn", "t"), ("does", "not"), ("do", "not"))
+    for verb in ("report", "answer")
+    for anyone in ("anyone", "anybody")
 })
 # "a null manager_id", "an empty end date": none.
 PHRASES.update({("a", "null"): "no", ("an", "empty"): "no"})
@@ -575,6 +585,10 @@ _ONE_TWO_THREE = re.compile(
     r"(?: (?:and so on|etc\.?|\.\.\.))?",
     re.I,
 )
+# "an overview of the number of units we sold": that number (not a dashboard).
+_OVERVIEW_OF = re.compile(
+    r"\b(?:an?|the) (?:overview|summary|rundown|breakdown) of (?=the (?:number|total|count"
+    r"|amount|sum|average)\b|how (?:many|much)\b)", re.I)
 # "how many units each category sold": the units sold by category.
 _UNITS_EACH_SOLD = re.compile(
     r"\bhow many (units|items|pieces) (?:did )?(?:each|every) ((?:[\w-]+ ){0,2}?[\w-]+) "
@@ -717,6 +731,12 @@ ASKERS: tuple[str, ...] = (
 )
 _ASKERS = tuple(re.compile(p, re.I) for p in ASKERS)
 
+# "for the finance committee on Friday", "for a comp review next week": when it is needed.
+_WHEN_NEEDED = (
+    r"(?: (?:on|by|before|next|this) (?:monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|week|month|morning|afternoon)| tomorrow| today| later)?"
+)
+
 #: Courtesy, greetings and lead-ins: never part of what is asked.
 COURTESY: tuple[str, ...] = (
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
@@ -752,7 +772,35 @@ COURTESY: tuple[str, ...] = (
     r"\bmy (?:manager|boss|director|team|lead) wants to know\b",
     r"\b(?:(?:it|this)(?: is|'s) )?for (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting"
     r"|deck|presentation|report|newsletter|slides|board|budget|planning|audit|analysis|survey"
-    r"|proposal|memo)\b",
+    r"|proposal|memo|committee|session|call|offsite|workshop|town ?hall|all-hands|update"
+    r"|catch-up|sync|standup|stand-up)\b" + _WHEN_NEEDED,
+    # "I'm preparing the quarterly board deck and ...": what the answer is for, not the question.
+    r"\bi'?m (?:preparing|working on|building|making|writing|drafting|putting together) (?:the|a"
+    r"|an|our|my) [^.!?]*?(?:deck|slides|report|presentation|review|memo|update|analysis"
+    r"|summary|dashboard|newsletter)\b(?: (?:for|to) (?:our|the|my) [\w-]+)?(?:,? and\b)?",
+    # "the colleague who usually does this is on leave, so I'm a bit lost": context.
+    r"\b(?:and )?(?:the|my|our) (?:colleague|coworker|co-worker|person|analyst|manager|boss)"
+    r" who (?:usually|normally) [^.!?,]*",
+    r"\b(?:so )?i'?m (?:a bit |a little |kind of |totally |completely |quite )?(?:lost|confused"
+    r"|stuck)\b",
+    r"\b(?:and )?(?:still )?(?:learning|finding) (?:my|the) (?:way around|ropes)\b",
+    r"\b(?:so )?(?:apologies|sorry) if (?:this|that|it) is a (?:silly|dumb|stupid|basic|naive"
+    r"|newbie) question\b",
+    # "Our HR team is reviewing the hybrid policy and": who asks, and why.
+    r"\bour [\w&-]+ (?:team|department|dept) is (?:reviewing|looking at|working on|preparing"
+    r"|planning|updating|revising|discussing) [^.!?,]*?(?= and\b|[.!?,]|$)(?: and\b)?",
+    # "my manager asked me which 5 products ...": who wants it.
+    r"\bmy (?:manager|boss|director|team|lead|cfo|ceo|vp) asked (?:me )?(?=which|what|how|who"
+    r"|for|about|whether|if)",
+    r"\b(?:and )?i have no idea how to [^.!?]*",
+    r"\b(?:would|could) you be able to (?:pull|get|find|do|run|share|send) (?:it|that|this)"
+    r"(?: for me)?\b",
+    r"\b(?:hope|i hope) (?:all|everything) is (?:good|well|fine)\b[,!.]*",
+    r"\b(?:i )?hope (?:your|the) (?:day|week|morning|afternoon|weekend|month) (?:is going|has"
+    r" been|went|is) (?:well|good|great|fine|nicely)\b[,!.]*",
+    r"\b(?:i )?(?:would|'d) be (?:very |really |most |so |extremely |ever so )?grateful for\b",
+    r"\bat your (?:earliest )?convenience\b[,]?",
+    r"\bfor your (?:patience|time|help|support|assistance)\b[,!.]*",
     # "I'm new in finance and would ...", "I'm new to the sales team,": who asks, not a filter.
     r"\bi(?: am|'m) (?:quite |pretty |very |still |brand )?new (?:in|to|at|on) (?:the )?[\w&-]+"
     r"(?: team| department| dept| group)?(?=\s*(?:[,;.!]|and\b|so\b))(?:,? (?:and|so)\b)?",
@@ -879,6 +927,12 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                                 text)
     text = _ONE_TWO_THREE.sub("by units", text)
     text = _UNITS_EACH_SOLD.sub(lambda m: f"{m.group(1)} sold by {m.group(2)}", text)
+    text = re.sub(r"\bhow many (units|items|pieces) of each (?:(?:we|they|you) )?(?:sold|sell"
+                  r"|shipped)\b", lambda m: f"{m.group(1)} sold", text, flags=re.I)
+    text = _OVERVIEW_OF.sub("", text)
+    # "for the product 'Design Studio'": that value (the word before it says where it is).
+    text = re.sub(r"\bthe [a-z]+ (['\"\u2018\u201c])([^'\"\u2018\u2019\u201c\u201d]{2,60})"
+                  r"['\"\u2019\u201d]", lambda m: f" {m.group(2)} ", text, flags=re.I)
     text = re.sub(r"(?<=\w) ?\+ ?(?=[a-z])", " and ", text, flags=re.I)
     text = _SELL_FOR_PER.sub("revenue ", text)
     text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
