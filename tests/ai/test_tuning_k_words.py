@@ -478,3 +478,29 @@ def test_a_quoted_value_after_its_column_word(catalog: Catalog, values: Values) 
 def test_not_reporting_to_anyone_is_no_manager(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("how many people don't report to anybody", catalog, values))
     assert _filters(spec)["manager_id"][0] == "is_null"
+
+
+@pytest.mark.parametrize(("question", "desc"), [("who's paid the most in Finance", True),
+                                                ("who gets paid the least", False)])
+def test_paid_the_most_is_the_highest_paid(
+    question: str, desc: bool, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    expected = {"by": "salary", "desc": True} if desc else {"by": "salary"}
+    assert spec["order_by"][0] == expected, spec
+    assert spec.get("limit") == 1, spec
+
+
+def test_staff_on_a_salary(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many Sydney people on 50k or more", catalog, values))
+    assert _filters(spec)["salary"] == ("gte", 50_000)
+
+
+def test_without_any_manager(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("average salary of staff without any boss", catalog, values))
+    assert _filters(spec) == {"manager_id": ("is_null", None)}, spec
+
+
+def test_deal_count_counts_deals(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("deal count for the reps based in Tokyo", catalog, values))
+    assert _measures(spec) == [("count", None)], spec

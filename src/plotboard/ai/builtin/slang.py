@@ -307,6 +307,13 @@ PHRASES.update({
     for verb in ("report", "answer")
     for anyone in ("anyone", "anybody")
 })
+# "people without any manager": no manager (not "not a Manager by title").
+PHRASES.update({
+    ("without", "any", *boss): "with no manager"
+    for boss in (("manager",), ("boss",), ("supervisor",), ("line", "manager"))
+})
+# "deal count for the reps": how many deals (not how many reps).
+PHRASES.update({("deal", "count"): "number of deals", ("deals", "count"): "number of deals"})
 # "a null manager_id", "an empty end date": none.
 PHRASES.update({("a", "null"): "no", ("an", "empty"): "no"})
 # "wfh crew size", "squad size": how many people.
@@ -589,6 +596,16 @@ _ONE_TWO_THREE = re.compile(
 _OVERVIEW_OF = re.compile(
     r"\b(?:an?|the) (?:overview|summary|rundown|breakdown) of (?=the (?:number|total|count"
     r"|amount|sum|average)\b|how (?:many|much)\b)", re.I)
+# "who's paid the most", "who gets paid the least": the highest (lowest) paid.
+_PAID_THE_MOST = re.compile(
+    r"(?:\b(?:is|are|gets?|get) |(?<=\bwho)'?s )?\bpaid the (most|least)\b", re.I
+)
+# "Mumbai staff on 30k or less", "people on 100k and up": earning that.
+_ON_PAY = re.compile(
+    r"\bon ([$\u20ac\u00a3]?\d[\d,.]*k?) (?=or (?:less|more|below|above|lower|higher|under"
+    r"|over|fewer)\b|and (?:up|above|below|under|over)\b|a year\b|per year\b|salary\b)",
+    re.I,
+)
 # "how many units each category sold": the units sold by category.
 _UNITS_EACH_SOLD = re.compile(
     r"\bhow many (units|items|pieces) (?:did )?(?:each|every) ((?:[\w-]+ ){0,2}?[\w-]+) "
@@ -930,6 +947,9 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = re.sub(r"\bhow many (units|items|pieces) of each (?:(?:we|they|you) )?(?:sold|sell"
                   r"|shipped)\b", lambda m: f"{m.group(1)} sold", text, flags=re.I)
     text = _OVERVIEW_OF.sub("", text)
+    text = _PAID_THE_MOST.sub(lambda m: " the highest paid" if m.group(1).lower() == "most"
+                              else " the lowest paid", text)
+    text = _ON_PAY.sub(lambda m: f"earning {m.group(1)} ", text)
     # "for the product 'Design Studio'": that value (the word before it says where it is).
     text = re.sub(r"\bthe [a-z]+ (['\"\u2018\u201c])([^'\"\u2018\u2019\u201c\u201d]{2,60})"
                   r"['\"\u2019\u201d]", lambda m: f" {m.group(2)} ", text, flags=re.I)
