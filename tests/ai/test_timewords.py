@@ -175,3 +175,29 @@ def test_a_yearless_month_span_takes_the_year_named_before_it() -> None:
     found = match_time(words, words.index("jan"), TODAY)
     assert found is not None and isinstance(found[1], DateRange)
     assert (found[1].start, found[1].end) == (D(2024, 1, 1), D(2024, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "start", "end"),
+    [
+        # In December, "last December" is the one a year back, not the month under way.
+        (D(2026, 12, 6), "last december", D(2025, 12, 1), D(2025, 12, 31)),
+        (D(2026, 12, 6), "previous december", D(2025, 12, 1), D(2025, 12, 31)),
+        (D(2026, 12, 6), "last march", D(2026, 3, 1), D(2026, 3, 31)),
+        (D(2026, 12, 6), "last q4", D(2025, 10, 1), D(2025, 12, 31)),
+        (D(2026, 12, 6), "last q3", D(2026, 7, 1), D(2026, 9, 30)),
+        (D(2025, 7, 15), "last july", D(2024, 7, 1), D(2024, 7, 31)),
+        (D(2025, 7, 15), "last june", D(2025, 6, 1), D(2025, 6, 30)),
+    ],
+)
+def test_last_before_a_month_or_quarter_is_the_latest_that_ended(
+    today: dt.date, text: str, start: dt.date, end: dt.date
+) -> None:
+    found = read(text, today)
+    assert isinstance(found, DateRange) and (found.start, found.end) == (start, end), found
+
+
+def test_the_last_month_of_a_year_is_still_its_december() -> None:
+    found = read("last month of 2024")
+    assert isinstance(found, DateRange) and (found.start, found.end) == (
+        D(2024, 12, 1), D(2024, 12, 31))

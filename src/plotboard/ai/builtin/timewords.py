@@ -578,6 +578,17 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         return 3, GrainWord(_UNITS[word], by=True)  # "month by month", "year over year"
     if word in _UNITS and not word.endswith("s"):
         return 1, GrainWord(_UNITS[word], by=False)  # "revenue by region and month"
+    if word in _RELATIVE_LAST and i + 1 < n and (
+        (words[i + 1] in MONTHS and words[i + 1] != "may") or words[i + 1] in _QUARTERS
+    ) and not (i + 2 < n and (_year(words[i + 2]) is not None or words[i + 2] == "of")):
+        # "last December", "previous Q4": the latest one that has ended, so in December
+        # "last December" is a year back (a bare "December" is this year's, once started).
+        quarter = _QUARTERS.get(words[i + 1])
+        month = quarter * 3 - 2 if quarter else MONTHS[words[i + 1]]
+        closing = month + 2 if quarter else month
+        year = today.year if closing < today.month else today.year - 1
+        start, end = period_of(dt.date(year, month, 1), "quarter" if quarter else "month")
+        return 2, DateRange(start, end, f"in {words[i + 1]} {year}")
     if word == "last" and tuple(words[i + 2 : i + 3]) == ("of",):
         part = _period(words, i, today)  # "the last week of 2024": not the last week
         if part is not None:
