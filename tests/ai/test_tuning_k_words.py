@@ -504,3 +504,17 @@ def test_without_any_manager(catalog: Catalog, values: Values) -> None:
 def test_deal_count_counts_deals(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("deal count for the reps based in Tokyo", catalog, values))
     assert _measures(spec) == [("count", None)], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "desc"),
+    [("the seller with the most orders in 2023", True),
+     ("which colleague closed the fewest deals", False)],
+)
+def test_the_person_with_the_most_rows(
+    question: str, desc: bool, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _measures(spec) == [("count", None)] and spec.get("limit") == 1, spec
+    assert "employees.employee_id" in _dims(spec)
+    assert spec["order_by"][0].get("desc", False) is desc

@@ -606,6 +606,23 @@ _ON_PAY = re.compile(
     r"|over|fewer)\b|and (?:up|above|below|under|over)\b|a year\b|per year\b|salary\b)",
     re.I,
 )
+# "the rep with the most deals", "sales guy who closed the fewest orders": the one person
+# ranked by how many of those rows are theirs (not the number of people).
+_PERSON_WITH_MOST = re.compile(
+    r"\b(?:the |which |our )?((?:[\w-]+ )?(?:rep|seller|salesperson|sales ?person|sales guy"
+    r"|sales rep|employee|person|staff member|team member|colleague|worker))"
+    r" (?:with|(?:who |that )?(?:has|had|closed|logged|booked|made|sold)) the (most|fewest|least"
+    r"|(?:highest|lowest|biggest|smallest) number of) (orders|deals|sales|transactions"
+    r"|order lines|sales lines)\b",
+    re.I,
+)
+
+
+def _person_with_most(m: re.Match[str]) -> str:
+    least = m.group(2).lower().startswith(("fewest", "least", "lowest", "smallest"))
+    return f"{'bottom' if least else 'top'} 1 {m.group(1)} by number of {m.group(3)}"
+
+
 # "how many units each category sold": the units sold by category.
 _UNITS_EACH_SOLD = re.compile(
     r"\bhow many (units|items|pieces) (?:did )?(?:each|every) ((?:[\w-]+ ){0,2}?[\w-]+) "
@@ -947,6 +964,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = re.sub(r"\bhow many (units|items|pieces) of each (?:(?:we|they|you) )?(?:sold|sell"
                   r"|shipped)\b", lambda m: f"{m.group(1)} sold", text, flags=re.I)
     text = _OVERVIEW_OF.sub("", text)
+    text = _PERSON_WITH_MOST.sub(_person_with_most, text)
     text = _PAID_THE_MOST.sub(lambda m: " the highest paid" if m.group(1).lower() == "most"
                               else " the lowest paid", text)
     text = _ON_PAY.sub(lambda m: f"earning {m.group(1)} ", text)
