@@ -369,3 +369,22 @@ def test_one_period_in_each_of_several_years_is_not_dropped(
     assert [d.get("grain") for d in spec["dimensions"]] == ["quarter"], spec
     assert ("sale_date", "between", ["2023-01-01", "2025-12-31"]) in filters_of(spec), spec
     assert "can't keep 'Q2' alone in each year" in reply.answer, reply.answer
+
+
+# --- an amount "in" or "per" the rows is not a count of them ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "having"),
+    [
+        ("which categories cleared 50 million in sales", ("sum_amount", "gt", 5e7)),
+        ("products that average under 2,000 per order", ("avg_amount", "lt", 2000)),
+        # a count stays a count
+        ("regions with more than 12000 orders", ("count", "gt", 12000)),
+    ],
+)
+def test_an_amount_in_or_per_the_rows_is_their_measure(
+    question: str, having: tuple[str, str, float], catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert [(h["by"], h["op"], h["value"]) for h in spec.get("having", [])] == [having], spec

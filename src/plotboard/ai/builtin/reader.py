@@ -673,6 +673,13 @@ class _Walk:
             return True
         counted = _counted(terms)
         if counted:
+            start = self.items[index].start
+            before = self.words[start - 1] if start else ""
+            if before in ("in", "per") and all(isinstance(t, TableTerm) for t in counted):
+                # "cleared 10 million in sales", "average more than 5,000 per order": an
+                # amount of those rows (their main measure), not how many there are.
+                self.open_compare = None
+                return True
             slot.counted = counted
             self.open_compare = None
             return True
