@@ -41,9 +41,10 @@ from plotboard.errors import PlotboardError, forbidden, invalid, not_found
 from plotboard.query.context import SourceContext
 from plotboard.query.errors import QueryError
 from plotboard.query.prepare import prepare_query
-from plotboard.query.spec import parse_spec
+from plotboard.query.spec import QuerySpec, parse_spec
 from plotboard.query.tenant import cache_scope, execute_for, tenant_of
 from plotboard.sources.errors import SourceError
+from plotboard.sources.routing import TenantTarget
 from plotboard.sources.store import list_sources
 from plotboard.store.models import Conversation, utcnow
 
@@ -86,6 +87,30 @@ def _value_columns(catalog: Catalog) -> list[tuple[str, str]]:
     return picked
 
 
+def _own_rows(
+    runtime: Runtime, user: EmbedToken, context: SourceContext, tenant: TenantTarget | None,
+    spec: QuerySpec, row_cap: int,
+) -> list[list[Any]] | None:
+    """The rows of a small query the engine reads for itself (a column's values, its latest
+    date), under the user's access rules like any query and cached for VALUES_TTL_SECONDS in
+    the user's cache scope; None when the rules refuse it. Values come back as JSON gives them
+    (dates as ISO text), cached or not. Blocking."""
+    try:
+        prepared = prepare_query(spec, context.catalog, context.rules, user.attributes)
+    except QueryError:
+        return None
+    key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="v")
+    cached = runtime.cache.get(key)
+    if cached is None:
+        result = execute_for(
+            runtime.pool, context, tenant, prepared.sql, prepared.params, row_cap=row_cap
+        )
+        cached = orjson.dumps([list(r) for r in result.rows], default=str)
+        runtime.cache.set(key, cached, VALUES_TTL_SECONDS)
+    rows: list[list[Any]] = orjson.loads(cached)
+    return rows
+
+
 def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) -> ColumnValues:
     """Distinct values (at most MAX_VALUES) of each low-cardinality text column, under the
     user's access rules; columns with more values are left out. Blocking."""
@@ -103,21 +128,9 @@ def column_values(runtime: Runtime, user: EmbedToken, context: SourceContext) ->
                 "limit": MAX_VALUES + 1,
             }
         )
-        try:
-            prepared = prepare_query(spec, context.catalog, context.rules, user.attributes)
-        except QueryError:
+        rows = _own_rows(runtime, user, context, tenant, spec, MAX_VALUES + 1)
+        if rows is None:
             continue
-        key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="v")
-        cached = runtime.cache.get(key)
-        if cached is not None:
-            rows = orjson.loads(cached)
-        else:
-            result = execute_for(
-                runtime.pool, context, tenant, prepared.sql, prepared.params,
-                row_cap=MAX_VALUES + 1,
-            )
-            rows = result.rows
-            runtime.cache.set(key, orjson.dumps(rows), VALUES_TTL_SECONDS)
         found = [str(r[0]) for r in rows if r and r[0] not in (None, "")]
         if 0 < len(found) <= MAX_VALUES:
             values[(table, column)] = found
@@ -148,19 +161,9 @@ def latest_dates(runtime: Runtime, user: EmbedToken, context: SourceContext) -> 
         return latest
     for table, column in _date_columns(context.catalog):
         spec = parse_spec({"table": table, "measures": [{"agg": "max", "column": column}]})
-        try:
-            prepared = prepare_query(spec, context.catalog, context.rules, user.attributes)
-        except QueryError:
+        rows = _own_rows(runtime, user, context, tenant, spec, 1)
+        if rows is None:
             continue
-        key = cache_key(cache_scope(context, tenant), prepared.sql, dict(prepared.params), kind="v")
-        cached = runtime.cache.get(key)
-        if cached is not None:
-            rows = orjson.loads(cached)
-        else:
-            result = execute_for(runtime.pool, context, tenant, prepared.sql, prepared.params,
-                                 row_cap=1)
-            rows = [[None if r[0] is None else str(r[0])] for r in result.rows]
-            runtime.cache.set(key, orjson.dumps(rows), VALUES_TTL_SECONDS)
         if rows and rows[0] and rows[0][0] not in (None, ""):
             latest[(table, column)] = str(rows[0][0])[:10]
     return latest
