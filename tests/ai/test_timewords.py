@@ -201,3 +201,17 @@ def test_the_last_month_of_a_year_is_still_its_december() -> None:
     found = read("last month of 2024")
     assert isinstance(found, DateRange) and (found.start, found.end) == (
         D(2024, 12, 1), D(2024, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("up to and including 2016", D(2016, 12, 31)),
+        ("through and including march 2025", D(2025, 3, 31)),
+        ("until and including q1 2024", D(2024, 3, 31)),
+        ("up to and incl 2016", D(2016, 12, 31)),
+    ],
+)
+def test_up_to_and_including_a_period_ends_with_it(text: str, end: dt.date) -> None:
+    found = read(text)
+    assert isinstance(found, DateRange) and (found.start, found.end) == (None, end), found

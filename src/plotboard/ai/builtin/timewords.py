@@ -447,6 +447,10 @@ _BOUND_PHRASES.update({
     if lead != ("before",) or not the
 } | {
     ("on", "or", "before"): "until", ("at", "or", "before"): "until",
+    # "up to and including 2016", "through and including March": that period included.
+    **{(*lead, "and", incl): "until"
+       for lead in (("up", "to"), ("to",), ("through",), ("until",), ("till",), ("up", "until"))
+       for incl in ("including", "incl", "inclusive")},
     ("on", "or", "after"): "since", ("at", "or", "after"): "since",
     ("no", "later", "than", "the"): "until", ("not", "later", "than", "the"): "until",
 })
