@@ -388,3 +388,48 @@ def test_an_amount_in_or_per_the_rows_is_their_measure(
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert [(h["by"], h["op"], h["value"]) for h in spec.get("having", [])] == [having], spec
+
+
+# --- a flag's percent within each group (after batch l's first try) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("for each location, what percentage of people are remote", "location"),
+        ("share of headcount split by department and remote", "department"),
+        ("percentage of people who are remote, in each department", "department"),
+        ("remote percentage for every department", "department"),
+    ],
+)
+def test_a_flags_share_with_a_breakdown_is_each_groups_own_percent(
+    question: str, group: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    # Each group's percent of its own people, not the grand total split two ways (whose
+    # numbers sum to 100 across all groups and look right at a glance).
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert dims_of(spec) == [group], spec
+    assert reply.tile is not None
+    got = sorted(
+        (r[0], round(float(r[1]), 6)) for r in run_spec(demo_engine, catalog, reply.tile.query)
+    )
+    want = sorted(
+        (r[0], round(float(r[1]), 6)) for r in run_sql(
+            demo_engine,
+            f"SELECT {group}, 100.0 * SUM(is_remote) / COUNT(*) FROM employees GROUP BY 1")
+    )
+    assert got == want
+
+
+def test_a_share_split_by_two_plain_columns_is_still_a_share_of_the_total(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("share of headcount by department and location", catalog, values))
+    assert dims_of(spec) == ["department", "location"] and spec["measures"][0]["share"], spec
+
+
+def test_among_flagged_people_the_flag_is_the_whole(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("among remote staff, the share in each department", catalog, values))
+    assert dims_of(spec) == ["department"] and spec["measures"][0]["share"], spec
+    assert filters_of(spec) == [("is_remote", "eq", True)]

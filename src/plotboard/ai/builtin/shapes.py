@@ -805,13 +805,24 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
         parts = [f for f in parts if not _is_whole(f, shapes.whole_words)]
-        if parts and not (shapes.each and intent.per_dim is not None and draft.dims):
+        flag = bool(parts) and parts[-1].column.type == "boolean"
+        if parts and (flag or not (shapes.each and intent.per_dim is not None and draft.dims)):
             # "what share of revenue is Software": the filtered rows are the part; with "each"
-            # ("within Accessories, the share of each product") they are the whole.
+            # ("within Accessories, the share of each product") they are the whole, but a
+            # flag stays the part ("percent of people who are remote, in each department":
+            # each department's own percent; "among remote staff" is the whole, said so).
             draft.part = parts[-1]
             draft.filters.remove(parts[-1])
         elif draft.dims:
-            draft.share = True
+            flags = [d for d in draft.dims if d.column.type == "boolean" and d.bin is None]
+            if len(draft.dims) == 2 and len(flags) == 1 and draft.dims[0] is not flags[0]:
+                # "in every department, what percent of the team works remotely": the flag
+                # is the part and the other breakdown the groups, each with its own percent
+                # (not the grand total split two ways, whose numbers look right but are not).
+                draft.dims.remove(flags[0])
+                draft.part = DraftFilter(flags[0].table, flags[0].column, "eq", True)
+            else:
+                draft.share = True
         draft.measures = draft.measures[:1]
     if shapes.running and draft.dims and draft.measures:
         draft.cumulative = True
