@@ -433,3 +433,26 @@ def test_among_flagged_people_the_flag_is_the_whole(catalog: Catalog, values: Va
     spec = spec_of(ask("among remote staff, the share in each department", catalog, values))
     assert dims_of(spec) == ["department"] and spec["measures"][0]["share"], spec
     assert filters_of(spec) == [("is_remote", "eq", True)]
+
+
+# --- a few things since a date are listed (after batch l's first try) ----------------------
+
+
+@pytest.mark.parametrize("question", ["offices opened since 2018", "sites we opened from 2018 on"])
+def test_few_things_since_a_date_are_listed(
+    question: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    # Three blind batches (a, g, l) asked for the offices themselves: a handful of rows is
+    # shown, and their number is plain from the list.
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert "select" in spec and not spec.get("measures"), spec
+    assert reply.tile is not None
+    cities = sorted(r[1] for r in run_spec(demo_engine, catalog, reply.tile.query))
+    since = "SELECT city FROM offices WHERE opened_on >= '2018-01-01'"
+    assert cities == sorted(r[0] for r in run_sql(demo_engine, since))
+
+
+def test_many_people_since_a_date_are_still_counted(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("employees hired since 2018", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}] and "select" not in spec, spec

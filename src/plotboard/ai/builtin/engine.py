@@ -360,8 +360,6 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     if any(c.op != "eq" for c in intent.compares) and not few:
         return
     span = intent.date_range
-    if few and span is not None and span.end is None:
-        return  # "offices opened since 2018": how many were added in that time
     if span is not None and not few and (
         span.start is None or span.end is None or (span.end - span.start).days >= _LISTED_DAYS
     ):
