@@ -518,3 +518,55 @@ def test_the_person_with_the_most_rows(
     assert _measures(spec) == [("count", None)] and spec.get("limit") == 1, spec
     assert "employees.employee_id" in _dims(spec)
     assert spec["order_by"][0].get("desc", False) is desc
+
+
+# --- words after batch l's first try -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("2Q25 revenue by category", "2025-04-01", "2025-06-30"),
+        ("revenue for 1q 2024", "2024-01-01", "2024-03-31"),
+    ],
+)
+def test_a_quarter_written_number_first(
+    question: str, start: str, end: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _filters(spec)["sale_date"] == ("between", [start, end]), spec
+    assert spec["measures"][0]["column"] == "amount"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did we bill by region", "billings per region", "amount we invoiced by region"],
+)
+def test_billing_is_revenue(question: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "sales" and spec["measures"][0] == {"agg": "sum", "column": "amount"}
+    assert [d["column"] for d in spec["dimensions"]] == ["sales_region"], spec
+
+
+def test_out_the_door_is_sold(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units that went out the door in May 2025", catalog, values))
+    assert spec["measures"][0] == {"agg": "sum", "column": "quantity"}, spec
+    assert _filters(spec)["sale_date"] == ("between", ["2025-05-01", "2025-05-31"])
+
+
+@pytest.mark.parametrize(
+    "question", ["company-wide average salary", "average salary, firm wide"]
+)
+def test_company_wide_is_no_filter(question: str, catalog: Catalog, values: Values) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"][0] == {"agg": "avg", "column": "salary"} and not spec.get("filters")
+    assert "wide" not in reply.answer
+
+
+def test_a_crowd_and_holders_are_people(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how big is the remote crowd in each department", catalog, values))
+    assert _filters(spec)["is_remote"] == ("eq", True)
+    assert [d["column"] for d in spec["dimensions"]] == ["department"]
+    spec = spec_of(ask("job titles with fewer than 5 holders", catalog, values))
+    assert spec["having"][0]["op"] == "lt" and spec["having"][0]["value"] == 5, spec

@@ -59,6 +59,7 @@ ABBREVIATIONS: dict[str, str] = {
     "newbie": "new hire", "newbies": "new hires", "swe": "software engineer",
     "swes": "software engineers",
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
+    "crowd": "people", "holders": "people", "billings": "revenue", "companywide": "",
     # Pay and size said loosely: "the fattest paycheck", "the leanest payslip".
     "paycheck": "salary", "paychecks": "salaries", "paycheque": "salary",
     "paycheques": "salaries", "payslip": "salary", "payslips": "salaries",
@@ -332,6 +333,14 @@ PHRASES.update({
 })
 PHRASES.update({(across, "the", "whole", where): "" for across in ("across", "around")
                 for where in ("globe", "world", "workforce", "company")})
+# "how much did we bill", "what we billed": the money taken in; "company-wide", "firm wide":
+# everywhere, no filter; "units went out the door": sold.
+PHRASES.update({(*did, "we", bill): "revenue"
+                for did in (("did",), ("do",), ())
+                for bill in ("bill", "billed", "invoice", "invoiced")})
+PHRASES.update({(company, "wide"): "" for company in ("company", "firm", "org", "organization")})
+PHRASES.update({(went, "out", "the", "door"): "sold"
+                for went in ("went", "go", "goes", "going", "gone")})
 # "summed up progressively", "added up cumulatively": a running total.
 PHRASES.update({
     (summed, "up", how): "running total"
@@ -365,6 +374,9 @@ _MONTHS = (
 )
 _SHORT_YEAR = re.compile(rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b", re.I)
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
+# "3Q24", "4Q 2025": the quarter's number before its letter, as analysts write it (not
+# halves: "2h30" is more often a time).
+_NUMBER_FIRST_QUARTER = re.compile(r"\b([1-4])q\s?((?:20)?\d\d)\b", re.I)
 _BIG = re.compile(r"\b(\d+(?:\.\d+)?)\s*(million|mn|mio|billion|bn|thousand)\b", re.I)
 _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
 # Number words from two on are written as digits ("the ten latest orders", "rated three or
@@ -924,7 +936,8 @@ def plain_text(question: str) -> tuple[str, list[str]]:
 def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     """`plain_text`, and who the question is asked by or for ("CFO question:", "for my
     boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
-    text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", question)
+    text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", question)
+    text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)
     text = _COMPASS_BOUND.sub(lambda m: "more than " if m.group(1).lower() == "north"
