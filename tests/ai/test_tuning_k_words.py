@@ -570,3 +570,25 @@ def test_a_crowd_and_holders_are_people(catalog: Catalog, values: Values) -> Non
     assert [d["column"] for d in spec["dimensions"]] == ["department"]
     spec = spec_of(ask("job titles with fewer than 5 holders", catalog, values))
     assert spec["having"][0]["op"] == "lt" and spec["having"][0]["value"] == 5, spec
+
+
+@pytest.mark.parametrize(
+    "question", ["who has been with us the longest", "which employee has worked here longest"]
+)
+def test_been_here_longest_is_hired_first(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec.get("order_by") == [{"by": "hire_date"}], spec  # ascending: the first hired
+    assert spec.get("limit") == 1 and "full_name" in spec.get("select", []), spec
+
+
+def test_one_part_as_a_multiple_of_another_is_their_ratio(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("accessories revenue as a multiple of services revenue", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"][0]["expr"] == (
+        "sum_if(amount, category = 'Accessories') * 1.0 / sum_if(amount, category = 'Services')"
+    ), spec
+    assert "did not use" not in reply.answer, reply.answer

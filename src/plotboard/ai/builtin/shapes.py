@@ -397,7 +397,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
 
 
 _RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "every"),
-               ("for", "each"), ("per",))
+               ("for", "each"), ("per",), ("as", "a", "multiple", "of"))
 
 
 _WHOLE_LEADS = frozenset({"within", "among", "amongst"})
@@ -919,7 +919,7 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
     draft.ratio = (top, bottom)
     draft.compare, draft.share, draft.part = None, False, None
     draft.order = None if not draft.dims else draft.order
-    used = {"ratio", "ratios", "relative", "divided"}
+    used = {"ratio", "ratios", "relative", "divided", "multiple"}
     intent.ignored[:] = [w for w in intent.ignored if w not in used]
     intent.unknown[:] = [w for w in intent.unknown if w not in used]
     return True

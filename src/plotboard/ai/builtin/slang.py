@@ -194,6 +194,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("top", "dog"): "top", ("top", "dogs"): "top",
     # "our longest-serving employee": the one hired first; "the newest joiner": last.
     ("longest", "serving"): "earliest hired", ("longest", "tenured"): "earliest hired",
+    # "who has been with us (the) longest", "been here longest": hired first.
+    **{(*been, *where, *the, "longest"): "earliest hired"
+       for been in (("been",), ("worked",), ("stayed",))
+       for where in (("with", "us"), ("here",), ("at", "the", "company"))
+       for the in (("the",), ())},
     ("shortest", "serving"): "latest hired",
     # "the total number of orders", "total count of hires": how many (not a sum and a count).
     ("total", "number", "of"): "number of", ("total", "count", "of"): "count of",
