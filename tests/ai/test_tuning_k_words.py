@@ -592,3 +592,14 @@ def test_one_part_as_a_multiple_of_another_is_their_ratio(
         "sum_if(amount, category = 'Accessories') * 1.0 / sum_if(amount, category = 'Services')"
     ), spec
     assert "did not use" not in reply.answer, reply.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["count the staff who have no one as their boss", "people with nobody above them, how many"],
+)
+def test_nobody_as_their_manager_is_no_manager(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _filters(spec) == {"manager_id": ("is_null", None)}, spec

@@ -346,6 +346,17 @@ PHRASES.update({(*did, "we", bill): "revenue"
 PHRASES.update({(company, "wide"): "" for company in ("company", "firm", "org", "organization")})
 PHRASES.update({(went, "out", "the", "door"): "sold"
                 for went in ("went", "go", "goes", "going", "gone")})
+# "nobody as their manager", "no one above them": no manager.
+PHRASES.update({
+    (*nobody, "as", their, boss): "no manager"
+    for nobody in (("nobody",), ("noone",), ("no", "one"))
+    for their in ("their", "his", "her", "a")
+    for boss in ("manager", "boss", "supervisor", "superior")
+} | {
+    (*nobody, "above", them): "no manager"
+    for nobody in (("nobody",), ("noone",), ("no", "one"))
+    for them in ("them", "him", "her")
+})
 # "summed up progressively", "added up cumulatively": a running total.
 PHRASES.update({
     (summed, "up", how): "running total"
