@@ -755,16 +755,7 @@ def _grouped(
         columns.append(ResultColumn(dim.alias, kind))
         hidden = builder.hidden_join(path, rules) if rules else None
         if hidden is not None:
-            empty = exp.and_(
-                _is_null(col.copy()), exp.Not(this=exp.Paren(this=hidden.copy())), copy=False
-            )
-            kinds: tuple[tuple[Literal["hidden", "empty"], exp.Expr], ...] = (
-                ("hidden", hidden),
-                ("empty", empty),
-            )
-            for what, test in kinds:
-                marker = NullMarker(dim.alias, what)
-                markers.append((ResultColumn(f"pb_{what}_{i}", "integer", marker), _flag(test)))
+            markers.extend(_null_markers(hidden, col, dim.alias, i, _flag))
 
     plain: dict[str, exp.Expr] = {}
     for measure in measures:
@@ -779,13 +770,7 @@ def _grouped(
         columns.append(ResultColumn(measure.alias, kind, format=fmt))
 
     taken = {alias.lower() for alias in spec.aliases}
-    for n, (marker_column, flag) in enumerate(markers):
-        name = marker_column.name
-        while name.lower() in taken:  # a catalog column could be called pb_hidden_0
-            name = f"{name}_{n}"
-        taken.add(name.lower())
-        projections.append(exp.alias_(flag, _ident(name), copy=False))
-        columns.append(ResultColumn(name, "integer", marker_column.marker))
+    _add_markers(markers, taken, projections, columns)
 
     conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
     select = exp.Select(expressions=projections)
@@ -1019,6 +1004,47 @@ def _having(
     return inner, outer
 
 
+def _null_markers(
+    hidden: exp.Expr,
+    value: exp.Expr,
+    alias: str,
+    index: int,
+    flag: Callable[[exp.Expr], exp.Expr],
+) -> list[tuple[ResultColumn, exp.Expr]]:
+    """The two marker columns of a value whose joined row an access rule may hide: `hidden`
+    (the row is there but not visible to this user) and `empty` (a genuine NULL: the value is
+    NULL and the row is not hidden). `flag` turns a test into the column's 0/1 value: per
+    group (`_flag`) or per row (`_row_flag`)."""
+    empty = exp.and_(
+        _is_null(value.copy()), exp.Not(this=exp.Paren(this=hidden.copy())), copy=False
+    )
+    kinds: tuple[tuple[Literal["hidden", "empty"], exp.Expr], ...] = (
+        ("hidden", hidden),
+        ("empty", empty),
+    )
+    return [
+        (ResultColumn(f"pb_{what}_{index}", "integer", NullMarker(alias, what)), flag(test))
+        for what, test in kinds
+    ]
+
+
+def _add_markers(
+    markers: Sequence[tuple[ResultColumn, exp.Expr]],
+    taken: set[str],
+    projections: list[exp.Expr],
+    columns: list[ResultColumn],
+) -> None:
+    """Append the marker columns, renamed where a user's alias already has the name (a
+    catalog column could be called pb_hidden_0); `taken` gets their names."""
+    for n, (marker_column, flag) in enumerate(markers):
+        name = marker_column.name
+        while name.lower() in taken:
+            name = f"{name}_{n}"
+        taken.add(name.lower())
+        projections.append(exp.alias_(flag, _ident(name), copy=False))
+        columns.append(ResultColumn(name, "integer", marker_column.marker))
+
+
 def _detail_query(builder: _Builder, spec: QuerySpec, rules: RuleSet | None) -> CompiledQuery:
     """Records: the `select` columns of each row, filtered, sorted (by the primary key last,
     so that pages are stable) and paged with `limit` and `offset`.
@@ -1035,24 +1061,9 @@ def _detail_query(builder: _Builder, spec: QuerySpec, rules: RuleSet | None) -> 
         columns.append(ResultColumn(alias, column.type))
         hidden = builder.hidden_join(path, rules) if rules else None
         if hidden is not None:
-            empty = exp.and_(
-                _is_null(expr.copy()), exp.Not(this=exp.Paren(this=hidden.copy())), copy=False
-            )
-            kinds: tuple[tuple[Literal["hidden", "empty"], exp.Expr], ...] = (
-                ("hidden", hidden),
-                ("empty", empty),
-            )
-            for what, test in kinds:
-                marker = ResultColumn(f"pb_{what}_{i}", "integer", NullMarker(alias, what))
-                markers.append((marker, _row_flag(test)))
+            markers.extend(_null_markers(hidden, expr, alias, i, _row_flag))
     taken = {alias_of(ref).lower() for ref in spec.select}
-    for n, (marker_column, flag) in enumerate(markers):
-        name = marker_column.name
-        while name.lower() in taken:  # a catalog column could be called pb_hidden_0
-            name = f"{name}_{n}"
-        taken.add(name.lower())
-        projections.append(exp.alias_(flag, _ident(name), copy=False))
-        columns.append(ResultColumn(name, "integer", marker_column.marker))
+    _add_markers(markers, taken, projections, columns)
     conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
     order = _order(spec)
     # A tie-breaker that is unique per row: the primary key (column names come from the
