@@ -8,30 +8,10 @@ engine wrote on the demo data."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import pytest
 
-from plotboard.ai.answers import EngineAnswer
-from plotboard.ai.builtin import answer
 from plotboard.catalog.model import Catalog
-
-TODAY = dt.date(2025, 11, 20)
-Values = dict[tuple[str, str], list[str]]
-
-
-def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
-    return answer(question, catalog, values, today=TODAY, **kwargs)
-
-
-def spec_of(reply: EngineAnswer) -> dict[str, Any]:
-    assert reply.tile is not None, reply.answer
-    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
-
-
-def filters_of(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    return [(f["column"], f["op"], f.get("value")) for f in spec.get("filters", [])]
+from tests.ai.tuning import Values, ask, filters_of, spec_of
 
 
 @pytest.mark.parametrize(

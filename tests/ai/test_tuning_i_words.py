@@ -8,26 +8,12 @@ engine wrote on the demo data."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 
-from plotboard.ai.answers import EngineAnswer
-from plotboard.ai.builtin import answer
 from plotboard.catalog.model import Catalog
-
-TODAY = dt.date(2025, 11, 20)
-Values = dict[tuple[str, str], list[str]]
-
-
-def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
-    return answer(question, catalog, values, today=TODAY, **kwargs)
-
-
-def spec_of(reply: EngineAnswer) -> dict[str, Any]:
-    assert reply.tile is not None, reply.answer
-    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
+from tests.ai.tuning import Values, ask, spec_of
 
 
 def _filtered(spec: dict[str, Any]) -> set[str]:

@@ -18,31 +18,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from plotboard.ai.answers import EngineAnswer, Source
+from plotboard.ai.answers import Source
 from plotboard.ai.builtin import answer
 from plotboard.catalog.model import Catalog
 from tests.ai.demo import run_spec, run_sql
-
-TODAY = dt.date(2025, 11, 20)
-Values = dict[tuple[str, str], list[str]]
-
-
-def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
-    return answer(question, catalog, values, today=kwargs.pop("today", TODAY), **kwargs)
-
-
-def spec_of(reply: EngineAnswer) -> dict[str, Any]:
-    assert reply.tile is not None, reply.answer
-    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
-
-
-def filters_of(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    return [(f["column"], f["op"], f.get("value")) for f in spec.get("filters", [])]
-
-
-def dims_of(spec: dict[str, Any]) -> list[str]:
-    return [d["column"] for d in spec.get("dimensions", [])]
-
+from tests.ai.tuning import Values, ask, dims_of, filters_of, spec_of
 
 # --- a ratio of two parts -------------------------------------------------------------------
 

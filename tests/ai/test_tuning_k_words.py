@@ -19,20 +19,17 @@ from typing import Any
 import pytest
 
 from plotboard.ai.answers import EngineAnswer
-from plotboard.ai.builtin import answer
 from plotboard.catalog.model import Catalog
+from tests.ai import tuning
+from tests.ai.tuning import Values, spec_of
 
 TODAY = dt.date(2025, 6, 18)
-Values = dict[tuple[str, str], list[str]]
 
 
 def ask(question: str, catalog: Catalog, values: Values, **kwargs: Any) -> EngineAnswer:
-    return answer(question, catalog, values, today=TODAY, **kwargs)
+    return tuning.ask(question, catalog, values, today=kwargs.pop("today", TODAY), **kwargs)
 
 
-def spec_of(reply: EngineAnswer) -> dict[str, Any]:
-    assert reply.tile is not None, reply.answer
-    return reply.tile.query.model_dump(exclude_defaults=True, mode="json")
 
 
 def _filters(spec: dict[str, Any]) -> dict[str, tuple[str, Any]]:
