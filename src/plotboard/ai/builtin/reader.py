@@ -230,6 +230,17 @@ class _Walk:
         if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
             if len(_numeric(terms)) == len(terms) and not _numeric(self.intent.dims[-1].terms):
                 return  # "which depts pay more than 80k": the groups, then their number
+            flags = tuple(
+                t for t in terms if isinstance(t, ColumnTerm) and t.column.type == "boolean"
+            )
+            if flags and len(flags) == len(terms) and self.intent.dims and not any(
+                isinstance(t, ColumnTerm) and t.column.type == "boolean"
+                for t in self.intent.dims[-1].terms
+            ) and self.words[item.start] == "is":
+                # "what share of each department is remote": the group, then a state of its
+                # rows (a filter, the part of a share), not one compound name.
+                self.intent.bools.append(BoolSlot(flags, text))
+                return
 
             if self.intent.per_dim is self.intent.dims[-1]:
                 self.intent.per_dim = slot
@@ -300,6 +311,8 @@ class _Walk:
         self._averaged_compare()
         self._groups_of_counted()
         self._groups_of_measured()
+        self._groups_of_totals()
+        self._dated_rows_per_group()
         self._ranked_rows_per_group()
         self._each_of_the_values()
         self._highest_in_each()
@@ -338,6 +351,60 @@ class _Walk:
         slot = DimSlot(terms, "each", plural=False)
         intent.dims.insert(0, slot)
         intent.per_dim = slot
+
+    def _dated_rows_per_group(self) -> None:
+        """ "who was hired first in each department", "the newest hire at each location",
+        "the longest-serving employee at each office": the rows of each group with the
+        earliest (latest) date of their own, their name next to that date — not a count."""
+        intent = self.intent
+        when = intent.superlative
+        per = intent.per_dim
+        if when is None or not when.temporal or per is None or intent.grain:
+            return
+        if intent.pending or intent.compares or len(intent.measures) > 1:
+            return
+        dated: list[ColumnTerm] = []
+        if len(intent.dims) == 2 and intent.dims[0] is per and not intent.measures:
+            # "in every department, who joined first": the date named as a breakdown.
+            named = [t for t in intent.dims[1].terms if isinstance(t, ColumnTerm)]
+            if not named or any(t.column.type not in TEMPORAL_TYPES for t in named):
+                return
+            dated = named
+        elif intent.dims != [per]:
+            return
+        for slot in intent.measures:
+            for t in slot.terms:
+                if isinstance(t, ColumnTerm) and t.column.type in TEMPORAL_TYPES:
+                    dated.append(t)
+                elif isinstance(t, MeasureTerm) and t.agg == "count" and t.time_column:
+                    dated.append(ColumnTerm(t.table, t.time_column, t.quality))  # "hire"
+        if not intent.measures and not dated:
+            dated = [t for t in intent.time_columns if t.column.type in TEMPORAL_TYPES]
+        tables = {id(t.table) for t in intent.tables}
+        dated = [t for t in dated if not tables or id(t.table) in tables]
+        if not dated or len({id(t.table) for t in dated}) != 1:
+            return
+        if not any(
+            isinstance(t, ColumnTerm) and t.table is dated[0].table for t in per.terms
+        ):
+            return  # the group is a column of the dated rows ("department", "location")
+        rows = TableTerm(dated[0].table, dated[0].quality)
+        n = intent.top.n if intent.top is not None else None
+        for at in intent.loose_numbers:
+            if n is None and intent.number is not None and any(
+                isinstance(i.meaning, Superlative) and i.start == at + 1 for i in self.items
+            ):
+                # "the 2 newest hires at each location": that many in each group.
+                n = intent.number
+                intent.top = Top(n, desc=when.desc)
+                intent.loose_numbers.remove(at)
+                intent.number = None
+                break
+        intent.measures = [MeasureSlot("max" if when.desc else "min", (dated[0],), "date")]
+        intent.superlative = Superlative(desc=when.desc)
+        intent.dims = [per, DimSlot((rows,), "rows", plural=n is not None and n > 1)]
+        intent.tables = []
+        intent.time_columns = []
 
     def _ranked_rows_per_group(self) -> None:
         """ "the highest paid person in each department", "the 2 newest offices in every
@@ -416,6 +483,62 @@ class _Walk:
                 intent.tables = []
                 intent.dim_first = True
                 return
+
+    def _groups_of_totals(self) -> None:
+        """ "reps who sold more than 750k in 2025", "sellers who did over 550k of revenue",
+        "reps whose revenue is above 700k": things named first, bounded by an amount of
+        another table's rows (a sum: revenue, units), are a breakdown by those things with a
+        bound on their total, not the other table's rows one by one."""
+        intent = self.intent
+        sold = intent.dims[0] if len(intent.dims) == 1 else None
+        if sold is not None and sold is intent.per_dim and sold.text in _SELLING and all(
+            isinstance(t, TableTerm) for t in sold.terms
+        ):
+            # "reps who each sold more than 600k": "each" is the reps', "sold" their sales.
+            others_sold: list[TableTerm] = [t for t in sold.terms if isinstance(t, TableTerm)]
+        elif intent.dims:
+            return
+        else:
+            others_sold = []
+        if intent.grain or not intent.tables or not (
+            intent.rows_first or intent.row_words or others_sold
+        ):
+            return
+        if intent.top is not None or intent.superlative is not None:
+            return
+        if any(a != "sum" for a in intent.pending):
+            return
+        subject, others = intent.tables[0], [*intent.tables[1:], *others_sold[:1]]
+        if any(t.table is subject.table for t in others):
+            return
+        for compare in intent.compares:
+            if compare.op in ("in", "eq") or compare.counted is not None:
+                continue
+            measure = compare.measure
+            if measure is not None and (measure.agg not in (None, "sum") or (
+                measure not in intent.measures
+            )):
+                continue
+            terms = compare.terms
+            if terms:
+                summed = all(
+                    t.table is not subject.table and (
+                        (isinstance(t, MeasureTerm) and t.agg == "sum" and t.column is not None)
+                        or (isinstance(t, ColumnTerm) and natural_agg(t.column) == "sum")
+                    ) for t in terms
+                )
+                if not summed or any(
+                    m is not measure and m.terms and not _same(m.terms, terms)
+                    for m in intent.measures
+                ):
+                    continue
+            elif intent.measures or len(others) != 1 or not isinstance(others[0], TableTerm):
+                continue  # "reps who sold more than 750k": the other table's main amount
+            intent.dims = [DimSlot((subject,), "rows", plural=True)]
+            intent.per_dim = None
+            intent.tables = list(others)
+            intent.dim_first = True
+            return
 
     def _groups_of_counted(self) -> None:
         """ "sales reps who closed more than 250 deals", "offices with at least 200

@@ -298,11 +298,14 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
         what = measures[0][:1].lower() + measures[0][1:]
         if draft.limit == 1:
             best = "highest" if draft.order is not False else "lowest"
-            if what.startswith(("highest ", "lowest ")):
+            if what.startswith(("highest ", "lowest ", "earliest ", "latest ")):
                 best, what = what.split(" ", 1)  # "the highest salary", not "highest highest"
             title = f"{ranked[:1].upper()}{ranked[1:]} with the {best} {what} in each {each}"
         else:
             rank = "Top" if draft.order is not False else "Bottom"
+            if what.startswith(("earliest ", "latest ")):
+                rank, what = what.split(" ", 1)  # "Earliest 3 employees by hire date"
+                rank = rank.capitalize()
             title = f"{rank} {draft.limit} {plural(ranked)} by {what} in each {each}"
     elif draft.limit and draft.order is not None and len(dims) == 1 and measures:
         rank = "Top" if draft.order else "Bottom"

@@ -456,6 +456,7 @@ _STRONG_CUES = {("vs",): 1, ("v",): 1, ("versus",): 1, ("against",): 1, ("compar
 _WEAK_CUES = frozenset({"growth", "grow", "grew", "grown", "growing", "change", "changed",
                         "changes", "increase", "increased", "decrease", "decreased", "decline",
                         "declined", "difference", "delta", "evolve", "evolved"})
+_MOVE_VERBS = frozenset({"go", "goes", "went", "gone", "going", "move", "moved", "moving"})
 _NOT_AFTER_CHANGE = frozenset({"to", "it", "that", "this", "into", "chart", "the", "them"})
 _UNIT_WORDS = {"year": "year", "years": "year", "month": "month", "months": "month",
                "quarter": "quarter", "quarters": "quarter", "week": "week", "weeks": "week",
@@ -510,6 +511,10 @@ def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | 
             if after is not None:
                 return size + after[0], "strong", after[1]
             return size, "strong", None
+    if word in _MOVE_VERBS and nxt in ("up", "down"):
+        # "did revenue go up from feb to march", "went up or down": a change between periods.
+        size = 4 if tuple(words[i + 2 : i + 4]) in (("or", "down"), ("or", "up")) else 2
+        return size, "weak", None
     if word in _WEAK_CUES and nxt not in _NOT_AFTER_CHANGE:
         end = i + 1
         if end < len(words) and words[end] in ("from", "over", "on", "vs", "versus"):
@@ -813,6 +818,10 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             # each department's own percent; "among remote staff" is the whole, said so).
             draft.part = parts[-1]
             draft.filters.remove(parts[-1])
+            if draft.dims and draft.chart in ("pie", "donut") and not (
+                intent.chart is not None and intent.chart.strong
+            ):
+                draft.chart = None  # each group's own percent: they add up to no whole
         elif draft.dims:
             flags = [d for d in draft.dims if d.column.type == "boolean" and d.bin is None]
             if len(draft.dims) == 2 and len(flags) == 1 and draft.dims[0] is not flags[0]:
@@ -1063,6 +1072,8 @@ def _own_values_ranked(vocab: Vocabulary, draft: Draft) -> None:
         return  # "the best-selling products": many rows each
     draft.measures[0] = replace(first, agg="min" if draft.order is False else "max")
     draft.dims[1] = replace(ranked, key=None)
+    if first.column is not None and first.column.type in TEMPORAL_TYPES and draft.chart is None:
+        draft.chart = "table"  # "the first hire in each office": names and dates, not bars
 
 
 def _unit_of(start: dt.date, end: dt.date) -> str | None:
@@ -1192,8 +1203,9 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
     """The closed periods the question names, in order, "from 2023 to 2024" as two."""
     out: list[tuple[int, dt.date, dt.date]] = []
     labels: list[str] = []
+    whole = len(intent.date_ranges) > 1  # "Jan-Mar 2025 vs Jan-Mar 2024": two spans
     for at, span in intent.date_ranges:
-        if span.parts is not None:
+        if span.parts is not None and not (whole and span.start and span.end):
             out.extend((at, a, b) for a, b, _ in span.parts)
             labels += [label for _, _, label in span.parts]
         elif span.start is not None and span.end is not None:

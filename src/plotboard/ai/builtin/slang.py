@@ -606,6 +606,10 @@ def _weighed(text: str) -> str:
 # "Name the three locations with ...": list them (not their "name" column).
 _NAME_THE = re.compile(r"^\s*name (?=(?:the|all|our|every|each|top|\d+)\b)", re.I)
 # "orders with maximum 3 pieces", "a minimum of 5 units": at most, at least.
+# "reps that booked >700k", "rated >= 4", "orders <1000": a bound written as a symbol.
+_SYMBOL_BOUND = re.compile(r"(>=|=>|\u2265|<=|=<|\u2264|>|<)\s*(?=[$\u20ac\u00a3]?\s*\d)")
+_SYMBOL_WORDS = {">=": "at least", "=>": "at least", "\u2265": "at least", "<=": "at most",
+                 "=<": "at most", "\u2264": "at most", ">": "more than", "<": "less than"}
 _MAX_N = re.compile(r"\b(?:a )?(maximum|max|minimum|min)(?: of)? (?=[$\u20ac\u00a3]?\d)", re.I)
 # "products that sell for no more than $100 a unit": their unit price.
 _SELL_FOR_A_UNIT = re.compile(
@@ -956,6 +960,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)
+    text = _SYMBOL_BOUND.sub(lambda m: f" {_SYMBOL_WORDS[m.group(1)]} ", text)
     text = _COMPASS_BOUND.sub(lambda m: "more than " if m.group(1).lower() == "north"
                               else "less than ", text)
     text = _LESS.sub(lambda m: f"{m.group(1)}less", text)
