@@ -899,6 +899,27 @@ def test_a_new_condition_asks_for_a_column(console: Console, ruled: str) -> None
     assert "any row" in text(first), first
 
 
+def test_the_rule_form_names_columns_as_the_catalog_does(console: Console, ruled: str) -> None:
+    # The column select listed raw names ("sales_region (string)") while the tables page, the
+    # editor and the AI all say the catalog's label: an admin who had named a column could not
+    # find it here. The label comes first, the database's name after it.
+    saved = console.post(
+        f"/admin/tables/{ruled}/sales/columns/sales_region",
+        {"display_name": "Sales territory"},
+        headers={"X-Console-Fetch": "1"},
+    )
+    assert saved.status_code == 200, text(saved.text)
+    page = console.get(f"/admin/rules/{ruled}/sales").text
+    select = page.split('id="c-0-0-column"')[1].split("</select>")[0]
+    options = {
+        value: text(words)
+        for value, words in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select)
+    }
+    assert options["sales_region"] == "Sales territory — sales_region (string)", options
+    # A column without a display name reads as its name in words.
+    assert options["unit_price"].startswith("Unit price — unit_price ("), options
+
+
 def test_the_embed_snippet_names_every_event_the_docs_list(console: Console) -> None:
     # The snippet page left out plotboard:view-changed, the event a host page needs to bring
     # a user back to their dashboard after a reload.

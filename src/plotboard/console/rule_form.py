@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from plotboard.catalog.model import Column, Table
 from plotboard.console.forms import Problems
 
 OPS: tuple[tuple[str, str], ...] = (
@@ -123,6 +124,20 @@ class RuleForm:
             conditions.append(items[0] if len(items) == 1 else {"any": items})
             positions.append((g, [i for i, _ in kept]))
         return conditions, positions
+
+
+def column_label(column: Column) -> str:
+    """A column as end users read it in the editor: its display name in the catalog, else its
+    name in words (``sales_region`` -> "Sales region")."""
+    words = column.display_name or re.sub(r"[_\-.]+", " ", column.name).strip() or column.name
+    return words[:1].upper() + words[1:]
+
+
+def column_choices(table: Table) -> list[tuple[str, str]]:
+    """The column select's options, `(value, text)`: the catalog's label first, the column's
+    name in the database after it (what the rule's SQL compares), and its type:
+    "Sales region — sales_region (string)", in the catalog's order."""
+    return [(c.name, f"{column_label(c)} — {c.name} ({c.type})") for c in table.columns]
 
 
 def compared_columns(form: RuleForm) -> dict[str, list[str]]:

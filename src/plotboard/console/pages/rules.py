@@ -28,7 +28,14 @@ from plotboard.console.preview import (
     example_placeholder,
     preview_count,
 )
-from plotboard.console.rule_form import OPS, RuleForm, compared_columns, describe, locate
+from plotboard.console.rule_form import (
+    OPS,
+    RuleForm,
+    column_choices,
+    compared_columns,
+    describe,
+    locate,
+)
 from plotboard.console.web import (
     BASE,
     ConsoleRoute,
@@ -160,6 +167,7 @@ def _editor(
         source={"id": source.id, "name": source.name},
         table=table,
         table_name=table_name,
+        column_choices=column_choices(table),
         form=form,
         saved=describe(saved) if saved else None,
         attributes=model,
