@@ -186,3 +186,31 @@ def test_a_list_of_records_says_which_related_values_are_hidden(db: TestDatabase
     # Without a rule on the way, no marker and no extra column.
     prepared = prepare_query(parse_spec(spec), db.catalog, RuleSet(), {}, mark_hidden=True)
     assert [c.name for c in prepared.columns] == ["sale_id", "amount", "employees_department"]
+
+
+def test_every_page_of_records_says_the_same_of_its_empty_values(db: TestDatabase) -> None:
+    # Each page of a list judged its own rows: a page whose only empty department was a hidden
+    # seller said "Not visible to you", the next page "Not visible to you or empty", another a
+    # bare "—" for the same kind of row. What an empty value means is a fact of the whole list
+    # (all the rows the user's filters match), the same on every page.
+    spec: dict[str, Any] = {
+        "table": "sales",
+        "select": ["sale_id", "employees.department"],
+        "order_by": [{"by": "sale_id"}],
+        "limit": 2,
+    }
+    said: set[str | None] = set()
+    pages_with_empty = 0
+    for offset in range(0, len(DATA["sales"]), 2):
+        spec["offset"] = offset
+        prepared = prepare_query(
+            parse_spec(spec), db.catalog, RULES, {"location": SEEN}, mark_hidden=True
+        )
+        meta, shown = describe_result(
+            prepared.columns, normalize(db.query(prepared.sql, prepared.params))
+        )
+        if any(row[1] is None for row in shown):
+            pages_with_empty += 1
+            said.add(meta[1].get("null_means"))
+    assert pages_with_empty > 1
+    assert said == {"hidden_or_empty"}, said

@@ -340,6 +340,12 @@ def _flag(condition: exp.Expr) -> exp.Expr:
     return exp.Max(this=_row_flag(condition))
 
 
+def _list_flag(condition: exp.Expr) -> exp.Expr:
+    """``MAX(CASE WHEN condition THEN 1 ELSE 0 END) OVER ()``: 1 on every row when any row
+    of the whole result (before LIMIT and OFFSET) matches."""
+    return exp.Window(this=_flag(condition))
+
+
 def _row_flag(condition: exp.Expr) -> exp.Expr:
     """``CASE WHEN condition THEN 1 ELSE 0 END``: 1 when this row matches."""
     return exp.Case(
@@ -1014,7 +1020,7 @@ def _null_markers(
     """The two marker columns of a value whose joined row an access rule may hide: `hidden`
     (the row is there but not visible to this user) and `empty` (a genuine NULL: the value is
     NULL and the row is not hidden). `flag` turns a test into the column's 0/1 value: per
-    group (`_flag`) or per row (`_row_flag`)."""
+    group (`_flag`) or over a whole list of records (`_list_flag`)."""
     empty = exp.and_(
         _is_null(value.copy()), exp.Not(this=exp.Paren(this=hidden.copy())), copy=False
     )
@@ -1050,7 +1056,8 @@ def _detail_query(builder: _Builder, spec: QuerySpec, rules: RuleSet | None) -> 
     so that pages are stable) and paged with `limit` and `offset`.
 
     With `rules`, a column of a related table that has a rule gets the marker columns of a
-    dimension (per row here, not per group), so that its NULLs can say "not visible to you"."""
+    dimension, taken over every row the filters match (a window over the whole list, not the
+    page), so that its NULLs say "not visible to you" alike on every page."""
     projections: list[exp.Expr] = []
     columns: list[ResultColumn] = []
     markers: list[tuple[ResultColumn, exp.Expr]] = []
@@ -1061,7 +1068,9 @@ def _detail_query(builder: _Builder, spec: QuerySpec, rules: RuleSet | None) -> 
         columns.append(ResultColumn(alias, column.type))
         hidden = builder.hidden_join(path, rules) if rules else None
         if hidden is not None:
-            markers.extend(_null_markers(hidden, expr, alias, i, _row_flag))
+            # Over the whole list, not the row: every page says the same of its empty
+            # values (``MAX(...) OVER ()`` is computed before LIMIT and OFFSET).
+            markers.extend(_null_markers(hidden, expr, alias, i, _list_flag))
     taken = {alias_of(ref).lower() for ref in spec.select}
     _add_markers(markers, taken, projections, columns)
     conditions = [_filter(builder, f, i) for i, f in enumerate(spec.filters)]
