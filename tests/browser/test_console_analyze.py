@@ -86,3 +86,33 @@ def test_analyze_asks_before_replacing_a_description(
         assert _product_description(plotboard) == proposed
     finally:
         _set_product_description(plotboard, before or None)
+
+
+def test_analyze_proposals_come_back_after_a_reload_until_dismissed(
+    admin_page: Any, plotboard: Plotboard
+) -> None:
+    # A reload (or a visit to another page and back) lost the proposals of a finished Analyze:
+    # the admin had to run it again to review them.
+    page = admin_page
+    page.goto(f"{plotboard.url}/admin/tables")
+    analyze = page.locator("[data-analyze]")
+    for box in analyze.locator("input[name='analyze_table']").all():
+        box.set_checked(box.get_attribute("value") == "offices")
+    analyze.get_by_role("button", name="Analyze", exact=True).click()
+    rows = analyze.locator(".proposal[data-proposal]")
+    rows.first.wait_for(timeout=TIMEOUT)
+    proposed = rows.evaluate_all("rows => rows.map(r => r.dataset.proposal)")
+    city = analyze.get_by_label("Description for offices.city").input_value()
+    assert "offices.city" in proposed and city
+
+    page.reload()
+    rows.first.wait_for(timeout=TIMEOUT)
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.proposal)") == proposed
+    assert analyze.get_by_label("Description for offices.city").input_value() == city
+    assert "not applied yet" in analyze.locator("[data-analyze-status]").inner_text()
+
+    analyze.locator("[data-analyze-dismiss]").click()
+    assert rows.count() == 0
+    page.reload()
+    page.wait_for_timeout(1500)  # what the page fetches on load has come back
+    assert rows.count() == 0

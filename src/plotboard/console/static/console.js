@@ -229,16 +229,11 @@
     };
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-    start.addEventListener("click", async () => {
-      const tables = $$('input[name="analyze_table"]:checked', section).map((b) => b.value);
-      progress.hidden = false;
-      if (!tables.length) { show(0, "Choose at least one table."); return; }
-      const overwrite = section.querySelector('input[name="analyze_overwrite"]')?.checked || false;
+    // Follow a job to its end, then show its proposals.
+    async function follow(job) {
       start.disabled = true;
-      box.replaceChildren();
-      show(0, "Starting…");
+      progress.hidden = false;
       try {
-        let job = await api("POST", `/api/v1/admin/sources/${section.dataset.source}/analyze`, { tables, overwrite });
         while (job.status === "queued" || job.status === "running") {
           const where = job.current_table ? ` — ${job.current_table}${job.current_column ? "." + job.current_column : ""}` : "";
           show(job.progress, `Analyzing… ${Math.round((job.progress || 0) * 100)}%${where}`);
@@ -254,7 +249,51 @@
       } finally {
         start.disabled = false;
       }
+    }
+
+    let started = false;
+    start.addEventListener("click", async () => {
+      started = true;
+      const tables = $$('input[name="analyze_table"]:checked', section).map((b) => b.value);
+      progress.hidden = false;
+      if (!tables.length) { show(0, "Choose at least one table."); return; }
+      const overwrite = section.querySelector('input[name="analyze_overwrite"]')?.checked || false;
+      start.disabled = true;
+      box.replaceChildren();
+      show(0, "Starting…");
+      let job;
+      try {
+        job = await api("POST", `/api/v1/admin/sources/${section.dataset.source}/analyze`, { tables, overwrite });
+      } catch (err) {
+        status.textContent = "Analyze did not finish: " + err.message;
+        start.disabled = false;
+        return;
+      }
+      await follow(job);
     });
+
+    // A reload (or coming back to the page) used to lose a finished job's proposals, and a
+    // running job's progress: the newest job of this source picks up where it was, until it
+    // is applied or dismissed.
+    const DISMISSED = "plotboard.analyze.dismissed";
+    const dismissed = () => { try { return JSON.parse(localStorage.getItem(DISMISSED) || "[]"); } catch { return []; } };
+    async function resume() {
+      let jobs;
+      try {
+        jobs = (await api("GET", `/api/v1/admin/sources/${section.dataset.source}/analyze`)).jobs || [];
+      } catch { return; }
+      const job = jobs[0];
+      if (!job || job.applied_at || dismissed().includes(job.id)) return;
+      if (started) return;  // the admin started another one meanwhile
+      if (job.status === "queued" || job.status === "running") { await follow(job); return; }
+      if (job.status !== "done") return;
+      const detail = await api("GET", `/api/v1/admin/analyze/${job.id}`).catch(() => null);
+      if (!detail || !(detail.proposals || []).length || started) return;
+      progress.hidden = false;
+      const when = new Date(job.finished_at || job.created_at).toLocaleString();
+      show(1, `Proposals of the Analyze of ${when}${job.created_by ? " by " + job.created_by : ""}, not applied yet: nothing is saved until you apply them.`);
+      renderProposals(job.id, detail.proposals, true);
+    }
 
     function input(value, label, field) {
       const element = document.createElement("input");
@@ -281,7 +320,7 @@
       return element;
     }
 
-    function renderProposals(jobId, proposals) {
+    function renderProposals(jobId, proposals, restored = false) {
       if (!proposals.length) { box.replaceChildren(notice("info", "Nothing to propose for these tables.")); return; }
       const form = document.createElement("form");
       form.className = "proposals";
@@ -328,6 +367,19 @@
       const actions = document.createElement("div");
       actions.className = "form-actions";
       actions.append(apply);
+      if (restored) {
+        const dismiss = document.createElement("button");
+        dismiss.type = "button";
+        dismiss.className = "secondary";
+        dismiss.dataset.analyzeDismiss = "";
+        dismiss.textContent = "Dismiss these proposals";
+        dismiss.addEventListener("click", () => {
+          try { localStorage.setItem(DISMISSED, JSON.stringify([...dismissed(), jobId].slice(-50))); } catch { /* private mode */ }
+          box.replaceChildren();
+          progress.hidden = true;
+        });
+        actions.append(dismiss);
+      }
       form.append(actions);
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
@@ -367,6 +419,8 @@
     }
 
     const FIELD_WORDS = { display_name: "display name", description: "description", semantic_type: "semantic type" };
+
+    void resume();
 
     // "orders.status: description" for each ticked field whose value in the catalog now is not
     // empty and would change.
