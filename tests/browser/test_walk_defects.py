@@ -175,3 +175,43 @@ def test_a_link_to_the_demo_with_user_bob_opens_as_bob(browser: Any, plotboard: 
             assert f"Signed in as {name}" in page.locator("#status").inner_text(), address
     finally:
         context.close()
+
+
+CHIP_FIT = """el => {
+  const badge = el.getBoundingClientRect();
+  const tile = el.closest('article, .tile') ?? el.getRootNode().host;
+  const box = tile.getBoundingClientRect();
+  const text = el.querySelector('.text');
+  const icon = el.querySelector('svg').getBoundingClientRect();
+  return {inside: badge.left >= box.left - 0.5 && badge.right <= box.right + 0.5,
+          iconWidth: icon.width,
+          ellipsis: !!text && getComputedStyle(text).textOverflow === 'ellipsis'
+                    && text.scrollWidth > text.clientWidth,
+          title: el.getAttribute('title')};
+}"""
+
+
+def test_a_narrow_kpi_tile_shortens_its_filter_chip_with_an_ellipsis(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # A KPI two columns wide cut its chip "Category: Software, H" mid-letter, with no ellipsis,
+    # and the funnel icon squeezed to nothing: nothing said there was more to read.
+    token = plotboard.token("narrow", attributes=plotboard.attributes("alice"))
+    kpi = {"id": "k", "title": "Total amount", "chart": {"type": "kpi"},
+           "query": {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+                     "filters": [{"column": "category", "op": "in",
+                                  "value": ["Software", "Hardware"]}]},
+           "layout": {"x": 0, "y": 0, "w": 2, "h": 3}}  # fmt: skip
+    body = {"title": "Narrow", "tiles": [kpi]}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("narrow", width=1280, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 1)
+    chip = ui.tile(s.page, "Total amount").locator("[data-own-filters] .badge")
+    fit = chip.evaluate(CHIP_FIT)
+    assert fit["inside"] and fit["iconWidth"] >= 10, fit
+    assert fit["ellipsis"], fit  # the text ends in "…", not mid-letter
+    assert fit["title"] == "Category: Software, Hardware", fit  # the whole text on hover
+    assert chip.inner_text() == "Category: Software, Hardware"
+    assert not s.errors, s.errors
+

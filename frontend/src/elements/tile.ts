@@ -133,8 +133,19 @@ export class PbTile extends LitElement {
       }
       .own-filters .badge {
         max-width: 100%;
+        min-width: 0;
+        box-sizing: border-box;
+      }
+      /* The ellipsis needs a block of its own: on the flex badge the text was cut mid-letter
+         and the funnel squeezed away on a narrow tile. The full text is the badge's title. */
+      .own-filters .badge svg {
+        flex: none;
+      }
+      .own-filters .badge .text {
+        min-width: 0;
         overflow: hidden;
         text-overflow: ellipsis;
+        white-space: nowrap;
       }
       .body {
         flex: 1;
@@ -714,7 +725,7 @@ export class PbTile extends LitElement {
     const texts = tileFilterTexts(this.tile?.query as { filters?: unknown[] } | null, label, this.result?.relative_dates);
     if (!texts.length) return nothing;
     return html`<div class="own-filters" data-own-filters aria-label="Filters of this chart">
-      ${texts.map((t) => html`<span class="badge" title=${t}>${icons.filter}${t}</span>`)}
+      ${texts.map((t) => html`<span class="badge" title=${t}>${icons.filter}<span class="text">${t}</span></span>`)}
     </div>`;
   }
 
