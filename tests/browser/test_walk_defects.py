@@ -215,3 +215,29 @@ def test_a_narrow_kpi_tile_shortens_its_filter_chip_with_an_ellipsis(
     assert chip.inner_text() == "Category: Software, Hardware"
     assert not s.errors, s.errors
 
+
+
+def test_the_chat_keeps_the_newest_answer_in_sight_while_its_chart_loads(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # After a second question the log scrolled to its end when the answer's words arrived;
+    # its chart, drawn a moment later, grew below the fold: the user saw the previous chart.
+    s = open_session("alice", width=1280, height=900)
+    s.open(**{"ai-chat": ""})
+    ui.create_dashboard(s.page, "Chat scroll")
+    s.page.locator("[data-action='ask-ai']").click()
+    box = s.page.get_by_label("Ask a question about your data")
+    answers = s.page.locator("pb-chat [data-answer]")
+    for n, question in enumerate(("revenue by month last year", "headcount by department")):
+        box.fill(question)
+        box.press("Enter")
+        answers.nth(n).locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
+    s.page.wait_for_timeout(800)  # the chart has drawn and the log has had its say
+    log = s.page.locator("pb-chat .log").bounding_box()
+    last = answers.nth(1).bounding_box()
+    seen = {"log": log, "answer": last}
+    # The whole answer (words, chart, buttons) fits in the log here, and shows.
+    assert last["height"] < log["height"], seen
+    assert last["y"] >= log["y"] - 1, seen
+    assert last["y"] + last["height"] <= log["y"] + log["height"] + 1, seen
+    assert not s.errors, s.errors

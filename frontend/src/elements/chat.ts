@@ -46,6 +46,8 @@ export interface ChatAddDetail {
 
 /** Charts drawn at once: the latest answers; older ones unfold on demand. */
 const LIVE_PREVIEWS = 4;
+/** How long the log keeps the newest answer in sight while its chart loads. */
+const FOLLOW_MS = 8000;
 
 const sendIcon = svg`<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M5 12h13M13 6l6 6-6 6"/></svg>`;
 
@@ -89,9 +91,46 @@ export class PbChat extends LitElement {
     if ((changed.has('open') || changed.has('mode')) && this.open) this.focusInput();
     if (this.chat.scrollDown && this.log) {
       this.chat.scrollDown = false;
-      this.log.scrollTop = this.log.scrollHeight;
+      this.followLatest(this.log);
     }
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.follower?.disconnect();
+    this.follower = null;
+  }
+
+  /** Watches the log's messages while the newest one grows (its chart loads after the answer
+   * arrives, so scrolling once left the chart below the fold), until the user scrolls. */
+  private follower: ResizeObserver | null = null;
+  private followUntil = 0;
+
+  private followLatest(log: HTMLElement): void {
+    this.scrollToLatest(log);
+    this.followUntil = Date.now() + FOLLOW_MS;
+    if (typeof ResizeObserver === 'undefined') return;
+    this.follower ??= new ResizeObserver(() => {
+      if (Date.now() < this.followUntil && this.log) this.scrollToLatest(this.log);
+    });
+    this.follower.disconnect();
+    for (const child of Array.from(log.children)) this.follower.observe(child);
+  }
+
+  /** The log scrolled to its end, but never past the newest question: an answer taller than
+   * the log shows from its question down, its text and chart before its buttons. */
+  private scrollToLatest(log: HTMLElement): void {
+    const bottom = log.scrollHeight - log.clientHeight;
+    const users = log.querySelectorAll<HTMLElement>(':scope > .user');
+    const last = users[users.length - 1];
+    const top = last ? log.scrollTop + last.getBoundingClientRect().top - log.getBoundingClientRect().top - 8 : bottom;
+    log.scrollTop = Math.max(0, Math.min(bottom, top));
+  }
+
+  /** The user scrolled (wheel, touch, keys, the scroll bar): stop following. */
+  private readonly stopFollowing = (): void => {
+    this.followUntil = 0;
+  };
 
   focusInput(): void {
     // Without scrolling: the host page stays where the user left it (the editor keeps the
@@ -234,7 +273,16 @@ export class PbChat extends LitElement {
           <button class="btn ghost small" data-action="chat-new" ?disabled=${!this.messages.length && !this.chat.conversationId} @click=${this.newChat}>New chat</button>
           <button class="icon-btn" data-action="chat-close" aria-label="Close the AI chat" @click=${this.close}>${icons.close}</button>
         </header>
-        <div class="log" role="log" aria-label="Conversation with the AI" aria-busy=${this.chat.busy || this.chat.restoring ? 'true' : 'false'}>
+        <div
+          class="log"
+          role="log"
+          aria-label="Conversation with the AI"
+          aria-busy=${this.chat.busy || this.chat.restoring ? 'true' : 'false'}
+          @wheel=${this.stopFollowing}
+          @touchstart=${this.stopFollowing}
+          @keydown=${this.stopFollowing}
+          @pointerdown=${this.stopFollowing}
+        >
           ${this.chat.restoring ? html`<div class="thinking" role="status"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>Loading the conversation…</div>` : nothing}
           ${!this.chat.restoring && !this.messages.length ? this.renderIntro() : nothing}
           ${this.messages.map((m) => this.renderMessage(m, live.has(m.key)))}
