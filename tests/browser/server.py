@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -201,16 +201,21 @@ class HostSite:
     """A static site on its own origin that embeds the editor."""
 
     url: str
+    pages: dict[str, str] = field(default_factory=dict)
+    """More pages a test serves on this origin: path -> HTML ("/refresh.html": "<!doctype…")."""
 
     def page_url(self, **attrs: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in attrs.items())
         return f"{self.url}/host.html" + (f"?{query}" if query else "")
 
 
-def _handler(plotboard_url: str) -> type[BaseHTTPRequestHandler]:
+def _handler(plotboard_url: str, pages: dict[str, str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path, _, query = self.path.partition("?")
+            if path in pages:
+                self._send(pages[path].encode())
+                return
             if path != "/host.html":
                 self.send_error(404)
                 return
@@ -223,6 +228,9 @@ def _handler(plotboard_url: str) -> type[BaseHTTPRequestHandler]:
                 if name == "plain-script":  # <script src=…> without type="module"
                     page = page.replace('<script type="module" src=', "<script src=")
             body = page.replace("__PLOTBOARD__", plotboard_url).replace("__ATTRS__", attrs).encode()
+            self._send(body)
+
+        def _send(self, body: bytes) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -242,11 +250,12 @@ def host_site(plotboard: Plotboard) -> Iterator[HostSite]:
     origin = f"http://localhost:{port}"  # another host name and port: another origin
     answer = plotboard.admin("POST", "/origins", json={"origin": origin})
     assert answer.status_code in (201, 409), answer.text
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(plotboard.url))
+    site = HostSite(origin)
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(plotboard.url, site.pages))
     thread = threading.Thread(target=httpd.serve_forever, name="host-site", daemon=True)
     thread.start()
     try:
-        yield HostSite(origin)
+        yield site
     finally:
         httpd.shutdown()
         httpd.server_close()

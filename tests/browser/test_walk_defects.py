@@ -3,14 +3,16 @@ embedding from another origin), each checked in Chromium the way a person meets 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import ui
 from tests.browser.conftest import Session
-from tests.browser.server import Plotboard
+from tests.browser.server import HostSite, Plotboard
 
 pytestmark = pytest.mark.browser
 TIMEOUT = ui.TIMEOUT
@@ -216,7 +218,6 @@ def test_a_narrow_kpi_tile_shortens_its_filter_chip_with_an_ellipsis(
     assert not s.errors, s.errors
 
 
-
 def test_the_chat_keeps_the_newest_answer_in_sight_while_its_chart_loads(
     open_session: Callable[..., Session], plotboard: Plotboard
 ) -> None:
@@ -241,3 +242,51 @@ def test_the_chat_keeps_the_newest_answer_in_sight_while_its_chart_loads(
     assert last["y"] >= log["y"] - 1, seen
     assert last["y"] + last["height"] <= log["y"] + log["height"] + 1, seen
     assert not s.errors, s.errors
+
+
+def _refresh_snippet() -> str:
+    """The docs' "Refreshing the token from the page" example, as a newcomer pastes it: an
+    HTML block as it is, a bare script in a <script> after the two lines of the component."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "embedding.md").read_text()
+    after = docs.split("Refreshing the token from the page", 1)[1]
+    block = re.search(r"```(\w+)\n(.*?)```", after, flags=re.DOTALL)
+    assert block is not None
+    kind, body = block.groups()
+    if kind == "html":
+        return body
+    return (
+        '<script type="module" src="https://analytics.example.com/embed/plotboard.js"></script>\n'
+        "<plotboard-editor></plotboard-editor>\n"
+        f"<script>\n{body}</script>\n"
+    )
+
+
+def test_the_docs_token_refresh_example_runs_as_written(
+    browser: Any, plotboard: Plotboard, host: HostSite
+) -> None:
+    # The example awaited at the top level of a bare script: pasted into a page as it stood,
+    # it was a SyntaxError ("await is only valid in async functions"), and the editor never
+    # got a token.
+    snippet = _refresh_snippet().replace("https://analytics.example.com", plotboard.url)
+    page_html = f"<!doctype html><meta charset='utf-8'><body>{snippet}</body>"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        # Served by the host site itself: a page Playwright made up has no address, and
+        # Chromium then refuses it the loopback plotboard (Private Network Access).
+        host.pages["/refresh.html"] = page_html
+        page.route(
+            f"{host.url}/plotboard-token",
+            lambda route: route.fulfill(json={"token": plotboard.token("alice")}),
+        )
+        page.goto(f"{host.url}/refresh.html")
+        try:
+            page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        except Exception:
+            raise AssertionError(errors) from None
+        assert not errors, errors
+    finally:
+        context.close()
