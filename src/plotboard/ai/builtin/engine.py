@@ -61,7 +61,7 @@ from plotboard.ai.builtin.conversation import (
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, DraftFilter, from_spec, to_spec
 from plotboard.ai.builtin.intent import DimSlot, Intent
-from plotboard.ai.builtin.lexer import Keyword, Lexed, Words, edits, lex
+from plotboard.ai.builtin.lexer import REAL_WORDS, Keyword, Lexed, Words, edits, lex
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -96,12 +96,14 @@ from plotboard.ai.builtin.text import (
     Token,
     left_out,
     singular,
+    split_identifier,
     stems,
     tokenize,
 )
 from plotboard.ai.builtin.timewords import DateRange
 from plotboard.ai.builtin.vocabulary import (
     SYNONYM,
+    ColumnTerm,
     TableTerm,
     ValueTerm,
     Vocabulary,
@@ -110,7 +112,7 @@ from plotboard.ai.builtin.vocabulary import (
     vocabulary_of,
 )
 from plotboard.ai.charts import choose_chart
-from plotboard.catalog.model import Table
+from plotboard.catalog.model import TEMPORAL_TYPES, Table
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import Grain
@@ -324,7 +326,7 @@ def _counted_typo(lexed: Lexed, vocab: Vocabulary) -> bool:
         if not isinstance(item.meaning, Words) or item.size != 1:
             continue
         said = lexed.words[item.start]
-        if (singular(said),) in vocab.phrases or said in COUNTED_ROWS:
+        if (singular(said),) in vocab.phrases or said in COUNTED_ROWS or said in REAL_WORDS:
             continue
         if any(len(w) >= 5 and edits(said, w) == 1 for w in COUNTED_ROWS):
             return True
@@ -368,6 +370,29 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         shapes.listing = True
 
 
+def _date_asked(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "opening date of the Berlin site", "when did the Paris office open": the date of the
+    rows kept, not how many there are. The question opens with a date column (or "when"),
+    keeps rows by a value, and asks nothing else: those rows and that date, listed."""
+    if shapes.listing or not intent.time_columns or not intent.values:
+        return
+    if intent.measures or intent.pending or intent.dims or intent.grain or intent.top:
+        return
+    if intent.superlative or intent.chart or intent.dashboard or intent.follow:
+        return
+    if intent.date_range is not None or intent.compares or shapes.compare or shapes.share:
+        return
+    first = next((item for item in lexed.items if not isinstance(item.meaning, Keyword)), None)
+    opens = lexed.words[:1] == ("when",) or (
+        first is not None and isinstance(first.meaning, Words) and any(
+            isinstance(t, ColumnTerm) and t.column.type in TEMPORAL_TYPES
+            for t in first.meaning.terms
+        )
+    )
+    if opens:
+        shapes.listing = True
+
+
 def _people(vocab: Vocabulary) -> TableTerm | None:
     """The one table whose rows are people (labelled by a full name), if there is one."""
     found = [
@@ -376,6 +401,51 @@ def _people(vocab: Vocabulary) -> TableTerm | None:
                for c in t.columns)
     ]
     return TableTerm(found[0], SYNONYM) if len(found) == 1 else None
+
+
+_SALES_PEOPLE = frozenset({"salesperson", "salespeople", "salespersons", "salesman",
+                           "salesmen", "saleswoman", "saleswomen"})
+_PEOPLE_NOUNS = frozenset({"people", "staff", "staffer", "employee", "worker", "person",
+                           "personnel", "folk", "colleague"})
+
+
+def _sales_people(
+    words: tuple[Token, ...], vocab: Vocabulary, readings: list[str]
+) -> tuple[Token, ...]:
+    """ "how many sales reps", "salespeople in London": the people of the Sales department
+    (or of the column whose value "Sales" names a kind of work), not every employee. Said as
+    that value and its column ("sales department people"), so that the rest of the reading
+    (who sold what, per seller) is unchanged; a catalog with no such value keeps the word."""
+    at = [k for k, t in enumerate(words) if t.text in _SALES_PEOPLE]
+    pairs = [k for k in range(len(words) - 1) if words[k].text == "sales"
+             and words[k + 1].stem in _PEOPLE_NOUNS]
+    if not at and not pairs:
+        return words
+    people = [t.table for t in vocab.phrases.get(("people",), ()) if isinstance(t, TableTerm)]
+    if not people:
+        return words
+    named = [
+        t for t in vocab.phrases.get(("sale",), ())
+        if isinstance(t, ValueTerm) and t.table is people[0] and len(t.values) == 1
+    ]
+    if not named:
+        return words
+    taken = {k for k in at} | {k for p in pairs for k in (p, p + 1)}
+    for k, token in enumerate(words):
+        terms = [t for t in vocab.phrases.get((token.stem,), ()) if not isinstance(t, ValueTerm)]
+        if k not in taken and terms and all(t.table is not people[0] for t in terms):
+            return words  # "orders per sales rep", "revenue by salesperson": who sold them
+    value = min(named, key=lambda t: t.quality)
+    said = [*value.value.split(), *split_identifier(value.column.name).split(), "people"]
+    out = list(words)
+    spans = sorted([(k, 1) for k in at] + [(k, 2) for k in pairs], reverse=True)
+    for k, size in spans:
+        out[k : k + size] = list(tokenize(" ".join(said)))
+    first, size = spans[-1]
+    said_as = " ".join(t.text for t in words[first : first + size])
+    readings.append(f"'{said_as}' read as the {value.value} "
+                    f"{split_identifier(value.column.name).lower()}")
+    return tuple(out)
 
 
 _FEW_ROWS = 50
@@ -722,6 +792,7 @@ def answer(
     if forecast_request(asked, lambda stems: stems in vocab.phrases):
         return _cannot(vocab, NO_FORECASTS, voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
+    words = _sales_people(words, vocab, readings)
     words = _without_replaced(words, readings, follow=previous is not None)
     words = _swapped(words, readings, follow=previous is not None)
     words = _without_presence(
@@ -773,6 +844,7 @@ def answer(
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
+    _date_asked(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:
@@ -817,7 +889,10 @@ def answer(
     except QueryError as err:
         return _cannot(vocab, err.message.rstrip(".").lower(), voice)
     if not follow:
-        intent.ignored.extend(_loose_numbers(lexed, intent))
+        loose = _loose_numbers(lexed, intent)
+        # "older than 45": said once, as the phrase, not also as its word.
+        inside = {w for phrase in loose for w in phrase.split()}
+        intent.ignored = [w for w in intent.ignored if w not in inside] + loose
     intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker]))
     notes = _notes(draft, intent, problem, tile.chart_type)
     chart_asked = intent.chart is not None and intent.chart.strong and problem is None

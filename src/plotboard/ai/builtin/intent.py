@@ -121,6 +121,10 @@ class Intent:
     # Known phrases glued to unknown words ("customer satisfaction score", "stock price"):
     # the question is about something else that the data does not have.
     compounds: list[str] = field(default_factory=list)
+    # Every table a phrase could name, even where the phrase was read otherwise ("the Berlin
+    # site": the offices, though "site" is also a location column): between two databases
+    # that fit equally, the one whose table was named is meant.
+    mentioned: list[TableTerm] = field(default_factory=list)
 
     @property
     def has_subject(self) -> bool:

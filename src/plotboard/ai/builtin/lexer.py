@@ -13,9 +13,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
+from plotboard.ai.builtin.text import (
+    NUMBER_WORDS,
+    STATUS_WORDS,
+    STOPWORDS,
+    Token,
+    parse_number,
+    singular,
+)
 from plotboard.ai.builtin.timewords import MONTHS, TimeWord, match_time
-from plotboard.ai.builtin.vocabulary import TableTerm, Term, Vocabulary
+from plotboard.ai.builtin.vocabulary import ColumnTerm, MeasureTerm, TableTerm, Term, Vocabulary
 from plotboard.query.spec import Aggregate
 
 
@@ -488,6 +495,8 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                 best = (1, Words(tuple(earn), words[i]))
         if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
             best = _misspelt(words, stems, i, vocab)
+            if best is None:
+                best = _derived(words, i, vocab)
             plain = _plain_respelt(words[i]) if best is None else None
             if plain is not None:
                 fixed = (*words[:i], plain, *words[i + 1 :])
@@ -599,7 +608,7 @@ def _misspelt(
 ) -> tuple[int, Meaning] | None:
     """A word one typo away from exactly one known word ("salry", "revnue"), read as it."""
     word = words[i]
-    if len(word) < SHORTEST_TYPO or not word.isalpha():
+    if len(word) < SHORTEST_TYPO or not word.isalpha() or word in REAL_WORDS:
         return None
     spellings = _spellings(vocab)
     found = {
@@ -638,6 +647,52 @@ def _misspelt(
     phrase = vocab.match(fixed, i)
     if phrase is not None:
         return (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
+    return None
+
+
+#: Everyday English words one letter away from a data word ("older" / "order", "remove" /
+#: "remote", "county" / "country"): words of their own, never read as slips of it. A
+#: question with one of them that the data can't answer ("older employees": no age) is
+#: refused, not answered about orders.
+REAL_WORDS: frozenset[str] = frozenset(
+    """
+    older elder bolder colder holder folder border orderly otter county counties mouth
+    legion reign dating eating prize pride prince later tender sender render lender
+    males sails seals tales poles holes miles mails fired tired wired hides rides sides
+    tides tears trade trades trader
+    """.split()  # noqa: SIM905
+)
+
+_BASE_TERMS = (ColumnTerm, MeasureTerm, TableTerm)
+# Endings that make another word of a data word without changing what it is about:
+# "staffing" (staff), "pricing" (price), "regional" / "regionally" (region), "departmental".
+# Longest first; each with the letters to put back. Not "-ed" ("orders placed": not the
+# place; "salaried staff": not their salary) nor "-er" ("reviewers" are no review scores).
+_DERIVATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ally", ("", "e")), ("ial", ("y", "")), ("al", ("", "e")), ("ing", ("", "e")),
+)
+
+
+def _derived(words: Sequence[str], i: int, vocab: Vocabulary) -> tuple[int, Meaning] | None:
+    """An unknown word made of a data word and an ending ("staffing levels", "regional
+    revenue", "departmental headcount"), read as that word: a column, a table or a measure,
+    never a value (values are matched whole); states of rows ("refunding") stay unknown."""
+    word = words[i]
+    if len(word) < 6 or not word.isalpha() or word in REAL_WORDS or word in STATUS_WORDS:
+        return None
+    for ending, restores in _DERIVATIONS:
+        if not word.endswith(ending) or len(word) - len(ending) < 4:
+            continue
+        root = word[: -len(ending)]
+        roots = [root + r for r in restores]
+        if len(root) >= 5 and root[-1] == root[-2] and root[-1] not in "aeiouls":
+            roots.append(root[:-1])  # "shipping": ship
+        for base in roots:
+            terms = [t for t in vocab.phrases.get((singular(base),), ())
+                     if isinstance(t, _BASE_TERMS)]
+            if terms and base not in STOPWORDS:
+                return 1, Words(tuple(terms), word)
+        return None
     return None
 
 

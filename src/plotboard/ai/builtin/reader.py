@@ -843,6 +843,7 @@ class _Walk:
     def _words(self, index: int, item: Item, meaning: Words) -> None:
         terms = meaning.terms
         text = meaning.text
+        self.intent.mentioned.extend(t for t in terms if isinstance(t, TableTerm))
         if index == self.compare_target or self._attach(index, terms):
             return
         # "employee country": a table name right before narrows the next phrase to that table.
@@ -878,7 +879,9 @@ class _Walk:
                 # "units of software products", "revenue from Hardware items": the noun after a
                 # value names the rows that value keeps, not a breakdown (no "by", no ranking).
                 return
-        if values and structural and self._another_value(index, item, values):
+        if values and structural and (
+            self._another_value(index, item, values) or self._weighed_value(index, item, values)
+        ):
             # "Engineering vs Sales", "Support and Sales": a second value of the first one's
             # column, not the table that shares its name.
             self._value(item, ValueSlot(values, text, self.negate))
@@ -956,6 +959,21 @@ class _Walk:
             return False
         named = {id(t.column) for t in last[1].terms}
         return any(id(v.column) in named for v in values)
+
+    def _weighed_value(self, index: int, item: Item, values: tuple[ValueTerm, ...]) -> bool:
+        """Whether `item` is weighed through "vs" against a value of one of its own columns
+        ("Sales vs HR", "sales versus engineering headcount"): a value, like the one after
+        "vs", not the table that shares its name."""
+        if self.versus_at < 0 or item.start + item.size != self.versus_at or self.negate:
+            return False
+        nxt = self._next_words(index)
+        if nxt is None or nxt.start != self.versus_at:
+            return False
+        named = {id(t.column) for t in values}
+        return any(
+            isinstance(t, ValueTerm) and id(t.column) in named
+            for t in nxt.meaning.terms  # type: ignore[union-attr]
+        )
 
     def _each_one(self, item: Item, index: int) -> bool:
         """ "does a/an <thing>" with "on average" said somewhere: one of those things, on

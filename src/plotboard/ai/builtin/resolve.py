@@ -231,6 +231,10 @@ def choose_base(
             if key[0] == best[0][0]:
                 rivals.setdefault(id(vocab.source_of(table)), table)
         if len(rivals) > 1:
+            named = {id(t.table) for t in intent.mentioned}
+            meant = [t for t in rivals.values() if id(t) in named]
+            if len(meant) == 1:
+                return meant[0]  # "the Berlin site": the offices, named as a table
             raise Ambiguous(list(rivals.values()))
         return best[1]
     raise Unanswerable(
@@ -711,8 +715,12 @@ def default_measures(
     out: list[DraftMeasure] = []
     wanted: list[Aggregate | None] = list(pending) or [None]
     for agg in wanted:
-        if agg in (None, "count") and (agg is None or main.column is None):
-            measure = DraftMeasure(main.agg if agg is None else "count", subject, main.column)
+        if agg == "count":
+            # "how many invoices", "orders by region": the rows, not the values of the
+            # table's money column ("number of totals").
+            measure = DraftMeasure("count", subject, None)
+        elif agg is None:
+            measure = DraftMeasure(main.agg, subject, main.column)
         elif agg == "count_distinct":
             measure = DraftMeasure("count", subject, None)
         elif main.column is not None and agg is not None:

@@ -35,7 +35,7 @@ from plotboard.ai.builtin.text import (
     stems,
 )
 from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
-from plotboard.ai.builtin.vocabulary import TableTerm, Vocabulary, table_label
+from plotboard.ai.builtin.vocabulary import EXACT, TableTerm, Vocabulary, table_label
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
@@ -173,6 +173,26 @@ def _nullable_names(vocab: Vocabulary) -> frozenset[tuple[str, ...]]:
     found = frozenset(names)
     _NULLABLE[id(vocab)] = (vocab, found)
     return found
+
+
+#: Tables whose rows are money by their very name: "total sales", "payments by month" add up
+#: their amounts; any other table of records named by its own name is counted ("total
+#: invoices by country", "tickets per week") like orders and deals.
+_MONEY_ROWS = frozenset({"sale", "payment", "revenue", "income", "expense", "spend",
+                         "purchase", "cost", "fee", "charge", "donation", "earning"})
+
+
+def _counted_table(vocab: Vocabulary, stem: str) -> bool:
+    """Whether `stem` is a table's own name whose rows are counted rather than summed: a
+    table of records with a money measure of its own (an invoice has a total), but whose
+    name does not say money."""
+    if stem in _MONEY_ROWS:
+        return False
+    for term in vocab.phrases.get((stem,), ()):
+        if isinstance(term, TableTerm) and term.quality == EXACT:
+            own = vocab.measures_of(term.table)
+            return bool(own) and own[0].agg != "count"
+    return False
 
 
 def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tuple[Token, ...]]:
@@ -366,7 +386,9 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         for k in range(1, len(words))
     )
     shapes.words = tuple(w for w, k in zip(words, keep, strict=True) if k)
-    shapes.counted_rows = any(w in _COUNTED_ROWS for w in words)
+    shapes.counted_rows = any(w in _COUNTED_ROWS for w in words) or any(
+        _counted_table(vocab, t.stem) for t in tokens
+    )
     shapes.each = any(w in ("each", "every") for w in words)
     for k in range(len(words) - 1):
         number, rank = words[k], words[k + 1]
@@ -847,7 +869,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         if draft.order is None:
             draft.order = True
     if shapes.distribution:
-        _as_distribution(draft, shapes, intent)
+        _as_distribution(draft, shapes, intent, vocab)
     if shapes.compare is None:
         _period_list(draft, intent)
     _per_group(vocab, draft, shapes, intent)
@@ -959,7 +981,7 @@ def _values_side_by_side(draft: Draft) -> bool:
     return False
 
 
-def _as_distribution(draft: Draft, shapes: Shapes, intent: Intent) -> None:
+def _as_distribution(draft: Draft, shapes: Shapes, intent: Intent, vocab: Vocabulary) -> None:
     """Counts of rows per band of the number the question names ("distribution of
     salaries"): bands of the width asked for, that many equal bands, or for a small whole
     number that is averaged (a rating) a count per value; else 10 equal bands."""
@@ -978,6 +1000,11 @@ def _as_distribution(draft: Draft, shapes: Shapes, intent: Intent) -> None:
             if m.column is not None and m.column.type in NUMERIC_TYPES:
                 source = (m.table, m.column)
                 break
+    main = vocab.default_measure(draft.base).column
+    if source is None and intent.pending and main is not None and main.type in NUMERIC_TYPES:
+        # "how big were our orders, as a histogram": the orders counted per band of their
+        # own amount.
+        source = (draft.base, main)
     if source is None:
         _dates_spread(draft, intent, None)
         return

@@ -129,7 +129,10 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
         "Hires",
         ("hires", "new hires", "new hire", "hiring", "recruits", "recruitment", "joiners",
          "new joiners", "new joiner", "new starters", "starters", "new staff", "intake",
-         "newcomers", "new recruits"),
+         "newcomers", "new recruits",
+         # Headcount said as what was added to it: "headcount added last quarter".
+         "headcount added", "added headcount", "heads added", "staff added", "people added",
+         "employees added", "onboarded", "onboardings", "onboarding"),
         ("employee", "staff", "people", "person", "worker"),
         "count",
         time_columns=("hire date", "start date", "joined on", "hired on"),

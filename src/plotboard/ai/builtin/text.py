@@ -212,6 +212,10 @@ def left_out(words: tuple[str, ...] | list[str], i: int) -> bool:
         words[i - 1] == "in" or parse_number(words[i - 1]) is not None
     ):
         return True
+    if word.endswith("er") and tuple(words[i + 1 : i + 2]) == ("than",) and i + 2 < len(words) and (
+        parse_number(words[i + 2]) is not None
+    ):
+        return True  # "older than 45" with no age: left out, and the answer says so
     if word == "past" and i + 1 < len(words) and (
         len(words[i + 1]) == 4 and words[i + 1].isdigit()
     ):
