@@ -80,8 +80,9 @@ def create_app(
     Used as uvicorn's factory by `plotboard serve`, which migrates (or not) before; the app
     itself never changes the schema, it refuses to start when the schema is behind.
     `settle_gc`: for a process that serves only this app (it changes the collector for the
-    whole process). `fast_path`: the cached-tile fast path on or off whatever the settings say
-    (for apps sharing one runtime, as the tests that compare both paths do).
+    whole process). `fast_path`: the query fast path (cached tiles, and uncached ones) on or
+    off whatever the settings say (for apps sharing one runtime, as the tests that compare
+    both paths do).
     """
     # The app closes (and stops the queries of) only a runtime it made: a runtime handed in
     # belongs to the caller, who may serve it through several apps in turn.
@@ -132,6 +133,7 @@ def create_app(
         enabled=lambda: (
             runtime.settings.cached_tile_fast_path if fast_path is None else fast_path
         ),
+        run_queries=lambda: runtime.settings.query_fast_path if fast_path is None else fast_path,
     )
     # A NUL character is refused before any route reads the store (its 422 still gets the
     # CORS headers and the request id).

@@ -13,6 +13,7 @@ answer is in the cache for that spec each time), or another user's cached answer
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -79,15 +80,29 @@ class Site:
     tokens_key: str
     admin_key: str
     other_admin_key: str
+    settings_path: str = ""  # a server whose fast paths follow the runtime's settings
+    other_tokens_key: str = ""
+    capped: str = ""  # org B's source: a short time limit and a small row cap
 
     def admin(self, method: str, path: str, key: str | None = None, **kw: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {key or self.admin_key}"}
         return httpx.request(method, f"{self.full}/api/v1/admin{path}", headers=headers, **kw)
 
-    def token(self, attributes: dict[str, Any] = ALICE, key: str | None = None) -> str:
+    def token(
+        self,
+        attributes: dict[str, Any] = ALICE,
+        key: str | None = None,
+        *,
+        sql: bool = False,
+        user_id: str = "alice",
+    ) -> str:
         r = httpx.post(
             f"{self.full}/api/v1/embed/tokens",
-            json={"user_id": "alice", "attributes": attributes},
+            json={
+                "user_id": user_id,
+                "attributes": attributes,
+                "permissions": {"sql": sql},
+            },
             headers={"Authorization": f"Bearer {key or self.tokens_key}"},
         )
         assert r.status_code == 201, r.text
@@ -123,9 +138,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             ):
                 create_attribute(session, org.id, attr)
             keys.append((org.id, tokens_key, admin_key))
-    servers = [_serve(create_app(runtime=runtime, fast_path=on)) for on in (True, False)]
-    (org_a, tokens_a, admin_a), (_, _, admin_b) = keys
+    servers = [_serve(create_app(runtime=runtime, fast_path=on)) for on in (True, False, None)]
+    (org_a, tokens_a, admin_a), (_, tokens_b, admin_b) = keys
     site = Site(runtime, servers[0][0], servers[1][0], org_a, "", tokens_a, admin_a, admin_b)
+    site.settings_path, site.other_tokens_key = servers[2][0], tokens_b
     r = site.admin(
         "POST",
         "/sources",
@@ -136,6 +152,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert (
         site.admin("PUT", f"/sources/{site.source}/rules/employees", json=RULE).status_code == 200
     )
+    capped = {"timeout_seconds": 0.5, "row_cap": 3}
+    r = site.admin(
+        "POST",
+        "/sources",
+        key=admin_b,
+        json={
+            "name": "Capped",
+            "connection": {"kind": "sqlite", "path": str(demo)},
+            "settings": capped,
+        },
+    )
+    assert r.status_code == 201, r.text
+    site.capped = r.json()["id"]
+    rule = site.admin("PUT", f"/sources/{site.capped}/rules/employees", key=admin_b, json=RULE)
+    assert rule.status_code == 200, rule.text
     assert site.admin("POST", "/origins", json={"origin": APP_A}).status_code == 201
     assert site.admin("POST", "/origins", json={"origin": APP_B}, key=admin_b).status_code == 201
     try:
@@ -344,11 +375,12 @@ def test_unusual_requests_take_the_route(
     assert not fast
 
 
-def test_a_refresh_goes_to_the_route_without_being_checked_twice(
+def test_without_the_query_fast_path_a_refresh_goes_to_the_route_checked_once(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A refresh is never a cache hit, so the fast path leaves it to the route at once: the
-    route checks the token and the body (once), runs the query and answers as without it."""
+    """With PLOTBOARD_QUERY_FAST_PATH=false a refresh is never a cache hit, so the cached-tile
+    fast path leaves it to the route at once: the route checks the token and the body (once),
+    runs the query and answers as without it."""
     from plotboard.api import fast_path
 
     checked = []
@@ -359,15 +391,431 @@ def test_a_refresh_goes_to_the_route_without_being_checked_twice(
         return real(*args)
 
     monkeypatch.setattr(fast_path, "embed_user_in_memory", counting)
+    monkeypatch.setattr(site.runtime.settings, "query_fast_path", False)
     token = site.token()
     assert compare(site, token)[1] and checked  # a cached hit is checked and answered
     checked.clear()
-    refresh = httpx.Request("POST", "http://x", json={**SPEC, "refresh": True}).content
-    before = fast_answers()
     sent = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    answer = httpx.post(site.fast + QUERY, content=refresh, headers=sent)
+    hits, ran = fast_answers(), fast_runs()
+    cached = httpx.post(site.settings_path + QUERY, content=BODY, headers=sent)
+    assert cached.status_code == 200 and cached.headers["X-Plotboard-Cache"] == "hit"
+    assert fast_answers() == hits + 1 and checked  # this server's cached fast path is on
+    checked.clear()
+    answer = httpx.post(site.settings_path + QUERY, content=REFRESH, headers=sent)
     assert answer.status_code == 200 and answer.headers["X-Plotboard-Cache"] == "miss"
     assert {r[0] for r in answer.json()["rows"]} == {"Paris", "London"}
-    assert fast_answers() == before and not checked
-    bad = httpx.post(site.fast + QUERY, content=refresh, headers={**sent, "Authorization": "x"})
+    assert fast_answers() == hits + 1 and fast_runs() == ran and not checked
+    bad = httpx.post(
+        site.settings_path + QUERY, content=REFRESH, headers={**sent, "Authorization": "x"}
+    )
     assert bad.status_code == 401  # the route's own check refuses it
+    # The same server, the setting back on: the refresh is run by the fast path.
+    monkeypatch.setattr(site.runtime.settings, "query_fast_path", True)
+    answer = httpx.post(site.settings_path + QUERY, content=REFRESH, headers=sent)
+    assert answer.status_code == 200 and fast_runs() == ran + 1
+
+
+# Uncached tiles (and refreshes): run by the fast path itself, as the route runs them.
+#
+# Each case asks the fast-path server, then the full route, the same request with the same
+# request id, the result cache emptied before each when the case is about a miss; the answers
+# must be the same but for the time the query took (`elapsed_ms`, and the Content-Length that
+# follows from it) and a 500's incident number (random). The fast path's "ran" counter says
+# whether it took the request. A fast path that skipped the usage limit, the access rules,
+# the caps or the error handling would answer differently from the route, or let the next
+# request through.
+
+REFRESH = httpx.Request("POST", "http://x", json={**SPEC, "refresh": True}).content
+_VARYING = re.compile(rb'"elapsed_ms":[0-9.eE+-]+|incident [0-9a-f]{10}')
+
+
+def fast_runs() -> float:
+    return REGISTRY.get_sample_value("plotboard_query_fast_path_ran_total") or 0.0
+
+
+def _same(body: bytes) -> bytes:
+    return _VARYING.sub(b"<varies>", body)
+
+
+def run_both(
+    site: Site,
+    token: str | None,
+    body: bytes = REFRESH,
+    *,
+    empty_cache: bool = False,
+    **headers: str,
+) -> tuple[httpx.Response, httpx.Response, bool]:
+    """The fast-path server's and the full route's answers (checked the same, but for what
+    varies), and whether the fast path ran the query itself."""
+    sent = {"Content-Type": "application/json", **headers}
+    if token is not None:
+        sent["Authorization"] = f"Bearer {token}"
+    sent["X-Request-ID"] = uuid.uuid4().hex
+    cache = site.runtime.queries.cache
+    if empty_cache:
+        cache.clear()
+    before = fast_runs()
+    fast = httpx.post(site.fast + QUERY, content=body, headers=sent, timeout=60)
+    ran = fast_runs() - before
+    if empty_cache:
+        cache.clear()
+    full = httpx.post(site.full + QUERY, content=body, headers=sent, timeout=60)
+    assert fast_runs() - before == ran, "the full server took the fast path"
+    assert fast.status_code == full.status_code, (fast.text, full.text)
+    assert _same(fast.content) == _same(full.content), (fast.text, full.text)
+
+    def headers_of(r: httpx.Response) -> list[tuple[bytes, bytes]]:
+        return [h for h in r.headers.raw if h[0].lower() not in (b"date", b"content-length")]
+
+    assert headers_of(fast) == headers_of(full)
+    for r in (fast, full):
+        assert int(r.headers["content-length"]) == len(r.content)
+    return fast, full, ran == 1
+
+
+def _spec(**query: Any) -> bytes:
+    return httpx.Request("POST", "http://x", json={"query": query}).content
+
+
+def known(site: Site, token: str) -> str:
+    """`token`, verified once (as by an earlier request), so the fast path knows it."""
+    site.runtime.tokens.verify(token)
+    return token
+
+
+def test_an_uncached_tile_is_run_by_the_fast_path_and_its_answer_cached(site: Site) -> None:
+    token = known(site, site.token())
+    body = _spec(
+        table="employees",
+        measures=[{"agg": "count"}],
+        dimensions=[{"column": "location"}],
+    )
+    fast, full, ran = run_both(site, token, body, empty_cache=True)
+    assert ran and full.status_code == 200, full.text
+    assert full.headers["X-Plotboard-Cache"] == "miss"
+    assert {r[0] for r in fast.json()["rows"]} == {"Paris", "London"}
+    # The fast path filled the cache: the next request is a hit, from the cached fast path.
+    sent = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    site.runtime.queries.cache.clear()
+    hits, runs = fast_answers(), fast_runs()
+    first = httpx.post(site.fast + QUERY, content=body, headers=sent)
+    assert first.headers["X-Plotboard-Cache"] == "miss" and fast_runs() == runs + 1
+    second = httpx.post(site.fast + QUERY, content=body, headers=sent)
+    assert second.headers["X-Plotboard-Cache"] == "hit" and fast_answers() == hits + 1
+    assert second.json()["rows"] == first.json()["rows"]
+    assert fast_runs() == runs + 1
+    route = httpx.post(site.full + QUERY, content=body, headers=sent)
+    assert route.headers["X-Plotboard-Cache"] == "hit" and route.content == second.content
+
+
+def test_a_refresh_is_run_by_the_fast_path_as_by_the_route(site: Site) -> None:
+    token = site.token()
+    compare(site, token)  # cached: a refresh runs all the same
+    _, full, ran = run_both(site, token)
+    assert ran and full.status_code == 200 and full.headers["X-Plotboard-Cache"] == "miss"
+    assert {r[0] for r in full.json()["rows"]} == {"Paris", "London"}
+
+
+def test_uncached_each_user_gets_their_own_rows(site: Site) -> None:
+    alice = site.token()
+    bob = known(site, site.token({"location": ["Berlin"], "region": "Berlin"}))
+    compare(site, alice)  # Alice's answer is cached; Bob's must not be it
+    for body in (BODY, REFRESH):
+        fast, _, ran = run_both(site, bob, body, empty_cache=body == BODY)
+        assert ran and {r[0] for r in fast.json()["rows"]} == {"Berlin"}
+        assert "Paris" not in fast.text and "London" not in fast.text
+    fast, _, ran = run_both(site, alice)
+    assert ran and {r[0] for r in fast.json()["rows"]} == {"Paris", "London"}
+    # A changed rule applies to the next query the fast path runs.
+    rule = {"conditions": [{"column": "location", "op": "eq", "attribute": "region"}]}
+    path = f"/sources/{site.source}/rules/employees"
+    assert site.admin("PUT", path, json=rule).status_code == 200
+    try:
+        known(site, alice)  # a change to the store: the token is checked against it again
+        fast, _, ran = run_both(site, alice)
+        assert ran and {r[0] for r in fast.json()["rows"]} == {"Paris"}
+    finally:
+        assert site.admin("PUT", path, json=RULE).status_code == 200
+
+
+def _samples(site: Site) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    wanted = {
+        "plotboard_queries_total",
+        "plotboard_query_cache_total",
+        "plotboard_query_duration_seconds_count",
+        "plotboard_http_requests_total",
+        "plotboard_http_request_duration_seconds_count",
+    }
+    out = {}
+    for family in REGISTRY.collect():
+        for sample in family.samples:
+            if sample.name in wanted:
+                out[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return out
+
+
+def _delta(after: dict[Any, float], before: dict[Any, float]) -> dict[Any, float]:
+    return {k: v - before.get(k, 0.0) for k, v in after.items() if v != before.get(k, 0.0)}
+
+
+UNKNOWN_COLUMN = httpx.Request(
+    "POST",
+    "http://x",
+    json={
+        "query": {"table": "employees", "measures": [{"agg": "sum", "column": "nope"}]},
+        "refresh": True,
+    },
+).content
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(BODY, 200), (REFRESH, 200), (UNKNOWN_COLUMN, 422)],
+    ids=["miss", "refresh", "refused"],
+)
+def test_uncached_metrics_are_counted_as_by_the_route(site: Site, body: bytes, status: int) -> None:
+    token = site.token()
+    compare(site, token)
+    sent = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    counted = []
+    for url in (site.fast, site.full):
+        site.runtime.queries.cache.clear()
+        time.sleep(0.1)  # the HTTP metrics are counted once an answer is sent
+        before, runs = _samples(site), fast_runs()
+        r = httpx.post(url + QUERY, content=body, headers=sent)
+        assert r.status_code == status, r.text
+        assert fast_runs() == runs + (url == site.fast)
+        time.sleep(0.1)
+        counted.append(_delta(_samples(site), before))
+    assert counted[0] == counted[1]
+    names = {name for name, _ in counted[0]}
+    assert {"plotboard_queries_total", "plotboard_http_requests_total"} <= names, counted[0]
+    assert "plotboard_http_request_duration_seconds_count" in names
+    if status == 200:
+        assert "plotboard_query_duration_seconds_count" in names
+        assert ("plotboard_query_cache_total" in names) == (body == BODY)
+    route = dict(next(labels for name, labels in counted[0] if name.startswith("plotboard_http")))
+    assert route["route"] == QUERY and route["status"] == str(status)
+
+
+def test_uncached_from_an_authorized_origin_and_refusals_take_the_route(site: Site) -> None:
+    token = site.token()
+    compare(site, token)
+    _, full, ran = run_both(site, token, Origin=APP_A)
+    assert ran and full.status_code == 200
+    assert full.headers["Access-Control-Allow-Origin"] == APP_A
+    _, full, ran = run_both(site, token, Origin=APP_B)
+    assert full.status_code == 403 and full.json()["code"] == "origin_not_authorized"
+    assert not ran
+    for bad in ("x", token[:-3] + "abc"):
+        _, full, ran = run_both(site, None, Authorization=f"Bearer {bad}")
+        assert full.status_code == 401 and not ran
+    never_seen = site.token()  # not verified yet: the route verifies it (it may read the store)
+    _, full, ran = run_both(site, never_seen)
+    assert full.status_code == 200 and not ran
+    _, full, ran = run_both(site, never_seen)
+    assert ran and full.status_code == 200  # verified once, remembered
+
+
+def test_uncached_usage_limits_are_counted_and_refused_alike(site: Site) -> None:
+    r = site.admin("PATCH", "/limits", json={"query_per_user_per_minute": 1})
+    assert r.status_code == 200
+    sent = {"Content-Type": "application/json"}
+    try:
+        # The fast path counts its run: the route then refuses the user's second query.
+        token = known(site, site.token({"location": ["Paris"]}, user_id="counted"))
+        sent["Authorization"] = f"Bearer {token}"
+        runs = fast_runs()
+        first = httpx.post(site.fast + QUERY, content=REFRESH, headers=sent)
+        assert first.status_code == 200 and fast_runs() == runs + 1, first.text
+        second = httpx.post(site.full + QUERY, content=REFRESH, headers=sent)
+        assert second.status_code == 429 and second.json()["code"] == "rate_limited"
+        # And refuses as the route does (the same "Try again in N seconds" unless a second
+        # went by in between: compared up to three times).
+        for _ in range(3):
+            try:
+                _, full, ran = run_both(site, token)
+                break
+            except AssertionError:
+                continue
+        else:
+            pytest.fail("the fast path's 429 differed from the route's three times")
+        assert full.status_code == 429 and ran
+    finally:
+        site.admin("PATCH", "/limits", json={"query_per_user_per_minute": 0})
+
+
+def test_uncached_slots_are_given_back_after_errors(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One query at a time for this user: each answer, error or not, gives its slot back
+    (else the next is refused as 'too many at once')."""
+    from plotboard.api.routes import embed_query
+
+    r = site.admin("PATCH", "/limits", json={"query_per_user_at_once": 1})
+    assert r.status_code == 200
+    try:
+        token = site.token({"location": ["Paris"]}, user_id="one-at-a-time")
+        compare(site, token)
+        for _ in range(3):
+            _, full, ran = run_both(site, token)
+            assert full.status_code == 200 and ran
+        unknown = _spec(table="no_such_table", measures=[{"agg": "count"}])
+        for _ in range(3):
+            _, full, ran = run_both(site, token, unknown[:-1] + b',"refresh":true}')
+            assert full.status_code == 422 and ran, full.text
+
+        def broken(*args: Any, **kw: Any) -> Any:
+            raise RuntimeError("a bug, with internals: /secret/path")
+
+        monkeypatch.setattr(embed_query, "run_query", broken)
+        for _ in range(2):
+            fast, full, ran = run_both(site, token)
+            assert full.status_code == 500 and ran
+            assert full.json()["code"] == "internal_error" and "secret" not in fast.text
+            assert fast.headers["X-Request-ID"] == full.headers["X-Request-ID"]
+        monkeypatch.undo()
+        _, full, ran = run_both(site, token)
+        assert full.status_code == 200 and ran
+    finally:
+        site.admin("PATCH", "/limits", json={"query_per_user_at_once": 0})
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ({"table": "no_such_table", "measures": [{"agg": "count"}]}, 422, None),
+        ({"table": "employees", "measures": [{"agg": "sum", "column": "nope"}]}, 422, None),
+        ({"table": "employees", "measures": [{"agg": "avg"}]}, 422, None),
+        ({"table": "employees", "dimensions": [{"column": "location"}], "limit": -1}, 422, None),
+    ],
+    ids=["unknown-table", "unknown-column", "avg-of-nothing", "negative-limit"],
+)
+def test_uncached_spec_errors_are_the_routes(
+    site: Site, query: dict[str, Any], status: int, code: str | None
+) -> None:
+    token = site.token()
+    compare(site, token)
+    refresh = httpx.Request("POST", "http://x", json={"query": query, "refresh": True}).content
+    _, full, ran = run_both(site, token, refresh)
+    assert full.status_code == status and ran, full.text
+    assert set(full.json()) >= {"detail", "code", "request_id"}
+    # Not refreshed: never a hit (the memoized check refuses it, or has nothing), so the
+    # route or the fast path answers it, the same way.
+    _, again, _ = run_both(site, token, _spec(**query))
+    assert again.status_code == status
+    assert again.json()["code"] == full.json()["code"]
+
+
+def test_uncached_sql_and_source_refusals_are_the_routes(site: Site) -> None:
+    no_sql = site.token()
+    compare(site, no_sql)
+    sql = httpx.Request(
+        "POST", "http://x", json={"sql": "SELECT location FROM employees", "refresh": True}
+    ).content
+    _, full, ran = run_both(site, no_sql, sql)
+    assert full.status_code == 403 and full.json()["code"] == "sql_not_permitted" and ran
+    may = site.token(sql=True)
+    compare(site, may)
+    _, full, ran = run_both(site, may, sql)
+    assert full.status_code == 200 and ran
+    assert {r[0] for r in full.json()["rows"]} <= {"Paris", "London"}  # the rule applies
+    hidden = httpx.Request(
+        "POST", "http://x", json={"sql": "SELECT * FROM sqlite_master", "refresh": True}
+    ).content
+    _, full, ran = run_both(site, may, hidden)
+    assert full.status_code in (400, 403, 422) and ran, full.text
+    for source in ("nope", site.capped):  # unknown, and another organization's
+        body = httpx.Request(
+            "POST", "http://x", json={**SPEC, "source": source, "refresh": True}
+        ).content
+        _, full, ran = run_both(site, no_sql, body)
+        assert full.status_code == 404 and ran, full.text
+        assert site.capped not in full.text or source == site.capped
+
+
+def _org_b(site: Site, **kw: Any) -> str:
+    return site.token(key=site.other_tokens_key, **kw)
+
+
+def test_uncached_row_cap_truncates_alike(site: Site) -> None:
+    token = _org_b(site)
+    body = httpx.Request(
+        "POST",
+        "http://x",
+        json={
+            "source": site.capped,
+            "query": {"table": "employees", "dimensions": [{"column": "full_name"}]},
+            "refresh": True,
+        },
+    ).content
+    known(site, token)
+    fast, full, ran = run_both(site, token, body)
+    assert full.status_code == 200 and ran, full.text
+    answer = fast.json()
+    assert answer["truncated"] is True and answer["row_cap"] == 3 and len(answer["rows"]) == 3
+
+
+def test_uncached_statement_timeout_is_the_routes(site: Site) -> None:
+    token = _org_b(site, sql=True)
+    slow = (
+        "SELECT count(*) FROM employees a CROSS JOIN employees b CROSS JOIN employees c "
+        "CROSS JOIN employees d"
+    )
+    body = httpx.Request(
+        "POST", "http://x", json={"source": site.capped, "sql": slow, "refresh": True}
+    ).content
+    known(site, token)
+    started = time.monotonic()
+    _, full, ran = run_both(site, token, body)
+    assert full.status_code == 504 and full.json()["code"] == "timeout" and ran, full.text
+    assert time.monotonic() - started < 30  # stopped, not run to the end
+
+
+def test_uncached_byte_cap_is_the_routes(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = site.token()
+    compare(site, token)
+    monkeypatch.setattr(site.runtime.settings, "max_answer_bytes", 120)
+    _, full, ran = run_both(site, token)
+    assert full.status_code == 400 and ran, full.text
+    assert full.json()["code"] == "answer_too_large"
+
+
+def test_a_source_error_is_answered_in_plain_words_alike(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plotboard.query import run
+    from plotboard.sources.errors import SourceError
+
+    def unreachable(*args: Any, **kw: Any) -> Any:
+        raise SourceError(
+            "could not connect to server at 10.0.0.7:5432 as user reporting", "unavailable"
+        )
+
+    token = site.token()
+    compare(site, token)
+    monkeypatch.setattr(run, "execute_for", unreachable)
+    fast, full, ran = run_both(site, token)
+    assert ran and full.status_code == 503 and full.json()["code"] == "unavailable"
+    assert "10.0.0.7" not in fast.text and "reporting" not in fast.text
+
+
+def test_the_query_fast_path_needs_starlettes_exception_layer_next() -> None:
+    """When the layer inside it is not Starlette's ExceptionMiddleware (whose handlers the
+    route's errors go through), the fast path does not run queries: the route does."""
+    from starlette.middleware.exceptions import ExceptionMiddleware
+
+    from plotboard.api.fast_path import CachedTileFastPath
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None: ...
+
+    def make(app: Any) -> CachedTileFastPath:
+        return CachedTileFastPath(
+            app, runtime=lambda: None, route=lambda: None, enabled=lambda: True,  # type: ignore[arg-type,return-value]
+            run_queries=lambda: True,
+        )  # fmt: skip
+
+    scope = {"type": "http"}
+    assert make(inner)._handlers(scope) is None
+    assert make(ExceptionMiddleware(inner))._handlers(scope) is not None
+    assert make(ExceptionMiddleware(inner))._handlers({**scope, "fastapi.telemetry": 1}) is None

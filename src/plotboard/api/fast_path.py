@@ -1,4 +1,4 @@
-"""Cached tiles answered below FastAPI's dependency system (issue 16, goal 3).
+"""Tile queries answered below FastAPI's dependency system (issue 16, goals 3 and 1).
 
 A tile whose answer is cached costs little to find (dict lookups) but much to serve through
 FastAPI: solving the dependency tree (token, usage limits, runtime), validating the body
@@ -19,13 +19,27 @@ functions the route uses, in the same order:
   app's own handler, `api.errors.error_response`);
 - the response and its metrics: `routes.embed_query.answered`, as the route.
 
+A miss, or a refresh, with the token decided in memory and a valid body (the query fast
+path, `PLOTBOARD_QUERY_FAST_PATH`) is run here too, as the route runs it once those two are
+checked: the usage-limit slot (`enter_slot`, held until the answer is sent), then
+`routes.embed_query.respond`, the route's own body (`run_query`: context, tenant, permission,
+the access rules in the checked SQL, cache, the source's time limit, row and byte caps, the
+cache write; then the metrics and the response), every exception going through the app's
+exception handlers by Starlette's own wrapper of a route (`wrap_app_handling_exceptions`, with
+the handlers of the ExceptionMiddleware just inside), and those no handler takes on out to the
+server-error handler, as from the route. So a refused or failed query (422, 403, 404, 429,
+400 for the byte cap, 504 for the time limit, a source's error in plain words, 500 with an
+incident number) is the route's answer. Once the slot is taken nothing falls back to the
+route (the query may have run, its usage is counted).
+
 Anything else — another method or path, a root path, a body that is not `application/json`,
-larger than `MAX_BODY` or sent in an unusual way, any check that is not decided in memory, any
-error, any miss — goes to the normal route with the body replayed untouched, which then gives
-its own answer or error. Apart from a usage limit's 429 the fast path never answers an error
-itself, so every refusal (bad or expired token, revoked key, wrong origin, malformed or
-oversized body, ...) is the route's, byte for byte. `PLOTBOARD_CACHED_TILE_FAST_PATH=false`
-turns it off.
+larger than `MAX_BODY` or sent in an unusual way, a token not decided in memory, a body that
+does not validate, a cached hit whose check raises, a layer inside that is not Starlette's
+ExceptionMiddleware, FastAPI's own telemetry on — goes to the normal route with the body
+replayed untouched, which then gives its own answer or error: every refusal of the token or
+the body (bad or expired token, revoked key, wrong origin, malformed or oversized body, ...)
+is the route's, byte for byte. `PLOTBOARD_CACHED_TILE_FAST_PATH=false` turns both off,
+`PLOTBOARD_QUERY_FAST_PATH=false` the uncached part only.
 """
 
 from __future__ import annotations
@@ -36,6 +50,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import anyio
+from starlette._exception_handler import (
+    ExceptionHandlers,
+    StatusHandlers,
+    wrap_app_handling_exceptions,
+)
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,7 +67,7 @@ from plotboard.api.routes import embed_query
 from plotboard.api.usage import enter_slot, leave_slot
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.errors import PlotboardError
-from plotboard.query.run import QueryAnswer, QueryRequest, cached_answer
+from plotboard.query.run import QueryRequest, cached_answer
 from plotboard.runtime import Runtime
 
 PATH = "/api/v1/embed/query"
@@ -92,11 +112,13 @@ class CachedTileFastPath:
         runtime: Callable[[], Runtime],
         route: Callable[[], BaseRoute | None],
         enabled: Callable[[], bool],
+        run_queries: Callable[[], bool] = lambda: False,
     ) -> None:
         self.app = app
         self.runtime = runtime
         self.route = route
         self.enabled = enabled
+        self.run_queries = run_queries
         self._reading: asyncio.Task[int] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,16 +137,28 @@ class CachedTileFastPath:
         replay = _replaying(received, receive)
         route = self.route()
         runtime = self.runtime()
-        found = None
+        handlers = self._handlers(scope)
+        known = None
         if body is not None and route is not None and await self._generation_known(runtime):
             try:
-                found = _cached(runtime, scope, body)
+                known = _known(runtime, scope, body, refresh_too=handlers is not None)
             except Exception:  # any doubt: the route answers, with its own error if any
-                found = None
-        if found is None:
+                known = None
+        answer = None
+        if known is not None and not known[1].refresh:
+            try:
+                answer = cached_answer(runtime.queries, query_user(known[0]), known[1])
+            except Exception:  # a refused permission or spec: the route says so
+                known = None
+        if known is None or route is None or (answer is None and handlers is None):
             await self.app(scope, replay, send)
             return
-        user, request, answer = found
+        user, request = known
+        if answer is None:  # not cached, or a refresh: run as the route does
+            assert handlers is not None
+            scope["route"] = route  # as the router leaves it: the HTTP metrics' route label
+            await self._run(scope, replay, send, runtime, handlers, user, request)
+            return
         try:
             # The route's usage-limit slot: counted (and its slots held until the answer is
             # sent) whenever the organization sets a limit on queries, as for any query.
@@ -138,11 +172,59 @@ class CachedTileFastPath:
             await self.app(scope, replay, send)
             return
         try:
-            scope["route"] = route  # as the router leaves it: the HTTP metrics' route label
+            scope["route"] = route
             metrics.FAST_PATH.inc()
             await embed_query.answered(answer, request)(scope, replay, send)
         finally:
             await leave_slot(runtime, ticket)
+
+    def _handlers(self, scope: Scope) -> tuple[ExceptionHandlers, StatusHandlers] | None:
+        """The app's exception handlers, as Starlette's ExceptionMiddleware (the next layer
+        in, whose handlers the route's errors go through) hands them to the route; None when
+        the query fast path is off, or that layer or the request is not the usual one (the
+        route then runs the query)."""
+        inner = self.app
+        if (
+            not self.run_queries()
+            or not isinstance(inner, ExceptionMiddleware)
+            or scope.get("fastapi.telemetry") is not None  # the route records it
+        ):
+            return None
+        exception_handlers = getattr(inner, "_exception_handlers", None)
+        status_handlers = getattr(inner, "_status_handlers", None)
+        if not isinstance(exception_handlers, dict) or not isinstance(status_handlers, dict):
+            return None
+        return exception_handlers, status_handlers
+
+    async def _run(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        runtime: Runtime,
+        handlers: tuple[ExceptionHandlers, StatusHandlers],
+        user: EmbedToken,
+        request: QueryRequest,
+    ) -> None:
+        """What the route does once the token and the body are checked, in its order: the
+        usage-limit slot (held until the answer is sent, given back before an error is
+        answered), `embed_query.respond` (run, count, cache, or raise), and any exception
+        through the app's handlers as the route's (`wrap_app_handling_exceptions`, Starlette's
+        own wrapper of every route); an exception no handler takes goes on out, to the
+        server-error handler, as from the route. Nothing here falls back to the route: the
+        query may have run, and its usage counted."""
+
+        async def run(scope: Scope, receive: Receive, send: Send) -> None:
+            metrics.FAST_PATH_RAN.inc()
+            ticket = await enter_slot(runtime, "query", user.org_id, user.user_id)
+            try:
+                response = await embed_query.respond(runtime, user, request)
+                await response(scope, receive, send)
+            finally:
+                await leave_slot(runtime, ticket)
+
+        scope["starlette.exception_handlers"] = handlers
+        await wrap_app_handling_exceptions(run, Request(scope, receive, send))(scope, receive, send)
 
     async def _generation_known(self, runtime: Runtime) -> bool:
         """Whether the store's generation in memory is current (what every in-memory check
@@ -164,24 +246,21 @@ class CachedTileFastPath:
         return runtime.changes.peek() is not None
 
 
-def _cached(
-    runtime: Runtime, scope: Scope, body: bytes
-) -> tuple[EmbedToken, QueryRequest, QueryAnswer] | None:
-    """Who asks, what, and the cached answer, when all is known from memory; else None.
-    No side effects: nothing is counted or changed here."""
+def _known(
+    runtime: Runtime, scope: Scope, body: bytes, *, refresh_too: bool
+) -> tuple[EmbedToken, QueryRequest] | None:
+    """Who asks and what, when the token is decided in memory and the body is valid; else
+    None (or what `embed_user` or the validation raise): the route then checks both. No side
+    effects: nothing is counted or changed here."""
     parsed: Any = json.loads(body)  # what FastAPI's request.json() does
-    if not isinstance(parsed, dict) or parsed.get("refresh") is True:
-        # A refresh is never a cache hit (`cached_answer`): the route runs it, so the token
-        # check and the body's validation are not done twice for every uncached tile.
+    if not isinstance(parsed, dict) or (parsed.get("refresh") is True and not refresh_too):
+        # A refresh is never a cache hit (`cached_answer`): without the query fast path the
+        # route runs it, so the token check and the body's validation are not done twice.
         return None
     user = embed_user_in_memory(Request(scope), runtime)
     if user is None:
         return None
-    request = QueryRequest.model_validate(parsed)
-    answer = cached_answer(runtime.queries, query_user(user), request)
-    if answer is None:
-        return None
-    return user, request, answer
+    return user, QueryRequest.model_validate(parsed)
 
 
 def _plain_json(scope: Scope) -> bool:

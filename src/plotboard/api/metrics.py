@@ -91,6 +91,11 @@ FAST_PATH = Counter(
     "Queries answered by the cached-tile fast path: cache hits, and their usage-limit 429s.",
     registry=REGISTRY,
 )
+FAST_PATH_RAN = Counter(
+    "plotboard_query_fast_path_ran",
+    "Queries the fast path ran itself, as the route does (uncached or refreshed), errors too.",
+    registry=REGISTRY,
+)
 AI_ANSWERS = Counter(
     "plotboard_ai_answers",
     "Answers to end users' questions by engine ('builtin' or 'llm') and whether the engine "

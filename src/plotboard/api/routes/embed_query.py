@@ -10,6 +10,7 @@ from fastapi import APIRouter, Response
 from plotboard.api import answers, metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep, query_user
 from plotboard.api.usage import QueryLimit
+from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.errors import PlotboardError
 from plotboard.query.run import (
     QueryAnswer,
@@ -18,6 +19,7 @@ from plotboard.query.run import (
     run_query,
     with_cache_flag,
 )
+from plotboard.runtime import Runtime
 from plotboard.sources.store import list_sources
 
 router = APIRouter(prefix="/api/v1/embed", tags=["query"])
@@ -43,6 +45,13 @@ async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
 )
 async def query(body: QueryRequest, user: EmbedUser, runtime: RuntimeDep) -> Response:
     """Run a query spec (or SQL, when the token permits) under the user's access rules."""
+    return await respond(runtime, user, body)
+
+
+async def respond(runtime: Runtime, user: EmbedToken, body: QueryRequest) -> Response:
+    """The route's work once the token, the usage limit and the body are checked (the route's
+    and the query fast path's, `plotboard.api.fast_path`, so both run, count and fail alike):
+    a refused or failed query raises its PlotboardError, counted, for the app's handler."""
     try:
         answer = await run_query(runtime.queries, query_user(user), body)
     except PlotboardError as err:
