@@ -22,6 +22,7 @@ One worker per server, single client: this is latency, not throughput (see bench
 
     .venv/bin/python bench/bench_sides.py [--runs 60] [--sizes 10,1000,10000,100000]
         [--before-src /tmp/before/src] [--engine postgresql|mariadb|sqlite|duckdb]
+        [--cpu-blocks 12]
 """
 
 from __future__ import annotations
@@ -254,6 +255,32 @@ def parallel(call: Callable[[int], Any], n: int = 6) -> float:
     return time.perf_counter() - t0
 
 
+def server_cpu_ns(pid: int) -> int:
+    """CPU time of every thread of the server now (`/proc/<pid>/task/*/schedstat`, ns): what
+    it spent itself, which other work on the machine inflates far less than wall time."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int((task / "schedstat").read_text().split()[0])
+    return total
+
+
+def cpu_per_request(
+    calls: dict[Server, Callable[[], Any]], blocks: int, per_block: int = 150
+) -> dict[Server, float]:
+    """Each server's CPU ms per request: `blocks` blocks of `per_block` requests, the servers
+    alternating block by block; the median over blocks."""
+    spent: dict[Server, list[float]] = {s: [] for s in calls}
+    for _ in range(blocks):
+        for s, call in calls.items():
+            start = server_cpu_ns(s.pid)
+            for _ in range(per_block):
+                call()
+            time.sleep(0.02)  # the last answer's bookkeeping (access log, slot) done
+            spent[s].append((server_cpu_ns(s.pid) - start) / per_block / 1e6)
+    return {s: statistics.median(v) for s, v in spent.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=60, help="pairs per size (fewer when large)")
@@ -261,6 +288,13 @@ def main() -> None:
     parser.add_argument("--table-rows", type=int, default=1_000_000)
     parser.add_argument("--before-src", type=Path, help="another checkout's src/ to compare")
     parser.add_argument("--engine", choices=ENGINES, default="postgresql")
+    parser.add_argument(
+        "--cpu-blocks",
+        type=int,
+        default=0,
+        help="also the server's CPU per uncached request at the first size: this many blocks "
+        "of 150 per server, alternating (0: not measured)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     side = Side(args.engine, max(args.table_rows, 4 * max(sizes)))
@@ -355,6 +389,10 @@ def main() -> None:
             out.append(line)
             print(" | ".join(line), flush=True)
 
+        cpu: dict[Server, float] = {}
+        if args.cpu_blocks:
+            cpu = cpu_per_request({s: api(s, sizes[0], True) for s in clients}, args.cpu_blocks)
+
         # Six tiles at once, uncached: six client threads against six driver connections.
         six = [["rows", "driver ms", "plotboard ms", "ratio"]]
         if before is not None:
@@ -403,6 +441,14 @@ def main() -> None:
     print(table(six))
     print()
     print(table(rss))
+    if cpu:
+        print(
+            f"\nServer CPU per uncached {sizes[0]:,}-row tile ({args.cpu_blocks} blocks of 150, "
+            "alternating, medians)\n"
+        )
+        names = {server: "plotboard", before: "plotboard (before)"}
+        print(table([["server", "CPU ms per request"]]
+                    + [[names[s], f"{ms:.3f}"] for s, ms in cpu.items()]))  # fmt: skip
 
 
 if __name__ == "__main__":
