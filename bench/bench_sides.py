@@ -22,7 +22,7 @@ One worker per server, single client: this is latency, not throughput (see bench
 
     .venv/bin/python bench/bench_sides.py [--runs 60] [--sizes 10,1000,10000,100000]
         [--before-src /tmp/before/src] [--engine postgresql|mariadb|sqlite|duckdb]
-        [--cpu-blocks 12]
+        [--cpu-blocks 12]  # also each server's own CPU per request, the bare one's too
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def runs_for(rows: int, runs: int) -> int:
 
 
 @contextlib.contextmanager
-def bare_server(bodies: dict[int, bytes]) -> Iterator[str]:
+def bare_server(bodies: dict[int, bytes]) -> Iterator[tuple[str, int]]:
     folder = Path(tempfile.mkdtemp(prefix="pb-bare-"))
     for rows, body in bodies.items():
         (folder / f"{rows}.json").write_bytes(body)
@@ -230,7 +230,7 @@ def bare_server(bodies: dict[int, bytes]) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise SystemExit("the bare app did not start")
             time.sleep(0.2)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(10)
@@ -266,19 +266,19 @@ def server_cpu_ns(pid: int) -> int:
 
 
 def cpu_per_request(
-    calls: dict[Server, Callable[[], Any]], blocks: int, per_block: int = 150
-) -> dict[Server, float]:
-    """Each server's CPU ms per request: `blocks` blocks of `per_block` requests, the servers
-    alternating block by block; the median over blocks."""
-    spent: dict[Server, list[float]] = {s: [] for s in calls}
+    calls: dict[str, tuple[int, Callable[[], Any]]], blocks: int, per_block: int = 150
+) -> dict[str, float]:
+    """Each server's (name: pid, call) CPU ms per request: `blocks` blocks of `per_block`
+    requests, the servers alternating block by block; the median over blocks."""
+    spent: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(blocks):
-        for s, call in calls.items():
-            start = server_cpu_ns(s.pid)
+        for name, (pid, call) in calls.items():
+            start = server_cpu_ns(pid)
             for _ in range(per_block):
                 call()
             time.sleep(0.02)  # the last answer's bookkeeping (access log, slot) done
-            spent[s].append((server_cpu_ns(s.pid) - start) / per_block / 1e6)
-    return {s: statistics.median(v) for s, v in spent.items()}
+            spent[name].append((server_cpu_ns(pid) - start) / per_block / 1e6)
+    return {name: statistics.median(v) for name, v in spent.items()}
 
 
 def main() -> None:
@@ -332,7 +332,7 @@ def main() -> None:
             p = server_sql(server, spec(rows), {"region": "North"})
             assert p.sql == r.json()["sql"], "the benchmark must run the server's exact SQL"
             prepared[rows] = (side.sql(p.sql), dict(p.params))
-        bare = stack.enter_context(bare_server(bodies))
+        bare, bare_pid = stack.enter_context(bare_server(bodies))
         bare_client = httpx.Client(
             base_url=bare, headers={"Authorization": f"Bearer {bare_app.token()}"}, timeout=60
         )
@@ -389,9 +389,14 @@ def main() -> None:
             out.append(line)
             print(" | ".join(line), flush=True)
 
-        cpu: dict[Server, float] = {}
+        cpu: dict[str, float] = {}
         if args.cpu_blocks:
-            cpu = cpu_per_request({s: api(s, sizes[0], True) for s in clients}, args.cpu_blocks)
+            measured = {"plotboard, uncached": (server.pid, api(server, sizes[0], True))}
+            if before is not None:
+                measured["plotboard (before), uncached"] = (before.pid, api(before, sizes[0], True))
+            measured["plotboard, cached"] = (server.pid, api(server, sizes[0], False))
+            measured["bare (no access log)"] = (bare_pid, bare_call(sizes[0]))
+            cpu = cpu_per_request(measured, args.cpu_blocks)
 
         # Six tiles at once, uncached: six client threads against six driver connections.
         six = [["rows", "driver ms", "plotboard ms", "ratio"]]
@@ -443,12 +448,10 @@ def main() -> None:
     print(table(rss))
     if cpu:
         print(
-            f"\nServer CPU per uncached {sizes[0]:,}-row tile ({args.cpu_blocks} blocks of 150, "
-            "alternating, medians)\n"
+            f"\nServer CPU per {sizes[0]:,}-row request ({args.cpu_blocks} blocks of 150 per "
+            "server, alternating, medians)\n"
         )
-        names = {server: "plotboard", before: "plotboard (before)"}
-        print(table([["server", "CPU ms per request"]]
-                    + [[names[s], f"{ms:.3f}"] for s, ms in cpu.items()]))  # fmt: skip
+        print(table([["server", "CPU ms per request"]] + [[k, f"{v:.3f}"] for k, v in cpu.items()]))
 
 
 if __name__ == "__main__":
