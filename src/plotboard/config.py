@@ -216,8 +216,8 @@ class Settings(BaseModel):
         default=True,
         description="Also run uncached (and refreshed) queries below FastAPI's per-request "
         "machinery when the token and the body are decided in memory: the route's own "
-        "checks, usage limit, query run and error answers, about 0.4 ms less per uncached "
-        "tile; off: they take the full route (cached hits still follow "
+        "checks, usage limit, query run and error answers, with a fifth less server CPU per "
+        "uncached tile; off: they take the full route (cached hits still follow "
         "cached_tile_fast_path).",
     )
     jobs_in_web: bool = Field(
