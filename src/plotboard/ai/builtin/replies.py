@@ -138,7 +138,12 @@ def measure_label(
         if measure.column.name in measure.table.primary_key:
             return f"Number of {table}"
         return f"Number of {plural(col)}"
-    return f"{_AGG_WORDS[measure.agg]} {col}"
+    word = _AGG_WORDS[measure.agg]
+    named = column_label(measure.column)
+    if named.split()[:1] == [word] or col.split()[:1] == [word.lower()]:
+        # Already named for it ("Total EUR" summed): not "Total total eur".
+        return named[:1].upper() + named[1:]
+    return f"{word} {col}"
 
 
 def dim_label(vocab: Vocabulary, draft: Draft, dim: DraftDim) -> str:
