@@ -152,7 +152,7 @@ export class ChatConversation implements ReactiveController {
 
   private fromServer(m: AiMessage, at: number, edits: NonNullable<Remembered['edits']>): ChatMessage {
     if (m.role === 'user') return { key: `s${at}`, role: 'user', text: m.text };
-    return answerMessage(`s${at}`, m, at, this.host.ctx.index, edits[String(at)]);
+    return answerMessage(`s${at}`, m, at, this.host.ctx.index, edits[String(at)], this.source);
   }
 
   /** Remember the conversation (and the chip edits) for this user and dashboard. */

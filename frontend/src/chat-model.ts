@@ -22,11 +22,17 @@ import { CHART_TYPES, type AiAlternative, type AiAnswer, type AiMessage, type Ai
 /** A tile as the chat shows it: always with a chart type the editor draws. */
 export type ChatTile = BuiltTile;
 
-export function chatTile(tile: AiTile, index: CatalogIndex | null): ChatTile {
+export function chatTile(tile: AiTile, all: CatalogIndex | null, source?: string | null): ChatTile {
+  // With several sources the tile keeps the one it was answered from (two may have a table
+  // of the same name).
+  const mine = source && all && all.catalog.sources.length > 1 ? source : undefined;
+  const index = all?.forSource(mine) ?? null;
   const own = tile.chart?.type;
   const type: ChartType =
     own && (CHART_TYPES as readonly string[]).includes(own) ? own : index ? defaultChart(index, tile.query) : 'table';
-  return { title: tile.title || (index ? index.suggestTitle(tile.query) : 'Chart'), query: tile.query, chart: { type } };
+  const out: ChatTile = { title: tile.title || (index ? index.suggestTitle(tile.query) : 'Chart'), query: tile.query, chart: { type } };
+  if (mine) out.source = mine;
+  return out;
 }
 
 /** A message of the chat: the user's question, an answer of the AI, or an error. */
@@ -63,15 +69,17 @@ type Edits = NonNullable<Remembered['edits']>;
 
 /** An answer as the chat shows it, from the server (`at`: its index in the conversation);
  * `edit` is the user's remembered chip edit, kept while the AI's tile is unchanged. */
-export function answerMessage(key: string, a: AiAnswer | AiMessage, at: number, index: CatalogIndex | null, edit?: Edits[string]): ChatMessage {
-  const orig = a.tile ? chatTile(a.tile, index) : null;
+export function answerMessage(key: string, a: AiAnswer | AiMessage, at: number, index: CatalogIndex | null, edit?: Edits[string], source?: string | null): ChatMessage {
+  const from = ('source' in a ? a.source : undefined) ?? source;
+  const orig = a.tile ? chatTile(a.tile, index, from) : null;
+  const edited = orig && edit && edit.orig === canonical(orig) ? { ...edit.tile, ...(orig.source ? { source: orig.source } : {}) } : null;
   return {
     key,
     role: 'assistant',
     text: 'answer' in a ? a.answer : a.text,
     orig,
-    tile: orig && edit && edit.orig === canonical(orig) ? edit.tile : orig,
-    tiles: (a.tiles ?? []).map((t) => chatTile(t, index)),
+    tile: edited ?? orig,
+    tiles: (a.tiles ?? []).map((t) => chatTile(t, index, from)),
     suggestions: a.suggestions ?? [],
     fallback: a.fallback_reason ?? null,
     notes: a.notes ?? [],
@@ -101,7 +109,7 @@ export function dashboardTitle(question: string, tiles: ChatTile[], one: boolean
 }
 
 export function asDraft(tile: ChatTile, index: CatalogIndex): Draft {
-  return draftFromTile({ id: '', title: tile.title, query: tile.query, chart: tile.chart, layout: { x: 0, y: 0, w: 6, h: 4 } }, index);
+  return draftFromTile({ id: '', title: tile.title, query: tile.query, chart: tile.chart, layout: { x: 0, y: 0, w: 6, h: 4 }, ...(tile.source ? { source: tile.source } : {}) }, index);
 }
 
 /** A stable JSON text (keys sorted), to tell whether two queries are the same. */
@@ -117,12 +125,13 @@ export function canonical(value: unknown): string {
  * The tile a draft stands for. The chart falls back to the default when it no longer fits, as in
  * the builder; the AI's title stays while the query is the AI's, else it follows the query.
  */
-export function tileFromDraft(d: Draft, index: CatalogIndex, original: ChatTile): ChatTile {
+export function tileFromDraft(d: Draft, whole: CatalogIndex, original: ChatTile): ChatTile {
+  const index = whole.forSource(original.source);
   let chart = d.chart;
   if (!chartFits(index, draftSpec(d, index), chart)) chart = defaultChart(index, draftSpec(d, index));
   const query = draftSpec({ ...d, chart }, index);
   const title = canonical(query) === canonical(original.query) ? original.title : index.suggestTitle(query);
-  return { title, query, chart: { type: chart } };
+  return { title, query, chart: { type: chart }, ...(original.source ? { source: original.source } : {}) };
 }
 
 // --- chips --------------------------------------------------------------------------------

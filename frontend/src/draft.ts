@@ -32,6 +32,8 @@ import { isComplete } from './context.js';
 export type SortMode = 'auto' | 'value_desc' | 'value_asc' | 'label_asc' | 'label_desc';
 
 export interface Draft {
+  /** The source of `table`, when the catalog has several (set from the card picked). */
+  source?: string;
   table: string;
   measures: Measure[];
   dims: Dimension[];
@@ -93,6 +95,8 @@ export interface BuiltTile {
   title: string;
   query: QuerySpec;
   chart: { type: ChartType };
+  /** The source of the query's table, with several sources. */
+  source?: string;
 }
 
 export const AGGS: Agg[] = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max'];
@@ -143,10 +147,14 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
   return spec;
 }
 
-export function draftFromTile(tile: Tile | null, index: CatalogIndex): Draft {
+export function draftFromTile(tile: Tile | null, whole: CatalogIndex): Draft {
+  const source = tile?.query ? (tile.source ?? whole.sourceOf(tile.query.table)) : undefined;
+  const index = whole.forSource(source);
   const first = index.tables[0]?.table.name ?? '';
+  const several = whole.catalog.sources.length > 1;
   if (!tile?.query) {
     return {
+      ...(several && whole.tables[0] ? { source: whole.tables[0].source } : {}),
       table: first,
       measures: [{ agg: 'count' }],
       dims: [],
@@ -171,6 +179,7 @@ export function draftFromTile(tile: Tile | null, index: CatalogIndex): Draft {
   }
   const all = spec.filters ?? [];
   const draft: Draft = {
+    ...(source ? { source } : {}),
     table: spec.table,
     // A calculation keeps an `agg` in the draft (the type wants one); it goes on the wire without.
     measures: measures.map((m) => (m.expr ? { ...m, agg: 'count' } : { ...m })),

@@ -95,6 +95,23 @@ export class CatalogIndex {
     return undefined;
   }
 
+  private scoped = new Map<string, CatalogIndex>();
+
+  /** The catalog of one source only (a tile's or a draft's): its tables are the ones a name
+   * means, even when another source has a table of the same name. Itself with one source, or
+   * for a source it does not know. */
+  forSource(id: string | undefined | null): CatalogIndex {
+    if (!id || this.catalog.sources.length <= 1) return this;
+    let found = this.scoped.get(id);
+    if (!found) {
+      const sources = this.catalog.sources.filter((s) => s.id === id);
+      if (!sources.length) return this;
+      found = new CatalogIndex({ ...this.catalog, sources });
+      this.scoped.set(id, found);
+    }
+    return found;
+  }
+
   /** The source holding a table; left out of the request when there is only one source. */
   sourceOf(tableName: string): string | undefined {
     if (this.catalog.sources.length <= 1) return undefined;

@@ -219,6 +219,8 @@ export interface Tile {
   id: string;
   title: string;
   query: QuerySpec | null;
+  /** The source the query runs on, with several sources (two may have a table of one name). */
+  source?: string;
   chart: ChartSpec;
   layout: Layout;
 }

@@ -75,3 +75,21 @@ def test_bad_text_tiles_get_422_naming_the_problem(
     assert r.status_code == 422, r.text
     assert says in r.text
     assert org.embed(token, "GET", "/dashboards").json()["dashboards"] == []
+
+
+def test_a_chart_tile_keeps_the_source_it_runs_on(org: Org) -> None:
+    # With two databases that both have a `sales` table, a tile must say which one it reads:
+    # `source` was refused (422, unknown field), so the editor could not keep it.
+    token = org.token()
+    on_shop = {**CHART, "id": "s", "source": "shop-source-id"}
+    r = _create(org, token, title="Two databases", tiles=[CHART, on_shop])
+    assert r.status_code == 201, r.text
+    tiles = r.json()["tiles"]
+    assert tiles == [CHART, on_shop]  # left out where it was left out (the v1 shape)
+    got = org.embed(token, "GET", f"/dashboards/{r.json()['id']}").json()
+    got["tiles"][1]["source"] = "other-source-id"
+    r = org.embed(token, "PUT", f"/dashboards/{got['id']}", json=got)
+    assert r.status_code == 200, r.text
+    assert r.json()["tiles"][1]["source"] == "other-source-id"
+    bad = _create(org, token, tiles=[{**NOTE, "source": "shop-source-id"}])
+    assert bad.status_code == 422, bad.text

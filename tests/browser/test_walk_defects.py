@@ -4,6 +4,7 @@ embedding from another origin), each checked in Chromium the way a person meets 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -290,3 +291,64 @@ def test_the_docs_token_refresh_example_runs_as_written(
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_a_table_named_like_one_of_another_database_is_reachable_in_the_builder(
+    open_session: Callable[..., Session], plotboard: Plotboard, tmp_path: Path
+) -> None:
+    # An admin connected a second database that also has a `sales` table: the builder showed
+    # two "Sales" cards, a click on the second ticked both, and the chart (and the saved tile)
+    # ran on the first database's sales. A tile now keeps the source it was built on.
+    shop = tmp_path / "shop.sqlite"
+    with sqlite3.connect(shop) as db:
+        db.execute("CREATE TABLE sales (sale_id INTEGER PRIMARY KEY, amount REAL)")
+        db.executemany("INSERT INTO sales VALUES (?, ?)", [(1, 10.0), (2, 20.0), (3, 30.0)])
+    connection = {"kind": "sqlite", "path": str(shop)}
+    added = plotboard.admin("POST", "/sources", json={"name": "Shop", "connection": connection})
+    assert added.status_code == 201, added.text
+    shop_id = added.json()["id"]
+    try:
+        token = plotboard.token("two-dbs", attributes=plotboard.attributes("alice"))
+        s = open_session("two-dbs", width=1440, height=900)
+        s.open(token)
+        ui.create_dashboard(s.page, "Two databases")
+        s.page.locator("[data-action='add-chart']").first.click()
+        d = ui.dialog(s.page)
+        d.wait_for(timeout=TIMEOUT)
+        cards = d.locator(".table-card", has_text="Sales")
+        assert cards.count() == 2
+        cards.nth(1).click()
+        assert d.locator(".table-card.on").count() == 1
+        d.locator("pb-tile[preview] h3", has_text="Number of sales").wait_for(timeout=TIMEOUT)
+        kpi = d.locator("pb-tile[preview][data-state='ready'] [data-kpi-value]")
+        kpi.wait_for(timeout=TIMEOUT)
+        assert kpi.inner_text() == "3"  # the shop's three sales, not the demo's thousands
+        d.locator("[data-action='save-tile']").click()
+        d.wait_for(state="hidden", timeout=TIMEOUT)
+        ui.wait_saved(s.page)
+        ui.wait_tiles_ready(s.page, 1)
+        assert ui.tiles(s.page).first.locator("[data-kpi-value]").inner_text() == "3"
+        listed = plotboard.embed(token, "GET", "/dashboards").json()["dashboards"]
+        mine = next(x for x in listed if x["title"] == "Two databases")
+        saved = plotboard.embed(token, "GET", f"/dashboards/{mine['id']}").json()
+        (tile,) = saved["tiles"]
+        assert tile["source"] == shop_id and tile["query"]["table"] == "sales", tile
+        # Opened again, the tile stays on the shop.
+        s.open(token, **{"dashboard-id": mine["id"]})
+        ui.wait_tiles_ready(s.page, 1)
+        assert ui.tiles(s.page).first.locator("[data-kpi-value]").inner_text() == "3"
+        # Edited in the builder, it is still the shop's sales that is ticked and saved.
+        ui.tile_menu(s.page, "Number of sales", "Edit chart")
+        d.wait_for(timeout=TIMEOUT)
+        on = d.locator(".table-card.on")
+        assert on.count() == 1 and on.get_by_role("radio").is_checked()
+        assert cards.nth(1).get_by_role("radio").is_checked()
+        d.get_by_label("Title", exact=True).fill("Shop sales")
+        d.locator("[data-action='save-tile']").click()
+        d.wait_for(state="hidden", timeout=TIMEOUT)
+        ui.wait_saved(s.page)
+        (tile,) = plotboard.embed(token, "GET", f"/dashboards/{mine['id']}").json()["tiles"]
+        assert tile["source"] == shop_id and tile["title"] == "Shop sales", tile
+        assert not s.errors, s.errors
+    finally:
+        plotboard.admin("DELETE", f"/sources/{shop_id}")

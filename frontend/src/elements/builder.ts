@@ -100,7 +100,8 @@ export class PbBuilder extends LitElement {
   }
 
   private get index(): CatalogIndex {
-    const base = this.ctx.index!;
+    // The draft's own source: another may have a table of the same name.
+    const base = this.ctx.index!.forSource(this.draft?.source);
     const custom = this.draft?.columns?.filter((c) => c.name && c.expr) ?? [];
     if (!custom.length || !this.draft) return base;
     // Calculated columns read as columns of the table, so every control offers them.
@@ -156,6 +157,7 @@ export class PbBuilder extends LitElement {
         query: ok ? spec : null,
         chart: { type: this.draft.chart },
         layout: { x: 0, y: 0, w: 6, h: 4 },
+        ...(this.draft.source ? { source: this.draft.source } : {}),
       };
     };
     if (now) go();
@@ -173,6 +175,7 @@ export class PbBuilder extends LitElement {
       title: this.draft.title.trim() || this.index.suggestTitle(spec),
       query: spec,
       chart: { type: this.draft.chart },
+      ...(this.draft.source ? { source: this.draft.source } : {}),
     };
     this.dispatchEvent(new CustomEvent<BuiltTile>('builder-save', { detail }));
   }
@@ -262,15 +265,15 @@ export class PbBuilder extends LitElement {
         ? nothing
         : html`<p class="muted">No data is shared with you yet. Ask the people who run this app to give you access.</p>`}
       <div class="tables" role="radiogroup" aria-label="Data">
-        ${this.index.tables.map(({ table }) => {
-          const on = table.name === d.table;
+        ${this.ctx.index!.tables.map(({ source, table }) => {
+          const on = table.name === d.table && (!d.source || source === d.source);
           return html`<label class="table-card ${on ? 'on' : ''}">
             <input
               type="radio"
               name="table"
               .checked=${on}
               @change=${() =>
-                this.update_({ table: table.name, measures: [{ agg: 'count' }], dims: [], filters: [], sort: 'auto', chartAuto: true, titleAuto: true, select: [], columns: [], dates: [], having: [], limitPer: null, compare: null })}
+                this.update_({ source: this.ctx.index!.catalog.sources.length > 1 ? source : undefined, table: table.name, measures: [{ agg: 'count' }], dims: [], filters: [], sort: 'auto', chartAuto: true, titleAuto: true, select: [], columns: [], dates: [], having: [], limitPer: null, compare: null })}
             />
             <span class="name">${tableLabel(table)}</span>
             ${table.description ? html`<span class="desc">${table.description}</span>` : nothing}
@@ -423,6 +426,7 @@ export class PbBuilder extends LitElement {
         (f, i) => html`<pb-filter-row
           .ctx=${this.ctx}
           .table=${d.table}
+          .source=${d.source}
           .choices=${filterable}
           .filter=${f}
           @filter-change=${(e: CustomEvent<Filter>) => this.update_({ filters: d.filters.map((x, j) => (j === i ? e.detail : x)) })}

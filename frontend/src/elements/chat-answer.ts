@@ -86,11 +86,12 @@ export class PbChatAnswer extends LitElement {
   }
 
   private previewTile(key: string, t: ChatTile): Tile {
-    return { id: key, title: t.title, query: t.query, chart: t.chart, layout: { x: 0, y: 0, w: 6, h: 4 } };
+    return { id: key, title: t.title, query: t.query, chart: t.chart, layout: { x: 0, y: 0, w: 6, h: 4 }, ...(t.source ? { source: t.source } : {}) };
   }
 
   private renderTile(m: ChatMessage, tile: ChatTile) {
-    const index = this.index;
+    // The tile's own source: its chips name that source's columns.
+    const index = this.index?.forSource(tile.source) ?? null;
     const d = index ? (m.draft ?? asDraft(tile, index)) : null;
     return html`<div class="card">
       ${this.live || m.unfolded

@@ -170,7 +170,7 @@ export class PbChat extends LitElement {
 
   private edit(m: Msg, d: Draft, close = false): void {
     if (!m.orig || !this.index) return;
-    const tile = tileFromDraft(d, this.index, m.orig);
+    const tile = tileFromDraft(d, this.index, m.orig);  // in m.orig's source
     this.chat.patch(m.key, { draft: close ? undefined : d, tile, added: false });
     if (close) this.editing = null;
     this.chat.save();

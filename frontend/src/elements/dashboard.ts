@@ -302,7 +302,7 @@ export class PbDashboard extends LitElement {
       const tiles = [...d.tiles];
       for (const b of built) {
         const { w, h } = sizeFor(b.chart.type);
-        tiles.push({ id: uid(), title: b.title, query: clone(b.query), chart: { ...b.chart }, layout: findSpot(tiles, w, h) });
+        tiles.push({ id: uid(), title: b.title, query: clone(b.query), chart: { ...b.chart }, layout: findSpot(tiles, w, h), ...(b.source ? { source: b.source } : {}) });
       }
       return { ...d, tiles };
     }, what);
@@ -312,7 +312,7 @@ export class PbDashboard extends LitElement {
   /** Open the builder on a new chart to start from (the AI's "Edit in builder"). */
   openBuilderWith(built: BuiltTile): boolean {
     if (!this.dash || !this.ctx.editable) return false;
-    const tile: Tile = { id: 'new', title: built.title, query: clone(built.query), chart: { ...built.chart }, layout: { x: 0, y: 0, w: 6, h: 4 } };
+    const tile: Tile = { id: 'new', title: built.title, query: clone(built.query), chart: { ...built.chart }, layout: { x: 0, y: 0, w: 6, h: 4 }, ...(built.source ? { source: built.source } : {}) };
     this.builder = { open: true, tile, fresh: true };
     return true;
   }
@@ -322,7 +322,12 @@ export class PbDashboard extends LitElement {
     if (editing) {
       this.change((d) => ({
         ...d,
-        tiles: d.tiles.map((t) => (t.id === editing.id ? { ...t, title: e.detail.title, query: e.detail.query, chart: e.detail.chart } : t)),
+        tiles: d.tiles.map((t) => {
+          if (t.id !== editing.id) return t;
+          const { source: _was, ...rest } = t;
+          const source = e.detail.source;
+          return { ...rest, title: e.detail.title, query: e.detail.query, chart: e.detail.chart, ...(source ? { source } : {}) };
+        }),
       }), `edit “${e.detail.title || editing.title || 'Chart'}”`);
     } else {
       this.addTile(e.detail);

@@ -109,6 +109,8 @@ export class PbFilterRow extends LitElement {
 
   @property({ attribute: false }) ctx!: EditorContext;
   @property() table = '';
+  /** The source of `table` (for its values), with several sources. */
+  @property() source: string | undefined = undefined;
   @property({ attribute: false }) choices: ColumnChoice[] = [];
   @property({ attribute: false }) filter!: Filter;
   /** Whether the column can be changed (a dashboard filter keeps its column). */
@@ -195,6 +197,7 @@ export class PbFilterRow extends LitElement {
       return html`<pb-value-picker
         .ctx=${this.ctx}
         .table=${this.table}
+        .source=${this.source}
         .column=${this.filter.column}
         .label=${`Values of ${label}`}
         .selected=${Array.isArray(v) ? v : []}

@@ -12,7 +12,7 @@ import { breadcrumb, breakdownMenu, breakdownStep, crossFilterFor, detailStep, d
 import { formatCategory } from '../format.js';
 import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { iconForChart, icons } from '../icons.js';
-import { defaultChart } from '../model.js';
+import { defaultChart, type CatalogIndex } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';
 import { loadWorld } from '../world-loader.js';
@@ -355,6 +355,11 @@ export class PbTile extends LitElement {
   }
 
   /** What the tile shows: the last drill step, else its saved query and chart. */
+  /** The catalog as this tile reads it: its own source's tables when it names one. */
+  private get index(): CatalogIndex | null {
+    return this.ctx.index?.forSource(this.tile?.source) ?? null;
+  }
+
   private get view(): { query: QuerySpec | null; chart: ChartSpec } {
     const step = this.drill.at(-1);
     return step ? { query: step.query, chart: step.chart } : { query: this.tile.query, chart: this.tile.chart };
@@ -379,7 +384,7 @@ export class PbTile extends LitElement {
     }
     if (changed.has('tile') || changed.has('filters') || changed.has('refreshKey') || changed.has('ctx') || changed.has('drill' as keyof PbTile)) {
       const view = this.view;
-      const key = JSON.stringify([view.query, view.chart, this.dashboardFilters, this.refreshKey, this.ctx.theme, Boolean(this.ctx.index), this.ctx.epoch]);
+      const key = JSON.stringify([view.query, view.chart, this.dashboardFilters, this.refreshKey, this.ctx.theme, Boolean(this.index), this.ctx.epoch]);
       if (key !== this.runKey) {
         if (changed.has('tile') || changed.has('drill' as keyof PbTile)) this.page = 0;
         this.runKey = key;
@@ -393,12 +398,12 @@ export class PbTile extends LitElement {
     const { query: spec, chart } = this.view;
     const own = chart?.type;
     if (own && (CHART_TYPES as readonly string[]).includes(own)) return own;
-    return spec && this.ctx.index ? defaultChart(this.ctx.index, spec) : 'table';
+    return spec && this.index ? defaultChart(this.index, spec) : 'table';
   }
 
   private async run(fresh = false): Promise<void> {
     const id = ++this.runId;
-    const index = this.ctx.index;
+    const index = this.index;
     const spec = this.view.query;
     if (!spec || !index) {
       this.status = spec ? 'loading' : 'idle';
@@ -416,7 +421,8 @@ export class PbTile extends LitElement {
     try {
       const needs = chartNeeds({ type, spec, index });
       const world = needs ? loadWorld() : null;
-      const result = await this.ctx.api.query(effective as QuerySpec, index.sourceOf(spec.table), fresh);
+      const source = this.tile?.source ?? this.ctx.index?.sourceOf(spec.table);
+      const result = await this.ctx.api.query(effective as QuerySpec, source, fresh);
       let map: { places: Record<string, GeoPlace | null>; mapName: string; regions: ReadonlySet<string> } | null = null;
       if (world && needs) {
         const names = [...new Set(result.rows.map((r) => String(r[0] ?? '')))].filter(Boolean);
@@ -532,7 +538,7 @@ export class PbTile extends LitElement {
     e.stopPropagation();
     const model = this.model;
     const spec = this.view.query;
-    if (this.preview || !spec || !this.ctx.index || model?.kind !== 'echarts' || !model.pointAt) return;
+    if (this.preview || !spec || !this.index || model?.kind !== 'echarts' || !model.pointAt) return;
     const values = model.pointAt(e.detail.seriesIndex, e.detail.dataIndex);
     if (values) this.openDrill({ values }, e.detail.clientX, e.detail.clientY, null);
     else if (e.detail.seriesIndex >= 0) {
@@ -545,7 +551,7 @@ export class PbTile extends LitElement {
   private onCellActivate(e: CustomEvent<CellActivate>): void {
     e.stopPropagation();
     const spec = this.view.query;
-    const index = this.ctx.index;
+    const index = this.index;
     if (this.preview || !spec || !index) return;
     const { row, column, cell, clientX, clientY } = e.detail;
     const dims = spec.dimensions ?? [];
@@ -573,7 +579,7 @@ export class PbTile extends LitElement {
 
   private openDrill(point: DrillPoint, clientX: number, clientY: number, returnTo: HTMLElement | null): void {
     const spec = this.view.query!;
-    const options = drillOptions(this.ctx.index!, spec, point, this.result?.columns ?? []);
+    const options = drillOptions(this.index!, spec, point, this.result?.columns ?? []);
     this.showMenu(point, options, clientX, clientY, returnTo);
   }
 
@@ -626,7 +632,7 @@ export class PbTile extends LitElement {
   private renderDrillMenu(menu: DrillMenu) {
     const { options, point } = menu;
     const spec = this.view.query;
-    const index = this.ctx.index;
+    const index = this.index;
     const chart = this.chartType;
     const items = [];
     if (menu.pick) {
@@ -721,7 +727,7 @@ export class PbTile extends LitElement {
   /** The tile's own filters (saved in its query), so a reader knows what the chart leaves out. */
   private renderOwnFilters() {
     const table = this.tile?.query?.table ?? '';
-    const label = (c: string) => this.ctx?.index?.choice(table, c)?.label ?? c;
+    const label = (c: string) => this.index?.choice(table, c)?.label ?? c;
     const texts = tileFilterTexts(this.tile?.query as { filters?: unknown[] } | null, label, this.result?.relative_dates);
     if (!texts.length) return nothing;
     return html`<div class="own-filters" data-own-filters aria-label="Filters of this chart">
@@ -878,7 +884,7 @@ export class PbTile extends LitElement {
   }
 
   private headers(): string[] {
-    const index = this.ctx.index;
+    const index = this.index;
     const spec = this.view.query;
     const labels = index && spec ? index.resultLabels(spec) : [];
     return (this.result?.columns ?? []).map((c, i) => labels[i] ?? c.name);

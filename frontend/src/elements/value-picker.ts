@@ -77,6 +77,8 @@ export class PbValuePicker extends LitElement {
 
   @property({ attribute: false }) ctx!: EditorContext;
   @property() table = '';
+  /** The source of `table`, when several sources may have a table of that name. */
+  @property() source: string | undefined = undefined;
   @property() column = '';
   @property({ attribute: false }) selected: Scalar[] = [];
   @property() label = 'Values';
@@ -108,7 +110,7 @@ export class PbValuePicker extends LitElement {
     };
     if (this.search.trim()) spec.filters = [{ column: this.column, op: 'contains', value: this.search.trim() }];
     try {
-      const result = await this.ctx.api.query(spec, this.ctx.index?.sourceOf(this.table));
+      const result = await this.ctx.api.query(spec, this.source ?? this.ctx.index?.sourceOf(this.table));
       if (id !== this.loadId) return;
       this.values = result.rows.map((r) => ({ value: (r[0] ?? null) as Scalar | null, count: Number(r[1] ?? 0) }));
     } catch (err) {

@@ -72,15 +72,19 @@ class Tile(BaseModel):
     title: Text = Field(default="", max_length=MAX_TITLE)
     text: Text | None = Field(default=None, max_length=MAX_TEXT)
     query: SavedQuery | None = None
+    source: Text | None = Field(default=None, min_length=1, max_length=64)
+    """The data source the query runs on, when the organization has several (two databases
+    may both have a `sales` table); left out, the first source with the query's table."""
     chart: ChartOptions = Field(default_factory=dict)
     layout: Layout = Field(default_factory=Layout)
 
     @model_validator(mode="after")
     def _kind(self) -> Tile:
         if self.kind == "text":
-            if self.query is not None:
+            if self.query is not None or self.source is not None:
                 raise ValueError(
-                    "a text tile has no query; leave 'query' out (or use a chart tile)"
+                    "a text tile has no query; leave 'query' and 'source' out (or use a chart"
+                    " tile)"
                 )
             if self.text is None:
                 raise ValueError("a text tile needs 'text' (Markdown; it may be empty)")
@@ -91,6 +95,8 @@ class Tile(BaseModel):
     @model_serializer(mode="wrap")
     def _v1_shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         out: dict[str, Any] = handler(self)
+        if out.get("source") is None:
+            out.pop("source", None)
         if out.get("kind") == "chart":
             out.pop("kind")
             out.pop("text", None)
