@@ -841,3 +841,94 @@ def test_the_query_fast_path_needs_starlettes_exception_layer_next() -> None:
     assert make(inner)._handlers(scope) is None
     assert make(ExceptionMiddleware(inner))._handlers(scope) is not None
     assert make(ExceptionMiddleware(inner))._handlers({**scope, "fastapi.telemetry": 1}) is None
+
+
+# Checks the route has and the fast path does not know: the fast path stands in for the
+# route's own checks (the token, the usage-limit slot) and no others, so a dependency added
+# around the route (an include's or the app's dependencies, an override) must make it step
+# aside, not be skipped.
+
+
+def _deny() -> None:
+    from plotboard.errors import forbidden
+
+    raise forbidden("Refused by a check added around the route.", "added_check")
+
+
+def _serve_both(site: Site, app_of: Callable[[bool], Any]) -> tuple[list[str], Callable[[], None]]:
+    servers = [_serve(app_of(on)) for on in (True, False)]
+
+    def stop() -> None:
+        for _, server, thread in servers:
+            server.should_exit = True
+            thread.join(10)
+
+    return [base for base, _, _ in servers], stop
+
+
+def _ask_both(
+    site: Site, bases: list[str], token: str
+) -> tuple[httpx.Response, httpx.Response, float]:
+    sent = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    sent["X-Request-ID"] = uuid.uuid4().hex
+    before = fast_answers() + fast_runs()
+    fast = httpx.post(bases[0] + QUERY, content=REFRESH, headers=sent, timeout=60)
+    took = fast_answers() + fast_runs() - before
+    full = httpx.post(bases[1] + QUERY, content=REFRESH, headers=sent, timeout=60)
+    return fast, full, took
+
+
+def test_a_dependency_added_around_the_route_is_not_skipped(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query route included with a dependency of its router's (as an IP allow-list or an
+    audit of the embed API would be): the fast path must not answer past it."""
+    from fastapi import APIRouter, Depends
+
+    from plotboard.api import answers
+    from plotboard.api.routes import embed_query
+    from plotboard.api.usage import QueryLimit
+
+    guarded = APIRouter(prefix="/api/v1/embed", dependencies=[Depends(_deny)])
+    guarded.add_api_route(
+        "/query", embed_query.query, methods=["POST"], operation_id="embed_query",
+        response_model=answers.QueryResult, dependencies=[QueryLimit],
+    )  # fmt: skip
+    monkeypatch.setattr(embed_query, "router", guarded)
+    token = known(site, site.token())
+    bases, stop = _serve_both(site, lambda on: create_app(runtime=site.runtime, fast_path=on))
+    try:
+        for _ in range(2):  # a refresh, then the same again (a cached path's candidate too)
+            fast, full, took = _ask_both(site, bases, token)
+            assert full.status_code == 403 and full.json()["code"] == "added_check", full.text
+            assert fast.status_code == 403, fast.text
+            assert _same(fast.content) == _same(full.content) and not took
+    finally:
+        stop()
+
+
+def test_a_dependency_override_is_not_skipped(site: Site) -> None:
+    """`app.dependency_overrides` replacing the token check (a deployment's own check): the
+    fast path must not answer with the check it replaced."""
+    from plotboard.api.deps import embed_user
+
+    token = known(site, site.token())
+    compare(site, token)  # cached, for the cached path too
+
+    def app_of(on: bool) -> Any:
+        app = create_app(runtime=site.runtime, fast_path=on)
+        app.dependency_overrides[embed_user] = _deny
+        return app
+
+    bases, stop = _serve_both(site, app_of)
+    try:
+        for body in (BODY, REFRESH):
+            sent = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            before = fast_answers() + fast_runs()
+            fast = httpx.post(bases[0] + QUERY, content=body, headers=sent, timeout=60)
+            full = httpx.post(bases[1] + QUERY, content=body, headers=sent, timeout=60)
+            assert full.status_code == 403 and full.json()["code"] == "added_check", full.text
+            assert fast.status_code == 403, fast.text
+            assert fast_answers() + fast_runs() == before
+    finally:
+        stop()

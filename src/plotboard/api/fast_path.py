@@ -35,11 +35,13 @@ route (the query may have run, its usage is counted).
 Anything else — another method or path, a root path, a body that is not `application/json`,
 larger than `MAX_BODY` or sent in an unusual way, a token not decided in memory, a body that
 does not validate, a cached hit whose check raises, a layer inside that is not Starlette's
-ExceptionMiddleware, FastAPI's own telemetry on — goes to the normal route with the body
-replayed untouched, which then gives its own answer or error: every refusal of the token or
-the body (bad or expired token, revoked key, wrong origin, malformed or oversized body, ...)
-is the route's, byte for byte. `PLOTBOARD_CACHED_TILE_FAST_PATH=false` turns both off,
-`PLOTBOARD_QUERY_FAST_PATH=false` the uncached part only.
+ExceptionMiddleware, FastAPI's own telemetry on, dependency overrides in the app — goes to
+the normal route with the body replayed untouched, which then gives its own answer or error:
+every refusal of the token or the body (bad or expired token, revoked key, wrong origin,
+malformed or oversized body, ...) is the route's, byte for byte. A query route with a
+dependency of any other kind (its include's, the app's) is never stood in for (`query_route`).
+`PLOTBOARD_CACHED_TILE_FAST_PATH=false` turns both off, `PLOTBOARD_QUERY_FAST_PATH=false` the
+uncached part only.
 """
 
 from __future__ import annotations
@@ -61,10 +63,10 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plotboard.api import metrics
-from plotboard.api.deps import embed_user_in_memory, query_user
+from plotboard.api.deps import embed_user, embed_user_in_memory, get_runtime, query_user
 from plotboard.api.errors import error_response
 from plotboard.api.routes import embed_query
-from plotboard.api.usage import enter_slot, leave_slot
+from plotboard.api.usage import QueryLimit, enter_slot, leave_slot
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.errors import PlotboardError
 from plotboard.query.run import QueryRequest, cached_answer
@@ -78,8 +80,11 @@ MAX_BODY = 16 * 1024
 def query_route(routes: Iterable[BaseRoute]) -> BaseRoute | None:
     """The route the router picks for `POST /api/v1/embed/query` (the first full match, in
     order, included routers' routes in their place) when it is the embed query route with no
-    body size limit below MAX_BODY; else None, and the fast path answers nothing."""
-    for route, max_body_size in _flat(routes):
+    body size limit below MAX_BODY and no dependency but its own (`ROUTE_CHECKS`: the token,
+    the usage-limit slot, the runtime); else None, and the fast path answers nothing. A check
+    added around the route (an include's or the app's dependencies) is one the fast path would
+    skip: the route then answers every request."""
+    for route, max_body_size, dependant in _flat(routes):
         probe: Scope = {"type": "http", "method": "POST", "path": PATH, "root_path": ""}
         match, child = route.matches({**probe, "headers": []})
         if match is not Match.FULL:
@@ -88,21 +93,43 @@ def query_route(routes: Iterable[BaseRoute]) -> BaseRoute | None:
             return None
         if max_body_size is not None and max_body_size < MAX_BODY:
             return None
+        dependant = dependant or getattr(route, "dependant", None)
+        if dependant is None or not _calls(dependant) <= ROUTE_CHECKS:
+            return None
         return route
     return None
 
 
-def _flat(routes: Iterable[BaseRoute]) -> Iterator[tuple[BaseRoute, int | None]]:
+#: What the route's dependencies call: the checks the fast path makes itself, the same way
+#: (`embed_user_in_memory` for `embed_user`, `enter_slot`/`leave_slot` for the slot).
+ROUTE_CHECKS: frozenset[Any] = frozenset({embed_user, get_runtime, QueryLimit.dependency})
+
+
+def _calls(dependant: Any) -> set[Any]:
+    """Every function `dependant`'s dependencies call, theirs included."""
+    found: set[Any] = set()
+    for sub in getattr(dependant, "dependencies", None) or ():
+        found.add(getattr(sub, "call", None))
+        found |= _calls(sub)
+    return found
+
+
+def _flat(routes: Iterable[BaseRoute]) -> Iterator[tuple[BaseRoute, int | None, Any]]:
     # FastAPI 0.16x keeps an included router as one route of the app's list; its routes, in
-    # order, are its "effective route contexts", each with the body size limit it applies.
+    # order, are its "effective route contexts", each with the body size limit it applies and
+    # its dependencies (the include's and the app's with the route's own).
     for route in routes:
         contexts = getattr(route, "effective_route_contexts", None)
         if contexts is None:
-            yield route, None
+            yield route, None, None
             continue
         for context in contexts():
             inner = getattr(context, "starlette_route", None) or context.original_route
-            yield inner, getattr(context, "max_body_size", None)
+            yield (
+                inner,
+                getattr(context, "max_body_size", None),
+                getattr(context, "dependant", None),
+            )
 
 
 class CachedTileFastPath:
@@ -129,6 +156,8 @@ class CachedTileFastPath:
             or scope.get("root_path")
             or not self.enabled()
             or not _plain_json(scope)
+            # The app's dependency overrides replace what the route checks: the route runs.
+            or getattr(scope.get("app"), "dependency_overrides", None)
         ):
             await self.app(scope, receive, send)
             return
