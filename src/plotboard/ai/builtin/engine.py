@@ -61,7 +61,15 @@ from plotboard.ai.builtin.conversation import (
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, DraftFilter, from_spec, to_spec
 from plotboard.ai.builtin.intent import DimSlot, Intent
-from plotboard.ai.builtin.lexer import REAL_WORDS, Keyword, Lexed, Words, edits, lex
+from plotboard.ai.builtin.lexer import (
+    REAL_WORDS,
+    Keyword,
+    Lexed,
+    Words,
+    edits,
+    lex,
+    split_compounds,
+)
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -792,6 +800,7 @@ def answer(
     if forecast_request(asked, lambda stems: stems in vocab.phrases):
         return _cannot(vocab, NO_FORECASTS, voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
+    words = split_compounds(words, vocab, readings)
     words = _sales_people(words, vocab, readings)
     words = _without_replaced(words, readings, follow=previous is not None)
     words = _swapped(words, readings, follow=previous is not None)

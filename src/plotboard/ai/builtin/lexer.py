@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plotboard.ai.builtin.text import (
+    LEFT_OUT_WORDS,
     NUMBER_WORDS,
     STATUS_WORDS,
     STOPWORDS,
@@ -22,7 +23,14 @@ from plotboard.ai.builtin.text import (
     singular,
 )
 from plotboard.ai.builtin.timewords import MONTHS, TimeWord, match_time
-from plotboard.ai.builtin.vocabulary import ColumnTerm, MeasureTerm, TableTerm, Term, Vocabulary
+from plotboard.ai.builtin.vocabulary import (
+    ColumnTerm,
+    MeasureTerm,
+    TableTerm,
+    Term,
+    ValueTerm,
+    Vocabulary,
+)
 from plotboard.query.spec import Aggregate
 
 
@@ -147,6 +155,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "totals": Agg("sum"),
         "count": Agg("count"), "count of": Agg("count"), "number of": Agg("count"),
         "how many": Agg("count"), "no of": Agg("count"), "nb of": Agg("count"),
+        "how often": Agg("count"), "how many times": Agg("count"),
         "counts": Agg("count"), "tally": Agg("count"), "how much": Agg("sum"),
         "distinct": Agg("count_distinct"), "unique": Agg("count_distinct"),
         "different": Agg("count_distinct"), "number of distinct": Agg("count_distinct"),
@@ -497,6 +506,8 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             best = _misspelt(words, stems, i, vocab)
             if best is None:
                 best = _derived(words, i, vocab)
+            if best is None:
+                best = _spelt_out(words, stems, i, vocab)
             plain = _plain_respelt(words[i]) if best is None else None
             if plain is not None:
                 fixed = (*words[:i], plain, *words[i + 1 :])
@@ -608,8 +619,10 @@ def _misspelt(
 ) -> tuple[int, Meaning] | None:
     """A word one typo away from exactly one known word ("salry", "revnue"), read as it."""
     word = words[i]
-    if len(word) < SHORTEST_TYPO or not word.isalpha() or word in REAL_WORDS:
-        return None
+    if len(word) < SHORTEST_TYPO or not word.isalpha() or word in REAL_WORDS or (
+        word in LEFT_OUT_WORDS
+    ):
+        return None  # "goes" is no slip of "geo": a verb of its own
     spellings = _spellings(vocab)
     found = {
         known
@@ -693,6 +706,84 @@ def _derived(words: Sequence[str], i: int, vocab: Vocabulary) -> tuple[int, Mean
             if terms and base not in STOPWORDS:
                 return 1, Words(tuple(terms), word)
         return None
+    return None
+
+
+def _whole_word(word: str, vocab: Vocabulary) -> bool:
+    """A word that names something on its own: a data word, or a word that ranks or
+    aggregates ("best", "total")."""
+    if len(word) < 3 or not word.isalpha():
+        return False
+    meaning = _KEYWORDS.get((word,))
+    return (singular(word),) in vocab.phrases or isinstance(meaning, (Agg, Superlative))
+
+
+def split_compounds(
+    tokens: Sequence[Token], vocab: Vocabulary, readings: list[str] | None = None
+) -> tuple[Token, ...]:
+    """Two words typed as one ("bestsellers", "jobtitle", "unitprice", "salesregion"):
+    a word the data and the keywords don't know, made of two that they do (or of a phrase
+    of two words), is read as those two."""
+    out: list[Token] = []
+    for token in tokens:
+        word = token.text
+        known = (token.stem,) in vocab.phrases or (word,) in _KEYWORDS or word in STOPWORDS
+        if known or len(word) < 7 or not word.isalpha() or word in REAL_WORDS:
+            out.append(token)
+            continue
+        splits = []
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            pair = (singular(left), singular(right))
+            if pair in vocab.phrases or (
+                _whole_word(left, vocab) and _whole_word(right, vocab)
+            ):
+                splits.append((left, right))
+        if len(splits) != 1:
+            out.append(token)
+            continue
+        left, right = splits[0]
+        out.extend((Token(left, singular(left)), Token(right, singular(right))))
+        if readings is not None:
+            readings.append(f"'{word}' read as '{left} {right}'")
+    return tuple(out)
+
+
+_LINKING = frozenset({"and", "of", "&"})
+_TIME_UNITS = frozenset({"hour", "hours", "minute", "minutes", "second", "seconds", "day",
+                         "days", "week", "weeks", "month", "months", "year", "years"})
+
+
+def _spelt_out(
+    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary
+) -> tuple[int, Meaning] | None:
+    """A value written in capitals as initials ("HR", "IT", "R&D") said in full words the
+    data does not know ("human resources headcount", "research and development"): read as
+    that value when the first letters of two to four unknown words spell exactly it."""
+    for size in (4, 3, 2):
+        span = words[i : i + size]
+        if len(span) != size or span[-1] in _LINKING:
+            continue
+        if any(w not in _LINKING and (not w.isalpha() or len(w) < 4
+                                      or vocab.match(stems, i + k) is not None
+                                      or w in STOPWORDS or (w,) in _KEYWORDS
+                                      or w in LEFT_OUT_WORDS or w in STATUS_WORDS
+                                      or w.endswith(("ed", "ing")) or w in _TIME_UNITS)
+               for k, w in enumerate(span)):
+            # Nouns of a name only: not short words ("help, Raj" spells no HR), verbs or
+            # units ("hours recorded" is no HR either).
+            continue
+        initials = "".join(w[0] for w in span if w not in _LINKING)
+        if len(initials) < 2:
+            continue
+        terms = [
+            t for t in vocab.phrases.get((initials,), ())
+            if isinstance(t, ValueTerm) and len(t.values) == 1
+            and "".join(c for c in t.value if c.isalpha()).isupper()
+            and "".join(c for c in t.value if c.isalpha()).lower() == initials
+        ]
+        if terms:
+            return size, Words(tuple(terms), " ".join(span))
     return None
 
 

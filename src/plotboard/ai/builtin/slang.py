@@ -59,7 +59,8 @@ ABBREVIATIONS: dict[str, str] = {
     "newbie": "new hire", "newbies": "new hires", "swe": "software engineer",
     "swes": "software engineers",
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
-    "crowd": "people", "holders": "people", "billings": "revenue", "companywide": "",
+    "crowd": "people", "holders": "people", "contingent": "people", "gang": "people",
+    "billings": "revenue", "companywide": "",
     # Pay and size said loosely: "the fattest paycheck", "the leanest payslip".
     "paycheck": "salary", "paychecks": "salaries", "paycheque": "salary",
     "paycheques": "salaries", "payslip": "salary", "payslips": "salaries",
@@ -89,6 +90,12 @@ ABBREVIATIONS: dict[str, str] = {
     "accumulating": "cumulative", "accumulates": "cumulative",
     # "a null manager_id": none; "summed progressively": a running total.
     "null": "no", "progressively": "cumulative", "cumulatively": "cumulative",
+    # Full-time equivalents are the people counted; gross merchandise value and proceeds are
+    # the money taken in; trailing / last twelve months.
+    "fte": "employee", "ftes": "employees", "gmv": "revenue", "proceeds": "revenue",
+    "ttm": "last 12 months", "ltm": "last 12 months",
+    # A bestseller is a product that sells best (not the best seller on the team).
+    "bestseller": "best selling product", "bestsellers": "best selling products",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo",
@@ -120,6 +127,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("order", "line"): "order", ("order", "lines"): "orders",
     ("line", "item"): "order", ("line", "items"): "orders",
     ("big", "apple"): "new york",
+    # "team members per office", "members of staff": the people.
+    ("team", "member"): "employee", ("team", "members"): "employees",
+    ("member", "of", "staff"): "employee", ("members", "of", "staff"): "employees",
     # Weighing one thing against another: "how did Q3 stack up against Q2".
     ("stack", "up", "against"): "vs", ("stacks", "up", "against"): "vs",
     ("stack", "up", "to"): "vs", ("stacks", "up", "to"): "vs",

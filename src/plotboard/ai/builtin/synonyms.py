@@ -81,7 +81,8 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
         ("performance rating", "rating", "score", "performance score"),
     ),
     ColumnSynonym(("nation", "nations", "countries"), ("country", "country name")),
-    ColumnSynonym(("territory", "territories", "area", "areas"), ("region", "sales region")),
+    ColumnSynonym(("territory", "territories", "area", "areas", "geo", "geography",
+                   "geographies"), ("region", "sales region")),
     ColumnSynonym(
         ("hired", "hire", "hiring date", "joined", "start date", "started", "joining date"),
         ("hire date", "start date", "joined on", "hired on", "joining date"),
@@ -90,7 +91,8 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
         ("remote", "remotely", "work from home", "wfh", "home office"),
         ("is remote", "remote", "works remotely"),
     ),
-    ColumnSynonym(("item", "items", "sku", "skus"), ("product", "product name", "item")),
+    ColumnSynonym(("item", "items", "sku", "skus", "offering", "offerings"),
+                  ("product", "product name", "item")),
     ColumnSynonym(("product category", "product type", "product line", "product family",
                     "product families", "product group", "product groups"), ("category",)),
     ColumnSynonym(
@@ -143,7 +145,13 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
          "labour cost", "personnel cost", "personnel costs", "total compensation",
          "compensation spend", "salary spend", "pay spend", "wage spend", "payroll spend",
          "payroll cost", "payroll costs", "staff costs", "staff cost", "total compensation spend",
-         "total salary spend", "total pay spend"),
+         "total salary spend", "total pay spend",
+         # What the people cost, said any way: "labor spend", "wage expenses", "staff outlay".
+         *(f"{who} {cost}"
+           for who in ("salary", "wage", "pay", "labor", "labour", "payroll", "compensation",
+                       "personnel", "staff", "people", "employee", "headcount", "workforce")
+           for cost in ("cost", "spend", "expense", "bill", "budget", "outlay", "burn",
+                        "expenditure"))),
         ("employee", "staff", "people", "person", "worker"),
         "sum",
         ("salary", "annual salary", "base salary", "pay", "wage", "compensation"),
@@ -184,3 +192,31 @@ COUNTRY_WORDS: frozenset[str] = frozenset({"country", "country name", "nation"})
 LOCATION_SEMANTICS: frozenset[str] = frozenset(
     {"city", "country", "location", "region", "state", "postal_code", "latitude", "longitude"}
 )
+
+#: What people of a country are called, and its adjective ("German staff", "the British
+#: office", "Japanese revenue"): a value of a country column is also said this way.
+COUNTRY_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "united states": ("american", "americans", "us based"),
+    "united kingdom": ("british", "brit", "brits", "uk based"),
+    "great britain": ("british", "brit", "brits"),
+    "england": ("english",), "scotland": ("scottish", "scots"), "wales": ("welsh",),
+    "ireland": ("irish",), "france": ("french",), "germany": ("german", "germans"),
+    "spain": ("spanish",), "portugal": ("portuguese",), "italy": ("italian", "italians"),
+    "netherlands": ("dutch",), "the netherlands": ("dutch",), "belgium": ("belgian",),
+    "switzerland": ("swiss",), "austria": ("austrian",), "sweden": ("swedish", "swedes"),
+    "norway": ("norwegian",), "denmark": ("danish", "danes"), "finland": ("finnish",),
+    "poland": ("polish",), "greece": ("greek",), "turkey": ("turkish",),
+    "russia": ("russian",), "ukraine": ("ukrainian",), "czech republic": ("czech",),
+    "czechia": ("czech",), "hungary": ("hungarian",), "romania": ("romanian",),
+    "japan": ("japanese",), "china": ("chinese",), "south korea": ("korean", "south korean"),
+    "korea": ("korean",), "india": ("indian", "indians"), "pakistan": ("pakistani",),
+    "bangladesh": ("bangladeshi",), "indonesia": ("indonesian",), "vietnam": ("vietnamese",),
+    "thailand": ("thai",), "philippines": ("filipino", "philippine"), "malaysia": ("malaysian",),
+    "singapore": ("singaporean",), "australia": ("australian", "aussie", "aussies"),
+    "new zealand": ("kiwi", "kiwis", "new zealander"), "canada": ("canadian", "canadians"),
+    "mexico": ("mexican",), "brazil": ("brazilian", "brazilians"), "argentina": ("argentine",
+    "argentinian"), "chile": ("chilean",), "colombia": ("colombian",), "peru": ("peruvian",),
+    "south africa": ("south african",), "nigeria": ("nigerian",), "kenya": ("kenyan",),
+    "egypt": ("egyptian",), "morocco": ("moroccan",), "israel": ("israeli",),
+    "saudi arabia": ("saudi",), "united arab emirates": ("emirati",),
+}

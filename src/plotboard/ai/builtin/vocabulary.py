@@ -39,13 +39,14 @@ from plotboard.ai.answers import ColumnValues, Source
 from plotboard.ai.builtin.synonyms import (
     CITY_WORDS,
     COLUMN_SYNONYMS,
+    COUNTRY_ADJECTIVES,
     COUNTRY_WORDS,
     LABEL_WORDS,
     LOCATION_SEMANTICS,
     MEASURE_SYNONYMS,
     TABLE_SYNONYMS,
 )
-from plotboard.ai.builtin.text import STOPWORDS, humanize, split_identifier, stems
+from plotboard.ai.builtin.text import STOPWORDS, fold, humanize, split_identifier, stems
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Catalog, Column, Table
 from plotboard.query.spec import Aggregate
 
@@ -411,6 +412,9 @@ def _add_values(
                 continue
             kept.append(value)
             vocab.add(words, ValueTerm(table, column, (value,), EXACT))
+            for adjective in COUNTRY_ADJECTIVES.get(" ".join(fold(value).split()), ()):
+                # "German staff", "British revenue": the country said as its adjective.
+                vocab.add(stems(adjective), ValueTerm(table, column, (value,), DISPLAY))
             short = tuple(SHORT_FORMS.get(w, w) for w in words)
             if short != words:
                 # "sales development reps": "Sales Development Representative" said short.
