@@ -317,7 +317,11 @@ def test_a_table_named_like_one_of_another_database_is_reachable_in_the_builder(
         d.wait_for(timeout=TIMEOUT)
         cards = d.locator(".table-card", has_text="Sales")
         assert cards.count() == 2
-        cards.nth(1).click()
+        # Each database's tables under its name: the two "Sales" cards looked the same.
+        shop_group = d.get_by_role("group", name="Shop")
+        assert shop_group.locator(".table-card").all_inner_texts() == ["Sales"]
+        assert d.locator(".source-name").all_inner_texts()[-1] == "Shop"
+        shop_group.locator(".table-card", has_text="Sales").click()
         assert d.locator(".table-card.on").count() == 1
         d.locator("pb-tile[preview] h3", has_text="Number of sales").wait_for(timeout=TIMEOUT)
         kpi = d.locator("pb-tile[preview][data-state='ready'] [data-kpi-value]")

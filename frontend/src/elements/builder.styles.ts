@@ -94,6 +94,19 @@ export const builderStyles = css`
     display: grid;
     gap: 6px;
   }
+  .source-group {
+    display: grid;
+    gap: 6px;
+  }
+  .source-group + .source-group {
+    margin-top: 6px;
+  }
+  .source-name {
+    margin: 0;
+    font-size: 12px;
+    font-weight: 600;
+    color: var(--pb-muted);
+  }
   .table-card {
     display: grid;
     grid-template-columns: auto 1fr;

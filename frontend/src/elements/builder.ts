@@ -33,6 +33,7 @@ import {
   type Dimension,
   type Filter,
   type Grain,
+  type CatalogTable,
   type Having,
   type HavingOp,
   type Measure,
@@ -259,26 +260,36 @@ export class PbBuilder extends LitElement {
   }
 
   private renderTables(d: Draft) {
+    const sources = this.ctx.index!.catalog.sources.filter((s) => s.tables.length);
+    const card = (source: string, table: CatalogTable) => {
+      const on = table.name === d.table && (!d.source || source === d.source);
+      return html`<label class="table-card ${on ? 'on' : ''}">
+        <input
+          type="radio"
+          name="table"
+          .checked=${on}
+          @change=${() =>
+            this.update_({ source: sources.length > 1 ? source : undefined, table: table.name, measures: [{ agg: 'count' }], dims: [], filters: [], sort: 'auto', chartAuto: true, titleAuto: true, select: [], columns: [], dates: [], having: [], limitPer: null, compare: null })}
+        />
+        <span class="name">${tableLabel(table)}</span>
+        ${table.description ? html`<span class="desc">${table.description}</span>` : nothing}
+      </label>`;
+    };
     return html`<section>
       <h3>${this.step()}Data</h3>
       ${this.index.tables.length
         ? nothing
         : html`<p class="muted">No data is shared with you yet. Ask the people who run this app to give you access.</p>`}
       <div class="tables" role="radiogroup" aria-label="Data">
-        ${this.ctx.index!.tables.map(({ source, table }) => {
-          const on = table.name === d.table && (!d.source || source === d.source);
-          return html`<label class="table-card ${on ? 'on' : ''}">
-            <input
-              type="radio"
-              name="table"
-              .checked=${on}
-              @change=${() =>
-                this.update_({ source: this.ctx.index!.catalog.sources.length > 1 ? source : undefined, table: table.name, measures: [{ agg: 'count' }], dims: [], filters: [], sort: 'auto', chartAuto: true, titleAuto: true, select: [], columns: [], dates: [], having: [], limitPer: null, compare: null })}
-            />
-            <span class="name">${tableLabel(table)}</span>
-            ${table.description ? html`<span class="desc">${table.description}</span>` : nothing}
-          </label>`;
-        })}
+        ${sources.length > 1
+          ? // Several databases: each one's tables under its name (two may both have "Sales").
+            sources.map(
+              (source) => html`<div class="source-group" role="group" aria-label=${source.name}>
+                <p class="source-name">${source.name}</p>
+                ${source.tables.map((table) => card(source.id, table))}
+              </div>`,
+            )
+          : this.ctx.index!.tables.map(({ source, table }) => card(source, table))}
       </div>
     </section>`;
   }
