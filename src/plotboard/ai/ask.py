@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import orjson
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
 
 from plotboard.ai.answers import (
     ColumnValues,
@@ -29,6 +28,7 @@ from plotboard.ai.answers import (
     Source,
     TileSuggestion,
 )
+from plotboard.ai.ask_request import AskRequest
 from plotboard.ai.builtin import BuiltinEngine
 from plotboard.ai.builtin.replies import suggestions
 from plotboard.ai.builtin.vocabulary import vocabulary_of
@@ -56,21 +56,6 @@ logger = logging.getLogger(__name__)
 MAX_VALUES = 50
 VALUES_TTL_SECONDS = 300.0
 MAX_MESSAGES = 200
-
-
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: str = Field(min_length=1, max_length=1000)
-    conversation_id: str | None = Field(default=None, max_length=64)
-    # The source the conversation is on (the last answer's `source`): a question stays on it
-    # while it fits a table there. Every source the user may see is searched otherwise.
-    source: str | None = Field(default=None, max_length=64)
-    # The last tile as the user left it (e.g. after changing its chart): a follow-up refines
-    # this one instead of the stored answer. Only a spec: it runs under the rules like any.
-    tile: dict[str, Any] | None = None
-    # How to read the question after the last tile: true changes it (`tile`, else the stored
-    # last tile), false asks afresh; unset, the engine decides. An alternative's `follow_up`.
-    follow_up: bool | None = None
 
 
 def _value_columns(catalog: Catalog) -> list[tuple[str, str]]:

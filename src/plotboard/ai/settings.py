@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from sqlalchemy.orm import Session
 
-from plotboard.ai.llm import LLMSettings
 from plotboard.crypto import decrypt, encrypt
+from plotboard.llm import LLMSettings
 from plotboard.store.models import AISettings
 
 EngineName = Literal["builtin", "openai"]

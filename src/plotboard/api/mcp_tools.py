@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from plotboard import __version__, audit
 from plotboard.ai import ask as ai_ask
+from plotboard.ai.ask_request import AskRequest
 from plotboard.api.deps import query_user
 from plotboard.api.mcp import USER_KEY
 from plotboard.auth.embed_tokens import EmbedToken
@@ -204,7 +205,7 @@ class _Tools:
         Pass the returned conversation_id to ask a follow-up ("only Software")."""
 
         async def work(user: EmbedToken) -> dict[str, Any]:
-            answer = await ai_ask.ask(self.runtime, user, ai_ask.AskRequest(
+            answer = await ai_ask.ask(self.runtime, user, AskRequest(
                 question=question, conversation_id=conversation_id))
             tile = answer.get("tile")
             if tile is not None:

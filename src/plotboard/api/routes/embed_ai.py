@@ -7,7 +7,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter
 
-from plotboard.ai import ask as ai_ask
+from plotboard.ai.ask_request import AskRequest
 from plotboard.api import answers, metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep
 from plotboard.api.usage import AskLimit
@@ -22,10 +22,12 @@ router = APIRouter(prefix="/api/v1/embed/ai", tags=["ai"])
     response_model_exclude_unset=True,
     dependencies=[AskLimit],
 )
-async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
+async def ask(body: AskRequest, user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
     """Answer a question: `{"conversation_id", "answer", "tile" | null, "tiles", "suggestions",
     "engine", "fallback_reason"}`. The tile's query runs under the user's access rules like
     any other query."""
+    from plotboard.ai import ask as ai_ask  # the engines: loaded on the first question
+
     answer = await ai_ask.ask(runtime, user, body)
     engine = answer.get("engine")
     metrics.AI_ANSWERS.labels(
@@ -41,6 +43,8 @@ async def ask(body: ai_ask.AskRequest, user: EmbedUser, runtime: RuntimeDep) -> 
     response_model=answers.ConversationList,
 )
 async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
+    from plotboard.ai import ask as ai_ask
+
     found = await anyio.to_thread.run_sync(ai_ask.list_conversations, runtime, user)
     return {"conversations": found}
 
@@ -54,4 +58,6 @@ async def conversations(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
 async def conversation(
     conversation_id: str, user: EmbedUser, runtime: RuntimeDep
 ) -> dict[str, Any]:
+    from plotboard.ai import ask as ai_ask
+
     return await anyio.to_thread.run_sync(ai_ask.read_conversation, runtime, user, conversation_id)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from plotboard.admin.ai import save_ai_settings
-from plotboard.ai.ask import readiness
 from plotboard.ai.settings import AISettingsIn, AISettingsView, read_settings, saved_api_key
 from plotboard.api.deps import RuntimeDep
 from plotboard.auth.sessions import SignedInAdmin
@@ -128,6 +127,8 @@ def post_ai(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
 
 def _test(runtime: Runtime, admin: SignedInAdmin, data: AISettingsIn) -> dict[str, Any]:
     # Tried the way users ask (every source, a real question), so "ready" means it works.
+    from plotboard.ai.ask import readiness  # the engines: loaded on the first test
+
     ready = readiness(runtime, admin.org_id)
     if data.engine == "builtin" or not ready.ok:
         return {"ok": ready.ok, "title": ready.title, "message": ready.message}
