@@ -28,6 +28,7 @@ NOT_LOADED_MODULES = {
     "plotboard.ai.builtin": "the built-in AI engine, on the first question (~7 MiB)",
     "plotboard.ai.llm": "the AI's model engine, on the first question",
     "plotboard.ai.ask": "the AI's question handling, on the first question",
+    "plotboard.console.routes": "the admin console, on the first request under /admin (~3 MiB)",
 }
 
 SCRIPT = textwrap.dedent(

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import FrameType
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.routing import BaseRoute, Route
 
 from plotboard import __version__
@@ -19,6 +19,7 @@ from plotboard.api import metrics
 from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.fast_path import CachedTileFastPath, query_route
+from plotboard.api.lazy_routes import LazyRoutes
 from plotboard.api.mcp import PATH as MCP_PATH
 from plotboard.api.mcp import McpEndpoint
 from plotboard.api.nul import RefuseNulMiddleware
@@ -40,7 +41,6 @@ from plotboard.api.routes import (
     tokens,
 )
 from plotboard.config import Settings
-from plotboard.console import routes as console
 from plotboard.memory import settle_malloc
 from plotboard.runtime import Runtime
 from plotboard.store.queue import Worker
@@ -155,10 +155,11 @@ def create_app(
         admin_sources,
         admin_starters,
         admin_analyze,
-        console,
-        embed_assets,
-        embed_geo,
     ):
+        app.include_router(module.router)
+    # The admin console's pages (under /admin), imported on the first request there.
+    app.router.routes.append(LazyRoutes(CONSOLE_PREFIX, lambda: _console_routes(app)))
+    for module in (embed_assets, embed_geo):
         app.include_router(module.router)
     # The MCP server for the host's AI agents (plotboard.api.mcp), embed token as bearer.
     app.router.routes.append(Route(MCP_PATH, mcp, methods=["GET", "POST", "DELETE"]))
@@ -168,6 +169,22 @@ def create_app(
         app.include_router(demo_routes.router)
     fast_route.append(query_route(app.router.routes))
     return app
+
+
+CONSOLE_PREFIX = "/admin"
+
+
+def _console_routes(app: FastAPI) -> list[BaseRoute]:
+    """The admin console's routes (`plotboard.console.routes`) as `app.include_router` makes
+    them (the app's dependency overrides apply)."""
+    from plotboard.console import routes as console
+    from plotboard.console.web import BASE
+
+    if BASE != CONSOLE_PREFIX:  # pragma: no cover - a moved console must move this too
+        raise RuntimeError(f"the console is at {BASE}, not {CONSOLE_PREFIX}")
+    holder = APIRouter(dependency_overrides_provider=app)
+    holder.include_router(console.router)
+    return list(holder.routes)
 
 
 def _stop_queries_on_signals(runtime: Runtime, worker: Worker | None) -> Callable[[], None]:
