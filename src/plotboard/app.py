@@ -136,8 +136,13 @@ def create_app(
         run_queries=lambda: runtime.settings.query_fast_path if fast_path is None else fast_path,
     )
     # A NUL character is refused before any route reads the store (its 422 still gets the
-    # CORS headers and the request id).
-    app.add_middleware(RefuseNulMiddleware)
+    # CORS headers and the request id), and so is a body over the size limit (413).
+    app.add_middleware(
+        RefuseNulMiddleware,
+        max_bytes=lambda: max(
+            runtime.settings.max_request_bytes, runtime.settings.max_dashboard_bytes + 65_536
+        ),
+    )
     app.add_middleware(EmbedCORSMiddleware, runtime=lambda: runtime)
     # Outermost: the request id, the access log and the request metrics see every answer.
     app.add_middleware(

@@ -187,6 +187,14 @@ class Settings(BaseModel):
         description="Largest saved dashboard (its JSON, in bytes); a bigger save is refused "
         "with 413 saying so, and nothing is written.",
     )
+    max_request_bytes: int = Field(
+        default=2_000_000,
+        ge=10_000,
+        le=1_000_000_000,
+        description="Largest request body accepted, in bytes (never less than the largest "
+        "dashboard plus 64 KiB); a bigger body is refused with 413 `request_too_large` before "
+        "it is read, so one client cannot fill the server's memory.",
+    )
     sql_check_seconds: float = Field(
         default=2.0,
         gt=0,

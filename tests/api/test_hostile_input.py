@@ -10,6 +10,8 @@ test that throws generated hostile values into every field of the embed endpoint
 from __future__ import annotations
 
 import json
+import select
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plotboard.app import create_app
 from plotboard.auth.embed_tokens import ALGORITHM, AUDIENCE, ISSUER
 from plotboard.demo.data import generate_demo_database
 from plotboard.usage import UsageLimits
 from tests.api.conftest import Org
+from tests.api.test_fast_path import _serve
 
 COUNT_EMPLOYEES: dict[str, Any] = {"table": "employees", "measures": [{"agg": "count"}]}
 
@@ -524,3 +528,74 @@ def test_text_that_only_looks_like_a_nul_is_kept(org: Org, source: str) -> None:
         made = org.embed(token, "POST", "/dashboards", json={"title": title})
         assert made.status_code == 201, made.text
         assert org.embed(token, "GET", f"/dashboards/{made.json()['id']}").json()["title"] == title
+
+
+def _too_large(response: Any) -> None:
+    body = _assert_clear_4xx(response, 413)
+    assert body["code"] == "request_too_large"
+    assert "2,000,000 bytes" in body["detail"]
+
+
+def test_a_body_over_the_size_limit_is_a_413_before_it_is_read(org: Org, source: str) -> None:
+    token = org.token()
+    # Declared with Content-Length: refused whatever the route (a query, a save, the AI).
+    huge = '{"question": "' + "a" * 2_100_000 + '"}'
+    for path in ("/api/v1/query", "/api/v1/embed/dashboards", "/api/v1/embed/ai/ask"):
+        _too_large(_raw(org, "POST", path, huge, token))
+
+    # Nothing was written, and the server goes on answering.
+    listed = org.embed(token, "GET", "/dashboards").json()
+    assert listed["dashboards"] == [] or all(d["title"] != "a" for d in listed["dashboards"])
+    ok = org.embed(token, "POST", "/dashboards", json={"title": "After"})
+    assert ok.status_code == 201, ok.text
+
+
+def test_a_chunked_body_is_refused_once_it_passes_the_limit(runtime: Any, org: Org) -> None:
+    # Sent without a length (chunked) to a real server: refused as soon as it passes the
+    # limit, not read to its end (it would be 200 MB here).
+    token = org.token()
+    url, server, thread = _serve(create_app(runtime=runtime))
+    host, port = url.removeprefix("http://").split(":")
+    sent = 0
+    answer = b""
+    try:
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/v1/embed/dashboards HTTP/1.1\r\nHost: x\r\n"
+                b"Authorization: Bearer " + token.encode() + b"\r\n"
+                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            chunk = b"a" * 1_000_000
+            try:
+                while sent < 200_000_000 and not select.select([sock], [], [], 0)[0]:
+                    sock.sendall(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+                    sent += len(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server answered and closed while we were still sending
+            while b"\r\n\r\n" not in answer:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                answer += data
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"request_too_large" in answer or b"content-length" in answer.lower()
+    assert sent < 20_000_000, sent
+
+
+def test_a_dashboard_up_to_its_own_limit_is_not_refused_as_a_request(
+    runtime: Any, org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A host that allows bigger dashboards gets bigger requests with them: a 2 MB dashboard
+    # (over the 2,000,000-byte request default) saves when dashboards may be 3 MB.
+    monkeypatch.setattr(runtime.settings, "max_dashboard_bytes", 3_000_000)
+    token = org.token()
+    tiles = [{"kind": "text", "text": "x" * 20_000} for _ in range(100)]
+    body = json.dumps({"title": "Big", "tiles": tiles})
+    assert len(body) > 2_000_000
+    r = _raw(org, "POST", "/api/v1/embed/dashboards", body, token)
+    assert r.status_code == 201, r.text[:300]
+    monkeypatch.setattr(runtime.settings, "max_dashboard_bytes", 1_000_000)
+    _too_large(_raw(org, "POST", "/api/v1/embed/dashboards", body, token))

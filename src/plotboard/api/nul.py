@@ -1,5 +1,10 @@
 """Refuse NUL characters (U+0000) in a request's path, query string and JSON body, with a 422
-that names where the character is.
+that names where the character is; and a body larger than the server accepts, with a 413.
+
+Every body is read here before any route sees it, so this is where its size is bounded: a
+`Content-Length` over the limit is refused before a byte is read, and a body sent without one
+(chunked) is refused as soon as it passes the limit, so a client cannot make the server hold a
+body of any size in memory.
 
 `"\\u0000"` is valid JSON and `%00` a valid URL escape, and Python takes both as text, but
 PostgreSQL's text and JSON types cannot hold the character: let through, an id in a path, a
@@ -16,6 +21,7 @@ requests cost one scan of bytes the route reads anyway.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -76,14 +82,35 @@ def _nul_in_form(data: bytes) -> str | None:
     return None
 
 
+def too_large(limit: int) -> PlotboardError:
+    return PlotboardError(
+        f"The request body is larger than this server accepts ({limit:,} bytes at most); "
+        "send less (a dashboard with fewer or smaller tiles, a shorter question).",
+        "request_too_large",
+        413,
+    )
+
+
+def _declared_length(scope: Scope) -> int | None:
+    """The Content-Length the client declared, when it is a plain number."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            text = value.decode("latin-1").strip()
+            return int(text) if text.isdigit() else None
+    return None
+
+
 def _refusal(field: str) -> PlotboardError:
     problem = FieldError(field, PROBLEM)
     return PlotboardError(f"{field}: {PROBLEM}", "invalid_request", 422, [problem])
 
 
 class RefuseNulMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """`max_bytes` gives the largest body accepted (read per request: settings can change)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: Callable[[], int] | None = None) -> None:
         self.app = app
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,13 +126,25 @@ class RefuseNulMiddleware:
         if scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes() if self.max_bytes is not None else None
+        declared = _declared_length(scope)
+        if limit is not None and declared is not None and declared > limit:
+            await self._too_large(scope, receive, send, limit)
+            return
         chunks: list[bytes] = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
                 await self.app(scope, _replay([message]), send)
                 return
-            chunks.append(message.get("body", b""))
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if limit is not None and size > limit:
+                chunks.clear()
+                await self._too_large(scope, receive, send, limit)
+                return
+            chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
@@ -121,6 +160,11 @@ class RefuseNulMiddleware:
             await self._refuse(scope, receive, send, where)
             return
         await self.app(scope, _replay([{"type": "http.request", "body": body}], receive), send)
+
+    @staticmethod
+    async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        err = too_large(limit)
+        await ErrorResponse(err.body(), status_code=err.status)(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, field: str) -> None:
