@@ -346,3 +346,23 @@ def test_a_verb_after_a_measure_is_not_part_of_its_name(
 def test_verbs_and_units_spell_no_initials(catalog: Catalog, values: Values) -> None:
     # "hours recorded" is no HR: the hours are not in the data, so it is refused.
     assert ask("how many hours recorded per employee", catalog, values).tile is None
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("payroll of people hired last fiscal year", ["2024-01-01", "2024-12-31"]),
+        ("units sold this FY", ["2025-01-01", "2025-12-31"]),
+    ],
+)
+def test_a_fiscal_year_is_the_calendar_year_and_said(
+    question: str, span: list[str], catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    assert ("between", span) in _filters(spec_of(reply)).values()
+    assert any("read as 'year'" in said for said in reply.assumptions), reply.assumptions
+
+
+def test_asp_is_the_average_selling_price(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("ASP per product", catalog, values))
+    assert _measures(spec) == [("avg", "unit_price")] and _dims(spec) == ["product"]

@@ -94,6 +94,9 @@ ABBREVIATIONS: dict[str, str] = {
     # the money taken in; trailing / last twelve months.
     "fte": "employee", "ftes": "employees", "gmv": "revenue", "proceeds": "revenue",
     "ttm": "last 12 months", "ltm": "last 12 months",
+    # No fiscal calendar in the data: a fiscal year is read as the calendar one, and said
+    # ("fy25" is 2025 before this list). ASP: the average selling (unit) price.
+    "fy": "year", "asp": "average unit price",
     # A bestseller is a product that sells best (not the best seller on the team).
     "bestseller": "best selling product", "bestsellers": "best selling products",
 }
@@ -127,6 +130,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("order", "line"): "order", ("order", "lines"): "orders",
     ("line", "item"): "order", ("line", "items"): "orders",
     ("big", "apple"): "new york",
+    ("fiscal", "year"): "year", ("fiscal", "years"): "years", ("financial", "year"): "year",
+    ("fiscal", "quarter"): "quarter", ("fiscal", "quarters"): "quarters",
     # "team members per office", "members of staff": the people.
     ("team", "member"): "employee", ("team", "members"): "employees",
     ("member", "of", "staff"): "employee", ("members", "of", "staff"): "employees",
