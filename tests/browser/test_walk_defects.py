@@ -14,9 +14,11 @@ import pytest
 from tests.browser import ui
 from tests.browser.conftest import Session
 from tests.browser.server import HostSite, Plotboard
+from tests.conftest import screenshot_dir
 
 pytestmark = pytest.mark.browser
 TIMEOUT = ui.TIMEOUT
+IMAGES = screenshot_dir()
 
 INPUT_BOX = """() => {
   const chat = document.getElementById('editor').shadowRoot.querySelector('pb-chat');
@@ -356,3 +358,51 @@ def test_a_table_named_like_one_of_another_database_is_reachable_in_the_builder(
         assert not s.errors, s.errors
     finally:
         plotboard.admin("DELETE", f"/sources/{shop_id}")
+
+
+TITLE_ROOM = """tile => {
+  const root = tile.shadowRoot;
+  const header = root.querySelector('header').getBoundingClientRect();
+  const h3 = root.querySelector('h3');
+  const title = h3.getBoundingClientRect();
+  const badge = root.querySelector('header .badge').getBoundingClientRect();
+  const grip = root.querySelector('.grip').getBoundingClientRect();
+  return {titleLeft: title.left - header.left, titleWidth: title.width,
+          needed: h3.scrollWidth, badgeWidth: badge.width, gripWidth: grip.width,
+          headerWidth: header.width};
+}"""
+
+
+def test_a_narrow_filtered_tile_gives_its_title_the_room(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # A KPI two columns wide under a dashboard filter showed "Tot…": the drag grip (invisible
+    # until hovered) took 18 px of the header and the "▽ 1" pill another 40 px.
+    token = plotboard.token("roomy", attributes=plotboard.attributes("alice"))
+    kpi = {"id": "k", "title": "Total amount", "chart": {"type": "kpi"},
+           "query": {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}]},
+           "layout": {"x": 0, "y": 0, "w": 2, "h": 3}}  # fmt: skip
+    wide = {"id": "w", "title": "Total amount by category", "chart": {"type": "bar"},
+            "query": {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+                      "dimensions": [{"column": "category"}]},
+            "layout": {"x": 2, "y": 0, "w": 6, "h": 4}}  # fmt: skip
+    flt = {"id": "f1", "column": "category", "table": "sales", "label": "Category",
+           "op": "in", "value": ["Software", "Hardware"]}  # fmt: skip
+    body = {"title": "Room", "tiles": [kpi, wide], "filters": [flt]}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("roomy", width=1040, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 2)
+    tile = ui.tile(s.page, "Total amount")
+    tile.hover()
+    room = tile.evaluate(TITLE_ROOM)
+    tile.screenshot(path=str(IMAGES / "narrow-filtered-tile.png"))
+    # The grip shows on hover over the header's padding, taking none of its width.
+    assert room["titleLeft"] <= 11, room
+    assert room["badgeWidth"] <= 28 and room["gripWidth"] > 0, room  # "▽ 1" compact
+    assert room["titleWidth"] >= 66, room  # "Total a…" (45 px before: "Tot…")
+    # A wide tile's title is whole, the badge after it.
+    assert ui.tile(s.page, "Total amount by category").evaluate(TITLE_ROOM)["needed"] <= (
+        ui.tile(s.page, "Total amount by category").evaluate(TITLE_ROOM)["titleWidth"] + 0.5
+    )
+    assert not s.errors, s.errors

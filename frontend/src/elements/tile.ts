@@ -70,7 +70,7 @@ export class PbTile extends LitElement {
         min-width: 0;
         display: flex;
         align-items: center;
-        gap: 6px;
+        gap: 4px;
         cursor: grab;
         align-self: stretch;
       }
@@ -78,14 +78,19 @@ export class PbTile extends LitElement {
       :host([readonly]) .handle {
         cursor: default;
       }
+      /* The grip shows (on hover) over the header's left padding: it takes none of the
+         title's width, which a narrow tile cut to "Tot…". */
       .grip {
         display: inline-grid;
         place-items: center;
+        position: absolute;
+        left: 0;
+        top: 11px;
+        z-index: 1;
         color: var(--pb-muted);
         opacity: 0;
-        width: 18px;
+        width: 11px;
         height: 24px;
-        margin-left: -6px;
         border-radius: 5px;
         transition: opacity 0.12s;
       }
@@ -99,6 +104,7 @@ export class PbTile extends LitElement {
       .grip svg {
         width: 14px;
         height: 14px;
+        flex: none;
       }
       h3 {
         margin: 0;
@@ -122,6 +128,12 @@ export class PbTile extends LitElement {
       .badge svg {
         width: 11px;
         height: 11px;
+      }
+      /* The count of dashboard filters: compact, never squeezed, so the title keeps the rest. */
+      .badge.count {
+        flex: none;
+        padding: 1px 4px;
+        gap: 1px;
       }
       .own-filters {
         display: flex;
@@ -477,7 +489,7 @@ export class PbTile extends LitElement {
               >`}
           <h3 title=${title}>${title}</h3>
           ${this.applied.length
-            ? html`<span class="badge" title="Dashboard filters applied to this chart">${icons.filter}${this.applied.length}</span>`
+            ? html`<span class="badge count" title="Dashboard filters applied to this chart">${icons.filter}${this.applied.length}</span>`
             : nothing}
           ${this.renderSource()}
           ${this.renderUnfiltered()}
