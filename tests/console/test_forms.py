@@ -920,6 +920,29 @@ def test_the_rule_form_names_columns_as_the_catalog_does(console: Console, ruled
     assert options["unit_price"].startswith("Unit price — unit_price ("), options
 
 
+def test_the_rules_pages_name_tables_as_the_catalog_does(console: Console, ruled: str) -> None:
+    # The access-rules list and the rule page's heading said the raw table name ("stores")
+    # while the tables page and the editor say the catalog's label: the label comes first,
+    # the database's name after it.
+    saved = console.post(
+        f"/admin/tables/{ruled}/sales",
+        {"display_name": "Shop sales", "description": "", "hidden": ""},
+        headers={"X-Console-Fetch": "1"},
+    )
+    assert saved.status_code == 200, text(saved.text)
+    listing = console.get(f"/admin/rules?source={ruled}").text
+    row = listing.split('data-table="sales"')[1].split("</tr>")[0]
+    assert re.findall(r"data-table-label>(.*?)<", row) == ["Shop sales"], row
+    assert "<code" in row and ">sales</code>" in row, row  # the raw name, secondary
+    # A table without a display name reads as its name in words.
+    other = listing.split('data-table="employees"')[1].split("</tr>")[0]
+    assert re.findall(r"data-table-label>(.*?)<", other) == ["Employees"], other
+    page = console.get(f"/admin/rules/{ruled}/sales").text
+    heading = text(page.split("<h1>")[1].split("</h1>")[0])
+    assert heading == "Who sees which rows of Shop sales sales", heading
+    assert "<title>Rule for Shop sales" in page, page.split("<title>")[1][:80]
+
+
 def test_the_embed_snippet_names_every_event_the_docs_list(console: Console) -> None:
     # The snippet page left out plotboard:view-changed, the event a host page needs to bring
     # a user back to their dashboard after a reload.

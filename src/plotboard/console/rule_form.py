@@ -133,6 +133,13 @@ def column_label(column: Column) -> str:
     return words[:1].upper() + words[1:]
 
 
+def table_label(table: Table) -> str:
+    """A table as end users read it in the editor: its display name in the catalog, else its
+    name in words (``sales_orders`` -> "Sales orders")."""
+    words = table.display_name or re.sub(r"[_\-.]+", " ", table.name).strip() or table.name
+    return words[:1].upper() + words[1:]
+
+
 def column_choices(table: Table) -> list[tuple[str, str]]:
     """The column select's options, `(value, text)`: the catalog's label first, the column's
     name in the database after it (what the rule's SQL compares), and its type:

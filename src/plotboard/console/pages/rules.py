@@ -35,6 +35,7 @@ from plotboard.console.rule_form import (
     compared_columns,
     describe,
     locate,
+    table_label,
 )
 from plotboard.console.web import (
     BASE,
@@ -78,6 +79,7 @@ def rules_page(
             tables.append(
                 {
                     "name": label,
+                    "label": table_label(table),
                     "hidden": table.hidden,
                     "rule": describe(conditions) if conditions else None,
                 }
@@ -167,6 +169,7 @@ def _editor(
         source={"id": source.id, "name": source.name},
         table=table,
         table_name=table_name,
+        table_label=table_label(table),
         column_choices=column_choices(table),
         form=form,
         saved=describe(saved) if saved else None,
