@@ -522,6 +522,11 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                 # "yours", "calls" not "falls"): it stays unknown.
                 i += 1
                 continue
+        initials = _initials(words[i], vocab) if best is None else None
+        if initials is not None:
+            # "wfh ppl in ny", "senior AEs": the initials of one two-word value, for a word
+            # that means nothing else (shorthand and slang were read before).
+            best = (1, Words(tuple(initials), words[i]))
         if best is None:
             if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
                 out.unknown.append(words[i])
@@ -531,6 +536,16 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         out.items.append(Item(best[1], i, best[0]))
         i += best[0]
     return out
+
+
+def _initials(word: str, vocab: Vocabulary) -> list[ValueTerm] | None:
+    """The value `word` stands for by its two initials ("ny"; "aes" said in the plural)."""
+    if word in STOPWORDS:
+        return None
+    found = vocab.initials.get(word)
+    if found is None and len(word) == 3 and word.endswith("s"):
+        found = vocab.initials.get(word[:2])
+    return found
 
 
 def _counted_number(

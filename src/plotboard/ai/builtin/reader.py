@@ -87,6 +87,25 @@ _DISTINCT_WORDS = frozenset({"distinct", "unique", "different"})
 _SELLING = frozenset({"selling", "sold", "sells", "sell", "seller", "sellers"})
 
 
+def _together(a: ValueTerm, b: ValueTerm) -> tuple[str, ...]:
+    """The values two adjacent value phrases name together: those both name ("senior" and
+    "engineer": Senior Software Engineer), else the values of a word family that hold the
+    other phrase's whole value ("senior" and "account exec": Senior Account Executive, not
+    every Senior title and Account Executive too)."""
+    common = tuple(v for v in a.values if v in b.values)
+    if common:
+        return common
+    family, whole = (a, b) if len(a.values) > 1 else (b, a)
+    if len(family.values) < 2 or len(whole.values) != 1:
+        return ()
+    inner = stems(whole.value)
+    found = tuple(
+        v for v in family.values
+        if any(stems(v)[k : k + len(inner)] == inner for k in range(len(stems(v))))
+    )
+    return found if len(found) == 1 else ()
+
+
 def _same(a: tuple[Term, ...], b: tuple[Term, ...]) -> bool:
     """The same candidates, in whatever order ("avg sale amount": measures first)."""
     return {id(t) for t in a} == {id(t) for t in b}
@@ -596,6 +615,10 @@ class _Walk:
             self.index
         ) in ("do", "does", "did"):
             pass  # "what do people in Paris earn": what amount, not which people
+        elif kind == "which" and self.words_of(item) == "what" and item.start > 0 and (
+            self.words[item.start - 1] in ("of", "for", "on")
+        ):
+            pass  # "the regional split of what we sold": the amount sold, not which things
         elif kind == "which" and item.start == 0 and self.people is not None and (
             self.words_of(item) in ("who", "whos", "whom")
         ):
@@ -996,8 +1019,7 @@ class _Walk:
                 ValueTerm(a.table, a.column, common, max(a.quality, b.quality))
                 for a in last[1].terms
                 for b in slot.terms
-                if a.column is b.column
-                and (common := tuple(v for v in a.values if v in b.values))
+                if a.column is b.column and (common := _together(a, b))
             ]
             if both:
                 last[1].terms = tuple(both)

@@ -56,6 +56,11 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("net", "margin"), ("net", "margins"), ("operating", "margin"),
     ("profit",), ("profits",), ("profitability",), ("cogs",), ("cost", "of", "goods"),
     ("costs", "of", "goods"), ("cost", "of", "sales"),
+    # Leave and absence: "how much paid time off did Sales take" is not a salary question.
+    ("time", "off"), ("pto",), ("paid", "leave"), ("sick", "leave"), ("sick", "days"),
+    ("annual", "leave"), ("vacation",), ("vacations",), ("absence",), ("absences",),
+    ("absenteeism",), ("holiday", "allowance"), ("parental", "leave"), ("maternity",),
+    ("paternity",),
 )
 #: Asking for the future: the data only holds what happened.
 FORECAST_WORDS = frozenset({

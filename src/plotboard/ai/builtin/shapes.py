@@ -62,7 +62,11 @@ _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("missing",), ("no", "one", "as"), ("unknown",), ("lacking", "a"),
                ("lacking", "an"), ("lacking",), ("lack", "a"), ("lack", "an"), ("lack",),
                ("lacks", "a"), ("lacks", "an"), ("lacks",), ("missing", "a"),
-               ("missing", "an"), ("short", "of", "a")}
+               ("missing", "an"), ("short", "of", "a"),
+               # "nothing in the manager field", "no value for their manager": that field empty.
+               *((*nothing, into, *the) for nothing in (("nothing",), ("no", "value"),
+                                                       ("no", "entry"), ("no", "data"))
+                 for into in ("in", "for", "under") for the in (("the",), ("their",), ()))}
 _NOT_NULL_LEADS = {("with", "a"), ("with", "an"), ("have", "a"), ("has", "a"),
                    ("report", "to", "a")}
 _NULL_TAILS = {"empty", "missing", "blank", "null", "unset", "unknown"}
@@ -71,6 +75,7 @@ _BARE_TAILS = {"empty", "missing", "blank", "null", "unset", "filled", "populate
 _NOT_NULL_TAILS = {"filled", "set", "present", "populated", "known", "given", "recorded"}
 # Words that may follow a column's name without changing it: "manager id", "manager field".
 _NAME_TAILS = {"id", "field", "set", "value", "column", "filled", "given", "recorded", "named"}
+_FIELD_WORDS = {"field", "column", "box", "cell", "slot"}
 _CHART_HINTS = {"share", "proportion", "percentage"}
 _PERCENT_WORDS = {"percent", "percentage", "percentages", "pct"}
 _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks", "quarter",
@@ -279,9 +284,14 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 rest = tuple(t.stem for t in tokens[i + len(lead) : i + len(lead) + 2])
                 for size in (2, 1):
                     if rest[:size] in nullable and len(rest) >= size:
-                        shapes.nulls.append((rest[:size], is_null))
                         end = i + len(lead) + size
-                        if end < len(words) and words[end] in _NAME_TAILS:
+                        if lead[0] == "nothing" and (
+                            end >= len(words) or words[end] not in _FIELD_WORDS
+                        ):
+                            continue  # "nothing in the manager field", not "nothing in sales"
+                        shapes.nulls.append((rest[:size], is_null))
+                        if end < len(words) and (words[end] in _NAME_TAILS
+                                                 or words[end] in _FIELD_WORDS):
                             end += 1  # "no manager set", "an empty manager id"
                         for k in range(i, end):
                             keep[k] = False

@@ -29,7 +29,7 @@ ABBREVIATIONS: dict[str, str] = {
     "folks": "people", "qty": "quantity", "qtys": "quantities", "avg": "average",
     "avgs": "averages", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
     "mth": "month", "mths": "months", "wk": "week", "wks": "weeks", "hc": "headcount",
-    "loc": "location", "locs": "locations", "tot": "total", "ttl": "total", "hw": "how",
+    "loc": "location", "locs": "locations", "tot": "total", "ttl": "total", "hw": "hardware",
     "whos": "who is", "mgr": "manager", "mgrs": "managers", "comp": "compensation",
     "num": "number", "nbr": "number", "cnt": "count", "amt": "amount", "pct": "percent",
     "perc": "percent", "perf": "performance", "prod": "product", "prods": "products",
@@ -101,7 +101,7 @@ ABBREVIATIONS: dict[str, str] = {
     "bestseller": "best selling product", "bestsellers": "best selling products",
 }
 
-_COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "hw", "whos", "w", "wo",
+_COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
                              "gimme", "lemme", "wanna", "gotta"})
 
 #: Phrases of several words -> plain words (matched on folded words).
@@ -794,13 +794,20 @@ _ASKING_VERB = (
 ASKERS: tuple[str, ...] = (
     # "CFO question:", "quick HR request -": a note on who asks, before the question.
     r"^\s*(?:(?:a|one|quick|another)\s+)*" + _NOT_ASKER
-    + r"(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
+    + r"(?!\d)(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
     + "".join(rf"(?<!\b{w})" for w in _NOT_WHO)
-    + r" (?:question|request|ask|query)"
+    + r" (?:question|request|ask|query|q|qn|qu|ques|asking|asks|enquiry|inquiry)"
     r"\s*[:,;\u2013\u2014-]",
+    # "question from the CFO:", "request by HR -": the same, said the other way round.
+    r"^\s*(?:(?:a|one|quick|another)\s+)*(?:question|request|query|q|qn|ask|enquiry|inquiry)"
+    r" (?:from|by) (?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)\s*[:,;\u2013\u2014-]",
     # "CFO wants ...", "my boss needs to see ...", "the VP is asking for ...": at the start.
     r"^\s*" + _NOT_ASKER + r"(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+) "
     + _ASKING_VERB + r"(?=\s)(?:\s*[:,;\u2013\u2014-])?",
+    # "CFO asking: ...", "the VP asks -": the asking verb alone, then a colon or a dash.
+    r"^\s*" + _NOT_ASKER + r"(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
+    + "".join(rf"(?<!\b{w})" for w in _NOT_WHO)
+    + r" (?:asking|asks|asked|wants to know|needs to know)\s*[:\u2013\u2014-]",
     # "..., boss is asking", "- my manager wants it": after the question.
     r"(?:[,;:\u2013\u2014-]|\s-)\s*(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
     r" (?:is asking|'s asking|asked|asks|wants(?: it| this| to know)?|needs(?: it| this)?)"
@@ -891,6 +898,13 @@ COURTESY: tuple[str, ...] = (
     r"(?:\(|\bi )(?:only |just )?(?:started|joined) (?:on |last |this |a )?(?:monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|week|month|today|yesterday|few days ago)"
     r"(?: ago)?\b\)?[,!.-]*",
+    # "it's my first week as an intern here", "I'm an intern": who asks, not a breakdown by
+    # week or a filter.
+    r"\b(?:it'?s|this is|today is) (?:only )?my (?:very )?(?:first|second|third|1st|2nd|3rd)"
+    r" (?:day|week|month)(?: (?:as an? [\w-]+|at [\w&-]+|on the (?:job|team)|in the (?:job|role"
+    r"|team)|here|with (?:you|us|the team)))*\b[,!.]*",
+    r"\bi(?: am|'m) (?:just |only )?(?:a|an|the) (?:new |summer |junior )?(?:intern|trainee"
+    r"|graduate|temp|contractor|new hire|new starter|newbie)(?: here)?\b[,!.:]*",
     r"\bneed it for [^.!?]*",
     r"\bneed it\b",
     r"\bit would (?:really )?help (?:me )?(?:a lot)?\b",
@@ -1087,6 +1101,17 @@ def _anyone_after_extreme(words: Sequence[str], i: int) -> bool:
     return any(w in _EXTREMES for w in words[max(0, i - 3) : i])
 
 
+#: Words after "hw" that make it "how" ("hw many", "hw mny", "hw much", "hw do I"), not
+#: hardware ("hw units by month").
+_HOW_NEXT = frozenset({"many", "mny", "much", "do", "does", "did", "is", "are", "was", "were",
+                       "long", "often", "big", "far", "come", "about", "r", "u"})
+
+
+def _how_next(words: Sequence[str], i: int) -> bool:
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return after in _HOW_NEXT or any(edits(after, w) == 1 for w in ("many", "much"))
+
+
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -1111,6 +1136,8 @@ def expand(
                 i += 1  # "the lowest salary anyone is on": the lowest salary
                 continue
             plain = ABBREVIATIONS.get(token.text)
+            if token.text == "hw" and _how_next(words, i):
+                plain = "how"  # "hw many ppl": how; "hw units", "aov hw": hardware
             root = token.text[:-4] if token.text.endswith("less") else ""
             root = ABBREVIATIONS.get(root, root)  # "bossless": without a manager
             if plain is None and len(root) >= 3 and known(singular(root)) and not known(
@@ -1122,7 +1149,7 @@ def expand(
                 out.append(token)
             else:
                 out.extend(Token(w, singular(w)) for w in plain.split())
-                if plain and token.text not in _COURTESY_WORDS:
+                if plain and token.text not in _COURTESY_WORDS and plain != "how":
                     said.append(f"'{token.text}' read as '{plain}'")
             i += 1
     return tuple(out)

@@ -29,6 +29,7 @@ tables of different sources, so a question is always answered from one source.
 from __future__ import annotations
 
 import copy
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -71,6 +72,13 @@ _COMMON_LEADS = frozenset(
     {"new", "old", "great", "little", "big", "grand", "united", "good", "best", "first",
      "san", "los", "las", "saint", "santa", "port", "fort", "mount", "upper", "lower"}
 )
+#: Two-letter words that are short for something else ("eg", "pm", "mr", "st"): never read
+#: as the initials of a value.
+NOT_INITIALS = frozenset({
+    "ie", "eg", "ps", "re", "ex", "st", "nd", "rd", "th", "am", "pm", "id", "ok", "oh", "ah",
+    "uh", "um", "hm", "mr", "ms", "dr", "jr", "sr", "vs", "yr", "mo", "wk", "ty", "ur", "pc",
+    "tv", "hr", "it", "ai", "ux", "ui", "qa", "pr", "km", "kg", "lb", "ft", "cm", "mm", "ml",
+})
 _NOT_PARTIALS = frozenset({"id", "full", "is", "has", "total", "number", "unit", "no", "code"})
 
 
@@ -170,6 +178,11 @@ class Vocabulary:
         self.hops: dict[tuple[int, int], int | None] = {}
         # Known single words by length, filled lazily by `builtin.lexer` for typo repair.
         self.spellings: dict[int, list[str]] | None = None
+        # Two-letter initials of two-word values ("ny" for New York, "uk" for United
+        # Kingdom): read by `builtin.lexer` only for a word that means nothing else.
+        self.initials: dict[str, list[ValueTerm]] = {}
+        # Adjectives of column names ("regional"): never a single value's first word.
+        self.adjectives: set[str] = set()
 
     # -- building ------------------------------------------------------------------------
 
@@ -342,6 +355,22 @@ def _add_columns(vocab: Vocabulary, table: Table) -> dict[str, list[ColumnTerm]]
             for word in {words[0], words[-1]}:
                 if word not in _NOT_PARTIALS and word not in STOPWORDS and word != table_words[-1]:
                     vocab.add((word,), ColumnTerm(table, column, PARTIAL))
+        # "the manager field", "the job title column": the column itself, never its values
+        # ("manager" alone may be every Manager title).
+        named = {words, stems(column.display_name or "")}
+        if len(words) > 1 and words[-1] == "id":
+            named.add(words[:-1])
+        for name in named - {()}:
+            for field in ("field", "column"):
+                vocab.add((*name, field), ColumnTerm(table, column, EXACT))
+        if not _is_identifier(table, column):
+            for word in words:
+                adjective = _adjective(word)
+                if adjective is not None:
+                    # "regional split", "departmental headcount": the column said as an
+                    # adjective.
+                    vocab.add((adjective,), ColumnTerm(table, column, PARTIAL))
+                    vocab.adjectives.add(adjective)
         joined = " ".join(words)
         for synonym in COLUMN_SYNONYMS:
             if joined in {" ".join(stems(n)) for n in synonym.names}:
@@ -355,6 +384,18 @@ def _add_columns(vocab: Vocabulary, table: Table) -> dict[str, list[ColumnTerm]]
             if len(word) >= 4 and word not in STOPWORDS:
                 described.setdefault(word, []).append(ColumnTerm(table, column, DESCRIPTION))
     return described
+
+
+def _adjective(word: str) -> str | None:
+    """The adjective made from a noun of a column's name: "region" -> "regional",
+    "department" -> "departmental", "territory" -> "territorial"."""
+    if len(word) < 4 or not word.isalpha():
+        return None
+    if word.endswith(("ion", "ment")):
+        return word + "al"
+    if word.endswith("ory"):
+        return word[:-1] + "ial"
+    return None
 
 
 def _find_column(table: Table, names: Iterable[str], *, numeric: bool) -> Column | None:
@@ -415,13 +456,20 @@ def _add_values(
             for adjective in COUNTRY_ADJECTIVES.get(" ".join(fold(value).split()), ()):
                 # "German staff", "British revenue": the country said as its adjective.
                 vocab.add(stems(adjective), ValueTerm(table, column, (value,), DISPLAY))
-            short = tuple(SHORT_FORMS.get(w, w) for w in words)
-            if short != words:
-                # "sales development reps": "Sales Development Representative" said short.
-                vocab.add(short, ValueTerm(table, column, (value,), EXACT))
-            letters = [w[0] for w in words if w.isalpha() and w not in STOPWORDS]
+            for short in itertools.product(*((w, SHORT_FORMS[w]) if w in SHORT_FORMS else (w,)
+                                             for w in words)):
+                if short != words:
+                    # "sales development reps", "senior account execs", "sr account
+                    # executives": the value with any of its words said short.
+                    vocab.add(short, ValueTerm(table, column, (value,), EXACT))
+            # Initials skip no word: "VP of Sales" has none, "Account Executive" has "ae".
+            letters = [w[0] for w in words if w.isalpha() and (w not in STOPWORDS or len(w) > 4)]
             if initials is not None and len(letters) >= 3 and len(letters) == len(words):
                 initials.setdefault("".join(letters), []).append(
+                    ValueTerm(table, column, (value,), PARTIAL)
+                )
+            elif len(letters) == 2 == len(words):
+                vocab.initials.setdefault("".join(letters), []).append(
                     ValueTerm(table, column, (value,), PARTIAL)
                 )
             if len(words) > 1:
@@ -436,7 +484,7 @@ def _add_values(
         for word, members in families.items():
             names = tuple(dict.fromkeys(value for _, value in members))
             if len(names) <= MAX_FAMILY and (len(names) > 1 or members[0][0] == 0) and (
-                len(names) > 1 or word not in _COMMON_LEADS
+                len(names) > 1 or (word not in _COMMON_LEADS and word not in vocab.adjectives)
             ):
                 vocab.add((word,), ValueTerm(table, column, names, PARTIAL))
         vocab.values[(id(table), column.name.lower())] = tuple(kept)
@@ -510,6 +558,13 @@ def _build(sources: Sequence[Source]) -> Vocabulary:
     for word, named in initials.items():
         if len(named) == 1 and (word,) not in vocab.phrases and word not in STOPWORDS:
             vocab.add((word,), named[0])
+    # "ny", "uk": two letters name a value only when they stand for one value (in any
+    # column: "New York" is a city and a location) and are not an everyday short word.
+    vocab.initials = {
+        word: named for word, named in vocab.initials.items()
+        if len({t.value.casefold() for t in named}) == 1 and word not in STOPWORDS
+        and word not in NOT_INITIALS and (word,) not in vocab.phrases
+    }
     # Description words last, and only the unambiguous ones that mean nothing else.
     for word, terms in described.items():
         if len(terms) == 1 and (word,) not in vocab.phrases:
