@@ -8,6 +8,7 @@ import {
   breakdownGroups,
   chartFits,
   columnLabel,
+  inSentence,
   defaultChart,
   isCategory,
   isIdentifier,
@@ -220,7 +221,7 @@ export function breakdownStep(index: CatalogIndex, spec: QuerySpec, point: Drill
     order_by: keptOrder(spec, [dim]),
   });
   const what = (spec.dimensions ?? []).map((_, i) => valueText(index, spec, i, point.values[i] ?? null)).join(', ');
-  return { kind: 'breakdown', label: `${what} › by ${columnLabel(choice.column).toLowerCase()}`, query, chart: chartFor(index, query, chart) };
+  return { kind: 'breakdown', label: `${what} › by ${inSentence(columnLabel(choice.column), Boolean(choice.column.display_name))}`, query, chart: chartFor(index, query, chart) };
 }
 
 /** The next date grain of the dimension at `at` (year → quarter → month → week → day). */

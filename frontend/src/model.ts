@@ -65,6 +65,24 @@ export function humanize(name: string): string {
   return words ? words[0]!.toUpperCase() + words.slice(1) : name;
 }
 
+/** A label inside a sentence ("Number of …", "Total …", "… by …"). A name made from the
+ * database's name reads in lower case ("sale date"); a label the catalog gives keeps its case:
+ * only a word merely capitalized goes lower ("Total EUR" -> "total EUR", "iPhone" stays). */
+export function inSentence(label: string, given = false): string {
+  if (!given) return label.toLowerCase();
+  return label.replace(/(^|[^\p{L}\p{N}])(\p{Lu})(\p{Ll}*)(?![\p{L}\p{N}])/gu, (_m, before: string, first: string, rest: string) => before + first.toLowerCase() + rest);
+}
+
+/** A column (or a related table's column) inside a sentence. */
+export function choiceInSentence(choice: ColumnChoice): string {
+  return inSentence(choice.label, Boolean(choice.column.display_name || choice.group));
+}
+
+/** A table's label inside a sentence. */
+export function tableInSentence(table: CatalogTable | undefined, fallback = ''): string {
+  return inSentence(tableLabel(table, fallback), Boolean(table?.display_name));
+}
+
 export function tableLabel(table: CatalogTable | undefined, fallback = ''): string {
   if (!table) return humanize(fallback);
   return table.display_name || humanize(table.name);
@@ -158,18 +176,26 @@ export class CatalogIndex {
     if (measure.expr) return humanize(measure.name ?? 'calculation');
     const base = this.plainMeasureLabel(tableName, measure);
     const within = shareWithin(measure);
-    if (within) return `${base} (% within each ${(this.choice(tableName, within)?.label ?? humanize(within)).toLowerCase()})`;
+    if (within) return `${base} (% within each ${this.dimensionInSentence(tableName, { column: within })})`;
     if (measure.share) return `${base} (% of total)`;
     if (measure.cumulative) return `${base} (running total)`;
     return base;
   }
 
   private plainMeasureLabel(tableName: string, measure: Measure): string {
-    if (!measure.column) return `Number of ${tableLabel(this.table(tableName), tableName).toLowerCase()}`;
-    const label = this.choice(tableName, measure.column)?.label ?? humanize(measure.column);
-    if (measure.agg === 'count') return `Number of ${label.toLowerCase()}`;
-    if (measure.agg === 'count_distinct') return `Distinct ${label.toLowerCase()}`;
-    return aggregateOf(measure.agg, label);
+    if (!measure.column) return `Number of ${tableInSentence(this.table(tableName), tableName)}`;
+    const choice = this.choice(tableName, measure.column);
+    const label = choice?.label ?? humanize(measure.column);
+    const phrase = choice ? choiceInSentence(choice) : label.toLowerCase();
+    if (measure.agg === 'count') return `Number of ${phrase}`;
+    if (measure.agg === 'count_distinct') return `Distinct ${phrase}`;
+    return aggregateOf(measure.agg, phrase, true);
+  }
+
+  /** A breakdown's label inside a sentence ("In each store", "% within each sale date (month)"). */
+  dimensionInSentence(tableName: string, dimension: Dimension): string {
+    const choice = this.choice(tableName, dimension.column);
+    return inSentence(this.dimensionLabel(tableName, dimension), Boolean(choice && (choice.column.display_name || choice.group)));
   }
 
   dimensionLabel(tableName: string, dimension: Dimension): string {
@@ -192,8 +218,8 @@ export class CatalogIndex {
     const phrase = (ref: string | undefined): string => {
       const choice = ref ? this.choice(spec.table, ref) : undefined;
       if (!choice) return humanize(ref ?? '').toLowerCase();
-      const column = columnLabel(choice.column).toLowerCase();
-      return choice.group ? `${singular(choice.group.toLowerCase())}'s ${column}` : column;
+      const column = inSentence(columnLabel(choice.column), Boolean(choice.column.display_name));
+      return choice.group ? `${singular(inSentence(choice.group, true))}'s ${column}` : column;
     };
     const measures = (spec.measures ?? []).map((m, i) => {
       const text = m.expr || m.share || m.cumulative
@@ -204,12 +230,12 @@ export class CatalogIndex {
           ? `Number of ${phrase(m.column)}`
           : m.agg === 'count_distinct'
             ? `Distinct ${phrase(m.column)}`
-            : aggregateOf(m.agg, phrase(m.column));
+            : aggregateOf(m.agg, phrase(m.column), true);
       return i === 0 ? text : text[0]!.toLowerCase() + text.slice(1);
     });
     const dims = (spec.dimensions ?? []).map((d) => (d.grain ? GRAIN_LABELS[d.grain].toLowerCase() : phrase(d.column)));
     const records = spec.select?.length && !measures.length;
-    const what = measures.length ? measures.join(' and ') : `${records ? 'List of ' : ''}${records ? tableLabel(this.table(spec.table), spec.table).toLowerCase() : tableLabel(this.table(spec.table), spec.table)}`;
+    const what = measures.length ? measures.join(' and ') : `${records ? 'List of ' : ''}${records ? tableInSentence(this.table(spec.table), spec.table) : tableLabel(this.table(spec.table), spec.table)}`;
     return dims.length ? `${what} by ${dims.join(' and ')}` : what;
   }
 }
@@ -217,11 +243,11 @@ export class CatalogIndex {
 /** "Total amount", "Average salary": the aggregate's word and the column's name, once. A column
  * already named with that word ("Total", "Total due", "Average price") reads "Total", not
  * "Total total". */
-export function aggregateOf(agg: Agg, label: string): string {
+export function aggregateOf(agg: Agg, label: string, given = false): string {
   const word = AGG_LABELS[agg];
   const lower = label.toLowerCase();
   if (lower === word.toLowerCase() || lower.startsWith(`${word.toLowerCase()} `)) return humanize(label);
-  return `${word} ${lower}`;
+  return `${word} ${inSentence(label, given)}`;
 }
 
 /** "employees" → "employee", "categories" → "category": enough for table names in a title. */

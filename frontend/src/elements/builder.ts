@@ -495,7 +495,7 @@ export class PbBuilder extends LitElement {
             <select aria-label="Count the limit" @change=${(e: Event) => this.update_({ limitPer: (e.target as HTMLSelectElement).value || null })}>
               <option value="" ?selected=${!d.limitPer}>Over all rows</option>
               ${d.dims.slice(0, 1).map(
-                (dim) => html`<option value=${dim.column} ?selected=${d.limitPer === dim.column}>In each ${this.index.dimensionLabel(d.table, dim).toLowerCase()}</option>`,
+                (dim) => html`<option value=${dim.column} ?selected=${d.limitPer === dim.column}>In each ${this.index.dimensionInSentence(d.table, dim)}</option>`,
               )}
             </select></label
           >`
@@ -580,7 +580,7 @@ export class PbBuilder extends LitElement {
           <option value="value" ?selected=${showAs === 'value'}>The value</option>
           <option value="share" ?selected=${showAs === 'share'} ?disabled=${!shareable}>% of the total</option>
           ${first
-            ? html`<option value="within" ?selected=${showAs === 'within'} ?disabled=${!shareable}>% within each ${this.index.dimensionLabel(d.table, first).toLowerCase()}</option>`
+            ? html`<option value="within" ?selected=${showAs === 'within'} ?disabled=${!shareable}>% within each ${this.index.dimensionInSentence(d.table, first)}</option>`
             : nothing}
           <option value="running" ?selected=${showAs === 'running'} ?disabled=${!runnable}>Running total</option>
         </select></label
@@ -729,7 +729,7 @@ export class PbBuilder extends LitElement {
       <label class="mini"
         >Group
         <select
-          aria-label="Group ${this.index.dimensionLabel(d.table, { column: dim.column }).toLowerCase()}"
+          aria-label="Group ${this.index.dimensionInSentence(d.table, { column: dim.column })}"
           @change=${(e: Event) => {
             const v = (e.target as HTMLSelectElement).value;
             set(v === 'width' ? { width: niceWidth(column?.name ?? '') } : v === 'count' ? { count: 10 } : undefined);

@@ -19,7 +19,7 @@ import {
   defaultChart,
   isIdentifier,
   isTemporal,
-  tableLabel,
+  tableInSentence,
   type CatalogIndex,
   type ColumnChoice,
 } from '../model.js';
@@ -75,7 +75,7 @@ export class PbQueryPart extends LitElement {
       const measures = d.measures.length ? d.measures.map((x, j) => (j === i ? next : x)) : [next];
       this.change({ measures });
     };
-    const table = tableLabel(this.index.table(d.table), d.table).toLowerCase();
+    const table = tableInSentence(this.index.table(d.table), d.table);
     return html`<select
         aria-label=${this.label}
         @change=${(e: Event) => {
