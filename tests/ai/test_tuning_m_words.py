@@ -366,3 +366,17 @@ def test_a_fiscal_year_is_the_calendar_year_and_said(
 def test_asp_is_the_average_selling_price(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("ASP per product", catalog, values))
     assert _measures(spec) == [("avg", "unit_price")] and _dims(spec) == ["product"]
+
+
+def test_a_word_that_is_a_value_and_a_table_is_the_table_when_nothing_else_says(
+    catalog: Catalog, values: Values
+) -> None:
+    # "for sales" with nothing about people: the sales, not the Sales department's hires.
+    spec = spec_of(ask("best quarter for sales in 2023", catalog, values))
+    assert spec["table"] == "sales" and _measures(spec) == [("sum", "amount")]
+    assert "department" not in str(spec.get("filters"))
+    # With something to measure about people, it stays the department.
+    spec = spec_of(ask("average salary for sales", catalog, values))
+    assert _filters(spec) == {"department": ("eq", "Sales")}
+    # And what the data can't do stays refused.
+    assert ask("compose a limerick about the sales team", catalog, values).tile is None

@@ -110,9 +110,11 @@ from plotboard.ai.builtin.text import (
 )
 from plotboard.ai.builtin.timewords import DateRange
 from plotboard.ai.builtin.vocabulary import (
+    EXACT,
     SYNONYM,
     ColumnTerm,
     TableTerm,
+    Term,
     ValueTerm,
     Vocabulary,
     table_label,
@@ -376,6 +378,32 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         return
     if intent.values or intent.bools or intent.compares or shapes.nulls or span is not None:
         shapes.listing = True
+
+
+def _value_or_table(vocab: Vocabulary, intent: Intent) -> None:
+    """ "the biggest month for sales in 2024": a word that is a value of one table and the
+    name of another ("Sales": a department, the sales) is the table when the question ranks
+    or breaks down by period, nothing else of it is about the value's table, nothing else
+    names what to measure, and no word of it is unknown ("a poem about the sales team")."""
+    if intent.measures or intent.tables or intent.pending or len(intent.values) != 1:
+        return
+    if intent.unknown or not (intent.grain or intent.superlative or intent.top):
+        return  # only a ranking or a period breakdown asks for the table's own measure
+    slot = intent.values[0]
+    if slot.negate:
+        return
+    named = [t for t in vocab.phrases.get(stems(slot.text), ()) if isinstance(t, TableTerm)
+             and t.quality == EXACT and all(t.table is not v.table for v in slot.terms)]
+    if not named:
+        return
+    terms: list[Term] = [t for d in intent.dims for t in d.terms]
+    terms += [t for b in intent.bools for t in b.terms]
+    terms += [t for c in intent.compares for t in c.terms]
+    held = {id(v.table) for v in slot.terms}
+    if intent.time_columns or any(id(t.table) in held for t in terms):
+        return
+    intent.values.remove(slot)
+    intent.tables.append(named[0])
 
 
 def _date_asked(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
@@ -831,6 +859,7 @@ def answer(
     if not shapes.counted_rows and _counted_typo(lexed, vocab):
         shapes.counted_rows = True
     intent = read_intent(lexed)
+    _value_or_table(vocab, intent)
     long = bool(courtesy) or len(tokens) >= LONG_QUESTION_WORDS
     left = _left_out(lexed)
     # A state of the rows the data doesn't have ("cancelled", "refunded") is never context.
