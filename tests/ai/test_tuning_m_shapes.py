@@ -164,3 +164,102 @@ def test_two_periods_compared_are_both_kept(
     assert spec.get("compare") == {"to": to}, spec
     dated = [f for f in filters_of(spec) if f[1] == "between"]
     assert [f[2] for f in dated] == [current], spec
+
+
+# --- running totals said loosely; a bound's own year said again as included ---------------
+
+
+@pytest.mark.parametrize(
+    ("question", "grain", "dates"),
+    [
+        ("cumulative units by month through 2023", "month",
+         ("between", ["2023-01-01", "2023-12-31"])),
+        ("running headcount hired quarter by quarter thru 2019", "quarter",
+         ("between", ["2019-01-01", "2019-12-31"])),
+        ("cumulative revenue by month up to 2024", "month", ("lte", "2024-12-31")),
+        ("hires to date, quarter by quarter", "quarter", None),
+        ("the payroll, added up as the years went by, by hire year", "year", None),
+        ("what the revenue has added up as we sold, month by month", "month", None),
+    ],
+)
+def test_running_totals_said_loosely(
+    question: str, grain: str, dates: tuple[str, Any] | None, catalog: Catalog,
+    values: Values,
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert len(spec["measures"]) == 1 and spec["measures"][0].get("cumulative"), spec
+    assert [d.get("grain") for d in spec["dimensions"]] == [grain], spec
+    dated = [(op, v) for c, op, v in filters_of(spec) if c in ("sale_date", "hire_date")]
+    assert dated == ([dates] if dates else []), spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many people were hired by the end of 2019 (2019 included)",
+     "headcount hired before 2019, 2019 inclusive"],
+)
+def test_a_bounds_year_said_again_as_included_is_the_bound(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert filters_of(spec) == [("hire_date", "lte", "2019-12-31")], spec
+
+
+def test_a_measure_by_the_year_of_its_date_is_not_a_second_measure(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("total salary by hire year", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "salary"}], spec
+    assert spec["dimensions"] == [{"column": "hire_date", "grain": "year"}], spec
+
+
+# --- averages over things, days and groups --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "sql"),
+    [
+        ("average revenue per salesperson in 2023",
+         "SELECT SUM(amount) * 1.0 / COUNT(DISTINCT employee_id) FROM sales "
+         "WHERE sale_date BETWEEN '2023-01-01' AND '2023-12-31'"),
+        ("deals per sales rep during 2025, on average",
+         "SELECT COUNT(*) * 1.0 / COUNT(DISTINCT employee_id) FROM sales "
+         "WHERE sale_date BETWEEN '2025-01-01' AND '2025-12-31'"),
+        ("average number of sales a day in June 2024",
+         "SELECT COUNT(*) * 1.0 / COUNT(DISTINCT sale_date) FROM sales "
+         "WHERE sale_date BETWEEN '2024-06-01' AND '2024-06-30'"),
+        ("average daily units sold in 2023",
+         "SELECT SUM(quantity) * 1.0 / COUNT(DISTINCT sale_date) FROM sales "
+         "WHERE sale_date BETWEEN '2023-01-01' AND '2023-12-31'"),
+        ("mean headcount per location",
+         "SELECT COUNT(location) * 1.0 / COUNT(DISTINCT location) FROM employees"),
+        ("average headcount per office",
+         "SELECT COUNT(*) * 1.0 / COUNT(DISTINCT office_id) FROM employees"),
+        ("average number of items in a single sale for Software",
+         "SELECT AVG(quantity) FROM sales WHERE category = 'Software'"),
+    ],
+)
+def test_averages_over_things_days_and_groups_are_one_number(
+    question: str, sql: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert not spec.get("dimensions"), spec
+    got = _rows(reply, catalog, demo_engine)
+    want = run_sql(demo_engine, sql)
+    assert same_rows(got, want, ordered=False), (got, want)
+
+
+@pytest.mark.parametrize(
+    ("question", "dims"),
+    [
+        ("average salary per country", ["country"]),
+        ("average revenue per sale for each product", ["product"]),
+        ("number of orders per day in May 2025", ["sale_date"]),
+        ("average sale amount per day in June 2025", ["sale_date"]),
+    ],
+)
+def test_averages_within_groups_stay_broken_down(
+    question: str, dims: list[str], catalog: Catalog, values: Values
+) -> None:
+    assert dims_of(spec_of(ask(question, catalog, values))) == dims

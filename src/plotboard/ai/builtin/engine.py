@@ -327,6 +327,8 @@ def _counted(intent: Intent, shapes: Shapes) -> None:
         return  # "the biggest orders", "top 5 deals": ranked by their amount
     if not intent.pending or intent.pending == ["sum"]:
         intent.pending = ["count"]
+    elif intent.pending == ["avg"] and intent.per_dim is not None and intent.per_dim.per:
+        intent.pending = ["count", "avg"]  # "orders per seller on average": how many each
 
 
 def _counted_typo(lexed: Lexed, vocab: Vocabulary) -> bool:

@@ -1150,6 +1150,17 @@ class _Walk:
             self.mode = "measure"
             return
         if measures and self.mode == "dim":
+            nxt = self.items[self.index + 1] if self.index + 1 < len(self.items) else None
+            dated = tuple(
+                ColumnTerm(t.table, t.time_column, t.quality) for t in measures
+                if isinstance(t, MeasureTerm) and t.agg == "count" and t.time_column is not None
+            )
+            if dated and nxt is not None and self._adjacent(nxt, item) and isinstance(
+                nxt.meaning, Time
+            ) and isinstance(nxt.meaning.word, GrainWord) and self.intent.measures:
+                # "payroll by hire year": the year of the hire date, not a count of hires.
+                self.intent.time_columns.extend(dated)
+                return
             self._measure(None, measures, text)
             return
         columns = _of(terms, ColumnTerm)

@@ -406,7 +406,11 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
         if slot is intent.per_dim:
             out.per_dim = out.dims[-1]
     out.time_column = _time_column(vocab, base, intent, out)
-    if intent.grain is not None and not any(d.column.type in TEMPORAL_TYPES for d in out.dims):
+    if _per_day(intent, out):
+        pass
+    elif intent.grain is not None and not any(
+        d.column.type in TEMPORAL_TYPES for d in out.dims
+    ):
         if out.time_column is None:
             out.notes.append(f"{column_label_of(base)} has no dates to break down by time")
         else:
@@ -437,6 +441,45 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
     return out
 
 
+def _per_day(intent: Intent, out: Resolved) -> bool:
+    """ "daily average number of orders in March 2025", "how many orders per day on
+    average": the rows over the days that have any (count / count_distinct of the date), one
+    number, not a count for each day."""
+    if intent.grain is None or intent.grain.grain != "day" or out.time_column is None:
+        return False
+    if out.dims or intent.ranked_grain is not None or len(intent.measures) > 1:
+        return False
+    table, column = out.time_column
+    if column.type != "date" or table is not out.base:
+        return False
+    slot = intent.measures[0] if intent.measures else None
+    total: DraftMeasure | None = None
+    if slot is None and sorted(set(intent.pending)) == ["avg", "count"]:
+        total = DraftMeasure("count", out.base, None)
+    elif slot is not None and len(out.measures) == 1 and (
+        "avg" in intent.pending or slot.agg == "avg"
+    ):
+        # "how many orders per day on average", "average daily revenue": the total per day.
+        first = out.measures[0]
+        counted = first.agg == "count" and first.column is None and slot.agg in (None, "count")
+        totals = [
+            t.quality for t in slot.terms
+            if isinstance(t, MeasureTerm) and t.agg == "sum" and t.column is first.column
+        ]
+        # "average sale amount per day": the amount of a sale read first, each day's average.
+        values = [t.quality for t in slot.terms if isinstance(t, ColumnTerm)]
+        summed = bool(totals) and min(totals) <= min(values, default=min(totals)) and (
+            first.column is not None and first.agg in ("sum", "avg")
+        )
+        if first.table is out.base and first.over is None and (counted or summed):
+            total = replace(first, agg="count" if counted else "sum")
+    if total is None:
+        return False
+    days = DraftMeasure("count_distinct", table, column)
+    out.measures = [replace(total, over=days)]
+    return True
+
+
 def _count_of_one_value(base: Table, out: Resolved) -> None:
     """ "how many got a rating of 5": the distinct count of a column held to one value is
     always 1; the question counts the rows that have it."""
@@ -456,7 +499,16 @@ def _per_related(
     divides the measure by how many of its rows take part (count_distinct of its key)."""
     if not slot.per or len(intent.measures) != 1 or not out.measures:
         return False
-    if len(intent.dims) < 2 and intent.grain is None and "avg" not in intent.pending:
+    # "average revenue per rep": the average of a total (revenue) over the reps.
+    averaged = intent.measures[0].agg == "avg" and all(
+        isinstance(t, MeasureTerm) and (
+            (t.agg == "sum" and t.column is not None) or (t.agg == "count" and t.column is None)
+        )
+        for t in intent.measures[0].terms
+    )  # "mean staff count per office": the headcount over the offices
+    if len(intent.dims) < 2 and intent.grain is None and "avg" not in intent.pending and (
+        not averaged
+    ):
         # "revenue per salesperson" alone: a breakdown by salesperson; "... per rep on
         # average": the total divided by how many reps.
         return False
@@ -466,6 +518,8 @@ def _per_related(
         return False
     pk = _pk(term.table)
     first = out.measures[0]
+    if averaged and first.agg == "avg":
+        first = replace(first, agg="sum" if first.column is not None else "count")
     if pk is None or first.over is not None or first.agg not in ("sum", "count"):
         return False
     out.measures[0] = replace(first, over=DraftMeasure("count_distinct", term.table, pk))
@@ -479,9 +533,16 @@ def _rows_per_group(
     product": how many rows each group has on average — the rows that have a group over how
     many groups there are (count(department) / count_distinct(department)), not a breakdown.
     """
-    if intent.measures or out.measures or not (slot.per or slot is intent.per_dim):
+    # "average headcount per department": a count (headcount) averaged over the groups.
+    counted = len(intent.measures) == 1 and intent.measures[0].agg == "avg" and all(
+        isinstance(t, MeasureTerm) and t.agg == "count" and t.column is None and t.table is base
+        for t in intent.measures[0].terms
+    ) and len(out.measures) == 1
+    if (intent.measures or out.measures) and not counted:
         return False
-    if "avg" not in intent.pending or "count" not in intent.pending:
+    if not (slot.per or slot is intent.per_dim):
+        return False
+    if not counted and ("avg" not in intent.pending or "count" not in intent.pending):
         return False
     found = _best(vocab, base, [t for t in slot.terms if isinstance(t, (TableTerm, ColumnTerm))])
     term = found[1] if found else None
@@ -490,7 +551,7 @@ def _rows_per_group(
         if term.table is base or key is None:
             return False  # "per employee" of the employees: one each
         group = DraftMeasure("count_distinct", term.table, key)
-        out.measures.append(DraftMeasure("count", base, None, over=group))
+        out.measures = [DraftMeasure("count", base, None, over=group)]
         return True
     if isinstance(term, ColumnTerm):
         table, column = term.table, term.column
@@ -507,7 +568,7 @@ def _rows_per_group(
         table, column = base, keys[0]
     # count(column): only the rows that have a group ("per manager": people with a manager).
     group = DraftMeasure("count_distinct", table, column)
-    out.measures.append(DraftMeasure("count", table, column, over=group))
+    out.measures = [DraftMeasure("count", table, column, over=group)]
     return True
 
 

@@ -247,6 +247,14 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 keep[k] = False
             i += 4
             continue
+        if _to_date_by_period(words, i):
+            # "units sold to date, year by year", "hires to date by month": what there is by
+            # the end of each period, a running total (not "year to date": a period).
+            shapes.running = True
+            shapes.said.append("to date")
+            keep[i] = keep[i + 1] = False
+            i += 2
+            continue
         if first == "running" and i + 1 < len(words) and (tokens[i + 1].stem,) in vocab.phrases:
             # "running revenue by month": a running total of the data word that follows.
             shapes.running = True
@@ -426,6 +434,26 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 shapes.listing, shapes.count, shapes.rank = True, 1, words[k]
                 break
     return shapes, tuple(t for t, k in zip(tokens, keep, strict=True) if k)
+
+
+_GRAIN_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "quarter",
+                          "quarters", "year", "years"})
+
+
+def _to_date_by_period(words: Sequence[str], i: int) -> bool:
+    """ "to date" after no period of its own, followed by a breakdown by period ("year by
+    year", "by month", "each quarter")."""
+    if tuple(words[i : i + 2]) != ("to", "date"):
+        return False
+    if i > 0 and words[i - 1] in _GRAIN_UNITS:
+        return False  # "year to date": a period
+    after = [w for w in words[i + 2 : i + 7] if w != ","]
+    for k in range(len(after) - 1):
+        if after[k] in ("by", "each", "every", "per") and after[k + 1] in _GRAIN_UNITS:
+            return True
+        if after[k] in _GRAIN_UNITS and after[k + 1] == "by":
+            return True  # "year by year"
+    return False
 
 
 _RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "every"),
@@ -874,6 +902,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             # "cumulative salary by hire year": a running total adds up, it never averages.
             draft.measures[0] = replace(first, agg="sum")
         draft.order, draft.limit = None, None
+        _through_the_year(draft, shapes, intent)
     if shapes.top_n is not None and draft.dims and draft.measures:
         draft.limit = shapes.top_n
         if draft.order is None:
@@ -904,6 +933,34 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
+_THROUGH = frozenset({"through", "thru", "throughout"})
+
+
+def _through_the_year(draft: Draft, shapes: Shapes, intent: Intent) -> None:
+    """ "cumulative revenue through 2024 by month", "units accumulating quarter by quarter
+    through 2024": a running total along the months of that year, from its start, not from
+    the first row of the data ("revenue up to 2024" still counts from the start)."""
+    span = intent.date_range
+    if span is None or span.start is not None or span.end is None:
+        return
+    end = span.end
+    if (end.month, end.day) != (12, 31):
+        return
+    words = shapes.words
+    if not any(
+        w in _THROUGH and words[k + 1 : k + 2] == (str(end.year),) for k, w in enumerate(words)
+    ):
+        return
+    timed = [d for d in draft.dims if d.grain in ("day", "week", "month", "quarter")]
+    if not timed:
+        return
+    column = timed[0].column
+    bounds = [f for f in draft.filters if f.column is column and f.op in ("lte", "lt")]
+    if len(bounds) != 1:
+        return
+    draft.filters.remove(bounds[0])
+    year = DateRange(dt.date(end.year, 1, 1), end, str(end.year))
+    draft.filters.extend(date_filters(bounds[0].table, column, year))
 
 
 def _said_at(words: Sequence[str], text: str) -> int:

@@ -377,6 +377,11 @@ PHRASES.update({
     (summed, "up", how): "running total"
     for summed in ("summed", "added", "totalled", "totaled", "adding", "summing")
     for how in ("progressively", "cumulatively", "over", "along")
+} | {
+    # "the salary bill added up as we hired", "revenue summed progressively": running.
+    (summed, *how): "running total"
+    for summed in ("summed", "added", "totalled", "totaled", "adding", "summing", "added")
+    for how in (("up", "as"), ("progressively",), ("cumulatively",))
 })
 # "over the years": year by year.
 PHRASES.update({("over", "the", f"{grain}s"): f"by {grain}"
@@ -526,6 +531,12 @@ _PERFORMERS = re.compile(
 # "in-office staff", "in-person employees": not remote.
 _IN_OFFICE = re.compile(r"\bin-(?:office|person)\b", re.I)
 # "orders for a single unit": one unit.
+# "typical number of items in one order", "average items per sale": the units of an order
+# (its quantity), not the products ("items") counted.
+_ITEMS_IN_AN_ORDER = re.compile(
+    r"\b(?:number of |count of |amount of )?(?:items|pieces) (?:per|in|on) (?:one |an |a |each "
+    r"|a single |the average |a typical |the typical |an average )?(order|sale|deal|transaction"
+    r"|purchase)s?\b", re.I)
 _A_SINGLE_UNIT = re.compile(r"\b(?:a|one) single (unit|item|piece)\b", re.I)
 # "what does the company pay out in salaries", "pays in wages": the total pay; salaries are
 # yearly, so "salaries per year" is the salary itself (not a breakdown by year).
@@ -625,6 +636,11 @@ _NAME_THE = re.compile(r"^\s*name (?=(?:the|all|our|every|each|top|\d+)\b)", re.
 _SYMBOL_BOUND = re.compile(r"(>=|=>|\u2265|<=|=<|\u2264|>|<)\s*(?=[$\u20ac\u00a3]?\s*\d)")
 _SYMBOL_WORDS = {">=": "at least", "=>": "at least", "\u2265": "at least", "<=": "at most",
                  "=<": "at most", "\u2264": "at most", ">": "more than", "<": "less than"}
+# "joined by end of 2017 (2017 included)", "before 2018, 2018 inclusive": the bound's own
+# period said again as included is the bound, not a second period.
+_INCLUDED_AGAIN = re.compile(
+    r"\b(by|until|till|through|thru|to|before|up to)(\s+(?:the\s+)?(?:end\s+of\s+)?)(\d{4})\b"
+    r"\s*[(,-]?\s*(?:with\s+|and\s+)?\3\s+(?:included|inclusive|incl\.?|counted|too)\s*\)?", re.I)
 _MAX_N = re.compile(r"\b(?:a )?(maximum|max|minimum|min)(?: of)? (?=[$\u20ac\u00a3]?\d)", re.I)
 # "products that sell for no more than $100 a unit": their unit price.
 _SELL_FOR_A_UNIT = re.compile(
@@ -989,6 +1005,8 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)
+    text = _INCLUDED_AGAIN.sub(lambda m: ("until" if m.group(1).lower() == "before" else m.group(1))
+                               + m.group(2) + m.group(3) + " ", text)
     text = _SYMBOL_BOUND.sub(lambda m: f" {_SYMBOL_WORDS[m.group(1)]} ", text)
     text = _COMPASS_BOUND.sub(lambda m: "more than " if m.group(1).lower() == "north"
                               else "less than ", text)
@@ -1008,6 +1026,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                               text)
     text = _PERFORMERS.sub("people", text)
     text = _IN_OFFICE.sub("not remote", text)
+    text = _ITEMS_IN_AN_ORDER.sub(lambda m: f"units per {m.group(1).lower()}", text)
     text = _A_SINGLE_UNIT.sub(lambda m: f"1 {m.group(1)}", text)
     text = _PAY_OUT.sub(lambda m: f"total {m.group(1)}", text)
     text = _PAY_PER_YEAR.sub(lambda m: m.group(1), text)
