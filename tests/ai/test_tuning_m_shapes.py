@@ -263,3 +263,90 @@ def test_averages_within_groups_stay_broken_down(
     question: str, dims: list[str], catalog: Catalog, values: Values
 ) -> None:
     assert dims_of(spec_of(ask(question, catalog, values))) == dims
+
+
+# --- listings, and days of one month --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "table", "filters"),
+    [
+        ("all Cloud Backup 1 TB sales on 2 Feb 2025", "sales",
+         [("product", "eq", "Cloud Backup 1 TB"), ("sale_date", "between",
+                                                   ["2025-02-02", "2025-02-02"])]),
+        ("APAC offices and when each of them opened", "offices", [("region", "eq", "APAC")]),
+        ("Laptop Pro 14 orders from 3 to 9 March 2025, itemized", "sales",
+         [("product", "eq", "Laptop Pro 14"), ("sale_date", "between",
+                                               ["2025-03-03", "2025-03-09"])]),
+        ("who was hired between Feb 3 and Feb 14, 2025", "employees",
+         [("hire_date", "between", ["2025-02-03", "2025-02-14"])]),
+    ],
+)
+def test_the_rows_themselves_are_listed(
+    question: str, table: str, filters: list[tuple[str, str, Any]], catalog: Catalog,
+    values: Values,
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == table and spec.get("select"), spec
+    assert not spec.get("measures"), spec
+    assert filters_of(spec) == filters, spec
+
+
+def test_a_listing_shows_the_date_it_names(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("APAC offices and when each of them opened", catalog, values))
+    assert "opened_on" in spec["select"], spec
+
+
+def test_all_of_a_long_period_is_still_a_total(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("all hardware sales in 2024", catalog, values))
+    assert spec["measures"] and not spec.get("select"), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "agg"),
+    [("top 2 salespeople in each region by order count", "count"),
+     ("two leading salespeople in every region by number of deals", "count"),
+     ("2 busiest reps in each region by revenue", "sum")],
+)
+def test_n_ranked_per_group(question: str, agg: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["limit"] == 2 and spec["limit_per"] == "sales_region", spec
+    assert dims_of(spec) == ["sales_region", "employees.employee_id", "employees.full_name"]
+    assert [m.get("agg") for m in spec["measures"]] == [agg], spec
+
+
+def test_a_value_said_after_are_is_the_part_within_each_group(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("in each category, what percentage of sales are in the West", catalog, values)
+    spec = spec_of(reply)
+    assert dims_of(spec) == ["category"] and not spec.get("filters"), spec
+    got = _rows(reply, catalog, demo_engine)
+    want = run_sql(
+        demo_engine,
+        "SELECT category, SUM(CASE WHEN sales_region = 'West' THEN amount ELSE 0 END) * 100.0 "
+        "/ SUM(amount) FROM sales GROUP BY 1",
+    )
+    assert same_rows(got, want, ordered=False), (got, want)
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("offices opened in or before 2014", [("opened_on", "lte", "2014-12-31")]),
+        ("people hired in or after 2024", [("hire_date", "gte", "2024-01-01")]),
+    ],
+)
+def test_in_or_before_a_year_includes_it(
+    question: str, filters: list[tuple[str, str, Any]], catalog: Catalog, values: Values
+) -> None:
+    assert filters_of(spec_of(ask(question, catalog, values))) == filters
+
+
+def test_contractions_are_words(catalog: Catalog, values: Values) -> None:
+    reply = ask("list the HR Directors and where they're based", catalog, values)
+    spec = spec_of(reply)
+    assert spec.get("select") and ("job_title", "eq", "HR Director") in filters_of(spec), spec
+    reply = ask("the three most recent people we've taken on", catalog, values)
+    assert spec_of(reply).get("limit") == 3, reply.answer
+    assert "3" not in " ".join(reply.unused) and "three" not in " ".join(reply.unused)

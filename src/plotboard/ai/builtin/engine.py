@@ -103,6 +103,7 @@ from plotboard.ai.builtin.text import (
     STATUS_WORDS,
     Token,
     left_out,
+    parse_number,
     singular,
     split_identifier,
     stems,
@@ -356,7 +357,11 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     measure, breakdown or ranking, and keeps rows by exact marks: values, flags, equal
     numbers, empty fields, a period of a month or less. A threshold or a long span ("hired
     before 2018", "rated 3 or above") asks how many."""
-    if shapes.listing or not intent.rows_first or shapes.share or shapes.running:
+    # "all Training Day sales on 5 Nov 2024": "all" before the rows said in the plural.
+    every = shapes.words[:1] in (("all",), ("every",)) and any(
+        w.endswith("s") or w in _PLURAL_ROWS for w in intent.row_words
+    )
+    if shapes.listing or not (intent.rows_first or every) or shapes.share or shapes.running:
         return
     if shapes.distribution or shapes.compare or shapes.top_n:
         return
@@ -929,6 +934,11 @@ def answer(
     except QueryError as err:
         return _cannot(vocab, err.message.rstrip(".").lower(), voice)
     if not follow:
+        # "the four newest people": a number the listing used as its count is not loose.
+        used = {n for n in (shapes.count, shapes.top_n, draft.limit) if n is not None}
+        intent.loose_numbers = [
+            at for at in intent.loose_numbers if parse_number(lexed.words[at]) not in used
+        ]
         loose = _loose_numbers(lexed, intent)
         # "older than 45": said once, as the phrase, not also as its word.
         inside = {w for phrase in loose for w in phrase.split()}

@@ -360,7 +360,9 @@ _SHARE_HINTS = (("share", "of"), ("proportion", "of"), ("percentage", "of"), ("s
                 ("share",), ("proportion",), ("proportions",), ("percentage",), ("mix",))
 _TOP_LEADS = {"top": True, "best": True, "highest": True, "largest": True, "biggest": True,
               "first": True, "bottom": False, "worst": False, "lowest": False,
-              "smallest": False, "least": False, "most": True, "fewest": False}
+              "smallest": False, "least": False, "most": True, "fewest": False,
+              # "the three busiest reps", "two leading products": a ranking word after N
+              "busiest": True, "quietest": False, "leading": True, "greatest": True}
 
 
 _SIZE_WORDS = frozenset({"largest", "biggest", "smallest"})

@@ -1145,6 +1145,17 @@ class _Walk:
             self.mode = "measure"
             return
         self.per_next = per  # for the breakdown this phrase may be
+        after = self.items[self.index + 1] if self.index + 1 < len(self.items) else None
+        if tables and len(tables) == len(terms) and self.mode == "dim" and after is not None and (
+            self._adjacent(after, item) and isinstance(after.meaning, Agg)
+            and after.meaning.agg == "count" and self.intent.dims
+        ):
+            # "top 3 reps in every region by order count": the orders counted, not a
+            # breakdown by order.
+            self.per_next = False
+            self.mode = "measure"
+            self._in_measure(terms, item, text)
+            return
         if self.superlative_next and tables and len(tables) == len(terms) and self.intent.dims:
             self._measure("count", tables, text)  # "the 2 departments with the most people"
             self.mode = "measure"

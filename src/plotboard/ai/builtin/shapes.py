@@ -53,7 +53,11 @@ _LIST_LEADS = {("list",), ("names",), ("name", "of"), ("give", "me", "a", "list"
                ("a", "list", "of"), ("list", "of"), ("who", "is"), ("who", "are"),
                ("who", "works"), ("who", "work"), ("who",), ("everyone",), ("when", "they"),
                ("show", "their"), ("with", "their"), ("and", "their"), ("give", "their"),
-               ("whose",), ("see", "all"), ("view", "all"), ("see", "every"), ("view", "every")}
+               ("whose",), ("see", "all"), ("view", "all"), ("see", "every"), ("view", "every"),
+               # "EMEA offices and when each one opened", "orders in May, itemised"
+               ("when", "each"), ("and", "when"), ("date", "each"), ("dates", "each"),
+               ("day", "each"), ("itemised",), ("itemized",), ("itemise",),
+               ("itemize",), ("line", "by", "line"), ("one", "by", "one")}
 _SHOW = {"show", "display", "give"}
 _NULL_LEADS = {("no",), ("without", "a"), ("without", "an"), ("without",),
                ("don", "t", "have", "a"), ("doesn", "t", "have", "a"), ("do", "not", "have", "a"),
@@ -392,6 +396,11 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     if cue_at >= 0:
         shapes.compare_at = sum(keep[:cue_at])
     shapes.listing = _is_listing(words)
+    for k in range(len(words) - 1):
+        if shapes.listing and words[k] in ("date", "dates", "day") and words[k + 1] == "each" and (
+            keep[k]
+        ):
+            keep[k] = False  # "APAC sites + the date each one opened": the date of "opened"
     sort_at = _sorted_first(words, keep)
     if sort_at >= 0:
         # "people without a manager, highest salary first": the rows, in that order.
@@ -469,6 +478,24 @@ def _is_whole(f: DraftFilter, words: frozenset[str]) -> bool:
         split_identifier(f.column.name).lower().split()
     )
     return bool(words & set(said))
+
+
+_PREDICATE_LEADS = frozenset({"is", "are", "was", "were", "being"})
+
+
+def _said_as_predicate(words: Sequence[str], f: DraftFilter) -> bool:
+    """ "within each region, what % of orders are software": the value said after "are" is
+    the part of each group's share, not the rows every share is taken within."""
+    if isinstance(f.value, bool) or not isinstance(f.value, str):
+        return False
+    said = tuple(stems(f.value))
+    for k in range(1, len(words) - len(said) + 1):
+        if tuple(stems(" ".join(words[k : k + len(said)]))) == said:
+            j = k - 1
+            while j > 0 and k - j <= 2 and words[j] in ("the", "in", "from", "for", "of"):
+                j -= 1  # "what % of sales are in the West"
+            return words[j] in _PREDICATE_LEADS
+    return False
 
 
 def _ranks_after(words: Sequence[str], end: int, phrase: tuple[str, ...]) -> bool:
@@ -871,7 +898,10 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
         parts = [f for f in parts if not _is_whole(f, shapes.whole_words)]
         flag = bool(parts) and parts[-1].column.type == "boolean"
-        if parts and (flag or not (shapes.each and intent.per_dim is not None and draft.dims)):
+        said = bool(parts) and _said_as_predicate(shapes.words, parts[-1])
+        if parts and (flag or said or not (
+            shapes.each and intent.per_dim is not None and draft.dims
+        )):
             # "what share of revenue is Software": the filtered rows are the part; with "each"
             # ("within Accessories, the share of each product") they are the whole, but a
             # flag stays the part ("percent of people who are remote, in each department":
@@ -1451,14 +1481,18 @@ def _as_listing(
     vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None,
     *, their: bool = False, in_order: bool = False,
 ) -> None:
-    if intent.grain is not None or any(d.grain for d in draft.dims):
-        return
     base = draft.base
+    if intent.grain is not None or any(
+        d.grain and not (d.table is base and d.column.type in TEMPORAL_TYPES)
+        for d in draft.dims
+    ):
+        return  # "EMEA offices and when each one opened": the date named is shown, as is
     label = vocab.label_column(base)
     # "staff in Paris and their job titles": the rows, with those columns; not "departments
     # and their headcount".
     their = their and not intent.measures and any(t.table is base for t in intent.tables)
-    if label is None or (not their and any(d.column is not label for d in draft.dims)):
+    shown = [d for d in draft.dims if not (d.grain and d.table is base)]  # dates: columns
+    if label is None or (not their and any(d.column is not label for d in shown)):
         return  # "which departments have the most people": a ranking, not a listing
     own_rows = their or any(
         (isinstance(t, TableTerm) and t.table is base) or "name" in d.text

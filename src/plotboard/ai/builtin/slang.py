@@ -408,7 +408,10 @@ _MONTHS = (
     "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
     "september|oct|october|nov|november|dec|december"
 )
-_SHORT_YEAR = re.compile(rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b", re.I)
+# (not "Sept 12, 2025": a day, its year after it)
+_SHORT_YEAR = re.compile(
+    rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b(?!\s*,?\s*(?:19|20)\d\d\b)", re.I
+)
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
 # "3Q24", "4Q 2025": the quarter's number before its letter, as analysts write it (not
 # halves: "2h30" is more often a time).
@@ -641,6 +644,15 @@ _SYMBOL_WORDS = {">=": "at least", "=>": "at least", "\u2265": "at least", "<=":
 _INCLUDED_AGAIN = re.compile(
     r"\b(by|until|till|through|thru|to|before|up to)(\s+(?:the\s+)?(?:end\s+of\s+)?)(\d{4})\b"
     r"\s*[(,-]?\s*(?:with\s+|and\s+)?\3\s+(?:included|inclusive|incl\.?|counted|too)\s*\)?", re.I)
+# "Sept 12, 2025", "March 3rd, 2024": a date written with a comma before its year.
+_MONTH_DAY_COMMA_YEAR = re.compile(
+    r"\b((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?),\s*((?:19|20)\d\d)\b", re.I)
+# "where they're based", "the people we've hired": contractions written out (the
+# tokenizer would leave "re", "ve" as unknown words).
+# Only these: a polite "we're planning", "I'll be presenting" is context, and reads best
+# with its unknown words left out.
+_CONTRACTION = re.compile(r"\b(they['\u2019]re|(?:we|they)['\u2019]ve)\b", re.I)
 _MAX_N = re.compile(r"\b(?:a )?(maximum|max|minimum|min)(?: of)? (?=[$\u20ac\u00a3]?\d)", re.I)
 # "products that sell for no more than $100 a unit": their unit price.
 _SELL_FOR_A_UNIT = re.compile(
@@ -1005,6 +1017,11 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)
+    text = _CONTRACTION.sub(
+        lambda m: m.group(1)[:-3] + (" are" if m.group(1).lower().endswith("re") else " have"),
+        text,
+    )
+    text = _MONTH_DAY_COMMA_YEAR.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     text = _INCLUDED_AGAIN.sub(lambda m: ("until" if m.group(1).lower() == "before" else m.group(1))
                                + m.group(2) + m.group(3) + " ", text)
     text = _SYMBOL_BOUND.sub(lambda m: f" {_SYMBOL_WORDS[m.group(1)]} ", text)

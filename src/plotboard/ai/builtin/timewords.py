@@ -447,6 +447,9 @@ _BOUND_PHRASES.update({
     if lead != ("before",) or not the
 } | {
     ("on", "or", "before"): "until", ("at", "or", "before"): "until",
+    # "opened in or before 2015", "in or after 2020": that period included.
+    ("in", "or", "before"): "until", ("during", "or", "before"): "until",
+    ("in", "or", "after"): "since", ("during", "or", "after"): "since",
     # "up to and including 2016", "through and including March": that period included.
     **{(*lead, "and", incl): "until"
        for lead in (("up", "to"), ("to",), ("through",), ("until",), ("till",), ("up", "until"))
@@ -481,7 +484,7 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         return None
     first = _period(words, i + 1, today)
     if first is None:
-        return None
+        return _days_of_one_month(words, i, today) if word in ("between", "from") else None
     size, start, end = first
     label = " ".join(words[i + 1 : i + 1 + size])
     if word in ("between", "from"):
@@ -491,9 +494,14 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
             if second is not None:
                 label2 = " ".join(words[j + 1 : j + 1 + second[0]])
                 yearless = not any(len(w) == 4 and w.isdigit() for w in words[i + 1 : j])
-                if yearless and start > second[2]:
-                    # "Q1 to Q3 2024", "January to June 2025": the year said once, at the end.
-                    start, end = _in_year(start, second[1].year), _in_year(end, second[1].year)
+                dated = any(
+                    len(w) == 4 and w.isdigit() for w in words[j + 1 : j + 1 + second[0]]
+                )
+                moved = _in_year(start, second[1].year), _in_year(end, second[1].year)
+                if yearless and (start > second[2] or (dated and moved[0] <= second[1])):
+                    # "Q1 to Q3 2024", "January to June 2025", "between Sept 1 and Sept 12,
+                    # 2025": the year said once, at the end.
+                    start, end = moved
                 parts = ((start, end, label), (second[1], second[2], label2))
                 return (
                     j + 1 + second[0] - i,
@@ -522,6 +530,35 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     if word in ("until", "till", "through", "thru"):
         return 1 + size, DateRange(None, end, f"until {label}")
     return None
+
+
+def _days_of_one_month(
+    words: Sequence[str], i: int, today: dt.date
+) -> tuple[int, DateRange] | None:
+    """ "from 25 to 31 August 2025", "between the 1st and 12th of May": days of the month
+    named once, at the end."""
+    j = i + 1
+    if j < len(words) and words[j] == "the":
+        j += 1
+    day = _day_number(words[j]) if j < len(words) else None
+    if day is None or j + 2 >= len(words) or words[j + 1] not in ("to", "and", "until", "till",
+                                                                   "through", "thru"):
+        return None
+    k = j + 2 if words[j + 2] != "the" else j + 3
+    second = _period(words, k, today) if k < len(words) else None
+    if second is None:
+        return None
+    size, start, end = second
+    if start != end:
+        return None  # "from 25 to 2025": not days
+    try:
+        first = start.replace(day=day)
+    except ValueError:
+        return None
+    if first > start:
+        return None
+    label = " ".join(words[i + 1 : k + size])
+    return k + size - i, DateRange(first, end, f"from {label}")
 
 
 def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeWord] | None:
