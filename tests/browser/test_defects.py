@@ -82,11 +82,12 @@ def tile(tile_id: str, title: str, query: dict[str, Any], chart: str, x: int = 0
 def stranger(plotboard: Plotboard) -> Iterator[HostSite]:
     """A host page on an origin nobody authorized (a developer's first try)."""
     port = free_port()
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(plotboard.url))
+    site = HostSite(f"http://localhost:{port}")
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(plotboard.url, site.pages))
     thread = threading.Thread(target=httpd.serve_forever, name="stranger-site", daemon=True)
     thread.start()
     try:
-        yield HostSite(f"http://localhost:{port}")
+        yield site
     finally:
         httpd.shutdown()
         httpd.server_close()
