@@ -22,7 +22,7 @@ from plotboard.ai.builtin.text import (
     parse_number,
     singular,
 )
-from plotboard.ai.builtin.timewords import MONTHS, TimeWord, match_time
+from plotboard.ai.builtin.timewords import MONTHS, DateRange, TimeWord, match_time
 from plotboard.ai.builtin.vocabulary import (
     ColumnTerm,
     MeasureTerm,
@@ -535,7 +535,20 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                 out.unknown_at[i] = words[i]
             i += 1
             continue
-        out.items.append(Item(best[1], i, best[0]))
+        meaning = best[1]
+        last = out.items[-1] if out.items else None
+        if isinstance(meaning, Time) and isinstance(meaning.word, DateRange) and (
+            last is not None and last.start + last.size == i and words[last.start] == "not"
+            and isinstance(last.meaning, Keyword) and last.meaning.kind == "negation"
+            and any(isinstance(it.meaning, Time) and isinstance(it.meaning.word, DateRange)
+                    for it in out.items)
+        ):
+            # "two years back (not last year, the one before)": after the period meant, one
+            # said not to be it sets no dates.
+            out.items.pop()
+            i += best[0]
+            continue
+        out.items.append(Item(meaning, i, best[0]))
         i += best[0]
     return out
 

@@ -364,6 +364,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             n is not None and 0 < n <= 100 and (before_n in ("which", "the", "what") or k == 0)
             and words[k + 1] not in _RANKS
             and (words[k + 1] not in _NOT_THINGS or before_n not in ("the", ""))
+            # "(not last year,) the one before": a period pointed at, not a ranking
+            and not (n == 1 and words[k + 1] in ("before", "after", "prior", "earlier"))
         ):
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
@@ -1236,6 +1238,13 @@ def _period_list(draft: Draft, intent: Intent) -> None:
             for a, b, label in named
         ]
     periods = sorted({(a, b) for a, b, _ in named})
+    years_named = [(a, b) for a, b in periods if _unit_of(a, b) == "year"]
+    if len(years_named) == 1 and len(periods) > 2 and all(
+        years_named[0][0] <= a and b <= years_named[0][1] for a, b in periods
+    ):
+        # "2025 revenue split into Q1, Q2, Q3 and Q4": the periods of the year named, not
+        # the year beside them.
+        periods = [p for p in periods if p != years_named[0]]
     units = {_unit_of(a, b) for a, b in periods}
     whole = sorted({a.year for a, b in periods if _unit_of(a, b) == "year"})
     inner = {u for u in units if u != "year"}
@@ -1387,6 +1396,13 @@ def _in_each_year(
         (at, start, end) for (at, start, end), label in zip(out, labels, strict=True)
         if not _no_year(label) and _unit_of(start, end) != "year"
     ]
+    if len(years) == 1 and len(subs) == 2 and len(out) == 3 and not dated and (
+        subs[0][1:] != subs[1][1:]
+    ):
+        # "orders in August compared to July (this year)": two periods without a year and
+        # the one year they are in.
+        return [(at, start.replace(year=years[0]), _same_day_in(end, years[0]))
+                for at, start, end in subs]
     if not subs or not years or len({(s.month, s.day, e.month, e.day) for _, s, e in subs}) > 1:
         return out
     at, start, end = subs[0]

@@ -16,6 +16,11 @@ deterministic in tests. The meanings, documented for users:
   date in the data (the query finds it: a relative filter anchored to "latest"), its own
   month or quarter included.
 * "year to date" / "ytd": 1 January .. today; "today", "yesterday".
+* "full", "complete", "whole", "calendar" before a unit change nothing ("the last full
+  calendar month" is last month), but "the last 3 full months" are the 3 whole months
+  before this one, not a window ending today.
+* "since Monday": from the latest Monday (today, on a Monday) up to today.
+* "the first 6 months of 2025", "the last two quarters of 2023": that part of the period.
 * "all time": no date range (a follow-up uses it to drop one).
 
 Weeks start on Monday (ISO 8601), as in the query engine's week grain.
@@ -561,10 +566,120 @@ def _days_of_one_month(
     return k + size - i, DateRange(first, end, f"from {label}")
 
 
+_WHOLE = frozenset({"full", "complete", "completed", "whole", "entire", "calendar"})
+_WEEKDAYS = {
+    name: i for i, names in enumerate(("monday mon", "tuesday tue tues", "wednesday wed",
+                                        "thursday thu thurs", "friday fri", "saturday sat",
+                                        "sunday sun"))
+    for name in names.split()
+}
+
+
+def _without_whole(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeWord] | None:
+    """ "the last full calendar month", "two calendar years back", "the previous 3 complete
+    quarters": "full", "calendar", "complete" before a unit say the periods are whole calendar
+    ones, which they are anyway: read without them."""
+    n = len(words)
+    for k in (i + 1, i + 2):
+        if k >= n or words[k] not in _WHOLE:
+            continue
+        m = k
+        while m < n and words[m] in _WHOLE:
+            m += 1
+        if m < n and words[m] in _UNITS:
+            found = match_time([*words[:k], *words[m:]], i, today)
+            if found is None or found[0] <= k - i:
+                continue
+            size, span = found[0] + m - k, found[1]
+            count = int(words[i + 1]) if words[i + 1].isdigit() else _NUMBER_WORDS.get(
+                words[i + 1]
+            )
+            if words[i] in _RELATIVE_LAST and k == i + 2 and count and isinstance(
+                span, DateRange
+            ):
+                # "the last 3 full months": whole ones before this one, not a window ending
+                # today.
+                grain = _UNITS[words[m]]
+                end = period_of(today, grain)[0] - dt.timedelta(days=1)
+                start = end
+                for _ in range(count):
+                    start = period_of(start, grain)[0]
+                    if _ < count - 1:
+                        start -= dt.timedelta(days=1)
+                unit = grain if count == 1 else f"{grain}s"
+                span = DateRange(start, end, f"in the last {count} whole {unit}")
+            return size, span
+    return None
+
+
+def _since_weekday(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "since Monday", "since last Friday": from that day (the latest one, today when it is
+    that day; "last" the one a week before) up to today."""
+    j = i + 1 + (tuple(words[i + 1 : i + 2]) == ("last",))
+    if words[i] not in ("since", "from") or j >= len(words) or words[j] not in _WEEKDAYS:
+        return None
+    if words[j] in ("sat", "sun", "wed", "mon") and j == i + 1 and words[i] == "from":
+        return None  # "from sat..." is too easily something else
+    back = (today.weekday() - _WEEKDAYS[words[j]]) % 7
+    if back == 0 and j > i + 1:
+        back = 7  # "since last Monday", said on a Monday: a week ago
+    start = today - dt.timedelta(days=back)
+    return j + 1 - i, DateRange(start, today, f"since {' '.join(words[i + 1 : j + 1])}")
+
+
+def _first_units_of(
+    words: Sequence[str], i: int, today: dt.date
+) -> tuple[int, DateRange] | None:
+    """ "the first six months of 2025", "the last two quarters of last year", "the first 10
+    days of March": that many whole units at the start (or the end) of the period named."""
+    n = len(words)
+    if words[i] not in ("first", "last", "final", "opening", "closing") or i + 3 >= n:
+        return None
+    count = int(words[i + 1]) if words[i + 1].isdigit() else _NUMBER_WORDS.get(words[i + 1])
+    unit = words[i + 2]
+    if count is None or not 0 < count <= 1000 or unit not in _UNITS or words[i + 3] != "of":
+        return None
+    grain = _UNITS[unit]
+    inner = match_time(words, i + 4, today) if i + 4 < n else None
+    if inner is None or not isinstance(inner[1], DateRange):
+        return None
+    span = inner[1]
+    if span.start is None or span.end is None:
+        return None
+    if grain in ("day", "week"):
+        days = count * (7 if grain == "week" else 1)
+        if words[i] in ("first", "opening"):
+            start, end = span.start, min(span.end, span.start + dt.timedelta(days=days - 1))
+        else:
+            start, end = max(span.start, span.end - dt.timedelta(days=days - 1)), span.end
+    else:
+        months = count * {"month": 1, "quarter": 3, "year": 12}[grain]
+        if words[i] in ("first", "opening"):
+            start = span.start
+            end = min(span.end, add_months(span.start, months) - dt.timedelta(days=1))
+        else:
+            end = span.end
+            start = max(span.start, add_months(end + dt.timedelta(days=1), -months))
+    label = " ".join(words[i : i + 4 + inner[0]])
+    return 4 + inner[0], DateRange(start, end, f"in {label}")
+
+
 def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeWord] | None:
     """A time expression starting at `words[i]` (folded words): (number of words, meaning)."""
     n = len(words)
     word = words[i]
+    if (i + 1 < n and words[i + 1] in _WHOLE) or (i + 2 < n and words[i + 2] in _WHOLE):
+        whole = _without_whole(words, i, today)
+        if whole is not None:
+            return whole
+    if word in ("since", "from"):
+        weekday = _since_weekday(words, i, today)
+        if weekday is not None:
+            return weekday
+    if word in ("first", "last", "final", "opening", "closing"):
+        units = _first_units_of(words, i, today)
+        if units is not None:
+            return units
     for phrase in _AUTO_GRAIN:
         if tuple(words[i : i + len(phrase)]) == phrase:
             return len(phrase), GrainWord(None, by=False)
