@@ -214,6 +214,19 @@ def test_a_cached_tile_is_answered_by_the_fast_path_as_by_the_route(site: Site) 
     assert fast
 
 
+def test_query_answers_are_never_kept_by_a_shared_cache(site: Site) -> None:
+    """Rows are per user: every answer says `private, no-store`, the fast path's (cached and
+    uncached) as the route's."""
+    token = known(site, site.token())
+    cached, fast = compare(site, token)
+    assert fast and cached.headers["X-Plotboard-Cache"] == "hit"
+    body = _spec(table="employees", measures=[{"agg": "count"}])
+    ran_fast, ran_full, ran = run_both(site, token, body, empty_cache=True)
+    assert ran and ran_full.headers["X-Plotboard-Cache"] == "miss"
+    for answer in (cached, ran_fast, ran_full):
+        assert answer.headers["Cache-Control"] == "private, no-store"
+
+
 def test_when_the_store_generation_is_due_it_is_read_again_and_the_tile_answered(
     site: Site,
 ) -> None:

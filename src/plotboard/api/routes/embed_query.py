@@ -77,5 +77,9 @@ def answered(answer: QueryAnswer, body: QueryRequest) -> Response:
     return Response(
         with_cache_flag(answer.body, answer.cache_hit),
         media_type="application/json",
-        headers={"X-Plotboard-Cache": "hit" if answer.cache_hit else "miss"},
+        headers={
+            # One user's rows: never kept by a shared cache (a proxy) nor on disk.
+            "Cache-Control": "private, no-store",
+            "X-Plotboard-Cache": "hit" if answer.cache_hit else "miss",
+        },
     )
