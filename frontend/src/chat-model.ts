@@ -6,6 +6,7 @@ import { draftFromTile, draftSpec, type BuiltTile, type Draft } from './draft.js
 import {
   CHART_LABELS,
   chartFits,
+  choiceInSentence,
   defaultChart,
   humanize,
   isCategory,
@@ -13,7 +14,7 @@ import {
   isNumeric,
   isTemporal,
   locationKind,
-  tableLabel,
+  tableInSentence,
   type CatalogIndex,
   type ColumnChoice,
 } from './model.js';
@@ -244,8 +245,9 @@ export function starterQuestions(index: CatalogIndex, limit = 4): string[] {
         b.dates.length - a.dates.length,
     );
   const perTable: string[][] = ranked.map(({ table, own, numbers, dates }) => {
-    const name = tableLabel(table).toLowerCase();
-    const words = (c: ColumnChoice) => c.label.toLowerCase();
+    // In a sentence, as the builder's labels: a label the admin gave keeps its case ("SKU").
+    const name = tableInSentence(table);
+    const words = (c: ColumnChoice) => choiceInSentence(c);
     const summed =
       numbers.find((c) => c.column.semantic_type === 'currency') ?? numbers.find((c) => MAIN_MONEY.test(c.ref)) ?? numbers.find((c) => MONEY.test(c.ref));
     const averaged = numbers.find((c) => !SUMMED.test(c.ref));
@@ -267,7 +269,7 @@ export function starterQuestions(index: CatalogIndex, limit = 4): string[] {
   }
   out.sort((a, b) => Number(b.endsWith(' as a map')) - Number(a.endsWith(' as a map')));
   const main = ranked[0];
-  if (main && (main.numbers.length || main.dates.length)) out.push(`Build me a dashboard about ${tableLabel(main.table).toLowerCase()}`);
+  if (main && (main.numbers.length || main.dates.length)) out.push(`Build me a dashboard about ${tableInSentence(main.table)}`);
   return out;
 }
 
