@@ -426,7 +426,9 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     else names.sort();
     const kept = new Set(names.slice(0, most));
     if (names.length > most) {
-      notes.push(`Showing the ${most} largest of ${names.length} ${dim1.label.toLowerCase()} values; the rest are grouped as Other.`);
+      const split = input.spec.dimensions?.[1];
+      const splitWords = split ? input.index.dimensionInSentence(input.spec.table, split) : dim1.label.toLowerCase();
+      notes.push(`Showing the ${most} largest of ${names.length} ${splitWords} values; the rest are grouped as Other.`);
       names = [...names.slice(0, most), 'Other'];
     }
     if (hiddenSeries) {

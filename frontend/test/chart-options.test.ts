@@ -14,6 +14,7 @@ import {
 } from '../src/chart-options.js';
 import type { Cell, ChartType, GeoPlace, QuerySpec, ResultColumn } from '../src/types.js';
 import { index } from './catalog.js';
+import { CatalogIndex } from '../src/model.js';
 
 const theme = { text: '#111111', muted: '#666666', line: '#dddddd', surface: '#ffffff', land: '#eeeeee', palette: ['#3366cc', '#dc3912', '#ff9900'] };
 
@@ -123,6 +124,23 @@ describe('buildChart', () => {
     expect(o.series.at(-1).name).toBe('Other');
     expect(o.series.at(-1).data).toEqual([100 - MAX_SERIES + 100 - MAX_SERIES - 1 + 100 - MAX_SERIES - 2]);
     expect((model as Echarts).notes[0]).toMatch(/Showing the 10 largest of 13/);
+  });
+
+  test('the note on series grouped as Other keeps the case of a label the catalog gives', () => {
+    const upper = new CatalogIndex({
+      sources: [{ id: 'd', name: 'D', dialect: 'postgresql', tables: [{ name: 'items', columns: [
+        { name: 'region', type: 'string' }, { name: 'sku', type: 'string', display_name: 'SKU' }, { name: 'store', type: 'string' },
+      ] }] }],
+    });
+    const rows: Cell[][] = Array.from({ length: MAX_SERIES + 3 }, (_, i) => ['North', `S${i}`, 100 - i]);
+    const columns = [{ name: 'region', type: 'string' }, { name: 'sku', type: 'string' }, { name: 'count', type: 'integer' }];
+    const bySku: QuerySpec = { table: 'items', measures: [{ agg: 'count' }], dimensions: [{ column: 'region' }, { column: 'sku' }] };
+    const notes = (buildChart(input('bar', bySku, columns, rows, { index: upper })) as Echarts).notes;
+    expect(notes[0]).toBe(`Showing the ${MAX_SERIES} largest of ${MAX_SERIES + 3} SKU values; the rest are grouped as Other.`);
+    // A name made from the database's own name still reads in lower case.
+    const byStore: QuerySpec = { ...bySku, dimensions: [{ column: 'region' }, { column: 'store' }] };
+    const storeNotes = (buildChart(input('bar', byStore, [columns[0]!, { name: 'store', type: 'string' }, columns[2]!], rows, { index: upper })) as Echarts).notes;
+    expect(storeNotes[0]).toContain(' store values;');
   });
 
   test('a pie keeps the largest slices and groups the rest as Other', () => {
