@@ -111,6 +111,50 @@ def test_a_reload_of_the_demo_brings_the_user_back_to_their_dashboard(
         context.close()
 
 
+def test_the_browsers_back_and_forward_buttons_move_between_the_demos_views(
+    browser: Any, plotboard: Plotboard
+) -> None:
+    # The demo kept the open dashboard in its address with replaceState only and never read
+    # the address again: Back left the demo (or changed the address and nothing else).
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{plotboard.url}/demo")
+        page.locator("[data-action='new-dashboard']").first.wait_for(timeout=TIMEOUT)
+        page.wait_for_function("location.hash === '#alice'", timeout=TIMEOUT)
+        ui.create_dashboard(page, "Back and forth")
+        page.wait_for_function("location.hash.startsWith('#alice/')", timeout=TIMEOUT)
+        opened = page.evaluate("location.hash")
+        heading = page.get_by_role("heading", name="Back and forth")
+        new_dashboard = page.locator("[data-action='new-dashboard']").first
+
+        page.go_back()
+        page.wait_for_function("location.hash === '#alice'", timeout=TIMEOUT)
+        new_dashboard.wait_for(timeout=TIMEOUT)  # the list again
+        assert heading.count() == 0
+        page.go_forward()
+        page.wait_for_function(f"location.hash === {opened!r}", timeout=TIMEOUT)
+        heading.wait_for(timeout=TIMEOUT)
+
+        # Another user is a step too: Back signs the previous one in, where they were.
+        page.locator("#user").select_option("bob")
+        page.wait_for_function("location.hash === '#bob'", timeout=TIMEOUT)
+        page.wait_for_function(
+            "document.getElementById('status').textContent.startsWith('Signed in as Bob')",
+            timeout=TIMEOUT,
+        )
+        page.go_back()
+        page.wait_for_function(f"location.hash === {opened!r}", timeout=TIMEOUT)
+        heading.wait_for(timeout=TIMEOUT)
+        assert page.locator("#user").input_value() == "alice"
+        page.wait_for_function(
+            "document.getElementById('status').textContent.startsWith('Signed in as Alice')",
+            timeout=TIMEOUT,
+        )
+    finally:
+        context.close()
+
+
 def test_the_host_hears_each_view_the_editor_shows(
     open_session: Callable[..., Session], plotboard: Plotboard
 ) -> None:
