@@ -116,3 +116,27 @@ def test_analyze_proposals_come_back_after_a_reload_until_dismissed(
     page.reload()
     page.wait_for_timeout(1500)  # what the page fetches on load has come back
     assert rows.count() == 0
+
+
+def test_the_apply_button_stays_in_sight_below_a_long_list_of_proposals(
+    admin_page: Any, plotboard: Plotboard
+) -> None:
+    # The proposals scroll inside their box; "Apply the ticked proposals" was the last thing
+    # in it, below the fold of the box (half cut off by its edge) until one scrolled the list.
+    page = admin_page
+    page.goto(f"{plotboard.url}/admin/tables")
+    analyze = page.locator("[data-analyze]")
+    for box in analyze.locator("input[name='analyze_table']").all():
+        box.set_checked(True)
+    analyze.get_by_role("button", name="Analyze", exact=True).click()
+    rows = analyze.locator(".proposal[data-proposal]")
+    rows.first.wait_for(timeout=TIMEOUT)
+    proposals = analyze.locator("form.proposals")
+    assert proposals.evaluate("f => f.scrollHeight > f.clientHeight + 100")  # the list scrolls
+    apply = analyze.get_by_role("button", name="Apply the ticked proposals")
+    inside = """([f, b]) => { const box = f.getBoundingClientRect(), it = b.getBoundingClientRect();
+                return it.top >= box.top && it.bottom <= box.bottom + 0.5; }"""
+    assert page.evaluate(inside, [proposals.element_handle(), apply.element_handle()])
+    page.reload()  # proposals not applied come back, with a way to dismiss them
+    analyze.locator("[data-analyze-dismiss]").click()
+    assert rows.count() == 0
