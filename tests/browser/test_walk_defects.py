@@ -155,6 +155,49 @@ def test_the_browsers_back_and_forward_buttons_move_between_the_demos_views(
         context.close()
 
 
+def test_an_open_editor_sees_a_newly_connected_table_when_the_user_comes_back(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # The catalog was read once, when the editor started: a database the admin connected
+    # meanwhile stayed out of the builder until the page was reloaded. Coming back to the
+    # page (focus) now reads it again; the catalog is changed here on its way to the page,
+    # so the shared server stays as it is.
+    s = open_session("alice")
+    added = {"on": False}
+
+    def catalog(route: Any) -> None:
+        body = route.fetch().json()
+        if added["on"]:
+            body["sources"][0]["tables"].append(
+                {
+                    "name": "parcels",
+                    "display_name": "Parcels",
+                    "columns": [{"name": "weight", "type": "number"}],
+                }
+            )
+        route.fulfill(json=body)
+
+    s.page.route("**/api/v1/embed/catalog", catalog)
+    s.open()
+    ui.create_dashboard(s.page, "Catalog refresh")
+    calls = len([u for u in s.requests if u.endswith("/api/v1/embed/catalog")])
+    added["on"] = True
+    s.page.evaluate("window.dispatchEvent(new Event('focus'))")
+    for _ in range(100):  # the catalog is read again
+        if len([u for u in s.requests if u.endswith("/api/v1/embed/catalog")]) > calls:
+            break
+        s.page.wait_for_timeout(50)
+    s.page.locator("[data-action='add-chart']").first.click()
+    d = ui.dialog(s.page)
+    d.wait_for(timeout=TIMEOUT)
+    d.get_by_role("radio", name="Parcels").wait_for(timeout=TIMEOUT)
+    # Focus again at once reads nothing more (at most one read in a while).
+    before = len([u for u in s.requests if u.endswith("/api/v1/embed/catalog")])
+    s.page.evaluate("window.dispatchEvent(new Event('focus'))")
+    s.page.wait_for_timeout(500)
+    assert len([u for u in s.requests if u.endswith("/api/v1/embed/catalog")]) == before
+
+
 def test_the_host_hears_each_view_the_editor_shows(
     open_session: Callable[..., Session], plotboard: Plotboard
 ) -> None:

@@ -27,6 +27,8 @@ import './toasts.js';
 
 /** Below this editor width the chat is a sheet over the page; above, a drawer beside it. */
 const CHAT_DRAWER_MIN = 860;
+/** A focus reads the catalog again at most this often (see onComeBack). */
+const CATALOG_RECHECK_MS = 10_000;
 
 // The chat is its own chunk, loaded the first time someone opens it.
 let chatLoading: Promise<unknown> | null = null;
@@ -252,12 +254,17 @@ export class PlotboardEditor extends LitElement {
     };
   }
 
+  /** The catalog as last read (JSON), and when a focus last read it again. */
+  private catalogJson = '';
+  private catalogReadAt = 0;
+
   private async loadCatalog(): Promise<void> {
     const epoch = this.epoch;
     this.catalogError = '';
     try {
       const catalog = await this.api!.catalog();
       if (epoch !== this.epoch) return;
+      this.catalogJson = JSON.stringify(catalog);
       this.ctx = { ...this.makeContext(new CatalogIndex(catalog)), theme: this.ctx?.theme ?? 'light' };
       this.catalogLoaded = true;
       this.maybeReady();
@@ -266,6 +273,27 @@ export class PlotboardEditor extends LitElement {
       this.catalogError = this.ctx?.reportError(err, 'loading the data catalog') ?? errorMessage(err);
     }
   }
+
+  /** Back on the page (the window regains focus, the tab shows again): read the catalog again,
+   * so that a database or table the admin connected meanwhile is offered without a reload. At
+   * most once in CATALOG_RECHECK_MS, quietly (a failure keeps the catalog there is), and the
+   * editor changes only when the catalog did. */
+  private onComeBack = (): void => {
+    if (document.visibilityState === 'hidden') return;
+    if (!this.authToken || !this.catalogLoaded || this.blocked || !this.api) return;
+    if (Date.now() - this.catalogReadAt < CATALOG_RECHECK_MS) return;
+    this.catalogReadAt = Date.now();
+    const epoch = this.epoch;
+    this.api
+      .catalog()
+      .then((catalog) => {
+        const json = JSON.stringify(catalog);
+        if (epoch !== this.epoch || json === this.catalogJson || !this.ctx) return;
+        this.catalogJson = json;
+        this.ctx = { ...this.ctx, index: new CatalogIndex(catalog) };
+      })
+      .catch(() => undefined);
+  };
 
   /** Show the problem once, and tell the developer (console and `plotboard:error`) why. */
   private onBlocked(problem: Blocked): void {
@@ -355,6 +383,8 @@ export class PlotboardEditor extends LitElement {
     // Capture: a host app may scroll a container of its own rather than the window.
     document.addEventListener('scroll', this.onViewportChange, { capture: true, passive: true });
     window.addEventListener('resize', this.onViewportChange, { passive: true });
+    window.addEventListener('focus', this.onComeBack);
+    document.addEventListener('visibilitychange', this.onComeBack);
   }
 
   override disconnectedCallback(): void {
@@ -363,6 +393,8 @@ export class PlotboardEditor extends LitElement {
     this.resizer = null;
     document.removeEventListener('scroll', this.onViewportChange, { capture: true });
     window.removeEventListener('resize', this.onViewportChange);
+    window.removeEventListener('focus', this.onComeBack);
+    document.removeEventListener('visibilitychange', this.onComeBack);
     if (this.fitFrame) cancelAnimationFrame(this.fitFrame);
     this.fitFrame = 0;
   }
