@@ -174,6 +174,7 @@ def build_fresh(
     draft.dims = resolved.dims
     draft.having = resolved.having
     draft.per_dim = resolved.per_dim
+    draft.whole_dim = resolved.whole_dim
     draft.filters = [
         *_value_filters(resolved), *resolved.bools, *resolved.compares, *resolved.dates
     ]

@@ -11,6 +11,7 @@ engine finds the path itself (`plotboard.query.joins`).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_ref
@@ -26,6 +27,10 @@ from plotboard.query.spec import (
     Scalar,
     parse_spec,
 )
+
+PERIOD_PART = "period_part"
+"""The semantic type of a computed column that is a part of a date (its year, month or
+quarter: `Draft.custom`), named by its display name."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,14 @@ class Draft:
     having: list[DraftHaving] = field(default_factory=list)
     limit_per: DraftDim | None = None  # the limit applies within each value of this
     per_dim: DraftDim | None = None  # the breakdown the question named after "each"/"per"
+    whole_dim: DraftDim | None = None  # the breakdown named after "within each", "for every"
+    # With `share`: each value as a percent of its group of the first breakdown (which is
+    # this one), not of the grand total.
+    share_within: DraftDim | None = None
+    # Row-level columns computed by an expression (query spec `columns`): (name, expression);
+    # a filter names one by a `Column` of that name on `base` ("2023 and 2025": the year of
+    # each sale is one of those two).
+    custom: list[tuple[str, str]] = field(default_factory=list)
 
     def copy(self) -> Draft:
         return replace(
@@ -102,6 +115,7 @@ class Draft:
             notes=list(self.notes),
             extra_order=list(self.extra_order),
             having=list(self.having),
+            custom=list(self.custom),
         )
 
 
@@ -181,6 +195,8 @@ def to_spec(draft: Draft) -> QuerySpec:
         "dimensions": dims,
         "filters": filters,
     }
+    if draft.custom:
+        data["columns"] = [{"name": name, "expr": expr} for name, expr in draft.custom]
     if draft.records:
         return _records_spec(draft, data)
     if draft.part is not None and measures:
@@ -191,6 +207,9 @@ def to_spec(draft: Draft) -> QuerySpec:
         key = "share" if draft.share else "cumulative"
         if measures[0].get("agg") in ("count", "sum", "count_distinct"):
             measures[:] = [measures[0] | {key: True}]
+            if draft.share and draft.share_within is not None and len(dims) >= 2:
+                # The first breakdown is the group (`apply_shapes` put it first).
+                measures[0] = measures[0] | {"share": {"within": str(dims[0]["column"])}}
     spec = parse_spec(data)
     order: list[dict[str, object]] = []
     if draft.order is not None and spec.measures:
@@ -273,7 +292,17 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             draft.dims[-1] = DraftDim(table, column, key=last.column)  # a keyed label
             continue
         draft.dims.append(DraftDim(table, column, d.grain, bin_))
+    custom = {c.name.lower(): c for c in spec.columns}
+    for c in spec.columns:
+        draft.custom.append((c.name, c.expr))
     for f in spec.filters:
+        if f.column.lower() in custom:  # a computed column: kept as it is
+            computed = custom[f.column.lower()]
+            value = f.value.model_dump() if isinstance(f.value, Periods) else f.value
+            unit = computed.expr.split("(", 1)[0].strip().capitalize()
+            part = Column(computed.name, "integer", display_name=unit, semantic_type=PERIOD_PART)
+            draft.filters.append(DraftFilter(base, part, f.op, value))
+            continue
         table, column = _absolute(vocab, base, f.column)
         value = f.value.model_dump() if isinstance(f.value, Periods) else f.value
         draft.filters.append(
@@ -336,6 +365,13 @@ def condition(draft: Draft, f: DraftFilter) -> str:
     if f.op in ("in", "not_in") and isinstance(f.value, list):
         listed = ", ".join(_literal(v) for v in f.value)
         return f"{ref} {'not in' if f.op == 'not_in' else 'in'} ({listed})"
+    if f.op == "between" and isinstance(f.value, list) and len(f.value) == 2:
+        low, high = (_literal(v) for v in f.value)
+        if f.column.type == "datetime" and isinstance(f.value[1], str):
+            # A day said as its end keeps that whole day: before the next midnight.
+            nxt = (dt.date.fromisoformat(f.value[1][:10]) + dt.timedelta(days=1)).isoformat()
+            return f"{ref} >= {low} and {ref} < {_literal(nxt)}"
+        return f"{ref} between {low} and {high}"
     if f.op == "is_null":
         return f"{ref} is null"
     if f.op == "is_not_null":
@@ -377,6 +413,8 @@ def _records_spec(draft: Draft, data: dict[str, object]) -> QuerySpec:
     records: dict[str, object] = {
         "table": data["table"], "select": select, "filters": data["filters"]
     }
+    if "columns" in data:
+        records["columns"] = data["columns"]
     if draft.record_order is not None:
         column, desc = draft.record_order
         records["order_by"] = [{"by": column.name, "desc": desc}]

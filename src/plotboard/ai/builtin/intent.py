@@ -102,6 +102,11 @@ class Intent:
     # The breakdown named after "each", "every", "per" ("the 3 best products in each
     # category"): with a ranking, the N applies within each of its values.
     per_dim: DimSlot | None = None
+    # The breakdown named after "within (each)", "among", "in each", "for every" ...: with a
+    # share and a second breakdown, the groups each share is taken within ("within each
+    # region, the % of revenue of each category").
+    whole_dim: DimSlot | None = None
+    whole_grain: bool = False  # the same said of the time breakdown ("for each year")
     common: bool = False  # "most common", "most frequent": counted rows rank the groups
     per_grain: bool = False  # "top category each year": the time breakdown is that one
     # "the top 3 months by revenue for each year": the periods ranked within each `grain`.

@@ -78,6 +78,12 @@ _EACH = frozenset({"each", "every", "per", "for each", "for every", "in each", "
                    "per each", "by each", "for", "in"})
 
 
+# "within each region", "for every region": the groups a share is taken within ("per region"
+# is as often the parts: "share of revenue per category").
+_WHOLE_GROUPS = frozenset({"for each", "for every", "in each", "in every"})
+_WHOLE_LEADS = frozenset({"within", "among", "amongst", "inside", "across"})
+
+
 _PLURALS = frozenset({"people", "staff", "personnel", "folks", "men", "women", "children"})
 
 
@@ -85,6 +91,8 @@ _DISTINCT_WORDS = frozenset({"distinct", "unique", "different"})
 
 
 _SELLING = frozenset({"selling", "sold", "sells", "sell", "seller", "sellers"})
+_SELLS = frozenset({"selling", "sold", "sells", "sell"})
+_PRONOUNS = frozenset({"it", "they", "we", "you", "he", "she", "i", "one"})
 
 
 def _together(a: ValueTerm, b: ValueTerm) -> tuple[str, ...]:
@@ -164,6 +172,9 @@ class _Walk:
         self.measure_at = -2  # index of the item that made the last measure
         self.each_next = False  # the next breakdown came after "each", "every", "per"
         self.per_next = False  # the next phrase came right after "per" / "divided by"
+        self.whole_next = False  # the next breakdown came after "within each", "for every" ...
+        self.lead_next = False  # the question opens with "by" ("by country: which ...")
+        self.lead_dim: DimSlot | None = None
         self.index = -1  # index of the item being read
         self.grain_text = ""  # the words of the last grain read ("months")
         self.versus_at = lexed.versus_at
@@ -210,6 +221,7 @@ class _Walk:
         if self.divide_next and measures:
             slot.over = True  # "total salary divided by number of employees": a ratio
         self.divide_next = False
+        self.whole_next = False
         if self.superlative_next and agg is None and wanted is not None:
             slot.superlative = wanted.desc
         self.superlative_next = False
@@ -268,6 +280,11 @@ class _Walk:
             self.intent.dims.append(slot)
         if self.each_next:
             self.intent.per_dim, self.each_next = slot, False
+        if self.whole_next:
+            self.intent.whole_dim, self.whole_next = slot, False
+            self.intent.whole_grain = False
+        if self.lead_next:
+            self.lead_dim, self.lead_next = slot, False
         self.last_dim_item = item
 
     # -- the walk ------------------------------------------------------------------------
@@ -334,8 +351,22 @@ class _Walk:
         self._dated_rows_per_group()
         self._ranked_rows_per_group()
         self._each_of_the_values()
+        self._leading_group()
         self._highest_in_each()
         return self.intent
+
+    def _leading_group(self) -> None:
+        """ "by country: which department has the worst average rating", "office by office,
+        the best-paid department": a breakdown said first, before a ranking of another thing,
+        is the group the ranking is done within."""
+        intent = self.intent
+        if intent.per_dim is not None or len(intent.dims) != 2 or self.lead_dim is None:
+            return
+        if intent.dims[0] is not self.lead_dim:
+            return
+        if intent.top is None and (intent.superlative is None or intent.superlative.temporal):
+            return
+        intent.per_dim = self.lead_dim
 
     def _highest_in_each(self) -> None:
         """ "the top salary in every department", "lowest price per category": the highest
@@ -430,15 +461,22 @@ class _Walk:
         country": the table's own rows are what is ranked within each group."""
         intent = self.intent
         ranked = intent.top is not None or intent.superlative is not None
+        # "the top seller in each region": sellers are ranked by what they sold.
+        sold = not intent.measures and not intent.pending and any(
+            w in ("seller", "sellers", "salesperson", "salespeople") for w in self.words
+        )
         if not ranked or intent.per_dim is None or len(intent.dims) != 1 or (
-            len(intent.tables) != 1 or not intent.measures
+            len(intent.tables) != 1 or not (intent.measures or sold)
         ):
             return
         if intent.superlative is not None and intent.superlative.temporal:
             return
         subject = intent.tables[0]
-        intent.dims.append(DimSlot((subject,), "rows", plural=intent.top is not None))
+        said = next((w for w in intent.row_words if w in _SELLING), "rows")
+        intent.dims.append(DimSlot((subject,), said, plural=intent.top is not None))
         intent.tables = []
+        if sold:
+            intent.ranked_dim = False
 
     def _each_grain_ranked(self) -> None:
         """ "for each year, which month had the highest revenue": the later grain ranked
@@ -596,6 +634,12 @@ class _Walk:
             self.mode = "dim"
             self.last_dim_item = None
             self.each_next = self.words_of(item) in _EACH
+            said = self.words_of(item)
+            before = self.words[item.start - 1] if item.start else ""
+            self.lead_next = item.start == 0 and said == "by"
+            self.whole_next = said in _WHOLE_GROUPS or (
+                said in ("each", "every") and before in _WHOLE_LEADS
+            )
             self.per_next = self.words_of(item) in ("per", "divided by", "a", "for every")
             self.divide_next = self.words_of(item) == "divided by" and bool(self.intent.measures)
             self._unknown_breakdown(item)
@@ -856,6 +900,14 @@ class _Walk:
             return
         self.intent.grain = word
         self.grain_text = self.words_of(item)
+        said = self.words_of(item).split()
+        before = self.words[item.start - 1] if item.start else ""
+        if word.grain and (self.whole_next or " ".join(said[:2]) in _WHOLE_GROUPS or (
+            said[0] in ("each", "every") and before in _WHOLE_LEADS
+        )):
+            # "share of revenue by category for each year": the year is the whole.
+            self.intent.whole_grain, self.intent.whole_dim = True, None
+            self.whole_next = False
         if (word.by or self.mode == "dim") and each:
             self.intent.per_grain = True
             self.each_next = False
@@ -869,6 +921,10 @@ class _Walk:
         self.intent.mentioned.extend(t for t in terms if isinstance(t, TableTerm))
         if index == self.compare_target or self._attach(index, terms):
             return
+        if self.mode == "dim" and text in _SELLS and item.start > 0 and (
+            self.words[item.start - 1] in _PRONOUNS
+        ):
+            return  # "for every category, the region where it sells worst": a verb, no rows
         # "employee country": a table name right before narrows the next phrase to that table.
         prev = self.last_words
         if prev is not None and self._adjacent(item, prev) and isinstance(prev.meaning, Words):

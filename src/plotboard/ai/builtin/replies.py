@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from plotboard.ai.answers import ContextClues
-from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.draft import PERIOD_PART, Draft, DraftDim, DraftFilter, DraftMeasure
 from plotboard.ai.builtin.resolve import natural_agg
 from plotboard.ai.builtin.text import fold, humanize, split_identifier
 from plotboard.ai.builtin.timewords import MONTHS, add_months, period_of
@@ -237,6 +237,14 @@ def describe_filter(f: DraftFilter) -> str:
         return _relative(f)
     values = f.value if isinstance(f.value, list) else [f.value]
     shown = [str(v) for v in values]
+    if f.column.semantic_type == PERIOD_PART and f.op in ("eq", "in"):
+        # "2023 and 2025", "March and June", "Q1 and Q3": the periods kept.
+        unit = (f.column.display_name or "").lower()
+        if unit == "month":
+            shown = [dt.date(2000, int(v), 1).strftime("%B") for v in values]  # type: ignore[arg-type]
+        elif unit == "quarter":
+            shown = [f"Q{v}" for v in values]
+        return _join(shown)
     if f.column.type in TEMPORAL_TYPES and f.op in ("between", "gte", "lte", "lt", "gt"):
         low = _day(shown[0]) if f.op in ("between", "gte", "gt") else None
         high = _day(shown[-1]) if f.op in ("between", "lte") else None
@@ -285,7 +293,8 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
     measures = [measure_label(vocab, m, draft.dims) for m in draft.measures]
     if draft.part is not None and measures:
         part = describe_filter(draft.part)
-        measures = [f"Percent of {measures[0][:1].lower() + measures[0][1:]} that is {part}"]
+        that = "in" if draft.part.column.type in TEMPORAL_TYPES else "that is"
+        measures = [f"Percent of {measures[0][:1].lower() + measures[0][1:]} {that} {part}"]
     elif draft.ratio is not None and measures:
         top, bottom = (describe_filter(f) for f in draft.ratio)
         what = measures[0][:1].lower() + measures[0][1:]
@@ -320,6 +329,9 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
             title = f"{dims[0][:1].upper()}{dims[0][1:]} with the {best} {what}"
         else:
             title = f"{rank} {draft.limit} {plural(dims[0])} by {what}"
+    elif draft.share_within is not None and len(dims) == 2 and draft.share:
+        # "Share of revenue by category within each region"
+        title = f"{main} by {dims[1]} within each {dims[0]}"
     elif dims:
         title = f"{main} by {_join(dims)}"
     else:

@@ -84,6 +84,7 @@ class Resolved:
     per_row: bool = False  # "... per order": averages over the rows, not a breakdown
     having: list[DraftHaving] = field(default_factory=list)
     per_dim: DraftDim | None = None  # the breakdown named after "each" / "per"
+    whole_dim: DraftDim | None = None  # the breakdown named after "within each", "for every"
 
 
 def hops(vocab: Vocabulary, base: Table, table: Table) -> int | None:
@@ -405,6 +406,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
         out.dims.append(DraftDim(table, column, grain, key=key))
         if slot is intent.per_dim:
             out.per_dim = out.dims[-1]
+        if slot is intent.whole_dim:
+            out.whole_dim = out.dims[-1]
     out.time_column = _time_column(vocab, base, intent, out)
     if _per_day(intent, out):
         pass

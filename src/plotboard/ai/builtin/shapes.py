@@ -22,7 +22,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.draft import (
+    PERIOD_PART,
+    Draft,
+    DraftDim,
+    DraftFilter,
+    DraftMeasure,
+    column_ref,
+)
 from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.resolve import Unanswerable, date_filters, natural_agg
@@ -37,11 +44,12 @@ from plotboard.ai.builtin.text import (
 from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
 from plotboard.ai.builtin.vocabulary import EXACT, TableTerm, Vocabulary, table_label
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
+from plotboard.query.spec import Scalar
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
-          ("fraction",), ("pct",), ("what", "part"), ("slice",), ("portion",), ("cut", "of"),
-          ("chunk", "of"), ("account", "for"), ("accounted", "for"), ("accounts", "for"),
-          ("accounting", "for")}
+          ("fraction",), ("pct",), ("what", "part"), ("which", "part"), ("slice",),
+          ("portion",), ("cut", "of"), ("chunk", "of"), ("account", "for"),
+          ("accounted", "for"), ("accounts", "for"), ("accounting", "for")}
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
             "by", "year"), ("build", "up"), ("built", "up"), ("builds", "up"),
@@ -212,8 +220,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     nullable = _nullable_names(vocab)
     _read_ratio(words, keep, shapes)
     shapes.whole_words = frozenset(
-        next((w for w in words[k + 1 : k + 3] if w not in ("the", "our", "all", "of")), "")
-        for k, w in enumerate(words) if w in _WHOLE_LEADS
+        next((w for w in words[k + 1 : k + 4] if w not in _WHOLE_FILLERS), "")
+        for k, w in enumerate(words) if w in _WHOLE_LEADS or _whole_after(words, k)
     ) - {""}
     i = 0
     cue_at = -1
@@ -471,7 +479,19 @@ _RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "
                ("for", "each"), ("per",), ("as", "a", "multiple", "of"))
 
 
-_WHOLE_LEADS = frozenset({"within", "among", "amongst"})
+_WHOLE_LEADS = frozenset({"within", "among", "amongst", "whole", "entire"})
+_WHOLE_FILLERS = frozenset({"the", "our", "all", "of", "whole", "entire", "total"})
+_AS_SHARE = frozenset({"proportion", "percentage", "percent", "share", "fraction", "part",
+                       "portion", "pct"})
+
+
+def _whole_after(words: Sequence[str], k: int) -> bool:
+    """ "X as a proportion of Y", "X out of all Y": Y (said after `words[k]`) is the whole."""
+    if words[k] == "out" and words[k + 1 : k + 2] == ["of"]:
+        return True
+    return words[k] == "of" and k >= 3 and words[k - 1] in _AS_SHARE and (
+        tuple(words[k - 3 : k - 1]) == ("as", "a")
+    )
 
 
 def _is_whole(f: DraftFilter, words: frozenset[str]) -> bool:
@@ -480,6 +500,21 @@ def _is_whole(f: DraftFilter, words: frozenset[str]) -> bool:
         split_identifier(f.column.name).lower().split()
     )
     return bool(words & set(said))
+
+
+def _said_whole(f: DraftFilter, shapes: Shapes) -> bool:
+    """Whether the whole value of `f` is said right where a whole is ("the whole Sales
+    department" is Sales, not Sales Development Representative)."""
+    if isinstance(f.value, bool) or not isinstance(f.value, str):
+        return False
+    said = stems(f.value)
+    words = shapes.all_words
+    for k, word in enumerate(words):
+        if word in shapes.whole_words and tuple(stems(" ".join(words[k : k + len(said)]))) == (
+            said
+        ):
+            return True
+    return False
 
 
 _PREDICATE_LEADS = frozenset({"is", "are", "was", "were", "being"})
@@ -896,9 +931,14 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         counts = not intent.pending or "count" in intent.pending  # "total order count"
         if shapes.counted_rows and not intent.measures and counts:
             draft.measures = [DraftMeasure("count", draft.base, None)]
+        _sub_period_part(draft, intent)
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
-        parts = [f for f in parts if not _is_whole(f, shapes.whole_words)]
+        wholes = [f for f in parts if _is_whole(f, shapes.whole_words)]
+        exact = [f for f in wholes if _said_whole(f, shapes)]
+        parts = [f for f in parts if f not in (exact or wholes)]
+        if draft.part is not None:
+            parts = []  # a period within a period: that is the part
         flag = bool(parts) and parts[-1].column.type == "boolean"
         said = bool(parts) and _said_as_predicate(shapes.words, parts[-1])
         if parts and (flag or said or not (
@@ -914,6 +954,8 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
                 intent.chart is not None and intent.chart.strong
             ):
                 draft.chart = None  # each group's own percent: they add up to no whole
+        elif draft.part is not None:
+            pass
         elif draft.dims:
             flags = [d for d in draft.dims if d.column.type == "boolean" and d.bin is None]
             if len(draft.dims) == 2 and len(flags) == 1 and draft.dims[0] is not flags[0]:
@@ -924,6 +966,15 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
                 draft.part = DraftFilter(flags[0].table, flags[0].column, "eq", True)
             else:
                 draft.share = True
+                whole = draft.whole_dim
+                timed = [d for d in draft.dims if d.grain is not None]
+                if intent.whole_grain and len(timed) == 1:
+                    whole = timed[0]
+                if len(draft.dims) == 2 and whole is not None and whole in draft.dims:
+                    # "within each region, what % of revenue each category makes up": each
+                    # category's percent of its region's total, not of the grand total.
+                    draft.share_within = whole
+                    draft.dims = [whole, *(d for d in draft.dims if d is not whole)]
         draft.measures = draft.measures[:1]
     if shapes.running and draft.dims and draft.measures:
         draft.cumulative = True
@@ -966,6 +1017,40 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
 _THROUGH = frozenset({"through", "thru", "throughout"})
+
+
+def _sub_period_part(draft: Draft, intent: Intent) -> None:
+    """ "how much of 2024's revenue came in Q4, in %", "share of 2023 hires made in the
+    first half": of two periods named, one inside the other, the outer one keeps the rows
+    (the whole) and the inner one is the part; a period said without its year ("Q4") is
+    in the other one's year."""
+    spans = [(label, span) for _, span in intent.date_ranges
+             for label in (span.label,) if span.start is not None and span.end is not None]
+    if len(spans) != 2 or draft.part is not None or draft.records:
+        return
+    dated = [f for f in draft.filters if f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS]
+    if not dated:
+        return
+    ranges: list[tuple[dt.date, dt.date, bool]] = []
+    for label, span in spans:
+        assert span.start is not None and span.end is not None
+        ranges.append((span.start, span.end, _no_year(label)))
+    (a_start, a_end, a_free), (b_start, b_end, b_free) = ranges
+    outer, inner = ((a_start, a_end), (b_start, b_end))
+    if _months(a_start, a_end) is not None and _months(b_start, b_end) is not None and (
+        (_months(a_start, a_end) or 0) < (_months(b_start, b_end) or 0)
+    ):
+        outer, inner = inner, outer
+        a_free, b_free = b_free, a_free
+    start, end = inner
+    if b_free and outer[0].year == outer[1].year and start.year == end.year:
+        start, end = start.replace(year=outer[0].year), _same_day_in(end, outer[0].year)
+    if not (outer[0] <= start and end <= outer[1]) or (start, end) == outer:
+        return
+    table, column = dated[0].table, dated[0].column
+    draft.filters = [f for f in draft.filters if f not in dated]
+    draft.filters.extend(date_filters(table, column, DateRange(outer[0], outer[1], "")))
+    draft.part = DraftFilter(table, column, "between", [start.isoformat(), end.isoformat()])
 
 
 def _through_the_year(draft: Draft, shapes: Shapes, intent: Intent) -> None:
@@ -1026,7 +1111,13 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
             f.column.type not in TEMPORAL_TYPES
         ):
             a, b = (replace(f, op="eq", value=v) for v in f.value)
-            texts = [str(v) for v in f.value]
+            # Where each value was said, in the question's own words ("engineers").
+            texts = [
+                next((slot.text for slot in intent.values if any(
+                    t.column is f.column and v in t.values for t in slot.terms
+                )), str(v))
+                for v in f.value
+            ]
             pairs.append((a, b, texts, f))
     flags = [s for s in intent.bools]
     if len(flags) == 2 and flags[0].negate != flags[1].negate:
@@ -1034,17 +1125,29 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
             if d.column.type == "boolean" and any(d.column is t.column for t in flags[0].terms):
                 a = DraftFilter(d.table, d.column, "eq", not flags[0].negate)
                 b = DraftFilter(d.table, d.column, "eq", flags[0].negate)
-                pairs.append((a, b, [flags[0].text, flags[1].text], d))
+                texts = [("not " if s.negate else "") + s.text for s in flags[:2]]
+                pairs.append((a, b, texts, d))
     if len(pairs) != 1:
         return False
     top, bottom, texts, source = pairs[0]
     if not shapes.ratio_named:
         words = shapes.all_words
-        at = [_said_at(words, t) for t in texts]
-        if any(k < 0 for k in at) or not at[0] < shapes.ratio_at < at[1]:
+        at = [_flag_said_at(words, t) for t in texts]
+        cue = shapes.ratio_at
+        size = next((len(c) for c in _RATIO_CUES if tuple(words[cue : cue + len(c)]) == c), 1)
+        if any(k < 0 for k in at) or at[0] == at[1]:
+            return False
+        between = words[cue + size : min(at)] if cue >= 0 else ()
+        if cue >= 0 and cue < min(at) and len(between) <= 2 and "," not in between:
+            # "for every Hardware order, how many Software orders": the part said right
+            # after the cue is what the other is counted against.
+            if at[0] < at[1]:
+                top, bottom = bottom, top
+        elif not at[0] < cue < at[1]:
             return False
     draft.filters = [f for f in draft.filters if f is not source]
-    draft.dims = [d for d in draft.dims if d is not source]
+    # "support people per engineer": the column of the two parts is no breakdown as well.
+    draft.dims = [d for d in draft.dims if d is not source and d.column is not top.column]
     draft.measures = [replace(first, over=None)]
     draft.ratio = (top, bottom)
     draft.compare, draft.share, draft.part = None, False, None
@@ -1053,6 +1156,18 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
     intent.ignored[:] = [w for w in intent.ignored if w not in used]
     intent.unknown[:] = [w for w in intent.unknown if w not in used]
     return True
+
+
+def _flag_said_at(words: Sequence[str], text: str) -> int:
+    """Where `text` is said; a plain flag ("remote") not where it is said negated ("not
+    remote")."""
+    if text.startswith("not "):
+        return _said_at(words, text)
+    wanted = text.lower().split()
+    for k in range(len(words) - len(wanted) + 1):
+        if list(words[k : k + len(wanted)]) == wanted and (k == 0 or words[k - 1] != "not"):
+            return k
+    return -1
 
 
 _WITH_WORDS = frozenset({"with", "to", "against", "and"})
@@ -1167,6 +1282,7 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
         n = 1  # "the best month of each year"
     else:
         n = draft.limit or 3
+    _sellers_of_a_kind(vocab, draft, group, intent)
     draft.limit, draft.limit_per = n, group
     if draft.order is None:
         draft.order = intent.top.desc if intent.top else (
@@ -1175,6 +1291,28 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
     # The group first: the rows read "in each category, its 3 best products".
     draft.dims = [group, *(d for d in draft.dims if d is not group)]
     _own_values_ranked(vocab, draft)
+
+
+_KIND_WORDS = frozenset({"category", "type", "kind", "class", "family", "genre", "segment"})
+_SELLER_WORDS = frozenset({"seller", "sellers", "bestseller", "bestsellers"})
+
+
+def _sellers_of_a_kind(vocab: Vocabulary, draft: Draft, group: DraftDim, intent: Intent) -> None:
+    """ "the 2 best sellers in every product category": within each kind of thing, the
+    sellers are the things that sell best (the rows' own label: products), not the people
+    who sold them ("the top seller in each region" stays a person)."""
+    said = [d for d in intent.dims if d is not intent.per_dim and d.text.split()
+            and d.text.split()[-1] in _SELLER_WORDS]
+    kinds = set(stems(split_identifier(group.column.name)))
+    if not said or not kinds & _KIND_WORDS or group.grain is not None:
+        return
+    label = vocab.label_column(group.table)
+    if label is None or label is group.column:
+        return
+    others = [d for d in draft.dims if d is not group]
+    if len(others) != 1 or others[0].table is group.table:
+        return
+    draft.dims = [group if d is group else DraftDim(group.table, label) for d in draft.dims]
 
 
 _ROW_NAMES = frozenset({"full_name", "fullname", "person_name", "name"})
@@ -1470,6 +1608,8 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
             to = "previous_year"
         elif _next_of(o_start, o_end) == (start, end):
             to = "previous_period"
+        elif _named_periods_only(draft, where, (a_start, a_end), (b_start, b_end)):
+            return None
         else:
             return "the two periods are not next to each other, so I did not compare them"
     else:
@@ -1491,6 +1631,55 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
     draft.filters.extend(date_filters(*where, DateRange(start, end, "")))
     draft.compare = to
     return None
+
+
+_PART_FUNCTIONS = {1: "month", 3: "quarter"}
+
+
+def _named_periods_only(
+    draft: Draft, where: tuple[Table, Column], a: tuple[dt.date, dt.date],
+    b: tuple[dt.date, dt.date],
+) -> bool:
+    """ "Services revenue in 2023 vs 2025", "March against May 2024": two periods apart,
+    which one date range can't keep alone: the rows whose year (or month, quarter) is one of
+    the two, a row for each period (a computed column, query spec `columns`)."""
+    (a_start, a_end), (b_start, b_end) = sorted([a, b])
+    months = {_months(a_start, a_end), _months(b_start, b_end)}
+    table, column = where
+    if len(months) != 1 or None in months:
+        return False
+    size = months.pop()
+    if size == 12 and (a_start.month, b_start.month) == (1, 1):
+        unit, span = "year", None
+        values: list[Scalar] = [a_start.year, b_start.year]
+    elif size in _PART_FUNCTIONS and a_start.year == b_end.year and (
+        size == 1 or (a_start.month - 1) % 3 == (b_start.month - 1) % 3 == 0
+    ):
+        unit = _PART_FUNCTIONS[size]
+        step = 1 if unit == "month" else 3
+        values = [(a_start.month - 1) // step + 1, (b_start.month - 1) // step + 1]
+        year = a_start.year
+        span = DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
+    else:
+        return False
+    ref = column_ref(draft.base, table, column)
+    name = f"{column.name}_{unit}"[:63]
+    if all(n != name for n, _ in draft.custom):
+        draft.custom.append((name, f"{unit}({ref})"))
+    draft.filters = [
+        f for f in draft.filters if not (f.column is column and f.op in _RANGE_OPS)
+    ]
+    if span is not None:
+        draft.filters.extend(date_filters(table, column, span))
+    draft.filters.append(
+        DraftFilter(draft.base, Column(name, "integer", display_name=unit.capitalize(),
+                                       semantic_type=PERIOD_PART), "in", values)
+    )
+    if not any(d.column is column and d.grain == unit for d in draft.dims):
+        draft.dims.insert(0, DraftDim(table, column, unit))  # type: ignore[arg-type]
+    draft.order = None
+    draft.compare = None
+    return True
 
 
 def _as_listing(

@@ -458,6 +458,94 @@ _MONEY_EARNED = re.compile(
 )
 # "what did it sell for per unit", "what do laptops go for, per piece": the money per unit
 # (revenue per unit), not a breakdown by the number of units.
+# "revenue ÷ units", "orders / reps": a division written as a sign (a slash between words
+# with spaces around it; "w/o" and "and/or" are not).
+_DIVIDED = re.compile(
+    r"\s*\u00f7\s*|(?<=\w)\s+/\s+(?=\w)"
+    r"|(?<=\w)\)?\s*/\s*(?=\(|number\b|count\b|total\b|sum\b|how many\b)",
+    re.I,
+)
+# "the realised / effective / net unit price", "what we actually got per unit", "dollars we
+# make on each unit": the money taken in per unit sold (revenue over units), not the list
+# price of the rows.
+_REALISED_PRICE = re.compile(
+    r"\b(?:the\s+)?(?:average\s+|avg\s+|mean\s+)?(?:realised|realized|effective|actual|achieved"
+    r"|net)\s+(?:unit\s+price|price\s+(?:per|a|each)\s+(?:unit|item|piece)|per[-\s]unit\s+price"
+    r"|price\s+per\s+unit)s?\b",
+    re.I,
+)
+_GOT_PER_UNIT = re.compile(
+    r"\b(?:how\s+(?:many|much)\s+(?:dollars|money|revenue)\s+)?(?:what\s+)?(?:do\s+|did\s+|does\s+)?"
+    r"(?:we|they|you)\s+(?:actually\s+|really\s+)?(?:make|made|earn|earned|get|got|bring\s+in"
+    r"|brought\s+in|take\s+in|took\s+in)\s+(?:on|per|for|from)\s+(?:(?:each|every|a|one|a\s+single)"
+    r"\s+)?(unit|item|piece)\b",
+    re.I,
+)
+# "X, i.e. Y", "X (Y)", "X - that is, Y": Y restates X. When both say a ratio ("revenue per
+# rep in each region, i.e. region revenue / number of reps"), the restatement adds nothing
+# but words to misread, and goes.
+_RESTATED = re.compile(
+    r"\s*(?:,\s*|\s-\s*|\s)?\(?\b(?:i\.?\s?e\b\.?|that\s+is\b|in\s+other\s+words\b|meaning\b)[,:]?"
+    r"\s+[^()]*\)?\s*$|\s*\(([^()]*)\)",
+    re.I,
+)
+_RATIO_SAID = re.compile(r"\bper\b|\bfor\s+(?:every|each)\b|\bdivided\s+by\b", re.I)
+
+
+# "how many engineers sit in an office, on average", "how many people work in a typical
+# department": how many there are per office (rows over the groups), not a breakdown.
+_IN_A_TYPICAL = re.compile(
+    r"\b(?:sit|sits|work|works|are|is|based|there)?\s*\b(?:in|at)\s+(?:a\s+typical|an\s+average"
+    r"|the\s+average|the\s+typical|an|a|one)\s+(?=[a-z])",
+    re.I,
+)
+_ON_AVERAGE = re.compile(r"\b(?:on\s+average|on\s+avg|typical|average)\b", re.I)
+_HOW_MANY_FIRST = re.compile(r"^\W*(?:roughly\s+|about\s+|approximately\s+)?(?:how\s+many"
+                             r"|number\s+of|the\s+number\s+of)\b", re.I)
+
+
+# "the 3 roles we have the most of", "titles they employ the fewest of": the most (least)
+# common of them, ranked by how many rows each has.
+_HAVE_THE_MOST_OF = re.compile(
+    r"\b([a-z]+)\s+(?:that\s+|which\s+)?(?:we|you|they|i)\s+(?:have|employ|have\s+got|got"
+    r"|see)\s+(?:the\s+)?(most|fewest|least)(?:\s+of)?\b",
+    re.I,
+)
+
+
+# "who's my number one seller", "the no. 1 rep", "our #1 product": the top one.
+_NUMBER_ONE = re.compile(
+    r"\b(?:(?:my|our|the)\s+)?(?:number\s*(?:one|1)|no\.\s*(?:one|1)|(?:no|nr\.?)\s*1)"
+    r"\b(?!\s*(?:%|percent))|(?<![\w#])#\s*1\b(?!\d)",
+    re.I,
+)
+
+
+# "this quarter against last quarter in revenue terms": in terms of revenue (not "in
+# percentage terms", "in real terms", which say how, not what).
+_X_TERMS = re.compile(
+    r"\bin\s+(?!(?:percentage|percent|relative|absolute|real|nominal|plain|simple|general"
+    r"|broad|practical|the|these|those|such|other|some|any|my|our)\b)([a-z]+(?:\s+[a-z]+)?)\s+terms\b",
+    re.I,
+)
+
+
+def _in_a_typical(text: str) -> str:
+    if not _HOW_MANY_FIRST.search(text) or not _ON_AVERAGE.search(text):
+        return text
+    return _IN_A_TYPICAL.sub(" per ", text, count=1)
+
+
+def _restated(text: str) -> str:
+    """The question without a restatement of its ratio (see `_RESTATED`)."""
+    for found in reversed(list(_RESTATED.finditer(text))):
+        said = found.group(0)
+        rest = text[: found.start()] + " " + text[found.end() :]
+        if _RATIO_SAID.search(said) and _RATIO_SAID.search(rest):
+            text = rest
+    return text
+
+
 _SELL_FOR_PER = re.compile(
     r"\b(?:sell|sells|sold|selling|go|goes|went|going)\s+for\s*,?\s+"
     r"(?=(?:per|a|each|every)\s+(?:unit|piece|item)s?\b)",
@@ -1071,6 +1159,15 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = re.sub(r"\bthe [a-z]+ (['\"\u2018\u201c])([^'\"\u2018\u2019\u201c\u201d]{2,60})"
                   r"['\"\u2019\u201d]", lambda m: f" {m.group(2)} ", text, flags=re.I)
     text = re.sub(r"(?<=\w) ?\+ ?(?=[a-z])", " and ", text, flags=re.I)
+    text = _DIVIDED.sub(" divided by ", text)
+    text = _REALISED_PRICE.sub(" revenue per unit ", text)
+    text = _GOT_PER_UNIT.sub(lambda m: f" revenue per {m.group(1)}", text)
+    text = _restated(text)
+    text = _in_a_typical(text)
+    text = _X_TERMS.sub(lambda m: f"in terms of {m.group(1)}", text)
+    text = _NUMBER_ONE.sub(" the top ", text)
+    text = _HAVE_THE_MOST_OF.sub(lambda m: f"{'most' if m.group(2).lower() == 'most' else 'least'}"
+                                 f" common {m.group(1)}", text)
     text = _SELL_FOR_PER.sub("revenue ", text)
     text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
     text = _A_DOZEN.sub("12", text)
