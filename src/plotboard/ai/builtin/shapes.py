@@ -1138,7 +1138,10 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
         if any(k < 0 for k in at) or at[0] == at[1]:
             return False
         between = words[cue + size : min(at)] if cue >= 0 else ()
-        if cue >= 0 and cue < min(at) and len(between) <= 2 and "," not in between:
+        named = set(stems(split_identifier(top.column.name)))
+        if cue >= 0 and cue < min(at) and len(between) <= 2 and not (
+            _LINKS.intersection(between) or named.intersection(stems(" ".join(between)))
+        ):  # not "revenue per region (North, East)": the values of the breakdown named
             # "for every Hardware order, how many Software orders": the part said right
             # after the cue is what the other is counted against.
             if at[0] < at[1]:
@@ -1156,6 +1159,12 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
     intent.ignored[:] = [w for w in intent.ignored if w not in used]
     intent.unknown[:] = [w for w in intent.unknown if w not in used]
     return True
+
+
+# Words that open another part of a question: a value after them is a filter of their own
+# ("revenue per month for Hardware and Software"), not the part a ratio is counted against.
+_LINKS = frozenset({",", "for", "in", "at", "of", "by", "from", "with", "and", "or", "to",
+                    "on", "across", "vs", "versus"})
 
 
 def _flag_said_at(words: Sequence[str], text: str) -> int:
