@@ -493,3 +493,33 @@ def test_a_narrow_filtered_tile_gives_its_title_the_room(
         ui.tile(s.page, "Total amount by category").evaluate(TITLE_ROOM)["titleWidth"] + 0.5
     )
     assert not s.errors, s.errors
+
+
+def test_a_cards_menu_button_sits_beside_its_title_not_on_its_preview(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # The ⋯ button of a card in the list sat on the top right corner of the card's preview,
+    # over its last block; the title keeps room beside it for the button.
+    s = open_session("alice")
+    s.open()
+    ui.create_dashboard(s.page, "Menu in place")
+    s.page.get_by_role("button", name="All dashboards").click()
+    card = s.page.locator(".card", has_text="Menu in place").first
+    card.wait_for(timeout=TIMEOUT)
+    boxes = card.evaluate(
+        """card => {
+          const r = (el) => el.getBoundingClientRect();
+          const [more, thumb, title] = ['.more', '.thumb', '.open'].map((s) => r(card.querySelector(s)));
+          return {more: [more.top, more.bottom, more.left, more.right],
+                  thumb: [thumb.top, thumb.bottom], title: [title.top, title.bottom, title.right]};
+        }"""
+    )
+    more, thumb, title = boxes["more"], boxes["thumb"], boxes["title"]
+    assert more[0] >= thumb[1], boxes  # below the preview
+    middle = (more[0] + more[1]) / 2
+    assert title[0] <= middle <= title[1], boxes  # level with the title
+    # Its menu opens below it, over the card.
+    card.get_by_label("Actions for Menu in place").click()
+    menu = card.get_by_role("menu")
+    menu.wait_for(timeout=TIMEOUT)
+    assert menu.bounding_box()["y"] >= more[1] - 1

@@ -94,14 +94,16 @@ export class PbDashboardList extends LitElement {
         border-radius: 3px;
         background: color-mix(in srgb, var(--pb-accent) 22%, transparent);
       }
+      /* Level with the title (which keeps room for it), below the preview: the card's padding,
+       * the preview (54px), its margin and the gap, then centred on the title's line. */
       .card .more {
         position: absolute;
-        top: 8px;
+        top: 74px;
         right: 8px;
         z-index: 1;
       }
       .card .menu {
-        top: 40px;
+        top: 106px;
         right: 8px;
       }
       .rename {
