@@ -459,3 +459,35 @@ def test_a_long_filter_chip_does_not_push_the_answer_out_of_the_chat_panel(
     card = answer.locator(".card").bounding_box()
     assert widest <= card["width"]
     assert not s.errors, s.errors
+
+
+def test_a_listing_previews_enough_rows_to_read_in_the_chat(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # The preview of an answer is 230px high whatever its chart: a listing of records (its
+    # filter chips, header and pager included) showed one row and a half, cut mid-row.
+    s = open_session("alice", width=1400, height=1000)
+    s.open(plotboard.token("alice"), **CHAT)
+    ui.create_dashboard(s.page, "Chat listing")
+    open_chat(s.page)
+    answer = ask(s.page, "List the 10 biggest sales with product and amount")
+    tile = preview(answer)
+    wait_chart(tile, "table")
+    rows = tile.locator("pb-table tbody tr")
+    rows.first.wait_for(timeout=TIMEOUT)
+    seen = tile.evaluate(
+        """tile => {
+          const box = tile.getBoundingClientRect();
+          const chart = tile.shadowRoot.querySelector('pb-chart');
+          const table = chart?.shadowRoot?.querySelector('pb-table')
+            ?? tile.shadowRoot.querySelector('pb-table');
+          const body = table.shadowRoot.querySelector('tbody');
+          const scroller = body.closest('.wrap, .scroll, div') ?? table;
+          const view = scroller.getBoundingClientRect();
+          const bottom = Math.min(box.bottom, view.bottom);
+          return [...table.shadowRoot.querySelectorAll('tbody tr')]
+            .filter(r => r.getBoundingClientRect().bottom <= bottom + 0.5).length;
+        }"""
+    )
+    assert seen >= 4, seen
+    assert not s.errors, s.errors

@@ -95,7 +95,7 @@ export class PbChatAnswer extends LitElement {
     const d = index ? (m.draft ?? asDraft(tile, index)) : null;
     return html`<div class="card">
       ${this.live || m.unfolded
-        ? html`<pb-tile preview class="preview ${tile.chart.type === 'map' ? 'map' : ''}" .tile=${this.previewTile(m.key, tile)} .ctx=${this.ctx}></pb-tile>`
+        ? html`<pb-tile preview class="preview ${tile.chart.type === 'map' || tile.chart.type === 'table' ? tile.chart.type : ''}" .tile=${this.previewTile(m.key, tile)} .ctx=${this.ctx}></pb-tile>`
         : html`<button class="btn small folded" @click=${() => this.act({ action: 'unfold' })}>${iconForChart(tile.chart.type)} Show “${tile.title}”</button>`}
       ${d && index ? html`<pb-chat-chips .ctx=${this.ctx} .index=${index} .draft=${d} .editing=${this.editing}></pb-chat-chips>` : nothing}
       ${this.target

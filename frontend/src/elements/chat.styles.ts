@@ -225,6 +225,10 @@ export const chatStyles = css`
   .preview.map {
     height: 260px;
   }
+  /* A table (a listing above all) shows a few rows under its header, chips and pager. */
+  .preview.table {
+    height: 360px;
+  }
   .folded {
     justify-self: start;
   }
