@@ -509,7 +509,8 @@ def test_a_cards_menu_button_sits_beside_its_title_not_on_its_preview(
     boxes = card.evaluate(
         """card => {
           const r = (el) => el.getBoundingClientRect();
-          const [more, thumb, title] = ['.more', '.thumb', '.open'].map((s) => r(card.querySelector(s)));
+          const [more, thumb, title] = ['.more', '.thumb', '.open']
+            .map((s) => r(card.querySelector(s)));
           return {more: [more.top, more.bottom, more.left, more.right],
                   thumb: [thumb.top, thumb.bottom], title: [title.top, title.bottom, title.right]};
         }"""
