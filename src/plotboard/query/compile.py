@@ -43,7 +43,7 @@ from plotboard.query.expr import ExprError
 from plotboard.query.expr import parse as parse_expr
 from plotboard.query.expr_compile import Resolver, compile_measure, compile_row
 from plotboard.query.grains import truncate_to_grain
-from plotboard.query.joins import JoinStep, find_join_path, table_key
+from plotboard.query.joins import JoinStep, find_join_path, steps_from, table_key
 from plotboard.query.periods import Step, forward
 from plotboard.query.periods import step as period_step
 from plotboard.query.scopes import ident as _ident
@@ -53,13 +53,18 @@ from plotboard.query.spec import (
     MAX_LIMIT,
     OP_WORDS,
     RELATIVE_DATE_OPS,
+    AllOf,
+    AnyOf,
     Dimension,
     Filter,
+    FilterItem,
     Measure,
     Periods,
     QuerySpec,
     Scalar,
+    Without,
     alias_of,
+    filter_leaves,
 )
 from plotboard.sources.kinds import for_dialect as kind_for_dialect
 
@@ -175,12 +180,25 @@ class _Builder:
         anchors: Mapping[int, dt.date | None] | None = None,
         params: dict[str, object] | None = None,
         overrides: Mapping[int, DateRange] | None = None,
+        base: Table | None = None,
+        used_aliases: set[str] | None = None,
     ):
         self.catalog = catalog
         self.dialect = catalog.dialect
-        self.base = lookup_table(catalog, spec.table, field="table")
-        self.aliases: dict[tuple[JoinStep, ...], str] = {(): self.base.name}
-        self.used_aliases = {self.base.name.lower()}
+        self.base = base or lookup_table(catalog, spec.table, field="table")
+        # A `without` subquery's builder shares its parent's aliases, so that its own never
+        # shadow the parent's (its link condition names the parent's table).
+        self.used_aliases = set() if used_aliases is None else used_aliases
+        alias = self.base.name
+        n = 2
+        while alias.lower() in self.used_aliases:
+            alias, n = f"{self.base.name}_{n}", n + 1
+        self.used_aliases.add(alias.lower())
+        self.aliases: dict[tuple[JoinStep, ...], str] = {(): alias}
+        self.spec = spec
+        # Tables read by `without` subqueries (for `tables`).
+        self.inner_tables: list[str] = []
+        self.parent_aliases = None if used_aliases is None else used_aliases
         self.joins: list[exp.Join] = []
         self.params: dict[str, object] = {} if params is None else params
         self.today = today
@@ -277,7 +295,7 @@ class _Builder:
             ),
             copy=False,
         )
-        self.joins.append(exp.Join(this=table_node(step.target, alias), on=on, side="LEFT"))
+        self.joins.append(exp.Join(this=self.node(step.target, alias), on=on, side="LEFT"))
         return alias
 
     def tables(self) -> tuple[str, ...]:
@@ -285,7 +303,22 @@ class _Builder:
         seen: dict[tuple[str, str], str] = {}
         for table in (self.base, *joined):
             seen.setdefault(table_key(table), _qualified_name(table))
-        return tuple(seen.values())
+        return tuple(dict.fromkeys((*seen.values(), *self.inner_tables)))
+
+    def from_(self) -> exp.From:
+        """The FROM of the builder's base table (aliased when a parent query took its name)."""
+        return exp.From(this=self.node(self.base, self.aliases[()]))
+
+    def node(self, table: Table, alias: str) -> exp.Expr:
+        """A table read under `alias`. In a `without` subquery, a table renamed because the
+        outer query reads it under its own name is a derived table, ``(SELECT * FROM t) AS
+        t_2``: some engines (ClickHouse) still resolve ``t.x`` to an aliased table, which
+        would tie the link condition to the inner row instead of the outer one."""
+        if alias == table.name or self.parent_aliases is None:
+            return table_node(table, alias)
+        inner = exp.Select(expressions=[exp.Star()])
+        inner.set("from_", exp.From(this=table_node(table)))
+        return inner.subquery(_ident(alias), copy=False)
 
     # -- parameters ----------------------------------------------------------------------
 
@@ -422,15 +455,115 @@ def _like_pattern(text: str, op: str) -> str:
     return f"%{text}%" if op == "contains" else f"{text}%"
 
 
-def _filter(builder: _Builder, spec_filter: Filter, index: int) -> exp.Expr:
-    field = f"filters[{index}]"
+def _filter(
+    builder: _Builder, item: FilterItem, index: int, field: str | None = None
+) -> exp.Expr:
+    """A `filters` entry's condition: `index` is its top-level position (a compared period's
+    range and a latest date are per top-level filter), `field` its spec key when nested."""
+    if isinstance(item, Filter):
+        return _condition(builder, item, index, field or f"filters[{index}]")
+    at = field or f"filters[{index}]"
+    if isinstance(item, AnyOf | AllOf):
+        key, parts, join = (
+            ("any", item.any, exp.or_) if isinstance(item, AnyOf) else ("all", item.all, exp.and_)
+        )
+        tests = [
+            exp.Paren(this=_filter(builder, part, index, f"{at}.{key}[{i}]"))
+            for i, part in enumerate(parts)
+        ]
+        return exp.Paren(this=join(*tests, copy=False)) if len(tests) > 1 else tests[0]
+    return _without(builder, item, at)
+
+
+def _link_path(catalog: Catalog, related: Table, base: Table, field: str) -> tuple[JoinStep, ...]:
+    """The catalog's foreign-key path from `related` to `base` (the way a related row points
+    at a row of `base`); for a table that points at itself, its one key to itself."""
+    said = f"“{base.name} with no {related.name}”"
+    if table_key(related) == table_key(base):
+        steps = [s for s in steps_from(catalog, related) if table_key(s.target) == table_key(base)]
+        if len(steps) == 1:
+            return (steps[0],)
+        raise QueryError(
+            f"Table '{base.name}' has {'no key' if not steps else 'more than one key'} "
+            f"pointing at itself, so {said} can't be asked.",
+            field=f"{field}.without",
+            code="no_join_path" if not steps else "ambiguous_join",
+        )
+    try:
+        return find_join_path(catalog, related, base, field=f"{field}.without")
+    except QueryError as err:
+        if err.code == "ambiguous_join":
+            raise QueryError(
+                f"Table '{related.name}' is linked to '{base.name}' in more than one way, so "
+                f"{said} can't be asked.",
+                field=f"{field}.without",
+                code="ambiguous_join",
+            ) from None
+        hint = ""
+        try:
+            forward = find_join_path(catalog, base, related)
+        except QueryError:
+            forward = ()
+        if len(forward) == 1:
+            key = " ".join(forward[0].fk.columns).replace("_", " ")
+            hint = (
+                f" For {base.name} without a linked {related.name} row, filter on “{key}” "
+                "being empty."
+            )
+        raise QueryError(
+            f"Table '{related.name}' has no key pointing at '{base.name}', so {said} can't be "
+            f"asked.{hint}",
+            field=f"{field}.without",
+            code="no_join_path",
+        ) from None
+
+
+def _without(builder: _Builder, item: Without, field: str) -> exp.Expr:
+    """``NOT EXISTS (SELECT 1 FROM <related> [JOIN ... along the path] WHERE <link> AND
+    <where>)``: no row of the related table points at this row along the catalog's
+    foreign-key path. The subquery reads the base table itself, so the access rules rewrite it
+    like every other reference: only the related rows the user may see count."""
+    related = lookup_table(builder.catalog, item.without, field=f"{field}.without")
+    path = _link_path(builder.catalog, related, builder.base, field)
+    sub = _Builder(
+        builder.spec,
+        builder.catalog,
+        today=builder.today,
+        params=builder.params,
+        base=related,
+        used_aliases=builder.used_aliases,
+    )
+    last = path[-1]
+    holder = sub._join(path[:-1])
+    outer = builder.aliases[()]
+    link = [
+        exp.EQ(
+            this=exp.column(_ident(src), table=_ident(holder), copy=False),
+            expression=exp.column(_ident(ref), table=_ident(outer), copy=False),
+        )
+        for src, ref in zip(last.fk.columns, last.fk.ref_columns, strict=True)
+    ]
+    conditions = [
+        _filter(sub, part, -1, f"{field}.where[{i}]") for i, part in enumerate(item.where)
+    ]
+    select = exp.Select(expressions=[exp.Literal.number(1)])
+    select.set("from_", sub.from_())
+    if sub.joins:
+        select.set("joins", sub.joins)
+    select.set("where", exp.Where(this=exp.and_(*link, *conditions, copy=False)))
+    builder.inner_tables.extend(sub.tables())
+    return exp.Not(this=exp.Exists(this=select))
+
+
+def _condition(builder: _Builder, spec_filter: Filter, index: int, field: str) -> exp.Expr:
     col, column, _ = builder.value(spec_filter.column, f"{field}.column")
     op, value, where = spec_filter.op, spec_filter.value, f"{field}.value"
-    override = builder.overrides.get(index)
+    top = field == f"filters[{index}]"
+    override = builder.overrides.get(index) if top else None
     if override is not None:
         return _range_condition(builder, override, col, column, field)
     if op in RELATIVE_DATE_OPS:
-        return _relative_filter(builder, spec_filter, index, col, column)
+        return _relative_filter(builder, spec_filter, index, col, column, field)
     assert not isinstance(value, Periods)
     if op == "is_null":
         return exp.Is(this=col, expression=exp.Null())
@@ -492,11 +625,11 @@ def _range_condition(
 
 
 def _relative_range(
-    builder: _Builder, spec_filter: Filter, index: int, column: Column
+    builder: _Builder, spec_filter: Filter, index: int, column: Column, field: str | None = None
 ) -> tuple[DateRange | None, dt.date | None]:
     """The range of a relative filter and its anchor day; no range when the filter is anchored
     to the latest date and the user sees no dates at all."""
-    field = f"filters[{index}]"
+    field = field or f"filters[{index}]"
     if column.type not in TEMPORAL_TYPES:
         raise QueryError(
             f"{label(column)} is not a date, so {_op_words(spec_filter.op)} can't be used "
@@ -524,22 +657,31 @@ def _relative_range(
 
 
 def _relative_filter(
-    builder: _Builder, spec_filter: Filter, index: int, col: exp.Expr, column: Column
+    builder: _Builder,
+    spec_filter: Filter,
+    index: int,
+    col: exp.Expr,
+    column: Column,
+    field: str | None = None,
 ) -> exp.Expr:
     """``col >= :start AND col < :end``, the half-open range a relative filter stands for
-    (``1 = 0`` when it is anchored to the latest date and the user sees none)."""
-    found, anchor = _relative_range(builder, spec_filter, index, column)
+    (``1 = 0`` when it is anchored to the latest date and the user sees none). One inside a
+    group says where (``"at": "filters[0].any[1]"``)."""
+    field = field or f"filters[{index}]"
+    found, anchor = _relative_range(builder, spec_filter, index, column, field)
     note: dict[str, Any] = {
         "filter": index,
         "column": spec_filter.column,
         "anchor": spec_filter.anchor or "today",
         "anchor_date": anchor.isoformat() if anchor else None,
     }
+    if field != f"filters[{index}]":
+        note["at"] = field
     if found is None:
         builder.resolved.append({**note, "from": None, "to": None})
         return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(0))
     builder.resolved.append({**note, **found.as_json()})
-    return _range_condition(builder, found, col, column, f"filters[{index}]")
+    return _range_condition(builder, found, col, column, field)
 
 
 def _filter_range(builder: _Builder, spec_filter: Filter, index: int) -> DateRange | None:
@@ -852,7 +994,10 @@ def _compare_query(
         by = period_step(to, dim.grain)
         shift = (grain_at, by)
         note.update({"by": dim.alias, "step": by.describe()})
+        _no_grouped_period(spec, dim.column)
         for i, spec_filter in enumerate(spec.filters):
+            if not isinstance(spec_filter, Filter):
+                continue
             if spec_filter.column.lower() != dim.column.lower():
                 continue
             found = _filter_range(builder, spec_filter, i)
@@ -860,7 +1005,11 @@ def _compare_query(
                 overrides[i] = DateRange(by.back(found.start), by.back(found.end))
     else:
         for i, spec_filter in enumerate(spec.filters):
+            if not isinstance(spec_filter, Filter):
+                continue
             found = _filter_range(builder, spec_filter, i)
+            if found is not None:
+                _no_grouped_period(spec, spec_filter.column)
             if found is None and spec_filter.op in RELATIVE_DATE_OPS:
                 # Anchored to the latest date of a user who sees none: no rows in either
                 # period (the filter compiles to 1 = 0 in both).
@@ -947,6 +1096,21 @@ def _compare_query(
         dialect=catalog.dialect,
         notes=_notes(builder, note),
     )
+
+
+def _no_grouped_period(spec: QuerySpec, column: str) -> None:
+    """A comparison moves the filters on its period's date column back to the compared period;
+    one inside a group (“Any of”) can't be moved, so it is refused rather than compared
+    against the wrong dates."""
+    for key, leaf, grouped in filter_leaves(spec.filters):
+        if grouped and leaf.column.lower() == column.lower():
+            raise QueryError(
+                f"“Compare with” moves the dates of {label(Column(leaf.column, 'date'))} back, "
+                "but a date condition inside “Any of” can't be moved: take it out of the "
+                "group, or set “Compare with” to “Nothing”.",
+                field=key,
+                code="invalid_query",
+            )
 
 
 def _latest_first(

@@ -43,7 +43,8 @@ def _visible_columns(table: Table, names: tuple[str, ...]) -> bool:
     return True
 
 
-def _steps_from(catalog: Catalog, table: Table) -> list[JoinStep]:
+def steps_from(catalog: Catalog, table: Table) -> list[JoinStep]:
+    """The one-hop joins from `table` along its foreign keys (visible tables and keys only)."""
     steps = []
     for fk in table.foreign_keys:
         target = catalog.table(fk.ref_table, fk.ref_schema)
@@ -76,7 +77,7 @@ def find_join_path(
         reached: list[tuple[JoinStep, ...]] = []
         next_frontier: list[tuple[Table, tuple[JoinStep, ...]]] = []
         for table, path in frontier:
-            for step in _steps_from(catalog, table):
+            for step in steps_from(catalog, table):
                 key = table_key(step.target)
                 if key in seen:
                     continue

@@ -17,7 +17,7 @@ from typing import Any
 from plotboard.access.rules import RuleSet
 from plotboard.catalog.model import Catalog
 from plotboard.query.prepare import PreparedQuery, prepare_query
-from plotboard.query.spec import Measure, QuerySpec
+from plotboard.query.spec import Filter, Measure, QuerySpec
 
 Run = Callable[[PreparedQuery], Sequence[Sequence[Any]]]
 """Runs a prepared query and returns its rows (the caller's executor and result cache)."""
@@ -74,7 +74,9 @@ def latest_anchors(
     found: dict[str, dt.date | None] = {}
     anchors: dict[int, dt.date | None] = {}
     for index in spec.latest_anchored:
-        column = spec.filters[index].column
+        spec_filter = spec.filters[index]
+        assert isinstance(spec_filter, Filter)  # `latest_anchored` lists plain filters only
+        column = spec_filter.column
         if column.lower() not in found:
             found[column.lower()] = column_bounds(spec, column, catalog, rules, attributes, run)[1]
         anchors[index] = found[column.lower()]

@@ -43,7 +43,7 @@ from plotboard.query.prepare import (
     prepare_query,
     prepare_sql,
 )
-from plotboard.query.spec import RELATIVE_DATE_OPS, QuerySpec, parse_spec
+from plotboard.query.spec import MAX_FILTER_DEPTH, RELATIVE_DATE_OPS, QuerySpec, parse_spec
 from plotboard.query.tenant import cache_scope, execute_for, tenant_of
 from plotboard.sources.execute import ExecutionResult, answer_too_large
 from plotboard.sources.pool import SourcePool
@@ -399,12 +399,24 @@ async def org_today(services: QueryServices, org_id: str) -> dt.date:
 
 
 def _relative(request: QueryRequest) -> bool:
-    """Whether the spec has a relative date filter, whose dates count from today."""
+    """Whether the spec has a relative date filter, whose dates count from today (inside
+    `any`, `all` and `without` groups too)."""
     filters = request.query.get("filters") if request.query else None
-    return isinstance(filters, list) and any(
-        isinstance(f, dict) and isinstance(op := f.get("op"), str) and op in RELATIVE_DATE_OPS
-        for f in filters
-    )
+    return isinstance(filters, list) and _has_relative(filters, 0)
+
+
+def _has_relative(filters: list[Any], depth: int) -> bool:
+    for f in filters:
+        if not isinstance(f, dict):
+            continue
+        if isinstance(op := f.get("op"), str) and op in RELATIVE_DATE_OPS:
+            return True
+        if depth < MAX_FILTER_DEPTH:
+            for key in ("any", "all", "where"):
+                inner = f.get(key)
+                if isinstance(inner, list) and _has_relative(inner, depth + 1):
+                    return True
+    return False
 
 
 def _anchored_to_latest(request: QueryRequest) -> bool:

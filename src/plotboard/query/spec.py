@@ -412,6 +412,162 @@ class Filter(_SpecModel):
         return self
 
 
+MAX_FILTER_DEPTH = 3
+"""Most levels of filter groups inside one another: an `any` in a `without`'s `where` in an
+`any` is three."""
+MAX_CONDITIONS = 50
+"""Most filter conditions in one spec, counting every one inside `any`, `all` and `without`."""
+
+ANY_WORDS = "Any of"
+ALL_WORDS = "All of"
+WITHOUT_WORDS = "Has no"
+"""The filter groups as the builder names them."""
+
+
+def _filter_kind(value: object) -> str:
+    """Which filter shape a `filters` entry is: by its leading key (``any``, ``all``,
+    ``without``), else a plain condition."""
+    if isinstance(value, dict):
+        for key, tag in (("any", "AnyOf"), ("all", "AllOf"), ("without", "Without")):
+            if key in value:
+                return tag
+        return "Filter"
+    return type(value).__name__ if isinstance(value, AnyOf | AllOf | Without) else "Filter"
+
+
+class AnyOf(_SpecModel):
+    """OR: a row is kept when at least one of the conditions holds:
+    ``{"any": [{"column": "location", "op": "eq", "value": "Paris"},
+    {"column": "performance_rating", "op": "eq", "value": 5}]}``. Each condition is a filter
+    entry of its own (a condition, an `all`, a `without`) and keeps its checks."""
+
+    any: tuple[FilterItem, ...]
+
+    @field_validator("any", mode="before")
+    @classmethod
+    def _some(cls, value: object) -> object:
+        return _group_items(value, ANY_WORDS)
+
+
+class AllOf(_SpecModel):
+    """AND inside an `any`: ``{"all": [<filter>, <filter>]}`` holds when all of them do
+    ("Services in 2023" or "Hardware in 2025")."""
+
+    all: tuple[FilterItem, ...]
+
+    @field_validator("all", mode="before")
+    @classmethod
+    def _some(cls, value: object) -> object:
+        return _group_items(value, ALL_WORDS)
+
+
+class Without(_SpecModel):
+    """“Has no related rows” (an anti-join): ``{"without": "sales"}`` on employees keeps the
+    employees with no sales row linked to them, ``"where"`` narrows the related rows that count
+    (``{"without": "employees", "where": [{"column": "is_remote", "op": "eq", "value": true}]}``
+    on offices: offices with no remote staff). The link is the catalog's foreign-key path from
+    the related table to the spec's table (never a condition of the spec's own); only the
+    related rows the user may see under the access rules count. `where`'s columns are the
+    related table's (or of tables it points to, ``offices.region``)."""
+
+    without: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    where: tuple[FilterItem, ...] = Field(default=(), max_length=MAX_ITEMS)
+
+
+def _group_items(value: object, words: str) -> object:
+    if isinstance(value, list | tuple):
+        if not value:
+            raise SpecProblem(f"“{words}” needs at least one condition")
+        if len(value) > MAX_ITEMS:
+            raise SpecProblem(f"“{words}” takes at most {MAX_ITEMS} conditions")
+    return value
+
+
+FilterItem = Annotated[
+    Annotated[Filter, Tag("Filter")]
+    | Annotated[AnyOf, Tag("AnyOf")]
+    | Annotated[AllOf, Tag("AllOf")]
+    | Annotated[Without, Tag("Without")],
+    Discriminator(_filter_kind),
+]
+"""A `filters` entry: a condition (`Filter`), or a group: `any` (OR), `all` (AND), `without`
+(no related rows)."""
+
+for _model in (AnyOf, AllOf, Without):
+    _model.model_rebuild()
+
+
+def _filter_shape_problem(items: object) -> SpecProblem | None:
+    """The depth and size limits of `filters`, checked on the raw JSON before the models (so a
+    nesting bomb is refused before it is walked by anything recursive)."""
+    count = 0
+    stack: list[tuple[object, int, str]] = [(items, 0, "")]
+    while stack:
+        value, depth, at = stack.pop()
+        if not isinstance(value, list | tuple):
+            continue
+        for i, item in enumerate(value):
+            where = f"{at}[{i}]"
+            count += 1
+            if not isinstance(item, dict):
+                continue
+            groups = [(k, item[k]) for k in ("any", "all", "where") if k in item]
+            for key, inner in groups:
+                if depth + 1 > MAX_FILTER_DEPTH:
+                    return SpecProblem(
+                        f"filters are grouped {depth + 1} deep (“{ANY_WORDS}”, “{ALL_WORDS}”, "
+                        f"“{WITHOUT_WORDS}”); at most {MAX_FILTER_DEPTH} levels: flatten the "
+                        "conditions",
+                        f"{where}.{key}",
+                    )
+                stack.append((inner, depth + 1, f"{where}.{key}"))
+            if count > MAX_CONDITIONS:
+                return SpecProblem(
+                    f"too many filter conditions: at most {MAX_CONDITIONS}, counting those "
+                    "inside groups"
+                )
+    return None
+
+
+def filter_leaves(
+    items: tuple[FilterItem, ...], at: str = "filters"
+) -> list[tuple[str, Filter, bool]]:
+    """Every condition of `items` with its spec key and whether it sits in a group (an `any`,
+    an `all`) of the spec's table. Conditions inside a `without` are on another table: left
+    out."""
+    out: list[tuple[str, Filter, bool]] = []
+    for i, item in enumerate(items):
+        key = f"{at}[{i}]"
+        if isinstance(item, Filter):
+            out.append((key, item, at != "filters"))
+        elif isinstance(item, AnyOf):
+            out.extend(filter_leaves(item.any, f"{key}.any"))
+        elif isinstance(item, AllOf):
+            out.extend(filter_leaves(item.all, f"{key}.all"))
+    return out
+
+
+def _check_grouped(items: tuple[FilterItem, ...], at: str, grouped: bool) -> None:
+    """A relative date range counted from the latest date stays at the top of `filters`: the
+    latest date is found per top-level filter."""
+    for i, item in enumerate(items):
+        key = f"{at}[{i}]"
+        if isinstance(item, Filter):
+            if grouped and item.op in RELATIVE_DATE_OPS and item.anchor == "latest":
+                raise SpecProblem(
+                    f"the date range on “{_words(item.column)}” counted from the latest date "
+                    f"can't be inside “{ANY_WORDS}”, “{ALL_WORDS}” or “{WITHOUT_WORDS}”: count "
+                    "it from today, or move it out of the group",
+                    f"{key}.anchor",
+                )
+        elif isinstance(item, AnyOf):
+            _check_grouped(item.any, f"{key}.any", True)
+        elif isinstance(item, AllOf):
+            _check_grouped(item.all, f"{key}.all", True)
+        else:
+            _check_grouped(item.where, f"{key}.where", True)
+
+
 class OrderBy(_SpecModel):
     """Sort by an output name (``avg_salary``) or by a chosen dimension's column."""
 
@@ -487,7 +643,7 @@ class QuerySpec(_SpecModel):
     table: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     measures: tuple[Measure, ...] = Field(default=(), max_length=MAX_ITEMS)
     dimensions: tuple[Dimension, ...] = Field(default=(), max_length=MAX_ITEMS)
-    filters: tuple[Filter, ...] = Field(default=(), max_length=MAX_ITEMS)
+    filters: tuple[FilterItem, ...] = Field(default=(), max_length=MAX_ITEMS)
     order_by: tuple[OrderBy, ...] = Field(default=(), max_length=MAX_ITEMS)
     limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
     columns: tuple[CustomColumn, ...] = Field(default=(), max_length=MAX_ITEMS)
@@ -497,8 +653,17 @@ class QuerySpec(_SpecModel):
     offset: int | None = Field(default=None, ge=0, le=MAX_OFFSET)
     compare: Compare | None = None
 
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _filters_bounded(cls, value: object) -> object:
+        problem = _filter_shape_problem(value)
+        if problem is not None:
+            raise problem
+        return value
+
     @model_validator(mode="after")
     def _something_to_show(self) -> QuerySpec:
+        _check_grouped(self.filters, "filters", False)
         nothing = "or set “Compare with” to “Nothing”"
         if self.compare is not None:
             if self.select:
@@ -651,21 +816,34 @@ class QuerySpec(_SpecModel):
     @property
     def relative(self) -> bool:
         """Whether a filter is relative to today, so its SQL's parameters change daily."""
-        return any(f.op in RELATIVE_DATE_OPS for f in self.filters)
+        return _relative_items(self.filters)
 
     @property
     def latest_anchored(self) -> tuple[int, ...]:
         """Indexes of the relative filters anchored to the latest date the user can see."""
         return tuple(
             i for i, f in enumerate(self.filters)
-            if f.op in RELATIVE_DATE_OPS and f.anchor == "latest"
+            if isinstance(f, Filter) and f.op in RELATIVE_DATE_OPS and f.anchor == "latest"
         )
+
+
+def _relative_items(items: tuple[FilterItem, ...]) -> bool:
+    for item in items:
+        if isinstance(item, Filter):
+            if item.op in RELATIVE_DATE_OPS:
+                return True
+        elif _relative_items(
+            item.any if isinstance(item, AnyOf) else item.all if isinstance(item, AllOf)
+            else item.where
+        ):
+            return True
+    return False
 
 
 _FIELD_NAMES = frozenset(
     name
     for model in (QuerySpec, Measure, Dimension, Filter, OrderBy, Format, Bin, CustomColumn, Having,
-                  Periods, Compare, ShareWithin)
+                  Periods, Compare, ShareWithin, AnyOf, AllOf, Without)
     for name in model.model_fields
 )
 
@@ -715,7 +893,8 @@ def parse_spec(data: object) -> QuerySpec:
         if isinstance(problem, SpecProblem):
             # Said in the builder's words; the spec key goes to `field` for developers.
             if problem.field:
-                field = f"{field}.{problem.field}" if field else problem.field
+                joined = "" if problem.field.startswith("[") else "."
+                field = f"{field}{joined}{problem.field}" if field else problem.field
         elif first["type"] == "extra_forbidden":
             field = ".".join(filter(None, (_location(first["loc"][:-1]), str(first["loc"][-1]))))
             message = f"Unknown field '{field}': it is not part of a query."
