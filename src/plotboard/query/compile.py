@@ -536,22 +536,38 @@ def _without(builder: _Builder, item: Without, field: str) -> exp.Expr:
     last = path[-1]
     holder = sub._join(path[:-1])
     outer = builder.aliases[()]
-    link = [
-        exp.EQ(
-            this=exp.column(_ident(src), table=_ident(holder), copy=False),
-            expression=exp.column(_ident(ref), table=_ident(outer), copy=False),
-        )
-        for src, ref in zip(last.fk.columns, last.fk.ref_columns, strict=True)
-    ]
     conditions = [
         _filter(sub, part, -1, f"{field}.where[{i}]") for i, part in enumerate(item.where)
     ]
-    select = exp.Select(expressions=[exp.Literal.number(1)])
+    select = exp.Select()
     select.set("from_", sub.from_())
     if sub.joins:
         select.set("joins", sub.joins)
-    select.set("where", exp.Where(this=exp.and_(*link, *conditions, copy=False)))
     builder.inner_tables.extend(sub.tables())
+
+    def inner(name: str) -> exp.Column:
+        return exp.column(_ident(name), table=_ident(holder), copy=False)
+
+    def mine(name: str) -> exp.Column:
+        return exp.column(_ident(name), table=_ident(outer), copy=False)
+
+    if len(last.fk.columns) == 1:
+        # One key column: ``(key IS NULL OR key NOT IN (SELECT fk FROM ... WHERE fk IS NOT
+        # NULL AND ...))``, a subquery that does not depend on the row, so every engine runs it
+        # once (a correlated NOT EXISTS over a rule's fenced subquery is read again for each
+        # row on SQLite). Same rows as NOT EXISTS: NULL keys are no link either way.
+        fk, key = last.fk.columns[0], last.fk.ref_columns[0]
+        select.set("expressions", [inner(fk)])
+        linked = exp.Not(this=_is_null(inner(fk)))
+        select.set("where", exp.Where(this=exp.and_(linked, *conditions, copy=False)))
+        outside = exp.Not(this=exp.In(this=mine(key), query=select.subquery(copy=False)))
+        return exp.Paren(this=exp.or_(_is_null(mine(key)), outside, copy=False))
+    link = [
+        exp.EQ(this=inner(src), expression=mine(ref))
+        for src, ref in zip(last.fk.columns, last.fk.ref_columns, strict=True)
+    ]
+    select.set("expressions", [exp.Literal.number(1)])
+    select.set("where", exp.Where(this=exp.and_(*link, *conditions, copy=False)))
     return exp.Not(this=exp.Exists(this=select))
 
 
