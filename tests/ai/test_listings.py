@@ -302,15 +302,17 @@ def test_nobody_above_them_is_no_manager(catalog: Catalog, values: Values) -> No
     assert _filters(spec) == [("manager_id", "is_null", None)]
 
 
-def test_rows_missing_from_another_table_are_refused_plainly(
+def test_rows_missing_from_another_table_are_a_without_filter(
     catalog: Catalog, values: Values
 ) -> None:
-    for question in (
-        "employees with no sales in 2024",
-        "which reps never made a sale",
-        "offices without employees",
-        "who hasn't sold anything this year",
+    # Once refused (a spec could not look for missing rows); spec v2's `without` can.
+    for question, table, related in (
+        ("employees with no sales in 2024", "employees", "sales"),
+        ("which reps never made a sale", "employees", "sales"),
+        ("offices without employees", "offices", "employees"),
+        ("who hasn't sold anything this year", "employees", "sales"),
     ):
-        reply = ask(question, catalog, values)
-        assert reply.tile is None and reply.suggestions, question
-        assert "missing from" in reply.answer, question
+        spec = spec_of(ask(question, catalog, values))
+        assert spec["table"] == table, (question, spec)
+        assert [f["without"] for f in spec["filters"] if "without" in f] == [related], (
+            question, spec)

@@ -32,7 +32,29 @@ def spec_of(reply: EngineAnswer) -> dict[str, Any]:
 
 
 def filters_of(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    return [(f["column"], f["op"], f.get("value")) for f in spec.get("filters", [])]
+    """The plain filters (column, op, value); groups are read with `any_of` / `without_of`."""
+    return [(f["column"], f["op"], f.get("value")) for f in spec.get("filters", []) if "op" in f]
+
+
+def any_of(spec: dict[str, Any]) -> list[list[tuple[str, str, Any]]]:
+    """Each `any` group's options as (column, op, value), an `all` option flattened."""
+    out = []
+    for f in spec.get("filters", []):
+        if "any" in f:
+            out.append([
+                (g["column"], g["op"], g.get("value")) if "op" in g
+                else tuple((h["column"], h["op"], h.get("value")) for h in g.get("all", []))
+                for g in f["any"]
+            ])
+    return out
+
+
+def without_of(spec: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, Any]]]]:
+    """Each `without` filter: (related table, its `where` as (column, op, value))."""
+    return [
+        (f["without"], [(g["column"], g["op"], g.get("value")) for g in f.get("where", [])])
+        for f in spec.get("filters", []) if "without" in f
+    ]
 
 
 def having_of(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from plotboard.ai.builtin.draft import Draft, DraftDim, DraftFilter, DraftMeasure
-from plotboard.ai.builtin.intent import DimSlot, Intent
+from plotboard.ai.builtin.draft import Draft, DraftAny, DraftDim, DraftFilter, DraftMeasure
+from plotboard.ai.builtin.intent import BoolSlot, CompareSlot, DimSlot, Intent, ValueSlot
 from plotboard.ai.builtin.resolve import (
     Resolved,
     Unanswerable,
@@ -178,10 +178,38 @@ def build_fresh(
     draft.filters = [
         *_value_filters(resolved), *resolved.bools, *resolved.compares, *resolved.dates
     ]
+    _either(draft, intent)
     _apply_order(vocab, draft, intent)
     _default_order(draft)
     _wish_chart(draft, intent)
     return draft
+
+
+def _said_by(f: DraftFilter, slot: ValueSlot | BoolSlot | CompareSlot) -> bool:
+    """Whether filter `f` is the one read from `slot`."""
+    columns = {id(c) for t in slot.terms if (c := getattr(t, "column", None)) is not None}
+    if id(f.column) not in columns:
+        return False
+    if isinstance(slot, ValueSlot):
+        said = {v for t in slot.terms for v in t.values}
+        values = f.value if isinstance(f.value, list) else [f.value]
+        return f.op in ("eq", "in", "neq", "not_in") and any(v in said for v in values)
+    if isinstance(slot, BoolSlot):
+        return f.op == "eq" and isinstance(f.value, bool)
+    return f.op == slot.op
+
+
+def _either(draft: Draft, intent: Intent) -> None:
+    """ "staff in Paris or with a rating of 5": the two filters said either side of an "or"
+    (`Intent.either`), on two different columns, become one "any of" group (an OR); two
+    values of one column are already one "is any of" filter."""
+    for first, second in intent.either:
+        a = [f for f in draft.filters if _said_by(f, first)]
+        b = [f for f in draft.filters if _said_by(f, second)]
+        if len(a) != 1 or len(b) != 1 or a[0] is b[0] or a[0].column is b[0].column:
+            continue
+        draft.filters = [f for f in draft.filters if f is not a[0] and f is not b[0]]
+        draft.any_of.append(DraftAny(((a[0],), (b[0],))))
 
 
 def _wish_chart(draft: Draft, intent: Intent) -> None:

@@ -19,12 +19,16 @@ from plotboard.catalog.model import Column, Table
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import (
     Aggregate,
+    AllOf,
+    AnyOf,
+    Filter,
     FilterOp,
     Grain,
     OrderBy,
     Periods,
     QuerySpec,
     Scalar,
+    Without,
     parse_spec,
 )
 
@@ -71,6 +75,23 @@ class DraftFilter:
     include_current: bool = False
 
 
+@dataclass(frozen=True)
+class DraftAny:
+    """OR: the rows matching one of `options`, each a set of filters that all hold ("Services
+    in 2023 or in 2025", "in Paris or rated 5")."""
+
+    options: tuple[tuple[DraftFilter, ...], ...]
+
+
+@dataclass(frozen=True)
+class DraftWithout:
+    """The rows no row of `table` points at ("people with no sales"), counting only the
+    related rows matching `filters` ("no sales in 2025"); see `plotboard.query.spec.Without`."""
+
+    table: Table
+    filters: tuple[DraftFilter, ...] = ()
+
+
 @dataclass
 class Draft:
     """A query under construction; `order` sorts by the first measure (True: descending)."""
@@ -105,6 +126,8 @@ class Draft:
     # a filter names one by a `Column` of that name on `base` ("2023 and 2025": the year of
     # each sale is one of those two).
     custom: list[tuple[str, str]] = field(default_factory=list)
+    any_of: list[DraftAny] = field(default_factory=list)  # OR groups, each ANDed with the rest
+    without: list[DraftWithout] = field(default_factory=list)  # "with no <related rows>"
 
     def copy(self) -> Draft:
         return replace(
@@ -112,6 +135,8 @@ class Draft:
             measures=list(self.measures),
             dims=list(self.dims),
             filters=list(self.filters),
+            any_of=list(self.any_of),
+            without=list(self.without),
             notes=list(self.notes),
             extra_order=list(self.extra_order),
             having=list(self.having),
@@ -182,13 +207,18 @@ def to_spec(draft: Draft) -> QuerySpec:
             for other in dims
         ):
             dims.append(dim)
-    filters = [
-        {"column": column_ref(base, f.table, f.column), "op": f.op}
-        | ({} if f.value is None else {"value": f.value})
-        | ({} if f.anchor is None else {"anchor": f.anchor})
-        | ({"include_current": True} if f.include_current else {})
-        for f in draft.filters
-    ]
+    filters: list[dict[str, object]] = [_filter_spec(base, f) for f in draft.filters]
+    for group in draft.any_of:
+        options: list[dict[str, object]] = []
+        for option in group.options:
+            parts = [_filter_spec(base, f) for f in option]
+            options.append(parts[0] if len(parts) == 1 else {"all": parts})
+        filters.append({"any": options})
+    for gone in draft.without:
+        entry: dict[str, object] = {"without": table_ref(gone.table)}
+        if gone.filters:
+            entry["where"] = [_filter_spec(gone.table, f) for f in gone.filters]
+        filters.append(entry)
     data: dict[str, object] = {
         "table": table_ref(base),
         "measures": measures,
@@ -238,6 +268,16 @@ def to_spec(draft: Draft) -> QuerySpec:
         if len(same) > 1:  # "for each year" over months and years of one date: by its name
             data["limit_per"] = next((d.alias for d in same if d.grain == per.grain), ref)
     return parse_spec(data)
+
+
+def _filter_spec(base: Table, f: DraftFilter) -> dict[str, object]:
+    out: dict[str, object] = {"column": column_ref(base, f.table, f.column), "op": f.op}
+    return (
+        out
+        | ({} if f.value is None else {"value": f.value})
+        | ({} if f.anchor is None else {"anchor": f.anchor})
+        | ({"include_current": True} if f.include_current else {})
+    )
 
 
 def _plain(value: float) -> int | float:
@@ -295,19 +335,35 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
     custom = {c.name.lower(): c for c in spec.columns}
     for c in spec.columns:
         draft.custom.append((c.name, c.expr))
-    for f in spec.filters:
-        if f.column.lower() in custom:  # a computed column: kept as it is
-            computed = custom[f.column.lower()]
-            value = f.value.model_dump() if isinstance(f.value, Periods) else f.value
-            unit = computed.expr.split("(", 1)[0].strip().capitalize()
-            part = Column(computed.name, "integer", display_name=unit, semantic_type=PERIOD_PART)
-            draft.filters.append(DraftFilter(base, part, f.op, value))
-            continue
-        table, column = _absolute(vocab, base, f.column)
-        value = f.value.model_dump() if isinstance(f.value, Periods) else f.value
-        draft.filters.append(
-            DraftFilter(table, column, f.op, value, f.anchor, f.include_current)
-        )
+    for item in spec.filters:
+        if isinstance(item, Filter):
+            if item.column.lower() in custom:  # a computed column: kept as it is
+                computed = custom[item.column.lower()]
+                value = item.value.model_dump() if isinstance(item.value, Periods) else item.value
+                unit = computed.expr.split("(", 1)[0].strip().capitalize()
+                part = Column(
+                    computed.name, "integer", display_name=unit, semantic_type=PERIOD_PART
+                )
+                draft.filters.append(DraftFilter(base, part, item.op, value))
+                continue
+            draft.filters.append(_draft_filter(vocab, base, item))
+        elif isinstance(item, AnyOf):
+            options: list[tuple[DraftFilter, ...]] = []
+            for option in item.any:
+                parts = option.all if isinstance(option, AllOf) else (option,)
+                if not all(isinstance(p, Filter) for p in parts):
+                    raise unsupported
+                options.append(tuple(_draft_filter(vocab, base, p) for p in parts))  # type: ignore[arg-type]
+            draft.any_of.append(DraftAny(tuple(options)))
+        elif isinstance(item, Without):
+            related = vocab.table_named(item.without, near=base)
+            if related is None or not all(isinstance(p, Filter) for p in item.where):
+                raise unsupported
+            draft.without.append(DraftWithout(
+                related, tuple(_draft_filter(vocab, related, p) for p in item.where)  # type: ignore[arg-type]
+            ))
+        else:
+            raise unsupported
     # A list of records: its columns and its sort carry over to a follow-up ("only Paris").
     for ref in spec.select:
         draft.records.append(_absolute(vocab, base, ref))
@@ -344,6 +400,12 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             table, column = _absolute(vocab, base, spec.limit_per)
             draft.limit_per = DraftDim(table, column)
     return draft
+
+
+def _draft_filter(vocab: Vocabulary, base: Table, f: Filter) -> DraftFilter:
+    table, column = _absolute(vocab, base, f.column)
+    value = f.value.model_dump() if isinstance(f.value, Periods) else f.value
+    return DraftFilter(table, column, f.op, value, f.anchor, f.include_current)
 
 
 def _literal(value: object) -> str:

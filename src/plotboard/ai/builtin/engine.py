@@ -92,7 +92,6 @@ from plotboard.ai.builtin.scope import (
 from plotboard.ai.builtin.shapes import (
     COUNTED_ROWS,
     Shapes,
-    absent_reason,
     apply_shapes,
     read_shapes,
     tables_with_empty_fields,
@@ -452,6 +451,18 @@ _PEOPLE_NOUNS = frozenset({"people", "staff", "staffer", "employee", "worker", "
                            "personnel", "folk", "colleague"})
 
 
+_ABSENT_WORDS = frozenset({"no", "without", "never"})
+
+
+def _absent_lead(words: Sequence[Token], k: int) -> bool:
+    """Whether rows said missing start at `words[k]`: "no", "without", "never", "didn't"."""
+    text = words[k].text
+    return text in _ABSENT_WORDS or (
+        k + 1 < len(words) and words[k + 1].text in ("t", "not")
+        and text in ("didn", "don", "doesn", "haven", "hasn", "did", "do", "does", "have", "has")
+    )
+
+
 def _sales_people(
     words: tuple[Token, ...], vocab: Vocabulary, readings: list[str]
 ) -> tuple[Token, ...]:
@@ -475,6 +486,8 @@ def _sales_people(
         return words
     taken = {k for k in at} | {k for p in pairs for k in (p, p + 1)}
     for k, token in enumerate(words):
+        if k > max(taken) and _absent_lead(words, k):
+            break  # "salespeople who didn't sell anything": the sales are what is missing
         terms = [t for t in vocab.phrases.get((token.stem,), ()) if not isinstance(t, ValueTerm)]
         if k not in taken and terms and all(t.table is not people[0] for t in terms):
             return words  # "orders per sales rep", "revenue by salesperson": who sold them
@@ -848,8 +861,6 @@ def answer(
     if outside is not None:
         return _cannot(vocab, f"this data has nothing about '{outside}'", voice)
     shapes, words = read_shapes(words, vocab)
-    if shapes.absent is not None:
-        return _cannot(vocab, absent_reason(shapes.absent), voice)
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)

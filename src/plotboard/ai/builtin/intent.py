@@ -130,6 +130,10 @@ class Intent:
     # site": the offices, though "site" is also a location column): between two databases
     # that fit equally, the one whose table was named is meant.
     mentioned: list[TableTerm] = field(default_factory=list)
+    # Two filters said either side of an "or" ("in Paris or rated 5"): either one holds.
+    either: list[tuple[ValueSlot | BoolSlot | CompareSlot, ValueSlot | BoolSlot | CompareSlot]] = (
+        field(default_factory=list)
+    )
 
     @property
     def has_subject(self) -> bool:

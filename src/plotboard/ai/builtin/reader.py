@@ -183,6 +183,10 @@ class _Walk:
         self.divide_next = False  # "divided by": the next measure is the ratio's denominator
         self.each_grain_first: tuple[GrainWord, GrainWord, bool] | None = None
         self.and_at = -1  # index of the last "and" / "or" item
+        # Where each filter slot was read (item index, by the slot's id) and where each "or"
+        # and "and" stood: "in Paris or rated 5" pairs the filters either side of the "or".
+        self.slot_at: dict[int, tuple[int, object]] = {}
+        self.joins_at: list[tuple[int, str]] = []
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -291,6 +295,7 @@ class _Walk:
 
     def run(self) -> Intent:
         for index, item in enumerate(self.items):
+            self._note_slots(index - 1)
             self.index = index
             meaning = item.meaning
             if isinstance(meaning, Words):
@@ -353,6 +358,8 @@ class _Walk:
         self._each_of_the_values()
         self._leading_group()
         self._highest_in_each()
+        self._note_slots(len(self.items) - 1)
+        self._either_filters()
         return self.intent
 
     def _leading_group(self) -> None:
@@ -367,6 +374,36 @@ class _Walk:
         if intent.top is None and (intent.superlative is None or intent.superlative.temporal):
             return
         intent.per_dim = self.lead_dim
+
+    def _note_slots(self, at: int) -> None:
+        intent = self.intent
+        for slot in (*intent.values, *intent.bools, *intent.compares):
+            if id(slot) not in self.slot_at:
+                self.slot_at[id(slot)] = (at, slot)
+
+    def _either_filters(self) -> None:
+        """ "staff in Paris or with a rating of 5", "remote or hired before 2020": two filters
+        said either side of an "or", close to it and with no "and" between, are kept as
+        either one (`Intent.either`); two values of one column stay one "is any of"."""
+        placed = sorted(self.slot_at.values(), key=lambda p: p[0])
+        live = {id(s) for s in (*self.intent.values, *self.intent.bools, *self.intent.compares)}
+        placed = [(at, slot) for at, slot in placed if id(slot) in live]
+        for k, word in self.joins_at:
+            if word != "or":
+                continue
+            before = [(at, slot) for at, slot in placed if at < k]
+            after = [(at, slot) for at, slot in placed if at > k]
+            if not before or not after:
+                continue
+            (p, first), (q, second) = before[-1], after[0]
+            if k - p > 3 or q - k > 4 or any(
+                p < at < q and at != k for at, _ in self.joins_at
+            ):
+                continue
+            if isinstance(first, ValueSlot | BoolSlot | CompareSlot) and isinstance(
+                second, ValueSlot | BoolSlot | CompareSlot
+            ):
+                self.intent.either.append((first, second))
 
     def _highest_in_each(self) -> None:
         """ "the top salary in every department", "lowest price per category": the highest
@@ -630,6 +667,7 @@ class _Walk:
         kind = meaning.kind
         if kind == "and" and self.words_of(item) in ("and", "or", ","):
             self.and_at = self.index
+            self.joins_at.append((self.index, self.words_of(item)))
         if kind in ("group", "group_add"):
             self.mode = "dim"
             self.last_dim_item = None

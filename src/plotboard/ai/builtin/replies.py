@@ -274,6 +274,21 @@ def describe_filter(f: DraftFilter) -> str:
     return f"{col} {f.op.replace('_', ' ')}"
 
 
+def describe_groups(draft: Draft) -> list[str]:
+    """The draft's OR groups and "with no ..." filters in a few words each: "Paris or
+    performance rating 5", "2023 or 2025", "with no sales (2025)"."""
+    out = []
+    for group in draft.any_of:
+        options = [" and ".join(describe_filter(f) for f in option) for option in group.options]
+        dated = all(f.column.type in TEMPORAL_TYPES for option in group.options for f in option)
+        out.append(_join(options, "and" if dated else "or"))  # "2023 and 2025", side by side
+    for gone in draft.without:
+        what = f"with no {table_label(gone.table).lower()}"
+        where = [describe_filter(f) for f in gone.filters]
+        out.append(f"{what} ({'; '.join(where)})" if where else what)
+    return out
+
+
 def title_of(vocab: Vocabulary, draft: Draft) -> str:
     """A tile title: "Average salary by location", "Top 5 products by revenue (2024)"."""
     if draft.records:
@@ -288,7 +303,7 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
                 listed = f"The {_singular(listed.lower())} with the {first} {what}"
             else:
                 listed = f"{draft.limit} {listed.lower()} with the {first} {what}"
-        parts = [describe_filter(f) for f in draft.filters]
+        parts = [describe_filter(f) for f in draft.filters] + describe_groups(draft)
         return f"{listed} ({'; '.join(parts)})" if parts else listed
     measures = [measure_label(vocab, m, draft.dims) for m in draft.measures]
     if draft.part is not None and measures:
@@ -340,7 +355,7 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
     filters = [f for f in draft.filters if compared is None or f is not compared[0]]
     if compared is not None:
         title += f", {compared[1]} vs {compared[2]}"
-    parts = [describe_filter(f) for f in filters]
+    parts = [describe_filter(f) for f in filters] + describe_groups(draft)
     labels = [measure_label(vocab, m, draft.dims) for m in draft.measures]
     for h in draft.having:
         if h.measure < len(labels):
@@ -427,6 +442,12 @@ def filters_phrase(draft: Draft) -> str:
         elif f.op in ("eq", "in"):
             text = f"{'in' if location_kind(f.column) else 'for'} {text}"
         out.append(text)
+    for group, words in zip(draft.any_of, describe_groups(draft), strict=False):
+        dated = all(
+            f.column.type in TEMPORAL_TYPES for option in group.options for f in option
+        )
+        out.append(f"in {words}" if dated else f"for {words}")
+    out += [words for words in describe_groups(draft)[len(draft.any_of) :]]
     return (" " + " ".join(out)) if out else ""
 
 

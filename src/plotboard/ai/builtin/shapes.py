@@ -21,13 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from plotboard.ai.builtin.draft import (
     PERIOD_PART,
     Draft,
+    DraftAny,
     DraftDim,
     DraftFilter,
     DraftMeasure,
+    DraftWithout,
     column_ref,
 )
 from plotboard.ai.builtin.intent import Intent
@@ -42,9 +45,19 @@ from plotboard.ai.builtin.text import (
     stems,
 )
 from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
-from plotboard.ai.builtin.vocabulary import EXACT, TableTerm, Vocabulary, table_label
+from plotboard.ai.builtin.vocabulary import (
+    EXACT,
+    ColumnTerm,
+    TableTerm,
+    Term,
+    ValueTerm,
+    Vocabulary,
+    table_label,
+)
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Column, Table
-from plotboard.query.spec import Scalar
+from plotboard.query.errors import QueryError
+from plotboard.query.joins import find_join_path
+from plotboard.query.spec import MAX_ITEMS, Scalar
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
           ("fraction",), ("pct",), ("what", "part"), ("which", "part"), ("slice",),
@@ -147,6 +160,11 @@ class Shapes:
     # "reps with no sales", "who didn't sell anything": rows of another table that are
     # missing (the table), which a query spec can't look for.
     absent: Table | None = None
+    # The words said with it that narrow those rows ("no *remote* staff", "no *Hardware*
+    # sales"), and whether a time was said right after it ("didn't sell anything *in 2025*"):
+    # that time is the related rows', not the rows listed.
+    absent_terms: list[Term] = field(default_factory=list)
+    absent_dated: bool = False
     # "ratio of Hardware revenue to Software revenue", "Paris headcount divided by London
     # headcount": where the cue was in the question's words (`all_words`), and whether it
     # names the ratio itself ("ratio", anywhere) or only divides what comes after it.
@@ -313,6 +331,16 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                         if end < len(words) and (words[end] in _NAME_TAILS
                                                  or words[end] in _FIELD_WORDS):
                             end += 1  # "no manager set", "an empty manager id"
+                        if is_null and any(
+                            isinstance(t, TableTerm) for t in vocab.phrases.get(rest[:size], ())
+                        ):
+                            # "with no sales at all in 2025": maybe rows of another table
+                            # (`apply_shapes` decides), the time theirs.
+                            for ending in _ABSENT_TAILS:
+                                if tuple(words[end : end + len(ending)]) == ending:
+                                    end += len(ending)
+                                    break
+                            shapes.absent_dated = end < len(words) and words[end] in _TIME_LEADS
                         for k in range(i, end):
                             keep[k] = False
                         i, matched = end, True
@@ -395,7 +423,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             for k in range(start, end):
                 keep[k] = False
     _read_bands(words, keep, shapes, lambda i: _names_known_before(vocab, words, i))
-    shapes.absent = _absent_rows(tokens, keep, vocab)
+    _absent_rows(tokens, keep, vocab, shapes)
     either = _either_period(words, keep)
     if either >= 0:
         # "did we sell more units in Q2 or in Q1 2025", "was revenue higher in 2024 or 2025":
@@ -813,7 +841,8 @@ _ABSENT_LEADS = frozenset({"no", "without", "never", "zero"})
 _NEGATED_VERBS = frozenset({"didn", "don", "doesn", "haven", "hasn", "hadn", "did", "do",
                             "does", "have", "has"})
 _FILLERS = frozenset({"any", "a", "an", "single", "one", "have", "had", "make", "made", "do",
-                      "done", "get", "got", "at", "all"})
+                      "done", "get", "got", "at", "all", "closed", "close", "booked", "book",
+                      "logged", "recorded", "won", "landed"})
 
 
 def absent_reason(table: Table) -> str:
@@ -827,11 +856,19 @@ def absent_reason(table: Table) -> str:
     )
 
 
+_ABSENT_TAILS = (("at", "all"), ("anything", "at", "all"), ("anything",), ("ever",), ("yet",),
+                 ("so", "far"))
+_TIME_LEADS = frozenset({"in", "during", "since", "this", "last", "over", "for", "before",
+                         "after", "between", "from", "previous", "past"})
+
+
 def _absent_rows(
-    tokens: Sequence[Token], keep: Sequence[bool], vocab: Vocabulary
-) -> Table | None:
+    tokens: Sequence[Token], keep: list[bool], vocab: Vocabulary, shapes: Shapes
+) -> None:
     """The table whose rows a question asks to be missing: "with no sales", "without
-    orders", "didn't sell anything", "never made a sale"."""
+    orders", "didn't sell anything", "never made a sale", "no remote staff" (a value or flag
+    of that table said before it narrows the rows that count). The clause's words leave the
+    question; a time said right after it is the related rows' (`Shapes.absent_dated`)."""
     words = [t.text for t in tokens]
     stemmed = [t.stem for t in tokens]
     for i, word in enumerate(words):
@@ -847,13 +884,38 @@ def _absent_rows(
         j = start
         while j < len(words) and words[j] in _FILLERS and j < start + 2:
             j += 1
+        narrowing: list[tuple[int, int, list[Term]]] = []
         found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
+        for _ in range(2):  # "no remote staff", "without Hardware sales"
+            if found is None or any(isinstance(t, TableTerm) for t in found[1]):
+                break
+            narrowing.append((j, found[0], found[1]))
+            j += found[0]
+            found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
         if found is None:
             continue
         tables = [t for t in found[1] if isinstance(t, TableTerm)]
-        if tables:
-            return tables[0].table
-    return None
+        if not tables:
+            continue
+        table = tables[0].table
+        terms: list[Term] = []
+        for _, _, said in narrowing:
+            own = [t for t in said if isinstance(t, ValueTerm | ColumnTerm) and t.table is table]
+            if not own:
+                break
+            terms.append(own[0])
+        else:
+            shapes.absent = table
+            shapes.absent_terms = terms
+            end = j + found[0]
+            for tail in _ABSENT_TAILS:
+                if tuple(words[end : end + len(tail)]) == tail:
+                    end += len(tail)
+                    break
+            for k in range(i, end):
+                keep[k] = False
+            shapes.absent_dated = end < len(words) and words[end] in _TIME_LEADS
+            return
 
 
 _SORT_RANKS = frozenset({"highest", "lowest", "biggest", "largest", "smallest", "best",
@@ -910,13 +972,18 @@ def _column_named(table: Table, name: tuple[str, ...]) -> Column | None:
 
 def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) -> Draft:
     """`draft` in the shapes asked for (see the module docstring); notes say what was read."""
+    if shapes.absent is not None:
+        _without_rows(vocab, draft, shapes, intent)
     for name, is_null in shapes.nulls:
         column = _column_named(draft.base, name)
         named = vocab.phrases.get(name, ())
         if column is None and is_null and any(isinstance(t, TableTerm) for t in named):
             # "offices with no employees": rows of another table missing, not a field.
             table = next(t.table for t in named if isinstance(t, TableTerm))
-            raise Unanswerable(absent_reason(table))
+            if shapes.absent is None:
+                shapes.absent = table
+                _without_rows(vocab, draft, shapes, intent)
+            continue
         if column is None:
             draft.notes.append(f"I did not find '{' '.join(name)}' in {draft.base.name}")
             continue
@@ -1013,6 +1080,75 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             if problem:
                 draft.notes.append(problem)
     return draft
+
+
+def _linked_to(vocab: Vocabulary, related: Table, base: Table) -> bool:
+    """Whether rows of `related` point at rows of `base` along the catalog's foreign keys
+    (what a `without` filter follows)."""
+    catalog = vocab.catalog_of(base)
+    if related is base:
+        return any(
+            catalog.table(fk.ref_table, fk.ref_schema) is base for fk in base.foreign_keys
+        ) and sum(
+            1 for fk in base.foreign_keys if catalog.table(fk.ref_table, fk.ref_schema) is base
+        ) == 1
+    try:
+        find_join_path(catalog, related, base)
+    except QueryError:
+        return False
+    return True
+
+
+def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) -> None:
+    """ "reps with no sales", "offices without remote staff", "who didn't sell anything in
+    2025": the rows of the draft's table that no row of the related table points at (a
+    `without` filter), narrowed by the words said with it and by a time said right after
+    it. A draft on the related table itself ("sales reps" read as sales) moves to the table
+    its rows point at that the question is about (the people)."""
+    related = shapes.absent
+    assert related is not None
+    if draft.base is related and not _linked_to(vocab, related, related):
+        targets = [
+            t for t in vocab.tables
+            if t is not related and _linked_to(vocab, related, t)
+            and vocab.label_column(t) is not None
+        ]
+        if not targets:
+            raise Unanswerable(absent_reason(related))
+        base = next((t for t in targets if any(f.table is t for f in draft.filters)), targets[0])
+        kept = [f for f in draft.filters if f.table is not related]
+        draft.base, draft.measures, draft.dims, draft.filters = base, [], [], kept
+        draft.order, draft.limit = None, None
+        shapes.listing = True
+    if not _linked_to(vocab, related, draft.base):
+        raise Unanswerable(absent_reason(related))
+    where: list[DraftFilter] = []
+    for term in shapes.absent_terms:
+        if isinstance(term, ValueTerm):
+            values = list(term.values)
+            where.append(DraftFilter(
+                related, term.column, "eq" if len(values) == 1 else "in",
+                values[0] if len(values) == 1 else values,  # type: ignore[arg-type]
+            ))
+        elif isinstance(term, ColumnTerm) and term.column.type == "boolean":
+            where.append(DraftFilter(related, term.column, "eq", True))
+    if shapes.absent_dated:
+        when = vocab.time_columns(related)
+        dated = [
+            f for f in draft.filters
+            if f.column.type in TEMPORAL_TYPES and f.table is draft.base
+        ]
+        if when and dated:
+            for f in dated:
+                draft.filters.remove(f)
+                where.append(replace(f, table=related, column=when[0]))
+    draft.without.append(DraftWithout(related, tuple(where)))
+    counted = [m for m in draft.measures if m.agg == "count" and m.column is None]
+    if not draft.dims and not draft.records and draft.measures == counted and not (
+        intent.pending or intent.measures
+    ):
+        # "offices with no remote staff", "reps without sales": which ones, not how many.
+        shapes.listing = True
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
@@ -1420,6 +1556,19 @@ def _period_list(draft: Draft, intent: Intent) -> None:
     table, column = dated[0].table, dated[0].column
     start, end = periods[0][0], periods[-1][1]
     draft.filters = [f for f in draft.filters if f not in dated]
+    kept = _named_periods(named, years=whole, unit=unit) if each else periods
+    apart = any(
+        add_months(a_start, {"year": 12, "quarter": 3, "month": 1}[unit]) != b_start
+        for (a_start, _), (b_start, _) in pairwise(kept)
+    )
+    if apart and 2 <= len(kept) <= MAX_ITEMS:
+        # "revenue in 2023 and 2025", "Q1 in 2023, 2024 and 2025": those periods only (an
+        # OR of their dates), each its own row.
+        draft.any_of.append(_any_period(table, column, kept))
+        if not any(d.grain is not None for d in draft.dims) and draft.limit is None:
+            draft.dims.insert(0, DraftDim(table, column, unit))  # type: ignore[arg-type]
+            draft.order = None
+        return
     draft.filters.extend(date_filters(table, column, DateRange(start, end, "")))
     by = ""
     if not any(d.grain is not None for d in draft.dims) and draft.limit is None:
@@ -1447,6 +1596,29 @@ def _period_list(draft: Draft, intent: Intent) -> None:
         draft.notes.append(
             f"I showed {', '.join(between)} too, between the periods you named"
         )
+
+
+def _named_periods(
+    named: Sequence[tuple[dt.date, dt.date, str]], *, years: Sequence[int], unit: str
+) -> list[tuple[dt.date, dt.date]]:
+    """The one period of a unit named for several years ("Q1 in 2023 and 2025"): that
+    period in each of those years."""
+    inner = [(a, b) for a, b, _ in named if _unit_of(a, b) == unit]
+    if not inner:
+        return []
+    a, b = inner[0]
+    return [(a.replace(year=y), _same_day_in(b, y)) for y in years]
+
+
+def _any_period(
+    table: Table, column: Column, periods: Sequence[tuple[dt.date, dt.date]]
+) -> DraftAny:
+    """An OR of date ranges, each written as its two days (a range counted from the latest
+    date can't go inside a group)."""
+    return DraftAny(tuple(
+        (DraftFilter(table, column, "between", [a.isoformat(), b.isoformat()]),)
+        for a, b in periods
+    ))
 
 
 def _period_label(start: dt.date, unit: str) -> str:
@@ -1620,7 +1792,17 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
         elif _named_periods_only(draft, where, (a_start, a_end), (b_start, b_end)):
             return None
         else:
-            return "the two periods are not next to each other, so I did not compare them"
+            grain = _unit_of(o_start, o_end)
+            if grain is None or grain != _unit_of(start, end):
+                return "the two periods are not next to each other, so I did not compare them"
+            # "Services revenue in 2023 vs 2025": two periods apart, side by side (an OR of
+            # their dates, broken down by their unit), not compared with the one before.
+            draft.filters = [f for f in draft.filters if f not in dated]
+            draft.any_of.append(_any_period(*where, [(o_start, o_end), (start, end)]))
+            if not timed:
+                draft.dims.insert(0, DraftDim(*where, grain))  # type: ignore[arg-type]
+                draft.order, draft.limit = None, None
+            return None
     else:
         at, start, end = periods[0]
         if shapes.compare == "strong" and unit is None and _compared_with(shapes, at):
@@ -1731,8 +1913,11 @@ def _as_listing(
     for d in draft.dims:
         if d.table is base and d.column is not label:
             columns.append((base, d.column))
-    for f in draft.filters:
-        if f.table is base and f.op not in ("is_null", "is_not_null"):
+    grouped = [f for group in draft.any_of for option in group.options for f in option]
+    for f in (*draft.filters, *grouped):
+        if f.table is base and f.op not in ("is_null", "is_not_null") and all(
+            c is not f.column for _, c in columns
+        ):
             columns.append((base, f.column))
     dates = [c for c in base.columns if c.type in ("date", "datetime") and not c.hidden]
     if dates and all(c is not dates[0] for _, c in columns):
