@@ -211,3 +211,47 @@ def _with_hidden_email(catalog: Catalog) -> Catalog:
     return Catalog(catalog.dialect, tuple(
         hide(t) if t.name == "employees" else t for t in catalog.tables))
 
+
+
+def test_or_groups_and_without_are_in_the_prompt_and_schema_and_run(
+    server: ChatServer, catalog: Catalog, values: Any, demo_engine: sa.Engine
+) -> None:
+    # "staff in Paris or rated 5, with no sales in 2025": an OR group and an anti-join,
+    # written by the model as the prompt shows them, checked and run like any spec.
+    query = {
+        "table": "employees",
+        "measures": [{"agg": "count"}],
+        "filters": [
+            {"any": [{"column": "location", "op": "eq", "value": "Paris"},
+                     {"column": "performance_rating", "op": "eq", "value": 5}]},
+            {"without": "sales", "where": [
+                {"column": "sale_date", "op": "between", "value": ["2025-01-01", "2025-12-31"]}]},
+        ],
+    }
+    server.script(Reply(tile(query, "kpi")))
+    reply = ask(server, catalog, values, "staff in Paris or rated 5 with no sales in 2025")
+    [sent] = server.received[-1:]
+    prompt = sent.body["messages"][0]["content"]
+    assert '{"any": [' in prompt and '{"without": "<related table>"' in prompt
+    defs = sent.body["response_format"]["json_schema"]["schema"]["$defs"]
+    assert {"AnyOf", "AllOf", "Without"} <= set(defs)
+    assert defs["AnyOf"]["properties"]["any"]["maxItems"] == 20
+    assert reply.tile is not None
+    [[count]] = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = sa.text(
+        "SELECT COUNT(*) FROM employees e WHERE (e.location = 'Paris' OR e.performance_rating = 5)"
+        " AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.employee_id = e.employee_id"
+        " AND s.sale_date BETWEEN '2025-01-01' AND '2025-12-31')"
+    )
+    with demo_engine.connect() as conn:
+        assert count == conn.execute(expected).scalar() and count > 0
+
+
+def test_a_without_with_no_link_is_refused_not_run(
+    server: ChatServer, catalog: Catalog, values: Any
+) -> None:
+    bad = {"table": "employees", "measures": [{"agg": "count"}],
+           "filters": [{"without": "offices"}]}
+    server.script(Reply(tile(bad, "kpi")), Reply(tile(bad, "kpi")))
+    reply = ask(server, catalog, values, "employees with no office")
+    assert reply.tile is None

@@ -389,3 +389,48 @@ def test_query_top_per_group(alice_env: dict[str, str], workdir: Path) -> None:
         so_far += value
         expected.append(so_far)
     assert [row[1] for row in sorted(running["rows"])] == pytest.approx(expected)
+
+
+@covers("query-any")
+def test_query_any(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-any"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    assert [c["name"] for c in body["columns"]] == ["sale_date_year", "revenue"]
+    years = [str(row[0])[:4] for row in body["rows"]]
+    assert years == ["2023", "2025"]
+    # Each year's revenue is that year's alone, as the filter on one year gives it.
+    for row in body["rows"]:
+        year = str(row[0])[:4]
+        alone = _spec_answer(alice_env, {
+            "table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+            "filters": [{"column": "category", "op": "eq", "value": "Services"},
+                        {"column": "sale_date", "op": "between",
+                         "value": [f"{year}-01-01", f"{year}-12-31"]}]})
+        assert alone["rows"][0][0] == pytest.approx(row[1])
+
+
+@covers("query-without")
+def test_query_without(alice_env: dict[str, str], workdir: Path) -> None:
+    run = run_bash(example("query-without"), alice_env, workdir)
+    assert run.answer.status == 200, run.stdout
+    body = run.answer.json()
+    listed = {row[0] for row in body["rows"]}
+    sellers = _spec_answer(alice_env, {
+        "table": "employees", "select": ["employee_id"], "limit": 1000,
+        "filters": [{"column": "department", "op": "eq", "value": "Sales"}]})
+    sold = _spec_answer(alice_env, {
+        "table": "sales", "dimensions": [{"column": "employees.employee_id"}],
+        "measures": [{"agg": "count"}], "limit": 10000,
+        "filters": [{"column": "sale_date", "op": "between",
+                     "value": ["2025-01-01", "2025-12-31"]}]})
+    # Exactly the sales people alice sees with no sale she sees in 2025 (the example shows
+    # the first 50 of them).
+    expected = {row[0] for row in sellers["rows"]} - {row[0] for row in sold["rows"]}
+    everyone = _spec_answer(alice_env, {
+        "table": "employees", "select": ["employee_id"], "limit": 1000,
+        "filters": [{"column": "department", "op": "eq", "value": "Sales"},
+                    {"without": "sales", "where": [{"column": "sale_date", "op": "between",
+                                                    "value": ["2025-01-01", "2025-12-31"]}]}]})
+    assert {row[0] for row in everyone["rows"]} == expected
+    assert listed <= expected and len(listed) == min(50, len(expected)) > 0

@@ -49,7 +49,9 @@ A query spec (all keys but "table" optional):
               or {"expr": "sum(amount) / count()", "name": "<output name>"}],
  "dimensions": [{"column": "<column>", "grain": "day|week|month|quarter|year"}
                 or {"column": "<number column>", "bin": {"width": <number>} or {"count": <n>}}],
- "filters": [{"column": "<column>", "op": "<op>", "value": <value>}],
+ "filters": [{"column": "<column>", "op": "<op>", "value": <value>}
+             or {"any": [<filter>, ...]} or {"all": [<filter>, ...]}
+             or {"without": "<related table>", "where": [<filter on its columns>, ...]}],
  "having": [{"by": "<measure output name>", "op": "gt", "value": <number>}],
  "compare": {"to": "previous_period|previous_year"},
  "order_by": [{"by": "<output name>", "desc": true}],
@@ -64,6 +66,14 @@ Rules:
 - Filter ops: eq, neq, gt, gte, lt, lte (one value); in, not_in (a list); between (a list
   [low, high], inclusive); contains, starts_with (text); is_null, is_not_null (no value).
   Dates are written "YYYY-MM-DD". Booleans are true/false.
+- Filters all hold (AND). {"any": [...]} holds when one of its filters does (OR): "in Paris
+  or rated 5", two periods apart ("2023 vs 2025": any of two "between" filters, with a
+  dimension by year); {"all": [...]} groups filters inside an "any". Two values of one column
+  are one "in" filter, not an "any". {"without": "<table>"} keeps the rows no row of that
+  table points at along the foreign keys: "employees with no sales" is {"without": "sales"}
+  on employees; "offices with no remote staff" is {"without": "employees", "where":
+  [{"column": "is_remote", "op": "eq", "value": true}]} on offices ("where" uses that table's
+  columns). Groups nest at most 3 deep; "anchor": "latest" only outside groups.
 - Relative date filters on a date column: "last" with value {"n": 6, "unit": "month"}
   (complete periods before the current one; add "include_current": true for the current
   one too), "this" and "previous" with a unit as value ("quarter"), "to_date" with "year",

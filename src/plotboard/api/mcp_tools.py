@@ -183,6 +183,8 @@ class _Tools:
         """Run a plotboard query spec (see describe_table for the columns), for example
         {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}], "dimensions":
         [{"column": "category"}]}, or one SELECT in `sql` when the token allows raw SQL.
+        A filter may be a group: {"any": [...]} (OR), {"all": [...]}, or {"without":
+        "<related table>", "where": [...]} (rows with no related rows).
         Returns columns and rows (at most `max_rows`, up to 1000), the SQL that ran and
         the security filters applied."""
 

@@ -96,7 +96,16 @@ class QueryRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     source: str | None = Field(default=None, max_length=64)
-    query: dict[str, Any] | None = None
+    query: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            'A query spec (docs/queries.md). Each "filters" entry is a condition {"column", '
+            '"op", "value"} or a group: {"any": [...]} keeps rows matching one of its '
+            'entries (OR), {"all": [...]} all of them, {"without": "<related table>", '
+            '"where": [...]} the rows no visible related row points at (at most 3 levels, '
+            "50 conditions)."
+        ),
+    )
     sql: str | None = Field(default=None, min_length=1, max_length=MAX_SQL)
     refresh: bool = False  # run on the database even when the result cache has an answer
 

@@ -441,7 +441,7 @@ class AnyOf(_SpecModel):
     {"column": "performance_rating", "op": "eq", "value": 5}]}``. Each condition is a filter
     entry of its own (a condition, an `all`, a `without`) and keeps its checks."""
 
-    any: tuple[FilterItem, ...]
+    any: tuple[FilterItem, ...] = Field(min_length=1, max_length=MAX_ITEMS)
 
     @field_validator("any", mode="before")
     @classmethod
@@ -453,7 +453,7 @@ class AllOf(_SpecModel):
     """AND inside an `any`: ``{"all": [<filter>, <filter>]}`` holds when all of them do
     ("Services in 2023" or "Hardware in 2025")."""
 
-    all: tuple[FilterItem, ...]
+    all: tuple[FilterItem, ...] = Field(min_length=1, max_length=MAX_ITEMS)
 
     @field_validator("all", mode="before")
     @classmethod
