@@ -3,6 +3,7 @@
 // The builder's preview and the dashboard's tiles both go through `buildChart`.
 
 import type { EChartsCoreOption } from 'echarts/core';
+import { isCondition } from './filter-groups.js';
 import { formatCategory, formatCell, formatMeasure, formatNumber, formatPercent, formatPeriod, toNumber } from './format.js';
 import type { CatalogIndex, LocationKind } from './model.js';
 import { isTemporal, locationKind, measureAlias, specialOf } from './model.js';
@@ -215,7 +216,7 @@ export function buildChart(input: ChartInput): ChartModel {
   if (!result.rows.length || totalOfNothing) {
     const outside = outsideTheData(input);
     if (outside) return { kind: 'empty', message: outside };
-    const fromToday = (input.spec.filters ?? []).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));
+    const fromToday = (input.spec.filters ?? []).filter(isCondition).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));
     return {
       kind: 'empty',
       message: fromToday

@@ -20,6 +20,7 @@ import type {
   CustomColumn,
   Dimension,
   Filter,
+  FilterGroup,
   Grain,
   Having,
   Measure,
@@ -28,6 +29,7 @@ import type {
   Tile,
 } from './types.js';
 import { isComplete } from './context.js';
+import { isCondition, isGroup } from './filter-groups.js';
 
 export type SortMode = 'auto' | 'value_desc' | 'value_asc' | 'label_asc' | 'label_desc';
 
@@ -54,6 +56,8 @@ export interface Draft {
   having?: Having[];
   limitPer?: string | null;
   compare?: 'previous_period' | 'previous_year' | null;
+  /** Filter groups of the tile ("any", "all", "without"): shown in words, kept as they are. */
+  groups?: FilterGroup[];
 }
 
 /** Rows a list of records shows per page. */
@@ -63,6 +67,10 @@ const RELATIVE_OPS = new Set(['last', 'this', 'previous', 'to_date']);
 
 export function isRelative(f: Filter | RelativeFilter): f is RelativeFilter {
   return RELATIVE_OPS.has(f.op);
+}
+
+function copyGroup(group: FilterGroup): FilterGroup {
+  return JSON.parse(JSON.stringify(group)) as FilterGroup;
 }
 
 /** A measure as the server takes it: a calculation has no `agg` (the draft keeps one). */
@@ -113,7 +121,11 @@ export function aggFits(agg: Agg, choice: ColumnChoice): boolean {
 export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
   const spec: QuerySpec = { table: draft.table };
   if (draft.columns?.length) spec.columns = draft.columns.map((c) => ({ ...c }));
-  const filters: QuerySpec['filters'] = [...draft.filters.filter(isComplete), ...(draft.dates ?? []).map((f) => ({ ...f }))];
+  const filters: QuerySpec['filters'] = [
+    ...draft.filters.filter(isComplete),
+    ...(draft.dates ?? []).map((f) => ({ ...f })),
+    ...(draft.groups ?? []).map(copyGroup),
+  ];
   if (draft.mode === 'records') {
     // A list of records: the chosen columns, a page at a time, sorted by the first one.
     spec.select = draft.select?.length ? [...draft.select] : [];
@@ -177,7 +189,8 @@ export function draftFromTile(tile: Tile | null, whole: CatalogIndex): Draft {
     else if (measures.some((m) => measureAlias(m) === order.by)) sort = order.desc ? 'value_desc' : 'value_asc';
     else if (dims.some((d) => dimensionAlias(d) === order.by || d.column === order.by)) sort = order.desc ? 'label_desc' : 'label_asc';
   }
-  const all = spec.filters ?? [];
+  const every = spec.filters ?? [];
+  const all = every.filter(isCondition);
   const draft: Draft = {
     ...(source ? { source } : {}),
     table: spec.table,
@@ -193,6 +206,7 @@ export function draftFromTile(tile: Tile | null, whole: CatalogIndex): Draft {
     having: (spec.having ?? []).map((h) => ({ ...h })),
     limitPer: spec.limit_per ?? null,
     compare: spec.compare?.to ?? null,
+    groups: every.filter(isGroup).map(copyGroup),
     sort,
     limit: spec.limit ?? null,
     chart: tile.chart?.type ?? defaultChart(index, spec),

@@ -20,6 +20,7 @@ import {
   type ColumnChoice,
 } from './model.js';
 import type { CatalogColumn } from './types.js';
+import { isCondition } from './filter-groups.js';
 import type { Cell, ChartSpec, ChartType, DashboardFilter, Dimension, Filter, Grain, QuerySpec, ResultColumn } from './types.js';
 
 /** Coarse to fine: the grain after each one. */
@@ -150,7 +151,7 @@ export function valueText(index: CatalogIndex, spec: QuerySpec, at: number, valu
 export function breakdownChoices(index: CatalogIndex, spec: QuerySpec): ColumnChoice[] {
   const shown = new Set((spec.dimensions ?? []).map((d) => d.column.toLowerCase()));
   // A column filtered to one value (a step drilled already) has nothing to break down.
-  for (const f of spec.filters ?? []) {
+  for (const f of (spec.filters ?? []).filter(isCondition)) {
     const one = f.op === 'eq' || (f.op === 'in' && Array.isArray(f.value) && f.value.length === 1);
     if (one) shown.add(f.column.toLowerCase());
   }

@@ -1,7 +1,9 @@
 // A tile's own filters (the ones saved in its query), in short words for the tile to show:
 // "department: Sales, Support", "amount > 1000", "sale_date: last 6 months".
 
+import { groupText, isGroup } from './filter-groups.js';
 import { formatPeriod } from './format.js';
+import type { FilterEntry } from './types.js';
 
 interface AnyFilter {
   column: string;
@@ -90,6 +92,12 @@ export function tileFilterTexts(
   const filters = (query?.filters ?? []) as AnyFilter[];
   const texts: string[] = [];
   filters.forEach((f, i) => {
+    const entry = f as unknown as FilterEntry;
+    if (isGroup(entry)) {
+      // "Location: Paris or Performance rating = 5", "No sales (…)": said, never left out.
+      texts.push(groupText(entry, (g) => filterText(g, label), (t) => t.replace(/_/g, ' ')));
+      return;
+    }
     if (!f || typeof f.column !== 'string') return;
     const text = filterText(f, label);
     const range = RELATIVE.has(f.op) ? resolved.find((r) => r.filter === i) : undefined;

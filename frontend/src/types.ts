@@ -114,6 +114,22 @@ export interface RelativeFilter {
   include_current?: boolean;
 }
 
+/** Spec v2 filter groups (docs/queries.md): either one holds (OR), all hold, and "has no
+ * related rows" (the rows no row of `without` points at, counting those matching `where`). */
+export interface AnyGroup {
+  any: FilterEntry[];
+}
+export interface AllGroup {
+  all: FilterEntry[];
+}
+export interface WithoutGroup {
+  without: string;
+  where?: FilterEntry[];
+}
+export type FilterGroup = AnyGroup | AllGroup | WithoutGroup;
+/** One entry of a spec's `filters`: a condition or a group. */
+export type FilterEntry = Filter | RelativeFilter | FilterGroup;
+
 /** A row-level calculation usable as a column (spec v2). */
 export interface CustomColumn {
   name: string;
@@ -139,7 +155,7 @@ export interface QuerySpec {
   table: string;
   measures?: Measure[];
   dimensions?: Dimension[];
-  filters?: Array<Filter | RelativeFilter>;
+  filters?: FilterEntry[];
   order_by?: OrderBy[];
   limit?: number;
   // Spec v2 (docs/queries.md): all optional.

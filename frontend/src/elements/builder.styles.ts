@@ -382,4 +382,17 @@ export const builderStyles = css`
       min-height: 280px;
     }
   }
+  .filter-group {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    margin: 4px 0;
+    padding: 6px 8px;
+    border: 1px dashed var(--pb-border, #d0d5dd);
+    border-radius: 6px;
+    font-size: 13px;
+  }
+  .filter-group .text {
+    flex: 1;
+  }
 `;

@@ -54,6 +54,8 @@ import {
   type Draft,
   type SortMode,
 } from '../draft.js';
+import { groupText } from '../filter-groups.js';
+import { filterText } from '../tile-filters.js';
 import { newFilter } from './filter-row.js';
 import type { QueryChange } from './query-controls.js';
 import './query-controls.js';
@@ -429,6 +431,22 @@ export class PbBuilder extends LitElement {
     </section>`;
   }
 
+  /** The tile's filter groups ("any of", "has no ..."), made in the chat or by the API: the
+   * builder has no controls for them, so it says them in words, read-only, and keeps them. */
+  private renderGroups(d: Draft) {
+    const groups = d.groups ?? [];
+    if (!groups.length) return nothing;
+    const label = (c: string) =>
+      this.index.choice(d.table, c)?.label ?? this.index.choice(c.split('.')[0] ?? '', c.split('.').slice(1).join('.'))?.label ?? c;
+    const table = (t: string) => tableLabel(this.index.table(t), t);
+    return html`${groups.map(
+      (g, i) => html`<div class="filter-group" data-filter-group>
+        <span class="text" title="Made in the chat: shown here and kept as it is">${groupText(g, (f) => filterText(f, label), table)}</span>
+        <button type="button" class="icon" aria-label="Remove this filter" @click=${() => this.update_({ groups: groups.filter((_, j) => j !== i) })}>${icons.close}</button>
+      </div>`,
+    )}`;
+  }
+
   private renderFilters(d: Draft, choices: ColumnChoice[]) {
     const filterable = choices.filter((c) => c.column.type !== 'other');
     return html`<section>
@@ -444,6 +462,7 @@ export class PbBuilder extends LitElement {
           @filter-remove=${() => this.update_({ filters: d.filters.filter((_, j) => j !== i) })}
         ></pb-filter-row>`,
       )}
+      ${this.renderGroups(d)}
       <button
         class="add"
         type="button"

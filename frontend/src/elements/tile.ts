@@ -739,7 +739,9 @@ export class PbTile extends LitElement {
   /** The tile's own filters (saved in its query), so a reader knows what the chart leaves out. */
   private renderOwnFilters() {
     const table = this.tile?.query?.table ?? '';
-    const label = (c: string) => this.index?.choice(table, c)?.label ?? c;
+    // A column of a "without" group is its related table's ("sales.sale_date" on employees).
+    const label = (c: string) =>
+      this.index?.choice(table, c)?.label ?? this.index?.choice(c.split('.')[0] ?? '', c.split('.').slice(1).join('.'))?.label ?? c;
     const texts = tileFilterTexts(this.tile?.query as { filters?: unknown[] } | null, label, this.result?.relative_dates);
     if (!texts.length) return nothing;
     return html`<div class="own-filters" data-own-filters aria-label="Filters of this chart">
