@@ -90,8 +90,6 @@ def test_two_values_without_a_ratio_between_them_stay_a_filter(
          ["2024-01-01", "2024-09-30"], None),
         # the year said once is every month's
         ("orders in March, April and May 2024", "month", ["2024-03-01", "2024-05-31"], None),
-        # periods apart: the ones between are shown too, and the answer says so
-        ("units sold in 2023 and in 2025", "year", ["2023-01-01", "2025-12-31"], "2024"),
     ],
 )
 def test_a_list_of_periods_keeps_every_period(
@@ -347,8 +345,24 @@ def test_one_period_in_each_of_several_years_is_not_dropped(
     reply = ask("Q2 revenue in 2023, 2024 and 2025", catalog, values)
     spec = spec_of(reply)
     assert [d.get("grain") for d in spec["dimensions"]] == ["quarter"], spec
-    assert ("sale_date", "between", ["2023-01-01", "2025-12-31"]) in filters_of(spec), spec
-    assert "can't keep 'Q2' alone in each year" in reply.answer, reply.answer
+    # Since spec v2's OR groups: Q2 of each of those years and nothing else.
+    [group] = [f["any"] for f in spec["filters"] if "any" in f]
+    assert [f["value"] for f in group] == [
+        ["2023-04-01", "2023-06-30"], ["2024-04-01", "2024-06-30"], ["2025-04-01", "2025-06-30"]
+    ], spec
+    assert not [f for f in filters_of(spec) if f[0] == "sale_date"], spec
+
+
+def test_periods_apart_are_those_periods_only(catalog: Catalog, values: Values) -> None:
+    """ "units sold in 2023 and in 2025": the two years, by year; before spec v2's OR
+    groups, 2024 was shown too with a note."""
+    reply = ask("units sold in 2023 and in 2025", catalog, values)
+    spec = spec_of(reply)
+    assert [d.get("grain") for d in spec["dimensions"]] == ["year"], spec
+    [group] = [f["any"] for f in spec["filters"] if "any" in f]
+    assert [f["value"] for f in group] == [
+        ["2023-01-01", "2023-12-31"], ["2025-01-01", "2025-12-31"]], spec
+    assert "I showed" not in reply.answer, reply.answer
 
 
 # --- an amount "in" or "per" the rows is not a count of them ------------------------------
