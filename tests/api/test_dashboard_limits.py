@@ -117,8 +117,9 @@ def test_a_dashboard_over_the_byte_limit_is_a_413_and_nothing_is_written(org: Or
     [
         ({"tiles": [{"chart": {"type": "bar", "a": [[[[[[[[[[[[[1]]]]]]]]]]]]]}}]}, "tiles.0.chart",
          "nested too deeply"),
-        ({"tiles": [{"query": {"filters": [{"value": [{"a": [[[[[1]]]]]}]}]}}]}, "tiles.0.query",
-         "nested too deeply"),
+        # 11 levels: one past the saved-query bound (10, which filter groups 3 deep need).
+        ({"tiles": [{"query": {"filters": [{"value": [{"a": [[[[[[1]]]]]]}]}]}}]},
+         "tiles.0.query", "nested too deeply"),
         ({"filters": [{"column": "region", "value": "z" * 10_001}]}, "filters.0", "too long"),
         ({"tiles": [{"title": "t" * 201}]}, "tiles.0.title", "200"),
         ({"tiles": [{"chart": {"k" * 10_001: 1}}]}, "tiles.0.chart", "too long"),
@@ -152,3 +153,22 @@ def test_the_byte_limit_is_a_setting(org: Org) -> None:
     finally:
         settings.max_dashboard_bytes = before
     assert org.embed(token, "POST", "/dashboards", json={"tiles": tiles}).status_code == 201
+
+
+def test_a_query_with_filter_groups_nested_as_deep_as_a_spec_may_is_saved(org: Org) -> None:
+    # Three levels of groups (the spec's own bound) with a list value inside: 9 levels of JSON.
+    deepest = {
+        "table": "offices",
+        "measures": [{"agg": "count"}],
+        "filters": [{"any": [{"all": [{"without": "employees", "where": [
+            {"column": "department", "op": "in", "value": ["Sales", "Finance"]},
+            {"column": "hire_date", "op": "last", "value": {"n": 6, "unit": "month"}},
+        ]}]}, {"column": "region", "op": "eq", "value": "EMEA"}]}],
+    }
+    token = org.token()
+    made = _create(org, token, tiles=[{**TILE, "query": deepest}])
+    assert made["tiles"][0]["query"] == deepest
+    one_more = {**deepest, "filters": [{"any": [{"all": [{"any": [{"without": "employees"}]}]}]}]}
+    r = org.embed(token, "POST", "/dashboards", json={"tiles": [{**TILE, "query": one_more}]})
+    # Within the saved-query bound; the spec's own limit refuses it when it runs.
+    assert r.status_code == 201, r.text

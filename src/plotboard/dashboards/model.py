@@ -36,9 +36,10 @@ MAX_VERSION = INT32_MAX
 CHART_LIMITS = JsonLimits(max_depth=12, max_string=10_000, max_entries=5_000)
 """Chart options: ECharts' deepest real options (gradient stops in a series' item style) are
 about 7 levels deep; 12 leaves room and stops a nesting bomb."""
-QUERY_LIMITS = JsonLimits(max_depth=8, max_string=10_000, max_entries=5_000)
-"""A saved query spec is at most 4 levels deep (`filters[0].value[1]`); its shape is checked
-when it runs."""
+QUERY_LIMITS = JsonLimits(max_depth=10, max_string=10_000, max_entries=5_000)
+"""A saved query spec is at most 10 levels deep: `filters[0].value[1]` is 4, and filter groups
+nest 3 deep (`filters[0].any[0].all[0].where[0].value[1]`, `plotboard.query.spec
+.MAX_FILTER_DEPTH`); its shape is checked when it runs."""
 FILTER_LIMITS = JsonLimits(max_depth=6, max_string=10_000, max_entries=2_000)
 
 ChartOptions = Annotated[dict[str, Any], json_checker(CHART_LIMITS)]
