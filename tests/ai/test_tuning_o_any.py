@@ -89,17 +89,15 @@ def test_either_one_counts_the_rows_of_either(
 @pytest.mark.parametrize(
     ("question", "grain", "periods"),
     [
-        ("Services revenue 2023 versus 2025", "year",
-         [["2023-01-01", "2023-12-31"], ["2025-01-01", "2025-12-31"]]),
-        ("compare units sold in 2025 against 2023", "year",
-         [["2023-01-01", "2023-12-31"], ["2025-01-01", "2025-12-31"]]),
         ("hires in January and March 2024", "month",
          [["2024-01-01", "2024-01-31"], ["2024-03-01", "2024-03-31"]]),
         ("revenue in 2023 and in 2025", "year",
          [["2023-01-01", "2023-12-31"], ["2025-01-01", "2025-12-31"]]),
+        ("orders in Q1 2024 and Q4 2024", "quarter",
+         [["2024-01-01", "2024-03-31"], ["2024-10-01", "2024-12-31"]]),
     ],
 )
-def test_periods_apart_are_those_periods_side_by_side(
+def test_periods_listed_apart_are_an_any_of_those_periods(
     question: str, grain: str, periods: list[list[str]], catalog: Catalog, values: Values
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
@@ -109,6 +107,33 @@ def test_periods_apart_are_those_periods_side_by_side(
     assert "compare" not in spec, spec
     dated = [f for f in filters_of(spec) if f[0] in ("sale_date", "hire_date")]
     assert not dated, spec  # not the range from the first to the last
+
+
+@pytest.mark.parametrize(
+    ("question", "sql"),
+    [
+        ("Services revenue 2023 versus 2025",
+         "SELECT substr(sale_date, 1, 4), SUM(amount) FROM sales WHERE category = 'Services' "
+         "AND substr(sale_date, 1, 4) IN ('2023', '2025') GROUP BY 1"),
+        ("compare units sold in 2025 against 2023",
+         "SELECT substr(sale_date, 1, 4), SUM(quantity) FROM sales "
+         "WHERE substr(sale_date, 1, 4) IN ('2023', '2025') GROUP BY 1"),
+        ("units sold in March 2023 vs March 2025",
+         "SELECT substr(sale_date, 1, 7), SUM(quantity) FROM sales "
+         "WHERE substr(sale_date, 1, 7) IN ('2023-03', '2025-03') GROUP BY 1"),
+    ],
+)
+def test_periods_compared_apart_are_those_periods_side_by_side(
+    question: str, sql: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    # Either as an "any" of their dates or as the year (month) of each row being one of them:
+    # the rows of those two periods, a row each, never a comparison with the one before.
+    spec = spec_of(ask(question, catalog, values))
+    assert "compare" not in spec, spec
+    rows = _run(demo_engine, catalog, spec)
+    expected = _sql(demo_engine, sql)
+    assert [round(float(r[-1]), 2) for r in rows] == [round(float(e[1]), 2) for e in expected]
+    assert len(rows) == 2, spec
 
 
 def test_services_in_two_years_apart_adds_up_those_years_only(
