@@ -3,6 +3,7 @@ bind parameters, time limits and read-only enforcement by the databases themselv
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -458,6 +459,103 @@ def test_a_sink_gets_the_rows_a_chunk_at_a_time(
     assert orjson.dumps([row for chunk in chunks for row in chunk]) == orjson.dumps(whole.rows)
     assert streamed.columns == whole.columns == kinds[0]
     assert list(chunks[-1][-1][:2]) == [count, f"x{count}"]
+
+
+def test_large_postgresql_answers_take_turns_at_building_rows(pool: SourcePool) -> None:
+    # A driver that holds the whole result (PostgreSQL's client-side cursor): two large
+    # answers at once fetch, convert and hand over their chunks in turns, one chunk at a time
+    # and in the order they asked (never both at once: six at once left the small-object
+    # arenas megabytes larger), and each gets its own rows, whole.
+    active: list[str] = []
+    overlaps: list[tuple[str, ...]] = []
+    order: list[str] = []
+    got: dict[str, list[Any]] = {"a": [], "b": []}
+
+    def sink_of(name: str) -> Any:
+        def sink(rows: Sequence[Sequence[Any]], columns: list[Any]) -> None:
+            active.append(name)
+            order.append(name)
+            time.sleep(0.05)  # lets the other thread run: it must be waiting for its turn
+            if len(active) > 1:
+                overlaps.append(tuple(active))
+            got[name].extend(rows)
+            active.remove(name)
+
+        return sink
+
+    def answer(name: str) -> None:
+        pool.execute(
+            "postgresql", SERIES["postgresql"], timeout_s=30.0, row_cap=20_000,
+            for_orjson=True, sink=sink_of(name), max_bytes=50_000_000,
+        )  # fmt: skip
+
+    run(pool, "postgresql", "SELECT 1 AS one")  # the database set up, before the threads
+    threads = [threading.Thread(target=answer, args=(name,)) for name in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    assert overlaps == []
+    assert sorted(order) == ["a"] * 3 + ["b"] * 3
+    # In turns: once both are large, a chunk of one, then one of the other (ABABAB).
+    switches = sum(x != y for x, y in itertools.pairwise(order))
+    assert switches >= 3, order
+    for rows in got.values():
+        assert [row[0] for row in rows] == list(range(1, 12_346))
+
+
+def test_turns_go_in_the_order_asked() -> None:
+    # The thread that lets go and asks again at once waits behind the one already waiting
+    # (a plain lock is usually taken back at once by the thread that released it).
+    from plotboard.sources.execute import _Turns
+
+    turns = _Turns()
+    order: list[str] = []
+    turns.acquire()
+
+    def other() -> None:
+        turns.acquire()
+        order.append("waiting")
+        turns.release()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not turns._waiting and time.monotonic() < deadline:
+        time.sleep(0.001)
+    turns.release()
+    turns.acquire()
+    order.append("released and asked again")
+    turns.release()
+    thread.join(10)
+    assert order == ["waiting", "released and asked again"]
+    assert not turns._held and not turns._waiting
+
+
+def test_a_refused_large_answer_gives_up_its_turn(pool: SourcePool) -> None:
+    # A sink that refuses (the byte cap) ends the answer's turn: the next large answer runs.
+    def refuse(rows: Sequence[Sequence[Any]], columns: list[Any]) -> None:
+        raise SourceError(code="answer_too_large", message="too large")
+
+    run(pool, "postgresql", "SELECT 1 AS one")  # the database set up, before the threads
+    for _ in range(2):
+        with pytest.raises(SourceError):
+            pool.execute(
+                "postgresql", SERIES["postgresql"], timeout_s=30.0, row_cap=20_000, sink=refuse
+            )
+    done: list[int] = []
+    thread = threading.Thread(
+        target=lambda: done.append(
+            pool.execute(
+                "postgresql", SERIES["postgresql"], timeout_s=30.0, row_cap=20_000,
+                sink=lambda rows, columns: None,
+            ).row_count
+        )
+    )  # fmt: skip
+    thread.start()
+    thread.join(30)
+    assert done == [12_345]
 
 
 def test_a_sink_learns_the_columns_of_an_empty_answer(pool: SourcePool, kind: str) -> None:

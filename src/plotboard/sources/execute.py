@@ -113,6 +113,39 @@ _MAX_BATCH = 2_000
 #: Rows converted and handed to a `RowSink` at a time (`execute(sink=...)`). An answer of up to
 #: this many rows is one chunk, converted as a whole as without a sink.
 CHUNK_ROWS = 5_000
+#: An answer that reaches this many rows builds its rows in turns with the other large answers
+#: of the process (`_TURNS`, see `_Stream.read`).
+LARGE_ANSWER_ROWS = 2_000
+
+
+class _Turns:
+    """A lock handed over in the order it was asked for (`threading.Lock` is not: the thread
+    that lets go usually takes it again at once, and the others may wait on and on)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = False
+        self._waiting: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._lock:
+            if not self._held:
+                self._held = True
+                return
+            mine = threading.Lock()
+            mine.acquire()
+            self._waiting.append(mine)
+        mine.acquire()  # released by the holder's `release`: the turn is ours
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()  # still held, by the next in line
+            else:
+                self._held = False
+
+
+_TURNS = _Turns()
 
 #: Takes a chunk of converted rows and the columns' (name, generic type) as known from the
 #: chunk (see `execute`'s `sink`).
@@ -368,7 +401,7 @@ def _run(
                 else:
                     streamed = _Stream(
                         name, dialect.dbapi, description or [], row_cap, sink,
-                        for_orjson, texts, types,
+                        for_orjson, texts, types, kind.buffers_results,
                     )  # fmt: skip
                     streamed.read(batches)
             finally:
@@ -422,8 +455,10 @@ class _Stream:
         for_orjson: bool,
         texts: RawTexts | None,
         types: Sequence[type | None],
+        gate: bool = False,
     ) -> None:
         self._dialect = dialect
+        self._gate = gate
         self._dbapi = dbapi
         self._description = description
         self._row_cap = row_cap
@@ -436,22 +471,49 @@ class _Stream:
         self.truncated = False
 
     def read(self, batches: Iterator[list[Sequence[Any]]]) -> None:
+        """Hand the rows of `batches` to the sink, a chunk at a time.
+
+        Large answers take turns when the driver holds the whole result already (`gate`:
+        reading it then waits for neither the database nor the network): from
+        `LARGE_ANSWER_ROWS` rows on, an answer fetches and converts its next chunk only in its
+        turn (`_TURNS`), and passes the turn on once the chunk is handed over. Building rows
+        is Python work under the GIL, so answers at once do not take longer for it in all; but
+        six 100,000-row answers no longer hold six chunks of row tuples and values at the same
+        moment, which left CPython's small-object arenas some megabytes larger for good
+        (docs/benchmarks.md, "Memory")."""
         pending: list[Sequence[Any]] = []
-        for batch in batches:
-            pending.extend(batch)
-            while len(pending) > CHUNK_ROWS and self.count + CHUNK_ROWS <= self._row_cap:
-                self._hand(pending[:CHUNK_ROWS])
-                del pending[:CHUNK_ROWS]
-        left = self._row_cap - self.count
-        self.truncated = len(pending) > left
-        chunk = pending[:left] if self.truncated else pending
-        if chunk or not self.count:  # no rows at all: the sink still learns the columns
-            self._hand(chunk)
+        turns = _TURNS if self._gate else None
+        mine = False  # this answer's turn
+        try:
+            while True:
+                if (
+                    turns is not None
+                    and not mine
+                    and self.count + len(pending) >= LARGE_ANSWER_ROWS
+                ):
+                    turns.acquire()
+                    mine = True
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                pending.extend(batch)
+                while len(pending) > CHUNK_ROWS and self.count + CHUNK_ROWS <= self._row_cap:
+                    self._hand(pending[:CHUNK_ROWS])
+                    del pending[:CHUNK_ROWS]
+                    if mine:
+                        turns.release()  # type: ignore[union-attr]
+                        mine = False
+            left = self._row_cap - self.count
+            self.truncated = len(pending) > left
+            chunk = pending[:left] if self.truncated else pending
+            if chunk or not self.count:  # no rows at all: the sink still learns the columns
+                self._hand(chunk)
+        finally:
+            if mine:
+                turns.release()  # type: ignore[union-attr]
 
     def _hand(self, chunk: list[Sequence[Any]]) -> None:
-        columns, converters = describe_columns(
-            self._dialect, self._dbapi, self._description, chunk
-        )
+        columns, converters = describe_columns(self._dialect, self._dbapi, self._description, chunk)
         texts = self._texts
         if texts is not None and self.count:
             offset, whole = self.count, texts

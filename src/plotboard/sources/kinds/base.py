@@ -181,6 +181,11 @@ class DatabaseKind(ABC):
         return None
 
     # -- connecting and the read-only guard (plotboard.sources.engines, execute) -------------
+    #: A query's whole result is in the client once it has run (a client-side cursor), so
+    #: fetching its rows waits for neither the database nor the network: large answers may
+    #: then take turns at building their rows (`execute._Stream.read`).
+    buffers_results: ClassVar[bool]
+
     def connect_args(self, url: URL, connect_timeout_s: float) -> dict[str, Any]:
         """The driver's connect arguments: a connect timeout, and the settings that make the
         session read-only where the driver can set them when connecting."""

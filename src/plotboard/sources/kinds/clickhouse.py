@@ -234,6 +234,7 @@ class ClickHouseKind(ServerKind):
         "weekday_number": "toDayOfWeek({c})",  # 1 = Monday
         "hour": "toHour({c})",
     }
+    buffers_results = False  # not relied on: reading may wait for the server
     dates_as_text = False
     round_needs_numeric = False
 

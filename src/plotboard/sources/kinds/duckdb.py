@@ -190,6 +190,7 @@ class DuckDBKind(FileKind):
     grains = POSTGRES_LIKE_GRAINS
     date_add = POSTGRES_LIKE_DATE_ADD
     date_parts = POSTGRES_LIKE_DATE_PARTS
+    buffers_results = False  # reading may still run the query
     dates_as_text = False
     round_needs_numeric = False
 

@@ -98,6 +98,7 @@ class GenericKind(DatabaseKind):
     grains = POSTGRES_LIKE_GRAINS
     date_add = POSTGRES_LIKE_DATE_ADD
     date_parts = POSTGRES_LIKE_DATE_PARTS
+    buffers_results = False  # unknown driver: reading may wait for the server
     dates_as_text = False
     round_needs_numeric = False
 

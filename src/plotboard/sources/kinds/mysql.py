@@ -156,6 +156,7 @@ class MySQLKind(ServerKind):
         "weekday_number": "WEEKDAY({c}) + 1",
         "hour": "HOUR({c})",
     }
+    buffers_results = False  # rows are streamed from the server
     dates_as_text = False
     round_needs_numeric = False
 

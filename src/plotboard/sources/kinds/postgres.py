@@ -143,6 +143,7 @@ class PostgresKind(ServerKind):
     grains = POSTGRES_LIKE_GRAINS
     date_add = POSTGRES_LIKE_DATE_ADD
     date_parts = POSTGRES_LIKE_DATE_PARTS
+    buffers_results = True  # a client-side cursor (see plotboard.sources.execute)
     dates_as_text = False
     round_needs_numeric = True
 

@@ -131,6 +131,7 @@ class SQLiteKind(FileKind):
         "weekday_number": "(CAST(STRFTIME('%w', {c}) AS INTEGER) + 6) % 7 + 1",
         "hour": "CAST(STRFTIME('%H', {c}) AS INTEGER)",
     }
+    buffers_results = False  # rows are computed as they are read
     dates_as_text = True
     round_needs_numeric = False
 
