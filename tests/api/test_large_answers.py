@@ -190,7 +190,46 @@ def test_hidden_group_markers_are_folded_over_every_chunk() -> None:
     rows = [("Sales", 1.0, 0, 0)] * 6000 + [(None, 2.0, 1, 0)] + [(None, 3.0, 0, 1)] * 10
     whole_meta, whole_rows = describe_result(columns, rows)
     folder = ResultFolder(columns)
-    chunked = [row for at in range(0, len(rows), 5000) for row in folder.rows(rows[at:at + 5000])]
+    chunked = [row for at in range(0, len(rows), 5000) for row in folder.rows(rows[at : at + 5000])]
     assert folder.meta() == whole_meta
     assert whole_meta[0]["null_means"] == "hidden_or_empty"
     assert chunked == whole_rows and whole_rows[-1] == [None, 3.0]
+
+
+def test_a_large_answer_gives_the_heaps_back_once_it_is_sent(
+    org: Org, points_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After an uncached answer of RELEASE_AFTER_BYTES or more is sent, the response trims the
+    # C heaps (`memory.release_after`, in a worker thread); not after a small answer, nor
+    # after a cache hit (nothing was built).
+    from plotboard.api.routes import embed_query
+    from plotboard.memory import RELEASE_AFTER_BYTES
+
+    calls: list[int] = []
+    monkeypatch.setattr(embed_query, "release_after", calls.append)
+    r = org.admin(
+        "POST",
+        "/sources",
+        json={
+            "name": "Points cached",
+            "connection": {"kind": "sqlite", "path": str(points_db)},
+            "settings": {"row_cap": 50_000, "cache_ttl_seconds": 600},
+        },
+    )
+    assert r.status_code == 201, r.text
+    source = r.json()["id"]
+    token = org.token("alice")
+
+    first = org.embed(token, "POST", "/query", json={"source": source, "query": SPEC})
+    assert first.status_code == 200 and first.headers["X-Plotboard-Cache"] == "miss"
+    assert len(first.content) > RELEASE_AFTER_BYTES
+    assert len(calls) == 1 and calls[0] >= RELEASE_AFTER_BYTES
+    assert abs(calls[0] - len(first.content)) < 100  # the answer's size, less the cache flag
+
+    hit = org.embed(token, "POST", "/query", json={"source": source, "query": SPEC})
+    assert hit.headers["X-Plotboard-Cache"] == "hit" and len(calls) == 1
+
+    small = {**SPEC, "filters": [{"column": "id", "op": "lte", "value": 10}]}
+    r = org.embed(token, "POST", "/query", json={"source": source, "query": small})
+    assert r.status_code == 200 and r.json()["row_count"] == 10
+    assert r.headers["X-Plotboard-Cache"] == "miss" and len(calls) == 1

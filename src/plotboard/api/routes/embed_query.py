@@ -6,12 +6,14 @@ from typing import Any
 
 import anyio
 from fastapi import APIRouter, Response
+from starlette.background import BackgroundTask
 
 from plotboard.api import answers, metrics
 from plotboard.api.deps import EmbedUser, RuntimeDep, query_user
 from plotboard.api.usage import QueryLimit
 from plotboard.auth.embed_tokens import EmbedToken
 from plotboard.errors import PlotboardError
+from plotboard.memory import RELEASE_AFTER_BYTES, release_after
 from plotboard.query.run import (
     QueryAnswer,
     QueryRequest,
@@ -74,6 +76,7 @@ def answered(answer: QueryAnswer, body: QueryRequest) -> Response:
         metrics.QUERIES.labels(answer.source_id, "ran").inc()
         if answer.run_seconds is not None:
             metrics.QUERY_LATENCY.labels(answer.source_id).observe(answer.run_seconds)
+    size = len(answer.body)
     return Response(
         with_cache_flag(answer.body, answer.cache_hit),
         media_type="application/json",
@@ -82,4 +85,13 @@ def answered(answer: QueryAnswer, body: QueryRequest) -> Response:
             "Cache-Control": "private, no-store",
             "X-Plotboard-Cache": "hit" if answer.cache_hit else "miss",
         },
+        # A large answer just built: the C heaps' free pages go back to the system once it is
+        # sent, in a worker thread. The query's own trim (`run_query`) comes before the
+        # response's copy of the body and the send's buffers are freed, and a trim now
+        # returned 4-8 MiB more after the load test (docs/benchmarks.md, "Memory").
+        background=(
+            BackgroundTask(release_after, size)
+            if not answer.cache_hit and size >= RELEASE_AFTER_BYTES
+            else None
+        ),
     )
