@@ -835,7 +835,7 @@ def answer(
     readings: list[str] = []
     # "HR here:", "CFO question:", "for my boss": who is asking (or for whom); the answer
     # says it did not use it as a filter.
-    speaker = [said for said in courtesy if said.lower().endswith(" here")
+    speaker = [said for said in courtesy if re.search(r"\bhere\b", said, re.I)
                or NEW_IN.match(said)] + askers
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
     asked, new_topic = tokenize(plain), False

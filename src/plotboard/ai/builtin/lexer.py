@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from plotboard.ai.builtin.english import EVERYDAY_WORDS
 from plotboard.ai.builtin.text import (
     LEFT_OUT_WORDS,
     NUMBER_WORDS,
@@ -650,9 +651,10 @@ def _misspelt(
     """A word one typo away from exactly one known word ("salry", "revnue"), read as it."""
     word = words[i]
     if len(word) < SHORTEST_TYPO or not word.isalpha() or word in REAL_WORDS or (
-        word in LEFT_OUT_WORDS
+        word in LEFT_OUT_WORDS or word in EVERYDAY_WORDS
     ):
-        return None  # "goes" is no slip of "geo": a verb of its own
+        # "goes" is no slip of "geo", "raining" none of "Training Day": words of their own.
+        return None
     spellings = _spellings(vocab)
     found = {
         known

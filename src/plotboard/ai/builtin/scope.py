@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from plotboard.ai.builtin.english import WEATHER_WORDS
 from plotboard.ai.builtin.text import Token
 
 #: Verbs that change data whatever follows them.
@@ -61,6 +62,8 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("annual", "leave"), ("vacation",), ("vacations",), ("absence",), ("absences",),
     ("absenteeism",), ("holiday", "allowance"), ("parental", "leave"), ("maternity",),
     ("paternity",),
+    # The weather: "is it raining in Tokyo right now" is about no row of the data.
+    *((word,) for word in sorted(WEATHER_WORDS)),
 )
 #: Asking for the future: the data only holds what happened.
 FORECAST_WORDS = frozenset({
@@ -72,8 +75,19 @@ FORECAST_WORDS = frozenset({
 ACTION_VERBS = frozenset({
     "send", "email", "mail", "notify", "remind", "invite", "schedule", "tweet", "ping",
     "translate", "print", "publish", "post", "forward", "call", "phone", "text", "message",
-    "write", "compose", "draft",
+    "write", "compose", "draft", "book", "thank", "congratulate", "contact", "alert", "dm",
 })
+#: What an action hands to people ("email the top earners a thank-you note", "give the best
+#: sellers a voucher"): with one of these after its object, a verb the catalog also knows
+#: ("email" as a column) or that also asks for data ("give") is the action.
+_SENT_THINGS = frozenset({
+    "note", "notes", "message", "messages", "thank", "thanks", "reminder", "reminders",
+    "invite", "invites", "invitation", "invitations", "letter", "letters", "card", "cards",
+    "gift", "gifts", "memo", "voucher", "vouchers", "congratulations", "kudos", "shoutout",
+    "present", "presents", "greeting", "greetings", "survey", "meeting", "call",
+})
+_RECIPIENTS = frozenset({"the", "everyone", "everybody", "all", "each", "every", "them",
+                         "those", "these", "our", "my", "him", "her", "anyone"})
 
 _OUTSIDE_LONGEST = sorted(OUTSIDE_WORDS, key=len, reverse=True)
 
@@ -116,9 +130,17 @@ def action_request(tokens: Sequence[Token], known: Callable[[tuple[str, ...]], b
     i = 0
     while i < len(words) and words[i] in _LEADS:
         i += 1
-    if i >= len(words) or words[i] not in ACTION_VERBS or known((words[i],)):
+    if i >= len(words):
         return False
-    rest = words[i + 1 : i + 2]
+    verb, rest = words[i], words[i + 1 :]
+    if rest and rest[0] in _RECIPIENTS and (verb in ACTION_VERBS or verb == "give") and any(
+        w in _SENT_THINGS for w in rest[2:]
+    ):
+        # "email the top 10 earners a thank-you note": something sent to people, even when
+        # "email" is a column ("email the ..." with nothing sent is read as data).
+        return True
+    if verb not in ACTION_VERBS or known((verb,)):
+        return False
     return not rest or rest[0] not in ("me", "us", "over", "back")
 
 

@@ -871,7 +871,10 @@ _TEAM_SIZE = re.compile(
 #: message (a name, a team) — context, not a filter on the data.
 SPEAKER = (
     r"^\s*(?!(?:show|list|give|what|whats|how|put|plot|draw|display|chart|get|add|see|only"
-    r"|just|and|but|same|now|then|so)\b)(?:[\w&'-]+ ){0,3}?[\w&'-]+ here\s*[:,;\u2013\u2014-]"
+    r"|just|and|but|same|now|then|so)\b)(?:[\w&'-]+ ){0,3}?[\w&'-]+ here"
+    # "head of people here on my phone -": where they type from is context too.
+    r"(?:,? (?:on|from|via) (?:my |the |a )?(?:phone|mobile|cell|laptop|tablet|ipad|train"
+    r"|road|go))?\s*[:,;\u2013\u2014-]"
 )
 SPEAKER_RE = re.compile(SPEAKER, re.I)
 
@@ -884,6 +887,25 @@ ASKER_ROLES = (
     r"|cmo|cio|cro|chro|cpo|exec|execs|executive|executives|leadership|management|mgmt"
     r"|supervisor|lead|team lead|higher[- ]ups|stakeholders?|investors?|founders?|president"
     r"|chairman|chair|head of [\w&-]+|chief [\w-]+ officer)"
+)
+#: What people call themselves when they say who is asking ("ops analyst", "CFO chief of
+#: staff", "the new intern", "head of people"): the last word of a self-introduction. Not
+#: "team": "Sales team: ..." and "Paris team: ..." name the rows asked about.
+ROLE_NOUNS = (
+    r"(?:analyst|analysts|manager|director|head of [\w&-]+|chief of staff|chief [\w-]+ officer"
+    r"|officer|assistant|intern|trainee|lead|vp|svp|evp|ceo|cfo|coo|cto|cmo|cio|cro|chro"
+    r"|controller|recruiter|coordinator|specialist|associate|consultant|admin|administrator"
+    r"|founder|owner|president|partner|accountant|engineer|planner|bookkeeper|auditor|exec"
+    r"|executive|ops|people ops|revops|bizops|finops|salesops|hrbp|generalist"
+    r"|business partner|new hire|new starter|newbie|temp|contractor|graduate)"
+)
+#: "ops lead", "finance team manager": two role words said together are one role.
+ROLE_NOUNS += r"(?: " + ROLE_NOUNS + r")?\b"
+#: A self-introduction's role said at the start before a colon ("ops analyst:", "CFO chief
+#: of staff:", "ops:"): the words before it may not be what a question starts with.
+_ROLE_LEAD = (
+    r"(?:(?!(?:by|per|each|every|top|for|in|at|of|with|from|and|or|the|all|total|average|avg"
+    r"|sum|count|number|how|what|which|who|show|list)\b)[\w&'-]+ ){0,3}?"
 )
 _NOT_ASKER = (
     r"(?!(?:show|list|give|what|whats|what's|how|which|who|whos|who's|where|when|why|do|does"
@@ -928,6 +950,19 @@ ASKERS: tuple[str, ...] = (
     r"(?:[,;:\u2013\u2014-]|\s-)\s*(?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)"
     r" (?:is asking|'s asking|asked|asks|wants(?: it| this| to know)?|needs(?: it| this)?)"
     r"(?: (?:for (?:it|this)|me|about (?:it|this)))?\s*[.!?]*\s*$",
+    # "ops analyst:", "CFO chief of staff -", "ops:": a role said before the question.
+    r"^\s*(?P<who>(?:my |our |the )?" + _ROLE_LEAD + ROLE_NOUNS + r")(?: here)?\s*(?::|\s[-\u2013"
+    r"\u2014])",
+    # "from the CFO:", "from finance -": who sends the question.
+    r"^\s*from (?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,2}?[\w&'-]+)\s*(?::|\s[-\u2013\u2014])",
+    # "on behalf of our CFO,": for whom.
+    r"\b(?:i'?m (?:asking |writing )?|i am (?:asking |writing )?|(?:asking|writing) )?on behalf"
+    r" of (?P<who>(?:my |our |the )?(?:[\w&'-]+ ){0,3}?[\w&'-]+?)(?=\s*[,;:.!?\u2013\u2014]"
+    r"|\s+(?:could|can|would|will|please|i|we|and|here)\b)[,;:.!?\u2013\u2014]*",
+    # "I'm the new intern", "I'm a finance analyst and", "as the ops lead,": who asks.
+    r"\b(?:i'?m|i am|as) (?:just |only |now )?(?P<who>(?:a|an|the|your|our) (?:new |summer |junior"
+    r" |senior |acting |interim )?(?:[\w&-]+ ){0,2}?" + ROLE_NOUNS
+    + r")(?: here)?\b(?: (?:and|so)\b)?[,!.:;]*",
     # "for my manager", "for our VP", "for the CFO:" / ", for the CFO": an audience.
     r"(?:^|(?<=[,;:.!?\u2013\u2014-])|(?<=\s-)|\b(?=for (?:my|our) ))\s*(?:(?:it'?s|this is)"
     r" )?for (?P<who>(?:my|our|the) " + ASKER_ROLES + r")\b(?:'s)?(?=\s*(?:[,;:.!?\u2013"
@@ -1031,11 +1066,49 @@ COURTESY: tuple[str, ...] = (
     r"\basap\b",
     r"\broughly\b",
     r"\bi need a quick favou?r\b[:,]?",
-    r":\)|:-\)|;\)",
+    r":\)|:-\)|;\)|:\(|:-\(",
+    # "I don't know the column names yet": about the asker, not a breakdown by name.
+    r"\b(?:and |but |since |as )?i (?:don'?t|do not|dont) (?:really |yet )?(?:know|understand)"
+    r" (?:the |your |any |all the |what the )?(?:column|field|table|data)s?(?: names?)?"
+    r"(?: (?:yet|well|here|are|is))*\b[,!.;]*",
+    r"\b(?:so )?sorry\b(?: (?:about that|for (?:asking|bothering|the trouble)))?[,!.;]*",
+    r"\b(?:many thanks|much appreciated|appreciate (?:it|this|that)|appreciated)\b[,!.]*",
     # "HR here:", "Finance team here, quick one": who is asking, before the question.
     SPEAKER,
 )
 _COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
+
+#: A sign-off closing a message with the sender's name and role ("Many thanks, Ines, Chief
+#: of Staff", "Appreciate it, Tom"): names written with capitals after the thanks.
+_SIGNATURE = re.compile(
+    r"(?:^|[\s,.!?;\u2013\u2014-])(?i:many thanks|thanks(?: (?:a lot|so much|again))?|thank you"
+    r"(?: (?:so much|very much|again))?|thx|cheers|best(?: wishes)?|(?:kind |best |warm )?regards"
+    r"|appreciate (?:it|this)|much appreciated|all the best|ta)[,.!]*(?:\s*[,\u2013\u2014-]?\s*"
+    r"(?:[A-Z][\w'.-]*|of|the|and|&|at|for))+\s*[.!]*\s*$"
+)
+
+#: A question pasted from a message: quoted after ">" or in quotes after a lead-in that
+#: says it was pasted or forwarded ("pasting this from the email thread below: > "...?"").
+_QUOTE_MARK = re.compile(r"(?:^|\s)>\s*(.+)$", re.S)
+_PASTED = re.compile(
+    r"\b(?:past(?:e|ed|ing)|forward(?:ed|ing)?|fwd|copied|copying|quot(?:e|ed|ing)|from (?:the|an"
+    r"|my|our|this|a) (?:e-?mail|mail|thread|message|chat|slack|ticket|note))\b", re.I)
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{12,})[\"\u201d]")
+
+
+def _pasted_question(text: str) -> tuple[str, str]:
+    """(the question, what was around it) for a pasted question; (text, "") otherwise."""
+    quoted = _QUOTE_MARK.search(text)
+    if quoted is not None and len(quoted.group(1).split()) >= 3:
+        inner = _QUOTED.search(quoted.group(1))
+        question = inner.group(1) if inner is not None else quoted.group(1)
+        rest = quoted.group(1)[inner.end() :] if inner is not None else ""
+        return question, (text[: quoted.start()] + " " + rest).strip()
+    if _PASTED.search(text):
+        inner = _QUOTED.search(text)
+        if inner is not None and len(inner.group(1).split()) >= 4:
+            return inner.group(1), (text[: inner.start()] + " " + text[inner.end():]).strip()
+    return text, ""
 
 
 # "UK compared to US", "U.S. staff": the country ("us" in lower case is a pronoun; a message
@@ -1207,6 +1280,13 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _MARK.sub(lambda m: m.group(1), text)
     dropped: list[str] = []
     askers: list[str] = []
+    text, around = _pasted_question(text)
+    if around:
+        dropped.append(around)
+    signed = _SIGNATURE.search(text)
+    if signed is not None and signed.start() > 0:
+        dropped.append(signed.group(0).strip(" ,.!?;-"))
+        text = text[: signed.start()] + " "
     for pattern in _ASKERS:
         found = pattern.search(text)
         if found is not None:
