@@ -1785,7 +1785,14 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
             [(a_start, a_end), (b_start, b_end)], reverse=True
         )
         months = _months(start, end)
-        if months is not None and (o_start, o_end) == _shifted(start, end, -12):
+        year_before = _shifted(start, end, -12)
+        to_date = any(w in span.label for _, span in intent.date_ranges
+                      for w in ("so far", "to date"))
+        if months is not None and (o_start, o_end) == year_before:
+            to = "previous_year"
+        elif to_date and o_start == year_before[0] and o_end >= year_before[1]:
+            # "orders in 2025 so far against 2024": the same days of the year before (the
+            # answer says which), not all of it against part of this one.
             to = "previous_year"
         elif _next_of(o_start, o_end) == (start, end):
             to = "previous_period"

@@ -437,6 +437,22 @@ _SO_FAR = re.compile(r"\b(?:this|current) (year|quarter|month|week)\b([^.!?]*?)\
                      re.I)
 _SO_FAR_FIRST = re.compile(r"\bso far (?:this|in the current|in this) (year|quarter|month|week)\b",
                            re.I)
+# "2025 revenue to date", "orders so far in 2025", "so far in Q4": a named period up to
+# today (said before or after what is counted), as "2025 to date" is read.
+_NAMED_PERIOD = (
+    r"(?:(?:q[1-4]|h[12]) (?:of )?20\d\d|20\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct"
+    r"|nov|dec)[a-z]*(?: 20\d\d)?|q[1-4])"
+)
+_TO_DATE_WORDS = r"(?:to date|so far|thus far|up to now|until now|till now|up to today)"
+# "against the same point in 2024", "vs this time last year": that period, up to the same day.
+_SAME_POINT = re.compile(
+    r"\b(?:the )?same (?:point|time|stage|day|date)(?: (?:in|of)(?= (?:20\d\d|last|the)\b)"
+    r"|(?= last\b)|( last year| a year ago)$)", re.I)
+_PERIOD_THEN_TO_DATE = re.compile(
+    r"\b(" + _NAMED_PERIOD + r")\b((?:\s+(?!(?:vs|versus|against|compared|and|or|than|but"
+    r"|20\d\d)\b)[\w'&-]+){1,4}?)\s+" + _TO_DATE_WORDS + r"\b", re.I)
+_TO_DATE_THEN_PERIOD = re.compile(
+    r"\b" + _TO_DATE_WORDS + r" (?:in|for|of|during) (" + _NAMED_PERIOD + r")\b", re.I)
 # "this year to date", "the current month to date": the period up to today.
 _THIS_TO_DATE = re.compile(r"\b(?:the )?(?:this|current) (year|quarter|month|week) to date\b",
                            re.I)
@@ -1249,6 +1265,9 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)
     text = _HOW_MUCH_PEOPLE.sub("how many", text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
+    text = _SAME_POINT.sub(lambda m: m.group(1) or "", text)
+    text = _TO_DATE_THEN_PERIOD.sub(lambda m: f"in {m.group(1)} to date", text)
+    text = _PERIOD_THEN_TO_DATE.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)
     text = _TRAILING_TOP.sub(_top_first, text)
     text = _EACH_ONE_IN.sub(lambda m: f"their {m.group(1)}", text)
