@@ -137,3 +137,75 @@ def test_actions_on_people_are_refused(question: str, catalog: Catalog, values: 
 def test_the_email_column_is_still_read(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("email addresses of the people in Mumbai", catalog, values))
     assert "email" in str(spec), spec
+
+
+def _measure(spec: dict[str, Any]) -> tuple[str, str | None]:
+    m = spec["measures"][0]
+    return m.get("agg", ""), m.get("column")
+
+
+@pytest.mark.parametrize(
+    ("question", "agg", "column"),
+    [
+        ("software in dollars per quarter of 2024", "sum", "amount"),
+        ("how many dollars did Paris reps bring in during 2023", "sum", "amount"),
+        ("average ticket size per region in 2024", "avg", "amount"),
+        ("avg basket per order in March 2025", "avg", "amount"),
+        ("how much job titles are there in Marketing", "count_distinct", "job_title"),
+    ],
+)
+def test_everyday_measure_words(
+    question: str, agg: str, column: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _measure(spec) == (agg, column), spec
+
+
+def test_well_paid_is_salary(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which department is the least well paid", catalog, values))
+    assert _measure(spec) == ("avg", "salary") and dims_of(spec) == ["department"], spec
+    assert spec["order_by"][0].get("desc") is not True, spec
+
+
+def test_leaders_are_the_top(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units leaders in 2024: top 4 products", catalog, values))
+    assert _measure(spec) == ("sum", "quantity") and spec.get("limit") == 4, spec
+    assert dims_of(spec) == ["product"], spec
+
+
+def test_better_than_on_reviews(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("departments averaging better than 3.1 on reviews", catalog, values))
+    assert _measure(spec) == ("avg", "performance_rating"), spec
+    assert spec.get("having") == [{"by": "avg_performance_rating", "op": "gt", "value": 3.1}]
+
+
+def test_ranges_are_a_distribution(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("salaries in Tokyo bucketed into ranges", catalog, values))
+    assert spec["dimensions"][0]["column"] == "salary" and "bin" in spec["dimensions"][0], spec
+
+
+def test_one_point_per_month_is_monthly(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units sold in 2024, a single point per week", catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "week"}], spec
+
+
+def test_how_busy_counts(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how busy was March 2024 in terms of sales", catalog, values))
+    assert _measure(spec) == ("count", None), spec
+    assert ("sale_date", "between", ["2024-03-01", "2024-03-31"]) in filters_of(spec), spec
+
+
+def test_up_and_running_is_opened(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("offices up and running before 2016", catalog, values))
+    assert spec["table"] == "offices" and any(f[0] == "opened_on" for f in filters_of(spec)), spec
+
+
+def test_a_combo_is_two_breakdowns(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount for each department/country combination", catalog, values))
+    assert dims_of(spec) == ["department", "country"], spec
+
+
+def test_the_other_year_version(catalog: Catalog, values: Values) -> None:
+    first = ask("hires by quarter in 2024", catalog, values)
+    spec = spec_of(ask("and the 2022 version?", catalog, values, previous=first.tile))
+    assert ("hire_date", "between", ["2022-01-01", "2022-12-31"]) in filters_of(spec), spec

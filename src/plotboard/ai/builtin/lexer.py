@@ -251,6 +251,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "also": Keyword("follow_add"), "too": Keyword("follow_add"),
         "as well": Keyword("follow_add"), "and also": Keyword("follow_add"),
         "more than": Compare("gt"), "greater than": Compare("gt"), "over": Compare("gt"),
+        "better than": Compare("gt"), "worse than": Compare("lt"),
         "above": Compare("gt"), "exceeding": Compare("gt"), "exceeds": Compare("gt"),
         "exceeded": Compare("gt"), "exceed": Compare("gt"), "topped": Compare("gt"),
         "crossed": Compare("gt"), "crosses": Compare("gt"), "cross": Compare("gt"),

@@ -835,6 +835,67 @@ _GRAINS_WITH = re.compile(
     r"(day|week|month|quarter|year)s\s+(with|having|that had|that have|where|when there were)\b",
     re.I,
 )
+# Everyday words for measures, grains and shapes (a maintained list, read before the
+# catalog's words): each rewrite says the same in words the reader knows.
+_EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), plain) for pattern, plain in (
+        # "in dollars", "how many dollars of services", "dollar sales": money taken in; after
+        # a number ("500 dollars") only the currency.
+        (r"\bhow many (?:us )?dollars\b", "how much revenue"),
+        (r"(?<![\d,.kKmM] )(?<![\d,.kKmM])\b(?:in |of )?(?:us |usd |american )?dollars?"
+         r"(?: (?:value|amount|terms|sales|figures?))?\b(?! of\b)", " revenue "),
+        (r"\bdollars? (?=of\b)", "revenue "),
+        # "the least well paid team", "well-paid people": paid the least / the most.
+        (r"\b(?:the )?(?:least|worst) well[- ]paid\b", " the lowest paid"),
+        (r"\b(?:the )?(?:most|best) well[- ]paid\b", " the highest paid"),
+        (r"\bwell[- ]paid\b", "highest paid"),
+        # "revenue leaders", "$$ leaders": the top ones by that measure.
+        (r"\b(revenue|sales|units|orders|deals|salary|rating)\s+leaders?\b", r"top \1"),
+        # "spread across ranges", "in buckets", "by range": a distribution.
+        # ("in buckets of 10000", "by salary range" say their bands and are read so).
+        (r"\b(?:(?:spread|split|broken down|grouped|bucketed|bucketted|binned|divided)"
+         r" )?(?:across|into|in|over) (?:price |value |size |salary |pay )?(?:ranges|buckets"
+         r"|bands|bins|brackets|tiers)\b(?! of\b)", " distribution "),
+        # "one point per month", "a bar a month": by month.
+        (r"\b(?:one|a|1|single) (?:point|dot|bar|row|value|number|figure|entry|data point)"
+         r" (?:per|a|an|each|for each|every|for every) (day|week|month|quarter|year)\b",
+         r"by \1"),
+        # "how busy was last week in terms of orders": how many orders.
+        (r"\bhow busy (?:was|were|is|are|has been|have been) (.+?),? in terms of (?:the )?"
+         r"(?:number of |count of |volume of )?([\w -]+?)\s*(?=[?.!]|$)", r"how many \2 \1"),
+        # "up and running by 2014", "already operating": opened.
+        (r"\b(?:already )?(?:up and running|operational|in operation|operating)\b", "opened"),
+        # "mean ticket per order", "average ticket size": the average amount of a sale.
+        (r"\b(average|avg|mean|typical) (?:ticket|basket|cart|check)(?: size| value)?"
+         r"(?: (?:per|of an?|for an?|on an?) (?:order|sale|deal|transaction))?\b",
+         r"\1 order value"),
+        # "every region x category combo", "per department/title pair": by both.
+        (r"\b(?:for |per |by |across )?(?:each |every |all )?([a-z]+)(?: (?:x|\u00d7|and|by|&) "
+         r"|\s*/\s*)([a-z]+) (?:combos?|combinations?|pairs?|pairings?|mix)\b", r"by \1 and \2"),
+        # "in how much countries", "how much products": a count of things, said the way
+        # some speakers of other languages say it (money stays "how much").
+        (r"\bhow much(?= (?:different |distinct |separate )?(?:job |sales |product |office )?"
+         r"(?:countries|cities|offices|locations|sites|departments|teams|products|categories|regions|titles|roles"
+         r"|managers|reps|sellers|days|weeks|months|customers|items|units|times)\b)",
+         "how many"),
+        # "the 2023 version", "the Q2 version": that period instead.
+        (r"\b(?:the |a )(20\d\d|q[1-4](?: 20\d\d)?|last year'?s?|this year'?s?) (?:version|one"
+         r"|edition|equivalent)\b", r"for \1"),
+        # "active sellers", "active reps": the sellers who sold (each one counted once).
+        (r"\bactive (sellers?|reps?|salespeople|sales reps?)\b", r"\1"),
+    )
+)
+# "locations that average better than 3.3 on reviews": the average performance rating
+# ("scored 4 in their reviews", "on their review", "a 5 review" are read as such already).
+_ON_REVIEWS = re.compile(
+    r"\b(?:on|in|for) (?:their |the |our )?(?:performance )?reviews\b(?! of\b)", re.I)
+_AVERAGED = re.compile(r"\b(?:average|averages|averaging|averaged|avg|mean)\b", re.I)
+
+
+def _average_on_reviews(m: re.Match[str]) -> str:
+    return " on rating " if _AVERAGED.search(m.string, 0, m.start()) else m.group(0)
+
+
 # "(hardware, software ...)", "(e.g. Berlin, Paris)": examples of what is meant, not a filter.
 _EXAMPLES = re.compile(
     r"\((?:\s*(?:e\.?\s?g\.?|such as|like|for example|for instance)[\s,:]+[^()]*"
@@ -1288,6 +1349,9 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _NO_DATE_FILTER.sub(" for all time ", text)
     text = _MONEY_SLANG.sub(_money_slang, text)
     text = _DOLLARS.sub(" revenue ", text)
+    for pattern, plain in _EVERYDAY:
+        text = pattern.sub(plain, text)
+    text = _ON_REVIEWS.sub(_average_on_reviews, text)
     text = _MONEY_OF_SALES.sub(lambda m: f"{m.group(1)} of revenue", text)
     text = _WISE.sub(lambda m: f" by {m.group(1)} " if m.group(1).lower() in _WISE_GROUPS
                      else f" {m.group(1)} ", text)
