@@ -209,3 +209,34 @@ def test_the_other_year_version(catalog: Catalog, values: Values) -> None:
     first = ask("hires by quarter in 2024", catalog, values)
     spec = spec_of(ask("and the 2022 version?", catalog, values, previous=first.tile))
     assert ("hire_date", "between", ["2022-01-01", "2022-12-31"]) in filters_of(spec), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [("the 3 biggest revenue days of 2023", 3), ("top 4 days by units sold in 2024", 4)],
+)
+def test_days_are_a_grain(question: str, limit: int, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "day"}], spec
+    assert spec.get("limit") == limit, spec
+
+
+def test_periods_in_a_year_when_we_passed_a_bar(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("weeks in 2023 when we sold more than 2500 units", catalog, values))
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "week"}], spec
+    assert spec.get("having") == [{"by": "sum_quantity", "op": "gt", "value": 2500}], spec
+    assert ("sale_date", "between", ["2023-01-01", "2023-12-31"]) in filters_of(spec), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "value"),
+    [
+        ("remote staff in syd", "location", "Sydney"),
+        ("headcount of the tor office by department", "location", "Toronto"),
+    ],
+)
+def test_the_start_of_one_value(
+    question: str, column: str, value: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert (column, "eq", value) in filters_of(spec), spec

@@ -531,6 +531,12 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             # "wfh ppl in ny", "senior AEs": the initials of one two-word value, for a word
             # that means nothing else (shorthand and slang were read before).
             best = (1, Words(tuple(initials), words[i]))
+        if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
+            prefixed = _prefixed(words[i], vocab)
+            if prefixed is not None:
+                # "# sdrs in lon office": the one value that word starts, for a word that
+                # means nothing else.
+                best = (1, Words(tuple(prefixed), words[i]))
         if best is None:
             if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
                 out.unknown.append(words[i])
@@ -563,6 +569,37 @@ def _initials(word: str, vocab: Vocabulary) -> list[ValueTerm] | None:
     if found is None and len(word) == 3 and word.endswith("s"):
         found = vocab.initials.get(word[:2])
     return found
+
+
+SHORTEST_PREFIX = 3
+"""A value said by its first letters needs this many of them ("lon" London, "syd" Sydney)."""
+
+
+def _prefixed(word: str, vocab: Vocabulary) -> list[ValueTerm] | None:
+    """The one-word value `word` is the start of ("lon office": London), when it starts
+    exactly one value (the same value in several columns counts once) and is no everyday
+    word; its letters must leave two or more of the value unsaid."""
+    if len(word) < SHORTEST_PREFIX or not word.isalpha() or word in STOPWORDS or (
+        word in EVERYDAY_WORDS or word in REAL_WORDS or (word,) in _KEYWORDS
+    ):
+        return None
+    if vocab.prefixes is None:
+        found: dict[str, list[ValueTerm]] = {}
+        for key, terms in vocab.phrases.items():
+            if len(key) != 1:
+                continue
+            for term in terms:
+                if isinstance(term, ValueTerm) and len(term.values) == 1 and (
+                    term.value.isalpha() and term.value.casefold() == key[0]
+                ):
+                    name = key[0]
+                    for size in range(SHORTEST_PREFIX, len(name) - 1):
+                        found.setdefault(name[:size], []).append(term)
+        vocab.prefixes = found
+    named = vocab.prefixes.get(word)
+    if not named or len({t.value.casefold() for t in named}) != 1:
+        return None
+    return named
 
 
 def _counted_number(
@@ -847,7 +884,7 @@ for _word in sorted(
     {w for w in STOPWORDS if len(w) >= 5 and w.isalpha()}
     | {w for w in MONTHS if len(w) >= 5}
     | {"month", "months", "monthly", "quarter", "quarters", "quarterly", "weekly", "yearly",
-       "years", "daily", "year", "week", "last", "this", "from", "with", "many", "much"}
+       "years", "daily", "year", "week", "day", "last", "this", "from", "with", "many", "much"}
 ):
     _PLAIN_WORDS.setdefault(len(_word), []).append(_word)
 

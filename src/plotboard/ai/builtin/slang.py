@@ -832,9 +832,15 @@ _DOLLARS = re.compile(r"(?<![\w$])\${1,3}(?![\d$])")
 # when their total passes the bar (a breakdown by day with a filter on it).
 _GRAINS_WITH = re.compile(
     r"^(\s*(?:(?:which|what|list|show(?: me)?|give me|find)\s+)?(?:the\s+)?)"
-    r"(day|week|month|quarter|year)s\s+(with|having|that had|that have|where|when there were)\b",
+    # "days in 2024 when we booked more than 90 orders": a period may come between.
+    r"(day|week|month|quarter|year)s((?:\s+(?:in|of|during|for)\s+(?:the\s+)?(?:(?:last|past"
+    r"|this)\s+\w+|q[1-4]\s+20\d\d|20\d\d|\w+\s+20\d\d))?)\s+(with|having|that had|that have"
+    r"|where|when there were|(?:when|where|on which|in which) (?:we|they|you) (?:booked|had|sold"
+    r"|made|got|took|closed|saw|hired|shipped|received|logged))\b",
     re.I,
 )
+# The words kept as said; "when we booked" and the like become "with".
+_GRAIN_BARS = frozenset({"with", "having", "that had", "that have", "where", "when there were"})
 # Everyday words for measures, grains and shapes (a maintained list, read before the
 # catalog's words): each rewrite says the same in words the reader knows.
 _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -1339,8 +1345,9 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _JUST_ENDED.sub(lambda m: f"last {m.group(1)}", text)
-    text = _GRAINS_WITH.sub(lambda m: f"{m.group(1) or ''}by {m.group(2).lower()} {m.group(3)}",
-                            text)
+    text = _GRAINS_WITH.sub(
+        lambda m: f"{m.group(1) or ''}by {m.group(2).lower()}{m.group(3)} "
+        + (m.group(4) if m.group(4).lower() in _GRAIN_BARS else "with"), text)
     text = _EXAMPLES.sub(" ", text)
     text = _TOTAL_STAFF.sub("headcount", text)
     text = _STAFF_TOTALS.sub("headcount", text)

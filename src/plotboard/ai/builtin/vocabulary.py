@@ -181,6 +181,9 @@ class Vocabulary:
         # Two-letter initials of two-word values ("ny" for New York, "uk" for United
         # Kingdom): read by `builtin.lexer` only for a word that means nothing else.
         self.initials: dict[str, list[ValueTerm]] = {}
+        # One-word values by their first letters ("lon" for London): built by
+        # `builtin.lexer` on first use, read only for a word that means nothing else.
+        self.prefixes: dict[str, list[ValueTerm]] | None = None
         # Adjectives of column names ("regional"): never a single value's first word.
         self.adjectives: set[str] = set()
 
