@@ -798,6 +798,43 @@ def _measure(builder: _Builder, measure: Measure, field_name: str) -> tuple[exp.
     return _AGGREGATES[measure.agg](col), _measure_type(measure.agg, measured)
 
 
+def _dimension_key(
+    builder: _Builder, dim: Dimension, field_name: str
+) -> exp.Expr | None:
+    """The SQL of a dimension's `key` (grouped by, never shown); None without a key, or when
+    the key is the shown column itself.
+
+    The key is looked up like any column (unknown, hidden: the same refusal as when reading
+    it), and must sit on the same table as the shown column, reached along the same joins: a
+    key elsewhere would not tell apart the rows the label names."""
+    if dim.key is None:
+        return None
+    col, column, path = builder.value(dim.column, f"{field_name}.column")
+    key_sql, key, key_path = builder.value(dim.key, f"{field_name}.key")
+    if key_path != path:
+        where = path[-1].target if path else builder.base
+        own = where.primary_key[0] if len(where.primary_key) == 1 else None
+        prefix = dim.column.rpartition(".")[0] if path else ""
+        ref = f"{prefix}.{own}" if prefix else own
+        hint = f" such as '{ref}'" if ref else ""
+        held = (
+            f"a column of '{key_path[-1].target.name}'" if key_path
+            else "a new column" if builder.custom.get(dim.key.lower()) is not None
+            else f"a column of '{builder.base.name}'"
+        )
+        raise QueryError(
+            f"The key of the breakdown {label(column)} must be a column of the same table "
+            f"('{where.name}'), so that it tells apart the rows each name stands for: "
+            f"{label(key)} is {held}. Pick a column of '{where.name}'{hint}, or remove the "
+            "key.",
+            field=f"{field_name}.key",
+            code="invalid_query",
+        )
+    if key_sql == col:
+        return None
+    return key_sql
+
+
 def _dimension(
     builder: _Builder, dim: Dimension, field_name: str
 ) -> tuple[exp.Expr, ColumnType, exp.Expr, tuple[JoinStep, ...]]:
@@ -865,7 +902,12 @@ def compile_query(
     if inner_having:
         select.set("having", exp.Having(this=exp.and_(*inner_having, copy=False)))
     names = [c.name for c in grouped.columns]
-    query = wrap_grouped(spec, select, names, order, outer_having, grouped.taken, builder.dialect)
+    if outer_having or spec.limit_per is not None:
+        grouped.project_keys()  # the query around it sorts and ranks by them, then drops them
+    else:
+        order = grouped.keys_in_order(order)
+    query = wrap_grouped(spec, select, names, order, outer_having, grouped.taken, builder.dialect,
+                         keys=key_names(spec))
     return CompiledQuery(
         expression=query,
         params=MappingProxyType(builder.params),
@@ -887,12 +929,51 @@ def _notes(builder: _Builder, compare: Mapping[str, Any] | None = None) -> Mappi
 
 @dataclass
 class _Grouped:
-    """A grouped SELECT (no HAVING, ORDER BY or LIMIT yet) and what it outputs."""
+    """A grouped SELECT (no HAVING, ORDER BY or LIMIT yet) and what it outputs.
+
+    `keys` are the dimensions' keys: (internal name, SQL), grouped by but not in the select
+    list; `project_keys` adds them there when a query wrapped around this one sorts or ranks
+    by them (see `key_names`)."""
 
     select: exp.Select
     columns: list[ResultColumn]
     plain: dict[str, exp.Expr]  # plain (not window) measures' SQL by lower-cased output name
     taken: set[str]  # lower-cased output names, markers included
+    keys: list[tuple[str, exp.Expr]] = field(default_factory=list)
+
+    def project_keys(self) -> None:
+        for name, sql in self.keys:
+            self.select.append("expressions", exp.alias_(sql.copy(), _ident(name), copy=False))
+
+    def keys_in_order(self, order: Sequence[exp.Ordered]) -> list[exp.Ordered]:
+        """`order` sorting by each key's own SQL instead of its internal name: for the grouped
+        query itself, whose select list leaves the keys out."""
+        by_name = {name: sql for name, sql in self.keys}
+
+        def swap(node: exp.Expr) -> exp.Expr:
+            if isinstance(node, exp.Column) and not node.table and node.name in by_name:
+                return by_name[node.name].copy()
+            return node
+
+        swapped = [o.transform(swap, copy=True) for o in order]
+        return [o for o in swapped if isinstance(o, exp.Ordered)]
+
+
+def key_names(spec: QuerySpec) -> dict[str, str]:
+    """The internal name of each keyed dimension's key, by the dimension's output name:
+    ``pb_key_<i>`` (i: the dimension's index), changed when an output name already has it.
+    Keys are only ever columns of derived tables inside the query, never of the answer."""
+    taken = {alias.lower() for alias in spec.aliases}
+    names: dict[str, str] = {}
+    for i, dim in enumerate(spec.dimensions):
+        if dim.key is None or dim.key.lower() == dim.column.lower():
+            continue
+        name = f"pb_key_{i}"
+        while name.lower() in taken:
+            name += "_"
+        taken.add(name.lower())
+        names[dim.alias] = name
+    return names
 
 
 def _grouped(
@@ -905,14 +986,20 @@ def _grouped(
     """The grouped SELECT of `spec` with these `measures`; `shift` moves the date dimension
     at that index forward by a step (the previous periods of a comparison)."""
     projections: list[exp.Expr] = []
-    group: list[exp.Expr] = []
+    groups: list[list[exp.Expr]] = []  # per dimension: its value, then its key if any
     columns: list[ResultColumn] = []
     markers: list[tuple[ResultColumn, exp.Expr]] = []
+    keys: list[tuple[str, exp.Expr]] = []
+    named = key_names(spec)
 
     for i, dim in enumerate(spec.dimensions):
         field_name = f"dimensions[{i}]"
         expr, kind, col, path = _dimension(builder, dim, field_name)
-        group.append(expr.copy())
+        groups.append([expr.copy()])
+        key = _dimension_key(builder, dim, field_name)
+        if key is not None and dim.alias in named:
+            groups[-1].append(key.copy())
+            keys.append((named[dim.alias], key))
         if shift is not None and shift[0] == i:
             expr = forward(expr, shift[1], builder.dialect)
         projections.append(exp.alias_(expr, _ident(dim.alias), copy=False))
@@ -926,7 +1013,7 @@ def _grouped(
         field_name = f"measures[{spec.measures.index(measure)}]"
         agg, kind = _measure(builder, measure, field_name)
         if measure.share or measure.cumulative:
-            agg, kind = window_measure(measure, agg, kind, group, field_name, builder.dialect)
+            agg, kind = window_measure(measure, agg, kind, groups, field_name, builder.dialect)
         else:
             plain[measure.alias.lower()] = agg
         projections.append(exp.alias_(agg, _ident(measure.alias), copy=False))
@@ -946,9 +1033,10 @@ def _grouped(
         select.set("joins", joins)
     if conditions:
         select.set("where", exp.Where(this=exp.and_(*conditions, copy=False)))
+    group = [g for per_dim in groups for g in per_dim]
     if group:
         select.set("group", exp.Group(expressions=group))
-    return _Grouped(select, columns, plain, taken)
+    return _Grouped(select, columns, plain, taken, keys)
 
 
 def _bounds_join(builder: _Builder, conditions: Sequence[exp.Expr]) -> exp.Join:
@@ -1051,6 +1139,8 @@ def _compare_query(
                       overrides=overrides)
     _custom_columns(before, spec)
     previous = _grouped(before, spec, None, compared, shift)
+    current.project_keys()  # joined on, sorted by, then dropped
+    previous.project_keys()
 
     def cur(name: str) -> exp.Column:
         return exp.column(_ident(name), table=_ident("pb_cur"), copy=False)
@@ -1087,11 +1177,17 @@ def _compare_query(
     for c in marker_columns:
         projections.append(exp.alias_(cur(c.name), _ident(c.name), copy=False))
         columns.append(c)
+    keys = key_names(spec)
+    for name in keys.values():
+        # Not in `columns`: the query around this one sorts by them and leaves them out.
+        projections.append(exp.alias_(cur(name), _ident(name), copy=False))
     on: list[exp.Expr] = []
     for i, dim in enumerate(spec.dimensions):
         left, right = cur(dim.alias), prev(dim.alias)
         on.append(exp.EQ(this=left, expression=right) if i == grain_at
                   else _null_safe_eq(left, right))
+        if dim.alias in keys:
+            on.append(_null_safe_eq(cur(keys[dim.alias]), prev(keys[dim.alias])))
     joined = exp.Select(expressions=projections)
     joined.set("from_", exp.From(this=current.select.subquery(_ident("pb_cur"), copy=False)))
     condition = exp.and_(*on, copy=False) if on else exp.EQ(
@@ -1103,7 +1199,7 @@ def _compare_query(
     _, having = _having(builder, spec, columns, {})
     names = [c.name for c in columns]
     query = wrap_grouped(spec, joined, names, order, having, current.taken, builder.dialect,
-                         derived=True, keep=_latest_first(spec, grain_at, order))
+                         derived=True, keep=_latest_first(spec, grain_at, order), keys=keys)
     return CompiledQuery(
         expression=query,
         params=MappingProxyType(builder.params),
@@ -1380,9 +1476,18 @@ def _order(spec: QuerySpec) -> list[exp.Ordered]:
             )
         if alias not in (k for k, _ in keys):
             keys.append((alias, item.desc))
+    named = key_names(spec)
     for dim in spec.dimensions:
+        key = named.get(dim.alias)
         if dim.alias not in (k for k, _ in keys):
+            # A keyed dimension's rows tie-break by the key first (each key has one label):
+            # rows of equal value come in the key's order, as when the key was shown before
+            # the label.
+            if key is not None:
+                keys.append((key, False))
             keys.append((dim.alias, False))
+        elif key is not None:
+            keys.append((key, False))  # sorted by the label: one name's rows by their key
     # NULLs last in both directions, on every dialect (their defaults differ).
     return [
         exp.Ordered(this=exp.column(_ident(alias), copy=False), desc=desc, nulls_first=False)

@@ -18,6 +18,8 @@ already checked and validated numbers (band widths, limits), never from user tex
   ClickHouse). A NULL first dimension is a group of its own, as in GROUP BY.
 - ``cumulative``: ``SUM(agg) OVER (PARTITION BY <other dimensions> ORDER BY <first dimension>
   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)``.
+- A dimension's ``key`` (grouped by, not shown) goes wherever its dimension groups: in the
+  partitions and orders of these windows, and of ``limit_per``'s rank.
 - A `having` on a window measure, and ``limit_per``, need the grouped query as a derived table:
   windows are computed after HAVING, and ROW_NUMBER() can't be filtered where it is computed.
   ``SELECT <outputs> FROM (SELECT <outputs>, ROW_NUMBER() OVER (PARTITION BY <dimension>
@@ -30,7 +32,7 @@ MariaDB has no ``NULLS LAST`` and the engines' defaults differ.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -113,11 +115,14 @@ def window_measure(
     measure: Measure,
     agg: exp.Expr,
     kind: ColumnType,
-    group: Sequence[exp.Expr],
+    groups: Sequence[Sequence[exp.Expr]],
     field: str,
     dialect: str,
 ) -> tuple[exp.Expr, ColumnType]:
-    """The SQL and type of a `share` or `cumulative` measure over its aggregate `agg`."""
+    """The SQL and type of a `share` or `cumulative` measure over its aggregate `agg`.
+
+    `groups` holds, per dimension, what it groups by: its value, then its `key` if it has one
+    (a group is a value *and* a key: two people of one name are two groups)."""
     what = "share" if measure.share else "cumulative"
     allowed = _SHARE_AGGREGATES if measure.share else _CUMULATIVE_AGGREGATES
     if measure.agg not in allowed:
@@ -133,19 +138,21 @@ def window_measure(
                          code="invalid_aggregate")
     if measure.share:
         # The spec checked that `within` names the first dimension (QuerySpec._shares_within).
-        within = [group[0].copy()] if measure.share_within is not None and group else None
+        within = (
+            [g.copy() for g in groups[0]] if measure.share_within is not None and groups else None
+        )
         total = exp.Window(this=exp.Sum(this=agg.copy()), partition_by=within)
         percent = exp.Mul(this=agg, expression=exp.Literal.number("100.0"))
         share = exp.Div(
             this=percent, expression=exp.Nullif(this=total, expression=exp.Literal.number(0))
         )
         return share, "number"
-    if not group:
+    if not groups:
         return agg, kind
     running = exp.Window(
         this=exp.Sum(this=agg),
-        partition_by=[g.copy() for g in group[1:]] or None,
-        order=window_order([(group[0], False)], dialect),
+        partition_by=[g.copy() for per_dim in groups[1:] for g in per_dim] or None,
+        order=window_order([(g, False) for g in groups[0]], dialect),
         spec=exp.WindowSpec(
             kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
         ),
@@ -189,6 +196,7 @@ def wrap_grouped(
     *,
     derived: bool = False,
     keep: Sequence[exp.Ordered] | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> exp.Select:
     """`grouped` with its ORDER BY and LIMIT, wrapped as a derived table when a `having` on a
     window measure (`outer_conditions`) or `limit_per` needs it, or when `derived` says so (a
@@ -197,7 +205,12 @@ def wrap_grouped(
 
     `keep` (with `derived`): the order that decides which rows the limit keeps when it is not
     the order shown, e.g. the latest periods of a comparison, shown oldest first:
-    ``SELECT <outputs> FROM (<rows sorted by keep, limited>) AS pb_k ORDER BY <order>``."""
+    ``SELECT <outputs> FROM (<rows sorted by keep, limited>) AS pb_k ORDER BY <order>``.
+
+    `keys`: the internal name of each keyed dimension's key, by the dimension's output name
+    (`plotboard.query.compile.key_names`). When wrapped, `grouped` selects them too: `order`
+    may sort by them and `limit_per` ranks within a value *and* its key (the top 3 of each
+    person, not of each name); they are not among the outputs."""
     if not outer_conditions and spec.limit_per is None and not derived:
         if order:
             grouped.set("order", exp.Order(expressions=order))
@@ -218,7 +231,10 @@ def wrap_grouped(
         return [n.copy().transform(qualified(table), copy=False) for n in nodes]
 
     outputs = [exp.column(_ident(name), copy=False) for name in names]
-    inner = exp.Select(expressions=at("pb_g", outputs))
+    # The keys travel through the derived tables, for the sorts outside them, and stop at
+    # the outermost select list.
+    carried = [*outputs, *(exp.column(_ident(k), copy=False) for k in (keys or {}).values())]
+    inner = exp.Select(expressions=at("pb_g", outputs if keep is None else carried))
     inner.set("from_", exp.From(this=grouped.subquery(_ident("pb_g"), copy=False)))
     if outer_conditions:
         inner.set("where", exp.Where(this=exp.and_(*at("pb_g", outer_conditions), copy=False)))
@@ -236,11 +252,15 @@ def wrap_grouped(
         shown.set("limit", exp.Limit(expression=exp.Literal.number(MAX_LIMIT)))
         return shown
     assert spec.limit is not None
-    partition = exp.column(_ident(limit_per_alias(spec)), table=_ident("pb_g"), copy=False)
+    inner.set("expressions", at("pb_g", carried))
+    per = limit_per_alias(spec)
+    partition = [exp.column(_ident(per), table=_ident("pb_g"), copy=False)]
+    if keys and per in keys:
+        partition.append(exp.column(_ident(keys[per]), table=_ident("pb_g"), copy=False))
     ranked = order if keep is None else keep
-    keys = [(k.this, bool(k.args.get("desc"))) for k in at("pb_g", ranked)]
+    sort = [(k.this, bool(k.args.get("desc"))) for k in at("pb_g", ranked)]
     rank = exp.Window(
-        this=exp.RowNumber(), partition_by=[partition], order=window_order(keys, dialect)
+        this=exp.RowNumber(), partition_by=partition, order=window_order(sort, dialect)
     )
     rank_name = _unique("pb_rank", taken)
     inner.append("expressions", exp.alias_(rank, _ident(rank_name), copy=False))

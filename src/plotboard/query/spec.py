@@ -19,7 +19,7 @@ Output names (aliases), used for `order_by.by` and as result column names:
 * a measure is ``<agg>_<column>`` (``avg_salary``, ``count_distinct_employee_id``) and a bare
   ``count`` without a column is ``count``;
 * a dimension is its column name (``location``), with ``_<grain>`` appended when it has a grain
-  (``hire_date_month``);
+  (``hire_date_month``); a dimension's `key` adds no result column (see `Dimension`);
 * a column of a related table written ``offices.region`` contributes ``offices_region``;
 * with ``"compare": {"to": "previous_period"}`` (or ``"previous_year"``), each measure that is
   not a share or running total adds ``<measure>_previous``, ``<measure>_change`` and
@@ -311,17 +311,32 @@ class Bin(_SpecModel):
 
 
 class Dimension(_SpecModel):
-    """A group-by column, optionally truncated to a date grain or cut into number bands."""
+    """A group-by column, optionally truncated to a date grain or cut into number bands.
+
+    `key`: a column that tells apart the rows `column` names, grouped by as well but not
+    shown: ``{"column": "employees.full_name", "key": "employees.employee_id"}`` is one row
+    per employee, showing the name only, so that two people of one name stay two rows. The
+    key is a column of the same table as `column` (checked by `compile_query`, under the same
+    rules as any column), and it never becomes a result column.
+    """
 
     column: ColumnRef
     grain: Grain | None = None
     bin: Bin | None = None
+    key: ColumnRef | None = None
 
     @model_validator(mode="after")
     def _grain_or_bin(self) -> Dimension:
         if self.grain is not None and self.bin is not None:
             raise SpecProblem(
                 "a breakdown is grouped by a date period or cut into number bands, not both", "bin"
+            )
+        if self.key is not None and (self.grain is not None or self.bin is not None):
+            raise SpecProblem(
+                "a breakdown by a date period or in number bands has no key: a key tells apart "
+                "the rows a name stands for (people who share a name); remove the key or the "
+                "grouping",
+                "key",
             )
         return self
 
