@@ -161,6 +161,10 @@ HOSTILE: list[tuple[str, Any, str]] = [
         {"column": "location", "op": "eq", "value": f"city {i}"} for i in range(1000)]},
      "filters"),
     ("huge limit", {"table": "employees", "select": ["full_name"], "limit": 10**12}, "limit"),
+    ("key on another table", {"table": "sales", "measures": [{"agg": "count"}], "dimensions": [
+        {"column": "employees.full_name", "key": "sale_id"}]}, "dimensions[0].key"),
+    ("hidden key", {"table": "employees", "measures": [{"agg": "count"}], "dimensions": [
+        {"column": "full_name", "key": "email"}]}, "dimensions[0].key"),
 ]
 
 
@@ -255,3 +259,23 @@ def test_a_without_with_no_link_is_refused_not_run(
     server.script(Reply(tile(bad, "kpi")), Reply(tile(bad, "kpi")))
     reply = ask(server, catalog, values, "employees with no office")
     assert reply.tile is None
+
+
+def test_a_dimension_key_is_in_the_prompt_and_the_schema_and_a_keyed_tile_runs(
+    server: ChatServer, catalog: Catalog, values: Any, demo_engine: sa.Engine
+) -> None:
+    keyed = {"column": "employees.full_name", "key": "employees.employee_id"}
+    server.script(Reply(tile({"table": "sales", "measures": [{"agg": "count"}],
+                              "dimensions": [keyed],
+                              "order_by": [{"by": "count", "desc": True}], "limit": 5})))
+    reply = ask(server, catalog, values, "deal count for each seller")
+    sent = server.received[-1]
+    prompt = sent.body["messages"][0]["content"]
+    assert '"key": "employees.employee_id"' in prompt
+    schema = sent.body["response_format"]["json_schema"]["schema"]
+    assert "key" in schema["$defs"]["Dimension"]["properties"]
+    assert reply.tile is not None
+    assert reply.tile.query.dimensions[0].key == "employees.employee_id"
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    assert len(rows) == 5 and all(len(row) == 2 for row in rows)  # the name and the count
+

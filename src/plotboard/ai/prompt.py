@@ -48,7 +48,8 @@ A query spec (all keys but "table" optional):
                "format": {"type": "number|percent|currency|compact", "currency": "EUR"}}
               or {"expr": "sum(amount) / count()", "name": "<output name>"}],
  "dimensions": [{"column": "<column>", "grain": "day|week|month|quarter|year"}
-                or {"column": "<number column>", "bin": {"width": <number>} or {"count": <n>}}],
+                or {"column": "<number column>", "bin": {"width": <number>} or {"count": <n>}}
+                or {"column": "<name column>", "key": "<id column of the same table>"}],
  "filters": [{"column": "<column>", "op": "<op>", "value": <value>}
              or {"any": [<filter>, ...]} or {"all": [<filter>, ...]}
              or {"without": "<related table>", "where": [<filter on its columns>, ...]}],
@@ -61,6 +62,10 @@ A query spec (all keys but "table" optional):
 Rules:
 - "count" may leave out "column" (counts rows). sum and avg need a number column.
 - "grain" only on date columns, and only to group by a period; leave it out otherwise.
+- People (or other rows) by name: names repeat, so group by the name with the row's id as
+  "key", {"column": "employees.full_name", "key": "employees.employee_id"}: one row per
+  person, showing the name only (the key is no result column and has no output name). The
+  key is a column of the same table as "column"; never add the id as a dimension of its own.
 - A column of another table is written "<table>.<column>" and is joined along the foreign
   keys listed below, from the table that holds the key (for example sales -> employees).
 - Filter ops: eq, neq, gt, gte, lt, lte (one value); in, not_in (a list); between (a list
