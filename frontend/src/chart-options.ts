@@ -391,9 +391,12 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   const categories: string[] = [];
   const rawCategories: Cell[] = [];
   const position = new Map<string, number>();
+  // A breakdown with a key (people by name, grouped by their id): rows that read the same are
+  // different people, so each row is a bar of its own, never added to its namesake's.
+  const perRow = s.dims.length === 1 && !!input.spec.dimensions?.[0]?.key;
   for (const row of s.rows) {
     const key = category(row[0] ?? null, dim0);
-    if (!position.has(key)) {
+    if (perRow || !position.has(key)) {
       position.set(key, categories.length);
       categories.push(key);
       rawCategories.push(row[0] ?? null);
@@ -470,8 +473,8 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
   } else {
     s.measures.forEach((name, m) => {
       const data = categories.map(() => null as number | null);
-      for (const row of s.rows) {
-        const i = position.get(category(row[0] ?? null, dim0))!;
+      for (const [r, row] of s.rows.entries()) {
+        const i = perRow ? r : position.get(category(row[0] ?? null, dim0))!;
         const value = toNumber(row[1 + m] ?? null);
         data[i] = Number.isFinite(value) ? value : null;
       }

@@ -87,6 +87,9 @@ export interface Dimension {
   grain?: Grain;
   /** Numbers into bands of a width, or into `count` equal bands. */
   bin?: { width?: number; count?: number };
+  /** Also grouped by this column of the same table, which is not shown (people by name, kept
+   * apart by their id): the answer has one column for the dimension, rows may repeat a name. */
+  key?: string;
 }
 
 export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';

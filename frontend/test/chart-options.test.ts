@@ -277,6 +277,30 @@ describe('helpers', () => {
     expect(emptyLabel(undefined)).toBeNull();
   });
 
+  test('people by name with a key: namesakes are bars of their own, the table one name column', () => {
+    const spec: QuerySpec = {
+      table: 'sales',
+      measures: [{ agg: 'sum', column: 'amount' }],
+      dimensions: [{ column: 'employees.full_name', key: 'employees.id' }],
+      order_by: [{ by: 'sum_amount', desc: true }],
+    };
+    const columns: ResultColumn[] = [{ name: 'employees_full_name', type: 'string' }, { name: 'sum_amount', type: 'number' }];
+    const rows: Cell[][] = [['Maria Garcia', 900], ['Li Wei', 500], ['Maria Garcia', 300]];
+    const o = option(buildChart(input('bar', spec, columns, rows)));
+    // Two Marias, two bars: never one bar holding the second Maria's total alone.
+    expect(o.xAxis.data).toEqual(['Maria Garcia', 'Li Wei', 'Maria Garcia']);
+    expect(o.series[0].data).toEqual([900, 500, 300]);
+    // Without the key, one name is one category (as before).
+    const plain = option(buildChart(input('bar', { ...spec, dimensions: [{ column: 'employees.full_name' }] }, columns, [['Maria Garcia', 900], ['Li Wei', 500]])));
+    expect(plain.xAxis.data).toEqual(['Maria Garcia', 'Li Wei']);
+    const table = buildChart(input('table', spec, columns, rows));
+    expect(table.kind).toBe('table');
+    if (table.kind === 'table') {
+      expect(table.columns.map((c) => c.label)).toHaveLength(2);
+      expect(table.rows).toHaveLength(3);
+    }
+  });
+
   test('escapeHtml makes names safe in tooltips', () => {
     expect(escapeHtml(`<b a="1">R&D's</b>`)).toBe('&#60;b a=&#34;1&#34;&#62;R&#38;D&#39;s&#60;/b&#62;');
   });

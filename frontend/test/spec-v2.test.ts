@@ -260,3 +260,28 @@ describe('number bands', () => {
     expect((model.option as any).xAxis.data).toEqual(['40K–60K', '60K–80K']);
   });
 });
+
+describe('a breakdown with a key (people by name, grouped by their id)', () => {
+  const keyed = { column: 'employees.full_name', key: 'employees.id' };
+  const tile = (query: QuerySpec) => ({ id: 't', title: '', query, chart: { type: 'bar' as const }, layout: { x: 0, y: 0, w: 6, h: 4 } });
+
+  test('the key survives the builder: opened and saved again, the spec keeps it', () => {
+    const spec: QuerySpec = { table: 'sales', measures: [{ agg: 'sum', column: 'amount' }], dimensions: [keyed], order_by: [{ by: 'sum_amount', desc: true }], limit: 5 };
+    const back = draftSpec(draftFromTile(tile(spec), index), index);
+    expect(back.dimensions).toEqual([keyed]);
+    expect(back.order_by).toEqual(spec.order_by);
+    expect(back.limit).toBe(5);
+  });
+
+  test('top N per person: limit_per names the keyed breakdown by its column', () => {
+    const spec: QuerySpec = {
+      table: 'sales',
+      measures: [{ agg: 'count' }],
+      dimensions: [keyed, { column: 'sale_date', grain: 'year' }],
+      limit: 1,
+      limit_per: 'employees.full_name',
+    };
+    expect(draftSpec(draftFromTile(tile(spec), index), index).limit_per).toBe('employees.full_name');
+  });
+});
+
