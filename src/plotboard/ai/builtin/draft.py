@@ -324,6 +324,12 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             bin_ = ("width", d.bin.width) if d.bin.width is not None else (
                 "count", float(d.bin.count or 0)
             )
+        if d.key is not None:
+            # A dimension's key (a tile from the builder, the LLM or the API): the same
+            # people, however the engine writes them.
+            key_table, key = _absolute(vocab, base, d.key)
+            draft.dims.append(DraftDim(table, column, key=key if key_table is table else None))
+            continue
         last = draft.dims[-1] if draft.dims else None
         if last is not None and last.table is table and last.grain is None and (
             last.bin is None and last.key is None and last.column.name in table.primary_key
