@@ -103,7 +103,9 @@ class QueryRequest(BaseModel):
             '"op", "value"} or a group: {"any": [...]} keeps rows matching one of its '
             'entries (OR), {"all": [...]} all of them, {"without": "<related table>", '
             '"where": [...]} the rows no visible related row points at (at most 3 levels, '
-            "50 conditions)."
+            '50 conditions). A "dimensions" entry may have a "key": a column of the same '
+            'table grouped by but not shown ({"column": "employees.full_name", "key": '
+            '"employees.employee_id"}: a row per person, the name only).'
         ),
     )
     sql: str | None = Field(default=None, min_length=1, max_length=MAX_SQL)
