@@ -63,6 +63,18 @@ export interface Draft {
 /** Rows a list of records shows per page. */
 export const PAGE_SIZE = 50;
 
+/** The rows per page of a list of records (spec v2 `select`) that pages, or null when the tile
+ * shows its rows at once. A listing pages when its spec has an `offset` (the builder and the
+ * drill to rows write `offset: 0`): `limit` is then the page size. Without one, `limit` is how
+ * many rows it lists, a ranking cut ("the 10 biggest sales"): no page past it. A listing with
+ * no `limit`, or with the builder's page size and no `offset` (saved before the builder wrote
+ * one), pages by `limit` or PAGE_SIZE as before. */
+export function pageSize(spec: QuerySpec | null | undefined): number | null {
+  if (!spec?.select?.length) return null;
+  if (spec.offset !== undefined || spec.limit === undefined || spec.limit === PAGE_SIZE) return spec.limit ?? PAGE_SIZE;
+  return null;
+}
+
 const RELATIVE_OPS = new Set(['last', 'this', 'previous', 'to_date']);
 
 export function isRelative(f: Filter | RelativeFilter): f is RelativeFilter {
@@ -133,6 +145,7 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
     const by = spec.select[0];
     if (by) spec.order_by = [{ by, desc: draft.sort === 'label_desc' || draft.sort === 'value_desc' }];
     spec.limit = draft.limit ?? PAGE_SIZE;
+    spec.offset = 0; // `limit` is a page size: the tile pages (see pageSize)
     return spec;
   }
   if (draft.measures.length) spec.measures = draft.measures.map((m) => withinFirst(wireMeasure(m), draft.dims));

@@ -264,7 +264,7 @@ export function detailColumns(index: CatalogIndex, spec: QuerySpec): string[] {
 export function detailStep(index: CatalogIndex, spec: QuerySpec, point: DrillPoint): DrillStep | null {
   const filters = pointFilters(spec, point);
   if (!filters) return null;
-  const query: QuerySpec = { table: spec.table, select: detailColumns(index, spec), filters: [...(spec.filters ?? []), ...filters], limit: DETAIL_PAGE };
+  const query: QuerySpec = { table: spec.table, select: detailColumns(index, spec), filters: [...(spec.filters ?? []), ...filters], limit: DETAIL_PAGE, offset: 0 };
   if (spec.columns?.length) query.columns = spec.columns;
   const what = (spec.dimensions ?? []).map((_, i) => valueText(index, spec, i, point.values[i] ?? null)).join(', ');
   return { kind: 'detail', label: `${what || 'All'} › rows`, query, chart: { type: 'table' } };

@@ -1,6 +1,7 @@
 // Drill-down, drill-through and cross-filtering: what a click offers and the queries it runs.
 import { expect, test } from 'vitest';
 import { withDashboardFilters } from '../src/context.js';
+import { pageSize } from '../src/draft.js';
 import { addCrossFilter, filtersFor, relatedRef } from '../src/cross-filter.js';
 import {
   breadcrumb,
@@ -71,7 +72,9 @@ test('detail rows keep the tile filters, add the clicked value and page', () => 
       { column: 'department', op: 'eq', value: 'Sales' },
     ],
     limit: 50,
+    offset: 0,
   });
+  expect(pageSize(step.query)).toBe(50);
   expect(step.label).toBe('Sales › rows');
   // No measures, dimensions, order or limit of the aggregate: a plain list of records.
   expect(step.query.measures).toBeUndefined();

@@ -2,7 +2,7 @@
 // chart rules' "special" shapes, number formats and the comparison in charts and KPIs.
 import { describe, expect, test } from 'vitest';
 import { buildChart, type ChartModel } from '../src/chart-options.js';
-import { PAGE_SIZE, adjustFor, draftFromTile, draftSpec, wireMeasure, type Draft } from '../src/draft.js';
+import { PAGE_SIZE, adjustFor, draftFromTile, draftSpec, pageSize, wireMeasure, type Draft } from '../src/draft.js';
 import { toCsv } from '../src/export.js';
 import { formatCell, formatMeasure } from '../src/format.js';
 import { chartShape, defaultChart, dimensionAlias, measureAlias, specialOf } from '../src/model.js';
@@ -36,11 +36,30 @@ describe('the draft on the wire', () => {
 
   test('records: the chosen columns, a page, sorted by the first', () => {
     const spec = draftSpec(draft({ mode: 'records', select: ['full_name', 'salary'], sort: 'label_desc', limit: null }), index);
-    expect(spec).toEqual({ table: 'employees', select: ['full_name', 'salary'], order_by: [{ by: 'full_name', desc: true }], limit: PAGE_SIZE });
+    expect(spec).toEqual({ table: 'employees', select: ['full_name', 'salary'], order_by: [{ by: 'full_name', desc: true }], limit: PAGE_SIZE, offset: 0 });
+    expect(pageSize(spec)).toBe(PAGE_SIZE);
     // And back: an edited records tile opens as records.
     const back = draftFromTile({ id: 't', title: 'x', query: spec, chart: { type: 'table' }, layout: { x: 0, y: 0, w: 6, h: 4 } }, index);
     expect(back.mode).toBe('records');
     expect(back.select).toEqual(['full_name', 'salary']);
+  });
+
+  test('a listing pages only when its limit is a page size, not a top N cut', () => {
+    // The builder's rows per page: an `offset` says the tile pages, `limit` rows a page.
+    const paged = draftSpec(draft({ mode: 'records', select: ['full_name', 'salary'], sort: 'label_desc', limit: 10 }), index);
+    expect(paged.offset).toBe(0);
+    expect(pageSize(paged)).toBe(10);
+    // "The 10 biggest sales" as the AI writes it: the 10 rows, no page 2 ("Rows 11-20").
+    const top: QuerySpec = { table: 'sales', select: ['sale_id', 'product', 'amount'], order_by: [{ by: 'amount', desc: true }], limit: 10 };
+    expect(pageSize(top)).toBeNull();
+    expect(pageSize({ ...top, limit: 3, order_by: [{ by: 'amount', desc: false }] })).toBeNull();
+    // An API listing that asks for pages, one with no limit, one saved by the builder before
+    // it wrote `offset` (50 a page): they page as before.
+    expect(pageSize({ ...top, offset: 20 })).toBe(10);
+    expect(pageSize({ table: 'sales', select: ['sale_id'] })).toBe(PAGE_SIZE);
+    expect(pageSize({ table: 'sales', select: ['sale_id'], limit: PAGE_SIZE })).toBe(PAGE_SIZE);
+    // Not a listing: no pager.
+    expect(pageSize({ table: 'sales', measures: [{ agg: 'count' }], limit: 10 })).toBeNull();
   });
 
   test('records sort by the first column by default and draw only as a table', () => {

@@ -524,3 +524,34 @@ def test_a_cards_menu_button_sits_beside_its_title_not_on_its_preview(
     menu = card.get_by_role("menu")
     menu.wait_for(timeout=TIMEOUT)
     assert menu.bounding_box()["y"] >= more[1] - 1
+
+
+def test_a_top_n_listing_shows_its_n_rows_and_no_page_past_them(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "The 10 biggest sales" (select + order_by + limit 10, as the AI writes it) showed a pager
+    # whose Next asked for offset 10: "Rows 11-20" under the title "10 sales with the highest
+    # amount". A listing pages only when its spec has an offset (the builder writes 0).
+    token = plotboard.token("topn", attributes=plotboard.attributes("alice"))
+    listing = {"table": "sales", "select": ["sale_id", "product", "amount"],
+               "order_by": [{"by": "amount", "desc": True}], "limit": 10}  # fmt: skip
+    top = {"id": "top", "title": "10 sales with the highest amount", "chart": {"type": "table"},
+           "query": listing, "layout": {"x": 0, "y": 0, "w": 6, "h": 6}}  # fmt: skip
+    paged = {"id": "paged", "title": "Sales, ten a page", "chart": {"type": "table"},
+             "query": {**listing, "offset": 0},
+             "layout": {"x": 6, "y": 0, "w": 6, "h": 6}}  # fmt: skip
+    body = {"title": "Top N", "tiles": [top, paged]}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("topn", width=1280, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 2)
+    ranked = ui.tile(s.page, "10 sales with the highest amount")
+    assert ranked.locator("pb-table tbody tr").count() == 10
+    assert ranked.locator(".pager").count() == 0
+    assert ranked.get_by_role("button", name="Next").count() == 0
+    # The same rows asked for as pages keep their pager.
+    pages = ui.tile(s.page, "Sales, ten a page")
+    assert "Rows 1\u201310" in pages.locator("[data-page-range]").inner_text()
+    pages.get_by_role("button", name="Next").click()
+    pages.locator("[data-page-range]", has_text="Rows 11\u201320").wait_for(timeout=TIMEOUT)
+    assert not s.errors, s.errors

@@ -12,6 +12,7 @@ import { breadcrumb, breakdownMenu, breakdownStep, crossFilterFor, detailStep, d
 import { formatCategory } from '../format.js';
 import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { iconForChart, icons } from '../icons.js';
+import { pageSize } from '../draft.js';
 import { defaultChart, type CatalogIndex } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';
@@ -427,8 +428,10 @@ export class PbTile extends LitElement {
     const filtered = withDashboardFilters(spec, filters, index);
     const applied = filtered.applied;
     const unapplied = filters.filter((f) => isComplete(f) && !applied.includes(f));
-    // A list of records pages through its rows: `limit` per page, `offset` to the page.
-    const effective = spec.select?.length && this.page > 0 ? { ...filtered.spec, offset: this.page * (spec.limit ?? 50) } : filtered.spec;
+    // A list of records that pages (pageSize) goes through its rows: `limit` per page, `offset`
+    // to the page. A ranking cut ("the 10 biggest sales") is its `limit` rows, no more.
+    const size = pageSize(spec);
+    const effective = size !== null && this.page > 0 ? { ...filtered.spec, offset: this.page * size } : filtered.spec;
     const type = this.chartType;
     try {
       const needs = chartNeeds({ type, spec, index });
@@ -829,8 +832,8 @@ export class PbTile extends LitElement {
   /** Previous and next for a list of records: a full page means there may be more. */
   private renderPager() {
     const spec = this.view.query;
-    if (!spec?.select?.length || !this.result) return nothing;
-    const size = spec.limit ?? 50;
+    const size = pageSize(spec);
+    if (size === null || !this.result) return nothing;
     const shown = this.result.rows.length;
     if (this.page === 0 && shown < size) return nothing;
     const first = this.page * size + 1;
