@@ -417,7 +417,9 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     // A comparison: each series is followed by its previous periods (the same colour, lighter).
     const previousAt = s.compare?.[0]?.previous ?? -1;
     const words = COMPARE_WORDS[input.spec.compare?.to ?? 'previous_period'];
-    const most = previousAt >= 0 ? Math.floor(MAX_SERIES / 2) : MAX_SERIES;
+    // The top N in each group (`limit_per`): the picks are the answer, none folded into Other.
+    const picked = Boolean(input.spec.limit_per && input.spec.limit);
+    const most = picked ? Infinity : previousAt >= 0 ? Math.floor(MAX_SERIES / 2) : MAX_SERIES;
     const totals = new Map<string, number>();
     for (const row of s.rows) {
       const name = category(row[1] ?? null, dim1);

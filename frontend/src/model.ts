@@ -397,7 +397,7 @@ export interface ChartShape {
 /** share: percents of a total; share_within: percents of each group of the first breakdown
  * (each adds up to 100%); compare: against the previous period; records: rows listed; bins:
  * number bands (a histogram); running: running totals. */
-export type SpecialKind = 'share' | 'share_within' | 'compare' | 'records' | 'bins' | 'running';
+export type SpecialKind = 'share' | 'share_within' | 'compare' | 'records' | 'bins' | 'running' | 'top_per';
 
 export type ShapeKind = 'time' | 'place' | 'boolean' | 'number' | 'category';
 
@@ -477,6 +477,8 @@ export function specialOf(spec: QuerySpec): SpecialKind | null {
   const measures = spec.measures ?? [];
   if (spec.select?.length && !measures.length && !spec.dimensions?.length) return 'records';
   if (spec.compare) return 'compare';
+  // The top N in each group: every pick shown (a table), none folded into Other.
+  if (spec.limit_per && spec.limit && (spec.dimensions?.length ?? 0) >= 2) return 'top_per';
   if (measures.length && measures.every((m) => shareWithin(m))) return 'share_within';
   if (measures.length && measures.every((m) => m.share)) return 'share';
   if (measures.some((m) => m.cumulative)) return 'running';

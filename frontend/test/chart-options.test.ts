@@ -126,6 +126,30 @@ describe('buildChart', () => {
     expect((model as Echarts).notes[0]).toMatch(/Showing the 10 largest of 13/);
   });
 
+  test('the top N in each group never folds a pick into Other', () => {
+    // "Top 3 products per category": 4 categories x 3 picks = 12 products, each of them an
+    // answer; stacked bars said "10 largest of 12; the rest grouped as Other".
+    const spec: QuerySpec = {
+      table: 'sales',
+      measures: [{ agg: 'sum', column: 'amount' }],
+      dimensions: [{ column: 'category' }, { column: 'product' }],
+      order_by: [{ by: 'sum_amount', desc: true }],
+      limit: 3,
+      limit_per: 'category',
+    };
+    const columns = [{ name: 'category', type: 'string' }, { name: 'product', type: 'string' }, { name: 'sum_amount', type: 'number' }];
+    const rows: Cell[][] = Array.from({ length: 12 }, (_, i) => [`C${i % 4}`, `P${i}`, 1000 - i]);
+    for (const type of ['bar_stacked', 'bar', 'bar_horizontal'] as const) {
+      const model = buildChart(input(type, spec, columns, rows)) as Echarts;
+      const o = option(model);
+      expect(o.series.map((s: { name: string }) => s.name)).toEqual(rows.map((r) => r[1]));
+      expect(model.notes.join(' ')).not.toMatch(/Other/);
+    }
+    // Without limit_per the same rows are series past MAX_SERIES, folded as before.
+    const { limit_per: _per, ...plain } = spec;
+    expect(option(buildChart(input('bar_stacked', plain, columns, rows))).series.at(-1).name).toBe('Other');
+  });
+
   test('the note on series grouped as Other keeps the case of a label the catalog gives', () => {
     const upper = new CatalogIndex({
       sources: [{ id: 'd', name: 'D', dialect: 'postgresql', tables: [{ name: 'items', columns: [

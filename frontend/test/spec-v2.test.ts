@@ -94,6 +94,22 @@ describe('the draft on the wire', () => {
     expect(back.filters).toHaveLength(0);
   });
 
+  test('the top N in each group is a table by default: every pick shown, none as Other', () => {
+    const top: QuerySpec = {
+      table: 'employees',
+      measures: [{ agg: 'avg', column: 'salary' }],
+      dimensions: [{ column: 'department' }, { column: 'location' }],
+      order_by: [{ by: 'avg_salary', desc: true }],
+      limit: 3,
+      limit_per: 'department',
+    };
+    expect(specialOf(top)).toBe('top_per');
+    expect(defaultChart(index, top)).toBe('table');
+    const { limit_per: _per, ...overall } = top;
+    expect(specialOf(overall)).toBeNull();
+    expect(defaultChart(index, overall)).toBe('bar_stacked');
+  });
+
   test('top N per group needs a limit and that breakdown', () => {
     const spec = draftSpec(draft({ dims: [{ column: 'department' }], limitPer: 'location', limit: 3 }), index);
     expect(spec.limit_per).toBeUndefined();

@@ -555,3 +555,24 @@ def test_a_top_n_listing_shows_its_n_rows_and_no_page_past_them(
     pages.get_by_role("button", name="Next").click()
     pages.locator("[data-page-range]", has_text="Rows 11\u201320").wait_for(timeout=TIMEOUT)
     assert not s.errors, s.errors
+
+
+def test_the_top_n_in_each_group_shows_every_pick_none_grouped_as_other(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Top 3 products per category" drew stacked bars of 12 series with the note "Showing the
+    # 10 largest of 12 product values; the rest are grouped as Other": picks folded away.
+    s = open_session("alice", width=1280, height=900)
+    s.open(**{"ai-chat": ""})
+    ui.create_dashboard(s.page, "Top per group")
+    s.page.locator("[data-action='ask-ai']").click()
+    box = s.page.get_by_label("Ask a question about your data")
+    box.fill("Top 3 products per category")
+    box.press("Enter")
+    answer = s.page.locator("pb-chat [data-answer]").first
+    tile = answer.locator("pb-tile[preview][data-state='ready']")
+    tile.wait_for(timeout=TIMEOUT)
+    assert tile.get_attribute("data-drawn") == "table"
+    assert tile.get_attribute("data-rows") == "12"  # 4 categories, 3 picks each
+    assert "Other" not in tile.inner_text()
+    assert not s.errors, s.errors

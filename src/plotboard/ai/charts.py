@@ -27,7 +27,7 @@ from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
 
 Kind = Literal["time", "place", "boolean", "number", "category"]
 # What a query shows beyond plain values (query spec v2), as the rules file's "about" says.
-Special = Literal["records", "share", "share_within", "compare", "running", "bins"]
+Special = Literal["records", "share", "share_within", "compare", "running", "bins", "top_per"]
 
 # The AI's value lists leave out columns with many values (and all columns of a source it
 # could not reach), so a breakdown with no list counts as a long one.
@@ -118,6 +118,8 @@ def shape_of(vocab: Vocabulary | None, draft: Draft) -> Shape:
     special: Special | None = None
     if draft.compare is not None:
         special = "compare"
+    elif draft.limit_per is not None and draft.limit and len(dims) >= 2:
+        special = "top_per"  # the top N in each group: no pick folded into Other
     elif any(d.bin is not None for d in dims):
         special = "bins"
     if not dims:
