@@ -39,7 +39,7 @@ def test_a_participle_after_the_rows_is_left_out_and_said(
     assert query["measures"] == [{"agg": "count"}]
     assert {"column": "sales_region", "op": "eq", "value": "North"} in query["filters"]
     assert reply.unused == ("recorded",)
-    assert "I did not use 'recorded'" in reply.assumptions
+    assert "I did not use \u201crecorded\u201d" in reply.assumptions
 
 
 def test_a_noun_at_the_head_of_the_question_is_still_refused(

@@ -87,7 +87,7 @@ def test_an_unknown_word_asked_for_is_refused(
 ) -> None:
     reply = ask(question, catalog, values)
     assert reply.tile is None, reply.tile
-    assert f"'{word}'" in reply.answer, reply.answer
+    assert f"\u201c{word}\u201d" in reply.answer, reply.answer
 
 
 def test_a_known_word_asked_for_is_answered(catalog: Catalog, values: Values) -> None:

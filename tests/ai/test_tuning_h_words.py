@@ -39,7 +39,7 @@ def test_adverbs_are_context_and_said(
     reply = ask(question, catalog, values)
     assert reply.tile is not None, reply.answer
     if word != "ever":  # "ever" is a filler word, dropped silently like "any"
-        assert f"'{word}'" in reply.answer and "did not use" in reply.answer, reply.answer
+        assert f"\u201c{word}\u201d" in reply.answer and "did not use" in reply.answer, reply.answer
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_money_unit_after_a_number_is_context(catalog: Catalog, values: Values) 
     reply = ask("categories above 50 million euros in revenue", catalog, values)
     spec = spec_of(reply)
     assert spec["having"] == [{"by": "sum_amount", "op": "gt", "value": 50_000_000}], spec
-    assert "'euros'" in reply.answer, reply.answer
+    assert "\u201ceuros\u201d" in reply.answer, reply.answer
 
 
 def test_money_of_sales_is_revenue_not_the_sales_team(catalog: Catalog, values: Values) -> None:
@@ -191,7 +191,7 @@ def test_a_refusal_names_the_missing_noun_not_the_adverbs(
 ) -> None:
     reply = ask("supplier count nowadays", catalog, values)
     assert reply.tile is None
-    assert "'supplier'" in reply.answer and "nowadays" not in reply.answer, reply.answer
+    assert "\u201csupplier\u201d" in reply.answer and "nowadays" not in reply.answer, reply.answer
 
 
 @pytest.mark.parametrize(

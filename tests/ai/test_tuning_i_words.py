@@ -40,7 +40,7 @@ def test_who_is_asking_is_context(
     spec = spec_of(reply)
     assert "job_title" not in {c.split(".")[-1] for c in _filtered(spec)}, spec
     assert "department" not in _filtered(spec) or "department" in question.lower(), spec
-    assert f"'{who}'" in reply.answer and "did not use" in reply.answer, reply.answer
+    assert f"\u201c{who}\u201d" in reply.answer and "did not use" in reply.answer, reply.answer
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_two_parts_with_a_ratio_cue_are_one_ratio(
     assert [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in got] == [
         tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in want
     ]
-    assert "Ratio of" in reply.answer, reply.answer
+    assert "the ratio of" in reply.answer, reply.answer
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_a_number_nothing_used_is_said(
 ) -> None:
     reply = ask(question, catalog, values)
     assert reply.tile is not None, reply.answer
-    assert f"'{said}'" in reply.answer, reply.answer
+    assert f"\u201c{said}\u201d" in reply.answer, reply.answer
 
 
 def test_a_used_number_is_not_said(catalog: Catalog, values: Values) -> None:

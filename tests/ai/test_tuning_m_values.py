@@ -40,7 +40,7 @@ def test_who_asks_said_short_is_context(
     reply = ask(question, catalog, values)
     spec = spec_of(reply)
     assert "job_title" not in _filters(spec), spec
-    assert f"'{who}'" in reply.answer and "did not use" in reply.answer, reply.answer
+    assert f"\u201c{who}\u201d" in reply.answer and "did not use" in reply.answer, reply.answer
 
 
 def test_a_number_is_no_asker(catalog: Catalog, values: Values) -> None:

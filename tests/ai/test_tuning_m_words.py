@@ -338,7 +338,7 @@ def test_a_verb_after_a_measure_is_not_part_of_its_name(
     # of "geo" (the region).
     reply = ask("what share of payroll goes to Engineering", catalog, values)
     spec = spec_of(reply)
-    assert not _dims(spec) and "'goes'" in reply.answer
+    assert not _dims(spec) and "\u201cgoes\u201d" in reply.answer
     # A noun glued to one still is something else: refused.
     assert ask("customer satisfaction score by region", catalog, values).tile is None
 
@@ -360,7 +360,7 @@ def test_a_fiscal_year_is_the_calendar_year_and_said(
 ) -> None:
     reply = ask(question, catalog, values)
     assert ("between", span) in _filters(spec_of(reply)).values()
-    assert any("read as 'year'" in said for said in reply.assumptions), reply.assumptions
+    assert any("read as \u201cyear\u201d" in said for said in reply.assumptions), reply.assumptions
 
 
 def test_asp_is_the_average_selling_price(catalog: Catalog, values: Values) -> None:

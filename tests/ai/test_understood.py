@@ -24,7 +24,7 @@ def test_shorthand_is_read_and_said(catalog: Catalog, values: Values) -> None:
     assert reply.tile is not None
     assert reply.tile.query.measures[0].agg == "avg"
     assert reply.understood == "Average salary by department"
-    assert "'sal' read as 'salary'" in reply.assumptions
+    assert "\u201csal\u201d read as \u201csalary\u201d" in reply.assumptions
     assert reply.to_dict()["assumptions"] == list(reply.assumptions)
 
 

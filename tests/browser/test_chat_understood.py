@@ -33,8 +33,8 @@ def test_the_chat_says_what_it_understood_and_offers_the_other_reading(
         "Understood as: Revenue by category (2025)"
     )
     assumptions = answer.locator("[data-assumptions] li").all_inner_texts()
-    assert "'rev' read as 'revenue'" in assumptions
-    assert "'cat' read as 'category'" in assumptions
+    assert "\u201crev\u201d read as \u201crevenue\u201d" in assumptions
+    assert "\u201ccat\u201d read as \u201ccategory\u201d" in assumptions
     preview(answer)  # its chart is drawn
 
     # A new question mid-conversation: the records, not the last chart again.

@@ -575,4 +575,6 @@ def test_the_top_n_in_each_group_shows_every_pick_none_grouped_as_other(
     assert tile.get_attribute("data-drawn") == "table"
     assert tile.get_attribute("data-rows") == "12"  # 4 categories, 3 picks each
     assert "Other" not in tile.inner_text()
+    # Said as a sentence, in the plural (it read "Here is: Top 3 products by ...").
+    assert "Here are the top 3 products by revenue in each category" in answer.inner_text()
     assert not s.errors, s.errors

@@ -79,6 +79,7 @@ from plotboard.ai.builtin.replies import (
     filters_phrase,
     suggestions,
     title_of,
+    typographic,
     voice_of,
 )
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable, date_filters
@@ -971,13 +972,16 @@ def answer(
         })
     if not follow:  # "Count them instead" re-asks the words, which need no last chart
         alternatives += _alternatives(plain, draft, tile)
+    # One quote style in every message: the user's words \u201clike this\u201d (typographic).
+    notes = [typographic(n) for n in notes]
+    assumed = _assumptions(readings, intent, draft, problem, tile)
     return EngineAnswer(
-        answer=_with_notes(text, notes),
+        answer=typographic(_with_notes(text, notes)),
         tile=tile,
         notes=tuple(notes),
         source=tile.source,
         understood=understood,
-        assumptions=tuple(_assumptions(readings, intent, draft, problem, tile)),
+        assumptions=tuple(typographic(a) for a in assumed),
         unused=tuple(dict.fromkeys([*intent.unknown, *intent.ignored])),
         alternatives=tuple(alternatives[:2]),
         follow_up=follow,

@@ -472,10 +472,18 @@ def describe_answer(
     special = special or draft.ratio is not None
     if draft.records or special or draft.having or draft.limit_per is not None:
         title = title_of(vocab, draft)
-        lead = {"friendly": "Sure! Here is: ", "formal": "Please find below: "}.get(
-            voice.tone, "" if voice.tone == "concise" else "Here is: "
+        if voice.tone == "concise":
+            return f"{title}."
+        # "Here is the share of revenue by category.", "Here are the 10 sales with the ..."
+        what = title if title[1:2].isupper() else title[:1].lower() + title[1:]
+        what = what if what.startswith("the ") else f"the {what}"
+        first = what.split()[1]
+        several = first[:1].isdigit() or first in ("top", "bottom", "earliest", "latest") or (
+            first.endswith("s") and not first.endswith("ss")
         )
-        return f"{lead}{title}."
+        lead = {"friendly": "Sure! Here", "formal": "Please find below"}.get(voice.tone, "Here")
+        verb = "" if voice.tone == "formal" else (" are" if several else " is")
+        return f"{lead}{verb} {what}."
     measures = _join([measure_label(vocab, m, draft.dims).lower() for m in draft.measures])
     if draft.limit and draft.order is not None and len(draft.dims) == 1:
         what = title_of(vocab, Draft(base=draft.base, measures=draft.measures, dims=draft.dims,
@@ -502,8 +510,18 @@ def describe_answer(
     return f"Here {'are' if several else 'is'} {what}{shown}."
 
 
+_QUOTED = re.compile(r"(?<!\w)'(\S(?:[^\n]*?\S)?)'(?!\w)")
+
+
+def typographic(text: str) -> str:
+    """Words quoted 'like this' (the user's words, names) quoted \u201clike this\u201d, the one
+    style of the engine's messages; apostrophes ("can't", "Acme's") stay as they are."""
+    return _QUOTED.sub("\u201c\\1\u201d", text)
+
+
 def cannot_answer(reason: str, voice: Voice, suggestion: str | None) -> str:
     """The reply when a question can't be charted, with one example that can."""
+    reason = typographic(reason)
     example = f" For example: \u201c{suggestion}\u201d." if suggestion else ""
     if voice.tone == "friendly":
         return f"Sorry, I couldn't work that one out: {reason}.{example}"
