@@ -44,7 +44,8 @@ def test_a_self_introduction_is_context(
     reply = ask(question, catalog, values)
     spec = spec_of(reply)
     assert not _columns(spec) & {"job_title", "department"}, spec
-    assert f"'{who}' read as who is asking, not as a filter" in reply.assumptions, reply.assumptions
+    said = f"\u201c{who}\u201d read as who is asking, not as a filter"
+    assert said in reply.assumptions, reply.assumptions
 
 
 def test_ops_said_as_who_asks(catalog: Catalog, values: Values) -> None:
