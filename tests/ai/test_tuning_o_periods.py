@@ -11,6 +11,8 @@ engine wrote (today is Thursday 2025-11-20)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from plotboard.catalog.model import Catalog
@@ -54,3 +56,122 @@ def test_the_quarters_of_a_year_named_one_by_one(catalog: Catalog, values: Value
     assert ("sale_date", "between", ["2024-01-01", "2024-12-31"]) in filters_of(spec), spec
     assert spec["dimensions"] == [{"column": "sale_date", "grain": "quarter"}], spec
     assert dims_of(spec) == ["sale_date"]
+
+
+# --- single aggregates ---------------------------------------------------------------------
+
+
+def test_the_measure_said_again_by_its_verb_is_one_measure(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the lowest salary we pay anybody in Finance", catalog, values))
+    assert spec["measures"] == [{"agg": "min", "column": "salary"}], spec
+    assert ("department", "eq", "Finance") in filters_of(spec), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "agg", "column"),
+    [
+        ("when did we hire our most recent employee", "max", "hire_date"),
+        ("when did we make our first sale", "min", "sale_date"),
+    ],
+)
+def test_when_the_first_or_last_row_happened_is_its_date(
+    question: str, agg: str, column: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": agg, "column": column}], spec
+    assert not spec.get("dimensions"), spec
+
+
+def test_a_yearly_pay_total_is_no_breakdown_by_year(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("yearly wage bill by department", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "salary"}], spec
+    assert dims_of(spec) == ["department"], spec
+
+
+def test_names_joined_by_a_slash_are_a_breakdown_by_both(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount per location/job title combination", catalog, values))
+    assert dims_of(spec) == ["location", "job_title"], spec
+
+
+# --- listings --------------------------------------------------------------------------------
+
+
+def test_the_biggest_rows_said_one_by_one_are_those_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the five biggest single sales of 2024", catalog, values))
+    assert not spec.get("measures") and not spec.get("dimensions"), spec
+    assert spec["order_by"] == [{"by": "amount", "desc": True}] and spec["limit"] == 5, spec
+
+
+def test_all_of_some_orders_are_those_orders(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("all Software deals in the North in March 2025", catalog, values))
+    assert not spec.get("measures"), spec
+    assert spec.get("select"), spec
+    assert ("sales_region", "eq", "North") in filters_of(spec), spec
+
+
+def test_rows_named_by_a_value_and_their_column_are_listed(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("give me the Sales Managers and their locations", catalog, values))
+    assert not spec.get("measures") and not spec.get("dimensions"), spec
+    assert "location" in spec["select"] and "full_name" in spec["select"], spec
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+
+def _after(questions: list[str], catalog: Catalog, values: Values) -> dict[str, Any]:
+    previous = None
+    for question in questions[:-1]:
+        previous = ask(question, catalog, values, previous=previous).tile or previous
+    return spec_of(ask(questions[-1], catalog, values, previous=previous))
+
+
+def test_which_date_something_happened_after_another_chart(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = _after(
+        ["revenue by quarter", "new question: what date did Berlin open?"], catalog, values
+    )
+    assert spec["table"] == "offices" and "opened_on" in spec["select"], spec
+    assert ("city", "eq", "Berlin") in filters_of(spec), spec
+
+
+def test_filter_to_a_rating_said_before_the_rows_keeps_the_chart(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = _after(
+        ["location breakdown of average salaries", "filter to 4-rated staff"], catalog, values
+    )
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert dims_of(spec) == ["location"], spec
+    assert ("performance_rating", "eq", 4) in filters_of(spec), spec
+
+
+def test_the_last_chart_as_a_share_keeps_its_rows_as_the_whole(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = _after(
+        ["units by region in 2025", "software only", "show that as percentages"], catalog, values
+    )
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity", "share": True}], spec
+    assert ("category", "eq", "Software") in filters_of(spec), spec
+
+
+# --- running totals --------------------------------------------------------------------------
+
+
+def test_a_year_to_date_total_beside_a_named_year_runs_through_it(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("monthly units in 2024 with the ytd total next to it", catalog, values))
+    assert spec["measures"][0].get("cumulative"), spec
+    assert ("sale_date", "between", ["2024-01-01", "2024-12-31"]) in filters_of(spec), spec
+
+
+def test_a_running_total_through_this_year_stops_today(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("cumulative hires per month this year", catalog, values))
+    assert spec["measures"][0].get("cumulative"), spec
+    assert ("hire_date", "between", ["2025-01-01", "2025-11-20"]) in filters_of(spec), spec

@@ -78,7 +78,7 @@ _VERBS = frozenset(
      "narrow", "zoom", "restrict", "keep", "order", "rank", "group", "divide", "same",
      "of", "list", "count", "sum", "average"}
 )
-_KEEP_LEADS = frozenset({"keep", "narrow", "restrict", "limit"})
+_KEEP_LEADS = frozenset({"keep", "narrow", "restrict", "limit", "filter"})
 _TIME_UNITS = frozenset({"year", "years", "month", "months", "quarter", "quarters", "week",
                          "weeks", "day", "days", "time", "period", "fiscal"})
 _LISTS = frozenset({"which", "who", "whos", "whose", "list", "name", "names"})

@@ -60,7 +60,7 @@ from plotboard.ai.builtin.conversation import (
 )
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, DraftFilter, from_spec, to_spec
-from plotboard.ai.builtin.intent import DimSlot, Intent
+from plotboard.ai.builtin.intent import DimSlot, Intent, MeasureSlot
 from plotboard.ai.builtin.lexer import (
     REAL_WORDS,
     Keyword,
@@ -101,6 +101,7 @@ from plotboard.ai.builtin.slang import NEW_IN, expand, plain_text_and_askers
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
     STATUS_WORDS,
+    STOPWORDS,
     Token,
     left_out,
     parse_number,
@@ -114,6 +115,7 @@ from plotboard.ai.builtin.vocabulary import (
     EXACT,
     SYNONYM,
     ColumnTerm,
+    MeasureTerm,
     TableTerm,
     Term,
     ValueTerm,
@@ -129,6 +131,9 @@ from plotboard.query.errors import QueryError
 from plotboard.query.spec import Grain
 
 MAX_QUESTION_CHARS = 1000
+# "headcount per office/job title": two names joined by a slash are listed, as with a
+# comma (not one compound name); "w/o" and dates keep theirs.
+_SLASHED = re.compile(r"(?<=[A-Za-z]{2})\s*/\s*(?=[A-Za-z]{2})")
 READ_ONLY = "plotboard only reads data; it can't change, add or delete anything"
 READS_ONLY = (
     "plotboard only reads data and draws charts; it can't send messages, translate or act"
@@ -137,6 +142,38 @@ NO_FORECASTS = "the data holds what happened; plotboard doesn't predict or forec
 LONG_QUESTION_WORDS = 14
 """From this many words on, a message is read leniently (its unknown words are context)."""
 """Longer questions are cut: nobody types more, and it bounds the work per question."""
+
+
+_WHAT_DATE = (("on", "what", "date"), ("on", "which", "date"), ("what", "date"),
+              ("which", "date"), ("on", "what", "day"), ("what", "day"))
+_DID = frozenset({"did", "was", "were", "does", "do", "is", "has", "have"})
+
+
+def _what_date(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """ "which date was the Lisbon site opened", "on what day was ... hired": "when" — the
+    date asked is the one of the verb that follows, not a date column named "date"."""
+    words = tuple(t.text for t in tokens)
+    for lead in _WHAT_DATE:
+        size = len(lead)
+        if words[:size] == lead and len(words) > size + 1 and words[size] in _DID:
+            return (Token("when", "when"), *tokens[size:])
+    return tokens
+
+
+_RATED = frozenset({"rated", "scored", "ranked", "graded", "star", "starred"})
+
+
+def _rated_first(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """ "3-rated engineers", "the 4-star staff": the thing "rated 3", said the usual way
+    round ("employees rated 5"), so that the number is the rating, not how many."""
+    for i in range(len(tokens) - 1):
+        if not tokens[i].text.isdigit() or tokens[i + 1].text not in _RATED:
+            continue
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if after is not None and after.text.isalpha() and after.text not in STOPWORDS:
+            return (*tokens[:i], after, tokens[i + 1], tokens[i], *tokens[i + 3 :])
+        return (*tokens[:i], tokens[i + 1], tokens[i], *tokens[i + 2 :])
+    return tokens
 
 
 def _source_id(vocab: Vocabulary, draft: Draft) -> str | None:
@@ -259,12 +296,14 @@ def _read_in_conversation(
     """
 
     def changed(it: Intent) -> Draft:
-        return apply_shapes(vocab, refine(vocab, before.copy(), it, only=only), shapes, it)
+        return apply_shapes(
+            vocab, refine(vocab, before.copy(), it, only=only), shapes, it, before.filters
+        )
 
     def changed_shape(it: Intent) -> Draft:
         if it.is_empty and shapes.asked and it.number is None:
             # "list them", "as percentages": the last chart in the shape asked for.
-            return apply_shapes(vocab, before.copy(), shapes, it)
+            return apply_shapes(vocab, before.copy(), shapes, it, before.filters)
         return changed(it)
 
     def fresh(it: Intent) -> Draft:
@@ -514,6 +553,28 @@ def _few_rows(vocab: Vocabulary, table: Table) -> bool:
     label = vocab.label_column(table)
     known = vocab.cardinality(table, label) if label is not None else None
     return known is not None and known <= _FEW_ROWS
+
+
+def _when_first(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "when did we hire our first employee", "when was the latest sale": the earliest
+    (latest) date of those rows, not how many there are."""
+    wanted = intent.superlative
+    if lexed.words[:1] != ("when",) or wanted is None or not wanted.temporal:
+        return
+    if intent.dims or intent.grain or intent.per_dim or intent.pending or intent.top:
+        return
+    if shapes.listing or shapes.share or shapes.running or shapes.compare:
+        return
+    dated = [
+        ColumnTerm(t.table, t.time_column, t.quality)
+        for m in intent.measures for t in m.terms
+        if isinstance(t, MeasureTerm) and t.agg == "count" and t.column is None
+        and t.time_column is not None
+    ]
+    if len(intent.measures) != 1 or len({id(t.table) for t in dated}) != 1:
+        return
+    intent.measures = [MeasureSlot("max" if wanted.desc else "min", (dated[0],), "date")]
+    intent.superlative = None
 
 
 def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
@@ -839,9 +900,10 @@ def answer(
     speaker = [said for said in courtesy if re.search(r"\bhere\b", said, re.I)
                or NEW_IN.match(said)] + askers
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
-    asked, new_topic = tokenize(plain), False
+    asked, new_topic = tokenize(_SLASHED.sub(", ", plain)), False
     if previous is not None:
         asked, new_topic = strip_new_topic(asked)
+    asked = _rated_first(_what_date(asked))
     if write_request(asked):
         return _cannot(vocab, READ_ONLY, voice)
     if action_request(asked, lambda stems: stems in vocab.phrases):
@@ -902,6 +964,7 @@ def answer(
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _date_asked(lexed, intent, shapes)
+    _when_first(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:

@@ -551,8 +551,8 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             and any(isinstance(it.meaning, Time) and isinstance(it.meaning.word, DateRange)
                     for it in out.items)
         ):
-            # "two years back (not last year, the one before)": after the period meant, one
-            # said not to be it sets no dates.
+            # "units 3 years back (not 2024)", "2 years ago, not last year": after the
+            # period meant, one said not to be it sets no dates.
             out.items.pop()
             i += best[0]
             continue

@@ -114,6 +114,17 @@ def _together(a: ValueTerm, b: ValueTerm) -> tuple[str, ...]:
     return found if len(found) == 1 else ()
 
 
+_PAY_NAMES = ("salary", "salaries", "wage", "pay", "compensation", "payroll")
+
+
+def _yearly_pay(terms: tuple[Term, ...]) -> bool:
+    """Every term is (a total of) a pay column: an amount per year of each row."""
+    columns = [getattr(t, "column", None) for t in terms]
+    return bool(columns) and all(
+        c is not None and any(p in c.name.lower() for p in _PAY_NAMES) for c in columns
+    )
+
+
 def _same(a: tuple[Term, ...], b: tuple[Term, ...]) -> bool:
     """The same candidates, in whatever order ("avg sale amount": measures first)."""
     return {id(t) for t in a} == {id(t) for t in b}
@@ -348,6 +359,7 @@ class _Walk:
             self.compare.terms = self.last_numeric
         self._about_people()
         self._unknown_split()
+        self._same_measure_again()
         self._each_grain_ranked()
         self._averaged_compare()
         self._groups_of_counted()
@@ -404,6 +416,27 @@ class _Walk:
                 second, ValueSlot | BoolSlot | CompareSlot
             ):
                 self.intent.either.append((first, second))
+
+    def _same_measure_again(self) -> None:
+        """ "the lowest wage we pay anybody", "the biggest revenue we brought in": the
+        column said again later, with no aggregation of its own, is the same measure (its
+        verb), not a second one beside it."""
+        measures = self.intent.measures
+        if len(measures) != 2 or self.intent.pending:
+            return
+        first, again = measures
+        if again.agg is not None or again.superlative is not None or again.over:
+            return
+        if first.agg is None and first.superlative is None:
+            return
+        def columns(terms: tuple[Term, ...]) -> set[tuple[int, int]]:
+            return {(id(t.table), id(getattr(t, "column", None))) for t in terms}
+
+        if columns(first.terms) != columns(again.terms):
+            return
+        if any(c.measure is again for c in self.intent.compares):
+            return
+        measures.remove(again)
 
     def _highest_in_each(self) -> None:
         """ "the top salary in every department", "lowest price per category": the highest
@@ -918,6 +951,13 @@ class _Walk:
         if isinstance(word, DateRange):
             self.intent.date_range = word
             self.intent.date_ranges.append((item.start, word))
+            return
+        nxt = self._next_words(self.index)
+        if not word.by and word.grain == "year" and nxt is not None and self._adjacent(
+            nxt, item
+        ) and isinstance(nxt.meaning, Words) and _yearly_pay(nxt.meaning.terms):
+            # "yearly wage bill", "annual pay": a salary is a yearly amount already;
+            # "yearly" says which amount, not a breakdown by year.
             return
         earlier = self.intent.grain
         ranked = self.intent.top is not None or self.intent.superlative is not None

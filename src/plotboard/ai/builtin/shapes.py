@@ -391,6 +391,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 break
         if not matched:
             i += 1
+    _year_to_date_total(words, keep, shapes)
     for k in range(0, len(words) - 1):
         n = NUMBER_WORDS.get(words[k]) or (int(words[k]) if words[k].isdigit() else None)
         before_n = words[k - 1] if k else ""
@@ -400,7 +401,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             n is not None and 0 < n <= 100 and (before_n in ("which", "the", "what") or k == 0)
             and words[k + 1] not in _RANKS
             and (words[k + 1] not in _NOT_THINGS or before_n not in ("the", ""))
-            # "(not last year,) the one before": a period pointed at, not a ranking
+            # "... not 2024 but the one before": a period pointed at, not a ranking
             and not (n == 1 and words[k + 1] in ("before", "after", "prior", "earlier"))
         ):
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
@@ -463,13 +464,22 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             number, rank = words[k + 1], words[k]  # "the latest 10 orders"
         if rank == "most" and k + 2 < len(words) and words[k + 2] in ("recent", "recently"):
             rank = "recent"  # "the 8 most recently hired people": the latest 8
+        if number in NUMBER_WORDS and NUMBER_WORDS[number] > 1 and k > 0 and (
+            words[k - 1] == "the"
+        ) and rank in _SIZE_RANKS:
+            number = str(NUMBER_WORDS[number])  # "the ten largest single orders"
         if number.isdigit() and 0 < int(number) <= 1000 and rank in _RANKS:
             shapes.count, shapes.rank = int(number), rank
             if rank in _WHEN_RANKS and not shapes.share and not shapes.running:
                 shapes.listing = True  # "the 5 newest hires": those records, latest first
-            noun_at = k + 2 + (k + 3 < len(words) and words[k + 2] in ("single", "individual"))
-            if rank in _SIZE_RANKS and noun_at < len(words) and words[noun_at] in _COUNTED_ROWS:
-                shapes.listing = True  # "the 5 biggest orders": those orders, by amount
+            one_by_one = k + 3 < len(words) and words[k + 2] in ("single", "individual")
+            noun_at = k + 2 + one_by_one
+            if rank in _SIZE_RANKS and noun_at < len(words) and (
+                words[noun_at] in _COUNTED_ROWS or one_by_one
+            ):
+                # "the 5 biggest orders", "the 3 largest single sales": those rows,
+                # by amount.
+                shapes.listing = True
             break
     if shapes.count is None and not shapes.share:
         for k in range(len(words) - 1):
@@ -772,6 +782,35 @@ def _names_known_before(vocab: Vocabulary, words: Sequence[str], i: int) -> bool
     return False
 
 
+_AGGREGATED = frozenset({"mean", "average", "avg", "median", "total", "sum", "highest",
+                         "lowest", "max", "min", "maximum", "minimum"})
+
+
+_TO_DATE = (("year", "to", "date"), ("ytd",), ("month", "to", "date"), ("mtd",),
+            ("quarter", "to", "date"), ("qtd",))
+_TOTAL_WORDS = frozenset({"total", "totals", "sum", "figure", "figures", "tally"})
+
+
+def _year_to_date_total(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
+    """ "units per month in 2024 and the ytd total beside them": with a year named,
+    "the ytd total" is the running total through that year, not the period from
+    this year's start to today."""
+    if shapes.running or not any(len(w) == 4 and w.isdigit() for w in words):
+        return
+    for k in range(len(words)):
+        for lead in _TO_DATE:
+            end = k + len(lead)
+            if tuple(words[k:end]) != lead or end >= len(words) or words[end] not in (
+                _TOTAL_WORDS
+            ):
+                continue
+            shapes.running = True
+            shapes.said.append(" ".join(words[k : end + 1]))
+            for j in range(k, end + 1):
+                keep[j] = False
+            return
+
+
 def _read_bands(
     words: Sequence[str], keep: list[bool], shapes: Shapes, known_before: Callable[[int], bool]
 ) -> None:
@@ -785,6 +824,8 @@ def _read_bands(
             and i > 0
             and not _GROUP_CUES.intersection(words)
             and known_before(i)
+            # "office breakdown of average pay": an aggregate broken down by office
+            and not _AGGREGATED.intersection(words[i + 1 : i + 4])
         ):
             shapes.distribution = True
             keep[i] = False
@@ -949,6 +990,10 @@ def _is_listing(words: Sequence[str]) -> bool:
         for lead in _LIST_SORTED.get(word, ()):
             if _at(words, i, lead):
                 return True
+    if words[0] == "all" and any(w in _COUNTED_ROWS for w in words[1:5]) and not any(
+        w in ("by", "per", "each", "every") for w in words
+    ):
+        return True  # "all Hardware orders in the East last May": those orders
     return head[0] in _SHOW or head[0] == "which"
 
 
@@ -970,8 +1015,12 @@ def _column_named(table: Table, name: tuple[str, ...]) -> Column | None:
     return None
 
 
-def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) -> Draft:
-    """`draft` in the shapes asked for (see the module docstring); notes say what was read."""
+def apply_shapes(
+    vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent,
+    kept: Sequence[DraftFilter] = (),
+) -> Draft:
+    """`draft` in the shapes asked for (see the module docstring); notes say what was read.
+    `kept`: the filters of the last tile a follow-up keeps."""
     if shapes.absent is not None:
         _without_rows(vocab, draft, shapes, intent)
     for name, is_null in shapes.nulls:
@@ -1006,6 +1055,10 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
         parts = [f for f in parts if f not in (exact or wholes)]
         if draft.part is not None:
             parts = []  # a period within a period: that is the part
+        named_now = {id(t.column) for v in intent.values for t in v.terms}
+        # "software only", then "as percentages": the rows the last tile kept are the
+        # whole each share is of, unless named again as the part.
+        parts = [f for f in parts if f not in kept or id(f.column) in named_now]
         flag = bool(parts) and parts[-1].column.type == "boolean"
         said = bool(parts) and _said_as_predicate(shapes.words, parts[-1])
         if parts and (flag or said or not (
@@ -1053,6 +1106,7 @@ def apply_shapes(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent
             draft.measures[0] = replace(first, agg="sum")
         draft.order, draft.limit = None, None
         _through_the_year(draft, shapes, intent)
+        _so_far(draft, intent)
     if shapes.top_n is not None and draft.dims and draft.measures:
         draft.limit = shapes.top_n
         if draft.order is None:
@@ -1187,6 +1241,27 @@ def _sub_period_part(draft: Draft, intent: Intent) -> None:
     draft.filters = [f for f in draft.filters if f not in dated]
     draft.filters.extend(date_filters(table, column, DateRange(outer[0], outer[1], "")))
     draft.part = DraftFilter(table, column, "between", [start.isoformat(), end.isoformat()])
+
+
+def _so_far(draft: Draft, intent: Intent) -> None:
+    """ "cumulative hires per month this year": a running total through the current
+    period adds up what there is so far, up to and including today."""
+    span = intent.date_range
+    if span is None or span.now is None or span.start is None or span.end is None:
+        return
+    if not span.start <= span.now < span.end:
+        return
+    dated = [
+        f for f in draft.filters
+        if f.column.type in TEMPORAL_TYPES and f.op == "between"
+        and f.value == [span.start.isoformat(), span.end.isoformat()]
+    ]
+    if len(dated) != 1:
+        return
+    at = draft.filters.index(dated[0])
+    draft.filters[at] = replace(dated[0], value=[span.start.isoformat(), span.now.isoformat()])
+    draft.notes.append(f"a running total through this {_unit_of(span.start, span.end) or 'period'}"
+                       f" adds up to today ({span.now.isoformat()})")
 
 
 def _through_the_year(draft: Draft, shapes: Shapes, intent: Intent) -> None:
@@ -1525,7 +1600,7 @@ def _period_list(draft: Draft, intent: Intent) -> None:
     if len(years_named) == 1 and len(periods) > 2 and all(
         years_named[0][0] <= a and b <= years_named[0][1] for a, b in periods
     ):
-        # "2025 revenue split into Q1, Q2, Q3 and Q4": the periods of the year named, not
+        # "2024 units for Q1, Q2, Q3 and Q4": the periods of the year named, not
         # the year beside them.
         periods = [p for p in periods if p != years_named[0]]
     units = {_unit_of(a, b) for a, b in periods}
@@ -1718,7 +1793,7 @@ def _in_each_year(
     if len(years) == 1 and len(subs) == 2 and len(out) == 3 and not dated and (
         subs[0][1:] != subs[1][1:]
     ):
-        # "orders in August compared to July (this year)": two periods without a year and
+        # "hires in May against April (this year)": two periods without a year and
         # the one year they are in.
         return [(at, start.replace(year=years[0]), _same_day_in(end, years[0]))
                 for at, start, end in subs]
@@ -1893,7 +1968,11 @@ def _as_listing(
     label = vocab.label_column(base)
     # "staff in Paris and their job titles": the rows, with those columns; not "departments
     # and their headcount".
-    their = their and not intent.measures and any(t.table is base for t in intent.tables)
+    their = their and not intent.measures and (
+        any(t.table is base for t in intent.tables)
+        # "the Sales Managers and their offices": rows named by a value of their own
+        or (not intent.tables and any(t.table is base for v in intent.values for t in v.terms))
+    )
     shown = [d for d in draft.dims if not (d.grain and d.table is base)]  # dates: columns
     if label is None or (not their and any(d.column is not label for d in shown)):
         return  # "which departments have the most people": a ranking, not a listing

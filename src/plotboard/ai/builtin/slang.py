@@ -1401,7 +1401,8 @@ def _anyone_after_extreme(words: Sequence[str], i: int) -> bool:
     row, not a listing of people ("who" asks for them)."""
     if words[i] not in ("anyone", "anybody") or "who" in words[:i]:
         return False
-    return any(w in _EXTREMES for w in words[max(0, i - 3) : i])
+    # "the lowest wage we pay anybody": up to five words back
+    return any(w in _EXTREMES for w in words[max(0, i - 5) : i])
 
 
 #: Words after "hw" that make it "how" ("hw many", "hw mny", "hw much", "hw do I"), not

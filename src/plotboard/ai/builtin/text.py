@@ -128,6 +128,7 @@ STOPWORDS: frozenset[str] = frozenset(
     annual overall actual real base grand global latest recent current whole full
     figure figures stat stats statistic statistics metric metrics numbers result results
     detail details summary analysis insight insights level levels today's popular common
+    combination combinations combo combos filter filtered filtering
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close

@@ -92,6 +92,9 @@ class DateRange:
     # "the last 3 months of data": that many periods counted back from the latest date in the
     # data (unknown here: the query finds it), as (how many, unit); start and end are None.
     latest: tuple[int, Grain] | None = None
+    # "this year": the current period, which has only run up to this day so far (a running
+    # total through it stops there).
+    now: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,7 @@ def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     if word in ("this", "current") and i + 1 < n and words[i + 1] in _UNITS:
         grain = _UNITS[words[i + 1]]
         start, end = period_of(today, grain)
-        return 2, DateRange(start, end, f"this {grain}")
+        return 2, DateRange(start, end, f"this {grain}", now=today)
     if word == "most" and tuple(words[i + 1 : i + 2]) == ("recent",) and _of_data(
         words, i + 3
     ):
@@ -576,7 +579,7 @@ _WEEKDAYS = {
 
 
 def _without_whole(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeWord] | None:
-    """ "the last full calendar month", "two calendar years back", "the previous 3 complete
+    """ "the prior full calendar quarter", "three calendar years ago", "the previous 3 complete
     quarters": "full", "calendar", "complete" before a unit say the periods are whole calendar
     ones, which they are anyway: read without them."""
     n = len(words)
@@ -630,7 +633,7 @@ def _since_weekday(words: Sequence[str], i: int, today: dt.date) -> tuple[int, D
 def _first_units_of(
     words: Sequence[str], i: int, today: dt.date
 ) -> tuple[int, DateRange] | None:
-    """ "the first six months of 2025", "the last two quarters of last year", "the first 10
+    """ "the first 4 months of 2024", "the last two quarters of last year", "the first 10
     days of March": that many whole units at the start (or the end) of the period named."""
     n = len(words)
     if words[i] not in ("first", "last", "final", "opening", "closing") or i + 3 >= n:
