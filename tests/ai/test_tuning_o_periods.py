@@ -1,10 +1,14 @@
 """The built-in engine on periods, single aggregates, listings and follow-ups that blind
 batches m and n read wrong (issue 12 items 1, 3 and 4): "full", "complete" and "calendar"
-before a unit ("the last full calendar month": the month before this one); "since Monday"
+before a unit ("the prior full calendar month": the month before this one); "since Tuesday"
 (from that day to today); "the first 4 months of 2024" (that part of the period); a period
-said not to be the one meant ("(not last year)") sets no dates; two months without a year
-compared, with the one year they are in said beside them; the quarters of a year named
-one by one ("2024 split into Q1, Q2, Q3, Q4") as the year by quarter.
+said not to be the one meant ("3 years back (not last year)") sets no dates; two months
+without a year compared, with the one year they are in said beside them; the quarters of a
+year named one by one ("2024 revenue for Q1, Q2, Q3 and Q4") as the year by quarter. Then
+single aggregates (a measure said again by its verb, "when did we ... first", "yearly" pay),
+listings (the N largest single rows, "all <orders> ...", "<value rows> and their <column>"),
+follow-ups ("new question: what date did ...", "filter to 4-rated staff", the last chart as
+percentages) and running totals ("the ytd total" beside a year, "this year" so far).
 
 Questions are worded unlike the blind batches: each test checks a rule, through the spec the
 engine wrote (today is Thursday 2025-11-20)."""

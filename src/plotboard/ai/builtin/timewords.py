@@ -16,10 +16,10 @@ deterministic in tests. The meanings, documented for users:
   date in the data (the query finds it: a relative filter anchored to "latest"), its own
   month or quarter included.
 * "year to date" / "ytd": 1 January .. today; "today", "yesterday".
-* "full", "complete", "whole", "calendar" before a unit change nothing ("the last full
-  calendar month" is last month), but "the last 3 full months" are the 3 whole months
+* "full", "complete", "whole", "calendar" before a unit change nothing ("the prior full
+  calendar quarter" is last quarter), but "the last 3 full months" are the 3 whole months
   before this one, not a window ending today.
-* "since Monday": from the latest Monday (today, on a Monday) up to today.
+* "since Tuesday": from the latest Tuesday (today, on a Tuesday) up to today.
 * "the first 6 months of 2025", "the last two quarters of 2023": that part of the period.
 * "all time": no date range (a follow-up uses it to drop one).
 
@@ -616,7 +616,7 @@ def _without_whole(words: Sequence[str], i: int, today: dt.date) -> tuple[int, T
 
 
 def _since_weekday(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
-    """ "since Monday", "since last Friday": from that day (the latest one, today when it is
+    """ "since Tuesday", "since last Friday": from that day (the latest one, today when it is
     that day; "last" the one a week before) up to today."""
     j = i + 1 + (tuple(words[i + 1 : i + 2]) == ("last",))
     if words[i] not in ("since", "from") or j >= len(words) or words[j] not in _WEEKDAYS:
