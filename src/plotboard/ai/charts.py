@@ -19,11 +19,13 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from plotboard.ai.builtin.draft import Draft
-from plotboard.ai.builtin.vocabulary import Vocabulary, location_kind
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
+
+if TYPE_CHECKING:  # the built-in engine imports this module: no names of its own at import time
+    from plotboard.ai.builtin.draft import Draft
+    from plotboard.ai.builtin.vocabulary import Vocabulary
 
 Kind = Literal["time", "place", "boolean", "number", "category"]
 # What a query shows beyond plain values (query spec v2), as the rules file's "about" says.
@@ -130,7 +132,7 @@ def shape_of(vocab: Vocabulary | None, draft: Draft) -> Shape:
     size: int | None = None
     if first.grain is not None or column.type in TEMPORAL_TYPES:
         kind = "time"
-    elif location_kind(column) is not None:
+    elif _location_kind(column) is not None:
         kind = "place"
     elif column.type == "boolean":
         kind = "boolean"
@@ -165,3 +167,9 @@ def choose_chart(vocab: Vocabulary, draft: Draft, wish: str | None) -> tuple[str
             return wish, None
         return default_chart(vocab, draft), problem
     return default_chart(vocab, draft), None
+
+
+def _location_kind(column: Any) -> str | None:
+    from plotboard.ai.builtin.vocabulary import location_kind  # see the imports above
+
+    return location_kind(column)
