@@ -241,3 +241,15 @@ def test_the_start_of_one_value(
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert (column, "eq", value) in filters_of(spec), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "desc"),
+    [("the most-ordered category in Q1 2024", True), ("2023's least ordered product", False)],
+)
+def test_most_ordered_counts_orders(
+    question: str, desc: bool, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _measure(spec) == ("count", None), spec
+    assert spec["order_by"][0].get("desc", False) is desc and spec.get("limit") == 1, spec

@@ -887,6 +887,9 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "the 2023 version", "the Q2 version": that period instead.
         (r"\b(?:the |a )(20\d\d|q[1-4](?: 20\d\d)?|last year'?s?|this year'?s?) (?:version|one"
          r"|edition|equivalent)\b", r"for \1"),
+        # "the most-ordered product", "least ordered items": the most / fewest orders.
+        (r"\b(?:the )?most[- ]ordered ([a-z]+)\b", r"\1 with the most orders"),
+        (r"\b(?:the )?least[- ]ordered ([a-z]+)\b", r"\1 with the fewest orders"),
         # "active sellers", "active reps": the sellers who sold (each one counted once).
         (r"\bactive (sellers?|reps?|salespeople|sales reps?)\b", r"\1"),
     )
