@@ -331,7 +331,7 @@ def test_per_a_related_table_with_another_breakdown_divides_by_its_count(
     # Alone, "per salesperson" stays a breakdown by salesperson (each by id: names repeat).
     spec = spec_of(ask("revenue per salesperson", catalog, values))
     assert spec["dimensions"] == [
-        {"column": "employees.employee_id"}, {"column": "employees.full_name"}
+        {"column": "employees.full_name", "key": "employees.employee_id"}
     ]
 
 

@@ -224,7 +224,8 @@ def test_totals_of_other_rows_per_person_keep_the_persons_key(
     """ "the best seller in each region": their sales added up, so two people of one name are
     never added together (the key stays), and it is a sum, not a maximum."""
     spec = spec_of(ask("the 2 sellers with the most revenue in each region", catalog, values))
-    assert dims_of(spec) == ["sales_region", "employees.employee_id", "employees.full_name"]
+    assert dims_of(spec) == ["sales_region", "employees.full_name"]
+    assert spec["dimensions"][1]["key"] == "employees.employee_id"
     assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
 
 

@@ -119,7 +119,10 @@ def test_sellers_ranked_by_what_they_sold_keep_their_sales(
     spec = spec_of(ask("top 5 salespeople by revenue in 2024", catalog, values))
     assert spec["table"] == "sales"
     assert _measures(spec) == [("sum", "amount")]
-    assert "employees.employee_id" in _dims(spec) and spec["limit"] == 5
+    assert spec["dimensions"] == [
+        {"column": "employees.full_name", "key": "employees.employee_id"}
+    ]
+    assert spec["limit"] == 5
 
 
 def test_without_a_sales_department_sales_people_are_everyone(

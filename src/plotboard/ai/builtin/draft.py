@@ -52,7 +52,8 @@ class DraftDim:
     grain: Grain | None = None
     bin: tuple[str, float] | None = None  # ("width", 10000) or ("count", 10): number bands
     # People (or things) named by a label that may repeat ("Maria Garcia" twice): grouped
-    # by this key of theirs too (written first), so that two of them are never added up.
+    # by this key of theirs too (the dimension's `key`: not shown), so that two of them are
+    # never added up.
     key: Column | None = None
 
 
@@ -192,11 +193,10 @@ def to_spec(draft: Draft) -> QuerySpec:
             measures.append(item)
     dims: list[dict[str, object]] = []
     for d in draft.dims:
-        if d.key is not None:
-            keyed: dict[str, object] = {"column": column_ref(base, d.table, d.key)}
-            if all(other["column"] != keyed["column"] for other in dims):
-                dims.append(keyed)
         dim: dict[str, object] = {"column": column_ref(base, d.table, d.column)}
+        if d.key is not None and d.key is not d.column:
+            # Grouped by the key too, but only the label is shown (names repeat).
+            dim["key"] = column_ref(base, d.table, d.key)
         if d.grain:
             dim["grain"] = d.grain
         if d.bin is not None:
@@ -335,7 +335,8 @@ def from_spec(spec: QuerySpec, vocab: Vocabulary, source: str | None = None) -> 
             last.bin is None and last.key is None and last.column.name in table.primary_key
             and vocab.label_column(table) is column
         ):
-            draft.dims[-1] = DraftDim(table, column, key=last.column)  # a keyed label
+            # A tile written before dimensions had keys: the id shown beside the name.
+            draft.dims[-1] = DraftDim(table, column, key=last.column)
             continue
         draft.dims.append(DraftDim(table, column, d.grain, bin_))
     custom = {c.name.lower(): c for c in spec.columns}

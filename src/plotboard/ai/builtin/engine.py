@@ -191,12 +191,16 @@ def _tile(vocab: Vocabulary, draft: Draft) -> tuple[TileSuggestion, str | None]:
                 "a list of records has no numbers to draw; ask for a number, such as a count "
                 "by month, to get a chart"
             )
-    elif any(d.key is not None for d in draft.dims):
-        # A row per person, with their id next to a name that may repeat: a chart would
-        # draw the id and the name as two breakdowns.
+    elif any(d.key is not None for d in draft.dims) and (
+        len(draft.dims) > 1 or (draft.limit is None and draft.chart is None)
+    ):
+        # A row per person, named only (grouped by their key: a name may repeat). Split by
+        # another breakdown, a chart would merge two people of one name into one series or
+        # bar; and a list of every person reads best as a table. A single ranked list of people
+        # ("top 5 sellers") is drawn as any other breakdown.
         chart, problem = "table", None
         if draft.chart not in (None, "table"):
-            problem = "names can repeat, so each one is a row with its id"
+            problem = "names can repeat, so each person is a row of the table"
     else:
         chart, problem = choose_chart(vocab, draft, draft.chart)
     spec = to_spec(draft)
