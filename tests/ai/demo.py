@@ -46,6 +46,7 @@ def demo_values(engine: sa.Engine, catalog: Catalog) -> dict[tuple[str, str], li
 
 def run_spec(engine: sa.Engine, catalog: Catalog, spec: QuerySpec) -> list[tuple[Any, ...]]:
     """Rows of `spec` on the demo database, through the real compile-and-check path."""
+
     def run(prepared: PreparedQuery) -> list[tuple[Any, ...]]:
         with engine.connect() as conn:
             rows = conn.execute(sa.text(prepared.sql), dict(prepared.params))
@@ -56,6 +57,25 @@ def run_spec(engine: sa.Engine, catalog: Catalog, spec: QuerySpec) -> list[tuple
     return run(prepare_query(spec, catalog, EMPTY_RULES, {}, anchors=anchors))
 
 
+def readings(engine: sa.Engine, catalog: Catalog, spec: QuerySpec) -> list[list[tuple[Any, ...]]]:
+    """The tile's rows, and when a dimension has a `key` (grouped by, never shown: people by
+    name, grouped by their id) also the rows with each key shown as its own dimension before
+    its label. A truth written with the id as the label (namesakes kept apart) is the same
+    grouping; the key only leaves the id off the screen."""
+    shown = [run_spec(engine, catalog, spec)]
+    if not any(d.key for d in spec.dimensions):
+        return shown
+    dims: list[Any] = []
+    for d in spec.dimensions:
+        if d.key:
+            dims.append({"column": d.key})
+            dims.append(d.model_dump(exclude_none=True, exclude={"key"}))
+        else:
+            dims.append(d.model_dump(exclude_none=True))
+    keyed = QuerySpec.model_validate({**spec.model_dump(exclude_none=True), "dimensions": dims})
+    return [*shown, run_spec(engine, catalog, keyed)]
+
+
 def run_sql(engine: sa.Engine, sql: str) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return [tuple(row) for row in conn.execute(sa.text(sql))]
@@ -63,7 +83,10 @@ def run_sql(engine: sa.Engine, sql: str) -> list[tuple[Any, ...]]:
 
 def _key(row: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(
-        (0, "") if v is None else (1, round(float(v), 4)) if isinstance(v, int | float)
+        (0, "")
+        if v is None
+        else (1, round(float(v), 4))
+        if isinstance(v, int | float)
         else (2, str(v))
         for v in row
     )
