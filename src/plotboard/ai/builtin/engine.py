@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -85,6 +86,7 @@ from plotboard.ai.builtin.replies import (
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable, date_filters
 from plotboard.ai.builtin.scope import (
     action_request,
+    conversion_request,
     forecast_request,
     outside_words,
     proper_names,
@@ -139,6 +141,10 @@ READS_ONLY = (
     "plotboard only reads data and draws charts; it can't send messages, translate or act"
 )
 NO_FORECASTS = "the data holds what happened; plotboard doesn't predict or forecast"
+NO_CONVERSIONS = (
+    "plotboard shows the amounts as the data holds them; it can't convert them into '{}' "
+    "(the data has no rates for that)"
+)
 LONG_QUESTION_WORDS = 14
 """From this many words on, a message is read leniently (its unknown words are context)."""
 """Longer questions are cut: nobody types more, and it bounds the work per question."""
@@ -756,20 +762,25 @@ _BEFORE_HEAD = frozenset({"is", "are", "was", "were", "s", "the", "our", "my", "
 
 
 def _unknown_head(lexed: Lexed) -> str | None:
-    """The unknown word a question asks for ("what commission rate do reps get", "how much
-    bonus ..."): right after "what", "which" or "how much" (and "is the", "kind of" ...).
-    Answering without it would answer another question, so it is never left out."""
+    """The unknown words a question asks for ("what commission rate do reps get", "how much
+    bonus ...", "which foreign languages ...", "how many patents ..."): right after "what",
+    "which", "how much" or "how many" (and "is the", "kind of" ...). Answering without them
+    would answer another question, so they are never left out, even in a long message."""
     words = lexed.words
     i = 0
     if words[:1] and words[0] in _ASKING:
         i = 1
-    elif tuple(words[:2]) == ("how", "much"):
+    elif tuple(words[:2]) in (("how", "much"), ("how", "many")):
         i = 2
     else:
         return None
     while i < len(words) and words[i] in _BEFORE_HEAD and i not in lexed.unknown_at:
         i += 1
-    return lexed.unknown_at.get(i)
+    said = []
+    while i in lexed.unknown_at:
+        said.append(lexed.unknown_at[i])
+        i += 1
+    return " ".join(said) or None
 
 
 _NUMBER_LEADS = frozenset({
@@ -914,6 +925,9 @@ def answer(
         return _cannot(vocab, READS_ONLY, voice)
     if forecast_request(asked, lambda stems: stems in vocab.phrases):
         return _cannot(vocab, NO_FORECASTS, voice)
+    converted = conversion_request(asked, lambda stems: stems in vocab.phrases)
+    if converted is not None:
+        return _cannot(vocab, NO_CONVERSIONS.format(converted), voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
     words = split_compounds(words, vocab, readings)
     words = _sales_people(words, vocab, readings)
@@ -947,9 +961,12 @@ def answer(
     _value_or_table(vocab, intent)
     long = bool(courtesy) or len(tokens) >= LONG_QUESTION_WORDS
     left = _left_out(lexed)
+    # "which foreign languages do people speak ...": what is asked for is a word the data
+    # doesn't have, however long the message; answering without it answers another question.
+    head = _unknown_head(lexed) if previous is None else None
     # A state of the rows the data doesn't have ("cancelled", "refunded") is never context.
     status = any(w in STATUS_WORDS for w in lexed.unknown)
-    if lexed.unknown and (long or left) and not status:
+    if lexed.unknown and (long or left) and not status and head is None:
         # A long or polite message: its words outside the data are context, not the
         # question ("slides", "calendar year"), as long as what is left still asks something.
         # A short one whose only unknown words say how, not what ("keep just ...", "orders
@@ -974,8 +991,7 @@ def answer(
     if names:
         quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
         return _cannot(vocab, f"I couldn't find {quoted} in this data", voice)
-    head = _unknown_head(lexed) if previous is None else None
-    if head is not None and head not in intent.ignored:
+    if head is not None:
         return _cannot(vocab, f"I couldn't find '{head}' in this data", voice)
     try:
         if intent.dashboard:
@@ -1005,6 +1021,7 @@ def answer(
         else:
             draft = _fresh(vocab, intent, shapes, stay, only)
         _where_data_ends(vocab, as_sources(catalog, values), draft, intent)
+        _after_the_data(vocab, as_sources(catalog, values), draft, intent, asked, today)
         tile, problem = _tile(vocab, draft)
     except Ambiguous as err:
         return _which_database(vocab, err, question[:MAX_QUESTION_CHARS])
@@ -1140,6 +1157,52 @@ def _where_data_ends(
         f"'{span.label}' would be {span.start.isoformat()} to {span.end.isoformat()}, but your "
         f"data ends on {latest.isoformat()}, so I used its {what}"
     )
+
+
+#: Words that put a question in the future ("what will revenue be", "what is it going to
+#: be", "expected sales"): with a period after today, a forecast.
+_FUTURE_WORDS = frozenset({"will", "ll", "gonna", "shall", "expected", "expect", "projected",
+                           "anticipated", "upcoming", "future"})
+
+
+def _after_the_data(
+    vocab: Vocabulary, sources: Sequence[Source], draft: Draft, intent: Intent,
+    asked: Sequence[Token], today: dt.date,
+) -> None:
+    """ "revenue in 2027", "what will sales be next year": a period wholly after the data's
+    last date (or, when the caller did not say where the data ends, after today and asked in
+    the future tense) has no rows; an empty tile or a zero would look like an answer, so it
+    is refused, saying where the data ends. A relative period ("last 6 months") was counted
+    back from the data's end before this (`_where_data_ends`).
+
+    Raises:
+        Unanswerable: the period lies after the data.
+    """
+    span = intent.date_range
+    if span is None or span.start is None or span.latest is not None or draft.compare:
+        return
+    dated = [
+        f for f in draft.filters
+        if f.column.type in ("date", "datetime") and f.anchor is None
+        and f.op in ("between", "gte", "gt", "eq")
+    ]
+    if not dated:
+        return
+    said = span.label or span.start.isoformat()
+    latest = _latest_day(sources, vocab, draft, dated[0])
+    if latest is not None:
+        if span.start > latest:
+            raise Unanswerable(
+                f"your data ends on {latest.isoformat()}, so it has nothing for '{said}' "
+                "yet (plotboard shows what happened; it doesn't predict or forecast)"
+            )
+        return
+    words = {t.text for t in asked}
+    future = bool(words & _FUTURE_WORDS) or any(
+        a.text == "going" and b.text == "to" for a, b in itertools.pairwise(asked)
+    )
+    if future and span.start > today:
+        raise Unanswerable(f"'{said}' is still to come, and {NO_FORECASTS}")
 
 
 _RELATIVE = ("last", "past", "previous", "this", "ytd", "to date", "recent", "so far", "prior",

@@ -742,7 +742,7 @@ REAL_WORDS: frozenset[str] = frozenset(
     older elder bolder colder holder folder border orderly otter county counties mouth
     legion reign dating eating prize pride prince later tender sender render lender
     males sails seals tales poles holes miles mails fired tired wired hides rides sides
-    tides tears trade trades trader
+    tides tears trade trades trader lease leases leased leasing
     """.split()  # noqa: SIM905
 )
 

@@ -6,7 +6,8 @@
   instead of being read as a chart of the rows it names. Follow-ups that only change the
   chart ("change it to a pie", "remove the filter", "drop Berlin") are not writes.
 * A request to act rather than read ("send an email to everyone in HR", "translate the
-  dashboard into Spanish", `ACTION_VERBS`), or
+  dashboard into Spanish", `ACTION_VERBS`), to convert the data into another currency or
+  unit ("convert our revenue into yen", `CONVERT_VERBS`), or
   to predict ("predict our revenue for 2027", `FORECAST_WORDS`): the data holds what happened.
 * A question about something the data can't hold: market data, stock and inventory,
   competitors, margins and profit (`OUTSIDE_WORDS`, unless the catalog itself has a phrase
@@ -91,6 +92,25 @@ _RECIPIENTS = frozenset({"the", "everyone", "everybody", "all", "each", "every",
 
 _OUTSIDE_LONGEST = sorted(OUTSIDE_WORDS, key=len, reverse=True)
 
+#: Verbs that ask for the data turned into another unit ("convert revenue into yen",
+#: "express salaries in rupees"): nothing a query over the data's own amounts can do.
+CONVERT_VERBS = frozenset({"convert", "converted", "converting", "converts", "conversion",
+                           "exchange", "exchanged", "express", "expressed", "restate",
+                           "restated"})
+_INTO = frozenset({"into", "to", "in"})
+#: What "convert ... to" may name without leaving the data: a chart, a period or a grain
+#: ("convert it to a pie", "convert to monthly figures").
+_CONVERT_TARGETS = frozenset({
+    "pie", "donut", "doughnut", "bar", "bars", "column", "columns", "line", "lines", "area",
+    "map", "table", "grid", "list", "kpi", "number", "scatter", "chart", "graph", "percent",
+    "percentage", "percentages", "share", "shares", "day", "days", "daily", "week", "weeks",
+    "weekly", "month", "months", "monthly", "quarter", "quarters", "quarterly", "year",
+    "years", "yearly", "annual", "total", "totals", "average", "averages", "count", "running",
+    "cumulative", "horizontal", "stacked", "single", "big", "it", "them", "that", "this",
+    "thousand", "thousands", "million", "millions", "billion", "billions", "k", "m",
+})
+_ARTICLES = frozenset({"a", "an", "the", "our", "their", "its", "my"})
+
 
 def write_request(tokens: Sequence[Token]) -> bool:
     """Whether the message asks to change data (see module docstring)."""
@@ -142,6 +162,33 @@ def action_request(tokens: Sequence[Token], known: Callable[[tuple[str, ...]], b
     if verb not in ACTION_VERBS or known((verb,)):
         return False
     return not rest or rest[0] not in ("me", "us", "over", "back")
+
+
+def conversion_request(
+    tokens: Sequence[Token], known: Callable[[tuple[str, ...]], bool]
+) -> str | None:
+    """What a message asks the data converted into ("convert our revenue into yen",
+    "salaries expressed in rupees"), when that is no chart, period or word of the data;
+    None otherwise ("convert it to a pie", "convert to monthly")."""
+    words = [t.text for t in tokens]
+    for i, word in enumerate(words):
+        if word not in CONVERT_VERBS:
+            continue
+        for j in range(i + 1, min(len(words), i + 7)):
+            if words[j] not in _INTO:
+                continue
+            k = j + 1
+            while k < len(words) and words[k] in _ARTICLES:
+                k += 1
+            if k >= len(words):
+                break
+            target = tokens[k]
+            if target.text in _CONVERT_TARGETS or target.text[:1].isdigit():
+                break
+            if known((target.stem,)) or target.text in FORECAST_WORDS:
+                break
+            return target.text
+    return None
 
 
 def outside_words(
