@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from plotboard.ai.answers import EngineAnswer, Source
-from plotboard.catalog.model import Catalog
+from plotboard.catalog.model import Catalog, Column, Table
 from tests.ai import tuning
 from tests.ai.tuning import Values, spec_of
 
@@ -117,3 +117,77 @@ def test_future_tense_inside_today_is_answered(catalog: Catalog, values: Values)
     # "will" about a period already past is just a way of asking.
     spec = spec_of(ask("what will the 2024 revenue total come to", catalog, values))
     assert spec["measures"][0].get("column") == "amount"
+
+
+def test_rows_records_entries_are_no_unknown_head(catalog: Catalog, values: Values) -> None:
+    # "how many records ...": the rows of the table named next, not a word the data lacks.
+    spec = spec_of(ask("how many records in employees are remote", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}]
+    assert ("is_remote", "eq", True) in tuning.filters_of(spec)
+
+
+# "No manager": a nullable column about the person someone reports to, read from the
+# catalog (its name or its description), whatever it is called.
+@pytest.mark.parametrize(
+    ("question", "op"),
+    [
+        ("list staff who have no supervisor", "is_null"),
+        ("count the employees lacking a boss", "is_null"),
+        ("who is at the top of the company hierarchy", "is_null"),
+        ("how many colleagues report in to a superior", "is_not_null"),
+    ],
+)
+def test_no_manager_family_on_the_demo(
+    question: str, op: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees"
+    assert ("manager_id", op, None) in tuning.filters_of(spec)
+    assert "job_title" not in [f[0] for f in tuning.filters_of(spec)]
+
+
+def test_no_supervisor_by_group(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which departments have staff without a supervisor", catalog, values))
+    assert ("manager_id", "is_null", None) in tuning.filters_of(spec)
+    assert tuning.dims_of(spec) == ["department"]
+
+
+def _people(boss: Column) -> Catalog:
+    return Catalog(
+        dialect="sqlite",
+        tables=(
+            Table(
+                "staff",
+                (
+                    Column("staff_id", "integer"),
+                    Column("full_name", "string"),
+                    Column("team", "string"),
+                    boss,
+                    Column("salary", "number"),
+                ),
+                primary_key=("staff_id",),
+            ),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "boss",
+    [
+        Column("supervisor_id", "integer", nullable=True),
+        Column("reports_to", "integer", nullable=True),
+        Column("lead_ref", "integer", nullable=True, description="The person's line manager"),
+    ],
+)
+@pytest.mark.parametrize("question", ["staff with no manager", "people without a supervisor"])
+def test_no_manager_read_from_the_catalog(boss: Column, question: str) -> None:
+    people = _people(boss)
+    values: Values = {("staff", "team"): ["Ops", "Tech"]}
+    spec = spec_of(ask(question, people, values))
+    assert (boss.name, "is_null", None) in tuning.filters_of(spec)
+
+
+def test_a_column_about_something_else_is_not_a_boss() -> None:
+    people = _people(Column("badge_id", "integer", nullable=True))
+    reply = ask("people without a supervisor", people, {("staff", "team"): ["Ops"]})
+    assert reply.tile is None or not tuning.filters_of(spec_of(reply))

@@ -757,6 +757,7 @@ def _left_out(lexed: Lexed) -> bool:
 
 
 _ASKING = frozenset({"what", "whats", "which"})
+_RECORDS = frozenset({"row", "rows", "record", "records", "entry", "entries"})
 _BEFORE_HEAD = frozenset({"is", "are", "was", "were", "s", "the", "our", "my", "their", "a",
                           "an", "kind", "sort", "type", "of"})
 
@@ -774,8 +775,10 @@ def _unknown_head(lexed: Lexed) -> str | None:
         i = 2
     else:
         return None
-    while i < len(words) and words[i] in _BEFORE_HEAD and i not in lexed.unknown_at:
-        i += 1
+    while i < len(words) and (
+        (words[i] in _BEFORE_HEAD and i not in lexed.unknown_at) or words[i] in _RECORDS
+    ):
+        i += 1  # "how many rows in employees ...": the records of the table named next
     said = []
     while i in lexed.unknown_at:
         said.append(lexed.unknown_at[i])

@@ -200,9 +200,7 @@ def _nullable_names(vocab: Vocabulary) -> frozenset[tuple[str, ...]]:
     for table in vocab.tables:
         for column in table.columns:
             if column.nullable and not column.hidden:
-                words = tuple(w for w in stems(split_identifier(column.name)) if w != "id")
-                if words:
-                    names.add(words)
+                names.update(_names_of(column))
     if len(_NULLABLE) > 64:
         _NULLABLE.clear()
     found = frozenset(names)
@@ -1008,11 +1006,37 @@ def tables_with_empty_fields(vocab: Vocabulary, shapes: Shapes) -> list[TableTer
 
 
 def _column_named(table: Table, name: tuple[str, ...]) -> Column | None:
-    for column in table.columns:
-        words = tuple(w for w in stems(split_identifier(column.name)) if w != "id")
-        if words == name and column.nullable and not column.hidden:
-            return column
-    return None
+    found = [c for c in table.columns if c.nullable and not c.hidden and name in _names_of(c)]
+    # Its own name first: "no supervisor" is a supervisor column when there is one.
+    own = [c for c in found if _own_name(c) == name]
+    return (own or found or [None])[0]
+
+
+#: Words for the person someone reports to. A nullable column whose name or description
+#: says one of them ("manager_id", "supervisor", "reports_to", "Line manager of the
+#: employee") is named by all of them: "no supervisor", "without a boss", "a line manager".
+_BOSS_WORDS = frozenset({"manager", "supervisor", "boss", "superior"})
+_BOSS_NAMES = frozenset({("manager",), ("supervisor",), ("boss",), ("superior",),
+                         ("line", "manager"), ("direct", "manager"), ("report", "to")})
+
+
+def _own_name(column: Column) -> tuple[str, ...]:
+    """A column's name as words, without "id" ("manager_id": ("manager",))."""
+    return tuple(w for w in stems(split_identifier(column.name)) if w != "id")
+
+
+def _names_of(column: Column) -> set[tuple[str, ...]]:
+    """The names a question may give a nullable column: its own, and every word for a boss
+    when its name or description is about one (see `_BOSS_WORDS`)."""
+    own = _own_name(column)
+    names = {own} if own else set()
+    said = [*own, *stems(column.display_name or ""), *stems(column.description or "")]
+    about_boss = bool(_BOSS_WORDS & set(said)) or any(
+        said[k : k + 2] == ["report", "to"] for k in range(len(said) - 1)
+    )
+    if about_boss:
+        names |= _BOSS_NAMES
+    return names
 
 
 def apply_shapes(

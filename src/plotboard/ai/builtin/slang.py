@@ -251,9 +251,19 @@ PHRASES.update({
     for verb in ("manages", "managed", "supervises", "oversees", "leads")
 })
 PHRASES.update({
-    (verb, "to", someone): "have a manager"
+    (verb, *to, *someone.split()): "have a manager"
     for verb in ("report", "reports", "reporting", "reported")
-    for someone in ("someone", "somebody", "a manager", "a boss", "a line manager")
+    for to in (("to",), ("into",), ("up", "to"), ("in", "to"))
+    for someone in ("someone", "somebody", "a manager", "a boss", "a line manager",
+                    "a supervisor", "a superior")
+})
+# "who's at the top of the org chart", "the top of our hierarchy": nobody above them.
+PHRASES.update({
+    ("top", "of", *the, *org, chart): "with no manager"
+    for the in (("the",), ("our",), ())
+    for org in (("org",), ("organisation",), ("organization",), ("company",), ())
+    for chart in ("chart", "hierarchy", "tree", "pyramid")
+    if len(the) + len(org) + 3 <= 5
 })
 # "the employees that have nobody they report to", "no one he answers to": no manager.
 PHRASES.update({
