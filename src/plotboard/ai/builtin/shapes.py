@@ -1009,7 +1009,7 @@ def _column_named(table: Table, name: tuple[str, ...]) -> Column | None:
     found = [c for c in table.columns if c.nullable and not c.hidden and name in _names_of(c)]
     # Its own name first: "no supervisor" is a supervisor column when there is one.
     own = [c for c in found if _own_name(c) == name]
-    return (own or found or [None])[0]
+    return next(iter(own or found), None)
 
 
 #: Words for the person someone reports to. A nullable column whose name or description
