@@ -305,7 +305,8 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
                 listed = f"{draft.limit} {listed.lower()} with the {first} {what}"
         parts = [describe_filter(f) for f in draft.filters] + describe_groups(draft)
         return f"{listed} ({'; '.join(parts)})" if parts else listed
-    measures = [measure_label(vocab, m, draft.dims) for m in draft.measures]
+    # The same measure asked twice ("on average, ... the average ...") is one column.
+    measures = list(dict.fromkeys(measure_label(vocab, m, draft.dims) for m in draft.measures))
     if draft.part is not None and measures:
         part = describe_filter(draft.part)
         that = "in" if draft.part.column.type in TEMPORAL_TYPES else "that is"
@@ -484,7 +485,9 @@ def describe_answer(
         lead = {"friendly": "Sure! Here", "formal": "Please find below"}.get(voice.tone, "Here")
         verb = "" if voice.tone == "formal" else (" are" if several else " is")
         return f"{lead}{verb} {what}."
-    measures = _join([measure_label(vocab, m, draft.dims).lower() for m in draft.measures])
+    measures = _join(list(dict.fromkeys(
+        measure_label(vocab, m, draft.dims).lower() for m in draft.measures
+    )))
     if draft.limit and draft.order is not None and len(draft.dims) == 1:
         what = title_of(vocab, Draft(base=draft.base, measures=draft.measures, dims=draft.dims,
                                      order=draft.order, limit=draft.limit))
