@@ -40,10 +40,10 @@ def _refused(reply: EngineAnswer) -> str:
         (
             "which hobbies do the employees in our Berlin office list on their profiles, and "
             "how many people have each",
-            "hobbies",
+            "'hobbies'",
         ),
-        ("how many patents did the engineering department file", "patents"),
-        ("what dietary preferences do staff have", "dietary preferences"),
+        ("how many patents did the engineering department file", "'patents'"),
+        ("what dietary preferences do staff have", "'dietary', 'preferences'"),
         # A noun the data lacks before a data word: "lease cost" is no unit price ("lease"
         # is a word of its own, not a slip of "least").
         ("quarterly lease cost per site", "lease"),
@@ -191,3 +191,120 @@ def test_a_column_about_something_else_is_not_a_boss() -> None:
     people = _people(Column("badge_id", "integer", nullable=True))
     reply = ask("people without a supervisor", people, {("staff", "team"): ["Ops"]})
     assert reply.tile is None or not tuning.filters_of(spec_of(reply))
+
+
+# Everyday words for what the data has.
+def test_which_part_is_a_share(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(
+        ask("which part of the remote staff works in Sales, as a percent", catalog, values)
+    )
+    assert spec["measures"][0].get("format", {}).get("type") == "percent"
+
+
+def test_members_are_people(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("offices with at least 200 members", catalog, values))
+    assert [h[1:] for h in tuning.having_of(spec)] == [("gte", 200)]
+    assert spec["measures"] == [{"agg": "count"}]
+
+
+def test_bought_n_times_counts_orders(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which products were bought fewer than 3,000 times", catalog, values))
+    assert tuning.dims_of(spec) == ["product"]
+    assert tuning.having_of(spec) == [("count", "lt", 3000)]
+
+
+def test_past_a_number_is_over(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("categories past 20m in revenue in 2024", catalog, values))
+    assert tuning.having_of(spec) == [("sum_amount", "gt", 20_000_000)]
+
+
+def test_an_amount_in_sales_is_revenue(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("sellers with more than 1.5m in sales", catalog, values))
+    assert spec["table"] == "sales"
+    assert tuning.having_of(spec) == [("sum_amount", "gt", 1_500_000)]
+
+
+def test_in_measure_terms(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("regions ranked in revenue terms for 2023", catalog, values))
+    assert spec["measures"][0].get("column") == "amount"
+    assert tuning.dims_of(spec) == ["sales_region"]
+
+
+@pytest.mark.parametrize(
+    ("question", "chart"),
+    [
+        ("2024 headcount hires, one column for each quarter", "bar"),
+        ("units sold with a line per month", "line"),
+    ],
+)
+def test_one_mark_per_period(question: str, chart: str, catalog: Catalog, values: Values) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert [d.get("grain") for d in spec["dimensions"]] in (["quarter"], ["month"])
+    assert reply.tile is not None and reply.tile.chart_type == chart
+
+
+def test_sign_off_name_is_not_asked(catalog: Catalog, values: Values) -> None:
+    reply = ask("Could you show the headcount in Toronto? Cheers, Lukas Berg", catalog, values)
+    spec = spec_of(reply)
+    assert tuning.filters_of(spec) == [("location", "eq", "Toronto")]
+
+
+def test_exist_says_nothing(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many distinct product categories exist", catalog, values))
+    assert spec["measures"] == [{"agg": "count_distinct", "column": "category"}]
+
+
+def test_what_an_order_holds_is_its_average(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what quantity does each sales line contain", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "quantity"}]
+    assert not spec.get("dimensions")
+
+
+@pytest.mark.parametrize("said", ["appraisals", "review"])
+def test_reviews_are_the_rating(said: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(f"average {said} by country", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "performance_rating"}]
+
+
+def test_average_ticket_is_the_sale_amount(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("typical ticket by sales region in 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "amount"}]
+
+
+def test_average_ticket_keeps_a_tickets_table() -> None:
+    from tests.ai.tickets import tickets_catalog, tickets_values
+
+    reply = ask("average ticket count by priority", tickets_catalog(), tickets_values())
+    assert "sale" not in " ".join(reply.assumptions)
+
+
+def test_dollars_are_the_money_taken_in(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("dollars brought in per region last quarter", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}]
+    # after a number, dollars are its currency
+    spec = spec_of(ask("sales over 20000 dollars in 2024, how many", catalog, values))
+    assert ("amount", "gt", 20000) in tuning.filters_of(spec)
+
+
+def test_payed_is_paid(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("lowest payed job titles", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}]
+
+
+@pytest.mark.parametrize("said", ["since records began", "since the dawn of time"])
+def test_since_records_began_is_all_time(said: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(f"revenue per category {said}", catalog, values))
+    assert not spec.get("filters")
+    assert tuning.dims_of(spec) == ["category"]
+
+
+def test_every_combination_is_both(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("average pay for each region/department combo", catalog, values))
+    assert tuning.dims_of(spec) == ["offices.region", "department"]
+
+
+def test_either_group_earns_more(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("does Finance or Operations get paid more on average", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}]
+    assert tuning.filters_of(spec) == [("department", "in", ["Finance", "Operations"])]

@@ -99,6 +99,10 @@ ABBREVIATIONS: dict[str, str] = {
     "fy": "year", "asp": "average unit price",
     # A bestseller is a product that sells best (not the best seller on the team).
     "bestseller": "best selling product", "bestsellers": "best selling products",
+    # "teams with under 20 members": the people in them; "payed": paid, as often typed.
+    "member": "person", "members": "people", "payed": "paid",
+    # "every country and department combination": each pair, a breakdown by both.
+    "combination": "", "combinations": "", "combo": "", "combos": "",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
@@ -342,6 +346,34 @@ PHRASES.update({
 PHRASES.update({
     ("without", "any", *boss): "with no manager"
     for boss in (("manager",), ("boss",), ("supervisor",), ("line", "manager"))
+})
+# "since records began", "since forever": every date (all time); "since the beginning" is
+# left to the period reader ("since the beginning of the quarter").
+PHRASES.update({
+    ("since", *start): "for all time"
+    for start in (("records", "began"), ("records", "started"), ("records", "begin"),
+                  ("forever",), ("the", "dawn", "of", "time"))
+})
+# "the top salary holder": the highest paid person.
+PHRASES.update({("salary", "holder"): "paid person", ("salary", "holders"): "paid people",
+                ("pay", "holder"): "paid person", ("pay", "holders"): "paid people"})
+# "avg ticket per sale", "the typical ticket": the amount of a sale (a catalog with tickets
+# of its own keeps them, see `_CATALOG_FIRST`).
+PHRASES.update({
+    (avg, ticket, *size): "average sale amount"
+    for avg in ("avg", "average", "mean", "typical", "median")
+    for ticket in ("ticket", "tickets")
+    for size in ((), ("size",), ("sizes",), ("value",), ("values",))
+})
+# "better reviews", "the mean review", "worst appraisals": the rating (not "scored 4 on their
+# review", where the review is where the rating was given).
+PHRASES.update({
+    (how, review, *score): f"{how} rating{'s' if (score or (review,))[-1].endswith('s') else ''}"
+    for how in ("avg", "average", "mean", "typical", "median", "better", "worse", "best",
+                "worst", "higher", "lower", "highest", "lowest", "good", "bad", "great", "poor")
+    for review in ("review", "reviews", "appraisal", "appraisals")
+    for score in ((), ("rating",), ("ratings",), ("score",), ("scores",), ("grade",),
+                  ("grades",))
 })
 # "deal count for the reps": how many deals (not how many reps).
 PHRASES.update({("deal", "count"): "number of deals", ("deals", "count"): "number of deals"})
@@ -612,7 +644,8 @@ _PERFECT = re.compile(r"\ba perfect (\d+)\b(?!\s*(?:%|percent|rating|score|revie
 # "how many units does a typical order carry", "items an order contains": per order.
 _ONE_HOLDS = re.compile(
     r"\b(?:does|do|did|would|will) (?:(?:a|an|each|every|one)(?: typical| average| single"
-    r"| usual| normal)?|the (?:typical|average|usual|normal)) ([a-z]+) (?:carry|contain|hold"
+    r"| usual| normal)?|the (?:typical|average|usual|normal)) ([a-z]+(?: line| item| row)?)"
+    r" (?:carry|contain|hold"
     r"|have|include|comprise)\b"
     r"|\b(?:a|an|each|every|one) (?:typical|average|single|usual|normal) ([a-z]+)"
     r" (?:carries|contains|holds|has|includes|comprises)\b",
@@ -714,6 +747,15 @@ _MORE_THAN = re.compile(
     r"(?P<avg>\s+on average)?\s*[?.!]*\s*$",
     re.I,
 )
+# "do Paris or Berlin staff earn more on average", "does Sales or HR get better ratings":
+# the two groups compared on that measure (no "than": the two said with "or").
+_EITHER_MORE = re.compile(
+    r"^\s*(?:do|does|did|are|is)\s+(?!(?:we|i|you|they|it|us)\b)(?P<a>.+?)\s+or\s+(?P<b>.+?)"
+    r"\s+(?:(?P<pay>" + _PAY_VERBS + r")|(?P<rated>rated|scored|reviewed)|get|have|make|sell"
+    r"|bring in|score|rate)\s+(?:a\s+|the\s+)?" + _COMPARATIVE
+    + r"(?![^.?!,:;]*\bthan\b)\s*(?P<what>.*?)(?P<avg>\s*\bon average)?\s*[?.!]*\s*$",
+    re.I,
+)
 # "remote vs office people": office-based (not remote) when set against remote.
 _REMOTE_VS_OFFICE = re.compile(
     r"\b(remote\b[^.?!]*?\b(?:vs|versus|or|than|and|compared (?:to|with))\s+(?:the\s+)?)"
@@ -733,12 +775,15 @@ def _who_more(m: re.Match[str]) -> str:
 
 def _more_than(m: re.Match[str]) -> str:
     measure = m["what"] or ("salary" if m["pay"] else "average rating" if m["rated"] else "")
+    if measure.lower() in ("review", "reviews", "appraisal", "appraisals"):
+        measure = "average rating"  # "better reviews": a higher rating
     return f"{m['a']} vs {m['b']}: {'average ' if m['avg'] else ''}{measure}"
 
 
 def _weighed(text: str) -> str:
     """The comparisons of two groups above, as "A vs B: measure"."""
     text = _MORE_THAN.sub(_more_than, text)
+    text = _EITHER_MORE.sub(_more_than, text)
     weighed = _WHO_MORE.sub(_who_more, text)
     if weighed != text:
         # "finance or HR: who has the better rating": the two groups, side by side.
@@ -1076,6 +1121,10 @@ _WHEN_NEEDED = (
 COURTESY: tuple[str, ...] = (
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
     r"| assistant)?[,!.]*",
+    # "Many thanks, Ana", "Cheers - Tom": the sign-off and the name under it.
+    r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|best|ta|br)(?!\w)"
+    r"(?: (?:so|very) much| a lot| in advance)*[,!.]*\s*[-\u2013\u2014]?\s*"
+    r"(?-i:[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\s*[.!]*\s*$",
     r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|much appreciated)(?!\w)"
     r"(?: (?:so|very) much| a lot| kindly| in advance)*(?: for (?:your|the) help)?[,!.]*",
     r"\b(?:best|kind|warm)? ?regards\b[^.!?]*",
@@ -1248,15 +1297,21 @@ def _top_first(m: re.Match[str]) -> str:
     return f"{m.group(2)} {m.group(3)} {m.group(1)}"
 
 
-_MONEY_SLANG = re.compile(r"(\S+\s+)?\b(bucks|cash|dough|moolah)\b", re.I)
+_MONEY_SLANG = re.compile(r"(\S+\s+)?\b(bucks|cash|dough|moolah|dollars)\b", re.I)
+#: Words after which "dollars" is the currency of what is said, not the money taken in
+#: ("revenue in dollars", "sales dollars", "millions of dollars").
+_CURRENCY_AFTER = frozenset({"in", "of", "sales", "us", "usd", "american", "canadian",
+                             "australian", "many"})
 
 
 def _money_slang(m: re.Match[str]) -> str:
     """ "total bucks from hardware", "who brought in the most cash": money taken in; after a
     number ("10k bucks") it is only the currency, left out later."""
     before = m.group(1) or ""
-    said = before.strip().lower()
+    said = before.strip().lower().lstrip("([{\"'")
     if said and (parse_number(said) is not None or said in _SCALE or said in _NUMBERS):
+        return m.group(0)
+    if m.group(2).lower() == "dollars" and (said in _CURRENCY_AFTER or said.rstrip("s") in _SCALE):
         return m.group(0)
     return f"{before}revenue"
 
@@ -1265,6 +1320,49 @@ def plain_text(question: str) -> tuple[str, list[str]]:
     """`question` without courtesy, with short years and "#" written out; (text, dropped)."""
     text, dropped, _ = plain_text_and_askers(question)
     return text, dropped
+
+
+# "country/department", "region/category": two things, both asked for.
+_SLASHED = re.compile(r"\b([a-z]{3,})/([a-z]{3,})\b", re.I)
+# "in revenue terms", "in headcount terms": about that ("in dollar terms": its currency).
+_IN_TERMS = re.compile(r"\bin ([a-z]+(?: [a-z]+)?) terms\b", re.I)
+_MONEY_WORDS = frozenset({"dollar", "dollars", "euro", "euros", "pound", "pounds", "money",
+                          "cash", "currency", "usd", "eur", "gbp"})
+# "past 400k in sales", "$2m of sales": an amount of money taken in (not the Sales team).
+_AMOUNT_IN_SALES = re.compile(
+    r"((?:[$\u20ac\u00a3]\s?)?(?!(?:19|20)\d\d\b)\d(?:[\d,.]*\d)?\s*(?:k|m|mn|bn)?)\s+(?:in"
+    r"|of|worth of)\s+sales\b", re.I
+)
+# "what quantity does an order line carry": the average per order.
+_WHAT_HOLDS = re.compile(
+    r"\bwhat (quantity|amount|number of [a-z]+|[a-z]+ count) (?:does|do|did|would|will) (?:a|an"
+    r"|each|every|one|the)(?: typical| average| single| usual| normal)? ([a-z]+(?: line| item"
+    r"| row)?) (?:carry|contain|hold|have|include|comprise)\b",
+    re.I,
+)
+_SAYS_AVERAGE = re.compile(r"\b(?:average|avg|mean|typical|typically)\b", re.I)
+# "products ordered more than 4,000 times", "items bought at least 50 times": how many
+# orders each had.
+_TIMES_DONE = re.compile(
+    r"\b(?:(?:have|has|had) been |(?:was|were|got|get|gets|being|been) )?(?:ordered|bought"
+    r"|purchased|sold)\s+(more than|fewer than|less than|over|under|above|below|at least"
+    r"|at most|exactly|no more than|no fewer than)\s+([\d][\d,.]*k?)\s+times\b",
+    re.I,
+)
+# "one bar per month", "a line for each region", "one row per product": the breakdown (and
+# the chart, when it is one).
+_ONE_PER = re.compile(
+    r"\b(?:one|a|1|a single|single) (bar|column|line|point|dot|row|entry|slice|wedge)s?"
+    r" (?:per|for each|for every|for|each) ",
+    re.I,
+)
+_ONE_PER_CHART = {"bar": "bar chart", "column": "bar chart", "line": "line chart",
+                  "point": "line chart", "dot": "line chart", "slice": "pie", "wedge": "pie"}
+
+
+def _one_per(m: re.Match[str]) -> str:
+    chart = _ONE_PER_CHART.get(m.group(1).lower())
+    return f"as a {chart} by " if chart else "by "
 
 
 def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
@@ -1305,6 +1403,9 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _PAY_OUT.sub(lambda m: f"total {m.group(1)}", text)
     text = _PAY_PER_YEAR.sub(lambda m: m.group(1), text)
     text = _ALL_TOGETHER.sub(" ", text)
+    text = _WHAT_HOLDS.sub(
+        lambda m: f"{'' if _SAYS_AVERAGE.search(m.string) else 'average '}{m.group(1)} per "
+        f"{m.group(2)}", text)
     text = _ONE_HOLDS.sub(lambda m: f"per {m.group(1) or m.group(2)}", text)
     text = _X_BY_X.sub(lambda m: f"by {m.group(1)}" if singular(m.group(1).lower()) in
                        _WISE_GROUPS else m.group(0), text)
@@ -1381,6 +1482,13 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _TEAM_SIZE.sub(lambda m: f"headcount of {m.group(1)}{m.group(2)}", text)
     text = _BIG.sub(lambda m: str(round(float(m.group(1)) * _SCALE[m.group(2).lower()])), text)
     text = _MARK.sub(lambda m: m.group(1), text)
+    text = _SLASHED.sub(lambda m: m.group(0) if m.group(0).lower() == "and/or"
+                        else f"{m.group(1)} and {m.group(2)}", text)
+    text = _IN_TERMS.sub(lambda m: f" in {m.group(1)} " if m.group(1).lower() in _MONEY_WORDS
+                         else f" {m.group(1)} ", text)
+    text = _AMOUNT_IN_SALES.sub(lambda m: f"{m.group(1)} in revenue", text)
+    text = _TIMES_DONE.sub(lambda m: f"with {m.group(1)} {m.group(2)} orders", text)
+    text = _ONE_PER.sub(_one_per, text)
     dropped: list[str] = []
     askers: list[str] = []
     text, around = _pasted_question(text)
@@ -1429,6 +1537,13 @@ def _how_next(words: Sequence[str], i: int) -> bool:
     return after in _HOW_NEXT or any(edits(after, w) == 1 for w in ("many", "much"))
 
 
+#: Phrases read as above only when the catalog knows none of their words ("average
+#: ticket" is the amount of a sale, unless the data has tickets).
+_CATALOG_FIRST = frozenset(key for key, plain in PHRASES.items()
+                           if plain == "average sale amount"
+                           and ("ticket" in key or "tickets" in key))
+
+
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -1441,6 +1556,10 @@ def expand(
     while i < len(tokens):
         for size in (5, 4, 3, 2):
             plain = PHRASES.get(tuple(words[i : i + size]))
+            if plain is not None and tuple(words[i : i + size]) in _CATALOG_FIRST and any(
+                known(t.stem) for t in tokens[i : i + size]
+            ):
+                plain = None
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
                 if plain:

@@ -132,7 +132,7 @@ STOPWORDS: frozenset[str] = frozenset(
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close
-    actually basically truly single individual worth valued own
+    actually basically truly single individual worth valued own exist exists existed
     """.split()  # noqa: SIM905
 )
 
