@@ -995,7 +995,8 @@ def answer(
         quoted = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
         return _cannot(vocab, f"I couldn't find {quoted} in this data", voice)
     if head is not None:
-        return _cannot(vocab, f"I couldn't find '{head}' in this data", voice)
+        quoted = ", ".join(f"'{w}'" for w in head.split())
+        return _cannot(vocab, f"I couldn't find {quoted} in this data", voice)
     try:
         if intent.dashboard:
             return _dashboard(vocab, intent, voice, stay, only)
