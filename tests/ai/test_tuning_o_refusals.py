@@ -40,10 +40,10 @@ def _refused(reply: EngineAnswer) -> str:
         (
             "which hobbies do the employees in our Berlin office list on their profiles, and "
             "how many people have each",
-            "'hobbies'",
+            "hobbies",
         ),
-        ("how many patents did the engineering department file", "'patents'"),
-        ("what dietary preferences do staff have", "'dietary', 'preferences'"),
+        ("how many patents did the engineering department file", "patents"),
+        ("what dietary preferences do staff have", "preferences"),
         # A noun the data lacks before a data word: "lease cost" is no unit price ("lease"
         # is a word of its own, not a slip of "least").
         ("quarterly lease cost per site", "lease"),
