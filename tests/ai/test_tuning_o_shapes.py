@@ -311,3 +311,75 @@ def test_in_revenue_terms_is_the_revenue(catalog: Catalog, values: Values) -> No
     assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
     assert spec.get("compare") == {"to": "previous_period"}, spec
     assert not reply.unused, reply.unused
+
+
+# --- more shares and the top seller ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "sql"),
+    [
+        (
+            "what portion of our people have the highest rating of 5",
+            "SELECT 100.0 * SUM(CASE WHEN performance_rating = 5 THEN 1 ELSE 0 END) / COUNT(*) "
+            "FROM employees",
+        ),
+        (
+            "how big a piece of all salaries goes to Engineering",
+            "SELECT 100.0 * SUM(CASE WHEN department = 'Engineering' THEN salary ELSE 0 END) / "
+            "SUM(salary) FROM employees",
+        ),
+        (
+            "what percent of the headcount does each department represent",
+            "SELECT department, 100.0 * COUNT(*) / (SELECT COUNT(*) FROM employees) FROM "
+            "employees GROUP BY 1",
+        ),
+        (
+            "inside Hardware, the % of the category's units each product has",
+            "SELECT product, 100.0 * SUM(quantity) / (SELECT SUM(quantity) FROM sales WHERE "
+            "category = 'Hardware') FROM sales WHERE category = 'Hardware' GROUP BY 1",
+        ),
+    ],
+)
+def test_shares_said_as_a_piece_what_a_group_represents_or_inside_a_value(
+    question: str, sql: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    _same(ask(question, catalog, values), catalog, demo_engine, sql)
+
+
+def test_the_top_seller_is_one_person(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("who is our top seller in 2024", catalog, values))
+    assert spec.get("limit") == 1 and "employees.full_name" in dims_of(spec), spec
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+
+
+def test_a_value_said_on_the_measure_is_the_whole_a_breakdown_splits(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("percentage split of Accessories revenue by product in 2023", catalog, values)
+    _same(
+        reply,
+        catalog,
+        demo_engine,
+        "SELECT product, 100.0 * SUM(amount) / (SELECT SUM(amount) FROM sales WHERE category "
+        "= 'Accessories' AND sale_date BETWEEN '2023-01-01' AND '2023-12-31') FROM sales "
+        "WHERE category = 'Accessories' AND sale_date BETWEEN '2023-01-01' AND '2023-12-31' "
+        "GROUP BY 1",
+    )
+    spec = spec_of(ask("Hardware's share of revenue by region", catalog, values))
+    assert "sum_if" in spec["measures"][0]["expr"], spec  # said as the part: each region's %
+
+
+def test_a_breakdown_first_then_what_is_measured(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("for each category, units per order", catalog, values)
+    _same(reply, catalog, demo_engine, "SELECT category, AVG(quantity) FROM sales GROUP BY 1")
+
+
+def test_each_of_the_years_listed(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(
+        ask("the quarter with the most hires in 2022, 2023 and 2024, in each", catalog, values)
+    )
+    assert spec.get("limit") == 1 and spec.get("limit_per") == "hire_date_year", spec
+    assert [d.get("grain") for d in spec["dimensions"]] == ["year", "quarter"], spec

@@ -598,7 +598,9 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
         return
     if wanted is None or wanted.temporal or intent.dims or intent.grain or intent.pending:
         return
-    if len(intent.tables) != 1 or not intent.measures or len(intent.row_words) != 1:
+    # "who is the top seller": sellers are ranked by what they sold (no measure said).
+    sold = not intent.measures and intent.row_words[-1:] in (["seller"], ["sellers"])
+    if len(intent.tables) != 1 or not (intent.measures or sold) or len(intent.row_words) != 1:
         return
     if not all(m.superlative is not None and m.agg is None for m in intent.measures):
         return

@@ -1316,6 +1316,15 @@ class _Walk:
             and t.column.type in NUMERIC_TYPES
             and t.quality <= 3  # a partial word ("unit") is too weak to rank by
         )
+        if summed and figures and len(figures) == len(columns) and self.mode == "dim" and (
+            item.start > 0 and self.words[item.start - 1] == "," and self.intent.dims
+            and not self.intent.measures and not self.intent.pending
+        ):
+            # "for every region, units per sale": the breakdown said first, then what is
+            # measured (a number that adds up), not one more breakdown.
+            self._measure(None, summed, text)
+            self.mode = "measure"
+            return
         if ranking and self.mode == "dim" and (measures or figures):
             self._drop_selling_count()
         if figures and len(figures) == len(columns) and (

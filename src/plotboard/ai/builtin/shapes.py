@@ -61,7 +61,7 @@ from plotboard.query.spec import MAX_ITEMS, Scalar
 
 _SHARE = {("percentage",), ("percentages",), ("percent",), ("share",), ("proportion",),
           ("fraction",), ("pct",), ("what", "part"), ("which", "part"), ("slice",),
-          ("portion",), ("cut", "of"), ("chunk", "of"), ("account", "for"),
+          ("portion",), ("cut", "of"), ("chunk", "of"), ("piece", "of"), ("account", "for"),
           ("accounted", "for"), ("accounts", "for"), ("accounting", "for")}
 _RUNNING = {("cumulative",), ("cumulatively",), ("running", "total"), ("running", "totals"),
             ("running", "sum"), ("running", "count"), ("accumulated",), ("to", "date", "year",
@@ -515,7 +515,7 @@ _RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "
                ("for", "each"), ("per",), ("as", "a", "multiple", "of"))
 
 
-_WHOLE_LEADS = frozenset({"within", "among", "amongst", "whole", "entire"})
+_WHOLE_LEADS = frozenset({"within", "among", "amongst", "whole", "entire", "inside"})
 _WHOLE_FILLERS = frozenset({"the", "our", "all", "of", "whole", "entire", "total"})
 _AS_SHARE = frozenset({"proportion", "percentage", "percent", "share", "fraction", "part",
                        "portion", "pct"})
@@ -536,6 +536,24 @@ def _is_whole(f: DraftFilter, words: frozenset[str]) -> bool:
         split_identifier(f.column.name).lower().split()
     )
     return bool(words & set(said))
+
+
+def _said_on_measure(f: DraftFilter, shapes: Shapes, intent: Intent) -> bool:
+    """Whether the value of `f` is said right before the measure's own words ("Software
+    revenue")."""
+    if not intent.measures or not isinstance(f.value, str):
+        return False
+    said = next((slot.text for slot in intent.values if any(
+        t.column is f.column and f.value in t.values for t in slot.terms
+    )), None)
+    if said is None:
+        return False
+    wanted = [*said.lower().split(), *intent.measures[0].text.lower().split()]
+    words = shapes.all_words
+    return any(
+        list(words[k : k + len(wanted)]) == wanted and (k == 0 or words[k - 1] != "s")
+        for k in range(len(words) - len(wanted) + 1)
+    )
 
 
 def _said_whole(f: DraftFilter, shapes: Shapes) -> bool:
@@ -1075,6 +1093,10 @@ def apply_shapes(
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
         wholes = [f for f in parts if _is_whole(f, shapes.whole_words)]
+        if draft.dims:
+            # "share of Software revenue by product": the value said on the measure is the
+            # whole that the breakdown splits, not each product's part of the total.
+            wholes += [f for f in parts if f not in wholes and _said_on_measure(f, shapes, intent)]
         exact = [f for f in wholes if _said_whole(f, shapes)]
         parts = [f for f in parts if f not in (exact or wholes)]
         if draft.part is not None:
@@ -1101,6 +1123,13 @@ def apply_shapes(
         elif draft.part is not None:
             pass
         elif draft.dims:
+            kept = [d for d in draft.dims if not any(
+                f.column is d.column and f.op == "eq" and d.grain is None for f in draft.filters
+            )]
+            if kept and len(kept) < len(draft.dims):
+                # "inside Software, each product's share of the category's revenue": the
+                # category kept to one value is the whole, no breakdown of its own.
+                draft.dims = kept
             flags = [d for d in draft.dims if d.column.type == "boolean" and d.bin is None]
             if len(draft.dims) == 2 and len(flags) == 1 and draft.dims[0] is not flags[0]:
                 # "in every department, what percent of the team works remotely": the flag

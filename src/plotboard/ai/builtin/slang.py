@@ -588,6 +588,24 @@ _X_TERMS = re.compile(
 )
 
 
+# "for 2023, 2024 and 2025, the month with the highest sales in each", "peak month in 2023,
+# 2024 and 2025 respectively": "each" (or "respectively") with nothing after it is each of
+# the years listed, the ranking done within each year.
+_LISTED_YEARS = re.compile(
+    r"\b(?:19|20)\d\d\s*(?:,\s*(?:19|20)\d\d\s*)*,?\s*(?:and|&)\s+(?:19|20)\d\d\b"
+)
+_EACH_AT_END = re.compile(r"\s*(?:\b(?:in|for)\s+)?\beach(?:\s+(?:one|of\s+them))?\s*[?.!]*\s*$"
+                          r"|\s*\brespectively\b", re.I)
+_RANKED_WORD = re.compile(r"\b(?:highest|lowest|best|worst|top|peak|most|least|biggest|largest"
+                          r"|smallest|strongest|weakest)\b", re.I)
+
+
+def _each_listed_year(text: str) -> str:
+    if not _LISTED_YEARS.search(text) or not _RANKED_WORD.search(text):
+        return text
+    return _EACH_AT_END.sub(" in each year ", text, count=1)
+
+
 def _in_a_typical(text: str) -> str:
     if not _HOW_MANY_FIRST.search(text) or not _ON_AVERAGE.search(text):
         return text
@@ -639,6 +657,13 @@ _HOW_BIG = re.compile(
     re.I,
 )
 # "the folks with a perfect 5": the top rating.
+# "got the top performance rating of 5", "the highest review score of 5": that rating (a
+# value compared), not the people ranked by it.
+_TOP_RATING_OF = re.compile(
+    r"\b(?:the\s+)?(?:top|highest|best|maximum|max|perfect)\s+((?:[a-z]+\s+)?(?:rating|score"
+    r"|grade|mark))\s+(?:of\s+|=\s*)?(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|k\b|people|employees|staff))",
+    re.I,
+)
 _PERFECT = re.compile(r"\ba perfect (\d+)\b(?!\s*(?:%|percent|rating|score|review|appraisal"
                       r"|[a-z]+s\b))", re.I)
 # "how many units does a typical order carry", "items an order contains": per order.
@@ -1389,6 +1414,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
             "score") else "distribution of ratings", text)
     text = _HOW_MANY_EACH.sub("distribution", text)
     text = _HOW_BIG.sub(_how_big, text)
+    text = _TOP_RATING_OF.sub(lambda m: f"a {m.group(1)} of {m.group(2)}", text)
     text = _PERFECT.sub(lambda m: f"a rating of {m.group(1)}", text)
     text = _weighed(text)
     text = _VALUE_AMONG_PEOPLE.sub(lambda m: f"{m.group(1)} for {m.group(2)}", text)
@@ -1434,6 +1460,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _GOT_PER_UNIT.sub(lambda m: f" revenue per {m.group(1)}", text)
     text = _restated(text)
     text = _in_a_typical(text)
+    text = _each_listed_year(text)
     text = _X_TERMS.sub(lambda m: f"in terms of {m.group(1)}", text)
     text = _NUMBER_ONE.sub(" the top ", text)
     text = _HAVE_THE_MOST_OF.sub(lambda m: f"{'most' if m.group(2).lower() == 'most' else 'least'}"

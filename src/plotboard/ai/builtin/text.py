@@ -133,6 +133,7 @@ STOPWORDS: frozenset[str] = frozenset(
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close
     actually basically truly single individual worth valued own exist exists existed
+    represent represents represented representing goes
     """.split()  # noqa: SIM905
 )
 
