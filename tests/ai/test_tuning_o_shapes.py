@@ -383,3 +383,20 @@ def test_each_of_the_years_listed(catalog: Catalog, values: Values) -> None:
     )
     assert spec.get("limit") == 1 and spec.get("limit_per") == "hire_date_year", spec
     assert [d.get("grain") for d in spec["dimensions"]] == ["year", "quarter"], spec
+
+
+def test_one_year_compared_with_the_year_before_is_one_row(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("year over year change in order count, 2025 over 2024", catalog, values))
+    assert spec.get("compare") == {"to": "previous_year"} or spec.get("compare") == {
+        "to": "previous_period"
+    }, spec
+    assert not spec.get("dimensions"), spec
+
+
+def test_the_top_pay_holder_in_each_group_with_names(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("highest salary holder in every location - names", catalog, values))
+    assert spec.get("limit_per") == "location" and spec.get("limit") == 1, spec
+    assert dims_of(spec) == ["location", "full_name"], spec
+    assert spec["measures"] == [{"agg": "max", "column": "salary"}], spec

@@ -1956,6 +1956,14 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
     draft.filters = [f for f in draft.filters if f not in dated]
     draft.filters.extend(date_filters(*where, DateRange(start, end, "")))
     draft.compare = to
+    whole = {12: "year", 3: "quarter", 1: "month"}.get(_months(start, end) or 0)
+    single = [d for d in timed if d.grain == whole and d.column is where[1]]
+    if whole is not None and single and len(draft.dims) == 1 and (
+        (start.month - 1) % {"year": 12, "quarter": 3, "month": 1}[whole] == 0
+    ):
+        # "yoy % change in revenue, 2024 over 2023": one year by year is one row; the
+        # value, the year before and the change, without a column saying the year again.
+        draft.dims = []
     return None
 
 

@@ -606,6 +606,25 @@ def _each_listed_year(text: str) -> str:
     return _EACH_AT_END.sub(" in each year ", text, count=1)
 
 
+# "the top salary holder", "the biggest pay earners": who earns the most.
+_PAY_HOLDER = re.compile(r"\b(?:salary|pay|wage|income|compensation)\s+(?:holder|getter|receiver"
+                         r"|earner)(s?)\b", re.I)
+# "top earner per department - names": a dash between words ends a phrase, like a comma.
+_WORD_DASH = re.compile(r"(?<=[a-z])\s+[-\u2013\u2014]\s+(?=[a-z])", re.I)
+
+
+# "top earner per department, names": a ranking of people shows their names anyway; the
+# trailing "names" asks for them, it is no breakdown of its own.
+_NAMES_AT_END = re.compile(r"\s*,\s*(?:with\s+|and\s+)?(?:their\s+|the\s+)?names?\s*(?:please|pls"
+                           r"|too|as\s+well)?\s*[?.!]*\s*$", re.I)
+
+
+def _names_at_end(text: str) -> str:
+    if not _RANKED_WORD.search(text) and not re.search(r"\b(?:earners?|sellers?)\b", text, re.I):
+        return text
+    return _NAMES_AT_END.sub("", text)
+
+
 def _in_a_typical(text: str) -> str:
     if not _HOW_MANY_FIRST.search(text) or not _ON_AVERAGE.search(text):
         return text
@@ -1460,6 +1479,9 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _GOT_PER_UNIT.sub(lambda m: f" revenue per {m.group(1)}", text)
     text = _restated(text)
     text = _in_a_typical(text)
+    text = _PAY_HOLDER.sub(lambda m: f"earner{m.group(1)}", text)
+    text = _WORD_DASH.sub(", ", text)
+    text = _names_at_end(text)
     text = _each_listed_year(text)
     text = _X_TERMS.sub(lambda m: f"in terms of {m.group(1)}", text)
     text = _NUMBER_ONE.sub(" the top ", text)
