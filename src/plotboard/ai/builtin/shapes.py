@@ -1123,13 +1123,13 @@ def apply_shapes(
         elif draft.part is not None:
             pass
         elif draft.dims:
-            kept = [d for d in draft.dims if not any(
+            own = [d for d in draft.dims if not any(
                 f.column is d.column and f.op == "eq" and d.grain is None for f in draft.filters
             )]
-            if kept and len(kept) < len(draft.dims):
+            if own and len(own) < len(draft.dims):
                 # "inside Software, each product's share of the category's revenue": the
                 # category kept to one value is the whole, no breakdown of its own.
-                draft.dims = kept
+                draft.dims = own
             flags = [d for d in draft.dims if d.column.type == "boolean" and d.bin is None]
             if len(draft.dims) == 2 and len(flags) == 1 and draft.dims[0] is not flags[0]:
                 # "in every department, what percent of the team works remotely": the flag
