@@ -315,9 +315,7 @@ def test_the_chat_keeps_the_newest_answer_in_sight_while_its_chart_loads(
     # its chart, drawn a moment later, grew below the fold: the user saw the previous chart.
     s = open_session("alice", width=1280, height=900)
     s.open(**{"ai-chat": ""})
-    ui.create_dashboard(s.page, "Chat scroll")
-    s.page.locator("[data-action='ask-ai']").click()
-    box = s.page.get_by_label("Ask a question about your data")
+    box = ui.open_chat(s.page, "Chat scroll")
     answers = s.page.locator("pb-chat [data-answer]")
     for n, question in enumerate(("revenue by month last year", "headcount by department")):
         box.fill(question)
@@ -564,9 +562,7 @@ def test_the_top_n_in_each_group_shows_every_pick_none_grouped_as_other(
     # 10 largest of 12 product values; the rest are grouped as Other": picks folded away.
     s = open_session("alice", width=1280, height=900)
     s.open(**{"ai-chat": ""})
-    ui.create_dashboard(s.page, "Top per group")
-    s.page.locator("[data-action='ask-ai']").click()
-    box = s.page.get_by_label("Ask a question about your data")
+    box = ui.open_chat(s.page, "Top per group")
     box.fill("Top 3 products per category")
     box.press("Enter")
     answer = s.page.locator("pb-chat [data-answer]").first

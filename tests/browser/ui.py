@@ -41,6 +41,13 @@ def create_dashboard(page: Any, title: str) -> None:
     wait_saved(page)
 
 
+def open_chat(page: Any, dashboard: str) -> Any:
+    """A new dashboard named `dashboard`, its AI chat opened; the question box."""
+    create_dashboard(page, dashboard)
+    page.locator("[data-action='ask-ai']").click()
+    return page.get_by_label("Ask a question about your data")
+
+
 def wait_saved(page: Any) -> None:
     page.locator("[data-save-state='saved']").wait_for(timeout=TIMEOUT)
 
