@@ -30,6 +30,7 @@ import type {
 } from './types.js';
 import { isComplete } from './context.js';
 import { isCondition, isGroup } from './filter-groups.js';
+import { PAGE_SIZE, pageSize } from './paging.js';
 
 export type SortMode = 'auto' | 'value_desc' | 'value_asc' | 'label_asc' | 'label_desc';
 
@@ -58,21 +59,23 @@ export interface Draft {
   compare?: 'previous_period' | 'previous_year' | null;
   /** Filter groups of the tile ("any", "all", "without"): shown in words, kept as they are. */
   groups?: FilterGroup[];
+  /** Records: the chosen column they are sorted by (else the first one chosen). */
+  sortBy?: string | null;
+  /** Records: a page at a time (`offset`, `limit` rows a page), or only the first `limit` rows
+   * (a top N, "the 10 newest hires": no pager). Without a limit a list always pages. */
+  paged?: boolean;
 }
 
-/** Rows a list of records shows per page. */
-export const PAGE_SIZE = 50;
+// The tile needs only these (and loads before the builder): they live in their own module, so
+// that the rest of this one loads with the builder and the chat.
+export { PAGE_SIZE, pageSize } from './paging.js';
 
-/** The rows per page of a list of records (spec v2 `select`) that pages, or null when the tile
- * shows its rows at once. A listing pages when its spec has an `offset` (the builder and the
- * drill to rows write `offset: 0`): `limit` is then the page size. Without one, `limit` is how
- * many rows it lists, a ranking cut ("the 10 biggest sales"): no page past it. A listing with
- * no `limit`, or with the builder's page size and no `offset` (saved before the builder wrote
- * one), pages by `limit` or PAGE_SIZE as before. */
-export function pageSize(spec: QuerySpec | null | undefined): number | null {
-  if (!spec?.select?.length) return null;
-  if (spec.offset !== undefined || spec.limit === undefined || spec.limit === PAGE_SIZE) return spec.limit ?? PAGE_SIZE;
-  return null;
+/** The chosen column `by` names (a column reference or its output name, as the server reads
+ * `order_by` of a listing), or undefined. */
+export function selectedColumn(select: string[], by: string | null | undefined): string | undefined {
+  if (!by) return undefined;
+  const want = by.toLowerCase();
+  return select.find((ref) => ref.toLowerCase() === want || ref.replace(/\./g, '_').toLowerCase() === want);
 }
 
 const RELATIVE_OPS = new Set(['last', 'this', 'previous', 'to_date']);
@@ -139,13 +142,15 @@ export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
     ...(draft.groups ?? []).map(copyGroup),
   ];
   if (draft.mode === 'records') {
-    // A list of records: the chosen columns, a page at a time, sorted by the first one.
+    // A list of records: the chosen columns sorted by one of them (the first by default), a
+    // page at a time or only the first N.
     spec.select = draft.select?.length ? [...draft.select] : [];
     if (filters.length) spec.filters = filters;
-    const by = spec.select[0];
+    const by = selectedColumn(spec.select, draft.sortBy) ?? spec.select[0];
     if (by) spec.order_by = [{ by, desc: draft.sort === 'label_desc' || draft.sort === 'value_desc' }];
     spec.limit = draft.limit ?? PAGE_SIZE;
-    spec.offset = 0; // `limit` is a page size: the tile pages (see pageSize)
+    // `offset` makes `limit` a page size: the tile pages (see pageSize). A top N has none.
+    if (draft.paged !== false || !draft.limit) spec.offset = 0;
     return spec;
   }
   if (draft.measures.length) spec.measures = draft.measures.map((m) => withinFirst(wireMeasure(m), draft.dims));
@@ -222,6 +227,7 @@ export function draftFromTile(tile: Tile | null, whole: CatalogIndex): Draft {
     groups: every.filter(isGroup).map(copyGroup),
     sort,
     limit: spec.limit ?? null,
+    ...(spec.select?.length ? { sortBy: selectedColumn(spec.select, order?.by) ?? null, paged: pageSize(spec) !== null } : {}),
     chart: tile.chart?.type ?? defaultChart(index, spec),
     chartAuto: !tile.chart?.type,
     title: tile.title,

@@ -53,13 +53,42 @@ describe('the draft on the wire', () => {
     const top: QuerySpec = { table: 'sales', select: ['sale_id', 'product', 'amount'], order_by: [{ by: 'amount', desc: true }], limit: 10 };
     expect(pageSize(top)).toBeNull();
     expect(pageSize({ ...top, limit: 3, order_by: [{ by: 'amount', desc: false }] })).toBeNull();
-    // An API listing that asks for pages, one with no limit, one saved by the builder before
-    // it wrote `offset` (50 a page): they page as before.
+    // An API listing that asks for pages and one with no limit page.
     expect(pageSize({ ...top, offset: 20 })).toBe(10);
     expect(pageSize({ table: 'sales', select: ['sale_id'] })).toBe(PAGE_SIZE);
-    expect(pageSize({ table: 'sales', select: ['sale_id'], limit: PAGE_SIZE })).toBe(PAGE_SIZE);
+    // The top 50 ("list the 50 biggest sales") is a cut like any N: it showed a pager, as the
+    // builder's page size once did without an offset.
+    expect(pageSize({ ...top, limit: PAGE_SIZE })).toBeNull();
     // Not a listing: no pager.
     expect(pageSize({ table: 'sales', measures: [{ agg: 'count' }], limit: 10 })).toBeNull();
+  });
+
+  test('a top N list opened in the builder stays a top N, sorted as it was', () => {
+    // "The 10 most recently hired employees" as the AI writes it. Opened in the builder and
+    // saved, it came back sorted by the first column (full_name) with `offset: 0`: a pager
+    // over every employee, by name, under the title "10 employees with the latest hire date".
+    const ai: QuerySpec = { table: 'employees', order_by: [{ by: 'hire_date', desc: true }], limit: 10, select: ['full_name', 'hire_date'] };
+    const tile = { id: 't', title: '10 newest', query: ai, chart: { type: 'table' as const }, layout: { x: 0, y: 0, w: 6, h: 4 } };
+    const d = draftFromTile(tile, index);
+    expect(d.sortBy).toBe('hire_date');
+    expect(d.paged).toBe(false);
+    const back = draftSpec(d, index);
+    expect(back).toEqual({ table: 'employees', select: ['full_name', 'hire_date'], order_by: [{ by: 'hire_date', desc: true }], limit: 10 });
+    expect(pageSize(back)).toBeNull();
+    // The top 50 too (once taken for the builder's page size).
+    const fifty = draftSpec(draftFromTile({ ...tile, query: { ...ai, limit: PAGE_SIZE } }, index), index);
+    expect(fifty.offset).toBeUndefined();
+    expect(fifty.limit).toBe(PAGE_SIZE);
+    // Sorted by an output name (a related column's), it keeps that column.
+    const related = draftFromTile({ ...tile, query: { ...ai, select: ['full_name', 'offices.city'], order_by: [{ by: 'offices_city', desc: false }] } }, index);
+    expect(draftSpec(related, index).order_by).toEqual([{ by: 'offices.city', desc: false }]);
+    // Paged lists stay paged; a top N whose limit is cleared lists every row, page by page.
+    const paged = draftFromTile({ ...tile, query: { ...ai, offset: 0 } }, index);
+    expect(paged.paged).toBe(true);
+    expect(draftSpec(paged, index).offset).toBe(0);
+    expect(draftSpec({ ...d, limit: null }, index)).toMatchObject({ limit: PAGE_SIZE, offset: 0 });
+    // The sort column unticked: sorted by the first one chosen again.
+    expect(draftSpec({ ...d, select: ['full_name', 'salary'] }, index).order_by).toEqual([{ by: 'full_name', desc: true }]);
   });
 
   test('records sort by the first column by default and draw only as a table', () => {

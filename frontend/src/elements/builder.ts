@@ -47,6 +47,7 @@ import {
 import {
   GRAINS,
   PAGE_SIZE,
+  selectedColumn,
   aggFits,
   draftFromTile,
   draftSpec,
@@ -478,9 +479,10 @@ export class PbBuilder extends LitElement {
   }
 
   private renderSort(d: Draft) {
+    if (d.mode === 'records') return this.renderRecordsSort(d);
     const hasDim = d.dims.length > 0;
     return html`<section>
-      <h3>${this.step()}${d.mode === 'records' ? 'Sort and pages' : 'Sort and limit'}</h3>
+      <h3>${this.step()}Sort and limit</h3>
       <div class="two">
         <label class="field"
           >Sort
@@ -488,19 +490,19 @@ export class PbBuilder extends LitElement {
             <option value="auto" ?selected=${d.sort === 'auto'}>Automatic</option>
             <option value="value_desc" ?selected=${d.sort === 'value_desc'}>Largest first</option>
             <option value="value_asc" ?selected=${d.sort === 'value_asc'}>Smallest first</option>
-            ${hasDim || d.mode === 'records'
+            ${hasDim
               ? html`<option value="label_asc" ?selected=${d.sort === 'label_asc'}>A → Z / oldest first</option>
                   <option value="label_desc" ?selected=${d.sort === 'label_desc'}>Z → A / newest first</option>`
               : nothing}
           </select></label
         >
         <label class="field"
-          >${d.mode === 'records' ? 'Rows per page' : 'Show at most'}
+          >Show at most
           <input
             type="number"
             min="1"
             max="100000"
-            placeholder=${d.mode === 'records' ? String(PAGE_SIZE) : 'All rows'}
+            placeholder="All rows"
             .value=${d.limit ? String(d.limit) : ''}
             @change=${(e: Event) => {
               const n = Number((e.target as HTMLInputElement).value);
@@ -508,7 +510,7 @@ export class PbBuilder extends LitElement {
             }}
         /></label>
       </div>
-      ${d.mode !== 'records' && d.dims.length >= 2 && d.limit
+      ${d.dims.length >= 2 && d.limit
         ? html`<label class="field"
             >Count the limit
             <select aria-label="Count the limit" @change=${(e: Event) => this.update_({ limitPer: (e.target as HTMLSelectElement).value || null })}>
@@ -519,6 +521,62 @@ export class PbBuilder extends LitElement {
             </select></label
           >`
         : nothing}
+    </section>`;
+  }
+
+  /** A list of records: the chosen column it is sorted by and which way; a page at a time or
+   * only the first N rows (a top N, as the AI lists "the 10 newest hires": no pager). */
+  private renderRecordsSort(d: Draft) {
+    const chosen = d.select ?? [];
+    const by = selectedColumn(chosen, d.sortBy) ?? chosen[0];
+    const desc = d.sort === 'label_desc' || d.sort === 'value_desc';
+    const topN = d.paged === false && Boolean(d.limit);
+    const count = (e: Event): number | null => {
+      const n = Number((e.target as HTMLInputElement).value);
+      return Number.isFinite(n) && n >= 1 ? Math.min(100000, Math.floor(n)) : null;
+    };
+    return html`<section>
+      <h3>${this.step()}Sort and rows</h3>
+      <div class="two">
+        <label class="field"
+          >Sort by
+          <select aria-label="Sort by" ?disabled=${!chosen.length} @change=${(e: Event) => this.update_({ sortBy: (e.target as HTMLSelectElement).value })}>
+            ${chosen.map((ref) => html`<option value=${ref} ?selected=${ref === by}>${this.index.choice(d.table, ref)?.label ?? ref}</option>`)}
+          </select></label
+        >
+        <label class="field"
+          >Order
+          <select aria-label="Order" @change=${(e: Event) => this.update_({ sort: (e.target as HTMLSelectElement).value as SortMode })}>
+            <option value="label_asc" ?selected=${!desc}>A → Z / oldest first</option>
+            <option value="label_desc" ?selected=${desc}>Z → A / newest first</option>
+          </select></label
+        >
+      </div>
+      <div class="two">
+        <label class="field"
+          >Show
+          <select
+            aria-label="Show"
+            @change=${(e: Event) => {
+              const top = (e.target as HTMLSelectElement).value === 'top';
+              this.update_(top ? { paged: false, limit: d.limit ?? 10 } : { paged: true });
+            }}
+          >
+            <option value="pages" ?selected=${!topN}>Page by page</option>
+            <option value="top" ?selected=${topN}>The top N only</option>
+          </select></label
+        >
+        <label class="field"
+          >${topN ? 'How many rows' : 'Rows per page'}
+          <input
+            type="number"
+            min="1"
+            max="100000"
+            placeholder=${String(PAGE_SIZE)}
+            .value=${d.limit ? String(d.limit) : ''}
+            @change=${(e: Event) => this.update_({ limit: count(e) })}
+        /></label>
+      </div>
     </section>`;
   }
 
@@ -537,7 +595,7 @@ export class PbBuilder extends LitElement {
       if (mode === (d.mode ?? 'summary')) return;
       if (mode === 'records') {
         const own = this.index.choices(d.table).filter((c) => !c.group && !isIdentifier(c.column) && c.column.type !== 'other');
-        this.update_({ mode, select: d.select?.length ? d.select : own.slice(0, 4).map((c) => c.ref), sort: 'auto', limit: null, chartAuto: true, titleAuto: true });
+        this.update_({ mode, select: d.select?.length ? d.select : own.slice(0, 4).map((c) => c.ref), sort: 'auto', sortBy: null, paged: true, limit: null, chartAuto: true, titleAuto: true });
       } else this.update_({ mode, sort: 'auto', limit: null, chartAuto: true, titleAuto: true });
     };
     return html`<div class="mode" role="radiogroup" aria-label="What to show">
@@ -545,7 +603,7 @@ export class PbBuilder extends LitElement {
         ><input type="radio" name="mode" .checked=${!records} @change=${() => set('summary')} /><b>Numbers</b><span>Counts, totals, averages by group</span></label
       >
       <label class="mode-opt ${records ? 'on' : ''}"
-        ><input type="radio" name="mode" .checked=${records} @change=${() => set('records')} /><b>A list of records</b><span>The rows themselves, page by page</span></label
+        ><input type="radio" name="mode" .checked=${records} @change=${() => set('records')} /><b>A list of records</b><span>The rows themselves, paged or the top N</span></label
       >
     </div>`;
   }
@@ -564,7 +622,6 @@ export class PbBuilder extends LitElement {
           >`,
         )}
       </div>
-      <p class="muted small">Sorted by the first column chosen${chosen[0] ? html` (<b>${this.index.choice(d.table, chosen[0])?.label ?? chosen[0]}</b>)` : nothing}.</p>
     </section>`;
   }
 

@@ -12,7 +12,7 @@ import { breadcrumb, breakdownMenu, breakdownStep, crossFilterFor, detailStep, d
 import { formatCategory } from '../format.js';
 import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { iconForChart, icons } from '../icons.js';
-import { pageSize } from '../draft.js';
+import { pageSize } from '../paging.js';
 import { defaultChart, type CatalogIndex } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';

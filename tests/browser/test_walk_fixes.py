@@ -1,0 +1,124 @@
+"""Defects found walking plotboard as a newcomer on 2026-12-07 (an end user asking the AI in
+/demo, an admin setting up a fresh server), each checked in Chromium the way a person meets it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.browser import ui
+from tests.browser.conftest import Session
+from tests.browser.server import Plotboard
+
+pytestmark = pytest.mark.browser
+TIMEOUT = ui.TIMEOUT
+
+
+def saved_tiles(plotboard: Plotboard, token: str, title: str) -> list[dict[str, Any]]:
+    listed = plotboard.embed(token, "GET", "/dashboards").json()["dashboards"]
+    found = next(d for d in listed if d["title"] == title)
+    tiles: list[dict[str, Any]] = plotboard.embed(
+        token, "GET", f"/dashboards/{found['id']}"
+    ).json()["tiles"]
+    return tiles
+
+
+def hire_dates(tile: Any) -> list[str]:
+    """The Hire date column of a table tile, as shown."""
+    heads = [h.strip() for h in tile.locator("pb-table thead th").all_inner_texts()]
+    at = heads.index("Hire date")
+    cells: list[str] = tile.locator(f"pb-table tbody tr td:nth-child({at + 1})").all_inner_texts()
+    return cells
+
+
+def test_an_ai_top_n_list_edited_in_the_builder_stays_that_top_n(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Show the 10 most recently hired employees" (select + order_by hire_date + limit 10, no
+    # offset), opened with "Edit in builder" and saved, came back sorted by full name (the
+    # builder sorted a list by its first column only) and paged ("Rows 1-10", Next) over every
+    # employee, under the title "10 employees with the latest hire date".
+    token = plotboard.token("alice")
+    s = open_session("alice", width=1440, height=900)
+    s.open(token, **{"ai-chat": ""})
+    box = ui.open_chat(s.page, "Newest hires")
+    box.fill("show the 10 most recently hired employees")
+    box.press("Enter")
+    answer = s.page.locator("pb-chat [data-answer]").first
+    answer.locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
+    answer.locator("[data-action='chat-edit']").click()
+    d = ui.dialog(s.page)
+    d.wait_for(timeout=TIMEOUT)
+    assert d.get_by_label("Sort by").input_value() == "hire_date"
+    assert d.get_by_label("Order", exact=True).input_value() == "label_desc"  # newest first
+    assert d.get_by_label("Show", exact=True).input_value() == "top"
+    assert d.get_by_label("How many rows").input_value() == "10"
+    preview = d.locator("pb-tile[preview][data-state='ready']")
+    preview.wait_for(timeout=TIMEOUT)
+    assert preview.locator("[data-page-range]").count() == 0
+    d.get_by_label("Title", exact=True).fill("Newest hires")
+    d.locator("[data-action='save-tile']").click()
+    d.wait_for(state="hidden", timeout=TIMEOUT)
+    ui.wait_tiles_ready(s.page, 1)
+    ui.wait_saved(s.page)
+    tile = ui.tile(s.page, "Newest hires")
+    assert tile.locator("pb-table tbody tr").count() == 10
+    assert tile.locator("[data-page-range]").count() == 0
+    assert tile.get_by_role("button", name="Next").count() == 0
+    query = saved_tiles(plotboard, token, "Newest hires")[0]["query"]
+    assert query["order_by"] == [{"by": "hire_date", "desc": True}], query
+    assert query["limit"] == 10 and "offset" not in query, query
+
+    # Edited again from the tile's menu (only its title), it is the same list.
+    ui.tile_menu(s.page, "Newest hires", "Edit chart")
+    d.wait_for(timeout=TIMEOUT)
+    d.get_by_label("Title", exact=True).fill("The ten newest")
+    d.locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
+    d.locator("[data-action='save-tile']").click()
+    d.wait_for(state="hidden", timeout=TIMEOUT)
+    ui.wait_saved(s.page)
+    assert saved_tiles(plotboard, token, "Newest hires")[0]["query"] == query
+
+    # Asked for page by page instead, it pages, still by hire date.
+    ui.tile_menu(s.page, "The ten newest", "Edit chart")
+    d.wait_for(timeout=TIMEOUT)
+    d.get_by_label("Show", exact=True).select_option("pages")
+    d.get_by_label("Rows per page").fill("5")
+    d.get_by_label("Rows per page").press("Tab")
+    d.locator("[data-page-range]", has_text="Rows 1\u20135").wait_for(timeout=TIMEOUT)
+    d.locator("[data-action='save-tile']").click()
+    d.wait_for(state="hidden", timeout=TIMEOUT)
+    ui.wait_saved(s.page)
+    paged = ui.tile(s.page, "The ten newest")
+    first = hire_dates(paged)
+    paged.get_by_role("button", name="Next").click()
+    paged.locator("[data-page-range]", has_text="Rows 6\u201310").wait_for(timeout=TIMEOUT)
+    second = hire_dates(paged)
+    assert len(first) == len(second) == 5
+    query = saved_tiles(plotboard, token, "Newest hires")[0]["query"]
+    assert query["order_by"] == [{"by": "hire_date", "desc": True}] and query["offset"] == 0
+    assert not s.errors, s.errors
+
+
+def test_a_top_fifty_listing_shows_fifty_rows_and_no_pager(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "List the 50 biggest sales" (limit 50, no offset) showed "Rows 1-50" and a Next button
+    # leading to rows 51-100: 50 was taken for the builder's page size.
+    token = plotboard.token("alice")
+    listing = {"table": "sales", "select": ["sale_id", "product", "amount"],
+               "order_by": [{"by": "amount", "desc": True}], "limit": 50}  # fmt: skip
+    tile = {"id": "top", "title": "50 sales with the highest amount", "chart": {"type": "table"},
+            "query": listing, "layout": {"x": 0, "y": 0, "w": 6, "h": 6}}  # fmt: skip
+    body = {"title": "Top fifty", "tiles": [tile]}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("alice", width=1280, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 1)
+    ranked = ui.tile(s.page, "50 sales with the highest amount")
+    assert ranked.locator("pb-table tbody tr").count() == 50
+    assert ranked.locator("[data-page-range]").count() == 0
+    assert ranked.get_by_role("button", name="Next").count() == 0
+    assert not s.errors, s.errors
