@@ -776,7 +776,7 @@ def _unknown_head(lexed: Lexed) -> str | None:
     elif tuple(words[:2]) in (("how", "much"), ("how", "many")):
         i = 2
     else:
-        return None
+        return _unknown_head_of(lexed)
     while i < len(words) and (
         (words[i] in _BEFORE_HEAD and i not in lexed.unknown_at) or words[i] in _RECORDS
     ):
@@ -786,6 +786,48 @@ def _unknown_head(lexed: Lexed) -> str | None:
         said.append(lexed.unknown_at[i])
         i += 1
     return " ".join(said) or None
+
+
+#: Words that open a request before what it asks for ("list the", "show me all our").
+_REQUEST_LEADS = frozenset({"show", "list", "give", "get", "find", "pull", "display", "tell",
+                            "me", "us", "the", "our", "all", "a", "an", "of", "please", "see"})
+#: Nouns that hold what is asked for rather than name it ("a rundown of revenue", "a
+#: snapshot of headcount"): never the head of a question.
+_CONTAINER_NOUNS = frozenset({
+    "rundown", "snapshot", "picture", "recap", "roundup", "glance", "look", "sense", "idea",
+    "readout", "ranking", "rankings", "bunch", "handful", "set", "group", "lot", "lots",
+    "kind", "sort", "type", "types", "version", "copy", "export", "dump", "extract", "sample",
+    "visualisation", "visualization", "graphic", "diagram", "printout", "tabulation",
+})
+
+
+#: Words that end the name of what is asked without naming it ("phone numbers", "bank details").
+_HEAD_TAILS = frozenset({"number", "numbers", "detail", "details", "info", "information",
+                         "data"})
+
+
+def _unknown_head_of(lexed: Lexed) -> str | None:
+    """ "home addresses of the people in Tokyo", "list the birthdays of our engineers": the
+    unknown words a request opens with, right before "of" / "for" and the rows they belong
+    to, are what it asks for (not context around it)."""
+    words = lexed.words
+    i = 0
+    while i < len(words) and words[i] in _REQUEST_LEADS and i not in lexed.unknown_at:
+        i += 1
+    said, start = [], i
+    while i in lexed.unknown_at:
+        said.append(lexed.unknown_at[i])
+        i += 1
+    while said and i < len(words) and words[i] in _HEAD_TAILS:
+        i += 1  # "home phone numbers of ...", "bank details for ..."
+    if not said or i >= len(words) or words[i] not in ("of", "for"):
+        return None
+    if any(w in _CONTAINER_NOUNS or left_out(words, k)
+           for k, w in enumerate(words[start : start + len(said)], start=start)):
+        return None
+    if not any(item.start > i and not isinstance(item.meaning, Keyword) for item in lexed.items):
+        return None
+    return " ".join(said)
 
 
 _NUMBER_LEADS = frozenset({
@@ -881,6 +923,15 @@ def _previous_draft(
     return None
 
 
+#: Turning the last chart's order round: "flip it", "reverse the order", "the other way round".
+_REVERSED = re.compile(
+    r"\b(?:flip|reverse|invert)\s+(?:it|that|this|them|the\s+(?:order|sort|sorting|ranking"
+    r"|list|chart|sort\s+order))\b(?:\s+(?:round|around))?|\b(?:(?:sort|order)(?:ed)?\s+(?:it\s+|them\s+)?)?(?:the\s+)?other\s+way"
+    r"\s+(?:round|around)\b|\bin\s+reverse(?:\s+order)?\b",
+    re.I,
+)
+
+
 def answer(
     question: str,
     catalog: Sources,
@@ -913,8 +964,17 @@ def answer(
     today = today or dt.date.today()
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
-    plain, courtesy, askers = plain_text_and_askers(question[:MAX_QUESTION_CHARS])
+    said_order = question[:MAX_QUESTION_CHARS]
+    flipped = _REVERSED.search(said_order) if previous is not None else None
+    if previous is not None and flipped is not None:
+        # "flip it", "reverse the order": the last chart's order turned round.
+        ordered = previous.query.order_by
+        way = "lowest to highest" if not ordered or ordered[0].desc else "highest to lowest"
+        said_order = f"{said_order[: flipped.start()]} {way} {said_order[flipped.end() :]}"
+    plain, courtesy, askers = plain_text_and_askers(said_order)
     readings: list[str] = []
+    if flipped is not None:
+        readings.append(f"'{flipped.group(0).strip()}' read as '{way}'")
     # "HR here:", "CFO question:", "for my boss": who is asking (or for whom); the answer
     # says it did not use it as a filter.
     speaker = [said for said in courtesy if re.search(r"\bhere\b", said, re.I)

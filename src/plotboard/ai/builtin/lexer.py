@@ -506,6 +506,16 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             )
             if earn and compared:
                 best = (1, Words(tuple(earn), words[i]))
+                said = next((it.meaning for it in reversed(out.items)
+                             if isinstance(it.meaning, Words)), None)
+                takings = vocab.phrases.get(("revenue",))
+                pay_of = {id(t.table) for t in earn}
+                if takings and isinstance(said, Words) and said.terms and not any(
+                    id(t.table) in pay_of for t in said.terms
+                ):
+                    # "products that made $1M or less": a thing makes money taken in (the
+                    # revenue), only people make a salary.
+                    best = (1, Words(tuple(takings), words[i]))
         if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
             best = _misspelt(words, stems, i, vocab)
             if best is None:
@@ -694,13 +704,23 @@ def _misspelt(
         # "goes" is no slip of "geo", "raining" none of "Training Day": words of their own.
         return None
     spellings = _spellings(vocab)
+    aggregate = _aggregate_before_measure(words, stems, i, vocab)
+    if aggregate is not None:
+        return aggregate
+    # "untis", "prodcts": a plural the singular rule leaves whole ("-is") compared without
+    # its "s" too.
+    forms = {stems[i], word[:-1] if word.endswith("s") and len(word) > SHORTEST_TYPO else word}
     found = {
         known
-        for size in (len(word) - 1, len(word), len(word) + 1)
+        for size in (len(word) - 2, len(word) - 1, len(word), len(word) + 1)
         for known in spellings.get(size, ())
         if (_close(word, known) and _short_typo(word, known))
-        or (_close(stems[i], known) and _short_typo(stems[i], known))
+        or any(_close(form, known) and _short_typo(form, known) for form in forms)
     }
+    if not found:
+        near = _value_near_its_column(words, stems, i, vocab)
+        if near is not None:
+            return near
     if not found and len(word) >= TWO_TYPOS_FROM:
         # Longer words may carry two typos ("engneering", "performnce"): still one reading.
         found = {
@@ -731,6 +751,74 @@ def _misspelt(
     if phrase is not None:
         return (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
     return None
+
+
+_AGGREGATE_WORDS = frozenset(
+    key[0] for key, meaning in _KEYWORDS.items()
+    if len(key) == 1 and isinstance(meaning, Agg) and len(key[0]) >= 5
+)
+
+
+def _names_a_number(terms: Sequence[Term]) -> bool:
+    return any(
+        isinstance(t, MeasureTerm) or (isinstance(t, ColumnTerm) and t.column.type in (
+            "number", "integer", "float", "decimal"))
+        for t in terms
+    )
+
+
+def _aggregate_before_measure(
+    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary, depth: int = 0
+) -> tuple[int, Meaning] | None:
+    """ "totle revnue", "averge salary": a word up to two slips from exactly one word that
+    aggregates ("total", "average"), right before a measure or a number column (itself maybe
+    misspelt), is that word; the measure after it makes the reading clear (alone, "totle"
+    is as near "title")."""
+    word = words[i]
+    if len(word) < 5 or i + 1 >= len(words) or word in REAL_WORDS:
+        return None
+    near = [known for known in _AGGREGATE_WORDS
+            if known[0] == word[0] and known != word and edits(word, known) <= 2]
+    if len({_KEYWORDS[(known,)] for known in near}) != 1:
+        return None  # "totle": "total" and "totals" are one reading
+    after = vocab.match(stems, i + 1)
+    terms: Sequence[Term] = after[1] if after is not None else ()
+    if after is None and depth == 0 and (stems[i + 1],) not in vocab.phrases:
+        repaired = _misspelt(words, stems, i + 1, vocab)
+        if repaired is not None and isinstance(repaired[1], Words):
+            terms = repaired[1].terms
+    if not _names_a_number(terms):
+        return None
+    meaning = _KEYWORDS[(near[0],)]
+    return 1, meaning
+
+
+def _value_near_its_column(
+    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary
+) -> tuple[int, Meaning] | None:
+    """ "the sothe region", "region nroth": a word up to two slips from exactly one value
+    of the column named right next to it is that value (alone, "sothe" is too far from
+    "south" to be read as it)."""
+    word = words[i]
+    if len(word) < 5:
+        return None
+    columns = []
+    for at in (i + 1, i - 1):
+        if 0 <= at < len(words):
+            phrase = vocab.match(stems, at)
+            if phrase is not None and (at == i + 1 or phrase[0] == 1):
+                columns += [t for t in phrase[1] if isinstance(t, ColumnTerm)]
+    named: dict[str, list[Term]] = {}
+    for term in columns:
+        for value in vocab.values.get((id(term.table), term.column.name.lower()), ()):
+            folded = value.casefold()
+            if folded.isalpha() and folded[0] == word[0] and edits(word, folded) <= 2:
+                for found in vocab.phrases.get((singular(folded),), ()):
+                    if isinstance(found, ValueTerm) and found.column is term.column:
+                        named.setdefault(folded, []).append(found)
+    if len(named) != 1:
+        return None
+    return 1, Words(tuple(next(iter(named.values()))), word)
 
 
 #: Everyday English words one letter away from a data word ("older" / "order", "remove" /

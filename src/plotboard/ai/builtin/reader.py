@@ -775,6 +775,14 @@ class _Walk:
             last = self.intent.compares[-1] if self.intent.compares else None
             if last is not None and last.op == "eq":
                 last.op = meaning.op.removesuffix("_after")
+                named = self.intent.measures[-1] if self.intent.measures else None
+                if named is not None and named.agg == "count_distinct" and last.terms and (
+                    _same(named.terms, last.terms)
+                ) and not _DISTINCT_WORDS.intersection(self.words):
+                    # "how many engineers earn 60k or less": the rows whose number is
+                    # compared are counted, as with the bound said first ("not above").
+                    self.intent.measures.remove(named)
+                    self.intent.pending.append("count")
             return
         self.compare = CompareSlot(meaning.op, [], self.last_numeric)
         named = self.intent.measures[-1] if self.intent.measures else None

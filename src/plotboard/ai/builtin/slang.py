@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from plotboard.ai.builtin.lexer import edits
+from plotboard.ai.builtin.numberwords import spoken_numbers
 from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
 
 #: Shorthand and slang -> plain words. Keys are single folded words.
@@ -103,6 +104,10 @@ ABBREVIATIONS: dict[str, str] = {
     "member": "person", "members": "people", "payed": "paid",
     # "every country and department combination": each pair, a breakdown by both.
     "combination": "", "combinations": "", "combo": "", "combos": "",
+    # A sales territory said short; last year / quarter / month by their initials ("rev
+    # ly", "deals lq"); "prev" for previous.
+    "terr": "territory", "terrs": "territories", "territ": "territory",
+    "ly": "last year", "lq": "last quarter", "lm": "last month", "prev": "previous",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
@@ -114,6 +119,14 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("sales", "rep"): "salesperson", ("sales", "reps"): "salespeople",
     ("sales", "people"): "salespeople", ("no", "of"): "number of",
     ("work", "from", "home"): "remote", ("working", "from", "home"): "remote",
+    # "engineers on remote contracts", "on a remote basis": remote.
+    ("remote", "contract"): "remote", ("remote", "contracts"): "remote",
+    ("remote", "basis"): "remote", ("remote", "arrangement"): "remote",
+    ("remote", "arrangements"): "remote",
+    # "our vice presidents": the VP titles.
+    ("vice", "president"): "vp", ("vice", "presidents"): "vp",
+    ("senior", "vice", "president"): "svp", ("senior", "vice", "presidents"): "svp",
+    ("executive", "vice", "president"): "evp", ("executive", "vice", "presidents"): "evp",
     ("office", "based"): "not remote", ("on", "site"): "not remote",
     ("in", "the", "office"): "not remote",
     ("deal", "size"): "sale amount", ("deal", "sizes"): "sale amounts",
@@ -990,7 +1003,8 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:the )?most[- ]ordered ([a-z]+)\b", r"\1 with the most orders"),
         (r"\b(?:the )?least[- ]ordered ([a-z]+)\b", r"\1 with the fewest orders"),
         # "active sellers", "active reps": the sellers who sold (each one counted once).
-        (r"\bactive (sellers?|reps?|salespeople|sales reps?)\b", r"\1"),
+        (r"\bactive (sellers?|reps?|salespeople|salesperson|salespersons|sales ?persons?"
+         r"|sales people|sales reps?|sales guys?|account executives?)\b", r"\1"),
     )
 )
 # "locations that average better than 3.3 on reviews": the average performance rating
@@ -1007,7 +1021,8 @@ def _average_on_reviews(m: re.Match[str]) -> str:
 # "(hardware, software ...)", "(e.g. Berlin, Paris)": examples of what is meant, not a filter.
 _EXAMPLES = re.compile(
     r"\((?:\s*(?:e\.?\s?g\.?|such as|like|for example|for instance)[\s,:]+[^()]*"
-    r"|[^()]*?(?:\u2026|\.\.\.|\betc\.?)\s*)\)",
+    # "(the VP of ... titles)": a pattern with a gap in it, what was said again.
+    r"|[^()]*?(?:\u2026|\.\.\.|\betc\.?)[^()]*)\)",
     re.I,
 )
 # "total staff", "total employees": the headcount (not "total staff salary": a sum of pay).
@@ -1264,6 +1279,12 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:many thanks|much appreciated|appreciate (?:it|this|that)|appreciated)\b[,!.]*",
     # "HR here:", "Finance team here, quick one": who is asking, before the question.
     SPEAKER,
+    # "pipeline review: which reps ...", "for the weekly sync -": what the question is for,
+    # said before it.
+    r"^\s*(?:(?:for|re|ahead of|prepping for|prep for|prepping|from)\s+)?(?:(?:the|our|my|a|an"
+    r"|this|next|weekly|monthly|quarterly|annual|yearly)\s+)*(?:[\w&-]+\s+){0,2}?(?:review"
+    r"|meeting|sync|standup|stand-up|offsite|qbr|one-on-one|1-on-1|all-hands|board pack"
+    r"|prep)\s*(?::|,|\s[-\u2013\u2014]\s)",
 )
 _COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
 
@@ -1369,7 +1390,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
 # "country/department", "region/category": two things, both asked for.
 _SLASHED = re.compile(r"\b([a-z]{3,})/([a-z]{3,})\b", re.I)
 # "in revenue terms", "in headcount terms": about that ("in dollar terms": its currency).
-_IN_TERMS = re.compile(r"\bin ([a-z]+(?: [a-z]+)?) terms\b", re.I)
+_IN_TERMS = re.compile(r"\bin\s+([a-z]+(?:\s+[a-z]+)?)\s+terms\b", re.I)
 _MONEY_WORDS = frozenset({"dollar", "dollars", "euro", "euros", "pound", "pounds", "money",
                           "cash", "currency", "usd", "eur", "gbp"})
 # "past 400k in sales", "$2m of sales": an amount of money taken in (not the Sales team).
@@ -1412,7 +1433,8 @@ def _one_per(m: re.Match[str]) -> str:
 def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     """`plain_text`, and who the question is asked by or for ("CFO question:", "for my
     boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
-    text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", question)
+    text = spoken_numbers(question)
+    text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)

@@ -58,7 +58,10 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
     ),
     ColumnSynonym(
         ("quantity", "quantities", "units", "units sold", "unit sold", "volume", "qty",
-         "items sold", "pieces"),
+         "items sold", "pieces",
+         # Software is sold by the licence or the seat: "how many licences per order".
+         "licence", "licences", "license", "licenses", "seat", "seats", "licence count",
+         "license count", "seat count"),
         ("quantity", "qty", "units", "unit count"),
     ),
     ColumnSynonym(
@@ -219,4 +222,18 @@ COUNTRY_ADJECTIVES: dict[str, tuple[str, ...]] = {
     "south africa": ("south african",), "nigeria": ("nigerian",), "kenya": ("kenyan",),
     "egypt": ("egyptian",), "morocco": ("moroccan",), "israel": ("israeli",),
     "saudi arabia": ("saudi",), "united arab emirates": ("emirati",),
+}
+
+#: What a world region's code is said as ("our European offices", "Asia-Pacific revenue"):
+#: a value of a column that is one of these codes is also said by these words.
+REGION_WORDS: dict[str, tuple[str, ...]] = {
+    "emea": ("europe", "european", "europe middle east and africa",
+             "europe middle east africa"),
+    "apac": ("asia pacific", "asia", "asian", "asia pac", "pacific"),
+    "amer": ("americas", "the americas"),
+    "americas": ("amer",),
+    "latam": ("latin america", "latin american", "south america", "south american"),
+    "na": ("north america", "north american"),
+    "eu": ("europe", "european"),
+    "europe": ("european", "emea"),
 }

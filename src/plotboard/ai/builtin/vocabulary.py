@@ -45,6 +45,7 @@ from plotboard.ai.builtin.synonyms import (
     LABEL_WORDS,
     LOCATION_SEMANTICS,
     MEASURE_SYNONYMS,
+    REGION_WORDS,
     TABLE_SYNONYMS,
 )
 from plotboard.ai.builtin.text import STOPWORDS, fold, humanize, split_identifier, stems
@@ -334,11 +335,19 @@ def _add_table(vocab: Vocabulary, table: Table) -> None:
     vocab.add(name_words, TableTerm(table, EXACT))
     if table.display_name:
         vocab.add(stems(table.display_name), TableTerm(table, DISPLAY))
+    for said in {name_words, stems(table.display_name or "")} - {()}:
+        for part in _TABLE_PARTS:
+            # "the employee table", "employee records", "the sales rows": the table itself.
+            vocab.add((*said, part), TableTerm(table, EXACT))
     joined = " ".join(name_words)
     for synonym in TABLE_SYNONYMS:
         if joined in {" ".join(stems(n)) for n in synonym.names}:
             for phrase in synonym.words:
                 vocab.add(stems(phrase), TableTerm(table, SYNONYM))
+
+
+#: Words for a table or its rows said after its name ("employee table", "employee records").
+_TABLE_PARTS = ("table", "record", "row", "entry", "dataset")
 
 
 def _add_columns(vocab: Vocabulary, table: Table) -> dict[str, list[ColumnTerm]]:
@@ -459,6 +468,10 @@ def _add_values(
             for adjective in COUNTRY_ADJECTIVES.get(" ".join(fold(value).split()), ()):
                 # "German staff", "British revenue": the country said as its adjective.
                 vocab.add(stems(adjective), ValueTerm(table, column, (value,), DISPLAY))
+            for said in REGION_WORDS.get(" ".join(fold(value).split()), ()):
+                # "our European offices", "Asia-Pacific headcount": a world region's code
+                # said in words.
+                vocab.add(stems(said), ValueTerm(table, column, (value,), DISPLAY))
             for short in itertools.product(*((w, SHORT_FORMS[w]) if w in SHORT_FORMS else (w,)
                                              for w in words)):
                 if short != words:
