@@ -203,7 +203,7 @@ def test_a_thing_that_made_money(catalog: Catalog, values: Values) -> None:
     [
         ("home phone numbers of everyone in the Paris office", "home"),
         ("list the birthdays of our engineers", "birthdays"),
-        ("shoe sizes for the Sydney team", "shoe"),
+        ("shoe sizes of the Sydney team", "shoe"),
     ],
 )
 def test_an_unknown_head_before_of_is_refused(

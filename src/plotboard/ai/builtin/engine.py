@@ -791,6 +791,7 @@ def _unknown_head(lexed: Lexed) -> str | None:
 #: Words that open a request before what it asks for ("list the", "show me all our").
 _REQUEST_LEADS = frozenset({"show", "list", "give", "get", "find", "pull", "display", "tell",
                             "me", "us", "the", "our", "all", "a", "an", "of", "please", "see"})
+_REQUEST_VERBS = ("show", "list", "give", "find", "pull", "display", "tell", "fetch")
 #: Nouns that hold what is asked for rather than name it ("a rundown of revenue", "a
 #: snapshot of headcount"): never the head of a question.
 _CONTAINER_NOUNS = frozenset({
@@ -798,6 +799,8 @@ _CONTAINER_NOUNS = frozenset({
     "readout", "ranking", "rankings", "bunch", "handful", "set", "group", "lot", "lots",
     "kind", "sort", "type", "types", "version", "copy", "export", "dump", "extract", "sample",
     "visualisation", "visualization", "graphic", "diagram", "printout", "tabulation",
+    # How much of it: "size of the product catalogue" is how many products.
+    "size", "sizes", "scale", "extent", "magnitude", "volume", "volumes", "quantity",
 })
 
 
@@ -808,8 +811,8 @@ _HEAD_TAILS = frozenset({"number", "numbers", "detail", "details", "info", "info
 
 def _unknown_head_of(lexed: Lexed) -> str | None:
     """ "home addresses of the people in Tokyo", "list the birthdays of our engineers": the
-    unknown words a request opens with, right before "of" / "for" and the rows they belong
-    to, are what it asks for (not context around it)."""
+    unknown words a request opens with, right before "of" and the rows they belong to, are
+    what it asks for (not context around it)."""
     words = lexed.words
     i = 0
     while i < len(words) and words[i] in _REQUEST_LEADS and i not in lexed.unknown_at:
@@ -820,11 +823,12 @@ def _unknown_head_of(lexed: Lexed) -> str | None:
         i += 1
     while said and i < len(words) and words[i] in _HEAD_TAILS:
         i += 1  # "home phone numbers of ...", "bank details for ..."
-    if not said or i >= len(words) or words[i] not in ("of", "for"):
-        return None
-    if any(w in _CONTAINER_NOUNS or left_out(words, k)
-           for k, w in enumerate(words[start : start + len(said)], start=start)):
-        return None
+    if not said or i >= len(words) or words[i] != "of":
+        return None  # not "for": "apologies for the basic question" is courtesy
+    if any(w in _CONTAINER_NOUNS or left_out(words, k) or any(
+        edits(w, lead) <= 1 for lead in _REQUEST_VERBS
+    ) for k, w in enumerate(words[start : start + len(said)], start=start)):
+        return None  # "lsit of offices": a request verb mistyped
     if not any(item.start > i and not isinstance(item.meaning, Keyword) for item in lexed.items):
         return None
     return " ".join(said)
