@@ -37,6 +37,7 @@ from plotboard.ai.builtin.intent import Intent
 from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.resolve import Unanswerable, date_filters, natural_agg
 from plotboard.ai.builtin.text import (
+    MONEY_UNITS,
     NUMBER_WORDS,
     STOPWORDS,
     Token,
@@ -762,7 +763,7 @@ _BAND_WORDS = frozenset({"band", "bands", "bucket", "buckets", "bin", "bins", "b
 # ranges", "increments of 10"): alone they mean something else ("date range").
 _SIZED_BAND_WORDS = frozenset({"step", "steps", "range", "ranges", "increment", "increments",
                                "interval", "intervals", "chunk", "chunks"})
-_UNITS = frozenset({"dollar", "dollars", "usd", "eur", "euro", "euros", "unit", "units"})
+_UNITS = MONEY_UNITS | frozenset({"unit", "units"})
 _INTO_WORDS = frozenset({"into", "in"})
 _FEW_BANDS = 20
 """'N bands' up to this many is a number of bands, not a width ("salaries, 5 bands")."""

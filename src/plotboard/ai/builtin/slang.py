@@ -20,6 +20,17 @@ from collections.abc import Callable, Sequence
 from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.numberwords import spoken_numbers
 from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
+from plotboard.ai.builtin.wordlists import (
+    COMBINATIONS,
+    CURRENCIES,
+    MONEY,
+    PAIRS,
+    REVIEWS,
+    TICKET_AVERAGES,
+    TICKET_SIZES,
+    TICKETS,
+    alternation,
+)
 
 #: Shorthand and slang -> plain words. Keys are single folded words.
 ABBREVIATIONS: dict[str, str] = {
@@ -102,8 +113,9 @@ ABBREVIATIONS: dict[str, str] = {
     "bestseller": "best selling product", "bestsellers": "best selling products",
     # "teams with under 20 members": the people in them; "payed": paid, as often typed.
     "member": "person", "members": "people", "payed": "paid",
-    # "every country and department combination": each pair, a breakdown by both.
-    "combination": "", "combinations": "", "combo": "", "combos": "",
+    # "every country and department combination": each pair, a breakdown by both (the
+    # words of `wordlists.COMBINATIONS`, read as nothing more).
+    **dict.fromkeys(COMBINATIONS, ""),
     # A sales territory said short; last year / quarter / month by their initials ("rev
     # ly", "deals lq"); "prev" for previous.
     "terr": "territory", "terrs": "territories", "territ": "territory",
@@ -134,7 +146,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("order", "value"): "sale amount", ("order", "values"): "sale amounts",
     ("order", "size"): "sale amount", ("order", "sizes"): "sale amounts",
     ("sale", "size"): "sale amount", ("sale", "sizes"): "sale amounts",
-    ("ticket", "size"): "sale amount", ("email", "addresses"): "emails",
+    ("email", "addresses"): "emails",
     ("email", "address"): "email", ("e", "mail", "addresses"): "emails",
     ("per", "head"): "per employee",
     ("line", "manager"): "manager", ("line", "managers"): "managers",
@@ -333,7 +345,7 @@ PHRASES.update({
 # "review ratings", "appraisal scores": the rating.
 PHRASES.update({
     (review, rating): "ratings" if rating.endswith("s") else "rating"
-    for review in ("review", "reviews", "appraisal", "appraisals", "evaluation")
+    for review in REVIEWS
     for rating in ("rating", "ratings", "score", "scores", "grade", "grades")
 })
 # "with no manager above them", "nobody to report to": no manager.
@@ -370,21 +382,27 @@ PHRASES.update({
 # "the top salary holder": the highest paid person.
 PHRASES.update({("salary", "holder"): "paid person", ("salary", "holders"): "paid people",
                 ("pay", "holder"): "paid person", ("pay", "holders"): "paid people"})
-# "avg ticket per sale", "the typical ticket": the amount of a sale (a catalog with tickets
-# of its own keeps them, see `_CATALOG_FIRST`).
+# "avg ticket", "the typical basket size", "mean ticket per order", "ticket size": the amount
+# of a sale (`wordlists.TICKETS`; a catalog with tickets of its own keeps them, see
+# `_CATALOG_FIRST`).
 PHRASES.update({
-    (avg, ticket, *size): "average sale amount"
-    for avg in ("avg", "average", "mean", "typical", "median")
-    for ticket in ("ticket", "tickets")
-    for size in ((), ("size",), ("sizes",), ("value",), ("values",))
+    (avg, ticket, *size, *per): "average sale amount"
+    for avg in TICKET_AVERAGES
+    for ticket in TICKETS
+    for size in ((), *((s,) for s in TICKET_SIZES))
+    for per in ((), *((lead, sale) for lead in ("per",)
+                      for sale in ("order", "sale", "deal", "transaction")),
+                *((lead, a, sale) for lead in ("of", "for", "on") for a in ("a", "an")
+                  for sale in ("order", "sale", "deal", "transaction")))
 })
+PHRASES.update({("ticket", "size"): "sale amount", ("ticket", "sizes"): "sale amounts"})
 # "better reviews", "the mean review", "worst appraisals": the rating (not "scored 4 on their
 # review", where the review is where the rating was given).
 PHRASES.update({
     (how, review, *score): f"{how} rating{'s' if (score or (review,))[-1].endswith('s') else ''}"
     for how in ("avg", "average", "mean", "typical", "median", "better", "worse", "best",
                 "worst", "higher", "lower", "highest", "lowest", "good", "bad", "great", "poor")
-    for review in ("review", "reviews", "appraisal", "appraisals")
+    for review in REVIEWS
     for score in ((), ("rating",), ("ratings",), ("score",), ("scores",), ("grade",),
                   ("grades",))
 })
@@ -519,12 +537,13 @@ _JUST_ENDED = re.compile(
 )
 # "ten million dollars of sales", "$5k in sales": money taken in (revenue), not the Sales team.
 _MONEY_OF_SALES = re.compile(
-    r"\b(dollars?|bucks|euros?|usd|eur|pounds|quid)\s+(?:worth\s+)?(?:of|in)\s+sales\b", re.I
+    r"\b(" + alternation(CURRENCIES) + r")\s+(?:worth\s+)?(?:of|in)\s+sales\b", re.I
 )
 # "dollars earned per unit", "money brought in by region": the money taken in (revenue).
 _MONEY_EARNED = re.compile(
-    r"\b(?:dollars|bucks|euros|pounds|money|cash)\s+(?:we\s+)?(?:earned|made|taken\s+in"
-    r"|brought\s+in|generated|collected|pulled\s+in|received)\b",
+    r"\b" + alternation((*MONEY, "euros", "pounds", "money"))
+    + r"\s+(?:we\s+)?(?:earned|made|taken\s+in|brought\s+in|generated|collected|pulled\s+in"
+    r"|received)\b",
     re.I,
 )
 # "what did it sell for per unit", "what do laptops go for, per piece": the money per unit
@@ -832,7 +851,7 @@ def _who_more(m: re.Match[str]) -> str:
 
 def _more_than(m: re.Match[str]) -> str:
     measure = m["what"] or ("salary" if m["pay"] else "average rating" if m["rated"] else "")
-    if measure.lower() in ("review", "reviews", "appraisal", "appraisals"):
+    if measure.lower() in REVIEWS:
         measure = "average rating"  # "better reviews": a higher rating
     return f"{m['a']} vs {m['b']}: {'average ' if m['avg'] else ''}{measure}"
 
@@ -957,12 +976,6 @@ _GRAIN_BARS = frozenset({"with", "having", "that had", "that have", "where", "wh
 # catalog's words): each rewrite says the same in words the reader knows.
 _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), plain) for pattern, plain in (
-        # "in dollars", "how many dollars of services", "dollar sales": money taken in; after
-        # a number ("500 dollars") only the currency.
-        (r"\bhow many (?:us )?dollars\b", "how much revenue"),
-        (r"(?<![\d,.kKmM] )(?<![\d,.kKmM])\b(?:in |of )?(?:us |usd |american )?dollars?"
-         r"(?: (?:value|amount|terms|sales|figures?))?\b(?! of\b)", " revenue "),
-        (r"\bdollars? (?=of\b)", "revenue "),
         # "the least well paid team", "well-paid people": paid the least / the most.
         (r"\b(?:the )?(?:least|worst) well[- ]paid\b", " the lowest paid"),
         (r"\b(?:the )?(?:most|best) well[- ]paid\b", " the highest paid"),
@@ -983,13 +996,9 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"(?:number of |count of |volume of )?([\w -]+?)\s*(?=[?.!]|$)", r"how many \2 \1"),
         # "up and running by 2014", "already operating": opened.
         (r"\b(?:already )?(?:up and running|operational|in operation|operating)\b", "opened"),
-        # "mean ticket per order", "average ticket size": the average amount of a sale.
-        (r"\b(average|avg|mean|typical) (?:ticket|basket|cart|check)(?: size| value)?"
-         r"(?: (?:per|of an?|for an?|on an?) (?:order|sale|deal|transaction))?\b",
-         r"\1 order value"),
         # "every region x category combo", "per department/title pair": by both.
         (r"\b(?:for |per |by |across )?(?:each |every |all )?([a-z]+)(?: (?:x|\u00d7|and|by|&) "
-         r"|\s*/\s*)([a-z]+) (?:combos?|combinations?|pairs?|pairings?|mix)\b", r"by \1 and \2"),
+         r"|\s*/\s*)([a-z]+) " + alternation((*COMBINATIONS, *PAIRS)) + r"\b", r"by \1 and \2"),
         # "in how much countries", "how much products": a count of things, said the way
         # some speakers of other languages say it (money stays "how much").
         (r"\bhow much(?= (?:different |distinct |separate )?(?:job |sales |product |office )?"
@@ -1010,7 +1019,8 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # "locations that average better than 3.3 on reviews": the average performance rating
 # ("scored 4 in their reviews", "on their review", "a 5 review" are read as such already).
 _ON_REVIEWS = re.compile(
-    r"\b(?:on|in|for) (?:their |the |our )?(?:performance )?reviews\b(?! of\b)", re.I)
+    r"\b(?:on|in|for) (?:their |the |our )?(?:performance )?"
+    + alternation(tuple(w for w in REVIEWS if w.endswith("s"))) + r"\b(?! of\b)", re.I)
 _AVERAGED = re.compile(r"\b(?:average|averages|averaging|averaged|avg|mean)\b", re.I)
 
 
@@ -1362,11 +1372,33 @@ def _top_first(m: re.Match[str]) -> str:
     return f"{m.group(2)} {m.group(3)} {m.group(1)}"
 
 
-_MONEY_SLANG = re.compile(r"(\S+\s+)?\b(bucks|cash|dough|moolah|dollars)\b", re.I)
+_MONEY_SLANG = re.compile(r"(\S+\s+)?\b(" + "|".join(MONEY) + r")\b", re.I)
 #: Words after which "dollars" is the currency of what is said, not the money taken in
 #: ("revenue in dollars", "sales dollars", "millions of dollars").
 _CURRENCY_AFTER = frozenset({"in", "of", "sales", "us", "usd", "american", "canadian",
                              "australian", "many"})
+
+
+#: "in dollars", "how many dollars of services", "dollar sales": money taken in; after a
+#: number ("500 dollars") only the currency.
+_DOLLAR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), plain) for pattern, plain in (
+        (r"\bhow many (?:us )?dollars\b", "how much revenue"),
+        (r"(?<![\d,.kKmM] )(?<![\d,.kKmM])\b(?:in |of )?(?:us |usd |american )?dollars?"
+         r"(?: (?:value|amount|terms|sales|figures?))?\b(?! of\b)", " revenue "),
+        (r"\bdollars? (?=of\b)", "revenue "),
+    )
+)
+
+
+def _money(text: str) -> str:
+    """Money said as such (`wordlists.MONEY`: "bucks", "cash", "dollars"; "$", "$$"): the money
+    taken in (revenue); after a number only its currency."""
+    text = _MONEY_SLANG.sub(_money_slang, text)
+    text = _DOLLARS.sub(" revenue ", text)
+    for pattern, plain in _DOLLAR_WORDS:
+        text = pattern.sub(plain, text)
+    return text
 
 
 def _money_slang(m: re.Match[str]) -> str:
@@ -1391,8 +1423,7 @@ def plain_text(question: str) -> tuple[str, list[str]]:
 _SLASHED = re.compile(r"\b([a-z]{3,})/([a-z]{3,})\b", re.I)
 # "in revenue terms", "in headcount terms": about that ("in dollar terms": its currency).
 _IN_TERMS = re.compile(r"\bin\s+([a-z]+(?:\s+[a-z]+)?)\s+terms\b", re.I)
-_MONEY_WORDS = frozenset({"dollar", "dollars", "euro", "euros", "pound", "pounds", "money",
-                          "cash", "currency", "usd", "eur", "gbp"})
+_MONEY_WORDS = frozenset(CURRENCIES) | frozenset({"money", "cash", "currency"})
 # "past 400k in sales", "$2m of sales": an amount of money taken in (not the Sales team).
 _AMOUNT_IN_SALES = re.compile(
     r"((?:[$\u20ac\u00a3]\s?)?(?!(?:19|20)\d\d\b)\d(?:[\d,.]*\d)?\s*(?:k|m|mn|bn)?)\s+(?:in"
@@ -1539,8 +1570,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _LAST_HALF.sub("last 6 months", text)
     text = _DATA_COVERS.sub(" of data", text)
     text = _NO_DATE_FILTER.sub(" for all time ", text)
-    text = _MONEY_SLANG.sub(_money_slang, text)
-    text = _DOLLARS.sub(" revenue ", text)
+    text = _money(text)
     for pattern, plain in _EVERYDAY:
         text = pattern.sub(plain, text)
     text = _ON_REVIEWS.sub(_average_on_reviews, text)
@@ -1611,8 +1641,8 @@ def _how_next(words: Sequence[str], i: int) -> bool:
 #: Phrases read as above only when the catalog knows none of their words ("average
 #: ticket" is the amount of a sale, unless the data has tickets).
 _CATALOG_FIRST = frozenset(key for key, plain in PHRASES.items()
-                           if plain == "average sale amount"
-                           and ("ticket" in key or "tickets" in key))
+                           if plain.endswith(("sale amount", "sale amounts"))
+                           and any(w in TICKETS for w in key))
 
 
 def expand(
@@ -1625,12 +1655,12 @@ def expand(
     words = [t.text for t in tokens]
     i = 0
     while i < len(tokens):
-        for size in (5, 4, 3, 2):
+        for size in (6, 5, 4, 3, 2):
             plain = PHRASES.get(tuple(words[i : i + size]))
             if plain is not None and tuple(words[i : i + size]) in _CATALOG_FIRST and any(
-                known(t.stem) for t in tokens[i : i + size]
+                known(t.stem) for t in tokens[i : i + size] if t.text in TICKETS
             ):
-                plain = None
+                plain = None  # "average ticket count": the catalog's own tickets
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
                 if plain:

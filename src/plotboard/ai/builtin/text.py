@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from plotboard.ai.builtin.wordlists import COMBINATIONS, CURRENCIES
+
 _TOKEN_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+[km]\b|\d+\.\d+|[a-z0-9]+|,")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -128,14 +130,14 @@ STOPWORDS: frozenset[str] = frozenset(
     annual overall actual real base grand global latest recent current whole full
     figure figures stat stats statistic statistics metric metrics numbers result results
     detail details summary analysis insight insights level levels today's popular common
-    combination combinations combo combos filter filtered filtering
+    filter filtered filtering
     successful brought bring brings bringing generate generates generated generating
     produce produces produced producing come comes came coming account accounts accounted
     sits sit sitting based fall falls fell handle handles handled assigned closed close
     actually basically truly single individual worth valued own exist exists existed
     represent represents represented representing goes
     """.split()  # noqa: SIM905
-)
+) | frozenset(COMBINATIONS)
 
 
 #: Plain English words that say how to ask or arrange, not what: verbs of handling a chart
@@ -170,10 +172,7 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
 )
 #: Money units: "ten million dollars of sales", "revenue in euros" say the currency of a
 #: number or an amount, never what is measured; left out right after a number or "in".
-MONEY_UNITS: frozenset[str] = frozenset(
-    {"dollar", "dollars", "usd", "buck", "bucks", "euro", "euros", "eur", "pound", "pounds",
-     "gbp", "quid"}
-)
+MONEY_UNITS: frozenset[str] = frozenset(CURRENCIES)
 #: Words of `LEFT_OUT_WORDS` that keep what follows them ("keep Paris", "narrow to Sales"):
 #: any other right before a value ("swap Paris", "move Sales") might as well take it out,
 #: so the question is not read without it.
