@@ -801,6 +801,9 @@ _CONTAINER_NOUNS = frozenset({
     "visualisation", "visualization", "graphic", "diagram", "printout", "tabulation",
     # How much of it: "size of the product catalogue" is how many products.
     "size", "sizes", "scale", "extent", "magnitude", "volume", "volumes", "quantity",
+    # How it is spread: "range of unit prices, bucketed", "makeup of the workforce".
+    "range", "ranges", "spread", "mix", "makeup", "composition", "profile", "pattern",
+    "patterns", "variation", "variance", "span", "shape", "trajectory", "progression",
 })
 
 
