@@ -122,3 +122,35 @@ def test_a_top_fifty_listing_shows_fifty_rows_and_no_pager(
     assert ranked.locator("[data-page-range]").count() == 0
     assert ranked.get_by_role("button", name="Next").count() == 0
     assert not s.errors, s.errors
+
+
+def test_a_folded_answer_with_a_long_title_wraps_inside_the_chat(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # An answer older than the latest four folds into a button 'Show “<its title>”'. With a
+    # long title ("Top 5 products by revenue in each sales region") the button ran past the
+    # chat's width, and the whole conversation scrolled sideways under a horizontal scrollbar.
+    s = open_session("alice", width=1366, height=900)
+    s.open(**{"ai-chat": ""})
+    box = ui.open_chat(s.page, "Long titles")
+    answers = s.page.locator("pb-chat [data-answer]")
+    questions = [
+        "top 5 products by revenue in each region",
+        "revenue by month",
+        "headcount by office",
+        "revenue by category",
+        "average salary by department",
+    ]
+    for n, question in enumerate(questions):
+        box.fill(question)
+        box.press("Enter")
+        answers.nth(n).wait_for(timeout=TIMEOUT)
+        answers.nth(n).locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
+    folded = s.page.locator("pb-chat button.folded", has_text="in each sales region")
+    folded.wait_for(timeout=TIMEOUT)
+    log = s.page.locator("pb-chat .log")
+    sizes = log.evaluate("el => ({scroll: el.scrollWidth, client: el.clientWidth})")
+    assert sizes["scroll"] <= sizes["client"], sizes
+    button, area = folded.bounding_box(), log.bounding_box()
+    assert button["x"] + button["width"] <= area["x"] + area["width"], (button, area)
+    assert not s.errors, s.errors

@@ -229,8 +229,16 @@ export const chatStyles = css`
   .preview.table {
     height: 360px;
   }
+  /* A long title wraps inside the answer (it ran past the chat, which then scrolled sideways). */
   .folded {
     justify-self: start;
+    max-width: 100%;
+    white-space: normal;
+    text-align: start;
+    justify-content: flex-start;
+  }
+  .folded svg {
+    flex: none;
   }
   .chips {
     display: flex;
