@@ -116,18 +116,37 @@ interface Shape {
   /** With a period comparison: for each measure, the position of its previous value and its
    * percent change in the answer's rows (or -1). */
   compare?: Array<{ previous: number; pct: number }>;
+  /** With a comparison of two whole calendar years: the years, this one and the one before. */
+  years?: [string, string];
 }
 
 const SHARE_FORMAT: NumberFormat = { type: 'percent' };
 
 const COMPARE_WORDS = { previous_period: 'previous period', previous_year: 'same period a year before' };
 
+/** The two periods a comparison weighed, when both are whole calendar years ("2025", "2024"). */
+function comparedYears(result: QueryResult): [string, string] | undefined {
+  const year = (p?: { from: string; to: string }) => {
+    const y = p?.from.slice(0, 4);
+    return y && p!.from.startsWith(`${y}-01-01`) && p!.to.startsWith(`${y}-12-31`) ? y : '';
+  };
+  const now = year(result.compare?.current);
+  const before = year(result.compare?.previous);
+  return now && before ? [now, before] : undefined;
+}
+
+/** What the previous values are called: their year when it is one ("2024"), else in words. */
+function previousWords(spec: QuerySpec, s: Shape): string {
+  return s.years?.[1] ?? COMPARE_WORDS[spec.compare?.to ?? 'previous_period'];
+}
+
 /** A comparison column's label: `revenue_previous` → "Revenue (previous period)". */
-function compareLabel(spec: QuerySpec, labels: string[], name: string): string | null {
+function compareLabel(spec: QuerySpec, s: Shape, name: string): string | null {
   const measures = spec.measures ?? [];
+  const labels = s.measures;
   for (const [i, m] of measures.entries()) {
     const alias = measureAlias(m);
-    const words = COMPARE_WORDS[spec.compare?.to ?? 'previous_period'];
+    const words = previousWords(spec, s);
     if (name === `${alias}_previous`) return `${labels[i]} (${words})`;
     if (name === `${alias}_change`) return `${labels[i]}: change`;
     if (name === `${alias}_change_pct`) return `${labels[i]}: change (%)`;
@@ -149,6 +168,7 @@ function shape(input: ChartInput): Shape {
   let formats = (spec.measures ?? []).map((m, i) => result.columns[dims.length + i]?.format ?? m.format ?? (m.share ? SHARE_FORMAT : undefined));
   let rows = result.rows;
   let compare: Shape['compare'];
+  const years = spec.compare ? comparedYears(result) : undefined;
   if (spec.compare && spec.measures?.length) {
     const where = (name: string) => result.columns.findIndex((c) => c.name === name);
     compare = spec.measures.map((m) => ({ previous: where(`${measureAlias(m)}_previous`), pct: where(`${measureAlias(m)}_change_pct`) }));
@@ -156,7 +176,7 @@ function shape(input: ChartInput): Shape {
       // Grouped bars: each measure beside its value for the period before.
       const pairs = compare.map((c, i) => ({ ...c, i })).filter((c) => c.previous >= 0);
       rows = rows.map((row) => [...row.slice(0, 1 + measures.length), ...pairs.map((c) => row[c.previous] ?? null)]);
-      const words = COMPARE_WORDS[spec.compare.to];
+      const words = years?.[1] ?? COMPARE_WORDS[spec.compare.to];
       measures = [...measures, ...pairs.map((c) => `${measures[c.i]} (${words})`)];
       formats = [...formats, ...pairs.map((c) => formats[c.i])];
     }
@@ -168,7 +188,7 @@ function shape(input: ChartInput): Shape {
     // Time reads left to right, whatever the sort chosen for the query.
     rows = [...rows].sort((a, b) => String(a[0] ?? '').localeCompare(String(b[0] ?? '')));
   }
-  return { dims, measures, formats, rows, compare };
+  return { dims, measures, formats, rows, compare, ...(years ? { years } : {}) };
 }
 
 /** A dimension value as a category name: hidden rows in words, else `formatCategory`. */
@@ -252,7 +272,7 @@ function tableModel(input: ChartInput, s: Shape): ChartModel {
     const label =
       dim?.label ??
       (inMeasures ? s.measures[measureAt] : undefined) ??
-      compareLabel(spec, s.measures, c.name) ??
+      compareLabel(spec, s, c.name) ??
       (records ? recordLabel(input, c.name) : c.name);
     const numeric = !records && !dim && i >= s.dims.length ? true : c.type === 'integer' || c.type === 'number';
     const column: TableColumn = dim?.grain
@@ -316,7 +336,7 @@ function kpiModel(s: Shape, result: QueryResult): ChartModel {
     if (Number.isFinite(previousValue) && previousValue !== 0) {
       model.change = {
         ratio: (value - previousValue) / Math.abs(previousValue),
-        previous: s.dims.length ? 'the period before' : 'the previous period',
+        previous: s.years?.[1] ?? (s.dims.length ? 'the period before' : 'the previous period'),
         previousValue,
       };
     }
@@ -416,7 +436,7 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     const at = 2;
     // A comparison: each series is followed by its previous periods (the same colour, lighter).
     const previousAt = s.compare?.[0]?.previous ?? -1;
-    const words = COMPARE_WORDS[input.spec.compare?.to ?? 'previous_period'];
+    const words = previousWords(input.spec, s);
     // The top N in each group (`limit_per`): the picks are the answer, none folded into Other.
     const picked = Boolean(input.spec.limit_per && input.spec.limit);
     const most = picked ? Infinity : previousAt >= 0 ? Math.floor(MAX_SERIES / 2) : MAX_SERIES;
@@ -473,7 +493,10 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
       }
     }
   } else {
-    s.measures.forEach((name, m) => {
+    // Two years compared: this year's bars are named by it too ("Total amount (2025)").
+    const own = input.spec.measures?.length ?? 0;
+    s.measures.forEach((label, m) => {
+      const name = s.years && m < own ? `${label} (${s.years[0]})` : label;
       const data = categories.map(() => null as number | null);
       for (const [r, row] of s.rows.entries()) {
         const i = perRow ? r : position.get(category(row[0] ?? null, dim0))!;
@@ -566,7 +589,7 @@ function cartesianOption(input: ChartInput, s: Shape): ChartModel {
     }
   }
   muteHidden(option.series, theme, hiddenSeries, dim0.empty ? position.get(dim0.empty) : undefined);
-  if (hiddenSeries && previousOf.size) muteHidden(option.series, theme, `${hiddenSeries} (${COMPARE_WORDS[input.spec.compare?.to ?? 'previous_period']})`, undefined);
+  if (hiddenSeries && previousOf.size) muteHidden(option.series, theme, `${hiddenSeries} (${previousWords(input.spec, s)})`, undefined);
   const pointAt = (seriesIndex: number, dataIndex: number): Cell[] | null => {
     if (dataIndex < 0 || dataIndex >= rawCategories.length) return null;
     const first = rawCategories[dataIndex] ?? null;

@@ -195,6 +195,13 @@ export interface QueryResult {
   /** What each relative date filter resolved to; with no rows, also where the user's data of
    * that column starts and ends (`data`, under their access rules). */
   relative_dates?: RelativeDates[];
+  /** With `compare`: the periods weighed (ISO dates). */
+  compare?: { to: string; column?: string; current?: ComparedPeriod; previous?: ComparedPeriod };
+}
+
+export interface ComparedPeriod {
+  from: string;
+  to: string;
 }
 
 export interface RelativeDates {

@@ -291,6 +291,25 @@ describe('a period comparison', () => {
     expect(model.pointAt?.(1, 1)).toBeNull();
   });
 
+  test('two whole years compared are named by their years', () => {
+    // "Compare revenue in 2024 and 2025 by category": the legend read "Total amount" and
+    // "Total amount (same pe…" (cut, on a second legend page) in the chat's narrow card.
+    const byDept: QuerySpec = { ...spec, dimensions: [{ column: 'department' }], filters: [{ column: 'hire_date', op: 'between', value: ['2025-01-01', '2025-12-31'] }] };
+    const deptColumns: ResultColumn[] = [{ name: 'department', type: 'string' }, ...columns.slice(1)];
+    const compared = { to: 'previous_year', column: 'hire_date', current: { from: '2025-01-01', to: '2025-12-31' }, previous: { from: '2024-01-01', to: '2024-12-31' } };
+    const result = { columns: deptColumns, rows: [['Sales', 12, 10, 2, 20]], compare: compared };
+    const bars = buildChart({ type: 'bar', spec: byDept, result, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    expect((bars.option as any).series.map((s: any) => s.name)).toEqual(['Number of employees (2025)', 'Number of employees (2024)']);
+    const table = buildChart({ type: 'table', spec: byDept, result, index, theme }) as Extract<ChartModel, { kind: 'table' }>;
+    expect(table.columns.map((c) => c.label)).toContain('Number of employees (2024)');
+    const kpi = buildChart({ type: 'kpi', spec: { ...byDept, dimensions: [] }, result: { columns: columns.slice(1), rows: [[12, 10, 2, 20]], compare: compared }, index, theme }) as Extract<ChartModel, { kind: 'kpi' }>;
+    expect(kpi.change?.previous).toBe('2024');
+    // Periods that are not whole years keep their words.
+    const quarters = { ...compared, current: { from: '2025-01-01', to: '2025-03-31' }, previous: { from: '2024-01-01', to: '2024-03-31' } };
+    const words = buildChart({ type: 'bar', spec: byDept, result: { ...result, compare: quarters }, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    expect((words.option as any).series.map((s: any) => s.name)).toEqual(['Number of employees', 'Number of employees (same period a year before)']);
+  });
+
   test('a KPI shows the change the server computed', () => {
     const model = buildChart({ type: 'kpi', spec: { ...spec, dimensions: [] }, result: { columns: columns.slice(1), rows: [[12, 10, 2, 20]] }, index, theme }) as Extract<ChartModel, { kind: 'kpi' }>;
     expect(model.value).toBe(12);

@@ -154,3 +154,34 @@ def test_a_folded_answer_with_a_long_title_wraps_inside_the_chat(
     button, area = folded.bounding_box(), log.bounding_box()
     assert button["x"] + button["width"] <= area["x"] + area["width"], (button, area)
     assert not s.errors, s.errors
+
+
+TICKS = """el => {
+  const option = el.chart.getOption();
+  const axis = el.chart.getModel().getComponent('yAxis', 0).axis;
+  const coords = axis.getTicksCoords().map(t => t.coord);
+  const gaps = coords.slice(1).map((c, i) => Math.abs(c - coords[i]));
+  return {series: option.series.map(s => s.name), gap: Math.min(...gaps), ticks: coords.length};
+}"""
+
+
+def test_two_years_compared_in_the_chat_are_named_by_year_on_a_readable_axis(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Compare revenue in 2024 and 2025 by category": the legend read "Total amount" and
+    # "Total amount (same pe…" (cut, on a second legend page); after "only Software" (a second
+    # filter chip above the plot) the value axis printed "21M18M15M12M9M6M3M0" on top of
+    # one another in the plot's 60 pixels.
+    s = open_session("alice", width=1366, height=900)
+    s.open(**{"ai-chat": ""})
+    box = ui.open_chat(s.page, "Two years")
+    answers = s.page.locator("pb-chat [data-answer]")
+    for n, question in enumerate(["compare revenue in 2024 and 2025 by category", "only Software"]):
+        box.fill(question)
+        box.press("Enter")
+        answers.nth(n).locator("pb-chart[data-rendered='true']").wait_for(timeout=TIMEOUT)
+        s.page.wait_for_timeout(300)  # the resize observer's frame
+        drawn = answers.nth(n).locator("pb-chart").evaluate(TICKS)
+        assert drawn["series"] == ["Total amount (2025)", "Total amount (2024)"], drawn
+        assert drawn["gap"] >= 14, drawn  # room for a line of 11px labels between ticks
+    assert not s.errors, s.errors

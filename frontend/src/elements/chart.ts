@@ -48,8 +48,11 @@ export class PbChart extends LitElement {
       cancelAnimationFrame(this.frame);
       this.frame = requestAnimationFrame(() => {
         if (!this.hasSize()) return;
-        if (this.chart) this.chart.resize();
-        else this.apply();
+        if (this.chart) {
+          const yAxis = this.valueAxis();
+          if (yAxis) this.chart.setOption({ yAxis });
+          this.chart.resize();
+        } else this.apply();
       });
     });
     this.observer.observe(this);
@@ -64,6 +67,14 @@ export class PbChart extends LitElement {
         () => undefined, // no tooltips; the chart itself is drawn
       );
     }
+  }
+
+  /** A vertical value axis gets as many numbers as its height holds: a short plot (under filter
+   * chips in the chat's card) printed ECharts' usual six over one another ("21M18M15M"). */
+  private valueAxis(): { splitNumber: number } | null {
+    const axis = (this.option as { yAxis?: { type?: string; splitNumber?: number } } | null)?.yAxis;
+    if (axis?.type !== 'value' || axis.splitNumber) return null;
+    return { splitNumber: Math.max(1, Math.min(5, Math.floor((this.clientHeight - 80) / 24))) };
   }
 
   private hasSize(): boolean {
@@ -82,6 +93,8 @@ export class PbChart extends LitElement {
       this.listen(this.chart);
     }
     this.chart.setOption(this.option, { notMerge: true, lazyUpdate: false });
+    const yAxis = this.valueAxis();
+    if (yAxis) this.chart.setOption({ yAxis });
     this.dataset.rendered = 'true';
     this.dispatchEvent(new CustomEvent('chart-rendered', { bubbles: true, composed: true }));
   }
