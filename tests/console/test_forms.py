@@ -730,6 +730,28 @@ def test_the_sandbox_names_keys_briefly_and_its_examples_read_as_examples(
     assert clues is not None and 'placeholder="e.g. ' in clues.group(0), clues
 
 
+def test_the_sandbox_hints_read_as_sentences(console: Console, runtime: Runtime) -> None:
+    # An attribute described without a full stop ran into the list hint: "List of texts.
+    # Countries the user covers Separate values with commas."
+    console.post("/admin/attributes", {"name": "countries", "type": "string_list",
+                                       "description": "Countries the user covers"})  # fmt: skip
+    console.post("/admin/attributes", {"name": "region", "type": "string",
+                                       "description": "The user's sales region."})  # fmt: skip
+    console.post("/admin/attributes", {"name": "tier", "type": "number"})
+    page = console.get("/admin/sandbox").text
+
+    def hint(input_id: str) -> str:
+        found = re.search(rf'<p class="hint" id="{input_id}-hint">([^<]*)</p>', page)
+        assert found is not None, input_id
+        return html.unescape(found.group(1))
+
+    assert hint("s-attr-countries") == (
+        "List of texts. Countries the user covers. Separate values with commas."
+    )
+    assert hint("s-attr-region") == "Text. The user's sales region."
+    assert hint("s-attr-tier") == "Number."
+
+
 def test_the_sandbox_mints_a_token_with_typed_attributes(
     console: Console, runtime: Runtime, minting: str
 ) -> None:
