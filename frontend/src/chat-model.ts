@@ -204,7 +204,10 @@ export function chips(d: Draft, index: CatalogIndex): Chip[] {
   });
   if (d.limit) {
     const words = d.sort === 'value_desc' ? 'Top' : d.sort === 'value_asc' ? 'Bottom' : 'First';
-    out.push({ part: 'limit', kind: 'limit', label: `${words} ${d.limit}`, removable: true });
+    // The top N in each group says so: "Top 5" alone read as five rows in all.
+    const per = d.limitPer ? d.dims.find((dim) => dim.column === d.limitPer) : undefined;
+    const each = per ? ` in each ${index.dimensionInSentence(d.table, per)}` : '';
+    out.push({ part: 'limit', kind: 'limit', label: `${words} ${d.limit}${each}`, removable: true });
   }
   out.push({ part: 'chart', kind: 'chart', label: CHART_LABELS[d.chart], removable: false });
   return out;

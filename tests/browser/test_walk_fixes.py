@@ -185,3 +185,20 @@ def test_two_years_compared_in_the_chat_are_named_by_year_on_a_readable_axis(
         assert drawn["series"] == ["Total amount (2025)", "Total amount (2024)"], drawn
         assert drawn["gap"] >= 14, drawn  # room for a line of 11px labels between ticks
     assert not s.errors, s.errors
+
+
+def test_the_chip_of_a_top_n_in_each_group_says_in_each(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Top 5 products by revenue in each region": the limit's chip read "Top 5", as for five
+    # products in all.
+    s = open_session("alice", width=1366, height=900)
+    s.open(**{"ai-chat": ""})
+    box = ui.open_chat(s.page, "Per group")
+    box.fill("top 5 products by revenue in each region")
+    box.press("Enter")
+    answer = s.page.locator("pb-chat [data-answer]").first
+    answer.locator("pb-tile[preview][data-state='ready']").wait_for(timeout=TIMEOUT)
+    chips = [c.strip() for c in answer.locator(".chip button:not(.x)").all_inner_texts()]
+    assert "Top 5 in each sales region" in chips, chips
+    assert not s.errors, s.errors
