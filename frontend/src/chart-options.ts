@@ -670,15 +670,19 @@ function pieOption(input: ChartInput, s: Shape): ChartModel {
       },
     ],
   };
+  // Each media's legend names its text colour again: ECharts applies a media's legend over its
+  // own defaults, not over the base one, and the names came out in its default dark grey
+  // (unreadable on the dark theme).
+  const textStyle = { color: theme.text };
   const wide = {
-    legend: { type: 'scroll', orient: 'vertical', right: 8, left: 'auto', top: 'middle', bottom: 'auto' },
+    legend: { type: 'scroll', orient: 'vertical', right: 8, left: 'auto', top: 'middle', bottom: 'auto', textStyle },
     series: [{ center: ['38%', '50%'], radius: donut ? ['42%', '70%'] : ['0%', '70%'] }],
   };
   // The default media (no query) puts back what `wide` changed: without it, a tile that was wide
   // and then narrowed (the chat opened beside the dashboard) kept the legend at its right and the
   // pie at 38%, with its labels cut ("3...") and written over the legend.
   const narrow = {
-    legend: { type: 'plain', orient: 'horizontal', left: 'center', right: 'auto', top: 'auto', bottom: 0 },
+    legend: { type: 'plain', orient: 'horizontal', left: 'center', right: 'auto', top: 'auto', bottom: 0, textStyle },
     series: [{ center: base.series[0]!.center, radius: base.series[0]!.radius }],
   };
   const option = {

@@ -202,3 +202,40 @@ def test_the_chip_of_a_top_n_in_each_group_says_in_each(
     chips = [c.strip() for c in answer.locator(".chip button:not(.x)").all_inner_texts()]
     assert "Top 5 in each sales region" in chips, chips
     assert not s.errors, s.errors
+
+
+LEGEND_TEXT = """el => {
+  const option = el.chart.getOption();
+  return {legend: option.legend[0].textStyle.color, text: option.textStyle.color,
+          orient: option.legend[0].orient};
+}"""
+
+
+def test_a_donuts_legend_is_written_in_the_themes_text_colour(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # On the dark theme a donut's legend names were ECharts' default dark grey (#54555a) on the
+    # dark tile, wide or narrow: each media layout replaced the legend's colour.
+    share = {"table": "sales", "measures": [{"agg": "sum", "column": "amount", "share": True}],
+             "dimensions": [{"column": "category"}]}  # fmt: skip
+    tiles = [{"id": "d", "title": "Share by category", "chart": {"type": "donut"},
+              "query": share, "layout": {"x": 0, "y": 0, "w": 6, "h": 4}}]  # fmt: skip
+    token = plotboard.token("alice")
+    body = {"title": "Dark donut", "tiles": tiles}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("alice", width=1440, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id, "theme": "dark"})
+    ui.wait_tiles_ready(s.page, 1)
+    chart = s.page.locator("pb-chart[data-rendered='true']").first
+    chart.wait_for(timeout=TIMEOUT)
+    wide = chart.evaluate(LEGEND_TEXT)
+    assert wide["orient"] == "vertical" and wide["legend"] == wide["text"], wide
+    s.page.set_viewport_size({"width": 700, "height": 900})
+    s.page.wait_for_function(
+        "el => el.chart.getOption().legend[0].orient === 'horizontal'",
+        arg=chart.element_handle(),
+        timeout=TIMEOUT,
+    )
+    narrow = chart.evaluate(LEGEND_TEXT)
+    assert narrow["legend"] == narrow["text"], narrow
+    assert not s.errors, s.errors
