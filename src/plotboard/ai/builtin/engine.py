@@ -157,13 +157,34 @@ _DID = frozenset({"did", "was", "were", "does", "do", "is", "has", "have"})
 
 def _what_date(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """ "which date was the Lisbon site opened", "on what day was ... hired": "when" — the
-    date asked is the one of the verb that follows, not a date column named "date"."""
+    date asked is the one of the verb that follows, not a date column named "date". "(the)
+    date of our earliest hire", "what's the date of the latest sale": when that row was
+    (the date of a row ranked by its time)."""
     words = tuple(t.text for t in tokens)
     for lead in _WHAT_DATE:
         size = len(lead)
         if words[:size] == lead and len(words) > size + 1 and words[size] in _DID:
             return (Token("when", "when"), *tokens[size:])
+    for lead in _DATE_OF:
+        size = len(lead)
+        rest = words[size:]
+        while rest[:1] and rest[0] in _OWNERS:
+            rest = rest[1:]
+        if words[:size] == lead and len(rest) > 1 and (
+            rest[0] in _WHEN_RANKED or rest[:2] == ("most", "recent")
+        ):
+            return (Token("when", "when"), Token("was", "was"), *tokens[size:])
     return tokens
+
+
+_DATE_OF = tuple(
+    (*what, *the, date, "of")
+    for what in ((), ("what", "s"), ("what", "is"), ("what", "was"))
+    for the in ((), ("the",))
+    for date in ("date", "day")
+)
+_OWNERS = frozenset({"the", "our", "my", "their", "its", "your"})
+_WHEN_RANKED = frozenset({"earliest", "first", "latest", "last", "newest", "oldest", "most"})
 
 
 _RATED = frozenset({"rated", "scored", "ranked", "graded", "star", "starred"})

@@ -186,6 +186,7 @@ class _Walk:
         self.whole_next = False  # the next breakdown came after "within each", "for every" ...
         self.lead_next = False  # the question opens with "by" ("by country: which ...")
         self.lead_dim: DimSlot | None = None
+        self.across_all = False  # the next breakdown came after "across all" / "over all"
         self.index = -1  # index of the item being read
         self.grain_text = ""  # the words of the last grain read ("months")
         self.versus_at = lexed.versus_at
@@ -708,6 +709,9 @@ class _Walk:
             said = self.words_of(item)
             before = self.words[item.start - 1] if item.start else ""
             self.lead_next = item.start == 0 and said == "by"
+            self.across_all = said in ("across", "over") and self.words[
+                item.start + item.size : item.start + item.size + 1
+            ] in (("all",), ("every",))
             self.whole_next = said in _WHOLE_GROUPS or (
                 said in ("each", "every") and before in _WHOLE_LEADS
             )
@@ -1033,6 +1037,17 @@ class _Walk:
             named = {id(t.column) for t in self.last_value[1].terms}
             if any(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
                 return  # "the East region", "the Sales department": the value's own column
+            kinds = {id(t.table) for t in self.last_value[1].terms}
+            subjects = [
+                *(t.table for t in self.intent.tables),
+                *(t.table for m in self.intent.measures for t in m.terms),
+            ]
+            if any(
+                isinstance(t, TableTerm) and id(t.table) in kinds for t in structural
+            ) and subjects and all(id(s) not in kinds for s in subjects):
+                # "what share of employees sit in APAC offices": the table's noun after one of
+                # its values names that value's rows; the rows counted were named before.
+                return
             listed = self.words[:1] in (("who",), ("whos",), ("which",), ("list",))
             if not values and self.mode == "measure" and not self._ranked() and not listed and (
                 structural
@@ -1098,6 +1113,15 @@ class _Walk:
         if not structural:
             return
         self._glued(item, text)
+        across, self.across_all = self.across_all, False
+        measured = {id(t.table) for m in self.intent.measures for t in m.terms}
+        if across and self.mode == "dim" and any(
+            isinstance(t, TableTerm) and id(t.table) in measured for t in structural
+        ):
+            # "the earliest opening date across all offices": every row of the table
+            # measured is the whole, not a breakdown by its rows.
+            self.mode = "measure"
+            return
         if self.mode in ("dim", "topdim", "which"):
             self._in_breakdown(structural, item, text)
         elif self.intent.pending:

@@ -387,11 +387,12 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
         found = _dim(vocab, base, slot.terms, slot.text, ranked)
         if found is None:
             # "revenue per order": the average over the table's rows.
-            out.measures = [
-                DraftMeasure("avg", m.table, m.column)
-                if m.agg == "sum" and s.agg in (None, "sum") and m.column is not None else m
-                for m, s in zip(out.measures, intent.measures, strict=True)
-            ]
+            if len(out.measures) == len(intent.measures):  # else measures were made by rule
+                out.measures = [
+                    DraftMeasure("avg", m.table, m.column)
+                    if m.agg == "sum" and s.agg in (None, "sum") and m.column is not None else m
+                    for m, s in zip(out.measures, intent.measures, strict=True)
+                ]
             out.per_row = True
             continue
         if any(d.column is found[1] for d in out.dims):
@@ -772,7 +773,9 @@ def default_measures(
     """
     subject = base
     for hint in tables:
-        if hint.table is base or _pk(hint.table) is not None:
+        if hint.table is base or (
+            _pk(hint.table) is not None and hops(vocab, base, hint.table) is not None
+        ):  # a named table the base can't reach is no measure of it
             subject = hint.table
             break
     main = vocab.default_measure(subject)

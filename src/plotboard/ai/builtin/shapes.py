@@ -120,6 +120,8 @@ _COUNT_WORDS = {"how", "many", "number", "count", "total", "average", "avg", "su
                 "percentage", "percent", "share", "proportion"}
 
 
+_PER_HUNDRED = (("for", "every"), ("out", "of", "every"), ("in", "every"), ("per",),
+                ("out", "of"), ("of", "every"))
 _SHARE_SORTED = sorted(_SHARE, key=len, reverse=True)
 _RUNNING_SORTED = sorted(_RUNNING, key=len, reverse=True)
 _NULL_SORTED = sorted(_NULL_LEADS, key=len, reverse=True)
@@ -265,6 +267,23 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             if words[i] == "than":
                 _drop_more(words, i, keep)
             i += size
+            continue
+        per_hundred = next((
+            len(lead) for lead in _PER_HUNDRED
+            if _at(words, i, lead) and words[i + len(lead) : i + len(lead) + 1] == ["100"]
+        ), 0)
+        rows_after = i + per_hundred + 1 < len(words) and any(
+            isinstance(t, TableTerm)
+            for t in vocab.phrases.get((tokens[i + per_hundred + 1].stem,), ())
+        )
+        if per_hundred and rows_after:
+            # "remote workers for every 100 people on staff", "hires per 100 employees": how
+            # many of each hundred, a percent.
+            shapes.share = True
+            shapes.said.append(" ".join(words[i : i + per_hundred + 1]))
+            for k in range(i, i + per_hundred + 1):
+                keep[k] = False
+            i += per_hundred + 1
             continue
         if _at(words, i, ("at", "the", "end", "of")) and i + 4 < len(words) and (
             words[i + 4] in ("each", "every")
@@ -1090,9 +1109,10 @@ def apply_shapes(
         counts = not intent.pending or "count" in intent.pending  # "total order count"
         if shapes.counted_rows and not intent.measures and counts:
             draft.measures = [DraftMeasure("count", draft.base, None)]
-        _sub_period_part(draft, intent)
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
+        owner = [f for f in parts if _owns_share(shapes.words, f, intent)]
+        _sub_period_part(draft, intent, narrow=bool(owner))
         wholes = [f for f in parts if _is_whole(f, shapes.whole_words)]
         if draft.dims:
             # "share of Software revenue by product": the value said on the measure is the
@@ -1263,11 +1283,34 @@ _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
 _THROUGH = frozenset({"through", "thru", "throughout"})
 
 
-def _sub_period_part(draft: Draft, intent: Intent) -> None:
+def _owns_share(words: Sequence[str], f: DraftFilter, intent: Intent) -> bool:
+    """ "North's share of deals in Q3", "the Hardware share": a value said right before the
+    share word is the part."""
+    values = f.value if isinstance(f.value, list) else [f.value]
+    for slot in intent.values:
+        if not any(t.column is f.column and set(values) & set(t.values) for t in slot.terms):
+            continue
+        at = _said_at(words, slot.text)
+        if at < 0:
+            continue
+        end = at + len(slot.text.split())
+        if words[end : end + 1] == ("s",):
+            end += 1
+        if words[end : end + 1] and words[end] in _OWNED_SHARES:
+            return True
+    return False
+
+
+_OWNED_SHARES = frozenset({"share", "proportion", "percentage", "percent", "fraction", "cut",
+                           "slice", "portion", "piece", "chunk", "part", "pct"})
+
+
+def _sub_period_part(draft: Draft, intent: Intent, *, narrow: bool = False) -> None:
     """ "how much of 2024's revenue came in Q4, in %", "share of 2023 hires made in the
     first half": of two periods named, one inside the other, the outer one keeps the rows
     (the whole) and the inner one is the part; a period said without its year ("Q4") is
-    in the other one's year."""
+    in the other one's year. With `narrow` (the part is a value: "North's share of deals
+    in Q3 this year"), the inner period keeps the rows instead."""
     spans = [(label, span) for _, span in intent.date_ranges
              for label in (span.label,) if span.start is not None and span.end is not None]
     if len(spans) != 2 or draft.part is not None or draft.records:
@@ -1293,6 +1336,9 @@ def _sub_period_part(draft: Draft, intent: Intent) -> None:
         return
     table, column = dated[0].table, dated[0].column
     draft.filters = [f for f in draft.filters if f not in dated]
+    if narrow:
+        draft.filters.extend(date_filters(table, column, DateRange(start, end, "")))
+        return
     draft.filters.extend(date_filters(table, column, DateRange(outer[0], outer[1], "")))
     draft.part = DraftFilter(table, column, "between", [start.isoformat(), end.isoformat()])
 
@@ -1403,6 +1449,8 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
         if any(k < 0 for k in at) or at[0] == at[1]:
             return False
         between = words[cue + size : min(at)] if cue >= 0 else ()
+        if len(between) == 2 and between[1] == "of" and between[0] not in _LINKS:
+            between = between[:1]  # "for every dollar of Hardware revenue": its amount
         named = set(stems(split_identifier(top.column.name)))
         if cue >= 0 and cue < min(at) and len(between) <= 2 and not (
             _LINKS.intersection(between) or named.intersection(stems(" ".join(between)))
@@ -1460,6 +1508,9 @@ def _values_side_by_side(draft: Draft) -> bool:
     to those values), not one total over both."""
     if draft.records or len(draft.dims) >= 2:
         return False
+    for f in draft.filters:
+        if f.op == "in" and any(d.column is f.column and d.grain is None for d in draft.dims):
+            return True  # "Hardware against Services: how many orders each": side by side
     for f in draft.filters:
         if f.op == "in" and isinstance(f.value, list) and len(f.value) >= 2 and all(
             d.column is not f.column for d in draft.dims
@@ -1862,7 +1913,9 @@ def _in_each_year(
     return [(where, a, b) for (a, b), where in found.items()]
 
 
-_NAMED_PERIODS = _PERIOD_START - {"last", "previous", "this"}
+# "the first half", "the third quarter": named like "H1", "Q3".
+_NAMED_PERIODS = (_PERIOD_START - {"last", "previous", "this"}) | {"first", "second", "third",
+                                                                  "fourth"}
 
 
 def _has_year(label: str) -> bool:

@@ -495,6 +495,67 @@ _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "tho
 # below", "a dozen best-paid"); "one" stays a word ("no one", "one of").
 _NUMBERS = {w: i for w, i in NUMBER_WORDS.items() if 2 <= i <= 50 and w != "dozen"}
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b(?![-'])", re.I)
+# Numbers said in words of more than one part: "twenty twenty three" (a year), "twenty five
+# thousand", "sixty thousand", "six and a half million", "two thousand and twenty four".
+_UNITS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six",
+                                      "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                      "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                                      "eighteen", "nineteen"))}
+_TENS = {w: 10 * i for i, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty",
+                                          "seventy", "eighty", "ninety"), start=2)}
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 10**9}
+_NUMBER_PART = "|".join((*_UNITS, *_TENS, *_MULTIPLIERS))
+_SPOKEN_NUMBER = re.compile(
+    rf"\b(?:{_NUMBER_PART})(?:(?:[ -]|\s+and\s+(?:a\s+half\s+)?)(?:{_NUMBER_PART}))+\b"
+    rf"|\b(?:{'|'.join(_UNITS)})\s+and\s+a\s+half\s+(?:{'|'.join(_MULTIPLIERS)})\b",
+    re.I,
+)
+
+
+def _spoken_number(found: re.Match[str]) -> str:
+    """The digits of a number said in words (see `_SPOKEN_NUMBER`); the words themselves when
+    they are not one number ("one two three")."""
+    said = found.group(0)
+    words = re.split(r"[ -]+", said.lower())
+    if len(words) in (2, 3) and words[0] in ("twenty", "nineteen") and (
+        words[1] in _TENS or (words[1] in _UNITS and _UNITS[words[1]] >= 10)
+    ):
+        # "twenty twenty three", "nineteen ninety nine", "twenty ten": a year.
+        rest = words[1:]
+        if len(rest) == 2 and not (rest[0] in _TENS and rest[1] in _UNITS
+                                   and 0 < _UNITS[rest[1]] < 10):
+            return said
+        low = sum(_TENS.get(w, _UNITS.get(w, 0)) for w in rest)
+        return str((20 if words[0] == "twenty" else 19) * 100 + low)
+    total, current, half, last = 0, 0, False, ""
+    for word in words:
+        if word == "and":
+            continue
+        if word in ("a", "half"):
+            half = True
+            continue
+        if word in _UNITS or word in _TENS:
+            value = _UNITS.get(word, _TENS.get(word, 0))
+            if last in ("unit", "ten") and not (last == "ten" and word in _UNITS
+                                                and value < 10):
+                return said  # "five six": not one number
+            current += value
+            last = "ten" if word in _TENS else "unit"
+        else:
+            scale = _MULTIPLIERS[word]
+            if scale == 100:
+                current = (current or 1) * 100
+                last = "hundred"
+            else:
+                amount = (current or 1) + (0.5 if half else 0)
+                total += amount * scale
+                current, half, last = 0, False, "scale"
+    value = total + current
+    if half or value == 0:
+        return said
+    return str(int(value)) if value == int(value) else str(value)
+
+
 _A_DOZEN = re.compile(r"\b(?:a |one )?dozen\b", re.I)
 # "more than a hundred", "a thousand orders", "2 hundred": the number.
 _A_HUNDRED = re.compile(r"\b(?:a|one) (hundred|thousand)\b(?![-'])", re.I)
@@ -630,6 +691,12 @@ _EACH_AT_END = re.compile(r"\s*(?:\b(?:in|for)\s+)?\beach(?:\s+(?:one|of\s+them)
                           r"|\s*\brespectively\b", re.I)
 _RANKED_WORD = re.compile(r"\b(?:highest|lowest|best|worst|top|peak|most|least|biggest|largest"
                           r"|smallest|strongest|weakest)\b", re.I)
+
+
+_AVERAGE_SIZE = re.compile(
+    r"\b(average|avg|mean|typical)\s+(?:([a-z0-9]+)\s+)?(office|department|dept|team|site"
+    r"|location|branch|region|country)\s+(?:size|sizes|headcount)\b", re.I)
+_OWN = frozenset({"the", "our", "an", "a", "my", "their", "per"})
 
 
 def _each_listed_year(text: str) -> str:
@@ -1536,12 +1603,26 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _WORD_DASH.sub(", ", text)
     text = _names_at_end(text)
     text = _each_listed_year(text)
+    # "average APAC office size", "the typical team size": people per office (team), on
+    # average — not the headcount of all of them.
+    text = _AVERAGE_SIZE.sub(
+        lambda m: f"{m.group(1)} number of people per {m.group(3)}"
+        + (f" in {m.group(2)}" if m.group(2) and m.group(2).lower() not in _OWN else ""),
+        text,
+    )
+    # "sites where pay averages above 90k": the average pay is above it.
+    text = re.sub(r"\b([a-z]+) averag(?:es|ed|ing) (?=(?:above|over|below|under|more|less|at|"
+                  r"upwards|north|south|greater|higher|lower|beyond|past|exceeding)\b)",
+                  r"average \1 is ", text, flags=re.I)
+    # "staff in AMER, EMEA and APAC respectively": each of the values listed.
+    text = re.sub(r"\s*\brespectively\b", " each", text, flags=re.I)
     text = _X_TERMS.sub(lambda m: f"in terms of {m.group(1)}", text)
     text = _NUMBER_ONE.sub(" the top ", text)
     text = _HAVE_THE_MOST_OF.sub(lambda m: f"{'most' if m.group(2).lower() == 'most' else 'least'}"
                                  f" common {m.group(1)}", text)
     text = _SELL_FOR_PER.sub("revenue ", text)
     text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
+    text = _SPOKEN_NUMBER.sub(_spoken_number, text)
     text = _A_DOZEN.sub("12", text)
     text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
@@ -1690,3 +1771,14 @@ def expand(
                     said.append(f"'{token.text}' read as '{plain}'")
             i += 1
     return tuple(out)
+# "across all our sales history", "over our entire history", "in all of history": every
+# date (all time), not a chart over time.
+PHRASES.update({
+    (*across, *whole, *kind, "history"): "for all time"
+    for across in (("across",), ("over",), ("in",), ("through",), ("throughout",), ("for",),
+                   ())
+    for whole in (("all", "our"), ("all", "of", "our"), ("our", "entire"), ("our", "whole"),
+                  ("the", "entire"), ("the", "whole"), ("all", "the"), ("all", "of", "the"))
+    for kind in ((), ("sales",), ("order",), ("trading",), ("company",), ("transaction",))
+    if across or whole[0] == "all"
+})
