@@ -310,6 +310,12 @@ class _Walk:
             self._note_slots(index - 1)
             self.index = index
             meaning = item.meaning
+            if self.mode == "dim" and self.last_dim_item is not None and index > 0:
+                before = self.items[index - 1]
+                gap = self.words[before.start + before.size : item.start]
+                if "how" in gap:
+                    # "inside every region how were units split": a new clause, its subject.
+                    self.mode = "measure"
             if isinstance(meaning, Words):
                 self._words(index, item, meaning)
                 self.last_words = item
@@ -709,9 +715,10 @@ class _Walk:
             said = self.words_of(item)
             before = self.words[item.start - 1] if item.start else ""
             self.lead_next = item.start == 0 and said == "by"
-            self.across_all = said in ("across", "over") and self.words[
-                item.start + item.size : item.start + item.size + 1
-            ] in (("all",), ("every",))
+            after = self.words[item.start + item.size : item.start + item.size + 1]
+            self.across_all = (said in ("across", "over") and after in (("all",), ("every",))) or (
+                said in ("all", "every") and before in ("across", "over")
+            )
             self.whole_next = said in _WHOLE_GROUPS or (
                 said in ("each", "every") and before in _WHOLE_LEADS
             )

@@ -242,6 +242,11 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         next((w for w in words[k + 1 : k + 4] if w not in _WHOLE_FILLERS), "")
         for k, w in enumerate(words) if w in _WHOLE_LEADS or _whole_after(words, k)
     ) - {""}
+    if words[:1] and words[0] in _SCOPE_LEADS and "," in words[2:5]:
+        # "in Engineering, how are people split across job titles": the rows said before
+        # the comma are the whole every share is of.
+        shapes.whole_words |= {w for w in words[1 : words.index(",", 1)]
+                               if w not in _WHOLE_FILLERS}
     i = 0
     cue_at = -1
     shares: list[tuple[int, int, str]] = []  # (start, end, first word) of each share cue
@@ -536,15 +541,21 @@ _RATIO_CUES = (("divided", "by"), ("relative", "to"), ("for", "every"), ("to", "
 
 
 _WHOLE_LEADS = frozenset({"within", "among", "amongst", "whole", "entire", "inside"})
+_SCOPE_LEADS = frozenset({"in", "inside", "within", "among", "amongst", "for", "across"})
 _WHOLE_FILLERS = frozenset({"the", "our", "all", "of", "whole", "entire", "total"})
 _AS_SHARE = frozenset({"proportion", "percentage", "percent", "share", "fraction", "part",
                        "portion", "pct"})
 
 
+_WORK_VERBS = frozenset({"work", "works", "worked", "working", "operate", "operates",
+                         "operating", "run", "runs", "based"})
+
+
 def _whole_after(words: Sequence[str], k: int) -> bool:
     """ "X as a proportion of Y", "X out of all Y": Y (said after `words[k]`) is the whole."""
     if words[k] == "out" and words[k + 1 : k + 2] == ["of"]:
-        return True
+        # Not "staff who work out of AMER offices": where they work.
+        return not (k > 0 and words[k - 1] in _WORK_VERBS)
     return words[k] == "of" and k >= 3 and words[k - 1] in _AS_SHARE and (
         tuple(words[k - 3 : k - 1]) == ("as", "a")
     )
@@ -1111,7 +1122,7 @@ def apply_shapes(
             draft.measures = [DraftMeasure("count", draft.base, None)]
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
-        owner = [f for f in parts if _owns_share(shapes.words, f, intent)]
+        owner = [f for f in parts if _owns_share(shapes.all_words, f, intent)]
         _sub_period_part(draft, intent, narrow=bool(owner))
         wholes = [f for f in parts if _is_whole(f, shapes.whole_words)]
         if draft.dims:
@@ -1120,6 +1131,10 @@ def apply_shapes(
             wholes += [f for f in parts if f not in wholes and _said_on_measure(f, shapes, intent)]
         exact = [f for f in wholes if _said_whole(f, shapes)]
         parts = [f for f in parts if f not in (exact or wholes)]
+        if owner and any(f in parts for f in owner):
+            # "Training Day's cut of Services revenue": the value owning the share is the
+            # part, the other values keep the rows (the whole).
+            parts = [*(f for f in parts if f not in owner), *(f for f in owner if f in parts)]
         if draft.part is not None:
             parts = []  # a period within a period: that is the part
         named_now = {id(t.column) for v in intent.values for t in v.terms}
@@ -1200,6 +1215,8 @@ def apply_shapes(
             # "Software vs Hardware", "orders between North and South in 2025": the values
             # are compared, the period only says when.
             side = _values_side_by_side(draft)
+        elif len(periods) == 2:
+            side = _values_and_periods(draft, periods)
     if shapes.compare is not None and not side:
         problem = _as_compare(draft, shapes, intent)
         if draft.compare is None:
@@ -1501,6 +1518,31 @@ def _compared_with(shapes: Shapes, at: int) -> bool:
     if at == shapes.compare_at:
         return True
     return 0 < at <= len(shapes.words) and shapes.words[at - 1] in _WITH_WORDS
+
+
+def _values_and_periods(draft: Draft, periods: list[tuple[int, dt.date, dt.date]]) -> bool:
+    """ "put Hardware and Software side by side: 2023 revenue, 2024 revenue": two values and
+    two periods of one unit compared at once are a breakdown by both — each value in each
+    period — not one total over both values against the period before."""
+    (_, a_start, a_end), (_, b_start, b_end) = sorted(periods, key=lambda p: p[1])
+    unit = _unit_of(a_start, a_end)
+    if unit is None or unit != _unit_of(b_start, b_end) or draft.dims:
+        return False
+    values = [f for f in draft.filters if f.op == "in" and isinstance(f.value, list)
+              and len(f.value) >= 2 and f.column.type not in TEMPORAL_TYPES]
+    dated = [f for f in draft.filters if f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS]
+    if len(values) != 1 or not dated:
+        return False
+    where = (dated[0].table, dated[0].column)
+    draft.filters = [f for f in draft.filters if f not in dated]
+    if _next_of(a_start, a_end) == (b_start, b_end):
+        draft.filters.extend(date_filters(*where, DateRange(a_start, b_end, "")))
+    else:
+        draft.any_of.append(_any_period(*where, [(a_start, a_end), (b_start, b_end)]))
+    draft.dims = [DraftDim(values[0].table, values[0].column),
+                  DraftDim(*where, unit)]  # type: ignore[arg-type]
+    draft.order, draft.limit, draft.compare = None, None, None
+    return True
 
 
 def _values_side_by_side(draft: Draft) -> bool:
@@ -1841,6 +1883,8 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
             out.extend((at, a, b) for a, b, _ in span.parts)
             labels += [label for _, _, label in span.parts]
         elif span.start is not None and span.end is not None:
+            if any((start, end) == (span.start, span.end) for _, start, end in out):
+                continue  # "so far this year (jan 1 to nov 20)": the same period said again
             out.append((at, span.start, span.end))
             labels.append(span.label)
     if len(out) == 2:

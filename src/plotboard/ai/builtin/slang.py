@@ -485,6 +485,17 @@ _MONTHS = (
 _SHORT_YEAR = re.compile(
     rf"\b(q[1-4]|h[12]|{_MONTHS})(\s*(?:of\s+)?)'?(\d\d)\b(?!\s*,?\s*(?:19|20)\d\d\b)", re.I
 )
+# "jan 1 to nov 20": after a month and its day, a month's number is a day as well.
+_DAY_RANGE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\s+\d\d?(?:st|nd|rd|th)?\s*(?:to|-|through|thru"
+                               r"|till|until|and)\s*$", re.I)
+
+
+def _short_year(found: re.Match[str]) -> str:
+    if "'" not in found.group(0) and _DAY_RANGE_BEFORE.search(found.string[: found.start()]):
+        return found.group(0)
+    return f"{found.group(1)}{found.group(2) or ' '}20{found.group(3)}"
+
+
 _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
 # "3Q24", "4Q 2025": the quarter's number before its letter, as analysts write it (not
 # halves: "2h30" is more often a time).
@@ -527,7 +538,8 @@ def _spoken_number(found: re.Match[str]) -> str:
             return said
         low = sum(_TENS.get(w, _UNITS.get(w, 0)) for w in rest)
         return str((20 if words[0] == "twenty" else 19) * 100 + low)
-    total, current, half, last = 0, 0, False, ""
+    total: float = 0
+    current, half, last = 0, False, ""
     for word in words:
         if word == "and":
             continue
@@ -550,10 +562,10 @@ def _spoken_number(found: re.Match[str]) -> str:
                 amount = (current or 1) + (0.5 if half else 0)
                 total += amount * scale
                 current, half, last = 0, False, "scale"
-    value = total + current
-    if half or value == 0:
+    number = total + current
+    if half or number == 0:
         return said
-    return str(int(value)) if value == int(value) else str(value)
+    return str(int(number)) if number == int(number) else str(number)
 
 
 _A_DOZEN = re.compile(r"\b(?:a |one )?dozen\b", re.I)
@@ -580,7 +592,8 @@ _NAMED_PERIOD = (
 _TO_DATE_WORDS = r"(?:to date|so far|thus far|up to now|until now|till now|up to today)"
 # "against the same point in 2024", "vs this time last year": that period, up to the same day.
 _SAME_POINT = re.compile(
-    r"\b(?:the )?same (?:point|time|stage|day|date)(?: (?:in|of)(?= (?:20\d\d|last|the)\b)"
+    r"\b(?:the )?same (?:point|time|stage|day|date|stretch|span|window|days|dates|period"
+    r"|part)(?: (?:in|of)(?= (?:20\d\d|last|the)\b)"
     r"|(?= last\b)|( last year| a year ago)$)", re.I)
 _PERIOD_THEN_TO_DATE = re.compile(
     r"\b(" + _NAMED_PERIOD + r")\b((?:\s+(?!(?:vs|versus|against|compared|and|or|than|but"
@@ -696,6 +709,17 @@ _RANKED_WORD = re.compile(r"\b(?:highest|lowest|best|worst|top|peak|most|least|b
 _AVERAGE_SIZE = re.compile(
     r"\b(average|avg|mean|typical)\s+(?:([a-z0-9]+)\s+)?(office|department|dept|team|site"
     r"|location|branch|region|country)\s+(?:size|sizes|headcount)\b", re.I)
+_LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(?:whole|entire"
+                      r"|current|full)\s+)?(?:product\s+)?(?:line[- ]?up|range|catalogue|catalog"
+                      r"|portfolio|offering|assortment)\b", re.I)
+_SPAN = re.compile(r"\b(?:(?:the\s+)?(?:average|avg|mean|typical)\s+)?(?:manager(?:ial)?\s+)?"
+                   r"(?:span\s+of\s+control|(?:number\s+of\s+)?(?:direct\s+)?reports\s+per\s+"
+                   r"(manager|boss|supervisor|lead))\b", re.I)
+_ONE_COSTS = re.compile(r"\b(?:what|how\s+much)\s+(?:does|do|did|would)\s+(?:one|a\s+single|a|an"
+                        r"|the\s+average|a\s+typical|the\s+typical)\s+([a-z]+)\s+cost"
+                        r"(?:\s+us|\s+the\s+company)?\b", re.I)
+_PER_ACTIVE = re.compile(r"\bper\s+(?:active|participating|selling|producing)\s+(?=[a-z])",
+                         re.I)
 _OWN = frozenset({"the", "our", "an", "a", "my", "their", "per"})
 
 
@@ -1533,7 +1557,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
     text = spoken_numbers(question)
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
-    text = _SHORT_YEAR.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}20{m.group(3)}", text)
+    text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)
     text = _CONTRACTION.sub(
@@ -1610,6 +1634,21 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
         + (f" in {m.group(2)}" if m.group(2) and m.group(2).lower() not in _OWN else ""),
         text,
     )
+    # "distinct items in our product line-up", "products in the whole catalogue": all of
+    # them, no breakdown.
+    text = _LINE_UP.sub(" ", text)
+    # "span of control", "reports per manager": how many people report to a manager, on
+    # average.
+    text = _SPAN.sub(lambda m: f"average number of reports per {m.group(1) or 'manager'}", text)
+    # "the span of control, i.e. reports per manager": the same said again is said once.
+    text = re.sub(r"\b([a-z][\w ]{5,80}?)[\s,;:(-]+(?:i\.?\s?e\.?|that is|aka|meaning)[\s,:]+\1\b",
+                  r"\1", text, flags=re.I)
+    # "what does one employee cost us (in salary)": the average cost of one.
+    text = _ONE_COSTS.sub(lambda m: f"average {m.group(1)} cost", text)
+    # "revenue per active salesperson", "deals per active seller": the total over how many
+    # of them took part, on average (not a breakdown by each of them).
+    if _PER_ACTIVE.search(text):
+        text = _PER_ACTIVE.sub("per ", text) + " on average"
     # "sites where pay averages above 90k": the average pay is above it.
     text = re.sub(r"\b([a-z]+) averag(?:es|ed|ing) (?=(?:above|over|below|under|more|less|at|"
                   r"upwards|north|south|greater|higher|lower|beyond|past|exceeding)\b)",

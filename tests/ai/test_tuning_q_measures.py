@@ -1,0 +1,264 @@
+"""The built-in engine on shares, ratios, comparisons, filters on totals and single values
+(issue 12 item 1), rules found on the misses of blind batches o and p:
+
+* a share whose condition is on a joined table ("share of staff in APAC offices": the
+  table's noun after one of its values names that value's rows, the staff are counted);
+* the value owning a share is its part ("Laptop Pro 14's share of Hardware revenue"), and
+  then a period inside another keeps the rows; rows said before a comma are the whole ("in
+  Sales, percentages by job title"); a new clause after a breakdown ("in each region, how
+  were units split ...") has its own subject; "per 100 <rows>" is a percent;
+* ratios: "for every dollar of A, how many of B", "per active <people>", "average office
+  size", "span of control", "what does one <row> cost";
+* comparisons: "respectively", values already split with "each", two values and two
+  periods at once, "the first half" said without its year, a period said twice;
+* "pay averages above 90k" (a filter on the average), numbers said in words;
+* single values: "date of our earliest ...", "across all <the rows measured>", "all our
+  history", "in our product line-up".
+
+Questions are worded unlike the blind batches: each test checks a rule through the spec the
+engine wrote on the demo data and, where it matters, the rows it gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from plotboard.catalog.model import Catalog
+from tests.ai.demo import run_spec, run_sql, same_rows
+from tests.ai.tuning import Values, ask, dims_of, filters_of, having_of, spec_of
+
+
+def _same(reply: Any, catalog: Catalog, engine: sa.Engine, sql: str) -> None:
+    got = run_spec(engine, catalog, reply.tile.query)
+    want = run_sql(engine, sql)
+    assert want and same_rows(got, want, ordered=False), (got[:4], want[:4])
+
+
+def _expr(spec: dict[str, Any]) -> str:
+    return str(spec["measures"][0].get("expr", ""))
+
+
+# --- shares --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "region"),
+    [
+        ("what fraction of the staff work out of AMER offices", "AMER"),
+        ("of all our people, how many percent are based in EMEA offices", "EMEA"),
+    ],
+)
+def test_a_share_of_people_in_offices_of_a_region_counts_the_people(
+    question: str, region: str, catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "employees", spec
+    assert f"offices.region = '{region}'" in _expr(spec), spec
+    _same(reply, catalog, demo_engine,
+          f"SELECT 100.0 * SUM(CASE WHEN o.region = '{region}' THEN 1 ELSE 0 END) / COUNT(*) "
+          "FROM employees e LEFT JOIN offices o ON o.office_id = e.office_id")
+
+
+def test_offices_of_a_region_alone_are_still_counted(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("number of APAC offices", catalog, values))
+    assert spec["table"] == "offices", spec
+    assert filters_of(spec) == [("region", "eq", "APAC")], spec
+
+
+def test_the_value_owning_a_share_is_its_part(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("Laptop Pro 14's piece of the hardware revenue in 2024", catalog, values)
+    spec = spec_of(reply)
+    assert "product = 'Laptop Pro 14'" in _expr(spec), spec
+    assert ("category", "eq", "Hardware") in filters_of(spec), spec
+    _same(reply, catalog, demo_engine,
+          "SELECT 100.0 * SUM(CASE WHEN product = 'Laptop Pro 14' THEN amount ELSE 0 END) / "
+          "SUM(amount) FROM sales WHERE category = 'Hardware' "
+          "AND sale_date BETWEEN '2024-01-01' AND '2024-12-31'")
+
+
+def test_a_value_owning_a_share_in_a_quarter_of_a_year(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the East's share of all orders in Q2 of last year", catalog, values))
+    assert "sales_region = 'East'" in _expr(spec), spec
+    assert ("sale_date", "between", ["2024-04-01", "2024-06-30"]) in filters_of(spec), spec
+
+
+def test_rows_said_before_a_comma_are_the_whole_of_each_share(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("within Finance, the job title mix in percent", catalog, values))
+    assert spec["measures"][0].get("share") is True, spec
+    assert dims_of(spec) == ["job_title"], spec
+    assert ("department", "eq", "Finance") in filters_of(spec), spec
+
+
+def test_a_new_clause_after_a_breakdown_names_the_measure(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(
+        "in each category, how was quantity divided among the regions, as percentages",
+        catalog, values,
+    ))
+    assert spec["measures"][0]["column"] == "quantity", spec
+    assert "quantity" not in dims_of(spec), spec
+    assert spec["measures"][0]["share"] == {"within": "category"}, spec
+
+
+def test_per_hundred_rows_is_a_percent(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("engineers for every 100 staff", catalog, values))
+    assert _expr(spec) == "count_if(department = 'Engineering') * 100.0 / count()", spec
+
+
+def test_per_hundred_units_is_no_percent(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue per 100 units", catalog, values))
+    assert "percent" not in str(spec), spec
+
+
+# --- ratios --------------------------------------------------------------------------------
+
+
+def test_for_every_dollar_of_one_value_how_much_of_another(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(
+        "for each dollar of software revenue in 2024, how many dollars of accessories",
+        catalog, values,
+    ))
+    assert _expr(spec) == (
+        "sum_if(amount, category = 'Accessories') * 1.0 / sum_if(amount, category = 'Software')"
+    ), spec
+
+
+def test_per_active_people_is_the_total_over_them(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units per active rep in 2024", catalog, values))
+    assert _expr(spec).startswith("sum(quantity) * 1.0 / count_distinct("), spec
+    assert not dims_of(spec), spec
+
+
+def test_the_average_size_of_an_office_is_people_per_office(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("typical EMEA office size", catalog, values))
+    assert "/ count_distinct(" in _expr(spec), spec
+    assert ("offices.region", "eq", "EMEA") in filters_of(spec), spec
+
+
+def test_span_of_control_is_reports_per_manager(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("what's our mean span of control", catalog, values)
+    _same(reply, catalog, demo_engine,
+          "SELECT 1.0 * COUNT(manager_id) / COUNT(DISTINCT manager_id) FROM employees")
+
+
+def test_what_one_row_costs_is_the_average(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how much does a single employee cost us per location", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert dims_of(spec) == ["location"], spec
+
+
+# --- comparisons ---------------------------------------------------------------------------
+
+
+def test_respectively_splits_the_values(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue from North and West respectively", catalog, values))
+    assert dims_of(spec) == ["sales_region"], spec
+    assert "compare" not in spec, spec
+
+
+def test_values_against_each_other_in_a_year_are_no_period_comparison(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("Software against Accessories in 2024: units each?", catalog, values))
+    assert dims_of(spec) == ["category"], spec
+    assert "compare" not in spec, spec
+
+
+def test_two_values_and_two_years_at_once(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("East and West next to each other: 2024 orders, 2025 orders", catalog, values)
+    spec = spec_of(reply)
+    assert dims_of(spec) == ["sales_region", "sale_date"], spec
+    assert "compare" not in spec, spec
+    _same(reply, catalog, demo_engine,
+          "SELECT sales_region, strftime('%Y', sale_date) || '-01-01', COUNT(*) FROM sales "
+          "WHERE sales_region IN ('East', 'West') "
+          "AND sale_date BETWEEN '2024-01-01' AND '2025-12-31' GROUP BY 1, 2")
+
+
+def test_a_half_said_without_its_year_is_in_the_other_periods_year(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("orders in the first half of 2023 against the second half", catalog,
+                       values))
+    assert spec["compare"] == {"to": "previous_period"}, spec
+    assert ("sale_date", "between", ["2023-07-01", "2023-12-31"]) in filters_of(spec), spec
+
+
+def test_a_period_said_again_in_brackets_is_one_period(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(
+        "units so far this year vs the same span last year (jan 1 to nov 20)", catalog, values
+    ))
+    assert spec["compare"] == {"to": "previous_year"}, spec
+    assert ("sale_date", "between", ["2025-01-01", "2025-11-20"]) in filters_of(spec), spec
+
+
+# --- filters on totals and numbers in words -----------------------------------------------
+
+
+def test_a_column_that_averages_above_a_number(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("departments whose rating averages below 3.3", catalog, values))
+    assert having_of(spec) == [("avg_performance_rating", "lt", 3.3)], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("revenue in twenty twenty four", ("sale_date", "between", ["2024-01-01", "2024-12-31"])),
+        ("orders above forty thousand dollars", ("amount", "gt", 40000)),
+        ("staff paid a hundred and ten thousand or more", ("salary", "gte", 110000)),
+    ],
+)
+def test_numbers_said_in_words(
+    question: str, wanted: tuple[str, str, Any], catalog: Catalog, values: Values
+) -> None:
+    assert wanted in filters_of(spec_of(ask(question, catalog, values)))
+
+
+def test_months_over_millions_said_in_words(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("months of 2024 when revenue passed seven and a half million", catalog,
+                       values))
+    assert having_of(spec) == [("sum_amount", "gt", 7500000)], spec
+
+
+# --- single values -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "agg", "column"),
+    [
+        ("the date of our newest hire", "max", "hire_date"),
+        ("what's the date of the first sale", "min", "sale_date"),
+        ("latest opening date across every office", "max", "opened_on"),
+    ],
+)
+def test_one_date(question: str, agg: str, column: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": agg, "column": column}], spec
+    assert not dims_of(spec), spec
+
+
+def test_all_our_history_is_all_time(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("mean units per order over our entire sales history", catalog, values))
+    assert not dims_of(spec) and not spec.get("filters"), spec
+
+
+def test_products_in_our_line_up_are_all_of_them(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("number of different products in the whole catalogue", catalog, values))
+    assert spec["measures"] == [{"agg": "count_distinct", "column": "product"}], spec
+    assert not dims_of(spec), spec
