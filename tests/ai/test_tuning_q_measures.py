@@ -262,3 +262,35 @@ def test_products_in_our_line_up_are_all_of_them(catalog: Catalog, values: Value
     spec = spec_of(ask("number of different products in the whole catalogue", catalog, values))
     assert spec["measures"] == [{"agg": "count_distinct", "column": "product"}], spec
     assert not dims_of(spec), spec
+
+
+# --- more from earlier batches -------------------------------------------------------------
+
+
+def test_may_after_in_or_before_this_year_is_the_month(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue in May last year against May this year", catalog, values))
+    assert spec["compare"] == {"to": "previous_year"}, spec
+    assert ("sale_date", "between", ["2025-05-01", "2025-05-31"]) in filters_of(spec), spec
+
+
+def test_may_as_a_verb_is_no_month(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("may I see headcount by department", catalog, values))
+    assert not filters_of(spec), spec
+
+
+def test_office_staff_said_with_remote_are_the_others(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("what is the ratio between remote and office staff", catalog, values)
+    assert _expr(spec_of(reply)) == (
+        "count_if(is_remote = true) * 1.0 / count_if(is_remote = false)"
+    ), spec_of(reply)
+    _same(reply, catalog, demo_engine,
+          "SELECT 1.0 * SUM(is_remote) / SUM(1 - is_remote) FROM employees")
+
+
+def test_how_much_a_count_grew_is_the_count(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how much has deal volume increased between 2023 and 2024", catalog,
+                       values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert spec["compare"] == {"to": "previous_year"}, spec

@@ -1205,7 +1205,9 @@ def apply_shapes(
     if shapes.compare is None:
         _period_list(draft, intent)
     _per_group(vocab, draft, shapes, intent)
-    if shapes.listing and not (shapes.share or shapes.running or draft.having or draft.limit_per):
+    if shapes.listing and not (
+        shapes.share or shapes.running or draft.having or draft.limit_per or ratio
+    ):  # "ratio of remote to non-remote employees": one number, not the employees
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their,
                     in_order=shapes.in_order)
     side = ratio

@@ -712,6 +712,13 @@ _AVERAGE_SIZE = re.compile(
 _LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(?:whole|entire"
                       r"|current|full)\s+)?(?:product\s+)?(?:line[- ]?up|range|catalogue|catalog"
                       r"|portfolio|offering|assortment)\b", re.I)
+_OFFICE_PEOPLE = re.compile(r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers"
+                            r"|staff|people|folks|colleagues|employee|worker|members?)\b", re.I)
+_HOW_MUCH_CHANGE = re.compile(
+    r"\b(?:by\s+)?how\s+much\s+(?=(?:did|has|have|does|do|was|were|is|had)\s+(?:[\w'-]+\s+){1,4}?"
+    r"(?:grow|grew|grown|increase|increased|rise|rose|risen|fall|fell|fallen|drop|dropped"
+    r"|decline|declined|change|changed|shrink|shrank|shrunk|go\s+up|went\s+up|gone\s+up"
+    r"|go\s+down|went\s+down|gone\s+down|improve|improved)\b)", re.I)
 _SPAN = re.compile(r"\b(?:(?:the\s+)?(?:average|avg|mean|typical)\s+)?(?:manager(?:ial)?\s+)?"
                    r"(?:span\s+of\s+control|(?:number\s+of\s+)?(?:direct\s+)?reports\s+per\s+"
                    r"(manager|boss|supervisor|lead))\b", re.I)
@@ -1637,6 +1644,13 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     # "distinct items in our product line-up", "products in the whole catalogue": all of
     # them, no breakdown.
     text = _LINE_UP.sub(" ", text)
+    # "by how much did order volume grow": "how much" asks the size of the change, not an
+    # amount of money.
+    text = _HOW_MUCH_CHANGE.sub("", text)
+    # "remote to office employees", "remote vs office workers": the office people are those
+    # who are not remote (said with "remote", not "office staff" alone).
+    if re.search(r"\bremote\b", text, re.I):
+        text = _OFFICE_PEOPLE.sub(lambda m: f"not remote {m.group(1)}", text)
     # "span of control", "reports per manager": how many people report to a manager, on
     # average.
     text = _SPAN.sub(lambda m: f"average number of reports per {m.group(1) or 'manager'}", text)

@@ -125,6 +125,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+_BEFORE_MONTH = frozenset({"in", "during", "since", "through", "until", "till", "from", "to",
+                           "vs", "versus", "with", "between", "for", "of", "and", "against",
+                           "than", "throughout"})
+
+
+def _may_is_month(words: Sequence[str], i: int) -> bool:
+    """ "May 2025", "in May", "May this year": the month, not "may I see ..."."""
+    after = tuple(words[i + 1 : i + 3])
+    if after[:1] and _year(after[0]) is not None:
+        return True
+    if after in (("this", "year"), ("last", "year"), ("next", "year")):
+        return True
+    return i > 0 and words[i - 1] in _BEFORE_MONTH
+
+
 def period_of(day: dt.date, grain: Grain) -> tuple[dt.date, dt.date]:
     """The calendar period of `grain` containing `day`, as (first day, last day)."""
     if grain == "day":
@@ -259,7 +274,7 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
             size = 3
     if quarter is not None:
         month, grain = quarter * 3 - 2, "quarter"
-    elif word in MONTHS and not (word == "may" and (i + 1 >= n or _year(words[i + 1]) is None)):
+    elif word in MONTHS and not (word == "may" and not _may_is_month(words, i)):
         month, grain = MONTHS[word], "month"
     else:
         return None
