@@ -712,8 +712,9 @@ _AVERAGE_SIZE = re.compile(
 _LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(?:whole|entire"
                       r"|current|full)\s+)?(?:product\s+)?(?:line[- ]?up|range|catalogue|catalog"
                       r"|portfolio|offering|assortment)\b", re.I)
-_OFFICE_PEOPLE = re.compile(r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers"
-                            r"|staff|people|folks|colleagues|employee|worker|members?)\b", re.I)
+_OFFICE_PEOPLE = re.compile(
+    r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers|staff|people|folks"
+    r"|colleagues|employee|worker|members?)\b", re.I)
 _HOW_MUCH_CHANGE = re.compile(
     r"\b(?:by\s+)?how\s+much\s+(?=(?:did|has|have|does|do|was|were|is|had)\s+(?:[\w'-]+\s+){1,4}?"
     r"(?:grow|grew|grown|increase|increased|rise|rose|risen|fall|fell|fallen|drop|dropped"
