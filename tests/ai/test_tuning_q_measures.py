@@ -294,3 +294,9 @@ def test_how_much_a_count_grew_is_the_count(catalog: Catalog, values: Values) ->
                        values))
     assert spec["measures"] == [{"agg": "count"}], spec
     assert spec["compare"] == {"to": "previous_year"}, spec
+
+
+def test_a_ratio_restated_with_a_division_is_one_number(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units sold per seller in 2024 (units / sellers)", catalog, values))
+    assert _expr(spec).startswith("sum(quantity) * 1.0 / count_distinct("), spec
+    assert not dims_of(spec), spec

@@ -769,6 +769,13 @@ def _restated(text: str) -> str:
         rest = text[: found.start()] + " " + text[found.end() :]
         if _RATIO_SAID.search(said) and _RATIO_SAID.search(rest):
             text = rest
+            divides = re.search(r"\bdivided\s+by\b", said, re.I)
+            if divides and re.search(r"\bper\b", rest, re.I) and (
+                not re.search(r"\baverage\b", rest, re.I)
+            ):
+                # "orders per rep (orders ÷ reps)": the total over how many, on average —
+                # not a breakdown by each rep.
+                text = f"{text} on average"
     return text
 
 
