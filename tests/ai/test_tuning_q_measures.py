@@ -300,3 +300,21 @@ def test_a_ratio_restated_with_a_division_is_one_number(catalog: Catalog, values
     spec = spec_of(ask("units sold per seller in 2024 (units / sellers)", catalog, values))
     assert _expr(spec).startswith("sum(quantity) * 1.0 / count_distinct("), spec
     assert not dims_of(spec), spec
+
+
+def test_a_ratio_to_the_total_is_over_all_rows(
+    catalog: Catalog, values: Values, demo_engine: sa.Engine
+) -> None:
+    reply = ask("ratio of Software deals to all deals, per region", catalog, values)
+    spec = spec_of(reply)
+    assert _expr(spec) == "count_if(category = 'Software') * 1.0 / count()", spec
+    assert dims_of(spec) == ["sales_region"], spec
+    _same(reply, catalog, demo_engine,
+          "SELECT sales_region, 1.0 * SUM(category = 'Software') / COUNT(*) FROM sales GROUP BY 1")
+
+
+def test_each_seller_on_average_is_the_total_over_the_sellers(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("in 2023 what did a typical salesperson bring in", catalog, values))
+    assert _expr(spec).startswith("sum(amount) * 1.0 / count_distinct("), spec

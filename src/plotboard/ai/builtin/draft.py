@@ -112,7 +112,8 @@ class Draft:
     part: DraftFilter | None = None  # the first measure's share of rows matching this
     # "ratio of Hardware revenue to Software revenue": the first measure over the rows
     # matching the first filter, divided by the same measure over those matching the second.
-    ratio: tuple[DraftFilter, DraftFilter] | None = None
+    # A second filter of None: over all the rows ("remote to total ratio").
+    ratio: tuple[DraftFilter, DraftFilter | None] | None = None
     records: list[tuple[Table, Column]] = field(default_factory=list)  # a listing
     record_order: tuple[Column, bool] | None = None  # listing sorted by (column, desc)
     compare: str | None = None  # "previous_period" or "previous_year"
@@ -460,16 +461,20 @@ def _part_measure(draft: Draft, measure: DraftMeasure, part: DraftFilter) -> dic
 
 
 def _ratio_measure(
-    draft: Draft, measure: DraftMeasure, top: DraftFilter, bottom: DraftFilter
+    draft: Draft, measure: DraftMeasure, top: DraftFilter, bottom: DraftFilter | None
 ) -> dict[str, object]:
-    """The measure over the rows matching `top` divided by the same over those of `bottom`."""
-    a, b = condition(draft, top), condition(draft, bottom)
+    """The measure over the rows matching `top` divided by the same over those of `bottom`
+    (all the rows when `bottom` is None)."""
+    a = condition(draft, top)
+    b = None if bottom is None else condition(draft, bottom)
     if measure.column is None or measure.agg == "count":
-        expr = f"count_if({a}) * 1.0 / count_if({b})"
+        whole = "count()" if b is None else f"count_if({b})"
+        expr = f"count_if({a}) * 1.0 / {whole}"
     else:
         ref = column_ref(draft.base, measure.table, measure.column)
         agg = measure.agg if measure.agg in ("sum", "avg", "min", "max") else "sum"
-        expr = f"{agg}_if({ref}, {a}) * 1.0 / {agg}_if({ref}, {b})"
+        whole = f"{agg}({ref})" if b is None else f"{agg}_if({ref}, {b})"
+        expr = f"{agg}_if({ref}, {a}) * 1.0 / {whole}"
     return {"expr": expr, "name": "ratio", "format": {"type": "number", "decimals": 2}}
 
 

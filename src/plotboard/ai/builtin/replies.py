@@ -312,7 +312,9 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
         that = "in" if draft.part.column.type in TEMPORAL_TYPES else "that is"
         measures = [f"Percent of {measures[0][:1].lower() + measures[0][1:]} {that} {part}"]
     elif draft.ratio is not None and measures:
-        top, bottom = (describe_filter(f) for f in draft.ratio)
+        top, bottom = (
+            "all" if f is None else describe_filter(f) for f in draft.ratio
+        )
         what = measures[0][:1].lower() + measures[0][1:]
         measures = [f"Ratio of {what}: {top} to {bottom}"]
     elif draft.share and measures:

@@ -646,6 +646,9 @@ def _read_ratio(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
                 end += 1
             for j in range(start, end):
                 keep[j] = False
+            for j in range(len(words) - 1):
+                if words[j] == "to" and words[j + 1] in ("total", "overall"):
+                    keep[j + 1] = False  # "remote to total ratio": the whole, not a sum
             return
     for k in range(len(words)):
         for cue in _RATIO_CUES:
@@ -1457,6 +1460,10 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
                 b = DraftFilter(d.table, d.column, "eq", flags[0].negate)
                 texts = [("not " if s.negate else "") + s.text for s in flags[:2]]
                 pairs.append((a, b, texts, d))
+    if not pairs and shapes.ratio_named and _to_the_whole(shapes.all_words):
+        # "remote to total ratio by country", "ratio of Hardware orders to all orders": the
+        # rows of the one value said over all the rows.
+        return _ratio_of_whole(draft, intent, first)
     if len(pairs) != 1:
         return False
     top, bottom, texts, source = pairs[0]
@@ -1488,6 +1495,34 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
     draft.compare, draft.share, draft.part = None, False, None
     draft.order = None if not draft.dims else draft.order
     used = {"ratio", "ratios", "relative", "divided", "multiple"}
+    intent.ignored[:] = [w for w in intent.ignored if w not in used]
+    intent.unknown[:] = [w for w in intent.unknown if w not in used]
+    return True
+
+
+_WHOLE_WORDS = frozenset({"total", "all", "everyone", "everybody", "overall", "whole"})
+
+
+def _to_the_whole(words: Sequence[str]) -> bool:
+    """Whether the ratio is said to be of the whole ("to total", "to all (orders)")."""
+    return any(w == "to" and words[k + 1 : k + 2] and words[k + 1] in _WHOLE_WORDS
+               for k, w in enumerate(words))
+
+
+def _ratio_of_whole(draft: Draft, intent: Intent, first: DraftMeasure) -> bool:
+    named = {id(t.column) for v in intent.values for t in v.terms}
+    named |= {id(t.column) for b in intent.bools for t in b.terms}
+    parts = [f for f in draft.filters if f.op == "eq" and id(f.column) in named
+             and f.column.type not in TEMPORAL_TYPES]
+    if len(parts) != 1:
+        return False
+    draft.filters.remove(parts[0])
+    draft.dims = [d for d in draft.dims if d.column is not parts[0].column]
+    draft.measures = [replace(first, over=None)]
+    draft.ratio = (parts[0], None)
+    draft.compare, draft.share, draft.part = None, False, None
+    draft.order = None if not draft.dims else draft.order
+    used = {"ratio", "ratios", "total", "overall"}
     intent.ignored[:] = [w for w in intent.ignored if w not in used]
     intent.unknown[:] = [w for w in intent.unknown if w not in used]
     return True

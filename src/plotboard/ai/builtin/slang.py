@@ -715,6 +715,10 @@ _LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(
 _OFFICE_PEOPLE = re.compile(
     r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers|staff|people|folks"
     r"|colleagues|employee|worker|members?)\b", re.I)
+_EACH_BRINGS = re.compile(
+    r"\bwhat\s+(?:did|does|do|has|have)\s+(each|every|the\s+average|an\s+average|a\s+typical"
+    r"|the\s+typical|one|a\s+single)\s+([a-z]+)\s+(?:bring\s+in|brought\s+in|sell|sold|generate"
+    r"|book|booked|make|made)\b", re.I)
 _HOW_MUCH_CHANGE = re.compile(
     r"\b(?:by\s+)?how\s+much\s+(?=(?:did|has|have|does|do|was|were|is|had)\s+(?:[\w'-]+\s+){1,4}?"
     r"(?:grow|grew|grown|increase|increased|rise|rose|risen|fall|fell|fallen|drop|dropped"
@@ -1652,6 +1656,15 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     # "distinct items in our product line-up", "products in the whole catalogue": all of
     # them, no breakdown.
     text = _LINE_UP.sub(" ", text)
+    # "what did each seller bring in on average", "what does a typical rep sell": the money
+    # taken in per seller, over how many of them when it is an average.
+    found = _EACH_BRINGS.search(text)
+    if found is not None:
+        averaged = found.group(1).lower() not in ("each", "every") or re.search(
+            r"\b(?:on\s+)?average\b", text, re.I)
+        text = (text[: found.start()] + f"revenue per {found.group(2)}" + text[found.end() :]
+                + (" on average" if averaged and not re.search(r"\baverage\b", text, re.I)
+                   else ""))
     # "by how much did order volume grow": "how much" asks the size of the change, not an
     # amount of money.
     text = _HOW_MUCH_CHANGE.sub("", text)
