@@ -318,3 +318,17 @@ def test_each_seller_on_average_is_the_total_over_the_sellers(
 ) -> None:
     spec = spec_of(ask("in 2023 what did a typical salesperson bring in", catalog, values))
     assert _expr(spec).startswith("sum(amount) * 1.0 / count_distinct("), spec
+
+
+def test_the_total_of_every_row_is_one_number(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the sum of all the salaries we've ever recorded", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "salary"}], spec
+    assert not dims_of(spec) and not spec.get("filters"), spec
+    spec = spec_of(ask("grand total of every sale in dollars", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    assert not dims_of(spec), spec
+
+
+def test_this_past_year_is_that_year(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units by region this past 2024", catalog, values))
+    assert filters_of(spec) == [("sale_date", "between", ["2024-01-01", "2024-12-31"])], spec

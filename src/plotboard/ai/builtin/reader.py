@@ -717,7 +717,7 @@ class _Walk:
             self.lead_next = item.start == 0 and said == "by"
             after = self.words[item.start + item.size : item.start + item.size + 1]
             self.across_all = (said in ("across", "over") and after in (("all",), ("every",))) or (
-                said in ("all", "every") and before in ("across", "over")
+                said in ("all", "every") and before in ("across", "over", "of")
             )
             self.whole_next = said in _WHOLE_GROUPS or (
                 said in ("each", "every") and before in _WHOLE_LEADS
@@ -1129,6 +1129,10 @@ class _Walk:
             # measured is the whole, not a breakdown by its rows.
             self.mode = "measure"
             return
+        if across and self.mode == "dim" and self.intent.pending and not self.intent.measures and (
+            any(isinstance(t, TableTerm) for t in structural)
+        ):
+            self.mode = "measure"  # "the grand total of every sale": those rows, added up
         if self.mode in ("dim", "topdim", "which"):
             self._in_breakdown(structural, item, text)
         elif self.intent.pending:

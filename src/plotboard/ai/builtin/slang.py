@@ -715,6 +715,8 @@ _LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(
 _OFFICE_PEOPLE = re.compile(
     r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers|staff|people|folks"
     r"|colleagues|employee|worker|members?)\b", re.I)
+_EVER_DONE = re.compile(r"\b(?:(?:that\s+)?we(?:'ve|\s+have|\s+had)?\s+)?ever\s+(?:recorded|made"
+                        r"|had|booked|logged|closed|done|sold|taken|registered)\b", re.I)
 _EACH_BRINGS = re.compile(
     r"\bwhat\s+(?:did|does|do|has|have)\s+(each|every|the\s+average|an\s+average|a\s+typical"
     r"|the\s+typical|one|a\s+single)\s+([a-z]+)\s+(?:bring\s+in|brought\s+in|sell|sold|generate"
@@ -1656,6 +1658,11 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     # "distinct items in our product line-up", "products in the whole catalogue": all of
     # them, no breakdown.
     text = _LINE_UP.sub(" ", text)
+    # "every sale we've ever recorded": all of them, for all time.
+    text = _EVER_DONE.sub(" for all time ", text)
+    # "units this past 2025": that year ("past" is no bound before a year).
+    text = re.sub(r"\b(?:this|the)\s+(?:past|last|previous)\s+(?=(?:19|20)\d\d\b)", "in ", text,
+                  flags=re.I)
     # "what did each seller bring in on average", "what does a typical rep sell": the money
     # taken in per seller, over how many of them when it is an average.
     found = _EACH_BRINGS.search(text)
