@@ -506,68 +506,6 @@ _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "tho
 # below", "a dozen best-paid"); "one" stays a word ("no one", "one of").
 _NUMBERS = {w: i for w, i in NUMBER_WORDS.items() if 2 <= i <= 50 and w != "dozen"}
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBERS) + r")\b(?![-'])", re.I)
-# Numbers said in words of more than one part: "twenty twenty three" (a year), "twenty five
-# thousand", "sixty thousand", "six and a half million", "two thousand and twenty four".
-_UNITS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six",
-                                      "seven", "eight", "nine", "ten", "eleven", "twelve",
-                                      "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                                      "eighteen", "nineteen"))}
-_TENS = {w: 10 * i for i, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty",
-                                          "seventy", "eighty", "ninety"), start=2)}
-_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 10**9}
-_NUMBER_PART = "|".join((*_UNITS, *_TENS, *_MULTIPLIERS))
-_SPOKEN_NUMBER = re.compile(
-    rf"\b(?:{_NUMBER_PART})(?:(?:[ -]|\s+and\s+(?:a\s+half\s+)?)(?:{_NUMBER_PART}))+\b"
-    rf"|\b(?:{'|'.join(_UNITS)})\s+and\s+a\s+half\s+(?:{'|'.join(_MULTIPLIERS)})\b",
-    re.I,
-)
-
-
-def _spoken_number(found: re.Match[str]) -> str:
-    """The digits of a number said in words (see `_SPOKEN_NUMBER`); the words themselves when
-    they are not one number ("one two three")."""
-    said = found.group(0)
-    words = re.split(r"[ -]+", said.lower())
-    if len(words) in (2, 3) and words[0] in ("twenty", "nineteen") and (
-        words[1] in _TENS or (words[1] in _UNITS and _UNITS[words[1]] >= 10)
-    ):
-        # "twenty twenty three", "nineteen ninety nine", "twenty ten": a year.
-        rest = words[1:]
-        if len(rest) == 2 and not (rest[0] in _TENS and rest[1] in _UNITS
-                                   and 0 < _UNITS[rest[1]] < 10):
-            return said
-        low = sum(_TENS.get(w, _UNITS.get(w, 0)) for w in rest)
-        return str((20 if words[0] == "twenty" else 19) * 100 + low)
-    total: float = 0
-    current, half, last = 0, False, ""
-    for word in words:
-        if word == "and":
-            continue
-        if word in ("a", "half"):
-            half = True
-            continue
-        if word in _UNITS or word in _TENS:
-            value = _UNITS.get(word, _TENS.get(word, 0))
-            if last in ("unit", "ten") and not (last == "ten" and word in _UNITS
-                                                and value < 10):
-                return said  # "five six": not one number
-            current += value
-            last = "ten" if word in _TENS else "unit"
-        else:
-            scale = _MULTIPLIERS[word]
-            if scale == 100:
-                current = (current or 1) * 100
-                last = "hundred"
-            else:
-                amount = (current or 1) + (0.5 if half else 0)
-                total += amount * scale
-                current, half, last = 0, False, "scale"
-    number = total + current
-    if half or number == 0:
-        return said
-    return str(int(number)) if number == int(number) else str(number)
-
-
 _A_DOZEN = re.compile(r"\b(?:a |one )?dozen\b", re.I)
 # "more than a hundred", "a thousand orders", "2 hundred": the number.
 _A_HUNDRED = re.compile(r"\b(?:a|one) (hundred|thousand)\b(?![-'])", re.I)
@@ -1703,7 +1641,6 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                                  f" common {m.group(1)}", text)
     text = _SELL_FOR_PER.sub("revenue ", text)
     text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
-    text = _SPOKEN_NUMBER.sub(_spoken_number, text)
     text = _A_DOZEN.sub("12", text)
     text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
