@@ -124,6 +124,39 @@ def test_attribute_form_errors(
     assert ">kept</textarea>" in answer.text
 
 
+def test_an_attribute_added_from_a_rule_page_leads_back_to_that_rule(
+    console: Console, demo_database: Path
+) -> None:
+    # A rule page with no attribute to compare with links to "Add a token attribute"; once it
+    # was added, the admin was left on the attributes page with no way back to the rule.
+    source_id = connect(console, demo_database)
+    rule = f"/admin/rules/{source_id}/sales"
+    page = console.get(rule).text
+    link = re.search(r'<a href="(/admin/attributes\?back=[^"]+)">Add a token attribute</a>', page)
+    assert link is not None, text(page)
+    form = console.get(html.unescape(link.group(1))).text
+    back = re.search(r'<input type="hidden" name="back" value="([^"]+)">', form)
+    assert back is not None and html.unescape(back.group(1)) == f"/rules/{source_id}/sales"
+    answer = console.post(
+        "/admin/attributes",
+        {"name": "region", "type": "string", "back": html.unescape(back.group(1))},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == rule
+    landed = console.get(rule).text
+    assert "Added the token attribute “region”" in landed
+    assert "Compare a column with it below." in landed
+    assert "there are none yet" not in landed  # the rule can use it now
+    # Anywhere else is not a place to go back to.
+    for elsewhere in ("https://evil.example/", "//evil.example", "/keys", "/rules/x/../../keys"):
+        answer = console.post(
+            "/admin/attributes",
+            {"name": f"a{len(elsewhere)}", "type": "string", "back": elsewhere},
+            follow_redirects=False,
+        )
+        assert answer.headers["location"] == "/admin/attributes", elsewhere
+
+
 def test_attributes_are_added_edited_and_duplicates_refused(
     console: Console, runtime: Runtime
 ) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
@@ -33,11 +36,18 @@ TYPE_LABELS = {
 }
 
 
+def _back(path: str) -> str:
+    """Where to go once an attribute is added: an access rule's page the admin came from (a
+    console path, never another site), else nowhere."""
+    return path if re.fullmatch(r"/rules/[A-Za-z0-9_-]+/[^/?#\\]+", path) else ""
+
+
 def _page(
     request: Request,
     runtime: Runtime,
     admin: SignedInAdmin,
     *,
+    back: str = "",
     add: FormState | None = None,
     editing: str | None = None,
     edit: FormState | None = None,
@@ -60,12 +70,13 @@ def _page(
         editing=editing,
         edit=edit or FormState({}),
         problem=problem,
+        back=back,
     )
 
 
 @router.get("")
 def attributes_page(request: Request, admin: PageAdmin, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, admin)
+    return _page(request, runtime, admin, back=_back(request.query_params.get("back", "")))
 
 
 @router.post("")
@@ -84,9 +95,13 @@ def create_attribute(request: Request, posted: PostedForm, runtime: RuntimeDep) 
             problems = Problems("", {})
             problems.add("name", err.message)
         f = FormState(posted.fields(), problems)
-        return _page(request, runtime, posted.admin, add=f, status_code=422)
-    response = redirect(BASE + "/attributes")
-    flash(response, f"Added the token attribute “{row.name}”. Tokens may now carry it.")
+        back = _back(posted.text("back"))
+        return _page(request, runtime, posted.admin, back=back, add=f, status_code=422)
+    # Sent here from an access rule that had no attribute to compare with: back to that rule.
+    back = _back(posted.text("back"))
+    response = redirect(BASE + (quote(back) if back else "/attributes"))
+    then = " Compare a column with it below." if back else ""
+    flash(response, f"Added the token attribute “{row.name}”. Tokens may now carry it.{then}")
     return response
 
 
