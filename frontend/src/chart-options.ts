@@ -236,6 +236,11 @@ export function buildChart(input: ChartInput): ChartModel {
   if (!result.rows.length || totalOfNothing) {
     const outside = outsideTheData(input);
     if (outside) return { kind: 'empty', message: outside };
+    // An access rule that needs something the user's token does not carry lets no row through:
+    // no filter to remove, so not "Try removing a filter" (docs/queries.md, security_filters).
+    if ((result.security_filters ?? []).some((f) => String(f).endsWith('(missing: no rows)'))) {
+      return { kind: 'empty', message: 'No data you may see: your access to this data is not set up yet. Ask your administrator.' };
+    }
     const fromToday = (input.spec.filters ?? []).filter(isCondition).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));
     return {
       kind: 'empty',

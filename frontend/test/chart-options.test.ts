@@ -49,6 +49,17 @@ describe('buildChart', () => {
     expect(buildChart(input('kpi', { table: 'employees', measures: [{ agg: 'count' }] }, [{ name: 'count', type: 'integer' }], [[0]])).kind).toBe('kpi');
   });
 
+  test('no rows because the user lacks what an access rule needs: say so, not "remove a filter"', () => {
+    // A token without the attribute a rule compares with (fails closed): the tile said "No data
+    // matches this chart. Try removing a filter." to a user who had no filter to remove.
+    const base = input('bar', byDepartment, deptColumns, []);
+    const closed = { ...base, result: { ...base.result, security_filters: ['orders.country IN user.countries (missing: no rows)'] } };
+    const model = buildChart(closed);
+    expect(model.kind === 'empty' && model.message).toContain('Ask your administrator');
+    const filtered = { ...base, result: { ...base.result, security_filters: ["sales.sales_region = 'North'"] } };
+    expect(buildChart(filtered)).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
+  });
+
   test('no rows in a date range counted from today: say that the data may end earlier', () => {
     const last = { column: 'hire_date', op: 'last' as const, value: { n: 6, unit: 'month' as const } };
     const fromToday = buildChart(input('bar', { ...byDepartment, filters: [last] }, deptColumns, []));

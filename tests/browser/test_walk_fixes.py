@@ -239,3 +239,26 @@ def test_a_donuts_legend_is_written_in_the_themes_text_colour(
     narrow = chart.evaluate(LEGEND_TEXT)
     assert narrow["legend"] == narrow["text"], narrow
     assert not s.errors, s.errors
+
+
+def test_a_user_without_the_attribute_a_rule_needs_is_not_told_to_remove_a_filter(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # A token without `region` sees no sales (the rule fails closed), and the tile said "No
+    # data matches this chart. Try removing a filter." to a user with no filter to remove.
+    attributes = {k: v for k, v in plotboard.attributes("alice").items() if k != "region"}
+    token = plotboard.token("noregion", attributes=attributes)
+    by_category = {"table": "sales", "measures": [{"agg": "sum", "column": "amount"}],
+                   "dimensions": [{"column": "category"}]}  # fmt: skip
+    tiles = [{"id": "s", "title": "Revenue by category", "chart": {"type": "bar"},
+              "query": by_category, "layout": {"x": 0, "y": 0, "w": 6, "h": 4}}]  # fmt: skip
+    body = {"title": "No region", "tiles": tiles}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("noregion", width=1280, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id})
+    ui.wait_tiles_ready(s.page, 1)
+    empty = ui.tile(s.page, "Revenue by category").locator("[data-empty]")
+    empty.wait_for(timeout=TIMEOUT)
+    said = empty.inner_text()
+    assert "Ask your administrator" in said and "removing a filter" not in said, said
+    assert not s.errors, s.errors
