@@ -15,7 +15,7 @@ import orjson
 import pytest
 
 from plotboard.sources import SourceError, SourcePool
-from plotboard.sources.execute import CHUNK_ROWS
+from plotboard.sources.execute import _MAX_BATCH, CHUNK_ROWS, LARGE_ANSWER_ROWS
 from tests.sources.conftest import KINDS, Sources, sqlite_rows
 
 EMPLOYEE_QUERY = (
@@ -461,6 +461,12 @@ def test_a_sink_gets_the_rows_a_chunk_at_a_time(
     assert list(chunks[-1][-1][:2]) == [count, f"x{count}"]
 
 
+def test_a_large_answer_holds_its_turn_before_its_first_chunk() -> None:
+    # The turn is taken before a batch is fetched, once the answer has LARGE_ANSWER_ROWS: one
+    # more batch must not fill a chunk, or the first chunk would be built outside the turns.
+    assert LARGE_ANSWER_ROWS + _MAX_BATCH <= CHUNK_ROWS
+
+
 def test_large_postgresql_answers_take_turns_at_building_rows(pool: SourcePool) -> None:
     # A driver that holds the whole result (PostgreSQL's client-side cursor): two large
     # answers at once fetch, convert and hand over their chunks in turns, one chunk at a time
@@ -497,7 +503,8 @@ def test_large_postgresql_answers_take_turns_at_building_rows(pool: SourcePool) 
         t.join(60)
     assert not any(t.is_alive() for t in threads)
     assert overlaps == []
-    assert sorted(order) == ["a"] * 3 + ["b"] * 3
+    chunks = -(-12_345 // CHUNK_ROWS)
+    assert sorted(order) == ["a"] * chunks + ["b"] * chunks
     # In turns: once both are large, a chunk of one, then one of the other (ABABAB).
     switches = sum(x != y for x, y in itertools.pairwise(order))
     assert switches >= 3, order

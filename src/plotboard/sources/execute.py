@@ -109,13 +109,18 @@ _WRITE_WORDS = frozenset(
     }
 )  # fmt: skip
 _FIRST_BATCH = 16  # rows; later batches grow while the answer stays small
-_MAX_BATCH = 2_000
+_MAX_BATCH = 500
 #: Rows converted and handed to a `RowSink` at a time (`execute(sink=...)`). An answer of up to
-#: this many rows is one chunk, converted as a whole as without a sink.
-CHUNK_ROWS = 5_000
+#: this many rows is one chunk, converted as a whole as without a sink. 1,000 rather than
+#: 5,000: a chunk's row tuples and values are small objects, and the fewer of them live at
+#: once, the fewer of CPython's 1 MiB arenas a burst of large answers leaves behind (-2.8 MiB
+#: after the load test; no slower: docs/benchmarks.md, "Memory").
+CHUNK_ROWS = 1_000
 #: An answer that reaches this many rows builds its rows in turns with the other large answers
-#: of the process (`_TURNS`, see `_Stream.read`).
-LARGE_ANSWER_ROWS = 2_000
+#: of the process (`_TURNS`, see `_Stream.read`). With a batch of at most `_MAX_BATCH` rows,
+#: a large answer holds its turn before its first chunk is full, so every chunk is built in
+#: turns.
+LARGE_ANSWER_ROWS = 500
 
 
 class _Turns:
