@@ -11,13 +11,13 @@ are booleans (their 0/1 values are the query layer's business).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import types as sqltypes
-from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
@@ -46,10 +46,15 @@ def is_system_schema(name: str) -> bool:
 
 def generic_type(column_type: Any) -> ColumnType:
     """The generic type for a reflected SQLAlchemy column type."""
-    if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
-        return "boolean"
-    if isinstance(column_type, mysql.BIT) and column_type.length == 1:
-        return "boolean"
+    # MySQL's types exist only once SQLAlchemy's mysql dialect is loaded (by an engine or a
+    # reflection of a MySQL or MariaDB source); a server without such a source never imports
+    # it (its 19 modules, ~1 MiB: docs/benchmarks.md, "Memory").
+    mysql = sys.modules.get("sqlalchemy.dialects.mysql")
+    if mysql is not None:
+        if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
+            return "boolean"
+        if isinstance(column_type, mysql.BIT) and column_type.length == 1:
+            return "boolean"
     if isinstance(column_type, sqltypes.Boolean):
         return "boolean"
     if isinstance(column_type, sqltypes.Integer):
