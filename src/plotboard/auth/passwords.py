@@ -1,23 +1,44 @@
-"""Admin passwords, hashed with argon2id."""
+"""Admin passwords, hashed with argon2id.
+
+argon2 is imported, and the timing equaliser hashed, on first use: a server that never signs
+an admin in does not load it (docs/benchmarks.md, "Memory").
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_PASSWORD_LENGTH = 10
-# Verifying against this when the email is unknown keeps sign-in time the same either way.
-_DUMMY_HASH = _hasher.hash("plotboard-timing-equaliser")
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying against this when the email is unknown keeps sign-in time the same either way.
+    return _hasher().hash("plotboard-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    # Made before either case, so the first sign-in costs the same whether the email is known.
+    dummy = _dummy_hash()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher().verify(password_hash or dummy, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
