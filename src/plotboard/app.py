@@ -6,7 +6,7 @@ import asyncio
 import gc
 import signal
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from types import FrameType
 
@@ -26,13 +26,6 @@ from plotboard.api.nul import RefuseNulMiddleware
 from plotboard.api.observability import ObservabilityMiddleware
 from plotboard.api.openapi import install_openapi
 from plotboard.api.routes import (
-    admin_ai,
-    admin_analyze,
-    admin_session,
-    admin_setup,
-    admin_sources,
-    admin_starters,
-    dashboards,
     embed_ai,
     embed_assets,
     embed_geo,
@@ -148,20 +141,18 @@ def create_app(
     app.add_middleware(
         ObservabilityMiddleware, access_log_enabled=lambda: runtime.settings.access_log
     )
-    for module in (
-        health,
-        tokens,
-        dashboards,
-        embed_query,
-        embed_ai,
-        admin_session,
-        admin_ai,
-        admin_setup,
-        admin_sources,
-        admin_starters,
-        admin_analyze,
-    ):
+    for module in (health, tokens):
         app.include_router(module.router)
+    # The embed dashboards and the admin API, imported on the first request under their prefix
+    # (the OpenAPI document loads them too), in the order they were included.
+    app.router.routes.append(
+        LazyRoutes(DASHBOARDS_PREFIX, lambda: _dashboards_routes(app), documented=True)
+    )
+    for module in (embed_query, embed_ai):
+        app.include_router(module.router)
+    app.router.routes.append(
+        LazyRoutes(ADMIN_API_PREFIX, lambda: _admin_api_routes(app), documented=True)
+    )
     # The admin console's pages (under /admin), imported on the first request there.
     app.router.routes.append(LazyRoutes(CONSOLE_PREFIX, lambda: _console_routes(app)))
     for module in (embed_assets, embed_geo):
@@ -177,6 +168,45 @@ def create_app(
 
 
 CONSOLE_PREFIX = "/admin"
+ADMIN_API_PREFIX = "/api/v1/admin"
+DASHBOARDS_PREFIX = "/api/v1/embed/dashboards"
+
+
+def _included(app: FastAPI, prefix: str, routers: Sequence[APIRouter]) -> list[BaseRoute]:
+    """`routers`' routes as `app.include_router` makes them (the app's dependency overrides
+    apply), in their order; each must be under `prefix`."""
+    holder = APIRouter(dependency_overrides_provider=app)
+    for router in routers:
+        if not router.prefix.startswith(prefix):  # pragma: no cover - a moved router
+            raise RuntimeError(f"{router.prefix} is not under {prefix}")
+        holder.include_router(router)
+    return list(holder.routes)
+
+
+def _dashboards_routes(app: FastAPI) -> list[BaseRoute]:
+    """The embed dashboards' routes (`plotboard.api.routes.dashboards`). A server that only
+    answers tiles never loads them, nor the dashboards' store and models (~1.3 MiB;
+    docs/benchmarks.md, "Memory")."""
+    from plotboard.api.routes import dashboards
+
+    return _included(app, DASHBOARDS_PREFIX, [dashboards.router])
+
+
+def _admin_api_routes(app: FastAPI) -> list[BaseRoute]:
+    """The admin API's routes. A server that only answers embed requests never loads them, the
+    admin services and starters they call, nor the FastAPI models of their bodies and answers
+    (~1.5 MiB; docs/benchmarks.md, "Memory")."""
+    from plotboard.api.routes import (
+        admin_ai,
+        admin_analyze,
+        admin_session,
+        admin_setup,
+        admin_sources,
+        admin_starters,
+    )
+
+    modules = (admin_session, admin_ai, admin_setup, admin_sources, admin_starters, admin_analyze)
+    return _included(app, ADMIN_API_PREFIX, [m.router for m in modules])
 
 
 def _console_routes(app: FastAPI) -> list[BaseRoute]:

@@ -21,16 +21,20 @@ _CHOSEN = "plotboard.lazy_route"
 class LazyRoutes(BaseRoute):
     """Stands, in an app's route list, for the routes `load()` returns, all under `prefix`,
     and imports them on the first request whose path is under it (a worker that never serves
-    the admin console does not load it: ~3 MiB; docs/benchmarks.md, "Memory").
+    the admin console does not load it: ~3 MiB; docs/benchmarks.md, "Memory"). `documented`:
+    the routes belong in the OpenAPI document, which loads them (`schema_routes`).
 
     Matching is the routes' own, in their order, as if they were in the list here: the first
     full match is handled, else the first partial one (a wrong method: 405); a path outside
     `prefix` is no match without loading anything. `url_path_for` loads them too.
     """
 
-    def __init__(self, prefix: str, load: Callable[[], Sequence[BaseRoute]]) -> None:
+    def __init__(
+        self, prefix: str, load: Callable[[], Sequence[BaseRoute]], *, documented: bool = False
+    ) -> None:
         self.prefix = prefix.rstrip("/")
         self._load = load
+        self.documented = documented
         self._routes: Sequence[BaseRoute] | None = None
 
     @property
@@ -71,3 +75,16 @@ class LazyRoutes(BaseRoute):
             except NoMatchFound:
                 pass
         raise NoMatchFound(name, path_params)
+
+
+def schema_routes(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
+    """`routes` as the OpenAPI document sees them: a documented `LazyRoutes` by its routes
+    (loaded now), an undocumented one left out (none of its routes are in the document)."""
+    out: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, LazyRoutes):
+            if route.documented:
+                out.extend(route.routes)
+        else:
+            out.append(route)
+    return out

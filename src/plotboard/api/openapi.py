@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from plotboard.api.lazy_routes import schema_routes
 from plotboard.auth.sessions import COOKIE_NAME, CSRF_HEADER
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -176,7 +177,7 @@ def install_openapi(app: FastAPI) -> None:
                     title=app.title,
                     version=app.version,
                     description=app.description,
-                    routes=app.routes,
+                    routes=schema_routes(app.routes),
                 )
             )
         return app.openapi_schema
