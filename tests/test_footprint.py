@@ -30,6 +30,7 @@ NOT_LOADED_MODULES = {
     "plotboard.ai.ask": "the AI's question handling, on the first question",
     "plotboard.console.routes": "the admin console, on the first request under /admin (~3 MiB)",
     "plotboard.api.routes.admin_setup": "the admin API, on the first request under /api/v1/admin",
+    "plotboard.api.routes.dashboards": "the embed dashboards' routes, on their first request",
     "sqlalchemy.dialects.mysql": "SQLAlchemy's MySQL dialect, with a MySQL or MariaDB source",
 }
 
