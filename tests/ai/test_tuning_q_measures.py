@@ -332,3 +332,24 @@ def test_the_total_of_every_row_is_one_number(catalog: Catalog, values: Values) 
 def test_this_past_year_is_that_year(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("units by region this past 2024", catalog, values))
     assert filters_of(spec) == [("sale_date", "between", ["2024-01-01", "2024-12-31"])], spec
+
+
+def test_each_month_next_to_the_same_month_a_year_before(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("weekly orders in 2025 beside the same week the previous year", catalog,
+                       values))
+    assert spec["compare"] == {"to": "previous_year"}, spec
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "week"}], spec
+
+
+def test_a_period_against_the_same_period_of_a_year(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount hired in h1 compared with the same half of 2024", catalog,
+                       values))
+    assert spec["compare"] == {"to": "previous_year"}, spec
+    assert ("hire_date", "between", ["2025-01-01", "2025-06-30"]) in filters_of(spec), spec
+
+
+def test_a_score_of_one_to_five_is_a_rating(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("share of the workforce that received a 1 or a 2", catalog, values))
+    assert "performance_rating in (1, 2)" in _expr(spec), spec

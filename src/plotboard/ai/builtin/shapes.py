@@ -1927,6 +1927,10 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
     if len(out) == 2:
         # "Q2 or Q1 2025", "March vs April 2024": the year said once is both periods' year.
         named = [_yearless(label) for label in labels]
+        same = (out[0][1].month, out[0][1].day, out[0][2].month, out[0][2].day) == (
+            out[1][1].month, out[1][1].day, out[1][2].month, out[1][2].day)
+        if same:
+            named = [False, False]  # "Q3 vs Q3 2023": this year's Q3, not 2023's twice
         for k in (0, 1):
             (at, start, end), (_, y_start, y_end) = out[k], out[1 - k]
             if named[k] and not named[1 - k] and (y_start.month, y_start.day) == (1, 1) and (

@@ -531,8 +531,9 @@ _TO_DATE_WORDS = r"(?:to date|so far|thus far|up to now|until now|till now|up to
 # "against the same point in 2024", "vs this time last year": that period, up to the same day.
 _SAME_POINT = re.compile(
     r"\b(?:the )?same (?:point|time|stage|day|date|stretch|span|window|days|dates|period"
-    r"|part)(?: (?:in|of)(?= (?:20\d\d|last|the)\b)"
-    r"|(?= last\b)|( last year| a year ago)$)", re.I)
+    r"|part|month|months|quarter|quarters|week|weeks)(?: (?:in|of)(?= (?:20\d\d|last|the)\b)"
+    r"|(?= last\b)|(?= (?:the|a) (?:year|previous year|prior year) ?(?:before|earlier)?\b)"
+    r"|( last year| a year ago)$)", re.I)
 _PERIOD_THEN_TO_DATE = re.compile(
     r"\b(" + _NAMED_PERIOD + r")\b((?:\s+(?!(?:vs|versus|against|compared|and|or|than|but"
     r"|20\d\d)\b)[\w'&-]+){1,4}?)\s+" + _TO_DATE_WORDS + r"\b", re.I)
@@ -653,6 +654,14 @@ _LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(
 _OFFICE_PEOPLE = re.compile(
     r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers|staff|people|folks"
     r"|colleagues|employee|worker|members?)\b", re.I)
+_SAME_PERIOD_OF = re.compile(
+    rf"\b(q[1-4]|h[12]|{_MONTHS})\b(?!\s*(?:of\s+)?(?:19|20)\d\d)([^.?!]{{0,40}}?\s)"
+    r"(vs\.?|versus|against|compared\s+(?:to|with))\s+the\s+same\s+(?:period|quarter|month|half"
+    r"|time|stretch)\s+(?:of|in|from|for)\s+((?:19|20)\d\d)\b", re.I)
+_GOT_A_SCORE = re.compile(
+    r"\b(?:got|get|gets|getting|received|receive|receives|earned|scored|was\s+given|were\s+given)"
+    r"\s+an?\s+([1-5])(?:\s+or\s+(?:an?\s+)?([1-5]))?\b(?!\s*(?:%|percent|k\b|m\b|units?|orders?"
+    r"|sales?|deals?|items?|pieces?|people|employees|times?|days?|years?|months?|weeks?))", re.I)
 _EVER_DONE = re.compile(r"\b(?:(?:that\s+)?we(?:'ve|\s+have|\s+had)?\s+)?ever\s+(?:recorded|made"
                         r"|had|booked|logged|closed|done|sold|taken|registered)\b", re.I)
 _EACH_BRINGS = re.compile(
@@ -1598,6 +1607,12 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _LINE_UP.sub(" ", text)
     # "every sale we've ever recorded": all of them, for all time.
     text = _EVER_DONE.sub(" for all time ", text)
+    # "revenue in Q3 vs the same period of 2023": Q3 of this year against Q3 of 2023.
+    text = _SAME_PERIOD_OF.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)} {m.group(1)} "
+                               f"{m.group(4)}", text)
+    # "employees who got a 4 or 5", "received a 2": a score of one to five is a rating.
+    text = _GOT_A_SCORE.sub(
+        lambda m: f"rated {m.group(1)}" + (f" or {m.group(2)}" if m.group(2) else ""), text)
     # "units this past 2025": that year ("past" is no bound before a year).
     text = re.sub(r"\b(?:this|the)\s+(?:past|last|previous)\s+(?=(?:19|20)\d\d\b)", "in ", text,
                   flags=re.I)
