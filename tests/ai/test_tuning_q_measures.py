@@ -353,3 +353,13 @@ def test_a_period_against_the_same_period_of_a_year(catalog: Catalog, values: Va
 def test_a_score_of_one_to_five_is_a_rating(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("share of the workforce that received a 1 or a 2", catalog, values))
     assert "performance_rating in (1, 2)" in _expr(spec), spec
+
+
+def test_a_count_shown_as_a_percentage_of_the_total(catalog: Catalog, values: Values) -> None:
+    first = ask("number of employees per location", catalog, values)
+    assert first.tile is not None
+    reply = ask("could you turn that into a percentage of the total", catalog, values,
+                previous=first.tile)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "count", "share": True}], spec
+    assert dims_of(spec) == ["location"], spec

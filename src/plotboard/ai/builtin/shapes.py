@@ -327,6 +327,15 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                         shares.append((i, end, words[i]))
                     if end < len(words) and words[end] == "of":
                         end += 1
+                        whole = next((size for size, said in ((2, ("the", "total")),
+                                                              (2, ("the", "whole")),
+                                                              (2, ("the", "overall")),
+                                                              (1, ("total",)), (1, ("overall",)),
+                                                              (1, ("everything",)),
+                                                              (1, ("everyone",)))
+                                      if tuple(words[end : end + size]) == said), 0)
+                        for k in range(end, end + whole):
+                            keep[k] = False  # "as a percentage of the total": the whole
                     if phrase[0] not in _CHART_HINTS:  # "share of" also hints at a pie
                         for k in range(i, end):
                             keep[k] = False
