@@ -363,3 +363,11 @@ def test_a_count_shown_as_a_percentage_of_the_total(catalog: Catalog, values: Va
     spec = spec_of(reply)
     assert spec["measures"] == [{"agg": "count", "share": True}], spec
     assert dims_of(spec) == ["location"], spec
+
+
+def test_a_ratio_to_the_rows_themselves_is_over_all_rows(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("ratio of marketing people to all staff, per country", catalog, values))
+    assert _expr(spec) == "count_if(department = 'Marketing') * 1.0 / count()", spec
+    assert dims_of(spec) == ["country"], spec

@@ -1469,7 +1469,7 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
                 b = DraftFilter(d.table, d.column, "eq", flags[0].negate)
                 texts = [("not " if s.negate else "") + s.text for s in flags[:2]]
                 pairs.append((a, b, texts, d))
-    if not pairs and shapes.ratio_named and _to_the_whole(shapes.all_words):
+    if not pairs and shapes.ratio_named and _to_the_whole(shapes.all_words, intent):
         # "remote to total ratio by country", "ratio of Hardware orders to all orders": the
         # rows of the one value said over all the rows.
         return _ratio_of_whole(draft, intent, first)
@@ -1512,10 +1512,20 @@ def _as_ratio(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
 _WHOLE_WORDS = frozenset({"total", "all", "everyone", "everybody", "overall", "whole"})
 
 
-def _to_the_whole(words: Sequence[str]) -> bool:
-    """Whether the ratio is said to be of the whole ("to total", "to all (orders)")."""
-    return any(w == "to" and words[k + 1 : k + 2] and words[k + 1] in _WHOLE_WORDS
-               for k, w in enumerate(words))
+def _to_the_whole(words: Sequence[str], intent: Intent) -> bool:
+    """Whether the ratio is said to be of the whole ("to total", "to all (orders)", "to
+    headcount": the rows or the measure themselves)."""
+    rows = {w.lower() for w in intent.row_words}
+    rows |= {m.text.lower().split()[0] for m in intent.measures if m.text.split()}
+    for k, w in enumerate(words):
+        if w != "to":
+            continue
+        rest = [x for x in words[k + 1 : k + 4] if x not in ("the", "our", "all")]
+        if words[k + 1 : k + 2] and words[k + 1] in _WHOLE_WORDS:
+            return True
+        if rest and rest[0] in rows:
+            return True
+    return False
 
 
 def _ratio_of_whole(draft: Draft, intent: Intent, first: DraftMeasure) -> bool:
