@@ -371,3 +371,11 @@ def test_a_ratio_to_the_rows_themselves_is_over_all_rows(
     spec = spec_of(ask("ratio of marketing people to all staff, per country", catalog, values))
     assert _expr(spec) == "count_if(department = 'Marketing') * 1.0 / count()", spec
     assert dims_of(spec) == ["country"], spec
+
+
+def test_split_between_the_values_rows_is_a_breakdown(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how was 2024 software revenue split among the software products, as "
+                       "percentages", catalog, values))
+    assert spec["measures"][0].get("share") is True, spec
+    assert dims_of(spec) == ["product"], spec
+    assert ("category", "eq", "Software") in filters_of(spec), spec

@@ -1056,6 +1056,13 @@ class _Walk:
                 # its values names that value's rows; the rows counted were named before.
                 return
             listed = self.words[:1] in (("who",), ("whos",), ("which",), ("list",))
+            start = self.last_value[0].start
+            before = [w for w in self.words[max(0, start - 3) : start] if w != "the"]
+            if before[-1:] and before[-1] in ("between", "among", "amongst", "across") and (
+                "split" in self.words[max(0, start - 4) : start]
+            ):
+                # "revenue split between the hardware products": each of those products.
+                listed = True
             if not values and self.mode == "measure" and not self._ranked() and not listed and (
                 structural
             ) and all(
