@@ -379,3 +379,9 @@ def test_split_between_the_values_rows_is_a_breakdown(catalog: Catalog, values: 
     assert spec["measures"][0].get("share") is True, spec
     assert dims_of(spec) == ["product"], spec
     assert ("category", "eq", "Software") in filters_of(spec), spec
+
+
+def test_per_head_is_a_total_over_the_people(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("2024 units per head in the sales department", catalog, values))
+    assert _expr(spec).startswith("sum(quantity) * 1.0 / count_distinct("), spec
+    assert not dims_of(spec), spec

@@ -679,6 +679,7 @@ _SPAN = re.compile(r"\b(?:(?:the\s+)?(?:average|avg|mean|typical)\s+)?(?:manager
 _ONE_COSTS = re.compile(r"\b(?:what|how\s+much)\s+(?:does|do|did|would)\s+(?:one|a\s+single|a|an"
                         r"|the\s+average|a\s+typical|the\s+typical)\s+([a-z]+)\s+cost"
                         r"(?:\s+us|\s+the\s+company)?\b", re.I)
+_PER_HEAD = re.compile(r"\bper\s+(?:head|capita)\b", re.I)
 _PER_ACTIVE = re.compile(r"\bper\s+(?:active|participating|selling|producing)\s+(?=[a-z])",
                          re.I)
 _OWN = frozenset({"the", "our", "an", "a", "my", "their", "per"})
@@ -1640,6 +1641,10 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
                   r"\1", text, flags=re.I)
     # "what does one employee cost us (in salary)": the average cost of one.
     text = _ONE_COSTS.sub(lambda m: f"average {m.group(1)} cost", text)
+    # "revenue per head", "orders per capita": a total over how many people, never a
+    # breakdown by each of them.
+    if _PER_HEAD.search(text) and not re.search(r"\baverage\b", text, re.I):
+        text = f"{text} on average"
     # "revenue per active salesperson", "deals per active seller": the total over how many
     # of them took part, on average (not a breakdown by each of them).
     if _PER_ACTIVE.search(text):
