@@ -385,3 +385,9 @@ def test_per_head_is_a_total_over_the_people(catalog: Catalog, values: Values) -
     spec = spec_of(ask("2024 units per head in the sales department", catalog, values))
     assert _expr(spec).startswith("sum(quantity) * 1.0 / count_distinct("), spec
     assert not dims_of(spec), spec
+
+
+def test_a_score_said_with_its_noun_stays_one_filter(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many finance people received a 3 rating", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert ("performance_rating", "eq", 3) in filters_of(spec), spec

@@ -661,7 +661,8 @@ _SAME_PERIOD_OF = re.compile(
 _GOT_A_SCORE = re.compile(
     r"\b(?:got|get|gets|getting|received|receive|receives|earned|scored|was\s+given|were\s+given)"
     r"\s+an?\s+([1-5])(?:\s+or\s+(?:an?\s+)?([1-5]))?\b(?!\s*(?:%|percent|k\b|m\b|units?|orders?"
-    r"|sales?|deals?|items?|pieces?|people|employees|times?|days?|years?|months?|weeks?))", re.I)
+    r"|sales?|deals?|items?|pieces?|people|employees|times?|days?|years?|months?|weeks?|ratings?"
+    r"|scores?|stars?|grades?|-))", re.I)
 _EVER_DONE = re.compile(r"\b(?:(?:that\s+)?we(?:'ve|\s+have|\s+had)?\s+)?ever\s+(?:recorded|made"
                         r"|had|booked|logged|closed|done|sold|taken|registered)\b", re.I)
 _EACH_BRINGS = re.compile(
