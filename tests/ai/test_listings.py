@@ -43,6 +43,33 @@ def test_a_flag_after_who_keeps_those_rows(catalog: Catalog, values: Values) -> 
         ], question
 
 
+def test_the_newest_hires_and_their_columns_are_those_rows(
+    catalog: Catalog, values: Values
+) -> None:
+    # "Hires" reads as a count of the rows ("hires by month"): "list the 10 newest hires with
+    # their department and hire date" was "Headcount by department", every hire counted.
+    cases = {
+        "list the 10 newest hires with their department and hire date": (
+            ["full_name", "department", "hire_date"], 10, True
+        ),
+        "the 10 newest hires and their location": (
+            ["full_name", "location", "hire_date"], 10, True
+        ),
+        "the 5 oldest hires with their salary": (["full_name", "salary", "hire_date"], 5, False),
+    }
+    for question, (columns, n, desc) in cases.items():
+        spec = spec_of(ask(question, catalog, values))
+        assert spec.get("select") == columns, (question, spec)
+        (order,) = spec["order_by"]
+        assert order["by"] == "hire_date" and order.get("desc", False) is desc, question
+        assert spec["limit"] == n, question
+        assert "offset" not in spec, question  # a top N, not pages
+    # Hires counted by a column stay a count.
+    spec = spec_of(ask("hires by department", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert spec["dimensions"] == [{"column": "department"}], spec
+
+
 def test_plural_things_kept_by_exact_marks_are_listed(
     demo_engine: sa.Engine, catalog: Catalog, values: Values
 ) -> None:

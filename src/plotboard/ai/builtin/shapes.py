@@ -49,6 +49,7 @@ from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
 from plotboard.ai.builtin.vocabulary import (
     EXACT,
     ColumnTerm,
+    MeasureTerm,
     TableTerm,
     Term,
     ValueTerm,
@@ -2187,11 +2188,17 @@ def _as_listing(
     label = vocab.label_column(base)
     # "staff in Paris and their job titles": the rows, with those columns; not "departments
     # and their headcount".
-    their = their and not intent.measures and (
+    # "the 10 newest hires and their department": "hires" reads as a count of the rows (for
+    # "hires by month"), but ranked by date they are the rows themselves.
+    rows_only = bool(intent.measures) and all(
+        isinstance(t, MeasureTerm) and t.agg == "count" and t.column is None and t.table is base
+        for m in intent.measures for t in m.terms
+    ) and rank in _WHEN_RANKS and count is not None
+    their = their and (rows_only or (not intent.measures and (
         any(t.table is base for t in intent.tables)
         # "the Sales Managers and their offices": rows named by a value of their own
         or (not intent.tables and any(t.table is base for v in intent.values for t in v.terms))
-    )
+    )))
     shown = [d for d in draft.dims if not (d.grain and d.table is base)]  # dates: columns
     if label is None or (not their and any(d.column is not label for d in shown)):
         return  # "which departments have the most people": a ranking, not a listing
