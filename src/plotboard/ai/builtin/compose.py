@@ -26,7 +26,7 @@ from plotboard.ai.builtin.intent import BoolSlot, CompareSlot, DimSlot, Intent, 
 from plotboard.ai.builtin.resolve import (
     Resolved,
     Unanswerable,
-    choose_base,
+    choose_base_whole,
     default_measures,
     hops,
     key_of,
@@ -156,7 +156,7 @@ def build_fresh(
         Unanswerable: see `check_subject`, `choose_base` and `resolve`.
     """
     check_subject(intent)
-    base = choose_base(vocab, intent, stay=stay, only=only)
+    base = choose_base_whole(vocab, intent, stay=stay, only=only)
     better = _ranked_by_value(vocab, intent, base)
     if better is not None:
         base, intent = better
@@ -298,7 +298,7 @@ def refine(
     check_subject(intent)
     new_subject = bool(intent.measures or intent.tables or intent.pending)
     base = (
-        choose_base(vocab, intent, prefer=previous.base, only=only)
+        choose_base_whole(vocab, intent, prefer=previous.base, only=only)
         if new_subject else previous.base
     )
     resolved = resolve(vocab, intent, base)

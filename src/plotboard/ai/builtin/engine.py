@@ -483,9 +483,10 @@ def _value_or_table(vocab: Vocabulary, intent: Intent) -> None:
     intent.tables.append(named[0])
 
 
-def _date_asked(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+def _date_asked(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     """ "opening date of the Berlin site", "when did the Paris office open": the date of the
     rows kept, not how many there are. The question opens with a date column (or "when"),
+    or keeps its rows by their name ("Berlin office - opening date?": the office's city),
     keeps rows by a value, and asks nothing else: those rows and that date, listed."""
     if shapes.listing or not intent.time_columns or not intent.values:
         return
@@ -502,7 +503,13 @@ def _date_asked(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
             for t in first.meaning.terms
         )
     )
-    if opens:
+    dated = {id(t.table) for t in intent.time_columns}
+    named = any(
+        isinstance(t, ValueTerm) and id(t.table) in dated
+        and t.column is vocab.label_column(t.table)
+        for slot in intent.values for t in slot.terms
+    )
+    if opens or named:
         shapes.listing = True
 
 
@@ -584,6 +591,33 @@ def _few_rows(vocab: Vocabulary, table: Table) -> bool:
     label = vocab.label_column(table)
     known = vocab.cardinality(table, label) if label is not None else None
     return known is not None and known <= _FEW_ROWS
+
+
+def _when_each(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "when did each office open", "when was every branch set up": each of those rows
+    and its date, listed; not how many opened per month."""
+    if lexed.words[:1] != ("when",) or not ({"each", "every"} & set(lexed.words)):
+        return
+    if len(intent.dims) != 1 or intent.measures or intent.pending or intent.tables:
+        return
+    if intent.values or intent.bools or intent.compares or intent.date_range is not None:
+        return
+    if intent.grain or intent.top or intent.superlative or intent.chart or intent.follow:
+        return
+    if shapes.listing or shapes.share or shapes.running or shapes.compare:
+        return
+    dim = intent.dims[0]
+    dated = [t for t in dim.terms
+             if isinstance(t, ColumnTerm) and t.column.type in TEMPORAL_TYPES]
+    if not dated or len(dated) != len(dim.terms):
+        return
+    rows = [t for t in intent.mentioned if any(d.table is t.table for d in dated)]
+    if len(rows) != 1:
+        return
+    intent.dims, intent.per_dim = [], None
+    intent.tables = [rows[0]]
+    intent.time_columns = [d for d in dated if d.table is rows[0].table]
+    shapes.listing = True
 
 
 def _when_first(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
@@ -1077,8 +1111,9 @@ def answer(
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
-    _date_asked(lexed, intent, shapes)
+    _date_asked(vocab, lexed, intent, shapes)
     _when_first(lexed, intent, shapes)
+    _when_each(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:

@@ -63,6 +63,28 @@ def _of(terms: tuple[Term, ...], kind: type) -> tuple[Term, ...]:
     return tuple(t for t in terms if isinstance(t, kind))
 
 
+#: Verbs before "by" that ask for a breakdown ("sorted by", "split by"), not who did it.
+_ARRANGED = frozenset({
+    "grouped", "sorted", "ordered", "ranked", "split", "broken", "divided", "segmented",
+    "categorised", "categorized", "organised", "organized", "listed", "arranged", "bucketed",
+    "binned", "filtered", "aggregated", "summarised", "summarized", "totaled", "totalled",
+    "counted", "measured", "compared", "plotted", "charted", "shown", "displayed",
+    "separated", "clustered", "sliced", "classified", "partitioned", "followed", "cut",
+    "banded", "bracketed", "indexed", "keyed", "weighted", "multiplied", "increased",
+    "decreased", "grew", "rose", "fell", "dropped", "changed",
+})
+_DONE = frozenset({"made", "sold", "brought", "won", "done", "taken", "written", "paid",
+                   "given", "got", "gotten", "landed", "closed", "booked", "generated"})
+
+
+def _done_by(word: str) -> bool:
+    """Whether `word` before "by" is a deed ("booked by", "made by"): "by" then says who
+    did it, not what to break down by ("grouped by", "split by")."""
+    if word in _ARRANGED:
+        return False
+    return word in _DONE or (len(word) > 4 and word.endswith("ed"))
+
+
 def _numeric(terms: tuple[Term, ...]) -> tuple[Term, ...]:
     return tuple(
         t
@@ -185,6 +207,8 @@ class _Walk:
         self.per_next = False  # the next phrase came right after "per" / "divided by"
         self.whole_next = False  # the next breakdown came after "within each", "for every" ...
         self.lead_next = False  # the question opens with "by" ("by country: which ...")
+        self.agent_at = -1  # where "by" said who did it ("booked by ..."), else -1
+        self.flag_at = -1  # where the last flag filter ("remote") was read
         self.lead_dim: DimSlot | None = None
         self.across_all = False  # the next breakdown came after "across all" / "over all"
         self.index = -1  # index of the item being read
@@ -719,6 +743,9 @@ class _Walk:
             self.across_all = (said in ("across", "over") and after in (("all",), ("every",))) or (
                 said in ("all", "every") and before in ("across", "over", "of")
             )
+            self.agent_at = item.start if said == "by" and item.start > 0 and _done_by(
+                self.words[item.start - 1]
+            ) else -1
             self.whole_next = said in _WHOLE_GROUPS or (
                 said in ("each", "every") and before in _WHOLE_LEADS
             )
@@ -741,6 +768,10 @@ class _Walk:
             self.index
         ) in ("do", "does", "did"):
             pass  # "what do people in Paris earn": what amount, not which people
+        elif kind == "which" and self.words_of(item) == "what" and self._amount_asked(
+            self.index
+        ):
+            pass  # "what salary do engineers get": that amount, not which salaries
         elif kind == "which" and self.words_of(item) == "what" and item.start > 0 and (
             self.words[item.start - 1] in ("of", "for", "on")
         ):
@@ -931,6 +962,33 @@ class _Walk:
             return None
         return terms, at
 
+    def _names_rows_next(self, index: int, bools: tuple[Term, ...]) -> bool:
+        """Whether the flag at item `index` is said of the rows named right after it ("by
+        remote employees": those people, a filter), not broken down by ("by remote")."""
+        if not bools or index + 1 >= len(self.items):
+            return False
+        item, after = self.items[index], self.items[index + 1]
+        if after.start != item.start + item.size or not isinstance(after.meaning, Words):
+            return False
+        tables = {id(t.table) for t in bools}
+        return any(
+            isinstance(t, TableTerm) and id(t.table) in tables for t in after.meaning.terms
+        )
+
+    def _amount_asked(self, index: int) -> bool:
+        """Whether "what" at item `index` asks an amount: a number column follows, then "do",
+        "does" or "did" ("what rating do support staff get on average")."""
+        if index + 1 >= len(self.items):
+            return False
+        after = self.items[index + 1]
+        if after.start != self.items[index].start + self.items[index].size:
+            return False
+        if not isinstance(after.meaning, Words) or not after.meaning.terms:
+            return False
+        if len(_numeric(after.meaning.terms)) != len(after.meaning.terms):
+            return False
+        return self._word_after(index + 1) in ("do", "does", "did")
+
     def _word_after(self, index: int) -> str:
         item = self.items[index]
         end = item.start + item.size
@@ -1117,10 +1175,13 @@ class _Walk:
             self._value(item, ValueSlot(values, text, self.negate))
             return
         # "who works remotely", "which staff are remote": a flag after "who" keeps those rows.
-        flag_mode = self.mode in ("measure", "which")
+        flag_mode = self.mode in ("measure", "which") or (
+            self.mode == "dim" and self._names_rows_next(index, bools)
+        )
         if bools and (filtering or flag_mode) and len(bools) == len(structural):
             flags = tuple(t for t in bools if isinstance(t, ColumnTerm))
             self.intent.bools.append(BoolSlot(flags, text, self.negate))
+            self.flag_at = item.start
             self.negate = False
             return
         self.negate = False
@@ -1140,6 +1201,14 @@ class _Walk:
             any(isinstance(t, TableTerm) for t in structural)
         ):
             self.mode = "measure"  # "the grand total of every sale": those rows, added up
+        kept_at = max(self.flag_at, self.last_value[0].start if self.last_value else -1)
+        if self.mode == "dim" and 0 <= self.agent_at < kept_at and self.intent.measures and all(
+            isinstance(t, TableTerm) for t in structural
+        ):
+            # "revenue booked by Toronto-based sales reps": those people did it; the value
+            # keeps them, and the total is theirs, not a row for each of them.
+            self.mode, self.agent_at = "measure", -1
+            return
         if self.mode in ("dim", "topdim", "which"):
             self._in_breakdown(structural, item, text)
         elif self.intent.pending:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from plotboard.ai.builtin.draft import DraftDim, DraftFilter, DraftHaving, DraftMeasure
-from plotboard.ai.builtin.intent import CompareSlot, DimSlot, Intent, MeasureSlot
+from plotboard.ai.builtin.intent import CompareSlot, DimSlot, Intent, MeasureSlot, ValueSlot
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import split_identifier, stems
 from plotboard.ai.builtin.timewords import DateRange, auto_grain
@@ -236,11 +236,79 @@ def choose_base(
             meant = [t for t in rivals.values() if id(t) in named]
             if len(meant) == 1:
                 return meant[0]  # "the Berlin site": the offices, named as a table
+            named_rows = [t for t in rivals.values() if _names_its_rows(vocab, intent, t)]
+            if len(named_rows) == 1:
+                # "opening date of our Paris location": Paris names an office (the city
+                # of its row), not only where tickets come from.
+                return named_rows[0]
             raise Ambiguous(list(rivals.values()))
         return best[1]
     raise Unanswerable(
         "the things you mention are in tables that are not linked to each other"
     )
+
+
+def _names_its_rows(vocab: Vocabulary, intent: Intent, table: Table) -> bool:
+    """Whether a value of the question is one of `table`'s own row names (its label column,
+    as "Paris" is an office's city), rather than a value of some attribute."""
+    label = vocab.label_column(table)
+    return label is not None and any(
+        isinstance(t, ValueTerm) and t.table is table and t.column is label
+        for slot in intent.values
+        for t in slot.terms
+    )
+
+
+def choose_base_whole(
+    vocab: Vocabulary,
+    intent: Intent,
+    prefer: Table | None = None,
+    *,
+    stay: str | None = None,
+    only: str | None = None,
+) -> Table:
+    """`choose_base`, but a question that one source answers whole except for a lone word
+    that is only a value of another source's column ("high-value orders over 20k", "staff on
+    a high salary": "High" is a ticket priority) is read in that source without the word,
+    which goes to `intent.ignored` so that the answer says it was not used. Words that name
+    a table, a measure or a breakdown always count: only a one-word value is that weak.
+
+    Raises:
+        as `choose_base`, with its reason when no source answers the rest either.
+    """
+    try:
+        return choose_base(vocab, intent, prefer, stay=stay, only=only)
+    except Ambiguous:
+        raise
+    except Unanswerable as err:
+        if len(vocab.sources) < 2:
+            raise
+        found: tuple[int, Table, list[ValueSlot]] | None = None
+        for source in vocab.sources:
+            if only is not None and source.id != only:
+                continue
+            foreign = [
+                slot for slot in intent.values
+                if not slot.negate and len(slot.text.split()) == 1
+                and all(vocab.source_of(t.table) is not source for t in slot.terms)
+            ]
+            if not foreign or (found is not None and len(foreign) >= found[0]):
+                continue
+            rest = replace(intent, values=[s for s in intent.values if s not in foreign])
+            try:
+                base = choose_base(vocab, rest, prefer, stay=stay, only=source.id)
+            except Unanswerable:
+                continue
+            found = (len(foreign), base, foreign)
+        if found is None:
+            raise err from None
+        _, base, foreign = found
+        intent.values = [s for s in intent.values if s not in foreign]
+        intent.either = [
+            pair for pair in intent.either if not any(s in foreign for s in pair)
+        ]
+        intent.ignored = list(dict.fromkeys([*intent.ignored, *(s.text for s in foreign)]))
+        return base
 
 
 def _measure(
@@ -788,7 +856,11 @@ def default_measures(
             measure = DraftMeasure("count", subject, None)
         elif agg is None:
             measure = DraftMeasure(main.agg, subject, main.column)
-        elif agg == "count_distinct":
+        elif agg == "count_distinct" or (
+            agg == "sum" and main.column is None and any(t.table is subject for t in tables)
+        ):
+            # "Berlin employees: what's the total?": people named, nothing of theirs to add
+            # up; their total is how many there are.
             measure = DraftMeasure("count", subject, None)
         elif main.column is not None and agg is not None:
             measure = DraftMeasure(agg, subject, main.column)

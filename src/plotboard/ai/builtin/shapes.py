@@ -2216,9 +2216,11 @@ def _as_listing(
     columns: list[tuple[Table, Column]] = [(base, label)]
     key = base.column(base.primary_key[0]) if len(base.primary_key) == 1 else None
     if key is not None and key is not label and not key.hidden and (
-        vocab.cardinality(base, label) is not None
+        vocab.cardinality(base, label) is not None and not vocab.referenced(base)
     ):
-        columns.insert(0, (base, key))  # the label repeats ("product"): say which row
+        # The label repeats ("product" of sales): say which row. A table other tables point
+        # at (offices) is a list of things, each named by its label (the office's city).
+        columns.insert(0, (base, key))
     for m in draft.measures:
         if m.column is not None and m.table is base:
             columns.append((base, m.column))

@@ -224,6 +224,17 @@ class Vocabulary:
     def catalog_of(self, table: Table) -> Catalog:
         return self._source_of[id(table)].catalog
 
+    def referenced(self, table: Table) -> bool:
+        """Whether another table's foreign key points at `table` (offices, for the employees
+        who work in one): its rows are things others name, each by its label."""
+        return any(
+            fk.ref_table.lower() == table.name.lower()
+            and (fk.ref_schema or table.schema) == table.schema
+            for other in self.catalog_of(table).tables
+            if other is not table
+            for fk in other.foreign_keys
+        )
+
     def source_named(self, source_id: str | None) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
 
