@@ -208,6 +208,7 @@ class _Walk:
         self.whole_next = False  # the next breakdown came after "within each", "for every" ...
         self.lead_next = False  # the question opens with "by" ("by country: which ...")
         self.agent_at = -1  # where "by" said who did it ("booked by ..."), else -1
+        self.by_at = -1  # where the last "by" was read
         self.flag_at = -1  # where the last flag filter ("remote") was read
         self.lead_dim: DimSlot | None = None
         self.across_all = False  # the next breakdown came after "across all" / "over all"
@@ -743,7 +744,8 @@ class _Walk:
             self.across_all = (said in ("across", "over") and after in (("all",), ("every",))) or (
                 said in ("all", "every") and before in ("across", "over", "of")
             )
-            self.agent_at = item.start if said == "by" and item.start > 0 and _done_by(
+            self.by_at = item.start if said in ("by", "by the") else -1
+            self.agent_at = item.start if self.by_at >= 0 and item.start > 0 and _done_by(
                 self.words[item.start - 1]
             ) else -1
             self.whole_next = said in _WHOLE_GROUPS or (
@@ -1202,12 +1204,16 @@ class _Walk:
         ):
             self.mode = "measure"  # "the grand total of every sale": those rows, added up
         kept_at = max(self.flag_at, self.last_value[0].start if self.last_value else -1)
-        if self.mode == "dim" and 0 <= self.agent_at < kept_at and self.intent.measures and all(
+        based = item.start > 0 and self.words[item.start - 1] == "based"
+        by_at = self.agent_at if self.agent_at >= 0 else self.by_at if based else -1
+        asked = self.intent.measures or self.intent.pending
+        if self.mode == "dim" and 0 <= by_at < kept_at and asked and all(
             isinstance(t, TableTerm) for t in structural
         ):
-            # "revenue booked by Toronto-based sales reps": those people did it; the value
-            # keeps them, and the total is theirs, not a row for each of them.
-            self.mode, self.agent_at = "measure", -1
+            # "revenue booked by Toronto-based sales reps", "sales by London-based staff":
+            # those people did it; the value keeps them, and the total is theirs, not a row
+            # for each of them.
+            self.mode, self.agent_at, self.by_at = "measure", -1, -1
             return
         if self.mode in ("dim", "topdim", "which"):
             self._in_breakdown(structural, item, text)
