@@ -191,3 +191,17 @@ def test_a_flag_before_the_people_named_is_a_filter(catalog: Catalog, values: Va
 
 def test_today_is_the_tuning_day() -> None:
     assert TODAY.year == 2025
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the 4 cities with the largest number of employees",
+        "top 2 countries by the biggest count of staff",
+    ],
+)
+def test_the_largest_number_of_people_counts_them(question: str, two: list[Source]) -> None:
+    # "the largest number of staff" is a count of people, not "the largest <value> among staff"
+    _, spec = _ask_two(question, two)
+    assert spec["table"] == "employees" and spec["measures"] == [{"agg": "count"}]
+    assert len(dims_of(spec)) == 1

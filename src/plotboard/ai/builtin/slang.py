@@ -854,7 +854,8 @@ _EACH_ONE_IN = re.compile(
 # that one value over those people (the people are the table's rows, not a ranking of them).
 _VALUE_AMONG_PEOPLE = re.compile(
     r"\b((?:highest|lowest|top|max|maximum|min|minimum|biggest|largest|smallest|peak|best"
-    r"|worst) [a-z]+(?<!s)) (?:among|amongst|across|of) (?:the |our |all |all the |all our )?"
+    r"|worst) (?!(?:number|count|total|amount|share|proportion|percentage)\b)[a-z]+(?<!s))"
+    r" (?:among|amongst|across|of) (?:the |our |all |all the |all our )?"
     r"((?:[a-z-]+ ){0,2}?)(?:staff|people|employees|personnel|workers|colleagues|staffers"
     r"|team members)\b",
     re.I,
