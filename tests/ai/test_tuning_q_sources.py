@@ -205,3 +205,23 @@ def test_the_largest_number_of_people_counts_them(question: str, two: list[Sourc
     _, spec = _ask_two(question, two)
     assert spec["table"] == "employees" and spec["measures"] == [{"agg": "count"}]
     assert len(dims_of(spec)) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("staff in Berlin on a low salary (under 40k): how many", ("salary", "lt", 40000)),
+        ("how many engineers have a good rating (5)", ("performance_rating", "eq", 5)),
+    ],
+)
+def test_a_degree_word_restated_by_its_number_is_left_out(
+    question: str, kept: tuple[str, str, Any], catalog: Catalog, values: Values
+) -> None:
+    # With one source too: the number says how high or low; the word is said unused.
+    reply = ask(question, catalog, values)
+    assert kept in filters_of(spec_of(reply))
+    assert any(w in reply.unused for w in ("low", "good"))
+
+
+def test_a_degree_word_with_no_number_is_still_refused(catalog: Catalog, values: Values) -> None:
+    assert ask("people with a high salary", catalog, values).tile is None

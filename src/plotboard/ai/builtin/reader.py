@@ -63,6 +63,10 @@ def _of(terms: tuple[Term, ...], kind: type) -> tuple[Term, ...]:
     return tuple(t for t in terms if isinstance(t, kind))
 
 
+#: Words that say only how big a number is ("a high salary", "a low rating").
+_DEGREE = frozenset({"high", "higher", "low", "lower", "big", "small", "large", "good", "bad",
+                     "decent", "strong", "weak", "poor", "great", "hefty", "modest"})
+
 #: Verbs before "by" that ask for a breakdown ("sorted by", "split by"), not who did it.
 _ARRANGED = frozenset({
     "grouped", "sorted", "ordered", "ranked", "split", "broken", "divided", "segmented",
@@ -246,8 +250,22 @@ class _Walk:
         while after and i in self.unknown_at:
             following.append(self.unknown_at[i])
             i += 1
+        if before and not following and self._degree_restated(item, before):
+            return  # "a high salary (above 150k)": the number says how high; "high" is unused
         if before or following:
             self.intent.compounds.append(" ".join([*before, text, *following]))
+
+    def _degree_restated(self, item: Item, before: list[str]) -> bool:
+        """Whether unknown words before a number column only say its degree ("high",
+        "low") and a number right after says it exactly ("a high rating (4 or 5)")."""
+        if not all(w in _DEGREE for w in before) or not isinstance(item.meaning, Words):
+            return False
+        if len(_numeric(item.meaning.terms)) != len(item.meaning.terms):
+            return False
+        after = self.items[self.index + 1 : self.index + 3]
+        return bool(after) and after[0].start == item.start + item.size and any(
+            isinstance(a.meaning, (Number, Compare)) for a in after
+        )
 
     def _measure(self, agg: Aggregate | None, terms: tuple[Term, ...], text: str) -> None:
         wanted = self.intent.superlative
