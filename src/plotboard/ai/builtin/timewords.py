@@ -279,6 +279,13 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
     else:
         return None
     short = _short_year(words[i + size]) if grain == "quarter" and i + size < n else None
+    # "January this year", "Q4 last year", "Q3 of last year": that part of the year named.
+    named = i + size + (tuple(words[i + size : i + size + 1]) == ("of",))
+    if tuple(words[named : named + 2]) in _THIS_OR_LAST_YEAR:
+        year = today.year - (words[named] == "last")
+        start, end = period_of(dt.date(year, month, 1),
+                               "quarter" if grain == "quarter" else "month")
+        return named + 2 - i, start, end
     if i + size < n and _year(words[i + size]) is not None:
         year = int(words[i + size])
         size += 1
@@ -290,6 +297,7 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
     return size, start, end
 
 
+_THIS_OR_LAST_YEAR = (("this", "year"), ("last", "year"))
 _ENDED = frozenset({"ended", "finished", "closed", "gone", "completed", "passed"})
 
 
