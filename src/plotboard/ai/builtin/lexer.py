@@ -876,6 +876,13 @@ def _whole_word(word: str, vocab: Vocabulary) -> bool:
     return (singular(word),) in vocab.phrases or isinstance(meaning, (Agg, Superlative))
 
 
+def is_keyword(word: str) -> bool:
+    """Whether `word` alone is a keyword, a time word or a word left out of questions."""
+    return (word,) in _KEYWORDS or word in _TIME_UNIT_WORDS or word in MONTHS or (
+        word in LEFT_OUT_WORDS
+    )
+
+
 def split_compounds(
     tokens: Sequence[Token], vocab: Vocabulary, readings: list[str] | None = None
 ) -> tuple[Token, ...]:

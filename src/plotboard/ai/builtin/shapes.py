@@ -34,7 +34,7 @@ from plotboard.ai.builtin.draft import (
     column_ref,
 )
 from plotboard.ai.builtin.intent import Intent
-from plotboard.ai.builtin.lexer import edits
+from plotboard.ai.builtin.lexer import edits, is_keyword
 from plotboard.ai.builtin.resolve import Unanswerable, date_filters, natural_agg
 from plotboard.ai.builtin.text import (
     MONEY_UNITS,
@@ -238,7 +238,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     words = [t.text for t in tokens]
     keep = [True] * len(tokens)
     nullable = _nullable_names(vocab)
-    _read_ratio(words, keep, shapes)
+    _read_ratio(words, keep, shapes, lambda k: _said_known(tokens[k], vocab))
     shapes.whole_words = frozenset(
         next((w for w in words[k + 1 : k + 4] if w not in _WHOLE_FILLERS), "")
         for k, w in enumerate(words) if w in _WHOLE_LEADS or _whole_after(words, k)
@@ -638,13 +638,26 @@ def _ranks_after(words: Sequence[str], end: int, phrase: tuple[str, ...]) -> boo
     return bool(after) and after[0] in _RANKED_WORDS
 
 
-def _read_ratio(words: Sequence[str], keep: list[bool], shapes: Shapes) -> None:
+def _said_known(token: Token, vocab: Vocabulary) -> bool:
+    """Whether a word is one the engine reads: a filler, a number, a keyword or a data word."""
+    word = token.text
+    return (not word.isalpha() or word in STOPWORDS or (token.stem,) in vocab.phrases
+            or is_keyword(word) or parse_number(word) is not None)
+
+
+def _read_ratio(
+    words: Sequence[str], keep: list[bool], shapes: Shapes, known: Callable[[int], bool]
+) -> None:
     """ "ratio of X to Y", "X as a ratio of Y": the word "ratio" (taken out with "as a" or
     "the" before it and "of" / "between" after it; said as not used when no two parts are
     named); "X divided by / relative to / for every Y": the place where the second part
-    starts. Used only when two parts are named (`_as_ratio`)."""
+    starts. Used only when two parts are named (`_as_ratio`). A ratio named by a word the
+    data does not have ("gender ratio", "male/female ratio") stays in the question, which
+    is refused: answering without it would answer another question."""
     shapes.all_words = tuple(words)
     for k, word in enumerate(words):
+        if word in ("ratio", "ratios") and k > 0 and not known(k - 1):
+            return
         if word in ("ratio", "ratios"):
             shapes.ratio_named = True
             start, end = k, k + 1
