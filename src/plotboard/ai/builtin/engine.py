@@ -100,6 +100,7 @@ from plotboard.ai.builtin.shapes import (
     tables_with_empty_fields,
 )
 from plotboard.ai.builtin.slang import NEW_IN, expand, plain_text_and_askers
+from plotboard.ai.builtin.slips import catalog_slips, respell
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
     STATUS_WORDS,
@@ -1026,7 +1027,7 @@ def answer(
     today = today or dt.date.today()
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
-    said_order = question[:MAX_QUESTION_CHARS]
+    said_order, readings = respell(question[:MAX_QUESTION_CHARS])
     flipped = _REVERSED.search(said_order) if previous is not None else None
     if previous is not None and flipped is not None:
         # "flip it", "reverse the order": the last chart's order turned round.
@@ -1034,7 +1035,6 @@ def answer(
         way = "lowest to highest" if not ordered or ordered[0].desc else "highest to lowest"
         said_order = f"{said_order[: flipped.start()]} {way} {said_order[flipped.end() :]}"
     plain, courtesy, askers = plain_text_and_askers(said_order)
-    readings: list[str] = []
     if flipped is not None:
         readings.append(f"'{flipped.group(0).strip()}' read as '{way}'")
     # "HR here:", "CFO question:", "for my boss": who is asking (or for whom); the answer
@@ -1056,6 +1056,7 @@ def answer(
     if converted is not None:
         return _cannot(vocab, NO_CONVERSIONS.format(converted), voice)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
+    words = catalog_slips(words, vocab, readings)
     words = split_compounds(words, vocab, readings)
     words = _sales_people(words, vocab, readings)
     words = _without_replaced(words, readings, follow=previous is not None)

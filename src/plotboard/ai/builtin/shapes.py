@@ -390,12 +390,15 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             j = i + size
             if j < len(words) and words[j] in _NAME_TAILS and words[j] not in _NOT_NULL_TAILS:
                 j += 1
+            field = j > i + size and words[j - 1] in _FIELD_WORDS
+            if j + 1 < len(words) and words[j] in ("left", "kept") and words[j + 1] in _NULL_TAILS:
+                j += 1  # "the manager column left blank"
             after = words[j : j + 3]
             bare = after[:1] and after[0] in _BARE_TAILS and not any(
                 isinstance(t, TableTerm) for t in vocab.phrases.get(name, ())
             )  # not "sales recorded in the North": the rows, not an empty field
             if len(name) == size and name in nullable and bare and i > 0 and (
-                words[i - 1] not in ("a", "an", "the", "by")
+                words[i - 1] not in ("a", "an", "the", "by") or field
             ):
                 # "i.e. manager filled in", "people, manager unset": the state said right
                 # after the name, without "is".
@@ -411,10 +414,12 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                 len(after) >= 2
             ):
                 negated = after[0] == "isn" or after[1] == "not"
-                tail = after[2] if after[1] in ("not", "t") and len(after) > 2 else after[1]
+                # "is not filled", "is left blank": the state after the word between.
+                between = after[1] in ("not", "t", "left", "kept") and len(after) > 2
+                tail = after[2] if between else after[1]
                 if tail not in _NULL_TAILS and tail not in _NOT_NULL_TAILS:
                     continue
-                end = j + (3 if after[1] in ("not", "t") else 2)
+                end = j + (3 if between else 2)
                 if end < len(words) and words[end] in ("in", "out"):
                     end += 1  # "filled in"
                 shapes.nulls.append((name, (tail in _NULL_TAILS) != negated))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.numberwords import spoken_numbers
+from plotboard.ai.builtin.slips import SOUNDALIKES
 from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
 from plotboard.ai.builtin.wordlists import (
     COMBINATIONS,
@@ -61,6 +62,8 @@ ABBREVIATIONS: dict[str, str] = {
     "qtr": "quarter", "qtrs": "quarters", "qtrly": "quarterly", "mthly": "monthly",
     "svc": "service", "svcs": "services", "serv": "service", "servs": "services",
     "omit": "excluding", "ditch": "excluding", "skip": "excluding",
+    # Support and service people: "support agents in Toronto".
+    "agent": "employee", "agents": "employees",
     "aov": "average sale amount", "aovs": "average sale amounts", "topline": "revenue",
     "invoice": "invoiced", "heads": "headcount", "cheapest": "lowest",
     "priciest": "highest", "joiner": "new hire", "starter": "new hire",
@@ -459,6 +462,72 @@ PHRASES.update({
 # "over the years": year by year.
 PHRASES.update({("over", "the", f"{grain}s"): f"by {grain}"
                 for grain in ("day", "week", "month", "quarter", "year")})
+# "our hero products", "the hero product of each line": the top ones (by revenue unless
+# another measure is named); hero products named in brackets are those (`slips.respell`).
+PHRASES.update({("hero", "product"): "top product",
+                ("hero", "products"): "top products"})
+# "our hero-product review is on Thursday": a meeting named after them, context.
+PHRASES.update({
+    ("hero", product, meeting): ""
+    for product in ("product", "products")
+    for meeting in ("review", "reviews", "meeting", "deck", "session", "workshop", "call")
+})
+# "booked revenue", "booked sales": the revenue; "reps who booked nothing": no sales.
+PHRASES.update({("booked", "revenue"): "revenue", ("booked", "sales"): "revenue",
+                ("booked", "nothing", "at", "all"): "had no sales",
+                ("booked", "nothing"): "had no sales", ("booked", "zero"): "had no sales"})
+# "who has the longest tenure": hired first; "the shortest tenure": hired last.
+PHRASES.update({
+    (*the, longest, tenure): plain
+    for the in (("the",), ())
+    for longest, plain in (("longest", "earliest hired"), ("shortest", "latest hired"))
+    for tenure in ("tenure", "tenures", "service")
+})
+# "sites that opened their doors after 2017": opened.
+PHRASES.update({
+    (opened, their, "doors"): opened
+    for opened in ("open", "opens", "opened", "opening")
+    for their in ("their", "its", "the", "our")
+})
+# "include the opening date": with it shown; "if so, how many": the question goes on.
+PHRASES.update({("include", their): f"with {their}" for their in ("the", "their", "its")})
+PHRASES.update({("if", "so"): "", ("if", "yes"): "", ("and", "if", "so"): ""})
+# "the size of our product catalogue", "catalogue size": how many products.
+PHRASES.update({
+    (*size, *our, "product", catalogue, *tail): "number of products"
+    for catalogue in ("catalogue", "catalog", "range", "portfolio")
+    for size, our, tail in ((("size", "of"), ("our",), ()), (("size", "of"), ("the",), ()),
+                            (("size", "of"), (), ()), ((), (), ("size",)))
+} | {("product", catalogue): "products" for catalogue in ("catalogue", "catalog")})
+# "remote versus office-based: the mean salary for each group": for each of those named
+# (unless the catalog has groups of its own, see `_CATALOG_FIRST`).
+_EACH_GROUP: dict[tuple[str, ...], str] = {
+    (lead, each, group): f"{lead} each"
+    for lead in ("for", "in", "of")
+    for each, group in (("each", "group"), ("every", "group"), ("both", "groups"),
+                        ("the", "groups"), ("each", "side"), ("both", "sides"))
+}
+PHRASES.update(_EACH_GROUP)
+# "what range of unit prices did it go out at", "the range of salaries": their bands.
+PHRASES.update({
+    ("range", "of", *numbers): f"distribution of {' '.join(numbers)}"
+    for numbers in (("prices",), ("unit", "prices"), ("salaries",), ("amounts",),
+                    ("order", "values"), ("deal", "sizes"), ("quantities",), ("ratings",),
+                    ("sale", "amounts"), ("pay",), ("wages",))
+})
+# "joiners this month - a count or the names": either will do; the first one offered.
+PHRASES.update({
+    (*a, "count", "or", *the, names): "count"
+    for a in (("a",), ())
+    for the in (("the",), ("a",), ("their",), ())
+    for names in ("names", "list", "names list")
+})
+# "headcount added through hiring": the hires.
+PHRASES.update({
+    ("added", through, hiring): "added"
+    for through in ("through", "via", "by", "from")
+    for hiring in ("hiring", "hires", "recruiting", "recruitment")
+})
 PHRASES = {key if " " not in key[-1] else (*key[:-1], *key[-1].split()): plain
            for key, plain in PHRASES.items()}
 
@@ -1349,6 +1418,10 @@ COURTESY: tuple[str, ...] = (
     r"(?: (?:yet|well|here|are|is))*\b[,!.;]*",
     r"\b(?:so )?sorry\b(?: (?:about that|for (?:asking|bothering|the trouble)))?[,!.;]*",
     r"\b(?:many thanks|much appreciated|appreciate (?:it|this|that)|appreciated)\b[,!.]*",
+    # "close pack: running total ...", "for the board deck -": where the answer goes.
+    r"^\s*(?:for (?:the |our |my )?)?(?:(?:month|quarter|year)[- ]end |monthly |quarterly "
+    r"|weekly )?(?:close|board|exec|executive|management|investor|qbr|kpi) (?:pack|deck)"
+    r"\s*[:\u2013\u2014-]",
     # "HR here:", "Finance team here, quick one": who is asking, before the question.
     SPEAKER,
     # "pipeline review: which reps ...", "for the weekly sync -": what the question is for,
@@ -1763,7 +1836,7 @@ def _how_next(words: Sequence[str], i: int) -> bool:
 #: ticket" is the amount of a sale, unless the data has tickets).
 _CATALOG_FIRST = frozenset(key for key, plain in PHRASES.items()
                            if plain.endswith(("sale amount", "sale amounts"))
-                           and any(w in TICKETS for w in key))
+                           and any(w in TICKETS for w in key)) | frozenset(_EACH_GROUP)
 
 
 def expand(
@@ -1793,7 +1866,7 @@ def expand(
             if _anyone_after_extreme(words, i):
                 i += 1  # "the lowest salary anyone is on": the lowest salary
                 continue
-            plain = ABBREVIATIONS.get(token.text)
+            plain = ABBREVIATIONS.get(token.text) or SOUNDALIKES.get(token.text)
             if token.text == "hw" and _how_next(words, i):
                 plain = "how"  # "hw many ppl": how; "hw units", "aov hw": hardware
             root = token.text[:-4] if token.text.endswith("less") else ""

@@ -136,6 +136,7 @@ STOPWORDS: frozenset[str] = frozenset(
     sits sit sitting based fall falls fell handle handles handled assigned closed close
     actually basically truly single individual worth valued own exist exists existed
     represent represents represented representing goes
+    analyse analyze analysed analyzed analysing analyzing
     """.split()  # noqa: SIM905
 ) | frozenset(COMBINATIONS)
 

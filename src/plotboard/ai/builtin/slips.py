@@ -1,0 +1,225 @@
+"""Real-word slips and joined words: a question typed fast, or through autocorrect, made plain.
+
+Typo repair (`builtin.lexer`) reads a word that is no English word as the data word it is
+closest to ("revnue"). The slips here are different: each is a real word ("bye", "four",
+"then", "inn"), so it is read as the word it sounds like only where the sentence does not
+read otherwise, and the answer says so ("'bye' read as 'by'"):
+
+* `respell` works on the text, before numbers are read: "four the marketing department"
+  (a number before "the" counts nothing: for), "rated fore or five" (four, next to another
+  rating; elsewhere "fore" is for), "more then 95" (than, after a comparative), "bye office"
+  (by, between two words), and words typed together ("howmany", "lastyear", "inQ4");
+* `SOUNDALIKES` are single words read as their homophone by `slang.expand`, which leaves any
+  word the catalog knows as it is ("inn" stays an inn in a catalog of hotels).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from plotboard.ai.builtin.text import Token, singular, split_identifier
+from plotboard.ai.builtin.vocabulary import ColumnTerm, ValueTerm, Vocabulary
+
+#: Real words typed for the word they sound like (or that autocorrect made of it), read as
+#: that word unless the catalog knows them: "revenue inn the West", "which rap sold most",
+#: "people with no manger".
+SOUNDALIKES: dict[str, str] = {
+    "inn": "in", "rap": "rep", "raps": "reps", "manger": "manager", "mangers": "managers",
+}
+
+_RANKING = frozenset({
+    "top", "bottom", "best", "worst", "first", "last", "largest", "biggest", "smallest",
+    "highest", "lowest", "the", "our", "those", "these", "other", "all", "of", "only", "just",
+    "next", "previous", "past", "latest", "newest", "oldest", "least", "most",
+})
+_NUMBERS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "four the marketing department", "four each region": a number right before a determiner
+# counts nothing ("the top four the ..." is no English): the word meant is "for".
+_FOUR_THE = re.compile(
+    r"(?:\b([a-z]+)\s+)?\b(four|fore)\s+(?=(?:the|each|every|our|my|their|all|this|last|that"
+    r"|these|those)\b)",
+    re.I,
+)
+# "rated fore or five", "fore to five stars": a rating next to another number is four.
+_FORE_NUMBER = re.compile(
+    rf"(\b(?:rated|rating(?:\s+of)?|{_NUMBERS}\s+(?:or|and|to|through))\s+)?\bfore\b"
+    rf"(?![-'])(?(1)|(?=\s+(?:or|and|to|through)\s+{_NUMBERS}\b))",
+    re.I,
+)
+_FORE = re.compile(r"\bfore\b(?![-'])", re.I)
+# "more then 95 orders", "higher then last year": than, after a comparative.
+_THEN = re.compile(
+    r"\b(more|less|fewer|greater|higher|lower|bigger|smaller|larger|older|younger|earlier"
+    r"|later|better|worse|rather|other|longer|shorter|cheaper|pricier)\s+then\b",
+    re.I,
+)
+# "head count bye office", "revenue bye month": by, with a word on each side ("bye" alone
+# at the end is a goodbye).
+_BYE = re.compile(r"(?<=\w)(\s+)bye(?=\s+(?:each\s+|every\s+|the\s+)?[a-z0-9])", re.I)
+# Words typed together: "howmany", "lastyear", "thismonth", "inQ4", "in2024".
+_HOW_JOINED = re.compile(r"\bhow(many|much)\b", re.I)
+_PERIOD_JOINED = re.compile(
+    r"\b(last|this|next|past|previous|prior)(year|quarter|month|week)(s?)\b", re.I
+)
+# "our three hero products (Laptop Pro 14, Design Studio, ...)": the products named, not a
+# ranking of them.
+_NAMED_HEROES = re.compile(
+    rf"\b(?:(?:our|the|these|those|its|their)\s+)?(?:{_NUMBERS}\s+)?hero[- ]products?\s*"
+    r"\(([^()]{3,})\)",
+    re.I,
+)
+# "months where we booked over $8M", "products that booked no more than half a million": an
+# amount of money booked is revenue (not "booked over 95 orders": a count of orders).
+_BOOKED_AMOUNT = re.compile(
+    r"\b(?:(?:we|they|he|she|it|who|that|which)\s+)?booked\s+(?=(?:(?:over|under|above|below"
+    r"|more than|less than|no more than|no less than|at least|at most|in excess of|upwards of"
+    r"|around|about|roughly|exactly|only|just)\s+)?(?:[$\u20ac\u00a3]\s?\d|\d[\d,.]*\s?(?:k|m|mn"
+    r"|bn|million|billion|thousand|grand)\b|(?:half|a quarter of) a million\b))",
+    re.I,
+)
+# "FY2024", "fy 2025": the year, as "FY24" is (no fiscal calendar in the data).
+_FY_YEAR = re.compile(r"\bfy\s?((?:19|20)\d\d)\b", re.I)
+_BEFORE_PERIOD = re.compile(
+    r"\b(in|by|for|of|from|since|during|until|till|before|after|through|thru)"
+    r"(q[1-4]|h[12]|(?:19|20)\d\d)\b",
+    re.I,
+)
+
+# "day-by-day unit volume", "month by month revenue": daily, monthly (a grain said before
+# what is measured, not a second thing to break down by); at the end of a clause ("hires to
+# date, quarter by quarter") it is left to be read as it is.
+_GRAIN_BY_GRAIN = re.compile(
+    r"\b(day|week|month|quarter)(?:-| )by(?:-| )\1\b(?=\s+(?!(?:in|for|of|during|over|from"
+    r"|since|this|last|to|through|until|and|with|as|on)\b)[a-z])",
+    re.I,
+)
+_GRAIN_ADVERBS = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly"}
+
+
+def respell(question: str) -> tuple[str, list[str]]:
+    """`question` with real-word slips and joined words written as meant; the readings that
+    change a real word ("'four' read as 'for'") are returned to be said."""
+    said: list[str] = []
+
+    def read_as(word: str, meant: str) -> str:
+        said.append(f"'{word}' read as '{meant.strip()}'")
+        return meant
+
+    def four(m: re.Match[str]) -> str:
+        before = (m.group(1) or "").lower()
+        if before in _RANKING or re.fullmatch(r"\d+|[a-z]+est", before):
+            return m.group(0)  # "the top four the ...": left to be read as it is
+        return m.group(0)[: m.start(2) - m.start(0)] + read_as(m.group(2), "for") + " "
+
+    text = _HOW_JOINED.sub(lambda m: f"how {m.group(1)}", question)
+    text = _PERIOD_JOINED.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}", text)
+    text = _GRAIN_BY_GRAIN.sub(lambda m: _GRAIN_ADVERBS[m.group(1).lower()], text)
+    text = _FY_YEAR.sub(lambda m: m.group(1), text)
+    text = _BEFORE_PERIOD.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    text = _NAMED_HEROES.sub(lambda m: f"{read_as(m.group(0), m.group(1))}", text)
+    text = _BOOKED_AMOUNT.sub(lambda m: read_as(m.group(0).strip(), "had revenue") + " ", text)
+    text = _FOUR_THE.sub(four, text)
+    text = _FORE_NUMBER.sub(lambda m: (m.group(1) or "") + read_as("fore", "four"), text)
+    text = _FORE.sub(lambda m: read_as(m.group(0), "for"), text)
+    text = _THEN.sub(lambda m: f"{m.group(1)} {read_as('then', 'than')}", text)
+    text = _BYE.sub(lambda m: m.group(1) + read_as("bye", "by"), text)
+    return text, list(dict.fromkeys(said))
+
+
+_GRAIN_WORDS = frozenset({"day", "week", "month", "quarter", "year"})
+_BEFORE_GROUP = frozenset({"each", "every", "the"})
+
+
+_UNITS_OF = frozenset({"licence", "licences", "license", "licenses", "seat", "seats"})
+_UNITS_SAID = {"sold": "units sold", "quantity": "quantity", "quantities": "quantities",
+               "count": "units", "volume": "units", "volumes": "units"}
+
+
+def _inside_value(stems: Sequence[str], i: int, vocab: Vocabulary) -> bool:
+    """Whether `stems[i]` is a word of a value phrase that starts before it ("Office Suite
+    License")."""
+    for start in range(max(0, i - 4), i):
+        found = vocab.match(stems, start)
+        if found is not None and start + found[0] > i and any(
+            isinstance(t, ValueTerm) for t in found[1]
+        ):
+            return True
+    return False
+
+
+def catalog_slips(
+    tokens: Sequence[Token], vocab: Vocabulary, said: list[str]
+) -> tuple[Token, ...]:
+    """Words read by where they stand and what the catalog holds:
+
+    * "headcount buy office", "units sold buy product line": "buy" between a data word and a
+      column or a grain (with "each", "every" or "the" between) is "by"; "did customers buy
+      ...", "buy more" keep their verb;
+    * "hc per office ex remote", "revenue ex Services": "ex" before a value or a column is
+      "excluding" ("ex-employees" are no such thing);
+    * "the Software line": "line" after a value of the column "product line" names is that
+      column;
+    * "licences sold", "seat quantity": units of what is sold, unless the word is part of a
+      value ("Office Suite License sold in 2024" keeps the product).
+    """
+    out: list[Token] = []
+    stems = [t.stem for t in tokens]
+
+    def named(j: int, kinds: tuple[type, ...]) -> bool:
+        found = vocab.match(stems, j) if j < len(stems) else None
+        return found is not None and any(isinstance(t, kinds) for t in found[1])
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        word = token.text
+        if word == "buy" and i > 0 and vocab.phrases.get((stems[i - 1],)):
+            j = i + 1
+            while j < len(tokens) and tokens[j].text in _BEFORE_GROUP:
+                j += 1
+            if j < len(tokens) and (named(j, (ColumnTerm,)) or stems[j] in _GRAIN_WORDS):
+                out.append(Token("by", "by"))
+                said.append("'buy' read as 'by'")
+                i += 1
+                continue
+        if word == "ex" and (word,) not in vocab.phrases and named(i + 1, (ColumnTerm, ValueTerm)):
+            out.append(Token("excluding", "excluding"))
+            said.append("'ex' read as 'excluding'")
+            i += 1
+            continue
+        value = _line_of(tokens, i, vocab) if word in ("line", "lines") else None
+        if value is not None:
+            name = split_identifier(value.column.name).lower()
+            said.append(f"'{value.value} {word}' read as the {name} {value.value}")
+            i += 1
+            continue
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if word in _UNITS_OF and after in _UNITS_SAID and (singular(word),) not in vocab.phrases \
+                and not _inside_value(stems, i, vocab):
+            plain = _UNITS_SAID[after]
+            out.extend(Token(w, singular(w)) for w in plain.split())
+            said.append(f"'{word} {after}' read as '{plain}'")
+            i += 2
+            continue
+        out.append(token)
+        i += 1
+    return tuple(out)
+
+
+def _line_of(tokens: Sequence[Token], i: int, vocab: Vocabulary) -> ValueTerm | None:
+    """The value `tokens[i]` ("line") follows, when it is a value of the column that
+    "product line" names ("the Software line")."""
+    line = vocab.phrases.get(("product", "line"), ())
+    columns = {id(t.column) for t in line if isinstance(t, ColumnTerm)}
+    if not columns:
+        return None
+    stems = [t.stem for t in tokens]
+    for start in range(max(0, i - 4), i):
+        found = vocab.match(stems, start)
+        if found is None or start + found[0] != i:
+            continue
+        for term in found[1]:
+            if isinstance(term, ValueTerm) and id(term.column) in columns:
+                return term
+    return None
