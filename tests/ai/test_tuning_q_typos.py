@@ -133,6 +133,21 @@ def test_a_part_of_this_or_last_year(
     assert _dates(spec_of(ask(question, catalog, values))) == dates
 
 
+@pytest.mark.parametrize(
+    ("question", "dates"),
+    [
+        ("revenue in the July-September quarter of 2024", [["2024-07-01", "2024-09-30"]]),
+        ("orders feb3 to mar10 2025", [["2025-02-03", "2025-03-10"]]),
+        ("units from apr1-jun30 2023", [["2023-04-01", "2023-06-30"]]),
+        ("revenue April 2nd - June 9th 2024", [["2024-04-02", "2024-06-09"]]),
+    ],
+)
+def test_months_and_days_said_short(
+    question: str, dates: list[Any], catalog: Catalog, values: Values
+) -> None:
+    assert _dates(spec_of(ask(question, catalog, values))) == dates
+
+
 # A ratio of something the data does not hold ---------------------------------------------
 
 
@@ -262,6 +277,13 @@ def test_headcount_added_through_hiring(catalog: Catalog, values: Values) -> Non
 def test_a_pack_before_the_question_is_context(catalog: Catalog, values: Values) -> None:
     reply = ask("board pack: revenue by month in 2024", catalog, values)
     assert dims_of(spec_of(reply)) == ["sale_date"] and not reply.unused, reply.unused
+
+
+def test_a_check_label_before_the_question_is_context(catalog: Catalog, values: Values) -> None:
+    reply = ask("long tail check: products that sold under 900 units in 2023", catalog, values)
+    spec = spec_of(reply)
+    assert dims_of(spec) == ["product"] and having_of(spec), spec
+    assert not reply.unused, reply.unused
 
 
 def test_analyse_is_a_verb_not_an_analyst(catalog: Catalog, values: Values) -> None:

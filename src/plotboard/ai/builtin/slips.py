@@ -78,6 +78,20 @@ _BOOKED_AMOUNT = re.compile(
     r"|bn|million|billion|thousand|grand)\b|(?:half|a quarter of) a million\b))",
     re.I,
 )
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march"
+          r"|april|june|july|august|september|october|november|december)")
+# "the October-December quarter of 2024", "the Jan to Mar quarter": those months.
+_MONTHS_QUARTER = re.compile(
+    rf"\b(?:the\s+)?({_MONTH})\s*(?:-|\u2013|\u2014|to|through|thru)\s*({_MONTH})\s+quarter"
+    r"(?:\s+of)?\b",
+    re.I,
+)
+# "jan1-mar14", "dec31": a month and its day typed together (a day, never "March 2014").
+_MONTH_DAY = re.compile(rf"\b({_MONTH})(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
+# "Jan 1st - Mar 14th", "jan1-mar14": from the one day to the other.
+_DAY_DASH_DAY = re.compile(
+    rf"\b({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)\s*[-\u2013\u2014]\s*(?={_MONTH}\s+\d)", re.I
+)
 # "FY2024", "fy 2025": the year, as "FY24" is (no fiscal calendar in the data).
 _FY_YEAR = re.compile(r"\bfy\s?((?:19|20)\d\d)\b", re.I)
 _BEFORE_PERIOD = re.compile(
@@ -95,6 +109,11 @@ _GRAIN_BY_GRAIN = re.compile(
     re.I,
 )
 _GRAIN_ADVERBS = {"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly"}
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 def respell(question: str) -> tuple[str, list[str]]:
@@ -115,6 +134,9 @@ def respell(question: str) -> tuple[str, list[str]]:
     text = _HOW_JOINED.sub(lambda m: f"how {m.group(1)}", question)
     text = _PERIOD_JOINED.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}", text)
     text = _GRAIN_BY_GRAIN.sub(lambda m: _GRAIN_ADVERBS[m.group(1).lower()], text)
+    text = _MONTH_DAY.sub(lambda m: f"{m.group(1)} {_ordinal(int(m.group(2)))}", text)
+    text = _DAY_DASH_DAY.sub(lambda m: f"{m.group(1)} to ", text)
+    text = _MONTHS_QUARTER.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
     text = _FY_YEAR.sub(lambda m: m.group(1), text)
     text = _BEFORE_PERIOD.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     text = _NAMED_HEROES.sub(lambda m: f"{read_as(m.group(0), m.group(1))}", text)
