@@ -329,3 +329,11 @@ def test_the_range_of_a_number_is_its_bands(catalog: Catalog, values: Values) ->
 def test_a_count_or_the_names_is_the_count(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("people hired in October - a count or the names", catalog, values))
     assert spec["measures"] == [{"agg": "count"}], spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many people were rated four this year", "hires with a rating of four last year"],
+)
+def test_a_rating_of_four_stays_four(question: str, catalog: Catalog, values: Values) -> None:
+    assert ("performance_rating", "eq", 4) in _filters(spec_of(ask(question, catalog, values)))

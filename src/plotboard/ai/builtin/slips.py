@@ -28,10 +28,15 @@ SOUNDALIKES: dict[str, str] = {
     "inn": "in", "rap": "rep", "raps": "reps", "manger": "manager", "mangers": "managers",
 }
 
-_RANKING = frozenset({
+#: Words after which a number is one ("the top four the ...", "rated four this year",
+#: "more than four last month"): "four" after them stays a number.
+_NUMBER_BEFORE = frozenset({
     "top", "bottom", "best", "worst", "first", "last", "largest", "biggest", "smallest",
     "highest", "lowest", "the", "our", "those", "these", "other", "all", "of", "only", "just",
     "next", "previous", "past", "latest", "newest", "oldest", "least", "most",
+    "rated", "rating", "scored", "score", "scores", "than", "over", "under", "above", "below",
+    "at", "exactly", "about", "around", "approximately", "roughly", "to", "and", "or", "a", "an",
+    "was", "were", "is", "are", "got", "get", "gets", "had", "has", "have", "with", "by",
 })
 _NUMBERS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "four the marketing department", "four each region": a number right before a determiner
@@ -127,7 +132,7 @@ def respell(question: str) -> tuple[str, list[str]]:
 
     def four(m: re.Match[str]) -> str:
         before = (m.group(1) or "").lower()
-        if before in _RANKING or re.fullmatch(r"\d+|[a-z]+est", before):
+        if before in _NUMBER_BEFORE or re.fullmatch(r"\d+|[a-z]+est", before):
             return m.group(0)  # "the top four the ...": left to be read as it is
         return m.group(0)[: m.start(2) - m.start(0)] + read_as(m.group(2), "for") + " "
 
