@@ -42,14 +42,14 @@ _NUMBERS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "four the marketing department", "four each region": a number right before a determiner
 # counts nothing ("the top four the ..." is no English): the word meant is "for".
 _FOUR_THE = re.compile(
-    r"(?:\b([a-z]+)\s+)?\b(four|fore)\s+(?=(?:the|each|every|our|my|their|all|this|last|that"
-    r"|these|those)\b)",
+    r"\b(four|fore)\s+(?=(?:the|each|every|our|my|their|all|this|last|that|these|those)\b)",
     re.I,
 )
+_LAST_WORD = re.compile(r"([a-z]+)\W*$", re.I)
 # "rated fore or five", "fore to five stars": a rating next to another number is four.
 _FORE_NUMBER = re.compile(
-    rf"(\b(?:rated|rating(?:\s+of)?|{_NUMBERS}\s+(?:or|and|to|through))\s+)?\bfore\b"
-    rf"(?![-'])(?(1)|(?=\s+(?:or|and|to|through)\s+{_NUMBERS}\b))",
+    rf"(\b(?:rated|rating(?:\s+of)?|{_NUMBERS}\s+(?:or|and|to|through))\s+)fore\b(?![-'])"
+    rf"|()\bfore(?=\s+(?:or|and|to|through)\s+{_NUMBERS}\b)",
     re.I,
 )
 _FORE = re.compile(r"\bfore\b(?![-'])", re.I)
@@ -83,6 +83,7 @@ _BOOKED_AMOUNT = re.compile(
     r"|bn|million|billion|thousand|grand)\b|(?:half|a quarter of) a million\b))",
     re.I,
 )
+_MONTH_DIGIT = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s*\d")
 _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march"
           r"|april|june|july|august|september|october|november|december)")
 # "the October-December quarter of 2024", "the Jan to Mar quarter": those months.
@@ -131,26 +132,43 @@ def respell(question: str) -> tuple[str, list[str]]:
         return meant
 
     def four(m: re.Match[str]) -> str:
-        before = (m.group(1) or "").lower()
-        if before in _NUMBER_BEFORE or re.fullmatch(r"\d+|[a-z]+est", before):
+        last = _LAST_WORD.search(m.string[max(0, m.start() - 30) : m.start()])
+        before = last.group(1).lower() if last else ""
+        if before in _NUMBER_BEFORE or before.endswith("est"):
             return m.group(0)  # "the top four the ...": left to be read as it is
-        return m.group(0)[: m.start(2) - m.start(0)] + read_as(m.group(2), "for") + " "
+        return read_as(m.group(1), "for") + " "
 
-    text = _HOW_JOINED.sub(lambda m: f"how {m.group(1)}", question)
-    text = _PERIOD_JOINED.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}", text)
-    text = _GRAIN_BY_GRAIN.sub(lambda m: _GRAIN_ADVERBS[m.group(1).lower()], text)
-    text = _MONTH_DAY.sub(lambda m: f"{m.group(1)} {_ordinal(int(m.group(2)))}", text)
-    text = _DAY_DASH_DAY.sub(lambda m: f"{m.group(1)} to ", text)
-    text = _MONTHS_QUARTER.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
-    text = _FY_YEAR.sub(lambda m: m.group(1), text)
-    text = _BEFORE_PERIOD.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
-    text = _NAMED_HEROES.sub(lambda m: f"{read_as(m.group(0), m.group(1))}", text)
-    text = _BOOKED_AMOUNT.sub(lambda m: read_as(m.group(0).strip(), "had revenue") + " ", text)
-    text = _FOUR_THE.sub(four, text)
-    text = _FORE_NUMBER.sub(lambda m: (m.group(1) or "") + read_as("fore", "four"), text)
-    text = _FORE.sub(lambda m: read_as(m.group(0), "for"), text)
-    text = _THEN.sub(lambda m: f"{m.group(1)} {read_as('then', 'than')}", text)
-    text = _BYE.sub(lambda m: m.group(1) + read_as("bye", "by"), text)
+    text, low = question, question.lower()
+    # Each rule only where its words are (the cheap test first: this runs on every question).
+    if "howm" in low:
+        text = _HOW_JOINED.sub(lambda m: f"how {m.group(1)}", text)
+    if any(unit in low for unit in ("year", "quarter", "month", "week")):
+        text = _PERIOD_JOINED.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}", text)
+    if "by" in low:
+        text = _GRAIN_BY_GRAIN.sub(lambda m: _GRAIN_ADVERBS[m.group(1).lower()], text)
+    if _MONTH_DIGIT.search(low):
+        text = _MONTH_DAY.sub(lambda m: f"{m.group(1)} {_ordinal(int(m.group(2)))}", text)
+        if any(dash in text for dash in "-\u2013\u2014"):
+            text = _DAY_DASH_DAY.sub(lambda m: f"{m.group(1)} to ", text)
+    if "quarter" in low:
+        text = _MONTHS_QUARTER.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
+    if "fy" in low:
+        text = _FY_YEAR.sub(lambda m: m.group(1), text)
+    if any(ch.isdigit() for ch in low):
+        text = _BEFORE_PERIOD.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    if "hero" in low:
+        text = _NAMED_HEROES.sub(lambda m: f"{read_as(m.group(0), m.group(1))}", text)
+    if "booked" in low:
+        text = _BOOKED_AMOUNT.sub(lambda m: read_as(m.group(0).strip(), "had revenue") + " ",
+                                  text)
+    if "four" in low or "fore" in low:
+        text = _FOUR_THE.sub(four, text)
+        text = _FORE_NUMBER.sub(lambda m: (m.group(1) or "") + read_as("fore", "four"), text)
+        text = _FORE.sub(lambda m: read_as(m.group(0), "for"), text)
+    if "then" in low:
+        text = _THEN.sub(lambda m: f"{m.group(1)} {read_as('then', 'than')}", text)
+    if "bye" in low:
+        text = _BYE.sub(lambda m: m.group(1) + read_as("bye", "by"), text)
     return text, list(dict.fromkeys(said))
 
 
