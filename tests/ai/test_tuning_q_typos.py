@@ -279,7 +279,7 @@ def test_a_pack_before_the_question_is_context(catalog: Catalog, values: Values)
     assert dims_of(spec_of(reply)) == ["sale_date"] and not reply.unused, reply.unused
 
 
-def test_a_check_label_before_the_question_is_context(catalog: Catalog, values: Values) -> None:
+def test_a_long_tail_label_before_the_question_is_context(catalog: Catalog, values: Values) -> None:
     reply = ask("long tail check: products that sold under 900 units in 2023", catalog, values)
     spec = spec_of(reply)
     assert dims_of(spec) == ["product"] and having_of(spec), spec

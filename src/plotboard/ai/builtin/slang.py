@@ -1418,12 +1418,13 @@ COURTESY: tuple[str, ...] = (
     r"(?: (?:yet|well|here|are|is))*\b[,!.;]*",
     r"\b(?:so )?sorry\b(?: (?:about that|for (?:asking|bothering|the trouble)))?[,!.;]*",
     r"\b(?:many thanks|much appreciated|appreciate (?:it|this|that)|appreciated)\b[,!.]*",
-    # "close pack: running total ...", "for the board deck -": where the answer goes;
-    # "long tail check:", "sanity check -": what the question is for.
+    # "close pack: running total ...", "for the board deck -": where the answer goes.
     r"^\s*(?:for (?:the |our |my )?)?(?:(?:month|quarter|year)[- ]end |monthly |quarterly "
     r"|weekly )?(?:close|board|exec|executive|management|investor|qbr|kpi) (?:pack|deck)"
     r"\s*[:\u2013\u2014-]",
-    r"^\s*(?:a |the |my )?(?:[a-z]+[ -]){0,2}?check\s*(?::|\s[-\u2013\u2014]\s)",
+    # "long tail check: products that ...": what the question is about, said before it.
+    r"^\s*(?:a |the |our )?long[ -]tail(?: check| review| analysis| view)?\s*(?::|\s[-\u2013"
+    r"\u2014]\s)",
     # "HR here:", "Finance team here, quick one": who is asking, before the question.
     SPEAKER,
     # "pipeline review: which reps ...", "for the weekly sync -": what the question is for,
