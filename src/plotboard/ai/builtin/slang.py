@@ -492,13 +492,9 @@ PHRASES.update({
 # "include the opening date": with it shown; "if so, how many": the question goes on.
 PHRASES.update({("include", their): f"with {their}" for their in ("the", "their", "its")})
 PHRASES.update({("if", "so"): "", ("if", "yes"): "", ("and", "if", "so"): ""})
-# "the size of our product catalogue", "catalogue size": how many products.
-PHRASES.update({
-    (*size, *our, "product", catalogue, *tail): "number of products"
-    for catalogue in ("catalogue", "catalog", "range", "portfolio")
-    for size, our, tail in ((("size", "of"), ("our",), ()), (("size", "of"), ("the",), ()),
-                            (("size", "of"), (), ()), ((), (), ("size",)))
-} | {("product", catalogue): "products" for catalogue in ("catalogue", "catalog")})
+# "products in our product catalogue": the products ("the size of our product catalogue" is
+# how many: `slips.respell`).
+PHRASES.update({("product", catalogue): "products" for catalogue in ("catalogue", "catalog")})
 # "remote versus office-based: the mean salary for each group": for each of those named
 # (unless the catalog has groups of its own, see `_CATALOG_FIRST`).
 _EACH_GROUP: dict[tuple[str, ...], str] = {

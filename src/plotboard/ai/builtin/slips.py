@@ -98,6 +98,14 @@ _MONTH_DAY = re.compile(rf"\b({_MONTH})(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
 _DAY_DASH_DAY = re.compile(
     rf"\b({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)\s*[-\u2013\u2014]\s*(?={_MONTH}\s+\d)", re.I
 )
+# "the size of our product catalogue", "how big is our product range", "catalogue size": how
+# many products there are (before "of our catalogue" is read as no breakdown at all).
+_CATALOGUE_SIZE = re.compile(
+    r"\b(?:(?:the\s+)?size\s+of|how\s+big\s+is|how\s+large\s+is)\s+(?:our|the|your)\s+"
+    r"(?:(?:whole|entire|current|full)\s+)?(?:product\s+)?(?:catalogue|catalog|range|line[- ]?up"
+    r"|portfolio|assortment)\b|\b(?:product\s+)?(?:catalogue|catalog)\s+size\b",
+    re.I,
+)
 # "FY2024", "fy 2025": the year, as "FY24" is (no fiscal calendar in the data).
 _FY_YEAR = re.compile(r"\bfy\s?((?:19|20)\d\d)\b", re.I)
 _BEFORE_PERIOD = re.compile(
@@ -152,6 +160,8 @@ def respell(question: str) -> tuple[str, list[str]]:
             text = _DAY_DASH_DAY.sub(lambda m: f"{m.group(1)} to ", text)
     if "quarter" in low:
         text = _MONTHS_QUARTER.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
+    if "catalog" in low or "size" in low or "how big" in low or "how large" in low:
+        text = _CATALOGUE_SIZE.sub(" number of products ", text)
     if "fy" in low:
         text = _FY_YEAR.sub(lambda m: m.group(1), text)
     if any(ch.isdigit() for ch in low):
