@@ -391,3 +391,43 @@ def test_a_score_said_with_its_noun_stays_one_filter(catalog: Catalog, values: V
     spec = spec_of(ask("how many finance people received a 3 rating", catalog, values))
     assert spec["measures"] == [{"agg": "count"}], spec
     assert ("performance_rating", "eq", 3) in filters_of(spec), spec
+
+
+# --- rules found on batch q's misses -------------------------------------------------------
+
+
+def test_a_value_part_in_a_month_of_this_year(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what percent of March's orders this year came from the South", catalog,
+                       values))
+    assert "sales_region = 'South'" in _expr(spec), spec
+    assert ("sale_date", "between", ["2025-03-01", "2025-03-31"]) in filters_of(spec), spec
+
+
+def test_a_number_counting_the_values_listed(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue share of our two flagship regions (North and West) in 2024",
+                       catalog, values))
+    assert "sales_region in ('North', 'West')" in _expr(spec), spec
+    assert not spec.get("having") and not dims_of(spec), spec
+
+
+def test_one_order_has_on_average(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many units does one order of Cloud Backup 1 TB have in average",
+                       catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "quantity"}], spec
+
+
+def test_more_then_and_grand(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("orders worth more then 40 grand", catalog, values))
+    assert ("amount", "gt", 40000) in filters_of(spec), spec
+
+
+def test_a_quarter_of_one_year_against_another_year(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the second quarter: 2025 against 2024 orders", catalog, values))
+    assert spec["compare"] == {"to": "previous_year"}, spec
+    assert ("sale_date", "between", ["2025-04-01", "2025-06-30"]) in filters_of(spec), spec
+
+
+def test_each_group_after_values_compared(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("remote versus on-site people: average rating in each group", catalog,
+                       values))
+    assert dims_of(spec) == ["is_remote"], spec

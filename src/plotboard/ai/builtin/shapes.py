@@ -1154,7 +1154,12 @@ def apply_shapes(
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
         parts = [f for f in parts if f.op not in ("between", "last", "this", "previous")]
         owner = [f for f in parts if _owns_share(shapes.all_words, f, intent)]
-        _sub_period_part(draft, intent, narrow=bool(owner))
+        # "which percent of the orders in February this year came from the North": a value
+        # that is neither the whole nor said on the measure is the part, so a period inside
+        # another only narrows the rows.
+        valued = [f for f in parts if not _is_whole(f, shapes.whole_words)
+                  and not _said_on_measure(f, shapes, intent) and f not in kept]
+        _sub_period_part(draft, intent, narrow=bool(owner or valued))
         wholes = [f for f in parts if _is_whole(f, shapes.whole_words)]
         if draft.dims:
             # "share of Software revenue by product": the value said on the measure is the
@@ -1987,6 +1992,17 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
                 at, start, end = out[k]
                 year = other[1].year
                 out[k] = (at, start.replace(year=year), _same_day_in(end, year))
+    if len(out) == 2:
+        units = [_unit_of(start, end) for _, start, end in out]
+        for k in (0, 1):
+            (_, start, end), (o_at, o_start, _) = out[k], out[1 - k]
+            if units[k] in ("quarter", "month") and units[1 - k] == "year" and (
+                o_start.year != start.year and start.year == end.year
+            ):
+                # "the fourth quarter: 2024 vs 2023": Q4 of each year, not Q4 against a year.
+                out[1 - k] = (o_at, start.replace(year=o_start.year),
+                              _same_day_in(end, o_start.year))
+                break
     if len(out) > 2:
         return _in_each_year(out, labels)
     return out

@@ -535,6 +535,12 @@ PHRASES.update({
     for one in ("one", "a", "an", "each", "every")
 })
 PHRASES.update({("in", "average"): "on average"})
+# "how many units has one order", "what does each deal carry": per order.
+PHRASES.update({
+    (verb, *one): "per"
+    for verb in ("has", "have", "contains", "contain", "holds", "hold", "carries", "carry")
+    for one in (("one",), ("each",), ("every",), ("a", "single"))
+})
 PHRASES.update({
     (verb, into, "a", "single"): "per"
     for verb in ("go", "goes", "went", "fit", "fits")
@@ -723,6 +729,18 @@ _SAME_PERIOD_OF = re.compile(
     rf"\b(q[1-4]|h[12]|{_MONTHS})\b(?!\s*(?:of\s+)?(?:19|20)\d\d)([^.?!]{{0,40}}?\s)"
     r"(vs\.?|versus|against|compared\s+(?:to|with))\s+the\s+same\s+(?:period|quarter|month|half"
     r"|time|stretch)\s+(?:of|in|from|for)\s+((?:19|20)\d\d)\b", re.I)
+_COUNTED_LIST = re.compile(
+    r"\b(?:(?:our|the|these|those|its|their)\s+)?(\d+|two|three|four|five|six|seven|eight|nine"
+    r"|ten)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\s*\(([^()]{3,200})\)", re.I)
+
+
+def _counted_list(found: re.Match[str]) -> str:
+    said = found.group(1).lower()
+    number = int(said) if said.isdigit() else _NUMBERS.get(said)
+    items = [i for i in re.split(r"\s*(?:,|;|/|&|\band\b)\s*", found.group(2)) if i.strip()]
+    return found.group(2) if number == len(items) >= 2 else found.group(0)
+
+
 _GOT_A_SCORE = re.compile(
     r"\b(?:got|get|gets|getting|received|receive|receives|earned|scored|was\s+given|were\s+given)"
     r"\s+an?\s+([1-5])(?:\s+or\s+(?:an?\s+)?([1-5]))?\b(?!\s*(?:%|percent|k\b|m\b|units?|orders?"
@@ -1685,6 +1703,18 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     # "revenue in Q3 vs the same period of 2023": Q3 of this year against Q3 of 2023.
     text = _SAME_PERIOD_OF.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)} {m.group(1)} "
                                f"{m.group(4)}", text)
+    # "our three hero products (A, B, C)": the number counts the values listed, named by
+    # what they are; the values are what is meant.
+    text = _COUNTED_LIST.sub(_counted_list, text)
+    # "analyse remote versus office-based colleagues: ...": a request verb, not a data word.
+    text = re.sub(r"^\s*(?:please\s+)?(?:(?:can|could)\s+you\s+)?(?:analy[sz]e|examine|investigate"
+                  r"|assess|evaluate)\b\s*", "", text, flags=re.I)
+    # "remote versus office-based: the mean salary for each group": the groups compared.
+    text = re.sub(r"\s*\b(?:for|in|of|within)\s+(?:each|every|both|either)\s+(?:group|groups|side"
+                  r"|sides|camp|camps|cohort|cohorts)\b", " ", text, flags=re.I)
+    # "more then 95 orders": than; "ten grand": ten thousand.
+    text = re.sub(r"\b(more|less|fewer|higher|lower|bigger|greater|better|worse|larger|smaller)"
+                  r"\s+then\b", r"\1 than", text, flags=re.I)
     # "employees who got a 4 or 5", "received a 2": a score of one to five is a rating.
     text = _GOT_A_SCORE.sub(
         lambda m: f"rated {m.group(1)}" + (f" or {m.group(2)}" if m.group(2) else ""), text)
@@ -1738,6 +1768,7 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     text = _A_DOZEN.sub("12", text)
     text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
+    text = re.sub(r"\b(\d+(?:\.\d+)?)\s*(?:grand|gs)\b", r"\1k", text, flags=re.I)  # "ten grand"
     text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)
     text = _HOW_MUCH_PEOPLE.sub("how many", text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
