@@ -738,7 +738,8 @@ def _counted_list(found: re.Match[str]) -> str:
     said = found.group(1).lower()
     number = int(said) if said.isdigit() else _NUMBERS.get(said)
     items = [i for i in re.split(r"\s*(?:,|;|/|&|\band\b)\s*", found.group(2)) if i.strip()]
-    return found.group(2) if number == len(items) >= 2 else found.group(0)
+    named = all(i.strip()[:1].isupper() or i.strip()[:1].isdigit() for i in items)
+    return found.group(2) if number == len(items) >= 2 and named else found.group(0)
 
 
 _GOT_A_SCORE = re.compile(
