@@ -215,3 +215,13 @@ def test_an_unknown_head_before_of_is_refused(
 def test_a_container_noun_is_no_head(catalog: Catalog, values: Values) -> None:
     reply = ask("a rundown of headcount by country", catalog, values)
     assert dims_of(spec_of(reply)) == ["country"]
+
+
+def test_the_office_of_a_place_is_the_place(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many people work in the office of Berlin", catalog, values))
+    assert filters_of(spec) == [("location", "eq", "Berlin")], spec
+
+
+def test_costing_us_the_most(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the three teams costing us the most in total pay", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "salary"}] and spec["limit"] == 3

@@ -476,6 +476,11 @@ PHRASES.update({
 PHRASES.update({("booked", "revenue"): "revenue", ("booked", "sales"): "revenue",
                 ("booked", "nothing", "at", "all"): "had no sales",
                 ("booked", "nothing"): "had no sales", ("booked", "zero"): "had no sales"})
+# "working in the office of São Paulo": in that place (not "in the office": on site).
+PHRASES.update({(at, "the", "office", of): "in" for at in ("in", "at") for of in ("of", "in")})
+# "the departments costing us the most in salaries": with the most ("what did delivery cost
+# us" keeps its unknown cost).
+PHRASES.update({("costing", "us"): "with"})
 # "who has the longest tenure": hired first; "the shortest tenure": hired last.
 PHRASES.update({
     (*the, longest, tenure): plain
