@@ -61,6 +61,8 @@ _UNITS: dict[str, Grain] = {
     "months": "month", "quarter": "quarter", "quarters": "quarter", "year": "year",
     "years": "year",
 }
+#: The words of calendar units ("day", "weeks", ...).
+UNITS = frozenset(_UNITS)
 _ADVERBS: dict[str, Grain] = {
     "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
     "yearly": "year", "annually": "year",
@@ -291,6 +293,9 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
         size += 1
     elif short is not None:
         year, size = short, size + 1  # "Q2 25 vs Q2 24"
+    elif (said := _year_said(words, i + size)) is not None:
+        back, more = said  # "Q4 of the previous year", "March of the current year"
+        year, size = today.year - back, size + more
     else:
         year = today.year if dt.date(today.year, month, 1) <= today else today.year - 1
     start, end = period_of(dt.date(year, month, 1), "quarter" if grain == "quarter" else "month")
@@ -298,6 +303,24 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
 
 
 _THIS_OR_LAST_YEAR = (("this", "year"), ("last", "year"))
+_YEARS_SAID: dict[tuple[str, ...], int] = {
+    ("this", "year"): 0, ("current", "year"): 0, ("last", "year"): 1, ("previous", "year"): 1,
+    ("prior", "year"): 1,
+}
+
+
+def _year_said(words: Sequence[str], j: int) -> tuple[int, int] | None:
+    """ "this year" / "of last year" / "of the previous year" at `words[j]`, after a quarter or
+    a month: (how many years back, how many words)."""
+    start = j
+    if j < len(words) and words[j] in ("of", "in"):
+        j += 1
+    if j < len(words) and words[j] == "the" and tuple(words[j + 1 : j + 2]) != ("last",):
+        j += 1
+    back = _YEARS_SAID.get(tuple(words[j : j + 2]))
+    return None if back is None else (back, j + 2 - start)
+
+
 _ENDED = frozenset({"ended", "finished", "closed", "gone", "completed", "passed"})
 
 
