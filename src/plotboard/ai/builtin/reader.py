@@ -1501,6 +1501,13 @@ class _Walk:
         measures = _of(terms, MeasureTerm)
         tables = _of(terms, TableTerm)
         columns = tuple(t for t in terms if isinstance(t, ColumnTerm))
+        if self.superlative_next and tables and len(tables) == len(terms) and (
+            self.intent.dims and not self.intent.measures and not self.intent.pending
+        ):
+            # "which 3 products had the most orders": how many, as with "the 3 products with
+            # the most orders" (`_in_breakdown`).
+            self._measure("count", tables, text)
+            return
         plural = (text.endswith("s") and not text.endswith("ss")) or text in _PLURALS
         if tables and not measures and plural and not (
             self.intent.has_subject or self.intent.dims or self.intent.values
