@@ -99,7 +99,7 @@ from plotboard.ai.builtin.shapes import (
     read_shapes,
     tables_with_empty_fields,
 )
-from plotboard.ai.builtin.slang import NEW_IN, expand, plain_text_and_askers
+from plotboard.ai.builtin.slang import ABBREVIATIONS, NEW_IN, expand, reduced_message
 from plotboard.ai.builtin.slips import catalog_slips, respell
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
@@ -113,7 +113,7 @@ from plotboard.ai.builtin.text import (
     stems,
     tokenize,
 )
-from plotboard.ai.builtin.timewords import DateRange
+from plotboard.ai.builtin.timewords import MONTHS, UNITS, DateRange
 from plotboard.ai.builtin.vocabulary import (
     EXACT,
     SYNONYM,
@@ -995,6 +995,65 @@ _REVERSED = re.compile(
 )
 
 
+#: "HR: how has our headcount built up ...": a team named before a colon, then a whole question
+#: said for the whole company ("our", "we"): who is asking, not a filter on that team ("Sales
+#: team: ...", "marketing dept: who ...", "HR: headcount by office" name the rows asked about).
+_TEAM_LABEL = re.compile(
+    r"^\s*([a-z][\w&'.-]*(?: [\w&'.-]+){0,2})\s*:\s+((?:how|what|whats|what's|which|who|where"
+    r"|when|why|is|are|was|were|do|does|did|has|have|can|could|would|will|show|list|give|tell"
+    r"|chart|plot|pull|break)\b.*\b(?:our|we|us|ours|we've|we're)\b.*)$",
+    re.I | re.S,
+)
+_TEAM_COLUMN = re.compile(r"depart|dept|team|division|function|business_?unit", re.I)
+
+
+def _team_asking(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(the team, the question after it) when `plain` opens with a team asking (`_TEAM_LABEL`)
+    named by one value of a team-like column; None otherwise."""
+    found = _TEAM_LABEL.match(plain)
+    if found is None:
+        return None
+    for term in vocab.phrases.get(stems(found.group(1)), ()):
+        if isinstance(term, ValueTerm) and len(term.values) == 1 and _TEAM_COLUMN.search(
+            term.column.name
+        ):
+            return term.value, found.group(2)
+    return None
+
+
+#: Words that say a period: an occasion named with one ("Q3 review", "monthly sync") may be
+#: what the question is about.
+_TIME_WORDS = frozenset({*MONTHS, *UNITS, "today", "yesterday", "tomorrow", "ytd", "mtd", "qtd",
+                         "annual", "yearly", "daily", "weekly", "monthly", "quarterly", "last",
+                         "this", "next", "h1", "h2", "year", "q1", "q2", "q3", "q4"})
+#: "pipeline review: which reps ...", "close pack: running total ...": the occasion a question
+#: is for, said before it (see `_occasion`).
+_OCCASION = re.compile(
+    r"^\s*((?:[a-z][\w&'-]* ){0,2}(?:review|meeting|sync|standup|stand-up|qbr|offsite|prep"
+    r"|retro|deck|pack|catch-up|catchup|all-hands|huddle|call|presentation|planning|report"
+    r"|check))\s*(?::|\s[-\u2013\u2014])\s+(\S.*)$",
+    re.I | re.S,
+)
+
+
+def _occasion(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(the occasion, the question after it) when `plain` opens with what the question is for
+    (`_OCCASION`) in words the data doesn't know ("pipeline review"); None when any of them
+    may be part of the question ("Sales review:", "Q3 review:", "EMEA review:")."""
+    found = _OCCASION.match(plain)
+    if found is None:
+        return None
+    said = found.group(1).split()
+    if any(not w.isalpha() or (w.isupper() and len(w) > 1 and w.lower() != "qbr")
+           for w in said[:-1]):
+        return None
+    if any((s,) in vocab.phrases for s in stems(" ".join(said)) if s not in STOPWORDS):
+        return None
+    if any(w.lower() in ABBREVIATIONS or w.lower() in _TIME_WORDS for w in said):
+        return None
+    return found.group(1), found.group(2)
+
+
 def answer(
     question: str,
     catalog: Sources,
@@ -1034,13 +1093,21 @@ def answer(
         ordered = previous.query.order_by
         way = "lowest to highest" if not ordered or ordered[0].desc else "highest to lowest"
         said_order = f"{said_order[: flipped.start()]} {way} {said_order[flipped.end() :]}"
-    plain, courtesy, askers = plain_text_and_askers(said_order)
+    plain, courtesy, askers, asides = reduced_message(said_order)
     if flipped is not None:
         readings.append(f"'{flipped.group(0).strip()}' read as '{way}'")
     # "HR here:", "CFO question:", "for my boss": who is asking (or for whom); the answer
     # says it did not use it as a filter.
     speaker = [said for said in courtesy if re.search(r"\bhere\b", said, re.I)
                or NEW_IN.match(said)] + askers
+    team = _team_asking(plain, vocab) if previous is None else None
+    if team is not None:
+        speaker.append(team[0])
+        plain = team[1]
+    occasion = _occasion(plain, vocab)
+    if occasion is not None:
+        readings.append(f"'{occasion[0]}' read as what the question is for, not part of it")
+        plain = occasion[1]
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
     asked, new_topic = tokenize(_SLASHED.sub(", ", plain)), False
     if previous is not None:
@@ -1087,7 +1154,7 @@ def answer(
         shapes.counted_rows = True
     intent = read_intent(lexed)
     _value_or_table(vocab, intent)
-    long = bool(courtesy) or len(tokens) >= LONG_QUESTION_WORDS
+    long = bool(courtesy) or bool(asides) or len(tokens) >= LONG_QUESTION_WORDS
     left = _left_out(lexed)
     # "which foreign languages do people speak ...": what is asked for is a word the data
     # doesn't have, however long the message; answering without it answers another question.
@@ -1170,6 +1237,8 @@ def answer(
         inside = {w for phrase in loose for w in phrase.split()}
         intent.ignored = [w for w in intent.ignored if w not in inside] + loose
     intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker]))
+    if occasion is not None:
+        intent.ignored.append(occasion[0])
     notes = _notes(draft, intent, problem, tile.chart_type)
     chart_asked = intent.chart is not None and intent.chart.strong and problem is None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=chart_asked)
@@ -1184,6 +1253,10 @@ def answer(
             "question": " ".join(question[:MAX_QUESTION_CHARS].split()),
             "follow_up": not follow,
         })
+    if team is not None:
+        # The other reading, one click away: the question about that team only.
+        alternatives.append({"label": f"Only {team[0]}",
+                             "question": f"{team[1].rstrip('?.! ')}, only {team[0]}"})
     if not follow:  # "Count them instead" re-asks the words, which need no last chart
         alternatives += _alternatives(plain, draft, tile)
     # One quote style in every message: the user's words \u201clike this\u201d (typographic).

@@ -50,6 +50,7 @@ ABBREVIATIONS: dict[str, str] = {
     "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "w": "with", "wo": "without", "tx": "transactions",
     "everyone": "people", "everybody": "people", "anyone": "people", "staffers": "staff",
+    "everything": "all",
     "mnth": "month", "mnths": "months", "mny": "many", "wrk": "work", "wrks": "works",
     "eng": "engineering", "fin": "finance", "mktg": "marketing", "ops": "operations",
     "earner": "paid person", "earners": "paid people", "boss": "manager", "bosses": "managers",
@@ -123,6 +124,8 @@ ABBREVIATIONS: dict[str, str] = {
     # ly", "deals lq"); "prev" for previous.
     "terr": "territory", "terrs": "territories", "territ": "territory",
     "ly": "last year", "lq": "last quarter", "lm": "last month", "prev": "previous",
+    # "analyse the average salary per title": show it (not the analysts).
+    "analyse": "", "analyze": "",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
@@ -1329,6 +1332,16 @@ ASKERS: tuple[str, ...] = (
     r" )?for (?P<who>(?:my|our|the) " + ASKER_ROLES + r")\b(?:'s)?(?=\s*(?:[,;:.!?\u2013"
     r"\u2014-]|$|\s(?:please|thanks|thank|pls)\b))[,;:.!?\u2013\u2014-]*",
 )
+ASKERS += (
+    # "so my boss just pinged me asking for ...": who wants it, and how they asked.
+    r"\b(?:so )?(?P<who>(?:my|our) " + ASKER_ROLES + r") (?:just |has |had |already |also )?"
+    r"(?:pinged|messaged|emailed|e-mailed|texted|slacked|called|rang|dm'?d|dm'?ed)(?: me)?"
+    r"(?: (?:asking|to ask|to get|to find out|to pull|to see))?(?: (?:for|about))?\b",
+    # "I'm Lisa from accounting,", "this is Tom in Finance.": a name, and the team it is in.
+    r"\b(?:i'?m|i am|this is|it'?s) (?P<who>(?-i:[A-Z][a-z]+)(?: (?-i:[A-Z][a-z]+))? (?:from|in|on"
+    r"|with) (?:the )?[\w&-]+(?: team| department| dept)?)(?=\s*(?:[,.!;:]|$)|\s+(?:and|here)\b)"
+    r"[,.!;:]*",
+)
 _ASKERS = tuple(re.compile(p, re.I) for p in ASKERS)
 
 # "for the finance committee on Friday", "for a comp review next week": when it is needed.
@@ -1339,8 +1352,31 @@ _WHEN_NEEDED = (
 
 #: Courtesy, greetings and lead-ins: never part of what is asked.
 COURTESY: tuple[str, ...] = (
+    # "yo", "heya", "Dear Sir or Madam": other greetings, at the start.
+    r"^\s*(?:yo|heya|hiya|howdy|sup|greetings|dear (?:sir or madam|sir/madam|sir|madam|all|team"
+    r"|colleagues?))\b[,!.]*",
+    # "What I need is", "the one thing I actually need before I forget is": the ask, then what.
+    r"\b(?:what (?:i|we) (?:actually |really |do |would like |'d like )?(?:need|want|'m after"
+    r"|am after|would like|'d like)|the (?:one|only|main|real|single) thing (?:i|we) (?:actually"
+    r" |really |do )?(?:need|want|'m after|am after)(?: (?:before|now|today|here|from you)"
+    r"[\w' ]{0,24}?)?) is\b",
+    # "are there any X? if so, how many": the condition of the second ask.
+    r"\b(?:and )?if (?:so|yes)\b[,:]?",
+    r"\b(?:quick )?sanity check\b(?: if you don'?t mind)?[,:!.-]*",
+    r"\bif you don'?t mind\b[,:!.-]*",
+    # "can you help?", "could someone help me with this?": the ask itself, said again.
+    r"\b(?:can|could|would|will) (?:you|someone|anyone|somebody) (?:please |kindly )?help(?: me"
+    r"| us)?(?: (?:with|on) (?:that|this|it))?(?: out)?(?: please)?(?=\s*(?:[?!.,]|$))",
+    r"\bi(?: am|'m) writing (?:to (?:request|ask(?: for| about)?|enquire about|inquire about"
+    r"|find out|get)|about|regarding|in regards? to|with regards? to)\b",
+    r"\b(?:this|it) (?:might|may|could) (?:be|sound) (?:a )?(?:bit )?(?:weird|silly|dumb|stupid"
+    r"|odd|strange|basic|obvious|naive)(?: one| question| thing to ask)?\b[,!.]*",
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
     r"| assistant)?[,!.]*",
+    # "please share the headcount": send it ("share of headcount" is a part of a whole).
+    r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |kindly )?)share(?: with me)?\b"
+    r"(?= (?:the|a|an|our|my|your|all|this|that|those|these)\b)",
+    r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
     # "Many thanks, Ana", "Cheers - Tom": the sign-off and the name under it.
     r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|best|ta|br)(?!\w)"
     r"(?: (?:so|very) much| a lot| in advance)*[,!.]*\s*[-\u2013\u2014]?\s*"
@@ -1363,7 +1399,10 @@ COURTESY: tuple[str, ...] = (
     r"\bi (?:was wondering|wonder) if (?:it would be possible to|you could|you can)"
     r"(?: (?:please|help me|possibly))*(?: (?:figure out|find out|find|tell me|show me|see|"
     r"get|know))?",
-    r"\b(?:would|could|can|will) you (?:please |kindly )?(?:be able to )?(?:help me|tell me"
+    r"\b(?:would|could|can|will) you (?:please |kindly )?(?:be (?:so kind|kind enough|good enough)"
+    r" (?:as )?to |be able to |be an? (?:darling|dear|star|gem|love|angel|sweetheart) and )?"
+    r"(?:(?:send|get|fetch|grab|bring|dig out|look up) me|pull(?: up| together| out)?"
+    r"(?: for me)?|help me|tell me"
     r"|show me|let me know|give me|check|find out)?(?: (?:with )?that)?\b",
     r"\bwould it be possible to (?:get|see|have)\b",
     r"\bif (?:that'?s|it'?s) not too much trouble\b",
@@ -1372,6 +1411,8 @@ COURTESY: tuple[str, ...] = (
     r"|second|chance|spare moment|free moment)|(?:some |the )?time)\b[,!.]*",
     r"\b(?:i|we)(?: need| want| would like|'d love| would love) to (?:know|see|understand"
     r"|find out)\b",
+    # "I'd love a breakdown of ...", "we would like the list of ...": the ask, before what.
+    r"\b(?:i|we)(?:'d| would)(?: really| very much| so)? (?:love|like)\b(?! to\b)",
     r"\bmy (?:manager|boss|director|team|lead) (?:asked me|wants) to (?:know|find out|see)\b",
     r"\bmy (?:manager|boss|director|team|lead) wants to know\b",
     r"\b(?:(?:it|this)(?: is|'s) )?for (?:our|the|my|a|an|this) (?:\w+ ){0,3}(?:review|meeting"
@@ -1436,7 +1477,25 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:and |but |since |as )?i (?:don'?t|do not|dont) (?:really |yet )?(?:know|understand)"
     r" (?:the |your |any |all the |what the )?(?:column|field|table|data)s?(?: names?)?"
     r"(?: (?:yet|well|here|are|is))*\b[,!.;]*",
-    r"\b(?:so )?sorry\b(?: (?:about that|for (?:asking|bothering|the trouble)))?[,!.;]*",
+    # "sorry to bug you on a Friday afternoon", "apologies for the late ping": the apology and
+    # whatever it says, up to the end of its clause or the question ("..., but could you").
+    r"\b(?:so |really |very )?(?:sorry|apologies)(?: again)? (?:to (?:bother|bug|trouble|disturb"
+    r"|pester|interrupt|hassle|chase|nag|be a pain|ask)|for (?:the |this )?(?:bother|bothering"
+    r"|bugging|trouble|troubling|interruption|interrupting|late (?:ping|notice|message|request)"
+    r"|short notice|long message|hassle|delay|pestering|chasing|asking|spam|noise))\b(?:(?!\s(?:but"
+    r"|could|can|would|will|please|what|how|which|who|when|where|is|are|do|does|did)\b)"
+    r"[^,.!?;:\u2013\u2014])*[,!.;:]*",
+    r"\b(?:so )?sorry\b(?! (?:to|in advance)\b)(?: (?:about that|for (?:asking|bothering|the"
+    r" trouble)))?[,!.;]*",
+    # "that would be lovely", "it'd be great": said of the answer, anywhere.
+    r"[,;]?\s*\b(?:that|it|this) (?:would|will|'d|'ll) be (?:really |very |so |just )?(?:lovely"
+    r"|great|amazing|wonderful|perfect|awesome|brilliant|fantastic|super|ideal|much appreciated"
+    r"|a huge help|a big help|helpful|very helpful)\b[!.]*",
+    r"\bif you (?:could|can|would)(?: please| kindly)?\b(?= (?:put|show|make|give|do|display"
+    r"|draw|plot|chart|pull|send|list|share|get|tell))",
+    r"\b(?:put|show|draw|plot) (?:that|this|it|them) (?:on|in|into|as) (?=(?:a |an )?(?:chart"
+    r"|graph|plot|table|line|bar|pie))",
+    r"\bis it (?:really )?(?:true|the case|right|correct) that\b",
     r"\b(?:many thanks|much appreciated|appreciate (?:it|this|that)|appreciated)\b[,!.]*",
     # "close pack: running total ...", "for the board deck -": where the answer goes.
     r"^\s*(?:for (?:the |our |my )?)?(?:(?:month|quarter|year)[- ]end |monthly |quarterly "
@@ -1461,7 +1520,8 @@ _COURTESY = tuple(re.compile(p, re.I) for p in COURTESY)
 _SIGNATURE = re.compile(
     r"(?:^|[\s,.!?;\u2013\u2014-])(?i:many thanks|thanks(?: (?:a lot|so much|again))?|thank you"
     r"(?: (?:so much|very much|again))?|thx|cheers|best(?: wishes)?|(?:kind |best |warm )?regards"
-    r"|appreciate (?:it|this)|much appreciated|all the best|ta)[,.!]*(?:\s*[,\u2013\u2014-]?\s*"
+    r"|appreciate (?:it|this)|much appreciated|all the best|ta|yours (?:faithfully|sincerely"
+    r"|truly))[,.!]*(?:\s*[,\u2013\u2014-]?\s*"
     r"(?:[A-Z][\w'.-]*|of|the|and|&|at|for))+\s*[.!]*\s*$"
 )
 
@@ -1622,6 +1682,13 @@ def _one_per(m: re.Match[str]) -> str:
 def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     """`plain_text`, and who the question is asked by or for ("CFO question:", "for my
     boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
+    text, dropped, askers, asides = reduced_message(question)
+    return text, dropped + asides, askers
+
+
+def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]]:
+    """(`plain_text_and_askers`'s text, dropped courtesy, askers, and the sentences and clauses
+    that only talk around the question: "it really helps", "have a great day")."""
     text = spoken_numbers(question)
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
@@ -1841,7 +1908,218 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
             if words:
                 dropped.append(words)
         text = pattern.sub(" ", text)
-    return text, dropped, askers
+    text, asides = (text, []) if around else _without_asides(text)
+    return text, dropped, askers, asides
+
+
+# -- The request in a long or chatty message -------------------------------------------------
+#
+# After the courtesy above is taken out, a message may still hold sentences and clauses that
+# are not its question: "I founded this company but honestly I'm hopeless with dashboards.",
+# "it really helps", "have a great day", "ahead of next week's board meeting". Their words are
+# never matched against the catalog ("day", "week", "dashboards" are data words): the message
+# is cut into sentences, each sentence into clauses, and what only talks about the asker, their
+# calendar or their thanks is dropped, as long as something that asks remains.
+
+#: Words that ask for something, or narrow what is asked: a sentence or clause holding one is
+#: part of the request ("I only need 2024", "I'm interested in Paris").
+_ASK_WORDS = frozenset({
+    "need", "needs", "needed", "want", "wants", "wanted", "like", "love", "looking", "wonder",
+    "wondering", "curious", "interested", "show", "tell", "understand", "asking", "ask",
+    "trying", "hoping", "check", "compare", "give", "list", "pull", "chart", "plot", "graph",
+    "count", "break", "breakdown", "split", "provide", "send", "share", "calculate", "compute",
+    # Not "where", "when", "who": in a statement they start a relative clause ("a review
+    # where everyone had a different spreadsheet").
+    "only", "except", "excluding", "without", "how", "what", "whats", "which", "why", "sure",
+    "unsure", "idea", "clue", "care", "focus", "focused", "focusing",
+    "include", "including", "exclude", "sort",
+    "sorted", "rank", "ranked", "top", "per", "by", "each", "every", "total", "average",
+})
+_ASK_FORMS = re.compile(r"\b(?:could|can|would|will|may|might) (?:you|i|we|someone|u)\b|\?", re.I)
+#: What a sentence or clause that is all courtesy may be made of ("a ton", "so much again").
+_FILLER = frozenset({
+    "a", "an", "the", "ton", "tons", "lot", "lots", "bunch", "heaps", "heap", "million",
+    "so", "much", "very", "really", "again", "kindly", "in", "advance", "x", "xx", "xxx",
+    "please", "pls", "plz", "and", "too", "as", "always", "ever", "muchly", "loads", "oh",
+    "ok", "okay", "well", "anyway", "btw", "also", "then", "you", "u", "all", "everyone",
+    "with", "for", "your", "help", "ugh", "phew", "wow", "gosh", "argh", "sigh", "hmm", "um",
+    "erm", "uh", "anyways",
+})
+_LEADING_LINKS = re.compile(
+    r"^(?:(?:and|but|so|also|oh|ok|okay|well|btw|anyway|honestly|plus|though|then|ps|p\.s\.)\b"
+    r"[\s,]*)+",
+    re.I)
+_ASIDE_FORMS = tuple(re.compile(p, re.I) for p in (
+    # "have a great day", "enjoy your weekend", "take care": wishes.
+    r"^(?:i )?(?:have|enjoy|hope you have|wishing you) (?:a|an|the|your|a really) (?:[\w'-]+ )"
+    r"{0,3}?(?:day|days|week|weekend|evening|morning|afternoon|one|time|holiday|holidays|break"
+    r"|trip|friday|monday)\b[\s!.]*$",
+    r"^(?:take care|stay safe|talk soon|speak soon|see you|catch you later|have fun|good luck"
+    r"|long time no see|happy (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|weekend|holidays|new year|birthday|(?:[\w-]+ )?day))\b",
+    # "as discussed in yesterday's meeting", "just following up on my earlier question".
+    r"^(?:as (?:discussed|mentioned|promised|agreed|requested|asked|per (?:our|my|your|the)))\b",
+    r"^(?:just )?(?:following up|circling back|checking in|a (?:quick )?follow-up|one more thing"
+    r"|another (?:one|quick one))\b",
+    # "I know you're busy", "this might be a weird one": about the asking, not the question.
+    r"^i know (?:you'?re|you are|this is|it'?s|you have)\b",
+    r"^(?:this|it) (?:might|may|could|will|is going to) (?:be|sound) (?:a )?(?:bit )?(?:weird"
+    r"|silly|dumb|stupid|odd|strange|basic|obvious|naive)\b",
+    r"^(?:bear with me|be gentle|don'?t judge|no judgement|no judgment)\b",
+    # "what a week!", "what a morning": an exclamation, not a question.
+    r"^what an? (?:[\w-]+ )?(?:week|day|morning|afternoon|month|year|mess|nightmare|ride|time"
+    r"|start|mess)[\s!.]*$",
+    # "it really helps", "this would save me hours": what the answer does for the asker.
+    r"^(?:it|this|that)(?:'d| would| will|'ll)?(?: really| truly| honestly| genuinely| so"
+    r"| massively| hugely)? (?:help|helps|helped|save|saves|mean|means) ",
+    r"^(?:it|this|that)(?:'d| would| will|'ll)?(?: really| truly| honestly| genuinely| so)?"
+    r" (?:help|helps|helped)\b",
+    r"^(?:no rush|no hurry|not urgent|no pressure|no worries|take your time|whenever)\b",
+    r"^(?:you'?re|you are|ur) (?:a |the |an )?(?:star|best|lifesaver|life saver|legend|hero"
+    r"|awesome|amazing|great|gem|champ|saving|making)\b",
+    r"^(?:that|it|this) (?:would|will|'d|'ll) be (?:lovely|great|amazing|wonderful|perfect"
+    r"|awesome|brilliant|fantastic|super|ideal|much appreciated|a huge help|a big help)\b",
+    r"^you (?:rock|rule)\b",
+    # "sorry to bug you between meetings", "apologies for the late notice".
+    r"^(?:so |really |very )?(?:sorry|apologies|apologise|apologize|excuse me|pardon)\b",
+    # "Thank you so much, it really helps", "Much appreciated": thanks, whatever follows.
+    r"^(?:many |a lot of |big |huge |massive )?(?:thanks|thank|thx|ty|cheers|tia"
+    r"|much appreciated|much obliged|appreciate it|appreciated|regards|kind regards"
+    r"|best regards|warm regards|best wishes)\b",
+    # "Best, Sam", "Ta!", "Yours": a sign-off alone ("best rated first" asks for an order).
+    r"^(?:best|ta|warmly|sincerely|yours(?: truly| sincerely)?)(?:[\s!.]*$|\s+(?-i:[A-Z][a-z]+)"
+    r"[\s!.]*$)",
+    r"^(?:hi|hello|hey|hiya|howdy|greetings|(?:good )?(?:morning|afternoon|evening)|good day"
+    r"|dear \w+)"
+    r"(?: (?:there|all|team|everyone|again|bot|assistant))?[\s!.]*$",
+    r"^(?:i )?hope (?:you|your|all|everything|this|the)\b",
+    # "ahead of next week's board meeting", "between meetings", "before my 1:1": when the
+    # asker needs it, said by their calendar.
+    r"^(?:ahead of|before|after|for|in time for|prior to|between|during|at|from|on the way to"
+    r"|on my way to) (?:[\w'\u2019:-]+ ){0,5}?(?:meeting|meetings|call|calls|offsite|off-site"
+    r"|1:1|1-1|1-on-1|one-on-one|standup|stand-up|sync|session|workshop|presentation|pitch"
+    r"|interview|interviews|conference|trip|lunch|flight|travel|catch-up|catchup|all-hands"
+    r"|town hall|townhall|huddle)s?$",
+))
+#: "I founded this company", "I'm hopeless with dashboards", "we're a small team": the asker
+#: about themselves (see `_about_the_asker`).
+_FIRST_PERSON = re.compile(
+    r"^(?:i|i'm|im|i am|i've|i have|i was|i'll|i will|i'd|we|we're|we are|we've|we'll|we'd|my"
+    r"|our|to be honest|tbh|honestly)\b", re.I)
+#: Capitalised words that name no rows: the asker's week ("our review is on Thursday").
+_NOT_NAMES = frozenset({"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                        "Sunday", "OK", "Ok"})
+_ABBREVIATED = re.compile(r"\b(?:vs|e\.g|i\.e|etc|approx|no|nr|mr|ms|mrs|dr|st|inc|ltd|co)\.$",
+                          re.I)
+
+
+def _about_the_asker(core: str) -> bool:
+    """ "I founded this company but honestly I'm hopeless with dashboards": a sentence about
+    the asker that asks nothing. A name or a number in it ("I manage the Berlin office", "I
+    joined in 2019") may be what the question is about: kept."""
+    if not _FIRST_PERSON.match(core):
+        return False
+    names = [w for w in re.findall(r"\b[A-Z][\w]*", core[1:]) if w not in _NOT_NAMES]
+    return not re.search(r"\d", core) and not names
+
+
+#: Said to be context, or how to break a tie: an aside whatever it holds ("Quick context: my
+#: manager wants names on a slide by lunch").
+_CONTEXT = re.compile(
+    r"^\s*(?:(?:(?:quick|some|a bit of|a little|the|for|just for|as|bit of|brief) )*(?:context"
+    r"|background|backstory|fyi|for your information)\b\s*[:,\u2013\u2014-]"
+    r"|(?:if|in case|when) (?:there'?s|there is|there are|there'?re|of) (?:a |any )?ties?\b)",
+    re.I)
+
+
+def _aside(piece: str) -> bool:
+    """Whether `piece` (a sentence or a clause) only talks around the question."""
+    if _CONTEXT.match(piece):
+        return True
+    if _ASK_FORMS.search(piece):
+        return False
+    core = _LEADING_LINKS.sub("", piece.strip(" \t\n,;:.!-\u2013\u2014")).strip()
+    core = re.sub(r"[^\w\s'\u2019:.-]", " ", core).strip(" .")
+    if not core:
+        return True
+    words = [w.strip("'.:-") for w in core.lower().split()]
+    if all(w in _FILLER or not w for w in words):
+        return True
+    for pattern in _ASIDE_FORMS:
+        found = pattern.search(core)
+        if found is not None:
+            # Thanks or an apology that goes on to ask ("sorry, but what is ..."): not an aside.
+            rest = core[found.end() :].lower().split()
+            return not any(w.strip("'.:-") in _ASK_WORDS for w in rest)
+    return _about_the_asker(core) and not any(w in _ASK_WORDS for w in words)
+
+
+def _sentences(text: str) -> list[str]:
+    """`text` cut after each ".", "!", "?" (or a run of them) and at line breaks, outside
+    brackets; the pieces joined give `text` back."""
+    out: list[str] = []
+    start, depth, i = 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n" or (ch in ".!?" and depth == 0):
+            j = i
+            while j + 1 < len(text) and text[j + 1] in ".!?":
+                j += 1
+            ends = j + 1 >= len(text) or text[j + 1].isspace()
+            if ch == "." and j == i and _ABBREVIATED.search(text[start : i + 1]):
+                ends = False
+            if ch == "\n" or ends:
+                out.append(text[start : j + 1])
+                start, i = j + 1, j + 1
+                continue
+        i += 1
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def _all_asides(sentence: str) -> bool:
+    """Whether every clause of `sentence` is an aside ("Ugh, what a week.")."""
+    clauses = [c for c in _CLAUSE_CUT.split(sentence)[0::2] if c.strip(" \t\n.!?")]
+    return len(clauses) > 1 and all(_aside(c) for c in clauses)
+
+
+_CLAUSE_CUT = re.compile(r"(,|;|:(?!\d)|\s[-\u2013\u2014]+\s|[\u2013\u2014])")
+
+
+def _without_asides(text: str) -> tuple[str, list[str]]:
+    """`text` without the sentences and clauses that only talk around the question; (text,
+    what was dropped). Nothing is dropped when nothing else would be left."""
+    sentences = _sentences(text)
+    asides = [bool(s.strip(" \t\n.!?,;:-")) and (_aside(s) or _all_asides(s)) for s in sentences]
+    asking = [s for s, a in zip(sentences, asides, strict=True)
+              if not a and re.search(r"\w", s)]
+    if not asking:
+        return text, []
+    dropped = [s.strip(" \t\n,;:.!?") for s, a in zip(sentences, asides, strict=True) if a]
+    kept: list[str] = []
+    for sentence in asking:
+        parts = _CLAUSE_CUT.split(sentence)
+        clauses, cuts = parts[0::2], parts[1::2]
+        aside = [bool(c.strip()) and _aside(c) for c in clauses]
+        if all(aside) or not any(aside):
+            kept.append(sentence)
+            continue
+        dropped += [c.strip(" ,;:.!?") for c, a in zip(clauses, aside, strict=True) if a]
+        out = ""
+        for k, clause in enumerate(clauses):
+            if not aside[k]:
+                out += clause
+            if k < len(cuts) and not aside[k] and not (k + 1 < len(clauses) and aside[k + 1]):
+                out += cuts[k]
+            elif k < len(cuts):
+                out += " "
+        kept.append(out)
+    return " ".join(kept), [d for d in dropped if d]
 
 
 _EXTREMES = frozenset({"highest", "lowest", "biggest", "largest", "smallest", "top", "max",
@@ -1875,6 +2153,10 @@ _CATALOG_FIRST = frozenset(key for key, plain in PHRASES.items()
                            and any(w in TICKETS for w in key)) | frozenset(_EACH_GROUP)
 
 
+#: Phrases of a place that name it when "of" follows ("in the office of Paris").
+_PLACE_OF = frozenset({("in", "the", "office")})
+
+
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -1891,6 +2173,10 @@ def expand(
                 known(t.stem) for t in tokens[i : i + size] if t.text in TICKETS
             ):
                 plain = None  # "average ticket count": the catalog's own tickets
+            if plain is not None and words[i + size : i + size + 1] == ["of"] and tuple(
+                words[i : i + size]
+            ) in _PLACE_OF:
+                plain = None  # "working in the office of São Paulo": at that office
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
                 if plain:

@@ -135,6 +135,9 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
         ("hires", "new hires", "new hire", "hiring", "recruits", "recruitment", "joiners",
          "new joiners", "new joiner", "new starters", "starters", "new staff", "intake",
          "newcomers", "new recruits",
+         # "how many new colleagues joined", "new people per month": the people added.
+         "new employees", "new employee", "new people", "new colleagues", "new colleague",
+         "new workers", "new team members", "new faces", "new arrivals",
          # Headcount said as what was added to it: "headcount added last quarter".
          "headcount added", "added headcount", "heads added", "staff added", "people added",
          "employees added", "onboarded", "onboardings", "onboarding"),
