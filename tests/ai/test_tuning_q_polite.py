@@ -287,3 +287,9 @@ def test_request_verbs_and_fillers_are_not_data(catalog: Catalog, values: Values
     assert ("location", "eq", "Singapore") in filters_of(spec), spec
     reply = ask("is it true that Support has more than 200 people?", catalog, values)
     assert "true" not in {w.lower() for w in reply.unused}, reply.unused
+
+
+def test_my_team_before_a_colon_names_the_rows(catalog: Catalog, values: Values) -> None:
+    # "my ... team:" is no story about the asker: the rows asked about.
+    spec = spec_of(ask("my marketing team: average salary at every office", catalog, values))
+    assert filters_of(spec) == [("department", "eq", "Marketing")], spec

@@ -2004,8 +2004,9 @@ _ASIDE_FORMS = tuple(re.compile(p, re.I) for p in (
 #: "I founded this company", "I'm hopeless with dashboards", "we're a small team": the asker
 #: about themselves (see `_about_the_asker`).
 _FIRST_PERSON = re.compile(
-    r"^(?:i|i'm|im|i am|i've|i have|i was|i'll|i will|i'd|we|we're|we are|we've|we'll|we'd|my"
-    r"|our|to be honest|tbh|honestly)\b", re.I)
+    r"^(?:i|i'm|im|i am|i've|i have|i was|i'll|i will|i'd|we|we're|we are|we've|we'll|we'd"
+    r"|to be honest|tbh|honestly|(?:my|our) (?:[\w'-]+ ){1,3}?(?:is|are|was|were|has|have|had"
+    r"|will|did|does|do|got|gets|keeps|just|always|never))\b", re.I)
 #: Capitalised words that name no rows: the asker's week ("our review is on Thursday").
 _NOT_NAMES = frozenset({"I", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                         "Sunday", "OK", "Ok"})
