@@ -293,3 +293,27 @@ def test_my_team_before_a_colon_names_the_rows(catalog: Catalog, values: Values)
     # "my ... team:" is no story about the asker: the rows asked about.
     spec = spec_of(ask("my marketing team: average salary at every office", catalog, values))
     assert filters_of(spec) == [("department", "eq", "Marketing")], spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many people work in London or Paris?\n-- Ben",
+        "how many people work in London or Paris? ~Ben",
+        "how many people work in London or Paris? - Ben Carter",
+        "URGENT!!! how many people work in London or Paris",
+        "how many people work in London or Paris?\n\nCheers,\nBen Carter\nPeople Partner",
+    ],
+)
+def test_a_name_signed_under_or_a_shout_before(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert [f[0] for f in filters_of(spec)] == ["location"], spec
+    assert not reply.unused, reply.unused
+
+
+def test_a_value_after_a_dash_is_still_a_filter(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("headcount by department - Berlin", catalog, values))
+    assert filters_of(spec) == [("location", "eq", "Berlin")], spec

@@ -1377,6 +1377,9 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |kindly )?)share(?: with me)?\b"
     r"(?= (?:the|a|an|our|my|your|all|this|that|those|these)\b)",
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
+    # "-- Tom", "~Ana", "...? - Jo Smith": a name signed under the question.
+    r"(?:(?:^|\s)(?:--+|~)|(?:(?<=[?!.])|\n)\s*[-\u2013\u2014])\s*(?-i:[A-Z][a-z]+(?:[ -][A-Z]"
+    r"[a-z]+)?)\s*[.!]*\s*$",
     # "Many thanks, Ana", "Cheers - Tom": the sign-off and the name under it.
     r"\b(?:many |so much |a lot )?(?:thanks|thank you|thx|ty|cheers|best|ta|br)(?!\w)"
     r"(?: (?:so|very) much| a lot| in advance)*[,!.]*\s*[-\u2013\u2014]?\s*"
@@ -1943,7 +1946,7 @@ _FILLER = frozenset({
     "please", "pls", "plz", "and", "too", "as", "always", "ever", "muchly", "loads", "oh",
     "ok", "okay", "well", "anyway", "btw", "also", "then", "you", "u", "all", "everyone",
     "with", "for", "your", "help", "ugh", "phew", "wow", "gosh", "argh", "sigh", "hmm", "um",
-    "erm", "uh", "anyways",
+    "erm", "uh", "anyways", "urgent", "urgently", "important", "asap", "hi", "hello", "hey",
 })
 _LEADING_LINKS = re.compile(
     r"^(?:(?:and|but|so|also|oh|ok|okay|well|btw|anyway|honestly|plus|though|then|ps|p\.s\.)\b"
