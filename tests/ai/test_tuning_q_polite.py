@@ -317,3 +317,14 @@ def test_a_name_signed_under_or_a_shout_before(
 def test_a_value_after_a_dash_is_still_a_filter(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("headcount by department - Berlin", catalog, values))
     assert filters_of(spec) == [("location", "eq", "Berlin")], spec
+
+
+def test_a_parenthesis_that_restates_is_a_gloss(catalog: Catalog, values: Values) -> None:
+    # "(the ... titles)" restates the value in words of its column: still a list of people.
+    spec = spec_of(ask("Hello! Could you list our directors (the Director ... job titles) for"
+                       " the org chart? Thanks, Kim", catalog, values))
+    assert "select" in spec and not dims_of(spec), spec
+    assert [f[0] for f in filters_of(spec)] == ["job_title"], spec
+    # One that adds something stays: the running total.
+    spec = spec_of(ask("hires by year of hiring (cumulative)", catalog, values))
+    assert spec["measures"][0].get("cumulative") is True, spec

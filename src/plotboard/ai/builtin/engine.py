@@ -1054,6 +1054,36 @@ def _occasion(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
     return found.group(1), found.group(2)
 
 
+_PARENTHESIS = re.compile(r"\(([^()]{1,80})\)")
+#: Words that say a parenthesis gives an example or a gloss ("the VP of ... titles", "titles
+#: starting with VP", "i.e. the managers").
+_GLOSS_WORDS = frozenset({"like", "starting", "start", "starts", "beginning", "begin", "begins",
+                          "with", "eg", "ie", "etc", "such", "as", "say", "called", "named",
+                          "mean", "meaning", "kind", "sort", "whose", "that", "containing"})
+
+
+def _without_glosses(plain: str, vocab: Vocabulary) -> str:
+    """`plain` without a parenthesis that only restates what was just said ("our vice
+    presidents (the VP of ... titles)"): its words are words said before it (as read) and
+    names of columns; one that adds something ("(cumulative)", "(AMER, EMEA)") stays."""
+    def known(stem: str) -> bool:
+        return (stem,) in vocab.phrases
+
+    def gloss(found: re.Match[str]) -> str:
+        before = {t.stem for t in expand(tokenize(plain[: found.start()]), known)}
+        said = [s for s in stems(found.group(1)) if s not in STOPWORDS and s not in _GLOSS_WORDS
+                and s.strip(".")]
+        if not said or not any(s in before for s in said):
+            return found.group(0)
+        if all(s in before or any(isinstance(term, ColumnTerm) for term in vocab.phrases.get(
+            (s,), ()
+        )) for s in said):
+            return " "
+        return found.group(0)
+
+    return _PARENTHESIS.sub(gloss, plain)
+
+
 def answer(
     question: str,
     catalog: Sources,
@@ -1109,6 +1139,7 @@ def answer(
         readings.append(f"'{occasion[0]}' read as what the question is for, not part of it")
         plain = occasion[1]
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
+    plain = _without_glosses(plain, vocab)
     asked, new_topic = tokenize(_SLASHED.sub(", ", plain)), False
     if previous is not None:
         asked, new_topic = strip_new_topic(asked)
