@@ -1021,17 +1021,18 @@ def _team_asking(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
     return None
 
 
-#: Words that say a period: an occasion named with one ("Q3 review", "monthly sync") may be
-#: what the question is about.
+#: Words that say a period: an occasion named with one ("Q3 review", "March meeting") may be
+#: what the question is about ("weekly sync", "monthly review" say how often it meets).
 _TIME_WORDS = frozenset({*MONTHS, *UNITS, "today", "yesterday", "tomorrow", "ytd", "mtd", "qtd",
-                         "annual", "yearly", "daily", "weekly", "monthly", "quarterly", "last",
-                         "this", "next", "h1", "h2", "year", "q1", "q2", "q3", "q4"})
-#: "pipeline review: which reps ...", "close pack: running total ...": the occasion a question
-#: is for, said before it (see `_occasion`).
+                         "last", "this", "next", "h1", "h2", "q1", "q2", "q3", "q4"})
+#: "pipeline review: which reps ...", "close pack: running total ...", "for the monthly sync -":
+#: the occasion a question is for, said before it (see `_occasion`).
 _OCCASION = re.compile(
-    r"^\s*((?:[a-z][\w&'-]* ){0,2}(?:review|meeting|sync|standup|stand-up|qbr|offsite|prep"
-    r"|retro|deck|pack|catch-up|catchup|all-hands|huddle|call|presentation|planning|report"
-    r"|check))\s*(?::|\s[-\u2013\u2014])\s+(\S.*)$",
+    r"^\s*((?:(?:for|re|ahead of|prepping for|prep for|prepping|from) )?(?:(?:the|our|my|a|an"
+    r"|weekly|monthly|quarterly|annual|yearly|daily) )*(?:[a-z][\w&'-]* ){0,2}?(?:review|meeting"
+    r"|sync|standup|stand-up|qbr|offsite|prep|retro|deck|pack|catch-up|catchup|all-hands|huddle"
+    r"|call|presentation|planning|report|check|one-on-one|1-on-1))\s*(?::|,|\s[-\u2013\u2014])"
+    r"\s+(\S.*)$",
     re.I | re.S,
 )
 
