@@ -328,3 +328,11 @@ def test_a_parenthesis_that_restates_is_a_gloss(catalog: Catalog, values: Values
     # One that adds something stays: the running total.
     spec = spec_of(ask("hires by year of hiring (cumulative)", catalog, values))
     assert spec["measures"][0].get("cumulative") is True, spec
+
+
+def test_a_team_label_read_as_a_filter_says_so(catalog: Catalog, values: Values) -> None:
+    reply = ask("Finance: headcount by office", catalog, values)
+    assert "\u201cFinance:\u201d read as the rows asked about, not as who is asking" in (
+        reply.assumptions
+    ), reply.assumptions
+    assert {"label": "Not only Finance", "question": "headcount by office"} in reply.alternatives

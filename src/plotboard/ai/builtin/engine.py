@@ -1005,20 +1005,33 @@ _TEAM_LABEL = re.compile(
     re.I | re.S,
 )
 _TEAM_COLUMN = re.compile(r"depart|dept|team|division|function|business_?unit", re.I)
+#: A team named before a colon ("HR: headcount by office"): the rows asked about, said so.
+_TEAM_FIRST = re.compile(r"^\s*([a-z][\w&'.-]*(?: [\w&'.-]+){0,2})\s*:\s+(\S.*)$", re.I | re.S)
+
+
+def _team_named(label: str, vocab: Vocabulary) -> str | None:
+    """The value `label` names in a team-like column ("HR", "Finance"), or None."""
+    for term in vocab.phrases.get(stems(label), ()):
+        if isinstance(term, ValueTerm) and len(term.values) == 1 and _TEAM_COLUMN.search(
+            term.column.name
+        ):
+            return term.value
+    return None
 
 
 def _team_asking(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """(the team, the question after it) when `plain` opens with a team asking (`_TEAM_LABEL`)
     named by one value of a team-like column; None otherwise."""
     found = _TEAM_LABEL.match(plain)
-    if found is None:
-        return None
-    for term in vocab.phrases.get(stems(found.group(1)), ()):
-        if isinstance(term, ValueTerm) and len(term.values) == 1 and _TEAM_COLUMN.search(
-            term.column.name
-        ):
-            return term.value, found.group(2)
-    return None
+    team = None if found is None else _team_named(found.group(1), vocab)
+    return None if found is None or team is None else (team, found.group(2))
+
+
+def _team_first(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(the team, the rest) when `plain` opens with a team and a colon, read as a filter."""
+    found = _TEAM_FIRST.match(plain)
+    team = None if found is None else _team_named(found.group(1), vocab)
+    return None if found is None or team is None else (team, found.group(2))
 
 
 #: Words that say a period: an occasion named with one ("Q3 review", "March meeting") may be
@@ -1135,6 +1148,8 @@ def answer(
     if team is not None:
         speaker.append(team[0])
         plain = team[1]
+    # "HR: headcount by office": the other way, that team's rows (said when so read).
+    team_rows = _team_first(plain, vocab) if previous is None and team is None else None
     occasion = _occasion(plain, vocab)
     if occasion is not None:
         readings.append(f"'{occasion[0]}' read as what the question is for, not part of it")
@@ -1289,6 +1304,13 @@ def answer(
         # The other reading, one click away: the question about that team only.
         alternatives.append({"label": f"Only {team[0]}",
                              "question": f"{team[1].rstrip('?.! ')}, only {team[0]}"})
+    elif team_rows is not None and any(
+        isinstance(f, DraftFilter) and team_rows[0] in (
+            f.value if isinstance(f.value, list) else [f.value]
+        ) for f in draft.filters
+    ):
+        readings.append(f"'{team_rows[0]}:' read as the rows asked about, not as who is asking")
+        alternatives.append({"label": f"Not only {team_rows[0]}", "question": team_rows[1]})
     if not follow:  # "Count them instead" re-asks the words, which need no last chart
         alternatives += _alternatives(plain, draft, tile)
     # One quote style in every message: the user's words \u201clike this\u201d (typographic).
