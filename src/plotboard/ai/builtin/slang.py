@@ -2154,10 +2154,6 @@ _CATALOG_FIRST = frozenset(key for key, plain in PHRASES.items()
                            and any(w in TICKETS for w in key)) | frozenset(_EACH_GROUP)
 
 
-#: Phrases of a place that name it when "of" follows ("in the office of Paris").
-_PLACE_OF = frozenset({("in", "the", "office")})
-
-
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -2174,10 +2170,6 @@ def expand(
                 known(t.stem) for t in tokens[i : i + size] if t.text in TICKETS
             ):
                 plain = None  # "average ticket count": the catalog's own tickets
-            if plain is not None and words[i + size : i + size + 1] == ["of"] and tuple(
-                words[i : i + size]
-            ) in _PLACE_OF:
-                plain = None  # "working in the office of São Paulo": at that office
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
                 if plain:
