@@ -60,20 +60,31 @@ def run_spec(engine: sa.Engine, catalog: Catalog, spec: QuerySpec) -> list[tuple
 def readings(engine: sa.Engine, catalog: Catalog, spec: QuerySpec) -> list[list[tuple[Any, ...]]]:
     """The tile's rows, and when a dimension has a `key` (grouped by, never shown: people by
     name, grouped by their id) also the rows with each key shown as its own dimension before
-    its label. A truth written with the id as the label (namesakes kept apart) is the same
-    grouping; the key only leaves the id off the screen."""
+    its label, and with the key in place of its label. A truth written with the id as the
+    label (namesakes kept apart) is the same grouping; the key only leaves the id off the
+    screen."""
     shown = [run_spec(engine, catalog, spec)]
     if not any(d.key for d in spec.dimensions):
         return shown
-    dims: list[Any] = []
+    both: list[Any] = []
+    alone: list[Any] = []
     for d in spec.dimensions:
         if d.key:
-            dims.append({"column": d.key})
-            dims.append(d.model_dump(exclude_none=True, exclude={"key"}))
+            both.append({"column": d.key})
+            both.append(d.model_dump(exclude_none=True, exclude={"key"}))
+            alone.append({"column": d.key})
         else:
-            dims.append(d.model_dump(exclude_none=True))
-    keyed = QuerySpec.model_validate({**spec.model_dump(exclude_none=True), "dimensions": dims})
-    return [*shown, run_spec(engine, catalog, keyed)]
+            both.append(d.model_dump(exclude_none=True))
+            alone.append(d.model_dump(exclude_none=True))
+    data = spec.model_dump(exclude_none=True)
+    keyed = QuerySpec.model_validate({**data, "dimensions": both})
+    shown.append(run_spec(engine, catalog, keyed))
+    try:  # the key in place of its label: a truth with the id as the label and no name
+        by_key = QuerySpec.model_validate({**data, "dimensions": alone})
+        shown.append(run_spec(engine, catalog, by_key))
+    except Exception:  # a limit per the keyed dimension: no such reading
+        pass
+    return shown
 
 
 def run_sql(engine: sa.Engine, sql: str) -> list[tuple[Any, ...]]:

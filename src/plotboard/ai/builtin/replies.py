@@ -271,6 +271,12 @@ def describe_filter(f: DraftFilter) -> str:
         return f"{col} between {shown[0]} and {shown[1]}"
     if f.op in words:
         return f"{col} {words[f.op]} {shown[0]}"
+    if f.op in ("is_null", "is_not_null"):
+        # "with no manager", "with an email": the field said as the thing it holds (a
+        # reference's "id" is the person or thing it points to), not "manager id is null".
+        thing = re.sub(r"\s+id$", "", col) or col
+        article = "an" if thing[:1] in "aeiou" else "a"
+        return f"with no {thing}" if f.op == "is_null" else f"with {article} {thing}"
     return f"{col} {f.op.replace('_', ' ')}"
 
 
@@ -440,6 +446,8 @@ def filters_phrase(draft: Draft) -> str:
             text = f"in {text}"  # "in the last 3 months of data"
         elif f.column.type == "boolean":
             text = f"({text} only)" if f.value is True else f"({text})"
+        elif f.op in ("is_null", "is_not_null"):
+            pass  # "with no manager" already says "with"
         elif f.column.type in NUMERIC_TYPES:
             text = f"with {text}"
         elif f.op in ("eq", "in"):
