@@ -458,6 +458,43 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         shapes.listing = True
 
 
+def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "what does each person without a boss earn", "the salary of every employee in Paris":
+    "each"/"every" before the table's own rows, with only columns of those rows asked (no
+    aggregation said), lists the rows with those columns; it is no breakdown of a count or
+    an average by person."""
+    each = intent.per_dim
+    if shapes.listing or each is None or not each.terms or shapes.share or shapes.running:
+        return
+    if not all(isinstance(t, TableTerm) for t in each.terms):
+        return
+    rows = cast(TableTerm, each.terms[0])
+    if intent.pending or intent.grain or intent.top or intent.superlative or intent.chart:
+        return
+    if shapes.distribution or shapes.compare or shapes.top_n or intent.dashboard:
+        return
+    others = [d for d in intent.dims if d is not each]
+    said = [t for d in others for t in d.terms] + [t for m in intent.measures for t in m.terms]
+    if not said and not intent.compares:
+        # "each person earn": a number right after the rows, which the reading took as a
+        # compound name; it is the column asked.
+        for item in lexed.items:
+            terms = item.meaning.terms if isinstance(item.meaning, Words) else ()
+            if terms and all(isinstance(t, ColumnTerm) and t.table is rows.table
+                             and t.column.type not in TEMPORAL_TYPES for t in terms):
+                others.append(DimSlot(terms[:1], lexed.words[item.start]))
+                said.append(terms[0])
+    if not said or any(m.agg is not None for m in intent.measures):
+        return
+    if not all(isinstance(t, ColumnTerm) and t.table is rows.table for t in said):
+        return
+    intent.dims = [*others, *(DimSlot(m.terms, m.text) for m in intent.measures)]
+    intent.measures = []
+    intent.per_dim = None
+    intent.tables.append(rows)
+    shapes.listing = shapes.their = True
+
+
 def _value_or_table(vocab: Vocabulary, intent: Intent) -> None:
     """ "the biggest month for sales in 2024": a word that is a value of one table and the
     name of another ("Sales": a department, the sales) is the table when the question ranks
@@ -1226,6 +1263,7 @@ def answer(
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
+    _each_row_listed(lexed, intent, shapes)
     _date_asked(vocab, lexed, intent, shapes)
     _when_first(lexed, intent, shapes)
     _when_each(lexed, intent, shapes)

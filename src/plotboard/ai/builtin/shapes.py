@@ -2268,8 +2268,9 @@ def _as_listing(
         ):
             columns.append((base, f.column))
     dates = [c for c in base.columns if c.type in ("date", "datetime") and not c.hidden]
-    if dates and all(c is not dates[0] for _, c in columns):
-        columns.append((base, dates[0]))
+    asked = their and any(d.table is base and d.column is not label for d in draft.dims)
+    if dates and all(c is not dates[0] for _, c in columns) and not asked:
+        columns.append((base, dates[0]))  # not when the columns to show were said
     order: tuple[Column, bool] | None = None
     measure = draft.measures[0] if draft.measures else None
     if measure is not None and measure.column is not None and measure.table is base and (
