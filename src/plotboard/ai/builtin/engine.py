@@ -419,6 +419,8 @@ def _counted_typo(lexed: Lexed, vocab: Vocabulary) -> bool:
 
 _LISTED_DAYS = 31
 """A period up to this long keeps few enough rows to list them ("hired in December")."""
+_LISTED_QUARTER = 92
+"""... and up to a quarter when "all" the rows are asked for ("all ... sales in Q3")."""
 
 
 def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
@@ -442,7 +444,7 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         return  # "only remote employees" after a chart changes that chart
     span = intent.date_range
     one_day = span is not None and span.start is not None and span.start == span.end
-    if not one_day and any(
+    if not one_day and not every and any(
         vocab.default_measure(t.table).column is not None for t in intent.tables
     ):
         return  # "sales in the East" is how much; "the sales made on March 3rd" are those
@@ -450,8 +452,10 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     if any(c.op != "eq" for c in intent.compares) and not few:
         return
     span = intent.date_range
+    # "all Training Day sales in the South during Q3 2024": "all" keeps a quarter listed.
+    longest = _LISTED_QUARTER if every else _LISTED_DAYS
     if span is not None and not few and (
-        span.start is None or span.end is None or (span.end - span.start).days >= _LISTED_DAYS
+        span.start is None or span.end is None or (span.end - span.start).days >= longest
     ):
         return
     if intent.values or intent.bools or intent.compares or shapes.nulls or span is not None:
