@@ -444,11 +444,12 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         return  # "only remote employees" after a chart changes that chart
     span = intent.date_range
     one_day = span is not None and span.start is not None and span.start == span.end
-    if not one_day and not every and any(
-        vocab.default_measure(t.table).column is not None for t in intent.tables
-    ):
+    measured = any(vocab.default_measure(t.table).column is not None for t in intent.tables)
+    if not one_day and measured and (not every or intent.date_range is None):
         return  # "sales in the East" is how much; "the sales made on March 3rd" are those
-    few = all(_few_rows(vocab, t.table) for t in intent.tables)
+    # Rows that carry an amount are many, however few things they name ("all hardware
+    # sales in 2024" is a total).
+    few = not measured and all(_few_rows(vocab, t.table) for t in intent.tables)
     if any(c.op != "eq" for c in intent.compares) and not few:
         return
     span = intent.date_range
@@ -470,6 +471,12 @@ def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     each = intent.per_dim
     if shapes.listing or each is None or not each.terms or shapes.share or shapes.running:
         return
+    words = shapes.words
+    if not any(words[k] in ("each", "every") and words[k + 1] == each.text
+               for k in range(len(words) - 1)):
+        return  # "for each category, units per order": the rows are not what "each" names
+    if any(w in ("how", "many", "much") for w in words):
+        return  # "how many units does each order hold": an amount, not the rows
     if not all(isinstance(t, TableTerm) for t in each.terms):
         return
     rows = cast(TableTerm, each.terms[0])
@@ -698,6 +705,22 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     # "who is the top seller": sellers are ranked by what they sold (no measure said).
     sold = not intent.measures and intent.row_words[-1:] in (["seller"], ["sellers"])
     if len(intent.tables) != 1 or not (intent.measures or sold) or len(intent.row_words) != 1:
+        return
+    rows = intent.tables[0]
+    if intent.measures and all(m.agg is not None for m in intent.measures) and not any(
+        t.table is rows.table for m in intent.measures for t in m.terms
+    ) and not (shapes.share or shapes.running or shapes.distribution or shapes.compare):
+        # "the 3 sites with the weakest average rating": those things ranked by a total of
+        # another table's rows (their people's average), not that one number.
+        said = intent.row_words[0]
+        singular = not ((said.endswith("s") and not said.endswith("ss"))
+                        or said in _PLURAL_ROWS or said.endswith("people"))
+        intent.dims.append(DimSlot((rows,), said, plural=not singular))
+        intent.tables = []
+        intent.dim_first = True
+        shapes.listing = False
+        if singular and shapes.top_n is None:
+            shapes.top_n = 1
         return
     if not all(m.superlative is not None and m.agg is None for m in intent.measures):
         return

@@ -364,7 +364,8 @@ _TOP_LEADS = {"top": True, "best": True, "highest": True, "largest": True, "bigg
               "first": True, "bottom": False, "worst": False, "lowest": False,
               "smallest": False, "least": False, "most": True, "fewest": False,
               # "the three busiest reps", "two leading products": a ranking word after N
-              "busiest": True, "quietest": False, "leading": True, "greatest": True}
+              "busiest": True, "quietest": False, "leading": True, "greatest": True,
+              "slowest": False}
 
 
 _SIZE_WORDS = frozenset({"largest", "biggest", "smallest"})

@@ -534,6 +534,13 @@ class _Walk:
         if intent.pending or intent.compares or len(intent.measures) > 1:
             return
         dated: list[ColumnTerm] = []
+        # "each site, (name) the person who was hired first": the rows (or their name) said
+        # besides the date are the rows listed, not a breakdown of their own.
+        dims = [d for d in intent.dims if d is per or not (
+            all(isinstance(t, TableTerm) for t in d.terms) or d.text in ("name", "names")
+        )]
+        if len(dims) == 2 and len(intent.dims) > 2 and dims[0] is per and not intent.measures:
+            intent.dims = dims
         if len(intent.dims) == 2 and intent.dims[0] is per and not intent.measures:
             # "in every department, who joined first": the date named as a breakdown.
             named = [t for t in intent.dims[1].terms if isinstance(t, ColumnTerm)]

@@ -1730,8 +1730,10 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         lambda m: f"{'' if _SAYS_AVERAGE.search(m.string) else 'average '}{m.group(1)} per "
         f"{m.group(2)}", text)
     text = _ONE_HOLDS.sub(lambda m: f"per {m.group(1) or m.group(2)}", text)
-    text = _X_BY_X.sub(lambda m: f"by {m.group(1)}" if singular(m.group(1).lower()) in
-                       _WISE_GROUPS else m.group(0), text)
+    # said first ("site by site, the person who ..."): within each of them.
+    text = _X_BY_X.sub(lambda m: m.group(0) if singular(m.group(1).lower()) not in _WISE_GROUPS
+                       else f"for each {m.group(1)}" if not text[: m.start()].strip(" ,:-")
+                       else f"by {m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
     text = _NAME_THE.sub("list ", text)
