@@ -320,6 +320,9 @@ class _Walk:
         if self.last_dim_item is not None and self._adjacent(item, self.last_dim_item):
             if len(_numeric(terms)) == len(terms) and not _numeric(self.intent.dims[-1].terms):
                 return  # "which depts pay more than 80k": the groups, then their number
+            own = {id(t.table) for t in self.intent.dims[-1].terms if isinstance(t, ColumnTerm)}
+            if terms and all(isinstance(t, TableTerm) and id(t.table) in own for t in terms):
+                return  # "how much each product category sold": the groups, then the rows
             flags = tuple(
                 t for t in terms if isinstance(t, ColumnTerm) and t.column.type == "boolean"
             )

@@ -1602,7 +1602,7 @@ _CURRENCY_AFTER = frozenset({"in", "of", "sales", "us", "usd", "american", "cana
 _DOLLAR_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), plain) for pattern, plain in (
         (r"\bhow many (?:us )?dollars\b", "how much revenue"),
-        (r"(?<![\d,.kKmM] )(?<![\d,.kKmM])\b(?:in |of )?(?:us |usd |american )?dollars?"
+        (r"(?<![\dkKmM] )(?<![\d,.kKmM])\b(?:in |of )?(?:us |usd |american )?dollars?"
          r"(?: (?:value|amount|terms|sales|figures?))?\b(?! of\b)", " revenue "),
         (r"\bdollars? (?=of\b)", "revenue "),
     )
