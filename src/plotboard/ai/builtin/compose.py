@@ -19,6 +19,8 @@ The chart carries over only when the shape of the query did not change (filters,
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import replace
 
 from plotboard.ai.builtin.draft import Draft, DraftAny, DraftDim, DraftFilter, DraftMeasure
@@ -33,6 +35,7 @@ from plotboard.ai.builtin.resolve import (
     resolve,
 )
 from plotboard.ai.builtin.text import LEFT_OUT_WORDS
+from plotboard.ai.builtin.timewords import DateRange, add_months
 from plotboard.ai.builtin.vocabulary import Vocabulary, column_label
 from plotboard.ai.charts import fits
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
@@ -261,11 +264,48 @@ def _merge_filters(draft: Draft, resolved: Resolved, add: bool) -> None:
         ]
         draft.filters.append(new)
     if resolved.date_range is not None and resolved.time_column is not None:
+        dates = _in_the_charts_year(draft.filters, resolved.date_range, resolved.dates)
         draft.filters = [
             f for f in draft.filters
             if not (f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS | _RELATIVE_OPS)
         ]
-        draft.filters.extend(resolved.dates)
+        draft.filters.extend(dates)
+
+
+_YEARLESS = re.compile(
+    r"^(?:in |during |for |of )?(?:the )?(?:q[1-4]|h[12]|(?:first|second|third|fourth) "
+    r"(?:quarter|half)|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$"
+)
+
+
+def _in_the_charts_year(
+    kept: list[DraftFilter], said: DateRange, dates: list[DraftFilter]
+) -> list[DraftFilter]:
+    """ "just Q4 of that", "only March" after a chart of 2024: that period of the chart's
+    year, not of the latest year (a period said without its year, on a chart of one year)."""
+    if not _YEARLESS.match(said.label.strip().lower()) or said.start is None:
+        return dates
+    years = {
+        str(v)[:4] for f in kept if f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS
+        for v in (f.value if isinstance(f.value, list) else [f.value])
+    }
+    bounded = [f for f in kept if f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS]
+    if len(years) != 1 or not bounded or any(f.op == "lt" for f in bounded):
+        return dates  # a chart of several years (or up to a next midnight): as said
+    year = int(next(iter(years)))
+    shift = (year - said.start.year) * 12
+    if not shift:
+        return dates
+
+    def moved(value: object) -> object:
+        return add_months(dt.date.fromisoformat(str(value)[:10]), shift).isoformat()
+
+    return [
+        replace(f, value=[moved(v) for v in f.value] if isinstance(f.value, list)
+                else moved(f.value))
+        for f in dates
+    ]
 
 
 def _reaggregate(measure: DraftMeasure, agg: Aggregate, base: Table) -> DraftMeasure:

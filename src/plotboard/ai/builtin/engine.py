@@ -506,6 +506,36 @@ def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     shapes.listing = shapes.their = True
 
 
+def _both_sides(intent: Intent) -> None:
+    """ "remote headcount and in-office headcount per country", "split into remote and
+    on-site": a flag said both ways is a breakdown by it (each side its own bar), not a
+    filter that keeps one side (the last said)."""
+    for slot in list(intent.bools):
+        if slot.negate or slot not in intent.bools:
+            continue
+        other = next((b for b in intent.bools if b.negate and _same_terms(b.terms, slot.terms)),
+                     None)
+        if other is None:
+            continue
+        intent.bools = [b for b in intent.bools if b is not slot and b is not other]
+        if not any(_same_terms(d.terms, slot.terms) for d in intent.dims):
+            intent.dims.append(DimSlot(slot.terms, slot.text))
+        said = [m for m in intent.measures if m.agg is None]
+        if len(said) == 2 and _same_terms(said[0].terms, said[1].terms):
+            intent.measures.remove(said[1])  # "remote headcount and in-office headcount"
+    for slot in list(intent.bools):
+        if slot.negate and any(_same_terms(d.terms, slot.terms) for d in intent.dims):
+            intent.bools.remove(slot)  # "into remote and on-site": the flag split, both sides
+
+
+def _same_terms(a: Sequence[object], b: Sequence[object]) -> bool:
+    return len(a) == len(b) and all(
+        getattr(x, "column", None) is getattr(y, "column", None)
+        and getattr(x, "table", None) is getattr(y, "table", None)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
 def _value_or_table(vocab: Vocabulary, intent: Intent) -> None:
     """ "the biggest month for sales in 2024": a word that is a value of one table and the
     name of another ("Sales": a department, the sales) is the table when the question ranks
@@ -1288,6 +1318,7 @@ def answer(
         # "how many orders were cancelled": answering without it would count them all.
         states = ", ".join(f"'{w}'" for w in dict.fromkeys(lexed.unknown) if w in STATUS_WORDS)
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
+    _both_sides(intent)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _each_row_listed(lexed, intent, shapes)

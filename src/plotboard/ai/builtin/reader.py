@@ -329,9 +329,10 @@ class _Walk:
             if flags and len(flags) == len(terms) and self.intent.dims and not any(
                 isinstance(t, ColumnTerm) and t.column.type == "boolean"
                 for t in self.intent.dims[-1].terms
-            ) and self.words[item.start] == "is":
-                # "what share of each department is remote": the group, then a state of its
-                # rows (a filter, the part of a share), not one compound name.
+            ) and (self.words[item.start] == "is" or self.intent.per_dim is self.intent.dims[-1]):
+                # "what share of each department is remote", "per country: remote headcount":
+                # the group, then a state of its rows (a filter, the part of a share), not one
+                # compound name.
                 self.intent.bools.append(BoolSlot(flags, text))
                 return
 
