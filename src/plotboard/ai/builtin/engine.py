@@ -61,7 +61,7 @@ from plotboard.ai.builtin.conversation import (
 )
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, DraftFilter, from_spec, to_spec
-from plotboard.ai.builtin.intent import DimSlot, Intent, MeasureSlot
+from plotboard.ai.builtin.intent import DimSlot, Intent, MeasureSlot, ValueSlot
 from plotboard.ai.builtin.lexer import (
     REAL_WORDS,
     Keyword,
@@ -526,6 +526,36 @@ def _both_sides(intent: Intent) -> None:
     for slot in list(intent.bools):
         if slot.negate and any(_same_terms(d.terms, slot.terms) for d in intent.dims):
             intent.bools.remove(slot)  # "into remote and on-site": the flag split, both sides
+
+
+_SPLIT_VERBS = frozenset({"split", "spread", "distributed", "divided", "broken", "respectively"})
+_SPLIT_OVER = frozenset({"across", "between", "among", "amongst", "over", "into", "in", "by"})
+
+
+def _split_over_values(lexed: Lexed, intent: Intent) -> None:
+    """ "how are they split across AMER / EMEA / APAC", "staff in AMER, EMEA and APAC
+    respectively": the values listed are each a group of their own (a breakdown by their
+    column, kept to them), not one total over all of them."""
+    words = lexed.words
+    cued = "respectively" in words or any(
+        w in _SPLIT_VERBS and any(v in _SPLIT_OVER for v in words[k + 1 : k + 3])
+        for k, w in enumerate(words)
+    )
+    if not cued or intent.dims or intent.grain or intent.top or intent.superlative:
+        return
+    columns: dict[int, list[ValueSlot]] = {}
+    for slot in intent.values:
+        if slot.negate or not slot.terms:
+            continue
+        columns.setdefault(id(slot.terms[0].column), []).append(slot)
+    listed = [slots for slots in columns.values() if len(slots) > 1]
+    if len(listed) != 1:
+        return
+    term = listed[0][0].terms[0]
+    intent.dims.append(DimSlot((ColumnTerm(term.table, term.column, term.quality),),
+                               listed[0][0].text, plural=True))
+    intent.unknown = [w for w in intent.unknown if w != "respectively"]  # it was used
+    intent.ignored = [w for w in intent.ignored if w != "respectively"]
 
 
 def _same_terms(a: Sequence[object], b: Sequence[object]) -> bool:
@@ -1319,6 +1349,7 @@ def answer(
         states = ", ".join(f"'{w}'" for w in dict.fromkeys(lexed.unknown) if w in STATUS_WORDS)
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _both_sides(intent)
+    _split_over_values(lexed, intent)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _each_row_listed(lexed, intent, shapes)

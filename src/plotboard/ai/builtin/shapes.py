@@ -1001,7 +1001,7 @@ def _absent_rows(
         if start < 0:
             continue
         j = start
-        while j < len(words) and words[j] in _FILLERS and j < start + 2:
+        while j < len(words) and words[j] in _FILLERS and j < start + 3:  # "closed a single"
             j += 1
         narrowing: list[tuple[int, int, list[Term]]] = []
         found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
@@ -1024,9 +1024,18 @@ def _absent_rows(
                 break
             terms.append(own[0])
         else:
+            end = j + found[0]
+            field = _field_of_someone(stemmed, end, vocab)
+            if field is not None:
+                # "don't have anyone they report to": the field naming that person is empty,
+                # not "no employees" (no rows of the people table pointing back).
+                name, size = field
+                shapes.nulls.append((name, True))
+                for k in range(i, end + size):
+                    keep[k] = False
+                return
             shapes.absent = table
             shapes.absent_terms = terms
-            end = j + found[0]
             for tail in _ABSENT_TAILS:
                 if tuple(words[end : end + len(tail)]) == tail:
                     end += len(tail)
@@ -1035,6 +1044,28 @@ def _absent_rows(
                 keep[k] = False
             shapes.absent_dated = end < len(words) and words[end] in _TIME_LEADS
             return
+
+
+_SOMEONE_LINKS = frozenset({"that", "who", "whom", "they", "he", "she", "them", "one", "can",
+                            "to", "whose", "their"})
+
+
+def _field_of_someone(
+    stemmed: Sequence[str], at: int, vocab: Vocabulary
+) -> tuple[tuple[str, ...], int] | None:
+    """A field said after the rows found missing, as a clause about them ("anyone *they
+    report to*", "someone who supervises them"): (its name, words from `at` to its end)."""
+    names = _nullable_names(vocab)
+    j = at
+    while j < len(stemmed) and j < at + 3 and stemmed[j] in _SOMEONE_LINKS:
+        j += 1
+    if j == at:
+        return None
+    for size in (3, 2, 1):
+        name = tuple(stemmed[j : j + size])
+        if len(name) == size and name in names:
+            return name, j + size - at
+    return None
 
 
 _SORT_RANKS = frozenset({"highest", "lowest", "biggest", "largest", "smallest", "best",

@@ -2180,6 +2180,12 @@ def expand(
                 break
         else:
             token = tokens[i]
+            if words[i + 1 : i + 2] in (["table"], ["tables"], ["dataset"]) and known(
+                token.stem
+            ):
+                out.append(token)  # "in the employee table": the employees
+                i += 2
+                continue
             if _anyone_after_extreme(words, i):
                 i += 1  # "the lowest salary anyone is on": the lowest salary
                 continue
