@@ -506,10 +506,14 @@ def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     shapes.listing = shapes.their = True
 
 
-def _both_sides(intent: Intent) -> None:
+def _both_sides(intent: Intent, shapes: Shapes) -> None:
     """ "remote headcount and in-office headcount per country", "split into remote and
     on-site": a flag said both ways is a breakdown by it (each side its own bar), not a
-    filter that keeps one side (the last said)."""
+    filter that keeps one side (the last said). Not in a ratio or a comparison ("remote
+    staff for each office-based one"), which weighs the two sides against each other ("per
+    country:" said first is the group)."""
+    if shapes.ratio_at > 0 or shapes.ratio_named or shapes.compare or shapes.share:
+        return
     for slot in list(intent.bools):
         if slot.negate or slot not in intent.bools:
             continue
@@ -1348,7 +1352,7 @@ def answer(
         # "how many orders were cancelled": answering without it would count them all.
         states = ", ".join(f"'{w}'" for w in dict.fromkeys(lexed.unknown) if w in STATUS_WORDS)
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
-    _both_sides(intent)
+    _both_sides(intent, shapes)
     _split_over_values(lexed, intent)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)

@@ -1129,6 +1129,13 @@ class _Walk:
         bools = tuple(
             t for t in terms if isinstance(t, ColumnTerm) and t.column.type == "boolean"
         )
+        last = self.last_value
+        if last is not None and not self._adjacent(item, last[0]) and (
+            list(self.words[last[0].start + last[0].size : item.start]) in (["the"], ["as"])
+        ):
+            named = {id(t.column) for t in last[1].terms}
+            if terms and all(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
+                return  # "Software Engineers (the title)": the value's column said again
         if self.last_value is not None and self._adjacent(item, self.last_value[0]):
             named = {id(t.column) for t in self.last_value[1].terms}
             if any(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
