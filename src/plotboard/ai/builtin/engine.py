@@ -66,6 +66,7 @@ from plotboard.ai.builtin.lexer import (
     REAL_WORDS,
     Keyword,
     Lexed,
+    Superlative,
     Words,
     edits,
     lex,
@@ -755,6 +756,40 @@ def _when_first(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     intent.superlative = None
 
 
+_RANK_VERBS = frozenset({"rank", "ranked", "ranking", "sort", "sorted", "order", "ordered"})
+
+
+def _things_ranked_by_another(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "the 3 sites with the weakest average rating", "rank the offices by average salary":
+    those things ranked by a total of another table's rows (their people's average), not
+    that one number over all of them."""
+    wanted = intent.superlative
+    verb = [w for w in lexed.words if w in _RANK_VERBS]
+    ranked = (wanted is not None and not wanted.temporal) or intent.top or shapes.top_n or verb
+    if not ranked or intent.dims or intent.grain or intent.pending:
+        return
+    if len(intent.tables) != 1 or len(intent.row_words) != 1 or not intent.measures:
+        return
+    rows = intent.tables[0]
+    if any(m.agg is None for m in intent.measures) or any(
+        t.table is rows.table for m in intent.measures for t in m.terms
+    ) or shapes.share or shapes.running or shapes.distribution or shapes.compare:
+        return
+    said = intent.row_words[0]
+    singular = not ((said.endswith("s") and not said.endswith("ss"))
+                    or said in _PLURAL_ROWS or said.endswith("people"))
+    intent.dims.append(DimSlot((rows,), said, plural=not singular))
+    intent.tables = []
+    intent.dim_first = True
+    shapes.listing = False
+    if singular and shapes.top_n is None and intent.top is None:
+        shapes.top_n = 1
+    if verb and wanted is None:
+        intent.superlative = Superlative(True)  # "rank them": the highest first
+    intent.unknown = [w for w in intent.unknown if w not in _RANK_VERBS]
+    intent.ignored = [w for w in intent.ignored if w not in _RANK_VERBS]
+
+
 def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     """ "the highest paid employee", "who are the 3 lowest rated staff": the rows with the
     highest or lowest value, not that value; one when the rows are named in the singular."""
@@ -769,22 +804,6 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     # "who is the top seller": sellers are ranked by what they sold (no measure said).
     sold = not intent.measures and intent.row_words[-1:] in (["seller"], ["sellers"])
     if len(intent.tables) != 1 or not (intent.measures or sold) or len(intent.row_words) != 1:
-        return
-    rows = intent.tables[0]
-    if intent.measures and all(m.agg is not None for m in intent.measures) and not any(
-        t.table is rows.table for m in intent.measures for t in m.terms
-    ) and not (shapes.share or shapes.running or shapes.distribution or shapes.compare):
-        # "the 3 sites with the weakest average rating": those things ranked by a total of
-        # another table's rows (their people's average), not that one number.
-        said = intent.row_words[0]
-        singular = not ((said.endswith("s") and not said.endswith("ss"))
-                        or said in _PLURAL_ROWS or said.endswith("people"))
-        intent.dims.append(DimSlot((rows,), said, plural=not singular))
-        intent.tables = []
-        intent.dim_first = True
-        shapes.listing = False
-        if singular and shapes.top_n is None:
-            shapes.top_n = 1
         return
     if not all(m.superlative is not None and m.agg is None for m in intent.measures):
         return
@@ -1360,6 +1379,7 @@ def answer(
     _date_asked(vocab, lexed, intent, shapes)
     _when_first(lexed, intent, shapes)
     _when_each(lexed, intent, shapes)
+    _things_ranked_by_another(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:

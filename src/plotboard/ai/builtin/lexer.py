@@ -198,6 +198,12 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "break it down by": Keyword("group"), "break that down by": Keyword("group"),
         # "split (that) by region": each bar split, the breakdown added to (a follow-up).
         "split it by": Keyword("group_add"), "split that by": Keyword("group_add"),
+        # "now split each of those into remote and office-based": each bar split again.
+        **{f"{verb} {them} {into}": Keyword("group_add")
+           for verb in ("split", "break", "divide", "subdivide")
+           for them in ("it", "that", "them", "those", "these", "each", "each one",
+                        "each of those", "each of them", "each of these", "every one")
+           for into in ("into", "in to")},
         "split this by": Keyword("group_add"), "split them by": Keyword("group_add"),
         "break down per": Keyword("group"), "break it down per": Keyword("group"),
         "grouped by": Keyword("group"), "group by": Keyword("group"), "by each": Keyword("group"),

@@ -244,6 +244,14 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("top", "dog"): "top", ("top", "dogs"): "top",
     # "our longest-serving employee": the one hired first; "the newest joiner": last.
     ("longest", "serving"): "earliest hired", ("longest", "tenured"): "earliest hired",
+    # "who has the longest tenure (with us)": hired first; "the shortest tenure": last.
+    **{(*has, "the", length, tenure): f"{'was ' if has else ''}hired {when}"
+       for has in (("has",), ("have",), ("had",), ())
+       for length, when in (("longest", "first"), ("shortest", "last"))
+       for tenure in ("tenure", "service")},
+    ("longest", "tenure"): "earliest hired",
+    # "rank the offices on average salary ... and stop at four": by it, the top 4.
+    ("stop", "at"): "top", ("stopping", "at"): "top", ("cut", "off", "at"): "top",
     # "who has been with us (the) longest", "been here longest": hired first.
     **{(*been, *where, *the, "longest"): "earliest hired"
        for been in (("been",), ("worked",), ("stayed",))
