@@ -512,9 +512,14 @@ def _both_sides(intent: Intent, shapes: Shapes) -> None:
     on-site": a flag said both ways is a breakdown by it (each side its own bar), not a
     filter that keeps one side (the last said). Not in a ratio or a comparison ("remote
     staff for each office-based one"), which weighs the two sides against each other ("per
-    country:" said first is the group)."""
-    if shapes.ratio_at > 0 or shapes.ratio_named or shapes.compare or shapes.share:
+    country:" is the group, no side)."""
+    if shapes.ratio_named or shapes.compare or shapes.share:
         return
+    if shapes.ratio_at >= 0:
+        after = [w for w in shapes.words[shapes.ratio_at + 1 :]
+                 if w not in ("every", "each", "a", "an", "the", "one", "single", "not")]
+        if after[:1] and any(after[0] in b.text.split() for b in intent.bools):
+            return  # "for every office-based one, how many remote": one side per the other
     for slot in list(intent.bools):
         if slot.negate or slot not in intent.bools:
             continue
