@@ -275,7 +275,7 @@ def _merge_filters(draft: Draft, resolved: Resolved, add: bool) -> None:
 _YEARLESS = re.compile(
     r"^(?:in |during |for |of )?(?:the )?(?:q[1-4]|h[12]|(?:first|second|third|fourth) "
     r"(?:quarter|half)|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$"
+    r"|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?: of)?$"
 )
 
 
@@ -298,14 +298,17 @@ def _in_the_charts_year(
     if not shift:
         return dates
 
-    def moved(value: object) -> object:
+    def moved(value: object) -> str:
         return add_months(dt.date.fromisoformat(str(value)[:10]), shift).isoformat()
 
-    return [
-        replace(f, value=[moved(v) for v in f.value] if isinstance(f.value, list)
-                else moved(f.value))
-        for f in dates
-    ]
+    out: list[DraftFilter] = []
+    for f in dates:
+        if isinstance(f.value, list):
+            days: list[Scalar] = [moved(v) for v in f.value]
+            out.append(replace(f, value=days))
+        else:
+            out.append(replace(f, value=moved(f.value)))
+    return out
 
 
 def _reaggregate(measure: DraftMeasure, agg: Aggregate, base: Table) -> DraftMeasure:
