@@ -195,3 +195,19 @@ def test_split_each_of_those_adds_a_breakdown(catalog: Catalog, values: Values) 
                        previous=first.tile))
     assert dims_of(spec) == ["country", "is_remote"], spec
     assert not filters_of(spec), spec
+
+
+def test_the_period_with_the_fewest_rows_in_each_longer_one(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("in every year, the quarter with the fewest deals", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert spec.get("limit") == 1 and spec.get("limit_per") == "sale_date_year", spec
+
+
+def test_a_grain_said_with_by_outlasts_the_span_said_later(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("2024, by month: hires adding up over the year", catalog, values))
+    assert [d.get("grain") for d in spec["dimensions"]] == ["month"], spec
+    assert spec["measures"][0].get("cumulative") is True, spec

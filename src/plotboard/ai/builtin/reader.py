@@ -1068,6 +1068,10 @@ class _Walk:
             # "yearly" says which amount, not a breakdown by year.
             return
         earlier = self.intent.grain
+        if earlier is not None and earlier.by and not word.by and item.start > 0 and (
+            self.words[item.start - 1] in ("the", "that", "this")
+        ) and earlier.grain != word.grain:
+            return  # "by quarter: units adding up over the year": the span, not the grain
         ranked = self.intent.top is not None or self.intent.superlative is not None
         each = self.words_of(item).split()[0] in _EACH or (
             self.each_next and self.mode == "dim"
@@ -1451,8 +1455,11 @@ class _Walk:
             self.mode = "measure"
             self._in_measure(terms, item, text)
             return
-        if self.superlative_next and tables and len(tables) == len(terms) and self.intent.dims:
-            self._measure("count", tables, text)  # "the 2 departments with the most people"
+        if self.superlative_next and tables and len(tables) == len(terms) and (
+            self.intent.dims or self.intent.grain
+        ):
+            # "the 2 departments with the most people", "the month with the fewest orders"
+            self._measure("count", tables, text)
             self.mode = "measure"
             return
         if measures and self.mode == "dim":
