@@ -211,3 +211,23 @@ def test_a_grain_said_with_by_outlasts_the_span_said_later(
     spec = spec_of(ask("2024, by month: hires adding up over the year", catalog, values))
     assert [d.get("grain") for d in spec["dimensions"]] == ["month"], spec
     assert spec["measures"][0].get("cumulative") is True, spec
+
+
+def test_rows_of_a_size_said_as_a_noun_phrase_are_listed(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("Laptop Air 13 orders in 2024 of 12 units or fewer", catalog, values))
+    assert "select" in spec and not spec.get("measures"), spec
+    for counted in ("how many Laptop Air 13 orders in 2024 of 12 units or fewer",
+                    "Laptop Air 13 orders in 2024 over 20k"):  # asked, or by their amount
+        assert spec_of(ask(counted, catalog, values)).get("measures"), counted
+
+
+def test_each_boss_leaves_out_those_with_nobody_above(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("every manager id and how many people report to them", catalog, values)
+    spec = spec_of(reply)
+    assert dims_of(spec) == ["manager_id"], spec
+    assert ("manager_id", "is_not_null", None) in filters_of(spec), spec
+    assert spec_of(ask("headcount by manager id", catalog, values)).get("filters") is None

@@ -464,6 +464,37 @@ def _rows_asked(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
         shapes.listing = True
 
 
+_ASKING_WORDS = frozenset({"how", "what", "whats", "which", "who", "count", "number", "total",
+                           "sum", "tally", "many", "much", "average", "avg", "is", "are", "do",
+                           "does", "did"})
+
+
+def _rows_of_a_size(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "Workstation Tower orders this year of 19 units or more": rows said as a noun phrase
+    (no question, no measure), kept by a value and by a size of their own (a number of each
+    row that is not its amount: units, not revenue) are those rows, listed."""
+    if shapes.listing or shapes.share or shapes.running or shapes.compare or shapes.top_n:
+        return
+    if shapes.distribution or intent.measures or intent.pending or intent.dims or intent.grain:
+        return
+    if intent.top or intent.superlative or intent.chart or intent.dashboard or intent.follow:
+        return
+    if any(w in _ASKING_WORDS for w in lexed.words) or len(intent.tables) != 1:
+        return
+    rows = intent.tables[0].table
+    said = intent.row_words[-1:]
+    if not said or not said[0].endswith("s") or not intent.values or not intent.compares:
+        return
+    main = vocab.default_measure(rows).column
+    if main is None:
+        return
+    if all(c.op in ("gt", "gte", "lt", "lte") and c.measure is None and c.counted is None
+           and c.terms and all(isinstance(t, ColumnTerm) and t.table is rows
+                               and t.column is not main for t in c.terms)
+           for c in intent.compares):
+        shapes.listing = True
+
+
 def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     """ "what does each person without a boss earn", "the salary of every employee in Paris":
     "each"/"every" before the table's own rows, with only columns of those rows asked (no
@@ -1378,6 +1409,7 @@ def answer(
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _both_sides(intent, shapes)
     _split_over_values(lexed, intent)
+    _rows_of_a_size(vocab, lexed, intent, shapes)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _each_row_listed(lexed, intent, shapes)

@@ -1272,6 +1272,7 @@ def apply_shapes(
     if shapes.compare is None:
         _period_list(draft, intent)
     _per_group(vocab, draft, shapes, intent)
+    _each_boss(draft, shapes, intent)
     if shapes.listing and not (
         shapes.share or shapes.running or draft.having or draft.limit_per or ratio
     ):  # "ratio of remote to non-remote employees": one number, not the employees
@@ -1294,6 +1295,26 @@ def apply_shapes(
             if problem:
                 draft.notes.append(problem)
     return draft
+
+
+_REPORTING = frozenset({"report", "reports", "reporting", "reported"})
+
+
+def _each_boss(draft: Draft, shapes: Shapes, intent: Intent) -> None:
+    """ "each manager with the number of people reporting to them": a breakdown by the field
+    naming whom someone reports to is one row per boss; the people with nobody above them
+    are no boss (their empty group is left out, and the answer says so by the filter)."""
+    if not _REPORTING & set(shapes.all_words):
+        return
+    for d in draft.dims:
+        if d.grain is not None or d.bin is not None or not d.column.nullable:
+            continue
+        if not (_names_of(d.column) & _BOSS_NAMES):
+            continue
+        if not any(f.column is d.column for f in draft.filters):
+            draft.filters.append(DraftFilter(d.table, d.column, "is_not_null", None))
+        intent.unknown = [w for w in intent.unknown if w not in _REPORTING]  # it was used
+        intent.ignored = [w for w in intent.ignored if w not in _REPORTING]
 
 
 def _linked_to(vocab: Vocabulary, related: Table, base: Table) -> bool:
