@@ -547,10 +547,12 @@ def _both_sides(intent: Intent, shapes: Shapes) -> None:
     if shapes.ratio_named or shapes.compare or shapes.share:
         return
     if shapes.ratio_at >= 0:
+        if shapes.words[shapes.ratio_at] != "per":
+            return  # "for every person in the office, how many work remote": a ratio
         after = [w for w in shapes.words[shapes.ratio_at + 1 :]
                  if w not in ("every", "each", "a", "an", "the", "one", "single", "not")]
         if after[:1] and any(after[0] in b.text.split() for b in intent.bools):
-            return  # "for every office-based one, how many remote": one side per the other
+            return  # "remote staff per office-based one": one side per the other
     for slot in list(intent.bools):
         if slot.negate or slot not in intent.bools:
             continue
