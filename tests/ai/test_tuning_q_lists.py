@@ -231,3 +231,11 @@ def test_each_boss_leaves_out_those_with_nobody_above(
     assert dims_of(spec) == ["manager_id"], spec
     assert ("manager_id", "is_not_null", None) in filters_of(spec), spec
     assert spec_of(ask("headcount by manager id", catalog, values)).get("filters") is None
+
+
+def test_the_one_period_with_the_most(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the quarter with the highest payroll of new hires", catalog, values))
+    assert spec.get("limit") == 1, spec
+    spec = spec_of(ask("the week with the fewest hires in 2024", catalog, values))
+    assert spec.get("limit") == 1 and spec["order_by"] == [{"by": "count"}], spec
+    assert not spec_of(ask("quarterly revenue, highest first", catalog, values)).get("limit")

@@ -98,6 +98,11 @@ def _apply_order(vocab: Vocabulary, draft: Draft, intent: Intent) -> None:
     elif intent.superlative is not None and draft.dims:
         draft.order = intent.superlative.desc
         singular = not any(d.plural for d in intent.dims)
+        if not intent.dims and intent.grain_first is not None and not intent.superlative.temporal:
+            # "the month with the most hires": one month; "the months with ...": a few.
+            if draft.limit is None and len(draft.dims) == 1:
+                draft.limit = RANKED_ROWS if intent.grain_first else 1
+            return
         if draft.limit is None and (
             intent.which or intent.ranked_dim or not singular or intent.dim_first
         ):

@@ -544,12 +544,15 @@ def _both_sides(intent: Intent, shapes: Shapes) -> None:
     filter that keeps one side (the last said). Not in a ratio or a comparison ("remote
     staff for each office-based one"), which weighs the two sides against each other ("per
     country:" is the group, no side)."""
+    if not any(b.negate for b in intent.bools):
+        return
     if shapes.ratio_named or shapes.compare or shapes.share:
         return
-    if shapes.ratio_at >= 0:
-        if shapes.words[shapes.ratio_at] != "per":
+    said = shapes.all_words
+    if 0 <= shapes.ratio_at < len(said):
+        if said[shapes.ratio_at] != "per":
             return  # "for every person in the office, how many work remote": a ratio
-        after = [w for w in shapes.words[shapes.ratio_at + 1 :]
+        after = [w for w in said[shapes.ratio_at + 1 :]
                  if w not in ("every", "each", "a", "an", "the", "one", "single", "not")]
         if after[:1] and any(after[0] in b.text.split() for b in intent.bools):
             return  # "remote staff per office-based one": one side per the other

@@ -95,6 +95,9 @@ class Intent:
     # The superlative named the breakdown itself ("the least popular product", "top region
     # by revenue"): a singular one asks for the one group, not a sorted list.
     ranked_dim: bool = False
+    # "the month with the most hires": a grain said before anything measured (its word
+    # plural or not), the subject of a ranking like a breakdown said first.
+    grain_first: bool | None = None
     dim_first: bool = False  # a breakdown was named before any measure or table
     # The question opens with its table's rows, in the plural ("employees hired in ...").
     rows_first: bool = False

@@ -1088,6 +1088,13 @@ class _Walk:
             # ranking follows (`_each_grain_first`).
             self.each_grain_first = (earlier, word, self.words_of(item).endswith("s"))
             return
+        said_as = self.words_of(item)
+        if not (self.intent.measures or self.intent.tables or self.intent.pending
+                or self.intent.dims or word.by or earlier is not None) and (
+            said_as.rstrip("s") in ("day", "week", "month", "quarter", "year")
+            and item.start > 0 and self.words[item.start - 1] == "the"
+        ):
+            self.intent.grain_first = said_as.endswith("s")  # "the month(s) with ..."
         self.intent.grain = word
         self.grain_text = self.words_of(item)
         said = self.words_of(item).split()
