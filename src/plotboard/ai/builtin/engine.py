@@ -501,6 +501,15 @@ def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     aggregation said), lists the rows with those columns; it is no breakdown of a count or
     an average by person."""
     each = intent.per_dim
+    if each is None and not intent.dims:
+        # "the rating of every employee": the rows after "every", read as the whole
+        for item in lexed.items:
+            terms = item.meaning.terms if isinstance(item.meaning, Words) else ()
+            if item.start > 0 and lexed.words[item.start - 1] in ("each", "every") and terms and (
+                all(isinstance(t, TableTerm) for t in terms)
+            ):
+                each = DimSlot(terms, lexed.words[item.start])
+                break
     if shapes.listing or each is None or not each.terms or shapes.share or shapes.running:
         return
     words = shapes.words
@@ -534,7 +543,7 @@ def _each_row_listed(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     intent.dims = [*others, *(DimSlot(m.terms, m.text) for m in intent.measures)]
     intent.measures = []
     intent.per_dim = None
-    intent.tables.append(rows)
+    intent.tables = [*(t for t in intent.tables if t.table is not rows.table), rows]
     shapes.listing = shapes.their = True
 
 
@@ -566,9 +575,9 @@ def _both_sides(intent: Intent, shapes: Shapes) -> None:
         intent.bools = [b for b in intent.bools if b is not slot and b is not other]
         if not any(_same_terms(d.terms, slot.terms) for d in intent.dims):
             intent.dims.append(DimSlot(slot.terms, slot.text))
-        said = [m for m in intent.measures if m.agg is None]
-        if len(said) == 2 and _same_terms(said[0].terms, said[1].terms):
-            intent.measures.remove(said[1])  # "remote headcount and in-office headcount"
+        plain = [m for m in intent.measures if m.agg is None]
+        if len(plain) == 2 and _same_terms(plain[0].terms, plain[1].terms):
+            intent.measures.remove(plain[1])  # "remote headcount and in-office headcount"
     for slot in list(intent.bools):
         if slot.negate and any(_same_terms(d.terms, slot.terms) for d in intent.dims):
             intent.bools.remove(slot)  # "into remote and on-site": the flag split, both sides
