@@ -219,7 +219,8 @@ def test_rows_of_a_size_said_as_a_noun_phrase_are_listed(
     spec = spec_of(ask("Laptop Air 13 orders in 2024 of 12 units or fewer", catalog, values))
     assert "select" in spec and not spec.get("measures"), spec
     for counted in ("how many Laptop Air 13 orders in 2024 of 12 units or fewer",
-                    "Laptop Air 13 orders in 2024 over 20k"):  # asked, or by their amount
+                    "Laptop Air 13 orders in 2024 over 20k",  # asked, by amount or by price
+                    "Laptop Air 13 order lines with a unit price of at most 900"):
         assert spec_of(ask(counted, catalog, values)).get("measures"), counted
 
 

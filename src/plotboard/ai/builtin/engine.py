@@ -471,8 +471,9 @@ _ASKING_WORDS = frozenset({"how", "what", "whats", "which", "who", "count", "num
 
 def _rows_of_a_size(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     """ "Workstation Tower orders this year of 19 units or more": rows said as a noun phrase
-    (no question, no measure), kept by a value and by a size of their own (a number of each
-    row that is not its amount: units, not revenue) are those rows, listed."""
+    (no question, no measure), kept by a value and by a size of their own (a whole number of
+    things each row holds: units, not its amount or a price) are those rows, listed;
+    "accessory sales lines with a unit price of at most 50" asks how many."""
     if shapes.listing or shapes.share or shapes.running or shapes.compare or shapes.top_n:
         return
     if shapes.distribution or intent.measures or intent.pending or intent.dims or intent.grain:
@@ -490,7 +491,8 @@ def _rows_of_a_size(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Sha
         return
     if all(c.op in ("gt", "gte", "lt", "lte") and c.measure is None and c.counted is None
            and c.terms and all(isinstance(t, ColumnTerm) and t.table is rows
-                               and t.column is not main for t in c.terms)
+                               and t.column is not main and t.column.type == "integer"
+                               for t in c.terms)
            for c in intent.compares):
         shapes.listing = True
 
