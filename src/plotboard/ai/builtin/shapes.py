@@ -2339,6 +2339,8 @@ def _as_listing(
     if order is None and ranked and rank in _WHEN_RANKS and dates:
         order = (dates[0], rank not in ("oldest", "earliest"))  # "the 5 newest hires"
         draft.record_order = order
+        if all(c is not dates[0] for _, c in columns):
+            columns.append((base, dates[0]))  # the date they are sorted by is shown
     main = vocab.default_measure(base).column
     if order is None and ranked and rank in _SIZE_RANKS and main is not None:
         order = (main, rank not in ("smallest", "lowest"))  # "the single biggest order"
