@@ -92,6 +92,51 @@ def test_a_store_behind_is_found_and_brought_up(empty_store: str) -> None:
         engine.dispose()
 
 
+def test_sources_from_before_0014_stay_open_and_new_ones_start_closed(empty_store: str) -> None:
+    """Migration 0014 adds `data_sources.end_users`: the sources a store already has were open
+    to end users and stay open; a row added later without saying is closed."""
+    from alembic import command
+
+    from plotboard.store.db import alembic_config
+
+    engine = create_store_engine(empty_store)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(empty_store)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0013")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organizations (id, name, signing_secret_enc, created_at)"
+                    " VALUES ('o1', 'Org', 'x', CURRENT_TIMESTAMP)"
+                )
+            )
+            for source_id in ("s1", "s2"):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO data_sources (id, org_id, name, kind, connection, settings,"
+                        " created_at, updated_at) VALUES (:id, 'o1', :id, 'sqlite', '{}', '{}',"
+                        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": source_id},
+                )
+        migrate(empty_store)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO data_sources (id, org_id, name, kind, connection, settings,"
+                    " created_at, updated_at) VALUES ('s3', 'o1', 's3', 'sqlite', '{}', '{}',"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            states = dict(
+                conn.execute(sa.text("SELECT id, end_users FROM data_sources ORDER BY id")).all()
+            )
+        assert states == {"s1": "open", "s2": "open", "s3": "closed"}
+    finally:
+        engine.dispose()
+
+
 RESTART = """
 import sys
 from plotboard.app import create_app

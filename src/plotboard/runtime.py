@@ -143,14 +143,20 @@ class Runtime:
     def cached_context(
         self, org_id: str, source_id: str | None, table: str | None = None
     ) -> SourceContext | None:
-        """The context if this process has a current one; no I/O, so safe on the event loop."""
+        """The context if this process has a current one of a source open to end users; no
+        I/O, so safe on the event loop."""
         generation = self.changes.peek()
         if generation is None:
             return None
         return self._context_at(generation, org_id, source_id, table)
 
     def _context_at(
-        self, generation: int, org_id: str, source_id: str | None, table: str | None
+        self,
+        generation: int,
+        org_id: str,
+        source_id: str | None,
+        table: str | None,
+        admin: bool = False,
     ) -> SourceContext | None:
         if source_id is None:
             default = self._default_source.get((org_id, (table or "").lower()))
@@ -160,28 +166,35 @@ class Runtime:
                 return None
             source_id = default[1]
         hit = self._contexts.get(source_id)
-        if hit is not None and hit[0] == generation and hit[1].org_id == org_id:
+        if (
+            hit is not None
+            and hit[0] == generation
+            and hit[1].org_id == org_id
+            and (admin or hit[1].open_to_end_users)
+        ):
             return hit[1]
         return None
 
     def source_context(
-        self, org_id: str, source_id: str | None, table: str | None = None
+        self, org_id: str, source_id: str | None, table: str | None = None, *, admin: bool = False
     ) -> SourceContext:
         """Catalog, rules and settings of the organization's source (when `source_id` is
         None: its only one, or the only one with a table called `table`); 404 for another
-        organization's source. May read the store."""
+        organization's source. Unless `admin` (the admin's own pages, never an end user's
+        request), only sources open to end users: a closed one is a 404 like a missing one.
+        May read the store."""
         generation = self.changes.current()  # before the read: a later change reloads
-        context = self._context_at(generation, org_id, source_id, table)
+        context = self._context_at(generation, org_id, source_id, table, admin)
         if context is not None:
             return context
         with self.store.session() as session:
-            resolved = resolve_source_id(session, org_id, source_id, table)
+            resolved = resolve_source_id(session, org_id, source_id, table, end_user=not admin)
             row = session.get(DataSource, resolved)
             assert row is not None
             context = load_context(session, row, self.secret_key, end_user_catalog)
         with self._lock:
             self._contexts[context.id] = (generation, context)
-            if source_id is None:
+            if source_id is None and not admin:
                 # Keyed by the hint only when it names a real table: any text may come in.
                 schema, _, name = (table or "").rpartition(".")
                 known = bool(name) and context.catalog.table(name, schema or None) is not None

@@ -25,6 +25,7 @@ from plotboard.runtime import Runtime
 from plotboard.sources import SourcePool
 from plotboard.sources.dialects import SourceConnection
 from tests.analyze.databases import copy_demo, copy_demo_clickhouse
+from tests.open_sources import open_if_created
 from tests.services import (
     chdb_options,
     chdb_url,
@@ -135,6 +136,15 @@ class Admin:
     def call(self, method: str, path: str, expect: int | None = None, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.key}"}
         response = self.client.request(method, f"/api/v1/admin{path}", headers=headers, **kwargs)
+        open_if_created(
+            method,
+            path,
+            kwargs.get("json"),
+            response,
+            lambda p, body: self.client.request(
+                "PATCH", f"/api/v1/admin{p}", headers=headers, json=body
+            ),
+        )
         if expect is not None:
             assert response.status_code == expect, response.text
         return response

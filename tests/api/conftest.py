@@ -21,6 +21,7 @@ from plotboard.auth.attribute_store import AttributeIn, create_attribute
 from plotboard.config import Settings
 from plotboard.orgs import create_admin, create_organization
 from plotboard.runtime import Runtime
+from tests.open_sources import open_if_created
 
 TEST_SECRET = "test-secret-" + "k" * 40
 ADMIN_PASSWORD = "correct horse battery"
@@ -89,7 +90,17 @@ class Org:
 
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.admin_key}", **kwargs.pop("headers", {})}
-        return self.client.request(method, f"/api/v1/admin{path}", headers=headers, **kwargs)
+        response = self.client.request(method, f"/api/v1/admin{path}", headers=headers, **kwargs)
+        open_if_created(
+            method,
+            path,
+            kwargs.get("json"),
+            response,
+            lambda p, body: self.client.request(
+                "PATCH", f"/api/v1/admin{p}", headers=headers, json=body
+            ),
+        )
+        return response
 
 
 def make_org(runtime: Runtime, client: TestClient) -> Org:

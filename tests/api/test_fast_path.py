@@ -37,6 +37,7 @@ from plotboard.config import Settings
 from plotboard.demo.data import generate_demo_database
 from plotboard.orgs import create_organization
 from plotboard.runtime import Runtime
+from tests.open_sources import open_if_created
 
 SECRET = "fast-path-secret-" + "f" * 40
 QUERY = "/api/v1/embed/query"
@@ -86,7 +87,15 @@ class Site:
 
     def admin(self, method: str, path: str, key: str | None = None, **kw: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {key or self.admin_key}"}
-        return httpx.request(method, f"{self.full}/api/v1/admin{path}", headers=headers, **kw)
+        response = httpx.request(method, f"{self.full}/api/v1/admin{path}", headers=headers, **kw)
+        open_if_created(
+            method,
+            path,
+            kw.get("json"),
+            response,
+            lambda p, body: httpx.patch(f"{self.full}/api/v1/admin{p}", headers=headers, json=body),
+        )
+        return response
 
     def token(
         self,

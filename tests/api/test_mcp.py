@@ -230,6 +230,46 @@ def test_every_tool_call_is_audited(demo: DemoServer) -> None:
     assert mine[0]["details"]["token_id"] == _claims(token).get("jti")
 
 
+def test_a_database_closed_to_end_users_is_absent_from_every_tool(demo: DemoServer) -> None:
+    """A newly connected database is closed: MCP lists, describes, queries and asks as if it
+    did not exist, in the same words as for an id that does not; opened, it is listed."""
+    admin = {"Authorization": f"Bearer {demo_admin_key(demo)}"}
+    connection = {"kind": "sqlite", "path": demo.info["demo_database"]}
+    made = httpx.post(f"{demo.url}/api/v1/admin/sources", headers=admin,
+                      json={"name": "Closed shop", "connection": connection})
+    assert made.status_code == 201 and made.json()["end_users"] == "closed", made.text
+    closed, missing = made.json()["id"], "0" * 32
+    try:
+        token = mint(demo, "alice", ALICE, permissions={"sql": True})
+        _, tables, *answers = call(
+            demo, token,
+            ("list_tables", {}),
+            ("describe_table", {"table": "sales", "source": closed}),
+            ("describe_table", {"table": "sales", "source": missing}),
+            ("run_query", {"query": REVENUE_BY_REGION, "source": closed}),
+            ("run_query", {"query": REVENUE_BY_REGION, "source": missing}),
+            ("run_query", {"sql": "SELECT COUNT(*) FROM sales", "source": closed}),
+            ("run_query", {"sql": "SELECT COUNT(*) FROM sales", "source": missing}),
+            ("ask", {"question": "revenue by region"}),
+        )
+        assert [s["id"] for s in data(tables)["sources"]] == [demo.info["source_id"]]
+        for hidden, absent in zip(answers[0:6:2], answers[1:6:2], strict=True):
+            text = error(hidden)
+            assert text.replace(closed, "<id>") == error(absent).replace(missing, "<id>")
+            assert "Closed shop" not in text
+        asked = data(answers[6])
+        assert closed not in json.dumps(asked) and "Closed shop" not in json.dumps(asked)
+
+        opened = httpx.patch(f"{demo.url}/api/v1/admin/sources/{closed}", headers=admin,
+                             json={"end_users": "open"})
+        assert opened.status_code == 200, opened.text
+        _, tables = call(demo, token, ("list_tables", {}))
+        assert {s["id"] for s in data(tables)["sources"]} == {demo.info["source_id"], closed}
+    finally:
+        gone = httpx.delete(f"{demo.url}/api/v1/admin/sources/{closed}", headers=admin)
+        assert gone.status_code == 204, gone.text
+
+
 def test_without_the_mcp_extra_the_endpoint_says_what_to_install(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,6 +29,7 @@ from plotboard.auth.embed_tokens import Permissions, mint_token
 from plotboard.config import Settings
 from plotboard.demo.setup import SAMPLE_USERS, DemoInfo, prepare_demo
 from plotboard.runtime import Runtime
+from tests.open_sources import open_if_created
 from tests.services import require
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,9 +117,19 @@ class Plotboard:
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.admin_key}"}
-        return httpx.request(
+        response = httpx.request(
             method, f"{self.url}/api/v1/admin{path}", headers=headers, timeout=10, **kwargs
         )
+        open_if_created(
+            method,
+            path,
+            kwargs.get("json"),
+            response,
+            lambda p, body: httpx.patch(
+                f"{self.url}/api/v1/admin{p}", headers=headers, json=body, timeout=10
+            ),
+        )
+        return response
 
 
 @contextmanager

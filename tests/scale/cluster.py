@@ -42,6 +42,7 @@ from typing import Any
 import httpx
 
 from tests.live_server import clean_env, free_port, plotboard_command, stop
+from tests.open_sources import open_if_created
 from tests.services import redis_url_or_fail, require, temporary_postgres_database
 
 SECRET = "scale-test-secret-" + "s" * 40
@@ -165,9 +166,19 @@ class Cluster:
 
     def admin(self, org: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.orgs[org].key}"}
-        return httpx.request(
+        response = httpx.request(
             method, f"{self.proxy_url}/api/v1/admin{path}", headers=headers, timeout=60, **kwargs
         )
+        open_if_created(
+            method,
+            path,
+            kwargs.get("json"),
+            response,
+            lambda p, body: httpx.patch(
+                f"{self.proxy_url}/api/v1/admin{p}", headers=headers, json=body, timeout=60
+            ),
+        )
+        return response
 
 
 def _create_orgs(store_url: str, folder: Path) -> dict[str, OrgSetup]:

@@ -36,7 +36,7 @@ def save_rule(
     token attributes."""
     with runtime.store.session() as session:
         sources.get_source(session, admin.org_id, source_id)
-        context = runtime.source_context(admin.org_id, source_id)
+        context = runtime.source_context(admin.org_id, source_id, admin=True)
         rule = rules_store.parse_checked(
             table, body.conditions, context.catalog, attribute_model(session, admin.org_id)
         )

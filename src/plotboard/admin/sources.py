@@ -122,6 +122,7 @@ def create_source(runtime: Runtime, admin: AdminActor, body: sources.SourceIn) -
             row.id,
             name=row.name,
             kind=row.kind,
+            end_users=row.end_users,
         )
         out = {**sources.describe_source(row, runtime.secret_key), "tables": len(tables)}
     runtime.forget_source(out["id"])  # the organization's "only source" may have changed
@@ -145,18 +146,27 @@ def update_source(
         if body.connection is not None:
             conn = sources.merged_connection(row, body.connection, runtime.secret_key)
             tables = _connect_or_refuse(conn)
+        was_open = sources.is_open(row)
         sources.update_source(session, row, body, runtime.secret_key)
         if tables is not None:
             catalog.refresh_catalog(session, row.id, tables)
-        audit.record(
-            session,
-            admin.org_id,
-            admin.actor,
-            "source.updated",
-            "source",
-            row.id,
-            fields=sorted(body.model_dump(exclude_unset=True)),
-        )
+        fields = sorted(set(body.model_dump(exclude_unset=True)) - {"end_users"})
+        if fields or body.end_users is None:
+            audit.record(
+                session,
+                admin.org_id,
+                admin.actor,
+                "source.updated",
+                "source",
+                row.id,
+                fields=fields,
+            )
+        if sources.is_open(row) != was_open:
+            # Who opened a database to end users, and when: its own entry.
+            action = "source.opened" if sources.is_open(row) else "source.closed"
+            audit.record(
+                session, admin.org_id, admin.actor, action, "source", row.id, name=row.name
+            )
         out = sources.describe_source(row, runtime.secret_key)
     _changed(runtime, source_id)
     return out

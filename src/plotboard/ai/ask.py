@@ -161,7 +161,7 @@ def source_contexts(runtime: Runtime, org_id: str) -> list[SourceContext]:
         PlotboardError: 404 `no_source` when no database is connected yet.
     """
     with runtime.store.session() as session:
-        ids = [row.id for row in list_sources(session, org_id)]
+        ids = [row.id for row in list_sources(session, org_id, end_user=True)]
     if not ids:
         raise PlotboardError(
             "There is no data source yet: an admin must connect a database first.",

@@ -227,6 +227,12 @@ class SourceOut(Answer):
     display: str
     settings: dict[str, float | int]
     routing: dict[str, Any] | None
+    end_users: Literal["closed", "open"] = Field(
+        description="Whether end users see this database: 'closed' (a new database until the "
+        "admin opens it: not in their catalog, the AI, MCP or any query, as if it did not "
+        "exist) or 'open' (under its access rules; a table without rules shows every row). "
+        'Change it with PATCH `{"end_users": "open"}`.'
+    )
     created_at: datetime
     updated_at: datetime
 

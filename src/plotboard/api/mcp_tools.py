@@ -129,7 +129,7 @@ class _Tools:
 
     def _catalogs(self, user: EmbedToken) -> list[Any]:
         with self.runtime.store.session() as session:
-            ids = [row.id for row in list_sources(session, user.org_id)]
+            ids = [row.id for row in list_sources(session, user.org_id, end_user=True)]
         return [describe_catalog(self.runtime.source_context(user.org_id, i)) for i in ids]
 
     async def list_tables(self, ctx: "Context") -> dict[str, Any]:

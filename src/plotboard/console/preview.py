@@ -52,7 +52,7 @@ def preview_count(
     Raises PlotboardError (4xx) for a query the engine refuses, and the source's own errors
     (unreachable, timeout) as they are.
     """
-    context = runtime.source_context(org_id, source_id)
+    context = runtime.source_context(org_id, source_id, admin=True)
     catalog = _with_table_visible(context.catalog, rule.table)
     try:
         spec = parse_spec({"table": rule.table, "measures": [{"agg": "count"}]})
@@ -88,7 +88,7 @@ def column_examples(
     never a failed page (the preview itself reports such errors).
     """
     try:
-        context = runtime.source_context(org_id, source_id)
+        context = runtime.source_context(org_id, source_id, admin=True)
         catalog = _with_table_visible(context.catalog, table)
         spec = parse_spec({"table": table, "select": [column], "limit": _SAMPLE_ROWS})
         sample = prepare_query(spec, catalog, EMPTY_RULES, {})

@@ -323,6 +323,7 @@ def _create_demo_org(runtime: Runtime, session: Session, database: Path, url: st
         kind="sqlite",
         connection={"path": str(database)},
         settings={},
+        end_users="open",  # the demo's users see it under its access rules
     )
     session.add(source)
     session.flush()

@@ -21,7 +21,7 @@ from plotboard.access.store import list_rules, rule_set
 from plotboard.catalog.model import Catalog
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.routing import Routing
-from plotboard.sources.store import SourceSettings, connection_of, routing_of, settings_of
+from plotboard.sources.store import SourceSettings, connection_of, is_open, routing_of, settings_of
 from plotboard.store.models import DataSource
 
 
@@ -39,6 +39,9 @@ class SourceContext:
     points at another database are never served."""
     routing: Routing | None = None
     """Per-tenant routing (`plotboard.query.tenant`); None: every query runs on the source."""
+    open_to_end_users: bool = False
+    """Whether end users may see the source; a closed one's context serves only the admin
+    (its rules and catalog pages), never an end user's request."""
 
 
 class EndUserCatalog(Protocol):
@@ -66,6 +69,7 @@ def load_context(
         settings=settings_of(row),
         cache_scope=f"{row.id}:{_connection_digest(row)}",
         routing=routing_of(row),
+        open_to_end_users=is_open(row),
     )
 
 

@@ -6,7 +6,7 @@ to connect; what the admin API shows comes from `describe_source`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -17,6 +17,11 @@ from plotboard.errors import FieldError, PlotboardError, conflict, invalid, not_
 from plotboard.sources.dialects import SourceConnection
 from plotboard.sources.routing import Routing, check_routing
 from plotboard.store.models import CatalogTable, DataSource
+
+#: Whether end users may see a source: "closed" (as if it did not exist) or "open" (under its
+#: access rules). A new source is closed until the admin opens it.
+EndUsers = Literal["closed", "open"]
+END_USERS: tuple[str, ...] = ("closed", "open")
 
 
 class SourceSettings(BaseModel):
@@ -39,6 +44,12 @@ class SourceIn(BaseModel):
     settings: SourceSettings = Field(default_factory=SourceSettings)
     # Per-tenant routing (plotboard.sources.routing); validated by `validate_routing`.
     routing: dict[str, Any] | None = None
+    end_users: EndUsers = Field(
+        default="closed",
+        description="Whether end users may see this database: 'closed' (the default: not in "
+        "their catalog, the AI, MCP or any query, as if it did not exist) or 'open' (every "
+        "user sees it under its access rules; a table without rules shows every row).",
+    )
 
 
 class SourcePatch(BaseModel):
@@ -49,6 +60,11 @@ class SourcePatch(BaseModel):
     connection: dict[str, Any] | None = None
     settings: dict[str, Any] | None = None  # only the settings sent change
     routing: dict[str, Any] | None = None  # replaces the routing; null removes it
+    end_users: EndUsers | None = Field(
+        default=None,
+        description="'open' lets end users see this database under its access rules; "
+        "'closed' hides it from them again.",
+    )
 
 
 def connection_of(row: DataSource, secret_key: str) -> SourceConnection:
@@ -108,6 +124,7 @@ def create_source(session: Session, org_id: str, data: SourceIn, secret_key: str
         connection={},
         settings=data.settings.model_dump(),
         routing=routing.model_dump(exclude_none=True) if routing else None,
+        end_users=data.end_users,
     )
     _store_connection(row, data.connection, secret_key)
     session.add(row)
@@ -163,6 +180,8 @@ def update_source(
         _store_connection(row, merged_connection(row, patch.connection, secret_key), secret_key)
     if patch.settings is not None:
         row.settings = merged_settings(row, patch.settings).model_dump()
+    if patch.end_users is not None:
+        row.end_users = patch.end_users
     if "routing" in patch.model_fields_set:
         routing = patch.routing
         row.routing = (
@@ -181,31 +200,53 @@ def update_source(
     return row
 
 
-def get_source(session: Session, org_id: str, source_id: str) -> DataSource:
+def is_open(row: DataSource) -> bool:
+    """Whether end users may see the source (anything but "open" is closed)."""
+    return row.end_users == "open"
+
+
+def get_source(
+    session: Session, org_id: str, source_id: str, *, end_user: bool = False
+) -> DataSource:
+    """The organization's source, or a 404. For an end user (`end_user=True`) a source closed
+    to end users is missing in the same words: nothing tells it from one that does not exist."""
     row = session.get(DataSource, source_id)
-    if row is None or row.org_id != org_id:
+    if row is None or row.org_id != org_id or (end_user and not is_open(row)):
         raise not_found(f"Data source {source_id}")
     return row
 
 
-def list_sources(session: Session, org_id: str) -> list[DataSource]:
+def list_sources(session: Session, org_id: str, *, end_user: bool = False) -> list[DataSource]:
+    """The organization's sources by name; for an end user only those open to end users."""
     stmt = sa.select(DataSource).where(DataSource.org_id == org_id).order_by(DataSource.name)
+    if end_user:
+        stmt = stmt.where(DataSource.end_users == "open")
     return list(session.scalars(stmt))
 
 
 def resolve_source_id(
-    session: Session, org_id: str, source_id: str | None, table: str | None = None
+    session: Session,
+    org_id: str,
+    source_id: str | None,
+    table: str | None = None,
+    *,
+    end_user: bool = True,
 ) -> str:
     """The named source; when none is named, the organization's only one, or else the only
     one with a visible table called `table` (a saved chart whose query names its table but
-    not its database, e.g. from before a second database was connected)."""
+    not its database, e.g. from before a second database was connected). For an end user
+    (the default) only sources open to end users count: a closed one is never named, chosen
+    or counted."""
     if source_id:
-        return get_source(session, org_id, source_id).id
-    rows = session.execute(
+        return get_source(session, org_id, source_id, end_user=end_user).id
+    stmt = (
         sa.select(DataSource.id, DataSource.name)
         .where(DataSource.org_id == org_id)
         .order_by(DataSource.name)
-    ).all()
+    )
+    if end_user:
+        stmt = stmt.where(DataSource.end_users == "open")
+    rows = session.execute(stmt).all()
     if len(rows) == 1:
         return str(rows[0].id)
     if rows and table:
@@ -222,7 +263,8 @@ def resolve_source_id(
             return having[0]
     if not rows:
         raise PlotboardError(
-            "There is no data source yet: an admin must connect a database first.",
+            "There is no data source yet: an admin must connect a database and open it to "
+            "users first.",
             "no_source",
             404,
         )
@@ -252,6 +294,7 @@ def describe_source(row: DataSource, secret_key: str) -> dict[str, Any]:
         "display": connection_of(row, secret_key).redacted(),
         "settings": settings_of(row).model_dump(exclude_none=True),  # pool sizing when set
         "routing": row.routing or None,
+        "end_users": "open" if is_open(row) else "closed",
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }

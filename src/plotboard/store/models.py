@@ -135,6 +135,10 @@ class DataSource(Base):
     # Per-tenant routing (plotboard.sources.routing.Routing as JSON); NULL: every query runs on
     # the connection above.
     routing: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # Whether end users may see the source at all: "closed" (a new source: not in their
+    # catalog, the AI, MCP or any query, as if it did not exist) or "open" (under its access
+    # rules). Closed unless set: what is forgotten fails closed.
+    end_users: Mapped[str] = mapped_column(sa.String(16), default="closed", server_default="closed")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

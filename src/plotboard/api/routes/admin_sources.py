@@ -34,7 +34,11 @@ def test_new(body: SourceConnection, admin: Admin) -> dict[str, Any]:
     "", operation_id="admin_create_source", response_model=answers.CreatedSource, status_code=201
 )
 def create(body: sources.SourceIn, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
-    """Connect a database: tested and introspected first, saved only when both succeed."""
+    """Connect a database: tested and introspected first, saved only when both succeed.
+
+    A new database is closed to end users (`"end_users": "closed"`): they cannot see or query
+    it until it is opened with PATCH `{"end_users": "open"}`, best once its access rules are
+    in place (or sent here as `"end_users": "open"`, a deliberate choice)."""
     return sources_admin.create_source(runtime, admin, body)
 
 
@@ -47,7 +51,9 @@ def read(source_id: str, admin: Admin, runtime: RuntimeDep) -> dict[str, Any]:
 def update(
     source_id: str, body: sources.SourcePatch, admin: Admin, runtime: RuntimeDep
 ) -> dict[str, Any]:
-    """Change a source; a changed connection is tested and the catalog refreshed first."""
+    """Change a source; a changed connection is tested and the catalog refreshed first.
+    `{"end_users": "open"}` opens it to end users under its access rules (a table without
+    rules shows every row); `{"end_users": "closed"}` hides it from them again."""
     return sources_admin.update_source(runtime, admin, source_id, body)
 
 

@@ -33,7 +33,7 @@ async def read_catalog(user: EmbedUser, runtime: RuntimeDep) -> dict[str, Any]:
 
     def load() -> list[Any]:
         with runtime.store.session() as session:
-            ids = [row.id for row in list_sources(session, user.org_id)]
+            ids = [row.id for row in list_sources(session, user.org_id, end_user=True)]
         return [describe_catalog(runtime.source_context(user.org_id, i)) for i in ids]
 
     return {"sources": await anyio.to_thread.run_sync(load)}

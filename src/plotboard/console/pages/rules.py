@@ -72,7 +72,7 @@ def rules_page(
     tables: list[dict[str, Any]] = []
     orphans: list[str] = []
     if current is not None:
-        catalog = runtime.source_context(admin.org_id, current.id).catalog
+        catalog = runtime.source_context(admin.org_id, current.id, admin=True).catalog
         for table in catalog.tables:
             label = f"{table.schema}.{table.name}" if table.schema else table.name
             conditions = saved.pop(label, None) or saved.pop(table.name, None)
@@ -99,7 +99,7 @@ def rules_page(
 
 
 def _table(runtime: Runtime, admin: SignedInAdmin, source_id: str, name: str) -> Table:
-    catalog = runtime.source_context(admin.org_id, source_id).catalog
+    catalog = runtime.source_context(admin.org_id, source_id, admin=True).catalog
     schema, _, bare = name.rpartition(".")
     table = catalog.table(bare, schema or None)
     if table is None:
@@ -259,7 +259,7 @@ def _preview(
     admin = posted.admin
     with runtime.store.session() as session:
         model = attribute_model(session, admin.org_id)
-    catalog = runtime.source_context(admin.org_id, source_id).catalog
+    catalog = runtime.source_context(admin.org_id, source_id, admin=True).catalog
     try:
         rule = rules_store.parse_checked(table, conditions, catalog, model)
     except PlotboardError as err:
