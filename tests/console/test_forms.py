@@ -42,7 +42,10 @@ def add_attributes(console: Console, *specs: tuple[str, str]) -> None:
         assert answer.status_code == 200, text(answer.text)
 
 
-def connect(console: Console, path: Path, name: str = "Demo") -> str:
+def connect(console: Console, path: Path, name: str = "Demo", *, open_to_users: bool = True) -> str:
+    """Connect a database in the console; then, unless `open_to_users=False`, open it to end
+    users with its page's button (a new database is closed to them), as the admin would once
+    its rules are in place, so tests that query as a user see it."""
     answer = console.post(
         "/admin/databases",
         {"kind": "sqlite", "name": name, "path": str(path), "action": "connect"},
@@ -50,6 +53,13 @@ def connect(console: Console, path: Path, name: str = "Demo") -> str:
     )
     assert answer.status_code == 303, text(answer.text)
     source_id = answer.headers["location"].split("source=")[1]
+    if open_to_users:
+        opened = console.post(
+            f"/admin/databases/{source_id}/end-users",
+            {"end_users": "open"},
+            follow_redirects=False,
+        )
+        assert opened.status_code == 303, text(opened.text)
     return source_id
 
 
@@ -284,7 +294,7 @@ def test_a_database_that_does_not_answer_is_not_saved(
 def test_connect_edit_and_remove_a_database(
     console: Console, runtime: Runtime, demo_database: Path, tmp_path: Path
 ) -> None:
-    source_id = connect(console, demo_database)
+    source_id = connect(console, demo_database, open_to_users=False)  # its flash is read
     tables = console.get(f"/admin/tables?source={source_id}")
     assert "Connected “Demo”: 3 tables found." in text(tables.text)
     duplicate = console.post(
@@ -1006,3 +1016,63 @@ def test_the_embed_snippet_names_every_event_the_docs_list(console: Console) -> 
     assert "plotboard:view-changed" in events
     page = text(console.get("/admin/embed").text)
     assert {e for e in events if e not in page} == set()
+
+
+# --- a database's end users -----------------------------------------------------------------
+
+
+def test_a_connected_database_is_closed_until_opened_and_the_sandbox_sees_what_users_see(
+    console: Console, runtime: Runtime, demo_database: Path, minting: str
+) -> None:
+    source_id = connect(console, demo_database, open_to_users=False)
+    tables = text(console.get(f"/admin/tables?source={source_id}").text)
+    assert "It is closed to your users until you open it." in tables
+    assert "add access rules, then open it to users" in tables
+    listed = console.get("/admin/databases").text
+    assert attribute(listed, "data-end-users") == ["closed"]
+    edit = console.get(f"/admin/databases/{source_id}").text
+    assert "Closed to users" in text(edit)
+    # No rule yet: the one button says what opening means.
+    assert "every user sees every row" in text(edit)
+    assert "Open to users: every user sees every row" in text(edit)
+
+    # A sandbox token sees what a real user would: nothing of it.
+    minted = console.post(
+        "/admin/sandbox", {"key_id": minting, "user_id": "alice", "attr-region": "North",
+                           "attr-tier": "1"},
+    )  # fmt: skip
+    assert minted.status_code == 201, text(minted.text)
+    token = minted.text.split("data-minted-token>")[1].split("<")[0]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert console.client.get("/api/v1/embed/catalog", headers=bearer).json() == {"sources": []}
+    assert attribute(minted.text, "data-closed-sources") == ["1"]
+    assert "Closed to users, so not seen here either: Demo" in text(minted.text)
+
+    # Under a rule the page names the tables still without one.
+    console.post(
+        f"/admin/rules/{source_id}/sales", condition("sales_region", "eq", "region")
+    )
+    edit = text(console.get(f"/admin/databases/{source_id}").text)
+    assert "1 of 3 visible tables have access rules" in edit, edit
+    assert "Open to users: every user sees every row" not in edit
+
+    opened = console.post(f"/admin/databases/{source_id}/end-users", {"end_users": "open"})
+    assert opened.status_code == 200
+    assert "“Demo” is open to your users" in text(opened.text)
+    assert "Open to users" in text(opened.text) and "employees, offices" in text(opened.text)
+    assert attribute(console.get("/admin/databases").text, "data-end-users") == ["open"]
+    [seen] = console.client.get("/api/v1/embed/catalog", headers=bearer).json()["sources"]
+    assert seen["id"] == source_id
+    rows = console.client.post(
+        "/api/v1/embed/query", headers=bearer,
+        json={"query": {"table": "sales", "measures": [{"agg": "count"}],
+                        "dimensions": [{"column": "sales_region"}]}},
+    ).json()["rows"]  # fmt: skip
+    assert [r[0] for r in rows] == ["North"]
+    assert audit_actions(runtime, console.org_id)[-1] == "source.opened"
+
+    closed = console.post(f"/admin/databases/{source_id}/end-users", {"end_users": "closed"})
+    assert "“Demo” is closed to your users" in text(closed.text)
+    assert console.client.get("/api/v1/embed/catalog", headers=bearer).json() == {"sources": []}
+    wrong = console.post(f"/admin/databases/{source_id}/end-users", {"end_users": "everyone"})
+    assert wrong.status_code == 422

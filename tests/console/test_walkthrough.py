@@ -192,6 +192,17 @@ def test_from_an_empty_server_to_a_secured_embedded_editor(
     page.get_by_role("button", name="Save rule").click()
     assert "Saved the access rule of accounts" in flash(page)
 
+    # Both databases are closed to users until opened, each from its page.
+    for name in ("Company data", "CRM"):
+        nav(page, "Databases")
+        row = page.locator("tr[data-source]").filter(has_text=name)
+        assert row.locator("[data-end-users]").inner_text().startswith("Closed")
+        row.get_by_role("link", name="open it…").click()
+        card = page.locator("#end-users")
+        assert "Closed to users" in card.inner_text()
+        card.get_by_role("button", name="Open to users", exact=True).click()
+        assert f"“{name}” is open to your users" in flash(page)
+
     # 6. Origins: a malformed one is explained; then the app's origin.
     nav(page, "Authorized origins")
     page.get_by_role("textbox", name="Origin").fill("app.example.com")

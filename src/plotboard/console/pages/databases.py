@@ -31,7 +31,7 @@ from plotboard.sources import kinds as database_kinds
 from plotboard.sources import store as sources
 from plotboard.sources.dialects import KINDS, SourceConnection
 from plotboard.sources.verdict import test_connection
-from plotboard.store.models import CatalogTable, DataSource, TokenAttribute
+from plotboard.store.models import AccessRule, CatalogTable, DataSource, TokenAttribute
 
 router = APIRouter(prefix=BASE + "/databases", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -176,6 +176,7 @@ def _list_page(
                 .group_by(CatalogTable.source_id)
             ).all()
         )
+        rule_counts = _rule_counts(session, [r.id for r in rows])
     return render(
         request,
         runtime,
@@ -185,6 +186,7 @@ def _list_page(
         status_code=status_code,
         sources=described,
         table_counts=counts,
+        rule_counts=rule_counts,
         kind=kind,
         kinds=KIND_LABELS,
         form=database_kinds.get(kind),
@@ -195,6 +197,36 @@ def _list_page(
         pool_default=(runtime.settings.source_pool_size, runtime.settings.source_max_overflow),
         routing_attributes=_routing_attributes(runtime, admin.org_id),
     )
+
+
+def _rule_counts(session: Any, source_ids: list[str]) -> dict[str, int]:
+    """How many tables of each source have an access rule."""
+    return dict(
+        session.execute(
+            sa.select(AccessRule.source_id, sa.func.count())
+            .where(AccessRule.source_id.in_(source_ids))
+            .group_by(AccessRule.source_id)
+        ).all()
+    )
+
+
+def _end_users_view(session: Any, source_id: str) -> dict[str, Any]:
+    """What the "End users" card shows: the visible tables, and which have access rules."""
+    tables = sorted(
+        session.scalars(
+            sa.select(CatalogTable.name).where(
+                CatalogTable.source_id == source_id, CatalogTable.hidden.is_(False)
+            )
+        )
+    )
+    ruled = set(
+        session.scalars(sa.select(AccessRule.table_name).where(AccessRule.source_id == source_id))
+    )
+    return {
+        "tables": len(tables),
+        "ruled": [t for t in tables if t in ruled],
+        "unruled": [t for t in tables if t not in ruled],
+    }
 
 
 def _verdict_answer(
@@ -274,9 +306,10 @@ def connect(request: Request, posted: PostedForm, runtime: RuntimeDep) -> Respon
     response = redirect(f"{BASE}/tables?source={created['id']}")
     flash(
         response,
-        f"Connected “{created['name']}”: {_tables(created['tables'])} found. Give "
+        f"Connected “{created['name']}”: {_tables(created['tables'])} found. It is closed "
+        "to your users until you open it. Next: give "
         f"{'it' if created['tables'] == 1 else 'them'} friendly names and descriptions here, "
-        "then add access rules.",
+        "add access rules, then open it to users on its database page.",
     )
     return response
 
@@ -304,6 +337,7 @@ def _edit_page(
         row = sources.get_source(session, admin.org_id, source_id)
         described = sources.describe_source(row, runtime.secret_key)
         saved = _values_of(row)
+        end_users = _end_users_view(session, source_id)
     chosen = _kind(kind or (f.values.get("kind") if f else None) or row.kind)
     return render(
         request,
@@ -313,6 +347,7 @@ def _edit_page(
         active="databases",
         status_code=status_code,
         source=described,
+        end_users=end_users,
         kind=chosen,
         kinds=KIND_LABELS,
         form=database_kinds.get(chosen),
@@ -408,6 +443,25 @@ def save(source_id: str, request: Request, posted: PostedForm, runtime: RuntimeD
         )
     response = redirect(BASE + "/databases")
     flash(response, f"Saved “{out['name']}”.")
+    return response
+
+
+@router.post("/{source_id}/end-users")
+def end_users(source_id: str, posted: PostedForm, runtime: RuntimeDep) -> Response:
+    """Open the database to end users (end_users=open) or close it again (end_users=closed)."""
+    state = posted.text("end_users")
+    if state not in sources.END_USERS:
+        raise invalid("end_users", "use 'open' or 'closed'")
+    patch = sources.SourcePatch(end_users="open" if state == "open" else "closed")
+    out = sources_admin.update_source(runtime, posted.actor, source_id, patch)
+    response = redirect(f"{BASE}/databases/{source_id}")
+    if state == "open":
+        flash(
+            response,
+            f"“{out['name']}” is open to your users: they see it under its access rules.",
+        )
+    else:
+        flash(response, f"“{out['name']}” is closed to your users: they no longer see it.")
     return response
 
 

@@ -37,6 +37,7 @@ from plotboard.console.web import (
 )
 from plotboard.errors import PlotboardError, invalid
 from plotboard.runtime import Runtime
+from plotboard.sources import store as sources
 from plotboard.store.models import ApiKey
 
 router = APIRouter(prefix=BASE + "/sandbox", route_class=ConsoleRoute, include_in_schema=False)
@@ -67,6 +68,12 @@ def _page(
             if k.revoked_at is None and "tokens" in k.scopes
         ]
         model = attribute_model(session, admin.org_id)
+        # Named to the admin only: what the token cannot see, and why.
+        closed = [
+            {"id": s.id, "name": s.name}
+            for s in sources.list_sources(session, admin.org_id)
+            if not sources.is_open(s)
+        ]
     examples = attribute_examples(runtime, admin.org_id)
     return render(
         request,
@@ -85,6 +92,7 @@ def _page(
         inspect=inspect or FormState({}),
         introspection=introspection,
         bundle=bundle_built(),
+        closed_sources=closed,
     )
 
 

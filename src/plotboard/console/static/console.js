@@ -185,7 +185,7 @@
           lines.push(line);
         }
       }
-      rows.replaceChildren(...(lines.length ? lines : [notice("warn", "This token sees no tables: connect a database first, or check that its tables are not all hidden.")]));
+      rows.replaceChildren(...(lines.length ? lines : [notice("warn", "This token sees no tables: connect a database and open it to users (on its page under Databases), or check that its tables are not all hidden.")]));
     } catch (err) {
       rows.replaceChildren(notice("error", "The token was refused: " + err.message));
     }
