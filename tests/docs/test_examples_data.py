@@ -33,6 +33,7 @@ SOURCE_KEYS = {
     "display",
     "settings",
     "routing",
+    "end_users",
     "created_at",
     "updated_at",
 }
@@ -123,7 +124,7 @@ def test_the_verdict_table_lists_every_code() -> None:
         assert f"| `{code}` |" in text, f"the verdict table does not explain `{code}`"
 
 
-@covers("create-source")
+@covers("create-source", "open-source")
 def test_create_source(reader_env: dict[str, str], workdir: Path, admin_api: httpx.Client) -> None:
     _delete_sources_named(admin_api, "Sales archive")
     try:
@@ -140,14 +141,28 @@ def test_create_source(reader_env: dict[str, str], workdir: Path, admin_api: htt
         }
         tables = admin_api.get(f"/api/v1/admin/sources/{made['id']}/tables").json()["tables"]
         assert [t["name"] for t in tables] == ["employees", "offices", "sales"]
-        # With two sources, an embed query must say which one.
+        # Closed to end users: the demo source is still their only one, the new one unseen.
+        assert made["end_users"] == "closed"
         token = mint(admin_api, "alice", attributes={"region": "North"})
-        answer = httpx.post(
-            f"{reader_env['PLOTBOARD_URL']}/api/v1/embed/query",
-            headers={"Authorization": f"Bearer {token}"},
-            json={"query": {"table": "offices", "measures": [{"agg": "count"}]}},
-        )
+
+        def offices(**body: Any) -> httpx.Response:
+            return httpx.post(
+                f"{reader_env['PLOTBOARD_URL']}/api/v1/embed/query",
+                headers={"Authorization": f"Bearer {token}"},
+                json={"query": {"table": "offices", "measures": [{"agg": "count"}]}, **body},
+            )
+
+        assert offices().status_code == 200
+        hidden = offices(source=made["id"])
+        assert hidden.status_code == 404 and made["id"] in hidden.json()["detail"]
+        # Opened (the docs' example): with two open sources, an embed query must say which one.
+        env = {**reader_env, "ARCHIVE_ID": made["id"]}
+        opened = run_bash(example("open-source"), env, workdir)
+        assert opened.answer.status == 200, opened.stdout
+        assert opened.answer.json()["end_users"] == "open"
+        answer = offices()
         assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "source"
+        assert offices(source=made["id"]).json()["rows"] == [[10]]
         # Creating it again: the name is taken.
         again = run_bash(example("create-source"), reader_env, workdir)
         assert again.answer.status == 409 and again.answer.json()["code"] == "source_exists"
