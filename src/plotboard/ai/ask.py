@@ -155,16 +155,19 @@ def latest_dates(runtime: Runtime, user: EmbedToken, context: SourceContext) -> 
 
 
 def source_contexts(runtime: Runtime, org_id: str) -> list[SourceContext]:
-    """Every source of the organization, by name: what its users may ask about. Blocking.
+    """Every source of the organization open to end users, by name: what its users may ask
+    about. Blocking.
 
     Raises:
-        PlotboardError: 404 `no_source` when no database is connected yet.
+        PlotboardError: 404 `no_source` when none is (none connected, or none opened yet: the
+        same words for both).
     """
     with runtime.store.session() as session:
         ids = [row.id for row in list_sources(session, org_id, end_user=True)]
     if not ids:
         raise PlotboardError(
-            "There is no data source yet: an admin must connect a database first.",
+            "There is no data source yet: an admin must connect a database and open it to "
+            "users first.",
             "no_source",
             404,
         )
