@@ -753,11 +753,43 @@ def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSl
         agg: Aggregate = "avg" if set(intent.pending) == {"avg"} else "sum"
         if main.column is not None and main.table is base and main.agg == "sum":
             wanted = DraftMeasure(agg, base, main.column)
+    elif not compare.terms and _bare_bound_on_total(vocab, base, intent, out):
+        # "months where revenue came in at 7M or below", "which products averaged over 10k
+        # per order": a bare number after the table's main total, asked per group, bounds
+        # that total (or average) per group, not each row's amount.
+        main = vocab.default_measure(base)
+        agg = "avg" if set(intent.pending) == {"avg"} and not intent.measures else "sum"
+        if out.measures:
+            return 0
+        if main.column is not None:
+            wanted = DraftMeasure(cast(Aggregate, agg), base, main.column)
     if wanted is None:
         return None
     if wanted not in out.measures:
         out.measures.append(wanted)
     return out.measures.index(wanted)
+
+
+def _bare_bound_on_total(
+    vocab: Vocabulary, base: Table, intent: Intent, out: Resolved
+) -> bool:
+    """Whether a number said with no column of its own bounds the one total asked: the
+    table's main measure, summed ("revenue") or averaged ("averaged"), the only measure,
+    and no rows named that the number could be about ("orders of 500 or under")."""
+    main = vocab.default_measure(base)
+    if main.column is None or main.table is not base or main.agg != "sum" or (
+        intent.tables or intent.row_words
+    ):
+        return False  # "revenue from orders of 500 or under": the rows named are bounded
+    if not intent.measures:
+        return set(intent.pending) == {"avg"} and not out.measures
+    if intent.pending or len(intent.measures) != 1 or len(out.measures) != 1:
+        return False
+    slot, measure = intent.measures[0], out.measures[0]
+    # The total as said ("revenue"), not read as an average ("revenue from small orders").
+    return all(isinstance(t, MeasureTerm) for t in slot.terms) and (
+        measure.agg == "sum" and measure.column is main.column and measure.over is None
+    )
 
 
 def _summed_already(

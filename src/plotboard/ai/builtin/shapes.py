@@ -149,6 +149,8 @@ class Shapes:
     compare_at: int = -1
     compare_to: str | None = None
     compare_words: list[str] = field(default_factory=list)
+    # "this year vs last year, same period": the days of the narrower period, in both.
+    same_period: bool = False
     words: tuple[str, ...] = ()  # the words left to read (positions as in the lexed question)
     # "distribution of salaries", "salary band of 20k", "into 10 bands": counts per band of a
     # number; `bands` ("width", 20000) or ("count", 10) when the question says which.
@@ -300,6 +302,18 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             for k in range(i, i + 4):
                 keep[k] = False
             i += 4
+            continue
+        if first == "same" and i + 1 < len(words) and words[i + 1] in _SAME_SPANS:
+            # "this yr vs last yr, same period (jan 1 - mar 14)": the days said, in both years.
+            shapes.same_period = True
+            shapes.said.append(f"same {words[i + 1]}")
+            keep[i] = keep[i + 1] = False
+            if i > 0 and words[i - 1] == "the":
+                keep[i - 1] = False
+            i += 2
+            if words[i - 1] == "time" and i < len(words) and words[i] in ("frame", "window"):
+                keep[i] = False  # "the same time frame"
+                i += 1
             continue
         if _to_date_by_period(words, i):
             # "units sold to date, year by year", "hires to date by month": what there is by
@@ -737,6 +751,11 @@ def _previous_phrase(words: Sequence[str], i: int) -> tuple[int, str] | None:
     if j == i and rest[:2] in (("previous", "period"), ("prior", "period")):
         return 2, "period"
     return None
+
+
+#: "the same period", "same time", "same days": the span of the other period, again.
+_SAME_SPANS = frozenset({"period", "periods", "time", "timeframe", "days", "dates", "window",
+                         "stretch", "span", "range"})
 
 
 def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | None:
@@ -2163,7 +2182,9 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
                       for w in ("so far", "to date"))
         if months is not None and (o_start, o_end) == year_before:
             to = "previous_year"
-        elif to_date and o_start == year_before[0] and o_end >= year_before[1]:
+        elif (to_date or shapes.same_period) and o_start == year_before[0] and (
+            o_end >= year_before[1]
+        ):
             # "orders in 2025 so far against 2024": the same days of the year before (the
             # answer says which), not all of it against part of this one.
             to = "previous_year"

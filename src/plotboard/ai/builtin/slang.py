@@ -964,7 +964,8 @@ _VALUE_AMONG_PEOPLE = re.compile(
 # "which region brought in more revenue", "who has the better average rating": the measure
 # for each group (earning and being paid more is the salary).
 _COMPARATIVE = (
-    r"(?:more|less|better|worse|higher|lower|bigger|smaller)(?: or (?:more|less|better|worse))?"
+    r"(?:more|less|fewer|better|worse|higher|lower|bigger|smaller)"
+    r"(?: or (?:more|less|better|worse))?"
 )
 _PAY_VERBS = r"(?:earns?|makes?|(?:(?:is|are|'s|gets?|get) )?paid)"
 _WHO_MORE = re.compile(
@@ -983,6 +984,24 @@ _MORE_THAN = re.compile(
     + _COMPARATIVE + r"\s*(?P<what>.*?)\s+than\s+(?![$\u20ac\u00a3]?\d|(?:in|on|at|during|for"
     r"|last|this|before|after|ever|usual|expected|average)\b)(?P<b>.+?)"
     r"(?P<avg>\s+on average)?\s*[?.!]*\s*$",
+    re.I,
+)
+# "the West sold more units than the East", "is it true that Sales earns more than HR": the
+# same comparison said as a statement (to be checked) is both values, as the question is.
+_STATED_MORE_THAN = re.compile(
+    r"(?:^|(?<=[.?!:;] ))\s*(?:(?:is it (?:true|right|correct|the case) that|is it so that"
+    r"|true that"
+    r"|i (?:think|believe|heard|read|was told)(?: that)?|apparently|check (?:whether|if)"
+    r"|confirm (?:whether|if|that))\s+)?"
+    r"(?!(?:we|i|you|they|it|us|who|which|what|how|show|list|give|find|get|all|any|each"
+    r"|every)\b)(?P<a>[a-z][\w&' -]*?)\s+"
+    r"(?:(?P<pay>earns?|earned|makes?|made|(?:is|are|was|were|gets?|got) paid)"
+    r"|(?P<rated>(?:is|are|was|were) (?:rated|scored|reviewed))|sold|sells|sell|brought in"
+    r"|brings in|bring in|booked|books|gets|got|has|have|had|scores?|scored|generated"
+    r"|generates)\s+(?:a\s+|the\s+)?" + _COMPARATIVE
+    + r"\s*(?P<what>[^.?!,:;]*?)\s+than\s+(?![$\u20ac\u00a3]?\d|(?:in|on|at|during|for"
+    r"|last|this|before|after|ever|usual|expected|average|we|they|it)\b)"
+    r"(?P<b>[^.?!,:;]+?)(?P<avg>\s+on average)?\s*(?=[?.!]|$)",
     re.I,
 )
 # "do Paris or Berlin staff earn more on average", "does Sales or HR get better ratings":
@@ -1018,9 +1037,21 @@ def _more_than(m: re.Match[str]) -> str:
     return f"{m['a']} vs {m['b']}: {'average ' if m['avg'] else ''}{measure}"
 
 
+_RELATIVE = re.compile(r"\b(?:who|whom|whose|which|that|where|when)\b", re.I)
+
+
+def _stated_more_than(m: re.Match[str]) -> str:
+    """A statement's two groups, unless the first holds a relative clause ("departments that
+    have more staff than Finance": the groups wanted, not two compared)."""
+    if _RELATIVE.search(m["a"]):
+        return m.group(0)
+    return _more_than(m)
+
+
 def _weighed(text: str) -> str:
     """The comparisons of two groups above, as "A vs B: measure"."""
     text = _MORE_THAN.sub(_more_than, text)
+    text = _STATED_MORE_THAN.sub(_stated_more_than, text)
     text = _EITHER_MORE.sub(_more_than, text)
     weighed = _WHO_MORE.sub(_who_more, text)
     if weighed != text:
@@ -2102,10 +2133,50 @@ def _all_asides(sentence: str) -> bool:
 _CLAUSE_CUT = re.compile(r"(,|;|:(?!\d)|\s[-\u2013\u2014]+\s|[\u2013\u2014])")
 
 
+#: A yes/no question ("does the South really sell the least?", "is Berlin our biggest site?").
+_YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|has|have|had)\b[^?]*\?\s*$", re.I)
+#: A request said outright ("give me revenue for every territory", "can you list ...").
+_REQUEST = re.compile(
+    r"^\s*(?:(?:and|so|then|now|just|please|pls|but|ok|okay)[\s,]+)*"
+    r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls |just )?)?"
+    r"(?:give|show|list|tell|pull|get|plot|chart|graph|break down|compare)\b(?: (?:me|us))?"
+    r"(?P<rest>.*)$", re.I | re.S)
+#: What a request may hold and still only point back at the question before it ("show me both
+#: figures", "could you give me the numbers?").
+_POINTING = frozenset({
+    "both", "the", "two", "figures", "figure", "numbers", "number", "values", "value", "them",
+    "it", "those", "these", "that", "this", "totals", "please", "pls", "too", "as", "well",
+    "also", "side", "by", "each", "data", "answer", "result", "results", "and", "a", "chart",
+    "of", "one", "ones", "for", "me", "us", "so", "i", "can", "see", "compare", "check",
+})
+
+
+def _request_answers(sentences: list[str]) -> list[str]:
+    """ "does the South really sell the least? give me revenue for every territory in 2023":
+    a yes/no question followed by a request said outright is answered by that request (its
+    rows show whether the yes/no holds); the yes/no sentences before it are dropped. A request
+    that only points back ("show me both figures") is no request of its own: nothing dropped."""
+    for j, sentence in enumerate(sentences):
+        found = _REQUEST.match(sentence)
+        if found is None or j == 0:
+            continue
+        rest = re.findall(r"[a-z0-9']+", found["rest"].lower())
+        if all(w in _POINTING for w in rest):
+            continue
+        asked = [k for k in range(j) if re.search(r"\w", sentences[k])]
+        if asked and all(_YES_NO.match(sentences[k]) for k in asked):
+            return sentences[j:]
+    return sentences
+
+
 def _without_asides(text: str) -> tuple[str, list[str]]:
     """`text` without the sentences and clauses that only talk around the question; (text,
     what was dropped). Nothing is dropped when nothing else would be left."""
     sentences = _sentences(text)
+    kept_from = _request_answers(sentences)
+    if kept_from is not sentences:
+        text = "".join(kept_from)
+        sentences = kept_from
     asides = [bool(s.strip(" \t\n.!?,;:-")) and (_aside(s) or _all_asides(s)) for s in sentences]
     asking = [s for s, a in zip(sentences, asides, strict=True)
               if not a and re.search(r"\w", s)]
