@@ -111,3 +111,9 @@ def test_the_same_period_of_last_year(
     assert filters_of(spec) == [("sale_date", "between", days)], spec
     assert spec.get("compare") == {"to": "previous_year"}, spec
     assert "not next to each other" not in reply.answer
+
+
+def test_a_request_naming_both_keeps_the_question(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("did Hardware shrink from 2023 to 2024? give me both years' units",
+                       catalog, values))
+    assert ("category", "eq", "Hardware") in filters_of(spec), spec

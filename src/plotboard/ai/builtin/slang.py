@@ -2151,18 +2151,24 @@ _POINTING = frozenset({
 })
 
 
+#: Words in a request that point back at the question before it ("both years", "those two").
+_BACK = frozenset({"both", "those", "these", "them", "it", "its", "their", "same", "either",
+                   "there", "then"})
+
+
 def _request_answers(sentences: list[str]) -> list[str]:
     """ "does the South really sell the least? give me revenue for every territory in 2023":
     a yes/no question followed by a request said outright is answered by that request (its
     rows show whether the yes/no holds); the yes/no sentences before it are dropped. A request
-    that only points back ("show me both figures") is no request of its own: nothing dropped."""
+    that points back ("show me both figures", "both years' revenue") is no request of its
+    own: nothing dropped."""
     for j, sentence in enumerate(sentences):
         found = _REQUEST.match(sentence)
         if found is None or j == 0:
             continue
-        rest = re.findall(r"[a-z0-9']+", found["rest"].lower())
-        if all(w in _POINTING for w in rest):
-            continue
+        rest = re.findall(r"[a-z0-9]+", found["rest"].lower())
+        if all(w in _POINTING for w in rest) or _BACK.intersection(rest):
+            continue  # "show me both years' revenue": what the question before names
         asked = [k for k in range(j) if re.search(r"\w", sentences[k])]
         if asked and all(_YES_NO.match(sentences[k]) for k in asked):
             return sentences[j:]
