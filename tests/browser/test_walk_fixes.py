@@ -216,18 +216,7 @@ def test_a_donuts_legend_is_written_in_the_themes_text_colour(
 ) -> None:
     # On the dark theme a donut's legend names were ECharts' default dark grey (#54555a) on the
     # dark tile, wide or narrow: each media layout replaced the legend's colour.
-    share = {"table": "sales", "measures": [{"agg": "sum", "column": "amount", "share": True}],
-             "dimensions": [{"column": "category"}]}  # fmt: skip
-    tiles = [{"id": "d", "title": "Share by category", "chart": {"type": "donut"},
-              "query": share, "layout": {"x": 0, "y": 0, "w": 6, "h": 4}}]  # fmt: skip
-    token = plotboard.token("alice")
-    body = {"title": "Dark donut", "tiles": tiles}
-    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
-    s = open_session("alice", width=1440, height=900)
-    s.open(token, **{"dashboard-id": dashboard_id, "theme": "dark"})
-    ui.wait_tiles_ready(s.page, 1)
-    chart = s.page.locator("pb-chart[data-rendered='true']").first
-    chart.wait_for(timeout=TIMEOUT)
+    s, chart = ui.open_share_donut(open_session, plotboard, "Dark donut", theme="dark")
     wide = chart.evaluate(LEGEND_TEXT)
     assert wide["orient"] == "vertical" and wide["legend"] == wide["text"], wide
     s.page.set_viewport_size({"width": 700, "height": 900})

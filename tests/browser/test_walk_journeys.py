@@ -65,18 +65,7 @@ def test_a_donut_that_narrows_puts_its_legend_back_below(
     # A donut drawn wide (legend at its right) kept that layout when the tile narrowed (the
     # chat opened beside the dashboard): its share labels were cut to "3..." and written over
     # the legend.
-    share = {"table": "sales", "measures": [{"agg": "sum", "column": "amount", "share": True}],
-             "dimensions": [{"column": "category"}]}  # fmt: skip
-    tiles = [{"id": "d", "title": "Share by category", "chart": {"type": "donut"},
-              "query": share, "layout": {"x": 0, "y": 0, "w": 6, "h": 4}}]  # fmt: skip
-    token = plotboard.token("alice")
-    body = {"title": "Donut", "tiles": tiles}
-    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
-    s = open_session("alice", width=1440, height=900)
-    s.open(token, **{"dashboard-id": dashboard_id, "ai-chat": ""})
-    ui.wait_tiles_ready(s.page, 1)
-    chart = s.page.locator("pb-chart[data-rendered='true']").first
-    chart.wait_for(timeout=TIMEOUT)
+    s, chart = ui.open_share_donut(open_session, plotboard, "Donut", **{"ai-chat": ""})
     assert chart.evaluate(LEGEND)["orient"] == "vertical"  # wide: beside the donut
     s.page.locator("[data-action='ask-ai']").first.click()
     s.page.get_by_label("Ask a question about your data").wait_for(timeout=TIMEOUT)

@@ -123,3 +123,21 @@ def item(page: Any, title: str) -> Any:
 def tile_menu(page: Any, title: str, item: str) -> None:
     tile(page, title).get_by_label(f"Actions for {title}").click()
     tile(page, title).get_by_role("menuitem", name=item).click()
+
+
+def open_share_donut(open_session: Any, plotboard: Any, title: str, **attributes: str) -> Any:
+    """alice's dashboard of one donut (revenue share by category, 6 columns wide) opened at
+    1440 by 900 with the editor's `attributes`; the session and its drawn chart."""
+    share = {"table": "sales", "measures": [{"agg": "sum", "column": "amount", "share": True}],
+             "dimensions": [{"column": "category"}]}  # fmt: skip
+    tiles = [{"id": "d", "title": "Share by category", "chart": {"type": "donut"},
+              "query": share, "layout": {"x": 0, "y": 0, "w": 6, "h": 4}}]  # fmt: skip
+    token = plotboard.token("alice")
+    body = {"title": title, "tiles": tiles}
+    dashboard_id = plotboard.embed(token, "POST", "/dashboards", json=body).json()["id"]
+    s = open_session("alice", width=1440, height=900)
+    s.open(token, **{"dashboard-id": dashboard_id, **attributes})
+    wait_tiles_ready(s.page, 1)
+    chart = s.page.locator("pb-chart[data-rendered='true']").first
+    chart.wait_for(timeout=TIMEOUT)
+    return s, chart
