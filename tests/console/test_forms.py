@@ -1048,10 +1048,17 @@ def test_a_connected_database_is_closed_until_opened_and_the_sandbox_sees_what_u
     assert attribute(minted.text, "data-closed-sources") == ["1"]
     assert "Closed to users, so not seen here either: Demo" in text(minted.text)
 
+    # The access-rules pages, the step before opening, say it is still closed and link there.
+    link = f'href="/admin/databases/{source_id}#end-users"'
+    listing = console.get(f"/admin/rules?source={source_id}").text
+    assert "data-source-closed" in listing and link in listing
+    assert "“Demo” is closed to your users" in text(listing)
+
     # Under a rule the page names the tables still without one.
-    console.post(
+    saved = console.post(
         f"/admin/rules/{source_id}/sales", condition("sales_region", "eq", "region")
     )
+    assert "Saved the access rule" in text(saved.text) and link in saved.text
     edit = text(console.get(f"/admin/databases/{source_id}").text)
     assert "1 of 3 visible tables have access rules" in edit, edit
     assert "Open to users: every user sees every row" not in edit
@@ -1061,6 +1068,7 @@ def test_a_connected_database_is_closed_until_opened_and_the_sandbox_sees_what_u
     assert "“Demo” is open to your users" in text(opened.text)
     assert "Open to users" in text(opened.text) and "employees, offices" in text(opened.text)
     assert attribute(console.get("/admin/databases").text, "data-end-users") == ["open"]
+    assert "data-source-closed" not in console.get(f"/admin/rules/{source_id}/sales").text
     [seen] = console.client.get("/api/v1/embed/catalog", headers=bearer).json()["sources"]
     assert seen["id"] == source_id
     rows = console.client.post(

@@ -166,7 +166,7 @@ def _editor(
         admin,
         active="rules",
         status_code=status_code,
-        source={"id": source.id, "name": source.name},
+        source={"id": source.id, "name": source.name, "end_users": source.end_users},
         table=table,
         table_name=table_name,
         table_label=table_label(table),
