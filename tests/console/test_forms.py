@@ -1028,6 +1028,10 @@ def test_a_connected_database_is_closed_until_opened_and_the_sandbox_sees_what_u
     tables = text(console.get(f"/admin/tables?source={source_id}").text)
     assert "It is closed to your users until you open it." in tables
     assert "add access rules, then open it to users" in tables
+    # The overview's checklist says so beside the ticked step, and what comes after the rules.
+    overview = text(console.get("/admin").text)
+    assert "1 database, 1 closed to users" in overview, overview
+    assert "Then open the database to your users on its page." in overview
     listed = console.get("/admin/databases").text
     assert attribute(listed, "data-end-users") == ["closed"]
     edit = console.get(f"/admin/databases/{source_id}").text
@@ -1069,6 +1073,7 @@ def test_a_connected_database_is_closed_until_opened_and_the_sandbox_sees_what_u
     assert "Open to users" in text(opened.text) and "employees, offices" in text(opened.text)
     assert attribute(console.get("/admin/databases").text, "data-end-users") == ["open"]
     assert "data-source-closed" not in console.get(f"/admin/rules/{source_id}/sales").text
+    assert "closed to users" not in text(console.get("/admin").text)
     [seen] = console.client.get("/api/v1/embed/catalog", headers=bearer).json()["sources"]
     assert seen["id"] == source_id
     rows = console.client.post(

@@ -79,6 +79,15 @@ def overview(request: Request, runtime: RuntimeDep, next: str = "") -> Response:
             "attributes": count(TokenAttribute),
             "databases": count(DataSource),
             "origins": count(Origin),
+            # Connected but closed to end users: the step after the access rules.
+            "closed": int(
+                session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(DataSource)
+                    .where(DataSource.org_id == org_id, DataSource.end_users != "open")
+                )
+                or 0
+            ),
         }
     return render(request, runtime, "overview.html", admin, active="overview", counts=counts)
 
