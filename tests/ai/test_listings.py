@@ -70,6 +70,39 @@ def test_the_newest_hires_and_their_columns_are_those_rows(
     assert spec["dimensions"] == [{"column": "department"}], spec
 
 
+def test_the_highest_paid_and_their_columns_are_those_rows(
+    demo_engine: sa.Engine, catalog: Catalog, values: Values
+) -> None:
+    # Walking the demo: "list the 10 highest paid employees with their department" was "Top
+    # 10 departments by average salary", the department read as a breakdown.
+    cases = {
+        "list the 10 highest paid employees with their department": (
+            ["full_name", "salary", "department"], 10
+        ),
+        "the 5 highest paid people with their job title": (
+            ["full_name", "salary", "job_title"], 5
+        ),
+    }
+    for question, (columns, n) in cases.items():
+        reply = ask(question, catalog, values)
+        spec = spec_of(reply)
+        assert "measures" not in spec and "dimensions" not in spec, (question, spec)
+        assert spec.get("select") == columns, (question, spec)
+        assert spec["order_by"] == [{"by": "salary", "desc": True}], question
+        assert spec["limit"] == n and "offset" not in spec, question
+        assert reply.understood == f"{n} employees with the highest salary", reply.understood
+    assert reply.tile is not None
+    rows = run_spec(demo_engine, catalog, reply.tile.query)
+    expected = run_sql(
+        demo_engine,
+        "SELECT full_name, salary, job_title FROM employees ORDER BY salary DESC LIMIT 5",
+    )
+    assert [r[1] for r in rows] == [r[1] for r in expected]
+    # Without "their", a column said after the rows is still a breakdown.
+    spec = spec_of(ask("average salary by department", catalog, values))
+    assert spec["dimensions"] == [{"column": "department"}], spec
+
+
 def test_plural_things_kept_by_exact_marks_are_listed(
     demo_engine: sa.Engine, catalog: Catalog, values: Values
 ) -> None:

@@ -2301,7 +2301,13 @@ def _as_listing(
         isinstance(t, MeasureTerm) and t.agg == "count" and t.column is None and t.table is base
         for m in intent.measures for t in m.terms
     ) and rank in _WHEN_RANKS and count is not None
-    their = their and (rows_only or (not intent.measures and (
+    # "the 10 highest paid employees with their department": ranked by a column of their own
+    # (salary), not the departments ranked by an average.
+    own_ranked = bool(intent.measures) and count is not None and all(
+        m.agg is None and all(isinstance(t, ColumnTerm) and t.table is base for t in m.terms)
+        for m in intent.measures
+    ) and any(t.table is base for t in intent.tables)
+    their = their and (rows_only or own_ranked or (not intent.measures and (
         any(t.table is base for t in intent.tables)
         # "the Sales Managers and their offices": rows named by a value of their own
         or (not intent.tables and any(t.table is base for v in intent.values for t in v.terms))
