@@ -181,6 +181,12 @@ def _counted_amount(term: ColumnTerm) -> bool:
 # salaries", "Sales remote"), not a noun for the rows that value keeps.
 _NOT_ROW_NOUNS = frozenset({*NUMERIC_TYPES, *TEMPORAL_TYPES, "boolean"})
 
+#: Words between a column's name and one of its values ("title is Staff Engineer").
+_NAMING_VALUE = frozenset({"is", "was", "are", "of", "=", "equals", "being"})
+#: Words before a column's name that make it a breakdown ("by title", "per department").
+_GROUPING_LEADS = frozenset({"by", "per", "each", "every", "across", "and", ","})
+
+
 class _Walk:
     """One reading of one question (see module docstring); `run` returns the intent."""
 
@@ -1318,6 +1324,7 @@ class _Walk:
         )
 
     def _value(self, item: Item, slot: ValueSlot) -> None:
+        self._column_named_value(item, slot)
         last = self.last_value
         if last is not None and self._adjacent(item, last[0]) and last[1].negate == slot.negate:
             # "senior engineer": values with both words, when there are some.
@@ -1335,6 +1342,31 @@ class _Walk:
                 return
         self.intent.values.append(slot)
         self.last_value = (item, slot)
+
+    def _column_named_value(self, item: Item, slot: ValueSlot) -> None:
+        """ "people with the title Staff Engineer", "whose department is Finance": a column
+        named right before one of its values names that filter, not a breakdown by it (not
+        after "by", "per" or "each": "revenue by region, East only" keeps its groups)."""
+        named = self.last_dim_item
+        if named is None or not self.intent.dims or slot.negate:
+            return
+        between = self.words[named.start + named.size : item.start]
+        if len(between) > 1 or any(w not in _NAMING_VALUE for w in between):
+            return
+        dim = self.intent.dims[-1]
+        if dim.per or dim is self.intent.per_dim or dim is self.intent.whole_dim:
+            return
+        if named.start > 0 and self.words[named.start - 1] in _GROUPING_LEADS:
+            return
+        columns = {id(t.column) for t in dim.terms if isinstance(t, ColumnTerm)}
+        if not columns or len(columns) != len(dim.terms) or not all(
+            id(v.column) in columns for v in slot.terms
+        ):
+            return
+        self.intent.dims.pop()
+        if self.lead_dim is dim:
+            self.lead_dim = None
+        self.last_dim_item = None
 
     def _value_goes_on(self, index: int, values: tuple[ValueTerm, ...]) -> bool:
         """Whether the next phrase is another word of the same values ("staff engineers")."""
@@ -1541,9 +1573,14 @@ class _Walk:
             self._measure("count", tables, text)
             return
         plural = (text.endswith("s") and not text.endswith("ss")) or text in _PLURALS
-        if tables and not measures and plural and not (
-            self.intent.has_subject or self.intent.dims or self.intent.values
-            or self.intent.compares
+        # "the Support people ...", "Engineering employees in Paris": values said before the
+        # rows describe them, as "employees in Engineering" does after.
+        before = self.last_value[0] if self.last_value is not None else None
+        described = not self.intent.values or (
+            len(self.intent.values) == 1 and self._adjacent(item, before)
+        )
+        if tables and not measures and plural and described and not (
+            self.intent.has_subject or self.intent.dims or self.intent.compares
         ):
             self.intent.rows_first = True
         nxt = self._next_words(self.index)

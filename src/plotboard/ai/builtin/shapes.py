@@ -980,7 +980,8 @@ _NEGATED_VERBS = frozenset({"didn", "don", "doesn", "haven", "hasn", "hadn", "di
                             "does", "have", "has"})
 _FILLERS = frozenset({"any", "a", "an", "single", "one", "have", "had", "make", "made", "do",
                       "done", "get", "got", "at", "all", "closed", "close", "booked", "book",
-                      "logged", "recorded", "won", "landed"})
+                      "logged", "recorded", "won", "landed", "rung", "rang", "ring", "up",
+                      "their", "his", "her", "first"})
 
 
 def absent_reason(table: Table) -> str:
@@ -1020,7 +1021,8 @@ def _absent_rows(
         if start < 0:
             continue
         j = start
-        while j < len(words) and words[j] in _FILLERS and j < start + 3:  # "closed a single"
+        # "closed a single", "rung up a single", "closed their first" (no first one: none)
+        while j < len(words) and words[j] in _FILLERS and j < start + 4:
             j += 1
         narrowing: list[tuple[int, int, list[Term]]] = []
         found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
@@ -1059,6 +1061,8 @@ def _absent_rows(
                 if tuple(words[end : end + len(tail)]) == tail:
                     end += len(tail)
                     break
+            if i > 0 and words[i - 1] == "still":
+                i -= 1  # "who still haven't sold": the same missing rows
             for k in range(i, end):
                 keep[k] = False
             shapes.absent_dated = end < len(words) and words[end] in _TIME_LEADS

@@ -274,6 +274,9 @@ PHRASES.update({
     for noun in ("people", "ppl", "employees", "staff", "workers", "orders", "deals",
                  "transactions", "offices", "hires", "products", "customers")
 })
+# "w/o a manager" (tokens "w", "o"): without; "no reporting manager": no manager.
+PHRASES.update({("w", "o"): "without", ("reporting", "manager"): "manager",
+                ("reporting", "managers"): "managers"})
 # "calendar month", "calendar year": the month, the year.
 PHRASES.update({
     ("calendar", grain): grain
@@ -2273,6 +2276,11 @@ def expand(
                 continue
             if _anyone_after_extreme(words, i):
                 i += 1  # "the lowest salary anyone is on": the lowest salary
+                continue
+            if token.text in ("someone", "somebody") and words[i + 1 : i + 2] in (
+                ["who"], ["that"], ["whose"]
+            ):
+                i += 1  # "run by someone who reports to no one": the clause says who
                 continue
             plain = ABBREVIATIONS.get(token.text) or SOUNDALIKES.get(token.text)
             if token.text == "hw" and _how_next(words, i):
