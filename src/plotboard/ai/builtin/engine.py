@@ -808,6 +808,38 @@ def _when_first(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     intent.superlative = None
 
 
+def _first_in_each(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
+    """ "which office opened first in each region", "in each region, which office is the
+    oldest": within each group, the one thing with the earliest (latest) date of its own,
+    as "the first office to open in each region" reads; not a count of them."""
+    wanted = intent.superlative
+    if wanted is None or not wanted.temporal or intent.per_dim is None:
+        return
+    if intent.measures or intent.pending or intent.grain or intent.top or intent.tables:
+        return
+    if shapes.share or shapes.running or shapes.compare or shapes.distribution:
+        return
+    others = [d for d in intent.dims if d is not intent.per_dim]
+    if len(others) != 1 or others[0].plural:
+        return
+    things = [t for t in others[0].terms if isinstance(t, TableTerm)]
+    if len(things) != 1:
+        return
+    table = things[0].table
+    said = [t for t in intent.time_columns if t.table is table]
+    dates = [ColumnTerm(table, c, things[0].quality) for c in vocab.time_columns(table)]
+    dated = said or dates[:1]
+    if not dated:
+        return
+    intent.measures = [MeasureSlot("max" if wanted.desc else "min", (dated[0],), "date")]
+    intent.dims = [intent.per_dim, DimSlot((things[0],), "rows")]
+    intent.time_columns = []
+    intent.superlative = Superlative(wanted.desc)
+    intent.which = False
+    intent.dim_first = False
+    shapes.listing = False
+
+
 _RANK_VERBS = frozenset({"rank", "ranked", "ranking", "sort", "sorted", "order", "ordered"})
 
 
@@ -1432,6 +1464,7 @@ def answer(
     _date_asked(vocab, lexed, intent, shapes)
     _when_first(lexed, intent, shapes)
     _when_each(lexed, intent, shapes)
+    _first_in_each(vocab, intent, shapes)
     _things_ranked_by_another(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)

@@ -535,8 +535,12 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             break
     if shapes.count is None and not shapes.share:
         for k in range(len(words) - 1):
-            then = words[k + 2] if k + 2 < len(words) else ""
-            if words[k] in _SIZE_RANKS - {"top"} and words[k + 1] in ("order", "deal") and (
+            # "the biggest single sale": one row, as "the biggest order" is.
+            one = words[k + 1] in ("single", "individual")
+            noun = words[k + 1 + one] if k + 1 + one < len(words) else ""
+            then = words[k + 2 + one] if k + 2 + one < len(words) else ""
+            rows = ("order", "deal", "sale", "transaction") if one else ("order", "deal")
+            if words[k] in _SIZE_RANKS - {"top"} and noun in rows and (
                 then not in _MEASURE_NOUNS  # "the smallest order amount": a minimum
             ):
                 # "the single biggest order of 2024": that order.
@@ -2372,6 +2376,14 @@ def _as_listing(
         draft.record_order = order
         if all(c is not dates[0] for _, c in columns):
             columns.append((base, dates[0]))  # the date they are sorted by is shown
+    when = intent.superlative
+    if order is None and when is not None and when.temporal and dates and not ranked:
+        # "which office opened first", "which office is the oldest": by its own date.
+        said = [t.column for t in intent.time_columns if t.table is base]
+        order = (said[0] if said else dates[0], when.desc)
+        draft.record_order = order
+        if all(c is not order[0] for _, c in columns):
+            columns.append((base, order[0]))
     main = vocab.default_measure(base).column
     if order is None and ranked and rank in _SIZE_RANKS and main is not None:
         order = (main, rank not in ("smallest", "lowest"))  # "the single biggest order"

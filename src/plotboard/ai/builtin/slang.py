@@ -255,7 +255,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     # "who has been with us (the) longest", "been here longest": hired first.
     **{(*been, *where, *the, "longest"): "earliest hired"
        for been in (("been",), ("worked",), ("stayed",))
-       for where in (("with", "us"), ("here",), ("at", "the", "company"))
+       for where in (("with", "us"), ("here",), *(
+           (at, "the", org) for at in ("at", "with")
+           for org in ("company", "organisation", "organization", "firm", "business")))
        for the in (("the",), ())},
     ("shortest", "serving"): "latest hired",
     # "the total number of orders", "total count of hires": how many (not a sum and a count).
@@ -1728,9 +1730,17 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     return text, dropped + asides, askers
 
 
+#: A line of a numbered list: "1. ", "2) " at its start.
+_NUMBERED_LINE = re.compile(r"(?m)^[ \t]*\d{1,2}[.)][ \t]+(?=\S)")
+
+
 def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]]:
     """(`plain_text_and_askers`'s text, dropped courtesy, askers, and the sentences and clauses
     that only talk around the question: "it really helps", "have a great day")."""
+    if len(_NUMBERED_LINE.findall(question)) >= 2:
+        # "1. the top 6 products\n2. ranked by units": the list's numbers are no numbers
+        # of the question.
+        question = _NUMBERED_LINE.sub("", question)
     text = spoken_numbers(question)
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
