@@ -840,6 +840,33 @@ def _first_in_each(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     shapes.listing = False
 
 
+def _things_with_most_rows(intent: Intent, shapes: Shapes) -> None:
+    """ "the 3 reps with the most deals", "the employee with the fewest sales": those things
+    ranked by how many rows of another table they have, not how many of them there are."""
+    wanted = intent.superlative
+    if wanted is None or wanted.temporal or wanted.size or intent.dims or intent.grain:
+        return
+    if intent.measures or intent.pending not in ([], ["count"]) or intent.per_dim is not None:
+        return
+    if len(intent.tables) != 2 or len(intent.row_words) != 2:
+        return
+    if shapes.share or shapes.running or shapes.distribution or shapes.compare:
+        return
+    rows, counted = intent.tables
+    if rows.table is counted.table:
+        return
+    said = intent.row_words[0]
+    singular = not ((said.endswith("s") and not said.endswith("ss"))
+                    or said in _PLURAL_ROWS or said.endswith("people"))
+    intent.dims = [DimSlot((rows,), said, plural=not singular)]
+    intent.tables = [counted]
+    intent.pending = ["count"]
+    intent.dim_first = True
+    shapes.listing = False
+    if singular and shapes.top_n is None and intent.top is None:
+        shapes.top_n = 1
+
+
 _RANK_VERBS = frozenset({"rank", "ranked", "ranking", "sort", "sorted", "order", "ordered"})
 
 
@@ -1465,6 +1492,7 @@ def answer(
     _when_first(lexed, intent, shapes)
     _when_each(lexed, intent, shapes)
     _first_in_each(vocab, intent, shapes)
+    _things_with_most_rows(intent, shapes)
     _things_ranked_by_another(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
