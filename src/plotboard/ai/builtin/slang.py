@@ -920,6 +920,11 @@ _PERFORMERS = re.compile(
     r"(?=[^.!?]*\b(?:rated|rating|ratings|scored|score)\b)",
     re.I,
 )
+# "top performer per region - who brought in the most revenue": the person; what they are
+# ranked by is said after (a rating word is read by `_PERFORMERS`).
+_PERFORMER_WHO = re.compile(
+    r"\b(?:(?:high|top|best|star)[- ]?)?perform(er|ers)\b(?=[^?!]*\bwho\b)", re.I
+)
 # "in-office staff", "in-person employees": not remote.
 _IN_OFFICE = re.compile(r"\bin-(?:office|person)\b", re.I)
 # "orders for a single unit": one unit.
@@ -1772,6 +1777,9 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _EARNERS_AMONG.sub(lambda m: f"{m.group(1)}{m.group(2)} {m.group(3)} by revenue",
                               text)
     text = _PERFORMERS.sub("people", text)
+    text = _PERFORMER_WHO.sub(
+        lambda m: ("top " if m.group(0).lower() != f"perform{m.group(1)}" else "")
+        + ("person" if m.group(1).lower() == "er" else "people"), text)
     text = _IN_OFFICE.sub("not remote", text)
     text = _ITEMS_IN_AN_ORDER.sub(lambda m: f"units per {m.group(1).lower()}", text)
     text = _A_SINGLE_UNIT.sub(lambda m: f"1 {m.group(1)}", text)
