@@ -1422,9 +1422,10 @@ COURTESY: tuple[str, ...] = (
     r"|odd|strange|basic|obvious|naive)(?: one| question| thing to ask)?\b[,!.]*",
     r"\b(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?: there| all| team| bot"
     r"| assistant)?[,!.]*",
-    # "please share the headcount": send it ("share of headcount" is a part of a whole).
+    # "please share the headcount", "kindly share salary bands": send it ("share of headcount"
+    # is a part of a whole).
     r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |kindly )?)share(?: with me)?\b"
-    r"(?= (?:the|a|an|our|my|your|all|this|that|those|these)\b)",
+    r"(?=\s+(?!of\b)[a-z0-9])",
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
     # "-- Tom", "~Ana", "...? - Jo Smith": a name signed under the question.
     r"(?:(?:^|\s)(?:--+|~)|(?:(?<=[?!.])|\n)\s*[-\u2013\u2014])\s*(?-i:[A-Z][a-z]+(?:[ -][A-Z]"
