@@ -867,6 +867,32 @@ def _things_with_most_rows(intent: Intent, shapes: Shapes) -> None:
         shapes.top_n = 1
 
 
+def _counted_per_own_value(lexed: Lexed, intent: Intent) -> None:
+    """ "performance rating - how many at each score": the column named is the breakdown,
+    and "how many" counts the rows at each of its values; not its average per value."""
+    if "how" not in lexed.words or "many" not in lexed.words or not intent.measures:
+        return
+    if intent.pending not in ([], ["count"]) or any(m.agg is not None for m in intent.measures):
+        return
+    words = lexed.words
+    each = [m for m in intent.measures[1:] if any(
+        words[k] in ("each", "every") and words[k + 1] == m.text for k in range(len(words) - 1)
+    )]
+    if not intent.dims and len(each) == 1:
+        # "the rating curve - how many at each score": the second naming is the groups.
+        intent.measures.remove(each[0])
+        intent.dims = [DimSlot(each[0].terms, each[0].text)]
+    measure = intent.measures[0]
+    if len(intent.measures) != 1 or len(intent.dims) != 1:
+        return
+    columns = {id(t.column) for t in measure.terms if isinstance(t, ColumnTerm)}
+    grouped = {id(t.column) for t in intent.dims[0].terms if isinstance(t, ColumnTerm)}
+    if not columns or not columns & grouped:
+        return
+    intent.measures = []
+    intent.pending = ["count"]
+
+
 _RANK_VERBS = frozenset({"rank", "ranked", "ranking", "sort", "sorted", "order", "ordered"})
 
 
@@ -1492,6 +1518,7 @@ def answer(
     _when_first(lexed, intent, shapes)
     _when_each(lexed, intent, shapes)
     _first_in_each(vocab, intent, shapes)
+    _counted_per_own_value(lexed, intent)
     _things_with_most_rows(intent, shapes)
     _things_ranked_by_another(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
