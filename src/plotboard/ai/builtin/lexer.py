@@ -267,6 +267,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "tops": Compare("gt"), "top out above": Compare("gt"), "surpasses": Compare("gt"),
         "surpass": Compare("gt"), "clears": Compare("gt"), "cleared": Compare("gt"),
         "passes": Compare("gt"), "passed": Compare("gt"), "beats": Compare("gt"),
+        "broke": Compare("gt"), "broke through": Compare("gt"),
         "outstrips": Compare("gt"), "past": Compare("gt"), "already past": Compare("gt"),
         "went above": Compare("gt"), "went beyond": Compare("gt"), "beyond": Compare("gt"),
         "fell below": Compare("lt"), "fell under": Compare("lt"), "dipped below": Compare("lt"),

@@ -62,6 +62,7 @@ _THEN = re.compile(
 # "head count bye office", "revenue bye month": by, with a word on each side ("bye" alone
 # at the end is a goodbye).
 _BYE = re.compile(r"(?<=\w)(\s+)bye(?=\s+(?:each\s+|every\s+|the\s+)?[a-z0-9])", re.I)
+_OR_LES = re.compile(r"\b(\d+\s+or)\s+les\b", re.I)
 # A negation typed without its apostrophe: "dont", "doesnt", "havent", "didnt" are "don't" ...
 # (not "cant"/"wont", which are words of their own).
 _NO_APOSTROPHE = re.compile(
@@ -184,6 +185,8 @@ def respell(question: str) -> tuple[str, list[str]]:
         text = _THEN.sub(lambda m: f"{m.group(1)} {read_as('then', 'than')}", text)
     if "bye" in low:
         text = _BYE.sub(lambda m: m.group(1) + read_as("bye", "by"), text)
+    if " or les" in low:
+        text = _OR_LES.sub(lambda m: f"{m.group(1)} less", text)  # "2 or les": or less
     if "nt" in low:
         text = _NO_APOSTROPHE.sub(lambda m: f"{m.group(1)}n't", text)
     return text, list(dict.fromkeys(said))
