@@ -30,7 +30,9 @@ as it runs (say gunicorn, one worker). The load average is printed at the start 
 or with PLOTBOARD_BENCH_SUPERSET_URL, PLOTBOARD_BENCH_SUPERSET_USERNAME and
 PLOTBOARD_BENCH_SUPERSET_PASSWORD. `--superset-db-uri` (PLOTBOARD_BENCH_SUPERSET_DB_URI) is the
 SQLAlchemy URI Superset itself uses to reach the PostgreSQL database (default: the benchmark's
-database with Superset's default PostgreSQL driver, psycopg2).
+database with Superset's default PostgreSQL driver, psycopg2). With `--superset-pid` (Superset on
+this machine: gunicorn's master pid, say) each server's CPU per request is measured too, blocks
+of 30 requests alternating, which other work on the machine inflates far less than wall time.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -250,6 +253,41 @@ def throughput(make_call: Callable[[], Callable[[], Any]], threads: int, seconds
     return sum(counts) / (time.perf_counter() - t0)
 
 
+def process_tree_cpu_ns(pid: int) -> int:
+    """CPU time of `pid` and its descendants now (Linux; gunicorn's master and its workers)."""
+    from bench_sides import server_cpu_ns
+
+    total = 0
+    for child in children(pid):
+        total += process_tree_cpu_ns(child)
+    return total + server_cpu_ns(pid)
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def cpu_per_request(
+    calls: dict[str, tuple[int, Callable[[], Any]]], blocks: int, per_block: int = 30
+) -> dict[str, float]:
+    """Each server's (name: pid, call) CPU ms per request, process tree included: `blocks`
+    blocks of `per_block` requests, the servers alternating block by block; the median."""
+    spent: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(blocks):
+        for name, (pid, call) in calls.items():
+            start = process_tree_cpu_ns(pid)
+            for _ in range(per_block):
+                call()
+            time.sleep(0.05)  # the last answer's bookkeeping (logs, cache writes) done
+            spent[name].append((process_tree_cpu_ns(pid) - start) / per_block / 1e6)
+    return {name: statistics.median(v) for name, v in spent.items()}
+
+
 def totals(rows: list[Any], measure: Callable[[Any], Any]) -> tuple[int, float]:
     return len(rows), round(sum(float(measure(r)) for r in rows), 2)
 
@@ -271,6 +309,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="client threads, throughput")
     parser.add_argument("--seconds", type=float, default=5.0, help="per server and round")
     parser.add_argument("--rounds", type=int, default=3, help="throughput rounds")
+    parser.add_argument(
+        "--superset-pid",
+        type=int,
+        default=int(env("PLOTBOARD_BENCH_SUPERSET_PID", "0")),
+        help="Superset's server process on this machine (say gunicorn's master; its children "
+        "count too): also each server's CPU per request, which load on the machine inflates "
+        "far less than wall time",
+    )
+    parser.add_argument(
+        "--cpu-blocks", type=int, default=6, help="with --superset-pid: blocks of 30 per server"
+    )
     args = parser.parse_args()
     if not args.superset_url or not reachable(args.superset_url):
         where = f"at {args.superset_url}" if args.superset_url else "(no --superset-url given)"
@@ -422,6 +471,18 @@ def compare(args: argparse.Namespace, sizes: list[int]) -> None:
                 rates[name].append(throughput(make, args.threads, args.seconds))
         rate = {k: statistics.median(v) for k, v in rates.items()}
 
+        cpu: dict[str, float] = {}
+        if args.superset_pid:
+            cpu = cpu_per_request(
+                {
+                    "plotboard": (server.pid, plotboard(tp_size, True)),
+                    "plotboard cached": (server.pid, plotboard(tp_size, False)),
+                    "Superset": (args.superset_pid, chart_data(tp_size, True)),
+                    "Superset cached": (args.superset_pid, chart_data(tp_size, False)),
+                },
+                args.cpu_blocks,
+            )
+
     load_end = load()
     print(
         f"\nPostgreSQL, bench_sales ({args.table_rows:,} rows), rule region = {REGION}; "
@@ -448,6 +509,21 @@ def compare(args: argparse.Namespace, sizes: list[int]) -> None:
             ]
         )
     )
+    if cpu:
+        print(
+            f"\nServer CPU per {tp_size:,}-row request ({args.cpu_blocks} blocks of 30 per server, "
+            "alternating, medians; Superset: its process tree)\n"
+        )
+        rows = [["server", "CPU ms per request"]]
+        rows += [[k, f"{v:.2f}"] for k, v in cpu.items()]
+        rows += [
+            ["Superset / plotboard", f"{cpu['Superset'] / cpu['plotboard']:.1f}"],
+            [
+                "Superset / plotboard, cached",
+                f"{cpu['Superset cached'] / cpu['plotboard cached']:.1f}",
+            ],
+        ]
+        print(table(rows))
     print("\nThe SQL each ran:")
     for size, (ours_sql, theirs_sql) in sql_seen.items():
         print(f"\n{size:,} rows, plotboard:\n{ours_sql}\n{size:,} rows, Superset:\n{theirs_sql}")
