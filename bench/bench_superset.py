@@ -54,7 +54,8 @@ import httpx
 
 SETUP_HINT = (
     "install it in its own virtualenv (python3 -m venv /opt/superset-venv && "
-    "/opt/superset-venv/bin/pip install 'apache-superset[postgres]'), start it and pass "
+    "/opt/superset-venv/bin/pip install 'apache-superset[postgres]' flask-caching==2.3.1 "
+    "rich cachetools), start it and pass "
     "--superset-url/--username/--password (or PLOTBOARD_BENCH_SUPERSET_URL, _USERNAME, "
     "_PASSWORD); see docs/benchmarks.md, 'Superset side by side'"
 )
