@@ -187,6 +187,27 @@ _NAMING_VALUE = frozenset({"is", "was", "are", "of", "=", "equals", "being"})
 _GROUPING_LEADS = frozenset({"by", "per", "each", "every", "across", "and", ","})
 
 
+def _joined_bounds(before: DateRange | None, word: DateRange) -> DateRange | None:
+    """Two periods that bound one span: a start and an end said apart ("after 2020 and before
+    2023"), or a period cut at today ("2025, up to today"); None when they are two periods."""
+    if before is None or before.latest is not None or word.latest is not None:
+        return None
+    if before.parts is not None or word.parts is not None:
+        return None
+    pairs = ((before, word), (word, before))
+    for opened, closed in pairs:
+        if opened.start is not None and opened.end is None and closed.start is None and (
+            closed.end is not None and opened.start <= closed.end
+        ):
+            return DateRange(opened.start, closed.end, f"{opened.label}, {closed.label}")
+    for whole, cut in pairs:
+        if cut.label == "up to today" and cut.end is not None and whole.start is not None and (
+            whole.start <= cut.end and (whole.end is None or cut.end <= whole.end)
+        ):
+            return DateRange(whole.start, cut.end, f"{whole.label}, up to today", now=cut.end)
+    return None
+
+
 class _Walk:
     """One reading of one question (see module docstring); `run` returns the intent."""
 
@@ -1063,6 +1084,13 @@ class _Walk:
     def _time(self, meaning: Time, item: Item) -> None:
         word = meaning.word
         if isinstance(word, DateRange):
+            joined = _joined_bounds(self.intent.date_range, word)
+            if joined is not None and self.intent.date_ranges:
+                # "on or after 1 April 2024 and on or before 31 March 2025", "since the start
+                # of the year, through today": one span, bounded on both sides.
+                self.intent.date_range = joined
+                self.intent.date_ranges[-1] = (self.intent.date_ranges[-1][0], joined)
+                return
             self.intent.date_range = word
             self.intent.date_ranges.append((item.start, word))
             return

@@ -45,7 +45,7 @@ from plotboard.ai.builtin.text import (
     split_identifier,
     stems,
 )
-from plotboard.ai.builtin.timewords import DateRange, add_months, auto_grain
+from plotboard.ai.builtin.timewords import MONTHS, DateRange, add_months, auto_grain
 from plotboard.ai.builtin.vocabulary import (
     EXACT,
     ColumnTerm,
@@ -257,6 +257,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
         matched = False
         first = words[i]
         found = _compare_cue(words, i)
+        if found is not None and _counted_after_than(tokens, i, vocab):
+            found = None
         if found is not None:
             size, strength, unit = found
             if strength == "strong" or shapes.compare is None:
@@ -455,6 +457,10 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             and (words[k + 1] not in _NOT_THINGS or before_n not in ("the", ""))
             # "... not 2024 but the one before": a period pointed at, not a ranking
             and not (n == 1 and words[k + 1] in ("before", "after", "prior", "earlier"))
+            # "the 1 April 2024 - 31 March 2025 sales": a day of a month, not a ranking
+            and not (words[k + 1] in MONTHS and (
+                words[k + 1] != "may" or words[k + 2 : k + 3] and words[k + 2].isdigit()
+            ))
         ):
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"
             keep[k] = False
@@ -760,6 +766,17 @@ def _previous_phrase(words: Sequence[str], i: int) -> tuple[int, str] | None:
 #: "the same period", "same time", "same days": the span of the other period, again.
 _SAME_SPANS = frozenset({"period", "periods", "time", "timeframe", "days", "dates", "window",
                          "stretch", "span", "range"})
+
+
+def _counted_after_than(tokens: Sequence[Token], i: int, vocab: Vocabulary) -> bool:
+    """ "no more than 2000 units", "more than 2000 sales": a year-like number right after
+    "than" and before a data word is how many, not a year to compare with."""
+    if tokens[i].text != "than" or i + 2 >= len(tokens):
+        return False
+    number = tokens[i + 1].text
+    if not (len(number) == 4 and number.isdigit()):
+        return False
+    return (tokens[i + 2].stem,) in vocab.phrases
 
 
 def _compare_cue(words: Sequence[str], i: int) -> tuple[int, str, str | None] | None:

@@ -626,6 +626,28 @@ _SAME_POINT = re.compile(
     r"|part|month|months|quarter|quarters|week|weeks)(?: (?:in|of)(?= (?:20\d\d|last|the)\b)"
     r"|(?= last\b)|(?= (?:the|a) (?:year|previous year|prior year) ?(?:before|earlier)?\b)"
     r"|( last year| a year ago)$)", re.I)
+# "the same month a year ago", "the same quarter last year": one calendar period a year back,
+# which the period reader knows (it is not "last year").
+_ONE_PERIOD_BACK = re.compile(
+    r"\b(?:the )?same (?:month|quarter|week) (?:of )?(?:last year|(?:a|one) year (?:ago|earlier|back)"
+    r"|the (?:previous|prior) year|the year before)\b", re.I)
+
+
+_SET_AGAINST = re.compile(
+    r"\b(?:vs|versus|against|compared?|comparing|next to|beside|alongside|than|relative to"
+    r"|with)\b", re.I)
+
+
+def _same_point(m: re.Match[str]) -> str:
+    # Set against another period ("this month vs the same month last year"), the comparison
+    # reads it; asked alone, it is the one period a year back.
+    if _ONE_PERIOD_BACK.match(m.string, m.start()) and not _SET_AGAINST.search(
+        m.string, 0, m.start()
+    ):
+        return m.group(0)
+    return m.group(1) or ""
+
+
 _PERIOD_THEN_TO_DATE = re.compile(
     r"\b(" + _NAMED_PERIOD + r")\b((?:\s+(?!(?:vs|versus|against|compared|and|or|than|but"
     r"|20\d\d)\b)[\w'&-]+){1,4}?)\s+" + _TO_DATE_WORDS + r"\b", re.I)
@@ -1908,7 +1930,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)
     text = _HOW_MUCH_PEOPLE.sub("how many", text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
-    text = _SAME_POINT.sub(lambda m: m.group(1) or "", text)
+    text = _SAME_POINT.sub(_same_point, text)
     text = _TO_DATE_THEN_PERIOD.sub(lambda m: f"in {m.group(1)} to date", text)
     text = _PERIOD_THEN_TO_DATE.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
     text = _SO_FAR_FIRST.sub(lambda m: f"{m.group(1)} to date", text)

@@ -51,7 +51,11 @@ _HALF_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2}
 _LATER = frozenset({("or", "later"), ("and", "later"), ("or", "after"), ("and", "after"),
                     ("or", "since")})
 _SO_FAR = (("so", "far"), ("to", "date"), ("up", "to", "now"), ("up", "to", "today"),
-           ("until", "now"), ("until", "today"), ("till", "now"), ("thus", "far"))
+           ("until", "now"), ("until", "today"), ("till", "now"), ("thus", "far"),
+           ("till", "date"), ("until", "date"), ("till", "today"), ("through", "today"),
+           ("up", "till", "now"), ("up", "till", "today"), ("up", "until", "now"),
+           ("up", "until", "today"))
+_UP_TO_NOW = frozenset({"now", "today", "date"})
 _EARLIER = frozenset({("or", "earlier"), ("and", "earlier"), ("or", "before"),
                       ("and", "before"), ("or", "sooner")})
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
@@ -338,6 +342,9 @@ def _just_ended(words: Sequence[str], i: int) -> int:
 
 
 _AGO_COUNTS = {"a": 1, "an": 1, "one": 1}
+_A_YEAR_BACK = (("last", "year"), ("a", "year", "ago"), ("one", "year", "ago"), ("1", "year", "ago"),
+                ("of", "last", "year"), ("the", "previous", "year"), ("the", "prior", "year"),
+                ("the", "year", "before"), ("a", "year", "earlier"), ("a", "year", "back"))
 _THIS_ONE = (("this", "one"), ("the", "current", "one"), ("this",), ("the", "current"),
              ("now",), ("today",))
 
@@ -355,11 +362,14 @@ def _ago(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] 
         else:
             return None
     elif word in ("this", "same") and i + 3 < n and words[i + 1] in ("month", "quarter", "week") \
-            and tuple(words[i + 2 : i + 4]) == ("last", "year"):
-        # "this month last year", "the same quarter last year": that period a year back.
+            and (tail := next((t for t in _A_YEAR_BACK
+                               if tuple(words[i + 2 : i + 2 + len(t)]) == t), None)):
+        # "this month last year", "the same quarter last year", "the same month a year ago":
+        # that period a year back.
         grain = _UNITS[words[i + 1]]
         start, end = period_of(add_months(today, -12), grain)
-        return 4, DateRange(start, end, " ".join(words[i : i + 4]))
+        size = 2 + len(tail)
+        return size, DateRange(start, end, " ".join(words[i : i + size]))
     else:
         lead = 3 if tuple(words[i : i + 3]) == ("a", "couple", "of") else 1
         j = i + lead
@@ -536,6 +546,12 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     word = words[i]
     if i + 1 >= n:
         return None
+    if word in ("until", "till", "through", "thru") and words[i + 1] in _UP_TO_NOW and (
+        words[i + 1] != "date" or word != "through"
+    ):
+        # "through today", "till date", "until now": up to today (with another period, that
+        # period cut at today: the reader joins them).
+        return 2, DateRange(None, today, "up to today")
     first = _period(words, i + 1, today)
     if first is None:
         return _days_of_one_month(words, i, today) if word in ("between", "from") else None
@@ -713,6 +729,25 @@ def _first_units_of(
     return 4 + inner[0], DateRange(start, end, f"in {label}")
 
 
+def _day_pair(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "1 April 2024-31 March 2025": two days, each with its year, joined by a dash (lost in
+    tokenizing): the span from the first to the second."""
+    if words[i] == "the" and i + 1 < len(words):
+        found = _day_pair(words, i + 1, today)
+        return None if found is None else (found[0] + 1, found[1])
+    first = _dated(words, i, today)
+    if first is None or _year(words[i + first[0] - 1]) is None or i + first[0] >= len(words):
+        return None
+    j = i + first[0]
+    second = _dated(words, j, today)
+    if second is None or _year(words[j + second[0] - 1]) is None or second[1] <= first[1]:
+        return None
+    label = f"from {' '.join(words[i:j])} to {' '.join(words[j : j + second[0]])}"
+    parts = ((first[1], first[1], " ".join(words[i:j])),
+             (second[1], second[1], " ".join(words[j : j + second[0]])))
+    return j + second[0] - i, DateRange(first[1], second[1], label, parts)
+
+
 def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeWord] | None:
     """A time expression starting at `words[i]` (folded words): (number of words, meaning)."""
     n = len(words)
@@ -832,6 +867,9 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         ):
             return spanned
     start_at = i + 1 if word in _RANGE_CUES and i + 1 < n else i
+    pair = _day_pair(words, start_at, today)
+    if pair is not None:
+        return start_at - i + pair[0], pair[1]
     period = _period(words, start_at, today)
     if period is not None:
         size, start, end = period
