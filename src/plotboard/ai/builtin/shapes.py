@@ -459,7 +459,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             and not (n == 1 and words[k + 1] in ("before", "after", "prior", "earlier"))
             # "the 1 April 2024 - 31 March 2025 sales": a day of a month, not a ranking
             and not (words[k + 1] in MONTHS and (
-                words[k + 1] != "may" or words[k + 2 : k + 3] and words[k + 2].isdigit()
+                words[k + 1] != "may" or "".join(words[k + 2 : k + 3]).isdigit()
             ))
         ):
             shapes.top_n = n  # "which 3 departments ...", "the two regions with the most"

@@ -629,8 +629,9 @@ _SAME_POINT = re.compile(
 # "the same month a year ago", "the same quarter last year": one calendar period a year back,
 # which the period reader knows (it is not "last year").
 _ONE_PERIOD_BACK = re.compile(
-    r"\b(?:the )?same (?:month|quarter|week) (?:of )?(?:last year|(?:a|one) year (?:ago|earlier|back)"
-    r"|the (?:previous|prior) year|the year before)\b", re.I)
+    r"\b(?:the )?same (?:month|quarter|week) (?:of )?(?:last year"
+    r"|(?:a|one) year (?:ago|earlier|back)|the (?:previous|prior) year|the year before)\b",
+    re.I)
 
 
 _SET_AGAINST = re.compile(

@@ -342,8 +342,9 @@ def _just_ended(words: Sequence[str], i: int) -> int:
 
 
 _AGO_COUNTS = {"a": 1, "an": 1, "one": 1}
-_A_YEAR_BACK = (("last", "year"), ("a", "year", "ago"), ("one", "year", "ago"), ("1", "year", "ago"),
-                ("of", "last", "year"), ("the", "previous", "year"), ("the", "prior", "year"),
+_A_YEAR_BACK = (("last", "year"), ("a", "year", "ago"), ("one", "year", "ago"),
+                ("1", "year", "ago"), ("of", "last", "year"), ("the", "previous", "year"),
+                ("the", "prior", "year"),
                 ("the", "year", "before"), ("a", "year", "earlier"), ("a", "year", "back"))
 _THIS_ONE = (("this", "one"), ("the", "current", "one"), ("this",), ("the", "current"),
              ("now",), ("today",))
@@ -362,13 +363,13 @@ def _ago(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] 
         else:
             return None
     elif word in ("this", "same") and i + 3 < n and words[i + 1] in ("month", "quarter", "week") \
-            and (tail := next((t for t in _A_YEAR_BACK
-                               if tuple(words[i + 2 : i + 2 + len(t)]) == t), None)):
+            and (back_by := next((len(t) for t in _A_YEAR_BACK
+                                  if tuple(words[i + 2 : i + 2 + len(t)]) == t), 0)):
         # "this month last year", "the same quarter last year", "the same month a year ago":
         # that period a year back.
         grain = _UNITS[words[i + 1]]
         start, end = period_of(add_months(today, -12), grain)
-        size = 2 + len(tail)
+        size = 2 + back_by
         return size, DateRange(start, end, " ".join(words[i : i + size]))
     else:
         lead = 3 if tuple(words[i : i + 3]) == ("a", "couple", "of") else 1
