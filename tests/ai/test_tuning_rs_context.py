@@ -115,3 +115,146 @@ def test_kindly_share_is_a_request(question: str, catalog: Catalog, values: Valu
     assert not any(m.get("share") for m in spec["measures"]), spec
     assert "expr" not in spec["measures"][0], spec
     assert len(dims_of(spec)) == 1, spec
+
+
+# --- conversations ---------------------------------------------------------------------------
+
+
+def _after(first: str, then: str, catalog: Catalog, values: Values) -> dict[str, object]:
+    previous = ask(first, catalog, values).tile
+    assert previous is not None
+    return spec_of(ask(then, catalog, values, previous=previous))
+
+
+def test_the_bottom_of_that_ranking_flips_the_last_chart(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = _after("the 4 best selling products by units in 2023",
+                  "and the 4 at the bottom of the ranking", catalog, values)
+    assert spec["order_by"] == [{"by": "sum_quantity"}], spec
+    assert spec["limit"] == 4, spec
+    assert _dated(spec) == [("sale_date", "between", ["2023-01-01", "2023-12-31"])], spec
+
+
+def test_ranking_is_no_misspelt_rating(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("ranking of the categories by units sold", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], spec
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "start", "end"),
+    [
+        ("units sold by region last month", "and the month before that",
+         "2025-09-01", "2025-09-30"),
+        ("revenue by product in Q2 2024", "now the quarter before", "2024-01-01", "2024-03-31"),
+        ("hires by department in March 2025", "what about the year before that",
+         "2024-03-01", "2024-03-31"),
+    ],
+)
+def test_the_period_before_that_is_before_the_charts(
+    first: str, then: str, start: str, end: str, catalog: Catalog, values: Values
+) -> None:
+    spec = _after(first, then, catalog, values)
+    assert _dated(spec) == [(_dated(spec)[0][0], "between", [start, end])], spec
+    assert len(dims_of(spec)) == 1, spec
+
+
+def test_repeat_that_for_another_year(catalog: Catalog, values: Values) -> None:
+    spec = _after("number of sales per week in 2024", "please repeat it for 2022",
+                  catalog, values)
+    assert _dated(spec) == [("sale_date", "between", ["2022-01-01", "2022-12-31"])], spec
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "week"}], spec
+
+
+def test_a_breakdown_instead_of_another_replaces_it(catalog: Catalog, values: Values) -> None:
+    spec = _after("units sold by category in 2023", "show that by month rather than by category",
+                  catalog, values)
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "month"}], spec
+
+
+def test_rows_named_with_their_value_narrow_the_last_chart(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = _after("average salary by job title", "limit it to the APAC offices", catalog, values)
+    assert spec["table"] == "employees", spec
+    assert ("offices.region", "eq", "APAC") in filters_of(spec), spec
+    assert dims_of(spec) == ["job_title"], spec
+
+
+def test_a_new_question_mid_chat_starts_fresh(catalog: Catalog, values: Values) -> None:
+    spec = _after("units sold by region in 2024", "new question: how many offices are in EMEA",
+                  catalog, values)
+    assert spec["table"] == "offices", spec
+    assert ("region", "eq", "EMEA") in filters_of(spec), spec
+    assert not _dated(spec), spec
+
+
+# --- what a thing took in, when an office opened, rows ranked by their count ----------------
+
+
+def test_what_did_it_take_is_its_takings(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("Security Suite - what did it take during Q1 2025", catalog,
+                       values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    assert ("product", "eq", "Security Suite") in filters_of(spec), spec
+
+
+def test_take_on_staff_is_no_takings(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many people did we take on during 2023", catalog, values))
+    assert spec["table"] == "employees", spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Berlin office: what date did it open its doors?", "which year and day did Sydney launch?"],
+)
+def test_when_an_office_opened(question: str, catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "offices", spec
+    shown = spec.get("select", []) + [m.get("column") for m in spec.get("measures", [])]
+    assert "opened_on" in shown, spec
+
+
+def test_things_ranked_by_their_rows_are_counted(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("top 4 job titles by staff", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert dims_of(spec) == ["job_title"], spec
+    assert spec["limit"] == 4, spec
+
+
+def test_show_me_an_amount_is_its_total(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("show me the units sold in Q1 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], spec
+    assert "select" not in spec, spec
+
+
+# --- running totals --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["runing total of units sold by week", "rolling totl of revenue by month",
+     "sum(amount) over (order by month)"],
+)
+def test_running_totals_typed_fast_or_as_sql(
+    question: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"][0].get("cumulative") is True, spec
+
+
+@pytest.mark.parametrize(("question", "year"), [("units 24 by month", "2024"),
+                                                 ("top 5 products rev 23", "2023")])
+def test_a_two_digit_year_after_a_total(
+    question: str, year: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert _dated(spec) == [("sale_date", "between", [f"{year}-01-01", f"{year}-12-31"])], spec
+    assert "having" not in spec, spec
+
+
+def test_a_two_digit_number_after_an_average_stays_a_number(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("average salary 24", catalog, values))
+    assert not _dated(spec), spec

@@ -35,11 +35,11 @@ from plotboard.ai.builtin.resolve import (
     resolve,
 )
 from plotboard.ai.builtin.text import LEFT_OUT_WORDS
-from plotboard.ai.builtin.timewords import DateRange, add_months
+from plotboard.ai.builtin.timewords import BEFORE_THAT, DateRange, add_months, period_of
 from plotboard.ai.builtin.vocabulary import Vocabulary, column_label
 from plotboard.ai.charts import fits
 from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
-from plotboard.query.spec import Aggregate, FilterOp, Scalar
+from plotboard.query.spec import Aggregate, FilterOp, Grain, Scalar
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
 _RELATIVE_OPS = frozenset({"last", "this", "previous", "to_date"})
@@ -270,6 +270,7 @@ def _merge_filters(draft: Draft, resolved: Resolved, add: bool) -> None:
         draft.filters.append(new)
     if resolved.date_range is not None and resolved.time_column is not None:
         dates = _in_the_charts_year(draft.filters, resolved.date_range, resolved.dates)
+        dates = _before_the_charts(draft.filters, resolved.date_range, dates)
         draft.filters = [
             f for f in draft.filters
             if not (f.column.type in TEMPORAL_TYPES and f.op in _RANGE_OPS | _RELATIVE_OPS)
@@ -282,6 +283,34 @@ _YEARLESS = re.compile(
     r"(?:quarter|half)|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
     r"|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?: of)?$"
 )
+
+
+def _before_the_charts(
+    kept: list[DraftFilter], said: DateRange, dates: list[DraftFilter]
+) -> list[DraftFilter]:
+    """ "now the quarter before that", "and the month before" after a chart of one period: the
+    period of that unit that ends the day before the chart's starts (not the one before
+    today's)."""
+    said_unit = BEFORE_THAT.match(said.label.strip().lower())
+    bounded = [f.value for f in kept if f.column.type in TEMPORAL_TYPES and f.op == "between"
+               and isinstance(f.value, list) and len(f.value) == 2]
+    if said_unit is None or len(bounded) != 1 or len(dates) != 1 or dates[0].op != "between":
+        return dates
+    grain: Grain = said_unit.group(1)  # type: ignore[assignment]
+    span = bounded[0]
+    assert isinstance(span, list)
+    first = dt.date.fromisoformat(str(span[0])[:10])
+    last = dt.date.fromisoformat(str(span[1])[:10])
+    unit_start, unit_end = period_of(first, grain)
+    if unit_start <= first and last < unit_end and grain not in ("day", "week"):
+        # "Q3 2025", then "the year before that": Q3 2024 (the chart's span a year back).
+        months = {"month": 1, "quarter": 3, "year": 12}[grain]
+        start, end = add_months(first, -months), add_months(last + dt.timedelta(days=1),
+                                                             -months) - dt.timedelta(days=1)
+    else:
+        end = first - dt.timedelta(days=1)
+        start, _ = period_of(end, grain)
+    return [replace(dates[0], value=[start.isoformat(), end.isoformat()])]
 
 
 def _in_the_charts_year(

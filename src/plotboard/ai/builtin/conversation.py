@@ -74,9 +74,9 @@ _AFTER_REFERENCE = frozenset(
 )
 _VERBS = frozenset(
     {"split", "show", "make", "break", "turn", "sort", "filter", "plot", "chart", "put",
-     "draw", "display", "give", "change", "do", "redo", "graph", "see", "view", "limit",
-     "narrow", "zoom", "restrict", "keep", "order", "rank", "group", "divide", "same",
-     "of", "list", "count", "sum", "average"}
+     "draw", "display", "give", "change", "do", "redo", "repeat", "rerun", "graph", "see",
+     "view", "limit", "narrow", "zoom", "restrict", "keep", "order", "rank", "group", "divide",
+     "same", "of", "list", "count", "sum", "average"}
 )
 _KEEP_LEADS = frozenset({"keep", "narrow", "restrict", "limit", "filter"})
 _TIME_UNITS = frozenset({"year", "years", "month", "months", "quarter", "quarters", "week",

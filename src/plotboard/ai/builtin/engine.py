@@ -153,7 +153,13 @@ LONG_QUESTION_WORDS = 14
 
 
 _WHAT_DATE = (("on", "what", "date"), ("on", "which", "date"), ("what", "date"),
-              ("which", "date"), ("on", "what", "day"), ("what", "day"))
+              ("which", "date"), ("on", "what", "day"), ("what", "day"),
+              # "what year and day did ... open": the date it did
+              *((which, a, "and", b) for which in ("what", "which")
+                for a, b in (("year", "day"), ("day", "year"), ("year", "date"),
+                             ("date", "year")))
+              )
+_TOPIC_PRONOUNS = frozenset({"it", "they", "its", "this", "that"})
 _DID = frozenset({"did", "was", "were", "does", "do", "is", "has", "have"})
 
 
@@ -163,10 +169,17 @@ def _what_date(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     date of our earliest hire", "what's the date of the latest sale": when that row was
     (the date of a row ranked by its time)."""
     words = tuple(t.text for t in tokens)
-    for lead in _WHAT_DATE:
+    for lead in sorted(_WHAT_DATE, key=len, reverse=True):
         size = len(lead)
         if words[:size] == lead and len(words) > size + 1 and words[size] in _DID:
             return (Token("when", "when"), *tokens[size:])
+        # "Paris site: on which date did it open?": the thing named first, then asked of
+        # by a pronoun.
+        at = next((k for k in range(1, len(words) - size - 1) if words[k : k + size] == lead
+                   and words[k + size] in _DID and words[k + size + 1] in _TOPIC_PRONOUNS), None)
+        if at is not None:
+            return (Token("when", "when"), *tokens[at + size : at + size + 1], *tokens[:at],
+                    *tokens[at + size + 2 :])
     for lead in _DATE_OF:
         size = len(lead)
         rest = words[size:]
@@ -358,6 +371,16 @@ def _read_in_conversation(
         except (Unanswerable, QueryError):
             raise err from None  # the likelier reading's reason
         return _Reading(draft, not follow)
+    if follow and not forced and draft.base is not before.base and _qualified_rows(intent):
+        # "restrict that to EMEA offices" after headcount by department: the rows named
+        # with a value of theirs say which of the chart's rows to keep (those of the
+        # offices in EMEA), not what to count.
+        try:
+            kept = changed(dataclasses.replace(spare(), tables=[]))
+        except (Unanswerable, QueryError):
+            kept = None
+        if kept is not None and kept.base is before.base:
+            return _Reading(kept, follow)
     if follow and not forced and draft.base is not before.base:
         # The change would land on another table: that is no longer the last chart, but a
         # question of its own ("what about offices opened before 2015" after headcount).
@@ -378,6 +401,15 @@ def _read_in_conversation(
     if _spec_of(other) == _spec_of(draft):
         return _Reading(draft, follow)
     return _Reading(draft, follow, other)
+
+
+def _qualified_rows(intent: Intent) -> bool:
+    """Whether every table the message names comes with a value of its own columns and
+    nothing is measured ("EMEA offices", "the Paris-based offices")."""
+    if not intent.tables or intent.measures or intent.dims or not intent.values:
+        return False
+    valued = {id(term.table) for slot in intent.values for term in slot.terms}
+    return all(id(t.table) in valued for t in intent.tables)
 
 
 def _fresh(
@@ -896,6 +928,24 @@ def _counted_per_own_value(lexed: Lexed, intent: Intent) -> None:
 _RANK_VERBS = frozenset({"rank", "ranked", "ranking", "sort", "sorted", "order", "ordered"})
 
 
+def _ranked_by_their_rows(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "top 3 locations by staff", "rank our sites by staff": things ranked by a table's
+    rows, one of whose columns they are, rank by how many rows each has (a count), not by
+    each row in turn."""
+    verb = any(w in _RANK_VERBS for w in lexed.words)
+    ranked = intent.top or shapes.top_n or verb or intent.superlative is not None
+    if not ranked or intent.measures or intent.tables or intent.pending or len(intent.dims) != 2:
+        return
+    things, rows = intent.dims
+    tables = [t for t in rows.terms if isinstance(t, TableTerm)]
+    if len(tables) != len(rows.terms) or len(tables) != 1:
+        return
+    if not any(isinstance(t, ColumnTerm) and t.table is tables[0].table for t in things.terms):
+        return
+    intent.dims = [things]
+    intent.tables = [tables[0]]
+
+
 def _things_ranked_by_another(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     """ "the 3 sites with the weakest average rating", "rank the offices by average salary":
     those things ranked by a total of another table's rows (their people's average), not
@@ -984,9 +1034,11 @@ def _without_replaced(
             if tuple(words[i : i + size]) != lead:
                 continue
             end = i + size
+            if end + 1 < len(words) and words[end] in ("by", "per"):
+                end += 1  # "by quarter instead of by region": the breakdown replaced
             while end < len(words) and words[end] not in _CLAUSE_ENDS:
                 end += 1
-            if end == i + size:
+            if end == i + size or words[end - 1] in ("by", "per"):
                 continue
             replaced = " ".join(words[i + size : end])
             readings.append(f"'{replaced}' read as what to replace")
@@ -1520,6 +1572,7 @@ def answer(
     _first_in_each(vocab, intent, shapes)
     _counted_per_own_value(lexed, intent)
     _things_with_most_rows(intent, shapes)
+    _ranked_by_their_rows(lexed, intent, shapes)
     _things_ranked_by_another(lexed, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)

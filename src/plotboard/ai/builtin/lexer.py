@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from plotboard.ai.builtin.english import EVERYDAY_WORDS
+from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
     LEFT_OUT_WORDS,
     NUMBER_WORDS,
@@ -22,6 +23,7 @@ from plotboard.ai.builtin.text import (
     Token,
     parse_number,
     singular,
+    split_identifier,
 )
 from plotboard.ai.builtin.timewords import MONTHS, DateRange, TimeWord, match_time
 from plotboard.ai.builtin.vocabulary import (
@@ -32,6 +34,7 @@ from plotboard.ai.builtin.vocabulary import (
     ValueTerm,
     Vocabulary,
 )
+from plotboard.catalog.model import NUMERIC_TYPES
 from plotboard.query.spec import Aggregate
 
 
@@ -497,6 +500,10 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             takings = vocab.phrases.get(("revenue",))
             if takings:
                 best = (takes, Words(tuple(takings), " ".join(words[i : i + takes])))
+        if best is None and _short_year_after_total(out, words, i, today):
+            # "rev 25 by month", "units 24": a total and a two-digit year, said short.
+            year = 2000 + int(words[i])
+            best = (1, Time(DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31), f"in {year}")))
         if best is None and words[i][0].isdigit():
             number = parse_number(words[i])
             if number is not None:
@@ -620,6 +627,31 @@ def _prefixed(word: str, vocab: Vocabulary) -> list[ValueTerm] | None:
     return named
 
 
+_AFTER_A_NUMBER = frozenset({"or", "and", "+", "plus", "k", "m", "percent", "to", "-", "times",
+                             "%", "thousand", "million", "more", "less", "fewer"})
+
+
+def _short_year_after_total(out: Lexed, words: Sequence[str], i: int, today: dt.date) -> bool:
+    """Whether the two-digit number at `i` is a year said short ("rev 25", "units 24"): right
+    after a total (an amount or a count, not an average: "score 20" is a score), up to this
+    year, with nothing after it that makes it a quantity ("revenue 20 or more")."""
+    word = words[i]
+    if len(word) != 2 or not word.isdigit() or not 10 <= int(word) <= today.year % 100:
+        return False
+    last = out.items[-1] if out.items else None
+    if last is None or last.start + last.size != i or not isinstance(last.meaning, Words):
+        return False
+    if i + 1 < len(words) and words[i + 1] in _AFTER_A_NUMBER:
+        return False
+    return any(
+        (isinstance(t, MeasureTerm) and t.agg in ("sum", "count"))
+        or (isinstance(t, ColumnTerm) and t.column.type in NUMERIC_TYPES
+            and not {singular(w) for w in split_identifier(t.column.name).lower().split()}
+            & AVERAGED_WORDS)
+        for t in last.meaning.terms
+    )
+
+
 def _counted_number(
     out: Lexed, words: Sequence[str], stems: Sequence[str], i: int, size: int,
     vocab: Vocabulary,
@@ -642,11 +674,25 @@ _WE_EARN = frozenset({"earn", "earned", "earning", "gross", "grossed", "bank", "
 _WE_TAKE_IN = frozenset({"pull", "pulled", "rake", "raked", "bring", "brought", "take", "took",
                          "haul", "hauled"})
 _WE_MAKE = frozenset({"make", "made"})
+_TAKE = frozenset({"take", "took"})
+_DID_WORDS = frozenset({"did", "does", "do"})
+_NOT_TAKINGS = frozenset({"on", "part", "place", "off", "up", "away", "care", "to", "long",
+                          "out", "home", "back", "apart", "after", "a", "the"})
 
 
 def _we_take(words: Sequence[str], i: int) -> int:
     """How many words at `i` say what "we" took in: "we earned", "we raked in", "we bank";
     "we make" only after "how much" ("how many products do we make" counts products)."""
+    if words[i] in _TAKE and i > 1:
+        # "what did it take in H1", "how much did each region take over 2024": the money
+        # the subject of "did" took in (not "take on" staff, "how long did it take").
+        k = next((k for k in range(max(0, i - 5), i - 1) if words[k] in _DID_WORDS), None)
+        asked = k is not None and k > 0 and (
+            words[k - 1] == "what" or words[max(0, k - 2) : k] == ("how", "much")
+        )
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if asked and nxt not in _NOT_TAKINGS and "long" not in words[:i]:
+            return 2 if nxt == "in" else 1
     if i == 0 or words[i - 1] != "we":
         return 0
     if words[i] in _WE_EARN:

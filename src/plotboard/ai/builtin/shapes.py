@@ -325,6 +325,21 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             keep[i] = keep[i + 1] = False
             i += 2
             continue
+        if words[i : i + 3] == ["over", "order", "by"]:
+            # "sum(quantity) over (order by month)": a window summing in that order, as SQL
+            # writes a running total; the order is the breakdown.
+            shapes.running = True
+            shapes.said.append("over order by")
+            keep[i] = keep[i + 1] = False
+            i += 2
+            continue
+        if _running_total_slip(words, i):
+            # "runing totl of revenue": a running total typed fast.
+            shapes.running = True
+            shapes.said.append(" ".join(words[i : i + 2]))
+            keep[i] = keep[i + 1] = False
+            i += 2
+            continue
         if first == "running" and i + 1 < len(words) and (tokens[i + 1].stem,) in vocab.phrases:
             # "running revenue by month": a running total of the data word that follows.
             shapes.running = True
@@ -766,6 +781,26 @@ def _previous_phrase(words: Sequence[str], i: int) -> tuple[int, str] | None:
 #: "the same period", "same time", "same days": the span of the other period, again.
 _SAME_SPANS = frozenset({"period", "periods", "time", "timeframe", "days", "dates", "window",
                          "stretch", "span", "range"})
+
+
+_RUNNING_FIRST = ("running", "rolling")
+_RUNNING_SECOND = ("total", "totals", "sum", "tally")
+
+
+def _slip(word: str, known: str) -> bool:
+    """`word` is `known` with one typo (same first letter): "runing", "totl"."""
+    return word != known and word[:1] == known[:1] and edits(word, known) <= 1
+
+
+def _running_total_slip(words: Sequence[str], i: int) -> bool:
+    """ "runing total", "running totl", "rolling totl": a running total with a typo in it."""
+    if i + 1 >= len(words):
+        return False
+    first, second = words[i], words[i + 1]
+    slips = [any(_slip(first, k) for k in _RUNNING_FIRST),
+             any(_slip(second, k) for k in _RUNNING_SECOND)]
+    exact = [first in _RUNNING_FIRST, second in _RUNNING_SECOND]
+    return any(slips) and all(a or b for a, b in zip(slips, exact, strict=True))
 
 
 def _counted_after_than(tokens: Sequence[Token], i: int, vocab: Vocabulary) -> bool:
@@ -2307,6 +2342,23 @@ def _named_periods_only(
     return True
 
 
+def _a_total_shown(draft: Draft, intent: Intent, count: int | None, rank: str | None) -> bool:
+    """ "show me the revenue for last quarter", "show the unit volume in 2024": an amount that
+    adds up (no rows named, no ranking, no breakdown) is shown as its total."""
+    if draft.dims or count is not None or rank is not None or intent.tables or intent.dims:
+        return False
+    if not intent.measures or intent.pending or intent.values or intent.compares:
+        return False
+    return all(
+        m.agg in (None, "sum") and m.terms and all(
+            (isinstance(t, MeasureTerm) and t.agg == "sum")
+            or (isinstance(t, ColumnTerm) and t.column.type in NUMERIC_TYPES
+                and natural_agg(t.column) == "sum")
+            for t in m.terms)
+        for m in intent.measures
+    )
+
+
 def _as_listing(
     vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None,
     *, their: bool = False, in_order: bool = False,
@@ -2317,6 +2369,8 @@ def _as_listing(
         for d in draft.dims
     ):
         return  # "EMEA offices and when each one opened": the date named is shown, as is
+    if _a_total_shown(draft, intent, count, rank):
+        return  # "show me the revenue for last quarter": the total, not each sale
     label = vocab.label_column(base)
     # "staff in Paris and their job titles": the rows, with those columns; not "departments
     # and their headcount".

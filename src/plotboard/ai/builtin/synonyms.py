@@ -100,7 +100,8 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
                     "product families", "product group", "product groups"), ("category",)),
     ColumnSynonym(
         ("opened", "opening", "opening date", "open", "opens", "launched", "launch date",
-         "started up", "set up", "founded", "established"),
+         "launch", "launches", "open its doors", "opened its doors", "open their doors",
+         "opened their doors", "started up", "set up", "founded", "established"),
         ("opened on", "opening date"),
     ),
 )

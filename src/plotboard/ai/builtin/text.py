@@ -154,7 +154,8 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     book books booked log logs logged record records recorded register registered
     join joins joined joining hold holds
     held stay stays stayed grow grows grew grown take takes took taken
-    happen happens happened pull pulled run runs ran rank ranked rather together
+    happen happens happened pull pulled run runs ran rank ranked ranking rankings rather together
+    repeat repeats repeated rerun redo
     alongside side respectively approximately roughly exactly precisely basically simply
     maybe perhaps kindly quickly literally go goes went going gone break breaks broke
     appear appears appeared land lands landed

@@ -29,6 +29,7 @@ Weeks start on Monday (ISO 8601), as in the query engine's week grain.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -346,6 +347,10 @@ _A_YEAR_BACK = (("last", "year"), ("a", "year", "ago"), ("one", "year", "ago"),
                 ("1", "year", "ago"), ("of", "last", "year"), ("the", "previous", "year"),
                 ("the", "prior", "year"),
                 ("the", "year", "before"), ("a", "year", "earlier"), ("a", "year", "back"))
+#: "the quarter before that": the one before the period just spoken of (a follow-up moves it
+#: before the last chart's period; alone, before this one).
+_THAT_ONE = (("that",), ("that", "one"), ("it",), ("then",))
+BEFORE_THAT = re.compile(r"^(year|quarter|month|week|day) before(?: that(?: one)?| it| then)?$")
 _THIS_ONE = (("this", "one"), ("the", "current", "one"), ("this",), ("the", "current"),
              ("now",), ("today",))
 
@@ -356,12 +361,16 @@ def _ago(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] 
     n = len(words)
     word = words[i]
     if word in _UNITS and not word.endswith("s") and tuple(words[i + 1 : i + 2]) == ("before",):
-        for tail in (*_THIS_ONE, ("last",)):
+        for tail in (*_THIS_ONE, ("last",), *_THAT_ONE):
             if tuple(words[i + 2 : i + 2 + len(tail)]) == tail:
                 back, size, unit = (2 if tail == ("last",) else 1), 2 + len(tail), word
                 break
         else:
-            return None
+            if i + 2 < n and words[i + 2] not in (",", "?", "!", "."):
+                return None
+            # "the quarter before": as "the quarter before that" (after a chart, the one
+            # before the chart's; the engine moves it there).
+            back, size, unit = 1, 2, word
     elif word in ("this", "same") and i + 3 < n and words[i + 1] in ("month", "quarter", "week") \
             and (back_by := next((len(t) for t in _A_YEAR_BACK
                                   if tuple(words[i + 2 : i + 2 + len(t)]) == t), 0)):
