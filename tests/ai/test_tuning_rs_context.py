@@ -258,3 +258,8 @@ def test_a_two_digit_number_after_an_average_stays_a_number(
 ) -> None:
     spec = spec_of(ask("average salary 24", catalog, values))
     assert not _dated(spec), spec
+
+
+def test_a_two_digit_year_is_said_in_the_assumptions(catalog: Catalog, values: Values) -> None:
+    reply = ask("units 23 by quarter", catalog, values)
+    assert any("23" in a and "2023" in a for a in reply.assumptions), reply.assumptions

@@ -67,6 +67,7 @@ from plotboard.ai.builtin.lexer import (
     Keyword,
     Lexed,
     Superlative,
+    Time,
     Words,
     edits,
     lex,
@@ -1523,6 +1524,12 @@ def answer(
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
+    readings += [
+        f"'{lexed.words[item.start]}' read as the year 20{lexed.words[item.start]}"
+        for item in lexed.items
+        if isinstance(item.meaning, Time) and item.size == 1
+        and len(lexed.words[item.start]) == 2 and lexed.words[item.start].isdigit()
+    ]
     if shapes.compare == "strong" and len(tokens) == len(words):
         lexed.versus_at = shapes.compare_at
     if tokens and tokens[0].text in ("who", "whos", "whom", "whose") and (
