@@ -7,6 +7,16 @@ cut at today ("2024, through today", "till date"); two dated days joined by a da
 year-like number that counts rows ("no more than 2000 units") is no year; "kindly share"
 is a request, not a share.
 
+Conversations: "the 5 at the bottom of the ranking", "the quarter before that" (before the
+chart's period), "repeat it for 2022", "by month rather than by category", "limit it to the
+APAC offices" (rows named with their value narrow the chart), a new question mid-chat.
+
+Words around them: "what did it take" (takings), "X: what date did it open its doors",
+"which year and day did X launch" (an office's opening date), "top 4 job titles by staff"
+(counted), "rank categories by quantity" (its total), "show me the units sold in Q1" (the
+total, not a listing), "the Finance team's size"; running totals typed fast ("runing totl")
+or as SQL ("sum(amount) over (order by month)"); a two-digit year after a total ("units 24").
+
 Questions are worded unlike the blind batches: each test checks a rule, through the spec the
 engine wrote (today is Thursday 2025-11-20)."""
 
@@ -263,3 +273,17 @@ def test_a_two_digit_number_after_an_average_stays_a_number(
 def test_a_two_digit_year_is_said_in_the_assumptions(catalog: Catalog, values: Values) -> None:
     reply = ask("units 23 by quarter", catalog, values)
     assert any("23" in a and "2023" in a for a in reply.assumptions), reply.assumptions
+
+
+def test_rank_things_by_a_number_ranks_by_its_total(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("rank categories by quantity in 2023", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], spec
+    assert dims_of(spec) == ["category"], spec
+
+
+def test_a_groups_size_said_with_a_possessive_is_its_headcount(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("what is the Finance team's size", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert ("department", "eq", "Finance") in filters_of(spec), spec

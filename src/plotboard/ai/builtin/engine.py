@@ -125,6 +125,7 @@ from plotboard.ai.builtin.vocabulary import (
     Term,
     ValueTerm,
     Vocabulary,
+    is_measure_like,
     table_label,
     table_ref,
     vocabulary_of,
@@ -938,6 +939,13 @@ def _ranked_by_their_rows(lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     if not ranked or intent.measures or intent.tables or intent.pending or len(intent.dims) != 2:
         return
     things, rows = intent.dims
+    numbers = [t for t in rows.terms if isinstance(t, ColumnTerm)
+               and is_measure_like(t.table, t.column)]
+    if verb and numbers and len(numbers) == len(rows.terms) and not rows.per:
+        # "rank products by quantity": ranked by the total of that number, not split by it.
+        intent.dims = [things]
+        intent.measures = [MeasureSlot(None, tuple(numbers), rows.text)]
+        return
     tables = [t for t in rows.terms if isinstance(t, TableTerm)]
     if len(tables) != len(rows.terms) or len(tables) != 1:
         return

@@ -228,6 +228,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("direct", "reports"): "employees", ("direct", "report"): "employee",
     ("top", "line", "revenue"): "revenue", ("top", "line"): "revenue",
     ("team", "size"): "headcount", ("team", "sizes"): "headcount",
+    # "the Sales department's size", "the team's size": its headcount.
+    **{(group, "s", size): f"{group} headcount"
+       for group in ("team", "department", "dept", "office", "site", "division", "branch",
+                     "location")
+       for size in ("size", "headcount")},
     ("cut", "it", "down", "to"): "only", ("cut", "down", "to"): "only",
     ("cut", "it", "to"): "only", ("cut", "them", "to"): "only", ("trim", "it", "to"): "only",
     ("trim", "it", "down", "to"): "only", ("trim", "down", "to"): "only",
