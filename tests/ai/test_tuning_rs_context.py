@@ -287,3 +287,19 @@ def test_a_groups_size_said_with_a_possessive_is_its_headcount(
     spec = spec_of(ask("what is the Finance team's size", catalog, values))
     assert spec["measures"] == [{"agg": "count"}], spec
     assert ("department", "eq", "Finance") in filters_of(spec), spec
+
+
+def test_this_month_against_last_month_of_the_same_name(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units sold this October compared with last October", catalog, values))
+    assert _dated(spec) == [("sale_date", "between", ["2025-10-01", "2025-10-31"])], spec
+    assert spec.get("compare") == {"to": "previous_year"}, spec
+
+
+def test_dated_names_the_period(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many orders dated 2 January 2024 to 1 March 2024", catalog, values))
+    assert _dated(spec) == [("sale_date", "between", ["2024-01-02", "2024-03-01"])], spec
+
+
+def test_since_a_period_ended(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("number of hires since 2021 ended", catalog, values))
+    assert _dated(spec) == [("hire_date", "gte", "2022-01-01")], spec

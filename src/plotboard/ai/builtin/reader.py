@@ -21,6 +21,8 @@ does not have, and answering with the known half would mislead.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from plotboard.ai.builtin.intent import (
     BoolSlot,
     CompareSlot,
@@ -44,7 +46,7 @@ from plotboard.ai.builtin.lexer import (
 )
 from plotboard.ai.builtin.resolve import natural_agg
 from plotboard.ai.builtin.text import STOPWORDS, singular, split_identifier, stems
-from plotboard.ai.builtin.timewords import DateRange, GrainWord
+from plotboard.ai.builtin.timewords import DateRange, GrainWord, add_months
 from plotboard.ai.builtin.vocabulary import (
     PARTIAL,
     ColumnTerm,
@@ -1091,6 +1093,15 @@ class _Walk:
                 self.intent.date_range = joined
                 self.intent.date_ranges[-1] = (self.intent.date_ranges[-1][0], joined)
                 return
+            if self.words[item.start] in ("last", "previous", "prior") and word.start and (
+                word.end and any((s.start, s.end) == (word.start, word.end)
+                                 for _, s in self.intent.date_ranges)
+            ):
+                # "this September versus last September": set against the same month, "last"
+                # is the one a year before it.
+                word = DateRange(add_months(word.start, -12),
+                                 add_months(word.end + dt.timedelta(days=1), -12)
+                                 - dt.timedelta(days=1), f"{word.label} (a year earlier)")
             self.intent.date_range = word
             self.intent.date_ranges.append((item.start, word))
             return

@@ -79,7 +79,7 @@ _AUTO_GRAIN = (
     ("evolve",), ("evolved",),
 )
 _BY_WORDS = frozenset({"by", "per", "each", "every", "a", "an"})
-_RANGE_CUES = frozenset({"in", "during", "for", "of", "within", "from", "at"})
+_RANGE_CUES = frozenset({"in", "during", "for", "of", "within", "from", "at", "dated"})
 _RELATIVE_LAST = frozenset({"last", "past", "previous", "prior", "preceding", "trailing"})
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -597,6 +597,9 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         # "between 2023" alone is no range; "orders from 2025-11-19", "sales from 2023":
         # that day or year (read by `match_time` like "in ..."), "from 2020 onwards" since.
         return None
+    if word == "since" and tuple(words[i + 1 + size : i + 2 + size]) in {(w,) for w in _ENDED}:
+        # "since 2018 ended", "since Q1 finished": after that period.
+        return 2 + size, DateRange(end + dt.timedelta(days=1), None, f"after {label}")
     if word == "since":
         if start.year == today.year and start <= today:
             # "since January 1st this year", "since the start of the month": up to today,
