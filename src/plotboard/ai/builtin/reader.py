@@ -46,7 +46,7 @@ from plotboard.ai.builtin.lexer import (
 )
 from plotboard.ai.builtin.resolve import natural_agg
 from plotboard.ai.builtin.text import STOPWORDS, singular, split_identifier, stems
-from plotboard.ai.builtin.timewords import DateRange, GrainWord, add_months
+from plotboard.ai.builtin.timewords import MONTHS, DateRange, GrainWord, add_months
 from plotboard.ai.builtin.vocabulary import (
     PARTIAL,
     ColumnTerm,
@@ -1093,7 +1093,10 @@ class _Walk:
                 self.intent.date_range = joined
                 self.intent.date_ranges[-1] = (self.intent.date_ranges[-1][0], joined)
                 return
-            if self.words[item.start] in ("last", "previous", "prior") and word.start and (
+            named = self.words[item.start + 1] if item.start + 1 < len(self.words) else ""
+            if self.words[item.start] in ("last", "previous", "prior") and (
+                named in MONTHS or named in ("q1", "q2", "q3", "q4")
+            ) and word.start and (
                 word.end and any((s.start, s.end) == (word.start, word.end)
                                  for _, s in self.intent.date_ranges)
             ):
