@@ -644,6 +644,33 @@ _SET_AGAINST = re.compile(
     r"|with)\b", re.I)
 
 
+# "this month vs last year", "October against the same month last year", "Q3 compared with
+# a year ago": a period shorter than a year set against last year is that same period a year
+# back (the comparison then reads two periods a year apart), not the period in last year.
+_PART_VS_LAST_YEAR = re.compile(
+    r"\b(?P<part>this (?:month|quarter|week)|(?:the )?"
+    r"(?:first|second) half|h[12]|q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"[a-z]*)(?! 20\d\d)(?P<mid>(?: (?!(?:vs|versus|against|compared|and|or|than|to)\b)"
+    r"[a-z]+){0,3}?)(?P<vs>,? (?:vs\.?|versus|against|compared (?:to|with)|next to) )"
+    r"(?:the same (?:month|quarter|week|period|half) (?:of )?)?"
+    r"(?:last year|a year (?:ago|earlier|before)|the (?:previous|prior) year|the year before)\b",
+    re.I)
+
+
+def _part_vs_last_year(m: re.Match[str]) -> str:
+    part = m.group("part")
+    if part[:3].lower() in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                            "nov", "dec") and part.lower() not in _MONTH_WORDS:
+        return m.group(0)
+    return f"{part}{m.group('mid')}{m.group('vs')}{part} last year"
+
+
+_MONTH_WORDS = frozenset((
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december"))
+
+
 def _same_point(m: re.Match[str]) -> str:
     # Set against another period ("this month vs the same month last year"), the comparison
     # reads it; asked alone, it is the one period a year back.
@@ -1936,6 +1963,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)
     text = _HOW_MUCH_PEOPLE.sub("how many", text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
+    text = _PART_VS_LAST_YEAR.sub(_part_vs_last_year, text)
     text = _SAME_POINT.sub(_same_point, text)
     text = _TO_DATE_THEN_PERIOD.sub(lambda m: f"in {m.group(1)} to date", text)
     text = _PERIOD_THEN_TO_DATE.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
