@@ -99,6 +99,7 @@ from plotboard.ai.builtin.shapes import (
     Shapes,
     apply_shapes,
     read_shapes,
+    said_once,
     tables_with_empty_fields,
 )
 from plotboard.ai.builtin.slang import ABBREVIATIONS, NEW_IN, expand, reduced_message
@@ -849,11 +850,16 @@ def _first_in_each(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     wanted = intent.superlative
     if wanted is None or not wanted.temporal or intent.per_dim is None:
         return
-    if intent.measures or intent.pending or intent.grain or intent.top or intent.tables:
+    if intent.measures or intent.pending or intent.grain or intent.top:
         return
     if shapes.share or shapes.running or shapes.compare or shapes.distribution:
         return
     others = [d for d in intent.dims if d is not intent.per_dim]
+    if not others and len(intent.tables) == 1 and said_once(intent.row_words):
+        # "in each region, which is the newest office": the thing said after the ranking
+        others = [DimSlot((intent.tables[0],), intent.row_words[0])]
+    elif intent.tables:
+        return
     if len(others) != 1 or others[0].plural:
         return
     things = [t for t in others[0].terms if isinstance(t, TableTerm)]
@@ -872,6 +878,27 @@ def _first_in_each(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     intent.which = False
     intent.dim_first = False
     shapes.listing = False
+
+
+def _the_oldest_thing(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
+    """ "the oldest office", "what is our newest site": one thing of a table that is a list
+    of things (no amount of its own to add up), picked by its own date: that row, not its
+    date ("when was the newest office opened" and "the opening date of ..." ask the date)."""
+    wanted = intent.superlative
+    if wanted is None or not wanted.temporal or shapes.listing or lexed.words[:1] == ("when",):
+        return
+    if intent.measures or intent.pending or intent.dims or intent.grain or intent.top:
+        return
+    if intent.time_columns or intent.per_dim is not None or intent.values or intent.compares:
+        return
+    if shapes.share or shapes.running or shapes.compare or shapes.distribution or shapes.top_n:
+        return
+    if len(intent.tables) != 1 or not said_once(intent.row_words):
+        return
+    table = intent.tables[0].table
+    if vocab.default_measure(table).column is not None or not vocab.time_columns(table):
+        return
+    shapes.listing = True
 
 
 def _things_with_most_rows(intent: Intent, shapes: Shapes) -> None:
@@ -1585,6 +1612,7 @@ def answer(
     _when_first(lexed, intent, shapes)
     _when_each(lexed, intent, shapes)
     _first_in_each(vocab, intent, shapes)
+    _the_oldest_thing(vocab, lexed, intent, shapes)
     _counted_per_own_value(lexed, intent)
     _things_with_most_rows(intent, shapes)
     _ranked_by_their_rows(lexed, intent, shapes)

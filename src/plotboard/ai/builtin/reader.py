@@ -210,6 +210,10 @@ def _joined_bounds(before: DateRange | None, word: DateRange) -> DateRange | Non
     return None
 
 
+#: A verb for the rows of a table whose subject is a person: "who sold ...", the seller.
+_SELLING = frozenset({"sold", "sell", "sells", "selling"})
+
+
 class _Walk:
     """One reading of one question (see module docstring); `run` returns the intent."""
 
@@ -652,12 +656,25 @@ class _Walk:
 
     def _about_people(self) -> None:
         intent = self.intent
-        if not self.who or self.people is None or intent.tables or intent.row_words:
+        if not self.who or self.people is None:
+            return
+        # "who sold the most units": the verb names the rows sold, the sellers are asked.
+        sold = bool(intent.row_words) and all(w in _SELLING for w in intent.row_words) and all(
+            t.table is not self.people.table for t in intent.tables
+        )
+        if (intent.tables or intent.row_words) and not sold:
             return
         if any(isinstance(t, TableTerm) for d in intent.dims for t in d.terms):
             return
-        intent.tables.append(self.people)
-        intent.row_words.append("person")
+        if sold and intent.measures:
+            # "who sold the most units": the amount names the rows; the people are ranked.
+            intent.tables, intent.row_words = [], []
+        if sold and not intent.measures:
+            intent.tables.insert(0, self.people)  # "who sold the most": people and sales
+            intent.row_words.insert(0, "person")
+        else:
+            intent.tables.append(self.people)
+            intent.row_words.append("person")
 
     def _unknown_split(self) -> None:
         """ "gender split of our employees", "age breakdown": a breakdown by something the
@@ -1401,10 +1418,13 @@ class _Walk:
         if named.start > 0 and self.words[named.start - 1] in _GROUPING_LEADS:
             return
         columns = {id(t.column) for t in dim.terms if isinstance(t, ColumnTerm)}
-        if not columns or len(columns) != len(dim.terms) or not all(
+        if not columns or len(columns) != len(dim.terms) or not any(
             id(v.column) in columns for v in slot.terms
         ):
             return
+        # "the department Finance": the value of the column named (not a job title with
+        # that word in it).
+        slot.terms = tuple(v for v in slot.terms if id(v.column) in columns)
         self.intent.dims.pop()
         if self.lead_dim is dim:
             self.lead_dim = None

@@ -2359,6 +2359,15 @@ def _a_total_shown(draft: Draft, intent: Intent, count: int | None, rank: str | 
     )
 
 
+def said_once(row_words: Sequence[str]) -> bool:
+    """Whether the rows were said once, in the singular ("office", not "offices", "staff")."""
+    if len(row_words) != 1:
+        return False
+    said = row_words[0]
+    return not ((said.endswith("s") and not said.endswith("ss"))
+                or said in ("people", "staff", "personnel", "folks") or said.endswith("people"))
+
+
 def _as_listing(
     vocab: Vocabulary, draft: Draft, intent: Intent, count: int | None, rank: str | None,
     *, their: bool = False, in_order: bool = False,
@@ -2461,5 +2470,9 @@ def _as_listing(
         draft.record_order = order
         if all(c is not main for _, c in columns):
             columns.append((base, main))
+    if draft.limit is None and order is not None and count is None and not ranked and (
+        when is not None and when.temporal and said_once(intent.row_words)
+    ):
+        draft.limit = 1  # "which is the newest office", "the oldest office": that one
     if draft.limit is None and order is not None and count is not None:
         draft.limit = count
