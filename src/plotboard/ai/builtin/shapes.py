@@ -103,7 +103,9 @@ _NOT_NULL_TAILS = {"filled", "set", "present", "populated", "known", "given", "r
 # Words that may follow a column's name without changing it: "manager id", "manager field".
 _NAME_TAILS = {"id", "field", "set", "value", "column", "filled", "given", "recorded", "named"}
 _FIELD_WORDS = {"field", "column", "box", "cell", "slot"}
-_CHART_HINTS = {"share", "proportion", "percentage"}
+# Kept for the reader, which reads what follows "share of" as what is shared (and a pie);
+# "slice of", "cut of" ... are said the same way.
+_CHART_HINTS = {"share", "proportion", "percentage", "slice", "portion", "cut", "chunk", "piece"}
 _PERCENT_WORDS = {"percent", "percentage", "percentages", "pct"}
 _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks", "quarter",
                "quarters", "or", "and", "percent", "k", "m"}
@@ -513,11 +515,18 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             keep[k]
         ):
             keep[k] = False  # "APAC sites + the date each one opened": the date of "opened"
-    sort_at = _sorted_first(words, keep)
+    # "headcount by department, highest first", "each region's share, biggest first": the
+    # totals in that order, all of them (not the top one, nor "first" as the earliest).
+    totals = shapes.share or any(w in _COUNT_WORDS for w in words)
+    sort_at = _sorted_first(words, keep, totals=totals)
     if sort_at >= 0:
         # "people without a manager, highest salary first": the rows, in that order.
         keep[sort_at] = False
-        shapes.listing = shapes.in_order = True
+        for j in range(max(0, sort_at - 5), sort_at):
+            if words[j] == "put":
+                keep[j] = False  # "and put the biggest first": the verb of that order
+        shapes.listing = not totals
+        shapes.in_order = True
         shapes.rank = next(w for w in reversed(words[:sort_at]) if w in _SORT_RANKS)
         shapes.said.append(" ".join(words[max(0, sort_at - 2) : sort_at + 1]))
     shapes.their = shapes.listing and any(
@@ -1152,11 +1161,11 @@ _SORT_RANKS = frozenset({"highest", "lowest", "biggest", "largest", "smallest", 
                          "top", "greatest", "fewest"})
 
 
-def _sorted_first(words: Sequence[str], keep: Sequence[bool]) -> int:
+def _sorted_first(words: Sequence[str], keep: Sequence[bool], *, totals: bool = False) -> int:
     """Where "first" closes an order of rows ("highest salary first", "newest hires first",
     "the biggest ones first"): a ranking word a few words before it, nothing after it but
-    the end or a comma, and no count or total asked; else -1."""
-    if any(w in _COUNT_WORDS for w in words):
+    the end or a comma, and no count or total asked (unless `totals`); else -1."""
+    if not totals and any(w in _COUNT_WORDS for w in words):
         return -1
     for k, word in enumerate(words):
         if word != "first" or not keep[k] or k == 0:
@@ -1350,6 +1359,13 @@ def apply_shapes(
         _as_distribution(draft, shapes, intent, vocab)
     if shapes.compare is None:
         _period_list(draft, intent)
+    if shapes.in_order and not shapes.listing and draft.dims and draft.measures and (
+        intent.top is None and shapes.top_n is None and shapes.count is None
+        and draft.limit_per is None
+    ):
+        # "each region's share of units, biggest first": every group, in that order.
+        draft.limit = None
+        draft.order = shapes.rank not in ("smallest", "lowest", "least", "fewest", "worst")
     _per_group(vocab, draft, shapes, intent)
     _each_boss(draft, shapes, intent)
     if shapes.listing and not (
@@ -2075,6 +2091,14 @@ def _shifted(start: dt.date, end: dt.date, months: int) -> tuple[dt.date, dt.dat
     )
 
 
+def _this_and_last(words: Sequence[str]) -> bool:
+    """Whether a month is said both as "this <month>" and as "last <month>"."""
+    said = {(words[k], MONTHS[words[k + 1]]) for k in range(len(words) - 1)
+            if words[k + 1] in MONTHS}
+    return any(("this", m) in said and (last, m) in said
+               for m in {m for _, m in said} for last in ("last", "previous"))
+
+
 def _next_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period right after [start, end], of the same length."""
     months = _months(start, end)
@@ -2214,6 +2238,11 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
     if not draft.measures:
         return None
     periods = _periods(intent)
+    if len(periods) == 1 and _this_and_last(shapes.all_words):
+        # "this September versus last September" in October: both name the same September
+        # alone; set against this one, "last" is the one a year before.
+        at, start, end = periods[0]
+        periods.append((at, *_shifted(start, end, -12)))
     timed = [d for d in draft.dims if d.grain is not None]
     unit = shapes.compare_to
     if not periods:
