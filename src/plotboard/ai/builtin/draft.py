@@ -12,6 +12,7 @@ engine finds the path itself (`plotboard.query.joins`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from plotboard.ai.builtin.vocabulary import Vocabulary, table_ref
@@ -114,6 +115,9 @@ class Draft:
     # matching the first filter, divided by the same measure over those matching the second.
     # A second filter of None: over all the rows ("remote to total ratio").
     ratio: tuple[DraftFilter, DraftFilter | None] | None = None
+    # "Hardware revenue against everything that is not Hardware": the first measure over
+    # the rows matching each filter, side by side (a value and all the rest).
+    sides: tuple[DraftFilter, DraftFilter] | None = None
     records: list[tuple[Table, Column]] = field(default_factory=list)  # a listing
     record_order: tuple[Column, bool] | None = None  # listing sorted by (column, desc)
     compare: str | None = None  # "previous_period" or "previous_year"
@@ -234,6 +238,8 @@ def to_spec(draft: Draft) -> QuerySpec:
         measures[:] = [_part_measure(draft, draft.measures[0], draft.part)]
     elif draft.ratio is not None and measures:
         measures[:] = [_ratio_measure(draft, draft.measures[0], *draft.ratio)]
+    elif draft.sides is not None and measures:
+        measures[:] = [_side_measure(draft, draft.measures[0], f) for f in draft.sides]
     elif (draft.share or draft.cumulative) and measures:
         key = "share" if draft.share else "cumulative"
         if measures[0].get("agg") in ("count", "sum", "count_distinct"):
@@ -458,6 +464,18 @@ def _part_measure(draft: Draft, measure: DraftMeasure, part: DraftFilter) -> dic
         ref = column_ref(draft.base, measure.table, measure.column)
         expr = f"sum_if({ref}, {cond}) * 100.0 / sum({ref})"
     return {"expr": expr, "name": "percent", "format": {"type": "percent", "decimals": 1}}
+
+
+def _side_measure(draft: Draft, measure: DraftMeasure, side: DraftFilter) -> dict[str, object]:
+    """The measure over the rows matching `side` alone, named after it ("not_hardware")."""
+    cond = condition(draft, side)
+    said = re.sub(r"[^a-z0-9]+", "_", str(side.value).lower()).strip("_") or "value"
+    name = (("not_" if side.op in ("neq", "not_in") else "") + said)[:40]
+    if measure.column is None or measure.agg == "count":
+        return {"expr": f"count_if({cond})", "name": f"count_{name}"}
+    ref = column_ref(draft.base, measure.table, measure.column)
+    agg = measure.agg if measure.agg in ("sum", "avg", "min", "max") else "sum"
+    return {"expr": f"{agg}_if({ref}, {cond})", "name": f"{agg}_{measure.column.name}_{name}"[:63]}
 
 
 def _ratio_measure(

@@ -323,6 +323,11 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
         )
         what = measures[0][:1].lower() + measures[0][1:]
         measures = [f"Ratio of {what}: {top} to {bottom}"]
+    elif draft.sides is not None and measures:
+        # "Revenue: Hardware against excluding Hardware"
+        what = measures[0][:1].upper() + measures[0][1:]
+        one, rest = (describe_filter(f) for f in draft.sides)
+        measures = [f"{what}: {one} against {rest}"]
     elif draft.share and measures:
         measures = [f"Share of {measures[0][:1].lower() + measures[0][1:]}"]
     elif draft.cumulative and measures:
@@ -480,7 +485,7 @@ def describe_answer(
         text = f"{lead} {what}" if lead else what[4:5].upper() + what[5:]
         return f"{text}."
     special = bool(draft.part is not None or draft.share or draft.cumulative or draft.compare)
-    special = special or draft.ratio is not None
+    special = special or draft.ratio is not None or draft.sides is not None
     if draft.records or special or draft.having or draft.limit_per is not None:
         title = title_of(vocab, draft)
         if voice.tone == "concise":

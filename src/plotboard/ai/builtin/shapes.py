@@ -1373,8 +1373,8 @@ def apply_shapes(
     ):  # "ratio of remote to non-remote employees": one number, not the employees
         _as_listing(vocab, draft, intent, shapes.count, shapes.rank, their=shapes.their,
                     in_order=shapes.in_order)
-    side = ratio
-    if shapes.compare == "strong" and not ratio:
+    side = ratio or _value_and_the_rest(draft)
+    if shapes.compare == "strong" and not side:
         periods = _periods(intent)
         if not periods or (len(periods) == 1 and not _compared_with(shapes, periods[0][0])):
             # "Software vs Hardware", "orders between North and South in 2025": the values
@@ -1770,6 +1770,29 @@ def _values_and_periods(draft: Draft, periods: list[tuple[int, dt.date, dt.date]
                   DraftDim(*where, unit)]  # type: ignore[arg-type]
     draft.order, draft.limit, draft.compare = None, None, None
     return True
+
+
+def _value_and_the_rest(draft: Draft) -> bool:
+    """ "Hardware revenue against everything that is not Hardware", "remote vs non-remote
+    headcount": a value and its negation said together keep no row as one filter; they are
+    two sides, the measure over each (any period said only says when)."""
+    if draft.records or draft.share or draft.cumulative or draft.part is not None:
+        return False
+    if not draft.measures or draft.dims or len(set(draft.measures)) != 1:
+        return False  # "Hardware revenue vs non-Hardware revenue": the same measure twice
+    for f in draft.filters:
+        if f.op != "eq":
+            continue
+        rest = next((g for g in draft.filters if g.op == "neq" and g.column is f.column
+                     and g.table is f.table and g.value == f.value), None)
+        if rest is None:
+            continue
+        draft.filters = [g for g in draft.filters if g is not f and g is not rest]
+        draft.sides = (f, rest)
+        draft.measures = draft.measures[:1]
+        draft.compare, draft.order, draft.limit = None, None, None
+        return True
+    return False
 
 
 def _values_side_by_side(draft: Draft) -> bool:
