@@ -104,8 +104,8 @@ _NOT_NULL_TAILS = {"filled", "set", "present", "populated", "known", "given", "r
 _NAME_TAILS = {"id", "field", "set", "value", "column", "filled", "given", "recorded", "named"}
 _FIELD_WORDS = {"field", "column", "box", "cell", "slot"}
 # Kept for the reader, which reads what follows "share of" as what is shared (and a pie);
-# "slice of", "cut of" ... are said the same way.
-_CHART_HINTS = {"share", "proportion", "percentage", "slice", "portion", "cut", "chunk", "piece"}
+# "slice of", "cut of" are said the same way ("chunks of 2024" are bands: not kept).
+_CHART_HINTS = {"share", "proportion", "percentage", "slice", "portion", "cut"}
 _PERCENT_WORDS = {"percent", "percentage", "percentages", "pct"}
 _NOT_THINGS = {"year", "years", "month", "months", "day", "days", "week", "weeks", "quarter",
                "quarters", "or", "and", "percent", "k", "m"}
@@ -1313,6 +1313,8 @@ def apply_shapes(
                 draft.chart = None  # each group's own percent: they add up to no whole
         elif draft.part is not None:
             pass
+        elif not draft.dims and _period_as_part(draft, intent):
+            pass
         elif draft.dims:
             own = [d for d in draft.dims if not any(
                 f.column is d.column and f.op == "eq" and d.grain is None for f in draft.filters
@@ -1505,6 +1507,20 @@ def _owns_share(words: Sequence[str], f: DraftFilter, intent: Intent) -> bool:
 
 _OWNED_SHARES = frozenset({"share", "proportion", "percentage", "percent", "fraction", "cut",
                            "slice", "portion", "piece", "chunk", "part", "pct"})
+
+
+def _period_as_part(draft: Draft, intent: Intent) -> bool:
+    """ "of everyone we ever hired, what fraction joined in 2022", "what share of all our
+    revenue came in 2024": a share with no value or breakdown to be the part, and one period
+    said: the rows of that period are the part, of all the rows."""
+    if draft.records or draft.having or len(intent.date_ranges) != 1 or len(draft.measures) != 1:
+        return False
+    dated = [f for f in draft.filters if f.column.type in TEMPORAL_TYPES]
+    if len(dated) != 1 or dated[0].op != "between" or draft.any_of:
+        return False
+    draft.part = dated[0]
+    draft.filters.remove(dated[0])
+    return True
 
 
 def _sub_period_part(draft: Draft, intent: Intent, *, narrow: bool = False) -> None:
