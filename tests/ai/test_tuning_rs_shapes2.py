@@ -146,3 +146,24 @@ def test_a_period_with_a_part_stays_the_whole(catalog: Catalog, values: Values) 
     spec = spec_of(ask("what proportion of 2023 units were Hardware", catalog, values))
     assert ("sale_date", "between", ["2023-01-01", "2023-12-31"]) in filters_of(spec), spec
     assert "category = 'Hardware'" in spec["measures"][0]["expr"], spec
+
+
+# --- "who <verb> it" after a highest value ------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "group", "desc"), [
+    ("min(salary) for every location - who earns that?", "location", False),
+    ("top rating by department, who got it", "department", True),
+])
+def test_who_holds_the_value_in_each_group(question: str, group: str, desc: bool,
+                                           catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert dims_of(spec) == [group, "full_name"], spec
+    assert spec.get("limit") == 1 and spec.get("limit_per") == group, spec
+    assert spec["order_by"][0].get("desc", False) is desc, spec
+
+
+def test_who_holds_the_value_overall(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("lowest salary we pay - who gets it?", catalog, values))
+    assert "full_name" in spec.get("select", []) and spec.get("limit") == 1, spec
+    assert spec["order_by"] == [{"by": "salary"}], spec

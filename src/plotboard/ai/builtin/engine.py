@@ -880,6 +880,44 @@ def _first_in_each(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
     shapes.listing = False
 
 
+_IT = frozenset({"it", "that", "this", "them"})
+_HAVING = frozenset({"has", "have", "had", "holds", "hold", "got", "gets", "get"})
+
+
+def _who_has_it(vocab: Vocabulary, lexed: Lexed, intent: Intent) -> None:
+    """ "max(salary) per department - who earns it?", "lowest rating in each team, who got
+    that": a clause "who <verb> it" after a highest (lowest) value per group asks the person
+    holding it in each group, as "who earns the highest salary in each department" does;
+    not a breakdown by the value the verb names."""
+    words = lexed.words
+    if len(words) < 4 or words[-1] not in _IT or words[-3] != "who" or words[-4] not in (",", "-"):
+        return
+    people = _people(vocab)
+    if people is None or len(intent.measures) != 1:
+        return
+    slot = intent.measures[0]
+    wanted = slot.superlative if slot.agg is None else {"max": True, "min": False}.get(slot.agg)
+    if wanted is None or len(slot.terms) != 1 or not isinstance(slot.terms[0], ColumnTerm):
+        return
+    column = slot.terms[0]
+    if column.table is not people.table:
+        return
+    verb = [d for d in intent.dims if all(
+        isinstance(t, ColumnTerm) and t.column is column.column for t in d.terms)]
+    groups = [d for d in intent.dims if d not in verb]
+    if len(groups) > 1 or len(verb) > 1 or (not verb and words[-2] not in _HAVING):
+        return
+    intent.measures = [MeasureSlot(None, slot.terms, slot.text, superlative=wanted)]
+    if groups:
+        intent.dims = [groups[0], DimSlot((people,), "rows")]
+        intent.per_dim = groups[0]
+    else:  # "highest salary - who earns it": that one person (`_ranked_rows`)
+        intent.dims, intent.tables = [], [people]
+    intent.superlative = Superlative(wanted)
+    intent.row_words = ["person"]
+    intent.which = False
+
+
 def _the_oldest_thing(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Shapes) -> None:
     """ "the oldest office", "what is our newest site": one thing of a table that is a list
     of things (no amount of its own to add up), picked by its own date: that row, not its
@@ -1613,6 +1651,7 @@ def answer(
     _when_each(lexed, intent, shapes)
     _first_in_each(vocab, intent, shapes)
     _the_oldest_thing(vocab, lexed, intent, shapes)
+    _who_has_it(vocab, lexed, intent)
     _counted_per_own_value(lexed, intent)
     _things_with_most_rows(intent, shapes)
     _ranked_by_their_rows(lexed, intent, shapes)
