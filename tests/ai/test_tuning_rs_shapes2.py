@@ -167,3 +167,25 @@ def test_who_holds_the_value_overall(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("lowest salary we pay - who gets it?", catalog, values))
     assert "full_name" in spec.get("select", []) and spec.get("limit") == 1, spec
     assert spec["order_by"] == [{"by": "salary"}], spec
+
+
+# --- what one of them brought in ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [
+    "how much did one unit of Cloud Backup 1 TB bring in during 2023",
+    "what has a single unit of Cloud Backup 1 TB made on average in 2023",
+])
+def test_what_one_unit_of_a_thing_brought_in(question: str, catalog: Catalog,
+                                             values: Values) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert [m.get("expr") for m in spec["measures"]] == ["sum(amount) * 1.0 / sum(quantity)"], spec
+    assert ("product", "eq", "Cloud Backup 1 TB") in filters_of(spec), spec
+
+
+def test_how_much_each_active_seller_brought_in(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how much has each active rep brought in on average this year",
+                       catalog, values))
+    assert [m.get("expr") for m in spec["measures"]] == [
+        "sum(amount) * 1.0 / count_distinct(employees.employee_id)"], spec
+    assert not spec.get("dimensions"), spec

@@ -826,8 +826,10 @@ _GOT_A_SCORE = re.compile(
 _EVER_DONE = re.compile(r"\b(?:(?:that\s+)?we(?:'ve|\s+have|\s+had)?\s+)?ever\s+(?:recorded|made"
                         r"|had|booked|logged|closed|done|sold|taken|registered)\b", re.I)
 _EACH_BRINGS = re.compile(
-    r"\bwhat\s+(?:did|does|do|has|have)\s+(each|every|the\s+average|an\s+average|a\s+typical"
-    r"|the\s+typical|one|a\s+single)\s+([a-z]+)\s+(?:bring\s+in|brought\s+in|sell|sold|generate"
+    r"\b(?:what|how\s+much)\s+(?:did|does|do|has|have)\s+(each|every|the\s+average|an\s+average"
+    r"|a\s+typical|the\s+typical|one|1|a\s+single)\s+((?:active\s+|participating\s+)?[a-z]+"
+    # "one unit of Laptop Air 13": the thing it is a unit of keeps the rows
+    r"(?:\s+of\s+(?:[\w'-]+\s+){1,4}?)?)\s*(?:bring\s+in|brought\s+in|sell|sold|generate"
     r"|book|booked|make|made)\b", re.I)
 _HOW_MUCH_CHANGE = re.compile(
     r"\b(?:by\s+)?how\s+much\s+(?=(?:did|has|have|does|do|was|were|is|had)\s+(?:[\w'-]+\s+){1,4}?"
@@ -1918,7 +1920,8 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     if found is not None:
         averaged = found.group(1).lower() not in ("each", "every") or re.search(
             r"\b(?:on\s+)?average\b", text, re.I)
-        text = (text[: found.start()] + f"revenue per {found.group(2)}" + text[found.end() :]
+        text = (text[: found.start()] + f"revenue per {found.group(2).strip()}"
+                + text[found.end() :]
                 + (" on average" if averaged and not re.search(r"\baverage\b", text, re.I)
                    else ""))
     # "by how much did order volume grow": "how much" asks the size of the change, not an
