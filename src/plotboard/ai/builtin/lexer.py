@@ -369,7 +369,8 @@ _CHART_LEADS = (
 )
 _CHART_TAILS = ("chart", "graph", "plot", "view", "please", "instead")
 _SHARE_HINTS = (("share", "of"), ("proportion", "of"), ("percentage", "of"), ("split", "of"),
-                ("slice", "of"), ("portion", "of"), ("cut", "of"), ("share",), ("proportion",), ("proportions",), ("percentage",), ("mix",))
+                ("slice", "of"), ("portion", "of"), ("cut", "of"), ("share",), ("proportion",),
+                ("proportions",), ("percentage",), ("mix",))
 _TOP_LEADS = {"top": True, "best": True, "highest": True, "largest": True, "biggest": True,
               "first": True, "bottom": False, "worst": False, "lowest": False,
               "smallest": False, "least": False, "most": True, "fewest": False,

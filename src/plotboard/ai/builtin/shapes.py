@@ -1311,9 +1311,7 @@ def apply_shapes(
                 intent.chart is not None and intent.chart.strong
             ):
                 draft.chart = None  # each group's own percent: they add up to no whole
-        elif draft.part is not None:
-            pass
-        elif not draft.dims and _period_as_part(draft, intent):
+        elif draft.part is not None or (not draft.dims and _period_as_part(draft, intent)):
             pass
         elif draft.dims:
             own = [d for d in draft.dims if not any(
