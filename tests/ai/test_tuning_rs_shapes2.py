@@ -2,7 +2,7 @@
 (second round): the one oldest (newest) thing of a list of things, overall and in each
 group; "the <column> <value>" as that filter; "who sold the most ..." as people ranked;
 totals "highest first" in that order (all of them); "slice of", "cut of" as a share of
-what follows; "this <month> versus last <month>"; a value against all the rest.
+what follows; a value against all the rest.
 
 Questions are worded unlike the batches: each test checks a rule through the spec the
 engine wrote on the demo data."""
@@ -99,14 +99,6 @@ def test_slice_of_names_what_is_shared(question: str, catalog: Catalog, values: 
 
 
 # --- comparisons --------------------------------------------------------------------------
-
-
-def test_this_month_against_last_month_of_that_name(catalog: Catalog, values: Values) -> None:
-    # asked in November 2025: "last October" alone is October 2025; against "this
-    # October" it is the one a year before.
-    spec = spec_of(ask("orders this October compared with last October", catalog, values))
-    assert spec.get("compare") == {"to": "previous_year"}, spec
-    assert ("sale_date", "between", ["2025-10-01", "2025-10-31"]) in filters_of(spec), spec
 
 
 @pytest.mark.parametrize("question", [

@@ -2128,14 +2128,6 @@ def _shifted(start: dt.date, end: dt.date, months: int) -> tuple[dt.date, dt.dat
     )
 
 
-def _this_and_last(words: Sequence[str]) -> bool:
-    """Whether a month is said both as "this <month>" and as "last <month>"."""
-    said = {(words[k], MONTHS[words[k + 1]]) for k in range(len(words) - 1)
-            if words[k + 1] in MONTHS}
-    return any(("this", m) in said and (last, m) in said
-               for m in {m for _, m in said} for last in ("last", "previous"))
-
-
 def _next_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period right after [start, end], of the same length."""
     months = _months(start, end)
@@ -2275,11 +2267,6 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
     if not draft.measures:
         return None
     periods = _periods(intent)
-    if len(periods) == 1 and _this_and_last(shapes.all_words):
-        # "this September versus last September" in October: both name the same September
-        # alone; set against this one, "last" is the one a year before.
-        at, start, end = periods[0]
-        periods.append((at, *_shifted(start, end, -12)))
     timed = [d for d in draft.dims if d.grain is not None]
     unit = shapes.compare_to
     if not periods:
