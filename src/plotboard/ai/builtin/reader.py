@@ -211,7 +211,7 @@ def _joined_bounds(before: DateRange | None, word: DateRange) -> DateRange | Non
 
 
 #: A verb for the rows of a table whose subject is a person: "who sold ...", the seller.
-_SELLING = frozenset({"sold", "sell", "sells", "selling"})
+_SELL_VERBS = frozenset({"sold", "sell", "sells", "selling"})
 
 
 class _Walk:
@@ -659,7 +659,7 @@ class _Walk:
         if not self.who or self.people is None:
             return
         # "who sold the most units": the verb names the rows sold, the sellers are asked.
-        sold = bool(intent.row_words) and all(w in _SELLING for w in intent.row_words) and all(
+        sold = bool(intent.row_words) and all(w in _SELL_VERBS for w in intent.row_words) and all(
             t.table is not self.people.table for t in intent.tables
         )
         if (intent.tables or intent.row_words) and not sold:
