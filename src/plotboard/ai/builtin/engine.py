@@ -1230,6 +1230,38 @@ _BEFORE_HEAD = frozenset({"is", "are", "was", "were", "s", "the", "our", "my", "
                           "an", "kind", "sort", "type", "of"})
 
 
+#: Words that link a state to the rows it is about ("staff who are enrolled on ...").
+_STATE_LINKS = frozenset({"are", "is", "was", "were", "be", "been", "being", "get", "gets",
+                          "got", "getting"})
+
+
+def _state_said(lexed: Lexed, i: int) -> bool:
+    """ "how many staff are enrolled on the graduate scheme", "employees who were furloughed":
+    an unknown participle right after "are", "were", "got" ... said of the rows (a table's
+    word before it) says a state of them the data does not record (see `text.left_out`);
+    answering without it would count every row. Not of an amount ("how much money was
+    raised"), nor when what follows is known and says it ("are stationed in Berlin", "were
+    recruited in 2024", "are classified as remote", "are titled Staff Engineer")."""
+    words = lexed.words
+    word = words[i]
+    if not (i > 1 and words[i - 1] in _STATE_LINKS and len(word) >= 5 and word.isalpha()
+            and word.endswith("ed") and not left_out(words, i)):
+        return False
+    j = i + 1
+    while j < len(words) and j not in lexed.unknown_at and (
+        words[j] in STOPWORDS or not words[j].isalnum()
+    ):
+        j += 1
+    if j < len(words) and j not in lexed.unknown_at:
+        return False  # what follows is a known value, period or phrase: it says the state
+    # The rows named before it ("staff in Berlin are ...", "employees who were ...").
+    return any(
+        item.start < i - 1 and isinstance(item.meaning, Words)
+        and any(isinstance(t, TableTerm) for t in item.meaning.terms)
+        for item in lexed.items
+    )
+
+
 def _unknown_head(lexed: Lexed) -> str | None:
     """The unknown words a question asks for ("what commission rate do reps get", "how much
     bonus ...", "which foreign languages ...", "how many patents ..."): right after "what",
@@ -1273,9 +1305,25 @@ _CONTAINER_NOUNS = frozenset({
 })
 
 
+#: Words that follow what a request asks for and tie it to the rows or the period: "home
+#: addresses of ...", "the pension deduction in Q3 for ...", "the VAT we paid in 2024" (a
+#: verb of the data after "we").
+_HEAD_LINKS = frozenset({"of", "in", "we", "per", "across", "among"})
 #: Words that end the name of what is asked without naming it ("phone numbers", "bank details").
 _HEAD_TAILS = frozenset({"number", "numbers", "detail", "details", "info", "information",
                          "data"})
+
+
+def _names_data(lexed: Lexed, i: int) -> bool:
+    """Whether the words from `i` on (after "the", "our" ...) open with a table, column or
+    measure of the data (not a value or a period)."""
+    while i < len(lexed.words) and lexed.words[i] in ("the", "our", "their", "its", "a", "an"):
+        i += 1
+    return any(
+        item.start == i and isinstance(item.meaning, Words) and any(
+            isinstance(t, (TableTerm, ColumnTerm, MeasureTerm)) for t in item.meaning.terms)
+        for item in lexed.items
+    )
 
 
 def _unknown_head_of(lexed: Lexed) -> str | None:
@@ -1292,11 +1340,15 @@ def _unknown_head_of(lexed: Lexed) -> str | None:
         i += 1
     while said and i < len(words) and words[i] in _HEAD_TAILS:
         i += 1  # "home phone numbers of ...", "bank details for ..."
-    if not said or i >= len(words) or words[i] != "of":
+    if not said or i >= len(words) or words[i] not in _HEAD_LINKS:
         return None  # not "for": "apologies for the basic question" is courtesy
-    if any(w in _CONTAINER_NOUNS or left_out(words, k) or any(
+    if words[i] == "we" and not _names_data(lexed, i + 1):
+        return None  # "the jump we saw in revenue": not what the data records
+    if words[i] not in ("of", "we") and _names_data(lexed, i + 1):
+        return None  # "the drop in headcount", "the gap in pay": a change of a known thing
+    if any(w in _CONTAINER_NOUNS or left_out(words, k) or (k == start and any(
         edits(w, lead) <= 1 for lead in _REQUEST_VERBS
-    ) for k, w in enumerate(words[start : start + len(said)], start=start)):
+    )) for k, w in enumerate(words[start : start + len(said)], start=start)):
         return None  # "lsit of offices": a request verb mistyped
     if not any(item.start > i and not isinstance(item.meaning, Keyword) for item in lexed.items):
         return None
@@ -1622,9 +1674,16 @@ def answer(
     # "which foreign languages do people speak ...": what is asked for is a word the data
     # doesn't have, however long the message; answering without it answers another question.
     head = _unknown_head(lexed) if previous is None else None
-    # A state of the rows the data doesn't have ("cancelled", "refunded") is never context.
-    status = any(w in STATUS_WORDS for w in lexed.unknown)
-    if lexed.unknown and (long or left) and not status and head is None:
+    # A state of the rows the data doesn't have ("cancelled", "refunded", "are enrolled on
+    # ...") is never context.
+    status = any(w in STATUS_WORDS for w in lexed.unknown) or any(
+        _state_said(lexed, i) for i in lexed.unknown_at
+    )
+    # "customer satisfaction scores", said politely: unknown words glued to what is measured
+    # name another thing, however long the message (answering the known half misleads).
+    if lexed.unknown and (long or left) and not status and head is None and not (
+        long and not left and intent.noun_compounds
+    ):
         # A long or polite message: its words outside the data are context, not the
         # question ("slides", "calendar year"), as long as what is left still asks something.
         # A short one whose only unknown words say how, not what ("keep just ...", "orders
@@ -1638,7 +1697,8 @@ def answer(
             intent.ignored = list(dict.fromkeys(lexed.unknown))
     if status:
         # "how many orders were cancelled": answering without it would count them all.
-        states = ", ".join(f"'{w}'" for w in dict.fromkeys(lexed.unknown) if w in STATUS_WORDS)
+        states = ", ".join(f"'{w}'" for i, w in sorted(lexed.unknown_at.items())
+                           if w in STATUS_WORDS or _state_said(lexed, i))
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     _both_sides(intent, shapes)
     _split_over_values(lexed, intent)

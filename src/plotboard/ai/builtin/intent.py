@@ -129,6 +129,9 @@ class Intent:
     # Known phrases glued to unknown words ("customer satisfaction score", "stock price"):
     # the question is about something else that the data does not have.
     compounds: list[str] = field(default_factory=list)
+    # Of those, nouns said right before a number measured ("customer satisfaction scores",
+    # "pension contributions"): another number, even in a long message.
+    noun_compounds: list[str] = field(default_factory=list)
     # Every table a phrase could name, even where the phrase was read otherwise ("the Berlin
     # site": the offices, though "site" is also a location column): between two databases
     # that fit equally, the one whose table was named is meant.

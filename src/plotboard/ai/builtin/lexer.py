@@ -265,6 +265,8 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "exceeded": Compare("gt"), "exceed": Compare("gt"), "topped": Compare("gt"),
         "crossed": Compare("gt"), "crosses": Compare("gt"), "cross": Compare("gt"),
         "surpassed": Compare("gt"), "surpassing": Compare("gt"), "went over": Compare("gt"),
+        # "broke past 5M", "eclipsed 40,000 units": went past the bar.
+        "broke past": Compare("gt"), "breaks through": Compare("gt"), "eclipsed": Compare("gt"),
         # Verbs of passing a bar, before a number: "the avg salary tops 70k", "products
         # that cleared 20 million", "passes 5000" (after it, "5 orders tops" is a maximum).
         "tops": Compare("gt"), "top out above": Compare("gt"), "surpasses": Compare("gt"),

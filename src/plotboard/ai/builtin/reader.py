@@ -187,6 +187,15 @@ _NOT_ROW_NOUNS = frozenset({*NUMERIC_TYPES, *TEMPORAL_TYPES, "boolean"})
 _NAMING_VALUE = frozenset({"is", "was", "are", "of", "=", "equals", "being"})
 #: Words before a column's name that make it a breakdown ("by title", "per department").
 _GROUPING_LEADS = frozenset({"by", "per", "each", "every", "across", "and", ","})
+#: Nouns that say how much of the business a number covers ("group revenue", "the corporate
+#: headcount"), not another number.
+_SCOPE_NOUNS = frozenset({"group", "corporate", "consolidated", "headline", "combined",
+                          "aggregate", "overall", "whole", "entire"})
+#: Words after which a column is a breakdown whatever follows ("by department Sales and HR").
+_BREAKDOWN_LEADS = frozenset({"by", "per", "each", "every", "across", "among", "between"})
+#: Endings of words that describe rather than name ("newest", "onboarding", "booked",
+#: "quickly"; alone, "higher"): not the nouns of a compound name.
+_NOT_NOUN_ENDINGS = ("est", "ing", "ed", "ly")
 
 
 def _joined_bounds(before: DateRange | None, word: DateRange) -> DateRange | None:
@@ -287,6 +296,13 @@ class _Walk:
             return  # "a high salary (above 150k)": the number says how high; "high" is unused
         if before or following:
             self.intent.compounds.append(" ".join([*before, text, *following]))
+        if before and not following and all(
+            len(w) > 3 and w.isalpha() and not w.endswith(_NOT_NOUN_ENDINGS)
+            and w not in _SCOPE_NOUNS for w in before
+        ) and (len(before) >= 2 or not before[0].endswith("er")) and isinstance(
+            item.meaning, Words
+        ) and _numeric(item.meaning.terms):
+            self.intent.noun_compounds.append(" ".join([*before, text]))
 
     def _degree_restated(self, item: Item, before: list[str]) -> bool:
         """Whether unknown words before a number column only say its degree ("high",
@@ -1212,6 +1228,8 @@ class _Walk:
             named = {id(t.column) for t in last[1].terms}
             if terms and all(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
                 return  # "Software Engineers (the title)": the value's column said again
+        if self._before_own_value(index, item, terms):
+            return  # "... and location is Toronto", "location = Toronto": where the value is
         if self.last_value is not None and self._adjacent(item, self.last_value[0]):
             named = {id(t.column) for t in self.last_value[1].terms}
             if any(isinstance(t, ColumnTerm) and id(t.column) in named for t in terms):
@@ -1438,6 +1456,26 @@ class _Walk:
         named = {v for t in values for v in t.values}
         return any(
             isinstance(t, ValueTerm) and named.intersection(t.values)
+            for t in nxt.meaning.terms  # type: ignore[union-attr]
+        )
+
+    def _before_own_value(self, index: int, item: Item, terms: tuple[Term, ...]) -> bool:
+        """ "where department = Finance and location = Toronto", "staff in department Finance":
+        a column named right before one of its own values only says where that value is, even
+        after "and" (see `_column_named_value`, which reads it after a breakdown was taken);
+        after "by", "per" ... it stays a breakdown ("headcount by department, Sales and HR")."""
+        columns = {id(t.column) for t in terms if isinstance(t, ColumnTerm)}
+        if not columns or item.start == 0 or self.words[item.start - 1] in _BREAKDOWN_LEADS:
+            return False
+        nxt = next((it for it in self.items[index + 1 : index + 3]
+                    if isinstance(it.meaning, Words)), None)
+        if nxt is None:
+            return False
+        gap = list(self.words[item.start + item.size : nxt.start])
+        if len(gap) > 1 or any(w not in _NAMING_VALUE for w in gap):
+            return False
+        return any(
+            isinstance(t, ValueTerm) and id(t.column) in columns
             for t in nxt.meaning.terms  # type: ignore[union-attr]
         )
 

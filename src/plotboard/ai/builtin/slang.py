@@ -126,6 +126,10 @@ ABBREVIATIONS: dict[str, str] = {
     "ly": "last year", "lq": "last quarter", "lm": "last month", "prev": "previous",
     # "analyse the average salary per title": show it (not the analysts).
     "analyse": "", "analyze": "",
+    # Transactions said short ("q3 txns per region"); "rn": right now; an office said short
+    # ("ofc hc breakdown"); colleagues as some companies call them ("our collaborators").
+    "txn": "transaction", "txns": "transactions", "rn": "now", "ofc": "office",
+    "ofcs": "offices", "collaborator": "employee", "collaborators": "employees",
 }
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
@@ -550,6 +554,87 @@ PHRASES.update({
     for through in ("through", "via", "by", "from")
     for hiring in ("hiring", "hires", "recruiting", "recruitment")
 })
+# "staff located at Paris", "the office situated in Tokyo": in.
+PHRASES.update({(located, at): "in" for located in ("located", "situated")
+                for at in ("at", "in")})
+# The shop's point of sale: "what did the shop take", "how much did the tills take in",
+# "what did it take in Q1": the money taken in; "orders put through the tills": sold there,
+# every order; "till receipts": the orders, "till receipt values": their amounts.
+_TILLS = ("shop", "shops", "store", "stores", "till", "tills", "register", "registers",
+          "checkout", "checkouts")
+PHRASES.update({
+    (till, take, *tail): "revenue"
+    for till in _TILLS
+    for take in ("take", "takes", "took", "taken", "taking")
+    for tail in ((), ("in",))
+})
+PHRASES.update({
+    (*put, through, the, till): ""
+    for put in (("put",), ("rung",), ("rang",), ("run",), ("ran",), ("processed",),
+                ("scanned",), ())
+    for through in ("through", "at", "on")
+    for the in ("the", "our")  # not "from May through till June": until
+    for till in ("till", "tills", "register", "registers", "checkout", "checkouts")
+})
+PHRASES.update({
+    (till, receipt, *value): f"sale amount{'s' if value and value[0].endswith('s') else ''}"
+    if value else ("orders" if receipt.endswith("s") else "order")
+    for till in ("till", "register", "checkout")
+    for receipt in ("receipt", "receipts", "transaction", "transactions", "slip", "slips")
+    for value in ((), ("value",), ("values",), ("amount",), ("amounts",), ("total",),
+                  ("totals",))
+})
+# "who founded the company", "when was the business set up": the company's own founding,
+# which no row holds (not when an office opened); read as a word the data lacks, unless the
+# catalog knows the company word itself (see `expand`).
+_COMPANY_WORDS = ("company", "business", "firm", "organisation", "organization")
+_FOUNDING: dict[tuple[str, ...], str] = {
+    (*founded, *the, company): "company founding"
+    for founded in (("founded",), ("established",), ("set", "up"), ("started",), ("formed",),
+                    ("incorporated",), ("created",), ("launched",))
+    for the in (("the",), ("this",), ("our",))
+    for company in _COMPANY_WORDS
+} | {
+    (*the, company, *was, founded): "company founding"
+    for the in (("the",), ("this",), ("our",))
+    for company in _COMPANY_WORDS
+    for was in (("was",), ("got",), ())
+    for founded in ("founded", "established", "incorporated", "formed")
+}
+PHRASES.update(_FOUNDING)
+# "the part of each region in the total", "what part of our staff": the share.
+PHRASES.update({(*the, "part", "of", each): f"{' '.join(the)} share of {each}".lstrip()
+                for the in (("the",), ("what",), ())
+                for each in ("each", "every", "our")})
+# "did London take on more new people", "new staff": hires (people taken on).
+_NEW_PEOPLE = ("people", "ppl", "staff", "employees", "workers", "colleagues", "joiners",
+               "starters", "recruits", "faces")
+PHRASES.update({("new", people): "new hires" for people in _NEW_PEOPLE})
+# "rated 4+", "50k+ orders": that or more.
+_OR_MORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?[km]?)\+(?![\w+])", re.I)
+# "how much of our team works remotely": what share of everyone (the team as the whole).
+_HOW_MUCH_OF_US = re.compile(
+    r"\bhow much of (?:our|the|my) (?:whole |entire )?(?:team|staff|workforce|company|people"
+    r"|employees|org|organi[sz]ation|headcount)\b", re.I)
+# "how much has each seller brought in", "how much did the West pull in": the money taken in.
+_HOW_MUCH_BROUGHT = re.compile(
+    r"\bhow much (?=(?:has|have|had|did|does|do|will|would)\b[^.?!]*?\b(?:brought|bring|brings"
+    r"|bringing|pulled|pull|pulls|raked|rake|rakes) in\b)", re.I)
+_TAKE_ON = re.compile(
+    r"\b(?:take|takes|took|taken|taking) on ((?:more|fewer|less|the most|the fewest) )?(?:new )?"
+    r"(?:" + "|".join(_NEW_PEOPLE) + r"|hires)\b", re.I)
+# "which new offices have we opened since ...": the offices opened (said by the period).
+PHRASES.update({("new", office): office
+                for office in ("office", "offices", "site", "sites", "branch", "branches")})
+# "show me the lines", "give me the rows", "show rows from ...": each row listed.
+PHRASES.update({
+    (show, *me, *the, lines): "itemised"
+    for show in ("show", "give", "list", "see")
+    for me in (("me",), ("us",), ())
+    for the in (("the",), ())
+    for lines in ("lines", "rows", "line items", "records", "entries")
+    if the or lines == "rows"
+})
 PHRASES = {key if " " not in key[-1] else (*key[:-1], *key[-1].split()): plain
            for key, plain in PHRASES.items()}
 
@@ -574,6 +659,21 @@ PHRASES.update({
 })
 PHRASES.update({("in", "a", "single"): "per", ("per", "single"): "per"})
 
+# "annual rev, all yrs", "annual hires": year by year (not the pay words: "annual salary" is
+# the salary, "total annual payroll" the payroll); with a period or another breakdown named,
+# the total.
+_BROKEN_DOWN = re.compile(r"\b(?:by|per|each|every|across)\b", re.I)
+_ANNUAL = re.compile(
+    r"\bannual(?=\s+(?:rev|revenue|revenues|sales|turnover|takings|orders|units|hires|hiring"
+    r"|headcount|hc|transactions|txns|deals|bookings)\b)", re.I)
+_PERIOD_NAMED = re.compile(r"\b(?:(?:19|20)\d\d|'\d\d|ytd|this|last|previous|past|since|q[1-4]"
+                           r"|h[12]|fy\d*)\b", re.I)
+# "the cohort of 2022 hires", "the 2023 joiner cohort", "our 2024 intake": the people hired
+# that year (not a count of hires beside what is asked of them).
+_COHORT = re.compile(
+    r"\b(?:the |our |this |that )?(?:(?:cohort|class|intake|batch) of ((?:19|20)\d\d) (?:new )?"
+    r"(?:hires|joiners|starters|recruits|hirees)|((?:19|20)\d\d) (?:(?:hire|hiring|joiner|starter"
+    r"|graduate|grad|new hire) )?(?:cohort|intake))\b", re.I)
 _MONTHS = (
     "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
     "september|oct|october|nov|november|dec|december"
@@ -798,6 +898,11 @@ _AVERAGE_SIZE = re.compile(
 _LINE_UP = re.compile(r"\b(?:in|across|of|from|within)\s+(?:our|the|your)\s+(?:(?:whole|entire"
                       r"|current|full)\s+)?(?:product\s+)?(?:line[- ]?up|range|catalogue|catalog"
                       r"|portfolio|offering|assortment)\b", re.I)
+# "how many different things are in our product catalogue": what the range holds is the
+# products (the range itself is every product, see `_LINE_UP`).
+_THINGS_IN_RANGE = re.compile(
+    r"\b((?:different|distinct|separate|unique) )?(?:things|stuff|kinds of things)\b(?=[^.?!]*"
+    + _LINE_UP.pattern[2:] + ")", re.I)
 _OFFICE_PEOPLE = re.compile(
     r"\b(?:office|in-office|onsite|on-site|in\s+office)[- ](employees|workers|staff|people|folks"
     r"|colleagues|employee|worker|members?)\b", re.I)
@@ -1356,7 +1461,9 @@ ASKER_ROLES = (
     r"(?:boss|bosses|manager|managers|mgr|director|directors|vp|vps|svp|evp|ceo|cfo|coo|cto"
     r"|cmo|cio|cro|chro|cpo|exec|execs|executive|executives|leadership|management|mgmt"
     r"|supervisor|lead|team lead|higher[- ]ups|stakeholders?|investors?|founders?|president"
-    r"|chairman|chair|head of [\w&-]+|chief [\w-]+ officer)"
+    r"|chairman|chair|head of [\w&-]+|chief [\w-]+ officer"
+    # "for the auditors", "for our accountants", "for the board": who the answer is for.
+    r"|auditors?|accountants?|regulators?|lawyers?|board|committee)"
 )
 #: What people call themselves when they say who is asking ("ops analyst", "CFO chief of
 #: staff", "the new intern", "head of people"): the last word of a self-introduction. Not
@@ -1484,6 +1591,9 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |kindly )?)share(?: with me)?\b"
     r"(?=\s+(?!of\b)[a-z0-9])",
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
+    # "how many engineers r remote fr", "... ngl": chat fillers closing a message (lower case:
+    # "FR" may be a country).
+    r"(?<=\s)(?-i:fr|frfr|ngl|fwiw|iirc|afaik|smh)\s*[!?.]*\s*$",
     # "-- Tom", "~Ana", "...? - Jo Smith": a name signed under the question.
     r"(?:(?:^|\s)(?:--+|~)|(?:(?<=[?!.])|\n)\s*[-\u2013\u2014])\s*(?-i:[A-Z][a-z]+(?:[ -][A-Z]"
     r"[a-z]+)?)\s*[.!]*\s*$",
@@ -1786,6 +1896,53 @@ def _one_per(m: re.Match[str]) -> str:
     return f"as a {chart} by " if chart else "by "
 
 
+# Questions half written in SQL ("avg(salary) per department", "order by avg(salary) desc,
+# limit 4", "sum(quantity) over (order by month)", "where dept = finance", "is_remote = 1"):
+# the same words in plain English.
+_SQL_AGGREGATE = re.compile(
+    r"\b(avg|average|mean|sum|total|min|max|count)\s*\(\s*(distinct\s+)?([a-z_][\w.]*|\*)\s*\)",
+    re.I)
+_SQL_AGGREGATE_WORDS = {"avg": "average", "average": "average", "mean": "average",
+                        "sum": "total", "total": "total", "min": "minimum", "max": "maximum"}
+_SQL_WINDOW = re.compile(
+    r"\s*\bover\s*\(\s*(?:partition\s+by\s+([\w.]+)\s+)?order\s+by\s+([\w.]+)(?:\s+asc)?\s*\)",
+    re.I)
+_SQL_ORDER = re.compile(r"\b(?:order|sort|sorted|ordered)\s+by\s+([\w. ]+?)\s+(desc|asc)\b",
+                        re.I)
+_SQL_LIMIT = re.compile(r"\blimit\s+(\d+)\s*[;.!?]*\s*$", re.I)
+_SQL_FLAG = re.compile(r"\b((?:is|has)_[a-z_]+)\s*==?\s*(1|0|true|false)\b", re.I)
+_SQL_EQUALS = re.compile(r"(?<=[a-z_])\s*(==?|!=|<>)\s*(?=['\"]?[a-z])", re.I)
+
+
+def _sql_aggregate(m: re.Match[str]) -> str:
+    agg, column = m.group(1).lower(), m.group(3).replace("_", " ")
+    if agg == "count":
+        if column == "*":
+            return "count"
+        return f"number of distinct {column}" if m.group(2) else f"count of {column}"
+    return f"{_SQL_AGGREGATE_WORDS[agg]} {column}"
+
+
+def _sql_said(text: str) -> str:
+    """`text` with its SQL said in words (see `_SQL_AGGREGATE` ...); text without any is
+    returned as it is."""
+    if not re.search(r"[()=<>!]|\b(?:desc|asc|limit)\b", text, re.I):
+        return text
+    text = _SQL_FLAG.sub(lambda m: ("" if m.group(2).lower() in ("1", "true") else "not ")
+                         + m.group(1), text)
+    text = _SQL_AGGREGATE.sub(_sql_aggregate, text)
+    text = _SQL_WINDOW.sub(lambda m: f" running total by {m.group(2)}"
+                           + (f" per {m.group(1)}" if m.group(1) else ""), text)
+    ascending = False
+    for found in _SQL_ORDER.finditer(text):
+        ascending = found.group(2).lower() == "asc"
+    text = _SQL_ORDER.sub(lambda m: f"by {m.group(1)}, "
+                          + ("lowest first" if m.group(2).lower() == "asc" else "highest first"),
+                          text)
+    text = _SQL_LIMIT.sub(lambda m: f"{'bottom' if ascending else 'top'} {m.group(1)}", text)
+    return _SQL_EQUALS.sub(lambda m: " is " if m.group(1).startswith("=") else " is not ", text)
+
+
 def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
     """`plain_text`, and who the question is asked by or for ("CFO question:", "for my
     boss"): taken out of the text (and out of `dropped`) so that no filter is read in them."""
@@ -1804,7 +1961,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         # "1. the top 6 products\n2. ranked by units": the list's numbers are no numbers
         # of the question.
         question = _NUMBERED_LINE.sub("", question)
-    text = spoken_numbers(question)
+    text = _sql_said(spoken_numbers(question))
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
@@ -1813,6 +1970,10 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         lambda m: m.group(1)[:-3] + (" are" if m.group(1).lower().endswith("re") else " have"),
         text,
     )
+    text = _TAKE_ON.sub(lambda m: f"have {m.group(1) or ''}new hires", text)
+    text = _OR_MORE.sub(lambda m: f"{m.group(1)} or more", text)
+    text = _HOW_MUCH_OF_US.sub("what share of our people", text)
+    text = _HOW_MUCH_BROUGHT.sub("how much revenue ", text)
     text = _MONTH_DAY_COMMA_YEAR.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     text = _INCLUDED_AGAIN.sub(lambda m: ("until" if m.group(1).lower() == "before" else m.group(1))
                                + m.group(2) + m.group(3) + " ", text)
@@ -1853,6 +2014,9 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
                        else f"for each {m.group(1)}" if not text[: m.start()].strip(" ,:-")
                        else f"by {m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    if not _PERIOD_NAMED.search(text) and not _BROKEN_DOWN.search(text):
+        text = _ANNUAL.sub("yearly", text)
+    text = _COHORT.sub(lambda m: f"the people hired in {m.group(1) or m.group(2)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
     text = _NAME_THE.sub("list ", text)
     text = _MAX_N.sub(lambda m: "at most " if m.group(1).lower().startswith("max")
@@ -1890,6 +2054,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     )
     # "distinct items in our product line-up", "products in the whole catalogue": all of
     # them, no breakdown.
+    text = _THINGS_IN_RANGE.sub(lambda m: f"{m.group(1) or 'different '}products", text)
     text = _LINE_UP.sub(" ", text)
     # "every sale we've ever recorded": all of them, for all time.
     text = _EVER_DONE.sub(" for all time ", text)
@@ -2338,6 +2503,10 @@ def expand(
                 known(t.stem) for t in tokens[i : i + size] if t.text in TICKETS
             ):
                 plain = None  # "average ticket count": the catalog's own tickets
+            if plain is not None and tuple(words[i : i + size]) in _FOUNDING and any(
+                known(t.stem) for t in tokens[i : i + size] if t.text in _COMPANY_WORDS
+            ):
+                plain = None  # "when was the company founded" over a table of companies
             if plain is not None:
                 out.extend(Token(w, singular(w)) for w in plain.split())
                 if plain:

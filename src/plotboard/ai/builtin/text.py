@@ -137,6 +137,7 @@ STOPWORDS: frozenset[str] = frozenset(
     actually basically truly single individual worth valued own exist exists existed
     represent represents represented representing goes
     analyse analyze analysed analyzed analysing analyzing
+    itemise itemize itemised itemized
     """.split()  # noqa: SIM905
 ) | frozenset(COMBINATIONS)
 
