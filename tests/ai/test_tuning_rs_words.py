@@ -1,7 +1,7 @@
 """The built-in engine on words (issue 12, tuning after blind batches r and s): the shop's
 takings ("what did the store take", "the tills", "till receipts"), "txns", "collaborators",
-"located at", a hiring cohort, chat fillers ("rn", "fr"), "ofc", questions half written in
-SQL, a column said right before its own value (also after "and"), "take on new people",
+"located at", a hiring cohort, chat fillers ("rn", "fr"), "ofc", a two-digit year no other
+reading used ("units trend 23", "orders for all of 23"), questions half written in SQL, a column said right before its own value (also after "and"), "take on new people",
 "new sites", "things in our range", "annual orders", "the part of each", "how much of our
 team", "how much did X pull in", "rated 3+", "eclipsed"; and refusals: a state of the rows
 the data lacks ("staff in Berlin are furloughed"), an unknown head before "in" or "we" ("the
@@ -211,3 +211,25 @@ def test_a_number_and_a_plus(catalog: Catalog, values: Values) -> None:
     assert ("performance_rating", "gte", 3) in filters_of(spec), spec
 
 
+
+
+def test_two_digits_left_unused_after_a_measure_are_a_year(
+    catalog: Catalog, values: Values
+) -> None:
+    # A number no reading used ("units trend 23") or one the measure would equal ("revenue
+    # of exactly 23" makes no sense as a total) is the year, and the answer says so.
+    reply = ask("units trend 23", catalog, values)
+    spec = spec_of(reply)
+    assert SALES_2023 in filters_of(spec), spec
+    assert any("read as the year 2023" in a for a in reply.assumptions), reply.assumptions
+    spec = spec_of(ask("orders for all of 23", catalog, values))
+    assert SALES_2023 in filters_of(spec), spec
+    spec = spec_of(ask("top 2 categories in each region 23 by rev", catalog, values))
+    assert SALES_2023 in filters_of(spec), spec
+
+
+def test_two_digits_that_are_numbers_stay(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("departments with 24 people", catalog, values))
+    assert not any(f[0] == "hire_date" for f in filters_of(spec)), spec
+    spec = spec_of(ask("revenue over 24", catalog, values))
+    assert not any(f[0] == "sale_date" for f in filters_of(spec)), spec

@@ -135,7 +135,7 @@ from plotboard.ai.charts import choose_chart
 from plotboard.catalog.model import TEMPORAL_TYPES, Table
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
-from plotboard.query.spec import Grain
+from plotboard.query.spec import Filter, Grain
 
 MAX_QUESTION_CHARS = 1000
 # "headcount per office/job title": two names joined by a slash are listed, as with a
@@ -1560,7 +1560,76 @@ def _without_glosses(plain: str, vocab: Vocabulary) -> str:
     return _PARENTHESIS.sub(gloss, plain)
 
 
+#: A two-digit number standing alone ("rev 24", "first half rev: 25 vs 24", "rev for all of 23"),
+#: not glued to a currency sign, a percent or a unit ("$24", "24%", "24k").
+_BARE_TWO_DIGITS = re.compile(r"(?<![\w.,$\u20ac\u00a3#'\u2019/-])(\d\d)(?![\w.,%'\u2019/-])")
+
+
+def _short_years(
+    reply: EngineAnswer, question: str, today: dt.date, vocab: Vocabulary
+) -> list[str]:
+    """The two-digit numbers of `question` that `reply` could not use as numbers: left
+    unused, or read as a value its own measure equals ("average amount of the orders whose
+    amount is 24", "revenue = 24"): said short after a measure, they are years ("rev 24",
+    "avg order $ 24", "rev 25 running total"). Only years up to next year."""
+    if reply.tile is None:
+        return []
+    spec = reply.tile.query
+    measured = {m.column for m in spec.measures if m.column is not None}
+    equal = {str(f.value) for f in spec.filters
+             if isinstance(f, Filter) and f.op == "eq" and f.column in measured}
+    sums = {m.alias for m in spec.measures if m.agg in ("sum", "avg")}
+    equal |= {str(h.value) for h in spec.having if h.op == "eq" and h.by in sums}
+    unused = {w for said in reply.unused for w in said.split()}
+    out = []
+    for found in _BARE_TWO_DIGITS.finditer(question):
+        number = found.group(1)
+        if 2000 + int(number) > today.year + 1:
+            continue
+        after = re.match(r"\s*([a-z]+)", question[found.end() :], re.I)
+        if after is not None and (singular(after.group(1).lower()),) in vocab.phrases:
+            continue  # "departments with 24 people": how many of them
+        if number in unused or number in equal or f"{int(number)}.0" in equal:
+            out.append(number)
+    return list(dict.fromkeys(out))
+
+
 def answer(
+    question: str,
+    catalog: Sources,
+    values: ColumnValues | None = None,
+    *,
+    previous: TileSuggestion | None = None,
+    context_clues: ContextClues = None,
+    today: dt.date | None = None,
+    source: str | None = None,
+    follow_up: bool | None = None,
+) -> EngineAnswer:
+    """Answer `question` over `catalog` (see `_answer_once`); a two-digit number said short
+    after a measure that could not be read as a number ("rev 24", "rev for all of 23") is
+    read as the year, when that reading uses it, and the answer says so."""
+    today = today or dt.date.today()
+    reply = _answer_once(question, catalog, values, previous=previous,
+                         context_clues=context_clues, today=today, source=source,
+                         follow_up=follow_up)
+    years = _short_years(reply, question[:MAX_QUESTION_CHARS], today,
+                         vocabulary_of(as_sources(catalog, values)))
+    if not years:
+        return reply
+    said = _BARE_TWO_DIGITS.sub(
+        lambda m: f"20{m.group(1)}" if m.group(1) in years else m.group(0), question)
+    again = _answer_once(said, catalog, values, previous=previous, context_clues=context_clues,
+                         today=today, source=source, follow_up=follow_up)
+    left = {w for unused in again.unused for w in unused.split()}
+    if again.tile is None or any(f"20{y}" in left or y in left for y in years):
+        return reply
+    read = tuple(typographic(f"'{y}' read as the year 20{y}") for y in years)
+    return dataclasses.replace(
+        again, assumptions=tuple(dict.fromkeys(read + again.assumptions))
+    )
+
+
+def _answer_once(
     question: str,
     catalog: Sources,
     values: ColumnValues | None = None,
