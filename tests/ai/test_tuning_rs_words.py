@@ -1,13 +1,14 @@
 """The built-in engine on words (issue 12, tuning after blind batches r and s): the shop's
 takings ("what did the store take", "the tills", "till receipts"), "txns", "collaborators",
 "located at", a hiring cohort, chat fillers ("rn", "fr"), "ofc", a two-digit year no other
-reading used ("units trend 23", "orders for all of 23"), questions half written in SQL, a column said right before its own value (also after "and"), "take on new people",
-"new sites", "things in our range", "annual orders", "the part of each", "how much of our
-team", "how much did X pull in", "rated 3+", "eclipsed"; and refusals: a state of the rows
-the data lacks ("staff in Berlin are furloughed"), an unknown head before "in" or "we" ("the
-travel allowance in lakhs", "the bonus we paid"), unknown nouns glued to a number measured
-in a polite message ("employee engagement scores"), the company's own founding; with guards
-that keep the near misses answered ("stationed in Berlin", "the drop in headcount", "group
+reading used ("units trend 23", "orders for all of 23"), questions half written in SQL, a
+column said right before its own value (also after "and"), "take on new people", "new
+sites", "things in our range", "annual orders", "the part of each", "how much of our team",
+"how much did X pull in", "rated 3+", "eclipsed"; and refusals: a state of the rows the data
+lacks ("staff in Berlin are furloughed"), an unknown head before "in" or "we" ("the travel
+allowance in lakhs", "the bonus we paid"), unknown nouns glued to a number measured in a
+polite message ("employee engagement scores"), the company's own founding; with guards that
+keep the near misses answered ("stationed in Berlin", "the drop in headcount", "group
 revenue").
 
 Questions are worded unlike the blind batches: each test checks a rule, through the spec the
