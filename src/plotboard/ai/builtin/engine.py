@@ -104,6 +104,7 @@ from plotboard.ai.builtin.shapes import (
 )
 from plotboard.ai.builtin.slang import ABBREVIATIONS, NEW_IN, expand, reduced_message
 from plotboard.ai.builtin.slips import catalog_slips, respell
+from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
     STATUS_WORDS,
@@ -1575,10 +1576,14 @@ def _short_years(
     if reply.tile is None:
         return []
     spec = reply.tile.query
-    measured = {m.column for m in spec.measures if m.column is not None}
+    # Not a number people average ("average salary 24", "score 20": those stay numbers).
+    measured = {m.column for m in spec.measures if m.column is not None and not (
+        {singular(w) for w in split_identifier(m.column.split(".")[-1]).lower().split()}
+        & AVERAGED_WORDS
+    )}
     equal = {str(f.value) for f in spec.filters
              if isinstance(f, Filter) and f.op == "eq" and f.column in measured}
-    sums = {m.alias for m in spec.measures if m.agg in ("sum", "avg")}
+    sums = {m.alias for m in spec.measures if m.agg in ("sum", "avg") and m.column in measured}
     equal |= {str(h.value) for h in spec.having if h.op == "eq" and h.by in sums}
     unused = {w for said in reply.unused for w in said.split()}
     out = []
