@@ -616,10 +616,6 @@ _OR_MORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?[km]?)\+(?![\w+])", re.I)
 _HOW_MUCH_OF_US = re.compile(
     r"\bhow much of (?:our|the|my) (?:whole |entire )?(?:team|staff|workforce|company|people"
     r"|employees|org|organi[sz]ation|headcount)\b", re.I)
-# "how much has each seller brought in", "how much did the West pull in": the money taken in.
-_HOW_MUCH_BROUGHT = re.compile(
-    r"\bhow much (?=(?:has|have|had|did|does|do|will|would)\b[^.?!]*?\b(?:brought|bring|brings"
-    r"|bringing|pulled|pull|pulls|raked|rake|rakes) in\b)", re.I)
 _TAKE_ON = re.compile(
     r"\b(?:take|takes|took|taken|taking) on ((?:more|fewer|less|the most|the fewest) )?(?:new )?"
     r"(?:" + "|".join(_NEW_PEOPLE) + r"|hires)\b", re.I)
@@ -1973,7 +1969,6 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _TAKE_ON.sub(lambda m: f"have {m.group(1) or ''}new hires", text)
     text = _OR_MORE.sub(lambda m: f"{m.group(1)} or more", text)
     text = _HOW_MUCH_OF_US.sub("what share of our people", text)
-    text = _HOW_MUCH_BROUGHT.sub("how much revenue ", text)
     text = _MONTH_DAY_COMMA_YEAR.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
     text = _INCLUDED_AGAIN.sub(lambda m: ("until" if m.group(1).lower() == "before" else m.group(1))
                                + m.group(2) + m.group(3) + " ", text)
