@@ -57,3 +57,18 @@ def test_a_word_that_starts_like_a_month_is_no_month(
 ) -> None:
     reply = answer("marketing headcount vs last year", catalog, values, today=TODAY)
     assert "October" not in (reply.understood or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "table"),
+    [("companywide headcount", "employees"), ("worldwide revenue", "sales")],
+)
+def test_a_word_the_list_drops_is_dropped(
+    question: str, table: str, catalog: Catalog, values: dict[tuple[str, str], list[str]]
+) -> None:
+    # The abbreviation list maps "companywide" and "worldwide" to nothing; a sound-alike
+    # lookup used to take over and the question was refused on them.
+    reply = answer(question, catalog, values, today=TODAY)
+    assert reply.tile is not None, reply.answer
+    assert reply.tile.query.table == table
+    assert not reply.tile.query.filters

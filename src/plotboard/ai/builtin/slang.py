@@ -2524,7 +2524,9 @@ def expand(
             ):
                 i += 1  # "run by someone who reports to no one": the clause says who
                 continue
-            plain = ABBREVIATIONS.get(token.text) or SOUNDALIKES.get(token.text)
+            plain = ABBREVIATIONS.get(token.text)
+            if plain is None:  # "" drops a word ("companywide"): no sound-alike then
+                plain = SOUNDALIKES.get(token.text)
             if token.text == "hw" and _how_next(words, i):
                 plain = "how"  # "hw many ppl": how; "hw units", "aov hw": hardware
             root = token.text[:-4] if token.text.endswith("less") else ""
