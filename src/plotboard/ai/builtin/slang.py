@@ -76,6 +76,10 @@ ABBREVIATIONS: dict[str, str] = {
     "swes": "software engineers",
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
     "crowd": "people", "holders": "people", "contingent": "people", "gang": "people",
+    # Colloquial words for people: "any blokes in Sydney", "how many bods in Sales".
+    "bloke": "person", "blokes": "people", "bods": "people",
+    # The spreadsheet function said for a count: "countif rows where ...".
+    "countif": "count",
     "billings": "revenue", "companywide": "",
     # Pay and size said loosely: "the fattest paycheck", "the leanest payslip".
     "paycheck": "salary", "paychecks": "salaries", "paycheque": "salary",
@@ -610,6 +614,13 @@ PHRASES.update({(*the, "part", "of", each): f"{' '.join(the)} share of {each}".l
 _NEW_PEOPLE = ("people", "ppl", "staff", "employees", "workers", "colleagues", "joiners",
                "starters", "recruits", "faces")
 PHRASES.update({("new", people): "new hires" for people in _NEW_PEOPLE})
+# "the quantity of workers in Paris", "the amount of employees": how many (people are
+# counted; "quantity" and "amount" here are not the measures of those names).
+PHRASES.update({
+    (quantity, "of", people): f"number of {people}"
+    for quantity in ("quantity", "amount")
+    for people in (*_NEW_PEOPLE, "persons", "personnel", "engineers", "managers", "offices")
+})
 # "rated 4+", "50k+ orders": that or more.
 _OR_MORE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?[km]?)\+(?![\w+])", re.I)
 # "how much of our team works remotely": what share of everyone (the team as the whole).
@@ -1559,6 +1570,10 @@ _WHEN_NEEDED = (
     r"|sunday|week|month|morning|afternoon)| tomorrow| today| later)?"
 )
 
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|mon|tue|tues|wed|thu|thur|thurs|fri)"
+)
+
 #: Courtesy, greetings and lead-ins: never part of what is asked.
 COURTESY: tuple[str, ...] = (
     # "yo", "heya", "Dear Sir or Madam": other greetings, at the start.
@@ -1635,6 +1650,12 @@ COURTESY: tuple[str, ...] = (
     r"|deck|presentation|report|newsletter|slides|board|budget|planning|audit|analysis|survey"
     r"|proposal|memo|committee|session|call|offsite|workshop|town ?hall|all-hands|update"
     r"|catch-up|sync|standup|stand-up)\b" + _WHEN_NEEDED,
+    # "for Monday's meeting", "for Thu mtg", "for Monday: ...": the day the answer is needed
+    # for, said with the meeting or before the question; not a date the data is asked about.
+    r"\b(?:(?:it|this)(?: is|'s) )?for (?:next |this )?" + _WEEKDAY + r"(?:'s|\u2019s)? "
+    r"(?:[\w-]+ ){0,2}(?:meeting|meetings|mtg|deck|presentation|review|call|sync|standup"
+    r"|stand-up|session|slides|update|catch-up|1:1)\b",
+    r"^\s*for (?:next |this )?" + _WEEKDAY + r"(?:\s*[:,\u2013\u2014-]+|(?=\s+(?:i|we)\b))",
     # "I'm preparing the quarterly board deck and ...": what the answer is for, not the question.
     r"\bi'?m (?:preparing|working on|building|making|writing|drafting|putting together) (?:the|a"
     r"|an|our|my) [^.!?]*?(?:deck|slides|report|presentation|review|memo|update|analysis"

@@ -171,6 +171,7 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     honestly seriously frankly quite pretty fairly somewhat rather super extremely
     absolutely definitely certainly probably possibly surely merely
     um uh umm hmm er btw fyi tbh imo lol pls
+    mate righto
     """.split()  # noqa: SIM905
 )
 #: Money units: "ten million dollars of sales", "revenue in euros" say the currency of a
