@@ -76,3 +76,57 @@ def test_countif_is_a_count(catalog: Catalog, values: Values) -> None:
     assert spec["table"] == "employees", spec
     assert spec["measures"] == [{"agg": "count"}], spec
     assert filters_of(spec) == [("department", "eq", "Finance")], spec
+
+
+# -- a new subject, the year a thing opened, shipments, a name taken back -------------------------
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["completely different thing:", "changing subjects entirely -", "new subject, please:"],
+)
+def test_a_new_subject_starts_a_new_question(catalog: Catalog, values: Values, lead: str) -> None:
+    first = ask("revenue by category in 2023", catalog, values)
+    reply = ask(f"{lead} the opening date of the Sydney office", catalog, values,
+                previous=first.tile)
+    spec = spec_of(reply)
+    assert spec["table"] == "offices", (lead, spec)
+    assert filters_of(spec) == [("city", "eq", "Sydney")], (lead, spec)
+    assert "measures" not in spec and "opened_on" in spec["select"], (lead, spec)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which year did the London office open", "in what year was the London office opened"],
+)
+def test_the_year_one_thing_opened_is_its_date(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "offices", (question, spec)
+    assert "measures" not in spec, (question, spec)
+    assert "opened_on" in spec["select"], (question, spec)
+    assert filters_of(spec) == [("city", "eq", "London")], (question, spec)
+
+
+def test_the_year_the_most_opened_is_still_counted(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what year did the most offices open", catalog, values))
+    assert "select" not in spec, spec
+
+
+def test_shipments_are_orders(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("number of shipments per category in 2023", catalog, values))
+    assert spec["table"] == "sales", spec
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert spec["dimensions"] == [{"column": "category"}], spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["headcount in Mumbai... I mean Sydney", "people in Mumbai, sorry, I meant Sydney"],
+)
+def test_a_name_taken_back_is_not_asked_about(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert filters_of(spec) == [("location", "eq", "Sydney")], (question, spec)

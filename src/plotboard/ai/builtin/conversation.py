@@ -53,6 +53,10 @@ _NEW_TOPIC: tuple[tuple[str, ...], ...] = tuple(
             ("new", "topic"), ("different", "topic"), ("change", "of", "topic"),
             ("changing", "topic"), ("switching", "topic"), ("on", "another", "note"),
             ("unrelated",), ("new", "one"), ("next", "question"),
+            # "switching subjects entirely", "change of subject": the subject said for the topic.
+            ("new", "subject"), ("different", "subject"), ("change", "of", "subject"),
+            ("changing", "subject"), ("changing", "subjects"), ("switching", "subject"),
+            ("switching", "subjects"), ("changing", "topics"), ("switching", "topics"),
         },
         key=len,
         reverse=True,
@@ -90,17 +94,21 @@ _ASKS = frozenset(
 )
 
 
+_QUITE = frozenset({"totally", "completely", "entirely", "altogether", "quite"})
+
+
 def strip_new_topic(tokens: Sequence[Token]) -> tuple[tuple[Token, ...], bool]:
     """`tokens` without a leading "new question" marker, and whether there was one
     ("ok different thing: list the employees in Sydney" -> "list the employees in Sydney")."""
     words = [t.text for t in tokens]
     i = 0
-    while i < len(words) and i < 4 and words[i] in _FILLERS | {"a", "an", "now", "and"}:
+    # "totally different thing: ...", "completely new question": how new, said before it.
+    while i < len(words) and i < 4 and words[i] in _FILLERS | {"a", "an", "now", "and"} | _QUITE:
         i += 1
     for phrase in _NEW_TOPIC:
         if tuple(words[i : i + len(phrase)]) == phrase:
             end = i + len(phrase)
-            while end < len(words) and words[end] in (",", "please", "pls"):
+            while end < len(words) and words[end] in {",", "please", "pls"} | _QUITE:
                 end += 1
             if end < len(words):  # a marker alone is not a question
                 return tuple(tokens[end:]), True

@@ -163,6 +163,12 @@ _WHAT_DATE = (("on", "what", "date"), ("on", "which", "date"), ("what", "date"),
                 for a, b in (("year", "day"), ("day", "year"), ("year", "date"),
                              ("date", "year")))
               )
+_WHAT_YEAR = (("in", "what", "year"), ("in", "which", "year"), ("what", "year"),
+              ("which", "year"))
+_OPENED = frozenset({"open", "opened", "launch", "launched", "established", "founded"})
+_HOW_MANY_WORDS = frozenset({"most", "least", "fewest", "more", "fewer", "many", "much",
+                             "first", "last", "earliest", "latest", "offices", "stores",
+                             "sites", "branches", "shops"})
 _TOPIC_PRONOUNS = frozenset({"it", "they", "its", "this", "that"})
 _DID = frozenset({"did", "was", "were", "does", "do", "is", "has", "have"})
 
@@ -184,6 +190,13 @@ def _what_date(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         if at is not None:
             return (Token("when", "when"), *tokens[at + size : at + size + 1], *tokens[:at],
                     *tokens[at + size + 2 :])
+    # "what year did the Oslo store open", "in which year was it launched": when one thing
+    # opened (not how many opened each year: "what year did the most open" is a ranking).
+    for lead in _WHAT_YEAR:
+        size = len(lead)
+        if (words[:size] == lead and len(words) > size + 2 and words[size] in _DID
+                and set(words[size + 1 :]) & _OPENED and not set(words) & _HOW_MANY_WORDS):
+            return (Token("when", "when"), *tokens[size:])
     for lead in _DATE_OF:
         size = len(lead)
         rest = words[size:]

@@ -80,6 +80,8 @@ ABBREVIATIONS: dict[str, str] = {
     "bloke": "person", "blokes": "people", "bods": "people",
     # The spreadsheet function said for a count: "countif rows where ...".
     "countif": "count",
+    # Orders said from the warehouse: "shipments per day", "no shipments last week".
+    "shipment": "order", "shipments": "orders",
     "billings": "revenue", "companywide": "",
     # Pay and size said loosely: "the fattest paycheck", "the leanest payslip".
     "paycheck": "salary", "paychecks": "salaries", "paycheque": "salary",
@@ -1971,6 +1973,14 @@ def plain_text_and_askers(question: str) -> tuple[str, list[str], list[str]]:
 _NUMBERED_LINE = re.compile(r"(?m)^[ \t]*\d{1,2}[.)][ \t]+(?=\S)")
 
 
+# "in Munich... I mean Berlin", "Oslo, sorry, I meant Bergen": a name taken back and the one
+# meant instead (only the one meant is asked about).
+_SELF_CORRECTED = re.compile(
+    r"(?<![\w'])[A-Z][\w'-]*(?: [A-Z][\w'-]*)?\s*(?:\.{2,}|\u2026|,|\s[-\u2013\u2014])\s*"
+    r"(?:(?:sorry|no|oops|er|erm|uh|um)[,.!]*\s+)*[Ii] mean[t]?\s+(?=[A-Z])"
+)
+
+
 def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]]:
     """(`plain_text_and_askers`'s text, dropped courtesy, askers, and the sentences and clauses
     that only talk around the question: "it really helps", "have a great day")."""
@@ -1988,6 +1998,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         text,
     )
     text = _TAKE_ON.sub(lambda m: f"have {m.group(1) or ''}new hires", text)
+    text = _SELF_CORRECTED.sub(" ", text)
     text = _OR_MORE.sub(lambda m: f"{m.group(1)} or more", text)
     text = _HOW_MUCH_OF_US.sub("what share of our people", text)
     text = _MONTH_DAY_COMMA_YEAR.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
