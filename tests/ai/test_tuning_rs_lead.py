@@ -72,3 +72,16 @@ def test_a_word_the_list_drops_is_dropped(
     assert reply.tile is not None, reply.answer
     assert reply.tile.query.table == table
     assert not reply.tile.query.filters
+
+
+def test_values_of_the_rows_own_column_with_none_is_refused_not_other_rows(
+    catalog: Catalog, values: dict[tuple[str, str], list[str]]
+) -> None:
+    # "which products ... no order": products are a column of the sales rows themselves; the
+    # engine answered with the employees who have no sales, a different question.
+    reply = answer("which products did not get one single order yesterday?", catalog, values,
+                   today=TODAY)
+    assert reply.tile is None
+    assert "no sales" in reply.answer
+    kept = answer("which sales reps had no sales last month", catalog, values, today=TODAY)
+    assert kept.tile is not None and kept.tile.query.table == "employees"

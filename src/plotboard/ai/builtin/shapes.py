@@ -1437,6 +1437,12 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
     its rows point at that the question is about (the people)."""
     related = shapes.absent
     assert related is not None
+    if draft.base is related and any(
+        d.table is related and d.grain is None and d.bin is None for d in draft.dims
+    ):
+        # "which products had no orders yesterday": values of the related rows' own column
+        # that none of them has; not the rows another table points from (the people).
+        raise Unanswerable(absent_reason(related))
     if draft.base is related and not _linked_to(vocab, related, related):
         targets = [
             t for t in vocab.tables
