@@ -809,6 +809,19 @@ _MONEY_OF_SALES = re.compile(
     r"\b(" + alternation(CURRENCIES) + r")\s+(?:worth\s+)?(?:of|in)\s+sales\b", re.I
 )
 # "dollars earned per unit", "money brought in by region": the money taken in (revenue).
+# "did the South out-earn the East", "Hardware outsold Services in 2024", "which outperformed
+# the other": a verb of doing better than another says the two are compared (each one's
+# figure, side by side), with what was done: money earned, things sold, or just the figure.
+_OUT_DO = re.compile(
+    r"\bout[- ]?(?:(?P<earn>earn(?:s|ed|ing)?|gross(?:es|ed)?)|(?P<sell>sell(?:s|ing)?|sold)"
+    r"|perform(?:s|ed|ing)?|pace(?:s|d)?|strip(?:s|ped)?|did|do|does)\b",
+    re.I)
+
+
+def _out_do(m: re.Match[str]) -> str:
+    return "earned vs" if m.group("earn") else "sold vs" if m.group("sell") else "vs"
+
+
 _MONEY_EARNED = re.compile(
     r"\b" + alternation((*MONEY, "euros", "pounds", "money"))
     + r"\s+(?:we\s+)?(?:earned|made|taken\s+in|brought\s+in|generated|collected|pulled\s+in"
@@ -2045,6 +2058,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         text = _ANNUAL.sub("yearly", text)
     text = _COHORT.sub(lambda m: f"the people hired in {m.group(1) or m.group(2)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
+    text = _OUT_DO.sub(_out_do, text)
     text = _NAME_THE.sub("list ", text)
     text = _MAX_N.sub(lambda m: "at most " if m.group(1).lower().startswith("max")
                       else "at least ", text)
