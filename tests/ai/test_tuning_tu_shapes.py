@@ -38,3 +38,32 @@ def test_doing_better_than_another_compares_the_two(
 def test_earning_more_than_another_is_not_pay(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("did the East out-earn the West", catalog, values))
     assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "column"),
+    [
+        ("is the average salary in Finance higher than 90k?", "salary"),
+        ("was the total revenue from Services in 2023 over 3 million?", "amount"),
+        ("yes or no: is the mean unit price of Accessories below 200?", "unit_price"),
+    ],
+)
+def test_a_yes_no_check_of_a_total_shows_the_whole_total(
+    catalog: Catalog, values: Values, question: str, column: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert [m.get("column") for m in spec["measures"]] == [column], (question, spec)
+    assert all(f["column"] != column for f in spec.get("filters", [])), (question, spec)
+    assert any("to weigh against" in a for a in reply.assumptions), reply.assumptions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["average salary of people earning over 100k", "are there staff with a salary above 150k"],
+)
+def test_a_number_that_narrows_the_rows_stays_a_filter(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert any(f["column"] == "salary" and f["op"] == "gt" for f in spec["filters"]), spec

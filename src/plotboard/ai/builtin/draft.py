@@ -134,6 +134,9 @@ class Draft:
     custom: list[tuple[str, str]] = field(default_factory=list)
     any_of: list[DraftAny] = field(default_factory=list)  # OR groups, each ANDed with the rest
     without: list[DraftWithout] = field(default_factory=list)  # "with no <related rows>"
+    # "is the average salary above 80k?": the number a yes/no question weighs the figure
+    # against, in words ("over 80,000"); the figure itself is shown, not narrowed by it.
+    checked: str | None = None
 
     def copy(self) -> Draft:
         return replace(

@@ -1389,7 +1389,36 @@ def apply_shapes(
             intent.ignored.extend(unused)
             if problem:
                 draft.notes.append(problem)
+    _figure_checked(draft, shapes)
     return draft
+
+
+_YES_NO_LEADS = frozenset({"is", "was", "are", "were", "isn't", "wasn't", "has", "hasn't"})
+_OVER_WORDS = {"gt": "over", "gte": "at least", "lt": "under", "lte": "at most"}
+
+
+def _figure_checked(draft: Draft, shapes: Shapes) -> None:
+    """ "is the average salary above 80k?", "was the total revenue in 2024 over 50 million?":
+    a yes/no question weighing a total against a number asks for that total (to set against
+    the number), not the total of only the rows over it; the answer says so."""
+    words = [w for w in shapes.all_words if w not in ("yes", "or", "no", ":", ",", "so")]
+    if not words or words[0] not in _YES_NO_LEADS or words[1:2] == ["there"]:
+        return  # "are there staff over 60": rows that pass, counted
+    if draft.dims or draft.records or draft.having or len(draft.measures) != 1:
+        return
+    measure = draft.measures[0]
+    if measure.agg not in ("avg", "sum", "min", "max", "median") or measure.column is None:
+        return
+    checked = [f for f in draft.filters if f.column is measure.column and f.op in _OVER_WORDS]
+    value = checked[0].value if len(checked) == 1 else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    f = checked[0]
+    draft.filters.remove(f)
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    draft.checked = f"{_OVER_WORDS[f.op]} {number}"
+    draft.notes.append(f"I showed the figure itself, to weigh against {number} (not only "
+                       f"the rows {draft.checked})")
 
 
 _REPORTING = frozenset({"report", "reports", "reporting", "reported"})
