@@ -67,3 +67,27 @@ def test_a_number_that_narrows_the_rows_stays_a_filter(
 ) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert any(f["column"] == "salary" and f["op"] == "gt" for f in spec["filters"]), spec
+
+
+@pytest.mark.parametrize(
+    ("question", "checked"),
+    [
+        ("do Finance and HR make up less than a fifth of our staff?", "under 20%"),
+        ("is it true that Hardware is over half of revenue in 2023", "over 50%"),
+        ("was Accessories at least 15% of 2024 revenue?", "at least 15%"),
+    ],
+)
+def test_a_bound_on_a_share_is_weighed_not_filtered(
+    catalog: Catalog, values: Values, question: str, checked: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    expr = str(spec["measures"][0].get("expr", ""))
+    assert "100.0" in expr and "amount >" not in expr and "amount <" not in expr, spec
+    assert not [f for f in spec.get("filters", []) if f["op"] in ("gt", "gte", "lt", "lte")]
+    assert any(checked in a for a in reply.assumptions), reply.assumptions
+
+
+def test_a_bound_on_a_share_per_group_stays_a_having(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which departments have over 20% of their people remote", catalog, values))
+    assert spec.get("having") == [{"by": "percent", "op": "gt", "value": 20}], spec

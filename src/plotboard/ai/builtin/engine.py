@@ -2068,7 +2068,7 @@ def _assumptions(
         out.append("the percent is taken over all the rows the other filters keep")
     if draft.checked is not None:
         out.append(f"a yes/no question ({draft.checked}?): the figure itself, to weigh "
-                   f"against the number, not only the rows {draft.checked}")
+                   "against that number")
     compared = compared_periods(draft)
     if compared is not None:
         out.append(

@@ -154,6 +154,9 @@ class Shapes:
     # "this year vs last year, same period": the days of the narrower period, in both.
     same_period: bool = False
     words: tuple[str, ...] = ()  # the words left to read (positions as in the lexed question)
+    # "is Engineering more than 25% of the staff": the bound on the percent asked ("over
+    # 25%"), which the percent answers (not a filter on the rows).
+    share_bound: str | None = None
     # "distribution of salaries", "salary band of 20k", "into 10 bands": counts per band of a
     # number; `bands` ("width", 20000) or ("count", 10) when the question says which.
     distribution: bool = False
@@ -359,6 +362,7 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                     end = i + len(phrase)
                     if flag == "share":
                         shares.append((i, end, words[i]))
+                        _share_bound(shapes, words, i, keep)
                     if end < len(words) and words[end] == "of":
                         end += 1
                         whole = next((size for size, said in ((2, ("the", "total")),
@@ -1390,7 +1394,34 @@ def apply_shapes(
             if problem:
                 draft.notes.append(problem)
     _figure_checked(draft, shapes)
+    if shapes.share_bound is not None and (draft.share or draft.part is not None):
+        draft.checked = draft.checked or shapes.share_bound
     return draft
+
+
+_SHARE_BOUNDS = {("more", "than"): "over", ("less", "than"): "under", ("fewer", "than"): "under",
+                 ("over",): "over", ("under",): "under", ("above",): "over", ("below",): "under",
+                 ("at", "least"): "at least", ("at", "most"): "at most"}
+
+
+def _share_bound(shapes: Shapes, words: Sequence[str], i: int, keep: list[bool]) -> None:
+    """ "is Engineering more than 25 percent of the staff?": in a yes/no question, the bound
+    and its number before the percent asked are what the percent is weighed against; they
+    are read, not kept as a filter."""
+    if words[i] != "percent" or i < 2 or parse_number(words[i - 1]) is None:
+        return
+    lead = next((w for w in words if w not in ("yes", "or", "no", ":", ",", "so")), "")
+    if words[i + 1 : i + 2] != ["of"]:
+        return
+    for bound, said in _SHARE_BOUNDS.items():
+        start = i - 1 - len(bound)
+        asked = lead in _YES_NO_LEADS | {"do", "does", "did"} or (
+            start > 0 and words[start - 1] in ("is", "are", "was", "were"))
+        if start >= 0 and tuple(words[start : i - 1]) == bound and asked:
+            for k in range(start, i):
+                keep[k] = False
+            shapes.share_bound = f"{said} {words[i - 1]}%"
+            return
 
 
 _YES_NO_LEADS = frozenset({"is", "was", "are", "were", "isn't", "wasn't", "has", "hasn't"})

@@ -822,6 +822,26 @@ def _out_do(m: re.Match[str]) -> str:
     return "earned vs" if m.group("earn") else "sold vs" if m.group("sell") else "vs"
 
 
+# "more than half of our headcount", "under a quarter of revenue", "at least two thirds of
+# the staff": a fraction said in words after a bound is that percent of the whole (not the
+# half-year or the quarter of a date).
+_FRACTION_OF = re.compile(
+    r"\b(?P<bound>more than|less than|fewer than|over|under|above|below|at least|at most)\s+"
+    r"(?:(?:a|one)\s+)?(?P<frac>half|third|quarter|fifth|tenth|two[- ]thirds"
+    r"|three[- ]quarters)\s+of\b", re.I)
+_FRACTIONS = {"half": "50", "third": "33.3", "quarter": "25", "fifth": "20", "tenth": "10",
+              "two thirds": "66.7", "three quarters": "75"}
+
+
+def _fraction_of(m: re.Match[str]) -> str:
+    frac = m.group("frac").lower().replace("-", " ")
+    if frac != "half" and frac in ("third", "quarter", "fifth", "tenth") and not re.search(
+        r"\b(?:a|one)\s+\w+\s+of$", m.group(0), re.I
+    ):
+        return m.group(0)  # "over quarter of ...": no fraction said
+    return f"{m.group('bound')} {_FRACTIONS[frac]}% of"
+
+
 _MONEY_EARNED = re.compile(
     r"\b" + alternation((*MONEY, "euros", "pounds", "money"))
     + r"\s+(?:we\s+)?(?:earned|made|taken\s+in|brought\s+in|generated|collected|pulled\s+in"
@@ -2059,6 +2079,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _COHORT.sub(lambda m: f"the people hired in {m.group(1) or m.group(2)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
     text = _OUT_DO.sub(_out_do, text)
+    text = _FRACTION_OF.sub(_fraction_of, text)
     text = _NAME_THE.sub("list ", text)
     text = _MAX_N.sub(lambda m: "at most " if m.group(1).lower().startswith("max")
                       else "at least ", text)
