@@ -75,6 +75,7 @@ def test_a_number_that_narrows_the_rows_stays_a_filter(
         ("do Finance and HR make up less than a fifth of our staff?", "under 20%"),
         ("is it true that Hardware is over half of revenue in 2023", "over 50%"),
         ("was Accessories at least 15% of 2024 revenue?", "at least 15%"),
+        ("is it true that under a quarter of our staff work remotely?", "under 25%"),
     ],
 )
 def test_a_bound_on_a_share_is_weighed_not_filtered(

@@ -1415,7 +1415,8 @@ def _share_bound(shapes: Shapes, words: Sequence[str], i: int, keep: list[bool])
         return
     for bound, said in _SHARE_BOUNDS.items():
         start = i - 1 - len(bound)
-        asked = lead in _YES_NO_LEADS | {"do", "does", "did"} or (
+        # "is it true that more than half of ...": the question's lead already read.
+        asked = lead in _YES_NO_LEADS | {"do", "does", "did"} or start == 0 or (
             start > 0 and words[start - 1] in ("is", "are", "was", "were"))
         if start >= 0 and tuple(words[start : i - 1]) == bound and asked:
             for k in range(start, i):
