@@ -85,3 +85,16 @@ def test_values_of_the_rows_own_column_with_none_is_refused_not_other_rows(
     assert "no sales" in reply.answer
     kept = answer("which sales reps had no sales last month", catalog, values, today=TODAY)
     assert kept.tile is not None and kept.tile.query.table == "employees"
+
+
+def test_a_tables_own_id_said_empty_is_refused_not_an_empty_tile(
+    catalog: Catalog, values: dict[tuple[str, str], list[str]]
+) -> None:
+    # "made no sales" was read as the sales rows whose own id is empty: never true, so an
+    # empty tile that looked like an answer.
+    reply = answer("which reps made no sales in August", catalog, values, today=TODAY)
+    assert reply.tile is None
+    assert "no sales" in reply.answer
+    kept = answer("people without a manager", catalog, values, today=TODAY)
+    assert kept.tile is not None
+    assert [f.op for f in kept.tile.query.filters] == ["is_null"]

@@ -1263,6 +1263,10 @@ def apply_shapes(
         if column is None:
             draft.notes.append(f"I did not find '{' '.join(name)}' in {draft.base.name}")
             continue
+        if is_null and draft.base.primary_key == (column.name,):
+            # "which reps made no sales in September": the rows' own id is never empty; what
+            # is asked is rows missing from this table, which this reading can't find.
+            raise Unanswerable(absent_reason(draft.base))
         op = "is_null" if is_null else "is_not_null"
         if any(f.column is column and f.op == op for f in draft.filters):
             continue  # "who have a manager, i.e. manager filled in": said twice, one filter
