@@ -20,6 +20,7 @@ from plotboard.api.cors import EmbedCORSMiddleware
 from plotboard.api.errors import install_error_handlers
 from plotboard.api.fast_path import CachedTileFastPath, query_route
 from plotboard.api.lazy_routes import LazyRoutes
+from plotboard.api.logs import settle_logging
 from plotboard.api.mcp import PATH as MCP_PATH
 from plotboard.api.mcp import McpEndpoint
 from plotboard.api.nul import RefuseNulMiddleware
@@ -93,6 +94,7 @@ def create_app(
         restore = _stop_queries_on_signals(runtime, worker)
         if settle_gc:
             _settle_garbage_collector()
+            settle_logging()
         try:
             async with mcp.lifespan():
                 yield
