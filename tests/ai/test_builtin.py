@@ -65,6 +65,16 @@ def test_same_question_same_answer(catalog: Catalog, values: Values) -> None:
         ({"tone": "friendly", "company": "Acme"}, "Sure! Here is Acme's headcount by department."),
         ("Tone: professional. Company: Globex Corp.",
          "Please find below Globex Corp's headcount by department."),
+        # The example of docs/tokens.md: both tones said (the short answer wins), and a
+        # description after the company's name is not part of the name.
+        ({"tone": "friendly and concise", "company": "Acme Ops, a logistics company"},
+         "Headcount by department."),
+        ({"tone": "friendly", "company": "Acme Ops, a logistics company"},
+         "Sure! Here is Acme Ops's headcount by department."),
+        ({"tone": "formal", "company": "Initech (enterprise software)"},
+         "Please find below Initech's headcount by department."),
+        ({"company": "a logistics company that ships pallets all over Europe"},
+         "Here is the headcount by department."),
     ],
 )
 def test_context_clues_shape_the_wording(

@@ -40,11 +40,13 @@ class Voice:
     company: str | None
 
 
+# First match wins: "concise" first, since "friendly and concise" asks for short answers (the
+# friendly lead-in is what a concise reply leaves out).
 _TONES = (
+    ("concise", "concise"), ("brief", "concise"), ("terse", "concise"), ("short", "concise"),
     ("informal", "friendly"), ("casual", "friendly"), ("friendly", "friendly"),
     ("playful", "friendly"), ("warm", "friendly"), ("fun", "friendly"),
     ("formal", "formal"), ("professional", "formal"), ("polite", "formal"),
-    ("concise", "concise"), ("brief", "concise"), ("terse", "concise"), ("short", "concise"),
 )
 _COMPANY_RE = re.compile(
     r"\b(?:company|organi[sz]ation|brand|business)(?:\s+name)?\s*(?:is|:|=)\s*"
@@ -59,6 +61,26 @@ def _tone_of(text: str) -> str:
         if re.search(rf"\b{word}\b", lowered):
             return tone
     return "neutral"
+
+
+# Where a company's name ends and a description of it starts: "Acme Ops, a logistics
+# company", "Acme Ops - logistics", "Acme Ops (logistics)", "Acme Ops is a logistics company".
+_DESCRIPTION_STARTS = re.compile(
+    r",\s|;|:\s|\s[-\u2013\u2014]\s|\s\(|\s+(?:is|are|was)\s", re.IGNORECASE
+)
+_NAME_WORDS = 5
+
+
+def _company_name(text: str | None) -> str | None:
+    """The name at the start of a company clue, without a description after it; None when the
+    clue is a description with no name of a few words at its start (the reply would read
+    "Here is a logistics company that ...'s revenue")."""
+    if not text:
+        return None
+    name = _DESCRIPTION_STARTS.split(text.strip(), maxsplit=1)[0].strip()
+    if not name or len(name.split()) > _NAME_WORDS or name.lower().startswith(("a ", "an ")):
+        return None
+    return name
 
 
 def voice_of(clues: ContextClues) -> Voice:
@@ -77,9 +99,9 @@ def voice_of(clues: ContextClues) -> Voice:
         if company is None:
             found = _COMPANY_RE.search(" ".join(lowered.values()))
             company = found.group(1).strip() if found else None
-        return Voice(_tone_of(tone_text or " ".join(lowered.values())), company)
+        return Voice(_tone_of(tone_text or " ".join(lowered.values())), _company_name(company))
     found = _COMPANY_RE.search(clues)
-    return Voice(_tone_of(clues), found.group(1).strip() if found else None)
+    return Voice(_tone_of(clues), _company_name(found.group(1)) if found else None)
 
 
 def plural(words: str) -> str:
