@@ -235,6 +235,28 @@ def test_a_catalog_with_its_own_names(values: Values) -> None:
     ]
 
 
+def test_a_breakdown_by_a_place_that_labels_a_related_table_is_titled_by_the_place(
+    values: Values,
+) -> None:
+    # Stores known only by their city: the rows are grouped by city (two stores in one city
+    # are one bar), so the title says city, not store (found by a new-user walk).
+    shop = Catalog("postgres", (
+        Table("stores", (Column("store_id", "integer"), Column("city", "string")),
+              primary_key=("store_id",)),
+        Table("orders", (Column("order_id", "integer"), Column("store_id", "integer"),
+                         Column("amount", "number")),
+              primary_key=("order_id",),
+              foreign_keys=(ForeignKey(("store_id",), "stores", ("store_id",)),)),
+    ))
+    shop_values = {("stores", "city"): ["Lyon", "Paris", "Porto"]}
+    for question in ("revenue by city", "total amount per city"):
+        reply = ask(question, shop, shop_values)
+        assert reply.tile is not None
+        assert reply.tile.to_dict()["query"]["dimensions"] == [{"column": "stores.city"}]
+        assert reply.tile.title.endswith("by city"), (question, reply.tile.title)
+        assert "store" not in (reply.understood or "").lower(), reply.understood
+
+
 def test_no_question_runs_away(catalog: Catalog, values: Values) -> None:
     # The engine's speed is measured in bench/bench_ai.py (median and p95 against the 50 ms
     # budget); timing on a shared machine is not a test. This only catches a question that

@@ -116,6 +116,10 @@ def _singular_table(draft: Draft, dim: DraftDim, vocab: Vocabulary) -> str | Non
     """ "employee" for a breakdown by the label column of a related table (employees.full_name)."""
     if vocab.label_column(dim.table) is not dim.column:
         return None
+    if location_kind(dim.column):
+        # A place that labels the rows (stores known by their city) may repeat: the rows are
+        # grouped by the place, and "by store" would say otherwise.
+        return None
     if dim.table is draft.base and "name" not in dim.column.name.lower():
         return None
     return _singular(table_label(dim.table).lower())
