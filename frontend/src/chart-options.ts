@@ -242,12 +242,15 @@ export function buildChart(input: ChartInput): ChartModel {
       return { kind: 'empty', message: 'No data you may see: your access to this data is not set up yet. Ask your administrator.' };
     }
     const fromToday = (input.spec.filters ?? []).filter(isCondition).some((f) => FROM_TODAY.has(f.op) && !('anchor' in f && f.anchor === 'latest'));
-    return {
-      kind: 'empty',
-      message: fromToday
-        ? 'No data in this date range. If your data ends before today, tick “Count back from the latest date in the data” under the date range.'
-        : 'No data matches this chart. Try removing a filter.',
-    };
+    if (fromToday) {
+      return { kind: 'empty', message: 'No data in this date range. If your data ends before today, tick “Count back from the latest date in the data” under the date range.' };
+    }
+    // "Try removing a filter" only when the chart has one; and when access rules applied, say
+    // the rows looked at are the user's own (another user may see rows here: not a broken chart).
+    const filtered = (input.spec.filters ?? []).length > 0 || (input.spec.having ?? []).length > 0;
+    const ruled = (result.security_filters ?? []).length > 0;
+    const what = ruled ? 'None of the rows you may see match this chart.' : filtered ? 'No data matches this chart.' : 'This chart has no data.';
+    return { kind: 'empty', message: filtered ? `${what} Try removing a filter.` : what };
   }
   const s = shape(input);
   switch (input.type) {

@@ -35,7 +35,9 @@ describe('buildChart', () => {
   test('no rows: a message, whatever the chart', () => {
     for (const type of ['bar', 'kpi', 'table', 'map'] as ChartType[]) {
       const model = buildChart(input(type, byDepartment, deptColumns, []));
-      expect(model).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
+      expect(model).toEqual({ kind: 'empty', message: 'This chart has no data.' });
+      const filtered = buildChart(input(type, { ...byDepartment, filters: [{ column: 'department', op: 'eq', value: 'Legal' }] }, deptColumns, []));
+      expect(filtered).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
     }
   });
 
@@ -56,8 +58,12 @@ describe('buildChart', () => {
     const closed = { ...base, result: { ...base.result, security_filters: ['orders.country IN user.countries (missing: no rows)'] } };
     const model = buildChart(closed);
     expect(model.kind === 'empty' && model.message).toContain('Ask your administrator');
-    const filtered = { ...base, result: { ...base.result, security_filters: ["sales.sales_region = 'North'"] } };
-    expect(buildChart(filtered)).toEqual({ kind: 'empty', message: 'No data matches this chart. Try removing a filter.' });
+    // Rows hidden by a rule: the user's own rows are what matched nothing (another user may see
+    // some); "remove a filter" only when the chart has one.
+    const ruled = { ...base, result: { ...base.result, security_filters: ["sales.sales_region = 'North'"] } };
+    expect(buildChart(ruled)).toEqual({ kind: 'empty', message: 'None of the rows you may see match this chart.' });
+    const both = { ...ruled, spec: { ...byDepartment, filters: [{ column: 'department', op: 'eq' as const, value: 'Legal' }] } };
+    expect(buildChart(both)).toEqual({ kind: 'empty', message: 'None of the rows you may see match this chart. Try removing a filter.' });
   });
 
   test('no rows in a date range counted from today: say that the data may end earlier', () => {
