@@ -913,6 +913,18 @@ def test_the_overview_checks_off_each_step(
     assert "3 of 7 steps done" in text(page)
 
 
+def test_the_overview_names_the_authorized_origins_when_few(console: Console) -> None:
+    # "✓ 1 origin" said nothing of which: on the demo it is the server's own, and a newcomer
+    # embedding from their app's origin was still refused (found by a new-user walk).
+    assert console.post("/admin/origins", {"origin": "https://shop.example.org"}).status_code < 400
+    step = text(console.get("/admin").text).split("Authorize your app's origin")[1][:200]
+    assert "https://shop.example.org" in step, step
+    for origin in ("https://b.example.com", "https://c.example.com"):
+        assert console.post("/admin/origins", {"origin": origin}).status_code < 400
+    step = text(console.get("/admin").text).split("Authorize your app's origin")[1][:200]
+    assert "3 origins" in step and "https://shop.example.org" not in step, step
+
+
 @pytest.mark.clickhouse
 def test_a_clickhouse_database_is_tested_and_connected_from_the_console(
     console: Console, clickhouse_database: str

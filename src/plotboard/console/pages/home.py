@@ -79,6 +79,16 @@ def overview(request: Request, runtime: RuntimeDep, next: str = "") -> Response:
             "attributes": count(TokenAttribute),
             "databases": count(DataSource),
             "origins": count(Origin),
+            # The origins themselves when few: a tick for "1 origin" said nothing of which (the
+            # demo's is the server's own, not the app a newcomer embeds from).
+            "origin_names": list(
+                session.scalars(
+                    sa.select(Origin.origin)
+                    .where(Origin.org_id == org_id)
+                    .order_by(Origin.origin)
+                    .limit(3)
+                )
+            ),
             # Connected but closed to end users: the step after the access rules.
             "closed": int(
                 session.scalar(
