@@ -562,6 +562,10 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
         # "through today", "till date", "until now": up to today (with another period, that
         # period cut at today: the reader joins them).
         return 2, DateRange(None, today, "up to today")
+    if word in ("between", "from"):
+        span = _day_span(words, i, today)
+        if span is not None:
+            return span
     first = _period(words, i + 1, today)
     if first is None:
         return _days_of_one_month(words, i, today) if word in ("between", "from") else None
@@ -613,6 +617,42 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     if word in ("until", "till", "through", "thru"):
         return 1 + size, DateRange(None, end, f"until {label}")
     return None
+
+
+def _day_span(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "from 3 May to 16 May 2025", "between May 3 and May 16 2025", "from 12 to 18 May
+    2025" at `words[i]` ("from", "between"): two days, the year (and the month) said once, with
+    the second day."""
+    n, j = len(words), i + 1
+    month = day = None
+    if j + 1 < n and words[j] in MONTHS and _year(words[j + 1]) is None:
+        month, day, j = MONTHS[words[j]], _day_number(words[j + 1]), j + 2
+    elif j < n and _day_number(words[j]) is not None and words[j] != "first":
+        day, j = _day_number(words[j]), j + 1
+        if j + 1 < n and words[j] == "of" and words[j + 1] in MONTHS:
+            j += 1
+        if j < n and words[j] in MONTHS:
+            month, j = MONTHS[words[j]], j + 1
+    if day is None or j + 1 >= n or (j < n and _year(words[j]) is not None):
+        return None  # a first day with its own year is `_day_pair`'s or `_period`'s
+    if words[j] not in ("to", "and", "through", "thru", "until", "till"):
+        return None
+    second = _dated(words, j + 1, today)
+    if second is None or _year(words[j + second[0]]) is None:
+        return None
+    end = second[1]
+    try:
+        start = dt.date(end.year, month or end.month, day)
+        if start > end:
+            start = dt.date(end.year - 1, month or end.month, day)
+    except ValueError:
+        return None
+    first_label = " ".join(words[i + 1 : j])
+    second_label = " ".join(words[j + 1 : j + 1 + second[0]])
+    parts = ((start, start, first_label), (end, end, second_label))
+    return j + 1 + second[0] - i, DateRange(
+        start, end, f"from {first_label} to {second_label}", parts
+    )
 
 
 def _days_of_one_month(
