@@ -112,6 +112,13 @@ _WHOLE_GROUPS = frozenset({"for each", "for every", "in each", "in every"})
 _WHOLE_LEADS = frozenset({"within", "among", "amongst", "inside", "across"})
 
 
+#: After "what": a total asked ("what is the average ...", "what's the total ..."), never
+#: which rows.
+_WHAT_IS_A_TOTAL = frozenset(
+    (*is_, "the", total)[:3]
+    for is_ in (("is",), ("s",), ("was",), ())
+    for total in ("average", "mean", "median", "total", "typical", "overall", "sum")
+)
 _PLURALS = frozenset({"people", "staff", "personnel", "folks", "men", "women", "children"})
 
 
@@ -865,6 +872,11 @@ class _Walk:
             self.index
         ):
             pass  # "what salary do engineers get": that amount, not which salaries
+        elif kind == "which" and self.words_of(item) in ("what", "whats") and (
+            tuple(self.words[item.start + item.size : item.start + item.size + 3])
+            in _WHAT_IS_A_TOTAL
+        ):
+            pass  # "what's the average salary per department for the Sydney staff": a total
         elif kind == "which" and self.words_of(item) == "what" and item.start > 0 and (
             self.words[item.start - 1] in ("of", "for", "on")
         ):
@@ -1520,6 +1532,12 @@ class _Walk:
                 self._measure(None, amounts, text)  # "how many units": units add up
             elif columns:
                 self._measure("count_distinct", columns, text)
+            elif measures and all(
+                isinstance(m, MeasureTerm) and m.agg == "sum" and m.column is not None
+                and _counted_amount(ColumnTerm(m.table, m.column, m.quality))
+                for m in measures
+            ):
+                self._measure(None, measures, text)  # "how many shipped": the units add up
             elif measures:
                 self._measure("count", measures, text)
             else:
