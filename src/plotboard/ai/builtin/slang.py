@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from plotboard.ai.builtin.casual import CASUAL_PHRASES, CASUAL_WORDS, PHRASE_TAILS, casual_said
 from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.numberwords import spoken_numbers
 from plotboard.ai.builtin.slips import SOUNDALIKES
@@ -644,6 +645,8 @@ PHRASES.update({
     for lines in ("lines", "rows", "line items", "records", "entries")
     if the or lines == "rows"
 })
+PHRASES.update(CASUAL_PHRASES)
+ABBREVIATIONS.update(CASUAL_WORDS)
 PHRASES = {key if " " not in key[-1] else (*key[:-1], *key[-1].split()): plain
            for key, plain in PHRASES.items()}
 
@@ -1952,7 +1955,9 @@ def _one_per(m: re.Match[str]) -> str:
 # limit 4", "sum(quantity) over (order by month)", "where dept = finance", "is_remote = 1"):
 # the same words in plain English.
 _SQL_AGGREGATE = re.compile(
-    r"\b(avg|average|mean|sum|total|min|max|count)\s*\(\s*(distinct\s+)?([a-z_][\w.]*|\*)\s*\)",
+    # ("countif(employees)": the spreadsheet's count, said the same way.)
+    r"\b(avg|average|mean|sum|total|min|max|count)(?: ?ifs?)?\s*\(\s*(distinct\s+)?"
+    r"([a-z_][\w.]*|\*)\s*\)",
     re.I)
 _SQL_AGGREGATE_WORDS = {"avg": "average", "average": "average", "mean": "average",
                         "sum": "total", "total": "total", "min": "minimum", "max": "maximum"}
@@ -2021,7 +2026,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         # "1. the top 6 products\n2. ranked by units": the list's numbers are no numbers
         # of the question.
         question = _NUMBERED_LINE.sub("", question)
-    text = _sql_said(spoken_numbers(question))
+    text = casual_said(_sql_said(spoken_numbers(question)))
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
@@ -2549,6 +2554,29 @@ _CATALOG_FIRST = frozenset(key for key, plain in PHRASES.items()
                            and any(w in TICKETS for w in key)) | frozenset(_EACH_GROUP)
 
 
+#: Two-word phrases by their first word, for the last words of `PHRASE_TAILS`.
+_SLIPPED_TAILS: dict[str, tuple[tuple[str, str], ...]] = {}
+for _key, _plain in PHRASES.items():
+    if len(_key) == 2 and _key[1] in PHRASE_TAILS:
+        _SLIPPED_TAILS[_key[0]] = (*_SLIPPED_TAILS.get(_key[0], ()), (_key[1], _plain))
+
+
+def _phrase_slip(tokens: Sequence[Token], i: int, known: Callable[[str], bool]) -> str | None:
+    """The plain words of a two-word phrase at `tokens[i]` whose last word ("size", "value",
+    "volume") is typed one slip away ("deal sise", "order volumne"), or None."""
+    tails = _SLIPPED_TAILS.get(tokens[i].text)
+    if not tails or i + 1 >= len(tokens):
+        return None
+    typed = tokens[i + 1].text
+    if len(typed) < 4 or not typed.isalpha() or typed in ABBREVIATIONS or known(
+        tokens[i + 1].stem
+    ):
+        return None
+    meant = {plain for tail, plain in tails
+             if tail != typed and tail[0] == typed[0] and edits(typed, tail) == 1}
+    return meant.pop() if len(meant) == 1 else None
+
+
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -2576,6 +2604,13 @@ def expand(
                 i += size
                 break
         else:
+            slip = _phrase_slip(tokens, i, known)
+            if slip is not None:
+                # "deal sise", "order volumne": the phrase meant, its last word mistyped.
+                out.extend(Token(w, singular(w)) for w in slip.split())
+                said.append(f"'{words[i]} {words[i + 1]}' read as '{slip}'")
+                i += 2
+                continue
             token = tokens[i]
             if words[i + 1 : i + 2] in (["table"], ["tables"], ["dataset"]) and known(
                 token.stem

@@ -1,0 +1,233 @@
+"""Words people use that the reader does not know, said in words it does (a maintained list,
+applied by `slang.reduced_message` before anything else reads the question).
+
+* casual and regional English: "the Sydney mob", "support folk", "pay packet", "heaps of
+  staff, like more than 250", "reckon", "these days", "who've";
+* English written by speakers of other languages: "work from their house", "the last
+  trimester", "the countries with more workers" (the most), "the maximum note (5 of 5)";
+* spreadsheet words: "countif(...)", "COUNTIF down the X column", "rows where X is blank",
+  "where the countif of employees is above 150", "the top 5 rows";
+* periods written as dates or in words: "the quarter January to March 2025", "the
+  fortnight 3 May to 16 May 2025", "calendar 2024", "predates 1 January 2015", "the day
+  before yesterday", "since the 1st of the month", "(counting back from today)".
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (r"(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august"
+          r"|sep|sept|september|oct|october|nov|november|dec|december)")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_BOUND = (r"more than|fewer than|less than|over|under|above|below|at least|at most|no more than"
+          r"|no fewer than|no less than|exactly|greater than|bigger than|larger than|smaller than"
+          r"|higher than|lower than|<=|>=|=<|=>|<|>|\u2264|\u2265")
+_NUMBER = r"[$\u20ac\u00a3]?\d[\d,.]*\s?(?:k|m|bn)?"
+_MONEY = (r"(?:dollars?|euros?|pounds?|bucks?|quid|usd|eur|gbp|aud|cad|grand|k|cents?|pence"
+          r"|yen|rupees?|francs?)")
+
+#: (pattern, plain) in the order applied; each says the same in words the reader knows.
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), plain) for pattern, plain in (
+        # -- contractions after a relative word: "reps who've never sold", "the ones that'd
+        # left" ("we've", "they're" are written out by `slang`; "I'd like" is courtesy).
+        (r"\b(who|which|that|what|where|there)['\u2019]ve\b", r"\1 have"),
+        (r"\b(who|which|that|what|there)['\u2019]re\b", r"\1 are"),
+        (r"\b(who|which|that|there)['\u2019]d\b(?! (?:be|like|love|prefer|rather|want|appreciate"
+         r"|help|need)\b)", r"\1 had"),
+        (r"\b(who|which|that)['\u2019]ll\b", r"\1 will"),
+        # -- vague amounts: "heaps of staff, like more than 250": the bound said after them;
+        # "heaps of laptops", "loads more engineers than": the thing itself, no amount.
+        (r"\b(?:heaps|loads|lots|tons|plenty|a lot|a heap|a ton|a bunch|a load) of ([a-z]+)"
+         r"\s*,?\s*(?:like|say|so|i\.?e\.?|as in|meaning|that is|-+|\u2014|\u2013)\s*,?\s*"
+         rf"({_BOUND}) ({_NUMBER})", r"\2 \3 \1"),
+        (r"\b(?:heaps|loads|tons|lots|a (?:whole )?(?:heap|ton|load|lot|bunch)) (?:of )?"
+         r"(?=(?:more|fewer|less|bigger|smaller|higher|lower|better|worse)\b)", ""),
+        (r"\b(?:heaps|loads|tons|lots|a (?:whole )?(?:heap|ton|load|bunch)) of\b", ""),
+        # "went out the door", "walked out the door": sold (shipped).
+        (r"\b(?:went|go|goes|going|gone|walked|flew|flying|flies) (?:out|through) (?:of )?"
+         r"(?:the|our) (?:door|doors|warehouse|shop)\b", "shipped"),
+        # "reckon?", "do you reckon", "I reckon we've got": an opinion asked, no data word.
+        (r"[,\s]*\b(?:(?:do|d['\u2019]) ?(?:you|ya|u) |you |i |we )?reckon\b[,?]*", " "),
+        # "..., mate?", "cheers mate", "righto mate,": said to the reader, no data word.
+        (r"(?:,\s*|\b(?:cheers|thanks|ta|righto|alright|ok|okay) )(?:mate|mates|buddy|pal|cobber"
+         r"|bro|dude|champ)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
+        (r"^\s*(?:(?:hey|hi|oi|g'?day|righto|ok|okay) )?(?:mate|mates|buddy|pal|cobber|bro|dude"
+         r"|champ)\s*[,:]\s*", ""),
+        # "these days", "nowadays", "at present": now (not a breakdown by day).
+        (r"\b(?:these days|nowadays|at present|as things stand|currently)\b", "now"),
+        # -- other languages' English. "work from their house", "from his home": remote.
+        (r"\bfrom (?:their|his|her|your|my|our|the) (?:own )?(?:house|houses|home|homes)\b",
+         "from home"),
+        (r"\bfrom (?:house|casa)\b", "from home"),
+        # "the five countries with more workers": with the most (no "than" after).
+        (r"\bwith (?:the )?more (?!than\b)([a-z]+(?: [a-z]+)?)\b(?![^?.!]*\bthan\b)",
+         r"with the most \1"),
+        (r"\bwith (?:the )?(?:less|fewer) (?!than\b)([a-z]+(?: [a-z]+)?)\b"
+         r"(?![^?.!]*\bthan\b)", r"with the fewest \1"),
+        # "evaluated with the maximum note (5 of 5)", "graded 4/5", "a note of 3 out of 5":
+        # a rating of that score.
+        (r"\b(?:evaluated|graded|marked|scored|rated|valued|qualified|noted) (?:with|at) "
+         r"(?=(?:the|a|an) )", "with "),
+        (r"\b(?:the |a |an )?(?:(?:maximum|max|top|highest|best|perfect|minimum|min|lowest"
+         r"|worst) )?(?:note|grade|mark|score|rating|evaluation|qualification)s? "
+         r"\(?\s*(?:of )?([1-9]) ?(?:of|out of|/|over) ?([1-9])\s*\)?", r"a rating of \1"),
+        (r"\b(?:the |a |an )?(?:maximum|max|top|highest|best) (?:note|grade|mark|score"
+         r"|evaluation|qualification)\b(?! of\b)", "a rating of 5"),
+        (r"\b(?:the |a |an )?(?:minimum|min|lowest|worst) (?:note|grade|mark|evaluation"
+         r"|qualification)\b(?! of\b)", "a rating of 1"),
+        # "salaries by ranges", "amounts by bands": a distribution over bands of them.
+        (r"\b(?:by|per|in) (?:value |price |size |salary |pay |amount )?(?:ranges|bands"
+         r"|brackets|buckets|bins|intervals)\b(?! of\b)", "in ranges"),
+        # "how much revenue each seller makes in average", "how much money does the typical
+        # rep bring in": the revenue per seller, on average ("each" alone is each one's).
+        (r"\bhow much (?:revenue|money|sales|income|turnover) (?:does |do |did )?(?:(?:each"
+         r"|every|a|an|one) ([a-z]+) (?:makes|make|made|brings in|bring in|brought in|generates"
+         r"|generate|generated|books|book|booked|earns|earn|earned)\b(?=[^?.!]*\b(?:in|on)"
+         r" average\b)|(?:the average|the typical|a typical|an average) ([a-z]+) (?:makes|make"
+         r"|made|brings in|bring in|brought in|generates|generate|generated|books|book|booked"
+         r"|earns|earn|earned)\b)", r"revenue per \1\2 on average"),
+        # -- spreadsheet words. "countif(employees)": a count; "COUNTIF down the
+        # performance_rating column for each score": a count by that column.
+        (r"\b(?:do |run |use )?(?:a |an )?(?:countif|count ?ifs?|count)\s+(?:down|along|over"
+         r"|across|on|of) (?:the )?([a-z_]+) column\b(?:\s+for (?:each|every) (?:score|value"
+         r"|rating|number|level|grade|option|entry)(?: from \d+ to \d+)?)?",
+         r"count by \1"),
+        # "where the countif of employees is above 150", "whose count of orders is at most
+        # 10": groups with that many.
+        (rf"\b(?:where|whose|with|having) (?:the )?(?:countif|count ?if|count|number|total"
+         rf" number) of ([a-z]+)(?: is| are| was| were)? ({_BOUND}) ({_NUMBER})",
+         r"with \2 \3 \1"),
+        (rf"\b(?:where|whose|with|having) (?:the )?(?:countif|count ?if|count|number|total"
+         rf" number) of ([a-z]+)(?: is| are| was| were)? ({_NUMBER}) or (more|fewer|less)\b",
+         r"with \2 or \3 \1"),
+        # "rows where manager_id is blank", "where manager is empty": no value there.
+        (r"\b(?:where|with|whose|that have|having) (?:the |a |an )?([a-z_]+) (?:is|are|was|were)"
+         r" (?:blank|empty|null|missing|not set|unset|n/?a|none|nil)\b", r"with no \1"),
+        (r"\b(?:with|having|that have|who have) (?:a |an )?(?:blank|empty|null|missing|unset)"
+         r" ([a-z_]+)\b", r"with no \1"),
+        # "count the rows where ...", "show all rows where ...": the rows of the table named
+        # by what follows (the reader finds it), each one listed when shown.
+        (r"\b(count|number of|how many) (?:the |all |all the )?(?:rows|records|entries|lines)"
+         r"\b", r"\1"),
+        (r"\b(show|list|give me|get|pull|display|return|select) (?:me |us )?(?:all |all the"
+         r" |every )(rows|records|entries|lines)\b", r"\1 the \2"),
+        # -- warehouse words: "outbound vol by SKU": the units shipped.
+        (r"\b(?:outbound|outgoing|dispatched|shipped) (?:vol|volume|volumes|qty|quantity"
+         r"|units|items)\b", "units shipped"),
+        # "1,000 units or fewer", "500 orders or more": the bound before the number.
+        # (Not money: "orders of 500 dollars or under" are the orders of that size.)
+        (rf"\b(?<!\()({_NUMBER}) (?!{_MONEY}\b)([a-z]+) or (fewer|less|lower|under|below)\b"
+         r"(?! than)", r"at most \1 \2"),
+        (rf"\b(?<!\()({_NUMBER}) (?!{_MONEY}\b)([a-z]+) or (more|greater|higher|over|above)\b"
+         r"(?! than)", r"at least \1 \2"),
+        # -- periods. "calendar 2024": the year.
+        (r"\bcalendar (?=(?:19|20)\d\d\b)", ""),
+        # "the quarter January to March 2025", "for the fortnight 3 May to 16 May 2025", "the
+        # financial year 6 April 2024 to 5 April 2025": the span written out.
+        (rf"(?:\b(?:for|in|during|over|across|within|of) )?\b(?:the|a) (?:(?:calendar"
+         rf"|financial|fiscal|tax|business|accounting|trading|reporting) )?(?:week|fortnight"
+         rf"|month|quarter|year|half|half-year|period|span|window|trimester|semester)"
+         rf"(?: (?:of|from|covering|running))?,? (?=(?:{_DAY} (?:of )?{_MONTH}|{_MONTH})\b"
+         rf"[^?.!]*?\b(?:to|and|-|\u2013|until|through|thru)\b|{_DAY} (?:to|and|-|\u2013|until"
+         rf"|through|thru) {_DAY} (?:of )?{_MONTH}\b)", " from "),
+        # "for the month of March 2025", "the year of 2024": that period (no breakdown).
+        (rf"\b(?:for |in |during |over )?the (?:month|year|quarter) of (?=(?:{_MONTH}|(?:19|20)"
+         rf"\d\d|q[1-4])\b)", " in "),
+        # "(our financial year)", ", i.e. our fiscal year": said of the span, no grain.
+        (r"\s*[(,]\s*(?:i\.?e\.?,? |which is |that is |aka )?(?:our|the|a|my) (?:financial"
+         r"|fiscal|tax|business|accounting|trading|reporting) (?:year|quarter|period)\s*\)?",
+         " "),
+        # "whose opening predates 1 January 2015", "hired pre-dating 2020": before it.
+        (r"\b(?:whose |with an? |where the )?(?:opening|launch|open|founding)(?: date)? "
+         r"(?:predates|predated|pre-dates|pre-dated|is before|was before|came before)\b",
+         "opened before"),
+        (r"\b(?:whose |with an? |where the )?(?:opening|launch|open|founding)(?: date)? "
+         r"(?:postdates|postdated|post-dates|is after|was after|came after)\b", "opened after"),
+        (r"\b(?:predates|predated|predating|pre-dates|pre-dated|pre-dating)\b", "before"),
+        (r"\b(?:postdates|postdated|postdating|post-dates|post-dated|post-dating)\b", "after"),
+        # "this arvo", "this morning", "yesterday afternoon": that day (the data holds dates,
+        # not times of day).
+        (r"\b(?:this|the) (?:arvo|avo|afternoon|morning|evening)\b|\btonight\b", "today"),
+        (r"\b(yesterday|today) (?:arvo|avo|afternoon|morning|evening)\b", r"\1"),
+        (r"\blast night\b", "yesterday"),
+        # "the day before yesterday": two days back.
+        (r"\b(?:on )?(?:the )?day before yesterday\b", "2 days ago"),
+        # "since the 1st of the month", "since the first of this year": from its start.
+        (r"\bsince the (?:1st|first|first day|start|beginning) (?:of|day of) (?:the|this)"
+         r" (month|year|quarter|week)\b", r"since the start of the \1"),
+        (r"\bsince the (?:1st|first)\b(?! (?:of|day|quarter|half|week|month|year)\b)",
+         "since the start of the month"),
+        # "(counting back from today, ...)": the rolling period as the reader counts it.
+        (r"\s*\((?:counting|counted|measured|going|looking|working) (?:back |backwards )?"
+         r"(?:from|to) (?:today|now)\b[^)]*\)", " "),
+        (r"\s*,?\s*\b(?:counting|counted|going|looking|working) (?:back |backwards )?from"
+         r" (?:today|now)\b", " "),
+        # "pull up the orders", "bring up the list": show them.
+        (r"\b(?:pull|bring|call|dig) up\b", "show"),
+        # "what did we turn over in 2024": the revenue.
+        (r"\b(what|how much) (?:did|do|does|have|has|will) (we|they|it|you|the [a-z]+)"
+         r" turn(?:ed)? over\b", r"\1 revenue did \2 make"),
+        (r"\bturn(?:ed|s)? over\b(?= (?:in|during|for|between|from|last|this|since|over)\b)",
+         "made in revenue"),
+    )
+)
+
+
+_GRAINS = {"y": "year", "q": "quarter", "m": "month", "w": "week"}
+# "this month so far vs the whole of last month", "QTD against all of last quarter": the part
+# of this period to today next to all of the one before, a row each.
+_TO_DATE_VS_WHOLE = re.compile(
+    r"\b(?:(?:this|the current) (?P<a>year|quarter|month|week) (?:so far|to date|thus far"
+    r"|until now|up to now|up to today)|(?:so far|to date) (?:this|in the current) (?P<b>year"
+    r"|quarter|month|week)|(?P<c>year|quarter|month|week)[- ]to[- ]date|(?P<d>[yqmw])td)"
+    r"\s*,?\s*(?:vs\.?|versus|against|compared (?:to|with)|next to|and)\s+(?:the )?(?:whole"
+    r"|full|entire|complete|all)(?: of)? (?:the )?(?:last|previous|prior) (?P<g>year|quarter"
+    r"|month|week)\b", re.I)
+
+
+def _to_date_vs_whole(m: re.Match[str]) -> str:
+    grain = (m.group("a") or m.group("b") or m.group("c")
+             or _GRAINS[(m.group("d") or "m").lower()]).lower()
+    if grain != m.group("g").lower():
+        return m.group(0)
+    return f"by {grain} from the start of last {grain} to today"
+
+
+def casual_said(text: str) -> str:
+    """`text` with the words above said in plain words the reader knows."""
+    text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
+    text = _TO_DATE_VS_WHOLE.sub(_to_date_vs_whole, text)
+    for pattern, plain in _RULES:
+        text = pattern.sub(plain, text)
+    return text
+
+
+#: Single words (folded) -> plain words, merged into `slang.ABBREVIATIONS`.
+CASUAL_WORDS: dict[str, str] = {
+    # Groups of people said casually: "the Sydney mob", "support folk", "the Paris lot".
+    "mob": "people", "mobs": "people", "folk": "people",
+    # A quarter said by speakers of Spanish, Italian, Portuguese ("trimestre"); a half
+    # year ("semestre").
+    "trimester": "quarter", "trimesters": "quarters", "trimestral": "quarterly",
+    "semester": "half", "semesters": "halves",
+    # Stock-keeping units are the products; a volume said short is the units.
+    "sku": "product", "skus": "products", "vol": "volume", "vols": "volumes",
+}
+
+#: Phrases (folded words) -> plain words, merged into `slang.PHRASES`.
+CASUAL_PHRASES: dict[tuple[str, ...], str] = {
+    ("pay", "packet"): "salary", ("pay", "packets"): "salaries",
+    ("wage", "packet"): "salary", ("wage", "packets"): "salaries",
+    ("take", "home", "pay"): "salary", ("take", "home"): "salary",
+    ("work", "from", "house"): "remote", ("works", "from", "home"): "remote",
+    ("worked", "from", "home"): "remote",
+    ("show", "all", "rows"): "itemised", ("show", "me", "all", "rows"): "itemised",
+    ("show", "the", "rows"): "itemised",
+}
+
+#: Second words of two-word phrases said with a slip ("deal sise", "order volumne"): the
+#: phrase is read when the first word is exact and this one is one slip away.
+PHRASE_TAILS: frozenset[str] = frozenset({
+    "size", "sizes", "value", "values", "volume", "volumes",
+})
