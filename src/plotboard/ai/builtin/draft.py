@@ -134,6 +134,9 @@ class Draft:
     custom: list[tuple[str, str]] = field(default_factory=list)
     any_of: list[DraftAny] = field(default_factory=list)  # OR groups, each ANDed with the rest
     without: list[DraftWithout] = field(default_factory=list)  # "with no <related rows>"
+    # "which products had no orders yesterday": the values of the breakdown that no row of
+    # the table matching these filters has (a count of those rows that is 0, over all rows).
+    none_of: tuple[DraftFilter, ...] = ()
     # "is the average salary above 80k?": the number a yes/no question weighs the figure
     # against, in words ("over 80,000"); the figure itself is shown, not narrowed by it.
     checked: str | None = None
@@ -237,7 +240,10 @@ def to_spec(draft: Draft) -> QuerySpec:
         data["columns"] = [{"name": name, "expr": expr} for name, expr in draft.custom]
     if draft.records:
         return _records_spec(draft, data)
-    if draft.part is not None and measures:
+    if draft.none_of and measures:
+        conds = " and ".join(condition(draft, f) for f in draft.none_of)
+        measures[:] = [{"expr": f"count_if({conds})", "name": f"{_short(draft.measures[0])}_matching"}]
+    elif draft.part is not None and measures:
         measures[:] = [_part_measure(draft, draft.measures[0], draft.part)]
     elif draft.ratio is not None and measures:
         measures[:] = [_ratio_measure(draft, draft.measures[0], *draft.ratio)]
@@ -270,6 +276,10 @@ def to_spec(draft: Draft) -> QuerySpec:
             for h in draft.having
             if h.measure < len(spec.measures)
         ]
+    if draft.none_of and spec.measures:
+        having = data.get("having")
+        data["having"] = [*(having if isinstance(having, list) else []),
+                          {"by": spec.measures[0].alias, "op": "eq", "value": 0}]
     if draft.limit_per is not None and draft.limit is not None:
         per = draft.limit_per
         ref = column_ref(base, per.table, per.column)

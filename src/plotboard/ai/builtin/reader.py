@@ -557,6 +557,8 @@ class _Walk:
             return
         if intent.superlative is None or intent.superlative.temporal or intent.ranked_dim:
             return
+        if intent.grain is not None and intent.grain.grain and not intent.grain.by:
+            return  # "the best month for revenue in each category": the months ranked
         slots = [m for m in intent.measures if m.superlative is not None and m.agg is None]
         if len(intent.measures) != 1 or len(slots) != 1:
             return

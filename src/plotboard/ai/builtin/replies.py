@@ -318,6 +318,10 @@ def describe_groups(draft: Draft) -> list[str]:
         what = f"with no {table_label(gone.table).lower()}"
         where = [describe_filter(f) for f in gone.filters]
         out.append(f"{what} ({'; '.join(where)})" if where else what)
+    if draft.none_of:
+        # "which products had no orders yesterday": the groups with none of those rows.
+        where = "; ".join(describe_filter(f) for f in draft.none_of)
+        out.append(f"with no {table_label(draft.base).lower()} ({where})")
     return out
 
 
@@ -361,7 +365,9 @@ def title_of(vocab: Vocabulary, draft: Draft) -> str:
     dims = [dim_label(vocab, draft, d) for d in draft.dims]
     main = _join([measures[0], *(m[:1].lower() + m[1:] for m in measures[1:])])
     group = draft.limit_per
-    if draft.limit and group is not None and len(dims) == 2 and measures and group in draft.dims:
+    if draft.none_of and dims:
+        title = plural(dims[0])[:1].upper() + plural(dims[0])[1:]  # "Products with no sales"
+    elif draft.limit and group is not None and len(dims) == 2 and measures and group in draft.dims:
         at = draft.dims.index(group)
         ranked, each = dims[1 - at], dims[at]
         what = measures[0][:1].lower() + measures[0][1:]
@@ -511,7 +517,7 @@ def describe_answer(
         text = f"{lead} {what}" if lead else what[4:5].upper() + what[5:]
         return f"{text}."
     special = bool(draft.part is not None or draft.share or draft.cumulative or draft.compare)
-    special = special or draft.ratio is not None or draft.sides is not None
+    special = special or draft.ratio is not None or draft.sides is not None or bool(draft.none_of)
     if draft.records or special or draft.having or draft.limit_per is not None:
         title = title_of(vocab, draft)
         if voice.tone == "concise":
@@ -522,7 +528,7 @@ def describe_answer(
         first = what.split()[1]
         several = first[:1].isdigit() or first in ("top", "bottom", "earliest", "latest") or (
             first.endswith("s") and not first.endswith("ss")
-        )
+        ) or bool(draft.none_of)
         lead = {"friendly": "Sure! Here", "formal": "Please find below"}.get(voice.tone, "Here")
         verb = "" if voice.tone == "formal" else (" are" if several else " is")
         return f"{lead}{verb} {what}."

@@ -464,6 +464,8 @@ def resolve(vocab: Vocabulary, intent: Intent, base: Table) -> Resolved:
             out.per_row = True
             continue
         if any(d.column is found[1] for d in out.dims):
+            if slot is intent.per_dim:  # "in every country ... per country": said twice
+                out.per_dim = next(d for d in out.dims if d.column is found[1])
             continue
         if any(m.agg == "count_distinct" and m.column is found[1] for m in out.measures):
             continue  # "how many distinct products ... (the product list)": one number

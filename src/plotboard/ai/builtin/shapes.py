@@ -176,6 +176,7 @@ class Shapes:
     # that time is the related rows', not the rows listed.
     absent_terms: list[Term] = field(default_factory=list)
     absent_dated: bool = False
+    absent_at: int = -1  # where the clause starts ("no", "didn't") in `all_words`
     # "ratio of Hardware revenue to Software revenue", "Paris headcount divided by London
     # headcount": where the cue was in the question's words (`all_words`), and whether it
     # names the ratio itself ("ratio", anywhere) or only divides what comes after it.
@@ -410,7 +411,8 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                                 if tuple(words[end : end + len(ending)]) == ending:
                                     end += len(ending)
                                     break
-                            shapes.absent_dated = end < len(words) and words[end] in _TIME_LEADS
+                            shapes.absent_dated = _time_follows(words, end)
+                            shapes.absent_at = i
                         for k in range(i, end):
                             keep[k] = False
                         i, matched = end, True
@@ -1050,7 +1052,7 @@ _NEGATED_VERBS = frozenset({"didn", "don", "doesn", "haven", "hasn", "hadn", "di
 _FILLERS = frozenset({"any", "a", "an", "single", "one", "have", "had", "make", "made", "do",
                       "done", "get", "got", "at", "all", "closed", "close", "booked", "book",
                       "logged", "recorded", "won", "landed", "rung", "rang", "ring", "up",
-                      "their", "his", "her", "first"})
+                      "their", "his", "her", "first", "even"})
 
 
 def absent_reason(table: Table) -> str:
@@ -1067,7 +1069,33 @@ def absent_reason(table: Table) -> str:
 _ABSENT_TAILS = (("at", "all"), ("anything", "at", "all"), ("anything",), ("ever",), ("yet",),
                  ("so", "far"))
 _TIME_LEADS = frozenset({"in", "during", "since", "this", "last", "over", "for", "before",
-                         "after", "between", "from", "previous", "past"})
+                         "after", "between", "from", "previous", "past", "yesterday", "today"})
+
+
+def _events_measured(vocab: Vocabulary, said: Sequence[Term]) -> Table | None:
+    """The table whose rows a number said after "no" adds up, when no other table points at
+    its rows (the table of events: sales, not the people who make them): "reps who booked no
+    revenue in 2024" are those with no sales then."""
+    columns = [
+        t for t in said if isinstance(t, ColumnTerm | MeasureTerm) and t.column is not None
+        and t.column.type in NUMERIC_TYPES and not t.column.nullable
+        and t.column.name not in t.table.primary_key
+    ]
+    if not columns:
+        return None
+    table = columns[0].table
+    if not table.foreign_keys or any(
+        fk.ref_table == table.name for other in vocab.tables for fk in other.foreign_keys
+    ):
+        return None
+    return table
+
+
+def _time_follows(words: Sequence[str], end: int) -> bool:
+    """Whether a time is said at `words[end]` ("in 2025", "yesterday", "year to date")."""
+    return end < len(words) and (
+        words[end] in _TIME_LEADS or any(_at(words, end, lead) for lead in _TO_DATE)
+    )
 
 
 def _absent_rows(
@@ -1098,6 +1126,10 @@ def _absent_rows(
         for _ in range(2):  # "no remote staff", "without Hardware sales"
             if found is None or any(isinstance(t, TableTerm) for t in found[1]):
                 break
+            events = _events_measured(vocab, found[1])
+            if events is not None:
+                found = (found[0], [TableTerm(events, 0)])  # "no revenue": no sales
+                break
             narrowing.append((j, found[0], found[1]))
             j += found[0]
             found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
@@ -1126,6 +1158,7 @@ def _absent_rows(
                 return
             shapes.absent = table
             shapes.absent_terms = terms
+            shapes.absent_at = i
             for tail in _ABSENT_TAILS:
                 if tuple(words[end : end + len(tail)]) == tail:
                     end += len(tail)
@@ -1134,7 +1167,7 @@ def _absent_rows(
                 i -= 1  # "who still haven't sold": the same missing rows
             for k in range(i, end):
                 keep[k] = False
-            shapes.absent_dated = end < len(words) and words[end] in _TIME_LEADS
+            shapes.absent_dated = _time_follows(words, end)
             return
 
 
@@ -1507,6 +1540,8 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
     ):
         # "which products had no orders yesterday": values of the related rows' own column
         # that none of them has; not the rows another table points from (the people).
+        if _none_in_groups(draft, shapes, intent):
+            return
         raise Unanswerable(absent_reason(related))
     if draft.base is related and not _linked_to(vocab, related, related):
         targets = [
@@ -1539,7 +1574,18 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
             f for f in draft.filters
             if f.column.type in TEMPORAL_TYPES and f.table is draft.base
         ]
-        if when and dated:
+        said = [(_said_at(shapes.all_words, span.label), span) for _, span in intent.date_ranges]
+        after = [span for at, span in said if at > shapes.absent_at >= 0]
+        before = [span for at, span in said if 0 <= at < shapes.absent_at]
+        if when and dated and after and before:
+            # "hired before 2025 who have no sales so far this year": the period said before
+            # the clause is the rows' own, the one said after it the missing rows'.
+            own = dated[0].column
+            for f in dated:
+                draft.filters.remove(f)
+            draft.filters += date_filters(draft.base, own, before[-1])
+            where += date_filters(related, when[0], after[0])
+        elif when and dated:
             for f in dated:
                 draft.filters.remove(f)
                 where.append(replace(f, table=related, column=when[0]))
@@ -1550,6 +1596,58 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
     ):
         # "offices with no remote staff", "reps without sales": which ones, not how many.
         shapes.listing = True
+
+
+def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
+    """ "which products had no orders yesterday", "job titles with no remote staff", "which
+    regions had zero Hardware sales in May": the values of the breakdown (a column of the
+    table itself) whose count of the rows said missing is 0, over all the table's rows.
+    What the missing rows are: the words said with them ("no *remote* staff"), any period
+    and flag (kept as a filter, they would leave only the groups that have such rows), and
+    the values said after the clause ("no orders *in the West*"); values said before it
+    ("in Sydney, which departments ...") keep the rows the groups are made of. False when
+    nothing narrows the missing rows (every group has rows) or one can't be a condition."""
+    related = draft.base
+    where: list[DraftFilter] = []
+    for term in shapes.absent_terms:
+        if isinstance(term, ValueTerm):
+            values = list(term.values)
+            where.append(DraftFilter(
+                related, term.column, "eq" if len(values) == 1 else "in",
+                values[0] if len(values) == 1 else values,  # type: ignore[arg-type]
+            ))
+        elif isinstance(term, ColumnTerm) and term.column.type == "boolean":
+            where.append(DraftFilter(related, term.column, "eq", True))
+    after: set[int] = set()
+    for slot in intent.values:
+        at = _said_at(shapes.all_words, slot.text)
+        if at > shapes.absent_at >= 0:
+            after |= {id(t.column) for t in slot.terms}
+    moved = [
+        f for f in draft.filters
+        if f.column.type in TEMPORAL_TYPES or f.column.type == "boolean"
+        or id(f.column) in after
+    ]
+    if any(f.op not in ("eq", "neq", "in", "not_in", "between", "gt", "gte", "lt", "lte")
+           for f in moved):
+        return False
+    where += [f for f in moved if f not in where]
+    if not where or draft.having or draft.records:
+        return False
+    for f in moved:
+        draft.filters.remove(f)
+    dims = [d for d in draft.dims if d.table is related and d.grain is None and d.bin is None]
+    draft.dims = dims[:1]
+    draft.measures = [DraftMeasure("count", related, None)]
+    draft.none_of = tuple(where)
+    draft.order, draft.limit, draft.chart = None, None, "table"
+    if draft.dims:
+        said = (draft.dims[0].column.display_name or draft.dims[0].column.name).replace("_", " ")
+        draft.notes.append(
+            f"only the {said.lower()} values that appear in {table_label(related).lower()} "
+            "are listed"
+        )
+    return True
 
 
 _RANGE_OPS = frozenset({"between", "gte", "gt", "lte", "lt"})
@@ -1967,6 +2065,16 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
     whose N applies within each value of the breakdown named after "each" / "per"."""
     group = draft.per_dim
     ranked = intent.top is not None or intent.superlative is not None or shapes.top_n
+    extreme = not ranked and len(draft.measures) == 1 and draft.measures[0].agg in ("max", "min")
+    if extreme and group is not None and len(draft.dims) == 2 and not draft.records:
+        # "max salary per department, with the name of the person who gets it": the row
+        # holding that value in each group, not every person's own maximum.
+        other = next(d for d in draft.dims if d is not group)
+        first = draft.measures[0]
+        ranked = (other.table is first.table and first.column is not None
+                  and vocab.label_column(other.table) is other.column and other.grain is None)
+        if ranked and draft.order is None:
+            draft.order = first.agg == "max"
     if group is None or group not in draft.dims or len(draft.dims) != 2 or not ranked:
         return
     if not draft.measures or draft.share or draft.cumulative or draft.compare:
@@ -1982,6 +2090,8 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
         n = 1  # "the best product in every region"
     elif intent.ranked_grain is not None and not intent.ranked_plural:
         n = 1  # "the best month of each year"
+    elif not others and intent.grain is not None and intent.grain.grain and not intent.grain.by:
+        n = 1  # "the best month for revenue in each category"
     else:
         n = draft.limit or 3
     _sellers_of_a_kind(vocab, draft, group, intent)
