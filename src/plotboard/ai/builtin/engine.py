@@ -107,6 +107,7 @@ from plotboard.ai.builtin.slips import catalog_slips, respell
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
+    LEFT_OUT_WORDS,
     STATUS_WORDS,
     STOPWORDS,
     Token,
@@ -1328,6 +1329,18 @@ _HEAD_TAILS = frozenset({"number", "numbers", "detail", "details", "info", "info
                          "data"})
 
 
+def _unknown_before_tail(lexed: Lexed) -> str | None:
+    """ "the office manager's phone number for each office", "bank details of ...": an
+    unknown word glued to a word that only ends the name of a thing ("number", "details")
+    names what is asked for, wherever it stands (not a count of rows)."""
+    for i, word in sorted(lexed.unknown_at.items()):
+        if word in LEFT_OUT_WORDS or i + 1 >= len(lexed.words):
+            continue
+        if lexed.words[i + 1] in _HEAD_TAILS and i + 1 not in lexed.unknown_at:
+            return f"{word} {lexed.words[i + 1]}"
+    return None
+
+
 def _names_data(lexed: Lexed, i: int) -> bool:
     """Whether the words from `i` on (after "the", "our" ...) open with a table, column or
     measure of the data (not a value or a period)."""
@@ -1760,7 +1773,7 @@ def _answer_once(
     left = _left_out(lexed)
     # "which foreign languages do people speak ...": what is asked for is a word the data
     # doesn't have, however long the message; answering without it answers another question.
-    head = _unknown_head(lexed) if previous is None else None
+    head = (_unknown_head(lexed) or _unknown_before_tail(lexed)) if previous is None else None
     # A state of the rows the data doesn't have ("cancelled", "refunded", "are enrolled on
     # ...") is never context.
     status = any(w in STATUS_WORDS for w in lexed.unknown) or any(

@@ -566,7 +566,10 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                 # means nothing else.
                 best = (1, Words(tuple(prefixed), words[i]))
         if best is None:
-            if words[i] not in STOPWORDS and stems[i] not in STOPWORDS and len(words[i]) > 1:
+            quiet = words[i] in STOPWORDS or stems[i] in STOPWORDS
+            if quiet and words[i] in _NOUN_TOO and i > 0 and words[i - 1] in _BREAKDOWN_LEADS:
+                quiet = False  # "seats per account": a breakdown by something not in the data
+            if not quiet and len(words[i]) > 1:
                 out.unknown.append(words[i])
                 out.unknown_at[i] = words[i]
             i += 1
@@ -748,6 +751,11 @@ def _spellings(vocab: Vocabulary) -> dict[int, list[str]]:
                 cached.setdefault(len(word), []).append(word)
         vocab.spellings = cached
     return cached
+
+
+#: Meaningless words as verbs ("accounts for") that are nouns after "per", "each", "by".
+_NOUN_TOO = frozenset({"account", "accounts"})
+_BREAKDOWN_LEADS = frozenset({"per", "each", "every", "by"})
 
 
 def _misspelt(

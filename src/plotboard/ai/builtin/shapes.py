@@ -357,7 +357,9 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
             for phrase in group:
                 if phrase[0] != first:
                     continue
-                if _at(words, i, phrase) and not _ranks_after(words, i + len(phrase), phrase):
+                if _at(words, i, phrase) and not _ranks_after(words, i + len(phrase), phrase) and (
+                    not (phrase[0].startswith("account") and i > 0 and words[i - 1] in _NOUN_LEADS)
+                ):  # "seats per account for our customers": an account, not "account for"
                     setattr(shapes, flag, True)
                     shapes.said.append(" ".join(phrase))
                     end = i + len(phrase)
@@ -687,6 +689,10 @@ def _said_as_predicate(words: Sequence[str], f: DraftFilter) -> bool:
                 j -= 1  # "what % of sales are in the West"
             return words[j] in _PREDICATE_LEADS
     return False
+
+
+_NOUN_LEADS = frozenset({"per", "each", "every", "by", "an", "the", "our", "my", "your",
+                         "this", "that", "one", "any"})
 
 
 def _ranks_after(words: Sequence[str], end: int, phrase: tuple[str, ...]) -> bool:
