@@ -74,14 +74,17 @@ def test_a_word_the_list_drops_is_dropped(
     assert not reply.tile.query.filters
 
 
-def test_values_of_the_rows_own_column_with_none_is_refused_not_other_rows(
+def test_values_of_the_rows_own_column_with_none_are_not_other_rows(
     catalog: Catalog, values: dict[tuple[str, str], list[str]]
 ) -> None:
     # "which products ... no order": products are a column of the sales rows themselves; the
-    # engine answered with the employees who have no sales, a different question.
+    # engine answered with the employees who have no sales, a different question. (It was
+    # refused; now the products whose count of yesterday's sales is 0.)
     reply = answer("which products did not get one single order yesterday?", catalog, values,
                    today=TODAY)
-    assert reply.tile is None
+    assert reply.tile is not None and reply.tile.query.table == "sales"
+    assert [d.column for d in reply.tile.query.dimensions] == ["product"]
+    assert [(h.op, h.value) for h in reply.tile.query.having] == [("eq", 0)]
     assert "no sales" in reply.answer
     kept = answer("which sales reps had no sales last month", catalog, values, today=TODAY)
     assert kept.tile is not None and kept.tile.query.table == "employees"

@@ -242,7 +242,8 @@ def to_spec(draft: Draft) -> QuerySpec:
         return _records_spec(draft, data)
     if draft.none_of and measures:
         conds = " and ".join(condition(draft, f) for f in draft.none_of)
-        measures[:] = [{"expr": f"count_if({conds})", "name": f"{_short(draft.measures[0])}_matching"}]
+        name = f"{_short(draft.measures[0])}_matching"
+        measures[:] = [{"expr": f"count_if({conds})", "name": name}]
     elif draft.part is not None and measures:
         measures[:] = [_part_measure(draft, draft.measures[0], draft.part)]
     elif draft.ratio is not None and measures:

@@ -1336,8 +1336,11 @@ def _unknown_before_tail(lexed: Lexed) -> str | None:
     for i, word in sorted(lexed.unknown_at.items()):
         if word in LEFT_OUT_WORDS or i + 1 >= len(lexed.words):
             continue
-        if lexed.words[i + 1] in _HEAD_TAILS and i + 1 not in lexed.unknown_at:
-            return f"{word} {lexed.words[i + 1]}"
+        after = lexed.words[i + 2] if i + 2 < len(lexed.words) else ""
+        if lexed.words[i + 1] in _HEAD_TAILS and i + 1 not in lexed.unknown_at and (
+            after != "of"  # "so far number of hires", "a huge number of orders": a count
+        ):
+            return word
     return None
 
 

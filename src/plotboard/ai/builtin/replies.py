@@ -320,8 +320,8 @@ def describe_groups(draft: Draft) -> list[str]:
         out.append(f"{what} ({'; '.join(where)})" if where else what)
     if draft.none_of:
         # "which products had no orders yesterday": the groups with none of those rows.
-        where = "; ".join(describe_filter(f) for f in draft.none_of)
-        out.append(f"with no {table_label(draft.base).lower()} ({where})")
+        said = "; ".join(describe_filter(f) for f in draft.none_of)
+        out.append(f"with no {table_label(draft.base).lower()} ({said})")
     return out
 
 

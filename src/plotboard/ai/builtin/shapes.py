@@ -1075,7 +1075,8 @@ def absent_reason(table: Table) -> str:
 _ABSENT_TAILS = (("at", "all"), ("anything", "at", "all"), ("anything",), ("ever",), ("yet",),
                  ("so", "far"))
 _TIME_LEADS = frozenset({"in", "during", "since", "this", "last", "over", "for", "before",
-                         "after", "between", "from", "previous", "past", "yesterday", "today"})
+                         "after", "between", "from", "previous", "past", "yesterday", "today",
+                         "on"})
 
 
 def _events_measured(vocab: Vocabulary, said: Sequence[Term]) -> Table | None:
@@ -1303,6 +1304,9 @@ def apply_shapes(
             draft.notes.append(f"I did not find '{' '.join(name)}' in {draft.base.name}")
             continue
         if is_null and draft.base.primary_key == (column.name,):
+            if any(d.table is draft.base and d.grain is None and d.bin is None
+                   for d in draft.dims) and _none_in_groups(draft, shapes, intent):
+                continue  # "products that had no sales on 2 June": none of those rows
             # "which reps made no sales in September": the rows' own id is never empty; what
             # is asked is rows missing from this table, which this reading can't find.
             raise Unanswerable(absent_reason(draft.base))
