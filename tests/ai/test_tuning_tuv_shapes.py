@@ -165,3 +165,31 @@ def test_account_for_as_a_verb_is_still_a_share(catalog: Catalog, values: Values
                        catalog, values))
     assert spec["measures"][0].get("share") is True
     assert dims_of(spec) == ["category"]
+
+
+# -- shares, bands and running totals said at length ---------------------------------------------
+
+
+def test_a_value_and_its_column_before_the_measure_is_the_whole_split(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("break down East region units by category, in percent", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity", "share": True}]
+    assert dims_of(spec) == ["category"]
+    assert filters_of(spec) == [("sales_region", "eq", "East")]
+
+
+def test_that_bucket_refers_back_to_a_bound(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("no more than 300 orders in 2024: which products are in that bucket?",
+                       catalog, values))
+    assert spec["measures"] == [{"agg": "count"}]
+    assert dims_of(spec) == ["product"]  # no bands of amounts
+    assert having_of(spec) == [("count", "lte", 300)]
+
+
+def test_a_running_total_so_far_in_the_current_year_ends_today(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("cumulative units so far in 2025, month by month", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity", "cumulative": True}]
+    assert filters_of(spec) == [("sale_date", "between", ["2025-01-01", "2025-11-20"])]

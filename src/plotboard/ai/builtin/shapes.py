@@ -596,8 +596,10 @@ def _to_date_by_period(words: Sequence[str], i: int) -> bool:
     year", "by month", "each quarter")."""
     if tuple(words[i : i + 2]) != ("to", "date"):
         return False
-    if i > 0 and words[i - 1] in _GRAIN_UNITS:
-        return False  # "year to date": a period
+    if i > 0 and (words[i - 1] in _GRAIN_UNITS or (
+        len(words[i - 1]) == 4 and words[i - 1].isdigit()
+    )):
+        return False  # "year to date", "2025 to date": a period
     after = [w for w in words[i + 2 : i + 7] if w != ","]
     for k in range(len(after) - 1):
         if after[k] in ("by", "each", "every", "per") and after[k + 1] in _GRAIN_UNITS:
@@ -650,12 +652,20 @@ def _said_on_measure(f: DraftFilter, shapes: Shapes, intent: Intent) -> bool:
     )), None)
     if said is None:
         return False
-    wanted = [*said.lower().split(), *intent.measures[0].text.lower().split()]
+    value = said.lower().split()
+    measure = intent.measures[0].text.lower().split()
+    # "North region turnover": the value's own column named between them.
+    kind = set(split_identifier(f.column.name).lower().split())
     words = shapes.all_words
-    return any(
-        list(words[k : k + len(wanted)]) == wanted and (k == 0 or words[k - 1] != "s")
-        for k in range(len(words) - len(wanted) + 1)
-    )
+    for k in range(len(words) - len(value) + 1):
+        if list(words[k : k + len(value)]) != value or (k > 0 and words[k - 1] == "s"):
+            continue
+        j = k + len(value)
+        while j < len(words) and j < k + len(value) + 2 and words[j] in kind:
+            j += 1
+        if list(words[j : j + len(measure)]) == measure:
+            return True
+    return False
 
 
 def _said_whole(f: DraftFilter, shapes: Shapes) -> bool:
@@ -1007,6 +1017,9 @@ def _read_bands(
                 keep[i + 1] = False
             continue
         if word not in _BAND_WORDS and word not in _SIZED_BAND_WORDS:
+            continue
+        if i > 0 and words[i - 1] in ("that", "this", "those", "these", "same"):
+            keep[i] = keep[i - 1] = False  # "at most 700 orders: which fall in that bucket"
             continue
         after = parse_number(words[i + 2]) if i + 2 < len(words) and words[i + 1] in (
             "of", "size", "width"
