@@ -84,7 +84,9 @@ def demo_token(body: DemoTokenRequest, runtime: RuntimeDep) -> dict[str, Any]:
             MintRequest(
                 user_id=user.user_id,
                 attributes=user.attributes,
-                ai_context_clues={"tone": "friendly and concise", "company": company},
+                # Friendly, so the chat calls the host app by its name ("Acme Ops's headcount");
+                # "friendly and concise" would answer with the title alone.
+                ai_context_clues={"tone": "friendly", "company": company},
             ),
         )
     return {
