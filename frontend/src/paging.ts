@@ -15,3 +15,35 @@ export function pageSize(spec: QuerySpec | null | undefined): number | null {
   if (spec.offset !== undefined || spec.limit === undefined) return spec.limit ?? PAGE_SIZE;
   return null;
 }
+
+/** The query for page `page` (from 0) of a listing that pages by `size` rows: exactly that
+ * page's rows (`offset`), and one more (`limit` size + 1) that is never shown, only read to
+ * know whether a next page exists, so that Next is off on a last page that happens to be
+ * full. Whatever `limit` or `offset` the spec had (none at all in the AI's listings, which
+ * then loaded every row at once), the query asks for this page alone. */
+export function pageQuery(spec: QuerySpec, page: number, size: number): QuerySpec {
+  return { ...spec, limit: size + 1, offset: Math.max(0, page) * size };
+}
+
+/** What a page's answer shows: its rows (at most `size`, the extra row of pageQuery dropped),
+ * the 1-based numbers of its first and last rows (`last` < `first` on an empty page), and
+ * whether there are pages before and after it. */
+export interface PageView<Row> {
+  rows: Row[];
+  first: number;
+  last: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+}
+
+export function pageView<Row>(rows: readonly Row[], page: number, size: number): PageView<Row> {
+  const shown = rows.slice(0, size);
+  const first = page * size + 1;
+  return { rows: shown, first, last: first + shown.length - 1, hasPrevious: page > 0, hasNext: rows.length > size };
+}
+
+/** The pager's words for a page: "Rows 51–100". */
+export function pageRange(view: Pick<PageView<unknown>, 'first' | 'last'>): string {
+  if (view.last < view.first) return 'No more rows';
+  return `Rows ${view.first.toLocaleString()}–${view.last.toLocaleString()}`;
+}

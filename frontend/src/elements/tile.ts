@@ -12,7 +12,7 @@ import { breadcrumb, breakdownMenu, breakdownStep, crossFilterFor, detailStep, d
 import { formatCategory } from '../format.js';
 import { download, drawPng, fileName, titledPng, toCsv } from '../export.js';
 import { iconForChart, icons } from '../icons.js';
-import { pageSize } from '../paging.js';
+import { pageQuery, pageRange, pageSize, pageView, type PageView } from '../paging.js';
 import { defaultChart, type CatalogIndex } from '../model.js';
 import { chartTheme, shared } from '../styles.js';
 import { tileFilterTexts } from '../tile-filters.js';
@@ -355,6 +355,8 @@ export class PbTile extends LitElement {
   @state() private drillMenu: DrillMenu | null = null;
   /** The page of a list of records (spec v2 `select`), from 0. */
   @state() private page = 0;
+  /** The page shown of a list of records that pages (null for any other tile). */
+  @state() private paged: PageView<unknown> | null = null;
   @query('pb-chart') private chartEl?: PbChart;
 
   private runKey = '';
@@ -428,16 +430,21 @@ export class PbTile extends LitElement {
     const filtered = withDashboardFilters(spec, filters, index);
     const applied = filtered.applied;
     const unapplied = filters.filter((f) => isComplete(f) && !applied.includes(f));
-    // A list of records that pages (pageSize) goes through its rows: `limit` per page, `offset`
-    // to the page. A ranking cut ("the 10 biggest sales") is its `limit` rows, no more.
+    // A list of records that pages (pageSize) asks for one page at a time (pageQuery: `offset`
+    // to the page, `limit` its rows and one to tell whether more follow), also when its spec
+    // has no limit (the AI's listings). A ranking cut ("the 10 biggest sales") is its `limit`
+    // rows, no more.
     const size = pageSize(spec);
-    const effective = size !== null && this.page > 0 ? { ...filtered.spec, offset: this.page * size } : filtered.spec;
+    const page = this.page;
+    const effective = size !== null ? pageQuery(filtered.spec, page, size) : filtered.spec;
     const type = this.chartType;
     try {
       const needs = chartNeeds({ type, spec, index });
       const world = needs ? loadWorld() : null;
       const source = this.tile?.source ?? this.ctx.index?.sourceOf(spec.table);
-      const result = await this.ctx.api.query(effective as QuerySpec, source, fresh);
+      const answer = await this.ctx.api.query(effective as QuerySpec, source, fresh);
+      const paged = size !== null ? pageView(answer.rows, page, size) : null;
+      const result = paged ? { ...answer, rows: paged.rows as QueryResult['rows'] } : answer;
       let map: { places: Record<string, GeoPlace | null>; mapName: string; regions: ReadonlySet<string> } | null = null;
       if (world && needs) {
         const names = [...new Set(result.rows.map((r) => String(r[0] ?? '')))].filter(Boolean);
@@ -447,6 +454,7 @@ export class PbTile extends LitElement {
       if (id !== this.runId) return;
       await this.updateComplete;
       this.result = result;
+      this.paged = paged;
       this.applied = applied;
       this.unapplied = unapplied;
       const input = { type, spec: effective, result, index, theme: chartTheme(this) };
@@ -829,22 +837,18 @@ export class PbTile extends LitElement {
     }
   }
 
-  /** Previous and next for a list of records: a full page means there may be more. */
+  /** Previous and next for a list of records that pages: none when all its rows fit on one. */
   private renderPager() {
-    const spec = this.view.query;
-    const size = pageSize(spec);
-    if (size === null || !this.result) return nothing;
-    const shown = this.result.rows.length;
-    if (this.page === 0 && shown < size) return nothing;
-    const first = this.page * size + 1;
+    const paged = this.paged;
+    if (pageSize(this.view.query) === null || !paged || (!paged.hasPrevious && !paged.hasNext)) return nothing;
     const go = (page: number) => {
       this.page = page;
       void this.run();
     };
     return html`<div class="pager" role="navigation" aria-label="Pages" style="display:flex;align-items:center;justify-content:flex-end;gap:8px;font-size:12.5px;color:var(--pb-muted);padding-top:4px">
-      <span data-page-range>Rows ${first.toLocaleString()}–${(first + shown - 1).toLocaleString()}</span>
-      <button class="btn" type="button" ?disabled=${this.page === 0} @click=${() => go(this.page - 1)}>Previous</button>
-      <button class="btn" type="button" ?disabled=${shown < size} @click=${() => go(this.page + 1)}>Next</button>
+      <span data-page-range>${pageRange(paged)}</span>
+      <button class="btn" type="button" ?disabled=${!paged.hasPrevious} @click=${() => go(this.page - 1)}>Previous</button>
+      <button class="btn" type="button" ?disabled=${!paged.hasNext} @click=${() => go(this.page + 1)}>Next</button>
     </div>`;
   }
 
