@@ -51,7 +51,10 @@ export const builderStyles = css`
     flex: 1;
     min-height: 0;
     display: grid;
-    grid-template-columns: minmax(300px, 420px) 1fr;
+    /* minmax(0, 1fr), not 1fr: a 1fr column is at least as wide as its content's minimum, so
+       a long title (the input's text, the preview tile's heading) widened the right-hand
+       panel past the dialog's edge and cut the chart types and the preview. */
+    grid-template-columns: minmax(300px, 420px) minmax(0, 1fr);
   }
   form {
     overflow: auto;
@@ -208,6 +211,7 @@ export const builderStyles = css`
     gap: 10px;
     padding: 16px;
     min-height: 0;
+    min-width: 0;
   }
   .preview pb-tile {
     flex: 1;
@@ -371,7 +375,7 @@ export const builderStyles = css`
       flex: 1;
     }
     .main {
-      grid-template-columns: 1fr;
+      grid-template-columns: minmax(0, 1fr);
       overflow: auto;
     }
     form {
