@@ -11,6 +11,7 @@ export const icons = {
   back: icon(svg`<path d="M15 18l-6-6 6-6"/>`),
   more: icon(svg`<circle cx="5" cy="12" r="1.4"/><circle cx="12" cy="12" r="1.4"/><circle cx="19" cy="12" r="1.4"/>`),
   edit: icon(svg`<path d="M12 20h9"/><path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z"/>`),
+  rename: icon(svg`<path d="M4 7V5h12v2M10 5v14M8 19h4"/><path d="M17 13h4M19 11v8"/>`),
   copy: icon(svg`<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15V5a2 2 0 0 1 2-2h10"/>`),
   trash: icon(svg`<path d="M3 6h18M8 6V4h8v2M6 6l1 14h10l1-14"/>`),
   download: icon(svg`<path d="M12 3v12M7 10l5 5 5-5M5 21h14"/>`),

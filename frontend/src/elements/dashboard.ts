@@ -348,6 +348,13 @@ export class PbDashboard extends LitElement {
     this.change((d) => ({ ...d, tiles: d.tiles.map((t) => (t.id === id ? ({ ...t, text } as AnyTile) : t)) }), 'edit a text tile');
   }
 
+  /** A chart's new title, typed on the tile: saved (and undone) like any other change. */
+  private renameTile(id: string, title: string): void {
+    const tile = this.tile(id);
+    if (!tile || tile.title === title) return;
+    this.change((d) => ({ ...d, tiles: d.tiles.map((t) => (t.id === id ? { ...t, title } : t)) }), `rename “${tile.title || 'Chart'}”`);
+  }
+
   private duplicate(id: string): void {
     const source = this.tile(id);
     if (!source) return;
@@ -607,6 +614,7 @@ export class PbDashboard extends LitElement {
         @layout-change=${this.onLayout}
         @tile-edit=${(e: CustomEvent<{ id: string }>) => (this.builder = { open: true, tile: this.tile(e.detail.id) ?? null })}
         @tile-duplicate=${(e: CustomEvent<{ id: string }>) => this.duplicate(e.detail.id)}
+        @tile-rename=${(e: CustomEvent<{ id: string; title: string }>) => this.renameTile(e.detail.id, e.detail.title)}
         @tile-remove=${(e: CustomEvent<{ id: string }>) => this.removeTile(e.detail.id)}
         @tile-text=${(e: CustomEvent<{ id: string; text: string }>) => this.setText(e.detail.id, e.detail.text)}
         @tile-cross-filter=${(e: CustomEvent<DashboardFilter>) => this.crossFilter(e.detail)}

@@ -115,6 +115,20 @@ export class PbTile extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
       }
+      input.rename {
+        flex: 1;
+        min-width: 0;
+        margin: -3px 0;
+        padding: 2px 6px;
+        font: inherit;
+        font-size: 14px;
+        font-weight: 600;
+        color: inherit;
+        background: var(--pb-surface);
+        border: 1px solid var(--pb-accent);
+        border-radius: 6px;
+        outline: none;
+      }
       .badge {
         font-size: 11px;
         color: var(--pb-muted);
@@ -346,6 +360,8 @@ export class PbTile extends LitElement {
    * itself (a 4xx: the chart's settings must change), only after a failure on the way. */
   @state() private retryable = true;
   @state() private menuOpen = false;
+  /** The title is being renamed in place (the tile's menu "Rename", or a double click on it). */
+  @state() private renaming = false;
   @state() private applied: DashboardFilter[] = [];
   /** Dashboard filters this chart has no column for (said on the tile, never silently). */
   @state() private unapplied: DashboardFilter[] = [];
@@ -498,7 +514,17 @@ export class PbTile extends LitElement {
                 @keydown=${this.onGripKey}
                 >${icons.grip}</span
               >`}
-          <h3 title=${title}>${title}</h3>
+          ${this.renaming
+            ? html`<input
+                class="rename"
+                aria-label="Chart title"
+                maxlength="200"
+                .value=${this.tile?.title ?? ''}
+                placeholder="Untitled chart"
+                @keydown=${this.onRenameKey}
+                @blur=${this.onRenameBlur}
+              />`
+            : html`<h3 title=${title} @dblclick=${this.onTitleDblClick}>${title}</h3>`}
           ${this.applied.length
             ? html`<span class="badge count" title="Dashboard filters applied to this chart">${icons.filter}${this.applied.length}</span>`
             : nothing}
@@ -777,6 +803,7 @@ export class PbTile extends LitElement {
             ${this.readonly
               ? nothing
               : html`<button role="menuitem" @click=${() => this.act('tile-edit')}>${icons.edit} Edit chart</button>
+                  <button role="menuitem" data-action="rename" @click=${this.startRename}>${icons.rename} Rename</button>
                   <button role="menuitem" @click=${() => this.act('tile-duplicate')}>${icons.copy} Duplicate</button>`}
             ${this.model?.kind === 'echarts' && this.model.points?.length
               ? html`<button role="menuitem" data-action="drill-pick" @click=${this.pickValue}>${icons.filter} Drill into a value…</button>`
@@ -882,6 +909,51 @@ export class PbTile extends LitElement {
   private onMenuBlur(e: FocusEvent): void {
     const to = e.relatedTarget as Node | null;
     if (!to || !this.renderRoot.contains(to)) this.menuOpen = false;
+  }
+
+  /** Rename in place: an input over the title, Enter (or leaving it) saves, Escape cancels.
+   * Only on a dashboard the user may change (not a view-only one, not a preview). */
+  private startRename(): void {
+    this.closeMenu(false);
+    if (this.readonly || this.preview) return;
+    this.renaming = true;
+    void this.updateComplete.then(() => {
+      const input = this.renderRoot.querySelector('input.rename') as HTMLInputElement | null;
+      input?.focus();
+      input?.select();
+    });
+  }
+
+  private onTitleDblClick(e: MouseEvent): void {
+    if (this.readonly || this.preview) return;
+    e.preventDefault();
+    this.startRename();
+  }
+
+  private onRenameKey(e: KeyboardEvent): void {
+    // Keys typed into the title are the title's: not the grid's moves, not a dialog's Escape.
+    e.stopPropagation();
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      this.finishRename((e.target as HTMLInputElement).value);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      this.finishRename(null);
+    }
+  }
+
+  private onRenameBlur(e: FocusEvent): void {
+    if (this.renaming) this.finishRename((e.target as HTMLInputElement).value);
+  }
+
+  /** End renaming: save `title` (null: cancel) through the dashboard, which saves and undoes it
+   * as any other change; then the focus goes back to the tile's menu button. */
+  private finishRename(title: string | null): void {
+    if (!this.renaming) return;
+    this.renaming = false;
+    const next = title?.trim();
+    if (next !== undefined && next !== (this.tile.title ?? '')) emit(this, 'tile-rename', { id: this.tile.id, title: next });
+    void this.updateComplete.then(() => (this.renderRoot.querySelector('header .icon-btn') as HTMLElement | null)?.focus());
   }
 
   private act(name: string): void {
