@@ -15,7 +15,11 @@ export const dashboardStyles = css`
     margin-bottom: 10px;
   }
   .title {
-    flex: 1 1 220px;
+    /* 120px, not 220px: in the demo at 1400px wide (about 1,100px for the editor) the full
+       toolbar (title, save state, undo, redo, Refresh, Ask AI, History, Add text, Add chart)
+       then fits on one line; the title takes what is left and a long one is cut with an
+       ellipsis, rather than pushing "Add chart" onto a line of its own. */
+    flex: 1 1 120px;
     min-width: 0;
     font-size: 20px;
     font-weight: 700;
@@ -43,6 +47,11 @@ export const dashboardStyles = css`
     font-size: 12.5px;
     color: var(--pb-muted);
     min-width: 120px;
+  }
+  /* Not the save state's width (kept steady while it changes): beside the buttons, as they are. */
+  .status.view-only {
+    min-width: 0;
+    padding: 0 4px;
   }
   .status svg {
     width: 14px;

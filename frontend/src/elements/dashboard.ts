@@ -667,7 +667,7 @@ export class PbDashboard extends LitElement {
   }
 
   private renderStatus() {
-    if (!this.ctx.editable) return html`<span class="status">View only</span>`;
+    if (!this.ctx.editable) return html`<span class="status view-only" data-view-only>${icons.lock}View only</span>`;
     switch (this.saveState) {
       case 'dirty':
       case 'saving':
