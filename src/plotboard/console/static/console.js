@@ -160,13 +160,14 @@
       for (const source of catalog.sources || []) {
         for (const table of source.tables || []) {
           const name = table.schema ? table.schema + "." + table.name : table.name;
-          let count = "—", filters = "";
+          let count = "—", filters = "", seen = NaN;
           try {
             const answer = await call("POST", "/api/v1/embed/query", {
               source: source.id,
               query: { table: name, measures: [{ agg: "count" }] },
             });
-            count = Number(answer.rows?.[0]?.[0] ?? 0).toLocaleString();
+            seen = Number(answer.rows?.[0]?.[0] ?? 0);
+            count = seen.toLocaleString();
             filters = (answer.security_filters || []).join("; ") || "no access rule: every row";
           } catch (err) {
             filters = "refused: " + err.message;
@@ -178,7 +179,7 @@
           label.textContent = (catalog.sources.length > 1 ? source.name + " · " : "") + (table.display_name || name);
           const number = document.createElement("strong");
           number.dataset.count = count;
-          number.textContent = count + " rows";
+          number.textContent = count + (seen === 1 ? " row" : " rows");
           const why = document.createElement("code");
           why.textContent = filters;
           line.append(label, number, why);
