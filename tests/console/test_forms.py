@@ -1101,3 +1101,16 @@ def test_a_connected_database_is_closed_until_opened_and_the_sandbox_sees_what_u
     assert console.client.get("/api/v1/embed/catalog", headers=bearer).json() == {"sources": []}
     wrong = console.post(f"/admin/databases/{source_id}/end-users", {"end_users": "everyone"})
     assert wrong.status_code == 422
+
+
+def test_the_sandbox_explains_the_star_only_when_a_field_has_one(console: Console) -> None:
+    # The sandbox said "* required." under attribute fields none of which had a star.
+    add_attributes(console, ("cities", "string_list"))
+    plain = html.unescape(console.get("/admin/sandbox").text)
+    assert "cities *" not in plain
+    assert "* required" not in plain
+    assert "A blank value is left out of the token" in plain
+    console.post("/admin/attributes/cities", {"type": "string_list", "required": "1"})
+    starred = html.unescape(console.get("/admin/sandbox").text)
+    assert "cities *" in starred
+    assert "* required." in starred
