@@ -102,7 +102,13 @@ from plotboard.ai.builtin.shapes import (
     said_once,
     tables_with_empty_fields,
 )
-from plotboard.ai.builtin.slang import ABBREVIATIONS, NEW_IN, expand, reduced_message
+from plotboard.ai.builtin.slang import (
+    ABBREVIATIONS,
+    CLAIM_LEAD,
+    NEW_IN,
+    expand,
+    reduced_message,
+)
 from plotboard.ai.builtin.slips import catalog_slips, respell
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
@@ -1534,9 +1540,11 @@ _TIME_WORDS = frozenset({*MONTHS, *UNITS, "today", "yesterday", "tomorrow", "ytd
 #: the occasion a question is for, said before it (see `_occasion`).
 _OCCASION = re.compile(
     r"^\s*((?:(?:for|re|ahead of|prepping for|prep for|prepping|from) )?(?:(?:the|our|my|a|an"
-    r"|weekly|monthly|quarterly|annual|yearly|daily) )*(?:[a-z][\w&'-]* ){0,2}?(?:review|meeting"
+    r"|weekly|monthly|quarterly|annual|yearly|daily) )*(?:[a-z][\w&'-]* ){0,3}?(?:review|meeting"
     r"|sync|standup|stand-up|qbr|offsite|prep|retro|deck|pack|catch-up|catchup|all-hands|huddle"
-    r"|call|presentation|planning|report|check|one-on-one|1-on-1))\s*(?::|,|\s[-\u2013\u2014])"
+    r"|call|presentation|planning|report|check|one-on-one|1-on-1|agenda|notes|memo|briefing"
+    r"|brief|slides?|handout|invite list|invitation list|guest list|mailing list|distro list"
+    r"|distribution list|to-do list|todo list|checklist))\s*(?::|,|\s[-\u2013\u2014])"
     r"\s+(\S.*)$",
     re.I | re.S,
 )
@@ -1749,6 +1757,7 @@ def _answer_once(
     if outside is not None:
         return _cannot(vocab, f"this data has nothing about '{outside}'", voice)
     shapes, words = read_shapes(words, vocab)
+    shapes.claimed = CLAIM_LEAD in asides
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)

@@ -157,6 +157,9 @@ class Shapes:
     # "is Engineering more than 25% of the staff": the bound on the percent asked ("over
     # 25%"), which the percent answers (not a filter on the rows).
     share_bound: str | None = None
+    # "am I right that payroll is over 150 million?", "revenue passed 50M, right?": a claim
+    # put to be checked, its lead or tag read (`slang.CLAIM_LEAD`): a yes/no question.
+    claimed: bool = False
     # "distribution of salaries", "salary band of 20k", "into 10 bands": counts per band of a
     # number; `bands` ("width", 20000) or ("count", 10) when the question says which.
     distribution: bool = False
@@ -1494,7 +1497,9 @@ def _figure_checked(draft: Draft, shapes: Shapes) -> None:
     a yes/no question weighing a total against a number asks for that total (to set against
     the number), not the total of only the rows over it; the answer says so."""
     words = [w for w in shapes.all_words if w not in ("yes", "or", "no", ":", ",", "so")]
-    if not words or words[0] not in _YES_NO_LEADS or words[1:2] == ["there"]:
+    if not words or (words[0] not in _YES_NO_LEADS and not shapes.claimed) or "there" in (
+        words[:1] if shapes.claimed else words[1:2]
+    ):
         return  # "are there staff over 60": rows that pass, counted
     if draft.dims or draft.records or draft.having or len(draft.measures) != 1:
         return

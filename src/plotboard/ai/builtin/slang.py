@@ -1297,7 +1297,7 @@ _MONTH_DAY_COMMA_YEAR = re.compile(
 # tokenizer would leave "re", "ve" as unknown words).
 # Only these: a polite "we're planning", "I'll be presenting" is context, and reads best
 # with its unknown words left out.
-_CONTRACTION = re.compile(r"\b(they['\u2019]re|(?:we|they)['\u2019]ve)\b", re.I)
+_CONTRACTION = re.compile(r"\b(they['\u2019]re|(?:i|we|they|you)['\u2019]ve)\b", re.I)
 _MAX_N = re.compile(r"\b(?:a )?(maximum|max|minimum|min)(?: of)? (?=[$\u20ac\u00a3]?\d)", re.I)
 # "products that sell for no more than $100 a unit": their unit price.
 _SELL_FOR_A_UNIT = re.compile(
@@ -1386,6 +1386,16 @@ _GRAIN_BARS = frozenset({"with", "having", "that had", "that have", "where", "wh
 # catalog's words): each rewrite says the same in words the reader knows.
 _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), plain) for pattern, plain in (
+        # "whittle that down to Hardware", "pare the list down to", "trim it to 2024": narrow
+        # the last chart to what follows.
+        (r"\b(?:whittle|pare|trim|slim|cut|boil)(?: (?:that|it|this|them|those|these|things"
+        r"|the (?:list|chart|table|data|results?)))?(?: down)? (?:to|at)\b", " only "),
+        # "and if I restrict that to ...", "what if we only keep ...": a change to the last
+        # chart asked as a supposition (the supposing is no part of it).
+        (r"\b(?:(?:and|so|but|now|then|ok|okay) )?(?:what )?if (?:i|we|you|u) (?:only |just "
+        r"|now |then |instead )?(?=(?:restrict|limit|narrow|filter|keep|look|focus|zoom|stick"
+        r"|switch|change|break|split|group|sort|exclude|include|drop|remove|leave|add|take"
+        r"|count|use|compare|only)\b)", " "),
         # "the least well paid team", "well-paid people": paid the least / the most.
         (r"\b(?:the )?(?:least|worst) well[- ]paid\b", " the lowest paid"),
         (r"\b(?:the )?(?:most|best) well[- ]paid\b", " the highest paid"),
@@ -1770,7 +1780,6 @@ COURTESY: tuple[str, ...] = (
     r"|draw|plot|chart|pull|send|list|share|get|tell))",
     r"\b(?:put|show|draw|plot) (?:that|this|it|them) (?:on|in|into|as) (?=(?:a |an )?(?:chart"
     r"|graph|plot|table|line|bar|pie))",
-    r"\bis it (?:really )?(?:true|the case|right|correct) that\b",
     r"\b(?:many thanks|much appreciated|appreciate (?:it|this|that)|appreciated)\b[,!.]*",
     # "close pack: running total ...", "for the board deck -": where the answer goes.
     r"^\s*(?:for (?:the |our |my )?)?(?:(?:month|quarter|year)[- ]end |monthly |quarterly "
@@ -2026,7 +2035,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         # "1. the top 6 products\n2. ranked by units": the list's numbers are no numbers
         # of the question.
         question = _NUMBERED_LINE.sub("", question)
-    text = casual_said(_sql_said(spoken_numbers(question)))
+    text = casual_said(_claims_as_asked(_sql_said(spoken_numbers(question))))
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
@@ -2446,6 +2455,59 @@ def _all_asides(sentence: str) -> bool:
 _CLAUSE_CUT = re.compile(r"(,|;|:(?!\d)|\s[-\u2013\u2014]+\s|[\u2013\u2014])")
 
 
+#: How a claim put to be checked is said once read (`_claims_as_asked`): a yes/no question's
+#: lead, dropped before the words are read; the engine weighs the figure, not the rows.
+CLAIM_LEAD = "is it true that"
+_CLAIMED = re.compile(r"(?:^|(?<=\s))" + CLAIM_LEAD + r"\s+", re.I)
+#: A claim put to be checked, said before it: "is it true (that)", "is it the case that",
+#: "am I right (in thinking) that", "would you say", "would it be fair to say", "correct me if
+#: I'm wrong, but", "can you confirm (that)", "true or false:".
+_CLAIM_LEADS = re.compile(
+    r"^(?P<links>\s*(?:(?:and|so|but|ok|okay|also|then|now|hey|hi|quick (?:one|question)"
+    r"|question|q)[\s,:;-]+)*)"
+    r"(?:(?:is|was) it (?:really |actually |definitely |still |even )?(?:true|the case|right"
+    r"|correct|accurate|so|fair to say)|(?:isn'?t|is not|wasn'?t) it (?:true|the case)"
+    r"|am i (?:right|correct|wrong|mistaken)(?: (?:in thinking|to think|in saying|to say"
+    r"|in assuming|to assume|in believing|to believe))?"
+    r"|would (?:you|u) say|would it be (?:fair|right|true|accurate|correct) to say"
+    r"|(?:is it|it'?s|it is) fair to say|correct me if (?:i'?m|i am) wrong(?:[\s,]+but)?"
+    r"|(?:can|could|would) (?:you|u) (?:please |pls )?(?:confirm|verify|double[- ]check)"
+    r"|(?:please |pls )?(?:confirm|verify|double[- ]check)|true or false|fact check|fact-check"
+    r"|sanity check)(?:\s*[,:;]\s*|\s+)(?:that\s+|whether\s+|if\s+)?(?=\w)",
+    re.I,
+)
+#: A claim with a question tag after it: "..., right?", "..., isn't it?", "..., am I right?",
+#: "..., yes or no?", "... or not?": the claim is checked the same way.
+_CLAIM_TAG = re.compile(
+    r"(?:,|\s[-\u2013\u2014])?\s*(?:(?:right|correct|true|yes|yeah|yeh|yep|no|innit|eh|ok"
+    r"|okay|yes or no|or not|or no|am i right|is that right|is that correct|is that true"
+    r"|right or wrong|correct or not)"
+    r"|(?:isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|don'?t|didn'?t|hasn'?t|haven'?t|hadn'?t"
+    r"|won'?t|can'?t) (?:it|they|there|we|he|she|that|those|you|i))\s*\?+\s*$",
+    re.I,
+)
+
+
+def _claims_as_asked(text: str) -> str:
+    """Each sentence that puts a claim to be checked ("am I right that revenue passed 50M
+    in 2024?", "Berlin is our oldest office, right?") with its lead or tag said one way,
+    `CLAIM_LEAD` first: a yes/no question, whatever the words that framed it."""
+    out = []
+    for sentence in _sentences(text):
+        lead = _CLAIM_LEADS.match(sentence)
+        tag = _CLAIM_TAG.search(sentence)
+        if tag is not None and tag.start() > 0 and re.search(r"\w", sentence[: tag.start()]):
+            sentence = sentence[: tag.start()] + "?"
+        elif lead is None:
+            out.append(sentence)
+            continue
+        if lead is not None:
+            sentence = lead.group("links") + sentence[lead.end() :]
+        start = len(sentence) - len(sentence.lstrip())
+        out.append(f"{sentence[:start]}{CLAIM_LEAD} {sentence[start:]}")
+    return "".join(out)
+
+
 #: A yes/no question ("does the South really sell the least?", "is Berlin our biggest site?").
 _YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|has|have|had)\b[^?]*\?\s*$", re.I)
 #: A request said outright ("give me revenue for every territory", "can you list ...").
@@ -2454,6 +2516,21 @@ _REQUEST = re.compile(
     r"(?:(?:can|could|would|will) (?:you|u) (?:please |pls |just )?)?"
     r"(?:give|show|list|tell|pull|get|plot|chart|graph|break down|compare)\b(?: (?:me|us))?"
     r"(?P<rest>.*)$", re.I | re.S)
+#: A question of its own after a yes/no question ("is payroll over 150M? what's the actual sum
+#: of salaries"): asked outright, it is the request ("who exactly" only points back).
+_WH_REQUEST = re.compile(
+    r"^\s*(?:(?:and|so|then|now|but|ok|okay)[\s,]+)*(?:what'?s|what is|what are|what was"
+    r"|what were|what|how many|how much|which|who)\b(?P<rest>.*)$", re.I | re.S)
+_WH_POINTING = frozenset({
+    "exactly", "precisely", "then", "is", "are", "was", "were", "ones", "one", "of", "if", "so",
+    "not", "true", "actually", "really", "actual", "exact", "precise", "real", "s",
+    # "what's the actual share?": the figure the yes/no question asked about, named alone.
+    "share", "percentage", "percent", "proportion", "fraction", "ratio", "count", "total",
+    "sum", "amount", "average", "split", "breakdown", "difference", "gap", "margin",
+})
+#: Words in a question after a yes/no one that point back at it ("which offices are they
+#: in", "who are those people").
+_WH_BACK = frozenset({"they", "those", "these", "he", "she", "them"})
 #: What a request may hold and still only point back at the question before it ("show me both
 #: figures", "could you give me the numbers?").
 _POINTING = frozenset({
@@ -2476,11 +2553,13 @@ def _request_answers(sentences: list[str]) -> list[str]:
     that points back ("show me both figures", "both years' revenue") is no request of its
     own: nothing dropped."""
     for j, sentence in enumerate(sentences):
-        found = _REQUEST.match(sentence)
+        found = _REQUEST.match(sentence) or _WH_REQUEST.match(sentence)
         if found is None or j == 0:
             continue
         rest = re.findall(r"[a-z0-9]+", found["rest"].lower())
-        if all(w in _POINTING for w in rest) or _BACK.intersection(rest):
+        if all(w in _POINTING or w in _WH_POINTING for w in rest) or _BACK.intersection(rest) or (
+            found.re is _WH_REQUEST and _WH_BACK.intersection(rest)
+        ):
             continue  # "show me both years' revenue": what the question before names
         asked = [k for k in range(j) if re.search(r"\w", sentences[k])]
         if asked and all(_YES_NO.match(sentences[k]) for k in asked):
@@ -2496,12 +2575,17 @@ def _without_asides(text: str) -> tuple[str, list[str]]:
     if kept_from is not sentences:
         text = "".join(kept_from)
         sentences = kept_from
+    claimed = [s for s in sentences if _CLAIMED.search(s)]
+    if claimed:
+        sentences = [_CLAIMED.sub(" ", s) for s in sentences]
+        text = "".join(sentences)
     asides = [bool(s.strip(" \t\n.!?,;:-")) and (_aside(s) or _all_asides(s)) for s in sentences]
     asking = [s for s, a in zip(sentences, asides, strict=True)
               if not a and re.search(r"\w", s)]
     if not asking:
         return text, []
     dropped = [s.strip(" \t\n,;:.!?") for s, a in zip(sentences, asides, strict=True) if a]
+    dropped += [CLAIM_LEAD] * bool(claimed)
     kept: list[str] = []
     for sentence in asking:
         parts = _CLAUSE_CUT.split(sentence)

@@ -159,6 +159,7 @@ LEFT_OUT_WORDS: frozenset[str] = frozenset(
     repeat repeats repeated rerun redo
     alongside side respectively approximately roughly exactly precisely basically simply
     maybe perhaps kindly quickly literally go goes went going gone break breaks broke
+    exact precise accurate actual
     appear appears appeared land lands landed
     """.split()  # noqa: SIM905
 ) | frozenset(
