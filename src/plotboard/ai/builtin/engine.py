@@ -1507,6 +1507,95 @@ _TEAM_COLUMN = re.compile(r"depart|dept|team|division|function|business_?unit", 
 _TEAM_FIRST = re.compile(r"^\s*([a-z][\w&'.-]*(?: [\w&'.-]+){0,2})\s*:\s+(\S.*)$", re.I | re.S)
 
 
+#: The columns a person says they work in or look after: a team, a place.
+_SCOPE_COLUMN = re.compile(
+    r"depart|dept|team|division|function|business_?unit|location|city|office|site|region"
+    r"|country|branch", re.I)
+#: The asker saying what they look after, in the message ("so I manage the Support team in
+#: London now", "I'm new and running Sales", "I've just taken over the Paris office"): who is
+#: asking, and what they speak of when they say "my team", "them", "I have".
+_SELF_CLAUSE = re.compile(
+    r"(?:^|(?<=[,;:.!?\u2013\u2014-])|\b(?=(?:so|and|but|now|ok|okay|well) i\b)|^)\s*"
+    r"(?:(?:so|and|but|now|ok|okay|well)[\s,]+)?(?:i(?:'?m| am) new(?: here)?(?:,| and)\s+"
+    r"(?:i(?:'?m| am|'?ve| have)?\s+)?|i(?:'?m| am|'?ve| have)?\s+)"
+    r"(?:now |just |recently |newly |officially )?"
+    r"(?:manage|managing|run|running|lead|leading|head|heading|head up|oversee|overseeing"
+    r"|look after|looking after|took over|taken over|inherited|own|in charge of|responsible"
+    r" for|joined|moved to|transferred to|started (?:in|on|with))\s+"
+    r"(?P<what>[^,.;:!?\u2013\u2014]+?)(?:\s+(?:now|these days|as of \w+))?"
+    r"\s*(?:[,.;:!?\u2013\u2014]+|\s-\s|$)",
+    re.I)
+#: A question speaking of the asker's own rows: "my department", "do I have", "them".
+_MINE = re.compile(
+    r"\b(?:(?P<unit>my (?:own )?(?:team|department|dept|group|division|org|unit"
+    r"|function|office|site|location|branch|area|patch|region|crew|squad)(?:'s|s)?)"
+    r"|(?P<mine>(?:my|mine) (?P<noun>[a-z]+))"
+    r"|(?P<have>(?:do|did|will) i (?:have|manage|run|lead|look after|oversee))"
+    r"|(?P<got>(?:(?:that|who|whom) )?i(?:'?ve| have)? (?:now |just )?(?:inherited|got|manage"
+    r"|run|lead|oversee|look after|have))(?:\s+there\b)?"
+    r"|(?P<them>(?:of|for|among) them|under me|report(?:s|ing)? to me))\b",
+    re.I)
+
+
+def _scope_values(said: str, vocab: Vocabulary) -> list[str]:
+    """The values of team-like or place-like columns named in `said` ("the new Berlin lead":
+    Berlin; "the Support team in London": Support, London), longest phrases first."""
+    words = [t.stem for t in tokenize(said) if t.text != ","]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in (3, 2, 1):
+            term = next((t for t in vocab.phrases.get(tuple(words[i : i + size]), ())
+                         if isinstance(t, ValueTerm) and len(t.values) == 1
+                         and _SCOPE_COLUMN.search(t.column.name)), None)
+            if term is not None and len(words[i : i + size]) == size:
+                out.append(term.value)
+                i += size
+                break
+        else:
+            i += 1
+    return list(dict.fromkeys(out))
+
+
+def _own_scope(
+    plain: str, speaker: list[str], vocab: Vocabulary
+) -> tuple[str, list[str], str] | None:
+    """ "I'm the new Marketing lead! How many people do I have under each job title?", "so I
+    manage the Support team in London now - how many of them got a 5?": the team or place the
+    asker says is theirs, read into the question where it speaks of their own ("my
+    department", "do I have", "them"); (the question so read, the values, the clause about
+    the asker taken out of it). None when the asker names none, or the question speaks of
+    nothing of theirs."""
+    said = ""
+    clause = _SELF_CLAUSE.search(plain)
+    scope: list[str] = []
+    if clause is not None:
+        scope = _scope_values(clause.group("what"), vocab)
+        if scope:
+            said = clause.group(0).strip(" ,.;:!?\u2013\u2014-")
+            plain = plain[: clause.start()] + " " + plain[clause.end() :]
+    for who in speaker:
+        scope += [v for v in _scope_values(who, vocab) if v not in scope]
+    if not scope:
+        return None
+    first = _MINE.search(plain)
+    if first is None:
+        return None
+    where = " in ".join(scope)
+
+    def read(found: re.Match[str]) -> str:
+        if found.group("unit"):
+            return where if found.start() == first.start() else "it"
+        if found.group("mine"):
+            noun = found.group("noun")
+            return f"the {noun} in {where}" if found.start() == first.start() else f"the {noun}"
+        if found.group("have"):
+            return f"are there in {where}" if found.start() == first.start() else "are there"
+        return f" in {where} " if found.start() == first.start() else " "
+
+    return _MINE.sub(read, plain), scope, said
+
+
 def _team_named(label: str, vocab: Vocabulary) -> str | None:
     """The value `label` names in a team-like column ("HR", "Finance"), or None."""
     for term in vocab.phrases.get(stems(label), ()):
@@ -1544,8 +1633,8 @@ _OCCASION = re.compile(
     r"|sync|standup|stand-up|qbr|offsite|prep|retro|deck|pack|catch-up|catchup|all-hands|huddle"
     r"|call|presentation|planning|report|check|one-on-one|1-on-1|agenda|notes|memo|briefing"
     r"|brief|slides?|handout|invite list|invitation list|guest list|mailing list|distro list"
-    r"|distribution list|to-do list|todo list|checklist))\s*(?::|,|\s[-\u2013\u2014])"
-    r"\s+(\S.*)$",
+    r"|distribution list|to-do list|todo list|checklist|talking points|speaking notes))"
+    r"\s*(?::|,|\s[-\u2013\u2014])\s+(\S.*)$",
     re.I | re.S,
 )
 
@@ -1558,7 +1647,7 @@ def _occasion(plain: str, vocab: Vocabulary) -> tuple[str, str] | None:
     if found is None:
         return None
     said = found.group(1).split()
-    if any(not w.isalpha() or (w.isupper() and len(w) > 1 and w.lower() != "qbr")
+    if any(not w.replace("-", "").isalpha() or (w.isupper() and len(w) > 1 and w.lower() != "qbr")
            for w in said[:-1]):
         return None
     if any((s,) in vocab.phrases for s in stems(" ".join(said)) if s not in STOPWORDS):
@@ -1717,6 +1806,16 @@ def _answer_once(
     # says it did not use it as a filter.
     speaker = [said for said in courtesy if re.search(r"\bhere\b", said, re.I)
                or NEW_IN.match(said)] + askers
+    # "I'm new in finance: how many are in my team?": a sentence about the asker, dropped.
+    about_me = [a for a in asides if re.match(r"\s*(?:i|i'm|im|i've)\b", a, re.I)]
+    own = _own_scope(plain, speaker + about_me, vocab) if previous is None else None
+    if own is not None:
+        # "I'm the new Marketing lead! how many people do I have": Marketing, said once.
+        plain, scope, said = own
+        who = [w for w in [*speaker, said] if w and _scope_values(w, vocab)]
+        speaker = [w for w in speaker if w not in who]
+        readings.append(f"'{', '.join(who)}' read as who is asking; '{' and '.join(scope)}', "
+                        f"what you said is yours, as the rows asked about")
     team = _team_asking(plain, vocab) if previous is None else None
     if team is not None:
         speaker.append(team[0])

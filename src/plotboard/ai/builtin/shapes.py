@@ -42,6 +42,7 @@ from plotboard.ai.builtin.text import (
     STOPWORDS,
     Token,
     parse_number,
+    singular,
     split_identifier,
     stems,
 )
@@ -1456,7 +1457,8 @@ def apply_shapes(
             intent.ignored.extend(unused)
             if problem:
                 draft.notes.append(problem)
-    _figure_checked(draft, shapes)
+    _figure_checked(vocab, draft, shapes)
+    _rank_checked(draft, shapes)
     if shapes.share_bound is not None and (draft.share or draft.part is not None):
         draft.checked = draft.checked or shapes.share_bound
     return draft
@@ -1492,13 +1494,17 @@ _YES_NO_LEADS = frozenset({"is", "was", "are", "were", "isn't", "wasn't", "has",
 _OVER_WORDS = {"gt": "over", "gte": "at least", "lt": "under", "lte": "at most"}
 
 
-def _figure_checked(draft: Draft, shapes: Shapes) -> None:
+def _figure_checked(vocab: Vocabulary, draft: Draft, shapes: Shapes) -> None:
     """ "is the average salary above 80k?", "was the total revenue in 2024 over 50 million?":
     a yes/no question weighing a total against a number asks for that total (to set against
     the number), not the total of only the rows over it; the answer says so."""
     words = [w for w in shapes.all_words if w not in ("yes", "or", "no", ":", ",", "so")]
-    if not words or (words[0] not in _YES_NO_LEADS and not shapes.claimed) or "there" in (
-        words[:1] if shapes.claimed else words[1:2]
+    # "did we sell more than 1,000 units yesterday?", "have we shipped over 5k units": what
+    # was done in all, weighed.
+    done = words[:1] in (["did"], ["do"], ["have"], ["has"]) and words[1:2] in (
+        ["we"], ["they"], ["you"]) and words[2:3] and words[2] in _DONE_VERBS
+    if not words or (words[0] not in _YES_NO_LEADS and not shapes.claimed and not done) or (
+        "there" in (words[:1] if shapes.claimed else words[1:2])
     ):
         return  # "are there staff over 60": rows that pass, counted
     if draft.dims or draft.records or draft.having or len(draft.measures) != 1:
@@ -1506,6 +1512,13 @@ def _figure_checked(draft: Draft, shapes: Shapes) -> None:
     measure = draft.measures[0]
     if measure.agg not in ("avg", "sum", "min", "max", "median") or measure.column is None:
         return
+    bounds = [f for f in draft.filters if f.op in _OVER_WORDS and f.table is measure.table]
+    if done and measure.agg == "sum" and len(bounds) == 1 and bounds[0].column is not (
+        measure.column
+    ) and _said_after_number(vocab, shapes, bounds[0]):
+        # "did we sell more than 1,000 units": the units sold in all, not the revenue of
+        # the sales of over 1,000 units each.
+        draft.measures[0] = measure = replace(measure, column=bounds[0].column)
     checked = [f for f in draft.filters if f.column is measure.column and f.op in _OVER_WORDS]
     value = checked[0].value if len(checked) == 1 else None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -1516,6 +1529,53 @@ def _figure_checked(draft: Draft, shapes: Shapes) -> None:
     draft.checked = f"{_OVER_WORDS[f.op]} {number}"
     draft.notes.append(f"I showed the figure itself, to weigh against {number} (not only "
                        f"the rows {draft.checked})")
+
+
+#: What a yes/no question says was done in all ("did we sell more than 1,000 units").
+_DONE_VERBS = frozenset({"sell", "sold", "ship", "shipped", "move", "moved", "make", "made",
+                         "earn", "earned", "book", "booked", "generate", "generated", "bring",
+                         "brought", "do", "did", "close", "closed", "log", "logged", "take",
+                         "took", "pass", "passed", "hit", "reach", "reached", "clear",
+                         "cleared", "top", "topped", "exceed", "exceeded", "beat", "surpass",
+                         "surpassed", "break", "broke", "achieve", "achieved"})
+
+
+def _said_after_number(vocab: Vocabulary, shapes: Shapes, bound: DraftFilter) -> bool:
+    """Whether the bound's column is named right after its number ("1,000 units")."""
+    words = shapes.all_words
+    for i, w in enumerate(words[:-1]):
+        if parse_number(w) is None:
+            continue
+        terms = vocab.phrases.get((singular(words[i + 1]),), ())
+        if any(getattr(t, "column", None) is bound.column and not isinstance(t, ValueTerm)
+               for t in terms):
+            return True
+    return False
+
+
+_ASKED_LEADS = _YES_NO_LEADS | {"do", "does", "did", "aren't", "weren't", "doesn't", "didn't"}
+
+
+def _rank_checked(draft: Draft, shapes: Shapes) -> None:
+    """ "was the Workstation Tower one of our top 3 products in 2023?", "is Laptop Pro 14 the
+    number one product in every region?": a yes/no question whether a value ranks among the
+    top shows the top ones (where the value is, or is not), not the value alone; the
+    answer says so."""
+    words = [w for w in shapes.all_words if w not in ("yes", "or", "no", ":", ",", "so")]
+    if not words or (words[0] not in _ASKED_LEADS and not shapes.claimed):
+        return
+    if draft.limit is None or not draft.dims or draft.records:
+        return
+    ranked = {id(d.column) for d in draft.dims if d.grain is None and d.bin is None}
+    named = [f for f in draft.filters if id(f.column) in ranked and f.op in ("eq", "in")]
+    if len(named) != 1:
+        return
+    f = named[0]
+    draft.filters.remove(f)
+    value = ", ".join(map(str, f.value)) if isinstance(f.value, list) else str(f.value)
+    among = "the top one" if draft.limit == 1 else "among them"
+    draft.notes.append(f"I showed the top ones, to see whether {value} is {among} (not "
+                       f"{value} alone)")
 
 
 _REPORTING = frozenset({"report", "reports", "reporting", "reported"})

@@ -1265,8 +1265,24 @@ def _stated_more_than(m: re.Match[str]) -> str:
     return _more_than(m)
 
 
+# "are there more remote workers in Engineering than in Support?", "do we have fewer people
+# in Paris than in Berlin", "there are more engineers in London than in Berlin, right?": how
+# many there are in each of the two, side by side (the question is which is more).
+_MORE_THERE = re.compile(
+    r"(?:^|(?<=[.?!:;] ))\s*(?P<lead>" + "is it true that" + r"\s+)?(?:are there|were there"
+    r"|is there|there are|there were|there is|do we have|did we have|have we got|we have|we had"
+    r"|do we employ|did we employ|we employ)\s+(?:more|fewer|less)\s+(?P<what>[^.?!,;:]+?)\s+"
+    r"(?P<prep>in|at|for|among|within|under)\s+(?P<a>[^.?!,;:]+?)\s+than\s+(?:(?:in|at|for"
+    r"|among|within|under)\s+)?(?!(?:[$\u20ac\u00a3]?\d|in|on|at|during|for|last|this|before"
+    r"|after|ever|usual|expected|average|we|they|it)\b)(?P<b>[^.?!,;:]+?)\s*(?=[?.!]|$)",
+    re.I,
+)
+
+
 def _weighed(text: str) -> str:
     """The comparisons of two groups above, as "A vs B: measure"."""
+    text = _MORE_THERE.sub(lambda m: f"{m.group('lead') or ''}{m.group('what')} "
+                           f"{m.group('prep')} {m.group('a')} vs {m.group('b')}", text)
     text = _MORE_THAN.sub(_more_than, text)
     text = _STATED_MORE_THAN.sub(_stated_more_than, text)
     text = _EITHER_MORE.sub(_more_than, text)
@@ -2528,6 +2544,11 @@ _WH_POINTING = frozenset({
     "share", "percentage", "percent", "proportion", "fraction", "ratio", "count", "total",
     "sum", "amount", "average", "split", "breakdown", "difference", "gap", "margin",
 })
+#: A yes/no question weighing two things by a comparative ("is the Berlin office older than
+#: the Paris one?", "was Q1 busier than Q2?").
+_COMPARED = re.compile(
+    r"^\s*(?:is it true that\s+)?(?:is|are|was|were)\s+(?P<a>[^?]+?)\s+(?:[a-z]+er|more [a-z]+"
+    r"|less [a-z]+)\s+than\s+(?P<b>[^?]+?)\s*\?\s*$", re.I)
 #: Words in a question after a yes/no one that point back at it ("which offices are they
 #: in", "who are those people").
 _WH_BACK = frozenset({"they", "those", "these", "he", "she", "them"})
@@ -2557,6 +2578,13 @@ def _request_answers(sentences: list[str]) -> list[str]:
         if found is None or j == 0:
             continue
         rest = re.findall(r"[a-z0-9]+", found["rest"].lower())
+        compared = _COMPARED.match(sentences[j - 1]) if j == 1 else None
+        if compared is not None and found.re is _REQUEST and {"both", "two", "2", "either"} & set(
+            rest
+        ):
+            # "is the Berlin office older than the Paris one? show both opening dates": the
+            # two things weighed, and what the request shows of both.
+            return [f"{compared['a']} and {compared['b']}: ", *sentences[j:]]
         if all(w in _POINTING or w in _WH_POINTING for w in rest) or _BACK.intersection(rest) or (
             found.re is _WH_REQUEST and _WH_BACK.intersection(rest)
         ):
