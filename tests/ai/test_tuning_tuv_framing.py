@@ -117,6 +117,31 @@ def test_one_of_the_top_shows_the_top(catalog: Catalog, values: Values, question
     assert "Sydney" in reply.answer, reply.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do we have more than 40 Finance people in Berlin?",
+        "there are at least 40 Finance people in Berlin, right?",
+    ],
+)
+def test_are_there_more_than_n_counts_them(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "employees", (question, spec)
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert sorted(filters_of(spec)) == [("department", "eq", "Finance"),
+                                        ("location", "eq", "Berlin")], (question, spec)
+    assert any("40" in a for a in reply.assumptions), reply.assumptions
+
+
+def test_two_names_joined_by_plus_are_both(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("is over a third of our staff in Engineering plus Sales?", catalog,
+                       values))
+    assert "department in ('Engineering', 'Sales')" in spec["measures"][0]["expr"], spec
+
+
 def test_did_we_sell_more_than_n_units_is_the_units_sold(catalog: Catalog, values: Values) -> None:
     reply = ask("have we shipped over 20,000 units this quarter?", catalog, values)
     spec = spec_of(reply)
@@ -218,3 +243,14 @@ def test_narrowing_the_last_chart(catalog: Catalog, values: Values, follow: str)
     assert spec["measures"] == [{"agg": "avg", "column": "salary"}], (follow, spec)
     assert dims_of(spec) == ["location"], (follow, spec)
     assert filters_of(spec) == [("location", "in", ["Berlin", "Paris"])], (follow, spec)
+
+
+@pytest.mark.parametrize(
+    "follow",
+    ["add the average salary as a second column", "add average salary as another series"],
+)
+def test_adding_a_measure_to_the_last_chart(catalog: Catalog, values: Values, follow: str) -> None:
+    first = ask("headcount per department", catalog, values)
+    spec = spec_of(ask(follow, catalog, values, previous=first.tile))
+    assert spec["measures"] == [{"agg": "count"}, {"agg": "avg", "column": "salary"}], spec
+    assert dims_of(spec) == ["department"], (follow, spec)

@@ -1507,6 +1507,14 @@ _TEAM_COLUMN = re.compile(r"depart|dept|team|division|function|business_?unit", 
 _TEAM_FIRST = re.compile(r"^\s*([a-z][\w&'.-]*(?: [\w&'.-]+){0,2})\s*:\s+(\S.*)$", re.I | re.S)
 
 
+#: "are there more than 100 engineers in London?", "do we have at least 5 offices in APAC":
+#: a yes/no question on how many there are.
+_HOW_MANY_THERE = re.compile(
+    r"^\s*(?:are there|were there|is there|there are|there were|do we have|did we have"
+    r"|have we got|we have|we had|do we employ|did we employ|we employ|do we still have)\s+"
+    r"(?P<bound>more than|over|above|fewer than|less than|under|below|at least|at most)\s+"
+    r"(?P<n>\d[\d,.]*k?)\s+(?P<rest>(?![\d%]|percent|per cent)\S.*)$",
+    re.I | re.S)
 #: The columns a person says they work in or look after: a team, a place.
 _SCOPE_COLUMN = re.compile(
     r"depart|dept|team|division|function|business_?unit|location|city|office|site|region"
@@ -1806,6 +1814,12 @@ def _answer_once(
     # says it did not use it as a filter.
     speaker = [said for said in courtesy if re.search(r"\bhere\b", said, re.I)
                or NEW_IN.match(said)] + askers
+    more = _HOW_MANY_THERE.match(plain)
+    if more is not None:
+        # "are there more than 100 engineers in London?": how many there are, weighed.
+        plain = f"how many {more.group('rest')}"
+        readings.append(f"a yes/no question ({more.group('bound')} {more.group('n')}?): how "
+                        f"many there are, to weigh against {more.group('n')}")
     # "I'm new in finance: how many are in my team?": a sentence about the asker, dropped.
     about_me = [a for a in asides if re.match(r"\s*(?:i|i'm|im|i've)\b", a, re.I)]
     own = _own_scope(plain, speaker + about_me, vocab) if previous is None else None

@@ -257,7 +257,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "only": Keyword("follow_replace"), "just": Keyword("follow_replace"),
         "same for": Keyword("follow_replace"), "same but for": Keyword("follow_replace"),
         "same thing for": Keyword("follow_replace"), "switch to": Keyword("follow_replace"),
-        "also": Keyword("follow_add"), "too": Keyword("follow_add"),
+        "also": Keyword("follow_add"), "too": Keyword("follow_add"), "add": Keyword("follow_add"),
         "as well": Keyword("follow_add"), "and also": Keyword("follow_add"),
         "more than": Compare("gt"), "greater than": Compare("gt"), "over": Compare("gt"),
         "better than": Compare("gt"), "worse than": Compare("lt"),

@@ -1412,6 +1412,9 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         r"|now |then |instead )?(?=(?:restrict|limit|narrow|filter|keep|look|focus|zoom|stick"
         r"|switch|change|break|split|group|sort|exclude|include|drop|remove|leave|add|take"
         r"|count|use|compare|only)\b)", " "),
+        # "add units as a second values column", "... as another series": one more measure.
+        (r"\bas (?:a |an |the )?(?:second|third|2nd|3rd|another|extra|additional|new|separate)"
+        r"\s+(?:values? |data |measure )?(?:column|series|measure|metric|field|value)\b", " too"),
         # "the least well paid team", "well-paid people": paid the least / the most.
         (r"\b(?:the )?(?:least|worst) well[- ]paid\b", " the lowest paid"),
         (r"\b(?:the )?(?:most|best) well[- ]paid\b", " the highest paid"),
@@ -2128,6 +2131,8 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = re.sub(r"\bthe [a-z]+ (['\"\u2018\u201c])([^'\"\u2018\u2019\u201c\u201d]{2,60})"
                   r"['\"\u2019\u201d]", lambda m: f" {m.group(2)} ", text, flags=re.I)
     text = re.sub(r"(?<=\w) ?\+ ?(?=[a-z])", " and ", text, flags=re.I)
+    # "Engineering plus Sales": two names said together, both of them.
+    text = re.sub(r"(?<=\b[A-Z][\w&'-])(\w*) plus (?=[A-Z])", r"\1 and ", text)
     text = _DIVIDED.sub(" divided by ", text)
     text = _REALISED_PRICE.sub(" revenue per unit ", text)
     text = _GOT_PER_UNIT.sub(lambda m: f" revenue per {m.group(1)}", text)
