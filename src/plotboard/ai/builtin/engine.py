@@ -1586,12 +1586,18 @@ def _own_scope(
         scope += [v for v in _scope_values(who, vocab) if v not in scope]
     if not scope:
         return None
-    first = _MINE.search(plain)
-    if first is None:
+    # "my reps", "my people": rows the data has ("my project", "my boss" are no rows).
+    mine = [m for m in _MINE.finditer(plain) if not m.group("mine") or any(
+        not isinstance(t, ValueTerm) for t in vocab.phrases.get((singular(m.group("noun")),), ())
+    )]
+    if not mine:
         return None
+    first = mine[0]
     where = " in ".join(scope)
 
     def read(found: re.Match[str]) -> str:
+        if found.group("mine") and all(found.start() != m.start() for m in mine):
+            return found.group(0)
         if found.group("unit"):
             return where if found.start() == first.start() else "it"
         if found.group("mine"):
