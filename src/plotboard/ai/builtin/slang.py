@@ -2493,8 +2493,9 @@ _CLAIM_LEADS = re.compile(
     r"|would (?:you|u) say|would it be (?:fair|right|true|accurate|correct) to say"
     r"|(?:is it|it'?s|it is) fair to say|correct me if (?:i'?m|i am) wrong(?:[\s,]+but)?"
     r"|(?:can|could|would) (?:you|u) (?:please |pls )?(?:confirm|verify|double[- ]check)"
-    r"|(?:please |pls )?(?:confirm|verify|double[- ]check)|true or false|fact check|fact-check"
-    r"|sanity check)(?:\s*[,:;]\s*|\s+)(?:that\s+|whether\s+|if\s+)?(?=\w)",
+    r"|(?:please |pls )?(?:confirm|verify|double[- ]check)(?= (?:that|whether|if)\b)"
+    r"|true or false|fact check|fact-check|sanity check)"
+    r"(?:\s*[,:;]\s*|\s+)(?:that\s+|whether\s+|if\s+)?(?=\w)",
     re.I,
 )
 #: A claim with a question tag after it: "..., right?", "..., isn't it?", "..., am I right?",
