@@ -254,3 +254,35 @@ def test_adding_a_measure_to_the_last_chart(catalog: Catalog, values: Values, fo
     spec = spec_of(ask(follow, catalog, values, previous=first.tile))
     assert spec["measures"] == [{"agg": "count"}, {"agg": "avg", "column": "salary"}], spec
     assert dims_of(spec) == ["department"], (follow, spec)
+
+
+@pytest.mark.parametrize(
+    "follow",
+    [
+        "Sydney, same breakdown",
+        "Sydney only, as before",
+        "and for Sydney, keeping the same breakdown as earlier",
+    ],
+)
+def test_the_same_breakdown_as_before_is_kept(
+    catalog: Catalog, values: Values, follow: str
+) -> None:
+    first = ask("average salary by department", catalog, values)
+    spec = spec_of(ask(follow, catalog, values, previous=first.tile))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], (follow, spec)
+    assert dims_of(spec) == ["department"], (follow, spec)
+    assert filters_of(spec) == [("location", "eq", "Sydney")], (follow, spec)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["for my uni project, what is the headcount by department?",
+     "for our team project, could you give me headcount per department?"],
+)
+def test_what_the_answer_is_for_is_no_part_of_it(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees", (question, spec)
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert dims_of(spec) == ["department"], (question, spec)

@@ -1412,6 +1412,12 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         r"|now |then |instead )?(?=(?:restrict|limit|narrow|filter|keep|look|focus|zoom|stick"
         r"|switch|change|break|split|group|sort|exclude|include|drop|remove|leave|add|take"
         r"|count|use|compare|only)\b)", " "),
+        # "(same breakdown as before)", "same split as last time": the last chart's breakdown
+        # kept, as a change to it keeps it anyway ("breakdown" is no new distribution).
+        (r"\s*\(?\s*\b(?:the |with the |keep the |keeping the )?same (breakdown|split|grouping"
+         r"|view|layout|dimensions?|columns?|setup|set-up)(?: as (?:before|earlier|last time"
+         r"|above|previously|the last one))?\s*\)?", " "),
+        (r"\b(?:same )?as (?:before|last time|earlier|previously)\b", " "),
         # "add units as a second values column", "... as another series": one more measure.
         (r"\bas (?:a |an |the )?(?:second|third|2nd|3rd|another|extra|additional|new|separate)"
         r"\s+(?:values? |data |measure )?(?:column|series|measure|metric|field|value)\b", " too"),
@@ -1767,6 +1773,11 @@ COURTESY: tuple[str, ...] = (
     r"\bi(?: am|'m) (?:just |only )?(?:a|an|the) (?:new |summer |junior )?(?:intern|trainee"
     r"|graduate|temp|contractor|new hire|new starter|newbie)(?: here)?\b[,!.:]*",
     r"\bneed it for [^.!?]*",
+    # "for my project,", "for a class assignment I need ...": what the asker needs it for.
+    r"(?:^|(?<=[,.;:!?]))\s*(?:(?:this is|it'?s) )?for (?:my|our|a|an|the) (?:[\w-]+ ){0,2}?"
+    r"(?:project|thesis|assignment|homework|coursework|essay|dissertation|term paper|class"
+    r"|course|module|studies|uni work|school work|schoolwork)\b(?=\s*[,:;\u2013\u2014-]|\s+(?:i|we"
+    r"|can|could|would|will|please|pls)\b)[,:;\u2013\u2014-]*",
     r"\bneed it\b",
     r"\bit would (?:really )?help (?:me )?(?:a lot)?\b",
     r"\bi'?ll be presenting [^.!?]*",
