@@ -2480,7 +2480,7 @@ def _sentences(text: str) -> list[str]:
 
 def _all_asides(sentence: str) -> bool:
     """Whether every clause of `sentence` is an aside ("Ugh, what a week.")."""
-    clauses = [c for c in _CLAUSE_CUT.split(sentence)[0::2] if c.strip(" \t\n.!?")]
+    clauses = [c for c in _clause_split(sentence)[0::2] if c.strip(" \t\n.!?")]
     return len(clauses) > 1 and all(_aside(c) for c in clauses)
 
 
@@ -2539,6 +2539,20 @@ def _claims_as_asked(text: str) -> str:
         start = len(sentence) - len(sentence.lstrip())
         out.append(f"{sentence[:start]}{CLAIM_LEAD} {sentence[start:]}")
     return "".join(out)
+
+
+def _clause_split(sentence: str) -> list[str]:
+    """`_CLAUSE_CUT.split(sentence)` (clauses and the cuts between them), not cut inside a
+    bracket ("(for context: we are reviewing pay)" is one piece of its clause)."""
+    parts = _CLAUSE_CUT.split(sentence)
+    out, said = [parts[0]], parts[0]
+    for cut, piece in zip(parts[1::2], parts[2::2], strict=True):
+        if said.count("(") > said.count(")"):
+            out[-1] += cut + piece
+        else:
+            out += [cut, piece]
+        said += cut + piece
+    return out
 
 
 #: A yes/no question ("does the South really sell the least?", "is Berlin our biggest site?").
@@ -2633,7 +2647,7 @@ def _without_asides(text: str) -> tuple[str, list[str]]:
     dropped += [CLAIM_LEAD] * bool(claimed)
     kept: list[str] = []
     for sentence in asking:
-        parts = _CLAUSE_CUT.split(sentence)
+        parts = _clause_split(sentence)
         clauses, cuts = parts[0::2], parts[1::2]
         aside = [bool(c.strip()) and _aside(c) for c in clauses]
         if all(aside) or not any(aside):
