@@ -1701,6 +1701,187 @@ def _without_glosses(plain: str, vocab: Vocabulary) -> str:
     return _PARENTHESIS.sub(gloss, plain)
 
 
+
+#: What a bracket says about the question rather than in it: why or for whom it is asked
+#: ("(so I can plot how it grew)", "(for my project)", "(just curious)", "(for context: ...)"),
+#: the asker ("(I'm sorting the small ones)"), how to read a scale ("(ratings go from 1 to 5,
+#: higher is better)"), what is not meant ("(so not the list price)"), or how exact to be
+#: ("(ignore the cents)", "(rough numbers are fine)").
+_BRACKET_ASIDE = re.compile(
+    r"^(?:(?:and|but|just|only|btw|fyi|ps)[\s,]+)*(?:"
+    r"so(?: that)? (?:i|we|you|they|he|she|my|our|the team|people)\b"
+    r"|(?:in order )?to (?:see|check|plot|chart|show|understand|know|find out|figure out"
+    r"|work out|get a sense|get an idea|compare|track|decide|explain|answer)\b"
+    r"|(?:it'?s |this is |that'?s )?for (?:my|our|a|an|his|her|their|the|some) (?:[\w'-]+ ){0,3}?"
+    r"(?:project|report|reports|deck|slide|slides|class|course|homework|assignment|thesis"
+    r"|essay|boss|manager|team|board|meeting|review|presentation|newsletter|blog|post"
+    r"|dashboard|analysis|research|study|audit|records|planning|budget|interview|notes)\b"
+    r"|(?:i'?m|i am|we'?re|we are|i'?ve|i have|we have|i was|i need|i want|i'd like|my|our)\b"
+    r"|(?:(?:just |only )?(?:curious|wondering|asking|checking|out of (?:curiosity|interest)"
+    r"|for (?:context|reference|the record|fun|interest)|context|background|fwiw"
+    r"|for what it'?s worth|no rush|if (?:that|it|this) (?:matters|helps)"
+    r"|in case (?:that|it|this) (?:matters|helps)))\b"
+    r"|(?:so |i\.?e\.?,? |that is,? |meaning )?not (?:the |a |an |their |its )?"
+    r"(?:list |sticker |catalog |catalogue )?(?:price|prices|unit price|average|mean|median"
+    r"|count|number|total|sum|share|percentage|ratio)\b"
+    r"|(?:ignore|skip|drop|never mind|don'?t (?:worry about|care about|need)|no need for)"
+    r" (?:the )?(?:cents|pennies|decimals|decimal places|rounding|fractions)\b"
+    r"|(?:rough|roughly|approximate|approximately|approx|ballpark|rounded|round) ?"
+    r"(?:numbers|figures|values|is|are|will do|fine|ok|okay|good enough|\s)*$"
+    r"|(?:[\w'-]+ )?(?:go|goes|run|runs|range|ranges) from \d+ to \d+\b"
+    r"|(?:on )?a scale (?:of|from) \d+\b"
+    r"|(?:higher|lower|bigger|smaller|more|less) (?:is|=|means) (?:better|worse|best|worst)\b"
+    r")", re.I)
+#: Said inside a bracket aside without being a value the question needs (a scale, a hedge).
+_ASIDE_SCALES = re.compile(
+    r"\b(?:(?:go|goes|run|runs|range|ranges) from \d+(?:\.\d+)? to \d+(?:\.\d+)?"
+    r"|(?:on )?a scale (?:of|from) \d+(?:\.\d+)?(?: ?(?:to|-) ?\d+(?:\.\d+)?)?"
+    r"|\d+(?:\.\d+)? (?:is|=|means) (?:the )?(?:best|worst|highest|lowest|top|bottom))\b",
+    re.I)
+#: Words of a bracket said about the asker that narrow, order, measure or draw the question
+#: ("(I only need the top ones)", "(I'd like it as a pie chart)", "(we need the average)").
+_ASIDE_NARROWS = frozenset({
+    "only", "except", "excluding", "without", "per", "by", "each", "every", "just", "exclude",
+    "include", "including", "but", "top", "first", "highest", "lowest", "biggest", "largest",
+    "smallest", "best", "worst", "most", "least", "sorted", "sort", "ascending", "descending",
+    "average", "avg", "mean", "median", "total", "sum", "count", "number", "share", "percent",
+    "percentage", "ratio", "chart", "graph", "pie", "bar", "bars", "line", "table", "map",
+    "donut", "plot", "split", "breakdown", "separately", "cumulative", "running",
+})
+#: A one-word bracket after a word for people, saying they are people ("sellers (persons)").
+_PEOPLE_GLOSS = re.compile(
+    r"\b(?:sellers?|reps?|salespeople|salespersons?|agents?|staff|employees?|workers?|hires?"
+    r"|members?|managers?|people|performers?|earners?|closers?)\s*"
+    r"\(\s*(?:the |as in |i\.?e\.?,? |meaning )?(?:persons?|people|humans?|individuals?"
+    r"|employees|staff|staff members|names)\s*\)", re.I)
+
+
+def _bracket_asides(plain: str, vocab: Vocabulary) -> tuple[str, list[str]]:
+    """`plain` without the brackets that say why, for whom or how the question is asked
+    rather than what it asks (`_BRACKET_ASIDE`), and (the asides dropped). A bracket that
+    still holds a number, a period or a name of the data after its scale is taken out ("(I only
+    need 2024)", "(for the Berlin office)") is part of the question and stays."""
+    dropped: list[str] = []
+
+    def aside(found: re.Match[str]) -> str:
+        said = found.group(1).strip(" \t,;:.!?")
+        if not said or not _BRACKET_ASIDE.match(said):
+            return found.group(0)
+        rest = _ASIDE_SCALES.sub(" ", said)
+        names = [w for w in re.findall(r"\b[A-Z][\w-]*", rest[1:])
+                 if w not in ("I", "I'm", "Im")]
+        words = {w.lower().strip("'") for w in re.findall(r"[\w']+", rest)}
+        if re.search(r"\d", rest) or names or words & _TIME_WORDS:
+            return found.group(0)
+        if re.match(r"(?:i|we|my|our)\b", said, re.I) and words & _ASIDE_NARROWS:
+            return found.group(0)
+        if any(isinstance(t, ValueTerm) and t.quality == EXACT
+               for s in stems(rest) for t in vocab.phrases.get((s,), ())):
+            return found.group(0)
+        dropped.append(f"({said})")
+        return " "
+
+    plain = _PARENTHESIS.sub(aside, plain)
+
+    def people(found: re.Match[str]) -> str:
+        gloss = found.group(0)[found.group(0).index("("):]
+        dropped.append(gloss)
+        return found.group(0)[: found.group(0).index("(")].rstrip() + " "
+
+    plain = _PEOPLE_GLOSS.sub(people, plain)
+    return plain, dropped
+
+
+
+#: The asker saying what they mean, after what they asked ("To be clear I mean the remote
+#: count divided by the office count", ", i.e. revenue over orders", "(by remote I mean people
+#: flagged as remote)", "- in other words ...", ", which I'm defining as ..."): a start of
+#: sentence, clause or bracket, then the definition up to the end of its sentence or bracket.
+_DEFINITION = re.compile(
+    r"(?P<lead>^|(?<=[.?!;:,(\u2013\u2014])|\s[-\u2013\u2014]+)\s*(?P<def>"
+    r"(?:(?:just )?(?:to be (?:clear|precise|exact)|to clarify|for clarity|for the record)"
+    r"[\s,:]+)?"
+    r"(?:(?:by (?:that|this|it|which|(?P<word>[\w-]+)),? )?(?:i|we) (?:mean|meant)\b"
+    r"|(?:which |that )?(?:i|we)(?:'m| am|'re| are)? (?:defining|define|calculating|calculate"
+    r"|computing|compute|counting|count)(?: (?:it|that|this))? as\b"
+    r"|(?:which (?:is |are )?)?(?:defined|calculated|computed|measured) as\b"
+    r"|i\.e\.?,?|in other words,?|that is,|meaning\b|which means\b)"
+    r"(?P<body>[^.?!()\n]*))(?P<close>\))?", re.I)
+#: A ratio said in words ("revenue divided by headcount", "revenue over units").
+_RATIO_SAID = re.compile(r"^\s*(?:the )?[\w' -]+? (?:divided by|over|per|/) [\w' -]+$", re.I)
+#: The thing a definition defines, as said before it: one or two words after "the", "our",
+#: "what's" and before a breakdown, a filter or the end ("what's the efficiency per
+#: department").
+_DEFINED_THING = re.compile(
+    r"\b(?:the|our|my|their|its|what'?s|what is)\s+(?!(?:the|our|my|their|its|a|an)\b)"
+    r"(?P<thing>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+    r"(?=\s+(?:per|by|for|in|across|of each|of every|each)\b|\s*[,?]?\s*$)", re.I)
+#: Words before a definition that name a measure the definition can only say again.
+_DEFINED_MEASURE = re.compile(
+    r"\b(?:ratio|ratios|proportion|fraction|share|percent|percentage|rate|per|average|avg"
+    r"|mean|value|size|divided|over|count|number|total|sum)\b", re.I)
+
+
+def _definitions(
+    plain: str, vocab: Vocabulary, readings_of: list[str]
+) -> tuple[str, list[str]]:
+    """`plain` without the definitions the asker adds to what they asked (`_DEFINITION`),
+    and (the definitions dropped): one of a word the data knows ("by remote I mean ..."), or
+    one after a measure already named ("the ratio of remote to office staff? To be clear I
+    mean the remote count divided by the office count"), says again what is asked. One that
+    holds a number, a period or a name ("i.e. Sales and Support") narrows the question: kept;
+    a ratio given for a thing the data doesn't know ("the efficiency per department, which I
+    define as revenue divided by headcount") takes that thing's place (said in `readings_of`)."""
+    dropped: list[str] = []
+    out, at = "", 0
+    for found in _DEFINITION.finditer(plain):
+        said = found.group("def").strip(" \t,;:.!?")
+        opened = found.start("def") > 0 and plain[: found.start("def")].rstrip().endswith("(")
+        if found.group("close") and not opened:
+            continue
+        before = plain[: found.start()]
+        sentence = re.split(r"[.?!\n]\s", before)[-1] if before else ""
+        rest = said
+        word = found.group("word")
+        if word:
+            rest = rest.replace(word, " ")
+        names = [w for w in re.findall(r"\b[A-Z][\w-]*", rest[1:])
+                 if w not in ("I", "I'm", "Im")]
+        words = {w.lower().strip("'") for w in re.findall(r"[\w']+", rest)}
+        if re.search(r"\d", rest) or names or words & _TIME_WORDS or not sentence.strip():
+            continue
+        if word:
+            if not any(((s,) in vocab.phrases) for s in stems(word)) or not re.search(
+                rf"\b{re.escape(word)}\b", sentence, re.I
+            ):
+                continue
+        else:
+            # "what's the efficiency per department, which I define as revenue divided by
+            # headcount": a ratio for a thing the data doesn't know is that thing.
+            body = found.group("body").strip(" \t,;:")
+            body = re.sub(r"\s+(?:over|/)\s+", " divided by ", body)  # "revenue over units"
+            things = list(_DEFINED_THING.finditer(sentence))
+            thing = things[-1] if things else None
+            if thing is not None and _RATIO_SAID.match(body) and not any(
+                (s,) in vocab.phrases for s in stems(thing.group("thing")) if s not in STOPWORDS
+            ):
+                ends = len(before) - len(sentence)
+                out += (plain[at : ends + thing.start("thing")] + body
+                        + plain[ends + thing.end("thing") : found.start("def")] + " ")
+                at = found.end()
+                readings_of.append(f"'{thing.group('thing')}' read as {body}, as defined")
+                continue
+            if not _DEFINED_MEASURE.search(sentence):
+                continue
+        start = found.start("def")
+        if opened:
+            start = plain.rindex("(", 0, start)
+        out += plain[at:start] + " "
+        at = found.end()
+        dropped.append(said)
+    return out + plain[at:], dropped
+
+
 #: A two-digit number standing alone ("rev 24", "first half rev: 25 vs 24", "rev for all of 23"),
 #: not glued to a currency sign, a percent or a unit ("$24", "24%", "24k").
 _BARE_TWO_DIGITS = re.compile(r"(?<![\w.,$\u20ac\u00a3#'\u2019/-])(\d\d)(?![\w.,%'\u2019/-])")
@@ -1848,6 +2029,11 @@ def _answer_once(
         plain = occasion[1]
     readings += [f"'{said}' read as who is asking, not as a filter" for said in speaker]
     plain = _without_glosses(plain, vocab)
+    plain, defined = _definitions(plain, vocab, readings)
+    readings += [f"'{said}' read as saying again what is asked" for said in defined]
+    plain, bracketed = _bracket_asides(plain, vocab)
+    bracketed = defined + bracketed
+    readings += [f"'{said}' read as an aside, not part of the question" for said in bracketed]
     asked, new_topic = tokenize(_SLASHED.sub(", ", plain)), False
     if previous is not None:
         asked, new_topic = strip_new_topic(asked)
@@ -1900,7 +2086,8 @@ def _answer_once(
         shapes.counted_rows = True
     intent = read_intent(lexed)
     _value_or_table(vocab, intent)
-    long = bool(courtesy) or bool(asides) or len(tokens) >= LONG_QUESTION_WORDS
+    long = (bool(courtesy) or bool(asides) or bool(bracketed)
+            or len(tokens) >= LONG_QUESTION_WORDS)
     left = _left_out(lexed)
     # "which foreign languages do people speak ...": what is asked for is a word the data
     # doesn't have, however long the message; answering without it answers another question.
@@ -2004,6 +2191,7 @@ def _answer_once(
     intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker]))
     if occasion is not None:
         intent.ignored.append(occasion[0])
+    intent.ignored += [said for said in bracketed if said not in intent.ignored]
     notes = _notes(draft, intent, problem, tile.chart_type)
     chart_asked = intent.chart is not None and intent.chart.strong and problem is None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=chart_asked)
