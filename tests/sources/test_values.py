@@ -146,6 +146,31 @@ def test_watchdog_keeps_order_and_survives_failing_callbacks() -> None:
     assert calls == ["early", "late"]
 
 
+def test_watchdog_is_woken_only_by_an_alarm_earlier_than_all_others() -> None:
+    # Every query arms an alarm with the same time limit; waking the watchdog's thread for
+    # each (a thread switch) cost about 0.3 ms per query on two cores. Only a new earliest
+    # deadline changes when it must wake.
+    watchdog = Watchdog()
+    wakes: list[float] = []
+    notify = watchdog._cv.notify
+
+    def counted(n: int = 1) -> None:
+        wakes.append(time.monotonic())
+        notify(n)
+
+    watchdog._cv.notify = counted  # type: ignore[method-assign]
+    calls: list[str] = []
+    first = watchdog.arm(30, lambda: calls.append("first"))
+    for _ in range(50):  # later deadlines: the thread keeps sleeping until the first one
+        watchdog.arm(30, lambda: calls.append("later")).disarm()
+    assert len(wakes) == 1
+    done = threading.Event()
+    watchdog.arm(0.05, lambda: (calls.append("soon"), done.set()))
+    assert len(wakes) == 2 and done.wait(2)
+    assert calls == ["soon"]
+    first.disarm()
+
+
 # -- rows for orjson ------------------------------------------------------------------------------
 
 _ZONES = [None, dt.UTC, dt.timezone(dt.timedelta(hours=-3, minutes=-30)),

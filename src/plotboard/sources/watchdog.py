@@ -78,7 +78,12 @@ class Watchdog:
                     target=self._run, name="plotboard-query-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._cv.notify()
+            # The thread sleeps until the earliest deadline: wake it only when this one is
+            # earlier. Queries share one time limit, so a new alarm is almost never the
+            # earliest, and a wake-up per query (a thread switch for the GIL) cost about
+            # 0.3 ms per query on two cores.
+            if self._heap[0][2] is alarm:
+                self._cv.notify()
         return alarm
 
     def _run(self) -> None:
