@@ -39,6 +39,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import cast
 
+from pydantic import ValidationError
+
 from plotboard.ai.answers import (
     ColumnValues,
     ContextClues,
@@ -110,6 +112,7 @@ from plotboard.ai.builtin.slang import (
     reduced_message,
 )
 from plotboard.ai.builtin.slips import catalog_slips, respell
+from plotboard.ai.builtin.sqlread import sql_spec
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
@@ -143,7 +146,7 @@ from plotboard.ai.charts import choose_chart
 from plotboard.catalog.model import TEMPORAL_TYPES, Table
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
-from plotboard.query.spec import Filter, Grain
+from plotboard.query.spec import Filter, Grain, QuerySpec
 
 MAX_QUESTION_CHARS = 1000
 # "headcount per office/job title": two names joined by a slash are listed, as with a
@@ -1469,6 +1472,28 @@ def _dashboard(
     )
 
 
+def _written_sql(
+    question: str, vocab: Vocabulary, voice: Voice, source: str | None
+) -> EngineAnswer | None:
+    """A question written as a whole SELECT statement (`sqlread`): its spec, checked as every
+    other (the asker's columns only) and never run as written; None when it is no SELECT or
+    has a part the spec cannot hold (then it is read as words)."""
+    data = sql_spec(question)
+    if data is None:
+        return None
+    try:
+        draft = from_spec(QuerySpec.model_validate(data), vocab, source=source)
+        tile, _ = _tile(vocab, draft)
+    except (QueryError, ValidationError, Ambiguous, Unanswerable):
+        return None
+    text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=False)
+    said = typographic("the SQL was read into a query, not run as written")
+    return EngineAnswer(
+        answer=typographic(text), tile=tile, source=tile.source, understood=tile.title,
+        assumptions=(said,),
+    )
+
+
 def _previous_draft(
     vocab: Vocabulary, previous: TileSuggestion, source: str | None, only: str | None
 ) -> Draft | None:
@@ -1987,6 +2012,9 @@ def _answer_once(
     today = today or dt.date.today()
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
+    written = _written_sql(question[:MAX_QUESTION_CHARS], vocab, voice, source)
+    if written is not None:
+        return written
     said_order, readings = respell(question[:MAX_QUESTION_CHARS])
     flipped = _REVERSED.search(said_order) if previous is not None else None
     if previous is not None and flipped is not None:
