@@ -2019,11 +2019,85 @@ def _sql_aggregate(m: re.Match[str]) -> str:
     return f"{_SQL_AGGREGATE_WORDS[agg]} {column}"
 
 
+# A question written as pandas ("df.groupby('department').salary.mean()",
+# "df[df.category == 'Software'].resample('M').amount.sum().cumsum()"): its chain said in words
+# ("average salary by department"); a chain with a step not known here is left as written.
+_PANDAS_CHAIN = re.compile(
+    r"(?:\bdf|(?<![\w.])(?=(?:groupby|resample)\())"
+    r"(?:\.?\w+(?:\([^()]*\))?|\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)?\])+", re.I)
+_PANDAS_STEP = re.compile(
+    r"\[\s*df(?:\.(\w+)|\[\s*['\"](\w+)['\"]\s*\])\s*(==|!=|>=|<=|>|<)\s*([^\]]+?)\s*\]"
+    r"|\.?groupby\(\s*\[?([^()\]]*)\]?\s*\)|\.?resample\(\s*['\"](\w+)['\"]\s*\)"
+    r"|\.(sum|mean|median|count|nunique|min|max|size|cumsum)\(\s*\)"
+    r"|\.(\w+)|\[\s*['\"](\w+)['\"]\s*\]", re.I)
+_PANDAS_AGG = {"sum": "total", "mean": "average", "min": "minimum",
+               "max": "maximum", "count": "count of", "nunique": "number of distinct"}
+_PANDAS_OP = {"==": "is", "!=": "is not", ">": "more than", ">=": "at least",
+              "<": "less than", "<=": "at most"}
+_PANDAS_GRAIN = {"d": "day", "w": "week", "m": "month", "ms": "month", "me": "month",
+                 "q": "quarter", "qs": "quarter", "qe": "quarter", "y": "year", "ys": "year",
+                 "ye": "year", "a": "year", "as": "year"}
+
+
+def _pandas_said(m: re.Match[str]) -> str:
+    chain = m.group(0)
+    wheres: list[str] = []
+    by: list[str] = []
+    column, agg, running, at = "", "", False, 2 if chain[:2].lower() == "df" else 0
+    for step in _PANDAS_STEP.finditer(chain, at):
+        if step.start() != at:
+            return chain
+        at = step.end()
+        if step.group(3):
+            value = step.group(4).strip("'\" ")
+            wheres.append(f"{step.group(1) or step.group(2)} {_PANDAS_OP[step.group(3)]} {value}")
+        elif step.group(5) is not None:
+            names = [n.strip(" '\"") for n in step.group(5).split(",") if n.strip(" '\"")]
+            if not names:
+                return chain
+            by += names
+        elif step.group(6):
+            grain = _PANDAS_GRAIN.get(step.group(6).lower())
+            if grain is None:
+                return chain
+            by.append(grain)
+        elif step.group(7):
+            verb = step.group(7).lower()
+            if verb == "cumsum":
+                running = agg == "total"
+                if not running:
+                    return chain
+            elif verb == "size":
+                agg = "count"
+            elif agg:
+                return chain
+            else:
+                agg = verb if verb == "count" and not column else _PANDAS_AGG[verb]
+        elif column:
+            return chain
+        else:
+            column = step.group(8) or step.group(9)
+    if at != len(chain) or (not agg and (column or by or not wheres)):
+        return chain
+    if not agg:  # "df[df.category == 'Software']": only the rows, the rest said elsewhere
+        return " where " + " and ".join(w.replace("_", " ") for w in wheres) + " "
+    what = "count" if agg == "count" else f"{agg} {column}".strip()
+    if running:
+        what = f"running total of {column}"
+    said = what.replace("_", " ")
+    if by:
+        said += " by " + " and ".join(b.replace("_", " ") for b in by)
+    if wheres:
+        said += " where " + " and ".join(w.replace("_", " ") for w in wheres)
+    return f" {said} "
+
+
 def _sql_said(text: str) -> str:
     """`text` with its SQL said in words (see `_SQL_AGGREGATE` ...); text without any is
     returned as it is."""
     if not re.search(r"[()=<>!]|\b(?:desc|asc|limit)\b", text, re.I):
         return text
+    text = _PANDAS_CHAIN.sub(_pandas_said, text)
     text = _SQL_FLAG.sub(lambda m: ("" if m.group(2).lower() in ("1", "true") else "not ")
                          + m.group(1), text)
     text = _SQL_AGGREGATE.sub(_sql_aggregate, text)
