@@ -97,3 +97,11 @@ def test_a_pandas_running_total_by_quarter(catalog: Catalog, values: Values) -> 
     assert spec["measures"] == [{"agg": "sum", "column": "quantity", "cumulative": True}]
     assert spec["dimensions"] == [{"column": "sale_date", "grain": "quarter"}]
     assert filters_of(spec) == [("sales_region", "eq", "North")]
+
+
+def test_one_total_over_another_is_a_ratio(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("SELECT 1.0 * SUM(amount) / COUNT(*) FROM sales WHERE category = 'Hardware'",
+                       catalog, values))
+    assert spec["table"] == "sales"
+    assert spec["measures"] == [{"expr": "sum(amount) * 1.0 / count()", "name": "amount_per_sales"}]
+    assert filters_of(spec) == [("category", "eq", "Hardware")]

@@ -1481,8 +1481,18 @@ def _written_sql(
     data = sql_spec(question)
     if data is None:
         return None
+    # A ratio ("sum(quantity) * 1.0 / count(*)"): both totals read, then the first over the
+    # second, as the words "units per sale" are.
+    measures = data.get("measures", [])
+    overs = [(i, m.pop("over")) for i, m in enumerate(measures) if "over" in m]
+    data["measures"] = measures + [over for _, over in overs]
     try:
         draft = from_spec(QuerySpec.model_validate(data), vocab, source=source)
+        kept = len(measures)
+        for at, (i, _) in enumerate(overs):
+            draft.measures[i] = dataclasses.replace(draft.measures[i],
+                                                    over=draft.measures[kept + at])
+        del draft.measures[kept:]
         tile, _ = _tile(vocab, draft)
     except (QueryError, ValidationError, Ambiguous, Unanswerable):
         return None

@@ -63,6 +63,9 @@ def _read(select: exp.Select) -> dict[str, Any]:
         name = item.alias if isinstance(item, exp.Alias) else None
         node = item.this if isinstance(item, exp.Alias) else item
         measure = _measure(node)
+        if measure is None and isinstance(node, exp.Div):
+            # "sum(quantity) * 1.0 / count(*)": one total over another, a ratio.
+            measure = _ratio(node)
         if measure is not None:
             measures.append(measure)
             if name:
@@ -89,6 +92,8 @@ def _read(select: exp.Select) -> dict[str, Any]:
         spec["select"] = columns
     if args.get("where"):
         spec["filters"] = _filters(args["where"].this)
+    if any("over" in m for m in measures) and (args.get("having") or args.get("order")):
+        raise _NotMapped
     if args.get("having"):
         spec["having"] = [_having(c, measures) for c in _conjuncts(args["having"].this)]
     if args.get("order"):
@@ -130,6 +135,22 @@ def _measure(node: exp.Expression) -> dict[str, Any] | None:
             return {"agg": "count_distinct", "column": _column(inner.expressions[0])}
         return {"agg": "count", "column": _column(inner)}
     return {"agg": agg, "column": _column(inner)}
+
+
+def _ratio(node: exp.Div) -> dict[str, Any]:
+    """A total over another ("sum(quantity) * 1.0 / count(*)"; a factor of one is SQL's way to
+    divide as decimals): the first measure, with the second under the key "over"."""
+    top = node.this.this if isinstance(node.this, exp.Paren) else node.this
+    if isinstance(top, exp.Mul):
+        one = [x for x in (top.this, top.expression) if isinstance(x, exp.Literal)
+               and not x.is_string and float(x.this) == 1.0]
+        if len(one) != 1:
+            raise _NotMapped
+        top = top.expression if one[0] is top.this else top.this
+    numerator, denominator = _measure(top), _measure(node.expression)
+    if numerator is None or denominator is None:
+        raise _NotMapped
+    return {**numerator, "over": denominator}
 
 
 def _column(node: exp.Expression | None) -> str:
