@@ -1976,18 +1976,33 @@ def answer(
     years = _short_years(reply, question[:MAX_QUESTION_CHARS], today,
                          vocabulary_of(as_sources(catalog, values)))
     if not years:
-        return reply
+        return _median_said(reply, question)
     said = _BARE_TWO_DIGITS.sub(
         lambda m: f"20{m.group(1)}" if m.group(1) in years else m.group(0), question)
     again = _answer_once(said, catalog, values, previous=previous, context_clues=context_clues,
                          today=today, source=source, follow_up=follow_up)
     left = {w for unused in again.unused for w in unused.split()}
     if again.tile is None or any(f"20{y}" in left or y in left for y in years):
-        return reply
+        return _median_said(reply, question)
     read = tuple(typographic(f"'{y}' read as the year 20{y}") for y in years)
-    return dataclasses.replace(
+    return _median_said(dataclasses.replace(
         again, assumptions=tuple(dict.fromkeys(read + again.assumptions))
-    )
+    ), question)
+
+
+_MEDIAN = re.compile(r"\bmedian\b|\.median\(", re.IGNORECASE)
+MEDIAN_READ = "'median' read as the average (plotboard cannot compute a median)"
+
+
+def _median_said(reply: EngineAnswer, question: str) -> EngineAnswer:
+    """The query model has no median: a question asking for one is answered with the
+    average (the lexer reads the word so), and the answer says it, never silently."""
+    if reply.tile is None or not _MEDIAN.search(question[:MAX_QUESTION_CHARS]):
+        return reply
+    if not any(m.agg == "avg" for m in reply.tile.query.measures):
+        return reply
+    said = typographic(MEDIAN_READ)
+    return dataclasses.replace(reply, assumptions=tuple(dict.fromkeys((said, *reply.assumptions))))
 
 
 def _answer_once(
