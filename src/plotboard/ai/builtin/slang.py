@@ -137,7 +137,63 @@ ABBREVIATIONS: dict[str, str] = {
     # ("ofc hc breakdown"); colleagues as some companies call them ("our collaborators").
     "txn": "transaction", "txns": "transactions", "rn": "now", "ofc": "office",
     "ofcs": "offices", "collaborator": "employee", "collaborators": "employees",
+    # Colloquial British and Irish words for the people on the team ("how many chaps in
+    # Berlin", "the Toronto lads"); several organisations or divisions are the departments
+    # ("headcount by org" and "the Sales division": see `_ROW_NOUNS`).
+    "chap": "person", "chaps": "people", "lad": "person", "lads": "people",
+    "lass": "person", "lasses": "people",
+    "orgs": "departments", "divisions": "departments",
 }
+#: Nouns that name a table's rows or a group in one context and something else in another:
+#: "line" and "lines" are order lines ("lines shipped last week", "units per line", "the
+#: line count") but a chart elsewhere ("as lines", "a line chart", "product lines", "line by
+#: line"); "org" and "division" are a department after "by", "per", "each", "which" or a
+#: value ("headcount per org", "the Sales division") but the whole company in "across the
+#: org". Each maps to (plain word, words after which it is read, words it needs next, if
+#: it is not after one of those).
+_ROW_NOUNS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
+    "lines": ("orders", frozenset(), frozenset()),
+    "line": ("order", frozenset({"per", "every", "each", "any", "single"}),
+             frozenset({"count", "counts", "quantity", "quantities", "volume", "volumes",
+                        "total", "totals"})),
+    "org": ("department", frozenset({"by", "per", "each", "every", "which", "what", "one"}),
+            frozenset()),
+    "division": ("department", frozenset({"by", "per", "each", "every", "which", "what",
+                                          "one"}), frozenset()),
+}
+#: Words before "line(s)" that make it a chart, a product range or a reporting line.
+_NOT_ROW_AFTER = frozenset({
+    "as", "in", "with", "a", "draw", "plot", "using", "use", "two", "multiple", "separate",
+    "several", "product", "products", "business", "bottom", "top", "front", "phone", "supply",
+    "reporting", "dotted", "trend", "it", "that", "to", "into", "them", "those", "these",
+    "straight", "chart", "graph", "assembly", "production", "order", "sale", "sales",
+})
+#: Words after "line(s)" that make it a chart ("line chart", "line by line", "lines of code").
+_NOT_ROW_BEFORE = frozenset({
+    "chart", "charts", "graph", "graphs", "plot", "plots", "by", "of", "manager", "managers",
+    "diagram", "diagrams",
+})
+
+
+def _row_noun(words: Sequence[str], i: int, known: Callable[[str], bool]) -> str | None:
+    """The plain word for a row noun at `words[i]` ("lines" -> "orders", "per org" ->
+    "per department") when its context makes it one (see `_ROW_NOUNS`), or None."""
+    rule = _ROW_NOUNS.get(words[i])
+    if rule is None:
+        return None
+    plain, after, before = rule
+    prev = words[i - 1] if i else ""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if words[i].startswith("line"):
+        if prev in _NOT_ROW_AFTER and not (prev == "the" and nxt in before) or (
+            nxt in _NOT_ROW_BEFORE
+        ):
+            return None
+        if not after and not before:
+            return plain
+        return plain if prev in after or nxt in before else None
+    # "org", "division": after a word that asks for groups, or after a value ("the Sales org").
+    return plain if prev in after or (prev and prev not in STOPWORDS and known(singular(prev))) else None
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
                              "gimme", "lemme", "wanna", "gotta"})
@@ -2844,6 +2900,8 @@ def expand(
                 i += 1  # "run by someone who reports to no one": the clause says who
                 continue
             plain = ABBREVIATIONS.get(token.text)
+            if plain is None and not known(token.stem):
+                plain = _row_noun(words, i, known)
             if plain is None:  # "" drops a word ("companywide"): no sound-alike then
                 plain = SOUNDALIKES.get(token.text)
             if token.text == "hw" and _how_next(words, i):
