@@ -185,15 +185,14 @@ def _row_noun(words: Sequence[str], i: int, known: Callable[[str], bool]) -> str
     prev = words[i - 1] if i else ""
     nxt = words[i + 1] if i + 1 < len(words) else ""
     if words[i].startswith("line"):
-        if prev in _NOT_ROW_AFTER and not (prev == "the" and nxt in before) or (
-            nxt in _NOT_ROW_BEFORE
-        ):
+        if prev in _NOT_ROW_AFTER or nxt in _NOT_ROW_BEFORE:
             return None
         if not after and not before:
             return plain
         return plain if prev in after or nxt in before else None
     # "org", "division": after a word that asks for groups, or after a value ("the Sales org").
-    return plain if prev in after or (prev and prev not in STOPWORDS and known(singular(prev))) else None
+    valued = bool(prev) and prev not in STOPWORDS and known(singular(prev))
+    return plain if prev in after or valued else None
 
 _COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
                              "gimme", "lemme", "wanna", "gotta"})
