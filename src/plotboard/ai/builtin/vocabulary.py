@@ -41,6 +41,7 @@ from plotboard.ai.builtin.synonyms import (
     CITY_WORDS,
     COLUMN_SYNONYMS,
     COUNTRY_ADJECTIVES,
+    PLACE_NAMES,
     COUNTRY_WORDS,
     LABEL_WORDS,
     LOCATION_SEMANTICS,
@@ -479,6 +480,10 @@ def _add_values(
             for adjective in COUNTRY_ADJECTIVES.get(" ".join(fold(value).split()), ()):
                 # "German staff", "British revenue": the country said as its adjective.
                 vocab.add(stems(adjective), ValueTerm(table, column, (value,), DISPLAY))
+            for said in PLACE_NAMES.get(" ".join(fold(value).split()), ()):
+                # "the headcount in Londres", "staff in Alemania": a place as another language
+                # names it.
+                vocab.add(stems(said), ValueTerm(table, column, (value,), DISPLAY))
             for said in REGION_WORDS.get(" ".join(fold(value).split()), ()):
                 # "our European offices", "Asia-Pacific headcount": a world region's code
                 # said in words.
