@@ -112,6 +112,18 @@ _CATALOGUE_SIZE = re.compile(
     r"|portfolio|assortment)\b|\b(?:product\s+)?(?:catalogue|catalog)\s+size\b",
     re.I,
 )
+# "FY 2024-25", "FY24-25", "financial year 2023/24": a fiscal year written with both its
+# years runs April to March (the Indian, British, Japanese ... year); said, since the data has
+# no fiscal calendar. A bare "FY24" stays the calendar year below.
+_FY_SPAN = re.compile(
+    r"\b(?:fy|f\.y\.|(?:the\s+)?(?:financial|fiscal)\s+year)\s?'?((?:19|20)?\d\d)\s*[-/\u2013]\s*"
+    r"'?((?:19|20)?\d\d)\b",
+    re.I,
+)
+# "Jul-Sep 2025", "Oct–Dec": from the one month to the other (not those two months).
+_MONTH_DASH_MONTH = re.compile(
+    rf"\b({_MONTH})\.?\s*[-\u2013\u2014]\s*({_MONTH})\b(?![-\u2013\u2014])", re.I
+)
 # "FY2024", "fy 2025": the year, as "FY24" is (no fiscal calendar in the data).
 _FY_YEAR = re.compile(r"\bfy\s?((?:19|20)\d\d)\b", re.I)
 _BEFORE_PERIOD = re.compile(
@@ -152,6 +164,13 @@ def respell(question: str) -> tuple[str, list[str]]:
             return m.group(0)  # "the top four the ...": left to be read as it is
         return read_as(m.group(1), "for") + " "
 
+    def fiscal_span(m: re.Match[str]) -> str:
+        first, second = (int(y) % 100 for y in m.groups())
+        if second != (first + 1) % 100:
+            return m.group(0)
+        start = int(m.group(1)) if len(m.group(1)) == 4 else 2000 + first
+        return read_as(m.group(0).strip(), f"April {start} to March {start + 1}")
+
     text, low = question, question.lower()
     # Each rule only where its words are (the cheap test first: this runs on every question).
     if "howm" in low:
@@ -168,6 +187,10 @@ def respell(question: str) -> tuple[str, list[str]]:
         text = _MONTHS_QUARTER.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
     if "catalog" in low or "size" in low or "how big" in low or "how large" in low:
         text = _CATALOGUE_SIZE.sub(" number of products ", text)
+    if "fy" in low or "f.y." in low or " year" in low:
+        text = _FY_SPAN.sub(fiscal_span, text)
+    if any(dash in low for dash in "-\u2013\u2014"):
+        text = _MONTH_DASH_MONTH.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
     if "fy" in low:
         text = _FY_YEAR.sub(lambda m: m.group(1), text)
     if any(ch.isdigit() for ch in low):
