@@ -857,6 +857,20 @@ _TO_DATE_THEN_PERIOD = re.compile(
 _THIS_TO_DATE = re.compile(r"\b(?:the )?(?:this|current) (year|quarter|month|week) to date\b",
                            re.I)
 # "the quarter that just ended", "the month that has just closed": the last one.
+# "20 lakh", "2.5 lakhs", "5 crore", "1 cr": the Indian numbering's lakh (100,000) and crore
+# (10,000,000), said with a number.
+_LAKH_CRORE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?|cr)\b", re.I)
+
+
+def _lakh_crore(m: re.Match[str]) -> str:
+    scale = 100_000 if m.group(2).lower().startswith("la") else 10_000_000
+    value = float(m.group(1)) * scale
+    return f"{value:.0f}" if value == int(value) else f"{value}"
+
+
+# "as on today", "as of date", "as on date", "as at now": up to today, not that day alone.
+_AS_ON_TODAY = re.compile(r"\s*\b(?:as )(?:on|of|at) (?:today|date|now|this date)\b(?! \d)",
+                          re.I)
 _JUST_ENDED = re.compile(
     r"\b(?:the )?(year|quarter|month|week) (?:that |which )?(?:has |have )?(?:just )?"
     r"(?:ended|finished|closed|wrapped up|went by)\b",
@@ -2365,6 +2379,11 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
     text = _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(0).lower()]), text)
     text = re.sub(r"\b(\d+(?:\.\d+)?)\s*(?:grand|gs)\b", r"\1k", text, flags=re.I)  # "ten grand"
+    # "more than 20 lakh", "up to 1.5 crore": the Indian numbering's hundred thousand and ten
+    # million, as digits.
+    text = _LAKH_CRORE.sub(_lakh_crore, text)
+    # "headcount as on today", "revenue as of date": up to today (the Indian "as on").
+    text = _AS_ON_TODAY.sub(" to date", text)
     text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)
     text = _HOW_MUCH_PEOPLE.sub("how many", text)
     text = _SO_FAR.sub(lambda m: f"{m.group(1)} to date{m.group(2)}", text)
