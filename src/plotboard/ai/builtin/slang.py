@@ -48,6 +48,7 @@ ABBREVIATIONS: dict[str, str] = {
     "num": "number", "nbr": "number", "cnt": "count", "amt": "amount", "pct": "percent",
     "perc": "percent", "perf": "performance", "prod": "product", "prods": "products",
     "reg": "region", "regs": "regions", "ctry": "country", "yoy": "year over year",
+    "wut": "what", "wat": "what", "wot": "what", "r": "are", "sel": "sell",
     "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "w": "with", "wo": "without", "tx": "transactions",
     "everyone": "people", "everybody": "people", "anyone": "people", "staffers": "staff",
@@ -194,7 +195,7 @@ def _row_noun(words: Sequence[str], i: int, known: Callable[[str], bool]) -> str
     valued = bool(prev) and prev not in STOPWORDS and known(singular(prev))
     return plain if prev in after or valued else None
 
-_COURTESY_WORDS = frozenset({"u", "ur", "pls", "plz", "thx", "ty", "whos", "w", "wo",
+_COURTESY_WORDS = frozenset({"u", "ur", "wut", "wat", "wot", "r", "pls", "plz", "thx", "ty", "whos", "w", "wo",
                              "gimme", "lemme", "wanna", "gotta"})
 
 #: Phrases of several words -> plain words (matched on folded words).
@@ -857,6 +858,14 @@ _TO_DATE_THEN_PERIOD = re.compile(
 _THIS_TO_DATE = re.compile(r"\b(?:the )?(?:this|current) (year|quarter|month|week) to date\b",
                            re.I)
 # "the quarter that just ended", "the month that has just closed": the last one.
+# "the average value per order booked", "mean amount of a sale": the average order value
+# (not the number of orders beside an average).
+_VALUE_PER_ORDER = re.compile(
+    r"\b(?:average|avg|mean) (?:value|amount|size|revenue|ticket) (?:per|of an?|of each|for each"
+    r"|for an?) (?:order|sale|deal|transaction|booking)s?(?: (?:booked|placed|made|taken|closed))?"
+    r"\b",
+    re.I,
+)
 # "20 lakh", "2.5 lakhs", "5 crore", "1 cr": the Indian numbering's lakh (100,000) and crore
 # (10,000,000), said with a number.
 _LAKH_CRORE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?|cr)\b", re.I)
@@ -1744,6 +1753,13 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |kindly )?)share(?: with me)?\b"
     r"(?=\s+(?!of\b)[a-z0-9])",
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
+    # "do the needful and share ...", "kindly revert with ...", "revert at the earliest", "PFB":
+    # the Indian English office ask and reply, never part of what is asked.
+    r"\b(?:please |kindly )?do the needful\b(?:,? and(?: (?:share|send)(?: with me)?\b(?=\s+(?!of\b)"
+    r"[a-z0-9]))?\b)?[,!.]*",
+    r"\b(?:and )?(?:please |kindly )?revert(?: back)?(?: (?:at the earliest|at your earliest"
+    r"(?: convenience)?|asap|soon|on (?:this|the same)|to (?:me|us)))*(?: with\b)?[,!.]*",
+    r"\b(?:at the earliest|pfb|please find (?:below|attached))\b[,:!.]*",
     # "how many engineers r remote fr", "... ngl": chat fillers closing a message (lower case:
     # "FR" may be a country).
     r"(?<=\s)(?-i:fr|frfr|ngl|fwiw|iirc|afaik|smh)\s*[!?.]*\s*$",
@@ -2374,6 +2390,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _HAVE_THE_MOST_OF.sub(lambda m: f"{'most' if m.group(2).lower() == 'most' else 'least'}"
                                  f" common {m.group(1)}", text)
     text = _SELL_FOR_PER.sub("revenue ", text)
+    text = _VALUE_PER_ORDER.sub("average sale amount", text)
     text = _WHAT_SOLD.sub(lambda m: f"revenue of {m.group(1)}", text)
     text = _A_DOZEN.sub("12", text)
     text = _A_HUNDRED.sub(lambda m: "100" if m.group(1).lower() == "hundred" else "1000", text)
@@ -2922,7 +2939,7 @@ def expand(
                 plain = _row_noun(words, i, known)
             if plain is None:  # "" drops a word ("companywide"): no sound-alike then
                 plain = SOUNDALIKES.get(token.text)
-            if token.text == "hw" and _how_next(words, i):
+            if token.text in ("hw", "hoo") and _how_next(words, i):
                 plain = "how"  # "hw many ppl": how; "hw units", "aov hw": hardware
             root = token.text[:-4] if token.text.endswith("less") else ""
             root = ABBREVIATIONS.get(root, root)  # "bossless": without a manager

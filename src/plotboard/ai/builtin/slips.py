@@ -26,6 +26,8 @@ from plotboard.ai.builtin.vocabulary import ColumnTerm, ValueTerm, Vocabulary
 #: "people with no manger".
 SOUNDALIKES: dict[str, str] = {
     "inn": "in", "rap": "rep", "raps": "reps", "manger": "manager", "mangers": "managers",
+    # "how many sails last month": sales, where the data has no sails.
+    "sails": "sales", "sail": "sale",
 }
 
 #: Words after which a number is one ("the top four the ...", "rated four this year",

@@ -166,7 +166,7 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
     MeasureSynonym(
         "Revenue",
         ("revenue", "revenues", "turnover", "sales amount", "sales amounts", "sales value",
-         "sales volume", "sales revenue", "gross sales", "takings", "income",
+         "sales volume", "sales revenue", "gross sales", "gross", "takings", "income",
          "money", "total sales", "bookings", "grossing", "grossed", "top line", "topline",
          "invoiced", "invoicing", "billed", "billings"),
         ("sale", "order", "transaction", "deal", "invoice"),
