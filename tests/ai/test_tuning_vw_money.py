@@ -15,7 +15,7 @@ from tests.ai.tuning import Values, ask, filters_of, having_of, spec_of
 
 REVENUE = [{"agg": "sum", "column": "amount"}]
 
-# -- money words -----------------------------------------------------------------------------------
+# -- money words ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_the_average_value_per_order_is_the_average_order_value(
     assert filters_of(spec) == [("sale_date", "between", ["2023-01-01", "2023-12-31"])]
 
 
-# -- Indian numbers and dates ------------------------------------------------------------------------
+# -- Indian numbers and dates ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_two_months_joined_by_a_dash_are_a_span(
         question, spec)
 
 
-# -- places as other languages name them ---------------------------------------------------------------
+# -- places as other languages name them ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_exonyms_of_places(
     assert filters_of(spec) == [(column, "eq", value)], (question, spec)
 
 
-# -- teen spellings, sound-alikes, office English ----------------------------------------------------
+# -- teen spellings, sound-alikes, office English ---------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -195,8 +195,8 @@ def _row_noun(words: Sequence[str], i: int, known: Callable[[str], bool]) -> str
     valued = bool(prev) and prev not in STOPWORDS and known(singular(prev))
     return plain if prev in after or valued else None
 
-_COURTESY_WORDS = frozenset({"u", "ur", "wut", "wat", "wot", "r", "pls", "plz", "thx", "ty", "whos", "w", "wo",
-                             "gimme", "lemme", "wanna", "gotta"})
+_COURTESY_WORDS = frozenset({"u", "ur", "wut", "wat", "wot", "r", "pls", "plz", "thx", "ty",
+                             "whos", "w", "wo", "gimme", "lemme", "wanna", "gotta"})
 
 #: Phrases of several words -> plain words (matched on folded words).
 PHRASES: dict[tuple[str, ...], str] = {
@@ -1755,8 +1755,8 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
     # "do the needful and share ...", "kindly revert with ...", "revert at the earliest", "PFB":
     # the Indian English office ask and reply, never part of what is asked.
-    r"\b(?:please |kindly )?do the needful\b(?:,? and(?: (?:share|send)(?: with me)?\b(?=\s+(?!of\b)"
-    r"[a-z0-9]))?\b)?[,!.]*",
+    r"\b(?:please |kindly )?do the needful\b(?:,? and(?: (?:share|send)(?: with me)?\b"
+    r"(?=\s+(?!of\b)[a-z0-9]))?\b)?[,!.]*",
     r"\b(?:and )?(?:please |kindly )?revert(?: back)?(?: (?:at the earliest|at your earliest"
     r"(?: convenience)?|asap|soon|on (?:this|the same)|to (?:me|us)))*(?: with\b)?[,!.]*",
     r"\b(?:at the earliest|pfb|please find (?:below|attached))\b[,:!.]*",

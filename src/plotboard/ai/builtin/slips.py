@@ -122,7 +122,7 @@ _FY_SPAN = re.compile(
     r"'?((?:19|20)?\d\d)\b",
     re.I,
 )
-# "Jul-Sep 2025", "Oct–Dec": from the one month to the other (not those two months).
+# "Jul-Sep 2025", "October - December": from the one month to the other (not those two months).
 _MONTH_DASH_MONTH = re.compile(
     rf"\b({_MONTH})\.?\s*[-\u2013\u2014]\s*({_MONTH})\b(?![-\u2013\u2014])", re.I
 )

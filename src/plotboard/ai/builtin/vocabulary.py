@@ -41,11 +41,11 @@ from plotboard.ai.builtin.synonyms import (
     CITY_WORDS,
     COLUMN_SYNONYMS,
     COUNTRY_ADJECTIVES,
-    PLACE_NAMES,
     COUNTRY_WORDS,
     LABEL_WORDS,
     LOCATION_SEMANTICS,
     MEASURE_SYNONYMS,
+    PLACE_NAMES,
     REGION_WORDS,
     TABLE_SYNONYMS,
 )
