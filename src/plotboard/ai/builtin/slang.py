@@ -859,11 +859,11 @@ _THIS_TO_DATE = re.compile(r"\b(?:the )?(?:this|current) (year|quarter|month|wee
                            re.I)
 # "the quarter that just ended", "the month that has just closed": the last one.
 # "the average value per order booked", "mean amount of a sale": the average order value
-# (not the number of orders beside an average).
+# (not the number of orders beside an average; "per order line" is each line of one).
 _VALUE_PER_ORDER = re.compile(
     r"\b(?:average|avg|mean) (?:value|amount|size|revenue|ticket) (?:per|of an?|of each|for each"
-    r"|for an?) (?:order|sale|deal|transaction|booking)s?(?: (?:booked|placed|made|taken|closed))?"
-    r"\b",
+    r"|for an?) (?:order|sale|deal|transaction|booking)s?\b(?! (?:lines?|items?|rows?)\b)"
+    r"(?: (?:booked|placed|made|taken|closed)\b)?",
     re.I,
 )
 # "20 lakh", "2.5 lakhs", "5 crore", "1 cr": the Indian numbering's lakh (100,000) and crore
