@@ -137,3 +137,16 @@ def test_sel_is_sell(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("how many Laptop Air 13 did we sel last year", catalog, values))
     assert spec["table"] == "sales", spec
     assert ("product", "eq", "Laptop Air 13") in filters_of(spec), spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["staff who earn over ninety thousand per year", "how many are paid above 90k annually"],
+)
+def test_pay_said_per_year_is_no_breakdown_by_year(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert "dimensions" not in spec, (question, spec)
+    assert filters_of(spec) == [("salary", "gt", 90000)], (question, spec)

@@ -866,6 +866,14 @@ _VALUE_PER_ORDER = re.compile(
     r"(?: (?:booked|placed|made|taken|closed)\b)?",
     re.I,
 )
+_PAY_A_YEAR = re.compile(
+    r"(\b(?:earn|earns|earning|earned|paid|pay|salary|salaries"
+    r"|(?:who|people|staff) (?:make|makes|are on|is on))\b"
+    r"[^.?!;]{0,40}?[$\u20ac\u00a3]?\d[\d,.]*\s*(?:k|m|thousand|million)?"
+    r"(?:\s*(?:dollars|usd|euros?|pounds?|bucks))?)\s*(?:(?:a|per|each|every|/)\s*(?:year|yr"
+    r"|annum)\b|annually\b|yearly\b|p\.\s?a\.|pa\b)",
+    re.I,
+)
 # "20 lakh", "2.5 lakhs", "5 crore", "1 cr": the Indian numbering's lakh (100,000) and crore
 # (10,000,000), said with a number.
 _LAKH_CRORE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?|cr)\b", re.I)
@@ -2224,7 +2232,10 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
         # "1. the top 6 products\n2. ranked by units": the list's numbers are no numbers
         # of the question.
         question = _NUMBERED_LINE.sub("", question)
-    text = casual_said(_claims_as_asked(_sql_said(spoken_numbers(question))))
+    # "people who earn over 100k a year", "paid under 50000 annually": the pay said per year,
+    # as salaries are (not a breakdown by year).
+    text = _PAY_A_YEAR.sub(lambda m: m.group(1), spoken_numbers(question))
+    text = casual_said(_claims_as_asked(_sql_said(text)))
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
