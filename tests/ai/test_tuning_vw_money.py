@@ -141,7 +141,7 @@ def test_sel_is_sell(catalog: Catalog, values: Values) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["staff who earn over ninety thousand per year", "how many are paid above 90k annually"],
+    ["staff who earn over ninety thousand per year", "how many employees are paid above 90k annually"],
 )
 def test_pay_said_per_year_is_no_breakdown_by_year(
     catalog: Catalog, values: Values, question: str
