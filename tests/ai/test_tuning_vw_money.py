@@ -141,7 +141,10 @@ def test_sel_is_sell(catalog: Catalog, values: Values) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["staff who earn over ninety thousand per year", "how many employees are paid above 90k annually"],
+    [
+        "how many staff earn over ninety thousand per year",
+        "how many employees are paid above 90k annually",
+    ],
 )
 def test_pay_said_per_year_is_no_breakdown_by_year(
     catalog: Catalog, values: Values, question: str
