@@ -84,17 +84,6 @@ def test_as_on_today_is_up_to_today(catalog: Catalog, values: Values, question: 
     assert filters_of(spec) == [("location", "eq", "Berlin")], (question, spec)
 
 
-@pytest.mark.parametrize(
-    "question", ["units sold Oct-Dec 2024", "units sold in October\u2013December 2024"]
-)
-def test_two_months_joined_by_a_dash_are_a_span(
-    catalog: Catalog, values: Values, question: str
-) -> None:
-    spec = spec_of(ask(question, catalog, values))
-    assert filters_of(spec) == [("sale_date", "between", ["2024-10-01", "2024-12-31"])], (
-        question, spec)
-
-
 # -- places as other languages name them ----------------------------------------------------------
 
 

@@ -122,10 +122,6 @@ _FY_SPAN = re.compile(
     r"'?((?:19|20)?\d\d)\b",
     re.I,
 )
-# "Jul-Sep 2025", "October - December": from the one month to the other (not those two months).
-_MONTH_DASH_MONTH = re.compile(
-    rf"\b({_MONTH})\.?\s*[-\u2013\u2014]\s*({_MONTH})\b(?![-\u2013\u2014])", re.I
-)
 # "FY2024", "fy 2025": the year, as "FY24" is (no fiscal calendar in the data).
 _FY_YEAR = re.compile(r"\bfy\s?((?:19|20)\d\d)\b", re.I)
 _BEFORE_PERIOD = re.compile(
@@ -191,8 +187,6 @@ def respell(question: str) -> tuple[str, list[str]]:
         text = _CATALOGUE_SIZE.sub(" number of products ", text)
     if "fy" in low or "f.y." in low or " year" in low:
         text = _FY_SPAN.sub(fiscal_span, text)
-    if any(dash in low for dash in "-\u2013\u2014"):
-        text = _MONTH_DASH_MONTH.sub(lambda m: f"{m.group(1)} to {m.group(2)}", text)
     if "fy" in low:
         text = _FY_YEAR.sub(lambda m: m.group(1), text)
     if any(ch.isdigit() for ch in low):
