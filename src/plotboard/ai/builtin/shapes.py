@@ -1646,16 +1646,7 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
         shapes.listing = True
     if not _linked_to(vocab, related, draft.base):
         raise Unanswerable(absent_reason(related))
-    where: list[DraftFilter] = []
-    for term in shapes.absent_terms:
-        if isinstance(term, ValueTerm):
-            values = list(term.values)
-            where.append(DraftFilter(
-                related, term.column, "eq" if len(values) == 1 else "in",
-                values[0] if len(values) == 1 else values,  # type: ignore[arg-type]
-            ))
-        elif isinstance(term, ColumnTerm) and term.column.type == "boolean":
-            where.append(DraftFilter(related, term.column, "eq", True))
+    where = _absent_where(related, shapes)
     if shapes.absent_dated:
         when = vocab.time_columns(related)
         dated = [
@@ -1686,16 +1677,10 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
         shapes.listing = True
 
 
-def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
-    """ "which products had no orders yesterday", "job titles with no remote staff", "which
-    regions had zero Hardware sales in May": the values of the breakdown (a column of the
-    table itself) whose count of the rows said missing is 0, over all the table's rows.
-    What the missing rows are: the words said with them ("no *remote* staff"), any period
-    and flag (kept as a filter, they would leave only the groups that have such rows), and
-    the values said after the clause ("no orders *in the West*"); values said before it
-    ("in Sydney, which departments ...") keep the rows the groups are made of. False when
-    nothing narrows the missing rows (every group has rows) or one can't be a condition."""
-    related = draft.base
+
+def _absent_where(related: Table, shapes: Shapes) -> list[DraftFilter]:
+    """The conditions said with the missing rows ("no *remote* staff", "no *Hardware*
+    sales"): a value of theirs, or a flag that is true."""
     where: list[DraftFilter] = []
     for term in shapes.absent_terms:
         if isinstance(term, ValueTerm):
@@ -1706,6 +1691,19 @@ def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
             ))
         elif isinstance(term, ColumnTerm) and term.column.type == "boolean":
             where.append(DraftFilter(related, term.column, "eq", True))
+    return where
+
+def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
+    """ "which products had no orders yesterday", "job titles with no remote staff", "which
+    regions had zero Hardware sales in May": the values of the breakdown (a column of the
+    table itself) whose count of the rows said missing is 0, over all the table's rows.
+    What the missing rows are: the words said with them ("no *remote* staff"), any period
+    and flag (kept as a filter, they would leave only the groups that have such rows), and
+    the values said after the clause ("no orders *in the West*"); values said before it
+    ("in Sydney, which departments ...") keep the rows the groups are made of. False when
+    nothing narrows the missing rows (every group has rows) or one can't be a condition."""
+    related = draft.base
+    where = _absent_where(related, shapes)
     after: set[int] = set()
     for slot in intent.values:
         at = _said_at(shapes.all_words, slot.text)
