@@ -104,3 +104,32 @@ def test_a_value_before_org_is_that_department(catalog: Catalog, values: Values)
     spec = spec_of(ask("how many people in the Finance org", catalog, values))
     assert spec["table"] == "employees", spec
     assert filters_of(spec) == [("department", "eq", "Finance")], spec
+
+
+# -- the people spoken to -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "lads, who scored in the derby last night",
+        "hey folks: who won the quiz yesterday",
+        "team, who got the high score at bowling",
+    ],
+)
+def test_the_people_spoken_to_are_not_the_rows_asked_about(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    # "lads, who won the match yesterday" listed the employees hired yesterday: the word of
+    # address was read as the subject, the rest of the question as a date.
+    reply = ask(question, catalog, values)
+    assert reply.tile is None, reply.tile
+
+
+def test_a_question_after_a_word_of_address_is_still_read(
+    catalog: Catalog, values: Values
+) -> None:
+    for question in ("lads, how many people work in Berlin", "headcount in Berlin, everyone?"):
+        spec = spec_of(ask(question, catalog, values))
+        assert spec["measures"] == [{"agg": "count"}], question
+        assert filters_of(spec) == [("location", "eq", "Berlin")], question

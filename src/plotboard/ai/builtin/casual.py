@@ -54,6 +54,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|bro|dude|champ)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
         (r"^\s*(?:(?:hey|hi|oi|g'?day|righto|ok|okay) )?(?:mate|mates|buddy|pal|cobber|bro|dude"
          r"|champ)\s*[,:]\s*", ""),
+        # "lads, ...", "hey folks:", "..., everyone?": the people spoken to, not the rows asked
+        # about ("lads, who won the derby" listed the employees hired yesterday).
+        (r"^\s*(?:(?:hey|hi|hello|oi|g'?day|righto|ok|okay|right|so|morning) )?(?:lads|lasses"
+         r"|folks|guys|gents|chaps|team|everyone|everybody|all|y'?all|you lot)\s*[,:]\s*", ""),
+        (r",\s*(?:lads|lasses|folks|guys|gents|chaps|team|everyone|everybody|y'?all|you lot)\b"
+         r"(?=\s*[?.!]*\s*$)", ""),
         # "these days", "nowadays", "at present": now (not a breakdown by day).
         (r"\b(?:these days|nowadays|at present|as things stand|currently)\b", "now"),
         # -- other languages' English. "work from their house", "from his home": remote.
