@@ -418,3 +418,16 @@ def test_a_median_is_answered_with_the_average_and_says_so(
         assert any("median" in a and "average" in a for a in reply.assumptions), reply.assumptions
     plain = ask("average salary by department", catalog, values)
     assert not any("median" in a for a in plain.assumptions)
+
+
+def test_a_repaired_slip_is_said(catalog: Catalog, values: Values) -> None:
+    # "avrage salry by departmnt" was answered right with no word of the three repairs (found
+    # by a new-user walk): a repaired word is a reading like any other, said as it was typed.
+    reply = ask("avrage salry by departmnt", catalog, values)
+    assert reply.tile is not None
+    said = {a.replace("\u201c", "'").replace("\u201d", "'") for a in reply.assumptions}
+    assert {"'avrage' read as 'average'", "'salry' read as 'salary'",
+            "'departmnt' read as 'department'"} <= said, said
+    units = ask("how many untis did we sell in 2024", catalog, values)
+    assert "\u201cuntis\u201d read as \u201cunits\u201d" in units.assumptions
+    assert not ask("average salary by department", catalog, values).assumptions

@@ -1990,6 +1990,16 @@ def answer(
     ), question)
 
 
+def _as_said(said: str, known: str) -> str:
+    """The word a slip was read as, singular or plural as it was typed ("untis": "units",
+    "avrage": "average")."""
+    if known.endswith("s") and not said.endswith("s") and len(known) > 4:
+        return known[:-1]
+    if said.endswith("s") and not known.endswith("s"):
+        return f"{known}s"
+    return known
+
+
 _MEDIAN = re.compile(r"\bmedian\b|\.median\(", re.IGNORECASE)
 MEDIAN_READ = "'median' read as the average (plotboard cannot compute a median)"
 
@@ -2119,6 +2129,9 @@ def _answer_once(
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
+    # "salry" read as "salary": a slip repaired is a reading, said (item 3 of issue 12).
+    readings += [f"'{said}' read as '{_as_said(said, known)}'"
+                 for said, known in dict(lexed.repaired).items() if said != known]
     readings += [
         f"'{lexed.words[item.start]}' read as the year 20{lexed.words[item.start]}"
         for item in lexed.items

@@ -137,6 +137,9 @@ class Lexed:
     # The table of people (a full name labels its rows), whom a question opening with "who"
     # is about, when the data has one.
     people: TableTerm | None = None
+    # Misspelt words read as the word they are one or two slips from ("salry", "salary"):
+    # the answer says so.
+    repaired: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _phrases(spec: dict[str, Meaning]) -> dict[tuple[str, ...], Meaning]:
@@ -535,7 +538,7 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
                     # revenue), only people make a salary.
                     best = (1, Words(tuple(takings), words[i]))
         if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
-            best = _misspelt(words, stems, i, vocab)
+            best = _misspelt(words, stems, i, vocab, out.repaired)
             if best is None:
                 best = _derived(words, i, vocab)
             if best is None:
@@ -759,9 +762,14 @@ _BREAKDOWN_LEADS = frozenset({"per", "each", "every", "by"})
 
 
 def _misspelt(
-    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary
+    words: Sequence[str],
+    stems: Sequence[str],
+    i: int,
+    vocab: Vocabulary,
+    repaired: list[tuple[str, str]] | None = None,
 ) -> tuple[int, Meaning] | None:
-    """A word one typo away from exactly one known word ("salry", "revnue"), read as it."""
+    """A word one typo away from exactly one known word ("salry", "revnue"), read as it;
+    (the word, the word it was read as) goes in `repaired` when given."""
     word = words[i]
     if len(word) < SHORTEST_TYPO or not word.isalpha() or word in REAL_WORDS or (
         word in LEFT_OUT_WORDS or word in EVERYDAY_WORDS
@@ -769,7 +777,7 @@ def _misspelt(
         # "goes" is no slip of "geo", "raining" none of "Training Day": words of their own.
         return None
     spellings = _spellings(vocab)
-    aggregate = _aggregate_before_measure(words, stems, i, vocab)
+    aggregate = _aggregate_before_measure(words, stems, i, vocab, repairs=repaired)
     if aggregate is not None:
         return aggregate
     # "untis", "prodcts": a plural the singular rule leaves whole ("-is") compared without
@@ -811,9 +819,13 @@ def _misspelt(
     fixed = [*stems[:i], singular(known), *stems[i + 1 :]]
     keyword = _keyword([*words[:i], known, *words[i + 1 :]], i)
     if keyword is not None and keyword[0] == 1:
+        if repaired is not None:
+            repaired.append((word, known))
         return keyword
     phrase = vocab.match(fixed, i)
     if phrase is not None:
+        if repaired is not None:
+            repaired.append((word, known))
         return (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
     return None
 
@@ -833,7 +845,12 @@ def _names_a_number(terms: Sequence[Term]) -> bool:
 
 
 def _aggregate_before_measure(
-    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary, depth: int = 0
+    words: Sequence[str],
+    stems: Sequence[str],
+    i: int,
+    vocab: Vocabulary,
+    depth: int = 0,
+    repairs: list[tuple[str, str]] | None = None,
 ) -> tuple[int, Meaning] | None:
     """ "totle revnue", "averge salary": a word up to two slips from exactly one word that
     aggregates ("total", "average"), right before a measure or a number column (itself maybe
@@ -855,6 +872,9 @@ def _aggregate_before_measure(
     if not _names_a_number(terms):
         return None
     meaning = _KEYWORDS[(near[0],)]
+    if repairs is not None:
+        # The nearest of the words of that one reading ("avrage": "average", not "averaged").
+        repairs.append((word, min(near, key=lambda k: (edits(word, k), len(k), k))))
     return 1, meaning
 
 
