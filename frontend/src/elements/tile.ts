@@ -983,10 +983,25 @@ export class PbTile extends LitElement {
     return (this.result?.columns ?? []).map((c, i) => labels[i] ?? c.name);
   }
 
-  private exportCsv(): void {
+  private async exportCsv(): Promise<void> {
     this.closeMenu();
     if (!this.result) return;
-    const csv = toCsv(this.headers(), this.result.rows, this.result.columns);
+    let rows = this.result.rows;
+    const spec = this.view.query;
+    if (this.paged && spec && this.ctx.api) {
+      // A list shown a page at a time exports all its rows (up to the server's row cap), as
+      // the list stands with the dashboard's filters, not the page on screen.
+      const whole: QuerySpec = { ...withDashboardFilters(spec, this.dashboardFilters, this.index).spec };
+      delete whole.limit;
+      delete whole.offset;
+      const source = this.tile?.source ?? this.ctx.index?.sourceOf(spec.table);
+      try {
+        rows = (await this.ctx.api.query(whole, source, false)).rows;
+      } catch {
+        // The page on screen rather than nothing; the tile shows the error on its next run.
+      }
+    }
+    const csv = toCsv(this.headers(), rows, this.result.columns);
     download(fileName(this.tile.title, 'csv'), new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   }
 
