@@ -431,3 +431,21 @@ def test_a_repaired_slip_is_said(catalog: Catalog, values: Values) -> None:
     units = ask("how many untis did we sell in 2024", catalog, values)
     assert "\u201cuntis\u201d read as \u201cunits\u201d" in units.assumptions
     assert not ask("average salary by department", catalog, values).assumptions
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "top 1e400 products",
+        "how many people earn over 1e400",
+        "select count(*) from employees where salary > 1e400",
+        "revenue over 1e400 by region",
+    ],
+)
+def test_a_number_too_big_to_be_one_never_crashes(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    # "1e400" read as infinity raised OverflowError out of the engine (a 500 through the API).
+    reply = ask(question, catalog, values)
+    if reply.tile is not None:
+        assert "Infinity" not in json.dumps(reply.tile.to_dict()), reply.tile

@@ -10,6 +10,7 @@ same checks as every other: the columns must be ones the asker may see."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -182,6 +183,8 @@ def _value(node: exp.Expression) -> Any:
     if node.is_string:
         return str(node.this)
     number = float(node.this)
+    if not math.isfinite(number):
+        raise _NotMapped  # "1e400": no value a filter can compare with
     return int(number) if number.is_integer() else number
 
 

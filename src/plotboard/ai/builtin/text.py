@@ -8,6 +8,7 @@ give the same tokens, and through `singular`, so that "salaries" meets "salary" 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,9 +103,11 @@ def parse_number(text: str) -> float | None:
         multiplier = 1_000.0 if text[-1] == "k" else 1_000_000.0
         text = text[:-1]
     try:
-        return float(text.replace(",", "")) * multiplier
+        value = float(text.replace(",", "")) * multiplier
     except ValueError:
         return None
+    # "1e400" reads as infinity: no number a question can mean (it crashed the engine).
+    return value if math.isfinite(value) else None
 
 
 #: Words that carry no meaning for the engine. A question whose other words are all known
