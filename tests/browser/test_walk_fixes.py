@@ -219,14 +219,18 @@ def test_a_donuts_legend_is_written_in_the_themes_text_colour(
     s, chart = ui.open_share_donut(open_session, plotboard, "Dark donut", theme="dark")
     wide = chart.evaluate(LEGEND_TEXT)
     assert wide["orient"] == "vertical" and wide["legend"] == wide["text"], wide
-    s.page.set_viewport_size({"width": 700, "height": 900})
+    # 900 px keeps the grid at 12 columns (one column below 700 px of grid, where the tile is
+    # full width and wide again), so the half-width tile is narrower than the wide media's 460 px.
+    s.page.set_viewport_size({"width": 900, "height": 900})
     s.page.wait_for_function(
-        "el => el.chart.getOption().legend[0].orient === 'horizontal'",
+        "el => el.clientWidth < 460 && el.chart.getWidth() === el.clientWidth"
+        " && el.chart.getOption().legend[0].orient === 'horizontal'",
         arg=chart.element_handle(),
         timeout=TIMEOUT,
     )
+    s.page.wait_for_timeout(500)  # the grid's own re-layout has settled: still the narrow media
     narrow = chart.evaluate(LEGEND_TEXT)
-    assert narrow["legend"] == narrow["text"], narrow
+    assert narrow["orient"] == "horizontal" and narrow["legend"] == narrow["text"], narrow
     assert not s.errors, s.errors
 
 
