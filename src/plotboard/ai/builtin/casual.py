@@ -26,6 +26,15 @@ _NUMBER = r"[$\u20ac\u00a3]?\d[\d,.]*\s?(?:k|m|bn)?"
 _MONEY = (r"(?:dollars?|euros?|pounds?|bucks?|quid|usd|eur|gbp|aud|cad|grand|k|cents?|pence"
           r"|yen|rupees?|francs?)")
 
+#: Discourse particles, interjections and chat shorthand that only talk around a question
+#: (Singlish "lah", "leh", "ah"; South African "ja", "howzit", "lekker"; Scots "och";
+#: "lmk", "tysm", "fyi", "cc"): dropped without saying so, as "please" is.
+PARTICLES: frozenset[str] = frozenset({
+    "lah", "leh", "lor", "meh", "hor", "sia", "liao", "ah", "ahh", "wah", "aiyo", "aiya",
+    "lmk", "tysm", "tyvm", "tia", "fyi", "fwiw", "imo", "afaik", "cc", "bumping",
+    "howzit", "lekker", "ja", "eish", "och",
+})
+
 #: (pattern, plain) in the order applied; each says the same in words the reader knows.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), plain) for pattern, plain in (
@@ -54,6 +63,21 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|bro|dude|champ)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
         (r"^\s*(?:(?:hey|hi|oi|g'?day|righto|ok|okay) )?(?:mate|mates|buddy|pal|cobber|bro|dude"
          r"|champ)\s*[,:]\s*", ""),
+        # The particles above, with the comma or stop that sets them off.
+        (r"(?:^|(?<=[\s,.!?;:]))(?:" + "|".join(sorted(PARTICLES)) + r")\b(?!['-])[,!.]*",
+         ""),
+        # "@analytics quick one", "cc @finance", "@here": people called in a chat, not data.
+        (r"(?:\bcc:?\s*)?(?<![\w.])@[\w][\w.-]*:?", ""),
+        # Singlish tags that ask whether it can be done ("can share or not", "list out can?",
+        # "one by one can?"): the ask itself.
+        (r"[,\s]*\b(?:(?:can|could) (?:you )?(?:share|send|show|give|list|get|check|do)"
+         r"(?: (?:me|us))? or not|can or (?:not|cannot)|one by one can|list out can|(?<=\w )can)"
+         r"(?=\s*[?!.]*\s*$)[?!.]*", ""),
+        (r"\blist out\b", "list"),
+        # "Engineering got how many people", "the Sydney office has how many staff": the
+        # question word said after its subject, as in Singlish and other Englishes.
+        (r"^\s*(?P<subject>[^?,.;:]+?)\s+(?:got|has|have|had|is|are) how (?P<w>many|much)"
+         r"\s+(?P<rest>[^?,.;:]*)", r"how \g<w> \g<rest> \g<subject>"),
         # "lads, ...", "hey folks:", "..., everyone?": the people spoken to, not the rows asked
         # about ("lads, who won the derby" listed the employees hired yesterday).
         (r"^\s*(?:(?:hey|hi|hello|oi|g'?day|righto|ok|okay|right|so|morning) )?(?:lads|lasses"
@@ -219,7 +243,56 @@ CASUAL_WORDS: dict[str, str] = {
     "semester": "half", "semesters": "halves",
     # Stock-keeping units are the products; a volume said short is the units.
     "sku": "product", "skus": "products", "vol": "volume", "vols": "volumes",
+    # South African English: an "oke" is a person ("how many okes in Sales").
+    "oke": "person", "okes": "people",
+    # Discourse particles and chat shorthand around a question, no part of it: dropped.
+    **dict.fromkeys(PARTICLES, ""),
+    # Business words of other languages typed in an English question by their speakers
+    # (Portuguese, Spanish, French, Italian, German; folded, so "funcionários" is
+    # "funcionarios"): the word in English. Only where the catalog does not know the word.
+    **{word: "revenue" for word in (
+        "faturamento", "faturacao", "facturacion", "facturado", "fatturato", "ricavi",
+        "ingresos", "receita", "receitas", "umsatz", "umsatze", "erlos", "erlose")},
+    **{word: "sales" for word in ("vendas", "ventas", "ventes", "vendite", "verkaufe")},
+    **{word: "sale" for word in ("venda", "venta", "vente", "vendita", "verkauf")},
+    **{word: "employees" for word in (
+        "funcionarios", "empleados", "colaboradores", "empregados", "trabajadores",
+        "trabalhadores", "employes", "dipendenti", "mitarbeiter", "mitarbeitende",
+        "beschaftigte")},
+    **{word: "employee" for word in (
+        "funcionario", "empleado", "colaborador", "empregado", "trabajador", "trabalhador",
+        "employe", "dipendente", "mitarbeiterin")},
+    **{word: "salary" for word in (
+        "salario", "salaire", "gehalt", "stipendio", "sueldo", "remuneracao", "remuneracion")},
+    **{word: "salaries" for word in (
+        "salarios", "salaires", "gehalter", "stipendi", "sueldos")},
+    **{word: "units" for word in ("unidades", "unita", "stuckzahl")},
+    **{word: "quantity" for word in ("quantidade", "cantidad", "quantite", "quantita", "menge")},
+    **{word: "orders" for word in (
+        "pedidos", "encomendas", "commandes", "ordini", "bestellungen", "auftrage")},
+    **{word: "products" for word in ("produtos", "productos", "produits", "prodotti",
+                                     "produkte")},
+    **{word: "product" for word in ("produto", "producto", "produit", "prodotto", "produkt")},
+    **{word: "departments" for word in ("departamentos", "departements", "abteilungen")},
+    **{word: "department" for word in ("departamento", "departement", "abteilung", "setor")},
+    **{word: "offices" for word in ("escritorios", "oficinas", "filiais", "uffici")},
+    **{word: "office" for word in ("escritorio", "oficina", "filial", "ufficio", "standort")},
+    **{word: "region" for word in ("regiao", "regione")},
+    **{word: "regions" for word in ("regioes", "regiones", "regioni")},
+    **{word: "categories" for word in ("categorias", "kategorien")},
+    **{word: "month" for word in ("mes", "mois", "monat", "mese")},
+    **{word: "months" for word in ("meses", "monate", "mesi")},
+    **{word: "year" for word in ("ano", "annee", "jahr", "anno")},
+    **{word: "years" for word in ("anos", "annees", "jahre", "anni")},
+    **{word: "average" for word in ("promedio", "moyenne", "durchschnitt", "medio")},
+    **{word: "highest" for word in ("maior", "maximo", "hochste", "massimo")},
+    **{word: "lowest" for word in ("menor", "minimo", "niedrigste")},
+    **{word: "how many" for word in ("quantos", "quantas", "cuantos", "cuantas", "combien")},
+    **{word: "hired" for word in ("contratados", "contratadas", "contratado", "eingestellt")},
+    **{word: "bands" for word in ("faixas", "rangos", "tranches", "fasce")},
+    **{word: "remote" for word in ("teletrabalho", "teletrabajo", "teletravail", "telearbeit")},
 }
+
 
 #: Phrases (folded words) -> plain words, merged into `slang.PHRASES`.
 CASUAL_PHRASES: dict[tuple[str, ...], str] = {
@@ -227,6 +300,9 @@ CASUAL_PHRASES: dict[tuple[str, ...], str] = {
     ("wage", "packet"): "salary", ("wage", "packets"): "salaries",
     ("take", "home", "pay"): "salary", ("take", "home"): "salary",
     ("work", "from", "house"): "remote", ("works", "from", "home"): "remote",
+    # Working from home as Brazilians and Germans say it ("nobody in home office").
+    ("in", "home", "office"): "remote", ("on", "home", "office"): "remote",
+    ("doing", "home", "office"): "remote", ("do", "home", "office"): "remote",
     ("worked", "from", "home"): "remote",
     ("show", "all", "rows"): "itemised", ("show", "me", "all", "rows"): "itemised",
     ("show", "the", "rows"): "itemised",

@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from plotboard.ai.builtin.casual import CASUAL_PHRASES, CASUAL_WORDS, PHRASE_TAILS, casual_said
+from plotboard.ai.builtin.casual import (
+    CASUAL_PHRASES,
+    CASUAL_WORDS,
+    PARTICLES,
+    PHRASE_TAILS,
+    casual_said,
+)
 from plotboard.ai.builtin.lexer import edits
 from plotboard.ai.builtin.numberwords import spoken_numbers
 from plotboard.ai.builtin.slips import SOUNDALIKES
@@ -195,8 +201,9 @@ def _row_noun(words: Sequence[str], i: int, known: Callable[[str], bool]) -> str
     valued = bool(prev) and prev not in STOPWORDS and known(singular(prev))
     return plain if prev in after or valued else None
 
-_COURTESY_WORDS = frozenset({"u", "ur", "wut", "wat", "wot", "r", "pls", "plz", "thx", "ty",
-                             "whos", "w", "wo", "gimme", "lemme", "wanna", "gotta"})
+_COURTESY_WORDS = PARTICLES | frozenset({
+    "u", "ur", "wut", "wat", "wot", "r", "pls", "plz", "thx", "ty", "whos", "w", "wo", "gimme",
+    "lemme", "wanna", "gotta"})
 
 #: Phrases of several words -> plain words (matched on folded words).
 PHRASES: dict[tuple[str, ...], str] = {
@@ -1712,6 +1719,11 @@ ASKERS: tuple[str, ...] = (
     r"\u2014-]|$|\s(?:please|thanks|thank|pls)\b))[,;:.!?\u2013\u2014-]*",
 )
 ASKERS += (
+    # "boss asking what share of ...", "my manager wants to know how many ...": who asks, then
+    # the question itself with no colon between.
+    r"^\s*(?P<who>(?:my |our |the )?" + ASKER_ROLES + r") (?:is |was |'s )?(?:asking|asked"
+    r"|wants to know|wanted to know|needs to know)(?: (?:me|us))?(?= (?:what|how|which|who"
+    r"|whether|if|for|about)\b)(?: (?:for|about)\b)?",
     # "so my boss just pinged me asking for ...": who wants it, and how they asked.
     r"\b(?:so )?(?P<who>(?:my|our) " + ASKER_ROLES + r") (?:just |has |had |already |also )?"
     r"(?:pinged|messaged|emailed|e-mailed|texted|slacked|called|rang|dm'?d|dm'?ed)(?: me)?"

@@ -65,6 +65,31 @@ _THEN = re.compile(
 # at the end is a goodbye).
 _BYE = re.compile(r"(?<=\w)(\s+)bye(?=\s+(?:each\s+|every\s+|the\s+)?[a-z0-9])", re.I)
 _OR_LES = re.compile(r"\b(\d+\s+or)\s+les\b", re.I)
+# Punctuation said aloud and written out by speech-to-text ("how many orders in 2024 question
+# mark", "revenue comma by month", "new line"): the mark itself.
+_SPOKEN_MARKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.I), mark) for pattern, mark in (
+        (r"\s*\b(?:question|interrogation) mark\b", "?"),
+        (r"\s*\bexclamation (?:mark|point)\b", "!"),
+        (r"\s*\b(?:new|next) (?:line|paragraph)\b\s*", "\n"),
+        (r"\s*\bfull stop\b", "."),
+        (r"\s*\bsemi-?colon\b", ";"),
+        (r"(?<!semi)(?<!semi-)\s*\bcolon\b", ":"),
+        (r"\s*\bcomma\b", ","),
+    )
+)
+# "period" closing the message or a line, after a number, "today", a courtesy word, or where
+# another mark was said ("... up to today period", "orders in 2024 period").
+_SPOKEN_PERIOD = re.compile(r"\s+period\b(?=\s*(?:[.?!]|\n|$))", re.I)
+_BEFORE_SPOKEN_PERIOD = re.compile(
+    r"(?:\d|\b(?:today|yesterday|please|thanks|you|now|only|too|pls))\s+period\b", re.I)
+_SPOKEN_CUES = ("mark", "comma", "new line", "next line", "paragraph", "full stop", "colon",
+                "exclamation", "period")
+# "the top to regions", "top too products by units": a number said aloud and written as its
+# sound-alike before the things ranked ("top to bottom" is a phrase of its own).
+_TOP_TO = re.compile(
+    r"\b(top|bottom)\s+(to|too)\s+(?=(?!bottom\b|top\b|the\b|be\b|do\b|date\b|see\b|show\b"
+    r"|get\b|make\b|find\b|list\b|rank\b|pick\b)[a-z]+s\b)", re.I)
 # A negation typed without its apostrophe: "dont", "doesnt", "havent", "didnt" are "don't" ...
 # (not "cant"/"wont", which are words of their own).
 _NO_APOSTROPHE = re.compile(
@@ -171,6 +196,15 @@ def respell(question: str) -> tuple[str, list[str]]:
 
     text, low = question, question.lower()
     # Each rule only where its words are (the cheap test first: this runs on every question).
+    if any(cue in low for cue in _SPOKEN_CUES):
+        marked = text
+        for pattern, mark in _SPOKEN_MARKS:
+            marked = pattern.sub(mark, marked)
+        if marked != text or _BEFORE_SPOKEN_PERIOD.search(marked):
+            marked = _SPOKEN_PERIOD.sub(".", marked)
+        text, low = marked, marked.lower()
+    if "top t" in low or "bottom t" in low:
+        text = _TOP_TO.sub(lambda m: f"{m.group(1)} {read_as(m.group(2), 'two')} ", text)
     if "howm" in low:
         text = _HOW_JOINED.sub(lambda m: f"how {m.group(1)}", text)
     if any(unit in low for unit in ("year", "quarter", "month", "week")):

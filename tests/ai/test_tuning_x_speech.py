@@ -1,0 +1,136 @@
+"""The built-in engine on general rules found while tuning on blind batch x (issue 12):
+punctuation said aloud and written out by speech-to-text ("question mark", "comma", "new
+line", a closing "period"); a number said aloud and typed as its sound-alike ("the top to
+regions"); discourse particles and chat shorthand ("lah", "ja", "lmk", "@data-team"); the
+question word after its subject ("Finance got how many people"); who asks, said before the
+question with no colon ("boss asking how many ..."); business words of other languages typed in
+an English question ("faturamento", "funcionários", "salário").
+
+Questions are worded unlike the blind batches: each test checks a rule, through the spec the
+engine wrote on the demo data."""
+
+from __future__ import annotations
+
+import pytest
+
+from plotboard.ai.builtin.slips import respell
+from plotboard.catalog.model import Catalog
+from tests.ai.tuning import Values, ask, filters_of, spec_of
+
+# -- punctuation said aloud ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("how many people are in Finance question mark", "how many people are in Finance?"),
+        ("units by product comma for 2023 period", "units by product, for 2023."),
+        ("average salary new line by office", "average salary\nby office"),
+        ("revenue in May full stop", "revenue in May."),
+    ],
+)
+def test_punctuation_said_aloud_is_the_mark(said: str, written: str) -> None:
+    assert respell(said)[0] == written
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["revenue by period", "revenue for the period", "orders in the last period",
+     "the reporting period", "how many hires in the trial period"],
+)
+def test_a_period_of_time_stays_a_word(question: str) -> None:
+    assert respell(question)[0] == question
+
+
+def test_a_dictated_question_is_answered_without_its_marks(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("how many people work in Finance question mark", catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "employees", spec
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert filters_of(spec) == [("department", "eq", "Finance")], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "limit"),
+    [("the top to products by units", 2), ("bottom too categories by revenue", 2)],
+)
+def test_a_number_typed_as_its_sound_alike_before_a_ranking(
+    catalog: Catalog, values: Values, question: str, limit: int
+) -> None:
+    reply = ask(question, catalog, values)
+    assert spec_of(reply)["limit"] == limit, spec_of(reply)
+    assert any("read as" in a and "two" in a for a in reply.assumptions), reply.assumptions
+
+
+def test_top_to_bottom_is_no_number(catalog: Catalog, values: Values) -> None:
+    assert respell("products from top to bottom by revenue")[0] == (
+        "products from top to bottom by revenue"
+    )
+
+
+# -- particles, chat shorthand and word order ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Finance got how many people lah",
+        "ja, how many people in Finance?",
+        "@people-ops how many people in Finance? lmk, tysm",
+        "how many people in Finance ah, can share or not",
+    ],
+)
+def test_particles_and_chat_shorthand_are_no_part_of_the_question(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "employees", (question, spec)
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert filters_of(spec) == [("department", "eq", "Finance")], (question, spec)
+    assert not reply.unused, (question, reply.unused)
+
+
+def test_who_asks_said_before_the_question(catalog: Catalog, values: Values) -> None:
+    reply = ask("my manager asking how many people work remotely in Berlin", catalog, values)
+    spec = spec_of(reply)
+    assert spec["table"] == "employees", spec
+    assert ("location", "eq", "Berlin") in filters_of(spec), spec
+    assert all(f[0] != "job_title" for f in filters_of(spec)), spec
+
+
+# -- words of other languages ----------------------------------------------------------------
+
+
+def test_revenue_in_portuguese_by_region(catalog: Catalog, values: Values) -> None:
+    reply = ask("faturamento by sales region in 2023", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    assert spec["dimensions"] == [{"column": "sales_region"}], spec
+    assert any("faturamento" in a and "revenue" in a for a in reply.assumptions), (
+        reply.assumptions
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("how many empleados in Tokyo", {"agg": "count"}),
+        ("average salário of the funcionários in Tokyo", {"agg": "avg", "column": "salary"}),
+        ("durchschnitt gehalt in Tokyo", {"agg": "avg", "column": "salary"}),
+    ],
+)
+def test_people_and_pay_in_other_languages(
+    catalog: Catalog, values: Values, question: str, measure: dict[str, str]
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees", (question, spec)
+    assert spec["measures"] == [measure], (question, spec)
+    assert filters_of(spec) == [("location", "eq", "Tokyo")], (question, spec)
+
+
+def test_working_from_home_said_as_home_office(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many people in Finance are in home office", catalog, values))
+    assert ("is_remote", "eq", True) in filters_of(spec), spec
