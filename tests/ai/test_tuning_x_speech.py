@@ -134,3 +134,61 @@ def test_people_and_pay_in_other_languages(
 def test_working_from_home_said_as_home_office(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("how many people in Finance are in home office", catalog, values))
     assert ("is_remote", "eq", True) in filters_of(spec), spec
+
+
+# -- consultants' and statisticians' words, the question word last ---------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["slice units by region for 2024", "units cut by region, 2024",
+     "2024 units stratified by region", "segment 2024 units by region"],
+)
+def test_words_for_a_breakdown(catalog: Catalog, values: Values, question: str) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], (question, spec)
+    assert spec["dimensions"] == [{"column": "sales_region"}], (question, spec)
+
+
+def test_top_line_with_a_hyphen_is_revenue(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("top-line for the Hardware category in 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec
+    assert "limit" not in spec, spec
+
+
+def test_a_frequency_table_is_a_count_of_each(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("frequency table of performance ratings", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert spec["dimensions"][0]["column"] == "performance_rating", spec
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is n for people hired pre-2016 in Finance",
+     "Finance staff whose hire date precedes 2016: what's the n?"],
+)
+def test_n_and_before_said_as_a_statistician_would(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert ("hire_date", "lte", "2015-12-31") in filters_of(spec) or (
+        "hire_date", "lt", "2016-01-01") in filters_of(spec), (question, spec)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hardware orders last month total how many", "last month Hardware orders, how many?"],
+)
+def test_the_question_word_said_last(catalog: Catalog, values: Values, question: str) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert ("category", "eq", "Hardware") in filters_of(spec), (question, spec)
+
+
+def test_sending_the_data_over_is_asking_for_it(catalog: Catalog, values: Values) -> None:
+    reply = ask("could you kindly send through the headcount in Sydney", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert filters_of(spec) == [("location", "eq", "Sydney")], spec
+    assert not reply.unused, reply.unused

@@ -78,6 +78,31 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # question word said after its subject, as in Singlish and other Englishes.
         (r"^\s*(?P<subject>[^?,.;:]+?)\s+(?:got|has|have|had|is|are) how (?P<w>many|much)"
          r"\s+(?P<rest>[^?,.;:]*)", r"how \g<w> \g<rest> \g<subject>"),
+        (r"\b(?:in )?total (?=[a-z ]+? how many\s*[?!.]*\s*$)", ""),
+        # "X how many?", "Laptop sales last year how much?": the question word said last, as
+        # in Singlish and by speakers of languages that put it there.
+        (r"^\s*(?P<subject>[^?,.;:]+?)\s*,?\s+how (?P<w>many|much)\s*(?P<end>[?!.]*)\s*$",
+         r"how \g<w> \g<subject>\g<end>"),
+        # "how many total orders": how many in all (not the orders and a total of money).
+        (r"\bhow many (?:in )?total\b", "how many"),
+        # -- a consultant's and a statistician's words. "top-line": the revenue.
+        (r"\btop-line\b", "revenue"),
+        # "slice revenue by category", "headcount cut by rating", "stratified by location",
+        # "segment X by Y": a breakdown by what follows "by".
+        # ("bucket X by Y" is a distribution: bands of Y.)
+        (r"^\s*(?:let'?s\s+)?(?:slice|cut|split|stratify|segment|disaggregate|break out|carve up)"
+         r"\s+(?:up\s+)?(?=[^?.!]*?\bby\b)", ""),
+        (r"\b(?:cut|sliced|split|stratified|segmented|disaggregated|broken out|carved up)\s+"
+         r"(?=by\b)", ""),
+        # "a frequency table of order sizes", "frequencies of ratings": how many of each.
+        (r"\b(?:an? )?(?:frequency (?:table|tables|count|counts|distribution)|frequencies"
+         r"|tabulation|cross-?tab)\s+(?:of|for)\b", "distribution of"),
+        # "whose hire date precedes 2018", "hired pre-2018", "post-2020 hires": before, after.
+        (r"\b(?:precedes|preceded|precede|prior to)\b", "before"),
+        (r"\bpre-?(?=(?:19|20)\d\d\b)", "before "),
+        (r"\bpost-?(?=(?:19|20)\d\d\b)", "after "),
+        # "what is n for remote workers", "what's the n of Sales": the number of them.
+        (r"\bwhat(?:'s| is| was| are) (?:the )?n\b(?: (?:for|of|among|in))?", "how many"),
         # "lads, ...", "hey folks:", "..., everyone?": the people spoken to, not the rows asked
         # about ("lads, who won the derby" listed the employees hired yesterday).
         (r"^\s*(?:(?:hey|hi|hello|oi|g'?day|righto|ok|okay|right|so|morning) )?(?:lads|lasses"

@@ -161,7 +161,8 @@ def action_request(tokens: Sequence[Token], known: Callable[[tuple[str, ...]], b
         return True
     if verb not in ACTION_VERBS or known((verb,)):
         return False
-    return not rest or rest[0] not in ("me", "us", "over", "back")
+    # "send me ...", "send over / through / across the averages": the data itself, sent here.
+    return not rest or rest[0] not in ("me", "us", "over", "back", "through", "across", "along")
 
 
 def conversion_request(

@@ -1770,8 +1770,11 @@ COURTESY: tuple[str, ...] = (
     r"| assistant)?[,!.]*",
     # "please share the headcount", "kindly share salary bands": send it ("share of headcount"
     # is a part of a whole).
-    r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |kindly )?)share(?: with me)?\b"
-    r"(?=\s+(?!of\b)[a-z0-9])",
+    r"\b(?:please |kindly |(?:could|can|would|will) you (?:please |pls |kindly )?)share"
+    r"(?: with me)?\b(?=\s+(?!of\b)[a-z0-9])",
+    # "could you send through the averages", "please send over ...": the data, sent here.
+    r"\b(?:please |pls |kindly |(?:could|can|would|will) you (?:please |pls |kindly )?)send"
+    r"(?: (?:me|us))?(?: (?:over|through|across|along))\b(?=\s+[a-z0-9])",
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
     # "do the needful and share ...", "kindly revert with ...", "revert at the earliest", "PFB":
     # the Indian English office ask and reply, never part of what is asked.
