@@ -192,3 +192,10 @@ def test_sending_the_data_over_is_asking_for_it(catalog: Catalog, values: Values
     assert spec["measures"] == [{"agg": "count"}], spec
     assert filters_of(spec) == [("location", "eq", "Sydney")], spec
     assert not reply.unused, reply.unused
+
+
+def test_an_average_with_the_question_word_last_is_the_average_alone(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("Sydney average salary how much?", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec

@@ -81,6 +81,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:in )?total (?=[a-z ]+? how many\s*[?!.]*\s*$)", ""),
         # "X how many?", "Laptop sales last year how much?": the question word said last, as
         # in Singlish and by speakers of languages that put it there.
+        # ("... average salary how much": what the average is, no sum besides.)
+        (r"^\s*(?P<subject>[^?,.;:]*?\b(?:average|avg|mean|total|sum|highest|lowest|biggest"
+         r"|smallest|maximum|minimum|max|min|share|percent|percentage|ratio)\b[^?,.;:]*?)\s*,?\s+"
+         r"how much\s*(?P<end>[?!.]*)\s*$", r"what is \g<subject>\g<end>"),
         (r"^\s*(?P<subject>[^?,.;:]+?)\s*,?\s+how (?P<w>many|much)\s*(?P<end>[?!.]*)\s*$",
          r"how \g<w> \g<subject>\g<end>"),
         # "how many total orders": how many in all (not the orders and a total of money).
