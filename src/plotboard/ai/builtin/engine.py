@@ -100,6 +100,7 @@ from plotboard.ai.builtin.shapes import (
     COUNTED_ROWS,
     Shapes,
     apply_shapes,
+    people_table,
     read_shapes,
     said_once,
     tables_with_empty_fields,
@@ -740,12 +741,8 @@ def _date_asked(vocab: Vocabulary, lexed: Lexed, intent: Intent, shapes: Shapes)
 
 def _people(vocab: Vocabulary) -> TableTerm | None:
     """The one table whose rows are people (labelled by a full name), if there is one."""
-    found = [
-        t for t in vocab.tables
-        if any(c.name.lower() in ("full_name", "fullname", "person_name") and not c.hidden
-               for c in t.columns)
-    ]
-    return TableTerm(found[0], SYNONYM) if len(found) == 1 else None
+    table = people_table(vocab)
+    return TableTerm(table, SYNONYM) if table is not None else None
 
 
 _SALES_PEOPLE = frozenset({"salesperson", "salespeople", "salespersons", "salesman",

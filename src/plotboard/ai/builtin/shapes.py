@@ -1122,6 +1122,70 @@ def _time_follows(words: Sequence[str], end: int) -> bool:
     )
 
 
+def people_table(vocab: Vocabulary) -> Table | None:
+    """The one table whose rows are people (labelled by a full name), if there is one."""
+    found = [
+        t for t in vocab.tables
+        if any(c.name.lower() in ("full_name", "fullname", "person_name") and not c.hidden
+               for c in t.columns)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+#: The words that say no person at all ("nobody", "no one"): none of the people's rows.
+_NOBODY = (("nobody",), ("noone",), ("no", "one"), ("no", "body"), ("not", "anyone"),
+           ("not", "anybody"), ("none", "of", "them"), ("none", "of", "the", "staff"))
+#: Words between "nobody" and what narrows them ("nobody who is remote", "no one based in").
+_NOBODY_LINKS = frozenset({"who", "that", "is", "are", "was", "were", "being", "based",
+                           "working", "works", "work", "sitting", "in", "at", "from", "on"})
+#: Words that say nothing of a kind was done ("sold nothing", "shipped none"): after a verb
+#: that names rows, none of those rows.
+_NOTHING = frozenset({"nothing", "none", "zilch", "nil", "zero"})
+
+
+def _nobody_rows(
+    words: Sequence[str], stemmed: Sequence[str], keep: list[bool], vocab: Vocabulary,
+    shapes: Shapes,
+) -> bool:
+    """ "departments with nobody remote", "offices where no one is based in Sales": none of
+    the people (the table labelled by a full name) with the values or flags said after it.
+    Only when something narrows them (else "nobody" is some other phrase's)."""
+    people = people_table(vocab)
+    if people is None:
+        return False
+    for i in range(len(words)):
+        lead = next((n for n in _NOBODY if _at(words, i, n)), None)
+        if lead is None or not all(keep[i : i + len(lead)]):
+            continue
+        j = i + len(lead)
+        terms: list[Term] = []
+        while j < len(words) and keep[j]:
+            if words[j] in _NOBODY_LINKS:
+                j += 1
+                continue
+            found = vocab.match(stemmed, j)
+            own = [
+                t for t in (found[1] if found else ())
+                if t.table is people and (isinstance(t, ValueTerm) or (
+                    isinstance(t, ColumnTerm) and t.column is not None
+                    and t.column.type == "boolean"))
+            ]
+            if found is None or not own:
+                break
+            terms.append(own[0])
+            j += found[0]
+        if not terms:
+            continue
+        while j > i and words[j - 1] in _NOBODY_LINKS:
+            j -= 1
+        shapes.absent, shapes.absent_terms, shapes.absent_at = people, terms, i
+        for k in range(i, j):
+            keep[k] = False
+        shapes.absent_dated = _time_follows(words, j)
+        return True
+    return False
+
+
 def _absent_rows(
     tokens: Sequence[Token], keep: list[bool], vocab: Vocabulary, shapes: Shapes
 ) -> None:
@@ -1131,9 +1195,25 @@ def _absent_rows(
     question; a time said right after it is the related rows' (`Shapes.absent_dated`)."""
     words = [t.text for t in tokens]
     stemmed = [t.stem for t in tokens]
+    if _nobody_rows(words, stemmed, keep, vocab, shapes):
+        return
     for i, word in enumerate(words):
         if not keep[i]:
             continue
+        if word in _NOTHING and i > 0 and keep[i - 1]:
+            # "which products sold nothing in May": the verb names the rows, none of them.
+            found = vocab.match(stemmed, i - 1)
+            tables = [t for t in (found[1] if found else ()) if isinstance(t, TableTerm)]
+            if found is not None and found[0] == 1 and tables:
+                shapes.absent, shapes.absent_terms, shapes.absent_at = tables[0].table, [], i - 1
+                end = i + 1
+                for tail in _ABSENT_TAILS:
+                    if tuple(words[end : end + len(tail)]) == tail:
+                        end += len(tail)
+                        break
+                keep[i - 1 : end] = [False] * (end - i + 1)
+                shapes.absent_dated = _time_follows(words, end)
+                return
         start = -1
         if word in _ABSENT_LEADS:
             start = i + 1
@@ -1623,8 +1703,11 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
     its rows point at that the question is about (the people)."""
     related = shapes.absent
     assert related is not None
+    if draft.base is not related:
+        _groups_of_related(vocab, draft, related, intent)
     if draft.base is related and any(
-        d.table is related and d.grain is None and d.bin is None for d in draft.dims
+        d.table is related and d.bin is None and (d.grain is None or _grain_of_time(d, related))
+        for d in draft.dims
     ):
         # "which products had no orders yesterday": values of the related rows' own column
         # that none of them has; not the rows another table points from (the people).
@@ -1678,6 +1761,52 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
 
 
 
+def _grain_of_time(dim: DraftDim, table: Table) -> bool:
+    """Whether `dim` is periods ("months", "weeks") of a date column of `table`'s own."""
+    return dim.grain is not None and dim.table is table and dim.column.type in TEMPORAL_TYPES
+
+
+def _groups_of_related(vocab: Vocabulary, draft: Draft, related: Table, intent: Intent) -> None:
+    """ "which region had no Hardware sales in May": the breakdown's word names a column of
+    the rows said missing too (the sales' own region, next to the offices' region), so the
+    groups are those rows' values with none of them (`_none_in_groups`), not the rows of
+    another table that no such row points at. The draft moves to the related table when
+    every filter it has is a date (then the related rows' date) or already theirs."""
+    if len(draft.dims) != 1 or draft.dims[0].bin is not None:
+        return
+    own = draft.dims[0].column
+    if own is vocab.label_column(draft.base):
+        return  # "which offices have no remote staff": the table's own rows, by their name
+    when = next(iter(vocab.time_columns(related)), None)
+    if draft.dims[0].grain is not None:
+        # "which months of 2024 had no Hardware sales": months of the related rows' date.
+        if when is None or own.type not in TEMPORAL_TYPES:
+            return
+        group = DraftDim(related, when, draft.dims[0].grain)
+    else:
+        sibling = next((
+            t.column for d in intent.dims for t in d.terms
+            if any(isinstance(o, ColumnTerm) and o.column is own for o in d.terms)
+            and isinstance(t, ColumnTerm) and t.table is related and t.column is not None
+            and t.column.type not in TEMPORAL_TYPES and t.column.name not in related.primary_key
+        ), None)
+        if sibling is None:
+            return
+        group = DraftDim(related, sibling)
+    filters: list[DraftFilter] = []
+    for f in draft.filters:
+        if f.table is related:
+            filters.append(f)
+        elif f.column.type in TEMPORAL_TYPES and when is not None:
+            filters.append(replace(f, table=related, column=when))
+        else:
+            return
+    draft.base, draft.filters, draft.dims = related, filters, [group]
+    draft.measures = [DraftMeasure("count", related, None)]
+    said = (group.column.display_name or group.column.name).replace("_", " ").lower()
+    draft.notes.append(f"the groups are read as the {said} of {table_label(related).lower()}")
+
+
 def _absent_where(related: Table, shapes: Shapes) -> list[DraftFilter]:
     """The conditions said with the missing rows ("no *remote* staff", "no *Hardware*
     sales"): a value of theirs, or a flag that is true."""
@@ -1709,10 +1838,11 @@ def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
         at = _said_at(shapes.all_words, slot.text)
         if at > shapes.absent_at >= 0:
             after |= {id(t.column) for t in slot.terms}
+    periods = {id(d.column) for d in draft.dims if _grain_of_time(d, related)}
     moved = [
         f for f in draft.filters
-        if f.column.type in TEMPORAL_TYPES or f.column.type == "boolean"
-        or id(f.column) in after
+        if (f.column.type in TEMPORAL_TYPES and id(f.column) not in periods)
+        or f.column.type == "boolean" or id(f.column) in after
     ]
     if any(f.op not in ("eq", "neq", "in", "not_in", "between", "gt", "gte", "lt", "lte")
            for f in moved):
@@ -1722,7 +1852,10 @@ def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
         return False
     for f in moved:
         draft.filters.remove(f)
-    dims = [d for d in draft.dims if d.table is related and d.grain is None and d.bin is None]
+    # "months of 2023 with no Hardware sales": periods of the rows' own date (the period said
+    # bounds the months listed, it is no condition of the missing rows).
+    dims = [d for d in draft.dims if d.table is related and d.bin is None
+            and (d.grain is None or _grain_of_time(d, related))]
     draft.dims = dims[:1]
     draft.measures = [DraftMeasure("count", related, None)]
     draft.none_of = tuple(where)
