@@ -113,7 +113,7 @@ from plotboard.ai.builtin.slang import (
     reduced_message,
 )
 from plotboard.ai.builtin.slips import catalog_slips, respell
-from plotboard.ai.builtin.sqlread import sql_spec
+from plotboard.ai.builtin.sqlread import sql_spec, unread_part
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
     KEEP_WORDS,
@@ -1477,14 +1477,29 @@ def _written_sql(
     has a part the spec cannot hold (then it is read as words)."""
     data = sql_spec(question)
     if data is None:
-        return None
+        unread = unread_part(question)
+        if unread is None:
+            return None
+        lead, tail = typographic("I can't use \x00 in this SQL (I read a SELECT's columns, "
+                                 "totals, where, group by, having, order by and limit, and "
+                                 "never run it); without it the statement would ask something "
+                                 "else").split("\x00")
+        return _cannot(vocab, f"{lead}“{unread}”{tail}", voice)
     # A ratio ("sum(quantity) * 1.0 / count(*)"): both totals read, then the first over the
     # second, as the words "units per sale" are.
     measures = data.get("measures", [])
     overs = [(i, m.pop("over")) for i, m in enumerate(measures) if "over" in m]
     data["measures"] = measures + [over for _, over in overs]
+    # "sum(x) filter (where c) / sum(x)": the part the rows of c make up, read as that
+    # filter's (the last) and then made the part of the total, as "c's share of x" is.
+    parts = [m.pop("part") for m in measures if "part" in m]
+    if parts and (len(parts) > 1 or len(measures) != 1 or overs):
+        return None
+    data["filters"] = data.get("filters", []) + parts
     try:
         draft = from_spec(QuerySpec.model_validate(data), vocab, source=source)
+        if parts:
+            draft.part = draft.filters.pop()
         kept = len(measures)
         for at, (i, _) in enumerate(overs):
             draft.measures[i] = dataclasses.replace(draft.measures[i],
@@ -1494,10 +1509,12 @@ def _written_sql(
     except (QueryError, ValidationError, Ambiguous, Unanswerable):
         return None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=False)
-    said = typographic("the SQL was read into a query, not run as written")
+    said = (typographic("the SQL was read into a query, not run as written"),)
+    if parts:
+        said += (typographic("the part of the total is shown as a percent"),)
     return EngineAnswer(
         answer=typographic(text), tile=tile, source=tile.source, understood=tile.title,
-        assumptions=(said,),
+        assumptions=said,
     )
 
 

@@ -2111,6 +2111,38 @@ _SQL_AGGREGATE_WORDS = {"avg": "average", "average": "average", "mean": "average
 _SQL_WINDOW = re.compile(
     r"\s*\bover\s*\(\s*(?:partition\s+by\s+([\w.]+)\s+)?order\s+by\s+([\w.]+)(?:\s+asc)?\s*\)",
     re.I)
+# "sum(amount) filter (where category = 'Software') / sum(amount)" (times 100 or not): the
+# part of a total that the rows of a condition make up, a share; "count(*) filter (where
+# is_remote)": the total of those rows only.
+_SQL_SHARE = re.compile(
+    r"(?:\b100(?:\.0*)?\s*\*\s*)?\b(sum|count)\s*\(\s*([\w.]+|\*)\s*\)\s*filter\s*\(\s*where\s+"
+    r"([^()]+?)\s*\)\s*(?:\*\s*(?:100|1)(?:\.0*)?\s*)?/\s*\1\s*\(\s*\2\s*\)"
+    r"(?:\s*\*\s*100(?:\.0*)?\b)?", re.I)
+_SQL_FILTERED = re.compile(
+    r"\b((?:avg|sum|count|min|max)\s*\(\s*(?:distinct\s+)?(?:[\w.]+|\*)\s*\))\s*filter\s*\(\s*"
+    r"where\s+([^()]+?)\s*\)", re.I)
+# "row_number() over (partition by category order by sum(quantity) desc) = 1", "rank() over
+# (...) <= 3": the first N of each group in that order (top N per group).
+_SQL_TOP_PER = re.compile(
+    r"\b(?:row_number|rank|dense_rank)\s*\(\s*\)\s*over\s*\(\s*partition\s+by\s+([\w.]+)\s+"
+    r"order\s+by\s+((?:\w+\s*\(\s*(?:distinct\s+)?(?:[\w.]+|\*)\s*\))|[\w.]+)\s*(desc|asc)?\s*\)"
+    r"\s*(?:(?:=|==)\s*(1)|<=\s*(\d+)|<\s*(\d+))", re.I)
+# "sum(is_remote) = 0", "count_if(is_remote) = 0": no row has the flag; with people, nobody.
+_SQL_NO_FLAG = re.compile(
+    r"\b(?:sum|max|count_?if)\s*\(\s*((?:is|has)_[a-z_]+)\s*\)\s*(?:=|==)\s*0\b", re.I)
+
+
+def _sql_top_per(m: re.Match[str]) -> str:
+    n = m.group(4) or m.group(5) or str(int(m.group(6)) - 1)
+    rank = "top" if (m.group(3) or "").lower() == "desc" else "bottom"
+    return f" for each {m.group(1)} the {rank} {n} by {m.group(2)} "
+
+
+def _sql_share(m: re.Match[str]) -> str:
+    what = "count" if m.group(2) == "*" else f"total {m.group(2)}"
+    return f" share of {what} where {m.group(3)} "
+
+
 _SQL_ORDER = re.compile(r"\b(?:order|sort|sorted|ordered)\s+by\s+([\w. ]+?)\s+(desc|asc)\b",
                         re.I)
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+)\s*[;.!?]*\s*$", re.I)
@@ -2206,6 +2238,10 @@ def _sql_said(text: str) -> str:
     if not re.search(r"[()=<>!]|\b(?:desc|asc|limit)\b", text, re.I):
         return text
     text = _PANDAS_CHAIN.sub(_pandas_said, text)
+    text = _SQL_NO_FLAG.sub(lambda m: f" with nobody {m.group(1)} ", text)
+    text = _SQL_SHARE.sub(_sql_share, text)
+    text = _SQL_FILTERED.sub(lambda m: f"{m.group(1)} where {m.group(2)}", text)
+    text = _SQL_TOP_PER.sub(_sql_top_per, text)
     text = _SQL_FLAG.sub(lambda m: ("" if m.group(2).lower() in ("1", "true") else "not ")
                          + m.group(1), text)
     text = _SQL_AGGREGATE.sub(_sql_aggregate, text)

@@ -49,6 +49,31 @@ def sql_spec(message: str) -> dict[str, Any] | None:
         return None
 
 
+#: Functions the reader knows the meaning of (the aggregates, the year of a date).
+_KNOWN_FUNCTIONS = frozenset({"strftime", "year", "extract", "count_if", "sum_if", "avg_if"})
+
+
+def unread_part(message: str) -> str | None:
+    """The part of a whole SELECT statement that no reading can use, as written: a function
+    whose meaning is unknown here ("load_extension('x')", "foo(amount)") or a column named
+    by no letter or digit ("¤"). Reading the rest as words would answer another question,
+    so the statement is not answered (None: no such part, or no SELECT)."""
+    if not _STARTS.match(message):
+        return None
+    try:
+        parsed = sqlglot.parse(message.strip().rstrip(";"), read="sqlite")
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        return None
+    if len(parsed) != 1 or not isinstance(parsed[0], exp.Select):
+        return None
+    for node in parsed[0].walk():
+        if isinstance(node, exp.Anonymous) and str(node.name).lower() not in _KNOWN_FUNCTIONS:
+            return node.sql(normalize_functions=False)
+        if isinstance(node, exp.Column) and not re.search(r"\w", node.name):
+            return node.sql(normalize_functions=False)
+    return None
+
+
 def _read(select: exp.Select) -> dict[str, Any]:
     args = select.args
     if any(args.get(k) for k in ("joins", "with", "distinct", "qualify", "windows", "offset")):
@@ -64,6 +89,10 @@ def _read(select: exp.Select) -> dict[str, Any]:
         name = item.alias if isinstance(item, exp.Alias) else None
         node = item.this if isinstance(item, exp.Alias) else item
         measure = _measure(node)
+        if measure is None and node.find(exp.Filter) is not None:
+            # "count(*) filter (where is_remote)", "sum(amount) filter (where category =
+            # 'Software') * 100.0 / sum(amount)": some rows' total, or their part of all.
+            measure = _filtered(_unscaled(node))
         if measure is None and isinstance(node, exp.Div):
             # "sum(quantity) * 1.0 / count(*)": one total over another, a ratio.
             measure = _ratio(node)
@@ -93,6 +122,11 @@ def _read(select: exp.Select) -> dict[str, Any]:
         spec["select"] = columns
     if args.get("where"):
         spec["filters"] = _filters(args["where"].this)
+    wheres = [m.pop("where") for m in measures if "where" in m]
+    if wheres:
+        if len(measures) != 1:
+            raise _NotMapped  # totals of other rows side by side: no one set of rows
+        spec["filters"] = spec.get("filters", []) + wheres[0]
     if any("over" in m for m in measures) and (args.get("having") or args.get("order")):
         raise _NotMapped
     if args.get("having"):
@@ -118,6 +152,8 @@ def _grouped(node: exp.Expression, items: list[exp.Expression]) -> str:
 
 
 def _alias(measure: dict[str, Any]) -> str:
+    if "part" in measure:
+        return "percent"
     column = measure.get("column")
     return "count" if column is None else f"{measure['agg']}_{column.replace('.', '_')}"
 
@@ -136,6 +172,40 @@ def _measure(node: exp.Expression) -> dict[str, Any] | None:
             return {"agg": "count_distinct", "column": _column(inner.expressions[0])}
         return {"agg": "count", "column": _column(inner)}
     return {"agg": agg, "column": _column(inner)}
+
+
+def _filtered(node: exp.Expression) -> dict[str, Any]:
+    """ "sum(amount) filter (where category = 'Software')": the total of the rows the
+    condition keeps (their filters under the key "where"); over the same total of all rows
+    ("... / sum(amount)", times 100 or 1.0 or not), the part those rows make up (the key
+    "part")."""
+    if isinstance(node, exp.Filter):
+        measure = _measure(node.this)
+        if measure is None:
+            raise _NotMapped
+        return {**measure, "where": _filters(node.expression.this)}
+    if not isinstance(node, exp.Div):
+        raise _NotMapped
+    top = _unscaled(node.this)
+    whole = _measure(_unscaled(node.expression))
+    if not isinstance(top, exp.Filter) or whole is None:
+        raise _NotMapped
+    part = _filtered(top)
+    where = part.pop("where")
+    if part != whole or whole["agg"] not in ("sum", "count") or len(where) != 1:
+        raise _NotMapped
+    return {**whole, "part": where[0]}
+
+
+def _unscaled(node: exp.Expression) -> exp.Expression:
+    """`node` without a factor of 100 or 1 ("100.0 * sum(x)", "(sum(x) * 1.0)")."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Mul):
+        for one, other in ((node.this, node.expression), (node.expression, node.this)):
+            if isinstance(one, exp.Literal) and not one.is_string and float(one.this) in (1, 100):
+                return _unscaled(other)
+    return node
 
 
 def _ratio(node: exp.Div) -> dict[str, Any]:
