@@ -57,7 +57,7 @@ from plotboard.ai.builtin.vocabulary import (
     is_identifier,
     is_measure_like,
 )
-from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
 from plotboard.query.spec import Aggregate
 
 
@@ -624,9 +624,11 @@ class _Walk:
         if not dated or len({id(t.table) for t in dated}) != 1:
             return
         if not any(
-            isinstance(t, ColumnTerm) and t.table is dated[0].table for t in per.terms
+            isinstance(t, ColumnTerm) and _next_to(t.table, dated[0].table) for t in per.terms
         ):
-            return  # the group is a column of the dated rows ("department", "location")
+            # the group is a column of the dated rows ("department", "location"), or of a
+            # table they point at or are pointed at by ("office location": the office's city)
+            return
         rows = TableTerm(dated[0].table, dated[0].quality)
         n = intent.top.n if intent.top is not None else None
         for at in intent.loose_numbers:
@@ -1729,3 +1731,10 @@ class _Walk:
 def read_intent(lexed: Lexed) -> Intent:
     """The `Intent` of a lexed question (see module docstring)."""
     return _Walk(lexed).run()
+
+
+def _next_to(table: Table, rows: Table) -> bool:
+    """Whether `table` is `rows` or one foreign key away from it (either way round)."""
+    return table is rows or any(fk.ref_table == table.name for fk in rows.foreign_keys) or any(
+        fk.ref_table == rows.name for fk in table.foreign_keys
+    )

@@ -321,6 +321,17 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("in", "terms", "of"): "by",
     # "the top dog seller", "who's top dog": the first one.
     ("top", "dog"): "top", ("top", "dogs"): "top",
+    # "which category led on revenue", "the region that topped the table in units": the
+    # verbs of coming first, on a measure: the highest of it.
+    # ("led by", "leads in", "heads": other meanings, not read so.)
+    **{(verb, on): "had the highest"
+       for verb in ("led", "topped", "tops") for on in ("on", "in", "for")},
+    ("leads", "on"): "has the highest",
+    **{(verb, "the", board, *on): "had the highest"
+       for verb in ("led", "leads", "topped", "tops")
+       for board in ("table", "tables", "charts", "chart", "rankings", "ranking", "pack",
+                     "field", "list")
+       for on in (("on",), ("in",), ("for",), ("by",), ())},
     # "our longest-serving employee": the one hired first; "the newest joiner": last.
     ("longest", "serving"): "earliest hired", ("longest", "tenured"): "earliest hired",
     # "who has the longest tenure (with us)": hired first; "the shortest tenure": last.
@@ -2132,6 +2143,13 @@ _SQL_NO_FLAG = re.compile(
     r"\b(?:sum|max|count_?if)\s*\(\s*((?:is|has)_[a-z_]+)\s*\)\s*(?:=|==)\s*0\b", re.I)
 
 
+# "whose revenue is highest in every region", "whose pay was the lowest": the person who
+# has the highest (lowest) of it, as "who has the highest revenue in every region" reads.
+_WHOSE_RANKED = re.compile(
+    r"\bwhose\s+((?:[\w$-]+\s+){0,3}?[\w$-]+)\s+(?:is|was|are|were|s)\s+(?:the\s+)?"
+    r"(highest|lowest|biggest|largest|greatest|smallest|best|worst|top|most|least)\b", re.I)
+
+
 def _sql_top_per(m: re.Match[str]) -> str:
     n = m.group(4) or m.group(5) or str(int(m.group(6)) - 1)
     rank = "top" if (m.group(3) or "").lower() == "desc" else "bottom"
@@ -2287,6 +2305,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     # as salaries are (not a breakdown by year).
     text = _PAY_A_YEAR.sub(lambda m: m.group(1), spoken_numbers(question))
     text = casual_said(_claims_as_asked(_sql_said(text)))
+    text = _WHOSE_RANKED.sub(lambda m: f"who has the {m.group(2)} {m.group(1)}", text)
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
