@@ -111,6 +111,7 @@ from plotboard.ai.builtin.slang import (
     NEW_IN,
     expand,
     reduced_message,
+    yes_no_then_request,
 )
 from plotboard.ai.builtin.slips import catalog_slips, respell
 from plotboard.ai.builtin.sqlread import sql_spec, unread_part
@@ -144,7 +145,7 @@ from plotboard.ai.builtin.vocabulary import (
     vocabulary_of,
 )
 from plotboard.ai.charts import choose_chart
-from plotboard.catalog.model import TEMPORAL_TYPES, Table
+from plotboard.catalog.model import NUMERIC_TYPES, TEMPORAL_TYPES, Table
 from plotboard.query.compile import compile_query
 from plotboard.query.errors import QueryError
 from plotboard.query.spec import Filter, Grain, QuerySpec
@@ -1969,6 +1970,65 @@ def _short_years(
     return list(dict.fromkeys(out))
 
 
+#: The words a breakdown follows ("by office", "per region", "for each team", "across sites").
+_BREAKDOWN_LEADS = frozenset({"by", "per", "each", "every", "across", "between"})
+
+
+def _names_a_subject(vocab: Vocabulary, text: str) -> bool:
+    """Whether `text` names something to measure or count of its own: a table's rows or a
+    number column ("revenue", "orders", "salary"); not only a breakdown, a period or the
+    words of a figure ("the count per region", "the split by year")."""
+    said = stems(text)
+    for i in range(len(said)):
+        if i > 0 and said[i - 1] in _BREAKDOWN_LEADS:
+            continue  # "split by office": a breakdown, not what is measured
+        found = vocab.match(list(said), i)
+        if found is not None and any(
+            isinstance(t, TableTerm | MeasureTerm) or (
+                isinstance(t, ColumnTerm) and t.column is not None
+                and t.column.type in NUMERIC_TYPES and t.column.name not in t.table.primary_key
+            ) for t in found[1]
+        ):
+            return True
+    return False
+
+
+def _request_about_question(
+    question: str, catalog: Sources, values: ColumnValues | None, *,
+    context_clues: ContextClues, today: dt.date, source: str | None,
+) -> EngineAnswer | None:
+    """ "is Software over 30% of revenue? break it down by year", "does each region clear
+    7,000 orders? give me the count per region": a request after a yes/no question, with no
+    subject of its own, is about what that question asked: the question's tile, changed by
+    the request as a follow-up would change it. None when the message is not so made, the
+    question gets no tile, or the request has a subject of its own (then it is answered
+    alone, as before)."""
+    split = yes_no_then_request(question)
+    if split is None:
+        return None
+    asked, request = split
+    if _names_a_subject(vocabulary_of(as_sources(catalog, values)), request):
+        return None
+    first = _answer_once(asked, catalog, values, context_clues=context_clues, today=today,
+                         source=source)
+    if first.tile is None:
+        return None
+    # The bound the question weighed ("clear 7,000 orders") is no part of the rows the
+    # request asks for: their figures show whether it holds.
+    asked_tile = dataclasses.replace(
+        first.tile, query=first.tile.query.model_copy(update={"having": []}))
+    turn = _answer_once(request, catalog, values, previous=asked_tile,
+                        context_clues=context_clues, today=today, source=source,
+                        follow_up=True)
+    if turn.tile is None:
+        return None
+    said = typographic(f"“{request}” read as about “{asked}”")
+    return dataclasses.replace(
+        turn, understood=turn.tile.title, follow_up=None,
+        assumptions=(*turn.assumptions, said),
+    )
+
+
 def answer(
     question: str,
     catalog: Sources,
@@ -1984,6 +2044,12 @@ def answer(
     after a measure that could not be read as a number ("rev 24", "rev for all of 23") is
     read as the year, when that reading uses it, and the answer says so."""
     today = today or dt.date.today()
+    if previous is None and follow_up is None:
+        about = _request_about_question(question[:MAX_QUESTION_CHARS], catalog, values,
+                                        context_clues=context_clues, today=today,
+                                        source=source)
+        if about is not None:
+            return about
     reply = _answer_once(question, catalog, values, previous=previous,
                          context_clues=context_clues, today=today, source=source,
                          follow_up=follow_up)

@@ -1317,8 +1317,11 @@ class _Walk:
             # "salary of staff rated 4": a word that names the rows is not a word of one value
             # ("Staff Engineer"); the whole value ("in Sales") still is a filter.
             values = ()
+        if counted_table and values and self._before_another_value(index, values):
+            counted_table = False  # "number of Sales and Marketing people": two departments
         if values and not counted_table and (
             filtering or not structural or self._before_own_table(index, values)
+            or self._before_another_value(index, values)
         ):
             self._value(item, ValueSlot(values, text, self.negate))
             return
@@ -1504,6 +1507,24 @@ class _Walk:
         return any(
             isinstance(t, ColumnTerm) and id(t.column) in columns
             for t in nxt.meaning.terms  # type: ignore[union-attr]
+        )
+
+    def _before_another_value(self, index: int, values: tuple[ValueTerm, ...]) -> bool:
+        """ "Sales and Marketing headcount", "(Sales & Marketing)", "Sales/Marketing": a word
+        that is a value and a table's name, joined by "and" / "or" / "&" / "/" to a value of
+        the same column, is the first of two values (an `in` filter), not the table."""
+        if index + 2 >= len(self.items):
+            return False
+        link, nxt = self.items[index + 1], self.items[index + 2]
+        if not isinstance(link.meaning, Keyword) or link.meaning.kind != "and" or (
+            not self._adjacent(link, self.items[index]) or not self._adjacent(nxt, link)
+        ) or not isinstance(nxt.meaning, Words):
+            return False
+        columns = {id(v.column) for v in values}
+        return any(
+            isinstance(t, ValueTerm) and id(t.column) in columns
+            and not any(isinstance(o, TableTerm) for o in nxt.meaning.terms)
+            for t in nxt.meaning.terms
         )
 
     def _before_own_table(self, index: int, values: tuple[ValueTerm, ...]) -> bool:

@@ -2150,6 +2150,9 @@ _WHOSE_RANKED = re.compile(
     r"(highest|lowest|biggest|largest|greatest|smallest|best|worst|top|most|least)\b", re.I)
 
 
+_SPACED_AMPERSAND = re.compile(r"(?<=\w)\s+&\s+(?=\w)")
+
+
 def _sql_top_per(m: re.Match[str]) -> str:
     n = m.group(4) or m.group(5) or str(int(m.group(6)) - 1)
     rank = "top" if (m.group(3) or "").lower() == "desc" else "bottom"
@@ -2306,6 +2309,8 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _PAY_A_YEAR.sub(lambda m: m.group(1), spoken_numbers(question))
     text = casual_said(_claims_as_asked(_sql_said(text)))
     text = _WHOSE_RANKED.sub(lambda m: f"who has the {m.group(2)} {m.group(1)}", text)
+    # "Sales & Marketing": two names joined, as "Sales and Marketing" ("R&D" stays one).
+    text = _SPACED_AMPERSAND.sub(" and ", text)
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
@@ -2870,6 +2875,18 @@ def _request_answers(sentences: list[str]) -> list[str]:
         if asked and all(_YES_NO.match(sentences[k]) for k in asked):
             return sentences[j:]
     return sentences
+
+
+def yes_no_then_request(text: str) -> tuple[str, str] | None:
+    """ "does each region clear 7,000 orders? give me the count per region": the yes/no
+    question(s) and the request said after them, when the request is answered alone
+    (`_request_answers`); None otherwise."""
+    sentences = _sentences(text)
+    kept = _request_answers(sentences)
+    if kept is sentences or len(kept) >= len(sentences):
+        return None
+    asked = "".join(sentences[: len(sentences) - len(kept)]).strip()
+    return (asked, "".join(kept).strip()) if asked else None
 
 
 def _without_asides(text: str) -> tuple[str, list[str]]:
