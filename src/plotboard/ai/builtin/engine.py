@@ -1510,7 +1510,7 @@ def _written_sql(
     except (QueryError, ValidationError, Ambiguous, Unanswerable):
         return None
     text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=False)
-    said = (typographic("the SQL was read into a query, not run as written"),)
+    said: tuple[str, ...] = (typographic("the SQL was read into a query, not run as written"),)
     if parts:
         said += (typographic("the part of the total is shown as a percent"),)
     return EngineAnswer(
