@@ -1980,11 +1980,14 @@ def _names_a_subject(vocab: Vocabulary, text: str) -> bool:
     words of a figure ("the count per region", "the split by year")."""
     said = stems(text)
     for i in range(len(said)):
-        if i > 0 and said[i - 1] in _BREAKDOWN_LEADS:
-            continue  # "split by office": a breakdown, not what is measured
         found = vocab.match(list(said), i)
-        if found is not None and any(
-            isinstance(t, TableTerm | MeasureTerm) or (
+        if found is None:
+            continue
+        # "split by office": a table after "by" is a breakdown, not what is measured; a number
+        # is ("the top 3 by revenue").
+        grouped = i > 0 and said[i - 1] in _BREAKDOWN_LEADS
+        if any(
+            (isinstance(t, TableTerm) and not grouped) or isinstance(t, MeasureTerm) or (
                 isinstance(t, ColumnTerm) and t.column is not None
                 and t.column.type in NUMERIC_TYPES and t.column.name not in t.table.primary_key
             ) for t in found[1]
