@@ -147,6 +147,17 @@ _FY_SPAN = re.compile(
     r"'?((?:19|20)?\d\d)\b",
     re.I,
 )
+# "Jul-Sep 2025", "January \u2013 June", "Apr - Jun": two months joined by a dash are the span
+# from the one to the other (not those two months); written as "to", so that a cue before them
+# ("in Jul-Sep 2025") or the dash spaced out as a clause break still reads one period. Only
+# months in calendar order: "Nov-Feb" (across a new year) is left as said.
+_MONTH_DASH_MONTH = re.compile(
+    rf"\b({_MONTH})\.?\s*[-\u2013\u2014]\s*({_MONTH})\b(?![-\u2013\u2014]\w)", re.I
+)
+_MONTH_NUMBER = {name: i + 1 for i, names in enumerate((
+    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+    "aug august", "sep sept september", "oct october", "nov november", "dec december",
+)) for name in names.split()}
 # "FY2024", "fy 2025": the year, as "FY24" is (no fiscal calendar in the data).
 _FY_YEAR = re.compile(r"\bfy\s?((?:19|20)\d\d)\b", re.I)
 _BEFORE_PERIOD = re.compile(
@@ -169,6 +180,11 @@ _GRAIN_ADVERBS = {"day": "daily", "week": "weekly", "month": "monthly", "quarter
 def _ordinal(day: int) -> str:
     suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
     return f"{day}{suffix}"
+
+
+def _month_span(m: re.Match[str]) -> str:
+    first, second = (_MONTH_NUMBER[g.lower()] for g in m.groups())
+    return f"{m.group(1)} to {m.group(2)}" if first < second else m.group(0)
 
 
 def respell(question: str) -> tuple[str, list[str]]:
@@ -221,6 +237,8 @@ def respell(question: str) -> tuple[str, list[str]]:
         text = _CATALOGUE_SIZE.sub(" number of products ", text)
     if "fy" in low or "f.y." in low or " year" in low:
         text = _FY_SPAN.sub(fiscal_span, text)
+    if any(dash in low for dash in "-\u2013\u2014"):
+        text = _MONTH_DASH_MONTH.sub(_month_span, text)
     if "fy" in low:
         text = _FY_YEAR.sub(lambda m: m.group(1), text)
     if any(ch.isdigit() for ch in low):

@@ -891,8 +891,9 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         found = matcher(words, i, today)
         if found is not None:
             return found
-    if word not in _RANGE_CUES and (i == 0 or words[i - 1] not in _RANGE_CUES):
-        # "January to June 2025": a span without its "from".
+    if word not in _RANGE_CUES and (i == 0 or words[i - 1] != "from"):
+        # "January to June 2025": a span without its "from" (also after a cue another reading
+        # took: "what did it take in Jan to Jun 2025").
         spanned = _bounded([*words[:i], "from", *words[i:]], i, today)
         if spanned is not None and spanned[1].parts is not None:
             return spanned[0] - 1, spanned[1]
