@@ -34,3 +34,39 @@ def test_two_months_joined_are_one_span(
     dated = [f for f in filters_of(spec) if f[0].endswith("_date")]
     assert dated == [(dated[0][0], "between", span)], (question, spec)
     assert not spec.get("dimensions"), (question, spec)
+
+
+# -- weekdays and rolling windows -----------------------------------------------------------------
+
+WEDNESDAY = dt.date(2025, 6, 11)
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("units sold last Saturday", "2025-06-07"),
+        ("how many orders on Tuesday", "2025-06-10"),
+        ("revenue this Thursday", "2025-06-05"),
+        ("orders booked last Wednesday", "2025-06-04"),
+    ],
+)
+def test_a_weekday_is_the_latest_such_day_before_today(
+    catalog: Catalog, values: Values, question: str, day: str
+) -> None:
+    reply = ask(question, catalog, values, today=WEDNESDAY)
+    spec = spec_of(reply)
+    assert filters_of(spec) == [("sale_date", "between", [day, day])], (question, spec)
+    assert any(day in said for said in reply.assumptions), reply.assumptions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["revenue, rolling 14 days to today", "orders over the rolling 14 days",
+     "units in the past 14 days to today"],
+)
+def test_a_rolling_window_ends_today(catalog: Catalog, values: Values, question: str) -> None:
+    reply = ask(question, catalog, values, today=WEDNESDAY)
+    spec = spec_of(reply)
+    assert filters_of(spec) == [("sale_date", "between", ["2025-05-29", "2025-06-11"])], (
+        question, spec)
+    assert not spec.get("dimensions"), (question, spec)

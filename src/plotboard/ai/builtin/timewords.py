@@ -745,6 +745,44 @@ def _since_weekday(words: Sequence[str], i: int, today: dt.date) -> tuple[int, D
     return j + 1 - i, DateRange(start, today, f"since {' '.join(words[i + 1 : j + 1])}")
 
 
+#: Words that name a weekday in full (abbreviations like "sat", "sun", "wed" are too often
+#: other words to be read alone).
+_WEEKDAY_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                            "sunday"})
+#: Words before a weekday that ask for one day: "last Sunday", "on Monday", "this Friday".
+_WEEKDAY_LEADS = frozenset({"last", "past", "previous", "this", "on"})
+
+
+def _weekday_before(
+    words: Sequence[str], i: int, today: dt.date
+) -> tuple[int, DateRange] | None:
+    """ "last Sunday", "on Monday", "this Friday", a bare "Tuesday": that one day, the latest
+    such day before today (data is about days gone by; said in the answer)."""
+    lead = 1 if words[i] in _WEEKDAY_LEADS else 0
+    j = i + lead
+    if j >= len(words) or words[j] not in _WEEKDAY_NAMES:
+        return None
+    back = (today.weekday() - _WEEKDAYS[words[j]]) % 7 or 7
+    day = today - dt.timedelta(days=back)
+    said = " ".join(words[i : j + 1])
+    return j + 1 - i, DateRange(day, day, f"{said} (the latest {words[j]} before today)")
+
+
+#: What may follow a window that ends today and says so again ("the past 30 days to today").
+_TO_TODAY = (("to", "today"), ("to", "date"), ("up", "to", "today"), ("until", "today"),
+             ("till", "today"), ("through", "today"), ("up", "until", "today"), ("to", "now"),
+             ("until", "now"), ("till", "now"), ("up", "to", "now"))
+
+
+def _to_today(
+    words: Sequence[str], i: int, found: tuple[int, DateRange]
+) -> tuple[int, DateRange]:
+    """A window ending today with the words after it that say so ("to today") taken in."""
+    j = i + found[0]
+    tail = next((len(t) for t in _TO_TODAY if tuple(words[j : j + len(t)]) == t), 0)
+    return found[0] + tail, found[1]
+
+
 def _first_units_of(
     words: Sequence[str], i: int, today: dt.date
 ) -> tuple[int, DateRange] | None:
@@ -887,9 +925,19 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
         if part is not None:
             label = " ".join(words[i : i + part[0]])
             return part[0], DateRange(part[1], part[2], f"in {label}")
+    weekday = _weekday_before(words, i, today)
+    if weekday is not None:
+        return weekday
+    if word == "rolling" and i + 1 < n:
+        # "rolling 30 days", "a rolling 3 months": the window ending today, as "the last ...".
+        window = _rolling([*words[:i], "last", *words[i + 1 :]], i, today)
+        if window is not None and window[1].end == today and window[0] == 3:
+            return _to_today(words, i, window)
     for matcher in (_rolling, _bounded):
         found = matcher(words, i, today)
         if found is not None:
+            if matcher is _rolling and found[1].end == today and found[0] == 3:
+                return _to_today(words, i, found)  # "past 30 days to today": the same window
             return found
     if word not in _RANGE_CUES and (i == 0 or words[i - 1] != "from"):
         # "January to June 2025": a span without its "from" (also after a cue another reading
