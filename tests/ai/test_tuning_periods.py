@@ -70,3 +70,26 @@ def test_a_rolling_window_ends_today(catalog: Catalog, values: Values, question:
     assert filters_of(spec) == [("sale_date", "between", ["2025-05-29", "2025-06-11"])], (
         question, spec)
     assert not spec.get("dimensions"), (question, spec)
+
+
+# -- lines counted ---------------------------------------------------------------------------------
+
+COUNT = [{"agg": "count"}]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "order lines shipped in March 2024",
+        "how many lines did we handle in March 2024",
+        "deals we shipped in March 2024",
+        "how many lines in March 2024",
+        "total line count for March 2024",
+    ],
+)
+def test_lines_are_counted_rows(catalog: Catalog, values: Values, question: str) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "sales", (question, spec)
+    assert spec["measures"] == COUNT, (question, spec)
+    assert filters_of(spec) == [("sale_date", "between", ["2024-03-01", "2024-03-31"])]
+

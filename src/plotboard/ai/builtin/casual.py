@@ -35,6 +35,11 @@ PARTICLES: frozenset[str] = frozenset({
     "howzit", "lekker", "ja", "eish", "och",
 })
 
+#: Verbs of moving an order along (shipping, handling, processing it), past and present.
+_ORDER_VERBS = (r"(?:shipped|ship|handled|handle|processed|process|dispatched|dispatch|fulfilled"
+                r"|fulfil|fulfill|packed|pack|picked|pick|pushed through|push through|put"
+                r" through|got through|get through|moved|move|sent out|send out)")
+
 #: (pattern, plain) in the order applied; each says the same in words the reader knows.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), plain) for pattern, plain in (
@@ -167,10 +172,22 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r" ([a-z_]+)\b", r"with no \1"),
         # "count the rows where ...", "show all rows where ...": the rows of the table named
         # by what follows (the reader finds it), each one listed when shown.
-        (r"\b(count|number of|how many) (?:the |all |all the )?(?:rows|records|entries|lines)"
+        # ("how many lines": order lines, read as such by `slang`, not any table's rows.)
+        (r"\b(count|number of|how many) (?:the |all |all the )?(?:rows|records|entries)"
          r"\b", r"\1"),
         (r"\b(show|list|give me|get|pull|display|return|select) (?:me |us )?(?:all |all the"
          r" |every )(rows|records|entries|lines)\b", r"\1 the \2"),
+        # -- warehouse words. Counted rows and what was done to them: "lines shipped last
+        # week", "orders handled", "how many lines did we push through", "deals processed":
+        # those rows counted; the verb (a maintained class: moving an order along) says how
+        # they went, not a measure ("units shipped" stays the units).
+        (rf"\b((?:order |sales? )?(?:lines?|line items?)|orders?|deals?|transactions?)"
+         rf"(?: (?:that |which )?(?:we |they |you |were |was |got |have been |had been )?)"
+         rf"(?:(?:did|do|have|had) (?:we|they|you) )?{_ORDER_VERBS}\b", r"\1"),
+        (rf"\b(how many (?:order |sales? )?(?:lines?|line items?|orders?|deals?|transactions?))"
+         rf" (?:did|do|have|had|will|can|could) (?:we|they|you|i) {_ORDER_VERBS}\b", r"\1"),
+        # "the total line count", "total order count": "total" says all of them, not revenue.
+        (r"\btotal (?=(?:[a-z]+ )?(?:count|counts|tally)\b)", ""),
         # -- warehouse words: "outbound vol by SKU": the units shipped.
         (r"\b(?:outbound|outgoing|dispatched|shipped) (?:vol|volume|volumes|qty|quantity"
          r"|units|items)\b", "units shipped"),
