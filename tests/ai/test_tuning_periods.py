@@ -93,3 +93,22 @@ def test_lines_are_counted_rows(catalog: Catalog, values: Values, question: str)
     assert spec["measures"] == COUNT, (question, spec)
     assert filters_of(spec) == [("sale_date", "between", ["2024-03-01", "2024-03-31"])]
 
+
+
+# -- a count below the line ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "table", "expr"),
+    [
+        ("units over the number of orders in 2023", "sales", "sum(quantity) * 1.0 / count()"),
+        ("the payroll over the number of employees", "employees", "sum(salary) * 1.0 / count()"),
+        ("total salaries over our headcount", "employees", "sum(salary) * 1.0 / count()"),
+    ],
+)
+def test_over_a_count_is_a_ratio(
+    catalog: Catalog, values: Values, question: str, table: str, expr: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == table, (question, spec)
+    assert [m.get("expr") for m in spec["measures"]] == [expr], (question, spec)

@@ -177,6 +177,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\b", r"\1"),
         (r"\b(show|list|give me|get|pull|display|return|select) (?:me |us )?(?:all |all the"
          r" |every )(rows|records|entries|lines)\b", r"\1 the \2"),
+        # "revenue over the number of orders", "the wage bill over headcount": a ratio with a
+        # count below the line ("over" a count is never a bound: a bound needs a number).
+        (r"(?:\bover|/) (?=(?:the |our |their )?(?:total )?(?:(?:number|count|no\.?) of"
+         r"|headcount\b))", "divided by "),
         # -- warehouse words. Counted rows and what was done to them: "lines shipped last
         # week", "orders handled", "how many lines did we push through", "deals processed":
         # those rows counted; the verb (a maintained class: moving an order along) says how
