@@ -112,3 +112,27 @@ def test_over_a_count_is_a_ratio(
     spec = spec_of(ask(question, catalog, values))
     assert spec["table"] == table, (question, spec)
     assert [m.get("expr") for m in spec["measures"]] == [expr], (question, spec)
+
+
+# -- money amounts weighed -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [
+        ("did we make more than 40M in 2023", "over 40,000,000"),
+        ("did revenue pass 40 million in 2023", "over 40,000,000"),
+        ("did sales exceed $40M in 2023", "over 40,000,000"),
+        ("did Software sales reach 40M in 2023", "at least 40,000,000"),
+    ],
+)
+def test_a_money_bar_weighs_the_revenue(
+    catalog: Catalog, values: Values, question: str, bound: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], (question, spec)
+    assert ("sale_date", "between", ["2023-01-01", "2023-12-31"]) in filters_of(spec)
+    assert not [f for f in filters_of(spec) if f[0] == "amount"], (question, spec)
+    assert any(bound in said for said in reply.assumptions), reply.assumptions
+

@@ -275,7 +275,12 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "tops": Compare("gt"), "top out above": Compare("gt"), "surpasses": Compare("gt"),
         "surpass": Compare("gt"), "clears": Compare("gt"), "cleared": Compare("gt"),
         "passes": Compare("gt"), "passed": Compare("gt"), "beats": Compare("gt"),
-        "broke": Compare("gt"), "broke through": Compare("gt"),
+        "broke": Compare("gt"), "broke through": Compare("gt"), "pass": Compare("gt"),
+        "go past": Compare("gt"), "went past": Compare("gt"), "gone past": Compare("gt"),
+        "beat": Compare("gt"), "exceeding": Compare("gt"),
+        # "did we hit 5M", "has Software reached 10M": got to the bar (the bar included).
+        "hit": Compare("gte"), "hits": Compare("gte"), "reach": Compare("gte"),
+        "reached": Compare("gte"), "reaches": Compare("gte"),
         "outstrips": Compare("gt"), "past": Compare("gt"), "already past": Compare("gt"),
         "went above": Compare("gt"), "went beyond": Compare("gt"), "beyond": Compare("gt"),
         "fell below": Compare("lt"), "fell under": Compare("lt"), "dipped below": Compare("lt"),
@@ -525,7 +530,12 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             compared = compared or (
                 number_first and later is not None and isinstance(later[1], Compare)
             )
-            if earn and compared:
+            if earn and compared and i > 0 and words[i - 1] in _COMPANY_SUBJECTS:
+                # "did we make over 5M", "we made at least 30M last year": the company's
+                # takings (people make a salary; the company, its revenue).
+                takings = vocab.phrases.get(("revenue",))
+                best = (1, Words(tuple(takings or earn), words[i]))
+            elif earn and compared:
                 best = (1, Words(tuple(earn), words[i]))
                 said = next((it.meaning for it in reversed(out.items)
                              if isinstance(it.meaning, Words)), None)
@@ -678,6 +688,9 @@ def _counted_number(
 
 
 _EARN_VERBS = frozenset({"make", "makes", "making", "made"})
+#: The company as the one who makes money ("did we make over 5M"), not a person earning.
+_COMPANY_SUBJECTS = frozenset({"we", "company", "business", "firm", "org", "organisation",
+                               "organization"})
 _WE_EARN = frozenset({"earn", "earned", "earning", "gross", "grossed", "bank", "banked",
                       "pocket", "pocketed", "net", "netted"})
 _WE_TAKE_IN = frozenset({"pull", "pulled", "rake", "raked", "bring", "brought", "take", "took",

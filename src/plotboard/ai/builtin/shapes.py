@@ -1583,6 +1583,10 @@ def _figure_checked(vocab: Vocabulary, draft: Draft, shapes: Shapes) -> None:
     # was done in all, weighed.
     done = words[:1] in (["did"], ["do"], ["have"], ["has"]) and words[1:2] in (
         ["we"], ["they"], ["you"]) and words[2:3] and words[2] in _DONE_VERBS
+    # "did sales pass $30M in 2025", "has Software revenue topped 10M": a total said as the
+    # subject of a verb of passing a bar, weighed the same way.
+    done = done or (words[:1] in (["did"], ["do"], ["does"], ["have"], ["has"]) and any(
+        w in _PASSING_VERBS for w in words[2:6]))
     if not words or (words[0] not in _YES_NO_LEADS and not shapes.claimed and not done) or (
         "there" in (words[:1] if shapes.claimed else words[1:2])
     ):
@@ -1618,6 +1622,12 @@ _DONE_VERBS = frozenset({"sell", "sold", "ship", "shipped", "move", "moved", "ma
                          "took", "pass", "passed", "hit", "reach", "reached", "clear",
                          "cleared", "top", "topped", "exceed", "exceeded", "beat", "surpass",
                          "surpassed", "break", "broke", "achieve", "achieved"})
+
+
+#: Verbs of a total passing (or reaching) a bar, in a yes/no question.
+_PASSING_VERBS = frozenset({"pass", "passed", "hit", "reach", "reached", "clear", "cleared",
+                            "top", "topped", "exceed", "exceeded", "beat", "surpass",
+                            "surpassed", "break", "broke", "cross", "crossed", "go", "went"})
 
 
 def _said_after_number(vocab: Vocabulary, shapes: Shapes, bound: DraftFilter) -> bool:
