@@ -136,3 +136,27 @@ def test_a_money_bar_weighs_the_revenue(
     assert not [f for f in filters_of(spec) if f[0] == "amount"], (question, spec)
     assert any(bound in said for said in reply.assumptions), reply.assumptions
 
+
+
+# -- a value named by its first words --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "product"),
+    [
+        ("units of the 4k monitor sold in 2024", "4K Monitor 27"),
+        ("how many four k monitors did we sell in 2024", "4K Monitor 27"),
+        ("Laptop Pro revenue in 2024", "Laptop Pro 14"),
+    ],
+)
+def test_a_value_by_its_first_words(
+    catalog: Catalog, values: Values, question: str, product: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert ("product", "eq", product) in filters_of(spec), (question, spec)
+    assert not [f for f in filters_of(spec) if f[0] in ("amount", "unit_price", "quantity")]
+
+
+def test_four_k_alone_is_a_number(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many orders were above four k in 2024", catalog, values))
+    assert ("amount", "gt", 4000) in filters_of(spec), spec

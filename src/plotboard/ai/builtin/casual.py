@@ -181,6 +181,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # count below the line ("over" a count is never a bound: a bound needs a number).
         (r"(?:\bover|/) (?=(?:the |our |their )?(?:total )?(?:(?:number|count|no\.?) of"
          r"|headcount\b))", "divided by "),
+        # "four k monitor" (spoken, then written "4 k"): one word, "4k" (a number, or the
+        # first word of a value such as "4K Monitor 27").
+        (r"\b(\d+) k\b", r"\1k"),
         # -- warehouse words. Counted rows and what was done to them: "lines shipped last
         # week", "orders handled", "how many lines did we push through", "deals processed":
         # those rows counted; the verb (a maintained class: moving an order along) says how

@@ -140,7 +140,9 @@ def spoken_numbers(text: str) -> str:
         first, last = found[k], found[k + size - 1]
         between = text[first.start() : last.end()]
         joined = re.fullmatch(r"[a-z]+(?:(?:\s+|\s*-\s*)[a-z]+)*", between, re.I) is not None
-        alone = size == 1 and words[k] in _SAID_LATER
+        # "four k" is a number with its scale ("4k"), however small the word before it.
+        scaled = k + size < len(words) and words[k + size] == "k"
+        alone = size == 1 and words[k] in _SAID_LATER and not scaled
         if not joined or alone or said == 0 or (size == 1 and words[k] == "one"):
             k += 1
             continue

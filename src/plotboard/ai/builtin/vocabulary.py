@@ -511,6 +511,18 @@ def _add_values(
                     long_enough = len(word) >= 3 or (len(word) == 2 and word in acronyms)
                     if long_enough and word.isalpha() and word not in STOPWORDS:
                         families.setdefault(word, []).append((position, value))
+        # "the 4k monitor", "Laptop Pro sales": a value named by its first words (two or more,
+        # not all of them, ending on a word of its own) when no other value of the column
+        # starts with them; never over a name the vocabulary already has.
+        leads: dict[tuple[str, ...], list[str]] = {}
+        for value in kept:
+            words = stems(value)
+            for size in range(2, len(words)):
+                if words[size - 1] not in STOPWORDS:
+                    leads.setdefault(tuple(words[:size]), []).append(value)
+        for lead, named in leads.items():
+            if len(named) == 1 and lead not in vocab.phrases:
+                vocab.add(lead, ValueTerm(table, column, (named[0],), PARTIAL))
         # "laptop" -> every product with the word; "manager" -> every manager title. A word
         # deep inside a single value ("customer" in "VP of Customer Support") is too weak.
         for word, members in families.items():
