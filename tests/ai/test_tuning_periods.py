@@ -160,3 +160,26 @@ def test_a_value_by_its_first_words(
 def test_four_k_alone_is_a_number(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("how many orders were above four k in 2024", catalog, values))
     assert ("amount", "gt", 4000) in filters_of(spec), spec
+
+
+# -- counted rows per day, on average --------------------------------------------------------------
+
+PER_DAY = [{"expr": "count() * 1.0 / count_distinct(sale_date)", "name": "sales_per_sale_date"}]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "average daily order lines in March 2024",
+        "the daily average of deals in March 2024",
+        "deals closed per day, averaged over March 2024",
+        "March 2024: orders per day, averaged across the month",
+    ],
+)
+def test_counted_rows_per_day_on_average(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == PER_DAY, (question, spec)
+    assert filters_of(spec) == [("sale_date", "between", ["2024-03-01", "2024-03-31"])]
+    assert not spec.get("dimensions"), (question, spec)

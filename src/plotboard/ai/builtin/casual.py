@@ -40,6 +40,10 @@ _ORDER_VERBS = (r"(?:shipped|ship|handled|handle|processed|process|dispatched|di
                 r"|fulfil|fulfill|packed|pack|picked|pick|pushed through|push through|put"
                 r" through|got through|get through|moved|move|sent out|send out)")
 
+#: Nouns of rows that are counted, not added up (order lines, orders, deals).
+_COUNTED = (r"(?:order lines|sales lines|line items|lines|orders|deals|transactions"
+            r"|bookings)")
+
 #: (pattern, plain) in the order applied; each says the same in words the reader knows.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), plain) for pattern, plain in (
@@ -181,6 +185,21 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # count below the line ("over" a count is never a bound: a bound needs a number).
         (r"(?:\bover|/) (?=(?:the |our |their )?(?:total )?(?:(?:number|count|no\.?) of"
          r"|headcount\b))", "divided by "),
+        # Counted rows per day, averaged: "average daily orders", "the daily average of lines",
+        # "lines handled per day, averaged over the month": the count per day, on average
+        # (the count over the days), not the average order's amount.
+        (rf"\b(?:average|avg|mean|typical) (?:daily|per day) ({_COUNTED})\b",
+         r"average number of \1 per day"),
+        (rf"\bdaily (?:average|avg|mean) (?:of |number of |count of )?({_COUNTED})\b",
+         r"average number of \1 per day"),
+        (rf"\b({_COUNTED})((?: (?!per\b)[a-z]+)?) (?:per|a|each) (day)\b,?"
+         r"((?: (?!averaged\b|on\b)[a-z0-9]+){0,4}?),? (?:averaged|on average|on avg)"
+         r" (?:over|across|for)\b(?! (?:the|that|this) (?:month|quarter|year|week|period)\b)"
+         r"(?= [a-z0-9])", r"average number of \1\2 per \3\4 in"),
+        (rf"\b({_COUNTED})((?: (?!per\b)[a-z]+)?) (?:per|a|each) (day)\b,?"
+         r"((?: (?!averaged\b|on\b)[a-z0-9]+){0,4}?),? (?:averaged|on average|on avg)\b"
+         r"(?: (?:over|across|for) (?:the|that|this) (?:month|quarter|year|week|period)\b)?",
+         r"average number of \1\2 per \3\4"),
         # "four k monitor" (spoken, then written "4 k"): one word, "4k" (a number, or the
         # first word of a value such as "4K Monitor 27").
         (r"\b(\d+) k\b", r"\1k"),
