@@ -59,6 +59,12 @@ def test_a_weekday_is_the_latest_such_day_before_today(
     assert any(day in said for said in reply.assumptions), reply.assumptions
 
 
+def test_a_weekday_said_about_the_asking_is_no_period(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue last Saturday, as asked on Tuesday", catalog, values,
+                       today=WEDNESDAY))
+    assert filters_of(spec) == [("sale_date", "between", ["2025-06-07", "2025-06-07"])], spec
+
+
 @pytest.mark.parametrize(
     "question",
     ["revenue, rolling 14 days to today", "orders over the rolling 14 days",
@@ -155,6 +161,15 @@ def test_a_value_by_its_first_words(
     spec = spec_of(ask(question, catalog, values))
     assert ("product", "eq", product) in filters_of(spec), (question, spec)
     assert not [f for f in filters_of(spec) if f[0] in ("amount", "unit_price", "quantity")]
+
+
+def test_first_words_naming_another_column_stay_that_column(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("hires of the Support team last Tuesday", catalog, values,
+                       today=WEDNESDAY))
+    assert ("department", "eq", "Support") in filters_of(spec), spec
+    assert not [f for f in filters_of(spec) if f[0] == "job_title"], spec
 
 
 def test_four_k_alone_is_a_number(catalog: Catalog, values: Values) -> None:

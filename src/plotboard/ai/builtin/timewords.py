@@ -749,6 +749,11 @@ def _since_weekday(words: Sequence[str], i: int, today: dt.date) -> tuple[int, D
 #: other words to be read alone).
 _WEEKDAY_NAMES = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                             "sunday"})
+#: Words shortly before a weekday that make it no day of the data: a schedule ("every
+#: Monday") or the day something was asked ("per Tom's ask on Friday", "the call on Monday").
+_NOT_THE_DATA_DAY = frozenset({"every", "each", "ask", "asked", "request", "requested",
+                               "meeting", "call", "email", "emailed", "mail", "mailed", "said",
+                               "mentioned", "sent", "send", "promised", "due", "until", "by"})
 #: Words before a weekday that ask for one day: "last Sunday", "on Monday", "this Friday".
 _WEEKDAY_LEADS = frozenset({"last", "past", "previous", "this", "on"})
 
@@ -762,6 +767,8 @@ def _weekday_before(
     j = i + lead
     if j >= len(words) or words[j] not in _WEEKDAY_NAMES:
         return None
+    if any(w in _NOT_THE_DATA_DAY for w in words[max(0, i - 3) : i]):
+        return None  # "every Monday", "per Tom's ask on Friday": no day of the data
     back = (today.weekday() - _WEEKDAYS[words[j]]) % 7 or 7
     day = today - dt.timedelta(days=back)
     said = " ".join(words[i : j + 1])

@@ -459,6 +459,7 @@ def _add_measures(vocab: Vocabulary, table: Table) -> None:
 def _add_values(
     vocab: Vocabulary, source: Source, initials: dict[str, list[ValueTerm]] | None = None
 ) -> None:
+    leads: dict[tuple[Table, Column, tuple[str, ...]], list[str]] = {}
     for (table_name, column_name), column_values in source.values.items():
         table = vocab.table_named(table_name, source=source.id)
         column = table.column(column_name) if table else None
@@ -511,18 +512,11 @@ def _add_values(
                     long_enough = len(word) >= 3 or (len(word) == 2 and word in acronyms)
                     if long_enough and word.isalpha() and word not in STOPWORDS:
                         families.setdefault(word, []).append((position, value))
-        # "the 4k monitor", "Laptop Pro sales": a value named by its first words (two or more,
-        # not all of them, ending on a word of its own) when no other value of the column
-        # starts with them; never over a name the vocabulary already has.
-        leads: dict[tuple[str, ...], list[str]] = {}
         for value in kept:
             words = stems(value)
             for size in range(2, len(words)):
                 if words[size - 1] not in STOPWORDS:
-                    leads.setdefault(tuple(words[:size]), []).append(value)
-        for lead, named in leads.items():
-            if len(named) == 1 and lead not in vocab.phrases:
-                vocab.add(lead, ValueTerm(table, column, (named[0],), PARTIAL))
+                    leads.setdefault((table, column, tuple(words[:size])), []).append(value)
         # "laptop" -> every product with the word; "manager" -> every manager title. A word
         # deep inside a single value ("customer" in "VP of Customer Support") is too weak.
         for word, members in families.items():
@@ -532,6 +526,17 @@ def _add_values(
             ):
                 vocab.add((word,), ValueTerm(table, column, names, PARTIAL))
         vocab.values[(id(table), column.name.lower())] = tuple(kept)
+    # "the 4k monitor", "Laptop Pro sales": a value named by its first words (two or more, not
+    # all of them, ending on a word of its own) when no other value of the column starts with
+    # them; never over a name the vocabulary has, nor when a word of them names something
+    # else ("the Support team" is the Support department, not "Support Team Lead").
+    for (table, column, lead), named in leads.items():
+        if len(named) != 1 or lead in vocab.phrases or any(
+            not isinstance(t, ValueTerm) or t.column is not column
+            for w in lead for t in vocab.phrases.get((w,), ())
+        ):
+            continue
+        vocab.add(lead, ValueTerm(table, column, (named[0],), PARTIAL))
     _people_of_values(vocab, source)
 
 
@@ -540,6 +545,7 @@ def _people_of_values(vocab: Vocabulary, source: Source) -> None:
     ("Engineering", "Marketing") is also said by the people who do it ("engineer" when titles
     already use that word; "marketer"). The titles stay reachable by their own words
     ("Staff Engineer", "senior engineers")."""
+    leads: dict[tuple[Table, Column, tuple[str, ...]], list[str]] = {}
     for (table_name, column_name), column_values in source.values.items():
         table = vocab.table_named(table_name, source=source.id)
         column = table.column(column_name) if table else None
