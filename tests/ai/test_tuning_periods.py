@@ -60,21 +60,27 @@ def test_a_weekday_is_the_latest_such_day_before_today(
 
 
 def test_a_weekday_said_about_the_asking_is_no_period(catalog: Catalog, values: Values) -> None:
-    spec = spec_of(ask("revenue last Saturday, as asked on Tuesday", catalog, values,
-                       today=WEDNESDAY))
+    spec = spec_of(
+        ask("revenue last Saturday, as asked on Tuesday", catalog, values, today=WEDNESDAY)
+    )
     assert filters_of(spec) == [("sale_date", "between", ["2025-06-07", "2025-06-07"])], spec
 
 
 @pytest.mark.parametrize(
     "question",
-    ["revenue, rolling 14 days to today", "orders over the rolling 14 days",
-     "units in the past 14 days to today"],
+    [
+        "revenue, rolling 14 days to today",
+        "orders over the rolling 14 days",
+        "units in the past 14 days to today",
+    ],
 )
 def test_a_rolling_window_ends_today(catalog: Catalog, values: Values, question: str) -> None:
     reply = ask(question, catalog, values, today=WEDNESDAY)
     spec = spec_of(reply)
     assert filters_of(spec) == [("sale_date", "between", ["2025-05-29", "2025-06-11"])], (
-        question, spec)
+        question,
+        spec,
+    )
     assert not spec.get("dimensions"), (question, spec)
 
 
@@ -98,7 +104,6 @@ def test_lines_are_counted_rows(catalog: Catalog, values: Values, question: str)
     assert spec["table"] == "sales", (question, spec)
     assert spec["measures"] == COUNT, (question, spec)
     assert filters_of(spec) == [("sale_date", "between", ["2024-03-01", "2024-03-31"])]
-
 
 
 # -- a count below the line ------------------------------------------------------------------------
@@ -143,7 +148,6 @@ def test_a_money_bar_weighs_the_revenue(
     assert any(bound in said for said in reply.assumptions), reply.assumptions
 
 
-
 # -- a value named by its first words --------------------------------------------------------------
 
 
@@ -166,8 +170,7 @@ def test_a_value_by_its_first_words(
 def test_first_words_naming_another_column_stay_that_column(
     catalog: Catalog, values: Values
 ) -> None:
-    spec = spec_of(ask("hires of the Support team last Tuesday", catalog, values,
-                       today=WEDNESDAY))
+    spec = spec_of(ask("hires of the Support team last Tuesday", catalog, values, today=WEDNESDAY))
     assert ("department", "eq", "Support") in filters_of(spec), spec
     assert not [f for f in filters_of(spec) if f[0] == "job_title"], spec
 
@@ -191,9 +194,7 @@ PER_DAY = [{"expr": "count() * 1.0 / count_distinct(sale_date)", "name": "sales_
         "March 2024: orders per day, averaged across the month",
     ],
 )
-def test_counted_rows_per_day_on_average(
-    catalog: Catalog, values: Values, question: str
-) -> None:
+def test_counted_rows_per_day_on_average(catalog: Catalog, values: Values, question: str) -> None:
     spec = spec_of(ask(question, catalog, values))
     assert spec["measures"] == PER_DAY, (question, spec)
     assert filters_of(spec) == [("sale_date", "between", ["2024-03-01", "2024-03-31"])]

@@ -277,7 +277,7 @@ _KEYWORDS: dict[tuple[str, ...], Meaning] = _phrases(
         "passes": Compare("gt"), "passed": Compare("gt"), "beats": Compare("gt"),
         "broke": Compare("gt"), "broke through": Compare("gt"), "pass": Compare("gt"),
         "go past": Compare("gt"), "went past": Compare("gt"), "gone past": Compare("gt"),
-        "beat": Compare("gt"), "exceeding": Compare("gt"),
+        "beat": Compare("gt"),
         # "did we hit 5M", "has Software reached 10M": got to the bar (the bar included).
         "hit": Compare("gte"), "hits": Compare("gte"), "reach": Compare("gte"),
         "reached": Compare("gte"), "reaches": Compare("gte"),

@@ -545,7 +545,6 @@ def _people_of_values(vocab: Vocabulary, source: Source) -> None:
     ("Engineering", "Marketing") is also said by the people who do it ("engineer" when titles
     already use that word; "marketer"). The titles stay reachable by their own words
     ("Staff Engineer", "senior engineers")."""
-    leads: dict[tuple[Table, Column, tuple[str, ...]], list[str]] = {}
     for (table_name, column_name), column_values in source.values.items():
         table = vocab.table_named(table_name, source=source.id)
         column = table.column(column_name) if table else None
