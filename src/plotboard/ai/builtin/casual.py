@@ -206,10 +206,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # -- warehouse words. Counted rows and what was done to them: "lines shipped last
         # week", "orders handled", "how many lines did we push through", "deals processed":
         # those rows counted; the verb (a maintained class: moving an order along) says how
-        # they went, not a measure ("units shipped" stays the units).
+        # they went, not a measure ("units shipped" stays the units). Before "by" the verb
+        # stays, the doer following ("lines handled by the West region").
         (rf"\b((?:order |sales? )?(?:lines?|line items?)|orders?|deals?|transactions?)"
          rf"(?: (?:that |which )?(?:we |they |you |were |was |got |have been |had been )?)"
-         rf"(?:(?:did|do|have|had) (?:we|they|you) )?{_ORDER_VERBS}\b", r"\1"),
+         rf"(?:(?:did|do|have|had) (?:we|they|you) )?{_ORDER_VERBS}\b(?! by\b)", r"\1"),
         (rf"\b(how many (?:order |sales? )?(?:lines?|line items?|orders?|deals?|transactions?))"
          rf" (?:did|do|have|had|will|can|could) (?:we|they|you|i) {_ORDER_VERBS}\b", r"\1"),
         # "the total line count", "total order count": "total" says all of them, not revenue.
