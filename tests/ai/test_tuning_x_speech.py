@@ -199,3 +199,33 @@ def test_an_average_with_the_question_word_last_is_the_average_alone(
 ) -> None:
     spec = spec_of(ask("Sydney average salary how much?", catalog, values))
     assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+
+
+def test_yoy_beside_two_periods_compared_adds_nothing(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("Q2 2024 vs Q2 2023 units, YoY", catalog, values))
+    assert "dimensions" not in spec, spec
+    assert spec["compare"] == {"to": "previous_year"}, spec
+
+
+def test_what_we_pay_today_is_no_date(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the average salary we pay now in Finance", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert filters_of(spec) == [("department", "eq", "Finance")], spec
+
+
+def test_the_quantity_of_people_is_their_number(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("the quantity of employees in Paris", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert spec["measures"] == [{"agg": "count"}], spec
+
+
+def test_participation_in_a_total_is_a_share(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("participation of Software in the total revenue of 2024", catalog, values))
+    assert "Software" in str(spec["measures"]), spec
+    assert "100" in str(spec["measures"]) or spec["measures"][0].get("share"), spec
+
+
+def test_thanks_in_other_languages_is_courtesy(catalog: Catalog, values: Values) -> None:
+    reply = ask("headcount in Paris, merci!", catalog, values)
+    assert filters_of(spec_of(reply)) == [("location", "eq", "Paris")], spec_of(reply)
+    assert not reply.unused, reply.unused

@@ -33,6 +33,9 @@ PARTICLES: frozenset[str] = frozenset({
     "lah", "leh", "lor", "meh", "hor", "sia", "liao", "ah", "ahh", "wah", "aiyo", "aiya",
     "lmk", "tysm", "tyvm", "tia", "fyi", "fwiw", "imo", "afaik", "cc", "bumping",
     "howzit", "lekker", "ja", "eish", "och",
+    # Thanks and greetings of other languages ("Obrigado!", "gracias", "abraços").
+    "obrigado", "obrigada", "gracias", "merci", "danke", "grazie", "abracos", "abraco",
+    "saludos", "hola", "ola", "bonjour", "ciao", "hallo", "salut",
 })
 
 #: Verbs of moving an order along (shipping, handling, processing it), past and present.
@@ -96,6 +99,28 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"how much\s*(?P<end>[?!.]*)\s*$", r"what is \g<subject>\g<end>"),
         (r"^\s*(?P<subject>[^?,.;:]+?)\s*,?\s+how (?P<w>many|much)\s*(?P<end>[?!.]*)\s*$",
          r"how \g<w> \g<subject>\g<end>"),
+        # "H1 2025 vs H1 2024, YoY": two periods compared already; "YoY" says no more (it
+        # added a breakdown by year).
+        (r"^(?P<a>[^?]*\b(?:vs\.?|versus|against|compared (?:to|with))\s[^?]*?)[,;\s-]*\b(?:yoy"
+         r"|y/y|year[- ]over[- ]year|year[- ]on[- ]year)\b(?! (?:growth|change|increase|decrease"
+         r"|difference|delta|%|percent))", r"\g<a>"),
+        (r"\b(?:yoy|y/y|year[- ]over[- ]year|year[- ]on[- ]year)\b(?! (?:growth|change|increase"
+         r"|decrease|difference|delta|%|percent))[,:;\s-]*(?=[^?]*\b(?:vs\.?|versus)\s)", ""),
+        # "the highest salary that we pay today", "what we pay now": the pay as it stands, no
+        # date of the rows ("today" is no hire date).
+        (r"\b(?:that |which |what )?(?:we|they|the company|you) (?:pay|pays|employ|employs)"
+         r" (?:today|now|currently|right now|at the moment|at present)\b", ""),
+        # "which employee receives the biggest salary": earns it.
+        (r"\breceiv(?:es|e|ed|ing)\b(?=\s+(?:the |a |an )?(?:\S+ )?(?:sal|pay|wage|remun))",
+         "earns"),
+        # "the quantity of employees hired by year" (as "quantidade" is said): the number of
+        # rows, not the quantity column.
+        (r"\b(?:the )?quantity of (?=(?:the |our |all )?(?:employees|people|staff|persons"
+         r"|workers|hires|orders|sales|offices|funcion\S*|emplead\S*|colaborador\S*)\b)",
+         "the number of "),
+        # "would be possible to see ...", "is it possible to have ...": show it.
+        (r"\b(?:would|will|is|could|would it|will it|is it|could it) be possible (?:for you )?"
+         r"(?:to )?(?:see|get|have|show|know|receive|check)(?: (?:me|us))?\b", "show"),
         # "how many total orders": how many in all (not the orders and a total of money).
         (r"\bhow many (?:in )?total\b", "how many"),
         # -- a consultant's and a statistician's words. "top-line": the revenue.
@@ -361,6 +386,9 @@ CASUAL_WORDS: dict[str, str] = {
     **{word: "highest" for word in ("maior", "maximo", "hochste", "massimo")},
     **{word: "lowest" for word in ("menor", "minimo", "niedrigste")},
     **{word: "how many" for word in ("quantos", "quantas", "cuantos", "cuantas", "combien")},
+    # "the participation of Engineering in the total" ("participação", "participación"): the
+    # share of it.
+    **{word: "share" for word in ("participation", "participacao", "participacion")},
     **{word: "hired" for word in ("contratados", "contratadas", "contratado", "eingestellt")},
     **{word: "bands" for word in ("faixas", "rangos", "tranches", "fasce")},
     **{word: "remote" for word in ("teletrabalho", "teletrabajo", "teletravail", "telearbeit")},
