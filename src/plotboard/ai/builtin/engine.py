@@ -63,6 +63,7 @@ from plotboard.ai.builtin.conversation import (
 )
 from plotboard.ai.builtin.dashboard import dashboard_drafts
 from plotboard.ai.builtin.draft import Draft, DraftFilter, from_spec, to_spec
+from plotboard.ai.builtin.framing import message_body
 from plotboard.ai.builtin.intent import DimSlot, Intent, MeasureSlot, ValueSlot
 from plotboard.ai.builtin.lexer import (
     REAL_WORDS,
@@ -2133,7 +2134,8 @@ def _answer_once(
     written = _written_sql(question[:MAX_QUESTION_CHARS], vocab, voice, source)
     if written is not None:
         return written
-    said_order, readings = respell(question[:MAX_QUESTION_CHARS])
+    # An e-mail's or a chat's framing (subject, quote marks, signature) is no part of it.
+    said_order, readings = respell(message_body(question[:MAX_QUESTION_CHARS]))
     flipped = _REVERSED.search(said_order) if previous is not None else None
     if previous is not None and flipped is not None:
         # "flip it", "reverse the order": the last chart's order turned round.
