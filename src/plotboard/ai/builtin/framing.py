@@ -66,10 +66,17 @@ def message_body(message: str) -> str:
         if _MAIL_CLIENT.fullmatch(last.strip()) or _MAIL_CLIENT.match(last.strip()):
             lines = before
             continue
-        sign_off = next((k for k, line in enumerate(lines) if k > 0 and _SIGN_OFF.match(line)),
-                        None)
-        if sign_off is not None and all(_NAME_LINE.match(line) or _MAIL_CLIENT.match(
-            line.strip()) for line in lines[sign_off + 1 :]) and len(lines) - sign_off <= 4:
+        sign_off = next(
+            (k for k, line in enumerate(lines) if k > 0 and _SIGN_OFF.match(line)), None
+        )
+        if (
+            sign_off is not None
+            and all(
+                _NAME_LINE.match(line) or _MAIL_CLIENT.match(line.strip())
+                for line in lines[sign_off + 1 :]
+            )
+            and len(lines) - sign_off <= 4
+        ):
             lines = lines[:sign_off]
             continue
         if _LONE_NAME.match(last) and before[-1].rstrip().endswith(("?", ".", "!")):
