@@ -131,6 +131,7 @@ from plotboard.ai.builtin.text import (
     tokenize,
 )
 from plotboard.ai.builtin.timewords import MONTHS, UNITS, DateRange
+from plotboard.ai.builtin.unasked import unasked
 from plotboard.ai.builtin.vocabulary import (
     EXACT,
     SYNONYM,
@@ -2233,6 +2234,15 @@ def _answer_once(
         company = set(stems(voice.company)) | set(voice.company.lower().split())
         lexed.unknown = [w for w in lexed.unknown if w not in company]
         lexed.unknown_at = {i: w for i, w in lexed.unknown_at.items() if w not in company}
+    # A lead-in, the request's own verb, a verb after its subject: unknown words that are not
+    # what is asked are left out (said below); those that may be keep the question refused.
+    not_asked = list(unasked(lexed).items())
+    if not_asked:
+        lexed.unknown_at = {i: w for i, w in lexed.unknown_at.items()
+                            if i not in dict(not_asked)}
+        for _, word in not_asked:
+            if word in lexed.unknown:
+                lexed.unknown.remove(word)
     if not shapes.counted_rows and _counted_typo(lexed, vocab):
         shapes.counted_rows = True
     intent = read_intent(lexed)
@@ -2339,7 +2349,7 @@ def _answer_once(
         # "older than 45": said once, as the phrase, not also as its word.
         inside = {w for phrase in loose for w in phrase.split()}
         intent.ignored = [w for w in intent.ignored if w not in inside] + loose
-    intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker]))
+    intent.ignored = list(dict.fromkeys([*intent.ignored, *speaker, *(w for _, w in not_asked)]))
     if occasion is not None:
         intent.ignored.append(occasion[0])
     intent.ignored += [said for said in bracketed if said not in intent.ignored]

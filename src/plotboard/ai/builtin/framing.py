@@ -28,9 +28,10 @@ _MAIL_CLIENT = re.compile(
     re.I,
 )
 _NAME = r"(?:[A-Z][\w'.-]*|[A-Z]\.)"
-#: "Sarah Mitchell | Finance Ops", "J. Doe / People team": a name, a bar, where they work.
+#: "..., Sarah Mitchell | Finance Ops": a name, a bar, where they work, closing the message
+#: after a sentence or on a line of its own ("AMER / EMEA / APAC" is no signature).
 _NAME_AND_TEAM = re.compile(
-    rf"(?:^|(?<=[?!.,;])|\s)\s*{_NAME}(?: {_NAME}){{0,2}}\s*[|/]\s*[\w&' -]{{2,40}}\s*$"
+    rf"(?:(?<=[?!.,;])|\n)\s*{_NAME}(?: {_NAME}){{0,2}}\s*\|\s*[\w&' -]{{2,40}}\s*$"
 )
 _SIGN_OFF = re.compile(
     r"^\s*(?:many thanks|thanks(?: (?:a lot|so much|again|in advance))?|thank you(?: (?:so much"

@@ -1770,6 +1770,7 @@ COURTESY: tuple[str, ...] = (
     r"\b(?:and )?if (?:so|yes)\b[,:]?",
     r"\b(?:quick )?sanity check\b(?: if you don'?t mind)?[,:!.-]*",
     r"\bif you don'?t mind\b[,:!.-]*",
+    r"\bif you (?:please|would|could|can|will)\b(?=\s*(?:[?!.,]|$))[,:!.-]*",
     # "can you help?", "could someone help me with this?": the ask itself, said again.
     r"\b(?:can|could|would|will) (?:you|someone|anyone|somebody) (?:please |kindly )?help(?: me"
     r"| us)?(?: (?:with|on) (?:that|this|it))?(?: out)?(?: please)?(?=\s*(?:[?!.,]|$))",
@@ -2297,6 +2298,22 @@ _SELF_CORRECTED = re.compile(
 )
 
 
+#: The -ing forms of the verbs that ask for data, after "would you mind" ("would you mind
+#: listing the ...", "do you mind pulling ..."): the request, said politely.
+_ASKING_ING = {
+    "listing": "list", "showing": "show", "pulling": "pull", "giving": "give me",
+    "sending": "send", "sharing": "share", "telling": "tell", "finding": "find",
+    "getting": "get", "fetching": "fetch", "checking": "check", "plotting": "plot",
+    "charting": "chart", "counting": "count", "breaking": "break", "running": "run",
+    "compiling": "compile", "naming": "list",
+}
+_MIND_DOING = re.compile(
+    r"\b(?:would|do|will) (?:you|u) (?:please |kindly )?mind (?:(?:terribly|awfully|at all"
+    r"|just|quickly) )*(" + "|".join(_ASKING_ING) + r")\b",
+    re.I,
+)
+
+
 def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]]:
     """(`plain_text_and_askers`'s text, dropped courtesy, askers, and the sentences and clauses
     that only talk around the question: "it really helps", "have a great day")."""
@@ -2370,6 +2387,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _OUT_DO.sub(_out_do, text)
     text = _FRACTION_OF.sub(_fraction_of, text)
     text = _NAME_THE.sub("list ", text)
+    text = _MIND_DOING.sub(lambda m: _ASKING_ING[m.group(1).lower()], text)
     text = _MAX_N.sub(lambda m: "at most " if m.group(1).lower().startswith("max")
                       else "at least ", text)
     text = _SELL_FOR_A_UNIT.sub(lambda m: f"have a unit price of {m.group(1) or ''}{m.group(2)}",

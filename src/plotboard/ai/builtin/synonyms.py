@@ -49,7 +49,7 @@ class MeasureSynonym:
 COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
     ColumnSynonym(
         ("salary", "salaries", "pay", "paid", "wage", "wages", "compensation", "earnings",
-         "earn", "earns", "earning"),
+         "earn", "earns", "earning", "remuneration", "remunerated"),
         ("salary", "annual salary", "base salary", "pay", "wage", "compensation"),
     ),
     ColumnSynonym(

@@ -126,7 +126,7 @@ STOPWORDS: frozenset[str] = frozenset(
     compare comparison versu v vs split breakdown distribution over under up down out off
     between during within throughout sold sell sells selling made make makes bought buy
     earn earns earned earning work works worked working employed employ currently company
-    companie business organisation organization org team's s t don isn aren doesn
+    companie business organisation organization org firm team's s t don isn aren doesn
     thing stuff time trend evolution change growth history historical timeline
     amount much many count kind type lot lots how's what's whats hi hello hey thanks thank
     ok okay yes no one just only ever do say said same while show's both either neither
