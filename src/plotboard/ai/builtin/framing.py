@@ -40,8 +40,9 @@ _SIGN_OFF = re.compile(
     r"\s*[,.!]*\s*$",
     re.I,
 )
-#: A line under a sign-off: a name, a role or a team ("Helen Park", "People Ops", "B.").
-_NAME_LINE = re.compile(rf"^\s*{_NAME}(?:[ -]+(?:{_NAME}|of|the|and|&|at|for))*\s*[.!]*\s*$")
+#: A line under a sign-off: a name, a role or a team ("Helen Park", "People team", "B."),
+#: opening with a capital, with no number and no question mark.
+_NAME_LINE = re.compile(rf"^\s*{_NAME}(?:[ -]+[A-Za-z&'.()]+){{0,4}}\s*[.!]*\s*$")
 _LONE_NAME = re.compile(rf"^\s*{_NAME}(?: {_NAME})?\s*[.!]*\s*$")
 _SALUTATION = re.compile(
     rf"^\s*(?:dear|hi|hello|hey|hiya)\s+{_NAME}(?: {_NAME})?\s*[,:!]\s*(?=\S)", re.I

@@ -45,6 +45,8 @@ _OBJECT_OPENERS = frozenset(
     the me us our all a an my every each those these them everyone everybody
     """.split()  # noqa: SIM905
 )
+#: Particles between a request's verb and its object ("rustle up the", "dig out all").
+_REQUEST_PARTICLES = frozenset({"up", "out", "together", "off", "down"})
 #: Words a request's verb may follow ("to furnish", "please compile", "you mind").
 _REQUEST_BEFORE = frozenset({"to", "please", "pls", "plz", "kindly", "you", "u"})
 #: The auxiliaries of a question whose main verb comes after its subject ("what did X land at").
@@ -117,8 +119,12 @@ def _request_verb(lexed: Lexed, start: int) -> list[int]:
     end = start
     while end < len(words) and end in unknown and end - start < 2:
         end += 1
-    if end == start or end >= len(words) or words[end] not in _OBJECT_OPENERS:
+    verb_end = end
+    if end < len(words) and words[end] in _REQUEST_PARTICLES:
+        end += 1  # "rustle up the ...", "dig out all ..."
+    if verb_end == start or end >= len(words) or words[end] not in _OBJECT_OPENERS:
         return []
+    end = verb_end
     if any(words[k] in STATUS_WORDS for k in range(start, end)):
         return []
     return list(range(start, end))
@@ -146,13 +152,19 @@ def _after_do(lexed: Lexed) -> list[int]:
                 i += 1
             if i == j + 1 or not any(_is_data(_covered(lexed, k)) for k in range(j + 1, i)):
                 return []  # no subject of the data: "what did ..."
-        if i not in unknown or words[i] in STATUS_WORDS:
-            return []
+        if i not in unknown or words[i] in STATUS_WORDS or _inflected(words[i]):
+            return []  # after "did" the verb is bare: "did Paris interns ...", not a verb
         out = [i]
         if i + 1 in unknown and words[i + 1] in _PARTICLES:
             out.append(i + 1)
         return out if _ties_on(lexed, out[-1] + 1) else []
     return []
+
+
+def _inflected(word: str) -> bool:
+    """Whether `word` ends like a plural, a third person or a past ("interns", "booked"):
+    never the bare verb after "did" / "does" ("pass", "focus" end in "ss", "us")."""
+    return (word.endswith("s") and not word.endswith(("ss", "us"))) or word.endswith("ed")
 
 
 def _ties_on(lexed: Lexed, k: int) -> bool:
