@@ -31,10 +31,11 @@ from plotboard.ai.builtin.lexer import Compare, Item, Keyword, Lexed, Number, Ti
 from plotboard.ai.builtin.text import STATUS_WORDS, STOPWORDS, parse_number
 
 #: Words that open a question or a request: unknown words right before them are a lead-in.
+#: Not the request words that are nouns too ("list", "count", "pull"): an unknown word
+#: before one names what it is of ("supplier count", "customer list").
 QUESTION_LEADS = frozenset(
     """
-    which what whats how who whos whom whose when where show list tell give get find pull
-    display fetch count
+    which what whats how who whos whom whose when where show tell give display fetch
     """.split()  # noqa: SIM905
 )
 #: At most this many unknown words make a lead-in ("wait", "ok so um").
