@@ -163,3 +163,9 @@ def test_an_unknown_word_that_may_be_asked_about_still_refuses(
     reply = ask(question, catalog, values)
     assert reply.tile is None, (question, reply.answer)
     assert reply.suggestions
+
+
+def test_thousands_grouped_by_spaces_are_one_number(catalog: Catalog, values: Values) -> None:
+    # "pass" weighs the number: it is the comparison, not a verb to leave out.
+    spec = spec_of(ask("in which offices does the mean salary pass 85 500?", catalog, values))
+    assert [h[1:] for h in having_of(spec)] == [("gt", 85500)], spec

@@ -892,6 +892,9 @@ _PAY_A_YEAR = re.compile(
     r"|annum)\b|annually\b|yearly\b|p\.\s?a\.|pa\b)",
     re.I,
 )
+#: A number written with its thousands grouped by (narrow or no-break) spaces: "90 000",
+#: "1 500 000"; not a year then a number ("2024 150", the first group has 4 digits).
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u202f\u00a0]\d{3})+(?![\d.,]?\d)")
 # "20 lakh", "2.5 lakhs", "5 crore", "1 cr": the Indian numbering's lakh (100,000) and crore
 # (10,000,000), said with a number.
 _LAKH_CRORE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?|cr)\b", re.I)
@@ -2503,6 +2506,9 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     # "more than 20 lakh", "up to 1.5 crore": the Indian numbering's hundred thousand and ten
     # million, as digits.
     text = _LAKH_CRORE.sub(_lakh_crore, text)
+    # "pass 90 000", "over 1 500 000": thousands grouped by spaces (French and others), as digits.
+    text = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", "").replace("\u202f", "")
+                                 .replace("\u00a0", ""), text)
     # "headcount as on today", "revenue as of date": up to today (the Indian "as on").
     text = _AS_ON_TODAY.sub(" to date", text)
     text = _N_HUNDRED.sub(lambda m: str(int(m.group(1)) * 100), text)

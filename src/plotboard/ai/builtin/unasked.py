@@ -28,7 +28,7 @@ here (the lexer repaired it before)."""
 from __future__ import annotations
 
 from plotboard.ai.builtin.lexer import Compare, Item, Keyword, Lexed, Number, Time, Words
-from plotboard.ai.builtin.text import STATUS_WORDS, STOPWORDS, parse_number
+from plotboard.ai.builtin.text import STATUS_WORDS, STOPWORDS
 
 #: Words that open a question or a request: unknown words right before them are a lead-in.
 #: Not the request words that are nouns too ("list", "count", "pull"): an unknown word
@@ -170,24 +170,21 @@ def _inflected(word: str) -> bool:
 
 def _ties_on(lexed: Lexed, k: int) -> bool:
     """Whether the words from `k` on go on from a verb: a preposition or particle, a
-    comparison, a number or a period (not the verb's object)."""
+    comparison or a period (not the verb's object, nor a number the verb may weigh: "does
+    the average pay outpace 90k")."""
     words = lexed.words
     if k >= len(words) or k in lexed.unknown_at:
         return False
     item = _covered(lexed, k)
-    if item is not None and isinstance(item.meaning, (Compare, Time, Number)):
+    if item is not None and isinstance(item.meaning, (Compare, Time)):
         return True
-    return (
-        words[k] in _VERB_LINKS
-        or words[k] in ("through", "thru", "up", "out", "off")
-        or (parse_number(words[k]) is not None)
-    )
+    return words[k] in _VERB_LINKS or words[k] in ("through", "thru", "up", "out", "off")
 
 
 def _past_verb(lexed: Lexed) -> list[int]:
     """ "which months of 2025 saw over 45,000 units", "which category led on revenue": a past
-    verb right after the known subject of "which / what", before a comparison, a number or a
-    preposition and the data."""
+    verb right after the known subject of "which / what", before a comparison or a
+    preposition and the data (not a bare number: the verb may be what weighs it)."""
     words, unknown = lexed.words, lexed.unknown_at
     asking = [k for k, w in enumerate(words) if w in ("which", "what", "whats")]
     out = []
@@ -204,15 +201,9 @@ def _past_verb(lexed: Lexed) -> list[int]:
         if nxt >= len(words) or nxt in unknown:
             continue
         after = _covered(lexed, nxt)
-        if (
-            (after is not None and isinstance(after.meaning, Compare))
-            or parse_number(words[nxt]) is not None
-            or (
-                words[nxt] in _VERB_LINKS
-                and any(
-                    _is_data(_data_at(lexed, k)) for k in range(nxt + 1, min(len(words), nxt + 4))
-                )
-            )
+        if (after is not None and isinstance(after.meaning, Compare)) or (
+            words[nxt] in _VERB_LINKS
+            and any(_is_data(_data_at(lexed, k)) for k in range(nxt + 1, min(len(words), nxt + 4)))
         ):
             out.append(i)
     return out
