@@ -114,9 +114,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\breceiv(?:es|e|ed|ing)\b(?=\s+(?:the |a |an )?(?:\S+ )?(?:sal|pay|wage|remun))",
          "earns"),
         # "the quantity of employees hired by year" (as "quantidade" is said): the number of
-        # rows, not the quantity column.
+        # people, not the quantity column ("the quantity of orders" stays the units ordered).
         (r"\b(?:the )?quantity of (?=(?:the |our |all )?(?:employees|people|staff|persons"
-         r"|workers|hires|orders|sales|offices|funcion\S*|emplead\S*|colaborador\S*)\b)",
+         r"|workers|hires|offices|funcion\S*|emplead\S*|colaborador\S*)\b)",
          "the number of "),
         # "would be possible to see ...", "is it possible to have ...": show it.
         (r"\b(?:would|will|is|could|would it|will it|is it|could it) be possible (?:for you )?"
