@@ -111,3 +111,16 @@ def test_a_new_question_mid_chat_gets_its_own_tile_and_a_follow_up_changes_the_l
     wait_chart(preview(listing), "table")
     s.page.wait_for_timeout(300)
     s.page.locator("plotboard-editor").screenshot(path=str(IMAGES / "chat-new-or-changed.png"))
+
+
+def test_a_word_left_out_is_said_once(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "I did not use “CFO”" was said three times: in the reply, as an assumption and again
+    # as a note under the other readings.
+    s = _chat_as_alice(open_session, plotboard)
+    answer = ask(s.page, "CFO question: how many people work in Paris")
+    said = answer.inner_text()
+    assert said.count("I did not use") == 1, said
+    assert "read as who is asking" in said, said
+    assert not s.errors, s.errors

@@ -57,14 +57,19 @@ export class PbChatAnswer extends LitElement {
     const m = this.msg;
     if (!m) return nothing;
     const understood = understoodLine(m);
+    // Each remark once: an assumption or a note the reply's own words already say ("I did
+    // not use “boss”") is not listed again under it.
+    const said = (line: string) => m.text.includes(line.replace(/[.\s]+$/, ''));
+    const assumptions = (m.assumptions ?? []).filter((a) => !said(a));
+    const notes = (m.notes ?? []).filter((n) => !said(n) && !assumptions.includes(n));
     return html`<div class="assistant" data-msg=${m.key} data-answer>
       <div class="bubble"><p>${m.text}</p></div>
       ${understood
         ? html`<p class="note understood" data-understood data-reading=${m.followUp === true ? 'changed' : m.followUp === false ? 'new' : nothing}>${understood.lead} <strong>${understood.what}</strong></p>`
         : nothing}
-      ${m.assumptions?.length
+      ${assumptions.length
         ? html`<ul class="note assumptions" data-assumptions aria-label="Assumptions">
-            ${m.assumptions.map((a) => html`<li>${a}</li>`)}
+            ${assumptions.map((a) => html`<li>${a}</li>`)}
           </ul>`
         : nothing}
       ${m.alternatives?.length
@@ -74,7 +79,7 @@ export class PbChatAnswer extends LitElement {
           </div>`
         : nothing}
       ${m.fallback ? html`<p class="note fallback" data-fallback>${m.fallback}</p>` : nothing}
-      ${m.notes?.length ? html`<p class="note">${m.notes.join(' ')}</p>` : nothing}
+      ${notes.length ? html`<p class="note">${notes.join(' ')}</p>` : nothing}
       ${m.tile ? this.renderTile(m, m.tile) : nothing}
       ${m.tiles?.length ? this.renderGallery(m, m.tiles) : nothing}
       ${!m.tile && !m.tiles?.length && m.suggestions?.length
