@@ -293,6 +293,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r" (?:today|now)\b", " "),
         # "pull up the orders", "bring up the list": show them.
         (r"\b(?:pull|bring|call|dig) up\b", "show"),
+        # An auditor's formal requests: "Please provide the ...", "kindly confirm the ...",
+        # "We require the ...", "please analyse the count of ...", "... and provide them in
+        # descending order": the verb of asking, said as "show" (what follows is the question).
+        (r"\b(?:we|i) (?:would )?(?:require|request)\b", "show"),
+        (r"(?:^\s*|(?<=\bplease )|(?<=\bkindly )|(?<=\byou )|(?<=\band ))(?:provide|furnish"
+         r"|supply|confirm|analy[sz]e|select|extract)(?: (?:me|us) with| (?:me|us))?\b", "show"),
+        # "a listing of all entries": a list of them.
+        (r"\b(?:a |the )?(?:full |complete )?listing of\b", "list"),
         # "what did we turn over in 2024": the revenue.
         (r"\b(what|how much) (?:did|do|does|have|has|will) (we|they|it|you|the [a-z]+)"
          r" turn(?:ed)? over\b", r"\1 revenue did \2 make"),

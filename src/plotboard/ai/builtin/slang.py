@@ -911,7 +911,10 @@ _AS_ON_TODAY = re.compile(r"\s*\b(?:as )(?:on|of|at) (?:today|date|now|this date
                           re.I)
 _JUST_ENDED = re.compile(
     r"\b(?:the )?(year|quarter|month|week) (?:that |which )?(?:has |have )?(?:just )?"
-    r"(?:ended|finished|closed|wrapped up|went by)\b",
+    r"(?:ended|finished|closed|wrapped up|went by)\b"
+    # "the year ended 31 December 2024": a period closing on a day named is that period
+    # (read by the time words), not the last one.
+    r"(?!,? (?:on )?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d))",
     re.I,
 )
 # "ten million dollars of sales", "$5k in sales": money taken in (revenue), not the Sales team.
@@ -1484,6 +1487,21 @@ _NO_DATE_FILTER = re.compile(
 # "the past fortnight": two weeks; "the last full month", "the previous complete quarter":
 # the last one (a calendar period is always whole).
 _FORTNIGHT = re.compile(r"\b(?:a |one )?fortnight\b", re.I)
+# "the 2024 calendar year", "FY2024 (calendar year)", "2023 (January to December)": a year
+# said to be the whole calendar year is that year, not a breakdown by year.
+_YEAR_SAID_WHOLE = re.compile(
+    r"\b((?:fy\s?)?20\d\d)\s*(?:\(\s*)?(?:calendar year|(?:january|jan)\s*(?:to|-|\u2013|through)"
+    r"\s*(?:december|dec))(?:\s*\))?",
+    re.I,
+)
+# An auditor's "the population of entries": all of them (the word adds nothing to the rows).
+_POPULATION_OF = re.compile(r"\b(?:whole |entire |full )?population of\b\s*", re.I)
+# "entries posted", "postings recorded": an accountant's rows are posted once they are in the
+# books, so the verb adds nothing to them (said of other rows, "sales recorded in" is a word
+# left out and said so).
+_ENTRIES_POSTED = re.compile(
+    r"\b(entries|entry|postings|posting)\s+(?:posted|recorded|logged|booked)\b", re.I
+)
 _FULL_PERIOD = re.compile(
     r"\b(last|previous|prior|most recent) (?:full|complete|completed|whole|entire|closed) "
     r"(year|quarter|month|week)\b",
@@ -2528,6 +2546,9 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = re.sub(r"#\s*(?=[a-z])", " number of ", text, flags=re.I)
     text = text.replace("#", " number ").replace("%", " percent ")
     text = _JUST_ENDED.sub(lambda m: f"last {m.group(1)}", text)
+    text = _YEAR_SAID_WHOLE.sub(lambda m: m.group(1), text)
+    text = _POPULATION_OF.sub("", text)
+    text = _ENTRIES_POSTED.sub(lambda m: m.group(1), text)
     text = _GRAINS_WITH.sub(
         lambda m: f"{m.group(1) or ''}by {m.group(2).lower()}{m.group(3)} "
         + (m.group(4) if m.group(4).lower() in _GRAIN_BARS else "with"), text)

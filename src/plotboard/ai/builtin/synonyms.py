@@ -115,7 +115,10 @@ TABLE_SYNONYMS: tuple[TableSynonym, ...] = (
     ),
     TableSynonym(
         ("order", "orders", "deal", "deals", "transaction", "transactions", "sale", "sales",
-         "purchase", "purchases", "sell", "sells", "sold", "selling"),
+         "purchase", "purchases", "sell", "sells", "sold", "selling",
+         # An accountant's words for the rows of a transactions table: "entries posted",
+         # "the average amount per posting", "ledger entries".
+         "entry", "entries", "posting", "postings", "ledger entry", "ledger entries"),
         ("sale", "order", "transaction", "deal"),
     ),
     TableSynonym(
@@ -168,7 +171,9 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
         ("revenue", "revenues", "turnover", "sales amount", "sales amounts", "sales value",
          "sales volume", "sales revenue", "gross sales", "gross", "takings", "income",
          "money", "total sales", "bookings", "grossing", "grossed", "top line", "topline",
-         "invoiced", "invoicing", "billed", "billings"),
+         "invoiced", "invoicing", "billed", "billings",
+         # The book the takings are kept in: "the sales ledger total".
+         "sales ledger", "sales ledgers"),
         ("sale", "order", "transaction", "deal", "invoice"),
         "sum",
         ("amount", "revenue", "total", "total amount", "sales amount", "net amount"),

@@ -435,6 +435,37 @@ def _dated(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date, 
     return j - i, found, found
 
 
+# Accounting speech closes a period on its last day: "the year ended 31 December 2024", "the
+# three months to 31 March 2025", "the quarter ending 30 June 2025". The words that tie a
+# period's length to the day it closes on:
+_CLOSING_ON = frozenset({"ended", "ending", "to", "through", "thru", "until"})
+
+
+def _period_ended(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
+    """ "year ended 31 December 2024", "three months to 31 March 2025", "12 months ending
+    June 30 2025": that many calendar units closing on that day (its year said)."""
+    n, j = len(words), i
+    count = 1
+    if words[j] in _NUMBER_WORDS or (words[j].isdigit() and len(words[j]) <= 2):
+        count, j = _NUMBER_WORDS.get(words[j]) or int(words[j]), j + 1
+    if j + 2 >= n or words[j] not in _UNITS or words[j] == "day" or words[j] == "days":
+        return None
+    if (count == 1) != (not words[j].endswith("s")) or words[j + 1] not in _CLOSING_ON:
+        return None
+    day = _dated(words, j + 2, today)
+    if day is None or _year(words[j + 1 + day[0]]) is None:
+        return None  # the closing day needs its year: "the year to March" is something else
+    grain = _UNITS[words[j]]
+    end = day[1]
+    months = {"year": 12, "quarter": 3, "month": 1}.get(grain)
+    if months is not None:
+        start = add_months(end + dt.timedelta(days=1), -months * count)
+    else:
+        start = end - dt.timedelta(weeks=count) + dt.timedelta(days=1)
+    label = " ".join(words[i : j + 2 + day[0]])
+    return j + 2 + day[0] - i, DateRange(start, end, f"the {label}")
+
+
 def _rolling(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
     """ "last 6 months", "past 30 days", "last year", "this quarter" at `words[i]`."""
     n = len(words)
@@ -591,9 +622,10 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
                     j + 1 + second[0] - i,
                     DateRange(start, second[2], f"from {label} to {label2}", parts),
                 )
-        if j + 1 < n and words[j] in ("to", "until", "till", "through") and (
-            words[j + 1] in ("now", "today", "date")
-        ):
+        if j + 1 < n and (
+            words[j] in ("to", "until", "till", "through")
+            or (word == "between" and words[j] == "and")
+        ) and words[j + 1] in ("now", "today", "date"):
             # "from the start of the year until now", "from March to date": up to today.
             return j + 2 - i, DateRange(start, today, f"from {label} to {words[j + 1]}")
         if word == "from" and j < n and words[j] in ("on", "forward", "forwards"):
@@ -886,6 +918,9 @@ def match_time(words: Sequence[str], i: int, today: dt.date) -> tuple[int, TimeW
     ago = _ago(words, i, today)
     if ago is not None:
         return ago
+    ended_on = _period_ended(words, i, today)
+    if ended_on is not None:
+        return ended_on
     ended = _just_ended(words, i)
     if ended:
         # "the quarter that just ended", "the month just gone": the last whole one.
