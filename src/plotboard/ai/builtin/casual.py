@@ -33,6 +33,8 @@ PARTICLES: frozenset[str] = frozenset({
     "lah", "leh", "lor", "meh", "hor", "sia", "liao", "ah", "ahh", "wah", "aiyo", "aiya",
     "lmk", "tysm", "tyvm", "tia", "fyi", "fwiw", "imo", "afaik", "cc", "bumping",
     "howzit", "lekker", "ja", "eish", "och",
+    # Nigerian Pidgin: "abeg" (please), "sef" (even, emphasis), "jare", "biko" (please).
+    "abeg", "sef", "jare", "biko",
     # Thanks and greetings of other languages ("Obrigado!", "gracias", "abraços").
     "obrigado", "obrigada", "gracias", "merci", "danke", "grazie", "abracos", "abraco",
     "saludos", "hola", "ola", "bonjour", "ciao", "hallo", "salut",
@@ -57,6 +59,26 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(who|which|that|there)['\u2019]d\b(?! (?:be|like|love|prefer|rather|want|appreciate"
          r"|help|need)\b)", r"\1 had"),
         (r"\b(who|which|that)['\u2019]ll\b", r"\1 will"),
+        # -- Nigerian English and Pidgin. "staffs wey dey work remote" (who are), "how many
+        # staffs dey for Support" (are in), "we don employ" (have), "which staffs no get
+        # manager" (have no), "make am only for Lagos" (make it), "departments get staffs
+        # pass 200" (have more than 200 staffs).
+        (rf"\b(?:get|got|have|has) ([a-z]+) pass ({_NUMBER})", r"have more than \2 \1"),
+        (r"\bpass (?=\d)", "more than "),
+        (r"\bwey\b", "who"),
+        (r"\bdey (?:for|inside|at)\b", "in"),
+        (r"\bdey\b ?", ""),
+        (r"\b(we|they|you|i|who|he|she) don (?=[a-z]+)", r"\1 have "),
+        (r"\bno get\b", "have no"),
+        (r"\b(make|do|show|give|send|put|bring|run|filter|change|set) am\b", r"\1 it"),
+        # "the 5 staff who earn the highest salary", "the 3 products with the lowest price":
+        # the top (bottom) so many by that column.
+        (r"\bthe (\d{1,3}) ([a-z]+) (?:who|that|which|with)(?: (?:earn|earns|get|gets|make"
+         r"|makes|collect|collects|receive|receives|have|has|draw|draws))? the (?:highest"
+         r"|biggest|largest|top|best) ([a-z]+)\b", r"the top \1 \2 by \3"),
+        (r"\bthe (\d{1,3}) ([a-z]+) (?:who|that|which|with)(?: (?:earn|earns|get|gets|make"
+         r"|makes|collect|collects|receive|receives|have|has|draw|draws))? the (?:lowest"
+         r"|smallest|least) ([a-z]+)\b", r"the bottom \1 \2 by \3"),
         # -- vague amounts: "heaps of staff, like more than 250": the bound said after them;
         # "heaps of laptops", "loads more engineers than": the thing itself, no amount.
         (r"\b(?:heaps|loads|lots|tons|plenty|a lot|a heap|a ton|a bunch|a load) of ([a-z]+)"
@@ -111,8 +133,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:that |which |what )?(?:we|they|the company|you) (?:pay|pays|employ|employs)"
          r" (?:today|now|currently|right now|at the moment|at present)\b", ""),
         # "which employee receives the biggest salary": earns it.
-        (r"\breceiv(?:es|e|ed|ing)\b(?=\s+(?:the |a |an )?(?:\S+ )?(?:sal|pay|wage|remun))",
-         "earns"),
+        # ("collect the highest salary", as said in Nigerian English: the same.)
+        (r"\b(?:receiv(?:es|e|ed|ing)|collect(?:s|ed|ing)?)\b(?=\s+(?:the |a |an )?(?:\S+ )?"
+         r"(?:sal|pay|wage|remun))", "earns"),
         # "the quantity of employees hired by year" (as "quantidade" is said): the number of
         # people, not the quantity column ("the quantity of orders" stays the units ordered).
         (r"\b(?:the )?quantity of (?=(?:the |our |all )?(?:employees|people|staff|persons"

