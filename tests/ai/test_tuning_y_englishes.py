@@ -9,6 +9,8 @@ engine wrote on the demo data."""
 
 from __future__ import annotations
 
+import pytest
+
 from plotboard.catalog.model import Catalog
 from tests.ai.tuning import Values, ask, dims_of, filters_of, having_of, spec_of
 
@@ -64,3 +66,41 @@ def test_pidgin_make_am_is_make_it(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("abeg make am only for Berlin", catalog, values, previous=first.tile))
     assert dims_of(spec) == ["department"], spec
     assert ("location", "eq", "Berlin") in filters_of(spec), spec
+
+
+# -- refusals: leaving, firing and age are not in the data ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who did we fire in 2023",
+        "which engineers did we sack this year",
+        "how many people did we dismiss last quarter",
+    ],
+)
+def test_an_end_of_employment_is_refused_without_a_column(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    assert ask(question, catalog, values).tile is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how old is our longest serving engineer",
+        "how young is the newest hire in Sales",
+    ],
+)
+def test_a_persons_age_is_refused_without_a_column(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    reply = ask(question, catalog, values)
+    assert reply.tile is None, spec_of(reply)
+
+
+def test_how_old_a_thing_that_is_not_a_person_is_still_read(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("how old is the oldest office", catalog, values))
+    assert spec["table"] == "offices", spec

@@ -1441,6 +1441,32 @@ def _with_notes(text: str, notes: list[str]) -> str:
     return text + " " + " ".join(n[:1].upper() + n[1:] + "." for n in notes)
 
 
+#: Words that ask a person's age or birthday ("how old", "ages", "born in", "birthdays").
+_AGE_WORDS = frozenset({"age", "ages", "birthday", "birthdays", "born", "birthdate",
+                        "birthdates", "dob"})
+#: Column-name words that hold one ("age", "birth_date", "date_of_birth", "dob").
+_AGE_COLUMN_WORDS = frozenset({"age", "birth", "birthday", "birthdate", "dob", "born"})
+
+
+def _age_asked(words: Sequence[str]) -> bool:
+    return any(w in _AGE_WORDS for w in words) or any(
+        a == "how" and b in ("old", "young") for a, b in itertools.pairwise(words)
+    )
+
+
+def _age_kept(vocab: Vocabulary, intent: Intent) -> bool:
+    """Whether the age of what is asked about may be answered: some column of the data holds
+    an age or a birth date, or the question is about rows that are not people ("how old is
+    the Paris office": its opening date)."""
+    people = people_table(vocab)
+    if people is None or any(t.table is not people for t in intent.tables):
+        return True
+    return any(
+        set(re.split(r"[^a-z]+", column.name.lower())) & _AGE_COLUMN_WORDS
+        for table in vocab.tables for column in table.columns
+    )
+
+
 def _cannot(vocab: Vocabulary, reason: str, voice: Voice) -> EngineAnswer:
     ideas = suggestions(vocab)
     return EngineAnswer(
@@ -2274,6 +2300,10 @@ def _answer_once(
         if reading.has_subject or refines or grouped:
             intent = reading
             intent.ignored = list(dict.fromkeys(lexed.unknown))
+    if previous is None and _age_asked(lexed.words) and not _age_kept(vocab, intent):
+        # "how old is our longest-serving engineer", "the ages of the Sales team": no column
+        # holds it; the earliest hire date is no age.
+        return _cannot(vocab, "this data has no age or date of birth", voice)
     if status:
         # "how many orders were cancelled": answering without it would count them all.
         states = ", ".join(f"'{w}'" for i, w in sorted(lexed.unknown_at.items())

@@ -204,6 +204,14 @@ STATUS_WORDS: frozenset[str] = frozenset(
     suspended escalated reopened resolved unresolved unpaid refunding returning churning
     leaving quitting retiring retired laid dismissed
     """.split()  # noqa: SIM905
+) | frozenset(
+    # Verbs of ending someone's employment, in any form ("did we sack", "who was let go",
+    # "how many were made redundant"): events the data must record to be answered.
+    """
+    sack sacks sacked sacking fire fires firing dismiss dismisses dismissing terminate
+    terminates terminating resign resigns quit quits layoff layoffs redundant redundancy
+    redundancies axed
+    """.split()  # noqa: SIM905
 )
 
 
