@@ -27,8 +27,7 @@ def test_pidgin_dey_for_is_are_in(catalog: Catalog, values: Values) -> None:
 def test_pidgin_dey_before_a_verb_is_dropped(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("how many staffs in London dey earn below 40,000 sef", catalog, values))
     assert spec["measures"] == [{"agg": "count"}], spec
-    assert sorted(filters_of(spec)) == [("location", "eq", "London"),
-                                        ("salary", "lt", 40000)], spec
+    assert sorted(filters_of(spec)) == [("location", "eq", "London"), ("salary", "lt", 40000)], spec
 
 
 def test_pidgin_no_get_is_have_no(catalog: Catalog, values: Values) -> None:
@@ -104,3 +103,33 @@ def test_how_old_a_thing_that_is_not_a_person_is_still_read(
 ) -> None:
     spec = spec_of(ask("how old is the oldest office", catalog, values))
     assert spec["table"] == "offices", spec
+
+
+# -- a Japanese learner's English -------------------------------------------------------------
+
+
+def test_teach_me_is_tell_me(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("average salary in Tokyo office, please teach me", catalog, values))
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    spec = spec_of(ask("please teach me units by category", catalog, values))
+    assert dims_of(spec) == ["category"], spec
+
+
+def test_salaryman_is_an_employee(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many salarymen in London office", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert filters_of(spec) == [("location", "eq", "London")], spec
+
+
+def test_an_offices_start_day_is_its_opening_date(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("Berlin office start day?", catalog, values))
+    assert spec["table"] == "offices", spec
+    assert "opened_on" in spec.get("select", []), spec
+
+
+def test_an_amount_for_one_unit_is_per_unit_with_the_topic_first(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("USB-C Dock, year 2023, revenue for one unit is how much", catalog, values))
+    assert spec["measures"][0].get("expr") == "sum(amount) * 1.0 / sum(quantity)", spec
+    assert ("sale_date", "between", ["2023-01-01", "2023-12-31"]) in filters_of(spec), spec

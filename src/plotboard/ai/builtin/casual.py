@@ -79,6 +79,18 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bthe (\d{1,3}) ([a-z]+) (?:who|that|which|with)(?: (?:earn|earns|get|gets|make"
          r"|makes|collect|collects|receive|receives|have|has|draw|draws))? the (?:lowest"
          r"|smallest|least) ([a-z]+)\b", r"the bottom \1 \2 by \3"),
+        # -- a Japanese learner's English. "please teach me" (tell me, as "oshiete" says it).
+        (r"[,\s\u2014\u2013-]*\b(?:please |pls |kindly )?teach (?:me|us)\b[.!?]*(?=\s*$)", ""),
+        (r"\b(?:please |pls |kindly )?teach (?:me|us)\b", "tell me"),
+        # "the Osaka office start day": the day it opened (a day of an office, never a
+        # column name: "start date" stays as written).
+        (r"\b(office|branch|site|store|shop)(?:s|'s)? (?:start|starting|open|opening|founding)"
+         r" day\b", r"\1 opening date"),
+        # "revenue for 1 unit", "the price of one unit": so much per unit.
+        (r"\b(revenue|takings|turnover|income|price|cost|amount|salary|pay)\s+(?:for|of)"
+         r" (?:1|one|a single) (unit|order|sale|person|employee|item)\b", r"\1 per \2"),
+        # ", year 2024,": a topic said first, in that year ("by year 2024" stays).
+        (r"(?:^|(?<=[,;:]))\s*year (?=(?:19|20)\d\d\b)", " in "),
         # -- vague amounts: "heaps of staff, like more than 250": the bound said after them;
         # "heaps of laptops", "loads more engineers than": the thing itself, no amount.
         (r"\b(?:heaps|loads|lots|tons|plenty|a lot|a heap|a ton|a bunch|a load) of ([a-z]+)"
@@ -372,6 +384,8 @@ CASUAL_WORDS: dict[str, str] = {
     "semester": "half", "semesters": "halves",
     # Stock-keeping units are the products; a volume said short is the units.
     "sku": "product", "skus": "products", "vol": "volume", "vols": "volumes",
+    # Japanese English: a "salaryman" is an employee ("how many salaryman in Osaka").
+    "salaryman": "employees", "salarymen": "employees",
     # South African English: an "oke" is a person ("how many okes in Sales").
     "oke": "person", "okes": "people",
     # Discourse particles and chat shorthand around a question, no part of it: dropped.
