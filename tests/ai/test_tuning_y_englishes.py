@@ -133,3 +133,28 @@ def test_an_amount_for_one_unit_is_per_unit_with_the_topic_first(
     spec = spec_of(ask("USB-C Dock, year 2023, revenue for one unit is how much", catalog, values))
     assert spec["measures"][0].get("expr") == "sum(amount) * 1.0 / sum(quantity)", spec
     assert ("sale_date", "between", ["2023-01-01", "2023-12-31"]) in filters_of(spec), spec
+
+
+# -- several typos at once --------------------------------------------------------------------
+
+
+def test_a_value_of_several_words_with_a_later_word_mistyped(
+    catalog: Catalog, values: Values
+) -> None:
+    reply = ask("revenue of the Wireless Mosue in 2023", catalog, values)
+    spec = spec_of(reply)
+    assert ("product", "eq", "Wireless Mouse") in filters_of(spec), spec
+    assert any("mosue" in a for a in reply.assumptions), reply.assumptions
+
+
+def test_a_framing_verb_mistyped_next_to_other_typos(catalog: Catalog, values: Values) -> None:
+    reply = ask("how manny peple wrok in the lodnon ofice", catalog, values)
+    spec = spec_of(reply)
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert filters_of(spec) == [("location", "eq", "London")], spec
+    assert any("wrok" in a for a in reply.assumptions), reply.assumptions
+
+
+def test_broken_down_by_mistyped(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units brokn down by categroy", catalog, values))
+    assert dims_of(spec) == ["category"], spec

@@ -504,6 +504,11 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         phrase = vocab.match(stems, i)
         if phrase is not None and (best is None or phrase[0] > best[0]):
             best = (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
+        slips: list[tuple[str, str]] = []
+        slipped = _value_with_a_slip(words, stems, i, vocab, slips)
+        if slipped is not None and (best is None or slipped[0] > best[0]):
+            best = slipped  # "Mechanical Keybord": the value, its second word mistyped
+            out.repaired.extend(slips)
         takes = _we_take(words, i)
         if takes:
             # "what do we earn per unit sold", "how much did we rake in", "what did we bank":
@@ -843,6 +848,53 @@ def _misspelt(
     return None
 
 
+def _value_heads(vocab: Vocabulary) -> dict[str, list[tuple[str, ...]]]:
+    heads = vocab.value_heads
+    if heads is None:
+        heads = {}
+        for key, terms in vocab.phrases.items():
+            if len(key) >= 2 and any(isinstance(t, ValueTerm) for t in terms):
+                heads.setdefault(key[0], []).append(key)
+        vocab.value_heads = heads
+    return heads
+
+
+def _value_with_a_slip(
+    words: Sequence[str],
+    stems: Sequence[str],
+    i: int,
+    vocab: Vocabulary,
+    repaired: list[tuple[str, str]] | None = None,
+) -> tuple[int, Meaning] | None:
+    """ "Mechanical Keybord", "Noise-Cancelling Hedset": a value of several words whose first
+    word is exact and whose later words are each exact or one slip away (two for long words),
+    when exactly one value reads so. The first word alone rarely names anything."""
+    found: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for key in _value_heads(vocab).get(stems[i], ()):
+        if i + len(key) > len(words):
+            continue
+        slips: list[tuple[str, str]] = []
+        for k in range(1, len(key)):
+            said, meant = words[i + k], key[k]
+            if stems[i + k] == meant or said == meant:
+                continue
+            allowed = 2 if len(meant) >= TWO_TYPOS_FROM else 1
+            if len(said) < SHORTEST_TYPO or not said.isalpha() or said[0] != meant[0] or (
+                said in REAL_WORDS or edits(said, meant) > allowed
+            ):
+                break
+            slips.append((said, meant))
+        else:
+            if slips:
+                found[key] = slips
+    if len(found) != 1:
+        return None
+    key, slips = next(iter(found.items()))
+    if repaired is not None:
+        repaired.extend(slips)
+    return len(key), Words(tuple(vocab.phrases[key]), " ".join(words[i : i + len(key)]))
+
+
 _AGGREGATE_WORDS = frozenset(
     key[0] for key, meaning in _KEYWORDS.items()
     if len(key) == 1 and isinstance(meaning, Agg) and len(key[0]) >= 5
@@ -1053,6 +1105,11 @@ def _spelt_out(
 SHORTEST_TYPO = 4
 """Shorter words are never read as typos; words this short only keeping their first letter
 ("totl", "unts", "yaer")."""
+
+
+def close_typo(word: str, known: str) -> bool:
+    """Whether `word` is one slip from `known` and may be read as it (see `_short_typo`)."""
+    return _close(word, known) and _short_typo(word, known)
 
 
 def _short_typo(word: str, known: str) -> bool:

@@ -24,7 +24,7 @@ from plotboard.ai.builtin.casual import (
     PHRASE_TAILS,
     casual_said,
 )
-from plotboard.ai.builtin.lexer import edits
+from plotboard.ai.builtin.lexer import REAL_WORDS, close_typo, edits
 from plotboard.ai.builtin.numberwords import spoken_numbers
 from plotboard.ai.builtin.slips import SOUNDALIKES
 from plotboard.ai.builtin.text import NUMBER_WORDS, STOPWORDS, Token, parse_number, singular
@@ -3028,6 +3028,24 @@ def _phrase_slip(tokens: Sequence[Token], i: int, known: Callable[[str], bool]) 
     return meant.pop() if len(meant) == 1 else None
 
 
+#: Everyday verbs that frame a question and name nothing in the data ("how many people
+#: work in ...", "revenue broken down by ..."): a word one slip from exactly one of them, and
+#: known to neither the catalog nor the shorthand, is that word ("wrok", "brokn").
+FRAMING_VERBS: tuple[str, ...] = (
+    "work", "works", "worked", "working", "broken", "sold", "spread", "split", "employed",
+)
+
+
+def _framing_slip(token: Token, known: Callable[[str], bool]) -> str | None:
+    word = token.text
+    if len(word) < 4 or not word.isalpha() or word in FRAMING_VERBS or word in REAL_WORDS or (
+        word in ABBREVIATIONS or word in STOPWORDS or word in SOUNDALIKES or known(token.stem)
+    ):
+        return None
+    meant = {verb for verb in FRAMING_VERBS if verb[0] == word[0] and close_typo(word, verb)}
+    return meant.pop() if len(meant) == 1 else None
+
+
 def expand(
     tokens: Sequence[Token], known: Callable[[str], bool], said: list[str] | None = None
 ) -> tuple[Token, ...]:
@@ -3035,6 +3053,14 @@ def expand(
     Each reading that matters ("'rev' read as 'revenue'") is added to `said`."""
     out: list[Token] = []
     said = [] if said is None else said
+    respelt = []
+    for token in tokens:
+        verb = _framing_slip(token, known)
+        if verb is not None:
+            said.append(f"'{token.text}' read as '{verb}'")
+            token = Token(verb, singular(verb))
+        respelt.append(token)
+    tokens = respelt
     words = [t.text for t in tokens]
     i = 0
     while i < len(tokens):
