@@ -158,3 +158,56 @@ def test_a_framing_verb_mistyped_next_to_other_typos(catalog: Catalog, values: V
 def test_broken_down_by_mistyped(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("units brokn down by categroy", catalog, values))
     assert dims_of(spec) == ["category"], spec
+
+
+# -- a child's and a retail manager's words ---------------------------------------------------
+
+
+def test_how_many_got_each_value_is_a_count_per_value(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many workers got each score from 1 to 5", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert dims_of(spec) == ["performance_rating"], spec
+
+
+def test_a_score_out_of_five_on_a_rating(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many people in Paris got 3 out of 5 on their rating", catalog, values))
+    assert ("performance_rating", "eq", 3) in filters_of(spec), spec
+
+
+def test_the_highest_rating_there_is_is_the_top_of_the_scale(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("how many engineers got the best rating there is", catalog, values))
+    assert ("performance_rating", "eq", 5) in filters_of(spec), spec
+
+
+def test_the_most_expensive_thing_sold_is_a_product(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("what is the most expensive item we sell", catalog, values))
+    assert dims_of(spec) == ["product"], spec
+    assert "unit_price" in str(spec["order_by"]), spec
+    spec = spec_of(ask("our top-selling thing ever", catalog, values))
+    assert dims_of(spec) == ["product"], spec
+    assert spec.get("limit") == 1, spec
+
+
+def test_people_doing_them_are_the_people(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("which jobs have fewer than 20 people doing them", catalog, values))
+    assert dims_of(spec) == ["job_title"], spec
+    assert having_of(spec) == [("count", "lt", 20)], spec
+
+
+def test_through_the_tills_is_sold(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("units through the tills by category on the shop floor", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], spec
+    assert dims_of(spec) == ["category"], spec
+
+
+def test_basket_sizes_in_units_are_the_units_of_each_sale(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("spread of basket sizes this year, in units", catalog, values))
+    assert [d["column"] for d in spec["dimensions"]] == ["quantity"], spec
+
+
+def test_where_are_we_on_a_measure_for_the_period_so_far(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("where are we on revenue for the quarter so far", catalog, values))
+    assert "dimensions" not in spec, spec
+    assert filters_of(spec) == [("sale_date", "between", ["2025-10-01", "2025-11-20"])], spec

@@ -91,6 +91,42 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r" (?:1|one|a single) (unit|order|sale|person|employee|item)\b", r"\1 per \2"),
         # ", year 2024,": a topic said first, in that year ("by year 2024" stays).
         (r"(?:^|(?<=[,;:]))\s*year (?=(?:19|20)\d\d\b)", " in "),
+        # -- a retail manager's words. "didn't go through the tills", "went through the
+        # tills", "units through the till": sold; "on the tills", "on the shop floor": where
+        # it was sold, no data word.
+        (r"\b(did(?:n't| not)|do(?:n't| not)|does(?:n't| not)|to) (?:go|get|come|pass|ring)"
+         r" through the tills?\b", r"\1 sell"),
+        (r"\b(?:went|gone|passed|came|rung|rang|got|go|goes|going)? ?through the tills?\b",
+         " sold"),
+        (r"\b(?:on|at|across|over) the (?:tills?|shop ?floor|checkouts?)\b", ""),
+        # "what share of the transactions went through the North region": were in it.
+        (r"\b(?:went|go|goes|came|passed|ran) through (?=the [A-Z])", "were in "),
+        # "basket sizes ..., in units": the units of each sale, not its amount.
+        (r"\b(?:basket|order|ticket|cart) sizes?\b([^?.!]*?),? in units\b",
+         r"quantity per order\1"),
+        # "where are we on takings for the month so far": what it is, to date.
+        (r"^\s*where (?:are|is) (?:we|it|things) (?:on|with|at)\b", "what is"),
+        (r"\b(?:for|in|over) the (month|quarter|year|week) (?:so far|to date)\b",
+         r"this \1 so far"),
+        # -- a child's words. "how many people got each rating": the count per rating.
+        (r"\bhow many ([a-z]+) (?:got|get|have|has|had|received) each ([a-z]+)"
+         r"(?: from \d+ to \d+)?", r"how many \1 by \2"),
+        # "got 4 out of 5 on their rating": a rating of 4.
+        (r"\b(?:got|get|gets|have|has|had|scored|received) ([1-9]) ?(?:out of|of|/) ?[1-9]"
+         r" (?:on|for|in) (?:their|his|her|the|a|an) (?:rating|review|score|evaluation)s?\b",
+         r"with a rating of \1"),
+        # "the highest rating there is": the top of the scale.
+        (r"\b(?:the )?(?:highest|top|best|maximum|max) (?:rating|score) (?:there is|possible"
+         r"|you can get|there can be)\b", "a rating of 5"),
+        # "the biggest selling thing", "the most expensive thing they sell": a product.
+        (r"\b(biggest|best|top|most|highest) ?-?selling (?:thing|item|one)s?\b",
+         r"best selling product"),
+        (r"\b(?:the )?most expensive (?:thing|item|one)s? (?:they|we|you) (?:sell|sold|have"
+         r" sold|offer|stock)\b", "the product with the highest unit price"),
+        (r"\b(?:they|we) have ever sold\b", ""),
+        # "jobs with over 100 people doing them": the people in them.
+        (r"\b(people|ppl|employees|staff|workers) doing (?:them|it|that|those|this)\b",
+         r"\1"),
         # -- vague amounts: "heaps of staff, like more than 250": the bound said after them;
         # "heaps of laptops", "loads more engineers than": the thing itself, no amount.
         (r"\b(?:heaps|loads|lots|tons|plenty|a lot|a heap|a ton|a bunch|a load) of ([a-z]+)"
