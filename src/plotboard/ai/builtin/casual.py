@@ -64,7 +64,6 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # manager" (have no), "make am only for Lagos" (make it), "departments get staffs
         # pass 200" (have more than 200 staffs).
         (rf"\b(?:get|got|have|has) ([a-z]+) pass ({_NUMBER})", r"have more than \2 \1"),
-        (r"\bpass (?=\d)", "more than "),
         (r"\bwey\b", "who"),
         (r"\bdey (?:for|inside|at)\b", "in"),
         (r"\bdey\b ?", ""),

@@ -2303,7 +2303,8 @@ def _answer_once(
     if previous is None and _age_asked(lexed.words) and not _age_kept(vocab, intent):
         # "how old is our longest-serving engineer", "the ages of the Sales team": no column
         # holds it; the earliest hire date is no age.
-        return _cannot(vocab, "I couldn't find an age or a date of birth in this data", voice)
+        said = next((w for w in lexed.words if w in _AGE_WORDS), "age")
+        return _cannot(vocab, f"I couldn't find '{said}' in this data", voice)
     if status:
         # "how many orders were cancelled": answering without it would count them all.
         states = ", ".join(f"'{w}'" for i, w in sorted(lexed.unknown_at.items())
