@@ -76,6 +76,7 @@ from plotboard.ai.builtin.lexer import (
     lex,
     split_compounds,
 )
+from plotboard.ai.builtin.markdown import plain_markdown
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -2162,7 +2163,10 @@ def _answer_once(
     if written is not None:
         return written
     # An e-mail's or a chat's framing (subject, quote marks, signature) is no part of it.
-    said_order, readings = respell(message_body(question[:MAX_QUESTION_CHARS]))
+    # A question written in Markdown (headings, lists, tables, emphasis) read as plain words.
+    body, marked = plain_markdown(message_body(question[:MAX_QUESTION_CHARS]))
+    said_order, readings = respell(body)
+    readings = [*marked, *readings]
     flipped = _REVERSED.search(said_order) if previous is not None else None
     if previous is not None and flipped is not None:
         # "flip it", "reverse the order": the last chart's order turned round.
