@@ -74,3 +74,31 @@ def test_marks_go_and_words_stay() -> None:
     assert plain_markdown("revenue ÷ units")[0] == "revenue divided by units"
     plain = "how many people work in Paris?"
     assert plain_markdown(plain) == (plain, [])
+
+
+# -- a quoted line that is only courtesy ---------------------------------------------------------
+
+
+def test_a_quoted_pleasantry_over_the_question_is_not_the_question(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(
+        ask(
+            "> a tiny request when you get a moment :)\n\nthe average salary in Berlin, thanks",
+            catalog,
+            values,
+        )
+    )
+    assert spec["measures"] == [{"agg": "avg", "column": "salary"}], spec
+    assert filters_of(spec) == [("location", "eq", "Berlin")], spec
+
+
+def test_a_quoted_question_under_a_note_stays_the_question(
+    catalog: Catalog, values: Values
+) -> None:
+    # The quote names the data: it is the question, the note around it is framing.
+    spec = spec_of(
+        ask("> how many people work remotely?\nsee below, from my manager", catalog, values)
+    )
+    assert spec["measures"] == [{"agg": "count"}], spec
+    assert filters_of(spec) == [("is_remote", "eq", True)], spec

@@ -2127,6 +2127,12 @@ def _median_said(reply: EngineAnswer, question: str) -> EngineAnswer:
     return dataclasses.replace(reply, assumptions=tuple(dict.fromkeys((said, *reply.assumptions))))
 
 
+def _about_data(text: str, vocab: Vocabulary) -> bool:
+    """Whether `text` names something of the data: a word that is one of its phrases (a
+    table, a column, a value, a measure) and no stopword."""
+    return any((stem,) in vocab.phrases for stem in stems(text) if stem not in STOPWORDS)
+
+
 def _answer_once(
     question: str,
     catalog: Sources,
@@ -2164,7 +2170,9 @@ def _answer_once(
         return written
     # An e-mail's or a chat's framing (subject, quote marks, signature) is no part of it.
     # A question written in Markdown (headings, lists, tables, emphasis) read as plain words.
-    body, marked = plain_markdown(message_body(question[:MAX_QUESTION_CHARS]))
+    body, marked = plain_markdown(
+        message_body(question[:MAX_QUESTION_CHARS], lambda text: _about_data(text, vocab))
+    )
     said_order, readings = respell(body)
     readings = [*marked, *readings]
     flipped = _REVERSED.search(said_order) if previous is not None else None

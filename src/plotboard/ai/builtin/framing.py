@@ -4,7 +4,9 @@ and not said back (it is not something of the question left unused).
 
 * subject lines ("Fwd: Re: numbers") opening a message of several lines;
 * quoted lines ("> which reps ...?"): when a message quotes, the quoted lines are the question
-  and the lines around them (the forwarder's note, the sign-off) are framing;
+  and the lines around them (the forwarder's note, the sign-off) are framing; but a quoted
+  line that names nothing of the data under a request that does ("> a small favour, please"
+  over the question) is courtesy set off as a quote: the unquoted lines are the question;
 * "-- " alone or opening a line (the signature separator) and everything under it;
 * "Sent from my iPhone", "Get Outlook for Android": a mail client's line;
 * a signature line "Sarah Mitchell | Finance Ops" (a capitalised name, a bar, a team);
@@ -18,6 +20,7 @@ Courtesy inside the question itself ("could you kindly", "thanks in advance") is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _SUBJECT = re.compile(r"^\s*(?:(?:fwd?|re|aw|tr)\s*:\s*)+", re.I)
 _QUOTE_LINE = re.compile(r"^\s*>+\s?")
@@ -49,15 +52,27 @@ _SALUTATION = re.compile(
 )
 
 
-def message_body(message: str) -> str:
+def message_body(message: str, about_data: Callable[[str], bool] | None = None) -> str:
     """`message` without its framing (see the module docstring); the message itself when
-    nothing would be left."""
+    nothing would be left.
+
+    `about_data(text)` says whether `text` names something of the data (a table, a column,
+    a value): quoted lines that name nothing, over unquoted ones that do, are no question."""
     lines = [line for line in message.split("\n") if line.strip()]
     if len(lines) > 1 and _SUBJECT.match(lines[0]):
         lines = lines[1:]
     quoted = [_QUOTE_LINE.sub("", line) for line in lines if _QUOTE_LINE.match(line)]
     if quoted and len(lines) > 1:
-        lines = quoted
+        unquoted = [line for line in lines if not _QUOTE_LINE.match(line)]
+        if not (
+            about_data is not None
+            and unquoted
+            and not about_data(" ".join(quoted))
+            and about_data(" ".join(unquoted))
+        ):
+            lines = quoted
+        else:
+            lines = unquoted
     for k, line in enumerate(lines):
         if k > 0 and _SEPARATOR.match(line):
             lines = lines[:k]
