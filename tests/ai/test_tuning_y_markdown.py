@@ -102,3 +102,8 @@ def test_a_quoted_question_under_a_note_stays_the_question(
     )
     assert spec["measures"] == [{"agg": "count"}], spec
     assert filters_of(spec) == [("is_remote", "eq", True)], spec
+
+
+def test_a_hash_opening_a_one_line_message_is_no_heading() -> None:
+    assert plain_markdown("# staff in Berlin")[0] == "# staff in Berlin"
+    assert plain_markdown("# Staff\nin Berlin")[0] == "Staff\nin Berlin"

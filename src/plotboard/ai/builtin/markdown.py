@@ -2,7 +2,8 @@
 
 People who live in chat tools and wikis type their question the way they write notes:
 
-* headings ("## Revenue", "### Ranking (2024)"): the marks go, the words stay;
+* headings ("## Revenue", "### Ranking (2024)") over more lines: the marks go, the words
+  stay (a message of one line is no heading: "# people remote" is "number of" said as "#");
 * bullet lists ("- regions\\n- 2024 units over 100k"): each item is a part of one question,
   read joined by commas;
 * emphasis and inline code ("**zero**", "_only_", "`salary`"): the marks go;
@@ -130,8 +131,13 @@ def plain_markdown(message: str) -> tuple[str, list[str]]:
     A message with no Markdown comes back as it is."""
     readings: list[str] = []
     lines = message.split("\n")
+    # A heading heads the lines under it; "#" opening a message of one line is no heading.
+    headed = sum(1 for line in lines if line.strip()) > 1
     if not any(
-        _FENCE.match(line) or _HEADING.match(line) or _TABLE_LINE.match(line) or _BULLET.match(line)
+        _FENCE.match(line)
+        or (headed and _HEADING.match(line))
+        or _TABLE_LINE.match(line)
+        or _BULLET.match(line)
         for line in lines
     ) and not (
         _CODE.search(message)
@@ -142,7 +148,8 @@ def plain_markdown(message: str) -> tuple[str, list[str]]:
         return message, readings
     lines = [line for line in lines if not _FENCE.match(line)]
     lines = _tables(lines, readings)
-    lines = [_HEADING.sub("", line) for line in lines]
+    if headed:
+        lines = [_HEADING.sub("", line) for line in lines]
     joined: list[str] = []
     for line in lines:
         if _BULLET.match(line) and joined and joined[-1] is not None and _BULLET.match(joined[-1]):
