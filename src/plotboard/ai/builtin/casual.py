@@ -79,7 +79,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|makes|collect|collects|receive|receives|have|has|draw|draws))? the (?:lowest"
          r"|smallest|least) ([a-z]+)\b", r"the bottom \1 \2 by \3"),
         # -- a Japanese learner's English. "please teach me" (tell me, as "oshiete" says it).
-        (r"[,\s\u2014\u2013-]*\b(?:please |pls |kindly )?teach (?:me|us)\b[.!?]*(?=\s*$)", ""),
+        (r"(?<![,\s\u2014\u2013-])[,\s\u2014\u2013-]*+\b(?:please |pls |kindly )?teach (?:me|us)\b"
+         r"[.!?]*(?=\s*$)", ""),
         (r"\b(?:please |pls |kindly )?teach (?:me|us)\b", "tell me"),
         # "the Osaka office start day": the day it opened (a day of an office, never a
         # column name: "start date" stays as written).
@@ -138,43 +139,40 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:went|go|goes|going|gone|walked|flew|flying|flies) (?:out|through) (?:of )?"
          r"(?:the|our) (?:door|doors|warehouse|shop)\b", "shipped"),
         # "reckon?", "do you reckon", "I reckon we've got": an opinion asked, no data word.
-        (r"[,\s]*\b(?:(?:do|d['\u2019]) ?(?:you|ya|u) |you |i |we )?reckon\b[,?]*", " "),
+        (r"(?<![,\s])[,\s]*+\b(?:(?:do|d['\u2019]) ?(?:you|ya|u) |you |i |we )?reckon\b[,?]*",
+         " "),
         # "..., mate?", "cheers mate", "righto mate,": said to the reader, no data word.
         (r"(?:,\s*|\b(?:cheers|thanks|ta|righto|alright|ok|okay) )(?:mate|mates|buddy|pal|cobber"
          r"|bro|dude|champ)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
         (r"^\s*(?:(?:hey|hi|oi|g'?day|righto|ok|okay) )?(?:mate|mates|buddy|pal|cobber|bro|dude"
          r"|champ)\s*[,:]\s*", ""),
         # The particles above, with the comma or stop that sets them off.
-        (r"(?:^|(?<=[\s,.!?;:]))(?:" + "|".join(sorted(PARTICLES)) + r")\b(?!['-])[,!.]*",
+        (r"(?:^|(?<=[\s,.!?;:]))(?:" + "|".join(sorted(PARTICLES)) + r")\b(?!['-])[,!.]*[ \t]*",
          ""),
         # "@analytics quick one", "cc @finance", "@here": people called in a chat, not data.
         (r"(?:\bcc:?\s*)?(?<![\w.])@[\w][\w.-]*:?", ""),
         # Singlish tags that ask whether it can be done ("can share or not", "list out can?",
         # "one by one can?"): the ask itself.
-        (r"[,\s]*\b(?:(?:can|could) (?:you )?(?:share|send|show|give|list|get|check|do)"
+        (r"(?<![,\s])[,\s]*+\b(?:(?:can|could) (?:you )?(?:share|send|show|give|list|get|check|do)"
          r"(?: (?:me|us))? or not|can or (?:not|cannot)|one by one can|list out can|(?<=\w )can)"
          r"(?=\s*[?!.]*\s*$)[?!.]*", ""),
         (r"\blist out\b", "list"),
         # "Engineering got how many people", "the Sydney office has how many staff": the
         # question word said after its subject, as in Singlish and other Englishes.
-        (r"^\s*(?P<subject>[^?,.;:]+?)\s+(?:got|has|have|had|is|are) how (?P<w>many|much)"
-         r"\s+(?P<rest>[^?,.;:]*)", r"how \g<w> \g<rest> \g<subject>"),
+        # (Each part starts and ends on a non-space and runs of spaces are possessive: a
+        # message of 1,000 spaces once took seconds to try.)
+        (r"^\s*+(?P<subject>[^?,.;:\s](?:[^?,.;:]*?[^?,.;:\s])?)\s++(?:got|has|have|had|is|are)"
+         r" how (?P<w>many|much)\s++(?P<rest>[^?,.;:]*)", r"how \g<w> \g<rest> \g<subject>"),
         (r"\b(?:in )?total (?=[a-z ]+? how many\s*[?!.]*\s*$)", ""),
         # "X how many?", "Laptop sales last year how much?": the question word said last, as
         # in Singlish and by speakers of languages that put it there.
         # ("... average salary how much": what the average is, no sum besides.)
-        (r"^\s*(?P<subject>[^?,.;:]*?\b(?:average|avg|mean|total|sum|highest|lowest|biggest"
-         r"|smallest|maximum|minimum|max|min|share|percent|percentage|ratio)\b[^?,.;:]*?)\s*,?\s+"
-         r"how much\s*(?P<end>[?!.]*)\s*$", r"what is \g<subject>\g<end>"),
-        (r"^\s*(?P<subject>[^?,.;:]+?)\s*,?\s+how (?P<w>many|much)\s*(?P<end>[?!.]*)\s*$",
-         r"how \g<w> \g<subject>\g<end>"),
-        # "H1 2025 vs H1 2024, YoY": two periods compared already; "YoY" says no more (it
-        # added a breakdown by year).
-        (r"^(?P<a>[^?]*\b(?:vs\.?|versus|against|compared (?:to|with))\s[^?]*?)[,;\s-]*\b(?:yoy"
-         r"|y/y|year[- ]over[- ]year|year[- ]on[- ]year)\b(?! (?:growth|change|increase|decrease"
-         r"|difference|delta|%|percent))", r"\g<a>"),
-        (r"\b(?:yoy|y/y|year[- ]over[- ]year|year[- ]on[- ]year)\b(?! (?:growth|change|increase"
-         r"|decrease|difference|delta|%|percent))[,:;\s-]*(?=[^?]*\b(?:vs\.?|versus)\s)", ""),
+        (r"^\s*+(?P<subject>[^?,.;:]*?\b(?:average|avg|mean|total|sum|highest|lowest|biggest"
+         r"|smallest|maximum|minimum|max|min|share|percent|percentage|ratio)\b(?:[^?,.;:]*?"
+         r"[^?,.;:\s])?)\s*+,?\s*+\bhow much\s*+(?P<end>[?!.]*+)\s*+$",
+         r"what is \g<subject>\g<end>"),
+        (r"^\s*+(?P<subject>[^?,.;:\s](?:[^?,.;:]*?[^?,.;:\s])?)\s*+,?\s*+\bhow (?P<w>many"
+         r"|much)\s*+(?P<end>[?!.]*+)\s*+$", r"how \g<w> \g<subject>\g<end>"),
         # "the highest salary that we pay today", "what we pay now": the pay as it stands, no
         # date of the rows ("today" is no hire date).
         (r"\b(?:that |which |what )?(?:we|they|the company|you) (?:pay|pays|employ|employs)"
@@ -359,7 +357,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "(counting back from today, ...)": the rolling period as the reader counts it.
         (r"\s*\((?:counting|counted|measured|going|looking|working) (?:back |backwards )?"
          r"(?:from|to) (?:today|now)\b[^)]*\)", " "),
-        (r"\s*,?\s*\b(?:counting|counted|going|looking|working) (?:back |backwards )?from"
+        (r"(?<![,\s])\s*+,?\s*+\b(?:counting|counted|going|looking|working)"
+         r" (?:back |backwards )?from"
          r" (?:today|now)\b", " "),
         # "pull up the orders", "bring up the list": show them.
         (r"\b(?:pull|bring|call|dig) up\b", "show"),
@@ -400,9 +399,20 @@ def _to_date_vs_whole(m: re.Match[str]) -> str:
     return f"by {grain} from the start of last {grain} to today"
 
 
+# "H1 2025 vs H1 2024, YoY": two periods compared already; "YoY" says no more (it added a
+# breakdown by year). Not before "growth", "change" and the like, which ask for the change.
+_COMPARED = re.compile(r"\b(?:vs\.?|versus|against|compared (?:to|with))\s", re.I)
+_YOY = re.compile(r"[,;:\s-]*\b(?:yoy|y/y|year[- ]over[- ]year|year[- ]on[- ]year)\b(?! (?:growth"
+                  r"|change|increase|decrease|difference|delta|%|percent))", re.I)
+
+
 def casual_said(text: str) -> str:
     """`text` with the words above said in plain words the reader knows."""
-    text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
+    # Runs of spaces are one space and runs of blank lines one line break, wherever they are
+    # (a run left at either end made some rules below try every split of it).
+    text = re.sub(r"[ \t]*\n\s*", "\n", re.sub(r"[ \t]{2,}", " ", text))
+    if _COMPARED.search(text):
+        text = _YOY.sub("", text)
     text = _TO_DATE_VS_WHOLE.sub(_to_date_vs_whole, text)
     for pattern, plain in _RULES:
         text = pattern.sub(plain, text)

@@ -69,20 +69,20 @@ _OR_LES = re.compile(r"\b(\d+\s+or)\s+les\b", re.I)
 # mark", "revenue comma by month", "new line"): the mark itself.
 _SPOKEN_MARKS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), mark) for pattern, mark in (
-        (r"\s*\b(?:question|interrogation) mark\b", "?"),
-        (r"\s*\bexclamation (?:mark|point)\b", "!"),
-        (r"\s*\b(?:new|next) (?:line|paragraph)\b\s*", "\n"),
-        (r"\s*\bfull stop\b", "."),
-        (r"\s*\bsemi-?colon\b", ";"),
-        (r"(?<!semi)(?<!semi-)\s*\bcolon\b", ":"),
-        (r"\s*\bcomma\b", ","),
+        (r"(?<!\s)\s*+\b(?:question|interrogation) mark\b", "?"),
+        (r"(?<!\s)\s*+\bexclamation (?:mark|point)\b", "!"),
+        (r"(?<!\s)\s*+\b(?:new|next) (?:line|paragraph)\b\s*+", "\n"),
+        (r"(?<!\s)\s*+\bfull stop\b", "."),
+        (r"(?<!\s)\s*+\bsemi-?colon\b", ";"),
+        (r"(?<!semi)(?<!semi-)(?<!\s)\s*+\bcolon\b", ":"),
+        (r"(?<!\s)\s*+\bcomma\b", ","),
     )
 )
 # "period" closing the message or a line, after a number, "today", a courtesy word, or where
 # another mark was said ("... up to today period", "orders in 2024 period").
-_SPOKEN_PERIOD = re.compile(r"\s+period\b(?=\s*(?:[.?!]|\n|$))", re.I)
+_SPOKEN_PERIOD = re.compile(r"(?<!\s)\s++period\b(?=\s*(?:[.?!]|\n|$))", re.I)
 _BEFORE_SPOKEN_PERIOD = re.compile(
-    r"(?:\d|\b(?:today|yesterday|please|thanks|you|now|only|too|pls))\s+period\b", re.I)
+    r"(?:\d|\b(?:today|yesterday|please|thanks|you|now|only|too|pls))\s++period\b", re.I)
 _SPOKEN_CUES = ("mark", "comma", "new line", "next line", "paragraph", "full stop", "colon",
                 "exclamation", "period")
 # "the top to regions", "top too products by units": a number said aloud and written as its
