@@ -35,6 +35,17 @@ class _NotMapped(Exception):
 def sql_spec(message: str) -> dict[str, Any] | None:
     """The query spec (as JSON) a whole SELECT statement says, or None when `message` is not
     one or has a part the query spec cannot hold."""
+    select = _one_select(message)
+    if select is None:
+        return None
+    try:
+        return _read(select)
+    except _NotMapped:
+        return None
+
+
+def _one_select(message: str) -> exp.Select | None:
+    """`message` parsed as one whole SELECT statement, or None when it is not one."""
     if not _STARTS.match(message):
         return None
     try:
@@ -43,10 +54,7 @@ def sql_spec(message: str) -> dict[str, Any] | None:
         return None
     if len(parsed) != 1 or not isinstance(parsed[0], exp.Select):
         return None
-    try:
-        return _read(parsed[0])
-    except _NotMapped:
-        return None
+    return parsed[0]
 
 
 #: Functions the reader knows the meaning of (the aggregates, the year of a date).
@@ -58,15 +66,10 @@ def unread_part(message: str) -> str | None:
     whose meaning is unknown here ("load_extension('x')", "foo(amount)") or a column named
     by no letter or digit ("¤"). Reading the rest as words would answer another question,
     so the statement is not answered (None: no such part, or no SELECT)."""
-    if not _STARTS.match(message):
+    select = _one_select(message)
+    if select is None:
         return None
-    try:
-        parsed = sqlglot.parse(message.strip().rstrip(";"), read="sqlite")
-    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
-        return None
-    if len(parsed) != 1 or not isinstance(parsed[0], exp.Select):
-        return None
-    for node in parsed[0].walk():
+    for node in select.walk():
         if isinstance(node, exp.Anonymous) and str(node.name).lower() not in _KNOWN_FUNCTIONS:
             return node.sql(normalize_functions=False)
         if isinstance(node, exp.Column) and not re.search(r"\w", node.name):
