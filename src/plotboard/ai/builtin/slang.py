@@ -927,7 +927,14 @@ _MONEY_OF_SALES = re.compile(
 # figure, side by side), with what was done: money earned, things sold, or just the figure.
 _OUT_DO = re.compile(
     r"\bout[- ]?(?:(?P<earn>earn(?:s|ed|ing)?|gross(?:es|ed)?)|(?P<sell>sell(?:s|ing)?|sold)"
-    r"|perform(?:s|ed|ing)?|pace(?:s|d)?|strip(?:s|ped)?|did|do|does)\b",
+    r"|perform(?:s|ed|ing)?|pace(?:s|d)?|strip(?:s|ped)?|did|do|does)\b"
+    # "did the East beat the West", "has Services overtaken Training", "was Berlin ahead of
+    # Paris", "did Q2 do better than Q1": the same, unless a number follows ("beat 10 million"
+    # weighs one figure against it).
+    r"|\b(?:beat(?:s|en|ing)?|overt(?:ake|akes|aken|aking|ook)|(?:(?:do|did|does|done|doing)\s+)?"
+    r"(?:better|worse)\s+than|(?<=\w\s)ahead\s+of(?!\s+(?:next|this|tomorrow|today|our|my"
+    r"|the\s+(?:meeting|call|review|board|deadline)|\w+day\b)))\b(?!\s*(?:[$\u20ac\u00a3\d]|the\s+(?:target|goal"
+    r"|budget|plan|forecast|threshold)\b|(?:our|the|its|their|my)\s+(?:target|goal|budget|plan)\b))",
     re.I)
 
 
@@ -1864,12 +1871,15 @@ COURTESY: tuple[str, ...] = (
     r"|deck|presentation|report|newsletter|slides|board|budget|planning|audit|analysis|survey"
     r"|proposal|memo|committee|session|call|offsite|workshop|town ?hall|all-hands|update"
     r"|catch-up|sync|standup|stand-up)\b" + _WHEN_NEEDED,
-    # "for Monday's meeting", "for Thu mtg", "for Monday: ...": the day the answer is needed
-    # for, said with the meeting or before the question; not a date the data is asked about.
-    r"\b(?:(?:it|this)(?: is|'s) )?for (?:next |this )?" + _WEEKDAY + r"(?:'s|\u2019s)? "
+    # "for Monday's meeting", "for Thu mtg", "ahead of Friday's review", "for Monday: ...": the
+    # day the answer is needed for, said with the meeting or before the question; not a date
+    # the data is asked about.
+    r"\b(?:(?:it|this)(?: is|'s) )?(?:for|ahead of) (?:next |this )?" + _WEEKDAY
+    + r"(?:'s|\u2019s)? "
     r"(?:[\w-]+ ){0,2}(?:meeting|meetings|mtg|deck|presentation|review|call|sync|standup"
     r"|stand-up|session|slides|update|catch-up|1:1)\b",
-    r"^\s*for (?:next |this )?" + _WEEKDAY + r"(?:\s*[:,\u2013\u2014-]+|(?=\s+(?:i|we)\b))",
+    r"^\s*(?:for|ahead of) (?:next |this )?" + _WEEKDAY
+    + r"(?:\s*[:,\u2013\u2014-]+|(?=\s+(?:i|we)\b))",
     # "I'm preparing the quarterly board deck and ...": what the answer is for, not the question.
     r"\bi'?m (?:preparing|working on|building|making|writing|drafting|putting together) (?:the|a"
     r"|an|our|my) [^.!?]*?(?:deck|slides|report|presentation|review|memo|update|analysis"
