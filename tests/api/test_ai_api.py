@@ -61,6 +61,22 @@ def test_a_question_gets_an_answer_and_a_tile_under_the_rules(chatting: tuple[Or
     assert {r[0] for r in _rows(org, token, tile["query"])} == {"Paris", "London"}
 
 
+def test_a_top_n_of_people_leaves_out_those_the_user_may_not_see(
+    chatting: tuple[Org, str],
+) -> None:
+    """Sales by people outside alice's locations have no name for her ("Not visible to you");
+    summed, they came first in "the 5 best sales people" and pushed a real one out."""
+    org, _ = chatting
+    token = org.token("alice", attributes=ALICE)
+    tile = _ask(org, token, "who are the 5 best sales people by revenue")["tile"]
+    assert tile["query"]["limit"] == 5
+    rows = _rows(org, token, tile["query"])
+    assert len(rows) == 5 and all(r[0] is not None for r in rows)
+    everyone = {**tile["query"], "filters": [], "limit": 50}
+    named = [r for r in _rows(org, token, everyone) if r[0] is not None]
+    assert [r[0] for r in rows] == [r[0] for r in named[:5]]
+
+
 def test_follow_ups_refine_the_stored_conversation(chatting: tuple[Org, str]) -> None:
     org, _ = chatting
     token = org.token("alice", attributes=ALICE)

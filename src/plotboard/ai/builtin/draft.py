@@ -269,6 +269,8 @@ def to_spec(draft: Draft) -> QuerySpec:
         data["order_by"] = order
     if draft.limit is not None:
         data["limit"] = draft.limit
+        if draft.order is not None:
+            _ranked_named_only(draft, filters)
     if draft.compare is not None and spec.measures:
         data["compare"] = {"to": draft.compare}
     if draft.having and spec.measures:
@@ -289,6 +291,19 @@ def to_spec(draft: Draft) -> QuerySpec:
         if len(same) > 1:  # "for each year" over months and years of one date: by its name
             data["limit_per"] = next((d.alias for d in same if d.grain == per.grain), ref)
     return parse_spec(data)
+
+
+def _ranked_named_only(draft: Draft, filters: list[dict[str, object]]) -> None:
+    """A ranking of the first N by a related table's column ("the 5 best sales people by
+    revenue") leaves out the rows with no value there: no such thing is one of the N, and
+    where access rules hide the related rows ("Not visible to you") their sum would take the
+    first place and push a real one out."""
+    for d in draft.dims:
+        if d.table is draft.base or d.grain or d.bin is not None:
+            continue
+        ref = column_ref(draft.base, d.table, d.column)
+        if all(f.get("column") != ref or f.get("op") != "is_not_null" for f in filters):
+            filters.append({"column": ref, "op": "is_not_null"})
 
 
 def _filter_spec(base: Table, f: DraftFilter) -> dict[str, object]:
