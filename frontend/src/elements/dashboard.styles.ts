@@ -46,7 +46,8 @@ export const dashboardStyles = css`
     gap: 5px;
     font-size: 12.5px;
     color: var(--pb-muted);
-    min-width: 120px;
+    /* Steady while "Saving…" turns to "Saved" (the time of the save is in its tooltip). */
+    min-width: 76px;
   }
   /* Not the save state's width (kept steady while it changes): beside the buttons, as they are. */
   .status.view-only {
@@ -212,7 +213,11 @@ export const dashboardStyles = css`
     gap: 12px;
     justify-items: center;
   }
-  @container (max-width: 860px) {
+  /* Below 1,150px (the editor beside the demo's sidebar in a 1280px window is about 1,000px)
+     the quiet buttons (Dashboards, Refresh, History) keep their icons and tooltips only, so the
+     title is read in full and "Add chart" stays on its line; Ask AI, Add text and Add chart
+     keep their words. */
+  @container (max-width: 1150px) {
     .bar .btn.compact .label {
       display: none;
     }

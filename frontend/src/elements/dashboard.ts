@@ -679,7 +679,7 @@ export class PbDashboard extends LitElement {
         >`;
       default:
         return html`<span class="status saved" role="status" data-save-state="saved" title=${this.savedAt ? `Saved ${timeAgo(this.savedAt)}` : ''}
-          >${icons.check} All changes saved</span
+          >${icons.check} Saved</span
         >`;
     }
   }
