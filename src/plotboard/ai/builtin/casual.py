@@ -143,9 +143,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          " "),
         # "..., mate?", "cheers mate", "righto mate,": said to the reader, no data word.
         (r"(?:,\s*|\b(?:cheers|thanks|ta|righto|alright|ok|okay) )(?:mate|mates|buddy|pal|cobber"
-         r"|bro|dude|champ)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
+         r"|bro|dude|champ|coach|skipper|gaffer|captain)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
         (r"^\s*(?:(?:hey|hi|oi|g'?day|righto|ok|okay) )?(?:mate|mates|buddy|pal|cobber|bro|dude"
-         r"|champ)\s*[,:]\s*", ""),
+         r"|champ|coach|skipper|gaffer|captain)\s*[,:]\s*", ""),
         # The particles above, with the comma or stop that sets them off.
         (r"(?:^|(?<=[\s,.!?;:]))(?:" + "|".join(sorted(PARTICLES)) + r")\b(?!['-])[,!.]*[ \t]*",
          ""),
@@ -191,6 +191,76 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"(?:to )?(?:see|get|have|show|know|receive|check)(?: (?:me|us))?\b", "show"),
         # "how many total orders": how many in all (not the orders and a total of money).
         (r"\bhow many (?:in )?total\b", "how many"),
+        # -- a sports fan's words. A season is a year: "the 2024 season", "last season", "so
+        # far this season", "the past three seasons" (not "the holiday season" or "sales by
+        # season": a year only after a word that says which one, or with its number).
+        (r"\b(?:the )?((?:19|20)\d\d) season\b|\bseason ((?:19|20)\d\d)\b", r"\1\2"),
+        (r"\b(this|last|next|previous|prior|current|past|same|whole|entire|full|that) season\b",
+         r"\1 year"),
+        (r"\b(?:the )?season (so far|to date)\b", r"this year \1"),
+        (r"\b(last|past|previous|prior|recent|next|(?:19|20)\d\d) (\d{1,2}|two|three|four|five"
+         r"|six|seven|eight|nine|ten) seasons\b", r"\1 \2 years"),
+        # "the final quarter of 2024", "the opening month of the year": its last (first) one.
+        (r"\bfinal (quarter|month|week|half|day|fortnight) of\b", r"last \1 of"),
+        (r"\bopening (quarter|month|week|half|day|fortnight) of\b", r"first \1 of"),
+        # "Q3 of 2024", "H1 of the year 2025": that quarter (half) of the year.
+        (r"\b([qh][1-4]) of (?:the year )?(?=(?:19|20)\d\d\b)", r"\1 "),
+        # The board a score is put on: "put 5M on the board", "units we got on the
+        # scoreboard", "the revenue scoreboard": the measure said ("on the board" adds
+        # nothing); a scoreboard alone is the totals. ("on the board" of directors stays.)
+        (r"\b(put|puts|putting|got|get|gets|getting|scored|score|scores|chalked up|racked up)"
+         r"\b([^?.!,;:]{0,40}?)\s*\b(?:on|onto|up on) (?:the|our|their|its) (?:board|score ?sheet)"
+         r"\b", r"\1\2"),
+        (r"(?<!\s)\s*+\b(?:on|onto|up on|to) (?:the|our|their|its) score ?boards?\b", ""),
+        (r"\b(revenue|sales|units|orders|deals|headcount|salary|salaries|pay) score ?boards?\b",
+         r"\1"),
+        (r"\bscore ?boards?\b", "totals"),
+        # A league table: "top of the table" is the first, "bottom of the league" the last;
+        # "who finished top among the regions": which region did; "came first": the top.
+        (r"\b(top|bottom) of the (?:table|league|standings|ladder|leaderboard|pile|charts?)\b",
+         r"\1"),
+        (r"\b(finished|ended up|ended|wound up|sat|sits|placed) (?:first|1st|on top)\b"
+         r"|\b(came) (?:first|1st|out on top)\b(?= (?:on|for|in|by)\b)", r"\1\2 top"),
+        (r"\b(finished|ended up|ended|wound up|sat|sits|placed) (?:dead )?last\b"
+         r"|\b(came) (?:dead )?last\b(?= (?:on|for|in|by)\b)", r"\1\2 bottom"),
+        (r"\bwho(?:'s| is| was| are| were)? (finished|came|ended up|ended|wound up|sat|sits|is|was"
+         r"|placed|are|were) (top|bottom) among (?:the |our |all (?:the )?)?([a-z]+?)(?<!ie)s\b",
+         r"which \3 was \2"),
+        (r"\bwho(?:'s| is| was)? winning\b", "who is top"),
+        (r"\b(which|what) ([a-z]+) (is|are|was|were) winning\b", r"\1 \2 \3 top"),
+        # "the MVP": the top person; "the top scorer" (of what, said after): the best.
+        (r"\b(?:the )?mvps\b", "the top employees"),
+        (r"\b(?:the )?mvp\b", "the top employee"),
+        (r"\btop (?:scorer|goal ?scorer|point ?scorer)s?\b", "best"),
+        # "didn't score a single sale", "never scored a deal": sold nothing.
+        (r"\b(did(?:n't| not)|do(?:n't| not)|does(?:n't| not)|never|to|not) (?:score|scored|ring"
+         r"|rung|bank|log|land|book) (?:a single|one single|a|any|one|even one) (?:sale|order"
+         r"|deal)s?\b", r"\1 sell"),
+        # "bench everything but Q4": leave the rest out (a bench said of people is a team:
+        # see `CASUAL_WORDS`); "(just) show me that stretch": the period said already.
+        (r"(?:^|(?<=[.;:!?] ))\s*bench\b(?= (?:everything|all|the|those|these|it|them|any)\b)",
+         "drop"),
+        (r"(?<![,;:\u2014\u2013\s-])[,;:\u2014\u2013\s-]*+(?:and )?(?:just |only )?(?:show|give)"
+         r" (?:me|us) (?:just |only )?(?:that|this) (?:stretch|spell|run|period|span|window|bit)\b"
+         r"(?=\s*[.!?]*\s*$)", ""),
+        # "the two biggest squads in every department": the largest groups (which groups, said
+        # after: "the job titles with the most players"), not people.
+        (r"\b(biggest|largest|smallest|strongest|deepest) (squads|sides)\b", r"\1 groups"),
+        # "whose players are paid more on average": who is.
+        (r"\bwhose (?:players|people|employees|staff|workers|members|folks) (?:are|is|were|get"
+         r"|got) (paid|compensated|earning)\b", r"who is \1"),
+        # "the biggest single sale of 2024 - what did that one put on the board?", "how much
+        # was the largest order last month": what it came to, its amount (the sale itself
+        # when only the sale is asked for).
+        (r"\bwhat did (?:that one|that|this one|it) (?:put|score|bring in|ring up|rack up"
+         r"|come to)\b", "how much was it"),
+        (r"\b(?:the )?(biggest|largest|smallest)((?: single)? (?:sale|order|deal|transaction))\b"
+         r"([^?.!,;:\u2014\u2013]{0,40}?)\s*[,:;\u2014\u2013-]+\s*how much (?:was|is) (?:it|that"
+         r" one|that)\b(?: worth)?", r"the \1\2 amount\3"),
+        (r"\bhow much (?:was|is) (?:the )?(biggest|largest|smallest)((?: single)? (?:sale|order"
+         r"|deal|transaction))\b", r"what is the \1\2 amount"),
+        # "X head to head with Y": X against Y.
+        (r"\bhead[- ]to[- ]head (?:with|against|versus|vs\.?)", "versus"),
         # -- a consultant's and a statistician's words. "top-line": the revenue.
         (r"\btop-line\b", "revenue"),
         # "slice revenue by category", "headcount cut by rating", "stratified by location",
@@ -406,6 +476,60 @@ _YOY = re.compile(r"[,;:\s-]*\b(?:yoy|y/y|year[- ]over[- ]year|year[- ]on[- ]yea
                   r"|change|increase|decrease|difference|delta|%|percent))", re.I)
 
 
+#: Sports words sometimes typed with a slip ("seson", "leaderbord"): the word meant, for a word
+#: one slip from it (a season only where a year is said: "the 2024 seson", "last sesaon").
+_SPORTS_WORDS = ("leaderboard", "leaderboards", "scoreboard", "scoreboards")
+_SEASON_SLIP = re.compile(
+    r"\b((?:19|20)\d\d|this|last|next|previous|current|past|whole|entire|full) (s[a-z]{4,7})\b",
+    re.I)
+_SPORTS_SLIP = re.compile(r"\b(?:leader|score)[a-z]{3,7}\b", re.I)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """One edit apart: a letter missing, extra or wrong, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    k = 0
+    while k < len(short) and short[k] == long_[k]:
+        k += 1
+    return short[k:] == long_[k + 1:]
+
+
+def _season_slip(m: re.Match[str]) -> str:
+    word = m.group(2).lower()
+    if word in ("season", "seasons"):
+        return m.group(0)
+    meant = next((w for w in ("season", "seasons") if _one_slip(word, w)), None)
+    return f"{m.group(1)} {meant}" if meant else m.group(0)
+
+
+def _sports_slip(m: re.Match[str]) -> str:
+    word = m.group(0).lower()
+    if word in _SPORTS_WORDS:
+        return m.group(0)
+    return next((w for w in _SPORTS_WORDS if _one_slip(word, w)), m.group(0))
+
+
+#: Holidays on a fixed day of the year ("on Christmas Day 2024"): that date.
+_HOLIDAYS = {"christmas day": "12-25", "xmas day": "12-25", "christmas eve": "12-24",
+             "xmas eve": "12-24", "boxing day": "12-26", "new year's eve": "12-31",
+             "new years eve": "12-31", "new year's day": "01-01", "new years day": "01-01",
+             "valentine's day": "02-14", "valentines day": "02-14", "halloween": "10-31"}
+_HOLIDAY = re.compile(
+    r"\b(christmas day|xmas day|christmas eve|xmas eve|boxing day|new year[\u2019']?s eve"
+    r"|new year[\u2019']?s day|valentine[\u2019']?s day|halloween),? (?:of |in )?(?:the )?"
+    r"((?:19|20)\d\d)\b", re.I)
+
+
+def _holiday(m: re.Match[str]) -> str:
+    return f"{m.group(2)}-{_HOLIDAYS[m.group(1).lower().replace(chr(0x2019), chr(39))]}"
+
+
 def casual_said(text: str) -> str:
     """`text` with the words above said in plain words the reader knows."""
     # Runs of spaces are one space and runs of blank lines one line break, wherever they are
@@ -414,15 +538,19 @@ def casual_said(text: str) -> str:
     if _COMPARED.search(text):
         text = _YOY.sub("", text)
     text = _TO_DATE_VS_WHOLE.sub(_to_date_vs_whole, text)
+    text = _SPORTS_SLIP.sub(_sports_slip, _SEASON_SLIP.sub(_season_slip, text))
     for pattern, plain in _RULES:
         text = pattern.sub(plain, text)
-    return text
+    return _HOLIDAY.sub(_holiday, text)
 
 
 #: Single words (folded) -> plain words, merged into `slang.ABBREVIATIONS`.
 CASUAL_WORDS: dict[str, str] = {
     # Groups of people said casually: "the Sydney mob", "support folk", "the Paris lot".
     "mob": "people", "mobs": "people", "folk": "people",
+    # A sports fan's: the players are the employees, a bench (of players) a team.
+    "player": "employee", "players": "employees", "teammate": "colleague",
+    "teammates": "colleagues", "bench": "team", "benches": "teams",
     # A quarter said by speakers of Spanish, Italian, Portuguese ("trimestre"); a half
     # year ("semestre").
     "trimester": "quarter", "trimesters": "quarters", "trimestral": "quarterly",
