@@ -235,3 +235,34 @@ def test_how_much_the_biggest_sale_was_is_its_amount(
 def test_the_biggest_sale_itself_is_still_listed(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("what was the single biggest order of 2023?", catalog, values))
     assert spec.get("limit") == 1 and "select" in spec, spec
+
+
+# -- head to head: one's units per the other's, each said again by one of its words -----------
+
+
+@pytest.mark.parametrize(
+    ("question", "expr"),
+    [
+        (
+            "Design Studio head to head with Cloud Backup 1 TB last season: studio orders per "
+            "backup order",
+            "count_if(product = 'Design Studio') * 1.0 / count_if(product = 'Cloud Backup 1 TB')",
+        ),
+        (
+            "Laptop Air 13 against Extended Warranty: air units sold for every warranty unit",
+            "sum_if(quantity, product = 'Laptop Air 13') * 1.0 / "
+            "sum_if(quantity, product = 'Extended Warranty')",
+        ),
+    ],
+)
+def test_short_names_of_two_products_said_first_are_a_ratio(
+    question: str, expr: str, catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert [m.get("expr") for m in spec["measures"]] == [expr], spec
+    assert not dims_of(spec), spec
+
+
+def test_a_word_of_both_names_is_no_short_name() -> None:
+    said = "Laptop Air 13 vs Laptop Pro 14: laptop units per laptop unit"
+    assert casual_said(said) == said

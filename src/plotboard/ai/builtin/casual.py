@@ -530,6 +530,26 @@ def _holiday(m: re.Match[str]) -> str:
     return f"{m.group(2)}-{_HOLIDAYS[m.group(1).lower().replace(chr(0x2019), chr(39))]}"
 
 
+#: "Laptop Pro 14 versus 4K Monitor 27 in 2024: laptop units for each monitor unit": the two
+#: things named first, each said again by one of its words, one's units per the other's.
+_SHORT_NAMED_RATIO = re.compile(
+    r"^\s*(?P<a>[A-Z0-9][\w'-]*(?: [\w'-]+){0,4}) (?:versus|vs\.?|against) (?:the )?"
+    r"(?P<b>[A-Z0-9][\w'-]*(?: [\w'-]+){0,4}?)(?P<rest>(?: (?:in|for|during|over|across|this"
+    r"|last) [^:;?\u2014\u2013]{1,40}?)?)\s*[:;,\u2014\u2013-]+\s*(?:the )?(?:number of )?"
+    r"(?P<x>[a-z][\w-]*) (?P<what>units|orders|sales)(?: (?:shipped|sold|moved))?"
+    r" (?:for each|for every|per|to each|to every|to one) (?:single )?(?P<y>[a-z][\w-]*)"
+    r" (?:unit|order|sale)\b", re.I)
+
+
+def _short_named_ratio(m: re.Match[str]) -> str:
+    a, b = m.group("a"), m.group("b")
+    x, y = m.group("x").lower(), m.group("y").lower()
+    if x not in a.lower().split() or y not in b.lower().split() or x in b.lower().split():
+        return m.group(0)
+    what = m.group("what").lower()
+    return f"{a} {what} per {b} {what[:-1]}{m.group('rest')}"
+
+
 def casual_said(text: str) -> str:
     """`text` with the words above said in plain words the reader knows."""
     # Runs of spaces are one space and runs of blank lines one line break, wherever they are
@@ -541,7 +561,7 @@ def casual_said(text: str) -> str:
     text = _SPORTS_SLIP.sub(_sports_slip, _SEASON_SLIP.sub(_season_slip, text))
     for pattern, plain in _RULES:
         text = pattern.sub(plain, text)
-    return _HOLIDAY.sub(_holiday, text)
+    return _SHORT_NAMED_RATIO.sub(_short_named_ratio, _HOLIDAY.sub(_holiday, text))
 
 
 #: Single words (folded) -> plain words, merged into `slang.ABBREVIATIONS`.
