@@ -310,6 +310,17 @@ describe('a period comparison', () => {
     expect((words.option as any).series.map((s: any) => s.name)).toEqual(['Number of employees', 'Number of employees (same period a year before)']);
   });
 
+  test('months of two whole years compared are named by their years', () => {
+    // "compare revenue 2024 vs 2025 by quarter": the server now reports the periods of a
+    // comparison by a date grain too, and the legend read "Total amount (same period a year
+    // before)" without them.
+    const byMonth: QuerySpec = { ...spec, filters: [{ column: 'hire_date', op: 'between', value: ['2025-01-01', '2025-12-31'] }], compare: { to: 'previous_year' } };
+    const compared = { to: 'previous_year', by: 'hire_date_month', step: '12 months', column: 'hire_date', current: { from: '2025-01-01', to: '2025-12-31' }, previous: { from: '2024-01-01', to: '2024-12-31' } };
+    const result = { columns, rows: [['2025-01-01', 12, 10, 2, 20], ['2025-02-01', 8, 9, -1, -11.1]], compare: compared };
+    const bars = buildChart({ type: 'bar', spec: byMonth, result, index, theme }) as Extract<ChartModel, { kind: 'echarts' }>;
+    expect((bars.option as any).series.map((s: any) => s.name)).toEqual(['Number of employees (2025)', 'Number of employees (2024)']);
+  });
+
   test('a KPI shows the change the server computed', () => {
     const model = buildChart({ type: 'kpi', spec: { ...spec, dimensions: [] }, result: { columns: columns.slice(1), rows: [[12, 10, 2, 20]] }, index, theme }) as Extract<ChartModel, { kind: 'kpi' }>;
     expect(model.value).toBe(12);

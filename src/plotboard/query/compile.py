@@ -1107,6 +1107,11 @@ def _compare_query(
             found = _filter_range(builder, spec_filter, i)
             if found is not None:
                 overrides[i] = DateRange(by.back(found.start), by.back(found.end))
+                if "current" not in note:
+                    # The periods weighed, as without a breakdown: a chart of 2025's months
+                    # against 2024's names its series by their years.
+                    note.update({"column": spec_filter.column, "current": found.as_json(),
+                                 "previous": overrides[i].as_json()})
     else:
         for i, spec_filter in enumerate(spec.filters):
             if not isinstance(spec_filter, Filter):
