@@ -132,6 +132,19 @@ export function aggFits(agg: Agg, choice: ColumnChoice): boolean {
   return false;
 }
 
+/** Words of a column that holds the figure people total or average (money first). */
+const FIGURE_WORDS = /amount|revenue|sales|total|value|salary|cost|spend|income|profit/i;
+
+/** The column `agg` is first offered on: not an identifier, money before other numbers
+ * ("Total of…" on sales is the amount, not the quantity listed before it), then by name. */
+export function figureColumn(agg: Agg, choices: ColumnChoice[], skip: (c: ColumnChoice) => boolean = () => false): ColumnChoice | undefined {
+  const fits = choices.filter((c) => aggFits(agg, c) && !skip(c));
+  if (agg !== 'sum' && agg !== 'avg') return fits.find((c) => !isIdentifier(c.column)) ?? fits[0];
+  const plain = fits.filter((c) => !isIdentifier(c.column));
+  const money = (c: ColumnChoice) => ['currency', 'money'].includes(c.column.semantic_type ?? '');
+  return plain.find(money) ?? plain.find((c) => FIGURE_WORDS.test(c.column.name) && !/unit|price|rate/i.test(c.column.name)) ?? plain[0] ?? fits[0];
+}
+
 /** The spec the draft stands for. */
 export function draftSpec(draft: Draft, index: CatalogIndex): QuerySpec {
   const spec: QuerySpec = { table: draft.table };

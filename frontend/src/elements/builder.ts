@@ -48,8 +48,8 @@ import {
   GRAINS,
   PAGE_SIZE,
   selectedColumn,
-  aggFits,
   draftFromTile,
+  figureColumn,
   draftSpec,
   type BuiltTile,
   type Draft,
@@ -319,9 +319,10 @@ export class PbBuilder extends LitElement {
       })}
       ${d.measures.length < 2
         ? html`<button class="add" type="button" @click=${() => {
-            // Not the measure already there (the same one twice is refused).
+            // Another column than the measures already there; never the same one twice (refused).
+            const used = (c: ColumnChoice) => d.measures.some((m) => m.column === c.ref);
             const taken = (c: ColumnChoice) => d.measures.some((m) => m.agg === 'avg' && m.column === c.ref);
-            const numeric = choices.find((c) => aggFits('avg', c) && !isIdentifier(c.column) && !taken(c)) ?? choices.find((c) => aggFits('avg', c) && !taken(c));
+            const numeric = figureColumn('avg', choices, used) ?? figureColumn('avg', choices, taken);
             this.update_({ measures: [...d.measures, numeric ? { agg: 'avg', column: numeric.ref } : { agg: 'count_distinct', column: choices[0]!.ref }] });
           }}>${icons.plus} Add a second measure</button>`
         : nothing}

@@ -9,7 +9,7 @@
 
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { AGGS, GRAINS, adjustFor, aggFits, draftSpec, whyNot, type Draft } from '../draft.js';
+import { AGGS, GRAINS, adjustFor, aggFits, draftSpec, figureColumn, whyNot, type Draft } from '../draft.js';
 import { iconForChart } from '../icons.js';
 import {
   AGG_LABELS,
@@ -17,7 +17,6 @@ import {
   GRAIN_LABELS,
   breakdownGroups,
   defaultChart,
-  isIdentifier,
   isTemporal,
   tableInSentence,
   type CatalogIndex,
@@ -82,7 +81,7 @@ export class PbQueryPart extends LitElement {
           const agg = (e.target as HTMLSelectElement).value as Agg;
           if (agg === 'count') return set({ agg });
           const keep = m.column && choices.find((c) => c.ref === m.column && aggFits(agg, c));
-          const column = keep ? m.column : (choices.find((c) => aggFits(agg, c) && !isIdentifier(c.column)) ?? choices.find((c) => aggFits(agg, c)))?.ref;
+          const column = keep ? m.column : figureColumn(agg, choices)?.ref;
           set(column ? { agg, column } : { agg });
         }}
       >
