@@ -120,6 +120,8 @@ export interface BuiltTile {
   chart: { type: ChartType };
   /** The source of the query's table, with several sources. */
   source?: string;
+  /** How many rows its preview had, when one was drawn (a tall tile for many bars). */
+  rows?: number;
 }
 
 export const AGGS: Agg[] = ['count', 'count_distinct', 'sum', 'avg', 'min', 'max'];

@@ -574,3 +574,35 @@ def test_the_top_n_in_each_group_shows_every_pick_none_grouped_as_other(
     # Said as a sentence, in the plural (it read "Here is: Top 3 products by ...").
     assert "Here are the top 3 products by revenue in each category" in answer.inner_text()
     assert not s.errors, s.errors
+
+
+def test_a_new_chart_of_many_bars_gets_room_for_them(
+    open_session: Callable[..., Session], plotboard: Plotboard
+) -> None:
+    # "Revenue by product" as horizontal bars (17 products) was added in the usual 4 rows of
+    # the grid: the bars were slivers and their labels touched. A few bars keep the usual size.
+    token = plotboard.token("alice")
+    s = open_session("alice", width=1440, height=900)
+    s.open(token)
+    ui.create_dashboard(s.page, "Many bars")
+    for title, breakdown in (("By product", "product"), ("By region", "sales_region")):
+        s.page.locator("[data-action='add-chart']").click()
+        d = ui.dialog(s.page)
+        d.wait_for(timeout=TIMEOUT)
+        d.locator(".table-card", has_text="Sales").click()
+        d.get_by_label("Measure 1", exact=True).select_option("sum")
+        d.get_by_label("Break down by", exact=True).select_option(breakdown)
+        d.locator("[data-chart='bar_horizontal']").click()
+        d.get_by_label("Title", exact=True).fill(title)
+        d.locator(
+            "pb-tile[preview][data-state='ready'][data-drawn='bar_horizontal']"
+        ).wait_for(timeout=TIMEOUT)
+        d.locator("[data-action='save-tile']").click()
+        d.wait_for(state="hidden", timeout=TIMEOUT)
+    ui.wait_saved(s.page)
+    dashboard = s.events("plotboard:dashboard-saved")[-1]["detail"]["id"]
+    tiles = plotboard.embed(token, "GET", f"/dashboards/{dashboard}").json()["tiles"]
+    size = {t["title"]: t["layout"]["h"] for t in tiles}
+    assert size["By product"] >= 6, size
+    assert size["By region"] == 4, size
+    assert not s.errors, s.errors

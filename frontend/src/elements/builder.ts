@@ -86,6 +86,8 @@ export class PbBuilder extends LitElement {
   @state() private typing: { key: string; word: string } | null = null;
   @query('dialog') private dialog!: HTMLDialogElement;
   private previewTimer = 0;
+  /** Rows in the last preview drawn (sizes a new tile of many bars). */
+  private previewRows: number | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('open') || changed.has('tile')) && this.open && this.ctx.index) {
@@ -180,6 +182,7 @@ export class PbBuilder extends LitElement {
       query: spec,
       chart: { type: this.draft.chart },
       ...(this.draft.source ? { source: this.draft.source } : {}),
+      ...(this.previewRows !== undefined ? { rows: this.previewRows } : {}),
     };
     this.dispatchEvent(new CustomEvent<BuiltTile>('builder-save', { detail }));
   }
@@ -373,6 +376,7 @@ export class PbBuilder extends LitElement {
 
   private onPreviewResult(result: QueryResult): void {
     this.exprErrors = {};
+    this.previewRows = result.rows.length;
     const groups: Record<string, string> = {};
     for (const column of result.columns) {
       const words = emptyLabel(column);

@@ -14,7 +14,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { EditorContext } from '../context.js';
 import { iconForChart, icons } from '../icons.js';
 import type { CatalogIndex } from '../model.js';
-import type { Tile } from '../types.js';
+import type { QueryResult, Tile } from '../types.js';
 import { asDraft, understoodLine, type ChatMessage, type ChatTile, type ChipPart } from '../chat-model.js';
 import './chat-chips.js';
 import './tile.js';
@@ -90,6 +90,14 @@ export class PbChatAnswer extends LitElement {
     </div>`;
   }
 
+  /** Rows each previewed tile drew: a new tile of many bars is made tall enough for them. */
+  private rowsOf = new WeakMap<ChatTile, number>();
+
+  private withRows(t: ChatTile): ChatTile {
+    const rows = this.rowsOf.get(t);
+    return rows === undefined ? t : { ...t, rows };
+  }
+
   private previewTile(key: string, t: ChatTile): Tile {
     return { id: key, title: t.title, query: t.query, chart: t.chart, layout: { x: 0, y: 0, w: 6, h: 4 }, ...(t.source ? { source: t.source } : {}) };
   }
@@ -100,12 +108,13 @@ export class PbChatAnswer extends LitElement {
     const d = index ? (m.draft ?? asDraft(tile, index)) : null;
     return html`<div class="card">
       ${this.live || m.unfolded
-        ? html`<pb-tile preview class="preview ${tile.chart.type === 'map' || tile.chart.type === 'table' ? tile.chart.type : ''}" .tile=${this.previewTile(m.key, tile)} .ctx=${this.ctx}></pb-tile>`
+        ? html`<pb-tile preview class="preview ${tile.chart.type === 'map' || tile.chart.type === 'table' ? tile.chart.type : ''}" .tile=${this.previewTile(m.key, tile)} .ctx=${this.ctx}
+            @tile-result=${(e: CustomEvent<QueryResult>) => (this.rowsOf.set(tile, e.detail.rows.length))}></pb-tile>`
         : html`<button class="btn small folded" @click=${() => this.act({ action: 'unfold' })}>${iconForChart(tile.chart.type)} Show “${tile.title}”</button>`}
       ${d && index ? html`<pb-chat-chips .ctx=${this.ctx} .index=${index} .draft=${d} .editing=${this.editing}></pb-chat-chips>` : nothing}
       ${this.target
         ? html`<div class="actions">
-            <button class="btn primary small" data-action="chat-add" ?disabled=${m.added} @click=${() => this.act({ action: 'add', tiles: [tile], which: 'tile' })}>
+            <button class="btn primary small" data-action="chat-add" ?disabled=${m.added} @click=${() => this.act({ action: 'add', tiles: [this.withRows(tile)], which: 'tile' })}>
               ${m.added ? html`${icons.check} Added` : html`${icons.plus} ${this.target === 'new' ? 'Add to a new dashboard' : 'Add to dashboard'}`}
             </button>
             <button class="btn small" data-action="chat-edit" @click=${() => this.act({ action: 'edit', tile })}>${icons.edit} Edit in builder</button>

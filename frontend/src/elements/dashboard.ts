@@ -30,7 +30,12 @@ const SAVE_DELAY_MS = 700;
 const COLUMNS = 12;
 
 /** A new tile's size by chart type, in grid cells. */
-export function sizeFor(type: ChartType | undefined): { w: number; h: number } {
+export function sizeFor(type: ChartType | undefined, rows?: number): { w: number; h: number } {
+  if (type === 'bar_horizontal' && rows && rows > 8) {
+    // One bar of about 20px a category, plus the title and the axis, in rows of 64px (at most
+    // 10): "revenue by product" with 17 products was drawn in slivers in the usual 4.
+    return { w: 6, h: Math.min(10, Math.max(4, Math.ceil((rows * 20 + 110) / 64))) };
+  }
   switch (type) {
     case 'kpi':
       return { w: 3, h: 3 };
@@ -301,7 +306,7 @@ export class PbDashboard extends LitElement {
     this.change((d) => {
       const tiles = [...d.tiles];
       for (const b of built) {
-        const { w, h } = sizeFor(b.chart.type);
+        const { w, h } = sizeFor(b.chart.type, b.rows);
         tiles.push({ id: uid(), title: b.title, query: clone(b.query), chart: { ...b.chart }, layout: findSpot(tiles, w, h), ...(b.source ? { source: b.source } : {}) });
       }
       return { ...d, tiles };

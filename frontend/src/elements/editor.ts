@@ -491,7 +491,7 @@ export class PlotboardEditor extends LitElement {
     try {
       const laid: Tile[] = [];
       for (const t of tiles) {
-        const { w, h } = sizeFor(t.chart.type);
+        const { w, h } = sizeFor(t.chart.type, t.rows);
         laid.push({ id: uid(), title: t.title, query: t.query, chart: t.chart, layout: findSpot(laid, w, h) });
       }
       const dashboard = await this.api!.createDashboard({ title: title.slice(0, 200), tiles: laid });
