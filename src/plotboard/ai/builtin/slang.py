@@ -1494,11 +1494,16 @@ _NO_DATE_FILTER = re.compile(
 # "the past fortnight": two weeks; "the last full month", "the previous complete quarter":
 # the last one (a calendar period is always whole).
 _FORTNIGHT = re.compile(r"\b(?:a |one )?fortnight\b", re.I)
-# "the 2024 calendar year", "FY2024 (calendar year)", "2023 (January to December)": a year
-# said to be the whole calendar year is that year, not a breakdown by year.
+# "the 2024 calendar year", "FY2024 (calendar year)", "2023 (January to December)", "FY24 on a
+# calendar basis, being January through December inclusive": a year said to be the whole
+# calendar year is that year, not a breakdown by year nor its first and last months.
 _YEAR_SAID_WHOLE = re.compile(
-    r"\b((?:fy\s?)?20\d\d)\s*(?:\(\s*)?(?:calendar year|(?:january|jan)\s*(?:to|-|\u2013|through)"
-    r"\s*(?:december|dec))(?:\s*\))?",
+    r"\b((?:fy\s?)?20\d\d)"
+    r"(?:(?:\s*+,)?\s*+(?:on an? calendar(?:[- ]year)? basis|\(\s*+calendar year\s*+\)"
+    r"|calendar year))?"
+    r"(?:(?:\s*+,)?\s*+(?:(?:being|i\.?e\.?|that is|namely|viz\.?),?\s*+)?\(?\s*+(?:from )?"
+    r"(?:january|jan)\s*+(?:to|-|\u2013|through|thru|until)\s*+(?:december|dec)"
+    r"(?:\s*+,?\s*+(?:inclusive|included|incl\b\.?))?(?:\s*+\))?)?",
     re.I,
 )
 # An auditor's "the population of entries": all of them (the word adds nothing to the rows).

@@ -573,9 +573,57 @@ def _in_year(day: dt.date, year: int) -> dt.date:
         return day.replace(year=year, day=28)
 
 
+# Formal (legal) English marks a bound as part of the span: "from and including 1 October
+# 2024 to and including 31 December 2024", "from 1 July to 30 September 2024 inclusive",
+# "(both dates inclusive)". A calendar span here always holds both of its ends.
+_AND_INCLUDING = frozenset({("and", "including"), ("and", "inclusive"), ("and", "incl")})
+_INCLUSIVE_TAILS = (("both", "dates", "inclusive"), ("both", "days", "inclusive"),
+                    ("both", "dates", "included"), ("both", "days", "included"),
+                    ("both", "inclusive"), ("both", "included"), ("inclusive",), ("included",),
+                    ("incl",))
+# "commencing 1 July 2024 and ending 30 September 2024", "beginning on ... and ending on ...":
+# a span said by its first and last day.
+_OPENING_WORDS = frozenset({"commencing", "beginning", "starting"})
+_CLOSING_WORDS = frozenset({"ending", "ended", "concluding", "finishing", "closing", "terminating"})
+
+
+def _inclusive_tail(words: Sequence[str], j: int) -> int:
+    """How many words at `j` say that a span's ends are in it ("inclusive", "both
+    inclusive", "both dates included"), or 0."""
+    lead = 1 if tuple(words[j : j + 1]) in ((",",), ("(",)) else 0
+    for tail in _INCLUSIVE_TAILS:
+        if tuple(words[j + lead : j + lead + len(tail)]) == tail:
+            end = j + lead + len(tail)
+            return end - j + (tuple(words[end : end + 1]) == (")",))
+    return 0
+
+
+def _opened_and_closed(
+    words: Sequence[str], i: int, today: dt.date
+) -> tuple[int, DateRange] | None:
+    """ "commencing 1 July 2024 and ending 30 September 2024", "beginning on 1 May and ending
+    on 31 May 2025": read as "from ... to ..."."""
+    j = i + 1 + (tuple(words[i + 1 : i + 2]) in (("on",), ("from",), ("with",)))
+    k = next((k for k in range(j + 1, min(j + 6, len(words) - 1))
+              if words[k] == "and" and words[k + 1] in _CLOSING_WORDS), None)
+    if k is None:
+        return None
+    m = k + 2 + (tuple(words[k + 2 : k + 3]) in (("on",), ("with",)))
+    found = _bounded([*words[:i], "from", *words[j:k], "to", *words[m:]], i, today)
+    if found is None or found[1].parts is None or found[0] <= k - j + 1:
+        return None
+    return found[0] + (j - i - 1) + (m - k - 1), found[1]
+
+
 def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRange] | None:
     """ "since 2023", "before 2024", "between 2023 and 2024", "from Q1 2024 to Q2 2024";
     "prior to 2015", "up to the end of 2016" as "before" and "until"."""
+    if words[i] in ("from", "between") and tuple(words[i + 1 : i + 3]) in _AND_INCLUDING:
+        # "from and including 1 October 2024 to ...": the first day is in the span.
+        found = _bounded([*words[: i + 1], *words[i + 3 :]], i, today)
+        return None if found is None else (found[0] + 2, found[1])
+    if words[i] in _OPENING_WORDS:
+        return _opened_and_closed(words, i, today)
     for phrase in _BOUND_LONGEST:
         if tuple(words[i : i + len(phrase)]) == phrase and i + len(phrase) < len(words):
             shifted = [*words[: i + len(phrase) - 1], _BOUND_PHRASES[phrase],
@@ -604,6 +652,13 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
     label = " ".join(words[i + 1 : i + 1 + size])
     if word in ("between", "from"):
         j = i + 1 + size
+        if words[j : j + 1] and words[j] in ("to", "through", "until", "till", "thru") and (
+            tuple(words[j + 1 : j + 3]) in _AND_INCLUDING
+        ):
+            # "... to and including 31 December 2024": the last day is in the span.
+            found = _bounded([*words[: j + 1], *words[j + 3 :]], i, today)
+            if found is not None and found[1].parts is not None:
+                return found[0] + 2, found[1]
         if j + 1 < n and words[j] in ("and", "to", "through", "until", "till", "thru"):
             second = _period(words, j + 1, today)
             if second is not None:
@@ -619,7 +674,7 @@ def _bounded(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRan
                     start, end = moved
                 parts = ((start, end, label), (second[1], second[2], label2))
                 return (
-                    j + 1 + second[0] - i,
+                    j + 1 + second[0] - i + _inclusive_tail(words, j + 1 + second[0]),
                     DateRange(start, second[2], f"from {label} to {label2}", parts),
                 )
         if j + 1 < n and (
@@ -682,7 +737,7 @@ def _day_span(words: Sequence[str], i: int, today: dt.date) -> tuple[int, DateRa
     first_label = " ".join(words[i + 1 : j])
     second_label = " ".join(words[j + 1 : j + 1 + second[0]])
     parts = ((start, start, first_label), (end, end, second_label))
-    return j + 1 + second[0] - i, DateRange(
+    return j + 1 + second[0] - i + _inclusive_tail(words, j + 1 + second[0]), DateRange(
         start, end, f"from {first_label} to {second_label}", parts
     )
 
