@@ -331,6 +331,34 @@ _KEYWORDS.update({
         (("lower", "than"), "gte"), (("fewer", "than"), "gte"), (("smaller", "than"), "gte"),
     )
 })
+# A verb of passing a bar, denied with its auxiliary ("did not exceed 5,000", "has never
+# exceeded 10k", "didn't reach 100", "did not fall below 3"): the other side, bar included
+# (or, for reaching it, excluded); "in excess of 60 days" is more than that.
+_KEYWORDS.update({
+    (*deny, *verb): Compare(op)
+    for aux in ((), ("did",), ("does",), ("do",), ("has",), ("have",), ("had",), ("was",),
+                ("were",), ("is",), ("are",), ("will",), ("would",), ("shall",), ("should",))
+    for deny in ((*aux, "not"), (*aux, "never"))
+    for verb, op in (
+        (("exceed",), "lte"), (("exceeded",), "lte"), (("exceeds",), "lte"),
+        (("surpass",), "lte"), (("surpassed",), "lte"), (("go", "above"), "lte"),
+        (("go", "over"), "lte"), (("gone", "above"), "lte"), (("gone", "over"), "lte"),
+        (("rise", "above"), "lte"), (("risen", "above"), "lte"),
+        (("reach",), "lt"), (("reached",), "lt"),
+        (("fall", "below"), "gte"), (("fallen", "below"), "gte"), (("go", "below"), "gte"),
+        (("drop", "below"), "gte"), (("dropped", "below"), "gte"),
+    )
+} | {
+    (*deny, *verb): Compare(op)
+    for deny in (("didn", "t"), ("doesn", "t"), ("don", "t"), ("hasn", "t"), ("haven", "t"),
+                 ("hadn", "t"), ("won", "t"), ("wouldn", "t"))
+    for verb, op in ((("exceed",), "lte"), (("exceeded",), "lte"), (("surpass",), "lte"),
+                     (("surpassed",), "lte"), (("go", "above"), "lte"), (("go", "over"), "lte"),
+                     (("reach",), "lt"), (("reached",), "lt"), (("fall", "below"), "gte"),
+                     (("go", "below"), "gte"))
+} | {
+    ("in", "excess", "of"): Compare("gt"), ("not", "in", "excess", "of"): Compare("lte"),
+})
 _KEYWORDS.update({
     (*lead, word, *of): Compare(op)
     for lead in (("a",), ("the",), ())
@@ -836,6 +864,12 @@ def _misspelt(
         return None
     fixed = [*stems[:i], singular(known), *stems[i + 1 :]]
     keyword = _keyword([*words[:i], known, *words[i + 1 :]], i)
+    if keyword is not None and isinstance(keyword[1], Keyword) and (
+        keyword[1].kind == "negation" and not _close(word, known)
+    ):
+        # A negation turns the answer into its opposite, one that looks right: it is read
+        # from one slip only ("exlcuding"), never guessed from two ("holding" is no "hiding").
+        return None
     if keyword is not None and keyword[0] == 1:
         if repaired is not None:
             repaired.append((word, known))
