@@ -94,9 +94,11 @@ def test_a_tables_own_id_said_empty_is_refused_not_an_empty_tile(
     catalog: Catalog, values: dict[tuple[str, str], list[str]]
 ) -> None:
     # "made no sales" was read as the sales rows whose own id is empty: never true, so an
-    # empty tile that looked like an answer.
+    # empty tile that looked like an answer. (It was refused; now the people with none of
+    # August's sales, through a `without` filter.)
     reply = answer("which reps made no sales in August", catalog, values, today=TODAY)
-    assert reply.tile is None
+    assert reply.tile is not None and reply.tile.query.table == "employees"
+    assert [f.without for f in reply.tile.query.filters] == ["sales"]
     assert "no sales" in reply.answer
     kept = answer("people without a manager", catalog, values, today=TODAY)
     assert kept.tile is not None

@@ -1404,6 +1404,17 @@ def apply_shapes(
             if any(d.table is draft.base and d.grain is None and d.bin is None
                    for d in draft.dims) and _none_in_groups(draft, shapes, intent):
                 continue  # "products that had no sales on 2 June": none of those rows
+            if shapes.absent is None and any(
+                isinstance(t, TableTerm) and t.table is draft.base for t in named
+            ) and any(
+                d.table is not draft.base and d.grain is None and d.bin is None
+                and _linked_to(vocab, draft.base, d.table) for d in draft.dims
+            ):
+                # "which employee made no sales in May", "each rep who recorded no sales":
+                # the rows the breakdown's table has none of (the people without sales).
+                shapes.absent = draft.base
+                _without_rows(vocab, draft, shapes, intent)
+                continue
             # "which reps made no sales in September": the rows' own id is never empty; what
             # is asked is rows missing from this table, which this reading can't find.
             raise Unanswerable(absent_reason(draft.base))
@@ -1713,6 +1724,7 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
     its rows point at that the question is about (the people)."""
     related = shapes.absent
     assert related is not None
+    carried: list[DraftFilter] = []
     if draft.base is not related:
         _groups_of_related(vocab, draft, related, intent)
     if draft.base is related and any(
@@ -1732,14 +1744,19 @@ def _without_rows(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Inten
         ]
         if not targets:
             raise Unanswerable(absent_reason(related))
-        base = next((t for t in targets if any(f.table is t for f in draft.filters)), targets[0])
+        base = next((t for t in targets if any(f.table is t for f in draft.filters)), None) or next(
+            (t for t in targets if any(d.table is t for d in draft.dims)), targets[0]
+        )
         kept = [f for f in draft.filters if f.table is not related]
+        # The related rows' own filters ("in May", "of Hardware") narrow the rows missing.
+        carried = [f for f in draft.filters if f.table is related]
         draft.base, draft.measures, draft.dims, draft.filters = base, [], [], kept
         draft.order, draft.limit = None, None
         shapes.listing = True
     if not _linked_to(vocab, related, draft.base):
         raise Unanswerable(absent_reason(related))
     where = _absent_where(related, shapes)
+    where += [f for f in carried if f not in where]
     if shapes.absent_dated:
         when = vocab.time_columns(related)
         dated = [
