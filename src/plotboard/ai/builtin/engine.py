@@ -1096,6 +1096,11 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     if shapes.share or shapes.running or shapes.distribution or shapes.compare:
         return
     said = intent.row_words[0]
+    if said in _ROWS_AS_VERB and not shapes.listing:
+        # "the lowest unit price at which X has been sold", "the most Laptop Pro was ever sold
+        # for": the rows are only the verb of a clause about the value; the value is asked
+        # (its minimum or maximum), not the row holding it.
+        return
     singular = not ((said.endswith("s") and not said.endswith("ss")) or said in _PLURAL_ROWS
                     or said.endswith("people"))
     rows = intent.tables[0]
@@ -1115,6 +1120,9 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
 
 
 _PLURAL_ROWS = frozenset({"people", "staff", "personnel", "folks"})
+#: A table's rows said as a verb ("sold", "bought"), not named as a noun ("sale", "order").
+_ROWS_AS_VERB = frozenset({"sold", "sell", "sells", "selling", "bought", "buy", "buys",
+                           "purchased", "ordered", "booked", "invoiced"})
 
 
 _INSTEAD_OF = (("rather", "than"), ("instead", "of"), ("in", "place", "of"))
@@ -1364,6 +1372,53 @@ def _names_data(lexed: Lexed, i: int) -> bool:
             isinstance(t, (TableTerm, ColumnTerm, MeasureTerm)) for t in item.meaning.terms)
         for item in lexed.items
     )
+
+
+#: Words that say the rows named next are counted ("the number of contracts", "a count of
+#: open tickets"); not "how many", whose next word may be the verb ("how many left").
+_COUNT_LEADS = (("number", "of"), ("numbers", "of"), ("count", "of"), ("tally", "of"))
+#: Words between a count's lead and what it counts ("the number of all our ...").
+_COUNT_FILLERS = frozenset({"the", "all", "our", "their", "its", "a", "an", "any", "those",
+                            "these", "such", "distinct", "different", "separate", "unique"})
+
+
+def _unknown_counted(lexed: Lexed) -> str | None:
+    """ "Provide the number of customer contracts due for renewal in March", "a count of open
+    tickets by office": the unknown words a count is of, wherever it stands, are what is
+    counted; read without them, the count would be of other rows (the people, the sales).
+    Not a word that only qualifies a noun of the data after it ("the number of individual
+    sales")."""
+    words, unknown = lexed.words, lexed.unknown_at
+    for k in range(len(words) - 1):
+        lead = next((p for p in _COUNT_LEADS if tuple(words[k : k + len(p)]) == p), None)
+        if lead is None or any(j in unknown for j in range(k, k + len(lead))):
+            continue
+        i = k + len(lead)
+        while i < len(words) and words[i] in _COUNT_FILLERS and i not in unknown:
+            i += 1
+        # The noun phrase counted: unknown words and values or columns before its last word
+        # ("open Support tickets"); a noun of rows or a measure ends it, known.
+        said: list[str] = []
+        start, last_unknown = i, False
+        while i < len(words):
+            if i in unknown:
+                if not last_unknown and i > start and words[i].endswith(("ed", "ing")):
+                    break  # "the number of Support staff affected": a verb after the noun
+                said.append(unknown[i])
+                last_unknown = True
+                i += 1
+                continue
+            item = next((it for it in lexed.items if it.start <= i < it.start + it.size), None)
+            if item is None or not isinstance(item.meaning, Words):
+                break
+            last_unknown = False
+            if any(isinstance(t, (TableTerm, MeasureTerm)) for t in item.meaning.terms):
+                break  # "the number of individual sales": sales are counted
+            i = item.start + item.size
+        said = [w for w in said if w not in LEFT_OUT_WORDS]
+        if said and last_unknown:
+            return " ".join(said)
+    return None
 
 
 def _unknown_head_of(lexed: Lexed) -> str | None:
@@ -2290,7 +2345,9 @@ def _answer_once(
     left = _left_out(lexed)
     # "which foreign languages do people speak ...": what is asked for is a word the data
     # doesn't have, however long the message; answering without it answers another question.
-    head = (_unknown_head(lexed) or _unknown_before_tail(lexed)) if previous is None else None
+    head = (
+        _unknown_head(lexed) or _unknown_before_tail(lexed) or _unknown_counted(lexed)
+    ) if previous is None else None
     # A state of the rows the data doesn't have ("cancelled", "refunded", "are enrolled on
     # ...") is never context.
     status = any(w in STATUS_WORDS for w in lexed.unknown) or any(

@@ -138,6 +138,8 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
         "Hires",
         ("hires", "new hires", "new hire", "hiring", "recruits", "recruitment", "joiners",
          "new joiners", "new joiner", "new starters", "starters", "new staff", "intake",
+         # Indian English: "count of new joinees this year".
+         "joinees", "new joinees", "new joinee",
          "newcomers", "new recruits",
          # "how many new colleagues joined", "new people per month": the people added.
          "new employees", "new employee", "new people", "new colleagues", "new colleague",
