@@ -438,6 +438,51 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:we|i) (?:would )?(?:require|request)\b", "show"),
         (r"(?:^\s*|(?<=\bplease )|(?<=\bkindly )|(?<=\byou )|(?<=\band ))(?:provide|furnish"
          r"|supply|confirm|analy[sz]e|select|extract)(?: (?:me|us) with| (?:me|us))?\b", "show"),
+        # A lawyer's "State the lowest price ..." (what it is), "state how many ..." (the
+        # question itself), "Separately: identify each product ..." (list them); "the
+        # aggregate salary" (the total).
+        (r"(?:^\s*|(?<=\bplease )|(?<=\bkindly )|(?<=[:;] ))state(?= (?:the|each|every|all)\b)",
+         "what is"),
+        (r"(?:^\s*|(?<=\bplease )|(?<=\bkindly )|(?<=[:;] ))state (?=(?:how|what|which|whether"
+         r"|who)\b)", ""),
+        (r"(?:^\s*|(?<=\bplease )|(?<=\bkindly )|(?<=[:;] ))identify\b", "list"),
+        (r"\b(?<!the )aggregate(?= (?!by\b|of\b|per\b|over\b|across\b)[a-z])", "total"),
+        (r"\bthe aggregate(?= (?!by\b|of\b|per\b|over\b|across\b)[a-z])", "the total"),
+        # A lawyer's connecting words: "in respect of December 2024", "with respect to the
+        # Sales department" (about / for); "no sales whatsoever" (no sales at all);
+        # "heretofore", "hitherto" (up to now).
+        (r"\b(?:in|with) respect (?:of|to)\b|\bin relation to\b", "for"),
+        (r"\s*\bwhatsoever\b", ""),
+        # "during December 2024, both end dates inclusive": every calendar period here holds
+        # both its ends already; "the corresponding period in 2023": the same one.
+        (r"(?<![,\s])[,\s]*+\(?(?:both|all) (?:end |start and end )?(?:dates|days) (?:inclusive"
+         r"|included)\)?", ""),
+        (r"\bcorresponding(?= (?:period|month|quarter|year|week|half|time|day)\b)", "same"),
+        # "the proportion of revenue attributable to Services": the part that is Services.
+        (r"\b(?:(?:is|are|was|were) )?(?:directly )?attributable to\b", "for"),
+        # "for the period from 1 July to ...", "the period commencing ...": the span itself.
+        (r"\bthe period (?=(?:from|commencing|beginning|starting|between|\d)\b)", ""),
+        # "revenue for 2023, inclusive of all regions, ...": every one of them counted, so
+        # neither a filter nor a breakdown by them.
+        (r"(?<![,\s])[,\s]*+\b(?:inclusive of|including|covering) (?:all|every|each)(?: the)?"
+         r" [a-z]+(?= *+(?:[,.;:?!)]|$))", ""),
+        (r"\b(?:heretofore|hitherto)\b", "to date"),
+        # The last answer pointed at formally: "restrict the foregoing to London", "the above,
+        # by quarter", "repeat the preceding analysis for 2023": that (the last chart).
+        (r"\bthe (?:foregoing|aforementioned|aforesaid|above(?:-mentioned)?)(?: (?:chart|table"
+         r"|figures?|results?|answer|analysis|data|query|list|breakdown|output))?"
+         r"(?= *+(?:(?:to|by|for|but|only|in|into|with|per|as|down|out|up|again|instead"
+         r"|over)\b|[,.;:!?)]|$))", "that"),
+        (r"\bthe (?:preceding|previous|prior|last|same) (?:chart|table|figures|results?|answer"
+         r"|analysis|query|breakdown|output)\b", "that"),
+        # A lawyer's words for a list: "enumerate the staff ...", "set out each sale of ...",
+        # "set out in full the orders ...": each row, listed (not a total of them).
+        (r"\benumerate\b", "list"),
+        (r"\bset (?:them |these |those )?out(?= (?:each|every|all|individually|separately"
+         r"|in full)\b)", "list"),
+        (r"(?:^\s*|(?<=\bplease )|(?<=\bkindly )|(?<=[:;] ))set out\b", "show"),
+        # "list in full the sales of ...": all of them (not "in" a place).
+        (r"(?<=\blist )in full\b|(?<=\bshow )in full\b", "all"),
         # "a listing of all entries": a list of them.
         (r"\b(?:a |the )?(?:full |complete )?listing of\b", "list"),
         # "what did we turn over in 2024": the revenue.

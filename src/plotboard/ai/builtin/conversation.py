@@ -53,6 +53,8 @@ _NEW_TOPIC: tuple[tuple[str, ...], ...] = tuple(
             ("new", "topic"), ("different", "topic"), ("change", "of", "topic"),
             ("changing", "topic"), ("switching", "topic"), ("on", "another", "note"),
             ("unrelated",), ("new", "one"), ("next", "question"),
+            # A lawyer's "Separately: state the largest sale of 2023": a question of its own.
+            ("separately",),
             # "switching subjects entirely", "change of subject": the subject said for the topic.
             ("new", "subject"), ("different", "subject"), ("change", "of", "subject"),
             ("changing", "subject"), ("changing", "subjects"), ("switching", "subject"),
