@@ -2116,6 +2116,21 @@ def _request_about_question(
     )
 
 
+#: A run of blanks inside a line, and blank lines beyond one between paragraphs.
+_INNER_BLANKS = re.compile(r"(?<=\S)[ \t\u00a0\u2000-\u200a\u3000]{2,}")
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
+_INDENT = re.compile(r"^[ \t]{9,}", re.M)
+
+
+def _tidy_blanks(question: str) -> str:
+    """`question` with each run of blanks inside a line as one space, an indent of at most 8
+    and at most one empty line between paragraphs (Markdown reads the same): a message padded
+    with a thousand spaces took more than half a second of a worker, as many rules look at
+    every split of a run."""
+    lines = _BLANK_LINES.sub("\n\n", question.strip())
+    return _INNER_BLANKS.sub(" ", _INDENT.sub("        ", lines))
+
+
 def answer(
     question: str,
     catalog: Sources,
@@ -2131,6 +2146,7 @@ def answer(
     after a measure that could not be read as a number ("rev 24", "rev for all of 23") is
     read as the year, when that reading uses it, and the answer says so."""
     today = today or dt.date.today()
+    question = _tidy_blanks(question)
     if previous is None and follow_up is None:
         about = _request_about_question(question[:MAX_QUESTION_CHARS], catalog, values,
                                         context_clues=context_clues, today=today,
