@@ -44,7 +44,11 @@ export function filterText(f: AnyFilter, label: (column: string) => string = (c)
   // Counted back from the latest date in the data, not from today: "this year" is then the
   // data's latest year, which the words must say. Not in brackets: the days it resolved to
   // follow in brackets ("this year as of the latest date (Jan 1, 2025–Dec 31, 2025)").
-  return RELATIVE.has(f.op) && f.anchor === 'latest' ? `${text} as of the latest date` : text;
+  if (!RELATIVE.has(f.op) || f.anchor !== 'latest') return text;
+  // "this month" counted from the latest date is the data's latest month: said so, as "this
+  // month" read as a contradiction under an answer to "last month" whose data ended earlier.
+  if (f.op === 'this') return `${label(f.column)}: the latest ${periods(f.value)} in the data`;
+  return `${text} as of the latest date`;
 }
 
 function plainText(f: AnyFilter, label: (column: string) => string): string {

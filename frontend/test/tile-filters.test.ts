@@ -24,7 +24,7 @@ test('each kind of filter reads as short words', () => {
     'sale date: last 6 months',
     'hire date: Jan 1, 2020–Dec 31, 2020',
     'email is empty',
-    'sale date: this year as of the latest date',
+    'sale date: the latest year in the data',
     'sale date: last 3 months',
   ]);
   expect(tileFilterTexts(null)).toEqual([]);
@@ -46,11 +46,11 @@ test('a relative filter says the days the answer resolved it to, matched by its 
   expect(tileFilterTexts(query, undefined, resolved)).toEqual([
     'department: Sales',
     'sale_date: last 6 months (Jun 1, 2026–Nov 30, 2026)',
-    'hire_date: this year as of the latest date',
+    'hire_date: the latest year in the data',
   ]);
   // Counted back from the latest date, with the days it resolved to: one pair of brackets.
   const latest = { filters: [{ column: 'sale_date', op: 'this', value: 'year', anchor: 'latest' }] };
   expect(tileFilterTexts(latest, undefined, [{ filter: 0, from: '2025-01-01', to: '2025-12-31' }])).toEqual([
-    'sale_date: this year as of the latest date (Jan 1, 2025–Dec 31, 2025)',
+    'sale_date: the latest year in the data (Jan 1, 2025–Dec 31, 2025)',
   ]);
 });
