@@ -62,7 +62,12 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("time", "off"), ("pto",), ("paid", "leave"), ("sick", "leave"), ("sick", "days"),
     ("annual", "leave"), ("vacation",), ("vacations",), ("absence",), ("absences",),
     ("absenteeism",), ("holiday", "allowance"), ("parental", "leave"), ("maternity",),
-    ("paternity",),
+    ("paternity",), ("sickness",), ("absent",), ("absentee",), ("absentees",), ("furlough",),
+    ("furloughed",), ("furloughs",), ("on", "leave"), ("off", "sick"), ("out", "sick"),
+    ("sick", "day"), ("called", "in", "sick"), ("calling", "in", "sick"),
+    # Pensions and benefits: "what did we pay into pensions" is not a salary question.
+    ("pension",), ("pensions",), ("superannuation",), ("retirement", "plan"),
+    ("retirement", "plans"), ("retirement", "fund"), ("health", "insurance"),
     # The weather: "is it raining in Tokyo right now" is about no row of the data.
     *((word,) for word in sorted(WEATHER_WORDS)),
 )
@@ -192,10 +197,31 @@ def conversion_request(
     return None
 
 
+#: Words after "holiday" that make it a time of year, not someone's leave ("the holiday
+#: season", "holiday sales").
+_HOLIDAY_TIMES = frozenset({
+    "season", "seasons", "period", "periods", "rush", "peak", "quarter", "weekend", "weekends",
+    "sale", "sales", "shopping", "trading", "month", "months", "week", "weeks", "campaign",
+    "campaigns", "promo", "promotion", "special", "specials", "bundle", "bundles", "edition",
+})
+_BE = frozenset({"are", "is", "was", "were", "be", "been", "being", "s", "re"})
+
+
+def _away_said(words: Sequence[str], i: int) -> bool:
+    """ "how many people are away on their holidays", "who is on holiday", "staff away this
+    week": someone's absence, which the data does not record ("holiday sales", "the holiday
+    season" are a time of year)."""
+    word = words[i]
+    if word in ("holiday", "holidays", "hols"):
+        return not (i + 1 < len(words) and words[i + 1] in _HOLIDAY_TIMES)
+    return word == "away" and i > 0 and words[i - 1] in _BE
+
+
 def outside_words(
     tokens: Sequence[Token], known: Callable[[tuple[str, ...]], bool]
 ) -> str | None:
-    """The first phrase of `OUTSIDE_WORDS` in the message that the catalog does not know."""
+    """The first phrase of `OUTSIDE_WORDS` in the message that the catalog does not know, or a
+    word of someone's absence (`_away_said`)."""
     words = [t.text for t in tokens]
     for i in range(len(words)):
         for phrase in _OUTSIDE_LONGEST:
@@ -203,6 +229,8 @@ def outside_words(
                 tuple(t.stem for t in tokens[i : i + len(phrase)])
             ):
                 return " ".join(phrase)
+        if _away_said(words, i) and not known((tokens[i].stem,)):
+            return "absence" if words[i] == "away" else words[i]
     return None
 
 
