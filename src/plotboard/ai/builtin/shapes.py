@@ -179,6 +179,8 @@ class Shapes:
     # sales"), and whether a time was said right after it ("didn't sell anything *in 2025*"):
     # that time is the related rows', not the rows listed.
     absent_terms: list[Term] = field(default_factory=list)
+    # A number of theirs said with it ("nobody with a rating of 1"): (column, the number).
+    absent_numbers: list[tuple[Column, float]] = field(default_factory=list)
     absent_dated: bool = False
     absent_at: int = -1  # where the clause starts ("no", "didn't") in `all_words`
     # "ratio of Hardware revenue to Software revenue", "Paris headcount divided by London
@@ -1134,10 +1136,19 @@ def people_table(vocab: Vocabulary) -> Table | None:
 
 #: The words that say no person at all ("nobody", "no one"): none of the people's rows.
 _NOBODY = (("nobody",), ("noone",), ("no", "one"), ("no", "body"), ("not", "anyone"),
-           ("not", "anybody"), ("none", "of", "them"), ("none", "of", "the", "staff"))
-#: Words between "nobody" and what narrows them ("nobody who is remote", "no one based in").
+           ("not", "anybody"), ("none", "of", "them"), ("none", "of", "the", "staff"),
+           ("not", "one", "single", "person"), ("not", "a", "single", "person"),
+           ("not", "one", "person"), ("not", "a", "single", "soul"), ("not", "a", "soul"),
+           ("not", "a", "single", "one"), ("not", "one", "single"), ("not", "a", "single"),
+           ("not", "one"), ("not", "a", "person"))
+#: Words between "nobody" and what narrows them ("nobody who is remote", "no one based in",
+#: "not one person got a rating of 1").
 _NOBODY_LINKS = frozenset({"who", "that", "is", "are", "was", "were", "being", "based",
-                           "working", "works", "work", "sitting", "in", "at", "from", "on"})
+                           "working", "works", "work", "sitting", "in", "at", "from", "on",
+                           "got", "gets", "get", "has", "had", "have", "with", "received",
+                           "a", "an"})
+#: Words between a number column and its number ("a rating of 1", "rated = 2").
+_NUMBER_LINKS = frozenset({"of", "a", "an", "at", "is", "was"})
 #: Words that say nothing of a kind was done ("sold nothing", "shipped none"): after a verb
 #: that names rows, none of those rows.
 _NOTHING = frozenset({"nothing", "none", "zilch", "nil", "zero"})
@@ -1159,11 +1170,18 @@ def _nobody_rows(
             continue
         j = i + len(lead)
         terms: list[Term] = []
+        numbers: list[tuple[Column, float]] = []
         while j < len(words) and keep[j]:
             if words[j] in _NOBODY_LINKS:
                 j += 1
                 continue
             found = vocab.match(stemmed, j)
+            said = _number_said(words, found, people, j)
+            if said is not None:
+                # "not one person got a rating of 1": that number of theirs.
+                numbers.append(said[0])
+                j = said[1]
+                continue
             own = [
                 t for t in (found[1] if found else ())
                 if t.table is people and (isinstance(t, ValueTerm) or (
@@ -1174,16 +1192,37 @@ def _nobody_rows(
                 break
             terms.append(own[0])
             j += found[0]
-        if not terms:
+        if not terms and not numbers:
             continue
         while j > i and words[j - 1] in _NOBODY_LINKS:
             j -= 1
         shapes.absent, shapes.absent_terms, shapes.absent_at = people, terms, i
+        shapes.absent_numbers = numbers
         for k in range(i, j):
             keep[k] = False
         shapes.absent_dated = _time_follows(words, j)
         return True
     return False
+
+
+def _number_said(
+    words: Sequence[str], found: tuple[int, list[Term]] | None, table: Table, at: int
+) -> tuple[tuple[Column, float], int] | None:
+    """ "a rating of 1", "performance rating 5": a number column of `table` matched at `at`
+    and the number said right after it: ((the column, the number), where the words end)."""
+    if found is None:
+        return None
+    column = next((t.column for t in found[1] if isinstance(t, ColumnTerm)
+                   and t.table is table and t.column.type in NUMERIC_TYPES), None)
+    if column is None:
+        return None
+    j = at + found[0]
+    while j < len(words) and j < at + found[0] + 2 and words[j] in _NUMBER_LINKS:
+        j += 1
+    number = parse_number(words[j]) if j < len(words) else None
+    if number is None:
+        return None
+    return (column, number), j + 1
 
 
 def _absent_rows(
@@ -1237,9 +1276,16 @@ def _absent_rows(
             narrowing.append((j, found[0], found[1]))
             j += found[0]
             found = vocab.match(stemmed, j) if j < len(words) and keep[j] else None
-        if found is None:
-            continue
-        tables = [t for t in found[1] if isinstance(t, TableTerm)]
+        tables = [t for t in found[1] if isinstance(t, TableTerm)] if found else []
+        size = found[0] if found else 0
+        if not tables and narrowing and word == "no":
+            # "which regions sold no Training Day", "reps who booked no Hardware on Monday":
+            # the verb before "no" names the rows, the values after it narrow them (not
+            # "every sale but Training Day").
+            tables = _verb_rows(vocab, stemmed, i - 1)
+            size = 0
+            if tables and keep[i - 1]:
+                i -= 1  # the verb is said with the clause: it names the missing rows
         if not tables:
             continue
         table = tables[0].table
@@ -1250,7 +1296,7 @@ def _absent_rows(
                 break
             terms.append(own[0])
         else:
-            end = j + found[0]
+            end = j + size
             field = _field_of_someone(stemmed, end, vocab)
             if field is not None:
                 # "don't have anyone they report to": the field naming that person is empty,
@@ -1273,6 +1319,16 @@ def _absent_rows(
                 keep[k] = False
             shapes.absent_dated = _time_follows(words, end)
             return
+
+
+def _verb_rows(vocab: Vocabulary, stemmed: Sequence[str], at: int) -> list[TableTerm]:
+    """The table a verb at `at` names by itself ("sold": the sales), or none."""
+    if at < 0:
+        return []
+    found = vocab.match(stemmed, at)
+    if found is None or found[0] != 1:
+        return []
+    return [t for t in found[1] if isinstance(t, TableTerm)]
 
 
 _SOMEONE_LINKS = frozenset({"that", "who", "whom", "they", "he", "she", "them", "one", "can",
@@ -1847,6 +1903,9 @@ def _absent_where(related: Table, shapes: Shapes) -> list[DraftFilter]:
             ))
         elif isinstance(term, ColumnTerm) and term.column.type == "boolean":
             where.append(DraftFilter(related, term.column, "eq", True))
+    for column, number in shapes.absent_numbers:
+        value = int(number) if number.is_integer() else number
+        where.append(DraftFilter(related, column, "eq", value))
     return where
 
 def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
