@@ -48,7 +48,11 @@ MONTHS = {
 }
 _QUARTERS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4}
 _HALVES = {"h1": 1, "h2": 2}
-_HALF_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2}
+#: "the back half of 2024", "the latter half", "the front half of the year": which half.
+_HALF_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "front": 1, "back": 2,
+                  "latter": 2, "later": 2}
+#: Of those, the ones said only after "the" ("bring back half of it" is no period).
+_LOOSE_HALVES = frozenset({"front", "back", "latter", "later"})
 _LATER = frozenset({("or", "later"), ("and", "later"), ("or", "after"), ("and", "after"),
                     ("or", "since")})
 _SO_FAR = (("so", "far"), ("to", "date"), ("up", "to", "now"), ("up", "to", "today"),
@@ -225,7 +229,9 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
             start, end = period_of(dt.date(year, q * 3 - 2, 1), "quarter")
             return 2, start, end
         return 1, dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if word in _HALF_ORDINALS and i + 1 < n and words[i + 1] == "half":
+    if word in _HALF_ORDINALS and i + 1 < n and words[i + 1] == "half" and (
+        word not in _LOOSE_HALVES or (i > 0 and words[i - 1] in ("the", "this", "that"))
+    ):
         # "the first half of 2025", "second half of last year", "first half of this year"
         part, j = _HALF_ORDINALS[word], i + 2
         j += 1 if j < n and words[j] == "of" else 0
