@@ -270,6 +270,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\s+(?:up\s+)?(?=[^?.!]*?\bby\b)", ""),
         (r"\b(?:cut|sliced|split|stratified|segmented|disaggregated|broken out|carved up)\s+"
          r"(?=by\b)", ""),
+        # "revenue broken out across the regions", "split out over the departments": across
+        # ("spread across" asks how the values are spread: a distribution).
+        (r"\b(?:broken|broke|split|sliced|carved)(?: (?:out|down|up))?\s+(?=(?:across"
+         r"|among|amongst|over) (?:the|our|all|each|every|its|their) )", ""),
         # "a frequency table of order sizes", "frequencies of ratings": how many of each.
         (r"\b(?:an? )?(?:frequency (?:table|tables|count|counts|distribution)|frequencies"
          r"|tabulation|cross-?tab)\s+(?:of|for)\b", "distribution of"),
@@ -285,6 +289,24 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|folks|guys|gents|chaps|team|everyone|everybody|all|y'?all|you lot)\s*[,:]\s*", ""),
         (r",\s*(?:lads|lasses|folks|guys|gents|chaps|team|everyone|everybody|y'?all|you lot)\b"
          r"(?=\s*[?.!]*\s*$)", ""),
+        # "each person who comes in to the office", "staff that travel into the office": the
+        # people in the office (not remote).
+        (r"\b(?:who|that) (?:comes?|came|goes?|went|travels?|commutes?|turns? up|shows? up"
+         r"|walks?)(?: (?:in|on))? (?:in)?to (?:the|our|an?) (?:office|offices|workplace)\b",
+         "in the office"),
+        # "what's the craic with X", "what's the story with X", "how's the craic on X": how X
+        # is doing, its figure.
+        (r"\b(?:what'?s|whats|what is|how'?s|hows|how is) the (?:craic|crack|story|scoop"
+         r"|lowdown|deal|news) (?:with|on|about|for)\b", "what is"),
+        # "the lads or lasses", "guys and gals": people, whoever they are (said in fun, not a
+        # split by gender: "men and women" is left as it is).
+        (r"\b(?:lads|guys|blokes|fellas|fellows|chaps|boys)\s*(?:or|and|&|/)\s*(?:lasses|gals"
+         r"|girls|ladies|lassies)\b", "people"),
+        (r"\b(?:lasses|gals|girls|ladies|lassies)\s*(?:or|and|&|/)\s*(?:lads|guys|blokes|fellas"
+         r"|fellows|chaps|boys)\b", "people"),
+        # "the most sales to their name", "three deals to his name": credited to them (not
+        # their names).
+        (r"\s+to (?:their|his|her|my|your|our) (?:own )?names?\b", ""),
         # "these days", "nowadays", "at present": now (not a breakdown by day).
         (r"\b(?:these days|nowadays|at present|as things stand|currently)\b", "now"),
         # -- other languages' English. "work from their house", "from his home": remote.

@@ -85,7 +85,8 @@ ABBREVIATIONS: dict[str, str] = {
     "crew": "people", "crews": "people", "squad": "people", "squads": "people",
     "crowd": "people", "holders": "people", "contingent": "people", "gang": "people",
     # Colloquial words for people: "any blokes in Sydney", "how many bods in Sales".
-    "bloke": "person", "blokes": "people", "bods": "people",
+    "bloke": "person", "blokes": "people", "bods": "people", "bodies": "people",
+    "lad": "person", "lads": "people", "lass": "person", "lasses": "people",
     # The spreadsheet function said for a count: "countif rows where ...".
     "countif": "count",
     # Orders said from the warehouse: "shipments per day", "no shipments last week".
@@ -1201,7 +1202,8 @@ _HOW_BIG = re.compile(
 # "got the top performance rating of 5", "the highest review score of 5": that rating (a
 # value compared), not the people ranked by it.
 _TOP_RATING_OF = re.compile(
-    r"\b(?:the\s+)?(?:top|highest|best|maximum|max|perfect)\s+((?:[a-z]+\s+)?(?:rating|score"
+    r"\b(?:the\s+)?(?:top|highest|best|maximum|max|perfect|lowest|bottom|worst|minimum|min)"
+    r"\s+((?:[a-z]+\s+)?(?:rating|score"
     r"|grade|mark))\s+(?:of\s+|=\s*)?(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|k\b|people|employees|staff))",
     re.I,
 )
@@ -1385,13 +1387,16 @@ def _stated_more_than(m: re.Match[str]) -> str:
 # "are there more remote workers in Engineering than in Support?", "do we have fewer people
 # in Paris than in Berlin", "there are more engineers in London than in Berlin, right?": how
 # many there are in each of the two, side by side (the question is which is more).
+#: "are there more engineers in Berlin than in Paris", "have we more people in London or in
+#: Paris": the two groups weighed.
 _MORE_THERE = re.compile(
     r"(?:^|(?<=[.?!:;] ))\s*(?P<lead>" + "is it true that" + r"\s+)?(?:are there|were there"
-    r"|is there|there are|there were|there is|do we have|did we have|have we got|we have|we had"
-    r"|do we employ|did we employ|we employ)\s+(?:more|fewer|less)\s+(?P<what>[^.?!,;:]+?)\s+"
-    r"(?P<prep>in|at|for|among|within|under)\s+(?P<a>[^.?!,;:]+?)\s+than\s+(?:(?:in|at|for"
+    r"|is there|there are|there were|there is|do we have|did we have|have we got|have we|had we"
+    r"|we have|we had|do we employ|did we employ|we employ)\s+(?:more|fewer|less)\s+"
+    r"(?P<what>[^.?!,;:]{1,80}?)\s+(?P<prep>in|at|for|among|within|under)\s+(?P<a>[^.?!,;:]{1,80}?)\s+"
+    r"(?:than|or)\s+(?:(?:in|at|for"
     r"|among|within|under)\s+)?(?!(?:[$\u20ac\u00a3]?\d|in|on|at|during|for|last|this|before"
-    r"|after|ever|usual|expected|average|we|they|it)\b)(?P<b>[^.?!,;:]+?)\s*(?=[?.!]|$)",
+    r"|after|ever|usual|expected|average|we|they|it)\b)(?P<b>[^.?!,;:]{1,80}?)\s*(?=[?.!]|$)",
     re.I,
 )
 
@@ -2720,6 +2725,31 @@ _ABBREVIATED = re.compile(r"\b(?:vs|e\.g|i\.e|etc|approx|no|nr|mr|ms|mrs|dr|st|i
                           re.I)
 
 
+#: "The computer is slow for me", "this laptop has me confused", "the screen only shows me
+#: today": a sentence whose subject is the asker's device, said of the asker (see
+#: `_about_the_device`).
+_DEVICE_FIRST = re.compile(
+    r"^(?:the|this|that|my|our|these|those) (?:[\w'-]+ )?(?:computer|computers|laptop|laptops"
+    r"|pc|screen|screens|machine|tablet|ipad|phone|mouse|keyboard|printer|internet|wifi|wi-fi"
+    r"|website|app|contraption|gadget|gizmo|monitor|display|browser)\b", re.I)
+_ME = re.compile(r"\b(?:me|my|myself|i|i'm|im|i've|i'd)\b", re.I)
+#: Words that ask, less those a sentence about a device says of it ("it only shows me ...").
+_DEVICE_ASK_WORDS = _ASK_WORDS - {"only", "show", "per", "by", "each", "every", "top"}
+
+
+def _about_the_device(core: str) -> bool:
+    """ "The computer is slow for me.", "the computer has me confused", "The computer only
+    shows me today.": the asker's screen or computer and how it treats them is context, never
+    the question; its words ("today", "slow") are not read. A number, a name or a word that
+    asks ("the computer says I should ask about ...") keeps it."""
+    if not _DEVICE_FIRST.match(core) or not _ME.search(core):
+        return False
+    names = [w for w in re.findall(r"\b[A-Z][\w]*", core[1:]) if w not in _NOT_NAMES]
+    words = [w.strip("'.:-") for w in core.lower().split()]
+    return not re.search(r"\d", core) and not names and not any(
+        w in _DEVICE_ASK_WORDS for w in words)
+
+
 def _about_the_asker(core: str) -> bool:
     """ "I founded this company but honestly I'm hopeless with dashboards": a sentence about
     the asker that asks nothing. A name or a number in it ("I manage the Berlin office", "I
@@ -2758,6 +2788,8 @@ def _aside(piece: str) -> bool:
             # Thanks or an apology that goes on to ask ("sorry, but what is ..."): not an aside.
             rest = core[found.end() :].lower().split()
             return not any(w.strip("'.:-") in _ASK_WORDS for w in rest)
+    if _about_the_device(core):
+        return True
     return _about_the_asker(core) and not any(w in _ASK_WORDS for w in words)
 
 
