@@ -270,9 +270,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"\s+(?:up\s+)?(?=[^?.!]*?\bby\b)", ""),
         (r"\b(?:cut|sliced|split|stratified|segmented|disaggregated|broken out|carved up)\s+"
          r"(?=by\b)", ""),
-        # "revenue broken out across the regions", "split out over the departments": across
-        # ("spread across" asks how the values are spread: a distribution).
-        (r"\b(?:broken|broke|split|sliced|carved)(?: (?:out|down|up))?\s+(?=(?:across"
+        # "revenue broken out across the regions", "broken down over the departments": across
+        # ("spread across" asks how the values are spread; "split among" may ask for shares).
+        (r"\b(?:broken|broke|sliced|carved)(?: (?:out|down|up))?\s+(?=(?:across"
          r"|among|amongst|over) (?:the|our|all|each|every|its|their) )", ""),
         # "a frequency table of order sizes", "frequencies of ratings": how many of each.
         (r"\b(?:an? )?(?:frequency (?:table|tables|count|counts|distribution)|frequencies"
