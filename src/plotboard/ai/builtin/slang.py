@@ -86,7 +86,6 @@ ABBREVIATIONS: dict[str, str] = {
     "crowd": "people", "holders": "people", "contingent": "people", "gang": "people",
     # Colloquial words for people: "any blokes in Sydney", "how many bods in Sales".
     "bloke": "person", "blokes": "people", "bods": "people", "bodies": "people",
-    "lad": "person", "lads": "people", "lass": "person", "lasses": "people",
     # The spreadsheet function said for a count: "countif rows where ...".
     "countif": "count",
     # Orders said from the warehouse: "shipments per day", "no shipments last week".
@@ -937,6 +936,20 @@ _OUT_DO = re.compile(
     r"|the\s+(?:meeting|call|review|board|deadline)|\w+day\b)))\b(?!\s*(?:[$\u20ac\u00a3\d]|the\s+(?:target|goal"
     r"|budget|plan|forecast|threshold)\b|(?:our|the|its|their|my)\s+(?:target|goal|budget|plan)\b))",
     re.I)
+
+
+# "which is the highest salary we pay", "which was the lowest price": asked for that value,
+# as with "what is the ..." (not the rows sorted by it); "which is the largest department"
+# reads the same either way.
+_WHICH_IS_THE_MOST = re.compile(
+    r"\bwhich\s+(is|was|'s)\s+the\s+(highest|lowest|largest|smallest|biggest|greatest|top"
+    r"|maximum|minimum|max|min)\b", re.I)
+# "the biggest sale of 2023", "the single largest sale": one sale, the largest (a sale said
+# alone is also the money taken, which summed would be the year's revenue).
+_ONE_BIG_SALE = re.compile(
+    r"\bthe\s+(?:single\s+)?(biggest|largest|smallest|highest|lowest)\s+(sale|transaction"
+    r"|order|deal)\b(?!s|\s+(?:amount|value|price|figure|total|revenue|count|number|person|rep"
+    r"|region|product|team|month|year|day|week|quarter|of\s+(?:the|all|our)\b))", re.I)
 
 
 def _out_do(m: re.Match[str]) -> str:
@@ -2426,6 +2439,8 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _COHORT.sub(lambda m: f"the people hired in {m.group(1) or m.group(2)}", text)
     text = _MONEY_EARNED.sub("revenue", text)
     text = _OUT_DO.sub(_out_do, text)
+    text = _WHICH_IS_THE_MOST.sub(lambda m: f"what {m.group(1)} the {m.group(2)}", text)
+    text = _ONE_BIG_SALE.sub(lambda m: f"the {m.group(1)} single {m.group(2)}", text)
     text = _FRACTION_OF.sub(_fraction_of, text)
     text = _NAME_THE.sub("list ", text)
     text = _MIND_DOING.sub(lambda m: _ASKING_ING[m.group(1).lower()], text)
