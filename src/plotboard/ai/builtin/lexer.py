@@ -848,6 +848,10 @@ def _misspelt(
             for known in spellings.get(size, ())
             if known[0] == word[0] and edits(word, known) <= 2
         }
+    if not found and _noun_slot(words, i):
+        # "count of sakes", "avg salary by departure": a real word autocorrect (or a finger
+        # on the next key) made of a data noun, where that noun is expected.
+        found = _real_word_slip(word, words, i, vocab)
     if len(found) != 1:
         return None
     known = found.pop()
@@ -880,6 +884,95 @@ def _misspelt(
             repaired.append((word, known))
         return (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
     return None
+
+
+#: Letters on a QWERTY keyboard, by row; each row sits a little right of the one above.
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (row, col + (0.0, 0.25, 0.75)[row]) for row, keys in enumerate(_KEY_ROWS)
+           for col, ch in enumerate(keys)}
+
+
+def _next_keys(a: str, b: str) -> bool:
+    """Whether the keys of `a` and `b` touch on a QWERTY keyboard ("k" and "l", "r" and "e")."""
+    if a not in _KEY_AT or b not in _KEY_AT:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_AT[a], _KEY_AT[b]
+    return (row_a == row_b and abs(x_a - x_b) == 1) or (
+        abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
+    )
+
+
+#: Words after which a noun of the data is expected: "count of ...", "number of ...",
+#: "total ...", "by ...", "our ...".
+_NOUN_LEADS = frozenset({
+    "of", "total", "count", "number", "avg", "average", "mean", "many", "our", "all", "the",
+    "by", "per", "each", "every", "much", "most", "top", "in", "for",
+})
+#: Words after which the breakdown named is a column ("by ...", "per ...").
+_BREAKDOWN_WORDS = frozenset({"by", "per", "each", "every"})
+#: A word completed to another by autocorrect keeps at least this many first letters.
+_KEPT_LETTERS = 6
+
+
+def _noun_slot(words: Sequence[str], i: int) -> bool:
+    """Whether a noun is expected at `words[i]`: first, or after a number or a word that
+    leads to one (`_NOUN_LEADS`)."""
+    if i == 0:
+        return True
+    before = words[i - 1]
+    return before in _NOUN_LEADS or parse_number(before) is not None
+
+
+def _data_nouns(vocab: Vocabulary) -> list[str]:
+    """The single words that name a table, a column or a measure (not a value, not a
+    keyword): the nouns a slip may stand for."""
+    cached = vocab.nouns
+    if cached is None:
+        cached = sorted(
+            key[0] for key, terms in vocab.phrases.items()
+            if len(key) == 1 and key[0].isalpha() and len(key[0]) >= SHORTEST_TYPO and terms
+            and any(isinstance(t, _BASE_TERMS) for t in terms)
+        )
+        vocab.nouns = cached
+    return cached
+
+
+def _real_word_slip(
+    word: str, words: Sequence[str], i: int, vocab: Vocabulary
+) -> set[str]:
+    """The data noun a real word stands for where a noun is expected, when it is exactly one:
+
+    * a plural with one letter swapped for the key next to it ("sakes" for sales, "unuts"):
+      the slips a short word can't be read by (`_short_typo`) when they are real words, but
+      a finger on the neighbouring key makes them; the plural keeps the noun's own ending;
+    * after "by", "per", "each": a word that keeps a column's first letters and only ends
+      otherwise ("by departure": department), what autocorrect completes a word to; not
+      before another word it might be a phrase with ("by employment type").
+    """
+    nouns = _data_nouns(vocab)
+    found: set[str] = set()
+    if word.endswith("s") and len(word) > SHORTEST_TYPO:
+        for noun in nouns:
+            plural = f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s"
+            if len(plural) != len(word) or plural[0] != word[0]:
+                continue
+            diff = [k for k in range(len(word)) if word[k] != plural[k]]
+            if len(diff) == 1 and _next_keys(word[diff[0]], plural[diff[0]]):
+                found.add(noun)
+    if found or len(word) < TWO_TYPOS_FROM or i == 0 or words[i - 1] not in _BREAKDOWN_WORDS:
+        return found
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if after and after not in STOPWORDS:
+        return found
+    head = word[:_KEPT_LETTERS]
+    for noun in nouns:
+        if len(noun) >= TWO_TYPOS_FROM and noun.startswith(head) and noun != word and not (
+            noun.startswith(word) or word.startswith(noun)
+        ) and any(isinstance(t, ColumnTerm) for t in vocab.phrases.get((noun,), ())):
+            found.add(noun)
+    # "department" and "departmental": one noun, the other made of it.
+    return {noun for noun in found if not any(
+        other != noun and noun.startswith(other) for other in found)}
 
 
 def _value_heads(vocab: Vocabulary) -> dict[str, list[tuple[str, ...]]]:

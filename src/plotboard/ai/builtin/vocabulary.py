@@ -180,6 +180,7 @@ class Vocabulary:
         self.hops: dict[tuple[int, int], int | None] = {}
         # Known single words by length, filled lazily by `builtin.lexer` for typo repair.
         self.spellings: dict[int, list[str]] | None = None
+        self.nouns: list[str] | None = None  # see `lexer._data_nouns`
         # Phrases of two words or more that name a value, by their first word (lazily).
         self.value_heads: dict[str, list[tuple[str, ...]]] | None = None
         # Two-letter initials of two-word values ("ny" for New York, "uk" for United
