@@ -38,6 +38,8 @@ PARTICLES: frozenset[str] = frozenset({
     # Thanks and greetings of other languages ("Obrigado!", "gracias", "abraços").
     "obrigado", "obrigada", "gracias", "merci", "danke", "grazie", "abracos", "abraco",
     "saludos", "hola", "ola", "bonjour", "ciao", "hallo", "salut",
+    # Wishes and thanks of Arabic and Russian speakers ("inshallah you can find", "spasibo").
+    "inshallah", "inshaallah", "mashallah", "alhamdulillah", "spasibo", "pozhaluysta",
 })
 
 #: Verbs of moving an order along (shipping, handling, processing it), past and present.
@@ -512,6 +514,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r" turn(?:ed)? over\b", r"\1 revenue did \2 make"),
         (r"\bturn(?:ed|s)? over\b(?= (?:in|during|for|between|from|last|this|since|over)\b)",
          "made in revenue"),
+        # "the top rating, the 5", "the lowest score - a 1": an extreme named, then its value
+        # said again (an apposition): that value of it, not the extreme itself.
+        (r"\bthe (?:top|highest|best|maximum|max|lowest|bottom|worst|minimum|min) ([a-z]+)"
+         r"\s*+(?:,|-|\u2013|\u2014|:)\s*+(?:i\.e\.\s*+|namely\s+|that is\s+)?(?:the |a |an )?"
+         r"(\d{1,3})\b(?=\s*+(?:[.?!,;]|$))", r"a \1 of \2"),
     )
 )
 

@@ -214,6 +214,10 @@ PHRASES: dict[tuple[str, ...], str] = {
     # "engineers on remote contracts", "on a remote basis": remote.
     ("remote", "contract"): "remote", ("remote", "contracts"): "remote",
     ("remote", "basis"): "remote", ("remote", "arrangement"): "remote",
+    # "working remote from home", "remotely from their homes": said twice, remote.
+    ("remote", "from", "home"): "remote", ("remotely", "from", "home"): "remote",
+    ("remote", "from", "their", "homes"): "remote", ("remotely", "from", "their", "homes"):
+    "remote",
     ("remote", "arrangements"): "remote",
     # "our vice presidents": the VP titles.
     ("vice", "president"): "vp", ("vice", "presidents"): "vp",
@@ -572,6 +576,14 @@ PHRASES.update({("over", "the", f"{grain}s"): f"by {grain}"
 # another measure is named); hero products named in brackets are those (`slips.respell`).
 PHRASES.update({("hero", "product"): "top product",
                 ("hero", "products"): "top products"})
+# "which product is leader by revenue", "the region that was the leader in units": the top
+# one (a ranking said as who leads it).
+PHRASES.update({
+    (be, *the, leader): f"{be} top"
+    for be in ("is", "was", "are", "were")
+    for the in (("the",), ())
+    for leader in ("leader", "leaders")
+})
 # "our hero-product review is on Thursday": a meeting named after them, context.
 PHRASES.update({
     ("hero", product, meeting): ""
@@ -2706,6 +2718,11 @@ _ASIDE_FORMS = tuple(re.compile(p, re.I) for p in (
     r"^(?:that|it|this) (?:would|will|'d|'ll) be (?:lovely|great|amazing|wonderful|perfect"
     r"|awesome|brilliant|fantastic|super|ideal|much appreciated|a huge help|a big help)\b",
     r"^you (?:rock|rule)\b",
+    # "inshallah it is a good number", "hopefully it's a big one": a wish for the answer.
+    r"^(?:(?:hopefully|fingers crossed|god willing|i hope|let'?s hope)[\s,]+)?(?:it|this|that"
+    r"|the (?:number|figure|result|answer|total))(?:'s| is| will be|'ll be| would be| be)"
+    r"(?: a| an)?(?: really| very| nice| pretty)? (?:good|great|nice|big|high|healthy|decent"
+    r"|positive|strong|happy)(?: (?:number|figure|result|one|news|total))?[\s!.]*$",
     # "sorry to bug you between meetings", "apologies for the late notice".
     r"^(?:so |really |very )?(?:sorry|apologies|apologise|apologize|excuse me|pardon)\b",
     # "Thank you so much, it really helps", "Much appreciated": thanks, whatever follows.
@@ -3098,13 +3115,20 @@ FRAMING_VERBS: tuple[str, ...] = (
 )
 
 
+#: The question words that give a question its shape ("which 3 cities ...", "where do
+#: ..."): a word one slip from exactly one of them ("wich", "whcih", "wher") is that word too,
+#: so the shape is read before typo repair would read the word alone.
+QUESTION_WORDS: tuple[str, ...] = ("which", "what", "where", "when", "whose")
+
+
 def _framing_slip(token: Token, known: Callable[[str], bool]) -> str | None:
     word = token.text
     if len(word) < 4 or not word.isalpha() or word in FRAMING_VERBS or word in REAL_WORDS or (
         word in ABBREVIATIONS or word in STOPWORDS or word in SOUNDALIKES or known(token.stem)
-    ):
+    ) or word in QUESTION_WORDS:
         return None
-    meant = {verb for verb in FRAMING_VERBS if verb[0] == word[0] and close_typo(word, verb)}
+    meant = {verb for verb in (*FRAMING_VERBS, *QUESTION_WORDS)
+             if verb[0] == word[0] and close_typo(word, verb)}
     return meant.pop() if len(meant) == 1 else None
 
 

@@ -24,7 +24,9 @@ CURRENCIES: tuple[str, ...] = (
     "dollar", "dollars", "usd", "buck", "bucks", "euro", "euros", "eur", "pound", "pounds",
     "gbp", "quid",
 )
-MONEY: tuple[str, ...] = ("bucks", "cash", "dough", "moolah", "dollars")
+MONEY: tuple[str, ...] = ("bucks", "cash", "dough", "moolah", "dollars",
+                          # Russian speakers' slang for money, said in English ("bablo").
+                          "bablo")
 TICKETS: tuple[str, ...] = ("ticket", "tickets", "basket", "baskets", "cart", "carts", "check",
                             "checks")
 #: What an average of one of `TICKETS` is said with ("avg ticket", "typical basket").
