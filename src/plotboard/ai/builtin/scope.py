@@ -43,6 +43,9 @@ _CHART_WORDS = frozenset({"it", "this", "that", "chart", "graph", "view", "tile"
                           "order", "limit", "grain", "period", "title", "colour", "color",
                           "breakdown"})
 _GIFTS = frozenset({"raise", "rise", "bonus", "bonuses", "promotion", "pay", "salary"})
+#: Words right before a gift that make it a figure asked for ("give the average salary").
+_FIGURE_WORDS = frozenset({"average", "avg", "mean", "median", "total", "sum", "highest",
+                           "lowest", "max", "maximum", "min", "minimum", "typical", "overall"})
 _LEADS = frozenset({"please", "pls", "can", "could", "would", "will", "you", "kindly", "i",
                     "we", "want", "need", "to", "let", "s", "lets", "go", "ahead", "and",
                     "now", "just", "then", "ok", "okay", "also", "d", "like", "wanna"})
@@ -133,7 +136,9 @@ def write_request(tokens: Sequence[Token]) -> bool:
             w in _CHART_WORDS for w in rest[:3]
         )
     if verb in ("give", "grant", "award") and rest and rest[0] not in ("me", "us"):
-        return any(w in _GIFTS for w in rest)
+        gift = next((k for k, w in enumerate(rest) if w in _GIFTS), None)
+        # "give the average salary in Sales": a figure asked for, not pay given.
+        return gift is not None and not (gift > 0 and rest[gift - 1] in _FIGURE_WORDS)
     if verb in VALUE_VERBS and rest and rest[0] not in _CHART_WORDS and not (
         rest[0] in ("to", "into", "as") or any(w in _CHART_WORDS for w in rest[:3])
     ):

@@ -215,6 +215,34 @@ STATUS_WORDS: frozenset[str] = frozenset(
 )
 
 
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter left out of `b`, one too many, or one other in its place."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(long_) - len(short) != 1:
+        return False
+    return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
+
+
+#: A word this long one letter from a word of `LEFT_OUT_WORDS` is that word mistyped.
+_LEFT_OUT_SLIP_FROM = 6
+
+
+def _left_out_slip(word: str) -> bool:
+    """Whether `word` is a verb's form in `LEFT_OUT_WORDS` ("happened", "joining") with one
+    letter inside slipped ("happend", "joinnig"): left out as that word is. Only such forms,
+    first and last letters kept: a noun one letter from another word ("charge", "places")
+    is no slip of "change" or "placed"."""
+    if len(word) < _LEFT_OUT_SLIP_FROM or not word.isalpha() or word in STATUS_WORDS:
+        return False
+    return any(
+        known[0] == word[0] and known[-1] == word[-1] and known.endswith(("ed", "ing"))
+        and len(known) >= _LEFT_OUT_SLIP_FROM and _one_letter_apart(word, known)
+        for known in LEFT_OUT_WORDS
+    )
+
+
 def left_out(words: tuple[str, ...] | list[str], i: int) -> bool:
     """Whether the unknown word `words[i]` may be left out of a question (see
     `LEFT_OUT_WORDS`): a listed word, or a participle right after a word that is not "are",
@@ -223,7 +251,7 @@ def left_out(words: tuple[str, ...] | list[str], i: int) -> bool:
     word = words[i]
     if word in STATUS_WORDS:
         return False
-    if word in LEFT_OUT_WORDS:
+    if word in LEFT_OUT_WORDS or _left_out_slip(word):
         return True
     if word in MONEY_UNITS and i > 0 and (
         words[i - 1] == "in" or parse_number(words[i - 1]) is not None
