@@ -230,6 +230,9 @@ def _joined_bounds(before: DateRange | None, word: DateRange) -> DateRange | Non
 _SELL_VERBS = frozenset({"sold", "sell", "sells", "selling"})
 
 
+#: Verbs after a relative "which" ("the offices which were opened ...").
+_RELATIVE_VERBS = frozenset({"was", "were", "is", "are", "have", "has", "had"})
+
 class _Walk:
     """One reading of one question (see module docstring); `run` returns the intent."""
 
@@ -440,6 +443,10 @@ class _Walk:
                     implicit.agg = "sum"  # "salary total by department": the sum of salaries
                     self.implicit = None
                     continue
+                if meaning.agg == "sum" and self.words_of(item) == "how much" and (
+                    self._agg_next(index)
+                ):
+                    continue  # "how much is the average salary": the average, not a sum too
                 self.intent.pending.append(meaning.agg)
                 self.mode = "measure"
             elif isinstance(meaning, Superlative):
@@ -827,6 +834,26 @@ class _Walk:
         if i in self.unknown_at:
             self.intent.compounds.append(self.unknown_at[i])
 
+    def _counted_subject(self, index: int) -> bool:
+        """Whether the rows at `index` are counted as the subject of "is" ("where is the
+        number of employees ...", "cities where number of staff is"): the count is what is
+        compared, not a number of the rows ("how many orders over 20k")."""
+        if index < 1 or not isinstance(self.items[index - 1].meaning, Agg):
+            return False
+        counted = self.items[index - 1]
+        if self.words_of(counted) not in ("number of", "count of"):
+            return False
+        before = [w for w in self.words[max(0, counted.start - 2) : counted.start] if w != "the"]
+        return bool(before) and before[-1] in ("is", "was", "are", "were", "where", "whose")
+
+    def _agg_next(self, index: int) -> bool:
+        """Whether the next item after `index` but cues ("is", "the") is an aggregation."""
+        for later in self.items[index + 1 :]:
+            if isinstance(later.meaning, Keyword) and later.meaning.kind == "cue":
+                continue
+            return isinstance(later.meaning, Agg)
+        return False
+
     def words_of(self, item: Item) -> str:
         return " ".join(self.words[item.start : item.start + item.size])
 
@@ -866,8 +893,13 @@ class _Walk:
             self.cue = True
         elif kind == "which" and item.start > 0 and self.last_words is not None and (
             self._adjacent(item, self.last_words) or self.last_value is not None
-        ) and self.words_of(item) in ("who", "that"):
-            self.cue = True  # "the employees in Sydney who work remotely": a relative clause
+        ) and (self.words_of(item) in ("who", "that") or (
+            self.words_of(item) == "which" and self._adjacent(item, self.last_words)
+            and self._word_after(self.index) in _RELATIVE_VERBS
+        )):
+            # "the employees in Sydney who work remotely", "the offices which were opened
+            # before 2016": a relative clause (which rows), not a question's "which".
+            self.cue = True
         elif kind == "which" and self.words_of(item) == "what" and self._word_after(
             self.index
         ) in ("do", "does", "did"):
@@ -945,10 +977,13 @@ class _Walk:
             self.intent.measures.remove(named)
             self.intent.pending.append("count")
             named = self.intent.measures[-1] if self.intent.measures else None
-        if named is not None and self.measure_at == self.index - 1 and all(
+        if named is not None and self.measure_at == self.index - 1 and (all(
             isinstance(t, MeasureTerm) and t.column is None for t in named.terms
-        ):
-            # "departments with a headcount above 300": the count just named, compared.
+        ) or (named.agg == "count" and named.terms and all(
+            isinstance(t, TableTerm) for t in named.terms
+        ) and self._counted_subject(self.index - 1))):
+            # "departments with a headcount above 300", "cities where the number of employees
+            # is at most 150": the count just named, compared.
             self.compare.measure = named
             self.compare.terms = ()
             return

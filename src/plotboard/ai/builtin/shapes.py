@@ -1374,8 +1374,29 @@ def _sorted_first(words: Sequence[str], keep: Sequence[bool], *, totals: bool = 
     return -1
 
 
+#: Words of `_COUNT_WORDS` long enough to be recognized with a slip ("averge", "nuber"):
+#: typo repair reads them later, but a listing is decided before.
+_SLIPPED_COUNT_WORDS = ("average", "number", "total", "percent", "percentage", "headcount",
+                        "proportion")
+
+
+def _count_word(word: str) -> bool:
+    """Whether `word` asks for a figure (`_COUNT_WORDS`), maybe mistyped: one slip from one of
+    `_SLIPPED_COUNT_WORDS` (two for long ones), keeping its first letter, and no form of it
+    ("numbers", "totals" are words of their own)."""
+    if word in _COUNT_WORDS:
+        return True
+    if len(word) < 5 or not word.isalpha() or is_keyword(word):
+        return False
+    return any(
+        known[0] == word[0] and not (known.startswith(word) or word.startswith(known))
+        and edits(word, known) <= (2 if len(known) >= 7 else 1)
+        for known in _SLIPPED_COUNT_WORDS
+    )
+
+
 def _is_listing(words: Sequence[str]) -> bool:
-    if any(w in _COUNT_WORDS for w in words):
+    if any(_count_word(w) for w in words):
         return False
     head = [w for w in words if w not in {"please", "can", "you", "could", "me", "the", "all"}]
     if not head:
@@ -1925,10 +1946,16 @@ def _none_in_groups(draft: Draft, shapes: Shapes, intent: Intent) -> bool:
         if at > shapes.absent_at >= 0:
             after |= {id(t.column) for t in slot.terms}
     periods = {id(d.column) for d in draft.dims if _grain_of_time(d, related)}
+    # "no HR employee with rating 5": a number said after the clause is one of the missing
+    # rows' conditions, as a value said there is.
+    numbers_after = {parse_number(w) for w in shapes.all_words[shapes.absent_at + 1 :]} if (
+        shapes.absent_at >= 0) else set()
     moved = [
         f for f in draft.filters
         if (f.column.type in TEMPORAL_TYPES and id(f.column) not in periods)
         or f.column.type == "boolean" or id(f.column) in after
+        or (f.column.type in NUMERIC_TYPES and f.op in ("eq", "gt", "gte", "lt", "lte")
+            and isinstance(f.value, (int, float)) and float(f.value) in numbers_after)
     ]
     if any(f.op not in ("eq", "neq", "in", "not_in", "between", "gt", "gte", "lt", "lte")
            for f in moved):
