@@ -1922,6 +1922,14 @@ COURTESY: tuple[str, ...] = (
     # "the colleague who usually does this is on leave, so I'm a bit lost": context.
     r"\b(?:and )?(?:the|my|our) (?:colleague|coworker|co-worker|person|analyst|manager|boss)"
     r" who (?:usually|normally) [^.!?,]*",
+    # "Maria is on holiday this week so I'm covering", "the usual analyst is off sick, so":
+    # someone else's absence, said as why they ask (not a question about absence).
+    r"\b(?:(?-i:[A-Z][a-z]+)|(?:the usual|my|our|the) (?:colleague|coworker|co-worker|analyst"
+    r"|manager|boss|lead|teammate|team lead|data person|report person))\s+(?:is|'s)\s+(?:off"
+    r" sick|out sick|sick|away|off|out|on (?:holiday|holidays|leave|vacation|pto|annual leave"
+    r"|sick leave|parental leave|maternity leave|paternity leave))(?:\s+(?:today|this week"
+    r"|this month|at the moment|right now|until \w+))?\s*,?\s*(?:so\b(?:\s+i'?m\s+(?:covering"
+    r"|stepping in|filling in)(?:\s+for\s+(?:them|him|her))?)?|and\b|[;:.!])",
     r"\b(?:so )?i'?m (?:a bit |a little |kind of |totally |completely |quite )?(?:lost|confused"
     r"|stuck)\b",
     r"\b(?:and )?(?:still )?(?:learning|finding) (?:my|the) (?:way around|ropes)\b",
