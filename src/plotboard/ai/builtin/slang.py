@@ -46,7 +46,10 @@ ABBREVIATIONS: dict[str, str] = {
     "categ": "category", "sal": "salary", "sals": "salaries", "dept": "department",
     "depts": "departments", "dep": "department", "emp": "employee", "emps": "employees",
     "empl": "employee", "empls": "employees", "ppl": "people", "peeps": "people",
-    "folks": "people", "qty": "quantity", "qtys": "quantities", "avg": "average",
+    "folks": "people",
+    # A gamer's words for staff: a "noob" is a new hire, and one "spawns" when hired.
+    "noob": "new hire", "noobs": "new hires", "n00bs": "new hires", "spawned": "hired",
+    "qty": "quantity", "qtys": "quantities", "avg": "average",
     "avgs": "averages", "yr": "year", "yrs": "years", "mo": "month", "mos": "months",
     "mth": "month", "mths": "months", "wk": "week", "wks": "weeks", "hc": "headcount",
     "loc": "location", "locs": "locations", "tot": "total", "ttl": "total", "hw": "hardware",
@@ -233,6 +236,11 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("email", "addresses"): "emails",
     ("email", "address"): "email", ("e", "mail", "addresses"): "emails",
     ("per", "head"): "per employee",
+    # Texan: "the top dog rep" is the top rep; "pullin' down 180k" is earning it.
+    ("top", "dog"): "top", ("top", "dogs"): "top",
+    ("pulling", "down"): "earning", ("pullin", "down"): "earning",
+    # "show me every one of the staff in ...": all of them, listed.
+    ("every", "one", "of"): "all",
     ("line", "manager"): "manager", ("line", "managers"): "managers",
     ("direct", "manager"): "manager", ("reporting", "line"): "manager",
     ("nobody", "above", "them"): "no manager", ("no", "one", "above", "them"): "no manager",
@@ -1978,6 +1986,24 @@ COURTESY: tuple[str, ...] = (
     r"\bso it needs to be right\b",
     r"\bso we'?re planning [\w' ]*?(?= and\b|,|$)",
     r"\bplease check\b",
+    # "Please help check the ...", "help me check: ...": the ask, said the way a Chinese
+    # speaker says it ("帮我查一下"); what follows is the question.
+    r"\b(?:(?:please|pls|kindly) )?help (?:me |us )?(?:to )?(?:check|look up|find)\b"
+    r"(?: (?:for me|for us))?[,:]*",
+    # "For a piece I'm writing on hybrid work:", "for the story,": the journalist's article the
+    # answer is for; a "piece" here is no unit sold.
+    r"(?:^|(?<=[,.;:!?]))\s*(?:(?:this is|it'?s) )?for (?:my|our|a|an|the|this) (?:[\w-]+ )"
+    r"{0,2}?(?:piece|story|article|feature|column|write-up|writeup|op-ed|profile|investigation)"
+    r"(?: (?:i'?m|i am|we'?re|we are|i'?ve been|i was) (?:writing|working on|doing|drafting"
+    r"|putting together|researching|filing))?(?: (?:on|about) (?:[\w'-]+ ){0,5}?[\w'-]+)?"
+    r"(?=\s*[,:;\u2013\u2014-])[,:;\u2013\u2014-]*",
+    # "The story is the ... split", "the piece needs the newest office:": the article's angle,
+    # said before what it needs.
+    r"^\s*(?:the|my|our) (?:story|piece|article|angle|headline)(?: here)? (?:is about|is"
+    r"|needs|wants|will be)\b",
+    # "On the record, who ...", "off the record:": the journalist's terms, not data.
+    r"(?:^|(?<=[,.;:!?(]))\s*(?:strictly |just |all )?(?:on|off) the record\b\s*[,:;)\u2013"
+    r"\u2014-]*",
     r"\basap\b",
     r"\broughly\b",
     r"\bi need a quick favou?r\b[:,]?",

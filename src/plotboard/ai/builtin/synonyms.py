@@ -80,7 +80,9 @@ COLUMN_SYNONYMS: tuple[ColumnSynonym, ...] = (
     ),
     ColumnSynonym(
         ("rating", "ratings", "rated", "performance", "performance score", "score",
-         "review score"),
+         "review score",
+         # A teacher's word for the mark a review gives: "the average grade by team".
+         "grade", "grades", "graded", "performance grade"),
         ("performance rating", "rating", "score", "performance score"),
     ),
     ColumnSynonym(("nation", "nations", "countries"), ("country", "country name")),
