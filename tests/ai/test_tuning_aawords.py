@@ -97,3 +97,18 @@ def test_pulling_down_is_earning_and_every_one_of_lists(catalog: Catalog, values
     )
     assert "measures" not in spec or not spec["measures"], spec
     assert {"column": "salary", "op": "gt", "value": 120000} in spec["filters"], spec
+
+
+@pytest.mark.parametrize(
+    ("question", "limit", "desc"),
+    [
+        ("please show me 4 products with the biggest revenue", 4, True),
+        ("list 2 cities with the fewest staff", 2, False),
+    ],
+)
+def test_a_count_of_groups_with_the_most_is_a_ranking(
+    catalog: Catalog, values: Values, question: str, limit: int, desc: bool
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["limit"] == limit, (question, spec)
+    assert bool(spec["order_by"][0].get("desc")) is desc, (question, spec)

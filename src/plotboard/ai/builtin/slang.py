@@ -2414,6 +2414,21 @@ _MIND_DOING = re.compile(
 )
 
 
+#: "2 cities with most employees", "3 products with the lowest revenue": a count of groups
+#: picked by a measure is a ranking of that many ("top 2 cities with most employees").
+_N_WITH_MOST = re.compile(
+    r"(?<![\w.,:/-])(?<!top )(?<!bottom )(?<!with )(?<!of )(?<!than )(\d{1,3}) ((?:[a-z-]+ )?"
+    r"[a-z-]+s) with (?:the )?(most|highest|biggest|largest|greatest|best|least|fewest|lowest"
+    r"|smallest|worst)\b(?![.,:/]\d)",
+    re.I)
+
+
+def _n_with_most(m: re.Match[str]) -> str:
+    side = "bottom" if m.group(3).lower() in {"least", "fewest", "lowest", "smallest",
+                                             "worst"} else "top"
+    return f"{side} {m.group(1)} {m.group(2)} with {m.group(3)}"
+
+
 def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]]:
     """(`plain_text_and_askers`'s text, dropped courtesy, askers, and the sentences and clauses
     that only talk around the question: "it really helps", "have a great day")."""
@@ -2480,6 +2495,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
                        else f"for each {m.group(1)}" if not text[: m.start()].strip(" ,:-")
                        else f"by {m.group(1)}", text)
     text = _FY.sub(lambda m: f"20{m.group(1)}", text)
+    text = _N_WITH_MOST.sub(_n_with_most, text)
     if not _PERIOD_NAMED.search(text) and not _BROKEN_DOWN.search(text):
         text = _ANNUAL.sub("yearly", text)
     text = _COHORT.sub(lambda m: f"the people hired in {m.group(1) or m.group(2)}", text)
