@@ -43,3 +43,15 @@ def test_ahead_of_an_occasion_is_no_comparison(catalog: Catalog, values: Values)
     )
     assert spec["dimensions"] == [{"column": "department"}]
     assert "compare" not in spec and not filters_of(spec)
+
+
+def test_those_two_point_back_at_the_things_named(catalog: Catalog, values: Values) -> None:
+    # "those two categories" was read as a bound: revenue = 2 (an empty chart that looked
+    # like an answer).
+    spec = spec_of(
+        ask("Toronto versus Sydney - what did those two offices pay in salaries?", catalog, values)
+    )
+    assert "having" not in spec, spec
+    assert [(c, o, sorted(v)) for c, o, v in filters_of(spec)] == [
+        ("location", "in", ["Sydney", "Toronto"])
+    ]

@@ -236,8 +236,7 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("email", "addresses"): "emails",
     ("email", "address"): "email", ("e", "mail", "addresses"): "emails",
     ("per", "head"): "per employee",
-    # Texan: "the top dog rep" is the top rep; "pullin' down 180k" is earning it.
-    ("top", "dog"): "top", ("top", "dogs"): "top",
+    # Texan: "pullin' down 180k" is earning it ("top dog": below).
     ("pulling", "down"): "earning", ("pullin", "down"): "earning",
     # "show me every one of the staff in ...": all of them, listed.
     ("every", "one", "of"): "all",
@@ -964,6 +963,11 @@ _OUT_DO = re.compile(
 _WHICH_IS_THE_MOST = re.compile(
     r"\bwhich\s+(is|was|'s)\s+the\s+(highest|lowest|largest|smallest|biggest|greatest|top"
     r"|maximum|minimum|max|min)\b", re.I)
+# "those two categories", "these 3 regions", "the two of them": the things just named,
+# counted again (not a bound: "revenue = 2"); "the two best products" stays a top 2.
+_THOSE_TWO = re.compile(
+    r"\b(those|these)\s+(?:two|three|four|five|2|3|4|5)\b(?!\s*(?:%|percent|per\s+cent))"
+    r"|\b(?:the|all)\s+(?:two|three|four|five|2|3|4|5)\s+of\s+(?:them|those|these)\b", re.I)
 # "the biggest sale of 2023", "the single largest sale": one sale, the largest (a sale said
 # alone is also the money taken, which summed would be the year's revenue).
 _ONE_BIG_SALE = re.compile(
@@ -2502,6 +2506,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _MONEY_EARNED.sub("revenue", text)
     text = _OUT_DO.sub(_out_do, text)
     text = _WHICH_IS_THE_MOST.sub(lambda m: f"what {m.group(1)} the {m.group(2)}", text)
+    text = _THOSE_TWO.sub(lambda m: m.group(1), text)
     text = _ONE_BIG_SALE.sub(lambda m: f"the {m.group(1)} single {m.group(2)}", text)
     text = _FRACTION_OF.sub(_fraction_of, text)
     text = _NAME_THE.sub("list ", text)
