@@ -116,6 +116,7 @@ from plotboard.ai.builtin.slang import (
     yes_no_then_request,
 )
 from plotboard.ai.builtin.slips import catalog_slips, respell
+from plotboard.ai.builtin.pdread import PandasUnread, pandas_spec, split_framing
 from plotboard.ai.builtin.sqlread import sql_spec, unread_part
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
@@ -1603,6 +1604,65 @@ def _written_sql(
     )
 
 
+def _written_pandas(
+    question: str, vocab: Vocabulary, voice: Voice, source: str | None, today: dt.date
+) -> EngineAnswer | None:
+    """A question written as one pandas expression (`pdread`): its spec, checked as every
+    other and never run; `df` is the one table that has every column named. None when it is
+    no such expression or its spec fits no table (then it is read as words)."""
+    expression, remark = split_framing(question)
+    if remark and not _restates(remark, vocab):
+        return None
+    try:
+        data = pandas_spec(expression, today)
+    except PandasUnread as unread:
+        lead, tail = typographic("I can't use \x00 in this pandas expression (I read a "
+                                 "table's columns, filters, groupby, the usual totals, "
+                                 "value_counts, nlargest and len, and never run it); without "
+                                 "it the expression would ask something else").split("\x00")
+        return _cannot(vocab, f"{lead}“{unread.part}”{tail}", voice)
+    if data is None:
+        return None
+    names = [data["table"]] if data["table"] else list(
+        dict.fromkeys(t.name for t in vocab.tables))
+    found: list[tuple[Draft, TileSuggestion]] = []
+    # "value_counts(normalize=True)", "cumsum()": the draft's own share / running total.
+    flags = {key: data["measures"][0].pop(key) for key in ("share", "cumulative")
+             if data.get("measures") and key in data["measures"][0]}
+    for name in names:
+        try:
+            draft = from_spec(QuerySpec.model_validate({**data, "table": name}), vocab,
+                              source=source)
+            draft = dataclasses.replace(draft, **flags)
+            tile, _ = _tile(vocab, draft)
+        except (QueryError, ValidationError, Ambiguous, Unanswerable):
+            continue
+        found.append((draft, tile))
+    if len(found) != 1:
+        return None
+    draft, tile = found[0]
+    text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=False)
+    said = (typographic("the pandas expression was read into a query, not run"),)
+    return EngineAnswer(
+        answer=typographic(text), tile=tile, source=tile.source, understood=tile.title,
+        assumptions=said,
+    )
+
+
+def _restates(remark: str, vocab: Vocabulary) -> bool:
+    """True when a remark after a pandas expression ("— which departments?") adds nothing to
+    it: no number, no quoted or data value (those would be conditions the expression lacks)."""
+    if re.search(r"[\d'\"“”‘’]", remark):
+        return False
+    words = set(re.findall(r"[a-z]+", remark.lower()))
+    for values in vocab.values.values():
+        for value in values:
+            if isinstance(value, str) and set(re.findall(r"[a-z]+", value.lower())) <= words \
+                    and re.search(r"[a-z]", value.lower()):
+                return False
+    return True
+
+
 def _previous_draft(
     vocab: Vocabulary, previous: TileSuggestion, source: str | None, only: str | None
 ) -> Draft | None:
@@ -2237,6 +2297,9 @@ def _answer_once(
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
     written = _written_sql(question[:MAX_QUESTION_CHARS], vocab, voice, source)
+    if written is not None:
+        return written
+    written = _written_pandas(question[:MAX_QUESTION_CHARS], vocab, voice, source, today)
     if written is not None:
         return written
     # An e-mail's or a chat's framing (subject, quote marks, signature) is no part of it.
