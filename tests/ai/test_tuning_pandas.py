@@ -130,3 +130,9 @@ def test_hostile_expressions_are_fast_and_never_run() -> None:
         with contextlib.suppress(PandasUnread):
             pandas_spec(split_framing(text)[0], TODAY)
         assert time.perf_counter() - start < 0.05, text[:40]
+
+
+def test_resample_groups_by_the_tables_date(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("df[df.category == 'Hardware'].resample('M').amount.sum()", catalog, values))
+    assert spec["table"] == "sales", spec
+    assert spec["dimensions"] == [{"column": "sale_date", "grain": "month"}], spec

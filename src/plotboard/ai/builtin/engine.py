@@ -116,6 +116,7 @@ from plotboard.ai.builtin.slang import (
     yes_no_then_request,
 )
 from plotboard.ai.builtin.slips import catalog_slips, respell
+from plotboard.ai.builtin.pdread import DATE as PANDAS_DATE
 from plotboard.ai.builtin.pdread import PandasUnread, pandas_spec, split_framing
 from plotboard.ai.builtin.sqlread import sql_spec, unread_part
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
@@ -1630,9 +1631,17 @@ def _written_pandas(
     flags = {key: data["measures"][0].pop(key) for key in ("share", "cumulative")
              if data.get("measures") and key in data["measures"][0]}
     for name in names:
+        spec = {**data, "table": name}
+        if any(d["column"] == PANDAS_DATE for d in data.get("dimensions", [])):
+            dates = {c.name for t in vocab.tables if t.name == name for c in t.columns
+                     if str(c.type).lower() in ("date", "datetime", "timestamp")}
+            if len(dates) != 1:
+                continue
+            spec["dimensions"] = [{**d, "column": next(iter(dates))}
+                                  if d["column"] == PANDAS_DATE else d
+                                  for d in data["dimensions"]]
         try:
-            draft = from_spec(QuerySpec.model_validate({**data, "table": name}), vocab,
-                              source=source)
+            draft = from_spec(QuerySpec.model_validate(spec), vocab, source=source)
             draft = dataclasses.replace(draft, **flags)
             tile, _ = _tile(vocab, draft)
         except (QueryError, ValidationError, Ambiguous, Unanswerable):

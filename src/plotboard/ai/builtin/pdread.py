@@ -48,6 +48,25 @@ _OPS: dict[type[ast.cmpop], str] = {
 _FLIP = {"gt": "lt", "lt": "gt", "gte": "lte", "lte": "gte", "eq": "eq", "neq": "neq"}
 
 
+#: The dimension `resample` groups by: the table's one date column, found by the caller.
+DATE = "@date"
+_GRAINS = {
+    "D": "day",
+    "W": "week",
+    "M": "month",
+    "MS": "month",
+    "ME": "month",
+    "Q": "quarter",
+    "QS": "quarter",
+    "QE": "quarter",
+    "Y": "year",
+    "YS": "year",
+    "YE": "year",
+    "A": "year",
+    "AS": "year",
+}
+
+
 class PandasUnread(Exception):
     """A part of a pandas expression that has no place in a query spec; `part` is it, as
     written."""
@@ -72,6 +91,7 @@ class _Frame:
         self.columns: list[str] = []
         self.having: dict[str, Any] | None = None
         self.bins: int | None = None
+        self.grain: str | None = None
 
 
 #: A label before the expression that only frames it ("new question:", "pandas:", "next one -").
@@ -246,6 +266,14 @@ class _Reader:
                 raise self.unread(node)
             frame.group = list(keys)
             frame.columns += keys
+            return frame
+        if method == "resample":
+            # "resample('Q')": by the table's date, in quarters (its one date column: DATE).
+            grain = _GRAINS.get(str(args[0]).upper()) if len(args) == 1 else None
+            if grain is None or frame.measure is not None or frame.group or frame.column:
+                raise self.unread(node)
+            frame.group = [DATE]
+            frame.grain = grain
             return frame
         if method == "query":
             if frame.column or frame.measure or frame.group or len(node.args) != 1 or keywords:
@@ -517,6 +545,8 @@ class _Reader:
             spec["dimensions"] = [{"column": c} for c in frame.group]
             if frame.bins is not None:
                 spec["dimensions"][0]["bin"] = {"count": frame.bins}
+            if frame.grain is not None:
+                spec["dimensions"][0]["grain"] = frame.grain
         column = measure.get("column")
         alias = "count" if column is None else f"{measure['agg']}_{column}"
         if frame.having is not None:
