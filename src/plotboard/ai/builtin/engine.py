@@ -77,6 +77,8 @@ from plotboard.ai.builtin.lexer import (
     split_compounds,
 )
 from plotboard.ai.builtin.markdown import plain_markdown
+from plotboard.ai.builtin.pdread import DATE as PANDAS_DATE
+from plotboard.ai.builtin.pdread import PandasUnread, pandas_spec, split_framing
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -116,8 +118,6 @@ from plotboard.ai.builtin.slang import (
     yes_no_then_request,
 )
 from plotboard.ai.builtin.slips import catalog_slips, respell
-from plotboard.ai.builtin.pdread import DATE as PANDAS_DATE
-from plotboard.ai.builtin.pdread import PandasUnread, pandas_spec, split_framing
 from plotboard.ai.builtin.sqlread import sql_spec, unread_part
 from plotboard.ai.builtin.synonyms import AVERAGED_WORDS
 from plotboard.ai.builtin.text import (
@@ -1661,7 +1661,7 @@ def _written_pandas(
 def _restates(remark: str, vocab: Vocabulary) -> bool:
     """True when a remark after a pandas expression ("— which departments?") adds nothing to
     it: no number, no quoted or data value (those would be conditions the expression lacks)."""
-    if re.search(r"[\d'\"“”‘’]", remark):
+    if re.search(r"[\d'\"\u201c\u201d\u2018\u2019]", remark):
         return False
     words = set(re.findall(r"[a-z]+", remark.lower()))
     for values in vocab.values.values():
