@@ -32,3 +32,28 @@ def test_the_biggest_sale_is_one_sale(catalog: Catalog, values: Values) -> None:
 def test_the_biggest_sales_region_is_still_a_ranking(catalog: Catalog, values: Values) -> None:
     spec = spec_of(ask("the biggest sales region in 2023", catalog, values))
     assert spec["dimensions"] == [{"column": "sales_region"}] and spec["limit"] == 1
+
+
+def test_an_aggregate_written_after_its_column_is_kept(catalog: Catalog, values: Values) -> None:
+    # "salary sum" was answered with the average salary (the "sum" dropped).
+    assert spec_of(ask("employees salary sum for Berlin", catalog, values))["measures"] == [
+        {"agg": "sum", "column": "salary"}
+    ]
+    assert spec_of(ask("quantity max by category", catalog, values))["measures"] == [
+        {"agg": "max", "column": "quantity"}
+    ]
+
+
+def test_a_pandas_chain_with_stray_characters_is_still_read(
+    catalog: Catalog, values: Values
+) -> None:
+    # A NUL, half a surrogate pair or brackets around it sent the chain to the words reader,
+    # which averaged the salary asked for as a maximum.
+    for message in (
+        "employees.salary.max()\x00",
+        "employees.salary.max()\ud800",
+        "(employees.salary.max())",
+    ):
+        assert spec_of(ask(message, catalog, values))["measures"] == [
+            {"agg": "max", "column": "salary"}
+        ], repr(message)

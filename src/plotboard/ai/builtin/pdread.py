@@ -24,7 +24,9 @@ MAX_CHARS = 600
 _MAX_DEPTH = 40
 #: A message looks like pandas when it is one token run with a method call or a subscript on a
 #: name: "employees.salary.max()", "df[df.x == 1]", "len(df[...])".
-_LOOKS = re.compile(r"^\s*(?:len\s*\(\s*)?[A-Za-z_]\w{0,60}\s*(?:\.\s*[A-Za-z_]\w{0,60}\s*|\[)")
+_LOOKS = re.compile(
+    r"^\s*(?:\(\s*){0,3}(?:len\s*\(\s*)?[A-Za-z_]\w{0,60}\s*(?:\.\s*[A-Za-z_]\w{0,60}\s*|\[)"
+)
 _CALLED = re.compile(r"\.\s*[A-Za-z_]\w{0,60}\s*\(|\]")
 
 _AGGS = {
@@ -105,8 +107,14 @@ _LABEL = re.compile(
 _REMARK = re.compile(r"\s+(?:\u2014|\u2013|--|->|=>|\u2192)\s+([^\u2014\u2013>]{1,120})$")
 
 
+#: Characters no expression holds: controls and halves of a surrogate pair ("x.max()\\x00" was
+#: read as words, and "max" lost).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
 def split_framing(message: str) -> tuple[str, str]:
     """`message` without a framing label before it, as (expression, remark after it)."""
+    message = _UNPRINTABLE.sub("", message)
     label = _LABEL.match(message)
     text = message[label.end() :] if label else message
     remark = _REMARK.search(text[-140:])

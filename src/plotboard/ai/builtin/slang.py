@@ -968,6 +968,14 @@ _WHICH_IS_THE_MOST = re.compile(
 _THOSE_TWO = re.compile(
     r"\b(those|these)\s+(?:two|three|four|five|2|3|4|5)\b(?!\s*(?:%|percent|per\s+cent))"
     r"|\b(?:the|all)\s+(?:two|three|four|five|2|3|4|5)\s+of\s+(?:them|those|these)\b", re.I)
+# "salary sum", "unit price max by product", "employees salary sum": the aggregate written
+# after its column, as in a spreadsheet or a pandas chain read aloud (the "sum" was dropped
+# and the salary averaged); "in sum", "the max" are no such column, and "160 people max" is
+# a bound.
+_AGG_AFTER = re.compile(
+    r"(?<!\d\s)(?<![\d.,]k\s)\b(?!(?:in|the|a|an|of|to|and|or|is|was|what|its|their|our|my|your|grand|cumulative"
+    r"|running|rolling|check|lump|partial)\b)([a-z_]{3,30})\s+(sum|max|min|mean)\b"
+    r"(?=\s*(?:$|[?.!,;:]|\s(?:by|per|for|in|of|across|over|from|since|during|each)\b))", re.I)
 # "the biggest sale of 2023", "the single largest sale": one sale, the largest (a sale said
 # alone is also the money taken, which summed would be the year's revenue).
 _ONE_BIG_SALE = re.compile(
@@ -2507,6 +2515,7 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     text = _OUT_DO.sub(_out_do, text)
     text = _WHICH_IS_THE_MOST.sub(lambda m: f"what {m.group(1)} the {m.group(2)}", text)
     text = _THOSE_TWO.sub(lambda m: m.group(1), text)
+    text = _AGG_AFTER.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
     text = _ONE_BIG_SALE.sub(lambda m: f"the {m.group(1)} single {m.group(2)}", text)
     text = _FRACTION_OF.sub(_fraction_of, text)
     text = _NAME_THE.sub("list ", text)
