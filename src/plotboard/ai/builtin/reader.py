@@ -946,10 +946,16 @@ class _Walk:
         last = self.intent.compares[-1] if self.intent.compares else None
         if not isinstance(before, Number) or last is None or last.op not in ("eq", "in"):
             return False
-        if not last.values or last.values[-1] != before.value or last.measure is not None:
+        if not last.values or last.values[-1] != before.value or (
+            last.measure is not None and last.measure.agg != "count_distinct"
+        ):
+            # "how many were rated 4 or 5": the count read at the rating (a count of its
+            # values, turned into a count of rows later) takes the second value too.
             return False
         last.op = "in"
         last.values.append(meaning.value)
+        # "graded 2 or 3 in Tokyo": this "or" joined two values, not two filters.
+        self.joins_at = [(k, w) for k, w in self.joins_at if k != index - 1]
         return True
 
     def _compare(self, meaning: Compare) -> None:

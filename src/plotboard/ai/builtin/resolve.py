@@ -556,9 +556,10 @@ def _per_day(intent: Intent, out: Resolved) -> bool:
 
 def _count_of_one_value(base: Table, out: Resolved) -> None:
     """ "how many got a rating of 5": the distinct count of a column held to one value is
-    always 1; the question counts the rows that have it."""
-    fixed = {id(f.column) for f in out.compares if f.op == "eq"}
-    fixed |= {id(f.column) for f, negated in out.values if f.op == "eq" and not negated}
+    always 1; the question counts the rows that have it. So with a few values ("how many
+    were rated 4 or 5"): at most as many as the values named, never what is asked."""
+    fixed = {id(f.column) for f in out.compares if f.op in ("eq", "in")}
+    fixed |= {id(f.column) for f, negated in out.values if f.op in ("eq", "in") and not negated}
     out.measures = [
         DraftMeasure("count", base, None)
         if m.agg == "count_distinct" and m.column is not None and id(m.column) in fixed else m
