@@ -236,6 +236,18 @@ _OWNERS = frozenset({"the", "our", "my", "their", "its", "your"})
 _WHEN_RANKED = frozenset({"earliest", "first", "latest", "last", "newest", "oldest", "most"})
 
 
+_PERIOD_LEADS = frozenset({"last", "past", "previous", "next"})
+
+
+def _unread_period(lexed: Lexed) -> str | None:
+    """ "last yoor", "the past fortnite": a period begun but not read (an unknown word right
+    after "last", "past", "previous", "next"), as said; None when there is none."""
+    for i, word in sorted(lexed.unknown_at.items()):
+        if i and word.isalpha() and lexed.words[i - 1] in _PERIOD_LEADS:
+            return f"{lexed.words[i - 1]} {word}"
+    return None
+
+
 _RATED = frozenset({"rated", "scored", "ranked", "graded", "star", "starred"})
 
 
@@ -2396,6 +2408,11 @@ def _answer_once(
     tokens, only = _named_source(words, vocab)
     stay = (previous.source if previous is not None else None) or source
     lexed = lex(tokens, vocab, today)
+    period = _unread_period(lexed)
+    if period is not None:
+        # "revenue last yoor": without the period the answer would be for all time, and look
+        # right; better to say which words could not be read.
+        return _cannot(vocab, f"I couldn't read the period '{period}'", voice)
     # "salry" read as "salary": a slip repaired is a reading, said (item 3 of issue 12).
     readings += [f"'{said}' read as '{_as_said(said, known)}'"
                  for said, known in dict(lexed.repaired).items() if said != known]

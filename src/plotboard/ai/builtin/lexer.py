@@ -516,10 +516,15 @@ def _keyword(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
 def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
     """The items of a tokenized question (see module docstring)."""
     words = tuple(_time_respelt(t.text, vocab) for t in tokens)
-    stems = tuple(
-        t.stem if t.text == w else singular(w) for t, w in zip(tokens, words, strict=True)
+    led = tuple(
+        _unit_after_lead(w, words[k - 1], vocab) if k else w for k, w in enumerate(words)
     )
-    out = Lexed(words=words)
+    stems = tuple(
+        t.stem if t.text == w else singular(w) for t, w in zip(tokens, led, strict=True)
+    )
+    out = Lexed(words=led)
+    out.repaired.extend((w, u) for w, u in zip(words, led, strict=True) if w != u)
+    words = led
     i = 0
     while i < len(words):
         best: tuple[int, Meaning] | None = None
@@ -769,6 +774,25 @@ def _time_respelt(word: str, vocab: Vocabulary) -> str:
         return word
     plain = _plain_respelt(word)
     return plain if plain in _TIME_UNIT_WORDS or plain in MONTHS else word
+
+
+_PERIOD_LEADS = frozenset({"last", "this", "next", "past", "previous", "prior", "current"})
+_LEAD_UNITS = ("year", "years", "month", "months", "quarter", "quarters", "week", "weeks",
+               "day", "days")
+
+
+def _unit_after_lead(word: str, before: str, vocab: Vocabulary) -> str:
+    """ "last yeer", "this moneth": a word one slip from a time unit right after "last",
+    "this", "next" ... is that unit, even a short one with a letter wrong (which alone is
+    too loose to repair: "went" is no "west"). Dropping it would answer for all time."""
+    if before not in _PERIOD_LEADS or not 3 <= len(word) <= 9 or not word.isalpha():
+        return word
+    if word in _LEAD_UNITS or word in STOPWORDS or word in _PLAIN_SET:
+        return word
+    if (singular(word),) in vocab.phrases or (word,) in _KEYWORDS:
+        return word
+    found = {unit for unit in _LEAD_UNITS if _close(word, unit)}
+    return found.pop() if len(found) == 1 else word
 
 
 def _close(a: str, b: str) -> bool:
