@@ -822,6 +822,39 @@ def _sales_people(
     return tuple(out)
 
 
+_SCORE_WORDS = frozenset({"score", "scores", "tally"})
+
+
+def _measure_score(
+    words: tuple[Token, ...], vocab: Vocabulary, readings: list[str]
+) -> tuple[Token, ...]:
+    """ "our YTD revenue score", "the units score for 2024": "score" right after what is
+    measured (a total, a numeric column) is that number, as a game's score is; not also the
+    rating column a bare "score" would name ("average score by department")."""
+    out = list(words)
+    for k in range(len(words) - 1, 0, -1):
+        if words[k].text not in _SCORE_WORDS:
+            continue
+        own = {id(getattr(t, "column", None)) for t in vocab.phrases.get((words[k].stem,), ())}
+        for size in (2, 1):
+            if k < size:
+                continue
+            terms = vocab.phrases.get(tuple(t.stem for t in words[k - size : k]), ())
+            measured = bool(terms) and all(
+                (isinstance(t, MeasureTerm) and id(t.column) not in own) or (
+                    isinstance(t, ColumnTerm) and t.column.type in NUMERIC_TYPES
+                    and id(t.column) not in own
+                    and t.column.name not in t.table.primary_key
+                ) for t in terms
+            )
+            if measured:
+                named = " ".join(t.text for t in words[k - size : k])
+                readings.append(f"'{named} {words[k].text}' read as the {named}")
+                del out[k]
+                break
+    return tuple(out)
+
+
 _FEW_ROWS = 50
 
 
@@ -1168,6 +1201,57 @@ def _without_replaced(
                 kept = tokens[:i] + tokens[end + 1 :]
             return (*kept, Token("instead", "instead")) if follow else kept
     return tokens
+
+
+def _without_denied(
+    tokens: tuple[Token, ...], readings: list[str], measured: Callable[[str], bool]
+) -> tuple[Token, ...]:
+    """ "(by count, not money)", "not revenue, by units": one measure denied next to a "by"
+    another measure follows is the way not wanted; it goes, the "by" stays. Read as a
+    negation it would turn into a filter, or the money it names would be measured. Only
+    measures on both sides: "revenue by region not North" keeps its filter."""
+    words = [t.text for t in tokens]
+    for i, word in enumerate(words):
+        if word != "not" or i + 1 >= len(words) or not measured(words[i + 1]):
+            continue
+        if i >= 2 and words[i - 2] == "by":
+            start, end, how = i, i + 2, words[i - 1]  # "by count not money"
+        elif i >= 3 and words[i - 1] == "," and words[i - 3] == "by":
+            start, end, how = i - 1, i + 2, words[i - 2]  # "by count, not money"
+        elif words[i + 2 : i + 4] == [",", "by"] and i + 4 < len(words):
+            start, end, how = i, i + 3, words[i + 4]  # "not money, by count"
+        else:
+            continue
+        if not measured(how):
+            continue
+        if end < len(words) and words[end].isalpha() and words[end] not in _AFTER_DENIED and (
+            start < i or words[end] != "by"
+        ):
+            continue  # "by count not money spent": more than one word denied
+        readings.append(f"'not {words[i + 1]}' read as what not to measure by")
+        return tokens[:start] + tokens[end:]
+    return tokens
+
+
+_MEASURE_KINDS = frozenset({"count", "number", "money", "dollars", "value", "amount", "volume",
+                            "total", "sum", "units", "revenue", "quantity"})
+
+
+def _measure_word(vocab: Vocabulary, word: str) -> bool:
+    """Whether one word names a way of measuring (a count, money, a numeric column)."""
+    if word in _MEASURE_KINDS:
+        return True
+    terms = vocab.phrases.get((singular(word),), ())
+    return bool(terms) and all(
+        isinstance(t, MeasureTerm) or (
+            isinstance(t, ColumnTerm) and t.column.type in NUMERIC_TYPES
+            and t.column.name not in t.table.primary_key
+        ) for t in terms
+    )
+
+
+_AFTER_DENIED = frozenset({"were", "was", "is", "are", "in", "for", "during", "that", "which",
+                           "and", "please", "thanks"})
 
 
 _SWAP_VERBS = {
@@ -2393,7 +2477,9 @@ def _answer_once(
     words = catalog_slips(words, vocab, readings)
     words = split_compounds(words, vocab, readings)
     words = _sales_people(words, vocab, readings)
+    words = _measure_score(words, vocab, readings)
     words = _without_replaced(words, readings, follow=previous is not None)
+    words = _without_denied(words, readings, lambda word: _measure_word(vocab, word))
     words = _swapped(words, readings, follow=previous is not None)
     words = _without_presence(
         words, readings,
