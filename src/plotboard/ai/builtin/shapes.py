@@ -384,7 +384,10 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
                         for k in range(end, end + whole):
                             keep[k] = False  # "as a percentage of the total": the whole
                     if phrase[0] not in _CHART_HINTS:  # "share of" also hints at a pie
-                        for k in range(i, end):
+                        # "the running count of sales": what runs is a count (of the rows),
+                        # not the table's usual total; the count is kept for the reader.
+                        counted = i + 1 if phrase[-1] == "count" else end
+                        for k in range(i, counted):
                             keep[k] = False
                     if i > 0 and words[i - 1] in ("what", "which"):
                         keep[i - 1] = False  # "what fraction of employees": not a "which"
