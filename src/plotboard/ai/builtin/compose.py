@@ -278,10 +278,15 @@ def _merge_filters(draft: Draft, resolved: Resolved, add: bool) -> None:
         draft.filters.extend(dates)
 
 
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# "Q4", "March", and a run of months without a year ("from oct to dec", "Jan-Mar").
 _YEARLESS = re.compile(
     r"^(?:in |during |for |of )?(?:the )?(?:q[1-4]|h[12]|(?:first|second|third|fourth) "
-    r"(?:quarter|half)|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?: of)?$"
+    r"(?:quarter|half)|" + _MONTH_NAME + r"|(?:from |between )?" + _MONTH_NAME
+    + r" ?(?:to|through|thru|until|till|and|-) ?" + _MONTH_NAME + r")(?: of)?$"
 )
 
 
