@@ -123,8 +123,13 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "the biggest selling thing", "the most expensive thing they sell": a product.
         (r"\b(biggest|best|top|most|highest) ?-?selling (?:thing|item|one)s?\b",
          r"best selling product"),
-        (r"\b(?:the )?most expensive (?:thing|item|one)s? (?:they|we|you) (?:sell|sold|have"
-         r" sold|offer|stock)\b", "the product with the highest unit price"),
+        # "the priciest thing we sell, per unit": the unit price said again.
+        (r"\b(?:the )?(?:most expensive|priciest|costliest|dearest|highest[- ]priced) "
+         r"(?:thing|item|one)s? (?:they|we|you) (?:sell|sold|have sold|offer|stock)"
+         r"(?:,? (?:per|by the|a) unit\b)?", "the product with the highest unit price"),
+        (r"\b(?:the )?(?:cheapest|least expensive|lowest[- ]priced) "
+         r"(?:thing|item|one)s? (?:they|we|you) (?:sell|sold|have sold|offer|stock)"
+         r"(?:,? (?:per|by the|a) unit\b)?", "the product with the lowest unit price"),
         (r"\b(?:they|we) have ever sold\b", ""),
         # "jobs with over 100 people doing them": the people in them.
         (r"\b(people|ppl|employees|staff|workers) doing (?:them|it|that|those|this)\b",
