@@ -1095,7 +1095,7 @@ def absent_reason(table: Table) -> str:
 
 
 _ABSENT_TAILS = (("at", "all"), ("anything", "at", "all"), ("anything",), ("ever",), ("yet",),
-                 ("so", "far"))
+                 ("so", "far"), ("even", "once"), ("once",), ("even", "one", "time"))
 _TIME_LEADS = frozenset({"in", "during", "since", "this", "last", "over", "for", "before",
                          "after", "between", "from", "previous", "past", "yesterday", "today",
                          "on"})
@@ -1256,6 +1256,8 @@ def _absent_rows(
                 keep[i - 1 : end] = [False] * (end - i + 1)
                 shapes.absent_dated = _time_follows(words, end)
                 return
+        if _passive_absent(words, stemmed, i, keep, vocab, shapes):
+            return
         start = -1
         if word in _ABSENT_LEADS:
             start = i + 1
@@ -1322,6 +1324,55 @@ def _absent_rows(
                 keep[k] = False
             shapes.absent_dated = _time_follows(words, end)
             return
+
+
+_PASSIVE_BE = frozenset({"was", "were", "is", "are", "wasn", "weren", "isn", "aren", "been"})
+_PASSIVE_NOT = (("not", "even"), ("not", "ever"), ("t", "even"), ("t", "ever"), ("not",), ("t",),
+                ("never",))
+
+
+def _passive_absent(
+    words: Sequence[str], stemmed: Sequence[str], i: int, keep: list[bool],
+    vocab: Vocabulary, shapes: Shapes,
+) -> bool:
+    """ "regions where Design Studio was not sold", "products that weren't ordered in May":
+    the rows a verb names (a table of events, which nothing else points at), missing; a
+    value of theirs said just before is what was not sold. Read as a filter on the rows
+    that are there, the answer would total the very rows said missing."""
+    if words[i] not in _PASSIVE_BE or not keep[i]:
+        return False
+    neg = next((n for n in _PASSIVE_NOT if _at(words, i + 1, n)), None)
+    if neg is None:
+        return False
+    verb = i + 1 + len(neg)
+    tables = _verb_rows(vocab, stemmed, verb) if verb < len(words) and keep[verb] else []
+    if not tables:
+        return False
+    table = tables[0].table
+    if not table.foreign_keys or any(
+        fk.ref_table == table.name for other in vocab.tables for fk in other.foreign_keys
+    ):
+        return False  # "staff who were not hired in 2024": the rows themselves, dated
+    start = i
+    terms: list[Term] = []
+    for k in range(max(0, i - 4), i):
+        found = vocab.match(stemmed, k) if all(keep[k:i]) else None
+        if found is None or k + found[0] != i:
+            continue
+        own = [t for t in found[1] if isinstance(t, ValueTerm) and t.table is table]
+        if own:
+            start, terms = k, [own[0]]
+        break
+    end = verb + 1
+    for tail in _ABSENT_TAILS:
+        if tuple(words[end : end + len(tail)]) == tail:
+            end += len(tail)
+            break
+    shapes.absent, shapes.absent_terms, shapes.absent_at = table, terms, start
+    for k in range(start, end):
+        keep[k] = False
+    shapes.absent_dated = _time_follows(words, end)
+    return True
 
 
 def _verb_rows(vocab: Vocabulary, stemmed: Sequence[str], at: int) -> list[TableTerm]:

@@ -763,6 +763,24 @@ PHRASES.update({
     for into in ("into", "in")
 })
 PHRASES.update({("in", "a", "single"): "per", ("per", "single"): "per"})
+# "departments that don't have a single engineer", "never had one sale": none of them, not
+# "per" as in "how many units has one order" (above).
+PHRASES.update({
+    (*neg, verb, *one): f"{' '.join(neg)} {verb} any"
+    for neg in (("don", "t"), ("doesn", "t"), ("didn", "t"), ("haven", "t"), ("hasn", "t"),
+                ("hadn", "t"), ("do", "not"), ("does", "not"), ("did", "not"), ("not",),
+                ("never",))
+    for verb in ("has", "have", "had", "contain", "contains", "hold", "holds")
+    for one in (("one",), ("a", "single"), ("one", "single"))
+})
+# "tally up every paycheck", "add up all the salaries", "sum up each sale": the total of
+# them (not a breakdown by each one, nor a count of them).
+PHRASES.update({
+    (verb, "up", *every): "total"
+    for verb in ("add", "sum", "total", "tally")
+    for every in (("every",), ("each",), ("all",), ("all", "the"), ("all", "of", "the"),
+                  ("every", "single"), ("each", "and", "every"))
+})
 
 # "annual rev, all yrs", "annual hires": year by year (not the pay words: "annual salary" is
 # the salary, "total annual payroll" the payroll); with a period or another breakdown named,
