@@ -200,6 +200,13 @@ def _what_date(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
         size = len(lead)
         if words[:size] == lead and len(words) > size + 1 and words[size] in _DID:
             return (Token("when", "when"), *tokens[size:])
+        # "Paris office, opened on which date?": the thing, then its verb and the question
+        # about it last; asked as "when was the Paris office opened".
+        if words[-size:] == lead and len(words) > size + 2 and words[-size - 1] in _OPENED:
+            thing = [t for t in tokens[: -size - 1] if t.text != ","]
+            if thing:
+                return (Token("when", "when"), Token("was", "was"), *thing,
+                        tokens[-size - 1])
         # "Paris site: on which date did it open?": the thing named first, then asked of
         # by a pronoun.
         at = next((k for k in range(1, len(words) - size - 1) if words[k : k + size] == lead
