@@ -78,7 +78,12 @@ from plotboard.ai.builtin.lexer import (
 )
 from plotboard.ai.builtin.markdown import plain_markdown
 from plotboard.ai.builtin.pdread import DATE as PANDAS_DATE
-from plotboard.ai.builtin.pdread import PandasUnread, pandas_spec, split_framing
+from plotboard.ai.builtin.pdread import (
+    PandasUnread,
+    looks_like_pandas,
+    pandas_spec,
+    split_framing,
+)
 from plotboard.ai.builtin.reader import read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
@@ -133,7 +138,7 @@ from plotboard.ai.builtin.text import (
     stems,
     tokenize,
 )
-from plotboard.ai.builtin.timewords import MONTHS, UNITS, DateRange
+from plotboard.ai.builtin.timewords import MONTHS, UNITS, DateRange, match_time
 from plotboard.ai.builtin.unasked import unasked
 from plotboard.ai.builtin.vocabulary import (
     EXACT,
@@ -1717,8 +1722,15 @@ def _written_pandas(
     expression, remark = split_framing(question)
     if remark and not _restates(remark, vocab):
         return None
+    period = None
     try:
         data = pandas_spec(expression, today)
+        if data is None and not remark:
+            # "df.loc[...].mean() for 2024 rows": the expression, then the period of its rows.
+            end = max(expression.rfind(")"), expression.rfind("]")) + 1
+            period = _period_only(expression[end:], today) if end else None
+            if period is not None:
+                data = pandas_spec(expression[:end], today)
     except PandasUnread as unread:
         lead, tail = typographic("I can't use \x00 in this pandas expression (I read a "
                                  "table's columns, filters, groupby, the usual totals, "
@@ -1735,6 +1747,13 @@ def _written_pandas(
              if data.get("measures") and key in data["measures"][0]}
     for name in names:
         spec = {**data, "table": name}
+        if period is not None:
+            dated = [c.name for t in vocab.tables if t.name == name for c in t.columns
+                     if c.type in TEMPORAL_TYPES]
+            if len(dated) != 1:
+                continue  # which date the period is of is not said
+            spec["filters"] = [*data.get("filters", []), {
+                "column": dated[0], "op": "between", "value": list(period)}]
         if any(d["column"] == PANDAS_DATE for d in data.get("dimensions", [])):
             dates = {c.name for t in vocab.tables if t.name == name for c in t.columns
                      if str(c.type).lower() in ("date", "datetime", "timestamp")}
@@ -1759,6 +1778,26 @@ def _written_pandas(
         answer=typographic(text), tile=tile, source=tile.source, understood=tile.title,
         assumptions=said,
     )
+
+
+_PANDAS_ACCESSOR = re.compile(r"\.[ \t]{0,8}i?loc[ \t]{0,8}\[")
+_ROWS_WORDS = frozenset({"for", "in", "during", "over", "within", "the", "only", "just", "rows",
+                         "row", "records", "record", "data", "of", "on"})
+
+
+def _period_only(tail: str, today: dt.date) -> tuple[str, str] | None:
+    """The period a few words after an expression say and nothing else ("for 2024 rows",
+    "in Q3 2025 only"), as (first day, last day); None when they say more or no period."""
+    if not 0 < len(tail) <= 60:
+        return None
+    words = [t.text for t in tokenize(tail) if t.text not in _ROWS_WORDS]
+    found = match_time(words, 0, today) if words else None
+    if found is None or found[0] != len(words) or not isinstance(found[1], DateRange):
+        return None
+    span = found[1]
+    if span.start is None or span.end is None or span.parts is not None:
+        return None
+    return span.start.isoformat(), span.end.isoformat()
 
 
 def _restates(remark: str, vocab: Vocabulary) -> bool:
@@ -2414,6 +2453,10 @@ def _answer_once(
     written = _written_pandas(question[:MAX_QUESTION_CHARS], vocab, voice, source, today)
     if written is not None:
         return written
+    if looks_like_pandas(question[:MAX_QUESTION_CHARS]):
+        # "df.loc[df.product == 'X', 'amount'].sum() for North", read as words: ".loc" is
+        # pandas' own word for picking rows (not "location"), so it goes.
+        question = _PANDAS_ACCESSOR.sub("[", question[:MAX_QUESTION_CHARS])
     # An e-mail's or a chat's framing (subject, quote marks, signature) is no part of it.
     # A question written in Markdown (headings, lists, tables, emphasis) read as plain words.
     body, marked = plain_markdown(
