@@ -746,6 +746,19 @@ def _on_total(vocab: Vocabulary, base: Table, intent: Intent, compare: CompareSl
             "sum"
         ):
             wanted = DraftMeasure("sum", base, term.column)
+    elif compare.terms and intent.dim_first and not (
+        intent.measures or intent.pending or intent.tables or intent.row_words
+    ) and compare.op in ("gt", "gte", "lt", "lte", "between"):
+        # "regions where 2024 units > 100k", "categories whose units stay under 50k": the
+        # groups said first, then an amount that adds up (units, not a price) said of them:
+        # each group's total, not each row's.
+        found = _best(vocab, base, [t for t in compare.terms if isinstance(t, ColumnTerm)])
+        term = found[1] if found else None
+        if isinstance(term, ColumnTerm) and term.table is base and (
+            term.column.type in NUMERIC_TYPES and natural_agg(term.column) == "sum"
+            and not is_identifier(base, term.column)
+        ):
+            wanted = DraftMeasure("sum", base, term.column)
     elif not compare.terms and not intent.measures and intent.dim_first and (
         all(a == "sum" for a in intent.pending) or set(intent.pending) == {"avg"}
     ):
@@ -822,6 +835,13 @@ def _having(vocab: Vocabulary, base: Table, intent: Intent, out: Resolved) -> li
                 continue
             rows.append(compare)
             continue
+        summed = out.measures[index].column
+        kept = [d for d in out.dims if not (
+            d.column is summed and d.grain is None and d.bin is None)]
+        if summed is not None and kept and len(kept) < len(out.dims):
+            # "months of 2024 with units at or below 30,000": the units bound each month's
+            # total; they are no breakdown of their own too (one group per quantity).
+            out.dims = kept
         op = cast(FilterOp, compare.op)
         if op == "between":
             out.having.append(DraftHaving(index, "gte", compare.values[0]))

@@ -1,0 +1,58 @@
+"""The built-in engine on general rules for answers that were wrong but looked right (issue 12,
+tuner "wrongs"):
+
+* a text column said first, then "of" and the rows ("email addresses of the remote Finance
+  staff"): those rows listed with that column, not a count per value; "phone numbers of ..."
+  is a thing asked about (refused when the data has none), not an order to phone;
+* a group noun, then an amount that adds up said of it ("categories whose units stay under
+  50k"): a bound on each group's total (having), not on each row;
+* "compare with last year" after a period without its year: that period a year before is
+  the other side, not the year the period is in;
+* a "rep" is a sales rep: "the best rep in every region" ranks people by what they sold;
+* rows said as rows with "the" ("the order lines under 100", "the transactions over 40k")
+  and a bound of theirs: those rows listed, not counted;
+* a total said over "all <groups>" ("the sum of quantity across all categories"): one
+  total, not a breakdown; an aggregation word glued to a table's name before a column of it
+  ("average order amount") is that column's aggregate.
+
+Questions are worded unlike the batch questions that showed each rule (other columns,
+periods, numbers, tables)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plotboard.catalog.model import Catalog
+from tests.ai.tuning import Values, ask, dims_of, filters_of, having_of, spec_of
+
+# -- a bound said of the groups ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "op", "value"),
+    [
+        ("categories whose 2024 units stay under 50k", "lt", 50000),
+        ("products where units in 2023 exceed 20000", "gt", 20000),
+        ("sales regions with quantity of at least 300,000", "gte", 300000),
+    ],
+)
+def test_an_amount_said_of_the_groups_bounds_their_total(
+    catalog: Catalog, values: Values, question: str, op: str, value: float
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], (question, spec)
+    assert having_of(spec) == [("sum_quantity", op, value)], (question, spec)
+    assert all(c != "quantity" for c, _, _ in filters_of(spec)), (question, spec)
+    assert "quantity" not in dims_of(spec), (question, spec)
+
+
+def test_a_price_said_of_the_groups_still_keeps_rows(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("categories where unit price > 900", catalog, values))
+    assert ("unit_price", "gt", 900) in filters_of(spec), spec
+    assert not having_of(spec), spec
+
+
+def test_the_rows_named_keep_their_own_bound(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("revenue by product from orders of more than 40 units", catalog, values))
+    assert ("quantity", "gt", 40) in filters_of(spec), spec
+    assert not having_of(spec), spec
