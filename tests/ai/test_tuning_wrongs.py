@@ -56,3 +56,27 @@ def test_the_rows_named_keep_their_own_bound(catalog: Catalog, values: Values) -
     spec = spec_of(ask("revenue by product from orders of more than 40 units", catalog, values))
     assert ("quantity", "gt", 40) in filters_of(spec), spec
     assert not having_of(spec), spec
+
+
+# -- "compare with last year" --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("units sold in March, compare with last year", "2025-03-01", "2025-03-31"),
+        ("Q2 hires, compare with last year", "2025-04-01", "2025-06-30"),
+        ("revenue in May, compare against last year", "2025-05-01", "2025-05-31"),
+        ("October revenue against last year", "2025-10-01", "2025-10-31"),
+    ],
+)
+def test_last_year_compared_with_is_the_period_a_year_before(
+    catalog: Catalog, values: Values, question: str, start: str, end: str
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    dated = [f for f in filters_of(spec) if f[1] == "between"]
+    assert dated and dated[0][2] == [start, end], (question, spec)
+    assert spec["compare"] == {"to": "previous_year"}, (question, spec)
+    assert start[:4] in (reply.understood or "") and str(int(start[:4]) - 1) in (
+        reply.understood or ""), reply.understood

@@ -1665,7 +1665,7 @@ def apply_shapes(
                     in_order=shapes.in_order)
     side = ratio or _value_and_the_rest(draft)
     if shapes.compare == "strong" and not side:
-        periods = _periods(intent)
+        periods = _periods(intent, shapes)
         if not periods or (len(periods) == 1 and not _compared_with(shapes, periods[0][0])):
             # "Software vs Hardware", "orders between North and South in 2025": the values
             # are compared, the period only says when.
@@ -2704,8 +2704,12 @@ def _next_of(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return end + dt.timedelta(days=1), end + dt.timedelta(days=days)
 
 
-def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
-    """The closed periods the question names, in order, "from 2023 to 2024" as two."""
+def _periods(intent: Intent, shapes: Shapes | None = None) -> list[tuple[int, dt.date, dt.date]]:
+    """The closed periods the question names, in order, "from 2023 to 2024" as two.
+
+    With `shapes`, a year counted back from today said as what a period is compared with
+    ("September sales, compare with last year") is that period a year before, not the year
+    the period is in."""
     out: list[tuple[int, dt.date, dt.date]] = []
     labels: list[str] = []
     whole = len(intent.date_ranges) > 1  # "Jan-Mar 2025 vs Jan-Mar 2024": two spans
@@ -2731,6 +2735,13 @@ def _periods(intent: Intent) -> list[tuple[int, dt.date, dt.date]]:
                 (y_end.month, y_end.day) == (12, 31) and y_start.year == y_end.year
                 and start.year == end.year
             ):
+                if shapes is not None and _RELATIVE_WORDS & set(labels[1 - k].split()) and (
+                    shapes.compare == "strong" and _compared_with(shapes, out[1 - k][0])
+                ):
+                    # "September revenue, compare with last year": the latest September
+                    # against the one a year before; "last year" is the other side.
+                    before = _shifted(start, end, -12)
+                    return [out[k], (out[1 - k][0], before[0], before[1])]
                 # "October units: 2025 vs ...": the month of that year, one period.
                 year = y_start.year
                 return [(min(at, out[1 - k][0]), start.replace(year=year),
@@ -2833,7 +2844,7 @@ def _as_compare(draft: Draft, shapes: Shapes, intent: Intent) -> str | None:
         return None
     if not draft.measures:
         return None
-    periods = _periods(intent)
+    periods = _periods(intent, shapes)
     timed = [d for d in draft.dims if d.grain is not None]
     unit = shapes.compare_to
     if not periods:
