@@ -80,3 +80,32 @@ def test_last_year_compared_with_is_the_period_a_year_before(
     assert spec["compare"] == {"to": "previous_year"}, (question, spec)
     assert start[:4] in (reply.understood or "") and str(int(start[:4]) - 1) in (
         reply.understood or ""), reply.understood
+
+
+# -- a rep is a sales rep ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["the best rep in every region",
+                                      "who is the number one rep per sales region"])
+def test_a_rep_is_ranked_by_what_they_sold_in_each_group(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "sales", (question, spec)
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], (question, spec)
+    assert dims_of(spec) == ["sales_region", "employees.full_name"], (question, spec)
+    assert spec["limit"] == 1 and spec["limit_per"] == "sales_region", (question, spec)
+
+
+def test_the_top_rep_alone_is_one_person(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("who was the top rep in 2024", catalog, values))
+    assert dims_of(spec) == ["employees.full_name"], spec
+    assert spec["limit"] == 1, spec
+
+
+def test_the_amount_sold_ranks_without_a_breakdown_by_the_rows(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the leading rep in each sales region for 2024, by dollars sold",
+                       catalog, values))
+    assert dims_of(spec) == ["sales_region", "employees.full_name"], spec

@@ -84,7 +84,7 @@ from plotboard.ai.builtin.pdread import (
     pandas_spec,
     split_framing,
 )
-from plotboard.ai.builtin.reader import read_intent
+from plotboard.ai.builtin.reader import SELLER_NOUNS, read_intent
 from plotboard.ai.builtin.replies import (
     Voice,
     cannot_answer,
@@ -1147,7 +1147,9 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     if wanted is None or wanted.temporal or intent.dims or intent.grain or intent.pending:
         return
     # "who is the top seller": sellers are ranked by what they sold (no measure said).
-    sold = not intent.measures and intent.row_words[-1:] in (["seller"], ["sellers"])
+    # "who is the top rep": a rep is a sales rep, ranked the same way.
+    sold = not intent.measures and bool(intent.row_words) and intent.row_words[-1] in (
+        SELLER_NOUNS - _SALES_PEOPLE)
     if len(intent.tables) != 1 or not (intent.measures or sold) or len(intent.row_words) != 1:
         return
     if not all(m.superlative is not None and m.agg is None for m in intent.measures):

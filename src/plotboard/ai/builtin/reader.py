@@ -126,6 +126,8 @@ _DISTINCT_WORDS = frozenset({"distinct", "unique", "different"})
 
 
 _SELLING = frozenset({"selling", "sold", "sells", "sell", "seller", "sellers"})
+#: People named by the selling they do ("the top rep": a sales rep), ranked by what they sold.
+SELLER_NOUNS = frozenset({"seller", "sellers", "salesperson", "salespeople", "rep", "reps"})
 _SELLS = frozenset({"selling", "sold", "sells", "sell"})
 _PRONOUNS = frozenset({"it", "they", "we", "you", "he", "she", "i", "one"})
 
@@ -661,7 +663,7 @@ class _Walk:
         ranked = intent.top is not None or intent.superlative is not None
         # "the top seller in each region": sellers are ranked by what they sold.
         sold = not intent.measures and not intent.pending and any(
-            w in ("seller", "sellers", "salesperson", "salespeople") for w in self.words
+            w in SELLER_NOUNS for w in self.words
         )
         if not ranked or intent.per_dim is None or len(intent.dims) != 1 or (
             len(intent.tables) != 1 or not (intent.measures or sold)
@@ -1260,6 +1262,13 @@ class _Walk:
             self.words[item.start - 1] in _PRONOUNS
         ):
             return  # "for every category, the region where it sells worst": a verb, no rows
+        said = self.last_words
+        if self.mode == "dim" and text in _SELLS and said is not None and isinstance(
+            said.meaning, Words
+        ) and self._adjacent(item, said) and any(
+            isinstance(t, MeasureTerm) for t in said.meaning.terms
+        ):
+            return  # "the top rep per region, by dollars sold": the verb of the amount ranked
         # "employee country": a table name right before narrows the next phrase to that table.
         prev = self.last_words
         if prev is not None and self._adjacent(item, prev) and isinstance(prev.meaning, Words):
