@@ -109,3 +109,45 @@ def test_the_amount_sold_ranks_without_a_breakdown_by_the_rows(
     spec = spec_of(ask("the leading rep in each sales region for 2024, by dollars sold",
                        catalog, values))
     assert dims_of(spec) == ["sales_region", "employees.full_name"], spec
+
+
+# -- a total over all the groups -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("the sum of quantity across all categories in 2023", {"agg": "sum",
+                                                               "column": "quantity"}),
+        ("total revenue of all the sales regions last year", {"agg": "sum", "column": "amount"}),
+        ("overall headcount of all departments", {"agg": "count"}),
+    ],
+)
+def test_a_total_over_all_groups_is_one_total(
+    catalog: Catalog, values: Values, question: str, measure: dict[str, str]
+) -> None:
+    reply = ask(question, catalog, values)
+    spec = spec_of(reply)
+    assert not dims_of(spec), (question, spec)
+    assert spec["measures"] == [measure], (question, spec)
+    assert any("one total" in a for a in reply.assumptions), reply.assumptions
+
+
+@pytest.mark.parametrize("question", ["total revenue for each sales region last year",
+                                      "total units per category in 2023",
+                                      "revenue of all sales regions last year"])
+def test_each_group_or_no_total_word_stays_a_breakdown(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert len(dims_of(spec)) == 1, (question, spec)
+
+
+def test_an_aggregation_glued_to_the_table_name_takes_its_column(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the total sales quantity per region", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "quantity"}], spec
+    assert dims_of(spec) == ["sales_region"], spec
+    spec = spec_of(ask("total sales in Q3 2024", catalog, values))
+    assert spec["measures"] == [{"agg": "sum", "column": "amount"}], spec

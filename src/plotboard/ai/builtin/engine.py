@@ -50,6 +50,7 @@ from plotboard.ai.answers import (
     TileSuggestion,
     as_sources,
 )
+from plotboard.ai.builtin.asked import all_groups_totalled
 from plotboard.ai.builtin.compose import RANKED_ROWS, build_fresh, refine
 from plotboard.ai.builtin.conversation import (
     ASK_AS_NEW,
@@ -2622,6 +2623,7 @@ def _answer_once(
         states = ", ".join(f"'{w}'" for i, w in sorted(lexed.unknown_at.items())
                            if w in STATUS_WORDS or _state_said(lexed, i))
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
+    all_groups_totalled(lexed, intent, shapes, readings)
     _both_sides(intent, shapes)
     _split_over_values(lexed, intent)
     _rows_of_a_size(vocab, lexed, intent, shapes)

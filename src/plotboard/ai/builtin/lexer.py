@@ -513,6 +513,31 @@ def _keyword(words: Sequence[str], i: int) -> tuple[int, Meaning] | None:
     return None
 
 
+def _agg_before_column(
+    words: Sequence[str], stems: Sequence[str], i: int, size: int, vocab: Vocabulary
+) -> tuple[int, Meaning] | None:
+    """ "total sale quantity": a phrase that opens with an aggregation word ("total sales" is
+    revenue) and whose last word starts a longer name of a numeric column that adds up
+    ("sale quantity"): the aggregation of that column, not the phrase and then the column.
+    The aggregation word is read alone; the column is read next."""
+    said = _keyword(words, i)
+    if said is None or not isinstance(said[1], Agg) or said[0] != size - 1:
+        return None
+    after = vocab.match(stems, i + said[0])
+    if after is None or after[0] < 2:
+        return None
+    numeric = [t for t in after[1] if isinstance(t, ColumnTerm)
+               and t.column.type in NUMERIC_TYPES]
+    if not numeric or len(numeric) != len(after[1]):
+        return None
+    if said[1].agg == "sum" and any(
+        {singular(w) for w in split_identifier(t.column.name).lower().split()} & AVERAGED_WORDS
+        for t in numeric
+    ):
+        return None  # "total sales unit price": prices are not added up
+    return said
+
+
 def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
     """The items of a tokenized question (see module docstring)."""
     words = tuple(_time_respelt(t.text, vocab) for t in tokens)
@@ -537,6 +562,9 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
         phrase = vocab.match(stems, i)
         if phrase is not None and (best is None or phrase[0] > best[0]):
             best = (phrase[0], Words(tuple(phrase[1]), " ".join(words[i : i + phrase[0]])))
+            agg = _agg_before_column(words, stems, i, phrase[0], vocab)
+            if agg is not None:
+                best = agg  # "total sale quantity": the total of the sale quantity
         slips: list[tuple[str, str]] = []
         slipped = _value_with_a_slip(words, stems, i, vocab, slips)
         if slipped is not None and (best is None or slipped[0] > best[0]):
