@@ -20,10 +20,58 @@ periods, numbers, tables)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from plotboard.ai.builtin.asked import bounded_rows_said
 from plotboard.catalog.model import Catalog
 from tests.ai.tuning import Values, ask, dims_of, filters_of, having_of, spec_of
+
+# -- a column said of the rows -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("email addresses of the remote Finance people", ("department", "eq", "Finance")),
+        ("emails of every Sales Manager in Berlin", ("job_title", "eq", "Sales Manager")),
+        ("show me the emails of the Toronto staff", ("location", "eq", "Toronto")),
+    ],
+)
+def test_a_column_of_the_rows_lists_them_with_it(
+    catalog: Catalog, values: Values, question: str, kept: tuple[str, str, str]
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees", (question, spec)
+    assert "email" in spec.get("select", []), (question, spec)
+    assert "full_name" in spec["select"], (question, spec)
+    assert not spec.get("measures") and not dims_of(spec), (question, spec)
+    assert kept in filters_of(spec), (question, spec)
+
+
+def test_a_column_with_few_values_said_of_the_rows_stays_a_breakdown(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("job titles of the remote people in Berlin", catalog, values))
+    assert dims_of(spec) == ["job_title"], spec
+    assert spec["measures"] == [{"agg": "count"}], spec
+
+
+def test_a_count_of_a_column_of_the_rows_stays_a_count(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many emails of London staff", catalog, values))
+    assert "select" not in spec, spec
+    assert spec.get("measures"), spec
+
+
+def test_numbers_of_a_verb_are_a_thing_asked_about(catalog: Catalog, values: Values) -> None:
+    reply = ask("phone numbers of the support people in Sydney", catalog, values)
+    assert reply.tile is None
+    assert "couldn't find" in reply.answer and "phone" in reply.answer, reply.answer
+    assert "send messages" not in reply.answer
+    still = ask("phone the support people in Sydney", catalog, values)
+    assert still.tile is None and "send messages" in still.answer, still.answer
+
 
 # -- a bound said of the groups ------------------------------------------------------------------
 
@@ -109,6 +157,46 @@ def test_the_amount_sold_ranks_without_a_breakdown_by_the_rows(
     spec = spec_of(ask("the leading rep in each sales region for 2024, by dollars sold",
                        catalog, values))
     assert dims_of(spec) == ["sales_region", "employees.full_name"], spec
+
+
+# -- rows said as rows, with a bound -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "op", "value"),
+    [
+        ("please review the order lines under 60 in May", "amount", "lt", 60),
+        ("the transactions over 90000 in Q1", "amount", "gt", 90000),
+        ("could you pull the sales entries above 95k from last month", "amount", "gt", 95000),
+    ],
+)
+def test_rows_said_as_rows_with_a_bound_are_listed(
+    catalog: Catalog, values: Values, question: str, column: str, op: str, value: float
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec.get("select") and "sale_id" in spec["select"], (question, spec)
+    assert not spec.get("measures"), (question, spec)
+    assert (column, op, value) in filters_of(spec), (question, spec)
+
+
+@pytest.mark.parametrize("question", [
+    "how many of the order lines under 60 in May",
+    "East region sales lines worth no more than $80",
+    "count the transactions over 90000 in Q1",
+])
+def test_rows_counted_or_said_bare_stay_a_count(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert spec.get("measures") == [{"agg": "count"}], (question, spec)
+
+
+def test_rows_said_reads_fast_on_hostile_input() -> None:
+    for text in ["the records " * 2000, "the \x00 rows above", "\ud800 the lines over 5",
+                 "     ".join(["the", "orders", "over"])]:
+        start = time.perf_counter()
+        bounded_rows_said(text.split())
+        assert time.perf_counter() - start < 0.1
 
 
 # -- a total over all the groups -----------------------------------------------------------------

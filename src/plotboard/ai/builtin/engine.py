@@ -50,7 +50,12 @@ from plotboard.ai.answers import (
     TileSuggestion,
     as_sources,
 )
-from plotboard.ai.builtin.asked import all_groups_totalled
+from plotboard.ai.builtin.asked import (
+    all_groups_totalled,
+    bounded_rows_listed,
+    bounded_rows_said,
+    column_of_rows,
+)
 from plotboard.ai.builtin.compose import RANKED_ROWS, build_fresh, refine
 from plotboard.ai.builtin.conversation import (
     ASK_AS_NEW,
@@ -2526,6 +2531,7 @@ def _answer_once(
     converted = conversion_request(asked, lambda stems: stems in vocab.phrases)
     if converted is not None:
         return _cannot(vocab, NO_CONVERSIONS.format(converted), voice)
+    rows_bounded = bounded_rows_said([t.text for t in asked])
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
     words = catalog_slips(words, vocab, readings)
     words = split_compounds(words, vocab, readings)
@@ -2624,9 +2630,11 @@ def _answer_once(
                            if w in STATUS_WORDS or _state_said(lexed, i))
         return _cannot(vocab, f"I couldn't find {states} in this data", voice)
     all_groups_totalled(lexed, intent, shapes, readings)
+    column_of_rows(vocab, lexed, intent, shapes)
     _both_sides(intent, shapes)
     _split_over_values(lexed, intent)
     _rows_of_a_size(vocab, lexed, intent, shapes)
+    bounded_rows_listed(intent, lexed, shapes, rows_bounded)
     _counted(intent, shapes)
     _rows_asked(vocab, intent, shapes)
     _each_row_listed(lexed, intent, shapes)

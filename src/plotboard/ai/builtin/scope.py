@@ -86,6 +86,12 @@ ACTION_VERBS = frozenset({
     "translate", "print", "publish", "post", "forward", "call", "phone", "text", "message",
     "write", "compose", "draft", "book", "thank", "congratulate", "contact", "alert", "dm",
 })
+#: Nouns after an action verb that make it a noun of a thing asked about ("phone numbers",
+#: "mail addresses", "call logs"), not an order to act.
+_VERB_AS_NOUN = frozenset({"number", "numbers", "no", "nos", "address", "addresses", "log",
+                           "logs", "list", "lists", "history", "records", "count", "counts",
+                           "volume", "volumes", "extension", "extensions", "id", "ids",
+                           "handle", "handles"})
 #: What an action hands to people ("email the top earners a thank-you note", "give the best
 #: sellers a voucher"): with one of these after its object, a verb the catalog also knows
 #: ("email" as a column) or that also asks for data ("give") is the action.
@@ -171,6 +177,8 @@ def action_request(tokens: Sequence[Token], known: Callable[[tuple[str, ...]], b
         return True
     if verb not in ACTION_VERBS or known((verb,)):
         return False
+    if rest and rest[0] in _VERB_AS_NOUN:
+        return False  # "phone numbers of the Berlin staff", "call logs": a thing, asked for
     # "send me ...", "send over / through / across the averages": the data itself, sent here.
     return not rest or rest[0] not in ("me", "us", "over", "back", "through", "across", "along")
 
