@@ -103,6 +103,13 @@ from plotboard.ai.builtin.replies import (
     voice_of,
 )
 from plotboard.ai.builtin.resolve import Ambiguous, Unanswerable, date_filters
+from plotboard.ai.builtin.rread import (
+    RUnknown,
+    RUnread,
+    TableInfo,
+    prose_conditions,
+    r_pipeline,
+)
 from plotboard.ai.builtin.scope import (
     action_request,
     conversion_request,
@@ -1808,6 +1815,101 @@ def _period_only(tail: str, today: dt.date) -> tuple[str, str] | None:
     return span.start.isoformat(), span.end.isoformat()
 
 
+def _r_tables(vocab: Vocabulary, source: str | None) -> dict[str, TableInfo]:
+    """The tables an R pipeline may name (of `source`, else of every source, the first of a
+    name winning), as the reader knows them."""
+    named = vocab.source_named(source)
+    tables: dict[str, TableInfo] = {}
+    for table in vocab.tables:
+        if table.name in tables or (named is not None and vocab.source_of(table) is not named):
+            continue
+        columns = {c.name: c.type for c in table.columns if not c.hidden}
+        dates = vocab.time_columns(table)
+        links: dict[str, tuple[str, ...]] = {}
+        for fk in table.foreign_keys:
+            if len(fk.columns) == 1 and fk.columns[0] in columns:
+                links[fk.ref_table] = (*links.get(fk.ref_table, ()), fk.columns[0])
+        values = {
+            c: tuple(v for v in vocab.values.get((id(table), c.lower()), ()) if isinstance(v, str))
+            for c in columns
+        }
+        tables[table.name] = TableInfo(
+            columns, dates[0].name if dates else None, links,
+            {c: v for c, v in values.items() if v},
+        )
+    return tables
+
+
+def _written_r(
+    question: str, vocab: Vocabulary, voice: Voice, source: str | None, today: dt.date
+) -> EngineAnswer | None:
+    """A question holding an R dplyr pipeline (`rread`): its spec, checked as every other and
+    never run, with the conditions the prose around it adds ("for 2023 only"). None when it
+    holds no pipeline; a refusal naming the part, the table or the column it cannot use."""
+    tables = _r_tables(vocab, source)
+    cannot = typographic("I can't use \x00 in this R pipeline (I read filter, group_by, "
+                         "summarise, count, mutate for a share, a running total or bands, "
+                         "arrange, slice_max / slice_head, select and anti_join, and never "
+                         "run it); without it the pipeline would ask something else")
+    try:
+        read = r_pipeline(question, today, tables)
+    except RUnread as unread:
+        lead, tail = cannot.split("\x00")
+        return _cannot(vocab, f"{lead}“{unread.part}”{tail}", voice)
+    except RUnknown as unknown:
+        if unknown.table is None:
+            known = ", ".join(sorted(tables))
+            reason = f"this data has no table “{unknown.name}” (its tables: {known})"
+        else:
+            reason = f"the {unknown.table} table has no column “{unknown.name}”"
+        return _cannot(vocab, typographic(reason), voice)
+    if read is None:
+        return None
+    data = read.spec
+    info = tables[data["table"]]
+    said = [typographic("the R pipeline was read into a query, not run")]
+    if read.prose:
+        added = prose_conditions(read.prose, today, info)
+        if added is None:
+            reason = typographic(f"I can't tell what “{read.prose[:80]}” changes in the R "
+                                 "pipeline (around one I read a period and values of the "
+                                 "data)")
+            return _cannot(vocab, reason, voice)
+        filters, words = added
+        if filters:
+            dated = {f["column"] for f in filters}
+            data["filters"] = [f for f in data.get("filters", [])
+                               if f.get("column") not in dated] + filters
+            said += [typographic(f"'{w}' around the pipeline read as a condition")
+                     for w in words]
+    said += [typographic(f"'{a}' read as '{b}'") for a, b in read.repaired]
+    said += [typographic(note) for note in read.notes]
+    measures = data.get("measures", [])
+    data = {**data, "measures": measures + [over for _, over in read.overs]}
+    if not data["measures"]:
+        del data["measures"]
+    try:
+        draft = from_spec(QuerySpec.model_validate(data), vocab, source=source)
+        kept = len(measures)
+        for at, (i, _) in enumerate(read.overs):
+            draft.measures[i] = dataclasses.replace(draft.measures[i],
+                                                    over=draft.measures[kept + at])
+        del draft.measures[kept:]
+        draft.share = read.share
+        draft.cumulative = read.cumulative
+        if read.share_within is not None and draft.dims:
+            draft.share_within = draft.dims[0]
+        tile, _ = _tile(vocab, draft)
+    except (QueryError, ValidationError, Ambiguous, Unanswerable) as problem:
+        lead, tail = cannot.split("\x00")
+        return _cannot(vocab, f"{lead}“{question.strip()[:60]}”{tail} ({problem})", voice)
+    text = describe_answer(vocab, draft, tile.chart_type, voice, chart_asked=False)
+    return EngineAnswer(
+        answer=typographic(text), tile=tile, source=tile.source, understood=tile.title,
+        assumptions=tuple(said),
+    )
+
+
 def _restates(remark: str, vocab: Vocabulary) -> bool:
     """True when a remark after a pandas expression ("— which departments?") adds nothing to
     it: no number, no quoted or data value (those would be conditions the expression lacks)."""
@@ -2456,6 +2558,9 @@ def _answer_once(
     vocab = vocabulary_of(as_sources(catalog, values))
     voice = voice_of(context_clues)
     written = _written_sql(question[:MAX_QUESTION_CHARS], vocab, voice, source)
+    if written is not None:
+        return written
+    written = _written_r(question[:MAX_QUESTION_CHARS], vocab, voice, source, today)
     if written is not None:
         return written
     written = _written_pandas(question[:MAX_QUESTION_CHARS], vocab, voice, source, today)
