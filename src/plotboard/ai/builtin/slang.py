@@ -377,6 +377,8 @@ PHRASES.update({
     for noun in ("people", "ppl", "employees", "staff", "workers", "orders", "deals",
                  "transactions", "offices", "hires", "products", "customers")
 })
+#: Words for the one someone reports to ("don't report to any supervisor").
+_BOSSES = (("manager",), ("boss",), ("supervisor",), ("superior",), ("line", "manager"))
 # "w/o a manager" (tokens "w", "o"): without; "no reporting manager": no manager.
 PHRASES.update({("w", "o"): "without", ("reporting", "manager"): "manager",
                 ("reporting", "managers"): "managers"})
@@ -480,12 +482,20 @@ PHRASES.update({
     for verb in ("report", "answer")
     for to in (("to",), ())
 })
-# "who doesn't report to anyone", "people that do not answer to anybody": no manager.
+# "who doesn't report to anyone", "people that do not answer to anybody", "staff who don't
+# report to any manager" (not "not a Manager by title"): no manager.
 PHRASES.update({
-    (*neg, verb, "to", anyone): "have no manager"
+    (*neg, verb, "to", *anyone): "have no manager"
     for neg in (("doesn", "t"), ("don", "t"), ("didn", "t"), ("does", "not"), ("do", "not"))
     for verb in ("report", "answer")
-    for anyone in ("anyone", "anybody")
+    for anyone in (("anyone",), ("anybody",), *((det, *boss) for det in ("any", "a")
+                                                for boss in _BOSSES))
+})
+PHRASES.update({
+    (*lead, "to", det, *boss): "with no manager"
+    for lead in (("not", "reporting"), ("not", "answering"))
+    for det in ("any", "a")
+    for boss in _BOSSES
 })
 # "people without any manager": no manager (not "not a Manager by title").
 PHRASES.update({
