@@ -255,6 +255,7 @@ class _Walk:
         self.implicit: MeasureSlot | None = None
         self.which_end = -1
         self.compare_target = -1
+        self.range_end_at = -1  # the item that ended "2 to 4" (read with its start)
         self.numeric_at = -1  # index of the item that set `last_numeric`
         # A comparison whose number had nothing named after it yet ("100 or more people",
         # "under 90k in salary"): the next phrase or two may say what it is about.
@@ -541,21 +542,24 @@ class _Walk:
         column said again later, with no aggregation of its own, is the same measure (its
         verb), not a second one beside it."""
         measures = self.intent.measures
-        if len(measures) != 2 or self.intent.pending:
+        if len(measures) < 2 or self.intent.pending:
             return
-        first, again = measures
-        if again.agg is not None or again.superlative is not None or again.over:
-            return
-        if first.agg is None and first.superlative is None:
-            return
+
         def columns(terms: tuple[Term, ...]) -> set[tuple[int, int]]:
             return {(id(t.table), id(getattr(t, "column", None))) for t in terms}
 
-        if columns(first.terms) != columns(again.terms):
-            return
-        if any(c.measure is again for c in self.intent.compares):
-            return
-        measures.remove(again)
+        # "what's our top earner paid, the maximum salary anyone gets": each plain
+        # repetition after an aggregated one is that one again.
+        for k in range(len(measures) - 1, 0, -1):
+            again = measures[k]
+            if again.agg is not None or again.superlative is not None or again.over:
+                continue
+            if any(c.measure is again for c in self.intent.compares):
+                continue
+            if any((first.agg is not None or first.superlative is not None)
+                   and columns(first.terms) == columns(again.terms)
+                   for first in measures[:k]):
+                del measures[k]
 
     def _highest_in_each(self) -> None:
         """ "the top salary in every department", "lowest price per category": the highest
@@ -1004,7 +1008,23 @@ class _Walk:
                 self.compare.measure = named  # "where the average salary is above 100k"
             self._compared()
 
+    def _range_end(self, index: int) -> float | None:
+        """The second number of "2 to 4" (the item after `index`, "to" between), or None."""
+        item = self.items[index]
+        nxt = self.items[index + 1] if index + 1 < len(self.items) else None
+        if nxt is None or not isinstance(nxt.meaning, Number):
+            return None
+        if not isinstance(item.meaning, Number):
+            return None
+        if nxt.start != item.start + item.size + 1:
+            return None
+        if self.words[item.start + item.size] not in ("to", "through", "thru"):
+            return None
+        return nxt.meaning.value if nxt.meaning.value > item.meaning.value else None
+
     def _number(self, meaning: Number, index: int) -> None:
+        if index == self.range_end_at:
+            return  # the end of "2 to 4", read with its start
         if self._one_of_numbers(meaning, index):
             return
         if self.compare is None:
@@ -1015,6 +1035,11 @@ class _Walk:
             )
             if self.last_numeric and close:
                 slot = CompareSlot("eq", [meaning.value], self.last_numeric)
+                upto = self._range_end(index)
+                if upto is not None:
+                    # "ratings 2 to 4": the numbers from one to the other.
+                    slot.op, slot.values = "between", [meaning.value, upto]
+                    self.range_end_at = index + 1
                 self.intent.compares.append(slot)
                 averaged = self.intent.measures[-1] if self.intent.measures else None
                 if averaged is not None and averaged.agg is not None and (
@@ -1083,7 +1108,15 @@ class _Walk:
                     self.compare.terms, self.compare.after = numeric, True
                     self.compare.measure = None
                     self.compare_target = index + 1
-            if not self.compare.terms:
+                elif nxt is not None and said and not numeric and (
+                    _counted(said) and len(_counted(said)) == len(said)
+                ) and self._adjacent(nxt, self.items[index]):
+                    # "which manager id has more than 12 employees": the rows said right
+                    # after the number are what is counted, not the number column before.
+                    self.compare.terms, self.compare.measure = (), None
+                    self.compare.counted = _counted(said)
+                    self.compare_target = index + 1
+            if not self.compare.terms and self.compare.counted is None:
                 nxt = self._next_words(index)
                 said = nxt.meaning.terms if nxt and isinstance(nxt.meaning, Words) else ()
                 numeric, counted = _numeric(said), _counted(said)
