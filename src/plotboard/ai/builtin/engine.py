@@ -122,6 +122,7 @@ from plotboard.ai.builtin.shapes import (
     COUNTED_ROWS,
     Shapes,
     apply_shapes,
+    bosses_by_their_field,
     people_table,
     read_shapes,
     said_once,
@@ -180,6 +181,9 @@ _SLASHED = re.compile(r"(?<=[A-Za-z]{2})\s*/\s*(?=[A-Za-z]{2})")
 READ_ONLY = "plotboard only reads data; it can't change, add or delete anything"
 READS_ONLY = (
     "plotboard only reads data and draws charts; it can't send messages, translate or act"
+)
+UNBUILT = (
+    "I couldn't put those words together into one query; try asking for one thing at a time"
 )
 NO_FORECASTS = "the data holds what happened; plotboard doesn't predict or forecast"
 NO_CONVERSIONS = (
@@ -2211,12 +2215,69 @@ _PEOPLE_GLOSS = re.compile(
     r"|employees|staff|staff members|names)\s*\)", re.I)
 
 
+#: A bracket right after a number that says where it stands on its scale ("scored a 5 (top
+#: appraisal rating)", "rated 1 (the lowest)"): the number says it already; "top" there is
+#: no ranking.
+_VALUE_GLOSS = re.compile(
+    r"(?<![\w.])(?P<number>\d+(?:\.\d+)?)\s{0,3}\((?P<said>\s{0,3}(?:(?:the|our|a|an|their)\s{1,3})?"
+    r"(?:top|best|highest|lowest|worst|bottom|maximum|minimum|max|min|perfect)\b[^()]{0,40})\)",
+    re.I)
+
+#: A bracket giving a number's scale: "(performance ratings 1 to 5)", "(scored 0-10)".
+_SCALE_GLOSS = re.compile(
+    r"\((?P<words>[A-Za-z][A-Za-z' ]{0,40}?)?\s{0,3}(?:on a scale of\s{1,3}|from\s{1,3})?"
+    r"(?P<low>\d{1,3})\s{0,3}(?:to|-|\u2013|through)\s{0,3}(?P<high>\d{1,3})\s{0,3}\)", re.I)
+
+
+def _numeric_columns(vocab: Vocabulary, text: str) -> set[int]:
+    """The numeric columns (by id) that the words of `text` name, slang read."""
+    words = expand(tokenize(text), lambda stem: (stem,) in vocab.phrases)
+    found: set[int] = set()
+    at = 0
+    while at < len(words):
+        match = vocab.match([t.stem for t in words], at)
+        if match is None:
+            at += 1
+            continue
+        size, terms = match
+        found |= {id(t.column) for t in terms if isinstance(t, ColumnTerm)
+                  and t.column.type in NUMERIC_TYPES}
+        at += max(size, 1)
+    return found
+
+
+_RANKED_BEFORE = re.compile(r"\b(?:top|bottom|best|worst|first|last|biggest|largest)\s*$", re.I)
+
+
 def _bracket_asides(plain: str, vocab: Vocabulary) -> tuple[str, list[str]]:
     """`plain` without the brackets that say why, for whom or how the question is asked
     rather than what it asks (`_BRACKET_ASIDE`), and (the asides dropped). A bracket that
     still holds a number, a period or a name of the data after its scale is taken out ("(I only
     need 2024)", "(for the Berlin office)") is part of the question and stays."""
     dropped: list[str] = []
+
+    def gloss(found: re.Match[str]) -> str:
+        if _RANKED_BEFORE.search(found.string[max(0, found.start() - 12) : found.start()]):
+            return found.group(0)  # "top 5 (highest units)": the ranking's own measure
+        dropped.append(f"({found.group('said').strip()})")
+        return f"{found.group('number')} "
+
+    plain = _VALUE_GLOSS.sub(gloss, plain)
+
+    def scale(found: re.Match[str]) -> str:
+        # "how are the appraisal scores (performance ratings 1 to 5) spread": the bracket
+        # says the scale of a number named outside it too; it keeps no rows out.
+        low, high = float(found.group("low")), float(found.group("high"))
+        if low not in (0, 1) or high <= low + 1:
+            return found.group(0)
+        inside = _numeric_columns(vocab, found.group("words") or "")
+        rest = found.string[: found.start()] + " " + found.string[found.end() :]
+        if len(inside) != 1 or not inside <= _numeric_columns(vocab, rest):
+            return found.group(0)
+        dropped.append(found.group(0).strip())
+        return " "
+
+    plain = _SCALE_GLOSS.sub(scale, plain)
 
     def aside(found: re.Match[str]) -> str:
         said = found.group(1).strip(" \t,;:.!?")
@@ -2637,6 +2698,7 @@ def _answer_once(
     if converted is not None:
         return _cannot(vocab, NO_CONVERSIONS.format(converted), voice)
     rows_bounded = bounded_rows_said([t.text for t in asked])
+    asked = bosses_by_their_field(asked, vocab, readings)
     words = expand(asked, lambda stem: (stem,) in vocab.phrases, readings)
     words = catalog_slips(words, vocab, readings)
     words = split_compounds(words, vocab, readings)
@@ -2796,6 +2858,10 @@ def _answer_once(
     except Unanswerable as err:
         return _cannot(vocab, err.reason, voice)
     except QueryError as err:
+        if err.position is not None:
+            # A formula the engine wrote itself failed ("sum_if() needs a number, but
+            # 'hire_date' at position 8 ..."): its words mean nothing to who asked.
+            return _cannot(vocab, UNBUILT, voice)
         return _cannot(vocab, err.message.rstrip(".").lower(), voice)
     if not follow:
         # "the four newest people": a number the listing used as its count is not loose.

@@ -45,6 +45,7 @@ from plotboard.ai.builtin.text import (
     singular,
     split_identifier,
     stems,
+    tokenize,
 )
 from plotboard.ai.builtin.timewords import MONTHS, DateRange, add_months, auto_grain
 from plotboard.ai.builtin.vocabulary import (
@@ -1558,6 +1559,11 @@ def apply_shapes(
         intent.ignored.append("ratio")
     if shapes.share and draft.measures and not ratio:
         counts = not intent.pending or "count" in intent.pending  # "total order count"
+        first = draft.measures[0]
+        if first.column is not None and first.column.type in TEMPORAL_TYPES:
+            # "what share of staff got a 5 at their last review": "last" as the latest date
+            # is no amount a share is taken of; the rows are counted.
+            draft.measures = [DraftMeasure("count", draft.base, None)]
         if shapes.counted_rows and not intent.measures and counts:
             draft.measures = [DraftMeasure("count", draft.base, None)]
         parts = [f for f in draft.filters if f.column.type not in ("date", "datetime")]
@@ -3107,3 +3113,89 @@ def _as_listing(
         draft.limit = 1  # "which is the newest office", "the oldest office": that one
     if draft.limit is None and order is not None and count is not None:
         draft.limit = count
+
+
+#: How the people under someone are said once a boss is named: "direct reports", "12
+#: reports", "people reporting to them", "staff under them".
+_UNDER_LEADS = frozenset({"which", "what", "the", "each", "every", "per", "by", "all", "our",
+                          "any", "list", "show", "those", "whose"})
+_UNDER_ONE = frozenset({"them", "him", "her"})
+_UNDER_EACH = frozenset({"each", "every", "a", "their"})  # the boss is said next
+_AVERAGE_SAID = frozenset({"average", "avg", "mean", "typical", "typically", "usually"})
+_UNDER_FILLERS = frozenset({"who", "that", "work", "works", "working", "sit", "sitting"})
+_COUNTED_LEADS = frozenset({"many", "most", "fewest", "least", "their", "of", "more", "fewer",
+                            "than", "over", "under", "above", "below"})
+_PEOPLE_SAID = frozenset({"people", "person", "staff", "employee", "worker", "member",
+                          "subordinate", "report", "individual", "folk", "head"})
+
+
+def _reports_at(words: Sequence[Token], k: int) -> int:
+    """How many words from `k` say the people under a boss, or 0 ("direct reports", "12
+    reports", "people reporting to them", "staff under each": those before a boss said
+    next are left to it)."""
+    text = [t.text for t in words[k : k + 5]]
+    if text[:1] == ["direct"] and text[1:2] in (["reports"], ["report"]):
+        return 2
+    if text[:1] == ["reports"] and k > 0 and (
+        words[k - 1].text in _COUNTED_LEADS or parse_number(words[k - 1].text) is not None
+    ):
+        return 1
+    if words[k].stem not in _PEOPLE_SAID:
+        return 0
+    verb = 1
+    while verb < 3 and text[verb : verb + 1] and text[verb] in _UNDER_FILLERS:
+        verb += 1
+    if text[verb : verb + 1] == ["under"]:
+        after = text[verb + 1 : verb + 2]
+        return verb + 2 if after and after[0] in _UNDER_ONE else verb + 1 if after and (
+            after[0] in _UNDER_EACH) else 0
+    verb = 2 if text[1:2] in (["who"], ["that"]) else 1
+    if text[verb : verb + 1] and text[verb] in ("reporting", "report", "reports") and (
+        text[verb + 1 : verb + 2] == ["to"]
+    ):
+        after = text[verb + 2 : verb + 3]
+        if after and after[0] in _UNDER_ONE:
+            return verb + 3
+        if after and after[0] in _UNDER_EACH:
+            return verb + 2
+    return 0
+
+
+def bosses_by_their_field(
+    words: tuple[Token, ...], vocab: Vocabulary, readings: list[str]
+) -> tuple[Token, ...]:
+    """ "which managers have more than 12 direct reports", "how many people report to each
+    supervisor": the bosses are the values of the field naming whom each person reports to
+    (manager_id), and the people under each are the rows counted; not the people whose job
+    title says "Manager". The bosses are shown by that field (their id): the engine does not
+    look the same table up twice, and the answer says so."""
+    bosses = [k for k, t in enumerate(words) if t.stem in _BOSS_WORDS
+              and (k == 0 or words[k - 1].text in _UNDER_LEADS or words[k - 1].text == "line")
+              and not (k + 1 < len(words) and words[k + 1].stem in _NAME_TAILS)]
+    if not bosses or any(t.text in _AVERAGE_SAID for t in words):
+        return words  # "the average number of direct reports per manager": one ratio
+    k = bosses[0]
+    under = next(((j, n) for j in range(len(words)) if j != k
+                  for n in [_reports_at(words, j)] if n), None)
+    if under is None:
+        return words
+    people = people_table(vocab)
+    if people is None:
+        return words
+    column = next((c for c in people.columns if c.nullable and not c.hidden
+                   and _names_of(c) & _BOSS_NAMES and c.type in NUMERIC_TYPES), None)
+    if column is None:
+        return words
+    start = k - 1 if k > 0 and words[k - 1].text == "line" else k
+    j, n = under
+    said = " ".join(t.text for t in words[start : k + 1])
+    field = tokenize(split_identifier(column.name).lower())
+    out = list(words)
+    counted = tokenize(f"people with a {words[k].stem}")
+    spans = sorted([(start, k + 1 - start, field), (j, n, counted)], reverse=True)
+    for at, size, put in spans:
+        out[at : at + size] = list(put)
+    readings.append(f"'{said}' read as each {split_identifier(column.name).lower()} (the "
+                    f"people who report to them counted; managers shown by that field, "
+                    f"not by name)")
+    return tuple(out)
