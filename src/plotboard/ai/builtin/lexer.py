@@ -25,6 +25,7 @@ from plotboard.ai.builtin.text import (
     singular,
     split_identifier,
 )
+from plotboard.ai.builtin.text import stems as text_stems
 from plotboard.ai.builtin.timewords import MONTHS, DateRange, TimeWord, match_time
 from plotboard.ai.builtin.vocabulary import (
     ColumnTerm,
@@ -638,12 +639,21 @@ def lex(tokens: Sequence[Token], vocab: Vocabulary, today: dt.date) -> Lexed:
             # "wfh ppl in ny", "senior AEs": the initials of one two-word value, for a word
             # that means nothing else (shorthand and slang were read before).
             best = (1, Words(tuple(initials), words[i]))
-        if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
+        if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS and (
+            not _before_unknown_noun(words, stems, i, vocab)
+        ):
             prefixed = _prefixed(words[i], vocab)
             if prefixed is not None:
                 # "# sdrs in lon office": the one value that word starts, for a word that
                 # means nothing else.
                 best = (1, Words(tuple(prefixed), words[i]))
+        if best is None and words[i] not in STOPWORDS and stems[i] not in STOPWORDS:
+            head = _head_noun(words, stems, i, vocab)
+            if head is not None:
+                # "how many headset sales", "keybords sold": the one value that ends on that
+                # noun (said, as a slip is).
+                best = (1, Words((head,), words[i]))
+                out.repaired.append((words[i], head.value))
         if best is None:
             quiet = words[i] in STOPWORDS or stems[i] in STOPWORDS
             if quiet and words[i] in _NOUN_TOO and i > 0 and words[i - 1] in _BREAKDOWN_LEADS:
@@ -683,6 +693,69 @@ def _initials(word: str, vocab: Vocabulary) -> list[ValueTerm] | None:
 
 SHORTEST_PREFIX = 3
 """A value said by its first letters needs this many of them ("lon" London, "syd" Sydney)."""
+
+
+#: Words after a thing that say it is counted or sold ("headset sales", "keyboards sold").
+_SOLD_AFTER = frozenset({"sales", "sale", "sold", "units", "unit", "orders", "order", "revenue",
+                         "sell", "sells", "selling", "shipped", "moved"})
+#: Nouns that end a value but say a plan or a stretch of time before "sales" ("plan sales",
+#: "day sales"): never a value's name alone.
+_NOT_HEADS = frozenset({"plan", "plans", "day", "days", "target", "targets", "budget", "goal",
+                        "goals", "quota", "forecast", "total", "team", "line", "level",
+                        "season", "period", "week", "month", "year", "quarter"})
+
+
+def _head_noun(
+    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary
+) -> ValueTerm | None:
+    """The one value of two words or more whose last word the unknown word at `i` is (in
+    the plural or one slip away, for six letters or more), said as a thing sold right
+    before a word of its sales ("headset sales": "Noise-Cancelling Headset"; "keybords
+    sold": "Mechanical Keyboard"). A noun that ends several values ("suite") names none of
+    them: it stays unknown."""
+    word = words[i]
+    if len(word) < 4 or not word.isalpha() or word in EVERYDAY_WORDS or is_keyword(word) or (
+        word in _NOT_HEADS or stems[i] in _NOT_HEADS
+    ) or (
+        i + 1 >= len(words) or words[i + 1] not in _SOLD_AFTER
+    ):
+        return None
+    if vocab.heads is None:
+        heads: dict[str, list[ValueTerm]] = {}
+        for key, terms in vocab.phrases.items():
+            if len(key) < 2 or not key[-1].isalpha() or len(key[-1]) < 4 or (
+                key[-1] in STOPWORDS or is_keyword(key[-1])
+            ):
+                continue
+            for term in terms:
+                if isinstance(term, ValueTerm) and len(term.values) == 1 and (
+                    text_stems(term.value) == key
+                ):
+                    heads.setdefault(key[-1], []).append(term)
+        vocab.heads = heads
+    stem = stems[i]
+    named = vocab.heads.get(stem) or vocab.heads.get(word)
+    if named is None and len(word) >= 6:
+        near = [h for h in vocab.heads if h[0] == stem[0] and _close(stem, h)]
+        named = vocab.heads[near[0]] if len(near) == 1 else None
+    if not named or len({t.value.casefold() for t in named}) != 1:
+        return None
+    return named[0]
+
+
+def _before_unknown_noun(
+    words: Sequence[str], stems: Sequence[str], i: int, vocab: Vocabulary
+) -> bool:
+    """Whether the word at `i` stands before a word that names nothing of the data ("hard
+    hats", "lon stuff"): it says what kind of that thing, and is no value's first letters
+    (read so, "how many hard hats" counted Hardware sales)."""
+    if i + 1 >= len(words):
+        return False
+    nxt, stem = words[i + 1], stems[i + 1]
+    return len(nxt) > 2 and nxt.isalpha() and nxt not in STOPWORDS and (
+        stem not in STOPWORDS and not is_keyword(nxt) and (stem,) not in vocab.phrases
+        and (nxt,) not in vocab.phrases and nxt not in EVERYDAY_WORDS
+    )
 
 
 def _prefixed(word: str, vocab: Vocabulary) -> list[ValueTerm] | None:

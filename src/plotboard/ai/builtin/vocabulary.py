@@ -80,6 +80,9 @@ NOT_INITIALS = frozenset({
     "ie", "eg", "ps", "re", "ex", "st", "nd", "rd", "th", "am", "pm", "id", "ok", "oh", "ah",
     "uh", "um", "hm", "mr", "ms", "dr", "jr", "sr", "vs", "yr", "mo", "wk", "ty", "ur", "pc",
     "tv", "hr", "it", "ai", "ux", "ui", "qa", "pr", "km", "kg", "lb", "ft", "cm", "mm", "ml",
+    # "em" is "them" clipped ("eyeball em", "give em the numbers"), never a value's initials
+    # (it filtered on "Engineering Manager").
+    "em",
 })
 _NOT_PARTIALS = frozenset({"id", "full", "is", "has", "total", "number", "unit", "no", "code"})
 
@@ -189,6 +192,7 @@ class Vocabulary:
         # One-word values by their first letters ("lon" for London): built by
         # `builtin.lexer` on first use, read only for a word that means nothing else.
         self.prefixes: dict[str, list[ValueTerm]] | None = None
+        self.heads: dict[str, list[ValueTerm]] | None = None
         # Adjectives of column names ("regional"): never a single value's first word.
         self.adjectives: set[str] = set()
 
