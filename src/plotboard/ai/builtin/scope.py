@@ -61,6 +61,12 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("net", "margin"), ("net", "margins"), ("operating", "margin"),
     ("profit",), ("profits",), ("profitability",), ("cogs",), ("cost", "of", "goods"),
     ("costs", "of", "goods"), ("cost", "of", "sales"),
+    # What a product cost us (a purchase, cost or wholesale price): sales rows hold the price
+    # it was sold at ("the purchase price of the Laptop Pro" summed the selling prices).
+    *((kind, price) for kind in ("purchase", "purchasing", "cost", "buying", "wholesale",
+                                 "supplier", "landed")
+      for price in ("price", "prices", "cost", "costs") if kind != "cost"),
+    ("cost", "price"), ("cost", "prices"),
     # Leave and absence: "how much paid time off did Sales take" is not a salary question.
     ("time", "off"), ("pto",), ("paid", "leave"), ("sick", "leave"), ("sick", "days"),
     ("annual", "leave"), ("vacation",), ("vacations",), ("absence",), ("absences",),
