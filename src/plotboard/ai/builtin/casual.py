@@ -35,6 +35,9 @@ PARTICLES: frozenset[str] = frozenset({
     "howzit", "lekker", "ja", "eish", "och",
     # Nigerian Pidgin: "abeg" (please), "sef" (even, emphasis), "jare", "biko" (please).
     "abeg", "sef", "jare", "biko",
+    # A Gen-Z texter's and a New Zealander's: "ngl" (not gonna lie), "lowkey", "bruh",
+    # "chur" (thanks).
+    "ngl", "lowkey", "highkey", "bruh", "chur",
     # Thanks and greetings of other languages ("Obrigado!", "gracias", "abraços").
     "obrigado", "obrigada", "gracias", "merci", "danke", "grazie", "abracos", "abraco",
     "saludos", "hola", "ola", "bonjour", "ciao", "hallo", "salut",
@@ -57,7 +60,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # -- contractions after a relative word: "reps who've never sold", "the ones that'd
         # left" ("we've", "they're" are written out by `slang`; "I'd like" is courtesy).
         (r"\b(who|which|that|what|where|there)['\u2019]ve\b", r"\1 have"),
-        (r"\b(who|which|that|what|there)['\u2019]re\b", r"\1 are"),
+        (r"\b(who|which|that|what|there|how)['\u2019]re\b", r"\1 are"),
         (r"\b(who|which|that|there)['\u2019]d\b(?! (?:be|like|love|prefer|rather|want|appreciate"
          r"|help|need)\b)", r"\1 had"),
         (r"\b(who|which|that)['\u2019]ll\b", r"\1 will"),
@@ -153,6 +156,61 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"|bro|dude|champ|coach|skipper|gaffer|captain)\b(?=\s*[?.!]*\s*$|\s*[,;:])", ""),
         (r"^\s*(?:(?:hey|hi|oi|g'?day|righto|ok|okay) )?(?:mate|mates|buddy|pal|cobber|bro|dude"
          r"|champ|coach|skipper|gaffer|captain)\s*[,:]\s*", ""),
+        # A texter's asides that vouch for what they say ("no cap", "fr", "for real", "ngl",
+        # "deadass", "on god"): after the question or before a comma, or opening it; "fr"
+        # inside a clause may be "from", and stays.
+        (r"(?<=[\w?!.])[ \t,]+(?:no cap|fr fr|frfr|fr|for real|ngl|deadass|on god|istg)\b"
+         r"[,!.]*(?=[ \t]*(?:[?!.,;:\u2014\u2013]|$))", ""),
+        (r"^[ \t]*(?:no cap|fr|for real|ngl|deadass|istg|lowkey|highkey)\b[ \t]*[,:\u2014\u2013-]?"
+         r"[ \t]*(?=\w)", ""),
+        # "every VP, who's running things": who they are, said again (an aside); "who runs
+        # the Sales team" stays a question.
+        (r"(?<![ \t])[ \t]*+[,\u2014\u2013-][ \t]*+(?:who(?:['\u2019]s| is| are|['\u2019]re)"
+         r"|the ones? (?:who(?:['\u2019]s| is| are|['\u2019]re)|that(?:['\u2019]s| is| are)))"
+         r" (?:running|calling the shots in|in charge of) (?:things|the show|the place|stuff"
+         r"|everything|the joint|the company)(?=[ \t]*[?!.]*[ \t]*$)", ""),
+        # "teams running on 133 staff or fewer": with so many (a team runs on its people).
+        (r"\b(?:running|run|runs|ran) on (?=(?:at most|at least|only|just|about|around|roughly"
+         r"|fewer than|less than|more than|under|over|no more than|\d))", "with "),
+        # "the relation between the remote workers and the rest? I mean how many remote for
+        # each one in office": a relation explained as so many of one for each of the other is
+        # their ratio (a relation alone stays unread).
+        (r"\b(?:the )?relation(?:ship)? (between|of)\b(?=[^\n]{0,200}?\b(?:for|to) (?:each|every)"
+         r" (?:one|single)\b)", r"the ratio \1"),
+        # "Thinking of last quarter, how many ...": the time or thing the question is about.
+        (r"^[ \t]*(?:so,? |ok,? |okay,? )?(?:thinking|talking|speaking) (?:of|about)\b", "for"),
+        # "new joiners came onto the books", "who went on the payroll": were hired.
+        (r"\b(?:came|come|comes|coming|got|get|gets|getting|went|go|goes|were put|was put"
+         r"|been put|were added|was added) (?:onto|on to|on) (?:the|our) (?:books|payroll)\b",
+         "were hired"),
+        # "Chuck them into bands", "bung the prices in buckets": shown in bands.
+        (r"\b(?:chuck|bung|throw|toss|stick|put|lump|drop|sort) (?:them|em|it|those|these)"
+         r" (?:into|in) (bands|buckets|bins|brackets|ranges)\b", r"in \1"),
+        (r"\b(?:chuck|bung|throw|toss|stick|lump) (the [a-z]+(?: [a-z]+)?) (?:into|in)"
+         r" (bands|buckets|bins|brackets|ranges)\b", r"\1 in \2"),
+        # "only a handful of staff, like 5 or fewer": the bound said after the vague amount.
+        (r"\b(?:only |just )?a (?:small |tiny )?handful of ([a-z]+)\s*,?\s*(?:like|say|so"
+         r"|i\.?e\.?|as in|meaning|that is|-+|\u2014|\u2013)\s*,?\s*"
+         rf"({_NUMBER}) or (fewer|less|under|below)\b", r"\2 \1 or \3"),
+        # "which products flopped hard last Sunday, like zero sales": had none, as said after
+        # it ("flopped" alone says no amount, and stays unread).
+        (r"\b(?:flopped|flops|flop|bombed|bombs|tanked|tanks)(?: (?:hard|badly|big time))?\b"
+         r"(?=[^.?!\n]{0,60}?\b(?:zero|no|0|nil) (?:sales|units|orders|deals)\b)", "had"),
+        (r"(?:,[ \t]*+)?\blike (?=(?:zero|nil) (?:sales|units|orders|deals)\b)", " "),
+        # "what share of revenue came out of the West": came from it (a part of the whole,
+        # not a filter on the whole).
+        (r"\b(came|come|comes|coming) (?:out of|outta)\b", r"\1 from"),
+        # "going by how many sales they closed, not the money": ranked by that, the money
+        # left out (it was shown beside the count).
+        (r"\b(?:going|go|judging|judged|measured|based) (?:by|on) ([^,.;?!\n]{1,60}?)"
+         r",? (?:and )?not (?:by |on )?(?:the )?(?:money|revenue|cash|dollars|dollar value"
+         r"|amount)\b", r"by \1"),
+        # An Italian speaker's "is possible?" / "it's possible?" after the question: the ask.
+        (r"(?<![ \t])[ \t]*+,[ \t]*+(?:is|it(?:'s| is)|is it) possible(?=[ \t]*+[?!.]*[ \t]*+$)",
+         ""),
+        # A Dutch speaker's ", the rest not" after a filter ("to Software, the rest not"): only
+        # that, said again.
+        (r"(?<![ \t])[ \t]*+,[ \t]*+(?:the rest|the others|others|the other ones) not\b", ""),
         # The particles above, with the comma or stop that sets them off.
         (r"(?:^|(?<=[\s,.!?;:]))(?:" + "|".join(sorted(PARTICLES)) + r")\b(?!['-])[,!.]*[ \t]*",
          ""),

@@ -153,6 +153,15 @@ ABBREVIATIONS: dict[str, str] = {
     "chap": "person", "chaps": "people", "lad": "person", "lads": "people",
     "lass": "person", "lasses": "people",
     "orgs": "departments", "divisions": "departments",
+    # Money said as slang in British and NZ English ("how much dosh", "the bread we made"):
+    # the money taken in, as `wordlists.MONEY` is, unless the catalog knows the word (a
+    # bakery's "Bread").
+    "dosh": "revenue", "bread": "revenue",
+    # Men and people said loosely ("how many guys in Paris"; "sales guys" and "you guys" are
+    # phrases); "outta" is "out of"; "the GOAT seller" is the top one.
+    "guy": "person", "guys": "people", "outta": "out of", "goat": "top",
+    # "which months cracked 7.5 million": went past it.
+    "cracked": "exceeded", "cracks": "exceeds", "crack": "exceed",
 }
 #: Nouns that name a table's rows or a group in one context and something else in another:
 #: "line" and "lines" are order lines ("lines shipped last week", "units per line", "the
@@ -318,10 +327,14 @@ PHRASES: dict[tuple[str, ...], str] = {
        for group in ("team", "department", "dept", "office", "site", "division", "branch",
                      "location")
        for size in ("size", "headcount")},
-    ("cut", "it", "down", "to"): "only", ("cut", "down", "to"): "only",
-    ("cut", "it", "to"): "only", ("cut", "them", "to"): "only", ("trim", "it", "to"): "only",
-    ("trim", "it", "down", "to"): "only", ("trim", "down", "to"): "only",
-    ("trim", "to"): "only", ("trim", "them", "to"): "only",
+    # "cut it down to", "trim that down, just the top 5", "whittle the list down to": only
+    # what follows (a verb of making the last answer smaller).
+    **{(verb, *obj, *tail): "only"
+       for verb in ("cut", "trim", "pare", "whittle", "slim")
+       for obj in ((), ("it",), ("that",), ("this",), ("them",), ("those",), ("these",),
+                   ("the", "list"), ("the", "chart"), ("the", "table"))
+       for tail in (("down", "to"), ("down",), ("to",))
+       if obj or tail != ("to",) or verb == "trim"},
     ("order", "it"): "sort it", ("order", "them"): "sort them",
     ("order", "that"): "sort that", ("order", "this"): "sort this",
     ("hiring", "volume"): "number of hires", ("hire", "volume"): "number of hires",
@@ -364,6 +377,24 @@ PHRASES: dict[tuple[str, ...], str] = {
     # "the total number of orders", "total count of hires": how many (not a sum and a count).
     ("total", "number", "of"): "number of", ("total", "count", "of"): "count of",
 }
+# "how much did Accessories rake in", "the regions raking in most": the money taken in, as
+# with "bring in" (not only after "we").
+PHRASES.update({
+    (rake, "in"): plain
+    for rake, plain in (("rake", "bring in"), ("rakes", "brings in"), ("raked", "brought in"),
+                        ("raking", "bringing in"))
+})
+# "you guys", "hey guys": the people spoken to, not employees.
+PHRASES.update({(said, guys): keep for said, keep in (("you", "you"), ("u", "you"),
+                                                     ("hey", ""), ("hi", ""), ("thanks", ""))
+                for guys in ("guys", "guyz")})
+# "what slice of the staff", "the slice of revenue": a share of it ("slice by region" stays
+# a breakdown).
+PHRASES.update({
+    (*lead, slice_): f"{' '.join(lead)} share".strip()
+    for lead in (("what",), ("which",), ("the",), ("a",), ("our",), ("their",), ("its",))
+    for slice_ in ("slice", "slices")
+})
 # "people on the payroll", "staff on our books": how many people there are.
 PHRASES.update({
     (who, "on", *the, books): "headcount"

@@ -175,6 +175,8 @@ MEASURE_SYNONYMS: tuple[MeasureSynonym, ...] = (
         ("revenue", "revenues", "turnover", "sales amount", "sales amounts", "sales value",
          "sales volume", "sales revenue", "gross sales", "gross", "takings", "income",
          "money", "total sales", "bookings", "grossing", "grossed", "top line", "topline",
+         # "top 3 reps by sales money": the money of the sales, not a breakdown by sale.
+         "sales money",
          "invoiced", "invoicing", "billed", "billings",
          # The book the takings are kept in: "the sales ledger total".
          "sales ledger", "sales ledgers"),
