@@ -36,6 +36,14 @@ def test_em_is_them_not_a_title(catalog: Catalog, values: Values, question: str)
     assert not [f for f in filters_of(spec) if "job_title" in f[0]], spec
 
 
+def test_of_em_is_of_them(catalog: Catalog, values: Values) -> None:
+    before = ask("average salary per office", catalog, values)
+    reply = ask("now just the bottom 3 of em", catalog, values, previous=before.tile)
+    spec = spec_of(reply)
+    assert spec.get("limit") == 3 and not filters_of(spec), spec
+    assert not reply.unused, reply.unused
+
+
 # -- Money slang ---------------------------------------------------------------------------
 
 

@@ -384,6 +384,14 @@ PHRASES.update({
     for rake, plain in (("rake", "bring in"), ("rakes", "brings in"), ("raked", "brought in"),
                         ("raking", "bringing in"))
 })
+# "the top 5 of em", "sort em by revenue", "eyeball em": "them" clipped, after a word that
+# takes an object ("for EM" may be a value's initials, and stays unread).
+PHRASES.update({
+    (before, "em"): f"{before} them"
+    for before in ("of", "to", "at", "on", "between", "among", "all", "sort", "rank", "show",
+                   "list", "give", "compare", "eyeball", "chuck", "put", "split", "break",
+                   "group", "plot", "chart", "order", "see", "count", "trim", "cut", "get")
+})
 # "you guys", "hey guys": the people spoken to, not employees.
 PHRASES.update({(said, guys): keep for said, keep in (("you", "you"), ("u", "you"),
                                                      ("hey", ""), ("hi", ""), ("thanks", ""))
