@@ -1664,6 +1664,8 @@ def apply_shapes(
         draft.order = shapes.rank not in ("smallest", "lowest", "least", "fewest", "worst")
     _per_group(vocab, draft, shapes, intent)
     _each_boss(draft, shapes, intent)
+    _filtered_breakdown(draft, ratio)
+    _grand_total_of_every(draft, shapes, intent)
     if shapes.listing and not (
         shapes.share or shapes.running or draft.having or draft.limit_per or ratio
     ):  # "ratio of remote to non-remote employees": one number, not the employees
@@ -2458,6 +2460,18 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
     group = draft.per_dim
     ranked = intent.top is not None or intent.superlative is not None or shapes.top_n
     extreme = not ranked and len(draft.measures) == 1 and draft.measures[0].agg in ("max", "min")
+    holder = False
+    if extreme and group is not None and draft.dims == [group] and not draft.records and (
+        _who_holds_it(shapes.all_words)
+    ):
+        # "the highest salary per department, and who has it": the person holding that
+        # value in each group, by their name (the label of the rows measured).
+        first = draft.measures[0]
+        label = vocab.label_column(first.table) if first.column is not None else None
+        if label is not None and first.table is group.table and label is not group.column:
+            draft.dims.append(DraftDim(first.table, label))
+            draft.order = first.agg == "max"  # the lowest one's holder: ranked lowest first
+            holder = True
     if extreme and group is not None and len(draft.dims) == 2 and not draft.records:
         # "max salary per department, with the name of the person who gets it": the row
         # holding that value in each group, not every person's own maximum.
@@ -2476,6 +2490,8 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
     others = [d for d in intent.dims if d is not intent.per_dim]
     if intent.top is not None:
         n = intent.top.n
+    elif holder:
+        n = 1  # "the highest salary": one value, and the one person holding it
     elif shapes.top_n is not None:
         n = shapes.top_n
     elif others and not any(d.plural for d in others):
@@ -2495,6 +2511,59 @@ def _per_group(vocab: Vocabulary, draft: Draft, shapes: Shapes, intent: Intent) 
     # The group first: the rows read "in each category, its 3 best products".
     draft.dims = [group, *(d for d in draft.dims if d is not group)]
     _own_values_ranked(vocab, draft)
+
+
+_HOLDS = frozenset({"has", "holds", "gets", "earns", "makes", "had", "got", "earned", "made",
+                    "held", "it", "that"})
+
+
+def _who_holds_it(words: Sequence[str]) -> bool:
+    """ "..., and who has it", "and who earns that", "plus who it is": the person holding
+    the value just asked for, said after it (not a question led by "who")."""
+    for k in range(1, len(words) - 1):
+        if words[k] != "who" or words[k - 1] not in ("and", "plus", ",", "with"):
+            continue
+        rest = [w for w in words[k + 1 : k + 4] if w not in (".", "?", "!")]
+        if rest[:1] and rest[0] in _HOLDS and (
+            rest[0] in ("it", "that") or rest[1:2] in (["it"], ["that"], ["them"])
+        ):
+            return True
+    return False
+
+
+def _filtered_breakdown(draft: Draft, ratio: bool) -> None:
+    """ "Support team: average pay per job title on that team": a column kept to one value
+    ("Support") is not also a breakdown beside another one; its one group says nothing."""
+    if len(draft.dims) < 2 or ratio or draft.share or draft.part is not None or draft.compare:
+        return
+    if draft.cumulative or draft.limit_per is not None or draft.records:
+        return
+    one = {(id(f.table), id(f.column)) for f in draft.filters
+           if f.op == "eq" and not isinstance(f.value, (list, dict))}
+    kept = [d for d in draft.dims if d.grain is not None or d.bin is not None
+            or (id(d.table), id(d.column)) not in one]
+    if kept and len(kept) < len(draft.dims):
+        draft.dims = kept
+
+
+def _grand_total_of_every(draft: Draft, shapes: Shapes, intent: Intent) -> None:
+    """ "grand total of units sold since we started, every job": a grand total is one
+    number; ", every <thing>" said after it says that all of them are in it (every job done,
+    every sale), not a breakdown ("grand total for each region" still splits)."""
+    words = shapes.all_words
+    if not any(words[k : k + 2] == ("grand", "total") for k in range(len(words))):
+        return
+    if len(draft.dims) != 1 or len(intent.dims) != 1 or draft.limit is not None:
+        return
+    if draft.limit_per is not None or draft.records or draft.having or not draft.measures:
+        return
+    said = intent.dims[0].text.split()
+    for k in range(2, len(words) - len(said) + 1):
+        if list(words[k : k + len(said)]) == said and words[k - 1] in ("every", "all") and (
+            words[k - 2] == ","
+        ):
+            draft.dims, draft.order = [], None
+            return
 
 
 _KIND_WORDS = frozenset({"category", "type", "kind", "class", "family", "genre", "segment"})
