@@ -461,6 +461,13 @@ def _add_measures(vocab: Vocabulary, table: Table) -> None:
         vocab.measures.setdefault(id(table), []).append(term)
         for phrase in synonym.words:
             vocab.add(stems(phrase), term)
+        # "sales money", "sales takings": the measure said with the rows it is of (as "sales
+        # revenue" is), one phrase: not a breakdown by those rows and then the measure.
+        own = tuple(_name_words(table.name))
+        for phrase in synonym.words:
+            said = tuple(stems(phrase))
+            if len(said) == 1 and said[0] not in own and (*own, *said) not in vocab.phrases:
+                vocab.add((*own, *said), term)
 
 
 def _add_values(
