@@ -2538,6 +2538,19 @@ def answer(
     reply = _answer_once(question, catalog, values, previous=previous,
                          context_clues=context_clues, today=today, source=source,
                          follow_up=follow_up)
+    said_formula = _formula_said_again(question[:MAX_QUESTION_CHARS]) if (
+        reply.tile is None and previous is None
+    ) else None
+    if said_formula is not None:
+        # "our average staffing per site, i.e. total staff divided by the number of offices":
+        # read as said, the ratio's first wording was refused; its restatement is exact.
+        again = _answer_once(said_formula[0], catalog, values, context_clues=context_clues,
+                             today=today, source=source, follow_up=follow_up)
+        if again.tile is not None and not again.unused:
+            restated = typographic(
+                f"'{said_formula[1]}' read as {said_formula[2]}, as you put it")
+            reply = dataclasses.replace(
+                again, assumptions=tuple(dict.fromkeys((restated, *again.assumptions))))
     years = _short_years(reply, question[:MAX_QUESTION_CHARS], today,
                          vocabulary_of(as_sources(catalog, values)))
     if not years:
@@ -2553,6 +2566,25 @@ def answer(
     return _median_said(dataclasses.replace(
         again, assumptions=tuple(dict.fromkeys(read + again.assumptions))
     ), question)
+
+
+#: "average staffing per site, i.e. total staff divided by the number of offices": a ratio
+#: said per something, then said again as one number divided by another.
+_RATIO_SAID_AGAIN = re.compile(
+    r"(?P<thing>\b(?:average|avg|mean|typical)\s+[\w'-]+(?:\s+[\w'-]+)?\s+per\s+[\w'-]+"
+    r"(?:\s+[\w'-]+)?)\s*[,(]?\s*(?:i\.?\s?e\b\.?|that\s+is\b|in\s+other\s+words\b|meaning\b)"
+    r"[,:]?\s+(?P<formula>[^.?!()\n]{1,120}?\bdivided\s+by\b[^.?!()\n]{1,120})", re.I)
+
+
+def _formula_said_again(question: str) -> tuple[str, str, str] | None:
+    """(`question` with a ratio said per something replaced by the division said right
+    after it, that ratio, the division), or None when there is no such restatement."""
+    found = _RATIO_SAID_AGAIN.search(question)
+    if found is None:
+        return None
+    formula = found.group("formula").strip(" ,;:)")
+    said = question[: found.start()] + formula + " " + question[found.end() :].lstrip(" )")
+    return said, found.group("thing"), formula
 
 
 def _as_said(said: str, known: str) -> str:
