@@ -74,6 +74,7 @@ OUTSIDE_WORDS: tuple[tuple[str, ...], ...] = (
     ("paternity",), ("sickness",), ("absent",), ("absentee",), ("absentees",), ("furlough",),
     ("furloughed",), ("furloughs",), ("on", "leave"), ("off", "sick"), ("out", "sick"),
     ("sick", "day"), ("called", "in", "sick"), ("calling", "in", "sick"),
+    ("day", "off"), ("days", "off"), ("probation",), ("probationary",), ("on", "probation"),
     # Pensions and benefits: "what did we pay into pensions" is not a salary question.
     ("pension",), ("pensions",), ("superannuation",), ("retirement", "plan"),
     ("retirement", "plans"), ("retirement", "fund"), ("health", "insurance"),

@@ -162,6 +162,16 @@ ABBREVIATIONS: dict[str, str] = {
     "guy": "person", "guys": "people", "outta": "out of", "goat": "top",
     # "which months cracked 7.5 million": went past it.
     "cracked": "exceeded", "cracks": "exceeds", "crack": "exceed",
+    # A Brazilian's English: "percentual" (percentage), "faturamento" and "billing" (the
+    # money invoiced), "collaborators" / "colaborators" (the staff), "campeão" (the top one).
+    "percentual": "percentage", "faturamento": "revenue", "billing": "revenue",
+    "colaborators": "employees", "colaborator": "employee", "campeao": "top",
+    # A busy manager's shorthand: "yday" (yesterday), "last fri", "histo" (histogram), "cum
+    # rev" (cumulative revenue); typed letters dropped or doubled: "sze", "ofice".
+    "yday": "yesterday", "fri": "friday", "thurs": "thursday", "histo": "histogram",
+    "cum": "cumulative", "sze": "size", "ofice": "office", "ofices": "offices",
+    # A real-estate agent's sales: "closings" (the deals closed); a territory is a region.
+    "closings": "sales", "territory": "region", "territories": "regions",
 }
 #: Nouns that name a table's rows or a group in one context and something else in another:
 #: "line" and "lines" are order lines ("lines shipped last week", "units per line", "the
@@ -215,7 +225,7 @@ def _row_noun(words: Sequence[str], i: int, known: Callable[[str], bool]) -> str
 
 _COURTESY_WORDS = PARTICLES | frozenset({
     "u", "ur", "wut", "wat", "wot", "r", "pls", "plz", "thx", "ty", "whos", "w", "wo", "gimme",
-    "lemme", "wanna", "gotta"})
+    "lemme", "wanna", "gotta", "kindly", "sasa", "nha"})
 
 #: Phrases of several words -> plain words (matched on folded words).
 PHRASES: dict[tuple[str, ...], str] = {
@@ -565,6 +575,8 @@ PHRASES.update({
                   for sale in ("order", "sale", "deal", "transaction")))
 })
 PHRASES.update({("ticket", "size"): "sale amount", ("ticket", "sizes"): "sale amounts"})
+# "the medium ticket" (a Brazilian's "ticket médio"): the average sale amount.
+PHRASES.update({("medium", "ticket"): "average sale amount"})
 # "better reviews", "the mean review", "worst appraisals": the rating (not "scored 4 on their
 # review", where the review is where the rating was given).
 PHRASES.update({
@@ -602,7 +614,31 @@ PHRASES.update({(*did, "we", bill): "revenue"
                 for bill in ("bill", "billed", "invoice", "invoiced")})
 PHRASES.update({(company, "wide"): "" for company in ("company", "firm", "org", "organization")})
 PHRASES.update({(went, "out", "the", "door"): "sold"
-                for went in ("went", "go", "goes", "going", "gone")})
+                for went in ("went", "go", "goes", "going", "gone", "flew", "fly", "flies",
+                             "flying", "flown")})
+# A chef's till: "everything we rang up" is the money taken in; "what cut went to" a share.
+PHRASES.update({(we, rang, "up"): "revenue"
+                for we in ("we", "i", "they") for rang in ("rang", "ring", "rung", "ringing")})
+PHRASES.update({(what, "cut", went): f"{what} share {went}" for what in ("what", "which")
+                for went in ("went", "goes", "go", "came", "comes")})
+# Sales and real-estate talk: "the book of business", "closed volume" are the money taken in,
+# "the damage on" (what it came to), "put on the board" (made); "in home office" is remote,
+# "headcount adds" are hires; "ni pesa ngapi" (Swahili: how much money).
+PHRASES.update({("book", "of", "business"): "revenue", ("books", "of", "business"): "revenue",
+                ("closed", "volume"): "revenue", ("closed", "volumes"): "revenue",
+                ("the", "damage", "on"): "", ("the", "damage", "for"): "",
+                ("put", "on", "the", "board"): "make", ("puts", "on", "the", "board"): "make",
+                ("in", "home", "office"): "remote", ("on", "home", "office"): "remote",
+                ("headcount", "adds"): "hires", ("headcount", "add"): "hires",
+                ("ni", "pesa", "ngapi"): "how much revenue", ("pesa", "ngapi"): "how much revenue",
+                ("closing", "price"): "sale amount", ("closing", "prices"): "sale amounts"})
+PHRASES.update({(quantity, "of", people): "number of employees"
+                for quantity in ("quantity", "amount", "number")
+                for people in ("collaborators", "colaborators")})
+PHRASES.update({("deal", "sze"): "sale amount", ("deal", "szes"): "sale amounts"})
+# "the single largest closing", "each closing": one sale.
+PHRASES.update({(size, "closing"): f"{size} sale"
+                for size in ("largest", "biggest", "smallest", "single", "each", "per", "every")})
 # "nobody as their manager", "no one above them": no manager.
 PHRASES.update({
     (*nobody, "as", their, boss): "no manager"
@@ -1937,6 +1973,16 @@ COURTESY: tuple[str, ...] = (
     # "could you send through the averages", "please send over ...": the data, sent here.
     r"\b(?:please |pls |kindly |(?:could|can|would|will) you (?:please |pls |kindly )?)send"
     r"(?: (?:me|us))?(?: (?:over|through|across|along))\b(?=\s+[a-z0-9])",
+    # "pls send total deal count thx": the figures, shown here (a short ask that ends the
+    # message; with "to" or "via" after it, it stays a message to send).
+    r"\b(?:please|pls|plz|kindly) send(?: (?:me|us))?\b"
+    r"(?=(?>[ \t]+(?!(?:to|via|cc)\b)\S++){1,12}+[ \t]*$)",
+    # "Kindly advise ...", "please advise": ask nicely; "cho em xin ... nha" (Vietnamese: may
+    # I have ... please); "Sasa boss," (Kenyan hello); a chef's "Heard." at the start.
+    r"\b(?:please |kindly )advise(?: (?:me|us|on))?\b[,:]?",
+    r"\bcho (?:em|anh|chi|toi) xin\b",
+    r"^\s*sasa(?: boss)?\b[,!.]*",
+    r"^\s*heard\s*[.!]+",
     r"\b(?:lol|lmao|haha+|hehe+|tysm|tyvm|xoxo|xo|xx+)\b[,!.]*",
     # "do the needful and share ...", "kindly revert with ...", "revert at the earliest", "PFB":
     # the Indian English office ask and reply, never part of what is asked.
