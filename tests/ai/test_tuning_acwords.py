@@ -187,3 +187,8 @@ def test_new_patterns_are_fast(text: str) -> None:
             pattern.sub(" ", text)
             best = min(best, time.perf_counter() - start)
         assert best < 0.05, source
+
+
+def test_orders_rung_up_are_counted(catalog: Catalog, values: Values) -> None:
+    spec = spec_of(ask("how many orders did we ring up last Sunday?", catalog, values))
+    assert spec["measures"] == [{"agg": "count"}], spec

@@ -616,9 +616,10 @@ PHRASES.update({(company, "wide"): "" for company in ("company", "firm", "org", 
 PHRASES.update({(went, "out", "the", "door"): "sold"
                 for went in ("went", "go", "goes", "going", "gone", "flew", "fly", "flies",
                              "flying", "flown")})
-# A chef's till: "everything we rang up" is the money taken in; "what cut went to" a share.
-PHRASES.update({(we, rang, "up"): "revenue"
-                for we in ("we", "i", "they") for rang in ("rang", "ring", "rung", "ringing")})
+# A chef's till: "everything we rang up" is the money taken in ("how many orders did we ring
+# up" counts them); "what cut went to" a share.
+PHRASES.update({(what, we, rang, "up"): "revenue" for what in ("everything", "all", "what")
+                for we in ("we", "i", "they") for rang in ("rang", "rung")})
 PHRASES.update({(what, "cut", went): f"{what} share {went}" for what in ("what", "which")
                 for went in ("went", "goes", "go", "came", "comes")})
 # Sales and real-estate talk: "the book of business", "closed volume" are the money taken in,
