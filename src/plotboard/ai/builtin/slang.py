@@ -426,11 +426,25 @@ PHRASES.update({
     for noun in ("people", "ppl", "employees", "staff", "workers", "orders", "deals",
                  "transactions", "offices", "hires", "products", "customers")
 })
+#: The months in order, for "month 7" (July).
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
 #: Words for the one someone reports to ("don't report to any supervisor").
 _BOSSES = (("manager",), ("boss",), ("supervisor",), ("superior",), ("line", "manager"))
 # "w/o a manager" (tokens "w", "o"): without; "no reporting manager": no manager.
 PHRASES.update({("w", "o"): "without", ("reporting", "manager"): "manager",
                 ("reporting", "managers"): "managers"})
+# "revenue in month 7", "compare month 6 with month 5": the month of that number (July,
+# June, May); only after a word that leads a period, so "each month 5 top products" stays.
+PHRASES.update({
+    (lead, "month", number): f"{lead} {name}"
+    for lead in ("in", "of", "for", "during", "with", "vs", "versus", "and", "to", "from",
+                 "than", "over", "against", "compare", "until", "through", "since")
+    for number, name in (
+        *((str(n), name) for n, name in enumerate(_MONTH_NAMES, start=1)),
+        *((f"0{n}", name) for n, name in enumerate(_MONTH_NAMES[:9], start=1)),
+    )
+})
 # "calendar month", "calendar year": the month, the year.
 PHRASES.update({
     ("calendar", grain): grain
@@ -539,6 +553,14 @@ PHRASES.update({
     for verb in ("report", "answer")
     for anyone in (("anyone",), ("anybody",), *((det, *boss) for det in ("any", "a")
                                                 for boss in _BOSSES))
+})
+# "staff who do not have manager", "people that don't have a boss", "who doesn't have any
+# supervisor": no manager (not "not a Manager by title").
+PHRASES.update({
+    (*neg, "have", *det, *boss): "have no manager"
+    for neg in (("doesn", "t"), ("don", "t"), ("does", "not"), ("do", "not"))
+    for det in (("a",), ("any",), ())
+    for boss in _BOSSES
 })
 PHRASES.update({
     (*lead, "to", det, *boss): "with no manager"
