@@ -1194,7 +1194,10 @@ def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
         return
     shapes.listing = True
     if shapes.count is None and not shapes.in_order:  # "highest salary first": every row
-        shapes.count = 1 if singular else (intent.top.n if intent.top else RANKED_ROWS)
+        # "the 5 staff with the highest salary", "3 employees have the top pay": that many.
+        shapes.count = 1 if singular else (
+            intent.top.n if intent.top else shapes.top_n or RANKED_ROWS
+        )
 
 
 _PLURAL_ROWS = frozenset({"people", "staff", "personnel", "folks"})

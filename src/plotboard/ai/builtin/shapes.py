@@ -484,10 +484,11 @@ def read_shapes(tokens: Sequence[Token], vocab: Vocabulary) -> tuple[Shapes, tup
     for k in range(0, len(words) - 1):
         n = NUMBER_WORDS.get(words[k]) or (int(words[k]) if words[k].isdigit() else None)
         before_n = words[k - 1] if k else ""
-        if k == 0 and not any(w in _RANKED_WORDS for w in words[2:]):
+        asked = k == 0 or before_n in ("me", "us")  # "give me 2 products with the most ..."
+        if asked and not any(w in _RANKED_WORDS for w in words[k + 2 :]):
             continue  # "4 job titles with the best pay": a count only before a ranking
         if (
-            n is not None and 0 < n <= 100 and (before_n in ("which", "the", "what") or k == 0)
+            n is not None and 0 < n <= 100 and (before_n in ("which", "the", "what") or asked)
             and words[k + 1] not in _RANKS
             and (words[k + 1] not in _NOT_THINGS or before_n not in ("the", ""))
             # "... not 2024 but the one before": a period pointed at, not a ranking
