@@ -226,6 +226,18 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # question word said after its subject, as in Singlish and other Englishes.
         # (Each part starts and ends on a non-space and runs of spaces are possessive: a
         # message of 1,000 spaces once took seconds to try.)
+        # "average rating of all staff is how many?": what the average is (no count besides).
+        (r"^\s*+(?P<subject>[^?,.;:]*?\b(?:average|avg|mean|median)\b(?:[^?,.;:]*?"
+         r"[^?,.;:\s])?)(?:\s++(?:is|are|was|were))?\s*+,?\s*+\bhow many\s*+(?P<end>[?!.]*+)"
+         r"\s*+$", r"what is \g<subject>\g<end>"),
+        # "Finance staff in Tokyo: what's the number?", "remote hires this year, what is the
+        # count?": how many of the people or things named before (only countable ones:
+        # "revenue in 2024: what's the number?" is no count).
+        (r"^\s*+(?P<subject>[^?.;:\s\-\u2014](?=[^?.;:]*?\b(?:staff|people|employees|members"
+         r"|workers|colleagues|collaborators|hires|persons|folks|reps|orders|deals|offices"
+         r"|customers|tickets)\b)[^?.;:]*?[^?.;:,\s\-\u2014])\s*+[:,\-\u2014]\s*+what(?:'s| is)"
+         r" the (?:number|count|total number|headcount)\s*+(?P<end>[?!.]*+)\s*+$",
+         r"how many \g<subject>\g<end>"),
         (r"^\s*+(?P<subject>[^?,.;:\s](?:[^?,.;:]*?[^?,.;:\s])?)\s++(?:got|has|have|had|is|are)"
          r" how (?P<w>many|much)\s++(?P<rest>[^?,.;:]*)", r"how \g<w> \g<rest> \g<subject>"),
         (r"\b(?:in )?total (?=[a-z ]+? how many\s*[?!.]*\s*$)", ""),
@@ -242,6 +254,16 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # date of the rows ("today" is no hire date).
         (r"\b(?:that |which |what )?(?:we|they|the company|you) (?:pay|pays|employ|employs)"
          r" (?:today|now|currently|right now|at the moment|at present)\b", ""),
+        # "how many people working there today", "staff employed here right now": the people
+        # as they stand, not those hired on that day.
+        (r"\b(work(?:ing|s)?|employed)((?: there| here)?) (?:today|now|currently|right now"
+         r"|at the moment|at present)\b", r"\1\2"),
+        # "the bottom of the pay band", "the top of the salary scale": the lowest or highest
+        # salary (not a breakdown into bands).
+        (r"\b(?:the )?(?:bottom|floor|low end) of the (?:pay|salary|wage) (?:band|scale|range"
+         r"|ladder)\b", "the lowest salary"),
+        (r"\b(?:the )?(?:top|ceiling|high end) of the (?:pay|salary|wage) (?:band|scale|range"
+         r"|ladder)\b", "the highest salary"),
         # "which employee receives the biggest salary": earns it.
         # ("collect the highest salary", as said in Nigerian English: the same.)
         (r"\b(?:receiv(?:es|e|ed|ing)|collect(?:s|ed|ing)?)\b(?=\s+(?:the |a |an )?(?:\S+ )?"

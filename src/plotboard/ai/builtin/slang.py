@@ -928,6 +928,7 @@ _APOSTROPHE_YEAR = re.compile(r"(?<![\w'])['\u2019](\d\d)\b")
 # "3Q24", "4Q 2025": the quarter's number before its letter, as analysts write it (not
 # halves: "2h30" is more often a time).
 _NUMBER_FIRST_QUARTER = re.compile(r"\b([1-4])q\s?((?:20)?\d\d)\b", re.I)
+_QUARTER_NUMBER = re.compile(r"\bquarter ([1-4]),? (?:of |in )?((?:19|20)\d\d)\b", re.I)
 _BIG = re.compile(r"\b(\d+(?:\.\d+)?)\s*(million|mn|mio|billion|bn|thousand)\b", re.I)
 _SCALE = {"million": 1e6, "mn": 1e6, "mio": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3}
 # Number words from two on are written as digits ("the ten latest orders", "rated three or
@@ -2592,6 +2593,8 @@ def reduced_message(question: str) -> tuple[str, list[str], list[str], list[str]
     # "Sales & Marketing": two names joined, as "Sales and Marketing" ("R&D" stays one).
     text = _SPACED_AMPERSAND.sub(" and ", text)
     text = _NUMBER_FIRST_QUARTER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
+    # "in quarter 2 of 2025", "quarter 3 2024": that quarter (as "Q2 2025").
+    text = _QUARTER_NUMBER.sub(lambda m: f"q{m.group(1)} {m.group(2)}", text)
     text = _SHORT_YEAR.sub(_short_year, text)
     text = _APOSTROPHE_YEAR.sub(lambda m: f"20{m.group(1)}", text)
     text = _countries(text)
