@@ -119,3 +119,47 @@ def test_new_rules_are_quick_on_hostile_input(question: str) -> None:
         started = time.perf_counter()
         pattern.sub("x", question)
         assert time.perf_counter() - started < 0.1, pattern.pattern
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many employees work in Berlin today?",
+        "how many employees do we have today",
+        "headcount today",
+        "what's our headcount in Engineering as of today",
+        "how many Marketing staff are there right now, please",
+        "the number of people on the payroll at the moment",
+    ],
+)
+def test_people_counted_today_are_the_staff_as_it_stands(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    # Found walking the round's docs: "today" after a count of people was read as the people
+    # hired that day (a headcount of 0 or 1 that looked like an answer).
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "employees", (question, spec)
+    assert spec["measures"] == [{"agg": "count"}], (question, spec)
+    assert all(col != "hire_date" for col, _, _ in filters_of(spec)), (question, spec)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many people did we hire today", "how many new staff joined today",
+     "number of sales by the Berlin staff today"],
+)
+def test_a_day_said_with_an_event_keeps_its_day(
+    catalog: Catalog, values: Values, question: str
+) -> None:
+    spec = spec_of(ask(question, catalog, values))
+    assert any(op == "between" for _, op, _ in filters_of(spec)), (question, spec)
+
+
+def test_people_today_on_hostile_input_is_fast() -> None:
+    from plotboard.ai.builtin.casual import casual_said
+
+    hostile = ("staff " + "today " * 2000, "people" + " " * 6000 + "today", "staff\x00today\ud800")
+    for text in hostile:
+        start = time.perf_counter()
+        casual_said(text)
+        assert time.perf_counter() - start < 0.1

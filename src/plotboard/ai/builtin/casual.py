@@ -709,6 +709,28 @@ def _short_named_ratio(m: re.Match[str]) -> str:
     return f"{a} {what} per {b} {what[:-1]}{m.group('rest')}"
 
 
+#: "how many employees do we have today", "headcount in Tokyo right now": a count of the people
+#: as they stand, not of those hired on that day. Only in a message about people that says no
+#: event of theirs (hired, joined, new ...) and nothing sold (sales on a day keep their day).
+_PEOPLE_WORD = re.compile(
+    r"\b(?:head ?count|employees?|people|staff(?:ers)?|workers|folks|personnel|team members"
+    r"|colaborador\w*|collaborators?|funcion[aá]rios)\b", re.I)
+_PEOPLE_EVENT = re.compile(
+    r"\b(?:hir(?:e|es|ed|ing)|join(?:s|ed|ers?|ing)?|start(?:s|ed|ers?|ing)?|new|onboard\w*"
+    r"|recruit\w*|arriv\w*|came|added|adds|left|leav\w*|quit|birthdays?|absent|off|sick"
+    r"|sales?|sold|sell\w*|revenue|deals?|orders?|units?|office|in the building|on site"
+    r"|on-site|present|in today)\b", re.I)
+_AS_OF_NOW = re.compile(
+    r",?\s*+\b(?:as of (?:today|now)|as (?:it stands|we speak)|today|right now|at the moment"
+    r"|at present)\b", re.I)
+
+
+def _people_now(text: str) -> str:
+    if len(text) > 300 or not _PEOPLE_WORD.search(text) or _PEOPLE_EVENT.search(text):
+        return text
+    return _AS_OF_NOW.sub("", text)
+
+
 def casual_said(text: str) -> str:
     """`text` with the words above said in plain words the reader knows."""
     # Runs of spaces are one space and runs of blank lines one line break, wherever they are
@@ -720,6 +742,7 @@ def casual_said(text: str) -> str:
     text = _SPORTS_SLIP.sub(_sports_slip, _SEASON_SLIP.sub(_season_slip, text))
     for pattern, plain in _RULES:
         text = pattern.sub(plain, text)
+    text = _people_now(text)
     return _SHORT_NAMED_RATIO.sub(_short_named_ratio, _HOLIDAY.sub(_holiday, text))
 
 
