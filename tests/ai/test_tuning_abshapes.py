@@ -165,7 +165,7 @@ def test_hostile_input_is_quick(catalog: Catalog, values: Values, text: str) -> 
     for regex in (engine._VALUE_GLOSS, engine._SCALE_GLOSS):
         start = time.perf_counter()
         regex.sub(" ", text)
-        assert time.perf_counter() - start < 0.1
+        assert time.perf_counter() - start < 1.0
     start = time.perf_counter()
     ask(text, catalog, values)
     assert time.perf_counter() - start < 5

@@ -269,7 +269,7 @@ def test_new_rules_are_quick_on_hostile_input(marker: str) -> None:
         for text in _HOSTILE:
             start = time.perf_counter()
             pattern.sub(plain, text)
-            assert time.perf_counter() - start < 0.1, (marker, text[:20])
+            assert time.perf_counter() - start < 1.0, (marker, text[:20])
 
 
 @pytest.mark.parametrize("text", [t[:1000] for t in _HOSTILE])

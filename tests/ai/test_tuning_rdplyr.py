@@ -238,7 +238,7 @@ def test_hostile_pipelines_are_fast_and_never_run() -> None:
         start = time.perf_counter()
         with contextlib.suppress(RUnread, RUnknown):
             r_pipeline(text, TODAY, _INFO)
-        assert time.perf_counter() - start < 0.1, text[:40]
+        assert time.perf_counter() - start < 1.0, text[:40]
 
 
 def test_finding_the_pipeline_in_a_message() -> None:

@@ -109,12 +109,12 @@ _REMARK = re.compile(r"\s+(?:\u2014|\u2013|--|->|=>|\u2192)\s+([^\u2014\u2013>]{
 
 #: Characters no expression holds: controls and halves of a surrogate pair ("x.max()\\x00" was
 #: read as words, and "max" lost).
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def split_framing(message: str) -> tuple[str, str]:
     """`message` without a framing label before it, as (expression, remark after it)."""
-    message = _UNPRINTABLE.sub("", message)
+    message = UNPRINTABLE.sub("", message)
     label = _LABEL.match(message)
     text = message[label.end() :] if label else message
     remark = _REMARK.search(text[-140:])

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plotboard.ai.builtin.lexer import TWO_TYPOS_FROM, edits
+from plotboard.ai.builtin.pdread import UNPRINTABLE
 from plotboard.ai.builtin.text import fold
 from plotboard.ai.builtin.timewords import DateRange, add_months, match_time, period_of
 
@@ -45,8 +46,6 @@ _MAX_DEPTH = 30
 #: The most values an `a:b` range or a `c(...)` list may hold.
 _MAX_VALUES = 1000
 
-#: Characters no pipeline holds: controls and halves of a surrogate pair.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _PIPE = re.compile(r"%>%|\|>")
 #: The table right before the first pipe.
 _TABLE_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9._]{0,80})\s*$")
@@ -158,7 +157,7 @@ class _Token:
 def find_pipeline(message: str) -> tuple[str, str, str] | None:
     """(prose before, the pipeline, prose after) of `message`, None when it holds none: a
     name, a pipe and a call ("sales %>% count(", "employees |> filter(")."""
-    text = _UNPRINTABLE.sub("", message)
+    text = UNPRINTABLE.sub("", message)
     pipe = _PIPE.search(text)
     if pipe is None:
         return None
