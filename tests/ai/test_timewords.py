@@ -26,6 +26,12 @@ def read(text: str, today: dt.date = TODAY) -> DateRange | GrainWord | None:
     ("text", "start", "end"),
     [
         ("in 2024", D(2024, 1, 1), D(2024, 12, 31)),
+        # A month, then "of" / "in" / a comma and its year: that month (the whole year was
+        # answered, silently).
+        ("in april of 2023", D(2023, 4, 1), D(2023, 4, 30)),
+        ("during october in 2022", D(2022, 10, 1), D(2022, 10, 31)),
+        ("in february, 2024", D(2024, 2, 1), D(2024, 2, 29)),
+        ("q2 of 2023", D(2023, 4, 1), D(2023, 6, 30)),
         ("2023", D(2023, 1, 1), D(2023, 12, 31)),
         ("for 2024", D(2024, 1, 1), D(2024, 12, 31)),
         ("in March 2024", D(2024, 3, 1), D(2024, 3, 31)),

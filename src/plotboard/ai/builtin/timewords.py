@@ -302,6 +302,12 @@ def _period(words: Sequence[str], i: int, today: dt.date) -> tuple[int, dt.date,
     if i + size < n and _year(words[i + size]) is not None:
         year = int(words[i + size])
         size += 1
+    elif i + size + 1 < n and words[i + size] in ("of", "in", ",") and (
+        (said_year := _year(words[i + size + 1])) is not None
+    ):
+        # "March of 2024", "November in 2022", "March, 2024": that month (or quarter) of that
+        # year; the month was dropped and the whole year answered.
+        year, size = said_year, size + 2
     elif short is not None:
         year, size = short, size + 1  # "Q2 25 vs Q2 24"
     elif (said := _year_said(words, i + size)) is not None:
