@@ -121,3 +121,31 @@ def test_hostile_input_finishes_fast(catalog: Catalog, values: Values, question:
     start = time.perf_counter()
     ask(question, catalog, values)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    ("question", "column", "desc", "n"),
+    [
+        ("the 2 transactions with the highest unit price in 2023", "unit_price", True, 2),
+        ("the 3 sales with the lowest amount in 2024", "amount", False, 3),
+        ("the 4 orders with the biggest amount last year", "amount", True, 4),
+    ],
+)
+def test_n_rows_with_the_highest_of_their_column_are_those_rows(
+    catalog: Catalog, values: Values, question: str, column: str, desc: bool, n: int
+) -> None:
+    # Found beside batch ac: "the 4 deals with the biggest amount last year" was the top 4
+    # products by revenue (a grouping by the table's label), not the 4 deals.
+    spec = spec_of(ask(question, catalog, values))
+    assert spec["table"] == "sales", (question, spec)
+    assert not spec.get("dimensions") and not spec.get("measures"), (question, spec)
+    assert spec["order_by"] == [{"by": column, "desc": True} if desc else {"by": column}], spec
+    assert spec["limit"] == n, (question, spec)
+
+
+def test_n_people_with_the_highest_salary_stay_a_row_per_person(
+    catalog: Catalog, values: Values
+) -> None:
+    spec = spec_of(ask("the 10 employees with the highest salary", catalog, values))
+    assert spec["table"] == "employees", spec
+    assert spec["limit"] == 10, spec

@@ -1152,6 +1152,38 @@ def _things_ranked_by_another(lexed: Lexed, intent: Intent, shapes: Shapes) -> N
     intent.ignored = [w for w in intent.ignored if w not in _RANK_VERBS]
 
 
+def _top_rows_by_their_column(vocab: Vocabulary, intent: Intent, shapes: Shapes) -> None:
+    """ "the 3 sales with the highest amount", "the 4 deals with the biggest amount": the rows
+    themselves ranked by a column of theirs, as "which 3 sales had the highest amount" is; not
+    a grouping by the table's label (it was the top 3 products by revenue). Only rows no other
+    table points at (events such as sales): "the 10 employees with the highest salary" stays
+    a row per person by their key."""
+    top = intent.top
+    if top is None or top.size or intent.superlative is not None or intent.grain:
+        return
+    if len(intent.dims) != 1 or len(intent.measures) != 1 or intent.pending:
+        return
+    dim, measure = intent.dims[0], intent.measures[0]
+    if not dim.plural or dim.per or len(dim.terms) != 1 or not isinstance(
+        dim.terms[0], TableTerm
+    ):
+        return
+    rows = dim.terms[0].table
+    if any(fk.ref_table == rows.name for table in vocab.tables for fk in table.foreign_keys):
+        return
+    if measure.agg is not None or measure.over or not measure.terms or not all(
+        isinstance(t, ColumnTerm) and t.table is rows for t in measure.terms
+    ):
+        return
+    if shapes.share or shapes.running or shapes.distribution or shapes.compare:
+        return
+    intent.superlative = Superlative(desc=top.desc)
+    measure.superlative = top.desc
+    intent.top = None
+    shapes.listing = True
+    shapes.top_n = top.n
+
+
 def _ranked_rows(intent: Intent, shapes: Shapes) -> None:
     """ "the highest paid employee", "who are the 3 lowest rated staff": the rows with the
     highest or lowest value, not that value; one when the rows are named in the singular."""
@@ -2850,6 +2882,7 @@ def _answer_once(
     _things_with_most_rows(intent, shapes)
     _ranked_by_their_rows(lexed, intent, shapes)
     _things_ranked_by_another(lexed, intent, shapes)
+    _top_rows_by_their_column(vocab, intent, shapes)
     _ranked_rows(intent, shapes)
     names = [] if intent.ignored else proper_names(plain, lexed.unknown)
     if names:
